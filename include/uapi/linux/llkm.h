@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * llkm: low-level performance measurement module, user/kernel ABI.
+ *
+ * Documentation
+ * =============
+ *
+ * Control goes through the generic netlink family LLKM_GENL_NAME, version
+ * LLKM_GENL_VERSION; data and cheap queries go through the character device
+ * /dev/llkm (mode 0600). Everything here uses fixed-width types only, so one
+ * header serves the module, llctl and the selftests. LLKM_ABI_VERSION is
+ * bumped on every incompatible change; additions that old userspace can
+ * ignore (a new attribute, a new feature bit) do not bump it.
+ *
+ * Every command is validated strictly: an attribute the command does not
+ * take, an attribute of the wrong type or length or an unknown attribute
+ * type is refused with -EINVAL, a number outside its range with -ERANGE,
+ * each with an extended ack message naming the attribute.
+ *
+ * LLKM_CMD_GET_INFO
+ * -----------------
+ *
+ * Request: NLM_F_REQUEST, no attributes. Needs no privilege beyond access to
+ * the family. Reply: one message with
+ *
+ *    LLKM_A_VERSION: NLA_NUL_STRING, module version, "MAJOR.MINOR.PATCH"
+ *    LLKM_A_ABI: NLA_U32, LLKM_ABI_VERSION of the running module
+ *    LLKM_A_CPUS_POSSIBLE: NLA_U32
+ *    LLKM_A_CPUS_ONLINE: NLA_U32
+ *    LLKM_A_FEATURES: NLA_U64, LLKM_FEAT_* bits this module offers here
+ *    LLKM_A_CACHE_LINE_SIZE: NLA_U32, bytes (cache_line_size())
+ *    LLKM_A_PMUS: NLA_NESTED
+ *        LLKM_A_PMU: NLA_NESTED, once per PMU registered with perf
+ *            LLKM_PMU_A_NAME: NLA_NUL_STRING (as under
+ *                             /sys/bus/event_source/devices)
+ *            LLKM_PMU_A_TYPE: NLA_U32, perf_event_attr.type to use
+ *        LLKM_A_PMU: NLA_NESTED
+ *            ...
+ *    LLKM_A_RING: NLA_NESTED, defaults for new sessions
+ *        LLKM_RING_A_SIZE: NLA_U32, bytes per CPU, power of two
+ *        LLKM_RING_A_MODE: NLA_U32, enum llkm_ring_mode
+ *
+ * Errors: -EINVAL (any attribute), -ENOMEM.
+ *
+ * LLKM_CMD_SET_DEFAULTS
+ * ---------------------
+ *
+ * Request: NLM_F_REQUEST (NLM_F_ACK for a reply), needs CAP_PERFMON or
+ * CAP_SYS_ADMIN. Changes the defaults that GET_INFO reports; each attribute
+ * is optional, an absent one keeps its value:
+ *
+ *    LLKM_A_RING: NLA_NESTED
+ *        LLKM_RING_A_SIZE: NLA_U32, power of two in
+ *                          [LLKM_RING_SIZE_MIN, LLKM_RING_SIZE_MAX]
+ *        LLKM_RING_A_MODE: NLA_U32, at most LLKM_RING_MODE_MAX
+ *
+ * Errors: -EPERM (capability), -ERANGE (a value out of range), -EINVAL
+ * (any other validation failure, a size that is not a power of two). On
+ * error nothing is changed.
+ *
+ * /dev/llkm
+ * ---------
+ *
+ * open() needs CAP_PERFMON or CAP_SYS_ADMIN (-EPERM) on top of the file mode.
+ *
+ *    LLKM_IOC_INFO: _IOR, struct llkm_ioc_info; every byte is written.
+ */
+#ifndef _UAPI_LINUX_LLKM_H
+#define _UAPI_LINUX_LLKM_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define LLKM_GENL_NAME		"llkm"
+#define LLKM_GENL_VERSION	1
+#define LLKM_ABI_VERSION	1
+#define LLKM_DEVICE_NAME	"llkm"
+
+/* Room for the longest PMU name, with its NUL (perf keeps no limit). */
+#define LLKM_PMU_NAME_MAX	64
+#define LLKM_VERSION_MAX	32
+
+#define LLKM_RING_SIZE_MIN	(1U << 12)	/* one page */
+#define LLKM_RING_SIZE_MAX	(1U << 28)	/* 256 MiB per CPU */
+
+enum llkm_cmd {
+	LLKM_CMD_UNSPEC,
+	LLKM_CMD_GET_INFO,
+	LLKM_CMD_SET_DEFAULTS,
+	__LLKM_CMD_MAX
+};
+
+#define LLKM_CMD_MAX (__LLKM_CMD_MAX - 1)
+
+enum llkm_attr {
+	LLKM_A_UNSPEC,
+	LLKM_A_PAD,
+	LLKM_A_VERSION,
+	LLKM_A_ABI,
+	LLKM_A_CPUS_POSSIBLE,
+	LLKM_A_CPUS_ONLINE,
+	LLKM_A_FEATURES,
+	LLKM_A_CACHE_LINE_SIZE,
+	LLKM_A_PMUS,
+	LLKM_A_PMU,
+	LLKM_A_RING,
+	__LLKM_A_LAST
+};
+
+#define LLKM_A_MAX (__LLKM_A_LAST - 1)
+
+enum llkm_pmu_attr {
+	LLKM_PMU_A_UNSPEC,
+	LLKM_PMU_A_NAME,
+	LLKM_PMU_A_TYPE,
+	__LLKM_PMU_A_LAST
+};
+
+#define LLKM_PMU_A_MAX (__LLKM_PMU_A_LAST - 1)
+
+enum llkm_ring_attr {
+	LLKM_RING_A_UNSPEC,
+	LLKM_RING_A_SIZE,
+	LLKM_RING_A_MODE,
+	__LLKM_RING_A_LAST
+};
+
+#define LLKM_RING_A_MAX (__LLKM_RING_A_LAST - 1)
+
+/*
+ * What a producer does when the consumer is a full ring behind. Either way
+ * the records that did not make it are counted, never silently dropped.
+ */
+enum llkm_ring_mode {
+	LLKM_RING_MODE_DISCARD,		/* keep the oldest, count the new as lost */
+	LLKM_RING_MODE_OVERWRITE,	/* keep the newest, count the overwritten */
+	__LLKM_RING_MODE_LAST
+};
+
+#define LLKM_RING_MODE_MAX (__LLKM_RING_MODE_LAST - 1)
+
+/* LLKM_A_FEATURES bits. */
+enum llkm_feature {
+	LLKM_FEAT_GENL		= 1ULL << 0,	/* this family */
+	LLKM_FEAT_CHARDEV	= 1ULL << 1,	/* /dev/llkm and its ioctls */
+	LLKM_FEAT_PERF		= 1ULL << 2,	/* kernel built with perf events */
+	LLKM_FEAT_HW_PMU	= 1ULL << 3,	/* a hardware cycle counter opens */
+	LLKM_FEAT_TRACEPOINTS	= 1ULL << 4,	/* kernel built with tracepoints */
+};
+
+#define LLKM_FEAT_ALL	((1ULL << 5) - 1)
+
+/* LLKM_IOC_INFO: the cheap subset of GET_INFO, for a quick ABI check. */
+struct llkm_ioc_info {
+	__u32 abi;		/* LLKM_ABI_VERSION */
+	__u32 ring_size;	/* default bytes per CPU */
+	__u64 features;		/* LLKM_FEAT_* */
+};
+
+#define LLKM_IOC_MAGIC	'L'	/* 0x40-0x4F: free in ioctl-number.rst */
+#define LLKM_IOC_INFO	_IOR(LLKM_IOC_MAGIC, 0x40, struct llkm_ioc_info)
+
+#endif /* _UAPI_LINUX_LLKM_H */
