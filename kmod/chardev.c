@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/llkm: a misc device, mode 0600, for the data plane (mmap and poll of
+ * the rings come here) and cheap queries by ioctl.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/uaccess.h>
+
+#include "llkm.h"
+
+static int llkm_open(struct inode *inode, struct file *file)
+{
+	if (!perfmon_capable())
+		return -EPERM;
+	return nonseekable_open(inode, file);
+}
+
+static long ioctl_info(void __user *arg)
+{
+	struct llkm_defaults d;
+	struct llkm_ioc_info info;
+
+	memset(&info, 0, sizeof(info));
+	llkm_defaults_get(&d);
+	info.abi = LLKM_ABI_VERSION;
+	info.ring_size = d.ring_size;
+	info.features = llkm_features();
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long llkm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case LLKM_IOC_INFO:
+		return ioctl_info((void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations llkm_fops = {
+	.owner = THIS_MODULE,
+	.open = llkm_open,
+	.unlocked_ioctl = llkm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice llkm_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = LLKM_DEVICE_NAME,
+	.fops = &llkm_fops,
+	.mode = 0600,
+};
+
+int llkm_chardev_init(void)
+{
+	return misc_register(&llkm_misc);
+}
+
+void llkm_chardev_exit(void)
+{
+	misc_deregister(&llkm_misc);
+}

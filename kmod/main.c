@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llkm: low-level performance measurement module.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "llkm.h"
+
+static int __init llkm_init(void)
+{
+	int ret;
+
+	ret = llkm_pmu_init();
+	if (ret)
+		goto err;
+	ret = llkm_chardev_init();
+	if (ret)
+		goto err_chardev;
+	ret = llkm_genl_init();
+	if (ret)
+		goto err_genl;
+	pr_info("version %s loaded, ABI %d\n", LLKM_VERSION, LLKM_ABI_VERSION);
+	return 0;
+
+err_genl:
+	llkm_chardev_exit();
+err_chardev:
+	llkm_pmu_exit();
+err:
+	return ret;
+}
+
+static void __exit llkm_exit(void)
+{
+	llkm_genl_exit();
+	llkm_chardev_exit();
+	llkm_pmu_exit();
+}
+
+module_init(llkm_init);
+module_exit(llkm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_VERSION(LLKM_VERSION);
+MODULE_AUTHOR("The llkm authors");
+MODULE_DESCRIPTION("Low-level performance measurement: PMU, probes, tracing ring");
