@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl doctor: probe what only the live system can answer (the genl
+ * family, /dev/llkm, a hardware perf event), run the checks of doctor.c
+ * on the real root and print them.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <linux/perf_event.h>
+#include <json-c/json.h>
+
+#include "doctor.h"
+#include "env.h"
+#include "llctl.h"
+#include "nl.h"
+
+#define DEV_PATH "/dev/" LLKM_DEVICE_NAME
+
+enum { OPT_JSON = 256 };
+
+static const struct llctl_opt doctor_opt[] = {
+	{ "json", OPT_JSON, NULL, "Print JSON: {\"checks\": [...], \"env\": {...}}" },
+	{ 0 }
+};
+
+static const struct llctl_opts doctor_opts = {
+	.cmd = "doctor",
+	.synopsis = "[--json]",
+	.summary = "Check this machine for what silently breaks low-level measurement:\n"
+		   "the module, its device and genl family, privileges, the PMU, the\n"
+		   "NMI watchdog, lockdown, headers, tracefs, frequency, turbo, SMT and\n"
+		   "the clocksource. Each check says what it found, why it matters and\n"
+		   "the command that fixes it. Exits 1 when a check fails.",
+	.opt = doctor_opt,
+};
+
+static void probe_genl(struct llctl_probe *p)
+{
+	struct llkm_info info = { 0 };
+	struct llkm_nl nl;
+
+	p->nl_err = llkm_nl_open(&nl);
+	if (p->nl_err)
+		return;
+	p->nl_family = nl.family;
+	p->info_err = llkm_nl_get_info(&nl, &info);
+	llkm_nl_close(&nl);
+	if (p->info_err)
+		return;
+	snprintf(p->version, sizeof(p->version), "%s", info.version);
+	p->abi = info.abi;
+	llkm_info_free(&info);
+}
+
+static void probe_device(struct llctl_probe *p)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(DEV_PATH, &st)) {
+		p->dev_stat_err = -errno;
+		return;
+	}
+	p->dev_stat_err = 0;
+	p->dev_mode = st.st_mode;
+	p->dev_major = major(st.st_rdev);
+	p->dev_minor = minor(st.st_rdev);
+	if (!S_ISCHR(st.st_mode))
+		return;
+	fd = open(DEV_PATH, O_RDONLY | O_CLOEXEC);
+	p->dev_open_err = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Does a hardware cycle counter open for this process, user space only? */
+static void probe_perf(struct llctl_probe *p)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_HARDWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_HW_CPU_CYCLES,
+		.disabled = 1,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	long fd;
+
+	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1,
+		     PERF_FLAG_FD_CLOEXEC);
+	p->perf_hw_err = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close((int)fd);
+}
+
+static bool use_colour(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	/* no-color.org: set and not empty turns colour off */
+	return isatty(STDOUT_FILENO) && !(no && no[0]);
+}
+
+static void print_text(const struct llctl_doctor *d,
+		       const struct llctl_env *env)
+{
+	static const char *const label[] = { "ok", "WARN", "FAIL" };
+	static const char *const colour[] = { "\033[32m", "\033[33m",
+					      "\033[1;31m" };
+	bool col = use_colour();
+	const struct llctl_check *c;
+	unsigned int i;
+
+	llctl_env_print(stdout, env);
+	for (i = 0; i < d->n; i++) {
+		c = &d->checks[i];
+		printf("%s%-4s%s  %-20s %s\n", col ? colour[c->status] : "",
+		       label[c->status], col ? "\033[0m" : "", c->name,
+		       c->found);
+		if (c->status == LLCTL_OK)
+			continue;
+		printf("      why: %s\n", c->why);
+		printf("      fix: %s\n", c->fix);
+	}
+	printf("doctor: %u ok, %u warn, %u fail\n", d->count[LLCTL_OK],
+	       d->count[LLCTL_WARN], d->count[LLCTL_FAIL]);
+}
+
+static struct json_object *report_json(const struct llctl_doctor *d,
+				       const struct llctl_env *env)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *checks = llctl_doctor_json(d);
+	struct json_object *e = llctl_env_json(env);
+
+	if (!o || !checks || !e) {
+		json_object_put(o);
+		json_object_put(checks);
+		json_object_put(e);
+		return NULL;
+	}
+	json_object_object_add(o, "checks", checks);
+	json_object_object_add(o, "env", e);
+	return o;
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	struct llctl_doctor d = { 0 };
+	struct llctl_env env = { 0 };
+	struct llctl_probe probe;
+	struct json_object *o;
+	bool json = false;
+	int ret = 1;
+	char *arg;
+	int c;
+
+	while ((c = llctl_next_opt(argc, argv, &doctor_opts, &arg)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case 'h':
+			llctl_usage(stdout, &doctor_opts);
+			return llctl_stdout_close();
+		default:
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		llctl_err("Unable to parse options: unexpected '%s', see 'llctl help doctor'",
+			  argv[optind]);
+		return 1;
+	}
+
+	llctl_probe_init(&probe);
+	probe_genl(&probe);
+	probe_device(&probe);
+	probe_perf(&probe);
+	if (llctl_env_collect(&env, NULL) ||
+	    llctl_doctor_run(&d, NULL, &env, &probe)) {
+		llctl_err("Unable to run the checks: %s", strerror(ENOMEM));
+		goto cleanup;
+	}
+	if (json) {
+		o = report_json(&d, &env);
+		if (!o) {
+			llctl_err("Unable to build the report: %s",
+				  strerror(ENOMEM));
+			goto cleanup;
+		}
+		if (llctl_json_print(o))
+			goto cleanup;
+	} else {
+		print_text(&d, &env);
+	}
+	if (llctl_stdout_close())
+		goto cleanup;
+	ret = d.count[LLCTL_FAIL] ? 1 : 0;
+cleanup:
+	llctl_doctor_free(&d);
+	llctl_env_free(&env);
+	return ret;
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl info: what the loaded module offers on this machine.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "env.h"
+#include "llctl.h"
+#include "nl.h"
+
+enum { OPT_JSON = 256 };
+
+static const struct llctl_opt info_opt[] = {
+	{ "json", OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
+	{ 0 }
+};
+
+static const struct llctl_opts info_opts = {
+	.cmd = "info",
+	.synopsis = "[--json]",
+	.summary = "Show the module's version and ABI, the CPUs, the features it offers\n"
+		   "here, the PMUs perf knows and the ring-buffer defaults.",
+	.opt = info_opt,
+};
+
+static void feature_str(uint64_t bit, char *buf, size_t len)
+{
+	const char *name = llkm_feature_name(bit);
+
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "bit%d", __builtin_ctzll(bit));
+}
+
+static struct json_object *info_json(const struct llkm_info *info,
+				     const struct llctl_env *env)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *cpus = json_object_new_object();
+	struct json_object *feat = json_object_new_array();
+	struct json_object *pmus = json_object_new_array();
+	struct json_object *ring = json_object_new_object();
+	const char *mode = llkm_ring_mode_name(info->ring_mode);
+	char name[32];
+	unsigned int i;
+
+	json_object_object_add(o, "version",
+			       json_object_new_string(info->version));
+	json_object_object_add(o, "abi", json_object_new_int64(info->abi));
+	json_object_object_add(cpus, "possible",
+			       json_object_new_int64(info->cpus_possible));
+	json_object_object_add(cpus, "online",
+			       json_object_new_int64(info->cpus_online));
+	json_object_object_add(o, "cpus", cpus);
+	json_object_object_add(o, "cache_line_size",
+			       json_object_new_int64(info->cache_line_size));
+	for (i = 0; i < 64; i++) {
+		if (!(info->features & (1ULL << i)))
+			continue;
+		feature_str(1ULL << i, name, sizeof(name));
+		json_object_array_add(feat, json_object_new_string(name));
+	}
+	json_object_object_add(o, "features", feat);
+	for (i = 0; i < info->n_pmus; i++) {
+		struct json_object *p = json_object_new_object();
+
+		json_object_object_add(p, "name",
+				       json_object_new_string(info->pmus[i].name));
+		json_object_object_add(p, "type",
+				       json_object_new_int64(info->pmus[i].type));
+		json_object_array_add(pmus, p);
+	}
+	json_object_object_add(o, "pmus", pmus);
+	json_object_object_add(ring, "size_per_cpu",
+			       json_object_new_int64(info->ring_size));
+	json_object_object_add(ring, "mode",
+			       json_object_new_string(mode ? mode : "unknown"));
+	json_object_object_add(o, "ring", ring);
+	json_object_object_add(o, "env", llctl_env_json(env));
+	return o;
+}
+
+static void info_text(const struct llkm_info *info,
+		      const struct llctl_env *env)
+{
+	const char *mode = llkm_ring_mode_name(info->ring_mode);
+	char name[32];
+	unsigned int i;
+
+	llctl_env_print(stdout, env);
+	printf("llkm %s, ABI %" PRIu32 "\n", info->version, info->abi);
+	printf("  %-15s %" PRIu32 " possible, %" PRIu32 " online\n", "cpus:",
+	       info->cpus_possible, info->cpus_online);
+	printf("  %-15s %" PRIu32 " bytes\n", "cache line:",
+	       info->cache_line_size);
+	printf("  %-15s", "features:");
+	for (i = 0; i < 64; i++) {
+		if (!(info->features & (1ULL << i)))
+			continue;
+		feature_str(1ULL << i, name, sizeof(name));
+		printf(" %s", name);
+	}
+	printf("\n");
+	if (!(info->features & LLKM_FEAT_HW_PMU))
+		printf("  %-15s no hardware PMU: cycles, instructions and cache events cannot be\n"
+		       "  %-15s counted here, only software events, tracepoints and msr ('llctl doctor')\n",
+		       "not available:", "");
+	printf("  %-15s %" PRIu32 " KiB per CPU, %s when full\n",
+	       "ring defaults:", info->ring_size / 1024,
+	       mode ? mode : "unknown mode");
+	printf("  %-15s %u:", "pmus:", info->n_pmus);
+	for (i = 0; i < info->n_pmus; i++)
+		printf(" %s(%" PRIu32 ")", info->pmus[i].name,
+		       info->pmus[i].type);
+	printf("\n");
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct llctl_env env = { 0 };
+	struct llkm_info info;
+	struct llkm_nl nl;
+	bool json = false;
+	int ret = 1;
+	char *arg;
+	int c;
+
+	while ((c = llctl_next_opt(argc, argv, &info_opts, &arg)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case 'h':
+			llctl_usage(stdout, &info_opts);
+			return llctl_stdout_close();
+		default:
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		llctl_err("Unable to parse options: unexpected '%s', see 'llctl help info'",
+			  argv[optind]);
+		return 1;
+	}
+
+	c = llkm_nl_open(&nl);
+	if (c) {
+		llctl_err("%s", llkm_nl_strerror(c));
+		return 1;
+	}
+	c = llkm_nl_get_info(&nl, &info);
+	llkm_nl_close(&nl);
+	if (c) {
+		llctl_err("Unable to query llkm: %s%s%s", llkm_nl_strerror(c),
+			  llkm_nl_last_extack() ? ": " : "",
+			  llkm_nl_last_extack() ? llkm_nl_last_extack() : "");
+		return 1;
+	}
+	if (info.abi != LLKM_ABI_VERSION)
+		llctl_err("warning: llkm speaks ABI %" PRIu32 ", llctl was built for ABI %d: rebuild llctl or reload the matching module",
+			  info.abi, LLKM_ABI_VERSION);
+
+	llctl_env_collect(&env, NULL);
+	if (json) {
+		if (llctl_json_print(info_json(&info, &env)))
+			goto cleanup;
+	} else {
+		info_text(&info, &env);
+	}
+	ret = llctl_stdout_close();
+cleanup:
+	llctl_env_free(&env);
+	llkm_info_free(&info);
+	return ret;
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl: control and reports for the llkm module.
+ *
+ * The table below is the whole command set: it dispatches, and it is the
+ * usage text.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/llkm.h>
+
+#include "llctl.h"
+
+static int cmd_help(int argc, char **argv);
+
+static const struct llctl_cmd cmds[] = {
+	{ "info",   cmd_info,   "Show what the loaded llkm module offers" },
+	{ "doctor", cmd_doctor, "Check this machine for what breaks measurement" },
+	{ "help",   cmd_help,   "Show this help, or a command's: help CMD" },
+};
+
+static const struct llctl_cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: %s <command> [<options>]\n"
+		   "       %s --version\n\n"
+		   "Commands:\n", llctl_prog, llctl_prog);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "\nRun '%s help <command>' for its options.\n",
+		llctl_prog);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct llctl_cmd *cmd;
+	char help_opt[] = "--help";
+	char *help_argv[] = { NULL, help_opt, NULL };
+
+	if (argc < 2) {
+		usage(stdout);
+		return llctl_stdout_close();
+	}
+	cmd = find_cmd(argv[1]);
+	if (!cmd || cmd->fn == cmd_help) {
+		llctl_err("Unable to show help for '%s': no such command",
+			  argv[1]);
+		usage(stderr);
+		return 1;
+	}
+	help_argv[0] = argv[1];
+	return cmd->fn(2, help_argv);
+}
+
+int main(int argc, char **argv)
+{
+	const struct llctl_cmd *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 1;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("llctl %s (llkm ABI %d)\n", LLCTL_VERSION,
+		       LLKM_ABI_VERSION);
+		return llctl_stdout_close();
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(1, argv);
+
+	cmd = find_cmd(argv[1]);
+	if (!cmd) {
+		llctl_err("Unable to run '%s': no such command", argv[1]);
+		usage(stderr);
+		return 1;
+	}
+	return cmd->fn(argc - 1, argv + 1);
+}

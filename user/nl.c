@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The llkm generic netlink family, seen from llctl, through libnl-genl-3.
+ *
+ * Requests carry NLM_F_ACK, so a transaction ends at the ack or the error;
+ * errors keep the kernel's errno and its extended-ack message, which is
+ * what the user needs to see ("llkm: ring size must be a power of two"),
+ * rather than libnl's generic text.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct xfer {
+	int err;		/* errno of the transaction, negative */
+	int done;
+	int (*parse)(struct nlattr **tb, void *arg);
+	void *arg;
+};
+
+static char last_extack[256];
+
+const char *llkm_nl_last_extack(void)
+{
+	return last_extack[0] ? last_extack : NULL;
+}
+
+int llkm_nl_open(struct llkm_nl *nl)
+{
+	int one = 1;
+	int ret;
+
+	nl->family = -1;
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk)
+		return -ENOMEM;
+	ret = genl_connect(nl->sk);
+	if (ret < 0) {
+		ret = -EPROTONOSUPPORT;
+		goto fail;
+	}
+	/* Extended acks name the attribute and say what was wrong with it. */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	/* GET_INFO grows with the PMU count: never truncate a reply. */
+	nl_socket_enable_msg_peek(nl->sk);
+
+	nl->family = genl_ctrl_resolve(nl->sk, LLKM_GENL_NAME);
+	if (nl->family < 0) {
+		ret = nl->family == -NLE_OBJ_NOTFOUND ? -ENOENT : -EIO;
+		goto fail;
+	}
+	return 0;
+fail:
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return ret;
+}
+
+void llkm_nl_close(struct llkm_nl *nl)
+{
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct xfer *x = arg;
+	int hdrlen = sizeof(*e);
+
+	(void)who;
+	x->err = e->error;
+	x->done = 1;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		hdrlen += e->msg.nlmsg_len - sizeof(e->msg);
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + (unsigned int)hdrlen)
+		return NL_STOP;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)e + hdrlen),
+		      nlh->nlmsg_len - NLMSG_HDRLEN - hdrlen, NULL) < 0)
+		return NL_STOP;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(last_extack, sizeof(last_extack), "%s",
+			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct xfer *x = arg;
+
+	(void)msg;
+	x->done = 1;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[LLKM_A_MAX + 1];
+	struct xfer *x = arg;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LLKM_A_MAX, NULL) < 0) {
+		x->err = -EPROTO;
+		return NL_SKIP;
+	}
+	if (x->parse && x->err == 0)
+		x->err = x->parse(tb, x->arg);
+	return NL_OK;
+}
+
+/*
+ * Send @msg (consumed) and run @parse on each reply until the ack.
+ * Returns 0 or a negative errno.
+ */
+static int transact(struct llkm_nl *nl, struct nl_msg *msg,
+		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+{
+	struct xfer x = { .parse = parse, .arg = arg };
+	struct nl_cb *cb;
+	int ret;
+
+	last_extack[0] = '\0';
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &x);
+
+	ret = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		x.err = -EIO;
+		goto out;
+	}
+	while (!x.done) {
+		ret = nl_recvmsgs(nl->sk, cb);
+		if (ret < 0 && !x.done) {
+			x.err = ret == -NLE_PERM ? -EPERM : -EIO;
+			break;
+		}
+	}
+out:
+	nl_cb_put(cb);
+	return x.err;
+}
+
+static struct nl_msg *new_request(struct llkm_nl *nl, uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+				0, cmd, LLKM_GENL_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+static int parse_pmus(struct nlattr *pmus, struct llkm_info *info)
+{
+	struct nlattr *tb[LLKM_PMU_A_MAX + 1];
+	struct nlattr *pmu;
+	unsigned int n = 0;
+	int rem;
+
+	nla_for_each_nested(pmu, pmus, rem)
+		n++;
+	info->pmus = calloc(n ? n : 1, sizeof(*info->pmus));
+	if (!info->pmus)
+		return -ENOMEM;
+	nla_for_each_nested(pmu, pmus, rem) {
+		if (nla_type(pmu) != LLKM_A_PMU ||
+		    nla_parse_nested(tb, LLKM_PMU_A_MAX, pmu, NULL) < 0 ||
+		    !tb[LLKM_PMU_A_NAME] || !tb[LLKM_PMU_A_TYPE])
+			return -EPROTO;
+		snprintf(info->pmus[info->n_pmus].name, LLKM_PMU_NAME_MAX,
+			 "%s", nla_get_string(tb[LLKM_PMU_A_NAME]));
+		info->pmus[info->n_pmus++].type =
+			nla_get_u32(tb[LLKM_PMU_A_TYPE]);
+	}
+	return 0;
+}
+
+static int parse_info(struct nlattr **tb, void *arg)
+{
+	struct nlattr *ring[LLKM_RING_A_MAX + 1];
+	struct llkm_info *info = arg;
+
+	if (!tb[LLKM_A_VERSION] || !tb[LLKM_A_ABI] ||
+	    !tb[LLKM_A_CPUS_POSSIBLE] || !tb[LLKM_A_CPUS_ONLINE] ||
+	    !tb[LLKM_A_FEATURES] || !tb[LLKM_A_CACHE_LINE_SIZE] ||
+	    !tb[LLKM_A_PMUS] || !tb[LLKM_A_RING])
+		return -EPROTO;
+	snprintf(info->version, sizeof(info->version), "%s",
+		 nla_get_string(tb[LLKM_A_VERSION]));
+	info->abi = nla_get_u32(tb[LLKM_A_ABI]);
+	info->cpus_possible = nla_get_u32(tb[LLKM_A_CPUS_POSSIBLE]);
+	info->cpus_online = nla_get_u32(tb[LLKM_A_CPUS_ONLINE]);
+	info->features = nla_get_u64(tb[LLKM_A_FEATURES]);
+	info->cache_line_size = nla_get_u32(tb[LLKM_A_CACHE_LINE_SIZE]);
+	if (nla_parse_nested(ring, LLKM_RING_A_MAX, tb[LLKM_A_RING], NULL) < 0 ||
+	    !ring[LLKM_RING_A_SIZE] || !ring[LLKM_RING_A_MODE])
+		return -EPROTO;
+	info->ring_size = nla_get_u32(ring[LLKM_RING_A_SIZE]);
+	info->ring_mode = nla_get_u32(ring[LLKM_RING_A_MODE]);
+	return parse_pmus(tb[LLKM_A_PMUS], info);
+}
+
+int llkm_nl_get_info(struct llkm_nl *nl, struct llkm_info *info)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	msg = new_request(nl, LLKM_CMD_GET_INFO);
+	if (!msg)
+		return -ENOMEM;
+	ret = transact(nl, msg, parse_info, info);
+	if (ret)
+		llkm_info_free(info);
+	return ret;
+}
+
+void llkm_info_free(struct llkm_info *info)
+{
+	free(info->pmus);
+	info->pmus = NULL;
+	info->n_pmus = 0;
+}
+
+const char *llkm_nl_strerror(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "llkm is not loaded: run 'sudo insmod kmod/llkm.ko'";
+	case -EPERM:
+	case -EACCES:
+		return "permission denied: run as root, or give llctl CAP_PERFMON ('sudo setcap cap_perfmon+ep llctl')";
+	case -EPROTONOSUPPORT:
+		return "generic netlink is not available in this kernel";
+	case -EPROTO:
+		return "llkm sent a reply llctl cannot read: llctl and the module do not match, see 'llctl doctor'";
+	default:
+		return strerror(-err);
+	}
+}
+
+static const char *const feature_names[] = {
+	"genl", "chardev", "perf_events", "hw_pmu", "tracepoints",
+};
+
+const char *llkm_feature_name(uint64_t bit)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++)
+		if (bit == 1ULL << i)
+			return feature_names[i];
+	return NULL;
+}
+
+const char *llkm_ring_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case LLKM_RING_MODE_DISCARD:
+		return "discard";
+	case LLKM_RING_MODE_OVERWRITE:
+		return "overwrite";
+	default:
+		return NULL;
+	}
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llctl's side of the llkm generic netlink family (libnl-genl-3).
+ */
+#ifndef LLCTL_NL_H
+#define LLCTL_NL_H
+
+#include <stdint.h>
+#include <linux/llkm.h>
+
+struct nl_sock;
+
+struct llkm_nl {
+	struct nl_sock *sk;
+	int family;
+};
+
+struct llkm_pmu_info {
+	char name[LLKM_PMU_NAME_MAX];
+	uint32_t type;
+};
+
+struct llkm_info {
+	char version[LLKM_VERSION_MAX];
+	uint32_t abi;
+	uint32_t cpus_possible;
+	uint32_t cpus_online;
+	uint64_t features;
+	uint32_t cache_line_size;
+	uint32_t ring_size;
+	uint32_t ring_mode;
+	unsigned int n_pmus;
+	struct llkm_pmu_info *pmus;	/* malloc'ed, llkm_info_free() */
+};
+
+/*
+ * Connect and resolve the family. Returns 0, or a negative errno:
+ * -ENOENT when the family is not registered (module not loaded).
+ */
+int llkm_nl_open(struct llkm_nl *nl);
+void llkm_nl_close(struct llkm_nl *nl);
+
+/* LLKM_CMD_GET_INFO. Returns 0 or a negative errno. */
+int llkm_nl_get_info(struct llkm_nl *nl, struct llkm_info *info);
+void llkm_info_free(struct llkm_info *info);
+
+/*
+ * The extended-ack message of the last failed request, or NULL.
+ */
+const char *llkm_nl_last_extack(void);
+
+/*
+ * One line that says what went wrong and what to do, for an errno from the
+ * calls above, e.g. for -ENOENT "llkm is not loaded: run 'sudo insmod
+ * kmod/llkm.ko'".
+ */
+const char *llkm_nl_strerror(int err);
+
+/* Feature bit to its stable name ("genl", "hw_pmu" ...), NULL if unknown. */
+const char *llkm_feature_name(uint64_t bit);
+const char *llkm_ring_mode_name(uint32_t mode);
+
+#endif /* LLCTL_NL_H */

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every subcommand shares: error lines on stderr, JSON and text on
+ * stdout, and checking that stdout really took what we wrote.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "llctl.h"
+
+const char *llctl_prog = "llctl";
+
+void llctl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", llctl_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int llctl_json_print(struct json_object *obj)
+{
+	const char *s;
+	int ret = 0;
+
+	s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+					   JSON_C_TO_STRING_SPACED |
+					   JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!s || puts(s) == EOF)
+		ret = 1;
+	json_object_put(obj);
+	if (ret)
+		llctl_err("Unable to write the report: %s", strerror(errno));
+	return ret;
+}
+
+int llctl_stdout_close(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		llctl_err("Unable to write to stdout: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+#define MAX_OPTS 32
+
+int llctl_next_opt(int argc, char **argv, const struct llctl_opts *o,
+		   char **arg)
+{
+	struct option lo[MAX_OPTS + 2] = { { 0 } };
+	char so[3 * MAX_OPTS + 4] = "+:h";
+	size_t n, len = strlen(so);
+	int c;
+
+	for (n = 0; o->opt[n].name && n < MAX_OPTS; n++) {
+		lo[n].name = o->opt[n].name;
+		lo[n].has_arg = o->opt[n].arg ? required_argument : no_argument;
+		lo[n].val = o->opt[n].key;
+		if (o->opt[n].key > 0 && o->opt[n].key < 256) {
+			so[len++] = (char)o->opt[n].key;
+			if (o->opt[n].arg)
+				so[len++] = ':';
+		}
+	}
+	lo[n].name = "help";
+	lo[n].val = 'h';
+	so[len] = '\0';
+
+	opterr = 0;
+	c = getopt_long(argc, argv, so, lo, NULL);
+	*arg = optarg;
+	if (c == '?') {
+		if (optopt)
+			llctl_err("Unable to parse options: unknown option '-%c', see 'llctl help %s'",
+				  optopt, o->cmd);
+		else
+			llctl_err("Unable to parse options: unknown option '%s', see 'llctl help %s'",
+				  argv[optind - 1], o->cmd);
+	} else if (c == ':') {
+		llctl_err("Unable to parse options: '%s' needs an argument",
+			  argv[optind - 1]);
+		c = '?';
+	}
+	return c;
+}
+
+void llctl_usage(FILE *f, const struct llctl_opts *o)
+{
+	const struct llctl_opt *p;
+	char left[64];
+
+	fprintf(f, "Usage: %s %s %s\n\n%s\n\nOptions:\n", llctl_prog, o->cmd,
+		o->synopsis, o->summary);
+	for (p = o->opt; p->name; p++) {
+		if (p->key > 0 && p->key < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", p->key,
+				 p->name, p->arg ? " " : "",
+				 p->arg ? p->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", p->name,
+				 p->arg ? " " : "", p->arg ? p->arg : "");
+		fprintf(f, "  %-24s %s\n", left, p->help);
+	}
+	fprintf(f, "  %-24s %s\n", "-h, --help", "Show this help");
+}
