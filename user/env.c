@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The environment a measurement was taken in, read from proc/ and sys/
- * under a root prefix, plus the root-prefixed file primitives (rootfs.h)
- * that doctor.c shares.
+ * under a root prefix (rootfs.h).
  *
  * Nothing is guessed: a file that is missing or does not parse leaves its
  * field unknown (NULL or -1), and the reports say "unknown" or null.
@@ -35,220 +34,6 @@
 #define READ_MAX	4096
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-bool llctl_root_is_real(const char *root)
-{
-	return !root || !root[0] || !strcmp(root, "/");
-}
-
-int llctl_root_path(char *buf, size_t size, const char *root,
-		    const char *path)
-{
-	int n;
-
-	if (llctl_root_is_real(root))
-		root = "";
-	n = snprintf(buf, size, "%s/%s", root, path);
-	if (n < 0 || (size_t)n >= size)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-bool llctl_root_exists(const char *root, const char *path)
-{
-	char p[PATH_MAX];
-
-	return !llctl_root_path(p, sizeof(p), root, path) && !access(p, F_OK);
-}
-
-FILE *llctl_root_fopen(const char *root, const char *path)
-{
-	char p[PATH_MAX];
-	int ret;
-
-	ret = llctl_root_path(p, sizeof(p), root, path);
-	if (ret) {
-		errno = -ret;
-		return NULL;
-	}
-	return fopen(p, "re");
-}
-
-static void rstrip(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-}
-
-char *llctl_root_read(const char *root, const char *path)
-{
-	char p[PATH_MAX];
-	char *buf, *nl;
-	ssize_t n;
-	int fd, ret;
-
-	ret = llctl_root_path(p, sizeof(p), root, path);
-	if (ret) {
-		errno = -ret;
-		return NULL;
-	}
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	buf = malloc(READ_MAX + 1);
-	if (!buf) {
-		close(fd);
-		errno = ENOMEM;
-		return NULL;
-	}
-	do {
-		n = read(fd, buf, READ_MAX);
-	} while (n < 0 && errno == EINTR);
-	ret = errno;
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		errno = ret;
-		return NULL;
-	}
-	buf[n] = '\0';
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	rstrip(buf);
-	return buf;
-}
-
-/* A whole string as a decimal long, trailing white space allowed. */
-static int parse_long(const char *s, long *val)
-{
-	char *end;
-	long v;
-
-	if (!s || !*s || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s)
-		return -EINVAL;
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end)
-		return -EINVAL;
-	*val = v;
-	return 0;
-}
-
-int llctl_root_read_int(const char *root, const char *path, long *val)
-{
-	char *s = llctl_root_read(root, path);
-	int ret;
-
-	if (!s)
-		return -errno;
-	ret = parse_long(s, val);
-	free(s);
-	return ret;
-}
-
-/* One CPU number: digits only, at most INT_MAX. */
-static int cpulist_num(const char **p, int *val)
-{
-	const char *s = *p;
-	long v = 0;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	for (; isdigit((unsigned char)*s); s++) {
-		v = v * 10 + (*s - '0');
-		if (v > INT_MAX)
-			return -1;
-	}
-	*val = (int)v;
-	*p = s;
-	return 0;
-}
-
-/*
- * Walk "A[-B](,A[-B])*" with an optional trailing newline, calling @fn once
- * per range when it is set. Returns the CPU count or -1.
- */
-static int cpulist_walk(const char *s, int (*fn)(int lo, int hi, void *arg),
-			void *arg)
-{
-	long long count = 0;
-	int lo, hi, prev = -1;
-	int ret;
-
-	if (!s)
-		return -1;
-	if (!*s || !strcmp(s, "\n"))
-		return 0;
-	for (;;) {
-		if (cpulist_num(&s, &lo))
-			return -1;
-		hi = lo;
-		if (*s == '-') {
-			s++;
-			if (cpulist_num(&s, &hi))
-				return -1;
-		}
-		if (hi < lo || lo <= prev)
-			return -1;
-		prev = hi;
-		count += (long long)hi - lo + 1;
-		if (count > INT_MAX)
-			return -1;
-		if (fn) {
-			ret = fn(lo, hi, arg);
-			if (ret)
-				return ret;
-		}
-		if (*s != ',')
-			break;
-		s++;
-	}
-	if (*s == '\n')
-		s++;
-	return *s ? -1 : (int)count;
-}
-
-int llctl_cpulist_count(const char *s)
-{
-	return cpulist_walk(s, NULL, NULL);
-}
-
-struct cpulist_iter {
-	int (*fn)(int cpu, void *arg);
-	void *arg;
-	int ret;
-};
-
-static int cpulist_range(int lo, int hi, void *arg)
-{
-	struct cpulist_iter *it = arg;
-	int cpu;
-
-	for (cpu = lo; ; cpu++) {
-		it->ret = it->fn(cpu, it->arg);
-		if (it->ret)
-			return -1;	/* stops the walk */
-		if (cpu == hi)
-			return 0;
-	}
-}
-
-int llctl_cpulist_for_each(const char *s, int (*fn)(int cpu, void *arg),
-			   void *arg)
-{
-	struct cpulist_iter it = { .fn = fn, .arg = arg };
-
-	if (llctl_cpulist_count(s) < 0)
-		return -1;
-	cpulist_walk(s, cpulist_range, &it);
-	return it.ret;
-}
 
 /* llctl_root_read(), with an empty file as missing. */
 static char *read_nonempty(const char *root, const char *path)
@@ -289,7 +74,7 @@ static int cpuinfo_int(const char *s)
 {
 	long v;
 
-	if (parse_long(s, &v) || v < 0 || v > INT_MAX)
+	if (llctl_parse_long(s, &v) || v < 0 || v > INT_MAX)
 		return -1;
 	return (int)v;
 }
@@ -323,7 +108,7 @@ static int parse_cpuinfo(struct llctl_env *env, const char *root, int *hv)
 	if (!f)
 		return 0;
 	while (getline(&line, &cap, f) > 0) {
-		rstrip(line);
+		llctl_rstrip(line);
 		if (!line[0]) {
 			if (seen)
 				break;
@@ -335,7 +120,7 @@ static int parse_cpuinfo(struct llctl_env *env, const char *root, int *hv)
 			continue;
 		*colon = '\0';
 		key = line;
-		rstrip(key);
+		llctl_rstrip(key);
 		for (val = colon + 1; isspace((unsigned char)*val); val++)
 			;
 		if (!strcmp(key, "model name") && !env->cpu_model) {
@@ -388,7 +173,7 @@ static char *cpuid_hypervisor(void)
 	for (i = 0; i < 12 && sig[i]; i++)
 		if (!isprint((unsigned char)sig[i]))
 			sig[i] = '?';
-	rstrip(sig);
+	llctl_rstrip(sig);
 	if (!sig[0])
 		return NULL;
 	for (i = 0; i < ARRAY_SIZE(hv_sigs); i++)

@@ -33,6 +33,12 @@ char *llctl_root_read(const char *root, const char *path);
  */
 int llctl_root_read_int(const char *root, const char *path, long *val);
 
+/* Cuts trailing white space off @s in place. */
+void llctl_rstrip(char *s);
+
+/* One decimal integer, trailing white space allowed: 0 or -EINVAL. */
+int llctl_parse_long(const char *s, long *val);
+
 /*
  * CPU lists as sysfs prints them ("0-3,8,10-11", optional trailing newline):
  * ranges ascending and disjoint, numbers at most INT_MAX, "" is the empty
