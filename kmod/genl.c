@@ -13,7 +13,7 @@
 
 #include "llkm.h"
 
-/* Not const: 6.1's struct nla_policy holds a non-const pointer. */
+/* Not const: 6.1's nla_policy holds a non-const pointer (compat.h). */
 static struct netlink_range_validation ring_size_range = {
 	.min = LLKM_RING_SIZE_MIN,
 	.max = LLKM_RING_SIZE_MAX,

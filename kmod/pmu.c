@@ -15,10 +15,11 @@
 #include <linux/perf_event.h>
 #include <linux/sched.h>
 
+#include "compat.h"
 #include "llkm.h"
 
 /* Set once at init, read-only after: the bus lives in the core kernel. */
-static typeof(((struct device *)NULL)->bus) pmu_bus;
+static llkm_bus_ptr pmu_bus;
 static bool hw_pmu;
 
 static struct perf_event *open_kernel_counter(u32 type, u64 config)
