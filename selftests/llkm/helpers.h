@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the llkm selftests share: loading the module and talking raw generic
+ * netlink, so that a test can send exactly the malformed message it means.
+ */
+#ifndef LLKM_SELFTEST_HELPERS_H
+#define LLKM_SELFTEST_HELPERS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <linux/llkm.h>
+#include <linux/netlink.h>
+
+#define LLKM_DEV "/dev/" LLKM_DEVICE_NAME
+#define LLKM_SYSFS "/sys/module/llkm"
+
+/* ---- the module ---------------------------------------------------- */
+
+/*
+ * Where llkm.ko is: $LLKM_KO, else beside this program (the kselftest
+ * install layout), else the tree's kmod/ two levels up.
+ */
+static inline const char *llkm_ko_path(void)
+{
+	static char path[PATH_MAX + 32];
+	const char *env = getenv("LLKM_KO");
+	char exe[PATH_MAX];
+	const char *dir;
+	ssize_t n;
+
+	if (env)
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return NULL;
+	exe[n] = '\0';
+	dir = dirname(exe);
+	snprintf(path, sizeof(path), "%s/llkm.ko", dir);
+	if (access(path, R_OK) == 0)
+		return path;
+	snprintf(path, sizeof(path), "%s/../../kmod/llkm.ko", dir);
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
+static inline int llkm_loaded(void)
+{
+	return access(LLKM_SYSFS, F_OK) == 0;
+}
+
+/* Returns 0 or -errno. */
+static inline int llkm_load(const char *params)
+{
+	const char *ko = llkm_ko_path();
+	int fd, ret;
+
+	if (!ko)
+		return -ENOENT;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static inline int llkm_unload(void)
+{
+	return syscall(SYS_delete_module, "llkm", O_NONBLOCK) ? -errno : 0;
+}
+
+/* Reads a small sysfs/procfs file into @buf without its newline. */
+static inline int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(buf, len, f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Counts the CPUs in a sysfs list file ("0-3,8"); -1 when unreadable. */
+static inline int cpulist_file_count(const char *path)
+{
+	char buf[4096], *p = buf;
+	int n = 0;
+
+	if (read_line(path, buf, sizeof(buf)))
+		return -1;
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (end == p)
+			return -1;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		n += b - a + 1;
+		p = *end == ',' ? end + 1 : end;
+		if (*end && *end != ',')
+			return -1;
+	}
+	return n;
+}
+
+/*
+ * A fixture's setup and teardown for tests that need llkm loaded: loads it
+ * unless it already is, and unloads it after only if it loaded it.
+ */
+static inline int llkm_hold(int *loaded_here)
+{
+	*loaded_here = 0;
+	if (llkm_loaded())
+		return 0;
+	if (geteuid() != 0 || !llkm_ko_path())
+		return -EPERM;
+	if (llkm_load(NULL))
+		return -EIO;
+	*loaded_here = 1;
+	return 0;
+}
+
+static inline void llkm_release(int loaded_here)
+{
+	if (loaded_here)
+		llkm_unload();
+}
+
+/* ---- raw generic netlink ------------------------------------------- */
+
+#define NL_BUF 65536
+
+struct nl_req {
+	struct nlmsghdr nlh;
+	struct genlmsghdr genl;
+	char attrs[1024];
+};
+
+struct nl_reply {
+	int err;		/* 0 or -errno from the kernel's ack */
+	char extack[256];
+	char buf[NL_BUF];	/* the last data message */
+	int len;
+};
+
+static inline int nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1;
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static inline void nl_init(struct nl_req *r, uint16_t family, uint8_t cmd)
+{
+	memset(r, 0, sizeof(*r));
+	r->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	r->nlh.nlmsg_type = family;
+	r->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r->nlh.nlmsg_seq = 1;
+	r->genl.cmd = cmd;
+	r->genl.version = LLKM_GENL_VERSION;
+}
+
+/* Appends an attribute; returns it so a nest can be closed later. */
+static inline struct nlattr *nl_put(struct nl_req *r, uint16_t type,
+				    const void *data, uint16_t len)
+{
+	struct nlattr *a = (struct nlattr *)((char *)r +
+					     NLMSG_ALIGN(r->nlh.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+	r->nlh.nlmsg_len = NLMSG_ALIGN(r->nlh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+	return a;
+}
+
+static inline void nl_put_u32(struct nl_req *r, uint16_t type, uint32_t v)
+{
+	nl_put(r, type, &v, sizeof(v));
+}
+
+static inline struct nlattr *nl_nest(struct nl_req *r, uint16_t type)
+{
+	return nl_put(r, type | NLA_F_NESTED, NULL, 0);
+}
+
+static inline void nl_nest_end(struct nl_req *r, struct nlattr *nest)
+{
+	nest->nla_len = (char *)r + r->nlh.nlmsg_len - (char *)nest;
+}
+
+static inline void nl_parse_extack(struct nlmsghdr *h, struct nl_reply *rep)
+{
+	struct nlmsgerr *e = NLMSG_DATA(h);
+	int off = sizeof(*e);
+	struct nlattr *a;
+	int rem;
+
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(e->msg);
+	rem = (int)h->nlmsg_len - NLMSG_HDRLEN - off;
+	for (a = (struct nlattr *)((char *)e + off);
+	     rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len),
+	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
+			snprintf(rep->extack, sizeof(rep->extack), "%s",
+				 (char *)a + NLA_HDRLEN);
+}
+
+/*
+ * Sends @r and collects the reply up to the ack. Returns 0 when the
+ * exchange happened (the kernel's verdict is in rep->err), -1 otherwise.
+ */
+static inline int nl_transact(int fd, struct nl_req *r, struct nl_reply *rep)
+{
+	static char buf[NL_BUF];
+
+	memset(rep, 0, sizeof(*rep));
+	if (send(fd, r, r->nlh.nlmsg_len, 0) < 0)
+		return -1;
+	for (;;) {
+		struct nlmsghdr *h;
+		int n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n <= 0)
+			return -1;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				rep->err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				nl_parse_extack(h, rep);
+				return 0;
+			}
+			if (h->nlmsg_len > sizeof(rep->buf))
+				return -1;
+			memcpy(rep->buf, h, h->nlmsg_len);
+			rep->len = h->nlmsg_len;
+		}
+	}
+}
+
+/* Attributes of a reply or a nest, indexed by type (max 63). */
+#define NL_MAXATTR 63
+
+static inline void nl_attrs(const void *start, int len,
+			    const struct nlattr *tb[NL_MAXATTR + 1])
+{
+	const struct nlattr *a = start;
+
+	memset(tb, 0, sizeof(*tb) * (NL_MAXATTR + 1));
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= len) {
+		int type = a->nla_type & NLA_TYPE_MASK;
+
+		if (type <= NL_MAXATTR)
+			tb[type] = a;
+		len -= NLA_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a +
+					    NLA_ALIGN(a->nla_len));
+	}
+}
+
+static inline void nl_reply_attrs(const struct nl_reply *rep,
+				  const struct nlattr *tb[NL_MAXATTR + 1])
+{
+	const struct nlmsghdr *h = (const void *)rep->buf;
+	int hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	nl_attrs(rep->buf + hdr, rep->len - hdr, tb);
+	(void)h;
+}
+
+#define nla_data_of(a)	((const void *)((const char *)(a) + NLA_HDRLEN))
+#define nla_len_of(a)	((int)(a)->nla_len - NLA_HDRLEN)
+#define nla_u32_of(a)	(*(const uint32_t *)nla_data_of(a))
+#define nla_u64_of(a)	({ uint64_t __v; memcpy(&__v, nla_data_of(a), 8); __v; })
+
+/* Resolves a generic netlink family id; -1 when it is not registered. */
+static inline int nl_family(int fd, const char *name)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1];
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	struct nl_req r;
+	int id = -1;
+
+	if (!rep)
+		return -1;
+	nl_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	r.genl.version = 1;
+	nl_put(&r, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
+	if (nl_transact(fd, &r, rep) == 0 && rep->err == 0 && rep->len) {
+		nl_reply_attrs(rep, tb);
+		if (tb[CTRL_ATTR_FAMILY_ID])
+			id = *(const uint16_t *)nla_data_of(tb[CTRL_ATTR_FAMILY_ID]);
+	}
+	free(rep);
+	return id;
+}
+
+#endif /* LLKM_SELFTEST_HELPERS_H */

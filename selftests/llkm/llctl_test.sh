@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# llctl end to end against the real module: what a user sees, with and
+# without llkm loaded, as root and as nobody. KTAP, with the harness's
+# "# Totals:" line so runners count it like the C tests.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+LLCTL=${LLCTL:-}
+for c in "$here/llctl" "$here/../../user/llctl"; do
+	[ -n "$LLCTL" ] || { [ -x "$c" ] && LLCTL=$c; }
+done
+KO=${LLKM_KO:-}
+for c in "$here/llkm.ko" "$here/../../kmod/llkm.ko"; do
+	[ -n "$KO" ] || { [ -r "$c" ] && KO=$c; }
+done
+out=$(mktemp -d)
+trap 'rm -rf "$out"; grep -qw llkm /proc/modules && rmmod llkm' EXIT
+
+n=0 pass=0 fail=0 skip=0
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1 # $2"; }
+skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
+# check NAME REASON CMD...: passes when CMD succeeds.
+check() { local name=$1 why=$2; shift 2; if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi; }
+
+# run ARGS...: llctl with stdout/stderr/status captured in $out.
+run() { "$LLCTL" "$@" >"$out/stdout" 2>"$out/stderr"; echo $? >"$out/rc"; }
+rc() { cat "$out/rc"; }
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+echo "TAP version 13"
+echo "1..17"
+if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null; then
+	for i in $(seq 17); do skip "llctl_$i" "needs root, jq, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:17 error:0"
+	exit 4
+fi
+grep -qw llkm /proc/modules && rmmod llkm
+version=$("$LLCTL" --version | awk '{print $2}')
+
+# --- without the module ---------------------------------------------------
+run info
+check info_without_module_fails "exit $(rc)" [ "$(rc)" -ne 0 ]
+check info_without_module_says_how_to_load "stderr: $(cat "$out/stderr")" \
+	grep -q "llkm is not loaded: run 'sudo insmod kmod/llkm.ko'" "$out/stderr"
+check info_without_module_error_is_one_line "$(wc -l <"$out/stderr") lines" \
+	[ "$(wc -l <"$out/stderr")" -eq 1 ]
+run doctor
+check doctor_without_module_exits_1 "exit $(rc)" [ "$(rc)" -eq 1 ]
+check doctor_without_module_says_how_to_load "no insmod hint" \
+	grep -q 'insmod' "$out/stdout"
+
+# --- with the module --------------------------------------------------------
+insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
+
+run info
+check info_succeeds "exit $(rc): $(cat "$out/stderr")" [ "$(rc)" -eq 0 ]
+check info_text_names_version_and_abi "$(head -c 300 "$out/stdout")" \
+	grep -q "^llkm $version, ABI 1$" "$out/stdout"
+check info_text_carries_the_environment "no '# kernel' header" \
+	grep -q "^# kernel $(uname -r)" "$out/stdout"
+
+run info --json
+check info_json_is_valid_json "$(head -c 300 "$out/stdout")" jq -e . "$out/stdout" >/dev/null
+check info_json_has_the_documented_keys_and_types "jq says no" jq -e --arg v "$version" \
+	--argjson online "$(nproc)" '
+	(.version == $v) and (.abi == 1) and
+	(.cpus.possible >= .cpus.online) and (.cpus.online == $online) and
+	(.cache_line_size | type == "number") and
+	(.features | type == "array") and ((.features | index("genl")) != null) and
+	(.pmus | map(select(.name == "software" and .type == 1)) | length == 1) and
+	(.ring.size_per_cpu | type == "number") and (.ring.mode | type == "string") and
+	(.env.kernel | type == "string") and (.env.llkm_version == $v)' \
+	"$out/stdout" >/dev/null
+
+run doctor
+if [ -e /sys/bus/event_source/devices/cpu ] || [ -e /sys/bus/event_source/devices/cpu_core ]; then
+	skip doctor_says_there_is_no_hardware_pmu "this machine has a hardware PMU"
+else
+	check doctor_says_there_is_no_hardware_pmu "$(grep hardware_pmu "$out/stdout")" \
+		grep -q 'no hardware PMU' "$out/stdout"
+fi
+run doctor --json
+check doctor_json_has_every_check "jq says no" jq -e '
+	[.checks[].name] as $n |
+	["module","device","genl","capabilities","perf_event_paranoid",
+	 "hardware_pmu","nmi_watchdog","lockdown","headers","tracefs",
+	 "governor","smt"] | all(. as $c | $n | index($c) != null)' \
+	"$out/stdout" >/dev/null
+check doctor_json_fix_is_null_exactly_when_ok "jq says no" jq -e '
+	.checks | all((.status | IN("ok", "warn", "fail")) and
+		      ((.status == "ok") == (.fix == null)) and
+		      (.why | length > 0) and (.found | length > 0))' \
+	"$out/stdout" >/dev/null
+check doctor_exit_status_matches_fail_count "exit $(rc)" \
+	[ "$(rc)" -eq "$(jq '[.checks[] | select(.status == "fail")] | if length > 0 then 1 else 0 end' "$out/stdout")" ]
+
+# --- as nobody: GET_INFO is not privileged, the device is -------------------
+as_nobody "$LLCTL" info >"$out/stdout" 2>"$out/stderr"
+check nobody_can_read_info "exit $?: $(cat "$out/stderr")" [ -s "$out/stdout" ]
+
+# --- output errors are not silent -------------------------------------------
+"$LLCTL" info --json >/dev/full 2>"$out/stderr"
+status=$?
+check write_error_on_stdout_fails "exit $status" [ "$status" -ne 0 ]
+check usage_errors_quote_the_option "$(cat "$out/stderr")" \
+	sh -c "! '$LLCTL' info --bogus 2>'$out/stderr' && grep -q -- \"'--bogus'\" '$out/stderr'"
+
+rmmod llkm
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ "$fail" -eq 0 ]
