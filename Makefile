@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build kmod/llkm.ko and user/llctl
+# make run        deps + build, boot a guest, insmod, llctl info
+# make check      deps + build + lint + host unit tests + guest selftests on
+#                 the host kernel, Debian 13's and sid's (LLKM_KERNELS)
+# make matrix     the guest selftests on bookworm, trixie and sid kernels,
+#                 each built in its suite's chroot (MATRIX)
+# make deps       install the Debian packages the project needs
+#
+# Knobs: KDIR (kernel build tree), W (kernel warning level), V.
+
+VERSION := $(shell cat VERSION)
+
+# The kernel to build against: the running one's headers, else the newest
+# installed (this host runs a kernel without modules; the guest runs Debian's).
+KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
+	if [ -d $$d ]; then echo $$d; else \
+	ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
+KVER = $(notdir $(patsubst %/,%,$(dir $(realpath $(KDIR)/Makefile))))
+W ?= 1
+MATRIX ?= bookworm trixie sid
+
+# kselftest_harness.h, checkpatch.pl and run_kselftest.sh come from Debian's
+# linux-source package, unpacked here at build time, never committed.
+LINUX_SOURCE_TAR ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
+KSRC := build/ksrc
+
+# Debian packages: what each is for is in README.md ("Dependencies").
+DEPS := build-essential pkg-config kmod cpio xz-utils perl \
+	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse \
+	qemu-system-x86 busybox-static mmdebstrap \
+	libnl-3-dev libnl-genl-3-dev libpfm4-dev libjson-c-dev \
+	python3 jq
+
+.PHONY: all module llctl selftests deps run check matrix lint clean kdir \
+	selftests-install ksrc
+
+all: module llctl
+
+kdir:
+	@if [ -z "$(KDIR)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "Unable to find kernel headers: install linux-headers-amd64 (make deps) or pass KDIR=" >&2; \
+		exit 1; fi
+	@if [ ! -d /lib/modules/$$(uname -r)/build ] && [ "$(origin KDIR)" = file ]; then \
+		echo "make: no headers for the running kernel $$(uname -r), building against $(KDIR)" >&2; fi
+
+module: kdir
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) LLKM_VERSION=$(VERSION) modules
+
+llctl:
+	$(MAKE) -C user VERSION=$(VERSION)
+
+ksrc: $(KSRC)/.stamp
+$(KSRC)/.stamp: $(LINUX_SOURCE_TAR)
+	@if [ -z "$(LINUX_SOURCE_TAR)" ]; then \
+		echo "Unable to find the kernel source: install linux-source-6.1 (make deps)" >&2; exit 1; fi
+	rm -rf $(KSRC) && mkdir -p $(KSRC)
+	tar -xJf $(LINUX_SOURCE_TAR) -C $(KSRC) --strip-components=1 \
+		--wildcards '*/tools/testing/selftests/kselftest*' \
+		'*/tools/testing/selftests/run_kselftest.sh' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	touch $@
+
+selftests: ksrc llctl
+	$(MAKE) -C selftests KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests
+
+selftests-install: selftests
+	$(MAKE) -C selftests KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests \
+		INSTALL_PATH=$(abspath $(INSTALL_PATH)) install
+
+deps:
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: deps all
+	selftests/vm/run -- sh -c 'insmod kmod/llkm.ko && user/llctl info'
+
+check: deps all selftests
+	selftests/check
+
+# Every supported kernel, each built with its own suite's compiler.
+matrix: deps all selftests
+	selftests/matrix $(MATRIX)
+
+lint: ksrc module llctl
+	KDIR=$(KDIR) selftests/lint
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(MAKE) -C user clean
+	$(MAKE) -C selftests clean
+	rm -rf build
