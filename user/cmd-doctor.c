@@ -24,10 +24,8 @@
 
 #define DEV_PATH "/dev/" LLKM_DEVICE_NAME
 
-enum { OPT_JSON = 256 };
-
 static const struct llctl_opt doctor_opt[] = {
-	{ "json", OPT_JSON, NULL, "Print JSON: {\"checks\": [...], \"env\": {...}}" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON: {\"checks\": [...], \"env\": {...}}" },
 	{ 0 }
 };
 
@@ -165,7 +163,7 @@ int cmd_doctor(int argc, char **argv)
 
 	while ((c = llctl_next_opt(argc, argv, &doctor_opts, &arg)) != -1) {
 		switch (c) {
-		case OPT_JSON:
+		case LLCTL_OPT_JSON:
 			json = true;
 			break;
 		case 'h':
@@ -175,11 +173,8 @@ int cmd_doctor(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (optind < argc) {
-		llctl_err("Unable to parse options: unexpected '%s', see 'llctl help doctor'",
-			  argv[optind]);
+	if (llctl_no_operands(argc, argv, &doctor_opts))
 		return 1;
-	}
 
 	llctl_probe_init(&probe);
 	probe_genl(&probe);

@@ -12,10 +12,8 @@
 #include "llctl.h"
 #include "nl.h"
 
-enum { OPT_JSON = 256 };
-
 static const struct llctl_opt info_opt[] = {
-	{ "json", OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
 	{ 0 }
 };
 
@@ -132,7 +130,7 @@ int cmd_info(int argc, char **argv)
 
 	while ((c = llctl_next_opt(argc, argv, &info_opts, &arg)) != -1) {
 		switch (c) {
-		case OPT_JSON:
+		case LLCTL_OPT_JSON:
 			json = true;
 			break;
 		case 'h':
@@ -142,11 +140,8 @@ int cmd_info(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (optind < argc) {
-		llctl_err("Unable to parse options: unexpected '%s', see 'llctl help info'",
-			  argv[optind]);
+	if (llctl_no_operands(argc, argv, &info_opts))
 		return 1;
-	}
 
 	c = llkm_nl_open(&nl);
 	if (c) {

@@ -49,6 +49,12 @@ int llctl_next_opt(int argc, char **argv, const struct llctl_opts *o,
 		   char **arg);
 void llctl_usage(FILE *f, const struct llctl_opts *o);
 
+/* After the options: 0, or 1 after naming the first unexpected operand. */
+int llctl_no_operands(int argc, char **argv, const struct llctl_opts *o);
+
+/* Option keys every report command shares. */
+enum { LLCTL_OPT_JSON = 256 };
+
 /* "Unable to VERB OBJECT: reason" on stderr, prefixed with the program. */
 void llctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -112,3 +112,12 @@ void llctl_usage(FILE *f, const struct llctl_opts *o)
 	}
 	fprintf(f, "  %-24s %s\n", "-h, --help", "Show this help");
 }
+
+int llctl_no_operands(int argc, char **argv, const struct llctl_opts *o)
+{
+	if (optind >= argc)
+		return 0;
+	llctl_err("Unable to parse options: unexpected '%s', see 'llctl help %s'",
+		  argv[optind], o->cmd);
+	return 1;
+}
