@@ -30,10 +30,10 @@ KSRC := build/ksrc
 DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse \
 	qemu-system-x86 busybox-static mmdebstrap \
-	libnl-3-dev libnl-genl-3-dev libpfm4-dev libjson-c-dev \
+	libnl-3-dev libnl-genl-3-dev libpfm4-dev libjson-c-dev libck-dev \
 	jq
 
-.PHONY: all module llctl selftests deps run check matrix lint clean kdir \
+.PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
 	selftests-install ksrc
 
 all: module llctl
@@ -86,6 +86,10 @@ run: deps all
 check: deps all selftests
 	selftests/check
 
+# Benchmarks against the tools users have, results in docs/benchmarks.md.
+bench: deps
+	$(MAKE) -C bench run
+
 # Every supported kernel, each built with its own suite's compiler.
 matrix: deps all selftests
 	selftests/matrix $(MATRIX)
@@ -97,4 +101,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C user clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C bench clean
 	rm -rf build

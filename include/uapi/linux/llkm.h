@@ -150,6 +150,63 @@ enum llkm_feature {
 
 #define LLKM_FEAT_ALL	((1ULL << 5) - 1)
 
+/*
+ * Rings
+ * -----
+ *
+ * One ring per CPU. Userspace maps a CPU's ring from /dev/llkm as
+ *
+ *   page 0        struct llkm_ring_consumer   read-write: the consumer
+ *   page 1        struct llkm_ring_producer   read-only
+ *   pages 2..     the data area, size bytes, read-only, mapped twice back
+ *                 to back so that a record that wraps reads contiguously
+ *
+ * Positions are free-running byte counts; a record at pos starts at
+ * data + (pos & (size - 1)). Every record starts with struct llkm_rec and
+ * is a multiple of 8 bytes long. Records below producer_pos are complete;
+ * the consumer reads them in place, then moves consumer_pos past them (see
+ * kmod/ring_core.h for the protocol and its barriers).
+ */
+struct llkm_ring_consumer {
+	__u64 consumer_pos;	/* consumer; also the producer in overwrite */
+};
+
+struct llkm_ring_producer {
+	__u64 producer_pos;	/* producer: all records below are complete */
+	__u64 size;		/* data area bytes, a power of two */
+	__u32 mode;		/* enum llkm_ring_mode */
+	__u32 cpu;
+};
+
+/*
+ * Record header, 24 bytes. size counts the header and is a multiple of 8,
+ * so records stay 8-byte aligned and one record is at most
+ * LLKM_REC_MAX bytes (size is 16 bits).
+ */
+struct llkm_rec {
+	__u16 size;		/* bytes, header included */
+	__u16 type;		/* enum llkm_rec_type */
+	__u32 cpu;
+	__u64 time_ns;		/* CLOCK_MONOTONIC */
+	__u32 pid;		/* thread group id */
+	__u32 tid;
+};
+
+#define LLKM_REC_ALIGN	8
+#define LLKM_REC_MAX	(0xffff & ~(LLKM_REC_ALIGN - 1))
+
+enum llkm_rec_type {
+	LLKM_REC_UNSPEC,
+	LLKM_REC_TEST,		/* payload: struct llkm_rec_test */
+	__LLKM_REC_LAST
+};
+
+/* LLKM_REC_TEST: written by the selftests through the test producer. */
+struct llkm_rec_test {
+	__u64 seq;
+	__u64 check;		/* a function of seq and the payload length */
+};
+
 /* LLKM_IOC_INFO: the cheap subset of GET_INFO, for a quick ABI check. */
 struct llkm_ioc_info {
 	__u32 abi;		/* LLKM_ABI_VERSION */

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llkm ring core: one CPU's ring, its producer and its consumer.
+ *
+ * The same source builds in the kernel and, through user/ring_shim.h, in
+ * userspace, where it is unit-tested and benchmarked (and where llctl's
+ * consumer reads the mapped rings with it).
+ *
+ * Layout (see include/uapi/linux/llkm.h for the mapped pages):
+ *
+ *   cons->consumer_pos     prod->producer_pos              head
+ *        |                        |                          |
+ *   -----+----------+-------------+--------------+-----------+----- data
+ *        | read by  | complete,   | reserved by writers that |
+ *        | consumer | unread      | have not all committed   |
+ *
+ * Positions are free-running unsigned longs; pos & mask is the offset.
+ * The data area is mapped twice back to back, so a record that wraps is
+ * contiguous and no record is ever split or padded.
+ *
+ * Who writes what:
+ *   head, nest, produced, lost    the local CPU only (local_t: writers
+ *                                 nest through IRQs and NMIs, never run
+ *                                 concurrently on two CPUs)
+ *   prod->producer_pos            the local CPU, when its outermost
+ *                                 writer commits
+ *   cons->consumer_pos            the consumer; in overwrite mode also
+ *                                 the producer, by cmpxchg, when it takes
+ *                                 back unread records
+ *
+ * Nesting: a writer reserves with a cmpxchg on head, so a writer that
+ * interrupts another gets the space after it. Only the outermost writer
+ * publishes producer_pos, and only once no writer is inside (nest == 0),
+ * so everything below producer_pos is complete. Timestamps are read inside
+ * the reserve loop, so they grow with the position on each CPU and the
+ * consumer can merge CPUs by time.
+ *
+ * Modes and accounting: every reserve counts one record produced. In
+ * discard mode a record that does not fit is counted lost and nothing is
+ * written. In overwrite mode the producer takes back the oldest unread
+ * records (moving consumer_pos on by cmpxchg) and counts each one lost; a
+ * record the producer has not yet published cannot be taken back, so a
+ * nested writer that would need it loses its own record instead. The
+ * consumer in overwrite mode releases a record with the same cmpxchg:
+ * whoever moves consumer_pos past a record owns its fate, so every record
+ * is counted exactly once, produced = delivered + lost, and a consumer
+ * that read a record while it was overwritten learns so and drops it.
+ *
+ * consumer_pos is writable by userspace: the producer never trusts it
+ * beyond the bounds it checks, and a consumer that writes nonsense only
+ * loses its own records.
+ */
+#ifndef _LLKM_RING_CORE_H
+#define _LLKM_RING_CORE_H
+
+struct llkm_ring {
+	struct llkm_ring_consumer *cons;	/* shared, user read-write */
+	struct llkm_ring_producer *prod;	/* shared, user read-only */
+	void *data;				/* size bytes, mapped twice */
+	unsigned long mask;			/* size - 1 */
+	u32 mode;
+	u32 cpu;
+	unsigned long cons_cache;	/* the producer's last consumer_pos */
+	local_t head;		/* reserved up to here */
+	local_t nest;		/* writers inside reserve..commit */
+	local_t produced;	/* records reserve was asked for */
+	local_t lost;		/* of those, never delivered */
+};
+
+static inline u32 llkm_rec_len(u32 payload)
+{
+	return (sizeof(struct llkm_rec) + payload + LLKM_REC_ALIGN - 1) &
+	       ~(LLKM_REC_ALIGN - 1);
+}
+
+/*
+ * The writer is done. The outermost one publishes everything reserved so
+ * far: by the time it runs again, the writers that interrupted it have
+ * committed.
+ */
+static inline void llkm_ring_commit(struct llkm_ring *r)
+{
+	unsigned long head;
+
+again:
+	head = local_read(&r->head);
+	barrier();
+	if (local_dec_return(&r->nest))
+		return;
+	/*
+	 * Pairs with smp_load_acquire() in llkm_ring_peek(): the records
+	 * below head are written before the consumer sees head.
+	 */
+	smp_store_release(&r->prod->producer_pos, head);
+	/* A writer that interrupted us between the read and the store. */
+	barrier();
+	if (unlikely(head != (unsigned long)local_read(&r->head))) {
+		local_inc(&r->nest);
+		goto again;
+	}
+}
+
+/*
+ * Overwrite mode: take back unread records from consumer_pos until @need
+ * bytes after @head are free. Returns false when that would take a record
+ * that is not published yet, or when consumer_pos is not a position this
+ * ring can have.
+ */
+static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
+				       unsigned long head, unsigned long need)
+{
+	unsigned long size = r->mask + 1;
+	unsigned long pub, pos, len;
+
+	/* Pairs with nothing: producer_pos is only written by this CPU. */
+	pub = READ_ONCE(r->prod->producer_pos);
+	for (;;) {
+		/* Pairs with cmpxchg() in llkm_ring_release(). */
+		pos = READ_ONCE(r->cons->consumer_pos);
+		if (head + need - pos <= size)
+			return true;
+		if (pub - pos > size || pos == pub ||
+		    pos & (LLKM_REC_ALIGN - 1))
+			return false;
+		len = READ_ONCE(((struct llkm_rec *)(r->data +
+						     (pos & r->mask)))->size);
+		if (len < sizeof(struct llkm_rec) || len & (LLKM_REC_ALIGN - 1) ||
+		    len > pub - pos)
+			return false;
+		if (cmpxchg(&r->cons->consumer_pos, pos, pos + len) == pos)
+			local_inc(&r->lost);
+	}
+}
+
+/*
+ * Reserve a record of @payload bytes of type @type on this CPU's ring.
+ * Returns its header, filled in, or NULL (counted lost). Preemption must
+ * be off; every non-NULL reserve is followed by llkm_ring_commit().
+ */
+static inline struct llkm_rec *llkm_ring_reserve(struct llkm_ring *r,
+						 u16 type, u32 payload)
+{
+	unsigned long size = r->mask + 1;
+	u32 len = llkm_rec_len(payload);
+	unsigned long head, pos;
+	struct llkm_rec *rec;
+	u64 now;
+
+	local_inc(&r->produced);
+	local_inc(&r->nest);
+	barrier();	/* nest before head: an interrupting writer sees us */
+	if (unlikely(len > LLKM_REC_MAX || len > size))
+		goto lost;
+	do {
+		head = local_read(&r->head);
+		now = llkm_ring_now();
+		if (r->mode == LLKM_RING_MODE_OVERWRITE) {
+			if (!__llkm_ring_reclaim(r, head, len))
+				goto lost;
+		} else if (head + len - READ_ONCE(r->cons_cache) > size) {
+			/*
+			 * Look at consumer_pos only when the last look leaves
+			 * no room: its cache line stays with the consumer.
+			 * Pairs with smp_store_release() in
+			 * llkm_ring_release(): the consumer is done reading
+			 * the space before we write it.
+			 */
+			pos = smp_load_acquire(&r->cons->consumer_pos);
+			WRITE_ONCE(r->cons_cache, pos);
+			if (head + len - pos > size)
+				goto lost;
+		}
+	} while ((unsigned long)local_cmpxchg(&r->head, head, head + len) != head);
+
+	rec = r->data + (head & r->mask);
+	rec->size = len;
+	rec->type = type;
+	rec->cpu = r->cpu;
+	rec->time_ns = now;
+	rec->pid = llkm_ring_pid();
+	rec->tid = llkm_ring_tid();
+	return rec;
+lost:
+	local_inc(&r->lost);
+	llkm_ring_commit(r);
+	return NULL;
+}
+
+/*
+ * Consumer: how far records are complete. Records in [pos, published) are
+ * read in place with llkm_ring_rec(), each rec->size long.
+ */
+static inline unsigned long llkm_ring_published(struct llkm_ring *r)
+{
+	/* Pairs with smp_store_release() in llkm_ring_commit(). */
+	return smp_load_acquire(&r->prod->producer_pos);
+}
+
+static inline struct llkm_rec *llkm_ring_rec(struct llkm_ring *r,
+					     unsigned long pos)
+{
+	return r->data + (pos & r->mask);
+}
+
+/* Consumer: the record at @pos, or NULL when there is none yet. */
+static inline struct llkm_rec *llkm_ring_peek(struct llkm_ring *r,
+					      unsigned long pos)
+{
+	unsigned long pub = llkm_ring_published(r);
+
+	if (pub == pos || pub - pos > r->mask + 1)
+		return NULL;
+	return llkm_ring_rec(r, pos);
+}
+
+/*
+ * Consumer: done with the @len bytes of records at @pos. Returns true when
+ * they were delivered whole; false in overwrite mode when the producer took
+ * them back meanwhile (counted lost, the content may be torn: the consumer
+ * resumes from consumer_pos). In discard mode one call may release a whole
+ * batch; in overwrite mode release one record at a time.
+ */
+static inline bool llkm_ring_release(struct llkm_ring *r, unsigned long pos,
+				     unsigned long len)
+{
+	if (r->mode == LLKM_RING_MODE_OVERWRITE)
+		/* Pairs with cmpxchg() in __llkm_ring_reclaim(). */
+		return cmpxchg(&r->cons->consumer_pos, pos, pos + len) == pos;
+	/* Pairs with smp_load_acquire() in llkm_ring_reserve(). */
+	smp_store_release(&r->cons->consumer_pos, pos + len);
+	return true;
+}
+
+#endif /* _LLKM_RING_CORE_H */

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ring core (kmod/ring_core.h), built for userspace through
+ * user/ring_shim.h: records in place, never split, nested writers,
+ * exact accounting in both modes, a hostile consumer, two threads.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "kselftest_harness.h"
+#include "ring_shim.h"
+#include "../../kmod/ring_core.h"
+
+/* The data area mapped twice back to back, as the module maps it. */
+static void *map_twice(size_t size)
+{
+	int fd = memfd_create("ring", MFD_CLOEXEC);
+	char *p;
+
+	if (fd < 0 || ftruncate(fd, size))
+		return NULL;
+	p = mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED ||
+	    mmap(p, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		 0) == MAP_FAILED ||
+	    mmap(p + size, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 fd, 0) == MAP_FAILED)
+		p = NULL;
+	close(fd);
+	return p;
+}
+
+static u64 check_of(u64 seq, u32 payload)
+{
+	return seq * 0x9e3779b97f4a7c15ULL ^ payload;
+}
+
+/*
+ * A test record: seq, its check, then the payload filled with seq's byte.
+ * @payload is a multiple of 8.
+ */
+static bool put(struct llkm_ring *r, u64 seq, u32 payload)
+{
+	struct llkm_rec *rec = llkm_ring_reserve(r, LLKM_REC_TEST, payload);
+	struct llkm_rec_test *t;
+
+	if (!rec)
+		return false;
+	t = (void *)(rec + 1);
+	if (payload >= sizeof(*t)) {
+		memset(t + 1, (int)(seq & 0xff), payload - sizeof(*t));
+		t->seq = seq;
+		t->check = check_of(seq, payload);
+	}
+	llkm_ring_commit(r);
+	return true;
+}
+
+/*
+ * Is @rec whole: its check matches and every payload byte is seq's? Test
+ * payloads are multiples of 8, so the record's size gives them exactly.
+ */
+static bool whole(const struct llkm_rec *rec, u64 *seq)
+{
+	const struct llkm_rec_test *t = (const void *)(rec + 1);
+	u32 payload = rec->size - sizeof(*rec);
+	const u8 *b = (const u8 *)(t + 1);
+	u32 i;
+
+	if (rec->type != LLKM_REC_TEST || rec->size < sizeof(*rec) + sizeof(*t))
+		return false;
+	*seq = t->seq;
+	if (t->check != check_of(t->seq, payload))
+		return false;
+	for (i = 0; i < payload - sizeof(*t); i++)
+		if (b[i] != (u8)(t->seq & 0xff))
+			return false;
+	return true;
+}
+
+FIXTURE(ring) {
+	struct llkm_ring r;
+	struct llkm_ring_consumer cons;
+	struct llkm_ring_producer prod;
+};
+
+FIXTURE_VARIANT(ring) {
+	unsigned long size;
+	u32 mode;
+};
+
+FIXTURE_VARIANT_ADD(ring, discard_4k) {
+	.size = 4096, .mode = LLKM_RING_MODE_DISCARD,
+};
+
+FIXTURE_VARIANT_ADD(ring, overwrite_4k) {
+	.size = 4096, .mode = LLKM_RING_MODE_OVERWRITE,
+};
+
+FIXTURE_VARIANT_ADD(ring, discard_64k) {
+	.size = 65536, .mode = LLKM_RING_MODE_DISCARD,
+};
+
+FIXTURE_VARIANT_ADD(ring, overwrite_64k) {
+	.size = 65536, .mode = LLKM_RING_MODE_OVERWRITE,
+};
+
+FIXTURE_SETUP(ring)
+{
+	memset(&self->r, 0, sizeof(self->r));
+	memset(&self->cons, 0, sizeof(self->cons));
+	memset(&self->prod, 0, sizeof(self->prod));
+	self->r.data = map_twice(variant->size);
+	ASSERT_NE(NULL, self->r.data);
+	self->r.cons = &self->cons;
+	self->r.prod = &self->prod;
+	self->r.mask = variant->size - 1;
+	self->r.mode = variant->mode;
+	self->r.cpu = 1;
+	self->prod.size = variant->size;
+	self->prod.mode = variant->mode;
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	munmap(self->r.data, 2 * variant->size);
+}
+
+/* Reads every delivered record; returns how many, checking each is whole. */
+static long drain(struct __test_metadata *_metadata, struct llkm_ring *r,
+		  u64 *last_seq)
+{
+	unsigned long pos = READ_ONCE(r->cons->consumer_pos);
+	struct llkm_rec *rec;
+	long n = 0;
+	u64 seq;
+
+	while ((rec = llkm_ring_peek(r, pos))) {
+		u16 len = rec->size;
+		bool ok = whole(rec, &seq);
+
+		if (llkm_ring_release(r, pos, len)) {
+			EXPECT_TRUE(ok) TH_LOG("torn record at %lu", pos);
+			if (last_seq && n + *last_seq)
+				EXPECT_LT(*last_seq, seq);
+			if (last_seq)
+				*last_seq = seq;
+			n++;
+		}
+		pos = READ_ONCE(r->cons->consumer_pos);
+	}
+	return n;
+}
+
+TEST_F(ring, empty_ring_has_no_record)
+{
+	EXPECT_EQ(NULL, llkm_ring_peek(&self->r, 0));
+}
+
+TEST_F(ring, record_is_read_in_place_with_its_header)
+{
+	struct llkm_rec *w, *rd;
+	u64 before = llkm_ring_now();
+
+	w = llkm_ring_reserve(&self->r, LLKM_REC_TEST, 16);
+	ASSERT_NE(NULL, w);
+	EXPECT_EQ(NULL, llkm_ring_peek(&self->r, 0));	/* not committed */
+	llkm_ring_commit(&self->r);
+	rd = llkm_ring_peek(&self->r, 0);
+	EXPECT_EQ(w, rd);
+	EXPECT_EQ(40, rd->size);
+	EXPECT_EQ(LLKM_REC_TEST, rd->type);
+	EXPECT_EQ(1U, rd->cpu);
+	EXPECT_LE(before, rd->time_ns);
+	EXPECT_GE(llkm_ring_now(), rd->time_ns);
+	EXPECT_EQ((u32)getpid(), rd->pid);
+	EXPECT_EQ((u32)gettid(), rd->tid);
+	EXPECT_TRUE(llkm_ring_release(&self->r, 0, rd->size));
+	EXPECT_EQ(NULL, llkm_ring_peek(&self->r, 40));
+}
+
+TEST_F(ring, records_are_never_split_at_the_wrap)
+{
+	u64 seq = 0, last = 0;
+	long got = 0;
+	int round;
+
+	/* Record lengths of 64 to 96 and 1040 bytes do not divide the ring. */
+	for (round = 0; round < 200; round++) {
+		ASSERT_TRUE(put(&self->r, ++seq, 40 + (round % 5) * 8));
+		ASSERT_TRUE(put(&self->r, ++seq, 1016));
+		got += drain(_metadata, &self->r, &last);
+	}
+	EXPECT_EQ((long)seq, got);
+	EXPECT_EQ(seq, (u64)local_read(&self->r.produced));
+	EXPECT_EQ(0, local_read(&self->r.lost));
+}
+
+TEST_F(ring, full_ring_counts_every_record_exactly_once)
+{
+	u64 seq, last = 0;
+	long delivered;
+
+	for (seq = 1; seq <= 10000; seq++)
+		put(&self->r, seq, 40);
+	delivered = drain(_metadata, &self->r, &last);
+	EXPECT_EQ(10000, local_read(&self->r.produced));
+	EXPECT_EQ(10000, delivered + local_read(&self->r.lost));
+	EXPECT_LT(0, local_read(&self->r.lost));
+	if (self->r.mode == LLKM_RING_MODE_OVERWRITE) {
+		EXPECT_EQ(10000U, last);	/* the newest survive */
+	} else {
+		EXPECT_EQ((u64)delivered, last);	/* the oldest survive */
+	}
+}
+
+TEST_F(ring, nested_writer_lands_after_the_one_it_interrupts)
+{
+	struct llkm_rec *outer, *inner, *rec;
+
+	outer = llkm_ring_reserve(&self->r, LLKM_REC_TEST, 16);
+	ASSERT_NE(NULL, outer);
+	inner = llkm_ring_reserve(&self->r, LLKM_REC_TEST, 24);
+	ASSERT_NE(NULL, inner);
+	EXPECT_EQ((char *)outer + outer->size, (char *)inner);
+	llkm_ring_commit(&self->r);
+	/* The inner writer is done, but the outer one is not: nothing yet. */
+	EXPECT_EQ(NULL, llkm_ring_peek(&self->r, 0));
+	llkm_ring_commit(&self->r);
+	rec = llkm_ring_peek(&self->r, 0);
+	EXPECT_EQ(outer, rec);
+	EXPECT_TRUE(llkm_ring_release(&self->r, 0, rec->size));
+	rec = llkm_ring_peek(&self->r, 40);
+	EXPECT_EQ(inner, rec);
+	EXPECT_LE(outer->time_ns, inner->time_ns);
+	EXPECT_EQ(88UL, (unsigned long)self->prod.producer_pos);
+}
+
+TEST_F(ring, nested_writer_cannot_take_back_an_unpublished_record)
+{
+	unsigned long size = self->r.mask + 1;
+	struct llkm_rec *outer;
+	long lost;
+
+	outer = llkm_ring_reserve(&self->r, LLKM_REC_TEST, size / 2);
+	ASSERT_NE(NULL, outer);
+	/* No room left but the outer record, which is still being written. */
+	EXPECT_EQ(NULL, llkm_ring_reserve(&self->r, LLKM_REC_TEST, size / 2));
+	lost = local_read(&self->r.lost);
+	EXPECT_EQ(1, lost);
+	llkm_ring_commit(&self->r);
+	EXPECT_EQ(outer, llkm_ring_peek(&self->r, 0));
+	EXPECT_EQ(2, local_read(&self->r.produced));
+}
+
+TEST_F(ring, oversize_records_are_refused_and_counted)
+{
+	unsigned long size = self->r.mask + 1;
+
+	EXPECT_EQ(NULL, llkm_ring_reserve(&self->r, LLKM_REC_TEST, LLKM_REC_MAX));
+	EXPECT_EQ(NULL, llkm_ring_reserve(&self->r, LLKM_REC_TEST, size));
+	EXPECT_EQ(2, local_read(&self->r.lost));
+	EXPECT_EQ(0, local_read(&self->r.nest));
+	EXPECT_TRUE(put(&self->r, 1, 16));
+	EXPECT_EQ(3, local_read(&self->r.produced));
+}
+
+TEST_F(ring, a_consumer_writing_nonsense_only_loses_its_records)
+{
+	static const u64 bad[] = { 3, 1ULL << 40, ~0ULL, 4097, 8 };
+	unsigned int i;
+	int j;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		self->cons.consumer_pos = bad[i];
+		for (j = 0; j < 300; j++)
+			put(&self->r, j, 40);
+		EXPECT_EQ(0, local_read(&self->r.nest));
+	}
+	EXPECT_EQ(1500, local_read(&self->r.produced));
+}
+
+/* Producer and consumer on two threads, as a CPU and llctl. */
+struct duel {
+	struct llkm_ring *r;
+	u64 n;
+	volatile bool done;
+	long delivered, torn, out_of_order;
+};
+
+static void *producer(void *arg)
+{
+	struct duel *d = arg;
+	u64 seq;
+
+	for (seq = 1; seq <= d->n; seq++)
+		put(d->r, seq, 40 + (seq % 3) * 8);
+	__atomic_store_n(&d->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *consumer(void *arg)
+{
+	struct duel *d = arg;
+	struct llkm_ring *r = d->r;
+	unsigned long pos = 0;
+	u64 last = 0, seq;
+
+	for (;;) {
+		bool done = __atomic_load_n(&d->done, __ATOMIC_ACQUIRE);
+		struct llkm_rec *rec = llkm_ring_peek(r, pos);
+
+		if (!rec) {
+			if (done && !llkm_ring_peek(r, pos))
+				break;
+			pos = READ_ONCE(r->cons->consumer_pos);
+			continue;
+		}
+		{
+			u16 len = rec->size;
+			bool ok = whole(rec, &seq);
+
+			if (llkm_ring_release(r, pos, len)) {
+				d->delivered++;
+				d->torn += !ok;
+				d->out_of_order += seq <= last;
+				last = seq;
+			}
+		}
+		pos = READ_ONCE(r->cons->consumer_pos);
+	}
+	return NULL;
+}
+
+TEST_F(ring, two_threads_deliver_or_count_every_record)
+{
+	struct duel d = { .r = &self->r, .n = 2000000 };
+	pthread_t p, c;
+
+	ASSERT_EQ(0, pthread_create(&c, NULL, consumer, &d));
+	ASSERT_EQ(0, pthread_create(&p, NULL, producer, &d));
+	pthread_join(p, NULL);
+	pthread_join(c, NULL);
+	EXPECT_EQ((long)d.n, local_read(&self->r.produced));
+	EXPECT_EQ((long)d.n, d.delivered + local_read(&self->r.lost));
+	EXPECT_EQ(0, d.torn);
+	EXPECT_EQ(0, d.out_of_order);
+	TH_LOG("delivered %ld, lost %ld", d.delivered, local_read(&self->r.lost));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What kmod/ring_core.h needs from the kernel, for userspace: the ring
+ * core is unit-tested and benchmarked on the host, and llctl reads the
+ * mapped rings with it. Include this, then ring_core.h.
+ *
+ * local_t here is only ever touched by one thread (the producer's), as in
+ * the kernel it is only touched by one CPU.
+ */
+#ifndef LLCTL_RING_SHIM_H
+#define LLCTL_RING_SHIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/llkm.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+typedef struct {
+	long a;
+} local_t;
+
+/*
+ * As on x86 in the kernel, local_t operations are not locked: they are
+ * atomic only against the one thread that owns the ring (nested writers
+ * in the tests are nested calls, not signal handlers).
+ */
+#define local_read(l)		__atomic_load_n(&(l)->a, __ATOMIC_RELAXED)
+#define local_set(l, v)		__atomic_store_n(&(l)->a, (v), __ATOMIC_RELAXED)
+#define local_inc(l)		local_set((l), local_read(l) + 1)
+#define local_dec_return(l)	({ long __v = local_read(l) - 1;	\
+				   local_set((l), __v); __v; })
+#define local_cmpxchg(l, o, n)	({					\
+	long __old = local_read(l);					\
+	if (__old == (long)(o))						\
+		local_set((l), (long)(n));				\
+	__old;								\
+})
+
+#define barrier()		__asm__ __volatile__("" ::: "memory")
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+/* Fully ordered, and returns the old value, as the kernel's. */
+#define cmpxchg(p, o, n)	({					\
+	__typeof__(*(p)) __old = (o);					\
+	__atomic_compare_exchange_n((p), &__old, (n), false,		\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+	__old;								\
+})
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+
+static inline u64 llkm_ring_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * The kernel reads these from current; here they are cached per thread so
+ * a producer costs no system call. Only tests and benchmarks produce in
+ * userspace, and none of them forks after producing.
+ */
+static inline u32 llkm_ring_pid(void)
+{
+	static __thread u32 pid;
+
+	if (!pid)
+		pid = getpid();
+	return pid;
+}
+
+static inline u32 llkm_ring_tid(void)
+{
+	static __thread u32 tid;
+
+	if (!tid)
+		tid = gettid();
+	return tid;
+}
+
+#endif /* LLCTL_RING_SHIM_H */
