@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "ring_shim.h"
 #include "../kmod/ring_core.h"
@@ -206,21 +205,10 @@ int main(int argc, char **argv)
 	}
 	if (trials < 1 || trials > 99)
 		trials = 5;
-	x.r.data = mmap(NULL, 2 * RING_BYTES, PROT_NONE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	{
-		int fd = memfd_create("ring", 0);
-
-		if (fd < 0 || ftruncate(fd, RING_BYTES) ||
-		    mmap(x.r.data, RING_BYTES, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
-		    mmap((char *)x.r.data + RING_BYTES, RING_BYTES,
-			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
-			 0) == MAP_FAILED) {
-			perror("ring_bench: mapping the ring");
-			return 1;
-		}
-		close(fd);
+	x.r.data = llkm_shim_map_twice(RING_BYTES);
+	if (!x.r.data) {
+		perror("ring_bench: mapping the ring");
+		return 1;
 	}
 	x.ckbuf = aligned_alloc(64, RING_BYTES);
 	x.n = n;

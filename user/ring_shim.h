@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,6 +88,35 @@ static inline u32 llkm_ring_tid(void)
 	if (!tid)
 		tid = gettid();
 	return tid;
+}
+
+/*
+ * A data area of @size bytes mapped twice back to back, as the module maps
+ * a ring's pages: a record that wraps reads contiguously. NULL on failure;
+ * munmap(p, 2 * size) undoes it.
+ */
+static inline void *llkm_shim_map_twice(size_t size)
+{
+	int fd = memfd_create("llkm-ring", MFD_CLOEXEC);
+	char *p = MAP_FAILED;
+
+	if (fd < 0)
+		return NULL;
+	if (ftruncate(fd, size))
+		goto out;
+	p = mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		goto out;
+	if (mmap(p, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		 0) == MAP_FAILED ||
+	    mmap(p + size, size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		munmap(p, 2 * size);
+		p = MAP_FAILED;
+	}
+out:
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 #endif /* LLCTL_RING_SHIM_H */

@@ -8,30 +8,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "kselftest_harness.h"
 #include "ring_shim.h"
 #include "../../kmod/ring_core.h"
-
-/* The data area mapped twice back to back, as the module maps it. */
-static void *map_twice(size_t size)
-{
-	int fd = memfd_create("ring", MFD_CLOEXEC);
-	char *p;
-
-	if (fd < 0 || ftruncate(fd, size))
-		return NULL;
-	p = mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED ||
-	    mmap(p, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
-		 0) == MAP_FAILED ||
-	    mmap(p + size, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-		 fd, 0) == MAP_FAILED)
-		p = NULL;
-	close(fd);
-	return p;
-}
 
 static u64 check_of(u64 seq, u32 payload)
 {
@@ -113,7 +93,7 @@ FIXTURE_SETUP(ring)
 	memset(&self->r, 0, sizeof(self->r));
 	memset(&self->cons, 0, sizeof(self->cons));
 	memset(&self->prod, 0, sizeof(self->prod));
-	self->r.data = map_twice(variant->size);
+	self->r.data = llkm_shim_map_twice(variant->size);
 	ASSERT_NE(NULL, self->r.data);
 	self->r.cons = &self->cons;
 	self->r.prod = &self->prod;
