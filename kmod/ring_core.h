@@ -88,7 +88,7 @@ again:
 	if (local_dec_return(&r->nest))
 		return;
 	/*
-	 * Pairs with smp_load_acquire() in llkm_ring_peek(): the records
+	 * Pairs with smp_load_acquire() in llkm_ring_published(): the records
 	 * below head are written before the consumer sees head.
 	 */
 	smp_store_release(&r->prod->producer_pos, head);

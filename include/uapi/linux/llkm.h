@@ -201,7 +201,7 @@ enum llkm_rec_type {
 	__LLKM_REC_LAST
 };
 
-/* LLKM_REC_TEST: written by the selftests through the test producer. */
+/* LLKM_REC_TEST: the ring tests' and benchmarks' record. */
 struct llkm_rec_test {
 	__u64 seq;
 	__u64 check;		/* a function of seq and the payload length */
