@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/llkm: a misc device, mode 0600, for the data plane (mmap and poll of
- * the rings come here) and cheap queries by ioctl.
+ * /dev/llkm: a misc device, mode 0600, for the data plane (the session's
+ * rings are mapped here) and cheap queries by ioctl.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -42,9 +42,15 @@ static long llkm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+static int llkm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return llkm_session_mmap(vma);
+}
+
 static const struct file_operations llkm_fops = {
 	.owner = THIS_MODULE,
 	.open = llkm_open,
+	.mmap = llkm_mmap,
 	.unlocked_ioctl = llkm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

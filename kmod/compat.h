@@ -5,6 +5,9 @@
  * a macro the change introduced) to a version number.
  *
  * Differences absorbed without a guard, so that nobody adds one:
+ * - tracepoint probes may run preemptible on newer kernels (faultable
+ *   syscall tracepoints): trace.c disables preemption around each
+ *   reserve..commit on every kernel.
  * - struct file_operations::llseek = no_llseek: no_llseek is gone in 6.12
  *   ("fs: remove no_llseek"); chardev.c relies on nonseekable_open(),
  *   which makes lseek() fail with -ESPIPE on every kernel.
@@ -19,6 +22,8 @@
 
 #include <linux/container_of.h>
 #include <linux/device.h>
+#include <linux/mm.h>
+#include <linux/version.h>
 
 /*
  * struct device::bus is "struct bus_type *" in 6.1 and "const struct
@@ -26,5 +31,20 @@
  * bus_for_each_dev() takes either, so keep whichever this kernel has.
  */
 #define llkm_bus_ptr typeof_member(struct device, bus)
+
+/*
+ * vma->vm_flags became const in 6.3 ("mm: introduce vma->vm_flags wrapper
+ * functions"): vm_flags_clear() from then on, a plain write before. The
+ * wrappers are static inlines, so only the version tells.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define llkm_vm_flags_clear(vma, flags) vm_flags_clear(vma, flags)
+#else
+static inline void llkm_vm_flags_clear(struct vm_area_struct *vma,
+				       vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
 
 #endif /* _LLKM_COMPAT_H */

@@ -9,6 +9,7 @@
 #include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include "llkm.h"
@@ -26,6 +27,18 @@ static const struct nla_policy ring_policy[LLKM_RING_A_MAX + 1] = {
 
 static const struct nla_policy set_defaults_policy[LLKM_A_MAX + 1] = {
 	[LLKM_A_RING] = NLA_POLICY_NESTED(ring_policy),
+};
+
+static const struct nla_policy trace_policy[LLKM_TRACE_A_MAX + 1] = {
+	[LLKM_TRACE_A_EVENTS] = NLA_POLICY_MASK(NLA_U32, LLKM_TRACE_EV_ALL),
+	[LLKM_TRACE_A_PIDS] = { .type = NLA_BINARY,
+				.len = LLKM_TRACE_PIDS_MAX * sizeof(u32) },
+	[LLKM_TRACE_A_FOLLOW_FORK] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy trace_start_policy[LLKM_A_MAX + 1] = {
+	[LLKM_A_RING] = NLA_POLICY_NESTED(ring_policy),
+	[LLKM_A_TRACE] = NLA_POLICY_NESTED(trace_policy),
 };
 
 /* Replies larger than this are a bug, not a big machine. */
@@ -57,6 +70,17 @@ static int put_pmu(const char *name, u32 type, void *data)
 	return 0;
 }
 
+static int put_ring(struct sk_buff *skb, u32 size, u32 mode)
+{
+	struct nlattr *nest = nla_nest_start(skb, LLKM_A_RING);
+
+	if (!nest || nla_put_u32(skb, LLKM_RING_A_SIZE, size) ||
+	    nla_put_u32(skb, LLKM_RING_A_MODE, mode))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int put_info(struct sk_buff *skb)
 {
 	struct llkm_defaults d;
@@ -73,12 +97,8 @@ static int put_info(struct sk_buff *skb)
 	    nla_put_u32(skb, LLKM_A_CACHE_LINE_SIZE, cache_line_size()))
 		return -EMSGSIZE;
 
-	nest = nla_nest_start(skb, LLKM_A_RING);
-	if (!nest ||
-	    nla_put_u32(skb, LLKM_RING_A_SIZE, d.ring_size) ||
-	    nla_put_u32(skb, LLKM_RING_A_MODE, d.ring_mode))
+	if (put_ring(skb, d.ring_size, d.ring_mode))
 		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
 
 	nest = nla_nest_start(skb, LLKM_A_PMUS);
 	if (!nest)
@@ -123,37 +143,183 @@ out:
 	return ret;
 }
 
-static int set_defaults_doit(struct sk_buff *skb, struct genl_info *info)
+/* Applies an LLKM_A_RING nest to @d; -EINVAL (with extack) if invalid. */
+static int parse_ring(struct nlattr *nest, struct llkm_defaults *d,
+		      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[LLKM_RING_A_MAX + 1];
+	int ret;
+
+	if (!nest)
+		return 0;
+	ret = nla_parse_nested(tb, LLKM_RING_A_MAX, nest, ring_policy, extack);
+	if (ret)
+		return ret;
+	if (tb[LLKM_RING_A_SIZE])
+		d->ring_size = nla_get_u32(tb[LLKM_RING_A_SIZE]);
+	if (!llkm_ring_size_valid(d->ring_size)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_RING_A_SIZE],
+				    "ring size must be a power of two");
+		return -EINVAL;
+	}
+	if (tb[LLKM_RING_A_MODE])
+		d->ring_mode = nla_get_u32(tb[LLKM_RING_A_MODE]);
+	return 0;
+}
+
+static int set_defaults_doit(struct sk_buff *skb, struct genl_info *info)
+{
 	struct llkm_defaults d;
 	int ret;
 
 	ret = -EPERM;
 	if (!capable_sender(skb))
 		goto out;
-
 	llkm_defaults_get(&d);
-	if (info->attrs[LLKM_A_RING]) {
-		ret = nla_parse_nested(tb, LLKM_RING_A_MAX,
-				       info->attrs[LLKM_A_RING], ring_policy,
-				       info->extack);
-		if (ret)
-			goto out;
-		if (tb[LLKM_RING_A_SIZE])
-			d.ring_size = nla_get_u32(tb[LLKM_RING_A_SIZE]);
-		ret = -EINVAL;
-		if (!llkm_ring_size_valid(d.ring_size)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[LLKM_RING_A_SIZE],
-					    "ring size must be a power of two");
-			goto out;
-		}
-		if (tb[LLKM_RING_A_MODE])
-			d.ring_mode = nla_get_u32(tb[LLKM_RING_A_MODE]);
-	}
+	ret = parse_ring(info->attrs[LLKM_A_RING], &d, info->extack);
+	if (ret)
+		goto out;
 	llkm_defaults_set(&d);
-	ret = 0;
 out:
+	return ret;
+}
+
+static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[LLKM_TRACE_A_MAX + 1];
+	struct llkm_trace_cfg cfg = { 0 };
+	struct llkm_defaults d;
+	struct sk_buff *msg;
+	u32 size, mode;
+	void *hdr;
+	int ret;
+
+	ret = -EPERM;
+	if (!capable_sender(skb))
+		goto out;
+	llkm_defaults_get(&d);
+	ret = parse_ring(info->attrs[LLKM_A_RING], &d, info->extack);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
+	if (!info->attrs[LLKM_A_TRACE]) {
+		NL_SET_ERR_MSG(info->extack, "LLKM_A_TRACE is required");
+		goto out;
+	}
+	ret = nla_parse_nested(tb, LLKM_TRACE_A_MAX, info->attrs[LLKM_A_TRACE],
+			       trace_policy, info->extack);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
+	if (!tb[LLKM_TRACE_A_EVENTS] || !nla_get_u32(tb[LLKM_TRACE_A_EVENTS])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[LLKM_TRACE_A_EVENTS],
+				    "no event to trace");
+		goto out;
+	}
+	if (tb[LLKM_TRACE_A_PIDS] &&
+	    (!nla_len(tb[LLKM_TRACE_A_PIDS]) ||
+	     nla_len(tb[LLKM_TRACE_A_PIDS]) % sizeof(u32))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[LLKM_TRACE_A_PIDS],
+				    "pids must be a non-empty array of u32");
+		goto out;
+	}
+	cfg.events = nla_get_u32(tb[LLKM_TRACE_A_EVENTS]);
+	if (tb[LLKM_TRACE_A_PIDS]) {
+		cfg.pids = nla_data(tb[LLKM_TRACE_A_PIDS]);
+		cfg.n_pids = nla_len(tb[LLKM_TRACE_A_PIDS]) / sizeof(u32);
+	}
+	cfg.follow_fork = nla_get_flag(tb[LLKM_TRACE_A_FOLLOW_FORK]);
+	cfg.ring_size = d.ring_size;
+	cfg.ring_mode = d.ring_mode;
+
+	ret = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	ret = llkm_session_start(&cfg, info->snd_portid, &size, &mode);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	hdr = genlmsg_put_reply(msg, info, &genl_family, 0, LLKM_CMD_TRACE_START);
+	if (!hdr || put_ring(msg, size, mode)) {
+		/* Cannot happen with a fresh NLMSG_GOODSIZE message. */
+		nlmsg_free(msg);
+		llkm_session_stop();
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	return ret;
+}
+
+static int trace_stop_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!capable_sender(skb))
+		return -EPERM;
+	return llkm_session_stop();
+}
+
+static int put_stats(struct sk_buff *skb, const struct llkm_ring_stats *st,
+		     int n)
+{
+	struct nlattr *all, *cpu;
+	int i;
+
+	all = nla_nest_start(skb, LLKM_A_STATS);
+	if (!all)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		cpu = nla_nest_start(skb, LLKM_A_STATS_CPU);
+		if (!cpu ||
+		    nla_put_u32(skb, LLKM_STATS_A_CPU, st[i].cpu) ||
+		    nla_put_u64_64bit(skb, LLKM_STATS_A_PRODUCED,
+				      st[i].produced, LLKM_STATS_A_PAD) ||
+		    nla_put_u64_64bit(skb, LLKM_STATS_A_LOST, st[i].lost,
+				      LLKM_STATS_A_PAD) ||
+		    nla_put_u64_64bit(skb, LLKM_STATS_A_PUBLISHED,
+				      st[i].published, LLKM_STATS_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, cpu);
+	}
+	nla_nest_end(skb, all);
+	return 0;
+}
+
+static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct llkm_ring_stats *st;
+	struct sk_buff *msg = NULL;
+	void *hdr;
+	int n, ret;
+
+	if (!capable_sender(skb))
+		return -EPERM;
+	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	n = llkm_session_stats(st, nr_cpu_ids);
+	ret = n;
+	if (n < 0)
+		goto out;
+	ret = -ENOMEM;
+	/* About 50 bytes per CPU. */
+	msg = genlmsg_new(NLMSG_GOODSIZE + n * 64, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
+				LLKM_CMD_TRACE_STATS);
+	if (!hdr || put_stats(msg, st, n))
+		goto out;
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	kfree(st);
 	return ret;
 }
 
@@ -168,6 +334,20 @@ static const struct genl_ops genl_ops[] = {
 		.doit = set_defaults_doit,
 		.policy = set_defaults_policy,
 		.maxattr = LLKM_A_MAX,
+	},
+	{
+		.cmd = LLKM_CMD_TRACE_START,
+		.doit = trace_start_doit,
+		.policy = trace_start_policy,
+		.maxattr = LLKM_A_MAX,
+	},
+	{
+		.cmd = LLKM_CMD_TRACE_STOP,
+		.doit = trace_stop_doit,
+	},
+	{
+		.cmd = LLKM_CMD_TRACE_STATS,
+		.doit = trace_stats_doit,
 	},
 };
 

@@ -33,6 +33,51 @@ u64 llkm_features(void);
 int llkm_chardev_init(void);
 void llkm_chardev_exit(void);
 
+/* ring.c: a session's per-CPU rings (ring_core.h holds the protocol) */
+struct llkm_ring;
+struct llkm_rings;
+struct vm_area_struct;
+
+struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode);
+void llkm_rings_get(struct llkm_rings *rs);
+void llkm_rings_put(struct llkm_rings *rs);
+struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu);
+int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma);
+
+/* trace.c: tracepoint probes that write into the rings */
+struct llkm_trace_cfg {
+	u32 events;		/* LLKM_TRACE_EV_* */
+	const u32 *pids;	/* thread group ids, n_pids of them */
+	unsigned int n_pids;
+	bool follow_fork;
+	u32 ring_size;
+	u32 ring_mode;
+};
+
+struct llkm_trace;
+
+void llkm_trace_init(void);
+struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
+				     const struct llkm_trace_cfg *cfg);
+void llkm_trace_detach(struct llkm_trace *t);
+
+/* session.c: the one trace session */
+int llkm_session_init(void);
+void llkm_session_exit(void);
+int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
+		       u32 *size, u32 *mode);
+int llkm_session_stop(void);
+struct llkm_ring_stats {
+	u32 cpu;
+	u64 produced;
+	u64 lost;
+	u64 published;
+};
+
+/* One entry per possible CPU, at most @max: how many, or -ENOENT. */
+int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max);
+int llkm_session_mmap(struct vm_area_struct *vma);
+
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);

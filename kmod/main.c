@@ -15,6 +15,9 @@ static int __init llkm_init(void)
 	ret = llkm_pmu_init();
 	if (ret)
 		goto err;
+	ret = llkm_session_init();
+	if (ret)
+		goto err_session;
 	ret = llkm_chardev_init();
 	if (ret)
 		goto err_chardev;
@@ -27,6 +30,8 @@ static int __init llkm_init(void)
 err_genl:
 	llkm_chardev_exit();
 err_chardev:
+	llkm_session_exit();
+err_session:
 	llkm_pmu_exit();
 err:
 	return ret;
@@ -36,6 +41,7 @@ static void __exit llkm_exit(void)
 {
 	llkm_genl_exit();
 	llkm_chardev_exit();
+	llkm_session_exit();
 	llkm_pmu_exit();
 }
 

@@ -58,12 +58,62 @@
  * (any other validation failure, a size that is not a power of two). On
  * error nothing is changed.
  *
+ * LLKM_CMD_TRACE_START
+ * --------------------
+ *
+ * Request: NLM_F_REQUEST, needs CAP_PERFMON or CAP_SYS_ADMIN. Starts the
+ * trace session (one at a time), owned by the requesting socket: closing
+ * that socket stops it, as do TRACE_STOP and rmmod.
+ *
+ *    LLKM_A_RING: NLA_NESTED, optional, as for SET_DEFAULTS; absent values
+ *                 come from the defaults
+ *    LLKM_A_TRACE: NLA_NESTED
+ *        LLKM_TRACE_A_EVENTS: NLA_U32, LLKM_TRACE_EV_* bits, at least one
+ *        LLKM_TRACE_A_PIDS: NLA_BINARY, optional, __u32 thread group ids
+ *                           (at most LLKM_TRACE_PIDS_MAX): only their
+ *                           events are recorded
+ *        LLKM_TRACE_A_FOLLOW_FORK: NLA_FLAG, optional: children of traced
+ *                                  processes are traced too
+ *
+ * Reply: LLKM_A_RING (NLA_NESTED: LLKM_RING_A_SIZE, LLKM_RING_A_MODE), the
+ * session's rings, to map with /dev/llkm.
+ * Errors: -EPERM, -EBUSY (a session runs), -EINVAL, -ERANGE, -ENOMEM,
+ * -ENOENT (a tracepoint this kernel does not have).
+ *
+ * LLKM_CMD_TRACE_STOP
+ * -------------------
+ *
+ * Request: NLM_F_REQUEST, needs CAP_PERFMON or CAP_SYS_ADMIN, no
+ * attributes. Detaches every probe; mapped rings stay readable until
+ * unmapped. Errors: -EPERM, -ENOENT (no session).
+ *
+ * LLKM_CMD_TRACE_STATS
+ * --------------------
+ *
+ * Request: NLM_F_REQUEST, needs CAP_PERFMON or CAP_SYS_ADMIN, no
+ * attributes. Reply, for the running or last stopped session:
+ *
+ *    LLKM_A_STATS: NLA_NESTED
+ *        LLKM_A_STATS_CPU: NLA_NESTED, once per possible CPU
+ *            LLKM_STATS_A_CPU: NLA_U32
+ *            LLKM_STATS_A_PRODUCED: NLA_U64, records producers asked for
+ *            LLKM_STATS_A_LOST: NLA_U64, of those, never delivered
+ *            LLKM_STATS_A_PUBLISHED: NLA_U64, producer_pos, bytes
+ *
+ * Delivered records are produced - lost, once the consumer has read up to
+ * the published position. Errors: -EPERM, -ENOENT (no session yet).
+ *
  * /dev/llkm
  * ---------
  *
  * open() needs CAP_PERFMON or CAP_SYS_ADMIN (-EPERM) on top of the file mode.
  *
  *    LLKM_IOC_INFO: _IOR, struct llkm_ioc_info; every byte is written.
+ *
+ *    mmap(): the rings of the session (see "Rings" below). CPU c's ring
+ *    starts at page offset c * LLKM_RING_PAGES(size): its consumer page may
+ *    be mapped read-write on its own; every other page only read-only
+ *    (-EPERM), within one ring (-EINVAL). -ENODEV without a session.
  */
 #ifndef _UAPI_LINUX_LLKM_H
 #define _UAPI_LINUX_LLKM_H
@@ -87,6 +137,9 @@ enum llkm_cmd {
 	LLKM_CMD_UNSPEC,
 	LLKM_CMD_GET_INFO,
 	LLKM_CMD_SET_DEFAULTS,
+	LLKM_CMD_TRACE_START,
+	LLKM_CMD_TRACE_STOP,
+	LLKM_CMD_TRACE_STATS,
 	__LLKM_CMD_MAX
 };
 
@@ -104,6 +157,9 @@ enum llkm_attr {
 	LLKM_A_PMUS,
 	LLKM_A_PMU,
 	LLKM_A_RING,
+	LLKM_A_TRACE,
+	LLKM_A_STATS,
+	LLKM_A_STATS_CPU,
 	__LLKM_A_LAST
 };
 
@@ -126,6 +182,36 @@ enum llkm_ring_attr {
 };
 
 #define LLKM_RING_A_MAX (__LLKM_RING_A_LAST - 1)
+
+enum llkm_trace_attr {
+	LLKM_TRACE_A_UNSPEC,
+	LLKM_TRACE_A_EVENTS,
+	LLKM_TRACE_A_PIDS,
+	LLKM_TRACE_A_FOLLOW_FORK,
+	__LLKM_TRACE_A_LAST
+};
+
+#define LLKM_TRACE_A_MAX (__LLKM_TRACE_A_LAST - 1)
+
+/* LLKM_TRACE_A_EVENTS bits. */
+enum llkm_trace_event {
+	LLKM_TRACE_EV_SYSCALLS	= 1 << 0,	/* raw_syscalls sys_enter/exit */
+};
+
+#define LLKM_TRACE_EV_ALL	((1U << 1) - 1)
+#define LLKM_TRACE_PIDS_MAX	1024
+
+enum llkm_stats_attr {
+	LLKM_STATS_A_UNSPEC,
+	LLKM_STATS_A_PAD,
+	LLKM_STATS_A_CPU,
+	LLKM_STATS_A_PRODUCED,
+	LLKM_STATS_A_LOST,
+	LLKM_STATS_A_PUBLISHED,
+	__LLKM_STATS_A_LAST
+};
+
+#define LLKM_STATS_A_MAX (__LLKM_STATS_A_LAST - 1)
 
 /*
  * What a producer does when the consumer is a full ring behind. Either way
@@ -171,6 +257,10 @@ struct llkm_ring_consumer {
 	__u64 consumer_pos;	/* consumer; also the producer in overwrite */
 };
 
+/* Pages of one CPU's ring in the mmap() offset space, for 4 KiB pages. */
+#define LLKM_RING_PAGE		4096
+#define LLKM_RING_PAGES(size)	(2 + 2 * ((size) / LLKM_RING_PAGE))
+
 struct llkm_ring_producer {
 	__u64 producer_pos;	/* producer: all records below are complete */
 	__u64 size;		/* data area bytes, a power of two */
@@ -198,7 +288,26 @@ struct llkm_rec {
 enum llkm_rec_type {
 	LLKM_REC_UNSPEC,
 	LLKM_REC_TEST,		/* payload: struct llkm_rec_test */
+	LLKM_REC_SYS_ENTER,	/* struct llkm_rec_sys_enter */
+	LLKM_REC_SYS_EXIT,	/* struct llkm_rec_sys_exit */
+	LLKM_REC_FORK,		/* struct llkm_rec_fork */
 	__LLKM_REC_LAST
+};
+
+struct llkm_rec_sys_enter {
+	__s64 nr;		/* syscall number, as in asm/unistd.h */
+	__u64 args[6];
+};
+
+struct llkm_rec_sys_exit {
+	__s64 nr;
+	__s64 ret;		/* negative errno on failure */
+};
+
+/* A traced process forked: the child is traced too (follow-fork). */
+struct llkm_rec_fork {
+	__u32 child_pid;	/* thread group id */
+	__u32 child_tid;
 };
 
 /* LLKM_REC_TEST: the ring tests' and benchmarks' record. */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The trace session: one at a time, started and stopped over genl, owned
+ * by the netlink socket that started it. Its rings outlive it until the
+ * next start, so the consumer can drain them and read the final counts.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <net/net_namespace.h>
+
+#include "llkm.h"
+#include "ring.h"
+
+static DEFINE_MUTEX(session_lock);
+/* Guarded by session_lock. */
+static struct llkm_rings *session_rings;	/* running or last stopped */
+static struct llkm_trace *session_trace;	/* non-NULL while running */
+static u32 session_owner;			/* netlink portid */
+
+static void __session_stop(void)
+{
+	lockdep_assert_held(&session_lock);
+	llkm_trace_detach(session_trace);
+	session_trace = NULL;
+}
+
+int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
+		       u32 *size, u32 *mode)
+{
+	struct llkm_rings *rings;
+	struct llkm_trace *trace;
+	int ret;
+
+	mutex_lock(&session_lock);
+	ret = -EBUSY;
+	if (session_trace)
+		goto out;
+	rings = llkm_rings_alloc(cfg->ring_size, cfg->ring_mode);
+	ret = PTR_ERR(rings);
+	if (IS_ERR(rings))
+		goto out;
+	trace = llkm_trace_attach(rings, cfg);
+	ret = PTR_ERR(trace);
+	if (IS_ERR(trace)) {
+		llkm_rings_put(rings);
+		goto out;
+	}
+	llkm_rings_put(session_rings);
+	session_rings = rings;
+	session_trace = trace;
+	session_owner = portid;
+	*size = cfg->ring_size;
+	*mode = cfg->ring_mode;
+	ret = 0;
+out:
+	mutex_unlock(&session_lock);
+	return ret;
+}
+
+int llkm_session_stop(void)
+{
+	int ret = -ENOENT;
+
+	mutex_lock(&session_lock);
+	if (session_trace) {
+		__session_stop();
+		ret = 0;
+	}
+	mutex_unlock(&session_lock);
+	return ret;
+}
+
+int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max)
+{
+	const struct llkm_ring *ring;
+	int cpu, n = 0;
+
+	mutex_lock(&session_lock);
+	if (!session_rings) {
+		n = -ENOENT;
+		goto out;
+	}
+	for_each_possible_cpu(cpu) {
+		ring = llkm_rings_cpu(session_rings, cpu);
+		if (!ring || n == max)
+			continue;
+		/* Plain reads of another CPU's counters: a snapshot. */
+		st[n].cpu = cpu;
+		st[n].produced = local_read(&ring->produced);
+		st[n].lost = local_read(&ring->lost);
+		st[n].published = READ_ONCE(ring->prod->producer_pos);
+		n++;
+	}
+out:
+	mutex_unlock(&session_lock);
+	return n;
+}
+
+int llkm_session_mmap(struct vm_area_struct *vma)
+{
+	int ret = -ENODEV;
+
+	mutex_lock(&session_lock);
+	if (session_rings)
+		ret = llkm_rings_mmap(session_rings, vma);
+	mutex_unlock(&session_lock);
+	return ret;
+}
+
+/* The owner's socket closed (llctl exited or was killed): stop. */
+static int netlink_event(struct notifier_block *nb, unsigned long event,
+			 void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net))
+		return NOTIFY_DONE;
+	mutex_lock(&session_lock);
+	if (session_trace && n->portid == session_owner)
+		__session_stop();
+	mutex_unlock(&session_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block netlink_nb = {
+	.notifier_call = netlink_event,
+};
+
+int llkm_session_init(void)
+{
+	llkm_trace_init();
+	return netlink_register_notifier(&netlink_nb);
+}
+
+void llkm_session_exit(void)
+{
+	netlink_unregister_notifier(&netlink_nb);
+	mutex_lock(&session_lock);
+	if (session_trace)
+		__session_stop();
+	llkm_rings_put(session_rings);
+	session_rings = NULL;
+	mutex_unlock(&session_lock);
+}

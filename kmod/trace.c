@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel-side tracing: probes on the kernel's tracepoints that write
+ * records into the session's rings, after the session's filters.
+ *
+ * Tracepoints are found by name (for_each_kernel_tracepoint), so llkm
+ * needs no exported symbol of theirs. Only the events a session asked for
+ * are attached; all are detached, and tracepoint_synchronize_unregister()
+ * waits out running probes, before the session lets go of its state.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/pid.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/threads.h>
+#include <linux/tracepoint.h>
+#include <asm/syscall.h>
+
+#include "llkm.h"
+#include "ring.h"
+
+struct llkm_trace {
+	struct llkm_rings *rings;
+	u32 events;
+	bool follow_fork;
+	unsigned long *pids;	/* tgid bitmap, NULL: every process */
+};
+
+/* Before reserving anything: is @task one the session traces? */
+static bool traced(const struct llkm_trace *t, struct task_struct *task)
+{
+	pid_t tgid;
+
+	if (!t->pids)
+		return true;
+	tgid = task_tgid_nr(task);
+	return tgid > 0 && tgid < PID_MAX_LIMIT && test_bit(tgid, t->pids);
+}
+
+/*
+ * Probes may run preemptible (syscall tracepoints became faultable on
+ * newer kernels): the ring is per CPU, so pin for the reserve..commit.
+ */
+static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	struct llkm_trace *t = data;
+	struct llkm_rec_sys_enter *p;
+	unsigned long args[6];
+	struct llkm_ring *ring;
+	struct llkm_rec *rec;
+	int i;
+
+	if (!traced(t, current))
+		return;
+	syscall_get_arguments(current, regs, args);
+	preempt_disable_notrace();
+	ring = llkm_rings_cpu(t->rings, smp_processor_id());
+	rec = llkm_ring_reserve(ring, LLKM_REC_SYS_ENTER, sizeof(*p));
+	if (rec) {
+		p = (void *)(rec + 1);
+		p->nr = id;
+		for (i = 0; i < 6; i++)
+			p->args[i] = args[i];
+		llkm_ring_commit(ring);
+	}
+	preempt_enable_notrace();
+}
+
+static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
+{
+	struct llkm_trace *t = data;
+	struct llkm_rec_sys_exit *p;
+	struct llkm_ring *ring;
+	struct llkm_rec *rec;
+
+	if (!traced(t, current))
+		return;
+	preempt_disable_notrace();
+	ring = llkm_rings_cpu(t->rings, smp_processor_id());
+	rec = llkm_ring_reserve(ring, LLKM_REC_SYS_EXIT, sizeof(*p));
+	if (rec) {
+		p = (void *)(rec + 1);
+		p->nr = syscall_get_nr(current, regs);
+		p->ret = ret;
+		llkm_ring_commit(ring);
+	}
+	preempt_enable_notrace();
+}
+
+/* Follow-fork: a traced parent's child is traced from its first event. */
+static void probe_fork(void *data, struct task_struct *parent,
+		       struct task_struct *child)
+{
+	struct llkm_trace *t = data;
+	struct llkm_rec_fork *p;
+	struct llkm_ring *ring;
+	struct llkm_rec *rec;
+	pid_t tgid;
+
+	if (!t->pids || !traced(t, parent))
+		return;
+	tgid = task_tgid_nr(child);
+	if (tgid > 0 && tgid < PID_MAX_LIMIT)
+		set_bit(tgid, t->pids);
+	preempt_disable_notrace();
+	ring = llkm_rings_cpu(t->rings, smp_processor_id());
+	rec = llkm_ring_reserve(ring, LLKM_REC_FORK, sizeof(*p));
+	if (rec) {
+		p = (void *)(rec + 1);
+		p->child_pid = tgid;
+		p->child_tid = task_pid_nr(child);
+		llkm_ring_commit(ring);
+	}
+	preempt_enable_notrace();
+}
+
+struct tp_probe {
+	const char *name;
+	void *probe;
+	u32 event;		/* LLKM_TRACE_EV_* that needs it */
+	bool fork;		/* needed by follow-fork */
+	struct tracepoint *tp;	/* found at init */
+};
+
+static struct tp_probe probes[] = {
+	{ "sys_enter", probe_sys_enter, LLKM_TRACE_EV_SYSCALLS },
+	{ "sys_exit", probe_sys_exit, LLKM_TRACE_EV_SYSCALLS },
+	{ "sched_process_fork", probe_fork, 0, true },
+};
+
+static bool wanted(const struct llkm_trace *t, const struct tp_probe *p)
+{
+	return (t->events & p->event) || (p->fork && t->follow_fork);
+}
+
+static void find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(probes); i++)
+		if (!strcmp(tp->name, probes[i].name))
+			probes[i].tp = tp;
+}
+
+void llkm_trace_init(void)
+{
+	for_each_kernel_tracepoint(find_tracepoint, NULL);
+}
+
+static void detach(struct llkm_trace *t, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (wanted(t, &probes[i]))
+			tracepoint_probe_unregister(probes[i].tp, probes[i].probe, t);
+	/* No probe of ours runs after this. */
+	tracepoint_synchronize_unregister();
+}
+
+struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
+				     const struct llkm_trace_cfg *cfg)
+{
+	struct llkm_trace *t;
+	unsigned int i;
+	int ret;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	t->rings = rings;
+	t->events = cfg->events;
+	t->follow_fork = cfg->follow_fork && cfg->n_pids;
+	if (cfg->n_pids) {
+		t->pids = bitmap_zalloc(PID_MAX_LIMIT, GFP_KERNEL);
+		ret = -ENOMEM;
+		if (!t->pids)
+			goto err;
+		for (i = 0; i < cfg->n_pids; i++)
+			if (cfg->pids[i] > 0 && cfg->pids[i] < PID_MAX_LIMIT)
+				set_bit(cfg->pids[i], t->pids);
+	}
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		if (!wanted(t, &probes[i]))
+			continue;
+		ret = -ENOENT;
+		if (!probes[i].tp)
+			goto err_detach;
+		ret = tracepoint_probe_register(probes[i].tp, probes[i].probe, t);
+		if (ret)
+			goto err_detach;
+	}
+	return t;
+
+err_detach:
+	pr_info("cannot attach to tracepoint %s: %d\n", probes[i].name, ret);
+	detach(t, i);
+err:
+	bitmap_free(t->pids);
+	kfree(t);
+	return ERR_PTR(ret);
+}
+
+void llkm_trace_detach(struct llkm_trace *t)
+{
+	if (!t)
+		return;
+	detach(t, ARRAY_SIZE(probes));
+	bitmap_free(t->pids);
+	kfree(t);
+}

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Trace sessions: rings mapped in place, syscall records that match what
+ * the test did, exact accounting under a storm in both ring modes,
+ * follow-fork, one session at a time, the owner's socket, privilege, and
+ * rmmod with a session running.
+ */
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+
+#include "kselftest_harness.h"
+#include "helpers.h"
+
+struct trace_ring {
+	struct llkm_ring_consumer *cons;
+	struct llkm_ring_producer *prod;
+	const char *data;
+	unsigned long size;
+};
+
+FIXTURE(trace) {
+	int loaded_here;
+	int fd;		/* netlink: owns the session */
+	int dev;	/* /dev/llkm */
+	int family;
+	int ncpus;
+	unsigned long size;
+	struct trace_ring ring[64];
+	struct nl_req req;
+	struct nl_reply *rep;
+};
+
+FIXTURE_SETUP(trace)
+{
+	int ret = llkm_hold(&self->loaded_here);
+
+	self->fd = self->dev = -1;
+	if (ret == -EPERM)
+		SKIP(return, "llkm is not loaded and cannot be (needs root and llkm.ko)");
+	ASSERT_EQ(0, ret);
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	self->family = nl_family(self->fd, LLKM_GENL_NAME);
+	ASSERT_LT(0, self->family);
+	self->dev = open(LLKM_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+	self->rep = calloc(1, sizeof(*self->rep));
+	ASSERT_NE(NULL, self->rep);
+	self->ncpus = cpulist_file_count("/sys/devices/system/cpu/possible");
+	ASSERT_LT(0, self->ncpus);
+	ASSERT_GE(64, self->ncpus);
+}
+
+static void unmap_rings(FIXTURE_DATA(trace) *self)
+{
+	int c;
+
+	for (c = 0; c < self->ncpus; c++) {
+		if (self->ring[c].cons)
+			munmap(self->ring[c].cons, LLKM_RING_PAGE);
+		if (self->ring[c].prod)
+			munmap(self->ring[c].prod,
+			       (LLKM_RING_PAGES(self->size) - 1) * LLKM_RING_PAGE);
+		memset(&self->ring[c], 0, sizeof(self->ring[c]));
+	}
+}
+
+FIXTURE_TEARDOWN(trace)
+{
+	unmap_rings(self);
+	free(self->rep);
+	if (self->dev >= 0)
+		close(self->dev);
+	if (self->fd >= 0)
+		close(self->fd);	/* stops a session still running */
+	llkm_release(self->loaded_here);
+}
+
+/* Starts a syscall session; returns the kernel's errno, 0 on success. */
+static int start(FIXTURE_DATA(trace) *self, uint32_t size, uint32_t mode,
+		 const uint32_t *pids, int n, int follow)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1], *rt[NL_MAXATTR + 1];
+	struct nlattr *nest;
+
+	nl_init(&self->req, self->family, LLKM_CMD_TRACE_START);
+	nest = nl_nest(&self->req, LLKM_A_RING);
+	nl_put_u32(&self->req, LLKM_RING_A_SIZE, size);
+	nl_put_u32(&self->req, LLKM_RING_A_MODE, mode);
+	nl_nest_end(&self->req, nest);
+	nest = nl_nest(&self->req, LLKM_A_TRACE);
+	nl_put_u32(&self->req, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_SYSCALLS);
+	if (n)
+		nl_put(&self->req, LLKM_TRACE_A_PIDS, pids, n * sizeof(*pids));
+	if (follow)
+		nl_put(&self->req, LLKM_TRACE_A_FOLLOW_FORK, NULL, 0);
+	nl_nest_end(&self->req, nest);
+	if (nl_transact(self->fd, &self->req, self->rep))
+		return -1000;
+	if (self->rep->err)
+		return self->rep->err;
+	nl_reply_attrs(self->rep, tb);
+	if (!tb[LLKM_A_RING])
+		return -1001;
+	nl_attrs(nla_data_of(tb[LLKM_A_RING]), nla_len_of(tb[LLKM_A_RING]), rt);
+	if (!rt[LLKM_RING_A_SIZE] || nla_u32_of(rt[LLKM_RING_A_SIZE]) != size)
+		return -1002;
+	self->size = size;
+	return 0;
+}
+
+static int simple(FIXTURE_DATA(trace) *self, uint8_t cmd)
+{
+	nl_init(&self->req, self->family, cmd);
+	if (nl_transact(self->fd, &self->req, self->rep))
+		return -1000;
+	return self->rep->err;
+}
+
+static int map_rings(FIXTURE_DATA(trace) *self)
+{
+	unsigned long stride = LLKM_RING_PAGES(self->size);
+	int c;
+
+	for (c = 0; c < self->ncpus; c++) {
+		off_t base = (off_t)c * stride * LLKM_RING_PAGE;
+		void *cons, *ro;
+
+		cons = mmap(NULL, LLKM_RING_PAGE, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, self->dev, base);
+		ro = mmap(NULL, (stride - 1) * LLKM_RING_PAGE, PROT_READ,
+			  MAP_SHARED, self->dev, base + LLKM_RING_PAGE);
+		if (cons == MAP_FAILED || ro == MAP_FAILED)
+			return -errno;
+		self->ring[c].cons = cons;
+		self->ring[c].prod = ro;
+		self->ring[c].data = (const char *)ro + LLKM_RING_PAGE;
+		self->ring[c].size = self->size;
+	}
+	return 0;
+}
+
+struct tally {
+	long records, torn, enter_getppid, exit_getppid, child_enter;
+	long bad_ret;
+	pid_t child;
+};
+
+/* Reads every published record of every ring, checking each header. */
+static long drain(FIXTURE_DATA(trace) *self, struct tally *t)
+{
+	long n = 0;
+	int c;
+
+	for (c = 0; c < self->ncpus; c++) {
+		struct trace_ring *r = &self->ring[c];
+		uint64_t pos = r->cons->consumer_pos;
+		uint64_t pub = __atomic_load_n(&r->prod->producer_pos,
+					       __ATOMIC_ACQUIRE);
+
+		while (pos != pub) {
+			const struct llkm_rec *rec = (const void *)
+				(r->data + (pos & (r->size - 1)));
+			uint64_t len = rec->size;
+
+			if (len < sizeof(*rec) || len % 8 || len > pub - pos ||
+			    rec->cpu != (uint32_t)c) {
+				t->torn++;
+				break;
+			}
+			if (rec->type == LLKM_REC_SYS_ENTER) {
+				const struct llkm_rec_sys_enter *e = (const void *)(rec + 1);
+
+				if (e->nr == SYS_getppid && rec->pid == (uint32_t)getpid())
+					t->enter_getppid++;
+				if (t->child && rec->pid == (uint32_t)t->child &&
+				    e->nr == SYS_getppid)
+					t->child_enter++;
+			} else if (rec->type == LLKM_REC_SYS_EXIT) {
+				const struct llkm_rec_sys_exit *x = (const void *)(rec + 1);
+
+				if (x->nr == SYS_getppid && rec->pid == (uint32_t)getpid()) {
+					t->exit_getppid++;
+					t->bad_ret += x->ret != getppid();
+				}
+			} else if (rec->type != LLKM_REC_FORK) {
+				t->torn++;
+			}
+			pos += len;
+			n++;
+		}
+		/* Release what was read. */
+		__atomic_store_n(&r->cons->consumer_pos, pos, __ATOMIC_RELEASE);
+	}
+	t->records += n;
+	return n;
+}
+
+/* produced - lost, summed over CPUs, from TRACE_STATS. */
+static int stats(FIXTURE_DATA(trace) *self, long *produced, long *lost)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1], *a;
+	int rem;
+
+	*produced = *lost = 0;
+	if (simple(self, LLKM_CMD_TRACE_STATS))
+		return -1;
+	nl_reply_attrs(self->rep, tb);
+	if (!tb[LLKM_A_STATS])
+		return -1;
+	for (a = nla_data_of(tb[LLKM_A_STATS]), rem = nla_len_of(tb[LLKM_A_STATS]);
+	     rem >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len),
+	     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+		const struct nlattr *ca[NL_MAXATTR + 1];
+
+		nl_attrs(nla_data_of(a), nla_len_of(a), ca);
+		if (!ca[LLKM_STATS_A_PRODUCED] || !ca[LLKM_STATS_A_LOST])
+			return -1;
+		*produced += nla_u64_of(ca[LLKM_STATS_A_PRODUCED]);
+		*lost += nla_u64_of(ca[LLKM_STATS_A_LOST]);
+	}
+	return 0;
+}
+
+TEST_F(trace, syscalls_of_the_traced_process_are_recorded_exactly)
+{
+	uint32_t me = getpid();
+	struct tally t = { 0 };
+	long produced, lost;
+	int i;
+
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	for (i = 0; i < 1000; i++)
+		syscall(SYS_getppid);
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	drain(self, &t);
+	EXPECT_EQ(0, t.torn);
+	EXPECT_EQ(1000, t.enter_getppid);
+	EXPECT_EQ(1000, t.exit_getppid);
+	EXPECT_EQ(0, t.bad_ret);
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(produced, t.records);
+}
+
+TEST_F(trace, other_processes_are_filtered_out)
+{
+	uint32_t other = 1;	/* init: not us */
+	struct tally t = { 0 };
+	int i;
+
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &other, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	drain(self, &t);
+	EXPECT_EQ(0, t.enter_getppid);
+}
+
+TEST_F(trace, follow_fork_traces_the_children)
+{
+	uint32_t me = getpid();
+	struct tally t = { 0 };
+	int status, i;
+	pid_t child;
+
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 1));
+	ASSERT_EQ(0, map_rings(self));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		for (i = 0; i < 321; i++)
+			syscall(SYS_getppid);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	t.child = child;
+	drain(self, &t);
+	EXPECT_EQ(0, t.torn);
+	EXPECT_EQ(321, t.child_enter);
+}
+
+/* A 4 KiB ring under a syscall storm: every record delivered or lost. */
+static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(trace) *self,
+		  uint32_t mode)
+{
+	uint32_t me = getpid();
+	struct tally t = { 0 };
+	long produced, lost;
+	cpu_set_t one;
+	int i;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+	ASSERT_EQ(0, start(self, LLKM_RING_SIZE_MIN, mode, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	for (i = 0; i < 20000; i++) {
+		syscall(SYS_getppid);
+		if (mode == LLKM_RING_MODE_DISCARD && i % 1000 == 0)
+			drain(self, &t);
+	}
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	/* Overwrite: the producer moved consumer_pos past what it took. */
+	drain(self, &t);
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	EXPECT_EQ(0, t.torn);
+	EXPECT_LT(40000, produced);	/* enter and exit of each */
+	EXPECT_LT(0, lost);
+	EXPECT_LT(0, t.enter_getppid);
+	EXPECT_EQ(produced, t.records + lost);
+}
+
+TEST_F(trace, tiny_discard_ring_counts_every_record)
+{
+	storm(_metadata, self, LLKM_RING_MODE_DISCARD);
+}
+
+TEST_F(trace, tiny_overwrite_ring_counts_every_record)
+{
+	storm(_metadata, self, LLKM_RING_MODE_OVERWRITE);
+}
+
+TEST_F(trace, one_session_at_a_time)
+{
+	uint32_t me = getpid();
+
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	EXPECT_EQ(-EBUSY, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	EXPECT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	EXPECT_EQ(-ENOENT, simple(self, LLKM_CMD_TRACE_STOP));
+}
+
+TEST_F(trace, closing_the_owner_socket_stops_the_session)
+{
+	uint32_t me = getpid();
+
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	close(self->fd);
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(-ENOENT, simple(self, LLKM_CMD_TRACE_STOP));
+	EXPECT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+}
+
+TEST_F(trace, data_pages_cannot_be_mapped_writable)
+{
+	uint32_t me = getpid();
+	void *p;
+
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	p = mmap(NULL, LLKM_RING_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->dev, LLKM_RING_PAGE);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EPERM, errno);
+	p = mmap(NULL, LLKM_RING_PAGE, PROT_READ, MAP_SHARED, self->dev,
+		 LLKM_RING_PAGE);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(p, LLKM_RING_PAGE, PROT_READ | PROT_WRITE));
+	munmap(p, LLKM_RING_PAGE);
+	/* Past the last CPU's ring. */
+	p = mmap(NULL, LLKM_RING_PAGE, PROT_READ, MAP_SHARED, self->dev,
+		 (off_t)self->ncpus * LLKM_RING_PAGES(self->size) * LLKM_RING_PAGE);
+	EXPECT_EQ(MAP_FAILED, p);
+}
+
+TEST_F(trace, rings_stay_readable_after_stop)
+{
+	uint32_t me = getpid();
+	struct tally t = { 0 };
+
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	syscall(SYS_getppid);
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	/* A new session replaces the rings; the old mapping still reads. */
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	drain(self, &t);
+	EXPECT_EQ(1, t.enter_getppid);
+}
+
+static int start_as_nobody(int family)
+{
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	struct nl_req req;
+	struct nlattr *nest;
+	int fd;
+
+	if (!rep || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return 100;
+	fd = nl_open();
+	if (fd < 0)
+		return 101;
+	nl_init(&req, family, LLKM_CMD_TRACE_START);
+	nest = nl_nest(&req, LLKM_A_TRACE);
+	nl_put_u32(&req, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_SYSCALLS);
+	nl_nest_end(&req, nest);
+	if (nl_transact(fd, &req, rep))
+		return 102;
+	if (rep->err != -EPERM)
+		return 103;
+	nl_init(&req, family, LLKM_CMD_TRACE_STATS);
+	if (nl_transact(fd, &req, rep))
+		return 104;
+	return rep->err == -EPERM ? 0 : 105;
+}
+
+TEST_F(trace, unprivileged_users_cannot_start_or_read_traces)
+{
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(start_as_nobody(self->family));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(trace, unknown_event_bits_are_refused)
+{
+	struct nlattr *nest;
+
+	nl_init(&self->req, self->family, LLKM_CMD_TRACE_START);
+	nest = nl_nest(&self->req, LLKM_A_TRACE);
+	nl_put_u32(&self->req, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_ALL + 1);
+	nl_nest_end(&self->req, nest);
+	ASSERT_EQ(0, nl_transact(self->fd, &self->req, self->rep));
+	EXPECT_EQ(-EINVAL, self->rep->err);
+}
+
+TEST_F(trace, rmmod_with_a_session_running_is_clean)
+{
+	uint32_t me = getpid();
+	int i;
+
+	if (!self->loaded_here)
+		SKIP(return, "llkm was loaded by someone else: not unloading it");
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	close(self->dev);
+	self->dev = -1;
+	/* The netlink socket holds no module reference: rmmod stops it. */
+	ASSERT_EQ(0, llkm_unload());
+	EXPECT_FALSE(llkm_loaded());
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	ASSERT_EQ(0, llkm_load(NULL));
+	EXPECT_EQ(-ENOENT, simple(self, LLKM_CMD_TRACE_STOP));
+}
+
+TEST_HARNESS_MAIN
