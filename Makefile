@@ -31,6 +31,7 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse \
 	qemu-system-x86 busybox-static mmdebstrap \
 	libnl-3-dev libnl-genl-3-dev libpfm4-dev libjson-c-dev libck-dev \
+	libseccomp-dev strace \
 	jq
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \

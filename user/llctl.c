@@ -17,6 +17,7 @@ static int cmd_help(int argc, char **argv);
 static const struct llctl_cmd cmds[] = {
 	{ "info",   cmd_info,   "Show what the loaded llkm module offers" },
 	{ "doctor", cmd_doctor, "Check this machine for what breaks measurement" },
+	{ "trace",  cmd_trace,  "Trace syscalls in the kernel and summarise them" },
 	{ "help",   cmd_help,   "Show this help, or a command's: help CMD" },
 };
 

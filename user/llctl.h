@@ -19,6 +19,7 @@ struct llctl_cmd {
 /* One file per subcommand: user/cmd-NAME.c exports cmd_NAME(). */
 int cmd_info(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 extern const char *llctl_prog;
 

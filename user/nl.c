@@ -242,6 +242,114 @@ int llkm_nl_get_info(struct llkm_nl *nl, struct llkm_info *info)
 	return ret;
 }
 
+struct start_reply {
+	uint32_t size, mode;
+};
+
+static int parse_start(struct nlattr **tb, void *arg)
+{
+	struct nlattr *ring[LLKM_RING_A_MAX + 1];
+	struct start_reply *r = arg;
+
+	if (!tb[LLKM_A_RING] ||
+	    nla_parse_nested(ring, LLKM_RING_A_MAX, tb[LLKM_A_RING], NULL) < 0 ||
+	    !ring[LLKM_RING_A_SIZE] || !ring[LLKM_RING_A_MODE])
+		return -EPROTO;
+	r->size = nla_get_u32(ring[LLKM_RING_A_SIZE]);
+	r->mode = nla_get_u32(ring[LLKM_RING_A_MODE]);
+	return 0;
+}
+
+int llkm_nl_trace_start(struct llkm_nl *nl, const struct llkm_trace_req *req,
+			uint32_t *ring_size, uint32_t *ring_mode)
+{
+	struct start_reply r = { 0 };
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int ret;
+
+	msg = new_request(nl, LLKM_CMD_TRACE_START);
+	if (!msg)
+		return -ENOMEM;
+	if (req->ring_size || req->ring_mode >= 0) {
+		nest = nla_nest_start(msg, LLKM_A_RING);
+		if (!nest ||
+		    (req->ring_size &&
+		     nla_put_u32(msg, LLKM_RING_A_SIZE, req->ring_size)) ||
+		    (req->ring_mode >= 0 &&
+		     nla_put_u32(msg, LLKM_RING_A_MODE, req->ring_mode)))
+			goto nomem;
+		nla_nest_end(msg, nest);
+	}
+	nest = nla_nest_start(msg, LLKM_A_TRACE);
+	if (!nest || nla_put_u32(msg, LLKM_TRACE_A_EVENTS, req->events) ||
+	    (req->n_pids &&
+	     nla_put(msg, LLKM_TRACE_A_PIDS, req->n_pids * sizeof(uint32_t),
+		     req->pids)) ||
+	    (req->follow_fork && nla_put_flag(msg, LLKM_TRACE_A_FOLLOW_FORK)))
+		goto nomem;
+	nla_nest_end(msg, nest);
+	ret = transact(nl, msg, parse_start, &r);
+	if (!ret && !r.size)
+		ret = -EPROTO;
+	*ring_size = r.size;
+	*ring_mode = r.mode;
+	return ret;
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
+int llkm_nl_trace_stop(struct llkm_nl *nl)
+{
+	struct nl_msg *msg = new_request(nl, LLKM_CMD_TRACE_STOP);
+
+	return msg ? transact(nl, msg, NULL, NULL) : -ENOMEM;
+}
+
+struct stats_reply {
+	struct llkm_cpu_stats *st;
+	unsigned int max, n;
+};
+
+static int parse_stats(struct nlattr **tb, void *arg)
+{
+	struct nlattr *c[LLKM_STATS_A_MAX + 1];
+	struct stats_reply *r = arg;
+	struct nlattr *cpu;
+	int rem;
+
+	if (!tb[LLKM_A_STATS])
+		return -EPROTO;
+	nla_for_each_nested(cpu, tb[LLKM_A_STATS], rem) {
+		if (r->n == r->max)
+			break;
+		if (nla_parse_nested(c, LLKM_STATS_A_MAX, cpu, NULL) < 0 ||
+		    !c[LLKM_STATS_A_CPU] || !c[LLKM_STATS_A_PRODUCED] ||
+		    !c[LLKM_STATS_A_LOST] || !c[LLKM_STATS_A_PUBLISHED])
+			return -EPROTO;
+		r->st[r->n].cpu = nla_get_u32(c[LLKM_STATS_A_CPU]);
+		r->st[r->n].produced = nla_get_u64(c[LLKM_STATS_A_PRODUCED]);
+		r->st[r->n].lost = nla_get_u64(c[LLKM_STATS_A_LOST]);
+		r->st[r->n].published = nla_get_u64(c[LLKM_STATS_A_PUBLISHED]);
+		r->n++;
+	}
+	return 0;
+}
+
+int llkm_nl_trace_stats(struct llkm_nl *nl, struct llkm_cpu_stats *st,
+			unsigned int max)
+{
+	struct stats_reply r = { .st = st, .max = max };
+	struct nl_msg *msg = new_request(nl, LLKM_CMD_TRACE_STATS);
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	ret = transact(nl, msg, parse_stats, &r);
+	return ret ? ret : (int)r.n;
+}
+
 void llkm_info_free(struct llkm_info *info)
 {
 	free(info->pmus);

@@ -44,6 +44,28 @@ void llkm_nl_close(struct llkm_nl *nl);
 int llkm_nl_get_info(struct llkm_nl *nl, struct llkm_info *info);
 void llkm_info_free(struct llkm_info *info);
 
+struct llkm_trace_req {
+	uint32_t events;		/* LLKM_TRACE_EV_* */
+	const uint32_t *pids;		/* NULL: every process */
+	unsigned int n_pids;
+	int follow_fork;
+	uint32_t ring_size;		/* 0: the module's default */
+	int ring_mode;			/* -1: the module's default */
+};
+
+struct llkm_cpu_stats {
+	uint32_t cpu;
+	uint64_t produced, lost, published;
+};
+
+/* LLKM_CMD_TRACE_START: 0 and the session's ring size and mode, or -errno. */
+int llkm_nl_trace_start(struct llkm_nl *nl, const struct llkm_trace_req *req,
+			uint32_t *ring_size, uint32_t *ring_mode);
+int llkm_nl_trace_stop(struct llkm_nl *nl);
+/* LLKM_CMD_TRACE_STATS into @st (at most @max CPUs): how many, or -errno. */
+int llkm_nl_trace_stats(struct llkm_nl *nl, struct llkm_cpu_stats *st,
+			unsigned int max);
+
 /*
  * The extended-ack message of the last failed request, or NULL.
  */

@@ -30,10 +30,11 @@ rc() { cat "$out/rc"; }
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 echo "TAP version 13"
-echo "1..17"
-if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null; then
-	for i in $(seq 17); do skip "llctl_$i" "needs root, jq, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:17 error:0"
+echo "1..23"
+if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
+   ! command -v strace >/dev/null; then
+	for i in $(seq 23); do skip "llctl_$i" "needs root, jq, strace, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:23 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -106,6 +107,43 @@ status=$?
 check write_error_on_stdout_fails "exit $status" [ "$status" -ne 0 ]
 check usage_errors_quote_the_option "$(cat "$out/stderr")" \
 	sh -c "! '$LLCTL' info --bogus 2>'$out/stderr' && grep -q -- \"'--bogus'\" '$out/stderr'"
+
+# --- llctl trace against strace -f -c ---------------------------------------
+# strace counts a syscall when it returns, so exit and exit_group (which
+# never do) are left out of the comparison.
+calls_llctl() {
+	"$LLCTL" trace --json -o "$out/json" -- "$@" >/dev/null 2>"$out/stderr"
+	jq -r '.syscalls[] | select(.name != "exit_group" and .name != "exit") |
+			"\(.name) \(.calls)"' "$out/json" | sort
+}
+calls_strace() {
+	strace -f -qq -c -U name,calls -o "$out/strace" -- "$@" >/dev/null 2>&1
+	awk 'NF == 2 && $2 ~ /^[0-9]+$/ && $1 != "total" &&
+	     $1 != "exit_group" && $1 != "exit" { print $1, $2 }' "$out/strace" | sort
+}
+same_calls() {
+	local name=$1
+	shift
+	calls_llctl "$@" >"$out/a"
+	calls_strace "$@" >"$out/b"
+	check "$name" "$(diff "$out/a" "$out/b" | head -c 400 | tr '\n' ' ')" \
+		cmp -s "$out/a" "$out/b"
+}
+same_calls trace_counts_equal_strace_for_true true
+same_calls trace_counts_equal_strace_for_ls ls -la /usr
+same_calls trace_counts_equal_strace_across_fork sh -c 'cat /proc/version; ls / | wc -l'
+
+"$LLCTL" trace --json -o "$out/stdout" -- ls / >/dev/null 2>"$out/stderr"
+check trace_accounts_every_record "$(jq -c .ring "$out/stdout")" jq -e \
+	'.ring.produced == .ring.delivered + .ring.lost and .ring.lost == 0 and
+	 .ring.produced > 0' "$out/stdout" >/dev/null
+"$LLCTL" trace -- sh -c 'exit 3' >/dev/null 2>&1
+status=$?
+check trace_exits_with_the_command_status "exit $status" [ "$status" -eq 3 ]
+as_nobody "$LLCTL" trace -- true >/dev/null 2>"$out/stderr"
+status=$?
+refused_with_the_fix() { [ "$status" -ne 0 ] && grep -q 'CAP_PERFMON' "$out/stderr"; }
+check nobody_cannot_trace "exit $status: $(cat "$out/stderr")" refused_with_the_fix
 
 rmmod llkm
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl trace: trace syscalls in the kernel into the per-CPU rings, read
+ * them in place, and summarise per syscall (calls, errors, latency).
+ *
+ * With "-- CMD", CMD is forked stopped on a pipe, the session starts for
+ * its pid with follow-fork, and only then does CMD exec: everything from
+ * its execve on is traced, children included, as strace -f counts it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "env.h"
+#include "llctl.h"
+#include "nl.h"
+#include "rings.h"
+#include "rootfs.h"
+#include "syscalls.h"
+
+#define MAX_PIDS	64
+#define MAX_NR		1024
+#define HIST		40	/* log2 buckets of ns */
+#define TIDS		(1 << 16)
+
+enum {
+	OPT_SYSCALLS = LLCTL_OPT_JSON + 1,
+	OPT_DURATION,
+	OPT_SUMMARY,
+	OPT_BUFFER,
+	OPT_OVERWRITE,
+};
+
+static const struct llctl_opt trace_opt[] = {
+	{ "syscalls", OPT_SYSCALLS, NULL, "Trace system calls (the default)" },
+	{ "pid", 'p', "PID", "Trace this process and its children (repeatable)" },
+	{ "all", 'a', NULL, "Trace every process" },
+	{ "duration", OPT_DURATION, "SECS", "Stop after SECS seconds" },
+	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (README.md)" },
+	{ "buffer-size", OPT_BUFFER, "SIZE", "Ring bytes per CPU, power of two (K, M suffixes)" },
+	{ "overwrite", OPT_OVERWRITE, NULL, "Flight recorder: keep the newest records" },
+	{ "output", 'o', "FILE", "Write the report to FILE, not stdout (CMD keeps stdout)" },
+	{ 0 }
+};
+
+static const struct llctl_opts trace_opts = {
+	.cmd = "trace",
+	.synopsis = "[--syscalls] [-a | -p PID] [--duration SECS] [--summary] [--json]\n"
+		    "                   [-o FILE] [--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
+	.summary = "Trace system calls in the kernel, into per-CPU rings read in place, and\n"
+		   "summarise them per syscall: calls, errors, latency and its log2\n"
+		   "histogram, with how many records were produced, delivered and lost.",
+	.opt = trace_opt,
+};
+
+struct sys_stat {
+	uint64_t calls, errors, total_ns, min_ns, max_ns, timed;
+	uint64_t hist[HIST];
+};
+
+struct pending {
+	uint32_t tid;		/* 0: free */
+	int64_t nr;
+	uint64_t t;
+};
+
+struct summary {
+	uint32_t cmd_pid;		/* -- CMD: nothing counts before its execve */
+	bool started;
+	struct sys_stat sys[MAX_NR];
+	struct pending tid[TIDS];	/* open addressing by tid */
+	uint64_t unknown_nr;		/* syscall numbers beyond MAX_NR */
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static struct pending *slot(struct summary *s, uint32_t tid)
+{
+	unsigned int i = (tid * 2654435761u) & (TIDS - 1), n;
+
+	for (n = 0; n < TIDS; n++, i = (i + 1) & (TIDS - 1))
+		if (s->tid[i].tid == tid || !s->tid[i].tid)
+			return &s->tid[i];
+	return NULL;
+}
+
+static void count(const struct llkm_rec *rec, void *arg)
+{
+	struct summary *s = arg;
+	struct pending *p;
+
+	if (!s->started) {
+		const struct llkm_rec_sys_enter *e = (const void *)(rec + 1);
+
+		/* The held child's own calls before CMD are not CMD's. */
+		if (rec->type != LLKM_REC_SYS_ENTER || rec->tid != s->cmd_pid ||
+		    e->nr != llctl_syscall_nr("execve"))
+			return;
+		s->started = true;
+	}
+	if (rec->type == LLKM_REC_SYS_ENTER) {
+		const struct llkm_rec_sys_enter *e = (const void *)(rec + 1);
+
+		if (e->nr < 0 || e->nr >= MAX_NR) {
+			s->unknown_nr++;
+			return;
+		}
+		s->sys[e->nr].calls++;
+		p = slot(s, rec->tid);
+		if (p) {
+			p->tid = rec->tid;
+			p->nr = e->nr;
+			p->t = rec->time_ns;
+		}
+	} else if (rec->type == LLKM_REC_SYS_EXIT) {
+		const struct llkm_rec_sys_exit *x = (const void *)(rec + 1);
+		struct sys_stat *st;
+		uint64_t d;
+		int b;
+
+		if (x->nr < 0 || x->nr >= MAX_NR)
+			return;
+		st = &s->sys[x->nr];
+		if (x->ret < 0 && x->ret >= -4095)
+			st->errors++;
+		p = slot(s, rec->tid);
+		if (!p || p->tid != rec->tid || p->nr != x->nr ||
+		    rec->time_ns < p->t)
+			return;		/* its entry was before the trace, or lost */
+		d = rec->time_ns - p->t;
+		p->nr = -1;
+		st->total_ns += d;
+		st->min_ns = st->timed && st->min_ns < d ? st->min_ns : d;
+		st->max_ns = st->max_ns > d ? st->max_ns : d;
+		st->timed++;
+		b = d ? 64 - __builtin_clzll(d) : 0;
+		st->hist[b < HIST ? b : HIST - 1]++;
+	}
+}
+
+static int by_calls(const void *a, const void *b, void *arg)
+{
+	const struct sys_stat *sys = arg;
+	int x = *(const int *)a, y = *(const int *)b;
+
+	if (sys[x].calls != sys[y].calls)
+		return sys[x].calls < sys[y].calls ? 1 : -1;
+	return x - y;
+}
+
+struct totals {
+	uint64_t produced, delivered, lost;
+};
+
+static int sorted_nrs(const struct summary *s, int *nrs)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MAX_NR; i++)
+		if (s->sys[i].calls || s->sys[i].errors)
+			nrs[n++] = i;
+	qsort_r(nrs, n, sizeof(*nrs), by_calls, (void *)s->sys);
+	return n;
+}
+
+static void print_text(const struct summary *s, const struct totals *t,
+		       const struct llctl_env *env)
+{
+	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
+
+	llctl_env_print(stdout, env);
+	printf("%10s %8s %14s %10s %10s %10s  %s\n", "calls", "errors",
+	       "total_ns", "avg_ns", "min_ns", "max_ns", "syscall");
+	for (i = 0; i < n; i++) {
+		const struct sys_stat *st = &s->sys[nrs[i]];
+
+		printf("%10" PRIu64 " %8" PRIu64 " %14" PRIu64 " %10" PRIu64
+		       " %10" PRIu64 " %10" PRIu64 "  %s\n", st->calls,
+		       st->errors, st->total_ns,
+		       st->timed ? st->total_ns / st->timed : 0,
+		       st->min_ns, st->max_ns, llctl_syscall_name(nrs[i]));
+	}
+	printf("ring: produced %" PRIu64 ", delivered %" PRIu64 ", lost %"
+	       PRIu64 "\n", t->produced, t->delivered, t->lost);
+}
+
+static struct json_object *summary_json(const struct summary *s,
+					const struct totals *t,
+					const struct llctl_env *env)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	struct json_object *ring = json_object_new_object();
+	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i, b, last;
+
+	for (i = 0; i < n; i++) {
+		const struct sys_stat *st = &s->sys[nrs[i]];
+		struct json_object *e = json_object_new_object();
+		struct json_object *h = json_object_new_array();
+
+		json_object_object_add(e, "name",
+				       json_object_new_string(llctl_syscall_name(nrs[i])));
+		json_object_object_add(e, "nr", json_object_new_int(nrs[i]));
+		json_object_object_add(e, "calls", json_object_new_int64(st->calls));
+		json_object_object_add(e, "errors", json_object_new_int64(st->errors));
+		json_object_object_add(e, "timed", json_object_new_int64(st->timed));
+		json_object_object_add(e, "total_ns", json_object_new_int64(st->total_ns));
+		json_object_object_add(e, "min_ns", json_object_new_int64(st->min_ns));
+		json_object_object_add(e, "avg_ns", json_object_new_int64(
+			st->timed ? st->total_ns / st->timed : 0));
+		json_object_object_add(e, "max_ns", json_object_new_int64(st->max_ns));
+		for (last = HIST - 1; last > 0 && !st->hist[last]; last--)
+			;
+		for (b = 0; b <= last; b++)
+			json_object_array_add(h, json_object_new_int64(st->hist[b]));
+		json_object_object_add(e, "hist_log2_ns", h);
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "syscalls", arr);
+	json_object_object_add(ring, "produced", json_object_new_int64(t->produced));
+	json_object_object_add(ring, "delivered", json_object_new_int64(t->delivered));
+	json_object_object_add(ring, "lost", json_object_new_int64(t->lost));
+	json_object_object_add(o, "ring", ring);
+	json_object_object_add(o, "env", llctl_env_json(env));
+	return o;
+}
+
+/* A size with an optional K or M suffix. */
+static int parse_size(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (*end || v < LLKM_RING_SIZE_MIN || v > LLKM_RING_SIZE_MAX ||
+	    (v & (v - 1)))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* CMD's full path, as execv() wants it, or NULL. */
+static char *resolve(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save, *full = NULL;
+
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) ? NULL : strdup(cmd);
+	copy = strdup(path ? path : "/usr/bin:/bin");
+	for (dir = strtok_r(copy, ":", &save); dir && !full;
+	     dir = strtok_r(NULL, ":", &save)) {
+		if (asprintf(&full, "%s/%s", dir, cmd) < 0)
+			full = NULL;
+		else if (access(full, X_OK))
+			free(full), full = NULL;
+	}
+	free(copy);
+	return full;
+}
+
+/* Forks CMD held on a pipe: returns its pid; *go releases it. */
+static pid_t spawn_held(char **argv, const char *path, int *go)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(127);	/* llctl gave up */
+		execv(path, argv);
+		_exit(127);
+	}
+	close(p[0]);
+	*go = p[1];
+	return pid;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct llkm_trace_req req = { .events = LLKM_TRACE_EV_SYSCALLS,
+				      .ring_mode = -1 };
+	struct llctl_rings rs = { 0 };
+	struct llctl_env env = { 0 };
+	struct llkm_cpu_stats *st = NULL;
+	uint32_t pids[MAX_PIDS], size, mode;
+	struct summary *sum = NULL;
+	struct totals tot = { 0 };
+	double duration = 0;
+	int ret = 1, dev = -1, go = -1, c, i, ncpus, all = 0, json = 0;
+	int cmd_status = 0;
+	struct llkm_nl nl = { 0 };
+	char *arg, *path = NULL, *output = NULL;
+	struct timespec t0, now;
+	pid_t child = -1;
+	char *possible;
+
+	while ((c = llctl_next_opt(argc, argv, &trace_opts, &arg)) != -1) {
+		switch (c) {
+		case OPT_SYSCALLS:
+		case OPT_SUMMARY:
+			break;
+		case 'p':
+			if (req.n_pids == MAX_PIDS ||
+			    (pids[req.n_pids] = strtoul(arg, NULL, 10)) == 0) {
+				llctl_err("Unable to trace pid '%s': a process id, at most %d of them",
+					  arg, MAX_PIDS);
+				return 1;
+			}
+			req.n_pids++;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case OPT_DURATION:
+			duration = strtod(arg, NULL);
+			if (duration <= 0) {
+				llctl_err("Unable to use --duration '%s': seconds above 0", arg);
+				return 1;
+			}
+			break;
+		case LLCTL_OPT_JSON:
+			json = 1;
+			break;
+		case OPT_BUFFER:
+			if (parse_size(arg, &req.ring_size)) {
+				llctl_err("Unable to use --buffer-size '%s': a power of two from 4K to 256M",
+					  arg);
+				return 1;
+			}
+			break;
+		case OPT_OVERWRITE:
+			req.ring_mode = LLKM_RING_MODE_OVERWRITE;
+			break;
+		case 'o':
+			output = arg;
+			break;
+		case 'h':
+			llctl_usage(stdout, &trace_opts);
+			return llctl_stdout_close();
+		default:
+			return 1;
+		}
+	}
+	if (optind < argc && strcmp(argv[optind - 1], "--") &&
+	    llctl_no_operands(argc, argv, &trace_opts))
+		return 1;
+	if (all + !!req.n_pids + (optind < argc) > 1) {
+		llctl_err("Unable to trace: choose one of -a, -p PID and -- CMD");
+		return 1;
+	}
+	if (!all && !req.n_pids && optind >= argc && duration <= 0) {
+		llctl_err("Unable to trace: say what (-a, -p PID or -- CMD), and for -a or -p how long (--duration) or stop with Ctrl-C");
+		return 1;
+	}
+	if (optind < argc) {
+		path = resolve(argv[optind]);
+		if (!path) {
+			llctl_err("Unable to run '%s': not found or not executable",
+				  argv[optind]);
+			return 1;
+		}
+	}
+
+	possible = llctl_root_read(NULL, "sys/devices/system/cpu/possible");
+	ncpus = possible ? llctl_cpulist_count(possible) : -1;
+	free(possible);
+	sum = calloc(1, sizeof(*sum));
+	if (sum)
+		sum->started = true;
+	st = calloc(ncpus > 0 ? ncpus : 1, sizeof(*st));
+	if (ncpus <= 0 || !sum || !st) {
+		llctl_err("Unable to trace: cannot read the possible CPUs");
+		goto cleanup;
+	}
+	c = llkm_nl_open(&nl);
+	if (c) {
+		llctl_err("%s", llkm_nl_strerror(c));
+		goto cleanup;
+	}
+	dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		llctl_err("Unable to open /dev/%s: %s%s", LLKM_DEVICE_NAME,
+			  strerror(errno), errno == EACCES || errno == EPERM ?
+			  ": run as root or with CAP_PERFMON" : "");
+		goto cleanup;
+	}
+	if (path) {
+		child = spawn_held(argv + optind, path, &go);
+		if (child < 0) {
+			llctl_err("Unable to start '%s': %s", argv[optind],
+				  strerror(errno));
+			goto cleanup;
+		}
+		pids[0] = child;
+		req.n_pids = 1;
+		req.follow_fork = 1;
+		sum->cmd_pid = child;
+		sum->started = false;
+	} else if (req.n_pids) {
+		req.follow_fork = 1;
+	}
+	req.pids = req.n_pids ? pids : NULL;
+
+	c = llkm_nl_trace_start(&nl, &req, &size, &mode);
+	if (c) {
+		llctl_err("Unable to start tracing: %s%s%s",
+			  c == -EBUSY ? "another trace session is running" :
+			  llkm_nl_strerror(c),
+			  llkm_nl_last_extack() ? ": " : "",
+			  llkm_nl_last_extack() ? llkm_nl_last_extack() : "");
+		goto cleanup;
+	}
+	c = llctl_rings_map(&rs, dev, ncpus, size, mode);
+	if (c) {
+		llctl_err("Unable to map the rings: %s", strerror(-c));
+		llkm_nl_trace_stop(&nl);
+		goto cleanup;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (go >= 0) {
+		if (write(go, "g", 1) != 1)
+			stop = 1;
+		close(go);
+		go = -1;
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!stop) {
+		int status;
+
+		/* Overwrite mode is a flight recorder: read after the stop. */
+		if (mode == LLKM_RING_MODE_DISCARD)
+			llctl_rings_drain(&rs, count, sum);
+		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+			child = -1;
+			cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
+				     128 + WTERMSIG(status);
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (duration > 0 && (now.tv_sec - t0.tv_sec) +
+		    (now.tv_nsec - t0.tv_nsec) / 1e9 >= duration)
+			break;
+		poll(NULL, 0, 10);
+	}
+	if (llkm_nl_trace_stop(&nl))
+		llctl_err("warning: the session had stopped already");
+	llctl_rings_drain(&rs, count, sum);
+	c = llkm_nl_trace_stats(&nl, st, ncpus);
+	if (c < 0) {
+		llctl_err("Unable to read the ring counts: %s", llkm_nl_strerror(c));
+		goto cleanup;
+	}
+	for (i = 0; i < c; i++) {
+		tot.produced += st[i].produced;
+		tot.lost += st[i].lost;
+	}
+	tot.delivered = rs.delivered;
+	if (tot.lost)
+		llctl_err("warning: %" PRIu64 " of %" PRIu64 " records were lost: the counts are lower bounds; try --buffer-size",
+			  tot.lost, tot.produced);
+	if (tot.produced != tot.delivered + tot.lost)
+		llctl_err("warning: produced %" PRIu64 " != delivered %" PRIu64 " + lost %" PRIu64,
+			  tot.produced, tot.delivered, tot.lost);
+
+	/* The command has its own stdout already: only the report moves. */
+	if (output && !freopen(output, "w", stdout)) {
+		llctl_err("Unable to write '%s': %s", output, strerror(errno));
+		goto cleanup;
+	}
+	llctl_env_collect(&env, NULL);
+	if (json) {
+		if (llctl_json_print(summary_json(sum, &tot, &env)))
+			goto cleanup;
+	} else {
+		print_text(sum, &tot, &env);
+	}
+	if (llctl_stdout_close())
+		goto cleanup;
+	/* Like strace: the traced command's status, or 0. */
+	ret = cmd_status;
+cleanup:
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	if (go >= 0)
+		close(go);
+	if (rs.ring)
+		llctl_rings_unmap(&rs);
+	if (dev >= 0)
+		close(dev);
+	if (nl.sk)
+		llkm_nl_close(&nl);
+	llctl_env_free(&env);
+	free(st);
+	free(sum);
+	free(path);
+	return ret;
+}
