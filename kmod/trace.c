@@ -11,10 +11,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/interrupt.h>
 #include <linux/pid.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/threads.h>
 #include <linux/tracepoint.h>
 #include <asm/syscall.h>
@@ -42,31 +44,48 @@ static bool traced(const struct llkm_trace *t, struct task_struct *task)
 
 /*
  * Probes may run preemptible (syscall tracepoints became faultable on
- * newer kernels): the ring is per CPU, so pin for the reserve..commit.
+ * newer kernels): the ring is per CPU, so pin from reserve to commit.
+ * Returns the payload to fill, or NULL (counted lost, unpinned).
  */
+static void *begin(struct llkm_trace *t, u16 type, u32 len,
+		   struct llkm_ring **ring)
+{
+	struct llkm_rec *rec;
+
+	preempt_disable_notrace();
+	*ring = llkm_rings_cpu(t->rings, smp_processor_id());
+	rec = llkm_ring_reserve(*ring, type, len);
+	if (!rec) {
+		preempt_enable_notrace();
+		return NULL;
+	}
+	return rec + 1;
+}
+
+static void end(struct llkm_ring *ring)
+{
+	llkm_ring_commit(ring);
+	preempt_enable_notrace();
+}
+
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct llkm_trace *t = data;
 	struct llkm_rec_sys_enter *p;
 	unsigned long args[6];
 	struct llkm_ring *ring;
-	struct llkm_rec *rec;
 	int i;
 
 	if (!traced(t, current))
 		return;
 	syscall_get_arguments(current, regs, args);
-	preempt_disable_notrace();
-	ring = llkm_rings_cpu(t->rings, smp_processor_id());
-	rec = llkm_ring_reserve(ring, LLKM_REC_SYS_ENTER, sizeof(*p));
-	if (rec) {
-		p = (void *)(rec + 1);
-		p->nr = id;
-		for (i = 0; i < 6; i++)
-			p->args[i] = args[i];
-		llkm_ring_commit(ring);
-	}
-	preempt_enable_notrace();
+	p = begin(t, LLKM_REC_SYS_ENTER, sizeof(*p), &ring);
+	if (!p)
+		return;
+	p->nr = id;
+	for (i = 0; i < 6; i++)
+		p->args[i] = args[i];
+	end(ring);
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
@@ -74,20 +93,15 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	struct llkm_trace *t = data;
 	struct llkm_rec_sys_exit *p;
 	struct llkm_ring *ring;
-	struct llkm_rec *rec;
 
 	if (!traced(t, current))
 		return;
-	preempt_disable_notrace();
-	ring = llkm_rings_cpu(t->rings, smp_processor_id());
-	rec = llkm_ring_reserve(ring, LLKM_REC_SYS_EXIT, sizeof(*p));
-	if (rec) {
-		p = (void *)(rec + 1);
-		p->nr = syscall_get_nr(current, regs);
-		p->ret = ret;
-		llkm_ring_commit(ring);
-	}
-	preempt_enable_notrace();
+	p = begin(t, LLKM_REC_SYS_EXIT, sizeof(*p), &ring);
+	if (!p)
+		return;
+	p->nr = syscall_get_nr(current, regs);
+	p->ret = ret;
+	end(ring);
 }
 
 /* Follow-fork: a traced parent's child is traced from its first event. */
@@ -97,7 +111,6 @@ static void probe_fork(void *data, struct task_struct *parent,
 	struct llkm_trace *t = data;
 	struct llkm_rec_fork *p;
 	struct llkm_ring *ring;
-	struct llkm_rec *rec;
 	pid_t tgid;
 
 	if (!t->pids || !traced(t, parent))
@@ -105,16 +118,81 @@ static void probe_fork(void *data, struct task_struct *parent,
 	tgid = task_tgid_nr(child);
 	if (tgid > 0 && tgid < PID_MAX_LIMIT)
 		set_bit(tgid, t->pids);
-	preempt_disable_notrace();
-	ring = llkm_rings_cpu(t->rings, smp_processor_id());
-	rec = llkm_ring_reserve(ring, LLKM_REC_FORK, sizeof(*p));
-	if (rec) {
-		p = (void *)(rec + 1);
-		p->child_pid = tgid;
-		p->child_tid = task_pid_nr(child);
-		llkm_ring_commit(ring);
-	}
-	preempt_enable_notrace();
+	p = begin(t, LLKM_REC_FORK, sizeof(*p), &ring);
+	if (!p)
+		return;
+	p->child_pid = tgid;
+	p->child_tid = task_pid_nr(child);
+	end(ring);
+}
+
+/* IRQs, softirqs and switches belong to the CPU: no pid filter. */
+static void irq_rec(struct llkm_trace *t, u16 type, int irq, int ret)
+{
+	struct llkm_rec_irq *p;
+	struct llkm_ring *ring;
+
+	p = begin(t, type, sizeof(*p), &ring);
+	if (!p)
+		return;
+	p->irq = irq;
+	p->ret = ret;
+	end(ring);
+}
+
+static void probe_irq_entry(void *data, int irq, struct irqaction *action)
+{
+	irq_rec(data, LLKM_REC_IRQ_ENTRY, irq, 0);
+}
+
+static void probe_irq_exit(void *data, int irq, struct irqaction *action,
+			   int ret)
+{
+	irq_rec(data, LLKM_REC_IRQ_EXIT, irq, ret);
+}
+
+static void softirq_rec(struct llkm_trace *t, u16 type, unsigned int vec)
+{
+	struct llkm_rec_softirq *p;
+	struct llkm_ring *ring;
+
+	p = begin(t, type, sizeof(*p), &ring);
+	if (!p)
+		return;
+	p->vec = vec;
+	p->pad = 0;
+	end(ring);
+}
+
+static void probe_softirq_entry(void *data, unsigned int vec)
+{
+	softirq_rec(data, LLKM_REC_SOFTIRQ_ENTRY, vec);
+}
+
+static void probe_softirq_exit(void *data, unsigned int vec)
+{
+	softirq_rec(data, LLKM_REC_SOFTIRQ_EXIT, vec);
+}
+
+static void probe_sched_switch(void *data, bool preempt,
+			       struct task_struct *prev,
+			       struct task_struct *next,
+			       unsigned int prev_state)
+{
+	struct llkm_rec_sched_switch *p;
+	struct llkm_ring *ring;
+
+	p = begin(data, LLKM_REC_SCHED_SWITCH, sizeof(*p), &ring);
+	if (!p)
+		return;
+	p->prev_tid = task_pid_nr(prev);
+	p->next_tid = task_pid_nr(next);
+	p->next_pid = task_tgid_nr(next);
+	p->prev_state = prev_state;
+	/* As ftrace: a racing rename may show a mix, never overflow. */
+	strscpy_pad(p->prev_comm, prev->comm, sizeof(p->prev_comm));
+	strscpy_pad(p->next_comm, next->comm, sizeof(p->next_comm));
+	end(ring);
 }
 
 struct tp_probe {
@@ -129,6 +207,11 @@ static struct tp_probe probes[] = {
 	{ "sys_enter", probe_sys_enter, LLKM_TRACE_EV_SYSCALLS },
 	{ "sys_exit", probe_sys_exit, LLKM_TRACE_EV_SYSCALLS },
 	{ "sched_process_fork", probe_fork, 0, true },
+	{ "irq_handler_entry", probe_irq_entry, LLKM_TRACE_EV_IRQS },
+	{ "irq_handler_exit", probe_irq_exit, LLKM_TRACE_EV_IRQS },
+	{ "softirq_entry", probe_softirq_entry, LLKM_TRACE_EV_SOFTIRQS },
+	{ "softirq_exit", probe_softirq_exit, LLKM_TRACE_EV_SOFTIRQS },
+	{ "sched_switch", probe_sched_switch, LLKM_TRACE_EV_SCHED },
 };
 
 static bool wanted(const struct llkm_trace *t, const struct tp_probe *p)

@@ -28,6 +28,7 @@ FIXTURE(trace) {
 	int dev;	/* /dev/llkm */
 	int family;
 	int ncpus;
+	uint32_t events;	/* what start() asks for */
 	unsigned long size;
 	struct trace_ring ring[64];
 	struct nl_req req;
@@ -39,6 +40,7 @@ FIXTURE_SETUP(trace)
 	int ret = llkm_hold(&self->loaded_here);
 
 	self->fd = self->dev = -1;
+	self->events = LLKM_TRACE_EV_SYSCALLS;
 	if (ret == -EPERM)
 		SKIP(return, "llkm is not loaded and cannot be (needs root and llkm.ko)");
 	ASSERT_EQ(0, ret);
@@ -93,7 +95,7 @@ static int start(FIXTURE_DATA(trace) *self, uint32_t size, uint32_t mode,
 	nl_put_u32(&self->req, LLKM_RING_A_MODE, mode);
 	nl_nest_end(&self->req, nest);
 	nest = nl_nest(&self->req, LLKM_A_TRACE);
-	nl_put_u32(&self->req, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_SYSCALLS);
+	nl_put_u32(&self->req, LLKM_TRACE_A_EVENTS, self->events);
 	if (n)
 		nl_put(&self->req, LLKM_TRACE_A_PIDS, pids, n * sizeof(*pids));
 	if (follow)
@@ -147,6 +149,8 @@ static int map_rings(FIXTURE_DATA(trace) *self)
 struct tally {
 	long records, torn, enter_getppid, exit_getppid, child_enter;
 	long bad_ret;
+	long irq_entry, irq_exit, softirq_entry, softirq_exit, switches;
+	long bad_cpu_event;
 	pid_t child;
 };
 
@@ -187,6 +191,27 @@ static long drain(FIXTURE_DATA(trace) *self, struct tally *t)
 					t->exit_getppid++;
 					t->bad_ret += x->ret != getppid();
 				}
+			} else if (rec->type == LLKM_REC_IRQ_ENTRY ||
+				   rec->type == LLKM_REC_IRQ_EXIT) {
+				const struct llkm_rec_irq *q = (const void *)(rec + 1);
+
+				*(rec->type == LLKM_REC_IRQ_ENTRY ? &t->irq_entry :
+				  &t->irq_exit) += 1;
+				t->bad_cpu_event += q->irq >= 4096;
+			} else if (rec->type == LLKM_REC_SOFTIRQ_ENTRY ||
+				   rec->type == LLKM_REC_SOFTIRQ_EXIT) {
+				const struct llkm_rec_softirq *q = (const void *)(rec + 1);
+
+				*(rec->type == LLKM_REC_SOFTIRQ_ENTRY ?
+				  &t->softirq_entry : &t->softirq_exit) += 1;
+				t->bad_cpu_event += q->vec >= 10 || q->pad;
+			} else if (rec->type == LLKM_REC_SCHED_SWITCH) {
+				const struct llkm_rec_sched_switch *q = (const void *)(rec + 1);
+
+				t->switches++;
+				t->bad_cpu_event += !memchr(q->prev_comm, 0, 16) ||
+						    !memchr(q->next_comm, 0, 16) ||
+						    q->prev_tid == q->next_tid;
 			} else if (rec->type != LLKM_REC_FORK) {
 				t->torn++;
 			}
@@ -327,6 +352,97 @@ TEST_F(trace, tiny_discard_ring_counts_every_record)
 TEST_F(trace, tiny_overwrite_ring_counts_every_record)
 {
 	storm(_metadata, self, LLKM_RING_MODE_OVERWRITE);
+}
+
+TEST_F(trace, irqs_softirqs_and_switches_are_recorded_on_every_cpu)
+{
+	struct tally t = { 0 };
+	long produced, lost;
+	int i, fd;
+	char buf[4096];
+
+	self->events = LLKM_TRACE_EV_IRQS | LLKM_TRACE_EV_SOFTIRQS |
+		       LLKM_TRACE_EV_SCHED;
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, NULL, 0, 0));
+	ASSERT_EQ(0, map_rings(self));
+	/* Sleeps switch; 9p reads raise virtio IRQs and their softirqs. */
+	for (i = 0; i < 20; i++) {
+		usleep(2000);
+		fd = open("/usr/bin/sh", O_RDONLY);
+		if (fd >= 0) {
+			while (read(fd, buf, sizeof(buf)) > 0)
+				;
+			close(fd);
+		}
+	}
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	drain(self, &t);
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	EXPECT_EQ(0, t.torn);
+	EXPECT_EQ(0, t.bad_cpu_event);
+	EXPECT_LT(20, t.switches);
+	EXPECT_LT(0, t.softirq_entry);
+	EXPECT_GE(1, labs(t.softirq_entry - t.softirq_exit));
+	EXPECT_GE(1, labs(t.irq_entry - t.irq_exit));
+	EXPECT_EQ(0, t.enter_getppid);	/* syscalls were not asked for */
+	EXPECT_EQ(produced, t.records + lost);
+	TH_LOG("irqs %ld, softirqs %ld, switches %ld", t.irq_entry,
+	       t.softirq_entry, t.switches);
+}
+
+static int set_online(int cpu, int on)
+{
+	char path[64];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, on ? "1" : "0", 1) == 1;
+	close(fd);
+	return ok ? 0 : -errno;
+}
+
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+TEST_F(trace, cpu_going_offline_and_back_loses_nothing)
+{
+	uint32_t me = getpid();
+	struct tally t = { 0 };
+	long produced, lost;
+	int i;
+
+	if (self->ncpus < 2 || access("/sys/devices/system/cpu/cpu1/online", W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	pin_to(1);
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	pin_to(0);
+	ASSERT_EQ(0, set_online(1, 0));
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	ASSERT_EQ(0, set_online(1, 1));
+	pin_to(1);
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	drain(self, &t);
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	EXPECT_EQ(0, t.torn);
+	EXPECT_EQ(300, t.enter_getppid);
+	EXPECT_EQ(300, t.exit_getppid);
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(produced, t.records);
 }
 
 TEST_F(trace, one_session_at_a_time)

@@ -196,9 +196,12 @@ enum llkm_trace_attr {
 /* LLKM_TRACE_A_EVENTS bits. */
 enum llkm_trace_event {
 	LLKM_TRACE_EV_SYSCALLS	= 1 << 0,	/* raw_syscalls sys_enter/exit */
+	LLKM_TRACE_EV_IRQS	= 1 << 1,	/* irq_handler_entry/exit */
+	LLKM_TRACE_EV_SOFTIRQS	= 1 << 2,	/* softirq_entry/exit */
+	LLKM_TRACE_EV_SCHED	= 1 << 3,	/* sched_switch */
 };
 
-#define LLKM_TRACE_EV_ALL	((1U << 1) - 1)
+#define LLKM_TRACE_EV_ALL	((1U << 4) - 1)
 #define LLKM_TRACE_PIDS_MAX	1024
 
 enum llkm_stats_attr {
@@ -291,6 +294,11 @@ enum llkm_rec_type {
 	LLKM_REC_SYS_ENTER,	/* struct llkm_rec_sys_enter */
 	LLKM_REC_SYS_EXIT,	/* struct llkm_rec_sys_exit */
 	LLKM_REC_FORK,		/* struct llkm_rec_fork */
+	LLKM_REC_IRQ_ENTRY,	/* struct llkm_rec_irq */
+	LLKM_REC_IRQ_EXIT,	/* struct llkm_rec_irq */
+	LLKM_REC_SOFTIRQ_ENTRY,	/* struct llkm_rec_softirq */
+	LLKM_REC_SOFTIRQ_EXIT,	/* struct llkm_rec_softirq */
+	LLKM_REC_SCHED_SWITCH,	/* struct llkm_rec_sched_switch */
 	__LLKM_REC_LAST
 };
 
@@ -302,6 +310,30 @@ struct llkm_rec_sys_enter {
 struct llkm_rec_sys_exit {
 	__s64 nr;
 	__s64 ret;		/* negative errno on failure */
+};
+
+/*
+ * IRQs, softirqs and context switches are recorded on every CPU whatever
+ * the pid filter: they belong to the CPU, not to a process. The header's
+ * pid and tid are those of the task they interrupted.
+ */
+struct llkm_rec_irq {
+	__u32 irq;
+	__s32 ret;		/* exit: IRQ_NONE 0, IRQ_HANDLED 1, ... */
+};
+
+struct llkm_rec_softirq {
+	__u32 vec;		/* HI_SOFTIRQ 0, TIMER_SOFTIRQ 1, ... */
+	__u32 pad;
+};
+
+struct llkm_rec_sched_switch {
+	__u32 prev_tid;
+	__u32 next_tid;
+	__u32 next_pid;
+	__u32 prev_state;	/* 0: preempted while runnable */
+	char prev_comm[16];
+	char next_comm[16];
 };
 
 /* A traced process forked: the child is traced too (follow-fork). */
