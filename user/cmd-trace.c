@@ -26,15 +26,15 @@
 #include "nl.h"
 #include "rings.h"
 #include "rootfs.h"
-#include "syscalls.h"
+#include "trace-summary.h"
 
 #define MAX_PIDS	64
-#define MAX_NR		1024
-#define HIST		40	/* log2 buckets of ns */
-#define TIDS		(1 << 16)
 
 enum {
 	OPT_SYSCALLS = LLCTL_OPT_JSON + 1,
+	OPT_IRQS,
+	OPT_SOFTIRQS,
+	OPT_SCHED,
 	OPT_DURATION,
 	OPT_SUMMARY,
 	OPT_BUFFER,
@@ -43,6 +43,9 @@ enum {
 
 static const struct llctl_opt trace_opt[] = {
 	{ "syscalls", OPT_SYSCALLS, NULL, "Trace system calls (the default)" },
+	{ "irqs", OPT_IRQS, NULL, "Trace hardware IRQ handlers, on every CPU" },
+	{ "softirqs", OPT_SOFTIRQS, NULL, "Trace softirqs, on every CPU" },
+	{ "sched", OPT_SCHED, NULL, "Trace context switches, on every CPU" },
 	{ "pid", 'p', "PID", "Trace this process and its children (repeatable)" },
 	{ "all", 'a', NULL, "Trace every process" },
 	{ "duration", OPT_DURATION, "SECS", "Stop after SECS seconds" },
@@ -56,31 +59,15 @@ static const struct llctl_opt trace_opt[] = {
 
 static const struct llctl_opts trace_opts = {
 	.cmd = "trace",
-	.synopsis = "[--syscalls] [-a | -p PID] [--duration SECS] [--summary] [--json]\n"
-		    "                   [-o FILE] [--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
-	.summary = "Trace system calls in the kernel, into per-CPU rings read in place, and\n"
-		   "summarise them per syscall: calls, errors, latency and its log2\n"
-		   "histogram, with how many records were produced, delivered and lost.",
+	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID]\n"
+		    "                   [--duration SECS] [--summary] [--json] [-o FILE]\n"
+		    "                   [--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
+	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
+		   "into per-CPU rings read in place, and summarise them: per syscall the\n"
+		   "calls, errors, latency and its log2 histogram; per IRQ and softirq the\n"
+		   "count and time per CPU; switches per task; and how many records were\n"
+		   "produced, delivered and lost.",
 	.opt = trace_opt,
-};
-
-struct sys_stat {
-	uint64_t calls, errors, total_ns, min_ns, max_ns, timed;
-	uint64_t hist[HIST];
-};
-
-struct pending {
-	uint32_t tid;		/* 0: free */
-	int64_t nr;
-	uint64_t t;
-};
-
-struct summary {
-	uint32_t cmd_pid;		/* -- CMD: nothing counts before its execve */
-	bool started;
-	struct sys_stat sys[MAX_NR];
-	struct pending tid[TIDS];	/* open addressing by tid */
-	uint64_t unknown_nr;		/* syscall numbers beyond MAX_NR */
 };
 
 static volatile sig_atomic_t stop;
@@ -89,157 +76,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static struct pending *slot(struct summary *s, uint32_t tid)
-{
-	unsigned int i = (tid * 2654435761u) & (TIDS - 1), n;
-
-	for (n = 0; n < TIDS; n++, i = (i + 1) & (TIDS - 1))
-		if (s->tid[i].tid == tid || !s->tid[i].tid)
-			return &s->tid[i];
-	return NULL;
-}
-
-static void count(const struct llkm_rec *rec, void *arg)
-{
-	struct summary *s = arg;
-	struct pending *p;
-
-	if (!s->started) {
-		const struct llkm_rec_sys_enter *e = (const void *)(rec + 1);
-
-		/* The held child's own calls before CMD are not CMD's. */
-		if (rec->type != LLKM_REC_SYS_ENTER || rec->tid != s->cmd_pid ||
-		    e->nr != llctl_syscall_nr("execve"))
-			return;
-		s->started = true;
-	}
-	if (rec->type == LLKM_REC_SYS_ENTER) {
-		const struct llkm_rec_sys_enter *e = (const void *)(rec + 1);
-
-		if (e->nr < 0 || e->nr >= MAX_NR) {
-			s->unknown_nr++;
-			return;
-		}
-		s->sys[e->nr].calls++;
-		p = slot(s, rec->tid);
-		if (p) {
-			p->tid = rec->tid;
-			p->nr = e->nr;
-			p->t = rec->time_ns;
-		}
-	} else if (rec->type == LLKM_REC_SYS_EXIT) {
-		const struct llkm_rec_sys_exit *x = (const void *)(rec + 1);
-		struct sys_stat *st;
-		uint64_t d;
-		int b;
-
-		if (x->nr < 0 || x->nr >= MAX_NR)
-			return;
-		st = &s->sys[x->nr];
-		if (x->ret < 0 && x->ret >= -4095)
-			st->errors++;
-		p = slot(s, rec->tid);
-		if (!p || p->tid != rec->tid || p->nr != x->nr ||
-		    rec->time_ns < p->t)
-			return;		/* its entry was before the trace, or lost */
-		d = rec->time_ns - p->t;
-		p->nr = -1;
-		st->total_ns += d;
-		st->min_ns = st->timed && st->min_ns < d ? st->min_ns : d;
-		st->max_ns = st->max_ns > d ? st->max_ns : d;
-		st->timed++;
-		b = d ? 64 - __builtin_clzll(d) : 0;
-		st->hist[b < HIST ? b : HIST - 1]++;
-	}
-}
-
-static int by_calls(const void *a, const void *b, void *arg)
-{
-	const struct sys_stat *sys = arg;
-	int x = *(const int *)a, y = *(const int *)b;
-
-	if (sys[x].calls != sys[y].calls)
-		return sys[x].calls < sys[y].calls ? 1 : -1;
-	return x - y;
-}
-
-struct totals {
-	uint64_t produced, delivered, lost;
-};
-
-static int sorted_nrs(const struct summary *s, int *nrs)
-{
-	int i, n = 0;
-
-	for (i = 0; i < MAX_NR; i++)
-		if (s->sys[i].calls || s->sys[i].errors)
-			nrs[n++] = i;
-	qsort_r(nrs, n, sizeof(*nrs), by_calls, (void *)s->sys);
-	return n;
-}
-
-static void print_text(const struct summary *s, const struct totals *t,
-		       const struct llctl_env *env)
-{
-	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
-
-	llctl_env_print(stdout, env);
-	printf("%10s %8s %14s %10s %10s %10s  %s\n", "calls", "errors",
-	       "total_ns", "avg_ns", "min_ns", "max_ns", "syscall");
-	for (i = 0; i < n; i++) {
-		const struct sys_stat *st = &s->sys[nrs[i]];
-
-		printf("%10" PRIu64 " %8" PRIu64 " %14" PRIu64 " %10" PRIu64
-		       " %10" PRIu64 " %10" PRIu64 "  %s\n", st->calls,
-		       st->errors, st->total_ns,
-		       st->timed ? st->total_ns / st->timed : 0,
-		       st->min_ns, st->max_ns, llctl_syscall_name(nrs[i]));
-	}
-	printf("ring: produced %" PRIu64 ", delivered %" PRIu64 ", lost %"
-	       PRIu64 "\n", t->produced, t->delivered, t->lost);
-}
-
-static struct json_object *summary_json(const struct summary *s,
-					const struct totals *t,
-					const struct llctl_env *env)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *arr = json_object_new_array();
-	struct json_object *ring = json_object_new_object();
-	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i, b, last;
-
-	for (i = 0; i < n; i++) {
-		const struct sys_stat *st = &s->sys[nrs[i]];
-		struct json_object *e = json_object_new_object();
-		struct json_object *h = json_object_new_array();
-
-		json_object_object_add(e, "name",
-				       json_object_new_string(llctl_syscall_name(nrs[i])));
-		json_object_object_add(e, "nr", json_object_new_int(nrs[i]));
-		json_object_object_add(e, "calls", json_object_new_int64(st->calls));
-		json_object_object_add(e, "errors", json_object_new_int64(st->errors));
-		json_object_object_add(e, "timed", json_object_new_int64(st->timed));
-		json_object_object_add(e, "total_ns", json_object_new_int64(st->total_ns));
-		json_object_object_add(e, "min_ns", json_object_new_int64(st->min_ns));
-		json_object_object_add(e, "avg_ns", json_object_new_int64(
-			st->timed ? st->total_ns / st->timed : 0));
-		json_object_object_add(e, "max_ns", json_object_new_int64(st->max_ns));
-		for (last = HIST - 1; last > 0 && !st->hist[last]; last--)
-			;
-		for (b = 0; b <= last; b++)
-			json_object_array_add(h, json_object_new_int64(st->hist[b]));
-		json_object_object_add(e, "hist_log2_ns", h);
-		json_object_array_add(arr, e);
-	}
-	json_object_object_add(o, "syscalls", arr);
-	json_object_object_add(ring, "produced", json_object_new_int64(t->produced));
-	json_object_object_add(ring, "delivered", json_object_new_int64(t->delivered));
-	json_object_object_add(ring, "lost", json_object_new_int64(t->lost));
-	json_object_object_add(o, "ring", ring);
-	json_object_object_add(o, "env", llctl_env_json(env));
-	return o;
 }
 
 /* A size with an optional K or M suffix. */
@@ -307,14 +143,13 @@ static pid_t spawn_held(char **argv, const char *path, int *go)
 
 int cmd_trace(int argc, char **argv)
 {
-	struct llkm_trace_req req = { .events = LLKM_TRACE_EV_SYSCALLS,
-				      .ring_mode = -1 };
+	struct llkm_trace_req req = { .ring_mode = -1 };
 	struct llctl_rings rs = { 0 };
 	struct llctl_env env = { 0 };
 	struct llkm_cpu_stats *st = NULL;
 	uint32_t pids[MAX_PIDS], size, mode;
-	struct summary *sum = NULL;
-	struct totals tot = { 0 };
+	struct llctl_summary *sum = NULL;
+	struct llctl_ring_totals tot = { 0 };
 	double duration = 0;
 	int ret = 1, dev = -1, go = -1, c, i, ncpus, all = 0, json = 0;
 	int cmd_status = 0;
@@ -327,6 +162,17 @@ int cmd_trace(int argc, char **argv)
 	while ((c = llctl_next_opt(argc, argv, &trace_opts, &arg)) != -1) {
 		switch (c) {
 		case OPT_SYSCALLS:
+			req.events |= LLKM_TRACE_EV_SYSCALLS;
+			break;
+		case OPT_IRQS:
+			req.events |= LLKM_TRACE_EV_IRQS;
+			break;
+		case OPT_SOFTIRQS:
+			req.events |= LLKM_TRACE_EV_SOFTIRQS;
+			break;
+		case OPT_SCHED:
+			req.events |= LLKM_TRACE_EV_SCHED;
+			break;
 		case OPT_SUMMARY:
 			break;
 		case 'p':
@@ -391,14 +237,13 @@ int cmd_trace(int argc, char **argv)
 		}
 	}
 
+	if (!req.events)
+		req.events = LLKM_TRACE_EV_SYSCALLS;
 	possible = llctl_root_read(NULL, "sys/devices/system/cpu/possible");
 	ncpus = possible ? llctl_cpulist_count(possible) : -1;
 	free(possible);
-	sum = calloc(1, sizeof(*sum));
-	if (sum)
-		sum->started = true;
 	st = calloc(ncpus > 0 ? ncpus : 1, sizeof(*st));
-	if (ncpus <= 0 || !sum || !st) {
+	if (ncpus <= 0 || !st) {
 		llctl_err("Unable to trace: cannot read the possible CPUs");
 		goto cleanup;
 	}
@@ -424,12 +269,15 @@ int cmd_trace(int argc, char **argv)
 		pids[0] = child;
 		req.n_pids = 1;
 		req.follow_fork = 1;
-		sum->cmd_pid = child;
-		sum->started = false;
 	} else if (req.n_pids) {
 		req.follow_fork = 1;
 	}
 	req.pids = req.n_pids ? pids : NULL;
+	sum = llctl_summary_new(ncpus, req.events, path ? child : 0);
+	if (!sum) {
+		llctl_err("Unable to trace: %s", strerror(ENOMEM));
+		goto cleanup;
+	}
 
 	c = llkm_nl_trace_start(&nl, &req, &size, &mode);
 	if (c) {
@@ -461,7 +309,7 @@ int cmd_trace(int argc, char **argv)
 
 		/* Overwrite mode is a flight recorder: read after the stop. */
 		if (mode == LLKM_RING_MODE_DISCARD)
-			llctl_rings_drain(&rs, count, sum);
+			llctl_rings_drain(&rs, llctl_summary_add, sum);
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			child = -1;
 			cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -476,7 +324,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (llkm_nl_trace_stop(&nl))
 		llctl_err("warning: the session had stopped already");
-	llctl_rings_drain(&rs, count, sum);
+	llctl_rings_drain(&rs, llctl_summary_add, sum);
 	c = llkm_nl_trace_stats(&nl, st, ncpus);
 	if (c < 0) {
 		llctl_err("Unable to read the ring counts: %s", llkm_nl_strerror(c));
@@ -501,10 +349,14 @@ int cmd_trace(int argc, char **argv)
 	}
 	llctl_env_collect(&env, NULL);
 	if (json) {
-		if (llctl_json_print(summary_json(sum, &tot, &env)))
+		struct json_object *o = llctl_summary_json(sum, &tot);
+
+		json_object_object_add(o, "env", llctl_env_json(&env));
+		if (llctl_json_print(o))
 			goto cleanup;
 	} else {
-		print_text(sum, &tot, &env);
+		llctl_env_print(stdout, &env);
+		llctl_summary_print(stdout, sum, &tot);
 	}
 	if (llctl_stdout_close())
 		goto cleanup;
@@ -525,7 +377,7 @@ cleanup:
 		llkm_nl_close(&nl);
 	llctl_env_free(&env);
 	free(st);
-	free(sum);
+	llctl_summary_free(sum);
 	free(path);
 	return ret;
 }

@@ -30,11 +30,11 @@ rc() { cat "$out/rc"; }
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 echo "TAP version 13"
-echo "1..23"
+echo "1..26"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null; then
-	for i in $(seq 23); do skip "llctl_$i" "needs root, jq, strace, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:23 error:0"
+	for i in $(seq 26); do skip "llctl_$i" "needs root, jq, strace, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:26 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -131,7 +131,7 @@ same_calls() {
 }
 same_calls trace_counts_equal_strace_for_true true
 same_calls trace_counts_equal_strace_for_ls ls -la /usr
-same_calls trace_counts_equal_strace_across_fork sh -c 'cat /proc/version; ls / | wc -l'
+same_calls trace_counts_equal_strace_across_fork find /etc/default -maxdepth 0 -exec cat /etc/hostname \;
 
 "$LLCTL" trace --json -o "$out/stdout" -- ls / >/dev/null 2>"$out/stderr"
 check trace_accounts_every_record "$(jq -c .ring "$out/stdout")" jq -e \
@@ -144,6 +144,42 @@ as_nobody "$LLCTL" trace -- true >/dev/null 2>"$out/stderr"
 status=$?
 refused_with_the_fix() { [ "$status" -ne 0 ] && grep -q 'CAP_PERFMON' "$out/stderr"; }
 check nobody_cannot_trace "exit $status: $(cat "$out/stderr")" refused_with_the_fix
+
+# --- IRQs against /proc/interrupts -------------------------------------------
+# The command reads /proc/interrupts, makes virtio IRQs by reading files
+# over 9p, and reads it again; the trace spans a little more (the edges of
+# the interval), so traced >= delta, and not by much.
+irq_delta() {	# FILE_A FILE_B: "irq count" of each numbered IRQ that moved
+	awk 'NR == FNR { if ($1 ~ /^[0-9]+:$/) { s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; a[$1 + 0] = s }; next }
+	     $1 ~ /^[0-9]+:$/ { s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; if (s - a[$1 + 0] > 0) print $1 + 0, s - a[$1 + 0] }' "$1" "$2"
+}
+"$LLCTL" trace --irqs --softirqs --sched --json -o "$out/irq.json" -- sh -c \
+	"cat /proc/interrupts >$out/int.a; find /usr/lib -type f 2>/dev/null | head -2000 | xargs cat >/dev/null 2>&1; cat /proc/interrupts >$out/int.b" \
+	>/dev/null 2>"$out/stderr"
+irq_delta "$out/int.a" "$out/int.b" >"$out/delta"
+jq -r '[.irqs[] | {irq, count}] | group_by(.irq) | .[] | "\(.[0].irq) \(map(.count) | add)"' \
+	"$out/irq.json" >"$out/traced"
+irqs_agree() {
+	[ -s "$out/delta" ] || return 1
+	awk 'NR == FNR { t[$1] = $2; next }
+	     { d = $2; got = t[$1] + 0; slack = 5 + d / 10
+	       if (got < d || got > d + slack) { print "irq " $1 ": delta " d ", traced " got; bad = 1 } }
+	     END { exit bad }' "$out/traced" "$out/delta"
+}
+check trace_irq_counts_agree_with_proc_interrupts \
+	"$(irqs_agree 2>&1 | head -3 | tr '\n' ' ') delta: $(tr '\n' ' ' <"$out/delta")" irqs_agree
+check trace_json_has_softirqs_and_switches "jq says no" jq -e \
+	'(.softirqs | length > 0) and (.sched.switches > 0) and
+	 (.sched.tasks | length > 0) and (has("syscalls") | not) and
+	 (.ring.produced == .ring.delivered + .ring.lost)' "$out/irq.json" >/dev/null
+
+# --- killing llctl mid-trace leaves the module clean and reusable ------------
+"$LLCTL" trace -a --duration 60 >/dev/null 2>&1 &
+sleep 1
+kill -9 $! 2>/dev/null
+wait $! 2>/dev/null
+check trace_after_a_killed_trace_works "$(cat "$out/stderr")" \
+	sh -c "'$LLCTL' trace -o /dev/null -- true 2>'$out/stderr'"
 
 rmmod llkm
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"

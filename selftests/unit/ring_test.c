@@ -294,9 +294,14 @@ static void *consumer(void *arg)
 		struct llkm_rec *rec = llkm_ring_peek(r, pos);
 
 		if (!rec) {
-			if (done && !llkm_ring_peek(r, pos))
-				break;
+			/*
+			 * In overwrite mode the producer may have moved
+			 * consumer_pos past ours: look again from there
+			 * before deciding that everything was read.
+			 */
 			pos = READ_ONCE(r->cons->consumer_pos);
+			if (done && pos == llkm_ring_published(r))
+				break;
 			continue;
 		}
 		{
