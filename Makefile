@@ -31,8 +31,8 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse \
 	qemu-system-x86 busybox-static mmdebstrap \
 	libnl-3-dev libnl-genl-3-dev libpfm4-dev libjson-c-dev libck-dev \
-	libseccomp-dev strace \
-	jq
+	libseccomp-dev strace libbabeltrace-dev libpopt-dev uuid-dev babeltrace2 \
+	jq python3
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
 	selftests-install ksrc

@@ -159,7 +159,7 @@ static struct thread *thread_get(struct llctl_perfetto *p, uint32_t tid,
 	t = slot(p->thread, p->nthreads, tid);
 	if (t->used || !create)
 		return t->used ? t : NULL;
-	if (0) {
+	if (2 * (p->used + 1) > p->nthreads) {
 		if (grow_threads(p))
 			return NULL;
 		t = slot(p->thread, p->nthreads, tid);
