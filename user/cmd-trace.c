@@ -26,6 +26,7 @@
 #include "nl.h"
 #include "rings.h"
 #include "rootfs.h"
+#include "trace-sink.h"
 #include "trace-summary.h"
 
 #define MAX_PIDS	64
@@ -39,6 +40,9 @@ enum {
 	OPT_SUMMARY,
 	OPT_BUFFER,
 	OPT_OVERWRITE,
+	OPT_EVENTS,
+	OPT_FORMAT,
+	OPT_REPORT,
 };
 
 static const struct llctl_opt trace_opt[] = {
@@ -50,17 +54,21 @@ static const struct llctl_opt trace_opt[] = {
 	{ "all", 'a', NULL, "Trace every process" },
 	{ "duration", OPT_DURATION, "SECS", "Stop after SECS seconds" },
 	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)" },
+	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script" },
 	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (README.md)" },
+	{ "output", 'o', "PATH", "Also write the trace to PATH (see --format)" },
+	{ "format", OPT_FORMAT, "FMT", "Of -o: raw (default; for llctl report), ctf (a directory), perfetto" },
+	{ "report", OPT_REPORT, "FILE", "Write the report to FILE, not stdout (CMD keeps stdout)" },
 	{ "buffer-size", OPT_BUFFER, "SIZE", "Ring bytes per CPU, power of two (K, M suffixes)" },
 	{ "overwrite", OPT_OVERWRITE, NULL, "Flight recorder: keep the newest records" },
-	{ "output", 'o', "FILE", "Write the report to FILE, not stdout (CMD keeps stdout)" },
 	{ 0 }
 };
 
 static const struct llctl_opts trace_opts = {
 	.cmd = "trace",
 	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID]\n"
-		    "                   [--duration SECS] [--summary] [--json] [-o FILE]\n"
+		    "                   [--duration SECS] [--summary | --events] [--json]\n"
+		    "                   [-o PATH [--format raw|ctf|perfetto]] [--report FILE]\n"
 		    "                   [--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
 	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
 		   "into per-CPU rings read in place, and summarise them: per syscall the\n"
@@ -76,6 +84,23 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* One line on the terminal, rewritten: records so far, rate, lost. */
+static void show_progress(struct llkm_nl *nl, struct llkm_cpu_stats *st,
+			  int ncpus, const struct llctl_rings *rs,
+			  double elapsed)
+{
+	uint64_t produced = 0, lost = 0;
+	int i, n = llkm_nl_trace_stats(nl, st, ncpus);
+
+	for (i = 0; i < n; i++) {
+		produced += st[i].produced;
+		lost += st[i].lost;
+	}
+	fprintf(stderr, "\r\033[Kllctl trace: %.0f s, %" PRIu64 " records (%.0f/s), %"
+		PRIu64 " delivered, %" PRIu64 " lost", elapsed, produced,
+		produced / elapsed, rs->delivered, lost);
 }
 
 /* A size with an optional K or M suffix. */
@@ -148,13 +173,18 @@ int cmd_trace(int argc, char **argv)
 	struct llctl_env env = { 0 };
 	struct llkm_cpu_stats *st = NULL;
 	uint32_t pids[MAX_PIDS], size, mode;
-	struct llctl_summary *sum = NULL;
+	struct llctl_sink_cfg cfg = { .format = LLCTL_FMT_NONE };
 	struct llctl_ring_totals tot = { 0 };
+	struct llctl_sink *sink = NULL;
+	char *report = NULL;
+	FILE *rep = stdout;
+	int lines = 0, format = -1, progress;
+	double elapsed, shown = 0;
 	double duration = 0;
 	int ret = 1, dev = -1, go = -1, c, i, ncpus, all = 0, json = 0;
 	int cmd_status = 0;
 	struct llkm_nl nl = { 0 };
-	char *arg, *path = NULL, *output = NULL;
+	char *arg, *path = NULL;
 	struct timespec t0, now;
 	pid_t child = -1;
 	char *possible;
@@ -208,7 +238,20 @@ int cmd_trace(int argc, char **argv)
 			req.ring_mode = LLKM_RING_MODE_OVERWRITE;
 			break;
 		case 'o':
-			output = arg;
+			cfg.out = arg;
+			break;
+		case OPT_FORMAT:
+			format = llctl_format_parse(arg);
+			if (format < 0) {
+				llctl_err("Unable to use --format '%s': raw, ctf or perfetto", arg);
+				return 1;
+			}
+			break;
+		case OPT_EVENTS:
+			lines = 1;
+			break;
+		case OPT_REPORT:
+			report = arg;
 			break;
 		case 'h':
 			llctl_usage(stdout, &trace_opts);
@@ -237,8 +280,26 @@ int cmd_trace(int argc, char **argv)
 		}
 	}
 
+	if (format >= 0 && !cfg.out) {
+		llctl_err("Unable to use --format without -o PATH");
+		return 1;
+	}
+	if (lines && json) {
+		llctl_err("Unable to use --events with --json: JSON is the summary's");
+		return 1;
+	}
+	if (cfg.out)
+		cfg.format = format >= 0 ? format : LLCTL_FMT_RAW;
 	if (!req.events)
 		req.events = LLKM_TRACE_EV_SYSCALLS;
+	/* Opened before CMD starts, close-on-exec: CMD keeps our stdout. */
+	if (report) {
+		rep = fopen(report, "we");
+		if (!rep) {
+			llctl_err("Unable to write '%s': %s", report, strerror(errno));
+			return 1;
+		}
+	}
 	possible = llctl_root_read(NULL, "sys/devices/system/cpu/possible");
 	ncpus = possible ? llctl_cpulist_count(possible) : -1;
 	free(possible);
@@ -273,11 +334,15 @@ int cmd_trace(int argc, char **argv)
 		req.follow_fork = 1;
 	}
 	req.pids = req.n_pids ? pids : NULL;
-	sum = llctl_summary_new(ncpus, req.events, path ? child : 0);
-	if (!sum) {
-		llctl_err("Unable to trace: %s", strerror(ENOMEM));
+	llctl_env_collect(&env, NULL);
+	cfg.ncpus = ncpus;
+	cfg.events = req.events;
+	cfg.cmd_pid = path ? child : 0;
+	cfg.lines = lines ? rep : NULL;
+	cfg.env = &env;
+	sink = llctl_sink_open(&cfg);
+	if (!sink)
 		goto cleanup;
-	}
 
 	c = llkm_nl_trace_start(&nl, &req, &size, &mode);
 	if (c) {
@@ -304,12 +369,14 @@ int cmd_trace(int argc, char **argv)
 	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Progress on a terminal only, and not over CMD's own output. */
+	progress = !path && isatty(STDERR_FILENO);
 	while (!stop) {
 		int status;
 
 		/* Overwrite mode is a flight recorder: read after the stop. */
 		if (mode == LLKM_RING_MODE_DISCARD)
-			llctl_rings_drain(&rs, llctl_summary_add, sum);
+			llctl_rings_drain(&rs, llctl_sink_add, sink);
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			child = -1;
 			cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -317,14 +384,21 @@ int cmd_trace(int argc, char **argv)
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (duration > 0 && (now.tv_sec - t0.tv_sec) +
-		    (now.tv_nsec - t0.tv_nsec) / 1e9 >= duration)
+		elapsed = (now.tv_sec - t0.tv_sec) +
+			  (now.tv_nsec - t0.tv_nsec) / 1e9;
+		if (duration > 0 && elapsed >= duration)
 			break;
+		if (progress && elapsed >= shown + 1) {
+			show_progress(&nl, st, ncpus, &rs, elapsed);
+			shown = elapsed;
+		}
 		poll(NULL, 0, 10);
 	}
+	if (shown > 0)
+		fputs("\r\033[K", stderr);
 	if (llkm_nl_trace_stop(&nl))
 		llctl_err("warning: the session had stopped already");
-	llctl_rings_drain(&rs, llctl_summary_add, sum);
+	llctl_rings_drain(&rs, llctl_sink_add, sink);
 	c = llkm_nl_trace_stats(&nl, st, ncpus);
 	if (c < 0) {
 		llctl_err("Unable to read the ring counts: %s", llkm_nl_strerror(c));
@@ -342,21 +416,17 @@ int cmd_trace(int argc, char **argv)
 		llctl_err("warning: produced %" PRIu64 " != delivered %" PRIu64 " + lost %" PRIu64,
 			  tot.produced, tot.delivered, tot.lost);
 
-	/* The command has its own stdout already: only the report moves. */
-	if (output && !freopen(output, "w", stdout)) {
-		llctl_err("Unable to write '%s': %s", output, strerror(errno));
+	if (llctl_sink_close(sink, tot.lost) ||
+	    llctl_summary_report(rep, llctl_sink_summary(sink), &tot, &env,
+				 json, lines))
 		goto cleanup;
-	}
-	llctl_env_collect(&env, NULL);
-	if (json) {
-		struct json_object *o = llctl_summary_json(sum, &tot);
-
-		json_object_object_add(o, "env", llctl_env_json(&env));
-		if (llctl_json_print(o))
+	if (rep != stdout) {
+		c = fclose(rep);
+		rep = stdout;
+		if (c) {
+			llctl_err("Unable to write '%s': %s", report, strerror(errno));
 			goto cleanup;
-	} else {
-		llctl_env_print(stdout, &env);
-		llctl_summary_print(stdout, sum, &tot);
+		}
 	}
 	if (llctl_stdout_close())
 		goto cleanup;
@@ -375,9 +445,11 @@ cleanup:
 		close(dev);
 	if (nl.sk)
 		llkm_nl_close(&nl);
+	if (rep != stdout)
+		fclose(rep);
 	llctl_env_free(&env);
 	free(st);
-	llctl_summary_free(sum);
+	llctl_sink_free(sink);
 	free(path);
 	return ret;
 }

@@ -17,7 +17,8 @@ static int cmd_help(int argc, char **argv);
 static const struct llctl_cmd cmds[] = {
 	{ "info",   cmd_info,   "Show what the loaded llkm module offers" },
 	{ "doctor", cmd_doctor, "Check this machine for what breaks measurement" },
-	{ "trace",  cmd_trace,  "Trace syscalls in the kernel and summarise them" },
+	{ "trace",  cmd_trace,  "Trace syscalls, IRQs, softirqs and switches in the kernel" },
+	{ "report", cmd_report, "Render or convert a capture of llctl trace -o" },
 	{ "help",   cmd_help,   "Show this help, or a command's: help CMD" },
 };
 

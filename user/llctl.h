@@ -20,6 +20,7 @@ struct llctl_cmd {
 int cmd_info(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const char *llctl_prog;
 
@@ -64,6 +65,7 @@ void llctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * reference. Returns 0, or 1 (after saying so) when stdout failed.
  */
 int llctl_json_print(struct json_object *obj);
+int llctl_json_fprint(FILE *f, struct json_object *obj);
 
 /* Flush stdout and report a write error (full disk, closed pipe): 0 or 1. */
 int llctl_stdout_close(void);

@@ -13,6 +13,9 @@
 
 #include <json-c/json.h>
 
+#include "env.h"
+#include "events.h"
+#include "llctl.h"
 #include "syscalls.h"
 #include "trace-summary.h"
 
@@ -59,11 +62,6 @@ struct llctl_summary {
 	uint64_t switches;
 	struct task_sw task[TIDS];
 	uint64_t task_overflow;
-};
-
-static const char *const softirq_names[NR_SOFTIRQS] = {
-	"HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET",
-	"SCHED", "HRTIMER", "RCU",
 };
 
 struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
@@ -223,12 +221,10 @@ static void add_switch(struct llctl_summary *s, const struct llkm_rec *rec)
 	t->comm[sizeof(t->comm) - 1] = '\0';
 }
 
-void llctl_summary_add(const struct llkm_rec *rec, void *arg)
+bool llctl_summary_take(struct llctl_summary *s, const struct llkm_rec *rec)
 {
-	struct llctl_summary *s = arg;
-
 	if ((int)rec->cpu >= s->ncpus)
-		return;
+		return false;
 	/*
 	 * The held child's own calls before CMD are not CMD's: syscalls count
 	 * from its execve on. IRQs, softirqs and switches belong to the CPUs
@@ -240,7 +236,7 @@ void llctl_summary_add(const struct llkm_rec *rec, void *arg)
 
 		if (rec->type != LLKM_REC_SYS_ENTER || rec->tid != s->cmd_pid ||
 		    e->nr != llctl_syscall_nr("execve"))
-			return;
+			return false;
 		s->started = true;
 	}
 	switch (rec->type) {
@@ -260,6 +256,7 @@ void llctl_summary_add(const struct llkm_rec *rec, void *arg)
 		add_switch(s, rec);
 		break;
 	}
+	return true;
 }
 
 /* IRQ names as /proc/interrupts gives them (its last column). */
@@ -352,7 +349,7 @@ void llctl_summary_print(FILE *f, const struct llctl_summary *s,
 
 				if (st->count)
 					fprintf(f, "%-8s %4d %10lu %14lu\n",
-						softirq_names[i], c, st->count,
+						llctl_softirq_name(i), c, st->count,
 						st->total_ns);
 			}
 	}
@@ -442,7 +439,7 @@ static struct json_object *softirqs_json(const struct llctl_summary *s)
 				continue;
 			e = stat_json(st, "count", false);
 			json_object_object_add(e, "name",
-					       json_object_new_string(softirq_names[i]));
+					       json_object_new_string(llctl_softirq_name(i)));
 			json_object_object_add(e, "cpu", json_object_new_int(c));
 			json_object_array_add(arr, e);
 		}
@@ -494,4 +491,25 @@ struct json_object *llctl_summary_json(const struct llctl_summary *s,
 	json_object_object_add(ring, "lost", json_object_new_int64(t->lost));
 	json_object_object_add(o, "ring", ring);
 	return o;
+}
+
+int llctl_summary_report(FILE *f, const struct llctl_summary *s,
+			 const struct llctl_ring_totals *t,
+			 const struct llctl_env *env, bool json, bool lines)
+{
+	struct json_object *o;
+
+	if (json) {
+		o = llctl_summary_json(s, t);
+		json_object_object_add(o, "env", llctl_env_json(env));
+		return llctl_json_fprint(f, o);
+	}
+	if (lines) {
+		fprintf(f, "# ring: produced %lu, delivered %lu, lost %lu\n",
+			t->produced, t->delivered, t->lost);
+	} else {
+		llctl_env_print(f, env);
+		llctl_summary_print(f, s, t);
+	}
+	return ferror(f) ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #ifndef LLCTL_TRACE_SUMMARY_H
 #define LLCTL_TRACE_SUMMARY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,13 +29,24 @@ struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
 					uint32_t cmd_pid);
 void llctl_summary_free(struct llctl_summary *s);
 
-/* A llctl_rings_drain() callback; @arg is the summary. */
-void llctl_summary_add(const struct llkm_rec *rec, void *arg);
+/*
+ * Counts @rec; false when it is not counted (before "-- CMD"'s execve, or
+ * of a CPU beyond the summary's), so other outputs can skip it too.
+ */
+bool llctl_summary_take(struct llctl_summary *s, const struct llkm_rec *rec);
 
 void llctl_summary_print(FILE *f, const struct llctl_summary *s,
 			 const struct llctl_ring_totals *t);
 /* {"syscalls", "irqs", "softirqs", "sched" (those traced), "ring"} */
 struct json_object *llctl_summary_json(const struct llctl_summary *s,
 				       const struct llctl_ring_totals *t);
+
+/*
+ * The report: JSON with "env", or the env header and the tables, or (event
+ * lines were printed) the ring's counts alone. 0, or 1 after saying why.
+ */
+int llctl_summary_report(FILE *f, const struct llctl_summary *s,
+			 const struct llctl_ring_totals *t,
+			 const struct llctl_env *env, bool json, bool lines);
 
 #endif /* LLCTL_TRACE_SUMMARY_H */

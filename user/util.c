@@ -26,7 +26,7 @@ void llctl_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int llctl_json_print(struct json_object *obj)
+int llctl_json_fprint(FILE *f, struct json_object *obj)
 {
 	const char *s;
 	int ret = 0;
@@ -34,12 +34,17 @@ int llctl_json_print(struct json_object *obj)
 	s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
 					   JSON_C_TO_STRING_SPACED |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!s || puts(s) == EOF)
+	if (!s || fputs(s, f) == EOF || fputc('\n', f) == EOF)
 		ret = 1;
 	json_object_put(obj);
 	if (ret)
 		llctl_err("Unable to write the report: %s", strerror(errno));
 	return ret;
+}
+
+int llctl_json_print(struct json_object *obj)
+{
+	return llctl_json_fprint(stdout, obj);
 }
 
 int llctl_stdout_close(void)

@@ -30,11 +30,11 @@ rc() { cat "$out/rc"; }
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 echo "TAP version 13"
-echo "1..26"
+echo "1..33"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
-   ! command -v strace >/dev/null; then
-	for i in $(seq 26); do skip "llctl_$i" "needs root, jq, strace, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:26 error:0"
+   ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
+	for i in $(seq 33); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:33 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -112,7 +112,7 @@ check usage_errors_quote_the_option "$(cat "$out/stderr")" \
 # strace counts a syscall when it returns, so exit and exit_group (which
 # never do) are left out of the comparison.
 calls_llctl() {
-	"$LLCTL" trace --json -o "$out/json" -- "$@" >/dev/null 2>"$out/stderr"
+	"$LLCTL" trace --json --report "$out/json" -- "$@" >/dev/null 2>"$out/stderr"
 	jq -r '.syscalls[] | select(.name != "exit_group" and .name != "exit") |
 			"\(.name) \(.calls)"' "$out/json" | sort
 }
@@ -133,7 +133,7 @@ same_calls trace_counts_equal_strace_for_true true
 same_calls trace_counts_equal_strace_for_ls ls -la /usr
 same_calls trace_counts_equal_strace_across_fork find /etc/default -maxdepth 0 -exec cat /etc/hostname \;
 
-"$LLCTL" trace --json -o "$out/stdout" -- ls / >/dev/null 2>"$out/stderr"
+"$LLCTL" trace --json --report "$out/stdout" -- ls / >/dev/null 2>"$out/stderr"
 check trace_accounts_every_record "$(jq -c .ring "$out/stdout")" jq -e \
 	'.ring.produced == .ring.delivered + .ring.lost and .ring.lost == 0 and
 	 .ring.produced > 0' "$out/stdout" >/dev/null
@@ -153,7 +153,7 @@ irq_delta() {	# FILE_A FILE_B: "irq count" of each numbered IRQ that moved
 	awk 'NR == FNR { if ($1 ~ /^[0-9]+:$/) { s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; a[$1 + 0] = s }; next }
 	     $1 ~ /^[0-9]+:$/ { s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; if (s - a[$1 + 0] > 0) print $1 + 0, s - a[$1 + 0] }' "$1" "$2"
 }
-"$LLCTL" trace --irqs --softirqs --sched --json -o "$out/irq.json" -- sh -c \
+"$LLCTL" trace --irqs --softirqs --sched --json --report "$out/irq.json" -- sh -c \
 	"cat /proc/interrupts >$out/int.a; find /usr/lib -type f 2>/dev/null | head -2000 | xargs cat >/dev/null 2>&1; cat /proc/interrupts >$out/int.b" \
 	>/dev/null 2>"$out/stderr"
 irq_delta "$out/int.a" "$out/int.b" >"$out/delta"
@@ -172,6 +172,55 @@ check trace_json_has_softirqs_and_switches "jq says no" jq -e \
 	'(.softirqs | length > 0) and (.sched.switches > 0) and
 	 (.sched.tasks | length > 0) and (has("syscalls") | not) and
 	 (.ring.produced == .ring.delivered + .ring.lost)' "$out/irq.json" >/dev/null
+
+# --- outputs: CTF for babeltrace2, Perfetto JSON, a capture for report ----
+"$LLCTL" trace --json --report "$out/live.json" -o "$out/cap" -- ls -la /usr \
+	>/dev/null 2>"$out/stderr"
+"$LLCTL" report --json "$out/cap" >"$out/again.json" 2>>"$out/stderr"
+check report_of_a_capture_equals_the_live_summary "$(cat "$out/stderr")" \
+	cmp -s <(jq -S '.syscalls, .ring' "$out/live.json") \
+	       <(jq -S '.syscalls, .ring' "$out/again.json")
+"$LLCTL" report --format ctf -o "$out/ctf" "$out/cap" >/dev/null 2>"$out/stderr"
+ctf_counts_match() {
+	local entries calls
+	entries=$(babeltrace2 "$out/ctf" 2>/dev/null | grep -c 'syscall_entry:')
+	calls=$(jq '[.syscalls[].calls] | add' "$out/live.json")
+	echo "babeltrace2 syscall_entry $entries, summary calls $calls" >"$out/why"
+	[ "$entries" -gt 0 ] && [ "$entries" -eq "$calls" ]
+}
+check ctf_trace_reads_back_in_babeltrace2 "$(cat "$out/why" "$out/stderr" 2>/dev/null)" ctf_counts_match
+"$LLCTL" trace --format perfetto -o "$out/trace.json" --report /dev/null -- ls /usr \
+	>/dev/null 2>"$out/stderr"
+check perfetto_trace_is_trace_event_json "$(head -c 200 "$out/trace.json")" jq -e \
+	'(.traceEvents | length > 0) and ([.traceEvents[] | select(.ph == "X")] | length > 0)
+	 and all(.traceEvents[]; has("ph") and has("pid"))' "$out/trace.json" >/dev/null
+"$LLCTL" trace --events --report "$out/events" -- true >/dev/null 2>"$out/stderr"
+events_lines_match() {
+	local lines delivered
+	lines=$(grep -vc '^#' "$out/events")
+	delivered=$(sed -n 's/^# ring: produced [0-9]*, delivered \([0-9]*\), lost 0$/\1/p' "$out/events")
+	echo "$lines lines, delivered $delivered" >"$out/why"
+	# Lines start at CMD's execve; the held child's few calls before it
+	# are delivered but not CMD's.
+	[ -n "$delivered" ] && [ "$lines" -gt 10 ] && [ "$lines" -le "$delivered" ] &&
+		grep -q 'syscall_entry: execve' "$out/events"
+}
+check events_print_one_line_per_record "$(cat "$out/why")" events_lines_match
+
+# --- Ctrl-C and progress ------------------------------------------------------
+"$LLCTL" trace -a --report "$out/int" 2>"$out/stderr" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid
+status=$?
+ctrl_c_summarises() { [ "$status" -eq 0 ] && grep -q '^ring: produced [1-9]' "$out/int"; }
+check ctrl_c_stops_and_still_prints_the_summary "exit $status: $(tail -c 300 "$out/int")" ctrl_c_summarises
+"$LLCTL" trace -a --duration 1.5 --report /dev/null 2>"$out/stderr"
+check progress_stays_quiet_off_a_terminal "$(cat "$out/stderr")" \
+	sh -c "! grep -q 'records (' '$out/stderr'"
+script -qec "'$LLCTL' trace -a --duration 2.5 --report /dev/null" /dev/null >"$out/tty" 2>&1
+check progress_shows_on_a_terminal "$(tail -c 200 "$out/tty")" grep -q 'records (' "$out/tty"
 
 # --- killing llctl mid-trace leaves the module clean and reusable ------------
 "$LLCTL" trace -a --duration 60 >/dev/null 2>&1 &

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl report: render a capture that `llctl trace -o FILE` wrote, as the
+ * live trace would have (summary, events, JSON), or convert it to CTF or
+ * Perfetto.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "env.h"
+#include "llctl.h"
+#include "trace-sink.h"
+#include "trace-summary.h"
+
+enum {
+	OPT_SUMMARY = LLCTL_OPT_JSON + 1,
+	OPT_EVENTS,
+	OPT_FORMAT,
+};
+
+static const struct llctl_opt report_opt[] = {
+	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)" },
+	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (README.md)" },
+	{ "output", 'o', "PATH", "Also write the trace to PATH (see --format)" },
+	{ "format", OPT_FORMAT, "FMT", "Of -o: ctf (a directory) or perfetto" },
+	{ 0 }
+};
+
+static const struct llctl_opts report_opts = {
+	.cmd = "report",
+	.synopsis = "[--summary | --events] [--json] [-o PATH --format ctf|perfetto] FILE",
+	.summary = "Render a capture written by 'llctl trace -o FILE': the same summary,\n"
+		   "events and JSON as the live trace, or a CTF or Perfetto trace of it.\n"
+		   "The environment shown is this machine's: the capture's is the trace's.",
+	.opt = report_opt,
+};
+
+int cmd_report(int argc, char **argv)
+{
+	struct llctl_sink_cfg cfg = { .format = LLCTL_FMT_NONE };
+	struct llctl_ring_totals tot = { 0 };
+	struct llctl_capture_hdr hdr;
+	struct llctl_sink *sink = NULL;
+	struct llctl_env env = { 0 };
+	int ret = 1, json = 0, lines = 0, c;
+	char *arg;
+	long n;
+
+	while ((c = llctl_next_opt(argc, argv, &report_opts, &arg)) != -1) {
+		switch (c) {
+		case OPT_SUMMARY:
+			break;
+		case OPT_EVENTS:
+			lines = 1;
+			break;
+		case LLCTL_OPT_JSON:
+			json = 1;
+			break;
+		case 'o':
+			cfg.out = arg;
+			break;
+		case OPT_FORMAT:
+			cfg.format = llctl_format_parse(arg);
+			if (cfg.format != LLCTL_FMT_CTF &&
+			    cfg.format != LLCTL_FMT_PERFETTO) {
+				llctl_err("Unable to use --format '%s': ctf or perfetto", arg);
+				return 1;
+			}
+			break;
+		case 'h':
+			llctl_usage(stdout, &report_opts);
+			return llctl_stdout_close();
+		default:
+			return 1;
+		}
+	}
+	if (optind + 1 != argc) {
+		llctl_err("Unable to report: name one capture FILE, see 'llctl help report'");
+		return 1;
+	}
+	if (!cfg.out != (cfg.format == LLCTL_FMT_NONE)) {
+		llctl_err("Unable to convert: -o PATH and --format ctf|perfetto go together");
+		return 1;
+	}
+	if (lines && json) {
+		llctl_err("Unable to use --events with --json: JSON is the summary's");
+		return 1;
+	}
+
+	/* The header first: the sink needs its CPUs and events. */
+	n = llctl_capture_read(argv[optind], &hdr, NULL, NULL);
+	if (n == -EINVAL) {
+		llctl_err("Unable to read '%s': not an llctl capture, or damaged",
+			  argv[optind]);
+		return 1;
+	} else if (n < 0) {
+		llctl_err("Unable to read '%s': %s", argv[optind], strerror(-n));
+		return 1;
+	}
+	llctl_env_collect(&env, NULL);
+	cfg.ncpus = hdr.ncpus;
+	cfg.events = hdr.events;
+	cfg.cmd_pid = hdr.cmd_pid;
+	cfg.lines = lines ? stdout : NULL;
+	cfg.env = &env;
+	sink = llctl_sink_open(&cfg);
+	if (!sink)
+		goto cleanup;
+	n = llctl_capture_read(argv[optind], &hdr, llctl_sink_add, sink);
+	if (n < 0) {
+		llctl_err("Unable to read '%s': %s", argv[optind],
+			  n == -EINVAL ? "damaged after the records shown" :
+			  strerror(-n));
+		goto cleanup;
+	}
+	tot.delivered = n;
+	tot.lost = hdr.lost;
+	tot.produced = n + hdr.lost;
+	if (llctl_sink_close(sink, hdr.lost) ||
+	    llctl_summary_report(stdout, llctl_sink_summary(sink), &tot, &env,
+				 json, lines))
+		goto cleanup;
+	ret = llctl_stdout_close();
+cleanup:
+	llctl_sink_free(sink);
+	llctl_env_free(&env);
+	return ret;
+}
