@@ -47,10 +47,16 @@ static int llkm_mmap(struct file *file, struct vm_area_struct *vma)
 	return llkm_session_mmap(vma);
 }
 
+static __poll_t llkm_poll(struct file *file, struct poll_table_struct *wait)
+{
+	return llkm_session_poll(file, wait);
+}
+
 static const struct file_operations llkm_fops = {
 	.owner = THIS_MODULE,
 	.open = llkm_open,
 	.mmap = llkm_mmap,
+	.poll = llkm_poll,
 	.unlocked_ioctl = llkm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

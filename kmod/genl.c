@@ -20,6 +20,11 @@ static struct netlink_range_validation ring_size_range = {
 	.max = LLKM_RING_SIZE_MAX,
 };
 
+static struct netlink_range_validation watermark_range = {
+	.min = 1,
+	.max = LLKM_RING_SIZE_MAX,
+};
+
 static const struct nla_policy ring_policy[LLKM_RING_A_MAX + 1] = {
 	[LLKM_RING_A_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32, &ring_size_range),
 	[LLKM_RING_A_MODE] = NLA_POLICY_MAX(NLA_U32, LLKM_RING_MODE_MAX),
@@ -34,6 +39,7 @@ static const struct nla_policy trace_policy[LLKM_TRACE_A_MAX + 1] = {
 	[LLKM_TRACE_A_PIDS] = { .type = NLA_BINARY,
 				.len = LLKM_TRACE_PIDS_MAX * sizeof(u32) },
 	[LLKM_TRACE_A_FOLLOW_FORK] = { .type = NLA_FLAG },
+	[LLKM_TRACE_A_WATERMARK] = NLA_POLICY_FULL_RANGE(NLA_U32, &watermark_range),
 };
 
 static const struct nla_policy trace_start_policy[LLKM_A_MAX + 1] = {
@@ -229,6 +235,15 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg.n_pids = nla_len(tb[LLKM_TRACE_A_PIDS]) / sizeof(u32);
 	}
 	cfg.follow_fork = nla_get_flag(tb[LLKM_TRACE_A_FOLLOW_FORK]);
+	if (tb[LLKM_TRACE_A_WATERMARK]) {
+		cfg.watermark = nla_get_u32(tb[LLKM_TRACE_A_WATERMARK]);
+		ret = -EINVAL;
+		if (cfg.watermark > d.ring_size) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[LLKM_TRACE_A_WATERMARK],
+					    "watermark above the ring size");
+			goto out;
+		}
+	}
 	cfg.ring_size = d.ring_size;
 	cfg.ring_mode = d.ring_mode;
 

@@ -15,6 +15,7 @@ struct sk_buff;
 struct llkm_defaults {
 	u32 ring_size;
 	u32 ring_mode;
+	u32 watermark;		/* bytes, 0: half the ring */
 };
 
 void llkm_defaults_get(struct llkm_defaults *d);
@@ -38,7 +39,15 @@ struct llkm_ring;
 struct llkm_rings;
 struct vm_area_struct;
 
-struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode);
+struct file;
+struct poll_table_struct;
+
+/* @watermark: unread bytes that wake poll(); 0 for half the ring. */
+struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark);
+void llkm_rings_commit(struct llkm_ring *ring);
+bool llkm_rings_readable(struct llkm_rings *rs);
+void llkm_rings_poll_wait(struct file *file, struct poll_table_struct *wait);
+void llkm_rings_wake_all(void);
 void llkm_rings_get(struct llkm_rings *rs);
 void llkm_rings_put(struct llkm_rings *rs);
 struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu);
@@ -52,6 +61,7 @@ struct llkm_trace_cfg {
 	bool follow_fork;
 	u32 ring_size;
 	u32 ring_mode;
+	u32 watermark;		/* bytes, 0: half the ring */
 };
 
 struct llkm_trace;
@@ -77,6 +87,7 @@ struct llkm_ring_stats {
 /* One entry per possible CPU, at most @max: how many, or -ENOENT. */
 int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max);
 int llkm_session_mmap(struct vm_area_struct *vma);
+__poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait);
 
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);

@@ -8,13 +8,22 @@
  * producer page, then the n data pages twice, so a record that wraps is
  * contiguous for the producer here and for the consumer in its mapping.
  *
+ * Wake-ups: a commit that leaves a ring with its watermark of unread bytes
+ * queues the ring's irq_work, which wakes pollers from a context where
+ * that is safe (a producer may run in NMI, or in sched_switch under the
+ * runqueue lock). The wait queue is the module's, so a poller never
+ * outlives it.
+ *
  * Lifetime: the set is referenced by the session while it runs and by
  * every VMA that maps it, so a consumer can drain its rings after the
  * session stopped; the last reference frees the pages.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/irq_work.h>
 #include <linux/kref.h>
+#include <linux/poll.h>
+#include <linux/wait.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -25,6 +34,8 @@
 
 struct llkm_cpu_ring {
 	struct llkm_ring core;
+	struct irq_work wake;	/* producers' wake-up, safe in any context */
+	u32 watermark;		/* bytes unread that wake the consumer */
 	void *area;		/* the vmap() of pages */
 	unsigned int nr_pages;	/* 2 + 2 * data pages, as mapped */
 	struct page *pages[];	/* 2 + data pages, each once */
@@ -38,12 +49,20 @@ struct llkm_rings {
 	struct llkm_cpu_ring *cpu[];
 };
 
+static DECLARE_WAIT_QUEUE_HEAD(rings_wq);
+
+static void ring_wake(struct irq_work *work)
+{
+	wake_up_interruptible(&rings_wq);
+}
+
 static void cpu_ring_free(struct llkm_cpu_ring *cr)
 {
 	unsigned int i, n;
 
 	if (!cr)
 		return;
+	irq_work_sync(&cr->wake);
 	vunmap(cr->area);
 	n = 2 + (cr->nr_pages - 2) / 2;
 	for (i = 0; i < n; i++)
@@ -52,7 +71,8 @@ static void cpu_ring_free(struct llkm_cpu_ring *cr)
 	kfree(cr);
 }
 
-static struct llkm_cpu_ring *cpu_ring_alloc(int cpu, u32 size, u32 mode)
+static struct llkm_cpu_ring *cpu_ring_alloc(int cpu, u32 size, u32 mode,
+					    u32 watermark)
 {
 	unsigned int data = size >> PAGE_SHIFT, n = 2 + data, i;
 	struct llkm_cpu_ring *cr;
@@ -62,6 +82,8 @@ static struct llkm_cpu_ring *cpu_ring_alloc(int cpu, u32 size, u32 mode)
 	if (!cr)
 		return NULL;
 	cr->nr_pages = 2 + 2 * data;
+	cr->watermark = watermark;
+	init_irq_work(&cr->wake, ring_wake);
 	map = kmalloc_array(cr->nr_pages, sizeof(*map), GFP_KERNEL);
 	if (!map)
 		goto err;
@@ -95,13 +117,14 @@ err:
 	return NULL;
 }
 
-struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode)
+struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark)
 {
 	struct llkm_rings *rs;
 	int cpu;
 
 	BUILD_BUG_ON(PAGE_SIZE != LLKM_RING_PAGE);
-	if (!llkm_ring_size_valid(size) || mode > LLKM_RING_MODE_MAX)
+	if (!llkm_ring_size_valid(size) || mode > LLKM_RING_MODE_MAX ||
+	    watermark > size)
 		return ERR_PTR(-EINVAL);
 	rs = kzalloc(struct_size(rs, cpu, nr_cpu_ids), GFP_KERNEL);
 	if (!rs)
@@ -112,7 +135,8 @@ struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode)
 	rs->nr = nr_cpu_ids;
 	/* Every possible CPU: one that comes online mid-session produces. */
 	for_each_possible_cpu(cpu) {
-		rs->cpu[cpu] = cpu_ring_alloc(cpu, size, mode);
+		rs->cpu[cpu] = cpu_ring_alloc(cpu, size, mode,
+					      watermark ? watermark : size / 2);
 		if (!rs->cpu[cpu]) {
 			llkm_rings_put(rs);
 			return ERR_PTR(-ENOMEM);
@@ -145,6 +169,47 @@ void llkm_rings_put(struct llkm_rings *rs)
 struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu)
 {
 	return rs->cpu[cpu] ? &rs->cpu[cpu]->core : NULL;
+}
+
+/*
+ * Unread bytes, for wake-ups only: plain reads, as a stale value only
+ * moves a wake-up a little; nothing is read or written on its strength.
+ */
+static unsigned long unread(struct llkm_ring *ring)
+{
+	return READ_ONCE(ring->prod->producer_pos) -
+	       READ_ONCE(ring->cons->consumer_pos);
+}
+
+/* A producer's commit: publish, then wake the consumer at the watermark. */
+void llkm_rings_commit(struct llkm_ring *ring)
+{
+	struct llkm_cpu_ring *cr = container_of(ring, struct llkm_cpu_ring, core);
+
+	llkm_ring_commit(ring);
+	/* Already queued is a cheap no-op: no per-record wake-up. */
+	if (unread(ring) >= cr->watermark)
+		irq_work_queue(&cr->wake);
+}
+
+bool llkm_rings_readable(struct llkm_rings *rs)
+{
+	unsigned int i;
+
+	for (i = 0; i < rs->nr; i++)
+		if (rs->cpu[i] && unread(&rs->cpu[i]->core) >= rs->cpu[i]->watermark)
+			return true;
+	return false;
+}
+
+void llkm_rings_poll_wait(struct file *file, poll_table *wait)
+{
+	poll_wait(file, &rings_wq, wait);
+}
+
+void llkm_rings_wake_all(void)
+{
+	wake_up_interruptible(&rings_wq);
 }
 
 static void rings_vm_open(struct vm_area_struct *vma)

@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/poll.h>
 #include <net/net_namespace.h>
 
 #include "llkm.h"
@@ -27,6 +28,7 @@ static void __session_stop(void)
 	lockdep_assert_held(&session_lock);
 	llkm_trace_detach(session_trace);
 	session_trace = NULL;
+	llkm_rings_wake_all();	/* pollers see EPOLLHUP */
 }
 
 int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
@@ -40,7 +42,7 @@ int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
 	ret = -EBUSY;
 	if (session_trace)
 		goto out;
-	rings = llkm_rings_alloc(cfg->ring_size, cfg->ring_mode);
+	rings = llkm_rings_alloc(cfg->ring_size, cfg->ring_mode, cfg->watermark);
 	ret = PTR_ERR(rings);
 	if (IS_ERR(rings))
 		goto out;
@@ -110,6 +112,20 @@ int llkm_session_mmap(struct vm_area_struct *vma)
 		ret = llkm_rings_mmap(session_rings, vma);
 	mutex_unlock(&session_lock);
 	return ret;
+}
+
+__poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait)
+{
+	__poll_t mask = 0;
+
+	llkm_rings_poll_wait(file, wait);
+	mutex_lock(&session_lock);
+	if (session_rings && llkm_rings_readable(session_rings))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (!session_trace)
+		mask |= EPOLLHUP;
+	mutex_unlock(&session_lock);
+	return mask;
 }
 
 /* The owner's socket closed (llctl exited or was killed): stop. */

@@ -64,7 +64,7 @@ static void *begin(struct llkm_trace *t, u16 type, u32 len,
 
 static void end(struct llkm_ring *ring)
 {
-	llkm_ring_commit(ring);
+	llkm_rings_commit(ring);
 	preempt_enable_notrace();
 }
 

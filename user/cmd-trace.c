@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -180,6 +181,7 @@ int cmd_trace(int argc, char **argv)
 	FILE *rep = stdout;
 	int lines = 0, format = -1, progress;
 	double elapsed, shown = 0;
+	struct pollfd pfd[2] = { { .fd = -1 }, { .fd = -1 } };
 	double duration = 0;
 	int ret = 1, dev = -1, go = -1, c, i, ncpus, all = 0, json = 0;
 	int cmd_status = 0;
@@ -368,6 +370,10 @@ int cmd_trace(int argc, char **argv)
 		go = -1;
 	}
 
+	pfd[0].fd = dev;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = child > 0 ? syscall(SYS_pidfd_open, child, 0) : -1;
+	pfd[1].events = POLLIN;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Progress on a terminal only, and not over CMD's own output. */
 	progress = !path && isatty(STDERR_FILENO);
@@ -392,7 +398,17 @@ int cmd_trace(int argc, char **argv)
 			show_progress(&nl, st, ncpus, &rs, elapsed);
 			shown = elapsed;
 		}
-		poll(NULL, 0, 10);
+		/*
+		 * Sleep until a ring reaches its watermark (the module wakes
+		 * us, no syscall per record), the command exits, or 100 ms
+		 * pass, for the tail under the watermark and the clock.
+		 */
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 100) > 0 &&
+		    (pfd[0].revents & POLLHUP)) {
+			llctl_err("warning: the trace session was stopped by someone else");
+			break;
+		}
 	}
 	if (shown > 0)
 		fputs("\r\033[K", stderr);
@@ -447,6 +463,8 @@ cleanup:
 		llkm_nl_close(&nl);
 	if (rep != stdout)
 		fclose(rep);
+	if (pfd[1].fd >= 0)
+		close(pfd[1].fd);
 	llctl_env_free(&env);
 	free(st);
 	llctl_sink_free(sink);

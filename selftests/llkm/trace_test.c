@@ -6,6 +6,7 @@
  * rmmod with a session running.
  */
 #include <sched.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -29,6 +30,7 @@ FIXTURE(trace) {
 	int family;
 	int ncpus;
 	uint32_t events;	/* what start() asks for */
+	uint32_t watermark;	/* 0: the module's default */
 	unsigned long size;
 	struct trace_ring ring[64];
 	struct nl_req req;
@@ -100,6 +102,8 @@ static int start(FIXTURE_DATA(trace) *self, uint32_t size, uint32_t mode,
 		nl_put(&self->req, LLKM_TRACE_A_PIDS, pids, n * sizeof(*pids));
 	if (follow)
 		nl_put(&self->req, LLKM_TRACE_A_FOLLOW_FORK, NULL, 0);
+	if (self->watermark)
+		nl_put_u32(&self->req, LLKM_TRACE_A_WATERMARK, self->watermark);
 	nl_nest_end(&self->req, nest);
 	if (nl_transact(self->fd, &self->req, self->rep))
 		return -1000;
@@ -443,6 +447,39 @@ TEST_F(trace, cpu_going_offline_and_back_loses_nothing)
 	EXPECT_EQ(300, t.exit_getppid);
 	EXPECT_EQ(0, lost);
 	EXPECT_EQ(produced, t.records);
+}
+
+TEST_F(trace, poll_wakes_at_the_watermark_and_hangs_up_at_stop)
+{
+	struct pollfd pfd = { .fd = self->dev, .events = POLLIN };
+	uint32_t me = getpid();
+	int i;
+
+	self->watermark = 1 << 16;
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	/* A few records, far under 64 KiB: nothing to wake for. */
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	/* About 120 bytes a call on the CPU we stay on: over the mark. */
+	pin_to(0);
+	for (i = 0; i < 2000; i++)
+		syscall(SYS_getppid);
+	EXPECT_EQ(1, poll(&pfd, 1, 2000));
+	EXPECT_TRUE(pfd.revents & POLLIN);
+	EXPECT_FALSE(pfd.revents & POLLHUP);
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_TRUE(pfd.revents & POLLHUP);
+}
+
+TEST_F(trace, watermark_above_the_ring_is_refused)
+{
+	uint32_t me = getpid();
+
+	self->watermark = (1 << 16) + 8;
+	EXPECT_EQ(-EINVAL, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	self->watermark = 0;
+	EXPECT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
 }
 
 TEST_F(trace, one_session_at_a_time)

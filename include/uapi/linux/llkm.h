@@ -74,6 +74,10 @@
  *                           events are recorded
  *        LLKM_TRACE_A_FOLLOW_FORK: NLA_FLAG, optional: children of traced
  *                                  processes are traced too
+ *        LLKM_TRACE_A_WATERMARK: NLA_U32, optional, bytes at most the ring
+ *                                size: poll() on /dev/llkm says EPOLLIN
+ *                                once a ring holds that much unread
+ *                                (default: half the ring)
  *
  * Reply: LLKM_A_RING (NLA_NESTED: LLKM_RING_A_SIZE, LLKM_RING_A_MODE), the
  * session's rings, to map with /dev/llkm.
@@ -109,6 +113,10 @@
  * open() needs CAP_PERFMON or CAP_SYS_ADMIN (-EPERM) on top of the file mode.
  *
  *    LLKM_IOC_INFO: _IOR, struct llkm_ioc_info; every byte is written.
+ *
+ *    poll(): EPOLLIN when a ring of the session holds its watermark of
+ *    unread bytes, EPOLLHUP when no session runs. Producers wake the
+ *    consumer through irq_work, so no context is too deep to produce in.
  *
  *    mmap(): the rings of the session (see "Rings" below). CPU c's ring
  *    starts at page offset c * LLKM_RING_PAGES(size): its consumer page may
@@ -188,6 +196,7 @@ enum llkm_trace_attr {
 	LLKM_TRACE_A_EVENTS,
 	LLKM_TRACE_A_PIDS,
 	LLKM_TRACE_A_FOLLOW_FORK,
+	LLKM_TRACE_A_WATERMARK,
 	__LLKM_TRACE_A_LAST
 };
 
