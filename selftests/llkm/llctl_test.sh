@@ -146,21 +146,30 @@ refused_with_the_fix() { [ "$status" -ne 0 ] && grep -q 'CAP_PERFMON' "$out/stde
 check nobody_cannot_trace "exit $status: $(cat "$out/stderr")" refused_with_the_fix
 
 # --- IRQs against /proc/interrupts -------------------------------------------
-# The command reads /proc/interrupts, makes virtio IRQs by reading files
-# over 9p, and reads it again; the trace spans a little more (the edges of
-# the interval), so traced >= delta, and not by much.
+# The command snapshots /proc/interrupts, makes virtio IRQs by reading
+# files over 9p, and snapshots it again; the trace spans a little more
+# (bash's start, the stop), so traced >= delta, and not by much.
 irq_delta() {	# FILE_A FILE_B: "irq count" of each numbered IRQ that moved
 	awk 'NR == FNR { if ($1 ~ /^[0-9]+:$/) { s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; a[$1 + 0] = s }; next }
 	     $1 ~ /^[0-9]+:$/ { s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; if (s - a[$1 + 0] > 0) print $1 + 0, s - a[$1 + 0] }' "$1" "$2"
 }
-"$LLCTL" trace --irqs --softirqs --sched --json --report "$out/irq.json" -- sh -c \
-	"cat /proc/interrupts >$out/int.a; find /usr/lib -type f 2>/dev/null | head -2000 | xargs cat >/dev/null 2>&1; cat /proc/interrupts >$out/int.b" \
+# Warm bash first: loading it at the interval's start raises 9p IRQs.
+bash -c true
+# The snapshots are bash builtins: no exec (and no 9p traffic) at the
+# interval's edges but bash's own start.
+"$LLCTL" trace --irqs --softirqs --sched --json --report "$out/irq.json" \
+	--buffer-size 16M -- bash -c \
+	"mapfile a </proc/interrupts; find /usr/lib -type f 2>/dev/null | head -300 | xargs cat >/dev/null 2>&1; mapfile b </proc/interrupts; printf %s \"\${a[@]}\" >$out/int.a; printf %s \"\${b[@]}\" >$out/int.b" \
 	>/dev/null 2>"$out/stderr"
-irq_delta "$out/int.a" "$out/int.b" >"$out/delta"
+# Only the IRQ the command's reads move the most (the device behind the
+# root file system) is compared: the harness's own 9p traffic on other
+# devices goes on at its own pace, in and out of the interval.
+irq_delta "$out/int.a" "$out/int.b" | sort -k2,2n | tail -n 1 >"$out/delta"
 jq -r '[.irqs[] | {irq, count}] | group_by(.irq) | .[] | "\(.[0].irq) \(map(.count) | add)"' \
 	"$out/irq.json" >"$out/traced"
 irqs_agree() {
-	[ -s "$out/delta" ] || return 1
+	# Lost records would make the traced counts lower bounds.
+	[ -s "$out/delta" ] && jq -e '.ring.lost == 0' "$out/irq.json" >/dev/null || return 1
 	awk 'NR == FNR { t[$1] = $2; next }
 	     { d = $2; got = t[$1] + 0; slack = 5 + d / 10
 	       if (got < d || got > d + slack) { print "irq " $1 ": delta " d ", traced " got; bad = 1 } }
