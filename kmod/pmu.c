@@ -10,10 +10,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/perf_event.h>
-#include <linux/sched.h>
 
 #include "compat.h"
 #include "llkm.h"
@@ -22,6 +22,11 @@
 static llkm_bus_ptr pmu_bus;
 static bool hw_pmu;
 
+/*
+ * A disabled counter on one online CPU, only to look at. Not a task
+ * counter: those flip perf's scheduler hooks (perf_sched_events), which
+ * patches __schedule() on every load and unload of llkm.
+ */
 static struct perf_event *open_kernel_counter(u32 type, u64 config)
 {
 	struct perf_event_attr attr = {
@@ -30,8 +35,13 @@ static struct perf_event *open_kernel_counter(u32 type, u64 config)
 		.config = config,
 		.disabled = 1,
 	};
+	struct perf_event *event;
 
-	return perf_event_create_kernel_counter(&attr, -1, current, NULL, NULL);
+	cpus_read_lock();	/* the CPU stays online while we use it */
+	event = perf_event_create_kernel_counter(&attr, raw_smp_processor_id(),
+						 NULL, NULL, NULL);
+	cpus_read_unlock();
+	return event;
 }
 
 int llkm_pmu_init(void)
