@@ -40,6 +40,10 @@ static const struct nla_policy trace_policy[LLKM_TRACE_A_MAX + 1] = {
 				.len = LLKM_TRACE_PIDS_MAX * sizeof(u32) },
 	[LLKM_TRACE_A_FOLLOW_FORK] = { .type = NLA_FLAG },
 	[LLKM_TRACE_A_WATERMARK] = NLA_POLICY_FULL_RANGE(NLA_U32, &watermark_range),
+	[LLKM_TRACE_A_CPUS] = { .type = NLA_BINARY,
+				.len = LLKM_TRACE_CPUS_MAX / 8 },
+	[LLKM_TRACE_A_SYSCALLS] = { .type = NLA_BINARY,
+				    .len = LLKM_TRACE_SYSCALLS_MAX / 8 },
 };
 
 static const struct nla_policy trace_start_policy[LLKM_A_MAX + 1] = {
@@ -235,6 +239,14 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg.n_pids = nla_len(tb[LLKM_TRACE_A_PIDS]) / sizeof(u32);
 	}
 	cfg.follow_fork = nla_get_flag(tb[LLKM_TRACE_A_FOLLOW_FORK]);
+	if (tb[LLKM_TRACE_A_CPUS]) {
+		cfg.cpus = nla_data(tb[LLKM_TRACE_A_CPUS]);
+		cfg.cpus_len = nla_len(tb[LLKM_TRACE_A_CPUS]);
+	}
+	if (tb[LLKM_TRACE_A_SYSCALLS]) {
+		cfg.syscalls = nla_data(tb[LLKM_TRACE_A_SYSCALLS]);
+		cfg.syscalls_len = nla_len(tb[LLKM_TRACE_A_SYSCALLS]);
+	}
 	if (tb[LLKM_TRACE_A_WATERMARK]) {
 		cfg.watermark = nla_get_u32(tb[LLKM_TRACE_A_WATERMARK]);
 		ret = -EINVAL;

@@ -16,6 +16,10 @@ struct llkm_defaults {
 	u32 ring_size;
 	u32 ring_mode;
 	u32 watermark;		/* bytes, 0: half the ring */
+	const u8 *cpus;		/* bitmap of cpus_len bytes, or NULL */
+	unsigned int cpus_len;
+	const u8 *syscalls;	/* bitmap of syscalls_len bytes, or NULL */
+	unsigned int syscalls_len;
 };
 
 void llkm_defaults_get(struct llkm_defaults *d);
@@ -62,6 +66,10 @@ struct llkm_trace_cfg {
 	u32 ring_size;
 	u32 ring_mode;
 	u32 watermark;		/* bytes, 0: half the ring */
+	const u8 *cpus;		/* bitmap of cpus_len bytes, or NULL */
+	unsigned int cpus_len;
+	const u8 *syscalls;	/* bitmap of syscalls_len bytes, or NULL */
+	unsigned int syscalls_len;
 };
 
 struct llkm_trace;

@@ -29,7 +29,30 @@ struct llkm_trace {
 	u32 events;
 	bool follow_fork;
 	unsigned long *pids;	/* tgid bitmap, NULL: every process */
+	unsigned long *cpus;	/* CPU bitmap, NULL: every CPU */
+	unsigned long *syscalls;	/* syscall bitmap, NULL: all */
 };
+
+/* A byte bitmap from userspace (bit n of byte n / 8) as a kernel bitmap. */
+static unsigned long *bitmap_from_bytes(const u8 *bytes, unsigned int len,
+					unsigned int nbits)
+{
+	unsigned long *map = bitmap_zalloc(nbits, GFP_KERNEL);
+	unsigned int i;
+
+	if (!map)
+		return NULL;
+	for (i = 0; i < len * 8 && i < nbits; i++)
+		if (bytes[i / 8] & (1 << (i % 8)))
+			__set_bit(i, map);
+	return map;
+}
+
+static bool syscall_wanted(const struct llkm_trace *t, long nr)
+{
+	return !t->syscalls ||
+	       (nr >= 0 && nr < LLKM_TRACE_SYSCALLS_MAX && test_bit(nr, t->syscalls));
+}
 
 /* Before reserving anything: is @task one the session traces? */
 static bool traced(const struct llkm_trace *t, struct task_struct *task)
@@ -51,9 +74,16 @@ static void *begin(struct llkm_trace *t, u16 type, u32 len,
 		   struct llkm_ring **ring)
 {
 	struct llkm_rec *rec;
+	int cpu;
 
 	preempt_disable_notrace();
-	*ring = llkm_rings_cpu(t->rings, smp_processor_id());
+	cpu = smp_processor_id();
+	/* A CPU outside the mask: not produced, not lost. */
+	if (t->cpus && (cpu >= LLKM_TRACE_CPUS_MAX || !test_bit(cpu, t->cpus))) {
+		preempt_enable_notrace();
+		return NULL;
+	}
+	*ring = llkm_rings_cpu(t->rings, cpu);
 	rec = llkm_ring_reserve(*ring, type, len);
 	if (!rec) {
 		preempt_enable_notrace();
@@ -76,7 +106,7 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	struct llkm_ring *ring;
 	int i;
 
-	if (!traced(t, current))
+	if (!traced(t, current) || !syscall_wanted(t, id))
 		return;
 	syscall_get_arguments(current, regs, args);
 	p = begin(t, LLKM_REC_SYS_ENTER, sizeof(*p), &ring);
@@ -93,13 +123,17 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	struct llkm_trace *t = data;
 	struct llkm_rec_sys_exit *p;
 	struct llkm_ring *ring;
+	long nr;
 
 	if (!traced(t, current))
+		return;
+	nr = syscall_get_nr(current, regs);
+	if (!syscall_wanted(t, nr))
 		return;
 	p = begin(t, LLKM_REC_SYS_EXIT, sizeof(*p), &ring);
 	if (!p)
 		return;
-	p->nr = syscall_get_nr(current, regs);
+	p->nr = nr;
 	p->ret = ret;
 	end(ring);
 }
@@ -266,6 +300,19 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 			if (cfg->pids[i] > 0 && cfg->pids[i] < PID_MAX_LIMIT)
 				set_bit(cfg->pids[i], t->pids);
 	}
+	ret = -ENOMEM;
+	if (cfg->cpus) {
+		t->cpus = bitmap_from_bytes(cfg->cpus, cfg->cpus_len,
+					    LLKM_TRACE_CPUS_MAX);
+		if (!t->cpus)
+			goto err;
+	}
+	if (cfg->syscalls) {
+		t->syscalls = bitmap_from_bytes(cfg->syscalls, cfg->syscalls_len,
+						LLKM_TRACE_SYSCALLS_MAX);
+		if (!t->syscalls)
+			goto err;
+	}
 	for (i = 0; i < ARRAY_SIZE(probes); i++) {
 		if (!wanted(t, &probes[i]))
 			continue;
@@ -282,6 +329,8 @@ err_detach:
 	pr_info("cannot attach to tracepoint %s: %d\n", probes[i].name, ret);
 	detach(t, i);
 err:
+	bitmap_free(t->syscalls);
+	bitmap_free(t->cpus);
 	bitmap_free(t->pids);
 	kfree(t);
 	return ERR_PTR(ret);
@@ -292,6 +341,8 @@ void llkm_trace_detach(struct llkm_trace *t)
 	if (!t)
 		return;
 	detach(t, ARRAY_SIZE(probes));
+	bitmap_free(t->syscalls);
+	bitmap_free(t->cpus);
 	bitmap_free(t->pids);
 	kfree(t);
 }

@@ -27,6 +27,7 @@
 #include "nl.h"
 #include "rings.h"
 #include "rootfs.h"
+#include "syscalls.h"
 #include "trace-sink.h"
 #include "trace-summary.h"
 
@@ -44,6 +45,7 @@ enum {
 	OPT_EVENTS,
 	OPT_FORMAT,
 	OPT_REPORT,
+	OPT_SYSCALL,
 };
 
 static const struct llctl_opt trace_opt[] = {
@@ -53,6 +55,8 @@ static const struct llctl_opt trace_opt[] = {
 	{ "sched", OPT_SCHED, NULL, "Trace context switches, on every CPU" },
 	{ "pid", 'p', "PID", "Trace this process and its children (repeatable)" },
 	{ "all", 'a', NULL, "Trace every process" },
+	{ "cpu", 'C', "CPUS", "Only events on these CPUs (0-3,8)" },
+	{ "syscall", OPT_SYSCALL, "NAMES", "Only these syscalls (openat,read)" },
 	{ "duration", OPT_DURATION, "SECS", "Stop after SECS seconds" },
 	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)" },
 	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script" },
@@ -68,6 +72,7 @@ static const struct llctl_opt trace_opt[] = {
 static const struct llctl_opts trace_opts = {
 	.cmd = "trace",
 	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID]\n"
+		    "                   [-C CPUS] [--syscall NAMES]\n"
 		    "                   [--duration SECS] [--summary | --events] [--json]\n"
 		    "                   [-o PATH [--format raw|ctf|perfetto]] [--report FILE]\n"
 		    "                   [--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
@@ -85,6 +90,38 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+static uint8_t cpu_bits[LLKM_TRACE_CPUS_MAX / 8];
+static uint8_t syscall_bits[LLKM_TRACE_SYSCALLS_MAX / 8];	/* asked */
+static uint8_t kernel_bits[LLKM_TRACE_SYSCALLS_MAX / 8];	/* recorded */
+
+static int set_cpu_bit(int cpu, void *arg)
+{
+	(void)arg;
+	if (cpu >= LLKM_TRACE_CPUS_MAX)
+		return -1;
+	cpu_bits[cpu / 8] |= 1 << (cpu % 8);
+	return 0;
+}
+
+/* "openat,read" into syscall_bits: 0, or -1 after naming the culprit. */
+static int parse_syscalls(char *names)
+{
+	char *name, *save;
+	int nr;
+
+	for (name = strtok_r(names, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		nr = llctl_syscall_nr(name);
+		if (nr < 0 || nr >= LLKM_TRACE_SYSCALLS_MAX) {
+			llctl_err("Unable to trace syscall '%s': not a syscall of this architecture",
+				  name);
+			return -1;
+		}
+		syscall_bits[nr / 8] |= 1 << (nr % 8);
+	}
+	return 0;
 }
 
 /* One line on the terminal, rewritten: records so far, rate, lost. */
@@ -219,6 +256,22 @@ int cmd_trace(int argc, char **argv)
 		case 'a':
 			all = 1;
 			break;
+		case 'C':
+			if (llctl_cpulist_count(arg) <= 0 ||
+			    llctl_cpulist_for_each(arg, set_cpu_bit, NULL)) {
+				llctl_err("Unable to use -C '%s': a CPU list such as 0-3,8, below %d",
+					  arg, LLKM_TRACE_CPUS_MAX);
+				return 1;
+			}
+			req.cpus = cpu_bits;
+			req.cpus_len = sizeof(cpu_bits);
+			break;
+		case OPT_SYSCALL:
+			if (parse_syscalls(arg))
+				return 1;
+			req.syscalls = syscall_bits;
+			req.syscalls_len = sizeof(syscall_bits);
+			break;
 		case OPT_DURATION:
 			duration = strtod(arg, NULL);
 			if (duration <= 0) {
@@ -341,6 +394,17 @@ int cmd_trace(int argc, char **argv)
 	cfg.events = req.events;
 	cfg.cmd_pid = path ? child : 0;
 	cfg.lines = lines ? rep : NULL;
+	if (req.syscalls) {
+		cfg.only = syscall_bits;
+		cfg.only_len = sizeof(syscall_bits);
+		/* The command's execve starts the count: record it too. */
+		memcpy(kernel_bits, syscall_bits, sizeof(kernel_bits));
+		if (path) {
+			c = llctl_syscall_nr("execve");
+			kernel_bits[c / 8] |= 1 << (c % 8);
+		}
+		req.syscalls = kernel_bits;
+	}
 	cfg.env = &env;
 	sink = llctl_sink_open(&cfg);
 	if (!sink)

@@ -286,7 +286,11 @@ int llkm_nl_trace_start(struct llkm_nl *nl, const struct llkm_trace_req *req,
 	    (req->n_pids &&
 	     nla_put(msg, LLKM_TRACE_A_PIDS, req->n_pids * sizeof(uint32_t),
 		     req->pids)) ||
-	    (req->follow_fork && nla_put_flag(msg, LLKM_TRACE_A_FOLLOW_FORK)))
+	    (req->follow_fork && nla_put_flag(msg, LLKM_TRACE_A_FOLLOW_FORK)) ||
+	    (req->cpus && nla_put(msg, LLKM_TRACE_A_CPUS, req->cpus_len,
+				  req->cpus)) ||
+	    (req->syscalls && nla_put(msg, LLKM_TRACE_A_SYSCALLS,
+				      req->syscalls_len, req->syscalls)))
 		goto nomem;
 	nla_nest_end(msg, nest);
 	ret = transact(nl, msg, parse_start, &r);

@@ -51,6 +51,10 @@ struct llkm_trace_req {
 	int follow_fork;
 	uint32_t ring_size;		/* 0: the module's default */
 	int ring_mode;			/* -1: the module's default */
+	const uint8_t *cpus;		/* bitmap, cpus_len bytes, or NULL */
+	unsigned int cpus_len;
+	const uint8_t *syscalls;	/* bitmap, syscalls_len bytes, or NULL */
+	unsigned int syscalls_len;
 };
 
 struct llkm_cpu_stats {

@@ -47,6 +47,8 @@ struct llctl_sink *llctl_sink_open(const struct llctl_sink_cfg *cfg)
 	s->sum = llctl_summary_new(cfg->ncpus, cfg->events, cfg->cmd_pid);
 	if (!s->sum)
 		goto fail;
+	if (cfg->only)
+		llctl_summary_only(s->sum, cfg->only, cfg->only_len);
 	switch (cfg->format) {
 	case LLCTL_FMT_RAW:
 		s->cap = llctl_capture_create(cfg->out, cfg->ncpus, cfg->events,

@@ -29,6 +29,8 @@ struct llctl_sink_cfg {
 	enum llctl_format format;
 	const char *out;	/* the file or directory of @format */
 	FILE *lines;		/* --events: one line per record, or NULL */
+	const uint8_t *only;	/* --syscall bitmap of only_len bytes, or NULL */
+	unsigned int only_len;
 	const struct llctl_env *env;
 };
 

@@ -62,6 +62,8 @@ struct llctl_summary {
 	uint64_t switches;
 	struct task_sw task[TIDS];
 	uint64_t task_overflow;
+	const uint8_t *only;		/* --syscall bitmap, or NULL */
+	unsigned int only_len;
 };
 
 struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
@@ -86,6 +88,13 @@ struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
 	for (c = 0; c < ncpus; c++)
 		s->cpu[c].irq = -1;
 	return s;
+}
+
+void llctl_summary_only(struct llctl_summary *s, const uint8_t *bits,
+			unsigned int len)
+{
+	s->only = bits;
+	s->only_len = len;
 }
 
 void llctl_summary_free(struct llctl_summary *s)
@@ -241,9 +250,16 @@ bool llctl_summary_take(struct llctl_summary *s, const struct llkm_rec *rec)
 	}
 	switch (rec->type) {
 	case LLKM_REC_SYS_ENTER:
-	case LLKM_REC_SYS_EXIT:
+	case LLKM_REC_SYS_EXIT: {
+		const struct llkm_rec_sys_exit *x = (const void *)(rec + 1);
+
+		/* nr is the first field of both payloads. */
+		if (s->only && (x->nr < 0 || (uint64_t)x->nr >= s->only_len * 8ULL ||
+				!(s->only[x->nr / 8] & (1 << (x->nr % 8)))))
+			return false;
 		add_syscall(s, rec);
 		break;
+	}
 	case LLKM_REC_IRQ_ENTRY:
 	case LLKM_REC_IRQ_EXIT:
 		add_irq(s, rec);

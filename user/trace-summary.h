@@ -27,6 +27,14 @@ struct llctl_ring_totals {
  */
 struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
 					uint32_t cmd_pid);
+
+/*
+ * Count only the syscalls whose bits are set in @bits (@len bytes), as
+ * asked with --syscall: llctl may have the kernel record a few more (the
+ * command's execve, which starts the count).
+ */
+void llctl_summary_only(struct llctl_summary *s, const uint8_t *bits,
+			unsigned int len);
 void llctl_summary_free(struct llctl_summary *s);
 
 /*

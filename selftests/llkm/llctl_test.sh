@@ -30,11 +30,11 @@ rc() { cat "$out/rc"; }
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 echo "TAP version 13"
-echo "1..33"
+echo "1..34"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 33); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:33 error:0"
+	for i in $(seq 34); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:34 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -144,6 +144,12 @@ as_nobody "$LLCTL" trace -- true >/dev/null 2>"$out/stderr"
 status=$?
 refused_with_the_fix() { [ "$status" -ne 0 ] && grep -q 'CAP_PERFMON' "$out/stderr"; }
 check nobody_cannot_trace "exit $status: $(cat "$out/stderr")" refused_with_the_fix
+
+"$LLCTL" trace --syscall openat,close --json --report "$out/only.json" -- ls /usr \
+	>/dev/null 2>"$out/stderr"
+check trace_syscall_set_keeps_only_those "$(jq -c '[.syscalls[].name]' "$out/only.json")" \
+	jq -e '([.syscalls[].name] | sort) == ["close", "openat"] and .ring.lost == 0' \
+	"$out/only.json" >/dev/null
 
 # --- IRQs against /proc/interrupts -------------------------------------------
 # The command snapshots /proc/interrupts, makes virtio IRQs by reading

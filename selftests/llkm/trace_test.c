@@ -31,6 +31,10 @@ FIXTURE(trace) {
 	int ncpus;
 	uint32_t events;	/* what start() asks for */
 	uint32_t watermark;	/* 0: the module's default */
+	uint8_t cpus[8];	/* LLKM_TRACE_A_CPUS when cpus_len */
+	int cpus_len;
+	uint8_t sys[LLKM_TRACE_SYSCALLS_MAX / 8];	/* when sys_len */
+	int sys_len;
 	unsigned long size;
 	struct trace_ring ring[64];
 	struct nl_req req;
@@ -104,6 +108,10 @@ static int start(FIXTURE_DATA(trace) *self, uint32_t size, uint32_t mode,
 		nl_put(&self->req, LLKM_TRACE_A_FOLLOW_FORK, NULL, 0);
 	if (self->watermark)
 		nl_put_u32(&self->req, LLKM_TRACE_A_WATERMARK, self->watermark);
+	if (self->cpus_len)
+		nl_put(&self->req, LLKM_TRACE_A_CPUS, self->cpus, self->cpus_len);
+	if (self->sys_len)
+		nl_put(&self->req, LLKM_TRACE_A_SYSCALLS, self->sys, self->sys_len);
 	nl_nest_end(&self->req, nest);
 	if (nl_transact(self->fd, &self->req, self->rep))
 		return -1000;
@@ -484,6 +492,58 @@ TEST_F(trace, watermark_above_the_ring_is_refused)
 	EXPECT_EQ(-EINVAL, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
 	self->watermark = 0;
 	EXPECT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+}
+
+TEST_F(trace, cpu_mask_records_only_its_cpus_and_counts_nothing_else)
+{
+	uint32_t me = getpid();
+	struct tally t = { 0 };
+	long produced, lost;
+	int i;
+
+	if (self->ncpus < 2)
+		SKIP(return, "needs two CPUs");
+	self->cpus[0] = 1 << 1;		/* CPU 1 only */
+	self->cpus_len = 1;
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	pin_to(0);
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	pin_to(1);
+	for (i = 0; i < 70; i++)
+		syscall(SYS_getppid);
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	drain(self, &t);
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	EXPECT_EQ(70, t.enter_getppid);
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(produced, t.records);	/* filtered: never produced */
+}
+
+TEST_F(trace, syscall_set_records_only_its_syscalls)
+{
+	uint32_t me = getpid();
+	struct tally t = { 0 };
+	long produced, lost;
+	int i;
+
+	self->sys[SYS_getppid / 8] |= 1 << (SYS_getppid % 8);
+	self->sys_len = sizeof(self->sys);
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	for (i = 0; i < 50; i++) {
+		syscall(SYS_getppid);
+		syscall(SYS_getuid);
+	}
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	drain(self, &t);
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	EXPECT_EQ(50, t.enter_getppid);
+	EXPECT_EQ(50, t.exit_getppid);
+	/* Nothing else: not the getuid calls, not the netlink sendto. */
+	EXPECT_EQ(100, t.records);
+	EXPECT_EQ(produced, t.records);
 }
 
 TEST_F(trace, one_session_at_a_time)

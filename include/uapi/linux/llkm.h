@@ -78,6 +78,15 @@
  *                                size: poll() on /dev/llkm says EPOLLIN
  *                                once a ring holds that much unread
  *                                (default: half the ring)
+ *        LLKM_TRACE_A_CPUS: NLA_BINARY, optional, a bitmap (bit n of byte
+ *                           n / 8) of the CPUs whose events are recorded,
+ *                           at most LLKM_TRACE_CPUS_MAX bits
+ *        LLKM_TRACE_A_SYSCALLS: NLA_BINARY, optional, a bitmap of the
+ *                               syscall numbers recorded, at most
+ *                               LLKM_TRACE_SYSCALLS_MAX bits
+ *
+ * Every filter runs in the probe before any ring space is reserved: a
+ * filtered-out event is neither produced nor lost.
  *
  * Reply: LLKM_A_RING (NLA_NESTED: LLKM_RING_A_SIZE, LLKM_RING_A_MODE), the
  * session's rings, to map with /dev/llkm.
@@ -197,6 +206,8 @@ enum llkm_trace_attr {
 	LLKM_TRACE_A_PIDS,
 	LLKM_TRACE_A_FOLLOW_FORK,
 	LLKM_TRACE_A_WATERMARK,
+	LLKM_TRACE_A_CPUS,
+	LLKM_TRACE_A_SYSCALLS,
 	__LLKM_TRACE_A_LAST
 };
 
@@ -212,6 +223,8 @@ enum llkm_trace_event {
 
 #define LLKM_TRACE_EV_ALL	((1U << 4) - 1)
 #define LLKM_TRACE_PIDS_MAX	1024
+#define LLKM_TRACE_CPUS_MAX	8192
+#define LLKM_TRACE_SYSCALLS_MAX	1024
 
 enum llkm_stats_attr {
 	LLKM_STATS_A_UNSPEC,
