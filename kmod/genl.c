@@ -378,7 +378,13 @@ static const struct genl_ops genl_ops[] = {
 	},
 };
 
+static const struct genl_multicast_group mcgrps[] = {
+	{ .name = LLKM_GENL_MCGRP_EVENTS },
+};
+
 static struct genl_family genl_family __ro_after_init = {
+	.mcgrps = mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mcgrps),
 	.name = LLKM_GENL_NAME,
 	.version = LLKM_GENL_VERSION,
 	.module = THIS_MODULE,
@@ -388,12 +394,42 @@ static struct genl_family genl_family __ro_after_init = {
 	.netnsok = false,
 };
 
+/* Set while the family is registered: session.c may announce then. */
+static bool genl_up;
+
+void llkm_genl_announce(u32 event, u32 reason, u64 lost)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!READ_ONCE(genl_up))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &genl_family, 0, LLKM_CMD_TRACE_EVENT);
+	if (!hdr || nla_put_u32(msg, LLKM_A_EVENT, event) ||
+	    (reason && nla_put_u32(msg, LLKM_A_EVENT_REASON, reason)) ||
+	    nla_put_u64_64bit(msg, LLKM_A_EVENT_LOST, lost, LLKM_A_PAD)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	/* -ESRCH only says nobody listens. */
+	genlmsg_multicast(&genl_family, msg, 0, 0, GFP_KERNEL);
+}
+
 int llkm_genl_init(void)
 {
-	return genl_register_family(&genl_family);
+	int ret = genl_register_family(&genl_family);
+
+	if (!ret)
+		WRITE_ONCE(genl_up, true);
+	return ret;
 }
 
 void llkm_genl_exit(void)
 {
+	WRITE_ONCE(genl_up, false);
 	genl_unregister_family(&genl_family);
 }

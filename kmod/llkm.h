@@ -100,5 +100,7 @@ __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait);
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);
+/* Multicasts LLKM_CMD_TRACE_EVENT (reason 0: none); process context. */
+void llkm_genl_announce(u32 event, u32 reason, u64 lost);
 
 #endif /* _LLKM_H */

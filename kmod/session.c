@@ -12,6 +12,7 @@
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/poll.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 #include "llkm.h"
@@ -22,13 +23,54 @@ static DEFINE_MUTEX(session_lock);
 static struct llkm_rings *session_rings;	/* running or last stopped */
 static struct llkm_trace *session_trace;	/* non-NULL while running */
 static u32 session_owner;			/* netlink portid */
+static u64 session_lost_told;			/* last LOST announced */
 
-static void __session_stop(void)
+static void loss_watch(struct work_struct *work);
+static DECLARE_DELAYED_WORK(loss_work, loss_watch);
+
+static u64 session_lost(void)
+{
+	struct llkm_ring *ring;
+	u64 lost = 0;
+	int cpu;
+
+	lockdep_assert_held(&session_lock);
+	if (!session_rings)
+		return 0;
+	for_each_possible_cpu(cpu) {
+		ring = llkm_rings_cpu(session_rings, cpu);
+		if (ring)
+			lost += local_read(&ring->lost);
+	}
+	return lost;
+}
+
+/* Once a second while a session runs: announce a growing loss. */
+static void loss_watch(struct work_struct *work)
+{
+	u64 lost;
+
+	mutex_lock(&session_lock);
+	if (session_trace) {
+		lost = session_lost();
+		if (lost > session_lost_told) {
+			session_lost_told = lost;
+			llkm_genl_announce(LLKM_EVENT_LOST, 0, lost);
+		}
+		schedule_delayed_work(&loss_work, HZ);
+	}
+	mutex_unlock(&session_lock);
+}
+
+static void __session_stop(u32 reason)
 {
 	lockdep_assert_held(&session_lock);
 	llkm_trace_detach(session_trace);
 	session_trace = NULL;
+	/* The watch sees no session and does not come back. */
+	cancel_delayed_work(&loss_work);
 	llkm_rings_wake_all();	/* pollers see EPOLLHUP */
+	llkm_genl_announce(LLKM_EVENT_STOPPED, reason, session_lost());
 }
 
 int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
@@ -56,6 +98,9 @@ int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
 	session_rings = rings;
 	session_trace = trace;
 	session_owner = portid;
+	session_lost_told = 0;
+	llkm_genl_announce(LLKM_EVENT_STARTED, 0, 0);
+	schedule_delayed_work(&loss_work, HZ);
 	*size = cfg->ring_size;
 	*mode = cfg->ring_mode;
 	ret = 0;
@@ -70,7 +115,7 @@ int llkm_session_stop(void)
 
 	mutex_lock(&session_lock);
 	if (session_trace) {
-		__session_stop();
+		__session_stop(LLKM_STOP_REQUESTED);
 		ret = 0;
 	}
 	mutex_unlock(&session_lock);
@@ -139,7 +184,7 @@ static int netlink_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 	mutex_lock(&session_lock);
 	if (session_trace && n->portid == session_owner)
-		__session_stop();
+		__session_stop(LLKM_STOP_OWNER_GONE);
 	mutex_unlock(&session_lock);
 	return NOTIFY_DONE;
 }
@@ -159,7 +204,10 @@ void llkm_session_exit(void)
 	netlink_unregister_notifier(&netlink_nb);
 	mutex_lock(&session_lock);
 	if (session_trace)
-		__session_stop();
+		__session_stop(LLKM_STOP_UNLOAD);
+	mutex_unlock(&session_lock);
+	cancel_delayed_work_sync(&loss_work);
+	mutex_lock(&session_lock);
 	llkm_rings_put(session_rings);
 	session_rings = NULL;
 	mutex_unlock(&session_lock);

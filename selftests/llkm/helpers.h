@@ -331,4 +331,39 @@ static inline int nl_family(int fd, const char *name)
 	return id;
 }
 
+/* The id of multicast group @group of family @name; -1 when none. */
+static inline int nl_mcast_group(int fd, const char *name, const char *group)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1], *g;
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	struct nl_req r;
+	int id = -1, rem;
+
+	if (!rep)
+		return -1;
+	nl_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	r.genl.version = 1;
+	nl_put(&r, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
+	if (nl_transact(fd, &r, rep) || rep->err || !rep->len)
+		goto out;
+	nl_reply_attrs(rep, tb);
+	if (!tb[CTRL_ATTR_MCAST_GROUPS])
+		goto out;
+	for (g = nla_data_of(tb[CTRL_ATTR_MCAST_GROUPS]),
+	     rem = nla_len_of(tb[CTRL_ATTR_MCAST_GROUPS]);
+	     rem >= NLA_HDRLEN && g->nla_len <= rem;
+	     rem -= NLA_ALIGN(g->nla_len),
+	     g = (const void *)((const char *)g + NLA_ALIGN(g->nla_len))) {
+		const struct nlattr *ga[NL_MAXATTR + 1];
+
+		nl_attrs(nla_data_of(g), nla_len_of(g), ga);
+		if (ga[CTRL_ATTR_MCAST_GRP_NAME] && ga[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !strcmp(nla_data_of(ga[CTRL_ATTR_MCAST_GRP_NAME]), group))
+			id = nla_u32_of(ga[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+out:
+	free(rep);
+	return id;
+}
+
 #endif /* LLKM_SELFTEST_HELPERS_H */

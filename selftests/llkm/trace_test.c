@@ -546,6 +546,64 @@ TEST_F(trace, syscall_set_records_only_its_syscalls)
 	EXPECT_EQ(produced, t.records);
 }
 
+/* The next LLKM_CMD_TRACE_EVENT on @fd within @ms: event, or -1. */
+static int next_event(int fd, int ms, uint32_t *reason, uint64_t *lost)
+{
+	static char buf[8192];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (poll(&pfd, 1, ms) == 1) {
+		const struct nlattr *tb[NL_MAXATTR + 1];
+		struct nlmsghdr *h = (void *)buf;
+		int n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n <= 0 || !NLMSG_OK(h, (unsigned int)n))
+			return -1;
+		if (((struct genlmsghdr *)NLMSG_DATA(h))->cmd != LLKM_CMD_TRACE_EVENT)
+			continue;
+		nl_attrs((char *)NLMSG_DATA(h) + GENL_HDRLEN,
+			 h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, tb);
+		if (!tb[LLKM_A_EVENT] || !tb[LLKM_A_EVENT_LOST])
+			return -1;
+		*reason = tb[LLKM_A_EVENT_REASON] ?
+			  nla_u32_of(tb[LLKM_A_EVENT_REASON]) : 0;
+		*lost = nla_u64_of(tb[LLKM_A_EVENT_LOST]);
+		return nla_u32_of(tb[LLKM_A_EVENT]);
+	}
+	return -1;
+}
+
+TEST_F(trace, listeners_hear_start_loss_and_stop)
+{
+	uint32_t me = getpid(), reason;
+	int mc = nl_open(), grp, i;
+	uint64_t lost;
+
+	ASSERT_LE(0, mc);
+	grp = nl_mcast_group(mc, LLKM_GENL_NAME, LLKM_GENL_MCGRP_EVENTS);
+	ASSERT_LT(0, grp);
+	ASSERT_EQ(0, setsockopt(mc, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				&grp, sizeof(grp)));
+	ASSERT_EQ(0, start(self, LLKM_RING_SIZE_MIN, LLKM_RING_MODE_DISCARD,
+			   &me, 1, 0));
+	EXPECT_EQ(LLKM_EVENT_STARTED, next_event(mc, 2000, &reason, &lost));
+	for (i = 0; i < 5000; i++)	/* a 4 KiB ring nobody reads */
+		syscall(SYS_getppid);
+	EXPECT_EQ(LLKM_EVENT_LOST, next_event(mc, 3000, &reason, &lost));
+	EXPECT_LT(0, lost);
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	EXPECT_EQ(LLKM_EVENT_STOPPED, next_event(mc, 2000, &reason, &lost));
+	EXPECT_EQ(LLKM_STOP_REQUESTED, reason);
+
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	EXPECT_EQ(LLKM_EVENT_STARTED, next_event(mc, 2000, &reason, &lost));
+	close(self->fd);
+	self->fd = nl_open();
+	EXPECT_EQ(LLKM_EVENT_STOPPED, next_event(mc, 2000, &reason, &lost));
+	EXPECT_EQ(LLKM_STOP_OWNER_GONE, reason);
+	close(mc);
+}
+
 TEST_F(trace, one_session_at_a_time)
 {
 	uint32_t me = getpid();

@@ -116,6 +116,18 @@
  * Delivered records are produced - lost, once the consumer has read up to
  * the published position. Errors: -EPERM, -ENOENT (no session yet).
  *
+ * Multicast group LLKM_GENL_MCGRP_EVENTS
+ * --------------------------------------
+ *
+ * LLKM_CMD_TRACE_EVENT messages, to anyone listening:
+ *
+ *    LLKM_A_EVENT: NLA_U32, enum llkm_event
+ *    LLKM_A_EVENT_REASON: NLA_U32, enum llkm_stop_reason (STOPPED only)
+ *    LLKM_A_EVENT_LOST: NLA_U64, records lost so far in the session
+ *
+ * STARTED and STOPPED when a session does; LOST at most once a second
+ * while the session's lost count grows.
+ *
  * /dev/llkm
  * ---------
  *
@@ -142,6 +154,7 @@
 #define LLKM_GENL_VERSION	1
 #define LLKM_ABI_VERSION	1
 #define LLKM_DEVICE_NAME	"llkm"
+#define LLKM_GENL_MCGRP_EVENTS	"events"
 
 /* Room for the longest PMU name, with its NUL (perf keeps no limit). */
 #define LLKM_PMU_NAME_MAX	64
@@ -157,6 +170,7 @@ enum llkm_cmd {
 	LLKM_CMD_TRACE_START,
 	LLKM_CMD_TRACE_STOP,
 	LLKM_CMD_TRACE_STATS,
+	LLKM_CMD_TRACE_EVENT,	/* notification only */
 	__LLKM_CMD_MAX
 };
 
@@ -177,6 +191,9 @@ enum llkm_attr {
 	LLKM_A_TRACE,
 	LLKM_A_STATS,
 	LLKM_A_STATS_CPU,
+	LLKM_A_EVENT,
+	LLKM_A_EVENT_REASON,
+	LLKM_A_EVENT_LOST,
 	__LLKM_A_LAST
 };
 
@@ -225,6 +242,18 @@ enum llkm_trace_event {
 #define LLKM_TRACE_PIDS_MAX	1024
 #define LLKM_TRACE_CPUS_MAX	8192
 #define LLKM_TRACE_SYSCALLS_MAX	1024
+
+enum llkm_event {
+	LLKM_EVENT_STARTED = 1,
+	LLKM_EVENT_STOPPED,
+	LLKM_EVENT_LOST,
+};
+
+enum llkm_stop_reason {
+	LLKM_STOP_REQUESTED = 1,	/* LLKM_CMD_TRACE_STOP */
+	LLKM_STOP_OWNER_GONE,		/* the starting socket closed */
+	LLKM_STOP_UNLOAD,		/* rmmod (not announced: no family) */
+};
 
 enum llkm_stats_attr {
 	LLKM_STATS_A_UNSPEC,
