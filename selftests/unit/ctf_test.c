@@ -17,36 +17,16 @@
 #include "ctf.h"
 #include "env.h"
 #include "events.h"
+#include "records.h"
 
 #define T0	1000000000ULL	/* the first record's time, 1 s */
-
-struct rec_buf {
-	struct llkm_rec h;
-	union {
-		struct llkm_rec_sys_enter enter;
-		struct llkm_rec_sys_exit exit;
-		struct llkm_rec_irq irq;
-		struct llkm_rec_softirq softirq;
-		struct llkm_rec_sched_switch sw;
-		struct llkm_rec_fork fork;
-		struct llkm_rec_test test;
-	} u;
-};
 
 /* A record as the rings hold it: the header, then its payload. */
 static const struct llkm_rec *mk(struct rec_buf *b, unsigned int type,
 				 unsigned int cpu, uint64_t t,
 				 const void *payload, size_t len)
 {
-	memset(b, 0, sizeof(*b));
-	b->h.size = sizeof(b->h) + len;
-	b->h.type = type;
-	b->h.cpu = cpu;
-	b->h.time_ns = t;
-	b->h.pid = 1234;
-	b->h.tid = 1235;
-	memcpy(&b->u, payload, len);
-	return &b->h;
+	return rec_make(b, type, cpu, 1235, t, payload, len);
 }
 
 /* babeltrace2 @opts @dir's stdout, or NULL when it did not exit with 0. */

@@ -14,35 +14,15 @@
 #include "kselftest_harness.h"
 
 #include "events.h"
+#include "records.h"
 
 #define T0	1000000000ULL	/* the trace's start, 1 s */
 
 /* A record as the rings hold it: the header, then its payload. */
-struct rec_buf {
-	struct llkm_rec h;
-	union {
-		struct llkm_rec_sys_enter enter;
-		struct llkm_rec_sys_exit exit;
-		struct llkm_rec_irq irq;
-		struct llkm_rec_softirq softirq;
-		struct llkm_rec_sched_switch sw;
-		struct llkm_rec_fork fork;
-		struct llkm_rec_test test;
-	} u;
-};
-
 static const struct llkm_rec *mk(struct rec_buf *b, unsigned int type,
 				 uint64_t t, const void *payload, size_t len)
 {
-	memset(b, 0, sizeof(*b));
-	b->h.size = sizeof(b->h) + len;
-	b->h.type = type;
-	b->h.cpu = 1;
-	b->h.time_ns = t;
-	b->h.pid = 1234;
-	b->h.tid = 1235;
-	memcpy(&b->u, payload, len);
-	return &b->h;
+	return rec_make(b, type, 1, 1235, t, payload, len);
 }
 
 #define MK(b, type, t, payload) mk(b, type, t, &(payload), sizeof(payload))
