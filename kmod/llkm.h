@@ -15,11 +15,6 @@ struct sk_buff;
 struct llkm_defaults {
 	u32 ring_size;
 	u32 ring_mode;
-	u32 watermark;		/* bytes, 0: half the ring */
-	const u8 *cpus;		/* bitmap of cpus_len bytes, or NULL */
-	unsigned int cpus_len;
-	const u8 *syscalls;	/* bitmap of syscalls_len bytes, or NULL */
-	unsigned int syscalls_len;
 };
 
 void llkm_defaults_get(struct llkm_defaults *d);
