@@ -10,6 +10,7 @@
 #include <linux/cpumask.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/threads.h>
 #include <net/genetlink.h>
 
 #include "llkm.h"
@@ -49,6 +50,34 @@ static const struct nla_policy trace_policy[LLKM_TRACE_A_MAX + 1] = {
 static const struct nla_policy trace_start_policy[LLKM_A_MAX + 1] = {
 	[LLKM_A_RING] = NLA_POLICY_NESTED(ring_policy),
 	[LLKM_A_TRACE] = NLA_POLICY_NESTED(trace_policy),
+};
+
+static struct netlink_range_validation pid_range = {
+	.min = 1,
+	.max = PID_MAX_LIMIT - 1,
+};
+
+static struct netlink_range_validation period_range = {
+	.min = 1,
+	.max = S64_MAX,		/* perf refuses the top bit */
+};
+
+static const struct nla_policy counter_policy[LLKM_CTR_A_MAX + 1] = {
+	[LLKM_CTR_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[LLKM_CTR_A_TYPE] = { .type = NLA_U32 },
+	[LLKM_CTR_A_CONFIG] = { .type = NLA_U64 },
+	[LLKM_CTR_A_CONFIG1] = { .type = NLA_U64 },
+	[LLKM_CTR_A_CONFIG2] = { .type = NLA_U64 },
+	[LLKM_CTR_A_PID] = NLA_POLICY_FULL_RANGE(NLA_U32, &pid_range),
+	[LLKM_CTR_A_CPU] = { .type = NLA_U32 },	/* < nr_cpu_ids, checked */
+	[LLKM_CTR_A_GROUP] = NLA_POLICY_MIN(NLA_U32, 1),
+	[LLKM_CTR_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, LLKM_CTR_F_ALL),
+	[LLKM_CTR_A_PERIOD] = NLA_POLICY_FULL_RANGE(NLA_U64, &period_range),
+	/* reply attributes are NLA_UNSPEC: refused in requests */
+};
+
+static const struct nla_policy counter_cmd_policy[LLKM_A_MAX + 1] = {
+	[LLKM_A_COUNTER] = NLA_POLICY_NESTED(counter_policy),
 };
 
 /* Replies larger than this are a bug, not a big machine. */
@@ -104,7 +133,8 @@ static int put_info(struct sk_buff *skb)
 	    nla_put_u32(skb, LLKM_A_CPUS_ONLINE, num_online_cpus()) ||
 	    nla_put_u64_64bit(skb, LLKM_A_FEATURES, llkm_features(),
 			      LLKM_A_PAD) ||
-	    nla_put_u32(skb, LLKM_A_CACHE_LINE_SIZE, cache_line_size()))
+	    nla_put_u32(skb, LLKM_A_CACHE_LINE_SIZE, cache_line_size()) ||
+	    nla_put_u32(skb, LLKM_A_COUNTERS_OPEN, llkm_counters_open()))
 		return -EMSGSIZE;
 
 	if (put_ring(skb, d.ring_size, d.ring_mode))
@@ -221,9 +251,8 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		goto out;
 	ret = -EINVAL;
-	if (!tb[LLKM_TRACE_A_EVENTS] || !nla_get_u32(tb[LLKM_TRACE_A_EVENTS])) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[LLKM_TRACE_A_EVENTS],
-				    "no event to trace");
+	if (!tb[LLKM_TRACE_A_EVENTS]) {
+		NL_SET_ERR_MSG(info->extack, "LLKM_TRACE_A_EVENTS is required");
 		goto out;
 	}
 	if (tb[LLKM_TRACE_A_PIDS] &&
@@ -350,6 +379,221 @@ out:
 	return ret;
 }
 
+/* Parses LLKM_A_COUNTER; @open: OPEN's attributes, else the id alone. */
+static int parse_counter(struct genl_info *info, struct nlattr **tb, bool open)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	int ret, i;
+
+	if (!info->attrs[LLKM_A_COUNTER]) {
+		NL_SET_ERR_MSG(extack, "LLKM_A_COUNTER is required");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, LLKM_CTR_A_MAX, info->attrs[LLKM_A_COUNTER],
+			       counter_policy, extack);
+	if (ret)
+		return ret;
+	for (i = LLKM_CTR_A_ID; i <= LLKM_CTR_A_MAX; i++) {
+		bool id = i == LLKM_CTR_A_ID;
+
+		if (tb[i] && open == id) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[i],
+					    "attribute not taken by this command");
+			return -EINVAL;
+		}
+	}
+	if (!open && !tb[LLKM_CTR_A_ID]) {
+		NL_SET_ERR_MSG(extack, "LLKM_CTR_A_ID is required");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int counter_cfg(struct genl_info *info, struct nlattr **tb,
+		       struct llkm_counter_cfg *cfg)
+{
+	struct netlink_ext_ack *extack = info->extack;
+
+	if (!tb[LLKM_CTR_A_TYPE]) {
+		NL_SET_ERR_MSG(extack, "LLKM_CTR_A_TYPE is required");
+		return -EINVAL;
+	}
+	if (!tb[LLKM_CTR_A_PID] && !tb[LLKM_CTR_A_CPU]) {
+		NL_SET_ERR_MSG(extack, "a counter needs a pid, a cpu or both");
+		return -EINVAL;
+	}
+	cfg->type = nla_get_u32(tb[LLKM_CTR_A_TYPE]);
+	if (tb[LLKM_CTR_A_CONFIG])
+		cfg->config = nla_get_u64(tb[LLKM_CTR_A_CONFIG]);
+	if (tb[LLKM_CTR_A_CONFIG1])
+		cfg->config1 = nla_get_u64(tb[LLKM_CTR_A_CONFIG1]);
+	if (tb[LLKM_CTR_A_CONFIG2])
+		cfg->config2 = nla_get_u64(tb[LLKM_CTR_A_CONFIG2]);
+	cfg->has_pid = tb[LLKM_CTR_A_PID];
+	if (cfg->has_pid)
+		cfg->pid = nla_get_u32(tb[LLKM_CTR_A_PID]);
+	cfg->has_cpu = tb[LLKM_CTR_A_CPU];
+	if (cfg->has_cpu) {
+		cfg->cpu = nla_get_u32(tb[LLKM_CTR_A_CPU]);
+		if (cfg->cpu >= nr_cpu_ids) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_CTR_A_CPU],
+					    "no such CPU");
+			return -ERANGE;
+		}
+	}
+	cfg->has_group = tb[LLKM_CTR_A_GROUP];
+	if (cfg->has_group)
+		cfg->group = nla_get_u32(tb[LLKM_CTR_A_GROUP]);
+	if (tb[LLKM_CTR_A_FLAGS])
+		cfg->flags = nla_get_u32(tb[LLKM_CTR_A_FLAGS]);
+	if (tb[LLKM_CTR_A_PERIOD])
+		cfg->period = nla_get_u64(tb[LLKM_CTR_A_PERIOD]);
+	if ((cfg->flags & LLKM_CTR_F_FREQ) && cfg->period > LLKM_SAMPLE_FREQ_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_CTR_A_PERIOD],
+				    "frequency above LLKM_SAMPLE_FREQ_MAX");
+		return -ERANGE;
+	}
+	if ((cfg->flags & (LLKM_CTR_F_FREQ | LLKM_CTR_F_CALLCHAIN)) &&
+	    !cfg->period) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_CTR_A_FLAGS],
+				    "sampling flags without a period");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int counter_open_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[LLKM_CTR_A_MAX + 1];
+	struct llkm_counter_cfg cfg = { 0 };
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+	u32 id;
+	int ret;
+
+	if (!capable_sender(skb))
+		return -EPERM;
+	ret = parse_counter(info, tb, true);
+	if (!ret)
+		ret = counter_cfg(info, tb, &cfg);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ret = llkm_counter_open(&cfg, info->snd_portid, &id, info->extack);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
+				LLKM_CMD_COUNTER_OPEN);
+	nest = hdr ? nla_nest_start(msg, LLKM_A_COUNTER) : NULL;
+	if (!nest || nla_put_u32(msg, LLKM_CTR_A_ID, id)) {
+		/* Cannot happen with a fresh NLMSG_GOODSIZE message. */
+		nlmsg_free(msg);
+		llkm_counter_close(info->snd_portid, id, false);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int counter_id(struct sk_buff *skb, struct genl_info *info, u32 *id)
+{
+	struct nlattr *tb[LLKM_CTR_A_MAX + 1];
+	int ret;
+
+	if (!capable_sender(skb))
+		return -EPERM;
+	ret = parse_counter(info, tb, false);
+	if (!ret)
+		*id = nla_get_u32(tb[LLKM_CTR_A_ID]);
+	return ret;
+}
+
+static int counter_enable_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 id;
+	int ret = counter_id(skb, info, &id);
+
+	return ret ?: llkm_counter_enable(info->snd_portid, id,
+					  info->genlhdr->cmd == LLKM_CMD_COUNTER_ENABLE);
+}
+
+static int counter_close_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 id;
+	int ret;
+
+	if (!info->attrs[LLKM_A_COUNTER]) {
+		if (!capable_sender(skb))
+			return -EPERM;
+		return llkm_counter_close(info->snd_portid, 0, true);
+	}
+	ret = counter_id(skb, info, &id);
+	return ret ?: llkm_counter_close(info->snd_portid, id, false);
+}
+
+static int put_counter_value(struct sk_buff *skb,
+			     const struct llkm_counter_value *v)
+{
+	struct nlattr *nest = nla_nest_start(skb, LLKM_A_COUNTER);
+
+	if (!nest || nla_put_u32(skb, LLKM_CTR_A_ID, v->id) ||
+	    nla_put_u64_64bit(skb, LLKM_CTR_A_VALUE, v->value, LLKM_CTR_A_PAD) ||
+	    nla_put_u64_64bit(skb, LLKM_CTR_A_ENABLED, v->enabled,
+			      LLKM_CTR_A_PAD) ||
+	    nla_put_u64_64bit(skb, LLKM_CTR_A_RUNNING, v->running,
+			      LLKM_CTR_A_PAD) ||
+	    nla_put_u32(skb, LLKM_CTR_A_STATE, v->state) ||
+	    nla_put_u64_64bit(skb, LLKM_CTR_A_SAMPLES, v->samples,
+			      LLKM_CTR_A_PAD) ||
+	    nla_put_u64_64bit(skb, LLKM_CTR_A_SAMPLES_LOST, v->samples_lost,
+			      LLKM_CTR_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int counter_read_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct llkm_counter_value *v = NULL;
+	struct sk_buff *msg = NULL;
+	int n, i, ret;
+	void *hdr;
+	u32 id;
+
+	ret = counter_id(skb, info, &id);
+	if (ret)
+		return ret;
+	n = llkm_counter_read(info->snd_portid, id, &v);
+	if (n < 0)
+		return n;
+	ret = -ENOMEM;
+	/* About 90 bytes per counter. */
+	msg = genlmsg_new(NLMSG_GOODSIZE + n * 128, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
+				LLKM_CMD_COUNTER_READ);
+	if (!hdr)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (put_counter_value(msg, &v[i]))
+			goto out;
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	kfree(v);
+	return ret;
+}
+
 static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_GET_INFO,
@@ -375,6 +619,36 @@ static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_TRACE_STATS,
 		.doit = trace_stats_doit,
+	},
+	{
+		.cmd = LLKM_CMD_COUNTER_OPEN,
+		.doit = counter_open_doit,
+		.policy = counter_cmd_policy,
+		.maxattr = LLKM_A_MAX,
+	},
+	{
+		.cmd = LLKM_CMD_COUNTER_ENABLE,
+		.doit = counter_enable_doit,
+		.policy = counter_cmd_policy,
+		.maxattr = LLKM_A_MAX,
+	},
+	{
+		.cmd = LLKM_CMD_COUNTER_DISABLE,
+		.doit = counter_enable_doit,
+		.policy = counter_cmd_policy,
+		.maxattr = LLKM_A_MAX,
+	},
+	{
+		.cmd = LLKM_CMD_COUNTER_READ,
+		.doit = counter_read_doit,
+		.policy = counter_cmd_policy,
+		.maxattr = LLKM_A_MAX,
+	},
+	{
+		.cmd = LLKM_CMD_COUNTER_CLOSE,
+		.doit = counter_close_doit,
+		.policy = counter_cmd_policy,
+		.maxattr = LLKM_A_MAX,
 	},
 };
 

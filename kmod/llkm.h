@@ -92,6 +92,39 @@ int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max);
 int llkm_session_mmap(struct vm_area_struct *vma);
 __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait);
 
+/* The running session's rings when @portid owns it, referenced; or NULL. */
+struct llkm_rings *llkm_session_rings_get(u32 portid);
+
+/* counter.c: perf events through the kernel API, owned by a socket */
+struct netlink_ext_ack;
+
+struct llkm_counter_cfg {
+	u32 type;
+	u64 config, config1, config2;
+	u32 pid, cpu, group;
+	bool has_pid, has_cpu, has_group;
+	u32 flags;		/* LLKM_CTR_F_* */
+	u64 period;		/* 0: counting only */
+};
+
+struct llkm_counter_value {
+	u32 id;
+	u32 state;		/* enum llkm_ctr_state */
+	u64 value, enabled, running;
+	u64 samples, samples_lost;
+};
+
+int llkm_counter_init(void);
+void llkm_counter_exit(void);
+int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
+		      struct netlink_ext_ack *extack);
+int llkm_counter_enable(u32 owner, u32 id, bool enable);
+/* @all: every counter of @owner, @id ignored. */
+int llkm_counter_close(u32 owner, u32 id, bool all);
+/* The counter, or a leader and its members: how many in *@out (kfree). */
+int llkm_counter_read(u32 owner, u32 id, struct llkm_counter_value **out);
+unsigned int llkm_counters_open(void);
+
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);

@@ -18,6 +18,9 @@ static int __init llkm_init(void)
 	ret = llkm_session_init();
 	if (ret)
 		goto err_session;
+	ret = llkm_counter_init();
+	if (ret)
+		goto err_counter;
 	ret = llkm_chardev_init();
 	if (ret)
 		goto err_chardev;
@@ -30,6 +33,8 @@ static int __init llkm_init(void)
 err_genl:
 	llkm_chardev_exit();
 err_chardev:
+	llkm_counter_exit();
+err_counter:
 	llkm_session_exit();
 err_session:
 	llkm_pmu_exit();
@@ -41,6 +46,7 @@ static void __exit llkm_exit(void)
 {
 	llkm_genl_exit();
 	llkm_chardev_exit();
+	llkm_counter_exit();
 	llkm_session_exit();
 	llkm_pmu_exit();
 }

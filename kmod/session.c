@@ -122,6 +122,19 @@ int llkm_session_stop(void)
 	return ret;
 }
 
+struct llkm_rings *llkm_session_rings_get(u32 portid)
+{
+	struct llkm_rings *rings = NULL;
+
+	mutex_lock(&session_lock);
+	if (session_trace && session_owner == portid) {
+		rings = session_rings;
+		llkm_rings_get(rings);
+	}
+	mutex_unlock(&session_lock);
+	return rings;
+}
+
 int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max)
 {
 	const struct llkm_ring *ring;

@@ -27,6 +27,8 @@ struct xfer {
 	int err;		/* errno of the transaction, negative */
 	int done;
 	int (*parse)(struct nlattr **tb, void *arg);
+	/* Instead of parse, for replies that repeat a top-level attribute. */
+	int (*parse_raw)(struct nlmsghdr *nlh, void *arg);
 	void *arg;
 };
 
@@ -117,6 +119,11 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[LLKM_A_MAX + 1];
 	struct xfer *x = arg;
 
+	if (x->parse_raw) {
+		if (x->err == 0)
+			x->err = x->parse_raw(nlmsg_hdr(msg), x->arg);
+		return NL_OK;
+	}
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LLKM_A_MAX, NULL) < 0) {
 		x->err = -EPROTO;
 		return NL_SKIP;
@@ -130,10 +137,9 @@ static int on_valid(struct nl_msg *msg, void *arg)
  * Send @msg (consumed) and run @parse on each reply until the ack.
  * Returns 0 or a negative errno.
  */
-static int transact(struct llkm_nl *nl, struct nl_msg *msg,
-		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+static int transact_x(struct llkm_nl *nl, struct nl_msg *msg, struct xfer *xp)
 {
-	struct xfer x = { .parse = parse, .arg = arg };
+	struct xfer x = *xp;
 	struct nl_cb *cb;
 	int ret;
 
@@ -163,6 +169,14 @@ static int transact(struct llkm_nl *nl, struct nl_msg *msg,
 out:
 	nl_cb_put(cb);
 	return x.err;
+}
+
+static int transact(struct llkm_nl *nl, struct nl_msg *msg,
+		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+{
+	struct xfer x = { .parse = parse, .arg = arg };
+
+	return transact_x(nl, msg, &x);
 }
 
 static struct nl_msg *new_request(struct llkm_nl *nl, uint8_t cmd)
@@ -219,6 +233,9 @@ static int parse_info(struct nlattr **tb, void *arg)
 	info->cpus_online = nla_get_u32(tb[LLKM_A_CPUS_ONLINE]);
 	info->features = nla_get_u64(tb[LLKM_A_FEATURES]);
 	info->cache_line_size = nla_get_u32(tb[LLKM_A_CACHE_LINE_SIZE]);
+	/* Older modules do not say: -1, unknown. */
+	info->counters_open = tb[LLKM_A_COUNTERS_OPEN] ?
+			      (int64_t)nla_get_u32(tb[LLKM_A_COUNTERS_OPEN]) : -1;
 	if (nla_parse_nested(ring, LLKM_RING_A_MAX, tb[LLKM_A_RING], NULL) < 0 ||
 	    !ring[LLKM_RING_A_SIZE] || !ring[LLKM_RING_A_MODE])
 		return -EPROTO;
@@ -352,6 +369,142 @@ int llkm_nl_trace_stats(struct llkm_nl *nl, struct llkm_cpu_stats *st,
 		return -ENOMEM;
 	ret = transact(nl, msg, parse_stats, &r);
 	return ret ? ret : (int)r.n;
+}
+
+static int parse_counter_id(struct nlattr **tb, void *arg)
+{
+	struct nlattr *c[LLKM_CTR_A_MAX + 1];
+
+	if (!tb[LLKM_A_COUNTER] ||
+	    nla_parse_nested(c, LLKM_CTR_A_MAX, tb[LLKM_A_COUNTER], NULL) < 0 ||
+	    !c[LLKM_CTR_A_ID])
+		return -EPROTO;
+	*(uint32_t *)arg = nla_get_u32(c[LLKM_CTR_A_ID]);
+	return 0;
+}
+
+int llkm_nl_counter_open(struct llkm_nl *nl, const struct llkm_counter_req *req,
+			 uint32_t *id)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	msg = new_request(nl, LLKM_CMD_COUNTER_OPEN);
+	if (!msg)
+		return -ENOMEM;
+	nest = nla_nest_start(msg, LLKM_A_COUNTER);
+	if (!nest || nla_put_u32(msg, LLKM_CTR_A_TYPE, req->type) ||
+	    nla_put_u64(msg, LLKM_CTR_A_CONFIG, req->config) ||
+	    (req->config1 && nla_put_u64(msg, LLKM_CTR_A_CONFIG1, req->config1)) ||
+	    (req->config2 && nla_put_u64(msg, LLKM_CTR_A_CONFIG2, req->config2)) ||
+	    (req->pid > 0 && nla_put_u32(msg, LLKM_CTR_A_PID, req->pid)) ||
+	    (req->cpu >= 0 && nla_put_u32(msg, LLKM_CTR_A_CPU, req->cpu)) ||
+	    (req->group && nla_put_u32(msg, LLKM_CTR_A_GROUP, req->group)) ||
+	    (req->flags && nla_put_u32(msg, LLKM_CTR_A_FLAGS, req->flags)) ||
+	    (req->period && nla_put_u64(msg, LLKM_CTR_A_PERIOD, req->period))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, nest);
+	*id = 0;
+	return transact(nl, msg, parse_counter_id, id);
+}
+
+/* A command on one counter id; without an id (0), CLOSE closes them all. */
+static int counter_cmd(struct llkm_nl *nl, uint8_t cmd, uint32_t id,
+		       struct xfer *x)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	msg = new_request(nl, cmd);
+	if (!msg)
+		return -ENOMEM;
+	if (id) {
+		nest = nla_nest_start(msg, LLKM_A_COUNTER);
+		if (!nest || nla_put_u32(msg, LLKM_CTR_A_ID, id)) {
+			nlmsg_free(msg);
+			return -ENOMEM;
+		}
+		nla_nest_end(msg, nest);
+	}
+	return transact_x(nl, msg, x);
+}
+
+int llkm_nl_counter_enable(struct llkm_nl *nl, uint32_t id, int enable)
+{
+	struct xfer x = { 0 };
+
+	return counter_cmd(nl, enable ? LLKM_CMD_COUNTER_ENABLE :
+			   LLKM_CMD_COUNTER_DISABLE, id, &x);
+}
+
+int llkm_nl_counter_close(struct llkm_nl *nl, uint32_t id)
+{
+	struct xfer x = { 0 };
+
+	return counter_cmd(nl, LLKM_CMD_COUNTER_CLOSE, id, &x);
+}
+
+struct read_reply {
+	struct llkm_counter_val *v;
+	unsigned int n, max;
+};
+
+static int parse_read(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *c[LLKM_CTR_A_MAX + 1];
+	struct read_reply *r = arg;
+	struct llkm_counter_val *v;
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) != LLKM_A_COUNTER || r->n == r->max)
+			continue;
+		if (nla_parse_nested(c, LLKM_CTR_A_MAX, a, NULL) < 0 ||
+		    !c[LLKM_CTR_A_ID] || !c[LLKM_CTR_A_VALUE] ||
+		    !c[LLKM_CTR_A_ENABLED] || !c[LLKM_CTR_A_RUNNING] ||
+		    !c[LLKM_CTR_A_STATE])
+			return -EPROTO;
+		v = &r->v[r->n++];
+		v->id = nla_get_u32(c[LLKM_CTR_A_ID]);
+		v->value = nla_get_u64(c[LLKM_CTR_A_VALUE]);
+		v->enabled = nla_get_u64(c[LLKM_CTR_A_ENABLED]);
+		v->running = nla_get_u64(c[LLKM_CTR_A_RUNNING]);
+		v->state = nla_get_u32(c[LLKM_CTR_A_STATE]);
+		v->samples = c[LLKM_CTR_A_SAMPLES] ?
+			     nla_get_u64(c[LLKM_CTR_A_SAMPLES]) : 0;
+		v->samples_lost = c[LLKM_CTR_A_SAMPLES_LOST] ?
+				  nla_get_u64(c[LLKM_CTR_A_SAMPLES_LOST]) : 0;
+	}
+	return 0;
+}
+
+int llkm_nl_counter_read(struct llkm_nl *nl, uint32_t id,
+			 struct llkm_counter_val *v, unsigned int max)
+{
+	struct read_reply r = { .v = v, .max = max };
+	struct xfer x = { .parse_raw = parse_read, .arg = &r };
+	int ret;
+
+	if (!id)
+		return -EINVAL;
+	ret = counter_cmd(nl, LLKM_CMD_COUNTER_READ, id, &x);
+	return ret ? ret : (int)r.n;
+}
+
+const char *llkm_ctr_state_name(uint32_t state)
+{
+	switch (state) {
+	case LLKM_CTR_STATE_ACTIVE:	return "active";
+	case LLKM_CTR_STATE_INACTIVE:	return "inactive";
+	case LLKM_CTR_STATE_OFF:	return "off";
+	case LLKM_CTR_STATE_ERROR:	return "error";
+	case LLKM_CTR_STATE_EXIT:	return "exited";
+	default:			return "unknown";
+	}
 }
 
 void llkm_info_free(struct llkm_info *info)

@@ -29,6 +29,7 @@ struct llkm_info {
 	uint32_t cache_line_size;
 	uint32_t ring_size;
 	uint32_t ring_mode;
+	int64_t counters_open;		/* module-wide, -1: not reported */
 	unsigned int n_pmus;
 	struct llkm_pmu_info *pmus;	/* malloc'ed, llkm_info_free() */
 };
@@ -69,6 +70,34 @@ int llkm_nl_trace_stop(struct llkm_nl *nl);
 /* LLKM_CMD_TRACE_STATS into @st (at most @max CPUs): how many, or -errno. */
 int llkm_nl_trace_stats(struct llkm_nl *nl, struct llkm_cpu_stats *st,
 			unsigned int max);
+
+struct llkm_counter_req {
+	uint32_t type;
+	uint64_t config, config1, config2;
+	int pid;			/* > 0: that thread */
+	int cpu;			/* >= 0: that CPU only */
+	uint32_t group;			/* leader id, 0: none */
+	uint32_t flags;			/* LLKM_CTR_F_* */
+	uint64_t period;		/* 0: counting only */
+};
+
+struct llkm_counter_val {
+	uint32_t id;
+	uint32_t state;			/* enum llkm_ctr_state */
+	uint64_t value, enabled, running;
+	uint64_t samples, samples_lost;
+};
+
+/* LLKM_CMD_COUNTER_*: 0 or -errno (the extack says more). */
+int llkm_nl_counter_open(struct llkm_nl *nl, const struct llkm_counter_req *req,
+			 uint32_t *id);
+int llkm_nl_counter_enable(struct llkm_nl *nl, uint32_t id, int enable);
+/* @id 0: every counter of this socket. */
+int llkm_nl_counter_close(struct llkm_nl *nl, uint32_t id);
+/* Values of @id (and its members, a leader first): how many, or -errno. */
+int llkm_nl_counter_read(struct llkm_nl *nl, uint32_t id,
+			 struct llkm_counter_val *v, unsigned int max);
+const char *llkm_ctr_state_name(uint32_t state);
 
 /*
  * The extended-ack message of the last failed request, or NULL.

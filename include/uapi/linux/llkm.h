@@ -68,7 +68,8 @@
  *    LLKM_A_RING: NLA_NESTED, optional, as for SET_DEFAULTS; absent values
  *                 come from the defaults
  *    LLKM_A_TRACE: NLA_NESTED
- *        LLKM_TRACE_A_EVENTS: NLA_U32, LLKM_TRACE_EV_* bits, at least one
+ *        LLKM_TRACE_A_EVENTS: NLA_U32, LLKM_TRACE_EV_* bits; 0 for rings
+ *                             only (samples of this socket's counters)
  *        LLKM_TRACE_A_PIDS: NLA_BINARY, optional, __u32 thread group ids
  *                           (at most LLKM_TRACE_PIDS_MAX): only their
  *                           events are recorded
@@ -115,6 +116,70 @@
  *
  * Delivered records are produced - lost, once the consumer has read up to
  * the published position. Errors: -EPERM, -ENOENT (no session yet).
+ *
+ * Counters: LLKM_CMD_COUNTER_*
+ * ----------------------------
+ *
+ * Every counter command needs CAP_PERFMON or CAP_SYS_ADMIN: the capability
+ * perf_event_open() itself accepts at every perf_event_paranoid level. A
+ * per-task counter on a process of another user also needs CAP_SYS_PTRACE
+ * (-EACCES), as perf's ptrace check would. Counters go through the kernel's
+ * perf_event API (perf_event_create_kernel_counter()), so perf schedules,
+ * multiplexes and accounts them as its own. A counter belongs to the netlink
+ * socket that opened it: only that socket sees it by id, and it is closed
+ * when that socket closes, on LLKM_CMD_COUNTER_CLOSE and on rmmod. A socket
+ * holds at most LLKM_COUNTERS_MAX counters (-ENOSPC).
+ *
+ * LLKM_CMD_COUNTER_OPEN: LLKM_A_COUNTER, a nest of
+ *
+ *    LLKM_CTR_A_TYPE: NLA_U32, perf_event_attr.type (any PMU's type)
+ *    LLKM_CTR_A_CONFIG, _CONFIG1, _CONFIG2: NLA_U64, optional, passed through
+ *    LLKM_CTR_A_PID: NLA_U32, optional: count this thread (with
+ *                    LLKM_CTR_F_INHERIT, its future children too)
+ *    LLKM_CTR_A_CPU: NLA_U32, optional: count on this CPU only; without a
+ *                    pid, everything that runs there (system-wide is one
+ *                    counter per CPU, as in perf). One of pid and cpu is
+ *                    required.
+ *    LLKM_CTR_A_GROUP: NLA_U32, optional, the id of a group leader of this
+ *                      socket: the counter joins its group (same pid/cpu)
+ *    LLKM_CTR_A_FLAGS: NLA_U32, optional, LLKM_CTR_F_* bits
+ *    LLKM_CTR_A_PERIOD: NLA_U64, optional: sample every PERIOD events (or
+ *                       PERIOD times a second with LLKM_CTR_F_FREQ) into
+ *                       the CPU's ring of this socket's trace session,
+ *                       which must run (TRACE_START, events may be 0):
+ *                       LLKM_REC_SAMPLE records. A frequency is at most
+ *                       LLKM_SAMPLE_FREQ_MAX (-ERANGE)
+ *
+ * Reply: LLKM_A_COUNTER with LLKM_CTR_A_ID. Errors: those of
+ * perf_event_create_kernel_counter() (-ENOENT: no such event on this PMU,
+ * -EOPNOTSUPP, -EINVAL, -EBUSY, -ENODEV: offline CPU), -ESRCH (no such
+ * pid), -EACCES, -ENOSPC, and -ENOENT with an extended ack for a missing
+ * group leader or session.
+ *
+ * LLKM_CMD_COUNTER_ENABLE, LLKM_CMD_COUNTER_DISABLE: LLKM_A_COUNTER with
+ * LLKM_CTR_A_ID; on a group leader they act on the whole group.
+ * LLKM_CMD_COUNTER_CLOSE: LLKM_A_COUNTER with LLKM_CTR_A_ID closes that
+ * counter (a leader: its whole group); without LLKM_A_COUNTER, every
+ * counter of the socket. -ENOENT for an id the socket does not hold.
+ *
+ * LLKM_CMD_COUNTER_READ: LLKM_A_COUNTER with LLKM_CTR_A_ID. Reply: one
+ * LLKM_A_COUNTER per member (the leader first for a group leader; the
+ * counter alone otherwise), each with
+ *
+ *    LLKM_CTR_A_ID: NLA_U32
+ *    LLKM_CTR_A_VALUE: NLA_U64, the count, children that exited included
+ *    LLKM_CTR_A_ENABLED, LLKM_CTR_A_RUNNING: NLA_U64, ns enabled and ns
+ *        actually on the PMU: running < enabled means multiplexed, and
+ *        value * enabled / running is perf's estimate
+ *    LLKM_CTR_A_STATE: NLA_U32, enum llkm_ctr_state
+ *    LLKM_CTR_A_SAMPLES, LLKM_CTR_A_SAMPLES_LOST: NLA_U64, samples the
+ *        overflow handler wrote, and of those the ring had no room for
+ *
+ * A group is read member after member; disable it first (as perf stat
+ * does at the end) for values taken at one instant.
+ *
+ * LLKM_A_COUNTERS_OPEN (NLA_U32) in the GET_INFO reply: counters open in
+ * the module, all sockets together, for leak checks.
  *
  * Multicast group LLKM_GENL_MCGRP_EVENTS
  * --------------------------------------
@@ -171,6 +236,11 @@ enum llkm_cmd {
 	LLKM_CMD_TRACE_STOP,
 	LLKM_CMD_TRACE_STATS,
 	LLKM_CMD_TRACE_EVENT,	/* notification only */
+	LLKM_CMD_COUNTER_OPEN,
+	LLKM_CMD_COUNTER_ENABLE,
+	LLKM_CMD_COUNTER_DISABLE,
+	LLKM_CMD_COUNTER_READ,
+	LLKM_CMD_COUNTER_CLOSE,
 	__LLKM_CMD_MAX
 };
 
@@ -194,6 +264,8 @@ enum llkm_attr {
 	LLKM_A_EVENT,
 	LLKM_A_EVENT_REASON,
 	LLKM_A_EVENT_LOST,
+	LLKM_A_COUNTER,
+	LLKM_A_COUNTERS_OPEN,
 	__LLKM_A_LAST
 };
 
@@ -242,6 +314,57 @@ enum llkm_trace_event {
 #define LLKM_TRACE_PIDS_MAX	1024
 #define LLKM_TRACE_CPUS_MAX	8192
 #define LLKM_TRACE_SYSCALLS_MAX	1024
+
+enum llkm_counter_attr {
+	LLKM_CTR_A_UNSPEC,
+	LLKM_CTR_A_PAD,
+	LLKM_CTR_A_ID,
+	LLKM_CTR_A_TYPE,
+	LLKM_CTR_A_CONFIG,
+	LLKM_CTR_A_CONFIG1,
+	LLKM_CTR_A_CONFIG2,
+	LLKM_CTR_A_PID,
+	LLKM_CTR_A_CPU,
+	LLKM_CTR_A_GROUP,
+	LLKM_CTR_A_FLAGS,
+	LLKM_CTR_A_PERIOD,
+	LLKM_CTR_A_VALUE,
+	LLKM_CTR_A_ENABLED,
+	LLKM_CTR_A_RUNNING,
+	LLKM_CTR_A_STATE,
+	LLKM_CTR_A_SAMPLES,
+	LLKM_CTR_A_SAMPLES_LOST,
+	__LLKM_CTR_A_LAST
+};
+
+#define LLKM_CTR_A_MAX (__LLKM_CTR_A_LAST - 1)
+
+/* LLKM_CTR_A_FLAGS bits: perf_event_attr's bits of the same names. */
+enum llkm_ctr_flag {
+	LLKM_CTR_F_DISABLED		= 1 << 0,	/* open disabled */
+	LLKM_CTR_F_INHERIT		= 1 << 1,	/* children too */
+	LLKM_CTR_F_ENABLE_ON_EXEC	= 1 << 2,	/* enable at exec */
+	LLKM_CTR_F_PINNED		= 1 << 3,	/* never multiplexed */
+	LLKM_CTR_F_EXCLUDE_USER		= 1 << 4,
+	LLKM_CTR_F_EXCLUDE_KERNEL	= 1 << 5,
+	LLKM_CTR_F_EXCLUDE_HV		= 1 << 6,
+	LLKM_CTR_F_EXCLUDE_IDLE		= 1 << 7,
+	LLKM_CTR_F_FREQ			= 1 << 8,	/* PERIOD is in Hz */
+	LLKM_CTR_F_CALLCHAIN		= 1 << 9,	/* samples: stacks */
+};
+
+#define LLKM_CTR_F_ALL		((1U << 10) - 1)
+#define LLKM_COUNTERS_MAX	4096	/* per socket */
+#define LLKM_SAMPLE_FREQ_MAX	100000	/* Hz, perf's default ceiling */
+
+/* LLKM_CTR_A_STATE: perf's state of the counter when it was read. */
+enum llkm_ctr_state {
+	LLKM_CTR_STATE_ACTIVE = 1,	/* on the PMU now */
+	LLKM_CTR_STATE_INACTIVE,	/* enabled, waiting for the PMU */
+	LLKM_CTR_STATE_OFF,		/* disabled */
+	LLKM_CTR_STATE_ERROR,		/* pinned and could not be scheduled */
+	LLKM_CTR_STATE_EXIT,		/* its task exited */
+};
 
 enum llkm_event {
 	LLKM_EVENT_STARTED = 1,
@@ -350,6 +473,7 @@ enum llkm_rec_type {
 	LLKM_REC_SOFTIRQ_ENTRY,	/* struct llkm_rec_softirq */
 	LLKM_REC_SOFTIRQ_EXIT,	/* struct llkm_rec_softirq */
 	LLKM_REC_SCHED_SWITCH,	/* struct llkm_rec_sched_switch */
+	LLKM_REC_SAMPLE,	/* struct llkm_rec_sample */
 	__LLKM_REC_LAST
 };
 
@@ -392,6 +516,26 @@ struct llkm_rec_fork {
 	__u32 child_pid;	/* thread group id */
 	__u32 child_tid;
 };
+
+/*
+ * A counter overflowed (sampling). The header's pid and tid are those of
+ * the task it interrupted. With LLKM_CTR_F_CALLCHAIN, ips[] holds the
+ * kernel frames then the user frames, innermost first (user frames by
+ * frame pointers); without it nr_kernel and nr_user are 0.
+ */
+struct llkm_rec_sample {
+	__u64 ip;		/* where the task was */
+	__u64 period;		/* events this sample stands for */
+	__u32 id;		/* LLKM_CTR_A_ID of the counter */
+	__u32 flags;		/* LLKM_SAMPLE_* */
+	__u16 nr_kernel;
+	__u16 nr_user;
+	__u32 pad;
+	__u64 ips[];
+};
+
+#define LLKM_SAMPLE_USER	(1U << 0)	/* ip is a user address */
+#define LLKM_SAMPLE_STACK_MAX	127		/* frames, both kinds */
 
 /* LLKM_REC_TEST: the ring tests' and benchmarks' record. */
 struct llkm_rec_test {

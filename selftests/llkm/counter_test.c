@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llkm counters: perf events opened through the kernel API, owned by the
+ * netlink socket that opened them. They count what perf would, follow
+ * forks, group, sample into the session's rings, refuse what perf would
+ * refuse, and leave nothing open after an error, a socket close or rmmod.
+ */
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <linux/capability.h>
+#include <linux/perf_event.h>
+
+#include "kselftest_harness.h"
+#include "helpers.h"
+
+FIXTURE(ctr) {
+	int loaded_here;
+	int fd;
+	int family;
+	struct nl_req req;
+	struct nl_reply *rep;
+};
+
+FIXTURE_SETUP(ctr)
+{
+	int ret = llkm_hold(&self->loaded_here);
+
+	if (ret == -EPERM)
+		SKIP(return, "llkm is not loaded and cannot be (needs root and llkm.ko)");
+	ASSERT_EQ(0, ret);
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	self->family = nl_family(self->fd, LLKM_GENL_NAME);
+	ASSERT_LT(0, self->family);
+	self->rep = calloc(1, sizeof(*self->rep));
+	ASSERT_NE(NULL, self->rep);
+}
+
+FIXTURE_TEARDOWN(ctr)
+{
+	free(self->rep);
+	if (self->fd >= 0)
+		close(self->fd);
+	llkm_release(self->loaded_here);
+}
+
+struct ctr_spec {
+	uint32_t type;
+	uint64_t config;
+	int pid;		/* > 0 */
+	int cpu;		/* >= 0 */
+	uint32_t group, flags;
+	uint64_t period;
+};
+
+static void put_u64(struct nl_req *r, uint16_t type, uint64_t v)
+{
+	nl_put(r, type, &v, sizeof(v));
+}
+
+/* COUNTER_OPEN on socket @fd: the id (> 0), or the kernel's -errno. */
+static int ctr_open(int fd, int family, struct nl_reply *rep,
+		    const struct ctr_spec *s)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1], *ct[NL_MAXATTR + 1];
+	struct nl_req req;
+	struct nlattr *nest;
+
+	nl_init(&req, family, LLKM_CMD_COUNTER_OPEN);
+	nest = nl_nest(&req, LLKM_A_COUNTER);
+	nl_put_u32(&req, LLKM_CTR_A_TYPE, s->type);
+	put_u64(&req, LLKM_CTR_A_CONFIG, s->config);
+	if (s->pid > 0)
+		nl_put_u32(&req, LLKM_CTR_A_PID, s->pid);
+	if (s->cpu >= 0)
+		nl_put_u32(&req, LLKM_CTR_A_CPU, s->cpu);
+	if (s->group)
+		nl_put_u32(&req, LLKM_CTR_A_GROUP, s->group);
+	if (s->flags)
+		nl_put_u32(&req, LLKM_CTR_A_FLAGS, s->flags);
+	if (s->period)
+		put_u64(&req, LLKM_CTR_A_PERIOD, s->period);
+	nl_nest_end(&req, nest);
+	if (nl_transact(fd, &req, rep))
+		return -1000;
+	if (rep->err)
+		return rep->err;
+	nl_reply_attrs(rep, tb);
+	if (!tb[LLKM_A_COUNTER])
+		return -1001;
+	nl_attrs(nla_data_of(tb[LLKM_A_COUNTER]), nla_len_of(tb[LLKM_A_COUNTER]), ct);
+	return ct[LLKM_CTR_A_ID] ? (int)nla_u32_of(ct[LLKM_CTR_A_ID]) : -1002;
+}
+
+static int ctr_cmd(int fd, int family, struct nl_reply *rep, uint8_t cmd,
+		   uint32_t id)
+{
+	struct nl_req req;
+	struct nlattr *nest;
+
+	nl_init(&req, family, cmd);
+	if (id) {
+		nest = nl_nest(&req, LLKM_A_COUNTER);
+		nl_put_u32(&req, LLKM_CTR_A_ID, id);
+		nl_nest_end(&req, nest);
+	}
+	if (nl_transact(fd, &req, rep))
+		return -1000;
+	return rep->err;
+}
+
+struct val {
+	uint32_t id, state;
+	uint64_t value, enabled, running, samples, lost;
+};
+
+/* COUNTER_READ: how many values (a group leader's members too), or -errno. */
+static int ctr_read(int fd, int family, struct nl_reply *rep, uint32_t id,
+		    struct val *v, int max)
+{
+	const struct nlattr *a, *ct[NL_MAXATTR + 1];
+	int ret, len, n = 0;
+
+	ret = ctr_cmd(fd, family, rep, LLKM_CMD_COUNTER_READ, id);
+	if (ret)
+		return ret;
+	len = rep->len - NLMSG_HDRLEN - GENL_HDRLEN;
+	a = (const void *)(rep->buf + NLMSG_HDRLEN + GENL_HDRLEN);
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len) {
+		if ((a->nla_type & NLA_TYPE_MASK) == LLKM_A_COUNTER && n < max) {
+			nl_attrs(nla_data_of(a), nla_len_of(a), ct);
+			if (!ct[LLKM_CTR_A_ID] || !ct[LLKM_CTR_A_VALUE] ||
+			    !ct[LLKM_CTR_A_ENABLED] || !ct[LLKM_CTR_A_RUNNING] ||
+			    !ct[LLKM_CTR_A_STATE] || !ct[LLKM_CTR_A_SAMPLES] ||
+			    !ct[LLKM_CTR_A_SAMPLES_LOST])
+				return -1001;
+			v[n].id = nla_u32_of(ct[LLKM_CTR_A_ID]);
+			v[n].state = nla_u32_of(ct[LLKM_CTR_A_STATE]);
+			v[n].value = nla_u64_of(ct[LLKM_CTR_A_VALUE]);
+			v[n].enabled = nla_u64_of(ct[LLKM_CTR_A_ENABLED]);
+			v[n].running = nla_u64_of(ct[LLKM_CTR_A_RUNNING]);
+			v[n].samples = nla_u64_of(ct[LLKM_CTR_A_SAMPLES]);
+			v[n].lost = nla_u64_of(ct[LLKM_CTR_A_SAMPLES_LOST]);
+			n++;
+		}
+		len -= NLA_ALIGN(a->nla_len);
+		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return n;
+}
+
+/* Counters open in the whole module, from GET_INFO; -1 on failure. */
+static int counters_open(int fd, int family, struct nl_reply *rep)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1];
+	struct nl_req req;
+
+	nl_init(&req, family, LLKM_CMD_GET_INFO);
+	if (nl_transact(fd, &req, rep) || rep->err)
+		return -1;
+	nl_reply_attrs(rep, tb);
+	return tb[LLKM_A_COUNTERS_OPEN] ? (int)nla_u32_of(tb[LLKM_A_COUNTERS_OPEN]) : -1;
+}
+
+#define OPEN(s)		ctr_open(self->fd, self->family, self->rep, (s))
+#define READ(id, v, n)	ctr_read(self->fd, self->family, self->rep, (id), (v), (n))
+#define CMD(c, id)	ctr_cmd(self->fd, self->family, self->rep, (c), (id))
+#define NOPEN()		counters_open(self->fd, self->family, self->rep)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Spins in user mode for @ms: the clock is read rarely, since without a
+ * TSC clocksource (an emulator) clock_gettime() is a real syscall.
+ */
+static void burn_ms(int ms)
+{
+	uint64_t end = now_ns() + ms * 1000000ULL;
+	volatile uint64_t x = 0;
+	int i;
+
+	do {
+		for (i = 0; i < 200000; i++)
+			x++;
+	} while (now_ns() < end);
+}
+
+static int gettid_(void)
+{
+	return syscall(SYS_gettid);
+}
+
+TEST_F(ctr, task_clock_counts_this_thread)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_TASK_CLOCK,
+				      .pid = gettid_(), .cpu = -1 };
+	struct val v[2];
+	int id;
+
+	id = OPEN(&s);
+	ASSERT_LT(0, id) TH_LOG("open: %d %s", id, self->rep->extack);
+	burn_ms(50);
+	ASSERT_EQ(1, READ(id, v, 2));
+	EXPECT_EQ((uint32_t)id, v[0].id);
+	/* task-clock counts ns on the CPU: at least most of the 50 ms. */
+	EXPECT_LT(30000000ULL, v[0].value) TH_LOG("task-clock %llu",
+						  (unsigned long long)v[0].value);
+	EXPECT_LE(v[0].running, v[0].enabled);
+	EXPECT_LT(0ULL, v[0].running);
+	EXPECT_EQ(LLKM_CTR_STATE_ACTIVE, v[0].state);
+	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, id));
+	EXPECT_EQ(-ENOENT, READ(id, v, 2));
+}
+
+TEST_F(ctr, disable_stops_and_enable_resumes_counting)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_TASK_CLOCK,
+				      .pid = gettid_(), .cpu = -1, .group = 0,
+				      .flags = LLKM_CTR_F_DISABLED };
+	struct val a, b;
+	int id = OPEN(&s);
+
+	ASSERT_LT(0, id);
+	burn_ms(20);
+	ASSERT_EQ(1, READ(id, &a, 1));
+	EXPECT_EQ(0ULL, a.value);
+	EXPECT_EQ(LLKM_CTR_STATE_OFF, a.state);
+	ASSERT_EQ(0, CMD(LLKM_CMD_COUNTER_ENABLE, id));
+	burn_ms(20);
+	ASSERT_EQ(0, CMD(LLKM_CMD_COUNTER_DISABLE, id));
+	ASSERT_EQ(1, READ(id, &a, 1));
+	EXPECT_LT(10000000ULL, a.value);
+	burn_ms(20);
+	ASSERT_EQ(1, READ(id, &b, 1));
+	EXPECT_EQ(a.value, b.value);
+	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, id));
+}
+
+/* The child waits on @go before faulting pages in a grandchild. */
+static pid_t forking_child(int go[2], int pages)
+{
+	pid_t pid = fork();
+	char c;
+
+	if (pid)
+		return pid;
+	close(go[1]);
+	if (read(go[0], &c, 1) != 1)
+		_exit(1);
+	pid = fork();
+	if (pid == 0) {
+		char *p = mmap(NULL, pages * 4096L, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int i;
+
+		if (p == MAP_FAILED)
+			_exit(1);
+		/* One fault per page: no transparent huge page. */
+		madvise(p, pages * 4096L, MADV_NOHUGEPAGE);
+		for (i = 0; i < pages; i++)
+			p[i * 4096L] = 1;
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	_exit(0);
+}
+
+TEST_F(ctr, inherited_counter_counts_children_after_they_exit)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_PAGE_FAULTS,
+				      .pid = 0, .cpu = -1, .group = 0,
+				      .flags = LLKM_CTR_F_INHERIT };
+	int go[2], status, id;
+	struct val v;
+	pid_t child;
+
+	ASSERT_EQ(0, pipe(go));
+	child = forking_child(go, 2000);
+	ASSERT_LT(0, child);
+	close(go[0]);
+	s.pid = child;
+	id = OPEN(&s);
+	ASSERT_LT(0, id) TH_LOG("open: %d %s", id, self->rep->extack);
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, status);
+	ASSERT_EQ(1, READ(id, &v, 1));
+	/* The grandchild's 2000 faults, through two forks and two exits. */
+	EXPECT_LE(2000ULL, v.value) TH_LOG("page faults %llu",
+					   (unsigned long long)v.value);
+	EXPECT_GT(2400ULL, v.value);
+	EXPECT_EQ(LLKM_CTR_STATE_EXIT, v.state);
+	close(go[1]);
+}
+
+TEST_F(ctr, per_cpu_counter_counts_everything_on_that_cpu)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_CONTEXT_SWITCHES,
+				      .pid = 0, .cpu = 0 };
+	cpu_set_t set, old;
+	struct val v;
+	int id, i;
+
+	id = OPEN(&s);
+	ASSERT_LT(0, id) TH_LOG("open: %d %s", id, self->rep->extack);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(old), &old));
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	for (i = 0; i < 100; i++)
+		usleep(100);
+	sched_setaffinity(0, sizeof(old), &old);
+	ASSERT_EQ(1, READ(id, &v, 1));
+	EXPECT_LE(100ULL, v.value);
+	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, id));
+}
+
+TEST_F(ctr, group_reads_leader_first_and_closes_together)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_TASK_CLOCK,
+				      .pid = gettid_(), .cpu = -1, .group = 0,
+				      .flags = LLKM_CTR_F_DISABLED };
+	int base = NOPEN(), lead, m1, m2;
+	struct val v[4];
+
+	ASSERT_LE(0, base);
+	lead = OPEN(&s);
+	ASSERT_LT(0, lead);
+	s.group = lead;
+	s.config = PERF_COUNT_SW_CPU_CLOCK;
+	m1 = OPEN(&s);
+	ASSERT_LT(0, m1) TH_LOG("open: %d %s", m1, self->rep->extack);
+	s.config = PERF_COUNT_SW_PAGE_FAULTS;
+	m2 = OPEN(&s);
+	ASSERT_LT(0, m2);
+	EXPECT_EQ(base + 3, NOPEN());
+	/* A group counts one pid/cpu; a member cannot lead. */
+	s.cpu = 0;
+	EXPECT_EQ(-EINVAL, OPEN(&s));
+	s.cpu = -1;
+	s.group = m1;
+	EXPECT_EQ(-ENOENT, OPEN(&s));
+
+	ASSERT_EQ(0, CMD(LLKM_CMD_COUNTER_ENABLE, lead));
+	burn_ms(30);
+	ASSERT_EQ(0, CMD(LLKM_CMD_COUNTER_DISABLE, lead));
+	ASSERT_EQ(3, READ(lead, v, 4));
+	EXPECT_EQ((uint32_t)lead, v[0].id);
+	EXPECT_EQ((uint32_t)m1, v[1].id);
+	EXPECT_EQ((uint32_t)m2, v[2].id);
+	EXPECT_LT(20000000ULL, v[0].value);
+	EXPECT_LT(20000000ULL, v[1].value);
+	EXPECT_EQ(LLKM_CTR_STATE_OFF, v[1].state);
+	/* A member reads alone. */
+	EXPECT_EQ(1, READ(m2, v, 4));
+	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, lead));
+	EXPECT_EQ(base, NOPEN());
+	EXPECT_EQ(-ENOENT, READ(m1, v, 4));
+}
+
+/* Whatever fails, nothing stays open in the kernel. */
+TEST_F(ctr, refused_opens_leave_nothing_open)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_TASK_CLOCK,
+				      .pid = gettid_(), .cpu = -1 };
+	int base = NOPEN(), ret;
+
+	ASSERT_LE(0, base);
+	s.pid = 0x3ffffe;		/* no such pid */
+	EXPECT_EQ(-ESRCH, OPEN(&s));
+	s.pid = gettid_();
+	s.type = 0x7fff;		/* no such PMU */
+	EXPECT_EQ(-ENOENT, OPEN(&s));
+	s.type = PERF_TYPE_SOFTWARE;
+	s.config = 0xffff;		/* no such software event */
+	EXPECT_EQ(-ENOENT, OPEN(&s));
+	s.config = PERF_COUNT_SW_TASK_CLOCK;
+	s.group = 0x7ffffff;		/* no such leader */
+	EXPECT_EQ(-ENOENT, OPEN(&s));
+	s.group = 0;
+	s.period = 1000;		/* sampling without a session */
+	EXPECT_EQ(-ENOENT, OPEN(&s));
+	EXPECT_NE(NULL, strstr(self->rep->extack, "session"));
+	s.period = 0;
+	s.type = PERF_TYPE_HARDWARE;
+	s.config = PERF_COUNT_HW_CPU_CYCLES;
+	ret = OPEN(&s);
+	if (access("/sys/bus/event_source/devices/cpu", F_OK) &&
+	    access("/sys/bus/event_source/devices/cpu_core", F_OK)) {
+		EXPECT_EQ(-ENOENT, ret) TH_LOG("no hardware PMU, yet cycles: %d", ret);
+	} else if (ret > 0) {
+		CMD(LLKM_CMD_COUNTER_CLOSE, ret);
+	}
+	EXPECT_EQ(base, NOPEN());
+}
+
+TEST_F(ctr, open_validates_every_attribute)
+{
+	struct nl_req req;
+	struct nlattr *nest;
+
+	/* An id on OPEN, a reply attribute, a CPU out of range. */
+	nl_init(&req, self->family, LLKM_CMD_COUNTER_OPEN);
+	nest = nl_nest(&req, LLKM_A_COUNTER);
+	nl_put_u32(&req, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
+	nl_put_u32(&req, LLKM_CTR_A_CPU, 0);
+	nl_put_u32(&req, LLKM_CTR_A_ID, 1);
+	nl_nest_end(&req, nest);
+	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
+	EXPECT_EQ(-EINVAL, self->rep->err);
+
+	nl_init(&req, self->family, LLKM_CMD_COUNTER_OPEN);
+	nest = nl_nest(&req, LLKM_A_COUNTER);
+	nl_put_u32(&req, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
+	nl_put_u32(&req, LLKM_CTR_A_CPU, 0);
+	put_u64(&req, LLKM_CTR_A_VALUE, 1);
+	nl_nest_end(&req, nest);
+	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
+	EXPECT_EQ(-EINVAL, self->rep->err);
+
+	nl_init(&req, self->family, LLKM_CMD_COUNTER_OPEN);
+	nest = nl_nest(&req, LLKM_A_COUNTER);
+	nl_put_u32(&req, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
+	nl_put_u32(&req, LLKM_CTR_A_CPU, 1u << 20);
+	nl_nest_end(&req, nest);
+	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
+	EXPECT_EQ(-ERANGE, self->rep->err);
+
+	/* Neither pid nor cpu; unknown flag; frequency too high; no type. */
+	{
+		struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE, .config = 0,
+					      .pid = 0, .cpu = -1 };
+
+		EXPECT_EQ(-EINVAL, OPEN(&s));
+		s.cpu = 0;
+		s.flags = 1u << 31;
+		EXPECT_EQ(-EINVAL, OPEN(&s));
+		s.flags = LLKM_CTR_F_FREQ;
+		s.period = LLKM_SAMPLE_FREQ_MAX + 1;
+		EXPECT_EQ(-ERANGE, OPEN(&s));
+		s.period = 0;
+		EXPECT_EQ(-EINVAL, OPEN(&s));	/* FREQ without a period */
+	}
+	nl_init(&req, self->family, LLKM_CMD_COUNTER_OPEN);
+	nest = nl_nest(&req, LLKM_A_COUNTER);
+	nl_put_u32(&req, LLKM_CTR_A_CPU, 0);
+	nl_nest_end(&req, nest);
+	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
+	EXPECT_EQ(-EINVAL, self->rep->err);
+	/* Commands on an id take nothing else. */
+	nl_init(&req, self->family, LLKM_CMD_COUNTER_READ);
+	nest = nl_nest(&req, LLKM_A_COUNTER);
+	nl_put_u32(&req, LLKM_CTR_A_ID, 1);
+	nl_put_u32(&req, LLKM_CTR_A_CPU, 0);
+	nl_nest_end(&req, nest);
+	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
+	EXPECT_EQ(-EINVAL, self->rep->err);
+	EXPECT_EQ(-EINVAL, CMD(LLKM_CMD_COUNTER_READ, 0));
+}
+
+TEST_F(ctr, counters_belong_to_their_socket_and_close_with_it)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_CPU_CLOCK, .pid = 0,
+				      .cpu = 0 };
+	int base = NOPEN(), other, id, i;
+	struct val v;
+
+	ASSERT_LE(0, base);
+	other = nl_open();
+	ASSERT_LE(0, other);
+	for (i = 0; i < 3; i++) {
+		s.cpu = i % sysconf(_SC_NPROCESSORS_ONLN);
+		id = ctr_open(other, self->family, self->rep, &s);
+		ASSERT_LT(0, id);
+	}
+	EXPECT_EQ(base + 3, NOPEN());
+	/* Another socket does not see them. */
+	EXPECT_EQ(-ENOENT, READ(id, &v, 1));
+	EXPECT_EQ(-ENOENT, CMD(LLKM_CMD_COUNTER_CLOSE, id));
+	EXPECT_EQ(-ENOENT, CMD(LLKM_CMD_COUNTER_DISABLE, id));
+	close(other);
+	EXPECT_EQ(base, NOPEN());
+}
+
+TEST_F(ctr, close_without_id_closes_all_of_the_socket)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_TASK_CLOCK,
+				      .pid = gettid_(), .cpu = -1 };
+	int base = NOPEN(), lead;
+
+	lead = OPEN(&s);
+	ASSERT_LT(0, lead);
+	s.group = lead;
+	ASSERT_LT(0, OPEN(&s));
+	s.group = 0;
+	ASSERT_LT(0, OPEN(&s));
+	EXPECT_EQ(base + 3, NOPEN());
+	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, 0));
+	EXPECT_EQ(base, NOPEN());
+}
+
+/* TRACE_START with no event: rings for samples. 0 and *@size, or -errno. */
+static int trace_start_rings(int fd, int family, struct nl_reply *rep,
+			     uint32_t *size)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1], *rt[NL_MAXATTR + 1];
+	struct nl_req req;
+	struct nlattr *nest;
+
+	nl_init(&req, family, LLKM_CMD_TRACE_START);
+	nest = nl_nest(&req, LLKM_A_TRACE);
+	nl_put_u32(&req, LLKM_TRACE_A_EVENTS, 0);
+	nl_nest_end(&req, nest);
+	if (nl_transact(fd, &req, rep))
+		return -1000;
+	if (rep->err)
+		return rep->err;
+	nl_reply_attrs(rep, tb);
+	if (!tb[LLKM_A_RING])
+		return -1001;
+	nl_attrs(nla_data_of(tb[LLKM_A_RING]), nla_len_of(tb[LLKM_A_RING]), rt);
+	if (!rt[LLKM_RING_A_SIZE])
+		return -1002;
+	*size = nla_u32_of(rt[LLKM_RING_A_SIZE]);
+	return 0;
+}
+
+/* The records of type @type and counter @id in every CPU's ring. */
+static long ring_count(int dev, uint32_t size, int ncpu, uint32_t id,
+		       int tgid, long *user)
+{
+	size_t stride = LLKM_RING_PAGES(size) * (size_t)LLKM_RING_PAGE;
+	long n = 0;
+	int cpu;
+
+	*user = 0;
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		const struct llkm_ring_producer *prod;
+		const char *data;
+		uint64_t pos, end;
+		void *m;
+
+		m = mmap(NULL, stride - LLKM_RING_PAGE, PROT_READ, MAP_SHARED,
+			 dev, cpu * stride + LLKM_RING_PAGE);
+		if (m == MAP_FAILED)
+			return -1;
+		prod = m;
+		data = (const char *)m + LLKM_RING_PAGE;
+		end = prod->producer_pos;
+		for (pos = 0; pos < end && end - pos <= size;) {
+			const struct llkm_rec *r = (const void *)(data + (pos & (size - 1)));
+			const struct llkm_rec_sample *s = (const void *)(r + 1);
+
+			if (r->size < sizeof(*r))
+				break;
+			if (r->type == LLKM_REC_SAMPLE && s->id == id &&
+			    (int)r->pid == tgid) {
+				n++;
+				*user += !!(s->flags & LLKM_SAMPLE_USER);
+			}
+			pos += r->size;
+		}
+		munmap(m, stride - LLKM_RING_PAGE);
+	}
+	return n;
+}
+
+TEST_F(ctr, sampling_writes_samples_into_the_session_rings)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_TASK_CLOCK,
+				      .pid = gettid_(), .cpu = -1, .group = 0,
+				      .flags = LLKM_CTR_F_FREQ | LLKM_CTR_F_CALLCHAIN,
+				      .period = 1000 };
+	int ncpu = sysconf(_SC_NPROCESSORS_CONF), dev, id;
+	long in_rings, user;
+	uint32_t size;
+	struct val v;
+
+	ASSERT_EQ(0, trace_start_rings(self->fd, self->family, self->rep, &size))
+		TH_LOG("%s", self->rep->extack);
+	id = OPEN(&s);
+	ASSERT_LT(0, id) TH_LOG("open: %d %s", id, self->rep->extack);
+	burn_ms(300);
+	ASSERT_EQ(0, CMD(LLKM_CMD_COUNTER_DISABLE, id));
+	ASSERT_EQ(1, READ(id, &v, 1));
+	/* 1000 Hz over 300 ms of CPU, give or take the emulator. */
+	EXPECT_LE(100ULL, v.samples) TH_LOG("%llu samples",
+					    (unsigned long long)v.samples);
+	EXPECT_EQ(0ULL, v.lost);
+	dev = open(LLKM_DEV, O_RDONLY);
+	ASSERT_LE(0, dev);
+	in_rings = ring_count(dev, size, ncpu, id, getpid(), &user);
+	close(dev);
+	/* Every sample the handler counted is in a ring, and they are ours. */
+	EXPECT_EQ((long)v.samples, in_rings);
+	EXPECT_LT(in_rings / 2, user);
+	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, id));
+	EXPECT_EQ(0, ctr_cmd(self->fd, self->family, self->rep,
+			     LLKM_CMD_TRACE_STOP, 0));
+}
+
+TEST_F(ctr, msr_pmu_counts_through_the_same_path)
+{
+	struct ctr_spec s = { .type = 0, .config = 0, .pid = 0, .cpu = 0 };
+	char buf[64];
+	struct val v;
+	int id;
+
+	if (read_line("/sys/bus/event_source/devices/msr/type", buf, sizeof(buf)))
+		SKIP(return, "no msr PMU on this machine");
+	s.type = atoi(buf);
+	/* msr/tsc/ is event=0x00 */
+	id = OPEN(&s);
+	ASSERT_LT(0, id) TH_LOG("open msr/tsc/: %d %s", id, self->rep->extack);
+	burn_ms(20);
+	ASSERT_EQ(1, READ(id, &v, 1));
+	EXPECT_LT(0ULL, v.value);
+	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, id));
+}
+
+static int drop_caps_and_open(int family)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_TASK_CLOCK, .pid = 0,
+				      .cpu = 0 };
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	int fd;
+
+	if (!rep || syscall(SYS_capset, &h, d))
+		return 100;
+	fd = nl_open();
+	if (fd < 0)
+		return 101;
+	s.pid = getpid();
+	return ctr_open(fd, family, rep, &s) == -EPERM ? 0 : 102;
+}
+
+TEST_F(ctr, opening_needs_cap_perfmon)
+{
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(drop_caps_and_open(self->family));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* rmmod with counting and sampling counters open: all released. */
+TEST(rmmod_with_counters_open)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_TASK_CLOCK, .pid = 0,
+				      .cpu = -1, .group = 0,
+				      .flags = LLKM_CTR_F_FREQ, .period = 2000 };
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	int was_loaded = llkm_loaded(), fd, family, i;
+	uint32_t size;
+	pid_t child;
+
+	if (geteuid() != 0 || !llkm_ko_path())
+		SKIP(return, "needs root and llkm.ko");
+	ASSERT_NE(NULL, rep);
+	if (!was_loaded)
+		ASSERT_EQ(0, llkm_load(NULL));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		for (;;)
+			burn_ms(10);
+	}
+	fd = nl_open();
+	family = nl_family(fd, LLKM_GENL_NAME);
+	ASSERT_LT(0, family);
+	ASSERT_EQ(0, trace_start_rings(fd, family, rep, &size));
+	s.pid = child;
+	ASSERT_LT(0, ctr_open(fd, family, rep, &s));
+	s.period = 0;
+	s.flags = LLKM_CTR_F_INHERIT;
+	for (i = 0; i < 8; i++)
+		ASSERT_LT(0, ctr_open(fd, family, rep, &s));
+	usleep(50000);
+	/* The socket holds no module reference: rmmod goes through. */
+	EXPECT_EQ(0, llkm_unload());
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(fd);
+	free(rep);
+	if (was_loaded)
+		ASSERT_EQ(0, llkm_load(NULL));
+}
+
+TEST_HARNESS_MAIN
