@@ -32,7 +32,7 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	qemu-system-x86 busybox-static mmdebstrap \
 	libnl-3-dev libnl-genl-3-dev libpfm4-dev libjson-c-dev libck-dev \
 	libseccomp-dev strace libbabeltrace-dev libpopt-dev uuid-dev babeltrace2 \
-	jq python3
+	jq python3 linux-perf libdw-dev libelf-dev libxml2-utils
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
 	selftests-install ksrc
@@ -81,8 +81,9 @@ deps:
 			apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-run: deps all
-	selftests/vm/run -- sh -c 'insmod kmod/llkm.ko && user/llctl info'
+run: deps all selftests
+	selftests/vm/run -- sh -c 'insmod kmod/llkm.ko && user/llctl info && \
+		user/llctl profile -- selftests/llkm/workload spin 200 faults 2000 sleep 20'
 
 check: deps all selftests
 	selftests/check

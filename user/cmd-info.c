@@ -57,6 +57,8 @@ static struct json_object *info_json(const struct llkm_info *info,
 	json_object_object_add(o, "cpus", cpus);
 	json_object_object_add(o, "cache_line_size",
 			       json_object_new_int64(info->cache_line_size));
+	json_object_object_add(o, "counters_open", info->counters_open < 0 ? NULL :
+			       json_object_new_int64(info->counters_open));
 	for (i = 0; i < 64; i++) {
 		if (!(info->features & (1ULL << i)))
 			continue;
@@ -96,6 +98,9 @@ static void info_text(const struct llkm_info *info,
 	       info->cpus_possible, info->cpus_online);
 	printf("  %-15s %" PRIu32 " bytes\n", "cache line:",
 	       info->cache_line_size);
+	if (info->counters_open >= 0)
+		printf("  %-15s %" PRId64 " (all users)\n", "counters open:",
+		       info->counters_open);
 	printf("  %-15s", "features:");
 	for (i = 0; i < 64; i++) {
 		if (!(info->features & (1ULL << i)))

@@ -2,7 +2,7 @@
 /*
  * llctl report: render a capture that `llctl trace -o FILE` wrote, as the
  * live trace would have (summary, events, JSON), or convert it to CTF or
- * Perfetto.
+ * Perfetto; a perf.data file goes to prof-report.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "capture.h"
 #include "env.h"
 #include "llctl.h"
+#include "prof-report.h"
 #include "trace-sink.h"
 #include "trace-summary.h"
 
@@ -34,7 +35,10 @@ static const struct llctl_opts report_opts = {
 	.synopsis = "[--summary | --events] [--json] [-o PATH --format ctf|perfetto] FILE",
 	.summary = "Render a capture written by 'llctl trace -o FILE': the same summary,\n"
 		   "events and JSON as the live trace, or a CTF or Perfetto trace of it.\n"
-		   "The environment shown is this machine's: the capture's is the trace's.",
+		   "The environment shown is this machine's: the capture's is the trace's.\n"
+		   "A perf.data FILE (llctl record, perf record) gets the top functions\n"
+		   "instead: [--json | --folded] [--children] [--svg PATH] FILE\n"
+		   "('llctl report --help FILE' lists those options).",
 	.opt = report_opt,
 };
 
@@ -49,6 +53,8 @@ int cmd_report(int argc, char **argv)
 	char *arg;
 	long n;
 
+	if (prof_is_perf_data(argc, argv))	/* llctl record's perf.data */
+		return prof_report(argc, argv);
 	while ((c = llctl_next_opt(argc, argv, &report_opts, &arg)) != -1) {
 		switch (c) {
 		case OPT_SUMMARY:

@@ -27,6 +27,7 @@
 #include "nl.h"
 #include "rings.h"
 #include "rootfs.h"
+#include "spawn.h"
 #include "syscalls.h"
 #include "trace-sink.h"
 #include "trace-summary.h"
@@ -162,48 +163,6 @@ static int parse_size(const char *s, uint32_t *out)
 	return 0;
 }
 
-/* CMD's full path, as execv() wants it, or NULL. */
-static char *resolve(const char *cmd)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save, *full = NULL;
-
-	if (strchr(cmd, '/'))
-		return access(cmd, X_OK) ? NULL : strdup(cmd);
-	copy = strdup(path ? path : "/usr/bin:/bin");
-	for (dir = strtok_r(copy, ":", &save); dir && !full;
-	     dir = strtok_r(NULL, ":", &save)) {
-		if (asprintf(&full, "%s/%s", dir, cmd) < 0)
-			full = NULL;
-		else if (access(full, X_OK))
-			free(full), full = NULL;
-	}
-	free(copy);
-	return full;
-}
-
-/* Forks CMD held on a pipe: returns its pid; *go releases it. */
-static pid_t spawn_held(char **argv, const char *path, int *go)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		if (read(p[0], &c, 1) != 1)
-			_exit(127);	/* llctl gave up */
-		execv(path, argv);
-		_exit(127);
-	}
-	close(p[0]);
-	*go = p[1];
-	return pid;
-}
-
 int cmd_trace(int argc, char **argv)
 {
 	struct llkm_trace_req req = { .ring_mode = -1 };
@@ -327,7 +286,7 @@ int cmd_trace(int argc, char **argv)
 		return 1;
 	}
 	if (optind < argc) {
-		path = resolve(argv[optind]);
+		path = llctl_resolve_cmd(argv[optind]);
 		if (!path) {
 			llctl_err("Unable to run '%s': not found or not executable",
 				  argv[optind]);
@@ -376,7 +335,7 @@ int cmd_trace(int argc, char **argv)
 		goto cleanup;
 	}
 	if (path) {
-		child = spawn_held(argv + optind, path, &go);
+		child = llctl_spawn_held(argv + optind, path, &go);
 		if (child < 0) {
 			llctl_err("Unable to start '%s': %s", argv[optind],
 				  strerror(errno));

@@ -18,7 +18,10 @@ static const struct llctl_cmd cmds[] = {
 	{ "info",   cmd_info,   "Show what the loaded llkm module offers" },
 	{ "doctor", cmd_doctor, "Check this machine for what breaks measurement" },
 	{ "trace",  cmd_trace,  "Trace syscalls, IRQs, softirqs and switches in the kernel" },
-	{ "report", cmd_report, "Render or convert a capture of llctl trace -o" },
+	{ "report", cmd_report, "Render a capture of llctl trace -o, or a perf.data file" },
+	{ "profile", cmd_profile, "Count events of a command, a process or CPUs (perf stat)" },
+	{ "record", cmd_record, "Sample a command into perf.data (perf record)" },
+	{ "events", cmd_events, "List the performance events this machine supports" },
 	{ "help",   cmd_help,   "Show this help, or a command's: help CMD" },
 };
 

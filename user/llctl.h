@@ -21,6 +21,9 @@ int cmd_info(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 extern const char *llctl_prog;
 

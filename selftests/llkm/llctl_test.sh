@@ -6,28 +6,8 @@
 # "# Totals:" line so runners count it like the C tests.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-LLCTL=${LLCTL:-}
-for c in "$here/llctl" "$here/../../user/llctl"; do
-	[ -n "$LLCTL" ] || { [ -x "$c" ] && LLCTL=$c; }
-done
-KO=${LLKM_KO:-}
-for c in "$here/llkm.ko" "$here/../../kmod/llkm.ko"; do
-	[ -n "$KO" ] || { [ -r "$c" ] && KO=$c; }
-done
-out=$(mktemp -d)
-trap 'rm -rf "$out"; grep -qw llkm /proc/modules && rmmod llkm' EXIT
-
-n=0 pass=0 fail=0 skip=0
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1 # $2"; }
-skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
-# check NAME REASON CMD...: passes when CMD succeeds.
-check() { local name=$1 why=$2; shift 2; if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi; }
-
-# run ARGS...: llctl with stdout/stderr/status captured in $out.
-run() { "$LLCTL" "$@" >"$out/stdout" 2>"$out/stderr"; echo $? >"$out/rc"; }
-rc() { cat "$out/rc"; }
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+# shellcheck source=selftests/llkm/lib.sh
+. "$here/lib.sh"
 
 echo "TAP version 13"
 echo "1..34"

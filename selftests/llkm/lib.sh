@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# What the shell tests of llctl share (sourced, with $here set): where llctl
+# and llkm.ko are, a scratch directory $out removed at exit (unloading llkm
+# if a test left it loaded), and KTAP result helpers whose counts end in the
+# harness's "# Totals:" line (ktap_totals).
+LLCTL=${LLCTL:-}
+for c in "$here/llctl" "$here/../../user/llctl"; do
+	[ -n "$LLCTL" ] || { [ -x "$c" ] && LLCTL=$c; }
+done
+KO=${LLKM_KO:-}
+for c in "$here/llkm.ko" "$here/../../kmod/llkm.ko"; do
+	[ -n "$KO" ] || { [ -r "$c" ] && KO=$c; }
+done
+out=$(mktemp -d)
+trap 'rm -rf "$out"; grep -qw llkm /proc/modules && rmmod llkm' EXIT
+
+n=0 pass=0 fail=0 skip=0
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1 # $2"; }
+skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
+# check NAME REASON CMD...: passes when CMD succeeds.
+check() { local name=$1 why=$2; shift 2; if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi; }
+
+# run ARGS...: llctl with stdout/stderr/status captured in $out.
+run() { "$LLCTL" "$@" >"$out/stdout" 2>"$out/stderr"; echo $? >"$out/rc"; }
+rc() { cat "$out/rc"; }
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# skip_all COUNT REASON: the whole plan skipped, with the totals line.
+skip_all() {
+	local i
+	for i in $(seq "$1"); do skip "test_$i" "$2"; done
+	ktap_totals
+	exit 4
+}
+ktap_totals() { echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"; }

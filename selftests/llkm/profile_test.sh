@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# llctl profile, events, record and report against the real module, side
+# by side with perf on the same commands: the software counts agree with
+# perf stat, the hot function of a CPU-bound program comes first in
+# llctl report and in perf report on the same file, and nothing the module
+# opened stays open after any error.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/llkm/lib.sh
+. "$here/lib.sh"
+WORKLOAD=$here/workload
+PLAN=33
+
+echo "TAP version 13"
+echo "1..$PLAN"
+if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
+   [ ! -x "$WORKLOAD" ]; then
+	skip_all $PLAN "needs root, jq, llctl, workload and llkm.ko"
+fi
+if ! command -v perf >/dev/null || ! perf stat -e task-clock true >/dev/null 2>&1; then
+	skip_all $PLAN "needs a working perf (Debian's linux-perf) to compare with"
+fi
+grep -qw llkm /proc/modules && rmmod llkm
+hw=0
+[ -e /sys/bus/event_source/devices/cpu ] || [ -e /sys/bus/event_source/devices/cpu_core ] && hw=1
+
+run profile -- true
+check profile_without_module_says_how_to_load "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && grep -q 'insmod' '$out/stderr'"
+insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
+
+jqe() { jq -e "$@" >/dev/null; }
+# open_now: the counters the module holds, all sockets together.
+open_now() { "$LLCTL" info --json | jq -r .counters_open; }
+
+# --- counts agree with perf stat ---------------------------------------------
+# ours EVENT CMD...: llctl's count; theirs EVENT CMD...: perf stat's.
+ours() { local ev=$1; shift
+	"$LLCTL" profile --json -o "$out/ours.json" -e "$ev" -- "$@" >/dev/null 2>&1
+	jq -r '.events[0].value' "$out/ours.json"; }
+theirs() { local ev=$1; shift
+	# CSV: value,unit,event,...; task-clock comes in msec.
+	perf stat -x, -e "$ev" -- "$@" 2>&1 >/dev/null |
+		awk -F, -v e="$ev" '$3 == e { print int($2 == "msec" ? $1 * 1e6 : $1) }'; }
+# within A B PERCENT: |A - B| <= PERCENT % of B, both numbers.
+within() {
+	awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN {
+		if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b == 0) exit 1
+		d = a - b; if (d < 0) d = -d; exit !(d <= b * p / 100) }'
+}
+# agree EVENT PERCENT CMD...: the median of three runs of each tool agree.
+median3() { sort -n | sed -n 2p; }
+agree() {
+	local ev=$1 pct=$2 a b; shift 2
+	a=$(for i in 1 2 3; do ours "$ev" "$@"; done | median3)
+	b=$(for i in 1 2 3; do theirs "$ev" "$@"; done | median3)
+	echo "$ev: llctl $a perf $b" >"$out/agree"
+	within "$a" "$b" "$pct"
+}
+# check_agree NAME EVENT PERCENT CMD...
+check_agree() {
+	local name=$1; shift
+	if agree "$@"; then ok "$name"; else not_ok "$name" "$(cat "$out/agree")"; fi
+}
+check_agree page_faults_agree_with_perf_within_2pct page-faults 2 "$WORKLOAD" faults 3000
+check_agree page_faults_of_python_agree_with_perf_within_2pct page-faults 2 \
+	python3 -c 'import json, sqlite3'
+check_agree page_faults_through_forks_agree_within_2pct page-faults 2 \
+	"$WORKLOAD" forks 6 faults 500
+v=$(ours page-faults "$WORKLOAD" forks 6)
+check counters_survive_the_workload_forking "6 children of 256 faults: $v" \
+	[ "${v:-0}" -ge 1536 ]
+check_agree task_clock_agrees_with_perf_within_10pct task-clock 10 "$WORKLOAD" spin 300
+check_agree context_switches_agree_with_perf_within_10pct context-switches 10 \
+	"$WORKLOAD" sleep 200
+
+# --- the report says how much was measured -----------------------------------
+run profile --json -- "$WORKLOAD" faults 100 sleep 5
+check profile_json_has_the_documented_keys "$(head -c 400 "$out/stdout") $(cat "$out/stderr")" \
+	jqe '(.events | length > 0) and
+	(.events | all(has("name") and has("value") and has("enabled_ns") and
+		has("running_ns") and has("coverage") and has("scaled") and
+		(.status | IN("counted", "not_counted", "not_supported")))) and
+	(.metrics | length > 0) and
+	(.metrics | all(has("name") and has("value") and has("unit") and has("reason"))) and
+	(.elapsed_ns > 0) and (.env.kernel | type == "string")' "$out/stdout"
+check counted_events_say_they_were_fully_measured "$(jq -c '.events[0]' "$out/stdout")" \
+	jqe '.events | map(select(.status == "counted")) | length >= 4 and
+	all(.coverage == 1 and .scaled == false and .running_ns == .enabled_ns and
+	    (.value | type == "number"))' "$out/stdout"
+if [ $hw = 1 ]; then
+	skip default_set_marks_hardware_events_not_supported "this machine has a hardware PMU"
+	skip metrics_without_hardware_say_why "this machine has a hardware PMU"
+else
+	check default_set_marks_hardware_events_not_supported "$(jq -c '.events' "$out/stdout")" \
+		jqe '.events | map(select(.name == "cycles"))[0] |
+		.status == "not_supported" and .value == null and
+		(.reason | test("no hardware PMU"))' "$out/stdout"
+	check metrics_without_hardware_say_why "$(jq -c '.metrics' "$out/stdout")" \
+		jqe '(.metrics | map(select(.name == "ipc"))[0] |
+		.value == null and (.reason | test("no hardware PMU"))) and
+		(.metrics | map(select(.name == "cpus_utilized"))[0].value > 0)' "$out/stdout"
+fi
+check a_real_zero_is_counted_not_missing "$(jq -c '.events' "$out/stdout")" \
+	jqe '.events | map(select(.name == "cpu-migrations"))[0] |
+	.status == "counted" and (.value | type == "number")' "$out/stdout"
+
+run profile --json -r 3 -e page-faults,task-clock -- "$WORKLOAD" faults 200
+check repeats_report_a_stddev_per_event "$(head -c 300 "$out/stdout")" \
+	jqe '.repeats == 3 and (.events | all(.stddev | type == "number"))' "$out/stdout"
+
+if [ $hw = 1 ]; then
+	# More hardware events than any PMU has counters: perf multiplexes.
+	many=cycles,instructions,branches,branch-misses,cache-references,cache-misses
+	many=$many,cycles:u,instructions:u,branches:u,branch-misses:u,cycles:k,instructions:k
+	run profile --json -e "$many" -- "$WORKLOAD" spin 300
+	check more_events_than_counters_report_multiplexing "$(jq -c '[.events[] | [.name, .coverage]]' "$out/stdout")" \
+		jqe '(.events | any(.scaled and .coverage < 1)) and
+		(.events | all(.status != "counted" or (.value | type == "number")))' "$out/stdout"
+else
+	skip more_events_than_counters_report_multiplexing \
+		"no hardware PMU here: software events are never multiplexed"
+fi
+
+# --- errors: one line, non-zero, nothing left open ---------------------------
+run profile -e cycles -- true
+if [ $hw = 1 ]; then
+	skip hardware_event_without_pmu_fails_in_one_line "this machine has a hardware PMU"
+else
+	check hardware_event_without_pmu_fails_in_one_line "exit $(rc): $(cat "$out/stderr")" \
+		sh -c "[ $(rc) -ne 0 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
+		       grep -q 'no hardware PMU' '$out/stderr'"
+fi
+run profile -e task-clock,cycles,page-faults -- true
+run profile -e no-such-event -- true
+check unknown_event_points_to_llctl_events "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && grep -q 'llctl events' '$out/stderr'"
+run profile -p 4194000 -- sleep 0.1
+check missing_pid_fails_clearly "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && grep -q 'no such process' '$out/stderr'"
+run profile -e task-clock -- /nonexistent/cmd
+check missing_command_fails_clearly "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && grep -q 'not found' '$out/stderr'"
+check nothing_stays_open_after_the_errors "counters open: $(open_now)" \
+	[ "$(open_now)" = 0 ]
+
+# --- targets -------------------------------------------------------------------
+"$WORKLOAD" sleep 3000 &
+bg=$!
+run profile --json -p $bg -e context-switches -- sleep 0.5
+kill $bg 2>/dev/null; wait $bg 2>/dev/null
+check pid_target_counts_the_running_process "$(head -c 300 "$out/stdout") $(cat "$out/stderr")" \
+	jqe '.events[0].value > 20' "$out/stdout"
+run profile --json -a --per-cpu -e context-switches,task-clock -- sleep 0.3
+check per_cpu_lists_every_online_cpu "$(jq -c .per_cpu "$out/stdout" 2>&1)" \
+	jqe --argjson n "$(nproc)" '(.per_cpu | map(.cpu) | unique | length) == $n and
+	(.per_cpu | all(.value | type == "number"))' "$out/stdout"
+run profile --json -I 100 -e task-clock -- "$WORKLOAD" spin 400
+check interval_mode_reports_intervals "$(jq -c .intervals "$out/stdout" 2>&1 | head -c 300)" \
+	jqe '(.intervals | length >= 2) and (.intervals[0].events[0].name == "task-clock")' \
+	"$out/stdout"
+run profile --json --no-multiplex -e task-clock,page-faults -- true
+check no_multiplex_pins_software_events "exit $(rc): $(cat "$out/stderr")" \
+	jqe '.events | all(.status == "counted" and .scaled == false)' "$out/stdout"
+if [ -e /sys/bus/event_source/devices/msr ]; then
+	run profile --json -e msr/tsc/ -- "$WORKLOAD" spin 50
+	check msr_pmu_event_counts "$(cat "$out/stderr")" \
+		jqe '.events[0].name == "msr/tsc/" and .events[0].value > 0' "$out/stdout"
+else
+	skip msr_pmu_event_counts "no msr PMU here"
+fi
+"$LLCTL" profile -a -e task-clock >"$out/int" 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+status=$?
+check ctrl_c_stops_a_system_wide_count_and_reports "exit $status: $(tail -c 300 "$out/int")" \
+	sh -c "[ $status -eq 0 ] && grep -q 'task-clock' '$out/int'"
+
+# --- events ---------------------------------------------------------------------
+run events --json
+check events_json_lists_supported_software_events "$(head -c 300 "$out/stdout")" \
+	jqe '(.events | map(select(.name == "task-clock"))[0].supported == true) and
+	(.events | all(has("name") and has("pmu") and has("type") and has("config") and
+	 has("description") and has("supported") and has("reason")))' "$out/stdout"
+run events page-faults
+check events_pattern_filters "$(head -c 300 "$out/stdout")" \
+	sh -c "grep -q 'page-faults' '$out/stdout' && ! grep -q 'task-clock' '$out/stdout'"
+
+# --- record and report ----------------------------------------------------------
+run record -F 1000 -o "$out/perf.data" -- "$WORKLOAD" spin 600
+check record_writes_a_file "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -eq 0 ] && [ -s '$out/perf.data' ]"
+run report --json "$out/perf.data"
+check llctl_report_names_the_hot_function_first "$(head -c 400 "$out/stdout") $(cat "$out/stderr")" \
+	jqe '.samples > 100 and .functions[0].symbol == "workload_hot"' "$out/stdout"
+perf report -i "$out/perf.data" --stdio --sort symbol 2>"$out/perf.err" >"$out/perf.txt"
+check perf_report_names_the_same_hot_function_first "$(head -c 400 "$out/perf.txt") $(head -c 200 "$out/perf.err")" \
+	sh -c "grep -v '^#' '$out/perf.txt' | grep -m1 '%' | grep -q 'workload_hot'"
+perf script -i "$out/perf.data" >"$out/script.txt" 2>"$out/perf.err"
+check perf_script_reads_every_sample "$(head -c 300 "$out/perf.err")" \
+	sh -c "[ \$(grep -c workload "$out/script.txt") -ge \$(jq .samples '$out/stdout') ]"
+run record -g -F 500 -o "$out/g.data" -- "$WORKLOAD" spin 400
+"$LLCTL" report --folded "$out/g.data" >"$out/folded" 2>"$out/stderr"
+check folded_stacks_run_from_main_to_the_hot_function "$(head -c 300 "$out/folded")" \
+	grep -q 'main;workload_hot [0-9]' "$out/folded"
+
+check nothing_stays_open_at_the_end "counters open: $(open_now)" [ "$(open_now)" = 0 ]
+rmmod llkm
+ktap_totals
+[ "$fail" -eq 0 ]

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl events: the performance events this machine knows, grouped by PMU,
+ * and whether each one opens here (pmu-events.c finds and probes them).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "llctl.h"
+#include "pmu-events.h"
+
+#define NAME_MIN_WIDTH	20
+#define NAME_MAX_WIDTH	40
+
+static const struct llctl_opt events_opt[] = {
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
+	{ "all", 'a', NULL, "Also list libpfm4's events of PMUs this machine does not have" },
+	{ 0 }
+};
+
+static const struct llctl_opts events_opts = {
+	.cmd = "events",
+	.synopsis = "[PATTERN] [--json] [--all]",
+	.summary = "List the performance events this machine supports, grouped by PMU, and\n"
+		   "whether each opens here. PATTERN is a case-insensitive substring of the\n"
+		   "name or the PMU, or a glob (*, ?, [...]). Exits 1 when nothing matches.\n"
+		   "The names work with -e of llctl profile and llctl record, as do rNNNN,\n"
+		   "PMU/EVENT/, PMU/term=value,.../ and the modifiers :u, :k, :h.",
+	.opt = events_opt,
+};
+
+struct json_object *llctl_events_json(const struct llctl_event_list *l)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	const struct llctl_event_entry *e;
+
+	for (e = l->v; e < l->v + l->n; e++) {
+		struct json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "name",
+				       json_object_new_string(e->ev.name));
+		json_object_object_add(j, "pmu",
+				       json_object_new_string(e->ev.pmu));
+		json_object_object_add(j, "type",
+				       json_object_new_int64(e->ev.type));
+		json_object_object_add(j, "config",
+				       json_object_new_uint64(e->ev.config));
+		json_object_object_add(j, "description",
+				       json_object_new_string(e->ev.desc));
+		json_object_object_add(j, "supported",
+				       json_object_new_boolean(e->supported));
+		json_object_object_add(j, "reason", e->supported ? NULL :
+				       json_object_new_string(e->reason));
+		json_object_array_add(arr, j);
+	}
+	json_object_object_add(o, "events", arr);
+	return o;
+}
+
+/* The footnote number of @reason, adding it when new (1-based). */
+static size_t footnote(const char **notes, size_t *n, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(notes[i], reason))
+			return i + 1;
+	notes[(*n)++] = reason;
+	return *n;
+}
+
+static int name_width(const struct llctl_event_entry *e, size_t n)
+{
+	size_t i, w = NAME_MIN_WIDTH;
+
+	for (i = 0; i < n && !strcmp(e[i].ev.pmu, e[0].ev.pmu); i++)
+		if (strlen(e[i].ev.name) > w)
+			w = strlen(e[i].ev.name);
+	return w > NAME_MAX_WIDTH ? NAME_MAX_WIDTH : (int)w;
+}
+
+/*
+ * perf list's shape: a heading per PMU, then name, whether it opens here
+ * and what it counts. The reasons are footnotes: one reason often covers
+ * every event of a PMU.
+ */
+static void events_text(const struct llctl_event_list *l, bool footer,
+			const char **notes)
+{
+	const struct llctl_event_entry *e;
+	size_t i, nnotes = 0;
+	char here[32];
+	int w = 0;
+
+	for (i = 0; i < l->n; i++) {
+		e = &l->v[i];
+		if (!i || strcmp(e->ev.pmu, l->v[i - 1].ev.pmu)) {
+			printf("%s%s:\n", i ? "\n" : "", e->ev.pmu);
+			w = name_width(e, l->n - i);
+		}
+		if (e->supported)
+			snprintf(here, sizeof(here), "yes");
+		else
+			snprintf(here, sizeof(here), "no [%zu]",
+				 footnote(notes, &nnotes, e->reason));
+		printf("  %-*s %-8s %s\n", w, e->ev.name, here, e->ev.desc);
+	}
+	if (nnotes)
+		printf("\nNot supported here:\n");
+	for (i = 0; i < nnotes; i++)
+		printf("  [%zu] %s\n", i + 1, notes[i]);
+	if (footer)
+		printf("\nAlso: rNNNN (a raw config, hex), PMU/EVENT/ and PMU/term=value,.../ (terms in\n"
+		       "/sys/bus/event_source/devices/PMU/format), each with :u, :k or :h to count\n"
+		       "only user space, the kernel or the hypervisor.\n");
+}
+
+static int print_events(const struct llctl_event_list *l, bool json,
+			bool footer)
+{
+	const char **notes;
+
+	if (json)
+		return llctl_json_print(llctl_events_json(l));
+	notes = calloc(l->n ? l->n : 1, sizeof(*notes));
+	if (!notes) {
+		llctl_err("Unable to list events: out of memory");
+		return 1;
+	}
+	events_text(l, footer, notes);
+	free(notes);
+	return 0;
+}
+
+int cmd_events(int argc, char **argv)
+{
+	struct llctl_event_list l;
+	const char *pattern = NULL;
+	bool json = false, all = false;
+	char *arg;
+	int c, ret;
+
+	/* the pattern may come before the options as well as after them */
+	for (;;) {
+		while ((c = llctl_next_opt(argc, argv, &events_opts, &arg)) != -1) {
+			switch (c) {
+			case LLCTL_OPT_JSON:
+				json = true;
+				break;
+			case 'a':
+				all = true;
+				break;
+			case 'h':
+				llctl_usage(stdout, &events_opts);
+				return llctl_stdout_close();
+			default:
+				return 1;
+			}
+		}
+		if (pattern || optind >= argc)
+			break;
+		pattern = argv[optind++];
+	}
+	if (llctl_no_operands(argc, argv, &events_opts))
+		return 1;
+
+	ret = llctl_events_collect(&l, pattern, all);
+	if (ret) {
+		llctl_err("Unable to list events: %s", strerror(-ret));
+		return 1;
+	}
+	llctl_events_probe(&l);
+	ret = print_events(&l, json, !pattern);
+	if (!ret)
+		ret = llctl_stdout_close();
+	if (!ret && !l.n && pattern) {
+		llctl_err("No event matches '%s': try a shorter pattern, or --all for PMUs this machine does not have",
+			  pattern);
+		ret = 1;
+	}
+	llctl_event_list_free(&l);
+	return ret;
+}

@@ -1,0 +1,889 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl profile: count events through llkm's counters, perf stat style.
+ *
+ * Targets: "-- CMD" (the default; CMD is forked held, counted from its
+ * execve with its children, as perf stat does with enable_on_exec), -p PID
+ * (each of its threads, and what they fork), -a (every online CPU) or -C
+ * CPUS. With -p, -a or -C a CMD only sets how long to count.
+ *
+ * Each event is opened once per instance (thread or CPU); a refusal is
+ * triaged by errno: an event the user named that does not open here is an
+ * error (one line, what to do, exit 1) and nothing stays open; an event of
+ * the default set that does not open is listed as not supported, with
+ * why, and the metrics that need it say so.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <linux/perf_event.h>
+
+#include "env.h"
+#include "llctl.h"
+#include "nl.h"
+#include "pmu-events.h"
+#include "profile-stat.h"
+#include "rootfs.h"
+#include "spawn.h"
+
+#define MAX_EVENTS	64
+#define MAX_THREADS	1024
+
+enum {
+	OPT_PER_CPU = LLCTL_OPT_JSON + 1,
+	OPT_NO_MULTIPLEX,
+};
+
+static const struct llctl_opt profile_opt[] = {
+	{ "event", 'e', "EV,...", "Count these events (repeatable; 'llctl events' lists them)" },
+	{ "all-cpus", 'a', NULL, "Count everything on every online CPU" },
+	{ "cpu", 'C', "CPUS", "Count everything on these CPUs (0-3,8)" },
+	{ "pid", 'p', "PID", "Count this running process (its threads and children)" },
+	{ "interval", 'I', "MS", "Also print the counts every MS milliseconds" },
+	{ "repeat", 'r', "N", "Run CMD N times: mean and standard deviation" },
+	{ "per-cpu", OPT_PER_CPU, NULL, "With -a or -C: one line per CPU" },
+	{ "no-multiplex", OPT_NO_MULTIPLEX, NULL,
+	  "Pin every event: fail rather than extrapolate from a share of the time" },
+	{ "output", 'o', "FILE", "Write the report to FILE (default: stderr, JSON to stdout)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in README)" },
+	{ 0 }
+};
+
+static const struct llctl_opts profile_opts = {
+	.cmd = "profile",
+	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID] [-I MS] [-r N] [--per-cpu] [-o FILE] [--json] [-- CMD [ARGS...]]",
+	.summary = "Count hardware and software events of a command, a process or CPUs.",
+	.opt = profile_opt,
+};
+
+/* The default set; hardware events only where a CPU PMU exists. */
+static const char *const default_sw[] = {
+	"task-clock", "context-switches", "cpu-migrations", "page-faults",
+};
+static const char *const default_hw[] = {
+	"cycles", "instructions", "branches", "branch-misses",
+	"cache-references", "cache-misses",
+};
+
+struct inst {
+	uint32_t id;		/* 0: not open */
+	int cpu;		/* -1: a thread's */
+	uint64_t raw, enabled, running;	/* last read, for intervals */
+};
+
+struct pevent {
+	struct llctl_event ev;
+	bool named;		/* the user asked for it with -e */
+	int fixed_cpu;		/* uncore: the PMU's cpumask CPU, else -1 */
+	struct inst *inst;
+	unsigned int n_inst;
+};
+
+/* The instances of an event as last read, kept after closing. */
+struct pc_copy {
+	struct inst *inst;
+	unsigned int n;
+};
+
+struct profile {
+	struct llkm_nl nl;
+	struct pc_copy pc[MAX_EVENTS];
+	struct pevent ev[MAX_EVENTS];
+	struct pstat_event st[MAX_EVENTS];
+	unsigned int n;
+	int cpus[4096];
+	unsigned int n_cpus;	/* -a / -C */
+	int tids[MAX_THREADS];
+	unsigned int n_tids;	/* -p */
+	bool per_cpu, pinned, json;
+	FILE *out;		/* -o, or NULL */
+	const char *mem_reason;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static enum pstat_role role_of(const struct llctl_event *e)
+{
+	static const struct { uint32_t type; uint64_t config;
+			      enum pstat_role role; } map[] = {
+		{ PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, PSTAT_ROLE_TASK_CLOCK },
+		{ PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES,
+		  PSTAT_ROLE_CONTEXT_SWITCHES },
+		{ PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS, PSTAT_ROLE_PAGE_FAULTS },
+		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, PSTAT_ROLE_CYCLES },
+		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS,
+		  PSTAT_ROLE_INSTRUCTIONS },
+		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES,
+		  PSTAT_ROLE_CACHE_REFS },
+		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES,
+		  PSTAT_ROLE_CACHE_MISSES },
+		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS,
+		  PSTAT_ROLE_BRANCHES },
+		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES,
+		  PSTAT_ROLE_BRANCH_MISSES },
+	};
+	size_t i;
+
+	/* On hybrid CPUs the PMU's type is in config's high 32 bits. */
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].type == e->type &&
+		    map[i].config == (e->config & 0xffffffff))
+			return map[i].role;
+	if (!strncmp(e->pmu, "uncore_imc", 10) && strstr(e->name, "cas_count_"))
+		return PSTAT_ROLE_MEM_BYTES;
+	return PSTAT_ROLE_NONE;
+}
+
+static int add_event(struct profile *p, const char *spec, bool named)
+{
+	struct pevent *pe;
+	char err[512];
+	int ret;
+
+	if (p->n == MAX_EVENTS) {
+		llctl_err("Unable to count '%s': at most %d events", spec,
+			  MAX_EVENTS);
+		return -1;
+	}
+	pe = &p->ev[p->n];
+	memset(pe, 0, sizeof(*pe));
+	ret = llctl_event_parse(spec, &pe->ev, err, sizeof(err));
+	if (ret) {
+		llctl_err("%s", err);
+		return -1;
+	}
+	pe->named = named;
+	pe->fixed_cpu = -1;
+	memset(&p->st[p->n], 0, sizeof(p->st[p->n]));
+	memcpy(p->st[p->n].name, pe->ev.name, sizeof(p->st[p->n].name));
+	p->st[p->n].role = role_of(&pe->ev);
+	p->n++;
+	return 0;
+}
+
+static int add_event_list(struct profile *p, char *list)
+{
+	char *save, *tok;
+
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		if (add_event(p, tok, true))
+			return -1;
+	return 0;
+}
+
+/* First CPU of an uncore PMU's cpumask: where its counters open. */
+static int pmu_first_cpu(const char *pmu)
+{
+	char path[512], buf[64];
+	FILE *f;
+	int cpu = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/cpumask",
+		 pmu);
+	f = fopen(path, "re");
+	if (f && fgets(buf, sizeof(buf), f))
+		cpu = atoi(buf);
+	if (f)
+		fclose(f);
+	return cpu;
+}
+
+/* Memory bandwidth: the uncore memory controllers' CAS counts, with -a. */
+static int add_mem_events(struct profile *p, bool system_wide)
+{
+	const char *dir = "/sys/bus/event_source/devices";
+	char spec[320], path[512];
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	if (!system_wide) {
+		p->mem_reason = "memory bandwidth needs -a (memory controllers count for the whole socket)";
+		return 0;
+	}
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, "uncore_imc", 10))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/events/cas_count_read", dir,
+			 de->d_name);
+		if (access(path, R_OK))
+			continue;
+		snprintf(spec, sizeof(spec), "%s/cas_count_read/", de->d_name);
+		if (add_event(p, spec, false))
+			break;
+		snprintf(spec, sizeof(spec), "%s/cas_count_write/", de->d_name);
+		if (add_event(p, spec, false))
+			break;
+		p->ev[p->n - 1].fixed_cpu = pmu_first_cpu(de->d_name);
+		p->ev[p->n - 2].fixed_cpu = p->ev[p->n - 1].fixed_cpu;
+		found++;
+	}
+	if (d)
+		closedir(d);
+	if (!found)
+		p->mem_reason = "no uncore memory controller PMU (uncore_imc) on this machine";
+	return 0;
+}
+
+/* Hybrid CPUs: each core type's PMU counts its own events. */
+static const char *const hybrid_pmus[] = { "cpu_core", "cpu_atom" };
+
+static bool pmu_present(const char *pmu)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s", pmu);
+	return access(path, F_OK) == 0;
+}
+
+/* A default hardware event: once per core type on hybrid CPUs. */
+static int add_default_hw(struct profile *p, const char *name, bool hw)
+{
+	char spec[160];
+	size_t k;
+	int n = 0;
+
+	for (k = 0; k < sizeof(hybrid_pmus) / sizeof(hybrid_pmus[0]); k++) {
+		if (!pmu_present(hybrid_pmus[k]))
+			continue;
+		snprintf(spec, sizeof(spec), "%s/%s/", hybrid_pmus[k], name);
+		if (add_event(p, spec, false))
+			return -1;
+		n++;
+	}
+	if (n)
+		return 0;
+	if (add_event(p, name, false))
+		return -1;
+	if (!hw)
+		pstat_not_supported(&p->st[p->n - 1],
+				    "this machine has no hardware PMU (a VM without a virtual PMU?)");
+	return 0;
+}
+
+static int add_defaults(struct profile *p, bool system_wide)
+{
+	bool hw = llctl_have_hw_pmu();
+	size_t i;
+
+	for (i = 0; i < sizeof(default_sw) / sizeof(default_sw[0]); i++)
+		if (add_event(p, default_sw[i], false))
+			return -1;
+	for (i = 0; i < sizeof(default_hw) / sizeof(default_hw[0]); i++)
+		if (add_default_hw(p, default_hw[i], hw))
+			return -1;
+	return add_mem_events(p, system_wide);
+}
+
+/* The threads of @pid, from /proc/PID/task. */
+static int list_threads(struct profile *p, int pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d) {
+		llctl_err("Unable to count pid %d: no such process", pid);
+		return -1;
+	}
+	while ((de = readdir(d)) && p->n_tids < MAX_THREADS)
+		if (de->d_name[0] != '.')
+			p->tids[p->n_tids++] = atoi(de->d_name);
+	closedir(d);
+	return 0;
+}
+
+static int add_cpu(int cpu, void *arg)
+{
+	struct profile *p = arg;
+
+	if (p->n_cpus < sizeof(p->cpus) / sizeof(p->cpus[0]))
+		p->cpus[p->n_cpus++] = cpu;
+	return 0;
+}
+
+static void close_event(struct profile *p, struct pevent *pe)
+{
+	unsigned int i;
+	struct inst *inst = pe->inst ? pe->inst : p->pc[pe - p->ev].inst;
+
+	for (i = 0; i < pe->n_inst; i++)
+		if (inst[i].id)
+			llkm_nl_counter_close(&p->nl, inst[i].id);
+	free(pe->inst);
+	pe->inst = NULL;
+	pe->n_inst = 0;
+}
+
+static void close_all(struct profile *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->pc[i].inst);
+		p->pc[i].inst = p->ev[i].inst;
+		p->pc[i].n = p->ev[i].n_inst;
+		p->ev[i].inst = NULL;	/* kept for --per-cpu */
+		close_event(p, &p->ev[i]);
+	}
+}
+
+/* Opens @pe on every instance; -errno of the first refusal. */
+static int open_event(struct profile *p, struct pevent *pe, int child)
+{
+	struct llkm_counter_req req = {
+		.type = pe->ev.type, .config = pe->ev.config,
+		.config1 = pe->ev.config1, .config2 = pe->ev.config2,
+		.cpu = -1,
+	};
+	unsigned int i, n;
+	int ret;
+
+	if (pe->ev.exclude_user)
+		req.flags |= LLKM_CTR_F_EXCLUDE_USER;
+	if (pe->ev.exclude_kernel)
+		req.flags |= LLKM_CTR_F_EXCLUDE_KERNEL;
+	if (pe->ev.exclude_hv)
+		req.flags |= LLKM_CTR_F_EXCLUDE_HV;
+	if (p->pinned)
+		req.flags |= LLKM_CTR_F_PINNED;
+	if (pe->fixed_cpu >= 0)
+		n = 1;
+	else if (child > 0)
+		n = 1;
+	else
+		n = p->n_tids ? p->n_tids : p->n_cpus;
+	pe->inst = calloc(n, sizeof(*pe->inst));
+	if (!pe->inst)
+		return -ENOMEM;
+	pe->n_inst = n;
+	for (i = 0; i < n; i++) {
+		if (pe->fixed_cpu >= 0) {
+			req.cpu = pe->fixed_cpu;
+		} else if (child > 0) {
+			req.pid = child;
+			req.flags |= LLKM_CTR_F_INHERIT | LLKM_CTR_F_DISABLED |
+				     LLKM_CTR_F_ENABLE_ON_EXEC;
+		} else if (p->n_tids) {
+			req.pid = p->tids[i];
+			req.flags |= LLKM_CTR_F_INHERIT;
+		} else {
+			req.cpu = p->cpus[i];
+		}
+		pe->inst[i].cpu = req.cpu;
+		ret = llkm_nl_counter_open(&p->nl, &req, &pe->inst[i].id);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Opens every event. An event the user named that fails is fatal
+ * (returns 1 after one line); a default one is marked not supported.
+ */
+static int open_all(struct profile *p, int child)
+{
+	char hint[512], msg[768];
+	const char *ext;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->st[i].status == PSTAT_NOT_SUPPORTED)
+			continue;
+		ret = open_event(p, &p->ev[i], child);
+		if (!ret)
+			continue;
+		close_event(p, &p->ev[i]);
+		ext = llkm_nl_last_extack();
+		llctl_perf_err_hint(ret, &p->ev[i].ev, hint, sizeof(hint));
+		snprintf(msg, sizeof(msg), "%s%s%s", hint, ext ? " (llkm: " : "",
+			 ext ? ext : "");
+		if (ext)
+			strncat(msg, ")", sizeof(msg) - strlen(msg) - 1);
+		if (ret == -EPERM || ret == -EACCES || ret == -ESRCH ||
+		    p->ev[i].named) {
+			llctl_err("Unable to count '%s': %s", p->ev[i].ev.name,
+				  ret == -EPERM ? llkm_nl_strerror(ret) : msg);
+			return 1;
+		}
+		pstat_not_supported(&p->st[i], msg);
+	}
+	return 0;
+}
+
+/* Reads every instance; with @fold, into the events' run totals. */
+static int read_all(struct profile *p, bool fold)
+{
+	struct llkm_counter_val v;
+	unsigned int i, k;
+	int ret;
+
+	for (i = 0; i < p->n; i++) {
+		for (k = 0; k < p->ev[i].n_inst; k++) {
+			struct inst *in = &p->ev[i].inst[k];
+
+			ret = llkm_nl_counter_read(&p->nl, in->id, &v, 1);
+			if (ret != 1) {
+				llctl_err("Unable to read counter '%s': %s",
+					  p->ev[i].ev.name,
+					  llkm_nl_strerror(ret < 0 ? ret : -EPROTO));
+				return -1;
+			}
+			if (p->pinned && (v.state == LLKM_CTR_STATE_ERROR ||
+					  v.running < v.enabled)) {
+				llctl_err("Unable to count '%s' without multiplexing: the PMU could not keep it scheduled (%.1f%% of the time); drop --no-multiplex or count fewer events",
+					  p->ev[i].ev.name,
+					  v.enabled ? 100.0 * v.running / v.enabled : 0);
+				return -1;
+			}
+			if (fold)
+				pstat_add(&p->st[i].run, v.value, v.enabled,
+					  v.running);
+			in->raw = v.value;
+			in->enabled = v.enabled;
+			in->running = v.running;
+		}
+	}
+	return 0;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* Interval deltas: read, print, remember. */
+static int interval_tick(struct profile *p, double t, FILE *f,
+			 struct json_object *jarr)
+{
+	unsigned int i, k;
+	struct inst before;
+	struct json_object *jt = NULL;
+
+	if (jarr) {
+		jt = json_object_new_object();
+		json_object_object_add(jt, "time_ns", json_object_new_int64(llround(t)));
+		json_object_object_add(jt, "events", json_object_new_array());
+	}
+	for (i = 0; i < p->n; i++) {
+		struct pstat_count c = { 0 };
+		struct llkm_counter_val v;
+
+		for (k = 0; k < p->ev[i].n_inst; k++) {
+			struct inst *in = &p->ev[i].inst[k];
+
+			before = *in;
+			if (llkm_nl_counter_read(&p->nl, in->id, &v, 1) != 1)
+				return -1;
+			in->raw = v.value;
+			in->enabled = v.enabled;
+			in->running = v.running;
+			pstat_add(&c, in->raw - before.raw,
+				  in->enabled - before.enabled,
+				  in->running - before.running);
+		}
+		if (!p->ev[i].n_inst)
+			continue;
+		if (jt) {
+			struct json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "name",
+					       json_object_new_string(p->ev[i].ev.name));
+			json_object_object_add(e, "value", c.counted ?
+					       json_object_new_int64(llround(c.value)) : NULL);
+			json_object_object_add(e, "coverage", json_object_new_double(
+					       c.enabled ? (double)c.running / c.enabled : 0));
+			json_object_array_add(json_object_object_get(jt, "events"), e);
+		} else if (c.counted) {
+			fprintf(f, "%12.6f %20.0f  %-24s (%5.1f%% measured)\n",
+				t / 1e9, c.value, p->ev[i].ev.name,
+				c.enabled ? 100.0 * c.running / c.enabled : 0);
+		} else {
+			fprintf(f, "%12.6f %20s  %s\n", t / 1e9, "<not counted>",
+				p->ev[i].ev.name);
+		}
+	}
+	if (jt)
+		json_object_array_add(jarr, jt);
+	return 0;
+}
+
+/* Waits for @child (or -1: for a signal), ticking every @interval ms. */
+static int wait_run(struct profile *p, pid_t child, int interval, double t0,
+		    struct json_object *jint, int *status)
+{
+	double next = t0 + interval * 1e6;
+	int ret, timeout;
+	pid_t w;
+
+	for (;;) {
+		if (child > 0) {
+			w = waitpid(child, status, interval ? WNOHANG : 0);
+			if (w == child)
+				return 0;
+			if (w < 0 && errno != EINTR)
+				return -1;
+		}
+		if (stop && child <= 0)
+			return 0;
+		if (!interval) {
+			if (child <= 0)
+				pause();
+			continue;
+		}
+		timeout = (int)((next - now_ns()) / 1e6);
+		if (timeout > 0) {
+			/* Short naps: the child's exit is noticed quickly. */
+			poll(NULL, 0, timeout < 10 ? timeout : 10);
+			continue;
+		}
+		ret = interval_tick(p, now_ns() - t0, stderr, jint);
+		if (ret)
+			return -1;
+		next += interval * 1e6;
+	}
+}
+
+static void cmd_target(char *buf, size_t len, char **argv)
+{
+	size_t off = 0;
+	int i;
+
+	off += snprintf(buf, len, "'");
+	for (i = 0; argv[i] && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? " " : "",
+				argv[i]);
+	if (off < len)
+		snprintf(buf + off, len - off, "'");
+}
+
+static int parse_uint(const char *s, const char *what, long max, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	if (errno || end == s || *end || *out <= 0 || *out > max) {
+		llctl_err("Unable to use %s '%s': give a number from 1 to %ld",
+			  what, s, max);
+		return -1;
+	}
+	return 0;
+}
+
+/* One run: open, (release CMD | count until CMD or a signal), read, close. */
+static int one_run(struct profile *p, char **cmd, const char *path,
+		   int interval, struct json_object *jint, double *elapsed,
+		   int *cmd_status)
+{
+	pid_t child = -1, duration = -1;
+	int go = -1, status = 0, ret;
+	unsigned int i;
+	double t0;
+
+	if (cmd && !p->n_cpus && !p->n_tids) {
+		child = llctl_spawn_held(cmd, path, &go);
+		if (child < 0) {
+			llctl_err("Unable to start '%s': %s", cmd[0],
+				  strerror(errno));
+			return 1;
+		}
+	}
+	for (i = 0; i < p->n; i++)
+		pstat_run_begin(&p->st[i]);
+	ret = open_all(p, child);
+	if (ret)
+		goto out;
+	t0 = now_ns();
+	if (child > 0) {
+		ret = write(go, "x", 1) != 1;
+		close(go);
+		go = -1;
+	} else if (cmd) {
+		/* -p/-a/-C with CMD: CMD only sets how long. */
+		duration = llctl_spawn_held(cmd, path, &go);
+		if (duration > 0 && write(go, "x", 1) != 1)
+			ret = 1;
+		close(go);
+		go = -1;
+		child = duration;
+	}
+	if (!ret && wait_run(p, child, interval, t0, jint, &status))
+		ret = 1;
+	*elapsed = now_ns() - t0;
+	child = -1;
+	if (!ret)
+		ret = read_all(p, true) ? 1 : 0;
+	if (!ret) {
+		for (i = 0; i < p->n; i++)
+			pstat_run_end(&p->st[i]);
+		*cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
+			      128 + WTERMSIG(status);
+		if (*cmd_status == 127 && cmd)
+			llctl_err("Unable to run '%s': it exited 127 (not found or not executable?)",
+				  cmd[0]);
+	}
+out:
+	if (go >= 0)
+		close(go);	/* the held child exits 127 */
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	close_all(p);
+	return ret;
+}
+
+/* --per-cpu: each CPU's count of the last run, scaled on its own. */
+static void per_cpu_print(const struct profile *p, FILE *f,
+			  struct json_object *arr)
+{
+	unsigned int i, k;
+
+	if (f)
+		fprintf(f, " Per CPU:\n");
+	for (i = 0; i < p->n; i++) {
+		for (k = 0; k < p->pc[i].n; k++) {
+			const struct inst *in = &p->pc[i].inst[k];
+			struct pstat_count c = { 0 };
+			struct json_object *o;
+
+			pstat_add(&c, in->raw, in->enabled, in->running);
+			if (f && c.counted)
+				fprintf(f, "  CPU%-4d %20.0f  %-24s (%5.1f%% measured)\n",
+					in->cpu, c.value, p->st[i].name,
+					100.0 * c.running / c.enabled);
+			else if (f)
+				fprintf(f, "  CPU%-4d %20s  %s\n", in->cpu,
+					"<not counted>", p->st[i].name);
+			if (!arr)
+				continue;
+			o = json_object_new_object();
+			json_object_object_add(o, "cpu", json_object_new_int(in->cpu));
+			json_object_object_add(o, "name",
+					       json_object_new_string(p->st[i].name));
+			json_object_object_add(o, "value", c.counted ?
+					       json_object_new_int64(llround(c.value)) : NULL);
+			json_object_object_add(o, "coverage", json_object_new_double(
+					       c.enabled ? (double)c.running / c.enabled : 0));
+			json_object_array_add(arr, o);
+		}
+	}
+	if (f)
+		fprintf(f, "\n");
+}
+
+static int report(struct profile *p, const char *target, double elapsed,
+		  unsigned int repeats, struct json_object *jint)
+{
+	struct pstat_report r = {
+		.target = target, .ev = p->st, .n = p->n,
+		.elapsed_ns = elapsed, .repeats = repeats,
+		.mem_reason = p->mem_reason,
+	};
+	struct llctl_env env = { 0 };
+	struct json_object *o;
+
+	if (!p->json) {
+		pstat_print(p->out ? p->out : stderr, &r);
+		if (p->per_cpu)
+			per_cpu_print(p, p->out ? p->out : stderr, NULL);
+		return 0;
+	}
+	o = pstat_json(&r);
+	if (p->per_cpu) {
+		struct json_object *pc = json_object_new_array();
+
+		per_cpu_print(p, NULL, pc);
+		json_object_object_add(o, "per_cpu", pc);
+	}
+	if (jint)
+		json_object_object_add(o, "intervals", json_object_get(jint));
+	if (llctl_env_collect(&env, NULL) == 0)
+		json_object_object_add(o, "env", llctl_env_json(&env));
+	llctl_env_free(&env);
+	return p->out ? llctl_json_fprint(p->out, o) : llctl_json_print(o);
+}
+
+int cmd_profile(int argc, char **argv)
+{
+	struct profile *p = calloc(1, sizeof(*p));
+	long repeats = 1, interval = 0, pid = 0;
+	struct json_object *jint = NULL;
+	char target[512], *arg, *path = NULL;
+	char **cmd = NULL, *online = NULL;
+	int ret = 1, c, all = 0, cmd_status = 0;
+	const char *cpus = NULL, *output = NULL;
+	double elapsed, total = 0;
+	long r;
+
+	if (!p)
+		return 1;
+	while ((c = llctl_next_opt(argc, argv, &profile_opts, &arg)) != -1) {
+		switch (c) {
+		case 'e':
+			if (add_event_list(p, arg))
+				goto out;
+			break;
+		case 'o':
+			output = arg;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'C':
+			cpus = arg;
+			break;
+		case 'p':
+			if (parse_uint(arg, "pid", 1 << 22, &pid))
+				goto out;
+			break;
+		case 'I':
+			if (parse_uint(arg, "interval", 3600000, &interval))
+				goto out;
+			break;
+		case 'r':
+			if (parse_uint(arg, "repeat count", 10000, &repeats))
+				goto out;
+			break;
+		case OPT_PER_CPU:
+			p->per_cpu = true;
+			break;
+		case OPT_NO_MULTIPLEX:
+			p->pinned = true;
+			break;
+		case LLCTL_OPT_JSON:
+			p->json = true;
+			break;
+		case 'h':
+			llctl_usage(stdout, &profile_opts);
+			ret = llctl_stdout_close();
+			goto out;
+		default:
+			llctl_usage(stderr, &profile_opts);
+			goto out;
+		}
+	}
+	if (optind < argc)
+		cmd = argv + optind;
+	if (!!all + !!cpus + !!pid > 1) {
+		llctl_err("Unable to profile: -a, -C and -p exclude each other");
+		goto out;
+	}
+	if (!cmd && !all && !cpus && !pid) {
+		llctl_err("Unable to profile: nothing to count: give '-- CMD', -p PID, -a or -C CPUS");
+		llctl_usage(stderr, &profile_opts);
+		goto out;
+	}
+	if (p->per_cpu && !all && !cpus) {
+		llctl_err("Unable to use --per-cpu: it needs -a or -C");
+		goto out;
+	}
+	if (repeats > 1 && (!cmd || all || cpus || pid)) {
+		llctl_err("Unable to repeat: -r runs '-- CMD' on its own, without -a, -C or -p");
+		goto out;
+	}
+	if (cmd) {
+		path = llctl_resolve_cmd(cmd[0]);
+		if (!path) {
+			llctl_err("Unable to run '%s': not found or not executable",
+				  cmd[0]);
+			goto out;
+		}
+	}
+	if (all) {
+		online = llctl_root_read(NULL, "sys/devices/system/cpu/online");
+		if (online)
+			llctl_rstrip(online);
+		cpus = online ? online : "";
+	}
+	if (cpus && (llctl_cpulist_count(cpus) <= 0 ||
+		     llctl_cpulist_for_each(cpus, add_cpu, p))) {
+		llctl_err("Unable to use CPU list '%s': write it as 0-3,8", cpus);
+		goto out;
+	}
+	if (pid && list_threads(p, pid))
+		goto out;
+	if (!p->n && add_defaults(p, all || cpus))
+		goto out;
+	/* Opened before CMD starts, close-on-exec: CMD keeps our stdout. */
+	if (output) {
+		p->out = fopen(output, "we");
+		if (!p->out) {
+			llctl_err("Unable to write '%s': %s", output, strerror(errno));
+			goto out;
+		}
+	}
+	ret = llkm_nl_open(&p->nl);
+	if (ret) {
+		llctl_err("Unable to profile: %s", llkm_nl_strerror(ret));
+		ret = 1;
+		goto out;
+	}
+	if (cmd && !all && !cpus && !pid)
+		cmd_target(target, sizeof(target), cmd);
+	else if (pid)
+		snprintf(target, sizeof(target), "process %ld", pid);
+	else
+		snprintf(target, sizeof(target), "CPUs %s", all ? "(all)" : cpus);
+	if (interval)
+		jint = p->json ? json_object_new_array() : NULL;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	for (r = 0; r < repeats; r++) {
+		if (repeats > 1 && isatty(STDERR_FILENO))
+			fprintf(stderr, "\rllctl profile: run %ld/%ld", r + 1, repeats);
+		ret = one_run(p, cmd, path, interval, jint, &elapsed, &cmd_status);
+		if (ret)
+			break;
+		total += elapsed;
+		if (stop && r + 1 < repeats)
+			break;
+	}
+	if (repeats > 1 && isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K");
+	if (!ret && r)
+		ret = report(p, target, total / r, r, jint);
+	if (p->out && fclose(p->out) && !ret) {
+		llctl_err("Unable to write '%s': %s", output, strerror(errno));
+		ret = 1;
+	}
+	p->out = NULL;
+	if (!ret && cmd_status && cmd && !all && !cpus && !pid)
+		ret = cmd_status;
+out:
+	json_object_put(jint);
+	if (p->out)
+		fclose(p->out);
+	if (p->nl.sk)
+		llkm_nl_close(&p->nl);
+	for (c = 0; p && c < MAX_EVENTS; c++)
+		free(p->pc[c].inst);
+	free(online);
+	free(path);
+	free(p);
+	return ret;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Starting the measured command (spawn.c).
+ */
+#ifndef LLCTL_SPAWN_H
+#define LLCTL_SPAWN_H
+
+#include <sys/types.h>
+
+/* CMD's full path through $PATH, as execv() wants it (malloc'ed), or NULL. */
+char *llctl_resolve_cmd(const char *cmd);
+
+/*
+ * Forks CMD held on a pipe: returns its pid, or -1. Writing a byte to *go
+ * releases it into execv(path, argv); closing *go unwritten makes it exit
+ * 127. The child exits 127 when execv() fails.
+ */
+pid_t llctl_spawn_held(char **argv, const char *path, int *go);
+
+#endif /* LLCTL_SPAWN_H */
