@@ -7,7 +7,9 @@
 
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/miscdevice.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "llkm.h"
@@ -32,11 +34,38 @@ static long ioctl_info(void __user *arg)
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+static long ioctl_counter_read(void __user *arg)
+{
+	struct llkm_ioc_counter_read req;
+	struct llkm_counter_value *v;
+	long ret;
+	int n;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad || !req.id)
+		return -EINVAL;
+	n = llkm_counter_read(req.portid, req.id, &v);
+	if (n < 0)
+		return n;
+	ret = -ENOSPC;
+	if (n <= req.n)
+		ret = copy_to_user(u64_to_user_ptr(req.values), v,
+				   n * sizeof(*v)) ? -EFAULT : 0;
+	kfree(v);
+	req.n = n;
+	if (ret != -EFAULT && copy_to_user(arg, &req, sizeof(req)))
+		ret = -EFAULT;
+	return ret;
+}
+
 static long llkm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	switch (cmd) {
 	case LLKM_IOC_INFO:
 		return ioctl_info((void __user *)arg);
+	case LLKM_IOC_COUNTER_READ:
+		return ioctl_counter_read((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -107,13 +107,6 @@ struct llkm_counter_cfg {
 	u64 period;		/* 0: counting only */
 };
 
-struct llkm_counter_value {
-	u32 id;
-	u32 state;		/* enum llkm_ctr_state */
-	u64 value, enabled, running;
-	u64 samples, samples_lost;
-};
-
 int llkm_counter_init(void);
 void llkm_counter_exit(void);
 int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,

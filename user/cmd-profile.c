@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -107,6 +108,7 @@ struct profile {
 	unsigned int n_tids;	/* -p */
 	bool per_cpu, pinned, json;
 	FILE *out;		/* -o, or NULL */
+	int dev;		/* /dev/llkm for reads, or -1 */
 	const char *mem_reason;
 };
 
@@ -433,10 +435,18 @@ static int open_all(struct profile *p, int child)
 	return 0;
 }
 
+/* One counter: by ioctl when /dev/llkm is open, else over netlink. */
+static int read_one(struct profile *p, uint32_t id, struct llkm_counter_value *v)
+{
+	if (p->dev >= 0)
+		return llkm_dev_counter_read(p->dev, &p->nl, id, v, 1);
+	return llkm_nl_counter_read(&p->nl, id, v, 1);
+}
+
 /* Reads every instance; with @fold, into the events' run totals. */
 static int read_all(struct profile *p, bool fold)
 {
-	struct llkm_counter_val v;
+	struct llkm_counter_value v;
 	unsigned int i, k;
 	int ret;
 
@@ -444,7 +454,7 @@ static int read_all(struct profile *p, bool fold)
 		for (k = 0; k < p->ev[i].n_inst; k++) {
 			struct inst *in = &p->ev[i].inst[k];
 
-			ret = llkm_nl_counter_read(&p->nl, in->id, &v, 1);
+			ret = read_one(p, in->id, &v);
 			if (ret != 1) {
 				llctl_err("Unable to read counter '%s': %s",
 					  p->ev[i].ev.name,
@@ -492,13 +502,13 @@ static int interval_tick(struct profile *p, double t, FILE *f,
 	}
 	for (i = 0; i < p->n; i++) {
 		struct pstat_count c = { 0 };
-		struct llkm_counter_val v;
+		struct llkm_counter_value v;
 
 		for (k = 0; k < p->ev[i].n_inst; k++) {
 			struct inst *in = &p->ev[i].inst[k];
 
 			before = *in;
-			if (llkm_nl_counter_read(&p->nl, in->id, &v, 1) != 1)
+			if (read_one(p, in->id, &v) != 1)
 				return -1;
 			in->raw = v.value;
 			in->enabled = v.enabled;
@@ -742,6 +752,7 @@ int cmd_profile(int argc, char **argv)
 
 	if (!p)
 		return 1;
+	p->dev = -1;
 	while ((c = llctl_next_opt(argc, argv, &profile_opts, &arg)) != -1) {
 		switch (c) {
 		case 'e':
@@ -843,6 +854,8 @@ int cmd_profile(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
+	/* Reads by ioctl are cheaper; netlink does when the device is not here. */
+	p->dev = open("/dev/" LLKM_DEVICE_NAME, O_RDONLY | O_CLOEXEC);
 	if (cmd && !all && !cpus && !pid)
 		cmd_target(target, sizeof(target), cmd);
 	else if (pid)
@@ -878,6 +891,8 @@ out:
 	json_object_put(jint);
 	if (p->out)
 		fclose(p->out);
+	if (p->dev >= 0)
+		close(p->dev);
 	if (p->nl.sk)
 		llkm_nl_close(&p->nl);
 	for (c = 0; p && c < MAX_EVENTS; c++)

@@ -144,7 +144,7 @@ int cmd_record(int argc, char **argv)
 	struct llkm_counter_req req = { .cpu = -1 };
 	struct llkm_trace_req treq = { .ring_mode = -1 };
 	struct llctl_event ev;
-	struct llkm_counter_val val = { 0 };
+	struct llkm_counter_value val = { 0 };
 	struct pollfd pfd[2 + 512];
 	struct pd_event pde = { 0 };
 	struct pd_counts pc;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <linux/netlink.h>
@@ -447,7 +448,7 @@ int llkm_nl_counter_close(struct llkm_nl *nl, uint32_t id)
 }
 
 struct read_reply {
-	struct llkm_counter_val *v;
+	struct llkm_counter_value *v;
 	unsigned int n, max;
 };
 
@@ -455,7 +456,7 @@ static int parse_read(struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *c[LLKM_CTR_A_MAX + 1];
 	struct read_reply *r = arg;
-	struct llkm_counter_val *v;
+	struct llkm_counter_value *v;
 	struct nlattr *a;
 	int rem;
 
@@ -483,7 +484,7 @@ static int parse_read(struct nlmsghdr *nlh, void *arg)
 }
 
 int llkm_nl_counter_read(struct llkm_nl *nl, uint32_t id,
-			 struct llkm_counter_val *v, unsigned int max)
+			 struct llkm_counter_value *v, unsigned int max)
 {
 	struct read_reply r = { .v = v, .max = max };
 	struct xfer x = { .parse_raw = parse_read, .arg = &r };
@@ -493,6 +494,24 @@ int llkm_nl_counter_read(struct llkm_nl *nl, uint32_t id,
 		return -EINVAL;
 	ret = counter_cmd(nl, LLKM_CMD_COUNTER_READ, id, &x);
 	return ret ? ret : (int)r.n;
+}
+
+uint32_t llkm_nl_portid(const struct llkm_nl *nl)
+{
+	return nl_socket_get_local_port(nl->sk);
+}
+
+int llkm_dev_counter_read(int dev, const struct llkm_nl *nl, uint32_t id,
+			  struct llkm_counter_value *v, unsigned int max)
+{
+	struct llkm_ioc_counter_read r = {
+		.portid = llkm_nl_portid(nl), .id = id, .n = max,
+		.values = (uintptr_t)v,
+	};
+
+	if (ioctl(dev, LLKM_IOC_COUNTER_READ, &r))
+		return -errno;
+	return r.n;
 }
 
 const char *llkm_ctr_state_name(uint32_t state)

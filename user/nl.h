@@ -81,13 +81,6 @@ struct llkm_counter_req {
 	uint64_t period;		/* 0: counting only */
 };
 
-struct llkm_counter_val {
-	uint32_t id;
-	uint32_t state;			/* enum llkm_ctr_state */
-	uint64_t value, enabled, running;
-	uint64_t samples, samples_lost;
-};
-
 /* LLKM_CMD_COUNTER_*: 0 or -errno (the extack says more). */
 int llkm_nl_counter_open(struct llkm_nl *nl, const struct llkm_counter_req *req,
 			 uint32_t *id);
@@ -96,8 +89,16 @@ int llkm_nl_counter_enable(struct llkm_nl *nl, uint32_t id, int enable);
 int llkm_nl_counter_close(struct llkm_nl *nl, uint32_t id);
 /* Values of @id (and its members, a leader first): how many, or -errno. */
 int llkm_nl_counter_read(struct llkm_nl *nl, uint32_t id,
-			 struct llkm_counter_val *v, unsigned int max);
+			 struct llkm_counter_value *v, unsigned int max);
 const char *llkm_ctr_state_name(uint32_t state);
+/* This socket's port id: who owns the counters it opens. */
+uint32_t llkm_nl_portid(const struct llkm_nl *nl);
+/*
+ * LLKM_IOC_COUNTER_READ on /dev/llkm (@dev): what llkm_nl_counter_read()
+ * gives, without the netlink round trip.
+ */
+int llkm_dev_counter_read(int dev, const struct llkm_nl *nl, uint32_t id,
+			  struct llkm_counter_value *v, unsigned int max);
 
 /*
  * The extended-ack message of the last failed request, or NULL.

@@ -411,15 +411,16 @@ static int table_resolve(const char *base, struct llctl_event *ev)
 	return 0;
 }
 
+/*
+ * perf's generic names are ABI constants: the table answers them without
+ * pfm_initialize(), which reads every tracepoint id under debugfs (about
+ * 50 ms, most of a short 'llctl profile'). libpfm4 gets the rest.
+ */
 static int named_resolve(const char *base, struct llctl_event *ev)
 {
-	int ret = pfm_resolve(base, ev);
-
-	if (ret == PFM_SUCCESS)
-		return 0;
 	if (table_resolve(base, ev) == PFM_SUCCESS)
 		return 0;
-	return ret;
+	return pfm_resolve(base, ev);
 }
 
 /* What a libpfm4 error means for @spec. */

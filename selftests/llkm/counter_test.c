@@ -7,6 +7,7 @@
  */
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -371,6 +372,69 @@ TEST_F(ctr, group_reads_leader_first_and_closes_together)
 	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, lead));
 	EXPECT_EQ(base, NOPEN());
 	EXPECT_EQ(-ENOENT, READ(m1, v, 4));
+}
+
+/* The portid the kernel gave this fixture's socket. */
+static uint32_t portid_of(int fd)
+{
+	struct sockaddr_nl sa;
+	socklen_t len = sizeof(sa);
+
+	return getsockname(fd, (struct sockaddr *)&sa, &len) ? 0 : sa.nl_pid;
+}
+
+TEST_F(ctr, ioctl_read_gives_what_genl_read_gives)
+{
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+			      .config = PERF_COUNT_SW_PAGE_FAULTS,
+			      .pid = gettid_(), .cpu = -1,
+			      .flags = LLKM_CTR_F_DISABLED };
+	struct llkm_counter_value cv[4];
+	struct llkm_ioc_counter_read r;
+	int lead, m1, dev;
+	struct val v[4];
+
+	lead = OPEN(&s);
+	ASSERT_LT(0, lead);
+	s.group = lead;
+	m1 = OPEN(&s);
+	ASSERT_LT(0, m1);
+	ASSERT_EQ(0, CMD(LLKM_CMD_COUNTER_ENABLE, lead));
+	ASSERT_EQ(0, CMD(LLKM_CMD_COUNTER_DISABLE, lead));
+	ASSERT_EQ(2, READ(lead, v, 4));
+	dev = open(LLKM_DEV, O_RDONLY);
+	ASSERT_LE(0, dev);
+	memset(cv, 0xa5, sizeof(cv));
+	r = (struct llkm_ioc_counter_read){ .portid = portid_of(self->fd),
+		.id = lead, .n = 4, .values = (uintptr_t)cv };
+	ASSERT_EQ(0, ioctl(dev, LLKM_IOC_COUNTER_READ, &r)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(2u, r.n);
+	EXPECT_EQ((uint32_t)lead, cv[0].id);
+	EXPECT_EQ((uint32_t)m1, cv[1].id);
+	EXPECT_EQ(v[0].value, cv[0].value);
+	EXPECT_EQ(v[1].value, cv[1].value);
+	EXPECT_EQ(v[0].enabled, cv[0].enabled);
+	EXPECT_EQ(LLKM_CTR_STATE_OFF, cv[0].state);
+	/* Too little room: -ENOSPC and how much is needed. */
+	r.n = 1;
+	EXPECT_EQ(-1, ioctl(dev, LLKM_IOC_COUNTER_READ, &r));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(2u, r.n);
+	/* Another socket's id, a reserved field, a bad pointer. */
+	r = (struct llkm_ioc_counter_read){ .portid = portid_of(self->fd) + 1,
+		.id = lead, .n = 4, .values = (uintptr_t)cv };
+	EXPECT_EQ(-1, ioctl(dev, LLKM_IOC_COUNTER_READ, &r));
+	EXPECT_EQ(ENOENT, errno);
+	r.portid = portid_of(self->fd);
+	r.pad = 1;
+	EXPECT_EQ(-1, ioctl(dev, LLKM_IOC_COUNTER_READ, &r));
+	EXPECT_EQ(EINVAL, errno);
+	r.pad = 0;
+	r.values = 8;
+	EXPECT_EQ(-1, ioctl(dev, LLKM_IOC_COUNTER_READ, &r));
+	EXPECT_EQ(EFAULT, errno);
+	close(dev);
+	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, lead));
 }
 
 /* Whatever fails, nothing stays open in the kernel. */

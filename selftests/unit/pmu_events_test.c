@@ -277,8 +277,8 @@ static bool host_pmu_event(char *pmu, size_t plen, char *spec, size_t slen)
 	struct llctl_event ev;
 	int p, idx;
 
-	/* parsing initialises libpfm4 */
-	if (llctl_event_parse("cs", &ev, NULL, 0))
+	/* generic names resolve without libpfm4: start it here */
+	if (pfm_initialize() != PFM_SUCCESS)
 		return false;
 	pfm_for_all_pmus(p) {
 		memset(&pi, 0, sizeof(pi));
@@ -808,11 +808,10 @@ TEST_F(fake_sysfs, listing_groups_entries_by_pmu)
 /* A core PMU libpfm4 knows but did not find here. */
 static bool absent_pmu(char *name, size_t len)
 {
-	struct llctl_event ev;
 	pfm_pmu_info_t pi;
 	int p;
 
-	if (llctl_event_parse("cs", &ev, NULL, 0))
+	if (pfm_initialize() != PFM_SUCCESS)
 		return false;
 	pfm_for_all_pmus(p) {
 		memset(&pi, 0, sizeof(pi));

@@ -199,6 +199,7 @@
  * open() needs CAP_PERFMON or CAP_SYS_ADMIN (-EPERM) on top of the file mode.
  *
  *    LLKM_IOC_INFO: _IOR, struct llkm_ioc_info; every byte is written.
+ *    LLKM_IOC_COUNTER_READ: _IOWR, struct llkm_ioc_counter_read (below).
  *
  *    poll(): EPOLLIN when a ring of the session holds its watermark of
  *    unread bytes, EPOLLHUP when no session runs. Producers wake the
@@ -550,7 +551,34 @@ struct llkm_ioc_info {
 	__u64 features;		/* LLKM_FEAT_* */
 };
 
+/* One counter's reading, as LLKM_CMD_COUNTER_READ gives it. */
+struct llkm_counter_value {
+	__u32 id;
+	__u32 state;		/* enum llkm_ctr_state */
+	__u64 value;
+	__u64 enabled;		/* ns */
+	__u64 running;		/* ns */
+	__u64 samples;
+	__u64 samples_lost;
+};
+
+/*
+ * LLKM_IOC_COUNTER_READ: COUNTER_READ without a netlink round trip, for
+ * reading often (intervals). @portid is the netlink socket that owns the
+ * counter (as it opened it); @n, the room in @values on the way in, the
+ * members read on the way out. Errors: -ENOENT (no such counter of that
+ * socket), -ENOSPC (@n too small: *n says how many), -EFAULT, -EINVAL.
+ */
+struct llkm_ioc_counter_read {
+	__u32 portid;
+	__u32 id;
+	__u32 n;
+	__u32 pad;		/* 0 */
+	__u64 values;		/* user pointer to struct llkm_counter_value[n] */
+};
+
 #define LLKM_IOC_MAGIC	'L'	/* 0x40-0x4F: free in ioctl-number.rst */
 #define LLKM_IOC_INFO	_IOR(LLKM_IOC_MAGIC, 0x40, struct llkm_ioc_info)
+#define LLKM_IOC_COUNTER_READ	_IOWR(LLKM_IOC_MAGIC, 0x41, struct llkm_ioc_counter_read)
 
 #endif /* _UAPI_LINUX_LLKM_H */
