@@ -14,6 +14,7 @@
 #include <net/genetlink.h>
 
 #include "llkm.h"
+#include "probe.h"
 
 /* Not const: 6.1's nla_policy holds a non-const pointer (compat.h). */
 static struct netlink_range_validation ring_size_range = {
@@ -78,6 +79,37 @@ static const struct nla_policy counter_policy[LLKM_CTR_A_MAX + 1] = {
 
 static const struct nla_policy counter_cmd_policy[LLKM_A_MAX + 1] = {
 	[LLKM_A_COUNTER] = NLA_POLICY_NESTED(counter_policy),
+};
+
+static struct netlink_range_validation iterations_range = {
+	.min = 1,
+	.max = LLKM_PROBE_ITERATIONS_MAX,
+};
+
+static struct netlink_range_validation batches_range = {
+	.min = 1,
+	.max = LLKM_PROBE_BATCHES_MAX,
+};
+
+static struct netlink_range_validation timeout_range = {
+	.min = 1,
+	.max = LLKM_PROBE_TIMEOUT_MAX_MS,
+};
+
+static const struct nla_policy probe_policy[LLKM_PROBE_A_MAX + 1] = {
+	[LLKM_PROBE_A_KIND] = NLA_POLICY_RANGE(NLA_U32, 1, LLKM_PROBE_KIND_MAX),
+	[LLKM_PROBE_A_OP] = { .type = NLA_U32 },	/* per kind, checked */
+	[LLKM_PROBE_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, LLKM_PROBE_F_ALL),
+	[LLKM_PROBE_A_CPUS] = { .type = NLA_BINARY,
+				.len = LLKM_PROBE_THREADS_MAX * sizeof(u32) },
+	[LLKM_PROBE_A_ITERATIONS] = NLA_POLICY_FULL_RANGE(NLA_U64, &iterations_range),
+	[LLKM_PROBE_A_BATCHES] = NLA_POLICY_FULL_RANGE(NLA_U32, &batches_range),
+	[LLKM_PROBE_A_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
+	/* reply attributes are NLA_UNSPEC: refused in requests */
+};
+
+static const struct nla_policy probe_cmd_policy[LLKM_A_MAX + 1] = {
+	[LLKM_A_PROBE] = NLA_POLICY_NESTED(probe_policy),
 };
 
 /* Replies larger than this are a bug, not a big machine. */
@@ -594,6 +626,135 @@ out:
 	return ret;
 }
 
+/* Threads each kind takes, and the ops it knows. */
+static int probe_check(struct llkm_probe_cfg *c, struct nlattr **tb,
+		       struct netlink_ext_ack *extack)
+{
+	int lo = 1, hi = 1;
+
+	switch (c->kind) {
+	case LLKM_PROBE_FENCE:
+		if (c->op > LLKM_FENCE_KERNEL_MAX)
+			goto bad_op;
+		break;
+	case LLKM_PROBE_C2C:
+		lo = 2;
+		hi = 2;
+		break;
+	case LLKM_PROBE_FALSE_SHARING:
+		hi = LLKM_PROBE_THREADS_MAX;
+		break;
+	case LLKM_PROBE_LITMUS:
+		if (c->op > LLKM_LITMUS_MAX)
+			goto bad_op;
+		lo = probe_litmus_threads(c->op);
+		hi = lo;
+		break;
+	}
+	if (c->ncpus < lo || c->ncpus > hi) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_CPUS],
+				    "wrong number of CPUs for this probe");
+		return -EINVAL;
+	}
+	if ((c->kind == LLKM_PROBE_C2C || c->kind == LLKM_PROBE_FALSE_SHARING) &&
+	    c->op)
+		goto bad_op;
+	if (((c->flags & LLKM_PROBE_F_FENCED) && c->kind != LLKM_PROBE_LITMUS) ||
+	    ((c->flags & LLKM_PROBE_F_PADDED) &&
+	     c->kind != LLKM_PROBE_FALSE_SHARING)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_FLAGS],
+				    "flag not taken by this probe");
+		return -EINVAL;
+	}
+	return 0;
+bad_op:
+	NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_OP], "unknown op for this probe");
+	return -EINVAL;
+}
+
+static int probe_cfg(struct genl_info *info, struct llkm_probe_cfg *c)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[LLKM_PROBE_A_MAX + 1];
+	int ret;
+
+	if (!info->attrs[LLKM_A_PROBE]) {
+		NL_SET_ERR_MSG(extack, "LLKM_A_PROBE is required");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, LLKM_PROBE_A_MAX, info->attrs[LLKM_A_PROBE],
+			       probe_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[LLKM_PROBE_A_KIND] || !tb[LLKM_PROBE_A_CPUS] ||
+	    !tb[LLKM_PROBE_A_ITERATIONS] || !tb[LLKM_PROBE_A_BATCHES]) {
+		NL_SET_ERR_MSG(extack, "kind, cpus, iterations and batches are required");
+		return -EINVAL;
+	}
+	if (!nla_len(tb[LLKM_PROBE_A_CPUS]) ||
+	    nla_len(tb[LLKM_PROBE_A_CPUS]) % sizeof(u32)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_CPUS],
+				    "cpus must be a non-empty array of u32");
+		return -EINVAL;
+	}
+	c->kind = nla_get_u32(tb[LLKM_PROBE_A_KIND]);
+	if (tb[LLKM_PROBE_A_OP])
+		c->op = nla_get_u32(tb[LLKM_PROBE_A_OP]);
+	if (tb[LLKM_PROBE_A_FLAGS])
+		c->flags = nla_get_u32(tb[LLKM_PROBE_A_FLAGS]);
+	c->ncpus = nla_len(tb[LLKM_PROBE_A_CPUS]) / sizeof(u32);
+	memcpy(c->cpus, nla_data(tb[LLKM_PROBE_A_CPUS]), c->ncpus * sizeof(u32));
+	c->iterations = nla_get_u64(tb[LLKM_PROBE_A_ITERATIONS]);
+	c->batches = nla_get_u32(tb[LLKM_PROBE_A_BATCHES]);
+	c->timeout_ms = tb[LLKM_PROBE_A_TIMEOUT_MS] ?
+			nla_get_u32(tb[LLKM_PROBE_A_TIMEOUT_MS]) : 10000;
+	return probe_check(c, tb, extack);
+}
+
+static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct llkm_probe_result res = { 0 };
+	struct llkm_probe_cfg cfg = { 0 };
+	struct sk_buff *msg = NULL;
+	struct nlattr *nest;
+	void *hdr;
+	int ret;
+
+	if (!capable_sender(skb))
+		return -EPERM;
+	ret = probe_cfg(info, &cfg);
+	if (ret)
+		return ret;
+	ret = llkm_probe_run(&cfg, &res);
+	if (ret == -EOPNOTSUPP)
+		NL_SET_ERR_MSG(info->extack, "probes need x86-64 with a TSC");
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE + res.nsamples * sizeof(u64), GFP_KERNEL);
+	if (!msg)
+		goto out;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &genl_family, 0, LLKM_CMD_PROBE_RUN);
+	nest = hdr ? nla_nest_start(msg, LLKM_A_PROBE) : NULL;
+	if (!nest ||
+	    nla_put(msg, LLKM_PROBE_A_SAMPLES, res.nsamples * sizeof(u64),
+		    res.samples) ||
+	    nla_put_u32(msg, LLKM_PROBE_A_TSC_KHZ, res.tsc_khz) ||
+	    nla_put_u64_64bit(msg, LLKM_PROBE_A_ELAPSED_NS, res.elapsed_ns,
+			      LLKM_PROBE_A_PAD) ||
+	    (res.stopped && nla_put_flag(msg, LLKM_PROBE_A_STOPPED)))
+		goto out;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	kvfree(res.samples);
+	return ret;
+}
+
 static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_GET_INFO,
@@ -650,6 +811,12 @@ static const struct genl_ops genl_ops[] = {
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
+	{
+		.cmd = LLKM_CMD_PROBE_RUN,
+		.doit = probe_run_doit,
+		.policy = probe_cmd_policy,
+		.maxattr = LLKM_A_MAX,
+	},
 };
 
 static const struct genl_multicast_group mcgrps[] = {
@@ -666,6 +833,11 @@ static struct genl_family genl_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(genl_ops),
 	.resv_start_op = 0,	/* every command validates strictly */
 	.netnsok = false,
+	/*
+	 * Every handler takes its own lock, and a probe run blocks its
+	 * caller for seconds: genl's global mutex would block everyone.
+	 */
+	.parallel_ops = true,
 };
 
 /* Set while the family is registered: session.c may announce then. */

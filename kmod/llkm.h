@@ -118,6 +118,29 @@ int llkm_counter_close(u32 owner, u32 id, bool all);
 int llkm_counter_read(u32 owner, u32 id, struct llkm_counter_value **out);
 unsigned int llkm_counters_open(void);
 
+/* probe.c: fence, c2c, false sharing and litmus runs in kernel threads */
+struct llkm_probe_cfg {
+	u32 kind, op, flags;
+	u32 ncpus;
+	u32 cpus[LLKM_PROBE_THREADS_MAX];
+	u64 iterations;
+	u32 batches;
+	u32 timeout_ms;
+};
+
+struct llkm_probe_result {
+	u64 *samples;		/* kvfree() */
+	u32 nsamples;
+	u32 tsc_khz;
+	u64 elapsed_ns;
+	bool stopped;
+};
+
+/* Runs and waits (a signal stops it): 0 and @res, or -errno. */
+int llkm_probe_run(const struct llkm_probe_cfg *cfg,
+		   struct llkm_probe_result *res);
+void llkm_probe_stop_all(void);
+
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);

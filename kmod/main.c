@@ -44,6 +44,8 @@ err:
 
 static void __exit llkm_exit(void)
 {
+	/* A probe run holds its genl request: end it before unregistering. */
+	llkm_probe_stop_all();
 	llkm_genl_exit();
 	llkm_chardev_exit();
 	llkm_counter_exit();

@@ -22,6 +22,8 @@ static const struct llctl_cmd cmds[] = {
 	{ "profile", cmd_profile, "Count events of a command, a process or CPUs (perf stat)" },
 	{ "record", cmd_record, "Sample a command into perf.data (perf record)" },
 	{ "events", cmd_events, "List the performance events this machine supports" },
+	{ "fence",  cmd_fence,  "Measure what each memory-ordering primitive costs" },
+	{ "coherency", cmd_coherency, "Cache-line latency, false sharing, litmus tests and more" },
 	{ "help",   cmd_help,   "Show this help, or a command's: help CMD" },
 };
 
@@ -43,7 +45,7 @@ static void usage(FILE *f)
 		   "       %s --version\n\n"
 		   "Commands:\n", llctl_prog, llctl_prog);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\nRun '%s help <command>' for its options.\n",
 		llctl_prog);
 }

@@ -24,6 +24,8 @@ int cmd_report(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_fence(int argc, char **argv);
+int cmd_coherency(int argc, char **argv);
 
 extern const char *llctl_prog;
 

@@ -192,6 +192,17 @@ static struct nl_msg *new_request(struct llkm_nl *nl, uint8_t cmd)
 	return msg;
 }
 
+struct nl_msg *llkm_nl_request(struct llkm_nl *nl, uint8_t cmd)
+{
+	return new_request(nl, cmd);
+}
+
+int llkm_nl_transact(struct llkm_nl *nl, struct nl_msg *msg,
+		     int (*parse)(struct nlattr **tb, void *arg), void *arg)
+{
+	return transact(nl, msg, parse, arg);
+}
+
 static int parse_pmus(struct nlattr *pmus, struct llkm_info *info)
 {
 	struct nlattr *tb[LLKM_PMU_A_MAX + 1];

@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <linux/llkm.h>
 
+struct nl_msg;
 struct nl_sock;
+struct nlattr;
 
 struct llkm_nl {
 	struct nl_sock *sk;
@@ -99,6 +101,16 @@ uint32_t llkm_nl_portid(const struct llkm_nl *nl);
  */
 int llkm_dev_counter_read(int dev, const struct llkm_nl *nl, uint32_t id,
 			  struct llkm_counter_value *v, unsigned int max);
+
+/*
+ * For requests built in their own file (probe-nl.c): a new request of
+ * @cmd to fill (NULL: no memory), and its transaction, which consumes
+ * @msg and calls @parse with each reply's top-level attributes (indexed
+ * up to LLKM_A_MAX). 0 or -errno, as the calls above.
+ */
+struct nl_msg *llkm_nl_request(struct llkm_nl *nl, uint8_t cmd);
+int llkm_nl_transact(struct llkm_nl *nl, struct nl_msg *msg,
+		     int (*parse)(struct nlattr **tb, void *arg), void *arg);
 
 /*
  * The extended-ack message of the last failed request, or NULL.

@@ -181,6 +181,51 @@
  * LLKM_A_COUNTERS_OPEN (NLA_U32) in the GET_INFO reply: counters open in
  * the module, all sockets together, for leak checks.
  *
+ * Probes: LLKM_CMD_PROBE_RUN
+ * ---------------------------
+ *
+ * Runs one measurement in kernel threads pinned to the given CPUs, with
+ * preemption and interrupts off while a batch runs, and replies when it is
+ * done: the request blocks the calling socket only (the family runs
+ * commands in parallel). Needs CAP_PERFMON or CAP_SYS_ADMIN. A signal to
+ * the caller (Ctrl-C), the socket closing or rmmod stop it within a batch;
+ * every run is bounded by LLKM_PROBE_A_TIMEOUT_MS. The measuring code is
+ * kmod/probe_core.h, the same source llctl runs in user mode.
+ *
+ *    LLKM_A_PROBE: NLA_NESTED
+ *        LLKM_PROBE_A_KIND: NLA_U32, enum llkm_probe_kind
+ *        LLKM_PROBE_A_OP: NLA_U32, per kind: enum llkm_fence_op, enum
+ *                         llkm_litmus_test; 0 otherwise
+ *        LLKM_PROBE_A_FLAGS: NLA_U32, LLKM_PROBE_F_*
+ *        LLKM_PROBE_A_CPUS: NLA_BINARY, __u32 CPU numbers, one per thread
+ *                           the kind needs (fence 1, c2c 2, litmus 2 to 4,
+ *                           false sharing 1 to LLKM_PROBE_THREADS_MAX)
+ *        LLKM_PROBE_A_ITERATIONS: NLA_U64, per batch, at most
+ *                                 LLKM_PROBE_ITERATIONS_MAX: a batch runs
+ *                                 with interrupts off, keep it to
+ *                                 milliseconds
+ *        LLKM_PROBE_A_BATCHES: NLA_U32, at most LLKM_PROBE_BATCHES_MAX
+ *        LLKM_PROBE_A_TIMEOUT_MS: NLA_U32, optional, at most
+ *                                 LLKM_PROBE_TIMEOUT_MAX_MS (default 10 s)
+ *
+ * Reply: LLKM_A_PROBE with
+ *        LLKM_PROBE_A_SAMPLES: NLA_BINARY, __u64 per batch: TSC cycles of
+ *                              the batch (fence: ITERATIONS ops; c2c:
+ *                              ITERATIONS round trips; false sharing:
+ *                              ITERATIONS stores, one per writer,
+ *                              batch-major), or for litmus the outcome
+ *                              histogram (LLKM_LITMUS_OUTCOMES_MAX
+ *                              counters, the whole run)
+ *        LLKM_PROBE_A_TSC_KHZ: NLA_U32, the kernel's TSC rate
+ *        LLKM_PROBE_A_ELAPSED_NS: NLA_U64
+ *        LLKM_PROBE_A_STOPPED: NLA_FLAG, the run stopped early (signal,
+ *                              timeout, rmmod): SAMPLES holds the batches
+ *                              done
+ *
+ * Errors: -EPERM, -EINVAL (a CPU count the kind does not take, an
+ * unknown op), -ERANGE, -ENODEV (an offline CPU), -EBUSY (another probe
+ * runs: one at a time), -EOPNOTSUPP (no TSC, not x86), -EINTR.
+ *
  * Multicast group LLKM_GENL_MCGRP_EVENTS
  * --------------------------------------
  *
@@ -242,6 +287,7 @@ enum llkm_cmd {
 	LLKM_CMD_COUNTER_DISABLE,
 	LLKM_CMD_COUNTER_READ,
 	LLKM_CMD_COUNTER_CLOSE,
+	LLKM_CMD_PROBE_RUN,
 	__LLKM_CMD_MAX
 };
 
@@ -267,6 +313,7 @@ enum llkm_attr {
 	LLKM_A_EVENT_LOST,
 	LLKM_A_COUNTER,
 	LLKM_A_COUNTERS_OPEN,
+	LLKM_A_PROBE,
 	__LLKM_A_LAST
 };
 
@@ -366,6 +413,94 @@ enum llkm_ctr_state {
 	LLKM_CTR_STATE_ERROR,		/* pinned and could not be scheduled */
 	LLKM_CTR_STATE_EXIT,		/* its task exited */
 };
+
+enum llkm_probe_attr {
+	LLKM_PROBE_A_UNSPEC,
+	LLKM_PROBE_A_PAD,
+	LLKM_PROBE_A_KIND,
+	LLKM_PROBE_A_OP,
+	LLKM_PROBE_A_FLAGS,
+	LLKM_PROBE_A_CPUS,
+	LLKM_PROBE_A_ITERATIONS,
+	LLKM_PROBE_A_BATCHES,
+	LLKM_PROBE_A_TIMEOUT_MS,
+	LLKM_PROBE_A_SAMPLES,
+	LLKM_PROBE_A_TSC_KHZ,
+	LLKM_PROBE_A_ELAPSED_NS,
+	LLKM_PROBE_A_STOPPED,
+	__LLKM_PROBE_A_LAST
+};
+
+#define LLKM_PROBE_A_MAX (__LLKM_PROBE_A_LAST - 1)
+
+enum llkm_probe_kind {
+	LLKM_PROBE_FENCE = 1,		/* one ordering primitive, one CPU */
+	LLKM_PROBE_C2C,			/* cache-line round trips, two CPUs */
+	LLKM_PROBE_FALSE_SHARING,	/* writers on one line, or padded */
+	LLKM_PROBE_LITMUS,		/* a memory-model litmus test */
+	__LLKM_PROBE_KIND_LAST
+};
+
+#define LLKM_PROBE_KIND_MAX (__LLKM_PROBE_KIND_LAST - 1)
+
+/* LLKM_PROBE_A_FLAGS */
+enum llkm_probe_flag {
+	LLKM_PROBE_F_FENCED	= 1 << 0,	/* litmus: with its fences */
+	LLKM_PROBE_F_PADDED	= 1 << 1,	/* false sharing: a line each */
+};
+
+#define LLKM_PROBE_F_ALL		((1U << 2) - 1)
+#define LLKM_PROBE_THREADS_MAX		64
+#define LLKM_PROBE_ITERATIONS_MAX	(1ULL << 20)	/* a batch runs with interrupts off */
+#define LLKM_PROBE_BATCHES_MAX		100000
+#define LLKM_PROBE_TIMEOUT_MAX_MS	600000
+#define LLKM_LITMUS_OUTCOMES_MAX	16
+
+/*
+ * The ordering primitives LLKM_PROBE_FENCE times, each in a loop of
+ * ITERATIONS (LLKM_FENCE_EMPTY is the loop alone, to subtract). The C11
+ * atomics exist in user mode only (-EINVAL in the kernel).
+ */
+enum llkm_fence_op {
+	LLKM_FENCE_EMPTY,
+	LLKM_FENCE_COMPILER,		/* barrier() */
+	LLKM_FENCE_SMP_RMB,
+	LLKM_FENCE_SMP_WMB,
+	LLKM_FENCE_SMP_MB,
+	LLKM_FENCE_MFENCE,
+	LLKM_FENCE_LFENCE,
+	LLKM_FENCE_SFENCE,
+	LLKM_FENCE_LOCK_ADD,
+	LLKM_FENCE_XCHG,
+	LLKM_FENCE_CMPXCHG,
+	LLKM_FENCE_STORE_RELEASE,
+	LLKM_FENCE_LOAD_ACQUIRE,
+	LLKM_FENCE_ATOMIC_RELAXED,	/* C11 atomic_fetch_add, user mode */
+	LLKM_FENCE_ATOMIC_ACQUIRE,
+	LLKM_FENCE_ATOMIC_RELEASE,
+	LLKM_FENCE_ATOMIC_ACQ_REL,
+	LLKM_FENCE_ATOMIC_SEQ_CST,
+	__LLKM_FENCE_LAST
+};
+
+#define LLKM_FENCE_MAX (__LLKM_FENCE_LAST - 1)
+#define LLKM_FENCE_KERNEL_MAX LLKM_FENCE_LOAD_ACQUIRE
+
+/*
+ * Litmus tests (klitmus7's names). The outcome histogram indexes are the
+ * tests' registers read as bits, r0 the lowest: SB "r0=0,r1=0" is 0.
+ */
+enum llkm_litmus_test {
+	LLKM_LITMUS_SB,		/* store buffering, 2 threads */
+	LLKM_LITMUS_MP,		/* message passing, 2 threads */
+	LLKM_LITMUS_LB,		/* load buffering, 2 threads */
+	LLKM_LITMUS_IRIW,	/* independent reads of independent writes, 4 */
+	LLKM_LITMUS_2_2W,	/* 2+2W, 2 threads */
+	LLKM_LITMUS_R,		/* R, 2 threads */
+	__LLKM_LITMUS_LAST
+};
+
+#define LLKM_LITMUS_MAX (__LLKM_LITMUS_LAST - 1)
 
 enum llkm_event {
 	LLKM_EVENT_STARTED = 1,

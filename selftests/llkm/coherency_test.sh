@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# llctl fence and llctl coherency against the real module: every test that
+# has a kernel mode runs in llkm's kernel threads and in user threads, with
+# the documented JSON; no litmus outcome the x86 model forbids shows up;
+# Ctrl-C stops a kernel run promptly and the module stays usable; absurd
+# parameters are refused in one line. Timings under an emulator mean
+# nothing: only what was run and what was refused is checked here.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/llkm/lib.sh
+. "$here/lib.sh"
+PLAN=14
+
+echo "TAP version 13"
+echo "1..$PLAN"
+if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null; then
+	skip_all $PLAN "needs root, jq, llctl and llkm.ko"
+fi
+if [ "$(uname -m)" != x86_64 ]; then
+	skip_all $PLAN "the probes are x86-64 only"
+fi
+grep -qw llkm /proc/modules && rmmod llkm
+insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
+jqe() { jq -e "$@" >/dev/null; }
+two=$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)
+
+run fence --kernel --json --batches 20
+check fence_runs_every_kernel_op_in_the_kernel "exit $(rc): $(cat "$out/stderr")" \
+	jqe '.mode == "kernel" and (.results | map(.op) |
+	 contains(["mfence", "lfence", "sfence", "lock_add", "xchg", "cmpxchg",
+		   "smp_mb", "store_release", "load_acquire"])) and
+	(.results | all(.cycles.median | type == "number")) and .env.kernel != null' \
+	"$out/stdout"
+run fence --user --json --batches 20
+check fence_user_mode_adds_the_c11_atomics "exit $(rc): $(cat "$out/stderr")" \
+	jqe '.mode == "user" and (.results | map(.op) | index("atomic_seq_cst") != null)' \
+	"$out/stdout"
+
+if [ "$two" = 1 ]; then
+	run coherency --kernel --json --test c2c,false-sharing,litmus --iterations 2000
+	check coherency_kernel_mode_runs_c2c_false_sharing_litmus "exit $(rc): $(head -c 300 "$out/stderr")" \
+		jqe '.mode == "kernel" and (.tests.c2c.latency_ns | length >= 2) and
+		(.tests.c2c.latency_ns[0][0] == null) and
+		(.tests.c2c.latency_ns[0][1] | type == "number") and
+		(.tests.false_sharing.slowdown | type == "number") and
+		(.tests.litmus | length >= 10)' "$out/stdout"
+	check kernel_litmus_never_breaks_the_x86_model "$(jq -c '[.tests.litmus[] | [.name, .fenced, .relaxed_observed]]' "$out/stdout" 2>&1)" \
+		jqe '.tests.litmus | all(.allowed_by_model or .relaxed_observed == 0)' "$out/stdout"
+	check kernel_litmus_counts_every_round "$(jq -c '[.tests.litmus[] | [.name, .iterations, (.outcomes | add)]]' "$out/stdout" 2>&1)" \
+		jqe '.tests.litmus | map(select(.iterations > 0)) |
+		length >= 10 and all((.outcomes | add) == .iterations)' "$out/stdout"
+	run coherency --user --json --test c2c,false-sharing,litmus --iterations 2000
+	check coherency_user_mode_runs_the_same_tests "exit $(rc): $(head -c 300 "$out/stderr")" \
+		jqe '.mode == "user" and (.tests.c2c.latency_ns | length >= 2) and
+		(.tests.litmus | all(.allowed_by_model or .relaxed_observed == 0))' "$out/stdout"
+else
+	for t in coherency_kernel_mode_runs_c2c_false_sharing_litmus \
+		 kernel_litmus_never_breaks_the_x86_model kernel_litmus_counts_every_round \
+		 coherency_user_mode_runs_the_same_tests; do
+		skip "$t" "needs two online CPUs"
+	done
+fi
+
+run coherency --kernel --test branch
+check user_only_tests_refuse_kernel_mode_in_one_line "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
+	       grep -q 'user mode only' '$out/stderr'"
+
+# --- stopping -----------------------------------------------------------------
+if [ "$two" = 1 ]; then
+	# Minutes of work: it must still run when Ctrl-C comes.
+	"$LLCTL" coherency --kernel --test litmus,c2c --iterations 1048576 >"$out/int" 2>&1 &
+	pid=$!
+	sleep 2
+	t0=$(date +%s%N)
+	kill -INT $pid && sent=1 || sent=0
+	wait $pid
+	status=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check ctrl_c_stops_a_kernel_run_promptly "signal sent: $sent, exit $status after ${ms} ms: $(tail -c 300 "$out/int")" \
+		sh -c "[ $sent = 1 ] && [ $ms -lt 5000 ]"
+else
+	skip ctrl_c_stops_a_kernel_run_promptly "needs two online CPUs"
+fi
+run fence --kernel --json --batches 5
+check the_module_runs_again_after_the_stop "exit $(rc): $(cat "$out/stderr")" [ "$(rc)" -eq 0 ]
+
+# --- refusals -------------------------------------------------------------------
+run fence --iterations 0
+check zero_iterations_are_refused "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && [ \$(wc -l <'$out/stderr') -eq 1 ]"
+run fence --kernel --iterations 99999999999
+check too_many_iterations_are_refused "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && [ \$(wc -l <'$out/stderr') -eq 1 ]"
+run coherency --test no-such-test
+check unknown_tests_are_refused "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && grep -q 'no-such-test' '$out/stderr'"
+run coherency --kernel --cpus 0,0 --test c2c
+check a_cpu_twice_is_refused "exit $(rc): $(cat "$out/stderr")" [ "$(rc)" -ne 0 ]
+
+rmmod llkm
+ktap_totals
+[ "$fail" -eq 0 ]

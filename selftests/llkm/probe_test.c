@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probes in kernel mode (LLKM_CMD_PROBE_RUN): every kind runs in kernel
+ * threads and answers with what it measured; a litmus outcome the x86
+ * model forbids is never seen; a run stops on a signal, on its timeout
+ * and on rmmod, promptly; absurd requests are refused.
+ */
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <linux/capability.h>
+
+#include "kselftest_harness.h"
+#include "helpers.h"
+
+FIXTURE(probe) {
+	int loaded_here;
+	int fd;
+	int family;
+	struct nl_reply *rep;
+};
+
+FIXTURE_SETUP(probe)
+{
+	int ret = llkm_hold(&self->loaded_here);
+
+	if (ret == -EPERM)
+		SKIP(return, "llkm is not loaded and cannot be (needs root and llkm.ko)");
+	ASSERT_EQ(0, ret);
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	self->family = nl_family(self->fd, LLKM_GENL_NAME);
+	ASSERT_LT(0, self->family);
+	self->rep = calloc(1, sizeof(*self->rep));
+	ASSERT_NE(NULL, self->rep);
+}
+
+FIXTURE_TEARDOWN(probe)
+{
+	free(self->rep);
+	if (self->fd >= 0)
+		close(self->fd);
+	llkm_release(self->loaded_here);
+}
+
+struct req {
+	uint32_t kind, op, flags;
+	uint32_t cpus[8];
+	int ncpus;
+	uint64_t iterations;
+	uint32_t batches, timeout_ms;
+};
+
+struct res {
+	uint64_t samples[4096];
+	int nsamples;
+	uint32_t tsc_khz;
+	uint64_t elapsed_ns;
+	int stopped;
+};
+
+static void put_u64(struct nl_req *r, uint16_t type, uint64_t v)
+{
+	nl_put(r, type, &v, sizeof(v));
+}
+
+/* PROBE_RUN: 0 and @out, or the kernel's -errno. */
+static int run(int fd, int family, struct nl_reply *rep, const struct req *q,
+	       struct res *out)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1], *pt[NL_MAXATTR + 1];
+	struct nl_req r;
+	struct nlattr *nest;
+	int len;
+
+	nl_init(&r, family, LLKM_CMD_PROBE_RUN);
+	nest = nl_nest(&r, LLKM_A_PROBE);
+	nl_put_u32(&r, LLKM_PROBE_A_KIND, q->kind);
+	if (q->op)
+		nl_put_u32(&r, LLKM_PROBE_A_OP, q->op);
+	if (q->flags)
+		nl_put_u32(&r, LLKM_PROBE_A_FLAGS, q->flags);
+	nl_put(&r, LLKM_PROBE_A_CPUS, q->cpus, q->ncpus * sizeof(uint32_t));
+	put_u64(&r, LLKM_PROBE_A_ITERATIONS, q->iterations);
+	nl_put_u32(&r, LLKM_PROBE_A_BATCHES, q->batches);
+	if (q->timeout_ms)
+		nl_put_u32(&r, LLKM_PROBE_A_TIMEOUT_MS, q->timeout_ms);
+	nl_nest_end(&r, nest);
+	if (nl_transact(fd, &r, rep))
+		return -1000;
+	if (rep->err)
+		return rep->err;
+	nl_reply_attrs(rep, tb);
+	if (!tb[LLKM_A_PROBE])
+		return -1001;
+	nl_attrs(nla_data_of(tb[LLKM_A_PROBE]), nla_len_of(tb[LLKM_A_PROBE]), pt);
+	if (!pt[LLKM_PROBE_A_SAMPLES] || !pt[LLKM_PROBE_A_TSC_KHZ] ||
+	    !pt[LLKM_PROBE_A_ELAPSED_NS])
+		return -1002;
+	len = nla_len_of(pt[LLKM_PROBE_A_SAMPLES]);
+	if (len % 8 || len > (int)sizeof(out->samples))
+		return -1003;
+	memcpy(out->samples, nla_data_of(pt[LLKM_PROBE_A_SAMPLES]), len);
+	out->nsamples = len / 8;
+	out->tsc_khz = nla_u32_of(pt[LLKM_PROBE_A_TSC_KHZ]);
+	out->elapsed_ns = nla_u64_of(pt[LLKM_PROBE_A_ELAPSED_NS]);
+	out->stopped = !!pt[LLKM_PROBE_A_STOPPED];
+	return 0;
+}
+
+#define RUN(q, o)	run(self->fd, self->family, self->rep, (q), (o))
+
+static int two_cpus(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+TEST_F(probe, every_kernel_fence_op_runs_and_costs_cycles)
+{
+	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
+			 .iterations = 1000, .batches = 20 };
+	static struct res o;
+	int op, i;
+
+	for (op = 0; op <= LLKM_FENCE_KERNEL_MAX; op++) {
+		q.op = op;
+		ASSERT_EQ(0, RUN(&q, &o)) TH_LOG("op %d: %s", op, self->rep->extack);
+		EXPECT_EQ(20, o.nsamples);
+		EXPECT_FALSE(o.stopped);
+		EXPECT_LT(0u, o.tsc_khz);
+		for (i = 0; i < o.nsamples; i++)
+			EXPECT_LT(0ULL, o.samples[i]) TH_LOG("op %d batch %d", op, i);
+	}
+	q.op = LLKM_FENCE_KERNEL_MAX + 1;	/* C11 atomics: user mode only */
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+}
+
+TEST_F(probe, c2c_round_trips_between_two_cpus)
+{
+	struct req q = { .kind = LLKM_PROBE_C2C, .cpus = { 0, 1 }, .ncpus = 2,
+			 .iterations = 200, .batches = 10 };
+	static struct res o;
+	int i;
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	ASSERT_EQ(0, RUN(&q, &o)) TH_LOG("%s", self->rep->extack);
+	EXPECT_EQ(10, o.nsamples);
+	for (i = 0; i < o.nsamples; i++)
+		EXPECT_LT(0ULL, o.samples[i]);
+}
+
+TEST_F(probe, false_sharing_shared_and_padded_both_run)
+{
+	struct req q = { .kind = LLKM_PROBE_FALSE_SHARING, .cpus = { 0, 1 },
+			 .ncpus = 2, .iterations = 10000, .batches = 5 };
+	static struct res o;
+	int i;
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	ASSERT_EQ(0, RUN(&q, &o)) TH_LOG("%s", self->rep->extack);
+	EXPECT_EQ(10, o.nsamples);	/* batch-major, per writer */
+	for (i = 0; i < o.nsamples; i++)
+		EXPECT_LT(0ULL, o.samples[i]);
+	q.flags = LLKM_PROBE_F_PADDED;
+	ASSERT_EQ(0, RUN(&q, &o));
+	EXPECT_EQ(10, o.nsamples);
+}
+
+/* Rounds of @test counted in the histogram; the relaxed one's count. */
+static uint64_t hist_total(const struct res *o)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < o->nsamples; i++)
+		n += o->samples[i];
+	return n;
+}
+
+TEST_F(probe, litmus_counts_every_round_and_never_breaks_x86_tso)
+{
+	struct req q = { .kind = LLKM_PROBE_LITMUS, .cpus = { 0, 1 }, .ncpus = 2,
+			 .iterations = 2000, .batches = 10 };
+	static struct res o;
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	/* SB fenced: r0=0,r1=0 (index 0) is forbidden. */
+	q.op = LLKM_LITMUS_SB;
+	q.flags = LLKM_PROBE_F_FENCED;
+	ASSERT_EQ(0, RUN(&q, &o)) TH_LOG("%s", self->rep->extack);
+	EXPECT_EQ(LLKM_LITMUS_OUTCOMES_MAX, o.nsamples);
+	EXPECT_EQ(20000ULL, hist_total(&o));
+	EXPECT_EQ(0ULL, o.samples[0]);
+	/* SB without fences: every round counted, the outcome allowed. */
+	q.flags = 0;
+	ASSERT_EQ(0, RUN(&q, &o));
+	EXPECT_EQ(20000ULL, hist_total(&o));
+	/* MP, LB, 2+2W, R: each round once. */
+	for (q.op = LLKM_LITMUS_MP; q.op <= LLKM_LITMUS_R; q.op++) {
+		if (q.op == LLKM_LITMUS_IRIW)
+			continue;
+		ASSERT_EQ(0, RUN(&q, &o)) TH_LOG("test %u", q.op);
+		EXPECT_EQ(20000ULL, hist_total(&o)) TH_LOG("test %u", q.op);
+	}
+	/* IRIW takes four threads. */
+	q.op = LLKM_LITMUS_IRIW;
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+}
+
+TEST_F(probe, absurd_requests_are_refused)
+{
+	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
+			 .iterations = 1000, .batches = 1 };
+	static struct res o;
+
+	q.iterations = 0;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.iterations = LLKM_PROBE_ITERATIONS_MAX + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.iterations = 1000;
+	q.batches = LLKM_PROBE_BATCHES_MAX + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.batches = 1;
+	q.kind = LLKM_PROBE_KIND_MAX + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.kind = LLKM_PROBE_C2C;		/* one CPU for two threads */
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+	q.cpus[1] = 0;				/* the same CPU twice */
+	q.ncpus = 2;
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+	q.kind = LLKM_PROBE_FENCE;
+	q.ncpus = 1;
+	q.cpus[0] = 4095;			/* not online */
+	EXPECT_EQ(-ENODEV, RUN(&q, &o));
+	q.cpus[0] = 0;
+	q.flags = LLKM_PROBE_F_PADDED;		/* not a fence flag */
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+	q.flags = 0;
+	q.timeout_ms = LLKM_PROBE_TIMEOUT_MAX_MS + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+}
+
+/*
+ * Far more work than any timeout here: a million cache-line round trips a
+ * batch, a hundred batches (seconds natively, much more emulated).
+ */
+#define LONG_C2C { .kind = LLKM_PROBE_C2C, .cpus = { 0, 1 }, .ncpus = 2, \
+		   .iterations = LLKM_PROBE_ITERATIONS_MAX, .batches = 100, \
+		   .timeout_ms = 60000 }
+
+TEST_F(probe, timeout_stops_a_run_and_says_so)
+{
+	struct req q = LONG_C2C;
+	static struct res o;
+	uint64_t t0 = now_ns();
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	q.timeout_ms = 300;
+	ASSERT_EQ(0, RUN(&q, &o)) TH_LOG("%s", self->rep->extack);
+	EXPECT_TRUE(o.stopped);
+	EXPECT_GT(100, o.nsamples);
+	EXPECT_GT(3000000000ULL, now_ns() - t0);
+}
+
+/* In a child: a long run; the parent signals it. */
+static void long_run_child(int family)
+{
+	struct req q = LONG_C2C;
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	static struct res o;
+	int fd = nl_open();
+
+	if (!rep || fd < 0)
+		_exit(100);
+	run(fd, family, rep, &q, &o);
+	_exit(0);
+}
+
+TEST_F(probe, a_signal_stops_the_run_promptly)
+{
+	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
+			 .iterations = 100, .batches = 2 };
+	static struct res o;
+	uint64_t t0;
+	pid_t pid;
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		long_run_child(self->family);
+	usleep(500000);
+	/* One run at a time. */
+	EXPECT_EQ(-EBUSY, RUN(&q, &o));
+	t0 = now_ns();
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	EXPECT_GT(3000000000ULL, now_ns() - t0) TH_LOG("the killed run took %llu ns",
+		(unsigned long long)(now_ns() - t0));
+	/* And the next run goes. */
+	EXPECT_EQ(0, RUN(&q, &o));
+}
+
+static int drop_caps_and_run(int family)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
+			 .iterations = 100, .batches = 1 };
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	static struct res o;
+	int fd;
+
+	if (!rep || syscall(SYS_capset, &h, d))
+		return 100;
+	fd = nl_open();
+	if (fd < 0)
+		return 101;
+	return run(fd, family, rep, &q, &o) == -EPERM ? 0 : 102;
+}
+
+TEST_F(probe, running_needs_cap_perfmon)
+{
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(drop_caps_and_run(self->family));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* rmmod while a run goes: it stops the run and unloads, promptly. */
+TEST(rmmod_stops_a_running_probe)
+{
+	int was_loaded = llkm_loaded(), fd, family, status;
+	uint64_t t0;
+	pid_t pid;
+
+	if (geteuid() != 0 || !llkm_ko_path())
+		SKIP(return, "needs root and llkm.ko");
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	if (!was_loaded)
+		ASSERT_EQ(0, llkm_load(NULL));
+	fd = nl_open();
+	family = nl_family(fd, LLKM_GENL_NAME);
+	close(fd);
+	ASSERT_LT(0, family);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		long_run_child(family);
+	usleep(500000);
+	t0 = now_ns();
+	/* The request in flight holds no module reference. */
+	EXPECT_EQ(0, llkm_unload());
+	EXPECT_GT(3000000000ULL, now_ns() - t0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	if (was_loaded)
+		ASSERT_EQ(0, llkm_load(NULL));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probes' pure parts, under ASan and UBSan: order statistics, the SVG
+ * writer, the litmus tests' registers and what x86-TSO allows, the probe
+ * core's give-up paths, CPU and pair lists on a fake sysfs, and the
+ * refusals of llctl fence and llctl coherency. What the probes measure is
+ * probe_measure_test's, which runs without sanitizers as llctl does.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fake_root.h"
+#include "kselftest_harness.h"
+
+#include "coh-run.h"
+#include "llctl.h"
+#include "probe-cpus.h"
+#include "probe-stats.h"
+#include "probe_shim.h"
+#include "../../kmod/probe_core.h"
+#include "svg.h"
+
+/* ---- order statistics ---- */
+
+TEST(median_of_an_odd_count_is_the_middle_sample)
+{
+	double v[] = { 5, 1, 4, 2, 3 };
+	struct probe_stats st;
+
+	ASSERT_EQ(0, probe_stats_f(v, 5, &st));
+	EXPECT_EQ(1, st.min);
+	EXPECT_EQ(3, st.median);
+	EXPECT_EQ(5, st.max);
+	EXPECT_EQ(5, st.p99);
+}
+
+TEST(median_of_an_even_count_is_the_mean_of_the_middle_two)
+{
+	uint64_t v[] = { 10, 40, 20, 30 };
+	struct probe_stats st;
+
+	ASSERT_EQ(0, probe_stats_u64(v, 4, &st));
+	EXPECT_EQ(25, st.median);
+	EXPECT_EQ(10ULL, v[0]);	/* the samples are left as they were */
+	EXPECT_EQ(40ULL, v[1]);
+}
+
+TEST(p99_is_the_nearest_rank)
+{
+	struct probe_stats st;
+	double v[1000];
+	int i;
+
+	for (i = 0; i < 100; i++)
+		v[i] = 100 - i;			/* 1..100, reversed */
+	ASSERT_EQ(0, probe_stats_f(v, 100, &st));
+	EXPECT_EQ(99, st.p99);			/* rank ceil(99) */
+	for (i = 0; i < 101; i++)
+		v[i] = i + 1;			/* 1..101 */
+	ASSERT_EQ(0, probe_stats_f(v, 101, &st));
+	EXPECT_EQ(100, st.p99);			/* rank ceil(99.99) = 100 */
+	for (i = 0; i < 1000; i++)
+		v[i] = i + 1;
+	ASSERT_EQ(0, probe_stats_f(v, 1000, &st));
+	EXPECT_EQ(990, st.p99);
+}
+
+TEST(spread_is_p99_less_min_over_the_median)
+{
+	double v[] = { 10, 10, 10, 20 };
+	struct probe_stats st;
+
+	ASSERT_EQ(0, probe_stats_f(v, 4, &st));
+	EXPECT_EQ(1.0, st.spread);		/* (20 - 10) / 10 */
+	v[0] = v[1] = v[2] = v[3] = 0;
+	ASSERT_EQ(0, probe_stats_f(v, 4, &st));
+	EXPECT_EQ(0, st.spread);		/* no division by zero */
+}
+
+TEST(no_samples_is_an_error_not_zeros)
+{
+	struct probe_stats st;
+	double v[1];
+
+	EXPECT_EQ(-1, probe_stats_f(v, 0, &st));
+	EXPECT_EQ(-1, probe_stats_u64(NULL, 0, &st));
+	EXPECT_EQ(0UL, st.n);
+}
+
+/* ---- SVG ---- */
+
+TEST(svg_text_is_escaped)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ASSERT_NE(NULL, f);
+	svg_escape(f, "a<b & \"c\" 'd'>");
+	fclose(f);
+	EXPECT_STREQ("a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;", buf);
+	free(buf);
+}
+
+TEST(heat_scale_runs_light_to_dark_and_clamps)
+{
+	char c[8];
+
+	svg_heat_color(0, c);
+	EXPECT_STREQ("#fff5c0", c);
+	svg_heat_color(1, c);
+	EXPECT_STREQ("#67000d", c);
+	svg_heat_color(-3, c);
+	EXPECT_STREQ("#fff5c0", c);
+	svg_heat_color(7, c);
+	EXPECT_STREQ("#67000d", c);
+	svg_heat_color(0.0 / 0.0, c);		/* NaN: the low end */
+	EXPECT_STREQ("#fff5c0", c);
+}
+
+TEST(svg_file_is_a_complete_document)
+{
+	char path[] = "/tmp/llctl-svg.XXXXXX", buf[4096];
+	struct svg g;
+	ssize_t n;
+	int fd;
+
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, svg_open(&g, path, 100, 50));
+	svg_rect(&g, 1, 2, 3, 4, "#123456", "tip <1>");
+	svg_text(&g, 5, 6, 10, SVG_MIDDLE, 0, "%d < %d", 1, 2);
+	ASSERT_EQ(0, svg_close(&g));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	unlink(path);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_NE(NULL, strstr(buf, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	EXPECT_NE(NULL, strstr(buf, "<title>tip &lt;1&gt;</title>"));
+	EXPECT_NE(NULL, strstr(buf, ">1 &lt; 2</text>"));
+	EXPECT_NE(NULL, strstr(buf, "</svg>\n"));
+}
+
+/* ---- litmus: registers, relaxed outcomes, the model ---- */
+
+TEST(relaxed_outcomes_are_the_documented_indexes)
+{
+	char l[64];
+
+	EXPECT_EQ(0, probe_litmus_relaxed(LLKM_LITMUS_SB));
+	coh_litmus_label(LLKM_LITMUS_SB, 0, l, sizeof(l));
+	EXPECT_STREQ("r0=0,r1=0", l);
+	EXPECT_EQ(1, probe_litmus_relaxed(LLKM_LITMUS_MP));
+	coh_litmus_label(LLKM_LITMUS_MP, 1, l, sizeof(l));
+	EXPECT_STREQ("r0=1,r1=0", l);
+	EXPECT_EQ(3, probe_litmus_relaxed(LLKM_LITMUS_LB));
+	coh_litmus_label(LLKM_LITMUS_LB, 3, l, sizeof(l));
+	EXPECT_STREQ("r0=1,r1=1", l);
+	EXPECT_EQ(5, probe_litmus_relaxed(LLKM_LITMUS_IRIW));
+	coh_litmus_label(LLKM_LITMUS_IRIW, 5, l, sizeof(l));
+	EXPECT_STREQ("r0=1,r1=0,r2=1,r3=0", l);
+	EXPECT_EQ(0, probe_litmus_relaxed(LLKM_LITMUS_2_2W));
+	coh_litmus_label(LLKM_LITMUS_2_2W, 0, l, sizeof(l));
+	EXPECT_STREQ("x=1,y=1", l);
+	EXPECT_EQ(2, probe_litmus_relaxed(LLKM_LITMUS_R));
+	coh_litmus_label(LLKM_LITMUS_R, 2, l, sizeof(l));
+	EXPECT_STREQ("r0=0,y=2", l);
+}
+
+TEST(x86_tso_allows_only_a_store_then_a_load_unfenced)
+{
+	uint32_t t;
+
+	for (t = 0; t <= LLKM_LITMUS_MAX; t++) {
+		bool store_load = t == LLKM_LITMUS_SB || t == LLKM_LITMUS_R;
+
+		EXPECT_EQ(store_load, probe_litmus_allowed_x86(t, 0));
+		EXPECT_EQ(0, probe_litmus_allowed_x86(t, 1));
+	}
+	EXPECT_EQ(4, probe_litmus_threads(LLKM_LITMUS_IRIW));
+	EXPECT_EQ(2, probe_litmus_threads(LLKM_LITMUS_SB));
+	EXPECT_STREQ("2+2W", coh_litmus_name(LLKM_LITMUS_2_2W));
+	EXPECT_EQ(NULL, coh_litmus_name(LLKM_LITMUS_MAX + 1));
+}
+
+/* One round with the threads one after another, in tid order: SC. */
+static int sequential_round(struct probe_litmus *l, uint32_t test, u64 gen)
+{
+	int t, n = probe_litmus_threads(test);
+
+	for (t = 0; t < n; t++)
+		WRITE_ONCE(l->out[t].v, probe_litmus_thread(l, test, 0, t, gen));
+	return probe_litmus_outcome(l, test, n);
+}
+
+FIXTURE(litmus) {
+	struct probe_litmus *l;
+};
+
+FIXTURE_SETUP(litmus)
+{
+	self->l = aligned_alloc(PROBE_LINE_SIZE, sizeof(*self->l));
+	ASSERT_NE(NULL, self->l);
+	memset(self->l, 0, sizeof(*self->l));
+}
+
+FIXTURE_TEARDOWN(litmus)
+{
+	free(self->l);
+}
+
+TEST_F(litmus, threads_in_order_give_the_sequential_outcome)
+{
+	/* T0 runs entirely before T1 (T2, T3): each test's SC result. */
+	EXPECT_EQ(2, sequential_round(self->l, LLKM_LITMUS_SB, 1));	/* r0=0,r1=1 */
+	EXPECT_EQ(3, sequential_round(self->l, LLKM_LITMUS_MP, 2));	/* r0=1,r1=1 */
+	EXPECT_EQ(2, sequential_round(self->l, LLKM_LITMUS_LB, 3));	/* r0=0,r1=1 */
+	EXPECT_EQ(15, sequential_round(self->l, LLKM_LITMUS_IRIW, 4));
+	EXPECT_EQ(1, sequential_round(self->l, LLKM_LITMUS_2_2W, 5));	/* x=2,y=1 */
+	EXPECT_EQ(3, sequential_round(self->l, LLKM_LITMUS_R, 6));	/* r0=1,y=2 */
+}
+
+TEST_F(litmus, an_earlier_rounds_values_read_as_the_initial_zero)
+{
+	struct probe_litmus *l = self->l;
+
+	sequential_round(l, LLKM_LITMUS_SB, 1);
+	/* Round 2, T0 first: y still holds round 1's 1, which reads 0 now. */
+	EXPECT_EQ(0ULL, probe_litmus_thread(l, LLKM_LITMUS_SB, 0, 0, 2));
+	/* T1 then finds T0's x of this round: r1=1 (bit 1). */
+	EXPECT_EQ(2ULL, probe_litmus_thread(l, LLKM_LITMUS_SB, 0, 1, 2));
+}
+
+TEST_F(litmus, a_run_without_its_peer_stops_when_told)
+{
+	int stop = 1;
+	uint64_t hist[LLKM_LITMUS_OUTCOMES_MAX] = { 0 };
+
+	EXPECT_EQ(-1, probe_litmus_run(self->l, LLKM_LITMUS_SB, 0, 0, 10,
+				       hist, &stop));
+	EXPECT_EQ(0ULL, hist[0] + hist[1] + hist[2] + hist[3]);
+}
+
+/* ---- probe core give-up paths ---- */
+
+TEST(ping_and_pong_give_up_when_stopped)
+{
+	static struct probe_line line;
+	int stop = 1;
+
+	EXPECT_EQ(0ULL, probe_c2c_ping(&line, 100, &stop));
+	EXPECT_EQ(-1, probe_c2c_pong(&line, 100, &stop));
+}
+
+TEST(ping_without_a_peer_gives_up_after_the_spin_bound)
+{
+	static struct probe_line line;
+	int stop = 0;
+	uint64_t t0 = probe_now_ns();
+
+	EXPECT_EQ(0ULL, probe_c2c_ping(&line, 1, &stop));
+	/* PROBE_SPIN_MAX PAUSEs: about a second, never a hang. */
+	EXPECT_GT(20ULL * 1000000000, probe_now_ns() - t0);
+}
+
+TEST(fence_batch_times_known_ops_only)
+{
+	static struct probe_line scratch;
+
+	EXPECT_LT(0ULL, probe_fence_batch(LLKM_FENCE_MFENCE, 100, &scratch));
+	EXPECT_LT(0ULL, probe_fence_batch(LLKM_FENCE_ATOMIC_SEQ_CST, 100, &scratch));
+	EXPECT_EQ(100ULL, scratch.v);		/* each fetch_add happened */
+	EXPECT_EQ(0ULL, probe_fence_batch(__LLKM_FENCE_LAST, 100, &scratch));
+}
+
+TEST(false_sharing_writes_every_increment)
+{
+	static struct probe_line line;
+
+	EXPECT_LT(0ULL, probe_fs_write(&line.v, 1000));
+	EXPECT_EQ(1000ULL, line.v);
+}
+
+/* ---- CPU lists and pairs on a fake sysfs ---- */
+
+FIXTURE(sysfs) {
+	char dir[sizeof(FAKE_ROOT_TEMPLATE)];
+	int *cpus;
+};
+
+FIXTURE_SETUP(sysfs)
+{
+	static const int core[] = { 0, 1, 0, 1 };	/* 0,2 and 1,3: siblings */
+	char path[128];
+	int i;
+
+	strcpy(self->dir, FAKE_ROOT_TEMPLATE);
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_EQ(0, fake_put(self->dir, "sys/devices/system/cpu/online", "0-3\n"));
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path),
+			 "sys/devices/system/cpu/cpu%d/topology/core_id", i);
+		ASSERT_EQ(0, fake_put(self->dir, path, core[i] ? "1\n" : "0\n"));
+		snprintf(path, sizeof(path),
+			 "sys/devices/system/cpu/cpu%d/topology/physical_package_id", i);
+		ASSERT_EQ(0, fake_put(self->dir, path, "0\n"));
+	}
+}
+
+FIXTURE_TEARDOWN(sysfs)
+{
+	free(self->cpus);
+	EXPECT_EQ(0, coh_c2c_set_pairs(NULL, NULL));	/* frees the last */
+	EXPECT_EQ(0, fake_root_remove(self->dir));
+	EXPECT_EQ(0, __lsan_do_recoverable_leak_check());
+}
+
+TEST_F(sysfs, cpu_list_keeps_its_order)
+{
+	ASSERT_EQ(4, probe_cpus_parse(self->dir, "3,0-2", "--cpus", &self->cpus));
+	EXPECT_EQ(3, self->cpus[0]);
+	EXPECT_EQ(0, self->cpus[1]);
+	EXPECT_EQ(2, self->cpus[3]);
+}
+
+TEST_F(sysfs, cpu_named_twice_is_refused)
+{
+	EXPECT_EQ(-1, probe_cpus_parse(self->dir, "1,1", "--cpus", &self->cpus));
+	EXPECT_EQ(-1, probe_cpus_parse(self->dir, "0-2,2", "--cpus", &self->cpus));
+	EXPECT_EQ(NULL, self->cpus);
+}
+
+TEST_F(sysfs, offline_cpu_is_refused)
+{
+	EXPECT_EQ(-1, probe_cpus_parse(self->dir, "3-4", "--cpus", &self->cpus));
+	EXPECT_EQ(-1, probe_cpus_parse(self->dir, "65535", "--cpus", &self->cpus));
+}
+
+TEST_F(sysfs, malformed_lists_are_refused)
+{
+	static const char bad[][8] = {
+		"", "a", "1-", "-1", "0,,1", "0,", "3-1", "65536", "1 ", "0x1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(-1, probe_cpus_parse(self->dir, bad[i], "--cpus",
+					       &self->cpus)) {
+			TH_LOG("accepted '%s'", bad[i]);
+		}
+}
+
+TEST_F(sysfs, smt_siblings_sort_together)
+{
+	int cpus[] = { 3, 2, 1, 0 };
+
+	probe_cpus_sort_topology(self->dir, cpus, 4);
+	EXPECT_EQ(0, cpus[0]);
+	EXPECT_EQ(2, cpus[1]);
+	EXPECT_EQ(1, cpus[2]);
+	EXPECT_EQ(3, cpus[3]);
+	EXPECT_TRUE(probe_cpus_siblings(self->dir, 0, 2));
+	EXPECT_FALSE(probe_cpus_siblings(self->dir, 0, 1));
+	EXPECT_FALSE(probe_cpus_siblings(self->dir, 0, 0));
+}
+
+TEST_F(sysfs, pairs_are_checked)
+{
+	EXPECT_EQ(0, coh_c2c_set_pairs(self->dir, "0:1,2:3,0:3"));
+	EXPECT_EQ(-1, coh_c2c_set_pairs(self->dir, "0:0"));
+	EXPECT_EQ(-1, coh_c2c_set_pairs(self->dir, "0:1,1:0"));
+	EXPECT_EQ(-1, coh_c2c_set_pairs(self->dir, "0:4"));
+	EXPECT_EQ(-1, coh_c2c_set_pairs(self->dir, "0-1"));
+	EXPECT_EQ(-1, coh_c2c_set_pairs(self->dir, "0:1,"));
+}
+
+/* ---- the commands refuse absurd parameters, saying why ---- */
+
+/* Runs @fn on a NULL-terminated argv; its stderr lands in @err. */
+static int run_cmd(int (*fn)(int, char **), char *err, size_t size, ...)
+{
+	char *argv[16];
+	int argc = 0, fd, saved, ret;
+	va_list ap;
+	ssize_t n;
+
+	/* Writable copies, as a real argv: the commands may cut them up. */
+	va_start(ap, size);
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
+		argv[argc] = strdup(argv[argc]), argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	fd = memfd_create("stderr", 0);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	optind = 0;
+	ret = fn(argc, argv);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = pread(fd, err, size - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(fd);
+	while (argc--)
+		free(argv[argc]);
+	return ret;
+}
+
+#define EXPECT_REFUSED(msg, fn, ...) do {				\
+	char __e[1024];							\
+									\
+	EXPECT_EQ(1, run_cmd(fn, __e, sizeof(__e), __VA_ARGS__, NULL));	\
+	EXPECT_NE(NULL, strstr(__e, msg)) {				\
+		TH_LOG("stderr: %s", __e);				\
+	}								\
+} while (0)
+
+TEST(fence_refuses_absurd_parameters)
+{
+	EXPECT_REFUSED("--iterations '0': takes 1 to 1048576", cmd_fence,
+		       "fence", "--iterations", "0");
+	EXPECT_REFUSED("--iterations '1048577'", cmd_fence,
+		       "fence", "--iterations", "1048577");
+	EXPECT_REFUSED("--batches '100001': takes 1 to 100000", cmd_fence,
+		       "fence", "--batches", "100001");
+	EXPECT_REFUSED("--iterations '-1'", cmd_fence,
+		       "fence", "--iterations", "-1");
+	EXPECT_REFUSED("--cpu '0-1': takes one CPU", cmd_fence,
+		       "fence", "--cpu", "0-1");
+	EXPECT_REFUSED("--kernel and --user exclude each other", cmd_fence,
+		       "fence", "--kernel", "--user");
+}
+
+TEST(coherency_refuses_absurd_parameters)
+{
+	EXPECT_REFUSED("Unable to run test 'nope': no such test",
+		       cmd_coherency, "coherency", "--test", "c2c,nope");
+	EXPECT_REFUSED("--iterations '0'", cmd_coherency,
+		       "coherency", "--iterations", "0");
+	EXPECT_REFUSED("--iterations '99999999999'", cmd_coherency,
+		       "coherency", "--iterations", "99999999999");
+	EXPECT_REFUSED("--cpus '0,0': CPU 0 is named twice", cmd_coherency,
+		       "coherency", "--cpus", "0,0");
+	EXPECT_REFUSED("--cpus '65535': CPU 65535 is not online",
+		       cmd_coherency, "coherency", "--cpus", "65535");
+	EXPECT_REFUSED("--pairs: it is for the c2c test", cmd_coherency,
+		       "coherency", "--test", "litmus", "--pairs", "0:1");
+	EXPECT_REFUSED("--kernel and --user exclude each other",
+		       cmd_coherency, "coherency", "--kernel", "--user");
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl fence: what each ordering primitive costs, in a pinned user
+ * thread or (--kernel) in llkm's kthread with interrupts off.
+ *
+ * Every op of enum llkm_fence_op runs in batches of --iterations back to
+ * back (probe_fence_batch() in kmod/probe_core.h), batches interleaved
+ * across ops in user mode so a clock drift hits them all alike. The empty
+ * loop is measured the same way and its median subtracted; per op the
+ * report gives min, median and p99 over the batches, in TSC ticks
+ * ("cycles": reference cycles at the TSC's rate, not core cycles) and ns.
+ * A value within the empty loop's noise, or below one tick, is flagged
+ * rather than printed as a cost.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "env.h"
+#include "llctl.h"
+#include "probe-cpus.h"
+#include "probe-nl.h"
+#include "probe-stats.h"
+#include "probe-team.h"
+#include "probe_shim.h"
+#include "../kmod/probe_core.h"
+#include "svg.h"
+
+#define DEF_ITERATIONS	10000
+#define DEF_BATCHES	200
+#define WARM_UP_MS	100
+#define WARM_BATCHES	2	/* per op, unused */
+/* A batch runs in chunks this long, checking for a stop in between. */
+#define CHUNK		(1ULL << 20)
+/* Below this many TSC ticks per op a cost is not told from the loop. */
+#define RESOLUTION_TICKS	1.0
+/* (p99 - min) / median above this: the batches disagree. */
+#define UNSTABLE_SPREAD	0.5
+
+enum {
+	OPT_KERNEL = LLCTL_OPT_JSON + 1,
+	OPT_USER,
+	OPT_CPU,
+	OPT_ITERATIONS,
+	OPT_BATCHES,
+	OPT_SVG,
+};
+
+static const struct llctl_opt fence_opt[] = {
+	{ "kernel", OPT_KERNEL, NULL, "Measure in llkm's kthread, interrupts off (needs the module)" },
+	{ "user", OPT_USER, NULL, "Measure in a pinned user thread (the default)" },
+	{ "cpu", OPT_CPU, "N", "On CPU N (default: the first this process may use)" },
+	{ "iterations", OPT_ITERATIONS, "N", "Ops per batch (default 10000, at most 2^20)" },
+	{ "batches", OPT_BATCHES, "N", "Batches per op (default 200, at most 100000)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
+	{ "svg", OPT_SVG, "FILE", "Also draw the medians with min..p99 whiskers into FILE" },
+	{ 0 }
+};
+
+static const struct llctl_opts fence_opts = {
+	.cmd = "fence",
+	.synopsis = "[--kernel | --user] [--cpu N] [--iterations N] [--batches N]\n"
+		    "                   [--json] [--svg FILE]",
+	.summary = "Measure what each ordering primitive costs on one CPU: compiler barrier,\n"
+		   "smp_rmb/smp_wmb/smp_mb, MFENCE, LFENCE, SFENCE, LOCK ADD, XCHG, CMPXCHG,\n"
+		   "store-release, load-acquire and (user mode) C11 atomic_fetch_add at each\n"
+		   "order. Each op runs back to back in batches; the empty loop is measured\n"
+		   "and subtracted; min, median and p99 over the batches are given in TSC\n"
+		   "ticks (reference cycles, not core cycles) and ns. Values the loop cannot\n"
+		   "resolve are flagged. x86-64 only.",
+	.opt = fence_opt,
+};
+
+static const char *const op_names[] = {
+	[LLKM_FENCE_EMPTY] = "empty",
+	[LLKM_FENCE_COMPILER] = "compiler",
+	[LLKM_FENCE_SMP_RMB] = "smp_rmb",
+	[LLKM_FENCE_SMP_WMB] = "smp_wmb",
+	[LLKM_FENCE_SMP_MB] = "smp_mb",
+	[LLKM_FENCE_MFENCE] = "mfence",
+	[LLKM_FENCE_LFENCE] = "lfence",
+	[LLKM_FENCE_SFENCE] = "sfence",
+	[LLKM_FENCE_LOCK_ADD] = "lock_add",
+	[LLKM_FENCE_XCHG] = "xchg",
+	[LLKM_FENCE_CMPXCHG] = "cmpxchg",
+	[LLKM_FENCE_STORE_RELEASE] = "store_release",
+	[LLKM_FENCE_LOAD_ACQUIRE] = "load_acquire",
+	[LLKM_FENCE_ATOMIC_RELAXED] = "atomic_relaxed",
+	[LLKM_FENCE_ATOMIC_ACQUIRE] = "atomic_acquire",
+	[LLKM_FENCE_ATOMIC_RELEASE] = "atomic_release",
+	[LLKM_FENCE_ATOMIC_ACQ_REL] = "atomic_acq_rel",
+	[LLKM_FENCE_ATOMIC_SEQ_CST] = "atomic_seq_cst",
+};
+
+struct fence_cfg {
+	bool kernel, json;
+	int cpu;
+	uint64_t iterations;
+	uint32_t batches;
+	const char *svg;
+};
+
+/* Everything measured: samples[op * batches + b], TSC ticks of a batch. */
+struct fence_data {
+	uint32_t nops;		/* LLKM_FENCE_EMPTY .. nops - 1 */
+	uint32_t done;		/* batches every op has */
+	uint64_t *samples;
+	double tsc_khz;
+	double timer_min;	/* ticks of a serialised TSC read pair */
+	bool stopped, timed_out;
+};
+
+struct fence_result {
+	struct probe_stats cycles;	/* per op, the loop subtracted */
+	const char *flag;		/* NULL, "below_resolution", "unstable" */
+};
+
+static volatile int stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* One batch in chunks; 0 when stopped in between. */
+static uint64_t user_batch(u32 op, uint64_t n, struct probe_line *scratch,
+			   const int *halt)
+{
+	uint64_t sum = 0, k;
+
+	while (n) {
+		k = n < CHUNK ? n : CHUNK;
+		sum += probe_fence_batch(op, k, scratch);
+		n -= k;
+		if (n && READ_ONCE(*halt))
+			return 0;
+	}
+	return sum;
+}
+
+struct user_run {
+	const struct fence_cfg *cfg;
+	struct fence_data *d;
+};
+
+static int fence_thread(struct probe_team *t, int tid)
+{
+	struct user_run *r = t->arg;
+	const struct fence_cfg *c = r->cfg;
+	struct fence_data *d = r->d;
+	struct probe_line scratch = { 0 };
+	uint32_t b, op;
+	uint64_t s;
+
+	(void)tid;
+	/* The clock settles, then every op's code and data are warm. */
+	probe_warm_up(WARM_UP_MS);
+	for (b = 0; b < WARM_BATCHES && !READ_ONCE(t->stop); b++)
+		for (op = 0; op < d->nops; op++)
+			user_batch(op, c->iterations, &scratch, &t->stop);
+	for (b = 0; b < c->batches; b++) {
+		for (op = 0; op < d->nops; op++) {
+			s = user_batch(op, c->iterations, &scratch, &t->stop);
+			if (READ_ONCE(t->stop))
+				return 0;
+			d->samples[op * c->batches + b] = s;
+		}
+		d->done = b + 1;
+	}
+	return 0;
+}
+
+static int measure_user(const struct fence_cfg *c, struct fence_data *d)
+{
+	struct user_run r = { .cfg = c, .d = d };
+	struct probe_team t = {
+		.n = 1, .cpus = &c->cpu, .fn = fence_thread, .arg = &r,
+		.user_stop = &stop,
+	};
+	double median;
+	int ret;
+
+	if (probe_tsc_calibrate(&d->tsc_khz)) {
+		llctl_err("Unable to measure the TSC's rate against CLOCK_MONOTONIC_RAW");
+		return -1;
+	}
+	probe_timer_overhead(1000, &d->timer_min, &median);
+	ret = probe_team_run(&t);
+	d->stopped = ret == -EINTR || ret == -ETIMEDOUT;
+	d->timed_out = ret == -ETIMEDOUT;
+	if (ret && !d->stopped)
+		return -1;
+	return 0;
+}
+
+static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
+{
+	uint32_t cpu = c->cpu, op, n;
+	struct llkm_probe_req req = {
+		.kind = LLKM_PROBE_FENCE, .cpus = &cpu, .ncpus = 1,
+		.iterations = c->iterations, .batches = c->batches,
+	};
+	struct llkm_probe_result res;
+	struct llkm_nl nl;
+	int ret;
+
+	ret = llkm_nl_open(&nl);
+	if (ret) {
+		llctl_err("Unable to reach llkm: %s", llkm_nl_strerror(ret));
+		return -1;
+	}
+	d->done = c->batches;
+	/* The warm-up: a tenth of the batches of the empty loop, unused. */
+	req.batches = c->batches / 10 ? c->batches / 10 : 1;
+	ret = llkm_probe_run(&nl, &req, &res);
+	llkm_probe_result_free(&res);
+	req.batches = c->batches;
+	for (op = 0; !ret && op < d->nops && !stop; op++) {
+		req.op = op;
+		ret = llkm_probe_run(&nl, &req, &res);
+		if (ret)
+			break;
+		d->tsc_khz = res.tsc_khz;
+		n = res.nsamples < c->batches ? res.nsamples : c->batches;
+		memcpy(&d->samples[op * c->batches], res.samples,
+		       n * sizeof(uint64_t));
+		if (n < d->done)
+			d->done = n;
+		llkm_probe_result_free(&res);
+		if (res.stopped) {
+			op++;		/* it has the batches done */
+			break;
+		}
+	}
+	llkm_nl_close(&nl);
+	if (ret == -EINTR)	/* stopped before it measured anything */
+		ret = 0;
+	if (ret) {
+		llctl_err("Unable to run the fence probe in llkm: %s",
+			  llkm_probe_strerror(ret));
+		return -1;
+	}
+	if (op < d->nops) {
+		/* Ops not reached have no batches: the report ends before them. */
+		d->stopped = true;
+		d->nops = op;
+	}
+	if (d->nops && !d->tsc_khz) {
+		llctl_err("Unable to use llkm's reply: it gives no TSC rate");
+		return -1;
+	}
+	return 0;
+}
+
+/* Per op: the batches less the empty loop's median, per iteration. */
+static int reduce(const struct fence_cfg *c, const struct fence_data *d,
+		  struct fence_result *res, struct probe_stats *empty)
+{
+	double *v, noise;
+	uint32_t op, b;
+
+	v = calloc(d->done ? d->done : 1, sizeof(*v));
+	if (!v)
+		return -1;
+	for (b = 0; b < d->done; b++)
+		v[b] = (double)d->samples[b] / c->iterations;
+	probe_stats_f(v, d->done, empty);
+	/* What the loop alone varies by, per op: below it is noise. */
+	noise = empty->p99 - empty->min;
+	if (noise < RESOLUTION_TICKS)
+		noise = RESOLUTION_TICKS;
+	for (op = 1; op < d->nops; op++) {
+		for (b = 0; b < d->done; b++)
+			v[b] = (double)d->samples[op * c->batches + b] /
+			       c->iterations - empty->median;
+		probe_stats_f(v, d->done, &res[op].cycles);
+		if (res[op].cycles.median < noise)
+			res[op].flag = "below_resolution";
+		else if (res[op].cycles.spread > UNSTABLE_SPREAD)
+			res[op].flag = "unstable";
+	}
+	free(v);
+	return 0;
+}
+
+static double ns(const struct fence_data *d, double ticks)
+{
+	return ticks > 0 ? ticks * 1e6 / d->tsc_khz : 0;
+}
+
+static double pos(double v)
+{
+	return v > 0 ? v : 0;
+}
+
+static struct json_object *triple(double min, double median, double p99)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "min", json_object_new_double(min));
+	json_object_object_add(o, "median", json_object_new_double(median));
+	json_object_object_add(o, "p99", json_object_new_double(p99));
+	return o;
+}
+
+static struct json_object *fence_json(const struct fence_cfg *c,
+				      const struct fence_data *d,
+				      const struct fence_result *res,
+				      const struct probe_stats *empty,
+				      const struct llctl_env *env)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	const struct probe_stats *s;
+	uint32_t op;
+
+	json_object_object_add(o, "mode",
+			       json_object_new_string(c->kernel ? "kernel" : "user"));
+	json_object_object_add(o, "cpu", json_object_new_int(c->cpu));
+	json_object_object_add(o, "tsc_khz", json_object_new_double(d->tsc_khz));
+	json_object_object_add(o, "overhead_cycles",
+			       json_object_new_double(empty->median));
+	json_object_object_add(o, "timer_overhead_cycles", c->kernel ? NULL :
+			       json_object_new_double(d->timer_min));
+	json_object_object_add(o, "iterations",
+			       json_object_new_uint64(c->iterations));
+	json_object_object_add(o, "batches", json_object_new_int64(d->done));
+	json_object_object_add(o, "stopped", json_object_new_boolean(d->stopped));
+	for (op = 1; op < d->nops; op++) {
+		struct json_object *r = json_object_new_object();
+
+		s = &res[op].cycles;
+		json_object_object_add(r, "op", json_object_new_string(op_names[op]));
+		json_object_object_add(r, "cycles", triple(pos(s->min),
+							   pos(s->median),
+							   pos(s->p99)));
+		json_object_object_add(r, "ns", triple(ns(d, s->min),
+						       ns(d, s->median),
+						       ns(d, s->p99)));
+		json_object_object_add(r, "spread", json_object_new_double(s->spread));
+		json_object_object_add(r, "flag", res[op].flag ?
+				       json_object_new_string(res[op].flag) : NULL);
+		json_object_array_add(arr, r);
+	}
+	json_object_object_add(o, "results", arr);
+	json_object_object_add(o, "env", llctl_env_json(env));
+	return o;
+}
+
+static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
+		       const struct fence_result *res,
+		       const struct probe_stats *empty,
+		       const struct llctl_env *env)
+{
+	const struct probe_stats *s;
+	bool flagged = false;
+	uint32_t op;
+
+	llctl_env_print(stdout, env);
+	printf("# %s mode, CPU %d, TSC %.1f MHz%s, %" PRIu32 " batches of %" PRIu64 " ops%s\n",
+	       c->kernel ? "kernel" : "user", c->cpu, d->tsc_khz / 1000,
+	       c->kernel ? " (the kernel's)" : " (calibrated)", d->done,
+	       c->iterations, d->stopped ? " (stopped early)" : "");
+	printf("# cycles are TSC ticks; the empty loop's %.2f per op is subtracted",
+	       empty->median);
+	if (!c->kernel)
+		printf("; a TSC read pair costs %.0f", d->timer_min);
+	printf("\n\n%-16s %28s   %28s\n", "", "cycles per op", "ns per op");
+	printf("%-16s %9s %9s %9s   %9s %9s %9s  %s\n", "op", "min", "median",
+	       "p99", "min", "median", "p99", "spread");
+	for (op = 1; op < d->nops; op++) {
+		s = &res[op].cycles;
+		if (res[op].flag && !strcmp(res[op].flag, "below_resolution")) {
+			printf("%-16s %9s %9s %9s   %9s %9s %9s  [1]\n",
+			       op_names[op], "~0", "~0", "", "~0", "~0", "");
+			flagged = true;
+			continue;
+		}
+		printf("%-16s %9.2f %9.2f %9.2f   %9.2f %9.2f %9.2f  %5.0f%%%s\n",
+		       op_names[op], pos(s->min), pos(s->median), pos(s->p99),
+		       ns(d, s->min), ns(d, s->median), ns(d, s->p99),
+		       s->spread * 100, res[op].flag ? " [2]" : "");
+	}
+	if (flagged)
+		printf("\n[1] below resolution: within the empty loop's noise or under one TSC tick\n"
+		       "    per op; these ops cost (next to) nothing beyond the loop here.\n");
+	for (op = 1; op < d->nops; op++)
+		if (res[op].flag && !strcmp(res[op].flag, "unstable")) {
+			printf("%s[2] unstable: the batches disagree by more than %.0f %% of the median\n"
+			       "    (interrupts, frequency changes, another load on the CPU?)\n",
+			       flagged ? "" : "\n", UNSTABLE_SPREAD * 100);
+			break;
+		}
+}
+
+#define ROW	22
+#define LEFT	130
+#define RIGHT	40
+#define TOP	50
+#define PLOT	600
+
+static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
+		     const struct fence_result *res)
+{
+	double max = 0, x, scale, h = TOP + ROW * (d->nops - 1) + 40;
+	const struct probe_stats *s;
+	char tip[160];
+	struct svg g;
+	uint32_t op;
+	int ret;
+
+	for (op = 1; op < d->nops; op++)
+		if (ns(d, res[op].cycles.p99) > max)
+			max = ns(d, res[op].cycles.p99);
+	if (max <= 0)
+		max = 1;
+	scale = PLOT / max;
+	ret = svg_open(&g, c->svg, LEFT + PLOT + RIGHT, h);
+	if (ret)
+		goto fail;
+	svg_text(&g, 10, 24, 14, SVG_START, 0,
+		 "llctl fence, %s mode, CPU %d: ns per op (median, whiskers min..p99)",
+		 c->kernel ? "kernel" : "user", c->cpu);
+	for (op = 1; op < d->nops; op++) {
+		double y = TOP + ROW * (op - 1);
+		bool below = res[op].flag &&
+			     !strcmp(res[op].flag, "below_resolution");
+
+		s = &res[op].cycles;
+		svg_text(&g, LEFT - 8, y + ROW * 0.65, 12, SVG_END, 0, "%s",
+			 op_names[op]);
+		if (below) {
+			svg_text(&g, LEFT + 4, y + ROW * 0.65, 11, SVG_START, 0,
+				 "below resolution");
+			continue;
+		}
+		snprintf(tip, sizeof(tip), "%s: median %.2f ns (min %.2f, p99 %.2f)",
+			 op_names[op], ns(d, s->median), ns(d, s->min),
+			 ns(d, s->p99));
+		svg_rect(&g, LEFT, y + 3, ns(d, s->median) * scale, ROW - 6,
+			 res[op].flag ? "#f4a261" : "#4c78a8", tip);
+		svg_line(&g, LEFT + ns(d, s->min) * scale, y + ROW / 2,
+			 LEFT + ns(d, s->p99) * scale, y + ROW / 2, "#222", 1);
+		for (x = ns(d, s->min); ; x = ns(d, s->p99)) {
+			svg_line(&g, LEFT + x * scale, y + 6, LEFT + x * scale,
+				 y + ROW - 6, "#222", 1);
+			if (x == ns(d, s->p99))
+				break;
+		}
+		svg_text(&g, LEFT + ns(d, s->p99) * scale + 4, y + ROW * 0.65,
+			 10, SVG_START, 0, "%.1f", ns(d, s->median));
+	}
+	svg_line(&g, LEFT, h - 30, LEFT + PLOT, h - 30, "#888", 1);
+	svg_text(&g, LEFT, h - 14, 11, SVG_START, 0, "0 ns");
+	svg_text(&g, LEFT + PLOT, h - 14, 11, SVG_END, 0, "%.1f ns", max);
+	svg_rect(&g, LEFT + 150, h - 24, 10, 10, "#f4a261", NULL);
+	svg_text(&g, LEFT + 164, h - 15, 11, SVG_START, 0,
+		 "unstable: p99 - min above %.0f %% of the median",
+		 UNSTABLE_SPREAD * 100);
+	ret = svg_close(&g);
+	if (!ret)
+		return 0;
+fail:
+	llctl_err("Unable to write '%s': %s", c->svg, strerror(-ret));
+	return -1;
+}
+
+static int parse_u64(const char *arg, const char *opt, uint64_t max,
+		     uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || !*v || *v > max) {
+		llctl_err("Unable to use %s '%s': takes 1 to %" PRIu64, opt,
+			  arg, max);
+		return -1;
+	}
+	return 0;
+}
+
+/* The first CPU this process may run on. */
+static int default_cpu(void)
+{
+	cpu_set_t set;
+	int i;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			return i;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct fence_cfg *c)
+{
+	bool user = false;
+	uint64_t v;
+	int n, *cpus, c_;
+	char *arg;
+
+	*c = (struct fence_cfg){ .cpu = -1, .iterations = DEF_ITERATIONS,
+				 .batches = DEF_BATCHES };
+	while ((c_ = llctl_next_opt(argc, argv, &fence_opts, &arg)) != -1) {
+		switch (c_) {
+		case OPT_KERNEL:
+			c->kernel = true;
+			break;
+		case OPT_USER:
+			user = true;
+			break;
+		case OPT_CPU:
+			n = probe_cpus_parse(NULL, arg, "--cpu", &cpus);
+			if (n < 0)
+				return 1;
+			c->cpu = cpus[0];
+			free(cpus);
+			if (n != 1) {
+				llctl_err("Unable to use --cpu '%s': takes one CPU",
+					  arg);
+				return 1;
+			}
+			break;
+		case OPT_ITERATIONS:
+			if (parse_u64(arg, "--iterations",
+				      LLKM_PROBE_ITERATIONS_MAX, &c->iterations))
+				return 1;
+			break;
+		case OPT_BATCHES:
+			if (parse_u64(arg, "--batches", LLKM_PROBE_BATCHES_MAX,
+				      &v))
+				return 1;
+			c->batches = (uint32_t)v;
+			break;
+		case LLCTL_OPT_JSON:
+			c->json = true;
+			break;
+		case OPT_SVG:
+			c->svg = arg;
+			break;
+		case 'h':
+			llctl_usage(stdout, &fence_opts);
+			return llctl_stdout_close() ? 1 : 2;
+		default:
+			return 1;
+		}
+	}
+	if (llctl_no_operands(argc, argv, &fence_opts))
+		return 1;
+	if (c->kernel && user) {
+		llctl_err("Unable to parse options: --kernel and --user exclude each other");
+		return 1;
+	}
+	if (c->cpu < 0)
+		c->cpu = default_cpu();
+	return 0;
+}
+
+int cmd_fence(int argc, char **argv)
+{
+	struct fence_result res[__LLKM_FENCE_LAST] = { 0 };
+	struct fence_data d = { 0 };
+	struct probe_stats empty;
+	struct llctl_env env = { 0 };
+	struct fence_cfg c;
+	int ret = 1, err;
+
+	err = parse_args(argc, argv, &c);
+	if (err)
+		return err == 2 ? 0 : 1;	/* 2: --help printed */
+	if (!PROBE_SUPPORTED) {
+		llctl_err("Unable to measure fences: the probes are x86-64 only");
+		return 1;
+	}
+	d.nops = c.kernel ? LLKM_FENCE_KERNEL_MAX + 1 : __LLKM_FENCE_LAST;
+	d.samples = calloc((size_t)d.nops * c.batches, sizeof(uint64_t));
+	if (!d.samples) {
+		llctl_err("Unable to measure fences: out of memory");
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	err = c.kernel ? measure_kernel(&c, &d) : measure_user(&c, &d);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (err)
+		goto cleanup;
+	if (!d.done || d.nops < 2) {
+		if (d.timed_out)
+			llctl_err("Unable to measure fences: the %d s time limit passed before every op had a batch; use fewer --iterations",
+				  PROBE_TIME_LIMIT_MS / 1000);
+		else
+			llctl_err("Unable to measure fences: stopped before every op had a batch");
+		goto cleanup;
+	}
+	if (d.timed_out)
+		llctl_err("Stopped at the %d s time limit after %" PRIu32 " batches: use fewer --iterations or --batches",
+			  PROBE_TIME_LIMIT_MS / 1000, d.done);
+	if (reduce(&c, &d, res, &empty)) {
+		llctl_err("Unable to report fences: out of memory");
+		goto cleanup;
+	}
+	llctl_env_collect(&env, NULL);
+	if (c.json) {
+		if (llctl_json_print(fence_json(&c, &d, res, &empty, &env)))
+			goto cleanup;
+	} else {
+		fence_text(&c, &d, res, &empty, &env);
+	}
+	if (c.svg && fence_svg(&c, &d, res))
+		goto cleanup;
+	ret = llctl_stdout_close();
+cleanup:
+	llctl_env_free(&env);
+	free(d.samples);
+	return ret;
+}
