@@ -37,7 +37,6 @@
 #include <linux/slab.h>
 #include <linux/stacktrace.h>
 #include <linux/uaccess.h>
-#include <net/net_namespace.h>
 
 #include "llkm.h"
 #include "ring.h"
@@ -530,12 +529,10 @@ unsigned int llkm_counters_open(void)
 static int netlink_event(struct notifier_block *nb, unsigned long event,
 			 void *ptr)
 {
-	struct netlink_notify *n = ptr;
+	u32 portid;
 
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
-	    !net_eq(n->net, &init_net))
-		return NOTIFY_DONE;
-	llkm_counter_close(n->portid, 0, true);
+	if (llkm_genl_released(event, ptr, &portid))
+		llkm_counter_close(portid, 0, true);
 	return NOTIFY_DONE;
 }
 

@@ -11,7 +11,9 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/threads.h>
+#include <linux/netlink.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
 
 #include "llkm.h"
 #include "probe.h"
@@ -839,6 +841,17 @@ static struct genl_family genl_family __ro_after_init = {
 	 */
 	.parallel_ops = true,
 };
+
+bool llkm_genl_released(unsigned long event, const void *ptr, u32 *portid)
+{
+	const struct netlink_notify *n = ptr;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net))
+		return false;
+	*portid = n->portid;
+	return true;
+}
 
 /* Set while the family is registered: session.c may announce then. */
 static bool genl_up;

@@ -144,6 +144,11 @@ void llkm_probe_stop_all(void);
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);
+/*
+ * A netlink notifier's event: is it a generic netlink socket of ours (the
+ * initial namespace) going away? Its port id in *@portid when it is.
+ */
+bool llkm_genl_released(unsigned long event, const void *ptr, u32 *portid);
 /* Multicasts LLKM_CMD_TRACE_EVENT (reason 0: none); process context. */
 void llkm_genl_announce(u32 event, u32 reason, u64 lost);
 

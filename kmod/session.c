@@ -13,7 +13,6 @@
 #include <linux/notifier.h>
 #include <linux/poll.h>
 #include <linux/workqueue.h>
-#include <net/net_namespace.h>
 
 #include "llkm.h"
 #include "ring.h"
@@ -190,13 +189,12 @@ __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait)
 static int netlink_event(struct notifier_block *nb, unsigned long event,
 			 void *ptr)
 {
-	struct netlink_notify *n = ptr;
+	u32 portid;
 
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
-	    !net_eq(n->net, &init_net))
+	if (!llkm_genl_released(event, ptr, &portid))
 		return NOTIFY_DONE;
 	mutex_lock(&session_lock);
-	if (session_trace && n->portid == session_owner)
+	if (session_trace && portid == session_owner)
 		__session_stop(LLKM_STOP_OWNER_GONE);
 	mutex_unlock(&session_lock);
 	return NOTIFY_DONE;

@@ -41,7 +41,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -1111,13 +1110,8 @@ int coh_bw_selfcheck(int simd_bits)
 static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 			 FILE *text)
 {
-	struct utsname u;
-
 	(void)o, (void)tests, (void)text;
-	uname(&u);
-	llctl_err("Unable to run the bandwidth test: its kernels are x86-64 assembly, this is %s",
-		  u.machine);
-	return 1;
+	return pm_not_here("bandwidth", "its kernels are x86-64 assembly");
 }
 #endif
 

@@ -29,7 +29,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include <json-c/json.h>
 
@@ -379,13 +378,8 @@ cleanup:
 static int branch_run(const struct coh_opts *o, struct json_object *tests,
 		      FILE *text)
 {
-	struct utsname u;
-
 	(void)o, (void)tests, (void)text;
-	uname(&u);
-	llctl_err("Unable to run the branch test: it is written for x86-64, this is %s",
-		  u.machine);
-	return 1;
+	return pm_not_here("branch", "it is written for x86-64");
 }
 #endif
 

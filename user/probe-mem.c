@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "llctl.h"
 #include "probe-mem.h"
@@ -415,4 +416,14 @@ int pm_svg_charts(const char *prefix, const char *test,
 		return 1;
 	}
 	return 0;
+}
+
+int pm_not_here(const char *test, const char *why)
+{
+	struct utsname u;
+
+	uname(&u);
+	llctl_err("Unable to run the %s test: %s, this is %s", test, why,
+		  u.machine);
+	return 1;
 }

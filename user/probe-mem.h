@@ -156,4 +156,10 @@ struct pm_chart {
 int pm_svg_charts(const char *prefix, const char *test,
 		  const struct pm_chart *c, int n);
 
+/*
+ * Where a test's kernels do not exist (not x86-64): say so, naming this
+ * machine, and return 1. @why: "its kernels are x86-64 assembly", ...
+ */
+int pm_not_here(const char *test, const char *why);
+
 #endif /* LLCTL_PROBE_MEM_H */

@@ -19,34 +19,18 @@
 #include "helpers.h"
 
 FIXTURE(ctr) {
-	int loaded_here;
-	int fd;
-	int family;
+	LLKM_NL_FIXTURE;
 	struct nl_req req;
-	struct nl_reply *rep;
 };
 
 FIXTURE_SETUP(ctr)
 {
-	int ret = llkm_hold(&self->loaded_here);
-
-	if (ret == -EPERM)
-		SKIP(return, "llkm is not loaded and cannot be (needs root and llkm.ko)");
-	ASSERT_EQ(0, ret);
-	self->fd = nl_open();
-	ASSERT_LE(0, self->fd);
-	self->family = nl_family(self->fd, LLKM_GENL_NAME);
-	ASSERT_LT(0, self->family);
-	self->rep = calloc(1, sizeof(*self->rep));
-	ASSERT_NE(NULL, self->rep);
+	LLKM_NL_FIXTURE_SETUP();
 }
 
 FIXTURE_TEARDOWN(ctr)
 {
-	free(self->rep);
-	if (self->fd >= 0)
-		close(self->fd);
-	llkm_release(self->loaded_here);
+	LLKM_NL_FIXTURE_TEARDOWN();
 }
 
 struct ctr_spec {
@@ -703,15 +687,13 @@ TEST_F(ctr, msr_pmu_counts_through_the_same_path)
 
 static int drop_caps_and_open(int family)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = { 0 };
 	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_TASK_CLOCK, .pid = 0,
 				      .cpu = 0 };
 	struct nl_reply *rep = calloc(1, sizeof(*rep));
 	int fd;
 
-	if (!rep || syscall(SYS_capset, &h, d))
+	if (!rep || drop_all_caps())
 		return 100;
 	fd = nl_open();
 	if (fd < 0)

@@ -17,34 +17,18 @@
 #endif
 
 FIXTURE(genl) {
-	int loaded_here;
-	int fd;
-	int family;
+	LLKM_NL_FIXTURE;
 	struct nl_req req;
-	struct nl_reply *rep;
 };
 
 FIXTURE_SETUP(genl)
 {
-	int ret = llkm_hold(&self->loaded_here);
-
-	if (ret == -EPERM)
-		SKIP(return, "llkm is not loaded and cannot be (needs root and llkm.ko)");
-	ASSERT_EQ(0, ret);
-	self->fd = nl_open();
-	ASSERT_LE(0, self->fd);
-	self->family = nl_family(self->fd, LLKM_GENL_NAME);
-	ASSERT_LT(0, self->family);
-	self->rep = calloc(1, sizeof(*self->rep));
-	ASSERT_NE(NULL, self->rep);
+	LLKM_NL_FIXTURE_SETUP();
 }
 
 FIXTURE_TEARDOWN(genl)
 {
-	free(self->rep);
-	if (self->fd >= 0)
-		close(self->fd);
-	llkm_release(self->loaded_here);
+	LLKM_NL_FIXTURE_TEARDOWN();
 }
 
 static int get_info(FIXTURE_DATA(genl) *self,

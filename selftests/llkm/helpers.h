@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/genetlink.h>
 #include <linux/llkm.h>
 #include <linux/netlink.h>
@@ -364,6 +365,46 @@ static inline int nl_mcast_group(int fd, const char *name, const char *group)
 out:
 	free(rep);
 	return id;
+}
+
+/* ---- what the genl tests' fixtures share ----------------------------- */
+
+/* Fields of a fixture that talks to the family (FIXTURE(x) { LLKM_NL_FIXTURE; }). */
+#define LLKM_NL_FIXTURE		\
+	int loaded_here;	\
+	int fd;			\
+	int family;		\
+	struct nl_reply *rep
+
+/* In FIXTURE_SETUP: llkm loaded (SKIP when it cannot be), socket, family. */
+#define LLKM_NL_FIXTURE_SETUP() do {					\
+	int __ret = llkm_hold(&self->loaded_here);			\
+									\
+	if (__ret == -EPERM)						\
+		SKIP(return, "llkm is not loaded and cannot be (needs root and llkm.ko)"); \
+	ASSERT_EQ(0, __ret);						\
+	self->fd = nl_open();						\
+	ASSERT_LE(0, self->fd);						\
+	self->family = nl_family(self->fd, LLKM_GENL_NAME);		\
+	ASSERT_LT(0, self->family);					\
+	self->rep = calloc(1, sizeof(*self->rep));			\
+	ASSERT_NE(NULL, self->rep);					\
+} while (0)
+
+#define LLKM_NL_FIXTURE_TEARDOWN() do {					\
+	free(self->rep);						\
+	if (self->fd >= 0)						\
+		close(self->fd);					\
+	llkm_release(self->loaded_here);				\
+} while (0)
+
+/* Drops every capability of this process: 0, or -1. */
+static inline int drop_all_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	return syscall(SYS_capset, &h, d) ? -1 : 0;
 }
 
 #endif /* LLKM_SELFTEST_HELPERS_H */

@@ -14,33 +14,17 @@
 #include "helpers.h"
 
 FIXTURE(probe) {
-	int loaded_here;
-	int fd;
-	int family;
-	struct nl_reply *rep;
+	LLKM_NL_FIXTURE;
 };
 
 FIXTURE_SETUP(probe)
 {
-	int ret = llkm_hold(&self->loaded_here);
-
-	if (ret == -EPERM)
-		SKIP(return, "llkm is not loaded and cannot be (needs root and llkm.ko)");
-	ASSERT_EQ(0, ret);
-	self->fd = nl_open();
-	ASSERT_LE(0, self->fd);
-	self->family = nl_family(self->fd, LLKM_GENL_NAME);
-	ASSERT_LT(0, self->family);
-	self->rep = calloc(1, sizeof(*self->rep));
-	ASSERT_NE(NULL, self->rep);
+	LLKM_NL_FIXTURE_SETUP();
 }
 
 FIXTURE_TEARDOWN(probe)
 {
-	free(self->rep);
-	if (self->fd >= 0)
-		close(self->fd);
-	llkm_release(self->loaded_here);
+	LLKM_NL_FIXTURE_TEARDOWN();
 }
 
 struct req {
@@ -316,15 +300,13 @@ TEST_F(probe, a_signal_stops_the_run_promptly)
 
 static int drop_caps_and_run(int family)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = { 0 };
 	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
 			 .iterations = 100, .batches = 1 };
 	struct nl_reply *rep = calloc(1, sizeof(*rep));
 	static struct res o;
 	int fd;
 
-	if (!rep || syscall(SYS_capset, &h, d))
+	if (!rep || drop_all_caps())
 		return 100;
 	fd = nl_open();
 	if (fd < 0)
