@@ -58,12 +58,15 @@ static bool stopping;			/* rmmod: refuse new runs */
 static bool batch_barrier(struct probe_run *run, u32 b)
 {
 	int want = (b + 1) * run->cfg.ncpus;
-	unsigned long until = jiffies + HZ;
 	unsigned int spins = 0;
 
+	/*
+	 * No timeout of its own: a slow peer may still be in a long batch.
+	 * A peer that never comes is the run's timeout, which sets stop.
+	 */
 	atomic_inc(&run->arrived);
 	while (atomic_read(&run->arrived) < want) {
-		if (READ_ONCE(run->stop) || time_after(jiffies, until))
+		if (READ_ONCE(run->stop))
 			return false;
 		cpu_relax();
 		if (!(++spins & 1023))
