@@ -156,28 +156,30 @@ static int counters_open(int fd, int family, struct nl_reply *rep)
 #define CMD(c, id)	ctr_cmd(self->fd, self->family, self->rep, (c), (id))
 #define NOPEN()		counters_open(self->fd, self->family, self->rep)
 
-static uint64_t now_ns(void)
+static uint64_t thread_cpu_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /*
- * Spins in user mode for @ms: the clock is read rarely, since without a
- * TSC clocksource (an emulator) clock_gettime() is a real syscall.
+ * Spins in user mode for @ms of this thread's CPU time, not wall time: a
+ * busy host may leave the guest's CPU idle for a while, and task-clock
+ * counts only what ran. The clock is read rarely: without a TSC
+ * clocksource (an emulator) clock_gettime() is a real syscall.
  */
 static void burn_ms(int ms)
 {
-	uint64_t end = now_ns() + ms * 1000000ULL;
+	uint64_t end = thread_cpu_ns() + ms * 1000000ULL;
 	volatile uint64_t x = 0;
 	int i;
 
 	do {
 		for (i = 0; i < 200000; i++)
 			x++;
-	} while (now_ns() < end);
+	} while (thread_cpu_ns() < end);
 }
 
 static int gettid_(void)
