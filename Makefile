@@ -32,7 +32,8 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	qemu-system-x86 busybox-static mmdebstrap \
 	libnl-3-dev libnl-genl-3-dev libpfm4-dev libjson-c-dev libck-dev \
 	libseccomp-dev strace libbabeltrace-dev libpopt-dev uuid-dev babeltrace2 \
-	jq python3 linux-perf libdw-dev libelf-dev libxml2-utils
+	jq python3 linux-perf libdw-dev libelf-dev libxml2-utils \
+	libyaml-dev libmicrohttpd-dev prometheus pahole
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
 	selftests-install ksrc

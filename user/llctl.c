@@ -24,6 +24,10 @@ static const struct llctl_cmd cmds[] = {
 	{ "events", cmd_events, "List the performance events this machine supports" },
 	{ "fence",  cmd_fence,  "Measure what each memory-ordering primitive costs" },
 	{ "coherency", cmd_coherency, "Cache-line latency, false sharing, litmus tests and more" },
+	{ "analyze", cmd_analyze, "Find a command's bottlenecks and how it scales with threads" },
+	{ "metrics", cmd_metrics, "Serve Prometheus metrics over HTTP, or print one scrape" },
+	{ "config", cmd_config, "Check, plan, apply, verify and revert a YAML tuning profile" },
+	{ "layout", cmd_layout, "Show struct fields by cache line: holes, straddles, hot fields" },
 	{ "help",   cmd_help,   "Show this help, or a command's: help CMD" },
 };
 

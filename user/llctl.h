@@ -26,6 +26,10 @@ int cmd_profile(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_fence(int argc, char **argv);
 int cmd_coherency(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_layout(int argc, char **argv);
 
 extern const char *llctl_prog;
 
