@@ -98,6 +98,10 @@ static struct netlink_range_validation timeout_range = {
 	.max = LLKM_PROBE_TIMEOUT_MAX_MS,
 };
 
+static struct netlink_range_validation param_range = {
+	.max = LLKM_BW_BYTES_MAX,	/* the largest of every kind's, checked */
+};
+
 static const struct nla_policy probe_policy[LLKM_PROBE_A_MAX + 1] = {
 	[LLKM_PROBE_A_KIND] = NLA_POLICY_RANGE(NLA_U32, 1, LLKM_PROBE_KIND_MAX),
 	[LLKM_PROBE_A_OP] = { .type = NLA_U32 },	/* per kind, checked */
@@ -107,6 +111,10 @@ static const struct nla_policy probe_policy[LLKM_PROBE_A_MAX + 1] = {
 	[LLKM_PROBE_A_ITERATIONS] = NLA_POLICY_FULL_RANGE(NLA_U64, &iterations_range),
 	[LLKM_PROBE_A_BATCHES] = NLA_POLICY_FULL_RANGE(NLA_U32, &batches_range),
 	[LLKM_PROBE_A_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
+	[LLKM_PROBE_A_PARAM] = NLA_POLICY_FULL_RANGE(NLA_U64, &param_range),
+	/* SIMD: and a power of two, checked */
+	[LLKM_PROBE_A_SIMD] = NLA_POLICY_RANGE(NLA_U32, 64, 512),
+	[LLKM_PROBE_A_PREFETCH] = NLA_POLICY_MAX(NLA_U32, LLKM_BW_PREFETCH_MAX),
 	/* reply attributes are NLA_UNSPEC: refused in requests */
 };
 
@@ -628,16 +636,92 @@ out:
 	return ret;
 }
 
-/* Threads each kind takes, and the ops it knows. */
+/* The sweep kinds' PARAM, SIMD and PREFETCH, and the work of a batch. */
+static int probe_check_sweep(struct llkm_probe_cfg *c, struct nlattr **tb,
+			     struct netlink_ext_ack *extack)
+{
+	bool bw = c->kind == LLKM_PROBE_BANDWIDTH;
+	struct nlattr *bad = NULL;
+	u64 max = 0, min = 0;
+
+	if (tb[LLKM_PROBE_A_PARAM] && c->kind != LLKM_PROBE_BRANCH &&
+	    c->kind != LLKM_PROBE_ICACHE && !bw)
+		bad = tb[LLKM_PROBE_A_PARAM];
+	if (!bw && (tb[LLKM_PROBE_A_SIMD] || tb[LLKM_PROBE_A_PREFETCH]))
+		bad = tb[LLKM_PROBE_A_SIMD] ?: tb[LLKM_PROBE_A_PREFETCH];
+	if (bad) {
+		NL_SET_ERR_MSG_ATTR(extack, bad, "attribute not taken by this probe");
+		return -EINVAL;
+	}
+	switch (c->kind) {
+	case LLKM_PROBE_BRANCH:
+		max = LLKM_BRANCH_BITS;
+		if ((c->flags & LLKM_PROBE_F_SORTED) && c->param) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_FLAGS],
+					    "sorted takes random bits: param 0");
+			return -EINVAL;
+		}
+		if (c->iterations > LLKM_BRANCH_PASSES_MAX)
+			goto too_long;
+		break;
+	case LLKM_PROBE_ICACHE:
+		if (c->op == LLKM_ICACHE_PAGES) {
+			min = 1;
+			max = LLKM_ICACHE_PAGES_MAX;
+			if (c->param * c->iterations > LLKM_PROBE_ITERATIONS_MAX)
+				goto too_long;
+			break;
+		}
+		max = LLKM_ICACHE_CODE_MAX;
+		if (c->param % 4) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PARAM],
+					    "code footprint must be a multiple of 4 bytes");
+			return -EINVAL;
+		}
+		if (c->param * c->iterations > LLKM_ICACHE_BATCH_BYTES_MAX)
+			goto too_long;
+		break;
+	case LLKM_PROBE_BANDWIDTH:
+		min = llkm_probe_bw_min_bytes(c->op);
+		max = LLKM_BW_BYTES_MAX;
+		if (c->simd & (c->simd - 1)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_SIMD],
+					    "simd must be 64, 128, 256 or 512 bits");
+			return -EINVAL;
+		}
+		if (c->prefetch % 64) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PREFETCH],
+					    "prefetch distance must be a multiple of 64 bytes");
+			return -EINVAL;
+		}
+		if (c->param * c->iterations > LLKM_BW_BATCH_BYTES_MAX)
+			goto too_long;
+		break;
+	default:
+		return 0;
+	}
+	if (c->param < min || c->param > max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PARAM],
+				    "param out of this probe's range");
+		return -ERANGE;
+	}
+	return 0;
+too_long:
+	NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_ITERATIONS],
+			    "too much work for one batch with interrupts off");
+	return -ERANGE;
+}
+
+/* Threads each kind takes, the ops it knows, and the flags it takes. */
 static int probe_check(struct llkm_probe_cfg *c, struct nlattr **tb,
 		       struct netlink_ext_ack *extack)
 {
+	u32 ops = 0, flags = 0;
 	int lo = 1, hi = 1;
 
 	switch (c->kind) {
 	case LLKM_PROBE_FENCE:
-		if (c->op > LLKM_FENCE_KERNEL_MAX)
-			goto bad_op;
+		ops = LLKM_FENCE_KERNEL_MAX;
 		break;
 	case LLKM_PROBE_C2C:
 		lo = 2;
@@ -645,33 +729,42 @@ static int probe_check(struct llkm_probe_cfg *c, struct nlattr **tb,
 		break;
 	case LLKM_PROBE_FALSE_SHARING:
 		hi = LLKM_PROBE_THREADS_MAX;
+		flags = LLKM_PROBE_F_PADDED;
 		break;
 	case LLKM_PROBE_LITMUS:
-		if (c->op > LLKM_LITMUS_MAX)
-			goto bad_op;
-		lo = probe_litmus_threads(c->op);
+		ops = LLKM_LITMUS_MAX;
+		flags = LLKM_PROBE_F_FENCED;
+		if (c->op <= ops)
+			lo = probe_litmus_threads(c->op);
 		hi = lo;
 		break;
+	case LLKM_PROBE_BRANCH:
+		flags = LLKM_PROBE_F_SORTED;
+		break;
+	case LLKM_PROBE_ICACHE:
+		ops = LLKM_ICACHE_MAX;
+		break;
+	case LLKM_PROBE_BANDWIDTH:
+		ops = LLKM_BW_MAX;
+		hi = LLKM_PROBE_THREADS_MAX;
+		break;
+	}
+	if (c->op > ops) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_OP],
+				    "unknown op for this probe");
+		return -EINVAL;
 	}
 	if (c->ncpus < lo || c->ncpus > hi) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_CPUS],
 				    "wrong number of CPUs for this probe");
 		return -EINVAL;
 	}
-	if ((c->kind == LLKM_PROBE_C2C || c->kind == LLKM_PROBE_FALSE_SHARING) &&
-	    c->op)
-		goto bad_op;
-	if (((c->flags & LLKM_PROBE_F_FENCED) && c->kind != LLKM_PROBE_LITMUS) ||
-	    ((c->flags & LLKM_PROBE_F_PADDED) &&
-	     c->kind != LLKM_PROBE_FALSE_SHARING)) {
+	if (c->flags & ~flags) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_FLAGS],
 				    "flag not taken by this probe");
 		return -EINVAL;
 	}
-	return 0;
-bad_op:
-	NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_OP], "unknown op for this probe");
-	return -EINVAL;
+	return probe_check_sweep(c, tb, extack);
 }
 
 static int probe_cfg(struct genl_info *info, struct llkm_probe_cfg *c)
@@ -710,7 +803,32 @@ static int probe_cfg(struct genl_info *info, struct llkm_probe_cfg *c)
 	c->batches = nla_get_u32(tb[LLKM_PROBE_A_BATCHES]);
 	c->timeout_ms = tb[LLKM_PROBE_A_TIMEOUT_MS] ?
 			nla_get_u32(tb[LLKM_PROBE_A_TIMEOUT_MS]) : 10000;
+	if (tb[LLKM_PROBE_A_PARAM])
+		c->param = nla_get_u64(tb[LLKM_PROBE_A_PARAM]);
+	c->simd = tb[LLKM_PROBE_A_SIMD] ? nla_get_u32(tb[LLKM_PROBE_A_SIMD]) : 64;
+	if (tb[LLKM_PROBE_A_PREFETCH])
+		c->prefetch = nla_get_u32(tb[LLKM_PROBE_A_PREFETCH]);
 	return probe_check(c, tb, extack);
+}
+
+static void probe_refused(struct netlink_ext_ack *extack, int err,
+			  enum llkm_probe_why why)
+{
+	switch (why) {
+	case LLKM_PROBE_WHY_NO_AVX:
+		NL_SET_ERR_MSG(extack, "this CPU has no AVX: simd 256 needs it");
+		break;
+	case LLKM_PROBE_WHY_NO_AVX512:
+		NL_SET_ERR_MSG(extack, "this CPU has no AVX-512F: simd 512 needs it");
+		break;
+	case LLKM_PROBE_WHY_RAM:
+		NL_SET_ERR_MSG(extack, "the working sets need more than a quarter of RAM");
+		break;
+	case LLKM_PROBE_WHY_NONE:
+		if (err == -EOPNOTSUPP)
+			NL_SET_ERR_MSG(extack, "probes need x86-64 with a TSC");
+		break;
+	}
 }
 
 static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
@@ -728,10 +846,10 @@ static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	ret = llkm_probe_run(&cfg, &res);
-	if (ret == -EOPNOTSUPP)
-		NL_SET_ERR_MSG(info->extack, "probes need x86-64 with a TSC");
-	if (ret)
+	if (ret) {
+		probe_refused(info->extack, ret, res.why);
 		return ret;
+	}
 	ret = -ENOMEM;
 	msg = genlmsg_new(NLMSG_GOODSIZE + res.nsamples * sizeof(u64), GFP_KERNEL);
 	if (!msg)

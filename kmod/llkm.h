@@ -118,7 +118,7 @@ int llkm_counter_close(u32 owner, u32 id, bool all);
 int llkm_counter_read(u32 owner, u32 id, struct llkm_counter_value **out);
 unsigned int llkm_counters_open(void);
 
-/* probe.c: fence, c2c, false sharing and litmus runs in kernel threads */
+/* probe.c: the probes' runs in kernel threads */
 struct llkm_probe_cfg {
 	u32 kind, op, flags;
 	u32 ncpus;
@@ -126,6 +126,16 @@ struct llkm_probe_cfg {
 	u64 iterations;
 	u32 batches;
 	u32 timeout_ms;
+	u64 param;		/* branch, icache, bandwidth */
+	u32 simd, prefetch;	/* bandwidth */
+};
+
+/* Why a run was refused, beyond its errno. */
+enum llkm_probe_why {
+	LLKM_PROBE_WHY_NONE,
+	LLKM_PROBE_WHY_NO_AVX,
+	LLKM_PROBE_WHY_NO_AVX512,
+	LLKM_PROBE_WHY_RAM,
 };
 
 struct llkm_probe_result {
@@ -134,12 +144,15 @@ struct llkm_probe_result {
 	u32 tsc_khz;
 	u64 elapsed_ns;
 	bool stopped;
+	enum llkm_probe_why why;	/* a refusal's cause */
 };
 
 /* Runs and waits (a signal stops it): 0 and @res, or -errno. */
 int llkm_probe_run(const struct llkm_probe_cfg *cfg,
 		   struct llkm_probe_result *res);
 void llkm_probe_stop_all(void);
+/* The smallest working set bandwidth kernel @op runs on: a step an array. */
+u64 llkm_probe_bw_min_bytes(u32 op);
 
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Probes in kernel mode: fence costs, cache-line round trips, false
- * sharing and litmus tests, run by kernel threads bound to the CPUs asked
- * for, with preemption and interrupts off while a batch runs. The
- * measuring code is probe_core.h, the same source llctl runs in user
- * threads, so the two modes differ only in where they run.
+ * sharing, litmus tests, and the sweep kinds' points (branch patterns,
+ * code footprints, memory bandwidth), run by kernel threads bound to the
+ * CPUs asked for, with preemption and interrupts off while a batch runs.
+ * The measuring code is probe_core.h and probe_bw.h, the same source
+ * llctl runs in user threads, and the icache probe's code regions
+ * (probe_code.c) are laid out as llctl writes them: the two modes differ
+ * only in where they run. llctl runs a sweep as one run per point.
  *
  * One run at a time. LLKM_CMD_PROBE_RUN blocks its caller until the run
  * ends: its batches are done, the caller got a signal (Ctrl-C, or its
@@ -22,18 +25,30 @@
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/topology.h>
+#include <linux/vmalloc.h>
 
 #include "llkm.h"
 #include "probe.h"
+#include "probe_code.h"
 
 #ifdef CONFIG_X86_64
 #include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
 #include <asm/tsc.h>
+
+/* kernel_fpu_begin() has saved the vector registers the kernels use. */
+#define PROBE_BW_CLOBBERS
+#include "probe_bw.h"
 #endif
+
+/* Batches the sweep kinds run first, as a warm-up, before the samples. */
+#define SWEEP_WARMUP	2
 
 struct probe_run {
 	struct llkm_probe_cfg cfg;
@@ -48,6 +63,14 @@ struct probe_run {
 	struct probe_line *lines;	/* c2c: one; false sharing: writers */
 	struct probe_litmus *litmus;
 	struct probe_line scratch;	/* fence */
+	int warmup;			/* batches before the samples */
+	u64 warm[LLKM_PROBE_THREADS_MAX];	/* their samples, dropped */
+	u64 *bits;			/* branch: the pattern */
+	const u8 *entry;		/* icache: where the footprint starts */
+	struct probe_bw_job *jobs;	/* bandwidth: one per thread */
+	char *region[LLKM_PROBE_THREADS_MAX];
+	probe_bw_fn bw;
+	enum llkm_probe_why why;	/* what a refused run lacks */
 };
 
 static DEFINE_MUTEX(probe_lock);	/* one run at a time */
@@ -75,27 +98,62 @@ static bool batch_barrier(struct probe_run *run, u32 b)
 	return !READ_ONCE(run->stop);
 }
 
+static bool per_thread_samples(u32 kind)
+{
+	return kind == LLKM_PROBE_FALSE_SHARING || kind == LLKM_PROBE_BANDWIDTH;
+}
+
+/* Where thread @tid's sample of batch @b goes: a warm-up's is dropped. */
+static u64 *sample_slot(struct probe_run *run, int tid, int b)
+{
+	if (b < 0)
+		return &run->warm[tid];
+	if (per_thread_samples(run->cfg.kind))
+		return &run->samples[b * run->cfg.ncpus + tid];
+	return &run->samples[b];
+}
+
+/* @calls calls of the icache footprint: TSC cycles. */
+static u64 icache_batch(const u8 *entry, u64 calls)
+{
+	void (*fn)(void) = (void (*)(void))entry;
+	u64 t0, i;
+
+	t0 = probe_tsc_begin();
+	for (i = 0; i < calls; i++)
+		fn();
+	return probe_tsc_end() - t0;
+}
+
+static u64 bw_batch(struct probe_run *run, int tid)
+{
+	u64 t0 = probe_tsc_begin();
+
+	run->bw(&run->jobs[tid]);
+	return probe_tsc_end() - t0;
+}
+
 /* One batch of thread @tid, interrupts off; false when it was stopped. */
-static bool one_batch(struct probe_run *run, int tid, u32 b)
+static bool one_batch(struct probe_run *run, int tid, int b)
 {
 	const struct llkm_probe_cfg *c = &run->cfg;
+	u64 *out = sample_slot(run, tid, b);
 	struct probe_line *slot;
 	unsigned long flags;
 	bool ok = true;
-	u64 cycles;
 
+	if (c->kind == LLKM_PROBE_BANDWIDTH)
+		kernel_fpu_begin();
 	local_irq_save(flags);
 	switch (c->kind) {
 	case LLKM_PROBE_FENCE:
-		run->samples[b] = probe_fence_batch(c->op, c->iterations,
-						    &run->scratch);
+		*out = probe_fence_batch(c->op, c->iterations, &run->scratch);
 		break;
 	case LLKM_PROBE_C2C:
 		if (tid == 0) {
-			cycles = probe_c2c_ping(run->lines, c->iterations,
-						&run->stop);
-			run->samples[b] = cycles;
-			ok = cycles != 0;
+			*out = probe_c2c_ping(run->lines, c->iterations,
+					      &run->stop);
+			ok = *out != 0;
 		} else {
 			ok = !probe_c2c_pong(run->lines, c->iterations,
 					     &run->stop);
@@ -105,10 +163,9 @@ static bool one_batch(struct probe_run *run, int tid, u32 b)
 		/* Padded: a line each; shared: eight bytes each of one line. */
 		slot = c->flags & LLKM_PROBE_F_PADDED ? &run->lines[tid] :
 						      run->lines;
-		run->samples[b * c->ncpus + tid] =
-			probe_fs_write((u64 *)slot + (c->flags & LLKM_PROBE_F_PADDED ?
-						      0 : tid % 8),
-				       c->iterations);
+		*out = probe_fs_write((u64 *)slot + (c->flags & LLKM_PROBE_F_PADDED ?
+						     0 : tid % 8),
+				      c->iterations);
 		break;
 	case LLKM_PROBE_LITMUS:
 		ok = !probe_litmus_run(run->litmus, c->op,
@@ -116,8 +173,19 @@ static bool one_batch(struct probe_run *run, int tid, u32 b)
 				       c->iterations, tid ? NULL : run->samples,
 				       &run->stop);
 		break;
+	case LLKM_PROBE_BRANCH:
+		*out = probe_branch_batch(run->bits, c->iterations);
+		break;
+	case LLKM_PROBE_ICACHE:
+		*out = icache_batch(run->entry, c->iterations);
+		break;
+	case LLKM_PROBE_BANDWIDTH:
+		*out = bw_batch(run, tid);
+		break;
 	}
 	local_irq_restore(flags);
+	if (c->kind == LLKM_PROBE_BANDWIDTH)
+		kernel_fpu_end();
 	return ok;
 }
 
@@ -129,12 +197,13 @@ static int probe_thread(void *data)
 	for (tid = 0; tid < run->cfg.ncpus; tid++)
 		if (run->task[tid] == current)
 			break;
-	for (b = 0; b < run->cfg.batches; b++) {
-		if (!batch_barrier(run, b) || !one_batch(run, tid, b)) {
+	for (b = -run->warmup; b < (int)run->cfg.batches; b++) {
+		if (!batch_barrier(run, b + run->warmup) ||
+		    !one_batch(run, tid, b)) {
 			WRITE_ONCE(run->stop, 1);	/* the others too */
 			break;
 		}
-		if (tid == 0)
+		if (tid == 0 && b >= 0)
 			run->batches_done = b + 1;
 		cond_resched();
 	}
@@ -150,13 +219,97 @@ static int probe_thread(void *data)
 	return 0;
 }
 
+/* Branch: the pattern of PARAM bits (0: random), or random bits sorted. */
+static int branch_alloc(struct probe_run *run)
+{
+	u64 seed = 0x9e3779b97f4a7c15ULL;	/* llctl's, the same every run */
+
+	run->bits = kvmalloc(LLKM_BRANCH_BITS / 8, GFP_KERNEL);
+	if (!run->bits)
+		return -ENOMEM;
+	probe_branch_fill(run->bits, run->cfg.param ?: LLKM_BRANCH_BITS, &seed);
+	if (run->cfg.flags & LLKM_PROBE_F_SORTED)
+		probe_branch_sort(run->bits);
+	return 0;
+}
+
+/* Icache: PARAM bytes before the code region's return, or PARAM pages. */
+static void icache_entry(struct probe_run *run)
+{
+	u64 first = LLKM_ICACHE_PAGES_MAX - run->cfg.param;
+
+	if (run->cfg.op == LLKM_ICACHE_CODE)
+		run->entry = llkm_icache_code + LLKM_ICACHE_CODE_MAX - run->cfg.param;
+	else
+		run->entry = llkm_icache_pages + first * 4096 + (first * 64) % 4096;
+}
+
+u64 llkm_probe_bw_min_bytes(u32 op)
+{
+	return op <= LLKM_BW_MAX ? probe_bw_arrays[op] * PROBE_BW_STEP : 0;
+}
+
+/* Bandwidth: a zeroed region per thread, on its CPU's node, and its job. */
+static int bw_alloc(struct probe_run *run)
+{
+	const struct llkm_probe_cfg *c = &run->cfg;
+	u64 region = probe_bw_region_bytes(c->param);
+	int i, node;
+
+	if ((c->simd == 256 && !boot_cpu_has(X86_FEATURE_AVX)) ||
+	    (c->simd == 512 && !boot_cpu_has(X86_FEATURE_AVX512F))) {
+		run->why = c->simd == 256 ? LLKM_PROBE_WHY_NO_AVX :
+					    LLKM_PROBE_WHY_NO_AVX512;
+		return -EOPNOTSUPP;
+	}
+	if (region * c->ncpus > (totalram_pages() << PAGE_SHIFT) / 4) {
+		run->why = LLKM_PROBE_WHY_RAM;
+		return -ENOMEM;
+	}
+	run->jobs = kcalloc(c->ncpus, sizeof(*run->jobs), GFP_KERNEL);
+	if (!run->jobs)
+		return -ENOMEM;
+	for (i = 0; i < c->ncpus; i++) {
+		node = c->cpus[i] < nr_cpu_ids ? cpu_to_node(c->cpus[i]) :
+						 NUMA_NO_NODE;
+		run->region[i] = vzalloc_node(region, node);
+		if (!run->region[i])
+			return -ENOMEM;
+		probe_bw_layout(&run->jobs[i], c->op, run->region[i], c->param,
+				c->prefetch);
+		run->jobs[i].passes = c->iterations;
+	}
+	run->bw = probe_bw_fns[c->op][probe_bw_simd_idx(c->simd)][c->prefetch ? 1 : 0];
+	return 0;
+}
+
 static int run_alloc(struct probe_run *run)
 {
 	const struct llkm_probe_cfg *c = &run->cfg;
+	int ret;
 
 	switch (c->kind) {
 	case LLKM_PROBE_FALSE_SHARING:
 		run->nsamples = c->batches * c->ncpus;
+		break;
+	case LLKM_PROBE_BRANCH:
+		run->nsamples = c->batches;
+		run->warmup = SWEEP_WARMUP;
+		ret = branch_alloc(run);
+		if (ret)
+			return ret;
+		break;
+	case LLKM_PROBE_ICACHE:
+		run->nsamples = c->batches;
+		run->warmup = SWEEP_WARMUP;
+		icache_entry(run);
+		break;
+	case LLKM_PROBE_BANDWIDTH:
+		run->nsamples = c->batches * c->ncpus;
+		run->warmup = SWEEP_WARMUP;
+		ret = bw_alloc(run);
+		if (ret)
+			return ret;
 		break;
 	case LLKM_PROBE_LITMUS:
 		run->nsamples = LLKM_LITMUS_OUTCOMES_MAX;
@@ -178,6 +331,12 @@ static int run_alloc(struct probe_run *run)
 
 static void run_free(struct probe_run *run)
 {
+	int i;
+
+	for (i = 0; i < LLKM_PROBE_THREADS_MAX; i++)
+		vfree(run->region[i]);
+	kfree(run->jobs);
+	kvfree(run->bits);
 	kvfree(run->samples);
 	kfree(run->lines);
 	kfree(run->litmus);
@@ -290,11 +449,11 @@ int llkm_probe_run(const struct llkm_probe_cfg *cfg,
 	if (!ret) {
 		res->stopped = READ_ONCE(run->stop) &&
 			       run->batches_done < cfg->batches;
-		res->nsamples = run->nsamples;
-		if (cfg->kind == LLKM_PROBE_FENCE || cfg->kind == LLKM_PROBE_C2C)
-			res->nsamples = run->batches_done;
-		else if (cfg->kind == LLKM_PROBE_FALSE_SHARING)
+		res->nsamples = run->batches_done;
+		if (per_thread_samples(cfg->kind))
 			res->nsamples = run->batches_done * cfg->ncpus;
+		else if (cfg->kind == LLKM_PROBE_LITMUS)
+			res->nsamples = run->nsamples;
 		res->samples = run->samples;	/* the caller frees */
 		run->samples = NULL;
 		res->tsc_khz = tsc_khz;
@@ -302,6 +461,7 @@ int llkm_probe_run(const struct llkm_probe_cfg *cfg,
 out_unlock:
 	mutex_unlock(&probe_lock);
 out_free:
+	res->why = run->why;
 	run_free(run);
 	return ret;
 }

@@ -165,7 +165,7 @@ static int measure_kernel(const struct coh_opts *o, int writers, uint64_t n,
 	};
 	struct llkm_probe_result res;
 	double v[REPS];
-	unsigned int b, i, nb;
+	unsigned int b, i, nb, done;
 	int ret;
 
 	for (i = 0; i < (unsigned int)writers; i++)
@@ -178,14 +178,26 @@ static int measure_kernel(const struct coh_opts *o, int writers, uint64_t n,
 		ret = res.stopped ? -EINTR : -EPROTO;
 		goto out;
 	}
-	/* Batch 0 is the warm-up. */
-	for (b = 1; b < nb; b++) {
-		v[b - 1] = 0;
-		for (i = 0; i < (unsigned int)writers; i++)
-			v[b - 1] += n / (res.samples[b * writers + i] /
-					 (res.tsc_khz * 1e3));
+	/*
+	 * Batch 0 is the warm-up. A run stopped mid-batch may leave a
+	 * writer's last sample unwritten (0): that batch is not counted.
+	 */
+	for (b = 1, done = 0; b < nb; b++) {
+		v[done] = 0;
+		for (i = 0; i < (unsigned int)writers; i++) {
+			if (!res.samples[b * writers + i])
+				break;
+			v[done] += n / (res.samples[b * writers + i] /
+					(res.tsc_khz * 1e3));
+		}
+		if (i == (unsigned int)writers)
+			done++;
 	}
-	*ops = median(v, nb - 1);
+	if (!done) {
+		ret = -EINTR;
+		goto out;
+	}
+	*ops = median(v, done);
 out:
 	llkm_probe_result_free(&res);
 	return ret;

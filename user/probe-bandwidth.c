@@ -4,24 +4,17 @@
  * sweep of working sets, at one SIMD width, in GB/s; and per cache level
  * against the level's peak where llctl knows it.
  *
- * The kernels, on doubles, in assembly so that the compiler can neither
- * widen the scalar ones nor turn write and copy into memset and memcpy:
+ * The kernels (read, write, copy, triad) and the arrays' layout are
+ * kmod/probe_bw.h, which llkm runs too (--kernel). GB/s count each
+ * array's bytes once per pass, as STREAM and likwid-bench do: not the
+ * write-allocate reads of the written array.
  *
- *	read	load b[i]			1 array
- *	write	a[i] = 0			1 array
- *	copy	a[i] = b[i]			2 arrays
- *	triad	a[i] = b[i] + s * c[i]		3 arrays (mul, then add)
- *
- * A loop step moves 256 bytes of each array (32 scalar, 16 128-bit, 8
- * 256-bit or 4 512-bit accesses), with, under --prefetch D, a prefetcht0
- * D bytes ahead for each 64-byte line of each array the kernel reads (the
- * written one for write).
- *
- * A working set of B bytes with T threads gives each thread B/T bytes,
- * split into the kernel's arrays (rounded down to 256 bytes), which sit
- * back to back 320 and 640 bytes apart so that they do not alias at 4 KiB.
- * GB/s count each array's bytes once per pass, as STREAM and likwid-bench
- * do: not the write-allocate reads of the written array.
+ * A working set of B bytes with T threads gives each thread B/T bytes.
+ * With --kernel each point is two LLKM_PROBE_BANDWIDTH runs in llkm's
+ * kernel threads (the calibration, then the samples), each batch between
+ * kernel_fpu_begin() and kernel_fpu_end() with interrupts off, on memory
+ * the module zeroes on each thread's node (vmalloc: 4 KiB pages, where
+ * user mode's anonymous memory may get transparent huge pages).
  *
  * Each point: a calibration run (also the warm-up) sizes a sample to
  * about BW_SAMPLE_NS, at least one pass; then the samples. The threads,
@@ -51,29 +44,28 @@
 #include "coherency.h"
 #include "llctl.h"
 #include "probe-mem.h"
+#include "probe-nl.h"
 #include "probe-stats.h"
+#include "probe_shim.h"
+#define PROBE_BW_CLOBBERS , "xmm0", "xmm1"
+#include "../kmod/probe_bw.h"
 
 #define BW_MIN_DEFAULT	(16ULL << 10)
 #define BW_MAX_DEFAULT	(256ULL << 20)
 #define BW_SAMPLE_NS	2000000.0
-#define BW_STEP		256		/* bytes of each array a loop step */
-#define BW_SKEW		320		/* between arrays, bytes */
 #define BW_POINTS	64
 
-enum { BW_READ, BW_WRITE, BW_COPY, BW_TRIAD, BW_KERNELS };
+enum {
+	BW_READ = LLKM_BW_READ,
+	BW_WRITE = LLKM_BW_WRITE,
+	BW_COPY = LLKM_BW_COPY,
+	BW_TRIAD = LLKM_BW_TRIAD,
+	BW_KERNELS = LLKM_BW_MAX + 1,
+};
 
 /* The options cmd-coherency.c set, else the defaults (all zero). */
 static struct coh_bw_opts bw_opts;
 
-struct bw_job {
-	double *a, *b, *c;
-	const double *s;	/* 8 copies of the triad's scalar, 64-byte aligned */
-	const char *pa, *pb, *pc;	/* a, b, c plus the prefetch distance */
-	uint64_t n;		/* bytes of each array, a multiple of BW_STEP */
-	uint64_t passes;
-};
-
-typedef void (*bw_fn)(const struct bw_job *j);
 
 /* ---- The options ---- */
 
@@ -286,159 +278,13 @@ int coh_bw_set_opts(const struct coh_bw_opts *bo)
 /* ---- The kernels ---- */
 
 static const char *const bw_name[BW_KERNELS] = { "read", "write", "copy", "triad" };
-static const int bw_arrays[BW_KERNELS] = { 1, 1, 2, 3 };
 
-#define PF1(p)	"prefetcht0 (%[" p "],%[i])\n\t"			\
-		"prefetcht0 64(%[" p "],%[i])\n\t"			\
-		"prefetcht0 128(%[" p "],%[i])\n\t"			\
-		"prefetcht0 192(%[" p "],%[i])\n\t"
-
-/*
- * One kernel: @pre once a pass, then steps of @rep x @body (@w bytes
- * apart, .Lo the offset) after the prefetches @pf, then @post.
- */
-#define BW_KERNEL(name, pre, pf, rep, w, body, post)			\
-static void name(const struct bw_job *j)				\
-{									\
-	uint64_t p, i;							\
-									\
-	for (p = 0; p < j->passes; p++) {				\
-		i = 0;							\
-		asm volatile(pre					\
-			     "1:\n\t"					\
-			     pf						\
-			     ".set .Lo, 0\n\t"				\
-			     ".rept " rep "\n\t"			\
-			     body					\
-			     ".set .Lo, .Lo + " w "\n\t"		\
-			     ".endr\n\t"				\
-			     "add $256, %[i]\n\t"			\
-			     "cmp %[n], %[i]\n\t"			\
-			     "jb 1b\n\t"				\
-			     post					\
-			     : [i] "+&r"(i)				\
-			     : [a] "r"(j->a), [b] "r"(j->b), [c] "r"(j->c),	\
-			       [s] "r"(j->s), [pa] "r"(j->pa),		\
-			       [pb] "r"(j->pb), [pc] "r"(j->pc),	\
-			       [n] "r"(j->n)				\
-			     : "cc", "memory", "xmm0", "xmm1");		\
-	}								\
-}
-
-/* Each kernel without and with prefetching. */
-#define BW_PAIR(name, pre, pf, rep, w, body, post)			\
-	BW_KERNEL(name, pre, "", rep, w, body, post)			\
-	BW_KERNEL(name##_pf, pre, pf, rep, w, body, post)
-
-#define LD(insn, arr, reg)	insn " .Lo(%[" arr "],%[i]), " reg "\n\t"
-#define ST(insn, reg, arr)	insn " " reg ", .Lo(%[" arr "],%[i])\n\t"
-#define VZ			"vzeroupper\n\t"
-
-BW_PAIR(read_64, "", PF1("pb"), "32", "8", LD("movsd", "b", "%%xmm0"), "")
-BW_PAIR(read_128, "", PF1("pb"), "16", "16", LD("movapd", "b", "%%xmm0"), "")
-BW_PAIR(read_256, "", PF1("pb"), "8", "32", LD("vmovapd", "b", "%%ymm0"), VZ)
-BW_PAIR(read_512, "", PF1("pb"), "4", "64", LD("vmovapd", "b", "%%zmm0"), VZ)
-
-BW_PAIR(write_64, "xorpd %%xmm0, %%xmm0\n\t", PF1("pa"), "32", "8",
-	ST("movsd", "%%xmm0", "a"), "")
-BW_PAIR(write_128, "xorpd %%xmm0, %%xmm0\n\t", PF1("pa"), "16", "16",
-	ST("movapd", "%%xmm0", "a"), "")
-BW_PAIR(write_256, "vxorpd %%ymm0, %%ymm0, %%ymm0\n\t", PF1("pa"), "8", "32",
-	ST("vmovapd", "%%ymm0", "a"), VZ)
-BW_PAIR(write_512, "vpxord %%zmm0, %%zmm0, %%zmm0\n\t", PF1("pa"), "4", "64",
-	ST("vmovapd", "%%zmm0", "a"), VZ)
-
-BW_PAIR(copy_64, "", PF1("pb"), "32", "8",
-	LD("movsd", "b", "%%xmm0") ST("movsd", "%%xmm0", "a"), "")
-BW_PAIR(copy_128, "", PF1("pb"), "16", "16",
-	LD("movapd", "b", "%%xmm0") ST("movapd", "%%xmm0", "a"), "")
-BW_PAIR(copy_256, "", PF1("pb"), "8", "32",
-	LD("vmovapd", "b", "%%ymm0") ST("vmovapd", "%%ymm0", "a"), VZ)
-BW_PAIR(copy_512, "", PF1("pb"), "4", "64",
-	LD("vmovapd", "b", "%%zmm0") ST("vmovapd", "%%zmm0", "a"), VZ)
-
-BW_PAIR(triad_64, "movsd (%[s]), %%xmm1\n\t", PF1("pb") PF1("pc"), "32", "8",
-	LD("movsd", "c", "%%xmm0") "mulsd %%xmm1, %%xmm0\n\t"
-	LD("addsd", "b", "%%xmm0") ST("movsd", "%%xmm0", "a"), "")
-BW_PAIR(triad_128, "movapd (%[s]), %%xmm1\n\t", PF1("pb") PF1("pc"), "16", "16",
-	LD("movapd", "c", "%%xmm0") "mulpd %%xmm1, %%xmm0\n\t"
-	LD("addpd", "b", "%%xmm0") ST("movapd", "%%xmm0", "a"), "")
-BW_PAIR(triad_256, "vmovapd (%[s]), %%ymm1\n\t", PF1("pb") PF1("pc"), "8", "32",
-	LD("vmulpd", "c", "%%ymm1, %%ymm0") LD("vaddpd", "b", "%%ymm0, %%ymm0")
-	ST("vmovapd", "%%ymm0", "a"), VZ)
-BW_PAIR(triad_512, "vmovapd (%[s]), %%zmm1\n\t", PF1("pb") PF1("pc"), "4", "64",
-	LD("vmulpd", "c", "%%zmm1, %%zmm0") LD("vaddpd", "b", "%%zmm0, %%zmm0")
-	ST("vmovapd", "%%zmm0", "a"), VZ)
-
-/* [kernel][scalar, 128, 256, 512][prefetch] */
-static const bw_fn bw_fns[BW_KERNELS][4][2] = {
-	{ { read_64, read_64_pf }, { read_128, read_128_pf },
-	  { read_256, read_256_pf }, { read_512, read_512_pf } },
-	{ { write_64, write_64_pf }, { write_128, write_128_pf },
-	  { write_256, write_256_pf }, { write_512, write_512_pf } },
-	{ { copy_64, copy_64_pf }, { copy_128, copy_128_pf },
-	  { copy_256, copy_256_pf }, { copy_512, copy_512_pf } },
-	{ { triad_64, triad_64_pf }, { triad_128, triad_128_pf },
-	  { triad_256, triad_256_pf }, { triad_512, triad_512_pf } },
-};
-
-static int simd_idx(int bits)
-{
-	return bits == 64 ? 0 : bits == 128 ? 1 : bits == 256 ? 2 : 3;
-}
-
-static const double bw_scalar[8] __attribute__((aligned(64))) = {
-	0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
-};
-
-/*
- * The arrays of @k in a thread's region @base for @bytes of working set:
- * false when they would be under one loop step each.
- */
-static bool bw_layout(struct bw_job *j, int k, char *base, uint64_t bytes,
-		      unsigned int prefetch)
-{
-	uint64_t n = bytes / bw_arrays[k] / BW_STEP * BW_STEP;
-	char *a = base, *b = a + n + BW_SKEW, *c = b + n + 2 * BW_SKEW;
-
-	if (!n)
-		return false;
-	memset(j, 0, sizeof(*j));
-	j->n = n;
-	j->s = bw_scalar;
-	switch (k) {
-	case BW_READ:
-		j->b = (double *)base;
-		break;
-	case BW_WRITE:
-		j->a = (double *)base;
-		break;
-	case BW_COPY:
-		j->a = (double *)a;
-		j->b = (double *)b;
-		break;
-	default:
-		j->a = (double *)a;
-		j->b = (double *)b;
-		j->c = (double *)c;
-	}
-	j->pa = (const char *)j->a + prefetch;
-	j->pb = (const char *)j->b + prefetch;
-	j->pc = (const char *)j->c + prefetch;
-	return true;
-}
-
-/* A region a thread's arrays fit in, for the largest working set. */
-static uint64_t region_bytes(uint64_t per_thread)
-{
-	return (per_thread + 4 * BW_SKEW + 4095) / 4096 * 4096;
-}
 
 int coh_bw_selfcheck(int simd_bits)
 {
 	const int len = 4096 / 8;	/* doubles an array, 2 loop steps */
-	static double buf[3 * 512 + 3 * BW_SKEW / 8] __attribute__((aligned(64)));
-	struct bw_job j;
+	static double buf[3 * 512 + 3 * PROBE_BW_SKEW / 8] __attribute__((aligned(64)));
+	struct probe_bw_job j;
 	int k, pf, i;
 
 	if (simd_bits != 64 && simd_bits != 128 && simd_bits != 256 &&
@@ -450,10 +296,10 @@ int coh_bw_selfcheck(int simd_bits)
 		for (pf = 0; pf < 2; pf++) {
 			for (i = 0; i < (int)(sizeof(buf) / sizeof(buf[0])); i++)
 				buf[i] = i % 97;
-			bw_layout(&j, k, (char *)buf,
-				  (uint64_t)len * 8 * bw_arrays[k], pf ? 128 : 0);
+			probe_bw_layout(&j, k, (char *)buf,
+				  (uint64_t)len * 8 * probe_bw_arrays[k], pf ? 128 : 0);
 			j.passes = 1;
-			bw_fns[k][simd_idx(simd_bits)][pf](&j);
+			probe_bw_fns[k][probe_bw_simd_idx(simd_bits)][pf](&j);
 			for (i = 0; i < len; i++) {
 				double want = k == BW_READ ? (double)(i % 97) :
 					      k == BW_WRITE ? 0 :
@@ -480,7 +326,7 @@ struct bw_thread {
 	int cpu, err;
 	char *region;
 	uint64_t region_len;
-	struct bw_job job;
+	struct probe_bw_job job;
 	struct bw_run *run;
 };
 
@@ -488,7 +334,7 @@ struct bw_run {
 	atomic_uint gen;	/* bumped by the caller to start a round */
 	atomic_int finished;	/* workers done with the round */
 	atomic_bool quit;
-	bw_fn fn;		/* NULL: a round that runs nothing */
+	probe_bw_fn fn;		/* NULL: a round that runs nothing */
 	int threads;
 	struct bw_thread *t;	/* [0] is the caller's */
 };
@@ -620,6 +466,7 @@ struct bw_result {
 	struct bw_level lv[PM_CACHES_MAX + 1];
 	int nlv;
 	const char *stopped;
+	int err;		/* --kernel: llkm refused a run */
 };
 
 /* The sizes: @min, then each 2^m and 3 * 2^(m-1) above it, then @max. */
@@ -629,6 +476,56 @@ static uint64_t next_bytes(uint64_t x, uint64_t max)
 
 	n = x < p + p / 2 ? p + p / 2 : 2 * p;
 	return n > max && x < max ? max : n;
+}
+
+/*
+ * The same in llkm's kernel threads, one run for the calibration and one
+ * for the samples (each run warms up first, with its memory zeroed on
+ * each thread's node).
+ */
+static bool bw_point_kernel(struct bw_result *r, struct bw_point *pt, int k,
+			    const struct coh_opts *o, uint64_t deadline)
+{
+	uint64_t per_thread = pt->bytes / r->threads, passes, cap, left;
+	uint64_t n = per_thread / probe_bw_arrays[k] / PROBE_BW_STEP * PROBE_BW_STEP;
+	uint32_t cpus[LLKM_PROBE_THREADS_MAX];
+	struct llkm_probe_req req = {
+		.kind = LLKM_PROBE_BANDWIDTH, .op = k, .cpus = cpus,
+		.ncpus = r->threads, .param = per_thread,
+		.simd = r->simd_bits, .prefetch = r->prefetch,
+	};
+	double v[PM_SAMPLES_MAX], counted = (double)n * probe_bw_arrays[k] * r->threads;
+	struct probe_stats st;
+	int i, ret;
+
+	if (!n)
+		return true;	/* too small for this kernel: skipped */
+	for (i = 0; i < r->threads; i++)
+		cpus[i] = r->cpus[i];
+	cap = LLKM_BW_BATCH_BYTES_MAX / per_thread;
+	passes = (uint64_t)(4.0 * (1 << 20) / counted) + 1;
+	for (i = 0; i < 2; i++) {
+		if ((o->stop && *o->stop) || probe_now_ns() > deadline)
+			return false;
+		left = (deadline - probe_now_ns()) / 1000000 + 1;
+		req.timeout_ms = left < LLKM_PROBE_TIMEOUT_MAX_MS ? left :
+			LLKM_PROBE_TIMEOUT_MAX_MS;
+		req.iterations = passes < cap ? passes : cap;
+		req.batches = i ? r->samples : 1;
+		ret = llkm_probe_batch_ns(o->nl, &req, v);
+		if (ret) {
+			r->err = ret < 0 ? ret : 0;
+			return false;
+		}
+		passes = (uint64_t)(req.iterations * BW_SAMPLE_NS / (v[0] > 1 ? v[0] : 1));
+		if (!passes)
+			passes = 1;
+	}
+	probe_stats_f(v, r->samples, &st);
+	pt->gbs[k] = counted * req.iterations / st.median;	/* bytes/ns: GB/s */
+	pt->best[k] = counted * req.iterations / st.min;
+	pt->done[k] = true;
+	return true;
 }
 
 /*
@@ -644,12 +541,14 @@ static bool bw_point(struct bw_run *run, struct bw_result *r,
 	uint64_t per_thread = pt->bytes / r->threads, passes;
 	int i;
 
+	if (o->kernel)
+		return bw_point_kernel(r, pt, k, o, deadline);
 	for (i = 0; i < r->threads; i++)
-		if (!bw_layout(&run->t[i].job, k, run->t[i].region, per_thread,
+		if (!probe_bw_layout(&run->t[i].job, k, run->t[i].region, per_thread,
 			       r->prefetch))
 			return true;	/* too small for this kernel: skipped */
-	counted = (double)run->t[0].job.n * bw_arrays[k] * r->threads;
-	run->fn = bw_fns[k][simd_idx(r->simd_bits)][r->prefetch ? 1 : 0];
+	counted = (double)run->t[0].job.n * probe_bw_arrays[k] * r->threads;
+	run->fn = probe_bw_fns[k][probe_bw_simd_idx(r->simd_bits)][r->prefetch ? 1 : 0];
 	passes = (uint64_t)(4.0 * (1 << 20) / counted) + 1;
 	for (i = 0; i < r->threads; i++)
 		run->t[i].job.passes = passes;
@@ -1028,10 +927,39 @@ static int bw_resolve(const struct coh_opts *o, struct bw_result *r)
 	}
 	if (r->min_bytes > r->max_bytes)
 		r->min_bytes = r->max_bytes;
-	if (r->min_bytes / r->threads < 3 * BW_STEP) {
+	if (r->min_bytes / r->threads < 3 * PROBE_BW_STEP) {
 		llctl_err("Unable to run the bandwidth test from %" PRIu64 " bytes with %d threads: each thread needs at least %d",
-			  r->min_bytes, r->threads, 3 * BW_STEP);
+			  r->min_bytes, r->threads, 3 * PROBE_BW_STEP);
 		return 1;
+	}
+	return 0;
+}
+
+/* User mode's threads and their regions: 0, or 1 after saying why. */
+static int bw_user_threads(const struct bw_result *r, struct bw_run *run,
+			   char **mem, uint64_t *region)
+{
+	int i;
+
+	run->threads = r->threads;
+	run->t = calloc(r->threads, sizeof(*run->t));
+	if (!run->t) {
+		llctl_err("Unable to allocate the bandwidth test's threads: %s",
+			  strerror(ENOMEM));
+		return 1;
+	}
+	*region = probe_bw_region_bytes(r->max_bytes / r->threads);
+	*mem = mmap(NULL, *region * r->threads, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*mem == MAP_FAILED) {
+		llctl_err("Unable to map %" PRIu64 " MiB for the bandwidth test: %s",
+			  *region * r->threads >> 20, strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < r->threads; i++) {
+		run->t[i].cpu = r->cpus[i];
+		run->t[i].region = *mem + *region * i;
+		run->t[i].region_len = *region;
 	}
 	return 0;
 }
@@ -1044,7 +972,7 @@ static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 	struct pm_pin pin = { 0 };
 	uint64_t region = 0;
 	char *mem = MAP_FAILED;
-	int i, err, started = 0, ret = 1;
+	int err, started = 0, ret = 1;
 
 	r = calloc(1, sizeof(*r));
 	if (!r) {
@@ -1054,26 +982,13 @@ static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 	}
 	if (bw_resolve(o, r))
 		goto cleanup;
-	run.threads = r->threads;
-	run.t = calloc(r->threads, sizeof(*run.t));
-	if (!run.t) {
-		llctl_err("Unable to allocate the bandwidth test's threads: %s",
-			  strerror(ENOMEM));
+	if (o->kernel && r->threads > LLKM_PROBE_THREADS_MAX) {
+		llctl_err("Unable to run the bandwidth test with %d threads in llkm: it runs at most %d",
+			  r->threads, LLKM_PROBE_THREADS_MAX);
 		goto cleanup;
 	}
-	region = region_bytes(r->max_bytes / r->threads);
-	mem = mmap(NULL, region * r->threads, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED) {
-		llctl_err("Unable to map %" PRIu64 " MiB for the bandwidth test: %s",
-			  region * r->threads >> 20, strerror(errno));
+	if (!o->kernel && bw_user_threads(r, &run, &mem, &region))
 		goto cleanup;
-	}
-	for (i = 0; i < r->threads; i++) {
-		run.t[i].cpu = r->cpus[i];
-		run.t[i].region = mem + region * i;
-		run.t[i].region_len = region;
-	}
 	err = pm_pin(r->cpus[0], &pin);
 	if (err) {
 		llctl_err("Unable to pin the bandwidth test to CPU %d: %s",
@@ -1082,9 +997,14 @@ static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 	}
 	r->ghz = pm_core_ghz();		/* also the warm-up of the core */
 	r->timer_ns = pm_timer_res_ns();
-	if (bw_start_threads(&run, &started))
+	if (!o->kernel && bw_start_threads(&run, &started))
 		goto cleanup;
 	bw_sweep(&run, r, o);
+	if (r->err) {
+		llctl_err("Unable to run the bandwidth test in llkm: %s",
+			  llkm_probe_strerror(r->err));
+		goto cleanup;
+	}
 	bw_levels(r);
 	json_object_object_add(tests, coh_test_bandwidth.key, bw_json(r));
 	if (text)
@@ -1100,6 +1020,7 @@ cleanup:
 	free(r);
 	return ret;
 }
+
 #else
 int coh_bw_selfcheck(int simd_bits)
 {
@@ -1119,6 +1040,6 @@ const struct coh_test coh_test_bandwidth = {
 	.name = "bandwidth",
 	.key = "bandwidth",
 	.summary = "Read, write, copy and triad GB/s over working-set sizes",
-	.has_kernel_mode = false,
+	.has_kernel_mode = true,
 	.run = bandwidth_run,
 };

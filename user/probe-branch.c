@@ -21,6 +21,10 @@
  *   branches cost what sorted ones do; past its capacity what random ones
  *   do. The history length is the last L below the midpoint.
  *
+ * The branch and the patterns are kmod/probe_core.h's; with --kernel each
+ * point is one LLKM_PROBE_BRANCH run in llkm's kernel thread, interrupts
+ * off, timed by the TSC.
+ *
  * Each sample is one pass over the buffer (about 1 M branches, 0.3 to
  * 4 ms); a point is a warm-up of two passes and then the samples. The
  * default run (7 samples, 2 baselines and 33 lengths) takes about half a
@@ -35,9 +39,12 @@
 #include "coherency.h"
 #include "llctl.h"
 #include "probe-mem.h"
+#include "probe-nl.h"
 #include "probe-stats.h"
+#include "probe_shim.h"
+#include "../kmod/probe_core.h"
 
-#define BR_BITS		(1U << 20)	/* branches per sample */
+#define BR_BITS		LLKM_BRANCH_BITS	/* branches per sample */
 #define BR_LEN_MIN	2
 #define BR_LEN_MAX	131072		/* 8 periods in a sample */
 #define BR_POINTS	40
@@ -55,76 +62,10 @@ struct br_result {
 	struct br_point pt[BR_POINTS];
 	int npt;
 	const char *stopped;	/* NULL: complete */
+	int err;		/* --kernel: llkm refused a run */
 };
 
 #ifdef __x86_64__
-/*
- * One pass over @n words: one static conditional branch, taken on a zero
- * bit, run once per bit. The bits shift out of a register loaded once a
- * word, so after a misprediction the next branch's condition is one shift
- * away, not a load away: the cost measured is the pipeline's. The inner
- * loop's exit (once in 64) is the only other branch that can miss.
- */
-static uint64_t branch_pass(const uint64_t *p, uint64_t n)
-{
-	uint64_t j = 0, taken = 0, w, k;
-
-	asm volatile("1:\n\t"
-		     "mov (%[p],%[j],8), %[w]\n\t"
-		     "mov $64, %[k]\n"
-		     "2:\n\t"
-		     "shr $1, %[w]\n\t"
-		     "jnc 3f\n\t"
-		     "inc %[t]\n"
-		     "3:\n\t"
-		     "dec %[k]\n\t"
-		     "jnz 2b\n\t"
-		     "inc %[j]\n\t"
-		     "cmp %[n], %[j]\n\t"
-		     "jb 1b\n\t"
-		     : [j] "+r"(j), [t] "+r"(taken), [w] "=&r"(w), [k] "=&r"(k)
-		     : [p] "r"(p), [n] "r"(n)
-		     : "cc", "memory");
-	return taken;
-}
-
-/* xorshift64*: reproducible bits, the same every run. */
-static uint64_t rng(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ULL;
-}
-
-/*
- * BR_BITS bits repeating a random pattern of @len bits. When @len does
- * not divide BR_BITS the pattern restarts at each pass: one break per
- * million branches.
- */
-static void fill_pattern(uint64_t *p, uint64_t len, uint64_t *seed)
-{
-	uint64_t i;
-
-	memset(p, 0, BR_BITS / 8);
-	for (i = 0; i < len; i++)
-		p[i / 64] |= (rng(seed) >> 63) << (i % 64);
-	for (; i < BR_BITS; i++)
-		p[i / 64] |= ((p[(i - len) / 64] >> ((i - len) % 64)) & 1) << (i % 64);
-}
-
-/* The same bits sorted: ones first, one misprediction per pass. */
-static void sort_bits(uint64_t *p)
-{
-	uint64_t i, ones = 0;
-
-	for (i = 0; i < BR_BITS / 64; i++)
-		ones += __builtin_popcountll(p[i]);
-	memset(p, 0, BR_BITS / 8);
-	for (i = 0; i < ones; i++)
-		p[i / 64] |= 1ULL << (i % 64);
-}
-
 /*
  * Two warm-up passes, then @samples timed ones: ns per branch. False when
  * stopped or out of time before the samples were all taken.
@@ -137,17 +78,63 @@ static bool time_passes(const uint64_t *p, int samples,
 	uint64_t t0;
 	int i;
 
-	branch_pass(p, BR_BITS / 64);
-	branch_pass(p, BR_BITS / 64);
+	probe_branch_pass(p, PROBE_BR_WORDS);
+	probe_branch_pass(p, PROBE_BR_WORDS);
 	for (i = 0; i < samples; i++) {
 		if ((o->stop && *o->stop) || probe_now_ns() > deadline)
 			return false;
 		t0 = probe_now_ns();
-		branch_pass(p, BR_BITS / 64);
+		probe_branch_pass(p, PROBE_BR_WORDS);
 		v[i] = (double)(probe_now_ns() - t0) / BR_BITS;
 	}
 	probe_stats_f(v, samples, st);
 	return true;
+}
+
+/* The same in llkm's kernel thread (it warms up with two passes too). */
+static bool kernel_passes(const struct coh_opts *o, struct br_result *r,
+			  long len, bool sorted, struct probe_stats *st)
+{
+	uint32_t cpu = r->cpu;
+	struct llkm_probe_req req = {
+		.kind = LLKM_PROBE_BRANCH,
+		.flags = sorted ? LLKM_PROBE_F_SORTED : 0,
+		.cpus = &cpu, .ncpus = 1, .iterations = 1,
+		.batches = r->samples, .param = len == BR_BITS ? 0 : len,
+	};
+	double v[PM_SAMPLES_MAX];
+	int i, ret;
+
+	ret = llkm_probe_batch_ns(o->nl, &req, v);
+	if (ret) {
+		r->err = ret < 0 ? ret : 0;
+		return false;
+	}
+	for (i = 0; i < r->samples; i++)
+		v[i] /= BR_BITS;
+	probe_stats_f(v, r->samples, st);
+	return true;
+}
+
+/*
+ * One point: a pattern of @len bits (BR_BITS: random), or with @sorted
+ * the random bits sorted. User mode fills @buf, continuing *seed; the
+ * kernel fills its own from llctl's seed, so that the patterns differ
+ * between the modes but not their statistics.
+ */
+static bool point(const struct coh_opts *o, struct br_result *r, uint64_t *buf,
+		  long len, bool sorted, uint64_t *seed, struct probe_stats *st,
+		  uint64_t deadline)
+{
+	if ((o->stop && *o->stop) || probe_now_ns() > deadline)
+		return false;
+	if (o->kernel)
+		return kernel_passes(o, r, len, sorted, st);
+	if (sorted)
+		probe_branch_sort(buf);	/* the random bits of the last point */
+	else
+		probe_branch_fill(buf, len, seed);
+	return time_passes(buf, r->samples, st, o, deadline);
 }
 
 static void measure(const struct coh_opts *o, uint64_t *buf,
@@ -160,20 +147,16 @@ static void measure(const struct coh_opts *o, uint64_t *buf,
 	r->ghz = pm_core_ghz();		/* also the warm-up of the core */
 	r->timer_ns = pm_timer_res_ns();
 	r->stopped = "interrupted";
-	fill_pattern(buf, BR_BITS, &seed);
-	if (!time_passes(buf, r->samples, &r->rnd, o, deadline))
-		goto out;
-	sort_bits(buf);
-	if (!time_passes(buf, r->samples, &r->pred, o, deadline))
+	if (!point(o, r, buf, BR_BITS, false, &seed, &r->rnd, deadline) ||
+	    !point(o, r, buf, BR_BITS, true, &seed, &r->pred, deadline))
 		goto out;
 	r->have_base = true;
 	/* 2, 3, 4, 6, 8, 12, ...: a power of two and the midpoint after it. */
 	for (len = BR_LEN_MIN; len <= BR_LEN_MAX && r->npt < BR_POINTS;
 	     len = next) {
 		next = (len & (len - 1)) ? (len / 3) * 4 : len + len / 2;
-		fill_pattern(buf, len, &seed);
-		if (!time_passes(buf, r->samples, &r->pt[r->npt].ns, o,
-				 deadline))
+		if (!point(o, r, buf, len, false, &seed, &r->pt[r->npt].ns,
+			   deadline))
 			goto out;
 		r->pt[r->npt++].len = len;
 		if (o->progress)
@@ -355,6 +338,11 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 	}
 	measure(o, buf, &r);
 	pm_unpin(&pin);
+	if (r.err) {
+		llctl_err("Unable to run the branch test in llkm: %s",
+			  llkm_probe_strerror(r.err));
+		goto cleanup;
+	}
 	for (i = 0; i < r.npt; i++) {
 		lens[i] = r.pt[i].len;
 		ys[i] = r.pt[i].ns.median;
@@ -387,6 +375,6 @@ const struct coh_test coh_test_branch = {
 	.name = "branch",
 	.key = "branch",
 	.summary = "Branch misprediction penalty and the predictor's history length",
-	.has_kernel_mode = false,
+	.has_kernel_mode = true,
 	.run = branch_run,
 };

@@ -9,14 +9,21 @@
  * once), and called:
  *
  *   code sweep, one region of IC_CODE_MAX bytes:
- *	[ nopl 0(%rax) ] x IC_CODE_MAX/4, ret
+ *	[ endbr64 ] x IC_CODE_MAX/4, ret
  *	a footprint F runs from IC_CODE_MAX - F: F bytes of 4-byte nops
  *
  *   page sweep, one region of IC_PAGES_MAX pages, one jump a page:
- *	page k, at offset (k * 64) % 4096: jmp page k+1 (same rotation);
- *	the last page: ret; the rest of every page is int3
+ *	page k, at offset (k * 64) % 4096: endbr64, jmp page k+1 (same
+ *	rotation); the last page: endbr64, ret; the rest is int3
  *	P pages run from page IC_PAGES_MAX - P; the offsets rotate so that
  *	the jumps spread over the L1i's sets instead of sharing one
+ *
+ * With --kernel the code is llkm's (kmod/probe_code.c), laid out the
+ * same way in module text, and each point is one LLKM_PROBE_ICACHE run in
+ * its kernel thread, interrupts off: the sweeps stop at the module's
+ * regions, LLKM_ICACHE_CODE_MAX bytes and LLKM_ICACHE_PAGES_MAX pages.
+ * endbr64 is a no-op (a hint no-op before CET) that lets the kernel call
+ * any entry where it enforces IBT; user mode runs the same bytes.
  *
  * A sample calls the footprint enough times to run IC_SAMPLE_BYTES (at
  * least once) and subtracts the cost of calling a bare ret, measured
@@ -45,6 +52,7 @@
 #include "coherency.h"
 #include "llctl.h"
 #include "probe-mem.h"
+#include "probe-nl.h"
 #include "probe-stats.h"
 
 #define IC_CODE_MIN	(1ULL << 10)
@@ -77,13 +85,15 @@ struct ic_result {
 	struct ic_step step[2 * IC_STEPS];
 	int nstep;
 	unsigned int itlb_l1, itlb_l2;	/* 4 KiB entries, 0 unknown */
+	uint64_t code_max, pages_max;	/* the sweeps' ends in this mode */
 	const char *stopped;
+	int err;		/* --kernel: llkm refused a run */
 };
 
 #ifdef __x86_64__
 typedef void (*ic_fn)(void);
 
-static const uint8_t nop4[4] = { 0x0f, 0x1f, 0x40, 0x00 };	/* nopl 0(%rax) */
+static const uint8_t endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
 static ic_fn fn_at(uint8_t *p)
 {
@@ -124,7 +134,7 @@ static void write_nops(uint8_t *p)
 	uint64_t i;
 
 	for (i = 0; i < IC_CODE_MAX; i += 4)
-		memcpy(p + i, nop4, 4);
+		memcpy(p + i, endbr64, 4);
 	p[IC_CODE_MAX] = 0xc3;	/* ret */
 }
 
@@ -143,11 +153,28 @@ static void write_pages(uint8_t *p)
 		uint8_t *at = p + k * IC_PAGE + page_off(k);
 		uint8_t *to = p + (k + 1) * IC_PAGE + page_off(k + 1);
 
-		rel = (int32_t)(to - (at + 5));
-		at[0] = 0xe9;	/* jmp rel32 */
-		memcpy(at + 1, &rel, 4);
+		memcpy(at, endbr64, 4);
+		rel = (int32_t)(to - (at + 9));
+		at[4] = 0xe9;	/* jmp rel32 */
+		memcpy(at + 5, &rel, 4);
 	}
-	p[k * IC_PAGE + page_off(k)] = 0xc3;
+	memcpy(p + k * IC_PAGE + page_off(k), endbr64, 4);
+	p[k * IC_PAGE + page_off(k) + 4] = 0xc3;
+}
+
+/* User mode's two regions, written then sealed: 0, or 1 after saying why. */
+static int write_code(uint8_t **code, uint8_t **pages)
+{
+	*code = code_map(IC_CODE_MAX + IC_PAGE);
+	if (!*code)
+		return 1;
+	*pages = code_map(IC_PAGES_MAX * IC_PAGE);
+	if (!*pages)
+		return 1;
+	write_nops(*code);
+	write_pages(*pages);
+	return code_seal(*code, IC_CODE_MAX + IC_PAGE) ||
+	       code_seal(*pages, IC_PAGES_MAX * IC_PAGE);
 }
 
 static double time_calls(ic_fn f, uint64_t calls)
@@ -159,37 +186,77 @@ static double time_calls(ic_fn f, uint64_t calls)
 	return (double)(probe_now_ns() - t0);
 }
 
-/* The cost of calling a bare ret: the minimum over 9 rounds, ns a call. */
-static double call_cost(uint8_t *ret)
+/*
+ * @n samples of @calls calls of the footprint @param of sweep @op
+ * (LLKM_ICACHE_CODE: bytes, 0 the call alone; PAGES: pages), ns each
+ * into @v, after a warm-up: in this thread from @code or @pages, or with
+ * --kernel in llkm's. False when stopped or out of time, or (r->err) when
+ * llkm refused.
+ */
+static bool time_samples(const struct coh_opts *o, struct ic_result *r,
+			 uint8_t *code, uint8_t *pages, int op, uint64_t param,
+			 uint64_t calls, int n, uint64_t deadline, double *v)
 {
-	double best = 1e30, t;
+	uint64_t first = IC_PAGES_MAX - param;
+	uint32_t cpu = r->cpu;
+	struct llkm_probe_req req = {
+		.kind = LLKM_PROBE_ICACHE, .op = op, .cpus = &cpu, .ncpus = 1,
+		.iterations = calls, .batches = n, .param = param,
+	};
+	ic_fn f;
+	int i, ret;
+
+	if (o->kernel) {
+		ret = llkm_probe_batch_ns(o->nl, &req, v);
+		r->err = ret < 0 ? ret : 0;
+		return !ret;
+	}
+	f = op == LLKM_ICACHE_CODE ? fn_at(code + IC_CODE_MAX - param) :
+	    fn_at(pages + first * IC_PAGE + page_off(first));
+	time_calls(f, calls);
+	for (i = 0; i < n; i++) {
+		if ((o->stop && *o->stop) || probe_now_ns() > deadline)
+			return false;
+		v[i] = time_calls(f, calls);
+	}
+	return true;
+}
+
+/* The cost of calling a bare ret: the minimum over 9 rounds, ns a call. */
+static bool call_cost(const struct coh_opts *o, struct ic_result *r,
+		      uint8_t *code, uint64_t deadline)
+{
+	double v[10], best = 1e30;
 	int i;
 
-	for (i = 0; i < 10; i++) {
-		t = time_calls(fn_at(ret), 100000) / 100000;
-		if (i && t < best)
-			best = t;
-	}
-	return best;
+	if (!time_samples(o, r, code, NULL, LLKM_ICACHE_CODE, 0, 100000, 10,
+			  deadline, v))
+		return false;
+	for (i = 1; i < 10; i++)
+		if (v[i] / 100000 < best)
+			best = v[i] / 100000;
+	r->call_ns = best;
+	return true;
 }
 
 /*
- * A warm-up round, then @r->samples of @calls calls of @f: the time of
- * one call less the call itself, over @units, into @st. False when
- * stopped or out of time.
+ * A warm-up round, then @r->samples of @calls calls: the time of one
+ * call less the call itself, over @units, into @st. False when stopped,
+ * out of time or refused.
  */
-static bool time_point(ic_fn f, uint64_t calls, double units,
-		       const struct coh_opts *o, struct ic_result *r,
-		       uint64_t deadline, struct probe_stats *st)
+static bool time_point(const struct coh_opts *o, struct ic_result *r,
+		       uint8_t *code, uint8_t *pages, int op, uint64_t param,
+		       uint64_t calls, double units, uint64_t deadline,
+		       struct probe_stats *st)
 {
 	double v[PM_SAMPLES_MAX];
 	int i;
 
-	time_calls(f, calls);
+	if (!time_samples(o, r, code, pages, op, param, calls, r->samples,
+			  deadline, v))
+		return false;
 	for (i = 0; i < r->samples; i++) {
-		if ((o->stop && *o->stop) || probe_now_ns() > deadline)
-			return false;
-		v[i] = (time_calls(f, calls) / calls - r->call_ns) / units;
+		v[i] = (v[i] / calls - r->call_ns) / units;
 		if (v[i] < 0)
 			v[i] = 0;
 	}
@@ -208,13 +275,13 @@ static bool sweep_code(uint8_t *code, const struct coh_opts *o,
 {
 	uint64_t f, calls;
 
-	for (f = IC_CODE_MIN; f <= IC_CODE_MAX && r->ncode < IC_POINTS;
+	for (f = IC_CODE_MIN; f <= r->code_max && r->ncode < IC_POINTS;
 	     f = next_size(f)) {
 		struct ic_point *pt = &r->code[r->ncode];
 
 		calls = IC_SAMPLE_BYTES / f ? IC_SAMPLE_BYTES / f : 1;
-		if (!time_point(fn_at(code + IC_CODE_MAX - f), calls,
-				f / 1024.0, o, r, deadline, &pt->ns))
+		if (!time_point(o, r, code, NULL, LLKM_ICACHE_CODE, f, calls,
+				f / 1024.0, deadline, &pt->ns))
 			return false;
 		pt->bytes = f;
 		r->ncode++;
@@ -228,16 +295,15 @@ static bool sweep_code(uint8_t *code, const struct coh_opts *o,
 static bool sweep_pages(uint8_t *pages, const struct coh_opts *o,
 			struct ic_result *r, uint64_t deadline)
 {
-	uint64_t n, calls, first;
+	uint64_t n, calls;
 
-	for (n = 2; n <= IC_PAGES_MAX && r->npages < IC_POINTS;
+	for (n = 2; n <= r->pages_max && r->npages < IC_POINTS;
 	     n = next_size(n)) {
 		struct ic_point *pt = &r->pages[r->npages];
 
-		first = IC_PAGES_MAX - n;
 		calls = IC_SAMPLE_PAGES / n ? IC_SAMPLE_PAGES / n : 1;
-		if (!time_point(fn_at(pages + first * IC_PAGE + page_off(first)),
-				calls, (double)n, o, r, deadline, &pt->ns))
+		if (!time_point(o, r, NULL, pages, LLKM_ICACHE_PAGES, n, calls,
+				(double)n, deadline, &pt->ns))
 			return false;
 		pt->bytes = n * IC_PAGE;
 		r->npages++;
@@ -328,9 +394,9 @@ static void measure(uint8_t *code, uint8_t *pages, const struct coh_opts *o,
 
 	r->ghz = pm_core_ghz();		/* also the warm-up of the core */
 	r->timer_ns = pm_timer_res_ns();
-	r->call_ns = call_cost(code + IC_CODE_MAX);
 	r->stopped = "interrupted";
-	if (!sweep_code(code, o, r, deadline) ||
+	if (!call_cost(o, r, code, deadline) ||
+	    !sweep_code(code, o, r, deadline) ||
 	    !sweep_pages(pages, o, r, deadline))
 		goto out;
 	r->stopped = NULL;
@@ -399,6 +465,9 @@ static struct json_object *ic_json(const struct ic_result *r)
 	json_object_object_add(o, "itlb_entries_l2", r->itlb_l2 ?
 			       json_object_new_int64(r->itlb_l2) : NULL);
 	json_object_object_add(o, "instr_bytes", json_object_new_int(4));
+	json_object_object_add(o, "code_max_bytes",
+			       json_object_new_int64(r->code_max));
+	json_object_object_add(o, "pages_max", json_object_new_int64(r->pages_max));
 	json_object_object_add(o, "call_overhead_ns",
 			       json_object_new_double(r->call_ns));
 	json_object_object_add(o, "cpu", json_object_new_int(r->cpu));
@@ -418,6 +487,11 @@ static void ic_text(FILE *f, const struct ic_result *r)
 
 	fprintf(f, "icache: CPU %d, median (min) of %d samples, a call costs %.2f ns (subtracted)\n",
 		r->cpu, r->samples, r->call_ns);
+	if (r->code_max < IC_CODE_MAX) {
+		pm_fmt_bytes(r->code_max, b, sizeof(b));
+		fprintf(f, "  the sweeps end at llkm's code regions: %s of code, %llu pages\n",
+			b, (unsigned long long)r->pages_max);
+	}
 	fprintf(f, "  %10s  %10s  %10s  %10s\n", "code", "ns/KiB", "(min)",
 		"ns/instr");
 	for (i = 0; i < r->ncode; i++) {
@@ -508,16 +582,9 @@ static int icache_run(const struct coh_opts *o, struct json_object *tests,
 	if (pm_samples(o->iterations, "icache", &r->samples))
 		goto cleanup;
 	r->cpu = o->cpus && o->ncpus > 0 ? o->cpus[0] : 0;
-	code = code_map(IC_CODE_MAX + IC_PAGE);
-	if (!code)
-		goto cleanup;
-	pages = code_map(IC_PAGES_MAX * IC_PAGE);
-	if (!pages)
-		goto cleanup;
-	write_nops(code);
-	write_pages(pages);
-	if (code_seal(code, IC_CODE_MAX + IC_PAGE) ||
-	    code_seal(pages, IC_PAGES_MAX * IC_PAGE))
+	r->code_max = o->kernel ? LLKM_ICACHE_CODE_MAX : IC_CODE_MAX;
+	r->pages_max = o->kernel ? LLKM_ICACHE_PAGES_MAX : IC_PAGES_MAX;
+	if (!o->kernel && write_code(&code, &pages))
 		goto cleanup;
 	err = pm_pin(r->cpu, &pin);
 	if (err) {
@@ -528,6 +595,11 @@ static int icache_run(const struct coh_opts *o, struct json_object *tests,
 	itlb_sizes(r);
 	measure(code, pages, o, r);
 	pm_unpin(&pin);
+	if (r->err) {
+		llctl_err("Unable to run the icache test in llkm: %s",
+			  llkm_probe_strerror(r->err));
+		goto cleanup;
+	}
 	nc = pm_caches(NULL, r->cpu, c, PM_CACHES_MAX);
 	add_steps(r, r->code, r->ncode, "code", c, nc);
 	add_steps(r, r->pages, r->npages, "pages", c, nc);
@@ -557,6 +629,6 @@ const struct coh_test coh_test_icache = {
 	.name = "icache",
 	.key = "icache",
 	.summary = "Time per KiB of code by footprint: the i-cache and iTLB steps",
-	.has_kernel_mode = false,
+	.has_kernel_mode = true,
 	.run = icache_run,
 };

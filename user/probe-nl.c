@@ -38,6 +38,23 @@ static int parse_probe(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/* The sweep kinds' PARAM (0 is a value), and bandwidth's SIMD, PREFETCH. */
+static int put_sweep(struct nl_msg *msg, const struct llkm_probe_req *req)
+{
+	switch (req->kind) {
+	case LLKM_PROBE_BANDWIDTH:
+		if ((req->simd && nla_put_u32(msg, LLKM_PROBE_A_SIMD, req->simd)) ||
+		    (req->prefetch &&
+		     nla_put_u32(msg, LLKM_PROBE_A_PREFETCH, req->prefetch)))
+			return -ENOMEM;
+		/* fall through */
+	case LLKM_PROBE_BRANCH:
+	case LLKM_PROBE_ICACHE:
+		return nla_put_u64(msg, LLKM_PROBE_A_PARAM, req->param);
+	}
+	return 0;
+}
+
 int llkm_probe_run(struct llkm_nl *nl, const struct llkm_probe_req *req,
 		   struct llkm_probe_result *res)
 {
@@ -58,7 +75,8 @@ int llkm_probe_run(struct llkm_nl *nl, const struct llkm_probe_req *req,
 	    nla_put_u64(msg, LLKM_PROBE_A_ITERATIONS, req->iterations) ||
 	    nla_put_u32(msg, LLKM_PROBE_A_BATCHES, req->batches) ||
 	    (req->timeout_ms &&
-	     nla_put_u32(msg, LLKM_PROBE_A_TIMEOUT_MS, req->timeout_ms))) {
+	     nla_put_u32(msg, LLKM_PROBE_A_TIMEOUT_MS, req->timeout_ms)) ||
+	    put_sweep(msg, req)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -66,6 +84,38 @@ int llkm_probe_run(struct llkm_nl *nl, const struct llkm_probe_req *req,
 	ret = llkm_nl_transact(nl, msg, parse_probe, res);
 	if (ret)
 		llkm_probe_result_free(res);
+	return ret;
+}
+
+int llkm_probe_batch_ns(struct llkm_nl *nl, const struct llkm_probe_req *req,
+			double *ns)
+{
+	unsigned int per = req->kind == LLKM_PROBE_BANDWIDTH ? req->ncpus : 1;
+	struct llkm_probe_result res;
+	unsigned int b, t;
+	uint64_t c;
+	int ret;
+
+	ret = llkm_probe_run(nl, req, &res);
+	if (ret)
+		return ret;
+	ret = 1;
+	if (res.stopped || res.nsamples < req->batches * per)
+		goto out;
+	ret = -EPROTO;
+	if (!res.tsc_khz)
+		goto out;
+	for (b = 0; b < req->batches; b++) {
+		for (c = 0, t = 0; t < per; t++)
+			if (res.samples[b * per + t] > c)
+				c = res.samples[b * per + t];
+		if (!c)
+			goto out;	/* a batch that ran takes time */
+		ns[b] = (double)c * 1e6 / res.tsc_khz;
+	}
+	ret = 0;
+out:
+	llkm_probe_result_free(&res);
 	return ret;
 }
 

@@ -13,13 +13,16 @@
 
 struct llkm_probe_req {
 	uint32_t kind;		/* enum llkm_probe_kind */
-	uint32_t op;		/* enum llkm_fence_op, enum llkm_litmus_test, 0 */
+	uint32_t op;		/* the kind's enum llkm_*_op or _test, or 0 */
 	uint32_t flags;		/* LLKM_PROBE_F_* */
 	const uint32_t *cpus;	/* one per thread */
 	unsigned int ncpus;
 	uint64_t iterations;	/* per batch; litmus: rounds */
 	uint32_t batches;
 	uint32_t timeout_ms;	/* 0: the module's default */
+	uint64_t param;		/* branch, icache, bandwidth: LLKM_PROBE_A_PARAM */
+	uint32_t simd;		/* bandwidth: bits, 0: the module's (64) */
+	uint32_t prefetch;	/* bandwidth: bytes, 0: none */
 };
 
 struct llkm_probe_result {
@@ -38,6 +41,14 @@ struct llkm_probe_result {
 int llkm_probe_run(struct llkm_nl *nl, const struct llkm_probe_req *req,
 		   struct llkm_probe_result *res);
 void llkm_probe_result_free(struct llkm_probe_result *res);
+
+/*
+ * Run @req (a sweep kind's point) and give each batch's time in ns, the
+ * slowest thread's where each thread has one: @ns[@req->batches]. 0; 1
+ * when the run stopped before every batch ran; or -errno.
+ */
+int llkm_probe_batch_ns(struct llkm_nl *nl, const struct llkm_probe_req *req,
+			double *ns);
 
 /* One line for an errno of llkm_probe_run(): what went wrong, what to do. */
 const char *llkm_probe_strerror(int err);

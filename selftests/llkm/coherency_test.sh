@@ -63,10 +63,26 @@ else
 	done
 fi
 
-run coherency --kernel --test branch
-check user_only_tests_refuse_kernel_mode_in_one_line "exit $(rc): $(cat "$out/stderr")" \
-	sh -c "[ $(rc) -ne 0 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
-	       grep -q 'user mode only' '$out/stderr'"
+# The sweeps, a run per point in llkm's kernel thread(s).
+run coherency --kernel --json --test branch,icache,bandwidth --iterations 3 --sizes 16K-256K
+check sweep_tests_run_every_point_in_the_kernel "exit $(rc): $(head -c 300 "$out/stderr")" \
+	jqe '.mode == "kernel" and
+	(.tests.branch.sweep | length >= 20) and
+	(.tests.branch.random_ns_per_branch.median > 0) and
+	(.tests.branch.predictable_ns_per_branch.median > 0) and
+	(.tests.icache.sweep | length >= 10) and (.tests.icache.page_sweep | length >= 8) and
+	.tests.icache.code_max_bytes == 1048576 and .tests.icache.pages_max == 512 and
+	(.tests.bandwidth.sweep | length >= 5) and
+	(.tests.bandwidth.sweep | all(.read_gbs > 0 and .write_gbs > 0 and
+				      .copy_gbs > 0 and .triad_gbs > 0))' "$out/stdout"
+if grep -qw avx512f /proc/cpuinfo; then
+	skip a_simd_width_the_cpu_lacks_is_refused_in_one_line "this CPU has AVX-512"
+else
+	run coherency --kernel --test bandwidth --simd 512 --sizes 16K-32K
+	check a_simd_width_the_cpu_lacks_is_refused_in_one_line "exit $(rc): $(cat "$out/stderr")" \
+		sh -c "[ $(rc) -ne 0 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
+		       grep -q 'AVX-512' '$out/stderr'"
+fi
 
 # --- stopping -----------------------------------------------------------------
 if [ "$two" = 1 ]; then

@@ -34,4 +34,10 @@ skip_all() {
 	ktap_totals
 	exit 4
 }
-ktap_totals() { echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"; }
+# The totals, after a failure when the tests run were not the plan's ($PLAN).
+ktap_totals() {
+	if [ -n "${PLAN:-}" ] && [ "$n" -ne "$PLAN" ]; then
+		not_ok plan_matches_the_tests_run "planned $PLAN, ran $n"
+	fi
+	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+}

@@ -33,6 +33,9 @@ struct req {
 	int ncpus;
 	uint64_t iterations;
 	uint32_t batches, timeout_ms;
+	int has_param;		/* PARAM, SIMD, PREFETCH when set */
+	uint64_t param;
+	uint32_t simd, prefetch;
 };
 
 struct res {
@@ -69,6 +72,12 @@ static int run(int fd, int family, struct nl_reply *rep, const struct req *q,
 	nl_put_u32(&r, LLKM_PROBE_A_BATCHES, q->batches);
 	if (q->timeout_ms)
 		nl_put_u32(&r, LLKM_PROBE_A_TIMEOUT_MS, q->timeout_ms);
+	if (q->has_param)
+		put_u64(&r, LLKM_PROBE_A_PARAM, q->param);
+	if (q->simd)
+		nl_put_u32(&r, LLKM_PROBE_A_SIMD, q->simd);
+	if (q->prefetch)
+		nl_put_u32(&r, LLKM_PROBE_A_PREFETCH, q->prefetch);
 	nl_nest_end(&r, nest);
 	if (nl_transact(fd, &r, rep))
 		return -1000;
@@ -233,6 +242,194 @@ TEST_F(probe, absurd_requests_are_refused)
 	q.flags = 0;
 	q.timeout_ms = LLKM_PROBE_TIMEOUT_MAX_MS + 1;
 	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.timeout_ms = 0;
+	q.has_param = 1;			/* fences take no PARAM */
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+}
+
+/* Every sample of a run that was not stopped is there and took time. */
+static int all_timed(const struct res *o, int want)
+{
+	int i;
+
+	if (o->stopped || o->nsamples != want || !o->tsc_khz)
+		return 0;
+	for (i = 0; i < want; i++)
+		if (!o->samples[i])
+			return 0;
+	return 1;
+}
+
+static int cpu_has(const char *flag)
+{
+	char line[4096], word[64];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	snprintf(word, sizeof(word), " %s ", flag);
+	while (!found && fgets(line, sizeof(line) - 1, f))
+		if (!strncmp(line, "flags", 5)) {
+			line[strcspn(line, "\n")] = ' ';
+			found = strstr(line, word) != NULL;
+		}
+	fclose(f);
+	return found;
+}
+
+TEST_F(probe, branch_runs_random_sorted_and_patterns)
+{
+	struct req q = { .kind = LLKM_PROBE_BRANCH, .cpus = { 0 }, .ncpus = 1,
+			 .iterations = 1, .batches = 3, .has_param = 1 };
+	static struct res o;
+
+	ASSERT_EQ(0, RUN(&q, &o));		/* random bits */
+	EXPECT_TRUE(all_timed(&o, 3));
+	q.flags = LLKM_PROBE_F_SORTED;
+	ASSERT_EQ(0, RUN(&q, &o));
+	EXPECT_TRUE(all_timed(&o, 3));
+	q.flags = 0;
+	q.param = 2;
+	ASSERT_EQ(0, RUN(&q, &o));
+	EXPECT_TRUE(all_timed(&o, 3));
+	q.param = LLKM_BRANCH_BITS;
+	ASSERT_EQ(0, RUN(&q, &o));
+	EXPECT_TRUE(all_timed(&o, 3));
+}
+
+TEST_F(probe, branch_refuses_what_it_cannot_run)
+{
+	struct req q = { .kind = LLKM_PROBE_BRANCH, .cpus = { 0 }, .ncpus = 1,
+			 .iterations = 1, .batches = 1, .has_param = 1 };
+	static struct res o;
+
+	q.param = LLKM_BRANCH_BITS + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.param = 64;				/* sorted takes random bits */
+	q.flags = LLKM_PROBE_F_SORTED;
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+	q.flags = 0;
+	q.iterations = LLKM_BRANCH_PASSES_MAX + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.iterations = 1;
+	q.simd = 128;				/* a bandwidth attribute */
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+	q.simd = 0;
+	q.cpus[1] = 1;				/* one thread only */
+	q.ncpus = 2;
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+}
+
+TEST_F(probe, icache_runs_code_footprints_and_pages)
+{
+	struct req q = { .kind = LLKM_PROBE_ICACHE, .op = LLKM_ICACHE_CODE,
+			 .cpus = { 0 }, .ncpus = 1, .iterations = 4,
+			 .batches = 2, .has_param = 1 };
+	static struct res o;
+	const uint64_t code[] = { 0, 4, 1024, LLKM_ICACHE_CODE_MAX };
+	const uint64_t pages[] = { 1, 2, LLKM_ICACHE_PAGES_MAX };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(code) / sizeof(code[0]); i++) {
+		q.param = code[i];
+		ASSERT_EQ(0, RUN(&q, &o)) TH_LOG("code footprint %llu",
+						 (unsigned long long)code[i]);
+		EXPECT_TRUE(all_timed(&o, 2));
+	}
+	q.op = LLKM_ICACHE_PAGES;
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		q.param = pages[i];
+		ASSERT_EQ(0, RUN(&q, &o)) TH_LOG("%llu pages",
+						 (unsigned long long)pages[i]);
+		EXPECT_TRUE(all_timed(&o, 2));
+	}
+}
+
+TEST_F(probe, icache_refuses_footprints_it_does_not_have)
+{
+	struct req q = { .kind = LLKM_PROBE_ICACHE, .op = LLKM_ICACHE_CODE,
+			 .cpus = { 0 }, .ncpus = 1, .iterations = 1,
+			 .batches = 1, .has_param = 1 };
+	static struct res o;
+
+	q.param = 6;				/* not whole instructions */
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+	q.param = LLKM_ICACHE_CODE_MAX + 4;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.param = LLKM_ICACHE_CODE_MAX;		/* too much code a batch */
+	q.iterations = LLKM_ICACHE_BATCH_BYTES_MAX / LLKM_ICACHE_CODE_MAX + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.iterations = 1;
+	q.op = LLKM_ICACHE_PAGES;
+	q.param = 0;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.param = LLKM_ICACHE_PAGES_MAX + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.op = LLKM_ICACHE_MAX + 1;
+	q.param = 1;
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+}
+
+TEST_F(probe, bandwidth_runs_every_kernel_and_width_this_cpu_has)
+{
+	struct req q = { .kind = LLKM_PROBE_BANDWIDTH, .cpus = { 0, 1 },
+			 .iterations = 2, .batches = 2, .has_param = 1,
+			 .param = 64 << 10 };
+	const uint32_t simd[] = { 64, 128, 256, 512 };
+	const char *need[] = { NULL, NULL, "avx", "avx512f" };
+	static struct res o;
+	unsigned int k, w;
+
+	for (k = 0; k <= LLKM_BW_MAX; k++) {
+		for (w = 0; w < 4; w++) {
+			q.op = k;
+			q.simd = simd[w];
+			q.prefetch = w % 2 ? 256 : 0;
+			q.ncpus = two_cpus() && w == 1 ? 2 : 1;
+			if (need[w] && !cpu_has(need[w])) {
+				EXPECT_EQ(-EOPNOTSUPP, RUN(&q, &o))
+					TH_LOG("simd %u without %s", simd[w], need[w]);
+				continue;
+			}
+			ASSERT_EQ(0, RUN(&q, &o))
+				TH_LOG("kernel %u simd %u", k, simd[w]);
+			EXPECT_TRUE(all_timed(&o, 2 * q.ncpus))
+				TH_LOG("kernel %u simd %u: %d samples", k,
+				       simd[w], o.nsamples);
+		}
+	}
+}
+
+TEST_F(probe, bandwidth_refuses_absurd_working_sets)
+{
+	struct req q = { .kind = LLKM_PROBE_BANDWIDTH, .op = LLKM_BW_TRIAD,
+			 .cpus = { 0 }, .ncpus = 1, .iterations = 1,
+			 .batches = 1, .has_param = 1, .param = 64 << 10 };
+	static struct res o;
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
+	q.param = 3 * 256 - 1;			/* under a step an array */
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.param = LLKM_BW_BYTES_MAX + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.param = 64 << 20;			/* too much a batch */
+	q.iterations = LLKM_BW_BATCH_BYTES_MAX / q.param + 1;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.iterations = 1;
+	q.param = 64 << 10;
+	q.simd = 96;
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+	q.simd = 64;
+	q.prefetch = 65;
+	EXPECT_EQ(-EINVAL, RUN(&q, &o));
+	q.prefetch = LLKM_BW_PREFETCH_MAX + 64;
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	q.prefetch = 0;
+	/* More than a quarter of RAM, when the biggest working set is. */
+	q.param = LLKM_BW_BATCH_BYTES_MAX;
+	if ((uint64_t)pages * psz / 4 < q.param)
+		EXPECT_EQ(-ENOMEM, RUN(&q, &o));
 }
 
 /*

@@ -195,11 +195,13 @@
  *    LLKM_A_PROBE: NLA_NESTED
  *        LLKM_PROBE_A_KIND: NLA_U32, enum llkm_probe_kind
  *        LLKM_PROBE_A_OP: NLA_U32, per kind: enum llkm_fence_op, enum
- *                         llkm_litmus_test; 0 otherwise
+ *                         llkm_litmus_test, enum llkm_icache_op, enum
+ *                         llkm_bw_op; 0 otherwise
  *        LLKM_PROBE_A_FLAGS: NLA_U32, LLKM_PROBE_F_*
  *        LLKM_PROBE_A_CPUS: NLA_BINARY, __u32 CPU numbers, one per thread
- *                           the kind needs (fence 1, c2c 2, litmus 2 to 4,
- *                           false sharing 1 to LLKM_PROBE_THREADS_MAX)
+ *                           the kind needs (fence, branch, icache 1; c2c
+ *                           2; litmus 2 to 4; false sharing and bandwidth
+ *                           1 to LLKM_PROBE_THREADS_MAX)
  *        LLKM_PROBE_A_ITERATIONS: NLA_U64, per batch, at most
  *                                 LLKM_PROBE_ITERATIONS_MAX: a batch runs
  *                                 with interrupts off, keep it to
@@ -207,13 +209,40 @@
  *        LLKM_PROBE_A_BATCHES: NLA_U32, at most LLKM_PROBE_BATCHES_MAX
  *        LLKM_PROBE_A_TIMEOUT_MS: NLA_U32, optional, at most
  *                                 LLKM_PROBE_TIMEOUT_MAX_MS (default 10 s)
+ *        LLKM_PROBE_A_PARAM: NLA_U64, what the sweep kinds measure at:
+ *                            branch, the pattern length in branches (0:
+ *                            random bits; with LLKM_PROBE_F_SORTED, the
+ *                            same bits sorted), at most LLKM_BRANCH_BITS;
+ *                            icache, the footprint in bytes (CODE, a
+ *                            multiple of 4, at most LLKM_ICACHE_CODE_MAX;
+ *                            0 times the call alone) or pages (PAGES, 1 to
+ *                            LLKM_ICACHE_PAGES_MAX); bandwidth, each
+ *                            thread's working set in bytes, at most
+ *                            LLKM_BW_BYTES_MAX
+ *        LLKM_PROBE_A_SIMD: NLA_U32, bandwidth: access width in bits, 64
+ *                           (scalar, the default), 128, 256 or 512
+ *        LLKM_PROBE_A_PREFETCH: NLA_U32, bandwidth: prefetcht0 distance in
+ *                               bytes, a multiple of 64, at most
+ *                               LLKM_BW_PREFETCH_MAX (0: none)
+ *
+ * The sweep kinds (branch, icache, bandwidth) run two batches first as
+ * a warm-up, not in SAMPLES. ITERATIONS counts passes over the branch
+ * buffer (at most LLKM_BRANCH_PASSES_MAX), calls of the icache footprint
+ * (at most LLKM_ICACHE_BATCH_BYTES_MAX bytes of code, or
+ * LLKM_PROBE_ITERATIONS_MAX pages, a batch), or passes over the working
+ * set (at most LLKM_BW_BATCH_BYTES_MAX a batch): each batch runs with
+ * interrupts off, so each is bounded.
  *
  * Reply: LLKM_A_PROBE with
  *        LLKM_PROBE_A_SAMPLES: NLA_BINARY, __u64 per batch: TSC cycles of
  *                              the batch (fence: ITERATIONS ops; c2c:
  *                              ITERATIONS round trips; false sharing:
  *                              ITERATIONS stores, one per writer,
- *                              batch-major), or for litmus the outcome
+ *                              batch-major; branch: ITERATIONS passes of
+ *                              LLKM_BRANCH_BITS branches; icache:
+ *                              ITERATIONS calls; bandwidth: ITERATIONS
+ *                              passes, one per thread, batch-major), or
+ *                              for litmus the outcome
  *                              histogram (LLKM_LITMUS_OUTCOMES_MAX
  *                              counters, the whole run)
  *        LLKM_PROBE_A_TSC_KHZ: NLA_U32, the kernel's TSC rate
@@ -223,8 +252,10 @@
  *                              done
  *
  * Errors: -EPERM, -EINVAL (a CPU count the kind does not take, an
- * unknown op), -ERANGE, -ENODEV (an offline CPU), -EBUSY (another probe
- * runs: one at a time), -EOPNOTSUPP (no TSC, not x86), -EINTR.
+ * unknown op, a parameter the kind does not take), -ERANGE, -ENODEV (an
+ * offline CPU), -EBUSY (another probe runs: one at a time), -EOPNOTSUPP
+ * (no TSC, not x86, a SIMD width this CPU lacks), -ENOMEM (a working set
+ * over a quarter of RAM), -EINTR.
  *
  * Multicast group LLKM_GENL_MCGRP_EVENTS
  * --------------------------------------
@@ -428,6 +459,9 @@ enum llkm_probe_attr {
 	LLKM_PROBE_A_TSC_KHZ,
 	LLKM_PROBE_A_ELAPSED_NS,
 	LLKM_PROBE_A_STOPPED,
+	LLKM_PROBE_A_PARAM,
+	LLKM_PROBE_A_SIMD,
+	LLKM_PROBE_A_PREFETCH,
 	__LLKM_PROBE_A_LAST
 };
 
@@ -438,6 +472,9 @@ enum llkm_probe_kind {
 	LLKM_PROBE_C2C,			/* cache-line round trips, two CPUs */
 	LLKM_PROBE_FALSE_SHARING,	/* writers on one line, or padded */
 	LLKM_PROBE_LITMUS,		/* a memory-model litmus test */
+	LLKM_PROBE_BRANCH,		/* one branch over a bit pattern */
+	LLKM_PROBE_ICACHE,		/* code of a footprint, called */
+	LLKM_PROBE_BANDWIDTH,		/* read/write/copy/triad passes */
 	__LLKM_PROBE_KIND_LAST
 };
 
@@ -447,14 +484,43 @@ enum llkm_probe_kind {
 enum llkm_probe_flag {
 	LLKM_PROBE_F_FENCED	= 1 << 0,	/* litmus: with its fences */
 	LLKM_PROBE_F_PADDED	= 1 << 1,	/* false sharing: a line each */
+	LLKM_PROBE_F_SORTED	= 1 << 2,	/* branch: random bits, sorted */
 };
 
-#define LLKM_PROBE_F_ALL		((1U << 2) - 1)
+#define LLKM_PROBE_F_ALL		((1U << 3) - 1)
 #define LLKM_PROBE_THREADS_MAX		64
 #define LLKM_PROBE_ITERATIONS_MAX	(1ULL << 20)	/* a batch runs with interrupts off */
 #define LLKM_PROBE_BATCHES_MAX		100000
 #define LLKM_PROBE_TIMEOUT_MAX_MS	600000
 #define LLKM_LITMUS_OUTCOMES_MAX	16
+#define LLKM_BRANCH_BITS		(1U << 20)	/* branches a pass */
+#define LLKM_ICACHE_CODE_MAX		(1U << 20)	/* bytes of code */
+#define LLKM_ICACHE_PAGES_MAX		512		/* pages, one jump each */
+#define LLKM_BW_BYTES_MAX		(1ULL << 30)	/* a thread's working set */
+#define LLKM_BW_BATCH_BYTES_MAX		(256ULL << 20)	/* PARAM x ITERATIONS */
+#define LLKM_BW_PREFETCH_MAX		8192
+#define LLKM_BRANCH_PASSES_MAX		16		/* ITERATIONS, branch */
+#define LLKM_ICACHE_BATCH_BYTES_MAX	(64U << 20)	/* PARAM x ITERATIONS, CODE */
+
+/* LLKM_PROBE_ICACHE: straight-line code, or one jump a page. */
+enum llkm_icache_op {
+	LLKM_ICACHE_CODE,
+	LLKM_ICACHE_PAGES,
+	__LLKM_ICACHE_LAST
+};
+
+#define LLKM_ICACHE_MAX (__LLKM_ICACHE_LAST - 1)
+
+/* LLKM_PROBE_BANDWIDTH: STREAM's kernels, on 64-bit doubles. */
+enum llkm_bw_op {
+	LLKM_BW_READ,			/* load b[i] */
+	LLKM_BW_WRITE,			/* a[i] = 0 */
+	LLKM_BW_COPY,			/* a[i] = b[i] */
+	LLKM_BW_TRIAD,			/* a[i] = b[i] + s * c[i] */
+	__LLKM_BW_LAST
+};
+
+#define LLKM_BW_MAX (__LLKM_BW_LAST - 1)
 
 /*
  * The ordering primitives LLKM_PROBE_FENCE times, each in a loop of

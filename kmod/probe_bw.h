@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llkm probe core, bandwidth: STREAM's kernels on 64-bit doubles, in
+ * assembly so that no compiler widens the scalar ones or turns write and
+ * copy into memset and memcpy. Built in the kernel (probe.c, between
+ * kernel_fpu_begin() and kernel_fpu_end()) and in llctl
+ * (user/probe-bandwidth.c): both modes run the same instructions.
+ *
+ *	read	load b[i]			1 array
+ *	write	a[i] = 0			1 array
+ *	copy	a[i] = b[i]			2 arrays
+ *	triad	a[i] = b[i] + s * c[i]		3 arrays (mul, then add)
+ *
+ * A loop step moves 256 bytes of each array (32 scalar, 16 128-bit, 8
+ * 256-bit or 4 512-bit accesses), with, at a prefetch distance D, a
+ * prefetcht0 D bytes ahead for each 64-byte line of each array the kernel
+ * reads (the written one for write). A thread's working set of B bytes is
+ * split into the kernel's arrays (rounded down to 256 bytes), which sit
+ * back to back 320 and 640 bytes apart so that they do not alias at 4 KiB.
+ *
+ * The includer provides u64 and PROBE_BW_CLOBBERS: the vector registers
+ * the kernels use, as asm clobbers (the kernel, built without SSE, names
+ * none; kernel_fpu_begin() has saved them).
+ */
+#ifndef _LLKM_PROBE_BW_H
+#define _LLKM_PROBE_BW_H
+
+#define PROBE_BW_STEP		256	/* bytes of each array a loop step */
+#define PROBE_BW_SKEW		320	/* between arrays, bytes */
+
+struct probe_bw_job {
+	double *a, *b, *c;
+	const u64 *s;		/* 8 copies of the triad's scalar, 64-byte aligned */
+	const char *pa, *pb, *pc;	/* a, b, c plus the prefetch distance */
+	u64 n;			/* bytes of each array, a multiple of PROBE_BW_STEP */
+	u64 passes;
+};
+
+typedef void (*probe_bw_fn)(const struct probe_bw_job *j);
+
+/* Arrays each kernel touches, by enum llkm_bw_op. */
+static const int probe_bw_arrays[LLKM_BW_MAX + 1] = { 1, 1, 2, 3 };
+
+/* 0.5, the triad's scalar, as IEEE 754 bits: the kernel has no doubles. */
+static const u64 probe_bw_scalar[8] __aligned(64) = {
+	0x3fe0000000000000ULL, 0x3fe0000000000000ULL, 0x3fe0000000000000ULL,
+	0x3fe0000000000000ULL, 0x3fe0000000000000ULL, 0x3fe0000000000000ULL,
+	0x3fe0000000000000ULL, 0x3fe0000000000000ULL,
+};
+
+static inline int probe_bw_simd_idx(int bits)
+{
+	return bits == 64 ? 0 : bits == 128 ? 1 : bits == 256 ? 2 : 3;
+}
+
+/*
+ * The arrays of kernel @k in a thread's region @base for @bytes of
+ * working set: false when they would be under one loop step each.
+ */
+static inline bool probe_bw_layout(struct probe_bw_job *j, int k, char *base,
+				   u64 bytes, unsigned int prefetch)
+{
+	u64 n = bytes / probe_bw_arrays[k] / PROBE_BW_STEP * PROBE_BW_STEP;
+	char *a = base, *b = a + n + PROBE_BW_SKEW, *c = b + n + 2 * PROBE_BW_SKEW;
+	struct probe_bw_job z = { 0 };
+
+	if (!n)
+		return false;
+	*j = z;
+	j->n = n;
+	j->s = probe_bw_scalar;
+	switch (k) {
+	case LLKM_BW_READ:
+		j->b = (double *)base;
+		break;
+	case LLKM_BW_WRITE:
+		j->a = (double *)base;
+		break;
+	case LLKM_BW_COPY:
+		j->a = (double *)a;
+		j->b = (double *)b;
+		break;
+	default:
+		j->a = (double *)a;
+		j->b = (double *)b;
+		j->c = (double *)c;
+	}
+	j->pa = (const char *)j->a + prefetch;
+	j->pb = (const char *)j->b + prefetch;
+	j->pc = (const char *)j->c + prefetch;
+	return true;
+}
+
+/* A region a thread's arrays fit in, for @per_thread bytes of working set. */
+static inline u64 probe_bw_region_bytes(u64 per_thread)
+{
+	return (per_thread + 4 * PROBE_BW_SKEW + 4095) / 4096 * 4096;
+}
+
+#if defined(__x86_64__)
+/* A prefetcht0 for each 64-byte line of a step, of array a, b, or b and c. */
+#define PF_A	"prefetcht0 (%[pa],%[i])\n\t"				\
+		"prefetcht0 64(%[pa],%[i])\n\t"				\
+		"prefetcht0 128(%[pa],%[i])\n\t"				\
+		"prefetcht0 192(%[pa],%[i])\n\t"
+#define PF_B	"prefetcht0 (%[pb],%[i])\n\t"				\
+		"prefetcht0 64(%[pb],%[i])\n\t"				\
+		"prefetcht0 128(%[pb],%[i])\n\t"				\
+		"prefetcht0 192(%[pb],%[i])\n\t"
+#define PF_C	"prefetcht0 (%[pc],%[i])\n\t"				\
+		"prefetcht0 64(%[pc],%[i])\n\t"				\
+		"prefetcht0 128(%[pc],%[i])\n\t"				\
+		"prefetcht0 192(%[pc],%[i])\n\t"
+
+/*
+ * One kernel: @pre once a pass, then steps of @rep x @body (@w bytes
+ * apart, .Lo the offset) after the prefetches @pf, then @post. Each
+ * comes twice below: without prefetching (NAME) and with it (NAME_pf).
+ */
+#define BW_KERNEL(name, pre, pf, rep, w, body, post)			\
+static void name(const struct probe_bw_job *j)				\
+{									\
+	u64 p, i;							\
+									\
+	for (p = 0; p < j->passes; p++) {				\
+		i = 0;							\
+		asm volatile(pre					\
+			     "1:\n\t"					\
+			     pf						\
+			     ".set .Lo, 0\n\t"				\
+			     ".rept " rep "\n\t"			\
+			     body					\
+			     ".set .Lo, .Lo + " w "\n\t"		\
+			     ".endr\n\t"				\
+			     "add $256, %[i]\n\t"			\
+			     "cmp %[n], %[i]\n\t"			\
+			     "jb 1b\n\t"				\
+			     post					\
+			     : [i] "+&r"(i)				\
+			     : [a] "r"(j->a), [b] "r"(j->b), [c] "r"(j->c),	\
+			       [s] "r"(j->s), [pa] "r"(j->pa),		\
+			       [pb] "r"(j->pb), [pc] "r"(j->pc),	\
+			       [n] "r"(j->n)				\
+			     : "cc", "memory" PROBE_BW_CLOBBERS);	\
+	}								\
+}
+
+#define LD(insn, arr, reg)	insn " .Lo(%[" arr "],%[i]), " reg "\n\t"
+#define ST(insn, reg, arr)	insn " " reg ", .Lo(%[" arr "],%[i])\n\t"
+#define VZ			"vzeroupper\n\t"
+
+BW_KERNEL(read_64, "", "", "32", "8", LD("movsd", "b", "%%xmm0"), "")
+BW_KERNEL(read_64_pf, "", PF_B, "32", "8", LD("movsd", "b", "%%xmm0"), "")
+BW_KERNEL(read_128, "", "", "16", "16", LD("movapd", "b", "%%xmm0"), "")
+BW_KERNEL(read_128_pf, "", PF_B, "16", "16", LD("movapd", "b", "%%xmm0"), "")
+BW_KERNEL(read_256, "", "", "8", "32", LD("vmovapd", "b", "%%ymm0"), VZ)
+BW_KERNEL(read_256_pf, "", PF_B, "8", "32", LD("vmovapd", "b", "%%ymm0"), VZ)
+BW_KERNEL(read_512, "", "", "4", "64", LD("vmovapd", "b", "%%zmm0"), VZ)
+BW_KERNEL(read_512_pf, "", PF_B, "4", "64", LD("vmovapd", "b", "%%zmm0"), VZ)
+
+BW_KERNEL(write_64, "xorpd %%xmm0, %%xmm0\n\t", "", "32", "8",
+	  ST("movsd", "%%xmm0", "a"), "")
+BW_KERNEL(write_64_pf, "xorpd %%xmm0, %%xmm0\n\t", PF_A, "32", "8",
+	  ST("movsd", "%%xmm0", "a"), "")
+BW_KERNEL(write_128, "xorpd %%xmm0, %%xmm0\n\t", "", "16", "16",
+	  ST("movapd", "%%xmm0", "a"), "")
+BW_KERNEL(write_128_pf, "xorpd %%xmm0, %%xmm0\n\t", PF_A, "16", "16",
+	  ST("movapd", "%%xmm0", "a"), "")
+BW_KERNEL(write_256, "vxorpd %%ymm0, %%ymm0, %%ymm0\n\t", "", "8", "32",
+	  ST("vmovapd", "%%ymm0", "a"), VZ)
+BW_KERNEL(write_256_pf, "vxorpd %%ymm0, %%ymm0, %%ymm0\n\t", PF_A, "8", "32",
+	  ST("vmovapd", "%%ymm0", "a"), VZ)
+BW_KERNEL(write_512, "vpxord %%zmm0, %%zmm0, %%zmm0\n\t", "", "4", "64",
+	  ST("vmovapd", "%%zmm0", "a"), VZ)
+BW_KERNEL(write_512_pf, "vpxord %%zmm0, %%zmm0, %%zmm0\n\t", PF_A, "4", "64",
+	  ST("vmovapd", "%%zmm0", "a"), VZ)
+
+BW_KERNEL(copy_64, "", "", "32", "8",
+	  LD("movsd", "b", "%%xmm0") ST("movsd", "%%xmm0", "a"), "")
+BW_KERNEL(copy_64_pf, "", PF_B, "32", "8",
+	  LD("movsd", "b", "%%xmm0") ST("movsd", "%%xmm0", "a"), "")
+BW_KERNEL(copy_128, "", "", "16", "16",
+	  LD("movapd", "b", "%%xmm0") ST("movapd", "%%xmm0", "a"), "")
+BW_KERNEL(copy_128_pf, "", PF_B, "16", "16",
+	  LD("movapd", "b", "%%xmm0") ST("movapd", "%%xmm0", "a"), "")
+BW_KERNEL(copy_256, "", "", "8", "32",
+	  LD("vmovapd", "b", "%%ymm0") ST("vmovapd", "%%ymm0", "a"), VZ)
+BW_KERNEL(copy_256_pf, "", PF_B, "8", "32",
+	  LD("vmovapd", "b", "%%ymm0") ST("vmovapd", "%%ymm0", "a"), VZ)
+BW_KERNEL(copy_512, "", "", "4", "64",
+	  LD("vmovapd", "b", "%%zmm0") ST("vmovapd", "%%zmm0", "a"), VZ)
+BW_KERNEL(copy_512_pf, "", PF_B, "4", "64",
+	  LD("vmovapd", "b", "%%zmm0") ST("vmovapd", "%%zmm0", "a"), VZ)
+
+BW_KERNEL(triad_64, "movsd (%[s]), %%xmm1\n\t", "", "32", "8",
+	  LD("movsd", "c", "%%xmm0") "mulsd %%xmm1, %%xmm0\n\t"
+	  LD("addsd", "b", "%%xmm0") ST("movsd", "%%xmm0", "a"), "")
+BW_KERNEL(triad_64_pf, "movsd (%[s]), %%xmm1\n\t", PF_B PF_C, "32", "8",
+	  LD("movsd", "c", "%%xmm0") "mulsd %%xmm1, %%xmm0\n\t"
+	  LD("addsd", "b", "%%xmm0") ST("movsd", "%%xmm0", "a"), "")
+BW_KERNEL(triad_128, "movapd (%[s]), %%xmm1\n\t", "", "16", "16",
+	  LD("movapd", "c", "%%xmm0") "mulpd %%xmm1, %%xmm0\n\t"
+	  LD("addpd", "b", "%%xmm0") ST("movapd", "%%xmm0", "a"), "")
+BW_KERNEL(triad_128_pf, "movapd (%[s]), %%xmm1\n\t", PF_B PF_C, "16", "16",
+	  LD("movapd", "c", "%%xmm0") "mulpd %%xmm1, %%xmm0\n\t"
+	  LD("addpd", "b", "%%xmm0") ST("movapd", "%%xmm0", "a"), "")
+BW_KERNEL(triad_256, "vmovapd (%[s]), %%ymm1\n\t", "", "8", "32",
+	  LD("vmulpd", "c", "%%ymm1, %%ymm0") LD("vaddpd", "b", "%%ymm0, %%ymm0")
+	  ST("vmovapd", "%%ymm0", "a"), VZ)
+BW_KERNEL(triad_256_pf, "vmovapd (%[s]), %%ymm1\n\t", PF_B PF_C, "8", "32",
+	  LD("vmulpd", "c", "%%ymm1, %%ymm0") LD("vaddpd", "b", "%%ymm0, %%ymm0")
+	  ST("vmovapd", "%%ymm0", "a"), VZ)
+BW_KERNEL(triad_512, "vmovapd (%[s]), %%zmm1\n\t", "", "4", "64",
+	  LD("vmulpd", "c", "%%zmm1, %%zmm0") LD("vaddpd", "b", "%%zmm0, %%zmm0")
+	  ST("vmovapd", "%%zmm0", "a"), VZ)
+BW_KERNEL(triad_512_pf, "vmovapd (%[s]), %%zmm1\n\t", PF_B PF_C, "4", "64",
+	  LD("vmulpd", "c", "%%zmm1, %%zmm0") LD("vaddpd", "b", "%%zmm0, %%zmm0")
+	  ST("vmovapd", "%%zmm0", "a"), VZ)
+
+/* [enum llkm_bw_op][scalar, 128, 256, 512][prefetch] */
+static const probe_bw_fn probe_bw_fns[LLKM_BW_MAX + 1][4][2] = {
+	{ { read_64, read_64_pf }, { read_128, read_128_pf },
+	  { read_256, read_256_pf }, { read_512, read_512_pf } },
+	{ { write_64, write_64_pf }, { write_128, write_128_pf },
+	  { write_256, write_256_pf }, { write_512, write_512_pf } },
+	{ { copy_64, copy_64_pf }, { copy_128, copy_128_pf },
+	  { copy_256, copy_256_pf }, { copy_512, copy_512_pf } },
+	{ { triad_64, triad_64_pf }, { triad_128, triad_128_pf },
+	  { triad_256, triad_256_pf }, { triad_512, triad_512_pf } },
+};
+
+#endif /* __x86_64__ */
+
+#endif /* _LLKM_PROBE_BW_H */
