@@ -61,6 +61,7 @@ struct layout_args {
 	const char *line_from;	/* "option", "sysfs" or "default" */
 	bool holes_only, json, exact;
 	struct layout_hot hot;
+	struct layout_type *reordered;	/* with --hot */
 };
 
 /* --- text --- */
@@ -90,17 +91,14 @@ static void print_boundary(struct printer *p, uint64_t first_line, int depth)
 	p->shown_line = first_line;
 }
 
-static void print_hole(const struct layout_hole *h, size_t n, int depth)
+static void print_hole(const struct layout_hole *h, int depth)
 {
-	if (h->before == n)
-		return;		/* padding: in the summary */
-	putchar('\n');
 	indent(depth);
 	if (h->bit_hole)
-		printf("/* XXX %lu bit%s hole */\n\n", (unsigned long)h->bits,
+		printf("/* XXX %lu bit%s hole */\n", (unsigned long)h->bits,
 		       h->bits == 1 ? "" : "s");
 	else
-		printf("/* XXX %lu byte%s hole */\n\n",
+		printf("/* XXX %lu byte%s hole */\n",
 		       (unsigned long)h->bits / 8, h->bits == 8 ? "" : "s");
 }
 
@@ -165,8 +163,12 @@ static int print_level(struct printer *p, const struct layout_type *t,
 	if (layout_scan(t, base, p->line, &s, &holes, &nholes))
 		return -1;
 	for (i = 0; i < t->n; i++) {
-		for (; h < nholes && holes[h].before == i; h++)
-			print_hole(&holes[h], t->n, depth);
+		if (h < nholes && holes[h].before == i) {
+			putchar('\n');
+			for (; h < nholes && holes[h].before == i; h++)
+				print_hole(&holes[h], depth);
+			putchar('\n');
+		}
 		if (print_member(p, &t->m[i], base, depth)) {
 			free(holes);
 			return -1;
@@ -375,7 +377,8 @@ static void print_hot(const struct layout_type *t, const struct layout_type *r,
 	printf("\n/* hot fields:");
 	for (i = 0; i < a->hot.n; i++)
 		printf("%s %s", i ? "," : "", a->hot.name[i]);
-	printf(" (%lu bytes) */\n", (unsigned long)res->bytes);
+	printf(" (%lu byte%s) */\n", (unsigned long)res->bytes,
+	       res->bytes == 1 ? "" : "s");
 	printf("/* lines touched by hot fields: %lu -> %lu (fewest possible: %lu) */\n",
 	       (unsigned long)res->lines_before, (unsigned long)res->lines_after,
 	       (unsigned long)res->lines_min);
@@ -468,31 +471,20 @@ static void print_list_line(const struct layout_type *t, unsigned int line,
 static int report_hot(const struct layout_type *t, const struct layout_args *a,
 		      struct json_object *js)
 {
+	const struct layout_type *r = a->reordered;
 	struct hot_result res;
-	struct layout_type *r;
-	char err[256];
-	int ret = 1;
 
-	r = layout_reorder(t, &a->hot, err, sizeof(err));
-	if (!r) {
-		llctl_err("Unable to reorder struct '%s': %s", t->name, err);
-		return 1;
-	}
 	if (hot_compare(t, r, a, &res)) {
-		llctl_err("Unable to reorder struct '%s': out of memory", t->name);
-		goto cleanup;
+		llctl_err("Unable to compare struct '%s' with its reordering: out of memory",
+			  t->name);
+		return 1;
 	}
 	if (js) {
 		json_object_object_add(js, "hot", hot_json(t, r, a, &res));
-	} else {
-		print_hot(t, r, a, &res);
-		if (print_struct(r, a->line, &a->hot))
-			goto cleanup;
+		return 0;
 	}
-	ret = 0;
-cleanup:
-	layout_type_free(r);
-	return ret;
+	print_hot(t, r, a, &res);
+	return print_struct(r, a->line, &a->hot) ? 1 : 0;
 }
 
 static int report(const struct layout_file *f, const struct layout_args *a)
@@ -659,8 +651,13 @@ static int check_hot(const struct layout_file *f, struct layout_args *a)
 		return 1;
 	}
 	missing = layout_hot_missing(f->types[0], &a->hot);
-	if (!missing)
-		return 0;
+	if (!missing) {
+		a->reordered = layout_reorder(f->types[0], &a->hot, err, sizeof(err));
+		if (a->reordered)
+			return 0;
+		llctl_err("Unable to reorder struct '%s': %s", f->types[0]->name, err);
+		return 1;
+	}
 	fprintf(stderr, "%s: Unable to find hot field '%s' in struct '%s': its members are",
 		llctl_prog, missing, f->types[0]->name);
 	for (i = 0; i < f->types[0]->n; i++)
@@ -702,6 +699,7 @@ int cmd_layout(int argc, char **argv)
 		goto cleanup;
 	ret = report(&f, &a);
 cleanup:
+	layout_type_free(a.reordered);
 	layout_hot_free(&a.hot);
 	layout_file_free(&f);
 	return ret;

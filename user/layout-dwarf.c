@@ -311,7 +311,8 @@ static char *decl(Dwarf_Die *type, const char *inner, int depth)
 		return func_decl(type, inner, depth);
 	}
 	head = type_head(type);
-	if (head && asprintf(&ret, "%s%s%s", head, *inner ? " " : "", inner) < 0)
+	if (head && asprintf(&ret, "%s%s%s", head,
+			     *inner && *inner != '[' ? " " : "", inner) < 0)
 		ret = NULL;
 	free(head);
 	return ret;

@@ -61,13 +61,70 @@ static uint64_t member_end(const struct layout_member *m)
 	return m->bit_offset + (m->bit_size ? m->bit_size : m->size * 8);
 }
 
+/* The end of a bitfield's storage unit: its bits are the unit's, not a hole's. */
+static uint64_t unit_end(const struct layout_member *m)
+{
+	uint64_t unit = m->size * 8, end;
+
+	if (!m->bit_size || !unit)
+		return member_end(m);
+	end = m->bit_offset / unit * unit + unit;
+	return end > member_end(m) ? end : (member_end(m) + 7) / 8 * 8;
+}
+
+struct cursor {
+	uint64_t base, cur;	/* the last member's end */
+	uint64_t unit;		/* its storage unit's end (its end, unless a bitfield) */
+	struct layout_stats *s;
+	struct layout_hole **holes;
+	size_t *nholes;
+};
+
+static int hole(struct cursor *c, uint64_t from, uint64_t to, bool bits,
+		size_t before)
+{
+	struct layout_hole h = {
+		.bit_offset = c->base + from, .bits = to - from,
+		.bit_hole = bits || from % 8 || to % 8, .before = before,
+	};
+
+	if (h.bit_hole) {
+		c->s->bit_holes++;
+		c->s->sum_bit_holes += h.bits;
+	} else {
+		c->s->holes++;
+		c->s->sum_holes += h.bits / 8;
+	}
+	return add_hole(c->holes, c->nholes, &h);
+}
+
+/*
+ * The gap before a member at @start: what is left of the last bitfield's
+ * storage unit is a bit hole, the bytes beyond it a byte hole (a bit hole
+ * too when a bitfield comes next), as pahole counts them.
+ */
+static int gap(struct cursor *c, uint64_t start, bool next_bitfield,
+	       size_t before)
+{
+	uint64_t mid = c->unit < start ? c->unit : start;
+
+	if (mid > c->cur && hole(c, c->cur, mid, true, before))
+		return -1;
+	if (mid < c->cur)
+		mid = c->cur;
+	if (start > mid && hole(c, mid, start, next_bitfield, before))
+		return -1;
+	return 0;
+}
+
 int layout_scan(const struct layout_type *t, uint64_t base_bits,
 		unsigned int line, struct layout_stats *s,
 		struct layout_hole **holes, size_t *nholes)
 {
+	struct cursor c = { .base = base_bits, .s = s, .holes = holes,
+			    .nholes = nholes };
 	struct layout_hole h;
-	uint64_t cur = 0;
-	bool prev_bitfield = false;
+	uint64_t end;
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
@@ -77,34 +134,36 @@ int layout_scan(const struct layout_type *t, uint64_t base_bits,
 	s->members = t->n;
 	for (i = 0; i < t->n; i++) {
 		const struct layout_member *m = &t->m[i];
-		uint64_t start = m->bit_offset;
 
 		count_member(m, base_bits, line, s);
-		if (!t->is_union && start > cur) {
-			h.bit_offset = base_bits + cur;
-			h.bits = start - cur;
-			h.bit_hole = prev_bitfield || h.bits % 8 || cur % 8;
-			h.before = i;
-			if (h.bit_hole) {
-				s->bit_holes++;
-				s->sum_bit_holes += h.bits;
-			} else {
-				s->holes++;
-				s->sum_holes += h.bits / 8;
-			}
-			if (add_hole(holes, nholes, &h))
-				return -1;
+		if (t->is_union) {
+			if (member_end(m) > c.cur)
+				c.cur = c.unit = member_end(m);
+			continue;
 		}
-		if (member_end(m) > cur) {
-			cur = member_end(m);
-			prev_bitfield = m->bit_size;
+		if (m->bit_offset > c.cur &&
+		    gap(&c, m->bit_offset, m->bit_size, i))
+			return -1;
+		if (member_end(m) > c.cur) {
+			/* a run of bitfields shares its widest unit */
+			bool run = m->bit_size && i && t->m[i - 1].bit_size;
+
+			c.cur = member_end(m);
+			if (!run || unit_end(m) > c.unit)
+				c.unit = unit_end(m);
 		}
 	}
-	if (t->size * 8 > cur) {
-		s->bit_padding = (8 - cur % 8) % 8;
-		s->padding = t->size - (cur + 7) / 8;
-		h.bit_offset = base_bits + cur;
-		h.bits = t->size * 8 - cur;
+	end = c.unit > c.cur && c.unit <= t->size * 8 ? c.unit : c.cur;
+	s->bit_padding = end - c.cur;
+	if (end % 8) {	/* a packed bitfield ends mid-byte */
+		s->bit_padding += 8 - end % 8;
+		end += 8 - end % 8;
+	}
+	if (t->size * 8 > end)
+		s->padding = t->size - end / 8;
+	if (t->size * 8 > c.cur) {
+		h.bit_offset = base_bits + c.cur;
+		h.bits = t->size * 8 - c.cur;
 		h.bit_hole = false;
 		h.before = t->n;
 		if (add_hole(holes, nholes, &h))
