@@ -135,6 +135,10 @@ static int print_member(struct printer *p, const struct layout_member *m,
 		indent(depth);
 		w = printf("}%s%s;", m->name ? " " : "", m->name ? m->name : "");
 	} else {
+		if (m->new_unit) {
+			indent(depth);
+			printf("/* an unnamed ':0' bitfield: a new storage unit */\n");
+		}
 		indent(depth);
 		if (m->bit_size)
 			w = printf("%s:%u;", m->decl, m->bit_size);
@@ -144,6 +148,8 @@ static int print_member(struct printer *p, const struct layout_member *m,
 	printf("%*s", w < DECL_WIDTH - 8 * depth ? DECL_WIDTH - 8 * depth - w : 1, "");
 	print_where(m, base, &sp);
 	printf(" */%s", layout_hot_has(p->hot, m->name) ? " hot" : "");
+	if (m->align_inferred)
+		printf(" aligned(%u), inferred", m->align);
 	if (sp.straddles)
 		printf(" <- straddles lines %lu-%lu", (unsigned long)sp.first_line,
 		       (unsigned long)sp.last_line);
@@ -279,6 +285,9 @@ static struct json_object *field_json(const struct layout_member *m,
 	json_object_object_add(o, "last_line", jint(sp.last_line));
 	json_object_object_add(o, "straddles", json_object_new_boolean(sp.straddles));
 	json_object_object_add(o, "hot", json_object_new_boolean(layout_hot_has(hot, m->name)));
+	json_object_object_add(o, "new_unit", json_object_new_boolean(m->new_unit));
+	json_object_object_add(o, "alignment_inferred",
+			       json_object_new_boolean(m->align_inferred));
 	if (m->nested)
 		json_object_object_add(o, "fields",
 				       fields_json(m->nested, base + m->bit_offset,

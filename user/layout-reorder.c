@@ -15,7 +15,11 @@
  * does not cross its storage unit), and those rules are first checked
  * against the struct as compiled: a struct they do not reproduce
  * (members with aligned(N) we cannot see, odd packing) gets no plan
- * rather than a wrong one. A flexible array stays last.
+ * rather than a wrong one; a size rounded beyond the members' alignment
+ * (a struct's aligned(N), which BTF does not record) is kept, and so
+ * are a member's aligned(N) and an unnamed ':0' bitfield, inferred from
+ * where the member sits, as pahole infers them. A flexible array stays
+ * last.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -25,6 +29,8 @@
 #include "layout.h"
 
 #define HOT_SEP ", \t\r\n"
+#define MAX_ALIGN 4096
+#define MAX_INFER_ALIGN 64
 
 static int hot_add(struct layout_hot *h, const char *name, size_t len)
 {
@@ -212,6 +218,8 @@ static uint64_t place(uint64_t cur, const struct layout_member *m, bool packed)
 
 	if (!m->bit_size)
 		return round_up(round_up(cur, 8), packed ? 8 : m->align * 8);
+	if (m->new_unit)
+		return round_up(cur, unit);
 	if (!packed && unit && cur / unit != (cur + m->bit_size - 1) / unit)
 		return round_up(cur, unit);
 	return cur;
@@ -260,7 +268,8 @@ static size_t make_units(const struct layout_type *t,
 	size_t i, n = 0;
 
 	for (i = 0; i < t->n; i++) {
-		bool run = i && t->m[i].bit_size && t->m[i - 1].bit_size;
+		bool run = i && t->m[i].bit_size && t->m[i - 1].bit_size &&
+			   !t->m[i].new_unit;
 
 		if (!run) {
 			memset(&u[n], 0, sizeof(u[n]));
@@ -275,31 +284,66 @@ static size_t make_units(const struct layout_type *t,
 	return n;
 }
 
-/* The psABI rules reproduce the compiled layout: 0, or -1 naming where not. */
-static int check_rules(const struct layout_type *t, char *err, size_t errlen)
+/*
+ * The alignment that puts @m at its offset from bit @cur, or 0: the
+ * largest that does, up to a cache line's (kernel structs' members are
+ * ____cacheline_aligned far more often than anything wider).
+ */
+static uint32_t infer_align(const struct layout_member *m, uint64_t cur)
 {
-	uint64_t cur = 0, at, size;
+	uint32_t a;
+
+	for (a = MAX_INFER_ALIGN; !m->bit_size && a > m->align; a /= 2)
+		if (m->bit_offset % (a * 8) == 0 &&
+		    round_up(cur, a * 8) == m->bit_offset)
+			return a;
+	return 0;
+}
+
+/*
+ * Check that the psABI rules reproduce the compiled layout of @w, raising
+ * the alignment of members placed further on (an aligned attribute BTF
+ * does not record, as pahole infers it too). Returns the alignment the
+ * size was rounded to, or 0 after naming where the rules fail.
+ */
+static uint32_t check_rules(struct layout_type *w, char *err, size_t errlen)
+{
+	uint64_t cur = 0, at, end;
+	uint32_t align = w->align, a;
 	size_t i;
 
-	for (i = 0; i < t->n; i++) {
-		at = place(cur, &t->m[i], t->packed);
-		if (at != t->m[i].bit_offset) {
-			snprintf(err, errlen,
-				 "member '%s' is at bit %lu where the psABI rules put it at bit %lu (an aligned or packed attribute?)",
-				 t->m[i].name ? t->m[i].name : "(anonymous)",
-				 (unsigned long)t->m[i].bit_offset,
-				 (unsigned long)at);
-			return -1;
+	for (i = 0; i < w->n; i++) {
+		struct layout_member *m = &w->m[i];
+
+		at = place(cur, m, w->packed);
+		if (at < m->bit_offset && !w->packed && (a = infer_align(m, cur))) {
+			m->align = a;
+			m->align_inferred = true;
+			at = m->bit_offset;
 		}
-		cur = at + member_bits(&t->m[i]);
+		if (at < m->bit_offset && m->bit_size && m->size &&
+		    m->bit_offset % (m->size * 8) == 0) {
+			m->new_unit = true;	/* after an unnamed ':0' */
+			at = place(cur, m, w->packed);
+		}
+		if (at != m->bit_offset) {
+			snprintf(err, errlen,
+				 "member '%s' is at bit %lu where the psABI rules put it at bit %lu (a packed attribute?)",
+				 m->name ? m->name : "(anonymous)",
+				 (unsigned long)m->bit_offset, (unsigned long)at);
+			return 0;
+		}
+		if (m->align > align && !w->packed)
+			align = m->align;
+		cur = at + member_bits(m);
 	}
-	size = round_up(round_up(cur, 8) / 8, t->align);
-	if (size != t->size) {
-		snprintf(err, errlen,
-			 "its size is %lu where the psABI rules make it %lu (an aligned attribute?)",
-			 (unsigned long)t->size, (unsigned long)size);
-		return -1;
-	}
+	end = round_up(cur, 8) / 8;
+	for (a = align; a <= MAX_ALIGN; a *= 2)
+		if (round_up(end, a) == w->size)
+			return a;
+	snprintf(err, errlen,
+		 "its size is %lu where the psABI rules make it %lu (an aligned attribute?)",
+		 (unsigned long)w->size, (unsigned long)round_up(end, align));
 	return 0;
 }
 
@@ -328,9 +372,10 @@ struct layout_type *layout_reorder(const struct layout_type *t,
 				   const struct layout_hot *h, char *err,
 				   size_t errlen)
 {
-	struct layout_type *r = NULL;
+	struct layout_type w = *t, *r = NULL;
 	struct unit *u = NULL, *next, *flex = NULL;
 	uint64_t cur = 0;
+	uint32_t align;
 	size_t n, k = 0;
 	int pass;
 
@@ -338,35 +383,41 @@ struct layout_type *layout_reorder(const struct layout_type *t,
 		snprintf(err, errlen, "it is a union: its members all start at 0");
 		return NULL;
 	}
-	if (check_rules(t, err, errlen))
-		return NULL;
+	w.m = malloc((t->n ? t->n : 1) * sizeof(*w.m));
 	u = calloc(t->n ? t->n : 1, sizeof(*u));
 	r = calloc(1, sizeof(*r));
-	if (!u || !r || !(r->m = calloc(t->n ? t->n : 1, sizeof(*r->m))))
+	if (!w.m || !u || !r || !(r->m = calloc(t->n ? t->n : 1, sizeof(*r->m))))
 		goto oom;
+	memcpy(w.m, t->m, t->n * sizeof(*w.m));
+	align = check_rules(&w, err, errlen);
+	if (!align)
+		goto fail;
 	*r = (struct layout_type){ .name = t->name, .packed = t->packed,
-				   .align = t->align, .n = t->n, .m = r->m };
-	n = make_units(t, h, u);
+				   .align = align, .n = t->n, .m = r->m };
+	n = make_units(&w, h, u);
 	if (n && !t->m[t->n - 1].size && !t->m[t->n - 1].bit_size) {
 		flex = &u[n - 1];	/* a flexible array member stays last */
 		flex->placed = true;
 	}
 	for (pass = 0; pass < 2; pass++) {
-		while ((next = pick(t, u, n, pass == 0, cur))) {
-			cur = place_unit(t, next, cur, &r->m[k]);
+		while ((next = pick(&w, u, n, pass == 0, cur))) {
+			cur = place_unit(&w, next, cur, &r->m[k]);
 			k += next->n;
 			next->placed = true;
 		}
 	}
 	if (flex) {
-		cur = place_unit(t, flex, cur, &r->m[k]);
+		cur = place_unit(&w, flex, cur, &r->m[k]);
 		k += flex->n;
 	}
-	r->size = round_up(round_up(cur, 8) / 8, t->align);
+	r->size = round_up(round_up(cur, 8) / 8, align);
+	free(w.m);
 	free(u);
 	return r;
 oom:
 	snprintf(err, errlen, "out of memory");
+fail:
+	free(w.m);
 	free(u);
 	if (r)
 		free(r->m);

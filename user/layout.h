@@ -34,6 +34,9 @@ struct layout_member {
 	uint64_t size;		/* bytes; a bitfield's storage unit */
 	uint32_t bit_size;	/* 0 unless a bitfield */
 	uint32_t align;		/* bytes, of the member's type */
+	/* Found by layout_reorder() where the file does not say (BTF): */
+	bool new_unit;		/* a bitfield after an unnamed ':0' */
+	bool align_inferred;	/* @align from the offset: an aligned(N) */
 	struct layout_type *nested;	/* of an anonymous struct/union type */
 };
 

@@ -89,6 +89,29 @@ struct flex {
 	long d[];
 };
 
+/* 5 bits left in the bitfields' 1-byte unit, then 3 bytes before id */
+struct unit_tail {
+	_Bool f1:1;
+	_Bool f2:1;
+	_Bool f3:1;
+	int id;
+};
+
+/* an unnamed ':0' moves b to the next unit: DWARF and BTF do not record it */
+struct zero_width {
+	unsigned int a:3;
+	unsigned int :0;
+	unsigned int b:2;
+	char c;
+};
+
+/* a member aligned to a cache line: BTF does not record it either */
+struct line_aligned {
+	int n;
+	long x __attribute__((aligned(64)));
+	char y;
+};
+
 struct holes g_holes;
 struct bits g_bits;
 struct nested g_nested;
@@ -98,6 +121,9 @@ struct edge g_edge;
 struct aligned g_aligned;
 union u g_u;
 struct flex *g_flex;
+struct unit_tail g_unit_tail;
+struct zero_width g_zero_width;
+struct line_aligned g_line_aligned;
 
 int main(void)
 {

@@ -236,6 +236,32 @@ TEST_F(dwarf, anonymous_union_and_struct_nest)
 	free(h);
 }
 
+/* After a bitfield, its unit's bits are a bit hole, the bytes beyond a byte hole. */
+TEST_F(dwarf, bitfield_unit_then_byte_hole)
+{
+	const struct layout_type *t;
+	struct layout_hole *h = NULL;
+	struct layout_stats s;
+	size_t n = 0;
+
+	RETURN_IF_SKIPPED();
+	t = layout_find(&self->f, "unit_tail");
+	ASSERT_NE(NULL, t);
+	ASSERT_EQ(0, layout_scan(t, 0, LINE, &s, &h, &n));
+	EXPECT_EQ(1, s.bit_holes);
+	EXPECT_EQ(5, s.sum_bit_holes);
+	EXPECT_EQ(1, s.holes);
+	EXPECT_EQ(3, s.sum_holes);
+	ASSERT_EQ(2, n);
+	EXPECT_TRUE(h[0].bit_hole);
+	EXPECT_EQ(3, h[0].bit_offset);
+	EXPECT_FALSE(h[1].bit_hole);
+	EXPECT_EQ(8, h[1].bit_offset);
+	EXPECT_EQ(3, h[0].before);
+	EXPECT_EQ(3, h[1].before);
+	free(h);
+}
+
 TEST_F(dwarf, typedef_of_anonymous_struct_by_its_name)
 {
 	const struct layout_type *t;
@@ -477,10 +503,13 @@ static int compile_plan(const struct layout_type *r, const char *dir,
 		return -1;
 	fprintf(f, "struct %s {\n", r->name);
 	for (i = 0; i < r->n; i++) {
+		if (r->m[i].new_unit)
+			fprintf(f, "\t%s :0;\n", r->m[i].type);
 		if (r->m[i].bit_size)
 			fprintf(f, "\t%s:%u;\n", r->m[i].decl, r->m[i].bit_size);
-		else
-			fprintf(f, "\t%s;\n", r->m[i].decl);
+		else	/* never below the natural one: harmless when equal */
+			fprintf(f, "\t%s __attribute__((aligned(%u)));\n",
+				r->m[i].decl, r->m[i].align);
 	}
 	fprintf(f, "} g_%s;\n", r->name);
 	if (fclose(f))
@@ -533,6 +562,8 @@ TEST_F(dwarf, reordering_is_what_the_compiler_lays_out)
 	check_plan(_metadata, &self->f, "hot", "h1,h2,h3");
 	check_plan(_metadata, &self->f, "bits", "z,e");
 	check_plan(_metadata, &self->f, "holes", "d,buf");
+	check_plan(_metadata, &self->f, "zero_width", "c");
+	check_plan(_metadata, &self->f, "line_aligned", "y");
 }
 
 /* --- pahole on the same binary --- */
@@ -574,6 +605,7 @@ TEST_F(dwarf, same_holes_as_pahole)
 {
 	static const char *const names[] = {
 		"holes", "bits", "nested", "hot", "edge", "aligned", "flex",
+		"unit_tail", "zero_width", "line_aligned",
 	};
 	struct pahole_stats p;
 	struct layout_stats s;
@@ -676,7 +708,8 @@ static int sh(const char *fmt, ...)
 
 /*
  * Every struct BTF can describe reads the same from BTF as from DWARF.
- * BTF has no alignment attribute: 'aligned' (aligned(16)) is left out.
+ * BTF has no alignment attribute: 'aligned' and 'line_aligned' are left
+ * out here; their plans must still agree (below).
  */
 static void same_as_dwarf(struct __test_metadata *_metadata,
 			  const struct layout_file *dwarf,
@@ -684,6 +717,7 @@ static void same_as_dwarf(struct __test_metadata *_metadata,
 {
 	static const char *const names[] = {
 		"holes", "bits", "nested", "tdef_t", "hot", "edge", "u", "flex",
+		"unit_tail", "zero_width",
 	};
 	struct layout_stats sd, sb;
 	size_t i, k;
@@ -708,6 +742,34 @@ static void same_as_dwarf(struct __test_metadata *_metadata,
 	}
 }
 
+/* The alignment BTF lacks is inferred: the plans from BTF and DWARF agree. */
+static void same_plan(struct __test_metadata *_metadata,
+		      const struct layout_file *dwarf,
+		      const struct layout_file *btf, const char *name,
+		      const char *hot)
+{
+	struct layout_hot h = hot_of(hot);
+	struct layout_type *d, *b;
+	char err[256] = "";
+	size_t i;
+
+	d = layout_reorder(layout_find(dwarf, name), &h, err, sizeof(err));
+	ASSERT_NE(NULL, d) TH_LOG("%s from DWARF: %s", name, err);
+	b = layout_reorder(layout_find(btf, name), &h, err, sizeof(err));
+	ASSERT_NE(NULL, b) TH_LOG("%s from BTF: %s", name, err);
+	EXPECT_EQ(d->size, b->size) TH_LOG("%s", name);
+	EXPECT_EQ(d->align, b->align) TH_LOG("%s", name);
+	ASSERT_EQ(d->n, b->n);
+	for (i = 0; i < d->n; i++) {
+		EXPECT_STREQ(d->m[i].name, b->m[i].name);
+		EXPECT_EQ(d->m[i].bit_offset, b->m[i].bit_offset)
+			TH_LOG("%s.%s", name, d->m[i].name);
+	}
+	layout_type_free(d);
+	layout_type_free(b);
+	layout_hot_free(&h);
+}
+
 TEST_F(btf, raw_btf_reads_as_dwarf)
 {
 	struct layout_load_opts o = { .source = LAYOUT_SRC_AUTO };
@@ -722,6 +784,10 @@ TEST_F(btf, raw_btf_reads_as_dwarf)
 	EXPECT_EQ(LAYOUT_SRC_BTF, f.source);
 	EXPECT_EQ(NULL, f.btf_base);
 	same_as_dwarf(_metadata, &self->dwarf, &f);
+	same_plan(_metadata, &self->dwarf, &f, "aligned", "a");
+	same_plan(_metadata, &self->dwarf, &f, "line_aligned", "y");
+	same_plan(_metadata, &self->dwarf, &f, "zero_width", "c");
+	same_plan(_metadata, &self->dwarf, &f, "hot", "h1,h2,h3");
 	layout_file_free(&f);
 }
 
