@@ -272,9 +272,12 @@ int layout_load(const char *path, const struct layout_load_opts *o,
 	if (elf_facts(path, &e, err, errlen))
 		goto fail;
 	if (!e.is_elf) {
-		if (!raw_btf(path) || o->source == LAYOUT_SRC_DWARF) {
-			snprintf(err, errlen, "neither ELF nor raw BTF%s",
-				 o->source == LAYOUT_SRC_DWARF ? " with DWARF" : "");
+		if (!raw_btf(path)) {
+			snprintf(err, errlen, "neither an ELF file nor raw BTF");
+			goto fail;
+		}
+		if (o->source == LAYOUT_SRC_DWARF) {
+			snprintf(err, errlen, "it is raw BTF, it has no DWARF");
 			goto fail;
 		}
 		ret = layout_btf_load(path, o, false, f, err, errlen);
