@@ -372,9 +372,10 @@ static int read_member(struct dwarf_ctx *c, struct layout_type *t,
 
 		if (head && asprintf(&m->name, "<%s>", head) < 0)
 			m->name = NULL;
-		free(head);
-		if (!m->name)
-			return -1;
+		if (head && asprintf(&m->decl, "%s /* base */", head) < 0)
+			m->decl = NULL;
+		m->type = head;
+		return m->name && m->decl && m->type ? 0 : -1;
 	} else if (name && !(m->name = strdup(name))) {
 		return -1;
 	}

@@ -257,12 +257,36 @@ static bool raw_btf(const char *path)
 	return yes;
 }
 
+/*
+ * An ELF file: its DWARF (libdwfl also finds separate debuginfo by build-id
+ * or debuglink), else its .BTF, split on a base when it is a module's.
+ */
+static int load_elf(const char *path, const struct layout_load_opts *o,
+		    const struct elf_facts *e, struct layout_file *f,
+		    char *err, size_t errlen)
+{
+	if (o->source != LAYOUT_SRC_BTF) {
+		if (!layout_dwarf_load(path, o, f, err, errlen))
+			return 0;
+		if (o->source == LAYOUT_SRC_DWARF)
+			return -1;	/* the reader's reason */
+		if (!e->btf) {
+			snprintf(err, errlen, "no DWARF or BTF in it: build with -g");
+			return -1;
+		}
+	}
+	if (!e->btf) {
+		snprintf(err, errlen, "no .BTF section in it");
+		return -1;
+	}
+	return layout_btf_load(path, o, e->module, f, err, errlen);
+}
+
 int layout_load(const char *path, const struct layout_load_opts *o,
 		struct layout_file *f, char *err, size_t errlen)
 {
 	struct elf_facts e;
-	char why[256] = "";
-	int ret;
+	int ret = -1;
 
 	memset(f, 0, sizeof(*f));
 	if (!(f->path = strdup(path))) {
@@ -270,44 +294,22 @@ int layout_load(const char *path, const struct layout_load_opts *o,
 		return -1;
 	}
 	if (elf_facts(path, &e, err, errlen))
-		goto fail;
-	if (!e.is_elf) {
-		if (!raw_btf(path)) {
-			snprintf(err, errlen, "neither an ELF file nor raw BTF");
-			goto fail;
-		}
-		if (o->source == LAYOUT_SRC_DWARF) {
-			snprintf(err, errlen, "it is raw BTF, it has no DWARF");
-			goto fail;
-		}
+		goto out;
+	if (e.is_elf)
+		ret = load_elf(path, o, &e, f, err, errlen);
+	else if (!raw_btf(path))
+		snprintf(err, errlen, "neither an ELF file nor raw BTF");
+	else if (o->source == LAYOUT_SRC_DWARF)
+		snprintf(err, errlen, "it is raw BTF, it has no DWARF");
+	else
 		ret = layout_btf_load(path, o, false, f, err, errlen);
-		goto done;
+out:
+	if (ret) {
+		layout_file_free(f);
+		return -1;
 	}
-	/* DWARF may also be separate (build-id, debuglink): libdwfl looks */
-	if (o->source != LAYOUT_SRC_BTF) {
-		ret = layout_dwarf_load(path, o, f, why, sizeof(why));
-		if (!ret || o->source == LAYOUT_SRC_DWARF || !e.btf) {
-			if (ret && !e.btf && o->source != LAYOUT_SRC_DWARF)
-				snprintf(err, errlen, "no DWARF or BTF in it: build with -g");
-			else if (ret)
-				snprintf(err, errlen, "%s", why);
-			goto done;
-		}
-	}
-	if (!e.btf) {
-		snprintf(err, errlen, "no .BTF section in it");
-		ret = -1;
-		goto done;
-	}
-	ret = layout_btf_load(path, o, e.module, f, err, errlen);
-done:
-	if (ret)
-		goto fail;
 	layout_file_finish(f);
 	return 0;
-fail:
-	layout_file_free(f);
-	return -1;
 }
 
 /* fnmatch() when @pattern has glob characters, else the exact name */

@@ -376,12 +376,18 @@ struct layout_type *layout_reorder(const struct layout_type *t,
 	struct unit *u = NULL, *next, *flex = NULL;
 	uint64_t cur = 0;
 	uint32_t align;
-	size_t n, k = 0;
+	size_t i, n, k = 0;
 	int pass;
 
 	if (t->is_union) {
 		snprintf(err, errlen, "it is a union: its members all start at 0");
 		return NULL;
+	}
+	for (i = 0; i < t->n; i++) {
+		if (t->m[i].name && t->m[i].name[0] == '<') {
+			snprintf(err, errlen, "it has a base class: C++ lays bases out first");
+			return NULL;
+		}
 	}
 	w.m = malloc((t->n ? t->n : 1) * sizeof(*w.m));
 	u = calloc(t->n ? t->n : 1, sizeof(*u));
