@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A file's struct layouts: which reader to use (DWARF when the file has
+ * it, else BTF: raw, an ELF's .BTF, a module's split .BTF on the running
+ * kernel's), and the model both fill.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "layout.h"
+
+#define BTF_MAGIC_LE	"\x9f\xeb"
+
+const char *layout_source_name(enum layout_source s)
+{
+	switch (s) {
+	case LAYOUT_SRC_DWARF:
+		return "dwarf";
+	case LAYOUT_SRC_BTF:
+		return "btf";
+	default:
+		return "auto";
+	}
+}
+
+static int push(void *arrp, size_t *n, void *p)
+{
+	void ***arr = arrp;
+	void **v = realloc(*arr, (*n + 1) * sizeof(*v));
+
+	if (!v)
+		return -1;
+	v[(*n)++] = p;
+	*arr = v;
+	return 0;
+}
+
+struct layout_type *layout_type_new(struct layout_file *f, const char *name,
+				    bool is_union, uint64_t size, bool named)
+{
+	struct layout_type *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->is_union = is_union;
+	t->size = size;
+	t->align = 1;
+	if (name && !(t->name = strdup(name)))
+		goto fail;
+	if (named ? push(&f->types, &f->n, t) : push(&f->nested, &f->n_nested, t))
+		goto fail;
+	return t;
+fail:
+	free(t->name);
+	free(t);
+	return NULL;
+}
+
+struct layout_member *layout_member_add(struct layout_type *t)
+{
+	struct layout_member *m = realloc(t->m, (t->n + 1) * sizeof(*m));
+
+	if (!m)
+		return NULL;
+	t->m = m;
+	m = &t->m[t->n++];
+	memset(m, 0, sizeof(*m));
+	return m;
+}
+
+/*
+ * Alignment: the widest member's, or @explicit_align when the file states
+ * one; 1 when a member sits below its own alignment (packed), as the
+ * compiler does for __attribute__((packed)).
+ */
+void layout_type_fix_align(struct layout_type *t, uint32_t explicit_align)
+{
+	uint32_t a = 1;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct layout_member *m = &t->m[i];
+
+		if (!m->bit_size && m->align &&
+		    (m->bit_offset % 8 || (m->bit_offset / 8) % m->align))
+			t->packed = true;
+		if (m->align > a)
+			a = m->align;
+	}
+	if (t->packed)
+		a = 1;
+	if (explicit_align > a)
+		a = explicit_align;
+	/* a size that is no multiple of it: packed, or an aligned(N) we missed */
+	if (t->size % a)
+		a = 1, t->packed = true;
+	t->align = a;
+}
+
+void layout_type_free(struct layout_type *t)
+{
+	if (!t)
+		return;
+	free(t->m);
+	free(t);
+}
+
+static void type_free_all(struct layout_type *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->m[i].name);
+		free(t->m[i].type);
+		free(t->m[i].decl);
+	}
+	free(t->name);
+	layout_type_free(t);
+}
+
+void layout_file_free(struct layout_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		type_free_all(f->types[i]);
+	for (i = 0; i < f->n_nested; i++)
+		type_free_all(f->nested[i]);
+	free(f->types);
+	free(f->nested);
+	free(f->path);
+	free(f->btf_base);
+	memset(f, 0, sizeof(*f));
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct layout_type *x = *(struct layout_type *const *)a;
+	const struct layout_type *y = *(struct layout_type *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* qsort is not stable: keep the first of a name by sorting on position too */
+void layout_file_finish(struct layout_file *f)
+{
+	size_t i, j, k;
+
+	for (i = 1; i < f->n; i++) {	/* insertion order kept on ties */
+		struct layout_type *t = f->types[i];
+
+		for (j = i; j > 0 && by_name(&f->types[j - 1], &t) > 0; j--)
+			f->types[j] = f->types[j - 1];
+		f->types[j] = t;
+	}
+	for (i = 0, k = 0; i < f->n; i++) {
+		if (k && !strcmp(f->types[k - 1]->name, f->types[i]->name)) {
+			type_free_all(f->types[i]);
+			continue;
+		}
+		f->types[k++] = f->types[i];
+	}
+	f->n = k;
+}
+
+struct layout_type *layout_find(const struct layout_file *f, const char *name)
+{
+	size_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(f->types[mid]->name, name);
+
+		if (!c)
+			return f->types[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct elf_facts {
+	bool is_elf, debug_info, btf, module;
+};
+
+static int elf_facts(const char *path, struct elf_facts *e, char *err,
+		     size_t errlen)
+{
+	char magic[4] = { 0 };
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	Elf *elf = NULL;
+	int fd, ret = -1;
+
+	memset(e, 0, sizeof(*e));
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	if (read(fd, magic, sizeof(magic)) < 2) {
+		snprintf(err, errlen, "too short for ELF or BTF");
+		goto out;
+	}
+	if (memcmp(magic, ELFMAG, SELFMAG)) {
+		ret = 0;
+		goto out;
+	}
+	e->is_elf = true;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx)) {
+		snprintf(err, errlen, "not a readable ELF file: %s", elf_errmsg(-1));
+		goto out;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
+			continue;
+		if (!strcmp(name, ".debug_info") || !strcmp(name, ".zdebug_info"))
+			e->debug_info = true;
+		else if (!strcmp(name, ".BTF"))
+			e->btf = true;
+		else if (!strcmp(name, ".modinfo") ||
+			 !strcmp(name, ".gnu.linkonce.this_module"))
+			e->module = true;
+	}
+	ret = 0;
+out:
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+static bool raw_btf(const char *path)
+{
+	char magic[2] = { 0 };
+	FILE *fp = fopen(path, "rb");
+	bool yes;
+
+	if (!fp)
+		return false;
+	yes = fread(magic, 1, 2, fp) == 2 && !memcmp(magic, BTF_MAGIC_LE, 2);
+	fclose(fp);
+	return yes;
+}
+
+/*
+ * An ELF file: its DWARF (libdwfl also finds separate debuginfo by build-id
+ * or debuglink), else its .BTF, split on a base when it is a module's.
+ */
+static int load_elf(const char *path, const struct layout_load_opts *o,
+		    const struct elf_facts *e, struct layout_file *f,
+		    char *err, size_t errlen)
+{
+	if (o->source != LAYOUT_SRC_BTF) {
+		if (!layout_dwarf_load(path, o, f, err, errlen))
+			return 0;
+		if (o->source == LAYOUT_SRC_DWARF)
+			return -1;	/* the reader's reason */
+		if (!e->btf) {
+			snprintf(err, errlen, "no DWARF or BTF in it: build with -g");
+			return -1;
+		}
+	}
+	if (!e->btf) {
+		snprintf(err, errlen, "no .BTF section in it");
+		return -1;
+	}
+	return layout_btf_load(path, o, e->module, f, err, errlen);
+}
+
+int layout_load(const char *path, const struct layout_load_opts *o,
+		struct layout_file *f, char *err, size_t errlen)
+{
+	struct elf_facts e;
+	int ret = -1;
+
+	memset(f, 0, sizeof(*f));
+	if (!(f->path = strdup(path))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (elf_facts(path, &e, err, errlen))
+		goto out;
+	if (e.is_elf)
+		ret = load_elf(path, o, &e, f, err, errlen);
+	else if (!raw_btf(path))
+		snprintf(err, errlen, "neither an ELF file nor raw BTF");
+	else if (o->source == LAYOUT_SRC_DWARF)
+		snprintf(err, errlen, "it is raw BTF, it has no DWARF");
+	else
+		ret = layout_btf_load(path, o, false, f, err, errlen);
+out:
+	if (ret) {
+		layout_file_free(f);
+		return -1;
+	}
+	layout_file_finish(f);
+	return 0;
+}
+
+/* fnmatch() when @pattern has glob characters, else the exact name */
+bool layout_name_matches(const char *pattern, const char *name)
+{
+	if (!pattern)
+		return true;
+	if (!name)
+		return false;
+	if (strpbrk(pattern, "*?["))
+		return !fnmatch(pattern, name, 0);
+	return !strcmp(pattern, name);
+}
