@@ -160,8 +160,10 @@ static struct json_object *item_json(const struct cfg_item *it)
 
 static const char *where(const struct cfg_item *it, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s", it->kind == CFG_ITEM_FILE ? "/" : "",
-		 it->target);
+	bool path = it->kind == CFG_ITEM_FILE || !strncmp(it->target, "sys/", 4) ||
+		    !strncmp(it->target, "proc/", 5);
+
+	snprintf(buf, size, "%s%s", path ? "/" : "", it->target);
 	return buf;
 }
 

@@ -601,8 +601,8 @@ static int plan_sampling_rate(const struct cfg_ctx *ctx, int key,
 static int plan_stack_depth(const struct cfg_ctx *ctx, int key,
 			    const struct cfg_value *v, struct cfg_plan *plan)
 {
-	struct cfg_item *it = plan_default(key, "llctl record -g", v,
-					   "0 (no call chains)", plan);
+	struct cfg_item *it = plan_default(key, "llctl record -g", v, "0",
+					   plan);
 
 	(void)ctx;
 	if (!it)

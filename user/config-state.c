@@ -480,6 +480,12 @@ int cfg_revert(const struct cfg_ctx *ctx, int *restored, FILE *out,
 		}
 		now = it.kind == CFG_ITEM_FILE ?
 		      llctl_root_read(ctx->root, it.target) : NULL;
+		if (now && it.bracketed) {
+			char *w = cfg_bracketed(now);
+
+			free(now);
+			now = w;
+		}
 		r = cfg_item_write(ctx, &it, value, &coal, why, sizeof(why));
 		if (r) {
 			fprintf(err, "llctl: %s: %s\n", cfg_keys[it.key].name, why);
