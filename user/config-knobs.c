@@ -451,7 +451,7 @@ static int simd_bits(const char *s)
 static int plan_simd(const struct cfg_ctx *ctx, int key,
 		     const struct cfg_value *v, struct cfg_plan *plan)
 {
-	struct cfg_item *it = add_report(plan, key, "/proc/cpuinfo flags");
+	struct cfg_item *it = add_report(plan, key, "proc/cpuinfo flags");
 	char *flags = cpu_flags(ctx->root);
 	const char *w;
 

@@ -406,7 +406,7 @@ TEST_F(fake_root, plan_reads_current_values_and_says_what_is_absent)
 	EXPECT_EQ(CFG_CHANGE, it->action);
 	EXPECT_STREQ("rx-usecs 0 rx-frames 1 adaptive-rx off adaptive-tx off", it->wanted);
 	EXPECT_EQ(NULL, find(&pl, "lo"));
-	it = find(&pl, "/proc/cpuinfo flags");
+	it = find(&pl, "proc/cpuinfo flags");
 	ASSERT_NE(NULL, it);
 	EXPECT_STREQ("256", it->current);
 	EXPECT_EQ(CFG_REPORT, it->action);
@@ -428,7 +428,7 @@ TEST_F(fake_root, mismatched_cache_line_and_simd_are_reported_not_changed)
 	ASSERT_NE(NULL, it);
 	EXPECT_EQ(CFG_MISMATCH, it->action);
 	EXPECT_NE(NULL, strstr(it->note, "128 bytes, not 64"));
-	it = find(&pl, "/proc/cpuinfo flags");
+	it = find(&pl, "proc/cpuinfo flags");
 	ASSERT_NE(NULL, it);
 	EXPECT_EQ(CFG_MISMATCH, it->action);
 	cfg_plan_free(&pl);
