@@ -325,7 +325,6 @@ static int show_system(struct config *c)
 		llctl_err("Unable to read the current values: out of memory");
 		goto out;
 	}
-	plan.applied = st ? &p : NULL;
 	prof = profile_obj(st);
 	if (c->json) {
 		o = json_object_new_object();
@@ -376,7 +375,6 @@ static int do_plan(struct config *c)
 		json_object_put(st);
 		goto out;
 	}
-	plan.applied = st ? &cur : NULL;
 	if (c->json) {
 		o = json_object_new_object();
 		a = json_object_new_array();
@@ -500,7 +498,6 @@ static int do_verify(struct config *c)
 		llctl_err("Unable to read the current values: out of memory");
 		goto out;
 	}
-	plan.applied = st ? &cur : NULL;
 	if (c->json) {
 		o = json_object_new_object();
 		a = json_object_new_array();
