@@ -34,6 +34,7 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	libseccomp-dev strace libbabeltrace-dev libpopt-dev uuid-dev babeltrace2 \
 	jq python3 linux-perf libdw-dev libelf-dev libxml2-utils \
 	libyaml-dev libmicrohttpd-dev prometheus pahole libbpf-dev
+DEPS += libssl-dev
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
 	selftests-install ksrc

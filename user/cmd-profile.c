@@ -30,6 +30,7 @@
 #include <linux/perf_event.h>
 
 #include "env.h"
+#include "config.h"
 #include "llctl.h"
 #include "nl.h"
 #include "pmu-events.h"
@@ -188,6 +189,19 @@ static int add_event_list(struct profile *p, char *list)
 		if (add_event(p, tok, true))
 			return -1;
 	return 0;
+}
+
+/* No -e: the applied tuning profile's hardware_counters, if it has some. */
+static int add_profile_defaults(struct profile *p)
+{
+	struct llctl_config_defaults d = { .stack_depth = -1 };
+	int ret = 0;
+
+	llctl_config_defaults(&d);
+	if (d.hardware_counters)
+		ret = add_event_list(p, d.hardware_counters);
+	llctl_config_defaults_free(&d);
+	return ret;
 }
 
 /* First CPU of an uncore PMU's cpumask: where its counters open. */
@@ -837,6 +851,8 @@ int cmd_profile(int argc, char **argv)
 		goto out;
 	}
 	if (pid && list_threads(p, pid))
+		goto out;
+	if (!p->n && add_profile_defaults(p))
 		goto out;
 	if (!p->n && add_defaults(p, all || cpus))
 		goto out;

@@ -29,6 +29,7 @@
 
 #include <linux/perf_event.h>
 
+#include "config.h"
 #include "llctl.h"
 #include "nl.h"
 #include "perfdata.h"
@@ -43,8 +44,8 @@
 static const struct llctl_opt record_opt[] = {
 	{ "event", 'e', "EV", "Sample this event (default: cycles, or cpu-clock without a hardware PMU)" },
 	{ "count", 'c', "PERIOD", "One sample every PERIOD events" },
-	{ "freq", 'F', "HZ", "About HZ samples a second (default 4000)" },
-	{ "call-graph", 'g', NULL, "Record call chains (user stacks by frame pointers)" },
+	{ "freq", 'F', "HZ", "About HZ samples a second (default 4000, or the applied tuning profile's sampling_rate)" },
+	{ "call-graph", 'g', NULL, "Record call chains (user stacks by frame pointers; the default when the tuning profile sets stack_depth)" },
 	{ "output", 'o', "FILE", "Write perf.data to FILE (default perf.data)" },
 	{ 0 }
 };
@@ -60,6 +61,7 @@ struct recorder {
 	struct pd_writer *w;
 	uint32_t id;		/* the sampling counter */
 	uint64_t samples, foreign, bad;
+	unsigned int max_frames;	/* 0: all; else the profile's stack_depth */
 	uint64_t chain[LLKM_SAMPLE_STACK_MAX];
 };
 
@@ -90,6 +92,13 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 		.nr_kernel = s->nr_kernel, .nr_user = s->nr_user,
 		.chain = r->chain,
 	};
+	if (r->max_frames && n > r->max_frames) {
+		/* Innermost first: kernel frames, then user ones. */
+		ps.nr_kernel = s->nr_kernel < r->max_frames ? s->nr_kernel : r->max_frames;
+		ps.nr_user = r->max_frames - ps.nr_kernel;
+		memmove(r->chain + ps.nr_kernel, r->chain + s->nr_kernel,
+			ps.nr_user * sizeof(uint64_t));
+	}
 	if (pd_write_sample(r->w, &ps))
 		r->bad++;
 	else
@@ -140,6 +149,7 @@ static int possible_cpus(void)
 int cmd_record(int argc, char **argv)
 {
 	struct recorder r = { 0 };
+	struct llctl_config_defaults cd = { .stack_depth = -1 };
 	struct llctl_rings rs = { 0 };
 	struct llkm_counter_req req = { .cpu = -1 };
 	struct llkm_trace_req treq = { .ring_mode = -1 };
@@ -194,8 +204,14 @@ int cmd_record(int argc, char **argv)
 		llctl_err("Unable to record: -c and -F exclude each other");
 		return 1;
 	}
+	llctl_config_defaults(&cd);
 	if (!period && !freq)
-		freq = DEFAULT_FREQ;
+		freq = cd.sampling_rate ? (uint64_t)cd.sampling_rate : DEFAULT_FREQ;
+	if (cd.stack_depth > 0) {
+		callchain = true;	/* the profile's default; -g is the same */
+		r.max_frames = cd.stack_depth;
+	}
+	llctl_config_defaults_free(&cd);
 	if (!spec) {
 		spec = llctl_have_hw_pmu() ? "cycles" : "cpu-clock";
 		if (strcmp(spec, "cycles"))

@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "env.h"
+#include "config.h"
 #include "llctl.h"
 #include "nl.h"
 #include "rings.h"
@@ -107,6 +108,30 @@ static int set_cpu_bit(int cpu, void *arg)
 }
 
 /* "openat,read" into syscall_bits: 0, or -1 after naming the culprit. */
+/* No class given: the applied tuning profile's trace_points, else syscalls. */
+static uint32_t default_events(void)
+{
+	static const struct { const char *name; uint32_t ev; } cls[] = {
+		{ "syscalls", LLKM_TRACE_EV_SYSCALLS },
+		{ "irqs", LLKM_TRACE_EV_IRQS },
+		{ "softirqs", LLKM_TRACE_EV_SOFTIRQS },
+		{ "sched", LLKM_TRACE_EV_SCHED },
+	};
+	struct llctl_config_defaults d = { .stack_depth = -1 };
+	uint32_t ev = 0;
+	unsigned int i;
+	char *save, *tok;
+
+	llctl_config_defaults(&d);
+	for (tok = d.trace_points ? strtok_r(d.trace_points, ",", &save) : NULL;
+	     tok; tok = strtok_r(NULL, ",", &save))
+		for (i = 0; i < sizeof(cls) / sizeof(cls[0]); i++)
+			if (!strcmp(tok, cls[i].name))
+				ev |= cls[i].ev;
+	llctl_config_defaults_free(&d);
+	return ev ? ev : LLKM_TRACE_EV_SYSCALLS;
+}
+
 static int parse_syscalls(char *names)
 {
 	char *name, *save;
@@ -305,7 +330,7 @@ int cmd_trace(int argc, char **argv)
 	if (cfg.out)
 		cfg.format = format >= 0 ? format : LLCTL_FMT_RAW;
 	if (!req.events)
-		req.events = LLKM_TRACE_EV_SYSCALLS;
+		req.events = default_events();
 	/* Opened before CMD starts, close-on-exec: CMD keeps our stdout. */
 	if (report) {
 		rep = fopen(report, "we");

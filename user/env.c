@@ -24,6 +24,7 @@
 
 #include <json-c/json.h>
 
+#include "config.h"
 #include "env.h"
 #include "rootfs.h"
 
@@ -208,6 +209,38 @@ static char *hypervisor(const char *root, int hv_flag)
 	return s ? s : strdup("unknown");
 }
 
+static char *json_strdup(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) &&
+	       json_object_is_type(v, json_type_string) ?
+	       strdup(json_object_get_string(v)) : NULL;
+}
+
+/* The profile llctl config applied: its state file's "profile". */
+static void tuning_profile(struct llctl_env *env, const char *root)
+{
+	struct json_object *st, *prof;
+	char dir[PATH_MAX];
+
+	llctl_state_file(root, dir, sizeof(dir));
+	if (access(dir, F_OK)) {
+		env->tuning = errno == ENOENT ? 0 : -1;
+		return;
+	}
+	env->tuning = -1;
+	st = json_object_from_file(dir);
+	if (st && json_object_object_get_ex(st, "profile", &prof)) {
+		env->tuning_hash = json_strdup(prof, "hash");
+		env->tuning_file = json_strdup(prof, "file");
+		env->tuning_applied_at = json_strdup(prof, "applied_at");
+		if (env->tuning_hash)
+			env->tuning = 1;
+	}
+	json_object_put(st);
+}
+
 int llctl_env_collect(struct llctl_env *env, const char *root)
 {
 	long smt;
@@ -233,6 +266,7 @@ int llctl_env_collect(struct llctl_env *env, const char *root)
 			"sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
 	env->llctl_version = strdup(LLCTL_VERSION);
 	env->llkm_version = read_nonempty(root, "sys/module/llkm/version");
+	tuning_profile(env, root);
 	if (!env->llctl_version || (!env->hypervisor && hv))
 		ret = -ENOMEM;
 	return ret;
@@ -247,6 +281,9 @@ void llctl_env_free(struct llctl_env *env)
 	free(env->governor);
 	free(env->llctl_version);
 	free(env->llkm_version);
+	free(env->tuning_hash);
+	free(env->tuning_file);
+	free(env->tuning_applied_at);
 	memset(env, 0, sizeof(*env));
 }
 
@@ -294,6 +331,12 @@ void llctl_env_print(FILE *f, const struct llctl_env *env)
 	fprintf(f, ", governor %s, hypervisor %s\n",
 		str_or(env->governor, "n/a (no cpufreq)"),
 		str_or(env->hypervisor, "none"));
+	if (env->tuning > 0)
+		fprintf(f, "# tuning profile %s (%s, applied %s)\n",
+			env->tuning_hash, str_or(env->tuning_file, "file unknown"),
+			str_or(env->tuning_applied_at, "at an unknown time"));
+	else if (env->tuning < 0)
+		fputs("# tuning profile unknown (llctl config's state is unreadable)\n", f);
 }
 
 static struct json_object *json_str(const char *s)
@@ -304,6 +347,22 @@ static struct json_object *json_str(const char *s)
 static struct json_object *json_int(int v)
 {
 	return v < 0 ? NULL : json_object_new_int(v);
+}
+
+/* {"hash", "file", "applied_at"}, "none", or null when unreadable. */
+static struct json_object *tuning_json(const struct llctl_env *env)
+{
+	struct json_object *o;
+
+	if (env->tuning == 0)
+		return json_object_new_string("none");
+	if (env->tuning < 0)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "hash", json_str(env->tuning_hash));
+	json_object_object_add(o, "file", json_str(env->tuning_file));
+	json_object_object_add(o, "applied_at", json_str(env->tuning_applied_at));
+	return o;
 }
 
 struct json_object *llctl_env_json(const struct llctl_env *env)
@@ -332,5 +391,6 @@ struct json_object *llctl_env_json(const struct llctl_env *env)
 	json_object_object_add(o, "llctl_version",
 			       json_str(env->llctl_version));
 	json_object_object_add(o, "llkm_version", json_str(env->llkm_version));
+	json_object_object_add(o, "tuning_profile", tuning_json(env));
 	return o;
 }

@@ -25,6 +25,9 @@ struct llctl_env {
 	char *governor;		/* of cpu0; NULL when there is no cpufreq */
 	char *llctl_version;
 	char *llkm_version;	/* NULL when the module is not loaded */
+	/* llctl config's applied profile: 1 applied, 0 none, -1 unreadable */
+	int tuning;
+	char *tuning_hash, *tuning_file, *tuning_applied_at;
 };
 
 /*

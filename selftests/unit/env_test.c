@@ -452,8 +452,9 @@ TEST_F(fake_root, json_has_the_stable_keys_with_their_types)
 	ASSERT_EQ(0, collect(self));
 	o = llctl_env_json(&self->env);
 	ASSERT_NE(NULL, o);
-	EXPECT_EQ(9, json_object_object_length(o));
+	EXPECT_EQ(10, json_object_object_length(o));
 	EXPECT_TRUE(has_key(o, "kernel", json_type_string));
+	EXPECT_TRUE(has_key(o, "tuning_profile", json_type_string));
 	EXPECT_TRUE(has_key(o, "hypervisor", json_type_string));
 	EXPECT_TRUE(has_key(o, "online_cpus", json_type_int));
 	EXPECT_TRUE(has_key(o, "smt", json_type_boolean));
@@ -471,6 +472,44 @@ TEST_F(fake_root, json_has_the_stable_keys_with_their_types)
 	EXPECT_TRUE(has_key(cpu, "microcode", json_type_string));
 	EXPECT_EQ(4, json_object_get_int(json_object_object_get(o, "online_cpus")));
 	EXPECT_TRUE(json_object_get_boolean(json_object_object_get(o, "smt")));
+	json_object_put(o);
+}
+
+/* llctl config's state under the root: its profile in every report. */
+TEST_F(fake_root, applied_tuning_profile_is_in_json_and_text)
+{
+	struct json_object *o, *t;
+	char *s;
+
+	unsetenv("LLCTL_STATE_DIR");
+	ASSERT_EQ(0, collect(self));
+	o = llctl_env_json(&self->env);
+	EXPECT_STREQ("none", json_object_get_string(json_object_object_get(o, "tuning_profile")));
+	json_object_put(o);
+	s = print_env(&self->env);
+	EXPECT_EQ(NULL, strstr(s, "tuning"));
+	free(s);
+	llctl_env_free(&self->env);
+
+	PUT("var/lib/llctl/state.json",
+	    "{\"version\": 1, \"profile\": {\"hash\": \"sha256:ab\", "
+	    "\"file\": \"/etc/lat.yaml\", \"applied_at\": \"2026-01-01T00:00:00Z\"}}");
+	ASSERT_EQ(0, collect(self));
+	o = llctl_env_json(&self->env);
+	ASSERT_TRUE(json_object_object_get_ex(o, "tuning_profile", &t));
+	ASSERT_TRUE(json_object_is_type(t, json_type_object));
+	EXPECT_STREQ("sha256:ab", json_object_get_string(json_object_object_get(t, "hash")));
+	EXPECT_STREQ("/etc/lat.yaml", json_object_get_string(json_object_object_get(t, "file")));
+	json_object_put(o);
+	s = print_env(&self->env);
+	EXPECT_NE(NULL, strstr(s, "# tuning profile sha256:ab (/etc/lat.yaml, applied 2026-01-01T00:00:00Z)\n"));
+	free(s);
+	llctl_env_free(&self->env);
+
+	PUT("var/lib/llctl/state.json", "{ not json");
+	ASSERT_EQ(0, collect(self));
+	o = llctl_env_json(&self->env);
+	EXPECT_TRUE(has_key(o, "tuning_profile", json_type_null));
 	json_object_put(o);
 }
 

@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl config (user/config-*.c): the profile's validation with line and
+ * column, the plan against a fake proc/ and sys/ tree, apply / verify /
+ * revert on that tree (idempotence, roll back on a failing write, a short
+ * huge page allocation said), NIC coalescing through fake ethtool ops.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "fake_root.h"
+#include "kselftest_harness.h"
+
+#include "config.h"
+
+static const char good[] =
+	"# a comment\n"
+	"low_level_optimization:\n"
+	"  cpu:\n"
+	"    simd_width: 256\n"
+	"    cache_line_size: 64\n"
+	"  memory:\n"
+	"    huge_pages: 8\n"
+	"    transparent_hugepage: never\n"
+	"    numa_balancing: false\n"
+	"    memory_compaction: 0\n"
+	"  network:\n"
+	"    busy_poll: 50\n"
+	"    coalesce_interrupts: false\n"
+	"  profiling:\n"
+	"    sampling_rate: 999\n"
+	"    stack_depth: 32\n"
+	"    hardware_counters: [task-clock, page-faults]\n"
+	"    trace_points:\n"
+	"      - syscalls\n"
+	"      - sched\n";
+
+struct parsed {
+	struct cfg_profile p;
+	struct cfg_errors e;
+	int ret;
+};
+
+static void parse(struct parsed *r, const char *text)
+{
+	memset(r, 0, sizeof(*r));
+	r->ret = cfg_parse_string(text, strlen(text), &r->p, &r->e);
+}
+
+static void parsed_free(struct parsed *r)
+{
+	cfg_profile_free(&r->p);
+	cfg_errors_free(&r->e);
+}
+
+static const struct cfg_value *val(struct parsed *r, const char *key)
+{
+	int i = cfg_key_find(key);
+
+	return i < 0 ? NULL : &r->p.v[i];
+}
+
+TEST(good_profile_parses_every_key_with_its_line)
+{
+	struct parsed r;
+
+	parse(&r, good);
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(0, r.e.n);
+	EXPECT_STREQ("256", val(&r, "cpu.simd_width")->str);
+	EXPECT_EQ(4, val(&r, "cpu.simd_width")->line);
+	EXPECT_EQ(8, val(&r, "memory.huge_pages")->num);
+	EXPECT_EQ(0, val(&r, "memory.numa_balancing")->num);
+	EXPECT_STREQ("false", val(&r, "memory.numa_balancing")->str);
+	EXPECT_STREQ("task-clock,page-faults",
+		     val(&r, "profiling.hardware_counters")->str);
+	EXPECT_EQ(2, val(&r, "profiling.trace_points")->nlist);
+	EXPECT_FALSE(val(&r, "cpu.prefetch_distance")->set);
+	parsed_free(&r);
+}
+
+TEST(unknown_key_is_an_error_with_line_column_and_suggestion)
+{
+	struct parsed r;
+
+	parse(&r, "low_level_optimization:\n"
+		  "  memory:\n"
+		  "    huge_page: 4\n");
+	ASSERT_EQ(1, r.ret);
+	ASSERT_EQ(1, r.e.n);
+	EXPECT_EQ(3, r.e.e[0].line);
+	EXPECT_EQ(5, r.e.e[0].column);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "unknown key 'memory.huge_page'"));
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "did you mean 'huge_pages'?"));
+	parsed_free(&r);
+}
+
+TEST(key_in_the_wrong_section_names_the_right_one)
+{
+	struct parsed r;
+
+	parse(&r, "low_level_optimization:\n"
+		  "  memory:\n"
+		  "    busy_poll: 50\n");
+	ASSERT_EQ(1, r.ret);
+	ASSERT_EQ(1, r.e.n);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "network.busy_poll"));
+	parsed_free(&r);
+}
+
+TEST(unknown_section_and_top_level_key_are_errors)
+{
+	struct parsed r;
+
+	parse(&r, "low_level_optimisation:\n  cpu: {}\n");
+	ASSERT_EQ(1, r.ret);
+	EXPECT_EQ(1, r.e.e[0].line);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "did you mean 'low_level_optimization'?"));
+	parsed_free(&r);
+
+	parse(&r, "low_level_optimization:\n  memroy:\n    huge_pages: 1\n");
+	ASSERT_EQ(1, r.ret);
+	EXPECT_EQ(2, r.e.e[0].line);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "did you mean 'memory'?"));
+	parsed_free(&r);
+}
+
+TEST(wrong_type_is_an_error_at_the_value)
+{
+	struct parsed r;
+
+	parse(&r, "low_level_optimization:\n"
+		  "  memory:\n"
+		  "    huge_pages: lots\n"
+		  "    numa_balancing: maybe\n"
+		  "  profiling:\n"
+		  "    trace_points: sched\n");
+	ASSERT_EQ(1, r.ret);
+	ASSERT_EQ(3, r.e.n);
+	EXPECT_EQ(3, r.e.e[0].line);
+	EXPECT_EQ(17, r.e.e[0].column);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "expected an integer from 0 to 1048576, not 'lots'"));
+	EXPECT_STREQ("memory.huge_pages", r.e.e[0].key);
+	EXPECT_EQ(4, r.e.e[1].line);
+	EXPECT_NE(NULL, strstr(r.e.e[1].msg, "expected true or false"));
+	EXPECT_EQ(6, r.e.e[2].line);
+	EXPECT_NE(NULL, strstr(r.e.e[2].msg, "expected a list"));
+	parsed_free(&r);
+}
+
+TEST(range_boundaries_are_exact)
+{
+	struct parsed r;
+
+	parse(&r, "low_level_optimization:\n  memory:\n    memory_compaction: 100\n");
+	EXPECT_EQ(0, r.ret);
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  memory:\n    memory_compaction: 101\n");
+	ASSERT_EQ(1, r.ret);
+	EXPECT_EQ(3, r.e.e[0].line);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "from 0 to 100, not '101'"));
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  memory:\n    memory_compaction: -1\n");
+	EXPECT_EQ(1, r.ret);
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  cpu:\n    prefetch_distance: 100\n");
+	ASSERT_EQ(1, r.ret);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "a multiple of 64"));
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  memory:\n    transparent_hugepage: sometimes\n");
+	ASSERT_EQ(1, r.ret);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "always | madvise | never"));
+	parsed_free(&r);
+}
+
+TEST(duplicate_key_and_bad_yaml_have_lines)
+{
+	struct parsed r;
+
+	parse(&r, "low_level_optimization:\n  memory:\n    huge_pages: 1\n    huge_pages: 2\n");
+	ASSERT_EQ(1, r.ret);
+	EXPECT_EQ(4, r.e.e[0].line);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "first on line 3"));
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  memory: [\n");
+	ASSERT_EQ(1, r.ret);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "not valid YAML"));
+	EXPECT_GT(r.e.e[0].line, 1);
+	parsed_free(&r);
+}
+
+TEST(hash_ignores_comments_and_order_but_not_values)
+{
+	struct parsed a, b, c;
+	char ha[80], hb[80], hc[80];
+
+	parse(&a, "low_level_optimization:\n  memory:\n    huge_pages: 1\n    numa_balancing: no\n");
+	parse(&b, "# x\nlow_level_optimization:\n  memory: {numa_balancing: false, huge_pages: 1}\n");
+	parse(&c, "low_level_optimization:\n  memory:\n    huge_pages: 2\n    numa_balancing: no\n");
+	ASSERT_EQ(0, a.ret + b.ret + c.ret);
+	ASSERT_EQ(0, cfg_hash(&a.p, ha, sizeof(ha)));
+	ASSERT_EQ(0, cfg_hash(&b.p, hb, sizeof(hb)));
+	ASSERT_EQ(0, cfg_hash(&c.p, hc, sizeof(hc)));
+	EXPECT_EQ(0, strncmp(ha, "sha256:", 7));
+	EXPECT_EQ(71, (int)strlen(ha));
+	EXPECT_STREQ(ha, hb);
+	EXPECT_STRNE(ha, hc);
+	parsed_free(&a);
+	parsed_free(&b);
+	parsed_free(&c);
+}
+
+/* --- against a fake root ----------------------------------------------------- */
+
+#define THP "sys/kernel/mm/transparent_hugepage/enabled"
+
+struct fake {
+	char dir[64];
+	char state[128];
+	const char *fail_path;	/* this write fails with EIO */
+	long hugepages_max;	/* the "kernel" allocates at most this many */
+	int writes;
+	struct cfg_nic_coal nic;
+	bool nic_present;
+};
+
+/* Writes as the kernel would: THP keeps its list with the new [choice]. */
+static int fake_write(const struct cfg_ctx *ctx, const char *path,
+		      const char *value)
+{
+	struct fake *f = ctx->priv;
+	char buf[128];
+	long n;
+
+	f->writes++;
+	if (f->fail_path && !strcmp(path, f->fail_path))
+		return -EIO;
+	if (!strcmp(path, THP)) {
+		snprintf(buf, sizeof(buf), "%s %s %s\n",
+			 strcmp(value, "always") ? "always" : "[always]",
+			 strcmp(value, "madvise") ? "madvise" : "[madvise]",
+			 strcmp(value, "never") ? "never" : "[never]");
+		return fake_put(f->dir, path, buf);
+	}
+	if (!strcmp(path, "proc/sys/vm/nr_hugepages") &&
+	    !llctl_parse_long(value, &n) && n > f->hugepages_max) {
+		snprintf(buf, sizeof(buf), "%ld\n", f->hugepages_max);
+		return fake_put(f->dir, path, buf);
+	}
+	return cfg_write_file(ctx, path, value);
+}
+
+static struct fake *nic_fake;
+
+static int fake_nic_get(const char *ifname, struct cfg_nic_coal *c)
+{
+	if (strcmp(ifname, "eth0") || !nic_fake->nic_present)
+		return -EOPNOTSUPP;
+	*c = nic_fake->nic;
+	return 0;
+}
+
+static int fake_nic_set(const char *ifname, const struct cfg_nic_coal *c)
+{
+	if (strcmp(ifname, "eth0"))
+		return -EOPNOTSUPP;
+	nic_fake->nic = *c;
+	return 0;
+}
+
+static const struct cfg_nic_ops fake_nic = { fake_nic_get, fake_nic_set };
+
+FIXTURE(fake_root) {
+	struct fake f;
+	struct cfg_ctx ctx;
+	struct cfg_profile p;
+	struct cfg_errors e;
+	char *out;
+	size_t outlen;
+};
+
+static void put_system(const char *d)
+{
+	fake_put(d, THP, "always [madvise] never\n");
+	fake_put(d, "proc/sys/vm/nr_hugepages", "0\n");
+	fake_put(d, "proc/sys/vm/compaction_proactiveness", "20\n");
+	fake_put(d, "proc/sys/net/core/busy_poll", "0\n");
+	fake_put(d, "proc/sys/net/core/busy_read", "0\n");
+	fake_put(d, "sys/devices/system/cpu/cpu0/cache/index0/coherency_line_size", "64\n");
+	fake_put(d, "proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu sse2 avx avx2\n\n");
+	fake_mkdir(d, "sys/class/net/lo");
+	fake_mkdir(d, "sys/class/net/eth0");
+	fake_mkdir(d, "proc/1");
+	fake_put(d, "proc/1/comm", "systemd\n");
+	/* no proc/sys/kernel/numa_balancing: a kernel without NUMA */
+}
+
+FIXTURE_SETUP(fake_root)
+{
+	snprintf(self->f.dir, sizeof(self->f.dir), FAKE_ROOT_TEMPLATE);
+	ASSERT_NE(NULL, mkdtemp(self->f.dir));
+	snprintf(self->f.state, sizeof(self->f.state), "%s/state", self->f.dir);
+	self->f.hugepages_max = 1 << 20;
+	self->f.nic = (struct cfg_nic_coal){ 50, 32, 1, 1 };
+	self->f.nic_present = true;
+	nic_fake = &self->f;
+	put_system(self->f.dir);
+	self->ctx = (struct cfg_ctx){ .root = self->f.dir,
+				      .state_dir = self->f.state,
+				      .nic = &fake_nic,
+				      .write_file = fake_write,
+				      .priv = &self->f };
+	memset(&self->p, 0, sizeof(self->p));
+	memset(&self->e, 0, sizeof(self->e));
+	ASSERT_EQ(0, cfg_parse_string(good, strlen(good), &self->p, &self->e));
+	self->out = NULL;
+}
+
+FIXTURE_TEARDOWN(fake_root)
+{
+	cfg_profile_free(&self->p);
+	cfg_errors_free(&self->e);
+	free(self->out);
+	fake_root_remove(self->f.dir);
+}
+
+static char *readf(const char *root, const char *path)
+{
+	return llctl_root_read(root, path);
+}
+
+#define EXPECT_FILE(want, path) do {				\
+	char *_s = readf(self->f.dir, path);			\
+	EXPECT_STREQ(want, _s ? _s : "(unreadable)");		\
+	free(_s);						\
+} while (0)
+
+static const struct cfg_item *find(const struct cfg_plan *pl, const char *target)
+{
+	int i;
+
+	for (i = 0; i < pl->n; i++)
+		if (!strcmp(pl->it[i].target, target))
+			return &pl->it[i];
+	return NULL;
+}
+
+static int apply(struct __test_metadata *_metadata, FIXTURE_DATA(fake_root) *self,
+		 int *changed)
+{
+	FILE *o, *e = fopen("/dev/null", "we");
+	int ret;
+
+	(void)_metadata;
+	free(self->out);
+	self->out = NULL;
+	o = open_memstream(&self->out, &self->outlen);
+	ret = cfg_apply(&self->ctx, &self->p, changed, o, e);
+	fclose(o);
+	fclose(e);
+	return ret;
+}
+
+static int revert(FIXTURE_DATA(fake_root) *self, int *restored)
+{
+	FILE *o = fopen("/dev/null", "we"), *e = fopen("/dev/null", "we");
+	int ret = cfg_revert(&self->ctx, restored, o, e);
+
+	fclose(o);
+	fclose(e);
+	return ret;
+}
+
+static bool state_exists(FIXTURE_DATA(fake_root) *self)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", self->f.state, LLCTL_STATE_FILE);
+	return !access(p, F_OK);
+}
+
+TEST_F(fake_root, plan_reads_current_values_and_says_what_is_absent)
+{
+	struct cfg_plan pl = { 0 };
+	const struct cfg_item *it;
+
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &self->p, &pl));
+	it = find(&pl, THP);
+	ASSERT_NE(NULL, it);
+	EXPECT_STREQ("madvise", it->current);
+	EXPECT_STREQ("never", it->wanted);
+	EXPECT_EQ(CFG_CHANGE, it->action);
+	it = find(&pl, "proc/sys/kernel/numa_balancing");
+	ASSERT_NE(NULL, it);
+	EXPECT_EQ(CFG_UNAVAILABLE, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "not available on this kernel"));
+	it = find(&pl, "proc/sys/net/core/busy_read");
+	ASSERT_NE(NULL, it);
+	EXPECT_EQ(CFG_CHANGE, it->action);
+	it = find(&pl, "eth0");
+	ASSERT_NE(NULL, it);
+	EXPECT_EQ(CFG_CHANGE, it->action);
+	EXPECT_STREQ("rx-usecs 0 rx-frames 1 adaptive-rx off adaptive-tx off", it->wanted);
+	EXPECT_EQ(NULL, find(&pl, "lo"));
+	it = find(&pl, "proc/cpuinfo flags");
+	ASSERT_NE(NULL, it);
+	EXPECT_STREQ("256", it->current);
+	EXPECT_EQ(CFG_REPORT, it->action);
+	/* 5 files, eth0, 4 defaults */
+	EXPECT_EQ(10, cfg_plan_changes(&pl));
+	cfg_plan_free(&pl);
+	EXPECT_EQ(0, self->f.writes);	/* planning writes nothing */
+}
+
+TEST_F(fake_root, mismatched_cache_line_and_simd_are_reported_not_changed)
+{
+	struct cfg_plan pl = { 0 };
+	const struct cfg_item *it;
+
+	fake_put(self->f.dir, "sys/devices/system/cpu/cpu0/cache/index0/coherency_line_size", "128\n");
+	fake_put(self->f.dir, "proc/cpuinfo", "flags\t\t: fpu sse2\n");
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &self->p, &pl));
+	it = find(&pl, "sys/devices/system/cpu/cpu0/cache/index0/coherency_line_size");
+	ASSERT_NE(NULL, it);
+	EXPECT_EQ(CFG_MISMATCH, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "128 bytes, not 64"));
+	it = find(&pl, "proc/cpuinfo flags");
+	ASSERT_NE(NULL, it);
+	EXPECT_EQ(CFG_MISMATCH, it->action);
+	cfg_plan_free(&pl);
+}
+
+TEST_F(fake_root, apply_verify_revert_restore_every_value)
+{
+	struct cfg_plan pl = { 0 };
+	struct json_object *st;
+	int changed, restored;
+
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	EXPECT_EQ(10, changed);
+	EXPECT_FILE("always madvise [never]", THP);
+	EXPECT_FILE("8", "proc/sys/vm/nr_hugepages");
+	EXPECT_FILE("0", "proc/sys/vm/compaction_proactiveness");
+	EXPECT_FILE("50", "proc/sys/net/core/busy_poll");
+	EXPECT_FILE("50", "proc/sys/net/core/busy_read");
+	EXPECT_EQ(0u, self->f.nic.rx_usecs);
+	EXPECT_EQ(0u, self->f.nic.adaptive_rx);
+
+	st = cfg_state_load(self->f.state);
+	ASSERT_NE(NULL, st);
+	json_object_put(st);
+
+	/* verify: every changeable item matches */
+	{
+		struct cfg_profile cur = { 0 };
+
+		st = cfg_state_load(self->f.state);
+		ASSERT_EQ(0, cfg_state_profile(st, &cur));
+		pl.applied = &cur;
+		ASSERT_EQ(0, cfg_plan_build(&self->ctx, &cur, &pl));
+		EXPECT_EQ(0, cfg_plan_changes(&pl));
+		cfg_plan_free(&pl);
+		cfg_profile_free(&cur);
+		json_object_put(st);
+	}
+
+	ASSERT_EQ(0, revert(self, &restored));
+	EXPECT_EQ(6, restored);
+	EXPECT_FILE("always [madvise] never", THP);
+	EXPECT_FILE("0", "proc/sys/vm/nr_hugepages");
+	EXPECT_FILE("20", "proc/sys/vm/compaction_proactiveness");
+	EXPECT_FILE("0", "proc/sys/net/core/busy_poll");
+	EXPECT_FILE("0", "proc/sys/net/core/busy_read");
+	EXPECT_EQ(50u, self->f.nic.rx_usecs);
+	EXPECT_EQ(32u, self->f.nic.rx_frames);
+	EXPECT_EQ(1u, self->f.nic.adaptive_rx);
+	EXPECT_FALSE(state_exists(self));
+}
+
+TEST_F(fake_root, applying_twice_changes_nothing)
+{
+	int changed, writes;
+
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	writes = self->f.writes;
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	EXPECT_EQ(0, changed);
+	EXPECT_EQ(writes, self->f.writes);
+	EXPECT_NE(NULL, strstr(self->out, "nothing to change"));
+}
+
+TEST_F(fake_root, reapply_after_drift_keeps_the_original_values)
+{
+	int changed, restored;
+
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	fake_put(self->f.dir, "proc/sys/net/core/busy_poll", "7\n");	/* drift */
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	EXPECT_EQ(1, changed);
+	EXPECT_FILE("50", "proc/sys/net/core/busy_poll");
+	ASSERT_EQ(0, revert(self, &restored));
+	EXPECT_FILE("0", "proc/sys/net/core/busy_poll");	/* not 7 */
+}
+
+TEST_F(fake_root, failing_write_rolls_back_and_records_nothing)
+{
+	int changed;
+
+	self->f.fail_path = "proc/sys/net/core/busy_read";
+	EXPECT_NE(0, apply(_metadata, self, &changed));
+	EXPECT_EQ(0, changed);
+	/* written before the failure, then restored */
+	EXPECT_FILE("always [madvise] never", THP);
+	EXPECT_FILE("0", "proc/sys/vm/nr_hugepages");
+	EXPECT_FILE("20", "proc/sys/vm/compaction_proactiveness");
+	EXPECT_FILE("0", "proc/sys/net/core/busy_poll");
+	EXPECT_EQ(50u, self->f.nic.rx_usecs);
+	EXPECT_FALSE(state_exists(self));
+}
+
+TEST_F(fake_root, short_huge_page_allocation_is_said_and_verify_differs)
+{
+	struct cfg_plan pl = { 0 };
+	const struct cfg_item *it;
+	int changed;
+
+	self->f.hugepages_max = 3;
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	EXPECT_FILE("3", "proc/sys/vm/nr_hugepages");
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &self->p, &pl));
+	it = find(&pl, "proc/sys/vm/nr_hugepages");
+	ASSERT_NE(NULL, it);
+	EXPECT_EQ(CFG_CHANGE, it->action);	/* verify: differs */
+	EXPECT_STREQ("3", it->current);
+	cfg_plan_free(&pl);
+}
+
+TEST_F(fake_root, another_profile_is_refused_until_revert)
+{
+	struct cfg_profile q = { 0 };
+	struct cfg_errors e = { 0 };
+	const char *other = "low_level_optimization:\n  memory:\n    huge_pages: 2\n";
+	FILE *o = fopen("/dev/null", "we");
+	int changed, restored;
+
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	ASSERT_EQ(0, cfg_parse_string(other, strlen(other), &q, &e));
+	EXPECT_NE(0, cfg_apply(&self->ctx, &q, &changed, o, o));
+	EXPECT_FILE("8", "proc/sys/vm/nr_hugepages");
+	ASSERT_EQ(0, revert(self, &restored));
+	EXPECT_EQ(0, cfg_apply(&self->ctx, &q, &changed, o, o));
+	EXPECT_FILE("2", "proc/sys/vm/nr_hugepages");
+	fclose(o);
+	cfg_profile_free(&q);
+	cfg_errors_free(&e);
+}
+
+TEST_F(fake_root, no_coalescing_nic_is_said)
+{
+	struct cfg_plan pl = { 0 };
+	const struct cfg_item *it;
+
+	self->f.nic_present = false;
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &self->p, &pl));
+	it = find(&pl, "(no interface)");
+	ASSERT_NE(NULL, it);
+	EXPECT_EQ(CFG_UNAVAILABLE, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "supports interrupt coalescing"));
+	cfg_plan_free(&pl);
+}
+
+TEST_F(fake_root, daemons_that_fight_are_named)
+{
+	struct cfg_daemon d[4];
+	char s[128];
+	int n;
+
+	fake_mkdir(self->f.dir, "proc/812");
+	fake_put(self->f.dir, "proc/812/comm", "tuned\n");
+	fake_mkdir(self->f.dir, "proc/40");
+	fake_put(self->f.dir, "proc/40/comm", "irqbalance\n");
+	n = cfg_daemons(self->f.dir, d, 4);
+	ASSERT_EQ(2, n);
+	cfg_daemons_str(d, n, s, sizeof(s));
+	EXPECT_NE(NULL, strstr(s, "tuned (pid 812)"));
+	EXPECT_NE(NULL, strstr(s, "irqbalance (pid 40)"));
+}
+
+TEST_F(fake_root, state_round_trips_the_profile)
+{
+	struct cfg_profile cur = { 0 };
+	struct json_object *st;
+	char h1[80], h2[80];
+	int changed;
+
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	st = cfg_state_load(self->f.state);
+	ASSERT_NE(NULL, st);
+	ASSERT_EQ(0, cfg_state_profile(st, &cur));
+	ASSERT_EQ(0, cfg_hash(&self->p, h1, sizeof(h1)));
+	ASSERT_EQ(0, cfg_hash(&cur, h2, sizeof(h2)));
+	EXPECT_STREQ(h1, h2);
+	cfg_profile_free(&cur);
+	json_object_put(st);
+}
+
+TEST_HARNESS_MAIN
