@@ -225,12 +225,12 @@ static void counters_health(const struct met_state *s, struct mx *m)
 	unsigned int i, k;
 	char cpu[16];
 
-	mx_family(m, "llkm_counter_supported", "gauge",
+	mx_family(m, "llkm_event_supported", "gauge",
 		  "1 when the event opened on this machine, 0 when it did not (its metrics are then absent)");
 	for (i = 0; i < s->n_ev; i++)
 		mx_sample(m, s->ev[i].status == PSTAT_COUNTED, "event",
 			  s->ev[i].name, (char *)NULL);
-	mx_family(m, "llkm_counter_coverage_ratio", "gauge",
+	mx_family(m, "llkm_event_coverage_ratio", "gauge",
 		  "Time on the PMU / time enabled over the last interval (below 1: multiplexed, values scaled up)");
 	for (i = 0; i < s->n_ev; i++) {
 		const struct met_event *e = &s->ev[i];
