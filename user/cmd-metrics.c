@@ -9,17 +9,24 @@
  * never touch the module: any number of scrapers see the same numbers,
  * and the ratios always cover one interval, whoever scrapes when.
  *
- * SIGINT and SIGTERM are blocked in every thread and taken with
- * sigtimedwait() between collections: the server stops, then the
- * counters are closed, before llctl exits 0.
+ * With --trace, a system-wide trace session feeds llctl trace's summary
+ * (metrics-trace.c); its rings are drained whenever one reaches its
+ * watermark, between collections too.
+ *
+ * SIGINT and SIGTERM are blocked in every thread and read from a
+ * signalfd between collections: the server stops, then the trace session
+ * and the counters are closed, before llctl exits 0.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "llctl.h"
 #include "metrics-expo.h"
@@ -28,18 +35,20 @@
 
 enum {
 	OPT_ONCE = LLCTL_OPT_JSON + 1,
+	OPT_TRACE,
 };
 
 static const struct llctl_opt metrics_opt[] = {
 	{ "listen", 'l', "ADDR:PORT", "Serve /metrics here (default " MET_DEFAULT_LISTEN "; [IPV6]:PORT; port 0: any)" },
 	{ "interval", 'i', "SECS", "Read the counters every SECS seconds, 0.1 to 3600 (default 1)" },
 	{ "once", OPT_ONCE, NULL, "Print one scrape (two readings --interval apart) to stdout and exit" },
+	{ "trace", OPT_TRACE, "EVENTS", "Also trace syscalls,irqs,softirqs,sched (or all) system-wide: llctl trace's counts" },
 	{ 0 }
 };
 
 static const struct llctl_opts metrics_opts = {
 	.cmd = "metrics",
-	.synopsis = "[--listen ADDR:PORT] [--interval SECS] [--once]",
+	.synopsis = "[--listen ADDR:PORT] [--interval SECS] [--once] [--trace EVENTS]",
 	.summary = "Serve llkm's system-wide counters, ratios and health in the Prometheus text\n"
 		   "format at http://ADDR:PORT/metrics, collected every --interval seconds,\n"
 		   "or print one scrape with --once. Needs the module loaded and CAP_PERFMON.",
@@ -58,29 +67,12 @@ static char *render(const struct met_state *s, size_t *len)
 		return NULL;
 	mx_init(&m, f);
 	met_render(s, &m);
+	met_trace_render(s, &m);
 	if (fclose(f)) {
 		free(text);
 		return NULL;
 	}
 	return text;
-}
-
-/* Sleeps until @deadline_ns, or a signal: true when one came. */
-static bool wait_signal(const sigset_t *set, double seconds)
-{
-	struct timespec ts;
-
-	if (seconds <= 0)
-		return false;
-	ts.tv_sec = (time_t)seconds;
-	ts.tv_nsec = (long)((seconds - ts.tv_sec) * 1e9);
-	for (;;) {
-		if (sigtimedwait(set, NULL, &ts) > 0)
-			return true;
-		if (errno == EAGAIN)
-			return false;
-		/* EINTR: another signal; the timeout restarts, short enough. */
-	}
 }
 
 static double mono_s(void)
@@ -91,14 +83,57 @@ static double mono_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int once(struct met_state *s, const sigset_t *set, double interval)
+/*
+ * Waits @seconds for SIGINT or SIGTERM on @sfd, draining the trace rings
+ * whenever one reaches its watermark: true when a signal came.
+ */
+static bool wait_signal(struct met_state *s, int sfd, double seconds)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = sfd, .events = POLLIN },
+		{ .fd = met_trace_fd(s), .events = POLLIN },
+	};
+	double end = mono_s() + seconds, left;
+
+	while ((left = end - mono_s()) > 0) {
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1, (int)ceil(left * 1000)) < 0 &&
+		    errno != EINTR)
+			return false;
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			/* Taken: not pending when the mask is restored. */
+			return read(sfd, &si, sizeof(si)) == sizeof(si);
+		}
+		if (pfd[1].revents & POLLHUP) {
+			llctl_err("warning: the trace session was stopped by someone else");
+			pfd[1].fd = -1;
+		} else if (pfd[1].revents & POLLIN) {
+			met_trace_drain(s);
+		}
+	}
+	return false;
+}
+
+/*
+ * A reading of everything: the rings drained before their counts are
+ * read, so what the exporter delivered never exceeds what was produced.
+ */
+static void collect(struct met_state *s)
+{
+	met_trace_drain(s);
+	met_read(s);
+}
+
+static int once(struct met_state *s, int sfd, double interval)
 {
 	char *text;
 	size_t len;
 	int ret = 1;
 
-	wait_signal(set, interval);
-	met_read(s);
+	wait_signal(s, sfd, interval);
+	collect(s);
 	text = render(s, &len);
 	if (!text) {
 		llctl_err("Unable to render the metrics: %s", strerror(errno));
@@ -112,7 +147,7 @@ static int once(struct met_state *s, const sigset_t *set, double interval)
 	return ret;
 }
 
-static int serve(struct met_state *s, const sigset_t *set, double interval,
+static int serve(struct met_state *s, int sfd, double interval,
 		 const char *listen)
 {
 	struct met_http *h = met_http_start(listen);
@@ -127,11 +162,11 @@ static int serve(struct met_state *s, const sigset_t *set, double interval,
 		if (text)
 			met_http_publish(h, text, len);
 		next += interval;
-		if (wait_signal(set, next - mono_s()))
+		if (wait_signal(s, sfd, next - mono_s()))
 			break;
 		if (next < mono_s())
 			next = mono_s();	/* fell behind: no burst */
-		met_read(s);
+		collect(s);
 	}
 	met_http_stop(h);
 	return 0;
@@ -144,7 +179,8 @@ int cmd_metrics(int argc, char **argv)
 	double interval = 1;
 	sigset_t set, old;
 	bool one = false;
-	int ret = 1, c;
+	uint32_t trace = 0;
+	int ret = 1, c, sfd = -1;
 	char *arg, *end;
 
 	if (!s)
@@ -166,6 +202,10 @@ int cmd_metrics(int argc, char **argv)
 			break;
 		case OPT_ONCE:
 			one = true;
+			break;
+		case OPT_TRACE:
+			if (met_trace_parse(arg, &trace))
+				goto cleanup;
 			break;
 		case 'h':
 			llctl_usage(stdout, &metrics_opts);
@@ -197,11 +237,19 @@ int cmd_metrics(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
-	if (met_open(s))
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		llctl_err("Unable to wait for signals: %s", strerror(errno));
 		goto close;
-	ret = one ? once(s, &set, interval) : serve(s, &set, interval, listen);
+	}
+	if (met_open(s) || (trace && met_trace_start(s, trace)))
+		goto close;
+	ret = one ? once(s, sfd, interval) : serve(s, sfd, interval, listen);
 close:
+	met_trace_stop(s);
 	met_close(s);
+	if (sfd >= 0)
+		close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 cleanup:
 	free(s);

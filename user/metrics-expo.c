@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metrics-expo.h"
@@ -59,8 +60,8 @@ const char *mx_format_value(char *buf, size_t len, double v)
 		snprintf(buf, len, "%sInf", v > 0 ? "+" : "-");
 	else if (v == floor(v) && fabs(v) < 9007199254740992.0)	/* 2^53 */
 		snprintf(buf, len, "%.0f", v);
-	else
-		snprintf(buf, len, "%.17g", v);
+	else if (snprintf(buf, len, "%.15g", v) > 0 && strtod(buf, NULL) != v)
+		snprintf(buf, len, "%.17g", v);	/* the shortest that reads back */
 	return buf;
 }
 

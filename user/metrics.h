@@ -100,4 +100,18 @@ void met_close(struct met_state *s);
 /* metrics-render.c: every family of @s into @m. */
 void met_render(const struct met_state *s, struct mx *m);
 
+/*
+ * metrics-trace.c, --trace: "syscalls,irqs,softirqs,sched" or "all" into
+ * LLKM_TRACE_EV_* bits (0, or -1 after saying why); a system-wide session
+ * into llctl trace's summary (0, or 1 after saying why; met_trace_stop()
+ * undoes what was done); the device to poll for a ring at its watermark
+ * (-1 without a session); draining; the summary's families.
+ */
+int met_trace_parse(const char *list, uint32_t *events);
+int met_trace_start(struct met_state *s, uint32_t events);
+int met_trace_fd(const struct met_state *s);
+void met_trace_drain(struct met_state *s);
+void met_trace_render(const struct met_state *s, struct mx *m);
+void met_trace_stop(struct met_state *s);
+
 #endif /* LLCTL_METRICS_H */

@@ -9,7 +9,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
-PLAN=27
+PLAN=32
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -27,8 +27,12 @@ hw=0
 ncpu=$(nproc)
 version=$("$LLCTL" --version | awk '{print $2}')
 
-# promtool_ok FILE: the exposition passes promtool's parser and linter.
-promtool_ok() { promtool check metrics <"$1" >"$out/promtool" 2>&1; }
+# promtool_ok FILE: the exposition passes promtool's parser and linter
+# (what it says otherwise goes out as KTAP diagnostics).
+promtool_ok() {
+	promtool check metrics <"$1" >"$out/promtool" 2>&1 ||
+		{ sed 's/^/# promtool: /' "$out/promtool"; false; }
+}
 # samples FILE FAMILY: its sample lines.
 samples() { grep -E "^$2(\{| )" "$1"; }
 # sum FILE FAMILY: the sum of its samples.
@@ -46,7 +50,7 @@ insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
 run metrics --once --interval 0.5
 cp "$out/stdout" "$out/once"
 check once_succeeds "exit $(rc): $(cat "$out/stderr")" [ "$(rc)" -eq 0 ]
-check once_passes_promtool_check_metrics "$(cat "$out/promtool" 2>/dev/null)" promtool_ok "$out/once"
+check once_passes_promtool_check_metrics "promtool refused it" promtool_ok "$out/once"
 check once_has_build_info_with_module_abi_and_kernel "$(samples "$out/once" llkm_build_info)" \
 	grep -q "^llkm_build_info{llctl_version=\"$version\",module_version=\"$version\",abi=\"1\",kernel=\"$(uname -r)\"} 1$" "$out/once"
 check context_switches_have_one_sample_per_cpu "$(samples "$out/once" llkm_context_switches_total | head -5)" \
@@ -69,24 +73,54 @@ else
 	check no_memory_bandwidth_without_uncore_imc "$(grep llkm_memory "$out/once" | head -3)" \
 		sh -c "! grep -q '^[^#]*llkm_memory' '$out/once' && ! grep -q 'llkm_memory' '$out/once'"
 fi
+coverage_one() {
+	[ "$(samples "$1" llkm_event_coverage_ratio |
+	     grep -c 'event="context-switches",cpu="[0-9]*"} 1$')" -eq "$ncpu" ]
+}
 check coverage_is_one_for_software_events "$(samples "$out/once" llkm_event_coverage_ratio | head -3)" \
-	sh -c "[ \$(samples '$out/once' llkm_event_coverage_ratio | grep -c 'event=\"context-switches\",cpu=\"[0-9]*\"} 1$') -eq $ncpu ]"
+	coverage_one "$out/once"
+timing_ok() {
+	samples "$1" llkm_scrape_duration_seconds | grep -q ' [0-9.e-]*$' &&
+		samples "$1" llkm_collect_interval_seconds | awk '{ exit !($2 >= 0.45 && $2 < 5) }'
+}
 check scrape_duration_and_interval_are_reported "$(grep -E '^llkm_(scrape_duration|collect_interval)' "$out/once")" \
-	sh -c "samples '$out/once' llkm_scrape_duration_seconds | grep -q ' [0-9.e-]*$' &&
-	       samples '$out/once' llkm_collect_interval_seconds | awk '{ exit !(\$2 >= 0.45 && \$2 < 5) }'"
+	timing_ok "$out/once"
 check once_leaves_no_counter_open "counters open: $(open_now)" [ "$(open_now)" = 0 ]
 
-# A trace session's rings: produced and lost per CPU.
+check no_ring_counts_before_any_trace_session "$(samples "$out/once" llkm_ring_produced_records_total | head -3)" \
+	sh -c "! grep -q llkm_ring_ '$out/once'"
+
+# A trace session's rings: produced and lost per CPU, the last session's.
 "$LLCTL" trace -a --irqs --sched --duration 0.5 >/dev/null 2>&1
 run metrics --once --interval 0.2
+rings_ok() {
+	[ "$(samples "$1" llkm_ring_produced_records_total | grep -c '{cpu=')" -ge "$ncpu" ] &&
+		[ "$(sum "$1" llkm_ring_produced_records_total)" -gt 0 ] &&
+		[ "$(samples "$1" llkm_ring_lost_records_total | grep -c '{cpu=')" -ge "$ncpu" ]
+}
 check ring_counts_of_the_last_session_per_cpu "$(samples "$out/stdout" llkm_ring_produced_records_total | head -3)" \
-	sh -c "[ \$(samples '$out/stdout' llkm_ring_produced_records_total | grep -c '{cpu=') -ge $ncpu ] &&
-	       [ \$(sum '$out/stdout' llkm_ring_produced_records_total) -gt 0 ] &&
-	       [ \$(samples '$out/stdout' llkm_ring_lost_records_total | grep -c '{cpu=') -ge $ncpu ]"
+	rings_ok "$out/stdout"
 
-run metrics --once --interval 0.1
-check once_without_a_session_has_no_ring_counts_only_after_rmmod "(ring counts stay for the last session)" \
-	samples "$out/stdout" llkm_ring_produced_records_total >/dev/null
+# --trace: llctl trace's summary as counters.
+run metrics --once --interval 1 --trace all
+cp "$out/stdout" "$out/traced"
+trace_once_ok() { [ "$(rc)" -eq 0 ] && promtool_ok "$out/traced"; }
+check trace_once_passes_promtool "exit $(rc): $(cat "$out/stderr")" trace_once_ok
+check trace_counts_syscalls_by_name "$(samples "$out/traced" llkm_syscalls_total | head -3)" \
+	sh -c "grep -Eq '^llkm_syscalls_total\{syscall=\"(ioctl|poll|ppoll)\"\} [1-9]' '$out/traced' &&
+	       grep -q '^llkm_syscall_seconds_total{syscall=\"' '$out/traced'"
+check trace_counts_softirqs_per_cpu "$(samples "$out/traced" llkm_softirqs_total | head -3)" \
+	grep -Eq '^llkm_softirqs_total\{softirq="[A-Z_]+",cpu="[0-9]+"\} [1-9]' "$out/traced"
+delivered_ok() {
+	local d
+	d=$(samples "$1" llkm_ring_delivered_records_total | awk '{print $2}')
+	[ "${d:-0}" -gt 0 ] && [ "$d" -le "$(sum "$1" llkm_ring_produced_records_total)" ]
+}
+check trace_delivers_what_the_rings_produced "$(grep -E '^llkm_ring_(delivered|produced)' "$out/traced" | head -4)" \
+	delivered_ok "$out/traced"
+trace_starts() { "$LLCTL" trace -a --duration 0.1 >/dev/null 2>&1; }
+check trace_session_ends_with_the_exporter "llctl trace could not start a session after it" \
+	trace_starts
 
 as_nobody "$LLCTL" metrics --once --interval 0.1 >"$out/stdout" 2>"$out/stderr"
 check as_nobody_fails_with_permission_hint "$(cat "$out/stderr")" \
@@ -106,12 +140,12 @@ check server_says_where_it_listens "$(cat "$out/srv.err")" [ -n "$port" ]
 code=$(curl -s -o "$out/s1" -w '%{http_code} %{content_type}' "$url/metrics")
 check scrape_is_200_with_the_exposition_content_type "$code" \
 	[ "$code" = "200 text/plain; version=0.0.4; charset=utf-8" ]
-check scrape_passes_promtool_check_metrics "$(cat "$out/promtool" 2>/dev/null)" promtool_ok "$out/s1"
+check scrape_passes_promtool_check_metrics "promtool refused it" promtool_ok "$out/s1"
 check scrape_has_per_cpu_context_switches "$(samples "$out/s1" llkm_context_switches_total | head -3)" \
 	[ "$(samples "$out/s1" llkm_context_switches_total | grep -c '{cpu=')" -eq "$ncpu" ]
 open_serving=$(open_now)
 check counters_stay_open_while_serving "counters open: $open_serving, exporter says $(samples "$out/s1" llkm_counters_open)" \
-	sh -c "[ '$open_serving' -gt 0 ] && samples '$out/s1' llkm_counters_open | grep -q ' $open_serving$'"
+	grep -q "^llkm_counters_open $open_serving$" "$out/s1"
 sleep 1.5
 curl -s -o "$out/s2" "$url/metrics"
 a=$(sum "$out/s1" llkm_context_switches_total)
