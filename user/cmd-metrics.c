@@ -161,6 +161,9 @@ static int serve(struct met_state *s, int sfd, double interval,
 		text = render(s, &len);
 		if (text)
 			met_http_publish(h, text, len);
+		else	/* scrapes keep the previous text */
+			llctl_err("warning: Unable to render the metrics: %s",
+				  strerror(errno));
 		next += interval;
 		if (wait_signal(s, sfd, next - mono_s()))
 			break;

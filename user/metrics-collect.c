@@ -262,8 +262,8 @@ int met_open(struct met_state *s)
 	possible = llctl_root_read(NULL, "sys/devices/system/cpu/possible");
 	n = possible ? llctl_cpulist_count(possible) : -1;
 	free(possible);
-	s->ring = calloc(n > 0 ? n : 1, sizeof(*s->ring));
-	s->ring_cap = n > 0 ? n : 0;
+	s->ring = n > 0 ? calloc(n, sizeof(*s->ring)) : NULL;
+	s->ring_cap = s->ring ? n : 0;
 	ret = llkm_nl_open(&s->nl);
 	if (ret) {
 		llctl_err("Unable to serve metrics: %s", llkm_nl_strerror(ret));
@@ -306,18 +306,12 @@ static void take(struct met_inst *in, const struct llkm_counter_value *v,
 	in->fresh = fresh;
 }
 
+/* -ENOENT (the module never had a session) leaves them absent. */
 static void read_rings(struct met_state *s)
 {
-	struct llkm_cpu_stats st[s->ring_cap ? s->ring_cap : 1];
-	int i, n;
+	int n = s->ring_cap ? llkm_nl_trace_stats(&s->nl, s->ring, s->ring_cap) : -1;
 
-	n = s->ring_cap ? llkm_nl_trace_stats(&s->nl, st, s->ring_cap) : -1;
 	s->n_ring = n < 0 ? -1 : n;
-	for (i = 0; i < n; i++) {
-		s->ring[i].cpu = st[i].cpu;
-		s->ring[i].produced = st[i].produced;
-		s->ring[i].lost = st[i].lost;
-	}
 }
 
 int met_read(struct met_state *s)

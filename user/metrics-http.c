@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -24,6 +25,7 @@ struct met_http {
 	pthread_mutex_t lock;
 	char *text;		/* the latest collection */
 	size_t len;
+	int port;		/* as bound */
 };
 
 int met_parse_listen(const char *s, struct sockaddr_storage *ss,
@@ -52,7 +54,7 @@ int met_parse_listen(const char *s, struct sockaddr_storage *ss,
 	addr[hlen] = '\0';
 	errno = 0;
 	port = strtoul(colon + 1, &end, 10);
-	if (errno || end == colon + 1 || *end || port > 65535)
+	if (!isdigit((unsigned char)colon[1]) || errno || *end || port > 65535)
 		goto bad;
 	memset(ss, 0, sizeof(*ss));
 	if (s[0] != '[' && inet_pton(AF_INET, addr, &v4->sin_addr) == 1) {
@@ -134,7 +136,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 
 /* Our own listening socket: bind errors are ours to word. */
 static int listen_on(const char *spec, const struct sockaddr_storage *ss,
-		     socklen_t len)
+		     socklen_t len, int *port)
 {
 	int fd, one = 1;
 	char where[INET6_ADDRSTRLEN + 16], addr[INET6_ADDRSTRLEN];
@@ -154,12 +156,14 @@ static int listen_on(const char *spec, const struct sockaddr_storage *ss,
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&got;
 
 		inet_ntop(AF_INET6, &a->sin6_addr, addr, sizeof(addr));
-		snprintf(where, sizeof(where), "[%s]:%u", addr, ntohs(a->sin6_port));
+		*port = ntohs(a->sin6_port);
+		snprintf(where, sizeof(where), "[%s]:%d", addr, *port);
 	} else {
 		struct sockaddr_in *a = (struct sockaddr_in *)&got;
 
 		inet_ntop(AF_INET, &a->sin_addr, addr, sizeof(addr));
-		snprintf(where, sizeof(where), "%s:%u", addr, ntohs(a->sin_port));
+		*port = ntohs(a->sin_port);
+		snprintf(where, sizeof(where), "%s:%d", addr, *port);
 	}
 	fprintf(stderr, "llctl metrics: serving http://%s/metrics\n", where);
 	return fd;
@@ -183,7 +187,7 @@ struct met_http *met_http_start(const char *spec)
 		free(h);
 		return NULL;
 	}
-	fd = listen_on(spec, &ss, len);
+	fd = listen_on(spec, &ss, len, &h->port);
 	if (fd < 0) {
 		free(h);
 		return NULL;
@@ -206,6 +210,11 @@ struct met_http *met_http_start(const char *spec)
 		return NULL;
 	}
 	return h;
+}
+
+int met_http_port(const struct met_http *h)
+{
+	return h->port;
 }
 
 void met_http_publish(struct met_http *h, char *text, size_t len)

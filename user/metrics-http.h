@@ -27,6 +27,8 @@ struct met_http;
  * where on stderr. NULL after saying why.
  */
 struct met_http *met_http_start(const char *listen);
+/* The port it listens on (the one chosen for port 0). */
+int met_http_port(const struct met_http *h);
 /* The text scrapes get from now on: @text (malloc'ed) is taken over. */
 void met_http_publish(struct met_http *h, char *text, size_t len);
 void met_http_stop(struct met_http *h);

@@ -98,12 +98,11 @@ static unsigned int cpu_run(const struct met_state *s, unsigned int k,
 
 	for (i = 0; i < s->n_ev; i++) {
 		const struct met_event *e = &s->ev[i];
-		struct pstat_event *p = &pe[n++];
+		struct pstat_event *p = &pe[n];
 
-		if (!e->def) {
-			n--;
-			continue;
-		}
+		if (!e->def)
+			continue;	/* uncore: not a CPU's */
+		n++;
 		memset(p, 0, sizeof(*p));
 		snprintf(p->name, sizeof(p->name), "%s", e->name);
 		p->role = e->role;

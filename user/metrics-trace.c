@@ -132,9 +132,9 @@ void met_trace_drain(struct met_state *s)
 		llctl_rings_drain(&s->trace->rs, take, s->trace->sum);
 }
 
-/* One sample per element of @arr with a number at @key, @scale'd. */
+/* One sample per element of @arr: its number at @key, divided by @div. */
 static void per_element(struct mx *m, struct json_object *arr,
-			const char *key, double scale, const char *const *labels)
+			const char *key, double div, const char *const *labels)
 {
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 
@@ -153,7 +153,7 @@ static void per_element(struct mx *m, struct json_object *arr,
 			l[k][1] = json_object_object_get_ex(e, labels[2 * k + 1], &lv) ?
 				  json_object_get_string(lv) : "";
 		}
-		mx_sample(m, json_object_get_double(v) * scale,
+		mx_sample(m, json_object_get_double(v) / div,
 			  l[0][0], l[0][1], l[1][0], l[1][1], l[2][0], l[2][1],
 			  (char *)NULL);
 	}
@@ -174,7 +174,7 @@ static void syscalls(struct mx *m, struct json_object *arr)
 	per_element(m, arr, "timed", 1, lb);
 	mx_family(m, "llkm_syscall_seconds_total", "counter",
 		  "Seconds spent in the timed system calls");
-	per_element(m, arr, "total_ns", 1e-9, lb);
+	per_element(m, arr, "total_ns", 1e9, lb);
 }
 
 static void irqs(struct mx *m, struct json_object *arr, bool soft)
@@ -189,7 +189,7 @@ static void irqs(struct mx *m, struct json_object *arr, bool soft)
 	mx_family(m, soft ? "llkm_softirq_seconds_total" : "llkm_irq_seconds_total",
 		  "counter", soft ? "Seconds in softirqs whose entry and exit were both seen" :
 				    "Seconds in IRQ handlers whose entry and exit were both seen");
-	per_element(m, arr, "total_ns", 1e-9, soft ? sw : hard);
+	per_element(m, arr, "total_ns", 1e9, soft ? sw : hard);
 }
 
 void met_trace_render(const struct met_state *s, struct mx *m)

@@ -62,11 +62,6 @@ struct met_event {
 	unsigned int n_inst;
 };
 
-struct met_ring {
-	uint32_t cpu;
-	uint64_t produced, lost;
-};
-
 struct met_state {
 	struct llkm_nl nl;
 	int dev;		/* /dev/llkm, -1 */
@@ -85,7 +80,7 @@ struct met_state {
 	int64_t counters_open;	/* -1: not reported */
 	char kernel[128];
 	/* TRACE_STATS of the running or last session; n_ring < 0: none. */
-	struct met_ring *ring;	/* ring_cap: possible CPUs */
+	struct llkm_cpu_stats *ring;	/* ring_cap: possible CPUs */
 	int n_ring, ring_cap;
 	uint32_t ring_mode;	/* of our --trace session, or UINT32_MAX */
 	struct met_trace *trace;	/* --trace, or NULL */

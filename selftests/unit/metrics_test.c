@@ -7,7 +7,9 @@
  * profile-stat.c's over one interval, and promtool accepts the result.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -117,7 +119,7 @@ FIXTURE(render) {
 	struct met_state s;
 	int cpus[2];
 	struct met_inst inst[MET_EVENTS_MAX][2];
-	struct met_ring ring[2];
+	struct llkm_cpu_stats ring[2];
 	char *text;
 	size_t len;
 };
@@ -326,8 +328,8 @@ TEST_F(render, ring_counts_per_cpu_when_the_module_has_a_session)
 {
 	const char *t;
 
-	self->ring[0] = (struct met_ring){ .cpu = 0, .produced = 10, .lost = 1 };
-	self->ring[1] = (struct met_ring){ .cpu = 1, .produced = 20, .lost = 0 };
+	self->ring[0] = (struct llkm_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
+	self->ring[1] = (struct llkm_cpu_stats){ .cpu = 1, .produced = 20, .lost = 0 };
 	self->s.ring = self->ring;
 	self->s.n_ring = 2;
 	t = render(&self->s, &self->text, &self->len);
@@ -348,7 +350,7 @@ TEST_F(render, promtool_accepts_the_output)
 	unsupported(&self->s, "cycles");
 	add(&self->s, self->inst, "context-switches", 40, 1000, 60, 1000);
 	add(&self->s, self->inst, "instructions", 3000, 1000, 3000, 500);
-	self->ring[0] = (struct met_ring){ .cpu = 0, .produced = 10, .lost = 1 };
+	self->ring[0] = (struct llkm_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
 	self->s.ring = self->ring;
 	self->s.n_ring = 1;
 	t = render(&self->s, &self->text, &self->len);
@@ -400,6 +402,111 @@ TEST(listen_refuses_what_is_not_addr_colon_port)
 			TH_LOG("accepted '%s'", bad[i]);
 		EXPECT_EQ(-1, ret);
 	}
+}
+
+/* --- the server ---------------------------------------------------------------- */
+
+/* One HTTP/1.0 request to 127.0.0.1:@port; the whole response into @buf. */
+static int http(int port, const char *request, char *buf, size_t len)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    write(fd, request, strlen(request)) != (ssize_t)strlen(request)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	close(fd);
+	return 0;
+}
+
+FIXTURE(server) {
+	struct met_http *h;
+	char buf[4096];
+};
+
+FIXTURE_SETUP(server)
+{
+	self->h = met_http_start("127.0.0.1:0");
+	if (!self->h)
+		SKIP(return, "cannot listen on 127.0.0.1 here");
+	met_http_publish(self->h, strdup("# HELP a A\n# TYPE a gauge\na 1\n"), 30);
+}
+
+FIXTURE_TEARDOWN(server)
+{
+	met_http_stop(self->h);
+}
+
+TEST_F(server, get_metrics_is_the_published_text_with_its_content_type)
+{
+	ASSERT_EQ(0, http(met_http_port(self->h), "GET /metrics HTTP/1.0\r\n\r\n",
+			  self->buf, sizeof(self->buf)));
+	EXPECT_EQ(0, strncmp(self->buf, "HTTP/1.0 200", 12) &&
+		  strncmp(self->buf, "HTTP/1.1 200", 12)) {
+		TH_LOG("%s", self->buf);
+	}
+	EXPECT_NE(NULL, strcasestr(self->buf, "\r\nContent-Type: " MX_CONTENT_TYPE "\r\n"));
+	EXPECT_NE(NULL, strstr(self->buf, "\r\n\r\n# HELP a A\n# TYPE a gauge\na 1\n"));
+}
+
+TEST_F(server, a_new_publication_replaces_the_text)
+{
+	met_http_publish(self->h, strdup("b 2\n"), 4);
+	ASSERT_EQ(0, http(met_http_port(self->h), "GET /metrics HTTP/1.0\r\n\r\n",
+			  self->buf, sizeof(self->buf)));
+	EXPECT_NE(NULL, strstr(self->buf, "\r\n\r\nb 2\n"));
+	EXPECT_EQ(NULL, strstr(self->buf, "a 1"));
+}
+
+TEST_F(server, other_paths_are_404)
+{
+	ASSERT_EQ(0, http(met_http_port(self->h), "GET / HTTP/1.0\r\n\r\n",
+			  self->buf, sizeof(self->buf)));
+	EXPECT_NE(NULL, strstr(self->buf, " 404 "));
+	ASSERT_EQ(0, http(met_http_port(self->h), "GET /metrics/x HTTP/1.0\r\n\r\n",
+			  self->buf, sizeof(self->buf)));
+	EXPECT_NE(NULL, strstr(self->buf, " 404 "));
+}
+
+TEST_F(server, other_methods_are_405_with_allow)
+{
+	ASSERT_EQ(0, http(met_http_port(self->h),
+			  "DELETE /metrics HTTP/1.0\r\n\r\n", self->buf,
+			  sizeof(self->buf)));
+	EXPECT_NE(NULL, strstr(self->buf, " 405 "));
+	EXPECT_NE(NULL, strcasestr(self->buf, "\r\nAllow: GET, HEAD\r\n"));
+}
+
+TEST_F(server, head_has_the_headers_and_no_body)
+{
+	ASSERT_EQ(0, http(met_http_port(self->h), "HEAD /metrics HTTP/1.0\r\n\r\n",
+			  self->buf, sizeof(self->buf)));
+	EXPECT_NE(NULL, strstr(self->buf, " 200 "));
+	EXPECT_EQ(NULL, strstr(self->buf, "a 1"));
+}
+
+TEST(port_in_use_is_refused)
+{
+	struct met_http *a = met_http_start("127.0.0.1:0"), *b;
+	char spec[32];
+
+	if (!a)
+		SKIP(return, "cannot listen on 127.0.0.1 here");
+	snprintf(spec, sizeof(spec), "127.0.0.1:%d", met_http_port(a));
+	b = met_http_start(spec);
+	EXPECT_EQ(NULL, b);
+	met_http_stop(b);
+	met_http_stop(a);
 }
 
 TEST_HARNESS_MAIN
