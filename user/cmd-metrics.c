@@ -107,7 +107,7 @@ static bool wait_signal(struct met_state *s, int sfd, double seconds)
 			return read(sfd, &si, sizeof(si)) == sizeof(si);
 		}
 		if (pfd[1].revents & POLLHUP) {
-			llctl_err("warning: the trace session was stopped by someone else");
+			met_trace_hangup(s);
 			pfd[1].fd = -1;
 		} else if (pfd[1].revents & POLLIN) {
 			met_trace_drain(s);

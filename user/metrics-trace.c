@@ -29,6 +29,7 @@
 struct met_trace {
 	int dev;		/* O_RDWR: the consumer pages are written */
 	bool started;
+	bool hangup;		/* someone else stopped the session */
 	uint32_t events;
 	struct llctl_rings rs;
 	struct llctl_summary *sum;
@@ -118,7 +119,8 @@ int met_trace_start(struct met_state *s, uint32_t events)
 
 int met_trace_fd(const struct met_state *s)
 {
-	return s->trace && s->trace->rs.ring ? s->trace->dev : -1;
+	return s->trace && s->trace->rs.ring && !s->trace->hangup ?
+	       s->trace->dev : -1;
 }
 
 static void take(const struct llkm_rec *rec, void *arg)
@@ -130,6 +132,13 @@ void met_trace_drain(struct met_state *s)
 {
 	if (met_trace_fd(s) >= 0)
 		llctl_rings_drain(&s->trace->rs, take, s->trace->sum);
+}
+
+void met_trace_hangup(struct met_state *s)
+{
+	met_trace_drain(s);
+	s->trace->hangup = true;
+	llctl_err("warning: the trace session was stopped by someone else (LLKM_CMD_TRACE_STOP): the trace counts stop here");
 }
 
 /* One sample per element of @arr: its number at @key, divided by @div. */

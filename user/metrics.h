@@ -106,6 +106,8 @@ int met_trace_parse(const char *list, uint32_t *events);
 int met_trace_start(struct met_state *s, uint32_t events);
 int met_trace_fd(const struct met_state *s);
 void met_trace_drain(struct met_state *s);
+/* The device hung up: the last records, a warning, no more polling. */
+void met_trace_hangup(struct met_state *s);
 void met_trace_render(const struct met_state *s, struct mx *m);
 void met_trace_stop(struct met_state *s);
 
