@@ -808,9 +808,8 @@ static void print_scaling(FILE *f, const struct analyze *a)
 			fprintf(f, "  %5u threads  <no throughput: %s>\n", p->threads,
 				a->runs[i * a->repeat].tput_why);
 		else
-			fprintf(f, "  %5u threads  %14.4g  (min %.4g, max %.4g)%s\n",
-				p->threads, p->median, p->min, p->max,
-				a->fitted ? "" : "");
+			fprintf(f, "  %5u threads  %14.4g  (min %.4g, max %.4g)\n",
+				p->threads, p->median, p->min, p->max);
 	}
 	if (!a->fitted) {
 		fprintf(f, "  no USL fit: %s\n", a->fit_why);
