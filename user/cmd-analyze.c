@@ -30,6 +30,7 @@
 
 #include "analyze.h"
 #include "analyze-rules.h"
+#include "analyze-topdown.h"
 #include "env.h"
 #include "llctl.h"
 #include "nl.h"
@@ -71,8 +72,11 @@ static const struct llctl_opts analyze_opts = {
 	.opt = analyze_opt,
 };
 
-/* The software counters every run opens; the hardware ones are not used. */
-enum { SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N };
+/*
+ * The software counters every run opens, then the top-down ones where the
+ * PMU has them (analyze-topdown.c).
+ */
+enum { SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N, EV_N = SW_N + TD_EVENTS };
 static const char *const sw_names[SW_N] = {
 	"task-clock", "context-switches", "cpu-migrations", "page-faults",
 };
@@ -83,8 +87,8 @@ struct an_run {
 	bool tput_valid;
 	double throughput;
 	char tput_why[160];
-	double count[SW_N];
-	bool counted[SW_N];
+	double count[EV_N];
+	bool counted[EV_N];
 };
 
 struct an_point {		/* per thread count, over its repeats */
@@ -104,7 +108,9 @@ struct analyze {
 	bool has_metric, work_total, json, trace;
 	const char *metric_src;
 	regex_t metric;
-	struct llctl_event ev[SW_N];
+	struct llctl_event ev[EV_N];
+	unsigned int n_ev;	/* SW_N, or EV_N with top-down */
+	char pmu_dir[96];
 	struct an_run *runs;
 	unsigned int n_runs;
 	struct an_point pts[MAX_THREAD_COUNTS];
@@ -113,7 +119,9 @@ struct analyze {
 	bool fitted;
 	char fit_why[256];
 	struct usl_fit fit;
-	char topdown_why[256];
+	char topdown_why[512];
+	bool td_valid;
+	struct td_level1 td;
 	struct an_evidence evd;
 	unsigned int ncpus;
 };
@@ -251,7 +259,27 @@ static void throughput(struct analyze *a, int out, struct an_run *r)
 	r->tput_valid = r->wall_s > 0;
 }
 
-/* Opens the software counters on held @child: 0, or 1 after saying why. */
+/* A top-down event did not open: no top-down from now on, and why. */
+static void topdown_off(struct analyze *a, unsigned int i, int err,
+			uint32_t *ids)
+{
+	char hint[384];
+	unsigned int k;
+
+	llctl_perf_err_hint(err, &a->ev[i], hint, sizeof(hint));
+	snprintf(a->topdown_why, sizeof(a->topdown_why),
+		 "top-down not available: '%s' did not open: %s", a->ev[i].name, hint);
+	for (k = SW_N; k < EV_N; k++)
+		if (ids[k])
+			llkm_nl_counter_close(&a->nl, ids[k]);
+	memset(ids + SW_N, 0, sizeof(*ids) * TD_EVENTS);
+	a->n_ev = SW_N;
+}
+
+/*
+ * Opens the counters on held @child: 0, or 1 after saying why. A software
+ * counter that does not open is an error; a top-down one turns top-down off.
+ */
 static int open_counters(struct analyze *a, pid_t child, uint32_t *ids)
 {
 	struct llkm_counter_req req = {
@@ -259,14 +287,21 @@ static int open_counters(struct analyze *a, pid_t child, uint32_t *ids)
 		.flags = LLKM_CTR_F_INHERIT | LLKM_CTR_F_DISABLED |
 			 LLKM_CTR_F_ENABLE_ON_EXEC,
 	};
-	int i, ret;
+	unsigned int i;
+	int ret;
 
-	for (i = 0; i < SW_N; i++) {
+	for (i = 0; i < a->n_ev; i++) {
 		req.type = a->ev[i].type;
 		req.config = a->ev[i].config;
+		req.config1 = a->ev[i].config1;
+		req.config2 = a->ev[i].config2;
 		ret = llkm_nl_counter_open(&a->nl, &req, &ids[i]);
+		if (ret && i >= SW_N && ret != -EPERM && ret != -ENOENT) {
+			topdown_off(a, i, ret, ids);
+			break;
+		}
 		if (ret) {
-			llctl_err("Unable to count '%s': %s", sw_names[i],
+			llctl_err("Unable to count '%s': %s", a->ev[i].name,
 				  llkm_nl_strerror(ret));
 			return 1;
 		}
@@ -278,14 +313,15 @@ static void read_counters(struct analyze *a, const uint32_t *ids,
 			  struct an_run *r)
 {
 	struct llkm_counter_value v;
-	int i, ret;
+	unsigned int i;
+	int ret;
 
-	for (i = 0; i < SW_N; i++) {
+	for (i = 0; i < a->n_ev; i++) {
 		ret = a->dev >= 0 ? llkm_dev_counter_read(a->dev, &a->nl, ids[i], &v, 1) :
 				    llkm_nl_counter_read(&a->nl, ids[i], &v, 1);
 		if (ret != 1 || !v.running)
 			continue;
-		/* Software events never multiplex; scaled all the same. */
+		/* Top-down events may multiplex: scaled, as perf does. */
 		r->count[i] = v.running < v.enabled ?
 			      (double)v.value * v.enabled / v.running : v.value;
 		r->counted[i] = true;
@@ -308,7 +344,7 @@ static int check_status(struct analyze *a, int status, unsigned int n)
 /* One counted run at @n threads into @r: 0, or 1 after saying why. */
 static int one_run(struct analyze *a, unsigned int n, struct an_run *r)
 {
-	uint32_t ids[SW_N] = { 0 };
+	uint32_t ids[EV_N] = { 0 };
 	int out, go = -1, status = -1, ret = 1, i;
 	pid_t child;
 	double t0;
@@ -346,7 +382,7 @@ cleanup:
 		close(go);	/* the held child exits 127 */
 	if (child > 0)
 		waitpid(child, NULL, 0);
-	for (i = 0; i < SW_N; i++)
+	for (i = 0; i < EV_N; i++)
 		if (ids[i])
 			llkm_nl_counter_close(&a->nl, ids[i]);
 	close(out);
@@ -371,13 +407,13 @@ static void aggregate(struct analyze *a)
 
 		memset(p, 0, sizeof(*p));
 		p->threads = p->agg.threads = a->threads[t];
-		for (k = 0; k < SW_N; k++)
+		for (k = 0; k < EV_N; k++)
 			p->agg.counted[k] = true;
 		for (m = 0, k = 0; k < a->repeat; k++) {
 			const struct an_run *r = &a->runs[t * a->repeat + k];
 
 			p->agg.wall_s += r->wall_s;
-			for (i = 0; i < SW_N; i++) {
+			for (i = 0; i < EV_N; i++) {
 				p->agg.count[i] += r->count[i];
 				p->agg.counted[i] &= r->counted[i];
 			}
@@ -406,24 +442,54 @@ static void fit(struct analyze *a)
 	a->fitted = !usl_fit(pt, m, &a->fit, a->fit_why, sizeof(a->fit_why));
 }
 
-/* Top-down level 1: why it is not measured here. */
+/* Top-down level 1 from the largest thread count's runs. */
 static void topdown(struct analyze *a)
 {
-	const char *dev = "/sys/bus/event_source/devices/cpu/events";
-	char path[256];
+	const struct an_run *r = &a->pts[a->n_threads - 1].agg;
+	unsigned int i;
 
-	if (!llctl_have_hw_pmu()) {
+	if (a->n_ev < EV_N)
+		return;
+	for (i = SW_N; i < EV_N; i++)
+		if (!r->counted[i]) {
+			snprintf(a->topdown_why, sizeof(a->topdown_why),
+				 "top-down not available: '%s' was never on the PMU",
+				 a->ev[i].name);
+			return;
+		}
+	if (td_level1(r->count + SW_N, &a->td)) {
 		snprintf(a->topdown_why, sizeof(a->topdown_why),
-			 "top-down not available: no hardware PMU (no CPU PMU under /sys/bus/event_source/devices: a VM without a virtual PMU?)");
+			 "top-down not available: %s counted no slots",
+			 td_event_names[TD_TOTAL_SLOTS]);
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/slots", dev);
-	if (!access(path, F_OK))
-		snprintf(a->topdown_why, sizeof(a->topdown_why),
-			 "top-down not available: TOPDOWN.SLOTS and PERF_METRICS are read as one group led by slots, and llkm opens counters one by one");
-	else
-		snprintf(a->topdown_why, sizeof(a->topdown_why),
-			 "top-down not available: no slots/topdown events on this PMU that llctl knows how to read");
+	a->td_valid = true;
+}
+
+/* Which top-down events this PMU has: a->n_ev, or why not. */
+static int topdown_setup(struct analyze *a)
+{
+	const char *pmu = access("/sys/bus/event_source/devices/cpu_core", F_OK) ?
+			  "cpu" : "cpu_core";
+	char spec[128], err[256];
+	int i;
+
+	a->n_ev = SW_N;
+	snprintf(a->pmu_dir, sizeof(a->pmu_dir),
+		 "/sys/bus/event_source/devices/%s", pmu);
+	if (!td_supported(llctl_have_hw_pmu(), a->pmu_dir, a->topdown_why,
+			  sizeof(a->topdown_why)))
+		return 0;
+	for (i = 0; i < TD_EVENTS; i++) {
+		snprintf(spec, sizeof(spec), "%s/%s/", pmu, td_event_names[i]);
+		if (llctl_event_parse(spec, &a->ev[SW_N + i], err, sizeof(err))) {
+			snprintf(a->topdown_why, sizeof(a->topdown_why),
+				 "top-down not available: %s", err);
+			return 0;
+		}
+	}
+	a->n_ev = EV_N;
+	return 0;
 }
 
 /* The rules' measurements: the counters at the largest thread count. */
@@ -472,9 +538,15 @@ static void evidence(struct analyze *a)
 		an_unset(e, AN_FUTEX_SHARE, why);
 		an_unset(e, AN_IRQ_SHARE, why);
 	}
-	an_unset(e, AN_TD_BACKEND, a->topdown_why);
-	an_unset(e, AN_TD_BAD_SPEC, a->topdown_why);
-	an_unset(e, AN_TD_FRONTEND, a->topdown_why);
+	if (a->td_valid) {
+		an_set(e, AN_TD_BACKEND, a->td.backend_bound);
+		an_set(e, AN_TD_BAD_SPEC, a->td.bad_speculation);
+		an_set(e, AN_TD_FRONTEND, a->td.frontend_bound);
+	} else {
+		an_unset(e, AN_TD_BACKEND, a->topdown_why);
+		an_unset(e, AN_TD_BAD_SPEC, a->topdown_why);
+		an_unset(e, AN_TD_FRONTEND, a->topdown_why);
+	}
 	if (!a->fitted) {
 		snprintf(why, sizeof(why), "no USL fit: %s", a->fit_why);
 		an_unset(e, AN_USL_SIGMA, why);
@@ -701,6 +773,21 @@ static struct json_object *scaling_json(const struct analyze *a)
 	return o;
 }
 
+static struct json_object *topdown_json(const struct analyze *a)
+{
+	struct json_object *o;
+
+	if (!a->td_valid)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "retiring", json_object_new_double(a->td.retiring));
+	json_object_object_add(o, "bad_speculation", json_object_new_double(a->td.bad_speculation));
+	json_object_object_add(o, "frontend_bound", json_object_new_double(a->td.frontend_bound));
+	json_object_object_add(o, "backend_bound", json_object_new_double(a->td.backend_bound));
+	json_object_object_add(o, "pmu", json_object_new_string(a->pmu_dir));
+	return o;
+}
+
 static int report_json(const struct analyze *a)
 {
 	struct json_object *o = json_object_new_object(), *arr, *b, *skipped;
@@ -721,8 +808,9 @@ static int report_json(const struct analyze *a)
 		json_object_array_add(arr, point_json(&a->pts[i]));
 	json_object_object_add(o, "points", arr);
 	b = json_object_new_object();
-	json_object_object_add(b, "topdown", NULL);
-	json_object_object_add(b, "topdown_reason", json_object_new_string(a->topdown_why));
+	json_object_object_add(b, "topdown", topdown_json(a));
+	json_object_object_add(b, "topdown_reason", a->td_valid ? NULL :
+			       json_object_new_string(a->topdown_why));
 	json_object_object_add(b, "software", software_json(a));
 	json_object_object_add(o, "bottlenecks", b);
 	skipped = json_object_new_array();
@@ -744,7 +832,12 @@ static void print_software(FILE *f, const struct analyze *a)
 
 	fprintf(f, "Bottlenecks (%u threads, %.3f s of wall time over %u runs):\n",
 		p->threads, p->agg.wall_s, a->repeat);
-	fprintf(f, "  %s\n", a->topdown_why);
+	if (a->td_valid)
+		fprintf(f, "  top-down level 1: retiring %.1f%%, bad speculation %.1f%%, frontend %.1f%%, backend %.1f%%\n",
+			100 * a->td.retiring, 100 * a->td.bad_speculation,
+			100 * a->td.frontend_bound, 100 * a->td.backend_bound);
+	else
+		fprintf(f, "  %s\n", a->topdown_why);
 	for (i = 0; i < SW_N; i++) {
 		if (!p->agg.counted[i])
 			fprintf(f, "  %-22s <not counted>\n", sw_names[i]);
@@ -858,6 +951,7 @@ static int setup(struct analyze *a)
 	ret = online ? llctl_cpulist_count(online) : 0;
 	a->ncpus = ret > 0 ? ret : 1;
 	free(online);
+	topdown_setup(a);
 	ret = llkm_nl_open(&a->nl);
 	if (ret) {
 		llctl_err("Unable to analyze: %s", llkm_nl_strerror(ret));

@@ -5,13 +5,19 @@
  * measurement is missing, and its evidence names the value and the
  * threshold; the USL fit (user/usl.c) recovers known parameters from exact
  * and noisy data, finds no peak when kappa is 0, and refuses what cannot be
- * fitted.
+ * fitted; top-down level 1 comes from the slots counts, and says why not
+ * on a PMU without the events llkm can count.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "analyze-rules.h"
+#include "analyze-topdown.h"
 #include "kselftest_harness.h"
 #include "usl.h"
 
@@ -270,6 +276,96 @@ TEST(usl_flat_throughput_is_all_contention)
 	EXPECT_LT(fabs(f.sigma - 1), 1e-3);
 	EXPECT_LT(f.kappa, 1e-6);
 	EXPECT_LT(fabs(f.lambda - 5), 1e-3);
+}
+
+/* --- top-down ------------------------------------------------------------ */
+
+TEST(topdown_shares_from_slot_counts)
+{
+	/* 1000 slots: 400 retired, 500 issued, 50 recovery, 150 fetch bubbles. */
+	const double c[TD_EVENTS] = { 1000, 500, 400, 150, 50 };
+	struct td_level1 l1;
+
+	ASSERT_EQ(0, td_level1(c, &l1));
+	EXPECT_LT(fabs(l1.retiring - 0.4), 1e-12);
+	EXPECT_LT(fabs(l1.bad_speculation - 0.15), 1e-12);
+	EXPECT_LT(fabs(l1.frontend_bound - 0.15), 1e-12);
+	EXPECT_LT(fabs(l1.backend_bound - 0.3), 1e-12);
+}
+
+TEST(topdown_without_slots_is_refused)
+{
+	const double c[TD_EVENTS] = { 0, 5, 4, 1, 0 };
+	struct td_level1 l1;
+
+	EXPECT_EQ(-1, td_level1(c, &l1));
+}
+
+/* A fake PMU directory with @n of the events in @names. */
+static void fake_pmu(char *dir, const char *const *names, int n)
+{
+	char path[512];
+	FILE *f;
+	int i;
+
+	snprintf(path, 512, "%s/events", dir);
+	mkdir(path, 0700);
+	for (i = 0; i < n; i++) {
+		snprintf(path, 512, "%s/events/%s", dir, names[i]);
+		f = fopen(path, "w");
+		if (f)
+			fclose(f);
+	}
+}
+
+static void rm_pmu(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		return;
+}
+
+TEST(topdown_needs_a_hardware_pmu)
+{
+	char why[512];
+
+	EXPECT_FALSE(td_supported(false, "/nonexistent", why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "top-down not available: no hardware PMU")) TH_LOG("%s", why);
+}
+
+TEST(topdown_with_every_slots_event_is_supported)
+{
+	char dir[] = "/tmp/analyze_test.XXXXXX", why[512] = "";
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	fake_pmu(dir, td_event_names, TD_EVENTS);
+	EXPECT_TRUE(td_supported(true, dir, why, sizeof(why))) TH_LOG("%s", why);
+	rm_pmu(dir);
+}
+
+TEST(topdown_perf_metrics_only_says_why)
+{
+	static const char *const icl[] = { "slots", "topdown-retiring", "topdown-be-bound" };
+	char dir[] = "/tmp/analyze_test.XXXXXX", why[512] = "";
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	fake_pmu(dir, icl, 3);
+	EXPECT_FALSE(td_supported(true, dir, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "group led by slots")) TH_LOG("%s", why);
+	rm_pmu(dir);
+}
+
+TEST(topdown_missing_one_event_says_why)
+{
+	char dir[] = "/tmp/analyze_test.XXXXXX", why[512] = "";
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	fake_pmu(dir, td_event_names, TD_EVENTS - 1);
+	EXPECT_FALSE(td_supported(true, dir, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "no topdown-* events")) TH_LOG("%s", why);
+	rm_pmu(dir);
 }
 
 TEST_HARNESS_MAIN
