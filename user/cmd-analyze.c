@@ -500,6 +500,7 @@ static void evidence(struct analyze *a)
 	const struct an_run *r = &p->agg;
 	double n = p->threads, wall = r->wall_s;
 	struct an_trace *t = &a->tr;
+	struct json_object *sc;
 	char why[512];
 	int i;
 
@@ -519,8 +520,7 @@ static void evidence(struct analyze *a)
 		an_set(e, AN_IRQ_SHARE, (t->irq_ns + t->softirq_ns) / t->wall_ns /
 			  (a->ncpus ? a->ncpus : 1));
 		/* The syscalls come sorted by calls: find the most time. */
-		struct json_object *sc = json_object_object_get(t->summary, "syscalls");
-
+		sc = json_object_object_get(t->summary, "syscalls");
 		for (i = 0; sc && i < (int)json_object_array_length(sc); i++) {
 			struct json_object *s = json_object_array_get_idx(sc, i);
 			const char *name = json_object_get_string(json_object_object_get(s, "name"));
