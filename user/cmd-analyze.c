@@ -612,13 +612,19 @@ static int measure(struct analyze *a)
 	a->runs = calloc((size_t)a->n_threads * a->repeat, sizeof(*a->runs));
 	if (!a->runs)
 		return 1;
-	for (t = 0; t < a->n_threads && !ret; t++)
-		for (k = 0; k < a->repeat && !ret; k++) {
+	/*
+	 * The repeats go round the thread counts: a slow spell of the
+	 * machine lands on several points, one run each, not on one point.
+	 */
+	for (k = 0; k < a->repeat && !ret; k++)
+		for (t = 0; t < a->n_threads && !ret; t++) {
 			progress(a, t, k);
-			ret = one_run(a, a->threads[t], &a->runs[a->n_runs++]);
+			ret = one_run(a, a->threads[t],
+				      &a->runs[t * a->repeat + k]);
+			a->n_runs++;
 		}
 	if (!ret) {
-		progress(a, t, 0);
+		progress(a, a->n_threads, 0);
 		ret = traced_run(a);
 	}
 	if (isatty(STDERR_FILENO))

@@ -30,13 +30,17 @@ check without_module_says_how_to_load "exit $(rc): $(cat "$out/stderr")" \
 	sh -c "[ $(rc) -ne 0 ] && grep -q 'insmod' '$out/stderr'"
 insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
 
-# Sleeps of tens of ms: the guest's timers may be as coarse as its tick (4 ms).
+# Sleeps of tens of ms: the guest's timers may be as coarse as its tick (4 ms);
+# the median of three runs per thread count: a run slowed by a busy host is
+# one point of three.
 # --- contention only: sigma = 20 / (20 + 60) = 0.25, kappa = 0 -----------------
-run analyze --json --threads 1,2,4,8 -- "$WORKLOAD" contend '{}' 20000 60000 5
+run analyze --json --repeat 3 --threads 1,2,4,8 -- "$WORKLOAD" contend '{}' 20000 60000 5
 cp "$out/stdout" "$out/contend.json"
 echo "# contend: $(jq -c '[.points[] | [.threads, .throughput]], .scaling' "$out/contend.json" 2>&1 | tr '\n' ' ')"
 check contend_runs_at_each_thread_count "exit $(rc): $(head -c 300 "$out/stderr")" \
-	jqe '[.runs[].threads] == [1,2,4,8] and (.runs | all(.throughput > 0 and .wall_s > 0))' \
+	jqe '[.points[].threads] == [1,2,4,8] and (.runs | length == 12) and
+	(.runs | all(.throughput > 0 and .wall_s > 0)) and
+	(.points | all(.runs == 3 and .min <= .throughput and .throughput <= .max))' \
 	"$out/contend.json"
 check usl_fit_recovers_designed_sigma "$(jq -c .scaling "$out/contend.json" 2>&1)" \
 	jqe '.scaling.model == "usl" and .scaling.fitted and
@@ -63,16 +67,16 @@ check fired_rules_name_measurement_and_threshold "$(jq -c '[.suggestions[].rule]
 	(.rule | type == "string") and (.measured | type == "number") and
 	(.threshold | type == "number") and (.evidence | test("threshold")) and
 	(.suggestion | length > 0))) and
-	(.suggestions | map(.rule) | index("usl_contention") != null) and
+	(.suggestions | map(.rule) | index("low_cpu_utilization") != null) and
 	(.rules_not_evaluated | map(.rule) | index("backend_bound") != null)' "$out/contend.json"
 
-# --- crosstalk: kappa = 2 / 80 = 0.025, peak near sqrt(0.75 / 0.025) = 5.5 ----
-run analyze --json --no-trace --threads 1,2,3,4,6,8 -- "$WORKLOAD" contend '{}' 20000 60000 4 2000
+# --- crosstalk: kappa = 5 / 80 = 0.0625, peak near sqrt(0.75 / 0.0625) = 3.5 --
+run analyze --json --no-trace --repeat 3 --threads 1,2,3,4,6,8 -- "$WORKLOAD" contend '{}' 20000 60000 4 5000
 echo "# crosstalk: $(jq -c '[.points[] | [.threads, .throughput]], .scaling' "$out/stdout" 2>&1 | tr '\n' ' ')"
 check usl_fit_finds_crosstalk_and_its_peak "$(jq -c .scaling "$out/stdout" 2>&1) $(head -c 200 "$out/stderr")" \
-	jqe '.scaling.fitted and .scaling.kappa > 0.01 and .scaling.kappa < 0.05 and
+	jqe '.scaling.fitted and .scaling.kappa > 0.02 and .scaling.kappa < 0.1 and
 	(.scaling.sigma - 0.25 | fabs) < 0.12 and
-	.scaling.peak_threads > 3 and .scaling.peak_threads < 9 and
+	.scaling.peak_threads > 2 and .scaling.peak_threads < 6 and
 	(.scaling.falloff_threads | type == "number") and .scaling.peak_throughput > 0' "$out/stdout"
 check coherency_rule_fires_on_crosstalk "$(jq -c '[.suggestions[].rule]' "$out/stdout" 2>&1)" \
 	jqe '.suggestions | map(.rule) | index("usl_coherency") != null' "$out/stdout"
