@@ -151,6 +151,15 @@ out:
 	return ret;
 }
 
+static void free_argv(char **argv)
+{
+	size_t i;
+
+	for (i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
 /* CMD's arguments with every "{}" replaced by @n (malloc'ed, NULL-ended). */
 static char **with_threads(char **cmd, unsigned int n)
 {
@@ -164,8 +173,10 @@ static char **with_threads(char **cmd, unsigned int n)
 	for (i = 0; argv && i < argc; i++) {
 		len = strlen(cmd[i]) * (1 + strlen(num)) + 1;
 		s = argv[i] = calloc(1, len);
-		if (!s)
-			break;
+		if (!s) {
+			free_argv(argv);
+			return NULL;
+		}
 		for (p = cmd[i]; (q = strstr(p, "{}")); p = q + 2) {
 			strncat(s, p, q - p);
 			strcat(s, num);
@@ -173,15 +184,6 @@ static char **with_threads(char **cmd, unsigned int n)
 		strcat(s, p);
 	}
 	return argv;
-}
-
-static void free_argv(char **argv)
-{
-	size_t i;
-
-	for (i = 0; argv && argv[i]; i++)
-		free(argv[i]);
-	free(argv);
 }
 
 static double mono_ns(void)
@@ -216,27 +218,32 @@ static pid_t spawn_at(struct analyze *a, unsigned int n, int out, int *go)
 	return pid;
 }
 
-/* --metric: the number after the match (or in its first group). */
+/*
+ * --metric: the number in the first group of the last match in CMD's
+ * output (its last MAX_OUTPUT bytes), or else the first after that match.
+ */
 static void read_metric(struct analyze *a, int out, struct an_run *r)
 {
+	char *buf = calloc(1, MAX_OUTPUT + 1), *p, *end, *last = NULL;
 	regmatch_t m[2];
-	char *buf = calloc(1, MAX_OUTPUT + 1), *p, *end;
+	off_t size;
 	ssize_t len;
 
 	if (!buf)
 		return;
-	len = pread(out, buf, MAX_OUTPUT, 0);
-	if (len < 0)
-		len = 0;
-	buf[len] = 0;
-	if (regexec(&a->metric, buf, 2, m, 0)) {
+	size = lseek(out, 0, SEEK_END);
+	len = pread(out, buf, MAX_OUTPUT, size > MAX_OUTPUT ? size - MAX_OUTPUT : 0);
+	buf[len > 0 ? len : 0] = 0;
+	for (p = buf; *p && !regexec(&a->metric, p, 2, m, p == buf ? 0 : REG_NOTBOL);
+	     p += m[0].rm_eo > 0 ? m[0].rm_eo : 1)
+		last = p + (m[1].rm_so >= 0 ? m[1].rm_so : m[0].rm_eo);
+	if (!last) {
 		snprintf(r->tput_why, sizeof(r->tput_why),
 			 "--metric '%s' matched nothing CMD printed", a->metric_src);
 		goto out;
 	}
-	p = buf + (m[1].rm_so >= 0 ? m[1].rm_so : m[0].rm_eo);
-	while (*p && !strchr("0123456789.+-", *p))
-		p++;
+	for (p = last; *p && !strchr("0123456789.+-", *p); p++)
+		;
 	r->throughput = strtod(p, &end);
 	if (end == p || !(r->throughput > 0)) {
 		snprintf(r->tput_why, sizeof(r->tput_why),

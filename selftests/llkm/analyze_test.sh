@@ -90,10 +90,10 @@ check context_switch_rule_fires_with_its_evidence "$(jq -c .suggestions "$out/st
 	jqe '.suggestions | map(select(.rule == "context_switch_rate"))[0] |
 	.measured > .threshold and (.evidence | test("context switches per second"))' "$out/stdout"
 
-# --- the thread count reaches CMD; --metric; --repeat --------------------------
+# --- the thread count reaches CMD; --metric reads the last match; --repeat ----
 # shellcheck disable=SC2016 # expanded by the inner sh
 run analyze --json --no-trace --repeat 2 --threads 1,2,3 --metric 'v=' -- \
-	sh -c 'echo "v=$((LLCTL_THREADS * 1000 + $0))"' '{}'
+	sh -c 'echo "v=1 (the last match counts)"; echo "v=$((LLCTL_THREADS * 1000 + $0))"' '{}'
 check thread_count_in_env_and_arguments "$(jq -c '[.runs[] | [.threads, .throughput]]' "$out/stdout" 2>&1) $(cat "$out/stderr")" \
 	jqe '(.runs | length == 6) and (.runs | all(.throughput == .threads * 1001)) and
 	(.points | all(.runs == 2 and .min == .max))' "$out/stdout"
