@@ -1,13 +1,1087 @@
 // SPDX-License-Identifier: GPL-2.0
-/* llctl analyze: being written (issue 8). */
-#include <stdio.h>
+/*
+ * llctl analyze: run a command under llkm's counters, at one or several
+ * thread counts, then trace it once; report its bottlenecks, the rules
+ * that fire on them (analyze-rules.c) and a Universal Scalability Law fit
+ * of its throughput against the thread count (usl.c).
+ *
+ * The thread count reaches CMD as LLCTL_THREADS=N and OMP_NUM_THREADS=N in
+ * its environment, and as every "{}" in its arguments. Throughput is, by
+ * default, N / wall seconds (each thread does a fixed amount of work:
+ * --work per-thread), or 1 / wall seconds (--work total), or the number
+ * CMD prints after a match of --metric REGEX on its stdout. CMD's stdout
+ * is kept from the report (stdout is data): it is read for --metric and
+ * otherwise dropped; its stderr passes through.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <json-c/json.h>
+#include <linux/perf_event.h>
+
+#include "analyze.h"
+#include "analyze-rules.h"
+#include "analyze-topdown.h"
+#include "env.h"
 #include "llctl.h"
+#include "nl.h"
+#include "pmu-events.h"
+#include "rootfs.h"
+#include "spawn.h"
+#include "usl.h"
+
+#define MAX_THREAD_COUNTS	64
+#define MAX_REPEAT		100
+#define MAX_OUTPUT		(1 << 20)	/* of CMD's stdout, for --metric */
+
+enum {
+	OPT_THREADS = LLCTL_OPT_JSON + 1,
+	OPT_REPEAT,
+	OPT_METRIC,
+	OPT_WORK,
+	OPT_NO_TRACE,
+};
+
+static const struct llctl_opt analyze_opt[] = {
+	{ "threads", OPT_THREADS, "LIST", "Run CMD at these thread counts (1,2,4,8): LLCTL_THREADS, OMP_NUM_THREADS and {} in ARGS" },
+	{ "repeat", OPT_REPEAT, "R", "Runs per thread count (median and spread), 1 to 100; default 1" },
+	{ "metric", OPT_METRIC, "REGEX", "Throughput: the number CMD prints after REGEX on stdout (or its first group)" },
+	{ "work", OPT_WORK, "KIND", "Without --metric: per-thread (N / wall s, the default) or total (1 / wall s)" },
+	{ "no-trace", OPT_NO_TRACE, NULL, "Skip the traced run (syscall, futex, IRQ and softirq time)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in README)" },
+	{ 0 }
+};
+
+static const struct llctl_opts analyze_opts = {
+	.cmd = "analyze",
+	.synopsis = "[--json] [--threads LIST] [--repeat R] [--metric REGEX] [--work per-thread|total]\n"
+		    "                     [--no-trace] -- CMD [ARGS...]",
+	.summary = "Run CMD under llkm's counters (at each thread count of --threads), then\n"
+		   "once traced; report its bottlenecks (top-down level 1 where the PMU has\n"
+		   "it, else the software counters and the trace), suggestions from rules\n"
+		   "tied to their evidence, and a Universal Scalability Law fit.",
+	.opt = analyze_opt,
+};
+
+/*
+ * The software counters every run opens, then the top-down ones where the
+ * PMU has them (analyze-topdown.c).
+ */
+enum { SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N, EV_N = SW_N + TD_EVENTS };
+static const char *const sw_names[SW_N] = {
+	"task-clock", "context-switches", "cpu-migrations", "page-faults",
+};
+
+struct an_run {
+	unsigned int threads;
+	double wall_s;
+	bool tput_valid;
+	double throughput;
+	char tput_why[160];
+	double count[EV_N];
+	bool counted[EV_N];
+};
+
+struct an_point {		/* per thread count, over its repeats */
+	unsigned int threads;
+	double median, min, max;
+	unsigned int valid;	/* runs with a throughput */
+	struct an_run agg;	/* counts and wall summed over the runs */
+};
+
+struct analyze {
+	struct llkm_nl nl;
+	int dev;
+	char **cmd, *path;
+	unsigned int threads[MAX_THREAD_COUNTS], n_threads;
+	bool threads_given;
+	unsigned int repeat;
+	bool has_metric, work_total, json, trace;
+	const char *metric_src;
+	regex_t metric;
+	struct llctl_event ev[EV_N];
+	unsigned int n_ev;	/* SW_N, or EV_N with top-down */
+	char pmu_dir[96];
+	struct an_run *runs;
+	unsigned int n_runs;
+	struct an_point pts[MAX_THREAD_COUNTS];
+	struct an_trace tr;
+	unsigned int tr_threads;
+	bool fitted;
+	char fit_why[256];
+	struct usl_fit fit;
+	char topdown_why[512];
+	bool td_valid;
+	struct td_level1 td;
+	struct an_evidence evd;
+	unsigned int ncpus;
+};
+
+static int parse_threads(struct analyze *a, const char *list)
+{
+	char *copy = strdup(list), *tok, *save, *end;
+	unsigned long v;
+	int ret = -1;
+
+	a->n_threads = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		errno = 0;
+		v = strtoul(tok, &end, 10);
+		if (errno || end == tok || *end || v < 1 || v > 4096 ||
+		    a->n_threads == MAX_THREAD_COUNTS)
+			goto out;
+		a->threads[a->n_threads++] = v;
+	}
+	ret = a->n_threads ? 0 : -1;
+out:
+	if (ret)
+		llctl_err("Unable to use --threads '%s': give up to %d thread counts from 1 to 4096, as 1,2,4,8",
+			  list, MAX_THREAD_COUNTS);
+	free(copy);
+	return ret;
+}
+
+static void free_argv(char **argv)
+{
+	size_t i;
+
+	for (i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* CMD's arguments with every "{}" replaced by @n (malloc'ed, NULL-ended). */
+static char **with_threads(char **cmd, unsigned int n)
+{
+	char num[16], **argv, *p, *q, *s;
+	size_t i, argc, len;
+
+	for (argc = 0; cmd[argc]; argc++)
+		;
+	argv = calloc(argc + 1, sizeof(*argv));
+	snprintf(num, sizeof(num), "%u", n);
+	for (i = 0; argv && i < argc; i++) {
+		len = strlen(cmd[i]) * (1 + strlen(num)) + 1;
+		s = argv[i] = calloc(1, len);
+		if (!s) {
+			free_argv(argv);
+			return NULL;
+		}
+		for (p = cmd[i]; (q = strstr(p, "{}")); p = q + 2) {
+			strncat(s, p, q - p);
+			strcat(s, num);
+		}
+		strcat(s, p);
+	}
+	return argv;
+}
+
+static double mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* Forks CMD held with stdout into @out (a memfd) and N in its env/args. */
+static pid_t spawn_at(struct analyze *a, unsigned int n, int out, int *go)
+{
+	char num[16], **argv = with_threads(a->cmd, n);
+	int saved;
+	pid_t pid = -1;
+
+	if (!argv)
+		return -1;
+	snprintf(num, sizeof(num), "%u", n);
+	setenv("LLCTL_THREADS", num, 1);
+	setenv("OMP_NUM_THREADS", num, 1);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	if (saved >= 0 && dup2(out, STDOUT_FILENO) >= 0) {
+		pid = llctl_spawn_held(argv, a->path, go);
+		dup2(saved, STDOUT_FILENO);
+	}
+	if (saved >= 0)
+		close(saved);
+	free_argv(argv);
+	return pid;
+}
+
+/*
+ * --metric: the number in the first group of the last match in CMD's
+ * output (its last MAX_OUTPUT bytes), or else the first after that match.
+ */
+static void read_metric(struct analyze *a, int out, struct an_run *r)
+{
+	char *buf = calloc(1, MAX_OUTPUT + 1), *p, *end, *last = NULL;
+	regmatch_t m[2];
+	off_t size;
+	ssize_t len;
+
+	if (!buf)
+		return;
+	size = lseek(out, 0, SEEK_END);
+	len = pread(out, buf, MAX_OUTPUT, size > MAX_OUTPUT ? size - MAX_OUTPUT : 0);
+	buf[len > 0 ? len : 0] = 0;
+	for (p = buf; *p && !regexec(&a->metric, p, 2, m, p == buf ? 0 : REG_NOTBOL);
+	     p += m[0].rm_eo > 0 ? m[0].rm_eo : 1)
+		last = p + (m[1].rm_so >= 0 ? m[1].rm_so : m[0].rm_eo);
+	if (!last) {
+		snprintf(r->tput_why, sizeof(r->tput_why),
+			 "--metric '%s' matched nothing CMD printed", a->metric_src);
+		goto out;
+	}
+	for (p = last; *p && !strchr("0123456789.+-", *p); p++)
+		;
+	r->throughput = strtod(p, &end);
+	if (end == p || !(r->throughput > 0)) {
+		snprintf(r->tput_why, sizeof(r->tput_why),
+			 "no number above 0 after the match of --metric '%s'",
+			 a->metric_src);
+		goto out;
+	}
+	r->tput_valid = true;
+out:
+	free(buf);
+}
+
+static void throughput(struct analyze *a, int out, struct an_run *r)
+{
+	if (a->has_metric) {
+		read_metric(a, out, r);
+		return;
+	}
+	r->throughput = (a->work_total ? 1.0 : r->threads) / r->wall_s;
+	r->tput_valid = r->wall_s > 0;
+}
+
+/* A top-down event did not open: no top-down from now on, and why. */
+static void topdown_off(struct analyze *a, unsigned int i, int err,
+			uint32_t *ids)
+{
+	char hint[384];
+	unsigned int k;
+
+	llctl_perf_err_hint(err, &a->ev[i], hint, sizeof(hint));
+	snprintf(a->topdown_why, sizeof(a->topdown_why),
+		 "top-down not available: '%s' did not open: %s", a->ev[i].name, hint);
+	for (k = SW_N; k < EV_N; k++)
+		if (ids[k])
+			llkm_nl_counter_close(&a->nl, ids[k]);
+	memset(ids + SW_N, 0, sizeof(*ids) * TD_EVENTS);
+	a->n_ev = SW_N;
+}
+
+/*
+ * Opens the counters on held @child: 0, or 1 after saying why. A software
+ * counter that does not open is an error; a top-down one turns top-down off.
+ */
+static int open_counters(struct analyze *a, pid_t child, uint32_t *ids)
+{
+	struct llkm_counter_req req = {
+		.pid = child, .cpu = -1,
+		.flags = LLKM_CTR_F_INHERIT | LLKM_CTR_F_DISABLED |
+			 LLKM_CTR_F_ENABLE_ON_EXEC,
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < a->n_ev; i++) {
+		req.type = a->ev[i].type;
+		req.config = a->ev[i].config;
+		req.config1 = a->ev[i].config1;
+		req.config2 = a->ev[i].config2;
+		ret = llkm_nl_counter_open(&a->nl, &req, &ids[i]);
+		if (ret && i >= SW_N && ret != -EPERM && ret != -ENOENT) {
+			topdown_off(a, i, ret, ids);
+			break;
+		}
+		if (ret) {
+			llctl_err("Unable to count '%s': %s", a->ev[i].name,
+				  llkm_nl_strerror(ret));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void read_counters(struct analyze *a, const uint32_t *ids,
+			  struct an_run *r)
+{
+	struct llkm_counter_value v;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < a->n_ev; i++) {
+		ret = a->dev >= 0 ? llkm_dev_counter_read(a->dev, &a->nl, ids[i], &v, 1) :
+				    llkm_nl_counter_read(&a->nl, ids[i], &v, 1);
+		if (ret != 1 || !v.running)
+			continue;
+		/* Top-down events may multiplex: scaled, as perf does. */
+		r->count[i] = v.running < v.enabled ?
+			      (double)v.value * v.enabled / v.running : v.value;
+		r->counted[i] = true;
+	}
+}
+
+static int check_status(struct analyze *a, int status, unsigned int n)
+{
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) :
+		   128 + WTERMSIG(status);
+
+	if (status >= 0 && !code)
+		return 0;
+	llctl_err("Unable to analyze '%s': it exited %d at %u threads%s",
+		  a->cmd[0], code, n,
+		  code == 127 ? " (not found or not executable?)" : "");
+	return 1;
+}
+
+/* One counted run at @n threads into @r: 0, or 1 after saying why. */
+static int one_run(struct analyze *a, unsigned int n, struct an_run *r)
+{
+	uint32_t ids[EV_N] = { 0 };
+	int out, go = -1, status = -1, ret = 1, i;
+	pid_t child;
+	double t0;
+
+	memset(r, 0, sizeof(*r));
+	r->threads = n;
+	out = memfd_create("llctl-analyze-stdout", MFD_CLOEXEC);
+	if (out < 0) {
+		llctl_err("Unable to keep CMD's output: %s", strerror(errno));
+		return 1;
+	}
+	child = spawn_at(a, n, out, &go);
+	if (child < 0) {
+		llctl_err("Unable to start '%s': %s", a->cmd[0], strerror(errno));
+		goto cleanup;
+	}
+	if (open_counters(a, child, ids))
+		goto cleanup;
+	t0 = mono_ns();
+	if (write(go, "g", 1) != 1)
+		goto cleanup;
+	close(go);
+	go = -1;
+	if (waitpid(child, &status, 0) != child)
+		goto cleanup;
+	r->wall_s = (mono_ns() - t0) / 1e9;
+	child = -1;
+	read_counters(a, ids, r);
+	if (check_status(a, status, n))
+		goto cleanup;
+	throughput(a, out, r);
+	ret = 0;
+cleanup:
+	if (go >= 0)
+		close(go);	/* the held child exits 127 */
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	for (i = 0; i < EV_N; i++)
+		if (ids[i])
+			llkm_nl_counter_close(&a->nl, ids[i]);
+	close(out);
+	return ret;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Median, min and max of the repeats of each thread count, counts summed. */
+static void aggregate(struct analyze *a)
+{
+	double v[MAX_REPEAT];
+	unsigned int t, k, i, m;
+
+	for (t = 0; t < a->n_threads; t++) {
+		struct an_point *p = &a->pts[t];
+
+		memset(p, 0, sizeof(*p));
+		p->threads = p->agg.threads = a->threads[t];
+		for (k = 0; k < EV_N; k++)
+			p->agg.counted[k] = true;
+		for (m = 0, k = 0; k < a->repeat; k++) {
+			const struct an_run *r = &a->runs[t * a->repeat + k];
+
+			p->agg.wall_s += r->wall_s;
+			for (i = 0; i < EV_N; i++) {
+				p->agg.count[i] += r->count[i];
+				p->agg.counted[i] &= r->counted[i];
+			}
+			if (r->tput_valid)
+				v[m++] = r->throughput;
+		}
+		p->valid = m;
+		if (!m)
+			continue;
+		qsort(v, m, sizeof(v[0]), cmp_double);
+		p->median = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+		p->min = v[0];
+		p->max = v[m - 1];
+	}
+}
+
+static void fit(struct analyze *a)
+{
+	struct usl_point pt[MAX_THREAD_COUNTS];
+	unsigned int t, m = 0;
+
+	for (t = 0; t < a->n_threads; t++)
+		if (a->pts[t].valid)
+			pt[m++] = (struct usl_point){ a->pts[t].threads,
+						      a->pts[t].median };
+	a->fitted = !usl_fit(pt, m, &a->fit, a->fit_why, sizeof(a->fit_why));
+}
+
+/* Top-down level 1 from the largest thread count's runs. */
+static void topdown(struct analyze *a)
+{
+	const struct an_run *r = &a->pts[a->n_threads - 1].agg;
+	unsigned int i;
+
+	if (a->n_ev < EV_N)
+		return;
+	for (i = SW_N; i < EV_N; i++)
+		if (!r->counted[i]) {
+			snprintf(a->topdown_why, sizeof(a->topdown_why),
+				 "top-down not available: '%s' was never on the PMU",
+				 a->ev[i].name);
+			return;
+		}
+	if (td_level1(r->count + SW_N, &a->td)) {
+		snprintf(a->topdown_why, sizeof(a->topdown_why),
+			 "top-down not available: %s counted no slots",
+			 td_event_names[TD_TOTAL_SLOTS]);
+		return;
+	}
+	a->td_valid = true;
+}
+
+/* Which top-down events this PMU has: a->n_ev, or why not. */
+static int topdown_setup(struct analyze *a)
+{
+	const char *pmu = access("/sys/bus/event_source/devices/cpu_core", F_OK) ?
+			  "cpu" : "cpu_core";
+	char spec[128], err[256];
+	int i;
+
+	a->n_ev = SW_N;
+	snprintf(a->pmu_dir, sizeof(a->pmu_dir),
+		 "/sys/bus/event_source/devices/%s", pmu);
+	if (!td_supported(llctl_have_hw_pmu(), a->pmu_dir, a->topdown_why,
+			  sizeof(a->topdown_why)))
+		return 0;
+	for (i = 0; i < TD_EVENTS; i++) {
+		snprintf(spec, sizeof(spec), "%s/%s/", pmu, td_event_names[i]);
+		if (llctl_event_parse(spec, &a->ev[SW_N + i], err, sizeof(err))) {
+			snprintf(a->topdown_why, sizeof(a->topdown_why),
+				 "top-down not available: %s", err);
+			return 0;
+		}
+	}
+	a->n_ev = EV_N;
+	return 0;
+}
+
+/* The rules' measurements: the counters at the largest thread count. */
+static void evidence(struct analyze *a)
+{
+	const struct an_point *p = &a->pts[a->n_threads - 1];
+	struct an_evidence *e = &a->evd;
+	const struct an_run *r = &p->agg;
+	double n = p->threads, wall = r->wall_s;
+	struct an_trace *t = &a->tr;
+	struct json_object *sc;
+	char why[512];
+	int i;
+
+	an_evidence_init(e);
+	if (r->counted[SW_CTX])
+		an_set(e, AN_CTX_PER_S, r->count[SW_CTX] / wall / n);
+	if (r->counted[SW_FAULTS])
+		an_set(e, AN_FAULTS_PER_S, r->count[SW_FAULTS] / wall);
+	if (r->counted[SW_MIGR])
+		an_set(e, AN_MIGR_PER_S, r->count[SW_MIGR] / wall);
+	if (r->counted[SW_TASK_CLOCK])
+		an_set(e, AN_CPU_UTIL, r->count[SW_TASK_CLOCK] / 1e9 / wall / n);
+	if (t->done && t->wall_ns > 0) {
+		n = a->tr_threads;
+		an_set(e, AN_SYSCALL_SHARE, t->syscall_ns / t->wall_ns / n);
+		an_set(e, AN_FUTEX_SHARE, t->futex_ns / t->wall_ns / n);
+		an_set(e, AN_IRQ_SHARE, (t->irq_ns + t->softirq_ns) / t->wall_ns /
+			  (a->ncpus ? a->ncpus : 1));
+		/* The syscalls come sorted by calls: find the most time. */
+		sc = json_object_object_get(t->summary, "syscalls");
+		for (i = 0; sc && i < (int)json_object_array_length(sc); i++) {
+			struct json_object *s = json_object_array_get_idx(sc, i);
+			const char *name = json_object_get_string(json_object_object_get(s, "name"));
+			double share = json_object_get_int64(json_object_object_get(s, "total_ns")) /
+				       t->wall_ns / n;
+
+			if (name && strcmp(name, "futex") && share > e->top_syscall_share) {
+				e->top_syscall_share = share;
+				snprintf(e->top_syscall, sizeof(e->top_syscall), "%s", name);
+			}
+		}
+	} else {
+		snprintf(why, sizeof(why), "no trace: %s", t->reason);
+		an_unset(e, AN_SYSCALL_SHARE, why);
+		an_unset(e, AN_FUTEX_SHARE, why);
+		an_unset(e, AN_IRQ_SHARE, why);
+	}
+	if (a->td_valid) {
+		an_set(e, AN_TD_BACKEND, a->td.backend_bound);
+		an_set(e, AN_TD_BAD_SPEC, a->td.bad_speculation);
+		an_set(e, AN_TD_FRONTEND, a->td.frontend_bound);
+	} else {
+		an_unset(e, AN_TD_BACKEND, a->topdown_why);
+		an_unset(e, AN_TD_BAD_SPEC, a->topdown_why);
+		an_unset(e, AN_TD_FRONTEND, a->topdown_why);
+	}
+	if (!a->fitted) {
+		snprintf(why, sizeof(why), "no USL fit: %s", a->fit_why);
+		an_unset(e, AN_USL_SIGMA, why);
+		an_unset(e, AN_USL_KAPPA_LOW, why);
+		return;
+	}
+	an_set(e, AN_USL_SIGMA, a->fit.sigma);
+	e->kappa = a->fit.kappa;
+	e->kappa_se = a->fit.kappa_se;
+	if (a->fit.se_valid)
+		an_set(e, AN_USL_KAPPA_LOW, a->fit.kappa - 2 * a->fit.kappa_se);
+	else
+		an_unset(e, AN_USL_KAPPA_LOW,
+			 "kappa's error needs more than 3 thread counts");
+}
+
+/* The traced run, at the largest thread count. */
+static int traced_run(struct analyze *a)
+{
+	unsigned int n = a->threads[a->n_threads - 1];
+	int out, go = -1, status;
+	pid_t child;
+
+	a->tr_threads = n;
+	if (!a->trace) {
+		snprintf(a->tr.reason, sizeof(a->tr.reason), "--no-trace");
+		return 0;
+	}
+	out = memfd_create("llctl-analyze-stdout", MFD_CLOEXEC);
+	child = out >= 0 ? spawn_at(a, n, out, &go) : -1;
+	if (child < 0) {
+		llctl_err("Unable to start '%s': %s", a->cmd[0], strerror(errno));
+		if (out >= 0)
+			close(out);
+		return 1;
+	}
+	status = an_trace_run(&a->nl, child, go, &a->tr);
+	close(out);
+	if (a->tr.done && a->tr.lost)
+		llctl_err("warning: %llu of %llu trace records were lost: the times are lower bounds",
+			  (unsigned long long)a->tr.lost,
+			  (unsigned long long)a->tr.produced);
+	return check_status(a, status, n);
+}
+
+static void progress(const struct analyze *a, unsigned int t, unsigned int k)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (t == a->n_threads)
+		fprintf(stderr, "\r\033[Kllctl analyze: traced run at %u threads",
+			a->threads[t - 1]);
+	else
+		fprintf(stderr, "\r\033[Kllctl analyze: %u threads, run %u/%u",
+			a->threads[t], k + 1, a->repeat);
+}
+
+static int measure(struct analyze *a)
+{
+	unsigned int t, k;
+	int ret = 0;
+
+	a->runs = calloc((size_t)a->n_threads * a->repeat, sizeof(*a->runs));
+	if (!a->runs)
+		return 1;
+	/*
+	 * The repeats go round the thread counts: a slow spell of the
+	 * machine lands on several points, one run each, not on one point.
+	 */
+	for (k = 0; k < a->repeat && !ret; k++)
+		for (t = 0; t < a->n_threads && !ret; t++) {
+			progress(a, t, k);
+			ret = one_run(a, a->threads[t],
+				      &a->runs[t * a->repeat + k]);
+			a->n_runs++;
+		}
+	if (!ret) {
+		progress(a, a->n_threads, 0);
+		ret = traced_run(a);
+	}
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+	return ret;
+}
+
+/* --- report ------------------------------------------------------------- */
+
+static struct json_object *jnum(bool valid, double v)
+{
+	return valid && isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+static struct json_object *run_json(const struct an_run *r)
+{
+	struct json_object *o = json_object_new_object();
+	int i;
+
+	json_object_object_add(o, "threads", json_object_new_int(r->threads));
+	json_object_object_add(o, "wall_s", json_object_new_double(r->wall_s));
+	json_object_object_add(o, "throughput", jnum(r->tput_valid, r->throughput));
+	if (!r->tput_valid)
+		json_object_object_add(o, "throughput_reason",
+				       json_object_new_string(r->tput_why));
+	for (i = 0; i < SW_N; i++)
+		json_object_object_add(o, sw_names[i], r->counted[i] ?
+				       json_object_new_int64(llround(r->count[i])) : NULL);
+	return o;
+}
+
+static struct json_object *point_json(const struct an_point *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "threads", json_object_new_int(p->threads));
+	json_object_object_add(o, "throughput", jnum(p->valid, p->median));
+	json_object_object_add(o, "min", jnum(p->valid, p->min));
+	json_object_object_add(o, "max", jnum(p->valid, p->max));
+	json_object_object_add(o, "runs", json_object_new_int(p->valid));
+	return o;
+}
+
+static void add_value(struct json_object *o, const char *key,
+		      const struct an_evidence *e, enum an_measure m)
+{
+	json_object_object_add(o, key, jnum(e->m[m].valid, e->m[m].value));
+}
+
+static struct json_object *software_json(const struct analyze *a)
+{
+	const struct an_point *p = &a->pts[a->n_threads - 1];
+	struct json_object *o = json_object_new_object(), *tr;
+	const struct an_trace *t = &a->tr;
+	int i;
+
+	json_object_object_add(o, "threads", json_object_new_int(p->threads));
+	json_object_object_add(o, "wall_s", json_object_new_double(p->agg.wall_s));
+	for (i = 0; i < SW_N; i++)
+		json_object_object_add(o, sw_names[i], p->agg.counted[i] ?
+				       json_object_new_int64(llround(p->agg.count[i])) : NULL);
+	add_value(o, "context_switches_per_s_per_thread", &a->evd, AN_CTX_PER_S);
+	add_value(o, "page_faults_per_s", &a->evd, AN_FAULTS_PER_S);
+	add_value(o, "cpu_migrations_per_s", &a->evd, AN_MIGR_PER_S);
+	add_value(o, "cpu_utilization_per_thread", &a->evd, AN_CPU_UTIL);
+	if (!t->done) {
+		json_object_object_add(o, "trace", NULL);
+		json_object_object_add(o, "trace_reason", json_object_new_string(t->reason));
+		return o;
+	}
+	tr = json_object_new_object();
+	json_object_object_add(tr, "threads", json_object_new_int(a->tr_threads));
+	json_object_object_add(tr, "wall_s", json_object_new_double(t->wall_ns / 1e9));
+	json_object_object_add(tr, "syscall_ns", json_object_new_int64(t->syscall_ns));
+	json_object_object_add(tr, "futex_ns", json_object_new_int64(t->futex_ns));
+	json_object_object_add(tr, "irq_ns", json_object_new_int64(t->irq_ns));
+	json_object_object_add(tr, "softirq_ns", json_object_new_int64(t->softirq_ns));
+	json_object_object_add(tr, "switches", json_object_new_int64(t->switches));
+	add_value(tr, "syscall_share", &a->evd, AN_SYSCALL_SHARE);
+	add_value(tr, "futex_share", &a->evd, AN_FUTEX_SHARE);
+	add_value(tr, "irq_share", &a->evd, AN_IRQ_SHARE);
+	json_object_object_add(tr, "top_syscall", a->evd.top_syscall[0] ?
+			       json_object_new_string(a->evd.top_syscall) : NULL);
+	json_object_object_add(tr, "summary", json_object_get(t->summary));
+	json_object_object_add(o, "trace", tr);
+	json_object_object_add(o, "trace_reason", NULL);
+	return o;
+}
+
+static struct json_object *suggestions_json(const struct analyze *a,
+					    struct json_object *skipped)
+{
+	struct json_object *arr = json_object_new_array(), *o;
+	char buf[512];
+	size_t i;
+
+	for (i = 0; i < an_n_rules; i++) {
+		const struct an_rule *r = &an_rules[i];
+		const struct an_value *v = &a->evd.m[r->measure];
+
+		if (!v->valid) {
+			o = json_object_new_object();
+			json_object_object_add(o, "rule", json_object_new_string(r->id));
+			json_object_object_add(o, "reason", json_object_new_string(v->why));
+			json_object_array_add(skipped, o);
+			continue;
+		}
+		if (!an_rule_fires(r, &a->evd))
+			continue;
+		r->evidence(r, &a->evd, buf, sizeof(buf));
+		o = json_object_new_object();
+		json_object_object_add(o, "rule", json_object_new_string(r->id));
+		json_object_object_add(o, "measurement", json_object_new_string(r->what));
+		json_object_object_add(o, "measured", json_object_new_double(v->value));
+		json_object_object_add(o, "comparison", json_object_new_string(an_cmp_name(r->cmp)));
+		json_object_object_add(o, "threshold", json_object_new_double(r->threshold));
+		json_object_object_add(o, "evidence", json_object_new_string(buf));
+		json_object_object_add(o, "suggestion", json_object_new_string(r->suggestion));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static struct json_object *scaling_json(const struct analyze *a)
+{
+	struct json_object *o = json_object_new_object();
+	const struct usl_fit *f = &a->fit;
+	bool se = a->fitted && f->se_valid;
+
+	json_object_object_add(o, "model", json_object_new_string("usl"));
+	json_object_object_add(o, "throughput_unit", json_object_new_string(
+			       a->has_metric ? "as printed by CMD (--metric)" :
+			       a->work_total ? "runs/s (1 / wall s)" :
+			       "thread-runs/s (threads / wall s)"));
+	json_object_object_add(o, "fitted", json_object_new_boolean(a->fitted));
+	json_object_object_add(o, "reason", a->fitted ? NULL :
+			       json_object_new_string(a->fit_why));
+	json_object_object_add(o, "lambda", jnum(a->fitted, f->lambda));
+	json_object_object_add(o, "sigma", jnum(a->fitted, f->sigma));
+	json_object_object_add(o, "kappa", jnum(a->fitted, f->kappa));
+	json_object_object_add(o, "lambda_stderr", jnum(se, f->lambda_se));
+	json_object_object_add(o, "sigma_stderr", jnum(se, f->sigma_se));
+	json_object_object_add(o, "kappa_stderr", jnum(se, f->kappa_se));
+	json_object_object_add(o, "r2", jnum(a->fitted, f->r2));
+	json_object_object_add(o, "peak_threads", jnum(a->fitted && f->peak_finite, f->peak_n));
+	json_object_object_add(o, "peak_throughput", jnum(a->fitted && f->peak_finite, f->peak_x));
+	json_object_object_add(o, "falloff_threads", a->fitted && f->peak_finite ?
+			       json_object_new_int(f->falloff_n) : NULL);
+	json_object_object_add(o, "ceiling_throughput", jnum(a->fitted, f->ceiling));
+	json_object_object_add(o, "peak_reason", a->fitted && !f->peak_finite ?
+			       json_object_new_string("no retrograde scaling within the model (kappa = 0)") : NULL);
+	return o;
+}
+
+static struct json_object *topdown_json(const struct analyze *a)
+{
+	struct json_object *o;
+
+	if (!a->td_valid)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "retiring", json_object_new_double(a->td.retiring));
+	json_object_object_add(o, "bad_speculation", json_object_new_double(a->td.bad_speculation));
+	json_object_object_add(o, "frontend_bound", json_object_new_double(a->td.frontend_bound));
+	json_object_object_add(o, "backend_bound", json_object_new_double(a->td.backend_bound));
+	json_object_object_add(o, "pmu", json_object_new_string(a->pmu_dir));
+	return o;
+}
+
+static int report_json(const struct analyze *a)
+{
+	struct json_object *o = json_object_new_object(), *arr, *b, *skipped;
+	struct llctl_env env = { 0 };
+	unsigned int i;
+
+	arr = json_object_new_array();
+	for (i = 0; a->cmd[i]; i++)
+		json_object_array_add(arr, json_object_new_string(a->cmd[i]));
+	json_object_object_add(o, "command", arr);
+	json_object_object_add(o, "repeat", json_object_new_int(a->repeat));
+	arr = json_object_new_array();
+	for (i = 0; i < a->n_runs; i++)
+		json_object_array_add(arr, run_json(&a->runs[i]));
+	json_object_object_add(o, "runs", arr);
+	arr = json_object_new_array();
+	for (i = 0; i < a->n_threads; i++)
+		json_object_array_add(arr, point_json(&a->pts[i]));
+	json_object_object_add(o, "points", arr);
+	b = json_object_new_object();
+	json_object_object_add(b, "topdown", topdown_json(a));
+	json_object_object_add(b, "topdown_reason", a->td_valid ? NULL :
+			       json_object_new_string(a->topdown_why));
+	json_object_object_add(b, "software", software_json(a));
+	json_object_object_add(o, "bottlenecks", b);
+	skipped = json_object_new_array();
+	json_object_object_add(o, "suggestions", suggestions_json(a, skipped));
+	json_object_object_add(o, "rules_not_evaluated", skipped);
+	json_object_object_add(o, "scaling", scaling_json(a));
+	if (llctl_env_collect(&env, NULL) == 0)
+		json_object_object_add(o, "env", llctl_env_json(&env));
+	llctl_env_free(&env);
+	return llctl_json_print(o);
+}
+
+static void print_software(FILE *f, const struct analyze *a)
+{
+	const struct an_point *p = &a->pts[a->n_threads - 1];
+	const struct an_evidence *e = &a->evd;
+	const struct an_trace *t = &a->tr;
+	int i;
+
+	fprintf(f, "Bottlenecks (%u threads, %.3f s of wall time over %u runs):\n",
+		p->threads, p->agg.wall_s, a->repeat);
+	if (a->td_valid)
+		fprintf(f, "  top-down level 1: retiring %.1f%%, bad speculation %.1f%%, frontend %.1f%%, backend %.1f%%\n",
+			100 * a->td.retiring, 100 * a->td.bad_speculation,
+			100 * a->td.frontend_bound, 100 * a->td.backend_bound);
+	else
+		fprintf(f, "  %s\n", a->topdown_why);
+	for (i = 0; i < SW_N; i++) {
+		if (!p->agg.counted[i])
+			fprintf(f, "  %-22s <not counted>\n", sw_names[i]);
+		else if (i == SW_TASK_CLOCK)
+			fprintf(f, "  %-22s %14.3f ms  (%.1f%% of each thread's wall time)\n",
+				sw_names[i], p->agg.count[i] / 1e6,
+				100 * e->m[AN_CPU_UTIL].value);
+		else
+			fprintf(f, "  %-22s %14.0f     (%.1f/s)\n", sw_names[i],
+				p->agg.count[i], p->agg.count[i] / p->agg.wall_s);
+	}
+	if (!t->done) {
+		fprintf(f, "  trace: none: %s\n", t->reason);
+		return;
+	}
+	fprintf(f, "  traced run (%u threads, %.3f s):\n", a->tr_threads, t->wall_ns / 1e9);
+	fprintf(f, "    syscalls (futex aside) %10.3f ms  (%.1f%% per thread; most in %s)\n",
+		t->syscall_ns / 1e6, 100 * e->m[AN_SYSCALL_SHARE].value,
+		e->top_syscall[0] ? e->top_syscall : "none");
+	fprintf(f, "    futex                  %10.3f ms  (%.1f%% per thread)\n",
+		t->futex_ns / 1e6, 100 * e->m[AN_FUTEX_SHARE].value);
+	fprintf(f, "    irq + softirq          %10.3f ms  (%.1f%% per CPU)\n",
+		(t->irq_ns + t->softirq_ns) / 1e6, 100 * e->m[AN_IRQ_SHARE].value);
+	fprintf(f, "    context switches       %10llu\n", (unsigned long long)t->switches);
+}
+
+static void print_suggestions(FILE *f, const struct analyze *a)
+{
+	char buf[512];
+	size_t i, n = 0;
+
+	fprintf(f, "\nSuggestions:\n");
+	for (i = 0; i < an_n_rules; i++) {
+		const struct an_rule *r = &an_rules[i];
+
+		if (!an_rule_fires(r, &a->evd))
+			continue;
+		r->evidence(r, &a->evd, buf, sizeof(buf));
+		fprintf(f, "  [%s] %s\n      -> %s\n", r->id, buf, r->suggestion);
+		n++;
+	}
+	if (!n)
+		fprintf(f, "  none: no rule's threshold was passed\n");
+	for (i = 0; i < an_n_rules; i++)
+		if (!a->evd.m[an_rules[i].measure].valid)
+			fprintf(f, "  (%s not evaluated: %s)\n", an_rules[i].id,
+				a->evd.m[an_rules[i].measure].why);
+}
+
+static void print_scaling(FILE *f, const struct analyze *a)
+{
+	const struct usl_fit *u = &a->fit;
+	unsigned int i;
+
+	fprintf(f, "\nScaling (throughput: %s):\n", a->has_metric ?
+		"as printed by CMD" : a->work_total ? "runs/s" : "thread-runs/s");
+	for (i = 0; i < a->n_threads; i++) {
+		const struct an_point *p = &a->pts[i];
+
+		if (!p->valid)
+			fprintf(f, "  %5u threads  <no throughput: %s>\n", p->threads,
+				a->runs[i * a->repeat].tput_why);
+		else
+			fprintf(f, "  %5u threads  %14.4g  (min %.4g, max %.4g)\n",
+				p->threads, p->median, p->min, p->max);
+	}
+	if (!a->fitted) {
+		fprintf(f, "  no USL fit: %s\n", a->fit_why);
+		return;
+	}
+	if (u->se_valid)
+		fprintf(f, "  USL: lambda %.4g +- %.2g, sigma %.4g +- %.2g, kappa %.4g +- %.2g, R^2 %.4f\n",
+			u->lambda, u->lambda_se, u->sigma, u->sigma_se, u->kappa,
+			u->kappa_se, u->r2);
+	else
+		fprintf(f, "  USL: lambda %.4g, sigma %.4g, kappa %.4g, R^2 %.4f (errors need more than 3 thread counts)\n",
+			u->lambda, u->sigma, u->kappa, u->r2);
+	if (u->peak_finite)
+		fprintf(f, "  peak: %.4g at %.1f threads; falls off from %u threads\n",
+			u->peak_x, u->peak_n, u->falloff_n);
+	else
+		fprintf(f, "  no retrograde scaling within the model (kappa = 0); ceiling %.4g\n",
+			u->ceiling);
+}
+
+static int report_text(const struct analyze *a)
+{
+	unsigned int i;
+
+	printf("Analysis of '");
+	for (i = 0; a->cmd[i]; i++)
+		printf("%s%s", i ? " " : "", a->cmd[i]);
+	printf("'\n\n");
+	print_software(stdout, a);
+	print_suggestions(stdout, a);
+	print_scaling(stdout, a);
+	return llctl_stdout_close();
+}
+
+static int setup(struct analyze *a)
+{
+	char err[512], *online;
+	int i, ret;
+
+	for (i = 0; i < SW_N; i++)
+		if (llctl_event_parse(sw_names[i], &a->ev[i], err, sizeof(err))) {
+			llctl_err("%s", err);
+			return 1;
+		}
+	online = llctl_root_read(NULL, "sys/devices/system/cpu/online");
+	ret = online ? llctl_cpulist_count(online) : 0;
+	a->ncpus = ret > 0 ? ret : 1;
+	free(online);
+	topdown_setup(a);
+	ret = llkm_nl_open(&a->nl);
+	if (ret) {
+		llctl_err("Unable to analyze: %s", llkm_nl_strerror(ret));
+		return 1;
+	}
+	a->dev = open("/dev/" LLKM_DEVICE_NAME, O_RDONLY | O_CLOEXEC);
+	return 0;
+}
+
+static int parse_opts(struct analyze *a, int argc, char **argv)
+{
+	char *arg, *end;
+	int c, ret;
+
+	while ((c = llctl_next_opt(argc, argv, &analyze_opts, &arg)) != -1) {
+		switch (c) {
+		case OPT_THREADS:
+			if (parse_threads(a, arg))
+				return 1;
+			a->threads_given = true;
+			break;
+		case OPT_REPEAT:
+			a->repeat = strtoul(arg, &end, 10);
+			if (*end || end == arg || a->repeat < 1 || a->repeat > MAX_REPEAT) {
+				llctl_err("Unable to use --repeat '%s': give a number from 1 to %d",
+					  arg, MAX_REPEAT);
+				return 1;
+			}
+			break;
+		case OPT_METRIC:
+			ret = regcomp(&a->metric, arg, REG_EXTENDED);
+			if (ret) {
+				char msg[128];
+
+				regerror(ret, &a->metric, msg, sizeof(msg));
+				llctl_err("Unable to use --metric '%s': %s (a POSIX extended regex)",
+					  arg, msg);
+				return 1;
+			}
+			a->has_metric = true;
+			a->metric_src = arg;
+			break;
+		case OPT_WORK:
+			if (strcmp(arg, "per-thread") && strcmp(arg, "total")) {
+				llctl_err("Unable to use --work '%s': per-thread or total", arg);
+				return 1;
+			}
+			a->work_total = !strcmp(arg, "total");
+			break;
+		case OPT_NO_TRACE:
+			a->trace = false;
+			break;
+		case LLCTL_OPT_JSON:
+			a->json = true;
+			break;
+		case 'h':
+			llctl_usage(stdout, &analyze_opts);
+			return llctl_stdout_close() ? 1 : -1;
+		default:
+			llctl_usage(stderr, &analyze_opts);
+			return 1;
+		}
+	}
+	if (optind >= argc) {
+		llctl_err("Unable to analyze: nothing to run: give '-- CMD [ARGS...]'");
+		return 1;
+	}
+	if (a->has_metric && a->work_total) {
+		llctl_err("Unable to use --work with --metric: the metric is the throughput");
+		return 1;
+	}
+	a->cmd = argv + optind;
+	return 0;
+}
 
 int cmd_analyze(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "llctl analyze: not implemented yet\n");
-	return 1;
+	struct analyze *a = calloc(1, sizeof(*a));
+	int ret = 1;
+
+	if (!a)
+		return 1;
+	a->dev = -1;
+	a->repeat = 1;
+	a->trace = true;
+	a->threads[0] = 1;
+	a->n_threads = 1;
+	ret = parse_opts(a, argc, argv);
+	if (ret) {
+		ret = ret < 0 ? 0 : 1;
+		goto cleanup;
+	}
+	ret = 1;
+	a->path = llctl_resolve_cmd(a->cmd[0]);
+	if (!a->path) {
+		llctl_err("Unable to run '%s': not found or not executable", a->cmd[0]);
+		goto cleanup;
+	}
+	if (setup(a) || measure(a))
+		goto cleanup;
+	aggregate(a);
+	fit(a);
+	topdown(a);
+	evidence(a);
+	if (!a->fitted && a->threads_given)
+		llctl_err("warning: no USL fit: %s", a->fit_why);
+	ret = a->json ? report_json(a) : report_text(a);
+cleanup:
+	if (a->has_metric)
+		regfree(&a->metric);
+	if (a->dev >= 0)
+		close(a->dev);
+	if (a->nl.sk)
+		llkm_nl_close(&a->nl);
+	an_trace_free(&a->tr);
+	free(a->runs);
+	free(a->path);
+	free(a);
+	return ret;
 }

@@ -8,11 +8,19 @@
  *     sleep N     N sleeps of 1 ms: N voluntary context switches
  *     faults N    touch N fresh pages: N page faults
  *     forks N     N children that each touch 256 pages and exit
+ *   workload contend THREADS CRIT_US PAR_US ROUNDS [XTALK_US]
+ *     THREADS threads; each round each sleeps PAR_US, then holds one mutex
+ *     for CRIT_US plus XTALK_US per other thread (touching each one's
+ *     slot), then all meet at a barrier. A round lasts
+ *     PAR + N * (CRIT + (N - 1) * XTALK): throughput N / time follows the
+ *     Universal Scalability Law with sigma = CRIT / (CRIT + PAR) and
+ *     kappa = XTALK / (CRIT + PAR), whatever the number of CPUs (sleeps).
  *
  * Built with frame pointers and without inlining of the two hot functions,
  * so samples and call chains land in them by name.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,11 +122,71 @@ static int forks(long n)
 	return ret;
 }
 
+static struct contend {
+	long threads, crit_us, par_us, rounds, xtalk_us;
+	pthread_mutex_t lock;
+	pthread_barrier_t round;
+	volatile long slot[4096];
+} ct = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void sleep_us(long us)
+{
+	struct timespec ts = { us / 1000000, us % 1000000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void *contender(void *arg)
+{
+	long self = (long)arg, r, i;
+
+	for (r = 0; r < ct.rounds; r++) {
+		sleep_us(ct.par_us);
+		pthread_mutex_lock(&ct.lock);
+		sleep_us(ct.crit_us + (ct.threads - 1) * ct.xtalk_us);
+		for (i = 0; ct.xtalk_us && i < ct.threads; i++)
+			ct.slot[i] += i != self;
+		pthread_mutex_unlock(&ct.lock);
+		pthread_barrier_wait(&ct.round);
+	}
+	return NULL;
+}
+
+static int contend(int argc, char **argv)
+{
+	pthread_t tid[4096];
+	long i;
+
+	if (argc < 6)
+		return -1;
+	ct.threads = strtol(argv[2], NULL, 10);
+	ct.crit_us = strtol(argv[3], NULL, 10);
+	ct.par_us = strtol(argv[4], NULL, 10);
+	ct.rounds = strtol(argv[5], NULL, 10);
+	ct.xtalk_us = argc > 6 ? strtol(argv[6], NULL, 10) : 0;
+	if (ct.threads < 1 || ct.threads > 4096 || ct.crit_us < 0 ||
+	    ct.par_us < 0 || ct.rounds < 1 || ct.xtalk_us < 0 ||
+	    pthread_barrier_init(&ct.round, NULL, ct.threads))
+		return -1;
+	for (i = 0; i < ct.threads; i++)
+		if (pthread_create(&tid[i], NULL, contender, (void *)i))
+			return -1;
+	for (i = 0; i < ct.threads; i++)
+		pthread_join(tid[i], NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int i, ret = 0;
 	long n;
 
+	if (argc > 1 && !strcmp(argv[1], "contend")) {
+		if (!contend(argc, argv))
+			return 0;
+		fprintf(stderr, "usage: workload contend THREADS(1-4096) CRIT_US PAR_US ROUNDS [XTALK_US]\n");
+		return 2;
+	}
 	for (i = 1; i + 1 < argc && !ret; i += 2) {
 		n = strtol(argv[i + 1], NULL, 10);
 		if (!strcmp(argv[i], "spin"))
@@ -133,7 +201,7 @@ int main(int argc, char **argv)
 			ret = -1;
 	}
 	if (ret || i < argc) {
-		fprintf(stderr, "usage: workload [spin MS|sleep N|faults N|forks N]...\n");
+		fprintf(stderr, "usage: workload [spin MS|sleep N|faults N|forks N]... | contend ...\n");
 		return 2;
 	}
 	return 0;

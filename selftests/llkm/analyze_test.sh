@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# llctl analyze against the real module: on 'workload contend', whose
+# Universal Scalability Law parameters are known by construction
+# (sigma = CRIT / (CRIT + PAR), kappa = XTALK / (CRIT + PAR)), the fit finds
+# them; the report has the software evidence and says why top-down is not
+# there; a rule fires with its measurement and threshold; the thread count
+# reaches the command; and errors are one clear line.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/llkm/lib.sh
+. "$here/lib.sh"
+WORKLOAD=$here/workload
+PLAN=14
+
+echo "TAP version 13"
+echo "1..$PLAN"
+if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
+   [ ! -x "$WORKLOAD" ]; then
+	skip_all $PLAN "needs root, jq, llctl, workload and llkm.ko"
+fi
+grep -qw llkm /proc/modules && rmmod llkm
+hw=0
+[ -e /sys/bus/event_source/devices/cpu ] || [ -e /sys/bus/event_source/devices/cpu_core ] && hw=1
+jqe() { jq -e "$@" >/dev/null; }
+
+run analyze -- true
+check without_module_says_how_to_load "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && grep -q 'insmod' '$out/stderr'"
+insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
+
+# Sleeps of tens of ms: the guest's timers may be as coarse as its tick (4 ms);
+# the median of three runs per thread count: a run slowed by a busy host is
+# one point of three.
+# --- contention only: sigma = 20 / (20 + 60) = 0.25, kappa = 0 -----------------
+run analyze --json --repeat 3 --threads 1,2,4,8 -- "$WORKLOAD" contend '{}' 20000 60000 5
+cp "$out/stdout" "$out/contend.json"
+echo "# contend: $(jq -c '[.points[] | [.threads, .throughput]], .scaling' "$out/contend.json" 2>&1 | tr '\n' ' ')"
+check contend_runs_at_each_thread_count "exit $(rc): $(head -c 300 "$out/stderr")" \
+	jqe '[.points[].threads] == [1,2,4,8] and (.runs | length == 12) and
+	(.runs | all(.throughput > 0 and .wall_s > 0)) and
+	(.points | all(.runs == 3 and .min <= .throughput and .throughput <= .max))' \
+	"$out/contend.json"
+check usl_fit_recovers_designed_sigma "$(jq -c .scaling "$out/contend.json" 2>&1)" \
+	jqe '.scaling.model == "usl" and .scaling.fitted and
+	(.scaling.sigma - 0.25 | fabs) < 0.1 and .scaling.kappa < 0.01 and
+	.scaling.r2 > 0.9 and (.scaling.sigma_stderr | type == "number") and
+	(.scaling.lambda > 0)' "$out/contend.json"
+check report_has_software_evidence "$(jq -c '.bottlenecks.software | del(.trace.summary)' "$out/contend.json" 2>&1)" \
+	jqe '.bottlenecks.software | (.["context-switches"] > 0) and
+	(.["page-faults"] > 0) and (.["cpu-migrations"] | type == "number") and
+	(.context_switches_per_s_per_thread > 0) and
+	(.cpu_utilization_per_thread | type == "number") and
+	.trace_reason == null and (.trace.syscall_ns > 0) and
+	(.trace.summary.syscalls | any(.name | test("nanosleep")))' "$out/contend.json"
+if [ $hw = 1 ]; then
+	skip topdown_says_why_not_available "this machine has a hardware PMU"
+else
+	check topdown_says_why_not_available "$(jq -c .bottlenecks.topdown_reason "$out/contend.json")" \
+		jqe '.bottlenecks.topdown == null and
+		(.bottlenecks.topdown_reason | test("top-down not available: no hardware PMU"))' \
+		"$out/contend.json"
+fi
+check fired_rules_name_measurement_and_threshold "$(jq -c '[.suggestions[].rule]' "$out/contend.json")" \
+	jqe '(.suggestions | length > 0) and (.suggestions | all(
+	(.rule | type == "string") and (.measured | type == "number") and
+	(.threshold | type == "number") and (.evidence | test("threshold")) and
+	(.suggestion | length > 0))) and
+	(.suggestions | map(.rule) | index("low_cpu_utilization") != null) and
+	(.rules_not_evaluated | map(.rule) | index("backend_bound") != null)' "$out/contend.json"
+
+# --- crosstalk: kappa = 5 / 80 = 0.0625, peak near sqrt(0.75 / 0.0625) = 3.5 --
+run analyze --json --no-trace --repeat 3 --threads 1,2,3,4,6,8 -- "$WORKLOAD" contend '{}' 20000 60000 4 5000
+echo "# crosstalk: $(jq -c '[.points[] | [.threads, .throughput]], .scaling' "$out/stdout" 2>&1 | tr '\n' ' ')"
+check usl_fit_finds_crosstalk_and_its_peak "$(jq -c .scaling "$out/stdout" 2>&1) $(head -c 200 "$out/stderr")" \
+	jqe '.scaling.fitted and .scaling.kappa > 0.02 and .scaling.kappa < 0.1 and
+	(.scaling.sigma - 0.25 | fabs) < 0.12 and
+	.scaling.peak_threads > 2 and .scaling.peak_threads < 6 and
+	(.scaling.falloff_threads | type == "number") and .scaling.peak_throughput > 0' "$out/stdout"
+check coherency_rule_fires_on_crosstalk "$(jq -c '[.suggestions[].rule]' "$out/stdout" 2>&1)" \
+	jqe '.suggestions | map(.rule) | index("usl_coherency") != null' "$out/stdout"
+
+# --- one thread count: no fit, said; the context-switch rule fires ------------
+run analyze --json -- "$WORKLOAD" sleep 300
+check one_thread_count_reports_no_fit_and_why "$(jq -c .scaling "$out/stdout" 2>&1)" \
+	jqe '.scaling.fitted == false and (.scaling.reason | test("at least 3 distinct thread counts")) and
+	.scaling.sigma == null and (.runs | length == 1) and .runs[0].throughput > 0' "$out/stdout"
+check context_switch_rule_fires_with_its_evidence "$(jq -c .suggestions "$out/stdout" 2>&1 | head -c 600)" \
+	jqe '.suggestions | map(select(.rule == "context_switch_rate"))[0] |
+	.measured > .threshold and (.evidence | test("context switches per second"))' "$out/stdout"
+
+# --- the thread count reaches CMD; --metric reads the last match; --repeat ----
+# shellcheck disable=SC2016 # expanded by the inner sh
+run analyze --json --no-trace --repeat 2 --threads 1,2,3 --metric 'v=' -- \
+	sh -c 'echo "v=1 (the last match counts)"; echo "v=$((LLCTL_THREADS * 1000 + $0))"' '{}'
+check thread_count_in_env_and_arguments "$(jq -c '[.runs[] | [.threads, .throughput]]' "$out/stdout" 2>&1) $(cat "$out/stderr")" \
+	jqe '(.runs | length == 6) and (.runs | all(.throughput == .threads * 1001)) and
+	(.points | all(.runs == 2 and .min == .max))' "$out/stdout"
+check no_trace_says_so "$(jq -c .bottlenecks.software.trace_reason "$out/stdout" 2>&1)" \
+	jqe '.bottlenecks.software.trace == null and
+	.bottlenecks.software.trace_reason == "--no-trace"' "$out/stdout"
+run analyze --metric 'nothing-matches' -- true
+check unmatched_metric_says_why "$(cat "$out/stdout")" \
+	grep -q "matched nothing" "$out/stdout"
+
+# --- errors ---------------------------------------------------------------------
+run analyze --threads 0,2 -- true
+check bad_thread_list_fails_in_one_line "exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) -ne 0 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
+	       grep -q 'Unable to use --threads' '$out/stderr'"
+
+rmmod llkm
+ktap_totals
+[ "$fail" -eq 0 ]

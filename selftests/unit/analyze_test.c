@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl analyze's pure parts: every rule of the table (user/analyze-rules.c)
+ * fires past its threshold, stays silent short of it and when its
+ * measurement is missing, and its evidence names the value and the
+ * threshold; the USL fit (user/usl.c) recovers known parameters from exact
+ * and noisy data, finds no peak when kappa is 0, and refuses what cannot be
+ * fitted; top-down level 1 comes from the slots counts, and says why not
+ * on a PMU without the events llkm can count.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze-rules.h"
+#include "analyze-topdown.h"
+#include "kselftest_harness.h"
+#include "usl.h"
+
+/* --- rules -------------------------------------------------------------- */
+
+FIXTURE(rule) {
+	const struct an_rule *r;
+	struct an_evidence e;
+};
+
+FIXTURE_VARIANT(rule) {
+	const char *id;
+	double past, short_of;	/* a value past the threshold, one short */
+};
+
+FIXTURE_VARIANT_ADD(rule, context_switch_rate) { "context_switch_rate", 600, 400 };
+FIXTURE_VARIANT_ADD(rule, page_fault_rate) { "page_fault_rate", 25000, 15000 };
+FIXTURE_VARIANT_ADD(rule, migration_rate) { "migration_rate", 150, 50 };
+FIXTURE_VARIANT_ADD(rule, low_cpu_utilization) { "low_cpu_utilization", 0.2, 0.9 };
+FIXTURE_VARIANT_ADD(rule, syscall_time_share) { "syscall_time_share", 0.5, 0.1 };
+FIXTURE_VARIANT_ADD(rule, futex_time_share) { "futex_time_share", 0.3, 0.05 };
+FIXTURE_VARIANT_ADD(rule, irq_time_share) { "irq_time_share", 0.1, 0.01 };
+FIXTURE_VARIANT_ADD(rule, backend_bound) { "backend_bound", 0.6, 0.2 };
+FIXTURE_VARIANT_ADD(rule, bad_speculation) { "bad_speculation", 0.3, 0.05 };
+FIXTURE_VARIANT_ADD(rule, frontend_bound) { "frontend_bound", 0.45, 0.1 };
+FIXTURE_VARIANT_ADD(rule, usl_contention) { "usl_contention", 0.25, 0.02 };
+FIXTURE_VARIANT_ADD(rule, usl_coherency) { "usl_coherency", 0.01, -0.01 };
+
+FIXTURE_SETUP(rule)
+{
+	self->r = an_rule_find(variant->id);
+	ASSERT_NE(NULL, self->r);
+	an_evidence_init(&self->e);
+	snprintf(self->e.top_syscall, sizeof(self->e.top_syscall), "nanosleep");
+	self->e.top_syscall_share = 0.4;
+	self->e.kappa = 0.02;
+	self->e.kappa_se = 0.005;
+}
+
+FIXTURE_TEARDOWN(rule)
+{
+}
+
+TEST_F(rule, fires_past_its_threshold)
+{
+	an_set(&self->e, self->r->measure, variant->past);
+	EXPECT_TRUE(an_rule_fires(self->r, &self->e));
+}
+
+TEST_F(rule, silent_short_of_its_threshold)
+{
+	an_set(&self->e, self->r->measure, variant->short_of);
+	EXPECT_FALSE(an_rule_fires(self->r, &self->e));
+}
+
+TEST_F(rule, silent_at_its_threshold)
+{
+	an_set(&self->e, self->r->measure, self->r->threshold);
+	EXPECT_FALSE(an_rule_fires(self->r, &self->e));
+}
+
+TEST_F(rule, silent_and_says_why_when_not_measured)
+{
+	an_unset(&self->e, self->r->measure, "no hardware PMU");
+	EXPECT_FALSE(an_rule_fires(self->r, &self->e));
+	EXPECT_STREQ("no hardware PMU", self->e.m[self->r->measure].why);
+}
+
+TEST_F(rule, evidence_names_the_measurement_and_threshold)
+{
+	char buf[512], thr[64];
+
+	an_set(&self->e, self->r->measure, variant->past);
+	self->r->evidence(self->r, &self->e, buf, sizeof(buf));
+	EXPECT_NE(NULL, strstr(buf, self->r->what));
+	snprintf(thr, sizeof(thr), "threshold %s", an_cmp_name(self->r->cmp));
+	EXPECT_NE(NULL, strstr(buf, thr)) TH_LOG("evidence: %s", buf);
+	EXPECT_NE(0, strlen(self->r->suggestion));
+}
+
+/* Every rule of the table has its variant above, and ids are unique. */
+TEST(rules_table_is_covered_by_these_tests)
+{
+	static const char *const tested[] = {
+		"context_switch_rate", "page_fault_rate", "migration_rate",
+		"low_cpu_utilization", "syscall_time_share", "futex_time_share",
+		"irq_time_share", "backend_bound", "bad_speculation",
+		"frontend_bound", "usl_contention", "usl_coherency",
+	};
+	size_t i, j, found;
+
+	for (i = 0; i < an_n_rules; i++) {
+		for (found = 0, j = 0; j < sizeof(tested) / sizeof(tested[0]); j++)
+			found += !strcmp(tested[j], an_rules[i].id);
+		EXPECT_EQ(1, found) TH_LOG("rule %s", an_rules[i].id);
+		EXPECT_EQ(an_rules + i, an_rule_find(an_rules[i].id));
+	}
+}
+
+TEST(syscall_evidence_names_the_top_syscall)
+{
+	const struct an_rule *r = an_rule_find("syscall_time_share");
+	struct an_evidence e;
+	char buf[512];
+
+	an_evidence_init(&e);
+	snprintf(e.top_syscall, sizeof(e.top_syscall), "sendto");
+	e.top_syscall_share = 0.42;
+	an_set(&e, r->measure, 0.5);
+	r->evidence(r, &e, buf, sizeof(buf));
+	EXPECT_NE(NULL, strstr(buf, "sendto: 42.0%")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "50.0% (threshold > 30.0%)")) TH_LOG("%s", buf);
+}
+
+/* --- USL ----------------------------------------------------------------- */
+
+static const double counts[] = { 1, 2, 4, 8, 16, 32 };
+#define N_COUNTS (sizeof(counts) / sizeof(counts[0]))
+
+static void synth(struct usl_point *p, double l, double s, double k,
+		  const double *noise)
+{
+	size_t i;
+
+	for (i = 0; i < N_COUNTS; i++) {
+		p[i].n = counts[i];
+		p[i].x = usl_model(l, s, k, counts[i]) * (1 + (noise ? noise[i] : 0));
+	}
+}
+
+TEST(usl_recovers_exact_parameters)
+{
+	struct usl_point p[N_COUNTS];
+	struct usl_fit f;
+	char err[256];
+
+	synth(p, 1000, 0.05, 0.002, NULL);
+	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	EXPECT_LT(fabs(f.lambda - 1000), 1e-3);
+	EXPECT_LT(fabs(f.sigma - 0.05), 1e-6);
+	EXPECT_LT(fabs(f.kappa - 0.002), 1e-7);
+	EXPECT_GT(f.r2, 0.999999);
+	ASSERT_TRUE(f.se_valid);
+	EXPECT_LT(f.sigma_se, 1e-6);
+	ASSERT_TRUE(f.peak_finite);
+	EXPECT_LT(fabs(f.peak_n - sqrt(0.95 / 0.002)), 1e-3);
+	EXPECT_LT(fabs(f.peak_x - usl_model(1000, 0.05, 0.002, f.peak_n)), 1e-3);
+}
+
+TEST(usl_recovers_noisy_parameters_within_their_errors)
+{
+	static const double noise[N_COUNTS] = { 0.02, -0.015, 0.01, -0.02, 0.015, -0.01 };
+	struct usl_point p[N_COUNTS];
+	struct usl_fit f;
+	char err[256];
+
+	synth(p, 50, 0.1, 0.001, noise);
+	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	ASSERT_TRUE(f.se_valid);
+	EXPECT_LT(fabs(f.sigma - 0.1), 0.03);
+	EXPECT_LT(fabs(f.kappa - 0.001), 0.0005);
+	EXPECT_LT(fabs(f.lambda - 50), 2);
+	EXPECT_GT(f.sigma_se, 0);
+	EXPECT_GT(f.kappa_se, 0);
+	EXPECT_LT(fabs(f.sigma - 0.1), 4 * f.sigma_se);
+	EXPECT_GT(f.r2, 0.99);
+}
+
+TEST(usl_with_kappa_zero_has_no_peak)
+{
+	struct usl_point p[N_COUNTS];
+	struct usl_fit f;
+	char err[256];
+
+	synth(p, 10, 0.2, 0, NULL);
+	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	EXPECT_LT(f.kappa, 1e-9);
+	EXPECT_LT(fabs(f.sigma - 0.2), 1e-6);
+	EXPECT_FALSE(f.peak_finite);
+	EXPECT_LT(fabs(f.ceiling - 50), 1e-3);
+}
+
+TEST(usl_linear_scaling_fits_zero_sigma_and_kappa)
+{
+	struct usl_point p[N_COUNTS];
+	struct usl_fit f;
+	char err[256];
+
+	synth(p, 3, 0, 0, NULL);
+	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	EXPECT_LT(f.sigma, 1e-9);
+	EXPECT_LT(f.kappa, 1e-9);
+	EXPECT_FALSE(f.peak_finite);
+	EXPECT_TRUE(isinf(f.ceiling));
+}
+
+TEST(usl_falloff_is_the_first_count_that_loses)
+{
+	struct usl_point p[N_COUNTS];
+	struct usl_fit f;
+	char err[256];
+	unsigned int n;
+
+	synth(p, 1, 0.25, 0.02, NULL);
+	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	ASSERT_TRUE(f.peak_finite);
+	n = f.falloff_n;
+	EXPECT_EQ(7, n);	/* N* = sqrt(0.75 / 0.02) = 6.12 */
+	EXPECT_LT(usl_model(f.lambda, f.sigma, f.kappa, n),
+		  usl_model(f.lambda, f.sigma, f.kappa, n - 1));
+	EXPECT_GE(usl_model(f.lambda, f.sigma, f.kappa, n - 1),
+		  usl_model(f.lambda, f.sigma, f.kappa, n - 2));
+}
+
+TEST(usl_refuses_fewer_than_three_thread_counts)
+{
+	struct usl_point p[] = { { 1, 10 }, { 2, 18 }, { 2, 19 }, { 1, 10.5 } };
+	struct usl_fit f;
+	char err[256] = "";
+
+	EXPECT_EQ(-1, usl_fit(p, 4, &f, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "at least 3 distinct thread counts, got 2")) TH_LOG("%s", err);
+	EXPECT_EQ(-1, usl_fit(p, 0, &f, err, sizeof(err)));
+}
+
+TEST(usl_refuses_a_zero_throughput_or_thread_count)
+{
+	struct usl_point p[] = { { 1, 10 }, { 2, 0 }, { 4, 30 } };
+	struct usl_point q[] = { { 0, 10 }, { 2, 15 }, { 4, 30 } };
+	struct usl_fit f;
+	char err[256] = "";
+
+	EXPECT_EQ(-1, usl_fit(p, 3, &f, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "throughput above 0")) TH_LOG("%s", err);
+	EXPECT_EQ(-1, usl_fit(q, 3, &f, err, sizeof(err)));
+}
+
+TEST(usl_three_points_fit_without_errors)
+{
+	struct usl_point p[] = { { 1, 10 }, { 2, 18 }, { 4, 28 } };
+	struct usl_fit f;
+	char err[256];
+
+	ASSERT_EQ(0, usl_fit(p, 3, &f, err, sizeof(err)));
+	EXPECT_FALSE(f.se_valid);
+	EXPECT_GT(f.r2, 0.99);
+}
+
+TEST(usl_flat_throughput_is_all_contention)
+{
+	struct usl_point p[] = { { 1, 5 }, { 2, 5 }, { 4, 5 }, { 8, 5 } };
+	struct usl_fit f;
+	char err[256];
+
+	ASSERT_EQ(0, usl_fit(p, 4, &f, err, sizeof(err)));
+	EXPECT_LT(fabs(f.sigma - 1), 1e-3);
+	EXPECT_LT(f.kappa, 1e-6);
+	EXPECT_LT(fabs(f.lambda - 5), 1e-3);
+}
+
+/* --- top-down ------------------------------------------------------------ */
+
+TEST(topdown_shares_from_slot_counts)
+{
+	/* 1000 slots: 400 retired, 500 issued, 50 recovery, 150 fetch bubbles. */
+	const double c[TD_EVENTS] = { 1000, 500, 400, 150, 50 };
+	struct td_level1 l1;
+
+	ASSERT_EQ(0, td_level1(c, &l1));
+	EXPECT_LT(fabs(l1.retiring - 0.4), 1e-12);
+	EXPECT_LT(fabs(l1.bad_speculation - 0.15), 1e-12);
+	EXPECT_LT(fabs(l1.frontend_bound - 0.15), 1e-12);
+	EXPECT_LT(fabs(l1.backend_bound - 0.3), 1e-12);
+}
+
+TEST(topdown_without_slots_is_refused)
+{
+	const double c[TD_EVENTS] = { 0, 5, 4, 1, 0 };
+	struct td_level1 l1;
+
+	EXPECT_EQ(-1, td_level1(c, &l1));
+}
+
+/* A fake PMU directory with @n of the events in @names. */
+static void fake_pmu(char *dir, const char *const *names, int n)
+{
+	char path[512];
+	FILE *f;
+	int i;
+
+	snprintf(path, 512, "%s/events", dir);
+	mkdir(path, 0700);
+	for (i = 0; i < n; i++) {
+		snprintf(path, 512, "%s/events/%s", dir, names[i]);
+		f = fopen(path, "w");
+		if (f)
+			fclose(f);
+	}
+}
+
+static void rm_pmu(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		return;
+}
+
+TEST(topdown_needs_a_hardware_pmu)
+{
+	char why[512];
+
+	EXPECT_FALSE(td_supported(false, "/nonexistent", why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "top-down not available: no hardware PMU")) TH_LOG("%s", why);
+}
+
+TEST(topdown_with_every_slots_event_is_supported)
+{
+	char dir[] = "/tmp/analyze_test.XXXXXX", why[512] = "";
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	fake_pmu(dir, td_event_names, TD_EVENTS);
+	EXPECT_TRUE(td_supported(true, dir, why, sizeof(why))) TH_LOG("%s", why);
+	rm_pmu(dir);
+}
+
+TEST(topdown_perf_metrics_only_says_why)
+{
+	static const char *const icl[] = { "slots", "topdown-retiring", "topdown-be-bound" };
+	char dir[] = "/tmp/analyze_test.XXXXXX", why[512] = "";
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	fake_pmu(dir, icl, 3);
+	EXPECT_FALSE(td_supported(true, dir, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "group led by slots")) TH_LOG("%s", why);
+	rm_pmu(dir);
+}
+
+TEST(topdown_missing_one_event_says_why)
+{
+	char dir[] = "/tmp/analyze_test.XXXXXX", why[512] = "";
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	fake_pmu(dir, td_event_names, TD_EVENTS - 1);
+	EXPECT_FALSE(td_supported(true, dir, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "no topdown-* events")) TH_LOG("%s", why);
+	rm_pmu(dir);
+}
+
+TEST_HARNESS_MAIN
