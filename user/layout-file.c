@@ -139,25 +139,45 @@ void layout_file_free(struct layout_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
+struct ranked {
+	struct layout_type *t;
+	size_t pos;		/* insertion order: the first of a name wins */
+};
+
 static int by_name(const void *a, const void *b)
 {
-	const struct layout_type *x = *(struct layout_type *const *)a;
-	const struct layout_type *y = *(struct layout_type *const *)b;
+	const struct ranked *x = a, *y = b;
+	int c = strcmp(x->t->name, y->t->name);
 
-	return strcmp(x->name, y->name);
+	return c ? c : x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* qsort is not stable: keep the first of a name by sorting on position too */
+/* Sorted by name, the first of each name kept (qsort, ranked: stable). */
 void layout_file_finish(struct layout_file *f)
 {
-	size_t i, j, k;
+	struct ranked *r;
+	size_t i, k;
 
-	for (i = 1; i < f->n; i++) {	/* insertion order kept on ties */
-		struct layout_type *t = f->types[i];
+	if (f->n < 2)
+		return;
+	r = malloc(f->n * sizeof(*r));
+	if (r) {
+		for (i = 0; i < f->n; i++)
+			r[i] = (struct ranked){ f->types[i], i };
+		qsort(r, f->n, sizeof(*r), by_name);
+		for (i = 0; i < f->n; i++)
+			f->types[i] = r[i].t;
+		free(r);
+	} else {
+		/* No memory for the ranks: an insertion sort, stable too. */
+		for (i = 1; i < f->n; i++) {
+			struct layout_type *t = f->types[i];
+			size_t j;
 
-		for (j = i; j > 0 && by_name(&f->types[j - 1], &t) > 0; j--)
-			f->types[j] = f->types[j - 1];
-		f->types[j] = t;
+			for (j = i; j > 0 && strcmp(f->types[j - 1]->name, t->name) > 0; j--)
+				f->types[j] = f->types[j - 1];
+			f->types[j] = t;
+		}
 	}
 	for (i = 0, k = 0; i < f->n; i++) {
 		if (k && !strcmp(f->types[k - 1]->name, f->types[i]->name)) {
