@@ -18,6 +18,20 @@
 #include "llkm.h"
 #include "probe.h"
 
+/*
+ * True when attribute @type is missing from @tb (nested in @nest, or
+ * top-level when NULL): the ack then names it twice, in the message and
+ * in NLMSGERR_ATTR_MISS_TYPE for tools that read that.
+ */
+#define attr_missing(extack, nest, tb, type) ({				\
+	struct netlink_ext_ack *__ea = (extack);			\
+	bool __miss = NL_REQ_ATTR_CHECK(__ea, nest, tb, type);		\
+									\
+	if (__miss)							\
+		NL_SET_ERR_MSG(__ea, #type " is required");		\
+	__miss;								\
+})
+
 /* Not const: 6.1's nla_policy holds a non-const pointer (compat.h). */
 static struct netlink_range_validation ring_size_range = {
 	.min = LLKM_RING_SIZE_MIN,
@@ -284,19 +298,16 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		goto out;
 	ret = -EINVAL;
-	if (!info->attrs[LLKM_A_TRACE]) {
-		NL_SET_ERR_MSG(info->extack, "LLKM_A_TRACE is required");
+	if (attr_missing(info->extack, NULL, info->attrs, LLKM_A_TRACE))
 		goto out;
-	}
 	ret = nla_parse_nested(tb, LLKM_TRACE_A_MAX, info->attrs[LLKM_A_TRACE],
 			       trace_policy, info->extack);
 	if (ret)
 		goto out;
 	ret = -EINVAL;
-	if (!tb[LLKM_TRACE_A_EVENTS]) {
-		NL_SET_ERR_MSG(info->extack, "LLKM_TRACE_A_EVENTS is required");
+	if (attr_missing(info->extack, info->attrs[LLKM_A_TRACE], tb,
+			 LLKM_TRACE_A_EVENTS))
 		goto out;
-	}
 	if (tb[LLKM_TRACE_A_PIDS] &&
 	    (!nla_len(tb[LLKM_TRACE_A_PIDS]) ||
 	     nla_len(tb[LLKM_TRACE_A_PIDS]) % sizeof(u32))) {
@@ -427,10 +438,8 @@ static int parse_counter(struct genl_info *info, struct nlattr **tb, bool open)
 	struct netlink_ext_ack *extack = info->extack;
 	int ret, i;
 
-	if (!info->attrs[LLKM_A_COUNTER]) {
-		NL_SET_ERR_MSG(extack, "LLKM_A_COUNTER is required");
+	if (attr_missing(extack, NULL, info->attrs, LLKM_A_COUNTER))
 		return -EINVAL;
-	}
 	ret = nla_parse_nested(tb, LLKM_CTR_A_MAX, info->attrs[LLKM_A_COUNTER],
 			       counter_policy, extack);
 	if (ret)
@@ -444,10 +453,9 @@ static int parse_counter(struct genl_info *info, struct nlattr **tb, bool open)
 			return -EINVAL;
 		}
 	}
-	if (!open && !tb[LLKM_CTR_A_ID]) {
-		NL_SET_ERR_MSG(extack, "LLKM_CTR_A_ID is required");
+	if (!open && attr_missing(extack, info->attrs[LLKM_A_COUNTER], tb,
+				  LLKM_CTR_A_ID))
 		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -456,10 +464,9 @@ static int counter_cfg(struct genl_info *info, struct nlattr **tb,
 {
 	struct netlink_ext_ack *extack = info->extack;
 
-	if (!tb[LLKM_CTR_A_TYPE]) {
-		NL_SET_ERR_MSG(extack, "LLKM_CTR_A_TYPE is required");
+	if (attr_missing(extack, info->attrs[LLKM_A_COUNTER], tb,
+			 LLKM_CTR_A_TYPE))
 		return -EINVAL;
-	}
 	if (!tb[LLKM_CTR_A_PID] && !tb[LLKM_CTR_A_CPU]) {
 		NL_SET_ERR_MSG(extack, "a counter needs a pid, a cpu or both");
 		return -EINVAL;
@@ -771,21 +778,21 @@ static int probe_cfg(struct genl_info *info, struct llkm_probe_cfg *c)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[LLKM_PROBE_A_MAX + 1];
+	struct nlattr *nest;
 	int ret;
 
-	if (!info->attrs[LLKM_A_PROBE]) {
-		NL_SET_ERR_MSG(extack, "LLKM_A_PROBE is required");
+	if (attr_missing(extack, NULL, info->attrs, LLKM_A_PROBE))
 		return -EINVAL;
-	}
 	ret = nla_parse_nested(tb, LLKM_PROBE_A_MAX, info->attrs[LLKM_A_PROBE],
 			       probe_policy, extack);
 	if (ret)
 		return ret;
-	if (!tb[LLKM_PROBE_A_KIND] || !tb[LLKM_PROBE_A_CPUS] ||
-	    !tb[LLKM_PROBE_A_ITERATIONS] || !tb[LLKM_PROBE_A_BATCHES]) {
-		NL_SET_ERR_MSG(extack, "kind, cpus, iterations and batches are required");
+	nest = info->attrs[LLKM_A_PROBE];
+	if (attr_missing(extack, nest, tb, LLKM_PROBE_A_KIND) ||
+	    attr_missing(extack, nest, tb, LLKM_PROBE_A_CPUS) ||
+	    attr_missing(extack, nest, tb, LLKM_PROBE_A_ITERATIONS) ||
+	    attr_missing(extack, nest, tb, LLKM_PROBE_A_BATCHES))
 		return -EINVAL;
-	}
 	if (!nla_len(tb[LLKM_PROBE_A_CPUS]) ||
 	    nla_len(tb[LLKM_PROBE_A_CPUS]) % sizeof(u32)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_CPUS],

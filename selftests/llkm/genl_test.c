@@ -179,6 +179,42 @@ TEST_F(genl, get_info_refuses_any_attribute)
 	EXPECT_EQ(-EINVAL, self->rep->err);
 }
 
+/* Each command names the required attribute it misses, in text and type. */
+TEST_F(genl, a_missing_required_attribute_is_named)
+{
+	const struct {
+		uint8_t cmd;
+		uint16_t nest, attr;	/* attr missing from nest (0: top) */
+		const char *name;
+	} c[] = {
+		{ LLKM_CMD_TRACE_START, 0, LLKM_A_TRACE, "LLKM_A_TRACE" },
+		{ LLKM_CMD_TRACE_START, LLKM_A_TRACE, LLKM_TRACE_A_EVENTS,
+		  "LLKM_TRACE_A_EVENTS" },
+		{ LLKM_CMD_COUNTER_OPEN, 0, LLKM_A_COUNTER, "LLKM_A_COUNTER" },
+		{ LLKM_CMD_COUNTER_OPEN, LLKM_A_COUNTER, LLKM_CTR_A_TYPE,
+		  "LLKM_CTR_A_TYPE" },
+		{ LLKM_CMD_COUNTER_CLOSE, LLKM_A_COUNTER, LLKM_CTR_A_ID,
+		  "LLKM_CTR_A_ID" },
+		{ LLKM_CMD_PROBE_RUN, 0, LLKM_A_PROBE, "LLKM_A_PROBE" },
+		{ LLKM_CMD_PROBE_RUN, LLKM_A_PROBE, LLKM_PROBE_A_KIND,
+		  "LLKM_PROBE_A_KIND" },
+	};
+	char want[64];
+	struct nl_req r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		nl_init(&r, self->family, c[i].cmd);
+		if (c[i].nest)
+			nl_nest_end(&r, nl_nest(&r, c[i].nest));
+		ASSERT_EQ(0, nl_transact(self->fd, &r, self->rep));
+		EXPECT_EQ(-EINVAL, self->rep->err) TH_LOG("%s", c[i].name);
+		snprintf(want, sizeof(want), "%s is required", c[i].name);
+		EXPECT_STREQ(want, self->rep->extack);
+		EXPECT_EQ(c[i].attr, self->rep->miss_type) TH_LOG("%s", c[i].name);
+	}
+}
+
 TEST_F(genl, unknown_command_is_refused)
 {
 	nl_init(&self->req, self->family, LLKM_CMD_MAX + 1);

@@ -158,6 +158,7 @@ struct nl_req {
 struct nl_reply {
 	int err;		/* 0 or -errno from the kernel's ack */
 	char extack[256];
+	int miss_type;		/* NLMSGERR_ATTR_MISS_TYPE, or 0 */
 	char buf[NL_BUF];	/* the last data message */
 	int len;
 };
@@ -240,6 +241,8 @@ static inline void nl_parse_extack(struct nlmsghdr *h, struct nl_reply *rep)
 		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
 			snprintf(rep->extack, sizeof(rep->extack), "%s",
 				 (char *)a + NLA_HDRLEN);
+		else if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MISS_TYPE)
+			rep->miss_type = *(uint32_t *)((char *)a + NLA_HDRLEN);
 }
 
 /*
