@@ -460,67 +460,80 @@ TEST_F(ctr, refused_opens_leave_nothing_open)
 	EXPECT_EQ(base, NOPEN());
 }
 
+/* One attribute of a hand-made request: a u32, or with @wide a u64. */
+struct raw_attr {
+	uint16_t type;
+	int wide;
+	uint64_t v;
+};
+
+/* @cmd with @a[@n] nested in LLKM_A_COUNTER: the kernel's errno. */
+static int raw_counter(int fd, int family, struct nl_reply *rep, uint8_t cmd,
+		       const struct raw_attr *a, int n)
+{
+	struct nlattr *nest;
+	struct nl_req req;
+	int i;
+
+	nl_init(&req, family, cmd);
+	nest = nl_nest(&req, LLKM_A_COUNTER);
+	for (i = 0; i < n; i++) {
+		if (a[i].wide)
+			put_u64(&req, a[i].type, a[i].v);
+		else
+			nl_put_u32(&req, a[i].type, a[i].v);
+	}
+	nl_nest_end(&req, nest);
+	if (nl_transact(fd, &req, rep))
+		return -1000;
+	return rep->err;
+}
+
 TEST_F(ctr, open_validates_every_attribute)
 {
-	struct nl_req req;
-	struct nlattr *nest;
+#define SW	{ LLKM_CTR_A_TYPE, 0, PERF_TYPE_SOFTWARE }
+#define CPU0	{ LLKM_CTR_A_CPU, 0, 0 }
+	const struct {
+		const char *why;
+		uint8_t cmd;
+		int err, n;
+		struct raw_attr a[3];
+	} c[] = {
+		{ "an id on OPEN", LLKM_CMD_COUNTER_OPEN, -EINVAL, 3,
+		  { SW, CPU0, { LLKM_CTR_A_ID, 0, 1 } } },
+		{ "a reply attribute", LLKM_CMD_COUNTER_OPEN, -EINVAL, 3,
+		  { SW, CPU0, { LLKM_CTR_A_VALUE, 1, 1 } } },
+		{ "a CPU out of range", LLKM_CMD_COUNTER_OPEN, -ERANGE, 2,
+		  { SW, { LLKM_CTR_A_CPU, 0, 1u << 20 } } },
+		{ "no type", LLKM_CMD_COUNTER_OPEN, -EINVAL, 1, { CPU0 } },
+		{ "a CPU on READ: commands on an id take nothing else",
+		  LLKM_CMD_COUNTER_READ, -EINVAL, 2,
+		  { { LLKM_CTR_A_ID, 0, 1 }, CPU0 } },
+	};
+#undef SW
+#undef CPU0
+	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE, .config = 0,
+			      .pid = 0, .cpu = -1 };
+	unsigned int i;
 
-	/* An id on OPEN, a reply attribute, a CPU out of range. */
-	nl_init(&req, self->family, LLKM_CMD_COUNTER_OPEN);
-	nest = nl_nest(&req, LLKM_A_COUNTER);
-	nl_put_u32(&req, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	nl_put_u32(&req, LLKM_CTR_A_CPU, 0);
-	nl_put_u32(&req, LLKM_CTR_A_ID, 1);
-	nl_nest_end(&req, nest);
-	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
-	EXPECT_EQ(-EINVAL, self->rep->err);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		const char *why = c[i].why;
+		int ret = raw_counter(self->fd, self->family, self->rep,
+				      c[i].cmd, c[i].a, c[i].n);
 
-	nl_init(&req, self->family, LLKM_CMD_COUNTER_OPEN);
-	nest = nl_nest(&req, LLKM_A_COUNTER);
-	nl_put_u32(&req, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	nl_put_u32(&req, LLKM_CTR_A_CPU, 0);
-	put_u64(&req, LLKM_CTR_A_VALUE, 1);
-	nl_nest_end(&req, nest);
-	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
-	EXPECT_EQ(-EINVAL, self->rep->err);
-
-	nl_init(&req, self->family, LLKM_CMD_COUNTER_OPEN);
-	nest = nl_nest(&req, LLKM_A_COUNTER);
-	nl_put_u32(&req, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	nl_put_u32(&req, LLKM_CTR_A_CPU, 1u << 20);
-	nl_nest_end(&req, nest);
-	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
-	EXPECT_EQ(-ERANGE, self->rep->err);
-
-	/* Neither pid nor cpu; unknown flag; frequency too high; no type. */
-	{
-		struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE, .config = 0,
-					      .pid = 0, .cpu = -1 };
-
-		EXPECT_EQ(-EINVAL, OPEN(&s));
-		s.cpu = 0;
-		s.flags = 1u << 31;
-		EXPECT_EQ(-EINVAL, OPEN(&s));
-		s.flags = LLKM_CTR_F_FREQ;
-		s.period = LLKM_SAMPLE_FREQ_MAX + 1;
-		EXPECT_EQ(-ERANGE, OPEN(&s));
-		s.period = 0;
-		EXPECT_EQ(-EINVAL, OPEN(&s));	/* FREQ without a period */
+		EXPECT_EQ(c[i].err, ret) TH_LOG("%s", why);
 	}
-	nl_init(&req, self->family, LLKM_CMD_COUNTER_OPEN);
-	nest = nl_nest(&req, LLKM_A_COUNTER);
-	nl_put_u32(&req, LLKM_CTR_A_CPU, 0);
-	nl_nest_end(&req, nest);
-	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
-	EXPECT_EQ(-EINVAL, self->rep->err);
-	/* Commands on an id take nothing else. */
-	nl_init(&req, self->family, LLKM_CMD_COUNTER_READ);
-	nest = nl_nest(&req, LLKM_A_COUNTER);
-	nl_put_u32(&req, LLKM_CTR_A_ID, 1);
-	nl_put_u32(&req, LLKM_CTR_A_CPU, 0);
-	nl_nest_end(&req, nest);
-	ASSERT_EQ(0, nl_transact(self->fd, &req, self->rep));
-	EXPECT_EQ(-EINVAL, self->rep->err);
+
+	/* Neither pid nor cpu; unknown flag; frequency too high or none. */
+	EXPECT_EQ(-EINVAL, OPEN(&s));
+	s.cpu = 0;
+	s.flags = 1u << 31;
+	EXPECT_EQ(-EINVAL, OPEN(&s));
+	s.flags = LLKM_CTR_F_FREQ;
+	s.period = LLKM_SAMPLE_FREQ_MAX + 1;
+	EXPECT_EQ(-ERANGE, OPEN(&s));
+	s.period = 0;
+	EXPECT_EQ(-EINVAL, OPEN(&s));	/* FREQ without a period */
 	EXPECT_EQ(-EINVAL, CMD(LLKM_CMD_COUNTER_READ, 0));
 }
 
@@ -706,14 +719,7 @@ static int drop_caps_and_open(int family)
 
 TEST_F(ctr, opening_needs_cap_perfmon)
 {
-	int status;
-	pid_t pid = fork();
-
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(drop_caps_and_open(self->family));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, run_in_child(drop_caps_and_open, self->family));
 }
 
 /* rmmod with counting and sampling counters open: all released. */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -408,6 +409,25 @@ static inline int drop_all_caps(void)
 	struct __user_cap_data_struct d[2] = { 0 };
 
 	return syscall(SYS_capset, &h, d) ? -1 : 0;
+}
+
+/*
+ * Runs @fn(@family) in a child (to drop privileges there, say) and gives
+ * its exit status: what @fn returned, 0 meaning "as expected"; 200 when
+ * the child could not run or did not exit.
+ */
+static inline int run_in_child(int (*fn)(int family), int family)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return 200;
+	if (pid == 0)
+		_exit(fn(family));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 200;
+	return WEXITSTATUS(status);
 }
 
 #endif /* LLKM_SELFTEST_HELPERS_H */

@@ -513,14 +513,7 @@ static int drop_caps_and_run(int family)
 
 TEST_F(probe, running_needs_cap_perfmon)
 {
-	int status;
-	pid_t pid = fork();
-
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(drop_caps_and_run(self->family));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, run_in_child(drop_caps_and_run, self->family));
 }
 
 /* rmmod while a run goes: it stops the run and unloads, promptly. */

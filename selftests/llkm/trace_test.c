@@ -692,15 +692,7 @@ static int start_as_nobody(int family)
 
 TEST_F(trace, unprivileged_users_cannot_start_or_read_traces)
 {
-	int status;
-	pid_t pid = fork();
-
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(start_as_nobody(self->family));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, run_in_child(start_as_nobody, self->family));
 }
 
 TEST_F(trace, unknown_event_bits_are_refused)
