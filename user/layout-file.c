@@ -29,15 +29,28 @@ const char *layout_source_name(enum layout_source s)
 	}
 }
 
+/*
+ * Arrays grow by doubling, without a capacity field: an array of n holds
+ * the next power of two, so it is full when n is 0 or a power of two.
+ */
+static size_t grown(size_t n)
+{
+	return !n ? 1 : (n & (n - 1)) ? 0 : 2 * n;
+}
+
 static int push(void *arrp, size_t *n, void *p)
 {
 	void ***arr = arrp;
-	void **v = realloc(*arr, (*n + 1) * sizeof(*v));
+	size_t cap = grown(*n);
 
-	if (!v)
-		return -1;
-	v[(*n)++] = p;
-	*arr = v;
+	if (cap) {
+		void **v = realloc(*arr, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		*arr = v;
+	}
+	(*arr)[(*n)++] = p;
 	return 0;
 }
 
@@ -64,11 +77,15 @@ fail:
 
 struct layout_member *layout_member_add(struct layout_type *t)
 {
-	struct layout_member *m = realloc(t->m, (t->n + 1) * sizeof(*m));
+	size_t cap = grown(t->n);
+	struct layout_member *m;
 
-	if (!m)
-		return NULL;
-	t->m = m;
+	if (cap) {
+		m = realloc(t->m, cap * sizeof(*m));
+		if (!m)
+			return NULL;
+		t->m = m;
+	}
 	m = &t->m[t->n++];
 	memset(m, 0, sizeof(*m));
 	return m;
