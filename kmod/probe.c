@@ -237,11 +237,19 @@ static int branch_alloc(struct probe_run *run)
 static void icache_entry(struct probe_run *run)
 {
 	u64 first = LLKM_ICACHE_PAGES_MAX - run->cfg.param;
+	const u8 *code = llkm_icache_code, *pages = llkm_icache_pages;
 
+	/*
+	 * Every entry is an endbr64, but objtool sees only the symbols: a
+	 * relocation to one plus a constant looks like a call target that
+	 * is not one. Hidden, the bases relocate to the symbols alone.
+	 */
+	OPTIMIZER_HIDE_VAR(code);
+	OPTIMIZER_HIDE_VAR(pages);
 	if (run->cfg.op == LLKM_ICACHE_CODE)
-		run->entry = llkm_icache_code + LLKM_ICACHE_CODE_MAX - run->cfg.param;
+		run->entry = code + LLKM_ICACHE_CODE_MAX - run->cfg.param;
 	else
-		run->entry = llkm_icache_pages + first * 4096 + (first * 64) % 4096;
+		run->entry = pages + first * 4096 + (first * 64) % 4096;
 }
 
 u64 llkm_probe_bw_min_bytes(u32 op)

@@ -5,7 +5,7 @@
 
 #include <linux/types.h>
 
-extern const u8 llkm_icache_code[];	/* LLKM_ICACHE_CODE_MAX, then a return */
+extern const u8 llkm_icache_code[];	/* LLKM_ICACHE_CODE_MAX, then endbr64, ret */
 extern const u8 llkm_icache_pages[];	/* LLKM_ICACHE_PAGES_MAX pages */
 
 #endif /* _LLKM_PROBE_CODE_H */

@@ -9,7 +9,7 @@
  * once), and called:
  *
  *   code sweep, one region of IC_CODE_MAX bytes:
- *	[ endbr64 ] x IC_CODE_MAX/4, ret
+ *	[ endbr64 ] x IC_CODE_MAX/4, endbr64, ret
  *	a footprint F runs from IC_CODE_MAX - F: F bytes of 4-byte nops
  *
  *   page sweep, one region of IC_PAGES_MAX pages, one jump a page:
@@ -133,9 +133,9 @@ static void write_nops(uint8_t *p)
 {
 	uint64_t i;
 
-	for (i = 0; i < IC_CODE_MAX; i += 4)
+	for (i = 0; i < IC_CODE_MAX + 4; i += 4)
 		memcpy(p + i, endbr64, 4);
-	p[IC_CODE_MAX] = 0xc3;	/* ret */
+	p[IC_CODE_MAX + 4] = 0xc3;	/* ret */
 }
 
 static uint64_t page_off(uint64_t k)
