@@ -7,6 +7,8 @@
 # make matrix     the guest selftests on bookworm, trixie and sid kernels,
 #                 each built in its suite's chroot (MATRIX)
 # make deps       install the Debian packages the project needs
+# make install    llctl, llctl(8), bash completion, udev rule (DESTDIR, PREFIX);
+#                 make uninstall removes exactly those; the module: DKMS
 #
 # Knobs: KDIR (kernel build tree), W (kernel warning level), V.
 
@@ -35,9 +37,10 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	jq python3 linux-perf libdw-dev libelf-dev libxml2-utils \
 	libyaml-dev libmicrohttpd-dev prometheus pahole libbpf-dev
 DEPS += libssl-dev
+DEPS += dkms man-db groff-base
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
-	selftests-install ksrc
+	selftests-install ksrc install uninstall install-group
 
 all: module llctl
 
@@ -89,6 +92,30 @@ run: deps all selftests
 
 check: deps all selftests
 	selftests/check
+
+# make install: what a user runs, each file where its tool looks for it.
+# udev reads no rules under /usr/local: with PREFIX=/usr (a package) the rule
+# goes to /usr/lib/udev/rules.d, otherwise to /etc/udev/rules.d.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),$(PREFIX)/lib/udev/rules.d,/etc/udev/rules.d)
+INSTALLED = $(BINDIR)/llctl $(MANDIR)/man8/llctl.8 $(BASHCOMPDIR)/llctl \
+	$(UDEVRULESDIR)/60-llkm.rules
+
+install: llctl
+	install -D -m 0755 user/llctl $(DESTDIR)$(BINDIR)/llctl
+	install -D -m 0644 docs/llctl.8 $(DESTDIR)$(MANDIR)/man8/llctl.8
+	install -D -m 0644 user/llctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/llctl
+	install -D -m 0644 kmod/60-llkm.rules $(DESTDIR)$(UDEVRULESDIR)/60-llkm.rules
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# The group the udev rule names; never created behind the user's back.
+install-group:
+	getent group llkm >/dev/null || groupadd --system llkm
 
 # Benchmarks against the tools users have, results in docs/benchmarks.md.
 bench: deps
