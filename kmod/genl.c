@@ -15,6 +15,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
+#include "compat.h"
 #include "llkm.h"
 #include "probe.h"
 
@@ -939,8 +940,12 @@ static const struct genl_ops genl_ops[] = {
 	},
 };
 
+/*
+ * The events carry TRACE_STATS's loss count, which needs privilege: so
+ * does listening (genetlink tests CAP_SYS_ADMIN, it has no CAP_PERFMON).
+ */
 static const struct genl_multicast_group mcgrps[] = {
-	{ .name = LLKM_GENL_MCGRP_EVENTS },
+	{ .name = LLKM_GENL_MCGRP_EVENTS, .flags = LLKM_MCGRP_CAP_SYS_ADMIN },
 };
 
 static struct genl_family genl_family __ro_after_init = {
