@@ -612,7 +612,7 @@ static int counter_read_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = counter_id(skb, info, &id);
 	if (ret)
 		return ret;
-	n = llkm_counter_read(info->snd_portid, id, &v);
+	n = llkm_counter_read(info->snd_portid, id, NULL, &v);
 	if (n < 0)
 		return n;
 	ret = -ENOMEM;

@@ -769,9 +769,11 @@ struct llkm_counter_value {
 /*
  * LLKM_IOC_COUNTER_READ: COUNTER_READ without a netlink round trip, for
  * reading often (intervals). @portid is the netlink socket that owns the
- * counter (as it opened it); @n, the room in @values on the way in, the
- * members read on the way out. Errors: -ENOENT (no such counter of that
- * socket), -ENOSPC (@n too small: *n says how many), -EFAULT, -EINVAL.
+ * counter (as it opened it), and the caller must be the process that
+ * opened it; @n, the room in @values on the way in, the members read on
+ * the way out. Errors: -ENOENT (no such counter of that socket opened by
+ * this process), -ENOSPC (@n too small: *n says how many), -EFAULT,
+ * -EINVAL.
  */
 struct llkm_ioc_counter_read {
 	__u32 portid;
