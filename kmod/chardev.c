@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -45,7 +46,8 @@ static long ioctl_counter_read(void __user *arg)
 		return -EFAULT;
 	if (req.pad || !req.id)
 		return -EINVAL;
-	n = llkm_counter_read(req.portid, req.id, &v);
+	/* The portid is the caller's word: the counter must be its own. */
+	n = llkm_counter_read(req.portid, req.id, task_tgid(current), &v);
 	if (n < 0)
 		return n;
 	ret = -ENOSPC;

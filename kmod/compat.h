@@ -24,6 +24,7 @@
 #include <linux/device.h>
 #include <linux/mm.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 /*
  * struct device::bus is "struct bus_type *" in 6.1 and "const struct
@@ -31,6 +32,17 @@
  * bus_for_each_dev() takes either, so keep whichever this kernel has.
  */
 #define llkm_bus_ptr typeof_member(struct device, bus)
+
+/*
+ * genl_multicast_group::flags GENL_MCAST_CAP_SYS_ADMIN came in 6.7 and its
+ * stable backports ("genetlink: add CAP_NET_ADMIN test for multicast bind"):
+ * a kernel without it lets anyone join llkm's events group.
+ */
+#ifdef GENL_MCAST_CAP_SYS_ADMIN
+#define LLKM_MCGRP_CAP_SYS_ADMIN GENL_MCAST_CAP_SYS_ADMIN
+#else
+#define LLKM_MCGRP_CAP_SYS_ADMIN 0
+#endif
 
 /*
  * vma->vm_flags became const in 6.3 ("mm: introduce vma->vm_flags wrapper

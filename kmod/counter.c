@@ -6,7 +6,9 @@
  *
  * Each counter belongs to the netlink socket that opened it, by portid:
  * commands from other sockets do not find it, and it is closed when that
- * socket is released, on COUNTER_CLOSE and on rmmod.
+ * socket is released, on COUNTER_CLOSE and on rmmod. LLKM_IOC_COUNTER_READ
+ * names the socket by a portid anyone can guess, so it also has to come
+ * from the process that opened the counter.
  *
  * Groups: the kernel API takes no group leader, so an llkm group is a set
  * of counters enabled, disabled, read and closed together; perf schedules
@@ -33,6 +35,7 @@
 #include <linux/pid.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/stacktrace.h>
@@ -44,6 +47,7 @@
 struct llkm_counter {
 	u32 id;
 	u32 owner;			/* netlink portid */
+	struct pid *opener;		/* its thread group: the ioctl's reader */
 	struct llkm_counter *leader;	/* itself for a leader */
 	struct list_head members;	/* leader: the others, in order */
 	struct list_head member;	/* in the leader's members */
@@ -310,6 +314,7 @@ int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 	if (!c)
 		return -ENOMEM;
 	c->owner = owner;
+	c->opener = get_pid(task_tgid(current));	/* genl runs in the sender */
 	c->callchain = cfg->flags & LLKM_CTR_F_CALLCHAIN;
 	INIT_LIST_HEAD(&c->members);
 	INIT_LIST_HEAD(&c->member);
@@ -318,6 +323,7 @@ int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 		if (!c->rings) {
 			NL_SET_ERR_MSG(extack,
 				       "sampling needs a trace session of this socket");
+			put_pid(c->opener);
 			kfree(c);
 			return -ENOENT;
 		}
@@ -362,6 +368,7 @@ int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 err:
 	mutex_unlock(&counter_lock);
 	llkm_rings_put(c->rings);
+	put_pid(c->opener);
 	kfree(c);
 	return ret;
 }
@@ -386,6 +393,7 @@ static void counters_free(struct list_head *dead)
 	synchronize_rcu();
 	list_for_each_entry_safe(c, tmp, dead, member) {
 		llkm_rings_put(c->rings);
+		put_pid(c->opener);
 		kfree(c);
 	}
 }
@@ -484,7 +492,8 @@ static void read_one(struct llkm_counter *c, struct llkm_counter_value *v)
 	v->samples_lost = atomic_long_read(&c->samples_lost);
 }
 
-int llkm_counter_read(u32 owner, u32 id, struct llkm_counter_value **out)
+int llkm_counter_read(u32 owner, u32 id, struct pid *reader,
+		      struct llkm_counter_value **out)
 {
 	struct llkm_counter_value *v;
 	struct llkm_counter *c, *m;
@@ -492,7 +501,7 @@ int llkm_counter_read(u32 owner, u32 id, struct llkm_counter_value **out)
 
 	mutex_lock(&counter_lock);
 	c = lookup(owner, id);
-	if (!c) {
+	if (!c || (reader && c->opener != reader)) {
 		n = -ENOENT;
 		goto out;
 	}

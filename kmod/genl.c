@@ -15,6 +15,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
+#include "compat.h"
 #include "llkm.h"
 #include "probe.h"
 
@@ -618,7 +619,7 @@ static int counter_read_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = counter_id(skb, info, &id);
 	if (ret)
 		return ret;
-	n = llkm_counter_read(info->snd_portid, id, &v);
+	n = llkm_counter_read(info->snd_portid, id, NULL, &v);
 	if (n < 0)
 		return n;
 	ret = -ENOMEM;
@@ -946,8 +947,12 @@ static const struct genl_ops genl_ops[] = {
 	},
 };
 
+/*
+ * The events carry TRACE_STATS's loss count, which needs privilege: so
+ * does listening (genetlink tests CAP_SYS_ADMIN, it has no CAP_PERFMON).
+ */
 static const struct genl_multicast_group mcgrps[] = {
-	{ .name = LLKM_GENL_MCGRP_EVENTS },
+	{ .name = LLKM_GENL_MCGRP_EVENTS, .flags = LLKM_MCGRP_CAP_SYS_ADMIN },
 };
 
 static struct genl_family genl_family __ro_after_init = {

@@ -97,6 +97,7 @@ struct llkm_rings *llkm_session_rings_get(u32 portid);
 
 /* counter.c: perf events through the kernel API, owned by a socket */
 struct netlink_ext_ack;
+struct pid;
 
 struct llkm_counter_cfg {
 	u32 type;
@@ -114,8 +115,12 @@ int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 int llkm_counter_enable(u32 owner, u32 id, bool enable);
 /* @all: every counter of @owner, @id ignored. */
 int llkm_counter_close(u32 owner, u32 id, bool all);
-/* The counter, or a leader and its members: how many in *@out (kfree). */
-int llkm_counter_read(u32 owner, u32 id, struct llkm_counter_value **out);
+/*
+ * The counter, or a leader and its members: how many in *@out (kfree).
+ * @reader: a thread group that must have opened it (the ioctl), or NULL.
+ */
+int llkm_counter_read(u32 owner, u32 id, struct pid *reader,
+		      struct llkm_counter_value **out);
 unsigned int llkm_counters_open(void);
 
 /* probe.c: the probes' runs in kernel threads */

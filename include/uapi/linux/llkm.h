@@ -121,7 +121,8 @@
  * ----------------------------
  *
  * Every counter command needs CAP_PERFMON or CAP_SYS_ADMIN: the capability
- * perf_event_open() itself accepts at every perf_event_paranoid level. A
+ * upstream perf_event_open() accepts at every perf_event_paranoid level
+ * (Debian's level 3 asks perf for CAP_SYS_ADMIN: docs/security.md). A
  * per-task counter on a process of another user also needs CAP_SYS_PTRACE
  * (-EACCES), as perf's ptrace check would. Counters go through the kernel's
  * perf_event API (perf_event_create_kernel_counter()), so perf schedules,
@@ -260,7 +261,9 @@
  * Multicast group LLKM_GENL_MCGRP_EVENTS
  * --------------------------------------
  *
- * LLKM_CMD_TRACE_EVENT messages, to anyone listening:
+ * LLKM_CMD_TRACE_EVENT messages, to listeners with CAP_SYS_ADMIN (joining
+ * without it: -EPERM; a kernel without GENL_MCAST_CAP_SYS_ADMIN, before 6.7
+ * and its stable backports, lets anyone join):
  *
  *    LLKM_A_EVENT: NLA_U32, enum llkm_event
  *    LLKM_A_EVENT_REASON: NLA_U32, enum llkm_stop_reason (STOPPED only)
@@ -766,9 +769,11 @@ struct llkm_counter_value {
 /*
  * LLKM_IOC_COUNTER_READ: COUNTER_READ without a netlink round trip, for
  * reading often (intervals). @portid is the netlink socket that owns the
- * counter (as it opened it); @n, the room in @values on the way in, the
- * members read on the way out. Errors: -ENOENT (no such counter of that
- * socket), -ENOSPC (@n too small: *n says how many), -EFAULT, -EINVAL.
+ * counter (as it opened it), and the caller must be the process that
+ * opened it; @n, the room in @values on the way in, the members read on
+ * the way out. Errors: -ENOENT (no such counter of that socket opened by
+ * this process), -ENOSPC (@n too small: *n says how many), -EFAULT,
+ * -EINVAL.
  */
 struct llkm_ioc_counter_read {
 	__u32 portid;
