@@ -649,8 +649,8 @@ static int probe_check_sweep(struct llkm_probe_cfg *c, struct nlattr **tb,
 			     struct netlink_ext_ack *extack)
 {
 	bool bw = c->kind == LLKM_PROBE_BANDWIDTH;
+	u64 min = 0, max, work = c->param * c->iterations, work_max;
 	struct nlattr *bad = NULL;
-	u64 max = 0, min = 0;
 
 	if (tb[LLKM_PROBE_A_PARAM] && c->kind != LLKM_PROBE_BRANCH &&
 	    c->kind != LLKM_PROBE_ICACHE && !bw)
@@ -664,34 +664,33 @@ static int probe_check_sweep(struct llkm_probe_cfg *c, struct nlattr **tb,
 	switch (c->kind) {
 	case LLKM_PROBE_BRANCH:
 		max = LLKM_BRANCH_BITS;
+		work = c->iterations;
+		work_max = LLKM_BRANCH_PASSES_MAX;
 		if ((c->flags & LLKM_PROBE_F_SORTED) && c->param) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_FLAGS],
 					    "sorted takes random bits: param 0");
 			return -EINVAL;
 		}
-		if (c->iterations > LLKM_BRANCH_PASSES_MAX)
-			goto too_long;
 		break;
 	case LLKM_PROBE_ICACHE:
 		if (c->op == LLKM_ICACHE_PAGES) {
 			min = 1;
 			max = LLKM_ICACHE_PAGES_MAX;
-			if (c->param * c->iterations > LLKM_PROBE_ITERATIONS_MAX)
-				goto too_long;
+			work_max = LLKM_PROBE_ITERATIONS_MAX;
 			break;
 		}
 		max = LLKM_ICACHE_CODE_MAX;
+		work_max = LLKM_ICACHE_BATCH_BYTES_MAX;
 		if (c->param % 4) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PARAM],
-					    "code footprint must be a multiple of 4 bytes");
+					    "code footprint must be whole 4-byte instructions");
 			return -EINVAL;
 		}
-		if (c->param * c->iterations > LLKM_ICACHE_BATCH_BYTES_MAX)
-			goto too_long;
 		break;
 	case LLKM_PROBE_BANDWIDTH:
 		min = llkm_probe_bw_min_bytes(c->op);
 		max = LLKM_BW_BYTES_MAX;
+		work_max = LLKM_BW_BATCH_BYTES_MAX;
 		if (c->simd & (c->simd - 1)) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_SIMD],
 					    "simd must be 64, 128, 256 or 512 bits");
@@ -699,11 +698,9 @@ static int probe_check_sweep(struct llkm_probe_cfg *c, struct nlattr **tb,
 		}
 		if (c->prefetch % 64) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PREFETCH],
-					    "prefetch distance must be a multiple of 64 bytes");
+					    "prefetch distance must be whole 64-byte lines");
 			return -EINVAL;
 		}
-		if (c->param * c->iterations > LLKM_BW_BATCH_BYTES_MAX)
-			goto too_long;
 		break;
 	default:
 		return 0;
@@ -713,11 +710,12 @@ static int probe_check_sweep(struct llkm_probe_cfg *c, struct nlattr **tb,
 				    "param out of this probe's range");
 		return -ERANGE;
 	}
+	if (work > work_max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_ITERATIONS],
+				    "too much work for one batch with interrupts off");
+		return -ERANGE;
+	}
 	return 0;
-too_long:
-	NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_ITERATIONS],
-			    "too much work for one batch with interrupts off");
-	return -ERANGE;
 }
 
 /* Threads each kind takes, the ops it knows, and the flags it takes. */

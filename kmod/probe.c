@@ -294,30 +294,20 @@ static int bw_alloc(struct probe_run *run)
 static int run_alloc(struct probe_run *run)
 {
 	const struct llkm_probe_cfg *c = &run->cfg;
-	int ret;
+	int ret = 0;
 
+	run->nsamples = c->batches;
+	if (per_thread_samples(c->kind))
+		run->nsamples *= c->ncpus;
 	switch (c->kind) {
-	case LLKM_PROBE_FALSE_SHARING:
-		run->nsamples = c->batches * c->ncpus;
-		break;
 	case LLKM_PROBE_BRANCH:
-		run->nsamples = c->batches;
-		run->warmup = SWEEP_WARMUP;
 		ret = branch_alloc(run);
-		if (ret)
-			return ret;
 		break;
 	case LLKM_PROBE_ICACHE:
-		run->nsamples = c->batches;
-		run->warmup = SWEEP_WARMUP;
 		icache_entry(run);
 		break;
 	case LLKM_PROBE_BANDWIDTH:
-		run->nsamples = c->batches * c->ncpus;
-		run->warmup = SWEEP_WARMUP;
 		ret = bw_alloc(run);
-		if (ret)
-			return ret;
 		break;
 	case LLKM_PROBE_LITMUS:
 		run->nsamples = LLKM_LITMUS_OUTCOMES_MAX;
@@ -325,9 +315,13 @@ static int run_alloc(struct probe_run *run)
 		if (!run->litmus)
 			return -ENOMEM;
 		break;
-	default:
-		run->nsamples = c->batches;
 	}
+	if (ret)
+		return ret;
+	/* The sweep kinds' points: warmed up first, as llctl's are. */
+	if (c->kind == LLKM_PROBE_BRANCH || c->kind == LLKM_PROBE_ICACHE ||
+	    c->kind == LLKM_PROBE_BANDWIDTH)
+		run->warmup = SWEEP_WARMUP;
 	run->samples = kvcalloc(run->nsamples, sizeof(u64), GFP_KERNEL);
 	/*
 	 * kmalloc serves 128 bytes and up from power-of-two caches, so
