@@ -11,7 +11,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
-PLAN=14
+PLAN=15
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -61,6 +61,18 @@ else
 		 coherency_user_mode_runs_the_same_tests; do
 		skip "$t" "needs two online CPUs"
 	done
+fi
+
+# IRIW: four threads, each round all four (selftests/check runs this test
+# in a 4-CPU guest too).
+if [ "$(nproc)" -ge 4 ]; then
+	run coherency --kernel --json --test litmus --iterations 2000
+	check kernel_iriw_runs_on_four_cpus_within_the_model "$(jq -c '[.tests.litmus[] | select(.name == "IRIW")]' "$out/stdout" 2>&1)" \
+		jqe '[.tests.litmus[] | select(.name == "IRIW")] | length == 2 and
+		all(.iterations == 2000 and (.outcomes | add) == 2000 and
+		    .relaxed_observed == 0 and .allowed_by_model == false)' "$out/stdout"
+else
+	skip kernel_iriw_runs_on_four_cpus_within_the_model "needs four online CPUs, has $(nproc)"
 fi
 
 # The sweeps, a run per point in llkm's kernel thread(s).
