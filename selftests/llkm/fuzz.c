@@ -1810,6 +1810,7 @@ static void one_session(struct thread *t, struct rng *r)
 	struct llkm_ioc_counter_read req = { 0 };
 	struct llkm_counter_value v[4];
 	int slot = below(r, MAPS_KEEP);
+	size_t len;
 	uint32_t id;
 	void *p;
 
@@ -1818,14 +1819,15 @@ static void one_session(struct thread *t, struct rng *r)
 	if (t->dev >= 0) {
 		unmap_one(t, slot);
 		t->step = "session mmap";
-		p = mmap(NULL, 4096 * LLKM_RING_PAGES(ring_size_seen), PROT_READ,
-			 MAP_SHARED, t->dev, below(r, ncpus) * 4096 *
-			 (uint64_t)LLKM_RING_PAGES(ring_size_seen));
+		/* Once: another thread's start changes it. */
+		len = 4096 * (size_t)LLKM_RING_PAGES(ring_size_seen);
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, t->dev, below(r, ncpus) * len);
 		count_err(&t->st, CAT_SESSION, p == MAP_FAILED ? errno : 0);
 		if (p != MAP_FAILED) {
 			t->maps[slot].addr = p;
-			t->maps[slot].len = 4096 * LLKM_RING_PAGES(ring_size_seen);
-			touch(r, p, t->maps[slot].len, PROT_READ);
+			t->maps[slot].len = len;
+			t->step = "session read";
+			touch(r, p, len, PROT_READ);
 		}
 	}
 	t->step = "session counter";
@@ -1921,12 +1923,29 @@ static void run_input(struct thread *t, long i)
 	done_inputs++;
 }
 
+static __thread struct thread *self;
+
+/* The fuzzer's own crash: say which input did it, for --replay. */
+static void crashed(int sig)
+{
+	char buf[256];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "fuzz: signal %d in input %ld (%s), in %s, seed %"
+		     PRIu64 "\n", sig, self ? (long)self->current : -1L,
+		     self ? cat_names[self->cat] : "-", self ? self->step : "-", opt.seed);
+	if (write(STDERR_FILENO, buf, n) < 0)
+		_exit(1);
+	_exit(1);
+}
+
 static void *thread_main(void *arg)
 {
 	struct thread *t = arg;
 	long i;
 	int k;
 
+	self = t;
 	if (opt.replay >= 0) {
 		if (t->idx == 0)
 			run_input(t, opt.replay);
@@ -2305,6 +2324,8 @@ int main(int argc, char **argv)
 		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGSEGV, crashed);
+	signal(SIGBUS, crashed);
 	fd = nl_open();
 	family = fd < 0 ? -1 : nl_family(fd, LLKM_GENL_NAME);
 	if (fd >= 0)

@@ -73,7 +73,7 @@ check a_trace_still_records "$(jq -c .ring "$out/trace.json") $(cat "$out/stderr
 	jqe '.ring.produced > 0 and .ring.produced == .ring.delivered + .ring.lost' \
 	"$out/trace.json"
 
-check module_unloads rmmod llkm
+check module_unloads "rmmod llkm failed" rmmod llkm
 # The same patterns selftests/vm/run fails a guest run on.
 bad='WARNING:|BUG:|kernel BUG|Oops|general protection|Kernel panic|Call Trace|'
 bad+='possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|'
