@@ -324,6 +324,7 @@ struct stats {
 	long err[NCAT][NERR + 1];	/* [NERR]: anything larger */
 	long capped;			/* values lowered by the guard rails */
 	long replies;
+	long served;			/* --unpriv: privileged requests served */
 };
 
 struct thread {
@@ -354,6 +355,7 @@ static struct opts opt = {
 };
 
 static int family;
+static int events_group = -1;	/* LLKM_GENL_MCGRP_EVENTS */
 static int ncpus;
 static uint32_t pmu_types[32];
 static int npmu;
@@ -1383,6 +1385,32 @@ static void learn(struct thread *t, const struct nlmsghdr *h)
 	}
 }
 
+/* Every command but GET_INFO needs CAP_PERFMON (TRACE_EVENT: multicast). */
+static bool privileged_cmd(const struct nlmsghdr *h)
+{
+	const struct genlmsghdr *g = NLMSG_DATA(h);
+
+	return h->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN &&
+	       g->cmd != LLKM_CMD_GET_INFO && g->cmd != LLKM_CMD_TRACE_EVENT;
+}
+
+/*
+ * A success ack echoes the request (the sockets do not cap acks): was it
+ * a request the family ran (not a bare message acked unread) for a
+ * privileged command?
+ */
+static bool acked_privileged(const struct nlmsghdr *h)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(h);
+	uint32_t echoed = h->nlmsg_len - NLMSG_LENGTH(sizeof(*e)) + sizeof(e->msg);
+
+	if (echoed < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    e->msg.nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return false;
+	return e->msg.nlmsg_type == family && (e->msg.nlmsg_flags & NLM_F_REQUEST) &&
+	       privileged_cmd(&e->msg);
+}
+
 /*
  * Replies are queued before send() returns (genl runs the request in the
  * sender's context), so they are drained without waiting. Returns the
@@ -1413,9 +1441,13 @@ static int drain(struct thread *t, enum cat c)
 			    h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
 				last = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
 				count_err(&t->st, c, last);
+				if (!last && opt.unpriv && acked_privileged(h))
+					t->st.served++;
 			} else if (h->nlmsg_type == family) {
 				t->st.replies++;
 				learn(t, h);
+				if (opt.unpriv && privileged_cmd(h))
+					t->st.served++;
 			}
 		}
 	}
@@ -1425,7 +1457,7 @@ static int nl_reopen(struct thread *t)
 {
 	struct sockaddr_nl sa;
 	socklen_t len = sizeof(sa);
-	int rcv = RECV_MAX;
+	int rcv = RECV_MAX, off = 0;
 
 	if (t->nl >= 0)
 		close(t->nl);
@@ -1434,6 +1466,12 @@ static int nl_reopen(struct thread *t)
 	if (t->nl < 0)
 		return -1;
 	setsockopt(t->nl, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	/* Acks echo the whole request: acked_privileged() reads its command. */
+	setsockopt(t->nl, SOL_NETLINK, NETLINK_CAP_ACK, &off, sizeof(off));
+	/* Half the threads hear STARTED, STOPPED and LOST as they happen. */
+	if (events_group >= 0 && t->idx % 2)
+		setsockopt(t->nl, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &events_group,
+			   sizeof(events_group));
 	if (getsockname(t->nl, (struct sockaddr *)&sa, &len))
 		return -1;
 	t->portid = sa.nl_pid;
@@ -1600,9 +1638,14 @@ static void abuse(struct thread *t, struct rng *r, int slot, int prot)
 	pid_t pid;
 
 	switch (below(r, 8)) {
-	case 0:
-		count_err(&t->st, CAT_MMAP, mprotect(p, len, PROT_READ | PROT_WRITE) ?
-			  errno : 0);
+	case 0:		/* refused, or a private copy to write */
+		if (mprotect(p, len, PROT_READ | PROT_WRITE)) {
+			count_err(&t->st, CAT_MMAP, errno);
+			break;
+		}
+		count_err(&t->st, CAT_MMAP, 0);
+		if (len < (64UL << 20))
+			touch(r, p, len, PROT_WRITE);
 		break;
 	case 1:
 		q = mremap(p, len, len + 4096, MREMAP_MAYMOVE);
@@ -2025,7 +2068,8 @@ static int watch(struct thread *th, int n, double t0)
 	}
 }
 
-static void summary(struct thread *th, int n, double secs)
+/* Prints the summary; returns the privileged requests served (--unpriv). */
+static long summary(struct thread *th, int n, double secs)
 {
 	struct stats all = { 0 };
 	long inputs = 0;
@@ -2040,6 +2084,7 @@ static void summary(struct thread *th, int n, double secs)
 		}
 		all.capped += th[i].st.capped;
 		all.replies += th[i].st.replies;
+		all.served += th[i].st.served;
 	}
 	for (c = 0; c < NCAT; c++)
 		inputs += all.inputs[c];
@@ -2047,6 +2092,8 @@ static void summary(struct thread *th, int n, double secs)
 	printf("inputs %ld\nthreads %d\nseconds %.1f\ninputs_per_second %.0f\n",
 	       inputs, n, secs, secs > 0 ? inputs / secs : 0.0);
 	printf("replies %ld\ncapped_by_guard_rails %ld\n", all.replies, all.capped);
+	if (opt.unpriv)
+		printf("privileged_served %ld\n", all.served);
 	for (c = 0; c < NCAT; c++) {
 		printf("%s: inputs %ld ok %ld", cat_names[c], all.inputs[c], all.ok[c]);
 		for (e = 1; e <= NERR; e++)
@@ -2055,6 +2102,7 @@ static void summary(struct thread *th, int n, double secs)
 				       all.err[c][e]);
 		printf("\n");
 	}
+	return all.served;
 }
 
 /* ---- setup and end checks ---------------------------------------------- */
@@ -2316,7 +2364,7 @@ static const char *default_corpus(void)
 int main(int argc, char **argv)
 {
 	struct thread *th = NULL;
-	long taint0, taint1;
+	long taint0, taint1, served;
 	double t0;
 	int ret = 1, i, started = 0, fd;
 
@@ -2328,6 +2376,8 @@ int main(int argc, char **argv)
 	signal(SIGBUS, crashed);
 	fd = nl_open();
 	family = fd < 0 ? -1 : nl_family(fd, LLKM_GENL_NAME);
+	if (family >= 0)
+		events_group = nl_mcast_group(fd, LLKM_GENL_NAME, LLKM_GENL_MCGRP_EVENTS);
 	if (fd >= 0)
 		close(fd);
 	if (family < 0) {
@@ -2373,7 +2423,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "\n");
 	for (i = 0; i < opt.threads; i++)
 		thread_teardown(&th[i]);
-	summary(th, opt.threads, now() - t0);
+	served = summary(th, opt.threads, now() - t0);
 	free(th);
 	th = NULL;
 	taint1 = taint();
@@ -2384,6 +2434,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	ret = end_checks();
+	if (!ret && served) {
+		fprintf(stderr, "fuzz: %ld privileged requests were served to an unprivileged caller\n",
+			served);
+		ret = 1;
+	}
 cleanup:
 	for (i = 0; i < started; i++)
 		pthread_join(th[i].tid, NULL);
