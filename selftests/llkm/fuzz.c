@@ -34,13 +34,16 @@
  * PARAM to their caps below (a probe batch runs with interrupts off), and
  * a counter's perf type is never kprobe's or uprobe's (those would place
  * kernel probes at random addresses: perf's fuzzing, not ours). Messages
- * go to the llkm family only, never to another family's id.
+ * go to the llkm family only: every message of a datagram, as a lying
+ * length frames them, gets the family's nlmsg_type. Ioctls go to
+ * /dev/llkm only.
  *
  * Failure: a hang (no input completed for --hang seconds), a kernel taint
  * flag raised during the run (a WARN, an oops, a lockup, a bad page),
  * counters left open after every socket closed (GET_INFO's
- * LLKM_A_COUNTERS_OPEN), or a session still running. The caller checks the
- * kernel log as well (fuzz_test.sh, selftests/vm/run).
+ * LLKM_A_COUNTERS_OPEN), a session still running, or with --unpriv a
+ * privileged request served. The caller checks the kernel log as well
+ * (fuzz_test.sh, selftests/vm/run).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -2271,8 +2274,9 @@ static void usage(FILE *f)
 
 	fprintf(f, "Usage: fuzz [OPTIONS]\n"
 		"Random and mutated generic netlink messages, ioctls, mmaps and file\n"
-		"operations to llkm (loaded), from several threads. Exit 0 when no hang,\n"
-		"taint, leak or running session is left; 1 otherwise; 2 on usage errors.\n\n");
+		"operations to llkm (loaded), from several threads. Exit 0 without a hang,\n"
+		"a new kernel taint, a counter or session left, or (--unpriv) a privileged\n"
+		"request served; 1 otherwise; 2 on usage errors. The summary goes to stdout.\n\n");
 	for (i = 0; longopts[i].name; i++)
 		fprintf(f, "  --%-8s %s\n", longopts[i].name, helps[i]);
 }
