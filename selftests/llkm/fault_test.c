@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <linux/perf_event.h>
@@ -769,6 +770,8 @@ TEST_F(hotplug, offline_waits_for_a_probe_run_which_completes)
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
 #define FAIL_PAGE	"/sys/kernel/debug/fail_page_alloc/"
 #define FAIL_NTH_MAX	5000
+/* Hundreds of commands, each a few allocations further: a debug kernel is slow. */
+#define FAIL_TIMEOUT_S	240
 
 /* Knobs set for the test and put back after it. */
 static const char *const knobs[][2] = {
@@ -843,13 +846,17 @@ static int injected(int nth)
 
 enum op { OP_TRACE_START, OP_COUNTER_OPEN, OP_SAMPLING_OPEN, OP_PROBE_RUN };
 
-/* The operation under test, on a fresh socket @fd. */
-static int do_op(enum op op, int fd, int family, struct nl_reply *rep)
+/*
+ * The operation under test, on a fresh socket @fd, with nothing else in
+ * this thread between arm() and injected(): @me and @ncpus come from before.
+ */
+static int do_op(enum op op, int fd, int family, struct nl_reply *rep,
+		 pid_t me, long ncpus)
 {
 	static const uint32_t two[] = { 0, 1 };
-	struct ctr task = { PERF_COUNT_SW_TASK_CLOCK, getpid(), -1,
+	struct ctr task = { PERF_COUNT_SW_TASK_CLOCK, me, -1,
 			    LLKM_CTR_F_INHERIT, 0 };
-	struct ctr smp = { PERF_COUNT_SW_TASK_CLOCK, getpid(), -1,
+	struct ctr smp = { PERF_COUNT_SW_TASK_CLOCK, me, -1,
 			   LLKM_CTR_F_FREQ | LLKM_CTR_F_CALLCHAIN, 1000 };
 	int ret;
 
@@ -864,7 +871,7 @@ static int do_op(enum op op, int fd, int family, struct nl_reply *rep)
 		ret = ctr_open(fd, family, rep, &smp);
 		return ret > 0 ? 0 : ret;
 	case OP_PROBE_RUN:
-		if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+		if (ncpus >= 2)
 			return probe_run(fd, family, rep, LLKM_PROBE_C2C, two, 2,
 					 100, 2, NULL, NULL);
 		return short_fence(fd, family, rep);
@@ -880,16 +887,21 @@ static int do_op(enum op op, int fd, int family, struct nl_reply *rep)
 static void fail_each_allocation(struct __test_metadata *_metadata,
 				 FIXTURE_DATA(failing_alloc) *self, enum op op)
 {
+	/* A lost reply is a failure, not a hang. */
+	struct timeval tmo = { .tv_sec = 10 };
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pid_t me = getpid();
 	int n, fd, ret, hit;
 
 	RETURN_IF_SKIPPED();
 	for (n = 1; n <= FAIL_NTH_MAX; n++) {
 		fd = nl_open();
 		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)));
 		if (op == OP_SAMPLING_OPEN)	/* the rings it samples into */
 			ASSERT_EQ(0, trace_start(fd, self->family, self->rep, 4096, 0));
 		ASSERT_EQ(0, arm(self->nth, n));
-		ret = do_op(op, fd, self->family, self->rep);
+		ret = do_op(op, fd, self->family, self->rep, me, ncpus);
 		hit = injected(self->nth);
 		ASSERT_LE(0, hit);
 		close(fd);	/* releases whatever the socket owns */
@@ -917,22 +929,22 @@ static void fail_each_allocation(struct __test_metadata *_metadata,
 	ASSERT_NOTHING_LEFT(self->fd, self->family, self->rep);
 }
 
-TEST_F(failing_alloc, trace_start_ring_allocation)
+TEST_F_TIMEOUT(failing_alloc, trace_start_ring_allocation, FAIL_TIMEOUT_S)
 {
 	fail_each_allocation(_metadata, self, OP_TRACE_START);
 }
 
-TEST_F(failing_alloc, counter_open)
+TEST_F_TIMEOUT(failing_alloc, counter_open, FAIL_TIMEOUT_S)
 {
 	fail_each_allocation(_metadata, self, OP_COUNTER_OPEN);
 }
 
-TEST_F(failing_alloc, sampling_counter_open)
+TEST_F_TIMEOUT(failing_alloc, sampling_counter_open, FAIL_TIMEOUT_S)
 {
 	fail_each_allocation(_metadata, self, OP_SAMPLING_OPEN);
 }
 
-TEST_F(failing_alloc, probe_run)
+TEST_F_TIMEOUT(failing_alloc, probe_run, FAIL_TIMEOUT_S)
 {
 	fail_each_allocation(_metadata, self, OP_PROBE_RUN);
 }
