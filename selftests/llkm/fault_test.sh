@@ -297,26 +297,31 @@ check concurrent_probes_one_at_a_time "$(cat "$out"/fe*.err | head -c 300)" one_
 
 # --- kmemleak ------------------------------------------------------------------
 # Unreferenced objects whose allocation backtrace is llkm's: by name while
-# this load is in, by address for the loads before it.
+# this load is in; for the loads before it, %pS prints a bare 0x address,
+# which falls in one of their ranges (the [<...>] one may be hashed).
 llkm_leaks() {
-	awk -v ranges="${ranges[*]}" '
-	BEGIN {
-		n = split(ranges, r, " ")
-		for (i = 1; i < n; i += 2) {
-			lo[i] = strtonum(r[i]); hi[i] = lo[i] + r[i + 1]
-		}
-	}
-	/^unreferenced object/ { obj = $0; hit = 0 }
-	/\[<[0-9a-f]+>\]/ {
-		if ($0 ~ /llkm/)
-			hit = 1
-		match($0, /\[<[0-9a-f]+>\]/)
-		a = strtonum("0x" substr($0, RSTART + 2, RLENGTH - 4))
-		for (i = 1; i < n; i += 2)
-			if (a >= lo[i] && a < hi[i])
-				hit = 1
-		if (hit && obj != "") { print obj; obj = "" }
-	}' "$KMEMLEAK"
+	local obj='' line a r lo
+	while IFS= read -r line; do
+		case $line in
+		'unreferenced object'*) obj=$line; continue ;;
+		*'[<'*'>]'*) [ -n "$obj" ] || continue ;;
+		*) continue ;;
+		esac
+		a=${line##*] }
+		if [[ $line == *llkm* ]]; then
+			echo "$obj $a"
+			obj=
+		elif [[ $a =~ ^0x[0-9a-f]+$ ]]; then
+			for r in "${ranges[@]}"; do
+				lo=${r% *}
+				if ((a >= lo && a < lo + ${r#* })); then
+					echo "$obj $a"
+					obj=
+					break
+				fi
+			done
+		fi
+	done <"$KMEMLEAK"
 }
 if [ -w $KMEMLEAK ]; then
 	# An object is reported once it is older than 5 s, at a scan after that.
