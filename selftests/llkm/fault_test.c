@@ -378,9 +378,10 @@ static void reached(int pipe_fd)
 
 /*
  * The consumer: gets to @stage, says so on @pipe_fd, then stays there
- * (reading, polling, burning or blocked) until killed. After rmmod a
- * stage that can go on sees an error: it exits 10 + the step that failed
- * when that error is a clean one, 1 when it is not.
+ * (reading, polling, paused or blocked) until killed. A stage that
+ * rmmod lets go on (SIGUSR1 ends its pause()) checks what it then gets:
+ * it exits 10 (trace), 11 (counters) or 12 (probe) when that is what
+ * rmmod should give, 1 when it is not.
  */
 static void __attribute__((noreturn)) consumer(enum stage stage, int family,
 					       int pipe_fd)
@@ -446,7 +447,7 @@ static void __attribute__((noreturn)) consumer(enum stage stage, int family,
 		}
 		reached(pipe_fd);
 		pause();
-		/* rmmod closed them: reading one finds the family gone. */
+		/* rmmod closed them: opening another finds the family gone. */
 		_exit(ctr_open(fd, family, rep, &task) < 0 ? 11 : 1);
 	}
 	case SAMPLING: {
