@@ -482,6 +482,14 @@ static int read_all(struct profile *p, bool fold)
 					  v.enabled ? 100.0 * v.running / v.enabled : 0);
 				return -1;
 			}
+			/*
+			 * A CPU's counter llctl never disabled is off: its CPU
+			 * went offline, and perf does not bring it back.
+			 */
+			if (fold && in->cpu >= 0 &&
+			    (v.state == LLKM_CTR_STATE_OFF ||
+			     v.state == LLKM_CTR_STATE_ERROR))
+				pstat_cpu_stopped(&p->st[i], in->cpu);
 			if (fold)
 				pstat_add(&p->st[i].run, v.value, v.enabled,
 					  v.running);

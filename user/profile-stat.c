@@ -69,6 +69,24 @@ static enum pstat_status status_of(const struct pstat_event *e)
 	return e->runs_counted ? PSTAT_COUNTED : PSTAT_NOT_COUNTED;
 }
 
+void pstat_cpu_stopped(struct pstat_event *e, int cpu)
+{
+	size_t n = strlen(e->partial);
+
+	if (!n)
+		snprintf(e->partial, sizeof(e->partial),
+			 "stopped on CPU %d", cpu);
+	else if (n < sizeof(e->partial) - 16)
+		snprintf(e->partial + n, sizeof(e->partial) - n, ",%d", cpu);
+}
+
+/* The partial note as printed: which CPUs, and what it means. */
+static void partial_note(const struct pstat_event *e, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: it went offline during the run, and the count misses it from then on",
+		 e->partial);
+}
+
 static const char *not_counted_reason(const struct pstat_event *e)
 {
 	if (e->reason[0])
@@ -247,6 +265,12 @@ static void print_event(FILE *f, const struct pstat_event *e,
 		fprintf(f, " +-%6.2f%%", pstat_stddev(e) * 100 / v);
 	fprintf(f, " (%5.1f%% measured%s)\n", cov,
 		e->scaled ? ", scaled" : "");
+	if (e->partial[0]) {
+		char note[320];
+
+		partial_note(e, note, sizeof(note));
+		fprintf(f, "  %20s  partial: %s\n", "", note);
+	}
 }
 
 void pstat_print(FILE *f, const struct pstat_report *r)
@@ -296,6 +320,14 @@ static struct json_object *event_json(const struct pstat_event *e,
 			       json_object_new_string(st == PSTAT_NOT_COUNTED ?
 						      not_counted_reason(e) :
 						      e->reason));
+	if (e->partial[0]) {
+		char note[320];
+
+		partial_note(e, note, sizeof(note));
+		json_object_object_add(o, "partial", json_object_new_string(note));
+	} else {
+		json_object_object_add(o, "partial", NULL);
+	}
 	if (repeats > 1)
 		json_object_object_add(o, "stddev", st == PSTAT_COUNTED ?
 				       json_object_new_double(pstat_stddev(e)) :

@@ -53,6 +53,7 @@ struct pstat_event {
 	enum pstat_role role;
 	enum pstat_status status;
 	char reason[384];	/* not_supported / not_counted: why */
+	char partial[192];	/* counted, but not everywhere: why ("" if whole) */
 	struct pstat_count run;	/* the run in progress */
 	/* Over the runs so far. */
 	unsigned int runs, runs_counted;
@@ -67,6 +68,11 @@ void pstat_add(struct pstat_count *c, uint64_t raw, uint64_t enabled,
 /* Fold the run in progress into the event's totals. */
 void pstat_run_end(struct pstat_event *e);
 void pstat_not_supported(struct pstat_event *e, const char *reason);
+/*
+ * @cpu's counter of @e stopped before the end (its CPU went offline):
+ * the count is kept, and says that it misses that CPU from then on.
+ */
+void pstat_cpu_stopped(struct pstat_event *e, int cpu);
 
 /* Mean over the counted runs; stddev of those runs (0 for one run). */
 double pstat_mean(const struct pstat_event *e);

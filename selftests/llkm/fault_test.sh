@@ -205,6 +205,9 @@ survived() {
 	# Each test that wanted the CPU says so; the others run.
 	user) [ "$status" -eq 0 ] && reported "$f" 0 ||
 		{ [ "$status" -lt 128 ] && grep -qi 'cpu' "$out/$f.err"; } ;;
+	# The counters on CPU 1 stopped with it: the report says so.
+	profile) reported "$f" "$status" &&
+		jq -e '.events | all(.partial | test("CPU 1"))' "$out/$f.out" >/dev/null ;;
 	*) reported "$f" "$status" ;;
 	esac && clean
 }

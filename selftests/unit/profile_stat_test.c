@@ -96,6 +96,51 @@ TEST(never_on_the_pmu_is_not_counted_and_null_in_json)
 	json_object_put(o);
 }
 
+TEST(a_cpu_that_stopped_makes_the_count_partial_and_says_which)
+{
+	struct pstat_event e[1] = { ev("context-switches", PSTAT_ROLE_CONTEXT_SWITCHES) };
+	struct pstat_report r = { .target = "'x'", .ev = e, .n = 1,
+				  .elapsed_ns = 1e6, .repeats = 1 };
+	struct json_object *o, *j;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	run1(&e[0], 40, 1000, 1000);
+	pstat_cpu_stopped(&e[0], 1);
+	pstat_cpu_stopped(&e[0], 3);
+	o = pstat_json(&r);
+	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
+	EXPECT_STREQ("counted",
+		     json_object_get_string(json_object_object_get(j, "status")));
+	EXPECT_EQ(40, json_object_get_int64(json_object_object_get(j, "value")));
+	ASSERT_NE(NULL, json_object_get_string(json_object_object_get(j, "partial")));
+	EXPECT_NE(NULL, strstr(json_object_get_string(json_object_object_get(j, "partial")),
+			       "stopped on CPU 1,3"));
+	json_object_put(o);
+	f = open_memstream(&text, &len);
+	ASSERT_NE(NULL, f);
+	pstat_print(f, &r);
+	fclose(f);
+	EXPECT_NE(NULL, strstr(text, "partial: stopped on CPU 1,3"));
+	free(text);
+}
+
+TEST(a_whole_count_has_a_null_partial)
+{
+	struct pstat_event e[1] = { ev("page-faults", PSTAT_ROLE_PAGE_FAULTS) };
+	struct pstat_report r = { .target = "'x'", .ev = e, .n = 1,
+				  .elapsed_ns = 1e6, .repeats = 1 };
+	struct json_object *o, *j;
+
+	run1(&e[0], 7, 1000, 1000);
+	o = pstat_json(&r);
+	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
+	EXPECT_TRUE(json_object_object_get_ex(j, "partial", NULL));
+	EXPECT_EQ(NULL, json_object_object_get(j, "partial"));
+	json_object_put(o);
+}
+
 TEST(a_real_zero_is_counted)
 {
 	struct pstat_event e[1] = { ev("cpu-migrations", PSTAT_ROLE_NONE) };
