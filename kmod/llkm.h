@@ -156,6 +156,8 @@ struct llkm_probe_result {
 int llkm_probe_run(const struct llkm_probe_cfg *cfg,
 		   struct llkm_probe_result *res);
 void llkm_probe_stop_all(void);
+int llkm_probe_init(void);	/* the CPU hotplug callback */
+void llkm_probe_exit(void);
 /* The smallest working set bandwidth kernel @op runs on: a step an array. */
 u64 llkm_probe_bw_min_bytes(u32 op);
 

@@ -21,6 +21,9 @@ static int __init llkm_init(void)
 	ret = llkm_counter_init();
 	if (ret)
 		goto err_counter;
+	ret = llkm_probe_init();
+	if (ret)
+		goto err_probe;
 	ret = llkm_chardev_init();
 	if (ret)
 		goto err_chardev;
@@ -33,6 +36,8 @@ static int __init llkm_init(void)
 err_genl:
 	llkm_chardev_exit();
 err_chardev:
+	llkm_probe_exit();
+err_probe:
 	llkm_counter_exit();
 err_counter:
 	llkm_session_exit();
@@ -48,6 +53,7 @@ static void __exit llkm_exit(void)
 	llkm_probe_stop_all();
 	llkm_genl_exit();
 	llkm_chardev_exit();
+	llkm_probe_exit();
 	llkm_counter_exit();
 	llkm_session_exit();
 	llkm_pmu_exit();

@@ -15,17 +15,23 @@
  * every run to stop. Stopping sets run->stop, which every spin in the core
  * reads, so a batch in flight ends within its spin bound; between batches
  * the threads meet at a barrier with interrupts on, where they stop too.
- * CPU hotplug waits for the run (cpus_read_lock()), at most its timeout.
+ *
+ * CPU hotplug: the CPUs are checked and the threads started under
+ * cpus_read_lock(); after that, one of the run's CPUs going offline stops
+ * the run (a hotplug callback), which replies STOPPED with the batches it
+ * finished: the offline waits for one batch, not for the run.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/preempt.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -76,6 +82,7 @@ struct probe_run {
 static DEFINE_MUTEX(probe_lock);	/* one run at a time */
 static struct probe_run *current_run;	/* guarded by probe_lock */
 static bool stopping;			/* rmmod: refuse new runs */
+static int hotplug_state;		/* cpuhp_setup_state()'s, or 0 */
 
 /* Batch @b starts when every thread has arrived; false: stop instead. */
 static bool batch_barrier(struct probe_run *run, u32 b)
@@ -197,6 +204,17 @@ static int probe_thread(void *data)
 	for (tid = 0; tid < run->cfg.ncpus; tid++)
 		if (run->task[tid] == current)
 			break;
+	/*
+	 * Stay on this CPU while it goes offline: the scheduler moves a
+	 * bound kthread that is not smpboot's off an inactive CPU, here onto
+	 * a CPU where its peer may spin with interrupts off for a batch. So
+	 * pinned, the thread runs until probe_cpu_down() stops the run, and
+	 * lets go before it sleeps.
+	 */
+	migrate_disable();
+	/* Moved already, before it could pin itself: the CPU is going. */
+	if (smp_processor_id() != run->cfg.cpus[tid])
+		WRITE_ONCE(run->stop, 1);
 	for (b = -run->warmup; b < (int)run->cfg.batches; b++) {
 		if (!batch_barrier(run, b + run->warmup) ||
 		    !one_batch(run, tid, b)) {
@@ -207,6 +225,7 @@ static int probe_thread(void *data)
 			run->batches_done = b + 1;
 		cond_resched();
 	}
+	migrate_enable();
 	if (atomic_dec_and_test(&run->active))
 		complete(&run->finished);
 	/* kthread_stop() reaps us: nothing of ours runs after it returns. */
@@ -434,17 +453,18 @@ int llkm_probe_run(const struct llkm_probe_cfg *cfg,
 	current_run = run;
 	mutex_unlock(&probe_lock);
 
+	/* From here on a CPU going offline stops the run (probe_cpu_down()). */
 	cpus_read_lock();
 	ret = check_cpus(cfg);
 	if (!ret)
 		ret = threads_start(run);
+	cpus_read_unlock();
 	if (!ret) {
 		t0 = ktime_get_ns();
 		run_wait(run);
 		res->elapsed_ns = ktime_get_ns() - t0;
 	}
 	threads_stop(run);
-	cpus_read_unlock();
 
 	mutex_lock(&probe_lock);
 	current_run = NULL;
@@ -466,6 +486,40 @@ out_free:
 	res->why = run->why;
 	run_free(run);
 	return ret;
+}
+
+/*
+ * One of the run's CPUs is going offline: stop the run. Its thread there
+ * ends its batch and sleeps, which the offline waits for (a bound kthread
+ * is not migrated away); kthread_stop() reaps it wherever it then runs.
+ */
+static int probe_cpu_down(unsigned int cpu)
+{
+	int i;
+
+	mutex_lock(&probe_lock);
+	for (i = 0; current_run && i < current_run->cfg.ncpus; i++)
+		if (current_run->cfg.cpus[i] == cpu)
+			WRITE_ONCE(current_run->stop, 1);
+	mutex_unlock(&probe_lock);
+	return 0;
+}
+
+int llkm_probe_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "llkm/probe:online",
+					NULL, probe_cpu_down);
+	if (ret < 0)
+		return ret;
+	hotplug_state = ret;
+	return 0;
+}
+
+void llkm_probe_exit(void)
+{
+	cpuhp_remove_state_nocalls(hotplug_state);
 }
 
 /* rmmod: stop the run in flight and refuse new ones. */

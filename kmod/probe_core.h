@@ -21,9 +21,12 @@
  *
  * Spins. Every wait on another thread reads *stop with READ_ONCE() (it is
  * set by another CPU, or a signal handler) and gives up after
- * PROBE_SPIN_MAX spins, about a second (a PAUSE takes 10 to 140 cycles,
- * 30 ns on Zen 4): a peer that never comes cannot hang a CPU that runs
- * with interrupts off. A probe that gives up says so (0 cycles, or -1)
+ * PROBE_SPIN_TICKS of the TSC, half a second to a second at 2 to 4 GHz,
+ * or PROBE_SPIN_MAX spins, whichever comes first (probe_spin_over()): a
+ * peer that never comes cannot hang a CPU that runs with interrupts off,
+ * however slow a PAUSE is (10 to 140 cycles natively; an emulator's can
+ * be a hundred times slower, which a bound in spins alone let grow past
+ * RCU's stall timeout). A probe that gives up says so (0 cycles, or -1)
  * and leaves its shared state unfinished: zero it before reusing it.
  * Waits PAUSE (cpu_relax()) each spin: it also makes a ping-pong faster,
  * as the core leaves the spin without a memory-order machine clear.
@@ -59,7 +62,8 @@ struct probe_line {
 	u64 pad[PROBE_LINE_SIZE / sizeof(u64) - 1];
 } __aligned(PROBE_LINE_SIZE);
 
-/* Spins a waiter makes before it gives up: about a second of PAUSEs. */
+/* A waiter gives up after this many TSC ticks, or this many spins. */
+#define PROBE_SPIN_TICKS	0x80000000ULL	/* 2^31 */
 #define PROBE_SPIN_MAX		(32U << 20)
 /* probe_fence_batch() runs its op this many times per loop turn. */
 #define PROBE_UNROLL		8
@@ -125,18 +129,38 @@ static inline u64 probe_rdtsc(void)
 
 #endif /* PROBE_SUPPORTED */
 
+/* A wait's bound: when it began, and how many spins so far. */
+struct probe_spin {
+	u64 t0;
+	u32 n;
+};
+
+static inline void probe_spin_start(struct probe_spin *s)
+{
+	s->t0 = probe_rdtsc();
+	s->n = 0;
+}
+
+/* Counts a spin: 1 when the wait has lasted too long (the TSC read 1 in 256). */
+static inline int probe_spin_over(struct probe_spin *s)
+{
+	if (++s->n >= PROBE_SPIN_MAX)
+		return 1;
+	return !(s->n & 255) && probe_rdtsc() - s->t0 > PROBE_SPIN_TICKS;
+}
+
 /*
  * Wait until *p == want. *stop is set by another CPU (or a signal handler
- * in llctl) and read every spin. 0, or -1 when stopped or after
- * PROBE_SPIN_MAX spins.
+ * in llctl) and read every spin. 0, or -1 when stopped or too long.
  */
 static inline int probe_wait_eq(const u64 *p, u64 want, const int *stop)
 {
-	u32 spins = 0;
+	struct probe_spin spin;
 
+	probe_spin_start(&spin);
 	/* The peer's WRITE_ONCE() of *p; no ordering needed beyond it. */
 	while (READ_ONCE(*p) != want) {
-		if (READ_ONCE(*stop) || ++spins >= PROBE_SPIN_MAX)
+		if (READ_ONCE(*stop) || probe_spin_over(&spin))
 			return -1;
 		cpu_relax();
 	}
@@ -511,7 +535,7 @@ static inline int probe_litmus_barrier(struct probe_litmus *l, int nthreads,
 				       u64 *gen, const int *stop)
 {
 	u64 g = READ_ONCE(l->gen.v);	/* cannot move before we arrive */
-	u32 spins = 0;
+	struct probe_spin spin;
 
 	if (probe_xadd(&l->arrived.v, 1) == (u64)nthreads - 1) {
 		WRITE_ONCE(l->arrived.v, 0);
@@ -519,9 +543,10 @@ static inline int probe_litmus_barrier(struct probe_litmus *l, int nthreads,
 		/* Pairs with smp_load_acquire() below: arrived, go first. */
 		smp_store_release(&l->gen.v, g + 1);
 	} else {
+		probe_spin_start(&spin);
 		/* Pairs with smp_store_release() above. */
 		while (smp_load_acquire(&l->gen.v) == g) {
-			if (READ_ONCE(*stop) || ++spins >= PROBE_SPIN_MAX)
+			if (READ_ONCE(*stop) || probe_spin_over(&spin))
 				return -1;
 			cpu_relax();
 		}

@@ -125,7 +125,7 @@ struct c2c_user {
 static int c2c_thread(struct probe_team *t, int tid)
 {
 	struct c2c_user *u = t->arg;
-	unsigned int spins = 0;
+	struct probe_spin spin;
 	uint64_t cycles;
 	int b;
 
@@ -134,9 +134,10 @@ static int c2c_thread(struct probe_team *t, int tid)
 		WRITE_ONCE(u->line->v, 0);
 		smp_store_release(&u->ready, 1);
 	} else {
+		probe_spin_start(&spin);
 		/* Pairs with the smp_store_release() above. */
 		while (!smp_load_acquire(&u->ready)) {
-			if (READ_ONCE(t->stop) || ++spins >= PROBE_SPIN_MAX)
+			if (READ_ONCE(t->stop) || probe_spin_over(&spin))
 				return -1;
 			cpu_relax();
 		}

@@ -49,11 +49,12 @@ struct fs_user {
  */
 static int start_line(struct fs_user *u, const int *stop)
 {
-	unsigned int spins = 0;
+	struct probe_spin spin;
 
+	probe_spin_start(&spin);
 	__atomic_add_fetch(&u->arrived, 1, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&u->arrived, __ATOMIC_ACQUIRE) < u->writers) {
-		if (READ_ONCE(*stop) || ++spins >= PROBE_SPIN_MAX)
+		if (READ_ONCE(*stop) || probe_spin_over(&spin))
 			return -1;
 		cpu_relax();
 	}

@@ -3,7 +3,7 @@
  * A probe's threads in userspace: one per CPU, pinned before they run,
  * released together once all of them are in place, and watched: Ctrl-C
  * or the time limit sets the stop flag every spin of the probe core
- * reads, so a run ends within about a second (PROBE_SPIN_MAX) and still
+ * reads, so a run ends within about a second (PROBE_SPIN_TICKS) and still
  * reports what it did.
  */
 #ifndef LLCTL_PROBE_TEAM_H

@@ -195,7 +195,7 @@ for f in trace profile record probe; do
 done
 
 # --- CPU 1 offline and back while each feature runs -------------------------
-# A probe run holds hotplug off until it ends; a run (kernel or user) that
+# A CPU going offline stops a kernel probe run on it; a run (kernel or user) that
 # wants the offline CPU is refused in one line. The rest goes on through it.
 survived() {
 	[ "$off" = 0 ] && [ "$on" = 0 ] || return 1
