@@ -189,7 +189,8 @@
  * preemption and interrupts off while a batch runs, and replies when it is
  * done: the request blocks the calling socket only (the family runs
  * commands in parallel). Needs CAP_PERFMON or CAP_SYS_ADMIN. A signal to
- * the caller (Ctrl-C), the socket closing or rmmod stop it within a batch;
+ * the caller (Ctrl-C), the socket closing, rmmod or one of its CPUs
+ * going offline stop it within a batch;
  * every run is bounded by LLKM_PROBE_A_TIMEOUT_MS. The measuring code is
  * kmod/probe_core.h, the same source llctl runs in user mode.
  *
