@@ -4,6 +4,8 @@
 # make run        deps + build, boot a guest, insmod, llctl info
 # make check      deps + build + lint + host unit tests + guest selftests on
 #                 the host kernel, Debian 13's and sid's (LLKM_KERNELS)
+# make check-debug  the guest selftests on a KASAN/lockdep/kmemleak/UBSAN
+#                 kernel built once from linux-source-6.1 (docs/hardening.md)
 # make matrix     the guest selftests on bookworm, trixie and sid kernels,
 #                 each built in its suite's chroot (MATRIX)
 # make deps       install the Debian packages the project needs
@@ -35,9 +37,11 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	jq python3 linux-perf libdw-dev libelf-dev libxml2-utils \
 	libyaml-dev libmicrohttpd-dev prometheus pahole libbpf-dev
 DEPS += libssl-dev
+# the debug-kernel tier builds a kernel (make check-debug)
+DEPS += bc bison flex
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
-	selftests-install ksrc
+	selftests-install ksrc check-debug
 
 all: module llctl
 
@@ -89,6 +93,9 @@ run: deps all selftests
 
 check: deps all selftests
 	selftests/check
+
+check-debug: deps all selftests
+	selftests/check-debug
 
 # Benchmarks against the tools users have, results in docs/benchmarks.md.
 bench: deps
