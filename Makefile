@@ -4,6 +4,8 @@
 # make run        deps + build, boot a guest, insmod, llctl info
 # make check      deps + build + lint + host unit tests + guest selftests on
 #                 the host kernel, Debian 13's and sid's (LLKM_KERNELS)
+# make check-debug  the guest selftests on a KASAN/lockdep/kmemleak/UBSAN
+#                 kernel built once from linux-source-6.1 (docs/hardening.md)
 # make matrix     the guest selftests on bookworm, trixie and sid kernels,
 #                 each built in its suite's chroot (MATRIX)
 # make deps       install the Debian packages the project needs
@@ -38,9 +40,11 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	libyaml-dev libmicrohttpd-dev prometheus pahole libbpf-dev
 DEPS += libssl-dev
 DEPS += dkms man-db groff-base
+# the debug-kernel tier builds a kernel (make check-debug)
+DEPS += bc bison flex
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
-	selftests-install ksrc install uninstall install-group
+	selftests-install ksrc install uninstall install-group check-debug
 
 all: module llctl
 
@@ -116,6 +120,10 @@ uninstall:
 # The group the udev rule names; never created behind the user's back.
 install-group:
 	getent group llkm >/dev/null || groupadd --system llkm
+
+# The debug-kernel tier (KASAN, lockdep, kmemleak, UBSAN): README "Hardening".
+check-debug: deps all selftests
+	selftests/check-debug
 
 # Benchmarks against the tools users have, results in docs/benchmarks.md.
 bench: deps

@@ -36,11 +36,21 @@ static struct perf_event *open_kernel_counter(u32 type, u64 config)
 		.disabled = 1,
 	};
 	struct perf_event *event;
+	int tries = 3;
 
-	cpus_read_lock();	/* the CPU stays online while we use it */
-	event = perf_event_create_kernel_counter(&attr, raw_smp_processor_id(),
-						 NULL, NULL, NULL);
-	cpus_read_unlock();
+	/*
+	 * No cpus_read_lock() around this: perf takes it itself (software
+	 * events enable a static key), and a read lock taken twice
+	 * deadlocks against a hotplug writer waiting in between (lockdep:
+	 * "possible recursive locking"). perf checks under its context
+	 * mutex that the CPU is online and says -ENODEV when it went
+	 * offline meanwhile: then the CPU we are on now.
+	 */
+	do {
+		event = perf_event_create_kernel_counter(&attr,
+							 raw_smp_processor_id(),
+							 NULL, NULL, NULL);
+	} while (PTR_ERR_OR_ZERO(event) == -ENODEV && --tries);
 	return event;
 }
 

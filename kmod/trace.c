@@ -31,6 +31,7 @@ struct llkm_trace {
 	unsigned long *pids;	/* tgid bitmap, NULL: every process */
 	unsigned long *cpus;	/* CPU bitmap, NULL: every CPU */
 	unsigned long *syscalls;	/* syscall bitmap, NULL: all */
+	bool armed;		/* every probe is in: record */
 };
 
 /* A byte bitmap from userspace (bit n of byte n / 8) as a kernel bitmap. */
@@ -68,7 +69,8 @@ static bool traced(const struct llkm_trace *t, struct task_struct *task)
 /*
  * Probes may run preemptible (syscall tracepoints became faultable on
  * newer kernels): the ring is per CPU, so pin from reserve to commit.
- * Returns the payload to fill, or NULL (counted lost, unpinned).
+ * Returns the payload to fill, or NULL (unpinned; counted lost when the
+ * ring refused it, not counted at all before the session is armed).
  */
 static void *begin(struct llkm_trace *t, u16 type, u32 len,
 		   struct llkm_ring **ring)
@@ -76,6 +78,14 @@ static void *begin(struct llkm_trace *t, u16 type, u32 len,
 	struct llkm_rec *rec;
 	int cpu;
 
+	/*
+	 * Probes come and go one by one: without this, the edges of a
+	 * session would hold entries without exits (and exits without
+	 * entries) from the whole attach and detach. Pairs with the
+	 * WRITE_ONCE()s in llkm_trace_attach() and llkm_trace_detach().
+	 */
+	if (!READ_ONCE(t->armed))
+		return NULL;
 	preempt_disable_notrace();
 	cpu = smp_processor_id();
 	/* A CPU outside the mask: not produced, not lost. */
@@ -323,6 +333,7 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 		if (ret)
 			goto err_detach;
 	}
+	WRITE_ONCE(t->armed, true);
 	return t;
 
 err_detach:
@@ -340,6 +351,7 @@ void llkm_trace_detach(struct llkm_trace *t)
 {
 	if (!t)
 		return;
+	WRITE_ONCE(t->armed, false);
 	detach(t, ARRAY_SIZE(probes));
 	bitmap_free(t->syscalls);
 	bitmap_free(t->cpus);

@@ -72,7 +72,12 @@ check_agree page_faults_through_forks_agree_within_2pct page-faults 2 \
 v=$(ours page-faults "$WORKLOAD" forks 6)
 check counters_survive_the_workload_forking "6 children of 256 faults: $v" \
 	[ "${v:-0}" -ge 1536 ]
-check_agree task_clock_agrees_with_perf_within_10pct task-clock 10 "$WORKLOAD" spin 300
+# On the debug kernel (LLKM_DEBUG_KERNEL=1, make check-debug: KASAN, lockdep
+# under TCG) exec, exit and each page fault cost ~10x more, and that
+# overhead, variable from run to run, is 100+ ms of the 300 ms spin: 20 %.
+tc_pct=10
+[ "${LLKM_DEBUG_KERNEL:-0}" != 1 ] || tc_pct=20
+check_agree task_clock_agrees_with_perf_within_${tc_pct}pct task-clock $tc_pct "$WORKLOAD" spin 300
 check_agree context_switches_agree_with_perf_within_10pct context-switches 10 \
 	"$WORKLOAD" sleep 200
 
