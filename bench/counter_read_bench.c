@@ -186,11 +186,6 @@ static int perf_read(const struct bench *b, struct vals *v, int one)
 
 /* ---- llkm ------------------------------------------------------------ */
 
-static void put_u64(struct nl_req *r, uint16_t type, uint64_t v)
-{
-	nl_put(r, type, &v, sizeof(v));
-}
-
 /* COUNTER_OPEN of @config on this thread, in @group's if not 0: its id. */
 static uint32_t llkm_open_one(struct bench *b, int ev, uint32_t group)
 {
@@ -202,7 +197,7 @@ static uint32_t llkm_open_one(struct bench *b, int ev, uint32_t group)
 	nl_init(&req, b->family, LLKM_CMD_COUNTER_OPEN);
 	nest = nl_nest(&req, LLKM_A_COUNTER);
 	nl_put_u32(&req, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	put_u64(&req, LLKM_CTR_A_CONFIG, events[ev].config);
+	nl_put_u64(&req, LLKM_CTR_A_CONFIG, events[ev].config);
 	nl_put_u32(&req, LLKM_CTR_A_PID, gettid());
 	if (group)
 		nl_put_u32(&req, LLKM_CTR_A_GROUP, group);

@@ -42,11 +42,6 @@ struct ctr_spec {
 	uint64_t period;
 };
 
-static void put_u64(struct nl_req *r, uint16_t type, uint64_t v)
-{
-	nl_put(r, type, &v, sizeof(v));
-}
-
 /* COUNTER_OPEN on socket @fd: the id (> 0), or the kernel's -errno. */
 static int ctr_open(int fd, int family, struct nl_reply *rep,
 		    const struct ctr_spec *s)
@@ -58,7 +53,7 @@ static int ctr_open(int fd, int family, struct nl_reply *rep,
 	nl_init(&req, family, LLKM_CMD_COUNTER_OPEN);
 	nest = nl_nest(&req, LLKM_A_COUNTER);
 	nl_put_u32(&req, LLKM_CTR_A_TYPE, s->type);
-	put_u64(&req, LLKM_CTR_A_CONFIG, s->config);
+	nl_put_u64(&req, LLKM_CTR_A_CONFIG, s->config);
 	if (s->pid > 0)
 		nl_put_u32(&req, LLKM_CTR_A_PID, s->pid);
 	if (s->cpu >= 0)
@@ -68,7 +63,7 @@ static int ctr_open(int fd, int family, struct nl_reply *rep,
 	if (s->flags)
 		nl_put_u32(&req, LLKM_CTR_A_FLAGS, s->flags);
 	if (s->period)
-		put_u64(&req, LLKM_CTR_A_PERIOD, s->period);
+		nl_put_u64(&req, LLKM_CTR_A_PERIOD, s->period);
 	nl_nest_end(&req, nest);
 	if (nl_transact(fd, &req, rep))
 		return -1000;
@@ -479,7 +474,7 @@ static int raw_counter(int fd, int family, struct nl_reply *rep, uint8_t cmd,
 	nest = nl_nest(&req, LLKM_A_COUNTER);
 	for (i = 0; i < n; i++) {
 		if (a[i].wide)
-			put_u64(&req, a[i].type, a[i].v);
+			nl_put_u64(&req, a[i].type, a[i].v);
 		else
 			nl_put_u32(&req, a[i].type, a[i].v);
 	}

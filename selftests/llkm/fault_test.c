@@ -28,11 +28,6 @@
 
 /* ---- requests ---------------------------------------------------------- */
 
-static void put_u64(struct nl_req *r, uint16_t type, uint64_t v)
-{
-	nl_put(r, type, &v, sizeof(v));
-}
-
 /* The kernel's -errno, or -errno of send/recv themselves (-ENOBUFS...). */
 static int transact(int fd, struct nl_req *r, struct nl_reply *rep)
 {
@@ -89,7 +84,7 @@ static int ctr_open(int fd, int family, struct nl_reply *rep, const struct ctr *
 	nl_init(&r, family, LLKM_CMD_COUNTER_OPEN);
 	nest = nl_nest(&r, LLKM_A_COUNTER);
 	nl_put_u32(&r, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	put_u64(&r, LLKM_CTR_A_CONFIG, c->config);
+	nl_put_u64(&r, LLKM_CTR_A_CONFIG, c->config);
 	if (c->pid > 0)
 		nl_put_u32(&r, LLKM_CTR_A_PID, c->pid);
 	if (c->cpu >= 0)
@@ -97,7 +92,7 @@ static int ctr_open(int fd, int family, struct nl_reply *rep, const struct ctr *
 	if (c->flags)
 		nl_put_u32(&r, LLKM_CTR_A_FLAGS, c->flags);
 	if (c->period)
-		put_u64(&r, LLKM_CTR_A_PERIOD, c->period);
+		nl_put_u64(&r, LLKM_CTR_A_PERIOD, c->period);
 	nl_nest_end(&r, nest);
 	ret = transact(fd, &r, rep);
 	if (ret)
@@ -150,7 +145,7 @@ static void probe_req(struct nl_req *r, int family, uint32_t kind,
 	nest = nl_nest(r, LLKM_A_PROBE);
 	nl_put_u32(r, LLKM_PROBE_A_KIND, kind);
 	nl_put(r, LLKM_PROBE_A_CPUS, cpus, ncpus * sizeof(*cpus));
-	put_u64(r, LLKM_PROBE_A_ITERATIONS, iterations);
+	nl_put_u64(r, LLKM_PROBE_A_ITERATIONS, iterations);
 	nl_put_u32(r, LLKM_PROBE_A_BATCHES, batches);
 	nl_put_u32(r, LLKM_PROBE_A_TIMEOUT_MS, timeout_ms);
 	nl_nest_end(r, nest);

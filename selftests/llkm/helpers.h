@@ -213,6 +213,11 @@ static inline void nl_put_u32(struct nl_req *r, uint16_t type, uint32_t v)
 	nl_put(r, type, &v, sizeof(v));
 }
 
+static inline void nl_put_u64(struct nl_req *r, uint16_t type, uint64_t v)
+{
+	nl_put(r, type, &v, sizeof(v));
+}
+
 static inline struct nlattr *nl_nest(struct nl_req *r, uint16_t type)
 {
 	return nl_put(r, type | NLA_F_NESTED, NULL, 0);

@@ -46,11 +46,6 @@ struct res {
 	int stopped;
 };
 
-static void put_u64(struct nl_req *r, uint16_t type, uint64_t v)
-{
-	nl_put(r, type, &v, sizeof(v));
-}
-
 /* PROBE_RUN: 0 and @out, or the kernel's -errno. */
 static int run(int fd, int family, struct nl_reply *rep, const struct req *q,
 	       struct res *out)
@@ -68,12 +63,12 @@ static int run(int fd, int family, struct nl_reply *rep, const struct req *q,
 	if (q->flags)
 		nl_put_u32(&r, LLKM_PROBE_A_FLAGS, q->flags);
 	nl_put(&r, LLKM_PROBE_A_CPUS, q->cpus, q->ncpus * sizeof(uint32_t));
-	put_u64(&r, LLKM_PROBE_A_ITERATIONS, q->iterations);
+	nl_put_u64(&r, LLKM_PROBE_A_ITERATIONS, q->iterations);
 	nl_put_u32(&r, LLKM_PROBE_A_BATCHES, q->batches);
 	if (q->timeout_ms)
 		nl_put_u32(&r, LLKM_PROBE_A_TIMEOUT_MS, q->timeout_ms);
 	if (q->has_param)
-		put_u64(&r, LLKM_PROBE_A_PARAM, q->param);
+		nl_put_u64(&r, LLKM_PROBE_A_PARAM, q->param);
 	if (q->simd)
 		nl_put_u32(&r, LLKM_PROBE_A_SIMD, q->simd);
 	if (q->prefetch)

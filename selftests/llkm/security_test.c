@@ -86,11 +86,6 @@ static int in_child(const struct creds *c, int (*fn)(void *), void *arg)
 
 /* ---- requests ------------------------------------------------------- */
 
-static void put_u64(struct nl_req *r, uint16_t type, uint64_t v)
-{
-	nl_put(r, type, &v, sizeof(v));
-}
-
 /* A valid request of @cmd: refused, it is refused for privilege alone. */
 static void request(struct nl_req *r, int family, uint8_t cmd, uint32_t id)
 {
@@ -113,7 +108,7 @@ static void request(struct nl_req *r, int family, uint8_t cmd, uint32_t id)
 	case LLKM_CMD_COUNTER_OPEN:
 		nest = nl_nest(r, LLKM_A_COUNTER);
 		nl_put_u32(r, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-		put_u64(r, LLKM_CTR_A_CONFIG, PERF_COUNT_SW_TASK_CLOCK);
+		nl_put_u64(r, LLKM_CTR_A_CONFIG, PERF_COUNT_SW_TASK_CLOCK);
 		nl_put_u32(r, LLKM_CTR_A_PID, id ? id : pid);
 		nl_nest_end(r, nest);
 		break;
@@ -130,7 +125,7 @@ static void request(struct nl_req *r, int family, uint8_t cmd, uint32_t id)
 		nl_put_u32(r, LLKM_PROBE_A_KIND, LLKM_PROBE_FENCE);
 		nl_put_u32(r, LLKM_PROBE_A_OP, LLKM_FENCE_EMPTY);
 		nl_put(r, LLKM_PROBE_A_CPUS, &cpu, sizeof(cpu));
-		put_u64(r, LLKM_PROBE_A_ITERATIONS, 1000);
+		nl_put_u64(r, LLKM_PROBE_A_ITERATIONS, 1000);
 		nl_put_u32(r, LLKM_PROBE_A_BATCHES, 1);
 		nl_nest_end(r, nest);
 		break;
@@ -466,7 +461,7 @@ static int compare_claims(void *data)
 	nl_init(&r, *family, LLKM_CMD_COUNTER_OPEN);	/* all of CPU 0 */
 	nest = nl_nest(&r, LLKM_A_COUNTER);
 	nl_put_u32(&r, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	put_u64(&r, LLKM_CTR_A_CONFIG, PERF_COUNT_SW_CPU_CLOCK);
+	nl_put_u64(&r, LLKM_CTR_A_CONFIG, PERF_COUNT_SW_CPU_CLOCK);
 	nl_put_u32(&r, LLKM_CTR_A_CPU, 0);
 	nl_nest_end(&r, nest);
 	if (nl_transact(fd, &r, rep) || rep->err)
@@ -985,10 +980,10 @@ static int sample_self(FIXTURE_DATA(rings) *self, uint32_t flags)
 	nl_init(&r, self->family, LLKM_CMD_COUNTER_OPEN);
 	nest = nl_nest(&r, LLKM_A_COUNTER);
 	nl_put_u32(&r, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	put_u64(&r, LLKM_CTR_A_CONFIG, PERF_COUNT_SW_TASK_CLOCK);
+	nl_put_u64(&r, LLKM_CTR_A_CONFIG, PERF_COUNT_SW_TASK_CLOCK);
 	nl_put_u32(&r, LLKM_CTR_A_PID, syscall(SYS_gettid));
 	nl_put_u32(&r, LLKM_CTR_A_FLAGS, LLKM_CTR_F_FREQ | flags);
-	put_u64(&r, LLKM_CTR_A_PERIOD, 1000);
+	nl_put_u64(&r, LLKM_CTR_A_PERIOD, 1000);
 	nl_nest_end(&r, nest);
 	if (nl_transact(self->fd, &r, self->rep) || self->rep->err)
 		return self->rep->err ? self->rep->err : -1000;
