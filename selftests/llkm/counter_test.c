@@ -46,7 +46,7 @@ struct ctr_spec {
 static int ctr_open(int fd, int family, struct nl_reply *rep,
 		    const struct ctr_spec *s)
 {
-	const struct nlattr *tb[NL_MAXATTR + 1], *ct[NL_MAXATTR + 1];
+	const struct nlattr *ct[NL_MAXATTR + 1];
 	struct nl_req req;
 	struct nlattr *nest;
 
@@ -69,10 +69,8 @@ static int ctr_open(int fd, int family, struct nl_reply *rep,
 		return -1000;
 	if (rep->err)
 		return rep->err;
-	nl_reply_attrs(rep, tb);
-	if (!tb[LLKM_A_COUNTER])
+	if (nl_reply_nested(rep, LLKM_A_COUNTER, ct))
 		return -1001;
-	nl_attrs(nla_data_of(tb[LLKM_A_COUNTER]), nla_len_of(tb[LLKM_A_COUNTER]), ct);
 	return ct[LLKM_CTR_A_ID] ? (int)nla_u32_of(ct[LLKM_CTR_A_ID]) : -1002;
 }
 
@@ -579,7 +577,7 @@ TEST_F(ctr, close_without_id_closes_all_of_the_socket)
 static int trace_start_rings(int fd, int family, struct nl_reply *rep,
 			     uint32_t *size)
 {
-	const struct nlattr *tb[NL_MAXATTR + 1], *rt[NL_MAXATTR + 1];
+	const struct nlattr *rt[NL_MAXATTR + 1];
 	struct nl_req req;
 	struct nlattr *nest;
 
@@ -591,10 +589,8 @@ static int trace_start_rings(int fd, int family, struct nl_reply *rep,
 		return -1000;
 	if (rep->err)
 		return rep->err;
-	nl_reply_attrs(rep, tb);
-	if (!tb[LLKM_A_RING])
+	if (nl_reply_nested(rep, LLKM_A_RING, rt))
 		return -1001;
-	nl_attrs(nla_data_of(tb[LLKM_A_RING]), nla_len_of(tb[LLKM_A_RING]), rt);
 	if (!rt[LLKM_RING_A_SIZE])
 		return -1002;
 	*size = nla_u32_of(rt[LLKM_RING_A_SIZE]);

@@ -76,7 +76,7 @@ struct ctr {
 /* COUNTER_OPEN: the id (> 0), or -errno. */
 static int ctr_open(int fd, int family, struct nl_reply *rep, const struct ctr *c)
 {
-	const struct nlattr *tb[NL_MAXATTR + 1], *ct[NL_MAXATTR + 1];
+	const struct nlattr *ct[NL_MAXATTR + 1];
 	struct nl_req r;
 	struct nlattr *nest;
 	int ret;
@@ -97,10 +97,8 @@ static int ctr_open(int fd, int family, struct nl_reply *rep, const struct ctr *
 	ret = transact(fd, &r, rep);
 	if (ret)
 		return ret;
-	nl_reply_attrs(rep, tb);
-	if (!tb[LLKM_A_COUNTER])
+	if (nl_reply_nested(rep, LLKM_A_COUNTER, ct))
 		return -1001;
-	nl_attrs(nla_data_of(tb[LLKM_A_COUNTER]), nla_len_of(tb[LLKM_A_COUNTER]), ct);
 	return ct[LLKM_CTR_A_ID] ? (int)nla_u32_of(ct[LLKM_CTR_A_ID]) : -1002;
 }
 
@@ -112,7 +110,7 @@ struct ctr_val {
 static int ctr_read(int fd, int family, struct nl_reply *rep, uint32_t id,
 		    struct ctr_val *v)
 {
-	const struct nlattr *tb[NL_MAXATTR + 1], *ct[NL_MAXATTR + 1];
+	const struct nlattr *ct[NL_MAXATTR + 1];
 	struct nl_req r;
 	struct nlattr *nest;
 	int ret;
@@ -124,10 +122,8 @@ static int ctr_read(int fd, int family, struct nl_reply *rep, uint32_t id,
 	ret = transact(fd, &r, rep);
 	if (ret)
 		return ret;
-	nl_reply_attrs(rep, tb);
-	if (!tb[LLKM_A_COUNTER])
+	if (nl_reply_nested(rep, LLKM_A_COUNTER, ct))
 		return -1001;
-	nl_attrs(nla_data_of(tb[LLKM_A_COUNTER]), nla_len_of(tb[LLKM_A_COUNTER]), ct);
 	if (!ct[LLKM_CTR_A_VALUE] || !ct[LLKM_CTR_A_STATE])
 		return -1002;
 	v->value = nla_u64_of(ct[LLKM_CTR_A_VALUE]);
@@ -156,7 +152,7 @@ static int probe_run(int fd, int family, struct nl_reply *rep, uint32_t kind,
 		     const uint32_t *cpus, int ncpus, uint64_t iterations,
 		     uint32_t batches, int *nsamples, int *stopped)
 {
-	const struct nlattr *tb[NL_MAXATTR + 1], *pt[NL_MAXATTR + 1];
+	const struct nlattr *pt[NL_MAXATTR + 1];
 	struct nl_req r;
 	int ret;
 
@@ -164,10 +160,8 @@ static int probe_run(int fd, int family, struct nl_reply *rep, uint32_t kind,
 	ret = transact(fd, &r, rep);
 	if (ret)
 		return ret;
-	nl_reply_attrs(rep, tb);
-	if (!tb[LLKM_A_PROBE])
+	if (nl_reply_nested(rep, LLKM_A_PROBE, pt))
 		return -1001;
-	nl_attrs(nla_data_of(tb[LLKM_A_PROBE]), nla_len_of(tb[LLKM_A_PROBE]), pt);
 	if (!pt[LLKM_PROBE_A_SAMPLES])
 		return -1002;
 	if (nsamples)

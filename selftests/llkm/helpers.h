@@ -319,6 +319,22 @@ static inline void nl_reply_attrs(const struct nl_reply *rep,
 #define nla_u32_of(a)	(*(const uint32_t *)nla_data_of(a))
 #define nla_u64_of(a)	({ uint64_t __v; memcpy(&__v, nla_data_of(a), 8); __v; })
 
+/*
+ * The reply's attribute @top, a nest, parsed into @nested: 0, or -1001
+ * when the reply has none.
+ */
+static inline int nl_reply_nested(struct nl_reply *rep, uint16_t top,
+				  const struct nlattr **nested)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1];
+
+	nl_reply_attrs(rep, tb);
+	if (!tb[top])
+		return -1001;
+	nl_attrs(nla_data_of(tb[top]), nla_len_of(tb[top]), nested);
+	return 0;
+}
+
 /* Resolves a generic netlink family id; -1 when it is not registered. */
 static inline int nl_family(int fd, const char *name)
 {

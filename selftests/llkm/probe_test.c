@@ -50,7 +50,7 @@ struct res {
 static int run(int fd, int family, struct nl_reply *rep, const struct req *q,
 	       struct res *out)
 {
-	const struct nlattr *tb[NL_MAXATTR + 1], *pt[NL_MAXATTR + 1];
+	const struct nlattr *pt[NL_MAXATTR + 1];
 	struct nl_req r;
 	struct nlattr *nest;
 	int len;
@@ -78,10 +78,8 @@ static int run(int fd, int family, struct nl_reply *rep, const struct req *q,
 		return -1000;
 	if (rep->err)
 		return rep->err;
-	nl_reply_attrs(rep, tb);
-	if (!tb[LLKM_A_PROBE])
+	if (nl_reply_nested(rep, LLKM_A_PROBE, pt))
 		return -1001;
-	nl_attrs(nla_data_of(tb[LLKM_A_PROBE]), nla_len_of(tb[LLKM_A_PROBE]), pt);
 	if (!pt[LLKM_PROBE_A_SAMPLES] || !pt[LLKM_PROBE_A_TSC_KHZ] ||
 	    !pt[LLKM_PROBE_A_ELAPSED_NS])
 		return -1002;

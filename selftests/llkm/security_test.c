@@ -147,15 +147,13 @@ static int ask(int fd, int family, uint8_t cmd, uint32_t id,
 /* COUNTER_OPEN on @pid: the id (> 0), or -errno. */
 static int open_counter(int fd, int family, uint32_t pid, struct nl_reply *rep)
 {
-	const struct nlattr *tb[NL_MAXATTR + 1], *ct[NL_MAXATTR + 1];
+	const struct nlattr *ct[NL_MAXATTR + 1];
 	int err = ask(fd, family, LLKM_CMD_COUNTER_OPEN, pid, rep);
 
 	if (err)
 		return err;
-	nl_reply_attrs(rep, tb);
-	if (!tb[LLKM_A_COUNTER])
+	if (nl_reply_nested(rep, LLKM_A_COUNTER, ct))
 		return -1001;
-	nl_attrs(nla_data_of(tb[LLKM_A_COUNTER]), nla_len_of(tb[LLKM_A_COUNTER]), ct);
 	return ct[LLKM_CTR_A_ID] ? (int)nla_u32_of(ct[LLKM_CTR_A_ID]) : -1002;
 }
 
