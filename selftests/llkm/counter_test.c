@@ -33,47 +33,6 @@ FIXTURE_TEARDOWN(ctr)
 	LLKM_NL_FIXTURE_TEARDOWN();
 }
 
-struct ctr_spec {
-	uint32_t type;
-	uint64_t config;
-	int pid;		/* > 0 */
-	int cpu;		/* >= 0 */
-	uint32_t group, flags;
-	uint64_t period;
-};
-
-/* COUNTER_OPEN on socket @fd: the id (> 0), or the kernel's -errno. */
-static int ctr_open(int fd, int family, struct nl_reply *rep,
-		    const struct ctr_spec *s)
-{
-	const struct nlattr *ct[NL_MAXATTR + 1];
-	struct nl_req req;
-	struct nlattr *nest;
-
-	nl_init(&req, family, LLKM_CMD_COUNTER_OPEN);
-	nest = nl_nest(&req, LLKM_A_COUNTER);
-	nl_put_u32(&req, LLKM_CTR_A_TYPE, s->type);
-	nl_put_u64(&req, LLKM_CTR_A_CONFIG, s->config);
-	if (s->pid > 0)
-		nl_put_u32(&req, LLKM_CTR_A_PID, s->pid);
-	if (s->cpu >= 0)
-		nl_put_u32(&req, LLKM_CTR_A_CPU, s->cpu);
-	if (s->group)
-		nl_put_u32(&req, LLKM_CTR_A_GROUP, s->group);
-	if (s->flags)
-		nl_put_u32(&req, LLKM_CTR_A_FLAGS, s->flags);
-	if (s->period)
-		nl_put_u64(&req, LLKM_CTR_A_PERIOD, s->period);
-	nl_nest_end(&req, nest);
-	if (nl_transact(fd, &req, rep))
-		return -1000;
-	if (rep->err)
-		return rep->err;
-	if (nl_reply_nested(rep, LLKM_A_COUNTER, ct))
-		return -1001;
-	return ct[LLKM_CTR_A_ID] ? (int)nla_u32_of(ct[LLKM_CTR_A_ID]) : -1002;
-}
-
 static int ctr_cmd(int fd, int family, struct nl_reply *rep, uint8_t cmd,
 		   uint32_t id)
 {
@@ -144,7 +103,7 @@ static int counters_open(int fd, int family, struct nl_reply *rep)
 	return tb[LLKM_A_COUNTERS_OPEN] ? (int)nla_u32_of(tb[LLKM_A_COUNTERS_OPEN]) : -1;
 }
 
-#define OPEN(s)		ctr_open(self->fd, self->family, self->rep, (s))
+#define OPEN(s)		nl_ctr_open(self->fd, self->family, self->rep, (s))
 #define READ(id, v, n)	ctr_read(self->fd, self->family, self->rep, (id), (v), (n))
 #define CMD(c, id)	ctr_cmd(self->fd, self->family, self->rep, (c), (id))
 #define NOPEN()		counters_open(self->fd, self->family, self->rep)
@@ -182,7 +141,7 @@ static int gettid_(void)
 
 TEST_F(ctr, task_clock_counts_this_thread)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_TASK_CLOCK,
 				      .pid = gettid_(), .cpu = -1 };
 	struct val v[2];
@@ -205,7 +164,7 @@ TEST_F(ctr, task_clock_counts_this_thread)
 
 TEST_F(ctr, disable_stops_and_enable_resumes_counting)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_TASK_CLOCK,
 				      .pid = gettid_(), .cpu = -1, .group = 0,
 				      .flags = LLKM_CTR_F_DISABLED };
@@ -259,7 +218,7 @@ static pid_t forking_child(int go[2], int pages)
 
 TEST_F(ctr, inherited_counter_counts_children_after_they_exit)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_PAGE_FAULTS,
 				      .pid = 0, .cpu = -1, .group = 0,
 				      .flags = LLKM_CTR_F_INHERIT };
@@ -288,7 +247,7 @@ TEST_F(ctr, inherited_counter_counts_children_after_they_exit)
 
 TEST_F(ctr, per_cpu_counter_counts_everything_on_that_cpu)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_CONTEXT_SWITCHES,
 				      .pid = 0, .cpu = 0 };
 	cpu_set_t set, old;
@@ -311,7 +270,7 @@ TEST_F(ctr, per_cpu_counter_counts_everything_on_that_cpu)
 
 TEST_F(ctr, group_reads_leader_first_and_closes_together)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_TASK_CLOCK,
 				      .pid = gettid_(), .cpu = -1, .group = 0,
 				      .flags = LLKM_CTR_F_DISABLED };
@@ -364,7 +323,7 @@ static uint32_t portid_of(int fd)
 
 TEST_F(ctr, ioctl_read_gives_what_genl_read_gives)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 			      .config = PERF_COUNT_SW_PAGE_FAULTS,
 			      .pid = gettid_(), .cpu = -1,
 			      .flags = LLKM_CTR_F_DISABLED };
@@ -419,7 +378,7 @@ TEST_F(ctr, ioctl_read_gives_what_genl_read_gives)
 /* Whatever fails, nothing stays open in the kernel. */
 TEST_F(ctr, refused_opens_leave_nothing_open)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_TASK_CLOCK,
 				      .pid = gettid_(), .cpu = -1 };
 	int base = NOPEN(), ret;
@@ -505,7 +464,7 @@ TEST_F(ctr, open_validates_every_attribute)
 	};
 #undef SW
 #undef CPU0
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE, .config = 0,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE, .config = 0,
 			      .pid = 0, .cpu = -1 };
 	unsigned int i;
 
@@ -532,7 +491,7 @@ TEST_F(ctr, open_validates_every_attribute)
 
 TEST_F(ctr, counters_belong_to_their_socket_and_close_with_it)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_CPU_CLOCK, .pid = 0,
 				      .cpu = 0 };
 	int base = NOPEN(), other, id, i;
@@ -543,7 +502,7 @@ TEST_F(ctr, counters_belong_to_their_socket_and_close_with_it)
 	ASSERT_LE(0, other);
 	for (i = 0; i < 3; i++) {
 		s.cpu = i % sysconf(_SC_NPROCESSORS_ONLN);
-		id = ctr_open(other, self->family, self->rep, &s);
+		id = nl_ctr_open(other, self->family, self->rep, &s);
 		ASSERT_LT(0, id);
 	}
 	EXPECT_EQ(base + 3, NOPEN());
@@ -557,7 +516,7 @@ TEST_F(ctr, counters_belong_to_their_socket_and_close_with_it)
 
 TEST_F(ctr, close_without_id_closes_all_of_the_socket)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_TASK_CLOCK,
 				      .pid = gettid_(), .cpu = -1 };
 	int base = NOPEN(), lead;
@@ -639,7 +598,7 @@ static long ring_count(int dev, uint32_t size, int ncpu, uint32_t id,
 
 TEST_F(ctr, sampling_writes_samples_into_the_session_rings)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_TASK_CLOCK,
 				      .pid = gettid_(), .cpu = -1, .group = 0,
 				      .flags = LLKM_CTR_F_FREQ | LLKM_CTR_F_CALLCHAIN,
@@ -674,7 +633,7 @@ TEST_F(ctr, sampling_writes_samples_into_the_session_rings)
 
 TEST_F(ctr, msr_pmu_counts_through_the_same_path)
 {
-	struct ctr_spec s = { .type = 0, .config = 0, .pid = 0, .cpu = 0 };
+	struct nl_ctr_spec s = { .type = 0, .config = 0, .pid = 0, .cpu = 0 };
 	char buf[64];
 	struct val v;
 	int id;
@@ -693,7 +652,7 @@ TEST_F(ctr, msr_pmu_counts_through_the_same_path)
 
 static int drop_caps_and_open(int family)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_TASK_CLOCK, .pid = 0,
 				      .cpu = 0 };
 	struct nl_reply *rep = calloc(1, sizeof(*rep));
@@ -705,7 +664,7 @@ static int drop_caps_and_open(int family)
 	if (fd < 0)
 		return 101;
 	s.pid = getpid();
-	return ctr_open(fd, family, rep, &s) == -EPERM ? 0 : 102;
+	return nl_ctr_open(fd, family, rep, &s) == -EPERM ? 0 : 102;
 }
 
 TEST_F(ctr, opening_needs_cap_perfmon)
@@ -716,7 +675,7 @@ TEST_F(ctr, opening_needs_cap_perfmon)
 /* rmmod with counting and sampling counters open: all released. */
 TEST(rmmod_with_counters_open)
 {
-	struct ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
 				      .config = PERF_COUNT_SW_TASK_CLOCK, .pid = 0,
 				      .cpu = -1, .group = 0,
 				      .flags = LLKM_CTR_F_FREQ, .period = 2000 };
@@ -741,11 +700,11 @@ TEST(rmmod_with_counters_open)
 	ASSERT_LT(0, family);
 	ASSERT_EQ(0, trace_start_rings(fd, family, rep, &size));
 	s.pid = child;
-	ASSERT_LT(0, ctr_open(fd, family, rep, &s));
+	ASSERT_LT(0, nl_ctr_open(fd, family, rep, &s));
 	s.period = 0;
 	s.flags = LLKM_CTR_F_INHERIT;
 	for (i = 0; i < 8; i++)
-		ASSERT_LT(0, ctr_open(fd, family, rep, &s));
+		ASSERT_LT(0, nl_ctr_open(fd, family, rep, &s));
 	usleep(50000);
 	/* The socket holds no module reference: rmmod goes through. */
 	EXPECT_EQ(0, llkm_unload());

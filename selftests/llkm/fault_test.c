@@ -66,42 +66,6 @@ static int simple(int fd, int family, struct nl_reply *rep, uint8_t cmd)
 	return transact(fd, &r, rep);
 }
 
-struct ctr {
-	uint64_t config;	/* PERF_TYPE_SOFTWARE */
-	int pid, cpu;		/* pid > 0, cpu >= 0 when set */
-	uint32_t flags;
-	uint64_t period;
-};
-
-/* COUNTER_OPEN: the id (> 0), or -errno. */
-static int ctr_open(int fd, int family, struct nl_reply *rep, const struct ctr *c)
-{
-	const struct nlattr *ct[NL_MAXATTR + 1];
-	struct nl_req r;
-	struct nlattr *nest;
-	int ret;
-
-	nl_init(&r, family, LLKM_CMD_COUNTER_OPEN);
-	nest = nl_nest(&r, LLKM_A_COUNTER);
-	nl_put_u32(&r, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	nl_put_u64(&r, LLKM_CTR_A_CONFIG, c->config);
-	if (c->pid > 0)
-		nl_put_u32(&r, LLKM_CTR_A_PID, c->pid);
-	if (c->cpu >= 0)
-		nl_put_u32(&r, LLKM_CTR_A_CPU, c->cpu);
-	if (c->flags)
-		nl_put_u32(&r, LLKM_CTR_A_FLAGS, c->flags);
-	if (c->period)
-		nl_put_u64(&r, LLKM_CTR_A_PERIOD, c->period);
-	nl_nest_end(&r, nest);
-	ret = transact(fd, &r, rep);
-	if (ret)
-		return ret;
-	if (nl_reply_nested(rep, LLKM_A_COUNTER, ct))
-		return -1001;
-	return ct[LLKM_CTR_A_ID] ? (int)nla_u32_of(ct[LLKM_CTR_A_ID]) : -1002;
-}
-
 struct ctr_val {
 	uint64_t value;
 	uint32_t state;
@@ -423,32 +387,39 @@ static void __attribute__((noreturn)) consumer(enum stage stage, int family,
 		}
 		read_forever(m, ncpus, size);
 	case COUNTING: {
-		struct ctr task = { PERF_COUNT_SW_TASK_CLOCK, getpid(), -1,
-				    LLKM_CTR_F_INHERIT, 0 };
-		struct ctr cpu = { PERF_COUNT_SW_CPU_CLOCK, 0, 0, 0, 0 };
+		struct nl_ctr_spec task = { .type = PERF_TYPE_SOFTWARE,
+					    .config = PERF_COUNT_SW_TASK_CLOCK,
+					    .pid = getpid(), .cpu = -1,
+					    .flags = LLKM_CTR_F_INHERIT };
+		struct nl_ctr_spec cpu = { .type = PERF_TYPE_SOFTWARE,
+					   .config = PERF_COUNT_SW_CPU_CLOCK,
+					   .cpu = 0 };
 
-		if (ctr_open(fd, family, rep, &task) <= 0)
+		if (nl_ctr_open(fd, family, rep, &task) <= 0)
 			_exit(106);
 		for (i = 0; i < sysconf(_SC_NPROCESSORS_ONLN); i++) {
 			cpu.cpu = i;
-			if (ctr_open(fd, family, rep, &cpu) <= 0)
+			if (nl_ctr_open(fd, family, rep, &cpu) <= 0)
 				_exit(107);
 		}
 		reached(pipe_fd);
 		pause();
 		/* rmmod closed them: opening another finds the family gone. */
-		_exit(ctr_open(fd, family, rep, &task) < 0 ? 11 : 1);
+		_exit(nl_ctr_open(fd, family, rep, &task) < 0 ? 11 : 1);
 	}
 	case SAMPLING: {
-		struct ctr smp = { PERF_COUNT_SW_TASK_CLOCK, getpid(), -1,
-				   LLKM_CTR_F_FREQ | LLKM_CTR_F_CALLCHAIN, 1000 };
+		struct nl_ctr_spec smp = { .type = PERF_TYPE_SOFTWARE,
+					   .config = PERF_COUNT_SW_TASK_CLOCK,
+					   .pid = getpid(), .cpu = -1,
+					   .flags = LLKM_CTR_F_FREQ | LLKM_CTR_F_CALLCHAIN,
+					   .period = 1000 };
 
 		if (trace_start(fd, family, rep, size, 0))
 			_exit(108);
 		dev = open(LLKM_DEV, O_RDWR | O_CLOEXEC);
 		if (dev < 0 || map_all(dev, size, ncpus, m))
 			_exit(109);
-		if (ctr_open(fd, family, rep, &smp) <= 0)
+		if (nl_ctr_open(fd, family, rep, &smp) <= 0)
 			_exit(110);
 		reached(pipe_fd);
 		read_forever(m, ncpus, size);
@@ -657,15 +628,19 @@ static void spin_ms(int ms)
  */
 TEST_F(hotplug, per_cpu_counter_of_an_offlined_cpu_stops_and_keeps_its_count)
 {
-	struct ctr on1 = { PERF_COUNT_SW_CPU_CLOCK, 0, 1, 0, 0 };
-	struct ctr task = { PERF_COUNT_SW_TASK_CLOCK, getpid(), -1, 0, 0 };
+	struct nl_ctr_spec on1 = { .type = PERF_TYPE_SOFTWARE,
+				   .config = PERF_COUNT_SW_CPU_CLOCK,
+				   .cpu = 1 };
+	struct nl_ctr_spec task = { .type = PERF_TYPE_SOFTWARE,
+				    .config = PERF_COUNT_SW_TASK_CLOCK,
+				    .pid = getpid(), .cpu = -1 };
 	struct ctr_val v, off, t0, t1;
 	int id1, idt;
 
 	RETURN_IF_SKIPPED();
-	id1 = ctr_open(self->fd, self->family, self->rep, &on1);
+	id1 = nl_ctr_open(self->fd, self->family, self->rep, &on1);
 	ASSERT_LT(0, id1) TH_LOG("%s", self->rep->extack);
-	idt = ctr_open(self->fd, self->family, self->rep, &task);
+	idt = nl_ctr_open(self->fd, self->family, self->rep, &task);
 	ASSERT_LT(0, idt) TH_LOG("%s", self->rep->extack);
 	pin_to(1);
 	spin_ms(50);
@@ -683,7 +658,7 @@ TEST_F(hotplug, per_cpu_counter_of_an_offlined_cpu_stops_and_keeps_its_count)
 	ASSERT_EQ(0, ctr_read(self->fd, self->family, self->rep, idt, &t1));
 	EXPECT_LT(t0.value, t1.value) TH_LOG("the task's counter stopped with the CPU");
 	on1.cpu = 1;
-	EXPECT_EQ(-ENODEV, ctr_open(self->fd, self->family, self->rep, &on1));
+	EXPECT_EQ(-ENODEV, nl_ctr_open(self->fd, self->family, self->rep, &on1));
 	EXPECT_EQ(2, counters_open(self->fd, self->family, self->rep));
 
 	ASSERT_EQ(0, set_online(1));
@@ -694,7 +669,7 @@ TEST_F(hotplug, per_cpu_counter_of_an_offlined_cpu_stops_and_keeps_its_count)
 	EXPECT_EQ(LLKM_CTR_STATE_OFF, v.state);
 	EXPECT_EQ(off.value, v.value);
 	/* A new one counts. */
-	EXPECT_LT(0, ctr_open(self->fd, self->family, self->rep, &on1));
+	EXPECT_LT(0, nl_ctr_open(self->fd, self->family, self->rep, &on1));
 	EXPECT_EQ(0, simple(self->fd, self->family, self->rep, LLKM_CMD_COUNTER_CLOSE));
 	EXPECT_EQ(0, counters_open(self->fd, self->family, self->rep));
 }
@@ -848,10 +823,15 @@ static int do_op(enum op op, int fd, int family, struct nl_reply *rep,
 		 pid_t me, long ncpus)
 {
 	static const uint32_t two[] = { 0, 1 };
-	struct ctr task = { PERF_COUNT_SW_TASK_CLOCK, me, -1,
-			    LLKM_CTR_F_INHERIT, 0 };
-	struct ctr smp = { PERF_COUNT_SW_TASK_CLOCK, me, -1,
-			   LLKM_CTR_F_FREQ | LLKM_CTR_F_CALLCHAIN, 1000 };
+	struct nl_ctr_spec task = { .type = PERF_TYPE_SOFTWARE,
+				    .config = PERF_COUNT_SW_TASK_CLOCK,
+				    .pid = me, .cpu = -1,
+				    .flags = LLKM_CTR_F_INHERIT };
+	struct nl_ctr_spec smp = { .type = PERF_TYPE_SOFTWARE,
+				   .config = PERF_COUNT_SW_TASK_CLOCK,
+				   .pid = me, .cpu = -1,
+				   .flags = LLKM_CTR_F_FREQ | LLKM_CTR_F_CALLCHAIN,
+				   .period = 1000 };
 	int ret;
 
 	switch (op) {
@@ -859,10 +839,10 @@ static int do_op(enum op op, int fd, int family, struct nl_reply *rep,
 		return trace_start(fd, family, rep, 4096,
 				   LLKM_TRACE_EV_SYSCALLS | LLKM_TRACE_EV_SCHED);
 	case OP_COUNTER_OPEN:
-		ret = ctr_open(fd, family, rep, &task);
+		ret = nl_ctr_open(fd, family, rep, &task);
 		return ret > 0 ? 0 : ret;
 	case OP_SAMPLING_OPEN:
-		ret = ctr_open(fd, family, rep, &smp);
+		ret = nl_ctr_open(fd, family, rep, &smp);
 		return ret > 0 ? 0 : ret;
 	case OP_PROBE_RUN:
 		if (ncpus >= 2)

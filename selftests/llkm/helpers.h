@@ -253,7 +253,8 @@ static inline void nl_parse_extack(struct nlmsghdr *h, struct nl_reply *rep)
 
 /*
  * Sends @r and collects the reply up to the ack. Returns 0 when the
- * exchange happened (the kernel's verdict is in rep->err), -1 otherwise.
+ * exchange happened (the kernel's verdict is in rep->err), -1 with errno
+ * set otherwise.
  */
 static inline int nl_transact(int fd, struct nl_req *r, struct nl_reply *rep)
 {
@@ -266,8 +267,11 @@ static inline int nl_transact(int fd, struct nl_req *r, struct nl_reply *rep)
 		struct nlmsghdr *h;
 		int n = recv(fd, buf, sizeof(buf), 0);
 
-		if (n <= 0)
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
 			return -1;
+		}
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
 		     h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_type == NLMSG_ERROR) {
@@ -275,8 +279,10 @@ static inline int nl_transact(int fd, struct nl_req *r, struct nl_reply *rep)
 				nl_parse_extack(h, rep);
 				return 0;
 			}
-			if (h->nlmsg_len > sizeof(rep->buf))
+			if (h->nlmsg_len > sizeof(rep->buf)) {
+				errno = EMSGSIZE;
 				return -1;
+			}
 			memcpy(rep->buf, h, h->nlmsg_len);
 			rep->len = h->nlmsg_len;
 		}
@@ -333,6 +339,55 @@ static inline int nl_reply_nested(struct nl_reply *rep, uint16_t top,
 		return -1001;
 	nl_attrs(nla_data_of(tb[top]), nla_len_of(tb[top]), nested);
 	return 0;
+}
+
+/*
+ * What a COUNTER_OPEN asks for. Attributes left at 0 are not sent, except
+ * type and config; cpu is sent when >= 0, so a spec on a task says .cpu = -1.
+ */
+struct nl_ctr_spec {
+	uint32_t type;
+	uint64_t config;
+	int pid;
+	int cpu;
+	uint32_t group, flags;
+	uint64_t period;
+};
+
+/*
+ * COUNTER_OPEN @s on @fd: the counter's id (> 0), the kernel's -errno or
+ * the socket's (nl_transact() failed), or -1001/-1002 when the reply lacks
+ * the counter nest or its id.
+ */
+static inline int nl_ctr_open(int fd, int family, struct nl_reply *rep,
+			      const struct nl_ctr_spec *s)
+{
+	const struct nlattr *ct[NL_MAXATTR + 1];
+	struct nl_req req;
+	struct nlattr *nest;
+
+	nl_init(&req, family, LLKM_CMD_COUNTER_OPEN);
+	nest = nl_nest(&req, LLKM_A_COUNTER);
+	nl_put_u32(&req, LLKM_CTR_A_TYPE, s->type);
+	nl_put_u64(&req, LLKM_CTR_A_CONFIG, s->config);
+	if (s->pid > 0)
+		nl_put_u32(&req, LLKM_CTR_A_PID, s->pid);
+	if (s->cpu >= 0)
+		nl_put_u32(&req, LLKM_CTR_A_CPU, s->cpu);
+	if (s->group)
+		nl_put_u32(&req, LLKM_CTR_A_GROUP, s->group);
+	if (s->flags)
+		nl_put_u32(&req, LLKM_CTR_A_FLAGS, s->flags);
+	if (s->period)
+		nl_put_u64(&req, LLKM_CTR_A_PERIOD, s->period);
+	nl_nest_end(&req, nest);
+	if (nl_transact(fd, &req, rep))
+		return -errno;
+	if (rep->err)
+		return rep->err;
+	if (nl_reply_nested(rep, LLKM_A_COUNTER, ct))
+		return -1001;
+	return ct[LLKM_CTR_A_ID] ? (int)nla_u32_of(ct[LLKM_CTR_A_ID]) : -1002;
 }
 
 /* Resolves a generic netlink family id; -1 when it is not registered. */

@@ -144,17 +144,14 @@ static int ask(int fd, int family, uint8_t cmd, uint32_t id,
 	return rep->err;
 }
 
-/* COUNTER_OPEN on @pid: the id (> 0), or -errno. */
+/* COUNTER_OPEN of task-clock on @pid (0: this process): the id (> 0), or -errno. */
 static int open_counter(int fd, int family, uint32_t pid, struct nl_reply *rep)
 {
-	const struct nlattr *ct[NL_MAXATTR + 1];
-	int err = ask(fd, family, LLKM_CMD_COUNTER_OPEN, pid, rep);
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				 .config = PERF_COUNT_SW_TASK_CLOCK,
+				 .pid = pid ? (int)pid : getpid(), .cpu = -1 };
 
-	if (err)
-		return err;
-	if (nl_reply_nested(rep, LLKM_A_COUNTER, ct))
-		return -1001;
-	return ct[LLKM_CTR_A_ID] ? (int)nla_u32_of(ct[LLKM_CTR_A_ID]) : -1002;
+	return nl_ctr_open(fd, family, rep, &s);
 }
 
 /* Joins the events group on @fd: 0 or errno. */
@@ -441,9 +438,9 @@ static int compare_claims(void *data)
 {
 	const int *family = data;
 	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	struct nl_ctr_spec cpu0 = { .type = PERF_TYPE_SOFTWARE,
+				    .config = PERF_COUNT_SW_CPU_CLOCK, .cpu = 0 };
 	char level[16] = "?";
-	struct nl_req r;
-	struct nlattr *nest;
 	int fd;
 
 	read_line("/proc/sys/kernel/perf_event_paranoid", level, sizeof(level));
@@ -456,13 +453,7 @@ static int compare_claims(void *data)
 		return 100;
 	if (open_counter(fd, *family, 0, rep) <= 0)
 		return 1;
-	nl_init(&r, *family, LLKM_CMD_COUNTER_OPEN);	/* all of CPU 0 */
-	nest = nl_nest(&r, LLKM_A_COUNTER);
-	nl_put_u32(&r, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	nl_put_u64(&r, LLKM_CTR_A_CONFIG, PERF_COUNT_SW_CPU_CLOCK);
-	nl_put_u32(&r, LLKM_CTR_A_CPU, 0);
-	nl_nest_end(&r, nest);
-	if (nl_transact(fd, &r, rep) || rep->err)
+	if (nl_ctr_open(fd, *family, rep, &cpu0) <= 0)
 		return 2;
 	return 0;
 }
@@ -971,25 +962,13 @@ static void busy(int ms)
 /* A sampling counter on this thread into the session's rings: its id. */
 static int sample_self(FIXTURE_DATA(rings) *self, uint32_t flags)
 {
-	struct nl_req r;
-	struct nlattr *nest;
-	const struct nlattr *tb[NL_MAXATTR + 1], *ct[NL_MAXATTR + 1];
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				 .config = PERF_COUNT_SW_TASK_CLOCK,
+				 .pid = syscall(SYS_gettid), .cpu = -1,
+				 .flags = LLKM_CTR_F_FREQ | flags,
+				 .period = 1000 };
 
-	nl_init(&r, self->family, LLKM_CMD_COUNTER_OPEN);
-	nest = nl_nest(&r, LLKM_A_COUNTER);
-	nl_put_u32(&r, LLKM_CTR_A_TYPE, PERF_TYPE_SOFTWARE);
-	nl_put_u64(&r, LLKM_CTR_A_CONFIG, PERF_COUNT_SW_TASK_CLOCK);
-	nl_put_u32(&r, LLKM_CTR_A_PID, syscall(SYS_gettid));
-	nl_put_u32(&r, LLKM_CTR_A_FLAGS, LLKM_CTR_F_FREQ | flags);
-	nl_put_u64(&r, LLKM_CTR_A_PERIOD, 1000);
-	nl_nest_end(&r, nest);
-	if (nl_transact(self->fd, &r, self->rep) || self->rep->err)
-		return self->rep->err ? self->rep->err : -1000;
-	nl_reply_attrs(self->rep, tb);
-	if (!tb[LLKM_A_COUNTER])
-		return -1001;
-	nl_attrs(nla_data_of(tb[LLKM_A_COUNTER]), nla_len_of(tb[LLKM_A_COUNTER]), ct);
-	return ct[LLKM_CTR_A_ID] ? (int)nla_u32_of(ct[LLKM_CTR_A_ID]) : -1002;
+	return nl_ctr_open(self->fd, self->family, self->rep, &s);
 }
 
 /*
