@@ -318,6 +318,9 @@ int cmd_coherency(int argc, char **argv)
 		llctl_err("Unable to run the coherency tests: the probes are x86-64 only");
 		goto cleanup;
 	}
+	/* Before the setup, so a Ctrl-C during it is not lost (see trace). */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	if (c.o.kernel) {
 		err = llkm_nl_open(&nl);
 		if (err) {
@@ -335,8 +338,6 @@ int cmd_coherency(int argc, char **argv)
 	json_object_object_add(report, "mode",
 			       json_object_new_string(c.o.kernel ? "kernel" : "user"));
 	json_object_object_add(report, "tests", results);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	ret = run_tests(&c, results);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);

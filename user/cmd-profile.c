@@ -872,6 +872,9 @@ int cmd_profile(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* Before the setup, so a Ctrl-C during it is not lost (see trace). */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	ret = llkm_nl_open(&p->nl);
 	if (ret) {
 		llctl_err("Unable to profile: %s", llkm_nl_strerror(ret));
@@ -888,8 +891,6 @@ int cmd_profile(int argc, char **argv)
 		snprintf(target, sizeof(target), "CPUs %s", all ? "(all)" : cpus);
 	if (interval)
 		jint = p->json ? json_object_new_array() : NULL;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	for (r = 0; r < repeats; r++) {
 		if (repeats > 1 && isatty(STDERR_FILENO))
 			fprintf(stderr, "\rllctl profile: run %ld/%ld", r + 1, repeats);

@@ -347,6 +347,13 @@ int cmd_trace(int argc, char **argv)
 		llctl_err("Unable to trace: cannot read the possible CPUs");
 		goto cleanup;
 	}
+	/*
+	 * Before the first slow step: a Ctrl-C during the setup ends the
+	 * session with its report instead of being lost (a background job
+	 * ignores SIGINT until this) or killing llctl mid-setup.
+	 */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	c = llkm_nl_open(&nl);
 	if (c) {
 		llctl_err("%s", llkm_nl_strerror(c));
@@ -409,8 +416,6 @@ int cmd_trace(int argc, char **argv)
 		llkm_nl_trace_stop(&nl);
 		goto cleanup;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	if (go >= 0) {
 		if (write(go, "g", 1) != 1)
 			stop = 1;

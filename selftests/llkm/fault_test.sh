@@ -39,20 +39,7 @@ load
 two=$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)
 hotplug=$([ "$two" = 1 ] && [ -w $CPU1 ] && echo 1 || echo 0)
 
-refcnt() { cat /sys/module/llkm/refcnt 2>/dev/null || echo -1; }
-held() { [ "$(refcnt)" -ge 1 ]; }
 set_cpu1() { echo "$1" >$CPU1; }
-# A kernel thread of a probe run, by name.
-probe_thread() { grep -qs '^llkm_probe/' /proc/[0-9]*/comm; }
-# until SECS CMD...: polls CMD every 50 ms, for at most SECS.
-until_() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt "$end" ] || return 1
-		sleep 0.05
-	done
-}
 
 # start FEATURE: llctl running it in the background ($fpid: llctl itself),
 # until stopped.
@@ -67,30 +54,35 @@ start() {
 	esac >"$o.out" 2>"$o.err" &
 	fpid=$!
 }
-# ready FEATURE: it runs (llctl holds /dev/llkm, or a probe thread is up),
-# and has had time to take SIGINT (in a background job it is ignored until
-# llctl sets its handler).
+# llctl's user-mode probe threads are up (after its SIGINT handler).
+team_up() { [ "$(find /proc/"$fpid"/task -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" -gt 1 ]; }
+# ready FEATURE: it runs (llctl holds /dev/llkm, or a probe thread is up).
+# llctl sets its SIGINT handler before it opens /dev/llkm; the probe
+# threads come later still.
 ready() {
 	case $1 in
 	trace | profile | record) until_ 10 held ;;
 	probe) until_ 10 probe_thread ;;
-	user) true ;;
-	esac && sleep 0.3 && kill -0 "$fpid" 2>/dev/null
+	user) until_ 10 team_up ;;
+	esac && kill -0 "$fpid" 2>/dev/null
 }
-# gone: $fpid has exited.
-gone() { ! kill -0 "$fpid" 2>/dev/null; }
-# stop FEATURE: as Ctrl-C would (record: its command's end); the status.
-# A SIGINT that came before llctl's handler is sent again after 10 s.
+# stop FEATURE: as Ctrl-C would (record: its command's end); the status,
+# 124 when llctl still ran 10 s later.
 stop() {
 	local status
 	if [ "$1" = record ]; then
-		pkill -INT -P "$fpid" -x workload
+		# Once the command runs (until then it is llctl's held child).
+		until_ 10 pkill -INT -P "$fpid" -x workload
+		if until_ 10 exited "$fpid"; then
+			wait "$fpid"
+		else
+			kill -KILL "$fpid"
+			wait "$fpid"
+			(exit 124)
+		fi
 	else
-		kill -INT "$fpid"
-		until_ 10 gone || kill -INT "$fpid"
-		until_ 10 gone || kill -KILL "$fpid"
+		interrupt "$fpid" 10
 	fi
-	wait "$fpid"
 	status=$?
 	fpid=
 	return $status

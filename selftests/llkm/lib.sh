@@ -27,6 +27,36 @@ run() { "$LLCTL" "$@" >"$out/stdout" 2>"$out/stderr"; echo $? >"$out/rc"; }
 rc() { cat "$out/rc"; }
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
+# until_ SECS CMD...: polls CMD every 50 ms, for at most SECS; 1 if it never held.
+until_() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+refcnt() { cat /sys/module/llkm/refcnt 2>/dev/null || echo -1; }
+# held: a process has /dev/llkm open (llctl opens it after setting its
+# SIGINT handler: in a background job SIGINT is ignored until then).
+held() { [ "$(refcnt)" -ge 1 ]; }
+exited() { ! kill -0 "$1" 2>/dev/null; }
+# A kernel thread of a probe run, by name.
+probe_thread() { grep -qs '^llkm_probe/' /proc/[0-9]*/comm; }
+# interrupt PID SECS: Ctrl-C for background job PID; its exit status, or
+# 124 (and SIGKILL) when it is still running SECS seconds later, so a
+# lost SIGINT fails a test instead of hanging the suite.
+interrupt() {
+	local pid=$1
+	kill -INT "$pid" 2>/dev/null
+	if ! until_ "$2" exited "$pid"; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 124
+	fi
+	wait "$pid"
+}
+
 # skip_all COUNT REASON: the whole plan skipped, with the totals line.
 skip_all() {
 	local i

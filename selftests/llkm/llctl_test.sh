@@ -205,9 +205,9 @@ check events_print_one_line_per_record "$(cat "$out/why")" events_lines_match
 # --- Ctrl-C and progress ------------------------------------------------------
 "$LLCTL" trace -a --report "$out/int" 2>"$out/stderr" &
 pid=$!
+until_ 30 held
 sleep 1.5
-kill -INT $pid
-wait $pid
+interrupt $pid 10
 status=$?
 ctrl_c_summarises() { [ "$status" -eq 0 ] && grep -q '^ring: produced [1-9]' "$out/int"; }
 check ctrl_c_stops_and_still_prints_the_summary "exit $status: $(tail -c 300 "$out/int")" ctrl_c_summarises

@@ -178,9 +178,9 @@ else
 fi
 "$LLCTL" profile -a -e task-clock >"$out/int" 2>&1 &
 pid=$!
+until_ 30 held
 sleep 1
-kill -INT $pid
-wait $pid
+interrupt $pid 10
 status=$?
 check ctrl_c_stops_a_system_wide_count_and_reports "exit $status: $(tail -c 300 "$out/int")" \
 	sh -c "[ $status -eq 0 ] && grep -q 'task-clock' '$out/int'"
