@@ -6,6 +6,9 @@
  *   workload [STEP N]...
  *     spin MS     MS ms of CPU in workload_hot() and workload_warm(), 9:1
  *     sleep N     N sleeps of 1 ms: N voluntary context switches
+ *     pingpong N  N round trips of a byte to a thread over pipes: each side
+ *                 blocks each time, about 2N voluntary context switches at
+ *                 the kernel's speed (no timer in the way)
  *     faults N    touch N fresh pages: N page faults
  *     forks N     N children that each touch 256 pages and exit
  *   workload contend THREADS CRIT_US PAR_US ROUNDS [XTALK_US]
@@ -88,6 +91,52 @@ static void sleeps(long n)
 
 	while (n-- > 0)
 		nanosleep(&ms, NULL);
+}
+
+struct pipe_ends {
+	int in, out;
+};
+
+static void *pong(void *arg)
+{
+	const struct pipe_ends *e = arg;
+	char c;
+
+	while (read(e->in, &c, 1) == 1)		/* until EOF */
+		if (write(e->out, &c, 1) != 1)
+			break;
+	return NULL;
+}
+
+static int pingpong(long n)
+{
+	int to[2], from[2], ret = -1;
+	struct pipe_ends e;
+	pthread_t t;
+	char c = 1;
+
+	if (pipe(to))
+		return -1;
+	if (pipe(from))
+		goto close_to;
+	e.in = to[0];
+	e.out = from[1];
+	if (pthread_create(&t, NULL, pong, &e))
+		goto close_from;
+	while (n > 0 && write(to[1], &c, 1) == 1 && read(from[0], &c, 1) == 1)
+		n--;
+	ret = n ? -1 : 0;
+	close(to[1]);
+	to[1] = -1;
+	pthread_join(t, NULL);
+close_from:
+	close(from[0]);
+	close(from[1]);
+close_to:
+	close(to[0]);
+	if (to[1] >= 0)
+		close(to[1]);
+	return ret;
 }
 
 static int faults(long n)
@@ -193,6 +242,8 @@ int main(int argc, char **argv)
 			spin(n);
 		else if (!strcmp(argv[i], "sleep"))
 			sleeps(n);
+		else if (!strcmp(argv[i], "pingpong"))
+			ret = pingpong(n);
 		else if (!strcmp(argv[i], "faults"))
 			ret = faults(n);
 		else if (!strcmp(argv[i], "forks"))
@@ -201,7 +252,7 @@ int main(int argc, char **argv)
 			ret = -1;
 	}
 	if (ret || i < argc) {
-		fprintf(stderr, "usage: workload [spin MS|sleep N|faults N|forks N]... | contend ...\n");
+		fprintf(stderr, "usage: workload [spin MS|sleep N|pingpong N|faults N|forks N]... | contend ...\n");
 		return 2;
 	}
 	return 0;
