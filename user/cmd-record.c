@@ -297,6 +297,17 @@ int cmd_record(int argc, char **argv)
 		llctl_err("warning: no kernel map (%s): kernel functions will show as addresses",
 			  err == -EPERM ? "kptr_restrict hides /proc/kallsyms addresses" :
 			  strerror(-err));
+	/*
+	 * The command's name before its exec, as perf synthesizes it: the
+	 * first samples come in exec, before the kernel's COMM record.
+	 */
+	err = pd_write_comm(r.w, &(struct pd_comm){
+		.pid = child, .tid = child, .comm = LLCTL_SPAWN_COMM,
+	});
+	if (err) {
+		llctl_err("Unable to write '%s': %s", out, strerror(-err));
+		goto out;
+	}
 	signal(SIGINT, SIG_IGN);	/* Ctrl-C is the command's */
 	if (write(go, "g", 1) != 1) {
 		llctl_err("Unable to start '%s'", argv[optind]);

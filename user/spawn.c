@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "spawn.h"
@@ -45,6 +46,7 @@ pid_t llctl_spawn_held(char **argv, const char *path, int *go)
 	pid = fork();
 	if (pid == 0) {
 		close(p[1]);
+		prctl(PR_SET_NAME, LLCTL_SPAWN_COMM);
 		if (read(p[0], &c, 1) != 1)
 			_exit(127);	/* llctl gave up */
 		execv(path, argv);
