@@ -73,13 +73,7 @@ stop() {
 	if [ "$1" = record ]; then
 		# Once the command runs (until then it is llctl's held child).
 		until_ 10 pkill -INT -P "$fpid" -x workload
-		if until_ 10 exited "$fpid"; then
-			wait "$fpid"
-		else
-			kill -KILL "$fpid"
-			wait "$fpid"
-			(exit 124)
-		fi
+		reap "$fpid" 10
 	else
 		interrupt "$fpid" 10
 	fi

@@ -43,18 +43,21 @@ held() { [ "$(refcnt)" -ge 1 ]; }
 exited() { ! kill -0 "$1" 2>/dev/null; }
 # A kernel thread of a probe run, by name.
 probe_thread() { grep -qs '^llkm_probe/' /proc/[0-9]*/comm; }
-# interrupt PID SECS: Ctrl-C for background job PID; its exit status, or
-# 124 (and SIGKILL) when it is still running SECS seconds later, so a
-# lost SIGINT fails a test instead of hanging the suite.
-interrupt() {
-	local pid=$1
-	kill -INT "$pid" 2>/dev/null
-	if ! until_ "$2" exited "$pid"; then
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+# reap PID SECS: background job PID's exit status once it exits, or 124
+# (and SIGKILL) when it still runs SECS seconds later, so a stop that was
+# lost fails a test instead of hanging the suite.
+reap() {
+	if ! until_ "$2" exited "$1"; then
+		kill -KILL "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
 		return 124
 	fi
-	wait "$pid"
+	wait "$1"
+}
+# interrupt PID SECS: Ctrl-C for background job PID, then reap it.
+interrupt() {
+	kill -INT "$1" 2>/dev/null
+	reap "$1" "$2"
 }
 
 # skip_all COUNT REASON: the whole plan skipped, with the totals line.
