@@ -438,6 +438,29 @@ static inline u64 probe_fs_write(u64 *slot, u64 n)
 	return probe_tsc_end() - t0;
 }
 
+/* probe_fs_write_until() reads the TSC once per this many increments. */
+#define PROBE_FS_ROUND		256
+
+/*
+ * The same increments for a time instead of a count: rounds of
+ * PROBE_FS_ROUND until the TSC passes @deadline or *stop is set (read
+ * once a round; set by another CPU or a signal handler). The increments
+ * done. A deadline, not an interval: the TSC is read unserialised, and
+ * the caller times the call with probe_tsc_begin()/probe_tsc_end().
+ */
+static inline u64 probe_fs_write_until(u64 *slot, u64 deadline,
+				       const int *stop)
+{
+	u64 n = 0, i;
+
+	do {
+		for (i = 0; i < PROBE_FS_ROUND; i++)
+			WRITE_ONCE(*slot, READ_ONCE(*slot) + 1);
+		n += PROBE_FS_ROUND;
+	} while (probe_rdtsc() < deadline && !READ_ONCE(*stop));
+	return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Litmus tests                                                        */
 /* ------------------------------------------------------------------ */

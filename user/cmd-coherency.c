@@ -45,6 +45,7 @@ enum {
 	OPT_USER,
 	OPT_CPUS,
 	OPT_ITERATIONS,
+	OPT_RUNTIME,
 	OPT_PAIRS,
 	OPT_SVG,
 	OPT_SIMD,
@@ -58,8 +59,9 @@ static const struct llctl_opt coherency_opt[] = {
 	{ "kernel", OPT_KERNEL, NULL, "Run in llkm's kthreads, interrupts off (needs the module)" },
 	{ "user", OPT_USER, NULL, "Run in pinned user threads (the default)" },
 	{ "cpus", OPT_CPUS, "LIST", "On these CPUs, in this order (default: all online)" },
-	{ "iterations", OPT_ITERATIONS, "N", "c2c: round trips per pair; false-sharing: increments per writer;\n"
+	{ "iterations", OPT_ITERATIONS, "N", "c2c: round trips per pair; false-sharing --kernel: increments per writer;\n"
 						 "                           litmus: rounds; branch, icache, bandwidth: samples per point" },
+	{ "runtime", OPT_RUNTIME, "MS", "false-sharing: each run's length in ms, in user threads (default 20)" },
 	{ "pairs", OPT_PAIRS, "A:B,...", "c2c: only these CPU pairs" },
 	{ "simd", OPT_SIMD, "W", "bandwidth: scalar, 128, 256 or 512 bits (default: the widest)" },
 	{ "prefetch", OPT_PREFETCH, "BYTES", "bandwidth: prefetch this far ahead (default 0: none)" },
@@ -73,7 +75,8 @@ static const struct llctl_opt coherency_opt[] = {
 static const struct llctl_opts coherency_opts = {
 	.cmd = "coherency",
 	.synopsis = "[--test NAME,...] [--kernel | --user] [--cpus LIST]\n"
-		    "                   [--iterations N] [--pairs A:B,...] [--json] [--svg PREFIX]\n"
+		    "                   [--iterations N] [--runtime MS] [--pairs A:B,...]\n"
+		    "                   [--json] [--svg PREFIX]\n"
 		    "                   [--simd W] [--prefetch BYTES] [--sizes MIN-MAX] [--threads N]",
 	.summary = "Measure how the caches keep cores coherent and what the memory model\n"
 		   "allows: cache-line latency between every pair of CPUs (c2c), the cost of\n"
@@ -171,6 +174,7 @@ static int parse_bw(struct coh_cfg *c, int key, const char *arg)
 static int parse_args(int argc, char **argv, struct coh_cfg *c)
 {
 	char *arg, *end;
+	unsigned long ms;
 	int k, i;
 
 	for (i = 0; i < (int)NTESTS; i++)
@@ -205,6 +209,17 @@ static int parse_args(int argc, char **argv, struct coh_cfg *c)
 					  arg, LLKM_PROBE_ITERATIONS_MAX);
 				return 1;
 			}
+			break;
+		case OPT_RUNTIME:
+			errno = 0;
+			ms = strtoul(arg, &end, 10);
+			if (errno || end == arg || *end || arg[0] == '-' ||
+			    !ms || ms > COH_FS_RUN_MS_MAX) {
+				llctl_err("Unable to use --runtime '%s': takes 1 to %d (ms)",
+					  arg, COH_FS_RUN_MS_MAX);
+				return 1;
+			}
+			c->o.runtime_ms = ms;
 			break;
 		case OPT_PAIRS:
 			c->pairs = arg;
@@ -248,6 +263,13 @@ static int check_args(struct coh_cfg *c)
 	}
 	if (c->pairs && coh_c2c_set_pairs(NULL, c->pairs))
 		return 1;
+	if (c->o.runtime_ms && (c->o.kernel ||
+				!c->sel[test_index(&coh_test_false_sharing)])) {
+		llctl_err("Unable to use --runtime: it is for false-sharing in user threads, %s",
+			  c->o.kernel ? "and --kernel runs --iterations increments instead" :
+			  "which is not selected");
+		return 1;
+	}
 	if (c->bw_set && !c->sel[test_index(&coh_test_bandwidth)]) {
 		llctl_err("Unable to use --simd, --prefetch, --sizes or --threads: they are for the bandwidth test, which is not selected");
 		return 1;

@@ -22,6 +22,7 @@ struct coh_opts {
 	bool kernel;		/* --kernel: in llkm's kernel threads */
 	struct llkm_nl *nl;	/* with kernel: the open family */
 	uint64_t iterations;	/* --iterations, 0: the test's default */
+	unsigned int runtime_ms;	/* --runtime, 0: the test's default */
 	const char *svg;	/* --svg FILE prefix, or NULL */
 	bool progress;		/* stderr is a terminal */
 	volatile int *stop;	/* set by Ctrl-C: stop soon, report what ran */

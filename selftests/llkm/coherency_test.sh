@@ -11,7 +11,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
-PLAN=15
+PLAN=16
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -55,10 +55,15 @@ if [ "$two" = 1 ]; then
 	check coherency_user_mode_runs_the_same_tests "exit $(rc): $(head -c 300 "$out/stderr")" \
 		jqe '.mode == "user" and (.tests.c2c.latency_ns | length >= 2) and
 		(.tests.litmus | all(.allowed_by_model or .relaxed_observed == 0))' "$out/stdout"
+	check user_false_sharing_counts_only_overlapped_runs "$(jq -c .tests.false_sharing "$out/stdout" 2>&1)" \
+		jqe '.tests.false_sharing | .runtime_ms == 20 and
+		((.pairs_used > 0 and .overlap >= 0.9 and (.slowdown | type == "number")) or
+		 (.pairs_used == 0 and .flag == "not_overlapped" and .slowdown == null))' "$out/stdout"
 else
 	for t in coherency_kernel_mode_runs_c2c_false_sharing_litmus \
 		 kernel_litmus_never_breaks_the_x86_model kernel_litmus_counts_every_round \
-		 coherency_user_mode_runs_the_same_tests; do
+		 coherency_user_mode_runs_the_same_tests \
+		 user_false_sharing_counts_only_overlapped_runs; do
 		skip "$t" "needs two online CPUs"
 	done
 fi

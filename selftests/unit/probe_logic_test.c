@@ -7,6 +7,7 @@
  * probe_measure_test's, which runs without sanitizers as llctl does.
  */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +288,65 @@ TEST(false_sharing_writes_every_increment)
 	EXPECT_EQ(1000ULL, line.v);
 }
 
+TEST(false_sharing_for_a_time_stops_at_the_deadline_in_whole_rounds)
+{
+	static struct probe_line line;
+	static const int no_stop;
+	uint64_t n = probe_fs_write_until(&line.v, 0, &no_stop);
+
+	/* A deadline already past: one round, every increment of it. */
+	EXPECT_EQ((uint64_t)PROBE_FS_ROUND, n);
+	EXPECT_EQ(n, line.v);
+}
+
+/*
+ * Overlap, by construction: a TSC of 1 GHz (1e6 kHz), so one tick is one
+ * ns of span, against each writer's CPU time.
+ */
+#define W(start, end, cpu)	{ .n = 1, .t0 = (start), .t1 = (end), .cpu_ns = (cpu) }
+#define EXPECT_NEAR(want, got)	EXPECT_GT(1e-12, fabs((want) - (got)))
+
+TEST(overlap_of_writers_that_ran_together_throughout_is_one)
+{
+	const struct coh_fs_writer w[] = { W(100, 1100, 1000), W(100, 1100, 1000) };
+
+	EXPECT_EQ(1.0, coh_fs_overlap(w, 2, 1e6));
+}
+
+TEST(overlap_of_a_late_writer_is_the_shared_span_over_the_whole)
+{
+	/* Together from 600 to 1100 of 100..1600: a third. */
+	const struct coh_fs_writer w[] = { W(100, 1100, 1000), W(600, 1600, 1000) };
+
+	EXPECT_NEAR(500.0 / 1500.0, coh_fs_overlap(w, 2, 1e6));
+}
+
+TEST(overlap_loses_the_time_a_writer_was_off_its_cpu)
+{
+	/* The second writer ran 800 ns of its 1000: a fifth lost. */
+	const struct coh_fs_writer w[] = { W(100, 1100, 1000), W(100, 1100, 800) };
+
+	EXPECT_NEAR(0.8, coh_fs_overlap(w, 2, 1e6));
+}
+
+TEST(overlap_of_writers_that_took_turns_is_zero)
+{
+	const struct coh_fs_writer apart[] = { W(0, 100, 100), W(100, 200, 100) };
+	/* Both spans whole, each on its CPU half the time: one CPU shared. */
+	const struct coh_fs_writer shared_cpu[] = { W(0, 1000, 500), W(0, 1000, 500) };
+
+	EXPECT_EQ(0.0, coh_fs_overlap(apart, 2, 1e6));
+	EXPECT_EQ(0.0, coh_fs_overlap(shared_cpu, 2, 1e6));
+}
+
+TEST(overlap_without_a_run_or_a_clock_is_zero)
+{
+	const struct coh_fs_writer w[] = { W(100, 100, 0), W(100, 1100, 1000) };
+
+	EXPECT_EQ(0.0, coh_fs_overlap(w, 2, 1e6));
+	EXPECT_EQ(0.0, coh_fs_overlap(w + 1, 1, 0));
+}
+
 /* ---- CPU lists and pairs on a fake sysfs ---- */
 
 FIXTURE(sysfs) {
@@ -454,6 +514,16 @@ TEST(coherency_refuses_absurd_parameters)
 		       "coherency", "--test", "litmus", "--pairs", "0:1");
 	EXPECT_REFUSED("--kernel and --user exclude each other",
 		       cmd_coherency, "coherency", "--kernel", "--user");
+	EXPECT_REFUSED("--runtime '0': takes 1 to 1000 (ms)", cmd_coherency,
+		       "coherency", "--runtime", "0");
+	EXPECT_REFUSED("--runtime '1001'", cmd_coherency,
+		       "coherency", "--runtime", "1001");
+	EXPECT_REFUSED("--runtime: it is for false-sharing in user threads, which is not selected",
+		       cmd_coherency, "coherency", "--test", "c2c",
+		       "--runtime", "5");
+	EXPECT_REFUSED("--kernel runs --iterations increments instead",
+		       cmd_coherency, "coherency", "--kernel", "--test",
+		       "false-sharing", "--runtime", "5");
 }
 
 TEST_HARNESS_MAIN
