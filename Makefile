@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make            build kmod/llkm.ko and user/llctl
-# make run        deps + build, boot a guest, insmod, llctl info
+# make run        deps + build, boot a guest, insmod, llctl info, then a
+#                 profile and a trace summary of a small workload
 # make check      deps + build + lint + host unit tests + guest selftests on
 #                 the host kernel, Debian 13's and sid's (LLKM_KERNELS)
 # make check-debug  the guest selftests on a KASAN/lockdep/kmemleak/UBSAN
@@ -12,7 +13,13 @@
 # make install    llctl, llctl(8), bash completion, udev rule (DESTDIR, PREFIX);
 #                 make uninstall removes exactly those; the module: DKMS
 #
-# Knobs: KDIR (kernel build tree), W (kernel warning level), V.
+# Knobs: KDIR (kernel build tree), W (kernel warning level), V=1 (full
+# command lines), LINUX_SOURCE_TAR.
+#
+# Nothing that make deps installs is looked up while make reads this file:
+# a target that needs the packages runs deps, then the rest in a new make,
+# which reads it again once they are there.
+include quiet.mk
 
 VERSION := $(shell cat VERSION)
 
@@ -21,13 +28,14 @@ VERSION := $(shell cat VERSION)
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	if [ -d $$d ]; then echo $$d; else \
 	ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
-KVER = $(notdir $(patsubst %/,%,$(dir $(realpath $(KDIR)/Makefile))))
 W ?= 1
 MATRIX ?= bookworm trixie sid
 
 # kselftest_harness.h, checkpatch.pl and run_kselftest.sh come from Debian's
 # linux-source package, unpacked here at build time, never committed.
-LINUX_SOURCE_TAR ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
+# LINUX_SOURCE_TAR: that tarball; empty, the newest one in /usr/src, looked
+# up when it is needed (after make deps), not when make starts.
+LINUX_SOURCE_TAR ?=
 KSRC := build/ksrc
 
 # Debian packages: what each is for is in README.md ("Dependencies").
@@ -56,28 +64,32 @@ kdir:
 		echo "make: no headers for the running kernel $$(uname -r), building against $(KDIR)" >&2; fi
 
 module: kdir
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) LLKM_VERSION=$(VERSION) modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) LLKM_VERSION=$(VERSION) modules
 
 llctl:
-	$(MAKE) -C user VERSION=$(VERSION)
+	$(Q)$(MAKE) $(S) -C user VERSION=$(VERSION)
 
-ksrc: $(KSRC)/.stamp
-$(KSRC)/.stamp: $(LINUX_SOURCE_TAR)
-	@if [ -z "$(LINUX_SOURCE_TAR)" ]; then \
-		echo "Unable to find the kernel source: install linux-source-6.1 (make deps)" >&2; exit 1; fi
-	rm -rf $(KSRC) && mkdir -p $(KSRC)
-	tar -xJf $(LINUX_SOURCE_TAR) -C $(KSRC) --strip-components=1 \
+# Unpacked once per tarball: the stamp names the one it came from.
+ksrc:
+	$(Q)tar=$(or $(LINUX_SOURCE_TAR),$$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)); \
+	if [ -z "$$tar" ] || [ ! -f "$$tar" ]; then \
+		echo "Unable to find the kernel source: install linux-source-6.1 (make deps)" >&2; exit 1; fi; \
+	if [ "$$(cat $(KSRC)/.stamp 2>/dev/null)" = "$$tar" ] && \
+	   [ $(KSRC)/.stamp -nt "$$tar" ]; then exit 0; fi; \
+	printf '  %-7s %s\n' UNPACK "$$tar"; \
+	rm -rf $(KSRC) && mkdir -p $(KSRC) && \
+	tar -xJf "$$tar" -C $(KSRC) --strip-components=1 \
 		--wildcards '*/tools/testing/selftests/kselftest*' \
 		'*/tools/testing/selftests/run_kselftest.sh' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
-	touch $@
+		'*/scripts/const_structs.checkpatch' && \
+	echo "$$tar" >$(KSRC)/.stamp
 
 selftests: ksrc llctl
-	$(MAKE) -C selftests KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests
+	$(Q)$(MAKE) $(S) -C selftests KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests
 
 selftests-install: selftests
-	$(MAKE) -C selftests KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests \
+	$(Q)$(MAKE) $(S) -C selftests KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests \
 		INSTALL_PATH=$(abspath $(INSTALL_PATH)) install
 
 deps:
@@ -90,12 +102,19 @@ deps:
 			apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-run: deps all selftests
-	selftests/vm/run -- sh -c 'insmod kmod/llkm.ko && user/llctl info && \
-		user/llctl profile -- selftests/llkm/workload spin 200 faults 2000 sleep 20'
+# What a newcomer sees work: the module loads, and llctl profiles and
+# traces a small workload (selftests/llkm/workload) in the guest.
+RUN_WORKLOAD := selftests/llkm/workload spin 200 faults 2000 sleep 20
+run: deps
+	$(Q)$(MAKE) all
+	$(Q)$(MAKE) $(S) -C selftests/llkm workload
+	$(Q)selftests/vm/run -- sh -c 'insmod kmod/llkm.ko && user/llctl info && \
+		echo && user/llctl profile -- $(RUN_WORKLOAD) && \
+		echo && user/llctl trace -- $(RUN_WORKLOAD)'
 
-check: deps all selftests
-	selftests/check
+check: deps
+	$(Q)$(MAKE) all selftests
+	$(Q)selftests/check
 
 # make install: what a user runs, each file where its tool looks for it.
 # udev reads no rules under /usr/local: with PREFIX=/usr (a package) the rule
@@ -122,16 +141,18 @@ install-group:
 	getent group llkm >/dev/null || groupadd --system llkm
 
 # The debug-kernel tier (KASAN, lockdep, kmemleak, UBSAN): README "Hardening".
-check-debug: deps all selftests
-	selftests/check-debug
+check-debug: deps
+	$(Q)$(MAKE) all selftests
+	$(Q)selftests/check-debug
 
 # Benchmarks against the tools users have, results in docs/benchmarks.md.
 bench: deps
 	$(MAKE) -C bench run
 
 # Every supported kernel, each built with its own suite's compiler.
-matrix: deps all selftests
-	selftests/matrix $(MATRIX)
+matrix: deps
+	$(Q)$(MAKE) all selftests
+	$(Q)selftests/matrix $(MATRIX)
 
 lint: ksrc module llctl
 	KDIR=$(KDIR) selftests/lint
