@@ -10,7 +10,7 @@
 # make matrix     the guest selftests on bookworm, trixie and sid kernels,
 #                 each built in its suite's chroot (MATRIX)
 # make deps       install the Debian packages the project needs
-# make install    llctl, llctl(8), bash completion, udev rule (DESTDIR, PREFIX);
+# make install    llctl, its man pages, bash completion, udev rule (DESTDIR, PREFIX);
 #                 make uninstall removes exactly those; the module: DKMS
 #
 # Knobs: KDIR (kernel build tree), W (kernel warning level), V=1 (full
@@ -124,12 +124,15 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),$(PREFIX)/lib/udev/rules.d,/etc/udev/rules.d)
-INSTALLED = $(BINDIR)/llctl $(MANDIR)/man8/llctl.8 $(BASHCOMPDIR)/llctl \
-	$(UDEVRULESDIR)/60-llkm.rules
+# llctl(8) and a page per command, llctl-COMMAND(8), as git and perf have.
+MANPAGES := $(wildcard docs/man/*.8)
+INSTALLED = $(BINDIR)/llctl $(addprefix $(MANDIR)/man8/,$(notdir $(MANPAGES))) \
+	$(BASHCOMPDIR)/llctl $(UDEVRULESDIR)/60-llkm.rules
 
 install: llctl
 	install -D -m 0755 user/llctl $(DESTDIR)$(BINDIR)/llctl
-	install -D -m 0644 docs/llctl.8 $(DESTDIR)$(MANDIR)/man8/llctl.8
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
 	install -D -m 0644 user/llctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/llctl
 	install -D -m 0644 kmod/60-llkm.rules $(DESTDIR)$(UDEVRULESDIR)/60-llkm.rules
 

@@ -63,8 +63,8 @@ static const struct llctl_opt analyze_opt[] = {
 
 static const struct llctl_opts analyze_opts = {
 	.cmd = "analyze",
-	.synopsis = "[--json] [--threads LIST] [--repeat R] [--metric REGEX] [--work per-thread|total]\n"
-		    "                     [--no-trace] -- CMD [ARGS...]",
+	.synopsis = "[--json] [--threads LIST] [--repeat R] [--metric REGEX] "
+		    "[--work per-thread|total] [--no-trace] -- CMD [ARGS...]",
 	.summary = "Run CMD under llkm's counters (at each thread count of --threads), then\n"
 		   "once traced; report its bottlenecks (top-down level 1 where the PMU has\n"
 		   "it, else the software counters and the trace), suggestions from rules\n"

@@ -59,8 +59,8 @@ static const struct llctl_opt coherency_opt[] = {
 	{ "kernel", OPT_KERNEL, NULL, "Run in llkm's kthreads, interrupts off (needs the module)" },
 	{ "user", OPT_USER, NULL, "Run in pinned user threads (the default)" },
 	{ "cpus", OPT_CPUS, "LIST", "On these CPUs, in this order (default: all online)" },
-	{ "iterations", OPT_ITERATIONS, "N", "c2c: round trips per pair; false-sharing --kernel: increments per writer;\n"
-						 "                           litmus: rounds; branch, icache, bandwidth: samples per point" },
+	{ "iterations", OPT_ITERATIONS, "N", "c2c: round trips per pair; false-sharing --kernel: increments per writer; "
+						 "litmus: rounds; branch, icache, bandwidth: samples per point" },
 	{ "runtime", OPT_RUNTIME, "MS", "false-sharing: each run's length in ms, in user threads (default 20)" },
 	{ "pairs", OPT_PAIRS, "A:B,...", "c2c: only these CPU pairs" },
 	{ "simd", OPT_SIMD, "W", "bandwidth: scalar, 128, 256 or 512 bits (default: the widest)" },
@@ -74,10 +74,9 @@ static const struct llctl_opt coherency_opt[] = {
 
 static const struct llctl_opts coherency_opts = {
 	.cmd = "coherency",
-	.synopsis = "[--test NAME,...] [--kernel | --user] [--cpus LIST]\n"
-		    "                   [--iterations N] [--runtime MS] [--pairs A:B,...]\n"
-		    "                   [--json] [--svg PREFIX]\n"
-		    "                   [--simd W] [--prefetch BYTES] [--sizes MIN-MAX] [--threads N]",
+	.synopsis = "[--test NAME,...] [--kernel | --user] [--cpus LIST] "
+		    "[--iterations N] [--runtime MS] [--pairs A:B,...] [--json] [--svg PREFIX] "
+		    "[--simd W] [--prefetch BYTES] [--sizes MIN-MAX] [--threads N]",
 	.summary = "Measure how the caches keep cores coherent and what the memory model\n"
 		   "allows: cache-line latency between every pair of CPUs (c2c), the cost of\n"
 		   "false sharing, litmus tests checked against x86-TSO; and the branch\n"
@@ -114,14 +113,19 @@ static size_t test_index(const struct coh_test *t)
 	return i;
 }
 
+/* After --help's options: each test's name and summary, wrapped. */
 static void list_tests(FILE *f)
 {
+	char line[256];
 	size_t i;
 
 	fputs("\nTests:\n", f);
-	for (i = 0; i < NTESTS; i++)
-		fprintf(f, "  %-14s %s%s\n", tests[i]->name, tests[i]->summary,
-			tests[i]->has_kernel_mode ? "" : " (user mode only)");
+	for (i = 0; i < NTESTS; i++) {
+		snprintf(line, sizeof(line), "%s%s", tests[i]->summary,
+			 tests[i]->has_kernel_mode ? "" : " (user mode only)");
+		fprintf(f, "  %-14s ", tests[i]->name);
+		llctl_wrap(f, line, 2 + 14 + 1);
+	}
 }
 
 /* "c2c,litmus" into @sel (NTESTS flags): 0, or -1 after naming the culprit. */

@@ -26,7 +26,8 @@ static const struct llctl_opt config_opt[] = {
 
 static const struct llctl_opts config_opts = {
 	.cmd = "config",
-	.synopsis = "{show | check | plan | apply | verify | revert} [FILE.yaml] [--json]",
+	.synopsis = "{show | check | plan | apply | verify | revert} "
+		    "[FILE.yaml] [--json]",
 	.summary = "The low_level_optimization tuning profile (YAML):\n"
 		   "  show [FILE]    the profile in FILE; without FILE, the applied one and\n"
 		   "                 the current value of every knob the keys map to\n"

@@ -65,8 +65,8 @@ static const struct llctl_opt fence_opt[] = {
 
 static const struct llctl_opts fence_opts = {
 	.cmd = "fence",
-	.synopsis = "[--kernel | --user] [--cpu N] [--iterations N] [--batches N]\n"
-		    "                   [--json] [--svg FILE]",
+	.synopsis = "[--kernel | --user] [--cpu N] [--iterations N] [--batches N] "
+		    "[--json] [--svg FILE]",
 	.summary = "Measure what each ordering primitive costs on one CPU: compiler barrier,\n"
 		   "smp_rmb/smp_wmb/smp_mb, MFENCE, LFENCE, SFENCE, LOCK ADD, XCHG, CMPXCHG,\n"
 		   "store-release, load-acquire and (user mode) C11 atomic_fetch_add at each\n"

@@ -43,8 +43,8 @@ static const struct llctl_opt layout_opt[] = {
 
 static const struct llctl_opts layout_opts = {
 	.cmd = "layout",
-	.synopsis = "[--struct NAME] [--hot A,B,C|@FILE] [--cache-line N] [--holes]\n"
-		    "       [--source dwarf|btf] [--btf-base FILE] [--json] BINARY|MODULE|vmlinux",
+	.synopsis = "[--struct NAME] [--hot A,B,C|@FILE] [--cache-line N] [--holes] "
+		    "[--source dwarf|btf] [--btf-base FILE] [--json] BINARY|MODULE|vmlinux",
 	.summary = "Show each struct's fields by cache line: offsets, sizes, holes, padding and\n"
 		   "fields that straddle a line boundary, from DWARF (libdw) or BTF (libbpf: raw\n"
 		   "BTF such as /sys/kernel/btf/vmlinux, an ELF's .BTF, a module's split BTF).\n"

@@ -48,7 +48,8 @@ static const struct llctl_opt metrics_opt[] = {
 
 static const struct llctl_opts metrics_opts = {
 	.cmd = "metrics",
-	.synopsis = "[--listen ADDR:PORT] [--interval SECS] [--once] [--trace EVENTS]",
+	.synopsis = "[--listen ADDR:PORT] [--interval SECS] [--once] "
+		    "[--trace EVENTS]",
 	.summary = "Serve llkm's system-wide counters, ratios and health in the Prometheus text\n"
 		   "format at http://ADDR:PORT/metrics, collected every --interval seconds,\n"
 		   "or print one scrape with --once. Needs the module loaded and CAP_PERFMON.",

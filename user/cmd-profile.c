@@ -63,7 +63,8 @@ static const struct llctl_opt profile_opt[] = {
 
 static const struct llctl_opts profile_opts = {
 	.cmd = "profile",
-	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID] [-I MS] [-r N] [--per-cpu] [-o FILE] [--json] [-- CMD [ARGS...]]",
+	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID] [-I MS] [-r N] [--per-cpu] "
+		    "[--no-multiplex] [-o FILE] [--json] [-- CMD [ARGS...]]",
 	.summary = "Count hardware and software events of a command, a process or CPUs.",
 	.opt = profile_opt,
 };

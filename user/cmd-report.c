@@ -32,7 +32,8 @@ static const struct llctl_opt report_opt[] = {
 
 static const struct llctl_opts report_opts = {
 	.cmd = "report",
-	.synopsis = "[--summary | --events] [--json] [-o PATH --format ctf|perfetto] FILE",
+	.synopsis = "[--summary | --events] [--json] "
+		    "[-o PATH --format ctf|perfetto] FILE",
 	.summary = "Render a capture written by 'llctl trace -o FILE': the same summary,\n"
 		   "events and JSON as the live trace, or a CTF or Perfetto trace of it.\n"
 		   "The environment shown is this machine's: the capture's is the trace's.\n"

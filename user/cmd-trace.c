@@ -73,11 +73,11 @@ static const struct llctl_opt trace_opt[] = {
 
 static const struct llctl_opts trace_opts = {
 	.cmd = "trace",
-	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID]\n"
-		    "                   [-C CPUS] [--syscall NAMES]\n"
-		    "                   [--duration SECS] [--summary | --events] [--json]\n"
-		    "                   [-o PATH [--format raw|ctf|perfetto]] [--report FILE]\n"
-		    "                   [--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
+	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID] "
+		    "[-C CPUS] [--syscall NAMES] [--duration SECS] "
+		    "[--summary | --events] [--json] "
+		    "[-o PATH [--format raw|ctf|perfetto]] [--report FILE] "
+		    "[--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
 	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
 		   "into per-CPU rings read in place, and summarise them: per syscall the\n"
 		   "calls, errors, latency and its log2 histogram; per IRQ and softirq the\n"

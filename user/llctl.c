@@ -5,8 +5,11 @@
  * The table below is the whole command set: it dispatches, and it is the
  * usage text.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include <linux/llkm.h>
 
@@ -54,6 +57,43 @@ static void usage(FILE *f)
 		llctl_prog);
 }
 
+/* man -w PAGE, quietly: does man find PAGE? False when man is not there. */
+static bool man_has(const char *page)
+{
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	if (!pid) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execlp("man", "man", "-w", page, (char *)NULL);
+		_exit(127);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid &&
+	       WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
+/*
+ * As git help does: on a terminal, the man page llctl-NAME when man finds
+ * it. Returns only when it did not exec man; the caller prints the usage.
+ */
+static void exec_man(const char *name)
+{
+	char page[64];
+
+	if (!isatty(STDOUT_FILENO))
+		return;
+	snprintf(page, sizeof(page), "llctl-%s", name);
+	if (!man_has(page))
+		return;
+	fflush(NULL);
+	execlp("man", "man", page, (char *)NULL);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const struct llctl_cmd *cmd;
@@ -71,6 +111,7 @@ static int cmd_help(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
+	exec_man(cmd->name);
 	help_argv[0] = argv[1];
 	return cmd->fn(2, help_argv);
 }

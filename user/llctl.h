@@ -60,6 +60,21 @@ int llctl_next_opt(int argc, char **argv, const struct llctl_opts *o,
 		   char **arg);
 void llctl_usage(FILE *f, const struct llctl_opts *o);
 
+/*
+ * --help fits this many columns: llctl_usage() wraps the synopsis and each
+ * option's help, the summary is written to fit.
+ */
+#define LLCTL_USAGE_WIDTH 80
+
+/*
+ * Print @s, the cursor being at column @col, word-wrapped at
+ * LLCTL_USAGE_WIDTH with its continuation lines indented to @col, then a
+ * newline. A word ends at a blank outside [] and {} ("[-o FILE]" stays
+ * whole); a '\n' in @s is a forced break, and the blanks after it are
+ * dropped. A word wider than the column overflows it.
+ */
+void llctl_wrap(FILE *f, const char *s, int col);
+
 /* After the options: 0, or 1 after naming the first unexpected operand. */
 int llctl_no_operands(int argc, char **argv, const struct llctl_opts *o);
 

@@ -58,6 +58,10 @@ int llctl_stdout_close(void)
 
 #define MAX_OPTS 32
 
+/* --help's option column: "  " OPT_LEFT wide, a blank, then the help. */
+#define OPT_LEFT 24
+#define OPT_COL (2 + OPT_LEFT + 1)
+
 int llctl_next_opt(int argc, char **argv, const struct llctl_opts *o,
 		   char **arg)
 {
@@ -98,24 +102,76 @@ int llctl_next_opt(int argc, char **argv, const struct llctl_opts *o,
 	return c;
 }
 
+/* The length of the word at @s: up to a blank outside brackets, or a '\n'. */
+static int word_len(const char *s)
+{
+	int n, depth = 0;
+
+	for (n = 0; s[n] && s[n] != '\n'; n++) {
+		if (s[n] == ' ' && !depth)
+			break;
+		if (s[n] == '[' || s[n] == '{')
+			depth++;
+		else if ((s[n] == ']' || s[n] == '}') && depth)
+			depth--;
+	}
+	return n;
+}
+
+void llctl_wrap(FILE *f, const char *s, int col)
+{
+	int at = col, n;
+
+	while (*s) {
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		n = *s == '\n' ? 0 : word_len(s);
+		if (!n || (at > col && at + 1 + n > LLCTL_USAGE_WIDTH)) {
+			fprintf(f, "\n%*s", col, "");
+			at = col;
+			s += !n;
+			continue;
+		}
+		if (at > col && fputc(' ', f) != EOF)
+			at++;
+		at += (int)fwrite(s, 1, n, f);
+		s += n;
+	}
+	fputc('\n', f);
+}
+
+/* "  -p, --pid PID          " then the help, wrapped in its column. */
+static void usage_opt(FILE *f, int key, const char *name, const char *arg,
+		      const char *help)
+{
+	char left[64];
+
+	if (key > 0 && key < 256)
+		snprintf(left, sizeof(left), "-%c, --%s%s%s", key, name,
+			 arg ? " " : "", arg ? arg : "");
+	else
+		snprintf(left, sizeof(left), "    --%s%s%s", name,
+			 arg ? " " : "", arg ? arg : "");
+	if (strlen(left) > OPT_LEFT)
+		fprintf(f, "  %s\n%*s", left, OPT_COL, "");
+	else
+		fprintf(f, "  %-*s ", OPT_LEFT, left);
+	llctl_wrap(f, help, OPT_COL);
+}
+
 void llctl_usage(FILE *f, const struct llctl_opts *o)
 {
 	const struct llctl_opt *p;
-	char left[64];
+	int col;
 
-	fprintf(f, "Usage: %s %s %s\n\n%s\n\nOptions:\n", llctl_prog, o->cmd,
-		o->synopsis, o->summary);
-	for (p = o->opt; p->name; p++) {
-		if (p->key > 0 && p->key < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", p->key,
-				 p->name, p->arg ? " " : "",
-				 p->arg ? p->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", p->name,
-				 p->arg ? " " : "", p->arg ? p->arg : "");
-		fprintf(f, "  %-24s %s\n", left, p->help);
-	}
-	fprintf(f, "  %-24s %s\n", "-h, --help", "Show this help");
+	col = fprintf(f, "Usage: %s %s ", llctl_prog, o->cmd);
+	llctl_wrap(f, o->synopsis, col > 0 ? col : 0);
+	fprintf(f, "\n%s\n\nOptions:\n", o->summary);
+	for (p = o->opt; p->name; p++)
+		usage_opt(f, p->key, p->name, p->arg, p->help);
+	usage_opt(f, 'h', "help", NULL, "Show this help");
 }
 
 int llctl_no_operands(int argc, char **argv, const struct llctl_opts *o)
