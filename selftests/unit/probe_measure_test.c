@@ -12,6 +12,7 @@
  * the tests SKIP and say so.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -97,11 +98,43 @@ TEST_F(two_cpus, sb_without_fences_observes_the_relaxed_outcome)
 	       (unsigned long long)rounds);
 }
 
+/*
+ * A million rounds of @test into self->hist, in tenths: each tenth is a
+ * run under the probes' 10 s limit, so a host whose CPUs are busy (another
+ * process, a guest) still gets its million, a limit's run counting the
+ * rounds it did. The rounds done: fewer than a million only when twenty
+ * runs could not do them.
+ */
+static uint64_t litmus_million(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(two_cpus) *self, uint32_t test,
+			       bool fenced)
+{
+	uint64_t part[LLKM_LITMUS_OUTCOMES_MAX], done = 0;
+	int run, i, ret;
+
+	memset(self->hist, 0, sizeof(self->hist));
+	for (run = 0; run < 20 && done < MILLION; run++) {
+		ret = coh_litmus_run_user(self->cpus, test, fenced,
+					  MILLION / 10 < MILLION - done ?
+					  MILLION / 10 : MILLION - done,
+					  &no_stop, part);
+		EXPECT_TRUE(ret == 0 || ret == -ETIMEDOUT) {
+			TH_LOG("run %d: %s", run, strerror(-ret));
+		}
+		for (i = 0; i < LLKM_LITMUS_OUTCOMES_MAX; i++)
+			self->hist[i] += part[i];
+		done = sum(self->hist);
+	}
+	return done;
+}
+
 TEST_F(two_cpus, sb_with_mfence_never_observes_it_in_a_million_rounds)
 {
-	ASSERT_EQ(0, coh_litmus_run_user(self->cpus, LLKM_LITMUS_SB, true,
-					 MILLION, &no_stop, self->hist));
-	ASSERT_EQ(MILLION, sum(self->hist));
+	uint64_t done = litmus_million(_metadata, self, LLKM_LITMUS_SB, true);
+
+	if (done < MILLION)
+		SKIP(return, "only %llu rounds in 20 runs of up to 10 s: CPUs %d and %d are busy",
+		     (unsigned long long)done, self->cpus[0], self->cpus[1]);
 	EXPECT_EQ(0ULL, self->hist[probe_litmus_relaxed(LLKM_LITMUS_SB)]);
 	/* The other outcomes all occur: the threads really overlapped. */
 	EXPECT_LT(0ULL, self->hist[1] + self->hist[2]);
@@ -109,9 +142,11 @@ TEST_F(two_cpus, sb_with_mfence_never_observes_it_in_a_million_rounds)
 
 TEST_F(two_cpus, mp_never_observes_it_in_a_million_rounds)
 {
-	ASSERT_EQ(0, coh_litmus_run_user(self->cpus, LLKM_LITMUS_MP, false,
-					 MILLION, &no_stop, self->hist));
-	ASSERT_EQ(MILLION, sum(self->hist));
+	uint64_t done = litmus_million(_metadata, self, LLKM_LITMUS_MP, false);
+
+	if (done < MILLION)
+		SKIP(return, "only %llu rounds in 20 runs of up to 10 s: CPUs %d and %d are busy",
+		     (unsigned long long)done, self->cpus[0], self->cpus[1]);
 	EXPECT_EQ(0ULL, self->hist[probe_litmus_relaxed(LLKM_LITMUS_MP)]);
 }
 
