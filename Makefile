@@ -38,7 +38,7 @@ MATRIX ?= bookworm trixie sid
 LINUX_SOURCE_TAR ?=
 KSRC := build/ksrc
 
-# Debian packages: what each is for is in README.md ("Dependencies").
+# Debian packages: what each is for is in docs/install.md ("Dependencies").
 DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse \
 	qemu-system-x86 busybox-static mmdebstrap \
@@ -143,7 +143,7 @@ uninstall:
 install-group:
 	getent group llkm >/dev/null || groupadd --system llkm
 
-# The debug-kernel tier (KASAN, lockdep, kmemleak, UBSAN): README "Hardening".
+# The debug-kernel tier (KASAN, lockdep, kmemleak, UBSAN): docs/hardening.md.
 check-debug: deps
 	$(Q)$(MAKE) all selftests
 	$(Q)selftests/check-debug

@@ -57,7 +57,7 @@ static const struct llctl_opt analyze_opt[] = {
 	{ "metric", OPT_METRIC, "REGEX", "Throughput: the number CMD prints after REGEX on stdout (or its first group)" },
 	{ "work", OPT_WORK, "KIND", "Without --metric: per-thread (N / wall s, the default) or total (1 / wall s)" },
 	{ "no-trace", OPT_NO_TRACE, NULL, "Skip the traced run (syscall, futex, IRQ and softirq time)" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in README)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)" },
 	{ 0 }
 };
 

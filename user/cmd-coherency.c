@@ -67,7 +67,7 @@ static const struct llctl_opt coherency_opt[] = {
 	{ "prefetch", OPT_PREFETCH, "BYTES", "bandwidth: prefetch this far ahead (default 0: none)" },
 	{ "sizes", OPT_SIZES, "MIN-MAX", "bandwidth: working-set sweep (default 16K-256M)" },
 	{ "threads", OPT_THREADS, "N", "bandwidth: threads, on the first N of --cpus (default 1)" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
 	{ "svg", OPT_SVG, "PREFIX", "Also draw charts into PREFIX-TEST.svg" },
 	{ 0 }
 };

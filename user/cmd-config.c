@@ -20,7 +20,7 @@
 #include "rootfs.h"
 
 static const struct llctl_opt config_opt[] = {
-	{ "json", LLCTL_OPT_JSON, NULL, "show, check, plan, verify: print JSON (keys in README)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "show, check, plan, verify: print JSON (keys in docs/json.md)" },
 	{ 0 }
 };
 

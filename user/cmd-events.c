@@ -17,7 +17,7 @@
 #define NAME_MAX_WIDTH	40
 
 static const struct llctl_opt events_opt[] = {
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
 	{ "all", 'a', NULL, "Also list libpfm4's events of PMUs this machine does not have" },
 	{ 0 }
 };

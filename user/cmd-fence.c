@@ -58,7 +58,7 @@ static const struct llctl_opt fence_opt[] = {
 	{ "cpu", OPT_CPU, "N", "On CPU N (default: the first this process may use)" },
 	{ "iterations", OPT_ITERATIONS, "N", "Ops per batch (default 10000, at most 2^20)" },
 	{ "batches", OPT_BATCHES, "N", "Batches per op (default 200, at most 100000)" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
 	{ "svg", OPT_SVG, "FILE", "Also draw the medians with min..p99 whiskers into FILE" },
 	{ 0 }
 };

@@ -13,7 +13,7 @@
 #include "nl.h"
 
 static const struct llctl_opt info_opt[] = {
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
 	{ 0 }
 };
 

@@ -37,7 +37,7 @@ static const struct llctl_opt layout_opt[] = {
 	{ "holes", OPT_HOLES, NULL, "Only structs with holes or bit holes" },
 	{ "source", OPT_SOURCE, "dwarf|btf", "Read this, not the default (DWARF when present, else BTF)" },
 	{ "btf-base", OPT_BTF_BASE, "FILE", "Base of split BTF (default " LAYOUT_BTF_VMLINUX ")" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in README.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
 	{ 0 }
 };
 

@@ -57,7 +57,7 @@ static const struct llctl_opt profile_opt[] = {
 	{ "no-multiplex", OPT_NO_MULTIPLEX, NULL,
 	  "Pin every event: fail rather than extrapolate from a share of the time" },
 	{ "output", 'o', "FILE", "Write the report to FILE (default: stderr, JSON to stdout)" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in README)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)" },
 	{ 0 }
 };
 

@@ -24,7 +24,7 @@ enum {
 static const struct llctl_opt report_opt[] = {
 	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)" },
 	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (README.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)" },
 	{ "output", 'o', "PATH", "Also write the trace to PATH (see --format)" },
 	{ "format", OPT_FORMAT, "FMT", "Of -o: ctf (a directory) or perfetto" },
 	{ 0 }

@@ -62,7 +62,7 @@ static const struct llctl_opt trace_opt[] = {
 	{ "duration", OPT_DURATION, "SECS", "Stop after SECS seconds" },
 	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)" },
 	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (README.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)" },
 	{ "output", 'o', "PATH", "Also write the trace to PATH (see --format)" },
 	{ "format", OPT_FORMAT, "FMT", "Of -o: raw (default; for llctl report), ctf (a directory), perfetto" },
 	{ "report", OPT_REPORT, "FILE", "Write the report to FILE, not stdout (CMD keeps stdout)" },

@@ -748,7 +748,7 @@ enum {
 };
 
 static const struct llctl_opt prof_opt[] = {
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the top functions as JSON (README.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the top functions as JSON (docs/json.md)" },
 	{ "folded", OPT_FOLDED, NULL, "Print collapsed stacks: comm;outer;...;inner COUNT" },
 	{ "svg", OPT_SVG, "PATH", "Also write a flame graph SVG to PATH" },
 	{ "children", OPT_CHILDREN, NULL, "Sort by inclusive samples (needs callchains)" },

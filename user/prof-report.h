@@ -68,7 +68,7 @@ void prof_sort(struct prof *p, bool children);
 int prof_print_text(FILE *f, const struct prof *p);
 int prof_print_folded(FILE *f, const struct prof *p);
 int prof_print_svg(FILE *f, const struct prof *p, const char *title);
-/* The --json object (README.md), a new reference. */
+/* The --json object (docs/json.md), a new reference. */
 struct json_object *prof_json(const struct prof *p);
 
 /* `llctl report [OPTIONS] FILE` when FILE is perf.data (cmd-report.c). */

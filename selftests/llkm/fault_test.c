@@ -5,7 +5,7 @@
  * and no module reference; rmmod at each stage is refused while a file of
  * the module is open or mapped, and otherwise stops the feature and the
  * consumer sees a clean error; a CPU going offline under a counter or a
- * probe run does what the README says; and, on a kernel with fault
+ * probe run does what docs/hardening.md says; and, on a kernel with fault
  * injection, an allocation failing at each point of TRACE_START,
  * COUNTER_OPEN and PROBE_RUN is a clean error that leaks nothing.
  */
