@@ -34,6 +34,16 @@ summary() { sed -n "s/^\t{ \"$1\", *cmd_[a-z_]*, *\"\(.*\)\" },\$/\1/p" user/llc
 words() { printf '%s\n' "$@" | tr ' ' '\n' | sed '/^$/d' | sort; }
 # oneline TEXT: the lines of TEXT on one line, for a KTAP reason.
 oneline() { printf '%s' "$1" | tr '\n' ' '; }
+# verdict NAME BAD WHY: NAME passes when BAD is empty, else fails with
+# "WHY" and BAD on one line.
+verdict()
+{
+	if [ -z "$2" ]; then
+		ktap_result "packaging:$1" ok
+	else
+		ktap_result "packaging:$1" fail "$3$(oneline "$2")"
+	fi
+}
 # long_options CMD: what 'llctl help CMD' offers, but --help (every command's).
 long_options() { "$LLCTL" help "$1" | grep -o -- '--[a-z][a-z0-9-]*' | sort -u | grep -vx -- --help; }
 # section FILE NAME: the source lines of FILE's .SH NAME, without the .SH.
@@ -107,11 +117,7 @@ bad=$(for c in $commands; do
 		echo "$c: NAME is not 'llctl-$c - ${s,}'"
 	fi
 done)
-if [ -z "$bad" ]; then
-	ktap_result packaging:man_page_per_command ok
-else
-	ktap_result packaging:man_page_per_command fail "$(oneline "$bad")"
-fi
+verdict man_page_per_command "$bad" ""
 
 # 3. llctl.8 lists every command, with its summary, and refers to its page
 bad=$(section "$MANDIR/llctl.8" COMMANDS | plain >"$work/commands"
@@ -125,11 +131,7 @@ bad=$(section "$MANDIR/llctl.8" COMMANDS | plain >"$work/commands"
 			grep -qxF -- "$(summary "$c")." || echo "$c"
 		grep -q "^\\.BR llctl\\\\-$c (8)" "$work/see_also" || echo "$c(SEE ALSO)"
 	done)
-if [ -z "$bad" ]; then
-	ktap_result packaging:overview_lists_every_command ok
-else
-	ktap_result packaging:overview_lists_every_command fail "llctl.8 lacks: $(oneline "$bad")"
-fi
+verdict overview_lists_every_command "$bad" "llctl.8 lacks: "
 
 # 4. a page's OPTIONS name the long options 'llctl help CMD' prints, no other
 bad=$(for c in $commands; do
@@ -142,11 +144,7 @@ bad=$(for c in $commands; do
 	[ -z "$missing" ] || echo "$c: not in the page: $(oneline "$missing")"
 	[ -z "$extra" ] || echo "$c: not in llctl help $c: $(oneline "$extra")"
 done)
-if [ -z "$bad" ]; then
-	ktap_result packaging:man_options_are_help_options ok
-else
-	ktap_result packaging:man_options_are_help_options fail "$(oneline "$bad")"
-fi
+verdict man_options_are_help_options "$bad" ""
 
 # 5. a page's SYNOPSIS is 'llctl help CMD''s (one of its forms)
 bad=$(for c in $commands; do
@@ -154,11 +152,7 @@ bad=$(for c in $commands; do
 	[ "$c" = help ] || [ ! -f "$f" ] && continue
 	man_synopses "$f" "$c" | grep -qxF -- "$(help_synopsis "$c")" || echo "$c"
 done)
-if [ -z "$bad" ]; then
-	ktap_result packaging:man_synopsis_is_help_synopsis ok
-else
-	ktap_result packaging:man_synopsis_is_help_synopsis fail "differs for: $(oneline "$bad")"
-fi
+verdict man_synopsis_is_help_synopsis "$bad" "differs for: "
 
 # 6. 'llctl help' and 'llctl help CMD' fit 80 columns
 wide=$("$LLCTL" help | awk 'length > 80 { print "help:" NR }'
