@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The fuzzer (fuzz.c) against the real module: as root, then dropped to
+# The fuzzer (fuzz/) against the real module: as root, then dropped to
 # nobody, LLKM_FUZZ_INPUTS inputs each from LLKM_FUZZ_THREADS threads;
 # then the module still answers and traces, holds no counter, unloads, and
 # the kernel log holds no report. A hang is the fuzzer's own watchdog
@@ -15,7 +15,10 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
+# Installed, the fuzzer is fuzz beside this script; in the source tree,
+# fuzz/fuzz, built among its sources.
 FUZZ=$here/fuzz
+[ -d "$FUZZ" ] && FUZZ=$FUZZ/fuzz
 INPUTS=${LLKM_FUZZ_INPUTS:-4000}
 THREADS=${LLKM_FUZZ_THREADS:-4}
 HANG=${LLKM_FUZZ_HANG:-60}
