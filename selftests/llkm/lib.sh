@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # What the shell tests of llctl share (sourced, with $here set): where llctl
 # and llkm.ko are, a scratch directory $out removed at exit (unloading llkm
 # if a test left it loaded), and KTAP result helpers whose counts end in the
 # harness's "# Totals:" line (ktap_totals).
 LLCTL=${LLCTL:-}
+# shellcheck disable=SC2154 # $here: set by the test that sources this file
 for c in "$here/llctl" "$here/../../user/llctl"; do
 	[ -n "$LLCTL" ] || { [ -x "$c" ] && LLCTL=$c; }
 done

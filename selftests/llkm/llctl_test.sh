@@ -44,6 +44,7 @@ check info_text_carries_the_environment "no '# kernel' header" \
 
 run info --json
 check info_json_is_valid_json "$(head -c 300 "$out/stdout")" jq -e . "$out/stdout" >/dev/null
+# shellcheck disable=SC2016 # $v, $online: jq's variables, not the shell's
 check info_json_has_the_documented_keys_and_types "jq says no" jq -e --arg v "$version" \
 	--argjson online "$(nproc)" '
 	(.version == $v) and (.abi == 1) and
@@ -63,6 +64,7 @@ else
 		grep -q 'no hardware PMU' "$out/stdout"
 fi
 run doctor --json
+# shellcheck disable=SC2016 # $n, $c: jq's variables, not the shell's
 check doctor_json_has_every_check "jq says no" jq -e '
 	[.checks[].name] as $n |
 	["module","device","genl","capabilities","perf_event_paranoid",

@@ -159,6 +159,7 @@ kill $bg 2>/dev/null; wait $bg 2>/dev/null
 check pid_target_counts_the_running_process "$(head -c 300 "$out/stdout") $(cat "$out/stderr")" \
 	jqe '.events[0].value > 20' "$out/stdout"
 run profile --json -a --per-cpu -e context-switches,task-clock -- sleep 0.3
+# shellcheck disable=SC2016 # $n: jq's variable, not the shell's
 check per_cpu_lists_every_online_cpu "$(jq -c .per_cpu "$out/stdout" 2>&1)" \
 	jqe --argjson n "$(nproc)" '(.per_cpu | map(.cpu) | unique | length) == $n and
 	(.per_cpu | all(.value | type == "number"))' "$out/stdout"

@@ -19,6 +19,7 @@ chroot_mirrors() {
 	SECURITY_MIRROR=${LLKM_SUITE_SECURITY_MIRROR:-}
 	if [ -z "$MIRROR" ] || [ -z "$SECURITY_MIRROR" ]; then
 		codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+		# shellcheck disable=SC2016 # $(REPO_URI): apt's format field, not a command
 		targets=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null | sort -u) || targets=
 		if [ -z "$MIRROR" ] && [ -n "$codename" ]; then
 			MIRROR=$(awk -v s="$codename" '$2 == s { print $1; exit }' <<<"$targets")
@@ -69,6 +70,7 @@ remove_tree() {
 in_chroot() {
 	local root=$1
 	shift
+	# shellcheck disable=SC2016 # the inner shell expands $1, $r and the rest
 	unshare --mount --propagation private --pid --fork --kill-child -- /bin/sh -c '
 		r=$1; shift
 		mount -t proc proc "$r/proc" || exit 125
