@@ -48,6 +48,7 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	libyaml-dev libmicrohttpd-dev prometheus pahole libbpf-dev
 DEPS += libssl-dev
 DEPS += dkms man-db groff-base
+DEPS += shellcheck
 # the debug-kernel tier builds a kernel (make check-debug)
 DEPS += bc bison flex
 
