@@ -16,9 +16,10 @@
  * PRNG stream: genl.c (generic netlink commands), ioctl.c, mmap.c, file.c
  * (the character device's other file operations), session.c (a ring
  * consumer's life) and probe.c (probe runs). An interface file calls into
- * the core, never into another interface file but for mmap.c's map_touch()
- * and map_drop(); the core calls the interfaces through the table in
- * core.c only.
+ * the core, and into another interface file only for mmap.c's map_touch()
+ * and map_drop(). The core runs an input through the table in core.c, and
+ * calls an interface otherwise only to set up (ioctl_setup()) and to drop
+ * a thread's mappings at its end (map_drop()).
  */
 #ifndef LLKM_FUZZ_CORE_H
 #define LLKM_FUZZ_CORE_H
