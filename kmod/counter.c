@@ -22,7 +22,6 @@
  * the parent's handler context; closing releases them with their parent,
  * and an RCU grace period passes before that context is freed.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/cred.h>

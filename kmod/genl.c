@@ -3,7 +3,6 @@
  * The "llkm" generic netlink family: the control plane. The commands, their
  * attribute trees and errors are documented in include/uapi/linux/llkm.h.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cache.h>
 #include <linux/capability.h>

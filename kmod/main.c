@@ -2,7 +2,6 @@
 /*
  * llkm: low-level performance measurement module.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 

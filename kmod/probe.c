@@ -21,7 +21,6 @@
  * the run (a hotplug callback), which replies STOPPED with the batches it
  * finished: the offline waits for one batch, not for the run.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/completion.h>

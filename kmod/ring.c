@@ -18,7 +18,6 @@
  * every VMA that maps it, so a consumer can drain its rings after the
  * session stopped; the last reference frees the pages.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/irq_work.h>
 #include <linux/kref.h>

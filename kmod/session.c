@@ -4,7 +4,6 @@
  * by the netlink socket that started it. Its rings outlive it until the
  * next start, so the consumer can drain them and read the final counts.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
 #include <linux/mm.h>

@@ -8,7 +8,6 @@
  * are attached; all are detached, and tracepoint_synchronize_unregister()
  * waits out running probes, before the session lets go of its state.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
 #include <linux/interrupt.h>
