@@ -28,7 +28,6 @@
 #include <linux/idr.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
-#include <linux/notifier.h>
 #include <linux/percpu.h>
 #include <linux/perf_event.h>
 #include <linux/pid.h>
@@ -533,24 +532,9 @@ unsigned int llkm_counters_open(void)
 	return n;
 }
 
-/* The owner's socket closed: its counters go with it. */
-static int netlink_event(struct notifier_block *nb, unsigned long event,
-			 void *ptr)
+void llkm_counter_owner_gone(u32 owner)
 {
-	u32 portid;
-
-	if (llkm_genl_released(event, ptr, &portid))
-		llkm_counter_close(portid, 0, true);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block netlink_nb = {
-	.notifier_call = netlink_event,
-};
-
-int llkm_counter_init(void)
-{
-	return netlink_register_notifier(&netlink_nb);
+	llkm_counter_close(owner, 0, true);
 }
 
 void llkm_counter_exit(void)
@@ -559,7 +543,6 @@ void llkm_counter_exit(void)
 	LIST_HEAD(dead);
 	int id;
 
-	netlink_unregister_notifier(&netlink_nb);
 	mutex_lock(&counter_lock);
 	idr_for_each_entry(&counters, c, id)
 		if (c->leader != c)

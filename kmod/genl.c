@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/threads.h>
 #include <linux/netlink.h>
+#include <linux/notifier.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
@@ -969,16 +970,28 @@ static struct genl_family genl_family __ro_after_init = {
 	.parallel_ops = true,
 };
 
-bool llkm_genl_released(unsigned long event, const void *ptr, u32 *portid)
+/*
+ * A generic netlink socket of the initial namespace was released (llctl
+ * exited or was killed): what it owned goes with it, the session first.
+ * netlink_release() calls the chain in process context, the socket gone
+ * from its table: this may sleep, and the owners take their own locks.
+ */
+static int socket_released(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
 {
 	const struct netlink_notify *n = ptr;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
 	    !net_eq(n->net, &init_net))
-		return false;
-	*portid = n->portid;
-	return true;
+		return NOTIFY_DONE;
+	llkm_session_owner_gone(n->portid);
+	llkm_counter_owner_gone(n->portid);
+	return NOTIFY_DONE;
 }
+
+static struct notifier_block release_nb = {
+	.notifier_call = socket_released,
+};
 
 /* Set while the family is registered: session.c may announce then. */
 static bool genl_up;
@@ -1005,17 +1018,30 @@ void llkm_genl_announce(u32 event, u32 reason, u64 lost)
 	genlmsg_multicast(&genl_family, msg, 0, 0, GFP_KERNEL);
 }
 
+/* Releases are watched before any socket can own something. */
 int llkm_genl_init(void)
 {
-	int ret = genl_register_family(&genl_family);
+	int ret;
 
-	if (!ret)
-		WRITE_ONCE(genl_up, true);
+	ret = netlink_register_notifier(&release_nb);
+	if (ret)
+		goto out;
+	ret = genl_register_family(&genl_family);
+	if (ret)
+		goto err_family;
+	WRITE_ONCE(genl_up, true);
+	return 0;
+
+err_family:
+	netlink_unregister_notifier(&release_nb);
+out:
 	return ret;
 }
 
+/* A release in flight has returned when this does: the owners exit next. */
 void llkm_genl_exit(void)
 {
 	WRITE_ONCE(genl_up, false);
 	genl_unregister_family(&genl_family);
+	netlink_unregister_notifier(&release_nb);
 }

@@ -75,11 +75,13 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 void llkm_trace_detach(struct llkm_trace *t);
 
 /* session.c: the one trace session */
-int llkm_session_init(void);
+void llkm_session_init(void);
 void llkm_session_exit(void);
 int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
 		       u32 *size, u32 *mode);
 int llkm_session_stop(void);
+/* Socket @portid was released: stops the session when it owns it. */
+void llkm_session_owner_gone(u32 portid);
 struct llkm_ring_stats {
 	u32 cpu;
 	u64 produced;
@@ -108,7 +110,6 @@ struct llkm_counter_cfg {
 	u64 period;		/* 0: counting only */
 };
 
-int llkm_counter_init(void);
 void llkm_counter_exit(void);
 int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 		      struct netlink_ext_ack *extack);
@@ -122,6 +123,8 @@ int llkm_counter_close(u32 owner, u32 id, bool all);
 int llkm_counter_read(u32 owner, u32 id, struct pid *reader,
 		      struct llkm_counter_value **out);
 unsigned int llkm_counters_open(void);
+/* Socket @owner was released: closes every counter it owns. */
+void llkm_counter_owner_gone(u32 owner);
 
 /* probe.c: the probes' runs in kernel threads */
 struct llkm_probe_cfg {
@@ -164,11 +167,6 @@ u64 llkm_probe_bw_min_bytes(u32 op);
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);
-/*
- * A netlink notifier's event: is it a generic netlink socket of ours (the
- * initial namespace) going away? Its port id in *@portid when it is.
- */
-bool llkm_genl_released(unsigned long event, const void *ptr, u32 *portid);
 /* Multicasts LLKM_CMD_TRACE_EVENT (reason 0: none); process context. */
 void llkm_genl_announce(u32 event, u32 reason, u64 lost);
 

@@ -8,8 +8,6 @@
 #include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/netlink.h>
-#include <linux/notifier.h>
 #include <linux/poll.h>
 #include <linux/workqueue.h>
 
@@ -184,34 +182,21 @@ __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait)
 	return mask;
 }
 
-/* The owner's socket closed (llctl exited or was killed): stop. */
-static int netlink_event(struct notifier_block *nb, unsigned long event,
-			 void *ptr)
+void llkm_session_owner_gone(u32 portid)
 {
-	u32 portid;
-
-	if (!llkm_genl_released(event, ptr, &portid))
-		return NOTIFY_DONE;
 	mutex_lock(&session_lock);
 	if (session_trace && portid == session_owner)
 		__session_stop(LLKM_STOP_OWNER_GONE);
 	mutex_unlock(&session_lock);
-	return NOTIFY_DONE;
 }
 
-static struct notifier_block netlink_nb = {
-	.notifier_call = netlink_event,
-};
-
-int llkm_session_init(void)
+void llkm_session_init(void)
 {
 	llkm_trace_init();
-	return netlink_register_notifier(&netlink_nb);
 }
 
 void llkm_session_exit(void)
 {
-	netlink_unregister_notifier(&netlink_nb);
 	mutex_lock(&session_lock);
 	if (session_trace)
 		__session_stop(LLKM_STOP_UNLOAD);
