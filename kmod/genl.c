@@ -993,32 +993,38 @@ static struct notifier_block release_nb = {
 	.notifier_call = socket_released,
 };
 
-/* Set while the family is registered: session.c may announce then. */
-static bool genl_up;
-
-void llkm_genl_announce(u32 event, u32 reason, u64 lost)
+/* A session event as LLKM_CMD_TRACE_EVENT to the events group. */
+static int session_event(struct notifier_block *nb, unsigned long event,
+			 void *ptr)
 {
+	const struct llkm_session_event *ev = ptr;
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!READ_ONCE(genl_up))
-		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		return NOTIFY_DONE;
 	hdr = genlmsg_put(msg, 0, 0, &genl_family, 0, LLKM_CMD_TRACE_EVENT);
 	if (!hdr || nla_put_u32(msg, LLKM_A_EVENT, event) ||
-	    (reason && nla_put_u32(msg, LLKM_A_EVENT_REASON, reason)) ||
-	    nla_put_u64_64bit(msg, LLKM_A_EVENT_LOST, lost, LLKM_A_PAD)) {
+	    (ev->reason && nla_put_u32(msg, LLKM_A_EVENT_REASON, ev->reason)) ||
+	    nla_put_u64_64bit(msg, LLKM_A_EVENT_LOST, ev->lost, LLKM_A_PAD)) {
 		nlmsg_free(msg);
-		return;
+		return NOTIFY_DONE;
 	}
 	genlmsg_end(msg, hdr);
 	/* -ESRCH only says nobody listens. */
 	genlmsg_multicast(&genl_family, msg, 0, 0, GFP_KERNEL);
+	return NOTIFY_DONE;
 }
 
-/* Releases are watched before any socket can own something. */
+static struct notifier_block session_nb = {
+	.notifier_call = session_event,
+};
+
+/*
+ * Releases are watched before any socket can own something; session
+ * events are multicast while the family is registered.
+ */
 int llkm_genl_init(void)
 {
 	int ret;
@@ -1029,19 +1035,23 @@ int llkm_genl_init(void)
 	ret = genl_register_family(&genl_family);
 	if (ret)
 		goto err_family;
-	WRITE_ONCE(genl_up, true);
+	ret = llkm_session_notifier_register(&session_nb);
+	if (ret)
+		goto err_session;
 	return 0;
 
+err_session:
+	genl_unregister_family(&genl_family);
 err_family:
 	netlink_unregister_notifier(&release_nb);
 out:
 	return ret;
 }
 
-/* A release in flight has returned when this does: the owners exit next. */
+/* Calls in flight of either notifier have returned when this does. */
 void llkm_genl_exit(void)
 {
-	WRITE_ONCE(genl_up, false);
+	llkm_session_notifier_unregister(&session_nb);
 	genl_unregister_family(&genl_family);
 	netlink_unregister_notifier(&release_nb);
 }

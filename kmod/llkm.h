@@ -82,6 +82,22 @@ int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
 int llkm_session_stop(void);
 /* Socket @portid was released: stops the session when it owns it. */
 void llkm_session_owner_gone(u32 portid);
+
+/*
+ * The session's notifier chain: each notifier gets an LLKM_EVENT_* and
+ * one of these, in process context under session.c's lock, so it may
+ * sleep but not call into session.c.
+ */
+struct llkm_session_event {
+	u32 reason;		/* LLKM_STOP_*, 0 for none */
+	u64 lost;		/* records lost so far */
+};
+
+struct notifier_block;
+
+int llkm_session_notifier_register(struct notifier_block *nb);
+void llkm_session_notifier_unregister(struct notifier_block *nb);
+
 struct llkm_ring_stats {
 	u32 cpu;
 	u64 produced;
@@ -167,7 +183,5 @@ u64 llkm_probe_bw_min_bytes(u32 op);
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);
-/* Multicasts LLKM_CMD_TRACE_EVENT (reason 0: none); process context. */
-void llkm_genl_announce(u32 event, u32 reason, u64 lost);
 
 #endif /* _LLKM_H */
