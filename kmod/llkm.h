@@ -115,6 +115,7 @@ struct llkm_rings *llkm_session_rings_get(u32 portid);
 
 /* counter.c: perf events through the kernel API, owned by a socket */
 struct netlink_ext_ack;
+struct nlattr;
 struct pid;
 
 struct llkm_counter_cfg {
@@ -177,8 +178,14 @@ int llkm_probe_run(const struct llkm_probe_cfg *cfg,
 void llkm_probe_stop_all(void);
 int llkm_probe_init(void);	/* the CPU hotplug callback */
 void llkm_probe_exit(void);
-/* The smallest working set bandwidth kernel @op runs on: a step an array. */
-u64 llkm_probe_bw_min_bytes(u32 op);
+/*
+ * What each kind takes beyond genl's policy: its ops, flags, number of
+ * CPUs, and the sweep kinds' parameters. @tb: the LLKM_A_PROBE nest @cfg
+ * was read from, which the extack message points into. 0, or -EINVAL or
+ * -ERANGE.
+ */
+int llkm_probe_check(const struct llkm_probe_cfg *cfg, struct nlattr **tb,
+		     struct netlink_ext_ack *extack);
 
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
