@@ -148,6 +148,28 @@ static bool capable_sender(const struct sk_buff *skb)
 	       netlink_capable(skb, CAP_SYS_ADMIN);
 }
 
+/*
+ * A reply to @info's command, with room for @size bytes of attributes,
+ * its genl header in *@hdr; NULL when out of memory. The caller puts the
+ * attributes, then genlmsg_end() and genlmsg_reply(), or nlmsg_free().
+ */
+static struct sk_buff *reply_new(struct genl_info *info, size_t size,
+				 void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	/* genlmsg_new() made room for the headers: this cannot fail. */
+	*hdr = genlmsg_put_reply(msg, info, &genl_family, 0, info->genlhdr->cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int put_pmu(const char *name, u32 type, void *data)
 {
 	struct sk_buff *skb = data;
@@ -216,14 +238,10 @@ static int get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	/* The PMU list has no fixed length: grow until the reply fits. */
 	for (;;) {
 		ret = -ENOMEM;
-		msg = genlmsg_new(size, GFP_KERNEL);
+		msg = reply_new(info, size, &hdr);
 		if (!msg)
 			goto out;
-		ret = -EMSGSIZE;
-		hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
-					LLKM_CMD_GET_INFO);
-		if (hdr)
-			ret = put_info(msg);
+		ret = put_info(msg);
 		if (ret != -EMSGSIZE || size >= INFO_MSG_MAX)
 			break;
 		nlmsg_free(msg);
@@ -342,7 +360,7 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 	cfg.ring_mode = d.ring_mode;
 
 	ret = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		goto out;
 	ret = llkm_session_start(&cfg, info->snd_portid, &size, &mode);
@@ -350,8 +368,7 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		goto out;
 	}
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0, LLKM_CMD_TRACE_START);
-	if (!hdr || put_ring(msg, size, mode)) {
+	if (put_ring(msg, size, mode)) {
 		/* Cannot happen with a fresh NLMSG_GOODSIZE message. */
 		nlmsg_free(msg);
 		llkm_session_stop();
@@ -415,13 +432,11 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	ret = -ENOMEM;
 	/* About 50 bytes per CPU. */
-	msg = genlmsg_new(NLMSG_GOODSIZE + n * 64, GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE + n * 64, &hdr);
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
-				LLKM_CMD_TRACE_STATS);
-	if (!hdr || put_stats(msg, st, n))
+	if (put_stats(msg, st, n))
 		goto out;
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
@@ -528,7 +543,7 @@ static int counter_open_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = counter_cfg(info, tb, &cfg);
 	if (ret)
 		return ret;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	ret = llkm_counter_open(&cfg, info->snd_portid, &id, info->extack);
@@ -536,9 +551,7 @@ static int counter_open_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return ret;
 	}
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
-				LLKM_CMD_COUNTER_OPEN);
-	nest = hdr ? nla_nest_start(msg, LLKM_A_COUNTER) : NULL;
+	nest = nla_nest_start(msg, LLKM_A_COUNTER);
 	if (!nest || nla_put_u32(msg, LLKM_CTR_A_ID, id)) {
 		/* Cannot happen with a fresh NLMSG_GOODSIZE message. */
 		nlmsg_free(msg);
@@ -623,14 +636,10 @@ static int counter_read_doit(struct sk_buff *skb, struct genl_info *info)
 		return n;
 	ret = -ENOMEM;
 	/* About 90 bytes per counter. */
-	msg = genlmsg_new(NLMSG_GOODSIZE + n * 128, GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE + n * 128, &hdr);
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
-				LLKM_CMD_COUNTER_READ);
-	if (!hdr)
-		goto out;
 	for (i = 0; i < n; i++)
 		if (put_counter_value(msg, &v[i]))
 			goto out;
@@ -727,12 +736,11 @@ static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	}
 	ret = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE + res.nsamples * sizeof(u64), GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE + res.nsamples * sizeof(u64), &hdr);
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0, LLKM_CMD_PROBE_RUN);
-	nest = hdr ? nla_nest_start(msg, LLKM_A_PROBE) : NULL;
+	nest = nla_nest_start(msg, LLKM_A_PROBE);
 	if (!nest ||
 	    nla_put(msg, LLKM_PROBE_A_SAMPLES, res.nsamples * sizeof(u64),
 		    res.samples) ||
