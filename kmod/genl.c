@@ -4,6 +4,7 @@
  * attribute trees and errors are documented in include/uapi/linux/llkm.h.
  */
 
+#include <linux/bits.h>
 #include <linux/cache.h>
 #include <linux/capability.h>
 #include <linux/cpumask.h>
@@ -141,11 +142,22 @@ static const struct nla_policy probe_cmd_policy[LLKM_A_MAX + 1] = {
 
 static struct genl_family genl_family;
 
-/* Mutating commands: CAP_PERFMON or CAP_SYS_ADMIN of the socket's opener. */
-static bool capable_sender(const struct sk_buff *skb)
+/* genl_ops::internal_flags: the sender needs CAP_PERFMON or CAP_SYS_ADMIN. */
+#define LLKM_OP_CAP	BIT(0)
+
+/*
+ * Before every command: those flagged LLKM_OP_CAP (every one that changes
+ * something or shows what others do) want CAP_PERFMON or CAP_SYS_ADMIN of
+ * the socket's opener.
+ */
+static int pre_doit(const llkm_genl_split_ops *ops, struct sk_buff *skb,
+		    struct genl_info *info)
 {
-	return netlink_capable(skb, CAP_PERFMON) ||
-	       netlink_capable(skb, CAP_SYS_ADMIN);
+	if (!(ops->internal_flags & LLKM_OP_CAP) ||
+	    netlink_capable(skb, CAP_PERFMON) ||
+	    netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	return -EPERM;
 }
 
 /*
@@ -286,9 +298,6 @@ static int set_defaults_doit(struct sk_buff *skb, struct genl_info *info)
 	struct llkm_defaults d;
 	int ret;
 
-	ret = -EPERM;
-	if (!capable_sender(skb))
-		goto out;
 	llkm_defaults_get(&d);
 	ret = parse_ring(info->attrs[LLKM_A_RING], &d, info->extack);
 	if (ret)
@@ -308,9 +317,6 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	ret = -EPERM;
-	if (!capable_sender(skb))
-		goto out;
 	llkm_defaults_get(&d);
 	ret = parse_ring(info->attrs[LLKM_A_RING], &d, info->extack);
 	if (ret)
@@ -383,8 +389,6 @@ out:
 
 static int trace_stop_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	if (!capable_sender(skb))
-		return -EPERM;
 	return llkm_session_stop();
 }
 
@@ -421,8 +425,6 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int n, ret;
 
-	if (!capable_sender(skb))
-		return -EPERM;
 	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
@@ -536,8 +538,6 @@ static int counter_open_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int ret;
 
-	if (!capable_sender(skb))
-		return -EPERM;
 	ret = parse_counter(info, tb, true);
 	if (!ret)
 		ret = counter_cfg(info, tb, &cfg);
@@ -563,13 +563,11 @@ static int counter_open_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int counter_id(struct sk_buff *skb, struct genl_info *info, u32 *id)
+static int counter_id(struct genl_info *info, u32 *id)
 {
 	struct nlattr *tb[LLKM_CTR_A_MAX + 1];
 	int ret;
 
-	if (!capable_sender(skb))
-		return -EPERM;
 	ret = parse_counter(info, tb, false);
 	if (!ret)
 		*id = nla_get_u32(tb[LLKM_CTR_A_ID]);
@@ -579,7 +577,7 @@ static int counter_id(struct sk_buff *skb, struct genl_info *info, u32 *id)
 static int counter_enable_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	u32 id;
-	int ret = counter_id(skb, info, &id);
+	int ret = counter_id(info, &id);
 
 	return ret ?: llkm_counter_enable(info->snd_portid, id,
 					  info->genlhdr->cmd == LLKM_CMD_COUNTER_ENABLE);
@@ -590,12 +588,9 @@ static int counter_close_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int ret;
 
-	if (!info->attrs[LLKM_A_COUNTER]) {
-		if (!capable_sender(skb))
-			return -EPERM;
+	if (!info->attrs[LLKM_A_COUNTER])
 		return llkm_counter_close(info->snd_portid, 0, true);
-	}
-	ret = counter_id(skb, info, &id);
+	ret = counter_id(info, &id);
 	return ret ?: llkm_counter_close(info->snd_portid, id, false);
 }
 
@@ -628,7 +623,7 @@ static int counter_read_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	u32 id;
 
-	ret = counter_id(skb, info, &id);
+	ret = counter_id(info, &id);
 	if (ret)
 		return ret;
 	n = llkm_counter_read(info->snd_portid, id, NULL, &v);
@@ -725,8 +720,6 @@ static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	if (!capable_sender(skb))
-		return -EPERM;
 	ret = probe_cfg(info, &cfg);
 	if (ret)
 		return ret;
@@ -768,56 +761,66 @@ static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_SET_DEFAULTS,
 		.doit = set_defaults_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = set_defaults_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_TRACE_START,
 		.doit = trace_start_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = trace_start_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_TRACE_STOP,
 		.doit = trace_stop_doit,
+		.internal_flags = LLKM_OP_CAP,
 	},
 	{
 		.cmd = LLKM_CMD_TRACE_STATS,
 		.doit = trace_stats_doit,
+		.internal_flags = LLKM_OP_CAP,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_OPEN,
 		.doit = counter_open_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_ENABLE,
 		.doit = counter_enable_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_DISABLE,
 		.doit = counter_enable_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_READ,
 		.doit = counter_read_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_CLOSE,
 		.doit = counter_close_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_PROBE_RUN,
 		.doit = probe_run_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = probe_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
@@ -839,6 +842,7 @@ static struct genl_family genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = genl_ops,
 	.n_ops = ARRAY_SIZE(genl_ops),
+	.pre_doit = pre_doit,
 	.resv_start_op = 0,	/* every command validates strictly */
 	.netnsok = false,
 	/*
