@@ -3,7 +3,6 @@
  * /dev/llkm: a misc device, mode 0600, for the data plane (the session's
  * rings are mapped here) and cheap queries by ioctl.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/fs.h>

@@ -45,6 +45,18 @@
 #endif
 
 /*
+ * genl_family::pre_doit is given the command's "struct genl_split_ops"
+ * from 6.2 on ("genetlink: introduce split op representation" and the
+ * core's switch to it), its "struct genl_ops" before; both carry the op's
+ * internal_flags. No macro came with the type: only the version tells.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define llkm_genl_split_ops struct genl_split_ops
+#else
+#define llkm_genl_split_ops struct genl_ops
+#endif
+
+/*
  * vma->vm_flags became const in 6.3 ("mm: introduce vma->vm_flags wrapper
  * functions"): vm_flags_clear() from then on, a plain write before. The
  * wrappers are static inlines, so only the version tells.

@@ -22,14 +22,12 @@
  * the parent's handler context; closing releases them with their parent,
  * and an RCU grace period passes before that context is freed.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/idr.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
-#include <linux/notifier.h>
 #include <linux/percpu.h>
 #include <linux/perf_event.h>
 #include <linux/pid.h>
@@ -74,7 +72,7 @@ struct sample_scratch {
 	unsigned long ips[SCRATCH_LEVELS][SCRATCH_FRAMES];
 };
 
-static DEFINE_PER_CPU(struct sample_scratch, scratch);
+static DEFINE_PER_CPU(struct sample_scratch, overflow_scratch);
 
 /* Kernel frames of the interrupted context, innermost first, in @ips. */
 static unsigned int kernel_frames(struct pt_regs *regs, unsigned long *ips)
@@ -147,7 +145,7 @@ static void counter_overflow(struct perf_event *event,
 			     struct pt_regs *regs)
 {
 	struct llkm_counter *c = event->overflow_handler_context;
-	struct sample_scratch *s = this_cpu_ptr(&scratch);
+	struct sample_scratch *s = this_cpu_ptr(&overflow_scratch);
 	unsigned int nk = 0, nu = 0, level, i;
 	struct llkm_rec_sample *p;
 	unsigned long *ips = NULL;
@@ -230,7 +228,7 @@ static void attr_from_cfg(struct perf_event_attr *attr,
 	}
 }
 
-static struct llkm_counter *lookup(u32 owner, u32 id)
+static struct llkm_counter *counter_find(u32 owner, u32 id)
 {
 	struct llkm_counter *c;
 
@@ -239,7 +237,7 @@ static struct llkm_counter *lookup(u32 owner, u32 id)
 	return c && c->owner == owner ? c : NULL;
 }
 
-static unsigned int owned(u32 owner)
+static unsigned int counters_owned(u32 owner)
 {
 	struct llkm_counter *c;
 	unsigned int n = 0;
@@ -331,12 +329,12 @@ int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 
 	mutex_lock(&counter_lock);
 	ret = -ENOSPC;
-	if (owned(owner) >= LLKM_COUNTERS_MAX) {
+	if (counters_owned(owner) >= LLKM_COUNTERS_MAX) {
 		NL_SET_ERR_MSG(extack, "too many counters on this socket");
 		goto err;
 	}
 	if (cfg->has_group) {
-		leader = lookup(owner, cfg->group);
+		leader = counter_find(owner, cfg->group);
 		ret = -ENOENT;
 		if (!leader || leader->leader != leader) {
 			NL_SET_ERR_MSG(extack, "no such group leader");
@@ -429,7 +427,7 @@ int llkm_counter_close(u32 owner, u32 id, bool all)
 			if (c->owner == owner)
 				group_release(c, &dead);
 	} else {
-		c = lookup(owner, id);
+		c = counter_find(owner, id);
 		if (c)
 			group_release(c, &dead);
 		else
@@ -446,7 +444,7 @@ int llkm_counter_enable(u32 owner, u32 id, bool enable)
 	int ret = -ENOENT;
 
 	mutex_lock(&counter_lock);
-	c = lookup(owner, id);
+	c = counter_find(owner, id);
 	if (!c)
 		goto out;
 	/* Members first on enable, the leader first on disable. */
@@ -483,7 +481,8 @@ static u32 state_of(const struct perf_event *event)
 	}
 }
 
-static void read_one(struct llkm_counter *c, struct llkm_counter_value *v)
+static void counter_read_one(struct llkm_counter *c,
+			     struct llkm_counter_value *v)
 {
 	v->id = c->id;
 	v->value = perf_event_read_value(c->event, &v->enabled, &v->running);
@@ -500,7 +499,7 @@ int llkm_counter_read(u32 owner, u32 id, struct pid *reader,
 	int n = 1;
 
 	mutex_lock(&counter_lock);
-	c = lookup(owner, id);
+	c = counter_find(owner, id);
 	if (!c || (reader && c->opener != reader)) {
 		n = -ENOENT;
 		goto out;
@@ -513,11 +512,11 @@ int llkm_counter_read(u32 owner, u32 id, struct pid *reader,
 		n = -ENOMEM;
 		goto out;
 	}
-	read_one(c, &v[0]);
+	counter_read_one(c, &v[0]);
 	n = 1;
 	if (c->leader == c)
 		list_for_each_entry(m, &c->members, member)
-			read_one(m, &v[n++]);
+			counter_read_one(m, &v[n++]);
 	*out = v;
 out:
 	mutex_unlock(&counter_lock);
@@ -534,24 +533,9 @@ unsigned int llkm_counters_open(void)
 	return n;
 }
 
-/* The owner's socket closed: its counters go with it. */
-static int netlink_event(struct notifier_block *nb, unsigned long event,
-			 void *ptr)
+void llkm_counter_owner_gone(u32 owner)
 {
-	u32 portid;
-
-	if (llkm_genl_released(event, ptr, &portid))
-		llkm_counter_close(portid, 0, true);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block netlink_nb = {
-	.notifier_call = netlink_event,
-};
-
-int llkm_counter_init(void)
-{
-	return netlink_register_notifier(&netlink_nb);
+	llkm_counter_close(owner, 0, true);
 }
 
 void llkm_counter_exit(void)
@@ -560,7 +544,6 @@ void llkm_counter_exit(void)
 	LIST_HEAD(dead);
 	int id;
 
-	netlink_unregister_notifier(&netlink_nb);
 	mutex_lock(&counter_lock);
 	idr_for_each_entry(&counters, c, id)
 		if (c->leader != c)

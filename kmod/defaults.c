@@ -4,7 +4,6 @@
  * by LLKM_CMD_SET_DEFAULTS. The parameters' own lock (kernel_param_lock)
  * guards them, so sysfs readers and netlink writers see a consistent pair.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/log2.h>
 #include <linux/moduleparam.h>

@@ -3,8 +3,8 @@
  * The "llkm" generic netlink family: the control plane. The commands, their
  * attribute trees and errors are documented in include/uapi/linux/llkm.h.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/cache.h>
 #include <linux/capability.h>
 #include <linux/cpumask.h>
@@ -12,12 +12,12 @@
 #include <linux/slab.h>
 #include <linux/threads.h>
 #include <linux/netlink.h>
+#include <linux/notifier.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
 #include "compat.h"
 #include "llkm.h"
-#include "probe.h"
 
 /*
  * True when attribute @type is missing from @tb (nested in @nest, or
@@ -142,11 +142,44 @@ static const struct nla_policy probe_cmd_policy[LLKM_A_MAX + 1] = {
 
 static struct genl_family genl_family;
 
-/* Mutating commands: CAP_PERFMON or CAP_SYS_ADMIN of the socket's opener. */
-static bool capable_sender(const struct sk_buff *skb)
+/* genl_ops::internal_flags: the sender needs CAP_PERFMON or CAP_SYS_ADMIN. */
+#define LLKM_OP_CAP	BIT(0)
+
+/*
+ * Before every command: those flagged LLKM_OP_CAP (every one that changes
+ * something or shows what others do) want CAP_PERFMON or CAP_SYS_ADMIN of
+ * the socket's opener.
+ */
+static int pre_doit(const llkm_genl_split_ops *ops, struct sk_buff *skb,
+		    struct genl_info *info)
 {
-	return netlink_capable(skb, CAP_PERFMON) ||
-	       netlink_capable(skb, CAP_SYS_ADMIN);
+	if (!(ops->internal_flags & LLKM_OP_CAP) ||
+	    netlink_capable(skb, CAP_PERFMON) ||
+	    netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	return -EPERM;
+}
+
+/*
+ * A reply to @info's command, with room for @size bytes of attributes,
+ * its genl header in *@hdr; NULL when out of memory. The caller puts the
+ * attributes, then genlmsg_end() and genlmsg_reply(), or nlmsg_free().
+ */
+static struct sk_buff *reply_new(struct genl_info *info, size_t size,
+				 void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	/* genlmsg_new() made room for the headers: this cannot fail. */
+	*hdr = genlmsg_put_reply(msg, info, &genl_family, 0, info->genlhdr->cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
 }
 
 static int put_pmu(const char *name, u32 type, void *data)
@@ -217,14 +250,10 @@ static int get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	/* The PMU list has no fixed length: grow until the reply fits. */
 	for (;;) {
 		ret = -ENOMEM;
-		msg = genlmsg_new(size, GFP_KERNEL);
+		msg = reply_new(info, size, &hdr);
 		if (!msg)
 			goto out;
-		ret = -EMSGSIZE;
-		hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
-					LLKM_CMD_GET_INFO);
-		if (hdr)
-			ret = put_info(msg);
+		ret = put_info(msg);
 		if (ret != -EMSGSIZE || size >= INFO_MSG_MAX)
 			break;
 		nlmsg_free(msg);
@@ -269,9 +298,6 @@ static int set_defaults_doit(struct sk_buff *skb, struct genl_info *info)
 	struct llkm_defaults d;
 	int ret;
 
-	ret = -EPERM;
-	if (!capable_sender(skb))
-		goto out;
 	llkm_defaults_get(&d);
 	ret = parse_ring(info->attrs[LLKM_A_RING], &d, info->extack);
 	if (ret)
@@ -291,9 +317,6 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	ret = -EPERM;
-	if (!capable_sender(skb))
-		goto out;
 	llkm_defaults_get(&d);
 	ret = parse_ring(info->attrs[LLKM_A_RING], &d, info->extack);
 	if (ret)
@@ -343,7 +366,7 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 	cfg.ring_mode = d.ring_mode;
 
 	ret = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		goto out;
 	ret = llkm_session_start(&cfg, info->snd_portid, &size, &mode);
@@ -351,8 +374,7 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		goto out;
 	}
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0, LLKM_CMD_TRACE_START);
-	if (!hdr || put_ring(msg, size, mode)) {
+	if (put_ring(msg, size, mode)) {
 		/* Cannot happen with a fresh NLMSG_GOODSIZE message. */
 		nlmsg_free(msg);
 		llkm_session_stop();
@@ -367,8 +389,6 @@ out:
 
 static int trace_stop_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	if (!capable_sender(skb))
-		return -EPERM;
 	return llkm_session_stop();
 }
 
@@ -405,8 +425,6 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int n, ret;
 
-	if (!capable_sender(skb))
-		return -EPERM;
 	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
@@ -416,13 +434,11 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	ret = -ENOMEM;
 	/* About 50 bytes per CPU. */
-	msg = genlmsg_new(NLMSG_GOODSIZE + n * 64, GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE + n * 64, &hdr);
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
-				LLKM_CMD_TRACE_STATS);
-	if (!hdr || put_stats(msg, st, n))
+	if (put_stats(msg, st, n))
 		goto out;
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
@@ -522,14 +538,12 @@ static int counter_open_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int ret;
 
-	if (!capable_sender(skb))
-		return -EPERM;
 	ret = parse_counter(info, tb, true);
 	if (!ret)
 		ret = counter_cfg(info, tb, &cfg);
 	if (ret)
 		return ret;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	ret = llkm_counter_open(&cfg, info->snd_portid, &id, info->extack);
@@ -537,9 +551,7 @@ static int counter_open_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return ret;
 	}
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
-				LLKM_CMD_COUNTER_OPEN);
-	nest = hdr ? nla_nest_start(msg, LLKM_A_COUNTER) : NULL;
+	nest = nla_nest_start(msg, LLKM_A_COUNTER);
 	if (!nest || nla_put_u32(msg, LLKM_CTR_A_ID, id)) {
 		/* Cannot happen with a fresh NLMSG_GOODSIZE message. */
 		nlmsg_free(msg);
@@ -551,13 +563,11 @@ static int counter_open_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int counter_id(struct sk_buff *skb, struct genl_info *info, u32 *id)
+static int counter_id(struct genl_info *info, u32 *id)
 {
 	struct nlattr *tb[LLKM_CTR_A_MAX + 1];
 	int ret;
 
-	if (!capable_sender(skb))
-		return -EPERM;
 	ret = parse_counter(info, tb, false);
 	if (!ret)
 		*id = nla_get_u32(tb[LLKM_CTR_A_ID]);
@@ -567,7 +577,7 @@ static int counter_id(struct sk_buff *skb, struct genl_info *info, u32 *id)
 static int counter_enable_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	u32 id;
-	int ret = counter_id(skb, info, &id);
+	int ret = counter_id(info, &id);
 
 	return ret ?: llkm_counter_enable(info->snd_portid, id,
 					  info->genlhdr->cmd == LLKM_CMD_COUNTER_ENABLE);
@@ -578,12 +588,9 @@ static int counter_close_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int ret;
 
-	if (!info->attrs[LLKM_A_COUNTER]) {
-		if (!capable_sender(skb))
-			return -EPERM;
+	if (!info->attrs[LLKM_A_COUNTER])
 		return llkm_counter_close(info->snd_portid, 0, true);
-	}
-	ret = counter_id(skb, info, &id);
+	ret = counter_id(info, &id);
 	return ret ?: llkm_counter_close(info->snd_portid, id, false);
 }
 
@@ -616,7 +623,7 @@ static int counter_read_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	u32 id;
 
-	ret = counter_id(skb, info, &id);
+	ret = counter_id(info, &id);
 	if (ret)
 		return ret;
 	n = llkm_counter_read(info->snd_portid, id, NULL, &v);
@@ -624,14 +631,10 @@ static int counter_read_doit(struct sk_buff *skb, struct genl_info *info)
 		return n;
 	ret = -ENOMEM;
 	/* About 90 bytes per counter. */
-	msg = genlmsg_new(NLMSG_GOODSIZE + n * 128, GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE + n * 128, &hdr);
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
-				LLKM_CMD_COUNTER_READ);
-	if (!hdr)
-		goto out;
 	for (i = 0; i < n; i++)
 		if (put_counter_value(msg, &v[i]))
 			goto out;
@@ -642,135 +645,6 @@ out:
 	nlmsg_free(msg);
 	kfree(v);
 	return ret;
-}
-
-/* The sweep kinds' PARAM, SIMD and PREFETCH, and the work of a batch. */
-static int probe_check_sweep(struct llkm_probe_cfg *c, struct nlattr **tb,
-			     struct netlink_ext_ack *extack)
-{
-	bool bw = c->kind == LLKM_PROBE_BANDWIDTH;
-	u64 min = 0, max, work = c->param * c->iterations, work_max;
-	struct nlattr *bad = NULL;
-
-	if (tb[LLKM_PROBE_A_PARAM] && c->kind != LLKM_PROBE_BRANCH &&
-	    c->kind != LLKM_PROBE_ICACHE && !bw)
-		bad = tb[LLKM_PROBE_A_PARAM];
-	if (!bw && (tb[LLKM_PROBE_A_SIMD] || tb[LLKM_PROBE_A_PREFETCH]))
-		bad = tb[LLKM_PROBE_A_SIMD] ?: tb[LLKM_PROBE_A_PREFETCH];
-	if (bad) {
-		NL_SET_ERR_MSG_ATTR(extack, bad, "attribute not taken by this probe");
-		return -EINVAL;
-	}
-	switch (c->kind) {
-	case LLKM_PROBE_BRANCH:
-		max = LLKM_BRANCH_BITS;
-		work = c->iterations;
-		work_max = LLKM_BRANCH_PASSES_MAX;
-		if ((c->flags & LLKM_PROBE_F_SORTED) && c->param) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_FLAGS],
-					    "sorted takes random bits: param 0");
-			return -EINVAL;
-		}
-		break;
-	case LLKM_PROBE_ICACHE:
-		if (c->op == LLKM_ICACHE_PAGES) {
-			min = 1;
-			max = LLKM_ICACHE_PAGES_MAX;
-			work_max = LLKM_PROBE_ITERATIONS_MAX;
-			break;
-		}
-		max = LLKM_ICACHE_CODE_MAX;
-		work_max = LLKM_ICACHE_BATCH_BYTES_MAX;
-		if (c->param % 4) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PARAM],
-					    "code footprint must be whole 4-byte instructions");
-			return -EINVAL;
-		}
-		break;
-	case LLKM_PROBE_BANDWIDTH:
-		min = llkm_probe_bw_min_bytes(c->op);
-		max = LLKM_BW_BYTES_MAX;
-		work_max = LLKM_BW_BATCH_BYTES_MAX;
-		if (c->simd & (c->simd - 1)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_SIMD],
-					    "simd must be 64, 128, 256 or 512 bits");
-			return -EINVAL;
-		}
-		if (c->prefetch % 64) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PREFETCH],
-					    "prefetch distance must be whole 64-byte lines");
-			return -EINVAL;
-		}
-		break;
-	default:
-		return 0;
-	}
-	if (c->param < min || c->param > max) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PARAM],
-				    "param out of this probe's range");
-		return -ERANGE;
-	}
-	if (work > work_max) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_ITERATIONS],
-				    "too much work for one batch with interrupts off");
-		return -ERANGE;
-	}
-	return 0;
-}
-
-/* Threads each kind takes, the ops it knows, and the flags it takes. */
-static int probe_check(struct llkm_probe_cfg *c, struct nlattr **tb,
-		       struct netlink_ext_ack *extack)
-{
-	u32 ops = 0, flags = 0;
-	int lo = 1, hi = 1;
-
-	switch (c->kind) {
-	case LLKM_PROBE_FENCE:
-		ops = LLKM_FENCE_KERNEL_MAX;
-		break;
-	case LLKM_PROBE_C2C:
-		lo = 2;
-		hi = 2;
-		break;
-	case LLKM_PROBE_FALSE_SHARING:
-		hi = LLKM_PROBE_THREADS_MAX;
-		flags = LLKM_PROBE_F_PADDED;
-		break;
-	case LLKM_PROBE_LITMUS:
-		ops = LLKM_LITMUS_MAX;
-		flags = LLKM_PROBE_F_FENCED;
-		if (c->op <= ops)
-			lo = probe_litmus_threads(c->op);
-		hi = lo;
-		break;
-	case LLKM_PROBE_BRANCH:
-		flags = LLKM_PROBE_F_SORTED;
-		break;
-	case LLKM_PROBE_ICACHE:
-		ops = LLKM_ICACHE_MAX;
-		break;
-	case LLKM_PROBE_BANDWIDTH:
-		ops = LLKM_BW_MAX;
-		hi = LLKM_PROBE_THREADS_MAX;
-		break;
-	}
-	if (c->op > ops) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_OP],
-				    "unknown op for this probe");
-		return -EINVAL;
-	}
-	if (c->ncpus < lo || c->ncpus > hi) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_CPUS],
-				    "wrong number of CPUs for this probe");
-		return -EINVAL;
-	}
-	if (c->flags & ~flags) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_FLAGS],
-				    "flag not taken by this probe");
-		return -EINVAL;
-	}
-	return probe_check_sweep(c, tb, extack);
 }
 
 static int probe_cfg(struct genl_info *info, struct llkm_probe_cfg *c)
@@ -814,7 +688,7 @@ static int probe_cfg(struct genl_info *info, struct llkm_probe_cfg *c)
 	c->simd = tb[LLKM_PROBE_A_SIMD] ? nla_get_u32(tb[LLKM_PROBE_A_SIMD]) : 64;
 	if (tb[LLKM_PROBE_A_PREFETCH])
 		c->prefetch = nla_get_u32(tb[LLKM_PROBE_A_PREFETCH]);
-	return probe_check(c, tb, extack);
+	return llkm_probe_check(c, tb, extack);
 }
 
 static void probe_refused(struct netlink_ext_ack *extack, int err,
@@ -846,8 +720,6 @@ static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	if (!capable_sender(skb))
-		return -EPERM;
 	ret = probe_cfg(info, &cfg);
 	if (ret)
 		return ret;
@@ -857,12 +729,11 @@ static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	}
 	ret = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE + res.nsamples * sizeof(u64), GFP_KERNEL);
+	msg = reply_new(info, NLMSG_GOODSIZE + res.nsamples * sizeof(u64), &hdr);
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0, LLKM_CMD_PROBE_RUN);
-	nest = hdr ? nla_nest_start(msg, LLKM_A_PROBE) : NULL;
+	nest = nla_nest_start(msg, LLKM_A_PROBE);
 	if (!nest ||
 	    nla_put(msg, LLKM_PROBE_A_SAMPLES, res.nsamples * sizeof(u64),
 		    res.samples) ||
@@ -890,56 +761,66 @@ static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_SET_DEFAULTS,
 		.doit = set_defaults_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = set_defaults_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_TRACE_START,
 		.doit = trace_start_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = trace_start_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_TRACE_STOP,
 		.doit = trace_stop_doit,
+		.internal_flags = LLKM_OP_CAP,
 	},
 	{
 		.cmd = LLKM_CMD_TRACE_STATS,
 		.doit = trace_stats_doit,
+		.internal_flags = LLKM_OP_CAP,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_OPEN,
 		.doit = counter_open_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_ENABLE,
 		.doit = counter_enable_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_DISABLE,
 		.doit = counter_enable_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_READ,
 		.doit = counter_read_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_COUNTER_CLOSE,
 		.doit = counter_close_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
 	{
 		.cmd = LLKM_CMD_PROBE_RUN,
 		.doit = probe_run_doit,
+		.internal_flags = LLKM_OP_CAP,
 		.policy = probe_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
@@ -961,6 +842,7 @@ static struct genl_family genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = genl_ops,
 	.n_ops = ARRAY_SIZE(genl_ops),
+	.pre_doit = pre_doit,
 	.resv_start_op = 0,	/* every command validates strictly */
 	.netnsok = false,
 	/*
@@ -970,53 +852,88 @@ static struct genl_family genl_family __ro_after_init = {
 	.parallel_ops = true,
 };
 
-bool llkm_genl_released(unsigned long event, const void *ptr, u32 *portid)
+/*
+ * A generic netlink socket of the initial namespace was released (llctl
+ * exited or was killed): what it owned goes with it, the session first.
+ * netlink_release() calls the chain in process context, the socket gone
+ * from its table: this may sleep, and the owners take their own locks.
+ */
+static int socket_released(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
 {
 	const struct netlink_notify *n = ptr;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
 	    !net_eq(n->net, &init_net))
-		return false;
-	*portid = n->portid;
-	return true;
+		return NOTIFY_DONE;
+	llkm_session_owner_gone(n->portid);
+	llkm_counter_owner_gone(n->portid);
+	return NOTIFY_DONE;
 }
 
-/* Set while the family is registered: session.c may announce then. */
-static bool genl_up;
+static struct notifier_block release_nb = {
+	.notifier_call = socket_released,
+};
 
-void llkm_genl_announce(u32 event, u32 reason, u64 lost)
+/* A session event as LLKM_CMD_TRACE_EVENT to the events group. */
+static int session_event(struct notifier_block *nb, unsigned long event,
+			 void *ptr)
 {
+	const struct llkm_session_event *ev = ptr;
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!READ_ONCE(genl_up))
-		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		return NOTIFY_DONE;
 	hdr = genlmsg_put(msg, 0, 0, &genl_family, 0, LLKM_CMD_TRACE_EVENT);
 	if (!hdr || nla_put_u32(msg, LLKM_A_EVENT, event) ||
-	    (reason && nla_put_u32(msg, LLKM_A_EVENT_REASON, reason)) ||
-	    nla_put_u64_64bit(msg, LLKM_A_EVENT_LOST, lost, LLKM_A_PAD)) {
+	    (ev->reason && nla_put_u32(msg, LLKM_A_EVENT_REASON, ev->reason)) ||
+	    nla_put_u64_64bit(msg, LLKM_A_EVENT_LOST, ev->lost, LLKM_A_PAD)) {
 		nlmsg_free(msg);
-		return;
+		return NOTIFY_DONE;
 	}
 	genlmsg_end(msg, hdr);
 	/* -ESRCH only says nobody listens. */
 	genlmsg_multicast(&genl_family, msg, 0, 0, GFP_KERNEL);
+	return NOTIFY_DONE;
 }
 
+static struct notifier_block session_nb = {
+	.notifier_call = session_event,
+};
+
+/*
+ * Releases are watched before any socket can own something; session
+ * events are multicast while the family is registered.
+ */
 int llkm_genl_init(void)
 {
-	int ret = genl_register_family(&genl_family);
+	int ret;
 
-	if (!ret)
-		WRITE_ONCE(genl_up, true);
+	ret = netlink_register_notifier(&release_nb);
+	if (ret)
+		goto out;
+	ret = genl_register_family(&genl_family);
+	if (ret)
+		goto err_family;
+	ret = llkm_session_notifier_register(&session_nb);
+	if (ret)
+		goto err_session;
+	return 0;
+
+err_session:
+	genl_unregister_family(&genl_family);
+err_family:
+	netlink_unregister_notifier(&release_nb);
+out:
 	return ret;
 }
 
+/* Calls in flight of either notifier have returned when this does. */
 void llkm_genl_exit(void)
 {
-	WRITE_ONCE(genl_up, false);
+	llkm_session_notifier_unregister(&session_nb);
 	genl_unregister_family(&genl_family);
+	netlink_unregister_notifier(&release_nb);
 }

@@ -75,11 +75,29 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 void llkm_trace_detach(struct llkm_trace *t);
 
 /* session.c: the one trace session */
-int llkm_session_init(void);
+void llkm_session_init(void);
 void llkm_session_exit(void);
 int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
 		       u32 *size, u32 *mode);
 int llkm_session_stop(void);
+/* Socket @portid was released: stops the session when it owns it. */
+void llkm_session_owner_gone(u32 portid);
+
+/*
+ * The session's notifier chain: each notifier gets an LLKM_EVENT_* and
+ * one of these, in process context under session.c's lock, so it may
+ * sleep but not call into session.c.
+ */
+struct llkm_session_event {
+	u32 reason;		/* LLKM_STOP_*, 0 for none */
+	u64 lost;		/* records lost so far */
+};
+
+struct notifier_block;
+
+int llkm_session_notifier_register(struct notifier_block *nb);
+void llkm_session_notifier_unregister(struct notifier_block *nb);
+
 struct llkm_ring_stats {
 	u32 cpu;
 	u64 produced;
@@ -97,6 +115,7 @@ struct llkm_rings *llkm_session_rings_get(u32 portid);
 
 /* counter.c: perf events through the kernel API, owned by a socket */
 struct netlink_ext_ack;
+struct nlattr;
 struct pid;
 
 struct llkm_counter_cfg {
@@ -108,7 +127,6 @@ struct llkm_counter_cfg {
 	u64 period;		/* 0: counting only */
 };
 
-int llkm_counter_init(void);
 void llkm_counter_exit(void);
 int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 		      struct netlink_ext_ack *extack);
@@ -122,6 +140,8 @@ int llkm_counter_close(u32 owner, u32 id, bool all);
 int llkm_counter_read(u32 owner, u32 id, struct pid *reader,
 		      struct llkm_counter_value **out);
 unsigned int llkm_counters_open(void);
+/* Socket @owner was released: closes every counter it owns. */
+void llkm_counter_owner_gone(u32 owner);
 
 /* probe.c: the probes' runs in kernel threads */
 struct llkm_probe_cfg {
@@ -158,18 +178,17 @@ int llkm_probe_run(const struct llkm_probe_cfg *cfg,
 void llkm_probe_stop_all(void);
 int llkm_probe_init(void);	/* the CPU hotplug callback */
 void llkm_probe_exit(void);
-/* The smallest working set bandwidth kernel @op runs on: a step an array. */
-u64 llkm_probe_bw_min_bytes(u32 op);
+/*
+ * What each kind takes beyond genl's policy: its ops, flags, number of
+ * CPUs, and the sweep kinds' parameters. @tb: the LLKM_A_PROBE nest @cfg
+ * was read from, which the extack message points into. 0, or -EINVAL or
+ * -ERANGE.
+ */
+int llkm_probe_check(const struct llkm_probe_cfg *cfg, struct nlattr **tb,
+		     struct netlink_ext_ack *extack);
 
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);
-/*
- * A netlink notifier's event: is it a generic netlink socket of ours (the
- * initial namespace) going away? Its port id in *@portid when it is.
- */
-bool llkm_genl_released(unsigned long event, const void *ptr, u32 *portid);
-/* Multicasts LLKM_CMD_TRACE_EVENT (reason 0: none); process context. */
-void llkm_genl_announce(u32 event, u32 reason, u64 lost);
 
 #endif /* _LLKM_H */

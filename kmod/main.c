@@ -2,7 +2,6 @@
 /*
  * llkm: low-level performance measurement module.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 
@@ -15,12 +14,7 @@ static int __init llkm_init(void)
 	ret = llkm_pmu_init();
 	if (ret)
 		goto err;
-	ret = llkm_session_init();
-	if (ret)
-		goto err_session;
-	ret = llkm_counter_init();
-	if (ret)
-		goto err_counter;
+	llkm_session_init();
 	ret = llkm_probe_init();
 	if (ret)
 		goto err_probe;
@@ -39,9 +33,7 @@ err_chardev:
 	llkm_probe_exit();
 err_probe:
 	llkm_counter_exit();
-err_counter:
 	llkm_session_exit();
-err_session:
 	llkm_pmu_exit();
 err:
 	return ret;

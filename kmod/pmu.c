@@ -8,7 +8,6 @@
  * event we open and close at init, and walk it on request: PMUs that
  * modules register later show up too.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
 #include <linux/device.h>

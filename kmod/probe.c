@@ -7,7 +7,9 @@
  * The measuring code is probe_core.h and probe_bw.h, the same source
  * llctl runs in user threads, and the icache probe's code regions
  * (probe_code.c) are laid out as llctl writes them: the two modes differ
- * only in where they run. llctl runs a sweep as one run per point.
+ * only in where they run. llctl runs a sweep as one run per point. What
+ * each kind takes (ops, flags, CPUs, a sweep's parameters) is checked
+ * here too, by llkm_probe_check(), before genl.c asks for a run.
  *
  * One run at a time. LLKM_CMD_PROBE_RUN blocks its caller until the run
  * ends: its batches are done, the caller got a signal (Ctrl-C, or its
@@ -21,7 +23,6 @@
  * the run (a hotplug callback), which replies STOPPED with the batches it
  * finished: the offline waits for one batch, not for the run.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -33,6 +34,7 @@
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/mutex.h>
+#include <linux/netlink.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -271,11 +273,6 @@ static void icache_entry(struct probe_run *run)
 		run->entry = pages + first * 4096 + (first * 64) % 4096;
 }
 
-u64 llkm_probe_bw_min_bytes(u32 op)
-{
-	return op <= LLKM_BW_MAX ? probe_bw_arrays[op] * PROBE_BW_STEP : 0;
-}
-
 /* Bandwidth: a zeroed region per thread, on its CPU's node, and its job. */
 static int bw_alloc(struct probe_run *run)
 {
@@ -398,6 +395,140 @@ static void threads_stop(struct probe_run *run)
 		kthread_stop(run->task[i]);
 		put_task_struct(run->task[i]);
 	}
+}
+
+/* The smallest working set bandwidth kernel @op runs on: a step an array. */
+static u64 bw_min_bytes(u32 op)
+{
+	return op <= LLKM_BW_MAX ? probe_bw_arrays[op] * PROBE_BW_STEP : 0;
+}
+
+/* The sweep kinds' PARAM, SIMD and PREFETCH, and the work of a batch. */
+static int check_sweep(const struct llkm_probe_cfg *c, struct nlattr **tb,
+		       struct netlink_ext_ack *extack)
+{
+	bool bw = c->kind == LLKM_PROBE_BANDWIDTH;
+	u64 min = 0, max, work = c->param * c->iterations, work_max;
+	struct nlattr *bad = NULL;
+
+	if (tb[LLKM_PROBE_A_PARAM] && c->kind != LLKM_PROBE_BRANCH &&
+	    c->kind != LLKM_PROBE_ICACHE && !bw)
+		bad = tb[LLKM_PROBE_A_PARAM];
+	if (!bw && (tb[LLKM_PROBE_A_SIMD] || tb[LLKM_PROBE_A_PREFETCH]))
+		bad = tb[LLKM_PROBE_A_SIMD] ?: tb[LLKM_PROBE_A_PREFETCH];
+	if (bad) {
+		NL_SET_ERR_MSG_ATTR(extack, bad, "attribute not taken by this probe");
+		return -EINVAL;
+	}
+	switch (c->kind) {
+	case LLKM_PROBE_BRANCH:
+		max = LLKM_BRANCH_BITS;
+		work = c->iterations;
+		work_max = LLKM_BRANCH_PASSES_MAX;
+		if ((c->flags & LLKM_PROBE_F_SORTED) && c->param) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_FLAGS],
+					    "sorted takes random bits: param 0");
+			return -EINVAL;
+		}
+		break;
+	case LLKM_PROBE_ICACHE:
+		if (c->op == LLKM_ICACHE_PAGES) {
+			min = 1;
+			max = LLKM_ICACHE_PAGES_MAX;
+			work_max = LLKM_PROBE_ITERATIONS_MAX;
+			break;
+		}
+		max = LLKM_ICACHE_CODE_MAX;
+		work_max = LLKM_ICACHE_BATCH_BYTES_MAX;
+		if (c->param % 4) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PARAM],
+					    "code footprint must be whole 4-byte instructions");
+			return -EINVAL;
+		}
+		break;
+	case LLKM_PROBE_BANDWIDTH:
+		min = bw_min_bytes(c->op);
+		max = LLKM_BW_BYTES_MAX;
+		work_max = LLKM_BW_BATCH_BYTES_MAX;
+		if (c->simd & (c->simd - 1)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_SIMD],
+					    "simd must be 64, 128, 256 or 512 bits");
+			return -EINVAL;
+		}
+		if (c->prefetch % 64) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PREFETCH],
+					    "prefetch distance must be whole 64-byte lines");
+			return -EINVAL;
+		}
+		break;
+	default:
+		return 0;
+	}
+	if (c->param < min || c->param > max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_PARAM],
+				    "param out of this probe's range");
+		return -ERANGE;
+	}
+	if (work > work_max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_ITERATIONS],
+				    "too much work for one batch with interrupts off");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+int llkm_probe_check(const struct llkm_probe_cfg *c, struct nlattr **tb,
+		     struct netlink_ext_ack *extack)
+{
+	u32 ops = 0, flags = 0;
+	int lo = 1, hi = 1;
+
+	switch (c->kind) {
+	case LLKM_PROBE_FENCE:
+		ops = LLKM_FENCE_KERNEL_MAX;
+		break;
+	case LLKM_PROBE_C2C:
+		lo = 2;
+		hi = 2;
+		break;
+	case LLKM_PROBE_FALSE_SHARING:
+		hi = LLKM_PROBE_THREADS_MAX;
+		flags = LLKM_PROBE_F_PADDED;
+		break;
+	case LLKM_PROBE_LITMUS:
+		ops = LLKM_LITMUS_MAX;
+		flags = LLKM_PROBE_F_FENCED;
+		if (c->op <= ops)
+			lo = probe_litmus_threads(c->op);
+		hi = lo;
+		break;
+	case LLKM_PROBE_BRANCH:
+		flags = LLKM_PROBE_F_SORTED;
+		break;
+	case LLKM_PROBE_ICACHE:
+		ops = LLKM_ICACHE_MAX;
+		break;
+	case LLKM_PROBE_BANDWIDTH:
+		ops = LLKM_BW_MAX;
+		hi = LLKM_PROBE_THREADS_MAX;
+		break;
+	}
+	if (c->op > ops) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_OP],
+				    "unknown op for this probe");
+		return -EINVAL;
+	}
+	if (c->ncpus < lo || c->ncpus > hi) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_CPUS],
+				    "wrong number of CPUs for this probe");
+		return -EINVAL;
+	}
+	if (c->flags & ~flags) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_FLAGS],
+				    "flag not taken by this probe");
+		return -EINVAL;
+	}
+	return check_sweep(c, tb, extack);
 }
 
 static int check_cpus(const struct llkm_probe_cfg *c)

@@ -18,7 +18,6 @@
  * every VMA that maps it, so a consumer can drain its rings after the
  * session stopped; the last reference frees the pages.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/irq_work.h>
 #include <linux/kref.h>
@@ -175,7 +174,7 @@ struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu)
  * Unread bytes, for wake-ups only: plain reads, as a stale value only
  * moves a wake-up a little; nothing is read or written on its strength.
  */
-static unsigned long unread(struct llkm_ring *ring)
+static unsigned long ring_unread(struct llkm_ring *ring)
 {
 	return READ_ONCE(ring->prod->producer_pos) -
 	       READ_ONCE(ring->cons->consumer_pos);
@@ -188,7 +187,7 @@ void llkm_rings_commit(struct llkm_ring *ring)
 
 	llkm_ring_commit(ring);
 	/* Already queued is a cheap no-op: no per-record wake-up. */
-	if (unread(ring) >= cr->watermark)
+	if (ring_unread(ring) >= cr->watermark)
 		irq_work_queue(&cr->wake);
 }
 
@@ -197,7 +196,7 @@ bool llkm_rings_readable(struct llkm_rings *rs)
 	unsigned int i;
 
 	for (i = 0; i < rs->nr; i++)
-		if (rs->cpu[i] && unread(&rs->cpu[i]->core) >= rs->cpu[i]->watermark)
+		if (rs->cpu[i] && ring_unread(&rs->cpu[i]->core) >= rs->cpu[i]->watermark)
 			return true;
 	return false;
 }

@@ -3,13 +3,15 @@
  * The trace session: one at a time, started and stopped over genl, owned
  * by the netlink socket that started it. Its rings outlive it until the
  * next start, so the consumer can drain them and read the final counts.
+ *
+ * Its starts, stops and growing losses go down a notifier chain (genl.c
+ * multicasts them), called under session_lock in process context: the
+ * events come in the order the session went through them.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/poll.h>
 #include <linux/workqueue.h>
@@ -26,6 +28,17 @@ static u64 session_lost_told;			/* last LOST announced */
 
 static void loss_watch(struct work_struct *work);
 static DECLARE_DELAYED_WORK(loss_work, loss_watch);
+
+static BLOCKING_NOTIFIER_HEAD(session_chain);
+
+/* @event: LLKM_EVENT_*; @reason: LLKM_STOP_*, 0 for none. */
+static void session_tell(u32 event, u32 reason, u64 lost)
+{
+	struct llkm_session_event ev = { .reason = reason, .lost = lost };
+
+	lockdep_assert_held(&session_lock);
+	blocking_notifier_call_chain(&session_chain, event, &ev);
+}
 
 static u64 session_lost(void)
 {
@@ -54,7 +67,7 @@ static void loss_watch(struct work_struct *work)
 		lost = session_lost();
 		if (lost > session_lost_told) {
 			session_lost_told = lost;
-			llkm_genl_announce(LLKM_EVENT_LOST, 0, lost);
+			session_tell(LLKM_EVENT_LOST, 0, lost);
 		}
 		schedule_delayed_work(&loss_work, HZ);
 	}
@@ -69,7 +82,7 @@ static void __session_stop(u32 reason)
 	/* The watch sees no session and does not come back. */
 	cancel_delayed_work(&loss_work);
 	llkm_rings_wake_all();	/* pollers see EPOLLHUP */
-	llkm_genl_announce(LLKM_EVENT_STOPPED, reason, session_lost());
+	session_tell(LLKM_EVENT_STOPPED, reason, session_lost());
 }
 
 int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
@@ -98,7 +111,7 @@ int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
 	session_trace = trace;
 	session_owner = portid;
 	session_lost_told = 0;
-	llkm_genl_announce(LLKM_EVENT_STARTED, 0, 0);
+	session_tell(LLKM_EVENT_STARTED, 0, 0);
 	schedule_delayed_work(&loss_work, HZ);
 	*size = cfg->ring_size;
 	*mode = cfg->ring_mode;
@@ -185,34 +198,32 @@ __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait)
 	return mask;
 }
 
-/* The owner's socket closed (llctl exited or was killed): stop. */
-static int netlink_event(struct notifier_block *nb, unsigned long event,
-			 void *ptr)
+void llkm_session_owner_gone(u32 portid)
 {
-	u32 portid;
-
-	if (!llkm_genl_released(event, ptr, &portid))
-		return NOTIFY_DONE;
 	mutex_lock(&session_lock);
 	if (session_trace && portid == session_owner)
 		__session_stop(LLKM_STOP_OWNER_GONE);
 	mutex_unlock(&session_lock);
-	return NOTIFY_DONE;
 }
 
-static struct notifier_block netlink_nb = {
-	.notifier_call = netlink_event,
-};
+int llkm_session_notifier_register(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&session_chain, nb);
+}
 
-int llkm_session_init(void)
+/* Returns once a call in flight has: @nb is not called after it. */
+void llkm_session_notifier_unregister(struct notifier_block *nb)
+{
+	blocking_notifier_chain_unregister(&session_chain, nb);
+}
+
+void llkm_session_init(void)
 {
 	llkm_trace_init();
-	return netlink_register_notifier(&netlink_nb);
 }
 
 void llkm_session_exit(void)
 {
-	netlink_unregister_notifier(&netlink_nb);
 	mutex_lock(&session_lock);
 	if (session_trace)
 		__session_stop(LLKM_STOP_UNLOAD);

@@ -8,7 +8,6 @@
  * are attached; all are detached, and tracepoint_synchronize_unregister()
  * waits out running probes, before the session lets go of its state.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
 #include <linux/interrupt.h>
@@ -56,7 +55,7 @@ static bool syscall_wanted(const struct llkm_trace *t, long nr)
 }
 
 /* Before reserving anything: is @task one the session traces? */
-static bool traced(const struct llkm_trace *t, struct task_struct *task)
+static bool task_traced(const struct llkm_trace *t, struct task_struct *task)
 {
 	pid_t tgid;
 
@@ -72,8 +71,8 @@ static bool traced(const struct llkm_trace *t, struct task_struct *task)
  * Returns the payload to fill, or NULL (unpinned; counted lost when the
  * ring refused it, not counted at all before the session is armed).
  */
-static void *begin(struct llkm_trace *t, u16 type, u32 len,
-		   struct llkm_ring **ring)
+static void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
+		       struct llkm_ring **ring)
 {
 	struct llkm_rec *rec;
 	int cpu;
@@ -102,7 +101,7 @@ static void *begin(struct llkm_trace *t, u16 type, u32 len,
 	return rec + 1;
 }
 
-static void end(struct llkm_ring *ring)
+static void rec_end(struct llkm_ring *ring)
 {
 	llkm_rings_commit(ring);
 	preempt_enable_notrace();
@@ -116,16 +115,16 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	struct llkm_ring *ring;
 	int i;
 
-	if (!traced(t, current) || !syscall_wanted(t, id))
+	if (!task_traced(t, current) || !syscall_wanted(t, id))
 		return;
 	syscall_get_arguments(current, regs, args);
-	p = begin(t, LLKM_REC_SYS_ENTER, sizeof(*p), &ring);
+	p = rec_begin(t, LLKM_REC_SYS_ENTER, sizeof(*p), &ring);
 	if (!p)
 		return;
 	p->nr = id;
 	for (i = 0; i < 6; i++)
 		p->args[i] = args[i];
-	end(ring);
+	rec_end(ring);
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
@@ -135,17 +134,17 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	struct llkm_ring *ring;
 	long nr;
 
-	if (!traced(t, current))
+	if (!task_traced(t, current))
 		return;
 	nr = syscall_get_nr(current, regs);
 	if (!syscall_wanted(t, nr))
 		return;
-	p = begin(t, LLKM_REC_SYS_EXIT, sizeof(*p), &ring);
+	p = rec_begin(t, LLKM_REC_SYS_EXIT, sizeof(*p), &ring);
 	if (!p)
 		return;
 	p->nr = nr;
 	p->ret = ret;
-	end(ring);
+	rec_end(ring);
 }
 
 /* Follow-fork: a traced parent's child is traced from its first event. */
@@ -157,17 +156,17 @@ static void probe_fork(void *data, struct task_struct *parent,
 	struct llkm_ring *ring;
 	pid_t tgid;
 
-	if (!t->pids || !traced(t, parent))
+	if (!t->pids || !task_traced(t, parent))
 		return;
 	tgid = task_tgid_nr(child);
 	if (tgid > 0 && tgid < PID_MAX_LIMIT)
 		set_bit(tgid, t->pids);
-	p = begin(t, LLKM_REC_FORK, sizeof(*p), &ring);
+	p = rec_begin(t, LLKM_REC_FORK, sizeof(*p), &ring);
 	if (!p)
 		return;
 	p->child_pid = tgid;
 	p->child_tid = task_pid_nr(child);
-	end(ring);
+	rec_end(ring);
 }
 
 /* IRQs, softirqs and switches belong to the CPU: no pid filter. */
@@ -176,12 +175,12 @@ static void irq_rec(struct llkm_trace *t, u16 type, int irq, int ret)
 	struct llkm_rec_irq *p;
 	struct llkm_ring *ring;
 
-	p = begin(t, type, sizeof(*p), &ring);
+	p = rec_begin(t, type, sizeof(*p), &ring);
 	if (!p)
 		return;
 	p->irq = irq;
 	p->ret = ret;
-	end(ring);
+	rec_end(ring);
 }
 
 static void probe_irq_entry(void *data, int irq, struct irqaction *action)
@@ -200,12 +199,12 @@ static void softirq_rec(struct llkm_trace *t, u16 type, unsigned int vec)
 	struct llkm_rec_softirq *p;
 	struct llkm_ring *ring;
 
-	p = begin(t, type, sizeof(*p), &ring);
+	p = rec_begin(t, type, sizeof(*p), &ring);
 	if (!p)
 		return;
 	p->vec = vec;
 	p->pad = 0;
-	end(ring);
+	rec_end(ring);
 }
 
 static void probe_softirq_entry(void *data, unsigned int vec)
@@ -226,7 +225,7 @@ static void probe_sched_switch(void *data, bool preempt,
 	struct llkm_rec_sched_switch *p;
 	struct llkm_ring *ring;
 
-	p = begin(data, LLKM_REC_SCHED_SWITCH, sizeof(*p), &ring);
+	p = rec_begin(data, LLKM_REC_SCHED_SWITCH, sizeof(*p), &ring);
 	if (!p)
 		return;
 	p->prev_tid = task_pid_nr(prev);
@@ -236,7 +235,7 @@ static void probe_sched_switch(void *data, bool preempt,
 	/* As ftrace: a racing rename may show a mix, never overflow. */
 	strscpy_pad(p->prev_comm, prev->comm, sizeof(p->prev_comm));
 	strscpy_pad(p->next_comm, next->comm, sizeof(p->next_comm));
-	end(ring);
+	rec_end(ring);
 }
 
 struct tp_probe {
@@ -258,7 +257,7 @@ static struct tp_probe probes[] = {
 	{ "sched_switch", probe_sched_switch, LLKM_TRACE_EV_SCHED },
 };
 
-static bool wanted(const struct llkm_trace *t, const struct tp_probe *p)
+static bool probe_wanted(const struct llkm_trace *t, const struct tp_probe *p)
 {
 	return (t->events & p->event) || (p->fork && t->follow_fork);
 }
@@ -277,12 +276,12 @@ void llkm_trace_init(void)
 	for_each_kernel_tracepoint(find_tracepoint, NULL);
 }
 
-static void detach(struct llkm_trace *t, unsigned int n)
+static void probes_detach(struct llkm_trace *t, unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (wanted(t, &probes[i]))
+		if (probe_wanted(t, &probes[i]))
 			tracepoint_probe_unregister(probes[i].tp, probes[i].probe, t);
 	/* No probe of ours runs after this. */
 	tracepoint_synchronize_unregister();
@@ -324,7 +323,7 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 			goto err;
 	}
 	for (i = 0; i < ARRAY_SIZE(probes); i++) {
-		if (!wanted(t, &probes[i]))
+		if (!probe_wanted(t, &probes[i]))
 			continue;
 		ret = -ENOENT;
 		if (!probes[i].tp)
@@ -338,7 +337,7 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 
 err_detach:
 	pr_info("cannot attach to tracepoint %s: %d\n", probes[i].name, ret);
-	detach(t, i);
+	probes_detach(t, i);
 err:
 	bitmap_free(t->syscalls);
 	bitmap_free(t->cpus);
@@ -352,7 +351,7 @@ void llkm_trace_detach(struct llkm_trace *t)
 	if (!t)
 		return;
 	WRITE_ONCE(t->armed, false);
-	detach(t, ARRAY_SIZE(probes));
+	probes_detach(t, ARRAY_SIZE(probes));
 	bitmap_free(t->syscalls);
 	bitmap_free(t->cpus);
 	bitmap_free(t->pids);

@@ -393,7 +393,8 @@ enum llkm_trace_event {
 	LLKM_TRACE_EV_SCHED	= 1 << 3,	/* sched_switch */
 };
 
-#define LLKM_TRACE_EV_ALL	((1U << 4) - 1)
+#define LLKM_TRACE_EV_ALL	((__u32)(LLKM_TRACE_EV_SYSCALLS | LLKM_TRACE_EV_IRQS | \
+					 LLKM_TRACE_EV_SOFTIRQS | LLKM_TRACE_EV_SCHED))
 #define LLKM_TRACE_PIDS_MAX	1024
 #define LLKM_TRACE_CPUS_MAX	8192
 #define LLKM_TRACE_SYSCALLS_MAX	1024
@@ -436,7 +437,11 @@ enum llkm_ctr_flag {
 	LLKM_CTR_F_CALLCHAIN		= 1 << 9,	/* samples: stacks */
 };
 
-#define LLKM_CTR_F_ALL		((1U << 10) - 1)
+#define LLKM_CTR_F_ALL		((__u32)(LLKM_CTR_F_DISABLED | LLKM_CTR_F_INHERIT | \
+				 LLKM_CTR_F_ENABLE_ON_EXEC | LLKM_CTR_F_PINNED | \
+				 LLKM_CTR_F_EXCLUDE_USER | LLKM_CTR_F_EXCLUDE_KERNEL | \
+				 LLKM_CTR_F_EXCLUDE_HV | LLKM_CTR_F_EXCLUDE_IDLE | \
+				 LLKM_CTR_F_FREQ | LLKM_CTR_F_CALLCHAIN))
 #define LLKM_COUNTERS_MAX	4096	/* per socket */
 #define LLKM_SAMPLE_FREQ_MAX	100000	/* Hz, perf's default ceiling */
 
@@ -491,7 +496,8 @@ enum llkm_probe_flag {
 	LLKM_PROBE_F_SORTED	= 1 << 2,	/* branch: random bits, sorted */
 };
 
-#define LLKM_PROBE_F_ALL		((1U << 3) - 1)
+#define LLKM_PROBE_F_ALL		((__u32)(LLKM_PROBE_F_FENCED | LLKM_PROBE_F_PADDED | \
+					  LLKM_PROBE_F_SORTED))
 #define LLKM_PROBE_THREADS_MAX		64
 #define LLKM_PROBE_ITERATIONS_MAX	(1ULL << 20)	/* a batch runs with interrupts off */
 #define LLKM_PROBE_BATCHES_MAX		100000
@@ -617,7 +623,8 @@ enum llkm_feature {
 	LLKM_FEAT_TRACEPOINTS	= 1ULL << 4,	/* kernel built with tracepoints */
 };
 
-#define LLKM_FEAT_ALL	((1ULL << 5) - 1)
+#define LLKM_FEAT_ALL	((__u64)(LLKM_FEAT_GENL | LLKM_FEAT_CHARDEV | LLKM_FEAT_PERF | \
+			 LLKM_FEAT_HW_PMU | LLKM_FEAT_TRACEPOINTS))
 
 /*
  * Rings

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llkm probe core, basics: what every probe kind builds on. Included by
+ * each kind's header; the includer provides what probe_core.h lists.
+ *
+ * Time is the TSC, read serialised: probe_tsc_begin() is "lfence; rdtsc"
+ * (nothing earlier is still executing), probe_tsc_end() is "rdtscp;
+ * lfence" (everything earlier has executed, nothing later has started).
+ * TSC ticks run at a constant rate (tsc_khz) on every CPU this targets:
+ * they are reference cycles, not core clock cycles.
+ *
+ * Spins. Every wait on another thread reads *stop with READ_ONCE() (it is
+ * set by another CPU, or a signal handler) and gives up after
+ * PROBE_SPIN_TICKS of the TSC, half a second to a second at 2 to 4 GHz,
+ * or PROBE_SPIN_MAX spins, whichever comes first (probe_spin_over()): a
+ * peer that never comes cannot hang a CPU that runs with interrupts off,
+ * however slow a PAUSE is (10 to 140 cycles natively; an emulator's can
+ * be a hundred times slower, which a bound in spins alone let grow past
+ * RCU's stall timeout). A probe that gives up says so (0 cycles, or -1)
+ * and leaves its shared state unfinished: zero it before reusing it.
+ * Waits PAUSE (cpu_relax()) each spin: it also makes a ping-pong faster,
+ * as the core leaves the spin without a memory-order machine clear.
+ */
+#ifndef _LLKM_PROBE_BASE_H
+#define _LLKM_PROBE_BASE_H
+
+#if defined(__x86_64__)
+#define PROBE_SUPPORTED		1
+#else
+#define PROBE_SUPPORTED		0
+#endif
+
+/*
+ * One variable alone on 128 bytes: x86 fetches cache lines in adjacent
+ * pairs (the spatial prefetcher), so a 64-byte neighbour would still be
+ * pulled along with it.
+ */
+#define PROBE_LINE_SIZE		128
+
+struct probe_line {
+	u64 v;
+	u64 pad[PROBE_LINE_SIZE / sizeof(u64) - 1];
+} __aligned(PROBE_LINE_SIZE);
+
+/* A waiter gives up after this many TSC ticks, or this many spins. */
+#define PROBE_SPIN_TICKS	0x80000000ULL	/* 2^31 */
+#define PROBE_SPIN_MAX		(32U << 20)
+
+/* ------------------------------------------------------------------ */
+/* Time                                                                */
+/* ------------------------------------------------------------------ */
+
+#if PROBE_SUPPORTED
+
+/* Nothing before it is still executing when the TSC is read. */
+static inline u64 probe_tsc_begin(void)
+{
+	u32 lo, hi;
+
+	asm volatile("lfence\n\trdtsc" : "=a" (lo), "=d" (hi) : : "memory");
+	return (u64)hi << 32 | lo;
+}
+
+/* Everything before it has executed, and nothing after it has started. */
+static inline u64 probe_tsc_end(void)
+{
+	u32 lo, hi, aux;
+
+	asm volatile("rdtscp\n\tlfence" : "=a" (lo), "=d" (hi), "=c" (aux)
+		     : : "memory");
+	return (u64)hi << 32 | lo;
+}
+
+/* Unserialised, for start times and deadlines, never for intervals. */
+static inline u64 probe_rdtsc(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+	return (u64)hi << 32 | lo;
+}
+
+/* The old value; a locked add, so a full barrier on x86. */
+static inline u64 probe_xadd(u64 *p, u64 v)
+{
+	asm volatile("lock; xaddq %0, %1" : "+r" (v), "+m" (*p)
+		     : : "memory", "cc");
+	return v;
+}
+
+#else /* !PROBE_SUPPORTED */
+
+static inline u64 probe_tsc_begin(void)
+{
+	return 0;
+}
+
+static inline u64 probe_tsc_end(void)
+{
+	return 0;
+}
+
+static inline u64 probe_rdtsc(void)
+{
+	return 0;
+}
+
+#endif /* PROBE_SUPPORTED */
+
+/* A wait's bound: when it began, and how many spins so far. */
+struct probe_spin {
+	u64 t0;
+	u32 n;
+};
+
+static inline void probe_spin_start(struct probe_spin *s)
+{
+	s->t0 = probe_rdtsc();
+	s->n = 0;
+}
+
+/* Counts a spin: 1 when the wait has lasted too long (the TSC read 1 in 256). */
+static inline int probe_spin_over(struct probe_spin *s)
+{
+	if (++s->n >= PROBE_SPIN_MAX)
+		return 1;
+	return !(s->n & 255) && probe_rdtsc() - s->t0 > PROBE_SPIN_TICKS;
+}
+
+/*
+ * Wait until *p == want. *stop is set by another CPU (or a signal handler
+ * in llctl) and read every spin. 0, or -1 when stopped or too long.
+ */
+static inline int probe_wait_eq(const u64 *p, u64 want, const int *stop)
+{
+	struct probe_spin spin;
+
+	probe_spin_start(&spin);
+	/* The peer's WRITE_ONCE() of *p; no ordering needed beyond it. */
+	while (READ_ONCE(*p) != want) {
+		if (READ_ONCE(*stop) || probe_spin_over(&spin))
+			return -1;
+		cpu_relax();
+	}
+	return 0;
+}
+
+#endif /* _LLKM_PROBE_BASE_H */

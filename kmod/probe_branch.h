@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llkm probe core, branch (LLKM_PROBE_BRANCH): one conditional branch
+ * over a buffer of bits, a repeating pattern or random.
+ */
+#ifndef _LLKM_PROBE_BRANCH_H
+#define _LLKM_PROBE_BRANCH_H
+
+#include "probe_base.h"
+
+/*
+ * The buffer: LLKM_BRANCH_BITS bits, u64 words. A pattern of @len bits
+ * (xorshift64* from *seed, the same every run) repeats over it; len ==
+ * LLKM_BRANCH_BITS is random bits throughout. When @len does not divide
+ * the buffer the pattern restarts at each pass: one break a pass.
+ */
+#define PROBE_BR_WORDS		(LLKM_BRANCH_BITS / 64)
+
+static inline u64 probe_rng(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static inline void probe_branch_fill(u64 *p, u64 len, u64 *seed)
+{
+	u64 i, bit;
+
+	for (i = 0; i < PROBE_BR_WORDS; i++)
+		p[i] = 0;
+	for (i = 0; i < len; i++)
+		p[i / 64] |= (probe_rng(seed) >> 63) << (i % 64);
+	for (; i < LLKM_BRANCH_BITS; i++) {
+		bit = (p[(i - len) / 64] >> ((i - len) % 64)) & 1;
+		p[i / 64] |= bit << (i % 64);
+	}
+}
+
+/* The same bits sorted, ones first: one misprediction a pass. */
+static inline void probe_branch_sort(u64 *p)
+{
+	u64 i, w, ones = 0;
+
+	for (i = 0; i < PROBE_BR_WORDS; i++)
+		for (w = p[i]; w; w &= w - 1)
+			ones++;
+	for (i = 0; i < PROBE_BR_WORDS; i++)
+		p[i] = 0;
+	for (i = 0; i < ones; i++)
+		p[i / 64] |= 1ULL << (i % 64);
+}
+
+#if PROBE_SUPPORTED
+/*
+ * One pass over @n words: one static conditional branch, taken on a zero
+ * bit, run once a bit, in assembly so that no compiler makes it a cmov.
+ * The bits shift out of a register loaded once a word, so after a
+ * misprediction the next branch's condition is one shift away, not a
+ * load away: the cost measured is the pipeline's. The inner loop's exit
+ * (once in 64) is the only other branch that can miss.
+ *
+ *	1: mov (p,j,8), w   mov $64, k
+ *	2: shr $1, w   jnc 3f   inc taken
+ *	3: dec k   jnz 2b   inc j   cmp n, j   jb 1b
+ */
+static inline u64 probe_branch_pass(const u64 *p, u64 n)
+{
+	u64 j = 0, taken = 0, w, k;
+
+	asm volatile("1:\n\t"
+		     "mov (%[p],%[j],8), %[w]\n\t"
+		     "mov $64, %[k]\n"
+		     "2:\n\t"
+		     "shr $1, %[w]\n\t"
+		     "jnc 3f\n\t"
+		     "inc %[t]\n"
+		     "3:\n\t"
+		     "dec %[k]\n\t"
+		     "jnz 2b\n\t"
+		     "inc %[j]\n\t"
+		     "cmp %[n], %[j]\n\t"
+		     "jb 1b\n\t"
+		     : [j] "+r" (j), [t] "+r" (taken), [w] "=&r" (w), [k] "=&r" (k)
+		     : [p] "r" (p), [n] "r" (n)
+		     : "cc", "memory");
+	return taken;
+}
+
+/* @passes passes over the buffer: TSC cycles. */
+static inline u64 probe_branch_batch(const u64 *p, u64 passes)
+{
+	u64 t0, i;
+
+	t0 = probe_tsc_begin();
+	for (i = 0; i < passes; i++)
+		probe_branch_pass(p, PROBE_BR_WORDS);
+	return probe_tsc_end() - t0;
+}
+#else
+static inline u64 probe_branch_batch(const u64 *p, u64 passes)
+{
+	(void)p;
+	(void)passes;
+	return 0;
+}
+#endif /* PROBE_SUPPORTED */
+
+#endif /* _LLKM_PROBE_BRANCH_H */
