@@ -16,7 +16,9 @@
 #include <json-c/json.h>
 
 #include "config.h"
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "rootfs.h"
 
 static const struct llctl_opt config_opt[] = {

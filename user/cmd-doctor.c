@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,7 +20,9 @@
 
 #include "doctor.h"
 #include "env.h"
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "nl.h"
 
 #define DEV_PATH "/dev/" LLKM_DEVICE_NAME

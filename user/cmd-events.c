@@ -10,7 +10,9 @@
 
 #include <json-c/json.h>
 
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "pmu-events.h"
 
 #define NAME_MIN_WIDTH	20

@@ -23,7 +23,9 @@
 #include <json-c/json.h>
 
 #include "env.h"
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "probe-cpus.h"
 #include "probe-nl.h"
 #include "probe-stats.h"

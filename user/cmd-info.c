@@ -3,13 +3,16 @@
  * llctl info: what the loaded module offers on this machine.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "env.h"
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "nl.h"
 
 static const struct llctl_opt info_opt[] = {

@@ -13,7 +13,9 @@
 #include <json-c/json.h>
 
 #include "layout.h"
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "rootfs.h"
 
 #define LINE_MIN	16

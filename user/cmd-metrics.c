@@ -28,7 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "metrics-expo.h"
 #include "metrics-http.h"
 #include "metrics.h"

@@ -31,7 +31,9 @@
 
 #include "env.h"
 #include "config.h"
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "nl.h"
 #include "pmu-events.h"
 #include "profile-stat.h"

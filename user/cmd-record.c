@@ -30,7 +30,9 @@
 #include <linux/perf_event.h>
 
 #include "config.h"
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "nl.h"
 #include "perfdata.h"
 #include "pmu-events.h"

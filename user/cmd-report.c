@@ -10,7 +10,9 @@
 
 #include "capture.h"
 #include "env.h"
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "prof-report.h"
 #include "trace-sink.h"
 #include "trace-summary.h"

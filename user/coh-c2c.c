@@ -23,7 +23,7 @@
 
 #include "coherency.h"
 #include "coh-run.h"
-#include "llctl.h"
+#include "lib/util.h"
 #include "probe-cpus.h"
 #include "probe-nl.h"
 #include "probe-stats.h"

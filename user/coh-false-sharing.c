@@ -30,7 +30,7 @@
 
 #include "coherency.h"
 #include "coh-run.h"
-#include "llctl.h"
+#include "lib/util.h"
 #include "probe-nl.h"
 #include "probe-stats.h"
 #include "probe-team.h"

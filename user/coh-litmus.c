@@ -20,7 +20,7 @@
 
 #include "coherency.h"
 #include "coh-run.h"
-#include "llctl.h"
+#include "lib/util.h"
 #include "probe-nl.h"
 #include "probe-team.h"
 #include "probe_shim.h"

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "llctl.h"
+#include "lib/util.h"
 #include "metrics.h"
 #include "rootfs.h"
 

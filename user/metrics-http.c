@@ -16,7 +16,7 @@
 
 #include <microhttpd.h>
 
-#include "llctl.h"
+#include "lib/util.h"
 #include "metrics-expo.h"
 #include "metrics-http.h"
 

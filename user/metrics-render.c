@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "llctl.h"
 #include "metrics-expo.h"
 #include "metrics.h"
 

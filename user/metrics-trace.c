@@ -20,7 +20,7 @@
 
 #include <json-c/json.h>
 
-#include "llctl.h"
+#include "lib/util.h"
 #include "metrics-expo.h"
 #include "metrics.h"
 #include "rings.h"

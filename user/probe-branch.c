@@ -37,7 +37,7 @@
 #include <json-c/json.h>
 
 #include "coherency.h"
-#include "llctl.h"
+#include "lib/util.h"
 #include "probe-mem.h"
 #include "probe-nl.h"
 #include "probe-stats.h"

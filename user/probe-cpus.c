@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "llctl.h"
+#include "lib/util.h"
 #include "probe-cpus.h"
 #include "rootfs.h"
 

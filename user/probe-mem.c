@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "llctl.h"
+#include "lib/util.h"
 #include "probe-mem.h"
 #include "probe-stats.h"
 #include "rootfs.h"

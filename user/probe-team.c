@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "llctl.h"
+#include "lib/util.h"
 #include "probe-stats.h"
 #include "probe-team.h"
 

@@ -13,7 +13,8 @@
 
 #include <json-c/json.h>
 
-#include "llctl.h"
+#include "lib/options.h"
+#include "lib/util.h"
 #include "perfdata.h"
 #include "prof-report.h"
 #include "symbols.h"

@@ -11,7 +11,7 @@
 #include "capture.h"
 #include "ctf.h"
 #include "events.h"
-#include "llctl.h"
+#include "lib/util.h"
 #include "perfetto.h"
 #include "trace-sink.h"
 #include "trace-summary.h"

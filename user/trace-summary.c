@@ -15,7 +15,7 @@
 
 #include "env.h"
 #include "events.h"
-#include "llctl.h"
+#include "lib/util.h"
 #include "syscalls.h"
 #include "trace-summary.h"
 

@@ -23,7 +23,7 @@
 #include <json-c/json.h>
 
 #include "layout.h"
-#include "llctl.h"
+#include "cmd.h"
 
 #define LINE		64
 #define STRUCTS		"layout_structs"

@@ -19,7 +19,7 @@
 #include "kselftest_harness.h"
 
 #include "coh-run.h"
-#include "llctl.h"
+#include "cmd.h"
 #include "probe-cpus.h"
 #include "probe-stats.h"
 #include "probe_shim.h"

@@ -26,7 +26,7 @@
 #include "kselftest_harness.h"
 
 #include "coh-run.h"
-#include "llctl.h"
+#include "cmd.h"
 #include "probe_shim.h"
 #include "../../kmod/probe_core.h"
 
