@@ -20,9 +20,9 @@
 #include <json-c/json.h>
 
 #include "analyze.h"
-#include "nl.h"
+#include "lib/nl.h"
+#include "lib/rootfs.h"
 #include "rings.h"
-#include "rootfs.h"
 #include "trace-summary.h"
 
 static void take(const struct llkm_rec *rec, void *sum)

@@ -28,17 +28,17 @@
 #include <json-c/json.h>
 #include <linux/perf_event.h>
 
-#include "analyze.h"
 #include "analyze-rules.h"
 #include "analyze-topdown.h"
-#include "env.h"
+#include "analyze.h"
 #include "cmd.h"
+#include "lib/env.h"
+#include "lib/nl.h"
 #include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/spawn.h"
 #include "lib/util.h"
-#include "nl.h"
 #include "pmu-events.h"
-#include "rootfs.h"
-#include "spawn.h"
 #include "usl.h"
 
 #define MAX_THREAD_COUNTS	64

@@ -17,13 +17,13 @@
 
 #include <json-c/json.h>
 
-#include "coherency.h"
-#include "coh-run.h"
-#include "env.h"
 #include "cmd.h"
+#include "coh-run.h"
+#include "coherency.h"
+#include "lib/env.h"
+#include "lib/nl.h"
 #include "lib/options.h"
 #include "lib/util.h"
-#include "nl.h"
 #include "probe-cpus.h"
 #include "probe-mem.h"
 #include "probe_shim.h"

@@ -15,11 +15,11 @@
 
 #include <json-c/json.h>
 
-#include "config.h"
 #include "cmd.h"
+#include "config.h"
 #include "lib/options.h"
+#include "lib/rootfs.h"
 #include "lib/util.h"
-#include "rootfs.h"
 
 static const struct llctl_opt config_opt[] = {
 	{ "json", LLCTL_OPT_JSON, NULL, "show, check, plan, verify: print JSON (keys in docs/json.md)" },

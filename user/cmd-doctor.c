@@ -18,12 +18,12 @@
 #include <linux/perf_event.h>
 #include <json-c/json.h>
 
-#include "doctor.h"
-#include "env.h"
 #include "cmd.h"
+#include "doctor.h"
+#include "lib/env.h"
+#include "lib/nl.h"
 #include "lib/options.h"
 #include "lib/util.h"
-#include "nl.h"
 
 #define DEV_PATH "/dev/" LLKM_DEVICE_NAME
 

@@ -22,9 +22,10 @@
 
 #include <json-c/json.h>
 
-#include "env.h"
 #include "cmd.h"
+#include "lib/env.h"
 #include "lib/options.h"
+#include "lib/svg.h"
 #include "lib/util.h"
 #include "probe-cpus.h"
 #include "probe-nl.h"
@@ -32,7 +33,6 @@
 #include "probe-team.h"
 #include "probe_shim.h"
 #include "../kmod/probe_core.h"
-#include "svg.h"
 
 #define DEF_ITERATIONS	10000
 #define DEF_BATCHES	200

@@ -9,11 +9,11 @@
 
 #include <json-c/json.h>
 
-#include "env.h"
 #include "cmd.h"
+#include "lib/env.h"
+#include "lib/nl.h"
 #include "lib/options.h"
 #include "lib/util.h"
-#include "nl.h"
 
 static const struct llctl_opt info_opt[] = {
 	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },

@@ -12,11 +12,11 @@
 
 #include <json-c/json.h>
 
-#include "layout.h"
 #include "cmd.h"
+#include "layout.h"
 #include "lib/options.h"
+#include "lib/rootfs.h"
 #include "lib/util.h"
-#include "rootfs.h"
 
 #define LINE_MIN	16
 #define LINE_MAX	4096

@@ -29,16 +29,16 @@
 #include <json-c/json.h>
 #include <linux/perf_event.h>
 
-#include "env.h"
-#include "config.h"
 #include "cmd.h"
+#include "config.h"
+#include "lib/env.h"
+#include "lib/nl.h"
 #include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/spawn.h"
 #include "lib/util.h"
-#include "nl.h"
 #include "pmu-events.h"
 #include "profile-stat.h"
-#include "rootfs.h"
-#include "spawn.h"
 
 #define MAX_EVENTS	64
 #define MAX_THREADS	1024

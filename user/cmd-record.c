@@ -29,17 +29,17 @@
 
 #include <linux/perf_event.h>
 
-#include "config.h"
 #include "cmd.h"
+#include "config.h"
+#include "lib/nl.h"
 #include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/spawn.h"
 #include "lib/util.h"
-#include "nl.h"
 #include "perfdata.h"
 #include "pmu-events.h"
 #include "rings.h"
-#include "rootfs.h"
 #include "sideband.h"
-#include "spawn.h"
 
 #define DEFAULT_FREQ	4000	/* Hz, perf record's default */
 

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "capture.h"
-#include "env.h"
 #include "cmd.h"
+#include "lib/env.h"
 #include "lib/options.h"
 #include "lib/util.h"
 #include "prof-report.h"

@@ -22,15 +22,15 @@
 
 #include <json-c/json.h>
 
-#include "env.h"
-#include "config.h"
 #include "cmd.h"
+#include "config.h"
+#include "lib/env.h"
+#include "lib/nl.h"
 #include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/spawn.h"
 #include "lib/util.h"
-#include "nl.h"
 #include "rings.h"
-#include "rootfs.h"
-#include "spawn.h"
 #include "syscalls.h"
 #include "trace-sink.h"
 #include "trace-summary.h"

@@ -21,8 +21,9 @@
 
 #include <json-c/json.h>
 
-#include "coherency.h"
 #include "coh-run.h"
+#include "coherency.h"
+#include "lib/svg.h"
 #include "lib/util.h"
 #include "probe-cpus.h"
 #include "probe-nl.h"
@@ -30,7 +31,6 @@
 #include "probe-team.h"
 #include "probe_shim.h"
 #include "../kmod/probe_core.h"
-#include "svg.h"
 
 #define DEF_ROUND_TRIPS	5000	/* per pair */
 #define BATCHES		50

@@ -2,7 +2,7 @@
 /*
  * What each key of the profile means on this machine: the key table, and
  * per key the sysctl / sysfs files, interfaces or reports it maps to,
- * read now under a root prefix (rootfs.h) so that the unit tests run on a
+ * read now under a root prefix (lib/rootfs.h) so that the unit tests run on a
  * fake tree. The changeable ones follow tuned's latency profiles:
  *
  *   memory.transparent_hugepage  sys/kernel/mm/transparent_hugepage/enabled
@@ -33,7 +33,7 @@
 #include <netinet/in.h>
 
 #include "config-key.h"
-#include "rootfs.h"
+#include "lib/rootfs.h"
 
 #ifndef SO_ZEROCOPY
 #define SO_ZEROCOPY 60

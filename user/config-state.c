@@ -28,7 +28,7 @@
 #include <json-c/json.h>
 
 #include "config-key.h"
-#include "rootfs.h"
+#include "lib/rootfs.h"
 
 #define STATE_VERSION	1
 

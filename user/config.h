@@ -9,7 +9,7 @@
  *                    form and its SHA-256 (libcrypto)
  *   config-knobs.c   what each key maps to on this machine: sysctl and
  *                    sysfs files read and written under a root prefix
- *                    (rootfs.h), reports of what cannot be changed, the
+ *                    (lib/rootfs.h), reports of what cannot be changed, the
  *                    daemons that fight such settings
  *   config-nic.c     ethtool interrupt coalescing (SIOCETHTOOL), behind
  *                    an ops table the unit tests replace
@@ -30,7 +30,7 @@
  *                            "adaptive_rx": int, "adaptive_tx": int}}]}
  *
  * "path" is relative to the root ("proc/sys/vm/nr_hugepages"); "saved" is
- * in the order the values were changed and is restored in reverse. env.c
+ * in the order the values were changed and is restored in reverse. lib/env.c
  * reads "profile" into every report's environment.
  */
 #ifndef LLCTL_CONFIG_H
@@ -40,14 +40,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "rootfs.h"
+#include "lib/rootfs.h"
 
 #define LLCTL_STATE_DIR_DEFAULT	"/var/lib/llctl"
 #define LLCTL_STATE_FILE	"state.json"
 
 /*
  * $LLCTL_STATE_DIR/state.json, else @root/var/lib/llctl/state.json, into
- * @buf: inline, because env.c reads it too (and links nothing of config).
+ * @buf: inline, because lib/env.c reads it too (and links nothing of config).
  */
 static inline void llctl_state_file(const char *root, char *buf, size_t size)
 {

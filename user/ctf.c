@@ -18,8 +18,8 @@
 #include <babeltrace/ctf-writer/writer.h>
 
 #include "ctf.h"
-#include "env.h"
 #include "events.h"
+#include "lib/env.h"
 #include "syscalls.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

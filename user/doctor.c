@@ -23,8 +23,8 @@
 #include <json-c/json.h>
 
 #include "doctor.h"
-#include "env.h"
-#include "rootfs.h"
+#include "lib/env.h"
+#include "lib/rootfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/rootfs.h"
 #include "lib/util.h"
 #include "metrics.h"
-#include "rootfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

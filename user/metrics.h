@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "nl.h"
+#include "lib/nl.h"
 #include "pmu-events.h"
 #include "profile-stat.h"
 

@@ -40,8 +40,8 @@
 #include <linux/perf_event.h>
 #include <perfmon/pfmlib_perf_event.h>
 
+#include "lib/rootfs.h"
 #include "pmu-events.h"
-#include "rootfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PMU_DIR		"sys/bus/event_source/devices"

@@ -2,7 +2,7 @@
 /*
  * The CPUs a probe runs on: --cpus lists, which CPUs are online, and the
  * order that keeps SMT siblings next to each other. Paths are read under
- * a root prefix (rootfs.h) so the tests can pass a fake sysfs.
+ * a root prefix (lib/rootfs.h) so the tests can pass a fake sysfs.
  */
 #ifndef LLCTL_PROBE_CPUS_H
 #define LLCTL_PROBE_CPUS_H

@@ -92,7 +92,7 @@ void pm_unpin(struct pm_pin *old);
  */
 double pm_core_ghz(void);
 
-/* The caches of @cpu, from sysfs under @root (rootfs.h). */
+/* The caches of @cpu, from sysfs under @root (lib/rootfs.h). */
 struct pm_cache {
 	int level;
 	char type[12];		/* Data, Instruction, Unified */

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "nl.h"
+#include "lib/nl.h"
 
 struct llkm_probe_req {
 	uint32_t kind;		/* enum llkm_probe_kind */

@@ -13,8 +13,8 @@
 
 #include <json-c/json.h>
 
-#include "env.h"
 #include "events.h"
+#include "lib/env.h"
 #include "lib/util.h"
 #include "syscalls.h"
 #include "trace-summary.h"

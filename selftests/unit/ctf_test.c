@@ -15,8 +15,8 @@
 #include "kselftest_harness.h"
 
 #include "ctf.h"
-#include "env.h"
 #include "events.h"
+#include "lib/env.h"
 #include "records.h"
 
 #define T0	1000000000ULL	/* the first record's time, 1 s */

@@ -17,7 +17,7 @@
 #include "kselftest_harness.h"
 
 #include "doctor.h"
-#include "env.h"
+#include "lib/env.h"
 
 #define CAPEFF_NONE	"0000000000000000"
 #define CAPEFF_PERFMON	"0000004000000000"	/* bit 38 */

@@ -18,13 +18,13 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "coh-run.h"
 #include "cmd.h"
+#include "coh-run.h"
+#include "lib/svg.h"
 #include "probe-cpus.h"
 #include "probe-stats.h"
 #include "probe_shim.h"
 #include "../../kmod/probe_core.h"
-#include "svg.h"
 
 /* ---- order statistics ---- */
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "svg.h"
+#include "lib/svg.h"
 
 int svg_open(struct svg *s, const char *path, double w, double h)
 {

@@ -12,7 +12,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "spawn.h"
+#include "lib/spawn.h"
 
 /* CMD's full path, as execv() wants it, or NULL. */
 char *llctl_resolve_cmd(const char *cmd)

@@ -2,8 +2,8 @@
 /*
  * The environment a measurement was taken in: every report carries it.
  */
-#ifndef LLCTL_ENV_H
-#define LLCTL_ENV_H
+#ifndef LLCTL_LIB_ENV_H
+#define LLCTL_LIB_ENV_H
 
 #include <stdio.h>
 
@@ -43,4 +43,4 @@ void llctl_env_print(FILE *f, const struct llctl_env *env);
 /* The "env" object of a JSON report (a new reference). */
 struct json_object *llctl_env_json(const struct llctl_env *env);
 
-#endif /* LLCTL_ENV_H */
+#endif /* LLCTL_LIB_ENV_H */

@@ -18,7 +18,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
-#include "nl.h"
+#include "lib/nl.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270

@@ -2,8 +2,8 @@
 /*
  * llctl's side of the llkm generic netlink family (libnl-genl-3).
  */
-#ifndef LLCTL_NL_H
-#define LLCTL_NL_H
+#ifndef LLCTL_LIB_NL_H
+#define LLCTL_LIB_NL_H
 
 #include <stdint.h>
 #include <linux/llkm.h>
@@ -128,4 +128,4 @@ const char *llkm_nl_strerror(int err);
 const char *llkm_feature_name(uint64_t bit);
 const char *llkm_ring_mode_name(uint32_t mode);
 
-#endif /* LLCTL_NL_H */
+#endif /* LLCTL_LIB_NL_H */

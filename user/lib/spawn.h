@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Starting the measured command (spawn.c).
+ * Starting the measured command (lib/spawn.c).
  */
-#ifndef LLCTL_SPAWN_H
-#define LLCTL_SPAWN_H
+#ifndef LLCTL_LIB_SPAWN_H
+#define LLCTL_LIB_SPAWN_H
 
 #include <sys/types.h>
 
@@ -24,4 +24,4 @@ char *llctl_resolve_cmd(const char *cmd);
  */
 pid_t llctl_spawn_held(char **argv, const char *path, int *go);
 
-#endif /* LLCTL_SPAWN_H */
+#endif /* LLCTL_LIB_SPAWN_H */

@@ -4,8 +4,8 @@
  * canvas, for the charts llctl draws itself (fence bars, the c2c heat
  * map). Coordinates are SVG user units, y downwards.
  */
-#ifndef LLCTL_SVG_H
-#define LLCTL_SVG_H
+#ifndef LLCTL_LIB_SVG_H
+#define LLCTL_LIB_SVG_H
 
 #include <stdio.h>
 
@@ -47,4 +47,4 @@ void svg_escape(FILE *f, const char *str);
  */
 void svg_heat_color(double t, char *buf);
 
-#endif /* LLCTL_SVG_H */
+#endif /* LLCTL_LIB_SVG_H */

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reading proc/ and sys/ files under a root prefix: the primitives env.c
+ * Reading proc/ and sys/ files under a root prefix: the primitives lib/env.c
  * (which implements them) and doctor.c share. A NULL, "" or "/" root is the
  * real system; the unit tests pass a fake tree. Paths are relative to the
  * root and never start with '/': "proc/cpuinfo".
  */
-#ifndef LLCTL_ROOTFS_H
-#define LLCTL_ROOTFS_H
+#ifndef LLCTL_LIB_ROOTFS_H
+#define LLCTL_LIB_ROOTFS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,4 +54,4 @@ int llctl_cpulist_count(const char *s);
 int llctl_cpulist_for_each(const char *s, int (*fn)(int cpu, void *arg),
 			   void *arg);
 
-#endif /* LLCTL_ROOTFS_H */
+#endif /* LLCTL_LIB_ROOTFS_H */

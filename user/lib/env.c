@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The environment a measurement was taken in, read from proc/ and sys/
- * under a root prefix (rootfs.h).
+ * under a root prefix (lib/rootfs.h).
  *
  * Nothing is guessed: a file that is missing or does not parse leaves its
  * field unknown (NULL or -1), and the reports say "unknown" or null.
@@ -25,8 +25,8 @@
 #include <json-c/json.h>
 
 #include "config.h"
-#include "env.h"
-#include "rootfs.h"
+#include "lib/env.h"
+#include "lib/rootfs.h"
 
 #ifndef LLCTL_VERSION
 #error "LLCTL_VERSION must come from the Makefile (the VERSION file)"

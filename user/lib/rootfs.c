@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Files under a root prefix (rootfs.h): the real system, or the fake
- * proc/ and sys/ trees of the unit tests. env.c and doctor.c read through
+ * Files under a root prefix (lib/rootfs.h): the real system, or the fake
+ * proc/ and sys/ trees of the unit tests. lib/env.c and doctor.c read through
  * these.
  */
 #include <ctype.h>
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rootfs.h"
+#include "lib/rootfs.h"
 
 #define READ_MAX	4096
 bool llctl_root_is_real(const char *root)
