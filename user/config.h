@@ -42,23 +42,6 @@
 
 #include "lib/rootfs.h"
 
-#define LLCTL_STATE_DIR_DEFAULT	"/var/lib/llctl"
-#define LLCTL_STATE_FILE	"state.json"
-
-/*
- * $LLCTL_STATE_DIR/state.json, else @root/var/lib/llctl/state.json, into
- * @buf: inline, because lib/env.c reads it too (and links nothing of config).
- */
-static inline void llctl_state_file(const char *root, char *buf, size_t size)
-{
-	const char *e = getenv("LLCTL_STATE_DIR");
-
-	if (e && e[0])
-		snprintf(buf, size, "%s/%s", e, LLCTL_STATE_FILE);
-	else if (llctl_root_path(buf, size, root, "var/lib/llctl/" LLCTL_STATE_FILE))
-		buf[0] = '\0';
-}
-
 struct json_object;
 
 enum cfg_type {

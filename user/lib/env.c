@@ -24,7 +24,6 @@
 
 #include <json-c/json.h>
 
-#include "config.h"
 #include "lib/env.h"
 #include "lib/rootfs.h"
 

@@ -232,3 +232,13 @@ int llctl_cpulist_for_each(const char *s, int (*fn)(int cpu, void *arg),
 	cpulist_walk(s, cpulist_range, &it);
 	return it.ret;
 }
+
+void llctl_state_file(const char *root, char *buf, size_t size)
+{
+	const char *e = getenv("LLCTL_STATE_DIR");
+
+	if (e && e[0])
+		snprintf(buf, size, "%s/%s", e, LLCTL_STATE_FILE);
+	else if (llctl_root_path(buf, size, root, "var/lib/llctl/" LLCTL_STATE_FILE))
+		buf[0] = '\0';
+}

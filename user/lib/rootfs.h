@@ -54,4 +54,15 @@ int llctl_cpulist_count(const char *s);
 int llctl_cpulist_for_each(const char *s, int (*fn)(int cpu, void *arg),
 			   void *arg);
 
+/* Where llctl config keeps the applied profile's state. */
+#define LLCTL_STATE_DIR_DEFAULT	"/var/lib/llctl"
+#define LLCTL_STATE_FILE	"state.json"
+
+/*
+ * $LLCTL_STATE_DIR/state.json, else @root/var/lib/llctl/state.json, into
+ * @buf ("" when it does not fit): llctl config writes it, the environment
+ * of every report names the profile it holds.
+ */
+void llctl_state_file(const char *root, char *buf, size_t size);
+
 #endif /* LLCTL_LIB_ROOTFS_H */
