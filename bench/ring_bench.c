@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ring_shim.h"
+#include "trace/ring_shim.h"
 #include "../kmod/ring_core.h"
 
 #define RING_BYTES	(1UL << 20)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl analyze's traced run: llctl trace's session (the rings, the
- * summary of trace-summary.c) on one held command, from its execve to its
+ * summary of trace/summary.c) on one held command, from its execve to its
  * exit, and the totals the rules read: time in syscalls by name, in futex,
  * in IRQs and softirqs, and the switches.
  */
@@ -22,8 +22,8 @@
 #include "analyze.h"
 #include "lib/nl.h"
 #include "lib/rootfs.h"
-#include "rings.h"
-#include "trace-summary.h"
+#include "trace/rings.h"
+#include "trace/summary.h"
 
 static void take(const struct llkm_rec *rec, void *sum)
 {

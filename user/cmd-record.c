@@ -38,8 +38,8 @@
 #include "lib/util.h"
 #include "perfdata.h"
 #include "pmu-events.h"
-#include "rings.h"
 #include "sideband.h"
+#include "trace/rings.h"
 
 #define DEFAULT_FREQ	4000	/* Hz, perf record's default */
 

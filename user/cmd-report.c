@@ -8,14 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "cmd.h"
 #include "lib/env.h"
 #include "lib/options.h"
 #include "lib/util.h"
 #include "prof-report.h"
-#include "trace-sink.h"
-#include "trace-summary.h"
+#include "trace/capture.h"
+#include "trace/summary.h"
+#include "trace/trace.h"
 
 enum {
 	OPT_SUMMARY = LLCTL_OPT_JSON + 1,

@@ -30,10 +30,10 @@
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
-#include "rings.h"
-#include "syscalls.h"
-#include "trace-sink.h"
-#include "trace-summary.h"
+#include "trace/rings.h"
+#include "trace/summary.h"
+#include "trace/syscalls.h"
+#include "trace/trace.h"
 
 #define MAX_PIDS	64
 

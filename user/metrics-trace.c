@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl metrics --trace: a system-wide trace session whose records go
- * into llctl trace's own summary (trace-summary.c), drained whenever a
+ * into llctl trace's own summary (trace/summary.c), drained whenever a
  * ring reaches its watermark and at every collection. The families are
  * the summary's JSON ('llctl trace --json'), key for key, as counters:
  * per syscall its calls, errors and time; per IRQ and per softirq and
@@ -23,8 +23,8 @@
 #include "lib/util.h"
 #include "metrics-expo.h"
 #include "metrics.h"
-#include "rings.h"
-#include "trace-summary.h"
+#include "trace/rings.h"
+#include "trace/summary.h"
 
 struct met_trace {
 	int dev;		/* O_RDWR: the consumer pages are written */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The CTF writer (user/ctf.c), judged by the reader that must open its
+ * The CTF writer (user/trace/ctf.c), judged by the reader that must open its
  * traces: babeltrace2 prints every event written, with its fields, its
  * CPU and its time, in order.
  */
@@ -14,10 +14,10 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "ctf.h"
-#include "events.h"
 #include "lib/env.h"
 #include "records.h"
+#include "trace/ctf.h"
+#include "trace/events.h"
 
 #define T0	1000000000ULL	/* the first record's time, 1 s */
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The text line of each record (user/events.c): exact strings, as the
- * format in user/events.h promises them.
+ * The text line of each record (user/trace/events.c): exact strings, as the
+ * format in user/trace/events.h promises them.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -13,8 +13,8 @@
 
 #include "kselftest_harness.h"
 
-#include "events.h"
 #include "records.h"
+#include "trace/events.h"
 
 #define T0	1000000000ULL	/* the trace's start, 1 s */
 

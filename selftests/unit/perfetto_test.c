@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Chrome JSON trace writer (user/perfetto.c): the file parses, and
- * holds the events perfetto.h promises, on the tracks it promises.
+ * The Chrome JSON trace writer (user/trace/perfetto.c): the file parses, and
+ * holds the events trace/perfetto.h promises, on the tracks it promises.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,9 +14,9 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "events.h"
 #include "records.h"
-#include "perfetto.h"
+#include "trace/events.h"
+#include "trace/perfetto.h"
 
 #define T0	1000000000ULL	/* the first record's time, 1 s */
 #define CPUS	LLCTL_PERFETTO_CPUS_PID

@@ -4,8 +4,8 @@
  * (llctl report): the summary always, and at most one of a capture, a
  * CTF trace or a Perfetto JSON file, and event lines.
  */
-#ifndef LLCTL_TRACE_SINK_H
-#define LLCTL_TRACE_SINK_H
+#ifndef LLCTL_TRACE_TRACE_H
+#define LLCTL_TRACE_TRACE_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -48,4 +48,4 @@ void llctl_sink_free(struct llctl_sink *s);
 /* "raw", "ctf", "perfetto": the format, or -1. */
 int llctl_format_parse(const char *name);
 
-#endif /* LLCTL_TRACE_SINK_H */
+#endif /* LLCTL_TRACE_TRACE_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llkm records as a CTF 1.8 trace, through libbabeltrace's CTF writer: the
- * layout is in ctf.h.
+ * layout is in trace/ctf.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,10 +17,10 @@
 #include <babeltrace/ctf-writer/stream.h>
 #include <babeltrace/ctf-writer/writer.h>
 
-#include "ctf.h"
-#include "events.h"
 #include "lib/env.h"
-#include "syscalls.h"
+#include "trace/ctf.h"
+#include "trace/events.h"
+#include "trace/syscalls.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define ENV_MAX		256

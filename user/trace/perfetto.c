@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llkm records as Chrome JSON trace events, streamed: the format is in
- * perfetto.h.
+ * trace/perfetto.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "events.h"
-#include "perfetto.h"
-#include "syscalls.h"
+#include "trace/events.h"
+#include "trace/perfetto.h"
+#include "trace/syscalls.h"
 
 #define THREADS_MIN	1024	/* initial slots, a power of two */
 #define NSEC_PER_USEC	1000

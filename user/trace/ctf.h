@@ -43,7 +43,7 @@
  *   syscall_exit         nr s64, name string, ret s64
  *   irq_handler_entry    irq s32
  *   irq_handler_exit     irq s32, ret s32
- *   softirq_entry        vec u32, name string ("TIMER": events.h)
+ *   softirq_entry        vec u32, name string ("TIMER": trace/events.h)
  *   softirq_exit         vec u32, name string
  *   sched_switch         prev_tid s32, prev_comm string, prev_state s64,
  *                        next_tid s32, next_comm string
@@ -52,8 +52,8 @@
  * The pid and tid of IRQ, softirq and sched_switch events are those of the
  * task running on that CPU (llkm.h); for sched_process_fork, the parent's.
  */
-#ifndef LLCTL_CTF_H
-#define LLCTL_CTF_H
+#ifndef LLCTL_TRACE_CTF_H
+#define LLCTL_TRACE_CTF_H
 
 #include <stdint.h>
 
@@ -93,4 +93,4 @@ void llctl_ctf_counts(const struct llctl_ctf *c, struct llctl_ctf_counts *n);
  */
 int llctl_ctf_close(struct llctl_ctf *c);
 
-#endif /* LLCTL_CTF_H */
+#endif /* LLCTL_TRACE_CTF_H */

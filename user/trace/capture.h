@@ -12,8 +12,8 @@
  *
  * Little-endian, as the machine that traced.
  */
-#ifndef LLCTL_CAPTURE_H
-#define LLCTL_CAPTURE_H
+#ifndef LLCTL_TRACE_CAPTURE_H
+#define LLCTL_TRACE_CAPTURE_H
 
 #include <stdint.h>
 
@@ -49,4 +49,4 @@ long llctl_capture_read(const char *path, struct llctl_capture_hdr *hdr,
 			void (*fn)(const struct llkm_rec *rec, void *arg),
 			void *arg);
 
-#endif /* LLCTL_CAPTURE_H */
+#endif /* LLCTL_TRACE_CAPTURE_H */

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llkm records as events: names, checked payloads, and the perf script
- * style text line (the format is in events.h).
+ * style text line (the format is in trace/events.h).
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <string.h>
 
-#include "events.h"
-#include "syscalls.h"
+#include "trace/events.h"
+#include "trace/syscalls.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NSEC_PER_SEC	UINT64_C(1000000000)

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "ctf.h"
-#include "events.h"
 #include "lib/util.h"
-#include "perfetto.h"
-#include "trace-sink.h"
-#include "trace-summary.h"
+#include "trace/capture.h"
+#include "trace/ctf.h"
+#include "trace/events.h"
+#include "trace/perfetto.h"
+#include "trace/summary.h"
+#include "trace/trace.h"
 
 struct llctl_sink {
 	struct llctl_sink_cfg cfg;

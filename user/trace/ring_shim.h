@@ -7,8 +7,8 @@
  * local_t here is only ever touched by one thread (the producer's), as in
  * the kernel it is only touched by one CPU.
  */
-#ifndef LLCTL_RING_SHIM_H
-#define LLCTL_RING_SHIM_H
+#ifndef LLCTL_TRACE_RING_SHIM_H
+#define LLCTL_TRACE_RING_SHIM_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -119,4 +119,4 @@ out:
 	return p == MAP_FAILED ? NULL : p;
 }
 
-#endif /* LLCTL_RING_SHIM_H */
+#endif /* LLCTL_TRACE_RING_SHIM_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Capture files (capture.h): records as the rings held them, so a later
+ * Capture files (trace/capture.h): records as the rings held them, so a later
  * `llctl report` sees exactly what the live trace saw.
  */
 #define _GNU_SOURCE
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
+#include "trace/capture.h"
 
 struct llctl_capture {
 	FILE *f;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LLCTL_SYSCALLS_H
-#define LLCTL_SYSCALLS_H
+#ifndef LLCTL_TRACE_SYSCALLS_H
+#define LLCTL_TRACE_SYSCALLS_H
 
 /*
  * The native architecture's name of syscall @nr ("read"), or "syscall_NR"
@@ -12,4 +12,4 @@ const char *llctl_syscall_name(long nr);
 /* The native number of syscall @name, or a negative number. */
 int llctl_syscall_nr(const char *name);
 
-#endif /* LLCTL_SYSCALLS_H */
+#endif /* LLCTL_TRACE_SYSCALLS_H */

@@ -3,12 +3,12 @@
  * The consumer side of a session's rings: mapping every CPU's ring from
  * /dev/llkm and reading records in place, merged across CPUs by time.
  */
-#ifndef LLCTL_RINGS_H
-#define LLCTL_RINGS_H
+#ifndef LLCTL_TRACE_RINGS_H
+#define LLCTL_TRACE_RINGS_H
 
 #include <stdint.h>
 
-#include "ring_shim.h"
+#include "trace/ring_shim.h"
 #include "../kmod/ring_core.h"
 
 struct llctl_rings {
@@ -31,4 +31,4 @@ long llctl_rings_drain(struct llctl_rings *rs,
 		       void (*fn)(const struct llkm_rec *rec, void *arg),
 		       void *arg);
 
-#endif /* LLCTL_RINGS_H */
+#endif /* LLCTL_TRACE_RINGS_H */

@@ -13,11 +13,11 @@
 
 #include <json-c/json.h>
 
-#include "events.h"
 #include "lib/env.h"
 #include "lib/util.h"
-#include "syscalls.h"
-#include "trace-summary.h"
+#include "trace/events.h"
+#include "trace/summary.h"
+#include "trace/syscalls.h"
 
 #define MAX_NR		1024
 #define MAX_IRQ		4096

@@ -2,7 +2,7 @@
 /*
  * llkm records as events: their names, their payloads checked against the
  * record size, and one text line per record, as perf script prints them.
- * The CTF (ctf.h) and Perfetto (perfetto.h) writers use the same names.
+ * The CTF (trace/ctf.h) and Perfetto (trace/perfetto.h) writers use the same names.
  *
  * The text line
  * -------------
@@ -31,8 +31,8 @@
  * A record of another type prints "unknown: type=T size=S"; one too short
  * for its type's payload "truncated: type=T size=S".
  */
-#ifndef LLCTL_EVENTS_H
-#define LLCTL_EVENTS_H
+#ifndef LLCTL_TRACE_EVENTS_H
+#define LLCTL_TRACE_EVENTS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -64,4 +64,4 @@ const char *llctl_comm(char buf[LLCTL_COMM_LEN + 1], const char comm[16]);
 /* One line for @rec, its time relative to @t0_ns (see above). */
 void llctl_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns);
 
-#endif /* LLCTL_EVENTS_H */
+#endif /* LLCTL_TRACE_EVENTS_H */

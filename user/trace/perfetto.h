@@ -41,7 +41,7 @@
  *   IRQ           "ph":"X", "cat":"irq" on the CPU, "irq N":
  *                 args {"irq", "ret"}
  *   softirq       "ph":"X", "cat":"softirq" on the CPU, "softirq NAME"
- *                 (events.h): args {"vec"}
+ *                 (trace/events.h): args {"vec"}
  *   sched_switch  "ph":"i", "s":"t", "cat":"sched" on the CPU: args
  *                 {"prev_tid", "prev_comm", "prev_state", "next_tid",
  *                 "next_pid", "next_comm"}
@@ -56,8 +56,8 @@
  * "unfinished": true}: emitted when the thread's (the CPU's) next entry or
  * a mismatched exit arrives, or at close.
  */
-#ifndef LLCTL_PERFETTO_H
-#define LLCTL_PERFETTO_H
+#ifndef LLCTL_TRACE_PERFETTO_H
+#define LLCTL_TRACE_PERFETTO_H
 
 #include <stdint.h>
 
@@ -98,4 +98,4 @@ void llctl_perfetto_counts(const struct llctl_perfetto *p,
  */
 int llctl_perfetto_close(struct llctl_perfetto *p);
 
-#endif /* LLCTL_PERFETTO_H */
+#endif /* LLCTL_TRACE_PERFETTO_H */

@@ -8,7 +8,7 @@
 
 #include <seccomp.h>
 
-#include "syscalls.h"
+#include "trace/syscalls.h"
 
 #define NAMES_MAX 1024
 

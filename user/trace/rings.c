@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "rings.h"
+#include "trace/rings.h"
 
 int llctl_rings_map(struct llctl_rings *rs, int fd, int ncpus, uint32_t size,
 		    uint32_t mode)
