@@ -38,7 +38,7 @@
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
-#include "pmu-events.h"
+#include "profile/pmu-events.h"
 #include "usl.h"
 
 #define MAX_THREAD_COUNTS	64

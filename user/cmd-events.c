@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl events: the performance events this machine knows, grouped by PMU,
- * and whether each one opens here (pmu-events.c finds and probes them).
+ * and whether each one opens here (profile/pmu-events.c finds and probes them).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #include "cmd.h"
 #include "lib/options.h"
 #include "lib/util.h"
-#include "pmu-events.h"
+#include "profile/pmu-events.h"
 
 #define NAME_MIN_WIDTH	20
 #define NAME_MAX_WIDTH	40

@@ -37,8 +37,8 @@
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
-#include "pmu-events.h"
-#include "profile-stat.h"
+#include "profile/pmu-events.h"
+#include "profile/profile.h"
 
 #define MAX_EVENTS	64
 #define MAX_THREADS	1024

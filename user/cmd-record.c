@@ -7,7 +7,7 @@
  * LLKM_REC_SAMPLE records into this socket's session rings. The mappings
  * a reader needs to name functions (MMAP2, COMM, FORK, EXIT) come from the
  * kernel's own side-band records, through a dummy perf event per CPU on
- * the command (sideband.c), as perf record gets them. Both carry
+ * the command (profile/sideband.c), as perf record gets them. Both carry
  * CLOCK_MONOTONIC times, so they merge in order in the file.
  *
  * Nothing is degraded silently: samples the rings had no room for and
@@ -36,9 +36,9 @@
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
-#include "perfdata.h"
-#include "pmu-events.h"
-#include "sideband.h"
+#include "profile/perfdata.h"
+#include "profile/pmu-events.h"
+#include "profile/sideband.h"
 #include "trace/rings.h"
 
 #define DEFAULT_FREQ	4000	/* Hz, perf record's default */

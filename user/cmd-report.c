@@ -2,7 +2,7 @@
 /*
  * llctl report: render a capture that `llctl trace -o FILE` wrote, as the
  * live trace would have (summary, events, JSON), or convert it to CTF or
- * Perfetto; a perf.data file goes to prof-report.c.
+ * Perfetto; a perf.data file goes to profile/report.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #include "lib/env.h"
 #include "lib/options.h"
 #include "lib/util.h"
-#include "prof-report.h"
+#include "profile/report.h"
 #include "trace/capture.h"
 #include "trace/summary.h"
 #include "trace/trace.h"

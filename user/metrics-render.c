@@ -86,7 +86,7 @@ static void totals(const struct met_state *s, const struct met_def *def,
 }
 
 /*
- * The CPU events' deltas on CPU index @k as profile-stat.c events: one
+ * The CPU events' deltas on CPU index @k as profile/stat.c events: one
  * run each, so pstat_metrics() computes what llctl profile would for
  * that interval. Returns how many.
  */

@@ -7,7 +7,7 @@
  * Every counter is system-wide, one per online CPU (the uncore memory
  * controllers: one per PMU, on the CPU of its cpumask). A reading yields,
  * per counter, the delta since the previous one, scaled on its own as
- * profile-stat.c scales (raw * enabled / running when multiplexed), and a
+ * profile/stat.c scales (raw * enabled / running when multiplexed), and a
  * running total of those scaled deltas: the _total counters, which never
  * go down. Ratios and rates are over the last interval only.
  */
@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 #include "lib/nl.h"
-#include "pmu-events.h"
-#include "profile-stat.h"
+#include "profile/pmu-events.h"
+#include "profile/profile.h"
 
 struct mx;
 
@@ -33,7 +33,7 @@ struct met_def {
 	const char *metric;	/* the _total family */
 	const char *help;
 	bool hw;		/* needs a CPU PMU */
-	enum pstat_role role;	/* in profile-stat.c's metrics */
+	enum pstat_role role;	/* in profile/stat.c's metrics */
 };
 
 extern const struct met_def met_defs[];

@@ -4,7 +4,7 @@
  * metrics-http.c's address parser): every family has one HELP and one
  * TYPE line before its samples, label values and help texts are escaped,
  * what was not measured is absent rather than zero, the ratios are
- * profile-stat.c's over one interval, and promtool accepts the result.
+ * profile/stat.c's over one interval, and promtool accepts the result.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

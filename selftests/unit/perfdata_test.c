@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * perf.data (user/perfdata.c), its side-band (sideband.c), symbols
- * (symbols.c) and the report (prof-report.c), judged by the readers that
+ * perf.data (user/profile/perfdata.c), its side-band (profile/sideband.c), symbols
+ * (profile/symbols.c) and the report (profile/report.c), judged by the readers that
  * must agree: our own, `perf report` and `perf script`.
  *
  * perfdata: files made of synthetic samples and records, read back field
@@ -31,10 +31,10 @@
 
 #include <json-c/json.h>
 
-#include "perfdata.h"
-#include "prof-report.h"
-#include "sideband.h"
-#include "symbols.h"
+#include "profile/perfdata.h"
+#include "profile/report.h"
+#include "profile/sideband.h"
+#include "profile/symbols.h"
 
 #define HOT		"workload_hot"
 #define LUKEWARM	"workload_warm"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Event names (user/pmu-events.c): what -e accepts, the numbers each name
+ * Event names (user/profile/pmu-events.c): what -e accepts, the numbers each name
  * becomes (checked against the constants of <linux/perf_event.h>, never
  * against the code's own table), PMU/.../ specs on fake sysfs trees, the
  * errno hints on fake procfs trees, and the listing behind 'llctl events'.
@@ -20,7 +20,7 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "pmu-events.h"
+#include "profile/pmu-events.h"
 
 struct expect {
 	const char *spec;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl profile's numbers (user/profile-stat.c): multiplexed counts are
+ * llctl profile's numbers (user/profile/stat.c): multiplexed counts are
  * scaled per instance and say so, an event that never ran is "not
  * counted" and never a zero, repeats give a sample standard deviation,
  * and every metric that cannot be computed says why.
@@ -11,7 +11,7 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
-#include "profile-stat.h"
+#include "profile/profile.h"
 
 static struct pstat_event ev(const char *name, enum pstat_role role)
 {

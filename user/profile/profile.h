@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llctl profile's arithmetic and rendering (profile-stat.c): scaling of
+ * llctl profile's arithmetic and rendering (profile/stat.c): scaling of
  * multiplexed counts, repeats, derived metrics, text and JSON. No I/O
  * besides the output stream, so the unit tests drive it with numbers.
  *
@@ -10,8 +10,8 @@
  * or never enabled) or "not_supported" (it did not open here; the reason
  * says why). A real zero is a counted zero.
  */
-#ifndef LLCTL_PROFILE_STAT_H
-#define LLCTL_PROFILE_STAT_H
+#ifndef LLCTL_PROFILE_PROFILE_H
+#define LLCTL_PROFILE_PROFILE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -112,4 +112,4 @@ void pstat_print(FILE *f, const struct pstat_report *r);
 /* The stable JSON of 'llctl profile --json', without "env". */
 struct json_object *pstat_json(const struct pstat_report *r);
 
-#endif /* LLCTL_PROFILE_STAT_H */
+#endif /* LLCTL_PROFILE_PROFILE_H */

@@ -2,7 +2,7 @@
 /*
  * llctl report FILE, for a perf.data FILE: replays the file's side-band in
  * time order to symbolize each sample, then prints the top functions, the
- * collapsed stacks or a flame graph. What counts where is in prof-report.h.
+ * collapsed stacks or a flame graph. What counts where is in profile/report.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,9 +15,9 @@
 
 #include "lib/options.h"
 #include "lib/util.h"
-#include "perfdata.h"
-#include "prof-report.h"
-#include "symbols.h"
+#include "profile/perfdata.h"
+#include "profile/report.h"
+#include "profile/symbols.h"
 
 #define MAX_FRAMES	512	/* deeper stacks lose their outermost frames */
 #define UNSUPPORTED	"a perf.data layout llctl does not read (compressed, byte-swapped, sample READ or mixed events)"

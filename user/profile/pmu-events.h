@@ -24,8 +24,8 @@
  * space), ":k" (kernel), ":h" (hypervisor), combined as ":uk"; after a PMU
  * spec also without the colon, "msr/tsc/u", as perf writes it.
  */
-#ifndef LLCTL_PMU_EVENTS_H
-#define LLCTL_PMU_EVENTS_H
+#ifndef LLCTL_PROFILE_PMU_EVENTS_H
+#define LLCTL_PROFILE_PMU_EVENTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -114,4 +114,4 @@ void llctl_event_list_free(struct llctl_event_list *l);
 /* {"events": [...]}, the JSON of 'llctl events --json' (cmd-events.c). */
 struct json_object *llctl_events_json(const struct llctl_event_list *l);
 
-#endif /* LLCTL_PMU_EVENTS_H */
+#endif /* LLCTL_PROFILE_PMU_EVENTS_H */

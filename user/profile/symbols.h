@@ -19,8 +19,8 @@
  * Nothing is dropped: an address without a symbol is "[unknown]" in its
  * DSO (or in "[unknown]" without a map), and counted.
  */
-#ifndef LLCTL_SYMBOLS_H
-#define LLCTL_SYMBOLS_H
+#ifndef LLCTL_PROFILE_SYMBOLS_H
+#define LLCTL_PROFILE_SYMBOLS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -66,4 +66,4 @@ const char *syms_failed_dso(const struct syms *s, unsigned int i,
 			    const char **why);
 const char *syms_kernel_problem(const struct syms *s);
 
-#endif /* LLCTL_SYMBOLS_H */
+#endif /* LLCTL_PROFILE_SYMBOLS_H */

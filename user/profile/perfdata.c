@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * perf.data, written for perf 6.1 and read back: the layout is in
- * perfdata.h. The writer builds each record in one buffer and appends it;
+ * profile/perfdata.h. The writer builds each record in one buffer and appends it;
  * the header, the attr and the feature sections go in at pd_close(), when
  * the data's size is known. The reader maps the file and turns its records
  * into items in time order.
@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "perfdata.h"
+#include "profile/perfdata.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define ALIGN8(x)	(((x) + 7) & ~(size_t)7)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Event names (pmu-events.h): specs into perf_event_attr numbers, the
+ * Event names (profile/pmu-events.h): specs into perf_event_attr numbers, the
  * events this machine knows, and what perf_event_open's errors mean.
  *
  * Two sources, each for what it knows best:
@@ -41,7 +41,7 @@
 #include <perfmon/pfmlib_perf_event.h>
 
 #include "lib/rootfs.h"
-#include "pmu-events.h"
+#include "profile/pmu-events.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PMU_DIR		"sys/bus/event_source/devices"

@@ -13,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "profile-stat.h"
+#include "profile/profile.h"
 
 void pstat_run_begin(struct pstat_event *e)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Symbolization with libdwfl and /proc/kallsyms: how addresses become
- * names is in symbols.h.
+ * names is in profile/symbols.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,8 +15,8 @@
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 
-#include "perfdata.h"
-#include "symbols.h"
+#include "profile/perfdata.h"
+#include "profile/symbols.h"
 
 /* An ELF file some process mapped, read once whoever mapped it. */
 struct dso {

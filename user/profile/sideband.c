@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The side-band of a sampled command, from the kernel's perf rings, and its
- * /proc fallback: the ring layout is in sideband.h.
+ * /proc fallback: the ring layout is in profile/sideband.h.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "perfdata.h"
-#include "sideband.h"
+#include "profile/perfdata.h"
+#include "profile/sideband.h"
 
 #define SCRATCH_SIZE	65536	/* header.size is a u16 */
 

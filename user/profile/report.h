@@ -9,8 +9,8 @@
  * counts one "children" (inclusive) sample, as `perf report --children`.
  * Functions are keyed by command, DSO and symbol, as perf's default sort.
  */
-#ifndef LLCTL_PROF_REPORT_H
-#define LLCTL_PROF_REPORT_H
+#ifndef LLCTL_PROFILE_REPORT_H
+#define LLCTL_PROFILE_REPORT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -75,4 +75,4 @@ struct json_object *prof_json(const struct prof *p);
 bool prof_is_perf_data(int argc, char **argv);
 int prof_report(int argc, char **argv);
 
-#endif /* LLCTL_PROF_REPORT_H */
+#endif /* LLCTL_PROFILE_REPORT_H */

@@ -19,8 +19,8 @@
  * A full ring drops records and says so with PERF_RECORD_LOST: sb_drain()
  * hands those on and sb_lost() sums them.
  */
-#ifndef LLCTL_SIDEBAND_H
-#define LLCTL_SIDEBAND_H
+#ifndef LLCTL_PROFILE_SIDEBAND_H
+#define LLCTL_PROFILE_SIDEBAND_H
 
 #include <poll.h>
 #include <stddef.h>
@@ -85,4 +85,4 @@ void sb_close(struct sb *sb);
  */
 int pd_write_proc_maps(struct pd_writer *w, pid_t pid);
 
-#endif /* LLCTL_SIDEBAND_H */
+#endif /* LLCTL_PROFILE_SIDEBAND_H */

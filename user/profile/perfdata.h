@@ -26,7 +26,7 @@
  *   anything else       its body, then the sample_id trailer
  *                       pid, tid, time, cpu, res  (24 bytes)
  *
- * Side-band records come from the rings of sideband.c with exactly that
+ * Side-band records come from the rings of profile/sideband.c with exactly that
  * trailer (PD_SB_SAMPLE_TYPE); pd_write_sideband() rebuilds it all the same
  * so the two can not drift apart unnoticed.
  *
@@ -35,8 +35,8 @@
  * PERF_RECORD_LOST side-band records a ring dropped (re-emitted as they
  * come; perf warns "lost N chunks").
  */
-#ifndef LLCTL_PERFDATA_H
-#define LLCTL_PERFDATA_H
+#ifndef LLCTL_PROFILE_PERFDATA_H
+#define LLCTL_PROFILE_PERFDATA_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -195,4 +195,4 @@ bool pd_is_perf_data(const char *path);
 struct pd_file *pd_open_read(const char *path, int *err);
 void pd_file_free(struct pd_file *f);
 
-#endif /* LLCTL_PERFDATA_H */
+#endif /* LLCTL_PROFILE_PERFDATA_H */
