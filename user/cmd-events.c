@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "cmd.h"
 #include "lib/options.h"
 #include "lib/util.h"
@@ -34,35 +32,6 @@ static const struct llctl_opts events_opts = {
 		   "PMU/EVENT/, PMU/term=value,.../ and the modifiers :u, :k, :h.",
 	.opt = events_opt,
 };
-
-struct json_object *llctl_events_json(const struct llctl_event_list *l)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *arr = json_object_new_array();
-	const struct llctl_event_entry *e;
-
-	for (e = l->v; e < l->v + l->n; e++) {
-		struct json_object *j = json_object_new_object();
-
-		json_object_object_add(j, "name",
-				       json_object_new_string(e->ev.name));
-		json_object_object_add(j, "pmu",
-				       json_object_new_string(e->ev.pmu));
-		json_object_object_add(j, "type",
-				       json_object_new_int64(e->ev.type));
-		json_object_object_add(j, "config",
-				       json_object_new_uint64(e->ev.config));
-		json_object_object_add(j, "description",
-				       json_object_new_string(e->ev.desc));
-		json_object_object_add(j, "supported",
-				       json_object_new_boolean(e->supported));
-		json_object_object_add(j, "reason", e->supported ? NULL :
-				       json_object_new_string(e->reason));
-		json_object_array_add(arr, j);
-	}
-	json_object_object_add(o, "events", arr);
-	return o;
-}
 
 /* The footnote number of @reason, adding it when new (1-based). */
 static size_t footnote(const char **notes, size_t *n, const char *reason)

@@ -36,6 +36,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 /* The kernel's header first: libpfm4's own copy then steps aside. */
 #include <linux/perf_event.h>
 #include <perfmon/pfmlib_perf_event.h>
@@ -1344,4 +1346,33 @@ void llctl_events_probe(struct llctl_event_list *l)
 		snprintf(e->reason, sizeof(e->reason), "%s: %s",
 			 name ? name : "error", hint);
 	}
+}
+
+struct json_object *llctl_events_json(const struct llctl_event_list *l)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	const struct llctl_event_entry *e;
+
+	for (e = l->v; e < l->v + l->n; e++) {
+		struct json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "name",
+				       json_object_new_string(e->ev.name));
+		json_object_object_add(j, "pmu",
+				       json_object_new_string(e->ev.pmu));
+		json_object_object_add(j, "type",
+				       json_object_new_int64(e->ev.type));
+		json_object_object_add(j, "config",
+				       json_object_new_uint64(e->ev.config));
+		json_object_object_add(j, "description",
+				       json_object_new_string(e->ev.desc));
+		json_object_object_add(j, "supported",
+				       json_object_new_boolean(e->supported));
+		json_object_object_add(j, "reason", e->supported ? NULL :
+				       json_object_new_string(e->reason));
+		json_object_array_add(arr, j);
+	}
+	json_object_object_add(o, "events", arr);
+	return o;
 }

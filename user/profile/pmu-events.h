@@ -111,7 +111,7 @@ int llctl_events_collect(struct llctl_event_list *l, const char *pattern,
 void llctl_events_probe(struct llctl_event_list *l);
 void llctl_event_list_free(struct llctl_event_list *l);
 
-/* {"events": [...]}, the JSON of 'llctl events --json' (cmd-events.c). */
+/* {"events": [...]}, the JSON of 'llctl events --json'. */
 struct json_object *llctl_events_json(const struct llctl_event_list *l);
 
 #endif /* LLCTL_PROFILE_PMU_EVENTS_H */
