@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl coherency: the cache-coherency and microarchitecture tests, one
- * table entry each (coherency.h), in pinned user threads or (--kernel) in
+ * table entry each (coherency/coherency.h), in pinned user threads or (--kernel) in
  * llkm's kthreads. The report is every test's text table, or one JSON
  * object with each test's result under its key; a test that fails (a
  * litmus model violation among them) still reports and makes the exit
@@ -18,16 +18,16 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
-#include "coh-run.h"
-#include "coherency.h"
+#include "coherency/coherency.h"
+#include "coherency/cpus.h"
+#include "coherency/machine.h"
+#include "coherency/probe_shim.h"
+#include "../kmod/probe_core.h"
+#include "coherency/run.h"
 #include "lib/env.h"
 #include "lib/nl.h"
 #include "lib/options.h"
 #include "lib/util.h"
-#include "probe-cpus.h"
-#include "probe-mem.h"
-#include "probe_shim.h"
-#include "../kmod/probe_core.h"
 
 /* The tests, in the order they run. */
 static const struct coh_test *const tests[] = {
@@ -161,7 +161,7 @@ struct coh_cfg {
 	int *cpus;
 };
 
-/* The bandwidth test's options (probe-mem.h): 0, or 1 after saying why. */
+/* The bandwidth test's options (coherency/machine.h): 0, or 1 after saying why. */
 static int parse_bw(struct coh_cfg *c, int key, const char *arg)
 {
 	c->bw_set = true;

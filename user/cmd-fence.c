@@ -23,16 +23,16 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "coherency/cpus.h"
+#include "coherency/kernel-run.h"
+#include "coherency/probe_shim.h"
+#include "../kmod/probe_core.h"
+#include "coherency/stats.h"
+#include "coherency/team.h"
 #include "lib/env.h"
 #include "lib/options.h"
 #include "lib/svg.h"
 #include "lib/util.h"
-#include "probe-cpus.h"
-#include "probe-nl.h"
-#include "probe-stats.h"
-#include "probe-team.h"
-#include "probe_shim.h"
-#include "../kmod/probe_core.h"
 
 #define DEF_ITERATIONS	10000
 #define DEF_BATCHES	200

@@ -19,12 +19,12 @@
 #include "kselftest_harness.h"
 
 #include "cmd.h"
-#include "coh-run.h"
-#include "lib/svg.h"
-#include "probe-cpus.h"
-#include "probe-stats.h"
-#include "probe_shim.h"
+#include "coherency/cpus.h"
+#include "coherency/probe_shim.h"
 #include "../../kmod/probe_core.h"
+#include "coherency/run.h"
+#include "coherency/stats.h"
+#include "lib/svg.h"
 
 /* ---- order statistics ---- */
 

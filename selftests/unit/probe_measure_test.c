@@ -25,10 +25,10 @@
 
 #include "kselftest_harness.h"
 
-#include "coh-run.h"
 #include "cmd.h"
-#include "probe_shim.h"
+#include "coherency/probe_shim.h"
 #include "../../kmod/probe_core.h"
+#include "coherency/run.h"
 
 #define MILLION		1000000ULL
 

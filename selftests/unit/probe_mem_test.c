@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl coherency's machine probes (user/probe-branch.c, probe-icache.c,
- * probe-bandwidth.c, probe-mem.c): steps are found where a sweep jumps and
+ * llctl coherency's machine probes (user/coherency/branch.c, coherency/icache.c,
+ * coherency/bandwidth.c, coherency/machine.c): steps are found where a sweep jumps and
  * nowhere else, the options refuse what they cannot run and say so, the
  * kernels compute what they claim, and a short run of each test measures
  * something physical: a misprediction costs time, big code and big working
@@ -19,10 +19,10 @@
 
 #include <json-c/json.h>
 
-#include "kselftest_harness.h"
-#include "coherency.h"
+#include "coherency/coherency.h"
+#include "coherency/machine.h"
 #include "fake_root.h"
-#include "probe-mem.h"
+#include "kselftest_harness.h"
 
 /* ---- Steps and history: the arithmetic ---- */
 

@@ -103,7 +103,7 @@ int llkm_dev_counter_read(int dev, const struct llkm_nl *nl, uint32_t id,
 			  struct llkm_counter_value *v, unsigned int max);
 
 /*
- * For requests built in their own file (probe-nl.c): a new request of
+ * For requests built in their own file (coherency/kernel-run.c): a new request of
  * @cmd to fill (NULL: no memory), and its transaction, which consumes
  * @msg and calls @parse with each reply's top-level attributes (indexed
  * up to LLKM_A_MAX). 0 or -errno, as the calls above.

@@ -6,8 +6,8 @@
  * reads, so a run ends within about a second (PROBE_SPIN_TICKS) and still
  * reports what it did.
  */
-#ifndef LLCTL_PROBE_TEAM_H
-#define LLCTL_PROBE_TEAM_H
+#ifndef LLCTL_COHERENCY_TEAM_H
+#define LLCTL_COHERENCY_TEAM_H
 
 #include <stdbool.h>
 
@@ -50,4 +50,4 @@ static inline int probe_team_cpu(const struct probe_team *t, int tid)
 	return t->cpus[tid];
 }
 
-#endif /* LLCTL_PROBE_TEAM_H */
+#endif /* LLCTL_COHERENCY_TEAM_H */

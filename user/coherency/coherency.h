@@ -6,8 +6,8 @@
  * mode, adds its result to the report's "tests" object under its key and
  * prints its text table.
  */
-#ifndef LLCTL_COHERENCY_H
-#define LLCTL_COHERENCY_H
+#ifndef LLCTL_COHERENCY_COHERENCY_H
+#define LLCTL_COHERENCY_COHERENCY_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,4 +48,4 @@ extern const struct coh_test coh_test_branch;
 extern const struct coh_test coh_test_icache;
 extern const struct coh_test coh_test_bandwidth;
 
-#endif /* LLCTL_COHERENCY_H */
+#endif /* LLCTL_COHERENCY_COHERENCY_H */

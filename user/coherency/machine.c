@@ -14,11 +14,11 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "coherency/machine.h"
+#include "coherency/stats.h"
 #include "lib/rootfs.h"
 #include "lib/svg.h"
 #include "lib/util.h"
-#include "probe-mem.h"
-#include "probe-stats.h"
 
 _Static_assert(sizeof(cpu_set_t) <= sizeof(((struct pm_pin *)0)->mask),
 	       "struct pm_pin cannot hold a cpu_set_t");

@@ -3,8 +3,8 @@
  * LLKM_CMD_PROBE_RUN from llctl: one probe run in llkm's kernel threads
  * (the request and its reply are documented in include/uapi/linux/llkm.h).
  */
-#ifndef LLCTL_PROBE_NL_H
-#define LLCTL_PROBE_NL_H
+#ifndef LLCTL_COHERENCY_KERNEL_RUN_H
+#define LLCTL_COHERENCY_KERNEL_RUN_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,4 +53,4 @@ int llkm_probe_batch_ns(struct llkm_nl *nl, const struct llkm_probe_req *req,
 /* One line for an errno of llkm_probe_run(): what went wrong, what to do. */
 const char *llkm_probe_strerror(int err);
 
-#endif /* LLCTL_PROBE_NL_H */
+#endif /* LLCTL_COHERENCY_KERNEL_RUN_H */

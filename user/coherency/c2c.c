@@ -21,16 +21,16 @@
 
 #include <json-c/json.h>
 
-#include "coh-run.h"
-#include "coherency.h"
+#include "coherency/coherency.h"
+#include "coherency/cpus.h"
+#include "coherency/kernel-run.h"
+#include "coherency/probe_shim.h"
+#include "../kmod/probe_core.h"
+#include "coherency/run.h"
+#include "coherency/stats.h"
+#include "coherency/team.h"
 #include "lib/svg.h"
 #include "lib/util.h"
-#include "probe-cpus.h"
-#include "probe-nl.h"
-#include "probe-stats.h"
-#include "probe-team.h"
-#include "probe_shim.h"
-#include "../kmod/probe_core.h"
 
 #define DEF_ROUND_TRIPS	5000	/* per pair */
 #define BATCHES		50

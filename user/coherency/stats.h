@@ -3,8 +3,8 @@
  * What every probe's numbers share: order statistics over batches (never a
  * mean alone), the TSC's rate and the timer's own cost.
  */
-#ifndef LLCTL_PROBE_STATS_H
-#define LLCTL_PROBE_STATS_H
+#ifndef LLCTL_COHERENCY_STATS_H
+#define LLCTL_COHERENCY_STATS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,4 +48,4 @@ void probe_warm_up(unsigned int ms);
 /* Monotonic (raw) nanoseconds. */
 uint64_t probe_now_ns(void);
 
-#endif /* LLCTL_PROBE_STATS_H */
+#endif /* LLCTL_COHERENCY_STATS_H */

@@ -11,8 +11,8 @@
  * is a locked add to the stack; smp_rmb(), smp_wmb() and the acquire and
  * release accessors are compiler barriers, which TSO makes enough.
  */
-#ifndef LLCTL_PROBE_SHIM_H
-#define LLCTL_PROBE_SHIM_H
+#ifndef LLCTL_COHERENCY_PROBE_SHIM_H
+#define LLCTL_COHERENCY_PROBE_SHIM_H
 
 #include <stdint.h>
 
@@ -67,4 +67,4 @@ typedef int64_t s64;
 /* The C11 ops of LLKM_PROBE_FENCE exist here, not in the kernel. */
 #define PROBE_HAVE_C11_ATOMICS	1
 
-#endif /* LLCTL_PROBE_SHIM_H */
+#endif /* LLCTL_COHERENCY_PROBE_SHIM_H */

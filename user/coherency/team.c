@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Pinned threads released together, under a watchdog (probe-team.h).
+ * Pinned threads released together, under a watchdog (coherency/team.h).
  *
  * Each thread is created on its CPU (the affinity is in its attributes,
  * so it never runs elsewhere), checks in at a gate and spins there until
@@ -22,9 +22,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "coherency/stats.h"
+#include "coherency/team.h"
 #include "lib/util.h"
-#include "probe-stats.h"
-#include "probe-team.h"
 
 #define WATCH_MS	100
 

@@ -49,11 +49,11 @@
 
 #include <json-c/json.h>
 
-#include "coherency.h"
+#include "coherency/coherency.h"
+#include "coherency/kernel-run.h"
+#include "coherency/machine.h"
+#include "coherency/stats.h"
 #include "lib/util.h"
-#include "probe-mem.h"
-#include "probe-nl.h"
-#include "probe-stats.h"
 
 #define IC_CODE_MIN	(1ULL << 10)
 #define IC_CODE_MAX	(64ULL << 20)

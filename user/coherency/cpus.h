@@ -4,8 +4,8 @@
  * order that keeps SMT siblings next to each other. Paths are read under
  * a root prefix (lib/rootfs.h) so the tests can pass a fake sysfs.
  */
-#ifndef LLCTL_PROBE_CPUS_H
-#define LLCTL_PROBE_CPUS_H
+#ifndef LLCTL_COHERENCY_CPUS_H
+#define LLCTL_COHERENCY_CPUS_H
 
 #include <stdbool.h>
 
@@ -32,4 +32,4 @@ void probe_cpus_sort_topology(const char *root, int *cpus, int n);
 /* @a and @b are SMT siblings (both known, same package and core). */
 bool probe_cpus_siblings(const char *root, int a, int b);
 
-#endif /* LLCTL_PROBE_CPUS_H */
+#endif /* LLCTL_COHERENCY_CPUS_H */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Below the coherency test table (coherency.h): what cmd-coherency.c and
- * the unit tests call directly in coh-c2c.c, coh-false-sharing.c and
- * coh-litmus.c.
+ * Below the coherency test table (coherency/coherency.h): what cmd-coherency.c and
+ * the unit tests call directly in coherency/c2c.c, coherency/false-sharing.c and
+ * coherency/litmus.c.
  */
-#ifndef LLCTL_COH_RUN_H
-#define LLCTL_COH_RUN_H
+#ifndef LLCTL_COHERENCY_RUN_H
+#define LLCTL_COHERENCY_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -81,4 +81,4 @@ int coh_litmus_run_user(const int *cpus, uint32_t test, bool fenced,
 			uint64_t rounds, const volatile int *stop,
 			uint64_t *hist);
 
-#endif /* LLCTL_COH_RUN_H */
+#endif /* LLCTL_COHERENCY_RUN_H */

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coherency/cpus.h"
 #include "lib/rootfs.h"
 #include "lib/util.h"
-#include "probe-cpus.h"
 
 struct cpu_vec {
 	int *v;

@@ -10,7 +10,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "probe-nl.h"
+#include "coherency/kernel-run.h"
 
 static int parse_probe(struct nlattr **tb, void *arg)
 {

@@ -28,14 +28,14 @@
 
 #include <json-c/json.h>
 
-#include "coherency.h"
-#include "coh-run.h"
-#include "lib/util.h"
-#include "probe-nl.h"
-#include "probe-stats.h"
-#include "probe-team.h"
-#include "probe_shim.h"
+#include "coherency/coherency.h"
+#include "coherency/kernel-run.h"
+#include "coherency/probe_shim.h"
 #include "../kmod/probe_core.h"
+#include "coherency/run.h"
+#include "coherency/stats.h"
+#include "coherency/team.h"
+#include "lib/util.h"
 
 #define DEF_INCREMENTS	1000000		/* kernel: per writer and batch */
 #define DEF_RUN_MS	20		/* user: a run's length */

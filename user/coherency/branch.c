@@ -36,13 +36,13 @@
 
 #include <json-c/json.h>
 
-#include "coherency.h"
-#include "lib/util.h"
-#include "probe-mem.h"
-#include "probe-nl.h"
-#include "probe-stats.h"
-#include "probe_shim.h"
+#include "coherency/coherency.h"
+#include "coherency/kernel-run.h"
+#include "coherency/machine.h"
+#include "coherency/probe_shim.h"
 #include "../kmod/probe_core.h"
+#include "coherency/stats.h"
+#include "lib/util.h"
 
 #define BR_BITS		LLKM_BRANCH_BITS	/* branches per sample */
 #define BR_LEN_MIN	2

@@ -41,12 +41,12 @@
 
 #include <json-c/json.h>
 
-#include "coherency.h"
+#include "coherency/coherency.h"
+#include "coherency/kernel-run.h"
+#include "coherency/machine.h"
+#include "coherency/probe_shim.h"
+#include "coherency/stats.h"
 #include "lib/util.h"
-#include "probe-mem.h"
-#include "probe-nl.h"
-#include "probe-stats.h"
-#include "probe_shim.h"
 #define PROBE_BW_CLOBBERS , "xmm0", "xmm1"
 #include "../kmod/probe_bw.h"
 

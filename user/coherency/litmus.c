@@ -18,13 +18,13 @@
 
 #include <json-c/json.h>
 
-#include "coherency.h"
-#include "coh-run.h"
-#include "lib/util.h"
-#include "probe-nl.h"
-#include "probe-team.h"
-#include "probe_shim.h"
+#include "coherency/coherency.h"
+#include "coherency/kernel-run.h"
+#include "coherency/probe_shim.h"
 #include "../kmod/probe_core.h"
+#include "coherency/run.h"
+#include "coherency/team.h"
+#include "lib/util.h"
 
 #define DEF_ROUNDS	200000
 #define WARM_ROUNDS	1000

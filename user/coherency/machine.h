@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The machine probes of llctl coherency: branch (probe-branch.c), icache
- * (probe-icache.c) and bandwidth (probe-bandwidth.c), and what the three
- * share (probe-mem.c).
+ * The machine probes of llctl coherency: branch (coherency/branch.c), icache
+ * (coherency/icache.c) and bandwidth (coherency/bandwidth.c), and what the three
+ * share (coherency/machine.c).
  *
  * Options. cmd-coherency.c owns the command line: it parses --simd,
  * --prefetch, --sizes and --threads into a struct coh_bw_opts with the
@@ -16,8 +16,8 @@
  * bound (PM_TIME_BOUND_S) or on *stop and reports the points it finished,
  * with "complete": false and the reason under "stopped".
  */
-#ifndef LLCTL_PROBE_MEM_H
-#define LLCTL_PROBE_MEM_H
+#ifndef LLCTL_COHERENCY_MACHINE_H
+#define LLCTL_COHERENCY_MACHINE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -60,7 +60,7 @@ int coh_bw_set_opts(const struct coh_bw_opts *bo);
  */
 int coh_bw_selfcheck(int simd_bits);
 
-/* ---- Shared by the three probes (probe-mem.c). ---- */
+/* ---- Shared by the three probes (coherency/machine.c). ---- */
 
 #define PM_SAMPLES_DEFAULT	7
 #define PM_SAMPLES_MIN		3
@@ -72,7 +72,7 @@ int pm_samples(uint64_t iterations, const char *test, int *samples);
 
 /*
  * The clock is probe_now_ns() and the statistics probe_stats_f()
- * (probe-stats.h). The smallest step the clock shows between two reads,
+ * (coherency/stats.h). The smallest step the clock shows between two reads,
  * in ns.
  */
 double pm_timer_res_ns(void);
@@ -162,4 +162,4 @@ int pm_svg_charts(const char *prefix, const char *test,
  */
 int pm_not_here(const char *test, const char *why);
 
-#endif /* LLCTL_PROBE_MEM_H */
+#endif /* LLCTL_COHERENCY_MACHINE_H */
