@@ -2,8 +2,8 @@
 /*
  * llctl analyze: run a command under llkm's counters, at one or several
  * thread counts, then trace it once; report its bottlenecks, the rules
- * that fire on them (analyze-rules.c) and a Universal Scalability Law fit
- * of its throughput against the thread count (usl.c).
+ * that fire on them (analyze/rules.c) and a Universal Scalability Law fit
+ * of its throughput against the thread count (analyze/usl.c).
  *
  * The thread count reaches CMD as LLCTL_THREADS=N and OMP_NUM_THREADS=N in
  * its environment, and as every "{}" in its arguments. Throughput is, by
@@ -28,9 +28,10 @@
 #include <json-c/json.h>
 #include <linux/perf_event.h>
 
-#include "analyze-rules.h"
-#include "analyze-topdown.h"
-#include "analyze.h"
+#include "analyze/analyze.h"
+#include "analyze/rules.h"
+#include "analyze/topdown.h"
+#include "analyze/usl.h"
 #include "cmd.h"
 #include "lib/env.h"
 #include "lib/nl.h"
@@ -39,7 +40,6 @@
 #include "lib/spawn.h"
 #include "lib/util.h"
 #include "profile/pmu-events.h"
-#include "usl.h"
 
 #define MAX_THREAD_COUNTS	64
 #define MAX_REPEAT		100
@@ -76,7 +76,7 @@ static const struct llctl_opts analyze_opts = {
 
 /*
  * The software counters every run opens, then the top-down ones where the
- * PMU has them (analyze-topdown.c).
+ * PMU has them (analyze/topdown.c).
  */
 enum { SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N, EV_N = SW_N + TD_EVENTS };
 static const char *const sw_names[SW_N] = {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl analyze's pure parts: every rule of the table (user/analyze-rules.c)
+ * llctl analyze's pure parts: every rule of the table (user/analyze/rules.c)
  * fires past its threshold, stays silent short of it and when its
  * measurement is missing, and its evidence names the value and the
- * threshold; the USL fit (user/usl.c) recovers known parameters from exact
+ * threshold; the USL fit (user/analyze/usl.c) recovers known parameters from exact
  * and noisy data, finds no peak when kappa is 0, and refuses what cannot be
  * fitted; top-down level 1 comes from the slots counts, and says why not
  * on a PMU without the events llkm can count.
@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analyze-rules.h"
-#include "analyze-topdown.h"
+#include "analyze/rules.h"
+#include "analyze/topdown.h"
+#include "analyze/usl.h"
 #include "kselftest_harness.h"
-#include "usl.h"
 
 /* --- rules -------------------------------------------------------------- */
 

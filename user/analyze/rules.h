@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llctl analyze's rules (analyze-rules.c): one table of
+ * llctl analyze's rules (analyze/rules.c): one table of
  * {id, measurement, threshold, comparison, evidence, suggestion}. A rule
  * fires when its measurement was taken and passes its threshold; a rule
  * whose measurement was not taken says why instead. No I/O: the unit

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "usl.h"
+#include "analyze/usl.h"
 
 #define NP		3
 #define MAX_ITER	500

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl analyze's rules: the one table below. To add a rule, add its
- * measurement to enum an_measure (analyze-rules.h), fill it in
+ * measurement to enum an_measure (analyze/rules.h), fill it in
  * cmd-analyze.c, and add a row here and a test in
  * selftests/unit/analyze_test.c (fires above, silent below).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "analyze-rules.h"
+#include "analyze/rules.h"
 
 void an_evidence_init(struct an_evidence *e)
 {

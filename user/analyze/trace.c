@@ -19,7 +19,7 @@
 
 #include <json-c/json.h>
 
-#include "analyze.h"
+#include "analyze/analyze.h"
 #include "lib/nl.h"
 #include "lib/rootfs.h"
 #include "trace/rings.h"

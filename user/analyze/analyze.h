@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llctl analyze's parts: the traced run (analyze-trace.c) and what it
+ * llctl analyze's parts: the traced run (analyze/trace.c) and what it
  * found, read from the trace summary.
  */
-#ifndef LLCTL_ANALYZE_H
-#define LLCTL_ANALYZE_H
+#ifndef LLCTL_ANALYZE_ANALYZE_H
+#define LLCTL_ANALYZE_ANALYZE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,4 +36,4 @@ struct an_trace {
 int an_trace_run(struct llkm_nl *nl, pid_t child, int go, struct an_trace *t);
 void an_trace_free(struct an_trace *t);
 
-#endif /* LLCTL_ANALYZE_H */
+#endif /* LLCTL_ANALYZE_ANALYZE_H */

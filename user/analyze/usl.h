@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The Universal Scalability Law (usl.c): throughput against concurrency,
+ * The Universal Scalability Law (analyze/usl.c): throughput against concurrency,
  *
  *	X(N) = lambda * N / (1 + sigma * (N - 1) + kappa * N * (N - 1))
  *
@@ -9,8 +9,8 @@
  * by Levenberg-Marquardt least squares under lambda > 0, sigma >= 0,
  * kappa >= 0. No I/O: the unit tests drive it with numbers.
  */
-#ifndef LLCTL_USL_H
-#define LLCTL_USL_H
+#ifndef LLCTL_ANALYZE_USL_H
+#define LLCTL_ANALYZE_USL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,4 +53,4 @@ double usl_model(double lambda, double sigma, double kappa, double n);
 int usl_fit(const struct usl_point *p, size_t m, struct usl_fit *f,
 	    char *err, size_t errlen);
 
-#endif /* LLCTL_USL_H */
+#endif /* LLCTL_ANALYZE_USL_H */

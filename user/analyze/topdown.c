@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "analyze-topdown.h"
+#include "analyze/topdown.h"
 
 const char *const td_event_names[TD_EVENTS] = {
 	"topdown-total-slots", "topdown-slots-issued", "topdown-slots-retired",

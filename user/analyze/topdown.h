@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Top-down level 1 (analyze-topdown.c): which events give it on this PMU,
+ * Top-down level 1 (analyze/topdown.c): which events give it on this PMU,
  * and the four shares of the pipeline's slots from their counts.
  */
 #ifndef LLCTL_ANALYZE_TOPDOWN_H
