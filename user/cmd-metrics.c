@@ -3,14 +3,14 @@
  * llctl metrics: llkm's counters as a Prometheus exporter.
  *
  * The collector runs in the main thread: every --interval it reads every
- * counter (metrics-collect.c), renders the whole exposition
- * (metrics-render.c) and publishes the text to the HTTP thread
- * (metrics-http.c), which answers scrapes with the latest one. Scrapes
+ * counter (metrics/collect.c), renders the whole exposition
+ * (metrics/render.c) and publishes the text to the HTTP thread
+ * (metrics/http.c), which answers scrapes with the latest one. Scrapes
  * never touch the module: any number of scrapers see the same numbers,
  * and the ratios always cover one interval, whoever scrapes when.
  *
  * With --trace, a system-wide trace session feeds llctl trace's summary
- * (metrics-trace.c); its rings are drained whenever one reaches its
+ * (metrics/trace.c); its rings are drained whenever one reaches its
  * watermark, between collections too.
  *
  * SIGINT and SIGTERM are blocked in every thread and read from a
@@ -31,9 +31,9 @@
 #include "cmd.h"
 #include "lib/options.h"
 #include "lib/util.h"
-#include "metrics-expo.h"
-#include "metrics-http.h"
-#include "metrics.h"
+#include "metrics/expo.h"
+#include "metrics/http.h"
+#include "metrics/metrics.h"
 
 enum {
 	OPT_ONCE = LLCTL_OPT_JSON + 1,

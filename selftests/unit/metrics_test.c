@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl metrics' exposition (user/metrics-expo.c, metrics-render.c,
- * metrics-http.c's address parser): every family has one HELP and one
+ * llctl metrics' exposition (user/metrics/expo.c, metrics/render.c,
+ * metrics/http.c's address parser): every family has one HELP and one
  * TYPE line before its samples, label values and help texts are escaped,
  * what was not measured is absent rather than zero, the ratios are
  * profile/stat.c's over one interval, and promtool accepts the result.
@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "metrics-expo.h"
-#include "metrics-http.h"
-#include "metrics.h"
+#include "metrics/expo.h"
+#include "metrics/http.h"
+#include "metrics/metrics.h"
 
 /* --- the writer ------------------------------------------------------------ */
 

@@ -21,8 +21,8 @@
 #include <json-c/json.h>
 
 #include "lib/util.h"
-#include "metrics-expo.h"
-#include "metrics.h"
+#include "metrics/expo.h"
+#include "metrics/metrics.h"
 #include "trace/rings.h"
 #include "trace/summary.h"
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * llctl metrics: what the collector keeps between two readings
- * (metrics-collect.c reads it from llkm, metrics-render.c turns it into
- * the exposition format, metrics-http.c serves the text).
+ * (metrics/collect.c reads it from llkm, metrics/render.c turns it into
+ * the exposition format, metrics/http.c serves the text).
  *
  * Every counter is system-wide, one per online CPU (the uncore memory
  * controllers: one per PMU, on the CPU of its cpumask). A reading yields,
@@ -11,8 +11,8 @@
  * running total of those scaled deltas: the _total counters, which never
  * go down. Ratios and rates are over the last interval only.
  */
-#ifndef LLCTL_METRICS_H
-#define LLCTL_METRICS_H
+#ifndef LLCTL_METRICS_METRICS_H
+#define LLCTL_METRICS_METRICS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -86,17 +86,17 @@ struct met_state {
 	struct met_trace *trace;	/* --trace, or NULL */
 };
 
-/* metrics-collect.c. 0, or 1 after saying why on stderr. */
+/* metrics/collect.c. 0, or 1 after saying why on stderr. */
 int met_open(struct met_state *s);
 /* A reading: the deltas since the last one, module counts, ring stats. */
 int met_read(struct met_state *s);
 void met_close(struct met_state *s);
 
-/* metrics-render.c: every family of @s into @m. */
+/* metrics/render.c: every family of @s into @m. */
 void met_render(const struct met_state *s, struct mx *m);
 
 /*
- * metrics-trace.c, --trace: "syscalls,irqs,softirqs,sched" or "all" into
+ * metrics/trace.c, --trace: "syscalls,irqs,softirqs,sched" or "all" into
  * LLKM_TRACE_EV_* bits (0, or -1 after saying why); a system-wide session
  * into llctl trace's summary (0, or 1 after saying why; met_trace_stop()
  * undoes what was done); the device to poll for a ring at its watermark
@@ -111,4 +111,4 @@ void met_trace_hangup(struct met_state *s);
 void met_trace_render(const struct met_state *s, struct mx *m);
 void met_trace_stop(struct met_state *s);
 
-#endif /* LLCTL_METRICS_H */
+#endif /* LLCTL_METRICS_METRICS_H */

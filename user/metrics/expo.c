@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics-expo.h"
+#include "metrics/expo.h"
 
 void mx_init(struct mx *m, FILE *f)
 {

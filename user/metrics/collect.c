@@ -23,7 +23,7 @@
 
 #include "lib/rootfs.h"
 #include "lib/util.h"
-#include "metrics.h"
+#include "metrics/metrics.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "metrics-expo.h"
-#include "metrics.h"
+#include "metrics/expo.h"
+#include "metrics/metrics.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -17,8 +17,8 @@
 #include <microhttpd.h>
 
 #include "lib/util.h"
-#include "metrics-expo.h"
-#include "metrics-http.h"
+#include "metrics/expo.h"
+#include "metrics/http.h"
 
 struct met_http {
 	struct MHD_Daemon *d;
