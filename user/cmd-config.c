@@ -2,7 +2,7 @@
 /*
  * llctl config: read a low_level_optimization tuning profile (YAML), say
  * what each key maps to on this machine, apply it, verify it, revert it.
- * The parts are listed in config.h.
+ * The parts are listed in config/config.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
-#include "config.h"
+#include "config/config.h"
 #include "lib/options.h"
 #include "lib/rootfs.h"
 #include "lib/util.h"

@@ -30,7 +30,7 @@
 #include <linux/perf_event.h>
 
 #include "cmd.h"
-#include "config.h"
+#include "config/config.h"
 #include "lib/env.h"
 #include "lib/nl.h"
 #include "lib/options.h"

@@ -23,7 +23,7 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
-#include "config.h"
+#include "config/config.h"
 #include "lib/env.h"
 #include "lib/nl.h"
 #include "lib/options.h"

@@ -15,7 +15,7 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "config.h"
+#include "config/config.h"
 
 static const char good[] =
 	"# a comment\n"

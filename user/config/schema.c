@@ -24,7 +24,7 @@
 #include <openssl/evp.h>
 #include <yaml.h>
 
-#include "config-key.h"
+#include "config/key.h"
 
 #define ROOT_KEY	"low_level_optimization"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The applied profile's state (layout in config.h): what apply changed and
+ * The applied profile's state (layout in config/config.h): what apply changed and
  * the values it replaced, so that revert restores them, verify knows what
  * to compare, the reports name the profile and llctl profile/record/trace
  * take their defaults from it.
@@ -27,7 +27,7 @@
 
 #include <json-c/json.h>
 
-#include "config-key.h"
+#include "config/key.h"
 #include "lib/rootfs.h"
 
 #define STATE_VERSION	1

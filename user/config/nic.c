@@ -16,7 +16,7 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
-#include "config.h"
+#include "config/config.h"
 
 static int ethtool(const char *ifname, struct ethtool_coalesce *ec)
 {

@@ -32,7 +32,7 @@
 
 #include <netinet/in.h>
 
-#include "config-key.h"
+#include "config/key.h"
 #include "lib/rootfs.h"
 
 #ifndef SO_ZEROCOPY

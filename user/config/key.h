@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The key table of llctl config, shared by config-schema.c (types and
- * ranges) and config-knobs.c (which owns the table and the effects).
+ * The key table of llctl config, shared by config/schema.c (types and
+ * ranges) and config/knobs.c (which owns the table and the effects).
  */
 #ifndef LLCTL_CONFIG_KEY_H
 #define LLCTL_CONFIG_KEY_H
 
-#include "config.h"
+#include "config/config.h"
 
 struct cfg_key {
 	const char *name;		/* "section.key" */

@@ -4,16 +4,16 @@
  *
  * The parts and who uses them:
  *
- *   config-schema.c  the key table (type, range, meaning), the YAML reader
+ *   config/schema.c  the key table (type, range, meaning), the YAML reader
  *                    (libyaml, errors with line:column), the canonical
  *                    form and its SHA-256 (libcrypto)
- *   config-knobs.c   what each key maps to on this machine: sysctl and
+ *   config/knobs.c   what each key maps to on this machine: sysctl and
  *                    sysfs files read and written under a root prefix
  *                    (lib/rootfs.h), reports of what cannot be changed, the
  *                    daemons that fight such settings
- *   config-nic.c     ethtool interrupt coalescing (SIOCETHTOOL), behind
+ *   config/nic.c     ethtool interrupt coalescing (SIOCETHTOOL), behind
  *                    an ops table the unit tests replace
- *   config-state.c   the state directory: the applied profile, its hash
+ *   config/state.c   the state directory: the applied profile, its hash
  *                    and the values it replaced (state.json, written by
  *                    tmp + rename); the defaults of profile/record/trace
  *   cmd-config.c     the command line
@@ -33,8 +33,8 @@
  * in the order the values were changed and is restored in reverse. lib/env.c
  * reads "profile" into every report's environment.
  */
-#ifndef LLCTL_CONFIG_H
-#define LLCTL_CONFIG_H
+#ifndef LLCTL_CONFIG_CONFIG_H
+#define LLCTL_CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -115,7 +115,7 @@ struct json_object *cfg_settings_json(const struct cfg_profile *p);
 int cfg_settings_from_json(struct json_object *o, struct cfg_profile *p,
 			   char *why, size_t whylen);
 
-/* --- what the keys do on this machine (config-knobs.c) --------------- */
+/* --- what the keys do on this machine (config/knobs.c) --------------- */
 
 struct cfg_nic_coal {
 	unsigned int rx_usecs, rx_frames, adaptive_rx, adaptive_tx;
@@ -212,7 +212,7 @@ int cfg_daemons(const char *root, struct cfg_daemon *d, int max);
 void cfg_daemons_str(const struct cfg_daemon *d, int n, char *buf,
 		     size_t size);
 
-/* --- the state (config-state.c) -------------------------------------- */
+/* --- the state (config/state.c) -------------------------------------- */
 
 /* $LLCTL_STATE_DIR, else @root/var/lib/llctl: into @buf. */
 const char *cfg_state_dir(const char *root, char *buf, size_t size);
@@ -246,4 +246,4 @@ struct llctl_config_defaults {
 void llctl_config_defaults(struct llctl_config_defaults *d);
 void llctl_config_defaults_free(struct llctl_config_defaults *d);
 
-#endif /* LLCTL_CONFIG_H */
+#endif /* LLCTL_CONFIG_CONFIG_H */
