@@ -22,8 +22,8 @@
 
 #include <json-c/json.h>
 
-#include "layout.h"
 #include "cmd.h"
+#include "layout/layout.h"
 
 #define LINE		64
 #define STRUCTS		"layout_structs"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
+#include "layout/layout.h"
 
 void layout_member_span(const struct layout_member *m, uint64_t base_bits,
 			unsigned int line, struct layout_span *s)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "layout.h"
+#include "layout/layout.h"
 
 #define BTF_MAGIC_LE	"\x9f\xeb"
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llctl layout: struct layouts read from DWARF (libdw, layout-dwarf.c) or
- * BTF (libbpf, layout-btf.c) into one model, holes and cache lines found
- * in it (layout-holes.c), and a reordering for hot fields
- * (layout-reorder.c).
+ * llctl layout: struct layouts read from DWARF (libdw, layout/dwarf.c) or
+ * BTF (libbpf, layout/btf.c) into one model, holes and cache lines found
+ * in it (layout/holes.c), and a reordering for hot fields
+ * (layout/reorder.c).
  *
  * The model: a layout_type is a struct or union; its members carry their
  * offset in bits from the start of that type (so a bitfield is exact), the
@@ -13,8 +13,8 @@
  * itself is anonymous too, its members are the outer struct's to name. Nothing else is expanded: a
  * member of a named struct type is one member, as in pahole.
  */
-#ifndef LAYOUT_H
-#define LAYOUT_H
+#ifndef LLCTL_LAYOUT_LAYOUT_H
+#define LLCTL_LAYOUT_LAYOUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -100,7 +100,7 @@ bool layout_name_matches(const char *pattern, const char *name);
 struct layout_type *layout_find(const struct layout_file *f,
 				const char *name);
 
-/* --- holes and cache lines (layout-holes.c) --- */
+/* --- holes and cache lines (layout/holes.c) --- */
 
 struct layout_hole {
 	uint64_t bit_offset;	/* from the start of the outermost type */
@@ -142,7 +142,7 @@ int layout_scan(const struct layout_type *t, uint64_t base_bits,
 		unsigned int line, struct layout_stats *s,
 		struct layout_hole **holes, size_t *nholes);
 
-/* --- hot fields and the reordering (layout-reorder.c) --- */
+/* --- hot fields and the reordering (layout/reorder.c) --- */
 
 struct layout_hot {
 	size_t n;
@@ -175,4 +175,4 @@ struct layout_type *layout_reorder(const struct layout_type *t,
 				   size_t errlen);
 void layout_type_free(struct layout_type *t);
 
-#endif /* LAYOUT_H */
+#endif /* LLCTL_LAYOUT_LAYOUT_H */

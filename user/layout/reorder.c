@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
+#include "layout/layout.h"
 
 #define HOT_SEP ", \t\r\n"
 #define MAX_ALIGN 4096

@@ -15,7 +15,7 @@
 
 #include <bpf/btf.h>
 
-#include "layout.h"
+#include "layout/layout.h"
 
 struct btf_ctx {
 	struct layout_file *f;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
+#include "layout/layout.h"
 
 #define MAX_DEPTH 64	/* of declarators and nesting: cycles stop here */
 
