@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl doctor: probe what only the live system can answer (the genl
- * family, /dev/llkm, a hardware perf event), run the checks of doctor.c
+ * family, /dev/llkm, a hardware perf event), run the checks of doctor/checks.c
  * on the real root and print them.
  */
 #define _GNU_SOURCE
@@ -19,7 +19,7 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
-#include "doctor.h"
+#include "doctor/doctor.h"
 #include "lib/env.h"
 #include "lib/nl.h"
 #include "lib/options.h"

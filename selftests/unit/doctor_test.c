@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl doctor's checks (user/doctor.c) on fake proc/ and sys/ trees, with
+ * llctl doctor's checks (user/doctor/checks.c) on fake proc/ and sys/ trees, with
  * crafted probe results standing in for the module, /dev/llkm and
  * perf_event_open. Each test states one verdict of one check.
  */
@@ -16,7 +16,7 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "doctor.h"
+#include "doctor/doctor.h"
 #include "lib/env.h"
 
 #define CAPEFF_NONE	"0000000000000000"

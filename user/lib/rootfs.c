@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Files under a root prefix (lib/rootfs.h): the real system, or the fake
- * proc/ and sys/ trees of the unit tests. lib/env.c and doctor.c read through
+ * proc/ and sys/ trees of the unit tests. lib/env.c and doctor/checks.c read through
  * these.
  */
 #include <ctype.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Reading proc/ and sys/ files under a root prefix: the primitives lib/env.c
- * (which implements them) and doctor.c share. A NULL, "" or "/" root is the
+ * (which implements them) and doctor/checks.c share. A NULL, "" or "/" root is the
  * real system; the unit tests pass a fake tree. Paths are relative to the
  * root and never start with '/': "proc/cpuinfo".
  */

@@ -9,8 +9,8 @@
  * answer (the genl family, /dev/llkm, perf_event_open). cmd-doctor.c fills
  * the probe and prints; the unit tests craft both.
  */
-#ifndef LLCTL_DOCTOR_H
-#define LLCTL_DOCTOR_H
+#ifndef LLCTL_DOCTOR_DOCTOR_H
+#define LLCTL_DOCTOR_DOCTOR_H
 
 #include <stdint.h>
 #include <sys/types.h>
@@ -94,4 +94,4 @@ const struct llctl_check *llctl_doctor_find(const struct llctl_doctor *d,
  */
 struct json_object *llctl_doctor_json(const struct llctl_doctor *d);
 
-#endif /* LLCTL_DOCTOR_H */
+#endif /* LLCTL_DOCTOR_DOCTOR_H */

@@ -22,7 +22,7 @@
 
 #include <json-c/json.h>
 
-#include "doctor.h"
+#include "doctor/doctor.h"
 #include "lib/env.h"
 #include "lib/rootfs.h"
 
