@@ -70,22 +70,25 @@ struct layout_load_opts {
 #define LAYOUT_BTF_VMLINUX "/sys/kernel/btf/vmlinux"
 
 /*
- * Read the structs and unions of @path. 0, or -1 with the reason in @err
- * ("no DWARF or BTF in it: build with -g").
+ * Read the structs and unions of @path (layout/load.c picks the reader).
+ * 0, or -1 with the reason in @err ("no DWARF or BTF in it: build with -g").
  */
 int layout_load(const char *path, const struct layout_load_opts *o,
 		struct layout_file *f, char *err, size_t errlen);
 void layout_file_free(struct layout_file *f);
 const char *layout_source_name(enum layout_source s);
 
-/* The readers, behind layout_load(). They fill @f and return 0 or -1. */
+/*
+ * The readers, behind layout_load(): each fills @f through the model below
+ * and returns 0 or -1. Neither knows the other, nor layout_load().
+ */
 int layout_dwarf_load(const char *path, const struct layout_load_opts *o,
 		      struct layout_file *f, char *err, size_t errlen);
 int layout_btf_load(const char *path, const struct layout_load_opts *o,
 		    bool split, struct layout_file *f, char *err,
 		    size_t errlen);
 
-/* What the readers share: adding types and members to @f. */
+/* The model the readers fill (layout/model.c): types and members of @f. */
 struct layout_type *layout_type_new(struct layout_file *f, const char *name,
 				    bool is_union, uint64_t size, bool named);
 struct layout_member *layout_member_add(struct layout_type *t);
