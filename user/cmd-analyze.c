@@ -101,7 +101,7 @@ struct an_point {		/* per thread count, over its repeats */
 };
 
 struct analyze {
-	struct llkm_nl nl;
+	struct llctl_nl nl;
 	int dev;
 	char **cmd, *path;
 	unsigned int threads[MAX_THREAD_COUNTS], n_threads;
@@ -280,7 +280,7 @@ static void topdown_off(struct analyze *a, unsigned int i, int err,
 		 "top-down not available: '%s' did not open: %s", a->ev[i].name, hint);
 	for (k = SW_N; k < EV_N; k++)
 		if (ids[k])
-			llkm_nl_counter_close(&a->nl, ids[k]);
+			llctl_nl_counter_close(&a->nl, ids[k]);
 	memset(ids + SW_N, 0, sizeof(*ids) * TD_EVENTS);
 	a->n_ev = SW_N;
 }
@@ -291,7 +291,7 @@ static void topdown_off(struct analyze *a, unsigned int i, int err,
  */
 static int open_counters(struct analyze *a, pid_t child, uint32_t *ids)
 {
-	struct llkm_counter_req req = {
+	struct llctl_counter_req req = {
 		.pid = child, .cpu = -1,
 		.flags = LLKM_CTR_F_INHERIT | LLKM_CTR_F_DISABLED |
 			 LLKM_CTR_F_ENABLE_ON_EXEC,
@@ -304,14 +304,14 @@ static int open_counters(struct analyze *a, pid_t child, uint32_t *ids)
 		req.config = a->ev[i].config;
 		req.config1 = a->ev[i].config1;
 		req.config2 = a->ev[i].config2;
-		ret = llkm_nl_counter_open(&a->nl, &req, &ids[i]);
+		ret = llctl_nl_counter_open(&a->nl, &req, &ids[i]);
 		if (ret && i >= SW_N && ret != -EPERM && ret != -ENOENT) {
 			topdown_off(a, i, ret, ids);
 			break;
 		}
 		if (ret) {
 			llctl_err("Unable to count '%s': %s", a->ev[i].name,
-				  llkm_nl_strerror(ret));
+				  llctl_nl_strerror(ret));
 			return 1;
 		}
 	}
@@ -326,8 +326,8 @@ static void read_counters(struct analyze *a, const uint32_t *ids,
 	int ret;
 
 	for (i = 0; i < a->n_ev; i++) {
-		ret = a->dev >= 0 ? llkm_dev_counter_read(a->dev, &a->nl, ids[i], &v, 1) :
-				    llkm_nl_counter_read(&a->nl, ids[i], &v, 1);
+		ret = a->dev >= 0 ? llctl_dev_counter_read(a->dev, &a->nl, ids[i], &v, 1) :
+				    llctl_nl_counter_read(&a->nl, ids[i], &v, 1);
 		if (ret != 1 || !v.running)
 			continue;
 		/* Top-down events may multiplex: scaled, as perf does. */
@@ -393,7 +393,7 @@ cleanup:
 		waitpid(child, NULL, 0);
 	for (i = 0; i < EV_N; i++)
 		if (ids[i])
-			llkm_nl_counter_close(&a->nl, ids[i]);
+			llctl_nl_counter_close(&a->nl, ids[i]);
 	close(out);
 	return ret;
 }
@@ -967,9 +967,9 @@ static int setup(struct analyze *a)
 	a->ncpus = ret > 0 ? ret : 1;
 	free(online);
 	topdown_setup(a);
-	ret = llkm_nl_open(&a->nl);
+	ret = llctl_nl_open(&a->nl);
 	if (ret) {
-		llctl_err("Unable to analyze: %s", llkm_nl_strerror(ret));
+		llctl_err("Unable to analyze: %s", llctl_nl_strerror(ret));
 		return 1;
 	}
 	a->dev = open("/dev/" LLKM_DEVICE_NAME, O_RDONLY | O_CLOEXEC);
@@ -1080,7 +1080,7 @@ cleanup:
 	if (a->dev >= 0)
 		close(a->dev);
 	if (a->nl.sk)
-		llkm_nl_close(&a->nl);
+		llctl_nl_close(&a->nl);
 	an_trace_free(&a->tr);
 	free(a->runs);
 	free(a->path);

@@ -332,7 +332,7 @@ int cmd_coherency(int argc, char **argv)
 	struct coh_cfg c = { .o = { .stop = &stop } };
 	struct json_object *report = NULL, *results;
 	struct llctl_env env = { 0 };
-	struct llkm_nl nl = { 0 };
+	struct llctl_nl nl = { 0 };
 	int ret = 1, err;
 
 	err = parse_args(argc, argv, &c);
@@ -350,9 +350,9 @@ int cmd_coherency(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (c.o.kernel) {
-		err = llkm_nl_open(&nl);
+		err = llctl_nl_open(&nl);
 		if (err) {
-			llctl_err("Unable to reach llkm: %s", llkm_nl_strerror(err));
+			llctl_err("Unable to reach llkm: %s", llctl_nl_strerror(err));
 			goto cleanup;
 		}
 		c.o.nl = &nl;
@@ -381,7 +381,7 @@ int cmd_coherency(int argc, char **argv)
 cleanup:
 	json_object_put(report);
 	if (nl.sk)
-		llkm_nl_close(&nl);
+		llctl_nl_close(&nl);
 	llctl_env_free(&env);
 	free(c.cpus);
 	return ret;

@@ -45,20 +45,20 @@ static const struct llctl_opts doctor_opts = {
 
 static void probe_genl(struct llctl_probe *p)
 {
-	struct llkm_info info = { 0 };
-	struct llkm_nl nl;
+	struct llctl_info info = { 0 };
+	struct llctl_nl nl;
 
-	p->nl_err = llkm_nl_open(&nl);
+	p->nl_err = llctl_nl_open(&nl);
 	if (p->nl_err)
 		return;
 	p->nl_family = nl.family;
-	p->info_err = llkm_nl_get_info(&nl, &info);
-	llkm_nl_close(&nl);
+	p->info_err = llctl_nl_get_info(&nl, &info);
+	llctl_nl_close(&nl);
 	if (p->info_err)
 		return;
 	snprintf(p->version, sizeof(p->version), "%s", info.version);
 	p->abi = info.abi;
-	llkm_info_free(&info);
+	llctl_info_free(&info);
 }
 
 static void probe_device(struct llctl_probe *p)

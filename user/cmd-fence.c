@@ -210,12 +210,12 @@ static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
 		.iterations = c->iterations, .batches = c->batches,
 	};
 	struct llkm_probe_result res;
-	struct llkm_nl nl;
+	struct llctl_nl nl;
 	int ret;
 
-	ret = llkm_nl_open(&nl);
+	ret = llctl_nl_open(&nl);
 	if (ret) {
-		llctl_err("Unable to reach llkm: %s", llkm_nl_strerror(ret));
+		llctl_err("Unable to reach llkm: %s", llctl_nl_strerror(ret));
 		return -1;
 	}
 	d->done = c->batches;
@@ -241,7 +241,7 @@ static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
 			break;
 		}
 	}
-	llkm_nl_close(&nl);
+	llctl_nl_close(&nl);
 	if (ret == -EINTR)	/* stopped before it measured anything */
 		ret = 0;
 	if (ret) {
@@ -414,7 +414,7 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 	double max = 0, x, scale, h = TOP + ROW * (d->nops - 1) + 40;
 	const struct probe_stats *s;
 	char tip[160];
-	struct svg g;
+	struct llctl_svg g;
 	uint32_t op;
 	int ret;
 
@@ -424,49 +424,49 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 	if (max <= 0)
 		max = 1;
 	scale = PLOT / max;
-	ret = svg_open(&g, c->svg, LEFT + PLOT + RIGHT, h);
+	ret = llctl_svg_open(&g, c->svg, LEFT + PLOT + RIGHT, h);
 	if (ret)
 		goto fail;
-	svg_text(&g, 10, 24, 14, SVG_START, 0,
-		 "llctl fence, %s mode, CPU %d: ns per op (median, whiskers min..p99)",
-		 c->kernel ? "kernel" : "user", c->cpu);
+	llctl_svg_text(&g, 10, 24, 14, LLCTL_SVG_START, 0,
+		       "llctl fence, %s mode, CPU %d: ns per op (median, whiskers min..p99)",
+		       c->kernel ? "kernel" : "user", c->cpu);
 	for (op = 1; op < d->nops; op++) {
 		double y = TOP + ROW * (op - 1);
 		bool below = res[op].flag &&
 			     !strcmp(res[op].flag, "below_resolution");
 
 		s = &res[op].cycles;
-		svg_text(&g, LEFT - 8, y + ROW * 0.65, 12, SVG_END, 0, "%s",
-			 op_names[op]);
+		llctl_svg_text(&g, LEFT - 8, y + ROW * 0.65, 12, LLCTL_SVG_END, 0, "%s",
+			       op_names[op]);
 		if (below) {
-			svg_text(&g, LEFT + 4, y + ROW * 0.65, 11, SVG_START, 0,
-				 "below resolution");
+			llctl_svg_text(&g, LEFT + 4, y + ROW * 0.65, 11, LLCTL_SVG_START, 0,
+				       "below resolution");
 			continue;
 		}
 		snprintf(tip, sizeof(tip), "%s: median %.2f ns (min %.2f, p99 %.2f)",
 			 op_names[op], ns(d, s->median), ns(d, s->min),
 			 ns(d, s->p99));
-		svg_rect(&g, LEFT, y + 3, ns(d, s->median) * scale, ROW - 6,
-			 res[op].flag ? "#f4a261" : "#4c78a8", tip);
-		svg_line(&g, LEFT + ns(d, s->min) * scale, y + ROW / 2,
-			 LEFT + ns(d, s->p99) * scale, y + ROW / 2, "#222", 1);
+		llctl_svg_rect(&g, LEFT, y + 3, ns(d, s->median) * scale, ROW - 6,
+			       res[op].flag ? "#f4a261" : "#4c78a8", tip);
+		llctl_svg_line(&g, LEFT + ns(d, s->min) * scale, y + ROW / 2,
+			       LEFT + ns(d, s->p99) * scale, y + ROW / 2, "#222", 1);
 		for (x = ns(d, s->min); ; x = ns(d, s->p99)) {
-			svg_line(&g, LEFT + x * scale, y + 6, LEFT + x * scale,
-				 y + ROW - 6, "#222", 1);
+			llctl_svg_line(&g, LEFT + x * scale, y + 6, LEFT + x * scale,
+				       y + ROW - 6, "#222", 1);
 			if (x == ns(d, s->p99))
 				break;
 		}
-		svg_text(&g, LEFT + ns(d, s->p99) * scale + 4, y + ROW * 0.65,
-			 10, SVG_START, 0, "%.1f", ns(d, s->median));
+		llctl_svg_text(&g, LEFT + ns(d, s->p99) * scale + 4, y + ROW * 0.65,
+			       10, LLCTL_SVG_START, 0, "%.1f", ns(d, s->median));
 	}
-	svg_line(&g, LEFT, h - 30, LEFT + PLOT, h - 30, "#888", 1);
-	svg_text(&g, LEFT, h - 14, 11, SVG_START, 0, "0 ns");
-	svg_text(&g, LEFT + PLOT, h - 14, 11, SVG_END, 0, "%.1f ns", max);
-	svg_rect(&g, LEFT + 150, h - 24, 10, 10, "#f4a261", NULL);
-	svg_text(&g, LEFT + 164, h - 15, 11, SVG_START, 0,
-		 "unstable: p99 - min above %.0f %% of the median",
-		 UNSTABLE_SPREAD * 100);
-	ret = svg_close(&g);
+	llctl_svg_line(&g, LEFT, h - 30, LEFT + PLOT, h - 30, "#888", 1);
+	llctl_svg_text(&g, LEFT, h - 14, 11, LLCTL_SVG_START, 0, "0 ns");
+	llctl_svg_text(&g, LEFT + PLOT, h - 14, 11, LLCTL_SVG_END, 0, "%.1f ns", max);
+	llctl_svg_rect(&g, LEFT + 150, h - 24, 10, 10, "#f4a261", NULL);
+	llctl_svg_text(&g, LEFT + 164, h - 15, 11, LLCTL_SVG_START, 0,
+		       "unstable: p99 - min above %.0f %% of the median",
+		       UNSTABLE_SPREAD * 100);
+	ret = llctl_svg_close(&g);
 	if (!ret)
 		return 0;
 fail:

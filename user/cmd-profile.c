@@ -101,7 +101,7 @@ struct pc_copy {
 };
 
 struct profile {
-	struct llkm_nl nl;
+	struct llctl_nl nl;
 	struct pc_copy pc[MAX_EVENTS];
 	struct pevent ev[MAX_EVENTS];
 	struct pstat_event st[MAX_EVENTS];
@@ -348,7 +348,7 @@ static void close_event(struct profile *p, struct pevent *pe)
 
 	for (i = 0; i < pe->n_inst; i++)
 		if (inst[i].id)
-			llkm_nl_counter_close(&p->nl, inst[i].id);
+			llctl_nl_counter_close(&p->nl, inst[i].id);
 	free(pe->inst);
 	pe->inst = NULL;
 	pe->n_inst = 0;
@@ -370,7 +370,7 @@ static void close_all(struct profile *p)
 /* Opens @pe on every instance; -errno of the first refusal. */
 static int open_event(struct profile *p, struct pevent *pe, int child)
 {
-	struct llkm_counter_req req = {
+	struct llctl_counter_req req = {
 		.type = pe->ev.type, .config = pe->ev.config,
 		.config1 = pe->ev.config1, .config2 = pe->ev.config2,
 		.cpu = -1,
@@ -410,7 +410,7 @@ static int open_event(struct profile *p, struct pevent *pe, int child)
 			req.cpu = p->cpus[i];
 		}
 		pe->inst[i].cpu = req.cpu;
-		ret = llkm_nl_counter_open(&p->nl, &req, &pe->inst[i].id);
+		ret = llctl_nl_counter_open(&p->nl, &req, &pe->inst[i].id);
 		if (ret)
 			return ret;
 	}
@@ -435,7 +435,7 @@ static int open_all(struct profile *p, int child)
 		if (!ret)
 			continue;
 		close_event(p, &p->ev[i]);
-		ext = llkm_nl_last_extack();
+		ext = llctl_nl_last_extack();
 		llctl_perf_err_hint(ret, &p->ev[i].ev, hint, sizeof(hint));
 		snprintf(msg, sizeof(msg), "%s%s%s", hint, ext ? " (llkm: " : "",
 			 ext ? ext : "");
@@ -444,7 +444,7 @@ static int open_all(struct profile *p, int child)
 		if (ret == -EPERM || ret == -EACCES || ret == -ESRCH ||
 		    p->ev[i].named) {
 			llctl_err("Unable to count '%s': %s", p->ev[i].ev.name,
-				  ret == -EPERM ? llkm_nl_strerror(ret) : msg);
+				  ret == -EPERM ? llctl_nl_strerror(ret) : msg);
 			return 1;
 		}
 		pstat_not_supported(&p->st[i], msg);
@@ -456,8 +456,8 @@ static int open_all(struct profile *p, int child)
 static int read_one(struct profile *p, uint32_t id, struct llkm_counter_value *v)
 {
 	if (p->dev >= 0)
-		return llkm_dev_counter_read(p->dev, &p->nl, id, v, 1);
-	return llkm_nl_counter_read(&p->nl, id, v, 1);
+		return llctl_dev_counter_read(p->dev, &p->nl, id, v, 1);
+	return llctl_nl_counter_read(&p->nl, id, v, 1);
 }
 
 /* Reads every instance; with @fold, into the events' run totals. */
@@ -475,7 +475,7 @@ static int read_all(struct profile *p, bool fold)
 			if (ret != 1) {
 				llctl_err("Unable to read counter '%s': %s",
 					  p->ev[i].ev.name,
-					  llkm_nl_strerror(ret < 0 ? ret : -EPROTO));
+					  llctl_nl_strerror(ret < 0 ? ret : -EPROTO));
 				return -1;
 			}
 			if (p->pinned && (v.state == LLKM_CTR_STATE_ERROR ||
@@ -878,9 +878,9 @@ int cmd_profile(int argc, char **argv)
 	/* Before the setup, so a Ctrl-C during it is not lost (see trace). */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	ret = llkm_nl_open(&p->nl);
+	ret = llctl_nl_open(&p->nl);
 	if (ret) {
-		llctl_err("Unable to profile: %s", llkm_nl_strerror(ret));
+		llctl_err("Unable to profile: %s", llctl_nl_strerror(ret));
 		ret = 1;
 		goto out;
 	}
@@ -922,7 +922,7 @@ out:
 	if (p->dev >= 0)
 		close(p->dev);
 	if (p->nl.sk)
-		llkm_nl_close(&p->nl);
+		llctl_nl_close(&p->nl);
 	for (c = 0; p && c < MAX_EVENTS; c++)
 		free(p->pc[c].inst);
 	free(online);

@@ -153,8 +153,8 @@ int cmd_record(int argc, char **argv)
 	struct recorder r = { 0 };
 	struct llctl_config_defaults cd = { .stack_depth = -1 };
 	struct llctl_rings rs = { 0 };
-	struct llkm_counter_req req = { .cpu = -1 };
-	struct llkm_trace_req treq = { .ring_mode = -1 };
+	struct llctl_counter_req req = { .cpu = -1 };
+	struct llctl_trace_req treq = { .ring_mode = -1 };
 	struct llctl_event ev;
 	struct llkm_counter_value val = { 0 };
 	struct pollfd pfd[2 + 512];
@@ -165,7 +165,7 @@ int cmd_record(int argc, char **argv)
 	int ret = 1, c, go = -1, dev = -1, ncpus, status = 0, nfd, err;
 	char errbuf[512], *arg, *path = NULL;
 	uint32_t size, mode;
-	struct llkm_nl nl = { 0 };
+	struct llctl_nl nl = { 0 };
 	struct sb *sb = NULL;
 	bool callchain = false, started = false;
 	pid_t child = -1;
@@ -230,9 +230,9 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	ncpus = possible_cpus();
-	err = llkm_nl_open(&nl);
+	err = llctl_nl_open(&nl);
 	if (err) {
-		llctl_err("Unable to record: %s", llkm_nl_strerror(err));
+		llctl_err("Unable to record: %s", llctl_nl_strerror(err));
 		goto out;
 	}
 	dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
@@ -241,11 +241,11 @@ int cmd_record(int argc, char **argv)
 			  strerror(errno));
 		goto out;
 	}
-	err = llkm_nl_trace_start(&nl, &treq, &size, &mode);
+	err = llctl_nl_trace_start(&nl, &treq, &size, &mode);
 	if (err) {
 		llctl_err("Unable to start the sample rings: %s",
 			  err == -EBUSY ? "another trace session is running (llctl trace?)" :
-			  llkm_nl_strerror(err));
+			  llctl_nl_strerror(err));
 		goto out;
 	}
 	started = true;
@@ -277,7 +277,7 @@ int cmd_record(int argc, char **argv)
 		    (callchain ? LLKM_CTR_F_CALLCHAIN : 0) |
 		    (ev.exclude_user ? LLKM_CTR_F_EXCLUDE_USER : 0) |
 		    (ev.exclude_kernel ? LLKM_CTR_F_EXCLUDE_KERNEL : 0);
-	err = llkm_nl_counter_open(&nl, &req, &r.id);
+	err = llctl_nl_counter_open(&nl, &req, &r.id);
 	if (err) {
 		llctl_err("Unable to sample '%s': %s", ev.name,
 			  llctl_perf_err_hint(err, &ev, errbuf, sizeof(errbuf)));
@@ -332,10 +332,10 @@ int cmd_record(int argc, char **argv)
 	}
 	if (pfd[1].fd >= 0)
 		close(pfd[1].fd);
-	if (llkm_nl_counter_read(&nl, r.id, &val, 1) != 1)
+	if (llctl_nl_counter_read(&nl, r.id, &val, 1) != 1)
 		llctl_err("warning: cannot read the sample counts");
-	llkm_nl_counter_close(&nl, r.id);
-	llkm_nl_trace_stop(&nl);
+	llctl_nl_counter_close(&nl, r.id);
+	llctl_nl_trace_stop(&nl);
 	started = false;
 	drain(&r, sb, &rs);
 	if (val.samples_lost)
@@ -373,13 +373,13 @@ out:
 	if (sb)
 		sb_close(sb);
 	if (started)
-		llkm_nl_trace_stop(&nl);
+		llctl_nl_trace_stop(&nl);
 	if (rs.ring)
 		llctl_rings_unmap(&rs);
 	if (dev >= 0)
 		close(dev);
 	if (nl.sk)
-		llkm_nl_close(&nl);
+		llctl_nl_close(&nl);
 	free(path);
 	return ret;
 }

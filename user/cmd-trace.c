@@ -153,12 +153,12 @@ static int parse_syscalls(char *names)
 }
 
 /* One line on the terminal, rewritten: records so far, rate, lost. */
-static void show_progress(struct llkm_nl *nl, struct llkm_cpu_stats *st,
+static void show_progress(struct llctl_nl *nl, struct llctl_cpu_stats *st,
 			  int ncpus, const struct llctl_rings *rs,
 			  double elapsed)
 {
 	uint64_t produced = 0, lost = 0;
-	int i, n = llkm_nl_trace_stats(nl, st, ncpus);
+	int i, n = llctl_nl_trace_stats(nl, st, ncpus);
 
 	for (i = 0; i < n; i++) {
 		produced += st[i].produced;
@@ -192,10 +192,10 @@ static int parse_size(const char *s, uint32_t *out)
 
 int cmd_trace(int argc, char **argv)
 {
-	struct llkm_trace_req req = { .ring_mode = -1 };
+	struct llctl_trace_req req = { .ring_mode = -1 };
 	struct llctl_rings rs = { 0 };
 	struct llctl_env env = { 0 };
-	struct llkm_cpu_stats *st = NULL;
+	struct llctl_cpu_stats *st = NULL;
 	uint32_t pids[MAX_PIDS], size, mode;
 	struct llctl_sink_cfg cfg = { .format = LLCTL_FMT_NONE };
 	struct llctl_ring_totals tot = { 0 };
@@ -208,7 +208,7 @@ int cmd_trace(int argc, char **argv)
 	double duration = 0;
 	int ret = 1, dev = -1, go = -1, c, i, ncpus, all = 0, json = 0;
 	int cmd_status = 0;
-	struct llkm_nl nl = { 0 };
+	struct llctl_nl nl = { 0 };
 	char *arg, *path = NULL;
 	struct timespec t0, now;
 	pid_t child = -1;
@@ -356,9 +356,9 @@ int cmd_trace(int argc, char **argv)
 	 */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	c = llkm_nl_open(&nl);
+	c = llctl_nl_open(&nl);
 	if (c) {
-		llctl_err("%s", llkm_nl_strerror(c));
+		llctl_err("%s", llctl_nl_strerror(c));
 		goto cleanup;
 	}
 	dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
@@ -403,19 +403,19 @@ int cmd_trace(int argc, char **argv)
 	if (!sink)
 		goto cleanup;
 
-	c = llkm_nl_trace_start(&nl, &req, &size, &mode);
+	c = llctl_nl_trace_start(&nl, &req, &size, &mode);
 	if (c) {
 		llctl_err("Unable to start tracing: %s%s%s",
 			  c == -EBUSY ? "another trace session is running" :
-			  llkm_nl_strerror(c),
-			  llkm_nl_last_extack() ? ": " : "",
-			  llkm_nl_last_extack() ? llkm_nl_last_extack() : "");
+			  llctl_nl_strerror(c),
+			  llctl_nl_last_extack() ? ": " : "",
+			  llctl_nl_last_extack() ? llctl_nl_last_extack() : "");
 		goto cleanup;
 	}
 	c = llctl_rings_map(&rs, dev, ncpus, size, mode);
 	if (c) {
 		llctl_err("Unable to map the rings: %s", strerror(-c));
-		llkm_nl_trace_stop(&nl);
+		llctl_nl_trace_stop(&nl);
 		goto cleanup;
 	}
 	if (go >= 0) {
@@ -467,12 +467,12 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (shown > 0)
 		fputs("\r\033[K", stderr);
-	if (llkm_nl_trace_stop(&nl))
+	if (llctl_nl_trace_stop(&nl))
 		llctl_err("warning: the session had stopped already");
 	llctl_rings_drain(&rs, llctl_sink_add, sink);
-	c = llkm_nl_trace_stats(&nl, st, ncpus);
+	c = llctl_nl_trace_stats(&nl, st, ncpus);
 	if (c < 0) {
-		llctl_err("Unable to read the ring counts: %s", llkm_nl_strerror(c));
+		llctl_err("Unable to read the ring counts: %s", llctl_nl_strerror(c));
 		goto cleanup;
 	}
 	for (i = 0; i < c; i++) {
@@ -515,7 +515,7 @@ cleanup:
 	if (dev >= 0)
 		close(dev);
 	if (nl.sk)
-		llkm_nl_close(&nl);
+		llctl_nl_close(&nl);
 	if (rep != stdout)
 		fclose(rep);
 	if (pfd[1].fd >= 0)

@@ -119,7 +119,7 @@ FIXTURE(render) {
 	struct met_state s;
 	int cpus[2];
 	struct met_inst inst[MET_EVENTS_MAX][2];
-	struct llkm_cpu_stats ring[2];
+	struct llctl_cpu_stats ring[2];
 	char *text;
 	size_t len;
 };
@@ -328,8 +328,8 @@ TEST_F(render, ring_counts_per_cpu_when_the_module_has_a_session)
 {
 	const char *t;
 
-	self->ring[0] = (struct llkm_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
-	self->ring[1] = (struct llkm_cpu_stats){ .cpu = 1, .produced = 20, .lost = 0 };
+	self->ring[0] = (struct llctl_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
+	self->ring[1] = (struct llctl_cpu_stats){ .cpu = 1, .produced = 20, .lost = 0 };
 	self->s.ring = self->ring;
 	self->s.n_ring = 2;
 	t = render(&self->s, &self->text, &self->len);
@@ -350,7 +350,7 @@ TEST_F(render, promtool_accepts_the_output)
 	unsupported(&self->s, "cycles");
 	add(&self->s, self->inst, "context-switches", 40, 1000, 60, 1000);
 	add(&self->s, self->inst, "instructions", 3000, 1000, 3000, 500);
-	self->ring[0] = (struct llkm_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
+	self->ring[0] = (struct llctl_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
 	self->s.ring = self->ring;
 	self->s.n_ring = 1;
 	t = render(&self->s, &self->text, &self->len);

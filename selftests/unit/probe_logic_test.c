@@ -102,7 +102,7 @@ TEST(svg_text_is_escaped)
 	FILE *f = open_memstream(&buf, &len);
 
 	ASSERT_NE(NULL, f);
-	svg_escape(f, "a<b & \"c\" 'd'>");
+	llctl_svg_escape(f, "a<b & \"c\" 'd'>");
 	fclose(f);
 	EXPECT_STREQ("a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;", buf);
 	free(buf);
@@ -112,31 +112,31 @@ TEST(heat_scale_runs_light_to_dark_and_clamps)
 {
 	char c[8];
 
-	svg_heat_color(0, c);
+	llctl_svg_heat_color(0, c);
 	EXPECT_STREQ("#fff5c0", c);
-	svg_heat_color(1, c);
+	llctl_svg_heat_color(1, c);
 	EXPECT_STREQ("#67000d", c);
-	svg_heat_color(-3, c);
+	llctl_svg_heat_color(-3, c);
 	EXPECT_STREQ("#fff5c0", c);
-	svg_heat_color(7, c);
+	llctl_svg_heat_color(7, c);
 	EXPECT_STREQ("#67000d", c);
-	svg_heat_color(0.0 / 0.0, c);		/* NaN: the low end */
+	llctl_svg_heat_color(0.0 / 0.0, c);		/* NaN: the low end */
 	EXPECT_STREQ("#fff5c0", c);
 }
 
 TEST(svg_file_is_a_complete_document)
 {
 	char path[] = "/tmp/llctl-svg.XXXXXX", buf[4096];
-	struct svg g;
+	struct llctl_svg g;
 	ssize_t n;
 	int fd;
 
 	fd = mkstemp(path);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, svg_open(&g, path, 100, 50));
-	svg_rect(&g, 1, 2, 3, 4, "#123456", "tip <1>");
-	svg_text(&g, 5, 6, 10, SVG_MIDDLE, 0, "%d < %d", 1, 2);
-	ASSERT_EQ(0, svg_close(&g));
+	ASSERT_EQ(0, llctl_svg_open(&g, path, 100, 50));
+	llctl_svg_rect(&g, 1, 2, 3, 4, "#123456", "tip <1>");
+	llctl_svg_text(&g, 5, 6, 10, LLCTL_SVG_MIDDLE, 0, "%d < %d", 1, 2);
+	ASSERT_EQ(0, llctl_svg_close(&g));
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	unlink(path);

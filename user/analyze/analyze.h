@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 struct json_object;
-struct llkm_nl;
+struct llctl_nl;
 
 #define AN_TOP_SYSCALLS	5
 
@@ -33,7 +33,7 @@ struct an_trace {
  * start, releases the child all the same, waits for it and says why in
  * @t->reason. Returns the child's wait status, or -1.
  */
-int an_trace_run(struct llkm_nl *nl, pid_t child, int go, struct an_trace *t);
+int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t);
 void an_trace_free(struct an_trace *t);
 
 #endif /* LLCTL_ANALYZE_ANALYZE_H */

@@ -103,14 +103,14 @@ static int follow(struct llctl_rings *rs, struct llctl_summary *sum,
 	return status;
 }
 
-int an_trace_run(struct llkm_nl *nl, pid_t child, int go, struct an_trace *t)
+int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 {
 	uint32_t pid = child, size, mode;
-	struct llkm_trace_req req = {
+	struct llctl_trace_req req = {
 		.events = LLKM_TRACE_EV_ALL, .pids = &pid, .n_pids = 1,
 		.follow_fork = 1, .ring_mode = -1,
 	};
-	struct llkm_cpu_stats *st = NULL;
+	struct llctl_cpu_stats *st = NULL;
 	struct llctl_ring_totals tot = { 0 };
 	struct llctl_rings rs = { 0 };
 	struct llctl_summary *sum = NULL;
@@ -131,18 +131,18 @@ int an_trace_run(struct llkm_nl *nl, pid_t child, int go, struct an_trace *t)
 	}
 	sum = llctl_summary_new(ncpus, req.events, child);
 	st = calloc(ncpus, sizeof(*st));
-	ret = sum && st ? llkm_nl_trace_start(nl, &req, &size, &mode) : -ENOMEM;
+	ret = sum && st ? llctl_nl_trace_start(nl, &req, &size, &mode) : -ENOMEM;
 	if (ret) {
 		snprintf(t->reason, sizeof(t->reason), "cannot start tracing: %s",
 			 ret == -EBUSY ? "another trace session is running" :
-			 llkm_nl_strerror(ret));
+			 llctl_nl_strerror(ret));
 		goto untraced;
 	}
 	ret = llctl_rings_map(&rs, dev, ncpus, size, mode);
 	if (ret) {
 		snprintf(t->reason, sizeof(t->reason), "cannot map the rings: %s",
 			 strerror(-ret));
-		llkm_nl_trace_stop(nl);
+		llctl_nl_trace_stop(nl);
 		goto untraced;
 	}
 	t0 = mono_ns();
@@ -151,9 +151,9 @@ int an_trace_run(struct llkm_nl *nl, pid_t child, int go, struct an_trace *t)
 	close(go);
 	status = follow(&rs, sum, child);
 	t->wall_ns = mono_ns() - t0;
-	llkm_nl_trace_stop(nl);
+	llctl_nl_trace_stop(nl);
 	llctl_rings_drain(&rs, take, sum);
-	ret = llkm_nl_trace_stats(nl, st, ncpus);
+	ret = llctl_nl_trace_stats(nl, st, ncpus);
 	for (i = 0; i < ret; i++) {
 		tot.produced += st[i].produced;
 		tot.lost += st[i].lost;

@@ -14,13 +14,13 @@
 #include <stdio.h>
 
 struct json_object;
-struct llkm_nl;
+struct llctl_nl;
 
 struct coh_opts {
 	const int *cpus;	/* --cpus, or the online CPUs */
 	int ncpus;
 	bool kernel;		/* --kernel: in llkm's kernel threads */
-	struct llkm_nl *nl;	/* with kernel: the open family */
+	struct llctl_nl *nl;	/* with kernel: the open family */
 	uint64_t iterations;	/* --iterations, 0: the test's default */
 	unsigned int runtime_ms;	/* --runtime, 0: the test's default */
 	const char *svg;	/* --svg FILE prefix, or NULL */

@@ -55,7 +55,7 @@ static int put_sweep(struct nl_msg *msg, const struct llkm_probe_req *req)
 	return 0;
 }
 
-int llkm_probe_run(struct llkm_nl *nl, const struct llkm_probe_req *req,
+int llkm_probe_run(struct llctl_nl *nl, const struct llkm_probe_req *req,
 		   struct llkm_probe_result *res)
 {
 	struct nlattr *nest;
@@ -63,7 +63,7 @@ int llkm_probe_run(struct llkm_nl *nl, const struct llkm_probe_req *req,
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	msg = llkm_nl_request(nl, LLKM_CMD_PROBE_RUN);
+	msg = llctl_nl_request(nl, LLKM_CMD_PROBE_RUN);
 	if (!msg)
 		return -ENOMEM;
 	nest = nla_nest_start(msg, LLKM_A_PROBE);
@@ -81,13 +81,13 @@ int llkm_probe_run(struct llkm_nl *nl, const struct llkm_probe_req *req,
 		return -ENOMEM;
 	}
 	nla_nest_end(msg, nest);
-	ret = llkm_nl_transact(nl, msg, parse_probe, res);
+	ret = llctl_nl_transact(nl, msg, parse_probe, res);
 	if (ret)
 		llkm_probe_result_free(res);
 	return ret;
 }
 
-int llkm_probe_batch_ns(struct llkm_nl *nl, const struct llkm_probe_req *req,
+int llkm_probe_batch_ns(struct llctl_nl *nl, const struct llkm_probe_req *req,
 			double *ns)
 {
 	unsigned int per = req->kind == LLKM_PROBE_BANDWIDTH ? req->ncpus : 1;
@@ -128,7 +128,7 @@ void llkm_probe_result_free(struct llkm_probe_result *res)
 
 const char *llkm_probe_strerror(int err)
 {
-	const char *ext = llkm_nl_last_extack();
+	const char *ext = llctl_nl_last_extack();
 
 	switch (err) {
 	case -EOPNOTSUPP:
@@ -144,6 +144,6 @@ const char *llkm_probe_strerror(int err)
 	case -ERANGE:
 		return ext ? ext : strerror(-err);
 	default:
-		return llkm_nl_strerror(err);
+		return llctl_nl_strerror(err);
 	}
 }

@@ -38,7 +38,7 @@ struct llkm_probe_result {
  * then replies with what it did). 0 and @res filled, or -errno with @res
  * empty; llkm_probe_strerror() says what the errno means here.
  */
-int llkm_probe_run(struct llkm_nl *nl, const struct llkm_probe_req *req,
+int llkm_probe_run(struct llctl_nl *nl, const struct llkm_probe_req *req,
 		   struct llkm_probe_result *res);
 void llkm_probe_result_free(struct llkm_probe_result *res);
 
@@ -47,7 +47,7 @@ void llkm_probe_result_free(struct llkm_probe_result *res);
  * slowest thread's where each thread has one: @ns[@req->batches]. 0; 1
  * when the run stopped before every batch ran; or -errno.
  */
-int llkm_probe_batch_ns(struct llkm_nl *nl, const struct llkm_probe_req *req,
+int llkm_probe_batch_ns(struct llctl_nl *nl, const struct llkm_probe_req *req,
 			double *ns);
 
 /* One line for an errno of llkm_probe_run(): what went wrong, what to do. */

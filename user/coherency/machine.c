@@ -327,7 +327,7 @@ static double tick_step(double max)
 	return p;
 }
 
-static void chart_panel(struct svg *g, double top, const struct pm_chart *c)
+static void chart_panel(struct llctl_svg *g, double top, const struct pm_chart *c)
 {
 	double xmin = 1e300, xmax = 0, ymax = 0, step, v, w, h, x0, y0;
 	char label[32];
@@ -348,13 +348,13 @@ static void chart_panel(struct svg *g, double top, const struct pm_chart *c)
 	y0 = top + CH_T + h;
 #define CX(x)	(x0 + w * (log2(x) - log2(xmin)) / (log2(xmax) - log2(xmin)))
 #define CY(y)	(y0 - h * (y) / ymax)
-	svg_text(g, 10, top + 22, 14, SVG_START, 0, "%s", c->title);
-	svg_line(g, x0, y0, x0 + w, y0, "#000000", 1);
-	svg_line(g, x0, y0, x0, y0 - h, "#000000", 1);
+	llctl_svg_text(g, 10, top + 22, 14, LLCTL_SVG_START, 0, "%s", c->title);
+	llctl_svg_line(g, x0, y0, x0 + w, y0, "#000000", 1);
+	llctl_svg_line(g, x0, y0, x0, y0 - h, "#000000", 1);
 	step = tick_step(ymax);
 	for (v = 0; v <= ymax; v += step) {
-		svg_line(g, x0, CY(v), x0 + w, CY(v), "#e0e0e0", 0.5);
-		svg_text(g, x0 - 6, CY(v) + 4, 10, SVG_END, 0, "%g", v);
+		llctl_svg_line(g, x0, CY(v), x0 + w, CY(v), "#e0e0e0", 0.5);
+		llctl_svg_text(g, x0 - 6, CY(v) + 4, 10, LLCTL_SVG_END, 0, "%g", v);
 	}
 	every = (int)ceil((log2(xmax) - log2(xmin) + 1) / 10);
 	for (j = (int)ceil(log2(xmin)); j <= (int)floor(log2(xmax)); j++) {
@@ -365,16 +365,16 @@ static void chart_panel(struct svg *g, double top, const struct pm_chart *c)
 			pm_fmt_bytes((uint64_t)v, label, sizeof(label));
 		else
 			snprintf(label, sizeof(label), "%.0f", v);
-		svg_line(g, CX(v), y0, CX(v), y0 + 4, "#000000", 1);
-		svg_text(g, CX(v), y0 + 16, 10, SVG_MIDDLE, 0, "%s", label);
+		llctl_svg_line(g, CX(v), y0, CX(v), y0 + 4, "#000000", 1);
+		llctl_svg_text(g, CX(v), y0 + 16, 10, LLCTL_SVG_MIDDLE, 0, "%s", label);
 	}
-	svg_text(g, x0 + w / 2, y0 + 36, 11, SVG_MIDDLE, 0, "%s", c->xlabel);
-	svg_text(g, 16, y0 - h / 2, 11, SVG_MIDDLE, -90, "%s", c->ylabel);
+	llctl_svg_text(g, x0 + w / 2, y0 + 36, 11, LLCTL_SVG_MIDDLE, 0, "%s", c->xlabel);
+	llctl_svg_text(g, 16, y0 - h / 2, 11, LLCTL_SVG_MIDDLE, -90, "%s", c->ylabel);
 	for (i = 0; i < c->nmarks; i++) {
-		svg_line(g, CX(c->mark[i]), y0, CX(c->mark[i]), y0 - h,
-			 "#999999", 1);
-		svg_text(g, CX(c->mark[i]) + 3, y0 - h + 12 + 12 * (i % 3), 10,
-			 SVG_START, 0, "%s", c->mark_label[i]);
+		llctl_svg_line(g, CX(c->mark[i]), y0, CX(c->mark[i]), y0 - h,
+			       "#999999", 1);
+		llctl_svg_text(g, CX(c->mark[i]) + 3, y0 - h + 12 + 12 * (i % 3), 10,
+			       LLCTL_SVG_START, 0, "%s", c->mark_label[i]);
 	}
 	for (i = 0; i < c->ns; i++) {
 		const char *col = ch_color[i % 4];
@@ -382,16 +382,16 @@ static void chart_panel(struct svg *g, double top, const struct pm_chart *c)
 
 		for (j = 0; j < s->n; j++) {
 			if (j)
-				svg_line(g, CX(s->x[j - 1]), CY(s->y[j - 1]),
-					 CX(s->x[j]), CY(s->y[j]), col, 1.5);
+				llctl_svg_line(g, CX(s->x[j - 1]), CY(s->y[j - 1]),
+					       CX(s->x[j]), CY(s->y[j]), col, 1.5);
 			snprintf(label, sizeof(label), "%g", s->y[j]);
-			svg_rect(g, CX(s->x[j]) - 2, CY(s->y[j]) - 2, 4, 4, col,
-				 label);
+			llctl_svg_rect(g, CX(s->x[j]) - 2, CY(s->y[j]) - 2, 4, 4, col,
+				       label);
 		}
-		svg_rect(g, x0 + w - 110, top + CH_T + 8 + 16 * i, 10, 10, col,
-			 NULL);
-		svg_text(g, x0 + w - 96, top + CH_T + 17 + 16 * i, 11,
-			 SVG_START, 0, "%s", s->name);
+		llctl_svg_rect(g, x0 + w - 110, top + CH_T + 8 + 16 * i, 10, 10, col,
+			       NULL);
+		llctl_svg_text(g, x0 + w - 96, top + CH_T + 17 + 16 * i, 11,
+			       LLCTL_SVG_START, 0, "%s", s->name);
 	}
 #undef CX
 #undef CY
@@ -401,15 +401,15 @@ int pm_svg_charts(const char *prefix, const char *test,
 		  const struct pm_chart *c, int n)
 {
 	char path[4096];
-	struct svg g;
+	struct llctl_svg g;
 	int i, err;
 
 	snprintf(path, sizeof(path), "%s-%s.svg", prefix, test);
-	err = svg_open(&g, path, CH_W, CH_H * n);
+	err = llctl_svg_open(&g, path, CH_W, CH_H * n);
 	if (!err) {
 		for (i = 0; i < n; i++)
 			chart_panel(&g, CH_H * i, &c[i]);
-		err = svg_close(&g);
+		err = llctl_svg_close(&g);
 	}
 	if (err) {
 		llctl_err("Unable to write %s: %s", path, strerror(-err));

@@ -41,10 +41,10 @@ struct llctl_check {
 #define LLCTL_NOT_TRIED		1
 
 struct llctl_probe {
-	/* llkm_nl_open(): 0, or -errno (-ENOENT: family not registered) */
+	/* llctl_nl_open(): 0, or -errno (-ENOENT: family not registered) */
 	int nl_err;
 	int nl_family;			/* its id when nl_err is 0 */
-	/* llkm_nl_get_info() when nl_err is 0: 0 or -errno */
+	/* llctl_nl_get_info() when nl_err is 0: 0 or -errno */
 	int info_err;
 	char version[LLKM_VERSION_MAX];	/* GET_INFO's answer */
 	uint32_t abi;

@@ -35,12 +35,12 @@ struct xfer {
 
 static char last_extack[256];
 
-const char *llkm_nl_last_extack(void)
+const char *llctl_nl_last_extack(void)
 {
 	return last_extack[0] ? last_extack : NULL;
 }
 
-int llkm_nl_open(struct llkm_nl *nl)
+int llctl_nl_open(struct llctl_nl *nl)
 {
 	int one = 1;
 	int ret;
@@ -74,7 +74,7 @@ fail:
 	return ret;
 }
 
-void llkm_nl_close(struct llkm_nl *nl)
+void llctl_nl_close(struct llctl_nl *nl)
 {
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
@@ -138,7 +138,7 @@ static int on_valid(struct nl_msg *msg, void *arg)
  * Send @msg (consumed) and run @parse on each reply until the ack.
  * Returns 0 or a negative errno.
  */
-static int transact_x(struct llkm_nl *nl, struct nl_msg *msg, struct xfer *xp)
+static int transact_x(struct llctl_nl *nl, struct nl_msg *msg, struct xfer *xp)
 {
 	struct xfer x = *xp;
 	struct nl_cb *cb;
@@ -172,7 +172,7 @@ out:
 	return x.err;
 }
 
-static int transact(struct llkm_nl *nl, struct nl_msg *msg,
+static int transact(struct llctl_nl *nl, struct nl_msg *msg,
 		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
 {
 	struct xfer x = { .parse = parse, .arg = arg };
@@ -180,7 +180,7 @@ static int transact(struct llkm_nl *nl, struct nl_msg *msg,
 	return transact_x(nl, msg, &x);
 }
 
-static struct nl_msg *new_request(struct llkm_nl *nl, uint8_t cmd)
+static struct nl_msg *new_request(struct llctl_nl *nl, uint8_t cmd)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
@@ -192,18 +192,18 @@ static struct nl_msg *new_request(struct llkm_nl *nl, uint8_t cmd)
 	return msg;
 }
 
-struct nl_msg *llkm_nl_request(struct llkm_nl *nl, uint8_t cmd)
+struct nl_msg *llctl_nl_request(struct llctl_nl *nl, uint8_t cmd)
 {
 	return new_request(nl, cmd);
 }
 
-int llkm_nl_transact(struct llkm_nl *nl, struct nl_msg *msg,
-		     int (*parse)(struct nlattr **tb, void *arg), void *arg)
+int llctl_nl_transact(struct llctl_nl *nl, struct nl_msg *msg,
+		      int (*parse)(struct nlattr **tb, void *arg), void *arg)
 {
 	return transact(nl, msg, parse, arg);
 }
 
-static int parse_pmus(struct nlattr *pmus, struct llkm_info *info)
+static int parse_pmus(struct nlattr *pmus, struct llctl_info *info)
 {
 	struct nlattr *tb[LLKM_PMU_A_MAX + 1];
 	struct nlattr *pmu;
@@ -231,7 +231,7 @@ static int parse_pmus(struct nlattr *pmus, struct llkm_info *info)
 static int parse_info(struct nlattr **tb, void *arg)
 {
 	struct nlattr *ring[LLKM_RING_A_MAX + 1];
-	struct llkm_info *info = arg;
+	struct llctl_info *info = arg;
 
 	if (!tb[LLKM_A_VERSION] || !tb[LLKM_A_ABI] ||
 	    !tb[LLKM_A_CPUS_POSSIBLE] || !tb[LLKM_A_CPUS_ONLINE] ||
@@ -256,7 +256,7 @@ static int parse_info(struct nlattr **tb, void *arg)
 	return parse_pmus(tb[LLKM_A_PMUS], info);
 }
 
-int llkm_nl_get_info(struct llkm_nl *nl, struct llkm_info *info)
+int llctl_nl_get_info(struct llctl_nl *nl, struct llctl_info *info)
 {
 	struct nl_msg *msg;
 	int ret;
@@ -267,7 +267,7 @@ int llkm_nl_get_info(struct llkm_nl *nl, struct llkm_info *info)
 		return -ENOMEM;
 	ret = transact(nl, msg, parse_info, info);
 	if (ret)
-		llkm_info_free(info);
+		llctl_info_free(info);
 	return ret;
 }
 
@@ -289,8 +289,8 @@ static int parse_start(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-int llkm_nl_trace_start(struct llkm_nl *nl, const struct llkm_trace_req *req,
-			uint32_t *ring_size, uint32_t *ring_mode)
+int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
+			 uint32_t *ring_size, uint32_t *ring_mode)
 {
 	struct start_reply r = { 0 };
 	struct nlattr *nest;
@@ -333,7 +333,7 @@ nomem:
 	return -ENOMEM;
 }
 
-int llkm_nl_trace_stop(struct llkm_nl *nl)
+int llctl_nl_trace_stop(struct llctl_nl *nl)
 {
 	struct nl_msg *msg = new_request(nl, LLKM_CMD_TRACE_STOP);
 
@@ -341,7 +341,7 @@ int llkm_nl_trace_stop(struct llkm_nl *nl)
 }
 
 struct stats_reply {
-	struct llkm_cpu_stats *st;
+	struct llctl_cpu_stats *st;
 	unsigned int max, n;
 };
 
@@ -370,8 +370,8 @@ static int parse_stats(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-int llkm_nl_trace_stats(struct llkm_nl *nl, struct llkm_cpu_stats *st,
-			unsigned int max)
+int llctl_nl_trace_stats(struct llctl_nl *nl, struct llctl_cpu_stats *st,
+			 unsigned int max)
 {
 	struct stats_reply r = { .st = st, .max = max };
 	struct nl_msg *msg = new_request(nl, LLKM_CMD_TRACE_STATS);
@@ -395,8 +395,8 @@ static int parse_counter_id(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-int llkm_nl_counter_open(struct llkm_nl *nl, const struct llkm_counter_req *req,
-			 uint32_t *id)
+int llctl_nl_counter_open(struct llctl_nl *nl, const struct llctl_counter_req *req,
+			  uint32_t *id)
 {
 	struct nlattr *nest;
 	struct nl_msg *msg;
@@ -423,7 +423,7 @@ int llkm_nl_counter_open(struct llkm_nl *nl, const struct llkm_counter_req *req,
 }
 
 /* A command on one counter id; without an id (0), CLOSE closes them all. */
-static int counter_cmd(struct llkm_nl *nl, uint8_t cmd, uint32_t id,
+static int counter_cmd(struct llctl_nl *nl, uint8_t cmd, uint32_t id,
 		       struct xfer *x)
 {
 	struct nlattr *nest;
@@ -443,7 +443,7 @@ static int counter_cmd(struct llkm_nl *nl, uint8_t cmd, uint32_t id,
 	return transact_x(nl, msg, x);
 }
 
-int llkm_nl_counter_enable(struct llkm_nl *nl, uint32_t id, int enable)
+int llctl_nl_counter_enable(struct llctl_nl *nl, uint32_t id, int enable)
 {
 	struct xfer x = { 0 };
 
@@ -451,7 +451,7 @@ int llkm_nl_counter_enable(struct llkm_nl *nl, uint32_t id, int enable)
 			   LLKM_CMD_COUNTER_DISABLE, id, &x);
 }
 
-int llkm_nl_counter_close(struct llkm_nl *nl, uint32_t id)
+int llctl_nl_counter_close(struct llctl_nl *nl, uint32_t id)
 {
 	struct xfer x = { 0 };
 
@@ -494,8 +494,8 @@ static int parse_read(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-int llkm_nl_counter_read(struct llkm_nl *nl, uint32_t id,
-			 struct llkm_counter_value *v, unsigned int max)
+int llctl_nl_counter_read(struct llctl_nl *nl, uint32_t id,
+			  struct llkm_counter_value *v, unsigned int max)
 {
 	struct read_reply r = { .v = v, .max = max };
 	struct xfer x = { .parse_raw = parse_read, .arg = &r };
@@ -507,16 +507,16 @@ int llkm_nl_counter_read(struct llkm_nl *nl, uint32_t id,
 	return ret ? ret : (int)r.n;
 }
 
-uint32_t llkm_nl_portid(const struct llkm_nl *nl)
+uint32_t llctl_nl_portid(const struct llctl_nl *nl)
 {
 	return nl_socket_get_local_port(nl->sk);
 }
 
-int llkm_dev_counter_read(int dev, const struct llkm_nl *nl, uint32_t id,
-			  struct llkm_counter_value *v, unsigned int max)
+int llctl_dev_counter_read(int dev, const struct llctl_nl *nl, uint32_t id,
+			   struct llkm_counter_value *v, unsigned int max)
 {
 	struct llkm_ioc_counter_read r = {
-		.portid = llkm_nl_portid(nl), .id = id, .n = max,
+		.portid = llctl_nl_portid(nl), .id = id, .n = max,
 		.values = (uintptr_t)v,
 	};
 
@@ -525,7 +525,7 @@ int llkm_dev_counter_read(int dev, const struct llkm_nl *nl, uint32_t id,
 	return r.n;
 }
 
-const char *llkm_ctr_state_name(uint32_t state)
+const char *llctl_ctr_state_name(uint32_t state)
 {
 	switch (state) {
 	case LLKM_CTR_STATE_ACTIVE:	return "active";
@@ -537,14 +537,14 @@ const char *llkm_ctr_state_name(uint32_t state)
 	}
 }
 
-void llkm_info_free(struct llkm_info *info)
+void llctl_info_free(struct llctl_info *info)
 {
 	free(info->pmus);
 	info->pmus = NULL;
 	info->n_pmus = 0;
 }
 
-const char *llkm_nl_strerror(int err)
+const char *llctl_nl_strerror(int err)
 {
 	switch (err) {
 	case -ENOENT:
@@ -565,7 +565,7 @@ static const char *const feature_names[] = {
 	"genl", "chardev", "perf_events", "hw_pmu", "tracepoints",
 };
 
-const char *llkm_feature_name(uint64_t bit)
+const char *llctl_feature_name(uint64_t bit)
 {
 	unsigned int i;
 
@@ -575,7 +575,7 @@ const char *llkm_feature_name(uint64_t bit)
 	return NULL;
 }
 
-const char *llkm_ring_mode_name(uint32_t mode)
+const char *llctl_ring_mode_name(uint32_t mode)
 {
 	switch (mode) {
 	case LLKM_RING_MODE_DISCARD:

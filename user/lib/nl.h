@@ -12,17 +12,17 @@ struct nl_msg;
 struct nl_sock;
 struct nlattr;
 
-struct llkm_nl {
+struct llctl_nl {
 	struct nl_sock *sk;
 	int family;
 };
 
-struct llkm_pmu_info {
+struct llctl_pmu_info {
 	char name[LLKM_PMU_NAME_MAX];
 	uint32_t type;
 };
 
-struct llkm_info {
+struct llctl_info {
 	char version[LLKM_VERSION_MAX];
 	uint32_t abi;
 	uint32_t cpus_possible;
@@ -33,21 +33,21 @@ struct llkm_info {
 	uint32_t ring_mode;
 	int64_t counters_open;		/* module-wide, -1: not reported */
 	unsigned int n_pmus;
-	struct llkm_pmu_info *pmus;	/* malloc'ed, llkm_info_free() */
+	struct llctl_pmu_info *pmus;	/* malloc'ed, llctl_info_free() */
 };
 
 /*
  * Connect and resolve the family. Returns 0, or a negative errno:
  * -ENOENT when the family is not registered (module not loaded).
  */
-int llkm_nl_open(struct llkm_nl *nl);
-void llkm_nl_close(struct llkm_nl *nl);
+int llctl_nl_open(struct llctl_nl *nl);
+void llctl_nl_close(struct llctl_nl *nl);
 
 /* LLKM_CMD_GET_INFO. Returns 0 or a negative errno. */
-int llkm_nl_get_info(struct llkm_nl *nl, struct llkm_info *info);
-void llkm_info_free(struct llkm_info *info);
+int llctl_nl_get_info(struct llctl_nl *nl, struct llctl_info *info);
+void llctl_info_free(struct llctl_info *info);
 
-struct llkm_trace_req {
+struct llctl_trace_req {
 	uint32_t events;		/* LLKM_TRACE_EV_* */
 	const uint32_t *pids;		/* NULL: every process */
 	unsigned int n_pids;
@@ -60,20 +60,20 @@ struct llkm_trace_req {
 	unsigned int syscalls_len;
 };
 
-struct llkm_cpu_stats {
+struct llctl_cpu_stats {
 	uint32_t cpu;
 	uint64_t produced, lost, published;
 };
 
 /* LLKM_CMD_TRACE_START: 0 and the session's ring size and mode, or -errno. */
-int llkm_nl_trace_start(struct llkm_nl *nl, const struct llkm_trace_req *req,
-			uint32_t *ring_size, uint32_t *ring_mode);
-int llkm_nl_trace_stop(struct llkm_nl *nl);
+int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
+			 uint32_t *ring_size, uint32_t *ring_mode);
+int llctl_nl_trace_stop(struct llctl_nl *nl);
 /* LLKM_CMD_TRACE_STATS into @st (at most @max CPUs): how many, or -errno. */
-int llkm_nl_trace_stats(struct llkm_nl *nl, struct llkm_cpu_stats *st,
-			unsigned int max);
+int llctl_nl_trace_stats(struct llctl_nl *nl, struct llctl_cpu_stats *st,
+			 unsigned int max);
 
-struct llkm_counter_req {
+struct llctl_counter_req {
 	uint32_t type;
 	uint64_t config, config1, config2;
 	int pid;			/* > 0: that thread */
@@ -84,23 +84,23 @@ struct llkm_counter_req {
 };
 
 /* LLKM_CMD_COUNTER_*: 0 or -errno (the extack says more). */
-int llkm_nl_counter_open(struct llkm_nl *nl, const struct llkm_counter_req *req,
-			 uint32_t *id);
-int llkm_nl_counter_enable(struct llkm_nl *nl, uint32_t id, int enable);
+int llctl_nl_counter_open(struct llctl_nl *nl, const struct llctl_counter_req *req,
+			  uint32_t *id);
+int llctl_nl_counter_enable(struct llctl_nl *nl, uint32_t id, int enable);
 /* @id 0: every counter of this socket. */
-int llkm_nl_counter_close(struct llkm_nl *nl, uint32_t id);
+int llctl_nl_counter_close(struct llctl_nl *nl, uint32_t id);
 /* Values of @id (and its members, a leader first): how many, or -errno. */
-int llkm_nl_counter_read(struct llkm_nl *nl, uint32_t id,
-			 struct llkm_counter_value *v, unsigned int max);
-const char *llkm_ctr_state_name(uint32_t state);
+int llctl_nl_counter_read(struct llctl_nl *nl, uint32_t id,
+			  struct llkm_counter_value *v, unsigned int max);
+const char *llctl_ctr_state_name(uint32_t state);
 /* This socket's port id: who owns the counters it opens. */
-uint32_t llkm_nl_portid(const struct llkm_nl *nl);
+uint32_t llctl_nl_portid(const struct llctl_nl *nl);
 /*
- * LLKM_IOC_COUNTER_READ on /dev/llkm (@dev): what llkm_nl_counter_read()
+ * LLKM_IOC_COUNTER_READ on /dev/llkm (@dev): what llctl_nl_counter_read()
  * gives, without the netlink round trip.
  */
-int llkm_dev_counter_read(int dev, const struct llkm_nl *nl, uint32_t id,
-			  struct llkm_counter_value *v, unsigned int max);
+int llctl_dev_counter_read(int dev, const struct llctl_nl *nl, uint32_t id,
+			   struct llkm_counter_value *v, unsigned int max);
 
 /*
  * For requests built in their own file (coherency/kernel-run.c): a new request of
@@ -108,24 +108,24 @@ int llkm_dev_counter_read(int dev, const struct llkm_nl *nl, uint32_t id,
  * @msg and calls @parse with each reply's top-level attributes (indexed
  * up to LLKM_A_MAX). 0 or -errno, as the calls above.
  */
-struct nl_msg *llkm_nl_request(struct llkm_nl *nl, uint8_t cmd);
-int llkm_nl_transact(struct llkm_nl *nl, struct nl_msg *msg,
-		     int (*parse)(struct nlattr **tb, void *arg), void *arg);
+struct nl_msg *llctl_nl_request(struct llctl_nl *nl, uint8_t cmd);
+int llctl_nl_transact(struct llctl_nl *nl, struct nl_msg *msg,
+		      int (*parse)(struct nlattr **tb, void *arg), void *arg);
 
 /*
  * The extended-ack message of the last failed request, or NULL.
  */
-const char *llkm_nl_last_extack(void);
+const char *llctl_nl_last_extack(void);
 
 /*
  * One line that says what went wrong and what to do, for an errno from the
  * calls above, e.g. for -ENOENT "llkm is not loaded: run 'sudo insmod
  * kmod/llkm.ko'".
  */
-const char *llkm_nl_strerror(int err);
+const char *llctl_nl_strerror(int err);
 
 /* Feature bit to its stable name ("genl", "hw_pmu" ...), NULL if unknown. */
-const char *llkm_feature_name(uint64_t bit);
-const char *llkm_ring_mode_name(uint32_t mode);
+const char *llctl_feature_name(uint64_t bit);
+const char *llctl_ring_mode_name(uint32_t mode);
 
 #endif /* LLCTL_LIB_NL_H */

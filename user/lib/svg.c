@@ -10,7 +10,7 @@
 
 #include "lib/svg.h"
 
-int svg_open(struct svg *s, const char *path, double w, double h)
+int llctl_svg_open(struct llctl_svg *s, const char *path, double w, double h)
 {
 	s->path = path;
 	s->f = fopen(path, "w");
@@ -25,7 +25,7 @@ int svg_open(struct svg *s, const char *path, double w, double h)
 	return 0;
 }
 
-int svg_close(struct svg *s)
+int llctl_svg_close(struct llctl_svg *s)
 {
 	int ret = 0;
 
@@ -40,7 +40,7 @@ int svg_close(struct svg *s)
 	return ret;
 }
 
-void svg_escape(FILE *f, const char *str)
+void llctl_svg_escape(FILE *f, const char *str)
 {
 	for (; *str; str++) {
 		switch (*str) {
@@ -65,32 +65,32 @@ void svg_escape(FILE *f, const char *str)
 	}
 }
 
-void svg_rect(struct svg *s, double x, double y, double w, double h,
-	      const char *fill, const char *title)
+void llctl_svg_rect(struct llctl_svg *s, double x, double y, double w, double h,
+		    const char *fill, const char *title)
 {
 	fprintf(s->f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"",
 		x, y, w, h);
-	svg_escape(s->f, fill);
+	llctl_svg_escape(s->f, fill);
 	if (!title) {
 		fputs("\"/>\n", s->f);
 		return;
 	}
 	fputs("\"><title>", s->f);
-	svg_escape(s->f, title);
+	llctl_svg_escape(s->f, title);
 	fputs("</title></rect>\n", s->f);
 }
 
-void svg_line(struct svg *s, double x1, double y1, double x2, double y2,
-	      const char *stroke, double width)
+void llctl_svg_line(struct llctl_svg *s, double x1, double y1, double x2, double y2,
+		    const char *stroke, double width)
 {
 	fprintf(s->f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"",
 		x1, y1, x2, y2);
-	svg_escape(s->f, stroke);
+	llctl_svg_escape(s->f, stroke);
 	fprintf(s->f, "\" stroke-width=\"%.2f\"/>\n", width);
 }
 
-void svg_text(struct svg *s, double x, double y, double size,
-	      enum svg_anchor anchor, double rotate, const char *fmt, ...)
+void llctl_svg_text(struct llctl_svg *s, double x, double y, double size,
+		    enum llctl_svg_anchor anchor, double rotate, const char *fmt, ...)
 {
 	static const char *const anchors[] = { "start", "middle", "end" };
 	char buf[512];
@@ -105,11 +105,11 @@ void svg_text(struct svg *s, double x, double y, double size,
 		fprintf(s->f, " transform=\"rotate(%.1f %.2f %.2f)\"", rotate,
 			x, y);
 	fputc('>', s->f);
-	svg_escape(s->f, buf);
+	llctl_svg_escape(s->f, buf);
 	fputs("</text>\n", s->f);
 }
 
-void svg_heat_color(double t, char *buf)
+void llctl_svg_heat_color(double t, char *buf)
 {
 	/* Light yellow, orange, red, dark red: a sequential scale. */
 	static const unsigned char stop[4][3] = {

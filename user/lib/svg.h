@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-struct svg {
+struct llctl_svg {
 	FILE *f;
 	const char *path;
 };
@@ -18,33 +18,33 @@ struct svg {
  * Create @path with a @w x @h canvas, a white background and a sans-serif
  * default font. 0, or -errno (nothing to close).
  */
-int svg_open(struct svg *s, const char *path, double w, double h);
+int llctl_svg_open(struct llctl_svg *s, const char *path, double w, double h);
 /*
  * End the document and close it: 0, or -errno of the first failed write
  * (the file is then removed, so no half chart is left behind).
  */
-int svg_close(struct svg *s);
+int llctl_svg_close(struct llctl_svg *s);
 
 /* @fill is a colour ("#1f77b4", "none"); @title a tooltip, or NULL. */
-void svg_rect(struct svg *s, double x, double y, double w, double h,
-	      const char *fill, const char *title);
-void svg_line(struct svg *s, double x1, double y1, double x2, double y2,
-	      const char *stroke, double width);
+void llctl_svg_rect(struct llctl_svg *s, double x, double y, double w, double h,
+		    const char *fill, const char *title);
+void llctl_svg_line(struct llctl_svg *s, double x1, double y1, double x2, double y2,
+		    const char *stroke, double width);
 
-enum svg_anchor { SVG_START, SVG_MIDDLE, SVG_END };
+enum llctl_svg_anchor { LLCTL_SVG_START, LLCTL_SVG_MIDDLE, LLCTL_SVG_END };
 
 /* printf-formatted text, escaped; @rotate in degrees about (x, y). */
-void svg_text(struct svg *s, double x, double y, double size,
-	      enum svg_anchor anchor, double rotate, const char *fmt, ...)
+void llctl_svg_text(struct llctl_svg *s, double x, double y, double size,
+		    enum llctl_svg_anchor anchor, double rotate, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
 /* @str with &, <, >, " and ' as entities, on @f. */
-void svg_escape(FILE *f, const char *str);
+void llctl_svg_escape(FILE *f, const char *str);
 
 /*
  * A colour for @t in [0, 1] (clamped) on a light-yellow to dark-red
  * scale, as "#rrggbb" in @buf (at least 8 bytes).
  */
-void svg_heat_color(double t, char *buf);
+void llctl_svg_heat_color(double t, char *buf);
 
 #endif /* LLCTL_LIB_SVG_H */

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What every file of llctl shares for its output: error lines on stderr,
- * JSON on stdout, and checking that stdout took what was written.
+ * user/lib/: the base library, what every area and command shares. The
+ * llkm generic netlink family and /dev/llkm (nl.c), files under a root
+ * prefix and the state file's place (rootfs.c), the environment a
+ * measurement was taken in (env.c), a command's options (options.c), the
+ * held command (spawn.c), SVG (svg.c), and in util.c, declared here,
+ * error lines on stderr, JSON on stdout and checking that stdout took what
+ * was written. Exported names start with llctl_ (LLCTL_). lib/ calls only
+ * itself and the system's libraries: no other folder of user/, no command.
  */
 #ifndef LLCTL_LIB_UTIL_H
 #define LLCTL_LIB_UTIL_H

@@ -183,7 +183,7 @@ static bool fatal_errno(int err)
  */
 static int open_event(struct met_state *s, struct met_event *e)
 {
-	struct llkm_counter_req req = {
+	struct llctl_counter_req req = {
 		.type = e->ev.type, .config = e->ev.config,
 		.config1 = e->ev.config1, .config2 = e->ev.config2,
 	};
@@ -204,14 +204,14 @@ static int open_event(struct met_state *s, struct met_event *e)
 		req.cpu = e->def ? s->cpus[k] : pmu_first_cpu(e->pmu);
 		e->inst[k].cpu = req.cpu;
 		ret = req.cpu < 0 ? -ENODEV :
-		      llkm_nl_counter_open(&s->nl, &req, &e->inst[k].id);
+		      llctl_nl_counter_open(&s->nl, &req, &e->inst[k].id);
 		if (!ret) {
 			opened++;
 			continue;
 		}
 		if (fatal_errno(ret)) {
 			llctl_err("Unable to count '%s' on CPU %d: %s", e->name,
-				  req.cpu, llkm_nl_strerror(ret));
+				  req.cpu, llctl_nl_strerror(ret));
 			return -1;
 		}
 		if (!first)
@@ -228,13 +228,13 @@ static int open_event(struct met_state *s, struct met_event *e)
 /* The module's version and counts. */
 static int read_info(struct met_state *s, bool first)
 {
-	struct llkm_info info;
-	int ret = llkm_nl_get_info(&s->nl, &info);
+	struct llctl_info info;
+	int ret = llctl_nl_get_info(&s->nl, &info);
 
 	if (ret) {
 		if (first)
 			llctl_err("Unable to read llkm's info: %s",
-				  llkm_nl_strerror(ret));
+				  llctl_nl_strerror(ret));
 		s->counters_open = -1;
 		return ret;
 	}
@@ -242,7 +242,7 @@ static int read_info(struct met_state *s, bool first)
 		 info.version);
 	s->abi = info.abi;
 	s->counters_open = info.counters_open;
-	llkm_info_free(&info);
+	llctl_info_free(&info);
 	return 0;
 }
 
@@ -264,9 +264,9 @@ int met_open(struct met_state *s)
 	free(possible);
 	s->ring = n > 0 ? calloc(n, sizeof(*s->ring)) : NULL;
 	s->ring_cap = s->ring ? n : 0;
-	ret = llkm_nl_open(&s->nl);
+	ret = llctl_nl_open(&s->nl);
 	if (ret) {
-		llctl_err("Unable to serve metrics: %s", llkm_nl_strerror(ret));
+		llctl_err("Unable to serve metrics: %s", llctl_nl_strerror(ret));
 		return 1;
 	}
 	if (read_info(s, true))
@@ -287,8 +287,8 @@ static int read_one(struct met_state *s, uint32_t id,
 		    struct llkm_counter_value *v)
 {
 	if (s->dev >= 0)
-		return llkm_dev_counter_read(s->dev, &s->nl, id, v, 1);
-	return llkm_nl_counter_read(&s->nl, id, v, 1);
+		return llctl_dev_counter_read(s->dev, &s->nl, id, v, 1);
+	return llctl_nl_counter_read(&s->nl, id, v, 1);
 }
 
 /* The delta since the last reading, scaled on its own, into @in. */
@@ -309,7 +309,7 @@ static void take(struct met_inst *in, const struct llkm_counter_value *v,
 /* -ENOENT (the module never had a session) leaves them absent. */
 static void read_rings(struct met_state *s)
 {
-	int n = s->ring_cap ? llkm_nl_trace_stats(&s->nl, s->ring, s->ring_cap) : -1;
+	int n = s->ring_cap ? llctl_nl_trace_stats(&s->nl, s->ring, s->ring_cap) : -1;
 
 	s->n_ring = n < 0 ? -1 : n;
 }
@@ -351,8 +351,8 @@ void met_close(struct met_state *s)
 	unsigned int i;
 
 	if (s->nl.sk) {
-		llkm_nl_counter_close(&s->nl, 0);
-		llkm_nl_close(&s->nl);
+		llctl_nl_counter_close(&s->nl, 0);
+		llctl_nl_close(&s->nl);
 	}
 	if (s->dev >= 0)
 		close(s->dev);

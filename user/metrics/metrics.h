@@ -63,7 +63,7 @@ struct met_event {
 };
 
 struct met_state {
-	struct llkm_nl nl;
+	struct llctl_nl nl;
 	int dev;		/* /dev/llkm, -1 */
 	int *cpus;		/* online CPUs at start */
 	unsigned int n_cpus;
@@ -80,7 +80,7 @@ struct met_state {
 	int64_t counters_open;	/* -1: not reported */
 	char kernel[128];
 	/* TRACE_STATS of the running or last session; n_ring < 0: none. */
-	struct llkm_cpu_stats *ring;	/* ring_cap: possible CPUs */
+	struct llctl_cpu_stats *ring;	/* ring_cap: possible CPUs */
 	int n_ring, ring_cap;
 	uint32_t ring_mode;	/* of our --trace session, or UINT32_MAX */
 	struct met_trace *trace;	/* --trace, or NULL */

@@ -74,7 +74,7 @@ int met_trace_parse(const char *list, uint32_t *events)
 
 int met_trace_start(struct met_state *s, uint32_t events)
 {
-	struct llkm_trace_req req = {
+	struct llctl_trace_req req = {
 		.events = events,
 		/* Drained live: the oldest records are the ones to keep. */
 		.ring_mode = LLKM_RING_MODE_DISCARD,
@@ -98,13 +98,13 @@ int met_trace_start(struct met_state *s, uint32_t events)
 		llctl_err("Unable to trace: out of memory");
 		return 1;
 	}
-	ret = llkm_nl_trace_start(&s->nl, &req, &size, &mode);
+	ret = llctl_nl_trace_start(&s->nl, &req, &size, &mode);
 	if (ret) {
 		llctl_err("Unable to start tracing: %s%s%s",
 			  ret == -EBUSY ? "another trace session is running (llctl trace?)" :
-			  llkm_nl_strerror(ret),
-			  llkm_nl_last_extack() ? ": " : "",
-			  llkm_nl_last_extack() ? llkm_nl_last_extack() : "");
+			  llctl_nl_strerror(ret),
+			  llctl_nl_last_extack() ? ": " : "",
+			  llctl_nl_last_extack() ? llctl_nl_last_extack() : "");
 		return 1;
 	}
 	t->started = true;
@@ -235,7 +235,7 @@ void met_trace_stop(struct met_state *s)
 	if (!t)
 		return;
 	if (t->started)
-		llkm_nl_trace_stop(&s->nl);
+		llctl_nl_trace_stop(&s->nl);
 	if (t->rs.ring)
 		llctl_rings_unmap(&t->rs);
 	if (t->dev >= 0)

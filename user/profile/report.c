@@ -655,14 +655,14 @@ static void node_colour(const struct prof_node *n, char *buf, size_t len)
 			 (h >> 8) % 150, (h >> 16) % 55);
 }
 
-struct svg {
+struct llctl_svg {
 	FILE *f;
 	uint64_t total;
 	double scale;		/* px per sample */
 	unsigned int height;
 };
 
-static void svg_frame(struct svg *s, const struct prof_node *n, double x,
+static void svg_frame(struct llctl_svg *s, const struct prof_node *n, double x,
 		      unsigned int depth)
 {
 	double w = n->total * s->scale;
@@ -691,7 +691,7 @@ static void svg_frame(struct svg *s, const struct prof_node *n, double x,
 	fputs("</g>\n", s->f);
 }
 
-static int svg_tree(struct svg *s, const struct prof_node *n, double x,
+static int svg_tree(struct llctl_svg *s, const struct prof_node *n, double x,
 		    unsigned int depth)
 {
 	struct prof_node **c;
@@ -712,7 +712,7 @@ static int svg_tree(struct svg *s, const struct prof_node *n, double x,
 
 int prof_print_svg(FILE *f, const struct prof *p, const char *title)
 {
-	struct svg s = {
+	struct llctl_svg s = {
 		.f = f, .total = p->root.total,
 		.height = SVG_TOP + (p->max_depth + 1) * SVG_FRAME + SVG_BOTTOM,
 	};
