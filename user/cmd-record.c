@@ -117,11 +117,11 @@ static int add_sideband(const struct perf_event_header *h, void *ctx)
 }
 
 /* Side-band first: a sample's mapping is recorded before the sample. */
-static void drain(struct recorder *r, struct sb *sb, struct llctl_rings *rs)
+static void drain(struct recorder *r, struct sb *sb, struct trace_rings *rs)
 {
 	if (sb)
 		sb_drain(sb, add_sideband, r);
-	llctl_rings_drain(rs, add_sample, r);
+	trace_rings_drain(rs, add_sample, r);
 }
 
 static int parse_u64(const char *s, const char *what, uint64_t max,
@@ -152,7 +152,7 @@ int cmd_record(int argc, char **argv)
 {
 	struct recorder r = { 0 };
 	struct llctl_config_defaults cd = { .stack_depth = -1 };
-	struct llctl_rings rs = { 0 };
+	struct trace_rings rs = { 0 };
 	struct llctl_counter_req req = { .cpu = -1 };
 	struct llctl_trace_req treq = { .ring_mode = -1 };
 	struct llctl_event ev;
@@ -249,7 +249,7 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	started = true;
-	err = llctl_rings_map(&rs, dev, ncpus, size, mode);
+	err = trace_rings_map(&rs, dev, ncpus, size, mode);
 	if (err) {
 		llctl_err("Unable to map the rings: %s", strerror(-err));
 		goto out;
@@ -375,7 +375,7 @@ out:
 	if (started)
 		llctl_nl_trace_stop(&nl);
 	if (rs.ring)
-		llctl_rings_unmap(&rs);
+		trace_rings_unmap(&rs);
 	if (dev >= 0)
 		close(dev);
 	if (nl.sk)

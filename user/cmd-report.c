@@ -47,9 +47,9 @@ static const struct llctl_opts report_opts = {
 
 int cmd_report(int argc, char **argv)
 {
-	struct llctl_sink_cfg cfg = { .format = LLCTL_FMT_NONE };
-	struct llctl_ring_totals tot = { 0 };
-	struct llctl_capture_hdr hdr;
+	struct trace_sink_cfg cfg = { .format = TRACE_FMT_NONE };
+	struct trace_ring_totals tot = { 0 };
+	struct trace_capture_hdr hdr;
 	struct llctl_sink *sink = NULL;
 	struct llctl_env env = { 0 };
 	int ret = 1, json = 0, lines = 0, c;
@@ -72,9 +72,9 @@ int cmd_report(int argc, char **argv)
 			cfg.out = arg;
 			break;
 		case OPT_FORMAT:
-			cfg.format = llctl_format_parse(arg);
-			if (cfg.format != LLCTL_FMT_CTF &&
-			    cfg.format != LLCTL_FMT_PERFETTO) {
+			cfg.format = trace_format_parse(arg);
+			if (cfg.format != TRACE_FMT_CTF &&
+			    cfg.format != TRACE_FMT_PERFETTO) {
 				llctl_err("Unable to use --format '%s': ctf or perfetto", arg);
 				return 1;
 			}
@@ -90,7 +90,7 @@ int cmd_report(int argc, char **argv)
 		llctl_err("Unable to report: name one capture FILE, see 'llctl help report'");
 		return 1;
 	}
-	if (!cfg.out != (cfg.format == LLCTL_FMT_NONE)) {
+	if (!cfg.out != (cfg.format == TRACE_FMT_NONE)) {
 		llctl_err("Unable to convert: -o PATH and --format ctf|perfetto go together");
 		return 1;
 	}
@@ -100,7 +100,7 @@ int cmd_report(int argc, char **argv)
 	}
 
 	/* The header first: the sink needs its CPUs and events. */
-	n = llctl_capture_read(argv[optind], &hdr, NULL, NULL);
+	n = trace_capture_read(argv[optind], &hdr, NULL, NULL);
 	if (n == -EINVAL) {
 		llctl_err("Unable to read '%s': not an llctl capture, or damaged",
 			  argv[optind]);
@@ -115,10 +115,10 @@ int cmd_report(int argc, char **argv)
 	cfg.cmd_pid = hdr.cmd_pid;
 	cfg.lines = lines ? stdout : NULL;
 	cfg.env = &env;
-	sink = llctl_sink_open(&cfg);
+	sink = trace_sink_open(&cfg);
 	if (!sink)
 		goto cleanup;
-	n = llctl_capture_read(argv[optind], &hdr, llctl_sink_add, sink);
+	n = trace_capture_read(argv[optind], &hdr, trace_sink_add, sink);
 	if (n < 0) {
 		llctl_err("Unable to read '%s': %s", argv[optind],
 			  n == -EINVAL ? "damaged after the records shown" :
@@ -128,13 +128,13 @@ int cmd_report(int argc, char **argv)
 	tot.delivered = n;
 	tot.lost = hdr.lost;
 	tot.produced = n + hdr.lost;
-	if (llctl_sink_close(sink, hdr.lost) ||
-	    llctl_summary_report(stdout, llctl_sink_summary(sink), &tot, &env,
+	if (trace_sink_close(sink, hdr.lost) ||
+	    trace_summary_report(stdout, trace_sink_summary(sink), &tot, &env,
 				 json, lines))
 		goto cleanup;
 	ret = llctl_stdout_close();
 cleanup:
-	llctl_sink_free(sink);
+	trace_sink_free(sink);
 	llctl_env_free(&env);
 	return ret;
 }

@@ -141,7 +141,7 @@ static int parse_syscalls(char *names)
 
 	for (name = strtok_r(names, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {
-		nr = llctl_syscall_nr(name);
+		nr = trace_syscall_nr(name);
 		if (nr < 0 || nr >= LLKM_TRACE_SYSCALLS_MAX) {
 			llctl_err("Unable to trace syscall '%s': not a syscall of this architecture",
 				  name);
@@ -154,7 +154,7 @@ static int parse_syscalls(char *names)
 
 /* One line on the terminal, rewritten: records so far, rate, lost. */
 static void show_progress(struct llctl_nl *nl, struct llctl_cpu_stats *st,
-			  int ncpus, const struct llctl_rings *rs,
+			  int ncpus, const struct trace_rings *rs,
 			  double elapsed)
 {
 	uint64_t produced = 0, lost = 0;
@@ -193,12 +193,12 @@ static int parse_size(const char *s, uint32_t *out)
 int cmd_trace(int argc, char **argv)
 {
 	struct llctl_trace_req req = { .ring_mode = -1 };
-	struct llctl_rings rs = { 0 };
+	struct trace_rings rs = { 0 };
 	struct llctl_env env = { 0 };
 	struct llctl_cpu_stats *st = NULL;
 	uint32_t pids[MAX_PIDS], size, mode;
-	struct llctl_sink_cfg cfg = { .format = LLCTL_FMT_NONE };
-	struct llctl_ring_totals tot = { 0 };
+	struct trace_sink_cfg cfg = { .format = TRACE_FMT_NONE };
+	struct trace_ring_totals tot = { 0 };
 	struct llctl_sink *sink = NULL;
 	char *report = NULL;
 	FILE *rep = stdout;
@@ -282,7 +282,7 @@ int cmd_trace(int argc, char **argv)
 			cfg.out = arg;
 			break;
 		case OPT_FORMAT:
-			format = llctl_format_parse(arg);
+			format = trace_format_parse(arg);
 			if (format < 0) {
 				llctl_err("Unable to use --format '%s': raw, ctf or perfetto", arg);
 				return 1;
@@ -330,7 +330,7 @@ int cmd_trace(int argc, char **argv)
 		return 1;
 	}
 	if (cfg.out)
-		cfg.format = format >= 0 ? format : LLCTL_FMT_RAW;
+		cfg.format = format >= 0 ? format : TRACE_FMT_RAW;
 	if (!req.events)
 		req.events = default_events();
 	/* Opened before CMD starts, close-on-exec: CMD keeps our stdout. */
@@ -393,13 +393,13 @@ int cmd_trace(int argc, char **argv)
 		/* The command's execve starts the count: record it too. */
 		memcpy(kernel_bits, syscall_bits, sizeof(kernel_bits));
 		if (path) {
-			c = llctl_syscall_nr("execve");
+			c = trace_syscall_nr("execve");
 			kernel_bits[c / 8] |= 1 << (c % 8);
 		}
 		req.syscalls = kernel_bits;
 	}
 	cfg.env = &env;
-	sink = llctl_sink_open(&cfg);
+	sink = trace_sink_open(&cfg);
 	if (!sink)
 		goto cleanup;
 
@@ -412,7 +412,7 @@ int cmd_trace(int argc, char **argv)
 			  llctl_nl_last_extack() ? llctl_nl_last_extack() : "");
 		goto cleanup;
 	}
-	c = llctl_rings_map(&rs, dev, ncpus, size, mode);
+	c = trace_rings_map(&rs, dev, ncpus, size, mode);
 	if (c) {
 		llctl_err("Unable to map the rings: %s", strerror(-c));
 		llctl_nl_trace_stop(&nl);
@@ -437,7 +437,7 @@ int cmd_trace(int argc, char **argv)
 
 		/* Overwrite mode is a flight recorder: read after the stop. */
 		if (mode == LLKM_RING_MODE_DISCARD)
-			llctl_rings_drain(&rs, llctl_sink_add, sink);
+			trace_rings_drain(&rs, trace_sink_add, sink);
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			child = -1;
 			cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -469,7 +469,7 @@ int cmd_trace(int argc, char **argv)
 		fputs("\r\033[K", stderr);
 	if (llctl_nl_trace_stop(&nl))
 		llctl_err("warning: the session had stopped already");
-	llctl_rings_drain(&rs, llctl_sink_add, sink);
+	trace_rings_drain(&rs, trace_sink_add, sink);
 	c = llctl_nl_trace_stats(&nl, st, ncpus);
 	if (c < 0) {
 		llctl_err("Unable to read the ring counts: %s", llctl_nl_strerror(c));
@@ -487,8 +487,8 @@ int cmd_trace(int argc, char **argv)
 		llctl_err("warning: produced %" PRIu64 " != delivered %" PRIu64 " + lost %" PRIu64,
 			  tot.produced, tot.delivered, tot.lost);
 
-	if (llctl_sink_close(sink, tot.lost) ||
-	    llctl_summary_report(rep, llctl_sink_summary(sink), &tot, &env,
+	if (trace_sink_close(sink, tot.lost) ||
+	    trace_summary_report(rep, trace_sink_summary(sink), &tot, &env,
 				 json, lines))
 		goto cleanup;
 	if (rep != stdout) {
@@ -511,7 +511,7 @@ cleanup:
 	if (go >= 0)
 		close(go);
 	if (rs.ring)
-		llctl_rings_unmap(&rs);
+		trace_rings_unmap(&rs);
 	if (dev >= 0)
 		close(dev);
 	if (nl.sk)
@@ -522,7 +522,7 @@ cleanup:
 		close(pfd[1].fd);
 	llctl_env_free(&env);
 	free(st);
-	llctl_sink_free(sink);
+	trace_sink_free(sink);
 	free(path);
 	return ret;
 }

@@ -93,7 +93,7 @@ FIXTURE_SETUP(ring)
 	memset(&self->r, 0, sizeof(self->r));
 	memset(&self->cons, 0, sizeof(self->cons));
 	memset(&self->prod, 0, sizeof(self->prod));
-	self->r.data = llkm_shim_map_twice(variant->size);
+	self->r.data = trace_shim_map_twice(variant->size);
 	ASSERT_NE(NULL, self->r.data);
 	self->r.cons = &self->cons;
 	self->r.prod = &self->prod;

@@ -24,7 +24,7 @@ struct an_trace {
 	uint64_t futex_ns;
 	uint64_t irq_ns, softirq_ns;
 	uint64_t switches;
-	struct json_object *summary;	/* llctl_summary_json(), owned */
+	struct json_object *summary;	/* trace_summary_json(), owned */
 };
 
 /*

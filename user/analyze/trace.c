@@ -27,7 +27,7 @@
 
 static void take(const struct llkm_rec *rec, void *sum)
 {
-	llctl_summary_take(sum, rec);
+	trace_summary_take(sum, rec);
 }
 
 static double mono_ns(void)
@@ -84,7 +84,7 @@ static int release_and_wait(pid_t child, int go)
 }
 
 /* Drains the rings until @child exits: its wait status, or -1. */
-static int follow(struct llctl_rings *rs, struct llctl_summary *sum,
+static int follow(struct trace_rings *rs, struct llctl_summary *sum,
 		  pid_t child)
 {
 	struct pollfd pfd = { .fd = (int)syscall(SYS_pidfd_open, child, 0),
@@ -92,7 +92,7 @@ static int follow(struct llctl_rings *rs, struct llctl_summary *sum,
 	int status;
 
 	for (;;) {
-		llctl_rings_drain(rs, take, sum);
+		trace_rings_drain(rs, take, sum);
 		if (waitpid(child, &status, WNOHANG) == child)
 			break;
 		/* The child's exit or 100 ms, for the rings' tail. */
@@ -111,8 +111,8 @@ int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 		.follow_fork = 1, .ring_mode = -1,
 	};
 	struct llctl_cpu_stats *st = NULL;
-	struct llctl_ring_totals tot = { 0 };
-	struct llctl_rings rs = { 0 };
+	struct trace_ring_totals tot = { 0 };
+	struct trace_rings rs = { 0 };
 	struct llctl_summary *sum = NULL;
 	char *possible;
 	int ncpus, dev, ret, i, status = -1;
@@ -129,7 +129,7 @@ int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 			 strerror(errno));
 		goto untraced;
 	}
-	sum = llctl_summary_new(ncpus, req.events, child);
+	sum = trace_summary_new(ncpus, req.events, child);
 	st = calloc(ncpus, sizeof(*st));
 	ret = sum && st ? llctl_nl_trace_start(nl, &req, &size, &mode) : -ENOMEM;
 	if (ret) {
@@ -138,7 +138,7 @@ int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 			 llctl_nl_strerror(ret));
 		goto untraced;
 	}
-	ret = llctl_rings_map(&rs, dev, ncpus, size, mode);
+	ret = trace_rings_map(&rs, dev, ncpus, size, mode);
 	if (ret) {
 		snprintf(t->reason, sizeof(t->reason), "cannot map the rings: %s",
 			 strerror(-ret));
@@ -152,7 +152,7 @@ int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 	status = follow(&rs, sum, child);
 	t->wall_ns = mono_ns() - t0;
 	llctl_nl_trace_stop(nl);
-	llctl_rings_drain(&rs, take, sum);
+	trace_rings_drain(&rs, take, sum);
 	ret = llctl_nl_trace_stats(nl, st, ncpus);
 	for (i = 0; i < ret; i++) {
 		tot.produced += st[i].produced;
@@ -161,17 +161,17 @@ int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 	tot.delivered = rs.delivered;
 	t->produced = tot.produced;
 	t->lost = tot.lost;
-	t->summary = llctl_summary_json(sum, &tot);
+	t->summary = trace_summary_json(sum, &tot);
 	totals(t);
 	t->done = true;
-	llctl_rings_unmap(&rs);
+	trace_rings_unmap(&rs);
 	goto out;
 untraced:
 	status = release_and_wait(child, go);
 out:
 	if (dev >= 0)
 		close(dev);
-	llctl_summary_free(sum);
+	trace_summary_free(sum);
 	free(st);
 	return status;
 }

@@ -31,7 +31,7 @@ struct met_trace {
 	bool started;
 	bool hangup;		/* someone else stopped the session */
 	uint32_t events;
-	struct llctl_rings rs;
+	struct trace_rings rs;
 	struct llctl_summary *sum;
 };
 
@@ -93,7 +93,7 @@ int met_trace_start(struct met_state *s, uint32_t events)
 			  strerror(errno));
 		return 1;
 	}
-	t->sum = llctl_summary_new(s->ring_cap, events, 0);
+	t->sum = trace_summary_new(s->ring_cap, events, 0);
 	if (!t->sum) {
 		llctl_err("Unable to trace: out of memory");
 		return 1;
@@ -109,7 +109,7 @@ int met_trace_start(struct met_state *s, uint32_t events)
 	}
 	t->started = true;
 	s->ring_mode = mode;
-	ret = llctl_rings_map(&t->rs, t->dev, s->ring_cap, size, mode);
+	ret = trace_rings_map(&t->rs, t->dev, s->ring_cap, size, mode);
 	if (ret) {
 		llctl_err("Unable to map the rings: %s", strerror(-ret));
 		return 1;
@@ -125,13 +125,13 @@ int met_trace_fd(const struct met_state *s)
 
 static void take(const struct llkm_rec *rec, void *arg)
 {
-	llctl_summary_take(arg, rec);
+	trace_summary_take(arg, rec);
 }
 
 void met_trace_drain(struct met_state *s)
 {
 	if (met_trace_fd(s) >= 0)
-		llctl_rings_drain(&s->trace->rs, take, s->trace->sum);
+		trace_rings_drain(&s->trace->rs, take, s->trace->sum);
 }
 
 void met_trace_hangup(struct met_state *s)
@@ -203,13 +203,13 @@ static void irqs(struct mx *m, struct json_object *arr, bool soft)
 
 void met_trace_render(const struct met_state *s, struct mx *m)
 {
-	struct llctl_ring_totals tot = { 0 };
+	struct trace_ring_totals tot = { 0 };
 	struct json_object *o, *v, *sw;
 
 	if (!s->trace || !s->trace->sum)
 		return;
 	tot.delivered = s->trace->rs.delivered;
-	o = llctl_summary_json(s->trace->sum, &tot);
+	o = trace_summary_json(s->trace->sum, &tot);
 	if (json_object_object_get_ex(o, "syscalls", &v))
 		syscalls(m, v);
 	if (json_object_object_get_ex(o, "irqs", &v))
@@ -237,10 +237,10 @@ void met_trace_stop(struct met_state *s)
 	if (t->started)
 		llctl_nl_trace_stop(&s->nl);
 	if (t->rs.ring)
-		llctl_rings_unmap(&t->rs);
+		trace_rings_unmap(&t->rs);
 	if (t->dev >= 0)
 		close(t->dev);
-	llctl_summary_free(t->sum);
+	trace_summary_free(t->sum);
 	free(t);
 	s->trace = NULL;
 }

@@ -13,19 +13,19 @@
 
 struct llctl_capture {
 	FILE *f;
-	struct llctl_capture_hdr hdr;
+	struct trace_capture_hdr hdr;
 	int err;
 };
 
-struct llctl_capture *llctl_capture_create(const char *path, int ncpus,
+struct llctl_capture *trace_capture_create(const char *path, int ncpus,
 					   uint32_t events, uint32_t cmd_pid)
 {
 	struct llctl_capture *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
-	memcpy(c->hdr.magic, LLCTL_CAPTURE_MAGIC, sizeof(c->hdr.magic));
-	c->hdr.version = LLCTL_CAPTURE_VERSION;
+	memcpy(c->hdr.magic, TRACE_CAPTURE_MAGIC, sizeof(c->hdr.magic));
+	c->hdr.version = TRACE_CAPTURE_VERSION;
 	c->hdr.ncpus = ncpus;
 	c->hdr.events = events;
 	c->hdr.cmd_pid = cmd_pid;
@@ -42,14 +42,14 @@ struct llctl_capture *llctl_capture_create(const char *path, int ncpus,
 	return c;
 }
 
-int llctl_capture_write(struct llctl_capture *c, const struct llkm_rec *rec)
+int trace_capture_write(struct llctl_capture *c, const struct llkm_rec *rec)
 {
 	if (!c->err && fwrite(rec, rec->size, 1, c->f) != 1)
 		c->err = errno ? errno : EIO;
 	return -c->err;
 }
 
-int llctl_capture_close(struct llctl_capture *c, uint64_t lost)
+int trace_capture_close(struct llctl_capture *c, uint64_t lost)
 {
 	int err = c->err;
 
@@ -63,7 +63,7 @@ int llctl_capture_close(struct llctl_capture *c, uint64_t lost)
 	return -err;
 }
 
-long llctl_capture_read(const char *path, struct llctl_capture_hdr *hdr,
+long trace_capture_read(const char *path, struct trace_capture_hdr *hdr,
 			void (*fn)(const struct llkm_rec *rec, void *arg),
 			void *arg)
 {
@@ -77,8 +77,8 @@ long llctl_capture_read(const char *path, struct llctl_capture_hdr *hdr,
 	if (!f)
 		return -errno;
 	if (fread(hdr, sizeof(*hdr), 1, f) != 1 ||
-	    memcmp(hdr->magic, LLCTL_CAPTURE_MAGIC, sizeof(hdr->magic)) ||
-	    hdr->version != LLCTL_CAPTURE_VERSION || !hdr->ncpus) {
+	    memcmp(hdr->magic, TRACE_CAPTURE_MAGIC, sizeof(hdr->magic)) ||
+	    hdr->version != TRACE_CAPTURE_VERSION || !hdr->ncpus) {
 		n = -EINVAL;
 		goto out;
 	}

@@ -19,10 +19,10 @@
 
 #include <linux/llkm.h>
 
-#define LLCTL_CAPTURE_MAGIC	"LLKMCAP"
-#define LLCTL_CAPTURE_VERSION	1
+#define TRACE_CAPTURE_MAGIC	"LLKMCAP"
+#define TRACE_CAPTURE_VERSION	1
 
-struct llctl_capture_hdr {
+struct trace_capture_hdr {
 	char magic[8];
 	uint32_t version;
 	uint32_t ncpus;
@@ -33,11 +33,11 @@ struct llctl_capture_hdr {
 
 struct llctl_capture;
 
-struct llctl_capture *llctl_capture_create(const char *path, int ncpus,
+struct llctl_capture *trace_capture_create(const char *path, int ncpus,
 					   uint32_t events, uint32_t cmd_pid);
-int llctl_capture_write(struct llctl_capture *c, const struct llkm_rec *rec);
+int trace_capture_write(struct llctl_capture *c, const struct llkm_rec *rec);
 /* Writes the final lost count into the header; 0 or -errno. */
-int llctl_capture_close(struct llctl_capture *c, uint64_t lost);
+int trace_capture_close(struct llctl_capture *c, uint64_t lost);
 
 /*
  * Reads @path: fills @hdr, then hands each record to @fn (NULL: only check
@@ -45,7 +45,7 @@ int llctl_capture_close(struct llctl_capture *c, uint64_t lost);
  * records, -EINVAL for a file that is not a capture or is torn (nothing
  * after the damage is handed over), or -errno.
  */
-long llctl_capture_read(const char *path, struct llctl_capture_hdr *hdr,
+long trace_capture_read(const char *path, struct trace_capture_hdr *hdr,
 			void (*fn)(const struct llkm_rec *rec, void *arg),
 			void *arg);
 

@@ -93,7 +93,7 @@ struct llctl_ctf {
 	struct bt_ctf_stream **stream;	/* ncpus of them */
 	unsigned int *in_packet;	/* events in each stream's packet */
 	uint64_t last_ns;
-	struct llctl_ctf_counts n;
+	struct trace_ctf_counts n;
 };
 
 static struct bt_ctf_field_type *new_type(enum field_kind kind)
@@ -137,7 +137,7 @@ static int add_event_classes(struct llctl_ctf *c)
 	for (t = 0; t < ARRAY_SIZE(event_fields); t++) {
 		if (!event_fields[t])
 			continue;
-		ec = bt_ctf_event_class_create(llctl_event_name(t));
+		ec = bt_ctf_event_class_create(trace_event_name(t));
 		if (!ec)
 			return -ENOMEM;
 		c->ec[t] = ec;
@@ -254,7 +254,7 @@ static void destroy(struct llctl_ctf *c)
 	free(c);
 }
 
-struct llctl_ctf *llctl_ctf_open(const char *dir, int ncpus,
+struct llctl_ctf *trace_ctf_open(const char *dir, int ncpus,
 				 const struct llctl_env *env)
 {
 	struct llctl_ctf *c;
@@ -345,7 +345,7 @@ static int fill_sys_enter(struct bt_ctf_event *e,
 {
 	int ret = set_s(e, "nr", p->nr), i;
 
-	ret = ret ?: set_str(e, "name", llctl_syscall_name(p->nr));
+	ret = ret ?: set_str(e, "name", trace_syscall_name(p->nr));
 	for (i = 0; i < 6; i++)
 		ret = ret ?: set_u(e, arg_names[i], p->args[i]);
 	return ret;
@@ -356,20 +356,20 @@ static int fill_sys_exit(struct bt_ctf_event *e,
 {
 	int ret = set_s(e, "nr", p->nr);
 
-	ret = ret ?: set_str(e, "name", llctl_syscall_name(p->nr));
+	ret = ret ?: set_str(e, "name", trace_syscall_name(p->nr));
 	return ret ?: set_s(e, "ret", p->ret);
 }
 
 static int fill_switch(struct bt_ctf_event *e,
 		       const struct llkm_rec_sched_switch *p)
 {
-	char comm[LLCTL_COMM_LEN + 1];
+	char comm[TRACE_COMM_LEN + 1];
 	int ret = set_s(e, "prev_tid", (int32_t)p->prev_tid);
 
-	ret = ret ?: set_str(e, "prev_comm", llctl_comm(comm, p->prev_comm));
+	ret = ret ?: set_str(e, "prev_comm", trace_comm(comm, p->prev_comm));
 	ret = ret ?: set_s(e, "prev_state", p->prev_state);
 	ret = ret ?: set_s(e, "next_tid", (int32_t)p->next_tid);
-	return ret ?: set_str(e, "next_comm", llctl_comm(comm, p->next_comm));
+	return ret ?: set_str(e, "next_comm", trace_comm(comm, p->next_comm));
 }
 
 static int fill(struct bt_ctf_event *e, const struct llkm_rec *rec,
@@ -396,7 +396,7 @@ static int fill(struct bt_ctf_event *e, const struct llkm_rec *rec,
 	case LLKM_REC_SOFTIRQ_ENTRY:
 	case LLKM_REC_SOFTIRQ_EXIT:
 		return set_u(e, "vec", sirq->vec) ?:
-		       set_str(e, "name", llctl_softirq_name(sirq->vec));
+		       set_str(e, "name", trace_softirq_name(sirq->vec));
 	case LLKM_REC_SCHED_SWITCH:
 		return fill_switch(e, p);
 	case LLKM_REC_FORK:
@@ -429,9 +429,9 @@ static int flush_stream(struct llctl_ctf *c, int cpu)
 	return ret;
 }
 
-int llctl_ctf_write(struct llctl_ctf *c, const struct llkm_rec *rec)
+int trace_ctf_write(struct llctl_ctf *c, const struct llkm_rec *rec)
 {
-	const void *p = llctl_event_payload(rec);
+	const void *p = trace_event_payload(rec);
 	struct bt_ctf_event *e;
 	int ret;
 
@@ -460,19 +460,19 @@ int llctl_ctf_write(struct llctl_ctf *c, const struct llkm_rec *rec)
 		goto out;
 	c->n.written++;
 	ret = 0;
-	if (++c->in_packet[rec->cpu] >= LLCTL_CTF_PACKET_EVENTS)
+	if (++c->in_packet[rec->cpu] >= TRACE_CTF_PACKET_EVENTS)
 		ret = flush_stream(c, rec->cpu);
 out:
 	bt_ctf_event_put(e);
 	return ret;
 }
 
-void llctl_ctf_counts(const struct llctl_ctf *c, struct llctl_ctf_counts *n)
+void trace_ctf_counts(const struct llctl_ctf *c, struct trace_ctf_counts *n)
 {
 	*n = c->n;
 }
 
-int llctl_ctf_close(struct llctl_ctf *c)
+int trace_ctf_close(struct llctl_ctf *c)
 {
 	int ret = 0, cpu;
 

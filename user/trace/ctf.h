@@ -8,7 +8,7 @@
  *
  *   DIR/metadata   TSDL, written at open and again at close
  *   DIR/cpu_N      the stream of CPU N, for N in 0..ncpus-1: one packet per
- *                  LLCTL_CTF_PACKET_EVENTS events (the writer keeps a
+ *                  TRACE_CTF_PACKET_EVENTS events (the writer keeps a
  *                  packet's events in memory until it is flushed); an empty
  *                  file when CPU N had no event
  *
@@ -61,9 +61,9 @@ struct llkm_rec;
 struct llctl_env;
 struct llctl_ctf;
 
-#define LLCTL_CTF_PACKET_EVENTS	1024
+#define TRACE_CTF_PACKET_EVENTS	1024
 
-struct llctl_ctf_counts {
+struct trace_ctf_counts {
 	uint64_t written;	/* events in the trace */
 	uint64_t skipped;	/* records of a type the trace does not carry */
 	uint64_t reordered;	/* written at the previous record's time */
@@ -74,7 +74,7 @@ struct llctl_ctf_counts {
  * overwritten) with one stream per CPU 0..@ncpus-1. @env may be NULL.
  * Returns NULL with errno set on failure.
  */
-struct llctl_ctf *llctl_ctf_open(const char *dir, int ncpus,
+struct llctl_ctf *trace_ctf_open(const char *dir, int ncpus,
 				 const struct llctl_env *env);
 
 /*
@@ -83,14 +83,14 @@ struct llctl_ctf *llctl_ctf_open(const char *dir, int ncpus,
  * -EINVAL for a record too short for its type, -ERANGE for a CPU at or
  * above ncpus, -ENOMEM or -EIO (the writer failed).
  */
-int llctl_ctf_write(struct llctl_ctf *c, const struct llkm_rec *rec);
+int trace_ctf_write(struct llctl_ctf *c, const struct llkm_rec *rec);
 
-void llctl_ctf_counts(const struct llctl_ctf *c, struct llctl_ctf_counts *n);
+void trace_ctf_counts(const struct llctl_ctf *c, struct trace_ctf_counts *n);
 
 /*
  * Flushes every stream's last packet and the metadata, then frees @c
  * (NULL is fine). Returns 0 or -EIO.
  */
-int llctl_ctf_close(struct llctl_ctf *c);
+int trace_ctf_close(struct llctl_ctf *c);
 
 #endif /* LLCTL_TRACE_CTF_H */

@@ -47,33 +47,33 @@ static const char *const addr_syscalls[] = {
 	"mmap", "mmap2", "mremap", "brk", "shmat",
 };
 
-const char *llctl_event_name(unsigned int type)
+const char *trace_event_name(unsigned int type)
 {
 	return type < ARRAY_SIZE(event_types) ? event_types[type].name : NULL;
 }
 
-size_t llctl_event_payload_size(unsigned int type)
+size_t trace_event_payload_size(unsigned int type)
 {
 	return type < ARRAY_SIZE(event_types) ? event_types[type].payload : 0;
 }
 
-const void *llctl_event_payload(const struct llkm_rec *rec)
+const void *trace_event_payload(const struct llkm_rec *rec)
 {
-	size_t len = llctl_event_payload_size(rec->type);
+	size_t len = trace_event_payload_size(rec->type);
 
 	if (!len || rec->size < sizeof(*rec) + len)
 		return NULL;
 	return rec + 1;
 }
 
-const char *llctl_softirq_name(unsigned int vec)
+const char *trace_softirq_name(unsigned int vec)
 {
 	return vec < ARRAY_SIZE(softirq_names) ? softirq_names[vec] : "unknown";
 }
 
-const char *llctl_comm(char buf[LLCTL_COMM_LEN + 1], const char comm[16])
+const char *trace_comm(char buf[TRACE_COMM_LEN + 1], const char comm[16])
 {
-	size_t n = strnlen(comm, LLCTL_COMM_LEN);
+	size_t n = strnlen(comm, TRACE_COMM_LEN);
 
 	memcpy(buf, comm, n);
 	buf[n] = '\0';
@@ -116,7 +116,7 @@ static void print_sys_enter(FILE *f, const struct llkm_rec_sys_enter *e)
 {
 	int i;
 
-	fprintf(f, "%s(", llctl_syscall_name(e->nr));
+	fprintf(f, "%s(", trace_syscall_name(e->nr));
 	for (i = 0; i < 6; i++)
 		fprintf(f, "%s0x%llx", i ? ", " : "",
 			(unsigned long long)e->args[i]);
@@ -125,7 +125,7 @@ static void print_sys_enter(FILE *f, const struct llkm_rec_sys_enter *e)
 
 static void print_sys_exit(FILE *f, const struct llkm_rec_sys_exit *x)
 {
-	const char *name = llctl_syscall_name(x->nr);
+	const char *name = trace_syscall_name(x->nr);
 
 	fprintf(f, "%s = ", name);
 	if (x->ret < 0 && x->ret >= -MAX_ERRNO)
@@ -138,11 +138,11 @@ static void print_sys_exit(FILE *f, const struct llkm_rec_sys_exit *x)
 
 static void print_switch(FILE *f, const struct llkm_rec_sched_switch *s)
 {
-	char prev[LLCTL_COMM_LEN + 1], next[LLCTL_COMM_LEN + 1];
+	char prev[TRACE_COMM_LEN + 1], next[TRACE_COMM_LEN + 1];
 
 	fprintf(f, "prev_tid=%u (%s) state=%u ==> next_tid=%u (%s)",
-		s->prev_tid, llctl_comm(prev, s->prev_comm), s->prev_state,
-		s->next_tid, llctl_comm(next, s->next_comm));
+		s->prev_tid, trace_comm(prev, s->prev_comm), s->prev_state,
+		s->next_tid, trace_comm(next, s->next_comm));
 }
 
 static void print_details(FILE *f, const struct llkm_rec *rec, const void *p)
@@ -168,7 +168,7 @@ static void print_details(FILE *f, const struct llkm_rec *rec, const void *p)
 	case LLKM_REC_SOFTIRQ_ENTRY:
 	case LLKM_REC_SOFTIRQ_EXIT:
 		fprintf(f, "vec=%u [%s]", sirq->vec,
-			llctl_softirq_name(sirq->vec));
+			trace_softirq_name(sirq->vec));
 		break;
 	case LLKM_REC_SCHED_SWITCH:
 		print_switch(f, p);
@@ -180,10 +180,10 @@ static void print_details(FILE *f, const struct llkm_rec *rec, const void *p)
 	}
 }
 
-void llctl_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns)
+void trace_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns)
 {
-	const char *name = llctl_event_name(rec->type);
-	const void *p = llctl_event_payload(rec);
+	const char *name = trace_event_name(rec->type);
+	const void *p = trace_event_payload(rec);
 
 	print_time(f, rec->time_ns, t0_ns);
 	fprintf(f, " [%03u] %u/%u  ", rec->cpu, rec->pid, rec->tid);

@@ -41,27 +41,27 @@
 #include <linux/llkm.h>
 
 /* The longest comm, without its NUL (TASK_COMM_LEN - 1). */
-#define LLCTL_COMM_LEN	15
+#define TRACE_COMM_LEN	15
 
 /* The event name of a record type ("syscall_entry"), NULL when unknown. */
-const char *llctl_event_name(unsigned int type);
+const char *trace_event_name(unsigned int type);
 
 /* The payload size of a record type, 0 when unknown. */
-size_t llctl_event_payload_size(unsigned int type);
+size_t trace_event_payload_size(unsigned int type);
 
 /*
  * @rec's payload, or NULL when its type is unknown or it is too short to
  * hold its type's payload.
  */
-const void *llctl_event_payload(const struct llkm_rec *rec);
+const void *trace_event_payload(const struct llkm_rec *rec);
 
 /* A softirq vector's name ("TIMER" for 1), "unknown" beyond RCU. */
-const char *llctl_softirq_name(unsigned int vec);
+const char *trace_softirq_name(unsigned int vec);
 
 /* A record's comm (not always NUL-terminated) as a C string in @buf. */
-const char *llctl_comm(char buf[LLCTL_COMM_LEN + 1], const char comm[16]);
+const char *trace_comm(char buf[TRACE_COMM_LEN + 1], const char comm[16]);
 
 /* One line for @rec, its time relative to @t0_ns (see above). */
-void llctl_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns);
+void trace_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns);
 
 #endif /* LLCTL_TRACE_EVENTS_H */

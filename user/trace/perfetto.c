@@ -26,7 +26,7 @@ struct thread {
 	uint32_t pid;
 	int64_t nr;
 	uint64_t t;
-	char comm[LLCTL_COMM_LEN + 1];	/* "" until named */
+	char comm[TRACE_COMM_LEN + 1];	/* "" until named */
 };
 
 struct cpu {
@@ -44,12 +44,12 @@ struct llctl_perfetto {
 	size_t nthreads, used;	/* slots, a power of two; and taken */
 	struct cpu *cpu;
 	unsigned int ncpus;
-	struct llctl_perfetto_counts n;
+	struct trace_perfetto_counts n;
 };
 
 static uint32_t cpu_tid(unsigned int cpu)
 {
-	return LLCTL_PERFETTO_CPUS_PID + 1 + cpu;
+	return TRACE_PERFETTO_CPUS_PID + 1 + cpu;
 }
 
 /* @s as a JSON string: anything not printable ASCII escaped. */
@@ -186,9 +186,9 @@ static struct cpu *cpu_get(struct llctl_perfetto *p, unsigned int n)
 	}
 	if (!p->cpu[n].named) {
 		snprintf(name, sizeof(name), "CPU %u", n);
-		meta(p, "thread_name", LLCTL_PERFETTO_CPUS_PID, cpu_tid(n),
+		meta(p, "thread_name", TRACE_PERFETTO_CPUS_PID, cpu_tid(n),
 		     name, 0);
-		meta(p, "thread_sort_index", LLCTL_PERFETTO_CPUS_PID,
+		meta(p, "thread_sort_index", TRACE_PERFETTO_CPUS_PID,
 		     cpu_tid(n), NULL, n);
 		p->cpu[n].named = true;
 	}
@@ -198,12 +198,12 @@ static struct cpu *cpu_get(struct llctl_perfetto *p, unsigned int n)
 static void name_thread(struct llctl_perfetto *p, uint32_t pid, uint32_t tid,
 			const char comm[16])
 {
-	char name[LLCTL_COMM_LEN + 1];
+	char name[TRACE_COMM_LEN + 1];
 	struct thread *t;
 
 	if (!tid)
 		return;		/* the idle tasks, one per CPU */
-	llctl_comm(name, comm);
+	trace_comm(name, comm);
 	t = thread_get(p, tid, true);
 	if (!t || !strcmp(t->comm, name))
 		return;
@@ -215,7 +215,7 @@ static void name_thread(struct llctl_perfetto *p, uint32_t pid, uint32_t tid,
 
 static void sys_unfinished(struct llctl_perfetto *p, struct thread *t)
 {
-	instant(p, "syscall", llctl_syscall_name(t->nr), t->pid, t->tid, t->t);
+	instant(p, "syscall", trace_syscall_name(t->nr), t->pid, t->tid, t->t);
 	fprintf(p->f, ",\"args\":{\"nr\":%" PRId64 ",\"unfinished\":true}}",
 		t->nr);
 	t->in_sys = false;
@@ -249,7 +249,7 @@ static void sys_exit(struct llctl_perfetto *p, const struct llkm_rec *rec,
 		p->n.orphans++;
 		return;
 	}
-	complete(p, "syscall", llctl_syscall_name(x->nr), t->pid, t->tid,
+	complete(p, "syscall", trace_syscall_name(x->nr), t->pid, t->tid,
 		 t->t, rec->time_ns);
 	fprintf(p->f, ",\"args\":{\"nr\":%" PRId64 ",\"ret\":%" PRId64 "}}",
 		(int64_t)x->nr, (int64_t)x->ret);
@@ -267,7 +267,7 @@ static void irq_unfinished(struct llctl_perfetto *p, struct cpu *c,
 	char name[32];
 
 	irq_name(name, sizeof(name), c->irq);
-	instant(p, "irq", name, LLCTL_PERFETTO_CPUS_PID, cpu_tid(n), c->irq_t);
+	instant(p, "irq", name, TRACE_PERFETTO_CPUS_PID, cpu_tid(n), c->irq_t);
 	fprintf(p->f, ",\"args\":{\"irq\":%" PRIu32 ",\"unfinished\":true}}",
 		c->irq);
 	c->in_irq = false;
@@ -296,7 +296,7 @@ static void irq_exit(struct llctl_perfetto *p, struct cpu *c, unsigned int n,
 		return;
 	}
 	irq_name(name, sizeof(name), i->irq);
-	complete(p, "irq", name, LLCTL_PERFETTO_CPUS_PID, cpu_tid(n), c->irq_t,
+	complete(p, "irq", name, TRACE_PERFETTO_CPUS_PID, cpu_tid(n), c->irq_t,
 		 rec->time_ns);
 	fprintf(p->f, ",\"args\":{\"irq\":%" PRIu32 ",\"ret\":%" PRId32 "}}",
 		i->irq, i->ret);
@@ -305,7 +305,7 @@ static void irq_exit(struct llctl_perfetto *p, struct cpu *c, unsigned int n,
 
 static void softirq_name(char *buf, size_t len, uint32_t vec)
 {
-	snprintf(buf, len, "softirq %s", llctl_softirq_name(vec));
+	snprintf(buf, len, "softirq %s", trace_softirq_name(vec));
 }
 
 static void softirq_unfinished(struct llctl_perfetto *p, struct cpu *c,
@@ -314,7 +314,7 @@ static void softirq_unfinished(struct llctl_perfetto *p, struct cpu *c,
 	char name[32];
 
 	softirq_name(name, sizeof(name), c->vec);
-	instant(p, "softirq", name, LLCTL_PERFETTO_CPUS_PID, cpu_tid(n),
+	instant(p, "softirq", name, TRACE_PERFETTO_CPUS_PID, cpu_tid(n),
 		c->softirq_t);
 	fprintf(p->f, ",\"args\":{\"vec\":%" PRIu32 ",\"unfinished\":true}}",
 		c->vec);
@@ -346,7 +346,7 @@ static void softirq_exit(struct llctl_perfetto *p, struct cpu *c,
 		return;
 	}
 	softirq_name(name, sizeof(name), s->vec);
-	complete(p, "softirq", name, LLCTL_PERFETTO_CPUS_PID, cpu_tid(n),
+	complete(p, "softirq", name, TRACE_PERFETTO_CPUS_PID, cpu_tid(n),
 		 c->softirq_t, rec->time_ns);
 	fprintf(p->f, ",\"args\":{\"vec\":%" PRIu32 "}}", s->vec);
 	c->in_softirq = false;
@@ -356,20 +356,20 @@ static void sched_switch(struct llctl_perfetto *p, unsigned int n,
 			 const struct llkm_rec *rec,
 			 const struct llkm_rec_sched_switch *s)
 {
-	char comm[LLCTL_COMM_LEN + 1];
+	char comm[TRACE_COMM_LEN + 1];
 
 	if (rec->tid == s->prev_tid)
 		name_thread(p, rec->pid, s->prev_tid, s->prev_comm);
 	name_thread(p, s->next_pid, s->next_tid, s->next_comm);
-	instant(p, "sched", "sched_switch", LLCTL_PERFETTO_CPUS_PID,
+	instant(p, "sched", "sched_switch", TRACE_PERFETTO_CPUS_PID,
 		cpu_tid(n), rec->time_ns);
 	fprintf(p->f, ",\"args\":{\"prev_tid\":%" PRIu32 ",\"prev_comm\":",
 		s->prev_tid);
-	put_str(p->f, llctl_comm(comm, s->prev_comm));
+	put_str(p->f, trace_comm(comm, s->prev_comm));
 	fprintf(p->f, ",\"prev_state\":%" PRIu32 ",\"next_tid\":%" PRIu32
 		",\"next_pid\":%" PRIu32 ",\"next_comm\":", s->prev_state,
 		s->next_tid, s->next_pid);
-	put_str(p->f, llctl_comm(comm, s->next_comm));
+	put_str(p->f, trace_comm(comm, s->next_comm));
 	fputs("}}", p->f);
 }
 
@@ -389,7 +389,7 @@ static int on_cpu(struct llctl_perfetto *p, const struct llkm_rec *rec,
 {
 	struct cpu *c;
 
-	if (rec->cpu >= LLCTL_PERFETTO_CPUS_MAX)
+	if (rec->cpu >= TRACE_PERFETTO_CPUS_MAX)
 		return -ERANGE;
 	c = cpu_get(p, rec->cpu);
 	if (!c)
@@ -414,7 +414,7 @@ static int on_cpu(struct llctl_perfetto *p, const struct llkm_rec *rec,
 	return 0;
 }
 
-struct llctl_perfetto *llctl_perfetto_open(const char *path)
+struct llctl_perfetto *trace_perfetto_open(const char *path)
 {
 	struct llctl_perfetto *p = calloc(1, sizeof(*p));
 	int err;
@@ -437,17 +437,17 @@ struct llctl_perfetto *llctl_perfetto_open(const char *path)
 	}
 	p->first = true;
 	fputs("{\"traceEvents\":[", p->f);
-	meta(p, "process_name", LLCTL_PERFETTO_CPUS_PID,
-	     LLCTL_PERFETTO_CPUS_PID, "CPUs", 0);
+	meta(p, "process_name", TRACE_PERFETTO_CPUS_PID,
+	     TRACE_PERFETTO_CPUS_PID, "CPUs", 0);
 	return p;
 }
 
-int llctl_perfetto_write(struct llctl_perfetto *p, const struct llkm_rec *rec)
+int trace_perfetto_write(struct llctl_perfetto *p, const struct llkm_rec *rec)
 {
-	const void *pl = llctl_event_payload(rec);
+	const void *pl = trace_event_payload(rec);
 	int ret = 0;
 
-	if (!llctl_event_name(rec->type)) {
+	if (!trace_event_name(rec->type)) {
 		p->n.skipped++;
 		return 0;
 	}
@@ -470,13 +470,13 @@ int llctl_perfetto_write(struct llctl_perfetto *p, const struct llkm_rec *rec)
 	return ret ?: (ferror(p->f) ? -EIO : 0);
 }
 
-void llctl_perfetto_counts(const struct llctl_perfetto *p,
-			   struct llctl_perfetto_counts *n)
+void trace_perfetto_counts(const struct llctl_perfetto *p,
+			   struct trace_perfetto_counts *n)
 {
 	*n = p->n;
 }
 
-int llctl_perfetto_close(struct llctl_perfetto *p)
+int trace_perfetto_close(struct llctl_perfetto *p)
 {
 	unsigned int i;
 	int ret = 0;

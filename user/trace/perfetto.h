@@ -23,9 +23,9 @@
  * ------
  *
  *   threads  "pid" = thread group id, "tid" = thread id, as recorded
- *   CPUs     the pseudo-process LLCTL_PERFETTO_CPUS_PID (above any real
+ *   CPUs     the pseudo-process TRACE_PERFETTO_CPUS_PID (above any real
  *            pid), named "CPUs"; CPU N is its thread
- *            LLCTL_PERFETTO_CPUS_PID + 1 + N, named "CPU N" and sorted by N
+ *            TRACE_PERFETTO_CPUS_PID + 1 + N, named "CPU N" and sorted by N
  *
  * Names are "M" events: process_name "CPUs" first, a CPU's thread_name and
  * thread_sort_index before its first event, and a thread's thread_name
@@ -64,10 +64,10 @@
 struct llkm_rec;
 struct llctl_perfetto;
 
-#define LLCTL_PERFETTO_CPUS_PID	4194304		/* PID_MAX_LIMIT */
-#define LLCTL_PERFETTO_CPUS_MAX	8192		/* NR_CPUS at most */
+#define TRACE_PERFETTO_CPUS_PID	4194304		/* PID_MAX_LIMIT */
+#define TRACE_PERFETTO_CPUS_MAX	8192		/* NR_CPUS at most */
 
-struct llctl_perfetto_counts {
+struct trace_perfetto_counts {
 	uint64_t events;	/* JSON events written, "M" ones included */
 	uint64_t skipped;	/* records of a type the format does not carry */
 	uint64_t orphans;	/* exits without their entry */
@@ -78,24 +78,24 @@ struct llctl_perfetto_counts {
  * Starts the file at @path (truncated), or on stdout for NULL or "-".
  * Returns NULL with errno set on failure.
  */
-struct llctl_perfetto *llctl_perfetto_open(const char *path);
+struct llctl_perfetto *trace_perfetto_open(const char *path);
 
 /*
  * Takes @rec, in time order. A record of an unknown type is skipped and
  * counted. Returns 0, -EINVAL for a record too short for its type, -ERANGE
- * for a CPU at or above LLCTL_PERFETTO_CPUS_MAX, -ENOMEM, or -EIO once a
+ * for a CPU at or above TRACE_PERFETTO_CPUS_MAX, -ENOMEM, or -EIO once a
  * write failed.
  */
-int llctl_perfetto_write(struct llctl_perfetto *p, const struct llkm_rec *rec);
+int trace_perfetto_write(struct llctl_perfetto *p, const struct llkm_rec *rec);
 
-void llctl_perfetto_counts(const struct llctl_perfetto *p,
-			   struct llctl_perfetto_counts *n);
+void trace_perfetto_counts(const struct llctl_perfetto *p,
+			   struct trace_perfetto_counts *n);
 
 /*
  * Emits what is unfinished, ends the JSON, closes the file (flushes
  * stdout) and frees @p (NULL is fine). Returns 0 or -EIO when any write
  * failed.
  */
-int llctl_perfetto_close(struct llctl_perfetto *p);
+int trace_perfetto_close(struct llctl_perfetto *p);
 
 #endif /* LLCTL_TRACE_PERFETTO_H */

@@ -95,7 +95,7 @@ static inline u32 llkm_ring_tid(void)
  * a ring's pages: a record that wraps reads contiguously. NULL on failure;
  * munmap(p, 2 * size) undoes it.
  */
-static inline void *llkm_shim_map_twice(size_t size)
+static inline void *trace_shim_map_twice(size_t size)
 {
 	int fd = memfd_create("llkm-ring", MFD_CLOEXEC);
 	char *p = MAP_FAILED;

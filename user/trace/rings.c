@@ -11,7 +11,7 @@
 
 #include "trace/rings.h"
 
-int llctl_rings_map(struct llctl_rings *rs, int fd, int ncpus, uint32_t size,
+int trace_rings_map(struct trace_rings *rs, int fd, int ncpus, uint32_t size,
 		    uint32_t mode)
 {
 	unsigned long stride = LLKM_RING_PAGES(size);
@@ -46,11 +46,11 @@ int llctl_rings_map(struct llctl_rings *rs, int fd, int ncpus, uint32_t size,
 	return 0;
 fail:
 	c = -errno;
-	llctl_rings_unmap(rs);
+	trace_rings_unmap(rs);
 	return c;
 }
 
-void llctl_rings_unmap(struct llctl_rings *rs)
+void trace_rings_unmap(struct trace_rings *rs)
 {
 	unsigned long stride = LLKM_RING_PAGES(rs->size);
 	int c;
@@ -67,7 +67,7 @@ void llctl_rings_unmap(struct llctl_rings *rs)
 	rs->n = 0;
 }
 
-long llctl_rings_drain(struct llctl_rings *rs,
+long trace_rings_drain(struct trace_rings *rs,
 		       void (*fn)(const struct llkm_rec *rec, void *arg),
 		       void *arg)
 {

@@ -11,7 +11,7 @@
 #include "trace/ring_shim.h"
 #include "../kmod/ring_core.h"
 
-struct llctl_rings {
+struct trace_rings {
 	int n;			/* possible CPUs */
 	unsigned long size;	/* data bytes per CPU */
 	struct llkm_ring *ring;	/* n of them */
@@ -19,15 +19,15 @@ struct llctl_rings {
 };
 
 /* Maps CPU 0..@ncpus-1's rings of @size bytes from @fd: 0 or -errno. */
-int llctl_rings_map(struct llctl_rings *rs, int fd, int ncpus, uint32_t size,
+int trace_rings_map(struct trace_rings *rs, int fd, int ncpus, uint32_t size,
 		    uint32_t mode);
-void llctl_rings_unmap(struct llctl_rings *rs);
+void trace_rings_unmap(struct trace_rings *rs);
 
 /*
  * Hands every published record to @fn, oldest first across CPUs, then
  * releases them. Returns how many.
  */
-long llctl_rings_drain(struct llctl_rings *rs,
+long trace_rings_drain(struct trace_rings *rs,
 		       void (*fn)(const struct llkm_rec *rec, void *arg),
 		       void *arg);
 

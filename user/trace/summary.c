@@ -66,7 +66,7 @@ struct llctl_summary {
 	unsigned int only_len;
 };
 
-struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
+struct llctl_summary *trace_summary_new(int ncpus, uint32_t events,
 					uint32_t cmd_pid)
 {
 	struct llctl_summary *s = calloc(1, sizeof(*s));
@@ -82,7 +82,7 @@ struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
 	s->softirq = calloc((size_t)NR_SOFTIRQS * ncpus, sizeof(*s->softirq));
 	s->cpu = calloc(ncpus, sizeof(*s->cpu));
 	if (!s->irq || !s->softirq || !s->cpu) {
-		llctl_summary_free(s);
+		trace_summary_free(s);
 		return NULL;
 	}
 	for (c = 0; c < ncpus; c++)
@@ -90,14 +90,14 @@ struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
 	return s;
 }
 
-void llctl_summary_only(struct llctl_summary *s, const uint8_t *bits,
+void trace_summary_only(struct llctl_summary *s, const uint8_t *bits,
 			unsigned int len)
 {
 	s->only = bits;
 	s->only_len = len;
 }
 
-void llctl_summary_free(struct llctl_summary *s)
+void trace_summary_free(struct llctl_summary *s)
 {
 	if (!s)
 		return;
@@ -230,7 +230,7 @@ static void add_switch(struct llctl_summary *s, const struct llkm_rec *rec)
 	t->comm[sizeof(t->comm) - 1] = '\0';
 }
 
-bool llctl_summary_take(struct llctl_summary *s, const struct llkm_rec *rec)
+bool trace_summary_take(struct llctl_summary *s, const struct llkm_rec *rec)
 {
 	if ((int)rec->cpu >= s->ncpus)
 		return false;
@@ -244,7 +244,7 @@ bool llctl_summary_take(struct llctl_summary *s, const struct llkm_rec *rec)
 		const struct llkm_rec_sys_enter *e = (const void *)(rec + 1);
 
 		if (rec->type != LLKM_REC_SYS_ENTER || rec->tid != s->cmd_pid ||
-		    e->nr != llctl_syscall_nr("execve"))
+		    e->nr != trace_syscall_nr("execve"))
 			return false;
 		s->started = true;
 	}
@@ -321,8 +321,8 @@ static uint64_t avg(const struct stat_ns *st)
 	return st->timed ? st->total_ns / st->timed : 0;
 }
 
-void llctl_summary_print(FILE *f, const struct llctl_summary *s,
-			 const struct llctl_ring_totals *t)
+void trace_summary_print(FILE *f, const struct llctl_summary *s,
+			 const struct trace_ring_totals *t)
 {
 	int nrs[MAX_NR], n, i, c;
 
@@ -337,7 +337,7 @@ void llctl_summary_print(FILE *f, const struct llctl_summary *s,
 			fprintf(f, "%10lu %8lu %14lu %10lu %10lu %10lu  %s\n",
 				st->count, st->errors, st->total_ns, avg(st),
 				st->min_ns, st->max_ns,
-				llctl_syscall_name(nrs[i]));
+				trace_syscall_name(nrs[i]));
 		}
 	}
 	if (s->events & LLKM_TRACE_EV_IRQS) {
@@ -365,7 +365,7 @@ void llctl_summary_print(FILE *f, const struct llctl_summary *s,
 
 				if (st->count)
 					fprintf(f, "%-8s %4d %10lu %14lu\n",
-						llctl_softirq_name(i), c, st->count,
+						trace_softirq_name(i), c, st->count,
 						st->total_ns);
 			}
 	}
@@ -410,7 +410,7 @@ static struct json_object *syscalls_json(const struct llctl_summary *s)
 		struct json_object *e = stat_json(&s->sys[nrs[i]], "calls", true);
 
 		json_object_object_add(e, "name",
-				       json_object_new_string(llctl_syscall_name(nrs[i])));
+				       json_object_new_string(trace_syscall_name(nrs[i])));
 		json_object_object_add(e, "nr", json_object_new_int(nrs[i]));
 		json_object_array_add(arr, e);
 	}
@@ -455,7 +455,7 @@ static struct json_object *softirqs_json(const struct llctl_summary *s)
 				continue;
 			e = stat_json(st, "count", false);
 			json_object_object_add(e, "name",
-					       json_object_new_string(llctl_softirq_name(i)));
+					       json_object_new_string(trace_softirq_name(i)));
 			json_object_object_add(e, "cpu", json_object_new_int(c));
 			json_object_array_add(arr, e);
 		}
@@ -488,8 +488,8 @@ static struct json_object *sched_json(const struct llctl_summary *s)
 	return o;
 }
 
-struct json_object *llctl_summary_json(const struct llctl_summary *s,
-				       const struct llctl_ring_totals *t)
+struct json_object *trace_summary_json(const struct llctl_summary *s,
+				       const struct trace_ring_totals *t)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *ring = json_object_new_object();
@@ -509,14 +509,14 @@ struct json_object *llctl_summary_json(const struct llctl_summary *s,
 	return o;
 }
 
-int llctl_summary_report(FILE *f, const struct llctl_summary *s,
-			 const struct llctl_ring_totals *t,
+int trace_summary_report(FILE *f, const struct llctl_summary *s,
+			 const struct trace_ring_totals *t,
 			 const struct llctl_env *env, bool json, bool lines)
 {
 	struct json_object *o;
 
 	if (json) {
-		o = llctl_summary_json(s, t);
+		o = trace_summary_json(s, t);
 		json_object_object_add(o, "env", llctl_env_json(env));
 		return llctl_json_fprint(f, o);
 	}
@@ -525,7 +525,7 @@ int llctl_summary_report(FILE *f, const struct llctl_summary *s,
 			t->produced, t->delivered, t->lost);
 	} else {
 		llctl_env_print(f, env);
-		llctl_summary_print(f, s, t);
+		trace_summary_print(f, s, t);
 	}
 	return ferror(f) ? 1 : 0;
 }

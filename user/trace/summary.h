@@ -16,7 +16,7 @@ struct json_object;
 struct llctl_env;
 struct llctl_summary;
 
-struct llctl_ring_totals {
+struct trace_ring_totals {
 	uint64_t produced, delivered, lost;
 };
 
@@ -25,7 +25,7 @@ struct llctl_ring_totals {
  * a zero for what was not traced). @cmd_pid: with "-- CMD", nothing counts
  * before that process's execve; 0 counts everything.
  */
-struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
+struct llctl_summary *trace_summary_new(int ncpus, uint32_t events,
 					uint32_t cmd_pid);
 
 /*
@@ -33,28 +33,28 @@ struct llctl_summary *llctl_summary_new(int ncpus, uint32_t events,
  * asked with --syscall: llctl may have the kernel record a few more (the
  * command's execve, which starts the count).
  */
-void llctl_summary_only(struct llctl_summary *s, const uint8_t *bits,
+void trace_summary_only(struct llctl_summary *s, const uint8_t *bits,
 			unsigned int len);
-void llctl_summary_free(struct llctl_summary *s);
+void trace_summary_free(struct llctl_summary *s);
 
 /*
  * Counts @rec; false when it is not counted (before "-- CMD"'s execve, or
  * of a CPU beyond the summary's), so other outputs can skip it too.
  */
-bool llctl_summary_take(struct llctl_summary *s, const struct llkm_rec *rec);
+bool trace_summary_take(struct llctl_summary *s, const struct llkm_rec *rec);
 
-void llctl_summary_print(FILE *f, const struct llctl_summary *s,
-			 const struct llctl_ring_totals *t);
+void trace_summary_print(FILE *f, const struct llctl_summary *s,
+			 const struct trace_ring_totals *t);
 /* {"syscalls", "irqs", "softirqs", "sched" (those traced), "ring"} */
-struct json_object *llctl_summary_json(const struct llctl_summary *s,
-				       const struct llctl_ring_totals *t);
+struct json_object *trace_summary_json(const struct llctl_summary *s,
+				       const struct trace_ring_totals *t);
 
 /*
  * The report: JSON with "env", or the env header and the tables, or (event
  * lines were printed) the ring's counts alone. 0, or 1 after saying why.
  */
-int llctl_summary_report(FILE *f, const struct llctl_summary *s,
-			 const struct llctl_ring_totals *t,
+int trace_summary_report(FILE *f, const struct llctl_summary *s,
+			 const struct trace_ring_totals *t,
 			 const struct llctl_env *env, bool json, bool lines);
 
 #endif /* LLCTL_TRACE_SUMMARY_H */

@@ -14,7 +14,7 @@
 
 static char *names[NAMES_MAX];
 
-const char *llctl_syscall_name(long nr)
+const char *trace_syscall_name(long nr)
 {
 	static char buf[32];
 
@@ -29,7 +29,7 @@ const char *llctl_syscall_name(long nr)
 	return buf;
 }
 
-int llctl_syscall_nr(const char *name)
+int trace_syscall_nr(const char *name)
 {
 	static const char *last;
 	static int nr;

@@ -7,9 +7,9 @@
  * for a number libseccomp does not know. Valid until the next call for an
  * unknown number.
  */
-const char *llctl_syscall_name(long nr);
+const char *trace_syscall_name(long nr);
 
 /* The native number of syscall @name, or a negative number. */
-int llctl_syscall_nr(const char *name);
+int trace_syscall_nr(const char *name);
 
 #endif /* LLCTL_TRACE_SYSCALLS_H */

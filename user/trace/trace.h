@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Where trace records go, live (llctl trace) or from a capture file
- * (llctl report): the summary always, and at most one of a capture, a
- * CTF trace or a Perfetto JSON file, and event lines.
+ * user/trace/: a trace session's records, from the rings to every output.
+ * The session's rings mapped in place (rings.c, over kmod/ring_core.h
+ * through ring_shim.h), syscall names (syscalls.c), the summary
+ * (summary.c), the capture file (capture.c), event lines (events.c), CTF
+ * (ctf.c) and Perfetto (perfetto.c) writers, and the sink that hands each
+ * record to them all (sink.c, declared here). Exported names start with
+ * trace_ (TRACE_). trace/ calls lib/ only.
+ *
+ * The sink: where trace records go, live (llctl trace) or from a capture
+ * file (llctl report): the summary always, and at most one of a capture,
+ * a CTF trace or a Perfetto JSON file, and event lines.
  */
 #ifndef LLCTL_TRACE_TRACE_H
 #define LLCTL_TRACE_TRACE_H
@@ -15,18 +23,18 @@
 struct llctl_env;
 struct llctl_summary;
 
-enum llctl_format {
-	LLCTL_FMT_NONE,
-	LLCTL_FMT_RAW,		/* a capture for llctl report */
-	LLCTL_FMT_CTF,		/* a CTF 1.8 directory */
-	LLCTL_FMT_PERFETTO,	/* Chrome trace-event JSON */
+enum trace_format {
+	TRACE_FMT_NONE,
+	TRACE_FMT_RAW,		/* a capture for llctl report */
+	TRACE_FMT_CTF,		/* a CTF 1.8 directory */
+	TRACE_FMT_PERFETTO,	/* Chrome trace-event JSON */
 };
 
-struct llctl_sink_cfg {
+struct trace_sink_cfg {
 	int ncpus;
 	uint32_t events;	/* LLKM_TRACE_EV_* */
 	uint32_t cmd_pid;	/* "-- CMD": count from its execve on */
-	enum llctl_format format;
+	enum trace_format format;
 	const char *out;	/* the file or directory of @format */
 	FILE *lines;		/* --events: one line per record, or NULL */
 	const uint8_t *only;	/* --syscall bitmap of only_len bytes, or NULL */
@@ -37,15 +45,15 @@ struct llctl_sink_cfg {
 struct llctl_sink;
 
 /* NULL with errno set (and a message said) when an output cannot open. */
-struct llctl_sink *llctl_sink_open(const struct llctl_sink_cfg *cfg);
-/* A llctl_rings_drain() / llctl_capture_read() callback. */
-void llctl_sink_add(const struct llkm_rec *rec, void *sink);
-struct llctl_summary *llctl_sink_summary(struct llctl_sink *s);
+struct llctl_sink *trace_sink_open(const struct trace_sink_cfg *cfg);
+/* A trace_rings_drain() / trace_capture_read() callback. */
+void trace_sink_add(const struct llkm_rec *rec, void *sink);
+struct llctl_summary *trace_sink_summary(struct llctl_sink *s);
 /* Closes the outputs (the summary stays); 0, or 1 after saying why. */
-int llctl_sink_close(struct llctl_sink *s, uint64_t lost);
-void llctl_sink_free(struct llctl_sink *s);
+int trace_sink_close(struct llctl_sink *s, uint64_t lost);
+void trace_sink_free(struct llctl_sink *s);
 
 /* "raw", "ctf", "perfetto": the format, or -1. */
-int llctl_format_parse(const char *name);
+int trace_format_parse(const char *name);
 
 #endif /* LLCTL_TRACE_TRACE_H */
