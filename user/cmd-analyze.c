@@ -110,7 +110,7 @@ struct analyze {
 	bool has_metric, work_total, json, trace;
 	const char *metric_src;
 	regex_t metric;
-	struct llctl_event ev[EV_N];
+	struct prof_event ev[EV_N];
 	unsigned int n_ev;	/* SW_N, or EV_N with top-down */
 	char pmu_dir[96];
 	struct an_run *runs;
@@ -275,7 +275,7 @@ static void topdown_off(struct analyze *a, unsigned int i, int err,
 	char hint[384];
 	unsigned int k;
 
-	llctl_perf_err_hint(err, &a->ev[i], hint, sizeof(hint));
+	prof_perf_err_hint(err, &a->ev[i], hint, sizeof(hint));
 	snprintf(a->topdown_why, sizeof(a->topdown_why),
 		 "top-down not available: '%s' did not open: %s", a->ev[i].name, hint);
 	for (k = SW_N; k < EV_N; k++)
@@ -486,12 +486,12 @@ static int topdown_setup(struct analyze *a)
 	a->n_ev = SW_N;
 	snprintf(a->pmu_dir, sizeof(a->pmu_dir),
 		 "/sys/bus/event_source/devices/%s", pmu);
-	if (!td_supported(llctl_have_hw_pmu(), a->pmu_dir, a->topdown_why,
+	if (!td_supported(prof_have_hw_pmu(), a->pmu_dir, a->topdown_why,
 			  sizeof(a->topdown_why)))
 		return 0;
 	for (i = 0; i < TD_EVENTS; i++) {
 		snprintf(spec, sizeof(spec), "%s/%s/", pmu, td_event_names[i]);
-		if (llctl_event_parse(spec, &a->ev[SW_N + i], err, sizeof(err))) {
+		if (prof_event_parse(spec, &a->ev[SW_N + i], err, sizeof(err))) {
 			snprintf(a->topdown_why, sizeof(a->topdown_why),
 				 "top-down not available: %s", err);
 			return 0;
@@ -958,7 +958,7 @@ static int setup(struct analyze *a)
 	int i, ret;
 
 	for (i = 0; i < SW_N; i++)
-		if (llctl_event_parse(sw_names[i], &a->ev[i], err, sizeof(err))) {
+		if (prof_event_parse(sw_names[i], &a->ev[i], err, sizeof(err))) {
 			llctl_err("%s", err);
 			return 1;
 		}

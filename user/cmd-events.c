@@ -45,7 +45,7 @@ static size_t footnote(const char **notes, size_t *n, const char *reason)
 	return *n;
 }
 
-static int name_width(const struct llctl_event_entry *e, size_t n)
+static int name_width(const struct prof_event_entry *e, size_t n)
 {
 	size_t i, w = NAME_MIN_WIDTH;
 
@@ -60,10 +60,10 @@ static int name_width(const struct llctl_event_entry *e, size_t n)
  * and what it counts. The reasons are footnotes: one reason often covers
  * every event of a PMU.
  */
-static void events_text(const struct llctl_event_list *l, bool footer,
+static void events_text(const struct prof_event_list *l, bool footer,
 			const char **notes)
 {
-	const struct llctl_event_entry *e;
+	const struct prof_event_entry *e;
 	size_t i, nnotes = 0;
 	char here[32];
 	int w = 0;
@@ -91,13 +91,13 @@ static void events_text(const struct llctl_event_list *l, bool footer,
 		       "only user space, the kernel or the hypervisor.\n");
 }
 
-static int print_events(const struct llctl_event_list *l, bool json,
+static int print_events(const struct prof_event_list *l, bool json,
 			bool footer)
 {
 	const char **notes;
 
 	if (json)
-		return llctl_json_print(llctl_events_json(l));
+		return llctl_json_print(prof_events_json(l));
 	notes = calloc(l->n ? l->n : 1, sizeof(*notes));
 	if (!notes) {
 		llctl_err("Unable to list events: out of memory");
@@ -110,7 +110,7 @@ static int print_events(const struct llctl_event_list *l, bool json,
 
 int cmd_events(int argc, char **argv)
 {
-	struct llctl_event_list l;
+	struct prof_event_list l;
 	const char *pattern = NULL;
 	bool json = false, all = false;
 	char *arg;
@@ -140,12 +140,12 @@ int cmd_events(int argc, char **argv)
 	if (llctl_no_operands(argc, argv, &events_opts))
 		return 1;
 
-	ret = llctl_events_collect(&l, pattern, all);
+	ret = prof_events_collect(&l, pattern, all);
 	if (ret) {
 		llctl_err("Unable to list events: %s", strerror(-ret));
 		return 1;
 	}
-	llctl_events_probe(&l);
+	prof_events_probe(&l);
 	ret = print_events(&l, json, !pattern);
 	if (!ret)
 		ret = llctl_stdout_close();
@@ -154,6 +154,6 @@ int cmd_events(int argc, char **argv)
 			  pattern);
 		ret = 1;
 	}
-	llctl_event_list_free(&l);
+	prof_event_list_free(&l);
 	return ret;
 }

@@ -60,7 +60,7 @@ static const struct llctl_opts record_opts = {
 };
 
 struct recorder {
-	struct pd_writer *w;
+	struct prof_pd_writer *w;
 	uint32_t id;		/* the sampling counter */
 	uint64_t samples, foreign, bad;
 	unsigned int max_frames;	/* 0: all; else the profile's stack_depth */
@@ -71,7 +71,7 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 {
 	const struct llkm_rec_sample *s = (const void *)(rec + 1);
 	struct recorder *r = arg;
-	struct pd_sample ps;
+	struct prof_pd_sample ps;
 	unsigned int n;
 
 	if (rec->type != LLKM_REC_SAMPLE)
@@ -87,7 +87,7 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 		return;
 	}
 	memcpy(r->chain, s->ips, n * sizeof(uint64_t));
-	ps = (struct pd_sample){
+	ps = (struct prof_pd_sample){
 		.time_ns = rec->time_ns, .pid = rec->pid, .tid = rec->tid,
 		.cpu = rec->cpu, .ip = s->ip, .period = s->period,
 		.user = s->flags & LLKM_SAMPLE_USER,
@@ -101,7 +101,7 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 		memmove(r->chain + ps.nr_kernel, r->chain + s->nr_kernel,
 			ps.nr_user * sizeof(uint64_t));
 	}
-	if (pd_write_sample(r->w, &ps))
+	if (prof_pd_write_sample(r->w, &ps))
 		r->bad++;
 	else
 		r->samples++;
@@ -110,17 +110,17 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 static int add_sideband(const struct perf_event_header *h, void *ctx)
 {
 	struct recorder *r = ctx;
-	int ret = pd_write_sideband(r->w, h);
+	int ret = prof_pd_write_sideband(r->w, h);
 
 	/* A record too short for its type is counted by the writer. */
 	return ret && ret != -EINVAL ? -1 : 0;
 }
 
 /* Side-band first: a sample's mapping is recorded before the sample. */
-static void drain(struct recorder *r, struct sb *sb, struct trace_rings *rs)
+static void drain(struct recorder *r, struct prof_sb *sb, struct trace_rings *rs)
 {
 	if (sb)
-		sb_drain(sb, add_sideband, r);
+		prof_sb_drain(sb, add_sideband, r);
 	trace_rings_drain(rs, add_sample, r);
 }
 
@@ -155,18 +155,18 @@ int cmd_record(int argc, char **argv)
 	struct trace_rings rs = { 0 };
 	struct llctl_counter_req req = { .cpu = -1 };
 	struct llctl_trace_req treq = { .ring_mode = -1 };
-	struct llctl_event ev;
+	struct prof_event ev;
 	struct llkm_counter_value val = { 0 };
 	struct pollfd pfd[2 + 512];
-	struct pd_event pde = { 0 };
-	struct pd_counts pc;
+	struct prof_pd_event pde = { 0 };
+	struct prof_pd_counts pc;
 	const char *spec = NULL, *out = "perf.data";
 	uint64_t period = 0, freq = 0;
 	int ret = 1, c, go = -1, dev = -1, ncpus, status = 0, nfd, err;
 	char errbuf[512], *arg, *path = NULL;
 	uint32_t size, mode;
 	struct llctl_nl nl = { 0 };
-	struct sb *sb = NULL;
+	struct prof_sb *sb = NULL;
 	bool callchain = false, started = false;
 	pid_t child = -1;
 
@@ -215,11 +215,11 @@ int cmd_record(int argc, char **argv)
 	}
 	llctl_config_defaults_free(&cd);
 	if (!spec) {
-		spec = llctl_have_hw_pmu() ? "cycles" : "cpu-clock";
+		spec = prof_have_hw_pmu() ? "cycles" : "cpu-clock";
 		if (strcmp(spec, "cycles"))
 			llctl_err("note: no hardware PMU here: sampling cpu-clock");
 	}
-	if (llctl_event_parse(spec, &ev, errbuf, sizeof(errbuf))) {
+	if (prof_event_parse(spec, &ev, errbuf, sizeof(errbuf))) {
 		llctl_err("%s", errbuf);
 		return 1;
 	}
@@ -259,10 +259,10 @@ int cmd_record(int argc, char **argv)
 		llctl_err("Unable to start '%s': %s", argv[optind], strerror(errno));
 		goto out;
 	}
-	err = sb_open(child, &sb);
+	err = prof_sb_open(child, &sb);
 	if (err) {
 		llctl_err("warning: no mapping records (%s): user functions will show as addresses",
-			  sb_hint(err));
+			  prof_sb_hint(err));
 		sb = NULL;
 	}
 	req.type = ev.type;
@@ -280,21 +280,21 @@ int cmd_record(int argc, char **argv)
 	err = llctl_nl_counter_open(&nl, &req, &r.id);
 	if (err) {
 		llctl_err("Unable to sample '%s': %s", ev.name,
-			  llctl_perf_err_hint(err, &ev, errbuf, sizeof(errbuf)));
+			  prof_perf_err_hint(err, &ev, errbuf, sizeof(errbuf)));
 		goto out;
 	}
-	pde = (struct pd_event){
+	pde = (struct prof_pd_event){
 		.name = ev.name, .type = ev.type, .config = ev.config,
 		.config1 = ev.config1, .config2 = ev.config2,
 		.period_or_freq = req.period, .freq = freq != 0,
 		.callchain = callchain,
 	};
-	r.w = pd_create(out, &pde, &err);
+	r.w = prof_pd_create(out, &pde, &err);
 	if (!r.w) {
 		llctl_err("Unable to write '%s': %s", out, strerror(-err));
 		goto out;
 	}
-	err = pd_write_kernel_map(r.w);
+	err = prof_pd_write_kernel_map(r.w);
 	if (err)
 		llctl_err("warning: no kernel map (%s): kernel functions will show as addresses",
 			  err == -EPERM ? "kptr_restrict hides /proc/kallsyms addresses" :
@@ -303,7 +303,7 @@ int cmd_record(int argc, char **argv)
 	 * The command's name before its exec, as perf synthesizes it: the
 	 * first samples come in exec, before the kernel's COMM record.
 	 */
-	err = pd_write_comm(r.w, &(struct pd_comm){
+	err = prof_pd_write_comm(r.w, &(struct prof_pd_comm){
 		.pid = child, .tid = child, .comm = LLCTL_SPAWN_COMM,
 	});
 	if (err) {
@@ -321,7 +321,7 @@ int cmd_record(int argc, char **argv)
 	pfd[0] = (struct pollfd){ .fd = dev, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = syscall(SYS_pidfd_open, child, 0),
 				  .events = POLLIN };
-	nfd = 2 + (sb ? sb_fds(sb, pfd + 2, 512) : 0);
+	nfd = 2 + (sb ? prof_sb_fds(sb, pfd + 2, 512) : 0);
 	for (;;) {
 		drain(&r, sb, &rs);
 		if (waitpid(child, &status, WNOHANG) == child) {
@@ -339,9 +339,9 @@ int cmd_record(int argc, char **argv)
 	started = false;
 	drain(&r, sb, &rs);
 	if (val.samples_lost)
-		pd_write_lost_samples(r.w, val.samples_lost, 0);
-	pd_writer_counts(r.w, &pc);
-	err = pd_close(r.w);
+		prof_pd_write_lost_samples(r.w, val.samples_lost, 0);
+	prof_pd_writer_counts(r.w, &pc);
+	err = prof_pd_close(r.w);
 	r.w = NULL;
 	if (err) {
 		llctl_err("Unable to write '%s': %s", out, strerror(-err));
@@ -352,7 +352,7 @@ int cmd_record(int argc, char **argv)
 	if (freq)
 		fprintf(stderr, " (Hz)");
 	fprintf(stderr, "; %" PRIu64 " lost in the rings, %" PRIu64 " mapping records (%" PRIu64 " lost)\n",
-		(uint64_t)val.samples_lost, pc.sideband, sb ? sb_lost(sb) : 0);
+		(uint64_t)val.samples_lost, pc.sideband, sb ? prof_sb_lost(sb) : 0);
 	if (r.bad)
 		llctl_err("warning: %" PRIu64 " malformed samples skipped", r.bad);
 	if (val.samples_lost)
@@ -361,7 +361,7 @@ int cmd_record(int argc, char **argv)
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 out:
 	if (r.w) {
-		pd_close(r.w);
+		prof_pd_close(r.w);
 		unlink(out);	/* no half file */
 	}
 	if (go >= 0)
@@ -371,7 +371,7 @@ out:
 		waitpid(child, NULL, 0);
 	}
 	if (sb)
-		sb_close(sb);
+		prof_sb_close(sb);
 	if (started)
 		llctl_nl_trace_stop(&nl);
 	if (rs.ring)

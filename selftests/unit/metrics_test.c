@@ -171,7 +171,7 @@ static void add(struct met_state *s, struct met_inst inst[][2],
 
 		in->id = 1 + s->n_ev * 2 + k;
 		in->cpu = s->cpus[k];
-		pstat_add(&in->delta, raw[k], 1000, run[k]);
+		prof_stat_add(&in->delta, raw[k], 1000, run[k]);
 		in->total = in->delta.value + 1000;
 		in->ever = true;
 		in->fresh = true;
@@ -187,7 +187,7 @@ static void unsupported(struct met_state *s, const char *event)
 	e->def = def_of(event);
 	e->role = e->def->role;
 	snprintf(e->name, sizeof(e->name), "%s", event);
-	e->status = PSTAT_NOT_SUPPORTED;
+	e->status = PROF_STAT_NOT_SUPPORTED;
 	snprintf(e->reason, sizeof(e->reason), "no hardware PMU");
 }
 

@@ -74,10 +74,10 @@ static struct met_event *add_event(struct met_state *s,
 	e = &s->ev[s->n_ev++];
 	memset(e, 0, sizeof(*e));
 	e->def = def;
-	e->role = def ? def->role : PSTAT_ROLE_MEM_BYTES;
+	e->role = def ? def->role : PROF_STAT_ROLE_MEM_BYTES;
 	snprintf(e->name, sizeof(e->name), "%s", spec);
-	if (llctl_event_parse(spec, &e->ev, err, sizeof(err))) {
-		e->status = PSTAT_NOT_SUPPORTED;
+	if (prof_event_parse(spec, &e->ev, err, sizeof(err))) {
+		e->status = PROF_STAT_NOT_SUPPORTED;
 		snprintf(e->reason, sizeof(e->reason), "%s", err);
 	}
 	return e;
@@ -95,7 +95,7 @@ static bool pmu_present(const char *pmu)
 static void add_defaults(struct met_state *s)
 {
 	static const char *const hybrid[] = { "cpu_core", "cpu_atom" };
-	bool hw = llctl_have_hw_pmu();
+	bool hw = prof_have_hw_pmu();
 	struct met_event *e;
 	unsigned int d, k, n;
 	char spec[160];
@@ -115,7 +115,7 @@ static void add_defaults(struct met_state *s)
 			continue;
 		e = add_event(s, def, def->event);
 		if (e && def->hw && !hw) {
-			e->status = PSTAT_NOT_SUPPORTED;
+			e->status = PROF_STAT_NOT_SUPPORTED;
 			snprintf(e->reason, sizeof(e->reason),
 				 "this machine has no hardware PMU (a VM without a virtual PMU?)");
 		}
@@ -191,7 +191,7 @@ static int open_event(struct met_state *s, struct met_event *e)
 	char hint[320];
 	int ret, first = 0;
 
-	if (e->status == PSTAT_NOT_SUPPORTED)
+	if (e->status == PROF_STAT_NOT_SUPPORTED)
 		return 0;
 	if (!e->n_inst)
 		e->n_inst = s->n_cpus;
@@ -219,9 +219,9 @@ static int open_event(struct met_state *s, struct met_event *e)
 	}
 	if (opened)
 		return 0;
-	e->status = PSTAT_NOT_SUPPORTED;
+	e->status = PROF_STAT_NOT_SUPPORTED;
 	snprintf(e->reason, sizeof(e->reason), "%s",
-		 llctl_perf_err_hint(first, &e->ev, hint, sizeof(hint)));
+		 prof_perf_err_hint(first, &e->ev, hint, sizeof(hint)));
 	return 0;
 }
 
@@ -296,8 +296,8 @@ static void take(struct met_inst *in, const struct llkm_counter_value *v,
 		 bool fresh)
 {
 	memset(&in->delta, 0, sizeof(in->delta));
-	pstat_add(&in->delta, v->value - in->raw, v->enabled - in->enabled,
-		  v->running - in->running);
+	prof_stat_add(&in->delta, v->value - in->raw, v->enabled - in->enabled,
+		      v->running - in->running);
 	in->total += in->delta.value;
 	in->raw = v->value;
 	in->enabled = v->enabled;
@@ -324,7 +324,7 @@ int met_read(struct met_state *s)
 	for (i = 0; i < s->n_ev; i++) {
 		struct met_event *e = &s->ev[i];
 
-		if (e->status != PSTAT_COUNTED)
+		if (e->status != PROF_STAT_COUNTED)
 			continue;
 		for (k = 0; k < e->n_inst; k++) {
 			if (!e->inst[k].id)

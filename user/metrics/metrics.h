@@ -33,7 +33,7 @@ struct met_def {
 	const char *metric;	/* the _total family */
 	const char *help;
 	bool hw;		/* needs a CPU PMU */
-	enum pstat_role role;	/* in profile/stat.c's metrics */
+	enum prof_stat_role role;	/* in profile/stat.c's metrics */
 };
 
 extern const struct met_def met_defs[];
@@ -43,7 +43,7 @@ struct met_inst {
 	uint32_t id;		/* llkm's counter id, 0: not open */
 	int cpu;
 	uint64_t raw, enabled, running;	/* as last read */
-	struct pstat_count delta;	/* the last interval */
+	struct prof_stat_count delta;	/* the last interval */
 	bool fresh;		/* delta holds a reading after the baseline */
 	bool ever;		/* ran on the PMU at least once */
 	double total;		/* scaled deltas since the baseline */
@@ -54,10 +54,10 @@ struct met_event {
 	char name[128];		/* "instructions", "cpu_core/cycles/" */
 	char pmu[64];		/* uncore: "uncore_imc_0" */
 	bool mem_write;		/* uncore: cas_count_write (else read) */
-	enum pstat_role role;
-	enum pstat_status status;	/* COUNTED (open) or NOT_SUPPORTED */
+	enum prof_stat_role role;
+	enum prof_stat_status status;	/* COUNTED (open) or NOT_SUPPORTED */
 	char reason[384];	/* NOT_SUPPORTED: why */
-	struct llctl_event ev;
+	struct prof_event ev;
 	struct met_inst *inst;	/* CPU events: inst[k] counts cpus[k] */
 	unsigned int n_inst;
 };

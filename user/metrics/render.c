@@ -19,31 +19,31 @@
 const struct met_def met_defs[] = {
 	{ "cycles", "llkm_cpu_cycles_total",
 	  "CPU cycles (perf's cycles), per CPU, system-wide", true,
-	  PSTAT_ROLE_CYCLES },
+	  PROF_STAT_ROLE_CYCLES },
 	{ "instructions", "llkm_instructions_total",
 	  "Instructions retired (perf's instructions), per CPU", true,
-	  PSTAT_ROLE_INSTRUCTIONS },
+	  PROF_STAT_ROLE_INSTRUCTIONS },
 	{ "cache-references", "llkm_cache_references_total",
 	  "Last-level cache references (perf's cache-references), per CPU", true,
-	  PSTAT_ROLE_CACHE_REFS },
+	  PROF_STAT_ROLE_CACHE_REFS },
 	{ "cache-misses", "llkm_cache_misses_total",
 	  "Last-level cache misses (perf's cache-misses), per CPU", true,
-	  PSTAT_ROLE_CACHE_MISSES },
+	  PROF_STAT_ROLE_CACHE_MISSES },
 	{ "branches", "llkm_branches_total",
 	  "Branch instructions retired (perf's branches), per CPU", true,
-	  PSTAT_ROLE_BRANCHES },
+	  PROF_STAT_ROLE_BRANCHES },
 	{ "branch-misses", "llkm_branch_misses_total",
 	  "Mispredicted branches (perf's branch-misses), per CPU", true,
-	  PSTAT_ROLE_BRANCH_MISSES },
+	  PROF_STAT_ROLE_BRANCH_MISSES },
 	{ "context-switches", "llkm_context_switches_total",
 	  "Context switches (software event), per CPU", false,
-	  PSTAT_ROLE_CONTEXT_SWITCHES },
+	  PROF_STAT_ROLE_CONTEXT_SWITCHES },
 	{ "cpu-migrations", "llkm_cpu_migrations_total",
 	  "Task migrations to this CPU (software event), per CPU", false,
-	  PSTAT_ROLE_NONE },
+	  PROF_STAT_ROLE_NONE },
 	{ "page-faults", "llkm_page_faults_total",
 	  "Page faults (software event), per CPU", false,
-	  PSTAT_ROLE_PAGE_FAULTS },
+	  PROF_STAT_ROLE_PAGE_FAULTS },
 };
 
 const unsigned int met_n_defs = ARRAY_SIZE(met_defs);
@@ -74,7 +74,7 @@ static void totals(const struct met_state *s, const struct met_def *def,
 		for (i = 0; i < s->n_ev; i++) {
 			const struct met_event *e = &s->ev[i];
 
-			if (e->def != def || e->status != PSTAT_COUNTED ||
+			if (e->def != def || e->status != PROF_STAT_COUNTED ||
 			    k >= e->n_inst || !e->inst[k].ever)
 				continue;
 			sum += e->inst[k].total;
@@ -87,17 +87,17 @@ static void totals(const struct met_state *s, const struct met_def *def,
 
 /*
  * The CPU events' deltas on CPU index @k as profile/stat.c events: one
- * run each, so pstat_metrics() computes what llctl profile would for
+ * run each, so prof_stat_metrics() computes what llctl profile would for
  * that interval. Returns how many.
  */
 static unsigned int cpu_run(const struct met_state *s, unsigned int k,
-			    struct pstat_event *pe)
+			    struct prof_stat_event *pe)
 {
 	unsigned int i, n = 0;
 
 	for (i = 0; i < s->n_ev; i++) {
 		const struct met_event *e = &s->ev[i];
-		struct pstat_event *p = &pe[n];
+		struct prof_stat_event *p = &pe[n];
 
 		if (!e->def)
 			continue;	/* uncore: not a CPU's */
@@ -106,17 +106,17 @@ static unsigned int cpu_run(const struct met_state *s, unsigned int k,
 		snprintf(p->name, sizeof(p->name), "%s", e->name);
 		p->role = e->role;
 		p->status = e->status;
-		pstat_run_begin(p);
-		if (e->status == PSTAT_COUNTED && k < e->n_inst &&
+		prof_stat_run_begin(p);
+		if (e->status == PROF_STAT_COUNTED && k < e->n_inst &&
 		    e->inst[k].fresh)
 			p->run = e->inst[k].delta;
-		pstat_run_end(p);
+		prof_stat_run_end(p);
 	}
 	return n;
 }
 
-static const struct pstat_metric *metric(const struct pstat_metric *m,
-					 unsigned int n, const char *name)
+static const struct prof_stat_metric *metric(const struct prof_stat_metric *m,
+					     unsigned int n, const char *name)
 {
 	unsigned int i;
 
@@ -139,8 +139,8 @@ static void ratios(const struct met_state *s, struct mx *m)
 		{ "branch_miss_rate", "llkm_branch_miss_ratio",
 		  "Branch misses / branches over the last collection interval, per CPU", 0.01 },
 	};
-	struct pstat_metric pm[PSTAT_METRICS_MAX];
-	struct pstat_event pe[MET_EVENTS_MAX];
+	struct prof_stat_metric pm[PROF_STAT_METRICS_MAX];
+	struct prof_stat_event pe[MET_EVENTS_MAX];
 	unsigned int j, k, n, nm;
 
 	if (s->interval_s <= 0)
@@ -148,11 +148,11 @@ static void ratios(const struct met_state *s, struct mx *m)
 	for (j = 0; j < ARRAY_SIZE(r); j++) {
 		mx_family(m, r[j].metric, "gauge", r[j].help);
 		for (k = 0; k < s->n_cpus; k++) {
-			const struct pstat_metric *v;
+			const struct prof_stat_metric *v;
 
 			n = cpu_run(s, k, pe);
-			nm = pstat_metrics(pe, n, s->interval_s * 1e9, "",
-					   pm);
+			nm = prof_stat_metrics(pe, n, s->interval_s * 1e9, "",
+					       pm);
 			v = metric(pm, nm, r[j].pstat);
 			if (v)
 				mx_sample_cpu(m, s->cpus[k], v->value * r[j].scale);
@@ -168,9 +168,9 @@ static void mem_sample(struct mx *m, const char *pmu, double v)
 /* The uncore memory controllers: bytes (64 a CAS) and bandwidth, per PMU. */
 static void memory(const struct met_state *s, struct mx *m)
 {
-	struct pstat_event pe[2];
-	struct pstat_metric pm[PSTAT_METRICS_MAX];
-	const struct pstat_metric *v;
+	struct prof_stat_event pe[2];
+	struct prof_stat_metric pm[PROF_STAT_METRICS_MAX];
+	const struct prof_stat_metric *v;
 	unsigned int i, w, nm;
 
 	for (w = 0; w < 2; w++) {
@@ -182,7 +182,7 @@ static void memory(const struct met_state *s, struct mx *m)
 			const struct met_event *e = &s->ev[i];
 
 			if (!e->def && e->mem_write == w &&
-			    e->status == PSTAT_COUNTED && e->inst[0].ever)
+			    e->status == PROF_STAT_COUNTED && e->inst[0].ever)
 				mem_sample(m, e->pmu, e->inst[0].total * 64);
 		}
 	}
@@ -202,15 +202,15 @@ static void memory(const struct met_state *s, struct mx *m)
 			const struct met_event *e = j ? b : a;
 
 			memset(&pe[j], 0, sizeof(pe[j]));
-			pe[j].role = PSTAT_ROLE_MEM_BYTES;
+			pe[j].role = PROF_STAT_ROLE_MEM_BYTES;
 			pe[j].status = e->status;
 			snprintf(pe[j].name, sizeof(pe[j].name), "%s", e->name);
-			pstat_run_begin(&pe[j]);
-			if (e->status == PSTAT_COUNTED && e->inst[0].fresh)
+			prof_stat_run_begin(&pe[j]);
+			if (e->status == PROF_STAT_COUNTED && e->inst[0].fresh)
 				pe[j].run = e->inst[0].delta;
-			pstat_run_end(&pe[j]);
+			prof_stat_run_end(&pe[j]);
 		}
-		nm = pstat_metrics(pe, 2, s->interval_s * 1e9, NULL, pm);
+		nm = prof_stat_metrics(pe, 2, s->interval_s * 1e9, NULL, pm);
 		v = metric(pm, nm, "memory_bandwidth");
 		if (v)
 			mem_sample(m, a->pmu, v->value * 1e6);	/* MB/s */
@@ -226,17 +226,17 @@ static void counters_health(const struct met_state *s, struct mx *m)
 	mx_family(m, "llkm_event_supported", "gauge",
 		  "1 when the event opened on this machine, 0 when it did not (its metrics are then absent)");
 	for (i = 0; i < s->n_ev; i++)
-		mx_sample(m, s->ev[i].status == PSTAT_COUNTED, "event",
+		mx_sample(m, s->ev[i].status == PROF_STAT_COUNTED, "event",
 			  s->ev[i].name, (char *)NULL);
 	mx_family(m, "llkm_event_coverage_ratio", "gauge",
 		  "Time on the PMU / time enabled over the last interval (below 1: multiplexed, values scaled up)");
 	for (i = 0; i < s->n_ev; i++) {
 		const struct met_event *e = &s->ev[i];
 
-		if (e->status != PSTAT_COUNTED)
+		if (e->status != PROF_STAT_COUNTED)
 			continue;
 		for (k = 0; k < e->n_inst; k++) {
-			const struct pstat_count *d = &e->inst[k].delta;
+			const struct prof_stat_count *d = &e->inst[k].delta;
 
 			if (!e->inst[k].fresh || !d->enabled)
 				continue;

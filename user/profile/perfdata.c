@@ -2,7 +2,7 @@
 /*
  * perf.data, written for perf 6.1 and read back: the layout is in
  * profile/perfdata.h. The writer builds each record in one buffer and appends it;
- * the header, the attr and the feature sections go in at pd_close(), when
+ * the header, the attr and the feature sections go in at prof_pd_close(), when
  * the data's size is known. The reader maps the file and turns its records
  * into items in time order.
  */
@@ -24,10 +24,10 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define ALIGN8(x)	(((x) + 7) & ~(size_t)7)
 
-#define PD_ATTR_SIZE	PERF_ATTR_SIZE_VER7	/* what perf 6.1 reads */
-#define PD_FEAT_BITS	256
-#define PD_NAME_ALIGN	64	/* perf pads header strings to this */
-#define PD_RECORD_MAX	65528	/* header.size is a u16; 8-byte aligned */
+#define PROF_PD_ATTR_SIZE	PERF_ATTR_SIZE_VER7	/* what perf 6.1 reads */
+#define PROF_PD_FEAT_BITS	256
+#define PROF_PD_NAME_ALIGN	64	/* perf pads header strings to this */
+#define PROF_PD_RECORD_MAX	65528	/* header.size is a u16; 8-byte aligned */
 
 /* perf's HEADER_* feature bits (perf.data-file-format.txt). */
 enum {
@@ -52,48 +52,48 @@ enum {
 	REC_COMPRESSED = 81,
 };
 
-struct pd_section {
+struct prof_pd_section {
 	uint64_t offset;
 	uint64_t size;
 };
 
-struct pd_file_header {
-	char magic[PD_MAGIC_LEN];
+struct prof_pd_file_header {
+	char magic[PROF_PD_MAGIC_LEN];
 	uint64_t size;
 	uint64_t attr_size;
-	struct pd_section attrs;
-	struct pd_section data;
-	struct pd_section event_types;
-	uint64_t features[PD_FEAT_BITS / 64];
+	struct prof_pd_section attrs;
+	struct prof_pd_section data;
+	struct prof_pd_section event_types;
+	uint64_t features[PROF_PD_FEAT_BITS / 64];
 };
 
-struct pd_file_attr {
-	unsigned char attr[PD_ATTR_SIZE];
-	struct pd_section ids;
+struct prof_pd_file_attr {
+	unsigned char attr[PROF_PD_ATTR_SIZE];
+	struct prof_pd_section ids;
 };
 
-_Static_assert(sizeof(struct pd_file_header) == 104, "perf_file_header");
-_Static_assert(sizeof(struct pd_file_attr) == PD_ATTR_SIZE + 16, "file attr");
-_Static_assert(sizeof(struct perf_event_attr) >= PD_ATTR_SIZE, "attr size");
+_Static_assert(sizeof(struct prof_pd_file_header) == 104, "perf_file_header");
+_Static_assert(sizeof(struct prof_pd_file_attr) == PROF_PD_ATTR_SIZE + 16, "file attr");
+_Static_assert(sizeof(struct perf_event_attr) >= PROF_PD_ATTR_SIZE, "attr size");
 
-#define DATA_OFFSET	(sizeof(struct pd_file_header) + sizeof(struct pd_file_attr))
+#define DATA_OFFSET	(sizeof(struct prof_pd_file_header) + sizeof(struct prof_pd_file_attr))
 
-struct pd_writer {
+struct prof_pd_writer {
 	FILE *f;
 	struct perf_event_attr attr;
 	char *name;
 	uint64_t first_ns, last_ns;	/* of the samples */
-	uint64_t tod_ns, mono_ns;	/* the same instant, at pd_create() */
-	struct pd_counts n;
+	uint64_t tod_ns, mono_ns;	/* the same instant, at prof_pd_create() */
+	struct prof_pd_counts n;
 	int err;			/* the first write error */
 	size_t len;			/* of the record being built */
 	bool overflow;
-	uint64_t rec[PD_RECORD_MAX / 8];
+	uint64_t rec[PROF_PD_RECORD_MAX / 8];
 };
 
 /* Writer: one record at a time in w->rec. */
 
-static void rec_begin(struct pd_writer *w, uint32_t type, uint16_t misc)
+static void rec_begin(struct prof_pd_writer *w, uint32_t type, uint16_t misc)
 {
 	struct perf_event_header *h = (void *)w->rec;
 
@@ -103,7 +103,7 @@ static void rec_begin(struct pd_writer *w, uint32_t type, uint16_t misc)
 	w->overflow = false;
 }
 
-static void rec_put(struct pd_writer *w, const void *p, size_t len)
+static void rec_put(struct prof_pd_writer *w, const void *p, size_t len)
 {
 	if (w->overflow || len > sizeof(w->rec) - w->len) {
 		w->overflow = true;
@@ -113,12 +113,12 @@ static void rec_put(struct pd_writer *w, const void *p, size_t len)
 	w->len += len;
 }
 
-static void rec_u64(struct pd_writer *w, uint64_t v)
+static void rec_u64(struct prof_pd_writer *w, uint64_t v)
 {
 	rec_put(w, &v, sizeof(v));
 }
 
-static void rec_u32x2(struct pd_writer *w, uint32_t a, uint32_t b)
+static void rec_u32x2(struct prof_pd_writer *w, uint32_t a, uint32_t b)
 {
 	uint32_t v[2] = { a, b };
 
@@ -126,7 +126,7 @@ static void rec_u32x2(struct pd_writer *w, uint32_t a, uint32_t b)
 }
 
 /* A NUL-terminated string, padded with NULs to 8 bytes as the kernel's. */
-static void rec_str(struct pd_writer *w, const char *s)
+static void rec_str(struct prof_pd_writer *w, const char *s)
 {
 	static const char zero[8];
 	size_t len = strlen(s) + 1;
@@ -136,7 +136,7 @@ static void rec_str(struct pd_writer *w, const char *s)
 }
 
 /* The sample_id trailer of sample_id_all with our sample_type. */
-static void rec_sample_id(struct pd_writer *w, uint32_t pid, uint32_t tid,
+static void rec_sample_id(struct prof_pd_writer *w, uint32_t pid, uint32_t tid,
 			  uint64_t time_ns, uint32_t cpu)
 {
 	rec_u32x2(w, pid, tid);
@@ -144,7 +144,7 @@ static void rec_sample_id(struct pd_writer *w, uint32_t pid, uint32_t tid,
 	rec_u32x2(w, cpu, 0);
 }
 
-static int rec_end(struct pd_writer *w)
+static int rec_end(struct prof_pd_writer *w)
 {
 	struct perf_event_header *h = (void *)w->rec;
 
@@ -156,12 +156,12 @@ static int rec_end(struct pd_writer *w)
 	return w->err;
 }
 
-static void build_attr(struct pd_writer *w, const struct pd_event *ev)
+static void build_attr(struct prof_pd_writer *w, const struct prof_pd_event *ev)
 {
 	struct perf_event_attr *a = &w->attr;
 
 	a->type = ev->type;
-	a->size = PD_ATTR_SIZE;
+	a->size = PROF_PD_ATTR_SIZE;
 	a->config = ev->config;
 	a->config1 = ev->config1;
 	a->config2 = ev->config2;
@@ -193,11 +193,11 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-struct pd_writer *pd_create(const char *path, const struct pd_event *ev,
-			    int *err)
+struct prof_pd_writer *prof_pd_create(const char *path, const struct prof_pd_event *ev,
+				      int *err)
 {
 	static const char zero[DATA_OFFSET];
-	struct pd_writer *w;
+	struct prof_pd_writer *w;
 	int fd;
 
 	w = calloc(1, sizeof(*w));
@@ -223,7 +223,7 @@ struct pd_writer *pd_create(const char *path, const struct pd_event *ev,
 	w->first_ns = UINT64_MAX;
 	w->tod_ns = clock_ns(CLOCK_REALTIME);
 	w->mono_ns = clock_ns(CLOCK_MONOTONIC);
-	/* header and attr come at pd_close(): keep their room */
+	/* header and attr come at prof_pd_close(): keep their room */
 	if (fwrite(zero, sizeof(zero), 1, w->f) != 1) {
 		*err = -errno;
 		goto fail;
@@ -238,13 +238,13 @@ fail:
 }
 
 /* Room left in the record, in u64 words. */
-static size_t rec_room(const struct pd_writer *w)
+static size_t rec_room(const struct prof_pd_writer *w)
 {
 	return (sizeof(w->rec) - w->len) / 8;
 }
 
 /* Frames while @keep words stay free; true when some did not fit. */
-static bool put_frames(struct pd_writer *w, const uint64_t *f, size_t n,
+static bool put_frames(struct prof_pd_writer *w, const uint64_t *f, size_t n,
 		       size_t keep)
 {
 	size_t i;
@@ -259,7 +259,7 @@ static bool put_frames(struct pd_writer *w, const uint64_t *f, size_t n,
  * the part's first frame (the kernel's chains start there; the module's may
  * not), frames cut from the outermost end when the record would overflow.
  */
-static void put_chain(struct pd_writer *w, const struct pd_sample *s)
+static void put_chain(struct prof_pd_writer *w, const struct prof_pd_sample *s)
 {
 	const uint64_t *k = s->chain, *u = s->chain + s->nr_kernel;
 	size_t at = w->len;
@@ -284,7 +284,7 @@ static void put_chain(struct pd_writer *w, const struct pd_sample *s)
 	memcpy((char *)w->rec + at, &nr, sizeof(nr));
 }
 
-int pd_write_sample(struct pd_writer *w, const struct pd_sample *s)
+int prof_pd_write_sample(struct prof_pd_writer *w, const struct prof_pd_sample *s)
 {
 	uint16_t misc = s->user ? PERF_RECORD_MISC_USER : PERF_RECORD_MISC_KERNEL;
 	int ret;
@@ -330,7 +330,7 @@ static size_t sideband_body_min(uint32_t type)
 	}
 }
 
-int pd_write_sideband(struct pd_writer *w, const struct perf_event_header *rec)
+int prof_pd_write_sideband(struct prof_pd_writer *w, const struct perf_event_header *rec)
 {
 	size_t min = sideband_body_min(rec->type), body;
 	const char *p = (const char *)rec, *sid;
@@ -342,10 +342,10 @@ int pd_write_sideband(struct pd_writer *w, const struct perf_event_header *rec)
 		return 0;
 	}
 	/* unaligned, the records after it would be misread */
-	if (rec->size < sizeof(*rec) + min + PD_SAMPLE_ID_SIZE || rec->size % 8)
+	if (rec->size < sizeof(*rec) + min + PROF_PD_SAMPLE_ID_SIZE || rec->size % 8)
 		return -EINVAL;
-	body = rec->size - sizeof(*rec) - PD_SAMPLE_ID_SIZE;
-	/* PD_SB_SAMPLE_TYPE's trailer: pid, tid; time; cpu, res */
+	body = rec->size - sizeof(*rec) - PROF_PD_SAMPLE_ID_SIZE;
+	/* PROF_PD_SB_SAMPLE_TYPE's trailer: pid, tid; time; cpu, res */
 	sid = p + sizeof(*rec) + body;
 	memcpy(pid_tid, sid, sizeof(pid_tid));
 	memcpy(&time_ns, sid + 8, sizeof(time_ns));
@@ -361,7 +361,7 @@ int pd_write_sideband(struct pd_writer *w, const struct perf_event_header *rec)
 	return rec_end(w);
 }
 
-int pd_write_map(struct pd_writer *w, const struct pd_map *m)
+int prof_pd_write_map(struct prof_pd_writer *w, const struct prof_pd_map *m)
 {
 	if (m->kernel)
 		rec_begin(w, PERF_RECORD_MMAP, PERF_RECORD_MISC_KERNEL);
@@ -383,7 +383,7 @@ int pd_write_map(struct pd_writer *w, const struct pd_map *m)
 	return rec_end(w);
 }
 
-int pd_write_comm(struct pd_writer *w, const struct pd_comm *c)
+int prof_pd_write_comm(struct prof_pd_writer *w, const struct prof_pd_comm *c)
 {
 	rec_begin(w, PERF_RECORD_COMM, c->exec ? PERF_RECORD_MISC_COMM_EXEC : 0);
 	rec_u32x2(w, c->pid, c->tid);
@@ -393,7 +393,7 @@ int pd_write_comm(struct pd_writer *w, const struct pd_comm *c)
 	return rec_end(w);
 }
 
-int pd_write_lost_samples(struct pd_writer *w, uint64_t lost, uint64_t time_ns)
+int prof_pd_write_lost_samples(struct prof_pd_writer *w, uint64_t lost, uint64_t time_ns)
 {
 	rec_begin(w, PERF_RECORD_LOST_SAMPLES, 0);
 	rec_u64(w, lost);
@@ -433,9 +433,9 @@ static int kernel_text(uint64_t *text, uint64_t *etext)
 	return *text && *etext > *text ? 0 : -EPERM;
 }
 
-int pd_write_kernel_map(struct pd_writer *w)
+int prof_pd_write_kernel_map(struct prof_pd_writer *w)
 {
-	struct pd_map m = {
+	struct prof_pd_map m = {
 		.pid = (uint32_t)-1,
 		.kernel = true,
 		.filename = "[kernel.kallsyms]_text",
@@ -449,10 +449,10 @@ int pd_write_kernel_map(struct pd_writer *w)
 	m.start = text;
 	m.len = etext - text;
 	m.pgoff = text;
-	return pd_write_map(w, &m);
+	return prof_pd_write_map(w, &m);
 }
 
-void pd_writer_counts(const struct pd_writer *w, struct pd_counts *n)
+void prof_pd_writer_counts(const struct prof_pd_writer *w, struct prof_pd_counts *n)
 {
 	*n = w->n;
 }
@@ -461,9 +461,9 @@ void pd_writer_counts(const struct pd_writer *w, struct pd_counts *n)
 
 static int put_string(FILE *f, const char *s)
 {
-	static const char zero[PD_NAME_ALIGN];
+	static const char zero[PROF_PD_NAME_ALIGN];
 	uint32_t len = strlen(s) + 1;
-	uint32_t padded = (len + PD_NAME_ALIGN - 1) / PD_NAME_ALIGN * PD_NAME_ALIGN;
+	uint32_t padded = (len + PROF_PD_NAME_ALIGN - 1) / PROF_PD_NAME_ALIGN * PROF_PD_NAME_ALIGN;
 
 	return fwrite(&padded, sizeof(padded), 1, f) != 1 ||
 	       fwrite(s, len, 1, f) != 1 ||
@@ -480,7 +480,7 @@ static int put_u64(FILE *f, uint64_t v)
 	return fwrite(&v, sizeof(v), 1, f) != 1;
 }
 
-static int feat_uname(FILE *f, const struct pd_writer *w, int feat)
+static int feat_uname(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	struct utsname u;
 
@@ -491,7 +491,7 @@ static int feat_uname(FILE *f, const struct pd_writer *w, int feat)
 			  feat == FEAT_OSRELEASE ? u.release : u.machine);
 }
 
-static int feat_version(FILE *f, const struct pd_writer *w, int feat)
+static int feat_version(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	(void)w;
 	(void)feat;
@@ -502,7 +502,7 @@ static int feat_version(FILE *f, const struct pd_writer *w, int feat)
 #endif
 }
 
-static int feat_nrcpus(FILE *f, const struct pd_writer *w, int feat)
+static int feat_nrcpus(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	long avail = sysconf(_SC_NPROCESSORS_CONF);
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
@@ -538,7 +538,7 @@ static char *proc_value(const char *path, const char *key)
 	return v;
 }
 
-static int feat_cpudesc(FILE *f, const struct pd_writer *w, int feat)
+static int feat_cpudesc(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	char *v = proc_value("/proc/cpuinfo", "model name");
 	int ret = v ? put_string(f, v) : -1;
@@ -550,7 +550,7 @@ static int feat_cpudesc(FILE *f, const struct pd_writer *w, int feat)
 }
 
 /* x86's "vendor,family,model,stepping", as perf's get_cpuid(). */
-static int feat_cpuid(FILE *f, const struct pd_writer *w, int feat)
+static int feat_cpuid(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	static const char *const keys[] = {
 		"vendor_id", "cpu family", "model", "stepping",
@@ -573,7 +573,7 @@ static int feat_cpuid(FILE *f, const struct pd_writer *w, int feat)
 	return ret ?: put_string(f, buf);
 }
 
-static int feat_total_mem(FILE *f, const struct pd_writer *w, int feat)
+static int feat_total_mem(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	char *v = proc_value("/proc/meminfo", "MemTotal");
 	uint64_t kb = v ? strtoull(v, NULL, 10) : 0;
@@ -603,7 +603,7 @@ static char *read_all(const char *path, size_t *len)
 }
 
 /* Our own argv, from /proc/self/cmdline: NUL-separated already. */
-static int feat_cmdline(FILE *f, const struct pd_writer *w, int feat)
+static int feat_cmdline(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	size_t len = 0;
 	char *buf = read_all("/proc/self/cmdline", &len), *p;
@@ -623,16 +623,16 @@ static int feat_cmdline(FILE *f, const struct pd_writer *w, int feat)
 	return ret;
 }
 
-static int feat_event_desc(FILE *f, const struct pd_writer *w, int feat)
+static int feat_event_desc(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	(void)feat;
-	return put_u32(f, 1) || put_u32(f, PD_ATTR_SIZE) ||
-	       fwrite(&w->attr, PD_ATTR_SIZE, 1, f) != 1 ||
+	return put_u32(f, 1) || put_u32(f, PROF_PD_ATTR_SIZE) ||
+	       fwrite(&w->attr, PROF_PD_ATTR_SIZE, 1, f) != 1 ||
 	       put_u32(f, 0) ||		/* no ids: there is one event */
 	       put_string(f, w->name);
 }
 
-static int feat_sample_time(FILE *f, const struct pd_writer *w, int feat)
+static int feat_sample_time(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	(void)feat;
 	if (!w->n.samples)
@@ -640,7 +640,7 @@ static int feat_sample_time(FILE *f, const struct pd_writer *w, int feat)
 	return put_u64(f, w->first_ns) || put_u64(f, w->last_ns);
 }
 
-static int feat_clockid(FILE *f, const struct pd_writer *w, int feat)
+static int feat_clockid(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	struct timespec res;
 
@@ -652,7 +652,7 @@ static int feat_clockid(FILE *f, const struct pd_writer *w, int feat)
 }
 
 /* Lets perf script --tod turn CLOCK_MONOTONIC times into wall clock. */
-static int feat_clock_data(FILE *f, const struct pd_writer *w, int feat)
+static int feat_clock_data(FILE *f, const struct prof_pd_writer *w, int feat)
 {
 	(void)feat;
 	return put_u32(f, 1) || put_u32(f, CLOCK_MONOTONIC) ||
@@ -661,7 +661,7 @@ static int feat_clock_data(FILE *f, const struct pd_writer *w, int feat)
 
 static const struct {
 	int bit;
-	int (*fn)(FILE *f, const struct pd_writer *w, int feat);
+	int (*fn)(FILE *f, const struct prof_pd_writer *w, int feat);
 } features[] = {	/* in bit order: the sections go in that order */
 	{ FEAT_HOSTNAME, feat_uname },
 	{ FEAT_OSRELEASE, feat_uname },
@@ -684,7 +684,7 @@ struct feat_buf {
 };
 
 /* Each feature's bytes in memory: their sizes place them. */
-static void collect_features(const struct pd_writer *w, struct feat_buf *fb,
+static void collect_features(const struct prof_pd_writer *w, struct feat_buf *fb,
 			     uint64_t *bits)
 {
 	size_t i;
@@ -706,10 +706,10 @@ static void collect_features(const struct pd_writer *w, struct feat_buf *fb,
 }
 
 /* At @off: the section table, then the features' bytes. */
-static int write_features(struct pd_writer *w, uint64_t off, uint64_t *bits)
+static int write_features(struct prof_pd_writer *w, uint64_t off, uint64_t *bits)
 {
 	struct feat_buf fb[ARRAY_SIZE(features)] = { { 0 } };
-	struct pd_section sec;
+	struct prof_pd_section sec;
 	size_t i, nr = 0;
 	int ret = 0;
 
@@ -732,22 +732,22 @@ static int write_features(struct pd_writer *w, uint64_t off, uint64_t *bits)
 	return ret ? -EIO : 0;
 }
 
-static int write_header(struct pd_writer *w, uint64_t data_size)
+static int write_header(struct prof_pd_writer *w, uint64_t data_size)
 {
-	struct pd_file_header h = {
+	struct prof_pd_file_header h = {
 		.size = sizeof(h),
-		.attr_size = sizeof(struct pd_file_attr),
-		.attrs = { sizeof(h), sizeof(struct pd_file_attr) },
+		.attr_size = sizeof(struct prof_pd_file_attr),
+		.attrs = { sizeof(h), sizeof(struct prof_pd_file_attr) },
 		.data = { DATA_OFFSET, data_size },
 	};
-	struct pd_file_attr fa = { .ids = { 0, 0 } };
+	struct prof_pd_file_attr fa = { .ids = { 0, 0 } };
 	int ret;
 
-	memcpy(h.magic, PD_MAGIC, PD_MAGIC_LEN);
+	memcpy(h.magic, PROF_PD_MAGIC, PROF_PD_MAGIC_LEN);
 	ret = write_features(w, DATA_OFFSET + data_size, h.features);
 	if (ret)
 		return ret;
-	memcpy(fa.attr, &w->attr, PD_ATTR_SIZE);
+	memcpy(fa.attr, &w->attr, PROF_PD_ATTR_SIZE);
 	if (fseeko(w->f, 0, SEEK_SET) ||
 	    fwrite(&h, sizeof(h), 1, w->f) != 1 ||
 	    fwrite(&fa, sizeof(fa), 1, w->f) != 1)
@@ -755,7 +755,7 @@ static int write_header(struct pd_writer *w, uint64_t data_size)
 	return 0;
 }
 
-int pd_close(struct pd_writer *w)
+int prof_pd_close(struct prof_pd_writer *w)
 {
 	off_t end;
 	int ret;
@@ -778,9 +778,9 @@ int pd_close(struct pd_writer *w)
 /* Reader. */
 
 struct reader {
-	struct pd_file *f;
+	struct prof_pd_file *f;
 	const char *base;		/* the mapped file */
-	const struct pd_file_header *h;
+	const struct prof_pd_file_header *h;
 	uint64_t sid_type;		/* the sample_id trailer's fields */
 	size_t sid_size;
 	size_t cap;			/* of f->items */
@@ -804,7 +804,7 @@ static uint32_t get_u32(const char *p)
 	return v;
 }
 
-static bool section_ok(const struct pd_file *f, const struct pd_section *s)
+static bool section_ok(const struct prof_pd_file *f, const struct prof_pd_section *s)
 {
 	return s->offset <= f->map_len && s->size <= f->map_len - s->offset;
 }
@@ -822,9 +822,9 @@ static const char *const sw_names[] = {
 };
 
 /* When the file does not name its event: perf's names, or type:config. */
-static int name_event(struct pd_file *f)
+static int name_event(struct prof_pd_file *f)
 {
-	const struct pd_event *ev = &f->ev;
+	const struct prof_pd_event *ev = &f->ev;
 
 	if (ev->type == PERF_TYPE_HARDWARE && ev->config < ARRAY_SIZE(hw_names))
 		f->name = strdup(hw_names[ev->config]);
@@ -837,9 +837,9 @@ static int name_event(struct pd_file *f)
 
 /* Feature @bit's section, when the file has it in bounds. */
 static bool feature(const struct reader *r, unsigned int bit,
-		    struct pd_section *sec)
+		    struct prof_pd_section *sec)
 {
-	const struct pd_file_header *h = r->h;
+	const struct prof_pd_file_header *h = r->h;
 	uint64_t off = h->data.offset + h->data.size;
 	unsigned int i, n = 0;
 
@@ -857,7 +857,7 @@ static bool feature(const struct reader *r, unsigned int bit,
 /* A perf_header_string feature: u32 len, then len bytes NUL-padded. */
 static char *feature_string(const struct reader *r, unsigned int bit)
 {
-	struct pd_section sec;
+	struct prof_pd_section sec;
 	uint32_t len;
 
 	if (!feature(r, bit, &sec) || sec.size < 4)
@@ -868,9 +868,9 @@ static char *feature_string(const struct reader *r, unsigned int bit)
 	return strndup(r->base + sec.offset + 4, len);
 }
 
-static void read_host(const struct reader *r, struct pd_host *host)
+static void read_host(const struct reader *r, struct prof_pd_host *host)
 {
-	struct pd_section sec;
+	struct prof_pd_section sec;
 
 	host->hostname = feature_string(r, FEAT_HOSTNAME);
 	host->osrelease = feature_string(r, FEAT_OSRELEASE);
@@ -887,7 +887,7 @@ static void read_host(const struct reader *r, struct pd_host *host)
 /* HEADER_EVENT_DESC's name of attr @idx; NULL when it has none. */
 static char *event_desc_name(const struct reader *r, unsigned int idx)
 {
-	struct pd_section sec;
+	struct prof_pd_section sec;
 	unsigned int i, n;
 	uint32_t nr, sz, len;
 	const char *p;
@@ -919,15 +919,15 @@ static char *event_desc_name(const struct reader *r, unsigned int idx)
 /* The event from its attr; a dummy (side-band only) is not the event. */
 static int read_attrs(struct reader *r)
 {
-	const struct pd_file_header *h = r->h;
+	const struct prof_pd_file_header *h = r->h;
 	struct perf_event_attr a, first = { 0 };
 	uint64_t n, i, sz;
 
-	if (h->attr_size < PERF_ATTR_SIZE_VER0 + sizeof(struct pd_section) ||
+	if (h->attr_size < PERF_ATTR_SIZE_VER0 + sizeof(struct prof_pd_section) ||
 	    !h->attrs.size || !section_ok(r->f, &h->attrs))
 		return -EINVAL;
 	n = h->attrs.size / h->attr_size;
-	sz = h->attr_size - sizeof(struct pd_section);
+	sz = h->attr_size - sizeof(struct prof_pd_section);
 	for (i = 0; i < n; i++) {
 		memset(&a, 0, sizeof(a));
 		memcpy(&a, r->base + h->attrs.offset + i * h->attr_size,
@@ -944,7 +944,7 @@ static int read_attrs(struct reader *r)
 	    !(first.sample_type & PERF_SAMPLE_IP))
 		return -EOPNOTSUPP;
 	r->f->sample_type = first.sample_type;
-	r->f->ev = (struct pd_event) {
+	r->f->ev = (struct prof_pd_event) {
 		.type = first.type, .config = first.config,
 		.config1 = first.config1, .config2 = first.config2,
 		.period_or_freq = first.sample_period, .freq = first.freq,
@@ -959,10 +959,10 @@ static int read_attrs(struct reader *r)
 	return 0;
 }
 
-static struct pd_item *new_item(struct reader *r, enum pd_kind kind)
+static struct prof_pd_item *new_item(struct reader *r, enum prof_pd_kind kind)
 {
-	struct pd_file *f = r->f;
-	struct pd_item *it;
+	struct prof_pd_file *f = r->f;
+	struct prof_pd_item *it;
 
 	if (f->nr_items == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 1024;
@@ -991,7 +991,7 @@ static bool is_kernel_addr(uint64_t a)
  * guest) are left out; frames before any marker go by their address.
  */
 static void split_chain(struct reader *r, const char *p, uint64_t nr,
-			struct pd_sample *s)
+			struct prof_pd_sample *s)
 {
 	uint64_t *out = r->f->chains + r->chains_used, e;
 	int pass, ctx;
@@ -1032,7 +1032,7 @@ static const char *sample_word(const char *p, uint64_t t, uint64_t bit)
 	       NULL;
 }
 
-static void parse_sample_fixed(const char *p, uint64_t t, struct pd_sample *s)
+static void parse_sample_fixed(const char *p, uint64_t t, struct prof_pd_sample *s)
 {
 	const char *w;
 
@@ -1058,7 +1058,7 @@ static int parse_sample(struct reader *r, const struct perf_event_header *h,
 	size_t fixed = 8 * __builtin_popcountll(t & SAMPLE_FIXED);
 	uint16_t mode = h->misc & PERF_RECORD_MISC_CPUMODE_MASK;
 	bool chain = t & PERF_SAMPLE_CALLCHAIN;
-	struct pd_item *it;
+	struct prof_pd_item *it;
 
 	if (end - p < (ptrdiff_t)(fixed + 8 * chain))
 		goto malformed;
@@ -1067,7 +1067,7 @@ static int parse_sample(struct reader *r, const struct perf_event_header *h,
 		if (nr > (uint64_t)(end - p - fixed - 8) / 8)
 			goto malformed;
 	}
-	it = new_item(r, PD_SAMPLE);
+	it = new_item(r, PROF_PD_SAMPLE);
 	if (!it)
 		return -ENOMEM;
 	parse_sample_fixed(p, t, &it->sample);
@@ -1113,12 +1113,12 @@ static int parse_map(struct reader *r, const struct perf_event_header *h,
 {
 	bool two = h->type == PERF_RECORD_MMAP2;
 	size_t fixed = two ? 64 : 32;
-	struct pd_item *it;
-	struct pd_map *m;
+	struct prof_pd_item *it;
+	struct prof_pd_map *m;
 
 	if (end - p < (ptrdiff_t)fixed || !get_str(p + fixed, end))
 		return -EINVAL;
-	it = new_item(r, PD_MAP);
+	it = new_item(r, PROF_PD_MAP);
 	if (!it)
 		return -ENOMEM;
 	m = &it->map;
@@ -1147,12 +1147,12 @@ static int parse_map(struct reader *r, const struct perf_event_header *h,
 static int parse_comm(struct reader *r, const struct perf_event_header *h,
 		      const char *p, const char *end)
 {
-	struct pd_item *it;
+	struct prof_pd_item *it;
 	uint32_t cpu = 0;
 
 	if (end - p < 8 || !get_str(p + 8, end))
 		return -EINVAL;
-	it = new_item(r, PD_COMM);
+	it = new_item(r, PROF_PD_COMM);
 	if (!it)
 		return -ENOMEM;
 	it->comm.pid = get_u32(p);
@@ -1167,11 +1167,11 @@ static int parse_comm(struct reader *r, const struct perf_event_header *h,
 static int parse_task(struct reader *r, const struct perf_event_header *h,
 		      const char *p, const char *end)
 {
-	struct pd_item *it;
+	struct prof_pd_item *it;
 
 	if (end - p < 24)
 		return -EINVAL;
-	it = new_item(r, h->type == PERF_RECORD_FORK ? PD_FORK : PD_EXIT);
+	it = new_item(r, h->type == PERF_RECORD_FORK ? PROF_PD_FORK : PROF_PD_EXIT);
 	if (!it)
 		return -ENOMEM;
 	it->task.pid = get_u32(p);
@@ -1287,7 +1287,7 @@ static int count_chain(struct reader *r, const char *rec, size_t size)
 
 static int cmp_item(const void *a, const void *b)
 {
-	const struct pd_item *x = a, *y = b;
+	const struct prof_pd_item *x = a, *y = b;
 
 	if (x->time_ns != y->time_ns)
 		return x->time_ns < y->time_ns ? -1 : 1;
@@ -1314,11 +1314,11 @@ static int read_records(struct reader *r)
 
 static int check_header(struct reader *r)
 {
-	const struct pd_file_header *h = r->h;
+	const struct prof_pd_file_header *h = r->h;
 
-	if (r->f->map_len < sizeof(*h) || memcmp(h->magic, PD_MAGIC, PD_MAGIC_LEN))
-		return r->f->map_len >= PD_MAGIC_LEN &&
-		       !memcmp(h->magic, "2ELIFREP", PD_MAGIC_LEN) ?
+	if (r->f->map_len < sizeof(*h) || memcmp(h->magic, PROF_PD_MAGIC, PROF_PD_MAGIC_LEN))
+		return r->f->map_len >= PROF_PD_MAGIC_LEN &&
+		       !memcmp(h->magic, "2ELIFREP", PROF_PD_MAGIC_LEN) ?
 		       -EOPNOTSUPP : -EINVAL;	/* the other endianness */
 	if (h->size != sizeof(*h))
 		return -EOPNOTSUPP;
@@ -1327,7 +1327,7 @@ static int check_header(struct reader *r)
 	return 0;
 }
 
-static int map_file(struct pd_file *f, const char *path)
+static int map_file(struct prof_pd_file *f, const char *path)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
@@ -1336,7 +1336,7 @@ static int map_file(struct pd_file *f, const char *path)
 		return -errno;
 	if (fstat(fd, &st))
 		ret = -errno;
-	else if (st.st_size < (off_t)sizeof(struct pd_file_header))
+	else if (st.st_size < (off_t)sizeof(struct prof_pd_file_header))
 		ret = -EINVAL;
 	if (!ret) {
 		f->map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -1350,7 +1350,7 @@ static int map_file(struct pd_file *f, const char *path)
 	return ret;
 }
 
-struct pd_file *pd_open_read(const char *path, int *err)
+struct prof_pd_file *prof_pd_open_read(const char *path, int *err)
 {
 	struct reader r = { 0 };
 	int ret;
@@ -1372,7 +1372,7 @@ struct pd_file *pd_open_read(const char *path, int *err)
 	}
 	ret = ret ?: read_records(&r);
 	if (ret) {
-		pd_file_free(r.f);
+		prof_pd_file_free(r.f);
 		*err = ret;
 		return NULL;
 	}
@@ -1380,7 +1380,7 @@ struct pd_file *pd_open_read(const char *path, int *err)
 	return r.f;
 }
 
-void pd_file_free(struct pd_file *f)
+void prof_pd_file_free(struct prof_pd_file *f)
 {
 	if (!f)
 		return;
@@ -1398,16 +1398,16 @@ void pd_file_free(struct pd_file *f)
 	free(f);
 }
 
-bool pd_is_perf_data(const char *path)
+bool prof_pd_is_perf_data(const char *path)
 {
-	char magic[PD_MAGIC_LEN];
+	char magic[PROF_PD_MAGIC_LEN];
 	FILE *f = fopen(path, "r");
 	bool ret;
 
 	if (!f)
 		return false;
 	ret = fread(magic, sizeof(magic), 1, f) == 1 &&
-	      !memcmp(magic, PD_MAGIC, PD_MAGIC_LEN);
+	      !memcmp(magic, PROF_PD_MAGIC, PROF_PD_MAGIC_LEN);
 	fclose(f);
 	return ret;
 }

@@ -50,9 +50,9 @@
 #define SPEC_MAX	256
 
 static const char *root;	/* NULL: the real system */
-static int hw_pmu = -1;		/* llctl_have_hw_pmu(): -1 not looked yet */
+static int hw_pmu = -1;		/* prof_have_hw_pmu(): -1 not looked yet */
 
-void llctl_events_set_root(const char *r)
+void prof_events_set_root(const char *r)
 {
 	root = r;
 	hw_pmu = -1;
@@ -167,7 +167,7 @@ static const struct generic *generic_by_config(uint32_t type, uint64_t config)
 }
 
 /* The perf name of a PERF_TYPE_HW_CACHE config: false when it has none. */
-static bool cache_name(uint64_t config, struct llctl_event *ev)
+static bool cache_name(uint64_t config, struct prof_event *ev)
 {
 	unsigned int id = config & 0xff, op = (config >> 8) & 0xff;
 	unsigned int res = (config >> 16) & 0xff;
@@ -188,7 +188,7 @@ static bool cache_name(uint64_t config, struct llctl_event *ev)
  * Name and describe a generic event from its numbers (the PMU type that
  * cpu_core/cycles/ puts in the high config bits aside). False if not one.
  */
-static bool generic_names(struct llctl_event *ev)
+static bool generic_names(struct prof_event *ev)
 {
 	uint64_t config = ev->config & PERF_HW_EVENT_MASK;
 	const struct generic *g;
@@ -241,7 +241,7 @@ static bool is_modifier(const char *s)
 }
 
 /* Count only the modes @m names. */
-static void apply_modifier(const char *m, struct llctl_event *ev)
+static void apply_modifier(const char *m, struct prof_event *ev)
 {
 	ev->exclude_user = !strchr(m, 'u');
 	ev->exclude_kernel = !strchr(m, 'k');
@@ -252,7 +252,7 @@ static void apply_modifier(const char *m, struct llctl_event *ev)
  * Append to the name the modes still counted when some are excluded
  * (":u", or "u" after a PMU spec as perf writes "msr/tsc/u").
  */
-static int name_modifier(struct llctl_event *ev, const char *sep,
+static int name_modifier(struct prof_event *ev, const char *sep,
 			 const char *spec, char *err, size_t errlen)
 {
 	size_t n = strlen(ev->name);
@@ -280,7 +280,7 @@ static bool is_raw(const char *s)
 	       strspn(s + 1, "0123456789abcdefABCDEF") == n;
 }
 
-static void raw_resolve(const char *s, struct llctl_event *ev)
+static void raw_resolve(const char *s, struct prof_event *ev)
 {
 	ev->type = PERF_TYPE_RAW;
 	ev->config = strtoull(s + 1, NULL, 16);
@@ -331,7 +331,7 @@ static int pfm_encode(const char *s, struct perf_event_attr *attr, int *idx)
 }
 
 /* A host PMU event's name: as given, without "pmu::", in libpfm's case. */
-static void pfm_hw_name(const char *base, struct llctl_event *ev)
+static void pfm_hw_name(const char *base, struct prof_event *ev)
 {
 	const char *s = strstr(base, "::");
 	char *p;
@@ -342,7 +342,7 @@ static void pfm_hw_name(const char *base, struct llctl_event *ev)
 }
 
 static void pfm_names(const char *base, const pfm_event_info_t *ei,
-		      const pfm_pmu_info_t *pi, struct llctl_event *ev)
+		      const pfm_pmu_info_t *pi, struct prof_event *ev)
 {
 	if (pi->pmu == PFM_PMU_PERF_EVENT || pi->pmu == PFM_PMU_PERF_EVENT_RAW) {
 		snprintf(ev->pmu, sizeof(ev->pmu), "%s", type_pmu(ev->type));
@@ -362,7 +362,7 @@ static void pfm_names(const char *base, const pfm_event_info_t *ei,
  * @base (no perf modifier) through libpfm4's perf_events layer: the generic
  * names first, then the detected PMUs' own. 0 or a PFM_ERR_*.
  */
-static int pfm_resolve(const char *base, struct llctl_event *ev)
+static int pfm_resolve(const char *base, struct prof_event *ev)
 {
 	struct perf_event_attr attr;
 	pfm_event_info_t ei;
@@ -399,7 +399,7 @@ static int pfm_resolve(const char *base, struct llctl_event *ev)
 }
 
 /* A name libpfm4 does not know but the generic table does. */
-static int table_resolve(const char *base, struct llctl_event *ev)
+static int table_resolve(const char *base, struct prof_event *ev)
 {
 	const struct generic *g = generic_by_name(base);
 
@@ -418,7 +418,7 @@ static int table_resolve(const char *base, struct llctl_event *ev)
  * pfm_initialize(), which reads every tracepoint id under debugfs (about
  * 50 ms, most of a short 'llctl profile'). libpfm4 gets the rest.
  */
-static int named_resolve(const char *base, struct llctl_event *ev)
+static int named_resolve(const char *base, struct prof_event *ev)
 {
 	if (table_resolve(base, ev) == PFM_SUCCESS)
 		return 0;
@@ -458,7 +458,7 @@ static int pfm_fail(const char *spec, const char *base, int ret, char *err,
 }
 
 /* A name, maybe rNNNN, maybe with a trailing ":u"-style modifier. */
-static int parse_named(char *s, const char *spec, struct llctl_event *ev,
+static int parse_named(char *s, const char *spec, struct prof_event *ev,
 		       char *err, size_t errlen)
 {
 	char *colon = strrchr(s, ':');
@@ -508,7 +508,7 @@ struct pmu_spec {
 	const char *spec;
 	const char *pmu;
 	long type;
-	struct llctl_event *ev;
+	struct prof_event *ev;
 	const char *event;	/* the events/ file used, if any */
 	char *err;
 	size_t errlen;
@@ -525,7 +525,7 @@ static char *pmu_file(const struct pmu_spec *x, const char *dir,
 	return llctl_root_read(root, path);
 }
 
-static uint64_t *config_word(struct llctl_event *ev, const char *name)
+static uint64_t *config_word(struct prof_event *ev, const char *name)
 {
 	if (!strcmp(name, "config"))
 		return &ev->config;
@@ -541,7 +541,7 @@ static uint64_t *config_word(struct llctl_event *ev, const char *name)
  * bits first). 0, -EINVAL for a format we do not read, -ERANGE when @val
  * has bits left over.
  */
-static int place_bits(const char *fmt, uint64_t val, struct llctl_event *ev)
+static int place_bits(const char *fmt, uint64_t val, struct prof_event *ev)
 {
 	const char *colon = strchr(fmt, ':');
 	unsigned long lo, hi, width;
@@ -613,7 +613,7 @@ static int apply_event_file(struct pmu_spec *x, const char *name,
  */
 static int apply_generic(struct pmu_spec *x, const char *name)
 {
-	struct llctl_event g = { 0 };
+	struct prof_event g = { 0 };
 
 	if (!is_core_pmu(x->pmu) || named_resolve(name, &g) ||
 	    (g.type != PERF_TYPE_HARDWARE && g.type != PERF_TYPE_HW_CACHE))
@@ -722,7 +722,7 @@ static void pmu_desc(struct pmu_spec *x, const char *body)
 }
 
 /* PMU/EVENT/ or PMU/term=value,.../, then an optional modifier. */
-static int parse_pmu_spec(char *s, const char *spec, struct llctl_event *ev,
+static int parse_pmu_spec(char *s, const char *spec, struct prof_event *ev,
 			  char *err, size_t errlen)
 {
 	struct pmu_spec x = { .spec = spec, .pmu = s, .ev = ev, .err = err,
@@ -774,8 +774,8 @@ static int parse_pmu_spec(char *s, const char *spec, struct llctl_event *ev,
 	return name_modifier(ev, "", spec, err, errlen);
 }
 
-int llctl_event_parse(const char *spec, struct llctl_event *ev, char *err,
-		      size_t errlen)
+int prof_event_parse(const char *spec, struct prof_event *ev, char *err,
+		     size_t errlen)
 {
 	char s[SPEC_MAX];
 	size_t n;
@@ -801,8 +801,8 @@ int llctl_event_parse(const char *spec, struct llctl_event *ev, char *err,
 	return parse_named(s, spec, ev, err, errlen);
 }
 
-void llctl_event_attr(const struct llctl_event *ev,
-		      struct perf_event_attr *attr)
+void prof_event_attr(const struct prof_event *ev,
+		     struct perf_event_attr *attr)
 {
 	memset(attr, 0, sizeof(*attr));
 	attr->size = sizeof(*attr);
@@ -865,7 +865,7 @@ static bool sysfs_pmu_of_type(uint32_t type, char *name, size_t len)
  * The first CPU of a per-CPU PMU (uncore, power: those with a cpumask), on
  * which it must be opened CPU-wide, or -1 for a PMU that counts per task.
  */
-static int pmu_first_cpu(const struct llctl_event *ev)
+static int pmu_first_cpu(const struct prof_event *ev)
 {
 	char pmu[256];
 
@@ -878,13 +878,13 @@ static int pmu_first_cpu(const struct llctl_event *ev)
 	return cpumask_first(pmu);
 }
 
-int llctl_event_probe(const struct llctl_event *ev)
+int prof_event_probe(const struct prof_event *ev)
 {
 	struct perf_event_attr attr;
 	int cpu = pmu_first_cpu(ev), fd, first;
 	pid_t pid = cpu < 0 ? 0 : -1;
 
-	llctl_event_attr(ev, &attr);
+	prof_event_attr(ev, &attr);
 	attr.disabled = 1;
 	fd = perf_open(&attr, pid, cpu);
 	if (fd < 0 && (errno == EACCES || errno == EPERM) &&
@@ -909,7 +909,7 @@ int llctl_event_probe(const struct llctl_event *ev)
  */
 static int find_hw_pmu(void)
 {
-	struct llctl_event cycles = {
+	struct prof_event cycles = {
 		.type = PERF_TYPE_HARDWARE, .config = PERF_COUNT_HW_CPU_CYCLES,
 		.exclude_kernel = true, .exclude_hv = true,
 	};
@@ -927,18 +927,18 @@ static int find_hw_pmu(void)
 		closedir(dir);
 	if (found || !llctl_root_is_real(root))
 		return found;
-	ret = llctl_event_probe(&cycles);
+	ret = prof_event_probe(&cycles);
 	return ret != -ENOENT && ret != -EOPNOTSUPP;
 }
 
-bool llctl_have_hw_pmu(void)
+bool prof_have_hw_pmu(void)
 {
 	if (hw_pmu < 0)
 		hw_pmu = find_hw_pmu();
 	return hw_pmu;
 }
 
-static void hint_access(const struct llctl_event *ev, char *buf, size_t len)
+static void hint_access(const struct prof_event *ev, char *buf, size_t len)
 {
 	static const char cap[] = "give llctl CAP_PERFMON (sudo setcap cap_perfmon+ep llctl)";
 	long level;
@@ -961,13 +961,13 @@ static void hint_access(const struct llctl_event *ev, char *buf, size_t len)
 			 level, cap);
 }
 
-static void hint_missing(int err, const struct llctl_event *ev, char *buf,
+static void hint_missing(int err, const struct prof_event *ev, char *buf,
 			 size_t len)
 {
 	const char *name = ev && ev->name[0] ? ev->name : "the event";
 	const char *pmu = ev && ev->pmu[0] ? ev->pmu : "its PMU";
 
-	if (ev && ev->hw && !llctl_have_hw_pmu())
+	if (ev && ev->hw && !prof_have_hw_pmu())
 		snprintf(buf, len, "this machine has no hardware PMU (a VM without a virtual PMU?): only software events, tracepoints and msr count here ('llctl events software'); QEMU/KVM guests need -cpu host,pmu=on");
 	else if (err == ENOENT)
 		snprintf(buf, len, "%s is not an event of %s on this machine: 'llctl events' lists what this machine supports",
@@ -977,7 +977,7 @@ static void hint_missing(int err, const struct llctl_event *ev, char *buf,
 			 pmu, name);
 }
 
-static void hint_busy(const struct llctl_event *ev, char *buf, size_t len)
+static void hint_busy(const struct prof_event *ev, char *buf, size_t len)
 {
 	long wd;
 
@@ -990,8 +990,8 @@ static void hint_busy(const struct llctl_event *ev, char *buf, size_t len)
 		snprintf(buf, len, "another user holds the counter (perf stat/record, a profiler, the hypervisor): stop it and retry");
 }
 
-const char *llctl_perf_err_hint(int err, const struct llctl_event *ev,
-				char *buf, size_t len)
+const char *prof_perf_err_hint(int err, const struct prof_event *ev,
+			       char *buf, size_t len)
 {
 	const char *pmu = ev && ev->pmu[0] ? ev->pmu : "this PMU";
 
@@ -1045,10 +1045,10 @@ static bool matches(const char *pattern, const char *name, const char *pmu)
 	return strcasestr(name, pattern) || strcasestr(pmu, pattern);
 }
 
-static int list_add(struct llctl_event_list *l, const struct llctl_event *ev,
+static int list_add(struct prof_event_list *l, const struct prof_event *ev,
 		    const char *reason)
 {
-	struct llctl_event_entry *v;
+	struct prof_event_entry *v;
 	size_t cap;
 
 	if (l->n == l->cap) {
@@ -1067,7 +1067,7 @@ static int list_add(struct llctl_event_list *l, const struct llctl_event *ev,
 	return 0;
 }
 
-void llctl_event_list_free(struct llctl_event_list *l)
+void prof_event_list_free(struct prof_event_list *l)
 {
 	free(l->v);
 	memset(l, 0, sizeof(*l));
@@ -1077,19 +1077,19 @@ void llctl_event_list_free(struct llctl_event_list *l)
  * Parse @spec and add it when it has @type and it, or its other spelling
  * @alias (may be NULL), matches; a spec that fails is skipped.
  */
-static int add_spec(struct llctl_event_list *l, const char *pattern,
+static int add_spec(struct prof_event_list *l, const char *pattern,
 		    const char *spec, const char *alias, uint32_t type)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 
-	if (llctl_event_parse(spec, &ev, NULL, 0) || ev.type != type ||
+	if (prof_event_parse(spec, &ev, NULL, 0) || ev.type != type ||
 	    (!matches(pattern, ev.name, ev.pmu) &&
 	     !(alias && matches(pattern, alias, ev.pmu))))
 		return 0;
 	return list_add(l, &ev, NULL);
 }
 
-static int collect_generic(struct llctl_event_list *l, const char *pattern)
+static int collect_generic(struct prof_event_list *l, const char *pattern)
 {
 	size_t i;
 	int ret;
@@ -1107,7 +1107,7 @@ static int collect_generic(struct llctl_event_list *l, const char *pattern)
  * The generic cache events: libpfm4's perf-style aliases
  * (L1-DCACHE-LOADS is PERF_COUNT_HW_CACHE_L1D:READ:ACCESS).
  */
-static int collect_cache(struct llctl_event_list *l, const char *pattern)
+static int collect_cache(struct prof_event_list *l, const char *pattern)
 {
 	pfm_event_info_t ei;
 	pfm_pmu_info_t pi;
@@ -1127,11 +1127,11 @@ static int collect_cache(struct llctl_event_list *l, const char *pattern)
 }
 
 /* An event that needs a unit mask: one entry per unit mask. */
-static int collect_umasks(struct llctl_event_list *l, const char *pattern,
+static int collect_umasks(struct prof_event_list *l, const char *pattern,
 			  const pfm_pmu_info_t *pi, const pfm_event_info_t *ei)
 {
 	pfm_event_attr_info_t ai;
-	struct llctl_event ev;
+	struct prof_event ev;
 	char spec[SPEC_MAX];
 	int i, ret;
 
@@ -1159,10 +1159,10 @@ static int collect_umasks(struct llctl_event_list *l, const char *pattern,
 	return 0;
 }
 
-static int collect_pfm_event(struct llctl_event_list *l, const char *pattern,
+static int collect_pfm_event(struct prof_event_list *l, const char *pattern,
 			     const pfm_pmu_info_t *pi, const pfm_event_info_t *ei)
 {
-	struct llctl_event ev = { 0 };
+	struct prof_event ev = { 0 };
 	char spec[SPEC_MAX], reason[sizeof(l->v->reason)];
 	int ret;
 
@@ -1190,7 +1190,7 @@ static int collect_pfm_event(struct llctl_event_list *l, const char *pattern,
 }
 
 /* The CPU PMUs libpfm4 knows: the detected ones, or with @all every one. */
-static int collect_pfm(struct llctl_event_list *l, const char *pattern,
+static int collect_pfm(struct prof_event_list *l, const char *pattern,
 		       bool all)
 {
 	pfm_event_info_t ei;
@@ -1223,13 +1223,13 @@ static int not_dot(const struct dirent *d)
 }
 
 /* The events/ files of one sysfs PMU; one that does not parse says why. */
-static int collect_sysfs_pmu(struct llctl_event_list *l, const char *pattern,
+static int collect_sysfs_pmu(struct prof_event_list *l, const char *pattern,
 			     const char *pmu)
 {
 	char rel[128], path[PATH_MAX], spec[SPEC_MAX];
 	char err[sizeof(l->v->reason)];
 	struct dirent **ents = NULL;
-	struct llctl_event ev;
+	struct prof_event ev;
 	int i, n = -1, ret = 0;
 
 	if (snprintf(rel, sizeof(rel), PMU_DIR "/%s/events", pmu) <
@@ -1240,7 +1240,7 @@ static int collect_sysfs_pmu(struct llctl_event_list *l, const char *pattern,
 				    ents[i]->d_name) >= (int)sizeof(spec) ||
 		    !matches(pattern, spec, pmu))
 			continue;
-		if (llctl_event_parse(spec, &ev, err, sizeof(err))) {
+		if (prof_event_parse(spec, &ev, err, sizeof(err))) {
 			memset(&ev, 0, sizeof(ev));
 			snprintf(ev.name, sizeof(ev.name), "%.*s",
 				 (int)sizeof(ev.name) - 1, spec);
@@ -1257,7 +1257,7 @@ static int collect_sysfs_pmu(struct llctl_event_list *l, const char *pattern,
 	return ret;
 }
 
-static int collect_sysfs(struct llctl_event_list *l, const char *pattern)
+static int collect_sysfs(struct prof_event_list *l, const char *pattern)
 {
 	struct dirent **ents = NULL;
 	char path[PATH_MAX];
@@ -1275,9 +1275,9 @@ static int collect_sysfs(struct llctl_event_list *l, const char *pattern)
 }
 
 /* Entries of one PMU together, the PMUs in the order they first came. */
-static int group_by_pmu(struct llctl_event_list *l)
+static int group_by_pmu(struct prof_event_list *l)
 {
-	struct llctl_event_entry *out;
+	struct prof_event_entry *out;
 	bool *done;
 	size_t i, j, k = 0;
 
@@ -1307,8 +1307,8 @@ static int group_by_pmu(struct llctl_event_list *l)
 	return 0;
 }
 
-int llctl_events_collect(struct llctl_event_list *l, const char *pattern,
-			 bool all)
+int prof_events_collect(struct prof_event_list *l, const char *pattern,
+			bool all)
 {
 	int ret;
 
@@ -1323,13 +1323,13 @@ int llctl_events_collect(struct llctl_event_list *l, const char *pattern,
 	if (!ret)
 		ret = group_by_pmu(l);
 	if (ret)
-		llctl_event_list_free(l);
+		prof_event_list_free(l);
 	return ret;
 }
 
-void llctl_events_probe(struct llctl_event_list *l)
+void prof_events_probe(struct prof_event_list *l)
 {
-	struct llctl_event_entry *e;
+	struct prof_event_entry *e;
 	char hint[sizeof(e->reason) - 16];
 	const char *name;
 	int ret;
@@ -1337,22 +1337,22 @@ void llctl_events_probe(struct llctl_event_list *l)
 	for (e = l->v; e < l->v + l->n; e++) {
 		if (e->reason[0])
 			continue;
-		ret = llctl_event_probe(&e->ev);
+		ret = prof_event_probe(&e->ev);
 		e->supported = !ret;
 		if (!ret)
 			continue;
 		name = strerrorname_np(-ret);
-		llctl_perf_err_hint(ret, &e->ev, hint, sizeof(hint));
+		prof_perf_err_hint(ret, &e->ev, hint, sizeof(hint));
 		snprintf(e->reason, sizeof(e->reason), "%s: %s",
 			 name ? name : "error", hint);
 	}
 }
 
-struct json_object *llctl_events_json(const struct llctl_event_list *l)
+struct json_object *prof_events_json(const struct prof_event_list *l)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
-	const struct llctl_event_entry *e;
+	const struct prof_event_entry *e;
 
 	for (e = l->v; e < l->v + l->n; e++) {
 		struct json_object *j = json_object_new_object();

@@ -34,7 +34,7 @@
 struct json_object;
 struct perf_event_attr;
 
-struct llctl_event {
+struct prof_event {
 	char name[128];		/* canonical, as shown in reports */
 	char pmu[64];		/* "software", "cpu", "msr", libpfm's PMU name... */
 	uint32_t type;		/* perf_event_attr.type */
@@ -50,12 +50,12 @@ struct llctl_event {
  * knows (it points to 'llctl events PATTERN'), -EINVAL for bad syntax,
  * -ERANGE for a value that does not fit its field.
  */
-int llctl_event_parse(const char *spec, struct llctl_event *ev, char *err,
-		      size_t errlen);
+int prof_event_parse(const char *spec, struct prof_event *ev, char *err,
+		     size_t errlen);
 
 /* A zeroed @attr with @ev's type, configs and exclude bits, size set. */
-void llctl_event_attr(const struct llctl_event *ev,
-		      struct perf_event_attr *attr);
+void prof_event_attr(const struct prof_event *ev,
+		     struct perf_event_attr *attr);
 
 /*
  * Does @ev open here? perf_event_open(2) on the calling process, disabled,
@@ -64,36 +64,36 @@ void llctl_event_attr(const struct llctl_event *ev,
  * level refuses it, retried with the kernel excluded. 0 or -errno (the
  * first refusal).
  */
-int llctl_event_probe(const struct llctl_event *ev);
+int prof_event_probe(const struct prof_event *ev);
 
 /*
  * One line saying what perf_event_open's @err (either sign) means for @ev
  * (may be NULL) and how to fix it, written into @buf, which is returned.
  */
-const char *llctl_perf_err_hint(int err, const struct llctl_event *ev,
-				char *buf, size_t len);
+const char *prof_perf_err_hint(int err, const struct prof_event *ev,
+			       char *buf, size_t len);
 
 /*
  * Does this machine have a CPU PMU (cpu, cpu_core, cpu_atom, armv8_*, ...
  * under /sys/bus/event_source/devices, else a cycles counter that opens)?
  */
-bool llctl_have_hw_pmu(void);
+bool prof_have_hw_pmu(void);
 
 /*
  * Read sysfs and procfs under @root instead of "/" (the unit tests' fake
  * trees; NULL for the real system). The probes always ask the real kernel.
  */
-void llctl_events_set_root(const char *root);
+void prof_events_set_root(const char *root);
 
 /* What 'llctl events' lists. */
-struct llctl_event_entry {
-	struct llctl_event ev;
-	bool supported;		/* opened here (after llctl_events_probe()) */
+struct prof_event_entry {
+	struct prof_event ev;
+	bool supported;		/* opened here (after prof_events_probe()) */
 	char reason[384];	/* why not, when !supported */
 };
 
-struct llctl_event_list {
-	struct llctl_event_entry *v;
+struct prof_event_list {
+	struct prof_event_entry *v;
 	size_t n, cap;
 };
 
@@ -105,13 +105,13 @@ struct llctl_event_list {
  * case-insensitive substring, or a glob when it has *?[, of the name or the
  * PMU. 0 or -ENOMEM.
  */
-int llctl_events_collect(struct llctl_event_list *l, const char *pattern,
-			 bool all);
+int prof_events_collect(struct prof_event_list *l, const char *pattern,
+			bool all);
 /* Fill supported/reason of each entry that has no reason yet. */
-void llctl_events_probe(struct llctl_event_list *l);
-void llctl_event_list_free(struct llctl_event_list *l);
+void prof_events_probe(struct prof_event_list *l);
+void prof_event_list_free(struct prof_event_list *l);
 
 /* {"events": [...]}, the JSON of 'llctl events --json'. */
-struct json_object *llctl_events_json(const struct llctl_event_list *l);
+struct json_object *prof_events_json(const struct prof_event_list *l);
 
 #endif /* LLCTL_PROFILE_PMU_EVENTS_H */

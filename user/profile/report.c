@@ -86,7 +86,7 @@ static int set_comm(struct prof *p, uint32_t tid, const char *comm)
 }
 
 /* The thread's comm, its process's, or ":TID" as perf shows it. */
-static const char *sample_comm(struct prof *p, const struct pd_sample *s)
+static const char *sample_comm(struct prof *p, const struct prof_pd_sample *s)
 {
 	struct prof_thread *t = find_thread(p, s->tid);
 	char buf[16];
@@ -129,7 +129,7 @@ static int fn_rehash(struct prof *p, size_t nr_slot)
 }
 
 static struct prof_fn *fn_get(struct prof *p, const char *comm,
-			      const struct sym_frame *f)
+			      const struct prof_sym_frame *f)
 {
 	size_t j = fn_hash(comm, f->dso, f->name), *s;
 	struct prof_fn *fn;
@@ -164,7 +164,7 @@ static struct prof_fn *fn_get(struct prof *p, const char *comm,
 /* The flame tree. */
 
 static struct prof_node *node_get(struct prof_node *parent, const char *name,
-				  const struct sym_frame *f)
+				  const struct prof_sym_frame *f)
 {
 	struct prof_node *n;
 
@@ -186,7 +186,7 @@ static struct prof_node *node_get(struct prof_node *parent, const char *name,
 
 /* @f[0..n) innermost first; the tree goes root, comm, outermost first. */
 static int tree_add(struct prof *p, const char *comm,
-		    const struct sym_frame *f, unsigned int n)
+		    const struct prof_sym_frame *f, unsigned int n)
 {
 	struct prof_node *node = &p->root;
 
@@ -222,25 +222,25 @@ static void tree_free(struct prof_node *n)
 
 /*
  * The sample's frames, innermost first. Chains start at ip, as the kernel
- * writes them and pd_write_sample() keeps them; one that does not gets ip
+ * writes them and prof_pd_write_sample() keeps them; one that does not gets ip
  * put first.
  */
-static unsigned int sample_frames(struct prof *p, const struct pd_sample *s,
-				  struct sym_frame *f)
+static unsigned int sample_frames(struct prof *p, const struct prof_pd_sample *s,
+				  struct prof_sym_frame *f)
 {
 	unsigned int n = 0, i, nr = s->nr_kernel + s->nr_user;
 
 	if (!nr || s->chain[0] != s->ip)
-		syms_resolve(p->syms, s->pid, s->ip, !s->user, &f[n++]);
+		prof_syms_resolve(p->syms, s->pid, s->ip, !s->user, &f[n++]);
 	for (i = 0; i < nr && n < MAX_FRAMES; i++)
-		syms_resolve(p->syms, s->pid, s->chain[i], i < s->nr_kernel,
-			     &f[n++]);
+		prof_syms_resolve(p->syms, s->pid, s->chain[i], i < s->nr_kernel,
+				  &f[n++]);
 	return n;
 }
 
-static int add_sample(struct prof *p, const struct pd_sample *s)
+static int add_sample(struct prof *p, const struct prof_pd_sample *s)
 {
-	struct sym_frame f[MAX_FRAMES];
+	struct prof_sym_frame f[MAX_FRAMES];
 	struct prof_fn *fn;
 	const char *comm = sample_comm(p, s);
 	unsigned int n, i;
@@ -266,7 +266,7 @@ static int add_sample(struct prof *p, const struct pd_sample *s)
 }
 
 /* A fork's child goes by its parent's comm until it says otherwise. */
-static int add_fork(struct prof *p, const struct pd_task *t)
+static int add_fork(struct prof *p, const struct prof_pd_task *t)
 {
 	struct prof_thread *parent = find_thread(p, t->ptid);
 
@@ -274,23 +274,23 @@ static int add_fork(struct prof *p, const struct pd_task *t)
 		parent = find_thread(p, t->ppid);
 	if (parent && set_comm(p, t->tid, parent->comm))
 		return -ENOMEM;
-	return syms_fork(p->syms, t->ppid, t->pid);
+	return prof_syms_fork(p->syms, t->ppid, t->pid);
 }
 
-static int add_item(struct prof *p, const struct pd_item *it)
+static int add_item(struct prof *p, const struct prof_pd_item *it)
 {
 	switch (it->kind) {
-	case PD_SAMPLE:
+	case PROF_PD_SAMPLE:
 		return add_sample(p, &it->sample);
-	case PD_MAP:
-		return syms_map(p->syms, &it->map);
-	case PD_COMM:
+	case PROF_PD_MAP:
+		return prof_syms_map(p->syms, &it->map);
+	case PROF_PD_COMM:
 		if (it->comm.exec)
-			syms_exec(p->syms, it->comm.pid);
+			prof_syms_exec(p->syms, it->comm.pid);
 		return set_comm(p, it->comm.tid, it->comm.comm);
-	case PD_FORK:
+	case PROF_PD_FORK:
 		return add_fork(p, &it->task);
-	case PD_EXIT:
+	case PROF_PD_EXIT:
 		return 0;
 	}
 	return 0;
@@ -308,10 +308,10 @@ int prof_load(const char *path, struct prof **out)
 	p->root.name = "all";
 	p->root.dso = "";
 	p->root.known = true;
-	p->pd = pd_open_read(path, &ret);
+	p->pd = prof_pd_open_read(path, &ret);
 	if (p->pd) {
 		ret = -ENOMEM;
-		p->syms = syms_new();
+		p->syms = prof_syms_new();
 	}
 	if (!p->syms) {
 		prof_free(p);
@@ -340,8 +340,8 @@ void prof_free(struct prof *p)
 	if (!p)
 		return;
 	tree_free(&p->root);
-	syms_free(p->syms);
-	pd_file_free(p->pd);
+	prof_syms_free(p->syms);
+	prof_pd_file_free(p->pd);
 	for (i = 0; i < p->nr_names; i++)
 		free(p->names[i]);
 	free(p->names);
@@ -400,7 +400,7 @@ static double pct(uint64_t n, uint64_t total)
 	return total ? 100.0 * n / total : 0.0;
 }
 
-static void print_host(FILE *f, const struct pd_host *h)
+static void print_host(FILE *f, const struct prof_pd_host *h)
 {
 	fprintf(f, "# Recorded on %s: kernel %s, %s, cpu %s (%s), ",
 		h->hostname ?: "unknown", h->osrelease ?: "unknown",
@@ -489,7 +489,7 @@ static struct json_object *json_str(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static struct json_object *json_host(const struct pd_host *h)
+static struct json_object *json_host(const struct prof_pd_host *h)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -768,7 +768,7 @@ static const struct llctl_opts prof_opts = {
 
 bool prof_is_perf_data(int argc, char **argv)
 {
-	return argc > 1 && pd_is_perf_data(argv[argc - 1]);
+	return argc > 1 && prof_pd_is_perf_data(argv[argc - 1]);
 }
 
 /* Says what could not be symbolized and why: never silently [unknown]. */
@@ -777,10 +777,10 @@ static void warn_unresolved(const struct prof *p)
 	const char *path, *why;
 	unsigned int i;
 
-	for (i = 0; (path = syms_failed_dso(p->syms, i, &why)); i++)
+	for (i = 0; (path = prof_syms_failed_dso(p->syms, i, &why)); i++)
 		llctl_err("Unable to read symbols of '%s': %s: its frames are [unknown]",
 			  path, why);
-	why = syms_kernel_problem(p->syms);
+	why = prof_syms_kernel_problem(p->syms);
 	if (why)
 		llctl_err("Unable to resolve kernel frames: %s: they are [unknown]",
 			  why);

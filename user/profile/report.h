@@ -17,8 +17,8 @@
 #include <stdio.h>
 
 struct json_object;
-struct pd_file;
-struct syms;
+struct prof_pd_file;
+struct prof_syms;
 
 struct prof_fn {
 	const char *comm, *dso, *sym;
@@ -36,8 +36,8 @@ struct prof_node {
 };
 
 struct prof {
-	struct pd_file *pd;
-	struct syms *syms;
+	struct prof_pd_file *pd;
+	struct prof_syms *syms;
 	const char *event;
 	bool callchains;
 	uint64_t samples, unresolved;

@@ -21,7 +21,7 @@
 
 #define SCRATCH_SIZE	65536	/* header.size is a u16 */
 
-int sb_ring_mmap(struct sb_ring *r, int fd, unsigned int data_pages)
+int prof_sb_ring_mmap(struct prof_sb_ring *r, int fd, unsigned int data_pages)
 {
 	size_t page = sysconf(_SC_PAGESIZE);
 	void *p;
@@ -40,7 +40,7 @@ int sb_ring_mmap(struct sb_ring *r, int fd, unsigned int data_pages)
 	return 0;
 }
 
-void sb_ring_unmap(struct sb_ring *r)
+void prof_sb_ring_unmap(struct prof_sb_ring *r)
 {
 	if (r->pg)
 		munmap(r->pg, r->map_len);
@@ -50,7 +50,7 @@ void sb_ring_unmap(struct sb_ring *r)
 }
 
 /* @h's record at ring offset @off, copied whole when it wraps; or NULL. */
-static const struct perf_event_header *ring_record(struct sb_ring *r,
+static const struct perf_event_header *ring_record(struct prof_sb_ring *r,
 						   uint64_t off, size_t size)
 {
 	size_t first = r->mask + 1 - off;
@@ -66,7 +66,7 @@ static const struct perf_event_header *ring_record(struct sb_ring *r,
 	return (const void *)r->scratch;
 }
 
-int sb_ring_read(struct sb_ring *r, sb_fn fn, void *ctx)
+int prof_sb_ring_read(struct prof_sb_ring *r, prof_sb_fn fn, void *ctx)
 {
 	const struct perf_event_header *rec;
 	struct perf_event_header h;
@@ -108,16 +108,16 @@ int sb_ring_read(struct sb_ring *r, sb_fn fn, void *ctx)
 	return ret ?: n;
 }
 
-/* A record waiting in sb_drain(): its time, and where its copy is. */
+/* A record waiting in prof_sb_drain(): its time, and where its copy is. */
 struct pending {
 	uint64_t time_ns;
 	size_t off;
 	size_t seq;
 };
 
-struct sb {
+struct prof_sb {
 	int nr;
-	struct sb_ring *ring;
+	struct prof_sb_ring *ring;
 	uint64_t lost;
 	char *buf;		/* copies of the drained records */
 	size_t len, cap;
@@ -131,7 +131,7 @@ static int open_dummy(pid_t pid, int cpu)
 		.type = PERF_TYPE_SOFTWARE,
 		.size = sizeof(a),
 		.config = PERF_COUNT_SW_DUMMY,
-		.sample_type = PD_SB_SAMPLE_TYPE,
+		.sample_type = PROF_PD_SB_SAMPLE_TYPE,
 		.disabled = 1,
 		.inherit = 1,
 		.enable_on_exec = 1,
@@ -148,16 +148,16 @@ static int open_dummy(pid_t pid, int cpu)
 		.use_clockid = 1,
 		.clockid = CLOCK_MONOTONIC,
 		.watermark = 1,
-		.wakeup_watermark = SB_RING_PAGES * sysconf(_SC_PAGESIZE) / 4,
+		.wakeup_watermark = PROF_SB_RING_PAGES * sysconf(_SC_PAGESIZE) / 4,
 	};
 
 	return syscall(SYS_perf_event_open, &a, pid, cpu, -1,
 		       PERF_FLAG_FD_CLOEXEC);
 }
 
-static int add_ring(struct sb *sb, int cpu, pid_t pid)
+static int add_ring(struct prof_sb *sb, int cpu, pid_t pid)
 {
-	struct sb_ring *r;
+	struct prof_sb_ring *r;
 	int fd, ret;
 
 	fd = open_dummy(pid, cpu);
@@ -171,7 +171,7 @@ static int add_ring(struct sb *sb, int cpu, pid_t pid)
 		return -ENOMEM;
 	}
 	sb->ring = r;
-	ret = sb_ring_mmap(&r[sb->nr], fd, SB_RING_PAGES);
+	ret = prof_sb_ring_mmap(&r[sb->nr], fd, PROF_SB_RING_PAGES);
 	if (ret) {
 		close(fd);
 		return ret;
@@ -181,7 +181,7 @@ static int add_ring(struct sb *sb, int cpu, pid_t pid)
 }
 
 /* A ring on each online CPU, listed as "0-3,6": 0 or -errno. */
-static int add_online_rings(struct sb *sb, pid_t pid)
+static int add_online_rings(struct prof_sb *sb, pid_t pid)
 {
 	char buf[1024], *p = buf, *end;
 	long a, b, cpu;
@@ -206,9 +206,9 @@ static int add_online_rings(struct sb *sb, pid_t pid)
 	return ret;
 }
 
-int sb_open(pid_t pid, struct sb **out)
+int prof_sb_open(pid_t pid, struct prof_sb **out)
 {
-	struct sb *sb = calloc(1, sizeof(*sb));
+	struct prof_sb *sb = calloc(1, sizeof(*sb));
 	int ret;
 
 	*out = NULL;
@@ -218,14 +218,14 @@ int sb_open(pid_t pid, struct sb **out)
 	if (!ret && !sb->nr)
 		ret = -ENODEV;
 	if (ret) {
-		sb_close(sb);
+		prof_sb_close(sb);
 		return ret;
 	}
 	*out = sb;
 	return 0;
 }
 
-const char *sb_hint(int err)
+const char *prof_sb_hint(int err)
 {
 	switch (err) {
 	case -EACCES:
@@ -245,7 +245,7 @@ const char *sb_hint(int err)
 	}
 }
 
-int sb_enable(struct sb *sb)
+int prof_sb_enable(struct prof_sb *sb)
 {
 	int i;
 
@@ -255,7 +255,7 @@ int sb_enable(struct sb *sb)
 	return 0;
 }
 
-int sb_fds(const struct sb *sb, struct pollfd *pfd, int max)
+int prof_sb_fds(const struct prof_sb *sb, struct pollfd *pfd, int max)
 {
 	int i;
 
@@ -267,24 +267,24 @@ int sb_fds(const struct sb *sb, struct pollfd *pfd, int max)
 	return sb->nr;
 }
 
-uint64_t sb_lost(const struct sb *sb)
+uint64_t prof_sb_lost(const struct prof_sb *sb)
 {
 	return sb->lost;
 }
 
-/* The time in a record's PD_SB_SAMPLE_TYPE trailer: pid, tid; time; cpu. */
+/* The time in a record's PROF_PD_SB_SAMPLE_TYPE trailer: pid, tid; time; cpu. */
 static uint64_t record_time(const struct perf_event_header *rec)
 {
 	uint64_t t = 0;
 
-	if (rec->size >= sizeof(*rec) + PD_SAMPLE_ID_SIZE)
+	if (rec->size >= sizeof(*rec) + PROF_PD_SAMPLE_ID_SIZE)
 		memcpy(&t, (const char *)rec + rec->size - 16, sizeof(t));
 	return t;
 }
 
 static int keep(const struct perf_event_header *rec, void *ctx)
 {
-	struct sb *sb = ctx;
+	struct prof_sb *sb = ctx;
 	struct pending *p;
 	uint64_t lost;
 	char *b;
@@ -325,14 +325,14 @@ static int cmp_pending(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int sb_drain(struct sb *sb, sb_fn fn, void *ctx)
+int prof_sb_drain(struct prof_sb *sb, prof_sb_fn fn, void *ctx)
 {
 	int i, ret = 0;
 	size_t n;
 
 	sb->len = sb->npend = 0;
 	for (i = 0; i < sb->nr && ret >= 0; i++)
-		ret = sb_ring_read(&sb->ring[i], keep, sb);
+		ret = prof_sb_ring_read(&sb->ring[i], keep, sb);
 	if (ret < 0)
 		return ret;
 	if (sb->npend)
@@ -345,14 +345,14 @@ int sb_drain(struct sb *sb, sb_fn fn, void *ctx)
 	return sb->npend;
 }
 
-void sb_close(struct sb *sb)
+void prof_sb_close(struct prof_sb *sb)
 {
 	int i;
 
 	if (!sb)
 		return;
 	for (i = 0; i < sb->nr; i++) {
-		sb_ring_unmap(&sb->ring[i]);
+		prof_sb_ring_unmap(&sb->ring[i]);
 		close(sb->ring[i].fd);
 	}
 	free(sb->ring);
@@ -363,7 +363,7 @@ void sb_close(struct sb *sb)
 
 /* The /proc fallback. */
 
-static int write_thread_comms(struct pd_writer *w, pid_t pid)
+static int write_thread_comms(struct prof_pd_writer *w, pid_t pid)
 {
 	char path[64], comm[64];
 	struct dirent *d;
@@ -385,7 +385,7 @@ static int write_thread_comms(struct pd_writer *w, pid_t pid)
 			continue;	/* the thread just exited */
 		if (fgets(comm, sizeof(comm), f)) {
 			comm[strcspn(comm, "\n")] = '\0';
-			ret = pd_write_comm(w, &(struct pd_comm) {
+			ret = prof_pd_write_comm(w, &(struct prof_pd_comm) {
 				.pid = pid, .tid = atoi(d->d_name), .comm = comm,
 			});
 		}
@@ -396,7 +396,7 @@ static int write_thread_comms(struct pd_writer *w, pid_t pid)
 }
 
 /* One line of /proc/PID/maps as a map, when it is executable: 1, else 0. */
-static int parse_maps_line(char *line, pid_t pid, struct pd_map *m)
+static int parse_maps_line(char *line, pid_t pid, struct prof_pd_map *m)
 {
 	unsigned long long start, end, off, ino;
 	unsigned int maj, min;
@@ -407,7 +407,7 @@ static int parse_maps_line(char *line, pid_t pid, struct pd_map *m)
 		   perm, &off, &maj, &min, &ino, &name) < 7 || perm[2] != 'x')
 		return 0;
 	line[strcspn(line, "\n")] = '\0';
-	*m = (struct pd_map) {
+	*m = (struct prof_pd_map) {
 		.pid = pid, .tid = pid, .start = start, .len = end - start,
 		.pgoff = off, .maj = maj, .min = min, .ino = ino,
 		.prot = (perm[0] == 'r' ? PROT_READ : 0) |
@@ -418,11 +418,11 @@ static int parse_maps_line(char *line, pid_t pid, struct pd_map *m)
 	return 1;
 }
 
-int pd_write_proc_maps(struct pd_writer *w, pid_t pid)
+int prof_pd_write_proc_maps(struct prof_pd_writer *w, pid_t pid)
 {
 	char path[64], *line = NULL;
 	size_t cap = 0;
-	struct pd_map m;
+	struct prof_pd_map m;
 	int ret, n = 0;
 	FILE *f;
 
@@ -436,7 +436,7 @@ int pd_write_proc_maps(struct pd_writer *w, pid_t pid)
 	while (!ret && getline(&line, &cap, f) > 0) {
 		if (!parse_maps_line(line, pid, &m))
 			continue;
-		ret = pd_write_map(w, &m);
+		ret = prof_pd_write_map(w, &m);
 		n++;
 	}
 	free(line);

@@ -15,13 +15,13 @@
 
 #include "profile/profile.h"
 
-void pstat_run_begin(struct pstat_event *e)
+void prof_stat_run_begin(struct prof_stat_event *e)
 {
 	memset(&e->run, 0, sizeof(e->run));
 }
 
-void pstat_add(struct pstat_count *c, uint64_t raw, uint64_t enabled,
-	       uint64_t running)
+void prof_stat_add(struct prof_stat_count *c, uint64_t raw, uint64_t enabled,
+		   uint64_t running)
 {
 	c->instances++;
 	c->raw += raw;
@@ -38,11 +38,11 @@ void pstat_add(struct pstat_count *c, uint64_t raw, uint64_t enabled,
 	}
 }
 
-void pstat_run_end(struct pstat_event *e)
+void prof_stat_run_end(struct prof_stat_event *e)
 {
-	const struct pstat_count *c = &e->run;
+	const struct prof_stat_count *c = &e->run;
 
-	if (e->status == PSTAT_NOT_SUPPORTED)
+	if (e->status == PROF_STAT_NOT_SUPPORTED)
 		return;
 	e->runs++;
 	e->enabled += c->enabled;
@@ -55,21 +55,21 @@ void pstat_run_end(struct pstat_event *e)
 	e->scaled |= c->scaled;
 }
 
-void pstat_not_supported(struct pstat_event *e, const char *reason)
+void prof_stat_not_supported(struct prof_stat_event *e, const char *reason)
 {
-	e->status = PSTAT_NOT_SUPPORTED;
+	e->status = PROF_STAT_NOT_SUPPORTED;
 	snprintf(e->reason, sizeof(e->reason), "%s", reason);
 }
 
 /* The status after the runs: counted when at least one run counted. */
-static enum pstat_status status_of(const struct pstat_event *e)
+static enum prof_stat_status status_of(const struct prof_stat_event *e)
 {
-	if (e->status == PSTAT_NOT_SUPPORTED)
+	if (e->status == PROF_STAT_NOT_SUPPORTED)
 		return e->status;
-	return e->runs_counted ? PSTAT_COUNTED : PSTAT_NOT_COUNTED;
+	return e->runs_counted ? PROF_STAT_COUNTED : PROF_STAT_NOT_COUNTED;
 }
 
-void pstat_cpu_stopped(struct pstat_event *e, int cpu)
+void prof_stat_cpu_stopped(struct prof_stat_event *e, int cpu)
 {
 	size_t n = strlen(e->partial);
 
@@ -81,13 +81,13 @@ void pstat_cpu_stopped(struct pstat_event *e, int cpu)
 }
 
 /* The partial note as printed: which CPUs, and what it means. */
-static void partial_note(const struct pstat_event *e, char *buf, size_t len)
+static void partial_note(const struct prof_stat_event *e, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s: it went offline during the run, and the count misses it from then on",
 		 e->partial);
 }
 
-static const char *not_counted_reason(const struct pstat_event *e)
+static const char *not_counted_reason(const struct prof_stat_event *e)
 {
 	if (e->reason[0])
 		return e->reason;
@@ -96,14 +96,14 @@ static const char *not_counted_reason(const struct pstat_event *e)
 	return "enabled but never on the PMU (more events than counters?)";
 }
 
-double pstat_mean(const struct pstat_event *e)
+double prof_stat_mean(const struct prof_stat_event *e)
 {
 	return e->runs_counted ? e->sum / e->runs_counted : 0;
 }
 
-double pstat_stddev(const struct pstat_event *e)
+double prof_stat_stddev(const struct prof_stat_event *e)
 {
-	double mean = pstat_mean(e), var;
+	double mean = prof_stat_mean(e), var;
 	unsigned int n = e->runs_counted;
 
 	if (n < 2)
@@ -113,20 +113,20 @@ double pstat_stddev(const struct pstat_event *e)
 	return var > 0 ? sqrt(var) : 0;
 }
 
-double pstat_coverage(const struct pstat_event *e)
+double prof_stat_coverage(const struct prof_stat_event *e)
 {
 	return e->enabled ? (double)e->running / e->enabled : 0;
 }
 
 /* Is @e usable in a metric? If not, say why in @m. */
-static bool usable(const struct pstat_event *e, struct pstat_metric *m)
+static bool usable(const struct prof_stat_event *e, struct prof_stat_metric *m)
 {
 	switch (status_of(e)) {
-	case PSTAT_NOT_SUPPORTED:
+	case PROF_STAT_NOT_SUPPORTED:
 		snprintf(m->reason, sizeof(m->reason), "%s not supported: %s",
 			 e->name, e->reason);
 		return false;
-	case PSTAT_NOT_COUNTED:
+	case PROF_STAT_NOT_COUNTED:
 		snprintf(m->reason, sizeof(m->reason), "%s not counted: %s",
 			 e->name, not_counted_reason(e));
 		return false;
@@ -140,9 +140,9 @@ static bool usable(const struct pstat_event *e, struct pstat_metric *m)
  * cpu_atom cycles add up). False, with the reason in @m, when there is
  * none or one of them has no count.
  */
-static bool role_sum(const struct pstat_event *ev, unsigned int n,
-		     enum pstat_role role, const char *what,
-		     struct pstat_metric *m, double *sum)
+static bool role_sum(const struct prof_stat_event *ev, unsigned int n,
+		     enum prof_stat_role role, const char *what,
+		     struct prof_stat_metric *m, double *sum)
 {
 	unsigned int i, found = 0;
 
@@ -152,7 +152,7 @@ static bool role_sum(const struct pstat_event *ev, unsigned int n,
 			continue;
 		if (!usable(&ev[i], m))
 			return false;
-		*sum += pstat_mean(&ev[i]);
+		*sum += prof_stat_mean(&ev[i]);
 		found++;
 	}
 	if (!found)
@@ -161,9 +161,9 @@ static bool role_sum(const struct pstat_event *ev, unsigned int n,
 	return found;
 }
 
-static void ratio(struct pstat_metric *m, const struct pstat_event *ev,
-		  unsigned int n, enum pstat_role num, const char *num_name,
-		  enum pstat_role den, const char *den_name, double scale)
+static void ratio(struct prof_stat_metric *m, const struct prof_stat_event *ev,
+		  unsigned int n, enum prof_stat_role num, const char *num_name,
+		  enum prof_stat_role den, const char *den_name, double scale)
 {
 	double a, b;
 
@@ -179,8 +179,8 @@ static void ratio(struct pstat_metric *m, const struct pstat_event *ev,
 	m->valid = true;
 }
 
-static void rate(struct pstat_metric *m, const struct pstat_event *ev,
-		 unsigned int n, enum pstat_role role, const char *what,
+static void rate(struct prof_stat_metric *m, const struct prof_stat_event *ev,
+		 unsigned int n, enum prof_stat_role role, const char *what,
 		 double elapsed_ns, double scale)
 {
 	double a;
@@ -195,74 +195,74 @@ static void rate(struct pstat_metric *m, const struct pstat_event *ev,
 	m->valid = true;
 }
 
-unsigned int pstat_metrics(const struct pstat_event *ev, unsigned int n,
-			   double elapsed_ns, const char *mem_reason,
-			   struct pstat_metric *m)
+unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
+			       double elapsed_ns, const char *mem_reason,
+			       struct prof_stat_metric *m)
 {
 	unsigned int k = 0;
 
-	memset(m, 0, sizeof(*m) * PSTAT_METRICS_MAX);
-	m[k] = (struct pstat_metric){ .name = "cpus_utilized", .unit = "CPUs" };
-	rate(&m[k++], ev, n, PSTAT_ROLE_TASK_CLOCK, "task-clock", elapsed_ns,
+	memset(m, 0, sizeof(*m) * PROF_STAT_METRICS_MAX);
+	m[k] = (struct prof_stat_metric){ .name = "cpus_utilized", .unit = "CPUs" };
+	rate(&m[k++], ev, n, PROF_STAT_ROLE_TASK_CLOCK, "task-clock", elapsed_ns,
 	     1e-9);
-	m[k] = (struct pstat_metric){ .name = "ipc", .unit = "instructions/cycle" };
-	ratio(&m[k++], ev, n, PSTAT_ROLE_INSTRUCTIONS, "instructions",
-	      PSTAT_ROLE_CYCLES, "cycles", 1);
-	m[k] = (struct pstat_metric){ .name = "cache_miss_rate", .unit = "%" };
-	ratio(&m[k++], ev, n, PSTAT_ROLE_CACHE_MISSES, "cache-misses",
-	      PSTAT_ROLE_CACHE_REFS, "cache-references", 100);
-	m[k] = (struct pstat_metric){ .name = "branch_miss_rate", .unit = "%" };
-	ratio(&m[k++], ev, n, PSTAT_ROLE_BRANCH_MISSES, "branch-misses",
-	      PSTAT_ROLE_BRANCHES, "branches", 100);
-	m[k] = (struct pstat_metric){ .name = "context_switches_per_sec",
+	m[k] = (struct prof_stat_metric){ .name = "ipc", .unit = "instructions/cycle" };
+	ratio(&m[k++], ev, n, PROF_STAT_ROLE_INSTRUCTIONS, "instructions",
+	      PROF_STAT_ROLE_CYCLES, "cycles", 1);
+	m[k] = (struct prof_stat_metric){ .name = "cache_miss_rate", .unit = "%" };
+	ratio(&m[k++], ev, n, PROF_STAT_ROLE_CACHE_MISSES, "cache-misses",
+	      PROF_STAT_ROLE_CACHE_REFS, "cache-references", 100);
+	m[k] = (struct prof_stat_metric){ .name = "branch_miss_rate", .unit = "%" };
+	ratio(&m[k++], ev, n, PROF_STAT_ROLE_BRANCH_MISSES, "branch-misses",
+	      PROF_STAT_ROLE_BRANCHES, "branches", 100);
+	m[k] = (struct prof_stat_metric){ .name = "context_switches_per_sec",
 				      .unit = "/s" };
-	rate(&m[k++], ev, n, PSTAT_ROLE_CONTEXT_SWITCHES, "context-switches",
+	rate(&m[k++], ev, n, PROF_STAT_ROLE_CONTEXT_SWITCHES, "context-switches",
 	     elapsed_ns, 1);
-	m[k] = (struct pstat_metric){ .name = "page_faults_per_sec", .unit = "/s" };
-	rate(&m[k++], ev, n, PSTAT_ROLE_PAGE_FAULTS, "page-faults",
+	m[k] = (struct prof_stat_metric){ .name = "page_faults_per_sec", .unit = "/s" };
+	rate(&m[k++], ev, n, PROF_STAT_ROLE_PAGE_FAULTS, "page-faults",
 	     elapsed_ns, 1);
-	m[k] = (struct pstat_metric){ .name = "memory_bandwidth", .unit = "MB/s" };
+	m[k] = (struct prof_stat_metric){ .name = "memory_bandwidth", .unit = "MB/s" };
 	if (mem_reason)
 		snprintf(m[k].reason, sizeof(m[k].reason), "%s", mem_reason);
 	else
-		rate(&m[k], ev, n, PSTAT_ROLE_MEM_BYTES,
+		rate(&m[k], ev, n, PROF_STAT_ROLE_MEM_BYTES,
 		     "memory controller counts", elapsed_ns, 64 / 1e6);
 	k++;
 	return k;
 }
 
-static const char *status_name(enum pstat_status s)
+static const char *status_name(enum prof_stat_status s)
 {
 	switch (s) {
-	case PSTAT_COUNTED:		return "counted";
-	case PSTAT_NOT_COUNTED:		return "not_counted";
+	case PROF_STAT_COUNTED:		return "counted";
+	case PROF_STAT_NOT_COUNTED:		return "not_counted";
 	default:			return "not_supported";
 	}
 }
 
 /* One event's line, as perf stat prints it, with its coverage. */
-static void print_event(FILE *f, const struct pstat_event *e,
+static void print_event(FILE *f, const struct prof_stat_event *e,
 			unsigned int repeats)
 {
-	double v = pstat_mean(e), cov = pstat_coverage(e) * 100;
-	enum pstat_status st = status_of(e);
+	double v = prof_stat_mean(e), cov = prof_stat_coverage(e) * 100;
+	enum prof_stat_status st = status_of(e);
 
-	if (st == PSTAT_NOT_SUPPORTED) {
+	if (st == PROF_STAT_NOT_SUPPORTED) {
 		fprintf(f, "  %20s  %-24s %s\n", "<not supported>", e->name,
 			e->reason);
 		return;
 	}
-	if (st == PSTAT_NOT_COUNTED) {
+	if (st == PROF_STAT_NOT_COUNTED) {
 		fprintf(f, "  %20s  %-24s %s\n", "<not counted>", e->name,
 			not_counted_reason(e));
 		return;
 	}
-	if (e->role == PSTAT_ROLE_TASK_CLOCK)
+	if (e->role == PROF_STAT_ROLE_TASK_CLOCK)
 		fprintf(f, "  %15.2f msec  %-24s", v / 1e6, e->name);
 	else
 		fprintf(f, "  %20.0f  %-24s", v, e->name);
 	if (repeats > 1 && v != 0)
-		fprintf(f, " +-%6.2f%%", pstat_stddev(e) * 100 / v);
+		fprintf(f, " +-%6.2f%%", prof_stat_stddev(e) * 100 / v);
 	fprintf(f, " (%5.1f%% measured%s)\n", cov,
 		e->scaled ? ", scaled" : "");
 	if (e->partial[0]) {
@@ -273,9 +273,9 @@ static void print_event(FILE *f, const struct pstat_event *e,
 	}
 }
 
-void pstat_print(FILE *f, const struct pstat_report *r)
+void prof_stat_print(FILE *f, const struct prof_stat_report *r)
 {
-	struct pstat_metric m[PSTAT_METRICS_MAX];
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
 	unsigned int i, k;
 
 	fprintf(f, "\n Performance counter stats for %s", r->target);
@@ -284,7 +284,7 @@ void pstat_print(FILE *f, const struct pstat_report *r)
 	fprintf(f, ":\n\n");
 	for (i = 0; i < r->n; i++)
 		print_event(f, &r->ev[i], r->repeats);
-	k = pstat_metrics(r->ev, r->n, r->elapsed_ns, r->mem_reason, m);
+	k = prof_stat_metrics(r->ev, r->n, r->elapsed_ns, r->mem_reason, m);
 	fprintf(f, "\n Metrics:\n");
 	for (i = 0; i < k; i++) {
 		if (m[i].valid)
@@ -297,27 +297,27 @@ void pstat_print(FILE *f, const struct pstat_report *r)
 	fprintf(f, "\n  %15.9f seconds time elapsed\n\n", r->elapsed_ns / 1e9);
 }
 
-static struct json_object *event_json(const struct pstat_event *e,
+static struct json_object *event_json(const struct prof_stat_event *e,
 				      unsigned int repeats)
 {
 	struct json_object *o = json_object_new_object();
-	enum pstat_status st = status_of(e);
+	enum prof_stat_status st = status_of(e);
 
 	json_object_object_add(o, "name", json_object_new_string(e->name));
-	json_object_object_add(o, "value", st == PSTAT_COUNTED ?
-			       json_object_new_int64(llround(pstat_mean(e))) :
+	json_object_object_add(o, "value", st == PROF_STAT_COUNTED ?
+			       json_object_new_int64(llround(prof_stat_mean(e))) :
 			       NULL);
 	json_object_object_add(o, "enabled_ns",
 			       json_object_new_int64(e->enabled));
 	json_object_object_add(o, "running_ns",
 			       json_object_new_int64(e->running));
 	json_object_object_add(o, "coverage",
-			       json_object_new_double(pstat_coverage(e)));
+			       json_object_new_double(prof_stat_coverage(e)));
 	json_object_object_add(o, "scaled", json_object_new_boolean(e->scaled));
 	json_object_object_add(o, "status",
 			       json_object_new_string(status_name(st)));
-	json_object_object_add(o, "reason", st == PSTAT_COUNTED ? NULL :
-			       json_object_new_string(st == PSTAT_NOT_COUNTED ?
+	json_object_object_add(o, "reason", st == PROF_STAT_COUNTED ? NULL :
+			       json_object_new_string(st == PROF_STAT_NOT_COUNTED ?
 						      not_counted_reason(e) :
 						      e->reason));
 	if (e->partial[0]) {
@@ -329,23 +329,23 @@ static struct json_object *event_json(const struct pstat_event *e,
 		json_object_object_add(o, "partial", NULL);
 	}
 	if (repeats > 1)
-		json_object_object_add(o, "stddev", st == PSTAT_COUNTED ?
-				       json_object_new_double(pstat_stddev(e)) :
+		json_object_object_add(o, "stddev", st == PROF_STAT_COUNTED ?
+				       json_object_new_double(prof_stat_stddev(e)) :
 				       NULL);
 	return o;
 }
 
-struct json_object *pstat_json(const struct pstat_report *r)
+struct json_object *prof_stat_json(const struct prof_stat_report *r)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *evs = json_object_new_array();
 	struct json_object *ms = json_object_new_array();
-	struct pstat_metric m[PSTAT_METRICS_MAX];
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
 	unsigned int i, k;
 
 	for (i = 0; i < r->n; i++)
 		json_object_array_add(evs, event_json(&r->ev[i], r->repeats));
-	k = pstat_metrics(r->ev, r->n, r->elapsed_ns, r->mem_reason, m);
+	k = prof_stat_metrics(r->ev, r->n, r->elapsed_ns, r->mem_reason, m);
 	for (i = 0; i < k; i++) {
 		struct json_object *mo = json_object_new_object();
 

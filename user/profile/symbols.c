@@ -60,13 +60,13 @@ struct kernel {
 	const char *problem;
 };
 
-struct syms {
+struct prof_syms {
 	struct proc *proc;
 	size_t nproc, cap;
 	size_t last;		/* index of the last proc looked up */
 	struct dso *dsos;
 	struct kernel k;
-	struct syms_stats st;
+	struct prof_syms_stats st;
 };
 
 static const Dwfl_Callbacks offline_callbacks = {
@@ -75,9 +75,9 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-struct syms *syms_new(void)
+struct prof_syms *prof_syms_new(void)
 {
-	return calloc(1, sizeof(struct syms));
+	return calloc(1, sizeof(struct prof_syms));
 }
 
 static void dso_free(struct dso *d)
@@ -89,7 +89,7 @@ static void dso_free(struct dso *d)
 	free(d);
 }
 
-void syms_free(struct syms *s)
+void prof_syms_free(struct prof_syms *s)
 {
 	struct dso *d, *next;
 	size_t i;
@@ -110,7 +110,7 @@ void syms_free(struct syms *s)
 
 /* Processes. */
 
-static struct proc *find_proc(struct syms *s, uint32_t pid, bool create)
+static struct proc *find_proc(struct prof_syms *s, uint32_t pid, bool create)
 {
 	struct proc *p;
 	size_t i;
@@ -154,7 +154,7 @@ static int add_map(struct proc *p, const struct map *m)
 	return 0;
 }
 
-static struct dso *find_dso(struct syms *s, const char *path)
+static struct dso *find_dso(struct prof_syms *s, const char *path)
 {
 	struct dso *d;
 	const char *slash;
@@ -178,13 +178,13 @@ static struct dso *find_dso(struct syms *s, const char *path)
 }
 
 /* _text of the kernel the file was recorded on; the rest is kallsyms'. */
-static void kernel_map(struct syms *s, const struct pd_map *m)
+static void kernel_map(struct prof_syms *s, const struct prof_pd_map *m)
 {
-	if (!strncmp(m->filename, SYMS_KERNEL_DSO, strlen(SYMS_KERNEL_DSO)))
+	if (!strncmp(m->filename, PROF_SYMS_KERNEL_DSO, strlen(PROF_SYMS_KERNEL_DSO)))
 		s->k.file_text = m->pgoff;
 }
 
-int syms_map(struct syms *s, const struct pd_map *m)
+int prof_syms_map(struct prof_syms *s, const struct prof_pd_map *m)
 {
 	struct map map = { .start = m->start, .end = m->start + m->len,
 			   .pgoff = m->pgoff };
@@ -201,7 +201,7 @@ int syms_map(struct syms *s, const struct pd_map *m)
 	return add_map(p, &map);
 }
 
-void syms_exec(struct syms *s, uint32_t pid)
+void prof_syms_exec(struct prof_syms *s, uint32_t pid)
 {
 	struct proc *p = find_proc(s, pid, false);
 
@@ -209,7 +209,7 @@ void syms_exec(struct syms *s, uint32_t pid)
 		p->nr = 0;
 }
 
-int syms_fork(struct syms *s, uint32_t ppid, uint32_t pid)
+int prof_syms_fork(struct prof_syms *s, uint32_t ppid, uint32_t pid)
 {
 	struct proc *parent, *child;
 	size_t i;
@@ -335,12 +335,12 @@ static void kernel_load(struct kernel *k)
 		k->problem = "the file's kernel is not this one (another boot or machine)";
 }
 
-static void resolve_kernel(struct syms *s, uint64_t addr, struct sym_frame *f)
+static void resolve_kernel(struct prof_syms *s, uint64_t addr, struct prof_sym_frame *f)
 {
 	struct kernel *k = &s->k;
 	size_t lo = 0, hi, mid;
 
-	f->dso = SYMS_KERNEL_DSO;
+	f->dso = PROF_SYMS_KERNEL_DSO;
 	k->wanted = true;
 	if (!k->loaded)
 		kernel_load(k);
@@ -358,7 +358,7 @@ static void resolve_kernel(struct syms *s, uint64_t addr, struct sym_frame *f)
 	if (lo + 1 >= k->nr)
 		return;
 	f->name = k->sym[lo].name;
-	f->dso = k->sym[lo].mod ? k->sym[lo].mod : SYMS_KERNEL_DSO;
+	f->dso = k->sym[lo].mod ? k->sym[lo].mod : PROF_SYMS_KERNEL_DSO;
 	f->known = true;
 }
 
@@ -397,7 +397,7 @@ static int dso_loads(struct dso *d)
  * memfd for dwfl, stands for the file's when the file's kernel is not known
  * to be another one. -1 when there is none to copy.
  */
-static int vdso_fd(struct syms *s)
+static int vdso_fd(struct prof_syms *s)
 {
 	char line[256];
 	unsigned long long start = 0, end = 0;
@@ -426,7 +426,7 @@ static int vdso_fd(struct syms *s)
 	return fd;
 }
 
-static void dso_report(struct syms *s, struct dso *d, int fd)
+static void dso_report(struct prof_syms *s, struct dso *d, int fd)
 {
 	d->dwfl = dwfl_begin(&offline_callbacks);
 	if (!d->dwfl) {
@@ -448,7 +448,7 @@ static void dso_report(struct syms *s, struct dso *d, int fd)
 		s->st.dso_failed++;
 }
 
-static void dso_open(struct syms *s, struct dso *d)
+static void dso_open(struct prof_syms *s, struct dso *d)
 {
 	int fd = -1;
 
@@ -478,7 +478,7 @@ static bool dso_vaddr(const struct dso *d, uint64_t off, uint64_t *vaddr)
 	return false;
 }
 
-static const struct map *find_map(struct syms *s, uint32_t pid, uint64_t addr)
+static const struct map *find_map(struct prof_syms *s, uint32_t pid, uint64_t addr)
 {
 	struct proc *p = find_proc(s, pid, false);
 	size_t i;
@@ -489,8 +489,8 @@ static const struct map *find_map(struct syms *s, uint32_t pid, uint64_t addr)
 	return NULL;
 }
 
-static void resolve_user(struct syms *s, uint32_t pid, uint64_t addr,
-			 struct sym_frame *f)
+static void resolve_user(struct prof_syms *s, uint32_t pid, uint64_t addr,
+			 struct prof_sym_frame *f)
 {
 	const struct map *m = find_map(s, pid, addr);
 	uint64_t vaddr;
@@ -513,11 +513,11 @@ static void resolve_user(struct syms *s, uint32_t pid, uint64_t addr,
 	}
 }
 
-void syms_resolve(struct syms *s, uint32_t pid, uint64_t addr, bool kernel,
-		  struct sym_frame *f)
+void prof_syms_resolve(struct prof_syms *s, uint32_t pid, uint64_t addr, bool kernel,
+		       struct prof_sym_frame *f)
 {
-	*f = (struct sym_frame) {
-		.name = SYMS_UNKNOWN, .dso = SYMS_UNKNOWN, .kernel = kernel,
+	*f = (struct prof_sym_frame) {
+		.name = PROF_SYMS_UNKNOWN, .dso = PROF_SYMS_UNKNOWN, .kernel = kernel,
 	};
 	if (kernel)
 		resolve_kernel(s, addr, f);
@@ -527,13 +527,13 @@ void syms_resolve(struct syms *s, uint32_t pid, uint64_t addr, bool kernel,
 	s->st.unknown += !f->known;
 }
 
-void syms_stats(const struct syms *s, struct syms_stats *st)
+void prof_syms_stats(const struct prof_syms *s, struct prof_syms_stats *st)
 {
 	*st = s->st;
 }
 
-const char *syms_failed_dso(const struct syms *s, unsigned int i,
-			    const char **why)
+const char *prof_syms_failed_dso(const struct prof_syms *s, unsigned int i,
+				 const char **why)
 {
 	const struct dso *d;
 
@@ -548,7 +548,7 @@ const char *syms_failed_dso(const struct syms *s, unsigned int i,
 	return NULL;
 }
 
-const char *syms_kernel_problem(const struct syms *s)
+const char *prof_syms_kernel_problem(const struct prof_syms *s)
 {
 	return s->k.wanted ? s->k.problem : NULL;
 }

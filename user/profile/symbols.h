@@ -11,7 +11,7 @@
  * stripped files alike.
  *
  * Kernel addresses go through this machine's /proc/kallsyms, checked
- * against the _text the file recorded (pd_write_kernel_map()): a file from
+ * against the _text the file recorded (prof_pd_write_kernel_map()): a file from
  * another boot or machine gets its kernel frames left unresolved, and the
  * reason said, rather than wrong names. The [vdso] is the kernel's too:
  * our own process's stands for the file's, under the same check.
@@ -25,45 +25,45 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct pd_map;
+struct prof_pd_map;
 
-#define SYMS_UNKNOWN	"[unknown]"
-#define SYMS_KERNEL_DSO	"[kernel.kallsyms]"
+#define PROF_SYMS_UNKNOWN	"[unknown]"
+#define PROF_SYMS_KERNEL_DSO	"[kernel.kallsyms]"
 
-/* Strings live as long as the struct syms. */
-struct sym_frame {
-	const char *name;	/* SYMS_UNKNOWN when unresolved */
+/* Strings live as long as the struct prof_syms. */
+struct prof_sym_frame {
+	const char *name;	/* PROF_SYMS_UNKNOWN when unresolved */
 	const char *dso;	/* file's basename, "[kernel.kallsyms]", "[MOD]" */
 	bool known;
 	bool kernel;
 };
 
-struct syms_stats {
+struct prof_syms_stats {
 	uint64_t frames;		/* looked up */
 	uint64_t unknown;		/* of those, not found */
 	unsigned int dso_failed;	/* files we could not read */
 };
 
-struct syms;
+struct prof_syms;
 
-struct syms *syms_new(void);
-void syms_free(struct syms *s);
+struct prof_syms *prof_syms_new(void);
+void prof_syms_free(struct prof_syms *s);
 
 /* Replaying the side-band: 0 or -ENOMEM. */
-int syms_map(struct syms *s, const struct pd_map *m);
-void syms_exec(struct syms *s, uint32_t pid);
-int syms_fork(struct syms *s, uint32_t ppid, uint32_t pid);
+int prof_syms_map(struct prof_syms *s, const struct prof_pd_map *m);
+void prof_syms_exec(struct prof_syms *s, uint32_t pid);
+int prof_syms_fork(struct prof_syms *s, uint32_t ppid, uint32_t pid);
 
-void syms_resolve(struct syms *s, uint32_t pid, uint64_t addr, bool kernel,
-		  struct sym_frame *f);
-void syms_stats(const struct syms *s, struct syms_stats *st);
+void prof_syms_resolve(struct prof_syms *s, uint32_t pid, uint64_t addr, bool kernel,
+		       struct prof_sym_frame *f);
+void prof_syms_stats(const struct prof_syms *s, struct prof_syms_stats *st);
 
 /*
  * The @i-th file we could not read symbols from and why, NULL past the
  * last one; and why kernel frames are unresolved, NULL when they are not.
  */
-const char *syms_failed_dso(const struct syms *s, unsigned int i,
-			    const char **why);
-const char *syms_kernel_problem(const struct syms *s);
+const char *prof_syms_failed_dso(const struct prof_syms *s, unsigned int i,
+				 const char **why);
+const char *prof_syms_kernel_problem(const struct prof_syms *s);
 
 #endif /* LLCTL_PROFILE_SYMBOLS_H */
