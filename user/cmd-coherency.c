@@ -200,8 +200,8 @@ static int parse_args(int argc, char **argv, struct coh_cfg *c)
 			break;
 		case OPT_CPUS:
 			free(c->cpus);
-			c->o.ncpus = probe_cpus_parse(NULL, arg, "--cpus",
-						      &c->cpus);
+			c->o.ncpus = coh_cpus_parse(NULL, arg, "--cpus",
+						    &c->cpus);
 			if (c->o.ncpus < 0)
 				return 1;
 			break;
@@ -293,7 +293,7 @@ static int check_args(struct coh_cfg *c)
 		c->sel[i] = false;	/* all tests: only those that can */
 	}
 	if (!c->cpus) {
-		c->o.ncpus = probe_cpus_online(NULL, &c->cpus);
+		c->o.ncpus = coh_cpus_online(NULL, &c->cpus);
 		if (c->o.ncpus < 0) {
 			llctl_err("Unable to read the online CPUs from /sys/devices/system/cpu/online");
 			return 1;

@@ -22,7 +22,7 @@
  * on a generation count) and the sample ends when the last finishes. The
  * sweep runs 2, 3, 4, 6, 8, ... times a power of two from 16 KiB to
  * 256 MiB by default (capped at half of MemAvailable): about 2.5 s with 7
- * samples here. PM_TIME_BOUND_S bounds the sweep whatever the options;
+ * samples here. COH_TIME_BOUND_S bounds the sweep whatever the options;
  * touching the memory first takes about 0.1 s a GiB more.
  */
 #define _GNU_SOURCE
@@ -353,10 +353,10 @@ static void *bw_worker(void *arg)
 {
 	struct bw_thread *t = arg;
 	struct bw_run *r = t->run;
-	struct pm_pin pin = { 0 };
+	struct coh_pin pin = { 0 };
 	unsigned int seen = 0, g;
 
-	t->err = pm_pin(t->cpu, &pin);
+	t->err = coh_pin(t->cpu, &pin);
 	bw_touch(t);
 	/* Pairs with the acquire in bw_start_threads(): touched, pinned. */
 	atomic_fetch_add_explicit(&r->finished, 1, memory_order_release);
@@ -384,14 +384,14 @@ static double bw_round(struct bw_run *r)
 	atomic_store_explicit(&r->finished, 0, memory_order_relaxed);
 	/* Pairs with the acquire in bw_worker(): publishes fn and the jobs. */
 	atomic_fetch_add_explicit(&r->gen, 1, memory_order_release);
-	t0 = probe_now_ns();
+	t0 = coh_now_ns();
 	if (r->fn)
 		r->fn(&r->t[0].job);
 	/* Pairs with the release in bw_worker(). */
 	while (atomic_load_explicit(&r->finished, memory_order_acquire) <
 	       r->threads - 1)
 		__builtin_ia32_pause();
-	return (double)(probe_now_ns() - t0);
+	return (double)(coh_now_ns() - t0);
 }
 
 static void bw_stop_threads(struct bw_run *r, int started)
@@ -463,7 +463,7 @@ struct bw_result {
 	double ghz, timer_ns;
 	struct bw_point pt[BW_POINTS];
 	int npt;
-	struct bw_level lv[PM_CACHES_MAX + 1];
+	struct bw_level lv[COH_CACHES_MAX + 1];
 	int nlv;
 	const char *stopped;
 	int err;		/* --kernel: llkm refused a run */
@@ -489,13 +489,13 @@ static bool bw_point_kernel(struct bw_result *r, struct bw_point *pt, int k,
 	uint64_t per_thread = pt->bytes / r->threads, passes, cap, left;
 	uint64_t n = per_thread / probe_bw_arrays[k] / PROBE_BW_STEP * PROBE_BW_STEP;
 	uint32_t cpus[LLKM_PROBE_THREADS_MAX];
-	struct llkm_probe_req req = {
+	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_BANDWIDTH, .op = k, .cpus = cpus,
 		.ncpus = r->threads, .param = per_thread,
 		.simd = r->simd_bits, .prefetch = r->prefetch,
 	};
-	double v[PM_SAMPLES_MAX], counted = (double)n * probe_bw_arrays[k] * r->threads;
-	struct probe_stats st;
+	double v[COH_SAMPLES_MAX], counted = (double)n * probe_bw_arrays[k] * r->threads;
+	struct coh_stats st;
 	int i, ret;
 
 	if (!n)
@@ -505,14 +505,14 @@ static bool bw_point_kernel(struct bw_result *r, struct bw_point *pt, int k,
 	cap = LLKM_BW_BATCH_BYTES_MAX / per_thread;
 	passes = (uint64_t)(4.0 * (1 << 20) / counted) + 1;
 	for (i = 0; i < 2; i++) {
-		if ((o->stop && *o->stop) || probe_now_ns() > deadline)
+		if ((o->stop && *o->stop) || coh_now_ns() > deadline)
 			return false;
-		left = (deadline - probe_now_ns()) / 1000000 + 1;
+		left = (deadline - coh_now_ns()) / 1000000 + 1;
 		req.timeout_ms = left < LLKM_PROBE_TIMEOUT_MAX_MS ? left :
 			LLKM_PROBE_TIMEOUT_MAX_MS;
 		req.iterations = passes < cap ? passes : cap;
 		req.batches = i ? r->samples : 1;
-		ret = llkm_probe_batch_ns(o->nl, &req, v);
+		ret = coh_kernel_batch_ns(o->nl, &req, v);
 		if (ret) {
 			r->err = ret < 0 ? ret : 0;
 			return false;
@@ -521,7 +521,7 @@ static bool bw_point_kernel(struct bw_result *r, struct bw_point *pt, int k,
 		if (!passes)
 			passes = 1;
 	}
-	probe_stats_f(v, r->samples, &st);
+	coh_stats_f(v, r->samples, &st);
 	pt->gbs[k] = counted * req.iterations / st.median;	/* bytes/ns: GB/s */
 	pt->best[k] = counted * req.iterations / st.min;
 	pt->done[k] = true;
@@ -536,8 +536,8 @@ static bool bw_point(struct bw_run *run, struct bw_result *r,
 		     struct bw_point *pt, int k, const struct coh_opts *o,
 		     uint64_t deadline)
 {
-	double v[PM_SAMPLES_MAX], t, counted;
-	struct probe_stats st;
+	double v[COH_SAMPLES_MAX], t, counted;
+	struct coh_stats st;
 	uint64_t per_thread = pt->bytes / r->threads, passes;
 	int i;
 
@@ -559,12 +559,12 @@ static bool bw_point(struct bw_run *run, struct bw_result *r,
 	for (i = 0; i < r->threads; i++)
 		run->t[i].job.passes = passes;
 	for (i = 0; i < r->samples; i++) {
-		if ((o->stop && *o->stop) || probe_now_ns() > deadline)
+		if ((o->stop && *o->stop) || coh_now_ns() > deadline)
 			return false;
 		t = bw_round(run);
 		v[i] = t > 1 ? t : 1;
 	}
-	probe_stats_f(v, r->samples, &st);
+	coh_stats_f(v, r->samples, &st);
 	pt->gbs[k] = counted * passes / st.median;	/* bytes/ns: GB/s */
 	pt->best[k] = counted * passes / st.min;
 	pt->done[k] = true;
@@ -574,7 +574,7 @@ static bool bw_point(struct bw_run *run, struct bw_result *r,
 static void bw_sweep(struct bw_run *run, struct bw_result *r,
 		     const struct coh_opts *o)
 {
-	uint64_t deadline = probe_now_ns() + PM_TIME_BOUND_S * 1000000000ULL;
+	uint64_t deadline = coh_now_ns() + COH_TIME_BOUND_S * 1000000000ULL;
 	uint64_t b;
 	int k;
 
@@ -592,7 +592,7 @@ static void bw_sweep(struct bw_run *run, struct bw_result *r,
 		if (o->progress) {
 			char s[32];
 
-			pm_fmt_bytes(b, s, sizeof(s));
+			coh_fmt_bytes(b, s, sizeof(s));
 			fprintf(stderr, "\rbandwidth: %s ", s);
 		}
 		if (b == r->max_bytes)
@@ -600,7 +600,7 @@ static void bw_sweep(struct bw_run *run, struct bw_result *r,
 	}
 	r->stopped = NULL;
 out:
-	if (r->stopped && probe_now_ns() > deadline)
+	if (r->stopped && coh_now_ns() > deadline)
 		r->stopped = "time bound";
 	if (o->progress)
 		fprintf(stderr, "\r%*s\r", 40, "");
@@ -694,13 +694,13 @@ static int plateau_point(const struct bw_result *r, uint64_t lo, uint64_t hi)
  */
 static void bw_levels(struct bw_result *r)
 {
-	struct pm_cache c[PM_CACHES_MAX];
+	struct coh_cache c[COH_CACHES_MAX];
 	uint64_t below = 0, size = 0;
 	char name[8];
 	int i, n, at;
 
-	n = pm_caches(NULL, r->cpus[0], c, PM_CACHES_MAX);
-	for (i = 0; i < n && r->nlv < PM_CACHES_MAX; i++) {
+	n = coh_caches(NULL, r->cpus[0], c, COH_CACHES_MAX);
+	for (i = 0; i < n && r->nlv < COH_CACHES_MAX; i++) {
 		struct bw_level *l = &r->lv[r->nlv];
 		bool private = c[i].shared_cpus <= 1;
 
@@ -711,7 +711,7 @@ static void bw_levels(struct bw_result *r)
 		below = size;
 		if (at < 0)
 			continue;	/* the sweep does not reach it */
-		pm_cache_name(&c[i], name, sizeof(name));
+		coh_cache_name(&c[i], name, sizeof(name));
 		memcpy(l->name, name, sizeof(l->name));
 		l->cache_bytes = c[i].bytes;
 		l->pt = at;
@@ -824,7 +824,7 @@ static void bw_text(FILE *f, const struct bw_result *r)
 		fprintf(f, "  %8s", bw_name[k]);
 	fputc('\n', f);
 	for (i = 0; i < r->npt; i++) {
-		pm_fmt_bytes(r->pt[i].bytes, b, sizeof(b));
+		coh_fmt_bytes(r->pt[i].bytes, b, sizeof(b));
 		fprintf(f, "  %10s", b);
 		for (k = 0; k < BW_KERNELS; k++)
 			if (r->pt[i].done[k])
@@ -836,7 +836,7 @@ static void bw_text(FILE *f, const struct bw_result *r)
 	for (i = 0; i < r->nlv; i++) {
 		const struct bw_level *l = &r->lv[i];
 
-		pm_fmt_bytes(r->pt[l->pt].bytes, b, sizeof(b));
+		coh_fmt_bytes(r->pt[l->pt].bytes, b, sizeof(b));
 		fprintf(f, "  %-4s at %-8s read %7.1f GB/s", l->name, b,
 			r->pt[l->pt].gbs[BW_READ]);
 		if (l->peak > 0)
@@ -857,11 +857,11 @@ static void bw_text(FILE *f, const struct bw_result *r)
 static int bw_svg(const char *prefix, const struct bw_result *r)
 {
 	double x[BW_KERNELS][BW_POINTS], y[BW_KERNELS][BW_POINTS];
-	double mark[PM_CACHES_MAX + 1];
-	const char *ml[PM_CACHES_MAX + 1];
-	struct pm_series s[BW_KERNELS];
+	double mark[COH_CACHES_MAX + 1];
+	const char *ml[COH_CACHES_MAX + 1];
+	struct coh_series s[BW_KERNELS];
 	char title[128];
-	struct pm_chart c = {
+	struct coh_chart c = {
 		.title = title, .xlabel = "working set (all threads)",
 		.ylabel = "GB/s (median)", .xbytes = true, .s = s,
 		.ns = BW_KERNELS, .mark = mark, .mark_label = ml,
@@ -888,16 +888,16 @@ static int bw_svg(const char *prefix, const struct bw_result *r)
 		mark[c.nmarks] = r->lv[i].cache_bytes;
 		ml[c.nmarks++] = r->lv[i].name;
 	}
-	return pm_svg_charts(prefix, "bandwidth", &c, 1);
+	return coh_svg_charts(prefix, "bandwidth", &c, 1);
 }
 
 /* The options against this run's CPUs and memory: 0 or 1 (said). */
 static int bw_resolve(const struct coh_opts *o, struct bw_result *r)
 {
-	uint64_t avail = pm_mem_available(NULL) / 2;
+	uint64_t avail = coh_mem_available(NULL) / 2;
 	int widest = simd_widest();
 
-	if (pm_samples(o->iterations, "bandwidth", &r->samples))
+	if (coh_samples(o->iterations, "bandwidth", &r->samples))
 		return 1;
 	r->simd_bits = bw_opts.simd_bits ? bw_opts.simd_bits : widest;
 	if (r->simd_bits > widest) {
@@ -969,7 +969,7 @@ static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 {
 	struct bw_result *r = NULL;
 	struct bw_run run = { 0 };
-	struct pm_pin pin = { 0 };
+	struct coh_pin pin = { 0 };
 	uint64_t region = 0;
 	char *mem = MAP_FAILED;
 	int err, started = 0, ret = 1;
@@ -989,20 +989,20 @@ static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 	}
 	if (!o->kernel && bw_user_threads(r, &run, &mem, &region))
 		goto cleanup;
-	err = pm_pin(r->cpus[0], &pin);
+	err = coh_pin(r->cpus[0], &pin);
 	if (err) {
 		llctl_err("Unable to pin the bandwidth test to CPU %d: %s",
 			  r->cpus[0], strerror(-err));
 		goto cleanup;
 	}
-	r->ghz = pm_core_ghz();		/* also the warm-up of the core */
-	r->timer_ns = pm_timer_res_ns();
+	r->ghz = coh_core_ghz();		/* also the warm-up of the core */
+	r->timer_ns = coh_timer_res_ns();
 	if (!o->kernel && bw_start_threads(&run, &started))
 		goto cleanup;
 	bw_sweep(&run, r, o);
 	if (r->err) {
 		llctl_err("Unable to run the bandwidth test in llkm: %s",
-			  llkm_probe_strerror(r->err));
+			  coh_kernel_strerror(r->err));
 		goto cleanup;
 	}
 	bw_levels(r);
@@ -1013,7 +1013,7 @@ static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 cleanup:
 	if (run.t)
 		bw_stop_threads(&run, started);
-	pm_unpin(&pin);
+	coh_unpin(&pin);
 	if (mem != MAP_FAILED)
 		munmap(mem, region * r->threads);
 	free(run.t);
@@ -1032,7 +1032,7 @@ static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 			 FILE *text)
 {
 	(void)o, (void)tests, (void)text;
-	return pm_not_here("bandwidth", "its kernels are x86-64 assembly");
+	return coh_not_here("bandwidth", "its kernels are x86-64 assembly");
 }
 #endif
 

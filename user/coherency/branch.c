@@ -15,7 +15,7 @@
  *   one miss in two) against the same bits sorted (one miss per pass); the
  *   difference per branch, over the 0.5 misses per branch, is the cost of
  *   one misprediction, in ns and in core cycles at the clock measured by
- *   pm_core_ghz().
+ *   coh_core_ghz().
  * - history: the buffer repeats a random pattern of L bits, L = 2, 3, 4,
  *   6, ... BR_LEN_MAX; while the predictor holds the whole pattern,
  *   branches cost what sorted ones do; past its capacity what random ones
@@ -28,7 +28,7 @@
  * Each sample is one pass over the buffer (about 1 M branches, 0.3 to
  * 4 ms); a point is a warm-up of two passes and then the samples. The
  * default run (7 samples, 2 baselines and 33 lengths) takes about half a
- * second; PM_TIME_BOUND_S bounds any run.
+ * second; COH_TIME_BOUND_S bounds any run.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -51,14 +51,14 @@
 
 struct br_point {
 	long len;
-	struct probe_stats ns;	/* per branch */
+	struct coh_stats ns;	/* per branch */
 };
 
 struct br_result {
 	int cpu, samples;
 	double ghz, timer_ns;
 	bool have_base;
-	struct probe_stats rnd, pred;	/* ns per branch */
+	struct coh_stats rnd, pred;	/* ns per branch */
 	struct br_point pt[BR_POINTS];
 	int npt;
 	const char *stopped;	/* NULL: complete */
@@ -71,48 +71,48 @@ struct br_result {
  * stopped or out of time before the samples were all taken.
  */
 static bool time_passes(const uint64_t *p, int samples,
-			struct probe_stats *st, const struct coh_opts *o,
+			struct coh_stats *st, const struct coh_opts *o,
 			uint64_t deadline)
 {
-	double v[PM_SAMPLES_MAX];
+	double v[COH_SAMPLES_MAX];
 	uint64_t t0;
 	int i;
 
 	probe_branch_pass(p, PROBE_BR_WORDS);
 	probe_branch_pass(p, PROBE_BR_WORDS);
 	for (i = 0; i < samples; i++) {
-		if ((o->stop && *o->stop) || probe_now_ns() > deadline)
+		if ((o->stop && *o->stop) || coh_now_ns() > deadline)
 			return false;
-		t0 = probe_now_ns();
+		t0 = coh_now_ns();
 		probe_branch_pass(p, PROBE_BR_WORDS);
-		v[i] = (double)(probe_now_ns() - t0) / BR_BITS;
+		v[i] = (double)(coh_now_ns() - t0) / BR_BITS;
 	}
-	probe_stats_f(v, samples, st);
+	coh_stats_f(v, samples, st);
 	return true;
 }
 
 /* The same in llkm's kernel thread (it warms up with two passes too). */
 static bool kernel_passes(const struct coh_opts *o, struct br_result *r,
-			  long len, bool sorted, struct probe_stats *st)
+			  long len, bool sorted, struct coh_stats *st)
 {
 	uint32_t cpu = r->cpu;
-	struct llkm_probe_req req = {
+	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_BRANCH,
 		.flags = sorted ? LLKM_PROBE_F_SORTED : 0,
 		.cpus = &cpu, .ncpus = 1, .iterations = 1,
 		.batches = r->samples, .param = len == BR_BITS ? 0 : len,
 	};
-	double v[PM_SAMPLES_MAX];
+	double v[COH_SAMPLES_MAX];
 	int i, ret;
 
-	ret = llkm_probe_batch_ns(o->nl, &req, v);
+	ret = coh_kernel_batch_ns(o->nl, &req, v);
 	if (ret) {
 		r->err = ret < 0 ? ret : 0;
 		return false;
 	}
 	for (i = 0; i < r->samples; i++)
 		v[i] /= BR_BITS;
-	probe_stats_f(v, r->samples, st);
+	coh_stats_f(v, r->samples, st);
 	return true;
 }
 
@@ -123,10 +123,10 @@ static bool kernel_passes(const struct coh_opts *o, struct br_result *r,
  * between the modes but not their statistics.
  */
 static bool point(const struct coh_opts *o, struct br_result *r, uint64_t *buf,
-		  long len, bool sorted, uint64_t *seed, struct probe_stats *st,
+		  long len, bool sorted, uint64_t *seed, struct coh_stats *st,
 		  uint64_t deadline)
 {
-	if ((o->stop && *o->stop) || probe_now_ns() > deadline)
+	if ((o->stop && *o->stop) || coh_now_ns() > deadline)
 		return false;
 	if (o->kernel)
 		return kernel_passes(o, r, len, sorted, st);
@@ -140,12 +140,12 @@ static bool point(const struct coh_opts *o, struct br_result *r, uint64_t *buf,
 static void measure(const struct coh_opts *o, uint64_t *buf,
 		    struct br_result *r)
 {
-	uint64_t deadline = probe_now_ns() + PM_TIME_BOUND_S * 1000000000ULL;
+	uint64_t deadline = coh_now_ns() + COH_TIME_BOUND_S * 1000000000ULL;
 	uint64_t seed = 0x9e3779b97f4a7c15ULL;
 	long len, next;
 
-	r->ghz = pm_core_ghz();		/* also the warm-up of the core */
-	r->timer_ns = pm_timer_res_ns();
+	r->ghz = coh_core_ghz();		/* also the warm-up of the core */
+	r->timer_ns = coh_timer_res_ns();
 	r->stopped = "interrupted";
 	if (!point(o, r, buf, BR_BITS, false, &seed, &r->rnd, deadline) ||
 	    !point(o, r, buf, BR_BITS, true, &seed, &r->pred, deadline))
@@ -164,7 +164,7 @@ static void measure(const struct coh_opts *o, uint64_t *buf,
 	}
 	r->stopped = NULL;
 out:
-	if (r->stopped && probe_now_ns() > deadline)
+	if (r->stopped && coh_now_ns() > deadline)
 		r->stopped = "time bound";
 	if (o->progress)
 		fprintf(stderr, "\r%*s\r", 40, "");
@@ -187,7 +187,7 @@ static struct json_object *jdouble(double v)
 	return json_object_new_double(v);
 }
 
-static struct json_object *jstat(const struct probe_stats *s)
+static struct json_object *jstat(const struct coh_stats *s)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -285,12 +285,12 @@ static int br_svg(const char *prefix, const struct br_result *r, long hist)
 	double x[BR_POINTS], y[BR_POINTS], bx[2], ry[2], py[2], mark = hist;
 	char label[48];
 	const char *ml = label;
-	struct pm_series s[3] = {
+	struct coh_series s[3] = {
 		{ "repeating pattern", x, y, r->npt },
 		{ "random", bx, ry, r->have_base ? 2 : 0 },
 		{ "sorted", bx, py, r->have_base ? 2 : 0 },
 	};
-	struct pm_chart c = {
+	struct coh_chart c = {
 		.title = "llctl coherency branch: time per branch by pattern length (median)",
 		.xlabel = "pattern length (branches)", .ylabel = "ns per branch",
 		.s = s, .ns = 3, .mark = &mark, .mark_label = &ml,
@@ -307,7 +307,7 @@ static int br_svg(const char *prefix, const struct br_result *r, long hist)
 	ry[0] = ry[1] = r->rnd.median;
 	py[0] = py[1] = r->pred.median;
 	snprintf(label, sizeof(label), "history %ld", hist);
-	return pm_svg_charts(prefix, "branch", &c, 1);
+	return coh_svg_charts(prefix, "branch", &c, 1);
 }
 
 static int branch_run(const struct coh_opts *o, struct json_object *tests,
@@ -317,11 +317,11 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 	const char *why = "stopped before the sweep";
 	long lens[BR_POINTS], hist = -1;
 	double ys[BR_POINTS];
-	struct pm_pin pin = { 0 };
+	struct coh_pin pin = { 0 };
 	uint64_t *buf = NULL;
 	int i, err, ret = 1;
 
-	if (pm_samples(o->iterations, "branch", &r.samples))
+	if (coh_samples(o->iterations, "branch", &r.samples))
 		return 1;
 	r.cpu = o->cpus && o->ncpus > 0 ? o->cpus[0] : 0;
 	buf = malloc(BR_BITS / 8);
@@ -330,17 +330,17 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 			  strerror(ENOMEM));
 		goto cleanup;
 	}
-	err = pm_pin(r.cpu, &pin);
+	err = coh_pin(r.cpu, &pin);
 	if (err) {
 		llctl_err("Unable to pin the branch test to CPU %d: %s", r.cpu,
 			  strerror(-err));
 		goto cleanup;
 	}
 	measure(o, buf, &r);
-	pm_unpin(&pin);
+	coh_unpin(&pin);
 	if (r.err) {
 		llctl_err("Unable to run the branch test in llkm: %s",
-			  llkm_probe_strerror(r.err));
+			  coh_kernel_strerror(r.err));
 		goto cleanup;
 	}
 	for (i = 0; i < r.npt; i++) {
@@ -348,8 +348,8 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 		ys[i] = r.pt[i].ns.median;
 	}
 	if (r.have_base && r.npt)
-		hist = pm_history_length(lens, ys, r.npt, r.pred.median,
-					 r.rnd.median, &why);
+		hist = coh_history_length(lens, ys, r.npt, r.pred.median,
+					  r.rnd.median, &why);
 	if (hist < 0 && r.stopped && why && strstr(why, "every pattern"))
 		why = "stopped before the jump";
 	json_object_object_add(tests, coh_test_branch.key,
@@ -358,7 +358,7 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 		br_text(text, &r, hist, why);
 	ret = o->svg && br_svg(o->svg, &r, hist) ? 1 : 0;
 cleanup:
-	pm_unpin(&pin);
+	coh_unpin(&pin);
 	free(buf);
 	return ret;
 }
@@ -367,7 +367,7 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 		      FILE *text)
 {
 	(void)o, (void)tests, (void)text;
-	return pm_not_here("branch", "it is written for x86-64");
+	return coh_not_here("branch", "it is written for x86-64");
 }
 #endif
 

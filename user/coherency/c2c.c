@@ -57,7 +57,7 @@ int coh_c2c_set_pairs(const char *root, const char *list)
 		sel_npairs = 0;
 		return 0;
 	}
-	nonline = probe_cpus_online(root, &online);
+	nonline = coh_cpus_online(root, &online);
 	if (nonline < 0) {
 		llctl_err("Unable to read the online CPUs");
 		return -1;
@@ -122,7 +122,7 @@ struct c2c_user {
 	int ready;		/* ping has touched the line first */
 };
 
-static int c2c_thread(struct probe_team *t, int tid)
+static int c2c_thread(struct coh_team *t, int tid)
 {
 	struct c2c_user *u = t->arg;
 	struct probe_spin spin;
@@ -159,7 +159,7 @@ static int c2c_thread(struct probe_team *t, int tid)
 
 /*
  * One pair on a line of its own page, mapped for it: the median round
- * trip in TSC ticks into *rt; 0, or -errno as probe_team_run().
+ * trip in TSC ticks into *rt; 0, or -errno as coh_team_run().
  */
 static int measure_user(const struct coh_opts *o, const struct c2c_pair *p,
 			uint64_t trips, double *rt)
@@ -167,23 +167,23 @@ static int measure_user(const struct coh_opts *o, const struct c2c_pair *p,
 	uint64_t samples[BATCHES];
 	struct c2c_user u = { .trips = trips, .samples = samples };
 	int cpus[2] = { p->a, p->b };
-	struct probe_team t = {
+	struct coh_team t = {
 		.n = 2, .cpus = cpus, .fn = c2c_thread, .arg = &u,
 		.user_stop = o->stop,
 	};
 	size_t len = sysconf(_SC_PAGESIZE);
-	struct probe_stats st;
+	struct coh_stats st;
 	int ret;
 
 	u.line = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (u.line == MAP_FAILED)
 		return -errno;
-	ret = probe_team_run(&t);
+	ret = coh_team_run(&t);
 	munmap(u.line, len);
 	if (ret)
 		return ret;
-	probe_stats_u64(samples, BATCHES, &st);
+	coh_stats_u64(samples, BATCHES, &st);
 	*rt = st.median / trips;
 	return 0;
 }
@@ -192,15 +192,15 @@ static int measure_kernel(const struct coh_opts *o, const struct c2c_pair *p,
 			  uint64_t trips, double *rt, double *tsc_khz)
 {
 	uint32_t cpus[2] = { p->a, p->b };
-	struct llkm_probe_req req = {
+	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_C2C, .cpus = cpus, .ncpus = 2,
 		.iterations = trips, .batches = WARM_BATCHES + BATCHES,
 	};
-	struct llkm_probe_result res;
-	struct probe_stats st;
+	struct coh_kernel_result res;
+	struct coh_stats st;
 	int ret;
 
-	ret = llkm_probe_run(o->nl, &req, &res);
+	ret = coh_kernel_run(o->nl, &req, &res);
 	if (ret)
 		return ret;
 	if (res.stopped || res.nsamples <= WARM_BATCHES || !res.tsc_khz) {
@@ -208,11 +208,11 @@ static int measure_kernel(const struct coh_opts *o, const struct c2c_pair *p,
 		goto out;
 	}
 	*tsc_khz = res.tsc_khz;
-	probe_stats_u64(res.samples + WARM_BATCHES,
-			res.nsamples - WARM_BATCHES, &st);
+	coh_stats_u64(res.samples + WARM_BATCHES,
+		      res.nsamples - WARM_BATCHES, &st);
 	*rt = st.median / trips;
 out:
-	llkm_probe_result_free(&res);
+	coh_kernel_result_free(&res);
 	return ret;
 }
 
@@ -267,7 +267,7 @@ static int plan(const struct coh_opts *o, struct c2c_report *r,
 			return -1;
 		memcpy(r->cpus, o->cpus, r->n * sizeof(int));
 	}
-	probe_cpus_sort_topology(NULL, r->cpus, r->n);
+	coh_cpus_sort_topology(NULL, r->cpus, r->n);
 	if (!sel_pairs)
 		for (i = 0; i < r->n; i++)
 			for (j = i + 1; j < r->n; j++)
@@ -473,12 +473,12 @@ static int c2c_run(const struct coh_opts *o, struct json_object *tests,
 	}
 	/* --iterations is round trips per pair, spread over the batches. */
 	r.trips = trips / BATCHES ? trips / BATCHES : 1;
-	probe_timer_overhead(1000, &r.timer, &rt);
+	coh_timer_overhead(1000, &r.timer, &rt);
 	if (plan(o, &r, &pairs)) {
 		llctl_err("Unable to run c2c: out of memory");
 		goto out;
 	}
-	if (!o->kernel && probe_tsc_calibrate(&r.tsc_khz)) {
+	if (!o->kernel && coh_tsc_calibrate(&r.tsc_khz)) {
 		llctl_err("Unable to measure the TSC's rate");
 		goto out;
 	}
@@ -493,7 +493,7 @@ static int c2c_run(const struct coh_opts *o, struct json_object *tests,
 			if (err == -ETIMEDOUT)
 				llctl_err("Stopped c2c on CPU %d - %d at the %d s time limit",
 					  pairs[i].a, pairs[i].b,
-					  PROBE_TIME_LIMIT_MS / 1000);
+					  COH_TIME_LIMIT_MS / 1000);
 			break;
 		}
 		if (err) {
@@ -502,7 +502,7 @@ static int c2c_run(const struct coh_opts *o, struct json_object *tests,
 			llctl_err("Unable to measure c2c on CPU %d - %d: %s",
 				  pairs[i].a, pairs[i].b,
 				  err == -EIO ? "a thread waited a second for its peer" :
-				  o->kernel ? llkm_probe_strerror(err) : strerror(-err));
+				  o->kernel ? coh_kernel_strerror(err) : strerror(-err));
 			goto out;
 		}
 		mhz = r.tsc_khz / 1000;

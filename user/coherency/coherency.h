@@ -1,6 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llctl coherency: the tests it runs, each behind one table entry
+ * user/coherency/: the probes, measurements of the machine that llctl
+ * coherency and llctl fence run. The tests c2c.c, false-sharing.c and
+ * litmus.c (run.h), bandwidth.c, branch.c and icache.c with what the last
+ * three share (machine.c); below them order statistics and the TSC
+ * (stats.c), pinned threads released together (team.c), CPU lists
+ * (cpus.c) and a probe run in llkm's kernel threads (kernel-run.c). The
+ * measuring code itself is kmod/probe_core.h and kmod/probe_bw.h, built
+ * here through probe_shim.h. "Probe" means such a measurement, in user/
+ * nowhere else. Exported names start with coh_ (COH_). coherency/ calls
+ * lib/ only.
+ *
+ * llctl coherency's tests, each behind one table entry
  * (cmd-coherency.c holds the table). A test measures in user threads, or
  * with --kernel through llkm's LLKM_CMD_PROBE_RUN where it has a kernel
  * mode, adds its result to the report's "tests" object under its key and

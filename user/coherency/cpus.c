@@ -33,7 +33,7 @@ static int vec_add(int cpu, void *arg)
 	return 0;
 }
 
-int probe_cpus_online(const char *root, int **cpus)
+int coh_cpus_online(const char *root, int **cpus)
 {
 	struct cpu_vec c = { 0 };
 	char *s;
@@ -74,7 +74,7 @@ static int parse_cpu(const char *s, const char *end, int *cpu)
 		if (*s < '0' || *s > '9')
 			return -1;
 		v = v * 10 + (*s - '0');
-		if (v > PROBE_CPU_NR_MAX)
+		if (v > COH_CPU_NR_MAX)
 			return -1;
 	}
 	*cpu = (int)v;
@@ -101,15 +101,15 @@ static int add_checked(struct cpu_vec *c, int cpu, const int *online,
 	return 0;
 }
 
-int probe_cpus_parse(const char *root, const char *list, const char *opt,
-		     int **cpus)
+int coh_cpus_parse(const char *root, const char *list, const char *opt,
+		   int **cpus)
 {
 	struct cpu_vec c = { 0 };
 	const char *p = list, *comma, *dash;
 	int *online = NULL, nonline, lo, hi, cpu;
 
 	*cpus = NULL;
-	nonline = probe_cpus_online(root, &online);
+	nonline = coh_cpus_online(root, &online);
 	if (nonline < 0) {
 		llctl_err("Unable to read the online CPUs: %s",
 			  strerror(errno ? errno : EINVAL));
@@ -135,7 +135,7 @@ int probe_cpus_parse(const char *root, const char *list, const char *opt,
 	return c.n;
 malformed:
 	llctl_err("Unable to use %s '%s': not a CPU list (like 0-3,8; numbers up to %d, ranges ascending)",
-		  opt, list, PROBE_CPU_NR_MAX);
+		  opt, list, COH_CPU_NR_MAX);
 fail:
 	free(online);
 	free(c.v);
@@ -172,7 +172,7 @@ static int cmp_key(const void *a, const void *b)
 	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
 }
 
-void probe_cpus_sort_topology(const char *root, int *cpus, int n)
+void coh_cpus_sort_topology(const char *root, int *cpus, int n)
 {
 	struct cpu_key *k = calloc(n ? n : 1, sizeof(*k));
 	int i;
@@ -190,7 +190,7 @@ void probe_cpus_sort_topology(const char *root, int *cpus, int n)
 	free(k);
 }
 
-bool probe_cpus_siblings(const char *root, int a, int b)
+bool coh_cpus_siblings(const char *root, int a, int b)
 {
 	long pa = topo(root, a, "physical_package_id");
 	long ca = topo(root, a, "core_id");

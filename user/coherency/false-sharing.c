@@ -80,7 +80,7 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int fs_thread(struct probe_team *t, int tid)
+static int fs_thread(struct coh_team *t, int tid)
 {
 	struct fs_user *u = t->arg;
 	struct coh_fs_writer *w = &u->w[tid];
@@ -125,7 +125,7 @@ static int fs_run(const int *cpus, int writers, struct fs_user *u,
 		  double tsc_khz, const volatile int *stop, double *ops,
 		  double *overlap)
 {
-	struct probe_team t = {
+	struct coh_team t = {
 		.n = writers, .cpus = cpus, .fn = fs_thread, .arg = u,
 		.user_stop = stop,
 	};
@@ -136,7 +136,7 @@ static int fs_run(const int *cpus, int writers, struct fs_user *u,
 	u->arrived = 0;
 	memset(u->lines, 0, COH_FS_WRITERS_MAX * sizeof(*u->lines));
 	memset(u->w, 0, sizeof(u->w));
-	ret = probe_team_run(&t);
+	ret = coh_team_run(&t);
 	if (ret)
 		return ret;
 	for (i = 0; i < writers; i++)
@@ -148,13 +148,13 @@ static int fs_run(const int *cpus, int writers, struct fs_user *u,
 
 static double median(double *v, int n)
 {
-	struct probe_stats st;
+	struct coh_stats st;
 
-	probe_stats_f(v, n, &st);
+	coh_stats_f(v, n, &st);
 	return st.median;
 }
 
-/* A pair of runs, one of each layout: 0, or -errno as probe_team_run(). */
+/* A pair of runs, one of each layout: 0, or -errno as coh_team_run(). */
 static int fs_pair(const int *cpus, int writers, struct fs_user *u,
 		   double khz, const volatile int *stop, double *shared,
 		   double *padded, double *overlap)
@@ -187,7 +187,7 @@ int coh_fs_measure_user(const int *cpus, int writers, unsigned int run_ms,
 		return -EINVAL;
 	if (reps > REPS)
 		reps = REPS;
-	if (probe_tsc_calibrate(&khz))
+	if (coh_tsc_calibrate(&khz))
 		return -ENODEV;
 	u.lines = aligned_alloc(PROBE_LINE_SIZE,
 				COH_FS_WRITERS_MAX * sizeof(*u.lines));
@@ -225,20 +225,20 @@ static int measure_kernel(const struct coh_opts *o, int writers, uint64_t n,
 			  bool padded, double *ops)
 {
 	uint32_t cpus[COH_FS_WRITERS_MAX];
-	struct llkm_probe_req req = {
+	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_FALSE_SHARING,
 		.flags = padded ? LLKM_PROBE_F_PADDED : 0,
 		.cpus = cpus, .ncpus = writers, .iterations = n,
 		.batches = 1 + REPS,
 	};
-	struct llkm_probe_result res;
+	struct coh_kernel_result res;
 	double v[REPS];
 	unsigned int b, i, nb, done;
 	int ret;
 
 	for (i = 0; i < (unsigned int)writers; i++)
 		cpus[i] = o->cpus[i];
-	ret = llkm_probe_run(o->nl, &req, &res);
+	ret = coh_kernel_run(o->nl, &req, &res);
 	if (ret)
 		return ret;
 	nb = res.nsamples / writers;
@@ -267,7 +267,7 @@ static int measure_kernel(const struct coh_opts *o, int writers, uint64_t n,
 	}
 	*ops = median(v, done);
 out:
-	llkm_probe_result_free(&res);
+	coh_kernel_result_free(&res);
 	return ret;
 }
 
@@ -392,13 +392,13 @@ static int fs_run_test(const struct coh_opts *o, struct json_object *tests,
 		f.stopped = true;
 		if (ret == -ETIMEDOUT)
 			llctl_err("Stopped false-sharing at the %d s time limit: use %s",
-				  PROBE_TIME_LIMIT_MS / 1000, o->kernel ?
+				  COH_TIME_LIMIT_MS / 1000, o->kernel ?
 				  "fewer --iterations" : "a shorter --runtime");
 		ret = 0;
 	}
 	if (ret) {
 		llctl_err("Unable to run false-sharing: %s",
-			  o->kernel ? llkm_probe_strerror(ret) : strerror(-ret));
+			  o->kernel ? coh_kernel_strerror(ret) : strerror(-ret));
 		return 1;
 	}
 	/* Kernel: the padded batches are the shorter, n at padded / writers. */

@@ -29,11 +29,11 @@
  * least once) and subtracts the cost of calling a bare ret, measured
  * first. A point is one warm-up call round and then the samples; the
  * default run (7 samples, 33 + 27 points) takes under a second;
- * PM_TIME_BOUND_S bounds any run.
+ * COH_TIME_BOUND_S bounds any run.
  *
  * A step is a rise of IC_RISE times and half a core cycle (a 64-byte line
  * of code, or a page) over the points before it, on the samples' minima
- * (see pm_find_steps()). Its level is the cache (sysfs) or iTLB level (cpuid,
+ * (see coh_find_steps()). Its level is the cache (sysfs) or iTLB level (cpuid,
  * AMD only) whose capacity lies between half the size before the step and
  * the step's, else "unknown": a label of capacity, not a proof of cause.
  */
@@ -67,7 +67,7 @@
 
 struct ic_point {
 	uint64_t bytes;
-	struct probe_stats ns;	/* per KiB (code) or per page (pages) */
+	struct coh_stats ns;	/* per KiB (code) or per page (pages) */
 };
 
 struct ic_step {
@@ -179,11 +179,11 @@ static int write_code(uint8_t **code, uint8_t **pages)
 
 static double time_calls(ic_fn f, uint64_t calls)
 {
-	uint64_t t0 = probe_now_ns(), i;
+	uint64_t t0 = coh_now_ns(), i;
 
 	for (i = 0; i < calls; i++)
 		f();
-	return (double)(probe_now_ns() - t0);
+	return (double)(coh_now_ns() - t0);
 }
 
 /*
@@ -199,7 +199,7 @@ static bool time_samples(const struct coh_opts *o, struct ic_result *r,
 {
 	uint64_t first = IC_PAGES_MAX - param;
 	uint32_t cpu = r->cpu;
-	struct llkm_probe_req req = {
+	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_ICACHE, .op = op, .cpus = &cpu, .ncpus = 1,
 		.iterations = calls, .batches = n, .param = param,
 	};
@@ -207,7 +207,7 @@ static bool time_samples(const struct coh_opts *o, struct ic_result *r,
 	int i, ret;
 
 	if (o->kernel) {
-		ret = llkm_probe_batch_ns(o->nl, &req, v);
+		ret = coh_kernel_batch_ns(o->nl, &req, v);
 		r->err = ret < 0 ? ret : 0;
 		return !ret;
 	}
@@ -215,7 +215,7 @@ static bool time_samples(const struct coh_opts *o, struct ic_result *r,
 	    fn_at(pages + first * IC_PAGE + page_off(first));
 	time_calls(f, calls);
 	for (i = 0; i < n; i++) {
-		if ((o->stop && *o->stop) || probe_now_ns() > deadline)
+		if ((o->stop && *o->stop) || coh_now_ns() > deadline)
 			return false;
 		v[i] = time_calls(f, calls);
 	}
@@ -247,9 +247,9 @@ static bool call_cost(const struct coh_opts *o, struct ic_result *r,
 static bool time_point(const struct coh_opts *o, struct ic_result *r,
 		       uint8_t *code, uint8_t *pages, int op, uint64_t param,
 		       uint64_t calls, double units, uint64_t deadline,
-		       struct probe_stats *st)
+		       struct coh_stats *st)
 {
-	double v[PM_SAMPLES_MAX];
+	double v[COH_SAMPLES_MAX];
 	int i;
 
 	if (!time_samples(o, r, code, pages, op, param, calls, r->samples,
@@ -260,7 +260,7 @@ static bool time_point(const struct coh_opts *o, struct ic_result *r,
 		if (v[i] < 0)
 			v[i] = 0;
 	}
-	probe_stats_f(v, r->samples, st);
+	coh_stats_f(v, r->samples, st);
 	return true;
 }
 
@@ -338,7 +338,7 @@ static void itlb_sizes(struct ic_result *r)
 
 /* The capacity in [@lo, @hi] a step is put down to, if any. */
 static void step_level(struct ic_step *s, const struct ic_result *r,
-		       uint64_t lo, uint64_t hi, const struct pm_cache *c,
+		       uint64_t lo, uint64_t hi, const struct coh_cache *c,
 		       int nc)
 {
 	int j;
@@ -356,7 +356,7 @@ static void step_level(struct ic_step *s, const struct ic_result *r,
 	for (j = 0; j < nc; j++)
 		if (strcmp(c[j].type, "Data") && c[j].bytes >= lo &&
 		    c[j].bytes <= hi)
-			pm_cache_name(&c[j], s->level, sizeof(s->level));
+			coh_cache_name(&c[j], s->level, sizeof(s->level));
 }
 
 /*
@@ -365,16 +365,16 @@ static void step_level(struct ic_step *s, const struct ic_result *r,
  * more than the points before.
  */
 static void add_steps(struct ic_result *r, const struct ic_point *pt, int n,
-		      const char *sweep, const struct pm_cache *c, int nc)
+		      const char *sweep, const struct coh_cache *c, int nc)
 {
 	double y[IC_POINTS], cycle = r->ghz > 0 ? 1 / r->ghz : 0.3;
 	int at[IC_STEPS], k, i;
 
 	for (i = 0; i < n; i++)
 		y[i] = pt[i].ns.min;
-	k = pm_find_steps(y, n, IC_RISE,
-			  strcmp(sweep, "pages") ? cycle / 2 * 16 : cycle / 2,
-			  at, IC_STEPS);
+	k = coh_find_steps(y, n, IC_RISE,
+			   strcmp(sweep, "pages") ? cycle / 2 * 16 : cycle / 2,
+			   at, IC_STEPS);
 	for (i = 0; i < k && r->nstep < 2 * IC_STEPS; i++) {
 		struct ic_step *s = &r->step[r->nstep++];
 
@@ -390,10 +390,10 @@ static void add_steps(struct ic_result *r, const struct ic_point *pt, int n,
 static void measure(uint8_t *code, uint8_t *pages, const struct coh_opts *o,
 		    struct ic_result *r)
 {
-	uint64_t deadline = probe_now_ns() + PM_TIME_BOUND_S * 1000000000ULL;
+	uint64_t deadline = coh_now_ns() + COH_TIME_BOUND_S * 1000000000ULL;
 
-	r->ghz = pm_core_ghz();		/* also the warm-up of the core */
-	r->timer_ns = pm_timer_res_ns();
+	r->ghz = coh_core_ghz();		/* also the warm-up of the core */
+	r->timer_ns = coh_timer_res_ns();
 	r->stopped = "interrupted";
 	if (!call_cost(o, r, code, deadline) ||
 	    !sweep_code(code, o, r, deadline) ||
@@ -401,7 +401,7 @@ static void measure(uint8_t *code, uint8_t *pages, const struct coh_opts *o,
 		goto out;
 	r->stopped = NULL;
 out:
-	if (r->stopped && probe_now_ns() > deadline)
+	if (r->stopped && coh_now_ns() > deadline)
 		r->stopped = "time bound";
 	if (o->progress)
 		fprintf(stderr, "\r%*s\r", 40, "");
@@ -488,14 +488,14 @@ static void ic_text(FILE *f, const struct ic_result *r)
 	fprintf(f, "icache: CPU %d, median (min) of %d samples, a call costs %.2f ns (subtracted)\n",
 		r->cpu, r->samples, r->call_ns);
 	if (r->code_max < IC_CODE_MAX) {
-		pm_fmt_bytes(r->code_max, b, sizeof(b));
+		coh_fmt_bytes(r->code_max, b, sizeof(b));
 		fprintf(f, "  the sweeps end at llkm's code regions: %s of code, %llu pages\n",
 			b, (unsigned long long)r->pages_max);
 	}
 	fprintf(f, "  %10s  %10s  %10s  %10s\n", "code", "ns/KiB", "(min)",
 		"ns/instr");
 	for (i = 0; i < r->ncode; i++) {
-		pm_fmt_bytes(r->code[i].bytes, b, sizeof(b));
+		coh_fmt_bytes(r->code[i].bytes, b, sizeof(b));
 		fprintf(f, "  %10s  %10.2f  %10.2f  %10.3f\n", b,
 			r->code[i].ns.median, r->code[i].ns.min,
 			r->code[i].ns.median / 256);
@@ -503,13 +503,13 @@ static void ic_text(FILE *f, const struct ic_result *r)
 	fprintf(f, "  %10s  %10s  %10s  %10s\n", "pages", "span", "ns/page",
 		"(min)");
 	for (i = 0; i < r->npages; i++) {
-		pm_fmt_bytes(r->pages[i].bytes, b, sizeof(b));
+		coh_fmt_bytes(r->pages[i].bytes, b, sizeof(b));
 		fprintf(f, "  %10llu  %10s  %10.2f  %10.2f\n",
 			(unsigned long long)(r->pages[i].bytes / IC_PAGE), b,
 			r->pages[i].ns.median, r->pages[i].ns.min);
 	}
 	for (i = 0; i < r->nstep; i++) {
-		pm_fmt_bytes(r->step[i].bytes, b, sizeof(b));
+		coh_fmt_bytes(r->step[i].bytes, b, sizeof(b));
 		fprintf(f, "  step at %s (%s sweep): %.2fx over the point before, %s%s\n",
 			b, r->step[i].sweep, r->step[i].to / r->step[i].from,
 			strcmp(r->step[i].level, "unknown") ? "past the " :
@@ -528,11 +528,11 @@ static int ic_svg(const char *prefix, const struct ic_result *r)
 {
 	double x[2][IC_POINTS], y[2][IC_POINTS], mark[2][2 * IC_STEPS];
 	const char *label[2][2 * IC_STEPS];
-	struct pm_series s[2] = {
+	struct coh_series s[2] = {
 		{ "code (nops)", x[0], y[0], r->ncode },
 		{ "one jump a page", x[1], y[1], r->npages },
 	};
-	struct pm_chart c[2] = {
+	struct coh_chart c[2] = {
 		{ .title = "llctl coherency icache: time per KiB of code by footprint (median)",
 		  .xlabel = "code footprint", .ylabel = "ns per KiB" },
 		{ .title = "llctl coherency icache: time per page jumped, by span (median)",
@@ -561,16 +561,16 @@ static int ic_svg(const char *prefix, const struct ic_result *r)
 		c[k].mark_label = label[k];
 		c[k].nmarks = n[k];
 	}
-	return pm_svg_charts(prefix, "icache", c, 2);
+	return coh_svg_charts(prefix, "icache", c, 2);
 }
 
 static int icache_run(const struct coh_opts *o, struct json_object *tests,
 		      FILE *text)
 {
-	struct pm_cache c[PM_CACHES_MAX];
+	struct coh_cache c[COH_CACHES_MAX];
 	struct ic_result *r = NULL;
 	uint8_t *code = NULL, *pages = NULL;
-	struct pm_pin pin = { 0 };
+	struct coh_pin pin = { 0 };
 	int nc, err, ret = 1;
 
 	r = calloc(1, sizeof(*r));
@@ -579,14 +579,14 @@ static int icache_run(const struct coh_opts *o, struct json_object *tests,
 			  strerror(ENOMEM));
 		goto cleanup;
 	}
-	if (pm_samples(o->iterations, "icache", &r->samples))
+	if (coh_samples(o->iterations, "icache", &r->samples))
 		goto cleanup;
 	r->cpu = o->cpus && o->ncpus > 0 ? o->cpus[0] : 0;
 	r->code_max = o->kernel ? LLKM_ICACHE_CODE_MAX : IC_CODE_MAX;
 	r->pages_max = o->kernel ? LLKM_ICACHE_PAGES_MAX : IC_PAGES_MAX;
 	if (!o->kernel && write_code(&code, &pages))
 		goto cleanup;
-	err = pm_pin(r->cpu, &pin);
+	err = coh_pin(r->cpu, &pin);
 	if (err) {
 		llctl_err("Unable to pin the icache test to CPU %d: %s", r->cpu,
 			  strerror(-err));
@@ -594,13 +594,13 @@ static int icache_run(const struct coh_opts *o, struct json_object *tests,
 	}
 	itlb_sizes(r);
 	measure(code, pages, o, r);
-	pm_unpin(&pin);
+	coh_unpin(&pin);
 	if (r->err) {
 		llctl_err("Unable to run the icache test in llkm: %s",
-			  llkm_probe_strerror(r->err));
+			  coh_kernel_strerror(r->err));
 		goto cleanup;
 	}
-	nc = pm_caches(NULL, r->cpu, c, PM_CACHES_MAX);
+	nc = coh_caches(NULL, r->cpu, c, COH_CACHES_MAX);
 	add_steps(r, r->code, r->ncode, "code", c, nc);
 	add_steps(r, r->pages, r->npages, "pages", c, nc);
 	json_object_object_add(tests, coh_test_icache.key, ic_json(r));
@@ -608,7 +608,7 @@ static int icache_run(const struct coh_opts *o, struct json_object *tests,
 		ic_text(text, r);
 	ret = o->svg && ic_svg(o->svg, r) ? 1 : 0;
 cleanup:
-	pm_unpin(&pin);
+	coh_unpin(&pin);
 	if (pages)
 		munmap(pages, IC_PAGES_MAX * IC_PAGE);
 	if (code)
@@ -621,7 +621,7 @@ static int icache_run(const struct coh_opts *o, struct json_object *tests,
 		      FILE *text)
 {
 	(void)o, (void)tests, (void)text;
-	return pm_not_here("icache", "it writes x86-64 code");
+	return coh_not_here("icache", "it writes x86-64 code");
 }
 #endif
 

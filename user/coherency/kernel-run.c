@@ -15,7 +15,7 @@
 static int parse_probe(struct nlattr **tb, void *arg)
 {
 	struct nlattr *p[LLKM_PROBE_A_MAX + 1];
-	struct llkm_probe_result *res = arg;
+	struct coh_kernel_result *res = arg;
 	int len;
 
 	if (!tb[LLKM_A_PROBE] ||
@@ -39,7 +39,7 @@ static int parse_probe(struct nlattr **tb, void *arg)
 }
 
 /* The sweep kinds' PARAM (0 is a value), and bandwidth's SIMD, PREFETCH. */
-static int put_sweep(struct nl_msg *msg, const struct llkm_probe_req *req)
+static int put_sweep(struct nl_msg *msg, const struct coh_kernel_req *req)
 {
 	switch (req->kind) {
 	case LLKM_PROBE_BANDWIDTH:
@@ -55,8 +55,8 @@ static int put_sweep(struct nl_msg *msg, const struct llkm_probe_req *req)
 	return 0;
 }
 
-int llkm_probe_run(struct llctl_nl *nl, const struct llkm_probe_req *req,
-		   struct llkm_probe_result *res)
+int coh_kernel_run(struct llctl_nl *nl, const struct coh_kernel_req *req,
+		   struct coh_kernel_result *res)
 {
 	struct nlattr *nest;
 	struct nl_msg *msg;
@@ -83,20 +83,20 @@ int llkm_probe_run(struct llctl_nl *nl, const struct llkm_probe_req *req,
 	nla_nest_end(msg, nest);
 	ret = llctl_nl_transact(nl, msg, parse_probe, res);
 	if (ret)
-		llkm_probe_result_free(res);
+		coh_kernel_result_free(res);
 	return ret;
 }
 
-int llkm_probe_batch_ns(struct llctl_nl *nl, const struct llkm_probe_req *req,
+int coh_kernel_batch_ns(struct llctl_nl *nl, const struct coh_kernel_req *req,
 			double *ns)
 {
 	unsigned int per = req->kind == LLKM_PROBE_BANDWIDTH ? req->ncpus : 1;
-	struct llkm_probe_result res;
+	struct coh_kernel_result res;
 	unsigned int b, t;
 	uint64_t c;
 	int ret;
 
-	ret = llkm_probe_run(nl, req, &res);
+	ret = coh_kernel_run(nl, req, &res);
 	if (ret)
 		return ret;
 	ret = 1;
@@ -115,18 +115,18 @@ int llkm_probe_batch_ns(struct llctl_nl *nl, const struct llkm_probe_req *req,
 	}
 	ret = 0;
 out:
-	llkm_probe_result_free(&res);
+	coh_kernel_result_free(&res);
 	return ret;
 }
 
-void llkm_probe_result_free(struct llkm_probe_result *res)
+void coh_kernel_result_free(struct coh_kernel_result *res)
 {
 	free(res->samples);
 	res->samples = NULL;
 	res->nsamples = 0;
 }
 
-const char *llkm_probe_strerror(int err)
+const char *coh_kernel_strerror(int err)
 {
 	const char *ext = llctl_nl_last_extack();
 

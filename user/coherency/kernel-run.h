@@ -11,7 +11,7 @@
 
 #include "lib/nl.h"
 
-struct llkm_probe_req {
+struct coh_kernel_req {
 	uint32_t kind;		/* enum llkm_probe_kind */
 	uint32_t op;		/* the kind's enum llkm_*_op or _test, or 0 */
 	uint32_t flags;		/* LLKM_PROBE_F_* */
@@ -25,8 +25,8 @@ struct llkm_probe_req {
 	uint32_t prefetch;	/* bandwidth: bytes, 0: none */
 };
 
-struct llkm_probe_result {
-	uint64_t *samples;	/* malloc'ed, llkm_probe_result_free() */
+struct coh_kernel_result {
+	uint64_t *samples;	/* malloc'ed, coh_kernel_result_free() */
 	unsigned int nsamples;
 	uint32_t tsc_khz;
 	uint64_t elapsed_ns;
@@ -36,21 +36,21 @@ struct llkm_probe_result {
 /*
  * Run @req and wait for it (a signal to this process stops the run, which
  * then replies with what it did). 0 and @res filled, or -errno with @res
- * empty; llkm_probe_strerror() says what the errno means here.
+ * empty; coh_kernel_strerror() says what the errno means here.
  */
-int llkm_probe_run(struct llctl_nl *nl, const struct llkm_probe_req *req,
-		   struct llkm_probe_result *res);
-void llkm_probe_result_free(struct llkm_probe_result *res);
+int coh_kernel_run(struct llctl_nl *nl, const struct coh_kernel_req *req,
+		   struct coh_kernel_result *res);
+void coh_kernel_result_free(struct coh_kernel_result *res);
 
 /*
  * Run @req (a sweep kind's point) and give each batch's time in ns, the
  * slowest thread's where each thread has one: @ns[@req->batches]. 0; 1
  * when the run stopped before every batch ran; or -errno.
  */
-int llkm_probe_batch_ns(struct llctl_nl *nl, const struct llkm_probe_req *req,
+int coh_kernel_batch_ns(struct llctl_nl *nl, const struct coh_kernel_req *req,
 			double *ns);
 
-/* One line for an errno of llkm_probe_run(): what went wrong, what to do. */
-const char *llkm_probe_strerror(int err);
+/* One line for an errno of coh_kernel_run(): what went wrong, what to do. */
+const char *coh_kernel_strerror(int err);
 
 #endif /* LLCTL_COHERENCY_KERNEL_RUN_H */

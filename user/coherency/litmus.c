@@ -84,7 +84,7 @@ struct litmus_user {
 	uint64_t *hist;
 };
 
-static int litmus_thread(struct probe_team *t, int tid)
+static int litmus_thread(struct coh_team *t, int tid)
 {
 	struct litmus_user *u = t->arg;
 	uint64_t warm[LLKM_LITMUS_OUTCOMES_MAX];
@@ -103,7 +103,7 @@ int coh_litmus_run_user(const int *cpus, uint32_t test, bool fenced,
 	struct litmus_user u = {
 		.test = test, .fenced = fenced, .rounds = rounds, .hist = hist,
 	};
-	struct probe_team t = {
+	struct coh_team t = {
 		.n = probe_litmus_threads(test), .cpus = cpus,
 		.fn = litmus_thread, .arg = &u, .user_stop = stop,
 	};
@@ -116,7 +116,7 @@ int coh_litmus_run_user(const int *cpus, uint32_t test, bool fenced,
 	if (!u.l)
 		return -ENOMEM;
 	memset(u.l, 0, sizeof(*u.l));
-	ret = probe_team_run(&t);
+	ret = coh_team_run(&t);
 	free(u.l);
 	return ret;
 }
@@ -131,25 +131,25 @@ static int run_kernel(const struct coh_opts *o, const uint32_t *cpus,
 		      uint64_t *hist, bool *stopped)
 {
 	uint64_t per = rounds < KERNEL_BATCH ? rounds : KERNEL_BATCH;
-	struct llkm_probe_req req = {
+	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_LITMUS, .op = test,
 		.flags = fenced ? LLKM_PROBE_F_FENCED : 0,
 		.cpus = cpus, .ncpus = probe_litmus_threads(test),
 		.iterations = per, .batches = rounds / per,
 	};
-	struct llkm_probe_result res;
+	struct coh_kernel_result res;
 	int ret;
 
-	ret = llkm_probe_run(o->nl, &req, &res);
+	ret = coh_kernel_run(o->nl, &req, &res);
 	if (ret)
 		return ret;
 	if (res.nsamples != LLKM_LITMUS_OUTCOMES_MAX) {
-		llkm_probe_result_free(&res);
+		coh_kernel_result_free(&res);
 		return -EPROTO;
 	}
 	memcpy(hist, res.samples, LLKM_LITMUS_OUTCOMES_MAX * sizeof(*hist));
 	*stopped = res.stopped;
-	llkm_probe_result_free(&res);
+	coh_kernel_result_free(&res);
 	return 0;
 }
 
@@ -255,7 +255,7 @@ static int run_entry(const struct coh_opts *o, struct litmus_entry *e,
 		if (ret == -ETIMEDOUT)
 			llctl_err("Stopped litmus %s at the %d s time limit: use fewer --iterations",
 				  coh_litmus_name(e->test),
-				  PROBE_TIME_LIMIT_MS / 1000);
+				  COH_TIME_LIMIT_MS / 1000);
 		if (e->stopped)
 			ret = 0;
 	}
@@ -266,7 +266,7 @@ static int run_entry(const struct coh_opts *o, struct litmus_entry *e,
 	}
 	if (ret) {
 		llctl_err("Unable to run litmus %s: %s", coh_litmus_name(e->test),
-			  o->kernel ? llkm_probe_strerror(ret) : strerror(-ret));
+			  o->kernel ? coh_kernel_strerror(ret) : strerror(-ret));
 		return 1;
 	}
 	for (i = 0; i < LLKM_LITMUS_OUTCOMES_MAX; i++)

@@ -20,34 +20,34 @@
 #include "lib/svg.h"
 #include "lib/util.h"
 
-_Static_assert(sizeof(cpu_set_t) <= sizeof(((struct pm_pin *)0)->mask),
-	       "struct pm_pin cannot hold a cpu_set_t");
+_Static_assert(sizeof(cpu_set_t) <= sizeof(((struct coh_pin *)0)->mask),
+	       "struct coh_pin cannot hold a cpu_set_t");
 
-int pm_samples(uint64_t iterations, const char *test, int *samples)
+int coh_samples(uint64_t iterations, const char *test, int *samples)
 {
 	if (!iterations) {
-		*samples = PM_SAMPLES_DEFAULT;
+		*samples = COH_SAMPLES_DEFAULT;
 		return 0;
 	}
-	if (iterations < PM_SAMPLES_MIN || iterations > PM_SAMPLES_MAX) {
+	if (iterations < COH_SAMPLES_MIN || iterations > COH_SAMPLES_MAX) {
 		llctl_err("Unable to run the %s test: --iterations %" PRIu64
 			  " (samples per point) must be from %d to %d",
-			  test, iterations, PM_SAMPLES_MIN, PM_SAMPLES_MAX);
+			  test, iterations, COH_SAMPLES_MIN, COH_SAMPLES_MAX);
 		return 1;
 	}
 	*samples = (int)iterations;
 	return 0;
 }
 
-double pm_timer_res_ns(void)
+double coh_timer_res_ns(void)
 {
 	uint64_t best = UINT64_MAX, a, b;
 	int i;
 
 	for (i = 0; i < 1000; i++) {
-		a = probe_now_ns();
+		a = coh_now_ns();
 		do
-			b = probe_now_ns();
+			b = coh_now_ns();
 		while (b == a);
 		if (b - a < best)
 			best = b - a;
@@ -55,7 +55,7 @@ double pm_timer_res_ns(void)
 	return (double)best;
 }
 
-int pm_pin(int cpu, struct pm_pin *old)
+int coh_pin(int cpu, struct coh_pin *old)
 {
 	cpu_set_t *saved = (cpu_set_t *)old->mask;
 	cpu_set_t set;
@@ -68,7 +68,7 @@ int pm_pin(int cpu, struct pm_pin *old)
 	return 0;
 }
 
-void pm_unpin(struct pm_pin *old)
+void coh_unpin(struct coh_pin *old)
 {
 	if (old->saved)
 		sched_setaffinity(0, sizeof(cpu_set_t), (cpu_set_t *)old->mask);
@@ -92,7 +92,7 @@ static void add_chain(uint64_t n)
 		     : "cc");
 }
 
-double pm_core_ghz(void)
+double coh_core_ghz(void)
 {
 	const uint64_t rounds = 20000;	/* 2 M cycles, about 0.6 ms */
 	double ghz = 0;
@@ -100,20 +100,20 @@ double pm_core_ghz(void)
 	int i;
 
 	/* Warm-up: long enough for the core to leave its idle clock. */
-	t0 = probe_now_ns();
-	while (probe_now_ns() - t0 < 20000000)
+	t0 = coh_now_ns();
+	while (coh_now_ns() - t0 < 20000000)
 		add_chain(rounds);
 	for (i = 0; i < 9; i++) {
-		t0 = probe_now_ns();
+		t0 = coh_now_ns();
 		add_chain(rounds);
-		t1 = probe_now_ns();
+		t1 = coh_now_ns();
 		if (t1 > t0 && 100.0 * rounds / (t1 - t0) > ghz)
 			ghz = 100.0 * rounds / (t1 - t0);
 	}
 	return ghz;
 }
 #else
-double pm_core_ghz(void)
+double coh_core_ghz(void)
 {
 	return 0;
 }
@@ -143,21 +143,21 @@ static int parse_size(const char *s, uint64_t *bytes)
 
 static int cmp_cache(const void *a, const void *b)
 {
-	const struct pm_cache *x = a, *y = b;
+	const struct coh_cache *x = a, *y = b;
 
 	if (x->level != y->level)
 		return x->level - y->level;
 	return strcmp(x->type, y->type);
 }
 
-int pm_caches(const char *root, int cpu, struct pm_cache *c, int max)
+int coh_caches(const char *root, int cpu, struct coh_cache *c, int max)
 {
 	char path[128], *s;
 	int i, n = 0, shared;
 	long level;
 
 	for (i = 0; i < 16 && n < max; i++) {
-		struct pm_cache *p = &c[n];
+		struct coh_cache *p = &c[n];
 
 		snprintf(path, sizeof(path),
 			 "sys/devices/system/cpu/cpu%d/cache/index%d/level",
@@ -192,7 +192,7 @@ int pm_caches(const char *root, int cpu, struct pm_cache *c, int max)
 	return n;
 }
 
-void pm_cache_name(const struct pm_cache *c, char *buf, unsigned int len)
+void coh_cache_name(const struct coh_cache *c, char *buf, unsigned int len)
 {
 	const char *t = "";
 
@@ -222,8 +222,8 @@ static double step_ref(const double *y, int i)
 	return c;
 }
 
-int pm_find_steps(const double *y, int n, double rise, double min_delta,
-		  int *at, int max)
+int coh_find_steps(const double *y, int n, double rise, double min_delta,
+		   int *at, int max)
 {
 	int i, k = 0, run = -1;
 
@@ -249,8 +249,8 @@ int pm_find_steps(const double *y, int n, double rise, double min_delta,
 	return k;
 }
 
-long pm_history_length(const long *len, const double *y, int n, double fast,
-		       double slow, const char **why)
+long coh_history_length(const long *len, const double *y, int n, double fast,
+			double slow, const char **why)
 {
 	double mid = fast + (slow - fast) / 2;
 	int i;
@@ -274,7 +274,7 @@ long pm_history_length(const long *len, const double *y, int n, double fast,
 	return len[i - 1];
 }
 
-void pm_fmt_bytes(uint64_t b, char *buf, unsigned int len)
+void coh_fmt_bytes(uint64_t b, char *buf, unsigned int len)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	double v = (double)b;
@@ -290,7 +290,7 @@ void pm_fmt_bytes(uint64_t b, char *buf, unsigned int len)
 		snprintf(buf, len, "%.1f %s", v, unit[u]);
 }
 
-uint64_t pm_mem_available(const char *root)
+uint64_t coh_mem_available(const char *root)
 {
 	unsigned long long kb = 0;
 	char line[256];
@@ -327,7 +327,7 @@ static double tick_step(double max)
 	return p;
 }
 
-static void chart_panel(struct llctl_svg *g, double top, const struct pm_chart *c)
+static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart *c)
 {
 	double xmin = 1e300, xmax = 0, ymax = 0, step, v, w, h, x0, y0;
 	char label[32];
@@ -362,7 +362,7 @@ static void chart_panel(struct llctl_svg *g, double top, const struct pm_chart *
 			continue;
 		v = ldexp(1, j);
 		if (c->xbytes)
-			pm_fmt_bytes((uint64_t)v, label, sizeof(label));
+			coh_fmt_bytes((uint64_t)v, label, sizeof(label));
 		else
 			snprintf(label, sizeof(label), "%.0f", v);
 		llctl_svg_line(g, CX(v), y0, CX(v), y0 + 4, "#000000", 1);
@@ -378,7 +378,7 @@ static void chart_panel(struct llctl_svg *g, double top, const struct pm_chart *
 	}
 	for (i = 0; i < c->ns; i++) {
 		const char *col = ch_color[i % 4];
-		const struct pm_series *s = &c->s[i];
+		const struct coh_series *s = &c->s[i];
 
 		for (j = 0; j < s->n; j++) {
 			if (j)
@@ -397,8 +397,8 @@ static void chart_panel(struct llctl_svg *g, double top, const struct pm_chart *
 #undef CY
 }
 
-int pm_svg_charts(const char *prefix, const char *test,
-		  const struct pm_chart *c, int n)
+int coh_svg_charts(const char *prefix, const char *test,
+		   const struct coh_chart *c, int n)
 {
 	char path[4096];
 	struct llctl_svg g;
@@ -418,7 +418,7 @@ int pm_svg_charts(const char *prefix, const char *test,
 	return 0;
 }
 
-int pm_not_here(const char *test, const char *why)
+int coh_not_here(const char *test, const char *why)
 {
 	struct utsname u;
 

@@ -13,7 +13,7 @@
  *
  * Every measurement here: pinned to the first of --cpus, a warm-up, then
  * that many samples, reduced to min and median; a test stops at its time
- * bound (PM_TIME_BOUND_S) or on *stop and reports the points it finished,
+ * bound (COH_TIME_BOUND_S) or on *stop and reports the points it finished,
  * with "complete": false and the reason under "stopped".
  */
 #ifndef LLCTL_COHERENCY_MACHINE_H
@@ -62,48 +62,48 @@ int coh_bw_selfcheck(int simd_bits);
 
 /* ---- Shared by the three probes (coherency/machine.c). ---- */
 
-#define PM_SAMPLES_DEFAULT	7
-#define PM_SAMPLES_MIN		3
-#define PM_SAMPLES_MAX		1000
-#define PM_TIME_BOUND_S		10	/* per test's measuring, whatever the options */
+#define COH_SAMPLES_DEFAULT	7
+#define COH_SAMPLES_MIN		3
+#define COH_SAMPLES_MAX		1000
+#define COH_TIME_BOUND_S		10	/* per test's measuring, whatever the options */
 
 /* --iterations as samples per point: 0 or 1 after saying why. */
-int pm_samples(uint64_t iterations, const char *test, int *samples);
+int coh_samples(uint64_t iterations, const char *test, int *samples);
 
 /*
- * The clock is probe_now_ns() and the statistics probe_stats_f()
+ * The clock is coh_now_ns() and the statistics coh_stats_f()
  * (coherency/stats.h). The smallest step the clock shows between two reads,
  * in ns.
  */
-double pm_timer_res_ns(void);
+double coh_timer_res_ns(void);
 
 /* Pins the calling thread to @cpu, keeping the old mask in @old: 0 or -errno. */
-struct pm_pin {
+struct coh_pin {
 	unsigned char mask[128];	/* a cpu_set_t, opaque here */
 	bool saved;
 };
-int pm_pin(int cpu, struct pm_pin *old);
-void pm_unpin(struct pm_pin *old);
+int coh_pin(int cpu, struct coh_pin *old);
+void coh_unpin(struct coh_pin *old);
 
 /*
  * The core clock in GHz, from a chain of dependent adds (one cycle each on
  * every x86-64 core): the frequency the core runs at now, turbo included,
  * which the TSC's is not. 0 where that cannot be measured (not x86-64).
  */
-double pm_core_ghz(void);
+double coh_core_ghz(void);
 
 /* The caches of @cpu, from sysfs under @root (lib/rootfs.h). */
-struct pm_cache {
+struct coh_cache {
 	int level;
 	char type[12];		/* Data, Instruction, Unified */
 	uint64_t bytes;
 	int shared_cpus;	/* how many CPUs share it, 0 unknown */
 };
-#define PM_CACHES_MAX	8
+#define COH_CACHES_MAX	8
 /* How many were found (0 when sysfs has none), sorted by level. */
-int pm_caches(const char *root, int cpu, struct pm_cache *c, int max);
+int coh_caches(const char *root, int cpu, struct coh_cache *c, int max);
 /* "L1d", "L1i", "L2", "L3" */
-void pm_cache_name(const struct pm_cache *c, char *buf, unsigned int len);
+void coh_cache_name(const struct coh_cache *c, char *buf, unsigned int len);
 
 /*
  * The steps of a sweep (@y: time per unit, over ascending sizes): @y
@@ -113,8 +113,8 @@ void pm_cache_name(const struct pm_cache *c, char *buf, unsigned int len);
  * sharpest point (the largest y[i] / y[i - 1]). Fills @at with their
  * indices: how many (at most @max).
  */
-int pm_find_steps(const double *y, int n, double rise, double min_delta,
-		  int *at, int max);
+int coh_find_steps(const double *y, int n, double rise, double min_delta,
+		   int *at, int max);
 
 /*
  * The longest pattern the branch predictor learns: the last of ascending
@@ -122,30 +122,30 @@ int pm_find_steps(const double *y, int n, double rise, double min_delta,
  * (predictable) and @slow (random) when every shorter one did too. -1
  * with @why set when there is no such jump in the sweep.
  */
-long pm_history_length(const long *len, const double *y, int n, double fast,
-		       double slow, const char **why);
+long coh_history_length(const long *len, const double *y, int n, double fast,
+			double slow, const char **why);
 
 /* "16 KiB", "1.5 MiB": binary units, for the text tables. */
-void pm_fmt_bytes(uint64_t b, char *buf, unsigned int len);
+void coh_fmt_bytes(uint64_t b, char *buf, unsigned int len);
 
 /* Bytes of MemAvailable, 0 when unknown. */
-uint64_t pm_mem_available(const char *root);
+uint64_t coh_mem_available(const char *root);
 
 /*
  * Line charts of sweeps for --svg: one panel a chart, stacked in
  * PREFIX-@test.svg, the x axis logarithmic (base 2), the y axis from 0.
  * Vertical marks (the steps found) are drawn grey with their label.
  */
-struct pm_series {
+struct coh_series {
 	const char *name;
 	const double *x, *y;
 	int n;
 };
 
-struct pm_chart {
+struct coh_chart {
 	const char *title, *xlabel, *ylabel;
 	bool xbytes;		/* label the x ticks in KiB, MiB, ... */
-	const struct pm_series *s;
+	const struct coh_series *s;
 	int ns;
 	const double *mark;	/* x of each mark */
 	const char *const *mark_label;
@@ -153,13 +153,13 @@ struct pm_chart {
 };
 
 /* 0, or 1 after saying why the file could not be written. */
-int pm_svg_charts(const char *prefix, const char *test,
-		  const struct pm_chart *c, int n);
+int coh_svg_charts(const char *prefix, const char *test,
+		   const struct coh_chart *c, int n);
 
 /*
  * Where a test's kernels do not exist (not x86-64): say so, naming this
  * machine, and return 1. @why: "its kernels are x86-64 assembly", ...
  */
-int pm_not_here(const char *test, const char *why);
+int coh_not_here(const char *test, const char *why);
 
 #endif /* LLCTL_COHERENCY_MACHINE_H */

@@ -54,7 +54,7 @@ struct coh_fs_result {
  * threads on @cpus[0..writers): each increments its own u64 for @run_ms,
  * the runs alternate @reps times (at most 5) after a warm-up pair, and
  * @r gets the medians of the pairs whose runs overlapped
- * COH_FS_MIN_OVERLAP. 0, or -errno as probe_team_run() (-EINTR,
+ * COH_FS_MIN_OVERLAP. 0, or -errno as coh_team_run() (-EINTR,
  * -ETIMEDOUT: the pairs done before are in @r).
  */
 int coh_fs_measure_user(const int *cpus, int writers, unsigned int run_ms,
@@ -75,7 +75,7 @@ void coh_litmus_label(uint32_t test, int idx, char *buf, size_t size);
  * @rounds rounds of @test in user threads on @cpus (probe_litmus_threads()
  * of them), after a short warm-up; @hist (LLKM_LITMUS_OUTCOMES_MAX
  * counters) gets the outcomes of the rounds done. 0, or -errno as
- * probe_team_run(): when stopped, @hist holds the rounds that ran.
+ * coh_team_run(): when stopped, @hist holds the rounds that ran.
  */
 int coh_litmus_run_user(const int *cpus, uint32_t test, bool fenced,
 			uint64_t rounds, const volatile int *stop,

@@ -24,7 +24,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int probe_stats_f(double *v, size_t n, struct probe_stats *st)
+int coh_stats_f(double *v, size_t n, struct coh_stats *st)
 {
 	size_t rank;
 
@@ -43,7 +43,7 @@ int probe_stats_f(double *v, size_t n, struct probe_stats *st)
 	return 0;
 }
 
-int probe_stats_u64(const uint64_t *v, size_t n, struct probe_stats *st)
+int coh_stats_u64(const uint64_t *v, size_t n, struct coh_stats *st)
 {
 	double *d;
 	size_t i;
@@ -57,12 +57,12 @@ int probe_stats_u64(const uint64_t *v, size_t n, struct probe_stats *st)
 		return -1;
 	for (i = 0; i < n; i++)
 		d[i] = (double)v[i];
-	ret = probe_stats_f(d, n, st);
+	ret = coh_stats_f(d, n, st);
 	free(d);
 	return ret;
 }
 
-uint64_t probe_now_ns(void)
+uint64_t coh_now_ns(void)
 {
 	struct timespec ts;
 
@@ -70,15 +70,15 @@ uint64_t probe_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-void probe_warm_up(unsigned int ms)
+void coh_warm_up(unsigned int ms)
 {
-	uint64_t until = probe_now_ns() + ms * 1000000ULL;
+	uint64_t until = coh_now_ns() + ms * 1000000ULL;
 
-	while (probe_now_ns() < until)
+	while (coh_now_ns() < until)
 		;
 }
 
-bool probe_tsc_invariant(void)
+bool coh_tsc_invariant(void)
 {
 #if defined(__x86_64__)
 	unsigned int a, b, c, d;
@@ -96,19 +96,19 @@ static double cal_window(void)
 {
 	uint64_t n0, n1, t0, t1;
 
-	n0 = probe_now_ns();
+	n0 = coh_now_ns();
 	t0 = probe_tsc_begin();
 	do {
-		n1 = probe_now_ns();
+		n1 = coh_now_ns();
 	} while (n1 - n0 < CAL_WINDOW_NS);
 	t1 = probe_tsc_end();
 	return (double)(t1 - t0) / (double)(n1 - n0);
 }
 
-int probe_tsc_calibrate(double *khz)
+int coh_tsc_calibrate(double *khz)
 {
 	double r[CAL_WINDOWS];
-	struct probe_stats st;
+	struct coh_stats st;
 	int i;
 
 	*khz = 0;
@@ -119,14 +119,14 @@ int probe_tsc_calibrate(double *khz)
 		if (!(r[i] > 0))
 			return -1;
 	}
-	probe_stats_f(r, CAL_WINDOWS, &st);
+	coh_stats_f(r, CAL_WINDOWS, &st);
 	*khz = st.median * 1e6;
 	return 0;
 }
 
-void probe_timer_overhead(unsigned int n, double *min, double *median)
+void coh_timer_overhead(unsigned int n, double *min, double *median)
 {
-	struct probe_stats st;
+	struct coh_stats st;
 	unsigned int i;
 	double *d;
 	uint64_t t0;
@@ -139,7 +139,7 @@ void probe_timer_overhead(unsigned int n, double *min, double *median)
 		t0 = probe_tsc_begin();
 		d[i] = (double)(probe_tsc_end() - t0);
 	}
-	if (!probe_stats_f(d, n, &st)) {
+	if (!coh_stats_f(d, n, &st)) {
 		*min = st.min;
 		*median = st.median;
 	}

@@ -16,16 +16,16 @@
  * sample at or above 99 % of them) and the largest. spread is (p99 - min)
  * / median, 0 when the median is 0: how far the batches disagree.
  */
-struct probe_stats {
+struct coh_stats {
 	size_t n;
 	double min, median, p99, max;
 	double spread;
 };
 
 /* Sorts @v in place. 0, or -1 when @n is 0 (@st zeroed). */
-int probe_stats_f(double *v, size_t n, struct probe_stats *st);
+int coh_stats_f(double *v, size_t n, struct coh_stats *st);
 /* Of u64 samples, which are left as they are. 0, or -1 (@n 0, no memory). */
-int probe_stats_u64(const uint64_t *v, size_t n, struct probe_stats *st);
+int coh_stats_u64(const uint64_t *v, size_t n, struct coh_stats *st);
 
 /*
  * The TSC's rate in kHz, measured against CLOCK_MONOTONIC_RAW: the median
@@ -33,19 +33,19 @@ int probe_stats_u64(const uint64_t *v, size_t n, struct probe_stats *st);
  * machine). 0, or -1 when the TSC cannot be used (not x86-64, or the clock
  * went backwards).
  */
-int probe_tsc_calibrate(double *khz);
+int coh_tsc_calibrate(double *khz);
 /* CPUID says the TSC runs at a constant rate, in every C-state. */
-bool probe_tsc_invariant(void);
+bool coh_tsc_invariant(void);
 /*
  * The cost of probe_tsc_begin() + probe_tsc_end() back to back: the
  * minimum (the timer's floor) and median of @n pairs, in TSC ticks.
  */
-void probe_timer_overhead(unsigned int n, double *min, double *median);
+void coh_timer_overhead(unsigned int n, double *min, double *median);
 
 /* Busy for @ms milliseconds: the core leaves its idle clock first. */
-void probe_warm_up(unsigned int ms);
+void coh_warm_up(unsigned int ms);
 
 /* Monotonic (raw) nanoseconds. */
-uint64_t probe_now_ns(void);
+uint64_t coh_now_ns(void);
 
 #endif /* LLCTL_COHERENCY_STATS_H */

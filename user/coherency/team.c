@@ -29,7 +29,7 @@
 #define WATCH_MS	100
 
 struct gate {
-	struct probe_team *t;
+	struct coh_team *t;
 	int ready;		/* threads at the gate, atomic */
 	int go;			/* the gate is open, atomic */
 	sem_t done;
@@ -42,12 +42,12 @@ struct member {
 };
 
 /* t->stop is read by every spin on other CPUs: one store, seen by all. */
-static void set_stop(struct probe_team *t)
+static void set_stop(struct coh_team *t)
 {
 	__atomic_store_n(&t->stop, 1, __ATOMIC_RELAXED);
 }
 
-static bool stopped(struct probe_team *t)
+static bool stopped(struct coh_team *t)
 {
 	return __atomic_load_n(&t->stop, __ATOMIC_RELAXED);
 }
@@ -79,7 +79,7 @@ static void open_gate(struct gate *g, int created)
 	__atomic_store_n(&g->go, 1, __ATOMIC_RELEASE);
 }
 
-static int create(struct probe_team *t, struct member *m, pthread_t *th)
+static int create(struct coh_team *t, struct member *m, pthread_t *th)
 {
 	pthread_attr_t attr;
 	cpu_set_t *set;
@@ -110,10 +110,10 @@ static int create(struct probe_team *t, struct member *m, pthread_t *th)
 }
 
 /* Wait for @n posts, passing Ctrl-C and the time limit on to the threads. */
-static void watch(struct probe_team *t, struct gate *g, int n)
+static void watch(struct coh_team *t, struct gate *g, int n)
 {
-	uint64_t deadline = probe_now_ns() +
-		(uint64_t)(t->timeout_ms ? t->timeout_ms : PROBE_TIME_LIMIT_MS) *
+	uint64_t deadline = coh_now_ns() +
+		(uint64_t)(t->timeout_ms ? t->timeout_ms : COH_TIME_LIMIT_MS) *
 		1000000ULL;
 	struct timespec ts;
 
@@ -132,14 +132,14 @@ static void watch(struct probe_team *t, struct gate *g, int n)
 			t->interrupted = true;
 			set_stop(t);
 		}
-		if (probe_now_ns() > deadline && !stopped(t)) {
+		if (coh_now_ns() > deadline && !stopped(t)) {
 			t->timed_out = true;
 			set_stop(t);
 		}
 	}
 }
 
-int probe_team_run(struct probe_team *t)
+int coh_team_run(struct coh_team *t)
 {
 	struct member m[LLKM_PROBE_THREADS_MAX];
 	pthread_t th[LLKM_PROBE_THREADS_MAX];

@@ -14,16 +14,16 @@
 #include <linux/llkm.h>
 
 /* Every measurement's bound, as the module's default timeout. */
-#define PROBE_TIME_LIMIT_MS	10000
+#define COH_TIME_LIMIT_MS	10000
 
-struct probe_team {
+struct coh_team {
 	/* Set by the caller. */
 	int n;				/* threads, at most LLKM_PROBE_THREADS_MAX */
 	const int *cpus;		/* thread t runs on cpus[t] */
-	int (*fn)(struct probe_team *t, int tid);	/* 0, or -1: gave up */
+	int (*fn)(struct coh_team *t, int tid);	/* 0, or -1: gave up */
 	void *arg;
 	const volatile int *user_stop;	/* Ctrl-C; NULL: none */
-	unsigned int timeout_ms;	/* 0: PROBE_TIME_LIMIT_MS */
+	unsigned int timeout_ms;	/* 0: COH_TIME_LIMIT_MS */
 	/*
 	 * What the threads' spins read (the probe core's *stop): written
 	 * with __atomic stores, read with READ_ONCE() or __atomic loads.
@@ -42,10 +42,10 @@ struct probe_team {
  * stderr why the threads could not start (a CPU outside this process's
  * affinity, ...).
  */
-int probe_team_run(struct probe_team *t);
+int coh_team_run(struct coh_team *t);
 
 /* The CPU @tid runs on, for fn. */
-static inline int probe_team_cpu(const struct probe_team *t, int tid)
+static inline int coh_team_cpu(const struct coh_team *t, int tid)
 {
 	return t->cpus[tid];
 }
