@@ -78,7 +78,7 @@ static const struct llctl_opts analyze_opts = {
  * The software counters every run opens, then the top-down ones where the
  * PMU has them (analyze/topdown.c).
  */
-enum { SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N, EV_N = SW_N + TD_EVENTS };
+enum { SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N, EV_N = SW_N + AN_TD_EVENTS };
 static const char *const sw_names[SW_N] = {
 	"task-clock", "context-switches", "cpu-migrations", "page-faults",
 };
@@ -120,10 +120,10 @@ struct analyze {
 	unsigned int tr_threads;
 	bool fitted;
 	char fit_why[256];
-	struct usl_fit fit;
+	struct an_usl_fit fit;
 	char topdown_why[512];
 	bool td_valid;
-	struct td_level1 td;
+	struct an_td_level1 td;
 	struct an_evidence evd;
 	unsigned int ncpus;
 };
@@ -281,7 +281,7 @@ static void topdown_off(struct analyze *a, unsigned int i, int err,
 	for (k = SW_N; k < EV_N; k++)
 		if (ids[k])
 			llctl_nl_counter_close(&a->nl, ids[k]);
-	memset(ids + SW_N, 0, sizeof(*ids) * TD_EVENTS);
+	memset(ids + SW_N, 0, sizeof(*ids) * AN_TD_EVENTS);
 	a->n_ev = SW_N;
 }
 
@@ -441,14 +441,14 @@ static void aggregate(struct analyze *a)
 
 static void fit(struct analyze *a)
 {
-	struct usl_point pt[MAX_THREAD_COUNTS];
+	struct an_usl_point pt[MAX_THREAD_COUNTS];
 	unsigned int t, m = 0;
 
 	for (t = 0; t < a->n_threads; t++)
 		if (a->pts[t].valid)
-			pt[m++] = (struct usl_point){ a->pts[t].threads,
+			pt[m++] = (struct an_usl_point){ a->pts[t].threads,
 						      a->pts[t].median };
-	a->fitted = !usl_fit(pt, m, &a->fit, a->fit_why, sizeof(a->fit_why));
+	a->fitted = !an_usl_fit(pt, m, &a->fit, a->fit_why, sizeof(a->fit_why));
 }
 
 /* Top-down level 1 from the largest thread count's runs. */
@@ -466,10 +466,10 @@ static void topdown(struct analyze *a)
 				 a->ev[i].name);
 			return;
 		}
-	if (td_level1(r->count + SW_N, &a->td)) {
+	if (an_td_level1(r->count + SW_N, &a->td)) {
 		snprintf(a->topdown_why, sizeof(a->topdown_why),
 			 "top-down not available: %s counted no slots",
-			 td_event_names[TD_TOTAL_SLOTS]);
+			 an_td_event_names[AN_TD_TOTAL_SLOTS]);
 		return;
 	}
 	a->td_valid = true;
@@ -486,11 +486,11 @@ static int topdown_setup(struct analyze *a)
 	a->n_ev = SW_N;
 	snprintf(a->pmu_dir, sizeof(a->pmu_dir),
 		 "/sys/bus/event_source/devices/%s", pmu);
-	if (!td_supported(prof_have_hw_pmu(), a->pmu_dir, a->topdown_why,
-			  sizeof(a->topdown_why)))
+	if (!an_td_supported(prof_have_hw_pmu(), a->pmu_dir, a->topdown_why,
+			     sizeof(a->topdown_why)))
 		return 0;
-	for (i = 0; i < TD_EVENTS; i++) {
-		snprintf(spec, sizeof(spec), "%s/%s/", pmu, td_event_names[i]);
+	for (i = 0; i < AN_TD_EVENTS; i++) {
+		snprintf(spec, sizeof(spec), "%s/%s/", pmu, an_td_event_names[i]);
 		if (prof_event_parse(spec, &a->ev[SW_N + i], err, sizeof(err))) {
 			snprintf(a->topdown_why, sizeof(a->topdown_why),
 				 "top-down not available: %s", err);
@@ -760,7 +760,7 @@ static struct json_object *suggestions_json(const struct analyze *a,
 static struct json_object *scaling_json(const struct analyze *a)
 {
 	struct json_object *o = json_object_new_object();
-	const struct usl_fit *f = &a->fit;
+	const struct an_usl_fit *f = &a->fit;
 	bool se = a->fitted && f->se_valid;
 
 	json_object_object_add(o, "model", json_object_new_string("usl"));
@@ -904,7 +904,7 @@ static void print_suggestions(FILE *f, const struct analyze *a)
 
 static void print_scaling(FILE *f, const struct analyze *a)
 {
-	const struct usl_fit *u = &a->fit;
+	const struct an_usl_fit *u = &a->fit;
 	unsigned int i;
 
 	fprintf(f, "\nScaling (throughput: %s):\n", a->has_metric ?

@@ -62,13 +62,13 @@ static const struct llctl_opts metrics_opts = {
 static char *render(const struct met_state *s, size_t *len)
 {
 	char *text = NULL;
-	struct mx m;
+	struct met_expo m;
 	FILE *f;
 
 	f = open_memstream(&text, len);
 	if (!f)
 		return NULL;
-	mx_init(&m, f);
+	met_expo_init(&m, f);
 	met_render(s, &m);
 	met_trace_render(s, &m);
 	if (fclose(f)) {

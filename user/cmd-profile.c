@@ -197,13 +197,13 @@ static int add_event_list(struct profile *p, char *list)
 /* No -e: the applied tuning profile's hardware_counters, if it has some. */
 static int add_profile_defaults(struct profile *p)
 {
-	struct llctl_config_defaults d = { .stack_depth = -1 };
+	struct cfg_defaults d = { .stack_depth = -1 };
 	int ret = 0;
 
-	llctl_config_defaults(&d);
+	cfg_defaults(&d);
 	if (d.hardware_counters)
 		ret = add_event_list(p, d.hardware_counters);
-	llctl_config_defaults_free(&d);
+	cfg_defaults_free(&d);
 	return ret;
 }
 

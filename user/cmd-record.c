@@ -151,7 +151,7 @@ static int possible_cpus(void)
 int cmd_record(int argc, char **argv)
 {
 	struct recorder r = { 0 };
-	struct llctl_config_defaults cd = { .stack_depth = -1 };
+	struct cfg_defaults cd = { .stack_depth = -1 };
 	struct trace_rings rs = { 0 };
 	struct llctl_counter_req req = { .cpu = -1 };
 	struct llctl_trace_req treq = { .ring_mode = -1 };
@@ -206,14 +206,14 @@ int cmd_record(int argc, char **argv)
 		llctl_err("Unable to record: -c and -F exclude each other");
 		return 1;
 	}
-	llctl_config_defaults(&cd);
+	cfg_defaults(&cd);
 	if (!period && !freq)
 		freq = cd.sampling_rate ? (uint64_t)cd.sampling_rate : DEFAULT_FREQ;
 	if (cd.stack_depth > 0) {
 		callchain = true;	/* the profile's default; -g is the same */
 		r.max_frames = cd.stack_depth;
 	}
-	llctl_config_defaults_free(&cd);
+	cfg_defaults_free(&cd);
 	if (!spec) {
 		spec = prof_have_hw_pmu() ? "cycles" : "cpu-clock";
 		if (strcmp(spec, "cycles"))

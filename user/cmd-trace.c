@@ -119,18 +119,18 @@ static uint32_t default_events(void)
 		{ "softirqs", LLKM_TRACE_EV_SOFTIRQS },
 		{ "sched", LLKM_TRACE_EV_SCHED },
 	};
-	struct llctl_config_defaults d = { .stack_depth = -1 };
+	struct cfg_defaults d = { .stack_depth = -1 };
 	uint32_t ev = 0;
 	unsigned int i;
 	char *save, *tok;
 
-	llctl_config_defaults(&d);
+	cfg_defaults(&d);
 	for (tok = d.trace_points ? strtok_r(d.trace_points, ",", &save) : NULL;
 	     tok; tok = strtok_r(NULL, ",", &save))
 		for (i = 0; i < sizeof(cls) / sizeof(cls[0]); i++)
 			if (!strcmp(tok, cls[i].name))
 				ev |= cls[i].ev;
-	llctl_config_defaults_free(&d);
+	cfg_defaults_free(&d);
 	return ev ? ev : LLKM_TRACE_EV_SYSCALLS;
 }
 

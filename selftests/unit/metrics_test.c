@@ -25,7 +25,7 @@ FIXTURE(expo) {
 	char *text;
 	size_t len;
 	FILE *f;
-	struct mx m;
+	struct met_expo m;
 };
 
 FIXTURE_SETUP(expo)
@@ -33,7 +33,7 @@ FIXTURE_SETUP(expo)
 	self->text = NULL;
 	self->f = open_memstream(&self->text, &self->len);
 	ASSERT_NE(NULL, self->f);
-	mx_init(&self->m, self->f);
+	met_expo_init(&self->m, self->f);
 }
 
 FIXTURE_TEARDOWN(expo)
@@ -52,16 +52,16 @@ static const char *done(FILE **f, char **text)
 
 TEST_F(expo, family_without_samples_writes_nothing)
 {
-	mx_family(&self->m, "llkm_x_total", "counter", "X");
+	met_expo_family(&self->m, "llkm_x_total", "counter", "X");
 	EXPECT_STREQ("", done(&self->f, &self->text));
 	EXPECT_EQ(0, self->m.families);
 }
 
 TEST_F(expo, help_and_type_come_once_before_the_first_sample)
 {
-	mx_family(&self->m, "llkm_x_total", "counter", "Things");
-	mx_sample_cpu(&self->m, 0, 3);
-	mx_sample_cpu(&self->m, 1, 4);
+	met_expo_family(&self->m, "llkm_x_total", "counter", "Things");
+	met_expo_sample_cpu(&self->m, 0, 3);
+	met_expo_sample_cpu(&self->m, 1, 4);
 	EXPECT_STREQ("# HELP llkm_x_total Things\n"
 		     "# TYPE llkm_x_total counter\n"
 		     "llkm_x_total{cpu=\"0\"} 3\n"
@@ -72,8 +72,8 @@ TEST_F(expo, help_and_type_come_once_before_the_first_sample)
 
 TEST_F(expo, label_values_escape_backslash_quote_and_newline)
 {
-	mx_family(&self->m, "llkm_y", "gauge", "Y");
-	mx_sample(&self->m, 1, "event", "a\"b\\c\nd", "cpu", "2", (char *)NULL);
+	met_expo_family(&self->m, "llkm_y", "gauge", "Y");
+	met_expo_sample(&self->m, 1, "event", "a\"b\\c\nd", "cpu", "2", (char *)NULL);
 	EXPECT_STREQ("# HELP llkm_y Y\n# TYPE llkm_y gauge\n"
 		     "llkm_y{event=\"a\\\"b\\\\c\\nd\",cpu=\"2\"} 1\n",
 		     done(&self->f, &self->text));
@@ -81,8 +81,8 @@ TEST_F(expo, label_values_escape_backslash_quote_and_newline)
 
 TEST_F(expo, help_escapes_backslash_and_newline_only)
 {
-	mx_family(&self->m, "llkm_z", "gauge", "a \"q\" \\ b\nc");
-	mx_sample(&self->m, 0, (char *)NULL);
+	met_expo_family(&self->m, "llkm_z", "gauge", "a \"q\" \\ b\nc");
+	met_expo_sample(&self->m, 0, (char *)NULL);
 	EXPECT_STREQ("# HELP llkm_z a \"q\" \\\\ b\\nc\n# TYPE llkm_z gauge\nllkm_z 0\n",
 		     done(&self->f, &self->text));
 }
@@ -91,15 +91,15 @@ TEST(values_are_go_floats)
 {
 	char b[64];
 
-	EXPECT_STREQ("0", mx_format_value(b, sizeof(b), 0));
-	EXPECT_STREQ("123456789012", mx_format_value(b, sizeof(b), 123456789012.0));
-	EXPECT_STREQ("0.25", mx_format_value(b, sizeof(b), 0.25));
-	EXPECT_STREQ("-3", mx_format_value(b, sizeof(b), -3));
-	EXPECT_STREQ("NaN", mx_format_value(b, sizeof(b), NAN));
-	EXPECT_STREQ("+Inf", mx_format_value(b, sizeof(b), INFINITY));
-	EXPECT_STREQ("-Inf", mx_format_value(b, sizeof(b), -INFINITY));
-	EXPECT_STREQ("1e+20", mx_format_value(b, sizeof(b), 1e20));
-	EXPECT_EQ(0.1, strtod(mx_format_value(b, sizeof(b), 0.1), NULL));
+	EXPECT_STREQ("0", met_expo_format_value(b, sizeof(b), 0));
+	EXPECT_STREQ("123456789012", met_expo_format_value(b, sizeof(b), 123456789012.0));
+	EXPECT_STREQ("0.25", met_expo_format_value(b, sizeof(b), 0.25));
+	EXPECT_STREQ("-3", met_expo_format_value(b, sizeof(b), -3));
+	EXPECT_STREQ("NaN", met_expo_format_value(b, sizeof(b), NAN));
+	EXPECT_STREQ("+Inf", met_expo_format_value(b, sizeof(b), INFINITY));
+	EXPECT_STREQ("-Inf", met_expo_format_value(b, sizeof(b), -INFINITY));
+	EXPECT_STREQ("1e+20", met_expo_format_value(b, sizeof(b), 1e20));
+	EXPECT_EQ(0.1, strtod(met_expo_format_value(b, sizeof(b), 0.1), NULL));
 }
 
 /* --- the families, from a collector's state -------------------------------- */
@@ -194,11 +194,11 @@ static void unsupported(struct met_state *s, const char *event)
 static const char *render(struct met_state *s, char **text, size_t *len)
 {
 	FILE *f = open_memstream(text, len);
-	struct mx m;
+	struct met_expo m;
 
 	if (!f)
 		return "";
-	mx_init(&m, f);
+	met_expo_init(&m, f);
 	met_render(s, &m);
 	fclose(f);
 	return *text;
@@ -455,7 +455,7 @@ TEST_F(server, get_metrics_is_the_published_text_with_its_content_type)
 		  strncmp(self->buf, "HTTP/1.1 200", 12)) {
 		TH_LOG("%s", self->buf);
 	}
-	EXPECT_NE(NULL, strcasestr(self->buf, "\r\nContent-Type: " MX_CONTENT_TYPE "\r\n"));
+	EXPECT_NE(NULL, strcasestr(self->buf, "\r\nContent-Type: " MET_EXPO_CONTENT_TYPE "\r\n"));
 	EXPECT_NE(NULL, strstr(self->buf, "\r\n\r\n# HELP a A\n# TYPE a gauge\na 1\n"));
 }
 

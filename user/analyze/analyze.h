@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llctl analyze's parts: the traced run (analyze/trace.c) and what it
- * found, read from the trace summary.
+ * user/analyze/: what llctl analyze concludes from a command's counts and
+ * trace. The rules table (rules.c), top-down level 1 (topdown.c), the
+ * Universal Scalability Law fit (usl.c) and the traced run (trace.c,
+ * declared here), which runs trace/'s session and summary on the held
+ * command. Exported names start with an_ (AN_): an_td_, an_usl_ for
+ * those parts. analyze/ calls trace/ and lib/.
+ *
+ * The traced run and what it found, read from the trace summary.
  */
 #ifndef LLCTL_ANALYZE_ANALYZE_H
 #define LLCTL_ANALYZE_ANALYZE_H

@@ -11,7 +11,7 @@
 
 #include "analyze/topdown.h"
 
-const char *const td_event_names[TD_EVENTS] = {
+const char *const an_td_event_names[AN_TD_EVENTS] = {
 	"topdown-total-slots", "topdown-slots-issued", "topdown-slots-retired",
 	"topdown-fetch-bubbles", "topdown-recovery-bubbles",
 };
@@ -24,8 +24,8 @@ static bool has_event(const char *pmu_dir, const char *name)
 	return access(path, F_OK) == 0;
 }
 
-bool td_supported(bool have_hw_pmu, const char *pmu_dir, char *why,
-		  size_t len)
+bool an_td_supported(bool have_hw_pmu, const char *pmu_dir, char *why,
+		     size_t len)
 {
 	int i;
 
@@ -33,9 +33,9 @@ bool td_supported(bool have_hw_pmu, const char *pmu_dir, char *why,
 		snprintf(why, len, "top-down not available: no hardware PMU (no CPU PMU under /sys/bus/event_source/devices: a VM without a virtual PMU?)");
 		return false;
 	}
-	for (i = 0; i < TD_EVENTS && has_event(pmu_dir, td_event_names[i]); i++)
+	for (i = 0; i < AN_TD_EVENTS && has_event(pmu_dir, an_td_event_names[i]); i++)
 		;
-	if (i == TD_EVENTS)
+	if (i == AN_TD_EVENTS)
 		return true;
 	if (has_event(pmu_dir, "slots") && has_event(pmu_dir, "topdown-retiring"))
 		snprintf(why, len, "top-down not available: this PMU's topdown-* events (PERF_METRICS) count only in a hardware group led by slots, and llkm's in-kernel counters take no group leader");
@@ -45,16 +45,16 @@ bool td_supported(bool have_hw_pmu, const char *pmu_dir, char *why,
 	return false;
 }
 
-int td_level1(const double *c, struct td_level1 *l1)
+int an_td_level1(const double *c, struct an_td_level1 *l1)
 {
-	double slots = c[TD_TOTAL_SLOTS];
+	double slots = c[AN_TD_TOTAL_SLOTS];
 
 	if (!(slots > 0))
 		return -1;
-	l1->frontend_bound = c[TD_FETCH_BUBBLES] / slots;
-	l1->bad_speculation = (c[TD_SLOTS_ISSUED] - c[TD_SLOTS_RETIRED] +
-			       c[TD_RECOVERY_BUBBLES]) / slots;
-	l1->retiring = c[TD_SLOTS_RETIRED] / slots;
+	l1->frontend_bound = c[AN_TD_FETCH_BUBBLES] / slots;
+	l1->bad_speculation = (c[AN_TD_SLOTS_ISSUED] - c[AN_TD_SLOTS_RETIRED] +
+			       c[AN_TD_RECOVERY_BUBBLES]) / slots;
+	l1->retiring = c[AN_TD_SLOTS_RETIRED] / slots;
 	l1->backend_bound = 1 - l1->frontend_bound - l1->bad_speculation -
 			    l1->retiring;
 	if (l1->backend_bound < 0)

@@ -10,18 +10,18 @@
 #include <stddef.h>
 
 /* The counts of Intel's topdown-* events before PERF_METRICS (Ice Lake). */
-enum td_event {
-	TD_TOTAL_SLOTS,
-	TD_SLOTS_ISSUED,
-	TD_SLOTS_RETIRED,
-	TD_FETCH_BUBBLES,
-	TD_RECOVERY_BUBBLES,
-	TD_EVENTS
+enum an_td_event {
+	AN_TD_TOTAL_SLOTS,
+	AN_TD_SLOTS_ISSUED,
+	AN_TD_SLOTS_RETIRED,
+	AN_TD_FETCH_BUBBLES,
+	AN_TD_RECOVERY_BUBBLES,
+	AN_TD_EVENTS
 };
 
-extern const char *const td_event_names[TD_EVENTS];	/* sysfs names */
+extern const char *const an_td_event_names[AN_TD_EVENTS];	/* sysfs names */
 
-struct td_level1 {
+struct an_td_level1 {
 	double retiring, bad_speculation, frontend_bound, backend_bound;
 };
 
@@ -30,8 +30,8 @@ struct td_level1 {
  * cpu_core) have the events above? true; else false and why in @why,
  * starting "top-down not available: ".
  */
-bool td_supported(bool have_hw_pmu, const char *pmu_dir, char *why,
-		  size_t len);
+bool an_td_supported(bool have_hw_pmu, const char *pmu_dir, char *why,
+		     size_t len);
 
 /*
  * The shares from the counts (perf's formulas before PERF_METRICS):
@@ -39,6 +39,6 @@ bool td_supported(bool have_hw_pmu, const char *pmu_dir, char *why,
  * + recovery bubbles) / slots, retiring = retired / slots, backend = the
  * rest. -1 when there are no slots.
  */
-int td_level1(const double *count, struct td_level1 *l1);
+int an_td_level1(const double *count, struct an_td_level1 *l1);
 
 #endif /* LLCTL_ANALYZE_TOPDOWN_H */

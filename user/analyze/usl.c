@@ -16,7 +16,7 @@
 #define NP		3
 #define MAX_ITER	500
 
-double usl_model(double lambda, double sigma, double kappa, double n)
+double an_usl_model(double lambda, double sigma, double kappa, double n)
 {
 	return lambda * n / (1 + sigma * (n - 1) + kappa * n * (n - 1));
 }
@@ -31,14 +31,14 @@ static void jac_row(const double *p, double n, double *row)
 	row[2] = -p[0] * n * n * (n - 1) / (d * d);
 }
 
-static double ssr(const struct usl_point *pt, size_t m, double scale,
+static double ssr(const struct an_usl_point *pt, size_t m, double scale,
 		  const double *p)
 {
 	double s = 0, r;
 	size_t i;
 
 	for (i = 0; i < m; i++) {
-		r = pt[i].x / scale - usl_model(p[0], p[1], p[2], pt[i].n);
+		r = pt[i].x / scale - an_usl_model(p[0], p[1], p[2], pt[i].n);
 		s += r * r;
 	}
 	return s;
@@ -78,7 +78,7 @@ static int solve(double a[NP][NP], double *b, double *x)
 }
 
 /* J^T J and J^T r at @p. */
-static void normal_eq(const struct usl_point *pt, size_t m, double scale,
+static void normal_eq(const struct an_usl_point *pt, size_t m, double scale,
 		      const double *p, double jtj[NP][NP], double *jtr)
 {
 	double row[NP], r;
@@ -89,7 +89,7 @@ static void normal_eq(const struct usl_point *pt, size_t m, double scale,
 	memset(jtr, 0, sizeof(double) * NP);
 	for (i = 0; i < m; i++) {
 		jac_row(p, pt[i].n, row);
-		r = pt[i].x / scale - usl_model(p[0], p[1], p[2], pt[i].n);
+		r = pt[i].x / scale - an_usl_model(p[0], p[1], p[2], pt[i].n);
 		for (a = 0; a < NP; a++) {
 			jtr[a] += row[a] * r;
 			for (b = 0; b < NP; b++)
@@ -109,7 +109,7 @@ static void project(double *p)
 }
 
 /* Levenberg-Marquardt from @p, in place: the iterations taken. */
-static unsigned int lm(const struct usl_point *pt, size_t m, double scale,
+static unsigned int lm(const struct an_usl_point *pt, size_t m, double scale,
 		       double *p)
 {
 	double jtj[NP][NP], a[NP][NP], jtr[NP], b[NP], d[NP], q[NP];
@@ -155,7 +155,7 @@ static unsigned int lm(const struct usl_point *pt, size_t m, double scale,
  * count, lambda * N / X - 1 = sigma (N - 1) + kappa N (N - 1) is linear in
  * sigma and kappa.
  */
-static void linear_start(const struct usl_point *pt, size_t m, double scale,
+static void linear_start(const struct an_usl_point *pt, size_t m, double scale,
 			 double *p)
 {
 	double s11 = 0, s12 = 0, s22 = 0, t1 = 0, t2 = 0, u, v, y, det;
@@ -178,7 +178,7 @@ static void linear_start(const struct usl_point *pt, size_t m, double scale,
 	project(p);
 }
 
-static int check_points(const struct usl_point *pt, size_t m, char *err,
+static int check_points(const struct an_usl_point *pt, size_t m, char *err,
 			size_t errlen)
 {
 	size_t i, j, distinct = 0;
@@ -203,8 +203,8 @@ static int check_points(const struct usl_point *pt, size_t m, char *err,
 	return 0;
 }
 
-static void errors(const struct usl_point *pt, size_t m, double scale,
-		   const double *p, double s, struct usl_fit *f)
+static void errors(const struct an_usl_point *pt, size_t m, double scale,
+		   const double *p, double s, struct an_usl_fit *f)
 {
 	double jtj[NP][NP], a[NP][NP], jtr[NP], e[NP], col[NP], se[NP], var;
 	int i, j;
@@ -229,7 +229,7 @@ static void errors(const struct usl_point *pt, size_t m, double scale,
 	f->se_valid = true;
 }
 
-static void peak(struct usl_fit *f)
+static void peak(struct an_usl_fit *f)
 {
 	unsigned int n;
 
@@ -238,16 +238,16 @@ static void peak(struct usl_fit *f)
 	if (!f->peak_finite)
 		return;
 	f->peak_n = sqrt((1 - f->sigma) / f->kappa);
-	f->peak_x = usl_model(f->lambda, f->sigma, f->kappa, f->peak_n);
+	f->peak_x = an_usl_model(f->lambda, f->sigma, f->kappa, f->peak_n);
 	for (n = f->peak_n < 1 ? 2 : (unsigned int)f->peak_n + 1;
-	     usl_model(f->lambda, f->sigma, f->kappa, n) >=
-	     usl_model(f->lambda, f->sigma, f->kappa, n - 1); n++)
+	     an_usl_model(f->lambda, f->sigma, f->kappa, n) >=
+	     an_usl_model(f->lambda, f->sigma, f->kappa, n - 1); n++)
 		;
 	f->falloff_n = n;
 }
 
-int usl_fit(const struct usl_point *pt, size_t m, struct usl_fit *f,
-	    char *err, size_t errlen)
+int an_usl_fit(const struct an_usl_point *pt, size_t m, struct an_usl_fit *f,
+	       char *err, size_t errlen)
 {
 	double scale = 0, mean = 0, sst = 0, s, best[NP], p[NP], bs = INFINITY;
 	unsigned int it, k;

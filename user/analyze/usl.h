@@ -15,12 +15,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct usl_point {
+struct an_usl_point {
 	double n;	/* threads, >= 1 */
 	double x;	/* throughput, > 0 */
 };
 
-struct usl_fit {
+struct an_usl_fit {
 	double lambda, sigma, kappa;
 	/*
 	 * Standard errors from the Jacobian at the optimum:
@@ -44,13 +44,13 @@ struct usl_fit {
 	unsigned int iterations;
 };
 
-double usl_model(double lambda, double sigma, double kappa, double n);
+double an_usl_model(double lambda, double sigma, double kappa, double n);
 
 /*
  * Fits @m points. Needs 3 distinct thread counts, every n >= 1 and x > 0:
  * else -1 with why in @err. 0 on success.
  */
-int usl_fit(const struct usl_point *p, size_t m, struct usl_fit *f,
-	    char *err, size_t errlen);
+int an_usl_fit(const struct an_usl_point *p, size_t m, struct an_usl_fit *f,
+	       char *err, size_t errlen);
 
 #endif /* LLCTL_ANALYZE_USL_H */

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llctl config: the low_level_optimization tuning profile.
+ * user/config/: llctl config, the low_level_optimization tuning profile:
+ * read, checked, planned, applied, verified and reverted, and the defaults
+ * it gives llctl profile, record and trace. Exported names start with
+ * cfg_ (CFG_). config/ calls lib/ only.
  *
  * The parts and who uses them:
  *
@@ -237,13 +240,13 @@ int cfg_state_profile(struct json_object *state, struct cfg_profile *p);
  * The defaults of llctl profile/record/trace from the applied profile,
  * read from the real state directory. Unset fields stay as given.
  */
-struct llctl_config_defaults {
+struct cfg_defaults {
 	long sampling_rate;		/* 0: not set */
 	long stack_depth;		/* -1: not set */
 	char *hardware_counters;	/* "cycles,instructions", malloc'ed */
 	char *trace_points;		/* "syscalls,sched", malloc'ed */
 };
-void llctl_config_defaults(struct llctl_config_defaults *d);
-void llctl_config_defaults_free(struct llctl_config_defaults *d);
+void cfg_defaults(struct cfg_defaults *d);
+void cfg_defaults_free(struct cfg_defaults *d);
 
 #endif /* LLCTL_CONFIG_CONFIG_H */

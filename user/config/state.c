@@ -530,7 +530,7 @@ out:
 
 /* --- the defaults of profile, record, trace ------------------------------- */
 
-void llctl_config_defaults(struct llctl_config_defaults *d)
+void cfg_defaults(struct cfg_defaults *d)
 {
 	struct cfg_profile p = { 0 };
 	struct json_object *state;
@@ -559,7 +559,7 @@ out:
 	json_object_put(state);
 }
 
-void llctl_config_defaults_free(struct llctl_config_defaults *d)
+void cfg_defaults_free(struct cfg_defaults *d)
 {
 	free(d->hardware_counters);
 	free(d->trace_points);

@@ -11,14 +11,14 @@
 
 #include "metrics/expo.h"
 
-void mx_init(struct mx *m, FILE *f)
+void met_expo_init(struct met_expo *m, FILE *f)
 {
 	memset(m, 0, sizeof(*m));
 	m->f = f;
 }
 
-void mx_family(struct mx *m, const char *name, const char *type,
-	       const char *help)
+void met_expo_family(struct met_expo *m, const char *name, const char *type,
+		     const char *help)
 {
 	m->name = name;
 	m->type = type;
@@ -38,7 +38,7 @@ static void write_help(FILE *f, const char *s)
 	}
 }
 
-void mx_write_label_value(FILE *f, const char *s)
+void met_expo_write_label_value(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -52,7 +52,7 @@ void mx_write_label_value(FILE *f, const char *s)
 	}
 }
 
-const char *mx_format_value(char *buf, size_t len, double v)
+const char *met_expo_format_value(char *buf, size_t len, double v)
 {
 	if (isnan(v))
 		snprintf(buf, len, "NaN");
@@ -65,7 +65,7 @@ const char *mx_format_value(char *buf, size_t len, double v)
 	return buf;
 }
 
-static void header(struct mx *m)
+static void header(struct met_expo *m)
 {
 	if (m->header_done)
 		return;
@@ -76,7 +76,7 @@ static void header(struct mx *m)
 	m->families++;
 }
 
-static void vsample(struct mx *m, double value, va_list ap)
+static void vsample(struct met_expo *m, double value, va_list ap)
 {
 	const char *k, *v;
 	char buf[64];
@@ -87,16 +87,16 @@ static void vsample(struct mx *m, double value, va_list ap)
 	while ((k = va_arg(ap, const char *))) {
 		v = va_arg(ap, const char *);
 		fprintf(m->f, "%s%s=\"", n++ ? "," : "{", k);
-		mx_write_label_value(m->f, v ? v : "");
+		met_expo_write_label_value(m->f, v ? v : "");
 		fputc('"', m->f);
 	}
 	if (n)
 		fputc('}', m->f);
-	fprintf(m->f, " %s\n", mx_format_value(buf, sizeof(buf), value));
+	fprintf(m->f, " %s\n", met_expo_format_value(buf, sizeof(buf), value));
 	m->samples++;
 }
 
-void mx_sample(struct mx *m, double value, ...)
+void met_expo_sample(struct met_expo *m, double value, ...)
 {
 	va_list ap;
 
@@ -105,10 +105,10 @@ void mx_sample(struct mx *m, double value, ...)
 	va_end(ap);
 }
 
-void mx_sample_cpu(struct mx *m, int cpu, double value)
+void met_expo_sample_cpu(struct met_expo *m, int cpu, double value)
 {
 	char c[16];
 
 	snprintf(c, sizeof(c), "%d", cpu);
-	mx_sample(m, value, "cpu", c, (char *)NULL);
+	met_expo_sample(m, value, "cpu", c, (char *)NULL);
 }

@@ -20,33 +20,33 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define MX_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define MET_EXPO_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
-struct mx {
+struct met_expo {
 	FILE *f;
 	const char *name, *type, *help;	/* the family in progress */
 	bool header_done;
 	unsigned int families, samples;	/* written so far */
 };
 
-void mx_init(struct mx *m, FILE *f);
+void met_expo_init(struct met_expo *m, FILE *f);
 
 /* Starts a family: its samples follow. @type: "counter" or "gauge". */
-void mx_family(struct mx *m, const char *name, const char *type,
-	       const char *help);
+void met_expo_family(struct met_expo *m, const char *name, const char *type,
+		     const char *help);
 
 /*
  * One sample of the family in progress, with labels given as name, value
- * pairs ended by NULL: mx_sample(m, 1.5, "cpu", "0", NULL).
+ * pairs ended by NULL: met_expo_sample(m, 1.5, "cpu", "0", NULL).
  */
-void mx_sample(struct mx *m, double value, ...) __attribute__((sentinel));
+void met_expo_sample(struct met_expo *m, double value, ...) __attribute__((sentinel));
 
 /* The same, for one "cpu" label. */
-void mx_sample_cpu(struct mx *m, int cpu, double value);
+void met_expo_sample_cpu(struct met_expo *m, int cpu, double value);
 
 /* @s as a label value (without the quotes) into @f. */
-void mx_write_label_value(FILE *f, const char *s);
+void met_expo_write_label_value(FILE *f, const char *s);
 /* @v as the format's float into @buf (at least 32 bytes). */
-const char *mx_format_value(char *buf, size_t len, double v);
+const char *met_expo_format_value(char *buf, size_t len, double v);
 
 #endif /* LLCTL_METRICS_EXPO_H */

@@ -131,7 +131,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	pthread_mutex_unlock(&h->lock);
 	if (!body)
 		return MHD_NO;
-	return reply(c, MHD_HTTP_OK, MX_CONTENT_TYPE, body, len);
+	return reply(c, MHD_HTTP_OK, MET_EXPO_CONTENT_TYPE, body, len);
 }
 
 /* Our own listening socket: bind errors are ours to word. */

@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llctl metrics: what the collector keeps between two readings
+ * user/metrics/: llctl metrics, llkm's counters as a Prometheus exporter.
+ * The collector (collect.c, its state declared here), the families it
+ * renders (render.c) in the exposition format (expo.c), the HTTP server
+ * (http.c, libmicrohttpd) and the --trace families (trace.c). Exported
+ * names start with met_ (MET_): met_expo_, met_http_, met_trace_ for those
+ * parts. metrics/ calls profile/ (the events, the scaling), trace/ (the
+ * session's summary) and lib/.
+ *
+ * What the collector keeps between two readings
  * (metrics/collect.c reads it from llkm, metrics/render.c turns it into
  * the exposition format, metrics/http.c serves the text).
  *
@@ -21,7 +29,7 @@
 #include "profile/pmu-events.h"
 #include "profile/profile.h"
 
-struct mx;
+struct met_expo;
 
 struct met_trace;
 
@@ -93,7 +101,7 @@ int met_read(struct met_state *s);
 void met_close(struct met_state *s);
 
 /* metrics/render.c: every family of @s into @m. */
-void met_render(const struct met_state *s, struct mx *m);
+void met_render(const struct met_state *s, struct met_expo *m);
 
 /*
  * metrics/trace.c, --trace: "syscalls,irqs,softirqs,sched" or "all" into
@@ -108,7 +116,7 @@ int met_trace_fd(const struct met_state *s);
 void met_trace_drain(struct met_state *s);
 /* The device hung up: the last records, a warning, no more polling. */
 void met_trace_hangup(struct met_state *s);
-void met_trace_render(const struct met_state *s, struct mx *m);
+void met_trace_render(const struct met_state *s, struct met_expo *m);
 void met_trace_stop(struct met_state *s);
 
 #endif /* LLCTL_METRICS_METRICS_H */

@@ -48,25 +48,25 @@ const struct met_def met_defs[] = {
 
 const unsigned int met_n_defs = ARRAY_SIZE(met_defs);
 
-static void build_info(const struct met_state *s, struct mx *m)
+static void build_info(const struct met_state *s, struct met_expo *m)
 {
 	char abi[16];
 
 	snprintf(abi, sizeof(abi), "%u", s->abi);
-	mx_family(m, "llkm_build_info",  "gauge",
-		  "Always 1: llctl's and the loaded llkm module's versions, its ABI and the kernel");
-	mx_sample(m, 1, "llctl_version", LLCTL_VERSION,
-		  "module_version", s->module_version, "abi", abi,
-		  "kernel", s->kernel, (char *)NULL);
+	met_expo_family(m, "llkm_build_info",  "gauge",
+			"Always 1: llctl's and the loaded llkm module's versions, its ABI and the kernel");
+	met_expo_sample(m, 1, "llctl_version", LLCTL_VERSION,
+			"module_version", s->module_version, "abi", abi,
+			"kernel", s->kernel, (char *)NULL);
 }
 
 /* Per CPU: the scaled total of every event of @def that ever counted there. */
 static void totals(const struct met_state *s, const struct met_def *def,
-		   struct mx *m)
+		   struct met_expo *m)
 {
 	unsigned int k, i;
 
-	mx_family(m, def->metric, "counter", def->help);
+	met_expo_family(m, def->metric, "counter", def->help);
 	for (k = 0; k < s->n_cpus; k++) {
 		double sum = 0;
 		bool any = false;
@@ -81,7 +81,7 @@ static void totals(const struct met_state *s, const struct met_def *def,
 			any = true;
 		}
 		if (any)
-			mx_sample_cpu(m, s->cpus[k], sum);
+			met_expo_sample_cpu(m, s->cpus[k], sum);
 	}
 }
 
@@ -126,7 +126,7 @@ static const struct prof_stat_metric *metric(const struct prof_stat_metric *m,
 	return NULL;
 }
 
-static void ratios(const struct met_state *s, struct mx *m)
+static void ratios(const struct met_state *s, struct met_expo *m)
 {
 	static const struct {
 		const char *pstat, *metric, *help;
@@ -146,7 +146,7 @@ static void ratios(const struct met_state *s, struct mx *m)
 	if (s->interval_s <= 0)
 		return;
 	for (j = 0; j < ARRAY_SIZE(r); j++) {
-		mx_family(m, r[j].metric, "gauge", r[j].help);
+		met_expo_family(m, r[j].metric, "gauge", r[j].help);
 		for (k = 0; k < s->n_cpus; k++) {
 			const struct prof_stat_metric *v;
 
@@ -155,18 +155,18 @@ static void ratios(const struct met_state *s, struct mx *m)
 					       pm);
 			v = metric(pm, nm, r[j].pstat);
 			if (v)
-				mx_sample_cpu(m, s->cpus[k], v->value * r[j].scale);
+				met_expo_sample_cpu(m, s->cpus[k], v->value * r[j].scale);
 		}
 	}
 }
 
-static void mem_sample(struct mx *m, const char *pmu, double v)
+static void mem_sample(struct met_expo *m, const char *pmu, double v)
 {
-	mx_sample(m, v, "pmu", pmu, (char *)NULL);
+	met_expo_sample(m, v, "pmu", pmu, (char *)NULL);
 }
 
 /* The uncore memory controllers: bytes (64 a CAS) and bandwidth, per PMU. */
-static void memory(const struct met_state *s, struct mx *m)
+static void memory(const struct met_state *s, struct met_expo *m)
 {
 	struct prof_stat_event pe[2];
 	struct prof_stat_metric pm[PROF_STAT_METRICS_MAX];
@@ -174,7 +174,7 @@ static void memory(const struct met_state *s, struct mx *m)
 	unsigned int i, w, nm;
 
 	for (w = 0; w < 2; w++) {
-		mx_family(m, w ? "llkm_memory_write_bytes_total" :
+		met_expo_family(m, w ? "llkm_memory_write_bytes_total" :
 				 "llkm_memory_read_bytes_total", "counter",
 			  w ? "Bytes written to memory (uncore IMC CAS writes x 64), per memory controller PMU" :
 			      "Bytes read from memory (uncore IMC CAS reads x 64), per memory controller PMU");
@@ -188,8 +188,8 @@ static void memory(const struct met_state *s, struct mx *m)
 	}
 	if (s->interval_s <= 0)
 		return;
-	mx_family(m, "llkm_memory_bandwidth_bytes_per_second", "gauge",
-		  "Memory bandwidth, reads and writes, over the last collection interval, per memory controller PMU");
+	met_expo_family(m, "llkm_memory_bandwidth_bytes_per_second", "gauge",
+			"Memory bandwidth, reads and writes, over the last collection interval, per memory controller PMU");
 	for (i = 0; i + 1 < s->n_ev; i++) {
 		const struct met_event *a = &s->ev[i], *b = &s->ev[i + 1];
 		unsigned int j;
@@ -218,18 +218,18 @@ static void memory(const struct met_state *s, struct mx *m)
 }
 
 /* Exporter health: what opened, how much of the time it was measured. */
-static void counters_health(const struct met_state *s, struct mx *m)
+static void counters_health(const struct met_state *s, struct met_expo *m)
 {
 	unsigned int i, k;
 	char cpu[16];
 
-	mx_family(m, "llkm_event_supported", "gauge",
-		  "1 when the event opened on this machine, 0 when it did not (its metrics are then absent)");
+	met_expo_family(m, "llkm_event_supported", "gauge",
+			"1 when the event opened on this machine, 0 when it did not (its metrics are then absent)");
 	for (i = 0; i < s->n_ev; i++)
-		mx_sample(m, s->ev[i].status == PROF_STAT_COUNTED, "event",
-			  s->ev[i].name, (char *)NULL);
-	mx_family(m, "llkm_event_coverage_ratio", "gauge",
-		  "Time on the PMU / time enabled over the last interval (below 1: multiplexed, values scaled up)");
+		met_expo_sample(m, s->ev[i].status == PROF_STAT_COUNTED, "event",
+				s->ev[i].name, (char *)NULL);
+	met_expo_family(m, "llkm_event_coverage_ratio", "gauge",
+			"Time on the PMU / time enabled over the last interval (below 1: multiplexed, values scaled up)");
 	for (i = 0; i < s->n_ev; i++) {
 		const struct met_event *e = &s->ev[i];
 
@@ -241,49 +241,49 @@ static void counters_health(const struct met_state *s, struct mx *m)
 			if (!e->inst[k].fresh || !d->enabled)
 				continue;
 			snprintf(cpu, sizeof(cpu), "%d", e->inst[k].cpu);
-			mx_sample(m, (double)d->running / d->enabled, "event",
-				  e->name, "cpu", cpu, (char *)NULL);
+			met_expo_sample(m, (double)d->running / d->enabled, "event",
+					e->name, "cpu", cpu, (char *)NULL);
 		}
 	}
-	mx_family(m, "llkm_counters_open", "gauge",
-		  "Counters open in the llkm module, every user together");
+	met_expo_family(m, "llkm_counters_open", "gauge",
+			"Counters open in the llkm module, every user together");
 	if (s->counters_open >= 0)
-		mx_sample(m, s->counters_open, (char *)NULL);
+		met_expo_sample(m, s->counters_open, (char *)NULL);
 }
 
-static void ring_stats(const struct met_state *s, struct mx *m)
+static void ring_stats(const struct met_state *s, struct met_expo *m)
 {
 	int i;
 
-	mx_family(m, "llkm_ring_produced_records_total", "counter",
-		  "Records producers asked for in the trace session's ring of this CPU (the running or last session)");
+	met_expo_family(m, "llkm_ring_produced_records_total", "counter",
+			"Records producers asked for in the trace session's ring of this CPU (the running or last session)");
 	for (i = 0; i < s->n_ring; i++)
-		mx_sample_cpu(m, s->ring[i].cpu, s->ring[i].produced);
-	mx_family(m, "llkm_ring_lost_records_total", "counter",
-		  "Records never delivered: the ring was full (discard mode) or they were overwritten (overwrite mode)");
+		met_expo_sample_cpu(m, s->ring[i].cpu, s->ring[i].produced);
+	met_expo_family(m, "llkm_ring_lost_records_total", "counter",
+			"Records never delivered: the ring was full (discard mode) or they were overwritten (overwrite mode)");
 	for (i = 0; i < s->n_ring; i++)
-		mx_sample_cpu(m, s->ring[i].cpu, s->ring[i].lost);
+		met_expo_sample_cpu(m, s->ring[i].cpu, s->ring[i].lost);
 }
 
-static void self_health(const struct met_state *s, struct mx *m)
+static void self_health(const struct met_state *s, struct met_expo *m)
 {
-	mx_family(m, "llkm_scrape_duration_seconds", "gauge",
-		  "Seconds the last collection took to read every counter, the module's counts and the rings' stats");
+	met_expo_family(m, "llkm_scrape_duration_seconds", "gauge",
+			"Seconds the last collection took to read every counter, the module's counts and the rings' stats");
 	if (s->collections)
-		mx_sample(m, s->collect_s, (char *)NULL);
-	mx_family(m, "llkm_collect_interval_seconds", "gauge",
-		  "Seconds between the last two readings: what the ratios and rates cover");
+		met_expo_sample(m, s->collect_s, (char *)NULL);
+	met_expo_family(m, "llkm_collect_interval_seconds", "gauge",
+			"Seconds between the last two readings: what the ratios and rates cover");
 	if (s->interval_s > 0)
-		mx_sample(m, s->interval_s, (char *)NULL);
-	mx_family(m, "llkm_collections_total", "counter",
-		  "Readings of the counters since the exporter started");
-	mx_sample(m, s->collections, (char *)NULL);
-	mx_family(m, "llkm_read_errors_total", "counter",
-		  "Counter reads that failed (that interval's values are absent)");
-	mx_sample(m, s->read_errors, (char *)NULL);
+		met_expo_sample(m, s->interval_s, (char *)NULL);
+	met_expo_family(m, "llkm_collections_total", "counter",
+			"Readings of the counters since the exporter started");
+	met_expo_sample(m, s->collections, (char *)NULL);
+	met_expo_family(m, "llkm_read_errors_total", "counter",
+			"Counter reads that failed (that interval's values are absent)");
+	met_expo_sample(m, s->read_errors, (char *)NULL);
 }
 
-void met_render(const struct met_state *s, struct mx *m)
+void met_render(const struct met_state *s, struct met_expo *m)
 {
 	unsigned int d;
 

@@ -142,7 +142,7 @@ void met_trace_hangup(struct met_state *s)
 }
 
 /* One sample per element of @arr: its number at @key, divided by @div. */
-static void per_element(struct mx *m, struct json_object *arr,
+static void per_element(struct met_expo *m, struct json_object *arr,
 			const char *key, double div, const char *const *labels)
 {
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
@@ -162,46 +162,46 @@ static void per_element(struct mx *m, struct json_object *arr,
 			l[k][1] = json_object_object_get_ex(e, labels[2 * k + 1], &lv) ?
 				  json_object_get_string(lv) : "";
 		}
-		mx_sample(m, json_object_get_double(v) / div,
-			  l[0][0], l[0][1], l[1][0], l[1][1], l[2][0], l[2][1],
-			  (char *)NULL);
+		met_expo_sample(m, json_object_get_double(v) / div,
+				l[0][0], l[0][1], l[1][0], l[1][1], l[2][0], l[2][1],
+				(char *)NULL);
 	}
 }
 
-static void syscalls(struct mx *m, struct json_object *arr)
+static void syscalls(struct met_expo *m, struct json_object *arr)
 {
 	static const char *const lb[] = { "syscall", "name", NULL };
 
-	mx_family(m, "llkm_syscalls_total", "counter",
-		  "System calls entered, every process (--trace syscalls; llctl trace's calls)");
+	met_expo_family(m, "llkm_syscalls_total", "counter",
+			"System calls entered, every process (--trace syscalls; llctl trace's calls)");
 	per_element(m, arr, "calls", 1, lb);
-	mx_family(m, "llkm_syscall_errors_total", "counter",
-		  "System calls that returned an error (-4095..-1)");
+	met_expo_family(m, "llkm_syscall_errors_total", "counter",
+			"System calls that returned an error (-4095..-1)");
 	per_element(m, arr, "errors", 1, lb);
-	mx_family(m, "llkm_syscalls_timed_total", "counter",
-		  "System calls whose entry and exit were both seen: what llkm_syscall_seconds_total sums");
+	met_expo_family(m, "llkm_syscalls_timed_total", "counter",
+			"System calls whose entry and exit were both seen: what llkm_syscall_seconds_total sums");
 	per_element(m, arr, "timed", 1, lb);
-	mx_family(m, "llkm_syscall_seconds_total", "counter",
-		  "Seconds spent in the timed system calls");
+	met_expo_family(m, "llkm_syscall_seconds_total", "counter",
+			"Seconds spent in the timed system calls");
 	per_element(m, arr, "total_ns", 1e9, lb);
 }
 
-static void irqs(struct mx *m, struct json_object *arr, bool soft)
+static void irqs(struct met_expo *m, struct json_object *arr, bool soft)
 {
 	static const char *const hard[] = { "irq", "irq", "name", "name", "cpu", "cpu", NULL };
 	static const char *const sw[] = { "softirq", "name", "cpu", "cpu", NULL };
 
-	mx_family(m, soft ? "llkm_softirqs_total" : "llkm_irqs_total", "counter",
-		  soft ? "Softirqs run, per vector and CPU (--trace softirqs)" :
+	met_expo_family(m, soft ? "llkm_softirqs_total" : "llkm_irqs_total", "counter",
+			soft ? "Softirqs run, per vector and CPU (--trace softirqs)" :
 			 "Hardware IRQ handlers run, per IRQ and CPU (--trace irqs)");
 	per_element(m, arr, "count", 1, soft ? sw : hard);
-	mx_family(m, soft ? "llkm_softirq_seconds_total" : "llkm_irq_seconds_total",
-		  "counter", soft ? "Seconds in softirqs whose entry and exit were both seen" :
+	met_expo_family(m, soft ? "llkm_softirq_seconds_total" : "llkm_irq_seconds_total",
+			"counter", soft ? "Seconds in softirqs whose entry and exit were both seen" :
 				    "Seconds in IRQ handlers whose entry and exit were both seen");
 	per_element(m, arr, "total_ns", 1e9, soft ? sw : hard);
 }
 
-void met_trace_render(const struct met_state *s, struct mx *m)
+void met_trace_render(const struct met_state *s, struct met_expo *m)
 {
 	struct trace_ring_totals tot = { 0 };
 	struct json_object *o, *v, *sw;
@@ -218,13 +218,13 @@ void met_trace_render(const struct met_state *s, struct mx *m)
 		irqs(m, v, true);
 	if (json_object_object_get_ex(o, "sched", &v) &&
 	    json_object_object_get_ex(v, "switches", &sw)) {
-		mx_family(m, "llkm_sched_switches_total", "counter",
-			  "Context switches traced (--trace sched), every CPU");
-		mx_sample(m, json_object_get_double(sw), (char *)NULL);
+		met_expo_family(m, "llkm_sched_switches_total", "counter",
+				"Context switches traced (--trace sched), every CPU");
+		met_expo_sample(m, json_object_get_double(sw), (char *)NULL);
 	}
-	mx_family(m, "llkm_ring_delivered_records_total", "counter",
-		  "Records the exporter read from its trace session's rings");
-	mx_sample(m, s->trace->rs.delivered, (char *)NULL);
+	met_expo_family(m, "llkm_ring_delivered_records_total", "counter",
+			"Records the exporter read from its trace session's rings");
+	met_expo_sample(m, s->trace->rs.delivered, (char *)NULL);
 	json_object_put(o);
 }
 
