@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl doctor: probe what only the live system can answer (the genl
- * family, /dev/llkm, a hardware perf event), run the checks of doctor/checks.c
- * on the real root and print them.
+ * llctl doctor: ask the live system what only it can answer (the genl
+ * family, /dev/llkm, a hardware perf event), run the checks of
+ * doctor/checks.c on the real root and print them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,7 +43,7 @@ static const struct llctl_opts doctor_opts = {
 	.opt = doctor_opt,
 };
 
-static void probe_genl(struct llctl_probe *p)
+static void live_genl(struct doctor_live *p)
 {
 	struct llctl_info info = { 0 };
 	struct llctl_nl nl;
@@ -61,7 +61,7 @@ static void probe_genl(struct llctl_probe *p)
 	llctl_info_free(&info);
 }
 
-static void probe_device(struct llctl_probe *p)
+static void live_device(struct doctor_live *p)
 {
 	struct stat st;
 	int fd;
@@ -83,7 +83,7 @@ static void probe_device(struct llctl_probe *p)
 }
 
 /* Does a hardware cycle counter open for this process, user space only? */
-static void probe_perf(struct llctl_probe *p)
+static void live_perf(struct doctor_live *p)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_HARDWARE,
@@ -110,14 +110,14 @@ static bool use_colour(void)
 	return isatty(STDOUT_FILENO) && !(no && no[0]);
 }
 
-static void print_text(const struct llctl_doctor *d,
+static void print_text(const struct doctor_report *d,
 		       const struct llctl_env *env)
 {
 	static const char *const label[] = { "ok", "WARN", "FAIL" };
 	static const char *const colour[] = { "\033[32m", "\033[33m",
 					      "\033[1;31m" };
 	bool col = use_colour();
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 	unsigned int i;
 
 	llctl_env_print(stdout, env);
@@ -126,20 +126,20 @@ static void print_text(const struct llctl_doctor *d,
 		printf("%s%-4s%s  %-20s %s\n", col ? colour[c->status] : "",
 		       label[c->status], col ? "\033[0m" : "", c->name,
 		       c->found);
-		if (c->status == LLCTL_OK)
+		if (c->status == DOCTOR_OK)
 			continue;
 		printf("      why: %s\n", c->why);
 		printf("      fix: %s\n", c->fix);
 	}
-	printf("doctor: %u ok, %u warn, %u fail\n", d->count[LLCTL_OK],
-	       d->count[LLCTL_WARN], d->count[LLCTL_FAIL]);
+	printf("doctor: %u ok, %u warn, %u fail\n", d->count[DOCTOR_OK],
+	       d->count[DOCTOR_WARN], d->count[DOCTOR_FAIL]);
 }
 
-static struct json_object *report_json(const struct llctl_doctor *d,
+static struct json_object *report_json(const struct doctor_report *d,
 				       const struct llctl_env *env)
 {
 	struct json_object *o = json_object_new_object();
-	struct json_object *checks = llctl_doctor_json(d);
+	struct json_object *checks = doctor_json(d);
 	struct json_object *e = llctl_env_json(env);
 
 	if (!o || !checks || !e) {
@@ -155,9 +155,9 @@ static struct json_object *report_json(const struct llctl_doctor *d,
 
 int cmd_doctor(int argc, char **argv)
 {
-	struct llctl_doctor d = { 0 };
+	struct doctor_report d = { 0 };
 	struct llctl_env env = { 0 };
-	struct llctl_probe probe;
+	struct doctor_live live;
 	struct json_object *o;
 	bool json = false;
 	int ret = 1;
@@ -179,12 +179,12 @@ int cmd_doctor(int argc, char **argv)
 	if (llctl_no_operands(argc, argv, &doctor_opts))
 		return 1;
 
-	llctl_probe_init(&probe);
-	probe_genl(&probe);
-	probe_device(&probe);
-	probe_perf(&probe);
+	doctor_live_init(&live);
+	live_genl(&live);
+	live_device(&live);
+	live_perf(&live);
 	if (llctl_env_collect(&env, NULL) ||
-	    llctl_doctor_run(&d, NULL, &env, &probe)) {
+	    doctor_run(&d, NULL, &env, &live)) {
 		llctl_err("Unable to run the checks: %s", strerror(ENOMEM));
 		goto cleanup;
 	}
@@ -202,9 +202,9 @@ int cmd_doctor(int argc, char **argv)
 	}
 	if (llctl_stdout_close())
 		goto cleanup;
-	ret = d.count[LLCTL_FAIL] ? 1 : 0;
+	ret = d.count[DOCTOR_FAIL] ? 1 : 0;
 cleanup:
-	llctl_doctor_free(&d);
+	doctor_free(&d);
 	llctl_env_free(&env);
 	return ret;
 }

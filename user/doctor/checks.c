@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl doctor's checks: each one reads a few files under the root prefix
- * (and the probe results for what only a live system answers) and says
+ * (and what only a live system answers, struct doctor_live) and says
  * ok/warn/fail, what it found, why that matters to a measurement and the
  * command that fixes it. Nothing here touches the real system beyond
  * reading files, so the unit tests run every check on a fake tree.
@@ -40,7 +40,7 @@
 struct ctx {
 	const char *root;
 	const struct llctl_env *env;
-	const struct llctl_probe *p;
+	const struct doctor_live *p;
 	int caps;		/* 1 CAP_PERFMON or CAP_SYS_ADMIN, 0 no, -1 ? */
 	char capnames[48];	/* which of the two, for the found texts */
 	uint64_t capeff;
@@ -49,28 +49,28 @@ struct ctx {
 	bool loaded;		/* by sysfs or by genl */
 };
 
-const char *llctl_status_name(enum llctl_status status)
+const char *doctor_status_name(enum doctor_status status)
 {
 	switch (status) {
-	case LLCTL_OK:
+	case DOCTOR_OK:
 		return "ok";
-	case LLCTL_WARN:
+	case DOCTOR_WARN:
 		return "warn";
-	case LLCTL_FAIL:
+	case DOCTOR_FAIL:
 		return "fail";
 	}
 	return "unknown";
 }
 
-void llctl_probe_init(struct llctl_probe *p)
+void doctor_live_init(struct doctor_live *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->nl_err = -ENOENT;
 	p->nl_family = -1;
 	p->info_err = -ENOENT;
 	p->dev_stat_err = -ENOENT;
-	p->dev_open_err = LLCTL_NOT_TRIED;
-	p->perf_hw_err = LLCTL_NOT_TRIED;
+	p->dev_open_err = DOCTOR_NOT_TRIED;
+	p->perf_hw_err = DOCTOR_NOT_TRIED;
 }
 
 static const char *errname(int err)
@@ -103,7 +103,7 @@ static char *fmt(const char *f, ...)
 }
 
 /* Set the verdict; @fix is copied, NULL for ok. */
-static void set(struct llctl_check *c, enum llctl_status status,
+static void set(struct doctor_check *c, enum doctor_status status,
 		const char *why, const char *fix)
 {
 	c->status = status;
@@ -151,47 +151,47 @@ static const char *module_version(const struct ctx *x)
 	return x->env->llkm_version ? x->env->llkm_version : "(no version)";
 }
 
-static int check_module(struct llctl_check *c, const struct ctx *x)
+static int check_module(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "llctl measures through llkm: without the module, or with one built for another ABI, no measurement can be taken or its records are misread";
-	const struct llctl_probe *p = x->p;
+	const struct doctor_live *p = x->p;
 	int err = p->nl_err ? p->nl_err : p->info_err;
 
 	if (!err && p->abi != LLKM_ABI_VERSION) {
 		c->found = fmt("llkm %s loaded with ABI %" PRIu32 ", llctl %s was built for ABI %d",
 			       module_version(x), p->abi, LLCTL_VERSION,
 			       LLKM_ABI_VERSION);
-		set(c, LLCTL_FAIL, why, FIX_RELOAD);
+		set(c, DOCTOR_FAIL, why, FIX_RELOAD);
 	} else if (!err) {
 		c->found = fmt("llkm %s loaded, ABI %" PRIu32,
 			       module_version(x), p->abi);
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	} else if (err == -EPROTO) {
 		c->found = fmt("llkm %s loaded, but its GET_INFO reply does not parse for llctl %s (ABI %d): the two come from different trees",
 			       module_version(x), LLCTL_VERSION,
 			       LLKM_ABI_VERSION);
-		set(c, LLCTL_FAIL, why, FIX_RELOAD);
+		set(c, DOCTOR_FAIL, why, FIX_RELOAD);
 	} else if (p->nl_err == -ENOENT && !x->sys_module) {
 		c->found = fmt("llkm not loaded: no /sys/module/llkm, no generic netlink family \"%s\"",
 			       LLKM_GENL_NAME);
-		set(c, LLCTL_FAIL, why, FIX_INSMOD);
+		set(c, DOCTOR_FAIL, why, FIX_INSMOD);
 	} else if (p->nl_err == -ENOENT) {
 		c->found = fmt("llkm %s is in /sys/module, but its generic netlink family \"%s\" is not registered",
 			       module_version(x), LLKM_GENL_NAME);
-		set(c, LLCTL_FAIL, why,
+		set(c, DOCTOR_FAIL, why,
 		    "reload it and read why its init failed: sudo rmmod llkm; sudo insmod kmod/llkm.ko; sudo dmesg | tail");
 	} else if (x->sys_module) {
 		c->found = fmt("llkm %s loaded (/sys/module/llkm), ABI not verified: %s: %s",
 			       module_version(x),
 			       p->nl_err ? "resolving the family" : "GET_INFO",
 			       err_str(err));
-		set(c, LLCTL_WARN, why,
+		set(c, DOCTOR_WARN, why,
 		    "see the genl check; as root: sudo user/llctl doctor");
 	} else {
 		c->found = fmt("llkm not loaded (no /sys/module/llkm); %s: %s",
 			       p->nl_err ? "resolving the family" : "GET_INFO",
 			       err_str(err));
-		set(c, LLCTL_FAIL, why, FIX_INSMOD);
+		set(c, DOCTOR_FAIL, why, FIX_INSMOD);
 	}
 	return 0;
 }
@@ -209,10 +209,10 @@ static const char *file_type(mode_t m)
 	return "not a device";
 }
 
-static int check_device(struct llctl_check *c, const struct ctx *x)
+static int check_device(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "llctl reads the rings and the cheap queries through /dev/llkm: if it is missing or does not open, nothing can be measured";
-	const struct llctl_probe *p = x->p;
+	const struct doctor_live *p = x->p;
 	unsigned int perm = p->dev_mode & 07777;
 	char dev[64];
 
@@ -220,52 +220,52 @@ static int check_device(struct llctl_check *c, const struct ctx *x)
 		 p->dev_major, p->dev_minor, perm);
 	if (p->dev_stat_err == -ENOENT && !x->loaded) {
 		c->found = fmt("no /dev/llkm: llkm is not loaded");
-		set(c, LLCTL_FAIL, why, FIX_INSMOD);
+		set(c, DOCTOR_FAIL, why, FIX_INSMOD);
 	} else if (p->dev_stat_err == -ENOENT) {
 		c->found = fmt("no /dev/llkm although llkm is loaded: nothing created the node (no devtmpfs or udev)");
-		set(c, LLCTL_FAIL, why,
+		set(c, DOCTOR_FAIL, why,
 		    "sudo mount -t devtmpfs devtmpfs /dev, or sudo udevadm trigger --subsystem-match=misc");
 	} else if (p->dev_stat_err) {
 		c->found = fmt("stat /dev/llkm: %s",
 			       err_str(p->dev_stat_err));
-		set(c, LLCTL_FAIL, why, "ls -l /dev/llkm; as root: sudo user/llctl doctor");
+		set(c, DOCTOR_FAIL, why, "ls -l /dev/llkm; as root: sudo user/llctl doctor");
 	} else if (!S_ISCHR(p->dev_mode)) {
 		c->found = fmt("/dev/llkm is %s, not a character device",
 			       file_type(p->dev_mode));
-		set(c, LLCTL_FAIL, why,
+		set(c, DOCTOR_FAIL, why,
 		    "sudo rm /dev/llkm && sudo rmmod llkm && sudo insmod kmod/llkm.ko");
 	} else if (p->dev_open_err == -EACCES) {
 		c->found = fmt("%s, open(O_RDONLY): %s: the file mode lets only its owner (root) open it",
 			       dev, err_str(p->dev_open_err));
-		set(c, LLCTL_FAIL, why,
+		set(c, DOCTOR_FAIL, why,
 		    "run as root (sudo), or sudo setcap cap_perfmon,cap_dac_override+ep user/llctl");
 	} else if (p->dev_open_err == -EPERM) {
 		c->found = fmt("%s, open(O_RDONLY): %s: llkm wants CAP_PERFMON or CAP_SYS_ADMIN",
 			       dev, err_str(p->dev_open_err));
-		set(c, LLCTL_FAIL, why, FIX_CAPS);
-	} else if (p->dev_open_err && p->dev_open_err != LLCTL_NOT_TRIED) {
+		set(c, DOCTOR_FAIL, why, FIX_CAPS);
+	} else if (p->dev_open_err && p->dev_open_err != DOCTOR_NOT_TRIED) {
 		c->found = fmt("%s, open(O_RDONLY): %s", dev,
 			       err_str(p->dev_open_err));
-		set(c, LLCTL_FAIL, why,
+		set(c, DOCTOR_FAIL, why,
 		    "sudo dmesg | tail; reload llkm: sudo rmmod llkm && sudo insmod kmod/llkm.ko");
 	} else if (perm != 0600) {
 		c->found = fmt("%s: llkm creates it 0600, something changed it",
 			       dev);
-		set(c, LLCTL_WARN,
+		set(c, DOCTOR_WARN,
 		    "the device hands out measurement data of every process: 0600 keeps it to root, another mode widens or breaks that",
 		    "sudo chmod 0600 /dev/llkm");
 	} else {
 		c->found = fmt("%s%s", dev, p->dev_open_err ? "" :
 			       ", opens for this user");
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	}
 	return 0;
 }
 
-static int check_genl(struct llctl_check *c, const struct ctx *x)
+static int check_genl(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "llctl configures sessions over the llkm generic netlink family: without it no command beyond doctor works";
-	const struct llctl_probe *p = x->p;
+	const struct doctor_live *p = x->p;
 	const char *phase = p->nl_err ? "resolving the family" : "GET_INFO";
 	int err = p->nl_err ? p->nl_err : p->info_err;
 
@@ -274,58 +274,58 @@ static int check_genl(struct llctl_check *c, const struct ctx *x)
 		c->found = fmt("family \"%s\" (id %d) resolved, GET_INFO answered: llkm %s, ABI %" PRIu32,
 			       LLKM_GENL_NAME, p->nl_family, p->version,
 			       p->abi);
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 		break;
 	case -ENOENT:
 		c->found = fmt("family \"%s\" is not registered%s: llkm is not loaded",
 			       LLKM_GENL_NAME, p->nl_err ? "" :
 			       " (GET_INFO: ENOENT)");
-		set(c, LLCTL_FAIL, why, FIX_INSMOD);
+		set(c, DOCTOR_FAIL, why, FIX_INSMOD);
 		break;
 	case -EPERM:
 	case -EACCES:
 		c->found = fmt("%s: %s: refused by a security policy (LSM, seccomp) or a privilege check",
 			       phase, err_str(err));
-		set(c, LLCTL_FAIL, why,
+		set(c, DOCTOR_FAIL, why,
 		    "run as root: sudo user/llctl doctor; look for a denial: sudo dmesg | grep -i denied");
 		break;
 	case -EPROTONOSUPPORT:
 	case -EAFNOSUPPORT:
 		c->found = fmt("%s: %s: this kernel offers no generic netlink socket",
 			       phase, err_str(err));
-		set(c, LLCTL_FAIL, why,
+		set(c, DOCTOR_FAIL, why,
 		    "boot a kernel with networking (CONFIG_NET): generic netlink is part of it");
 		break;
 	case -EPROTO:
 		c->found = fmt("%s: %s: the reply does not parse: llctl and llkm come from different trees",
 			       phase, err_str(err));
-		set(c, LLCTL_FAIL, why, FIX_RELOAD);
+		set(c, DOCTOR_FAIL, why, FIX_RELOAD);
 		break;
 	default:
 		c->found = fmt("%s: %s", phase, err_str(err));
-		set(c, LLCTL_FAIL, why,
+		set(c, DOCTOR_FAIL, why,
 		    "sudo dmesg | tail; reload llkm: sudo rmmod llkm && sudo insmod kmod/llkm.ko");
 		break;
 	}
 	return 0;
 }
 
-static int check_capabilities(struct llctl_check *c, const struct ctx *x)
+static int check_capabilities(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "llkm's device and settings, CPU-wide perf events and kernel samples need CAP_PERFMON (Linux 5.8+) or CAP_SYS_ADMIN";
 
 	if (x->caps < 0) {
 		c->found = fmt("unknown: no CapEff in /proc/self/status: %s",
 			       err_str(x->capeff_err));
-		set(c, LLCTL_WARN, why, "mount /proc: sudo mount -t proc proc /proc");
+		set(c, DOCTOR_WARN, why, "mount /proc: sudo mount -t proc proc /proc");
 	} else if (!x->caps) {
 		c->found = fmt("CapEff %016" PRIx64 ": neither CAP_PERFMON nor CAP_SYS_ADMIN",
 			       x->capeff);
-		set(c, LLCTL_FAIL, why, FIX_CAPS);
+		set(c, DOCTOR_FAIL, why, FIX_CAPS);
 	} else {
 		c->found = fmt("CapEff %016" PRIx64 ": %s", x->capeff,
 			       x->capnames);
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	}
 	return 0;
 }
@@ -345,7 +345,7 @@ static const char *paranoid_meaning(long level)
 	return "perf_event_open refused to unprivileged users altogether, a Debian patch";
 }
 
-static int check_paranoid(struct llctl_check *c, const struct ctx *x)
+static int check_paranoid(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "above 1 an unprivileged perf_event_open loses the kernel side of every event (2) or is refused outright (3 and above, Debian): counts come out short or not at all";
 	static const char fix[] = "sudo sysctl kernel.perf_event_paranoid=1 (or give llctl CAP_PERFMON: sudo setcap cap_perfmon+ep user/llctl)";
@@ -357,22 +357,22 @@ static int check_paranoid(struct llctl_check *c, const struct ctx *x)
 	if (ret) {
 		c->found = fmt("no /proc/sys/kernel/perf_event_paranoid: %s: a kernel without perf events?",
 			       err_str(ret));
-		set(c, LLCTL_WARN, why,
+		set(c, DOCTOR_WARN, why,
 		    "boot a kernel built with CONFIG_PERF_EVENTS=y");
 	} else if (x->caps > 0) {
 		c->found = fmt("level %ld (%s); this process has %s, which the level does not restrict",
 			       level, paranoid_meaning(level), x->capnames);
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	} else if (level >= 2) {
 		c->found = fmt("level %ld (%s), and this process has %s",
 			       level, paranoid_meaning(level), x->caps < 0 ?
 			       "unknown capabilities" :
 			       "neither CAP_PERFMON nor CAP_SYS_ADMIN");
-		set(c, level >= 3 ? LLCTL_FAIL : LLCTL_WARN, why, fix);
+		set(c, level >= 3 ? DOCTOR_FAIL : DOCTOR_WARN, why, fix);
 	} else {
 		c->found = fmt("level %ld (%s)", level,
 			       paranoid_meaning(level));
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	}
 	return 0;
 }
@@ -411,7 +411,7 @@ static char *join_pmus(struct dirent **ents, int n, bool hw)
 	return s;
 }
 
-static int check_hw_pmu(struct llctl_check *c, const struct ctx *x)
+static int check_hw_pmu(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why_ok[] = "cycles, instructions, cache and branch events are counted by the hardware PMU";
 	static const char why_none[] = "cycles, instructions, cache and branch events cannot be counted; only software events, tracepoints and the msr PMU work: typical of a virtual machine without a virtual PMU";
@@ -429,13 +429,13 @@ static int check_hw_pmu(struct llctl_check *c, const struct ctx *x)
 	if (perr == 0)
 		snprintf(perf, sizeof(perf),
 			 "; perf_event_open(cycles) counts for this process");
-	else if (perr != LLCTL_NOT_TRIED)
+	else if (perr != DOCTOR_NOT_TRIED)
 		snprintf(perf, sizeof(perf),
 			 "; perf_event_open(cycles): %s", err_str(perr));
 	if (n < 0) {
 		c->found = fmt("no hardware PMU: /sys/bus/event_source/devices is missing (a kernel without perf events)%s",
 			       perf);
-		set(c, LLCTL_WARN, why_none, fix_none);
+		set(c, DOCTOR_WARN, why_none, fix_none);
 		return 0;
 	}
 	all = join_pmus(ents, n, false);
@@ -446,21 +446,21 @@ static int check_hw_pmu(struct llctl_check *c, const struct ctx *x)
 		      perr == -ENODEV || perr == -EBUSY || perr == -EINVAL)) {
 		c->found = fmt("hardware PMU %s listed, but its cycles event does not open%s",
 			       hw, perf);
-		set(c, LLCTL_WARN, why_dead,
+		set(c, DOCTOR_WARN, why_dead,
 		    "stop other PMU users (perf, sudo sysctl kernel.nmi_watchdog=0); in a VM enable the vPMU (QEMU/KVM: -cpu host,pmu=on)");
 	} else if (hw[0]) {
 		c->found = fmt("hardware PMU %s%s%s", hw, perf,
 			       perr == -EACCES || perr == -EPERM ?
 			       " (see perf_event_paranoid)" : "");
-		set(c, LLCTL_OK, why_ok, NULL);
+		set(c, DOCTOR_OK, why_ok, NULL);
 	} else if (!perr) {
 		c->found = fmt("a PMU not named here counts cycles (%s)%s",
 			       all, perf);
-		set(c, LLCTL_OK, why_ok, NULL);
+		set(c, DOCTOR_OK, why_ok, NULL);
 	} else {
 		c->found = fmt("no hardware PMU: /sys/bus/event_source/devices has %s%s",
 			       all[0] ? all : "nothing", perf);
-		set(c, LLCTL_WARN, why_none, fix_none);
+		set(c, DOCTOR_WARN, why_none, fix_none);
 	}
 	ret = 0;
 out:
@@ -472,7 +472,7 @@ out:
 	return ret;
 }
 
-static int check_nmi_watchdog(struct llctl_check *c, const struct ctx *x)
+static int check_nmi_watchdog(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "the NMI watchdog holds one hardware counter on every CPU, so event groups get one counter less and may be multiplexed";
 	long v;
@@ -481,17 +481,17 @@ static int check_nmi_watchdog(struct llctl_check *c, const struct ctx *x)
 	ret = llctl_root_read_int(x->root, "proc/sys/kernel/nmi_watchdog", &v);
 	if (ret == -ENOENT) {
 		c->found = fmt("no NMI watchdog (no /proc/sys/kernel/nmi_watchdog)");
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	} else if (ret) {
 		c->found = fmt("/proc/sys/kernel/nmi_watchdog unreadable: %s",
 			       err_str(ret));
-		set(c, LLCTL_WARN, why, "cat /proc/sys/kernel/nmi_watchdog; sudo sysctl kernel.nmi_watchdog=0");
+		set(c, DOCTOR_WARN, why, "cat /proc/sys/kernel/nmi_watchdog; sudo sysctl kernel.nmi_watchdog=0");
 	} else if (v) {
 		c->found = fmt("nmi_watchdog %ld: on, one hardware counter per CPU taken", v);
-		set(c, LLCTL_WARN, why, "sudo sysctl kernel.nmi_watchdog=0");
+		set(c, DOCTOR_WARN, why, "sudo sysctl kernel.nmi_watchdog=0");
 	} else {
 		c->found = fmt("nmi_watchdog 0: off");
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	}
 	return 0;
 }
@@ -534,14 +534,14 @@ static int lockdown_mode(const char *s, char *mode, size_t size)
 	return 0;
 }
 
-static int check_lockdown(struct llctl_check *c, const struct ctx *x)
+static int check_lockdown(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why_lock[] = "kernel lockdown refuses unsigned modules like llkm.ko and restricts kernel-side tracing; confidentiality also refuses kernel memory reads and kernel samples";
 	static const char why_sb[] = "with Secure Boot on, the kernel refuses modules not signed by a trusted key, so a locally built llkm.ko does not load";
 	static const char why_both[] = "kernel lockdown and Secure Boot refuse unsigned modules like llkm.ko, and lockdown restricts kernel-side tracing";
 	static const char fix_sign[] = "sign llkm.ko with a Machine Owner Key (sudo mokutil --import MOK.der, reboot, then sudo /lib/modules/$(uname -r)/build/scripts/sign-file sha256 MOK.priv MOK.der kmod/llkm.ko), or sudo mokutil --disable-validation and reboot";
 	static const char fix_lock[] = "remove lockdown= from the kernel command line; if Secure Boot turned it on: sudo mokutil --disable-validation and reboot, or sign llkm.ko with a MOK";
-	enum llctl_status ls = LLCTL_OK, ss = LLCTL_OK;
+	enum doctor_status ls = DOCTOR_OK, ss = DOCTOR_OK;
 	char *s = llctl_root_read(x->root, "sys/kernel/security/lockdown");
 	char mode[32], lock[96];
 	const char *sb;
@@ -551,18 +551,18 @@ static int check_lockdown(struct llctl_check *c, const struct ctx *x)
 		snprintf(lock, sizeof(lock), "not in lockdown (no /sys/kernel/security/lockdown)");
 	} else if (lockdown_mode(s, mode, sizeof(mode))) {
 		snprintf(lock, sizeof(lock), "lockdown unparsable: \"%.40s\"", s);
-		ls = LLCTL_WARN;
+		ls = DOCTOR_WARN;
 	} else {
 		snprintf(lock, sizeof(lock), "lockdown %s", mode);
 		if (!strcmp(mode, "confidentiality"))
-			ls = LLCTL_FAIL;
+			ls = DOCTOR_FAIL;
 		else if (strcmp(mode, "none"))
-			ls = LLCTL_WARN;
+			ls = DOCTOR_WARN;
 	}
 	free(s);
 	if (sbv > 0) {
 		sb = "Secure Boot enabled";
-		ss = LLCTL_WARN;
+		ss = DOCTOR_WARN;
 	} else if (!sbv) {
 		sb = "Secure Boot disabled";
 	} else if (llctl_root_exists(x->root, "sys/firmware/efi")) {
@@ -571,18 +571,18 @@ static int check_lockdown(struct llctl_check *c, const struct ctx *x)
 		sb = "no EFI";
 	}
 	c->found = fmt("%s; %s", lock, sb);
-	if (ls != LLCTL_OK && ss != LLCTL_OK)
+	if (ls != DOCTOR_OK && ss != DOCTOR_OK)
 		set(c, ls, why_both, fix_lock);
-	else if (ls != LLCTL_OK)
+	else if (ls != DOCTOR_OK)
 		set(c, ls, why_lock, fix_lock);
-	else if (ss != LLCTL_OK)
+	else if (ss != DOCTOR_OK)
 		set(c, ss, why_sb, fix_sign);
 	else
-		set(c, LLCTL_OK, why_lock, NULL);
+		set(c, DOCTOR_OK, why_lock, NULL);
 	return 0;
 }
 
-static int check_headers(struct llctl_check *c, const struct ctx *x)
+static int check_headers(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "llkm is built against the running kernel's headers: without them it cannot be rebuilt for this kernel";
 	const char *rel = x->env->kernel;
@@ -592,7 +592,7 @@ static int check_headers(struct llctl_check *c, const struct ctx *x)
 
 	if (!rel) {
 		c->found = fmt("kernel release unknown, headers not looked for");
-		set(c, LLCTL_WARN, why,
+		set(c, DOCTOR_WARN, why,
 		    "sudo apt-get install linux-headers-$(uname -r)");
 		return 0;
 	}
@@ -603,16 +603,16 @@ static int check_headers(struct llctl_check *c, const struct ctx *x)
 		c->found = fmt("no /%s%s", rp,
 			       dangling ? " (a dangling symlink)" : "");
 		c->fix = fmt("sudo apt-get install linux-headers-%s", rel);
-		c->status = LLCTL_WARN;
+		c->status = DOCTOR_WARN;
 		c->why = why;
 		return 0;
 	}
 	c->found = fmt("/%s present", rp);
-	set(c, LLCTL_OK, why, NULL);
+	set(c, DOCTOR_OK, why, NULL);
 	return 0;
 }
 
-static int check_tracefs(struct llctl_check *c, const struct ctx *x)
+static int check_tracefs(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "tracepoints are named and read through tracefs: without it tracepoint events cannot be resolved";
 	FILE *f = llctl_root_fopen(x->root, "proc/mounts");
@@ -622,7 +622,7 @@ static int check_tracefs(struct llctl_check *c, const struct ctx *x)
 	if (!f) {
 		c->found = fmt("/proc/mounts unreadable: %s",
 			       err_str(-errno));
-		set(c, LLCTL_WARN, why, "sudo mount -t proc proc /proc");
+		set(c, DOCTOR_WARN, why, "sudo mount -t proc proc /proc");
 		return 0;
 	}
 	while (!at && getline(&line, &cap, f) > 0) {
@@ -637,10 +637,10 @@ static int check_tracefs(struct llctl_check *c, const struct ctx *x)
 	fclose(f);
 	if (at) {
 		c->found = fmt("tracefs mounted on %s", at);
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	} else {
 		c->found = fmt("tracefs not mounted");
-		set(c, LLCTL_WARN, why,
+		set(c, DOCTOR_WARN, why,
 		    "sudo mount -t tracefs nodev /sys/kernel/tracing");
 	}
 	free(at);
@@ -709,7 +709,7 @@ static char *gov_list(const struct gov_tally *t)
 	return strdup(buf);
 }
 
-static int check_governor(struct llctl_check *c, const struct ctx *x)
+static int check_governor(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "a governor other than performance moves the clock with load, so the same code measures differently from run to run";
 	struct gov_tally t = { .root = x->root };
@@ -726,7 +726,7 @@ static int check_governor(struct llctl_check *c, const struct ctx *x)
 	free(online);
 	if (t.none == t.cpus) {
 		c->found = fmt("no cpufreq: frequency not visible to this OS (virtual machine or driver missing); results may vary with frequency");
-		set(c, LLCTL_WARN, why,
+		set(c, DOCTOR_WARN, why,
 		    "none here: in a VM set the host's governor to performance; on bare metal load a cpufreq driver (intel_pstate, amd-pstate, acpi-cpufreq)");
 		return 0;
 	}
@@ -734,19 +734,19 @@ static int check_governor(struct llctl_check *c, const struct ctx *x)
 		c->found = fmt("performance on %s %u online CPU%s%s",
 			       t.cpus == 1 ? "the" : "all", t.cpus,
 			       t.cpus == 1 ? "" : "s", scope);
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 		return 0;
 	}
 	list = gov_list(&t);
 	if (list)
 		c->found = fmt("%s%s", list, scope);
 	free(list);
-	set(c, LLCTL_WARN, why,
+	set(c, DOCTOR_WARN, why,
 	    "sudo cpupower frequency-set -g performance (package linux-cpupower), or echo performance | sudo tee /sys/devices/system/cpu/cpu*/cpufreq/scaling_governor");
 	return 0;
 }
 
-static int check_turbo(struct llctl_check *c, const struct ctx *x)
+static int check_turbo(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "turbo clocks follow temperature, power and how many cores are busy, so repeated runs measure at different frequencies";
 	long v;
@@ -756,24 +756,24 @@ static int check_turbo(struct llctl_check *c, const struct ctx *x)
 				 &v)) {
 		c->found = fmt("intel_pstate/no_turbo %ld: turbo %s", v,
 			       v ? "off" : "on");
-		set(c, v ? LLCTL_OK : LLCTL_WARN, why, v ? NULL :
+		set(c, v ? DOCTOR_OK : DOCTOR_WARN, why, v ? NULL :
 		    "echo 1 | sudo tee /sys/devices/system/cpu/intel_pstate/no_turbo");
 	} else if (!llctl_root_read_int(x->root,
 					"sys/devices/system/cpu/cpufreq/boost",
 					&v)) {
 		c->found = fmt("cpufreq/boost %ld: turbo %s", v,
 			       v ? "on" : "off");
-		set(c, v ? LLCTL_WARN : LLCTL_OK, why, v ?
+		set(c, v ? DOCTOR_WARN : DOCTOR_OK, why, v ?
 		    "echo 0 | sudo tee /sys/devices/system/cpu/cpufreq/boost" :
 		    NULL);
 	} else {
 		c->found = fmt("no turbo control exposed (no intel_pstate/no_turbo, no cpufreq/boost)");
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	}
 	return 0;
 }
 
-static int check_smt(struct llctl_check *c, const struct ctx *x)
+static int check_smt(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "sibling hyperthreads share the core's caches and ports: core-to-core and PMU results depend on placement";
 	char *ctl = llctl_root_read(x->root,
@@ -785,22 +785,22 @@ static int check_smt(struct llctl_check *c, const struct ctx *x)
 				  &v);
 	if (ret) {
 		c->found = fmt("SMT not supported (no /sys/devices/system/cpu/smt/active)");
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	} else if (v) {
 		c->found = fmt("SMT active%s%s%s", ctl ? " (control " : "",
 			       ctl ? ctl : "", ctl ? ")" : "");
-		set(c, LLCTL_WARN, why,
+		set(c, DOCTOR_WARN, why,
 		    "pin with taskset to one thread per core, or echo off | sudo tee /sys/devices/system/cpu/smt/control");
 	} else {
 		c->found = fmt("SMT inactive%s%s%s", ctl ? " (control " : "",
 			       ctl ? ctl : "", ctl ? ")" : "");
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	}
 	free(ctl);
 	return 0;
 }
 
-static int check_clocksource(struct llctl_check *c, const struct ctx *x)
+static int check_clocksource(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "clock_gettime() reads the clocksource: with hpet or acpi_pm every call is a slow system call (around a microsecond) that swamps short intervals";
 	static const char *const slow[] = {
@@ -815,14 +815,14 @@ static int check_clocksource(struct llctl_check *c, const struct ctx *x)
 		is_slow |= !strcmp(cs, slow[i]);
 	if (!cs) {
 		c->found = fmt("no clocksource in sysfs");
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	} else if (is_slow) {
 		c->found = fmt("clocksource %s", cs);
-		set(c, LLCTL_WARN, why,
+		set(c, DOCTOR_WARN, why,
 		    "dmesg | grep -i tsc (why the TSC was not chosen); if tsc is in available_clocksource: echo tsc | sudo tee /sys/devices/system/clocksource/clocksource0/current_clocksource");
 	} else {
 		c->found = fmt("clocksource %s", cs);
-		set(c, LLCTL_OK, why, NULL);
+		set(c, DOCTOR_OK, why, NULL);
 	}
 	free(cs);
 	return 0;
@@ -830,8 +830,8 @@ static int check_clocksource(struct llctl_check *c, const struct ctx *x)
 
 static const struct {
 	const char *name;
-	int (*fn)(struct llctl_check *c, const struct ctx *x);
-} checks[LLCTL_DOCTOR_CHECKS] = {
+	int (*fn)(struct doctor_check *c, const struct ctx *x);
+} checks[DOCTOR_CHECKS] = {
 	{ "module",		 check_module },
 	{ "device",		 check_device },
 	{ "genl",		 check_genl },
@@ -848,32 +848,32 @@ static const struct {
 	{ "clocksource",	 check_clocksource },
 };
 
-int llctl_doctor_run(struct llctl_doctor *d, const char *root,
-		     const struct llctl_env *env,
-		     const struct llctl_probe *probe)
+int doctor_run(struct doctor_report *d, const char *root,
+	       const struct llctl_env *env,
+	       const struct doctor_live *live)
 {
-	struct ctx x = { .root = root, .env = env, .p = probe };
-	struct llctl_check *c;
+	struct ctx x = { .root = root, .env = env, .p = live };
+	struct doctor_check *c;
 	unsigned int i;
 	int ret = 0;
 
 	memset(d, 0, sizeof(*d));
 	read_caps(&x);
 	x.sys_module = llctl_root_exists(root, "sys/module/llkm");
-	x.loaded = x.sys_module || !probe->nl_err;
-	for (i = 0; i < LLCTL_DOCTOR_CHECKS; i++) {
+	x.loaded = x.sys_module || !live->nl_err;
+	for (i = 0; i < DOCTOR_CHECKS; i++) {
 		c = &d->checks[d->n++];
 		c->name = checks[i].name;
 		if (!ret)
 			ret = checks[i].fn(c, &x);
-		if (!c->found || (c->status != LLCTL_OK && !c->fix))
+		if (!c->found || (c->status != DOCTOR_OK && !c->fix))
 			ret = -ENOMEM;
 		d->count[c->status]++;
 	}
 	return ret;
 }
 
-void llctl_doctor_free(struct llctl_doctor *d)
+void doctor_free(struct doctor_report *d)
 {
 	unsigned int i;
 
@@ -884,8 +884,8 @@ void llctl_doctor_free(struct llctl_doctor *d)
 	memset(d, 0, sizeof(*d));
 }
 
-const struct llctl_check *llctl_doctor_find(const struct llctl_doctor *d,
-					    const char *name)
+const struct doctor_check *doctor_find(const struct doctor_report *d,
+				       const char *name)
 {
 	unsigned int i;
 
@@ -895,7 +895,7 @@ const struct llctl_check *llctl_doctor_find(const struct llctl_doctor *d,
 	return NULL;
 }
 
-static struct json_object *check_json(const struct llctl_check *c)
+static struct json_object *check_json(const struct doctor_check *c)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -903,7 +903,7 @@ static struct json_object *check_json(const struct llctl_check *c)
 		return NULL;
 	json_object_object_add(o, "name", json_object_new_string(c->name));
 	json_object_object_add(o, "status",
-			       json_object_new_string(llctl_status_name(c->status)));
+			       json_object_new_string(doctor_status_name(c->status)));
 	json_object_object_add(o, "found", json_object_new_string(c->found));
 	json_object_object_add(o, "why", json_object_new_string(c->why));
 	json_object_object_add(o, "fix",
@@ -911,7 +911,7 @@ static struct json_object *check_json(const struct llctl_check *c)
 	return o;
 }
 
-struct json_object *llctl_doctor_json(const struct llctl_doctor *d)
+struct json_object *doctor_json(const struct doctor_report *d)
 {
 	struct json_object *a = json_object_new_array();
 	struct json_object *o;
