@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl events: the performance events this machine knows, grouped by PMU,
- * and whether each one opens here (profile/pmu-events.c finds and probes them).
+ * and whether each one opens here (profile/pmu-events.c finds them and
+ * tries each).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,7 +146,7 @@ int cmd_events(int argc, char **argv)
 		llctl_err("Unable to list events: %s", strerror(-ret));
 		return 1;
 	}
-	prof_events_probe(&l);
+	prof_events_try_open(&l);
 	ret = print_events(&l, json, !pattern);
 	if (!ret)
 		ret = llctl_stdout_close();

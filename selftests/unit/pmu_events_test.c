@@ -369,7 +369,7 @@ TEST(probe_opens_a_software_event)
 	int ret;
 
 	ASSERT_EQ(0, prof_event_parse("task-clock", &ev, NULL, 0));
-	ret = prof_event_probe(&ev);
+	ret = prof_event_try_open(&ev);
 	if (ret == -ENOSYS || ret == -EACCES || ret == -EPERM)
 		SKIP(return, "perf_event_open is not allowed here: %s",
 		     strerror(-ret));
@@ -380,7 +380,7 @@ TEST(probe_opens_a_software_event)
 TEST(probe_reports_a_pmu_type_nobody_has)
 {
 	struct prof_event ev = { .type = 0x7ffffff0, .pmu = "nobody" };
-	int ret = prof_event_probe(&ev);
+	int ret = prof_event_try_open(&ev);
 
 	if (ret == -ENOSYS || ret == -EACCES || ret == -EPERM)
 		SKIP(return, "perf_event_open is not allowed here: %s",
@@ -744,7 +744,7 @@ TEST_F(fake_sysfs, listing_keeps_an_unparsable_event_with_the_reason)
 	e = entry(&self->list, "odd/weird/");
 	ASSERT_NE(NULL, e);
 	EXPECT_NE(NULL, strstr(e->reason, "'?' is not a number")) TH_LOG("%s", e->reason);
-	prof_events_probe(&self->list);
+	prof_events_try_open(&self->list);
 	EXPECT_FALSE(e->supported);
 }
 
@@ -846,7 +846,7 @@ TEST_F(fake_sysfs, listing_hides_absent_libpfm_pmus_unless_all)
 	prof_event_list_free(&self->list);
 	ASSERT_EQ(0, prof_events_collect(&self->list, pmu, true));
 	ASSERT_LT(0, count_pmu(&self->list, pmu)) TH_LOG("PMU %s", pmu);
-	prof_events_probe(&self->list);
+	prof_events_try_open(&self->list);
 	for (i = 0; i < self->list.n; i++) {
 		if (strcmp(self->list.v[i].ev.pmu, pmu))
 			continue;
@@ -881,7 +881,7 @@ TEST_F(fake_sysfs, json_has_the_documented_keys_with_their_types)
 		prof_event_list_free(&self->list);
 		ASSERT_EQ(0, prof_events_collect(&self->list, pmu, true));
 	}
-	prof_events_probe(&self->list);
+	prof_events_try_open(&self->list);
 	self->list.v[0].supported = true;
 	o = prof_events_json(&self->list);
 	ASSERT_NE(NULL, o);
@@ -916,7 +916,7 @@ TEST(json_of_the_real_listing_matches_the_probe)
 	const struct prof_event_entry *tc;
 
 	ASSERT_EQ(0, prof_events_collect(&l, "task-clock", false));
-	prof_events_probe(&l);
+	prof_events_try_open(&l);
 	tc = entry(&l, "task-clock");
 	ASSERT_NE(NULL, tc);
 	o = prof_events_json(&l);

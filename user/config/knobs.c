@@ -339,8 +339,8 @@ static int plan_coalesce(const struct cfg_ctx *ctx, int key,
 	return plan->err;
 }
 
-/* SO_ZEROCOPY on a TCP socket: 1 yes, 0 no (errno kept), -1 not probed. */
-static int probe_zerocopy(const struct cfg_ctx *ctx)
+/* SO_ZEROCOPY on a TCP socket: 1 yes, 0 no (errno kept), -1 not tried. */
+static int zerocopy_works(const struct cfg_ctx *ctx)
 {
 	int one = 1, fd, ok;
 
@@ -358,7 +358,7 @@ static int plan_zero_copy(const struct cfg_ctx *ctx, int key,
 			  const struct cfg_value *v, struct cfg_plan *plan)
 {
 	struct cfg_item *it = add_report(plan, key, "MSG_ZEROCOPY");
-	int zc = probe_zerocopy(ctx);
+	int zc = zerocopy_works(ctx);
 	long optmem = -1;
 
 	if (!it)

@@ -878,7 +878,7 @@ static int pmu_first_cpu(const struct prof_event *ev)
 	return cpumask_first(pmu);
 }
 
-int prof_event_probe(const struct prof_event *ev)
+int prof_event_try_open(const struct prof_event *ev)
 {
 	struct perf_event_attr attr;
 	int cpu = pmu_first_cpu(ev), fd, first;
@@ -927,7 +927,7 @@ static int find_hw_pmu(void)
 		closedir(dir);
 	if (found || !llctl_root_is_real(root))
 		return found;
-	ret = prof_event_probe(&cycles);
+	ret = prof_event_try_open(&cycles);
 	return ret != -ENOENT && ret != -EOPNOTSUPP;
 }
 
@@ -1327,7 +1327,7 @@ int prof_events_collect(struct prof_event_list *l, const char *pattern,
 	return ret;
 }
 
-void prof_events_probe(struct prof_event_list *l)
+void prof_events_try_open(struct prof_event_list *l)
 {
 	struct prof_event_entry *e;
 	char hint[sizeof(e->reason) - 16];
@@ -1337,7 +1337,7 @@ void prof_events_probe(struct prof_event_list *l)
 	for (e = l->v; e < l->v + l->n; e++) {
 		if (e->reason[0])
 			continue;
-		ret = prof_event_probe(&e->ev);
+		ret = prof_event_try_open(&e->ev);
 		e->supported = !ret;
 		if (!ret)
 			continue;

@@ -64,7 +64,7 @@ void prof_event_attr(const struct prof_event *ev,
  * level refuses it, retried with the kernel excluded. 0 or -errno (the
  * first refusal).
  */
-int prof_event_probe(const struct prof_event *ev);
+int prof_event_try_open(const struct prof_event *ev);
 
 /*
  * One line saying what perf_event_open's @err (either sign) means for @ev
@@ -81,14 +81,15 @@ bool prof_have_hw_pmu(void);
 
 /*
  * Read sysfs and procfs under @root instead of "/" (the unit tests' fake
- * trees; NULL for the real system). The probes always ask the real kernel.
+ * trees; NULL for the real system). Opening an event always asks the real
+ * kernel.
  */
 void prof_events_set_root(const char *root);
 
 /* What 'llctl events' lists. */
 struct prof_event_entry {
 	struct prof_event ev;
-	bool supported;		/* opened here (after prof_events_probe()) */
+	bool supported;		/* opened here (after prof_events_try_open()) */
 	char reason[384];	/* why not, when !supported */
 };
 
@@ -108,7 +109,7 @@ struct prof_event_list {
 int prof_events_collect(struct prof_event_list *l, const char *pattern,
 			bool all);
 /* Fill supported/reason of each entry that has no reason yet. */
-void prof_events_probe(struct prof_event_list *l);
+void prof_events_try_open(struct prof_event_list *l);
 void prof_event_list_free(struct prof_event_list *l);
 
 /* {"events": [...]}, the JSON of 'llctl events --json'. */
