@@ -50,7 +50,7 @@ int cmd_report(int argc, char **argv)
 	struct trace_sink_cfg cfg = { .format = TRACE_FMT_NONE };
 	struct trace_ring_totals tot = { 0 };
 	struct trace_capture_hdr hdr;
-	struct llctl_sink *sink = NULL;
+	struct trace_sink *sink = NULL;
 	struct llctl_env env = { 0 };
 	int ret = 1, json = 0, lines = 0, c;
 	char *arg;

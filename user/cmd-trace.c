@@ -199,7 +199,7 @@ int cmd_trace(int argc, char **argv)
 	uint32_t pids[MAX_PIDS], size, mode;
 	struct trace_sink_cfg cfg = { .format = TRACE_FMT_NONE };
 	struct trace_ring_totals tot = { 0 };
-	struct llctl_sink *sink = NULL;
+	struct trace_sink *sink = NULL;
 	char *report = NULL;
 	FILE *rep = stdout;
 	int lines = 0, format = -1, progress;

@@ -113,7 +113,7 @@ static char *read_metadata(const char *dir)
 FIXTURE(ctf) {
 	char tmp[sizeof(FAKE_ROOT_TEMPLATE)];
 	char dir[sizeof(FAKE_ROOT_TEMPLATE) + 8];
-	struct llctl_ctf *c;
+	struct trace_ctf *c;
 	struct rec_buf b;
 	char *out;
 };

@@ -32,7 +32,7 @@ static const struct llkm_rec *mk(struct rec_buf *b, unsigned int type,
 FIXTURE(perfetto) {
 	char dir[sizeof(FAKE_ROOT_TEMPLATE)];
 	char path[sizeof(FAKE_ROOT_TEMPLATE) + 16];
-	struct llctl_perfetto *p;
+	struct trace_perfetto *p;
 	struct rec_buf b;
 	struct json_object *root;
 	struct json_object *ev;		/* root's traceEvents */

@@ -84,7 +84,7 @@ static int release_and_wait(pid_t child, int go)
 }
 
 /* Drains the rings until @child exits: its wait status, or -1. */
-static int follow(struct trace_rings *rs, struct llctl_summary *sum,
+static int follow(struct trace_rings *rs, struct trace_summary *sum,
 		  pid_t child)
 {
 	struct pollfd pfd = { .fd = (int)syscall(SYS_pidfd_open, child, 0),
@@ -113,7 +113,7 @@ int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 	struct llctl_cpu_stats *st = NULL;
 	struct trace_ring_totals tot = { 0 };
 	struct trace_rings rs = { 0 };
-	struct llctl_summary *sum = NULL;
+	struct trace_summary *sum = NULL;
 	char *possible;
 	int ncpus, dev, ret, i, status = -1;
 	double t0;

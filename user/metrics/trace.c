@@ -32,7 +32,7 @@ struct met_trace {
 	bool hangup;		/* someone else stopped the session */
 	uint32_t events;
 	struct trace_rings rs;
-	struct llctl_summary *sum;
+	struct trace_summary *sum;
 };
 
 static const struct {

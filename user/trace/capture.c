@@ -11,16 +11,16 @@
 
 #include "trace/capture.h"
 
-struct llctl_capture {
+struct trace_capture {
 	FILE *f;
 	struct trace_capture_hdr hdr;
 	int err;
 };
 
-struct llctl_capture *trace_capture_create(const char *path, int ncpus,
+struct trace_capture *trace_capture_create(const char *path, int ncpus,
 					   uint32_t events, uint32_t cmd_pid)
 {
-	struct llctl_capture *c = calloc(1, sizeof(*c));
+	struct trace_capture *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
@@ -42,14 +42,14 @@ struct llctl_capture *trace_capture_create(const char *path, int ncpus,
 	return c;
 }
 
-int trace_capture_write(struct llctl_capture *c, const struct llkm_rec *rec)
+int trace_capture_write(struct trace_capture *c, const struct llkm_rec *rec)
 {
 	if (!c->err && fwrite(rec, rec->size, 1, c->f) != 1)
 		c->err = errno ? errno : EIO;
 	return -c->err;
 }
 
-int trace_capture_close(struct llctl_capture *c, uint64_t lost)
+int trace_capture_close(struct trace_capture *c, uint64_t lost)
 {
 	int err = c->err;
 

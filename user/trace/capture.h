@@ -31,13 +31,13 @@ struct trace_capture_hdr {
 	uint64_t lost;
 };
 
-struct llctl_capture;
+struct trace_capture;
 
-struct llctl_capture *trace_capture_create(const char *path, int ncpus,
+struct trace_capture *trace_capture_create(const char *path, int ncpus,
 					   uint32_t events, uint32_t cmd_pid);
-int trace_capture_write(struct llctl_capture *c, const struct llkm_rec *rec);
+int trace_capture_write(struct trace_capture *c, const struct llkm_rec *rec);
 /* Writes the final lost count into the header; 0 or -errno. */
-int trace_capture_close(struct llctl_capture *c, uint64_t lost);
+int trace_capture_close(struct trace_capture *c, uint64_t lost);
 
 /*
  * Reads @path: fills @hdr, then hands each record to @fn (NULL: only check

@@ -83,7 +83,7 @@ static const char *const arg_names[6] = {
 	"arg0", "arg1", "arg2", "arg3", "arg4", "arg5",
 };
 
-struct llctl_ctf {
+struct trace_ctf {
 	struct bt_ctf_writer *writer;
 	struct bt_ctf_clock *clock;
 	struct bt_ctf_stream_class *sc;
@@ -117,7 +117,7 @@ static struct bt_ctf_field_type *new_type(enum field_kind kind)
 	return t;
 }
 
-static int add_fields(struct llctl_ctf *c, struct bt_ctf_event_class *ec,
+static int add_fields(struct trace_ctf *c, struct bt_ctf_event_class *ec,
 		      const struct field *f, size_t n)
 {
 	size_t i;
@@ -129,7 +129,7 @@ static int add_fields(struct llctl_ctf *c, struct bt_ctf_event_class *ec,
 	return 0;
 }
 
-static int add_event_classes(struct llctl_ctf *c)
+static int add_event_classes(struct trace_ctf *c)
 {
 	struct bt_ctf_event_class *ec;
 	unsigned int t;
@@ -150,7 +150,7 @@ static int add_event_classes(struct llctl_ctf *c)
 }
 
 /* Env values go into the TSDL between quotes: keep them plain. */
-static int add_env(struct llctl_ctf *c, const char *name, const char *value)
+static int add_env(struct trace_ctf *c, const char *name, const char *value)
 {
 	char buf[ENV_MAX];
 	size_t i;
@@ -165,7 +165,7 @@ static int add_env(struct llctl_ctf *c, const char *name, const char *value)
 	       -EIO : 0;
 }
 
-static int add_envs(struct llctl_ctf *c, const struct llctl_env *env)
+static int add_envs(struct trace_ctf *c, const struct llctl_env *env)
 {
 	int ret = add_env(c, "tracer_name", "llctl");
 
@@ -180,7 +180,7 @@ static int add_envs(struct llctl_ctf *c, const struct llctl_env *env)
 	return ret;
 }
 
-static int add_clock(struct llctl_ctf *c)
+static int add_clock(struct trace_ctf *c)
 {
 	c->clock = bt_ctf_clock_create("monotonic");
 	if (!c->clock)
@@ -194,7 +194,7 @@ static int add_clock(struct llctl_ctf *c)
 }
 
 /* The stream class: LTTng's cpu_id in the packet context, our events. */
-static int add_stream_class(struct llctl_ctf *c)
+static int add_stream_class(struct trace_ctf *c)
 {
 	struct bt_ctf_field_type *pc;
 	int ret;
@@ -213,7 +213,7 @@ static int add_stream_class(struct llctl_ctf *c)
 	return ret ?: add_event_classes(c);
 }
 
-static int add_streams(struct llctl_ctf *c)
+static int add_streams(struct trace_ctf *c)
 {
 	int cpu;
 
@@ -229,7 +229,7 @@ static int add_streams(struct llctl_ctf *c)
 	return 0;
 }
 
-static void destroy(struct llctl_ctf *c)
+static void destroy(struct trace_ctf *c)
 {
 	unsigned int i;
 	int cpu;
@@ -254,10 +254,10 @@ static void destroy(struct llctl_ctf *c)
 	free(c);
 }
 
-struct llctl_ctf *trace_ctf_open(const char *dir, int ncpus,
+struct trace_ctf *trace_ctf_open(const char *dir, int ncpus,
 				 const struct llctl_env *env)
 {
-	struct llctl_ctf *c;
+	struct trace_ctf *c;
 	struct stat st;
 	unsigned int i;
 	int ret;
@@ -410,7 +410,7 @@ static int fill(struct bt_ctf_event *e, const struct llkm_rec *rec,
  * Closes @cpu's packet. Its cpu_id is set each time, whatever the writer
  * keeps of the packet context from one packet to the next.
  */
-static int flush_stream(struct llctl_ctf *c, int cpu)
+static int flush_stream(struct trace_ctf *c, int cpu)
 {
 	struct bt_ctf_field *pc, *f = NULL;
 	int ret = -EIO;
@@ -429,7 +429,7 @@ static int flush_stream(struct llctl_ctf *c, int cpu)
 	return ret;
 }
 
-int trace_ctf_write(struct llctl_ctf *c, const struct llkm_rec *rec)
+int trace_ctf_write(struct trace_ctf *c, const struct llkm_rec *rec)
 {
 	const void *p = trace_event_payload(rec);
 	struct bt_ctf_event *e;
@@ -467,12 +467,12 @@ out:
 	return ret;
 }
 
-void trace_ctf_counts(const struct llctl_ctf *c, struct trace_ctf_counts *n)
+void trace_ctf_counts(const struct trace_ctf *c, struct trace_ctf_counts *n)
 {
 	*n = c->n;
 }
 
-int trace_ctf_close(struct llctl_ctf *c)
+int trace_ctf_close(struct trace_ctf *c)
 {
 	int ret = 0, cpu;
 

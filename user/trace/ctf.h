@@ -59,7 +59,7 @@
 
 struct llkm_rec;
 struct llctl_env;
-struct llctl_ctf;
+struct trace_ctf;
 
 #define TRACE_CTF_PACKET_EVENTS	1024
 
@@ -74,7 +74,7 @@ struct trace_ctf_counts {
  * overwritten) with one stream per CPU 0..@ncpus-1. @env may be NULL.
  * Returns NULL with errno set on failure.
  */
-struct llctl_ctf *trace_ctf_open(const char *dir, int ncpus,
+struct trace_ctf *trace_ctf_open(const char *dir, int ncpus,
 				 const struct llctl_env *env);
 
 /*
@@ -83,14 +83,14 @@ struct llctl_ctf *trace_ctf_open(const char *dir, int ncpus,
  * -EINVAL for a record too short for its type, -ERANGE for a CPU at or
  * above ncpus, -ENOMEM or -EIO (the writer failed).
  */
-int trace_ctf_write(struct llctl_ctf *c, const struct llkm_rec *rec);
+int trace_ctf_write(struct trace_ctf *c, const struct llkm_rec *rec);
 
-void trace_ctf_counts(const struct llctl_ctf *c, struct trace_ctf_counts *n);
+void trace_ctf_counts(const struct trace_ctf *c, struct trace_ctf_counts *n);
 
 /*
  * Flushes every stream's last packet and the metadata, then frees @c
  * (NULL is fine). Returns 0 or -EIO.
  */
-int trace_ctf_close(struct llctl_ctf *c);
+int trace_ctf_close(struct trace_ctf *c);
 
 #endif /* LLCTL_TRACE_CTF_H */

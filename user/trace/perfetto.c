@@ -36,7 +36,7 @@ struct cpu {
 	uint64_t irq_t, softirq_t;
 };
 
-struct llctl_perfetto {
+struct trace_perfetto {
 	FILE *f;
 	bool own;		/* f is ours to close */
 	bool first;		/* no event written yet */
@@ -76,7 +76,7 @@ static void put_us(FILE *f, uint64_t ns)
 }
 
 /* An event up to its "ts": the caller adds the rest and the '}'. */
-static void head(struct llctl_perfetto *p, const char *ph, const char *cat,
+static void head(struct trace_perfetto *p, const char *ph, const char *cat,
 		 const char *name, uint32_t pid, uint32_t tid, uint64_t ts)
 {
 	fputs(p->first ? "\n" : ",\n", p->f);
@@ -89,7 +89,7 @@ static void head(struct llctl_perfetto *p, const char *ph, const char *cat,
 	put_us(p->f, ts);
 }
 
-static void complete(struct llctl_perfetto *p, const char *cat,
+static void complete(struct trace_perfetto *p, const char *cat,
 		     const char *name, uint32_t pid, uint32_t tid,
 		     uint64_t start, uint64_t end)
 {
@@ -98,7 +98,7 @@ static void complete(struct llctl_perfetto *p, const char *cat,
 	put_us(p->f, end - start);
 }
 
-static void instant(struct llctl_perfetto *p, const char *cat,
+static void instant(struct trace_perfetto *p, const char *cat,
 		    const char *name, uint32_t pid, uint32_t tid, uint64_t ts)
 {
 	head(p, "i", cat, name, pid, tid, ts);
@@ -106,7 +106,7 @@ static void instant(struct llctl_perfetto *p, const char *cat,
 }
 
 /* An "M" event naming (or sorting) a process or thread. */
-static void meta(struct llctl_perfetto *p, const char *what, uint32_t pid,
+static void meta(struct trace_perfetto *p, const char *what, uint32_t pid,
 		 uint32_t tid, const char *name, long sort)
 {
 	fputs(p->first ? "\n" : ",\n", p->f);
@@ -132,7 +132,7 @@ static struct thread *slot(struct thread *t, size_t n, uint32_t tid)
 	return &t[i];
 }
 
-static int grow_threads(struct llctl_perfetto *p)
+static int grow_threads(struct trace_perfetto *p)
 {
 	size_t n = p->nthreads ? 2 * p->nthreads : THREADS_MIN, i;
 	struct thread *t = calloc(n, sizeof(*t));
@@ -149,7 +149,7 @@ static int grow_threads(struct llctl_perfetto *p)
 }
 
 /* @tid's entry, made when @create; NULL when absent or out of memory. */
-static struct thread *thread_get(struct llctl_perfetto *p, uint32_t tid,
+static struct thread *thread_get(struct trace_perfetto *p, uint32_t tid,
 				 bool create)
 {
 	struct thread *t;
@@ -171,7 +171,7 @@ static struct thread *thread_get(struct llctl_perfetto *p, uint32_t tid,
 }
 
 /* @cpu's state, its track named before its first event; NULL: -ENOMEM. */
-static struct cpu *cpu_get(struct llctl_perfetto *p, unsigned int n)
+static struct cpu *cpu_get(struct trace_perfetto *p, unsigned int n)
 {
 	char name[32];
 
@@ -195,7 +195,7 @@ static struct cpu *cpu_get(struct llctl_perfetto *p, unsigned int n)
 	return &p->cpu[n];
 }
 
-static void name_thread(struct llctl_perfetto *p, uint32_t pid, uint32_t tid,
+static void name_thread(struct trace_perfetto *p, uint32_t pid, uint32_t tid,
 			const char comm[16])
 {
 	char name[TRACE_COMM_LEN + 1];
@@ -213,7 +213,7 @@ static void name_thread(struct llctl_perfetto *p, uint32_t pid, uint32_t tid,
 		meta(p, "process_name", pid, tid, name, 0);
 }
 
-static void sys_unfinished(struct llctl_perfetto *p, struct thread *t)
+static void sys_unfinished(struct trace_perfetto *p, struct thread *t)
 {
 	instant(p, "syscall", trace_syscall_name(t->nr), t->pid, t->tid, t->t);
 	fprintf(p->f, ",\"args\":{\"nr\":%" PRId64 ",\"unfinished\":true}}",
@@ -222,7 +222,7 @@ static void sys_unfinished(struct llctl_perfetto *p, struct thread *t)
 	p->n.unfinished++;
 }
 
-static int sys_enter(struct llctl_perfetto *p, const struct llkm_rec *rec,
+static int sys_enter(struct trace_perfetto *p, const struct llkm_rec *rec,
 		     const struct llkm_rec_sys_enter *e)
 {
 	struct thread *t = thread_get(p, rec->tid, true);
@@ -238,7 +238,7 @@ static int sys_enter(struct llctl_perfetto *p, const struct llkm_rec *rec,
 	return 0;
 }
 
-static void sys_exit(struct llctl_perfetto *p, const struct llkm_rec *rec,
+static void sys_exit(struct trace_perfetto *p, const struct llkm_rec *rec,
 		     const struct llkm_rec_sys_exit *x)
 {
 	struct thread *t = thread_get(p, rec->tid, false);
@@ -261,7 +261,7 @@ static void irq_name(char *buf, size_t len, uint32_t irq)
 	snprintf(buf, len, "irq %" PRIu32, irq);
 }
 
-static void irq_unfinished(struct llctl_perfetto *p, struct cpu *c,
+static void irq_unfinished(struct trace_perfetto *p, struct cpu *c,
 			   unsigned int n)
 {
 	char name[32];
@@ -274,7 +274,7 @@ static void irq_unfinished(struct llctl_perfetto *p, struct cpu *c,
 	p->n.unfinished++;
 }
 
-static void irq_entry(struct llctl_perfetto *p, struct cpu *c, unsigned int n,
+static void irq_entry(struct trace_perfetto *p, struct cpu *c, unsigned int n,
 		      const struct llkm_rec *rec, const struct llkm_rec_irq *i)
 {
 	if (c->in_irq)
@@ -284,7 +284,7 @@ static void irq_entry(struct llctl_perfetto *p, struct cpu *c, unsigned int n,
 	c->irq_t = rec->time_ns;
 }
 
-static void irq_exit(struct llctl_perfetto *p, struct cpu *c, unsigned int n,
+static void irq_exit(struct trace_perfetto *p, struct cpu *c, unsigned int n,
 		     const struct llkm_rec *rec, const struct llkm_rec_irq *i)
 {
 	char name[32];
@@ -308,7 +308,7 @@ static void softirq_name(char *buf, size_t len, uint32_t vec)
 	snprintf(buf, len, "softirq %s", trace_softirq_name(vec));
 }
 
-static void softirq_unfinished(struct llctl_perfetto *p, struct cpu *c,
+static void softirq_unfinished(struct trace_perfetto *p, struct cpu *c,
 			       unsigned int n)
 {
 	char name[32];
@@ -322,7 +322,7 @@ static void softirq_unfinished(struct llctl_perfetto *p, struct cpu *c,
 	p->n.unfinished++;
 }
 
-static void softirq_entry(struct llctl_perfetto *p, struct cpu *c,
+static void softirq_entry(struct trace_perfetto *p, struct cpu *c,
 			  unsigned int n, const struct llkm_rec *rec,
 			  const struct llkm_rec_softirq *s)
 {
@@ -333,7 +333,7 @@ static void softirq_entry(struct llctl_perfetto *p, struct cpu *c,
 	c->softirq_t = rec->time_ns;
 }
 
-static void softirq_exit(struct llctl_perfetto *p, struct cpu *c,
+static void softirq_exit(struct trace_perfetto *p, struct cpu *c,
 			 unsigned int n, const struct llkm_rec *rec,
 			 const struct llkm_rec_softirq *s)
 {
@@ -352,7 +352,7 @@ static void softirq_exit(struct llctl_perfetto *p, struct cpu *c,
 	c->in_softirq = false;
 }
 
-static void sched_switch(struct llctl_perfetto *p, unsigned int n,
+static void sched_switch(struct trace_perfetto *p, unsigned int n,
 			 const struct llkm_rec *rec,
 			 const struct llkm_rec_sched_switch *s)
 {
@@ -373,7 +373,7 @@ static void sched_switch(struct llctl_perfetto *p, unsigned int n,
 	fputs("}}", p->f);
 }
 
-static void process_fork(struct llctl_perfetto *p,
+static void process_fork(struct trace_perfetto *p,
 			 const struct llkm_rec *rec,
 			 const struct llkm_rec_fork *fk)
 {
@@ -384,7 +384,7 @@ static void process_fork(struct llctl_perfetto *p,
 }
 
 /* Records that belong to a CPU's track. */
-static int on_cpu(struct llctl_perfetto *p, const struct llkm_rec *rec,
+static int on_cpu(struct trace_perfetto *p, const struct llkm_rec *rec,
 		  const void *pl)
 {
 	struct cpu *c;
@@ -414,9 +414,9 @@ static int on_cpu(struct llctl_perfetto *p, const struct llkm_rec *rec,
 	return 0;
 }
 
-struct llctl_perfetto *trace_perfetto_open(const char *path)
+struct trace_perfetto *trace_perfetto_open(const char *path)
 {
-	struct llctl_perfetto *p = calloc(1, sizeof(*p));
+	struct trace_perfetto *p = calloc(1, sizeof(*p));
 	int err;
 
 	if (!p)
@@ -442,7 +442,7 @@ struct llctl_perfetto *trace_perfetto_open(const char *path)
 	return p;
 }
 
-int trace_perfetto_write(struct llctl_perfetto *p, const struct llkm_rec *rec)
+int trace_perfetto_write(struct trace_perfetto *p, const struct llkm_rec *rec)
 {
 	const void *pl = trace_event_payload(rec);
 	int ret = 0;
@@ -470,13 +470,13 @@ int trace_perfetto_write(struct llctl_perfetto *p, const struct llkm_rec *rec)
 	return ret ?: (ferror(p->f) ? -EIO : 0);
 }
 
-void trace_perfetto_counts(const struct llctl_perfetto *p,
+void trace_perfetto_counts(const struct trace_perfetto *p,
 			   struct trace_perfetto_counts *n)
 {
 	*n = p->n;
 }
 
-int trace_perfetto_close(struct llctl_perfetto *p)
+int trace_perfetto_close(struct trace_perfetto *p)
 {
 	unsigned int i;
 	int ret = 0;

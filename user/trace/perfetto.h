@@ -62,7 +62,7 @@
 #include <stdint.h>
 
 struct llkm_rec;
-struct llctl_perfetto;
+struct trace_perfetto;
 
 #define TRACE_PERFETTO_CPUS_PID	4194304		/* PID_MAX_LIMIT */
 #define TRACE_PERFETTO_CPUS_MAX	8192		/* NR_CPUS at most */
@@ -78,7 +78,7 @@ struct trace_perfetto_counts {
  * Starts the file at @path (truncated), or on stdout for NULL or "-".
  * Returns NULL with errno set on failure.
  */
-struct llctl_perfetto *trace_perfetto_open(const char *path);
+struct trace_perfetto *trace_perfetto_open(const char *path);
 
 /*
  * Takes @rec, in time order. A record of an unknown type is skipped and
@@ -86,9 +86,9 @@ struct llctl_perfetto *trace_perfetto_open(const char *path);
  * for a CPU at or above TRACE_PERFETTO_CPUS_MAX, -ENOMEM, or -EIO once a
  * write failed.
  */
-int trace_perfetto_write(struct llctl_perfetto *p, const struct llkm_rec *rec);
+int trace_perfetto_write(struct trace_perfetto *p, const struct llkm_rec *rec);
 
-void trace_perfetto_counts(const struct llctl_perfetto *p,
+void trace_perfetto_counts(const struct trace_perfetto *p,
 			   struct trace_perfetto_counts *n);
 
 /*
@@ -96,6 +96,6 @@ void trace_perfetto_counts(const struct llctl_perfetto *p,
  * stdout) and frees @p (NULL is fine). Returns 0 or -EIO when any write
  * failed.
  */
-int trace_perfetto_close(struct llctl_perfetto *p);
+int trace_perfetto_close(struct trace_perfetto *p);
 
 #endif /* LLCTL_TRACE_PERFETTO_H */

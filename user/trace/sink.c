@@ -16,12 +16,12 @@
 #include "trace/summary.h"
 #include "trace/trace.h"
 
-struct llctl_sink {
+struct trace_sink {
 	struct trace_sink_cfg cfg;
-	struct llctl_summary *sum;
-	struct llctl_capture *cap;
-	struct llctl_ctf *ctf;
-	struct llctl_perfetto *pf;
+	struct trace_summary *sum;
+	struct trace_capture *cap;
+	struct trace_ctf *ctf;
+	struct trace_perfetto *pf;
 	uint64_t t0;		/* first record's time, for event lines */
 	int err;		/* first output error, negative */
 };
@@ -37,9 +37,9 @@ int trace_format_parse(const char *name)
 	return -1;
 }
 
-struct llctl_sink *trace_sink_open(const struct trace_sink_cfg *cfg)
+struct trace_sink *trace_sink_open(const struct trace_sink_cfg *cfg)
 {
-	struct llctl_sink *s = calloc(1, sizeof(*s));
+	struct trace_sink *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
@@ -80,7 +80,7 @@ fail:
 
 void trace_sink_add(const struct llkm_rec *rec, void *arg)
 {
-	struct llctl_sink *s = arg;
+	struct trace_sink *s = arg;
 	int err = 0;
 
 	/* A capture keeps every record: report applies the same gate. */
@@ -101,12 +101,12 @@ out:
 		s->err = err;
 }
 
-struct llctl_summary *trace_sink_summary(struct llctl_sink *s)
+struct trace_summary *trace_sink_summary(struct trace_sink *s)
 {
 	return s->sum;
 }
 
-int trace_sink_close(struct llctl_sink *s, uint64_t lost)
+int trace_sink_close(struct trace_sink *s, uint64_t lost)
 {
 	int err = s->err;
 	int e = 0;
@@ -127,7 +127,7 @@ int trace_sink_close(struct llctl_sink *s, uint64_t lost)
 	return err ? 1 : 0;
 }
 
-void trace_sink_free(struct llctl_sink *s)
+void trace_sink_free(struct trace_sink *s)
 {
 	if (!s)
 		return;

@@ -48,7 +48,7 @@ struct cpu_state {
 	uint64_t softirq_t[NR_SOFTIRQS];	/* 0: none pending */
 };
 
-struct llctl_summary {
+struct trace_summary {
 	int ncpus;
 	uint32_t events;
 	uint32_t cmd_pid;
@@ -66,10 +66,10 @@ struct llctl_summary {
 	unsigned int only_len;
 };
 
-struct llctl_summary *trace_summary_new(int ncpus, uint32_t events,
+struct trace_summary *trace_summary_new(int ncpus, uint32_t events,
 					uint32_t cmd_pid)
 {
-	struct llctl_summary *s = calloc(1, sizeof(*s));
+	struct trace_summary *s = calloc(1, sizeof(*s));
 	int c;
 
 	if (!s)
@@ -90,14 +90,14 @@ struct llctl_summary *trace_summary_new(int ncpus, uint32_t events,
 	return s;
 }
 
-void trace_summary_only(struct llctl_summary *s, const uint8_t *bits,
+void trace_summary_only(struct trace_summary *s, const uint8_t *bits,
 			unsigned int len)
 {
 	s->only = bits;
 	s->only_len = len;
 }
 
-void trace_summary_free(struct llctl_summary *s)
+void trace_summary_free(struct trace_summary *s)
 {
 	if (!s)
 		return;
@@ -128,7 +128,7 @@ static unsigned int hash(uint32_t tid)
 	return (tid * 2654435761u) & (TIDS - 1);
 }
 
-static struct pending *pending_of(struct llctl_summary *s, uint32_t tid)
+static struct pending *pending_of(struct trace_summary *s, uint32_t tid)
 {
 	unsigned int i = hash(tid), n;
 
@@ -138,7 +138,7 @@ static struct pending *pending_of(struct llctl_summary *s, uint32_t tid)
 	return NULL;
 }
 
-static struct task_sw *task_of(struct llctl_summary *s, uint32_t tid)
+static struct task_sw *task_of(struct trace_summary *s, uint32_t tid)
 {
 	unsigned int i = hash(tid), n;
 
@@ -148,7 +148,7 @@ static struct task_sw *task_of(struct llctl_summary *s, uint32_t tid)
 	return NULL;
 }
 
-static void add_syscall(struct llctl_summary *s, const struct llkm_rec *rec)
+static void add_syscall(struct trace_summary *s, const struct llkm_rec *rec)
 {
 	struct pending *p = pending_of(s, rec->tid);
 
@@ -179,7 +179,7 @@ static void add_syscall(struct llctl_summary *s, const struct llkm_rec *rec)
 	}
 }
 
-static void add_irq(struct llctl_summary *s, const struct llkm_rec *rec)
+static void add_irq(struct trace_summary *s, const struct llkm_rec *rec)
 {
 	const struct llkm_rec_irq *q = (const void *)(rec + 1);
 	struct cpu_state *c = &s->cpu[rec->cpu];
@@ -197,7 +197,7 @@ static void add_irq(struct llctl_summary *s, const struct llkm_rec *rec)
 	}
 }
 
-static void add_softirq(struct llctl_summary *s, const struct llkm_rec *rec)
+static void add_softirq(struct trace_summary *s, const struct llkm_rec *rec)
 {
 	const struct llkm_rec_softirq *q = (const void *)(rec + 1);
 	struct cpu_state *c = &s->cpu[rec->cpu];
@@ -214,7 +214,7 @@ static void add_softirq(struct llctl_summary *s, const struct llkm_rec *rec)
 	}
 }
 
-static void add_switch(struct llctl_summary *s, const struct llkm_rec *rec)
+static void add_switch(struct trace_summary *s, const struct llkm_rec *rec)
 {
 	const struct llkm_rec_sched_switch *q = (const void *)(rec + 1);
 	struct task_sw *t = task_of(s, q->prev_tid ? q->prev_tid : ~0u);
@@ -230,7 +230,7 @@ static void add_switch(struct llctl_summary *s, const struct llkm_rec *rec)
 	t->comm[sizeof(t->comm) - 1] = '\0';
 }
 
-bool trace_summary_take(struct llctl_summary *s, const struct llkm_rec *rec)
+bool trace_summary_take(struct trace_summary *s, const struct llkm_rec *rec)
 {
 	if ((int)rec->cpu >= s->ncpus)
 		return false;
@@ -305,7 +305,7 @@ static int by_count(const void *a, const void *b, void *arg)
 	return x - y;
 }
 
-static int sorted_nrs(const struct llctl_summary *s, int *nrs)
+static int sorted_nrs(const struct trace_summary *s, int *nrs)
 {
 	int i, n = 0;
 
@@ -321,7 +321,7 @@ static uint64_t avg(const struct stat_ns *st)
 	return st->timed ? st->total_ns / st->timed : 0;
 }
 
-void trace_summary_print(FILE *f, const struct llctl_summary *s,
+void trace_summary_print(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t)
 {
 	int nrs[MAX_NR], n, i, c;
@@ -401,7 +401,7 @@ static struct json_object *stat_json(const struct stat_ns *st,
 	return o;
 }
 
-static struct json_object *syscalls_json(const struct llctl_summary *s)
+static struct json_object *syscalls_json(const struct trace_summary *s)
 {
 	struct json_object *arr = json_object_new_array();
 	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
@@ -417,7 +417,7 @@ static struct json_object *syscalls_json(const struct llctl_summary *s)
 	return arr;
 }
 
-static struct json_object *irqs_json(const struct llctl_summary *s)
+static struct json_object *irqs_json(const struct trace_summary *s)
 {
 	struct json_object *arr = json_object_new_array();
 	int i, c;
@@ -441,7 +441,7 @@ static struct json_object *irqs_json(const struct llctl_summary *s)
 	return arr;
 }
 
-static struct json_object *softirqs_json(const struct llctl_summary *s)
+static struct json_object *softirqs_json(const struct trace_summary *s)
 {
 	struct json_object *arr = json_object_new_array();
 	int i, c;
@@ -462,7 +462,7 @@ static struct json_object *softirqs_json(const struct llctl_summary *s)
 	return arr;
 }
 
-static struct json_object *sched_json(const struct llctl_summary *s)
+static struct json_object *sched_json(const struct trace_summary *s)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
@@ -488,7 +488,7 @@ static struct json_object *sched_json(const struct llctl_summary *s)
 	return o;
 }
 
-struct json_object *trace_summary_json(const struct llctl_summary *s,
+struct json_object *trace_summary_json(const struct trace_summary *s,
 				       const struct trace_ring_totals *t)
 {
 	struct json_object *o = json_object_new_object();
@@ -509,7 +509,7 @@ struct json_object *trace_summary_json(const struct llctl_summary *s,
 	return o;
 }
 
-int trace_summary_report(FILE *f, const struct llctl_summary *s,
+int trace_summary_report(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t,
 			 const struct llctl_env *env, bool json, bool lines)
 {

@@ -21,7 +21,7 @@
 #include <linux/llkm.h>
 
 struct llctl_env;
-struct llctl_summary;
+struct trace_summary;
 
 enum trace_format {
 	TRACE_FMT_NONE,
@@ -42,16 +42,16 @@ struct trace_sink_cfg {
 	const struct llctl_env *env;
 };
 
-struct llctl_sink;
+struct trace_sink;
 
 /* NULL with errno set (and a message said) when an output cannot open. */
-struct llctl_sink *trace_sink_open(const struct trace_sink_cfg *cfg);
+struct trace_sink *trace_sink_open(const struct trace_sink_cfg *cfg);
 /* A trace_rings_drain() / trace_capture_read() callback. */
 void trace_sink_add(const struct llkm_rec *rec, void *sink);
-struct llctl_summary *trace_sink_summary(struct llctl_sink *s);
+struct trace_summary *trace_sink_summary(struct trace_sink *s);
 /* Closes the outputs (the summary stays); 0, or 1 after saying why. */
-int trace_sink_close(struct llctl_sink *s, uint64_t lost);
-void trace_sink_free(struct llctl_sink *s);
+int trace_sink_close(struct trace_sink *s, uint64_t lost);
+void trace_sink_free(struct trace_sink *s);
 
 /* "raw", "ctf", "perfetto": the format, or -1. */
 int trace_format_parse(const char *name);
