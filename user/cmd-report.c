@@ -14,6 +14,7 @@
 #include "lib/util.h"
 #include "profile/report.h"
 #include "trace/capture.h"
+#include "trace/ctf.h"
 #include "trace/summary.h"
 #include "trace/trace.h"
 
@@ -78,6 +79,9 @@ int cmd_report(int argc, char **argv)
 				llctl_err("Unable to use --format '%s': ctf or perfetto", arg);
 				return 1;
 			}
+			if (cfg.format == TRACE_FMT_CTF &&
+			    trace_ctf_missing("report --format ctf"))
+				return 1;
 			break;
 		case 'h':
 			llctl_usage(stdout, &report_opts);

@@ -30,6 +30,7 @@
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
+#include "trace/ctf.h"
 #include "trace/rings.h"
 #include "trace/summary.h"
 #include "trace/syscalls.h"
@@ -287,6 +288,9 @@ int cmd_trace(int argc, char **argv)
 				llctl_err("Unable to use --format '%s': raw, ctf or perfetto", arg);
 				return 1;
 			}
+			if (format == TRACE_FMT_CTF &&
+			    trace_ctf_missing("trace --format ctf"))
+				return 1;
 			break;
 		case OPT_EVENTS:
 			lines = 1;

@@ -55,3 +55,10 @@ int llctl_stdout_close(void)
 	}
 	return 0;
 }
+
+int llctl_left_out(const char *what, const char *no_flag, const char *debs)
+{
+	llctl_err("Unable to run %s: this llctl was built without it (%s=1); install %s and rebuild",
+		  what, no_flag, debs);
+	return 1;
+}

@@ -32,4 +32,11 @@ int llctl_json_fprint(FILE *f, struct json_object *obj);
 /* Flush stdout and report a write error (full disk, closed pipe): 0 or 1. */
 int llctl_stdout_close(void);
 
+/*
+ * What a part this llctl was built without says when asked for: "Unable
+ * to run @what: this llctl was built without it (@no_flag=1); install
+ * @debs and rebuild" on stderr. Returns 1, the exit status.
+ */
+int llctl_left_out(const char *what, const char *no_flag, const char *debs);
+
 #endif /* LLCTL_LIB_UTIL_H */

@@ -63,6 +63,12 @@ struct trace_ctf;
 
 #define TRACE_CTF_PACKET_EVENTS	1024
 
+/*
+ * 0 when this llctl writes CTF. Built without it (trace/ctf-none.c): 1,
+ * after saying that @what ("trace --format ctf") needs libbabeltrace.
+ */
+int trace_ctf_missing(const char *what);
+
 struct trace_ctf_counts {
 	uint64_t written;	/* events in the trace */
 	uint64_t skipped;	/* records of a type the trace does not carry */
