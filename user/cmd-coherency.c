@@ -21,13 +21,13 @@
 #include "coherency/coherency.h"
 #include "coherency/cpus.h"
 #include "coherency/machine.h"
-#include "coherency/probe_shim.h"
-#include "../kmod/probe_core.h"
 #include "coherency/run.h"
 #include "lib/env.h"
 #include "lib/nl.h"
 #include "lib/options.h"
 #include "lib/util.h"
+#include "shim/probe_shim.h"
+#include "../kmod/probe_core.h"
 
 /* The tests, in the order they run. */
 static const struct coh_test *const tests[] = {

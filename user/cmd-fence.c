@@ -25,14 +25,14 @@
 #include "cmd.h"
 #include "coherency/cpus.h"
 #include "coherency/kernel-run.h"
-#include "coherency/probe_shim.h"
-#include "../kmod/probe_core.h"
 #include "coherency/stats.h"
 #include "coherency/team.h"
 #include "lib/env.h"
 #include "lib/options.h"
 #include "lib/svg.h"
 #include "lib/util.h"
+#include "shim/probe_shim.h"
+#include "../kmod/probe_core.h"
 
 #define DEF_ITERATIONS	10000
 #define DEF_BATCHES	200

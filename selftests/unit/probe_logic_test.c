@@ -20,11 +20,11 @@
 
 #include "cmd.h"
 #include "coherency/cpus.h"
-#include "coherency/probe_shim.h"
-#include "../../kmod/probe_core.h"
 #include "coherency/run.h"
 #include "coherency/stats.h"
 #include "lib/svg.h"
+#include "shim/probe_shim.h"
+#include "../../kmod/probe_core.h"
 
 /* ---- order statistics ---- */
 

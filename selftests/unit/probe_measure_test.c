@@ -26,9 +26,9 @@
 #include "kselftest_harness.h"
 
 #include "cmd.h"
-#include "coherency/probe_shim.h"
-#include "../../kmod/probe_core.h"
 #include "coherency/run.h"
+#include "shim/probe_shim.h"
+#include "../../kmod/probe_core.h"
 
 #define MILLION		1000000ULL
 

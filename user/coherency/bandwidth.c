@@ -44,9 +44,9 @@
 #include "coherency/coherency.h"
 #include "coherency/kernel-run.h"
 #include "coherency/machine.h"
-#include "coherency/probe_shim.h"
 #include "coherency/stats.h"
 #include "lib/util.h"
+#include "shim/probe_shim.h"
 #define PROBE_BW_CLOBBERS , "xmm0", "xmm1"
 #include "../kmod/probe_bw.h"
 

@@ -39,10 +39,10 @@
 #include "coherency/coherency.h"
 #include "coherency/kernel-run.h"
 #include "coherency/machine.h"
-#include "coherency/probe_shim.h"
-#include "../kmod/probe_core.h"
 #include "coherency/stats.h"
 #include "lib/util.h"
+#include "shim/probe_shim.h"
+#include "../kmod/probe_core.h"
 
 #define BR_BITS		LLKM_BRANCH_BITS	/* branches per sample */
 #define BR_LEN_MIN	2

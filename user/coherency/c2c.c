@@ -24,13 +24,13 @@
 #include "coherency/coherency.h"
 #include "coherency/cpus.h"
 #include "coherency/kernel-run.h"
-#include "coherency/probe_shim.h"
-#include "../kmod/probe_core.h"
 #include "coherency/run.h"
 #include "coherency/stats.h"
 #include "coherency/team.h"
 #include "lib/svg.h"
 #include "lib/util.h"
+#include "shim/probe_shim.h"
+#include "../kmod/probe_core.h"
 
 #define DEF_ROUND_TRIPS	5000	/* per pair */
 #define BATCHES		50

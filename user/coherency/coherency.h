@@ -7,9 +7,9 @@
  * (stats.c), pinned threads released together (team.c), CPU lists
  * (cpus.c) and a probe run in llkm's kernel threads (kernel-run.c). The
  * measuring code itself is kmod/probe_core.h and kmod/probe_bw.h, built
- * here through probe_shim.h. "Probe" means such a measurement, in user/
- * nowhere else. Exported names start with coh_ (COH_). coherency/ calls
- * lib/ only.
+ * here through shim/probe_shim.h. "Probe" means such a measurement, in
+ * user/ nowhere else. Exported names start with coh_ (COH_). coherency/
+ * calls lib/, and kmod/'s probe headers through shim/.
  *
  * llctl coherency's tests, each behind one table entry
  * (cmd-coherency.c holds the table). A test measures in user threads, or

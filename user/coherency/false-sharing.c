@@ -30,12 +30,12 @@
 
 #include "coherency/coherency.h"
 #include "coherency/kernel-run.h"
-#include "coherency/probe_shim.h"
-#include "../kmod/probe_core.h"
 #include "coherency/run.h"
 #include "coherency/stats.h"
 #include "coherency/team.h"
 #include "lib/util.h"
+#include "shim/probe_shim.h"
+#include "../kmod/probe_core.h"
 
 #define DEF_INCREMENTS	1000000		/* kernel: per writer and batch */
 #define DEF_RUN_MS	20		/* user: a run's length */

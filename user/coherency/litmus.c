@@ -20,11 +20,11 @@
 
 #include "coherency/coherency.h"
 #include "coherency/kernel-run.h"
-#include "coherency/probe_shim.h"
-#include "../kmod/probe_core.h"
 #include "coherency/run.h"
 #include "coherency/team.h"
 #include "lib/util.h"
+#include "shim/probe_shim.h"
+#include "../kmod/probe_core.h"
 
 #define DEF_ROUNDS	200000
 #define WARM_ROUNDS	1000

@@ -10,9 +10,9 @@
 #include <cpuid.h>
 #endif
 
-#include "coherency/probe_shim.h"
-#include "../kmod/probe_core.h"
 #include "coherency/stats.h"
+#include "shim/probe_shim.h"
+#include "../kmod/probe_core.h"
 
 #define CAL_WINDOWS	5
 #define CAL_WINDOW_NS	20000000ULL

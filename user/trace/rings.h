@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "trace/ring_shim.h"
+#include "shim/ring_shim.h"
 #include "../kmod/ring_core.h"
 
 struct trace_rings {

@@ -2,11 +2,11 @@
 /*
  * user/trace/: a trace session's records, from the rings to every output.
  * The session's rings mapped in place (rings.c, over kmod/ring_core.h
- * through ring_shim.h), syscall names (syscalls.c), the summary
+ * through shim/ring_shim.h), syscall names (syscalls.c), the summary
  * (summary.c), the capture file (capture.c), event lines (events.c), CTF
  * (ctf.c) and Perfetto (perfetto.c) writers, and the sink that hands each
  * record to them all (sink.c, declared here). Exported names start with
- * trace_ (TRACE_). trace/ calls lib/ only.
+ * trace_ (TRACE_). trace/ calls lib/, and kmod/ring_core.h through shim/.
  *
  * The sink: where trace records go, live (llctl trace) or from a capture
  * file (llctl report): the summary always, and at most one of a capture,

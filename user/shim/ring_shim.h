@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * user/shim/: what kmod/'s headers shared with llctl need from the kernel,
+ * for userspace, as perf's tools/include does it: ring_shim.h for
+ * kmod/ring_core.h, probe_shim.h for kmod/probe_core.h and kmod/probe_bw.h.
+ * Their names are the kernel's (READ_ONCE(), smp_mb(), local_t) by design;
+ * what is their own starts with shim_. shim/ calls nothing of user/.
+ *
  * What kmod/ring_core.h needs from the kernel, for userspace: the ring
  * core is unit-tested and benchmarked on the host, and llctl reads the
  * mapped rings with it. Include this, then ring_core.h.
@@ -7,8 +13,8 @@
  * local_t here is only ever touched by one thread (the producer's), as in
  * the kernel it is only touched by one CPU.
  */
-#ifndef LLCTL_TRACE_RING_SHIM_H
-#define LLCTL_TRACE_RING_SHIM_H
+#ifndef LLCTL_SHIM_RING_SHIM_H
+#define LLCTL_SHIM_RING_SHIM_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -95,7 +101,7 @@ static inline u32 llkm_ring_tid(void)
  * a ring's pages: a record that wraps reads contiguously. NULL on failure;
  * munmap(p, 2 * size) undoes it.
  */
-static inline void *trace_shim_map_twice(size_t size)
+static inline void *shim_map_twice(size_t size)
 {
 	int fd = memfd_create("llkm-ring", MFD_CLOEXEC);
 	char *p = MAP_FAILED;
@@ -119,4 +125,4 @@ out:
 	return p == MAP_FAILED ? NULL : p;
 }
 
-#endif /* LLCTL_TRACE_RING_SHIM_H */
+#endif /* LLCTL_SHIM_RING_SHIM_H */

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * user/shim/: what kmod/'s headers shared with llctl need from the kernel,
+ * for userspace, as perf's tools/include does it: ring_shim.h for
+ * kmod/ring_core.h, probe_shim.h for kmod/probe_core.h and kmod/probe_bw.h.
+ * Their names are the kernel's (READ_ONCE(), smp_mb(), local_t) by design;
+ * what is their own starts with shim_. shim/ calls nothing of user/.
+ *
  * What kmod/probe_core.h needs from the kernel, for userspace: llctl runs
  * the same probes in pinned threads that the module runs in kthreads.
  * Include this, then ../kmod/probe_core.h.
@@ -11,8 +17,8 @@
  * is a locked add to the stack; smp_rmb(), smp_wmb() and the acquire and
  * release accessors are compiler barriers, which TSO makes enough.
  */
-#ifndef LLCTL_COHERENCY_PROBE_SHIM_H
-#define LLCTL_COHERENCY_PROBE_SHIM_H
+#ifndef LLCTL_SHIM_PROBE_SHIM_H
+#define LLCTL_SHIM_PROBE_SHIM_H
 
 #include <stdint.h>
 
@@ -67,4 +73,4 @@ typedef int64_t s64;
 /* The C11 ops of LLKM_PROBE_FENCE exist here, not in the kernel. */
 #define PROBE_HAVE_C11_ATOMICS	1
 
-#endif /* LLCTL_COHERENCY_PROBE_SHIM_H */
+#endif /* LLCTL_SHIM_PROBE_SHIM_H */
