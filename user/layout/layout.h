@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * llctl layout: struct layouts read from DWARF (libdw, layout/dwarf.c) or
- * BTF (libbpf, layout/btf.c) into one model, holes and cache lines found
- * in it (layout/holes.c), and a reordering for hot fields
- * (layout/reorder.c).
+ * user/layout/: llctl layout's struct layouts. The model (model.c), which
+ * the DWARF (dwarf.c, libdw) and BTF (btf.c, libbpf) readers fill,
+ * load.c choosing the reader, the holes and cache lines found in a type
+ * (holes.c) and a reordering for hot fields (reorder.c). The readers and
+ * the loader call the model, the model calls neither. Exported names start
+ * with layout_ (LAYOUT_). layout/ calls nothing else of user/.
  *
  * The model: a layout_type is a struct or union; its members carry their
  * offset in bits from the start of that type (so a bitfield is exact), the
