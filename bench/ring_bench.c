@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ring_shim.h"
+#include "shim/ring_shim.h"
 #include "../kmod/ring_core.h"
 
 #define RING_BYTES	(1UL << 20)
@@ -205,7 +205,7 @@ int main(int argc, char **argv)
 	}
 	if (trials < 1 || trials > 99)
 		trials = 5;
-	x.r.data = llkm_shim_map_twice(RING_BYTES);
+	x.r.data = shim_map_twice(RING_BYTES);
 	if (!x.r.data) {
 		perror("ring_bench: mapping the ring");
 		return 1;

@@ -2,8 +2,8 @@
 /*
  * llctl analyze: run a command under llkm's counters, at one or several
  * thread counts, then trace it once; report its bottlenecks, the rules
- * that fire on them (analyze-rules.c) and a Universal Scalability Law fit
- * of its throughput against the thread count (usl.c).
+ * that fire on them (analyze/rules.c) and a Universal Scalability Law fit
+ * of its throughput against the thread count (analyze/usl.c).
  *
  * The thread count reaches CMD as LLCTL_THREADS=N and OMP_NUM_THREADS=N in
  * its environment, and as every "{}" in its arguments. Throughput is, by
@@ -28,16 +28,18 @@
 #include <json-c/json.h>
 #include <linux/perf_event.h>
 
-#include "analyze.h"
-#include "analyze-rules.h"
-#include "analyze-topdown.h"
-#include "env.h"
-#include "llctl.h"
-#include "nl.h"
-#include "pmu-events.h"
-#include "rootfs.h"
-#include "spawn.h"
-#include "usl.h"
+#include "analyze/analyze.h"
+#include "analyze/rules.h"
+#include "analyze/topdown.h"
+#include "analyze/usl.h"
+#include "cmd.h"
+#include "lib/env.h"
+#include "lib/nl.h"
+#include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
+#include "profile/pmu-events.h"
 
 #define MAX_THREAD_COUNTS	64
 #define MAX_REPEAT		100
@@ -74,9 +76,9 @@ static const struct llctl_opts analyze_opts = {
 
 /*
  * The software counters every run opens, then the top-down ones where the
- * PMU has them (analyze-topdown.c).
+ * PMU has them (analyze/topdown.c).
  */
-enum { SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N, EV_N = SW_N + TD_EVENTS };
+enum { SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N, EV_N = SW_N + AN_TD_EVENTS };
 static const char *const sw_names[SW_N] = {
 	"task-clock", "context-switches", "cpu-migrations", "page-faults",
 };
@@ -99,7 +101,7 @@ struct an_point {		/* per thread count, over its repeats */
 };
 
 struct analyze {
-	struct llkm_nl nl;
+	struct llctl_nl nl;
 	int dev;
 	char **cmd, *path;
 	unsigned int threads[MAX_THREAD_COUNTS], n_threads;
@@ -108,7 +110,7 @@ struct analyze {
 	bool has_metric, work_total, json, trace;
 	const char *metric_src;
 	regex_t metric;
-	struct llctl_event ev[EV_N];
+	struct prof_event ev[EV_N];
 	unsigned int n_ev;	/* SW_N, or EV_N with top-down */
 	char pmu_dir[96];
 	struct an_run *runs;
@@ -118,10 +120,10 @@ struct analyze {
 	unsigned int tr_threads;
 	bool fitted;
 	char fit_why[256];
-	struct usl_fit fit;
+	struct an_usl_fit fit;
 	char topdown_why[512];
 	bool td_valid;
-	struct td_level1 td;
+	struct an_td_level1 td;
 	struct an_evidence evd;
 	unsigned int ncpus;
 };
@@ -273,13 +275,13 @@ static void topdown_off(struct analyze *a, unsigned int i, int err,
 	char hint[384];
 	unsigned int k;
 
-	llctl_perf_err_hint(err, &a->ev[i], hint, sizeof(hint));
+	prof_perf_err_hint(err, &a->ev[i], hint, sizeof(hint));
 	snprintf(a->topdown_why, sizeof(a->topdown_why),
 		 "top-down not available: '%s' did not open: %s", a->ev[i].name, hint);
 	for (k = SW_N; k < EV_N; k++)
 		if (ids[k])
-			llkm_nl_counter_close(&a->nl, ids[k]);
-	memset(ids + SW_N, 0, sizeof(*ids) * TD_EVENTS);
+			llctl_nl_counter_close(&a->nl, ids[k]);
+	memset(ids + SW_N, 0, sizeof(*ids) * AN_TD_EVENTS);
 	a->n_ev = SW_N;
 }
 
@@ -289,7 +291,7 @@ static void topdown_off(struct analyze *a, unsigned int i, int err,
  */
 static int open_counters(struct analyze *a, pid_t child, uint32_t *ids)
 {
-	struct llkm_counter_req req = {
+	struct llctl_counter_req req = {
 		.pid = child, .cpu = -1,
 		.flags = LLKM_CTR_F_INHERIT | LLKM_CTR_F_DISABLED |
 			 LLKM_CTR_F_ENABLE_ON_EXEC,
@@ -302,14 +304,14 @@ static int open_counters(struct analyze *a, pid_t child, uint32_t *ids)
 		req.config = a->ev[i].config;
 		req.config1 = a->ev[i].config1;
 		req.config2 = a->ev[i].config2;
-		ret = llkm_nl_counter_open(&a->nl, &req, &ids[i]);
+		ret = llctl_nl_counter_open(&a->nl, &req, &ids[i]);
 		if (ret && i >= SW_N && ret != -EPERM && ret != -ENOENT) {
 			topdown_off(a, i, ret, ids);
 			break;
 		}
 		if (ret) {
 			llctl_err("Unable to count '%s': %s", a->ev[i].name,
-				  llkm_nl_strerror(ret));
+				  llctl_nl_strerror(ret));
 			return 1;
 		}
 	}
@@ -324,8 +326,8 @@ static void read_counters(struct analyze *a, const uint32_t *ids,
 	int ret;
 
 	for (i = 0; i < a->n_ev; i++) {
-		ret = a->dev >= 0 ? llkm_dev_counter_read(a->dev, &a->nl, ids[i], &v, 1) :
-				    llkm_nl_counter_read(&a->nl, ids[i], &v, 1);
+		ret = a->dev >= 0 ? llctl_dev_counter_read(a->dev, &a->nl, ids[i], &v, 1) :
+				    llctl_nl_counter_read(&a->nl, ids[i], &v, 1);
 		if (ret != 1 || !v.running)
 			continue;
 		/* Top-down events may multiplex: scaled, as perf does. */
@@ -391,7 +393,7 @@ cleanup:
 		waitpid(child, NULL, 0);
 	for (i = 0; i < EV_N; i++)
 		if (ids[i])
-			llkm_nl_counter_close(&a->nl, ids[i]);
+			llctl_nl_counter_close(&a->nl, ids[i]);
 	close(out);
 	return ret;
 }
@@ -439,14 +441,14 @@ static void aggregate(struct analyze *a)
 
 static void fit(struct analyze *a)
 {
-	struct usl_point pt[MAX_THREAD_COUNTS];
+	struct an_usl_point pt[MAX_THREAD_COUNTS];
 	unsigned int t, m = 0;
 
 	for (t = 0; t < a->n_threads; t++)
 		if (a->pts[t].valid)
-			pt[m++] = (struct usl_point){ a->pts[t].threads,
+			pt[m++] = (struct an_usl_point){ a->pts[t].threads,
 						      a->pts[t].median };
-	a->fitted = !usl_fit(pt, m, &a->fit, a->fit_why, sizeof(a->fit_why));
+	a->fitted = !an_usl_fit(pt, m, &a->fit, a->fit_why, sizeof(a->fit_why));
 }
 
 /* Top-down level 1 from the largest thread count's runs. */
@@ -464,10 +466,10 @@ static void topdown(struct analyze *a)
 				 a->ev[i].name);
 			return;
 		}
-	if (td_level1(r->count + SW_N, &a->td)) {
+	if (an_td_level1(r->count + SW_N, &a->td)) {
 		snprintf(a->topdown_why, sizeof(a->topdown_why),
 			 "top-down not available: %s counted no slots",
-			 td_event_names[TD_TOTAL_SLOTS]);
+			 an_td_event_names[AN_TD_TOTAL_SLOTS]);
 		return;
 	}
 	a->td_valid = true;
@@ -484,12 +486,12 @@ static int topdown_setup(struct analyze *a)
 	a->n_ev = SW_N;
 	snprintf(a->pmu_dir, sizeof(a->pmu_dir),
 		 "/sys/bus/event_source/devices/%s", pmu);
-	if (!td_supported(llctl_have_hw_pmu(), a->pmu_dir, a->topdown_why,
-			  sizeof(a->topdown_why)))
+	if (!an_td_supported(prof_have_hw_pmu(), a->pmu_dir, a->topdown_why,
+			     sizeof(a->topdown_why)))
 		return 0;
-	for (i = 0; i < TD_EVENTS; i++) {
-		snprintf(spec, sizeof(spec), "%s/%s/", pmu, td_event_names[i]);
-		if (llctl_event_parse(spec, &a->ev[SW_N + i], err, sizeof(err))) {
+	for (i = 0; i < AN_TD_EVENTS; i++) {
+		snprintf(spec, sizeof(spec), "%s/%s/", pmu, an_td_event_names[i]);
+		if (prof_event_parse(spec, &a->ev[SW_N + i], err, sizeof(err))) {
 			snprintf(a->topdown_why, sizeof(a->topdown_why),
 				 "top-down not available: %s", err);
 			return 0;
@@ -758,7 +760,7 @@ static struct json_object *suggestions_json(const struct analyze *a,
 static struct json_object *scaling_json(const struct analyze *a)
 {
 	struct json_object *o = json_object_new_object();
-	const struct usl_fit *f = &a->fit;
+	const struct an_usl_fit *f = &a->fit;
 	bool se = a->fitted && f->se_valid;
 
 	json_object_object_add(o, "model", json_object_new_string("usl"));
@@ -902,7 +904,7 @@ static void print_suggestions(FILE *f, const struct analyze *a)
 
 static void print_scaling(FILE *f, const struct analyze *a)
 {
-	const struct usl_fit *u = &a->fit;
+	const struct an_usl_fit *u = &a->fit;
 	unsigned int i;
 
 	fprintf(f, "\nScaling (throughput: %s):\n", a->has_metric ?
@@ -956,7 +958,7 @@ static int setup(struct analyze *a)
 	int i, ret;
 
 	for (i = 0; i < SW_N; i++)
-		if (llctl_event_parse(sw_names[i], &a->ev[i], err, sizeof(err))) {
+		if (prof_event_parse(sw_names[i], &a->ev[i], err, sizeof(err))) {
 			llctl_err("%s", err);
 			return 1;
 		}
@@ -965,9 +967,9 @@ static int setup(struct analyze *a)
 	a->ncpus = ret > 0 ? ret : 1;
 	free(online);
 	topdown_setup(a);
-	ret = llkm_nl_open(&a->nl);
+	ret = llctl_nl_open(&a->nl);
 	if (ret) {
-		llctl_err("Unable to analyze: %s", llkm_nl_strerror(ret));
+		llctl_err("Unable to analyze: %s", llctl_nl_strerror(ret));
 		return 1;
 	}
 	a->dev = open("/dev/" LLKM_DEVICE_NAME, O_RDONLY | O_CLOEXEC);
@@ -1078,7 +1080,7 @@ cleanup:
 	if (a->dev >= 0)
 		close(a->dev);
 	if (a->nl.sk)
-		llkm_nl_close(&a->nl);
+		llctl_nl_close(&a->nl);
 	an_trace_free(&a->tr);
 	free(a->runs);
 	free(a->path);

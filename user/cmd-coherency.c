@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl coherency: the cache-coherency and microarchitecture tests, one
- * table entry each (coherency.h), in pinned user threads or (--kernel) in
+ * table entry each (coherency/coherency.h), in pinned user threads or (--kernel) in
  * llkm's kthreads. The report is every test's text table, or one JSON
  * object with each test's result under its key; a test that fails (a
  * litmus model violation among them) still reports and makes the exit
@@ -17,14 +17,16 @@
 
 #include <json-c/json.h>
 
-#include "coherency.h"
-#include "coh-run.h"
-#include "env.h"
-#include "llctl.h"
-#include "nl.h"
-#include "probe-cpus.h"
-#include "probe-mem.h"
-#include "probe_shim.h"
+#include "cmd.h"
+#include "coherency/coherency.h"
+#include "coherency/cpus.h"
+#include "coherency/machine.h"
+#include "coherency/run.h"
+#include "lib/env.h"
+#include "lib/nl.h"
+#include "lib/options.h"
+#include "lib/util.h"
+#include "shim/probe_shim.h"
 #include "../kmod/probe_core.h"
 
 /* The tests, in the order they run. */
@@ -159,7 +161,7 @@ struct coh_cfg {
 	int *cpus;
 };
 
-/* The bandwidth test's options (probe-mem.h): 0, or 1 after saying why. */
+/* The bandwidth test's options (coherency/machine.h): 0, or 1 after saying why. */
 static int parse_bw(struct coh_cfg *c, int key, const char *arg)
 {
 	c->bw_set = true;
@@ -198,8 +200,8 @@ static int parse_args(int argc, char **argv, struct coh_cfg *c)
 			break;
 		case OPT_CPUS:
 			free(c->cpus);
-			c->o.ncpus = probe_cpus_parse(NULL, arg, "--cpus",
-						      &c->cpus);
+			c->o.ncpus = coh_cpus_parse(NULL, arg, "--cpus",
+						    &c->cpus);
 			if (c->o.ncpus < 0)
 				return 1;
 			break;
@@ -291,7 +293,7 @@ static int check_args(struct coh_cfg *c)
 		c->sel[i] = false;	/* all tests: only those that can */
 	}
 	if (!c->cpus) {
-		c->o.ncpus = probe_cpus_online(NULL, &c->cpus);
+		c->o.ncpus = coh_cpus_online(NULL, &c->cpus);
 		if (c->o.ncpus < 0) {
 			llctl_err("Unable to read the online CPUs from /sys/devices/system/cpu/online");
 			return 1;
@@ -330,7 +332,7 @@ int cmd_coherency(int argc, char **argv)
 	struct coh_cfg c = { .o = { .stop = &stop } };
 	struct json_object *report = NULL, *results;
 	struct llctl_env env = { 0 };
-	struct llkm_nl nl = { 0 };
+	struct llctl_nl nl = { 0 };
 	int ret = 1, err;
 
 	err = parse_args(argc, argv, &c);
@@ -348,9 +350,9 @@ int cmd_coherency(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (c.o.kernel) {
-		err = llkm_nl_open(&nl);
+		err = llctl_nl_open(&nl);
 		if (err) {
-			llctl_err("Unable to reach llkm: %s", llkm_nl_strerror(err));
+			llctl_err("Unable to reach llkm: %s", llctl_nl_strerror(err));
 			goto cleanup;
 		}
 		c.o.nl = &nl;
@@ -379,7 +381,7 @@ int cmd_coherency(int argc, char **argv)
 cleanup:
 	json_object_put(report);
 	if (nl.sk)
-		llkm_nl_close(&nl);
+		llctl_nl_close(&nl);
 	llctl_env_free(&env);
 	free(c.cpus);
 	return ret;

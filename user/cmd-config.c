@@ -2,7 +2,7 @@
 /*
  * llctl config: read a low_level_optimization tuning profile (YAML), say
  * what each key maps to on this machine, apply it, verify it, revert it.
- * The parts are listed in config.h.
+ * The parts are listed in config/config.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,9 +15,11 @@
 
 #include <json-c/json.h>
 
-#include "config.h"
-#include "llctl.h"
-#include "rootfs.h"
+#include "cmd.h"
+#include "config/config.h"
+#include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/util.h"
 
 static const struct llctl_opt config_opt[] = {
 	{ "json", LLCTL_OPT_JSON, NULL, "show, check, plan, verify: print JSON (keys in docs/json.md)" },

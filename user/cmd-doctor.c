@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl doctor: probe what only the live system can answer (the genl
- * family, /dev/llkm, a hardware perf event), run the checks of doctor.c
- * on the real root and print them.
+ * llctl doctor: ask the live system what only it can answer (the genl
+ * family, /dev/llkm, a hardware perf event), run the checks of
+ * doctor/checks.c on the real root and print them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,10 +18,12 @@
 #include <linux/perf_event.h>
 #include <json-c/json.h>
 
-#include "doctor.h"
-#include "env.h"
-#include "llctl.h"
-#include "nl.h"
+#include "cmd.h"
+#include "doctor/doctor.h"
+#include "lib/env.h"
+#include "lib/nl.h"
+#include "lib/options.h"
+#include "lib/util.h"
 
 #define DEV_PATH "/dev/" LLKM_DEVICE_NAME
 
@@ -40,25 +43,25 @@ static const struct llctl_opts doctor_opts = {
 	.opt = doctor_opt,
 };
 
-static void probe_genl(struct llctl_probe *p)
+static void live_genl(struct doctor_live *p)
 {
-	struct llkm_info info = { 0 };
-	struct llkm_nl nl;
+	struct llctl_info info = { 0 };
+	struct llctl_nl nl;
 
-	p->nl_err = llkm_nl_open(&nl);
+	p->nl_err = llctl_nl_open(&nl);
 	if (p->nl_err)
 		return;
 	p->nl_family = nl.family;
-	p->info_err = llkm_nl_get_info(&nl, &info);
-	llkm_nl_close(&nl);
+	p->info_err = llctl_nl_get_info(&nl, &info);
+	llctl_nl_close(&nl);
 	if (p->info_err)
 		return;
 	snprintf(p->version, sizeof(p->version), "%s", info.version);
 	p->abi = info.abi;
-	llkm_info_free(&info);
+	llctl_info_free(&info);
 }
 
-static void probe_device(struct llctl_probe *p)
+static void live_device(struct doctor_live *p)
 {
 	struct stat st;
 	int fd;
@@ -80,7 +83,7 @@ static void probe_device(struct llctl_probe *p)
 }
 
 /* Does a hardware cycle counter open for this process, user space only? */
-static void probe_perf(struct llctl_probe *p)
+static void live_perf(struct doctor_live *p)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_HARDWARE,
@@ -107,14 +110,14 @@ static bool use_colour(void)
 	return isatty(STDOUT_FILENO) && !(no && no[0]);
 }
 
-static void print_text(const struct llctl_doctor *d,
+static void print_text(const struct doctor_report *d,
 		       const struct llctl_env *env)
 {
 	static const char *const label[] = { "ok", "WARN", "FAIL" };
 	static const char *const colour[] = { "\033[32m", "\033[33m",
 					      "\033[1;31m" };
 	bool col = use_colour();
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 	unsigned int i;
 
 	llctl_env_print(stdout, env);
@@ -123,20 +126,20 @@ static void print_text(const struct llctl_doctor *d,
 		printf("%s%-4s%s  %-20s %s\n", col ? colour[c->status] : "",
 		       label[c->status], col ? "\033[0m" : "", c->name,
 		       c->found);
-		if (c->status == LLCTL_OK)
+		if (c->status == DOCTOR_OK)
 			continue;
 		printf("      why: %s\n", c->why);
 		printf("      fix: %s\n", c->fix);
 	}
-	printf("doctor: %u ok, %u warn, %u fail\n", d->count[LLCTL_OK],
-	       d->count[LLCTL_WARN], d->count[LLCTL_FAIL]);
+	printf("doctor: %u ok, %u warn, %u fail\n", d->count[DOCTOR_OK],
+	       d->count[DOCTOR_WARN], d->count[DOCTOR_FAIL]);
 }
 
-static struct json_object *report_json(const struct llctl_doctor *d,
+static struct json_object *report_json(const struct doctor_report *d,
 				       const struct llctl_env *env)
 {
 	struct json_object *o = json_object_new_object();
-	struct json_object *checks = llctl_doctor_json(d);
+	struct json_object *checks = doctor_json(d);
 	struct json_object *e = llctl_env_json(env);
 
 	if (!o || !checks || !e) {
@@ -152,9 +155,9 @@ static struct json_object *report_json(const struct llctl_doctor *d,
 
 int cmd_doctor(int argc, char **argv)
 {
-	struct llctl_doctor d = { 0 };
+	struct doctor_report d = { 0 };
 	struct llctl_env env = { 0 };
-	struct llctl_probe probe;
+	struct doctor_live live;
 	struct json_object *o;
 	bool json = false;
 	int ret = 1;
@@ -176,12 +179,12 @@ int cmd_doctor(int argc, char **argv)
 	if (llctl_no_operands(argc, argv, &doctor_opts))
 		return 1;
 
-	llctl_probe_init(&probe);
-	probe_genl(&probe);
-	probe_device(&probe);
-	probe_perf(&probe);
+	doctor_live_init(&live);
+	live_genl(&live);
+	live_device(&live);
+	live_perf(&live);
 	if (llctl_env_collect(&env, NULL) ||
-	    llctl_doctor_run(&d, NULL, &env, &probe)) {
+	    doctor_run(&d, NULL, &env, &live)) {
 		llctl_err("Unable to run the checks: %s", strerror(ENOMEM));
 		goto cleanup;
 	}
@@ -199,9 +202,9 @@ int cmd_doctor(int argc, char **argv)
 	}
 	if (llctl_stdout_close())
 		goto cleanup;
-	ret = d.count[LLCTL_FAIL] ? 1 : 0;
+	ret = d.count[DOCTOR_FAIL] ? 1 : 0;
 cleanup:
-	llctl_doctor_free(&d);
+	doctor_free(&d);
 	llctl_env_free(&env);
 	return ret;
 }

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl events: the performance events this machine knows, grouped by PMU,
- * and whether each one opens here (pmu-events.c finds and probes them).
+ * and whether each one opens here (profile/pmu-events.c finds them and
+ * tries each).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
-#include "llctl.h"
-#include "pmu-events.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
+#include "profile/pmu-events.h"
 
 #define NAME_MIN_WIDTH	20
 #define NAME_MAX_WIDTH	40
@@ -33,35 +34,6 @@ static const struct llctl_opts events_opts = {
 	.opt = events_opt,
 };
 
-struct json_object *llctl_events_json(const struct llctl_event_list *l)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *arr = json_object_new_array();
-	const struct llctl_event_entry *e;
-
-	for (e = l->v; e < l->v + l->n; e++) {
-		struct json_object *j = json_object_new_object();
-
-		json_object_object_add(j, "name",
-				       json_object_new_string(e->ev.name));
-		json_object_object_add(j, "pmu",
-				       json_object_new_string(e->ev.pmu));
-		json_object_object_add(j, "type",
-				       json_object_new_int64(e->ev.type));
-		json_object_object_add(j, "config",
-				       json_object_new_uint64(e->ev.config));
-		json_object_object_add(j, "description",
-				       json_object_new_string(e->ev.desc));
-		json_object_object_add(j, "supported",
-				       json_object_new_boolean(e->supported));
-		json_object_object_add(j, "reason", e->supported ? NULL :
-				       json_object_new_string(e->reason));
-		json_object_array_add(arr, j);
-	}
-	json_object_object_add(o, "events", arr);
-	return o;
-}
-
 /* The footnote number of @reason, adding it when new (1-based). */
 static size_t footnote(const char **notes, size_t *n, const char *reason)
 {
@@ -74,7 +46,7 @@ static size_t footnote(const char **notes, size_t *n, const char *reason)
 	return *n;
 }
 
-static int name_width(const struct llctl_event_entry *e, size_t n)
+static int name_width(const struct prof_event_entry *e, size_t n)
 {
 	size_t i, w = NAME_MIN_WIDTH;
 
@@ -89,10 +61,10 @@ static int name_width(const struct llctl_event_entry *e, size_t n)
  * and what it counts. The reasons are footnotes: one reason often covers
  * every event of a PMU.
  */
-static void events_text(const struct llctl_event_list *l, bool footer,
+static void events_text(const struct prof_event_list *l, bool footer,
 			const char **notes)
 {
-	const struct llctl_event_entry *e;
+	const struct prof_event_entry *e;
 	size_t i, nnotes = 0;
 	char here[32];
 	int w = 0;
@@ -120,13 +92,13 @@ static void events_text(const struct llctl_event_list *l, bool footer,
 		       "only user space, the kernel or the hypervisor.\n");
 }
 
-static int print_events(const struct llctl_event_list *l, bool json,
+static int print_events(const struct prof_event_list *l, bool json,
 			bool footer)
 {
 	const char **notes;
 
 	if (json)
-		return llctl_json_print(llctl_events_json(l));
+		return llctl_json_print(prof_events_json(l));
 	notes = calloc(l->n ? l->n : 1, sizeof(*notes));
 	if (!notes) {
 		llctl_err("Unable to list events: out of memory");
@@ -139,7 +111,7 @@ static int print_events(const struct llctl_event_list *l, bool json,
 
 int cmd_events(int argc, char **argv)
 {
-	struct llctl_event_list l;
+	struct prof_event_list l;
 	const char *pattern = NULL;
 	bool json = false, all = false;
 	char *arg;
@@ -169,12 +141,12 @@ int cmd_events(int argc, char **argv)
 	if (llctl_no_operands(argc, argv, &events_opts))
 		return 1;
 
-	ret = llctl_events_collect(&l, pattern, all);
+	ret = prof_events_collect(&l, pattern, all);
 	if (ret) {
 		llctl_err("Unable to list events: %s", strerror(-ret));
 		return 1;
 	}
-	llctl_events_probe(&l);
+	prof_events_try_open(&l);
 	ret = print_events(&l, json, !pattern);
 	if (!ret)
 		ret = llctl_stdout_close();
@@ -183,6 +155,6 @@ int cmd_events(int argc, char **argv)
 			  pattern);
 		ret = 1;
 	}
-	llctl_event_list_free(&l);
+	prof_event_list_free(&l);
 	return ret;
 }

@@ -22,15 +22,17 @@
 
 #include <json-c/json.h>
 
-#include "env.h"
-#include "llctl.h"
-#include "probe-cpus.h"
-#include "probe-nl.h"
-#include "probe-stats.h"
-#include "probe-team.h"
-#include "probe_shim.h"
+#include "cmd.h"
+#include "coherency/cpus.h"
+#include "coherency/kernel-run.h"
+#include "coherency/stats.h"
+#include "coherency/team.h"
+#include "lib/env.h"
+#include "lib/options.h"
+#include "lib/svg.h"
+#include "lib/util.h"
+#include "shim/probe_shim.h"
 #include "../kmod/probe_core.h"
-#include "svg.h"
 
 #define DEF_ITERATIONS	10000
 #define DEF_BATCHES	200
@@ -117,7 +119,7 @@ struct fence_data {
 };
 
 struct fence_result {
-	struct probe_stats cycles;	/* per op, the loop subtracted */
+	struct coh_stats cycles;	/* per op, the loop subtracted */
 	const char *flag;		/* NULL, "below_resolution", "unstable" */
 };
 
@@ -150,7 +152,7 @@ struct user_run {
 	struct fence_data *d;
 };
 
-static int fence_thread(struct probe_team *t, int tid)
+static int fence_thread(struct coh_team *t, int tid)
 {
 	struct user_run *r = t->arg;
 	const struct fence_cfg *c = r->cfg;
@@ -161,7 +163,7 @@ static int fence_thread(struct probe_team *t, int tid)
 
 	(void)tid;
 	/* The clock settles, then every op's code and data are warm. */
-	probe_warm_up(WARM_UP_MS);
+	coh_warm_up(WARM_UP_MS);
 	for (b = 0; b < WARM_BATCHES && !READ_ONCE(t->stop); b++)
 		for (op = 0; op < d->nops; op++)
 			user_batch(op, c->iterations, &scratch, &t->stop);
@@ -180,19 +182,19 @@ static int fence_thread(struct probe_team *t, int tid)
 static int measure_user(const struct fence_cfg *c, struct fence_data *d)
 {
 	struct user_run r = { .cfg = c, .d = d };
-	struct probe_team t = {
+	struct coh_team t = {
 		.n = 1, .cpus = &c->cpu, .fn = fence_thread, .arg = &r,
 		.user_stop = &stop,
 	};
 	double median;
 	int ret;
 
-	if (probe_tsc_calibrate(&d->tsc_khz)) {
+	if (coh_tsc_calibrate(&d->tsc_khz)) {
 		llctl_err("Unable to measure the TSC's rate against CLOCK_MONOTONIC_RAW");
 		return -1;
 	}
-	probe_timer_overhead(1000, &d->timer_min, &median);
-	ret = probe_team_run(&t);
+	coh_timer_overhead(1000, &d->timer_min, &median);
+	ret = coh_team_run(&t);
 	d->stopped = ret == -EINTR || ret == -ETIMEDOUT;
 	d->timed_out = ret == -ETIMEDOUT;
 	if (ret && !d->stopped)
@@ -203,28 +205,28 @@ static int measure_user(const struct fence_cfg *c, struct fence_data *d)
 static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
 {
 	uint32_t cpu = c->cpu, op, n;
-	struct llkm_probe_req req = {
+	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_FENCE, .cpus = &cpu, .ncpus = 1,
 		.iterations = c->iterations, .batches = c->batches,
 	};
-	struct llkm_probe_result res;
-	struct llkm_nl nl;
+	struct coh_kernel_result res;
+	struct llctl_nl nl;
 	int ret;
 
-	ret = llkm_nl_open(&nl);
+	ret = llctl_nl_open(&nl);
 	if (ret) {
-		llctl_err("Unable to reach llkm: %s", llkm_nl_strerror(ret));
+		llctl_err("Unable to reach llkm: %s", llctl_nl_strerror(ret));
 		return -1;
 	}
 	d->done = c->batches;
 	/* The warm-up: a tenth of the batches of the empty loop, unused. */
 	req.batches = c->batches / 10 ? c->batches / 10 : 1;
-	ret = llkm_probe_run(&nl, &req, &res);
-	llkm_probe_result_free(&res);
+	ret = coh_kernel_run(&nl, &req, &res);
+	coh_kernel_result_free(&res);
 	req.batches = c->batches;
 	for (op = 0; !ret && op < d->nops && !stop; op++) {
 		req.op = op;
-		ret = llkm_probe_run(&nl, &req, &res);
+		ret = coh_kernel_run(&nl, &req, &res);
 		if (ret)
 			break;
 		d->tsc_khz = res.tsc_khz;
@@ -233,18 +235,18 @@ static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
 		       n * sizeof(uint64_t));
 		if (n < d->done)
 			d->done = n;
-		llkm_probe_result_free(&res);
+		coh_kernel_result_free(&res);
 		if (res.stopped) {
 			op++;		/* it has the batches done */
 			break;
 		}
 	}
-	llkm_nl_close(&nl);
+	llctl_nl_close(&nl);
 	if (ret == -EINTR)	/* stopped before it measured anything */
 		ret = 0;
 	if (ret) {
 		llctl_err("Unable to run the fence probe in llkm: %s",
-			  llkm_probe_strerror(ret));
+			  coh_kernel_strerror(ret));
 		return -1;
 	}
 	if (op < d->nops) {
@@ -261,7 +263,7 @@ static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
 
 /* Per op: the batches less the empty loop's median, per iteration. */
 static int reduce(const struct fence_cfg *c, const struct fence_data *d,
-		  struct fence_result *res, struct probe_stats *empty)
+		  struct fence_result *res, struct coh_stats *empty)
 {
 	double *v, noise;
 	uint32_t op, b;
@@ -271,7 +273,7 @@ static int reduce(const struct fence_cfg *c, const struct fence_data *d,
 		return -1;
 	for (b = 0; b < d->done; b++)
 		v[b] = (double)d->samples[b] / c->iterations;
-	probe_stats_f(v, d->done, empty);
+	coh_stats_f(v, d->done, empty);
 	/* What the loop alone varies by, per op: below it is noise. */
 	noise = empty->p99 - empty->min;
 	if (noise < RESOLUTION_TICKS)
@@ -280,7 +282,7 @@ static int reduce(const struct fence_cfg *c, const struct fence_data *d,
 		for (b = 0; b < d->done; b++)
 			v[b] = (double)d->samples[op * c->batches + b] /
 			       c->iterations - empty->median;
-		probe_stats_f(v, d->done, &res[op].cycles);
+		coh_stats_f(v, d->done, &res[op].cycles);
 		if (res[op].cycles.median < noise)
 			res[op].flag = "below_resolution";
 		else if (res[op].cycles.spread > UNSTABLE_SPREAD)
@@ -313,12 +315,12 @@ static struct json_object *triple(double min, double median, double p99)
 static struct json_object *fence_json(const struct fence_cfg *c,
 				      const struct fence_data *d,
 				      const struct fence_result *res,
-				      const struct probe_stats *empty,
+				      const struct coh_stats *empty,
 				      const struct llctl_env *env)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
-	const struct probe_stats *s;
+	const struct coh_stats *s;
 	uint32_t op;
 
 	json_object_object_add(o, "mode",
@@ -356,10 +358,10 @@ static struct json_object *fence_json(const struct fence_cfg *c,
 
 static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 		       const struct fence_result *res,
-		       const struct probe_stats *empty,
+		       const struct coh_stats *empty,
 		       const struct llctl_env *env)
 {
-	const struct probe_stats *s;
+	const struct coh_stats *s;
 	bool flagged = false;
 	uint32_t op;
 
@@ -410,9 +412,9 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 		     const struct fence_result *res)
 {
 	double max = 0, x, scale, h = TOP + ROW * (d->nops - 1) + 40;
-	const struct probe_stats *s;
+	const struct coh_stats *s;
 	char tip[160];
-	struct svg g;
+	struct llctl_svg g;
 	uint32_t op;
 	int ret;
 
@@ -422,49 +424,49 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 	if (max <= 0)
 		max = 1;
 	scale = PLOT / max;
-	ret = svg_open(&g, c->svg, LEFT + PLOT + RIGHT, h);
+	ret = llctl_svg_open(&g, c->svg, LEFT + PLOT + RIGHT, h);
 	if (ret)
 		goto fail;
-	svg_text(&g, 10, 24, 14, SVG_START, 0,
-		 "llctl fence, %s mode, CPU %d: ns per op (median, whiskers min..p99)",
-		 c->kernel ? "kernel" : "user", c->cpu);
+	llctl_svg_text(&g, 10, 24, 14, LLCTL_SVG_START, 0,
+		       "llctl fence, %s mode, CPU %d: ns per op (median, whiskers min..p99)",
+		       c->kernel ? "kernel" : "user", c->cpu);
 	for (op = 1; op < d->nops; op++) {
 		double y = TOP + ROW * (op - 1);
 		bool below = res[op].flag &&
 			     !strcmp(res[op].flag, "below_resolution");
 
 		s = &res[op].cycles;
-		svg_text(&g, LEFT - 8, y + ROW * 0.65, 12, SVG_END, 0, "%s",
-			 op_names[op]);
+		llctl_svg_text(&g, LEFT - 8, y + ROW * 0.65, 12, LLCTL_SVG_END, 0, "%s",
+			       op_names[op]);
 		if (below) {
-			svg_text(&g, LEFT + 4, y + ROW * 0.65, 11, SVG_START, 0,
-				 "below resolution");
+			llctl_svg_text(&g, LEFT + 4, y + ROW * 0.65, 11, LLCTL_SVG_START, 0,
+				       "below resolution");
 			continue;
 		}
 		snprintf(tip, sizeof(tip), "%s: median %.2f ns (min %.2f, p99 %.2f)",
 			 op_names[op], ns(d, s->median), ns(d, s->min),
 			 ns(d, s->p99));
-		svg_rect(&g, LEFT, y + 3, ns(d, s->median) * scale, ROW - 6,
-			 res[op].flag ? "#f4a261" : "#4c78a8", tip);
-		svg_line(&g, LEFT + ns(d, s->min) * scale, y + ROW / 2,
-			 LEFT + ns(d, s->p99) * scale, y + ROW / 2, "#222", 1);
+		llctl_svg_rect(&g, LEFT, y + 3, ns(d, s->median) * scale, ROW - 6,
+			       res[op].flag ? "#f4a261" : "#4c78a8", tip);
+		llctl_svg_line(&g, LEFT + ns(d, s->min) * scale, y + ROW / 2,
+			       LEFT + ns(d, s->p99) * scale, y + ROW / 2, "#222", 1);
 		for (x = ns(d, s->min); ; x = ns(d, s->p99)) {
-			svg_line(&g, LEFT + x * scale, y + 6, LEFT + x * scale,
-				 y + ROW - 6, "#222", 1);
+			llctl_svg_line(&g, LEFT + x * scale, y + 6, LEFT + x * scale,
+				       y + ROW - 6, "#222", 1);
 			if (x == ns(d, s->p99))
 				break;
 		}
-		svg_text(&g, LEFT + ns(d, s->p99) * scale + 4, y + ROW * 0.65,
-			 10, SVG_START, 0, "%.1f", ns(d, s->median));
+		llctl_svg_text(&g, LEFT + ns(d, s->p99) * scale + 4, y + ROW * 0.65,
+			       10, LLCTL_SVG_START, 0, "%.1f", ns(d, s->median));
 	}
-	svg_line(&g, LEFT, h - 30, LEFT + PLOT, h - 30, "#888", 1);
-	svg_text(&g, LEFT, h - 14, 11, SVG_START, 0, "0 ns");
-	svg_text(&g, LEFT + PLOT, h - 14, 11, SVG_END, 0, "%.1f ns", max);
-	svg_rect(&g, LEFT + 150, h - 24, 10, 10, "#f4a261", NULL);
-	svg_text(&g, LEFT + 164, h - 15, 11, SVG_START, 0,
-		 "unstable: p99 - min above %.0f %% of the median",
-		 UNSTABLE_SPREAD * 100);
-	ret = svg_close(&g);
+	llctl_svg_line(&g, LEFT, h - 30, LEFT + PLOT, h - 30, "#888", 1);
+	llctl_svg_text(&g, LEFT, h - 14, 11, LLCTL_SVG_START, 0, "0 ns");
+	llctl_svg_text(&g, LEFT + PLOT, h - 14, 11, LLCTL_SVG_END, 0, "%.1f ns", max);
+	llctl_svg_rect(&g, LEFT + 150, h - 24, 10, 10, "#f4a261", NULL);
+	llctl_svg_text(&g, LEFT + 164, h - 15, 11, LLCTL_SVG_START, 0,
+		       "unstable: p99 - min above %.0f %% of the median",
+		       UNSTABLE_SPREAD * 100);
+	ret = llctl_svg_close(&g);
 	if (!ret)
 		return 0;
 fail:
@@ -519,7 +521,7 @@ static int parse_args(int argc, char **argv, struct fence_cfg *c)
 			user = true;
 			break;
 		case OPT_CPU:
-			n = probe_cpus_parse(NULL, arg, "--cpu", &cpus);
+			n = coh_cpus_parse(NULL, arg, "--cpu", &cpus);
 			if (n < 0)
 				return 1;
 			c->cpu = cpus[0];
@@ -569,7 +571,7 @@ int cmd_fence(int argc, char **argv)
 {
 	struct fence_result res[__LLKM_FENCE_LAST] = { 0 };
 	struct fence_data d = { 0 };
-	struct probe_stats empty;
+	struct coh_stats empty;
 	struct llctl_env env = { 0 };
 	struct fence_cfg c;
 	int ret = 1, err;
@@ -597,14 +599,14 @@ int cmd_fence(int argc, char **argv)
 	if (!d.done || d.nops < 2) {
 		if (d.timed_out)
 			llctl_err("Unable to measure fences: the %d s time limit passed before every op had a batch; use fewer --iterations",
-				  PROBE_TIME_LIMIT_MS / 1000);
+				  COH_TIME_LIMIT_MS / 1000);
 		else
 			llctl_err("Unable to measure fences: stopped before every op had a batch");
 		goto cleanup;
 	}
 	if (d.timed_out)
 		llctl_err("Stopped at the %d s time limit after %" PRIu32 " batches: use fewer --iterations or --batches",
-			  PROBE_TIME_LIMIT_MS / 1000, d.done);
+			  COH_TIME_LIMIT_MS / 1000, d.done);
 	if (reduce(&c, &d, res, &empty)) {
 		llctl_err("Unable to report fences: out of memory");
 		goto cleanup;

@@ -3,14 +3,17 @@
  * llctl info: what the loaded module offers on this machine.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
-#include "env.h"
-#include "llctl.h"
-#include "nl.h"
+#include "cmd.h"
+#include "lib/env.h"
+#include "lib/nl.h"
+#include "lib/options.h"
+#include "lib/util.h"
 
 static const struct llctl_opt info_opt[] = {
 	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
@@ -27,7 +30,7 @@ static const struct llctl_opts info_opts = {
 
 static void feature_str(uint64_t bit, char *buf, size_t len)
 {
-	const char *name = llkm_feature_name(bit);
+	const char *name = llctl_feature_name(bit);
 
 	if (name)
 		snprintf(buf, len, "%s", name);
@@ -35,7 +38,7 @@ static void feature_str(uint64_t bit, char *buf, size_t len)
 		snprintf(buf, len, "bit%d", __builtin_ctzll(bit));
 }
 
-static struct json_object *info_json(const struct llkm_info *info,
+static struct json_object *info_json(const struct llctl_info *info,
 				     const struct llctl_env *env)
 {
 	struct json_object *o = json_object_new_object();
@@ -43,7 +46,7 @@ static struct json_object *info_json(const struct llkm_info *info,
 	struct json_object *feat = json_object_new_array();
 	struct json_object *pmus = json_object_new_array();
 	struct json_object *ring = json_object_new_object();
-	const char *mode = llkm_ring_mode_name(info->ring_mode);
+	const char *mode = llctl_ring_mode_name(info->ring_mode);
 	char name[32];
 	unsigned int i;
 
@@ -85,10 +88,10 @@ static struct json_object *info_json(const struct llkm_info *info,
 	return o;
 }
 
-static void info_text(const struct llkm_info *info,
+static void info_text(const struct llctl_info *info,
 		      const struct llctl_env *env)
 {
-	const char *mode = llkm_ring_mode_name(info->ring_mode);
+	const char *mode = llctl_ring_mode_name(info->ring_mode);
 	char name[32];
 	unsigned int i;
 
@@ -126,8 +129,8 @@ static void info_text(const struct llkm_info *info,
 int cmd_info(int argc, char **argv)
 {
 	struct llctl_env env = { 0 };
-	struct llkm_info info;
-	struct llkm_nl nl;
+	struct llctl_info info;
+	struct llctl_nl nl;
 	bool json = false;
 	int ret = 1;
 	char *arg;
@@ -148,17 +151,17 @@ int cmd_info(int argc, char **argv)
 	if (llctl_no_operands(argc, argv, &info_opts))
 		return 1;
 
-	c = llkm_nl_open(&nl);
+	c = llctl_nl_open(&nl);
 	if (c) {
-		llctl_err("%s", llkm_nl_strerror(c));
+		llctl_err("%s", llctl_nl_strerror(c));
 		return 1;
 	}
-	c = llkm_nl_get_info(&nl, &info);
-	llkm_nl_close(&nl);
+	c = llctl_nl_get_info(&nl, &info);
+	llctl_nl_close(&nl);
 	if (c) {
-		llctl_err("Unable to query llkm: %s%s%s", llkm_nl_strerror(c),
-			  llkm_nl_last_extack() ? ": " : "",
-			  llkm_nl_last_extack() ? llkm_nl_last_extack() : "");
+		llctl_err("Unable to query llkm: %s%s%s", llctl_nl_strerror(c),
+			  llctl_nl_last_extack() ? ": " : "",
+			  llctl_nl_last_extack() ? llctl_nl_last_extack() : "");
 		return 1;
 	}
 	if (info.abi != LLKM_ABI_VERSION)
@@ -175,6 +178,6 @@ int cmd_info(int argc, char **argv)
 	ret = llctl_stdout_close();
 cleanup:
 	llctl_env_free(&env);
-	llkm_info_free(&info);
+	llctl_info_free(&info);
 	return ret;
 }

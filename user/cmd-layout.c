@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl layout: struct fields by cache line, from DWARF or BTF (layout.h):
+ * llctl layout: struct fields by cache line, from DWARF or BTF (layout/layout.h):
  * holes, padding, fields straddling a line, and an order that packs the
  * hot fields into the fewest lines. Text in pahole's shape, or --json.
  */
@@ -12,9 +12,11 @@
 
 #include <json-c/json.h>
 
-#include "layout.h"
-#include "llctl.h"
-#include "rootfs.h"
+#include "cmd.h"
+#include "layout/layout.h"
+#include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/util.h"
 
 #define LINE_MIN	16
 #define LINE_MAX	4096

@@ -3,14 +3,14 @@
  * llctl metrics: llkm's counters as a Prometheus exporter.
  *
  * The collector runs in the main thread: every --interval it reads every
- * counter (metrics-collect.c), renders the whole exposition
- * (metrics-render.c) and publishes the text to the HTTP thread
- * (metrics-http.c), which answers scrapes with the latest one. Scrapes
+ * counter (metrics/collect.c), renders the whole exposition
+ * (metrics/render.c) and publishes the text to the HTTP thread
+ * (metrics/http.c), which answers scrapes with the latest one. Scrapes
  * never touch the module: any number of scrapers see the same numbers,
  * and the ratios always cover one interval, whoever scrapes when.
  *
  * With --trace, a system-wide trace session feeds llctl trace's summary
- * (metrics-trace.c); its rings are drained whenever one reaches its
+ * (metrics/trace.c); its rings are drained whenever one reaches its
  * watermark, between collections too.
  *
  * SIGINT and SIGTERM are blocked in every thread and read from a
@@ -28,10 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "llctl.h"
-#include "metrics-expo.h"
-#include "metrics-http.h"
-#include "metrics.h"
+#include "cmd.h"
+#include "lib/options.h"
+#include "lib/util.h"
+#include "metrics/expo.h"
+#include "metrics/http.h"
+#include "metrics/metrics.h"
 
 enum {
 	OPT_ONCE = LLCTL_OPT_JSON + 1,
@@ -60,13 +62,13 @@ static const struct llctl_opts metrics_opts = {
 static char *render(const struct met_state *s, size_t *len)
 {
 	char *text = NULL;
-	struct mx m;
+	struct met_expo m;
 	FILE *f;
 
 	f = open_memstream(&text, len);
 	if (!f)
 		return NULL;
-	mx_init(&m, f);
+	met_expo_init(&m, f);
 	met_render(s, &m);
 	met_trace_render(s, &m);
 	if (fclose(f)) {

@@ -29,14 +29,16 @@
 #include <json-c/json.h>
 #include <linux/perf_event.h>
 
-#include "env.h"
-#include "config.h"
-#include "llctl.h"
-#include "nl.h"
-#include "pmu-events.h"
-#include "profile-stat.h"
-#include "rootfs.h"
-#include "spawn.h"
+#include "cmd.h"
+#include "config/config.h"
+#include "lib/env.h"
+#include "lib/nl.h"
+#include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
+#include "profile/pmu-events.h"
+#include "profile/profile.h"
 
 #define MAX_EVENTS	64
 #define MAX_THREADS	1024
@@ -85,7 +87,7 @@ struct inst {
 };
 
 struct pevent {
-	struct llctl_event ev;
+	struct prof_event ev;
 	bool named;		/* the user asked for it with -e */
 	int fixed_cpu;		/* uncore: the PMU's cpumask CPU, else -1 */
 	struct inst *inst;
@@ -99,10 +101,10 @@ struct pc_copy {
 };
 
 struct profile {
-	struct llkm_nl nl;
+	struct llctl_nl nl;
 	struct pc_copy pc[MAX_EVENTS];
 	struct pevent ev[MAX_EVENTS];
-	struct pstat_event st[MAX_EVENTS];
+	struct prof_stat_event st[MAX_EVENTS];
 	unsigned int n;
 	int cpus[4096];
 	unsigned int n_cpus;	/* -a / -C */
@@ -122,25 +124,25 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static enum pstat_role role_of(const struct llctl_event *e)
+static enum prof_stat_role role_of(const struct prof_event *e)
 {
 	static const struct { uint32_t type; uint64_t config;
-			      enum pstat_role role; } map[] = {
-		{ PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, PSTAT_ROLE_TASK_CLOCK },
+			      enum prof_stat_role role; } map[] = {
+		{ PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, PROF_STAT_ROLE_TASK_CLOCK },
 		{ PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES,
-		  PSTAT_ROLE_CONTEXT_SWITCHES },
-		{ PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS, PSTAT_ROLE_PAGE_FAULTS },
-		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, PSTAT_ROLE_CYCLES },
+		  PROF_STAT_ROLE_CONTEXT_SWITCHES },
+		{ PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS, PROF_STAT_ROLE_PAGE_FAULTS },
+		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, PROF_STAT_ROLE_CYCLES },
 		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS,
-		  PSTAT_ROLE_INSTRUCTIONS },
+		  PROF_STAT_ROLE_INSTRUCTIONS },
 		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES,
-		  PSTAT_ROLE_CACHE_REFS },
+		  PROF_STAT_ROLE_CACHE_REFS },
 		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES,
-		  PSTAT_ROLE_CACHE_MISSES },
+		  PROF_STAT_ROLE_CACHE_MISSES },
 		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS,
-		  PSTAT_ROLE_BRANCHES },
+		  PROF_STAT_ROLE_BRANCHES },
 		{ PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES,
-		  PSTAT_ROLE_BRANCH_MISSES },
+		  PROF_STAT_ROLE_BRANCH_MISSES },
 	};
 	size_t i;
 
@@ -150,8 +152,8 @@ static enum pstat_role role_of(const struct llctl_event *e)
 		    map[i].config == (e->config & 0xffffffff))
 			return map[i].role;
 	if (!strncmp(e->pmu, "uncore_imc", 10) && strstr(e->name, "cas_count_"))
-		return PSTAT_ROLE_MEM_BYTES;
-	return PSTAT_ROLE_NONE;
+		return PROF_STAT_ROLE_MEM_BYTES;
+	return PROF_STAT_ROLE_NONE;
 }
 
 static int add_event(struct profile *p, const char *spec, bool named)
@@ -167,7 +169,7 @@ static int add_event(struct profile *p, const char *spec, bool named)
 	}
 	pe = &p->ev[p->n];
 	memset(pe, 0, sizeof(*pe));
-	ret = llctl_event_parse(spec, &pe->ev, err, sizeof(err));
+	ret = prof_event_parse(spec, &pe->ev, err, sizeof(err));
 	if (ret) {
 		llctl_err("%s", err);
 		return -1;
@@ -195,13 +197,13 @@ static int add_event_list(struct profile *p, char *list)
 /* No -e: the applied tuning profile's hardware_counters, if it has some. */
 static int add_profile_defaults(struct profile *p)
 {
-	struct llctl_config_defaults d = { .stack_depth = -1 };
+	struct cfg_defaults d = { .stack_depth = -1 };
 	int ret = 0;
 
-	llctl_config_defaults(&d);
+	cfg_defaults(&d);
 	if (d.hardware_counters)
 		ret = add_event_list(p, d.hardware_counters);
-	llctl_config_defaults_free(&d);
+	cfg_defaults_free(&d);
 	return ret;
 }
 
@@ -291,14 +293,14 @@ static int add_default_hw(struct profile *p, const char *name, bool hw)
 	if (add_event(p, name, false))
 		return -1;
 	if (!hw)
-		pstat_not_supported(&p->st[p->n - 1],
-				    "this machine has no hardware PMU (a VM without a virtual PMU?)");
+		prof_stat_not_supported(&p->st[p->n - 1],
+					"this machine has no hardware PMU (a VM without a virtual PMU?)");
 	return 0;
 }
 
 static int add_defaults(struct profile *p, bool system_wide)
 {
-	bool hw = llctl_have_hw_pmu();
+	bool hw = prof_have_hw_pmu();
 	size_t i;
 
 	for (i = 0; i < sizeof(default_sw) / sizeof(default_sw[0]); i++)
@@ -346,7 +348,7 @@ static void close_event(struct profile *p, struct pevent *pe)
 
 	for (i = 0; i < pe->n_inst; i++)
 		if (inst[i].id)
-			llkm_nl_counter_close(&p->nl, inst[i].id);
+			llctl_nl_counter_close(&p->nl, inst[i].id);
 	free(pe->inst);
 	pe->inst = NULL;
 	pe->n_inst = 0;
@@ -368,7 +370,7 @@ static void close_all(struct profile *p)
 /* Opens @pe on every instance; -errno of the first refusal. */
 static int open_event(struct profile *p, struct pevent *pe, int child)
 {
-	struct llkm_counter_req req = {
+	struct llctl_counter_req req = {
 		.type = pe->ev.type, .config = pe->ev.config,
 		.config1 = pe->ev.config1, .config2 = pe->ev.config2,
 		.cpu = -1,
@@ -408,7 +410,7 @@ static int open_event(struct profile *p, struct pevent *pe, int child)
 			req.cpu = p->cpus[i];
 		}
 		pe->inst[i].cpu = req.cpu;
-		ret = llkm_nl_counter_open(&p->nl, &req, &pe->inst[i].id);
+		ret = llctl_nl_counter_open(&p->nl, &req, &pe->inst[i].id);
 		if (ret)
 			return ret;
 	}
@@ -427,14 +429,14 @@ static int open_all(struct profile *p, int child)
 	int ret;
 
 	for (i = 0; i < p->n; i++) {
-		if (p->st[i].status == PSTAT_NOT_SUPPORTED)
+		if (p->st[i].status == PROF_STAT_NOT_SUPPORTED)
 			continue;
 		ret = open_event(p, &p->ev[i], child);
 		if (!ret)
 			continue;
 		close_event(p, &p->ev[i]);
-		ext = llkm_nl_last_extack();
-		llctl_perf_err_hint(ret, &p->ev[i].ev, hint, sizeof(hint));
+		ext = llctl_nl_last_extack();
+		prof_perf_err_hint(ret, &p->ev[i].ev, hint, sizeof(hint));
 		snprintf(msg, sizeof(msg), "%s%s%s", hint, ext ? " (llkm: " : "",
 			 ext ? ext : "");
 		if (ext)
@@ -442,10 +444,10 @@ static int open_all(struct profile *p, int child)
 		if (ret == -EPERM || ret == -EACCES || ret == -ESRCH ||
 		    p->ev[i].named) {
 			llctl_err("Unable to count '%s': %s", p->ev[i].ev.name,
-				  ret == -EPERM ? llkm_nl_strerror(ret) : msg);
+				  ret == -EPERM ? llctl_nl_strerror(ret) : msg);
 			return 1;
 		}
-		pstat_not_supported(&p->st[i], msg);
+		prof_stat_not_supported(&p->st[i], msg);
 	}
 	return 0;
 }
@@ -454,8 +456,8 @@ static int open_all(struct profile *p, int child)
 static int read_one(struct profile *p, uint32_t id, struct llkm_counter_value *v)
 {
 	if (p->dev >= 0)
-		return llkm_dev_counter_read(p->dev, &p->nl, id, v, 1);
-	return llkm_nl_counter_read(&p->nl, id, v, 1);
+		return llctl_dev_counter_read(p->dev, &p->nl, id, v, 1);
+	return llctl_nl_counter_read(&p->nl, id, v, 1);
 }
 
 /* Reads every instance; with @fold, into the events' run totals. */
@@ -473,7 +475,7 @@ static int read_all(struct profile *p, bool fold)
 			if (ret != 1) {
 				llctl_err("Unable to read counter '%s': %s",
 					  p->ev[i].ev.name,
-					  llkm_nl_strerror(ret < 0 ? ret : -EPROTO));
+					  llctl_nl_strerror(ret < 0 ? ret : -EPROTO));
 				return -1;
 			}
 			if (p->pinned && (v.state == LLKM_CTR_STATE_ERROR ||
@@ -490,10 +492,10 @@ static int read_all(struct profile *p, bool fold)
 			if (fold && in->cpu >= 0 &&
 			    (v.state == LLKM_CTR_STATE_OFF ||
 			     v.state == LLKM_CTR_STATE_ERROR))
-				pstat_cpu_stopped(&p->st[i], in->cpu);
+				prof_stat_cpu_stopped(&p->st[i], in->cpu);
 			if (fold)
-				pstat_add(&p->st[i].run, v.value, v.enabled,
-					  v.running);
+				prof_stat_add(&p->st[i].run, v.value, v.enabled,
+					      v.running);
 			in->raw = v.value;
 			in->enabled = v.enabled;
 			in->running = v.running;
@@ -524,7 +526,7 @@ static int interval_tick(struct profile *p, double t, FILE *f,
 		json_object_object_add(jt, "events", json_object_new_array());
 	}
 	for (i = 0; i < p->n; i++) {
-		struct pstat_count c = { 0 };
+		struct prof_stat_count c = { 0 };
 		struct llkm_counter_value v;
 
 		for (k = 0; k < p->ev[i].n_inst; k++) {
@@ -536,9 +538,9 @@ static int interval_tick(struct profile *p, double t, FILE *f,
 			in->raw = v.value;
 			in->enabled = v.enabled;
 			in->running = v.running;
-			pstat_add(&c, in->raw - before.raw,
-				  in->enabled - before.enabled,
-				  in->running - before.running);
+			prof_stat_add(&c, in->raw - before.raw,
+				      in->enabled - before.enabled,
+				      in->running - before.running);
 		}
 		if (!p->ev[i].n_inst)
 			continue;
@@ -648,7 +650,7 @@ static int one_run(struct profile *p, char **cmd, const char *path,
 		}
 	}
 	for (i = 0; i < p->n; i++)
-		pstat_run_begin(&p->st[i]);
+		prof_stat_run_begin(&p->st[i]);
 	ret = open_all(p, child);
 	if (ret)
 		goto out;
@@ -674,7 +676,7 @@ static int one_run(struct profile *p, char **cmd, const char *path,
 		ret = read_all(p, true) ? 1 : 0;
 	if (!ret) {
 		for (i = 0; i < p->n; i++)
-			pstat_run_end(&p->st[i]);
+			prof_stat_run_end(&p->st[i]);
 		*cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
 			      128 + WTERMSIG(status);
 		if (*cmd_status == 127 && cmd)
@@ -701,10 +703,10 @@ static void per_cpu_print(const struct profile *p, FILE *f,
 	for (i = 0; i < p->n; i++) {
 		for (k = 0; k < p->pc[i].n; k++) {
 			const struct inst *in = &p->pc[i].inst[k];
-			struct pstat_count c = { 0 };
+			struct prof_stat_count c = { 0 };
 			struct json_object *o;
 
-			pstat_add(&c, in->raw, in->enabled, in->running);
+			prof_stat_add(&c, in->raw, in->enabled, in->running);
 			if (f && c.counted)
 				fprintf(f, "  CPU%-4d %20.0f  %-24s (%5.1f%% measured)\n",
 					in->cpu, c.value, p->st[i].name,
@@ -732,7 +734,7 @@ static void per_cpu_print(const struct profile *p, FILE *f,
 static int report(struct profile *p, const char *target, double elapsed,
 		  unsigned int repeats, struct json_object *jint)
 {
-	struct pstat_report r = {
+	struct prof_stat_report r = {
 		.target = target, .ev = p->st, .n = p->n,
 		.elapsed_ns = elapsed, .repeats = repeats,
 		.mem_reason = p->mem_reason,
@@ -741,12 +743,12 @@ static int report(struct profile *p, const char *target, double elapsed,
 	struct json_object *o;
 
 	if (!p->json) {
-		pstat_print(p->out ? p->out : stderr, &r);
+		prof_stat_print(p->out ? p->out : stderr, &r);
 		if (p->per_cpu)
 			per_cpu_print(p, p->out ? p->out : stderr, NULL);
 		return 0;
 	}
-	o = pstat_json(&r);
+	o = prof_stat_json(&r);
 	if (p->per_cpu) {
 		struct json_object *pc = json_object_new_array();
 
@@ -876,9 +878,9 @@ int cmd_profile(int argc, char **argv)
 	/* Before the setup, so a Ctrl-C during it is not lost (see trace). */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	ret = llkm_nl_open(&p->nl);
+	ret = llctl_nl_open(&p->nl);
 	if (ret) {
-		llctl_err("Unable to profile: %s", llkm_nl_strerror(ret));
+		llctl_err("Unable to profile: %s", llctl_nl_strerror(ret));
 		ret = 1;
 		goto out;
 	}
@@ -920,7 +922,7 @@ out:
 	if (p->dev >= 0)
 		close(p->dev);
 	if (p->nl.sk)
-		llkm_nl_close(&p->nl);
+		llctl_nl_close(&p->nl);
 	for (c = 0; p && c < MAX_EVENTS; c++)
 		free(p->pc[c].inst);
 	free(online);

@@ -7,7 +7,7 @@
  * LLKM_REC_SAMPLE records into this socket's session rings. The mappings
  * a reader needs to name functions (MMAP2, COMM, FORK, EXIT) come from the
  * kernel's own side-band records, through a dummy perf event per CPU on
- * the command (sideband.c), as perf record gets them. Both carry
+ * the command (profile/sideband.c), as perf record gets them. Both carry
  * CLOCK_MONOTONIC times, so they merge in order in the file.
  *
  * Nothing is degraded silently: samples the rings had no room for and
@@ -29,15 +29,17 @@
 
 #include <linux/perf_event.h>
 
-#include "config.h"
-#include "llctl.h"
-#include "nl.h"
-#include "perfdata.h"
-#include "pmu-events.h"
-#include "rings.h"
-#include "rootfs.h"
-#include "sideband.h"
-#include "spawn.h"
+#include "cmd.h"
+#include "config/config.h"
+#include "lib/nl.h"
+#include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
+#include "profile/perfdata.h"
+#include "profile/pmu-events.h"
+#include "profile/sideband.h"
+#include "trace/rings.h"
 
 #define DEFAULT_FREQ	4000	/* Hz, perf record's default */
 
@@ -58,7 +60,7 @@ static const struct llctl_opts record_opts = {
 };
 
 struct recorder {
-	struct pd_writer *w;
+	struct prof_pd_writer *w;
 	uint32_t id;		/* the sampling counter */
 	uint64_t samples, foreign, bad;
 	unsigned int max_frames;	/* 0: all; else the profile's stack_depth */
@@ -69,7 +71,7 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 {
 	const struct llkm_rec_sample *s = (const void *)(rec + 1);
 	struct recorder *r = arg;
-	struct pd_sample ps;
+	struct prof_pd_sample ps;
 	unsigned int n;
 
 	if (rec->type != LLKM_REC_SAMPLE)
@@ -85,7 +87,7 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 		return;
 	}
 	memcpy(r->chain, s->ips, n * sizeof(uint64_t));
-	ps = (struct pd_sample){
+	ps = (struct prof_pd_sample){
 		.time_ns = rec->time_ns, .pid = rec->pid, .tid = rec->tid,
 		.cpu = rec->cpu, .ip = s->ip, .period = s->period,
 		.user = s->flags & LLKM_SAMPLE_USER,
@@ -99,7 +101,7 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 		memmove(r->chain + ps.nr_kernel, r->chain + s->nr_kernel,
 			ps.nr_user * sizeof(uint64_t));
 	}
-	if (pd_write_sample(r->w, &ps))
+	if (prof_pd_write_sample(r->w, &ps))
 		r->bad++;
 	else
 		r->samples++;
@@ -108,18 +110,18 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 static int add_sideband(const struct perf_event_header *h, void *ctx)
 {
 	struct recorder *r = ctx;
-	int ret = pd_write_sideband(r->w, h);
+	int ret = prof_pd_write_sideband(r->w, h);
 
 	/* A record too short for its type is counted by the writer. */
 	return ret && ret != -EINVAL ? -1 : 0;
 }
 
 /* Side-band first: a sample's mapping is recorded before the sample. */
-static void drain(struct recorder *r, struct sb *sb, struct llctl_rings *rs)
+static void drain(struct recorder *r, struct prof_sb *sb, struct trace_rings *rs)
 {
 	if (sb)
-		sb_drain(sb, add_sideband, r);
-	llctl_rings_drain(rs, add_sample, r);
+		prof_sb_drain(sb, add_sideband, r);
+	trace_rings_drain(rs, add_sample, r);
 }
 
 static int parse_u64(const char *s, const char *what, uint64_t max,
@@ -149,22 +151,22 @@ static int possible_cpus(void)
 int cmd_record(int argc, char **argv)
 {
 	struct recorder r = { 0 };
-	struct llctl_config_defaults cd = { .stack_depth = -1 };
-	struct llctl_rings rs = { 0 };
-	struct llkm_counter_req req = { .cpu = -1 };
-	struct llkm_trace_req treq = { .ring_mode = -1 };
-	struct llctl_event ev;
+	struct cfg_defaults cd = { .stack_depth = -1 };
+	struct trace_rings rs = { 0 };
+	struct llctl_counter_req req = { .cpu = -1 };
+	struct llctl_trace_req treq = { .ring_mode = -1 };
+	struct prof_event ev;
 	struct llkm_counter_value val = { 0 };
 	struct pollfd pfd[2 + 512];
-	struct pd_event pde = { 0 };
-	struct pd_counts pc;
+	struct prof_pd_event pde = { 0 };
+	struct prof_pd_counts pc;
 	const char *spec = NULL, *out = "perf.data";
 	uint64_t period = 0, freq = 0;
 	int ret = 1, c, go = -1, dev = -1, ncpus, status = 0, nfd, err;
 	char errbuf[512], *arg, *path = NULL;
 	uint32_t size, mode;
-	struct llkm_nl nl = { 0 };
-	struct sb *sb = NULL;
+	struct llctl_nl nl = { 0 };
+	struct prof_sb *sb = NULL;
 	bool callchain = false, started = false;
 	pid_t child = -1;
 
@@ -204,20 +206,20 @@ int cmd_record(int argc, char **argv)
 		llctl_err("Unable to record: -c and -F exclude each other");
 		return 1;
 	}
-	llctl_config_defaults(&cd);
+	cfg_defaults(&cd);
 	if (!period && !freq)
 		freq = cd.sampling_rate ? (uint64_t)cd.sampling_rate : DEFAULT_FREQ;
 	if (cd.stack_depth > 0) {
 		callchain = true;	/* the profile's default; -g is the same */
 		r.max_frames = cd.stack_depth;
 	}
-	llctl_config_defaults_free(&cd);
+	cfg_defaults_free(&cd);
 	if (!spec) {
-		spec = llctl_have_hw_pmu() ? "cycles" : "cpu-clock";
+		spec = prof_have_hw_pmu() ? "cycles" : "cpu-clock";
 		if (strcmp(spec, "cycles"))
 			llctl_err("note: no hardware PMU here: sampling cpu-clock");
 	}
-	if (llctl_event_parse(spec, &ev, errbuf, sizeof(errbuf))) {
+	if (prof_event_parse(spec, &ev, errbuf, sizeof(errbuf))) {
 		llctl_err("%s", errbuf);
 		return 1;
 	}
@@ -228,9 +230,9 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	ncpus = possible_cpus();
-	err = llkm_nl_open(&nl);
+	err = llctl_nl_open(&nl);
 	if (err) {
-		llctl_err("Unable to record: %s", llkm_nl_strerror(err));
+		llctl_err("Unable to record: %s", llctl_nl_strerror(err));
 		goto out;
 	}
 	dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
@@ -239,15 +241,15 @@ int cmd_record(int argc, char **argv)
 			  strerror(errno));
 		goto out;
 	}
-	err = llkm_nl_trace_start(&nl, &treq, &size, &mode);
+	err = llctl_nl_trace_start(&nl, &treq, &size, &mode);
 	if (err) {
 		llctl_err("Unable to start the sample rings: %s",
 			  err == -EBUSY ? "another trace session is running (llctl trace?)" :
-			  llkm_nl_strerror(err));
+			  llctl_nl_strerror(err));
 		goto out;
 	}
 	started = true;
-	err = llctl_rings_map(&rs, dev, ncpus, size, mode);
+	err = trace_rings_map(&rs, dev, ncpus, size, mode);
 	if (err) {
 		llctl_err("Unable to map the rings: %s", strerror(-err));
 		goto out;
@@ -257,10 +259,10 @@ int cmd_record(int argc, char **argv)
 		llctl_err("Unable to start '%s': %s", argv[optind], strerror(errno));
 		goto out;
 	}
-	err = sb_open(child, &sb);
+	err = prof_sb_open(child, &sb);
 	if (err) {
 		llctl_err("warning: no mapping records (%s): user functions will show as addresses",
-			  sb_hint(err));
+			  prof_sb_hint(err));
 		sb = NULL;
 	}
 	req.type = ev.type;
@@ -275,24 +277,24 @@ int cmd_record(int argc, char **argv)
 		    (callchain ? LLKM_CTR_F_CALLCHAIN : 0) |
 		    (ev.exclude_user ? LLKM_CTR_F_EXCLUDE_USER : 0) |
 		    (ev.exclude_kernel ? LLKM_CTR_F_EXCLUDE_KERNEL : 0);
-	err = llkm_nl_counter_open(&nl, &req, &r.id);
+	err = llctl_nl_counter_open(&nl, &req, &r.id);
 	if (err) {
 		llctl_err("Unable to sample '%s': %s", ev.name,
-			  llctl_perf_err_hint(err, &ev, errbuf, sizeof(errbuf)));
+			  prof_perf_err_hint(err, &ev, errbuf, sizeof(errbuf)));
 		goto out;
 	}
-	pde = (struct pd_event){
+	pde = (struct prof_pd_event){
 		.name = ev.name, .type = ev.type, .config = ev.config,
 		.config1 = ev.config1, .config2 = ev.config2,
 		.period_or_freq = req.period, .freq = freq != 0,
 		.callchain = callchain,
 	};
-	r.w = pd_create(out, &pde, &err);
+	r.w = prof_pd_create(out, &pde, &err);
 	if (!r.w) {
 		llctl_err("Unable to write '%s': %s", out, strerror(-err));
 		goto out;
 	}
-	err = pd_write_kernel_map(r.w);
+	err = prof_pd_write_kernel_map(r.w);
 	if (err)
 		llctl_err("warning: no kernel map (%s): kernel functions will show as addresses",
 			  err == -EPERM ? "kptr_restrict hides /proc/kallsyms addresses" :
@@ -301,7 +303,7 @@ int cmd_record(int argc, char **argv)
 	 * The command's name before its exec, as perf synthesizes it: the
 	 * first samples come in exec, before the kernel's COMM record.
 	 */
-	err = pd_write_comm(r.w, &(struct pd_comm){
+	err = prof_pd_write_comm(r.w, &(struct prof_pd_comm){
 		.pid = child, .tid = child, .comm = LLCTL_SPAWN_COMM,
 	});
 	if (err) {
@@ -319,7 +321,7 @@ int cmd_record(int argc, char **argv)
 	pfd[0] = (struct pollfd){ .fd = dev, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = syscall(SYS_pidfd_open, child, 0),
 				  .events = POLLIN };
-	nfd = 2 + (sb ? sb_fds(sb, pfd + 2, 512) : 0);
+	nfd = 2 + (sb ? prof_sb_fds(sb, pfd + 2, 512) : 0);
 	for (;;) {
 		drain(&r, sb, &rs);
 		if (waitpid(child, &status, WNOHANG) == child) {
@@ -330,16 +332,16 @@ int cmd_record(int argc, char **argv)
 	}
 	if (pfd[1].fd >= 0)
 		close(pfd[1].fd);
-	if (llkm_nl_counter_read(&nl, r.id, &val, 1) != 1)
+	if (llctl_nl_counter_read(&nl, r.id, &val, 1) != 1)
 		llctl_err("warning: cannot read the sample counts");
-	llkm_nl_counter_close(&nl, r.id);
-	llkm_nl_trace_stop(&nl);
+	llctl_nl_counter_close(&nl, r.id);
+	llctl_nl_trace_stop(&nl);
 	started = false;
 	drain(&r, sb, &rs);
 	if (val.samples_lost)
-		pd_write_lost_samples(r.w, val.samples_lost, 0);
-	pd_writer_counts(r.w, &pc);
-	err = pd_close(r.w);
+		prof_pd_write_lost_samples(r.w, val.samples_lost, 0);
+	prof_pd_writer_counts(r.w, &pc);
+	err = prof_pd_close(r.w);
 	r.w = NULL;
 	if (err) {
 		llctl_err("Unable to write '%s': %s", out, strerror(-err));
@@ -350,7 +352,7 @@ int cmd_record(int argc, char **argv)
 	if (freq)
 		fprintf(stderr, " (Hz)");
 	fprintf(stderr, "; %" PRIu64 " lost in the rings, %" PRIu64 " mapping records (%" PRIu64 " lost)\n",
-		(uint64_t)val.samples_lost, pc.sideband, sb ? sb_lost(sb) : 0);
+		(uint64_t)val.samples_lost, pc.sideband, sb ? prof_sb_lost(sb) : 0);
 	if (r.bad)
 		llctl_err("warning: %" PRIu64 " malformed samples skipped", r.bad);
 	if (val.samples_lost)
@@ -359,7 +361,7 @@ int cmd_record(int argc, char **argv)
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 out:
 	if (r.w) {
-		pd_close(r.w);
+		prof_pd_close(r.w);
 		unlink(out);	/* no half file */
 	}
 	if (go >= 0)
@@ -369,15 +371,15 @@ out:
 		waitpid(child, NULL, 0);
 	}
 	if (sb)
-		sb_close(sb);
+		prof_sb_close(sb);
 	if (started)
-		llkm_nl_trace_stop(&nl);
+		llctl_nl_trace_stop(&nl);
 	if (rs.ring)
-		llctl_rings_unmap(&rs);
+		trace_rings_unmap(&rs);
 	if (dev >= 0)
 		close(dev);
 	if (nl.sk)
-		llkm_nl_close(&nl);
+		llctl_nl_close(&nl);
 	free(path);
 	return ret;
 }

@@ -2,18 +2,21 @@
 /*
  * llctl report: render a capture that `llctl trace -o FILE` wrote, as the
  * live trace would have (summary, events, JSON), or convert it to CTF or
- * Perfetto; a perf.data file goes to prof-report.c.
+ * Perfetto; a perf.data file goes to profile/report.c.
  */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "env.h"
-#include "llctl.h"
-#include "prof-report.h"
-#include "trace-sink.h"
-#include "trace-summary.h"
+#include "cmd.h"
+#include "lib/env.h"
+#include "lib/options.h"
+#include "lib/util.h"
+#include "profile/report.h"
+#include "trace/capture.h"
+#include "trace/ctf.h"
+#include "trace/summary.h"
+#include "trace/trace.h"
 
 enum {
 	OPT_SUMMARY = LLCTL_OPT_JSON + 1,
@@ -45,10 +48,10 @@ static const struct llctl_opts report_opts = {
 
 int cmd_report(int argc, char **argv)
 {
-	struct llctl_sink_cfg cfg = { .format = LLCTL_FMT_NONE };
-	struct llctl_ring_totals tot = { 0 };
-	struct llctl_capture_hdr hdr;
-	struct llctl_sink *sink = NULL;
+	struct trace_sink_cfg cfg = { .format = TRACE_FMT_NONE };
+	struct trace_ring_totals tot = { 0 };
+	struct trace_capture_hdr hdr;
+	struct trace_sink *sink = NULL;
 	struct llctl_env env = { 0 };
 	int ret = 1, json = 0, lines = 0, c;
 	char *arg;
@@ -70,12 +73,15 @@ int cmd_report(int argc, char **argv)
 			cfg.out = arg;
 			break;
 		case OPT_FORMAT:
-			cfg.format = llctl_format_parse(arg);
-			if (cfg.format != LLCTL_FMT_CTF &&
-			    cfg.format != LLCTL_FMT_PERFETTO) {
+			cfg.format = trace_format_parse(arg);
+			if (cfg.format != TRACE_FMT_CTF &&
+			    cfg.format != TRACE_FMT_PERFETTO) {
 				llctl_err("Unable to use --format '%s': ctf or perfetto", arg);
 				return 1;
 			}
+			if (cfg.format == TRACE_FMT_CTF &&
+			    trace_ctf_missing("report --format ctf"))
+				return 1;
 			break;
 		case 'h':
 			llctl_usage(stdout, &report_opts);
@@ -88,7 +94,7 @@ int cmd_report(int argc, char **argv)
 		llctl_err("Unable to report: name one capture FILE, see 'llctl help report'");
 		return 1;
 	}
-	if (!cfg.out != (cfg.format == LLCTL_FMT_NONE)) {
+	if (!cfg.out != (cfg.format == TRACE_FMT_NONE)) {
 		llctl_err("Unable to convert: -o PATH and --format ctf|perfetto go together");
 		return 1;
 	}
@@ -98,7 +104,7 @@ int cmd_report(int argc, char **argv)
 	}
 
 	/* The header first: the sink needs its CPUs and events. */
-	n = llctl_capture_read(argv[optind], &hdr, NULL, NULL);
+	n = trace_capture_read(argv[optind], &hdr, NULL, NULL);
 	if (n == -EINVAL) {
 		llctl_err("Unable to read '%s': not an llctl capture, or damaged",
 			  argv[optind]);
@@ -113,10 +119,10 @@ int cmd_report(int argc, char **argv)
 	cfg.cmd_pid = hdr.cmd_pid;
 	cfg.lines = lines ? stdout : NULL;
 	cfg.env = &env;
-	sink = llctl_sink_open(&cfg);
+	sink = trace_sink_open(&cfg);
 	if (!sink)
 		goto cleanup;
-	n = llctl_capture_read(argv[optind], &hdr, llctl_sink_add, sink);
+	n = trace_capture_read(argv[optind], &hdr, trace_sink_add, sink);
 	if (n < 0) {
 		llctl_err("Unable to read '%s': %s", argv[optind],
 			  n == -EINVAL ? "damaged after the records shown" :
@@ -126,13 +132,13 @@ int cmd_report(int argc, char **argv)
 	tot.delivered = n;
 	tot.lost = hdr.lost;
 	tot.produced = n + hdr.lost;
-	if (llctl_sink_close(sink, hdr.lost) ||
-	    llctl_summary_report(stdout, llctl_sink_summary(sink), &tot, &env,
+	if (trace_sink_close(sink, hdr.lost) ||
+	    trace_summary_report(stdout, trace_sink_summary(sink), &tot, &env,
 				 json, lines))
 		goto cleanup;
 	ret = llctl_stdout_close();
 cleanup:
-	llctl_sink_free(sink);
+	trace_sink_free(sink);
 	llctl_env_free(&env);
 	return ret;
 }

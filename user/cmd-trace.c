@@ -22,16 +22,19 @@
 
 #include <json-c/json.h>
 
-#include "env.h"
-#include "config.h"
-#include "llctl.h"
-#include "nl.h"
-#include "rings.h"
-#include "rootfs.h"
-#include "spawn.h"
-#include "syscalls.h"
-#include "trace-sink.h"
-#include "trace-summary.h"
+#include "cmd.h"
+#include "config/config.h"
+#include "lib/env.h"
+#include "lib/nl.h"
+#include "lib/options.h"
+#include "lib/rootfs.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
+#include "trace/ctf.h"
+#include "trace/rings.h"
+#include "trace/summary.h"
+#include "trace/syscalls.h"
+#include "trace/trace.h"
 
 #define MAX_PIDS	64
 
@@ -117,18 +120,18 @@ static uint32_t default_events(void)
 		{ "softirqs", LLKM_TRACE_EV_SOFTIRQS },
 		{ "sched", LLKM_TRACE_EV_SCHED },
 	};
-	struct llctl_config_defaults d = { .stack_depth = -1 };
+	struct cfg_defaults d = { .stack_depth = -1 };
 	uint32_t ev = 0;
 	unsigned int i;
 	char *save, *tok;
 
-	llctl_config_defaults(&d);
+	cfg_defaults(&d);
 	for (tok = d.trace_points ? strtok_r(d.trace_points, ",", &save) : NULL;
 	     tok; tok = strtok_r(NULL, ",", &save))
 		for (i = 0; i < sizeof(cls) / sizeof(cls[0]); i++)
 			if (!strcmp(tok, cls[i].name))
 				ev |= cls[i].ev;
-	llctl_config_defaults_free(&d);
+	cfg_defaults_free(&d);
 	return ev ? ev : LLKM_TRACE_EV_SYSCALLS;
 }
 
@@ -139,7 +142,7 @@ static int parse_syscalls(char *names)
 
 	for (name = strtok_r(names, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {
-		nr = llctl_syscall_nr(name);
+		nr = trace_syscall_nr(name);
 		if (nr < 0 || nr >= LLKM_TRACE_SYSCALLS_MAX) {
 			llctl_err("Unable to trace syscall '%s': not a syscall of this architecture",
 				  name);
@@ -151,12 +154,12 @@ static int parse_syscalls(char *names)
 }
 
 /* One line on the terminal, rewritten: records so far, rate, lost. */
-static void show_progress(struct llkm_nl *nl, struct llkm_cpu_stats *st,
-			  int ncpus, const struct llctl_rings *rs,
+static void show_progress(struct llctl_nl *nl, struct llctl_cpu_stats *st,
+			  int ncpus, const struct trace_rings *rs,
 			  double elapsed)
 {
 	uint64_t produced = 0, lost = 0;
-	int i, n = llkm_nl_trace_stats(nl, st, ncpus);
+	int i, n = llctl_nl_trace_stats(nl, st, ncpus);
 
 	for (i = 0; i < n; i++) {
 		produced += st[i].produced;
@@ -190,14 +193,14 @@ static int parse_size(const char *s, uint32_t *out)
 
 int cmd_trace(int argc, char **argv)
 {
-	struct llkm_trace_req req = { .ring_mode = -1 };
-	struct llctl_rings rs = { 0 };
+	struct llctl_trace_req req = { .ring_mode = -1 };
+	struct trace_rings rs = { 0 };
 	struct llctl_env env = { 0 };
-	struct llkm_cpu_stats *st = NULL;
+	struct llctl_cpu_stats *st = NULL;
 	uint32_t pids[MAX_PIDS], size, mode;
-	struct llctl_sink_cfg cfg = { .format = LLCTL_FMT_NONE };
-	struct llctl_ring_totals tot = { 0 };
-	struct llctl_sink *sink = NULL;
+	struct trace_sink_cfg cfg = { .format = TRACE_FMT_NONE };
+	struct trace_ring_totals tot = { 0 };
+	struct trace_sink *sink = NULL;
 	char *report = NULL;
 	FILE *rep = stdout;
 	int lines = 0, format = -1, progress;
@@ -206,7 +209,7 @@ int cmd_trace(int argc, char **argv)
 	double duration = 0;
 	int ret = 1, dev = -1, go = -1, c, i, ncpus, all = 0, json = 0;
 	int cmd_status = 0;
-	struct llkm_nl nl = { 0 };
+	struct llctl_nl nl = { 0 };
 	char *arg, *path = NULL;
 	struct timespec t0, now;
 	pid_t child = -1;
@@ -280,11 +283,14 @@ int cmd_trace(int argc, char **argv)
 			cfg.out = arg;
 			break;
 		case OPT_FORMAT:
-			format = llctl_format_parse(arg);
+			format = trace_format_parse(arg);
 			if (format < 0) {
 				llctl_err("Unable to use --format '%s': raw, ctf or perfetto", arg);
 				return 1;
 			}
+			if (format == TRACE_FMT_CTF &&
+			    trace_ctf_missing("trace --format ctf"))
+				return 1;
 			break;
 		case OPT_EVENTS:
 			lines = 1;
@@ -328,7 +334,7 @@ int cmd_trace(int argc, char **argv)
 		return 1;
 	}
 	if (cfg.out)
-		cfg.format = format >= 0 ? format : LLCTL_FMT_RAW;
+		cfg.format = format >= 0 ? format : TRACE_FMT_RAW;
 	if (!req.events)
 		req.events = default_events();
 	/* Opened before CMD starts, close-on-exec: CMD keeps our stdout. */
@@ -354,9 +360,9 @@ int cmd_trace(int argc, char **argv)
 	 */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	c = llkm_nl_open(&nl);
+	c = llctl_nl_open(&nl);
 	if (c) {
-		llctl_err("%s", llkm_nl_strerror(c));
+		llctl_err("%s", llctl_nl_strerror(c));
 		goto cleanup;
 	}
 	dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
@@ -391,29 +397,29 @@ int cmd_trace(int argc, char **argv)
 		/* The command's execve starts the count: record it too. */
 		memcpy(kernel_bits, syscall_bits, sizeof(kernel_bits));
 		if (path) {
-			c = llctl_syscall_nr("execve");
+			c = trace_syscall_nr("execve");
 			kernel_bits[c / 8] |= 1 << (c % 8);
 		}
 		req.syscalls = kernel_bits;
 	}
 	cfg.env = &env;
-	sink = llctl_sink_open(&cfg);
+	sink = trace_sink_open(&cfg);
 	if (!sink)
 		goto cleanup;
 
-	c = llkm_nl_trace_start(&nl, &req, &size, &mode);
+	c = llctl_nl_trace_start(&nl, &req, &size, &mode);
 	if (c) {
 		llctl_err("Unable to start tracing: %s%s%s",
 			  c == -EBUSY ? "another trace session is running" :
-			  llkm_nl_strerror(c),
-			  llkm_nl_last_extack() ? ": " : "",
-			  llkm_nl_last_extack() ? llkm_nl_last_extack() : "");
+			  llctl_nl_strerror(c),
+			  llctl_nl_last_extack() ? ": " : "",
+			  llctl_nl_last_extack() ? llctl_nl_last_extack() : "");
 		goto cleanup;
 	}
-	c = llctl_rings_map(&rs, dev, ncpus, size, mode);
+	c = trace_rings_map(&rs, dev, ncpus, size, mode);
 	if (c) {
 		llctl_err("Unable to map the rings: %s", strerror(-c));
-		llkm_nl_trace_stop(&nl);
+		llctl_nl_trace_stop(&nl);
 		goto cleanup;
 	}
 	if (go >= 0) {
@@ -435,7 +441,7 @@ int cmd_trace(int argc, char **argv)
 
 		/* Overwrite mode is a flight recorder: read after the stop. */
 		if (mode == LLKM_RING_MODE_DISCARD)
-			llctl_rings_drain(&rs, llctl_sink_add, sink);
+			trace_rings_drain(&rs, trace_sink_add, sink);
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			child = -1;
 			cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -465,12 +471,12 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (shown > 0)
 		fputs("\r\033[K", stderr);
-	if (llkm_nl_trace_stop(&nl))
+	if (llctl_nl_trace_stop(&nl))
 		llctl_err("warning: the session had stopped already");
-	llctl_rings_drain(&rs, llctl_sink_add, sink);
-	c = llkm_nl_trace_stats(&nl, st, ncpus);
+	trace_rings_drain(&rs, trace_sink_add, sink);
+	c = llctl_nl_trace_stats(&nl, st, ncpus);
 	if (c < 0) {
-		llctl_err("Unable to read the ring counts: %s", llkm_nl_strerror(c));
+		llctl_err("Unable to read the ring counts: %s", llctl_nl_strerror(c));
 		goto cleanup;
 	}
 	for (i = 0; i < c; i++) {
@@ -485,8 +491,8 @@ int cmd_trace(int argc, char **argv)
 		llctl_err("warning: produced %" PRIu64 " != delivered %" PRIu64 " + lost %" PRIu64,
 			  tot.produced, tot.delivered, tot.lost);
 
-	if (llctl_sink_close(sink, tot.lost) ||
-	    llctl_summary_report(rep, llctl_sink_summary(sink), &tot, &env,
+	if (trace_sink_close(sink, tot.lost) ||
+	    trace_summary_report(rep, trace_sink_summary(sink), &tot, &env,
 				 json, lines))
 		goto cleanup;
 	if (rep != stdout) {
@@ -509,18 +515,18 @@ cleanup:
 	if (go >= 0)
 		close(go);
 	if (rs.ring)
-		llctl_rings_unmap(&rs);
+		trace_rings_unmap(&rs);
 	if (dev >= 0)
 		close(dev);
 	if (nl.sk)
-		llkm_nl_close(&nl);
+		llctl_nl_close(&nl);
 	if (rep != stdout)
 		fclose(rep);
 	if (pfd[1].fd >= 0)
 		close(pfd[1].fd);
 	llctl_env_free(&env);
 	free(st);
-	llctl_sink_free(sink);
+	trace_sink_free(sink);
 	free(path);
 	return ret;
 }

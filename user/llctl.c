@@ -6,6 +6,7 @@
  * usage text.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +14,14 @@
 
 #include <linux/llkm.h>
 
-#include "llctl.h"
+#include "cmd.h"
+#include "lib/util.h"
+
+struct llctl_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
 
 static int cmd_help(int argc, char **argv);
 

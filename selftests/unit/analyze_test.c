@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl analyze's pure parts: every rule of the table (user/analyze-rules.c)
+ * llctl analyze's pure parts: every rule of the table (user/analyze/rules.c)
  * fires past its threshold, stays silent short of it and when its
  * measurement is missing, and its evidence names the value and the
- * threshold; the USL fit (user/usl.c) recovers known parameters from exact
+ * threshold; the USL fit (user/analyze/usl.c) recovers known parameters from exact
  * and noisy data, finds no peak when kappa is 0, and refuses what cannot be
  * fitted; top-down level 1 comes from the slots counts, and says why not
  * on a PMU without the events llkm can count.
@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analyze-rules.h"
-#include "analyze-topdown.h"
+#include "analyze/rules.h"
+#include "analyze/topdown.h"
+#include "analyze/usl.h"
 #include "kselftest_harness.h"
-#include "usl.h"
 
 /* --- rules -------------------------------------------------------------- */
 
@@ -137,25 +137,25 @@ TEST(syscall_evidence_names_the_top_syscall)
 static const double counts[] = { 1, 2, 4, 8, 16, 32 };
 #define N_COUNTS (sizeof(counts) / sizeof(counts[0]))
 
-static void synth(struct usl_point *p, double l, double s, double k,
+static void synth(struct an_usl_point *p, double l, double s, double k,
 		  const double *noise)
 {
 	size_t i;
 
 	for (i = 0; i < N_COUNTS; i++) {
 		p[i].n = counts[i];
-		p[i].x = usl_model(l, s, k, counts[i]) * (1 + (noise ? noise[i] : 0));
+		p[i].x = an_usl_model(l, s, k, counts[i]) * (1 + (noise ? noise[i] : 0));
 	}
 }
 
 TEST(usl_recovers_exact_parameters)
 {
-	struct usl_point p[N_COUNTS];
-	struct usl_fit f;
+	struct an_usl_point p[N_COUNTS];
+	struct an_usl_fit f;
 	char err[256];
 
 	synth(p, 1000, 0.05, 0.002, NULL);
-	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	ASSERT_EQ(0, an_usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
 	EXPECT_LT(fabs(f.lambda - 1000), 1e-3);
 	EXPECT_LT(fabs(f.sigma - 0.05), 1e-6);
 	EXPECT_LT(fabs(f.kappa - 0.002), 1e-7);
@@ -164,18 +164,18 @@ TEST(usl_recovers_exact_parameters)
 	EXPECT_LT(f.sigma_se, 1e-6);
 	ASSERT_TRUE(f.peak_finite);
 	EXPECT_LT(fabs(f.peak_n - sqrt(0.95 / 0.002)), 1e-3);
-	EXPECT_LT(fabs(f.peak_x - usl_model(1000, 0.05, 0.002, f.peak_n)), 1e-3);
+	EXPECT_LT(fabs(f.peak_x - an_usl_model(1000, 0.05, 0.002, f.peak_n)), 1e-3);
 }
 
 TEST(usl_recovers_noisy_parameters_within_their_errors)
 {
 	static const double noise[N_COUNTS] = { 0.02, -0.015, 0.01, -0.02, 0.015, -0.01 };
-	struct usl_point p[N_COUNTS];
-	struct usl_fit f;
+	struct an_usl_point p[N_COUNTS];
+	struct an_usl_fit f;
 	char err[256];
 
 	synth(p, 50, 0.1, 0.001, noise);
-	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	ASSERT_EQ(0, an_usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
 	ASSERT_TRUE(f.se_valid);
 	EXPECT_LT(fabs(f.sigma - 0.1), 0.03);
 	EXPECT_LT(fabs(f.kappa - 0.001), 0.0005);
@@ -188,12 +188,12 @@ TEST(usl_recovers_noisy_parameters_within_their_errors)
 
 TEST(usl_with_kappa_zero_has_no_peak)
 {
-	struct usl_point p[N_COUNTS];
-	struct usl_fit f;
+	struct an_usl_point p[N_COUNTS];
+	struct an_usl_fit f;
 	char err[256];
 
 	synth(p, 10, 0.2, 0, NULL);
-	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	ASSERT_EQ(0, an_usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
 	EXPECT_LT(f.kappa, 1e-9);
 	EXPECT_LT(fabs(f.sigma - 0.2), 1e-6);
 	EXPECT_FALSE(f.peak_finite);
@@ -202,12 +202,12 @@ TEST(usl_with_kappa_zero_has_no_peak)
 
 TEST(usl_linear_scaling_fits_zero_sigma_and_kappa)
 {
-	struct usl_point p[N_COUNTS];
-	struct usl_fit f;
+	struct an_usl_point p[N_COUNTS];
+	struct an_usl_fit f;
 	char err[256];
 
 	synth(p, 3, 0, 0, NULL);
-	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	ASSERT_EQ(0, an_usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
 	EXPECT_LT(f.sigma, 1e-9);
 	EXPECT_LT(f.kappa, 1e-9);
 	EXPECT_FALSE(f.peak_finite);
@@ -216,63 +216,63 @@ TEST(usl_linear_scaling_fits_zero_sigma_and_kappa)
 
 TEST(usl_falloff_is_the_first_count_that_loses)
 {
-	struct usl_point p[N_COUNTS];
-	struct usl_fit f;
+	struct an_usl_point p[N_COUNTS];
+	struct an_usl_fit f;
 	char err[256];
 	unsigned int n;
 
 	synth(p, 1, 0.25, 0.02, NULL);
-	ASSERT_EQ(0, usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	ASSERT_EQ(0, an_usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
 	ASSERT_TRUE(f.peak_finite);
 	n = f.falloff_n;
 	EXPECT_EQ(7, n);	/* N* = sqrt(0.75 / 0.02) = 6.12 */
-	EXPECT_LT(usl_model(f.lambda, f.sigma, f.kappa, n),
-		  usl_model(f.lambda, f.sigma, f.kappa, n - 1));
-	EXPECT_GE(usl_model(f.lambda, f.sigma, f.kappa, n - 1),
-		  usl_model(f.lambda, f.sigma, f.kappa, n - 2));
+	EXPECT_LT(an_usl_model(f.lambda, f.sigma, f.kappa, n),
+		  an_usl_model(f.lambda, f.sigma, f.kappa, n - 1));
+	EXPECT_GE(an_usl_model(f.lambda, f.sigma, f.kappa, n - 1),
+		  an_usl_model(f.lambda, f.sigma, f.kappa, n - 2));
 }
 
 TEST(usl_refuses_fewer_than_three_thread_counts)
 {
-	struct usl_point p[] = { { 1, 10 }, { 2, 18 }, { 2, 19 }, { 1, 10.5 } };
-	struct usl_fit f;
+	struct an_usl_point p[] = { { 1, 10 }, { 2, 18 }, { 2, 19 }, { 1, 10.5 } };
+	struct an_usl_fit f;
 	char err[256] = "";
 
-	EXPECT_EQ(-1, usl_fit(p, 4, &f, err, sizeof(err)));
+	EXPECT_EQ(-1, an_usl_fit(p, 4, &f, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "at least 3 distinct thread counts, got 2")) TH_LOG("%s", err);
-	EXPECT_EQ(-1, usl_fit(p, 0, &f, err, sizeof(err)));
+	EXPECT_EQ(-1, an_usl_fit(p, 0, &f, err, sizeof(err)));
 }
 
 TEST(usl_refuses_a_zero_throughput_or_thread_count)
 {
-	struct usl_point p[] = { { 1, 10 }, { 2, 0 }, { 4, 30 } };
-	struct usl_point q[] = { { 0, 10 }, { 2, 15 }, { 4, 30 } };
-	struct usl_fit f;
+	struct an_usl_point p[] = { { 1, 10 }, { 2, 0 }, { 4, 30 } };
+	struct an_usl_point q[] = { { 0, 10 }, { 2, 15 }, { 4, 30 } };
+	struct an_usl_fit f;
 	char err[256] = "";
 
-	EXPECT_EQ(-1, usl_fit(p, 3, &f, err, sizeof(err)));
+	EXPECT_EQ(-1, an_usl_fit(p, 3, &f, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "throughput above 0")) TH_LOG("%s", err);
-	EXPECT_EQ(-1, usl_fit(q, 3, &f, err, sizeof(err)));
+	EXPECT_EQ(-1, an_usl_fit(q, 3, &f, err, sizeof(err)));
 }
 
 TEST(usl_three_points_fit_without_errors)
 {
-	struct usl_point p[] = { { 1, 10 }, { 2, 18 }, { 4, 28 } };
-	struct usl_fit f;
+	struct an_usl_point p[] = { { 1, 10 }, { 2, 18 }, { 4, 28 } };
+	struct an_usl_fit f;
 	char err[256];
 
-	ASSERT_EQ(0, usl_fit(p, 3, &f, err, sizeof(err)));
+	ASSERT_EQ(0, an_usl_fit(p, 3, &f, err, sizeof(err)));
 	EXPECT_FALSE(f.se_valid);
 	EXPECT_GT(f.r2, 0.99);
 }
 
 TEST(usl_flat_throughput_is_all_contention)
 {
-	struct usl_point p[] = { { 1, 5 }, { 2, 5 }, { 4, 5 }, { 8, 5 } };
-	struct usl_fit f;
+	struct an_usl_point p[] = { { 1, 5 }, { 2, 5 }, { 4, 5 }, { 8, 5 } };
+	struct an_usl_fit f;
 	char err[256];
 
-	ASSERT_EQ(0, usl_fit(p, 4, &f, err, sizeof(err)));
+	ASSERT_EQ(0, an_usl_fit(p, 4, &f, err, sizeof(err)));
 	EXPECT_LT(fabs(f.sigma - 1), 1e-3);
 	EXPECT_LT(f.kappa, 1e-6);
 	EXPECT_LT(fabs(f.lambda - 5), 1e-3);
@@ -283,10 +283,10 @@ TEST(usl_flat_throughput_is_all_contention)
 TEST(topdown_shares_from_slot_counts)
 {
 	/* 1000 slots: 400 retired, 500 issued, 50 recovery, 150 fetch bubbles. */
-	const double c[TD_EVENTS] = { 1000, 500, 400, 150, 50 };
-	struct td_level1 l1;
+	const double c[AN_TD_EVENTS] = { 1000, 500, 400, 150, 50 };
+	struct an_td_level1 l1;
 
-	ASSERT_EQ(0, td_level1(c, &l1));
+	ASSERT_EQ(0, an_td_level1(c, &l1));
 	EXPECT_LT(fabs(l1.retiring - 0.4), 1e-12);
 	EXPECT_LT(fabs(l1.bad_speculation - 0.15), 1e-12);
 	EXPECT_LT(fabs(l1.frontend_bound - 0.15), 1e-12);
@@ -295,10 +295,10 @@ TEST(topdown_shares_from_slot_counts)
 
 TEST(topdown_without_slots_is_refused)
 {
-	const double c[TD_EVENTS] = { 0, 5, 4, 1, 0 };
-	struct td_level1 l1;
+	const double c[AN_TD_EVENTS] = { 0, 5, 4, 1, 0 };
+	struct an_td_level1 l1;
 
-	EXPECT_EQ(-1, td_level1(c, &l1));
+	EXPECT_EQ(-1, an_td_level1(c, &l1));
 }
 
 /* A fake PMU directory with @n of the events in @names. */
@@ -331,7 +331,7 @@ TEST(topdown_needs_a_hardware_pmu)
 {
 	char why[512];
 
-	EXPECT_FALSE(td_supported(false, "/nonexistent", why, sizeof(why)));
+	EXPECT_FALSE(an_td_supported(false, "/nonexistent", why, sizeof(why)));
 	EXPECT_NE(NULL, strstr(why, "top-down not available: no hardware PMU")) TH_LOG("%s", why);
 }
 
@@ -340,8 +340,8 @@ TEST(topdown_with_every_slots_event_is_supported)
 	char dir[] = "/tmp/analyze_test.XXXXXX", why[512] = "";
 
 	ASSERT_NE(NULL, mkdtemp(dir));
-	fake_pmu(dir, td_event_names, TD_EVENTS);
-	EXPECT_TRUE(td_supported(true, dir, why, sizeof(why))) TH_LOG("%s", why);
+	fake_pmu(dir, an_td_event_names, AN_TD_EVENTS);
+	EXPECT_TRUE(an_td_supported(true, dir, why, sizeof(why))) TH_LOG("%s", why);
 	rm_pmu(dir);
 }
 
@@ -352,7 +352,7 @@ TEST(topdown_perf_metrics_only_says_why)
 
 	ASSERT_NE(NULL, mkdtemp(dir));
 	fake_pmu(dir, icl, 3);
-	EXPECT_FALSE(td_supported(true, dir, why, sizeof(why)));
+	EXPECT_FALSE(an_td_supported(true, dir, why, sizeof(why)));
 	EXPECT_NE(NULL, strstr(why, "group led by slots")) TH_LOG("%s", why);
 	rm_pmu(dir);
 }
@@ -362,8 +362,8 @@ TEST(topdown_missing_one_event_says_why)
 	char dir[] = "/tmp/analyze_test.XXXXXX", why[512] = "";
 
 	ASSERT_NE(NULL, mkdtemp(dir));
-	fake_pmu(dir, td_event_names, TD_EVENTS - 1);
-	EXPECT_FALSE(td_supported(true, dir, why, sizeof(why)));
+	fake_pmu(dir, an_td_event_names, AN_TD_EVENTS - 1);
+	EXPECT_FALSE(an_td_supported(true, dir, why, sizeof(why)));
 	EXPECT_NE(NULL, strstr(why, "no topdown-* events")) TH_LOG("%s", why);
 	rm_pmu(dir);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl config (user/config-*.c): the profile's validation with line and
+ * llctl config (user/config/): the profile's validation with line and
  * column, the plan against a fake proc/ and sys/ tree, apply / verify /
  * revert on that tree (idempotence, roll back on a failing write, a short
  * huge page allocation said), NIC coalescing through fake ethtool ops.
@@ -15,7 +15,7 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "config.h"
+#include "config/config.h"
 
 static const char good[] =
 	"# a comment\n"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The CTF writer (user/ctf.c), judged by the reader that must open its
+ * The CTF writer (user/trace/ctf.c), judged by the reader that must open its
  * traces: babeltrace2 prints every event written, with its fields, its
  * CPU and its time, in order.
  */
@@ -14,10 +14,10 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "ctf.h"
-#include "env.h"
-#include "events.h"
+#include "lib/env.h"
 #include "records.h"
+#include "trace/ctf.h"
+#include "trace/events.h"
 
 #define T0	1000000000ULL	/* the first record's time, 1 s */
 
@@ -113,7 +113,7 @@ static char *read_metadata(const char *dir)
 FIXTURE(ctf) {
 	char tmp[sizeof(FAKE_ROOT_TEMPLATE)];
 	char dir[sizeof(FAKE_ROOT_TEMPLATE) + 8];
-	struct llctl_ctf *c;
+	struct trace_ctf *c;
 	struct rec_buf b;
 	char *out;
 };
@@ -134,7 +134,7 @@ FIXTURE_SETUP(ctf)
 FIXTURE_TEARDOWN(ctf)
 {
 	if (self->c)
-		llctl_ctf_close(self->c);
+		trace_ctf_close(self->c);
 	free(self->out);
 	if (self->tmp[0])
 		EXPECT_EQ(0, fake_root_remove(self->tmp));
@@ -143,13 +143,13 @@ FIXTURE_TEARDOWN(ctf)
 }
 
 #define PUT(type, cpu, t, payload) \
-	ASSERT_EQ(0, llctl_ctf_write(self->c, mk(&self->b, type, cpu, t, \
+	ASSERT_EQ(0, trace_ctf_write(self->c, mk(&self->b, type, cpu, t, \
 				     &(payload), sizeof(payload))))
 
 /* Closes the trace and reads it back with babeltrace2 @opts. */
 static char *close_and_read(FIXTURE_DATA(ctf) *self, const char *opts)
 {
-	int ret = llctl_ctf_close(self->c);
+	int ret = trace_ctf_close(self->c);
 
 	self->c = NULL;
 	free(self->out);
@@ -187,7 +187,7 @@ TEST_F(ctf, trace_without_records_is_valid)
 {
 	char *meta;
 
-	self->c = llctl_ctf_open(self->dir, 2, NULL);
+	self->c = trace_ctf_open(self->dir, 2, NULL);
 	ASSERT_NE(NULL, self->c);
 	ASSERT_NE(NULL, close_and_read(self, ""));
 	EXPECT_STREQ("", self->out);
@@ -204,13 +204,13 @@ TEST_F(ctf, each_known_record_is_one_event)
 		" irq_handler_exit: ", " softirq_entry: ", " softirq_exit: ",
 		" sched_switch: ", " sched_process_fork: ",
 	};
-	struct llctl_ctf_counts n;
+	struct trace_ctf_counts n;
 	unsigned int i;
 
-	self->c = llctl_ctf_open(self->dir, 2, NULL);
+	self->c = trace_ctf_open(self->dir, 2, NULL);
 	ASSERT_NE(NULL, self->c);
 	put_one_of_each(_metadata, self);
-	llctl_ctf_counts(self->c, &n);
+	trace_ctf_counts(self->c, &n);
 	EXPECT_EQ(8, n.written);
 	EXPECT_EQ(0, n.skipped);
 	ASSERT_NE(NULL, close_and_read(self, ""));
@@ -223,15 +223,15 @@ TEST_F(ctf, unknown_type_is_skipped_and_counted)
 {
 	struct llkm_rec_test test = { .seq = 1 };
 	struct llkm_rec_irq irq = { .irq = 24 };
-	struct llctl_ctf_counts n;
+	struct trace_ctf_counts n;
 
-	self->c = llctl_ctf_open(self->dir, 1, NULL);
+	self->c = trace_ctf_open(self->dir, 1, NULL);
 	ASSERT_NE(NULL, self->c);
 	PUT(LLKM_REC_TEST, 0, T0, test);
 	PUT(LLKM_REC_IRQ_ENTRY, 0, T0 + 1, irq);
 	self->b.h.type = 200;
-	ASSERT_EQ(0, llctl_ctf_write(self->c, &self->b.h));
-	llctl_ctf_counts(self->c, &n);
+	ASSERT_EQ(0, trace_ctf_write(self->c, &self->b.h));
+	trace_ctf_counts(self->c, &n);
 	EXPECT_EQ(1, n.written);
 	EXPECT_EQ(2, n.skipped);
 	ASSERT_NE(NULL, close_and_read(self, ""));
@@ -240,7 +240,7 @@ TEST_F(ctf, unknown_type_is_skipped_and_counted)
 
 TEST_F(ctf, syscall_fields_are_named)
 {
-	self->c = llctl_ctf_open(self->dir, 2, NULL);
+	self->c = trace_ctf_open(self->dir, 2, NULL);
 	ASSERT_NE(NULL, self->c);
 	put_one_of_each(_metadata, self);
 	ASSERT_NE(NULL, close_and_read(self, ""));
@@ -254,7 +254,7 @@ TEST_F(ctf, syscall_fields_are_named)
 
 TEST_F(ctf, cpu_event_fields_are_named)
 {
-	self->c = llctl_ctf_open(self->dir, 2, NULL);
+	self->c = trace_ctf_open(self->dir, 2, NULL);
 	ASSERT_NE(NULL, self->c);
 	put_one_of_each(_metadata, self);
 	ASSERT_NE(NULL, close_and_read(self, ""));
@@ -274,7 +274,7 @@ TEST_F(ctf, two_cpus_make_two_streams)
 	char path[PATH_MAX], *l;
 	unsigned int i;
 
-	self->c = llctl_ctf_open(self->dir, 2, NULL);
+	self->c = trace_ctf_open(self->dir, 2, NULL);
 	ASSERT_NE(NULL, self->c);
 	for (i = 0; i < 6; i++) {
 		irq.irq = 100 + i % 2;		/* tells the CPU */
@@ -302,7 +302,7 @@ TEST_F(ctf, idle_cpu_has_an_empty_stream)
 {
 	struct llkm_rec_irq irq = { .irq = 1 };
 
-	self->c = llctl_ctf_open(self->dir, 4, NULL);
+	self->c = trace_ctf_open(self->dir, 4, NULL);
 	ASSERT_NE(NULL, self->c);
 	PUT(LLKM_REC_IRQ_ENTRY, 2, T0, irq);
 	ASSERT_NE(NULL, close_and_read(self, ""));
@@ -317,7 +317,7 @@ TEST_F(ctf, timestamps_are_the_records_in_order)
 	const char *line;
 	unsigned int i;
 
-	self->c = llctl_ctf_open(self->dir, 2, NULL);
+	self->c = trace_ctf_open(self->dir, 2, NULL);
 	ASSERT_NE(NULL, self->c);
 	for (i = 0; i < ARRAY_SIZE(t); i++)
 		PUT(LLKM_REC_IRQ_ENTRY, i % 2, t[i], irq);
@@ -329,10 +329,10 @@ TEST_F(ctf, timestamps_are_the_records_in_order)
 
 TEST_F(ctf, events_span_packets_and_keep_their_cpu)
 {
-	int n = 3 * LLCTL_CTF_PACKET_EVENTS + 5, i;
+	int n = 3 * TRACE_CTF_PACKET_EVENTS + 5, i;
 	struct llkm_rec_irq irq = { .irq = 7 };
 
-	self->c = llctl_ctf_open(self->dir, 2, NULL);
+	self->c = trace_ctf_open(self->dir, 2, NULL);
 	ASSERT_NE(NULL, self->c);
 	for (i = 0; i < n; i++)
 		PUT(LLKM_REC_IRQ_ENTRY, 1, T0 + i, irq);
@@ -346,15 +346,15 @@ TEST_F(ctf, events_span_packets_and_keep_their_cpu)
 TEST_F(ctf, older_record_is_written_at_the_previous_time)
 {
 	struct llkm_rec_irq irq = { .irq = 1 };
-	struct llctl_ctf_counts n;
+	struct trace_ctf_counts n;
 
-	self->c = llctl_ctf_open(self->dir, 2, NULL);
+	self->c = trace_ctf_open(self->dir, 2, NULL);
 	ASSERT_NE(NULL, self->c);
 	PUT(LLKM_REC_IRQ_ENTRY, 0, T0 + 500, irq);
 	PUT(LLKM_REC_IRQ_ENTRY, 1, T0 + 100, irq);
 	PUT(LLKM_REC_IRQ_ENTRY, 0, T0 + 400, irq);
 	PUT(LLKM_REC_IRQ_ENTRY, 1, T0 + 600, irq);
-	llctl_ctf_counts(self->c, &n);
+	trace_ctf_counts(self->c, &n);
 	EXPECT_EQ(4, n.written);
 	EXPECT_EQ(2, n.reordered);
 	ASSERT_NE(NULL, close_and_read(self, "--clock-cycles"));
@@ -370,7 +370,7 @@ TEST_F(ctf, environment_is_in_the_metadata)
 	};
 	char *meta;
 
-	self->c = llctl_ctf_open(self->dir, 1, &env);
+	self->c = trace_ctf_open(self->dir, 1, &env);
 	ASSERT_NE(NULL, self->c);
 	ASSERT_NE(NULL, close_and_read(self, ""));
 	meta = read_metadata(self->dir);
@@ -391,7 +391,7 @@ TEST_F(ctf, bare_metal_has_no_hypervisor)
 	struct llctl_env env = { .kernel = "6.1.0-test" };
 	char *meta;
 
-	self->c = llctl_ctf_open(self->dir, 1, &env);
+	self->c = trace_ctf_open(self->dir, 1, &env);
 	ASSERT_NE(NULL, self->c);
 	ASSERT_NE(NULL, close_and_read(self, ""));
 	meta = read_metadata(self->dir);
@@ -404,19 +404,19 @@ TEST_F(ctf, bare_metal_has_no_hypervisor)
 TEST_F(ctf, bad_records_are_refused)
 {
 	struct llkm_rec_sys_exit exit = { .nr = SYS_openat, .ret = 3 };
-	struct llctl_ctf_counts n;
+	struct trace_ctf_counts n;
 
-	self->c = llctl_ctf_open(self->dir, 2, NULL);
+	self->c = trace_ctf_open(self->dir, 2, NULL);
 	ASSERT_NE(NULL, self->c);
 	mk(&self->b, LLKM_REC_SYS_EXIT, 1, T0, &exit, sizeof(exit));
 	self->b.h.size -= 8;
-	EXPECT_EQ(-EINVAL, llctl_ctf_write(self->c, &self->b.h));
+	EXPECT_EQ(-EINVAL, trace_ctf_write(self->c, &self->b.h));
 	self->b.h.size += 8;
 	self->b.h.cpu = 2;
-	EXPECT_EQ(-ERANGE, llctl_ctf_write(self->c, &self->b.h));
+	EXPECT_EQ(-ERANGE, trace_ctf_write(self->c, &self->b.h));
 	self->b.h.cpu = 1;
-	EXPECT_EQ(0, llctl_ctf_write(self->c, &self->b.h));
-	llctl_ctf_counts(self->c, &n);
+	EXPECT_EQ(0, trace_ctf_write(self->c, &self->b.h));
+	trace_ctf_counts(self->c, &n);
 	EXPECT_EQ(1, n.written);
 	ASSERT_NE(NULL, close_and_read(self, ""));
 	EXPECT_EQ(1, lines_with(self->out, ""));
@@ -428,18 +428,18 @@ TEST_F(ctf, open_fails_with_errno)
 	FILE *f;
 
 	errno = 0;
-	EXPECT_EQ(NULL, llctl_ctf_open(self->dir, 0, NULL));
+	EXPECT_EQ(NULL, trace_ctf_open(self->dir, 0, NULL));
 	EXPECT_EQ(EINVAL, errno);
 	snprintf(path, sizeof(path), "%s/missing/trace", self->tmp);
 	errno = 0;
-	EXPECT_EQ(NULL, llctl_ctf_open(path, 1, NULL));
+	EXPECT_EQ(NULL, trace_ctf_open(path, 1, NULL));
 	EXPECT_EQ(ENOENT, errno);
 	snprintf(path, sizeof(path), "%s/file", self->tmp);
 	f = fopen(path, "w");
 	ASSERT_NE(NULL, f);
 	fclose(f);
 	errno = 0;
-	EXPECT_EQ(NULL, llctl_ctf_open(path, 1, NULL));
+	EXPECT_EQ(NULL, trace_ctf_open(path, 1, NULL));
 	EXPECT_EQ(ENOTDIR, errno);
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl doctor's checks (user/doctor.c) on fake proc/ and sys/ trees, with
- * crafted probe results standing in for the module, /dev/llkm and
+ * llctl doctor's checks (user/doctor/checks.c) on fake proc/ and sys/
+ * trees, with crafted live answers standing in for the module, /dev/llkm and
  * perf_event_open. Each test states one verdict of one check.
  */
 #define _GNU_SOURCE
@@ -16,26 +16,26 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "doctor.h"
-#include "env.h"
+#include "doctor/doctor.h"
+#include "lib/env.h"
 
 #define CAPEFF_NONE	"0000000000000000"
 #define CAPEFF_PERFMON	"0000004000000000"	/* bit 38 */
 #define CAPEFF_ADMIN	"0000000000200000"	/* bit 21 */
 #define CAPEFF_ROOT	"000001ffffffffff"
 
-static const char *const names[LLCTL_DOCTOR_CHECKS] = {
+static const char *const names[DOCTOR_CHECKS] = {
 	"module", "device", "genl", "capabilities", "perf_event_paranoid",
 	"hardware_pmu", "nmi_watchdog", "lockdown", "headers", "tracefs",
 	"governor", "turbo", "smt", "clocksource",
 };
 
-/* What each fixture holds: a tree, its env, the probe and the verdicts. */
+/* What each fixture holds: a tree, its env, the live answers and the verdicts. */
 #define DOCTOR_RIG \
 	char dir[sizeof(FAKE_ROOT_TEMPLATE)]; \
 	struct llctl_env env; \
-	struct llctl_probe probe; \
-	struct llctl_doctor doctor
+	struct doctor_live live; \
+	struct doctor_report doctor
 
 FIXTURE(fake_root) {
 	DOCTOR_RIG;
@@ -45,12 +45,12 @@ FIXTURE_SETUP(fake_root)
 {
 	strcpy(self->dir, FAKE_ROOT_TEMPLATE);
 	ASSERT_NE(NULL, mkdtemp(self->dir));
-	llctl_probe_init(&self->probe);
+	doctor_live_init(&self->live);
 }
 
 FIXTURE_TEARDOWN(fake_root)
 {
-	llctl_doctor_free(&self->doctor);
+	doctor_free(&self->doctor);
 	llctl_env_free(&self->env);
 	EXPECT_EQ(0, fake_root_remove(self->dir));
 	/* the harness's children _exit(): look for leaks here */
@@ -62,22 +62,22 @@ FIXTURE_TEARDOWN(fake_root)
 #define CLEAR() ASSERT_EQ(0, fake_root_clear(self->dir))
 
 /* Collect the env of the tree as it is now, run every check, pick one. */
-static const struct llctl_check *check_in(const char *dir,
-					  struct llctl_env *env,
-					  const struct llctl_probe *probe,
-					  struct llctl_doctor *d,
-					  const char *name)
+static const struct doctor_check *check_in(const char *dir,
+					   struct llctl_env *env,
+					   const struct doctor_live *live,
+					   struct doctor_report *d,
+					   const char *name)
 {
-	llctl_doctor_free(d);
+	doctor_free(d);
 	llctl_env_free(env);
 	if (llctl_env_collect(env, dir) ||
-	    llctl_doctor_run(d, dir, env, probe))
+	    doctor_run(d, dir, env, live))
 		return NULL;
-	return llctl_doctor_find(d, name);
+	return doctor_find(d, name);
 }
 
 #define check(self, name) \
-	check_in((self)->dir, &(self)->env, &(self)->probe, &(self)->doctor, \
+	check_in((self)->dir, &(self)->env, &(self)->live, &(self)->doctor, \
 		 name)
 
 /* Has @s got @sub in it? (for found texts that carry more than that) */
@@ -86,8 +86,8 @@ static int has(const char *s, const char *sub)
 	return s && strstr(s, sub);
 }
 
-/* The probe of a loaded llkm speaking ABI @abi. */
-static void loaded(struct llctl_probe *p, uint32_t abi)
+/* The live answers of a loaded llkm speaking ABI @abi. */
+static void loaded(struct doctor_live *p, uint32_t abi)
 {
 	p->nl_err = 0;
 	p->nl_family = 30;
@@ -106,18 +106,18 @@ TEST_F(fake_root, checks_run_in_the_documented_order)
 	unsigned int i;
 
 	ASSERT_NE(NULL, check(self, "module"));
-	ASSERT_EQ(LLCTL_DOCTOR_CHECKS, self->doctor.n);
-	for (i = 0; i < LLCTL_DOCTOR_CHECKS; i++)
+	ASSERT_EQ(DOCTOR_CHECKS, self->doctor.n);
+	for (i = 0; i < DOCTOR_CHECKS; i++)
 		EXPECT_STREQ(names[i], self->doctor.checks[i].name);
-	EXPECT_EQ(NULL, llctl_doctor_find(&self->doctor, "kptr_restrict"));
+	EXPECT_EQ(NULL, doctor_find(&self->doctor, "kptr_restrict"));
 }
 
 TEST_F(fake_root, module_not_loaded_fails_with_insmod)
 {
-	const struct llctl_check *c = check(self, "module");
+	const struct doctor_check *c = check(self, "module");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "not loaded"));
 	EXPECT_TRUE(has(c->fix, "sudo insmod kmod/llkm.ko"));
 	EXPECT_TRUE(has(c->fix, "sudo modprobe llkm"));
@@ -125,13 +125,13 @@ TEST_F(fake_root, module_not_loaded_fails_with_insmod)
 
 TEST_F(fake_root, module_with_matching_abi_is_ok)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 	char want[64];
 
-	loaded(&self->probe, LLKM_ABI_VERSION);
+	loaded(&self->live, LLKM_ABI_VERSION);
 	c = check(self, "module");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	snprintf(want, sizeof(want), "llkm 0.1.0 loaded, ABI %d",
 		 LLKM_ABI_VERSION);
 	EXPECT_STREQ(want, c->found);
@@ -140,13 +140,13 @@ TEST_F(fake_root, module_with_matching_abi_is_ok)
 
 TEST_F(fake_root, module_abi_mismatch_fails_naming_both)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 	char theirs[32], ours[32];
 
-	loaded(&self->probe, LLKM_ABI_VERSION + 1);
+	loaded(&self->live, LLKM_ABI_VERSION + 1);
 	c = check(self, "module");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	snprintf(theirs, sizeof(theirs), "ABI %d", LLKM_ABI_VERSION + 1);
 	snprintf(ours, sizeof(ours), "ABI %d", LLKM_ABI_VERSION);
 	EXPECT_TRUE(has(c->found, theirs));
@@ -156,87 +156,87 @@ TEST_F(fake_root, module_abi_mismatch_fails_naming_both)
 
 TEST_F(fake_root, module_in_sysfs_without_genl_family_fails)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("sys/module/llkm/version", "0.1.0\n");
 	c = check(self, "module");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "not registered"));
 	EXPECT_TRUE(has(c->found, "0.1.0"));
 }
 
 TEST_F(fake_root, module_loaded_but_unqueryable_warns)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("sys/module/llkm/version", "0.1.0\n");
-	self->probe.nl_err = 0;
-	self->probe.info_err = -EPERM;
+	self->live.nl_err = 0;
+	self->live.info_err = -EPERM;
 	c = check(self, "module");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "ABI not verified"));
 	EXPECT_TRUE(has(c->found, "EPERM"));
 }
 
 TEST_F(fake_root, device_missing_without_module_fails)
 {
-	const struct llctl_check *c = check(self, "device");
+	const struct doctor_check *c = check(self, "device");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "no /dev/llkm"));
 	EXPECT_TRUE(has(c->fix, "insmod"));
 }
 
 TEST_F(fake_root, device_missing_with_module_loaded_blames_dev)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
-	loaded(&self->probe, LLKM_ABI_VERSION);
-	self->probe.dev_stat_err = -ENOENT;
+	loaded(&self->live, LLKM_ABI_VERSION);
+	self->live.dev_stat_err = -ENOENT;
 	c = check(self, "device");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "although llkm is loaded"));
 	EXPECT_TRUE(has(c->fix, "devtmpfs"));
 }
 
 TEST_F(fake_root, device_char_0600_that_opens_is_ok)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
-	loaded(&self->probe, LLKM_ABI_VERSION);
+	loaded(&self->live, LLKM_ABI_VERSION);
 	c = check(self, "device");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_STREQ("/dev/llkm (char 10:122, mode 0600), opens for this user",
 		     c->found);
 }
 
 TEST_F(fake_root, device_eacces_fails_and_says_root)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
-	loaded(&self->probe, LLKM_ABI_VERSION);
-	self->probe.dev_open_err = -EACCES;
+	loaded(&self->live, LLKM_ABI_VERSION);
+	self->live.dev_open_err = -EACCES;
 	c = check(self, "device");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "EACCES"));
 	EXPECT_TRUE(has(c->fix, "root"));
 }
 
 TEST_F(fake_root, device_eperm_fails_and_names_cap_perfmon)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
-	loaded(&self->probe, LLKM_ABI_VERSION);
-	self->probe.dev_open_err = -EPERM;
+	loaded(&self->live, LLKM_ABI_VERSION);
+	self->live.dev_open_err = -EPERM;
 	c = check(self, "device");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "EPERM"));
 	EXPECT_TRUE(has(c->found, "CAP_PERFMON"));
 	EXPECT_TRUE(has(c->fix, "setcap cap_perfmon+ep"));
@@ -244,59 +244,59 @@ TEST_F(fake_root, device_eperm_fails_and_names_cap_perfmon)
 
 TEST_F(fake_root, device_with_wider_mode_warns)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
-	loaded(&self->probe, LLKM_ABI_VERSION);
-	self->probe.dev_mode = S_IFCHR | 0666;
+	loaded(&self->live, LLKM_ABI_VERSION);
+	self->live.dev_mode = S_IFCHR | 0666;
 	c = check(self, "device");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "mode 0666"));
 	EXPECT_STREQ("sudo chmod 0600 /dev/llkm", c->fix);
 }
 
 TEST_F(fake_root, device_that_is_a_regular_file_fails)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
-	loaded(&self->probe, LLKM_ABI_VERSION);
-	self->probe.dev_mode = S_IFREG | 0600;
+	loaded(&self->live, LLKM_ABI_VERSION);
+	self->live.dev_mode = S_IFREG | 0600;
 	c = check(self, "device");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "not a character device"));
 }
 
 TEST_F(fake_root, genl_answering_is_ok)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
-	loaded(&self->probe, LLKM_ABI_VERSION);
+	loaded(&self->live, LLKM_ABI_VERSION);
 	c = check(self, "genl");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "id 30"));
 }
 
 TEST_F(fake_root, genl_missing_family_fails_with_insmod)
 {
-	const struct llctl_check *c = check(self, "genl");
+	const struct doctor_check *c = check(self, "genl");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "not registered"));
 	EXPECT_TRUE(has(c->fix, "insmod"));
 }
 
 TEST_F(fake_root, genl_permission_is_told_apart_from_missing)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
-	self->probe.nl_err = 0;
-	self->probe.info_err = -EPERM;
+	self->live.nl_err = 0;
+	self->live.info_err = -EPERM;
 	c = check(self, "genl");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "GET_INFO: EPERM"));
 	EXPECT_FALSE(has(c->found, "not registered"));
 	EXPECT_TRUE(has(c->fix, "sudo"));
@@ -304,121 +304,121 @@ TEST_F(fake_root, genl_permission_is_told_apart_from_missing)
 
 TEST_F(fake_root, genl_other_errno_is_named)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
-	self->probe.nl_err = -EIO;
+	self->live.nl_err = -EIO;
 	c = check(self, "genl");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "resolving the family: EIO"));
 }
 
 TEST_F(fake_root, capabilities_none_fails)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/self/status", "Name:\tllctl\nCapEff:\t" CAPEFF_NONE "\n");
 	c = check(self, "capabilities");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "neither CAP_PERFMON nor CAP_SYS_ADMIN"));
 	EXPECT_TRUE(has(c->fix, "setcap cap_perfmon+ep"));
 }
 
 TEST_F(fake_root, capabilities_perfmon_alone_is_ok)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/self/status", "CapInh:\t" CAPEFF_ROOT "\nCapEff:\t"
 	    CAPEFF_PERFMON "\n");
 	c = check(self, "capabilities");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_STREQ("CapEff " CAPEFF_PERFMON ": CAP_PERFMON", c->found);
 }
 
 TEST_F(fake_root, capabilities_sys_admin_alone_is_ok)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/self/status", "CapEff:\t" CAPEFF_ADMIN "\n");
 	c = check(self, "capabilities");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "CAP_SYS_ADMIN"));
 	EXPECT_FALSE(has(c->found, "CAP_PERFMON"));
 }
 
 TEST_F(fake_root, capabilities_unreadable_warns)
 {
-	const struct llctl_check *c = check(self, "capabilities");
+	const struct doctor_check *c = check(self, "capabilities");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "unknown"));
 }
 
 TEST_F(fake_root, paranoid_3_without_caps_fails)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/self/status", "CapEff:\t" CAPEFF_NONE "\n");
 	PUT("proc/sys/kernel/perf_event_paranoid", "3\n");
 	c = check(self, "perf_event_paranoid");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "level 3"));
 	EXPECT_TRUE(has(c->fix, "sudo sysctl kernel.perf_event_paranoid=1"));
 }
 
 TEST_F(fake_root, paranoid_3_with_cap_perfmon_is_ok)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/self/status", "CapEff:\t" CAPEFF_PERFMON "\n");
 	PUT("proc/sys/kernel/perf_event_paranoid", "3\n");
 	c = check(self, "perf_event_paranoid");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "level 3"));
 	EXPECT_TRUE(has(c->found, "CAP_PERFMON"));
 }
 
 TEST_F(fake_root, paranoid_2_without_caps_warns)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/self/status", "CapEff:\t" CAPEFF_NONE "\n");
 	PUT("proc/sys/kernel/perf_event_paranoid", "2\n");
 	c = check(self, "perf_event_paranoid");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "level 2"));
 }
 
 TEST_F(fake_root, paranoid_1_and_below_is_ok_for_anyone)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/self/status", "CapEff:\t" CAPEFF_NONE "\n");
 	PUT("proc/sys/kernel/perf_event_paranoid", "1\n");
 	c = check(self, "perf_event_paranoid");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "level 1"));
 	PUT("proc/sys/kernel/perf_event_paranoid", "-1\n");
 	c = check(self, "perf_event_paranoid");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "level -1"));
 }
 
 TEST_F(fake_root, paranoid_missing_warns)
 {
-	const struct llctl_check *c = check(self, "perf_event_paranoid");
+	const struct doctor_check *c = check(self, "perf_event_paranoid");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "perf_event_paranoid"));
 }
 
@@ -442,12 +442,12 @@ static const char *const vm_pmus[] = {
 
 TEST_F(fake_root, no_hardware_pmu_warns_and_says_so_plainly)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	ASSERT_EQ(0, put_pmus(self->dir, vm_pmus));
 	c = check(self, "hardware_pmu");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_STREQ("no hardware PMU: /sys/bus/event_source/devices has breakpoint, kprobe, msr, software, tracepoint, uprobe",
 		     c->found);
 	EXPECT_TRUE(has(c->why, "cannot be counted"));
@@ -456,35 +456,35 @@ TEST_F(fake_root, no_hardware_pmu_warns_and_says_so_plainly)
 
 TEST_F(fake_root, no_hardware_pmu_reports_the_perf_errno)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	ASSERT_EQ(0, put_pmus(self->dir, vm_pmus));
-	self->probe.perf_hw_err = -ENOENT;
+	self->live.perf_hw_err = -ENOENT;
 	c = check(self, "hardware_pmu");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "no hardware PMU"));
 	EXPECT_TRUE(has(c->found, "perf_event_open(cycles): ENOENT"));
 }
 
 TEST_F(fake_root, missing_event_source_dir_is_no_hardware_pmu)
 {
-	const struct llctl_check *c = check(self, "hardware_pmu");
+	const struct doctor_check *c = check(self, "hardware_pmu");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "no hardware PMU"));
 }
 
 TEST_F(fake_root, cpu_pmu_is_a_hardware_pmu)
 {
 	static const char *const pmus[] = { "cpu", "msr", "software", NULL };
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	ASSERT_EQ(0, put_pmus(self->dir, pmus));
 	c = check(self, "hardware_pmu");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_STREQ("hardware PMU cpu", c->found);
 }
 
@@ -493,49 +493,49 @@ TEST_F(fake_root, hybrid_and_arm_pmus_are_hardware_pmus)
 	static const char *const hybrid[] = { "cpu_atom", "cpu_core", NULL };
 	static const char *const arm[] = { "armv8_pmuv3_0", NULL };
 	static const char *const dsu[] = { "arm_dsu_pmu_0", NULL };
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	ASSERT_EQ(0, put_pmus(self->dir, hybrid));
 	c = check(self, "hardware_pmu");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_STREQ("hardware PMU cpu_atom, cpu_core", c->found);
 	CLEAR();
 	ASSERT_EQ(0, put_pmus(self->dir, arm));
 	c = check(self, "hardware_pmu");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_STREQ("hardware PMU armv8_pmuv3_0", c->found);
 	CLEAR();
 	ASSERT_EQ(0, put_pmus(self->dir, dsu));
 	c = check(self, "hardware_pmu");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_STREQ("hardware PMU arm_dsu_pmu_0", c->found);
 }
 
 TEST_F(fake_root, arm_uncore_without_pmu_in_its_name_is_not_one)
 {
 	static const char *const pmus[] = { "arm_cmn_0", "software", NULL };
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	ASSERT_EQ(0, put_pmus(self->dir, pmus));
 	c = check(self, "hardware_pmu");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "no hardware PMU"));
 }
 
 TEST_F(fake_root, cpu_pmu_whose_cycles_do_not_open_warns)
 {
 	static const char *const pmus[] = { "cpu", "software", NULL };
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	ASSERT_EQ(0, put_pmus(self->dir, pmus));
-	self->probe.perf_hw_err = -EOPNOTSUPP;
+	self->live.perf_hw_err = -EOPNOTSUPP;
 	c = check(self, "hardware_pmu");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "does not open"));
 	EXPECT_TRUE(has(c->found, "EOPNOTSUPP"));
 }
@@ -543,39 +543,39 @@ TEST_F(fake_root, cpu_pmu_whose_cycles_do_not_open_warns)
 TEST_F(fake_root, cpu_pmu_refused_by_permission_is_still_ok)
 {
 	static const char *const pmus[] = { "cpu", NULL };
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	ASSERT_EQ(0, put_pmus(self->dir, pmus));
-	self->probe.perf_hw_err = -EACCES;
+	self->live.perf_hw_err = -EACCES;
 	c = check(self, "hardware_pmu");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "EACCES"));
 	EXPECT_TRUE(has(c->found, "perf_event_paranoid"));
 }
 
 TEST_F(fake_root, nmi_watchdog_on_warns)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/sys/kernel/nmi_watchdog", "1\n");
 	c = check(self, "nmi_watchdog");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_STREQ("sudo sysctl kernel.nmi_watchdog=0", c->fix);
 }
 
 TEST_F(fake_root, nmi_watchdog_off_or_missing_is_ok_and_says_which)
 {
-	const struct llctl_check *c = check(self, "nmi_watchdog");
+	const struct doctor_check *c = check(self, "nmi_watchdog");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "no NMI watchdog"));
 	PUT("proc/sys/kernel/nmi_watchdog", "0\n");
 	c = check(self, "nmi_watchdog");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "off"));
 }
 
@@ -585,44 +585,44 @@ TEST_F(fake_root, nmi_watchdog_off_or_missing_is_ok_and_says_which)
 
 TEST_F(fake_root, lockdown_reads_the_bracketed_mode)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT(LOCKDOWN, "[none] integrity confidentiality\n");
 	c = check(self, "lockdown");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "lockdown none"));
 
 	PUT(LOCKDOWN, "none [integrity] confidentiality\n");
 	c = check(self, "lockdown");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "lockdown integrity"));
 
 	PUT(LOCKDOWN, "none integrity [confidentiality]\n");
 	c = check(self, "lockdown");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_FAIL, c->status);
+	EXPECT_EQ(DOCTOR_FAIL, c->status);
 	EXPECT_TRUE(has(c->found, "lockdown confidentiality"));
 }
 
 TEST_F(fake_root, lockdown_without_brackets_warns)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT(LOCKDOWN, "none integrity confidentiality\n");
 	c = check(self, "lockdown");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "unparsable"));
 }
 
 TEST_F(fake_root, lockdown_and_efi_missing_is_ok)
 {
-	const struct llctl_check *c = check(self, "lockdown");
+	const struct doctor_check *c = check(self, "lockdown");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "not in lockdown"));
 	EXPECT_TRUE(has(c->found, "no EFI"));
 }
@@ -630,13 +630,13 @@ TEST_F(fake_root, lockdown_and_efi_missing_is_ok)
 TEST_F(fake_root, secure_boot_on_warns_with_mok_signing)
 {
 	static const unsigned char on[] = { 0x06, 0, 0, 0, 1 };
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT(LOCKDOWN, "[none] integrity confidentiality\n");
 	ASSERT_EQ(0, fake_put_bytes(self->dir, SECURE_BOOT, on, sizeof(on)));
 	c = check(self, "lockdown");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "Secure Boot enabled"));
 	EXPECT_TRUE(has(c->fix, "mokutil"));
 }
@@ -645,48 +645,48 @@ TEST_F(fake_root, secure_boot_off_or_truncated_is_ok)
 {
 	static const unsigned char off[] = { 0x06, 0, 0, 0, 0 };
 	static const unsigned char cut[] = { 0x06, 0, 0, 0 };
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	ASSERT_EQ(0, fake_put_bytes(self->dir, SECURE_BOOT, off, sizeof(off)));
 	c = check(self, "lockdown");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "Secure Boot disabled"));
 	ASSERT_EQ(0, fake_put_bytes(self->dir, SECURE_BOOT, cut, sizeof(cut)));
 	c = check(self, "lockdown");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "without a SecureBoot variable"));
 }
 
 TEST_F(fake_root, headers_present_for_the_release_are_ok)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/sys/kernel/osrelease", "6.1.0-56-amd64\n");
 	MKDIR("lib/modules/6.1.0-56-amd64/build");
 	c = check(self, "headers");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "/lib/modules/6.1.0-56-amd64/build"));
 }
 
 TEST_F(fake_root, headers_missing_warn_with_the_release_in_the_fix)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/sys/kernel/osrelease", "6.1.0-56-amd64\n");
 	MKDIR("lib/modules/6.1.0-55-amd64/build");
 	c = check(self, "headers");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_STREQ("sudo apt-get install linux-headers-6.1.0-56-amd64",
 		     c->fix);
 }
 
 TEST_F(fake_root, tracefs_mounted_is_ok_with_its_mount_point)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/mounts",
 	    "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
@@ -694,13 +694,13 @@ TEST_F(fake_root, tracefs_mounted_is_ok_with_its_mount_point)
 	    "tracefs /sys/kernel/tracing tracefs rw,nosuid,nodev,noexec,relatime 0 0\n");
 	c = check(self, "tracefs");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_STREQ("tracefs mounted on /sys/kernel/tracing", c->found);
 }
 
 TEST_F(fake_root, tracefs_not_mounted_warns_with_mount_command)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("proc/mounts",
 	    "proc /proc proc rw 0 0\n"
@@ -708,7 +708,7 @@ TEST_F(fake_root, tracefs_not_mounted_warns_with_mount_command)
 	    "tracefs-like /mnt ext4 rw 0 0\n");
 	c = check(self, "tracefs");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_STREQ("sudo mount -t tracefs nodev /sys/kernel/tracing", c->fix);
 }
 
@@ -732,13 +732,13 @@ TEST_F(fake_root, governor_performance_everywhere_is_ok)
 		"performance\n", "performance\n", "performance\n",
 		"performance\n", NULL,
 	};
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("sys/devices/system/cpu/online", "0-3\n");
 	ASSERT_EQ(0, put_governors(self->dir, govs));
 	c = check(self, "governor");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_STREQ("performance on all 4 online CPUs", c->found);
 }
 
@@ -748,13 +748,13 @@ TEST_F(fake_root, governor_mix_warns_listing_each)
 		"powersave\n", "performance\n", "powersave\n", "schedutil\n",
 		NULL,
 	};
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("sys/devices/system/cpu/online", "0-3\n");
 	ASSERT_EQ(0, put_governors(self->dir, govs));
 	c = check(self, "governor");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_STREQ("powersave on 2 CPUs, performance on 1 CPU, schedutil on 1 CPU",
 		     c->found);
 	EXPECT_TRUE(has(c->fix, "cpupower frequency-set -g performance"));
@@ -765,90 +765,90 @@ TEST_F(fake_root, governor_reads_online_cpus_only)
 	static const char *const govs[] = {
 		"performance\n", "powersave\n", "performance\n", NULL,
 	};
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("sys/devices/system/cpu/online", "0,2\n");
 	ASSERT_EQ(0, put_governors(self->dir, govs));
 	c = check(self, "governor");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_STREQ("performance on all 2 online CPUs", c->found);
 }
 
 TEST_F(fake_root, governor_without_cpufreq_warns)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("sys/devices/system/cpu/online", "0-1\n");
 	c = check(self, "governor");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_TRUE(has(c->found, "no cpufreq"));
 }
 
 TEST_F(fake_root, turbo_on_warns_with_the_knob_that_offers_it)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("sys/devices/system/cpu/intel_pstate/no_turbo", "0\n");
 	c = check(self, "turbo");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_STREQ("echo 1 | sudo tee /sys/devices/system/cpu/intel_pstate/no_turbo",
 		     c->fix);
 	CLEAR();
 	PUT("sys/devices/system/cpu/cpufreq/boost", "1\n");
 	c = check(self, "turbo");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_STREQ("echo 0 | sudo tee /sys/devices/system/cpu/cpufreq/boost",
 		     c->fix);
 }
 
 TEST_F(fake_root, turbo_off_or_not_exposed_is_ok)
 {
-	const struct llctl_check *c = check(self, "turbo");
+	const struct doctor_check *c = check(self, "turbo");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "no turbo control exposed"));
 	PUT("sys/devices/system/cpu/intel_pstate/no_turbo", "1\n");
 	c = check(self, "turbo");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "turbo off"));
 	CLEAR();
 	PUT("sys/devices/system/cpu/cpufreq/boost", "0\n");
 	c = check(self, "turbo");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "turbo off"));
 }
 
 TEST_F(fake_root, smt_active_warns)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT("sys/devices/system/cpu/smt/active", "1\n");
 	PUT("sys/devices/system/cpu/smt/control", "on\n");
 	c = check(self, "smt");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_STREQ("SMT active (control on)", c->found);
 	EXPECT_TRUE(has(c->fix, "taskset"));
 }
 
 TEST_F(fake_root, smt_inactive_or_missing_is_ok)
 {
-	const struct llctl_check *c = check(self, "smt");
+	const struct doctor_check *c = check(self, "smt");
 
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "not supported"));
 	PUT("sys/devices/system/cpu/smt/active", "0\n");
 	c = check(self, "smt");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 	EXPECT_TRUE(has(c->found, "SMT inactive"));
 }
 
@@ -857,17 +857,17 @@ TEST_F(fake_root, smt_inactive_or_missing_is_ok)
 
 TEST_F(fake_root, clocksource_hpet_warns_tsc_is_ok)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 
 	PUT(CLOCKSOURCE, "hpet\n");
 	c = check(self, "clocksource");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_WARN, c->status);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
 	EXPECT_STREQ("clocksource hpet", c->found);
 	PUT(CLOCKSOURCE, "tsc\n");
 	c = check(self, "clocksource");
 	ASSERT_NE(NULL, c);
-	EXPECT_EQ(LLCTL_OK, c->status);
+	EXPECT_EQ(DOCTOR_OK, c->status);
 }
 
 /*
@@ -881,7 +881,7 @@ FIXTURE(whole_tree) {
 
 FIXTURE_VARIANT(whole_tree) {
 	const char *const *files;	/* path, content, ..., NULL */
-	bool loaded;			/* probe: llkm answers */
+	bool loaded;			/* live: llkm answers */
 	unsigned int ok, warn, fail;
 };
 
@@ -941,16 +941,16 @@ FIXTURE_SETUP(whole_tree)
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	for (f = variant->files; f[0]; f += 2)
 		ASSERT_EQ(0, fake_put(self->dir, f[0], f[1]));
-	llctl_probe_init(&self->probe);
+	doctor_live_init(&self->live);
 	if (variant->loaded)
-		loaded(&self->probe, LLKM_ABI_VERSION);
+		loaded(&self->live, LLKM_ABI_VERSION);
 	ASSERT_NE(NULL, check(self, "module"));
-	ASSERT_EQ(LLCTL_DOCTOR_CHECKS, self->doctor.n);
+	ASSERT_EQ(DOCTOR_CHECKS, self->doctor.n);
 }
 
 FIXTURE_TEARDOWN(whole_tree)
 {
-	llctl_doctor_free(&self->doctor);
+	doctor_free(&self->doctor);
 	llctl_env_free(&self->env);
 	EXPECT_EQ(0, fake_root_remove(self->dir));
 	EXPECT_EQ(0, __lsan_do_recoverable_leak_check());
@@ -958,7 +958,7 @@ FIXTURE_TEARDOWN(whole_tree)
 
 TEST_F(whole_tree, every_verdict_explains_itself_and_only_problems_have_fixes)
 {
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 	unsigned int i;
 
 	for (i = 0; i < self->doctor.n; i++) {
@@ -967,7 +967,7 @@ TEST_F(whole_tree, every_verdict_explains_itself_and_only_problems_have_fixes)
 		EXPECT_NE(0, c->found[0]);
 		ASSERT_NE(NULL, c->why);
 		EXPECT_NE(0, c->why[0]);
-		if (c->status == LLCTL_OK) {
+		if (c->status == DOCTOR_OK) {
 			EXPECT_EQ(NULL, c->fix);
 		} else {
 			ASSERT_NE(NULL, c->fix);
@@ -978,30 +978,30 @@ TEST_F(whole_tree, every_verdict_explains_itself_and_only_problems_have_fixes)
 
 /* On a failure, every verdict: which one moved is then plain. */
 static void log_verdicts(struct __test_metadata *_metadata,
-			 const struct llctl_doctor *d)
+			 const struct doctor_report *d)
 {
 	unsigned int i;
 
 	for (i = 0; i < d->n; i++)
-		TH_LOG("%-4s %-19s %s", llctl_status_name(d->checks[i].status),
+		TH_LOG("%-4s %-19s %s", doctor_status_name(d->checks[i].status),
 		       d->checks[i].name, d->checks[i].found);
 }
 
 TEST_F(whole_tree, status_counts_match_the_machine)
 {
-	const struct llctl_doctor *d = &self->doctor;
+	const struct doctor_report *d = &self->doctor;
 	unsigned int i, n[3] = { 0 };
 
 	for (i = 0; i < d->n; i++)
 		n[d->checks[i].status]++;
-	EXPECT_EQ(variant->ok, d->count[LLCTL_OK]);
-	EXPECT_EQ(variant->warn, d->count[LLCTL_WARN]);
-	EXPECT_EQ(variant->fail, d->count[LLCTL_FAIL]);
+	EXPECT_EQ(variant->ok, d->count[DOCTOR_OK]);
+	EXPECT_EQ(variant->warn, d->count[DOCTOR_WARN]);
+	EXPECT_EQ(variant->fail, d->count[DOCTOR_FAIL]);
 	if (!_metadata->passed)
 		log_verdicts(_metadata, d);
-	EXPECT_EQ(n[LLCTL_OK], d->count[LLCTL_OK]);
-	EXPECT_EQ(n[LLCTL_WARN], d->count[LLCTL_WARN]);
-	EXPECT_EQ(n[LLCTL_FAIL], d->count[LLCTL_FAIL]);
+	EXPECT_EQ(n[DOCTOR_OK], d->count[DOCTOR_OK]);
+	EXPECT_EQ(n[DOCTOR_WARN], d->count[DOCTOR_WARN]);
+	EXPECT_EQ(n[DOCTOR_FAIL], d->count[DOCTOR_FAIL]);
 }
 
 static int json_str_is(struct json_object *o, const char *key, const char *s)
@@ -1017,23 +1017,23 @@ static int json_str_is(struct json_object *o, const char *key, const char *s)
 TEST_F(whole_tree, json_has_one_object_per_check_with_null_fix_when_ok)
 {
 	struct json_object *a, *o, *fix;
-	const struct llctl_check *c;
+	const struct doctor_check *c;
 	unsigned int i;
 
-	a = llctl_doctor_json(&self->doctor);
+	a = doctor_json(&self->doctor);
 	ASSERT_NE(NULL, a);
-	ASSERT_EQ((size_t)LLCTL_DOCTOR_CHECKS, json_object_array_length(a));
-	for (i = 0; i < LLCTL_DOCTOR_CHECKS; i++) {
+	ASSERT_EQ((size_t)DOCTOR_CHECKS, json_object_array_length(a));
+	for (i = 0; i < DOCTOR_CHECKS; i++) {
 		c = &self->doctor.checks[i];
 		o = json_object_array_get_idx(a, i);
 		EXPECT_EQ(5, json_object_object_length(o));
 		EXPECT_TRUE(json_str_is(o, "name", names[i]));
 		EXPECT_TRUE(json_str_is(o, "status",
-					llctl_status_name(c->status)));
+					doctor_status_name(c->status)));
 		EXPECT_TRUE(json_str_is(o, "found", c->found));
 		EXPECT_TRUE(json_str_is(o, "why", c->why));
 		ASSERT_TRUE(json_object_object_get_ex(o, "fix", &fix));
-		if (c->status == LLCTL_OK) {
+		if (c->status == DOCTOR_OK) {
 			EXPECT_EQ(NULL, fix);
 		} else {
 			EXPECT_TRUE(json_str_is(o, "fix", c->fix));
@@ -1044,9 +1044,9 @@ TEST_F(whole_tree, json_has_one_object_per_check_with_null_fix_when_ok)
 
 TEST_F(fake_root, status_names_are_the_json_values)
 {
-	EXPECT_STREQ("ok", llctl_status_name(LLCTL_OK));
-	EXPECT_STREQ("warn", llctl_status_name(LLCTL_WARN));
-	EXPECT_STREQ("fail", llctl_status_name(LLCTL_FAIL));
+	EXPECT_STREQ("ok", doctor_status_name(DOCTOR_OK));
+	EXPECT_STREQ("warn", doctor_status_name(DOCTOR_WARN));
+	EXPECT_STREQ("fail", doctor_status_name(DOCTOR_FAIL));
 }
 
 TEST_HARNESS_MAIN

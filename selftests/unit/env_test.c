@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The environment header of every report (user/env.c) and the CPU list
- * parser (user/rootfs.h), on fake proc/ and sys/ trees.
+ * The environment header of every report (user/lib/env.c) and the CPU list
+ * parser (user/lib/rootfs.h), on fake proc/ and sys/ trees.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,8 +14,8 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "env.h"
-#include "rootfs.h"
+#include "lib/env.h"
+#include "lib/rootfs.h"
 
 static const char cpuinfo_intel[] =
 	"processor\t: 0\n"
@@ -208,7 +208,7 @@ static int collect(FIXTURE_DATA(fake_root) *self)
 	return llctl_env_collect(&self->env, self->dir);
 }
 
-/* A tree with every file env.c reads. */
+/* A tree with every file lib/env.c reads. */
 static int put_full_tree(const char *dir)
 {
 	return fake_put(dir, "proc/sys/kernel/osrelease", "6.1.0-56-amd64\n") ||

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The text line of each record (user/events.c): exact strings, as the
- * format in user/events.h promises them.
+ * The text line of each record (user/trace/events.c): exact strings, as the
+ * format in user/trace/events.h promises them.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -13,8 +13,8 @@
 
 #include "kselftest_harness.h"
 
-#include "events.h"
 #include "records.h"
+#include "trace/events.h"
 
 #define T0	1000000000ULL	/* the trace's start, 1 s */
 
@@ -63,7 +63,7 @@ TEST_F(line, syscall_entry_prints_six_hex_args)
 		.args = { (__u64)-100, 0x7ffd5000, 0x80000, 0, 0, 0 },
 	};
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SYS_ENTER,
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SYS_ENTER,
 				      T0 + 1234567, e), T0);
 	EXPECT_STREQ("     0.001234 [001] 1234/1235  syscall_entry: "
 		     "openat(0xffffffffffffff9c, 0x7ffd5000, 0x80000, 0x0, 0x0, 0x0)\n",
@@ -74,7 +74,7 @@ TEST_F(line, syscall_exit_prints_the_return_value)
 {
 	struct llkm_rec_sys_exit x = { .nr = SYS_openat, .ret = 3 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT,
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT,
 				      T0 + 2000, x), T0);
 	EXPECT_STREQ("     0.000002 [001] 1234/1235  syscall_exit: openat = 3\n",
 		     out(self));
@@ -84,7 +84,7 @@ TEST_F(line, syscall_exit_names_the_errno)
 {
 	struct llkm_rec_sys_exit x = { .nr = SYS_openat, .ret = -2 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  syscall_exit: openat = -2 ENOENT\n",
 		     out(self));
 }
@@ -93,7 +93,7 @@ TEST_F(line, errno_without_a_name_is_a_number)
 {
 	struct llkm_rec_sys_exit x = { .nr = SYS_openat, .ret = -4095 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  syscall_exit: openat = -4095\n",
 		     out(self));
 }
@@ -102,9 +102,9 @@ TEST_F(line, below_minus_4095_is_not_an_errno)
 {
 	struct llkm_rec_sys_exit x = { .nr = SYS_mmap, .ret = -4096 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
 	x.ret = -4095;
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  syscall_exit: mmap = 0xfffffffffffff000\n"
 		     "     0.000000 [001] 1234/1235  syscall_exit: mmap = -4095\n",
 		     out(self));
@@ -114,7 +114,7 @@ TEST_F(line, address_returns_print_in_hex)
 {
 	struct llkm_rec_sys_exit x = { .nr = SYS_mmap, .ret = 0x7f0000001000 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  syscall_exit: mmap = 0x7f0000001000\n",
 		     out(self));
 }
@@ -123,7 +123,7 @@ TEST_F(line, failed_mmap_still_names_the_errno)
 {
 	struct llkm_rec_sys_exit x = { .nr = SYS_mmap, .ret = -12 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  syscall_exit: mmap = -12 ENOMEM\n",
 		     out(self));
 }
@@ -132,7 +132,7 @@ TEST_F(line, unknown_syscall_number_is_named_by_number)
 {
 	struct llkm_rec_sys_exit x = { .nr = 999, .ret = 0 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SYS_EXIT, T0, x), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  syscall_exit: syscall_999 = 0\n",
 		     out(self));
 }
@@ -141,10 +141,10 @@ TEST_F(line, irq_entry_and_exit)
 {
 	struct llkm_rec_irq i = { .irq = 24, .ret = 1 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0, i), T0);
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_EXIT, T0, i), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0, i), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_EXIT, T0, i), T0);
 	i.ret = 0;
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_EXIT, T0, i), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_EXIT, T0, i), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  irq_handler_entry: irq=24\n"
 		     "     0.000000 [001] 1234/1235  irq_handler_exit: irq=24 ret=handled\n"
 		     "     0.000000 [001] 1234/1235  irq_handler_exit: irq=24 ret=unhandled\n",
@@ -155,11 +155,11 @@ TEST_F(line, softirq_names_its_vector)
 {
 	struct llkm_rec_softirq s = { .vec = 1 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SOFTIRQ_ENTRY, T0, s), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SOFTIRQ_ENTRY, T0, s), T0);
 	s.vec = 9;
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SOFTIRQ_EXIT, T0, s), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SOFTIRQ_EXIT, T0, s), T0);
 	s.vec = 10;
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SOFTIRQ_EXIT, T0, s), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SOFTIRQ_EXIT, T0, s), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  softirq_entry: vec=1 [TIMER]\n"
 		     "     0.000000 [001] 1234/1235  softirq_exit: vec=9 [RCU]\n"
 		     "     0.000000 [001] 1234/1235  softirq_exit: vec=10 [unknown]\n",
@@ -173,7 +173,7 @@ TEST_F(line, sched_switch_shows_both_tasks)
 		.prev_comm = "bash", .next_comm = "swapper/1",
 	};
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SCHED_SWITCH, T0, s), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SCHED_SWITCH, T0, s), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  sched_switch: "
 		     "prev_tid=12 (bash) state=1 ==> next_tid=0 (swapper/1)\n",
 		     out(self));
@@ -185,7 +185,7 @@ TEST_F(line, comm_of_16_bytes_without_nul_stops_at_15)
 
 	memcpy(s.prev_comm, "0123456789abcdef", 16);
 	memcpy(s.next_comm, "0123456789abcde", 16);
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_SCHED_SWITCH, T0, s), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_SCHED_SWITCH, T0, s), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  sched_switch: "
 		     "prev_tid=1 (0123456789abcde) state=0 ==> next_tid=2 (0123456789abcde)\n",
 		     out(self));
@@ -195,7 +195,7 @@ TEST_F(line, fork_shows_the_child)
 {
 	struct llkm_rec_fork f = { .child_pid = 5, .child_tid = 6 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_FORK, T0, f), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_FORK, T0, f), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  sched_process_fork: child_pid=5 child_tid=6\n",
 		     out(self));
 }
@@ -204,9 +204,9 @@ TEST_F(line, time_truncates_to_the_microsecond)
 {
 	struct llkm_rec_irq i = { .irq = 1 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0 + 999, i), T0);
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0 + 1000, i), T0);
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY,
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0 + 999, i), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0 + 1000, i), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY,
 				      T0 + 12345 * 1000000000ULL + 1999, i), T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  irq_handler_entry: irq=1\n"
 		     "     0.000001 [001] 1234/1235  irq_handler_entry: irq=1\n"
@@ -218,8 +218,8 @@ TEST_F(line, time_before_t0_is_negative)
 {
 	struct llkm_rec_irq i = { .irq = 1 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0 - 1500, i), T0);
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0, i),
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0 - 1500, i), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_IRQ_ENTRY, T0, i),
 			  T0 + 3000000000ULL);
 	EXPECT_STREQ("    -0.000001 [001] 1234/1235  irq_handler_entry: irq=1\n"
 		     "    -3.000000 [001] 1234/1235  irq_handler_entry: irq=1\n",
@@ -232,9 +232,9 @@ TEST_F(line, cpu_has_three_digits_at_least)
 
 	mk(&self->b, LLKM_REC_IRQ_ENTRY, T0, &i, sizeof(i));
 	self->b.h.cpu = 12;
-	llctl_event_print(self->f, &self->b.h, T0);
+	trace_event_print(self->f, &self->b.h, T0);
 	self->b.h.cpu = 1234;
-	llctl_event_print(self->f, &self->b.h, T0);
+	trace_event_print(self->f, &self->b.h, T0);
 	EXPECT_STREQ("     0.000000 [012] 1234/1235  irq_handler_entry: irq=1\n"
 		     "     0.000000 [1234] 1234/1235  irq_handler_entry: irq=1\n",
 		     out(self));
@@ -244,9 +244,9 @@ TEST_F(line, unknown_type_says_so)
 {
 	struct llkm_rec_test t = { .seq = 1 };
 
-	llctl_event_print(self->f, MK(&self->b, LLKM_REC_TEST, T0, t), T0);
+	trace_event_print(self->f, MK(&self->b, LLKM_REC_TEST, T0, t), T0);
 	self->b.h.type = 200;	/* beyond any type */
-	llctl_event_print(self->f, &self->b.h, T0);
+	trace_event_print(self->f, &self->b.h, T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  unknown: type=1 size=40\n"
 		     "     0.000000 [001] 1234/1235  unknown: type=200 size=40\n",
 		     out(self));
@@ -258,9 +258,9 @@ TEST_F(line, record_shorter_than_its_payload_is_truncated)
 
 	mk(&self->b, LLKM_REC_SYS_EXIT, T0, &x, sizeof(x));
 	self->b.h.size = sizeof(self->b.h) + sizeof(x) - 8;
-	llctl_event_print(self->f, &self->b.h, T0);
+	trace_event_print(self->f, &self->b.h, T0);
 	self->b.h.size = sizeof(self->b.h) + sizeof(x);
-	llctl_event_print(self->f, &self->b.h, T0);
+	trace_event_print(self->f, &self->b.h, T0);
 	EXPECT_STREQ("     0.000000 [001] 1234/1235  truncated: type=3 size=32\n"
 		     "     0.000000 [001] 1234/1235  syscall_exit: openat = 3\n",
 		     out(self));
@@ -268,22 +268,22 @@ TEST_F(line, record_shorter_than_its_payload_is_truncated)
 
 TEST(event_names_cover_the_known_types_only)
 {
-	EXPECT_EQ(NULL, llctl_event_name(LLKM_REC_UNSPEC));
-	EXPECT_EQ(NULL, llctl_event_name(LLKM_REC_TEST));
-	EXPECT_STREQ("syscall_entry", llctl_event_name(LLKM_REC_SYS_ENTER));
-	EXPECT_STREQ("sched_switch", llctl_event_name(LLKM_REC_SCHED_SWITCH));
+	EXPECT_EQ(NULL, trace_event_name(LLKM_REC_UNSPEC));
+	EXPECT_EQ(NULL, trace_event_name(LLKM_REC_TEST));
+	EXPECT_STREQ("syscall_entry", trace_event_name(LLKM_REC_SYS_ENTER));
+	EXPECT_STREQ("sched_switch", trace_event_name(LLKM_REC_SCHED_SWITCH));
 	/* Samples belong to llctl record, not to trace output. */
-	EXPECT_EQ(NULL, llctl_event_name(LLKM_REC_SAMPLE));
-	EXPECT_EQ(NULL, llctl_event_name(__LLKM_REC_LAST));
-	EXPECT_EQ(NULL, llctl_event_name(0xffff));
+	EXPECT_EQ(NULL, trace_event_name(LLKM_REC_SAMPLE));
+	EXPECT_EQ(NULL, trace_event_name(__LLKM_REC_LAST));
+	EXPECT_EQ(NULL, trace_event_name(0xffff));
 }
 
 TEST(softirq_names_end_at_rcu)
 {
-	EXPECT_STREQ("HI", llctl_softirq_name(0));
-	EXPECT_STREQ("RCU", llctl_softirq_name(9));
-	EXPECT_STREQ("unknown", llctl_softirq_name(10));
-	EXPECT_STREQ("unknown", llctl_softirq_name(~0U));
+	EXPECT_STREQ("HI", trace_softirq_name(0));
+	EXPECT_STREQ("RCU", trace_softirq_name(9));
+	EXPECT_STREQ("unknown", trace_softirq_name(10));
+	EXPECT_STREQ("unknown", trace_softirq_name(~0U));
 }
 
 TEST_HARNESS_MAIN

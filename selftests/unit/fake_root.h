@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A fake root for the unit tests: a temporary directory under /tmp that the
- * tests fill with proc/ and sys/ files, then hand to env.c and doctor.c as
+ * tests fill with proc/ and sys/ files, then hand to lib/env.c and doctor/checks.c as
  * their root prefix.
  */
 #ifndef FAKE_ROOT_H

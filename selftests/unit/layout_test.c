@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl layout (user/layout-*.c, cmd-layout.c) on layout_structs, a binary
+ * llctl layout (user/layout/, user/cmd-layout.c) on layout_structs, a binary
  * built with -g whose structs have known holes, bitfields, nesting and
  * straddles (their numbers are below, worked out by hand from the x86-64
  * psABI), judged by the tools that must agree: pahole on the same binary,
@@ -22,8 +22,8 @@
 
 #include <json-c/json.h>
 
-#include "layout.h"
-#include "llctl.h"
+#include "cmd.h"
+#include "layout/layout.h"
 
 #define LINE		64
 #define STRUCTS		"layout_structs"

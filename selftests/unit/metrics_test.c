@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl metrics' exposition (user/metrics-expo.c, metrics-render.c,
- * metrics-http.c's address parser): every family has one HELP and one
+ * llctl metrics' exposition (user/metrics/expo.c, metrics/render.c,
+ * metrics/http.c's address parser): every family has one HELP and one
  * TYPE line before its samples, label values and help texts are escaped,
  * what was not measured is absent rather than zero, the ratios are
- * profile-stat.c's over one interval, and promtool accepts the result.
+ * profile/stat.c's over one interval, and promtool accepts the result.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "metrics-expo.h"
-#include "metrics-http.h"
-#include "metrics.h"
+#include "metrics/expo.h"
+#include "metrics/http.h"
+#include "metrics/metrics.h"
 
 /* --- the writer ------------------------------------------------------------ */
 
@@ -25,7 +25,7 @@ FIXTURE(expo) {
 	char *text;
 	size_t len;
 	FILE *f;
-	struct mx m;
+	struct met_expo m;
 };
 
 FIXTURE_SETUP(expo)
@@ -33,7 +33,7 @@ FIXTURE_SETUP(expo)
 	self->text = NULL;
 	self->f = open_memstream(&self->text, &self->len);
 	ASSERT_NE(NULL, self->f);
-	mx_init(&self->m, self->f);
+	met_expo_init(&self->m, self->f);
 }
 
 FIXTURE_TEARDOWN(expo)
@@ -52,16 +52,16 @@ static const char *done(FILE **f, char **text)
 
 TEST_F(expo, family_without_samples_writes_nothing)
 {
-	mx_family(&self->m, "llkm_x_total", "counter", "X");
+	met_expo_family(&self->m, "llkm_x_total", "counter", "X");
 	EXPECT_STREQ("", done(&self->f, &self->text));
 	EXPECT_EQ(0, self->m.families);
 }
 
 TEST_F(expo, help_and_type_come_once_before_the_first_sample)
 {
-	mx_family(&self->m, "llkm_x_total", "counter", "Things");
-	mx_sample_cpu(&self->m, 0, 3);
-	mx_sample_cpu(&self->m, 1, 4);
+	met_expo_family(&self->m, "llkm_x_total", "counter", "Things");
+	met_expo_sample_cpu(&self->m, 0, 3);
+	met_expo_sample_cpu(&self->m, 1, 4);
 	EXPECT_STREQ("# HELP llkm_x_total Things\n"
 		     "# TYPE llkm_x_total counter\n"
 		     "llkm_x_total{cpu=\"0\"} 3\n"
@@ -72,8 +72,8 @@ TEST_F(expo, help_and_type_come_once_before_the_first_sample)
 
 TEST_F(expo, label_values_escape_backslash_quote_and_newline)
 {
-	mx_family(&self->m, "llkm_y", "gauge", "Y");
-	mx_sample(&self->m, 1, "event", "a\"b\\c\nd", "cpu", "2", (char *)NULL);
+	met_expo_family(&self->m, "llkm_y", "gauge", "Y");
+	met_expo_sample(&self->m, 1, "event", "a\"b\\c\nd", "cpu", "2", (char *)NULL);
 	EXPECT_STREQ("# HELP llkm_y Y\n# TYPE llkm_y gauge\n"
 		     "llkm_y{event=\"a\\\"b\\\\c\\nd\",cpu=\"2\"} 1\n",
 		     done(&self->f, &self->text));
@@ -81,8 +81,8 @@ TEST_F(expo, label_values_escape_backslash_quote_and_newline)
 
 TEST_F(expo, help_escapes_backslash_and_newline_only)
 {
-	mx_family(&self->m, "llkm_z", "gauge", "a \"q\" \\ b\nc");
-	mx_sample(&self->m, 0, (char *)NULL);
+	met_expo_family(&self->m, "llkm_z", "gauge", "a \"q\" \\ b\nc");
+	met_expo_sample(&self->m, 0, (char *)NULL);
 	EXPECT_STREQ("# HELP llkm_z a \"q\" \\\\ b\\nc\n# TYPE llkm_z gauge\nllkm_z 0\n",
 		     done(&self->f, &self->text));
 }
@@ -91,15 +91,15 @@ TEST(values_are_go_floats)
 {
 	char b[64];
 
-	EXPECT_STREQ("0", mx_format_value(b, sizeof(b), 0));
-	EXPECT_STREQ("123456789012", mx_format_value(b, sizeof(b), 123456789012.0));
-	EXPECT_STREQ("0.25", mx_format_value(b, sizeof(b), 0.25));
-	EXPECT_STREQ("-3", mx_format_value(b, sizeof(b), -3));
-	EXPECT_STREQ("NaN", mx_format_value(b, sizeof(b), NAN));
-	EXPECT_STREQ("+Inf", mx_format_value(b, sizeof(b), INFINITY));
-	EXPECT_STREQ("-Inf", mx_format_value(b, sizeof(b), -INFINITY));
-	EXPECT_STREQ("1e+20", mx_format_value(b, sizeof(b), 1e20));
-	EXPECT_EQ(0.1, strtod(mx_format_value(b, sizeof(b), 0.1), NULL));
+	EXPECT_STREQ("0", met_expo_format_value(b, sizeof(b), 0));
+	EXPECT_STREQ("123456789012", met_expo_format_value(b, sizeof(b), 123456789012.0));
+	EXPECT_STREQ("0.25", met_expo_format_value(b, sizeof(b), 0.25));
+	EXPECT_STREQ("-3", met_expo_format_value(b, sizeof(b), -3));
+	EXPECT_STREQ("NaN", met_expo_format_value(b, sizeof(b), NAN));
+	EXPECT_STREQ("+Inf", met_expo_format_value(b, sizeof(b), INFINITY));
+	EXPECT_STREQ("-Inf", met_expo_format_value(b, sizeof(b), -INFINITY));
+	EXPECT_STREQ("1e+20", met_expo_format_value(b, sizeof(b), 1e20));
+	EXPECT_EQ(0.1, strtod(met_expo_format_value(b, sizeof(b), 0.1), NULL));
 }
 
 /* --- the families, from a collector's state -------------------------------- */
@@ -119,7 +119,7 @@ FIXTURE(render) {
 	struct met_state s;
 	int cpus[2];
 	struct met_inst inst[MET_EVENTS_MAX][2];
-	struct llkm_cpu_stats ring[2];
+	struct llctl_cpu_stats ring[2];
 	char *text;
 	size_t len;
 };
@@ -171,7 +171,7 @@ static void add(struct met_state *s, struct met_inst inst[][2],
 
 		in->id = 1 + s->n_ev * 2 + k;
 		in->cpu = s->cpus[k];
-		pstat_add(&in->delta, raw[k], 1000, run[k]);
+		prof_stat_add(&in->delta, raw[k], 1000, run[k]);
 		in->total = in->delta.value + 1000;
 		in->ever = true;
 		in->fresh = true;
@@ -187,18 +187,18 @@ static void unsupported(struct met_state *s, const char *event)
 	e->def = def_of(event);
 	e->role = e->def->role;
 	snprintf(e->name, sizeof(e->name), "%s", event);
-	e->status = PSTAT_NOT_SUPPORTED;
+	e->status = PROF_STAT_NOT_SUPPORTED;
 	snprintf(e->reason, sizeof(e->reason), "no hardware PMU");
 }
 
 static const char *render(struct met_state *s, char **text, size_t *len)
 {
 	FILE *f = open_memstream(text, len);
-	struct mx m;
+	struct met_expo m;
 
 	if (!f)
 		return "";
-	mx_init(&m, f);
+	met_expo_init(&m, f);
 	met_render(s, &m);
 	fclose(f);
 	return *text;
@@ -328,8 +328,8 @@ TEST_F(render, ring_counts_per_cpu_when_the_module_has_a_session)
 {
 	const char *t;
 
-	self->ring[0] = (struct llkm_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
-	self->ring[1] = (struct llkm_cpu_stats){ .cpu = 1, .produced = 20, .lost = 0 };
+	self->ring[0] = (struct llctl_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
+	self->ring[1] = (struct llctl_cpu_stats){ .cpu = 1, .produced = 20, .lost = 0 };
 	self->s.ring = self->ring;
 	self->s.n_ring = 2;
 	t = render(&self->s, &self->text, &self->len);
@@ -350,7 +350,7 @@ TEST_F(render, promtool_accepts_the_output)
 	unsupported(&self->s, "cycles");
 	add(&self->s, self->inst, "context-switches", 40, 1000, 60, 1000);
 	add(&self->s, self->inst, "instructions", 3000, 1000, 3000, 500);
-	self->ring[0] = (struct llkm_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
+	self->ring[0] = (struct llctl_cpu_stats){ .cpu = 0, .produced = 10, .lost = 1 };
 	self->s.ring = self->ring;
 	self->s.n_ring = 1;
 	t = render(&self->s, &self->text, &self->len);
@@ -455,7 +455,7 @@ TEST_F(server, get_metrics_is_the_published_text_with_its_content_type)
 		  strncmp(self->buf, "HTTP/1.1 200", 12)) {
 		TH_LOG("%s", self->buf);
 	}
-	EXPECT_NE(NULL, strcasestr(self->buf, "\r\nContent-Type: " MX_CONTENT_TYPE "\r\n"));
+	EXPECT_NE(NULL, strcasestr(self->buf, "\r\nContent-Type: " MET_EXPO_CONTENT_TYPE "\r\n"));
 	EXPECT_NE(NULL, strstr(self->buf, "\r\n\r\n# HELP a A\n# TYPE a gauge\na 1\n"));
 }
 

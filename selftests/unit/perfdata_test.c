@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * perf.data (user/perfdata.c), its side-band (sideband.c), symbols
- * (symbols.c) and the report (prof-report.c), judged by the readers that
+ * perf.data (user/profile/perfdata.c), its side-band (profile/sideband.c), symbols
+ * (profile/symbols.c) and the report (profile/report.c), judged by the readers that
  * must agree: our own, `perf report` and `perf script`.
  *
  * perfdata: files made of synthetic samples and records, read back field
  * by field. symbols: addresses of this very test and of the kernel. profile:
  * a real profile of ./workload, sampled here with perf_event_open (cpu-clock
  * at 1 kHz with callchains, the module's stand-in) with side-band from
- * sb_open(): every reader must name workload_hot() first.
+ * prof_sb_open(): every reader must name workload_hot() first.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -31,10 +31,10 @@
 
 #include <json-c/json.h>
 
-#include "perfdata.h"
-#include "prof-report.h"
-#include "sideband.h"
-#include "symbols.h"
+#include "profile/perfdata.h"
+#include "profile/report.h"
+#include "profile/sideband.h"
+#include "profile/symbols.h"
 
 #define HOT		"workload_hot"
 #define LUKEWARM	"workload_warm"
@@ -42,7 +42,7 @@
 #define WORKLOAD_MS	"400"
 #define RECORD_TIMEOUT	20	/* s: workload spins 0.4 s of CPU */
 
-static const struct pd_event cpu_clock = {
+static const struct prof_pd_event cpu_clock = {
 	.name = "cpu-clock", .type = PERF_TYPE_SOFTWARE,
 	.config = PERF_COUNT_SW_CPU_CLOCK, .period_or_freq = SAMPLE_HZ,
 	.freq = true, .callchain = true,
@@ -149,8 +149,8 @@ static const struct perf_event_header *raw(uint64_t *buf, uint32_t type,
 FIXTURE(perfdata) {
 	char tmp[sizeof(FAKE_ROOT_TEMPLATE)];
 	char path[sizeof(FAKE_ROOT_TEMPLATE) + 16];
-	struct pd_writer *w;
-	struct pd_file *f;
+	struct prof_pd_writer *w;
+	struct prof_pd_file *f;
 	uint64_t buf[64];
 };
 
@@ -166,27 +166,27 @@ FIXTURE_SETUP(perfdata)
 FIXTURE_TEARDOWN(perfdata)
 {
 	if (self->w)
-		pd_close(self->w);
-	pd_file_free(self->f);
+		prof_pd_close(self->w);
+	prof_pd_file_free(self->f);
 	EXPECT_EQ(0, fake_root_remove(self->tmp));
 	EXPECT_EQ(0, __lsan_do_recoverable_leak_check());
 }
 
-static struct pd_file *close_and_read(FIXTURE_DATA(perfdata) *self, int *err)
+static struct prof_pd_file *close_and_read(FIXTURE_DATA(perfdata) *self, int *err)
 {
-	int ret = pd_close(self->w);
+	int ret = prof_pd_close(self->w);
 
 	self->w = NULL;
 	*err = ret;
 	if (ret)
 		return NULL;
-	pd_file_free(self->f);
-	self->f = pd_open_read(self->path, err);
+	prof_pd_file_free(self->f);
+	self->f = prof_pd_open_read(self->path, err);
 	return self->f;
 }
 
-static const struct pd_item *nth(const struct pd_file *f, enum pd_kind kind,
-				 unsigned int n)
+static const struct prof_pd_item *nth(const struct prof_pd_file *f, enum prof_pd_kind kind,
+				      unsigned int n)
 {
 	size_t i;
 
@@ -196,7 +196,7 @@ static const struct pd_item *nth(const struct pd_file *f, enum pd_kind kind,
 	return NULL;
 }
 
-static unsigned int count(const struct pd_file *f, enum pd_kind kind)
+static unsigned int count(const struct prof_pd_file *f, enum prof_pd_kind kind)
 {
 	unsigned int n = 0;
 	size_t i;
@@ -212,22 +212,22 @@ TEST_F(perfdata, samples_round_trip_with_their_chains)
 	static const uint64_t kernel_chain[] = {
 		0xffffffff81001000ULL, 0xffffffff81002000ULL, 0x404000,
 	};
-	struct pd_sample s[] = {
+	struct prof_pd_sample s[] = {
 		{ .time_ns = 100, .pid = 7, .tid = 8, .cpu = 1, .ip = 0x401000,
 		  .period = 1000, .user = true, .nr_user = 3, .chain = user_chain },
 		{ .time_ns = 200, .pid = 7, .tid = 9, .cpu = 0,
 		  .ip = 0xffffffff81001000ULL, .period = 2000, .nr_kernel = 2,
 		  .nr_user = 1, .chain = kernel_chain },
 	};
-	const struct pd_sample *r;
-	struct pd_counts n;
+	const struct prof_pd_sample *r;
+	struct prof_pd_counts n;
 	int err;
 
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
-	ASSERT_EQ(0, pd_write_sample(self->w, &s[0]));
-	ASSERT_EQ(0, pd_write_sample(self->w, &s[1]));
-	pd_writer_counts(self->w, &n);
+	ASSERT_EQ(0, prof_pd_write_sample(self->w, &s[0]));
+	ASSERT_EQ(0, prof_pd_write_sample(self->w, &s[1]));
+	prof_pd_writer_counts(self->w, &n);
 	EXPECT_EQ(2, n.samples);
 	EXPECT_EQ(0, n.truncated);
 	ASSERT_NE(NULL, close_and_read(self, &err)) TH_LOG("err %d", err);
@@ -238,7 +238,7 @@ TEST_F(perfdata, samples_round_trip_with_their_chains)
 	EXPECT_TRUE(self->f->ev.freq);
 	EXPECT_TRUE(self->f->ev.callchain);
 	ASSERT_EQ(2, self->f->samples);
-	r = &nth(self->f, PD_SAMPLE, 0)->sample;
+	r = &nth(self->f, PROF_PD_SAMPLE, 0)->sample;
 	EXPECT_EQ(100, r->time_ns);
 	EXPECT_EQ(7, r->pid);
 	EXPECT_EQ(8, r->tid);
@@ -249,7 +249,7 @@ TEST_F(perfdata, samples_round_trip_with_their_chains)
 	EXPECT_EQ(0, r->nr_kernel);
 	ASSERT_EQ(3, r->nr_user);
 	EXPECT_EQ(0, memcmp(user_chain, r->chain, sizeof(user_chain)));
-	r = &nth(self->f, PD_SAMPLE, 1)->sample;
+	r = &nth(self->f, PROF_PD_SAMPLE, 1)->sample;
 	EXPECT_FALSE(r->user);
 	EXPECT_EQ(9, r->tid);
 	ASSERT_EQ(2, r->nr_kernel);
@@ -260,18 +260,18 @@ TEST_F(perfdata, samples_round_trip_with_their_chains)
 TEST_F(perfdata, chain_without_ip_gets_ip_first)
 {
 	static const uint64_t chain[] = { 0x402000, 0x403000 };
-	struct pd_sample s = {
+	struct prof_pd_sample s = {
 		.pid = 1, .tid = 1, .ip = 0x401000, .user = true,
 		.nr_user = 2, .chain = chain,
 	};
-	const struct pd_sample *r;
+	const struct prof_pd_sample *r;
 	int err;
 
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
-	ASSERT_EQ(0, pd_write_sample(self->w, &s));
+	ASSERT_EQ(0, prof_pd_write_sample(self->w, &s));
 	ASSERT_NE(NULL, close_and_read(self, &err));
-	r = &nth(self->f, PD_SAMPLE, 0)->sample;
+	r = &nth(self->f, PROF_PD_SAMPLE, 0)->sample;
 	ASSERT_EQ(3, r->nr_user);
 	EXPECT_EQ(0x401000, r->chain[0]);
 	EXPECT_EQ(0x402000, r->chain[1]);
@@ -289,10 +289,10 @@ TEST_F(perfdata, deep_chain_is_cut_to_fit_and_counted)
 	static const unsigned int depth[] = {
 		MAX_USER_FRAMES - 1, MAX_USER_FRAMES, MAX_USER_FRAMES + 1,
 	};
-	struct pd_sample s = { .pid = 1, .tid = 1, .ip = 0x400000, .user = true };
+	struct prof_pd_sample s = { .pid = 1, .tid = 1, .ip = 0x400000, .user = true };
 	uint64_t *chain = calloc(MAX_USER_FRAMES + 1, sizeof(*chain));
-	const struct pd_sample *r;
-	struct pd_counts n;
+	const struct prof_pd_sample *r;
+	struct prof_pd_counts n;
 	unsigned int i;
 	int err;
 
@@ -300,18 +300,18 @@ TEST_F(perfdata, deep_chain_is_cut_to_fit_and_counted)
 	for (i = 0; i <= MAX_USER_FRAMES; i++)
 		chain[i] = 0x400000 + i;
 	s.chain = chain;
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
 	for (i = 0; i < ARRAY_SIZE(depth); i++) {
 		s.nr_user = depth[i];
 		s.time_ns = i;
-		ASSERT_EQ(0, pd_write_sample(self->w, &s));
+		ASSERT_EQ(0, prof_pd_write_sample(self->w, &s));
 	}
-	pd_writer_counts(self->w, &n);
+	prof_pd_writer_counts(self->w, &n);
 	EXPECT_EQ(1, n.truncated);
 	ASSERT_NE(NULL, close_and_read(self, &err));
 	for (i = 0; i < ARRAY_SIZE(depth); i++) {
-		r = &nth(self->f, PD_SAMPLE, i)->sample;
+		r = &nth(self->f, PROF_PD_SAMPLE, i)->sample;
 		EXPECT_EQ(i < 2 ? depth[i] : MAX_USER_FRAMES, r->nr_user);
 		EXPECT_EQ(0x400000, r->chain[0]);	/* the innermost stay */
 	}
@@ -320,23 +320,23 @@ TEST_F(perfdata, deep_chain_is_cut_to_fit_and_counted)
 
 TEST_F(perfdata, event_without_callchain_has_no_chain)
 {
-	struct pd_event ev = cpu_clock;
-	struct pd_sample s = { .pid = 1, .tid = 1, .ip = 0x401000, .user = true };
-	const struct pd_sample *r;
+	struct prof_pd_event ev = cpu_clock;
+	struct prof_pd_sample s = { .pid = 1, .tid = 1, .ip = 0x401000, .user = true };
+	const struct prof_pd_sample *r;
 	int err;
 
 	ev.callchain = false;
 	ev.freq = false;
 	ev.period_or_freq = 100000;
-	self->w = pd_create(self->path, &ev, &err);
+	self->w = prof_pd_create(self->path, &ev, &err);
 	ASSERT_NE(NULL, self->w);
-	ASSERT_EQ(0, pd_write_sample(self->w, &s));
+	ASSERT_EQ(0, prof_pd_write_sample(self->w, &s));
 	ASSERT_NE(NULL, close_and_read(self, &err));
 	EXPECT_FALSE(self->f->ev.callchain);
 	EXPECT_FALSE(self->f->ev.freq);
 	EXPECT_EQ(100000, self->f->ev.period_or_freq);
 	EXPECT_EQ(0, self->f->sample_type & PERF_SAMPLE_CALLCHAIN);
-	r = &nth(self->f, PD_SAMPLE, 0)->sample;
+	r = &nth(self->f, PROF_PD_SAMPLE, 0)->sample;
 	EXPECT_EQ(0x401000, r->ip);
 	EXPECT_EQ(0, r->nr_kernel + r->nr_user);
 }
@@ -345,9 +345,9 @@ TEST_F(perfdata, sideband_keeps_its_fields_and_trailer)
 {
 	char mmap2[64 + 16] = { 0 }, comm[16] = { 0 };
 	uint32_t task[6] = { 10, 7, 10, 7, 0, 0 };
-	const struct pd_map *m;
-	const struct pd_comm *c;
-	const struct pd_task *t;
+	const struct prof_pd_map *m;
+	const struct prof_pd_comm *c;
+	const struct prof_pd_task *t;
 	uint64_t v;
 	uint32_t u;
 	int err;
@@ -367,20 +367,20 @@ TEST_F(perfdata, sideband_keeps_its_fields_and_trailer)
 	v = 1234;
 	memcpy(&task[4], &v, 8);
 
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
-	ASSERT_EQ(0, pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_COMM,
+	ASSERT_EQ(0, prof_pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_COMM,
 				PERF_RECORD_MISC_COMM_EXEC, comm, sizeof(comm), 7, 500, 1)));
-	ASSERT_EQ(0, pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_MMAP2,
+	ASSERT_EQ(0, prof_pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_MMAP2,
 				PERF_RECORD_MISC_USER, mmap2, sizeof(mmap2), 7, 600, 1)));
-	ASSERT_EQ(0, pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_FORK,
+	ASSERT_EQ(0, prof_pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_FORK,
 				0, task, sizeof(task), 7, 700, 0)));
 	ASSERT_NE(NULL, close_and_read(self, &err));
-	c = &nth(self->f, PD_COMM, 0)->comm;
+	c = &nth(self->f, PROF_PD_COMM, 0)->comm;
 	EXPECT_STREQ("true", c->comm);
 	EXPECT_TRUE(c->exec);
 	EXPECT_EQ(500, c->time_ns);
-	m = &nth(self->f, PD_MAP, 0)->map;
+	m = &nth(self->f, PROF_PD_MAP, 0)->map;
 	EXPECT_STREQ("/usr/bin/true", m->filename);
 	EXPECT_EQ(0x555555554000ULL, m->start);
 	EXPECT_EQ(0x2000, m->len);
@@ -389,7 +389,7 @@ TEST_F(perfdata, sideband_keeps_its_fields_and_trailer)
 	EXPECT_FALSE(m->kernel);
 	EXPECT_EQ(600, m->time_ns);
 	EXPECT_EQ(1, m->cpu);
-	t = &nth(self->f, PD_FORK, 0)->task;
+	t = &nth(self->f, PROF_PD_FORK, 0)->task;
 	EXPECT_EQ(10, t->pid);
 	EXPECT_EQ(7, t->ppid);
 	EXPECT_EQ(1234, t->time_ns);
@@ -398,14 +398,14 @@ TEST_F(perfdata, sideband_keeps_its_fields_and_trailer)
 TEST_F(perfdata, unknown_sideband_is_skipped_and_counted)
 {
 	uint64_t throttle[3] = { 1, 2, 3 };
-	struct pd_counts n;
+	struct prof_pd_counts n;
 	int err;
 
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
-	ASSERT_EQ(0, pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_THROTTLE,
+	ASSERT_EQ(0, prof_pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_THROTTLE,
 				0, throttle, sizeof(throttle), 1, 1, 0)));
-	pd_writer_counts(self->w, &n);
+	prof_pd_writer_counts(self->w, &n);
 	EXPECT_EQ(1, n.skipped);
 	EXPECT_EQ(0, n.sideband);
 }
@@ -416,26 +416,26 @@ TEST_F(perfdata, short_sideband_is_refused)
 	uint64_t body[3] = { 0 };
 	int err;
 
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
 	raw(self->buf, PERF_RECORD_FORK, 0, body, sizeof(body), 1, 1, 0);
 	h->size -= 8;		/* one word short of pid..time + trailer */
-	EXPECT_EQ(-EINVAL, pd_write_sideband(self->w, h));
+	EXPECT_EQ(-EINVAL, prof_pd_write_sideband(self->w, h));
 }
 
 TEST_F(perfdata, items_come_in_time_order)
 {
 	static const uint64_t t[] = { 300, 100, 200, 100 };
-	struct pd_sample s = { .pid = 1, .tid = 1, .user = true };
+	struct prof_pd_sample s = { .pid = 1, .tid = 1, .user = true };
 	unsigned int i;
 	int err;
 
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		s.time_ns = t[i];
 		s.ip = 0x1000 + i;
-		ASSERT_EQ(0, pd_write_sample(self->w, &s));
+		ASSERT_EQ(0, prof_pd_write_sample(self->w, &s));
 	}
 	ASSERT_NE(NULL, close_and_read(self, &err));
 	ASSERT_EQ(4, self->f->nr_items);
@@ -450,11 +450,11 @@ TEST_F(perfdata, losses_are_read_back)
 	uint64_t lost[2] = { 99, 5 };	/* id, lost */
 	int err;
 
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
-	ASSERT_EQ(0, pd_write_lost_samples(self->w, 17, 10));
-	ASSERT_EQ(0, pd_write_lost_samples(self->w, 3, 20));
-	ASSERT_EQ(0, pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_LOST,
+	ASSERT_EQ(0, prof_pd_write_lost_samples(self->w, 17, 10));
+	ASSERT_EQ(0, prof_pd_write_lost_samples(self->w, 3, 20));
+	ASSERT_EQ(0, prof_pd_write_sideband(self->w, raw(self->buf, PERF_RECORD_LOST,
 				0, lost, sizeof(lost), 1, 30, 0)));
 	ASSERT_NE(NULL, close_and_read(self, &err));
 	EXPECT_EQ(20, self->f->lost_samples);
@@ -468,7 +468,7 @@ TEST_F(perfdata, host_is_in_the_features)
 	int err;
 
 	ASSERT_EQ(0, uname(&u));
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
 	ASSERT_NE(NULL, close_and_read(self, &err));
 	EXPECT_STREQ(u.nodename, self->f->host.hostname);
@@ -486,11 +486,11 @@ TEST_F(perfdata, other_files_are_einval)
 	memset(junk, 'x', sizeof(junk));
 	ASSERT_EQ(0, fake_put_bytes(self->tmp, "junk", junk, sizeof(junk)));
 	snprintf(self->path, sizeof(self->path), "%s/junk", self->tmp);
-	EXPECT_FALSE(pd_is_perf_data(self->path));
-	EXPECT_EQ(NULL, pd_open_read(self->path, &err));
+	EXPECT_FALSE(prof_pd_is_perf_data(self->path));
+	EXPECT_EQ(NULL, prof_pd_open_read(self->path, &err));
 	EXPECT_EQ(-EINVAL, err);
 	snprintf(self->path, sizeof(self->path), "%s/none", self->tmp);
-	EXPECT_EQ(NULL, pd_open_read(self->path, &err));
+	EXPECT_EQ(NULL, prof_pd_open_read(self->path, &err));
 	EXPECT_EQ(-ENOENT, err);
 }
 
@@ -498,15 +498,15 @@ TEST_F(perfdata, torn_data_is_einval)
 {
 	/* magic, size, attr_size, attrs {offset, size}, data {offset, size} */
 	const long data_size_at = 8 + 8 + 8 + 16 + 8;
-	struct pd_sample s = { .pid = 1, .tid = 1, .ip = 0x1000, .user = true };
+	struct prof_pd_sample s = { .pid = 1, .tid = 1, .ip = 0x1000, .user = true };
 	uint64_t size;
 	FILE *f;
 	int err;
 
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
-	ASSERT_EQ(0, pd_write_sample(self->w, &s));
-	ASSERT_EQ(0, pd_close(self->w));
+	ASSERT_EQ(0, prof_pd_write_sample(self->w, &s));
+	ASSERT_EQ(0, prof_pd_close(self->w));
 	self->w = NULL;
 	/* the data section now ends 8 bytes short of its last record */
 	f = fopen(self->path, "r+");
@@ -517,15 +517,15 @@ TEST_F(perfdata, torn_data_is_einval)
 	ASSERT_EQ(0, fseek(f, data_size_at, SEEK_SET));
 	ASSERT_EQ(1, fwrite(&size, 8, 1, f));
 	ASSERT_EQ(0, fclose(f));
-	EXPECT_TRUE(pd_is_perf_data(self->path));
-	EXPECT_EQ(NULL, pd_open_read(self->path, &err));
+	EXPECT_TRUE(prof_pd_is_perf_data(self->path));
+	EXPECT_EQ(NULL, prof_pd_open_read(self->path, &err));
 	EXPECT_EQ(-EINVAL, err);
 }
 
 TEST_F(perfdata, perf_reads_a_synthetic_file_cleanly)
 {
 	char cmd[PATH_MAX + 64], err_path[PATH_MAX], *out, *err;
-	struct pd_sample s = { .pid = getpid(), .tid = getpid(), .user = true };
+	struct prof_pd_sample s = { .pid = getpid(), .tid = getpid(), .user = true };
 	const char *bad;
 	int e, i;
 
@@ -533,19 +533,19 @@ TEST_F(perfdata, perf_reads_a_synthetic_file_cleanly)
 		SKIP(return, "perf is not installed (apt-get install linux-perf)");
 	if (!kallsyms_visible())
 		SKIP(return, "kptr_restrict hides kernel addresses: no kernel map to write");
-	self->w = pd_create(self->path, &cpu_clock, &e);
+	self->w = prof_pd_create(self->path, &cpu_clock, &e);
 	ASSERT_NE(NULL, self->w);
 	/* without it perf warns that it can not place kernel samples */
-	ASSERT_EQ(0, pd_write_kernel_map(self->w));
-	ASSERT_LE(0, pd_write_proc_maps(self->w, getpid()));
+	ASSERT_EQ(0, prof_pd_write_kernel_map(self->w));
+	ASSERT_LE(0, prof_pd_write_proc_maps(self->w, getpid()));
 	for (i = 0; i < 30; i++) {
 		s.time_ns = 1000 + i;
 		s.ip = (uintptr_t)&close_and_read;
-		ASSERT_EQ(0, pd_write_sample(self->w, &s));
+		ASSERT_EQ(0, prof_pd_write_sample(self->w, &s));
 	}
 	/* under 5%: perf warns above that, rightly */
-	ASSERT_EQ(0, pd_write_lost_samples(self->w, 1, 2000));
-	ASSERT_EQ(0, pd_close(self->w));
+	ASSERT_EQ(0, prof_pd_write_lost_samples(self->w, 1, 2000));
+	ASSERT_EQ(0, prof_pd_close(self->w));
 	self->w = NULL;
 	snprintf(err_path, sizeof(err_path), "%s/err", self->tmp);
 	snprintf(cmd, sizeof(cmd), "perf script -i '%s' -F comm,ip,sym -G", self->path);
@@ -575,7 +575,7 @@ TEST_F(perfdata, perf_reads_a_synthetic_file_cleanly)
 
 FIXTURE(sideband) {
 	char exe[PATH_MAX];
-	struct sb *sb;
+	struct prof_sb *sb;
 	int fd;
 	unsigned int seen, lost_records;
 };
@@ -590,11 +590,11 @@ FIXTURE_SETUP(sideband)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
-	err = sb_open(getpid(), &self->sb);
+	err = prof_sb_open(getpid(), &self->sb);
 	if (err == -EACCES || err == -EPERM || err == -ENOSYS || err == -ENOENT)
-		SKIP(return, "no side-band here: %s", sb_hint(err));
-	ASSERT_EQ(0, err) TH_LOG("sb_open: %s", sb_hint(err));
-	ASSERT_EQ(0, sb_enable(self->sb));
+		SKIP(return, "no side-band here: %s", prof_sb_hint(err));
+	ASSERT_EQ(0, err) TH_LOG("prof_sb_open: %s", prof_sb_hint(err));
+	ASSERT_EQ(0, prof_sb_enable(self->sb));
 	memset(self->exe, 0, sizeof(self->exe));
 	ASSERT_LT(0, readlink("/proc/self/exe", self->exe, sizeof(self->exe) - 1));
 	self->fd = open(self->exe, O_RDONLY | O_CLOEXEC);
@@ -603,7 +603,7 @@ FIXTURE_SETUP(sideband)
 
 FIXTURE_TEARDOWN(sideband)
 {
-	sb_close(self->sb);
+	prof_sb_close(self->sb);
 	if (self->fd >= 0)
 		close(self->fd);
 	EXPECT_EQ(0, __lsan_do_recoverable_leak_check());
@@ -639,26 +639,26 @@ TEST_F(sideband, running_process_mmaps_are_seen_after_enable)
 {
 	RETURN_IF_SKIPPED();
 	ASSERT_EQ(0, map_exec(self->fd, 3));
-	ASSERT_LE(3, sb_drain(self->sb, see, self));
+	ASSERT_LE(3, prof_sb_drain(self->sb, see, self));
 	EXPECT_EQ(3, self->seen);
 	EXPECT_EQ(0, self->lost_records);
-	EXPECT_EQ(0, sb_lost(self->sb));
+	EXPECT_EQ(0, prof_sb_lost(self->sb));
 }
 
 TEST_F(sideband, full_ring_says_how_many_it_lost)
 {
-	/* ~150 bytes each: far more than SB_RING_PAGES hold */
+	/* ~150 bytes each: far more than PROF_SB_RING_PAGES hold */
 	const int n = 4000;
 
 	RETURN_IF_SKIPPED();
 	ASSERT_EQ(0, map_exec(self->fd, n));
-	ASSERT_LT(0, sb_drain(self->sb, see, self));
+	ASSERT_LT(0, prof_sb_drain(self->sb, see, self));
 	/* the kernel writes PERF_RECORD_LOST with the next record that fits */
 	ASSERT_EQ(0, map_exec(self->fd, 1));
-	ASSERT_LT(0, sb_drain(self->sb, see, self));
+	ASSERT_LT(0, prof_sb_drain(self->sb, see, self));
 	EXPECT_EQ(1, self->lost_records);
-	EXPECT_LT(0, sb_lost(self->sb));
-	EXPECT_EQ(n + 1, self->seen + sb_lost(self->sb));
+	EXPECT_LT(0, prof_sb_lost(self->sb));
+	EXPECT_EQ(n + 1, self->seen + prof_sb_lost(self->sb));
 }
 
 /* Symbols: this test's own functions, and the kernel's. */
@@ -666,7 +666,7 @@ TEST_F(sideband, full_ring_says_how_many_it_lost)
 FIXTURE(symbols) {
 	char tmp[sizeof(FAKE_ROOT_TEMPLATE)];
 	char path[sizeof(FAKE_ROOT_TEMPLATE) + 16];
-	struct pd_writer *w;
+	struct prof_pd_writer *w;
 	struct prof *p;
 };
 
@@ -678,35 +678,35 @@ FIXTURE_SETUP(symbols)
 	strcpy(self->tmp, FAKE_ROOT_TEMPLATE);
 	ASSERT_NE(NULL, mkdtemp(self->tmp));
 	snprintf(self->path, sizeof(self->path), "%s/perf.data", self->tmp);
-	self->w = pd_create(self->path, &cpu_clock, &err);
+	self->w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, self->w);
 }
 
 FIXTURE_TEARDOWN(symbols)
 {
 	if (self->w)
-		pd_close(self->w);
+		prof_pd_close(self->w);
 	prof_free(self->p);
 	EXPECT_EQ(0, fake_root_remove(self->tmp));
 	EXPECT_EQ(0, __lsan_do_recoverable_leak_check());
 }
 
-static int put_ips(struct pd_writer *w, const uint64_t *ip, int n, bool user)
+static int put_ips(struct prof_pd_writer *w, const uint64_t *ip, int n, bool user)
 {
-	struct pd_sample s = { .pid = getpid(), .tid = getpid(), .user = user,
+	struct prof_pd_sample s = { .pid = getpid(), .tid = getpid(), .user = user,
 			       .time_ns = 10 };
 	int i, ret = 0;
 
 	for (i = 0; i < n && !ret; i++) {
 		s.ip = ip[i];
-		ret = pd_write_sample(w, &s);
+		ret = prof_pd_write_sample(w, &s);
 	}
 	return ret;
 }
 
 static int close_and_load(FIXTURE_DATA(symbols) *self)
 {
-	int ret = pd_close(self->w);
+	int ret = prof_pd_close(self->w);
 
 	self->w = NULL;
 	return ret ?: prof_load(self->path, &self->p);
@@ -724,7 +724,7 @@ TEST_F(symbols, own_function_of_a_pie_by_name)
 	ip[0] = (uintptr_t)&symbols_test_marker + 1;	/* inside it */
 	ip[1] = ip[0];
 	ip[2] = (uintptr_t)&put_ips;
-	ASSERT_LE(1, pd_write_proc_maps(self->w, getpid()));
+	ASSERT_LE(1, prof_pd_write_proc_maps(self->w, getpid()));
 	ASSERT_EQ(0, put_ips(self->w, ip, 3, true));
 	ASSERT_EQ(0, close_and_load(self));
 	ASSERT_EQ(3, self->p->samples);
@@ -741,7 +741,7 @@ TEST_F(symbols, libc_function_by_name)
 	/* not one ASan intercepts: its address is libc's own */
 	uint64_t ip = (uintptr_t)&getpid;
 
-	ASSERT_LE(1, pd_write_proc_maps(self->w, getpid()));
+	ASSERT_LE(1, prof_pd_write_proc_maps(self->w, getpid()));
 	ASSERT_EQ(0, put_ips(self->w, &ip, 1, true));
 	ASSERT_EQ(0, close_and_load(self));
 	ASSERT_EQ(1, self->p->nr_fn);
@@ -784,7 +784,7 @@ TEST_F(symbols, vdso_function_by_name)
 	if (!ip)
 		SKIP(return, "no vdso with __vdso_clock_gettime here");
 	ip += 1;
-	ASSERT_LE(1, pd_write_proc_maps(self->w, getpid()));
+	ASSERT_LE(1, prof_pd_write_proc_maps(self->w, getpid()));
 	ASSERT_EQ(0, put_ips(self->w, &ip, 1, true));
 	ASSERT_EQ(0, close_and_load(self));
 	ASSERT_EQ(1, self->p->nr_fn);
@@ -803,8 +803,8 @@ TEST_F(symbols, address_without_map_is_unknown_and_counted)
 	EXPECT_EQ(2, self->p->samples);
 	EXPECT_EQ(2, self->p->unresolved);
 	ASSERT_EQ(1, self->p->nr_fn);
-	EXPECT_STREQ(SYMS_UNKNOWN, self->p->fn[0].sym);
-	EXPECT_STREQ(SYMS_UNKNOWN, self->p->fn[0].dso);
+	EXPECT_STREQ(PROF_SYMS_UNKNOWN, self->p->fn[0].sym);
+	EXPECT_STREQ(PROF_SYMS_UNKNOWN, self->p->fn[0].dso);
 }
 
 TEST_F(symbols, kernel_address_by_name)
@@ -824,12 +824,12 @@ TEST_F(symbols, kernel_address_by_name)
 	if (!addr)
 		SKIP(return, "kallsyms hides addresses or has no schedule()");
 	ip = addr + 1;
-	ASSERT_EQ(0, pd_write_kernel_map(self->w));
+	ASSERT_EQ(0, prof_pd_write_kernel_map(self->w));
 	ASSERT_EQ(0, put_ips(self->w, &ip, 1, false));
 	ASSERT_EQ(0, close_and_load(self));
 	ASSERT_EQ(1, self->p->nr_fn);
 	EXPECT_STREQ("schedule", self->p->fn[0].sym);
-	EXPECT_STREQ(SYMS_KERNEL_DSO, self->p->fn[0].dso);
+	EXPECT_STREQ(PROF_SYMS_KERNEL_DSO, self->p->fn[0].dso);
 	EXPECT_TRUE(self->p->fn[0].kernel);
 	EXPECT_EQ(0, self->p->unresolved);
 }
@@ -840,14 +840,14 @@ FIXTURE(profile) {
 	char tmp[sizeof(FAKE_ROOT_TEMPLATE)];
 	char path[sizeof(FAKE_ROOT_TEMPLATE) + 16];
 	char workload[PATH_MAX];
-	struct pd_counts n;
-	uint64_t sb_lost;
+	struct prof_pd_counts n;
+	uint64_t prof_sb_lost;
 	struct prof *p;
 };
 
 /* The sampler's records into the file, as `llctl record` will the module's. */
 struct sampler {
-	struct pd_writer *w;
+	struct prof_pd_writer *w;
 	uint64_t chain[PERF_MAX_STACK_DEPTH * 2];
 	int err;
 };
@@ -856,13 +856,13 @@ static int put_perf_sample(const struct perf_event_header *rec, void *ctx)
 {
 	const char *p = (const char *)(rec + 1);
 	struct sampler *sm = ctx;
-	struct pd_sample s = { .chain = sm->chain };
+	struct prof_pd_sample s = { .chain = sm->chain };
 	uint64_t nr, i, e, lost, k = 0, u = 0, user[PERF_MAX_STACK_DEPTH * 2];
 	int ctxt = -1;
 
 	if (rec->type == PERF_RECORD_LOST) {
 		memcpy(&lost, p + 8, 8);
-		return pd_write_lost_samples(sm->w, lost, 0);
+		return prof_pd_write_lost_samples(sm->w, lost, 0);
 	}
 	if (rec->type != PERF_RECORD_SAMPLE)
 		return 0;
@@ -890,12 +890,12 @@ static int put_perf_sample(const struct perf_event_header *rec, void *ctx)
 	memcpy(sm->chain + k, user, u * 8);
 	s.nr_kernel = k;
 	s.nr_user = u;
-	return pd_write_sample(sm->w, &s);
+	return prof_pd_write_sample(sm->w, &s);
 }
 
 static int put_sideband(const struct perf_event_header *rec, void *ctx)
 {
-	return pd_write_sideband(ctx, rec);
+	return prof_pd_write_sideband(ctx, rec);
 }
 
 static int open_sampler(pid_t pid)
@@ -932,17 +932,17 @@ static pid_t spawn_workload(const char *workload, int go[2])
 	_exit(127);
 }
 
-static int drain(struct sb_ring *ring, struct sb *sb, struct sampler *sm)
+static int drain(struct prof_sb_ring *ring, struct prof_sb *sb, struct sampler *sm)
 {
-	int ret = sb_drain(sb, put_sideband, sm->w);
+	int ret = prof_sb_drain(sb, put_sideband, sm->w);
 
 	if (ret >= 0)
-		ret = sb_ring_read(ring, put_perf_sample, sm);
+		ret = prof_sb_ring_read(ring, put_perf_sample, sm);
 	return ret < 0 ? ret : 0;
 }
 
 /* Until workload exits: poll, drain both, again; then the last drain. */
-static int sample_until_exit(pid_t pid, struct sb_ring *ring, struct sb *sb,
+static int sample_until_exit(pid_t pid, struct prof_sb_ring *ring, struct prof_sb *sb,
 			     struct sampler *sm, int *status)
 {
 	struct pollfd pfd[65];
@@ -951,7 +951,7 @@ static int sample_until_exit(pid_t pid, struct sb_ring *ring, struct sb *sb,
 
 	while (!ret) {
 		pfd[0] = (struct pollfd) { .fd = ring->fd, .events = POLLIN };
-		n = sb_fds(sb, pfd + 1, ARRAY_SIZE(pfd) - 1);
+		n = prof_sb_fds(sb, pfd + 1, ARRAY_SIZE(pfd) - 1);
 		poll(pfd, 1 + (n < 64 ? n : 64), 50);
 		ret = drain(ring, sb, sm);
 		if (waitpid(pid, status, WNOHANG) == pid)
@@ -969,33 +969,33 @@ static void record_workload(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(profile) *self)
 {
 	struct sampler sm = { 0 };
-	struct sb_ring ring = { .fd = -1 };
-	struct sb *sb = NULL;
+	struct prof_sb_ring ring = { .fd = -1 };
+	struct prof_sb *sb = NULL;
 	int go[2], status = -1, fd, err;
 	pid_t pid;
 
 	pid = spawn_workload(self->workload, go);
 	ASSERT_LT(0, pid);
 	close(go[0]);
-	err = sb_open(pid, &sb);
-	ASSERT_EQ(0, err) TH_LOG("sb_open: %s", sb_hint(err));
+	err = prof_sb_open(pid, &sb);
+	ASSERT_EQ(0, err) TH_LOG("prof_sb_open: %s", prof_sb_hint(err));
 	fd = open_sampler(pid);
 	ASSERT_LE(0, fd) TH_LOG("perf_event_open: %s", strerror(errno));
-	ASSERT_EQ(0, sb_ring_mmap(&ring, fd, 64));
-	sm.w = pd_create(self->path, &cpu_clock, &err);
+	ASSERT_EQ(0, prof_sb_ring_mmap(&ring, fd, 64));
+	sm.w = prof_pd_create(self->path, &cpu_clock, &err);
 	ASSERT_NE(NULL, sm.w);
-	EXPECT_EQ(0, pd_write_kernel_map(sm.w));
+	EXPECT_EQ(0, prof_pd_write_kernel_map(sm.w));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	close(go[1]);
 	EXPECT_EQ(0, sample_until_exit(pid, &ring, sb, &sm, &status));
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("workload status 0x%x", status);
-	pd_writer_counts(sm.w, &self->n);
-	self->sb_lost = sb_lost(sb);
-	EXPECT_EQ(0, pd_close(sm.w));
-	sb_ring_unmap(&ring);
+	prof_pd_writer_counts(sm.w, &self->n);
+	self->prof_sb_lost = prof_sb_lost(sb);
+	EXPECT_EQ(0, prof_pd_close(sm.w));
+	prof_sb_ring_unmap(&ring);
 	close(fd);
-	sb_close(sb);
+	prof_sb_close(sb);
 }
 
 FIXTURE_SETUP(profile)
@@ -1034,29 +1034,29 @@ FIXTURE_TEARDOWN(profile)
 
 TEST_F(profile, sideband_has_the_exec_and_its_maps)
 {
-	struct pd_file *f;
-	const struct pd_item *it;
+	struct prof_pd_file *f;
+	const struct prof_pd_item *it;
 	bool exec = false, map = false;
 	size_t i;
 	int err;
 
 	RETURN_IF_SKIPPED();
-	f = pd_open_read(self->path, &err);
+	f = prof_pd_open_read(self->path, &err);
 	ASSERT_NE(NULL, f);
-	EXPECT_EQ(0, self->sb_lost);
+	EXPECT_EQ(0, self->prof_sb_lost);
 	for (i = 0; i < f->nr_items; i++) {
 		it = &f->items[i];
-		if (it->kind == PD_COMM && it->comm.exec &&
+		if (it->kind == PROF_PD_COMM && it->comm.exec &&
 		    !strcmp(it->comm.comm, "workload"))
 			exec = true;
-		if (it->kind == PD_MAP && !strcmp(it->map.filename, self->workload))
+		if (it->kind == PROF_PD_MAP && !strcmp(it->map.filename, self->workload))
 			map = exec;	/* after the exec, in time order */
 	}
 	EXPECT_TRUE(exec);
 	EXPECT_TRUE(map);
 	EXPECT_EQ(self->n.samples, f->samples);
-	EXPECT_LE(3, count(f, PD_MAP));	/* kernel, workload, ld.so, ... */
-	pd_file_free(f);
+	EXPECT_LE(3, count(f, PROF_PD_MAP));	/* kernel, workload, ld.so, ... */
+	prof_pd_file_free(f);
 }
 
 TEST_F(profile, our_report_names_the_hot_function_first)

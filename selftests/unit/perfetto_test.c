@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Chrome JSON trace writer (user/perfetto.c): the file parses, and
- * holds the events perfetto.h promises, on the tracks it promises.
+ * The Chrome JSON trace writer (user/trace/perfetto.c): the file parses, and
+ * holds the events trace/perfetto.h promises, on the tracks it promises.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,12 +14,12 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "events.h"
 #include "records.h"
-#include "perfetto.h"
+#include "trace/events.h"
+#include "trace/perfetto.h"
 
 #define T0	1000000000ULL	/* the first record's time, 1 s */
-#define CPUS	LLCTL_PERFETTO_CPUS_PID
+#define CPUS	TRACE_PERFETTO_CPUS_PID
 
 /* A record as the rings hold it: the header, then its payload. */
 static const struct llkm_rec *mk(struct rec_buf *b, unsigned int type,
@@ -32,7 +32,7 @@ static const struct llkm_rec *mk(struct rec_buf *b, unsigned int type,
 FIXTURE(perfetto) {
 	char dir[sizeof(FAKE_ROOT_TEMPLATE)];
 	char path[sizeof(FAKE_ROOT_TEMPLATE) + 16];
-	struct llctl_perfetto *p;
+	struct trace_perfetto *p;
 	struct rec_buf b;
 	struct json_object *root;
 	struct json_object *ev;		/* root's traceEvents */
@@ -45,14 +45,14 @@ FIXTURE_SETUP(perfetto)
 	strcpy(self->dir, FAKE_ROOT_TEMPLATE);
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->path, sizeof(self->path), "%s/trace.json", self->dir);
-	self->p = llctl_perfetto_open(self->path);
+	self->p = trace_perfetto_open(self->path);
 	ASSERT_NE(NULL, self->p);
 }
 
 FIXTURE_TEARDOWN(perfetto)
 {
 	if (self->p)
-		llctl_perfetto_close(self->p);
+		trace_perfetto_close(self->p);
 	json_object_put(self->root);
 	EXPECT_EQ(0, fake_root_remove(self->dir));
 	/* the harness's children _exit(): look for leaks here */
@@ -60,14 +60,14 @@ FIXTURE_TEARDOWN(perfetto)
 }
 
 #define PUT(type, cpu, tid, t, payload) \
-	ASSERT_EQ(0, llctl_perfetto_write(self->p, mk(&self->b, type, cpu, tid, \
+	ASSERT_EQ(0, trace_perfetto_write(self->p, mk(&self->b, type, cpu, tid, \
 					  t, &(payload), sizeof(payload))))
 
 /* Closes the file and parses it with json-c: its traceEvents, or NULL. */
 static struct json_object *close_and_load(FIXTURE_DATA(perfetto) *self)
 {
 	struct json_object *ev;
-	int ret = llctl_perfetto_close(self->p);
+	int ret = trace_perfetto_close(self->p);
 
 	self->p = NULL;
 	if (ret)
@@ -229,11 +229,11 @@ TEST_F(perfetto, syscalls_pair_by_thread)
 TEST_F(perfetto, exit_without_entry_emits_nothing)
 {
 	struct llkm_rec_sys_exit x = { .nr = SYS_openat, .ret = 3 };
-	struct llctl_perfetto_counts n;
+	struct trace_perfetto_counts n;
 	struct json_object *ev;
 
 	PUT(LLKM_REC_SYS_EXIT, 0, 1235, T0, x);
-	llctl_perfetto_counts(self->p, &n);
+	trace_perfetto_counts(self->p, &n);
 	EXPECT_EQ(1, n.orphans);
 	ev = close_and_load(self);
 	ASSERT_NE(NULL, ev);
@@ -263,13 +263,13 @@ TEST_F(perfetto, entry_after_entry_leaves_the_first_unfinished)
 {
 	struct llkm_rec_sys_enter a = { .nr = SYS_read }, b = { .nr = SYS_write };
 	struct llkm_rec_sys_exit x = { .nr = SYS_write, .ret = 1 };
-	struct llctl_perfetto_counts n;
+	struct trace_perfetto_counts n;
 	struct json_object *ev;
 
 	PUT(LLKM_REC_SYS_ENTER, 0, 1235, T0, a);
 	PUT(LLKM_REC_SYS_ENTER, 0, 1235, T0 + 1000, b);
 	PUT(LLKM_REC_SYS_EXIT, 0, 1235, T0 + 3000, x);
-	llctl_perfetto_counts(self->p, &n);
+	trace_perfetto_counts(self->p, &n);
 	EXPECT_EQ(1, n.unfinished);
 	ev = close_and_load(self);
 	ASSERT_NE(NULL, ev);
@@ -368,7 +368,7 @@ TEST_F(perfetto, second_exit_emits_nothing)
 	struct llkm_rec_sys_exit x = { .nr = SYS_openat, .ret = 3 };
 	struct llkm_rec_softirq s = { .vec = 3 };
 	struct llkm_rec_irq irq = { .irq = 24 };
-	struct llctl_perfetto_counts n;
+	struct trace_perfetto_counts n;
 	struct json_object *ev;
 
 	put_openat(_metadata, self, 1235, T0, T0 + 1000, 3);
@@ -379,7 +379,7 @@ TEST_F(perfetto, second_exit_emits_nothing)
 	PUT(LLKM_REC_SOFTIRQ_ENTRY, 0, 0, T0 + 7000, s);
 	PUT(LLKM_REC_SOFTIRQ_EXIT, 0, 0, T0 + 8000, s);
 	PUT(LLKM_REC_SOFTIRQ_EXIT, 0, 0, T0 + 9000, s);
-	llctl_perfetto_counts(self->p, &n);
+	trace_perfetto_counts(self->p, &n);
 	EXPECT_EQ(3, n.orphans);
 	EXPECT_EQ(0, n.unfinished);
 	ev = close_and_load(self);
@@ -400,8 +400,8 @@ TEST_F(perfetto, sched_switch_is_an_instant_that_names_threads)
 
 	mk(&self->b, LLKM_REC_SCHED_SWITCH, 3, 12, T0, &sw, sizeof(sw));
 	self->b.h.pid = 12;
-	ASSERT_EQ(0, llctl_perfetto_write(self->p, &self->b.h));
-	ASSERT_EQ(0, llctl_perfetto_write(self->p, &self->b.h));
+	ASSERT_EQ(0, trace_perfetto_write(self->p, &self->b.h));
+	ASSERT_EQ(0, trace_perfetto_write(self->p, &self->b.h));
 	ev = close_and_load(self);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(2, count(ev, "i", "sched_switch"));
@@ -507,18 +507,18 @@ TEST_F(perfetto, unknown_and_bad_records)
 {
 	struct llkm_rec_test t = { .seq = 1 };
 	struct llkm_rec_irq irq = { .irq = 1 };
-	struct llctl_perfetto_counts n;
+	struct trace_perfetto_counts n;
 
 	PUT(LLKM_REC_TEST, 0, 1, T0, t);
 	mk(&self->b, LLKM_REC_IRQ_ENTRY, 0, 1, T0, &irq, sizeof(irq));
 	self->b.h.size -= 8;
-	EXPECT_EQ(-EINVAL, llctl_perfetto_write(self->p, &self->b.h));
+	EXPECT_EQ(-EINVAL, trace_perfetto_write(self->p, &self->b.h));
 	self->b.h.size += 8;
-	self->b.h.cpu = LLCTL_PERFETTO_CPUS_MAX;
-	EXPECT_EQ(-ERANGE, llctl_perfetto_write(self->p, &self->b.h));
-	self->b.h.cpu = LLCTL_PERFETTO_CPUS_MAX - 1;
-	EXPECT_EQ(0, llctl_perfetto_write(self->p, &self->b.h));
-	llctl_perfetto_counts(self->p, &n);
+	self->b.h.cpu = TRACE_PERFETTO_CPUS_MAX;
+	EXPECT_EQ(-ERANGE, trace_perfetto_write(self->p, &self->b.h));
+	self->b.h.cpu = TRACE_PERFETTO_CPUS_MAX - 1;
+	EXPECT_EQ(0, trace_perfetto_write(self->p, &self->b.h));
+	trace_perfetto_counts(self->p, &n);
 	EXPECT_EQ(1, n.skipped);
 	EXPECT_NE(NULL, close_and_load(self));
 }
@@ -573,7 +573,7 @@ TEST_F(perfetto, jq_and_python_accept_it)
 TEST(open_fails_with_errno)
 {
 	errno = 0;
-	EXPECT_EQ(NULL, llctl_perfetto_open("/nonexistent/dir/trace.json"));
+	EXPECT_EQ(NULL, trace_perfetto_open("/nonexistent/dir/trace.json"));
 	EXPECT_EQ(ENOENT, errno);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Event names (user/pmu-events.c): what -e accepts, the numbers each name
+ * Event names (user/profile/pmu-events.c): what -e accepts, the numbers each name
  * becomes (checked against the constants of <linux/perf_event.h>, never
  * against the code's own table), PMU/.../ specs on fake sysfs trees, the
  * errno hints on fake procfs trees, and the listing behind 'llctl events'.
@@ -20,7 +20,7 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "pmu-events.h"
+#include "profile/pmu-events.h"
 
 struct expect {
 	const char *spec;
@@ -95,10 +95,10 @@ static const struct expect caches[] = {
 static void check_one(struct __test_metadata *_metadata,
 		      const struct expect *x)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 	char err[512];
 
-	ASSERT_EQ(0, llctl_event_parse(x->spec, &ev, err, sizeof(err))) {
+	ASSERT_EQ(0, prof_event_parse(x->spec, &ev, err, sizeof(err))) {
 		TH_LOG("'%s': %s", x->spec, err);
 	}
 	EXPECT_STREQ(x->name, ev.name) TH_LOG("spec '%s'", x->spec);
@@ -131,54 +131,54 @@ TEST(cache_names_are_cache_op_result_of_perf_type_hw_cache)
 
 TEST(hardware_events_need_a_hw_pmu_software_ones_do_not)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 
-	ASSERT_EQ(0, llctl_event_parse("cycles", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("cycles", &ev, NULL, 0));
 	EXPECT_TRUE(ev.hw);
 	EXPECT_STREQ("cpu", ev.pmu);
-	ASSERT_EQ(0, llctl_event_parse("LLC-load-misses", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("LLC-load-misses", &ev, NULL, 0));
 	EXPECT_TRUE(ev.hw);
-	ASSERT_EQ(0, llctl_event_parse("r1c4", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("r1c4", &ev, NULL, 0));
 	EXPECT_TRUE(ev.hw);
-	ASSERT_EQ(0, llctl_event_parse("cs", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("cs", &ev, NULL, 0));
 	EXPECT_FALSE(ev.hw);
 	EXPECT_STREQ("software", ev.pmu);
 }
 
 TEST(raw_hex_is_perf_type_raw)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 
-	ASSERT_EQ(0, llctl_event_parse("r1c4", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("r1c4", &ev, NULL, 0));
 	EXPECT_EQ(PERF_TYPE_RAW, ev.type);
 	EXPECT_EQ(0x1c4, ev.config);
 	EXPECT_STREQ("r1c4", ev.name);
-	ASSERT_EQ(0, llctl_event_parse("r00C0", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("r00C0", &ev, NULL, 0));
 	EXPECT_EQ(0xc0, ev.config);
 	EXPECT_STREQ("rc0", ev.name);
-	ASSERT_EQ(0, llctl_event_parse("r0", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("r0", &ev, NULL, 0));
 	EXPECT_EQ(0, ev.config);
-	ASSERT_EQ(0, llctl_event_parse("rffffffffffffffff", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("rffffffffffffffff", &ev, NULL, 0));
 	EXPECT_EQ(~0ULL, ev.config);
 }
 
 TEST(raw_needs_one_to_sixteen_hex_digits)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 	char err[512];
 
-	EXPECT_NE(0, llctl_event_parse("r", &ev, err, sizeof(err)));
-	EXPECT_NE(0, llctl_event_parse("r10000000000000000", &ev, err,
-				       sizeof(err)));
-	EXPECT_NE(0, llctl_event_parse("r1g", &ev, err, sizeof(err)));
+	EXPECT_NE(0, prof_event_parse("r", &ev, err, sizeof(err)));
+	EXPECT_NE(0, prof_event_parse("r10000000000000000", &ev, err,
+				      sizeof(err)));
+	EXPECT_NE(0, prof_event_parse("r1g", &ev, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "'r1g'")) TH_LOG("%s", err);
 }
 
 TEST(no_modifier_counts_every_mode)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 
-	ASSERT_EQ(0, llctl_event_parse("instructions", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("instructions", &ev, NULL, 0));
 	EXPECT_FALSE(ev.exclude_user);
 	EXPECT_FALSE(ev.exclude_kernel);
 	EXPECT_FALSE(ev.exclude_hv);
@@ -186,9 +186,9 @@ TEST(no_modifier_counts_every_mode)
 
 TEST(modifier_u_counts_user_space_only)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 
-	ASSERT_EQ(0, llctl_event_parse("instructions:u", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("instructions:u", &ev, NULL, 0));
 	EXPECT_EQ(PERF_COUNT_HW_INSTRUCTIONS, ev.config);
 	EXPECT_FALSE(ev.exclude_user);
 	EXPECT_TRUE(ev.exclude_kernel);
@@ -198,9 +198,9 @@ TEST(modifier_u_counts_user_space_only)
 
 TEST(modifier_k_counts_the_kernel_only)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 
-	ASSERT_EQ(0, llctl_event_parse("cs:k", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("cs:k", &ev, NULL, 0));
 	EXPECT_EQ(PERF_COUNT_SW_CONTEXT_SWITCHES, ev.config);
 	EXPECT_TRUE(ev.exclude_user);
 	EXPECT_FALSE(ev.exclude_kernel);
@@ -210,63 +210,63 @@ TEST(modifier_k_counts_the_kernel_only)
 
 TEST(modifiers_combine)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 
-	ASSERT_EQ(0, llctl_event_parse("cycles:ku", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("cycles:ku", &ev, NULL, 0));
 	EXPECT_FALSE(ev.exclude_user);
 	EXPECT_FALSE(ev.exclude_kernel);
 	EXPECT_TRUE(ev.exclude_hv);
 	EXPECT_STREQ("cycles:uk", ev.name);
-	ASSERT_EQ(0, llctl_event_parse("r1c4:u", &ev, NULL, 0));
+	ASSERT_EQ(0, prof_event_parse("r1c4:u", &ev, NULL, 0));
 	EXPECT_EQ(0x1c4, ev.config);
 	EXPECT_TRUE(ev.exclude_kernel);
 }
 
 TEST(precise_modifier_is_refused_with_the_reason)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 	char err[512];
 
-	EXPECT_EQ(-EINVAL, llctl_event_parse("cycles:pp", &ev, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, prof_event_parse("cycles:pp", &ev, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "':pp'")) TH_LOG("%s", err);
 }
 
 TEST(unknown_name_fails_and_points_to_llctl_events)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 	char err[512] = "";
 
-	EXPECT_EQ(-ENOENT, llctl_event_parse("no-such-event", &ev, err,
-					     sizeof(err)));
+	EXPECT_EQ(-ENOENT, prof_event_parse("no-such-event", &ev, err,
+					    sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "'no-such-event'")) TH_LOG("%s", err);
 	EXPECT_NE(NULL, strstr(err, "llctl events no-such-event")) TH_LOG("%s", err);
 }
 
 TEST(bad_unit_mask_fails_with_libpfm_reason)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 	char err[512] = "";
 
-	EXPECT_EQ(-EINVAL, llctl_event_parse("cycles:bogus", &ev, err,
-					     sizeof(err)));
+	EXPECT_EQ(-EINVAL, prof_event_parse("cycles:bogus", &ev, err,
+					    sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "libpfm4")) TH_LOG("%s", err);
 	EXPECT_NE(NULL, strstr(err, "llctl events cycles")) TH_LOG("%s", err);
 }
 
 TEST(empty_and_overlong_specs_fail)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 	char err[512] = "", big[400];
 
-	EXPECT_EQ(-EINVAL, llctl_event_parse("", &ev, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, prof_event_parse("", &ev, err, sizeof(err)));
 	EXPECT_NE(0, err[0]);
-	EXPECT_EQ(-EINVAL, llctl_event_parse(":u", &ev, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, prof_event_parse(":u", &ev, err, sizeof(err)));
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	EXPECT_EQ(-EINVAL, llctl_event_parse(big, &ev, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, prof_event_parse(big, &ev, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "at most")) TH_LOG("%s", err);
 	/* no err buffer at all is fine */
-	EXPECT_EQ(-ENOENT, llctl_event_parse("no-such-event", &ev, NULL, 0));
+	EXPECT_EQ(-ENOENT, prof_event_parse("no-such-event", &ev, NULL, 0));
 }
 
 /* The first core PMU libpfm4 detects, and one of its events that encodes. */
@@ -274,7 +274,7 @@ static bool host_pmu_event(char *pmu, size_t plen, char *spec, size_t slen)
 {
 	pfm_event_info_t ei;
 	pfm_pmu_info_t pi;
-	struct llctl_event ev;
+	struct prof_event ev;
 	int p, idx;
 
 	/* generic names resolve without libpfm4: start it here */
@@ -293,7 +293,7 @@ static bool host_pmu_event(char *pmu, size_t plen, char *spec, size_t slen)
 			if (pfm_get_event_info(idx, PFM_OS_PERF_EVENT_EXT, &ei))
 				continue;
 			snprintf(spec, slen, "%s::%s", pi.name, ei.name);
-			if (llctl_event_parse(spec, &ev, NULL, 0))
+			if (prof_event_parse(spec, &ev, NULL, 0))
 				continue;
 			snprintf(pmu, plen, "%s", pi.name);
 			return true;
@@ -305,11 +305,11 @@ static bool host_pmu_event(char *pmu, size_t plen, char *spec, size_t slen)
 TEST(host_pmu_names_resolve_when_libpfm_detects_the_pmu)
 {
 	char pmu[64], spec[256], err[512];
-	struct llctl_event ev;
+	struct prof_event ev;
 
 	if (!host_pmu_event(pmu, sizeof(pmu), spec, sizeof(spec)))
 		SKIP(return, "libpfm4 detects no core PMU on this CPU");
-	ASSERT_EQ(0, llctl_event_parse(spec, &ev, err, sizeof(err))) {
+	ASSERT_EQ(0, prof_event_parse(spec, &ev, err, sizeof(err))) {
 		TH_LOG("%s: %s", spec, err);
 	}
 	EXPECT_STREQ(pmu, ev.pmu);
@@ -322,7 +322,7 @@ TEST(host_pmu_names_resolve_when_libpfm_detects_the_pmu)
 TEST(real_msr_tsc_resolves_through_sysfs)
 {
 	const char *dir = "/sys/bus/event_source/devices/msr";
-	struct llctl_event ev;
+	struct prof_event ev;
 	char err[512];
 	long type;
 	FILE *f;
@@ -334,7 +334,7 @@ TEST(real_msr_tsc_resolves_through_sysfs)
 	ASSERT_NE(NULL, f);
 	ASSERT_EQ(1, fscanf(f, "%ld", &type));
 	fclose(f);
-	ASSERT_EQ(0, llctl_event_parse("msr/tsc/", &ev, err, sizeof(err))) {
+	ASSERT_EQ(0, prof_event_parse("msr/tsc/", &ev, err, sizeof(err))) {
 		TH_LOG("%s", err);
 	}
 	EXPECT_EQ(type, ev.type);
@@ -346,14 +346,14 @@ TEST(real_msr_tsc_resolves_through_sysfs)
 
 TEST(real_software_pmu_takes_config_terms)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 	char err[512];
 
 	if (access("/sys/bus/event_source/devices/software/type", R_OK))
 		SKIP(return, "no software PMU in /sys/bus/event_source/devices: %s",
 		     strerror(errno));
-	ASSERT_EQ(0, llctl_event_parse("software/config=1/u", &ev, err,
-				       sizeof(err))) {
+	ASSERT_EQ(0, prof_event_parse("software/config=1/u", &ev, err,
+				      sizeof(err))) {
 		TH_LOG("%s", err);
 	}
 	EXPECT_EQ(PERF_TYPE_SOFTWARE, ev.type);
@@ -364,23 +364,23 @@ TEST(real_software_pmu_takes_config_terms)
 
 TEST(probe_opens_a_software_event)
 {
-	struct llctl_event ev;
+	struct prof_event ev;
 	char hint[512];
 	int ret;
 
-	ASSERT_EQ(0, llctl_event_parse("task-clock", &ev, NULL, 0));
-	ret = llctl_event_probe(&ev);
+	ASSERT_EQ(0, prof_event_parse("task-clock", &ev, NULL, 0));
+	ret = prof_event_try_open(&ev);
 	if (ret == -ENOSYS || ret == -EACCES || ret == -EPERM)
 		SKIP(return, "perf_event_open is not allowed here: %s",
 		     strerror(-ret));
-	EXPECT_EQ(0, ret) TH_LOG("%s", llctl_perf_err_hint(ret, &ev, hint,
+	EXPECT_EQ(0, ret) TH_LOG("%s", prof_perf_err_hint(ret, &ev, hint,
 							     sizeof(hint)));
 }
 
 TEST(probe_reports_a_pmu_type_nobody_has)
 {
-	struct llctl_event ev = { .type = 0x7ffffff0, .pmu = "nobody" };
-	int ret = llctl_event_probe(&ev);
+	struct prof_event ev = { .type = 0x7ffffff0, .pmu = "nobody" };
+	int ret = prof_event_try_open(&ev);
 
 	if (ret == -ENOSYS || ret == -EACCES || ret == -EPERM)
 		SKIP(return, "perf_event_open is not allowed here: %s",
@@ -424,8 +424,8 @@ static const char *const fake_tree[][2] = {
 
 FIXTURE(fake_sysfs) {
 	char dir[sizeof(FAKE_ROOT_TEMPLATE)];
-	struct llctl_event ev;
-	struct llctl_event_list list;
+	struct prof_event ev;
+	struct prof_event_list list;
 	char err[512];
 };
 
@@ -437,20 +437,20 @@ FIXTURE_SETUP(fake_sysfs)
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	for (i = 0; i < ARRAY_SIZE(fake_tree); i++)
 		ASSERT_EQ(0, fake_put(self->dir, fake_tree[i][0], fake_tree[i][1]));
-	llctl_events_set_root(self->dir);
+	prof_events_set_root(self->dir);
 }
 
 FIXTURE_TEARDOWN(fake_sysfs)
 {
-	llctl_events_set_root(NULL);
-	llctl_event_list_free(&self->list);
+	prof_events_set_root(NULL);
+	prof_event_list_free(&self->list);
 	EXPECT_EQ(0, fake_root_remove(self->dir));
 	/* the harness's children _exit(): look for leaks here */
 	EXPECT_EQ(0, __lsan_do_recoverable_leak_check());
 }
 
 #define PUT(path, s) ASSERT_EQ(0, fake_put(self->dir, path, s))
-#define PARSE(spec) llctl_event_parse(spec, &self->ev, self->err, sizeof(self->err))
+#define PARSE(spec) prof_event_parse(spec, &self->ev, self->err, sizeof(self->err))
 #define ERR_HAS(s) EXPECT_NE(NULL, strstr(self->err, s)) TH_LOG("%s", self->err)
 
 TEST_F(fake_sysfs, pmu_event_takes_the_pmu_type_and_the_event_terms)
@@ -592,7 +592,7 @@ TEST_F(fake_sysfs, malformed_pmu_specs_fail_with_the_syntax)
 
 TEST_F(fake_sysfs, hw_pmu_is_found_by_sysfs_name)
 {
-	EXPECT_TRUE(llctl_have_hw_pmu());
+	EXPECT_TRUE(prof_have_hw_pmu());
 }
 
 TEST_F(fake_sysfs, no_core_pmu_in_sysfs_means_no_hw_pmu)
@@ -601,16 +601,16 @@ TEST_F(fake_sysfs, no_core_pmu_in_sysfs_means_no_hw_pmu)
 	ASSERT_EQ(0, mkdir(self->dir, 0700));
 	PUT("sys/bus/event_source/devices/msr/type", "9\n");
 	PUT("sys/bus/event_source/devices/software/type", "1\n");
-	llctl_events_set_root(self->dir);
-	EXPECT_FALSE(llctl_have_hw_pmu());
+	prof_events_set_root(self->dir);
+	EXPECT_FALSE(prof_have_hw_pmu());
 	PUT("sys/bus/event_source/devices/armv8_pmuv3_0/type", "10\n");
-	llctl_events_set_root(self->dir);
-	EXPECT_TRUE(llctl_have_hw_pmu());
+	prof_events_set_root(self->dir);
+	EXPECT_TRUE(prof_have_hw_pmu());
 }
 
 static const char *hint(FIXTURE_DATA(fake_sysfs) *self, int err)
 {
-	return llctl_perf_err_hint(err, &self->ev, self->err, sizeof(self->err));
+	return prof_perf_err_hint(err, &self->ev, self->err, sizeof(self->err));
 }
 
 #define HINT_HAS(errno_, s) \
@@ -647,7 +647,7 @@ TEST_F(fake_sysfs, enoent_on_a_machine_without_hw_pmu_says_so)
 	ASSERT_EQ(0, fake_root_remove(self->dir));
 	ASSERT_EQ(0, mkdir(self->dir, 0700));
 	PUT("sys/bus/event_source/devices/msr/type", "9\n");
-	llctl_events_set_root(self->dir);
+	prof_events_set_root(self->dir);
 	ASSERT_EQ(0, PARSE("cycles"));
 	HINT_HAS(ENOENT, "this machine has no hardware PMU (a VM without a virtual PMU?)");
 	HINT_HAS(EOPNOTSUPP, "this machine has no hardware PMU");
@@ -691,16 +691,16 @@ TEST(hint_takes_no_event_and_either_sign)
 {
 	char a[512], b[512];
 
-	llctl_perf_err_hint(ENODEV, NULL, a, sizeof(a));
-	llctl_perf_err_hint(-ENODEV, NULL, b, sizeof(b));
+	prof_perf_err_hint(ENODEV, NULL, a, sizeof(a));
+	prof_perf_err_hint(-ENODEV, NULL, b, sizeof(b));
 	EXPECT_STREQ(a, b);
 	EXPECT_NE(NULL, strstr(a, "this PMU"));
-	EXPECT_STREQ("", llctl_perf_err_hint(EINVAL, NULL, NULL, 0));
+	EXPECT_STREQ("", prof_perf_err_hint(EINVAL, NULL, NULL, 0));
 }
 
 /* The entry named @name, or NULL. */
-static const struct llctl_event_entry *entry(const struct llctl_event_list *l,
-					     const char *name)
+static const struct prof_event_entry *entry(const struct prof_event_list *l,
+					    const char *name)
 {
 	size_t i;
 
@@ -712,9 +712,9 @@ static const struct llctl_event_entry *entry(const struct llctl_event_list *l,
 
 TEST_F(fake_sysfs, listing_has_the_sysfs_events_of_each_pmu)
 {
-	const struct llctl_event_entry *e;
+	const struct prof_event_entry *e;
 
-	ASSERT_EQ(0, llctl_events_collect(&self->list, "msr/", false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, "msr/", false));
 	EXPECT_EQ(2, self->list.n);
 	e = entry(&self->list, "msr/tsc/");
 	ASSERT_NE(NULL, e);
@@ -725,9 +725,9 @@ TEST_F(fake_sysfs, listing_has_the_sysfs_events_of_each_pmu)
 
 TEST_F(fake_sysfs, listing_describes_sysfs_events_with_their_unit)
 {
-	const struct llctl_event_entry *e;
+	const struct prof_event_entry *e;
 
-	ASSERT_EQ(0, llctl_events_collect(&self->list, "energy", false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, "energy", false));
 	e = entry(&self->list, "power/energy-pkg/");
 	ASSERT_NE(NULL, e);
 	EXPECT_NE(NULL, strstr(e->ev.desc, "event=0x02")) TH_LOG("%s", e->ev.desc);
@@ -738,24 +738,24 @@ TEST_F(fake_sysfs, listing_describes_sysfs_events_with_their_unit)
 
 TEST_F(fake_sysfs, listing_keeps_an_unparsable_event_with_the_reason)
 {
-	const struct llctl_event_entry *e;
+	const struct prof_event_entry *e;
 
-	ASSERT_EQ(0, llctl_events_collect(&self->list, "odd", false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, "odd", false));
 	e = entry(&self->list, "odd/weird/");
 	ASSERT_NE(NULL, e);
 	EXPECT_NE(NULL, strstr(e->reason, "'?' is not a number")) TH_LOG("%s", e->reason);
-	llctl_events_probe(&self->list);
+	prof_events_try_open(&self->list);
 	EXPECT_FALSE(e->supported);
 }
 
 TEST_F(fake_sysfs, listing_pattern_is_a_case_insensitive_substring)
 {
-	ASSERT_EQ(0, llctl_events_collect(&self->list, "TSC", false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, "TSC", false));
 	EXPECT_NE(NULL, entry(&self->list, "msr/tsc/"));
 	EXPECT_EQ(NULL, entry(&self->list, "msr/aperf/"));
-	llctl_event_list_free(&self->list);
+	prof_event_list_free(&self->list);
 	/* the PMU name matches too */
-	ASSERT_EQ(0, llctl_events_collect(&self->list, "Software", false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, "Software", false));
 	EXPECT_NE(NULL, entry(&self->list, "task-clock"));
 	EXPECT_NE(NULL, entry(&self->list, "cpu-clock"));
 }
@@ -764,7 +764,7 @@ TEST_F(fake_sysfs, listing_pattern_with_wildcards_is_a_glob)
 {
 	size_t i;
 
-	ASSERT_EQ(0, llctl_events_collect(&self->list, "*-FAULTS", false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, "*-FAULTS", false));
 	EXPECT_NE(NULL, entry(&self->list, "page-faults"));
 	EXPECT_NE(NULL, entry(&self->list, "major-faults"));
 	EXPECT_EQ(NULL, entry(&self->list, "cycles"));
@@ -775,7 +775,7 @@ TEST_F(fake_sysfs, listing_pattern_with_wildcards_is_a_glob)
 
 TEST_F(fake_sysfs, listing_finds_events_by_their_other_spelling)
 {
-	ASSERT_EQ(0, llctl_events_collect(&self->list, "cs", false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, "cs", false));
 	EXPECT_NE(NULL, entry(&self->list, "context-switches"));
 }
 
@@ -783,7 +783,7 @@ TEST_F(fake_sysfs, listing_shows_each_generic_name_once)
 {
 	size_t i, n = 0;
 
-	ASSERT_EQ(0, llctl_events_collect(&self->list, NULL, false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, NULL, false));
 	for (i = 0; i < self->list.n; i++)
 		n += !strcmp(self->list.v[i].ev.name, "cache-misses");
 	EXPECT_EQ(1, n);
@@ -794,7 +794,7 @@ TEST_F(fake_sysfs, listing_groups_entries_by_pmu)
 {
 	size_t i, j;
 
-	ASSERT_EQ(0, llctl_events_collect(&self->list, NULL, false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, NULL, false));
 	ASSERT_LT(10, self->list.n);
 	/* once a PMU's run ends, that PMU never comes back */
 	for (i = 1; i < self->list.n; i++) {
@@ -825,7 +825,7 @@ static bool absent_pmu(char *name, size_t len)
 	return false;
 }
 
-static size_t count_pmu(const struct llctl_event_list *l, const char *pmu)
+static size_t count_pmu(const struct prof_event_list *l, const char *pmu)
 {
 	size_t i, n = 0;
 
@@ -841,12 +841,12 @@ TEST_F(fake_sysfs, listing_hides_absent_libpfm_pmus_unless_all)
 
 	if (!absent_pmu(pmu, sizeof(pmu)))
 		SKIP(return, "libpfm4 knows no core PMU that is not here");
-	ASSERT_EQ(0, llctl_events_collect(&self->list, pmu, false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, pmu, false));
 	EXPECT_EQ(0, count_pmu(&self->list, pmu)) TH_LOG("PMU %s", pmu);
-	llctl_event_list_free(&self->list);
-	ASSERT_EQ(0, llctl_events_collect(&self->list, pmu, true));
+	prof_event_list_free(&self->list);
+	ASSERT_EQ(0, prof_events_collect(&self->list, pmu, true));
 	ASSERT_LT(0, count_pmu(&self->list, pmu)) TH_LOG("PMU %s", pmu);
-	llctl_events_probe(&self->list);
+	prof_events_try_open(&self->list);
 	for (i = 0; i < self->list.n; i++) {
 		if (strcmp(self->list.v[i].ev.pmu, pmu))
 			continue;
@@ -876,14 +876,14 @@ TEST_F(fake_sysfs, json_has_the_documented_keys_with_their_types)
 	 * Entries that cannot open (an absent PMU's, when libpfm4 knows one),
 	 * the first forced to supported: both shapes of "reason" show.
 	 */
-	ASSERT_EQ(0, llctl_events_collect(&self->list, "msr/", false));
+	ASSERT_EQ(0, prof_events_collect(&self->list, "msr/", false));
 	if (absent_pmu(pmu, sizeof(pmu))) {
-		llctl_event_list_free(&self->list);
-		ASSERT_EQ(0, llctl_events_collect(&self->list, pmu, true));
+		prof_event_list_free(&self->list);
+		ASSERT_EQ(0, prof_events_collect(&self->list, pmu, true));
 	}
-	llctl_events_probe(&self->list);
+	prof_events_try_open(&self->list);
 	self->list.v[0].supported = true;
-	o = llctl_events_json(&self->list);
+	o = prof_events_json(&self->list);
 	ASSERT_NE(NULL, o);
 	EXPECT_EQ(1, json_object_object_length(o));
 	ASSERT_TRUE(json_object_object_get_ex(o, "events", &arr));
@@ -911,15 +911,15 @@ TEST_F(fake_sysfs, json_has_the_documented_keys_with_their_types)
 
 TEST(json_of_the_real_listing_matches_the_probe)
 {
-	struct llctl_event_list l;
+	struct prof_event_list l;
 	struct json_object *o, *e;
-	const struct llctl_event_entry *tc;
+	const struct prof_event_entry *tc;
 
-	ASSERT_EQ(0, llctl_events_collect(&l, "task-clock", false));
-	llctl_events_probe(&l);
+	ASSERT_EQ(0, prof_events_collect(&l, "task-clock", false));
+	prof_events_try_open(&l);
 	tc = entry(&l, "task-clock");
 	ASSERT_NE(NULL, tc);
-	o = llctl_events_json(&l);
+	o = prof_events_json(&l);
 	e = json_object_array_get_idx(json_object_object_get(o, "events"),
 				      tc - l.v);
 	EXPECT_EQ(PERF_TYPE_SOFTWARE,
@@ -929,7 +929,7 @@ TEST(json_of_the_real_listing_matches_the_probe)
 	EXPECT_EQ(tc->supported,
 		  json_object_get_boolean(json_object_object_get(e, "supported")));
 	json_object_put(o);
-	llctl_event_list_free(&l);
+	prof_event_list_free(&l);
 }
 
 TEST_HARNESS_MAIN

@@ -18,22 +18,22 @@
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
-#include "coh-run.h"
-#include "llctl.h"
-#include "probe-cpus.h"
-#include "probe-stats.h"
-#include "probe_shim.h"
+#include "cmd.h"
+#include "coherency/cpus.h"
+#include "coherency/run.h"
+#include "coherency/stats.h"
+#include "lib/svg.h"
+#include "shim/probe_shim.h"
 #include "../../kmod/probe_core.h"
-#include "svg.h"
 
 /* ---- order statistics ---- */
 
 TEST(median_of_an_odd_count_is_the_middle_sample)
 {
 	double v[] = { 5, 1, 4, 2, 3 };
-	struct probe_stats st;
+	struct coh_stats st;
 
-	ASSERT_EQ(0, probe_stats_f(v, 5, &st));
+	ASSERT_EQ(0, coh_stats_f(v, 5, &st));
 	EXPECT_EQ(1, st.min);
 	EXPECT_EQ(3, st.median);
 	EXPECT_EQ(5, st.max);
@@ -43,9 +43,9 @@ TEST(median_of_an_odd_count_is_the_middle_sample)
 TEST(median_of_an_even_count_is_the_mean_of_the_middle_two)
 {
 	uint64_t v[] = { 10, 40, 20, 30 };
-	struct probe_stats st;
+	struct coh_stats st;
 
-	ASSERT_EQ(0, probe_stats_u64(v, 4, &st));
+	ASSERT_EQ(0, coh_stats_u64(v, 4, &st));
 	EXPECT_EQ(25, st.median);
 	EXPECT_EQ(10ULL, v[0]);	/* the samples are left as they were */
 	EXPECT_EQ(40ULL, v[1]);
@@ -53,43 +53,43 @@ TEST(median_of_an_even_count_is_the_mean_of_the_middle_two)
 
 TEST(p99_is_the_nearest_rank)
 {
-	struct probe_stats st;
+	struct coh_stats st;
 	double v[1000];
 	int i;
 
 	for (i = 0; i < 100; i++)
 		v[i] = 100 - i;			/* 1..100, reversed */
-	ASSERT_EQ(0, probe_stats_f(v, 100, &st));
+	ASSERT_EQ(0, coh_stats_f(v, 100, &st));
 	EXPECT_EQ(99, st.p99);			/* rank ceil(99) */
 	for (i = 0; i < 101; i++)
 		v[i] = i + 1;			/* 1..101 */
-	ASSERT_EQ(0, probe_stats_f(v, 101, &st));
+	ASSERT_EQ(0, coh_stats_f(v, 101, &st));
 	EXPECT_EQ(100, st.p99);			/* rank ceil(99.99) = 100 */
 	for (i = 0; i < 1000; i++)
 		v[i] = i + 1;
-	ASSERT_EQ(0, probe_stats_f(v, 1000, &st));
+	ASSERT_EQ(0, coh_stats_f(v, 1000, &st));
 	EXPECT_EQ(990, st.p99);
 }
 
 TEST(spread_is_p99_less_min_over_the_median)
 {
 	double v[] = { 10, 10, 10, 20 };
-	struct probe_stats st;
+	struct coh_stats st;
 
-	ASSERT_EQ(0, probe_stats_f(v, 4, &st));
+	ASSERT_EQ(0, coh_stats_f(v, 4, &st));
 	EXPECT_EQ(1.0, st.spread);		/* (20 - 10) / 10 */
 	v[0] = v[1] = v[2] = v[3] = 0;
-	ASSERT_EQ(0, probe_stats_f(v, 4, &st));
+	ASSERT_EQ(0, coh_stats_f(v, 4, &st));
 	EXPECT_EQ(0, st.spread);		/* no division by zero */
 }
 
 TEST(no_samples_is_an_error_not_zeros)
 {
-	struct probe_stats st;
+	struct coh_stats st;
 	double v[1];
 
-	EXPECT_EQ(-1, probe_stats_f(v, 0, &st));
-	EXPECT_EQ(-1, probe_stats_u64(NULL, 0, &st));
+	EXPECT_EQ(-1, coh_stats_f(v, 0, &st));
+	EXPECT_EQ(-1, coh_stats_u64(NULL, 0, &st));
 	EXPECT_EQ(0UL, st.n);
 }
 
@@ -102,7 +102,7 @@ TEST(svg_text_is_escaped)
 	FILE *f = open_memstream(&buf, &len);
 
 	ASSERT_NE(NULL, f);
-	svg_escape(f, "a<b & \"c\" 'd'>");
+	llctl_svg_escape(f, "a<b & \"c\" 'd'>");
 	fclose(f);
 	EXPECT_STREQ("a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;", buf);
 	free(buf);
@@ -112,31 +112,31 @@ TEST(heat_scale_runs_light_to_dark_and_clamps)
 {
 	char c[8];
 
-	svg_heat_color(0, c);
+	llctl_svg_heat_color(0, c);
 	EXPECT_STREQ("#fff5c0", c);
-	svg_heat_color(1, c);
+	llctl_svg_heat_color(1, c);
 	EXPECT_STREQ("#67000d", c);
-	svg_heat_color(-3, c);
+	llctl_svg_heat_color(-3, c);
 	EXPECT_STREQ("#fff5c0", c);
-	svg_heat_color(7, c);
+	llctl_svg_heat_color(7, c);
 	EXPECT_STREQ("#67000d", c);
-	svg_heat_color(0.0 / 0.0, c);		/* NaN: the low end */
+	llctl_svg_heat_color(0.0 / 0.0, c);		/* NaN: the low end */
 	EXPECT_STREQ("#fff5c0", c);
 }
 
 TEST(svg_file_is_a_complete_document)
 {
 	char path[] = "/tmp/llctl-svg.XXXXXX", buf[4096];
-	struct svg g;
+	struct llctl_svg g;
 	ssize_t n;
 	int fd;
 
 	fd = mkstemp(path);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, svg_open(&g, path, 100, 50));
-	svg_rect(&g, 1, 2, 3, 4, "#123456", "tip <1>");
-	svg_text(&g, 5, 6, 10, SVG_MIDDLE, 0, "%d < %d", 1, 2);
-	ASSERT_EQ(0, svg_close(&g));
+	ASSERT_EQ(0, llctl_svg_open(&g, path, 100, 50));
+	llctl_svg_rect(&g, 1, 2, 3, 4, "#123456", "tip <1>");
+	llctl_svg_text(&g, 5, 6, 10, LLCTL_SVG_MIDDLE, 0, "%d < %d", 1, 2);
+	ASSERT_EQ(0, llctl_svg_close(&g));
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	unlink(path);
@@ -263,11 +263,11 @@ TEST(ping_without_a_peer_gives_up_after_the_spin_bound)
 {
 	static struct probe_line line;
 	int stop = 0;
-	uint64_t t0 = probe_now_ns();
+	uint64_t t0 = coh_now_ns();
 
 	EXPECT_EQ(0ULL, probe_c2c_ping(&line, 1, &stop));
 	/* PROBE_SPIN_MAX PAUSEs: about a second, never a hang. */
-	EXPECT_GT(20ULL * 1000000000, probe_now_ns() - t0);
+	EXPECT_GT(20ULL * 1000000000, coh_now_ns() - t0);
 }
 
 TEST(fence_batch_times_known_ops_only)
@@ -383,7 +383,7 @@ FIXTURE_TEARDOWN(sysfs)
 
 TEST_F(sysfs, cpu_list_keeps_its_order)
 {
-	ASSERT_EQ(4, probe_cpus_parse(self->dir, "3,0-2", "--cpus", &self->cpus));
+	ASSERT_EQ(4, coh_cpus_parse(self->dir, "3,0-2", "--cpus", &self->cpus));
 	EXPECT_EQ(3, self->cpus[0]);
 	EXPECT_EQ(0, self->cpus[1]);
 	EXPECT_EQ(2, self->cpus[3]);
@@ -391,15 +391,15 @@ TEST_F(sysfs, cpu_list_keeps_its_order)
 
 TEST_F(sysfs, cpu_named_twice_is_refused)
 {
-	EXPECT_EQ(-1, probe_cpus_parse(self->dir, "1,1", "--cpus", &self->cpus));
-	EXPECT_EQ(-1, probe_cpus_parse(self->dir, "0-2,2", "--cpus", &self->cpus));
+	EXPECT_EQ(-1, coh_cpus_parse(self->dir, "1,1", "--cpus", &self->cpus));
+	EXPECT_EQ(-1, coh_cpus_parse(self->dir, "0-2,2", "--cpus", &self->cpus));
 	EXPECT_EQ(NULL, self->cpus);
 }
 
 TEST_F(sysfs, offline_cpu_is_refused)
 {
-	EXPECT_EQ(-1, probe_cpus_parse(self->dir, "3-4", "--cpus", &self->cpus));
-	EXPECT_EQ(-1, probe_cpus_parse(self->dir, "65535", "--cpus", &self->cpus));
+	EXPECT_EQ(-1, coh_cpus_parse(self->dir, "3-4", "--cpus", &self->cpus));
+	EXPECT_EQ(-1, coh_cpus_parse(self->dir, "65535", "--cpus", &self->cpus));
 }
 
 TEST_F(sysfs, malformed_lists_are_refused)
@@ -410,8 +410,8 @@ TEST_F(sysfs, malformed_lists_are_refused)
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		EXPECT_EQ(-1, probe_cpus_parse(self->dir, bad[i], "--cpus",
-					       &self->cpus)) {
+		EXPECT_EQ(-1, coh_cpus_parse(self->dir, bad[i], "--cpus",
+					     &self->cpus)) {
 			TH_LOG("accepted '%s'", bad[i]);
 		}
 }
@@ -420,14 +420,14 @@ TEST_F(sysfs, smt_siblings_sort_together)
 {
 	int cpus[] = { 3, 2, 1, 0 };
 
-	probe_cpus_sort_topology(self->dir, cpus, 4);
+	coh_cpus_sort_topology(self->dir, cpus, 4);
 	EXPECT_EQ(0, cpus[0]);
 	EXPECT_EQ(2, cpus[1]);
 	EXPECT_EQ(1, cpus[2]);
 	EXPECT_EQ(3, cpus[3]);
-	EXPECT_TRUE(probe_cpus_siblings(self->dir, 0, 2));
-	EXPECT_FALSE(probe_cpus_siblings(self->dir, 0, 1));
-	EXPECT_FALSE(probe_cpus_siblings(self->dir, 0, 0));
+	EXPECT_TRUE(coh_cpus_siblings(self->dir, 0, 2));
+	EXPECT_FALSE(coh_cpus_siblings(self->dir, 0, 1));
+	EXPECT_FALSE(coh_cpus_siblings(self->dir, 0, 0));
 }
 
 TEST_F(sysfs, pairs_are_checked)

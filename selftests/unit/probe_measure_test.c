@@ -25,9 +25,9 @@
 
 #include "kselftest_harness.h"
 
-#include "coh-run.h"
-#include "llctl.h"
-#include "probe_shim.h"
+#include "cmd.h"
+#include "coherency/run.h"
+#include "shim/probe_shim.h"
 #include "../../kmod/probe_core.h"
 
 #define MILLION		1000000ULL

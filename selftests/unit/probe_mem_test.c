@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl coherency's machine probes (user/probe-branch.c, probe-icache.c,
- * probe-bandwidth.c, probe-mem.c): steps are found where a sweep jumps and
+ * llctl coherency's machine probes (user/coherency/branch.c, coherency/icache.c,
+ * coherency/bandwidth.c, coherency/machine.c): steps are found where a sweep jumps and
  * nowhere else, the options refuse what they cannot run and say so, the
  * kernels compute what they claim, and a short run of each test measures
  * something physical: a misprediction costs time, big code and big working
@@ -19,10 +19,10 @@
 
 #include <json-c/json.h>
 
-#include "kselftest_harness.h"
-#include "coherency.h"
+#include "coherency/coherency.h"
+#include "coherency/machine.h"
 #include "fake_root.h"
-#include "probe-mem.h"
+#include "kselftest_harness.h"
 
 /* ---- Steps and history: the arithmetic ---- */
 
@@ -31,7 +31,7 @@ TEST(a_sharp_rise_is_one_step_at_its_first_point)
 	double y[] = { 5, 5.1, 5.2, 5.2, 15, 15.2, 15.1, 15.3 };
 	int at[4];
 
-	ASSERT_EQ(1, pm_find_steps(y, 8, 1.25, 0, at, 4));
+	ASSERT_EQ(1, coh_find_steps(y, 8, 1.25, 0, at, 4));
 	EXPECT_EQ(4, at[0]);
 }
 
@@ -40,7 +40,7 @@ TEST(one_dip_does_not_make_a_step)
 	double y[] = { 3, 3, 3.05, 2.3, 3.1, 3.2, 3.1, 3.2 };
 	int at[4];
 
-	EXPECT_EQ(0, pm_find_steps(y, 8, 1.25, 0, at, 4));
+	EXPECT_EQ(0, coh_find_steps(y, 8, 1.25, 0, at, 4));
 }
 
 TEST(a_lone_spike_is_not_a_step)
@@ -48,7 +48,7 @@ TEST(a_lone_spike_is_not_a_step)
 	double y[] = { 5, 5, 5, 5, 9, 5, 5, 5 };
 	int at[4];
 
-	EXPECT_EQ(0, pm_find_steps(y, 8, 1.25, 0, at, 4));
+	EXPECT_EQ(0, coh_find_steps(y, 8, 1.25, 0, at, 4));
 }
 
 TEST(a_rise_below_the_ratio_or_the_delta_is_not_a_step)
@@ -57,9 +57,9 @@ TEST(a_rise_below_the_ratio_or_the_delta_is_not_a_step)
 	double z[] = { 0.1, 0.1, 0.1, 0.2, 0.2, 0.2 };	/* 2x, but 0.1 */
 	int at[4];
 
-	EXPECT_EQ(0, pm_find_steps(y, 6, 1.25, 0, at, 4));
-	EXPECT_EQ(0, pm_find_steps(z, 6, 1.25, 0.5, at, 4));
-	EXPECT_EQ(1, pm_find_steps(z, 6, 1.25, 0.05, at, 4));
+	EXPECT_EQ(0, coh_find_steps(y, 6, 1.25, 0, at, 4));
+	EXPECT_EQ(0, coh_find_steps(z, 6, 1.25, 0.5, at, 4));
+	EXPECT_EQ(1, coh_find_steps(z, 6, 1.25, 0.05, at, 4));
 }
 
 TEST(a_rise_over_several_points_is_one_step_at_its_sharpest)
@@ -67,7 +67,7 @@ TEST(a_rise_over_several_points_is_one_step_at_its_sharpest)
 	double y[] = { 10, 10, 10, 14, 30, 40, 41, 41 };
 	int at[4];
 
-	ASSERT_EQ(1, pm_find_steps(y, 8, 1.25, 0, at, 4));
+	ASSERT_EQ(1, coh_find_steps(y, 8, 1.25, 0, at, 4));
 	EXPECT_EQ(4, at[0]);
 }
 
@@ -76,10 +76,10 @@ TEST(two_plateaus_give_two_steps)
 	double y[] = { 5, 5, 5, 17, 17, 17, 17, 60, 61, 62 };
 	int at[4];
 
-	ASSERT_EQ(2, pm_find_steps(y, 10, 1.25, 0, at, 4));
+	ASSERT_EQ(2, coh_find_steps(y, 10, 1.25, 0, at, 4));
 	EXPECT_EQ(3, at[0]);
 	EXPECT_EQ(7, at[1]);
-	EXPECT_EQ(1, pm_find_steps(y, 10, 1.25, 0, at, 1));
+	EXPECT_EQ(1, coh_find_steps(y, 10, 1.25, 0, at, 1));
 }
 
 TEST(history_is_the_last_length_below_the_midpoint)
@@ -88,7 +88,7 @@ TEST(history_is_the_last_length_below_the_midpoint)
 	double y[] = { 0.3, 0.3, 0.35, 1.8, 2.9 };
 	const char *why = "unset";
 
-	EXPECT_EQ(8, pm_history_length(len, y, 5, 0.3, 3.0, &why));
+	EXPECT_EQ(8, coh_history_length(len, y, 5, 0.3, 3.0, &why));
 	EXPECT_EQ(NULL, why);
 }
 
@@ -98,11 +98,11 @@ TEST(history_without_a_jump_is_unknown_with_a_reason)
 	double low[] = { 0.3, 0.3, 0.3 }, high[] = { 2.9, 3, 3 };
 	const char *why = NULL;
 
-	EXPECT_EQ(-1, pm_history_length(len, low, 3, 0.3, 3.0, &why));
+	EXPECT_EQ(-1, coh_history_length(len, low, 3, 0.3, 3.0, &why));
 	EXPECT_NE(NULL, strstr(why, "longer"));
-	EXPECT_EQ(-1, pm_history_length(len, high, 3, 0.3, 3.0, &why));
+	EXPECT_EQ(-1, coh_history_length(len, high, 3, 0.3, 3.0, &why));
 	EXPECT_NE(NULL, strstr(why, "shortest"));
-	EXPECT_EQ(-1, pm_history_length(len, low, 3, 0.3, 0.31, &why));
+	EXPECT_EQ(-1, coh_history_length(len, low, 3, 0.3, 0.31, &why));
 	EXPECT_NE(NULL, strstr(why, "same time"));
 }
 
@@ -110,13 +110,13 @@ TEST(sizes_print_in_binary_units)
 {
 	char b[32];
 
-	pm_fmt_bytes(16384, b, sizeof(b));
+	coh_fmt_bytes(16384, b, sizeof(b));
 	EXPECT_STREQ("16 KiB", b);
-	pm_fmt_bytes(1536, b, sizeof(b));
+	coh_fmt_bytes(1536, b, sizeof(b));
 	EXPECT_STREQ("1.5 KiB", b);
-	pm_fmt_bytes(256ULL << 20, b, sizeof(b));
+	coh_fmt_bytes(256ULL << 20, b, sizeof(b));
 	EXPECT_STREQ("256 MiB", b);
-	pm_fmt_bytes(100, b, sizeof(b));
+	coh_fmt_bytes(100, b, sizeof(b));
 	EXPECT_STREQ("100 B", b);
 }
 
@@ -157,7 +157,7 @@ static int put_cache(const char *root, int idx, const char *level,
 
 TEST_F(fake_root, caches_come_sorted_by_level_with_sizes_and_sharing)
 {
-	struct pm_cache c[PM_CACHES_MAX];
+	struct coh_cache c[COH_CACHES_MAX];
 	char name[8];
 
 	/* Listed out of order, as some kernels do. */
@@ -165,13 +165,13 @@ TEST_F(fake_root, caches_come_sorted_by_level_with_sizes_and_sharing)
 	ASSERT_EQ(0, put_cache(self->dir, 1, "1\n", "Instruction\n", "32K\n", "0\n"));
 	ASSERT_EQ(0, put_cache(self->dir, 2, "1\n", "Data\n", "48K\n", "0\n"));
 	ASSERT_EQ(0, put_cache(self->dir, 3, "2\n", "Unified\n", "2048K\n", "0\n"));
-	ASSERT_EQ(4, pm_caches(self->dir, 0, c, PM_CACHES_MAX));
-	pm_cache_name(&c[0], name, sizeof(name));
+	ASSERT_EQ(4, coh_caches(self->dir, 0, c, COH_CACHES_MAX));
+	coh_cache_name(&c[0], name, sizeof(name));
 	EXPECT_STREQ("L1d", name);
 	EXPECT_EQ(48 << 10, c[0].bytes);
-	pm_cache_name(&c[1], name, sizeof(name));
+	coh_cache_name(&c[1], name, sizeof(name));
 	EXPECT_STREQ("L1i", name);
-	pm_cache_name(&c[2], name, sizeof(name));
+	coh_cache_name(&c[2], name, sizeof(name));
 	EXPECT_STREQ("L2", name);
 	EXPECT_EQ(2 << 20, c[2].bytes);
 	EXPECT_EQ(1, c[2].shared_cpus);
@@ -181,18 +181,18 @@ TEST_F(fake_root, caches_come_sorted_by_level_with_sizes_and_sharing)
 
 TEST_F(fake_root, no_cache_directory_gives_no_caches)
 {
-	struct pm_cache c[PM_CACHES_MAX];
+	struct coh_cache c[COH_CACHES_MAX];
 
-	EXPECT_EQ(0, pm_caches(self->dir, 0, c, PM_CACHES_MAX));
+	EXPECT_EQ(0, coh_caches(self->dir, 0, c, COH_CACHES_MAX));
 }
 
 TEST_F(fake_root, a_cache_with_a_garbled_size_is_left_out)
 {
-	struct pm_cache c[PM_CACHES_MAX];
+	struct coh_cache c[COH_CACHES_MAX];
 
 	ASSERT_EQ(0, put_cache(self->dir, 0, "1\n", "Data\n", "32Q\n", "0\n"));
 	ASSERT_EQ(0, put_cache(self->dir, 1, "2\n", "Unified\n", "1M\n", "0\n"));
-	ASSERT_EQ(1, pm_caches(self->dir, 0, c, PM_CACHES_MAX));
+	ASSERT_EQ(1, coh_caches(self->dir, 0, c, COH_CACHES_MAX));
 	EXPECT_EQ(1 << 20, c[0].bytes);
 }
 
@@ -522,7 +522,7 @@ TEST_F(probe, more_threads_than_cpus_are_refused)
 
 TEST_F(probe, a_working_set_beyond_half_the_free_memory_is_refused)
 {
-	if (pm_mem_available(NULL) / 2 >= COH_BW_MAX_BYTES)
+	if (coh_mem_available(NULL) / 2 >= COH_BW_MAX_BYTES)
 		SKIP(return, "this machine has room for 64 GiB");
 	ASSERT_EQ(0, bw_sizes("64G"));
 	EXPECT_EQ(1, coh_test_bandwidth.run(&self->o, self->tests, NULL));

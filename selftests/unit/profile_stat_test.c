@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl profile's numbers (user/profile-stat.c): multiplexed counts are
+ * llctl profile's numbers (user/profile/stat.c): multiplexed counts are
  * scaled per instance and say so, an event that never ran is "not
  * counted" and never a zero, repeats give a sample standard deviation,
  * and every metric that cannot be computed says why.
@@ -11,11 +11,11 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
-#include "profile-stat.h"
+#include "profile/profile.h"
 
-static struct pstat_event ev(const char *name, enum pstat_role role)
+static struct prof_stat_event ev(const char *name, enum prof_stat_role role)
 {
-	struct pstat_event e;
+	struct prof_stat_event e;
 
 	memset(&e, 0, sizeof(e));
 	snprintf(e.name, sizeof(e.name), "%s", name);
@@ -24,15 +24,15 @@ static struct pstat_event ev(const char *name, enum pstat_role role)
 }
 
 /* One run of one instance. */
-static void run1(struct pstat_event *e, uint64_t raw, uint64_t en, uint64_t ru)
+static void run1(struct prof_stat_event *e, uint64_t raw, uint64_t en, uint64_t ru)
 {
-	pstat_run_begin(e);
-	pstat_add(&e->run, raw, en, ru);
-	pstat_run_end(e);
+	prof_stat_run_begin(e);
+	prof_stat_add(&e->run, raw, en, ru);
+	prof_stat_run_end(e);
 }
 
-static const struct pstat_metric *metric(const struct pstat_metric *m,
-					 unsigned int n, const char *name)
+static const struct prof_stat_metric *metric(const struct prof_stat_metric *m,
+					     unsigned int n, const char *name)
 {
 	unsigned int i;
 
@@ -44,48 +44,48 @@ static const struct pstat_metric *metric(const struct pstat_metric *m,
 
 TEST(fully_measured_count_is_exact_and_not_scaled)
 {
-	struct pstat_event e = ev("page-faults", PSTAT_ROLE_PAGE_FAULTS);
+	struct prof_stat_event e = ev("page-faults", PROF_STAT_ROLE_PAGE_FAULTS);
 
 	run1(&e, 1234, 1000, 1000);
-	EXPECT_EQ(1234, pstat_mean(&e));
-	EXPECT_EQ(1.0, pstat_coverage(&e));
+	EXPECT_EQ(1234, prof_stat_mean(&e));
+	EXPECT_EQ(1.0, prof_stat_coverage(&e));
 	EXPECT_FALSE(e.scaled);
 }
 
 TEST(multiplexed_count_is_scaled_per_instance_and_says_so)
 {
-	struct pstat_event e = ev("cycles", PSTAT_ROLE_CYCLES);
+	struct prof_stat_event e = ev("cycles", PROF_STAT_ROLE_CYCLES);
 
-	pstat_run_begin(&e);
-	pstat_add(&e.run, 100, 1000, 250);	/* a quarter of the time: x4 */
-	pstat_add(&e.run, 300, 1000, 1000);	/* all of it: as is */
-	pstat_run_end(&e);
-	EXPECT_EQ(700, pstat_mean(&e));
-	EXPECT_EQ(1250.0 / 2000, pstat_coverage(&e));
+	prof_stat_run_begin(&e);
+	prof_stat_add(&e.run, 100, 1000, 250);	/* a quarter of the time: x4 */
+	prof_stat_add(&e.run, 300, 1000, 1000);	/* all of it: as is */
+	prof_stat_run_end(&e);
+	EXPECT_EQ(700, prof_stat_mean(&e));
+	EXPECT_EQ(1250.0 / 2000, prof_stat_coverage(&e));
 	EXPECT_TRUE(e.scaled);
 }
 
 TEST(instance_that_never_ran_is_not_extrapolated)
 {
-	struct pstat_event e = ev("cycles", PSTAT_ROLE_CYCLES);
+	struct prof_stat_event e = ev("cycles", PROF_STAT_ROLE_CYCLES);
 
-	pstat_run_begin(&e);
-	pstat_add(&e.run, 0, 1000, 0);
-	pstat_add(&e.run, 50, 1000, 1000);
-	pstat_run_end(&e);
-	EXPECT_EQ(50, pstat_mean(&e));
-	EXPECT_EQ(0.5, pstat_coverage(&e));
+	prof_stat_run_begin(&e);
+	prof_stat_add(&e.run, 0, 1000, 0);
+	prof_stat_add(&e.run, 50, 1000, 1000);
+	prof_stat_run_end(&e);
+	EXPECT_EQ(50, prof_stat_mean(&e));
+	EXPECT_EQ(0.5, prof_stat_coverage(&e));
 }
 
 TEST(never_on_the_pmu_is_not_counted_and_null_in_json)
 {
-	struct pstat_event e[1] = { ev("cycles", PSTAT_ROLE_CYCLES) };
-	struct pstat_report r = { .target = "'x'", .ev = e, .n = 1,
+	struct prof_stat_event e[1] = { ev("cycles", PROF_STAT_ROLE_CYCLES) };
+	struct prof_stat_report r = { .target = "'x'", .ev = e, .n = 1,
 				  .elapsed_ns = 1e6, .repeats = 1 };
 	struct json_object *o, *j;
 
 	run1(&e[0], 0, 1000, 0);
-	o = pstat_json(&r);
+	o = prof_stat_json(&r);
 	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
 	EXPECT_STREQ("not_counted",
 		     json_object_get_string(json_object_object_get(j, "status")));
@@ -98,8 +98,8 @@ TEST(never_on_the_pmu_is_not_counted_and_null_in_json)
 
 TEST(a_cpu_that_stopped_makes_the_count_partial_and_says_which)
 {
-	struct pstat_event e[1] = { ev("context-switches", PSTAT_ROLE_CONTEXT_SWITCHES) };
-	struct pstat_report r = { .target = "'x'", .ev = e, .n = 1,
+	struct prof_stat_event e[1] = { ev("context-switches", PROF_STAT_ROLE_CONTEXT_SWITCHES) };
+	struct prof_stat_report r = { .target = "'x'", .ev = e, .n = 1,
 				  .elapsed_ns = 1e6, .repeats = 1 };
 	struct json_object *o, *j;
 	char *text = NULL;
@@ -107,9 +107,9 @@ TEST(a_cpu_that_stopped_makes_the_count_partial_and_says_which)
 	FILE *f;
 
 	run1(&e[0], 40, 1000, 1000);
-	pstat_cpu_stopped(&e[0], 1);
-	pstat_cpu_stopped(&e[0], 3);
-	o = pstat_json(&r);
+	prof_stat_cpu_stopped(&e[0], 1);
+	prof_stat_cpu_stopped(&e[0], 3);
+	o = prof_stat_json(&r);
 	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
 	EXPECT_STREQ("counted",
 		     json_object_get_string(json_object_object_get(j, "status")));
@@ -120,7 +120,7 @@ TEST(a_cpu_that_stopped_makes_the_count_partial_and_says_which)
 	json_object_put(o);
 	f = open_memstream(&text, &len);
 	ASSERT_NE(NULL, f);
-	pstat_print(f, &r);
+	prof_stat_print(f, &r);
 	fclose(f);
 	EXPECT_NE(NULL, strstr(text, "partial: stopped on CPU 1,3"));
 	free(text);
@@ -128,13 +128,13 @@ TEST(a_cpu_that_stopped_makes_the_count_partial_and_says_which)
 
 TEST(a_whole_count_has_a_null_partial)
 {
-	struct pstat_event e[1] = { ev("page-faults", PSTAT_ROLE_PAGE_FAULTS) };
-	struct pstat_report r = { .target = "'x'", .ev = e, .n = 1,
+	struct prof_stat_event e[1] = { ev("page-faults", PROF_STAT_ROLE_PAGE_FAULTS) };
+	struct prof_stat_report r = { .target = "'x'", .ev = e, .n = 1,
 				  .elapsed_ns = 1e6, .repeats = 1 };
 	struct json_object *o, *j;
 
 	run1(&e[0], 7, 1000, 1000);
-	o = pstat_json(&r);
+	o = prof_stat_json(&r);
 	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
 	EXPECT_TRUE(json_object_object_get_ex(j, "partial", NULL));
 	EXPECT_EQ(NULL, json_object_object_get(j, "partial"));
@@ -143,13 +143,13 @@ TEST(a_whole_count_has_a_null_partial)
 
 TEST(a_real_zero_is_counted)
 {
-	struct pstat_event e[1] = { ev("cpu-migrations", PSTAT_ROLE_NONE) };
-	struct pstat_report r = { .target = "'x'", .ev = e, .n = 1,
+	struct prof_stat_event e[1] = { ev("cpu-migrations", PROF_STAT_ROLE_NONE) };
+	struct prof_stat_report r = { .target = "'x'", .ev = e, .n = 1,
 				  .elapsed_ns = 1e6, .repeats = 1 };
 	struct json_object *o, *j;
 
 	run1(&e[0], 0, 1000, 1000);
-	o = pstat_json(&r);
+	o = prof_stat_json(&r);
 	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
 	EXPECT_STREQ("counted",
 		     json_object_get_string(json_object_object_get(j, "status")));
@@ -162,38 +162,38 @@ TEST(a_real_zero_is_counted)
 
 TEST(not_supported_keeps_its_reason_through_runs)
 {
-	struct pstat_event e = ev("cycles", PSTAT_ROLE_CYCLES);
+	struct prof_stat_event e = ev("cycles", PROF_STAT_ROLE_CYCLES);
 
-	pstat_not_supported(&e, "no hardware PMU");
+	prof_stat_not_supported(&e, "no hardware PMU");
 	run1(&e, 5, 5, 5);
-	EXPECT_EQ(PSTAT_NOT_SUPPORTED, e.status);
+	EXPECT_EQ(PROF_STAT_NOT_SUPPORTED, e.status);
 	EXPECT_EQ(0u, e.runs);
 	EXPECT_STREQ("no hardware PMU", e.reason);
 }
 
 TEST(repeats_give_mean_and_sample_stddev)
 {
-	struct pstat_event e = ev("task-clock", PSTAT_ROLE_TASK_CLOCK);
+	struct prof_stat_event e = ev("task-clock", PROF_STAT_ROLE_TASK_CLOCK);
 
 	run1(&e, 10, 1, 1);
 	run1(&e, 20, 1, 1);
 	run1(&e, 30, 1, 1);
-	EXPECT_EQ(20, pstat_mean(&e));
-	EXPECT_LT(fabs(pstat_stddev(&e) - 10.0), 1e-9);
+	EXPECT_EQ(20, prof_stat_mean(&e));
+	EXPECT_LT(fabs(prof_stat_stddev(&e) - 10.0), 1e-9);
 	EXPECT_EQ(3u, e.runs);
 }
 
 TEST(metrics_compute_from_their_events)
 {
-	struct pstat_event e[6] = {
-		ev("task-clock", PSTAT_ROLE_TASK_CLOCK),
-		ev("cycles", PSTAT_ROLE_CYCLES),
-		ev("instructions", PSTAT_ROLE_INSTRUCTIONS),
-		ev("branches", PSTAT_ROLE_BRANCHES),
-		ev("branch-misses", PSTAT_ROLE_BRANCH_MISSES),
-		ev("context-switches", PSTAT_ROLE_CONTEXT_SWITCHES),
+	struct prof_stat_event e[6] = {
+		ev("task-clock", PROF_STAT_ROLE_TASK_CLOCK),
+		ev("cycles", PROF_STAT_ROLE_CYCLES),
+		ev("instructions", PROF_STAT_ROLE_INSTRUCTIONS),
+		ev("branches", PROF_STAT_ROLE_BRANCHES),
+		ev("branch-misses", PROF_STAT_ROLE_BRANCH_MISSES),
+		ev("context-switches", PROF_STAT_ROLE_CONTEXT_SWITCHES),
 	};
-	struct pstat_metric m[PSTAT_METRICS_MAX];
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
 	unsigned int n;
 
 	run1(&e[0], 500000000, 1, 1);	/* 0.5 s of CPU */
@@ -202,7 +202,7 @@ TEST(metrics_compute_from_their_events)
 	run1(&e[3], 200, 1, 1);
 	run1(&e[4], 10, 1, 1);
 	run1(&e[5], 30, 1, 1);
-	n = pstat_metrics(e, 6, 1e9, "no uncore memory controller", m);
+	n = prof_stat_metrics(e, 6, 1e9, "no uncore memory controller", m);
 	ASSERT_TRUE(metric(m, n, "ipc")->valid);
 	EXPECT_EQ(2.5, metric(m, n, "ipc")->value);
 	EXPECT_EQ(0.5, metric(m, n, "cpus_utilized")->value);
@@ -215,20 +215,20 @@ TEST(metrics_compute_from_their_events)
 
 TEST(metrics_that_cannot_be_computed_say_why)
 {
-	struct pstat_event e[4] = {
-		ev("cycles", PSTAT_ROLE_CYCLES),
-		ev("instructions", PSTAT_ROLE_INSTRUCTIONS),
-		ev("cache-references", PSTAT_ROLE_CACHE_REFS),
-		ev("cache-misses", PSTAT_ROLE_CACHE_MISSES),
+	struct prof_stat_event e[4] = {
+		ev("cycles", PROF_STAT_ROLE_CYCLES),
+		ev("instructions", PROF_STAT_ROLE_INSTRUCTIONS),
+		ev("cache-references", PROF_STAT_ROLE_CACHE_REFS),
+		ev("cache-misses", PROF_STAT_ROLE_CACHE_MISSES),
 	};
-	struct pstat_metric m[PSTAT_METRICS_MAX];
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
 	unsigned int n;
 
-	pstat_not_supported(&e[0], "this machine has no hardware PMU");
+	prof_stat_not_supported(&e[0], "this machine has no hardware PMU");
 	run1(&e[1], 10, 1, 1);
 	run1(&e[2], 0, 1, 1);		/* counted, but zero */
 	run1(&e[3], 0, 1, 1);
-	n = pstat_metrics(e, 4, 1e9, NULL, m);
+	n = prof_stat_metrics(e, 4, 1e9, NULL, m);
 	EXPECT_FALSE(metric(m, n, "ipc")->valid);
 	EXPECT_NE(NULL, strstr(metric(m, n, "ipc")->reason, "no hardware PMU"));
 	EXPECT_FALSE(metric(m, n, "cache_miss_rate")->valid);
@@ -241,27 +241,27 @@ TEST(metrics_that_cannot_be_computed_say_why)
 
 TEST(hybrid_core_types_add_up_in_metrics)
 {
-	struct pstat_event e[4] = {
-		ev("cpu_core/cycles/", PSTAT_ROLE_CYCLES),
-		ev("cpu_atom/cycles/", PSTAT_ROLE_CYCLES),
-		ev("cpu_core/instructions/", PSTAT_ROLE_INSTRUCTIONS),
-		ev("cpu_atom/instructions/", PSTAT_ROLE_INSTRUCTIONS),
+	struct prof_stat_event e[4] = {
+		ev("cpu_core/cycles/", PROF_STAT_ROLE_CYCLES),
+		ev("cpu_atom/cycles/", PROF_STAT_ROLE_CYCLES),
+		ev("cpu_core/instructions/", PROF_STAT_ROLE_INSTRUCTIONS),
+		ev("cpu_atom/instructions/", PROF_STAT_ROLE_INSTRUCTIONS),
 	};
-	struct pstat_metric m[PSTAT_METRICS_MAX];
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
 	unsigned int n;
 
 	run1(&e[0], 300, 1, 1);
 	run1(&e[1], 100, 1, 1);
 	run1(&e[2], 900, 1, 1);
 	run1(&e[3], 100, 1, 1);
-	n = pstat_metrics(e, 4, 1e9, NULL, m);
+	n = prof_stat_metrics(e, 4, 1e9, NULL, m);
 	EXPECT_EQ(2.5, metric(m, n, "ipc")->value);
 }
 
 TEST(json_has_the_documented_keys)
 {
-	struct pstat_event e[1] = { ev("task-clock", PSTAT_ROLE_TASK_CLOCK) };
-	struct pstat_report r = { .target = "'x'", .ev = e, .n = 1,
+	struct prof_stat_event e[1] = { ev("task-clock", PROF_STAT_ROLE_TASK_CLOCK) };
+	struct prof_stat_report r = { .target = "'x'", .ev = e, .n = 1,
 				  .elapsed_ns = 2e6, .repeats = 2 };
 	static const char *const ek[] = { "name", "value", "enabled_ns",
 		"running_ns", "coverage", "scaled", "status", "stddev" };
@@ -271,7 +271,7 @@ TEST(json_has_the_documented_keys)
 
 	run1(&e[0], 1000000, 10, 10);
 	run1(&e[0], 1000000, 10, 10);
-	o = pstat_json(&r);
+	o = prof_stat_json(&r);
 	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
 	for (i = 0; i < sizeof(ek) / sizeof(ek[0]); i++)
 		EXPECT_TRUE(json_object_object_get_ex(j, ek[i], NULL)) TH_LOG("%s", ek[i]);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ring core (kmod/ring_core.h), built for userspace through
- * user/ring_shim.h: records in place, never split, nested writers,
+ * user/shim/ring_shim.h: records in place, never split, nested writers,
  * exact accounting in both modes, a hostile consumer, two threads.
  */
 #define _GNU_SOURCE
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "ring_shim.h"
+#include "shim/ring_shim.h"
 #include "../../kmod/ring_core.h"
 
 static u64 check_of(u64 seq, u32 payload)
@@ -93,7 +93,7 @@ FIXTURE_SETUP(ring)
 	memset(&self->r, 0, sizeof(self->r));
 	memset(&self->cons, 0, sizeof(self->cons));
 	memset(&self->prod, 0, sizeof(self->prod));
-	self->r.data = llkm_shim_map_twice(variant->size);
+	self->r.data = shim_map_twice(variant->size);
 	ASSERT_NE(NULL, self->r.data);
 	self->r.cons = &self->cons;
 	self->r.prod = &self->prod;

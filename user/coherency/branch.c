@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl coherency --test branch: what a mispredicted branch costs and how
+ * long a pattern the predictor learns.
+ *
+ * One conditional branch, in assembly so the compiler cannot turn it into
+ * a cmov, runs once for each bit of a buffer of BR_BITS bits, taken on a
+ * zero bit; the bits shift out of a register loaded once per 64:
+ *
+ *	1: mov (buf,j,8), w   mov $64, k
+ *	2: shr $1, w   jnc 3f   inc taken
+ *	3: dec k   jnz 2b   inc j   cmp n, j   jb 1b
+ *
+ * - penalty: the buffer holds random bits (no predictor does better than
+ *   one miss in two) against the same bits sorted (one miss per pass); the
+ *   difference per branch, over the 0.5 misses per branch, is the cost of
+ *   one misprediction, in ns and in core cycles at the clock measured by
+ *   coh_core_ghz().
+ * - history: the buffer repeats a random pattern of L bits, L = 2, 3, 4,
+ *   6, ... BR_LEN_MAX; while the predictor holds the whole pattern,
+ *   branches cost what sorted ones do; past its capacity what random ones
+ *   do. The history length is the last L below the midpoint.
+ *
+ * The branch and the patterns are kmod/probe_core.h's; with --kernel each
+ * point is one LLKM_PROBE_BRANCH run in llkm's kernel thread, interrupts
+ * off, timed by the TSC.
+ *
+ * Each sample is one pass over the buffer (about 1 M branches, 0.3 to
+ * 4 ms); a point is a warm-up of two passes and then the samples. The
+ * default run (7 samples, 2 baselines and 33 lengths) takes about half a
+ * second; COH_TIME_BOUND_S bounds any run.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "coherency/coherency.h"
+#include "coherency/kernel-run.h"
+#include "coherency/machine.h"
+#include "coherency/stats.h"
+#include "lib/util.h"
+#include "shim/probe_shim.h"
+#include "../kmod/probe_core.h"
+
+#define BR_BITS		LLKM_BRANCH_BITS	/* branches per sample */
+#define BR_LEN_MIN	2
+#define BR_LEN_MAX	131072		/* 8 periods in a sample */
+#define BR_POINTS	40
+
+struct br_point {
+	long len;
+	struct coh_stats ns;	/* per branch */
+};
+
+struct br_result {
+	int cpu, samples;
+	double ghz, timer_ns;
+	bool have_base;
+	struct coh_stats rnd, pred;	/* ns per branch */
+	struct br_point pt[BR_POINTS];
+	int npt;
+	const char *stopped;	/* NULL: complete */
+	int err;		/* --kernel: llkm refused a run */
+};
+
+#ifdef __x86_64__
+/*
+ * Two warm-up passes, then @samples timed ones: ns per branch. False when
+ * stopped or out of time before the samples were all taken.
+ */
+static bool time_passes(const uint64_t *p, int samples,
+			struct coh_stats *st, const struct coh_opts *o,
+			uint64_t deadline)
+{
+	double v[COH_SAMPLES_MAX];
+	uint64_t t0;
+	int i;
+
+	probe_branch_pass(p, PROBE_BR_WORDS);
+	probe_branch_pass(p, PROBE_BR_WORDS);
+	for (i = 0; i < samples; i++) {
+		if ((o->stop && *o->stop) || coh_now_ns() > deadline)
+			return false;
+		t0 = coh_now_ns();
+		probe_branch_pass(p, PROBE_BR_WORDS);
+		v[i] = (double)(coh_now_ns() - t0) / BR_BITS;
+	}
+	coh_stats_f(v, samples, st);
+	return true;
+}
+
+/* The same in llkm's kernel thread (it warms up with two passes too). */
+static bool kernel_passes(const struct coh_opts *o, struct br_result *r,
+			  long len, bool sorted, struct coh_stats *st)
+{
+	uint32_t cpu = r->cpu;
+	struct coh_kernel_req req = {
+		.kind = LLKM_PROBE_BRANCH,
+		.flags = sorted ? LLKM_PROBE_F_SORTED : 0,
+		.cpus = &cpu, .ncpus = 1, .iterations = 1,
+		.batches = r->samples, .param = len == BR_BITS ? 0 : len,
+	};
+	double v[COH_SAMPLES_MAX];
+	int i, ret;
+
+	ret = coh_kernel_batch_ns(o->nl, &req, v);
+	if (ret) {
+		r->err = ret < 0 ? ret : 0;
+		return false;
+	}
+	for (i = 0; i < r->samples; i++)
+		v[i] /= BR_BITS;
+	coh_stats_f(v, r->samples, st);
+	return true;
+}
+
+/*
+ * One point: a pattern of @len bits (BR_BITS: random), or with @sorted
+ * the random bits sorted. User mode fills @buf, continuing *seed; the
+ * kernel fills its own from llctl's seed, so that the patterns differ
+ * between the modes but not their statistics.
+ */
+static bool point(const struct coh_opts *o, struct br_result *r, uint64_t *buf,
+		  long len, bool sorted, uint64_t *seed, struct coh_stats *st,
+		  uint64_t deadline)
+{
+	if ((o->stop && *o->stop) || coh_now_ns() > deadline)
+		return false;
+	if (o->kernel)
+		return kernel_passes(o, r, len, sorted, st);
+	if (sorted)
+		probe_branch_sort(buf);	/* the random bits of the last point */
+	else
+		probe_branch_fill(buf, len, seed);
+	return time_passes(buf, r->samples, st, o, deadline);
+}
+
+static void measure(const struct coh_opts *o, uint64_t *buf,
+		    struct br_result *r)
+{
+	uint64_t deadline = coh_now_ns() + COH_TIME_BOUND_S * 1000000000ULL;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	long len, next;
+
+	r->ghz = coh_core_ghz();		/* also the warm-up of the core */
+	r->timer_ns = coh_timer_res_ns();
+	r->stopped = "interrupted";
+	if (!point(o, r, buf, BR_BITS, false, &seed, &r->rnd, deadline) ||
+	    !point(o, r, buf, BR_BITS, true, &seed, &r->pred, deadline))
+		goto out;
+	r->have_base = true;
+	/* 2, 3, 4, 6, 8, 12, ...: a power of two and the midpoint after it. */
+	for (len = BR_LEN_MIN; len <= BR_LEN_MAX && r->npt < BR_POINTS;
+	     len = next) {
+		next = (len & (len - 1)) ? (len / 3) * 4 : len + len / 2;
+		if (!point(o, r, buf, len, false, &seed, &r->pt[r->npt].ns,
+			   deadline))
+			goto out;
+		r->pt[r->npt++].len = len;
+		if (o->progress)
+			fprintf(stderr, "\rbranch: pattern length %ld ", len);
+	}
+	r->stopped = NULL;
+out:
+	if (r->stopped && coh_now_ns() > deadline)
+		r->stopped = "time bound";
+	if (o->progress)
+		fprintf(stderr, "\r%*s\r", 40, "");
+}
+
+static double penalty_ns(const struct br_result *r)
+{
+	/* Random bits: one miss in two branches. */
+	return (r->rnd.median - r->pred.median) / 0.5;
+}
+
+static bool penalty_valid(const struct br_result *r)
+{
+	return r->have_base && r->rnd.median > r->pred.median &&
+	       penalty_ns(r) > 0;
+}
+
+static struct json_object *jdouble(double v)
+{
+	return json_object_new_double(v);
+}
+
+static struct json_object *jstat(const struct coh_stats *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "min", jdouble(s->min));
+	json_object_object_add(o, "median", jdouble(s->median));
+	return o;
+}
+
+static struct json_object *br_json(const struct br_result *r, long hist,
+				   const char *hist_why)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *sw = json_object_new_array();
+	bool ok = penalty_valid(r);
+	int i;
+
+	json_object_object_add(o, "penalty_cycles", ok && r->ghz > 0 ?
+			       jdouble(penalty_ns(r) * r->ghz) : NULL);
+	json_object_object_add(o, "penalty_ns", ok ? jdouble(penalty_ns(r)) : NULL);
+	if (!ok)
+		json_object_object_add(o, "penalty_reason", json_object_new_string(
+			r->have_base ? "random branches were not slower than predictable ones" :
+				       "stopped before the penalty was measured"));
+	json_object_object_add(o, "history_length",
+			       hist > 0 ? json_object_new_int64(hist) : NULL);
+	if (hist <= 0)
+		json_object_object_add(o, "history_reason",
+				       json_object_new_string(hist_why));
+	for (i = 0; i < r->npt; i++) {
+		struct json_object *p = json_object_new_object();
+
+		json_object_object_add(p, "pattern_length",
+				       json_object_new_int64(r->pt[i].len));
+		json_object_object_add(p, "ns_per_branch",
+				       jdouble(r->pt[i].ns.median));
+		json_object_object_add(p, "ns_per_branch_min",
+				       jdouble(r->pt[i].ns.min));
+		json_object_array_add(sw, p);
+	}
+	json_object_object_add(o, "sweep", sw);
+	if (r->have_base) {
+		json_object_object_add(o, "random_ns_per_branch", jstat(&r->rnd));
+		json_object_object_add(o, "predictable_ns_per_branch",
+				       jstat(&r->pred));
+	}
+	json_object_object_add(o, "assumed_miss_rate", jdouble(0.5));
+	json_object_object_add(o, "core_ghz", r->ghz > 0 ? jdouble(r->ghz) : NULL);
+	json_object_object_add(o, "cpu", json_object_new_int(r->cpu));
+	json_object_object_add(o, "samples", json_object_new_int(r->samples));
+	json_object_object_add(o, "branches_per_sample",
+			       json_object_new_int64(BR_BITS));
+	json_object_object_add(o, "timer_resolution_ns", jdouble(r->timer_ns));
+	json_object_object_add(o, "complete", json_object_new_boolean(!r->stopped));
+	json_object_object_add(o, "stopped", r->stopped ?
+			       json_object_new_string(r->stopped) : NULL);
+	return o;
+}
+
+static void br_text(FILE *f, const struct br_result *r, long hist,
+		    const char *hist_why)
+{
+	int i;
+
+	fprintf(f, "branch: CPU %d, core clock %.2f GHz, median (min) of %d samples of %u branches\n",
+		r->cpu, r->ghz, r->samples, BR_BITS);
+	if (r->have_base) {
+		fprintf(f, "  random bits      %7.3f ns/branch (%.3f)\n",
+			r->rnd.median, r->rnd.min);
+		fprintf(f, "  the same sorted  %7.3f ns/branch (%.3f)\n",
+			r->pred.median, r->pred.min);
+	}
+	if (penalty_valid(r))
+		fprintf(f, "  misprediction penalty: %.2f ns, %.1f cycles (one miss in two random branches)\n",
+			penalty_ns(r), penalty_ns(r) * r->ghz);
+	else
+		fprintf(f, "  misprediction penalty: unknown (%s)\n",
+			r->have_base ? "random branches were not slower" : "stopped");
+	fprintf(f, "  %14s  %11s  %11s\n", "pattern length", "ns/branch", "(min)");
+	for (i = 0; i < r->npt; i++)
+		fprintf(f, "  %14ld  %11.3f  %11.3f\n", r->pt[i].len,
+			r->pt[i].ns.median, r->pt[i].ns.min);
+	if (hist > 0)
+		fprintf(f, "  history: patterns of up to %ld branches are learned\n",
+			hist);
+	else
+		fprintf(f, "  history: unknown (%s)\n", hist_why);
+	if (r->stopped)
+		fprintf(f, "  stopped early (%s): %d of the sweep's lengths ran\n",
+			r->stopped, r->npt);
+}
+
+/* PREFIX-branch.svg: time per branch by pattern length. */
+static int br_svg(const char *prefix, const struct br_result *r, long hist)
+{
+	double x[BR_POINTS], y[BR_POINTS], bx[2], ry[2], py[2], mark = hist;
+	char label[48];
+	const char *ml = label;
+	struct coh_series s[3] = {
+		{ "repeating pattern", x, y, r->npt },
+		{ "random", bx, ry, r->have_base ? 2 : 0 },
+		{ "sorted", bx, py, r->have_base ? 2 : 0 },
+	};
+	struct coh_chart c = {
+		.title = "llctl coherency branch: time per branch by pattern length (median)",
+		.xlabel = "pattern length (branches)", .ylabel = "ns per branch",
+		.s = s, .ns = 3, .mark = &mark, .mark_label = &ml,
+		.nmarks = hist > 0,
+	};
+	int i;
+
+	for (i = 0; i < r->npt; i++) {
+		x[i] = r->pt[i].len;
+		y[i] = r->pt[i].ns.median;
+	}
+	bx[0] = BR_LEN_MIN;
+	bx[1] = r->npt ? x[r->npt - 1] : BR_LEN_MAX;
+	ry[0] = ry[1] = r->rnd.median;
+	py[0] = py[1] = r->pred.median;
+	snprintf(label, sizeof(label), "history %ld", hist);
+	return coh_svg_charts(prefix, "branch", &c, 1);
+}
+
+static int branch_run(const struct coh_opts *o, struct json_object *tests,
+		      FILE *text)
+{
+	struct br_result r = { 0 };
+	const char *why = "stopped before the sweep";
+	long lens[BR_POINTS], hist = -1;
+	double ys[BR_POINTS];
+	struct coh_pin pin = { 0 };
+	uint64_t *buf = NULL;
+	int i, err, ret = 1;
+
+	if (coh_samples(o->iterations, "branch", &r.samples))
+		return 1;
+	r.cpu = o->cpus && o->ncpus > 0 ? o->cpus[0] : 0;
+	buf = malloc(BR_BITS / 8);
+	if (!buf) {
+		llctl_err("Unable to allocate the branch test's buffer: %s",
+			  strerror(ENOMEM));
+		goto cleanup;
+	}
+	err = coh_pin(r.cpu, &pin);
+	if (err) {
+		llctl_err("Unable to pin the branch test to CPU %d: %s", r.cpu,
+			  strerror(-err));
+		goto cleanup;
+	}
+	measure(o, buf, &r);
+	coh_unpin(&pin);
+	if (r.err) {
+		llctl_err("Unable to run the branch test in llkm: %s",
+			  coh_kernel_strerror(r.err));
+		goto cleanup;
+	}
+	for (i = 0; i < r.npt; i++) {
+		lens[i] = r.pt[i].len;
+		ys[i] = r.pt[i].ns.median;
+	}
+	if (r.have_base && r.npt)
+		hist = coh_history_length(lens, ys, r.npt, r.pred.median,
+					  r.rnd.median, &why);
+	if (hist < 0 && r.stopped && why && strstr(why, "every pattern"))
+		why = "stopped before the jump";
+	json_object_object_add(tests, coh_test_branch.key,
+			       br_json(&r, hist, why));
+	if (text)
+		br_text(text, &r, hist, why);
+	ret = o->svg && br_svg(o->svg, &r, hist) ? 1 : 0;
+cleanup:
+	coh_unpin(&pin);
+	free(buf);
+	return ret;
+}
+#else
+static int branch_run(const struct coh_opts *o, struct json_object *tests,
+		      FILE *text)
+{
+	(void)o, (void)tests, (void)text;
+	return coh_not_here("branch", "it is written for x86-64");
+}
+#endif
+
+const struct coh_test coh_test_branch = {
+	.name = "branch",
+	.key = "branch",
+	.summary = "Branch misprediction penalty and the predictor's history length",
+	.has_kernel_mode = true,
+	.run = branch_run,
+};

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the machine probes (branch, icache, bandwidth) share: the clock's
+ * resolution, pinning, the core clock, the caches sysfs describes and
+ * finding the steps of a sweep.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "coherency/machine.h"
+#include "coherency/stats.h"
+#include "lib/rootfs.h"
+#include "lib/svg.h"
+#include "lib/util.h"
+
+_Static_assert(sizeof(cpu_set_t) <= sizeof(((struct coh_pin *)0)->mask),
+	       "struct coh_pin cannot hold a cpu_set_t");
+
+int coh_samples(uint64_t iterations, const char *test, int *samples)
+{
+	if (!iterations) {
+		*samples = COH_SAMPLES_DEFAULT;
+		return 0;
+	}
+	if (iterations < COH_SAMPLES_MIN || iterations > COH_SAMPLES_MAX) {
+		llctl_err("Unable to run the %s test: --iterations %" PRIu64
+			  " (samples per point) must be from %d to %d",
+			  test, iterations, COH_SAMPLES_MIN, COH_SAMPLES_MAX);
+		return 1;
+	}
+	*samples = (int)iterations;
+	return 0;
+}
+
+double coh_timer_res_ns(void)
+{
+	uint64_t best = UINT64_MAX, a, b;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		a = coh_now_ns();
+		do
+			b = coh_now_ns();
+		while (b == a);
+		if (b - a < best)
+			best = b - a;
+	}
+	return (double)best;
+}
+
+int coh_pin(int cpu, struct coh_pin *old)
+{
+	cpu_set_t *saved = (cpu_set_t *)old->mask;
+	cpu_set_t set;
+
+	old->saved = !sched_getaffinity(0, sizeof(*saved), saved);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -errno;
+	return 0;
+}
+
+void coh_unpin(struct coh_pin *old)
+{
+	if (old->saved)
+		sched_setaffinity(0, sizeof(cpu_set_t), (cpu_set_t *)old->mask);
+	old->saved = false;
+}
+
+#ifdef __x86_64__
+/* @n rounds of 100 dependent adds: 100 * @n cycles. */
+static void add_chain(uint64_t n)
+{
+	uint64_t x = 0;
+
+	asm volatile("1:\n\t"
+		     ".rept 100\n\t"
+		     "add $1, %[x]\n\t"
+		     ".endr\n\t"
+		     "dec %[n]\n\t"
+		     "jnz 1b\n\t"
+		     : [x] "+r"(x), [n] "+r"(n)
+		     :
+		     : "cc");
+}
+
+double coh_core_ghz(void)
+{
+	const uint64_t rounds = 20000;	/* 2 M cycles, about 0.6 ms */
+	double ghz = 0;
+	uint64_t t0, t1;
+	int i;
+
+	/* Warm-up: long enough for the core to leave its idle clock. */
+	t0 = coh_now_ns();
+	while (coh_now_ns() - t0 < 20000000)
+		add_chain(rounds);
+	for (i = 0; i < 9; i++) {
+		t0 = coh_now_ns();
+		add_chain(rounds);
+		t1 = coh_now_ns();
+		if (t1 > t0 && 100.0 * rounds / (t1 - t0) > ghz)
+			ghz = 100.0 * rounds / (t1 - t0);
+	}
+	return ghz;
+}
+#else
+double coh_core_ghz(void)
+{
+	return 0;
+}
+#endif
+
+/* "32K", "1024K", "32M" as sysfs prints a cache's size. */
+static int parse_size(const char *s, uint64_t *bytes)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end == 'K')
+		v <<= 10, end++;
+	else if (*end == 'M')
+		v <<= 20, end++;
+	else if (*end == 'G')
+		v <<= 30, end++;
+	if (*end)
+		return -EINVAL;
+	*bytes = v;
+	return 0;
+}
+
+static int cmp_cache(const void *a, const void *b)
+{
+	const struct coh_cache *x = a, *y = b;
+
+	if (x->level != y->level)
+		return x->level - y->level;
+	return strcmp(x->type, y->type);
+}
+
+int coh_caches(const char *root, int cpu, struct coh_cache *c, int max)
+{
+	char path[128], *s;
+	int i, n = 0, shared;
+	long level;
+
+	for (i = 0; i < 16 && n < max; i++) {
+		struct coh_cache *p = &c[n];
+
+		snprintf(path, sizeof(path),
+			 "sys/devices/system/cpu/cpu%d/cache/index%d/level",
+			 cpu, i);
+		if (llctl_root_read_int(root, path, &level))
+			break;
+		memset(p, 0, sizeof(*p));
+		p->level = (int)level;
+		snprintf(path, sizeof(path),
+			 "sys/devices/system/cpu/cpu%d/cache/index%d/type", cpu, i);
+		s = llctl_root_read(root, path);
+		snprintf(p->type, sizeof(p->type), "%s", s ? s : "Unified");
+		free(s);
+		snprintf(path, sizeof(path),
+			 "sys/devices/system/cpu/cpu%d/cache/index%d/size", cpu, i);
+		s = llctl_root_read(root, path);
+		if (!s || parse_size(s, &p->bytes) || !p->bytes) {
+			free(s);
+			continue;
+		}
+		free(s);
+		snprintf(path, sizeof(path),
+			 "sys/devices/system/cpu/cpu%d/cache/index%d/shared_cpu_list",
+			 cpu, i);
+		s = llctl_root_read(root, path);
+		shared = s ? llctl_cpulist_count(s) : -1;
+		p->shared_cpus = shared > 0 ? shared : 0;
+		free(s);
+		n++;
+	}
+	qsort(c, n, sizeof(*c), cmp_cache);
+	return n;
+}
+
+void coh_cache_name(const struct coh_cache *c, char *buf, unsigned int len)
+{
+	const char *t = "";
+
+	if (!strcmp(c->type, "Data"))
+		t = "d";
+	else if (!strcmp(c->type, "Instruction"))
+		t = "i";
+	snprintf(buf, len, "L%d%s", c->level, t);
+}
+
+/* The median of the up to three points before @i; of two, the larger. */
+static double step_ref(const double *y, int i)
+{
+	double a, b, c;
+
+	if (i == 1)
+		return y[0];
+	a = y[i - 1];
+	b = y[i - 2];
+	if (i == 2)
+		return a > b ? a : b;
+	c = y[i - 3];
+	if ((a >= b && a <= c) || (a <= b && a >= c))
+		return a;
+	if ((b >= a && b <= c) || (b <= a && b >= c))
+		return b;
+	return c;
+}
+
+int coh_find_steps(const double *y, int n, double rise, double min_delta,
+		   int *at, int max)
+{
+	int i, k = 0, run = -1;
+
+	for (i = 1; i < n; i++) {
+		double ref = step_ref(y, i);
+		bool up = y[i] >= ref * rise && y[i] - ref >= min_delta;
+		bool stays = i == n - 1 || y[i + 1] >= ref * rise;
+
+		if (!up || !stays) {
+			run = -1;
+			continue;
+		}
+		/* Within a run of risen points, the sharpest one. */
+		if (run < 0) {
+			if (k == max)
+				break;
+			run = k++;
+			at[run] = i;
+		} else if (y[i] / y[i - 1] > y[at[run]] / y[at[run] - 1]) {
+			at[run] = i;
+		}
+	}
+	return k;
+}
+
+long coh_history_length(const long *len, const double *y, int n, double fast,
+			double slow, const char **why)
+{
+	double mid = fast + (slow - fast) / 2;
+	int i;
+
+	if (!(slow > fast * 1.2)) {
+		*why = "random and predictable branches took the same time: no misprediction cost to see";
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (y[i] >= mid)
+			break;
+	if (i == 0) {
+		*why = "even the shortest pattern was mispredicted";
+		return -1;
+	}
+	if (i == n) {
+		*why = "every pattern of the sweep was learned: the history is longer";
+		return -1;
+	}
+	*why = NULL;
+	return len[i - 1];
+}
+
+void coh_fmt_bytes(uint64_t b, char *buf, unsigned int len)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)b;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (v == floor(v))
+		snprintf(buf, len, "%.0f %s", v, unit[u]);
+	else
+		snprintf(buf, len, "%.1f %s", v, unit[u]);
+}
+
+uint64_t coh_mem_available(const char *root)
+{
+	unsigned long long kb = 0;
+	char line[256];
+	FILE *f;
+
+	f = llctl_root_fopen(root, "proc/meminfo");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kb << 10;
+}
+
+#define CH_W	760.0
+#define CH_H	380.0
+#define CH_L	70.0	/* plot area inside a panel */
+#define CH_R	20.0
+#define CH_T	40.0
+#define CH_B	50.0
+
+static const char *const ch_color[] = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd" };
+
+/* A round tick step giving about 5 ticks up to @max. */
+static double tick_step(double max)
+{
+	double raw = max / 5, p = pow(10, floor(log10(raw)));
+
+	if (raw / p >= 5)
+		return 5 * p;
+	if (raw / p >= 2)
+		return 2 * p;
+	return p;
+}
+
+static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart *c)
+{
+	double xmin = 1e300, xmax = 0, ymax = 0, step, v, w, h, x0, y0;
+	char label[32];
+	int i, j, every;
+
+	for (i = 0; i < c->ns; i++)
+		for (j = 0; j < c->s[i].n; j++) {
+			xmin = fmin(xmin, c->s[i].x[j]);
+			xmax = fmax(xmax, c->s[i].x[j]);
+			ymax = fmax(ymax, c->s[i].y[j]);
+		}
+	if (xmax <= xmin || xmin <= 0 || ymax <= 0)
+		return;
+	ymax *= 1.1;
+	w = CH_W - CH_L - CH_R;
+	h = CH_H - CH_T - CH_B;
+	x0 = CH_L;
+	y0 = top + CH_T + h;
+#define CX(x)	(x0 + w * (log2(x) - log2(xmin)) / (log2(xmax) - log2(xmin)))
+#define CY(y)	(y0 - h * (y) / ymax)
+	llctl_svg_text(g, 10, top + 22, 14, LLCTL_SVG_START, 0, "%s", c->title);
+	llctl_svg_line(g, x0, y0, x0 + w, y0, "#000000", 1);
+	llctl_svg_line(g, x0, y0, x0, y0 - h, "#000000", 1);
+	step = tick_step(ymax);
+	for (v = 0; v <= ymax; v += step) {
+		llctl_svg_line(g, x0, CY(v), x0 + w, CY(v), "#e0e0e0", 0.5);
+		llctl_svg_text(g, x0 - 6, CY(v) + 4, 10, LLCTL_SVG_END, 0, "%g", v);
+	}
+	every = (int)ceil((log2(xmax) - log2(xmin) + 1) / 10);
+	for (j = (int)ceil(log2(xmin)); j <= (int)floor(log2(xmax)); j++) {
+		if (j % (every ? every : 1))
+			continue;
+		v = ldexp(1, j);
+		if (c->xbytes)
+			coh_fmt_bytes((uint64_t)v, label, sizeof(label));
+		else
+			snprintf(label, sizeof(label), "%.0f", v);
+		llctl_svg_line(g, CX(v), y0, CX(v), y0 + 4, "#000000", 1);
+		llctl_svg_text(g, CX(v), y0 + 16, 10, LLCTL_SVG_MIDDLE, 0, "%s", label);
+	}
+	llctl_svg_text(g, x0 + w / 2, y0 + 36, 11, LLCTL_SVG_MIDDLE, 0, "%s", c->xlabel);
+	llctl_svg_text(g, 16, y0 - h / 2, 11, LLCTL_SVG_MIDDLE, -90, "%s", c->ylabel);
+	for (i = 0; i < c->nmarks; i++) {
+		llctl_svg_line(g, CX(c->mark[i]), y0, CX(c->mark[i]), y0 - h,
+			       "#999999", 1);
+		llctl_svg_text(g, CX(c->mark[i]) + 3, y0 - h + 12 + 12 * (i % 3), 10,
+			       LLCTL_SVG_START, 0, "%s", c->mark_label[i]);
+	}
+	for (i = 0; i < c->ns; i++) {
+		const char *col = ch_color[i % 4];
+		const struct coh_series *s = &c->s[i];
+
+		for (j = 0; j < s->n; j++) {
+			if (j)
+				llctl_svg_line(g, CX(s->x[j - 1]), CY(s->y[j - 1]),
+					       CX(s->x[j]), CY(s->y[j]), col, 1.5);
+			snprintf(label, sizeof(label), "%g", s->y[j]);
+			llctl_svg_rect(g, CX(s->x[j]) - 2, CY(s->y[j]) - 2, 4, 4, col,
+				       label);
+		}
+		llctl_svg_rect(g, x0 + w - 110, top + CH_T + 8 + 16 * i, 10, 10, col,
+			       NULL);
+		llctl_svg_text(g, x0 + w - 96, top + CH_T + 17 + 16 * i, 11,
+			       LLCTL_SVG_START, 0, "%s", s->name);
+	}
+#undef CX
+#undef CY
+}
+
+int coh_svg_charts(const char *prefix, const char *test,
+		   const struct coh_chart *c, int n)
+{
+	char path[4096];
+	struct llctl_svg g;
+	int i, err;
+
+	snprintf(path, sizeof(path), "%s-%s.svg", prefix, test);
+	err = llctl_svg_open(&g, path, CH_W, CH_H * n);
+	if (!err) {
+		for (i = 0; i < n; i++)
+			chart_panel(&g, CH_H * i, &c[i]);
+		err = llctl_svg_close(&g);
+	}
+	if (err) {
+		llctl_err("Unable to write %s: %s", path, strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
+int coh_not_here(const char *test, const char *why)
+{
+	struct utsname u;
+
+	uname(&u);
+	llctl_err("Unable to run the %s test: %s, this is %s", test, why,
+		  u.machine);
+	return 1;
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Struct layouts from BTF through libbpf: raw BTF (/sys/kernel/btf/vmlinux),
+ * an ELF's .BTF, or a kernel module's split BTF read on a base (the running
+ * kernel's /sys/kernel/btf/vmlinux unless told otherwise). Type names are
+ * libbpf's own C declarations (btf_dump).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "layout/layout.h"
+
+struct btf_ctx {
+	struct layout_file *f;
+	const struct btf *btf;
+	struct btf_dump *dump;
+	FILE *out;		/* btf_dump's printf lands here, one stream */
+	char *buf;		/* out's buffer */
+	size_t len;
+};
+
+static void dump_printf(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(((struct btf_ctx *)ctx)->out, fmt, args);
+}
+
+/* The C declaration of @field ("": none) of type @id, as libbpf writes it. */
+static char *type_name(struct btf_ctx *c, __u32 id, const char *field)
+{
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = field);
+	off_t start = ftello(c->out), end;
+
+	/*
+	 * One stream for every name (a stream each cost a third of the
+	 * time of a kernel's BTF): each name is the bytes it added.
+	 */
+	if (start < 0)
+		return NULL;
+	if (btf_dump__emit_type_decl(c->dump, id, &opts))
+		return strdup("?");
+	if (fflush(c->out) || (end = ftello(c->out)) < start)
+		return NULL;
+	return strndup(c->buf + start, end - start);
+}
+
+static const char *name_of(const struct btf *btf, __u32 off)
+{
+	const char *s = btf__name_by_offset(btf, off);
+
+	return s && *s ? s : NULL;
+}
+
+static bool is_aggregate(const struct btf_type *t)
+{
+	return btf_is_struct(t) || btf_is_union(t);
+}
+
+static struct layout_type *read_type(struct btf_ctx *c, __u32 id,
+				     const char *name, bool named, int depth);
+
+static int read_member(struct btf_ctx *c, struct layout_type *t,
+		       const struct btf_type *bt, __u32 i, int depth)
+{
+	const struct btf_member *bm = btf_members(bt) + i;
+	const struct btf_type *mt = btf__type_by_id(c->btf, bm->type);
+	struct layout_member *m = layout_member_add(t);
+	const char *name = name_of(c->btf, bm->name_off);
+	__s64 size = btf__resolve_size(c->btf, bm->type);
+	int align = btf__align_of(c->btf, bm->type);
+
+	if (!m)
+		return -1;
+	m->bit_offset = btf_member_bit_offset(bt, i);
+	m->bit_size = btf_member_bitfield_size(bt, i);
+	m->size = size > 0 ? (uint64_t)size : 0;
+	m->align = align > 0 ? (uint32_t)align : 1;
+	if (name && !(m->name = strdup(name)))
+		return -1;
+	if (mt && is_aggregate(mt) && !name_of(c->btf, mt->name_off)) {
+		m->nested = read_type(c, bm->type, NULL, false, depth + 1);
+		if (!m->nested)
+			return -1;
+		m->type = strdup(btf_is_union(mt) ? "union" : "struct");
+	} else {
+		m->type = type_name(c, bm->type, "");
+		m->decl = type_name(c, bm->type, name ? name : "");
+		if (!m->decl)
+			return -1;
+	}
+	return m->type ? 0 : -1;
+}
+
+static struct layout_type *read_type(struct btf_ctx *c, __u32 id,
+				     const char *name, bool named, int depth)
+{
+	const struct btf_type *bt = btf__type_by_id(c->btf, id);
+	struct layout_type *t;
+	__u32 i;
+
+	t = layout_type_new(c->f, name, btf_is_union(bt), bt->size, named);
+	if (!t || depth > 64)
+		return t;
+	for (i = 0; i < btf_vlen(bt); i++)
+		if (read_member(c, t, bt, i, depth))
+			return NULL;
+	layout_type_fix_align(t, 0);
+	return t;
+}
+
+static int read_all(struct btf_ctx *c, __u32 first, const char *pattern)
+{
+	__u32 id, n = btf__type_cnt(c->btf);
+
+	for (id = first; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(c->btf, id);
+		const char *name = name_of(c->btf, t->name_off);
+		__u32 target = id;
+
+		if (btf_is_typedef(t)) {	/* typedef struct { } name_t; */
+			const struct btf_type *tt = btf__type_by_id(c->btf, t->type);
+
+			if (!tt || !is_aggregate(tt) || name_of(c->btf, tt->name_off))
+				continue;
+			target = t->type;
+		} else if (!is_aggregate(t)) {
+			continue;
+		}
+		if (!name || !layout_name_matches(pattern, name))
+			continue;
+		if (!read_type(c, target, name, true, 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* /sys/kernel/btf/MODULE (not vmlinux) is split BTF, as a .ko's .BTF is */
+static bool sysfs_module_btf(const char *path)
+{
+	char *d = strdup(path), *b = strdup(path);
+	bool yes = d && b && !strcmp(dirname(d), "/sys/kernel/btf") &&
+		   strcmp(basename(b), "vmlinux");
+
+	free(d);
+	free(b);
+	return yes;
+}
+
+int layout_btf_load(const char *path, const struct layout_load_opts *o,
+		    bool split, struct layout_file *f, char *err,
+		    size_t errlen)
+{
+	struct btf_ctx c = { .f = f };
+	const char *base_path = o->btf_base ? o->btf_base : LAYOUT_BTF_VMLINUX;
+	struct btf *base = NULL, *btf = NULL;
+	int ret = -1;
+
+	split = split || o->btf_base || sysfs_module_btf(path);
+	if (split) {
+		base = btf__parse(base_path, NULL);
+		if (!base) {
+			snprintf(err, errlen,
+				 "its BTF is split and needs a base: unable to read '%s': %s (--btf-base FILE)",
+				 base_path, strerror(errno));
+			return -1;
+		}
+		btf = btf__parse_split(path, base);
+	} else {
+		btf = btf__parse(path, NULL);
+	}
+	if (!btf) {
+		snprintf(err, errlen, "unable to read its BTF: %s%s", strerror(errno),
+			 split ? " (is the base the kernel it was built for?)" : "");
+		goto out;
+	}
+	c.btf = btf;
+	c.out = open_memstream(&c.buf, &c.len);
+	if (!c.out) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	c.dump = btf_dump__new(btf, dump_printf, &c, NULL);
+	if (!c.dump) {
+		snprintf(err, errlen, "libbpf's btf_dump: %s", strerror(errno));
+		goto out;
+	}
+	if (read_all(&c, base ? btf__type_cnt(base) : 1, o->pattern)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	f->source = LAYOUT_SRC_BTF;
+	if (split && !(f->btf_base = strdup(base_path))) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	ret = 0;
+out:
+	if (c.out)
+		fclose(c.out);
+	free(c.buf);
+	btf_dump__free(c.dump);
+	btf__free(btf);
+	btf__free(base);
+	return ret;
+}

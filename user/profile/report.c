@@ -1,0 +1,881 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl report FILE, for a perf.data FILE: replays the file's side-band in
+ * time order to symbolize each sample, then prints the top functions, the
+ * collapsed stacks or a flame graph. What counts where is in profile/report.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "lib/options.h"
+#include "lib/util.h"
+#include "profile/perfdata.h"
+#include "profile/report.h"
+#include "profile/symbols.h"
+
+#define MAX_FRAMES	512	/* deeper stacks lose their outermost frames */
+#define UNSUPPORTED	"a perf.data layout llctl does not read (compressed, byte-swapped, sample READ or mixed events)"
+
+struct prof_thread {
+	uint32_t tid;
+	const char *comm;
+};
+
+/* Strings: comms interned so that one command is one pointer. */
+
+static const char *keep_name(struct prof *p, const char *s)
+{
+	char **n, *copy;
+	size_t i;
+
+	for (i = 0; i < p->nr_names; i++)
+		if (!strcmp(p->names[i], s))
+			return p->names[i];
+	n = reallocarray(p->names, p->nr_names + 1, sizeof(*n));
+	if (!n)
+		return NULL;
+	p->names = n;
+	copy = strdup(s);
+	if (!copy)
+		return NULL;
+	p->names[p->nr_names++] = copy;
+	return copy;
+}
+
+static struct prof_thread *find_thread(struct prof *p, uint32_t tid)
+{
+	size_t i;
+
+	if (p->last_thr < p->nr_thr && p->thr[p->last_thr].tid == tid)
+		return &p->thr[p->last_thr];
+	for (i = 0; i < p->nr_thr; i++) {
+		if (p->thr[i].tid == tid) {
+			p->last_thr = i;
+			return &p->thr[i];
+		}
+	}
+	return NULL;
+}
+
+static int set_comm(struct prof *p, uint32_t tid, const char *comm)
+{
+	struct prof_thread *t = find_thread(p, tid), *n;
+
+	comm = keep_name(p, comm);
+	if (!comm)
+		return -ENOMEM;
+	if (!t) {
+		if (p->nr_thr == p->thr_cap) {
+			n = reallocarray(p->thr, 2 * p->thr_cap + 16, sizeof(*n));
+			if (!n)
+				return -ENOMEM;
+			p->thr = n;
+			p->thr_cap = 2 * p->thr_cap + 16;
+		}
+		t = &p->thr[p->nr_thr++];
+		t->tid = tid;
+	}
+	t->comm = comm;
+	return 0;
+}
+
+/* The thread's comm, its process's, or ":TID" as perf shows it. */
+static const char *sample_comm(struct prof *p, const struct prof_pd_sample *s)
+{
+	struct prof_thread *t = find_thread(p, s->tid);
+	char buf[16];
+
+	if (!t)
+		t = find_thread(p, s->pid);
+	if (t)
+		return t->comm;
+	snprintf(buf, sizeof(buf), ":%u", s->tid);
+	return keep_name(p, buf);
+}
+
+/* Functions: a hash of (comm, dso, sym) pointers into p->fn. */
+
+static size_t fn_hash(const char *comm, const char *dso, const char *sym)
+{
+	uint64_t h = (uintptr_t)comm * 0x9e3779b97f4a7c15ULL;
+
+	h ^= (uintptr_t)dso * 0xc2b2ae3d27d4eb4fULL;
+	h ^= (uintptr_t)sym * 0x165667b19e3779f9ULL;
+	return h ^ h >> 29;
+}
+
+static int fn_rehash(struct prof *p, size_t nr_slot)
+{
+	size_t *slot = calloc(nr_slot, sizeof(*slot)), i, j;
+
+	if (!slot)
+		return -ENOMEM;
+	for (i = 0; i < p->nr_fn; i++) {
+		j = fn_hash(p->fn[i].comm, p->fn[i].dso, p->fn[i].sym);
+		while (slot[j & (nr_slot - 1)])
+			j++;
+		slot[j & (nr_slot - 1)] = i + 1;
+	}
+	free(p->slot);
+	p->slot = slot;
+	p->nr_slot = nr_slot;
+	return 0;
+}
+
+static struct prof_fn *fn_get(struct prof *p, const char *comm,
+			      const struct prof_sym_frame *f)
+{
+	size_t j = fn_hash(comm, f->dso, f->name), *s;
+	struct prof_fn *fn;
+
+	if (2 * (p->nr_fn + 1) > p->nr_slot &&
+	    fn_rehash(p, p->nr_slot ? 2 * p->nr_slot : 1024))
+		return NULL;
+	for (;; j++) {
+		s = &p->slot[j & (p->nr_slot - 1)];
+		if (!*s)
+			break;
+		fn = &p->fn[*s - 1];
+		if (fn->comm == comm && fn->dso == f->dso && fn->sym == f->name)
+			return fn;
+	}
+	if (p->nr_fn == p->fn_cap) {
+		fn = reallocarray(p->fn, 2 * p->fn_cap + 64, sizeof(*fn));
+		if (!fn)
+			return NULL;
+		p->fn = fn;
+		p->fn_cap = 2 * p->fn_cap + 64;
+	}
+	fn = &p->fn[p->nr_fn++];
+	*fn = (struct prof_fn) {
+		.comm = comm, .dso = f->dso, .sym = f->name,
+		.kernel = f->kernel, .known = f->known,
+	};
+	*s = p->nr_fn;
+	return fn;
+}
+
+/* The flame tree. */
+
+static struct prof_node *node_get(struct prof_node *parent, const char *name,
+				  const struct prof_sym_frame *f)
+{
+	struct prof_node *n;
+
+	for (n = parent->child; n; n = n->next)
+		if (!strcmp(n->name, name) &&
+		    (!f || !strcmp(n->dso, f->dso)))
+			return n;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->name = name;
+	n->dso = f ? f->dso : "";
+	n->kernel = f && f->kernel;
+	n->known = !f || f->known;
+	n->next = parent->child;
+	parent->child = n;
+	return n;
+}
+
+/* @f[0..n) innermost first; the tree goes root, comm, outermost first. */
+static int tree_add(struct prof *p, const char *comm,
+		    const struct prof_sym_frame *f, unsigned int n)
+{
+	struct prof_node *node = &p->root;
+
+	node->total++;
+	node = node_get(node, comm, NULL);
+	if (!node)
+		return -ENOMEM;
+	node->total++;
+	if (n + 1 > p->max_depth)
+		p->max_depth = n + 1;
+	while (n--) {
+		node = node_get(node, f[n].name, &f[n]);
+		if (!node)
+			return -ENOMEM;
+		node->total++;
+	}
+	node->self++;
+	return 0;
+}
+
+static void tree_free(struct prof_node *n)
+{
+	struct prof_node *c, *next;
+
+	for (c = n->child; c; c = next) {
+		next = c->next;
+		tree_free(c);
+		free(c);
+	}
+}
+
+/* Samples. */
+
+/*
+ * The sample's frames, innermost first. Chains start at ip, as the kernel
+ * writes them and prof_pd_write_sample() keeps them; one that does not gets ip
+ * put first.
+ */
+static unsigned int sample_frames(struct prof *p, const struct prof_pd_sample *s,
+				  struct prof_sym_frame *f)
+{
+	unsigned int n = 0, i, nr = s->nr_kernel + s->nr_user;
+
+	if (!nr || s->chain[0] != s->ip)
+		prof_syms_resolve(p->syms, s->pid, s->ip, !s->user, &f[n++]);
+	for (i = 0; i < nr && n < MAX_FRAMES; i++)
+		prof_syms_resolve(p->syms, s->pid, s->chain[i], i < s->nr_kernel,
+				  &f[n++]);
+	return n;
+}
+
+static int add_sample(struct prof *p, const struct prof_pd_sample *s)
+{
+	struct prof_sym_frame f[MAX_FRAMES];
+	struct prof_fn *fn;
+	const char *comm = sample_comm(p, s);
+	unsigned int n, i;
+
+	if (!comm)
+		return -ENOMEM;
+	n = sample_frames(p, s, f);
+	p->samples++;
+	p->seq++;
+	p->unresolved += !f[0].known;
+	for (i = 0; i < n; i++) {
+		fn = fn_get(p, comm, &f[i]);
+		if (!fn)
+			return -ENOMEM;
+		if (!i)
+			fn->self++;
+		if (fn->stamp != p->seq) {	/* recursion counts once */
+			fn->stamp = p->seq;
+			fn->children++;
+		}
+	}
+	return tree_add(p, comm, f, n);
+}
+
+/* A fork's child goes by its parent's comm until it says otherwise. */
+static int add_fork(struct prof *p, const struct prof_pd_task *t)
+{
+	struct prof_thread *parent = find_thread(p, t->ptid);
+
+	if (!parent)
+		parent = find_thread(p, t->ppid);
+	if (parent && set_comm(p, t->tid, parent->comm))
+		return -ENOMEM;
+	return prof_syms_fork(p->syms, t->ppid, t->pid);
+}
+
+static int add_item(struct prof *p, const struct prof_pd_item *it)
+{
+	switch (it->kind) {
+	case PROF_PD_SAMPLE:
+		return add_sample(p, &it->sample);
+	case PROF_PD_MAP:
+		return prof_syms_map(p->syms, &it->map);
+	case PROF_PD_COMM:
+		if (it->comm.exec)
+			prof_syms_exec(p->syms, it->comm.pid);
+		return set_comm(p, it->comm.tid, it->comm.comm);
+	case PROF_PD_FORK:
+		return add_fork(p, &it->task);
+	case PROF_PD_EXIT:
+		return 0;
+	}
+	return 0;
+}
+
+int prof_load(const char *path, struct prof **out)
+{
+	struct prof *p = calloc(1, sizeof(*p));
+	int ret = -ENOMEM;
+	size_t i;
+
+	*out = NULL;
+	if (!p)
+		return -ENOMEM;
+	p->root.name = "all";
+	p->root.dso = "";
+	p->root.known = true;
+	p->pd = prof_pd_open_read(path, &ret);
+	if (p->pd) {
+		ret = -ENOMEM;
+		p->syms = prof_syms_new();
+	}
+	if (!p->syms) {
+		prof_free(p);
+		return ret;
+	}
+	p->event = p->pd->ev.name;
+	p->callchains = p->pd->ev.callchain;
+	p->lost = p->pd->lost_samples;
+	p->lost_sideband = p->pd->lost_sideband;
+	p->malformed = p->pd->malformed;
+	for (i = 0, ret = 0; i < p->pd->nr_items && !ret; i++)
+		ret = add_item(p, &p->pd->items[i]);
+	if (ret) {
+		prof_free(p);
+		return ret;
+	}
+	prof_sort(p, false);
+	*out = p;
+	return 0;
+}
+
+void prof_free(struct prof *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	tree_free(&p->root);
+	prof_syms_free(p->syms);
+	prof_pd_file_free(p->pd);
+	for (i = 0; i < p->nr_names; i++)
+		free(p->names[i]);
+	free(p->names);
+	free(p->thr);
+	free(p->fn);
+	free(p->slot);
+	free(p);
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return a > b ? -1 : a < b;
+}
+
+static int cmp_fn(const struct prof_fn *a, const struct prof_fn *b)
+{
+	int c;
+
+	c = strcmp(a->sym, b->sym);
+	if (!c)
+		c = strcmp(a->dso, b->dso);
+	return c ?: strcmp(a->comm, b->comm);
+}
+
+static int cmp_self(const void *x, const void *y)
+{
+	const struct prof_fn *a = x, *b = y;
+
+	return cmp_u64_desc(a->self, b->self) ?:
+	       cmp_u64_desc(a->children, b->children) ?: cmp_fn(a, b);
+}
+
+static int cmp_children(const void *x, const void *y)
+{
+	const struct prof_fn *a = x, *b = y;
+
+	return cmp_u64_desc(a->children, b->children) ?:
+	       cmp_u64_desc(a->self, b->self) ?: cmp_fn(a, b);
+}
+
+void prof_sort(struct prof *p, bool children)
+{
+	/* the hash points into p->fn by index: sorting ends the counting */
+	free(p->slot);
+	p->slot = NULL;
+	p->nr_slot = 0;
+	if (p->nr_fn)
+		qsort(p->fn, p->nr_fn, sizeof(*p->fn),
+		      children ? cmp_children : cmp_self);
+}
+
+/* Text. */
+
+static double pct(uint64_t n, uint64_t total)
+{
+	return total ? 100.0 * n / total : 0.0;
+}
+
+static void print_host(FILE *f, const struct prof_pd_host *h)
+{
+	fprintf(f, "# Recorded on %s: kernel %s, %s, cpu %s (%s), ",
+		h->hostname ?: "unknown", h->osrelease ?: "unknown",
+		h->arch ?: "unknown", h->cpudesc ?: "unknown",
+		h->cpuid ?: "unknown");
+	if (h->online_cpus < 0)
+		fputs("online CPUs unknown", f);
+	else
+		fprintf(f, "%d online CPU%s", h->online_cpus,
+			h->online_cpus == 1 ? "" : "s");
+	fprintf(f, ", by %s\n", h->version ?: "unknown");
+}
+
+static void print_header(FILE *f, const struct prof *p)
+{
+	fprintf(f, "# Event: %s\n", p->event);
+	print_host(f, &p->pd->host);
+	fprintf(f, "# Samples: %" PRIu64 ", lost: %" PRIu64
+		", unresolved: %" PRIu64 " (%.2f%% have no symbol for their ip)\n",
+		p->samples, p->lost, p->unresolved,
+		pct(p->unresolved, p->samples));
+	if (p->lost_sideband)
+		fprintf(f, "# Lost side-band records: %" PRIu64
+			" (some maps are missing: their frames are [unknown])\n",
+			p->lost_sideband);
+	if (p->malformed)
+		fprintf(f, "# Malformed records skipped: %" PRIu64 "\n",
+			p->malformed);
+	fputs("#\n", f);
+}
+
+int prof_print_text(FILE *f, const struct prof *p)
+{
+	const struct prof_fn *fn;
+	size_t i;
+
+	print_header(f, p);
+	if (p->callchains)
+		fprintf(f, "# %8s", "Children");
+	fprintf(f, "%s%8s %8s  %-16s %-24s %s\n", p->callchains ? " " : "# ",
+		"Self", "Samples", "Command", "Shared Object", "Symbol");
+	for (i = 0; i < p->nr_fn; i++) {
+		fn = &p->fn[i];
+		if (!fn->self && !p->callchains)
+			continue;
+		if (p->callchains)
+			fprintf(f, "  %7.2f%% ", pct(fn->children, p->samples));
+		else
+			fputs("  ", f);
+		fprintf(f, "%7.2f%% %8" PRIu64 "  %-16s %-24s [%c] %s\n",
+			pct(fn->self, p->samples), fn->self, fn->comm, fn->dso,
+			fn->kernel ? 'k' : '.', fn->sym);
+	}
+	return ferror(f) ? 1 : 0;
+}
+
+/* JSON. */
+
+/* Two decimals, as the text shows them, not 17 digits of binary noise. */
+static struct json_object *json_pct(uint64_t n, uint64_t total)
+{
+	char buf[32];
+	double v = pct(n, total);
+
+	snprintf(buf, sizeof(buf), "%.2f", v);
+	return json_object_new_double_s(strtod(buf, NULL), buf);
+}
+
+static struct json_object *json_fn(const struct prof *p, const struct prof_fn *fn)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "symbol", json_object_new_string(fn->sym));
+	json_object_object_add(o, "dso", json_object_new_string(fn->dso));
+	json_object_object_add(o, "comm", json_object_new_string(fn->comm));
+	json_object_object_add(o, "kernel", json_object_new_boolean(fn->kernel));
+	json_object_object_add(o, "samples", json_object_new_int64(fn->self));
+	json_object_object_add(o, "percent", json_pct(fn->self, p->samples));
+	json_object_object_add(o, "children_percent", p->callchains ?
+			       json_pct(fn->children, p->samples) : NULL);
+	return o;
+}
+
+static struct json_object *json_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *json_host(const struct prof_pd_host *h)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "hostname", json_str(h->hostname));
+	json_object_object_add(o, "kernel", json_str(h->osrelease));
+	json_object_object_add(o, "arch", json_str(h->arch));
+	json_object_object_add(o, "cpu", json_str(h->cpudesc));
+	json_object_object_add(o, "cpuid", json_str(h->cpuid));
+	json_object_object_add(o, "online_cpus", h->online_cpus < 0 ? NULL :
+			       json_object_new_int(h->online_cpus));
+	json_object_object_add(o, "recorded_by", json_str(h->version));
+	return o;
+}
+
+struct json_object *prof_json(const struct prof *p)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	json_object_object_add(o, "event", json_object_new_string(p->event));
+	json_object_object_add(o, "samples", json_object_new_int64(p->samples));
+	json_object_object_add(o, "lost", json_object_new_int64(p->lost));
+	json_object_object_add(o, "lost_sideband",
+			       json_object_new_int64(p->lost_sideband));
+	json_object_object_add(o, "unresolved",
+			       json_object_new_int64(p->unresolved));
+	json_object_object_add(o, "callchains",
+			       json_object_new_boolean(p->callchains));
+	for (i = 0; i < p->nr_fn; i++)
+		if (p->fn[i].self || p->callchains)
+			json_object_array_add(arr, json_fn(p, &p->fn[i]));
+	json_object_object_add(o, "functions", arr);
+	json_object_object_add(o, "recorded_on", json_host(&p->pd->host));
+	return o;
+}
+
+/* Children of @n by name: a stable order for --folded and --svg. */
+static int cmp_node(const void *x, const void *y)
+{
+	const struct prof_node *a = *(const struct prof_node *const *)x;
+	const struct prof_node *b = *(const struct prof_node *const *)y;
+
+	return strcmp(a->name, b->name) ?: strcmp(a->dso, b->dso);
+}
+
+static struct prof_node **sorted_children(const struct prof_node *n,
+					  size_t *nr)
+{
+	struct prof_node **v, *c;
+	size_t i = 0;
+
+	*nr = 0;
+	for (c = n->child; c; c = c->next)
+		(*nr)++;
+	v = calloc(*nr ? *nr : 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (c = n->child; c; c = c->next)
+		v[i++] = c;
+	qsort(v, *nr, sizeof(*v), cmp_node);
+	return v;
+}
+
+/* Folded stacks: ';' separates frames and a space ends them. */
+
+static void put_frame(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == ';' ? ':' : *s == '\n' ? ' ' : *s, f);
+}
+
+static int folded(FILE *f, const struct prof_node *n, const char **path,
+		  unsigned int depth)
+{
+	struct prof_node **c;
+	unsigned int i;
+	size_t nr, k;
+	int ret = 0;
+
+	path[depth] = n->name;
+	if (n->self) {
+		for (i = 1; i <= depth; i++) {	/* 0 is the root, "all" */
+			if (i > 1)
+				fputc(';', f);
+			put_frame(f, path[i]);
+		}
+		fprintf(f, " %" PRIu64 "\n", n->self);
+	}
+	c = sorted_children(n, &nr);
+	if (!c)
+		return -ENOMEM;
+	for (k = 0; k < nr && !ret; k++)
+		ret = folded(f, c[k], path, depth + 1);
+	free(c);
+	return ret;
+}
+
+int prof_print_folded(FILE *f, const struct prof *p)
+{
+	const char **path = calloc(p->max_depth + 2, sizeof(*path));
+	int ret;
+
+	if (!path)
+		return 1;
+	ret = folded(f, &p->root, path, 0);
+	free(path);
+	return ret || ferror(f) ? 1 : 0;
+}
+
+/* SVG: a flame graph, root at the bottom, widths by samples. */
+
+#define SVG_WIDTH	1200
+#define SVG_PAD		10
+#define SVG_FRAME	16
+#define SVG_TOP		40
+#define SVG_BOTTOM	30
+#define SVG_CHAR	7	/* px per character of 12px Verdana, roughly */
+
+/*
+ * XML text: the five entities escaped; bytes outside ASCII are '?' so that
+ * a symbol cut anywhere stays well-formed.
+ */
+static void put_xml(FILE *f, const char *s, size_t max)
+{
+	static const char *const entity[128] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+		['"'] = "&quot;", ['\''] = "&apos;",
+	};
+	size_t i;
+
+	for (i = 0; s[i] && i < max; i++) {
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			fputc('?', f);
+		else if (entity[(int)s[i]])
+			fputs(entity[(int)s[i]], f);
+		else
+			fputc(s[i], f);
+	}
+}
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Warm for user code, orange-yellow for the kernel, grey when unknown. */
+static void node_colour(const struct prof_node *n, char *buf, size_t len)
+{
+	uint32_t h = name_hash(n->name);
+
+	if (!n->known)
+		snprintf(buf, len, "rgb(190,190,190)");
+	else if (n->kernel)
+		snprintf(buf, len, "rgb(%u,%u,%u)", 220 + h % 30,
+			 160 + (h >> 8) % 60, 40 + (h >> 16) % 40);
+	else
+		snprintf(buf, len, "rgb(%u,%u,%u)", 205 + h % 50,
+			 (h >> 8) % 150, (h >> 16) % 55);
+}
+
+struct llctl_svg {
+	FILE *f;
+	uint64_t total;
+	double scale;		/* px per sample */
+	unsigned int height;
+};
+
+static void svg_frame(struct llctl_svg *s, const struct prof_node *n, double x,
+		      unsigned int depth)
+{
+	double w = n->total * s->scale;
+	unsigned int y = s->height - SVG_BOTTOM - (depth + 1) * SVG_FRAME;
+	size_t fit = w > 3 * SVG_CHAR ? (size_t)(w - 6) / SVG_CHAR : 0;
+	char colour[32];
+
+	node_colour(n, colour, sizeof(colour));
+	fputs("<g><title>", s->f);
+	put_xml(s->f, n->name, SIZE_MAX);
+	if (n->dso[0]) {
+		fputs(" (", s->f);
+		put_xml(s->f, n->dso, SIZE_MAX);
+		fputc(')', s->f);
+	}
+	fprintf(s->f, ": %" PRIu64 " samples, %.2f%%</title>"
+		"<rect x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"%u\" "
+		"rx=\"2\" fill=\"%s\"/>", n->total, pct(n->total, s->total),
+		x, y, w, SVG_FRAME - 1, colour);
+	if (fit >= 3) {
+		fprintf(s->f, "<text x=\"%.1f\" y=\"%u\">", x + 3,
+			y + SVG_FRAME - 4);
+		put_xml(s->f, n->name, strlen(n->name) > fit ? fit - 2 : fit);
+		fputs(strlen(n->name) > fit ? "..</text>" : "</text>", s->f);
+	}
+	fputs("</g>\n", s->f);
+}
+
+static int svg_tree(struct llctl_svg *s, const struct prof_node *n, double x,
+		    unsigned int depth)
+{
+	struct prof_node **c;
+	size_t nr, k;
+	int ret = 0;
+
+	svg_frame(s, n, x, depth);
+	c = sorted_children(n, &nr);
+	if (!c)
+		return -ENOMEM;
+	for (k = 0; k < nr && !ret; k++) {
+		ret = svg_tree(s, c[k], x, depth + 1);
+		x += c[k]->total * s->scale;
+	}
+	free(c);
+	return ret;
+}
+
+int prof_print_svg(FILE *f, const struct prof *p, const char *title)
+{
+	struct llctl_svg s = {
+		.f = f, .total = p->root.total,
+		.height = SVG_TOP + (p->max_depth + 1) * SVG_FRAME + SVG_BOTTOM,
+	};
+	int ret = 0;
+
+	s.scale = s.total ? (double)(SVG_WIDTH - 2 * SVG_PAD) / s.total : 0;
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
+		"<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" "
+		"width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\">\n"
+		"<style>text { font-family: Verdana, sans-serif; font-size: 12px; "
+		"fill: #000; pointer-events: none; } rect:hover { stroke: #000; }"
+		"</style>\n"
+		"<rect x=\"0\" y=\"0\" width=\"%u\" height=\"%u\" fill=\"#f8f8f0\"/>\n"
+		"<text x=\"%u\" y=\"24\" text-anchor=\"middle\" "
+		"style=\"font-size: 17px\">", SVG_WIDTH, s.height, SVG_WIDTH,
+		s.height, SVG_WIDTH, s.height, SVG_WIDTH / 2);
+	put_xml(f, title, SIZE_MAX);
+	fprintf(f, "</text>\n<text x=\"%u\" y=\"%u\">", SVG_PAD, s.height - 10);
+	put_xml(f, p->event, SIZE_MAX);
+	fprintf(f, ": %" PRIu64 " samples, %" PRIu64 " lost, %" PRIu64
+		" unresolved</text>\n", p->samples, p->lost, p->unresolved);
+	if (s.total)
+		ret = svg_tree(&s, &p->root, SVG_PAD, 0);
+	fputs("</svg>\n", f);
+	return ret || ferror(f) ? 1 : 0;
+}
+
+/* The command. */
+
+enum {
+	OPT_FOLDED = LLCTL_OPT_JSON + 1,
+	OPT_SVG,
+	OPT_CHILDREN,
+};
+
+static const struct llctl_opt prof_opt[] = {
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the top functions as JSON (docs/json.md)" },
+	{ "folded", OPT_FOLDED, NULL, "Print collapsed stacks: comm;outer;...;inner COUNT" },
+	{ "svg", OPT_SVG, "PATH", "Also write a flame graph SVG to PATH" },
+	{ "children", OPT_CHILDREN, NULL, "Sort by inclusive samples (needs callchains)" },
+	{ 0 }
+};
+
+static const struct llctl_opts prof_opts = {
+	.cmd = "report",
+	.synopsis = "[--json | --folded] [--children] [--svg PATH] PERF.DATA",
+	.summary = "Render a perf.data profile ('llctl record', or 'perf record' with\n"
+		   "the same sample layout): the top functions by samples, collapsed\n"
+		   "stacks for flamegraph.pl/speedscope/inferno, or a flame graph.\n"
+		   "Symbols come from this machine's files and /proc/kallsyms.",
+	.opt = prof_opt,
+};
+
+bool prof_is_perf_data(int argc, char **argv)
+{
+	return argc > 1 && prof_pd_is_perf_data(argv[argc - 1]);
+}
+
+/* Says what could not be symbolized and why: never silently [unknown]. */
+static void warn_unresolved(const struct prof *p)
+{
+	const char *path, *why;
+	unsigned int i;
+
+	for (i = 0; (path = prof_syms_failed_dso(p->syms, i, &why)); i++)
+		llctl_err("Unable to read symbols of '%s': %s: its frames are [unknown]",
+			  path, why);
+	why = prof_syms_kernel_problem(p->syms);
+	if (why)
+		llctl_err("Unable to resolve kernel frames: %s: they are [unknown]",
+			  why);
+	if (p->lost)
+		llctl_err("Warning: %" PRIu64 " samples were lost while recording",
+			  p->lost);
+	if (p->lost_sideband)
+		llctl_err("Warning: %" PRIu64 " side-band records were lost: some maps are missing",
+			  p->lost_sideband);
+}
+
+static int write_svg(const struct prof *p, const char *path, const char *file)
+{
+	char title[256];
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f) {
+		llctl_err("Unable to create '%s': %s", path, strerror(errno));
+		return 1;
+	}
+	snprintf(title, sizeof(title), "%s: %s", file, p->event);
+	ret = prof_print_svg(f, p, title);
+	if (fclose(f) || ret) {
+		llctl_err("Unable to write '%s': %s", path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int render(struct prof *p, int json, int fold, const char *svg,
+		  const char *file)
+{
+	if (svg && write_svg(p, svg, file))
+		return 1;
+	if (json)
+		return llctl_json_print(prof_json(p));
+	if (fold)
+		return prof_print_folded(stdout, p);
+	return prof_print_text(stdout, p);
+}
+
+int prof_report(int argc, char **argv)
+{
+	int json = 0, fold = 0, children = 0, ret = 1, c;
+	struct prof *p = NULL;
+	char *arg, *svg = NULL;
+
+	while ((c = llctl_next_opt(argc, argv, &prof_opts, &arg)) != -1) {
+		switch (c) {
+		case LLCTL_OPT_JSON:
+			json = 1;
+			break;
+		case OPT_FOLDED:
+			fold = 1;
+			break;
+		case OPT_SVG:
+			svg = arg;
+			break;
+		case OPT_CHILDREN:
+			children = 1;
+			break;
+		case 'h':
+			llctl_usage(stdout, &prof_opts);
+			return llctl_stdout_close();
+		default:
+			return 1;
+		}
+	}
+	if (optind + 1 != argc) {
+		llctl_err("Unable to report: name one perf.data FILE, see 'llctl help report'");
+		return 1;
+	}
+	if (json && fold) {
+		llctl_err("Unable to use --json with --folded: pick one output");
+		return 1;
+	}
+	c = prof_load(argv[optind], &p);
+	if (c) {
+		llctl_err("Unable to read '%s': %s", argv[optind],
+			  c == -EINVAL ? "not a perf.data file, or damaged" :
+			  c == -EOPNOTSUPP ? UNSUPPORTED : strerror(-c));
+		return 1;
+	}
+	if (children && !p->callchains) {
+		llctl_err("Unable to sort by --children: '%s' has no callchains",
+			  argv[optind]);
+		goto cleanup;
+	}
+	if (children)
+		prof_sort(p, true);
+	warn_unresolved(p);
+	if (!render(p, json, fold, svg, argv[optind]))
+		ret = llctl_stdout_close();
+cleanup:
+	prof_free(p);
+	return ret;
+}

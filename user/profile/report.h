@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llctl report on a perf.data file: the profile's top functions (text or
+ * JSON), its collapsed stacks, its flame graph.
+ *
+ * A sample's stack is its callchain resolved innermost first (kernel
+ * frames, then user frames), or its ip alone without callchains. Its first
+ * frame is the function it counts "self" for; every distinct function in it
+ * counts one "children" (inclusive) sample, as `perf report --children`.
+ * Functions are keyed by command, DSO and symbol, as perf's default sort.
+ */
+#ifndef LLCTL_PROFILE_REPORT_H
+#define LLCTL_PROFILE_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct json_object;
+struct prof_pd_file;
+struct prof_syms;
+
+struct prof_fn {
+	const char *comm, *dso, *sym;
+	bool kernel, known;
+	uint64_t self, children;
+	uint64_t stamp;		/* private: the last sample counted */
+};
+
+/* The flame graph's tree: root, then comm, then outermost frame first. */
+struct prof_node {
+	const char *name, *dso;
+	bool kernel, known;
+	uint64_t total, self;
+	struct prof_node *child, *next;
+};
+
+struct prof {
+	struct prof_pd_file *pd;
+	struct prof_syms *syms;
+	const char *event;
+	bool callchains;
+	uint64_t samples, unresolved;
+	uint64_t lost, lost_sideband, malformed;
+	struct prof_fn *fn;
+	size_t nr_fn;
+	struct prof_node root;
+	unsigned int max_depth;
+	/* private */
+	size_t fn_cap, *slot, nr_slot;
+	struct prof_thread *thr;
+	size_t nr_thr, thr_cap, last_thr;
+	char **names;		/* comms we made up or copied */
+	size_t nr_names;
+	uint64_t seq;
+};
+
+/*
+ * Loads @path and symbolizes it: 0, or -errno (-EINVAL: not perf.data or
+ * torn; -EOPNOTSUPP: a layout we do not read).
+ */
+int prof_load(const char *path, struct prof **out);
+void prof_free(struct prof *p);
+/* Orders p->fn by self samples, or by children with @children. */
+void prof_sort(struct prof *p, bool children);
+
+/* Each returns 0, or 1 when @f failed. */
+int prof_print_text(FILE *f, const struct prof *p);
+int prof_print_folded(FILE *f, const struct prof *p);
+int prof_print_svg(FILE *f, const struct prof *p, const char *title);
+/* The --json object (docs/json.md), a new reference. */
+struct json_object *prof_json(const struct prof *p);
+
+/* `llctl report [OPTIONS] FILE` when FILE is perf.data (cmd-report.c). */
+bool prof_is_perf_data(int argc, char **argv);
+int prof_report(int argc, char **argv);
+
+#endif /* LLCTL_PROFILE_REPORT_H */

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl profile's numbers: scaling, repeats, metrics, text and JSON.
+ *
+ * Scaling is per instance (per CPU or per thread counter), as perf does:
+ * value * enabled / running, and only when running < enabled. An instance
+ * that never ran adds nothing and is not extrapolated from its siblings:
+ * when no instance of an event ran in a run, that run is not counted.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "profile/profile.h"
+
+void prof_stat_run_begin(struct prof_stat_event *e)
+{
+	memset(&e->run, 0, sizeof(e->run));
+}
+
+void prof_stat_add(struct prof_stat_count *c, uint64_t raw, uint64_t enabled,
+		   uint64_t running)
+{
+	c->instances++;
+	c->raw += raw;
+	c->enabled += enabled;
+	c->running += running;
+	if (!running)
+		return;
+	c->counted++;
+	if (running < enabled) {
+		c->value += (double)raw * enabled / running;
+		c->scaled = true;
+	} else {
+		c->value += raw;
+	}
+}
+
+void prof_stat_run_end(struct prof_stat_event *e)
+{
+	const struct prof_stat_count *c = &e->run;
+
+	if (e->status == PROF_STAT_NOT_SUPPORTED)
+		return;
+	e->runs++;
+	e->enabled += c->enabled;
+	e->running += c->running;
+	if (!c->counted)
+		return;
+	e->runs_counted++;
+	e->sum += c->value;
+	e->sumsq += c->value * c->value;
+	e->scaled |= c->scaled;
+}
+
+void prof_stat_not_supported(struct prof_stat_event *e, const char *reason)
+{
+	e->status = PROF_STAT_NOT_SUPPORTED;
+	snprintf(e->reason, sizeof(e->reason), "%s", reason);
+}
+
+/* The status after the runs: counted when at least one run counted. */
+static enum prof_stat_status status_of(const struct prof_stat_event *e)
+{
+	if (e->status == PROF_STAT_NOT_SUPPORTED)
+		return e->status;
+	return e->runs_counted ? PROF_STAT_COUNTED : PROF_STAT_NOT_COUNTED;
+}
+
+void prof_stat_cpu_stopped(struct prof_stat_event *e, int cpu)
+{
+	size_t n = strlen(e->partial);
+
+	if (!n)
+		snprintf(e->partial, sizeof(e->partial),
+			 "stopped on CPU %d", cpu);
+	else if (n < sizeof(e->partial) - 16)
+		snprintf(e->partial + n, sizeof(e->partial) - n, ",%d", cpu);
+}
+
+/* The partial note as printed: which CPUs, and what it means. */
+static void partial_note(const struct prof_stat_event *e, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: it went offline during the run, and the count misses it from then on",
+		 e->partial);
+}
+
+static const char *not_counted_reason(const struct prof_stat_event *e)
+{
+	if (e->reason[0])
+		return e->reason;
+	if (!e->enabled)
+		return "never enabled (the command did not start?)";
+	return "enabled but never on the PMU (more events than counters?)";
+}
+
+double prof_stat_mean(const struct prof_stat_event *e)
+{
+	return e->runs_counted ? e->sum / e->runs_counted : 0;
+}
+
+double prof_stat_stddev(const struct prof_stat_event *e)
+{
+	double mean = prof_stat_mean(e), var;
+	unsigned int n = e->runs_counted;
+
+	if (n < 2)
+		return 0;
+	/* Sample standard deviation of the runs. */
+	var = (e->sumsq - n * mean * mean) / (n - 1);
+	return var > 0 ? sqrt(var) : 0;
+}
+
+double prof_stat_coverage(const struct prof_stat_event *e)
+{
+	return e->enabled ? (double)e->running / e->enabled : 0;
+}
+
+/* Is @e usable in a metric? If not, say why in @m. */
+static bool usable(const struct prof_stat_event *e, struct prof_stat_metric *m)
+{
+	switch (status_of(e)) {
+	case PROF_STAT_NOT_SUPPORTED:
+		snprintf(m->reason, sizeof(m->reason), "%s not supported: %s",
+			 e->name, e->reason);
+		return false;
+	case PROF_STAT_NOT_COUNTED:
+		snprintf(m->reason, sizeof(m->reason), "%s not counted: %s",
+			 e->name, not_counted_reason(e));
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * The sum of the events of @role (one per PMU on hybrid CPUs: cpu_core and
+ * cpu_atom cycles add up). False, with the reason in @m, when there is
+ * none or one of them has no count.
+ */
+static bool role_sum(const struct prof_stat_event *ev, unsigned int n,
+		     enum prof_stat_role role, const char *what,
+		     struct prof_stat_metric *m, double *sum)
+{
+	unsigned int i, found = 0;
+
+	*sum = 0;
+	for (i = 0; i < n; i++) {
+		if (ev[i].role != role)
+			continue;
+		if (!usable(&ev[i], m))
+			return false;
+		*sum += prof_stat_mean(&ev[i]);
+		found++;
+	}
+	if (!found)
+		snprintf(m->reason, sizeof(m->reason),
+			 "%s not measured (add it with -e)", what);
+	return found;
+}
+
+static void ratio(struct prof_stat_metric *m, const struct prof_stat_event *ev,
+		  unsigned int n, enum prof_stat_role num, const char *num_name,
+		  enum prof_stat_role den, const char *den_name, double scale)
+{
+	double a, b;
+
+	if (!role_sum(ev, n, num, num_name, m, &a) ||
+	    !role_sum(ev, n, den, den_name, m, &b))
+		return;
+	if (b == 0) {
+		snprintf(m->reason, sizeof(m->reason), "no %s counted",
+			 den_name);
+		return;
+	}
+	m->value = a / b * scale;
+	m->valid = true;
+}
+
+static void rate(struct prof_stat_metric *m, const struct prof_stat_event *ev,
+		 unsigned int n, enum prof_stat_role role, const char *what,
+		 double elapsed_ns, double scale)
+{
+	double a;
+
+	if (!role_sum(ev, n, role, what, m, &a))
+		return;
+	if (elapsed_ns <= 0) {
+		snprintf(m->reason, sizeof(m->reason), "no elapsed time");
+		return;
+	}
+	m->value = a * scale / (elapsed_ns / 1e9);
+	m->valid = true;
+}
+
+unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
+			       double elapsed_ns, const char *mem_reason,
+			       struct prof_stat_metric *m)
+{
+	unsigned int k = 0;
+
+	memset(m, 0, sizeof(*m) * PROF_STAT_METRICS_MAX);
+	m[k] = (struct prof_stat_metric){ .name = "cpus_utilized", .unit = "CPUs" };
+	rate(&m[k++], ev, n, PROF_STAT_ROLE_TASK_CLOCK, "task-clock", elapsed_ns,
+	     1e-9);
+	m[k] = (struct prof_stat_metric){ .name = "ipc", .unit = "instructions/cycle" };
+	ratio(&m[k++], ev, n, PROF_STAT_ROLE_INSTRUCTIONS, "instructions",
+	      PROF_STAT_ROLE_CYCLES, "cycles", 1);
+	m[k] = (struct prof_stat_metric){ .name = "cache_miss_rate", .unit = "%" };
+	ratio(&m[k++], ev, n, PROF_STAT_ROLE_CACHE_MISSES, "cache-misses",
+	      PROF_STAT_ROLE_CACHE_REFS, "cache-references", 100);
+	m[k] = (struct prof_stat_metric){ .name = "branch_miss_rate", .unit = "%" };
+	ratio(&m[k++], ev, n, PROF_STAT_ROLE_BRANCH_MISSES, "branch-misses",
+	      PROF_STAT_ROLE_BRANCHES, "branches", 100);
+	m[k] = (struct prof_stat_metric){ .name = "context_switches_per_sec",
+				      .unit = "/s" };
+	rate(&m[k++], ev, n, PROF_STAT_ROLE_CONTEXT_SWITCHES, "context-switches",
+	     elapsed_ns, 1);
+	m[k] = (struct prof_stat_metric){ .name = "page_faults_per_sec", .unit = "/s" };
+	rate(&m[k++], ev, n, PROF_STAT_ROLE_PAGE_FAULTS, "page-faults",
+	     elapsed_ns, 1);
+	m[k] = (struct prof_stat_metric){ .name = "memory_bandwidth", .unit = "MB/s" };
+	if (mem_reason)
+		snprintf(m[k].reason, sizeof(m[k].reason), "%s", mem_reason);
+	else
+		rate(&m[k], ev, n, PROF_STAT_ROLE_MEM_BYTES,
+		     "memory controller counts", elapsed_ns, 64 / 1e6);
+	k++;
+	return k;
+}
+
+static const char *status_name(enum prof_stat_status s)
+{
+	switch (s) {
+	case PROF_STAT_COUNTED:		return "counted";
+	case PROF_STAT_NOT_COUNTED:		return "not_counted";
+	default:			return "not_supported";
+	}
+}
+
+/* One event's line, as perf stat prints it, with its coverage. */
+static void print_event(FILE *f, const struct prof_stat_event *e,
+			unsigned int repeats)
+{
+	double v = prof_stat_mean(e), cov = prof_stat_coverage(e) * 100;
+	enum prof_stat_status st = status_of(e);
+
+	if (st == PROF_STAT_NOT_SUPPORTED) {
+		fprintf(f, "  %20s  %-24s %s\n", "<not supported>", e->name,
+			e->reason);
+		return;
+	}
+	if (st == PROF_STAT_NOT_COUNTED) {
+		fprintf(f, "  %20s  %-24s %s\n", "<not counted>", e->name,
+			not_counted_reason(e));
+		return;
+	}
+	if (e->role == PROF_STAT_ROLE_TASK_CLOCK)
+		fprintf(f, "  %15.2f msec  %-24s", v / 1e6, e->name);
+	else
+		fprintf(f, "  %20.0f  %-24s", v, e->name);
+	if (repeats > 1 && v != 0)
+		fprintf(f, " +-%6.2f%%", prof_stat_stddev(e) * 100 / v);
+	fprintf(f, " (%5.1f%% measured%s)\n", cov,
+		e->scaled ? ", scaled" : "");
+	if (e->partial[0]) {
+		char note[320];
+
+		partial_note(e, note, sizeof(note));
+		fprintf(f, "  %20s  partial: %s\n", "", note);
+	}
+}
+
+void prof_stat_print(FILE *f, const struct prof_stat_report *r)
+{
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
+	unsigned int i, k;
+
+	fprintf(f, "\n Performance counter stats for %s", r->target);
+	if (r->repeats > 1)
+		fprintf(f, " (%u runs)", r->repeats);
+	fprintf(f, ":\n\n");
+	for (i = 0; i < r->n; i++)
+		print_event(f, &r->ev[i], r->repeats);
+	k = prof_stat_metrics(r->ev, r->n, r->elapsed_ns, r->mem_reason, m);
+	fprintf(f, "\n Metrics:\n");
+	for (i = 0; i < k; i++) {
+		if (m[i].valid)
+			fprintf(f, "  %20.3f  %-24s %s\n", m[i].value,
+				m[i].name, m[i].unit);
+		else
+			fprintf(f, "  %20s  %-24s %s\n", "-", m[i].name,
+				m[i].reason);
+	}
+	fprintf(f, "\n  %15.9f seconds time elapsed\n\n", r->elapsed_ns / 1e9);
+}
+
+static struct json_object *event_json(const struct prof_stat_event *e,
+				      unsigned int repeats)
+{
+	struct json_object *o = json_object_new_object();
+	enum prof_stat_status st = status_of(e);
+
+	json_object_object_add(o, "name", json_object_new_string(e->name));
+	json_object_object_add(o, "value", st == PROF_STAT_COUNTED ?
+			       json_object_new_int64(llround(prof_stat_mean(e))) :
+			       NULL);
+	json_object_object_add(o, "enabled_ns",
+			       json_object_new_int64(e->enabled));
+	json_object_object_add(o, "running_ns",
+			       json_object_new_int64(e->running));
+	json_object_object_add(o, "coverage",
+			       json_object_new_double(prof_stat_coverage(e)));
+	json_object_object_add(o, "scaled", json_object_new_boolean(e->scaled));
+	json_object_object_add(o, "status",
+			       json_object_new_string(status_name(st)));
+	json_object_object_add(o, "reason", st == PROF_STAT_COUNTED ? NULL :
+			       json_object_new_string(st == PROF_STAT_NOT_COUNTED ?
+						      not_counted_reason(e) :
+						      e->reason));
+	if (e->partial[0]) {
+		char note[320];
+
+		partial_note(e, note, sizeof(note));
+		json_object_object_add(o, "partial", json_object_new_string(note));
+	} else {
+		json_object_object_add(o, "partial", NULL);
+	}
+	if (repeats > 1)
+		json_object_object_add(o, "stddev", st == PROF_STAT_COUNTED ?
+				       json_object_new_double(prof_stat_stddev(e)) :
+				       NULL);
+	return o;
+}
+
+struct json_object *prof_stat_json(const struct prof_stat_report *r)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *evs = json_object_new_array();
+	struct json_object *ms = json_object_new_array();
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
+	unsigned int i, k;
+
+	for (i = 0; i < r->n; i++)
+		json_object_array_add(evs, event_json(&r->ev[i], r->repeats));
+	k = prof_stat_metrics(r->ev, r->n, r->elapsed_ns, r->mem_reason, m);
+	for (i = 0; i < k; i++) {
+		struct json_object *mo = json_object_new_object();
+
+		json_object_object_add(mo, "name", json_object_new_string(m[i].name));
+		json_object_object_add(mo, "value", m[i].valid ?
+				       json_object_new_double(m[i].value) : NULL);
+		json_object_object_add(mo, "unit", json_object_new_string(m[i].unit));
+		json_object_object_add(mo, "reason", m[i].valid ? NULL :
+				       json_object_new_string(m[i].reason));
+		json_object_array_add(ms, mo);
+	}
+	json_object_object_add(o, "events", evs);
+	json_object_object_add(o, "metrics", ms);
+	json_object_object_add(o, "elapsed_ns",
+			       json_object_new_int64(llround(r->elapsed_ns)));
+	json_object_object_add(o, "repeats", json_object_new_int(r->repeats));
+	json_object_object_add(o, "target", json_object_new_string(r->target));
+	return o;
+}

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * user/shim/: what kmod/'s headers shared with llctl need from the kernel,
+ * for userspace, as perf's tools/include does it: ring_shim.h for
+ * kmod/ring_core.h, probe_shim.h for kmod/probe_core.h and kmod/probe_bw.h.
+ * Their names are the kernel's (READ_ONCE(), smp_mb(), local_t) by design;
+ * what is their own starts with shim_. shim/ calls nothing of user/.
+ *
+ * What kmod/ring_core.h needs from the kernel, for userspace: the ring
+ * core is unit-tested and benchmarked on the host, and llctl reads the
+ * mapped rings with it. Include this, then ring_core.h.
+ *
+ * local_t here is only ever touched by one thread (the producer's), as in
+ * the kernel it is only touched by one CPU.
+ */
+#ifndef LLCTL_SHIM_RING_SHIM_H
+#define LLCTL_SHIM_RING_SHIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/llkm.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+typedef struct {
+	long a;
+} local_t;
+
+/*
+ * As on x86 in the kernel, local_t operations are not locked: they are
+ * atomic only against the one thread that owns the ring (nested writers
+ * in the tests are nested calls, not signal handlers).
+ */
+#define local_read(l)		__atomic_load_n(&(l)->a, __ATOMIC_RELAXED)
+#define local_set(l, v)		__atomic_store_n(&(l)->a, (v), __ATOMIC_RELAXED)
+#define local_inc(l)		local_set((l), local_read(l) + 1)
+#define local_dec_return(l)	({ long __v = local_read(l) - 1;	\
+				   local_set((l), __v); __v; })
+#define local_cmpxchg(l, o, n)	({					\
+	long __old = local_read(l);					\
+	if (__old == (long)(o))						\
+		local_set((l), (long)(n));				\
+	__old;								\
+})
+
+#define barrier()		__asm__ __volatile__("" ::: "memory")
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+/* Fully ordered, and returns the old value, as the kernel's. */
+#define cmpxchg(p, o, n)	({					\
+	__typeof__(*(p)) __old = (o);					\
+	__atomic_compare_exchange_n((p), &__old, (n), false,		\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+	__old;								\
+})
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+
+static inline u64 llkm_ring_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * The kernel reads these from current; here they are cached per thread so
+ * a producer costs no system call. Only tests and benchmarks produce in
+ * userspace, and none of them forks after producing.
+ */
+static inline u32 llkm_ring_pid(void)
+{
+	static __thread u32 pid;
+
+	if (!pid)
+		pid = getpid();
+	return pid;
+}
+
+static inline u32 llkm_ring_tid(void)
+{
+	static __thread u32 tid;
+
+	if (!tid)
+		tid = gettid();
+	return tid;
+}
+
+/*
+ * A data area of @size bytes mapped twice back to back, as the module maps
+ * a ring's pages: a record that wraps reads contiguously. NULL on failure;
+ * munmap(p, 2 * size) undoes it.
+ */
+static inline void *shim_map_twice(size_t size)
+{
+	int fd = memfd_create("llkm-ring", MFD_CLOEXEC);
+	char *p = MAP_FAILED;
+
+	if (fd < 0)
+		return NULL;
+	if (ftruncate(fd, size))
+		goto out;
+	p = mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		goto out;
+	if (mmap(p, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		 0) == MAP_FAILED ||
+	    mmap(p + size, size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		munmap(p, 2 * size);
+		p = MAP_FAILED;
+	}
+out:
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+#endif /* LLCTL_SHIM_RING_SHIM_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The consumer side of a session's rings: mapping every CPU's ring from
+ * /dev/llkm and reading records in place, merged across CPUs by time.
+ */
+#ifndef LLCTL_TRACE_RINGS_H
+#define LLCTL_TRACE_RINGS_H
+
+#include <stdint.h>
+
+#include "shim/ring_shim.h"
+#include "../kmod/ring_core.h"
+
+struct trace_rings {
+	int n;			/* possible CPUs */
+	unsigned long size;	/* data bytes per CPU */
+	struct llkm_ring *ring;	/* n of them */
+	uint64_t delivered;	/* records handed to the callback */
+};
+
+/* Maps CPU 0..@ncpus-1's rings of @size bytes from @fd: 0 or -errno. */
+int trace_rings_map(struct trace_rings *rs, int fd, int ncpus, uint32_t size,
+		    uint32_t mode);
+void trace_rings_unmap(struct trace_rings *rs);
+
+/*
+ * Hands every published record to @fn, oldest first across CPUs, then
+ * releases them. Returns how many.
+ */
+long trace_rings_drain(struct trace_rings *rs,
+		       void (*fn)(const struct llkm_rec *rec, void *arg),
+		       void *arg);
+
+#endif /* LLCTL_TRACE_RINGS_H */

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The trace summary. Records come in time order across CPUs, so a
+ * syscall's entry pairs with the next exit of the same thread, and an IRQ
+ * or softirq entry with the next exit on the same CPU. An exit whose entry
+ * came before the trace (or was lost) is counted but not timed: "timed"
+ * says how many latencies the statistics rest on.
+ */
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "lib/env.h"
+#include "lib/util.h"
+#include "trace/events.h"
+#include "trace/summary.h"
+#include "trace/syscalls.h"
+
+#define MAX_NR		1024
+#define MAX_IRQ		4096
+#define NR_SOFTIRQS	10
+#define HIST		40	/* log2 buckets of ns */
+#define TIDS		(1 << 16)
+
+struct stat_ns {
+	uint64_t count, errors, timed, total_ns, min_ns, max_ns;
+	uint64_t hist[HIST];
+};
+
+struct pending {
+	uint32_t tid;		/* 0: free */
+	int64_t nr;		/* -1: none */
+	uint64_t t;
+};
+
+struct task_sw {
+	uint32_t tid;		/* 0: free */
+	uint32_t switches;
+	char comm[16];
+};
+
+struct cpu_state {
+	int irq;		/* -1: none pending */
+	uint64_t irq_t;
+	uint64_t softirq_t[NR_SOFTIRQS];	/* 0: none pending */
+};
+
+struct trace_summary {
+	int ncpus;
+	uint32_t events;
+	uint32_t cmd_pid;
+	bool started;
+	struct stat_ns sys[MAX_NR];
+	uint64_t sys_unknown;		/* numbers beyond MAX_NR */
+	struct pending tid[TIDS];
+	struct stat_ns *irq;		/* [MAX_IRQ][ncpus], calloc'ed */
+	struct stat_ns *softirq;	/* [NR_SOFTIRQS][ncpus] */
+	struct cpu_state *cpu;		/* [ncpus] */
+	uint64_t switches;
+	struct task_sw task[TIDS];
+	uint64_t task_overflow;
+	const uint8_t *only;		/* --syscall bitmap, or NULL */
+	unsigned int only_len;
+};
+
+struct trace_summary *trace_summary_new(int ncpus, uint32_t events,
+					uint32_t cmd_pid)
+{
+	struct trace_summary *s = calloc(1, sizeof(*s));
+	int c;
+
+	if (!s)
+		return NULL;
+	s->ncpus = ncpus;
+	s->events = events;
+	s->cmd_pid = cmd_pid;
+	s->started = !cmd_pid;
+	s->irq = calloc((size_t)MAX_IRQ * ncpus, sizeof(*s->irq));
+	s->softirq = calloc((size_t)NR_SOFTIRQS * ncpus, sizeof(*s->softirq));
+	s->cpu = calloc(ncpus, sizeof(*s->cpu));
+	if (!s->irq || !s->softirq || !s->cpu) {
+		trace_summary_free(s);
+		return NULL;
+	}
+	for (c = 0; c < ncpus; c++)
+		s->cpu[c].irq = -1;
+	return s;
+}
+
+void trace_summary_only(struct trace_summary *s, const uint8_t *bits,
+			unsigned int len)
+{
+	s->only = bits;
+	s->only_len = len;
+}
+
+void trace_summary_free(struct trace_summary *s)
+{
+	if (!s)
+		return;
+	free(s->irq);
+	free(s->softirq);
+	free(s->cpu);
+	free(s);
+}
+
+static void timed(struct stat_ns *st, uint64_t from, uint64_t to)
+{
+	uint64_t d;
+	int b;
+
+	if (to < from)
+		return;
+	d = to - from;
+	st->min_ns = st->timed && st->min_ns < d ? st->min_ns : d;
+	st->max_ns = st->max_ns > d ? st->max_ns : d;
+	st->total_ns += d;
+	st->timed++;
+	b = d ? 64 - __builtin_clzll(d) : 0;
+	st->hist[b < HIST ? b : HIST - 1]++;
+}
+
+static unsigned int hash(uint32_t tid)
+{
+	return (tid * 2654435761u) & (TIDS - 1);
+}
+
+static struct pending *pending_of(struct trace_summary *s, uint32_t tid)
+{
+	unsigned int i = hash(tid), n;
+
+	for (n = 0; n < TIDS; n++, i = (i + 1) & (TIDS - 1))
+		if (s->tid[i].tid == tid || !s->tid[i].tid)
+			return &s->tid[i];
+	return NULL;
+}
+
+static struct task_sw *task_of(struct trace_summary *s, uint32_t tid)
+{
+	unsigned int i = hash(tid), n;
+
+	for (n = 0; n < TIDS; n++, i = (i + 1) & (TIDS - 1))
+		if (s->task[i].tid == tid || !s->task[i].tid)
+			return &s->task[i];
+	return NULL;
+}
+
+static void add_syscall(struct trace_summary *s, const struct llkm_rec *rec)
+{
+	struct pending *p = pending_of(s, rec->tid);
+
+	if (rec->type == LLKM_REC_SYS_ENTER) {
+		const struct llkm_rec_sys_enter *e = (const void *)(rec + 1);
+
+		if (e->nr < 0 || e->nr >= MAX_NR) {
+			s->sys_unknown++;
+			return;
+		}
+		s->sys[e->nr].count++;
+		if (p) {
+			p->tid = rec->tid;
+			p->nr = e->nr;
+			p->t = rec->time_ns;
+		}
+	} else {
+		const struct llkm_rec_sys_exit *x = (const void *)(rec + 1);
+
+		if (x->nr < 0 || x->nr >= MAX_NR)
+			return;
+		if (x->ret < 0 && x->ret >= -4095)
+			s->sys[x->nr].errors++;
+		if (!p || p->tid != rec->tid || p->nr != x->nr)
+			return;		/* entered before the trace, or lost */
+		timed(&s->sys[x->nr], p->t, rec->time_ns);
+		p->nr = -1;
+	}
+}
+
+static void add_irq(struct trace_summary *s, const struct llkm_rec *rec)
+{
+	const struct llkm_rec_irq *q = (const void *)(rec + 1);
+	struct cpu_state *c = &s->cpu[rec->cpu];
+
+	if (q->irq >= MAX_IRQ)
+		return;
+	if (rec->type == LLKM_REC_IRQ_ENTRY) {
+		s->irq[(size_t)q->irq * s->ncpus + rec->cpu].count++;
+		c->irq = q->irq;
+		c->irq_t = rec->time_ns;
+	} else if (c->irq == (int)q->irq) {
+		timed(&s->irq[(size_t)q->irq * s->ncpus + rec->cpu], c->irq_t,
+		      rec->time_ns);
+		c->irq = -1;
+	}
+}
+
+static void add_softirq(struct trace_summary *s, const struct llkm_rec *rec)
+{
+	const struct llkm_rec_softirq *q = (const void *)(rec + 1);
+	struct cpu_state *c = &s->cpu[rec->cpu];
+
+	if (q->vec >= NR_SOFTIRQS)
+		return;
+	if (rec->type == LLKM_REC_SOFTIRQ_ENTRY) {
+		s->softirq[q->vec * s->ncpus + rec->cpu].count++;
+		c->softirq_t[q->vec] = rec->time_ns;
+	} else if (c->softirq_t[q->vec]) {
+		timed(&s->softirq[q->vec * s->ncpus + rec->cpu],
+		      c->softirq_t[q->vec], rec->time_ns);
+		c->softirq_t[q->vec] = 0;
+	}
+}
+
+static void add_switch(struct trace_summary *s, const struct llkm_rec *rec)
+{
+	const struct llkm_rec_sched_switch *q = (const void *)(rec + 1);
+	struct task_sw *t = task_of(s, q->prev_tid ? q->prev_tid : ~0u);
+
+	s->switches++;
+	if (!t) {
+		s->task_overflow++;
+		return;
+	}
+	t->tid = q->prev_tid ? q->prev_tid : ~0u;	/* idle is tid 0 */
+	t->switches++;
+	memcpy(t->comm, q->prev_comm, sizeof(t->comm));
+	t->comm[sizeof(t->comm) - 1] = '\0';
+}
+
+bool trace_summary_take(struct trace_summary *s, const struct llkm_rec *rec)
+{
+	if ((int)rec->cpu >= s->ncpus)
+		return false;
+	/*
+	 * The held child's own calls before CMD are not CMD's: syscalls count
+	 * from its execve on. IRQs, softirqs and switches belong to the CPUs
+	 * and count from the start.
+	 */
+	if (!s->started && (rec->type == LLKM_REC_SYS_ENTER ||
+			    rec->type == LLKM_REC_SYS_EXIT)) {
+		const struct llkm_rec_sys_enter *e = (const void *)(rec + 1);
+
+		if (rec->type != LLKM_REC_SYS_ENTER || rec->tid != s->cmd_pid ||
+		    e->nr != trace_syscall_nr("execve"))
+			return false;
+		s->started = true;
+	}
+	switch (rec->type) {
+	case LLKM_REC_SYS_ENTER:
+	case LLKM_REC_SYS_EXIT: {
+		const struct llkm_rec_sys_exit *x = (const void *)(rec + 1);
+
+		/* nr is the first field of both payloads. */
+		if (s->only && (x->nr < 0 || (uint64_t)x->nr >= s->only_len * 8ULL ||
+				!(s->only[x->nr / 8] & (1 << (x->nr % 8)))))
+			return false;
+		add_syscall(s, rec);
+		break;
+	}
+	case LLKM_REC_IRQ_ENTRY:
+	case LLKM_REC_IRQ_EXIT:
+		add_irq(s, rec);
+		break;
+	case LLKM_REC_SOFTIRQ_ENTRY:
+	case LLKM_REC_SOFTIRQ_EXIT:
+		add_softirq(s, rec);
+		break;
+	case LLKM_REC_SCHED_SWITCH:
+		add_switch(s, rec);
+		break;
+	}
+	return true;
+}
+
+/* IRQ names as /proc/interrupts gives them (its last column). */
+static char *irq_name(int irq)
+{
+	FILE *f = fopen("/proc/interrupts", "re");
+	char *line = NULL, *name = NULL, *end, *p;
+	size_t len = 0;
+
+	while (f && !name && getline(&line, &len, f) > 0) {
+		if (strtol(line, &end, 10) != irq || *end != ':')
+			continue;
+		end[strcspn(end, "\n")] = '\0';
+		p = strrchr(end, ' ');
+		name = strdup(p ? p + 1 : "");
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return name ? name : strdup("");
+}
+
+static int by_count(const void *a, const void *b, void *arg)
+{
+	const struct stat_ns *st = arg;
+	int x = *(const int *)a, y = *(const int *)b;
+
+	if (st[x].count != st[y].count)
+		return st[x].count < st[y].count ? 1 : -1;
+	return x - y;
+}
+
+static int sorted_nrs(const struct trace_summary *s, int *nrs)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MAX_NR; i++)
+		if (s->sys[i].count || s->sys[i].errors)
+			nrs[n++] = i;
+	qsort_r(nrs, n, sizeof(*nrs), by_count, (void *)s->sys);
+	return n;
+}
+
+static uint64_t avg(const struct stat_ns *st)
+{
+	return st->timed ? st->total_ns / st->timed : 0;
+}
+
+void trace_summary_print(FILE *f, const struct trace_summary *s,
+			 const struct trace_ring_totals *t)
+{
+	int nrs[MAX_NR], n, i, c;
+
+	if (s->events & LLKM_TRACE_EV_SYSCALLS) {
+		n = sorted_nrs(s, nrs);
+		fprintf(f, "%10s %8s %14s %10s %10s %10s  %s\n", "calls",
+			"errors", "total_ns", "avg_ns", "min_ns", "max_ns",
+			"syscall");
+		for (i = 0; i < n; i++) {
+			const struct stat_ns *st = &s->sys[nrs[i]];
+
+			fprintf(f, "%10lu %8lu %14lu %10lu %10lu %10lu  %s\n",
+				st->count, st->errors, st->total_ns, avg(st),
+				st->min_ns, st->max_ns,
+				trace_syscall_name(nrs[i]));
+		}
+	}
+	if (s->events & LLKM_TRACE_EV_IRQS) {
+		fprintf(f, "\n%6s %4s %10s %14s  %s\n", "irq", "cpu", "count",
+			"total_ns", "name");
+		for (i = 0; i < MAX_IRQ; i++)
+			for (c = 0; c < s->ncpus; c++) {
+				const struct stat_ns *st = &s->irq[(size_t)i * s->ncpus + c];
+				char *name;
+
+				if (!st->count)
+					continue;
+				name = irq_name(i);
+				fprintf(f, "%6d %4d %10lu %14lu  %s\n", i, c,
+					st->count, st->total_ns, name);
+				free(name);
+			}
+	}
+	if (s->events & LLKM_TRACE_EV_SOFTIRQS) {
+		fprintf(f, "\n%-8s %4s %10s %14s\n", "softirq", "cpu", "count",
+			"total_ns");
+		for (i = 0; i < NR_SOFTIRQS; i++)
+			for (c = 0; c < s->ncpus; c++) {
+				const struct stat_ns *st = &s->softirq[i * s->ncpus + c];
+
+				if (st->count)
+					fprintf(f, "%-8s %4d %10lu %14lu\n",
+						trace_softirq_name(i), c, st->count,
+						st->total_ns);
+			}
+	}
+	if (s->events & LLKM_TRACE_EV_SCHED)
+		fprintf(f, "\ncontext switches: %lu\n", s->switches);
+	fprintf(f, "ring: produced %lu, delivered %lu, lost %lu\n",
+		t->produced, t->delivered, t->lost);
+}
+
+/* @count: the key of the count, "calls" for syscalls, "count" else. */
+static struct json_object *stat_json(const struct stat_ns *st,
+				     const char *count, bool hist)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *h;
+	int b, last;
+
+	json_object_object_add(o, count, json_object_new_int64(st->count));
+	json_object_object_add(o, "timed", json_object_new_int64(st->timed));
+	json_object_object_add(o, "total_ns", json_object_new_int64(st->total_ns));
+	if (!hist)
+		return o;
+	json_object_object_add(o, "errors", json_object_new_int64(st->errors));
+	json_object_object_add(o, "min_ns", json_object_new_int64(st->min_ns));
+	json_object_object_add(o, "avg_ns", json_object_new_int64(avg(st)));
+	json_object_object_add(o, "max_ns", json_object_new_int64(st->max_ns));
+	h = json_object_new_array();
+	for (last = HIST - 1; last > 0 && !st->hist[last]; last--)
+		;
+	for (b = 0; b <= last; b++)
+		json_object_array_add(h, json_object_new_int64(st->hist[b]));
+	json_object_object_add(o, "hist_log2_ns", h);
+	return o;
+}
+
+static struct json_object *syscalls_json(const struct trace_summary *s)
+{
+	struct json_object *arr = json_object_new_array();
+	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *e = stat_json(&s->sys[nrs[i]], "calls", true);
+
+		json_object_object_add(e, "name",
+				       json_object_new_string(trace_syscall_name(nrs[i])));
+		json_object_object_add(e, "nr", json_object_new_int(nrs[i]));
+		json_object_array_add(arr, e);
+	}
+	return arr;
+}
+
+static struct json_object *irqs_json(const struct trace_summary *s)
+{
+	struct json_object *arr = json_object_new_array();
+	int i, c;
+
+	for (i = 0; i < MAX_IRQ; i++)
+		for (c = 0; c < s->ncpus; c++) {
+			const struct stat_ns *st = &s->irq[(size_t)i * s->ncpus + c];
+			struct json_object *e;
+			char *name;
+
+			if (!st->count)
+				continue;
+			e = stat_json(st, "count", false);
+			name = irq_name(i);
+			json_object_object_add(e, "irq", json_object_new_int(i));
+			json_object_object_add(e, "name", json_object_new_string(name));
+			json_object_object_add(e, "cpu", json_object_new_int(c));
+			free(name);
+			json_object_array_add(arr, e);
+		}
+	return arr;
+}
+
+static struct json_object *softirqs_json(const struct trace_summary *s)
+{
+	struct json_object *arr = json_object_new_array();
+	int i, c;
+
+	for (i = 0; i < NR_SOFTIRQS; i++)
+		for (c = 0; c < s->ncpus; c++) {
+			const struct stat_ns *st = &s->softirq[i * s->ncpus + c];
+			struct json_object *e;
+
+			if (!st->count)
+				continue;
+			e = stat_json(st, "count", false);
+			json_object_object_add(e, "name",
+					       json_object_new_string(trace_softirq_name(i)));
+			json_object_object_add(e, "cpu", json_object_new_int(c));
+			json_object_array_add(arr, e);
+		}
+	return arr;
+}
+
+static struct json_object *sched_json(const struct trace_summary *s)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	int i;
+
+	json_object_object_add(o, "switches", json_object_new_int64(s->switches));
+	for (i = 0; i < TIDS; i++) {
+		const struct task_sw *t = &s->task[i];
+		struct json_object *e;
+
+		if (!t->tid)
+			continue;
+		e = json_object_new_object();
+		json_object_object_add(e, "pid", json_object_new_int64(
+			t->tid == ~0u ? 0 : t->tid));
+		json_object_object_add(e, "comm", json_object_new_string(t->comm));
+		json_object_object_add(e, "switches", json_object_new_int64(t->switches));
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "tasks", arr);
+	json_object_object_add(o, "tasks_not_listed",
+			       json_object_new_int64(s->task_overflow));
+	return o;
+}
+
+struct json_object *trace_summary_json(const struct trace_summary *s,
+				       const struct trace_ring_totals *t)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *ring = json_object_new_object();
+
+	if (s->events & LLKM_TRACE_EV_SYSCALLS)
+		json_object_object_add(o, "syscalls", syscalls_json(s));
+	if (s->events & LLKM_TRACE_EV_IRQS)
+		json_object_object_add(o, "irqs", irqs_json(s));
+	if (s->events & LLKM_TRACE_EV_SOFTIRQS)
+		json_object_object_add(o, "softirqs", softirqs_json(s));
+	if (s->events & LLKM_TRACE_EV_SCHED)
+		json_object_object_add(o, "sched", sched_json(s));
+	json_object_object_add(ring, "produced", json_object_new_int64(t->produced));
+	json_object_object_add(ring, "delivered", json_object_new_int64(t->delivered));
+	json_object_object_add(ring, "lost", json_object_new_int64(t->lost));
+	json_object_object_add(o, "ring", ring);
+	return o;
+}
+
+int trace_summary_report(FILE *f, const struct trace_summary *s,
+			 const struct trace_ring_totals *t,
+			 const struct llctl_env *env, bool json, bool lines)
+{
+	struct json_object *o;
+
+	if (json) {
+		o = trace_summary_json(s, t);
+		json_object_object_add(o, "env", llctl_env_json(env));
+		return llctl_json_fprint(f, o);
+	}
+	if (lines) {
+		fprintf(f, "# ring: produced %lu, delivered %lu, lost %lu\n",
+			t->produced, t->delivered, t->lost);
+	} else {
+		llctl_env_print(f, env);
+		trace_summary_print(f, s, t);
+	}
+	return ferror(f) ? 1 : 0;
+}

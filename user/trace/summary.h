@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llctl trace --summary: per syscall, per IRQ and softirq per CPU, and per
+ * task context switches, from the records in time order.
+ */
+#ifndef LLCTL_TRACE_SUMMARY_H
+#define LLCTL_TRACE_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/llkm.h>
+
+struct json_object;
+struct llctl_env;
+struct trace_summary;
+
+struct trace_ring_totals {
+	uint64_t produced, delivered, lost;
+};
+
+/*
+ * @events: the LLKM_TRACE_EV_* traced (a report shows only those, never
+ * a zero for what was not traced). @cmd_pid: with "-- CMD", nothing counts
+ * before that process's execve; 0 counts everything.
+ */
+struct trace_summary *trace_summary_new(int ncpus, uint32_t events,
+					uint32_t cmd_pid);
+
+/*
+ * Count only the syscalls whose bits are set in @bits (@len bytes), as
+ * asked with --syscall: llctl may have the kernel record a few more (the
+ * command's execve, which starts the count).
+ */
+void trace_summary_only(struct trace_summary *s, const uint8_t *bits,
+			unsigned int len);
+void trace_summary_free(struct trace_summary *s);
+
+/*
+ * Counts @rec; false when it is not counted (before "-- CMD"'s execve, or
+ * of a CPU beyond the summary's), so other outputs can skip it too.
+ */
+bool trace_summary_take(struct trace_summary *s, const struct llkm_rec *rec);
+
+void trace_summary_print(FILE *f, const struct trace_summary *s,
+			 const struct trace_ring_totals *t);
+/* {"syscalls", "irqs", "softirqs", "sched" (those traced), "ring"} */
+struct json_object *trace_summary_json(const struct trace_summary *s,
+				       const struct trace_ring_totals *t);
+
+/*
+ * The report: JSON with "env", or the env header and the tables, or (event
+ * lines were printed) the ring's counts alone. 0, or 1 after saying why.
+ */
+int trace_summary_report(FILE *f, const struct trace_summary *s,
+			 const struct trace_ring_totals *t,
+			 const struct llctl_env *env, bool json, bool lines);
+
+#endif /* LLCTL_TRACE_SUMMARY_H */
