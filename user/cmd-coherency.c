@@ -27,7 +27,7 @@
 #include "lib/options.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
-#include "../kmod/probe_core.h"
+#include "../kmod/probe_base.h"
 
 /* The tests, in the order they run. */
 static const struct coh_test *const tests[] = {

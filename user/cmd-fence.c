@@ -4,7 +4,7 @@
  * thread or (--kernel) in llkm's kthread with interrupts off.
  *
  * Every op of enum llkm_fence_op runs in batches of --iterations back to
- * back (probe_fence_batch() in kmod/probe_core.h), batches interleaved
+ * back (probe_fence_batch() in kmod/probe_fence.h), batches interleaved
  * across ops in user mode so a clock drift hits them all alike. The empty
  * loop is measured the same way and its median subtracted; per op the
  * report gives min, median and p99 over the batches, in TSC ticks
@@ -32,7 +32,7 @@
 #include "lib/svg.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
-#include "../kmod/probe_core.h"
+#include "../kmod/probe_fence.h"
 
 #define DEF_ITERATIONS	10000
 #define DEF_BATCHES	200

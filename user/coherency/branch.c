@@ -21,7 +21,7 @@
  *   branches cost what sorted ones do; past its capacity what random ones
  *   do. The history length is the last L below the midpoint.
  *
- * The branch and the patterns are kmod/probe_core.h's; with --kernel each
+ * The branch and the patterns are kmod/probe_branch.h's; with --kernel each
  * point is one LLKM_PROBE_BRANCH run in llkm's kernel thread, interrupts
  * off, timed by the TSC.
  *
@@ -42,7 +42,7 @@
 #include "coherency/stats.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
-#include "../kmod/probe_core.h"
+#include "../kmod/probe_branch.h"
 
 #define BR_BITS		LLKM_BRANCH_BITS	/* branches per sample */
 #define BR_LEN_MIN	2

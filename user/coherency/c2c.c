@@ -2,7 +2,7 @@
 /*
  * llctl coherency --test c2c: the core-to-core latency of a cache line,
  * for every pair of CPUs (or --pairs), by ping-pong on one line
- * (probe_c2c_ping()/probe_c2c_pong() in kmod/probe_core.h).
+ * (probe_c2c_ping()/probe_c2c_pong() in kmod/probe_c2c.h).
  *
  * Trust: each pair gets a fresh line, on a page mapped for it and first
  * touched by its ping CPU, so no third core holds a copy; a warm-up precedes the batches; the value
@@ -30,7 +30,7 @@
 #include "lib/svg.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
-#include "../kmod/probe_core.h"
+#include "../kmod/probe_c2c.h"
 
 #define DEF_ROUND_TRIPS	5000	/* per pair */
 #define BATCHES		50

@@ -6,8 +6,8 @@
  * three share (machine.c); below them order statistics and the TSC
  * (stats.c), pinned threads released together (team.c), CPU lists
  * (cpus.c) and a probe run in llkm's kernel threads (kernel-run.c). The
- * measuring code itself is kmod/probe_core.h and kmod/probe_bw.h, built
- * here through shim/probe_shim.h. "Probe" means such a measurement, in
+ * measuring code itself is kmod/'s probe_KIND.h headers (probe_c2c.h,
+ * probe_fs.h, ..., probe_bw.h), built here through shim/probe_shim.h. "Probe" means such a measurement, in
  * user/ nowhere else. Exported names start with coh_ (COH_). coherency/
  * calls lib/, and kmod/'s probe headers through shim/.
  *

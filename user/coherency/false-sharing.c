@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl coherency --test false-sharing: N writers each incrementing its
- * own u64 (probe_fs_write*() in kmod/probe_core.h), once with the u64s
+ * own u64 (probe_fs_write*() in kmod/probe_fs.h), once with the u64s
  * side by side on one 64-byte line and once a probe_line (128 bytes)
  * each. No writer shares data with another, so any difference is the
  * line moving between their caches.
@@ -35,7 +35,7 @@
 #include "coherency/team.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
-#include "../kmod/probe_core.h"
+#include "../kmod/probe_fs.h"
 
 #define DEF_INCREMENTS	1000000		/* kernel: per writer and batch */
 #define DEF_RUN_MS	20		/* user: a run's length */

@@ -2,7 +2,7 @@
 /*
  * llctl coherency --test litmus: SB, MP, LB, IRIW, 2+2W and R, each
  * without and with the mfences that forbid its relaxed outcome, as
- * kmod/probe_core.h runs them (the tests and their registers are listed
+ * kmod/probe_litmus.h runs them (the tests and their registers are listed
  * there). Per run: the outcome histogram, how often the relaxed outcome
  * showed up, klitmus7's verdict (sometimes / never) and whether x86-TSO
  * allows it. A relaxed outcome the model forbids is a model violation:
@@ -24,7 +24,7 @@
 #include "coherency/team.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
-#include "../kmod/probe_core.h"
+#include "../kmod/probe_litmus.h"
 
 #define DEF_ROUNDS	200000
 #define WARM_ROUNDS	1000
@@ -50,7 +50,7 @@ int coh_litmus_nregs(uint32_t test)
 }
 
 /*
- * The outcome's bits by name, r0 the lowest (probe_core.h): registers
+ * The outcome's bits by name, r0 the lowest (probe_litmus.h): registers
  * read 0 or 1; a final value ("x", "y") is 1, or 2 when its bit is set.
  */
 void coh_litmus_label(uint32_t test, int idx, char *buf, size_t size)

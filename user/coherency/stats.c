@@ -12,7 +12,7 @@
 
 #include "coherency/stats.h"
 #include "shim/probe_shim.h"
-#include "../kmod/probe_core.h"
+#include "../kmod/probe_base.h"
 
 #define CAL_WINDOWS	5
 #define CAL_WINDOW_NS	20000000ULL

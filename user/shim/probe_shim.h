@@ -2,13 +2,13 @@
 /*
  * user/shim/: what kmod/'s headers shared with llctl need from the kernel,
  * for userspace, as perf's tools/include does it: ring_shim.h for
- * kmod/ring_core.h, probe_shim.h for kmod/probe_core.h and kmod/probe_bw.h.
+ * kmod/ring_core.h, probe_shim.h for kmod/probe_*.h (the probes' code).
  * Their names are the kernel's (READ_ONCE(), smp_mb(), local_t) by design;
  * what is their own starts with shim_. shim/ calls nothing of user/.
  *
- * What kmod/probe_core.h needs from the kernel, for userspace: llctl runs
+ * What kmod/probe_*.h need from the kernel, for userspace: llctl runs
  * the same probes in pinned threads that the module runs in kthreads.
- * Include this, then ../kmod/probe_core.h.
+ * Include this, then the probe kind's header (../kmod/probe_c2c.h, ...).
  *
  * The definitions are the x86-64 kernel's, not C11's: READ_ONCE() and
  * WRITE_ONCE() are volatile accesses, which the compiler neither drops,

@@ -2,7 +2,7 @@
 /*
  * user/shim/: what kmod/'s headers shared with llctl need from the kernel,
  * for userspace, as perf's tools/include does it: ring_shim.h for
- * kmod/ring_core.h, probe_shim.h for kmod/probe_core.h and kmod/probe_bw.h.
+ * kmod/ring_core.h, probe_shim.h for kmod/probe_*.h (the probes' code).
  * Their names are the kernel's (READ_ONCE(), smp_mb(), local_t) by design;
  * what is their own starts with shim_. shim/ calls nothing of user/.
  *
