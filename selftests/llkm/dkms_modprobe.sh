@@ -3,9 +3,10 @@
 #
 # The DKMS-installed llkm loads by name: modprobe finds it under
 # updates/dkms of the running kernel, it is this tree's version, it serves
-# /dev/llkm and llctl info, and modprobe -r unloads it. selftests/dkms_test.sh
-# installs it on the host and runs this in the guest; anywhere llkm is not
-# DKMS-installed for the running kernel, the whole plan SKIPs.
+# /dev/llkm and llctl info, and modprobe -r unloads it.
+# selftests/host/dkms_test.sh installs it on the host and runs this in the
+# guest; anywhere llkm is not DKMS-installed for the running kernel, the
+# whole plan SKIPs.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh

@@ -2,9 +2,9 @@
 # shellcheck shell=bash
 #
 # Debian root file systems of our own, for selftests/vm/suite (a suite's
-# compiler and kernel) and selftests/fresh_machine_test.sh (a machine that
-# has nothing yet): where the packages come from, and how to run a command
-# inside one and clean up after it, even when killed.
+# compiler and kernel) and selftests/host/fresh_machine_test.sh (a machine
+# that has nothing yet): where the packages come from, and how to run a
+# command inside one and clean up after it, even when killed.
 
 CHROOT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export CHROOT_PATH

@@ -3,7 +3,7 @@
  * llctl analyze's rules: the one table below. To add a rule, add its
  * measurement to enum an_measure (analyze/rules.h), fill it in
  * cmd-analyze.c, and add a row here and a test in
- * selftests/unit/analyze_test.c (fires above, silent below).
+ * selftests/host/unit/analyze_test.c (fires above, silent below).
  */
 #include <stdio.h>
 #include <string.h>

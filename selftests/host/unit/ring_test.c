@@ -11,7 +11,7 @@
 
 #include "kselftest_harness.h"
 #include "shim/ring_shim.h"
-#include "../../kmod/ring_core.h"
+#include "../../../kmod/ring_core.h"
 
 static u64 check_of(u64 seq, u32 payload)
 {

@@ -28,7 +28,7 @@
 #include "cmd.h"
 #include "coherency/run.h"
 #include "shim/probe_shim.h"
-#include "../../kmod/probe_core.h"
+#include "../../../kmod/probe_core.h"
 
 #define MILLION		1000000ULL
 

@@ -20,13 +20,13 @@
 # Downloaded .debs are kept between runs (LLKM_CACHE/fresh-debs); the root
 # file system never is. Needs root, mmdebstrap, unshare and the mirror.
 #
-# Usage: selftests/fresh_machine_test.sh [--counts FILE] [--keep]
+# Usage: selftests/host/fresh_machine_test.sh [--counts FILE] [--keep]
 #		[--patch FILE]
 #   --keep        leave the root file system for a look (its path is printed)
 #   --patch FILE  apply FILE (git apply) to the copy first: how to show that
 #                 a broken Makefile or DEPS list fails here (docs/testing.md)
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 # shellcheck source=selftests/ktap.sh
 . selftests/ktap.sh

@@ -24,7 +24,7 @@
 #include "coherency/stats.h"
 #include "lib/svg.h"
 #include "shim/probe_shim.h"
-#include "../../kmod/probe_core.h"
+#include "../../../kmod/probe_core.h"
 
 /* ---- order statistics ---- */
 

@@ -11,9 +11,9 @@
 # looks, and make uninstall removes exactly those. Host only, no privilege:
 # installs into a DESTDIR.
 #
-# Usage: selftests/packaging_test.sh [--counts FILE]
+# Usage: selftests/host/packaging_test.sh [--counts FILE]
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 # shellcheck source=selftests/ktap.sh
 . selftests/ktap.sh

@@ -13,9 +13,9 @@
 # Host only, no privilege: the left-out build happens in a copy of user/,
 # include/, kmod/'s headers, quiet.mk and VERSION in a temporary directory.
 #
-# Usage: selftests/build_test.sh [--counts FILE]
+# Usage: selftests/host/build_test.sh [--counts FILE]
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 # shellcheck source=selftests/ktap.sh
 . selftests/ktap.sh

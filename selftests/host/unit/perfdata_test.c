@@ -1008,7 +1008,7 @@ FIXTURE_SETUP(profile)
 	ASSERT_LT(0, readlink("/proc/self/exe", exe, sizeof(exe) - 1));
 	snprintf(self->workload, sizeof(self->workload), "%s/workload", dirname(exe));
 	if (access(self->workload, X_OK))
-		SKIP(return, "workload is not built next to this test (make -C selftests/unit)");
+		SKIP(return, "workload is not built next to this test (make -C selftests/host/unit)");
 	fd = open_sampler(0);
 	if (fd < 0)
 		SKIP(return, "perf_event_open is refused here: %s (perf_event_paranoid)",

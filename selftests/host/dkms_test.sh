@@ -9,13 +9,14 @@
 # (BUILD_EXCLUSIVE_CONFIG); dkms remove --all leaves nothing behind. The
 # running kernel here may have no module support, so the kernel version is
 # always passed explicitly. Whatever happens, the exit trap removes what the
-# test added, and so does the last test, which checks it.
+# test added, and so does the last test, which checks it. A host test: it
+# installs on this machine; only its guest part boots a guest to modprobe.
 #
-# Usage: selftests/dkms_test.sh [--counts FILE] [--no-guest]
+# Usage: selftests/host/dkms_test.sh [--counts FILE] [--no-guest]
 # Knobs: LLKM_DKMS_KVER (default: the newest /lib/modules/*/build).
 # shellcheck disable=SC2317 # cleanup is the exit trap
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 # shellcheck source=selftests/ktap.sh
 . selftests/ktap.sh

@@ -92,7 +92,7 @@ FIXTURE_SETUP(dwarf)
 
 	beside(self->path, sizeof(self->path), STRUCTS);
 	if (access(self->path, R_OK))
-		SKIP(return, STRUCTS " is not built next to this test (make -C selftests/unit)");
+		SKIP(return, STRUCTS " is not built next to this test (make -C selftests/host/unit)");
 	ASSERT_EQ(0, layout_load(self->path, &o, &self->f, err, sizeof(err)))
 		TH_LOG("%s", err);
 	ASSERT_EQ(LAYOUT_SRC_DWARF, self->f.source);
@@ -674,7 +674,7 @@ FIXTURE_SETUP(btf)
 	strcpy(self->dir, "/tmp/layout_btf_XXXXXX");
 	beside(self->path, sizeof(self->path), STRUCTS);
 	if (access(self->path, R_OK))
-		SKIP(return, STRUCTS " is not built next to this test (make -C selftests/unit)");
+		SKIP(return, STRUCTS " is not built next to this test (make -C selftests/host/unit)");
 	if (!have("pahole"))
 		SKIP(return, "pahole is not installed: it encodes the BTF (apt-get install pahole)");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
@@ -896,7 +896,7 @@ FIXTURE_SETUP(cli)
 {
 	beside(self->path, sizeof(self->path), STRUCTS);
 	if (access(self->path, R_OK))
-		SKIP(return, STRUCTS " is not built next to this test (make -C selftests/unit)");
+		SKIP(return, STRUCTS " is not built next to this test (make -C selftests/host/unit)");
 }
 
 FIXTURE_TEARDOWN(cli)
