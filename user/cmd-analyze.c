@@ -53,26 +53,6 @@ enum {
 	OPT_NO_TRACE,
 };
 
-static const struct llctl_opt analyze_opt[] = {
-	{ "threads", OPT_THREADS, "LIST", "Run CMD at these thread counts (1,2,4,8): LLCTL_THREADS, OMP_NUM_THREADS and {} in ARGS" },
-	{ "repeat", OPT_REPEAT, "R", "Runs per thread count (median and spread), 1 to 100; default 1" },
-	{ "metric", OPT_METRIC, "REGEX", "Throughput: the number CMD prints after REGEX on stdout (or its first group)" },
-	{ "work", OPT_WORK, "KIND", "Without --metric: per-thread (N / wall s, the default) or total (1 / wall s)" },
-	{ "no-trace", OPT_NO_TRACE, NULL, "Skip the traced run (syscall, futex, IRQ and softirq time)" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)" },
-	{ 0 }
-};
-
-static const struct llctl_opts analyze_opts = {
-	.cmd = "analyze",
-	.synopsis = "[--json] [--threads LIST] [--repeat R] [--metric REGEX] "
-		    "[--work per-thread|total] [--no-trace] -- CMD [ARGS...]",
-	.summary = "Run CMD under llkm's counters (at each thread count of --threads), then\n"
-		   "once traced; report its bottlenecks (top-down level 1 where the PMU has\n"
-		   "it, else the software counters and the trace), suggestions from rules\n"
-		   "tied to their evidence, and a Universal Scalability Law fit.",
-	.opt = analyze_opt,
-};
 
 /*
  * The software counters every run opens, then the top-down ones where the
@@ -107,7 +87,8 @@ struct analyze {
 	unsigned int threads[MAX_THREAD_COUNTS], n_threads;
 	bool threads_given;
 	unsigned int repeat;
-	bool has_metric, work_total, json, trace;
+	bool has_metric, json, trace;
+	int work_total;		/* --work: 0 per-thread, 1 total */
 	const char *metric_src;
 	regex_t metric;
 	struct prof_event ev[EV_N];
@@ -146,9 +127,6 @@ static int parse_threads(struct analyze *a, const char *list)
 	}
 	ret = a->n_threads ? 0 : -1;
 out:
-	if (ret)
-		llctl_err("Unable to use --threads '%s': give up to %d thread counts from 1 to 4096, as 1,2,4,8",
-			  list, MAX_THREAD_COUNTS);
 	free(copy);
 	return ret;
 }
@@ -976,69 +954,79 @@ static int setup(struct analyze *a)
 	return 0;
 }
 
+static int analyze_call(void *args, int key, char *arg);
+
+static const char *const work_kinds[] = { "per-thread", "total", NULL };
+
+static const struct llctl_opt analyze_opt[] = {
+	{ "threads", OPT_THREADS, "LIST", "Run CMD at these thread counts (1,2,4,8): LLCTL_THREADS, OMP_NUM_THREADS and {} in ARGS",
+	  .type = LLCTL_OPT_CALL },
+	{ "repeat", OPT_REPEAT, "R", "Runs per thread count (median and spread), 1 to 100; default 1",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct analyze, repeat), .min = 1, .max = MAX_REPEAT },
+	{ "metric", OPT_METRIC, "REGEX", "Throughput: the number CMD prints after REGEX on stdout (or its first group)",
+	  .type = LLCTL_OPT_CALL },
+	{ "work", OPT_WORK, "KIND", "Without --metric: per-thread (N / wall s, the default) or total (1 / wall s)",
+	  .type = LLCTL_OPT_ENUM, LLCTL_FIELD(struct analyze, work_total), .choices = work_kinds },
+	{ "no-trace", OPT_NO_TRACE, NULL, "Skip the traced run (syscall, futex, IRQ and softirq time)",
+	  .type = LLCTL_OPT_CLEAR, LLCTL_FIELD(struct analyze, trace) },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct analyze, json) },
+	{ 0 }
+};
+
+static const struct llctl_opts analyze_opts = {
+	.cmd = "analyze",
+	.synopsis = "[--json] [--threads LIST] [--repeat R] [--metric REGEX] "
+		    "[--work per-thread|total] [--no-trace] -- CMD [ARGS...]",
+	.summary = "Run CMD under llkm's counters (at each thread count of --threads), then\n"
+		   "once traced; report its bottlenecks (top-down level 1 where the PMU has\n"
+		   "it, else the software counters and the trace), suggestions from rules\n"
+		   "tied to their evidence, and a Universal Scalability Law fit.",
+	.opt = analyze_opt,
+	.call = analyze_call,
+	.operands = true,
+};
+
+/* --threads and --metric, which no option type says. */
+static int analyze_call(void *args, int key, char *arg)
+{
+	struct analyze *a = args;
+	char msg[128];
+	int ret;
+
+	if (key == OPT_THREADS) {
+		if (parse_threads(a, arg))
+			return llctl_opt_bad(&analyze_opts, key, arg,
+					     "give up to %d thread counts from 1 to 4096, as 1,2,4,8",
+					     MAX_THREAD_COUNTS);
+		a->threads_given = true;
+		return 0;
+	}
+	ret = regcomp(&a->metric, arg, REG_EXTENDED);
+	a->has_metric = !ret;
+	if (ret) {
+		regerror(ret, &a->metric, msg, sizeof(msg));
+		return llctl_opt_bad(&analyze_opts, key, arg,
+				     "%s (a POSIX extended regex)", msg);
+	}
+	a->metric_src = arg;
+	return 0;
+}
+
 static int parse_opts(struct analyze *a, int argc, char **argv)
 {
-	char *arg, *end;
-	int c, ret;
+	int n = llctl_parse(argc, argv, &analyze_opts, a);
 
-	while ((c = llctl_next_opt(argc, argv, &analyze_opts, &arg)) != -1) {
-		switch (c) {
-		case OPT_THREADS:
-			if (parse_threads(a, arg))
-				return 1;
-			a->threads_given = true;
-			break;
-		case OPT_REPEAT:
-			a->repeat = strtoul(arg, &end, 10);
-			if (*end || end == arg || a->repeat < 1 || a->repeat > MAX_REPEAT) {
-				llctl_err("Unable to use --repeat '%s': give a number from 1 to %d",
-					  arg, MAX_REPEAT);
-				return 1;
-			}
-			break;
-		case OPT_METRIC:
-			ret = regcomp(&a->metric, arg, REG_EXTENDED);
-			if (ret) {
-				char msg[128];
-
-				regerror(ret, &a->metric, msg, sizeof(msg));
-				llctl_err("Unable to use --metric '%s': %s (a POSIX extended regex)",
-					  arg, msg);
-				return 1;
-			}
-			a->has_metric = true;
-			a->metric_src = arg;
-			break;
-		case OPT_WORK:
-			if (strcmp(arg, "per-thread") && strcmp(arg, "total")) {
-				llctl_err("Unable to use --work '%s': per-thread or total", arg);
-				return 1;
-			}
-			a->work_total = !strcmp(arg, "total");
-			break;
-		case OPT_NO_TRACE:
-			a->trace = false;
-			break;
-		case LLCTL_OPT_JSON:
-			a->json = true;
-			break;
-		case 'h':
-			llctl_usage(stdout, &analyze_opts);
-			return llctl_stdout_close() ? 1 : -1;
-		default:
-			llctl_usage(stderr, &analyze_opts);
-			return 1;
-		}
-	}
-	if (optind >= argc) {
+	if (n < 0)
+		return n;
+	if (n >= argc) {
 		llctl_err("Unable to analyze: nothing to run: give '-- CMD [ARGS...]'");
-		return 1;
+		return LLCTL_PARSE_ERROR;
 	}
-	if (a->has_metric && a->work_total) {
-		llctl_err("Unable to use --work with --metric: the metric is the throughput");
-		return 1;
-	}
-	a->cmd = argv + optind;
+	if (a->has_metric && a->work_total)
+		return llctl_opt_bad(&analyze_opts, OPT_WORK, NULL,
+				     "--metric is the throughput; give one of the two");
+	a->cmd = argv + n;
 	return 0;
 }
 
@@ -1056,7 +1044,7 @@ int cmd_analyze(int argc, char **argv)
 	a->n_threads = 1;
 	ret = parse_opts(a, argc, argv);
 	if (ret) {
-		ret = ret < 0 ? 0 : 1;
+		ret = llctl_parse_status(ret);
 		goto cleanup;
 	}
 	ret = 1;

@@ -22,6 +22,7 @@
 #include "coherency/cpus.h"
 #include "coherency/machine.h"
 #include "coherency/run.h"
+#include "lib/cpus.h"
 #include "lib/env.h"
 #include "lib/nl.h"
 #include "lib/options.h"
@@ -56,36 +57,6 @@ enum {
 	OPT_THREADS,
 };
 
-static const struct llctl_opt coherency_opt[] = {
-	{ "test", OPT_TEST, "NAME,...", "Run these tests (default: all; see below)" },
-	{ "kernel", OPT_KERNEL, NULL, "Run in llkm's kthreads, interrupts off (needs the module)" },
-	{ "user", OPT_USER, NULL, "Run in pinned user threads (the default)" },
-	{ "cpus", OPT_CPUS, "LIST", "On these CPUs, in this order (default: all online)" },
-	{ "iterations", OPT_ITERATIONS, "N", "c2c: round trips per pair; false-sharing --kernel: increments per writer; "
-						 "litmus: rounds; branch, icache, bandwidth: samples per point" },
-	{ "runtime", OPT_RUNTIME, "MS", "false-sharing: each run's length in ms, in user threads (default 20)" },
-	{ "pairs", OPT_PAIRS, "A:B,...", "c2c: only these CPU pairs" },
-	{ "simd", OPT_SIMD, "W", "bandwidth: scalar, 128, 256 or 512 bits (default: the widest)" },
-	{ "prefetch", OPT_PREFETCH, "BYTES", "bandwidth: prefetch this far ahead (default 0: none)" },
-	{ "sizes", OPT_SIZES, "MIN-MAX", "bandwidth: working-set sweep (default 16K-256M)" },
-	{ "threads", OPT_THREADS, "N", "bandwidth: threads, on the first N of --cpus (default 1)" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
-	{ "svg", OPT_SVG, "PREFIX", "Also draw charts into PREFIX-TEST.svg" },
-	{ 0 }
-};
-
-static const struct llctl_opts coherency_opts = {
-	.cmd = "coherency",
-	.synopsis = "[--test NAME,...] [--kernel | --user] [--cpus LIST] "
-		    "[--iterations N] [--runtime MS] [--pairs A:B,...] [--json] [--svg PREFIX] "
-		    "[--simd W] [--prefetch BYTES] [--sizes MIN-MAX] [--threads N]",
-	.summary = "Measure how the caches keep cores coherent and what the memory model\n"
-		   "allows: cache-line latency between every pair of CPUs (c2c), the cost of\n"
-		   "false sharing, litmus tests checked against x86-TSO; and the branch\n"
-		   "predictor, the i-cache and memory bandwidth. x86-64 only.\n"
-		   "Each measurement stops at a 10 s limit; Ctrl-C stops and reports what ran.",
-	.opt = coherency_opt,
-};
 
 static volatile int stop;
 
@@ -130,24 +101,25 @@ static void list_tests(FILE *f)
 	}
 }
 
-/* "c2c,litmus" into @sel (NTESTS flags): 0, or -1 after naming the culprit. */
-static int select_tests(char *list, bool *sel)
+/* "c2c,litmus" into @sel (NTESTS flags): NULL, or the first unknown name. */
+static const char *select_tests(const char *list, bool *sel)
 {
+	static char name[32];
 	const struct coh_test *t;
-	char *name, *save;
+	const char *p = list;
+	size_t n;
 
 	memset(sel, 0, NTESTS * sizeof(*sel));
-	for (name = strtok_r(list, ",", &save); name;
-	     name = strtok_r(NULL, ",", &save)) {
-		t = find_test(name);
-		if (!t) {
-			llctl_err("Unable to run test '%s': no such test (see 'llctl help coherency')",
-				  name);
-			return -1;
-		}
+	do {
+		n = strcspn(p, ",");
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		t = n < sizeof(name) ? find_test(name) : NULL;
+		if (!t)
+			return name;
 		sel[test_index(t)] = true;
-	}
-	return 0;
+		p += n + 1;
+	} while (p[-1]);
+	return NULL;
 }
 
 struct coh_cfg {
@@ -158,100 +130,92 @@ struct coh_cfg {
 	const char *pairs;
 	struct coh_bw_opts bw;
 	bool bw_set;		/* a bandwidth option was given */
-	int *cpus;
+	struct llctl_cpus cpus;	/* --cpus, or the online CPUs */
 };
 
-/* The bandwidth test's options (coherency/machine.h): 0, or 1 after saying why. */
-static int parse_bw(struct coh_cfg *c, int key, const char *arg)
+static int coherency_call(void *args, int key, char *arg);
+
+static const struct llctl_opt coherency_opt[] = {
+	{ "test", OPT_TEST, "NAME,...", "Run these tests (default: all; see below)",
+	  .type = LLCTL_OPT_CALL },
+	{ "kernel", OPT_KERNEL, NULL, "Run in llkm's kthreads, interrupts off (needs the module)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct coh_cfg, o.kernel) },
+	{ "user", OPT_USER, NULL, "Run in pinned user threads (the default)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct coh_cfg, user) },
+	{ "cpus", OPT_CPUS, "LIST", "On these CPUs, in this order (default: all online)",
+	  .type = LLCTL_OPT_CPUS, LLCTL_FIELD(struct coh_cfg, cpus) },
+	{ "iterations", OPT_ITERATIONS, "N", "c2c: round trips per pair; false-sharing --kernel: increments per writer; "
+						 "litmus: rounds; branch, icache, bandwidth: samples per point",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct coh_cfg, o.iterations), .min = 1, .max = LLKM_PROBE_ITERATIONS_MAX },
+	{ "runtime", OPT_RUNTIME, "MS", "false-sharing: each run's length in ms, in user threads (default 20)",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct coh_cfg, o.runtime_ms), .min = 1, .max = COH_FS_RUN_MS_MAX, .unit = "ms" },
+	{ "pairs", OPT_PAIRS, "A:B,...", "c2c: only these CPU pairs",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct coh_cfg, pairs) },
+	{ "simd", OPT_SIMD, "W", "bandwidth: scalar, 128, 256 or 512 bits (default: the widest)",
+	  .type = LLCTL_OPT_CALL },
+	{ "prefetch", OPT_PREFETCH, "BYTES", "bandwidth: prefetch this far ahead (default 0: none)",
+	  .type = LLCTL_OPT_CALL },
+	{ "sizes", OPT_SIZES, "MIN-MAX", "bandwidth: working-set sweep (default 16K-256M)",
+	  .type = LLCTL_OPT_CALL },
+	{ "threads", OPT_THREADS, "N", "bandwidth: threads, on the first N of --cpus (default 1)",
+	  .type = LLCTL_OPT_CALL },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct coh_cfg, json) },
+	{ "svg", OPT_SVG, "PREFIX", "Also draw charts into PREFIX-TEST.svg",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct coh_cfg, o.svg) },
+	{ 0 }
+};
+
+static const struct llctl_opts coherency_opts = {
+	.cmd = "coherency",
+	.synopsis = "[--test NAME,...] [--kernel | --user] [--cpus LIST] "
+		    "[--iterations N] [--runtime MS] [--pairs A:B,...] [--json] [--svg PREFIX] "
+		    "[--simd W] [--prefetch BYTES] [--sizes MIN-MAX] [--threads N]",
+	.summary = "Measure how the caches keep cores coherent and what the memory model\n"
+		   "allows: cache-line latency between every pair of CPUs (c2c), the cost of\n"
+		   "false sharing, litmus tests checked against x86-TSO; and the branch\n"
+		   "predictor, the i-cache and memory bandwidth. x86-64 only.\n"
+		   "Each measurement stops at a 10 s limit; Ctrl-C stops and reports what ran.",
+	.opt = coherency_opt,
+	.call = coherency_call,
+	.more_help = list_tests,
+};
+
+/* --test and the bandwidth test's options (coherency/machine.h). */
+static int coherency_call(void *args, int key, char *arg)
 {
-	c->bw_set = true;
-	switch (key) {
-	case OPT_SIMD:
-		return coh_bw_opt_simd(&c->bw, arg);
-	case OPT_PREFETCH:
-		return coh_bw_opt_prefetch(&c->bw, arg);
-	case OPT_SIZES:
-		return coh_bw_opt_sizes(&c->bw, arg);
-	default:
-		return coh_bw_opt_threads(&c->bw, arg);
+	struct coh_cfg *c = args;
+	char why[160];
+	int err;
+
+	if (key == OPT_TEST) {
+		const char *bad = select_tests(arg, c->sel);
+
+		c->named = true;
+		return bad ? llctl_opt_bad(&coherency_opts, key, arg,
+					   "no such test '%s' (see 'llctl help coherency')",
+					   bad) : 0;
 	}
+	c->bw_set = true;
+	if (key == OPT_SIMD)
+		err = coh_bw_opt_simd(&c->bw, arg, why, sizeof(why));
+	else if (key == OPT_PREFETCH)
+		err = coh_bw_opt_prefetch(&c->bw, arg, why, sizeof(why));
+	else if (key == OPT_SIZES)
+		err = coh_bw_opt_sizes(&c->bw, arg, why, sizeof(why));
+	else
+		err = coh_bw_opt_threads(&c->bw, arg, why, sizeof(why));
+	return err ? llctl_opt_bad(&coherency_opts, key, arg, "%s", why) : 0;
 }
 
 static int parse_args(int argc, char **argv, struct coh_cfg *c)
 {
-	char *arg, *end;
-	unsigned long ms;
-	int k, i;
+	int i, n;
 
 	for (i = 0; i < (int)NTESTS; i++)
 		c->sel[i] = true;
-	while ((k = llctl_next_opt(argc, argv, &coherency_opts, &arg)) != -1) {
-		switch (k) {
-		case OPT_TEST:
-			if (select_tests(arg, c->sel))
-				return 1;
-			c->named = true;
-			break;
-		case OPT_KERNEL:
-			c->o.kernel = true;
-			break;
-		case OPT_USER:
-			c->user = true;
-			break;
-		case OPT_CPUS:
-			free(c->cpus);
-			c->o.ncpus = coh_cpus_parse(NULL, arg, "--cpus",
-						    &c->cpus);
-			if (c->o.ncpus < 0)
-				return 1;
-			break;
-		case OPT_ITERATIONS:
-			errno = 0;
-			c->o.iterations = strtoull(arg, &end, 10);
-			if (errno || end == arg || *end || arg[0] == '-' ||
-			    !c->o.iterations ||
-			    c->o.iterations > LLKM_PROBE_ITERATIONS_MAX) {
-				llctl_err("Unable to use --iterations '%s': takes 1 to %llu",
-					  arg, LLKM_PROBE_ITERATIONS_MAX);
-				return 1;
-			}
-			break;
-		case OPT_RUNTIME:
-			errno = 0;
-			ms = strtoul(arg, &end, 10);
-			if (errno || end == arg || *end || arg[0] == '-' ||
-			    !ms || ms > COH_FS_RUN_MS_MAX) {
-				llctl_err("Unable to use --runtime '%s': takes 1 to %d (ms)",
-					  arg, COH_FS_RUN_MS_MAX);
-				return 1;
-			}
-			c->o.runtime_ms = ms;
-			break;
-		case OPT_PAIRS:
-			c->pairs = arg;
-			break;
-		case LLCTL_OPT_JSON:
-			c->json = true;
-			break;
-		case OPT_SVG:
-			c->o.svg = arg;
-			break;
-		case OPT_SIMD:
-		case OPT_PREFETCH:
-		case OPT_SIZES:
-		case OPT_THREADS:
-			if (parse_bw(c, k, arg))
-				return 1;
-			break;
-		case 'h':
-			llctl_usage(stdout, &coherency_opts);
-			list_tests(stdout);
-			return llctl_stdout_close() ? 1 : 2;
-		default:
-			return 1;
-		}
-	}
-	return llctl_no_operands(argc, argv, &coherency_opts);
+	n = llctl_parse(argc, argv, &coherency_opts, c);
+	return n < 0 ? n : 0;
 }
 
 /* Cross-option checks and defaults: 0, or 1 after saying what is wrong. */
@@ -260,24 +224,28 @@ static int check_args(struct coh_cfg *c)
 	size_t i;
 
 	if (c->o.kernel && c->user) {
-		llctl_err("Unable to parse options: --kernel and --user exclude each other");
+		llctl_opt_bad(&coherency_opts, OPT_USER, NULL,
+			      "--kernel and --user exclude each other");
 		return 1;
 	}
 	if (c->pairs && !c->sel[test_index(&coh_test_c2c)]) {
-		llctl_err("Unable to use --pairs: it is for the c2c test, which is not selected");
+		llctl_opt_bad(&coherency_opts, OPT_PAIRS, NULL,
+			      "it is for the c2c test, which is not selected");
 		return 1;
 	}
 	if (c->pairs && coh_c2c_set_pairs(NULL, c->pairs))
 		return 1;
 	if (c->o.runtime_ms && (c->o.kernel ||
 				!c->sel[test_index(&coh_test_false_sharing)])) {
-		llctl_err("Unable to use --runtime: it is for false-sharing in user threads, %s",
+		llctl_opt_bad(&coherency_opts, OPT_RUNTIME, NULL,
+			      "it is for false-sharing in user threads, %s",
 			  c->o.kernel ? "and --kernel runs --iterations increments instead" :
 			  "which is not selected");
 		return 1;
 	}
 	if (c->bw_set && !c->sel[test_index(&coh_test_bandwidth)]) {
-		llctl_err("Unable to use --simd, --prefetch, --sizes or --threads: they are for the bandwidth test, which is not selected");
+		llctl_opt_bad(&coherency_opts, OPT_SIMD, NULL,
+			      "--simd, --prefetch, --sizes and --threads are for the bandwidth test, which is not selected");
 		return 1;
 	}
 	if (c->bw_set && coh_bw_set_opts(&c->bw))
@@ -292,14 +260,15 @@ static int check_args(struct coh_cfg *c)
 		}
 		c->sel[i] = false;	/* all tests: only those that can */
 	}
-	if (!c->cpus) {
-		c->o.ncpus = coh_cpus_online(NULL, &c->cpus);
-		if (c->o.ncpus < 0) {
+	if (!c->cpus.n) {
+		c->cpus.n = llctl_cpus_online(NULL, &c->cpus.cpu);
+		if (c->cpus.n < 0) {
 			llctl_err("Unable to read the online CPUs from /sys/devices/system/cpu/online");
 			return 1;
 		}
 	}
-	c->o.cpus = c->cpus;
+	c->o.cpus = c->cpus.cpu;
+	c->o.ncpus = c->cpus.n;
 	return 0;
 }
 
@@ -337,8 +306,8 @@ int cmd_coherency(int argc, char **argv)
 
 	err = parse_args(argc, argv, &c);
 	if (err) {
-		free(c.cpus);
-		return err == 2 ? 0 : 1;
+		llctl_opts_free(&coherency_opts, &c);
+		return llctl_parse_status(err);
 	}
 	if (check_args(&c))
 		goto cleanup;
@@ -383,6 +352,6 @@ cleanup:
 	if (nl.sk)
 		llctl_nl_close(&nl);
 	llctl_env_free(&env);
-	free(c.cpus);
+	llctl_opts_free(&coherency_opts, &c);
 	return ret;
 }

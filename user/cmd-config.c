@@ -21,27 +21,6 @@
 #include "lib/rootfs.h"
 #include "lib/util.h"
 
-static const struct llctl_opt config_opt[] = {
-	{ "json", LLCTL_OPT_JSON, NULL, "show, check, plan, verify: print JSON (keys in docs/json.md)" },
-	{ 0 }
-};
-
-static const struct llctl_opts config_opts = {
-	.cmd = "config",
-	.synopsis = "{show | check | plan | apply | verify | revert} "
-		    "[FILE.yaml] [--json]",
-	.summary = "The low_level_optimization tuning profile (YAML):\n"
-		   "  show [FILE]    the profile in FILE; without FILE, the applied one and\n"
-		   "                 the current value of every knob the keys map to\n"
-		   "  check FILE     validate it: each error with its line:column\n"
-		   "  plan FILE      what apply would change, changing nothing\n"
-		   "  apply FILE     change what differs, saving the values it replaces\n"
-		   "                 (root); again, it changes nothing\n"
-		   "  verify [FILE]  does the system still match (the applied profile)?\n"
-		   "  revert         restore the saved values (root)\n"
-		   "State: $LLCTL_STATE_DIR (default " LLCTL_STATE_DIR_DEFAULT ").",
-	.opt = config_opt,
-};
 
 enum sub { SHOW, CHECK, PLAN, APPLY, VERIFY, REVERT };
 
@@ -601,38 +580,47 @@ static int parse_sub(const char *s)
 	return -1;
 }
 
-/* Options and the one FILE operand, in any order. 0, 1 error, 2 help. */
+static const struct llctl_opt config_opt[] = {
+	{ "json", LLCTL_OPT_JSON, NULL, "show, check, plan, verify: print JSON (keys in docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct config, json) },
+	{ 0 }
+};
+
+static const struct llctl_opts config_opts = {
+	.cmd = "config",
+	.synopsis = "{show | check | plan | apply | verify | revert} "
+		    "[FILE.yaml] [--json]",
+	.summary = "The low_level_optimization tuning profile (YAML):\n"
+		   "  show [FILE]    the profile in FILE; without FILE, the applied one and\n"
+		   "                 the current value of every knob the keys map to\n"
+		   "  check FILE     validate it: each error with its line:column\n"
+		   "  plan FILE      what apply would change, changing nothing\n"
+		   "  apply FILE     change what differs, saving the values it replaces\n"
+		   "                 (root); again, it changes nothing\n"
+		   "  verify [FILE]  does the system still match (the applied profile)?\n"
+		   "  revert         restore the saved values (root)\n"
+		   "State: $LLCTL_STATE_DIR (default " LLCTL_STATE_DIR_DEFAULT ").",
+	.opt = config_opt,
+	.operands = true,
+};
+
+/* Options and the one FILE operand, in any order: 0, or llctl_parse()'s. */
 static int parse_args(int argc, char **argv, struct config *c)
 {
-	char *arg;
-	int ch;
+	int n;
 
-	optind = 0;
+	optind = 0;	/* getopt starts afresh */
 	for (;;) {
-		while ((ch = llctl_next_opt(argc, argv, &config_opts, &arg)) != -1) {
-			switch (ch) {
-			case LLCTL_OPT_JSON:
-				c->json = true;
-				break;
-			case 'h':
-				return 2;
-			default:
-				llctl_usage(stderr, &config_opts);
-				return 1;
-			}
-		}
-		if (optind >= argc)
-			return 0;
+		n = llctl_parse(argc, argv, &config_opts, c);
+		if (n < 0 || n >= argc)
+			return n < 0 ? n : 0;
 		if (c->file) {
-			llctl_err("Unable to parse options: unexpected '%s', see 'llctl help config'",
-				  argv[optind]);
-			return 1;
+			fprintf(stderr, "%s config: Unable to parse '%s': one FILE at most, see 'llctl help config'\n",
+				llctl_prog, argv[n]);
+			return LLCTL_PARSE_ERROR;
 		}
-		c->file = argv[optind];
-		argc -= optind;
-		argv += optind;
-		optind = 0;
-		/* argv[0] is now FILE, which getopt skips as the "program" */
+		c->file = argv[n];
+		optind = n + 1;
 	}
 }
 
@@ -659,12 +647,8 @@ int cmd_config(int argc, char **argv)
 	}
 	c.sub = s;
 	ret = parse_args(argc - 1, argv + 1, &c);
-	if (ret == 2) {
-		llctl_usage(stdout, &config_opts);
-		return llctl_stdout_close();
-	}
 	if (ret)
-		return 1;
+		return llctl_parse_status(ret);
 	if (subs[s].file == 2 && !c.file) {
 		llctl_err("Unable to %s: give the profile, FILE.yaml", subs[s].name);
 		return 1;
@@ -674,7 +658,8 @@ int cmd_config(int argc, char **argv)
 		return 1;
 	}
 	if (c.json && !subs[s].json) {
-		llctl_err("Unable to use --json with %s: it reports on stdout as text lines", subs[s].name);
+		llctl_opt_bad(&config_opts, LLCTL_OPT_JSON, NULL,
+			      "%s reports on stdout as text lines", subs[s].name);
 		return 1;
 	}
 	if (subs[s].root && !have_sys_admin()) {

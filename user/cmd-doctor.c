@@ -27,8 +27,13 @@
 
 #define DEV_PATH "/dev/" LLKM_DEVICE_NAME
 
+struct doctor_args {
+	bool json;
+};
+
 static const struct llctl_opt doctor_opt[] = {
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON: {\"checks\": [...], \"env\": {...}}" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON: {\"checks\": [...], \"env\": {...}}",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct doctor_args, json) },
 	{ 0 }
 };
 
@@ -159,25 +164,13 @@ int cmd_doctor(int argc, char **argv)
 	struct llctl_env env = { 0 };
 	struct doctor_live live;
 	struct json_object *o;
-	bool json = false;
+	struct doctor_args a = { 0 };
 	int ret = 1;
-	char *arg;
 	int c;
 
-	while ((c = llctl_next_opt(argc, argv, &doctor_opts, &arg)) != -1) {
-		switch (c) {
-		case LLCTL_OPT_JSON:
-			json = true;
-			break;
-		case 'h':
-			llctl_usage(stdout, &doctor_opts);
-			return llctl_stdout_close();
-		default:
-			return 1;
-		}
-	}
-	if (llctl_no_operands(argc, argv, &doctor_opts))
-		return 1;
+	c = llctl_parse(argc, argv, &doctor_opts, &a);
+	if (c < 0)
+		return llctl_parse_status(c);
 
 	doctor_live_init(&live);
 	live_genl(&live);
@@ -188,7 +181,7 @@ int cmd_doctor(int argc, char **argv)
 		llctl_err("Unable to run the checks: %s", strerror(ENOMEM));
 		goto cleanup;
 	}
-	if (json) {
+	if (a.json) {
 		o = report_json(&d, &env);
 		if (!o) {
 			llctl_err("Unable to build the report: %s",

@@ -17,9 +17,15 @@
 #define NAME_MIN_WIDTH	20
 #define NAME_MAX_WIDTH	40
 
+struct events_args {
+	bool json, all;
+};
+
 static const struct llctl_opt events_opt[] = {
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
-	{ "all", 'a', NULL, "Also list libpfm4's events of PMUs this machine does not have" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct events_args, json) },
+	{ "all", 'a', NULL, "Also list libpfm4's events of PMUs this machine does not have",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct events_args, all) },
 	{ 0 }
 };
 
@@ -32,6 +38,7 @@ static const struct llctl_opts events_opts = {
 		   "The names work with -e of llctl profile and llctl record, as do rNNNN,\n"
 		   "PMU/EVENT/, PMU/term=value,.../ and the modifiers :u, :k, :h.",
 	.opt = events_opt,
+	.operands = true,
 };
 
 /* The footnote number of @reason, adding it when new (1-based). */
@@ -113,41 +120,31 @@ int cmd_events(int argc, char **argv)
 {
 	struct prof_event_list l;
 	const char *pattern = NULL;
-	bool json = false, all = false;
-	char *arg;
+	struct events_args a = { 0 };
 	int c, ret;
 
 	/* the pattern may come before the options as well as after them */
 	for (;;) {
-		while ((c = llctl_next_opt(argc, argv, &events_opts, &arg)) != -1) {
-			switch (c) {
-			case LLCTL_OPT_JSON:
-				json = true;
-				break;
-			case 'a':
-				all = true;
-				break;
-			case 'h':
-				llctl_usage(stdout, &events_opts);
-				return llctl_stdout_close();
-			default:
-				return 1;
-			}
-		}
-		if (pattern || optind >= argc)
+		c = llctl_parse(argc, argv, &events_opts, &a);
+		if (c < 0)
+			return llctl_parse_status(c);
+		if (pattern || c >= argc)
 			break;
 		pattern = argv[optind++];
 	}
-	if (llctl_no_operands(argc, argv, &events_opts))
+	if (c < argc) {
+		fprintf(stderr, "%s events: Unable to parse '%s': one PATTERN at most, see 'llctl help events'\n",
+			llctl_prog, argv[c]);
 		return 1;
+	}
 
-	ret = prof_events_collect(&l, pattern, all);
+	ret = prof_events_collect(&l, pattern, a.all);
 	if (ret) {
 		llctl_err("Unable to list events: %s", strerror(-ret));
 		return 1;
 	}
 	prof_events_try_open(&l);
-	ret = print_events(&l, json, !pattern);
+	ret = print_events(&l, a.json, !pattern);
 	if (!ret)
 		ret = llctl_stdout_close();
 	if (!ret && !l.n && pattern) {

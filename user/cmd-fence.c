@@ -54,30 +54,6 @@ enum {
 	OPT_SVG,
 };
 
-static const struct llctl_opt fence_opt[] = {
-	{ "kernel", OPT_KERNEL, NULL, "Measure in llkm's kthread, interrupts off (needs the module)" },
-	{ "user", OPT_USER, NULL, "Measure in a pinned user thread (the default)" },
-	{ "cpu", OPT_CPU, "N", "On CPU N (default: the first this process may use)" },
-	{ "iterations", OPT_ITERATIONS, "N", "Ops per batch (default 10000, at most 2^20)" },
-	{ "batches", OPT_BATCHES, "N", "Batches per op (default 200, at most 100000)" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
-	{ "svg", OPT_SVG, "FILE", "Also draw the medians with min..p99 whiskers into FILE" },
-	{ 0 }
-};
-
-static const struct llctl_opts fence_opts = {
-	.cmd = "fence",
-	.synopsis = "[--kernel | --user] [--cpu N] [--iterations N] [--batches N] "
-		    "[--json] [--svg FILE]",
-	.summary = "Measure what each ordering primitive costs on one CPU: compiler barrier,\n"
-		   "smp_rmb/smp_wmb/smp_mb, MFENCE, LFENCE, SFENCE, LOCK ADD, XCHG, CMPXCHG,\n"
-		   "store-release, load-acquire and (user mode) C11 atomic_fetch_add at each\n"
-		   "order. Each op runs back to back in batches; the empty loop is measured\n"
-		   "and subtracted; min, median and p99 over the batches are given in TSC\n"
-		   "ticks (reference cycles, not core cycles) and ns. Values the loop cannot\n"
-		   "resolve are flagged. x86-64 only.",
-	.opt = fence_opt,
-};
 
 static const char *const op_names[] = {
 	[LLKM_FENCE_EMPTY] = "empty",
@@ -101,11 +77,43 @@ static const char *const op_names[] = {
 };
 
 struct fence_cfg {
-	bool kernel, json;
+	bool kernel, user, json;
+	struct llctl_cpus cpus;	/* --cpu, as given */
 	int cpu;
 	uint64_t iterations;
 	uint32_t batches;
 	const char *svg;
+};
+
+static const struct llctl_opt fence_opt[] = {
+	{ "kernel", OPT_KERNEL, NULL, "Measure in llkm's kthread, interrupts off (needs the module)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct fence_cfg, kernel) },
+	{ "user", OPT_USER, NULL, "Measure in a pinned user thread (the default)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct fence_cfg, user) },
+	{ "cpu", OPT_CPU, "N", "On CPU N (default: the first this process may use)",
+	  .type = LLCTL_OPT_CPUS, LLCTL_FIELD(struct fence_cfg, cpus), .max = 1 },
+	{ "iterations", OPT_ITERATIONS, "N", "Ops per batch (default 10000, at most 2^20)",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct fence_cfg, iterations), .min = 1, .max = LLKM_PROBE_ITERATIONS_MAX },
+	{ "batches", OPT_BATCHES, "N", "Batches per op (default 200, at most 100000)",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct fence_cfg, batches), .min = 1, .max = LLKM_PROBE_BATCHES_MAX },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct fence_cfg, json) },
+	{ "svg", OPT_SVG, "FILE", "Also draw the medians with min..p99 whiskers into FILE",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct fence_cfg, svg) },
+	{ 0 }
+};
+static const struct llctl_opts fence_opts = {
+	.cmd = "fence",
+	.synopsis = "[--kernel | --user] [--cpu N] [--iterations N] [--batches N] "
+		    "[--json] [--svg FILE]",
+	.summary = "Measure what each ordering primitive costs on one CPU: compiler barrier,\n"
+		   "smp_rmb/smp_wmb/smp_mb, MFENCE, LFENCE, SFENCE, LOCK ADD, XCHG, CMPXCHG,\n"
+		   "store-release, load-acquire and (user mode) C11 atomic_fetch_add at each\n"
+		   "order. Each op runs back to back in batches; the empty loop is measured\n"
+		   "and subtracted; min, median and p99 over the batches are given in TSC\n"
+		   "ticks (reference cycles, not core cycles) and ns. Values the loop cannot\n"
+		   "resolve are flagged. x86-64 only.",
+	.opt = fence_opt,
 };
 
 /* Everything measured: samples[op * batches + b], TSC ticks of a batch. */
@@ -474,21 +482,6 @@ fail:
 	return -1;
 }
 
-static int parse_u64(const char *arg, const char *opt, uint64_t max,
-		     uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || !*v || *v > max) {
-		llctl_err("Unable to use %s '%s': takes 1 to %" PRIu64, opt,
-			  arg, max);
-		return -1;
-	}
-	return 0;
-}
-
 /* The first CPU this process may run on. */
 static int default_cpu(void)
 {
@@ -503,67 +496,21 @@ static int default_cpu(void)
 	return 0;
 }
 
+/* 0, or the exit status after --help or a refusal. */
 static int parse_args(int argc, char **argv, struct fence_cfg *c)
 {
-	bool user = false;
-	uint64_t v;
-	int n, *cpus, c_;
-	char *arg;
+	int n;
 
 	*c = (struct fence_cfg){ .cpu = -1, .iterations = DEF_ITERATIONS,
 				 .batches = DEF_BATCHES };
-	while ((c_ = llctl_next_opt(argc, argv, &fence_opts, &arg)) != -1) {
-		switch (c_) {
-		case OPT_KERNEL:
-			c->kernel = true;
-			break;
-		case OPT_USER:
-			user = true;
-			break;
-		case OPT_CPU:
-			n = coh_cpus_parse(NULL, arg, "--cpu", &cpus);
-			if (n < 0)
-				return 1;
-			c->cpu = cpus[0];
-			free(cpus);
-			if (n != 1) {
-				llctl_err("Unable to use --cpu '%s': takes one CPU",
-					  arg);
-				return 1;
-			}
-			break;
-		case OPT_ITERATIONS:
-			if (parse_u64(arg, "--iterations",
-				      LLKM_PROBE_ITERATIONS_MAX, &c->iterations))
-				return 1;
-			break;
-		case OPT_BATCHES:
-			if (parse_u64(arg, "--batches", LLKM_PROBE_BATCHES_MAX,
-				      &v))
-				return 1;
-			c->batches = (uint32_t)v;
-			break;
-		case LLCTL_OPT_JSON:
-			c->json = true;
-			break;
-		case OPT_SVG:
-			c->svg = arg;
-			break;
-		case 'h':
-			llctl_usage(stdout, &fence_opts);
-			return llctl_stdout_close() ? 1 : 2;
-		default:
-			return 1;
-		}
-	}
-	if (llctl_no_operands(argc, argv, &fence_opts))
-		return 1;
-	if (c->kernel && user) {
-		llctl_err("Unable to parse options: --kernel and --user exclude each other");
-		return 1;
-	}
-	if (c->cpu < 0)
-		c->cpu = default_cpu();
+	n = llctl_parse(argc, argv, &fence_opts, c);
+	if (n < 0)
+		return n;
+	if (c->kernel && c->user)
+		return llctl_opt_bad(&fence_opts, OPT_USER, NULL,
+				     "--kernel and --user exclude each other");
+	c->cpu = c->cpus.n ? c->cpus.cpu[0] : default_cpu();
+	llctl_opts_free(&fence_opts, c);
 	return 0;
 }
 
@@ -578,7 +525,7 @@ int cmd_fence(int argc, char **argv)
 
 	err = parse_args(argc, argv, &c);
 	if (err)
-		return err == 2 ? 0 : 1;	/* 2: --help printed */
+		return llctl_parse_status(err);
 	if (!PROBE_SUPPORTED) {
 		llctl_err("Unable to measure fences: the probes are x86-64 only");
 		return 1;

@@ -15,8 +15,13 @@
 #include "lib/options.h"
 #include "lib/util.h"
 
+struct info_args {
+	bool json;
+};
+
 static const struct llctl_opt info_opt[] = {
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct info_args, json) },
 	{ 0 }
 };
 
@@ -131,25 +136,13 @@ int cmd_info(int argc, char **argv)
 	struct llctl_env env = { 0 };
 	struct llctl_info info;
 	struct llctl_nl nl;
-	bool json = false;
+	struct info_args a = { 0 };
 	int ret = 1;
-	char *arg;
 	int c;
 
-	while ((c = llctl_next_opt(argc, argv, &info_opts, &arg)) != -1) {
-		switch (c) {
-		case LLCTL_OPT_JSON:
-			json = true;
-			break;
-		case 'h':
-			llctl_usage(stdout, &info_opts);
-			return llctl_stdout_close();
-		default:
-			return 1;
-		}
-	}
-	if (llctl_no_operands(argc, argv, &info_opts))
-		return 1;
+	c = llctl_parse(argc, argv, &info_opts, &a);
+	if (c < 0)
+		return llctl_parse_status(c);
 
 	c = llctl_nl_open(&nl);
 	if (c) {
@@ -169,7 +162,7 @@ int cmd_info(int argc, char **argv)
 			  info.abi, LLKM_ABI_VERSION);
 
 	llctl_env_collect(&env, NULL);
-	if (json) {
+	if (a.json) {
 		if (llctl_json_print(info_json(&info, &env)))
 			goto cleanup;
 	} else {

@@ -32,14 +32,35 @@ enum {
 	OPT_BTF_BASE,
 };
 
+
+struct layout_args {
+	const char *file, *pattern, *hot_arg, *btf_base;
+	enum layout_source source;
+	unsigned int line;
+	const char *line_from;	/* "option", "sysfs" or "default" */
+	bool holes_only, json, exact;
+	struct layout_hot hot;
+	struct layout_type *reordered;	/* with --hot */
+	int source_opt;		/* --source: -1, or an index in layout_sources[] */
+};
+static const char *const layout_sources[] = { "dwarf", "btf", NULL };
+
 static const struct llctl_opt layout_opt[] = {
-	{ "struct", 's', "NAME", "Show this struct (or union, or typedef of one); a glob shows each match" },
-	{ "hot", OPT_HOT, "A,B,C|@FILE", "Hot fields: propose an order packing them into the fewest lines" },
-	{ "cache-line", 'c', "N", "Cache line bytes, a power of two in [16, 4096] (default: sysfs, else 64)" },
-	{ "holes", OPT_HOLES, NULL, "Only structs with holes or bit holes" },
-	{ "source", OPT_SOURCE, "dwarf|btf", "Read this, not the default (DWARF when present, else BTF)" },
-	{ "btf-base", OPT_BTF_BASE, "FILE", "Base of split BTF (default " LAYOUT_BTF_VMLINUX ")" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)" },
+	{ "struct", 's', "NAME", "Show this struct (or union, or typedef of one); a glob shows each match",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct layout_args, pattern) },
+	{ "hot", OPT_HOT, "A,B,C|@FILE", "Hot fields: propose an order packing them into the fewest lines",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct layout_args, hot_arg) },
+	{ "cache-line", 'c', "N", "Cache line bytes, a power of two in [16, 4096] (default: sysfs, else 64)",
+	  .type = LLCTL_OPT_SIZE, LLCTL_FIELD(struct layout_args, line), .min = LINE_MIN, .max = LINE_MAX,
+	  .flags = LLCTL_OPT_POW2 },
+	{ "holes", OPT_HOLES, NULL, "Only structs with holes or bit holes",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct layout_args, holes_only) },
+	{ "source", OPT_SOURCE, "dwarf|btf", "Read this, not the default (DWARF when present, else BTF)",
+	  .type = LLCTL_OPT_ENUM, LLCTL_FIELD(struct layout_args, source_opt), .choices = layout_sources },
+	{ "btf-base", OPT_BTF_BASE, "FILE", "Base of split BTF (default " LAYOUT_BTF_VMLINUX ")",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct layout_args, btf_base) },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print JSON (keys documented in docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct layout_args, json) },
 	{ 0 }
 };
 
@@ -54,16 +75,7 @@ static const struct llctl_opts layout_opts = {
 		   "members that packs the hot ones into the fewest lines. Lines are counted\n"
 		   "from offset 0, as if the struct started on a line boundary.",
 	.opt = layout_opt,
-};
-
-struct layout_args {
-	const char *file, *pattern, *hot_arg, *btf_base;
-	enum layout_source source;
-	unsigned int line;
-	const char *line_from;	/* "option", "sysfs" or "default" */
-	bool holes_only, json, exact;
-	struct layout_hot hot;
-	struct layout_type *reordered;	/* with --hot */
+	.operands = true,
 };
 
 /* --- text --- */
@@ -557,20 +569,6 @@ cleanup:
 	return ret;
 }
 
-static int parse_line(const char *s, struct layout_args *a)
-{
-	long v;
-
-	if (llctl_parse_long(s, &v) || v < LINE_MIN || v > LINE_MAX || (v & (v - 1))) {
-		llctl_err("Unable to parse --cache-line '%s': a power of two in [%d, %d]",
-			  s, LINE_MIN, LINE_MAX);
-		return -1;
-	}
-	a->line = v;
-	a->line_from = "option";
-	return 0;
-}
-
 static void default_line(struct layout_args *a)
 {
 	long v;
@@ -587,62 +585,36 @@ static void default_line(struct layout_args *a)
 
 static int parse_args(int argc, char **argv, struct layout_args *a)
 {
-	char *arg;
-	int c;
+	int n;
 
-	while ((c = llctl_next_opt(argc, argv, &layout_opts, &arg)) != -1) {
-		switch (c) {
-		case 's':
-			a->pattern = arg;
-			break;
-		case OPT_HOT:
-			a->hot_arg = arg;
-			break;
-		case 'c':
-			if (parse_line(arg, a))
-				return 1;
-			break;
-		case OPT_HOLES:
-			a->holes_only = true;
-			break;
-		case OPT_SOURCE:
-			if (!strcmp(arg, "dwarf")) {
-				a->source = LAYOUT_SRC_DWARF;
-			} else if (!strcmp(arg, "btf")) {
-				a->source = LAYOUT_SRC_BTF;
-			} else {
-				llctl_err("Unable to parse --source '%s': dwarf or btf", arg);
-				return 1;
-			}
-			break;
-		case OPT_BTF_BASE:
-			a->btf_base = arg;
-			break;
-		case LLCTL_OPT_JSON:
-			a->json = true;
-			break;
-		case 'h':
-			llctl_usage(stdout, &layout_opts);
-			return llctl_stdout_close() ? 1 : -1;
-		default:
-			return 1;
-		}
-	}
-	if (optind >= argc) {
+	a->source_opt = -1;
+	n = llctl_parse(argc, argv, &layout_opts, a);
+	if (n < 0)
+		return n;
+	if (a->source_opt >= 0)
+		a->source = a->source_opt ? LAYOUT_SRC_BTF : LAYOUT_SRC_DWARF;
+	if (a->line)
+		a->line_from = "option";
+	if (n >= argc) {
 		llctl_err("Unable to show layouts: no file given, see 'llctl help layout'");
-		return 1;
+		return LLCTL_PARSE_ERROR;
 	}
 	a->file = argv[optind++];
-	if (llctl_no_operands(argc, argv, &layout_opts))
-		return 1;
+	if (optind < argc) {
+		fprintf(stderr, "%s layout: Unable to parse '%s': one file at most, see 'llctl help layout'\n",
+			llctl_prog, argv[optind]);
+		return LLCTL_PARSE_ERROR;
+	}
 	a->exact = a->pattern && !strpbrk(a->pattern, "*?[");
 	if (a->hot_arg && !a->exact) {
-		llctl_err("Unable to use --hot: it needs --struct NAME naming one struct");
-		return 1;
+		llctl_opt_bad(&layout_opts, OPT_HOT, a->hot_arg,
+			      "it needs --struct NAME naming one struct");
+		return LLCTL_PARSE_ERROR;
 	}
 	if (a->btf_base && a->source == LAYOUT_SRC_DWARF) {
-		llctl_err("Unable to use --btf-base with --source dwarf");
-		return 1;
+		llctl_opt_bad(&layout_opts, OPT_BTF_BASE, a->btf_base,
+			      "it is for --source btf, not dwarf");
+		return LLCTL_PARSE_ERROR;
 	}
 	if (!a->line)
 		default_line(a);
@@ -658,7 +630,7 @@ static int check_hot(const struct layout_file *f, struct layout_args *a)
 	if (!a->hot_arg)
 		return 0;
 	if (layout_hot_parse(a->hot_arg, &a->hot, err, sizeof(err))) {
-		llctl_err("Unable to parse --hot '%s': %s", a->hot_arg, err);
+		llctl_opt_bad(&layout_opts, OPT_HOT, a->hot_arg, "%s", err);
 		return 1;
 	}
 	missing = layout_hot_missing(f->types[0], &a->hot);
@@ -689,7 +661,7 @@ int cmd_layout(int argc, char **argv)
 
 	ret = parse_args(argc, argv, &a);
 	if (ret)
-		return ret < 0 ? 0 : ret;
+		return llctl_parse_status(ret);
 	ret = 1;
 	o = (struct layout_load_opts){ .source = a.source,
 				       .btf_base = a.btf_base,

@@ -40,11 +40,25 @@ enum {
 	OPT_TRACE,
 };
 
+struct metrics_args {
+	const char *listen;
+	double interval;
+	bool once;
+	uint32_t trace;		/* LLKM_TRACE_EV_* */
+};
+
+static int metrics_call(void *args, int key, char *arg);
+
 static const struct llctl_opt metrics_opt[] = {
-	{ "listen", 'l', "ADDR:PORT", "Serve /metrics here (default " MET_DEFAULT_LISTEN "; [IPV6]:PORT; port 0: any)" },
-	{ "interval", 'i', "SECS", "Read the counters every SECS seconds, 0.1 to 3600 (default 1)" },
-	{ "once", OPT_ONCE, NULL, "Print one scrape (two readings --interval apart) to stdout and exit" },
-	{ "trace", OPT_TRACE, "EVENTS", "Also trace syscalls,irqs,softirqs,sched (or all) system-wide: llctl trace's counts" },
+	{ "listen", 'l', "ADDR:PORT", "Serve /metrics here (default " MET_DEFAULT_LISTEN "; [IPV6]:PORT; port 0: any)",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct metrics_args, listen) },
+	{ "interval", 'i', "SECS", "Read the counters every SECS seconds, 0.1 to 3600 (default 1)",
+	  .type = LLCTL_OPT_DURATION, LLCTL_FIELD(struct metrics_args, interval),
+	  .lo = 0.1, .hi = 3600 },
+	{ "once", OPT_ONCE, NULL, "Print one scrape (two readings --interval apart) to stdout and exit",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct metrics_args, once) },
+	{ "trace", OPT_TRACE, "EVENTS", "Also trace syscalls,irqs,softirqs,sched (or all) system-wide: llctl trace's counts",
+	  .type = LLCTL_OPT_CALL },
 	{ 0 }
 };
 
@@ -56,7 +70,19 @@ static const struct llctl_opts metrics_opts = {
 		   "format at http://ADDR:PORT/metrics, collected every --interval seconds,\n"
 		   "or print one scrape with --once. Needs the module loaded and CAP_PERFMON.",
 	.opt = metrics_opt,
+	.call = metrics_call,
 };
+
+/* --trace EVENTS. */
+static int metrics_call(void *args, int key, char *arg)
+{
+	struct metrics_args *a = args;
+
+	if (met_trace_parse(arg, &a->trace))
+		return llctl_opt_bad(&metrics_opts, key, arg,
+				     "a list of syscalls, irqs, softirqs, sched, or all");
+	return 0;
+}
 
 /* One collection rendered: a malloc'ed text, or NULL. */
 static char *render(const struct met_state *s, size_t *len)
@@ -181,51 +207,28 @@ static int serve(struct met_state *s, int sfd, double interval,
 int cmd_metrics(int argc, char **argv)
 {
 	struct met_state *s = calloc(1, sizeof(*s));
-	const char *listen = NULL;
-	double interval = 1;
+	struct metrics_args a = { .interval = 1 };
+	const char *listen;
+	double interval;
 	sigset_t set, old;
-	bool one = false;
-	uint32_t trace = 0;
+	bool one;
+	uint32_t trace;
 	int ret = 1, c, sfd = -1;
-	char *arg, *end;
 
 	if (!s)
 		return 1;
-	while ((c = llctl_next_opt(argc, argv, &metrics_opts, &arg)) != -1) {
-		switch (c) {
-		case 'l':
-			listen = arg;
-			break;
-		case 'i':
-			errno = 0;
-			interval = strtod(arg, &end);
-			if (errno || end == arg || *end || !(interval >= 0.1) ||
-			    interval > 3600) {
-				llctl_err("Unable to use --interval '%s': seconds from 0.1 to 3600",
-					  arg);
-				goto cleanup;
-			}
-			break;
-		case OPT_ONCE:
-			one = true;
-			break;
-		case OPT_TRACE:
-			if (met_trace_parse(arg, &trace))
-				goto cleanup;
-			break;
-		case 'h':
-			llctl_usage(stdout, &metrics_opts);
-			ret = llctl_stdout_close();
-			goto cleanup;
-		default:
-			llctl_usage(stderr, &metrics_opts);
-			goto cleanup;
-		}
-	}
-	if (llctl_no_operands(argc, argv, &metrics_opts))
+	c = llctl_parse(argc, argv, &metrics_opts, &a);
+	if (c < 0) {
+		ret = llctl_parse_status(c);
 		goto cleanup;
+	}
+	listen = a.listen;
+	interval = a.interval;
+	one = a.once;
+	trace = a.trace;
 	if (one && listen) {
-		llctl_err("Unable to use --listen with --once: --once prints to stdout");
+		llctl_opt_bad(&metrics_opts, 'l', listen,
+			      "--once prints to stdout; give one of the two");
 		goto cleanup;
 	}
 	if (!listen)

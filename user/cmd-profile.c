@@ -49,17 +49,17 @@ enum {
 };
 
 static const struct llctl_opt profile_opt[] = {
-	{ "event", 'e', "EV,...", "Count these events (repeatable; 'llctl events' lists them)" },
-	{ "all-cpus", 'a', NULL, "Count everything on every online CPU" },
-	{ "cpu", 'C', "CPUS", "Count everything on these CPUs (0-3,8)" },
-	{ "pid", 'p', "PID", "Count this running process (its threads and children)" },
-	{ "interval", 'I', "MS", "Also print the counts every MS milliseconds" },
-	{ "repeat", 'r', "N", "Run CMD N times: mean and standard deviation" },
-	{ "per-cpu", OPT_PER_CPU, NULL, "With -a or -C: one line per CPU" },
+	{ "event", 'e', "EV,...", "Count these events (repeatable; 'llctl events' lists them)", .type = LLCTL_OPT_CALL },
+	{ "all-cpus", 'a', NULL, "Count everything on every online CPU", .type = LLCTL_OPT_CALL },
+	{ "cpu", 'C', "CPUS", "Count everything on these CPUs (0-3,8)", .type = LLCTL_OPT_CALL },
+	{ "pid", 'p', "PID", "Count this running process (its threads and children)", .type = LLCTL_OPT_CALL },
+	{ "interval", 'I', "MS", "Also print the counts every MS milliseconds", .type = LLCTL_OPT_CALL },
+	{ "repeat", 'r', "N", "Run CMD N times: mean and standard deviation", .type = LLCTL_OPT_CALL },
+	{ "per-cpu", OPT_PER_CPU, NULL, "With -a or -C: one line per CPU", .type = LLCTL_OPT_CALL },
 	{ "no-multiplex", OPT_NO_MULTIPLEX, NULL,
-	  "Pin every event: fail rather than extrapolate from a share of the time" },
-	{ "output", 'o', "FILE", "Write the report to FILE (default: stderr, JSON to stdout)" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)" },
+	  "Pin every event: fail rather than extrapolate from a share of the time", .type = LLCTL_OPT_CALL },
+	{ "output", 'o', "FILE", "Write the report to FILE (default: stderr, JSON to stdout)", .type = LLCTL_OPT_CALL },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)", .type = LLCTL_OPT_CALL },
 	{ 0 }
 };
 

@@ -44,11 +44,11 @@
 #define DEFAULT_FREQ	4000	/* Hz, perf record's default */
 
 static const struct llctl_opt record_opt[] = {
-	{ "event", 'e', "EV", "Sample this event (default: cycles, or cpu-clock without a hardware PMU)" },
-	{ "count", 'c', "PERIOD", "One sample every PERIOD events" },
-	{ "freq", 'F', "HZ", "About HZ samples a second (default 4000, or the applied tuning profile's sampling_rate)" },
-	{ "call-graph", 'g', NULL, "Record call chains (user stacks by frame pointers; the default when the tuning profile sets stack_depth)" },
-	{ "output", 'o', "FILE", "Write perf.data to FILE (default perf.data)" },
+	{ "event", 'e', "EV", "Sample this event (default: cycles, or cpu-clock without a hardware PMU)", .type = LLCTL_OPT_CALL },
+	{ "count", 'c', "PERIOD", "One sample every PERIOD events", .type = LLCTL_OPT_CALL },
+	{ "freq", 'F', "HZ", "About HZ samples a second (default 4000, or the applied tuning profile's sampling_rate)", .type = LLCTL_OPT_CALL },
+	{ "call-graph", 'g', NULL, "Record call chains (user stacks by frame pointers; the default when the tuning profile sets stack_depth)", .type = LLCTL_OPT_CALL },
+	{ "output", 'o', "FILE", "Write perf.data to FILE (default perf.data)", .type = LLCTL_OPT_CALL },
 	{ 0 }
 };
 

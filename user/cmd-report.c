@@ -24,12 +24,26 @@ enum {
 	OPT_FORMAT,
 };
 
+struct report_args {
+	bool summary, events, json;
+	const char *out;
+	int format;		/* -1, or an index in report_formats[] */
+};
+
+static const char *const report_formats[] = { "ctf", "perfetto", NULL };
+
 static const struct llctl_opt report_opt[] = {
-	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)" },
-	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script" },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)" },
-	{ "output", 'o', "PATH", "Also write the trace to PATH (see --format)" },
-	{ "format", OPT_FORMAT, "FMT", "Of -o: ctf (a directory) or perfetto" },
+	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct report_args, summary) },
+	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct report_args, events) },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct report_args, json) },
+	{ "output", 'o', "PATH", "Also write the trace to PATH (see --format)",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct report_args, out) },
+	{ "format", OPT_FORMAT, "FMT", "Of -o: ctf (a directory) or perfetto",
+	  .type = LLCTL_OPT_ENUM, LLCTL_FIELD(struct report_args, format),
+	  .choices = report_formats },
 	{ 0 }
 };
 
@@ -44,6 +58,7 @@ static const struct llctl_opts report_opts = {
 		   "instead: [--json | --folded] [--children] [--svg PATH] FILE\n"
 		   "('llctl report --help FILE' lists those options).",
 	.opt = report_opt,
+	.operands = true,
 };
 
 int cmd_report(int argc, char **argv)
@@ -53,64 +68,46 @@ int cmd_report(int argc, char **argv)
 	struct trace_capture_hdr hdr;
 	struct trace_sink *sink = NULL;
 	struct llctl_env env = { 0 };
-	int ret = 1, json = 0, lines = 0, c;
-	char *arg;
+	struct report_args a = { .format = -1 };
+	int ret = 1, json, lines, c;
 	long n;
 
 	if (prof_is_perf_data(argc, argv))	/* llctl record's perf.data */
 		return prof_report(argc, argv);
-	while ((c = llctl_next_opt(argc, argv, &report_opts, &arg)) != -1) {
-		switch (c) {
-		case OPT_SUMMARY:
-			break;
-		case OPT_EVENTS:
-			lines = 1;
-			break;
-		case LLCTL_OPT_JSON:
-			json = 1;
-			break;
-		case 'o':
-			cfg.out = arg;
-			break;
-		case OPT_FORMAT:
-			cfg.format = trace_format_parse(arg);
-			if (cfg.format != TRACE_FMT_CTF &&
-			    cfg.format != TRACE_FMT_PERFETTO) {
-				llctl_err("Unable to use --format '%s': ctf or perfetto", arg);
-				return 1;
-			}
-			if (cfg.format == TRACE_FMT_CTF &&
-			    trace_ctf_missing("report --format ctf"))
-				return 1;
-			break;
-		case 'h':
-			llctl_usage(stdout, &report_opts);
-			return llctl_stdout_close();
-		default:
-			return 1;
-		}
-	}
-	if (optind + 1 != argc) {
+	c = llctl_parse(argc, argv, &report_opts, &a);
+	if (c < 0)
+		return llctl_parse_status(c);
+	cfg.out = a.out;
+	if (a.format >= 0)
+		cfg.format = a.format ? TRACE_FMT_PERFETTO : TRACE_FMT_CTF;
+	if (cfg.format == TRACE_FMT_CTF &&
+	    trace_ctf_missing("report --format ctf"))
+		return 1;
+	lines = a.events;
+	json = a.json;
+	if (c + 1 != argc) {
 		llctl_err("Unable to report: name one capture FILE, see 'llctl help report'");
 		return 1;
 	}
 	if (!cfg.out != (cfg.format == TRACE_FMT_NONE)) {
-		llctl_err("Unable to convert: -o PATH and --format ctf|perfetto go together");
+		llctl_opt_bad(&report_opts, cfg.out ? OPT_FORMAT : 'o', NULL,
+			      "-o PATH and --format ctf|perfetto go together");
 		return 1;
 	}
 	if (lines && json) {
-		llctl_err("Unable to use --events with --json: JSON is the summary's");
+		llctl_opt_bad(&report_opts, OPT_EVENTS, NULL,
+			      "--json prints the summary; give one of the two");
 		return 1;
 	}
 
 	/* The header first: the sink needs its CPUs and events. */
-	n = trace_capture_read(argv[optind], &hdr, NULL, NULL);
+	n = trace_capture_read(argv[c], &hdr, NULL, NULL);
 	if (n == -EINVAL) {
 		llctl_err("Unable to read '%s': not an llctl capture, or damaged",
-			  argv[optind]);
+			  argv[c]);
 		return 1;
 	} else if (n < 0) {
-		llctl_err("Unable to read '%s': %s", argv[optind], strerror(-n));
+		llctl_err("Unable to read '%s': %s", argv[c], strerror(-n));
 		return 1;
 	}
 	llctl_env_collect(&env, NULL);
@@ -122,9 +119,9 @@ int cmd_report(int argc, char **argv)
 	sink = trace_sink_open(&cfg);
 	if (!sink)
 		goto cleanup;
-	n = trace_capture_read(argv[optind], &hdr, trace_sink_add, sink);
+	n = trace_capture_read(argv[c], &hdr, trace_sink_add, sink);
 	if (n < 0) {
-		llctl_err("Unable to read '%s': %s", argv[optind],
+		llctl_err("Unable to read '%s': %s", argv[c],
 			  n == -EINVAL ? "damaged after the records shown" :
 			  strerror(-n));
 		goto cleanup;

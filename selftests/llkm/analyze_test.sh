@@ -120,7 +120,7 @@ check unmatched_metric_says_why "$(cat "$out/stdout")" \
 run analyze --threads 0,2 -- true
 check bad_thread_list_fails_in_one_line "exit $(rc): $(cat "$out/stderr")" \
 	sh -c "[ $(rc) -ne 0 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
-	       grep -q 'Unable to use --threads' '$out/stderr'"
+	       grep -q 'Unable to parse --threads' '$out/stderr'"
 
 rmmod llkm
 ktap_totals

@@ -122,7 +122,8 @@ static int simd_widest(void)
 }
 #endif
 
-int coh_bw_opt_simd(struct coh_bw_opts *bo, const char *arg)
+int coh_bw_opt_simd(struct coh_bw_opts *bo, const char *arg, char *why,
+		    size_t len)
 {
 	int bits;
 
@@ -132,15 +133,15 @@ int coh_bw_opt_simd(struct coh_bw_opts *bo, const char *arg)
 		 !strcmp(arg, "512"))
 		bits = atoi(arg);
 	else {
-		llctl_err("Unable to use --simd '%s': expected scalar, 128, 256 or 512",
-			  arg);
+		snprintf(why, len, "scalar, 128, 256 or 512");
 		return 1;
 	}
 	bo->simd_bits = bits;
 	return 0;
 }
 
-int coh_bw_opt_prefetch(struct coh_bw_opts *bo, const char *arg)
+int coh_bw_opt_prefetch(struct coh_bw_opts *bo, const char *arg, char *why,
+			size_t len)
 {
 	unsigned long v;
 	char *end;
@@ -149,8 +150,8 @@ int coh_bw_opt_prefetch(struct coh_bw_opts *bo, const char *arg)
 	v = strtoul(arg, &end, 10);
 	if (errno || end == arg || *end || arg[0] == '-' ||
 	    v > COH_BW_PREFETCH_MAX || v % 64) {
-		llctl_err("Unable to use --prefetch '%s': expected a distance in bytes from 0 (none) to %d, a multiple of 64",
-			  arg, COH_BW_PREFETCH_MAX);
+		snprintf(why, len, "a distance in bytes from 0 (none) to %d, a multiple of 64",
+			 COH_BW_PREFETCH_MAX);
 		return 1;
 	}
 	bo->prefetch = (unsigned int)v;
@@ -189,7 +190,8 @@ static int parse_bytes(const char *s, const char *end_at, uint64_t *bytes)
 	return 0;
 }
 
-int coh_bw_opt_sizes(struct coh_bw_opts *bo, const char *arg)
+int coh_bw_opt_sizes(struct coh_bw_opts *bo, const char *arg, char *why,
+		     size_t len)
 {
 	const char *dash = strchr(arg, '-'), *end = arg + strlen(arg);
 	uint64_t lo, hi = 0;
@@ -199,15 +201,13 @@ int coh_bw_opt_sizes(struct coh_bw_opts *bo, const char *arg)
 	if (!err && dash)
 		err = parse_bytes(dash + 1, end, &hi);
 	if (err == -EINVAL) {
-		llctl_err("Unable to use --sizes '%s': expected SIZE or MIN-MAX, integers with K, M or G (e.g. 16K-256M)",
-			  arg);
+		snprintf(why, len, "SIZE or MIN-MAX, integers with K, M or G (e.g. 16K-256M)");
 		return 1;
 	}
 	if (!dash)
 		hi = lo;
 	if (err || lo < COH_BW_MIN_BYTES || hi > COH_BW_MAX_BYTES || lo > hi) {
-		llctl_err("Unable to use --sizes '%s': the working sets must be from 4K to 64G, the smaller first",
-			  arg);
+		snprintf(why, len, "the working sets must be from 4K to 64G, the smaller first");
 		return 1;
 	}
 	bo->min_bytes = lo;
@@ -215,7 +215,8 @@ int coh_bw_opt_sizes(struct coh_bw_opts *bo, const char *arg)
 	return 0;
 }
 
-int coh_bw_opt_threads(struct coh_bw_opts *bo, const char *arg)
+int coh_bw_opt_threads(struct coh_bw_opts *bo, const char *arg, char *why,
+		       size_t len)
 {
 	long v;
 	char *end;
@@ -223,8 +224,7 @@ int coh_bw_opt_threads(struct coh_bw_opts *bo, const char *arg)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno || end == arg || *end || v < 1 || v > COH_BW_THREADS_MAX) {
-		llctl_err("Unable to use --threads '%s': expected 1 to %d",
-			  arg, COH_BW_THREADS_MAX);
+		snprintf(why, len, "1 to %d", COH_BW_THREADS_MAX);
 		return 1;
 	}
 	bo->threads = (int)v;

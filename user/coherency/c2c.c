@@ -27,6 +27,7 @@
 #include "coherency/run.h"
 #include "coherency/stats.h"
 #include "coherency/team.h"
+#include "lib/cpus.h"
 #include "lib/svg.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
@@ -57,7 +58,7 @@ int coh_c2c_set_pairs(const char *root, const char *list)
 		sel_npairs = 0;
 		return 0;
 	}
-	nonline = coh_cpus_online(root, &online);
+	nonline = llctl_cpus_online(root, &online);
 	if (nonline < 0) {
 		llctl_err("Unable to read the online CPUs");
 		return -1;

@@ -20,6 +20,7 @@
 #define LLCTL_COHERENCY_MACHINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The bandwidth test's options; zero means "the default". */
@@ -38,17 +39,21 @@ struct coh_bw_opts {
 #define COH_BW_THREADS_MAX	1024
 
 /*
- * Parsers of one option's argument into @bo: 0, or 1 after saying on
- * stderr what was wrong and what is accepted.
+ * Parsers of one option's argument into @bo: 0, or 1 with what is
+ * accepted in @why.
  *   --simd scalar|128|256|512        refused when the CPU lacks it (cpuid)
  *   --prefetch BYTES                 0 to 8192, a multiple of 64
  *   --sizes SIZE | MIN-MAX           4K to 64G, suffixes K, M, G (binary)
  *   --threads N                      1 to 1024 (the run checks --cpus)
  */
-int coh_bw_opt_simd(struct coh_bw_opts *bo, const char *arg);
-int coh_bw_opt_prefetch(struct coh_bw_opts *bo, const char *arg);
-int coh_bw_opt_sizes(struct coh_bw_opts *bo, const char *arg);
-int coh_bw_opt_threads(struct coh_bw_opts *bo, const char *arg);
+int coh_bw_opt_simd(struct coh_bw_opts *bo, const char *arg, char *why,
+		    size_t len);
+int coh_bw_opt_prefetch(struct coh_bw_opts *bo, const char *arg, char *why,
+			size_t len);
+int coh_bw_opt_sizes(struct coh_bw_opts *bo, const char *arg, char *why,
+		     size_t len);
+int coh_bw_opt_threads(struct coh_bw_opts *bo, const char *arg, char *why,
+		       size_t len);
 
 /* Checks the set as a whole and makes it the bandwidth test's: 0 or 1. */
 int coh_bw_set_opts(const struct coh_bw_opts *bo);

@@ -105,7 +105,7 @@ void met_render(const struct met_state *s, struct met_expo *m);
 
 /*
  * metrics/trace.c, --trace: "syscalls,irqs,softirqs,sched" or "all" into
- * LLKM_TRACE_EV_* bits (0, or -1 after saying why); a system-wide session
+ * LLKM_TRACE_EV_* bits (0, or -1 when it is not such a list); a system-wide session
  * into llctl trace's summary (0, or 1 after saying why; met_trace_stop()
  * undoes what was done); the device to poll for a ring at its watermark
  * (-1 without a session); draining; the summary's families.

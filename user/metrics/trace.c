@@ -64,12 +64,7 @@ int met_trace_parse(const char *list, uint32_t *events)
 			*events |= trace_names[i].bit;
 	}
 	free(copy);
-	if (ret || !*events) {
-		llctl_err("Unable to use --trace '%s': a list of syscalls, irqs, softirqs, sched, or all",
-			  list);
-		return -1;
-	}
-	return 0;
+	return ret || !*events ? -1 : 0;
 }
 
 int met_trace_start(struct met_state *s, uint32_t events)

@@ -748,11 +748,20 @@ enum {
 	OPT_CHILDREN,
 };
 
+struct prof_args {
+	bool json, folded, children;
+	const char *svg;
+};
+
 static const struct llctl_opt prof_opt[] = {
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the top functions as JSON (docs/json.md)" },
-	{ "folded", OPT_FOLDED, NULL, "Print collapsed stacks: comm;outer;...;inner COUNT" },
-	{ "svg", OPT_SVG, "PATH", "Also write a flame graph SVG to PATH" },
-	{ "children", OPT_CHILDREN, NULL, "Sort by inclusive samples (needs callchains)" },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the top functions as JSON (docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct prof_args, json) },
+	{ "folded", OPT_FOLDED, NULL, "Print collapsed stacks: comm;outer;...;inner COUNT",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct prof_args, folded) },
+	{ "svg", OPT_SVG, "PATH", "Also write a flame graph SVG to PATH",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct prof_args, svg) },
+	{ "children", OPT_CHILDREN, NULL, "Sort by inclusive samples (needs callchains)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct prof_args, children) },
 	{ 0 }
 };
 
@@ -764,6 +773,7 @@ static const struct llctl_opts prof_opts = {
 		   "stacks for flamegraph.pl/speedscope/inferno, or a flame graph.\n"
 		   "Symbols come from this machine's files and /proc/kallsyms.",
 	.opt = prof_opt,
+	.operands = true,
 };
 
 bool prof_is_perf_data(int argc, char **argv)
@@ -825,55 +835,40 @@ static int render(struct prof *p, int json, int fold, const char *svg,
 
 int prof_report(int argc, char **argv)
 {
-	int json = 0, fold = 0, children = 0, ret = 1, c;
+	struct prof_args a = { 0 };
 	struct prof *p = NULL;
-	char *arg, *svg = NULL;
+	const char *file;
+	int ret = 1, c;
 
-	while ((c = llctl_next_opt(argc, argv, &prof_opts, &arg)) != -1) {
-		switch (c) {
-		case LLCTL_OPT_JSON:
-			json = 1;
-			break;
-		case OPT_FOLDED:
-			fold = 1;
-			break;
-		case OPT_SVG:
-			svg = arg;
-			break;
-		case OPT_CHILDREN:
-			children = 1;
-			break;
-		case 'h':
-			llctl_usage(stdout, &prof_opts);
-			return llctl_stdout_close();
-		default:
-			return 1;
-		}
-	}
-	if (optind + 1 != argc) {
+	c = llctl_parse(argc, argv, &prof_opts, &a);
+	if (c < 0)
+		return llctl_parse_status(c);
+	if (c + 1 != argc) {
 		llctl_err("Unable to report: name one perf.data FILE, see 'llctl help report'");
 		return 1;
 	}
-	if (json && fold) {
-		llctl_err("Unable to use --json with --folded: pick one output");
+	if (a.json && a.folded) {
+		llctl_opt_bad(&prof_opts, OPT_FOLDED, NULL,
+			      "--json and --folded are two outputs; pick one");
 		return 1;
 	}
-	c = prof_load(argv[optind], &p);
+	file = argv[c];
+	c = prof_load(file, &p);
 	if (c) {
-		llctl_err("Unable to read '%s': %s", argv[optind],
+		llctl_err("Unable to read '%s': %s", file,
 			  c == -EINVAL ? "not a perf.data file, or damaged" :
 			  c == -EOPNOTSUPP ? UNSUPPORTED : strerror(-c));
 		return 1;
 	}
-	if (children && !p->callchains) {
+	if (a.children && !p->callchains) {
 		llctl_err("Unable to sort by --children: '%s' has no callchains",
-			  argv[optind]);
+			  file);
 		goto cleanup;
 	}
-	if (children)
+	if (a.children)
 		prof_sort(p, true);
 	warn_unresolved(p);
-	if (!render(p, json, fold, svg, argv[optind]))
+	if (!render(p, a.json, a.folded, a.svg, file))
 		ret = llctl_stdout_close();
 cleanup:
 	prof_free(p);

@@ -20,6 +20,7 @@
 
 #include "cmd.h"
 #include "coherency/cpus.h"
+#include "lib/cpus.h"
 #include "coherency/run.h"
 #include "coherency/stats.h"
 #include "lib/svg.h"
@@ -381,9 +382,12 @@ FIXTURE_TEARDOWN(sysfs)
 	EXPECT_EQ(0, __lsan_do_recoverable_leak_check());
 }
 
+/* What llctl_cpus_parse() found wrong; the tests check only its verdict. */
+static char why[160];
+
 TEST_F(sysfs, cpu_list_keeps_its_order)
 {
-	ASSERT_EQ(4, coh_cpus_parse(self->dir, "3,0-2", "--cpus", &self->cpus));
+	ASSERT_EQ(4, llctl_cpus_parse(self->dir, "3,0-2", &self->cpus, why, sizeof(why)));
 	EXPECT_EQ(3, self->cpus[0]);
 	EXPECT_EQ(0, self->cpus[1]);
 	EXPECT_EQ(2, self->cpus[3]);
@@ -391,15 +395,15 @@ TEST_F(sysfs, cpu_list_keeps_its_order)
 
 TEST_F(sysfs, cpu_named_twice_is_refused)
 {
-	EXPECT_EQ(-1, coh_cpus_parse(self->dir, "1,1", "--cpus", &self->cpus));
-	EXPECT_EQ(-1, coh_cpus_parse(self->dir, "0-2,2", "--cpus", &self->cpus));
+	EXPECT_EQ(-1, llctl_cpus_parse(self->dir, "1,1", &self->cpus, why, sizeof(why)));
+	EXPECT_EQ(-1, llctl_cpus_parse(self->dir, "0-2,2", &self->cpus, why, sizeof(why)));
 	EXPECT_EQ(NULL, self->cpus);
 }
 
 TEST_F(sysfs, offline_cpu_is_refused)
 {
-	EXPECT_EQ(-1, coh_cpus_parse(self->dir, "3-4", "--cpus", &self->cpus));
-	EXPECT_EQ(-1, coh_cpus_parse(self->dir, "65535", "--cpus", &self->cpus));
+	EXPECT_EQ(-1, llctl_cpus_parse(self->dir, "3-4", &self->cpus, why, sizeof(why)));
+	EXPECT_EQ(-1, llctl_cpus_parse(self->dir, "65535", &self->cpus, why, sizeof(why)));
 }
 
 TEST_F(sysfs, malformed_lists_are_refused)
@@ -410,8 +414,7 @@ TEST_F(sysfs, malformed_lists_are_refused)
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		EXPECT_EQ(-1, coh_cpus_parse(self->dir, bad[i], "--cpus",
-					     &self->cpus)) {
+		EXPECT_EQ(-1, llctl_cpus_parse(self->dir, bad[i], &self->cpus, why, sizeof(why))) {
 			TH_LOG("accepted '%s'", bad[i]);
 		}
 }
@@ -500,7 +503,7 @@ TEST(fence_refuses_absurd_parameters)
 
 TEST(coherency_refuses_absurd_parameters)
 {
-	EXPECT_REFUSED("Unable to run test 'nope': no such test",
+	EXPECT_REFUSED("Unable to parse --test 'c2c,nope': no such test 'nope'",
 		       cmd_coherency, "coherency", "--test", "c2c,nope");
 	EXPECT_REFUSED("--iterations '0'", cmd_coherency,
 		       "coherency", "--iterations", "0");

@@ -201,68 +201,72 @@ TEST_F(fake_root, a_cache_with_a_garbled_size_is_left_out)
 TEST(simd_takes_scalar_and_the_three_widths_only)
 {
 	struct coh_bw_opts bo = { 0 };
+	char why[160];
 
-	EXPECT_EQ(0, coh_bw_opt_simd(&bo, "scalar"));
+	EXPECT_EQ(0, coh_bw_opt_simd(&bo, "scalar", why, sizeof(why)));
 	EXPECT_EQ(64, bo.simd_bits);
-	EXPECT_EQ(0, coh_bw_opt_simd(&bo, "128"));
+	EXPECT_EQ(0, coh_bw_opt_simd(&bo, "128", why, sizeof(why)));
 	EXPECT_EQ(128, bo.simd_bits);
-	EXPECT_EQ(0, coh_bw_opt_simd(&bo, "512"));
+	EXPECT_EQ(0, coh_bw_opt_simd(&bo, "512", why, sizeof(why)));
 	EXPECT_EQ(512, bo.simd_bits);
-	EXPECT_EQ(1, coh_bw_opt_simd(&bo, "64"));
-	EXPECT_EQ(1, coh_bw_opt_simd(&bo, "1024"));
-	EXPECT_EQ(1, coh_bw_opt_simd(&bo, "256x"));
-	EXPECT_EQ(1, coh_bw_opt_simd(&bo, ""));
+	EXPECT_EQ(1, coh_bw_opt_simd(&bo, "64", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_simd(&bo, "1024", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_simd(&bo, "256x", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_simd(&bo, "", why, sizeof(why)));
 	EXPECT_EQ(512, bo.simd_bits);	/* a refusal changes nothing */
 }
 
 TEST(prefetch_is_0_to_8192_in_lines)
 {
 	struct coh_bw_opts bo = { 0 };
+	char why[160];
 
-	EXPECT_EQ(0, coh_bw_opt_prefetch(&bo, "0"));
-	EXPECT_EQ(0, coh_bw_opt_prefetch(&bo, "64"));
-	EXPECT_EQ(0, coh_bw_opt_prefetch(&bo, "8192"));
+	EXPECT_EQ(0, coh_bw_opt_prefetch(&bo, "0", why, sizeof(why)));
+	EXPECT_EQ(0, coh_bw_opt_prefetch(&bo, "64", why, sizeof(why)));
+	EXPECT_EQ(0, coh_bw_opt_prefetch(&bo, "8192", why, sizeof(why)));
 	EXPECT_EQ(8192, bo.prefetch);
-	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "8256"));
-	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "63"));
-	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "65"));
-	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "-64"));
-	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "1k"));
+	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "8256", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "63", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "65", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "-64", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_prefetch(&bo, "1k", why, sizeof(why)));
 }
 
 TEST(sizes_are_4k_to_64g_the_smaller_first)
 {
 	struct coh_bw_opts bo = { 0 };
+	char why[160];
 
-	EXPECT_EQ(0, coh_bw_opt_sizes(&bo, "16K-256M"));
+	EXPECT_EQ(0, coh_bw_opt_sizes(&bo, "16K-256M", why, sizeof(why)));
 	EXPECT_EQ(16 << 10, bo.min_bytes);
 	EXPECT_EQ(256 << 20, bo.max_bytes);
-	EXPECT_EQ(0, coh_bw_opt_sizes(&bo, "4K"));
+	EXPECT_EQ(0, coh_bw_opt_sizes(&bo, "4K", why, sizeof(why)));
 	EXPECT_EQ(4096, bo.min_bytes);
 	EXPECT_EQ(4096, bo.max_bytes);
-	EXPECT_EQ(0, coh_bw_opt_sizes(&bo, "4096-64G"));
+	EXPECT_EQ(0, coh_bw_opt_sizes(&bo, "4096-64G", why, sizeof(why)));
 	EXPECT_EQ(64ULL << 30, bo.max_bytes);
-	EXPECT_EQ(0, coh_bw_opt_sizes(&bo, "1MiB"));
+	EXPECT_EQ(0, coh_bw_opt_sizes(&bo, "1MiB", why, sizeof(why)));
 	EXPECT_EQ(1 << 20, bo.max_bytes);
-	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "4095"));
-	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "65G"));
-	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "1T"));
-	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "2M-1M"));
-	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "1.5M"));
-	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "16K-"));
-	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, ""));
+	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "4095", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "65G", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "1T", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "2M-1M", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "1.5M", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "16K-", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_sizes(&bo, "", why, sizeof(why)));
 }
 
 TEST(threads_are_1_to_1024)
 {
 	struct coh_bw_opts bo = { 0 };
+	char why[160];
 
-	EXPECT_EQ(0, coh_bw_opt_threads(&bo, "1"));
-	EXPECT_EQ(0, coh_bw_opt_threads(&bo, "1024"));
+	EXPECT_EQ(0, coh_bw_opt_threads(&bo, "1", why, sizeof(why)));
+	EXPECT_EQ(0, coh_bw_opt_threads(&bo, "1024", why, sizeof(why)));
 	EXPECT_EQ(1024, bo.threads);
-	EXPECT_EQ(1, coh_bw_opt_threads(&bo, "0"));
-	EXPECT_EQ(1, coh_bw_opt_threads(&bo, "1025"));
-	EXPECT_EQ(1, coh_bw_opt_threads(&bo, "2x"));
+	EXPECT_EQ(1, coh_bw_opt_threads(&bo, "0", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_threads(&bo, "1025", why, sizeof(why)));
+	EXPECT_EQ(1, coh_bw_opt_threads(&bo, "2x", why, sizeof(why)));
 }
 
 TEST(set_opts_refuses_what_the_parsers_would)
@@ -373,8 +377,9 @@ static double num(struct json_object *o, const char *key)
 static int bw_sizes(const char *sizes)
 {
 	struct coh_bw_opts bo = { 0 };
+	char why[160];
 
-	return coh_bw_opt_sizes(&bo, sizes) || coh_bw_set_opts(&bo);
+	return coh_bw_opt_sizes(&bo, sizes, why, sizeof(why)) || coh_bw_set_opts(&bo);
 }
 
 TEST_F(probe, a_misprediction_costs_time_and_long_patterns_are_not_learned)
