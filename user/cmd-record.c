@@ -16,7 +16,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,13 +32,12 @@
 #include "config/config.h"
 #include "lib/nl.h"
 #include "lib/options.h"
-#include "lib/rootfs.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 #include "profile/perfdata.h"
 #include "profile/pmu-events.h"
 #include "profile/sideband.h"
-#include "trace/rings.h"
+#include "trace/session.h"
 
 #define DEFAULT_FREQ	4000	/* Hz, perf record's default */
 
@@ -117,11 +115,12 @@ static int add_sideband(const struct perf_event_header *h, void *ctx)
 }
 
 /* Side-band first: a sample's mapping is recorded before the sample. */
-static void drain(struct recorder *r, struct prof_sb *sb, struct trace_rings *rs)
+static void drain(struct recorder *r, struct prof_sb *sb,
+		  struct trace_session *ts)
 {
 	if (sb)
 		prof_sb_drain(sb, add_sideband, r);
-	trace_rings_drain(rs, add_sample, r);
+	trace_session_drain(ts, add_sample, r);
 }
 
 static int parse_u64(const char *s, const char *what, uint64_t max,
@@ -139,162 +138,184 @@ static int parse_u64(const char *s, const char *what, uint64_t max,
 	return 0;
 }
 
-static int possible_cpus(void)
-{
-	char *s = llctl_root_read(NULL, "sys/devices/system/cpu/possible");
-	int n = s ? llctl_cpulist_count(s) : -1;
+struct record_args {
+	const char *spec;	/* -e, or NULL: the default event */
+	const char *out;
+	uint64_t period, freq;	/* -c, -F: one of them, or neither */
+	bool callchain;
+	char **cmd;		/* after '--', or NULL */
+};
 
-	free(s);
-	return n;
-}
-
-int cmd_record(int argc, char **argv)
-{
-	struct recorder r = { 0 };
-	struct cfg_defaults cd = { .stack_depth = -1 };
-	struct trace_rings rs = { 0 };
-	struct llctl_counter_req req = { .cpu = -1 };
-	struct llctl_trace_req treq = { .ring_mode = -1 };
+struct record {
+	struct record_args a;
+	struct recorder r;
 	struct prof_event ev;
-	struct llkm_counter_value val = { 0 };
-	struct pollfd pfd[2 + 512];
-	struct prof_pd_event pde = { 0 };
-	struct prof_pd_counts pc;
-	const char *spec = NULL, *out = "perf.data";
-	uint64_t period = 0, freq = 0;
-	int ret = 1, c, go = -1, dev = -1, ncpus, status = 0, nfd, err;
-	char errbuf[512], *arg, *path = NULL;
-	uint32_t size, mode;
-	struct llctl_nl nl = { 0 };
-	struct prof_sb *sb = NULL;
-	bool callchain = false, started = false;
-	pid_t child = -1;
+	struct llctl_nl nl;
+	struct trace_session ts;
+	struct prof_sb *sb;
+	uint64_t period;	/* the counter's: a period or a frequency */
+	struct llkm_counter_value val;
+	char *path;
+	pid_t child;
+	int go;
+	int status;		/* the command's wait status */
+};
+
+/* 0, 1 on a bad option, -1 after --help. */
+static int record_parse(int argc, char **argv, struct record_args *a)
+{
+	char *arg;
+	int c;
 
 	while ((c = llctl_next_opt(argc, argv, &record_opts, &arg)) != -1) {
 		switch (c) {
 		case 'e':
-			spec = arg;
+			a->spec = arg;
 			break;
 		case 'c':
-			if (parse_u64(arg, "period", INT64_MAX, &period))
+			if (parse_u64(arg, "period", INT64_MAX, &a->period))
 				return 1;
 			break;
 		case 'F':
-			if (parse_u64(arg, "frequency", LLKM_SAMPLE_FREQ_MAX, &freq))
+			if (parse_u64(arg, "frequency", LLKM_SAMPLE_FREQ_MAX, &a->freq))
 				return 1;
 			break;
 		case 'g':
-			callchain = true;
+			a->callchain = true;
 			break;
 		case 'o':
-			out = arg;
+			a->out = arg;
 			break;
 		case 'h':
 			llctl_usage(stdout, &record_opts);
-			return llctl_stdout_close();
+			return llctl_stdout_close() ? 1 : -1;
 		default:
 			llctl_usage(stderr, &record_opts);
 			return 1;
 		}
 	}
-	if (optind >= argc) {
+	a->cmd = optind < argc ? argv + optind : NULL;
+	return 0;
+}
+
+static int record_check(const struct record_args *a)
+{
+	if (!a->cmd) {
 		llctl_err("Unable to record: give the command after '--'");
 		llctl_usage(stderr, &record_opts);
 		return 1;
 	}
-	if (period && freq) {
+	if (a->period && a->freq) {
 		llctl_err("Unable to record: -c and -F exclude each other");
 		return 1;
 	}
+	return 0;
+}
+
+/* What was not given: the tuning profile's, else perf record's. */
+static int record_defaults(struct record *rec)
+{
+	struct cfg_defaults cd = { .stack_depth = -1 };
+	struct record_args *a = &rec->a;
+	char errbuf[512];
+
 	cfg_defaults(&cd);
-	if (!period && !freq)
-		freq = cd.sampling_rate ? (uint64_t)cd.sampling_rate : DEFAULT_FREQ;
+	if (!a->period && !a->freq)
+		a->freq = cd.sampling_rate ? (uint64_t)cd.sampling_rate : DEFAULT_FREQ;
 	if (cd.stack_depth > 0) {
-		callchain = true;	/* the profile's default; -g is the same */
-		r.max_frames = cd.stack_depth;
+		a->callchain = true;	/* the profile's default; -g is the same */
+		rec->r.max_frames = cd.stack_depth;
 	}
 	cfg_defaults_free(&cd);
-	if (!spec) {
-		spec = prof_have_hw_pmu() ? "cycles" : "cpu-clock";
-		if (strcmp(spec, "cycles"))
+	if (!a->spec) {
+		a->spec = prof_have_hw_pmu() ? "cycles" : "cpu-clock";
+		if (strcmp(a->spec, "cycles"))
 			llctl_err("note: no hardware PMU here: sampling cpu-clock");
 	}
-	if (prof_event_parse(spec, &ev, errbuf, sizeof(errbuf))) {
+	if (prof_event_parse(a->spec, &rec->ev, errbuf, sizeof(errbuf))) {
 		llctl_err("%s", errbuf);
 		return 1;
 	}
-	path = llctl_resolve_cmd(argv[optind]);
-	if (!path) {
-		llctl_err("Unable to run '%s': not found or not executable",
-			  argv[optind]);
-		return 1;
-	}
-	ncpus = possible_cpus();
-	err = llctl_nl_open(&nl);
+	rec->period = a->freq ? a->freq : a->period;
+	return 0;
+}
+
+/* The session whose rings the samples go into. */
+static int record_rings(struct record *rec)
+{
+	struct llctl_trace_req treq = { .ring_mode = -1 };
+	int err = llctl_nl_open(&rec->nl);
+
 	if (err) {
 		llctl_err("Unable to record: %s", llctl_nl_strerror(err));
-		goto out;
+		return 1;
 	}
-	dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (dev < 0) {
-		llctl_err("Unable to open /dev/%s: %s", LLKM_DEVICE_NAME,
-			  strerror(errno));
-		goto out;
+	if (trace_session_open(&rec->ts, &rec->nl) ||
+	    trace_session_start(&rec->ts, &treq, trace_session_cpus())) {
+		llctl_err("Unable to %s", rec->ts.why);
+		return 1;
 	}
-	err = llctl_nl_trace_start(&nl, &treq, &size, &mode);
-	if (err) {
-		llctl_err("Unable to start the sample rings: %s",
-			  err == -EBUSY ? "another trace session is running (llctl trace?)" :
-			  llctl_nl_strerror(err));
-		goto out;
+	return 0;
+}
+
+/* The held command, its side-band records and the sampling counter. */
+static int record_spawn(struct record *rec)
+{
+	const struct prof_event *ev = &rec->ev;
+	struct llctl_counter_req req = { .cpu = -1 };
+	char errbuf[512];
+	int err;
+
+	rec->child = llctl_spawn_held(rec->a.cmd, rec->path, &rec->go);
+	if (rec->child < 0) {
+		llctl_err("Unable to start '%s': %s", rec->a.cmd[0], strerror(errno));
+		return 1;
 	}
-	started = true;
-	err = trace_rings_map(&rs, dev, ncpus, size, mode);
-	if (err) {
-		llctl_err("Unable to map the rings: %s", strerror(-err));
-		goto out;
-	}
-	child = llctl_spawn_held(argv + optind, path, &go);
-	if (child < 0) {
-		llctl_err("Unable to start '%s': %s", argv[optind], strerror(errno));
-		goto out;
-	}
-	err = prof_sb_open(child, &sb);
+	err = prof_sb_open(rec->child, &rec->sb);
 	if (err) {
 		llctl_err("warning: no mapping records (%s): user functions will show as addresses",
 			  prof_sb_hint(err));
-		sb = NULL;
+		rec->sb = NULL;
 	}
-	req.type = ev.type;
-	req.config = ev.config;
-	req.config1 = ev.config1;
-	req.config2 = ev.config2;
-	req.pid = child;
-	req.period = freq ? freq : period;
+	req.type = ev->type;
+	req.config = ev->config;
+	req.config1 = ev->config1;
+	req.config2 = ev->config2;
+	req.pid = rec->child;
+	req.period = rec->period;
 	req.flags = LLKM_CTR_F_INHERIT | LLKM_CTR_F_DISABLED |
 		    LLKM_CTR_F_ENABLE_ON_EXEC |
-		    (freq ? LLKM_CTR_F_FREQ : 0) |
-		    (callchain ? LLKM_CTR_F_CALLCHAIN : 0) |
-		    (ev.exclude_user ? LLKM_CTR_F_EXCLUDE_USER : 0) |
-		    (ev.exclude_kernel ? LLKM_CTR_F_EXCLUDE_KERNEL : 0);
-	err = llctl_nl_counter_open(&nl, &req, &r.id);
+		    (rec->a.freq ? LLKM_CTR_F_FREQ : 0) |
+		    (rec->a.callchain ? LLKM_CTR_F_CALLCHAIN : 0) |
+		    (ev->exclude_user ? LLKM_CTR_F_EXCLUDE_USER : 0) |
+		    (ev->exclude_kernel ? LLKM_CTR_F_EXCLUDE_KERNEL : 0);
+	err = llctl_nl_counter_open(&rec->nl, &req, &rec->r.id);
 	if (err) {
-		llctl_err("Unable to sample '%s': %s", ev.name,
-			  prof_perf_err_hint(err, &ev, errbuf, sizeof(errbuf)));
-		goto out;
+		llctl_err("Unable to sample '%s': %s", ev->name,
+			  prof_perf_err_hint(err, ev, errbuf, sizeof(errbuf)));
+		return 1;
 	}
-	pde = (struct prof_pd_event){
-		.name = ev.name, .type = ev.type, .config = ev.config,
-		.config1 = ev.config1, .config2 = ev.config2,
-		.period_or_freq = req.period, .freq = freq != 0,
-		.callchain = callchain,
+	return 0;
+}
+
+/* perf.data's header, the kernel's map and the command's first name. */
+static int record_file(struct record *rec)
+{
+	const struct prof_event *ev = &rec->ev;
+	struct prof_pd_event pde = {
+		.name = ev->name, .type = ev->type, .config = ev->config,
+		.config1 = ev->config1, .config2 = ev->config2,
+		.period_or_freq = rec->period, .freq = rec->a.freq != 0,
+		.callchain = rec->a.callchain,
 	};
-	r.w = prof_pd_create(out, &pde, &err);
-	if (!r.w) {
-		llctl_err("Unable to write '%s': %s", out, strerror(-err));
-		goto out;
+	int err;
+
+	rec->r.w = prof_pd_create(rec->a.out, &pde, &err);
+	if (!rec->r.w) {
+		llctl_err("Unable to write '%s': %s", rec->a.out, strerror(-err));
+		return 1;
 	}
-	err = prof_pd_write_kernel_map(r.w);
+	err = prof_pd_write_kernel_map(rec->r.w);
 	if (err)
 		llctl_err("warning: no kernel map (%s): kernel functions will show as addresses",
 			  err == -EPERM ? "kptr_restrict hides /proc/kallsyms addresses" :
@@ -303,83 +324,143 @@ int cmd_record(int argc, char **argv)
 	 * The command's name before its exec, as perf synthesizes it: the
 	 * first samples come in exec, before the kernel's COMM record.
 	 */
-	err = prof_pd_write_comm(r.w, &(struct prof_pd_comm){
-		.pid = child, .tid = child, .comm = LLCTL_SPAWN_COMM,
+	err = prof_pd_write_comm(rec->r.w, &(struct prof_pd_comm){
+		.pid = rec->child, .tid = rec->child, .comm = LLCTL_SPAWN_COMM,
 	});
 	if (err) {
-		llctl_err("Unable to write '%s': %s", out, strerror(-err));
-		goto out;
+		llctl_err("Unable to write '%s': %s", rec->a.out, strerror(-err));
+		return 1;
 	}
-	signal(SIGINT, SIG_IGN);	/* Ctrl-C is the command's */
-	if (write(go, "g", 1) != 1) {
-		llctl_err("Unable to start '%s'", argv[optind]);
-		goto out;
-	}
-	close(go);
-	go = -1;
+	return 0;
+}
 
-	pfd[0] = (struct pollfd){ .fd = dev, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = syscall(SYS_pidfd_open, child, 0),
+/* Releases the command and drains until it exits. */
+static int record_run(struct record *rec)
+{
+	struct pollfd pfd[2 + 512];
+	int nfd;
+
+	signal(SIGINT, SIG_IGN);	/* Ctrl-C is the command's */
+	if (write(rec->go, "g", 1) != 1) {
+		llctl_err("Unable to start '%s'", rec->a.cmd[0]);
+		return 1;
+	}
+	close(rec->go);
+	rec->go = -1;
+
+	pfd[0] = (struct pollfd){ .fd = rec->ts.dev, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = syscall(SYS_pidfd_open, rec->child, 0),
 				  .events = POLLIN };
-	nfd = 2 + (sb ? prof_sb_fds(sb, pfd + 2, 512) : 0);
+	nfd = 2 + (rec->sb ? prof_sb_fds(rec->sb, pfd + 2, 512) : 0);
 	for (;;) {
-		drain(&r, sb, &rs);
-		if (waitpid(child, &status, WNOHANG) == child) {
-			child = -1;
+		drain(&rec->r, rec->sb, &rec->ts);
+		if (waitpid(rec->child, &rec->status, WNOHANG) == rec->child) {
+			rec->child = -1;
 			break;
 		}
 		poll(pfd, nfd, 100);
 	}
 	if (pfd[1].fd >= 0)
 		close(pfd[1].fd);
-	if (llctl_nl_counter_read(&nl, r.id, &val, 1) != 1)
+	return 0;
+}
+
+/* The counter's counts, the session's tail, and the file closed. */
+static void record_finish(struct record *rec)
+{
+	struct trace_ring_totals tot;
+
+	if (llctl_nl_counter_read(&rec->nl, rec->r.id, &rec->val, 1) != 1)
 		llctl_err("warning: cannot read the sample counts");
-	llctl_nl_counter_close(&nl, r.id);
-	llctl_nl_trace_stop(&nl);
-	started = false;
-	drain(&r, sb, &rs);
-	if (val.samples_lost)
-		prof_pd_write_lost_samples(r.w, val.samples_lost, 0);
-	prof_pd_writer_counts(r.w, &pc);
-	err = prof_pd_close(r.w);
-	r.w = NULL;
+	llctl_nl_counter_close(&rec->nl, rec->r.id);
+	trace_session_stop(&rec->ts);
+	/* Side-band first: a sample's mapping is recorded before the sample. */
+	if (rec->sb)
+		prof_sb_drain(rec->sb, add_sideband, &rec->r);
+	trace_session_finish(&rec->ts, add_sample, &rec->r, &tot);
+	if (rec->val.samples_lost)
+		prof_pd_write_lost_samples(rec->r.w, rec->val.samples_lost, 0);
+}
+
+static int record_report(struct record *rec)
+{
+	const struct record_args *a = &rec->a;
+	const struct llkm_counter_value *val = &rec->val;
+	struct prof_pd_counts pc;
+	int err;
+
+	prof_pd_writer_counts(rec->r.w, &pc);
+	err = prof_pd_close(rec->r.w);
+	rec->r.w = NULL;
 	if (err) {
-		llctl_err("Unable to write '%s': %s", out, strerror(-err));
-		goto out;
+		llctl_err("Unable to write '%s': %s", a->out, strerror(-err));
+		return 1;
 	}
 	fprintf(stderr, "llctl record: %" PRIu64 " samples of %s at %s%" PRIu64 " written to %s",
-		r.samples, ev.name, freq ? "" : "every ", freq ? freq : period, out);
-	if (freq)
+		rec->r.samples, rec->ev.name, a->freq ? "" : "every ",
+		a->freq ? a->freq : a->period, a->out);
+	if (a->freq)
 		fprintf(stderr, " (Hz)");
 	fprintf(stderr, "; %" PRIu64 " lost in the rings, %" PRIu64 " mapping records (%" PRIu64 " lost)\n",
-		(uint64_t)val.samples_lost, pc.sideband, sb ? prof_sb_lost(sb) : 0);
-	if (r.bad)
-		llctl_err("warning: %" PRIu64 " malformed samples skipped", r.bad);
-	if (val.samples_lost)
+		(uint64_t)val->samples_lost, pc.sideband,
+		rec->sb ? prof_sb_lost(rec->sb) : 0);
+	if (rec->r.bad)
+		llctl_err("warning: %" PRIu64 " malformed samples skipped", rec->r.bad);
+	if (val->samples_lost)
 		llctl_err("warning: %" PRIu64 " of %" PRIu64 " samples were lost: lower -F, or raise llkm's ring_size parameter",
-			  (uint64_t)val.samples_lost, (uint64_t)val.samples);
-	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			  (uint64_t)val->samples_lost, (uint64_t)val->samples);
+	return 0;
+}
+
+static void record_cleanup(struct record *rec)
+{
+	if (rec->r.w) {
+		prof_pd_close(rec->r.w);
+		unlink(rec->a.out);	/* no half file */
+	}
+	if (rec->go >= 0)
+		close(rec->go);
+	if (rec->child > 0) {
+		kill(rec->child, SIGKILL);
+		waitpid(rec->child, NULL, 0);
+	}
+	if (rec->sb)
+		prof_sb_close(rec->sb);
+	trace_session_close(&rec->ts);
+	if (rec->nl.sk)
+		llctl_nl_close(&rec->nl);
+	free(rec->path);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record rec = {
+		.a.out = "perf.data", .ts = TRACE_SESSION_INIT,
+		.child = -1, .go = -1,
+	};
+	int ret;
+
+	ret = record_parse(argc, argv, &rec.a);
+	if (ret)
+		return ret < 0 ? 0 : 1;
+	if (record_check(&rec.a) || record_defaults(&rec))
+		return 1;
+	rec.path = llctl_resolve_cmd(rec.a.cmd[0]);
+	if (!rec.path) {
+		llctl_err("Unable to run '%s': not found or not executable",
+			  rec.a.cmd[0]);
+		return 1;
+	}
+	ret = 1;
+	if (record_rings(&rec) || record_spawn(&rec) || record_file(&rec) ||
+	    record_run(&rec))
+		goto out;
+	record_finish(&rec);
+	if (record_report(&rec))
+		goto out;
+	ret = WIFEXITED(rec.status) ? WEXITSTATUS(rec.status) :
+	      128 + WTERMSIG(rec.status);
 out:
-	if (r.w) {
-		prof_pd_close(r.w);
-		unlink(out);	/* no half file */
-	}
-	if (go >= 0)
-		close(go);
-	if (child > 0) {
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-	}
-	if (sb)
-		prof_sb_close(sb);
-	if (started)
-		llctl_nl_trace_stop(&nl);
-	if (rs.ring)
-		trace_rings_unmap(&rs);
-	if (dev >= 0)
-		close(dev);
-	if (nl.sk)
-		llctl_nl_close(&nl);
-	free(path);
+	record_cleanup(&rec);
 	return ret;
 }

@@ -9,7 +9,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,7 +30,7 @@
 #include "lib/spawn.h"
 #include "lib/util.h"
 #include "trace/ctf.h"
-#include "trace/rings.h"
+#include "trace/session.h"
 #include "trace/summary.h"
 #include "trace/syscalls.h"
 #include "trace/trace.h"
@@ -154,20 +153,14 @@ static int parse_syscalls(char *names)
 }
 
 /* One line on the terminal, rewritten: records so far, rate, lost. */
-static void show_progress(struct llctl_nl *nl, struct llctl_cpu_stats *st,
-			  int ncpus, const struct trace_rings *rs,
-			  double elapsed)
+static void show_progress(struct trace_session *ts, double elapsed)
 {
-	uint64_t produced = 0, lost = 0;
-	int i, n = llctl_nl_trace_stats(nl, st, ncpus);
+	struct trace_ring_totals tot;
 
-	for (i = 0; i < n; i++) {
-		produced += st[i].produced;
-		lost += st[i].lost;
-	}
+	trace_session_counts(ts, &tot);
 	fprintf(stderr, "\r\033[Kllctl trace: %.0f s, %" PRIu64 " records (%.0f/s), %"
-		PRIu64 " delivered, %" PRIu64 " lost", elapsed, produced,
-		produced / elapsed, rs->delivered, lost);
+		PRIu64 " delivered, %" PRIu64 " lost", elapsed, tot.produced,
+		tot.produced / elapsed, tot.delivered, tot.lost);
 }
 
 /* A size with an optional K or M suffix. */
@@ -191,57 +184,66 @@ static int parse_size(const char *s, uint32_t *out)
 	return 0;
 }
 
-int cmd_trace(int argc, char **argv)
+struct trace_args {
+	struct llctl_trace_req req;
+	uint32_t pids[MAX_PIDS];
+	bool all, json, lines;
+	int format;		/* of -o, or -1: not given */
+	double duration;	/* seconds, or 0: until stopped */
+	const char *out;	/* -o */
+	const char *report;	/* --report, or NULL: stdout */
+	char **cmd;		/* after '--', or NULL */
+};
+
+struct tracer {
+	struct trace_args a;
+	char *path;		/* of a.cmd[0] */
+	FILE *rep;
+	int ncpus;
+	struct llctl_nl nl;
+	struct trace_session ts;
+	struct llctl_env env;
+	struct trace_sink *sink;
+	pid_t child;
+	int go;			/* releases the held CMD */
+	int pidfd;		/* CMD's, for poll() */
+	int cmd_status;
+};
+
+/* 0, 1 on a bad option, -1 after --help. */
+static int trace_parse(int argc, char **argv, struct trace_args *a)
 {
-	struct llctl_trace_req req = { .ring_mode = -1 };
-	struct trace_rings rs = { 0 };
-	struct llctl_env env = { 0 };
-	struct llctl_cpu_stats *st = NULL;
-	uint32_t pids[MAX_PIDS], size, mode;
-	struct trace_sink_cfg cfg = { .format = TRACE_FMT_NONE };
-	struct trace_ring_totals tot = { 0 };
-	struct trace_sink *sink = NULL;
-	char *report = NULL;
-	FILE *rep = stdout;
-	int lines = 0, format = -1, progress;
-	double elapsed, shown = 0;
-	struct pollfd pfd[2] = { { .fd = -1 }, { .fd = -1 } };
-	double duration = 0;
-	int ret = 1, dev = -1, go = -1, c, i, ncpus, all = 0, json = 0;
-	int cmd_status = 0;
-	struct llctl_nl nl = { 0 };
-	char *arg, *path = NULL;
-	struct timespec t0, now;
-	pid_t child = -1;
-	char *possible;
+	struct llctl_trace_req *req = &a->req;
+	char *arg;
+	int c;
 
 	while ((c = llctl_next_opt(argc, argv, &trace_opts, &arg)) != -1) {
 		switch (c) {
 		case OPT_SYSCALLS:
-			req.events |= LLKM_TRACE_EV_SYSCALLS;
+			req->events |= LLKM_TRACE_EV_SYSCALLS;
 			break;
 		case OPT_IRQS:
-			req.events |= LLKM_TRACE_EV_IRQS;
+			req->events |= LLKM_TRACE_EV_IRQS;
 			break;
 		case OPT_SOFTIRQS:
-			req.events |= LLKM_TRACE_EV_SOFTIRQS;
+			req->events |= LLKM_TRACE_EV_SOFTIRQS;
 			break;
 		case OPT_SCHED:
-			req.events |= LLKM_TRACE_EV_SCHED;
+			req->events |= LLKM_TRACE_EV_SCHED;
 			break;
 		case OPT_SUMMARY:
 			break;
 		case 'p':
-			if (req.n_pids == MAX_PIDS ||
-			    (pids[req.n_pids] = strtoul(arg, NULL, 10)) == 0) {
+			if (req->n_pids == MAX_PIDS ||
+			    (a->pids[req->n_pids] = strtoul(arg, NULL, 10)) == 0) {
 				llctl_err("Unable to trace pid '%s': a process id, at most %d of them",
 					  arg, MAX_PIDS);
 				return 1;
 			}
-			req.n_pids++;
+			req->n_pids++;
 			break;
 		case 'a':
-			all = 1;
+			a->all = true;
 			break;
 		case 'C':
 			if (llctl_cpulist_count(arg) <= 0 ||
@@ -250,57 +252,57 @@ int cmd_trace(int argc, char **argv)
 					  arg, LLKM_TRACE_CPUS_MAX);
 				return 1;
 			}
-			req.cpus = cpu_bits;
-			req.cpus_len = sizeof(cpu_bits);
+			req->cpus = cpu_bits;
+			req->cpus_len = sizeof(cpu_bits);
 			break;
 		case OPT_SYSCALL:
 			if (parse_syscalls(arg))
 				return 1;
-			req.syscalls = syscall_bits;
-			req.syscalls_len = sizeof(syscall_bits);
+			req->syscalls = syscall_bits;
+			req->syscalls_len = sizeof(syscall_bits);
 			break;
 		case OPT_DURATION:
-			duration = strtod(arg, NULL);
-			if (duration <= 0) {
+			a->duration = strtod(arg, NULL);
+			if (a->duration <= 0) {
 				llctl_err("Unable to use --duration '%s': seconds above 0", arg);
 				return 1;
 			}
 			break;
 		case LLCTL_OPT_JSON:
-			json = 1;
+			a->json = true;
 			break;
 		case OPT_BUFFER:
-			if (parse_size(arg, &req.ring_size)) {
+			if (parse_size(arg, &req->ring_size)) {
 				llctl_err("Unable to use --buffer-size '%s': a power of two from 4K to 256M",
 					  arg);
 				return 1;
 			}
 			break;
 		case OPT_OVERWRITE:
-			req.ring_mode = LLKM_RING_MODE_OVERWRITE;
+			req->ring_mode = LLKM_RING_MODE_OVERWRITE;
 			break;
 		case 'o':
-			cfg.out = arg;
+			a->out = arg;
 			break;
 		case OPT_FORMAT:
-			format = trace_format_parse(arg);
-			if (format < 0) {
+			a->format = trace_format_parse(arg);
+			if (a->format < 0) {
 				llctl_err("Unable to use --format '%s': raw, ctf or perfetto", arg);
 				return 1;
 			}
-			if (format == TRACE_FMT_CTF &&
+			if (a->format == TRACE_FMT_CTF &&
 			    trace_ctf_missing("trace --format ctf"))
 				return 1;
 			break;
 		case OPT_EVENTS:
-			lines = 1;
+			a->lines = true;
 			break;
 		case OPT_REPORT:
-			report = arg;
+			a->report = arg;
 			break;
 		case 'h':
 			llctl_usage(stdout, &trace_opts);
-			return llctl_stdout_close();
+			return llctl_stdout_close() ? 1 : -1;
 		default:
 			return 1;
 		}
@@ -308,50 +310,60 @@ int cmd_trace(int argc, char **argv)
 	if (optind < argc && strcmp(argv[optind - 1], "--") &&
 	    llctl_no_operands(argc, argv, &trace_opts))
 		return 1;
-	if (all + !!req.n_pids + (optind < argc) > 1) {
+	a->cmd = optind < argc ? argv + optind : NULL;
+	return 0;
+}
+
+/* The options against each other, one line each; CMD found. */
+static int trace_check(struct tracer *t)
+{
+	const struct trace_args *a = &t->a;
+
+	if (a->all + !!a->req.n_pids + !!a->cmd > 1) {
 		llctl_err("Unable to trace: choose one of -a, -p PID and -- CMD");
 		return 1;
 	}
-	if (!all && !req.n_pids && optind >= argc && duration <= 0) {
+	if (!a->all && !a->req.n_pids && !a->cmd && a->duration <= 0) {
 		llctl_err("Unable to trace: say what (-a, -p PID or -- CMD), and for -a or -p how long (--duration) or stop with Ctrl-C");
 		return 1;
 	}
-	if (optind < argc) {
-		path = llctl_resolve_cmd(argv[optind]);
-		if (!path) {
+	if (a->cmd) {
+		t->path = llctl_resolve_cmd(a->cmd[0]);
+		if (!t->path) {
 			llctl_err("Unable to run '%s': not found or not executable",
-				  argv[optind]);
+				  a->cmd[0]);
 			return 1;
 		}
 	}
-
-	if (format >= 0 && !cfg.out) {
+	if (a->format >= 0 && !a->out) {
 		llctl_err("Unable to use --format without -o PATH");
 		return 1;
 	}
-	if (lines && json) {
+	if (a->lines && a->json) {
 		llctl_err("Unable to use --events with --json: JSON is the summary's");
 		return 1;
 	}
-	if (cfg.out)
-		cfg.format = format >= 0 ? format : TRACE_FMT_RAW;
-	if (!req.events)
-		req.events = default_events();
+	return 0;
+}
+
+/* The report's file, the CPUs, the signals, netlink and /dev/llkm. */
+static int trace_open(struct tracer *t)
+{
+	int err;
+
 	/* Opened before CMD starts, close-on-exec: CMD keeps our stdout. */
-	if (report) {
-		rep = fopen(report, "we");
-		if (!rep) {
-			llctl_err("Unable to write '%s': %s", report, strerror(errno));
+	if (t->a.report) {
+		t->rep = fopen(t->a.report, "we");
+		if (!t->rep) {
+			t->rep = stdout;
+			llctl_err("Unable to write '%s': %s", t->a.report, strerror(errno));
 			return 1;
 		}
 	}
-	possible = llctl_root_read(NULL, "sys/devices/system/cpu/possible");
-	ncpus = possible ? llctl_cpulist_count(possible) : -1;
-	free(possible);
-	st = calloc(ncpus > 0 ? ncpus : 1, sizeof(*st));
-	if (ncpus <= 0 || !st) {
+	t->ncpus = trace_session_cpus();
+	if (t->ncpus <= 0) {
 		llctl_err("Unable to trace: cannot read the possible CPUs");
-		goto cleanup;
+		return 1;
 	}
 	/*
 	 * Before the first slow step: a Ctrl-C during the setup ends the
@@ -360,101 +372,131 @@ int cmd_trace(int argc, char **argv)
 	 */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	c = llctl_nl_open(&nl);
-	if (c) {
-		llctl_err("%s", llctl_nl_strerror(c));
-		goto cleanup;
+	err = llctl_nl_open(&t->nl);
+	if (err) {
+		llctl_err("%s", llctl_nl_strerror(err));
+		return 1;
 	}
-	dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (dev < 0) {
-		llctl_err("Unable to open /dev/%s: %s%s", LLKM_DEVICE_NAME,
-			  strerror(errno), errno == EACCES || errno == EPERM ?
-			  ": run as root or with CAP_PERFMON" : "");
-		goto cleanup;
+	if (trace_session_open(&t->ts, &t->nl)) {
+		llctl_err("Unable to %s", t->ts.why);
+		return 1;
 	}
-	if (path) {
-		child = llctl_spawn_held(argv + optind, path, &go);
-		if (child < 0) {
-			llctl_err("Unable to start '%s': %s", argv[optind],
+	return 0;
+}
+
+/* CMD held before its exec, and whom the session follows. */
+static int trace_spawn(struct tracer *t)
+{
+	struct llctl_trace_req *req = &t->a.req;
+
+	if (t->path) {
+		t->child = llctl_spawn_held(t->a.cmd, t->path, &t->go);
+		if (t->child < 0) {
+			llctl_err("Unable to start '%s': %s", t->a.cmd[0],
 				  strerror(errno));
-			goto cleanup;
+			return 1;
 		}
-		pids[0] = child;
-		req.n_pids = 1;
-		req.follow_fork = 1;
-	} else if (req.n_pids) {
-		req.follow_fork = 1;
+		t->a.pids[0] = t->child;
+		req->n_pids = 1;
+		req->follow_fork = 1;
+	} else if (req->n_pids) {
+		req->follow_fork = 1;
 	}
-	req.pids = req.n_pids ? pids : NULL;
-	llctl_env_collect(&env, NULL);
-	cfg.ncpus = ncpus;
-	cfg.events = req.events;
-	cfg.cmd_pid = path ? child : 0;
-	cfg.lines = lines ? rep : NULL;
-	if (req.syscalls) {
+	req->pids = req->n_pids ? t->a.pids : NULL;
+	return 0;
+}
+
+/* Where the records go: the summary, -o's file, --events' lines. */
+static int trace_outputs(struct tracer *t)
+{
+	struct llctl_trace_req *req = &t->a.req;
+	struct trace_sink_cfg cfg = {
+		.format = TRACE_FMT_NONE, .out = t->a.out,
+		.ncpus = t->ncpus, .events = req->events,
+		.cmd_pid = t->path ? t->child : 0,
+		.lines = t->a.lines ? t->rep : NULL, .env = &t->env,
+	};
+	int nr;
+
+	llctl_env_collect(&t->env, NULL);
+	if (cfg.out)
+		cfg.format = t->a.format >= 0 ? t->a.format : TRACE_FMT_RAW;
+	if (req->syscalls) {
 		cfg.only = syscall_bits;
 		cfg.only_len = sizeof(syscall_bits);
 		/* The command's execve starts the count: record it too. */
 		memcpy(kernel_bits, syscall_bits, sizeof(kernel_bits));
-		if (path) {
-			c = trace_syscall_nr("execve");
-			kernel_bits[c / 8] |= 1 << (c % 8);
+		if (t->path) {
+			nr = trace_syscall_nr("execve");
+			kernel_bits[nr / 8] |= 1 << (nr % 8);
 		}
-		req.syscalls = kernel_bits;
+		req->syscalls = kernel_bits;
 	}
-	cfg.env = &env;
-	sink = trace_sink_open(&cfg);
-	if (!sink)
-		goto cleanup;
+	t->sink = trace_sink_open(&cfg);
+	return t->sink ? 0 : 1;
+}
 
-	c = llctl_nl_trace_start(&nl, &req, &size, &mode);
-	if (c) {
-		llctl_err("Unable to start tracing: %s%s%s",
-			  c == -EBUSY ? "another trace session is running" :
-			  llctl_nl_strerror(c),
-			  llctl_nl_last_extack() ? ": " : "",
-			  llctl_nl_last_extack() ? llctl_nl_last_extack() : "");
-		goto cleanup;
+/* The session started, then CMD released into it. */
+static int trace_start(struct tracer *t)
+{
+	if (trace_session_start(&t->ts, &t->a.req, t->ncpus)) {
+		llctl_err("Unable to %s", t->ts.why);
+		return 1;
 	}
-	c = trace_rings_map(&rs, dev, ncpus, size, mode);
-	if (c) {
-		llctl_err("Unable to map the rings: %s", strerror(-c));
-		llctl_nl_trace_stop(&nl);
-		goto cleanup;
-	}
-	if (go >= 0) {
-		if (write(go, "g", 1) != 1)
+	if (t->go >= 0) {
+		if (write(t->go, "g", 1) != 1)
 			stop = 1;
-		close(go);
-		go = -1;
+		close(t->go);
+		t->go = -1;
 	}
+	return 0;
+}
 
-	pfd[0].fd = dev;
-	pfd[0].events = POLLIN;
-	pfd[1].fd = child > 0 ? syscall(SYS_pidfd_open, child, 0) : -1;
-	pfd[1].events = POLLIN;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+static double since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) + (now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* CMD's exit, once: its status kept, like strace's. */
+static bool cmd_exited(struct tracer *t)
+{
+	int status;
+
+	if (t->child <= 0 || waitpid(t->child, &status, WNOHANG) != t->child)
+		return false;
+	t->child = -1;
+	t->cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
+			128 + WTERMSIG(status);
+	return true;
+}
+
+/* Drains until a signal, CMD's exit, --duration, or a stop by another. */
+static void trace_run(struct tracer *t)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = t->ts.dev, .events = POLLIN },
+		{ .fd = t->pidfd, .events = POLLIN },
+	};
 	/* Progress on a terminal only, and not over CMD's own output. */
-	progress = !path && isatty(STDERR_FILENO);
-	while (!stop) {
-		int status;
+	bool progress = !t->path && isatty(STDERR_FILENO);
+	double elapsed, shown = 0;
+	struct timespec t0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!stop) {
 		/* Overwrite mode is a flight recorder: read after the stop. */
-		if (mode == LLKM_RING_MODE_DISCARD)
-			trace_rings_drain(&rs, trace_sink_add, sink);
-		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
-			child = -1;
-			cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
-				     128 + WTERMSIG(status);
+		if (t->ts.mode == LLKM_RING_MODE_DISCARD)
+			trace_session_drain(&t->ts, trace_sink_add, t->sink);
+		if (cmd_exited(t))
 			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed = (now.tv_sec - t0.tv_sec) +
-			  (now.tv_nsec - t0.tv_nsec) / 1e9;
-		if (duration > 0 && elapsed >= duration)
+		elapsed = since(&t0);
+		if (t->a.duration > 0 && elapsed >= t->a.duration)
 			break;
 		if (progress && elapsed >= shown + 1) {
-			show_progress(&nl, st, ncpus, &rs, elapsed);
+			show_progress(&t->ts, elapsed);
 			shown = elapsed;
 		}
 		/*
@@ -471,62 +513,98 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (shown > 0)
 		fputs("\r\033[K", stderr);
-	if (llctl_nl_trace_stop(&nl))
-		llctl_err("warning: the session had stopped already");
-	trace_rings_drain(&rs, trace_sink_add, sink);
-	c = llctl_nl_trace_stats(&nl, st, ncpus);
-	if (c < 0) {
-		llctl_err("Unable to read the ring counts: %s", llctl_nl_strerror(c));
-		goto cleanup;
-	}
-	for (i = 0; i < c; i++) {
-		tot.produced += st[i].produced;
-		tot.lost += st[i].lost;
-	}
-	tot.delivered = rs.delivered;
-	if (tot.lost)
-		llctl_err("warning: %" PRIu64 " of %" PRIu64 " records were lost: the counts are lower bounds; try --buffer-size",
-			  tot.lost, tot.produced);
-	if (tot.produced != tot.delivered + tot.lost)
-		llctl_err("warning: produced %" PRIu64 " != delivered %" PRIu64 " + lost %" PRIu64,
-			  tot.produced, tot.delivered, tot.lost);
+}
 
-	if (trace_sink_close(sink, tot.lost) ||
-	    trace_summary_report(rep, trace_sink_summary(sink), &tot, &env,
-				 json, lines))
-		goto cleanup;
-	if (rep != stdout) {
-		c = fclose(rep);
-		rep = stdout;
-		if (c) {
-			llctl_err("Unable to write '%s': %s", report, strerror(errno));
-			goto cleanup;
+/* The session stopped, its tail read and its counts checked. */
+static int trace_stop(struct tracer *t, struct trace_ring_totals *tot)
+{
+	int err;
+
+	if (trace_session_stop(&t->ts))
+		llctl_err("warning: the session had stopped already");
+	err = trace_session_finish(&t->ts, trace_sink_add, t->sink, tot);
+	if (err) {
+		llctl_err("Unable to read the ring counts: %s", llctl_nl_strerror(err));
+		return 1;
+	}
+	if (tot->lost)
+		llctl_err("warning: %" PRIu64 " of %" PRIu64 " records were lost: the counts are lower bounds; try --buffer-size",
+			  tot->lost, tot->produced);
+	return 0;
+}
+
+/* The outputs closed and the summary written: 0, or 1 after saying why. */
+static int trace_report(struct tracer *t, const struct trace_ring_totals *tot)
+{
+	int err;
+
+	if (trace_sink_close(t->sink, tot->lost) ||
+	    trace_summary_report(t->rep, trace_sink_summary(t->sink), tot,
+				 &t->env, t->a.json, t->a.lines))
+		return 1;
+	if (t->rep != stdout) {
+		err = fclose(t->rep);
+		t->rep = stdout;
+		if (err) {
+			llctl_err("Unable to write '%s': %s", t->a.report, strerror(errno));
+			return 1;
 		}
 	}
-	if (llctl_stdout_close())
-		goto cleanup;
-	/* Like strace: the traced command's status, or 0. */
-	ret = cmd_status;
-cleanup:
-	if (child > 0) {
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
+	return llctl_stdout_close();
+}
+
+static void trace_cleanup(struct tracer *t)
+{
+	if (t->child > 0) {
+		kill(t->child, SIGKILL);
+		waitpid(t->child, NULL, 0);
 	}
-	if (go >= 0)
-		close(go);
-	if (rs.ring)
-		trace_rings_unmap(&rs);
-	if (dev >= 0)
-		close(dev);
-	if (nl.sk)
-		llctl_nl_close(&nl);
-	if (rep != stdout)
-		fclose(rep);
-	if (pfd[1].fd >= 0)
-		close(pfd[1].fd);
-	llctl_env_free(&env);
-	free(st);
-	trace_sink_free(sink);
-	free(path);
+	if (t->go >= 0)
+		close(t->go);
+	trace_session_close(&t->ts);
+	if (t->nl.sk)
+		llctl_nl_close(&t->nl);
+	if (t->rep != stdout)
+		fclose(t->rep);
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	llctl_env_free(&t->env);
+	trace_sink_free(t->sink);
+	free(t->path);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct tracer t = {
+		.a = { .req.ring_mode = -1, .format = -1 },
+		.rep = stdout, .ts = TRACE_SESSION_INIT,
+		.child = -1, .go = -1, .pidfd = -1,
+	};
+	struct trace_ring_totals tot;
+	int ret;
+
+	ret = trace_parse(argc, argv, &t.a);
+	if (ret)
+		return ret < 0 ? 0 : 1;
+	if (trace_check(&t))
+		goto fail;
+	if (!t.a.req.events)
+		t.a.req.events = default_events();
+	ret = 1;
+	if (trace_open(&t) || trace_spawn(&t) || trace_outputs(&t) ||
+	    trace_start(&t))
+		goto out;
+	if (t.child > 0)
+		t.pidfd = syscall(SYS_pidfd_open, t.child, 0);
+	trace_run(&t);
+	if (trace_stop(&t, &tot) || trace_report(&t, &tot))
+		goto out;
+	/* Like strace: the traced command's status, or 0. */
+	ret = t.cmd_status;
+out:
+	trace_cleanup(&t);
 	return ret;
+fail:
+	free(t.path);
+	return 1;
 }

@@ -7,7 +7,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +20,7 @@
 
 #include "analyze/analyze.h"
 #include "lib/nl.h"
-#include "lib/rootfs.h"
-#include "trace/rings.h"
+#include "trace/session.h"
 #include "trace/summary.h"
 
 static void take(const struct llkm_rec *rec, void *sum)
@@ -84,7 +82,7 @@ static int release_and_wait(pid_t child, int go)
 }
 
 /* Drains the rings until @child exits: its wait status, or -1. */
-static int follow(struct trace_rings *rs, struct trace_summary *sum,
+static int follow(struct trace_session *ts, struct trace_summary *sum,
 		  pid_t child)
 {
 	struct pollfd pfd = { .fd = (int)syscall(SYS_pidfd_open, child, 0),
@@ -92,7 +90,7 @@ static int follow(struct trace_rings *rs, struct trace_summary *sum,
 	int status;
 
 	for (;;) {
-		trace_rings_drain(rs, take, sum);
+		trace_session_drain(ts, take, sum);
 		if (waitpid(child, &status, WNOHANG) == child)
 			break;
 		/* The child's exit or 100 ms, for the rings' tail. */
@@ -103,76 +101,69 @@ static int follow(struct trace_rings *rs, struct trace_summary *sum,
 	return status;
 }
 
+/* Opens and starts @ts on @nl, or says why not in @t->reason: 0 or -1. */
+static int session_begin(struct trace_session *ts, struct llctl_nl *nl,
+			 const struct llctl_trace_req *req,
+			 struct trace_summary **sum, struct an_trace *t)
+{
+	int ncpus = trace_session_cpus();
+
+	if (ncpus <= 0) {
+		snprintf(t->reason, sizeof(t->reason), "cannot open /dev/%s: no possible CPUs",
+			 LLKM_DEVICE_NAME);
+		return -1;
+	}
+	if (trace_session_open(ts, nl))
+		goto fail;
+	*sum = trace_summary_new(ncpus, req->events, req->pids[0]);
+	if (!*sum) {
+		snprintf(ts->why, sizeof(ts->why), "start tracing: %s",
+			 strerror(ENOMEM));
+		goto fail;
+	}
+	if (trace_session_start(ts, req, ncpus))
+		goto fail;
+	return 0;
+fail:
+	snprintf(t->reason, sizeof(t->reason), "cannot %s", ts->why);
+	return -1;
+}
+
 int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 {
-	uint32_t pid = child, size, mode;
+	uint32_t pid = child;
 	struct llctl_trace_req req = {
 		.events = LLKM_TRACE_EV_ALL, .pids = &pid, .n_pids = 1,
 		.follow_fork = 1, .ring_mode = -1,
 	};
-	struct llctl_cpu_stats *st = NULL;
+	struct trace_session ts = TRACE_SESSION_INIT;
 	struct trace_ring_totals tot = { 0 };
-	struct trace_rings rs = { 0 };
 	struct trace_summary *sum = NULL;
-	char *possible;
-	int ncpus, dev, ret, i, status = -1;
+	int status;
 	double t0;
 
 	memset(t, 0, sizeof(*t));
-	possible = llctl_root_read(NULL, "sys/devices/system/cpu/possible");
-	ncpus = possible ? llctl_cpulist_count(possible) : -1;
-	free(possible);
-	dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (ncpus <= 0 || dev < 0) {
-		snprintf(t->reason, sizeof(t->reason), "cannot open /dev/%s: %s",
-			 LLKM_DEVICE_NAME, ncpus <= 0 ? "no possible CPUs" :
-			 strerror(errno));
-		goto untraced;
-	}
-	sum = trace_summary_new(ncpus, req.events, child);
-	st = calloc(ncpus, sizeof(*st));
-	ret = sum && st ? llctl_nl_trace_start(nl, &req, &size, &mode) : -ENOMEM;
-	if (ret) {
-		snprintf(t->reason, sizeof(t->reason), "cannot start tracing: %s",
-			 ret == -EBUSY ? "another trace session is running" :
-			 llctl_nl_strerror(ret));
-		goto untraced;
-	}
-	ret = trace_rings_map(&rs, dev, ncpus, size, mode);
-	if (ret) {
-		snprintf(t->reason, sizeof(t->reason), "cannot map the rings: %s",
-			 strerror(-ret));
-		llctl_nl_trace_stop(nl);
-		goto untraced;
+	if (session_begin(&ts, nl, &req, &sum, t)) {
+		status = release_and_wait(child, go);
+		goto out;
 	}
 	t0 = mono_ns();
 	if (write(go, "g", 1) != 1)
 		kill(child, SIGKILL);
 	close(go);
-	status = follow(&rs, sum, child);
+	status = follow(&ts, sum, child);
 	t->wall_ns = mono_ns() - t0;
-	llctl_nl_trace_stop(nl);
-	trace_rings_drain(&rs, take, sum);
-	ret = llctl_nl_trace_stats(nl, st, ncpus);
-	for (i = 0; i < ret; i++) {
-		tot.produced += st[i].produced;
-		tot.lost += st[i].lost;
-	}
-	tot.delivered = rs.delivered;
+	trace_session_stop(&ts);
+	/* Unreadable counts leave them zero, as the summary then says. */
+	trace_session_finish(&ts, take, sum, &tot);
 	t->produced = tot.produced;
 	t->lost = tot.lost;
 	t->summary = trace_summary_json(sum, &tot);
 	totals(t);
 	t->done = true;
-	trace_rings_unmap(&rs);
-	goto out;
-untraced:
-	status = release_and_wait(child, go);
 out:
-	if (dev >= 0)
-		close(dev);
+	trace_session_close(&ts);
 	trace_summary_free(sum);
-	free(st);
 	return status;
 }
 

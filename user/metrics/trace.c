@@ -12,26 +12,21 @@
  * later says so) and records the exporter's own syscalls too.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "lib/util.h"
 #include "metrics/expo.h"
 #include "metrics/metrics.h"
-#include "trace/rings.h"
+#include "trace/session.h"
 #include "trace/summary.h"
 
 struct met_trace {
-	int dev;		/* O_RDWR: the consumer pages are written */
-	bool started;
+	struct trace_session ts;
 	bool hangup;		/* someone else stopped the session */
 	uint32_t events;
-	struct trace_rings rs;
 	struct trace_summary *sum;
 };
 
@@ -75,17 +70,13 @@ int met_trace_start(struct met_state *s, uint32_t events)
 		.ring_mode = LLKM_RING_MODE_DISCARD,
 	};
 	struct met_trace *t = calloc(1, sizeof(*t));
-	uint32_t size, mode;
-	int ret;
 
 	if (!t)
 		return 1;
 	s->trace = t;
 	t->events = events;
-	t->dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (t->dev < 0) {
-		llctl_err("Unable to open /dev/%s: %s", LLKM_DEVICE_NAME,
-			  strerror(errno));
+	if (trace_session_open(&t->ts, &s->nl)) {
+		llctl_err("Unable to %s", t->ts.why);
 		return 1;
 	}
 	t->sum = trace_summary_new(s->ring_cap, events, 0);
@@ -93,29 +84,18 @@ int met_trace_start(struct met_state *s, uint32_t events)
 		llctl_err("Unable to trace: out of memory");
 		return 1;
 	}
-	ret = llctl_nl_trace_start(&s->nl, &req, &size, &mode);
-	if (ret) {
-		llctl_err("Unable to start tracing: %s%s%s",
-			  ret == -EBUSY ? "another trace session is running (llctl trace?)" :
-			  llctl_nl_strerror(ret),
-			  llctl_nl_last_extack() ? ": " : "",
-			  llctl_nl_last_extack() ? llctl_nl_last_extack() : "");
+	if (trace_session_start(&t->ts, &req, s->ring_cap)) {
+		llctl_err("Unable to %s", t->ts.why);
 		return 1;
 	}
-	t->started = true;
-	s->ring_mode = mode;
-	ret = trace_rings_map(&t->rs, t->dev, s->ring_cap, size, mode);
-	if (ret) {
-		llctl_err("Unable to map the rings: %s", strerror(-ret));
-		return 1;
-	}
+	s->ring_mode = t->ts.mode;
 	return 0;
 }
 
 int met_trace_fd(const struct met_state *s)
 {
-	return s->trace && s->trace->rs.ring && !s->trace->hangup ?
-	       s->trace->dev : -1;
+	return s->trace && s->trace->ts.rs.ring && !s->trace->hangup ?
+	       s->trace->ts.dev : -1;
 }
 
 static void take(const struct llkm_rec *rec, void *arg)
@@ -126,7 +106,7 @@ static void take(const struct llkm_rec *rec, void *arg)
 void met_trace_drain(struct met_state *s)
 {
 	if (met_trace_fd(s) >= 0)
-		trace_rings_drain(&s->trace->rs, take, s->trace->sum);
+		trace_session_drain(&s->trace->ts, take, s->trace->sum);
 }
 
 void met_trace_hangup(struct met_state *s)
@@ -203,7 +183,7 @@ void met_trace_render(const struct met_state *s, struct met_expo *m)
 
 	if (!s->trace || !s->trace->sum)
 		return;
-	tot.delivered = s->trace->rs.delivered;
+	tot.delivered = s->trace->ts.rs.delivered;
 	o = trace_summary_json(s->trace->sum, &tot);
 	if (json_object_object_get_ex(o, "syscalls", &v))
 		syscalls(m, v);
@@ -219,7 +199,7 @@ void met_trace_render(const struct met_state *s, struct met_expo *m)
 	}
 	met_expo_family(m, "llkm_ring_delivered_records_total", "counter",
 			"Records the exporter read from its trace session's rings");
-	met_expo_sample(m, s->trace->rs.delivered, (char *)NULL);
+	met_expo_sample(m, s->trace->ts.rs.delivered, (char *)NULL);
 	json_object_put(o);
 }
 
@@ -229,12 +209,7 @@ void met_trace_stop(struct met_state *s)
 
 	if (!t)
 		return;
-	if (t->started)
-		llctl_nl_trace_stop(&s->nl);
-	if (t->rs.ring)
-		trace_rings_unmap(&t->rs);
-	if (t->dev >= 0)
-		close(t->dev);
+	trace_session_close(&t->ts);
 	trace_summary_free(t->sum);
 	free(t);
 	s->trace = NULL;

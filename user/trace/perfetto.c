@@ -75,33 +75,39 @@ static void put_us(FILE *f, uint64_t ns)
 		(unsigned int)(ns % NSEC_PER_USEC));
 }
 
+/* What an event is and whose: the part every "X" and "i" event shares. */
+struct ev_id {
+	const char *cat;
+	const char *name;
+	uint32_t pid, tid;
+};
+
 /* An event up to its "ts": the caller adds the rest and the '}'. */
-static void head(struct trace_perfetto *p, const char *ph, const char *cat,
-		 const char *name, uint32_t pid, uint32_t tid, uint64_t ts)
+static void head(struct trace_perfetto *p, const char *ph,
+		 const struct ev_id *id, uint64_t ts)
 {
 	fputs(p->first ? "\n" : ",\n", p->f);
 	p->first = false;
 	p->n.events++;
-	fprintf(p->f, "{\"ph\":\"%s\",\"cat\":\"%s\",\"name\":", ph, cat);
-	put_str(p->f, name);
-	fprintf(p->f, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":", pid,
-		tid);
+	fprintf(p->f, "{\"ph\":\"%s\",\"cat\":\"%s\",\"name\":", ph, id->cat);
+	put_str(p->f, id->name);
+	fprintf(p->f, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":",
+		id->pid, id->tid);
 	put_us(p->f, ts);
 }
 
-static void complete(struct trace_perfetto *p, const char *cat,
-		     const char *name, uint32_t pid, uint32_t tid,
+static void complete(struct trace_perfetto *p, const struct ev_id *id,
 		     uint64_t start, uint64_t end)
 {
-	head(p, "X", cat, name, pid, tid, start);
+	head(p, "X", id, start);
 	fputs(",\"dur\":", p->f);
 	put_us(p->f, end - start);
 }
 
-static void instant(struct trace_perfetto *p, const char *cat,
-		    const char *name, uint32_t pid, uint32_t tid, uint64_t ts)
+static void instant(struct trace_perfetto *p, const struct ev_id *id,
+		    uint64_t ts)
 {
-	head(p, "i", cat, name, pid, tid, ts);
+	head(p, "i", id, ts);
 	fputs(",\"s\":\"t\"", p->f);
 }
 
@@ -215,7 +221,8 @@ static void name_thread(struct trace_perfetto *p, uint32_t pid, uint32_t tid,
 
 static void sys_unfinished(struct trace_perfetto *p, struct thread *t)
 {
-	instant(p, "syscall", trace_syscall_name(t->nr), t->pid, t->tid, t->t);
+	instant(p, &(struct ev_id){ "syscall", trace_syscall_name(t->nr),
+				    t->pid, t->tid }, t->t);
 	fprintf(p->f, ",\"args\":{\"nr\":%" PRId64 ",\"unfinished\":true}}",
 		t->nr);
 	t->in_sys = false;
@@ -249,8 +256,8 @@ static void sys_exit(struct trace_perfetto *p, const struct llkm_rec *rec,
 		p->n.orphans++;
 		return;
 	}
-	complete(p, "syscall", trace_syscall_name(x->nr), t->pid, t->tid,
-		 t->t, rec->time_ns);
+	complete(p, &(struct ev_id){ "syscall", trace_syscall_name(x->nr),
+				     t->pid, t->tid }, t->t, rec->time_ns);
 	fprintf(p->f, ",\"args\":{\"nr\":%" PRId64 ",\"ret\":%" PRId64 "}}",
 		(int64_t)x->nr, (int64_t)x->ret);
 	t->in_sys = false;
@@ -267,7 +274,8 @@ static void irq_unfinished(struct trace_perfetto *p, struct cpu *c,
 	char name[32];
 
 	irq_name(name, sizeof(name), c->irq);
-	instant(p, "irq", name, TRACE_PERFETTO_CPUS_PID, cpu_tid(n), c->irq_t);
+	instant(p, &(struct ev_id){ "irq", name, TRACE_PERFETTO_CPUS_PID,
+				    cpu_tid(n) }, c->irq_t);
 	fprintf(p->f, ",\"args\":{\"irq\":%" PRIu32 ",\"unfinished\":true}}",
 		c->irq);
 	c->in_irq = false;
@@ -296,8 +304,8 @@ static void irq_exit(struct trace_perfetto *p, struct cpu *c, unsigned int n,
 		return;
 	}
 	irq_name(name, sizeof(name), i->irq);
-	complete(p, "irq", name, TRACE_PERFETTO_CPUS_PID, cpu_tid(n), c->irq_t,
-		 rec->time_ns);
+	complete(p, &(struct ev_id){ "irq", name, TRACE_PERFETTO_CPUS_PID,
+				     cpu_tid(n) }, c->irq_t, rec->time_ns);
 	fprintf(p->f, ",\"args\":{\"irq\":%" PRIu32 ",\"ret\":%" PRId32 "}}",
 		i->irq, i->ret);
 	c->in_irq = false;
@@ -314,8 +322,8 @@ static void softirq_unfinished(struct trace_perfetto *p, struct cpu *c,
 	char name[32];
 
 	softirq_name(name, sizeof(name), c->vec);
-	instant(p, "softirq", name, TRACE_PERFETTO_CPUS_PID, cpu_tid(n),
-		c->softirq_t);
+	instant(p, &(struct ev_id){ "softirq", name, TRACE_PERFETTO_CPUS_PID,
+				    cpu_tid(n) }, c->softirq_t);
 	fprintf(p->f, ",\"args\":{\"vec\":%" PRIu32 ",\"unfinished\":true}}",
 		c->vec);
 	c->in_softirq = false;
@@ -346,8 +354,8 @@ static void softirq_exit(struct trace_perfetto *p, struct cpu *c,
 		return;
 	}
 	softirq_name(name, sizeof(name), s->vec);
-	complete(p, "softirq", name, TRACE_PERFETTO_CPUS_PID, cpu_tid(n),
-		 c->softirq_t, rec->time_ns);
+	complete(p, &(struct ev_id){ "softirq", name, TRACE_PERFETTO_CPUS_PID,
+				     cpu_tid(n) }, c->softirq_t, rec->time_ns);
 	fprintf(p->f, ",\"args\":{\"vec\":%" PRIu32 "}}", s->vec);
 	c->in_softirq = false;
 }
@@ -361,8 +369,9 @@ static void sched_switch(struct trace_perfetto *p, unsigned int n,
 	if (rec->tid == s->prev_tid)
 		name_thread(p, rec->pid, s->prev_tid, s->prev_comm);
 	name_thread(p, s->next_pid, s->next_tid, s->next_comm);
-	instant(p, "sched", "sched_switch", TRACE_PERFETTO_CPUS_PID,
-		cpu_tid(n), rec->time_ns);
+	instant(p, &(struct ev_id){ "sched", "sched_switch",
+				    TRACE_PERFETTO_CPUS_PID, cpu_tid(n) },
+		rec->time_ns);
 	fprintf(p->f, ",\"args\":{\"prev_tid\":%" PRIu32 ",\"prev_comm\":",
 		s->prev_tid);
 	put_str(p->f, trace_comm(comm, s->prev_comm));
@@ -377,8 +386,8 @@ static void process_fork(struct trace_perfetto *p,
 			 const struct llkm_rec *rec,
 			 const struct llkm_rec_fork *fk)
 {
-	instant(p, "sched", "sched_process_fork", rec->pid, rec->tid,
-		rec->time_ns);
+	instant(p, &(struct ev_id){ "sched", "sched_process_fork", rec->pid,
+				    rec->tid }, rec->time_ns);
 	fprintf(p->f, ",\"args\":{\"child_pid\":%" PRIu32 ",\"child_tid\":%"
 		PRIu32 "}}", fk->child_pid, fk->child_tid);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * user/trace/: a trace session's records, from the rings to every output.
- * The session's rings mapped in place (rings.c, over kmod/ring_core.h
+ * The session started, drained and stopped for every command that traces
+ * (session.c), its rings mapped in place (rings.c, over kmod/ring_core.h
  * through shim/ring_shim.h), syscall names (syscalls.c), the summary
  * (summary.c), the capture file (capture.c), event lines (events.c), CTF
  * (ctf.c) and Perfetto (perfetto.c) writers, and the sink that hands each
