@@ -41,21 +41,6 @@
 
 #define DEFAULT_FREQ	4000	/* Hz, perf record's default */
 
-static const struct llctl_opt record_opt[] = {
-	{ "event", 'e', "EV", "Sample this event (default: cycles, or cpu-clock without a hardware PMU)", .type = LLCTL_OPT_CALL },
-	{ "count", 'c', "PERIOD", "One sample every PERIOD events", .type = LLCTL_OPT_CALL },
-	{ "freq", 'F', "HZ", "About HZ samples a second (default 4000, or the applied tuning profile's sampling_rate)", .type = LLCTL_OPT_CALL },
-	{ "call-graph", 'g', NULL, "Record call chains (user stacks by frame pointers; the default when the tuning profile sets stack_depth)", .type = LLCTL_OPT_CALL },
-	{ "output", 'o', "FILE", "Write perf.data to FILE (default perf.data)", .type = LLCTL_OPT_CALL },
-	{ 0 }
-};
-
-static const struct llctl_opts record_opts = {
-	.cmd = "record",
-	.synopsis = "[-e EV] [-c PERIOD | -F HZ] [-g] [-o FILE] -- CMD [ARGS...]",
-	.summary = "Sample a command into a perf.data file ('llctl report', 'perf report' read it).",
-	.opt = record_opt,
-};
 
 struct recorder {
 	struct prof_pd_writer *w;
@@ -123,27 +108,34 @@ static void drain(struct recorder *r, struct prof_sb *sb,
 	trace_session_drain(ts, add_sample, r);
 }
 
-static int parse_u64(const char *s, const char *what, uint64_t max,
-		     uint64_t *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	if (errno || end == s || *end || !*out || *out > max) {
-		llctl_err("Unable to use %s '%s': give a number from 1 to %" PRIu64,
-			  what, s, max);
-		return -1;
-	}
-	return 0;
-}
-
 struct record_args {
 	const char *spec;	/* -e, or NULL: the default event */
 	const char *out;
 	uint64_t period, freq;	/* -c, -F: one of them, or neither */
 	bool callchain;
 	char **cmd;		/* after '--', or NULL */
+};
+
+static const struct llctl_opt record_opt[] = {
+	{ "event", 'e', "EV", "Sample this event (default: cycles, or cpu-clock without a hardware PMU)",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct record_args, spec) },
+	{ "count", 'c', "PERIOD", "One sample every PERIOD events",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct record_args, period), .min = 1, .max = INT64_MAX },
+	{ "freq", 'F', "HZ", "About HZ samples a second (default 4000, or the applied tuning profile's sampling_rate)",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct record_args, freq), .min = 1, .max = LLKM_SAMPLE_FREQ_MAX },
+	{ "call-graph", 'g', NULL, "Record call chains (user stacks by frame pointers; the default when the tuning profile sets stack_depth)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct record_args, callchain) },
+	{ "output", 'o', "FILE", "Write perf.data to FILE (default perf.data)",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct record_args, out) },
+	{ 0 }
+};
+
+static const struct llctl_opts record_opts = {
+	.cmd = "record",
+	.synopsis = "[-e EV] [-c PERIOD | -F HZ] [-g] [-o FILE] -- CMD [ARGS...]",
+	.summary = "Sample a command into a perf.data file ('llctl report', 'perf report' read it).",
+	.opt = record_opt,
+	.operands = true,
 };
 
 struct record {
@@ -164,37 +156,11 @@ struct record {
 /* 0, 1 on a bad option, -1 after --help. */
 static int record_parse(int argc, char **argv, struct record_args *a)
 {
-	char *arg;
-	int c;
+	int n = llctl_parse(argc, argv, &record_opts, a);
 
-	while ((c = llctl_next_opt(argc, argv, &record_opts, &arg)) != -1) {
-		switch (c) {
-		case 'e':
-			a->spec = arg;
-			break;
-		case 'c':
-			if (parse_u64(arg, "period", INT64_MAX, &a->period))
-				return 1;
-			break;
-		case 'F':
-			if (parse_u64(arg, "frequency", LLKM_SAMPLE_FREQ_MAX, &a->freq))
-				return 1;
-			break;
-		case 'g':
-			a->callchain = true;
-			break;
-		case 'o':
-			a->out = arg;
-			break;
-		case 'h':
-			llctl_usage(stdout, &record_opts);
-			return llctl_stdout_close() ? 1 : -1;
-		default:
-			llctl_usage(stderr, &record_opts);
-			return 1;
-		}
-	}
-	a->cmd = optind < argc ? argv + optind : NULL;
+	if (n < 0)
+		return n;
+	a->cmd = n < argc ? argv + n : NULL;
 	return 0;
 }
 
@@ -206,7 +172,7 @@ static int record_check(const struct record_args *a)
 		return 1;
 	}
 	if (a->period && a->freq) {
-		llctl_err("Unable to record: -c and -F exclude each other");
+		llctl_opt_bad(&record_opts, 'F', NULL, "-c and -F exclude each other");
 		return 1;
 	}
 	return 0;
@@ -442,7 +408,7 @@ int cmd_record(int argc, char **argv)
 
 	ret = record_parse(argc, argv, &rec.a);
 	if (ret)
-		return ret < 0 ? 0 : 1;
+		return llctl_parse_status(ret);
 	if (record_check(&rec.a) || record_defaults(&rec))
 		return 1;
 	rec.path = llctl_resolve_cmd(rec.a.cmd[0]);

@@ -52,41 +52,6 @@ enum {
 	OPT_SYSCALL,
 };
 
-static const struct llctl_opt trace_opt[] = {
-	{ "syscalls", OPT_SYSCALLS, NULL, "Trace system calls (the default)", .type = LLCTL_OPT_CALL },
-	{ "irqs", OPT_IRQS, NULL, "Trace hardware IRQ handlers, on every CPU", .type = LLCTL_OPT_CALL },
-	{ "softirqs", OPT_SOFTIRQS, NULL, "Trace softirqs, on every CPU", .type = LLCTL_OPT_CALL },
-	{ "sched", OPT_SCHED, NULL, "Trace context switches, on every CPU", .type = LLCTL_OPT_CALL },
-	{ "pid", 'p', "PID", "Trace this process and its children (repeatable)", .type = LLCTL_OPT_CALL },
-	{ "all", 'a', NULL, "Trace every process", .type = LLCTL_OPT_CALL },
-	{ "cpu", 'C', "CPUS", "Only events on these CPUs (0-3,8)", .type = LLCTL_OPT_CALL },
-	{ "syscall", OPT_SYSCALL, "NAMES", "Only these syscalls (openat,read)", .type = LLCTL_OPT_CALL },
-	{ "duration", OPT_DURATION, "SECS", "Stop after SECS seconds", .type = LLCTL_OPT_CALL },
-	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)", .type = LLCTL_OPT_CALL },
-	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script", .type = LLCTL_OPT_CALL },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)", .type = LLCTL_OPT_CALL },
-	{ "output", 'o', "PATH", "Also write the trace to PATH (see --format)", .type = LLCTL_OPT_CALL },
-	{ "format", OPT_FORMAT, "FMT", "Of -o: raw (default; for llctl report), ctf (a directory), perfetto", .type = LLCTL_OPT_CALL },
-	{ "report", OPT_REPORT, "FILE", "Write the report to FILE, not stdout (CMD keeps stdout)", .type = LLCTL_OPT_CALL },
-	{ "buffer-size", OPT_BUFFER, "SIZE", "Ring bytes per CPU, power of two (K, M suffixes)", .type = LLCTL_OPT_CALL },
-	{ "overwrite", OPT_OVERWRITE, NULL, "Flight recorder: keep the newest records", .type = LLCTL_OPT_CALL },
-	{ 0 }
-};
-
-static const struct llctl_opts trace_opts = {
-	.cmd = "trace",
-	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID] "
-		    "[-C CPUS] [--syscall NAMES] [--duration SECS] "
-		    "[--summary | --events] [--json] "
-		    "[-o PATH [--format raw|ctf|perfetto]] [--report FILE] "
-		    "[--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
-	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
-		   "into per-CPU rings read in place, and summarise them: per syscall the\n"
-		   "calls, errors, latency and its log2 histogram; per IRQ and softirq the\n"
-		   "count and time per CPU; switches per task; and how many records were\n"
-		   "produced, delivered and lost.",
-	.opt = trace_opt,
-};
 
 static volatile sig_atomic_t stop;
 
@@ -100,16 +65,6 @@ static uint8_t cpu_bits[LLKM_TRACE_CPUS_MAX / 8];
 static uint8_t syscall_bits[LLKM_TRACE_SYSCALLS_MAX / 8];	/* asked */
 static uint8_t kernel_bits[LLKM_TRACE_SYSCALLS_MAX / 8];	/* recorded */
 
-static int set_cpu_bit(int cpu, void *arg)
-{
-	(void)arg;
-	if (cpu >= LLKM_TRACE_CPUS_MAX)
-		return -1;
-	cpu_bits[cpu / 8] |= 1 << (cpu % 8);
-	return 0;
-}
-
-/* "openat,read" into syscall_bits: 0, or -1 after naming the culprit. */
 /* No class given: the applied tuning profile's trace_points, else syscalls. */
 static uint32_t default_events(void)
 {
@@ -134,7 +89,8 @@ static uint32_t default_events(void)
 	return ev ? ev : LLKM_TRACE_EV_SYSCALLS;
 }
 
-static int parse_syscalls(char *names)
+/* "openat,read" into syscall_bits: NULL, or the first unknown name. */
+static const char *parse_syscalls(char *names)
 {
 	char *name, *save;
 	int nr;
@@ -142,14 +98,11 @@ static int parse_syscalls(char *names)
 	for (name = strtok_r(names, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {
 		nr = trace_syscall_nr(name);
-		if (nr < 0 || nr >= LLKM_TRACE_SYSCALLS_MAX) {
-			llctl_err("Unable to trace syscall '%s': not a syscall of this architecture",
-				  name);
-			return -1;
-		}
+		if (nr < 0 || nr >= LLKM_TRACE_SYSCALLS_MAX)
+			return name;
 		syscall_bits[nr / 8] |= 1 << (nr % 8);
 	}
-	return 0;
+	return NULL;
 }
 
 /* One line on the terminal, rewritten: records so far, rate, lost. */
@@ -163,31 +116,14 @@ static void show_progress(struct trace_session *ts, double elapsed)
 		tot.produced / elapsed, tot.delivered, tot.lost);
 }
 
-/* A size with an optional K or M suffix. */
-static int parse_size(const char *s, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
-	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	if (*end || v < LLKM_RING_SIZE_MIN || v > LLKM_RING_SIZE_MAX ||
-	    (v & (v - 1)))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 struct trace_args {
 	struct llctl_trace_req req;
 	uint32_t pids[MAX_PIDS];
-	bool all, json, lines;
+	bool ev_syscalls, ev_irqs, ev_softirqs, ev_sched;
+	struct llctl_pids pid_opt;	/* -p */
+	struct llctl_cpus cpu_opt;	/* -C */
+	bool all, json, lines, summary, overwrite;
+	int format_opt;		/* --format: -1, or an index in trace_formats[] */
 	int format;		/* of -o, or -1: not given */
 	double duration;	/* seconds, or 0: until stopped */
 	const char *out;	/* -o */
@@ -210,107 +146,127 @@ struct tracer {
 	int cmd_status;
 };
 
-/* 0, 1 on a bad option, -1 after --help. */
-static int trace_parse(int argc, char **argv, struct trace_args *a)
+static int trace_call(void *args, int key, char *arg);
+
+static const char *const trace_formats[] = { "raw", "ctf", "perfetto", NULL };
+
+/* A week: longer is a typo, and Ctrl-C stops sooner. */
+#define DURATION_MAX	(7 * 86400)
+
+static const struct llctl_opt trace_opt[] = {
+	{ "syscalls", OPT_SYSCALLS, NULL, "Trace system calls (the default)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, ev_syscalls) },
+	{ "irqs", OPT_IRQS, NULL, "Trace hardware IRQ handlers, on every CPU",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, ev_irqs) },
+	{ "softirqs", OPT_SOFTIRQS, NULL, "Trace softirqs, on every CPU",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, ev_softirqs) },
+	{ "sched", OPT_SCHED, NULL, "Trace context switches, on every CPU",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, ev_sched) },
+	{ "pid", 'p', "PID", "Trace this process and its children (repeatable)",
+	  .type = LLCTL_OPT_PIDS, LLCTL_FIELD(struct trace_args, pid_opt), .max = MAX_PIDS,
+	  .flags = LLCTL_OPT_REPEAT },
+	{ "all", 'a', NULL, "Trace every process",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, all) },
+	{ "cpu", 'C', "CPUS", "Only events on these CPUs (0-3,8)",
+	  .type = LLCTL_OPT_CPUS, LLCTL_FIELD(struct trace_args, cpu_opt), .max = LLKM_TRACE_CPUS_MAX },
+	{ "syscall", OPT_SYSCALL, "NAMES", "Only these syscalls (openat,read)",
+	  .type = LLCTL_OPT_CALL, .flags = LLCTL_OPT_REPEAT },
+	{ "duration", OPT_DURATION, "SECS", "Stop after SECS seconds",
+	  .type = LLCTL_OPT_DURATION, LLCTL_FIELD(struct trace_args, duration), .lo = 0, .hi = DURATION_MAX,
+	  .flags = LLCTL_OPT_LO_OPEN },
+	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, summary) },
+	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, lines) },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, json) },
+	{ "output", 'o', "PATH", "Also write the trace to PATH (see --format)",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct trace_args, out) },
+	{ "format", OPT_FORMAT, "FMT", "Of -o: raw (default; for llctl report), ctf (a directory), perfetto",
+	  .type = LLCTL_OPT_ENUM, LLCTL_FIELD(struct trace_args, format_opt), .choices = trace_formats },
+	{ "report", OPT_REPORT, "FILE", "Write the report to FILE, not stdout (CMD keeps stdout)",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct trace_args, report) },
+	{ "buffer-size", OPT_BUFFER, "SIZE", "Ring bytes per CPU, power of two (K, M suffixes)",
+	  .type = LLCTL_OPT_SIZE, LLCTL_FIELD(struct trace_args, req.ring_size), .min = LLKM_RING_SIZE_MIN,
+	  .max = LLKM_RING_SIZE_MAX, .flags = LLCTL_OPT_POW2 },
+	{ "overwrite", OPT_OVERWRITE, NULL, "Flight recorder: keep the newest records",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, overwrite) },
+	{ 0 }
+};
+
+static const struct llctl_opts trace_opts = {
+	.cmd = "trace",
+	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID] "
+		    "[-C CPUS] [--syscall NAMES] [--duration SECS] "
+		    "[--summary | --events] [--json] "
+		    "[-o PATH [--format raw|ctf|perfetto]] [--report FILE] "
+		    "[--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
+	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
+		   "into per-CPU rings read in place, and summarise them: per syscall the\n"
+		   "calls, errors, latency and its log2 histogram; per IRQ and softirq the\n"
+		   "count and time per CPU; switches per task; and how many records were\n"
+		   "produced, delivered and lost.",
+	.opt = trace_opt,
+	.call = trace_call,
+	.operands = true,
+};
+
+/* --syscall NAMES, which only the syscall table says. */
+static int trace_call(void *args, int key, char *arg)
+{
+	struct trace_args *a = args;
+	char *names = strdup(arg);
+	const char *bad = names ? parse_syscalls(names) : arg;
+
+	if (bad)
+		llctl_opt_bad(&trace_opts, key, arg,
+			      names ? "'%s' is not a syscall of this architecture" :
+			      "out of memory (%s)", bad);
+	free(names);
+	if (bad)
+		return -1;
+	a->req.syscalls = syscall_bits;
+	a->req.syscalls_len = sizeof(syscall_bits);
+	return 0;
+}
+
+/* The parsed options into the request: events, pids, CPUs, ring mode. */
+static void trace_request(struct trace_args *a)
 {
 	struct llctl_trace_req *req = &a->req;
-	char *arg;
-	int c;
+	int i;
 
-	while ((c = llctl_next_opt(argc, argv, &trace_opts, &arg)) != -1) {
-		switch (c) {
-		case OPT_SYSCALLS:
-			req->events |= LLKM_TRACE_EV_SYSCALLS;
-			break;
-		case OPT_IRQS:
-			req->events |= LLKM_TRACE_EV_IRQS;
-			break;
-		case OPT_SOFTIRQS:
-			req->events |= LLKM_TRACE_EV_SOFTIRQS;
-			break;
-		case OPT_SCHED:
-			req->events |= LLKM_TRACE_EV_SCHED;
-			break;
-		case OPT_SUMMARY:
-			break;
-		case 'p':
-			if (req->n_pids == MAX_PIDS ||
-			    (a->pids[req->n_pids] = strtoul(arg, NULL, 10)) == 0) {
-				llctl_err("Unable to trace pid '%s': a process id, at most %d of them",
-					  arg, MAX_PIDS);
-				return 1;
-			}
-			req->n_pids++;
-			break;
-		case 'a':
-			a->all = true;
-			break;
-		case 'C':
-			if (llctl_cpulist_count(arg) <= 0 ||
-			    llctl_cpulist_for_each(arg, set_cpu_bit, NULL)) {
-				llctl_err("Unable to use -C '%s': a CPU list such as 0-3,8, below %d",
-					  arg, LLKM_TRACE_CPUS_MAX);
-				return 1;
-			}
-			req->cpus = cpu_bits;
-			req->cpus_len = sizeof(cpu_bits);
-			break;
-		case OPT_SYSCALL:
-			if (parse_syscalls(arg))
-				return 1;
-			req->syscalls = syscall_bits;
-			req->syscalls_len = sizeof(syscall_bits);
-			break;
-		case OPT_DURATION:
-			a->duration = strtod(arg, NULL);
-			if (a->duration <= 0) {
-				llctl_err("Unable to use --duration '%s': seconds above 0", arg);
-				return 1;
-			}
-			break;
-		case LLCTL_OPT_JSON:
-			a->json = true;
-			break;
-		case OPT_BUFFER:
-			if (parse_size(arg, &req->ring_size)) {
-				llctl_err("Unable to use --buffer-size '%s': a power of two from 4K to 256M",
-					  arg);
-				return 1;
-			}
-			break;
-		case OPT_OVERWRITE:
-			req->ring_mode = LLKM_RING_MODE_OVERWRITE;
-			break;
-		case 'o':
-			a->out = arg;
-			break;
-		case OPT_FORMAT:
-			a->format = trace_format_parse(arg);
-			if (a->format < 0) {
-				llctl_err("Unable to use --format '%s': raw, ctf or perfetto", arg);
-				return 1;
-			}
-			if (a->format == TRACE_FMT_CTF &&
-			    trace_ctf_missing("trace --format ctf"))
-				return 1;
-			break;
-		case OPT_EVENTS:
-			a->lines = true;
-			break;
-		case OPT_REPORT:
-			a->report = arg;
-			break;
-		case 'h':
-			llctl_usage(stdout, &trace_opts);
-			return llctl_stdout_close() ? 1 : -1;
-		default:
-			return 1;
-		}
+	req->events = (a->ev_syscalls ? LLKM_TRACE_EV_SYSCALLS : 0) |
+		      (a->ev_irqs ? LLKM_TRACE_EV_IRQS : 0) |
+		      (a->ev_softirqs ? LLKM_TRACE_EV_SOFTIRQS : 0) |
+		      (a->ev_sched ? LLKM_TRACE_EV_SCHED : 0);
+	for (i = 0; i < a->pid_opt.n; i++)
+		a->pids[i] = (uint32_t)a->pid_opt.pid[i];
+	req->n_pids = a->pid_opt.n;
+	for (i = 0; i < a->cpu_opt.n; i++)
+		cpu_bits[a->cpu_opt.cpu[i] / 8] |= 1 << (a->cpu_opt.cpu[i] % 8);
+	if (a->cpu_opt.n) {
+		req->cpus = cpu_bits;
+		req->cpus_len = sizeof(cpu_bits);
 	}
-	if (optind < argc && strcmp(argv[optind - 1], "--") &&
-	    llctl_no_operands(argc, argv, &trace_opts))
-		return 1;
-	a->cmd = optind < argc ? argv + optind : NULL;
+	if (a->overwrite)
+		req->ring_mode = LLKM_RING_MODE_OVERWRITE;
+	if (a->format_opt >= 0)
+		a->format = TRACE_FMT_RAW + a->format_opt;
+}
+
+/* 0, or llctl_parse()'s result below 0. */
+static int trace_parse(int argc, char **argv, struct trace_args *a)
+{
+	int n = llctl_parse(argc, argv, &trace_opts, a);
+
+	if (n < 0)
+		return n;
+	trace_request(a);
+	llctl_opts_free(&trace_opts, a);
+	if (a->format == TRACE_FMT_CTF && trace_ctf_missing("trace --format ctf"))
+		return LLCTL_PARSE_ERROR;
+	a->cmd = n < argc ? argv + n : NULL;
 	return 0;
 }
 
@@ -576,7 +532,7 @@ static void trace_cleanup(struct tracer *t)
 int cmd_trace(int argc, char **argv)
 {
 	struct tracer t = {
-		.a = { .req.ring_mode = -1, .format = -1 },
+		.a = { .req.ring_mode = -1, .format = -1, .format_opt = -1 },
 		.rep = stdout, .ts = TRACE_SESSION_INIT,
 		.child = -1, .go = -1, .pidfd = -1,
 	};
@@ -585,7 +541,7 @@ int cmd_trace(int argc, char **argv)
 
 	ret = trace_parse(argc, argv, &t.a);
 	if (ret)
-		return ret < 0 ? 0 : 1;
+		return llctl_parse_status(ret);
 	if (trace_check(&t))
 		goto fail;
 	if (!t.a.req.events)

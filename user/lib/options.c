@@ -301,7 +301,6 @@ static int parse_pids(const struct llctl_opts *o, const struct llctl_opt *p,
 	char *end;
 	int i;
 
-	dst->n = 0;
 	do {
 		errno = 0;
 		v = strtoull(s, &end, 10);
@@ -343,7 +342,7 @@ static int parse_number(const struct llctl_opts *o, const struct llctl_opt *p,
 		ret = llctl_parse_num(arg, p->min, max, &v, why, sizeof(why));
 	else
 		ret = llctl_parse_size(arg, p->min, max, &v, why, sizeof(why));
-	if (!ret && (p->flags & LLCTL_OPT_POW2) && (v & (v - 1))) {
+	if ((p->flags & LLCTL_OPT_POW2) && (ret || (v & (v - 1)))) {
 		snprintf(why, sizeof(why), "a power of two in [%llu, %llu] bytes (suffix K, M or G)",
 			 p->min, max);
 		ret = -1;

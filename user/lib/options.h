@@ -76,7 +76,10 @@ struct llctl_cpus {
 	const char *text;	/* as given */
 };
 
-/* LLCTL_OPT_PIDS: processes that existed when parsed, none twice. */
+/*
+ * LLCTL_OPT_PIDS: processes that existed when parsed, none twice; with
+ * LLCTL_OPT_REPEAT each use adds its pids.
+ */
 #define LLCTL_PIDS_MAX 64
 struct llctl_pids {
 	int n;

@@ -162,11 +162,11 @@ TEST(sizes_take_binary_suffixes_and_can_insist_on_a_power_of_two)
 	EXPECT_EQ(8192, a.size);
 	REFUSED("llctl t: Unable to parse --size '12K': a power of two in [4096, 1073741824] bytes (suffix K, M or G)",
 		"--size", "12K");
-	REFUSED("llctl t: Unable to parse --size '2G': a size from 4096 to 1073741824 bytes (suffix K, M or G: 1024s)",
+	REFUSED("llctl t: Unable to parse --size '2G': a power of two in [4096, 1073741824] bytes (suffix K, M or G)",
 		"--size", "2G");
-	REFUSED("llctl t: Unable to parse --size '1T': a size from 4096 to 1073741824 bytes (suffix K, M or G: 1024s)",
+	REFUSED("llctl t: Unable to parse --size '1T': a power of two in [4096, 1073741824] bytes (suffix K, M or G)",
 		"--size", "1T");
-	REFUSED("llctl t: Unable to parse --size '1K': a size from 4096 to 1073741824 bytes (suffix K, M or G: 1024s)",
+	REFUSED("llctl t: Unable to parse --size '1K': a power of two in [4096, 1073741824] bytes (suffix K, M or G)",
 		"--size", "1K");
 }
 
