@@ -329,6 +329,8 @@ static double tick_step(double max)
 
 static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart *c)
 {
+	static const struct llctl_svg_pen axis = { .stroke = "#000000", .width = 1 };
+	static const struct llctl_svg_font tick = { .size = 10, .anchor = LLCTL_SVG_MIDDLE };
 	double xmin = 1e300, xmax = 0, ymax = 0, step, v, w, h, x0, y0;
 	char label[32];
 	int i, j, every;
@@ -349,10 +351,8 @@ static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart 
 #define CX(x)	(x0 + w * (log2(x) - log2(xmin)) / (log2(xmax) - log2(xmin)))
 #define CY(y)	(y0 - h * (y) / ymax)
 	llctl_svg_text(g, 10, top + 22, (struct llctl_svg_font){ .size = 14 }, "%s", c->title);
-	llctl_svg_line(g, x0, y0, x0 + w, y0,
-		       (struct llctl_svg_pen){ .stroke = "#000000", .width = 1 });
-	llctl_svg_line(g, x0, y0, x0, y0 - h,
-		       (struct llctl_svg_pen){ .stroke = "#000000", .width = 1 });
+	llctl_svg_line(g, x0, y0, x0 + w, y0, axis);
+	llctl_svg_line(g, x0, y0, x0, y0 - h, axis);
 	step = tick_step(ymax);
 	for (v = 0; v <= ymax; v += step) {
 		llctl_svg_line(g, x0, CY(v), x0 + w, CY(v),
@@ -370,11 +370,8 @@ static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart 
 			coh_fmt_bytes((uint64_t)v, label, sizeof(label));
 		else
 			snprintf(label, sizeof(label), "%.0f", v);
-		llctl_svg_line(g, CX(v), y0, CX(v), y0 + 4,
-			       (struct llctl_svg_pen){ .stroke = "#000000", .width = 1 });
-		llctl_svg_text(g, CX(v), y0 + 16,
-			       (struct llctl_svg_font){ .size = 10, .anchor = LLCTL_SVG_MIDDLE },
-			       "%s", label);
+		llctl_svg_line(g, CX(v), y0, CX(v), y0 + 4, axis);
+		llctl_svg_text(g, CX(v), y0 + 16, tick, "%s", label);
 	}
 	llctl_svg_text(g, x0 + w / 2, y0 + 36,
 		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_MIDDLE }, "%s",
