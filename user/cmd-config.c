@@ -442,89 +442,117 @@ static const char *verify_reason(const struct config *c,
 	return buf;
 }
 
-static int do_verify(struct config *c)
-{
-	struct cfg_profile p = { 0 }, cur = { 0 };
-	struct cfg_errors errs = { 0 };
-	struct cfg_plan plan = { 0 };
-	struct json_object *st, *o = NULL, *a = NULL, *e;
-	const char *status, *reason;
-	char why[512], w[160];
-	int ret = 1, i, differ = 0;
-	bool is_applied = false;
+/* What verify compares: FILE's profile, or the applied one, with the system. */
+struct verify {
+	struct cfg_profile p, cur;	/* FILE's; the applied one */
+	struct cfg_errors errs;		/* FILE's */
+	struct json_object *st;		/* the state, or NULL: none applied */
+	bool is_applied;		/* the profile compared is the applied one */
+};
 
-	st = applied(c, &cur);
-	if (!st && errno != ENOENT) {
+/* The state and the profile to compare: 0, or 1 after saying why not. */
+static int verify_load(struct config *c, struct verify *v)
+{
+	v->st = applied(c, &v->cur);
+	if (!v->st && errno != ENOENT) {
 		llctl_err("Unable to read %s/%s: %s", c->state_dir,
 			  LLCTL_STATE_FILE, strerror(errno));
-		goto out;
+		return 1;
 	}
 	if (c->file) {
-		if (load(c->file, &p, &errs, false))
-			goto out;
-	} else if (!st) {
+		if (load(c->file, &v->p, &v->errs, false))
+			return 1;
+	} else if (!v->st) {
 		llctl_err("Unable to verify: no profile is applied (%s/%s); give FILE.yaml to compare with one",
 			  c->state_dir, LLCTL_STATE_FILE);
-		goto out;
+		return 1;
 	}
-	if (st && c->file) {
+	if (v->st && c->file) {
 		char h1[80], h2[80];
 
-		is_applied = !cfg_hash(&p, h1, sizeof(h1)) &&
-			     !cfg_hash(&cur, h2, sizeof(h2)) && !strcmp(h1, h2);
-	} else if (st) {
-		is_applied = true;
+		v->is_applied = !cfg_hash(&v->p, h1, sizeof(h1)) &&
+				!cfg_hash(&v->cur, h2, sizeof(h2)) && !strcmp(h1, h2);
+	} else if (v->st) {
+		v->is_applied = true;
 	}
-	plan.applied = st ? &cur : NULL;
-	if (cfg_plan_build(&c->ctx, c->file ? &p : &cur, &plan)) {
+	return 0;
+}
+
+static struct json_object *verify_item_json(const struct cfg_item *it,
+					    const char *status, const char *reason)
+{
+	struct json_object *e = json_object_new_object();
+
+	json_object_object_add(e, "key", jstr(cfg_key_name(cfg_key_at(it->key))));
+	json_object_object_add(e, "kind", jstr(kind_name[it->kind]));
+	json_object_object_add(e, "target", jstr(it->target));
+	json_object_object_add(e, "expected", jstr(it->wanted));
+	json_object_object_add(e, "found", jstr(it->current));
+	json_object_object_add(e, "status", jstr(status));
+	json_object_object_add(e, "reason", jstr(reason));
+	return e;
+}
+
+static void verify_item_text(const struct cfg_item *it, const char *status,
+			     const char *reason)
+{
+	char w[160];
+
+	where(it, w, sizeof(w));
+	if (!strcmp(status, "matches"))
+		printf("%-28s %s: matches (%s)\n", cfg_key_name(cfg_key_at(it->key)),
+		       w, it->current);
+	else if (!strcmp(status, "differs"))
+		printf("%-28s %s: DIFFERS: expected %s, found %s: %s\n",
+		       cfg_key_name(cfg_key_at(it->key)), w,
+		       it->wanted ? it->wanted : "?",
+		       it->current ? it->current : "unknown", reason);
+	else if (!strcmp(status, "not_available"))
+		printf("%-28s not available: %s\n",
+		       cfg_key_name(cfg_key_at(it->key)), reason);
+	else
+		printf("%-28s %s: %s (wanted %s; not changed by llctl)\n",
+		       cfg_key_name(cfg_key_at(it->key)), w,
+		       it->current ? it->current : "unknown",
+		       it->wanted ? it->wanted : "-");
+}
+
+static int do_verify(struct config *c)
+{
+	struct verify v = { 0 };
+	struct cfg_plan plan = { 0 };
+	struct json_object *o = NULL, *a = NULL;
+	const char *status, *reason;
+	char why[512];
+	int ret = 1, i, differ = 0;
+
+	if (verify_load(c, &v))
+		goto out;
+	plan.applied = v.st ? &v.cur : NULL;
+	if (cfg_plan_build(&c->ctx, c->file ? &v.p : &v.cur, &plan)) {
 		llctl_err("Unable to read the current values: out of memory");
 		goto out;
 	}
 	if (c->json) {
 		o = json_object_new_object();
 		a = json_object_new_array();
-		json_object_object_add(o, "profile", profile_obj(st));
+		json_object_object_add(o, "profile", profile_obj(v.st));
 		json_object_object_add(o, "daemons", daemons_json(c));
 	} else {
 		printf("# verify %s against %s\n", c->file ? c->file : "the applied profile",
-		       c->file && !is_applied ? "this system (not applied)" : "this system");
+		       c->file && !v.is_applied ? "this system (not applied)" : "this system");
 		daemons_text(c);
 	}
 	for (i = 0; i < plan.n; i++) {
 		const struct cfg_item *it = &plan.it[i];
 
 		status = verify_status(it);
-		reason = verify_reason(c, it, is_applied, why, sizeof(why));
+		reason = verify_reason(c, it, v.is_applied, why, sizeof(why));
 		differ += !strcmp(status, "differs");
-		if (c->json) {
-			e = json_object_new_object();
-			json_object_object_add(e, "key", jstr(cfg_key_name(cfg_key_at(it->key))));
-			json_object_object_add(e, "kind", jstr(kind_name[it->kind]));
-			json_object_object_add(e, "target", jstr(it->target));
-			json_object_object_add(e, "expected", jstr(it->wanted));
-			json_object_object_add(e, "found", jstr(it->current));
-			json_object_object_add(e, "status", jstr(status));
-			json_object_object_add(e, "reason", jstr(reason));
-			json_object_array_add(a, e);
-			continue;
-		}
-		where(it, w, sizeof(w));
-		if (!strcmp(status, "matches"))
-			printf("%-28s %s: matches (%s)\n", cfg_key_name(cfg_key_at(it->key)),
-			       w, it->current);
-		else if (!strcmp(status, "differs"))
-			printf("%-28s %s: DIFFERS: expected %s, found %s: %s\n",
-			       cfg_key_name(cfg_key_at(it->key)), w,
-			       it->wanted ? it->wanted : "?",
-			       it->current ? it->current : "unknown", reason);
-		else if (!strcmp(status, "not_available"))
-			printf("%-28s not available: %s\n",
-			       cfg_key_name(cfg_key_at(it->key)), reason);
+		if (c->json)
+			json_object_array_add(a, verify_item_json(it, status, reason));
 		else
-			printf("%-28s %s: %s (wanted %s; not changed by llctl)\n",
-			       cfg_key_name(cfg_key_at(it->key)), w,
-			       it->current ? it->current : "unknown",
-			       it->wanted ? it->wanted : "-");
+			verify_item_text(it, status, reason);
 	}
 	if (c->json) {
 		json_object_object_add(o, "matches", json_object_new_boolean(!differ));
@@ -536,11 +564,11 @@ static int do_verify(struct config *c)
 		ret = differ ? 1 : 0;
 	}
 out:
-	json_object_put(st);
+	json_object_put(v.st);
 	cfg_plan_free(&plan);
-	cfg_errors_free(&errs);
-	cfg_profile_free(&p);
-	cfg_profile_free(&cur);
+	cfg_errors_free(&v.errs);
+	cfg_profile_free(&v.p);
+	cfg_profile_free(&v.cur);
 	return ret;
 }
 

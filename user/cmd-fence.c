@@ -435,7 +435,7 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 	ret = llctl_svg_open(&g, c->svg, LEFT + PLOT + RIGHT, h);
 	if (ret)
 		goto fail;
-	llctl_svg_text(&g, 10, 24, 14, LLCTL_SVG_START, 0,
+	llctl_svg_text(&g, 10, 24, (struct llctl_svg_font){ .size = 14 },
 		       "llctl fence, %s mode, CPU %d: ns per op (median, whiskers min..p99)",
 		       c->kernel ? "kernel" : "user", c->cpu);
 	for (op = 1; op < d->nops; op++) {
@@ -444,36 +444,42 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 			     !strcmp(res[op].flag, "below_resolution");
 
 		s = &res[op].cycles;
-		llctl_svg_text(&g, LEFT - 8, y + ROW * 0.65, 12, LLCTL_SVG_END, 0, "%s",
+		llctl_svg_text(&g, LEFT - 8, y + ROW * 0.65,
+			       (struct llctl_svg_font){ .size = 12, .anchor = LLCTL_SVG_END }, "%s",
 			       op_names[op]);
 		if (below) {
-			llctl_svg_text(&g, LEFT + 4, y + ROW * 0.65, 11, LLCTL_SVG_START, 0,
-				       "below resolution");
+			llctl_svg_text(&g, LEFT + 4, y + ROW * 0.65,
+				       (struct llctl_svg_font){ .size = 11 }, "below resolution");
 			continue;
 		}
 		snprintf(tip, sizeof(tip), "%s: median %.2f ns (min %.2f, p99 %.2f)",
 			 op_names[op], ns(d, s->median), ns(d, s->min),
 			 ns(d, s->p99));
-		llctl_svg_rect(&g, LEFT, y + 3, ns(d, s->median) * scale, ROW - 6,
+		llctl_svg_rect(&g, (struct llctl_svg_box){ .x = LEFT, .y = y + 3,
+						   .w = ns(d, s->median) * scale, .h = ROW - 6 },
 			       res[op].flag ? "#f4a261" : "#4c78a8", tip);
 		llctl_svg_line(&g, LEFT + ns(d, s->min) * scale, y + ROW / 2,
-			       LEFT + ns(d, s->p99) * scale, y + ROW / 2, "#222", 1);
+			       LEFT + ns(d, s->p99) * scale, y + ROW / 2,
+			       (struct llctl_svg_pen){ .stroke = "#222", .width = 1 });
 		for (x = ns(d, s->min); ; x = ns(d, s->p99)) {
-			llctl_svg_line(&g, LEFT + x * scale, y + 6, LEFT + x * scale,
-				       y + ROW - 6, "#222", 1);
+			llctl_svg_line(&g, LEFT + x * scale, y + 6, LEFT + x * scale, y + ROW - 6,
+				       (struct llctl_svg_pen){ .stroke = "#222", .width = 1 });
 			if (x == ns(d, s->p99))
 				break;
 		}
 		llctl_svg_text(&g, LEFT + ns(d, s->p99) * scale + 4, y + ROW * 0.65,
-			       10, LLCTL_SVG_START, 0, "%.1f", ns(d, s->median));
+			       (struct llctl_svg_font){ .size = 10 }, "%.1f", ns(d, s->median));
 	}
-	llctl_svg_line(&g, LEFT, h - 30, LEFT + PLOT, h - 30, "#888", 1);
-	llctl_svg_text(&g, LEFT, h - 14, 11, LLCTL_SVG_START, 0, "0 ns");
-	llctl_svg_text(&g, LEFT + PLOT, h - 14, 11, LLCTL_SVG_END, 0, "%.1f ns", max);
-	llctl_svg_rect(&g, LEFT + 150, h - 24, 10, 10, "#f4a261", NULL);
-	llctl_svg_text(&g, LEFT + 164, h - 15, 11, LLCTL_SVG_START, 0,
-		       "unstable: p99 - min above %.0f %% of the median",
-		       UNSTABLE_SPREAD * 100);
+	llctl_svg_line(&g, LEFT, h - 30, LEFT + PLOT, h - 30,
+		       (struct llctl_svg_pen){ .stroke = "#888", .width = 1 });
+	llctl_svg_text(&g, LEFT, h - 14, (struct llctl_svg_font){ .size = 11 }, "0 ns");
+	llctl_svg_text(&g, LEFT + PLOT, h - 14,
+		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_END }, "%.1f ns",
+		       max);
+	llctl_svg_rect(&g, (struct llctl_svg_box){ .x = LEFT + 150, .y = h - 24, .w = 10, .h = 10 },
+		       "#f4a261", NULL);
+	llctl_svg_text(&g, LEFT + 164, h - 15, (struct llctl_svg_font){ .size = 11 },
+		       "unstable: p99 - min above %.0f %% of the median", UNSTABLE_SPREAD * 100);
 	ret = llctl_svg_close(&g);
 	if (!ret)
 		return 0;

@@ -114,6 +114,17 @@ struct profile {
 	FILE *out;		/* -o, or NULL */
 	int dev;		/* /dev/llkm for reads, or -1 */
 	const char *mem_reason;
+	/* From the options, by profile_setup(): */
+	char **cmd;		/* -- CMD, or NULL */
+	char *path;		/* CMD's, resolved */
+	char *online;		/* -a: the online CPUs' list */
+	char target[512];	/* what is counted, as the report names it */
+	int interval;		/* -I, ms; 0: none */
+	struct json_object *jint;	/* --json with -I: the intervals */
+	/* The runs': */
+	long runs;		/* done */
+	double total_ns;	/* their elapsed time, summed */
+	int cmd_status;		/* CMD's exit status, of the last run */
 };
 
 static volatile sig_atomic_t stop;
@@ -568,10 +579,10 @@ static int interval_tick(struct profile *p, double t, FILE *f,
 	return 0;
 }
 
-/* Waits for @child (or -1: for a signal), ticking every @interval ms. */
-static int wait_run(struct profile *p, pid_t child, int interval, double t0,
-		    struct json_object *jint, int *status)
+/* Waits for @child (or -1: for a signal), ticking every p->interval ms. */
+static int wait_run(struct profile *p, pid_t child, double t0, int *status)
 {
+	int interval = p->interval;
 	double next = t0 + interval * 1e6;
 	int ret, timeout;
 	pid_t w;
@@ -597,7 +608,7 @@ static int wait_run(struct profile *p, pid_t child, int interval, double t0,
 			poll(NULL, 0, timeout < 10 ? timeout : 10);
 			continue;
 		}
-		ret = interval_tick(p, now_ns() - t0, stderr, jint);
+		ret = interval_tick(p, now_ns() - t0, stderr, p->jint);
 		if (ret)
 			return -1;
 		next += interval * 1e6;
@@ -631,11 +642,14 @@ static int parse_uint(const char *s, const char *what, long max, long *out)
 	return 0;
 }
 
-/* One run: open, (release CMD | count until CMD or a signal), read, close. */
-static int one_run(struct profile *p, char **cmd, const char *path,
-		   int interval, struct json_object *jint, double *elapsed,
-		   int *cmd_status)
+/*
+ * One run: open, (release CMD | count until CMD or a signal), read, close.
+ * Its time into @elapsed, CMD's exit status into p->cmd_status.
+ */
+static int one_run(struct profile *p, double *elapsed)
 {
+	char **cmd = p->cmd;
+	const char *path = p->path;
 	pid_t child = -1, duration = -1;
 	int go = -1, status = 0, ret;
 	unsigned int i;
@@ -668,7 +682,7 @@ static int one_run(struct profile *p, char **cmd, const char *path,
 		go = -1;
 		child = duration;
 	}
-	if (!ret && wait_run(p, child, interval, t0, jint, &status))
+	if (!ret && wait_run(p, child, t0, &status))
 		ret = 1;
 	*elapsed = now_ns() - t0;
 	child = -1;
@@ -677,9 +691,9 @@ static int one_run(struct profile *p, char **cmd, const char *path,
 	if (!ret) {
 		for (i = 0; i < p->n; i++)
 			prof_stat_run_end(&p->st[i]);
-		*cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
-			      128 + WTERMSIG(status);
-		if (*cmd_status == 127 && cmd)
+		p->cmd_status = WIFEXITED(status) ? WEXITSTATUS(status) :
+				128 + WTERMSIG(status);
+		if (p->cmd_status == 127 && cmd)
 			llctl_err("Unable to run '%s': it exited 127 (not found or not executable?)",
 				  cmd[0]);
 	}
@@ -763,47 +777,52 @@ static int report(struct profile *p, const char *target, double elapsed,
 	return p->out ? llctl_json_fprint(p->out, o) : llctl_json_print(o);
 }
 
-int cmd_profile(int argc, char **argv)
-{
-	struct profile *p = calloc(1, sizeof(*p));
-	long repeats = 1, interval = 0, pid = 0;
-	struct json_object *jint = NULL;
-	char target[512], *arg, *path = NULL;
-	char **cmd = NULL, *online = NULL;
-	int ret = 1, c, all = 0, cmd_status = 0;
-	const char *cpus = NULL, *output = NULL;
-	double elapsed, total = 0;
-	long r;
+/* What the command line asks for: profile_parse() fills it. */
+struct profile_args {
+	struct profile *p;	/* -e, --per-cpu, --no-multiplex and --json land here */
+	char **cmd;		/* -- CMD, or NULL */
+	const char *cpus;	/* -C */
+	const char *output;	/* -o */
+	long repeats, interval, pid;
+	bool all;		/* -a */
+};
 
-	if (!p)
-		return 1;
-	p->dev = -1;
+/*
+ * The options, into @a: 0, 1 after saying what is wrong, or -1 when
+ * done (--help printed).
+ */
+static int profile_parse(int argc, char **argv, struct profile_args *a)
+{
+	struct profile *p = a->p;
+	char *arg;
+	int c;
+
 	while ((c = llctl_next_opt(argc, argv, &profile_opts, &arg)) != -1) {
 		switch (c) {
 		case 'e':
 			if (add_event_list(p, arg))
-				goto out;
+				return 1;
 			break;
 		case 'o':
-			output = arg;
+			a->output = arg;
 			break;
 		case 'a':
-			all = 1;
+			a->all = true;
 			break;
 		case 'C':
-			cpus = arg;
+			a->cpus = arg;
 			break;
 		case 'p':
-			if (parse_uint(arg, "pid", 1 << 22, &pid))
-				goto out;
+			if (parse_uint(arg, "pid", 1 << 22, &a->pid))
+				return 1;
 			break;
 		case 'I':
-			if (parse_uint(arg, "interval", 3600000, &interval))
-				goto out;
+			if (parse_uint(arg, "interval", 3600000, &a->interval))
+				return 1;
 			break;
 		case 'r':
-			if (parse_uint(arg, "repeat count", 10000, &repeats))
-				goto out;
+			if (parse_uint(arg, "repeat count", 10000, &a->repeats))
+				return 1;
 			break;
 		case OPT_PER_CPU:
 			p->per_cpu = true;
@@ -816,63 +835,92 @@ int cmd_profile(int argc, char **argv)
 			break;
 		case 'h':
 			llctl_usage(stdout, &profile_opts);
-			ret = llctl_stdout_close();
-			goto out;
+			return llctl_stdout_close() ? 1 : -1;
 		default:
 			llctl_usage(stderr, &profile_opts);
-			goto out;
+			return 1;
 		}
 	}
 	if (optind < argc)
-		cmd = argv + optind;
-	if (!!all + !!cpus + !!pid > 1) {
+		a->cmd = argv + optind;
+	return 0;
+}
+
+/* Whether CMD is what is counted (not -a, -C or -p, for which it is a timer). */
+static bool counts_cmd(const struct profile_args *a)
+{
+	return a->cmd && !a->all && !a->cpus && !a->pid;
+}
+
+/* The options' conflicts: 0, or 1 after saying which. */
+static int profile_check(const struct profile_args *a)
+{
+	if (!!a->all + !!a->cpus + !!a->pid > 1) {
 		llctl_err("Unable to profile: -a, -C and -p exclude each other");
-		goto out;
+		return 1;
 	}
-	if (!cmd && !all && !cpus && !pid) {
+	if (!a->cmd && !a->all && !a->cpus && !a->pid) {
 		llctl_err("Unable to profile: nothing to count: give '-- CMD', -p PID, -a or -C CPUS");
 		llctl_usage(stderr, &profile_opts);
-		goto out;
+		return 1;
 	}
-	if (p->per_cpu && !all && !cpus) {
+	if (a->p->per_cpu && !a->all && !a->cpus) {
 		llctl_err("Unable to use --per-cpu: it needs -a or -C");
-		goto out;
+		return 1;
 	}
-	if (repeats > 1 && (!cmd || all || cpus || pid)) {
+	if (a->repeats > 1 && !counts_cmd(a)) {
 		llctl_err("Unable to repeat: -r runs '-- CMD' on its own, without -a, -C or -p");
-		goto out;
+		return 1;
 	}
-	if (cmd) {
-		path = llctl_resolve_cmd(cmd[0]);
-		if (!path) {
+	return 0;
+}
+
+/* What to count, and on what: CMD's path, the CPUs or threads, the events. */
+static int profile_targets(struct profile *p, const struct profile_args *a)
+{
+	const char *cpus = a->cpus;
+
+	if (a->cmd) {
+		p->path = llctl_resolve_cmd(a->cmd[0]);
+		if (!p->path) {
 			llctl_err("Unable to run '%s': not found or not executable",
-				  cmd[0]);
-			goto out;
+				  a->cmd[0]);
+			return 1;
 		}
 	}
-	if (all) {
-		online = llctl_root_read(NULL, "sys/devices/system/cpu/online");
-		if (online)
-			llctl_rstrip(online);
-		cpus = online ? online : "";
+	if (a->all) {
+		p->online = llctl_root_read(NULL, "sys/devices/system/cpu/online");
+		if (p->online)
+			llctl_rstrip(p->online);
+		cpus = p->online ? p->online : "";
 	}
 	if (cpus && (llctl_cpulist_count(cpus) <= 0 ||
 		     llctl_cpulist_for_each(cpus, add_cpu, p))) {
 		llctl_err("Unable to use CPU list '%s': write it as 0-3,8", cpus);
-		goto out;
+		return 1;
 	}
-	if (pid && list_threads(p, pid))
-		goto out;
+	if (a->pid && list_threads(p, a->pid))
+		return 1;
 	if (!p->n && add_profile_defaults(p))
-		goto out;
-	if (!p->n && add_defaults(p, all || cpus))
-		goto out;
+		return 1;
+	if (!p->n && add_defaults(p, a->all || cpus))
+		return 1;
+	return 0;
+}
+
+/* The output file, the signals, llkm; then what the report names. */
+static int profile_setup(struct profile *p, const struct profile_args *a)
+{
+	int ret;
+
+	if (profile_targets(p, a))
+		return 1;
 	/* Opened before CMD starts, close-on-exec: CMD keeps our stdout. */
-	if (output) {
-		p->out = fopen(output, "we");
+	if (a->output) {
+		p->out = fopen(a->output, "we");
 		if (!p->out) {
-			llctl_err("Unable to write '%s': %s", output, strerror(errno));
-			goto out;
+			llctl_err("Unable to write '%s': %s", a->output, strerror(errno));
+			return 1;
 		}
 	}
 	/* Before the setup, so a Ctrl-C during it is not lost (see trace). */
@@ -881,52 +929,97 @@ int cmd_profile(int argc, char **argv)
 	ret = llctl_nl_open(&p->nl);
 	if (ret) {
 		llctl_err("Unable to profile: %s", llctl_nl_strerror(ret));
-		ret = 1;
-		goto out;
+		return 1;
 	}
 	/* Reads by ioctl are cheaper; netlink does when the device is not here. */
 	p->dev = open("/dev/" LLKM_DEVICE_NAME, O_RDONLY | O_CLOEXEC);
-	if (cmd && !all && !cpus && !pid)
-		cmd_target(target, sizeof(target), cmd);
-	else if (pid)
-		snprintf(target, sizeof(target), "process %ld", pid);
+	if (counts_cmd(a))
+		cmd_target(p->target, sizeof(p->target), a->cmd);
+	else if (a->pid)
+		snprintf(p->target, sizeof(p->target), "process %ld", a->pid);
 	else
-		snprintf(target, sizeof(target), "CPUs %s", all ? "(all)" : cpus);
-	if (interval)
-		jint = p->json ? json_object_new_array() : NULL;
-	for (r = 0; r < repeats; r++) {
+		snprintf(p->target, sizeof(p->target), "CPUs %s",
+			 a->all ? "(all)" : a->cpus);
+	p->cmd = a->cmd;
+	p->interval = a->interval;
+	if (p->interval)
+		p->jint = p->json ? json_object_new_array() : NULL;
+	return 0;
+}
+
+/* -r runs, or fewer when stopped: 0, or 1 when one failed. */
+static int profile_run(struct profile *p, long repeats)
+{
+	double elapsed = 0;
+	int ret = 0;
+
+	for (p->runs = 0; p->runs < repeats; p->runs++) {
 		if (repeats > 1 && isatty(STDERR_FILENO))
-			fprintf(stderr, "\rllctl profile: run %ld/%ld", r + 1, repeats);
-		ret = one_run(p, cmd, path, interval, jint, &elapsed, &cmd_status);
+			fprintf(stderr, "\rllctl profile: run %ld/%ld", p->runs + 1,
+				repeats);
+		ret = one_run(p, &elapsed);
 		if (ret)
 			break;
-		total += elapsed;
-		if (stop && r + 1 < repeats)
+		p->total_ns += elapsed;
+		if (stop && p->runs + 1 < repeats)
 			break;
 	}
 	if (repeats > 1 && isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K");
-	if (!ret && r)
-		ret = report(p, target, total / r, r, jint);
+	return ret;
+}
+
+/*
+ * The report of what the runs counted (after @ret, theirs, is 0); then
+ * -o closed. The exit status: 1 on a failure, else CMD's when it is what
+ * is counted.
+ */
+static int profile_report(struct profile *p, const struct profile_args *a,
+			  int ret)
+{
+	if (!ret && p->runs)
+		ret = report(p, p->target, p->total_ns / p->runs, p->runs, p->jint);
 	if (p->out && fclose(p->out) && !ret) {
-		llctl_err("Unable to write '%s': %s", output, strerror(errno));
+		llctl_err("Unable to write '%s': %s", a->output, strerror(errno));
 		ret = 1;
 	}
 	p->out = NULL;
-	if (!ret && cmd_status && cmd && !all && !cpus && !pid)
-		ret = cmd_status;
-out:
-	json_object_put(jint);
+	if (!ret && p->cmd_status && counts_cmd(a))
+		ret = p->cmd_status;
+	return ret;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+	struct profile *p = calloc(1, sizeof(*p));
+	struct profile_args a = { .p = p, .repeats = 1 };
+	int ret = 1, c;
+
+	if (!p)
+		return 1;
+	p->dev = -1;
+	ret = profile_parse(argc, argv, &a);
+	if (ret) {
+		ret = ret < 0 ? 0 : 1;
+		goto cleanup;
+	}
+	ret = 1;
+	if (profile_check(&a) || profile_setup(p, &a))
+		goto cleanup;
+	ret = profile_run(p, a.repeats);
+	ret = profile_report(p, &a, ret);
+cleanup:
+	json_object_put(p->jint);
 	if (p->out)
 		fclose(p->out);
 	if (p->dev >= 0)
 		close(p->dev);
 	if (p->nl.sk)
 		llctl_nl_close(&p->nl);
-	for (c = 0; p && c < MAX_EVENTS; c++)
+	for (c = 0; c < MAX_EVENTS; c++)
 		free(p->pc[c].inst);
-	free(online);
-	free(path);
+	free(p->online);
+	free(p->path);
 	free(p);
 	return ret;
 }

@@ -116,47 +116,58 @@ static bool kernel_passes(const struct coh_opts *o, struct br_result *r,
 	return true;
 }
 
+/* What every point of one measurement shares. */
+struct br_sweep {
+	const struct coh_opts *o;
+	struct br_result *r;
+	uint64_t *buf;
+	uint64_t seed;		/* of the user-mode patterns, continued */
+	uint64_t deadline;	/* coh_now_ns() */
+};
+
 /*
- * One point: a pattern of @len bits (BR_BITS: random), or with @sorted
- * the random bits sorted. User mode fills @buf, continuing *seed; the
- * kernel fills its own from llctl's seed, so that the patterns differ
- * between the modes but not their statistics.
+ * One point, into @st: a pattern of @len bits (BR_BITS: random), or with
+ * @sorted the random bits sorted. User mode fills w->buf, continuing
+ * w->seed; the kernel fills its own from llctl's seed, so that the
+ * patterns differ between the modes but not their statistics.
  */
-static bool point(const struct coh_opts *o, struct br_result *r, uint64_t *buf,
-		  long len, bool sorted, uint64_t *seed, struct coh_stats *st,
-		  uint64_t deadline)
+static bool point(struct br_sweep *w, long len, bool sorted, struct coh_stats *st)
 {
-	if ((o->stop && *o->stop) || coh_now_ns() > deadline)
+	const struct coh_opts *o = w->o;
+
+	if ((o->stop && *o->stop) || coh_now_ns() > w->deadline)
 		return false;
 	if (o->kernel)
-		return kernel_passes(o, r, len, sorted, st);
+		return kernel_passes(o, w->r, len, sorted, st);
 	if (sorted)
-		probe_branch_sort(buf);	/* the random bits of the last point */
+		probe_branch_sort(w->buf);	/* the random bits of the last point */
 	else
-		probe_branch_fill(buf, len, seed);
-	return time_passes(buf, r->samples, st, o, deadline);
+		probe_branch_fill(w->buf, len, &w->seed);
+	return time_passes(w->buf, w->r->samples, st, o, w->deadline);
 }
 
 static void measure(const struct coh_opts *o, uint64_t *buf,
 		    struct br_result *r)
 {
 	uint64_t deadline = coh_now_ns() + COH_TIME_BOUND_S * 1000000000ULL;
-	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	struct br_sweep w = {
+		.o = o, .r = r, .buf = buf,
+		.seed = 0x9e3779b97f4a7c15ULL, .deadline = deadline,
+	};
 	long len, next;
 
 	r->ghz = coh_core_ghz();		/* also the warm-up of the core */
 	r->timer_ns = coh_timer_res_ns();
 	r->stopped = "interrupted";
-	if (!point(o, r, buf, BR_BITS, false, &seed, &r->rnd, deadline) ||
-	    !point(o, r, buf, BR_BITS, true, &seed, &r->pred, deadline))
+	if (!point(&w, BR_BITS, false, &r->rnd) ||
+	    !point(&w, BR_BITS, true, &r->pred))
 		goto out;
 	r->have_base = true;
 	/* 2, 3, 4, 6, 8, 12, ...: a power of two and the midpoint after it. */
 	for (len = BR_LEN_MIN; len <= BR_LEN_MAX && r->npt < BR_POINTS;
 	     len = next) {
 		next = (len & (len - 1)) ? (len / 3) * 4 : len + len / 2;
-		if (!point(o, r, buf, len, false, &seed, &r->pt[r->npt].ns,
-			   deadline))
+		if (!point(&w, len, false, &r->pt[r->npt].ns))
 			goto out;
 		r->pt[r->npt++].len = len;
 		if (o->progress)

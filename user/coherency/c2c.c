@@ -380,7 +380,11 @@ static int c2c_svg(const struct coh_opts *o, const struct c2c_report *r)
 {
 	double cell = r->n > 40 ? 800.0 / r->n : 40, lo = -1, hi = 0, v;
 	double left = 60, top = 50, size = left + cell * r->n + 20;
+	static const struct llctl_svg_font row_head = { .size = 10, .anchor = LLCTL_SVG_END };
+	static const struct llctl_svg_font col_head = { .size = 10, .anchor = LLCTL_SVG_MIDDLE };
+	static const struct llctl_svg_font in_cell = { .size = 9, .anchor = LLCTL_SVG_MIDDLE };
 	char path[4096], color[8], tip[96];
+	struct llctl_svg_box box;
 	struct llctl_svg g;
 	int i, j, ret;
 
@@ -400,49 +404,49 @@ static int c2c_svg(const struct coh_opts *o, const struct c2c_report *r)
 	ret = llctl_svg_open(&g, path, size, top + cell * r->n + 50);
 	if (ret)
 		goto fail;
-	llctl_svg_text(&g, 10, 24, 14, LLCTL_SVG_START, 0,
+	llctl_svg_text(&g, 10, 24, (struct llctl_svg_font){ .size = 14 },
 		       "llctl coherency c2c, %s mode: one-way ns (round trip / 2)",
 		       o->kernel ? "kernel" : "user");
 	for (i = 0; i < r->n; i++) {
 		if (cell >= 12) {
-			llctl_svg_text(&g, left - 4, top + cell * (i + 0.6), 10, LLCTL_SVG_END,
-				       0, "%d", r->cpus[i]);
-			llctl_svg_text(&g, left + cell * (i + 0.5), top - 4, 10,
-				       LLCTL_SVG_MIDDLE, 0, "%d", r->cpus[i]);
+			llctl_svg_text(&g, left - 4, top + cell * (i + 0.6), row_head,
+				       "%d", r->cpus[i]);
+			llctl_svg_text(&g, left + cell * (i + 0.5), top - 4, col_head,
+				       "%d", r->cpus[i]);
 		}
 		for (j = 0; j < r->n; j++) {
+			box = (struct llctl_svg_box){ .x = left + cell * j, .y = top + cell * i,
+						      .w = cell, .h = cell };
 			v = r->ns[i * r->n + j];
 			if (i == j || v < 0) {
-				llctl_svg_rect(&g, left + cell * j, top + cell * i, cell,
-					       cell, "#eeeeee", NULL);
+				llctl_svg_rect(&g, box, "#eeeeee", NULL);
 				continue;
 			}
 			if (r->flagged[i * r->n + j]) {
 				snprintf(tip, sizeof(tip), "CPU %d - %d: implausible (%.2f ns)",
 					 r->cpus[i], r->cpus[j], v);
-				llctl_svg_rect(&g, left + cell * j, top + cell * i, cell,
-					       cell, "#888888", tip);
+				llctl_svg_rect(&g, box, "#888888", tip);
 				continue;
 			}
 			llctl_svg_heat_color(hi > lo ? (v - lo) / (hi - lo) : 0.5, color);
 			snprintf(tip, sizeof(tip), "CPU %d - %d: %.1f ns",
 				 r->cpus[i], r->cpus[j], v);
-			llctl_svg_rect(&g, left + cell * j, top + cell * i, cell, cell,
-				       color, tip);
+			llctl_svg_rect(&g, box, color, tip);
 			if (cell >= 30)
-				llctl_svg_text(&g, left + cell * (j + 0.5),
-					       top + cell * (i + 0.6), 9, LLCTL_SVG_MIDDLE, 0,
-					       "%.0f", v);
+				llctl_svg_text(&g, left + cell * (j + 0.5), top + cell * (i + 0.6),
+					       in_cell, "%.0f", v);
 		}
 	}
 	llctl_svg_heat_color(0, color);
-	llctl_svg_rect(&g, left, top + cell * r->n + 15, 12, 12, color, NULL);
-	llctl_svg_text(&g, left + 16, top + cell * r->n + 25, 11, LLCTL_SVG_START, 0,
+	llctl_svg_rect(&g, (struct llctl_svg_box){ .x = left, .y = top + cell * r->n + 15,
+						   .w = 12, .h = 12 }, color, NULL);
+	llctl_svg_text(&g, left + 16, top + cell * r->n + 25, (struct llctl_svg_font){ .size = 11 },
 		       "%.1f ns", lo < 0 ? 0 : lo);
 	llctl_svg_heat_color(1, color);
-	llctl_svg_rect(&g, left + 100, top + cell * r->n + 15, 12, 12, color, NULL);
-	llctl_svg_text(&g, left + 116, top + cell * r->n + 25, 11, LLCTL_SVG_START, 0,
-		       "%.1f ns", hi);
+	llctl_svg_rect(&g, (struct llctl_svg_box){ .x = left + 100, .y = top + cell * r->n + 15,
+						   .w = 12, .h = 12 }, color, NULL);
+	llctl_svg_text(&g, left + 116, top + cell * r->n + 25,
+		       (struct llctl_svg_font){ .size = 11 }, "%.1f ns", hi);
 	ret = llctl_svg_close(&g);
 	if (!ret)
 		return 0;

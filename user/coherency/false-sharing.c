@@ -43,7 +43,11 @@
 /* Kernel runs shorter than this are the start's skew and the clock's cost. */
 #define MIN_RUN_S	50e-6
 
+/* A user-mode measurement: what its runs share, and the run's writers. */
 struct fs_user {
+	const int *cpus;		/* the writers', in order */
+	double tsc_khz;
+	const volatile int *stop;	/* Ctrl-C */
 	struct probe_line *lines;	/* COH_FS_WRITERS_MAX, 128-aligned */
 	bool padded;
 	uint64_t ticks;			/* a run's length in TSC ticks */
@@ -121,28 +125,26 @@ double coh_fs_overlap(const struct coh_fs_writer *w, int n, double tsc_khz)
 }
 
 /* One run: all writers' operations per second, and how they overlapped. */
-static int fs_run(const int *cpus, int writers, struct fs_user *u,
-		  double tsc_khz, const volatile int *stop, double *ops,
-		  double *overlap)
+static int fs_run(struct fs_user *u, double *ops, double *overlap)
 {
 	struct coh_team t = {
-		.n = writers, .cpus = cpus, .fn = fs_thread, .arg = u,
-		.user_stop = stop,
+		.n = u->writers, .cpus = u->cpus, .fn = fs_thread, .arg = u,
+		.user_stop = u->stop,
 	};
+	double tsc_khz = u->tsc_khz;
 	int i, ret;
 
 	*ops = *overlap = 0;
-	u->writers = writers;
 	u->arrived = 0;
 	memset(u->lines, 0, COH_FS_WRITERS_MAX * sizeof(*u->lines));
 	memset(u->w, 0, sizeof(u->w));
 	ret = coh_team_run(&t);
 	if (ret)
 		return ret;
-	for (i = 0; i < writers; i++)
+	for (i = 0; i < u->writers; i++)
 		*ops += u->w[i].n / ((u->w[i].t1 - u->w[i].t0) /
 				     (tsc_khz * 1e3));
-	*overlap = coh_fs_overlap(u->w, writers, tsc_khz);
+	*overlap = coh_fs_overlap(u->w, u->writers, tsc_khz);
 	return 0;
 }
 
@@ -155,19 +157,18 @@ static double median(double *v, int n)
 }
 
 /* A pair of runs, one of each layout: 0, or -errno as coh_team_run(). */
-static int fs_pair(const int *cpus, int writers, struct fs_user *u,
-		   double khz, const volatile int *stop, double *shared,
-		   double *padded, double *overlap)
+static int fs_pair(struct fs_user *u, double *shared, double *padded,
+		   double *overlap)
 {
 	double o;
 	int ret;
 
 	u->padded = false;
-	ret = fs_run(cpus, writers, u, khz, stop, shared, overlap);
+	ret = fs_run(u, shared, overlap);
 	if (ret)
 		return ret;
 	u->padded = true;
-	ret = fs_run(cpus, writers, u, khz, stop, padded, &o);
+	ret = fs_run(u, padded, &o);
 	if (o < *overlap)
 		*overlap = o;
 	return ret;
@@ -177,7 +178,7 @@ int coh_fs_measure_user(const int *cpus, int writers, unsigned int run_ms,
 			int reps, const volatile int *stop,
 			struct coh_fs_result *r)
 {
-	struct fs_user u = { 0 };
+	struct fs_user u = { .cpus = cpus, .stop = stop, .writers = writers };
 	double s[REPS], p[REPS], khz, ov, d1, d2;
 	int i, ret;
 
@@ -189,17 +190,17 @@ int coh_fs_measure_user(const int *cpus, int writers, unsigned int run_ms,
 		reps = REPS;
 	if (coh_tsc_calibrate(&khz))
 		return -ENODEV;
+	u.tsc_khz = khz;
 	u.lines = aligned_alloc(PROBE_LINE_SIZE,
 				COH_FS_WRITERS_MAX * sizeof(*u.lines));
 	if (!u.lines)
 		return -ENOMEM;
 	/* The warm-up pair, a tenth as long: caches, page faults, clocks. */
 	u.ticks = (uint64_t)(khz * run_ms / 10);
-	ret = fs_pair(cpus, writers, &u, khz, stop, &d1, &d2, &ov);
+	ret = fs_pair(&u, &d1, &d2, &ov);
 	u.ticks = (uint64_t)(khz * run_ms);
 	for (i = 0; i < reps && !ret; i++) {
-		ret = fs_pair(cpus, writers, &u, khz, stop, &s[r->used],
-			      &p[r->used], &ov);
+		ret = fs_pair(&u, &s[r->used], &p[r->used], &ov);
 		if (ret)
 			break;
 		r->pairs++;

@@ -186,21 +186,28 @@ static double time_calls(ic_fn f, uint64_t calls)
 	return (double)(coh_now_ns() - t0);
 }
 
+/* What a sample calls, and how often. */
+struct ic_load {
+	int op;			/* the sweep: LLKM_ICACHE_CODE or PAGES */
+	uint64_t param;		/* its footprint: CODE bytes (0: the call alone), PAGES pages */
+	uint64_t calls;		/* a sample's */
+	uint8_t *code, *pages;	/* in this thread: the sweep's, the other NULL */
+};
+
 /*
- * @n samples of @calls calls of the footprint @param of sweep @op
- * (LLKM_ICACHE_CODE: bytes, 0 the call alone; PAGES: pages), ns each
- * into @v, after a warm-up: in this thread from @code or @pages, or with
- * --kernel in llkm's. False when stopped or out of time, or (r->err) when
- * llkm refused.
+ * @n samples of l->calls calls of the footprint l->param of sweep l->op,
+ * ns each into @v, after a warm-up: in this thread from l->code or
+ * l->pages, or with --kernel in llkm's. False when stopped or out of
+ * time, or (r->err) when llkm refused.
  */
 static bool time_samples(const struct coh_opts *o, struct ic_result *r,
-			 uint8_t *code, uint8_t *pages, int op, uint64_t param,
-			 uint64_t calls, int n, uint64_t deadline, double *v)
+			 const struct ic_load *l, int n, uint64_t deadline, double *v)
 {
+	uint64_t param = l->param, calls = l->calls;
 	uint64_t first = IC_PAGES_MAX - param;
 	uint32_t cpu = r->cpu;
 	struct coh_kernel_req req = {
-		.kind = LLKM_PROBE_ICACHE, .op = op, .cpus = &cpu, .ncpus = 1,
+		.kind = LLKM_PROBE_ICACHE, .op = l->op, .cpus = &cpu, .ncpus = 1,
 		.iterations = calls, .batches = n, .param = param,
 	};
 	ic_fn f;
@@ -211,8 +218,8 @@ static bool time_samples(const struct coh_opts *o, struct ic_result *r,
 		r->err = ret < 0 ? ret : 0;
 		return !ret;
 	}
-	f = op == LLKM_ICACHE_CODE ? fn_at(code + IC_CODE_MAX - param) :
-	    fn_at(pages + first * IC_PAGE + page_off(first));
+	f = l->op == LLKM_ICACHE_CODE ? fn_at(l->code + IC_CODE_MAX - param) :
+	    fn_at(l->pages + first * IC_PAGE + page_off(first));
 	time_calls(f, calls);
 	for (i = 0; i < n; i++) {
 		if ((o->stop && *o->stop) || coh_now_ns() > deadline)
@@ -226,11 +233,13 @@ static bool time_samples(const struct coh_opts *o, struct ic_result *r,
 static bool call_cost(const struct coh_opts *o, struct ic_result *r,
 		      uint8_t *code, uint64_t deadline)
 {
+	const struct ic_load bare = {
+		.op = LLKM_ICACHE_CODE, .param = 0, .calls = 100000, .code = code,
+	};
 	double v[10], best = 1e30;
 	int i;
 
-	if (!time_samples(o, r, code, NULL, LLKM_ICACHE_CODE, 0, 100000, 10,
-			  deadline, v))
+	if (!time_samples(o, r, &bare, 10, deadline, v))
 		return false;
 	for (i = 1; i < 10; i++)
 		if (v[i] / 100000 < best)
@@ -240,23 +249,21 @@ static bool call_cost(const struct coh_opts *o, struct ic_result *r,
 }
 
 /*
- * A warm-up round, then @r->samples of @calls calls: the time of one
+ * A warm-up round, then @r->samples of l->calls calls: the time of one
  * call less the call itself, over @units, into @st. False when stopped,
  * out of time or refused.
  */
 static bool time_point(const struct coh_opts *o, struct ic_result *r,
-		       uint8_t *code, uint8_t *pages, int op, uint64_t param,
-		       uint64_t calls, double units, uint64_t deadline,
+		       const struct ic_load *l, double units, uint64_t deadline,
 		       struct coh_stats *st)
 {
 	double v[COH_SAMPLES_MAX];
 	int i;
 
-	if (!time_samples(o, r, code, pages, op, param, calls, r->samples,
-			  deadline, v))
+	if (!time_samples(o, r, l, r->samples, deadline, v))
 		return false;
 	for (i = 0; i < r->samples; i++) {
-		v[i] = (v[i] / calls - r->call_ns) / units;
+		v[i] = (v[i] / l->calls - r->call_ns) / units;
 		if (v[i] < 0)
 			v[i] = 0;
 	}
@@ -273,15 +280,17 @@ static uint64_t next_size(uint64_t x)
 static bool sweep_code(uint8_t *code, const struct coh_opts *o,
 		       struct ic_result *r, uint64_t deadline)
 {
-	uint64_t f, calls;
+	uint64_t f;
 
 	for (f = IC_CODE_MIN; f <= r->code_max && r->ncode < IC_POINTS;
 	     f = next_size(f)) {
 		struct ic_point *pt = &r->code[r->ncode];
+		const struct ic_load l = {
+			.op = LLKM_ICACHE_CODE, .param = f, .code = code,
+			.calls = IC_SAMPLE_BYTES / f ? IC_SAMPLE_BYTES / f : 1,
+		};
 
-		calls = IC_SAMPLE_BYTES / f ? IC_SAMPLE_BYTES / f : 1;
-		if (!time_point(o, r, code, NULL, LLKM_ICACHE_CODE, f, calls,
-				f / 1024.0, deadline, &pt->ns))
+		if (!time_point(o, r, &l, f / 1024.0, deadline, &pt->ns))
 			return false;
 		pt->bytes = f;
 		r->ncode++;
@@ -295,15 +304,17 @@ static bool sweep_code(uint8_t *code, const struct coh_opts *o,
 static bool sweep_pages(uint8_t *pages, const struct coh_opts *o,
 			struct ic_result *r, uint64_t deadline)
 {
-	uint64_t n, calls;
+	uint64_t n;
 
 	for (n = 2; n <= r->pages_max && r->npages < IC_POINTS;
 	     n = next_size(n)) {
 		struct ic_point *pt = &r->pages[r->npages];
+		const struct ic_load l = {
+			.op = LLKM_ICACHE_PAGES, .param = n, .pages = pages,
+			.calls = IC_SAMPLE_PAGES / n ? IC_SAMPLE_PAGES / n : 1,
+		};
 
-		calls = IC_SAMPLE_PAGES / n ? IC_SAMPLE_PAGES / n : 1;
-		if (!time_point(o, r, NULL, pages, LLKM_ICACHE_PAGES, n, calls,
-				(double)n, deadline, &pt->ns))
+		if (!time_point(o, r, &l, (double)n, deadline, &pt->ns))
 			return false;
 		pt->bytes = n * IC_PAGE;
 		r->npages++;

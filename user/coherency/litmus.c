@@ -121,20 +121,28 @@ int coh_litmus_run_user(const int *cpus, uint32_t test, bool fenced,
 	return ret;
 }
 
+struct litmus_entry {
+	uint32_t test;
+	bool fenced;
+	uint64_t hist[LLKM_LITMUS_OUTCOMES_MAX];
+	uint64_t rounds;		/* done */
+	const char *skipped;		/* why not run, or NULL */
+	bool stopped;
+};
+
 /*
  * In the kernel a batch runs with interrupts off: KERNEL_BATCH rounds each
  * (the rounds asked for, rounded down to whole batches), the histogram
- * summed over the batches by the module.
+ * summed over the batches by the module into e->hist.
  */
 static int run_kernel(const struct coh_opts *o, const uint32_t *cpus,
-		      uint32_t test, bool fenced, uint64_t rounds,
-		      uint64_t *hist, bool *stopped)
+		      uint64_t rounds, struct litmus_entry *e)
 {
 	uint64_t per = rounds < KERNEL_BATCH ? rounds : KERNEL_BATCH;
 	struct coh_kernel_req req = {
-		.kind = LLKM_PROBE_LITMUS, .op = test,
-		.flags = fenced ? LLKM_PROBE_F_FENCED : 0,
-		.cpus = cpus, .ncpus = probe_litmus_threads(test),
+		.kind = LLKM_PROBE_LITMUS, .op = e->test,
+		.flags = e->fenced ? LLKM_PROBE_F_FENCED : 0,
+		.cpus = cpus, .ncpus = probe_litmus_threads(e->test),
 		.iterations = per, .batches = rounds / per,
 	};
 	struct coh_kernel_result res;
@@ -147,20 +155,11 @@ static int run_kernel(const struct coh_opts *o, const uint32_t *cpus,
 		coh_kernel_result_free(&res);
 		return -EPROTO;
 	}
-	memcpy(hist, res.samples, LLKM_LITMUS_OUTCOMES_MAX * sizeof(*hist));
-	*stopped = res.stopped;
+	memcpy(e->hist, res.samples, sizeof(e->hist));
+	e->stopped = res.stopped;
 	coh_kernel_result_free(&res);
 	return 0;
 }
-
-struct litmus_entry {
-	uint32_t test;
-	bool fenced;
-	uint64_t hist[LLKM_LITMUS_OUTCOMES_MAX];
-	uint64_t rounds;		/* done */
-	const char *skipped;		/* why not run, or NULL */
-	bool stopped;
-};
 
 static bool violation(const struct litmus_entry *e)
 {
@@ -246,8 +245,7 @@ static int run_entry(const struct coh_opts *o, struct litmus_entry *e,
 	if (o->kernel) {
 		for (i = 0; i < n; i++)
 			cpus[i] = o->cpus[i];
-		ret = run_kernel(o, cpus, e->test, e->fenced, rounds, e->hist,
-				 &e->stopped);
+		ret = run_kernel(o, cpus, rounds, e);
 	} else {
 		ret = coh_litmus_run_user(o->cpus, e->test, e->fenced, rounds,
 					  o->stop, e->hist);

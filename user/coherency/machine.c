@@ -329,6 +329,8 @@ static double tick_step(double max)
 
 static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart *c)
 {
+	static const struct llctl_svg_pen axis = { .stroke = "#000000", .width = 1 };
+	static const struct llctl_svg_font tick = { .size = 10, .anchor = LLCTL_SVG_MIDDLE };
 	double xmin = 1e300, xmax = 0, ymax = 0, step, v, w, h, x0, y0;
 	char label[32];
 	int i, j, every;
@@ -348,13 +350,16 @@ static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart 
 	y0 = top + CH_T + h;
 #define CX(x)	(x0 + w * (log2(x) - log2(xmin)) / (log2(xmax) - log2(xmin)))
 #define CY(y)	(y0 - h * (y) / ymax)
-	llctl_svg_text(g, 10, top + 22, 14, LLCTL_SVG_START, 0, "%s", c->title);
-	llctl_svg_line(g, x0, y0, x0 + w, y0, "#000000", 1);
-	llctl_svg_line(g, x0, y0, x0, y0 - h, "#000000", 1);
+	llctl_svg_text(g, 10, top + 22, (struct llctl_svg_font){ .size = 14 }, "%s", c->title);
+	llctl_svg_line(g, x0, y0, x0 + w, y0, axis);
+	llctl_svg_line(g, x0, y0, x0, y0 - h, axis);
 	step = tick_step(ymax);
 	for (v = 0; v <= ymax; v += step) {
-		llctl_svg_line(g, x0, CY(v), x0 + w, CY(v), "#e0e0e0", 0.5);
-		llctl_svg_text(g, x0 - 6, CY(v) + 4, 10, LLCTL_SVG_END, 0, "%g", v);
+		llctl_svg_line(g, x0, CY(v), x0 + w, CY(v),
+			       (struct llctl_svg_pen){ .stroke = "#e0e0e0", .width = 0.5 });
+		llctl_svg_text(g, x0 - 6, CY(v) + 4,
+			       (struct llctl_svg_font){ .size = 10, .anchor = LLCTL_SVG_END }, "%g",
+			       v);
 	}
 	every = (int)ceil((log2(xmax) - log2(xmin) + 1) / 10);
 	for (j = (int)ceil(log2(xmin)); j <= (int)floor(log2(xmax)); j++) {
@@ -365,16 +370,20 @@ static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart 
 			coh_fmt_bytes((uint64_t)v, label, sizeof(label));
 		else
 			snprintf(label, sizeof(label), "%.0f", v);
-		llctl_svg_line(g, CX(v), y0, CX(v), y0 + 4, "#000000", 1);
-		llctl_svg_text(g, CX(v), y0 + 16, 10, LLCTL_SVG_MIDDLE, 0, "%s", label);
+		llctl_svg_line(g, CX(v), y0, CX(v), y0 + 4, axis);
+		llctl_svg_text(g, CX(v), y0 + 16, tick, "%s", label);
 	}
-	llctl_svg_text(g, x0 + w / 2, y0 + 36, 11, LLCTL_SVG_MIDDLE, 0, "%s", c->xlabel);
-	llctl_svg_text(g, 16, y0 - h / 2, 11, LLCTL_SVG_MIDDLE, -90, "%s", c->ylabel);
+	llctl_svg_text(g, x0 + w / 2, y0 + 36,
+		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_MIDDLE }, "%s",
+		       c->xlabel);
+	llctl_svg_text(g, 16, y0 - h / 2,
+		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_MIDDLE,
+						.rotate = -90 }, "%s", c->ylabel);
 	for (i = 0; i < c->nmarks; i++) {
 		llctl_svg_line(g, CX(c->mark[i]), y0, CX(c->mark[i]), y0 - h,
-			       "#999999", 1);
-		llctl_svg_text(g, CX(c->mark[i]) + 3, y0 - h + 12 + 12 * (i % 3), 10,
-			       LLCTL_SVG_START, 0, "%s", c->mark_label[i]);
+			       (struct llctl_svg_pen){ .stroke = "#999999", .width = 1 });
+		llctl_svg_text(g, CX(c->mark[i]) + 3, y0 - h + 12 + 12 * (i % 3),
+			       (struct llctl_svg_font){ .size = 10 }, "%s", c->mark_label[i]);
 	}
 	for (i = 0; i < c->ns; i++) {
 		const char *col = ch_color[i % 4];
@@ -383,15 +392,18 @@ static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart 
 		for (j = 0; j < s->n; j++) {
 			if (j)
 				llctl_svg_line(g, CX(s->x[j - 1]), CY(s->y[j - 1]),
-					       CX(s->x[j]), CY(s->y[j]), col, 1.5);
+					       CX(s->x[j]), CY(s->y[j]),
+					       (struct llctl_svg_pen){ .stroke = col, .width = 1.5 });
 			snprintf(label, sizeof(label), "%g", s->y[j]);
-			llctl_svg_rect(g, CX(s->x[j]) - 2, CY(s->y[j]) - 2, 4, 4, col,
-				       label);
+			llctl_svg_rect(g, (struct llctl_svg_box){ .x = CX(s->x[j]) - 2,
+							  .y = CY(s->y[j]) - 2, .w = 4, .h = 4 },
+				       col, label);
 		}
-		llctl_svg_rect(g, x0 + w - 110, top + CH_T + 8 + 16 * i, 10, 10, col,
-			       NULL);
-		llctl_svg_text(g, x0 + w - 96, top + CH_T + 17 + 16 * i, 11,
-			       LLCTL_SVG_START, 0, "%s", s->name);
+		llctl_svg_rect(g, (struct llctl_svg_box){ .x = x0 + w - 110,
+						  .y = top + CH_T + 8 + 16 * i, .w = 10, .h = 10 },
+			       col, NULL);
+		llctl_svg_text(g, x0 + w - 96, top + CH_T + 17 + 16 * i,
+			       (struct llctl_svg_font){ .size = 11 }, "%s", s->name);
 	}
 #undef CX
 #undef CY

@@ -122,21 +122,28 @@ char *cfg_bracketed(const char *s)
 	return b ? strndup(a + 1, b - a - 1) : NULL;
 }
 
+/* A knob's file, and what its absence means. */
+struct knob_file {
+	const char *path;	/* under the root */
+	bool bracketed;		/* a sysfs list: the current value is the [word] */
+	const char *absent;	/* why a kernel lacks it, or NULL */
+};
+
 /*
  * A changeable file: current value (the bracketed word of a sysfs list),
  * wanted value, and whether it differs. Absent: "not available".
  */
 static struct cfg_item *plan_file(const struct cfg_ctx *ctx, int key,
-				  const char *path, const char *want,
-				  bool bracketed, const char *absent,
+				  const struct knob_file *f, const char *want,
 				  struct cfg_plan *plan)
 {
+	const char *path = f->path, *absent = f->absent;
 	struct cfg_item *it = add_item(plan, key, CFG_ITEM_FILE, path);
 	char *s;
 
 	if (!it)
 		return NULL;
-	it->bracketed = bracketed;
+	it->bracketed = f->bracketed;
 	if (want)
 		set_str(plan, &it->wanted, "%s", want);
 	if (!llctl_root_exists(ctx->root, path)) {
@@ -146,7 +153,7 @@ static struct cfg_item *plan_file(const struct cfg_ctx *ctx, int key,
 		return it;
 	}
 	s = llctl_root_read(ctx->root, path);
-	if (s && bracketed) {
+	if (s && f->bracketed) {
 		char *w = cfg_bracketed(s);
 
 		free(s);
@@ -184,18 +191,23 @@ static const char *want_str(const struct cfg_value *v)
 static int plan_thp(const struct cfg_ctx *ctx, int key,
 		    const struct cfg_value *v, struct cfg_plan *plan)
 {
-	plan_file(ctx, key, THP_ENABLED, want_str(v), true,
-		  "CONFIG_TRANSPARENT_HUGEPAGE is off", plan);
+	static const struct knob_file f = {
+		.path = THP_ENABLED, .bracketed = true, .absent = "CONFIG_TRANSPARENT_HUGEPAGE is off",
+	};
+
+	plan_file(ctx, key, &f, want_str(v), plan);
 	return plan->err;
 }
 
 static int plan_huge_pages(const struct cfg_ctx *ctx, int key,
 			   const struct cfg_value *v, struct cfg_plan *plan)
 {
+	static const struct knob_file f = {
+		.path = NR_HUGEPAGES, .absent = "CONFIG_HUGETLBFS is off",
+	};
 	struct cfg_item *it;
 
-	it = plan_file(ctx, key, NR_HUGEPAGES, want_str(v), false,
-		       "CONFIG_HUGETLBFS is off", plan);
+	it = plan_file(ctx, key, &f, want_str(v), plan);
 	if (it && it->action == CFG_CHANGE)
 		set_str(plan, &it->note, "persistent huge pages of the default size; the kernel may allocate fewer than asked when memory is fragmented (read back after writing)");
 	return plan->err;
@@ -204,11 +216,13 @@ static int plan_huge_pages(const struct cfg_ctx *ctx, int key,
 static int plan_numa_balancing(const struct cfg_ctx *ctx, int key,
 			       const struct cfg_value *v, struct cfg_plan *plan)
 {
+	static const struct knob_file f = {
+		.path = NUMA_BALANCING,
+		.absent = "CONFIG_NUMA_BALANCING is off (or this kernel has no NUMA)",
+	};
 	struct cfg_item *it;
 
-	it = plan_file(ctx, key, NUMA_BALANCING, v ? (v->num ? "1" : "0") : NULL,
-		       false, "CONFIG_NUMA_BALANCING is off (or this kernel has no NUMA)",
-		       plan);
+	it = plan_file(ctx, key, &f, v ? (v->num ? "1" : "0") : NULL, plan);
 	if (it && it->current && !strcmp(it->current, "2"))
 		set_str(plan, &it->note, "2 is the memory tiering mode");
 	return plan->err;
@@ -217,10 +231,12 @@ static int plan_numa_balancing(const struct cfg_ctx *ctx, int key,
 static int plan_compaction(const struct cfg_ctx *ctx, int key,
 			   const struct cfg_value *v, struct cfg_plan *plan)
 {
+	static const struct knob_file f = {
+		.path = PROACTIVENESS, .absent = "proactive compaction came in Linux 5.9",
+	};
 	struct cfg_item *it;
 
-	it = plan_file(ctx, key, PROACTIVENESS, want_str(v), false,
-		       "proactive compaction came in Linux 5.9", plan);
+	it = plan_file(ctx, key, &f, want_str(v), plan);
 	if (it && it->action != CFG_UNAVAILABLE)
 		set_str(plan, &it->note, "proactive compaction in the background, 0 (off) to 100; compaction on demand stays");
 	return plan->err;
@@ -231,10 +247,15 @@ static int plan_compaction(const struct cfg_ctx *ctx, int key,
 static int plan_busy_poll(const struct cfg_ctx *ctx, int key,
 			  const struct cfg_value *v, struct cfg_plan *plan)
 {
-	plan_file(ctx, key, BUSY_POLL, want_str(v), false,
-		  "CONFIG_NET_RX_BUSY_POLL is off", plan);
-	plan_file(ctx, key, BUSY_READ, want_str(v), false,
-		  "CONFIG_NET_RX_BUSY_POLL is off", plan);
+	static const struct knob_file poll = {
+		.path = BUSY_POLL, .absent = "CONFIG_NET_RX_BUSY_POLL is off",
+	};
+	static const struct knob_file read = {
+		.path = BUSY_READ, .absent = "CONFIG_NET_RX_BUSY_POLL is off",
+	};
+
+	plan_file(ctx, key, &poll, want_str(v), plan);
+	plan_file(ctx, key, &read, want_str(v), plan);
 	return plan->err;
 }
 

@@ -317,17 +317,139 @@ static const char *item_target(const struct cfg_item *it)
 	return it->target;
 }
 
+/*
+ * A profile is applied (@state): 0 when it is @hash, read into @applied;
+ * 1 after saying why not.
+ */
+static int check_applied(const struct cfg_ctx *ctx, struct json_object *state,
+			 const char *hash, struct cfg_profile *applied, FILE *err)
+{
+	const char *old = jstr(jget(state, "profile", json_type_object), "hash");
+
+	if (!old || strcmp(old, hash)) {
+		fprintf(err, "llctl: Unable to apply the profile: %s is applied (%s); run 'llctl config revert' first\n",
+			old ? old : "another profile",
+			jstr(jget(state, "profile", json_type_object), "file") ?:
+			"file unknown");
+		return 1;
+	}
+	if (cfg_state_profile(state, applied)) {
+		fprintf(err, "llctl: Unable to read the applied profile in %s/%s: fix or remove it\n",
+			ctx->state_dir, LLCTL_STATE_FILE);
+		return 1;
+	}
+	return 0;
+}
+
+/* The daemons that may undo what is applied, as a warning on @err. */
+static void warn_daemons(const struct cfg_ctx *ctx, FILE *err)
+{
+	struct cfg_daemon dm[8];
+	char dstr[256];
+	int nd;
+
+	nd = cfg_daemons(ctx->root, dm, 8);
+	cfg_daemons_str(dm, nd, dstr, sizeof(dstr));
+	if (nd)
+		fprintf(err, "llctl: warning: %s %s running and may change these settings back\n",
+			dstr, nd > 1 ? "are" : "is");
+}
+
+/* One apply's progress: what it has changed, to record or to undo. */
+struct apply {
+	const struct cfg_ctx *ctx;
+	FILE *out, *err;
+	struct cfg_item **done;		/* the items written, in order */
+	int ndone;
+	int *changed;			/* the changes, written or reported */
+};
+
+/*
+ * Write each change of @plan (or, for what llctl does not write, say
+ * it): 0, or 1 after putting back what was written.
+ */
+static int apply_items(struct apply *a, struct cfg_plan *plan)
+{
+	char why[512];
+	int i, r;
+
+	for (i = 0; i < plan->n; i++) {
+		struct cfg_item *it = &plan->it[i];
+
+		if (it->action != CFG_CHANGE)
+			continue;
+		(*a->changed)++;
+		if (it->kind != CFG_ITEM_FILE && it->kind != CFG_ITEM_NIC) {
+			fprintf(a->out, "%s: %s: %s -> %s\n", cfg_keys[it->key].name,
+				item_target(it), it->current, it->wanted);
+			continue;
+		}
+		r = cfg_item_write(a->ctx, it, it->wanted, &it->coal_want, why,
+				   sizeof(why));
+		if (r < 0) {
+			fprintf(a->err, "llctl: %s: %s; restoring the %d value%s changed so far\n",
+				cfg_keys[it->key].name, why, a->ndone,
+				a->ndone == 1 ? "" : "s");
+			undo(a->ctx, a->done, a->ndone, a->err);
+			*a->changed = 0;
+			return 1;
+		}
+		a->done[a->ndone++] = it;
+		fprintf(a->out, "%s: /%s: %s -> %s\n", cfg_keys[it->key].name,
+			item_target(it), it->current, it->wanted);
+		if (r > 0)
+			fprintf(a->err, "llctl: warning: %s: %s\n",
+				cfg_keys[it->key].name, why);
+	}
+	return 0;
+}
+
+/*
+ * The state file: @p as applied, the values @saved before (from an
+ * earlier apply, or NULL) and those a->done changed. 0, or 1 after
+ * putting them back when it cannot be written.
+ */
+static int apply_record(struct apply *a, const struct cfg_profile *p,
+			const char *hash, struct json_object *saved, bool again)
+{
+	const struct cfg_ctx *ctx = a->ctx;
+	struct json_object *o = json_object_new_object();
+	int i, r, ret = 1;
+
+	json_object_object_add(o, "version", json_object_new_int(STATE_VERSION));
+	json_object_object_add(o, "profile", profile_json(p, hash));
+	json_object_object_add(o, "settings", cfg_settings_json(p));
+	saved = saved ? json_object_get(saved) : json_object_new_array();
+	for (i = 0; i < a->ndone; i++)
+		if (!is_saved(saved, a->done[i]))
+			json_object_array_add(saved, saved_entry(a->done[i]));
+	json_object_object_add(o, "saved", saved);
+	r = state_save(ctx->state_dir, o);
+	if (r) {
+		fprintf(a->err, "llctl: Unable to write %s/%s: %s; restoring the %d value%s changed\n",
+			ctx->state_dir, LLCTL_STATE_FILE, strerror(-r), a->ndone,
+			a->ndone == 1 ? "" : "s");
+		undo(ctx, a->done, a->ndone, a->err);
+		*a->changed = 0;
+		goto out;
+	}
+	fprintf(a->out, "%s %s (%d change%s)\n", again ? "re-applied" : "applied",
+		hash, *a->changed, *a->changed == 1 ? "" : "s");
+	ret = 0;
+out:
+	json_object_put(o);
+	return ret;
+}
+
 int cfg_apply(const struct cfg_ctx *ctx, const struct cfg_profile *p,
 	      int *changed, FILE *out, FILE *err)
 {
+	struct apply a = { .ctx = ctx, .out = out, .err = err, .changed = changed };
 	struct cfg_profile applied = { 0 };
 	struct cfg_plan plan = { 0 };
-	struct json_object *state, *saved = NULL, *o = NULL;
-	struct cfg_item **done = NULL;
-	struct cfg_daemon dm[8];
-	char hash[80], why[512], dstr[256];
-	const char *old;
-	int ret = 1, i, ndone = 0, nd, r;
+	struct json_object *state, *saved = NULL;
+	char hash[80];
+	int ret = 1, r;
 
 	*changed = 0;
 	if (cfg_hash(p, hash, sizeof(hash))) {
@@ -341,19 +463,8 @@ int cfg_apply(const struct cfg_ctx *ctx, const struct cfg_profile *p,
 		return 1;
 	}
 	if (state) {
-		old = jstr(jget(state, "profile", json_type_object), "hash");
-		if (!old || strcmp(old, hash)) {
-			fprintf(err, "llctl: Unable to apply the profile: %s is applied (%s); run 'llctl config revert' first\n",
-				old ? old : "another profile",
-				jstr(jget(state, "profile", json_type_object), "file") ?:
-				"file unknown");
+		if (check_applied(ctx, state, hash, &applied, err))
 			goto out;
-		}
-		if (cfg_state_profile(state, &applied)) {
-			fprintf(err, "llctl: Unable to read the applied profile in %s/%s: fix or remove it\n",
-				ctx->state_dir, LLCTL_STATE_FILE);
-			goto out;
-		}
 		plan.applied = &applied;
 		saved = jget(state, "saved", json_type_array);
 	}
@@ -363,81 +474,24 @@ int cfg_apply(const struct cfg_ctx *ctx, const struct cfg_profile *p,
 			strerror(-r));
 		goto out;
 	}
-	nd = cfg_daemons(ctx->root, dm, 8);
-	cfg_daemons_str(dm, nd, dstr, sizeof(dstr));
-	if (nd)
-		fprintf(err, "llctl: warning: %s %s running and may change these settings back\n",
-			dstr, nd > 1 ? "are" : "is");
+	warn_daemons(ctx, err);
 	if (!cfg_plan_changes(&plan)) {
 		fprintf(out, "nothing to change: the system matches %s\n", hash);
-		if (!state)
-			goto record;
-		ret = 0;
-		goto out;
-	}
-	done = calloc(plan.n, sizeof(*done));
-	if (!done)
-		goto out;
-	for (i = 0; i < plan.n; i++) {
-		struct cfg_item *it = &plan.it[i];
-
-		if (it->action != CFG_CHANGE)
-			continue;
-		(*changed)++;
-		if (it->kind != CFG_ITEM_FILE && it->kind != CFG_ITEM_NIC) {
-			fprintf(out, "%s: %s: %s -> %s\n", cfg_keys[it->key].name,
-				item_target(it), it->current, it->wanted);
-			continue;
-		}
-		r = cfg_item_write(ctx, it, it->wanted, &it->coal_want, why,
-				   sizeof(why));
-		if (r < 0) {
-			fprintf(err, "llctl: %s: %s; restoring the %d value%s changed so far\n",
-				cfg_keys[it->key].name, why, ndone,
-				ndone == 1 ? "" : "s");
-			undo(ctx, done, ndone, err);
-			*changed = 0;
+		if (state) {
+			ret = 0;
 			goto out;
 		}
-		done[ndone++] = it;
-		fprintf(out, "%s: /%s: %s -> %s\n", cfg_keys[it->key].name,
-			item_target(it), it->current, it->wanted);
-		if (r > 0)
-			fprintf(err, "llctl: warning: %s: %s\n",
-				cfg_keys[it->key].name, why);
+	} else {
+		a.done = calloc(plan.n, sizeof(*a.done));
+		if (!a.done || apply_items(&a, &plan))
+			goto out;
 	}
-record:
-	o = json_object_new_object();
-	json_object_object_add(o, "version", json_object_new_int(STATE_VERSION));
-	json_object_object_add(o, "profile", profile_json(p, hash));
-	json_object_object_add(o, "settings", cfg_settings_json(p));
-	saved = saved ? json_object_get(saved) : json_object_new_array();
-	for (i = 0; i < ndone; i++)
-		if (!is_saved(saved, done[i]))
-			json_object_array_add(saved, saved_entry(done[i]));
-	json_object_object_add(o, "saved", saved);
-	r = state_save(ctx->state_dir, o);
-	if (r) {
-		fprintf(err, "llctl: Unable to write %s/%s: %s; restoring the %d value%s changed\n",
-			ctx->state_dir, LLCTL_STATE_FILE, strerror(-r), ndone,
-			ndone == 1 ? "" : "s");
-		undo(ctx, done, ndone, err);
-		*changed = 0;
-		goto out;
-	}
-	if (!state)
-		fprintf(out, "applied %s (%d change%s)\n", hash, *changed,
-			*changed == 1 ? "" : "s");
-	else
-		fprintf(out, "re-applied %s (%d change%s)\n", hash, *changed,
-			*changed == 1 ? "" : "s");
-	ret = 0;
+	ret = apply_record(&a, p, hash, saved, state != NULL);
 out:
-	json_object_put(o);
 	json_object_put(state);
 	cfg_plan_free(&plan);
 	cfg_profile_free(&applied);
-	free(done);
+	free(a.done);
 	return ret;
 }
 

@@ -152,9 +152,18 @@ const char *layout_hot_missing(const struct layout_type *t,
 	return NULL;
 }
 
+/* The hot members' lines of a type, as they are marked. */
+struct hot_marks {
+	const struct layout_hot *h;
+	unsigned int line;	/* the cache line's size */
+	bool *touched;		/* per line */
+	uint64_t nlines;
+	uint64_t bytes;		/* the hot members' */
+};
+
+/* Mark the lines @t's hot members touch, @t at bit @base of the whole. */
 static void mark_lines(const struct layout_type *t, uint64_t base,
-		       const struct layout_hot *h, unsigned int line,
-		       bool *touched, uint64_t nlines, uint64_t *bytes)
+		       struct hot_marks *hm)
 {
 	struct layout_span sp;
 	uint64_t l;
@@ -164,18 +173,17 @@ static void mark_lines(const struct layout_type *t, uint64_t base,
 		const struct layout_member *m = &t->m[i];
 
 		if (!m->name && m->nested) {
-			mark_lines(m->nested, base + m->bit_offset, h, line,
-				   touched, nlines, bytes);
+			mark_lines(m->nested, base + m->bit_offset, hm);
 			continue;
 		}
-		if (!layout_hot_has(h, m->name))
+		if (!layout_hot_has(hm->h, m->name))
 			continue;
-		layout_member_span(m, base, line, &sp);
-		*bytes += sp.end_byte - sp.first_byte;
+		layout_member_span(m, base, hm->line, &sp);
+		hm->bytes += sp.end_byte - sp.first_byte;
 		if (sp.end_byte == sp.first_byte)
 			continue;
-		for (l = sp.first_line; l <= sp.last_line && l < nlines; l++)
-			touched[l] = true;
+		for (l = sp.first_line; l <= sp.last_line && l < hm->nlines; l++)
+			hm->touched[l] = true;
 	}
 }
 
@@ -183,17 +191,20 @@ uint64_t layout_hot_lines(const struct layout_type *t,
 			  const struct layout_hot *h, unsigned int line,
 			  uint64_t *hot_bytes)
 {
-	uint64_t nlines = t->size / line + 2, l, n = 0, bytes = 0;
-	bool *touched = calloc(nlines, sizeof(*touched));
+	uint64_t nlines = t->size / line + 2, l, n = 0;
+	struct hot_marks hm = {
+		.h = h, .line = line, .nlines = nlines,
+		.touched = calloc(nlines, sizeof(*hm.touched)),
+	};
 
-	if (!touched)
+	if (!hm.touched)
 		return 0;
-	mark_lines(t, 0, h, line, touched, nlines, &bytes);
+	mark_lines(t, 0, &hm);
 	for (l = 0; l < nlines; l++)
-		n += touched[l];
-	free(touched);
+		n += hm.touched[l];
+	free(hm.touched);
 	if (hot_bytes)
-		*hot_bytes = bytes;
+		*hot_bytes = hm.bytes;
 	return n;
 }
 

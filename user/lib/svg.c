@@ -65,11 +65,11 @@ void llctl_svg_escape(FILE *f, const char *str)
 	}
 }
 
-void llctl_svg_rect(struct llctl_svg *s, double x, double y, double w, double h,
-		    const char *fill, const char *title)
+void llctl_svg_rect(struct llctl_svg *s, struct llctl_svg_box b, const char *fill,
+		    const char *title)
 {
 	fprintf(s->f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"",
-		x, y, w, h);
+		b.x, b.y, b.w, b.h);
 	llctl_svg_escape(s->f, fill);
 	if (!title) {
 		fputs("\"/>\n", s->f);
@@ -81,16 +81,16 @@ void llctl_svg_rect(struct llctl_svg *s, double x, double y, double w, double h,
 }
 
 void llctl_svg_line(struct llctl_svg *s, double x1, double y1, double x2, double y2,
-		    const char *stroke, double width)
+		    struct llctl_svg_pen pen)
 {
 	fprintf(s->f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"",
 		x1, y1, x2, y2);
-	llctl_svg_escape(s->f, stroke);
-	fprintf(s->f, "\" stroke-width=\"%.2f\"/>\n", width);
+	llctl_svg_escape(s->f, pen.stroke);
+	fprintf(s->f, "\" stroke-width=\"%.2f\"/>\n", pen.width);
 }
 
-void llctl_svg_text(struct llctl_svg *s, double x, double y, double size,
-		    enum llctl_svg_anchor anchor, double rotate, const char *fmt, ...)
+void llctl_svg_text(struct llctl_svg *s, double x, double y, struct llctl_svg_font font,
+		    const char *fmt, ...)
 {
 	static const char *const anchors[] = { "start", "middle", "end" };
 	char buf[512];
@@ -100,9 +100,9 @@ void llctl_svg_text(struct llctl_svg *s, double x, double y, double size,
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	fprintf(s->f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"%.1f\" text-anchor=\"%s\"",
-		x, y, size, anchors[anchor]);
-	if (rotate)
-		fprintf(s->f, " transform=\"rotate(%.1f %.2f %.2f)\"", rotate,
+		x, y, font.size, anchors[font.anchor]);
+	if (font.rotate)
+		fprintf(s->f, " transform=\"rotate(%.1f %.2f %.2f)\"", font.rotate,
 			x, y);
 	fputc('>', s->f);
 	llctl_svg_escape(s->f, buf);

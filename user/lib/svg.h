@@ -25,18 +25,42 @@ int llctl_svg_open(struct llctl_svg *s, const char *path, double w, double h);
  */
 int llctl_svg_close(struct llctl_svg *s);
 
-/* @fill is a colour ("#1f77b4", "none"); @title a tooltip, or NULL. */
-void llctl_svg_rect(struct llctl_svg *s, double x, double y, double w, double h,
-		    const char *fill, const char *title);
-void llctl_svg_line(struct llctl_svg *s, double x1, double y1, double x2, double y2,
-		    const char *stroke, double width);
+/*
+ * What a shape is drawn with travels in a small struct, filled with
+ * designated initialisers where it is drawn (or once, for a style used
+ * again): the calls stay readable and a member left out is 0.
+ */
+
+/* A rectangle: its top-left corner, width and height. */
+struct llctl_svg_box {
+	double x, y, w, h;
+};
+
+/* A line's colour ("#222") and width. */
+struct llctl_svg_pen {
+	const char *stroke;
+	double width;
+};
 
 enum llctl_svg_anchor { LLCTL_SVG_START, LLCTL_SVG_MIDDLE, LLCTL_SVG_END };
 
-/* printf-formatted text, escaped; @rotate in degrees about (x, y). */
-void llctl_svg_text(struct llctl_svg *s, double x, double y, double size,
-		    enum llctl_svg_anchor anchor, double rotate, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+/* Text: its size, which end sits at (x, y), a rotation in degrees about it. */
+struct llctl_svg_font {
+	double size;
+	enum llctl_svg_anchor anchor;
+	double rotate;
+};
+
+/* @fill is a colour ("#1f77b4", "none"); @title a tooltip, or NULL. */
+void llctl_svg_rect(struct llctl_svg *s, struct llctl_svg_box b, const char *fill,
+		    const char *title);
+void llctl_svg_line(struct llctl_svg *s, double x1, double y1, double x2, double y2,
+		    struct llctl_svg_pen pen);
+
+/* printf-formatted text at (x, y), escaped. */
+void llctl_svg_text(struct llctl_svg *s, double x, double y, struct llctl_svg_font font,
+		    const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* @str with &, <, >, " and ' as entities, on @f. */
 void llctl_svg_escape(FILE *f, const char *str);

@@ -135,16 +135,38 @@ static bool usable(const struct prof_stat_event *e, struct prof_stat_metric *m)
 	}
 }
 
+/* What the events of a role are called in a metric's reason. */
+static const char *const role_name[] = {
+	[PROF_STAT_ROLE_TASK_CLOCK] = "task-clock",
+	[PROF_STAT_ROLE_CYCLES] = "cycles",
+	[PROF_STAT_ROLE_INSTRUCTIONS] = "instructions",
+	[PROF_STAT_ROLE_CACHE_REFS] = "cache-references",
+	[PROF_STAT_ROLE_CACHE_MISSES] = "cache-misses",
+	[PROF_STAT_ROLE_BRANCHES] = "branches",
+	[PROF_STAT_ROLE_BRANCH_MISSES] = "branch-misses",
+	[PROF_STAT_ROLE_CONTEXT_SWITCHES] = "context-switches",
+	[PROF_STAT_ROLE_PAGE_FAULTS] = "page-faults",
+	[PROF_STAT_ROLE_MEM_BYTES] = "memory controller counts",
+};
+
+/* What the metrics are derived from. */
+struct stat_in {
+	const struct prof_stat_event *ev;
+	unsigned int n;
+	double elapsed_ns;
+};
+
 /*
  * The sum of the events of @role (one per PMU on hybrid CPUs: cpu_core and
  * cpu_atom cycles add up). False, with the reason in @m, when there is
  * none or one of them has no count.
  */
-static bool role_sum(const struct prof_stat_event *ev, unsigned int n,
-		     enum prof_stat_role role, const char *what,
+static bool role_sum(const struct stat_in *in, enum prof_stat_role role,
 		     struct prof_stat_metric *m, double *sum)
 {
-	unsigned int i, found = 0;
+	const struct prof_stat_event *ev = in->ev;
+	const char *what = role_name[role];
+	unsigned int i, n = in->n, found = 0;
 
 	*sum = 0;
 	for (i = 0; i < n; i++) {
@@ -161,31 +183,29 @@ static bool role_sum(const struct prof_stat_event *ev, unsigned int n,
 	return found;
 }
 
-static void ratio(struct prof_stat_metric *m, const struct prof_stat_event *ev,
-		  unsigned int n, enum prof_stat_role num, const char *num_name,
-		  enum prof_stat_role den, const char *den_name, double scale)
+static void ratio(struct prof_stat_metric *m, const struct stat_in *in,
+		  enum prof_stat_role num, enum prof_stat_role den, double scale)
 {
 	double a, b;
 
-	if (!role_sum(ev, n, num, num_name, m, &a) ||
-	    !role_sum(ev, n, den, den_name, m, &b))
+	if (!role_sum(in, num, m, &a) || !role_sum(in, den, m, &b))
 		return;
 	if (b == 0) {
 		snprintf(m->reason, sizeof(m->reason), "no %s counted",
-			 den_name);
+			 role_name[den]);
 		return;
 	}
 	m->value = a / b * scale;
 	m->valid = true;
 }
 
-static void rate(struct prof_stat_metric *m, const struct prof_stat_event *ev,
-		 unsigned int n, enum prof_stat_role role, const char *what,
-		 double elapsed_ns, double scale)
+static void rate(struct prof_stat_metric *m, const struct stat_in *in,
+		 enum prof_stat_role role, double scale)
 {
+	double elapsed_ns = in->elapsed_ns;
 	double a;
 
-	if (!role_sum(ev, n, role, what, m, &a))
+	if (!role_sum(in, role, m, &a))
 		return;
 	if (elapsed_ns <= 0) {
 		snprintf(m->reason, sizeof(m->reason), "no elapsed time");
@@ -199,34 +219,28 @@ unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
 			       double elapsed_ns, const char *mem_reason,
 			       struct prof_stat_metric *m)
 {
+	const struct stat_in in = { .ev = ev, .n = n, .elapsed_ns = elapsed_ns };
 	unsigned int k = 0;
 
 	memset(m, 0, sizeof(*m) * PROF_STAT_METRICS_MAX);
 	m[k] = (struct prof_stat_metric){ .name = "cpus_utilized", .unit = "CPUs" };
-	rate(&m[k++], ev, n, PROF_STAT_ROLE_TASK_CLOCK, "task-clock", elapsed_ns,
-	     1e-9);
+	rate(&m[k++], &in, PROF_STAT_ROLE_TASK_CLOCK, 1e-9);
 	m[k] = (struct prof_stat_metric){ .name = "ipc", .unit = "instructions/cycle" };
-	ratio(&m[k++], ev, n, PROF_STAT_ROLE_INSTRUCTIONS, "instructions",
-	      PROF_STAT_ROLE_CYCLES, "cycles", 1);
+	ratio(&m[k++], &in, PROF_STAT_ROLE_INSTRUCTIONS, PROF_STAT_ROLE_CYCLES, 1);
 	m[k] = (struct prof_stat_metric){ .name = "cache_miss_rate", .unit = "%" };
-	ratio(&m[k++], ev, n, PROF_STAT_ROLE_CACHE_MISSES, "cache-misses",
-	      PROF_STAT_ROLE_CACHE_REFS, "cache-references", 100);
+	ratio(&m[k++], &in, PROF_STAT_ROLE_CACHE_MISSES, PROF_STAT_ROLE_CACHE_REFS, 100);
 	m[k] = (struct prof_stat_metric){ .name = "branch_miss_rate", .unit = "%" };
-	ratio(&m[k++], ev, n, PROF_STAT_ROLE_BRANCH_MISSES, "branch-misses",
-	      PROF_STAT_ROLE_BRANCHES, "branches", 100);
+	ratio(&m[k++], &in, PROF_STAT_ROLE_BRANCH_MISSES, PROF_STAT_ROLE_BRANCHES, 100);
 	m[k] = (struct prof_stat_metric){ .name = "context_switches_per_sec",
 				      .unit = "/s" };
-	rate(&m[k++], ev, n, PROF_STAT_ROLE_CONTEXT_SWITCHES, "context-switches",
-	     elapsed_ns, 1);
+	rate(&m[k++], &in, PROF_STAT_ROLE_CONTEXT_SWITCHES, 1);
 	m[k] = (struct prof_stat_metric){ .name = "page_faults_per_sec", .unit = "/s" };
-	rate(&m[k++], ev, n, PROF_STAT_ROLE_PAGE_FAULTS, "page-faults",
-	     elapsed_ns, 1);
+	rate(&m[k++], &in, PROF_STAT_ROLE_PAGE_FAULTS, 1);
 	m[k] = (struct prof_stat_metric){ .name = "memory_bandwidth", .unit = "MB/s" };
 	if (mem_reason)
 		snprintf(m[k].reason, sizeof(m[k].reason), "%s", mem_reason);
 	else
-		rate(&m[k], ev, n, PROF_STAT_ROLE_MEM_BYTES,
-		     "memory controller counts", elapsed_ns, 64 / 1e6);
+		rate(&m[k], &in, PROF_STAT_ROLE_MEM_BYTES, 64 / 1e6);
 	k++;
 	return k;
 }

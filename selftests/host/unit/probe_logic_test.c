@@ -135,8 +135,10 @@ TEST(svg_file_is_a_complete_document)
 	fd = mkstemp(path);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, llctl_svg_open(&g, path, 100, 50));
-	llctl_svg_rect(&g, 1, 2, 3, 4, "#123456", "tip <1>");
-	llctl_svg_text(&g, 5, 6, 10, LLCTL_SVG_MIDDLE, 0, "%d < %d", 1, 2);
+	llctl_svg_rect(&g, (struct llctl_svg_box){ .x = 1, .y = 2, .w = 3, .h = 4 }, "#123456",
+		       "tip <1>");
+	llctl_svg_text(&g, 5, 6, (struct llctl_svg_font){ .size = 10, .anchor = LLCTL_SVG_MIDDLE },
+		       "%d < %d", 1, 2);
 	ASSERT_EQ(0, llctl_svg_close(&g));
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
