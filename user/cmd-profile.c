@@ -48,28 +48,6 @@ enum {
 	OPT_NO_MULTIPLEX,
 };
 
-static const struct llctl_opt profile_opt[] = {
-	{ "event", 'e', "EV,...", "Count these events (repeatable; 'llctl events' lists them)", .type = LLCTL_OPT_CALL },
-	{ "all-cpus", 'a', NULL, "Count everything on every online CPU", .type = LLCTL_OPT_CALL },
-	{ "cpu", 'C', "CPUS", "Count everything on these CPUs (0-3,8)", .type = LLCTL_OPT_CALL },
-	{ "pid", 'p', "PID", "Count this running process (its threads and children)", .type = LLCTL_OPT_CALL },
-	{ "interval", 'I', "MS", "Also print the counts every MS milliseconds", .type = LLCTL_OPT_CALL },
-	{ "repeat", 'r', "N", "Run CMD N times: mean and standard deviation", .type = LLCTL_OPT_CALL },
-	{ "per-cpu", OPT_PER_CPU, NULL, "With -a or -C: one line per CPU", .type = LLCTL_OPT_CALL },
-	{ "no-multiplex", OPT_NO_MULTIPLEX, NULL,
-	  "Pin every event: fail rather than extrapolate from a share of the time", .type = LLCTL_OPT_CALL },
-	{ "output", 'o', "FILE", "Write the report to FILE (default: stderr, JSON to stdout)", .type = LLCTL_OPT_CALL },
-	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)", .type = LLCTL_OPT_CALL },
-	{ 0 }
-};
-
-static const struct llctl_opts profile_opts = {
-	.cmd = "profile",
-	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID] [-I MS] [-r N] [--per-cpu] "
-		    "[--no-multiplex] [-o FILE] [--json] [-- CMD [ARGS...]]",
-	.summary = "Count hardware and software events of a command, a process or CPUs.",
-	.opt = profile_opt,
-};
 
 /* The default set; hardware events only where a CPU PMU exists. */
 static const char *const default_sw[] = {
@@ -628,20 +606,6 @@ static void cmd_target(char *buf, size_t len, char **argv)
 		snprintf(buf + off, len - off, "'");
 }
 
-static int parse_uint(const char *s, const char *what, long max, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	if (errno || end == s || *end || *out <= 0 || *out > max) {
-		llctl_err("Unable to use %s '%s': give a number from 1 to %ld",
-			  what, s, max);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * One run: open, (release CMD | count until CMD or a signal), read, close.
  * Its time into @elapsed, CMD's exit status into p->cmd_status.
@@ -779,70 +743,71 @@ static int report(struct profile *p, const char *target, double elapsed,
 
 /* What the command line asks for: profile_parse() fills it. */
 struct profile_args {
-	struct profile *p;	/* -e, --per-cpu, --no-multiplex and --json land here */
+	struct profile *p;	/* the events, --per-cpu, --no-multiplex, --json */
 	char **cmd;		/* -- CMD, or NULL */
 	const char *cpus;	/* -C */
 	const char *output;	/* -o */
 	long repeats, interval, pid;
 	bool all;		/* -a */
+	struct llctl_list events;	/* -e */
+	struct llctl_cpus cpu_opt;	/* -C */
+	struct llctl_pids pid_opt;	/* -p */
+	bool per_cpu, pinned, json;
 };
 
-/*
- * The options, into @a: 0, 1 after saying what is wrong, or -1 when
- * done (--help printed).
- */
+static const struct llctl_opt profile_opt[] = {
+	{ "event", 'e', "EV,...", "Count these events (repeatable; 'llctl events' lists them)",
+	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct profile_args, events) },
+	{ "all-cpus", 'a', NULL, "Count everything on every online CPU",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, all) },
+	{ "cpu", 'C', "CPUS", "Count everything on these CPUs (0-3,8)",
+	  .type = LLCTL_OPT_CPUS, LLCTL_FIELD(struct profile_args, cpu_opt) },
+	{ "pid", 'p', "PID", "Count this running process (its threads and children)",
+	  .type = LLCTL_OPT_PIDS, LLCTL_FIELD(struct profile_args, pid_opt), .max = 1 },
+	{ "interval", 'I', "MS", "Also print the counts every MS milliseconds",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct profile_args, interval), .min = 1, .max = 3600000, .unit = "ms" },
+	{ "repeat", 'r', "N", "Run CMD N times: mean and standard deviation",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct profile_args, repeats), .min = 1, .max = 10000 },
+	{ "per-cpu", OPT_PER_CPU, NULL, "With -a or -C: one line per CPU",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, per_cpu) },
+	{ "no-multiplex", OPT_NO_MULTIPLEX, NULL,
+	  "Pin every event: fail rather than extrapolate from a share of the time",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, pinned) },
+	{ "output", 'o', "FILE", "Write the report to FILE (default: stderr, JSON to stdout)",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct profile_args, output) },
+	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, json) },
+	{ 0 }
+};
+
+static const struct llctl_opts profile_opts = {
+	.cmd = "profile",
+	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID] [-I MS] [-r N] [--per-cpu] "
+		    "[--no-multiplex] [-o FILE] [--json] [-- CMD [ARGS...]]",
+	.summary = "Count hardware and software events of a command, a process or CPUs.",
+	.opt = profile_opt,
+	.operands = true,
+};
+
+/* The options, into @a and a->p: 0, or llctl_parse()'s result below 0. */
 static int profile_parse(int argc, char **argv, struct profile_args *a)
 {
 	struct profile *p = a->p;
-	char *arg;
-	int c;
+	int i, n;
 
-	while ((c = llctl_next_opt(argc, argv, &profile_opts, &arg)) != -1) {
-		switch (c) {
-		case 'e':
-			if (add_event_list(p, arg))
-				return 1;
-			break;
-		case 'o':
-			a->output = arg;
-			break;
-		case 'a':
-			a->all = true;
-			break;
-		case 'C':
-			a->cpus = arg;
-			break;
-		case 'p':
-			if (parse_uint(arg, "pid", 1 << 22, &a->pid))
-				return 1;
-			break;
-		case 'I':
-			if (parse_uint(arg, "interval", 3600000, &a->interval))
-				return 1;
-			break;
-		case 'r':
-			if (parse_uint(arg, "repeat count", 10000, &a->repeats))
-				return 1;
-			break;
-		case OPT_PER_CPU:
-			p->per_cpu = true;
-			break;
-		case OPT_NO_MULTIPLEX:
-			p->pinned = true;
-			break;
-		case LLCTL_OPT_JSON:
-			p->json = true;
-			break;
-		case 'h':
-			llctl_usage(stdout, &profile_opts);
-			return llctl_stdout_close() ? 1 : -1;
-		default:
-			llctl_usage(stderr, &profile_opts);
-			return 1;
-		}
-	}
-	if (optind < argc)
-		a->cmd = argv + optind;
+	n = llctl_parse(argc, argv, &profile_opts, a);
+	if (n < 0)
+		return n;
+	for (i = 0; i < a->events.n; i++)
+		if (add_event_list(p, (char *)a->events.v[i]))
+			return LLCTL_PARSE_ERROR;
+	a->cpus = a->cpu_opt.n ? a->cpu_opt.text : NULL;
+	a->pid = a->pid_opt.n ? a->pid_opt.pid[0] : 0;
+	p->per_cpu = a->per_cpu;
+	p->pinned = a->pinned;
+	p->json = a->json;
+	if (n < argc)
+		a->cmd = argv + n;
 	return 0;
 }
 
@@ -856,7 +821,8 @@ static bool counts_cmd(const struct profile_args *a)
 static int profile_check(const struct profile_args *a)
 {
 	if (!!a->all + !!a->cpus + !!a->pid > 1) {
-		llctl_err("Unable to profile: -a, -C and -p exclude each other");
+		llctl_opt_bad(&profile_opts, a->pid ? 'p' : 'C', NULL,
+			      "-a, -C and -p exclude each other");
 		return 1;
 	}
 	if (!a->cmd && !a->all && !a->cpus && !a->pid) {
@@ -865,7 +831,7 @@ static int profile_check(const struct profile_args *a)
 		return 1;
 	}
 	if (a->p->per_cpu && !a->all && !a->cpus) {
-		llctl_err("Unable to use --per-cpu: it needs -a or -C");
+		llctl_opt_bad(&profile_opts, OPT_PER_CPU, NULL, "it needs -a or -C");
 		return 1;
 	}
 	if (a->repeats > 1 && !counts_cmd(a)) {
@@ -1000,7 +966,7 @@ int cmd_profile(int argc, char **argv)
 	p->dev = -1;
 	ret = profile_parse(argc, argv, &a);
 	if (ret) {
-		ret = ret < 0 ? 0 : 1;
+		ret = llctl_parse_status(ret);
 		goto cleanup;
 	}
 	ret = 1;
@@ -1021,5 +987,6 @@ cleanup:
 	free(p->online);
 	free(p->path);
 	free(p);
+	llctl_opts_free(&profile_opts, &a);
 	return ret;
 }

@@ -60,24 +60,6 @@ static void bad_option(const struct llctl_opts *o, int c, int argc,
 			llctl_prog, o->cmd, optopt ? shopt : what, o->cmd);
 }
 
-int llctl_next_opt(int argc, char **argv, const struct llctl_opts *o,
-		   char **arg)
-{
-	struct option lo[MAX_OPTS + 2] = { { 0 } };
-	char so[3 * MAX_OPTS + 4];
-	int c;
-
-	getopt_tables(o, lo, so);
-	opterr = 0;
-	c = getopt_long(argc, argv, so, lo, NULL);
-	*arg = optarg;
-	if (c == '?' || c == ':') {
-		bad_option(o, c, argc, argv);
-		c = '?';
-	}
-	return c;
-}
-
 static const struct llctl_opt *find_opt(const struct llctl_opts *o, int key)
 {
 	const struct llctl_opt *p;
@@ -308,7 +290,8 @@ static int parse_pids(const struct llctl_opts *o, const struct llctl_opt *p,
 		    (*end && *end != ','))
 			return bad(o, p, arg, "process ids, comma-separated");
 		if ((unsigned long long)dst->n >= max || dst->n >= LLCTL_PIDS_MAX)
-			return bad(o, p, arg, "at most %llu process ids", max);
+			return max == 1 ? bad(o, p, arg, "takes one process id") :
+				bad(o, p, arg, "at most %llu process ids", max);
 		for (i = 0; i < dst->n; i++)
 			if (dst->pid[i] == (pid_t)v)
 				return bad(o, p, arg, "pid %llu is named twice", v);
@@ -535,13 +518,4 @@ void llctl_usage(FILE *f, const struct llctl_opts *o)
 	usage_opt(f, 'h', "help", NULL, "Show this help");
 	if (o->more_help)
 		o->more_help(f);
-}
-
-int llctl_no_operands(int argc, char **argv, const struct llctl_opts *o)
-{
-	if (optind >= argc)
-		return 0;
-	fprintf(stderr, "%s %s: Unable to parse '%s': takes no operands, see 'llctl help %s'\n",
-		llctl_prog, o->cmd, argv[optind], o->cmd);
-	return 1;
 }

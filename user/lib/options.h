@@ -143,18 +143,6 @@ int llctl_parse_duration(const char *s, double lo, double hi, double *v,
 void llctl_usage(FILE *f, const struct llctl_opts *o);
 
 /*
- * The loop llctl_parse() replaces, for the commands not yet moved to it:
- * the next option's key, -1 after the last one (optind is then the first
- * operand), or '?' after saying on stderr what was wrong. --help/-h is
- * always there and returns 'h'. @arg gets the option's argument.
- */
-int llctl_next_opt(int argc, char **argv, const struct llctl_opts *o,
-		   char **arg);
-
-/* After llctl_next_opt(): 0, or 1 after naming the first unexpected operand. */
-int llctl_no_operands(int argc, char **argv, const struct llctl_opts *o);
-
-/*
  * --help fits this many columns: llctl_usage() wraps the synopsis and each
  * option's help, the summary is written to fit.
  */
