@@ -390,6 +390,56 @@ static int take(const struct llctl_opts *o, const struct llctl_opt *p,
 	return -1;
 }
 
+/* The width each type stores; 0: the entry's own (NUM, SIZE), none (CALL). */
+static size_t type_width(enum llctl_opt_type t)
+{
+	switch (t) {
+	case LLCTL_OPT_FLAG:
+	case LLCTL_OPT_CLEAR:
+		return sizeof(bool);
+	case LLCTL_OPT_REAL:
+	case LLCTL_OPT_DURATION:
+		return sizeof(double);
+	case LLCTL_OPT_ENUM:
+		return sizeof(int);
+	case LLCTL_OPT_STR:
+		return sizeof(const char *);
+	case LLCTL_OPT_LIST:
+		return sizeof(struct llctl_list);
+	case LLCTL_OPT_CPUS:
+		return sizeof(struct llctl_cpus);
+	case LLCTL_OPT_PIDS:
+		return sizeof(struct llctl_pids);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A table entry whose field cannot hold its type's value is llctl's bug:
+ * said before anything is written through it.
+ */
+static bool table_ok(const struct llctl_opts *o)
+{
+	const struct llctl_opt *p;
+	size_t w;
+
+	for (p = o->opt; p->name; p++) {
+		w = type_width(p->type);
+		if ((w && p->width != w) ||
+		    ((p->type == LLCTL_OPT_NUM || p->type == LLCTL_OPT_SIZE) &&
+		     p->width != 1 && p->width != 2 && p->width != 4 &&
+		     p->width != 8) ||
+		    (p->type == LLCTL_OPT_CALL && !o->call) ||
+		    (p->type == LLCTL_OPT_ENUM && !p->choices)) {
+			fprintf(stderr, "%s %s: internal error: option --%s does not fit its field, please report it\n",
+				llctl_prog, o->cmd, p->name);
+			return false;
+		}
+	}
+	return true;
+}
+
 int llctl_parse(int argc, char **argv, const struct llctl_opts *o, void *args)
 {
 	struct option lo[MAX_OPTS + 2] = { { 0 } };
@@ -398,6 +448,8 @@ int llctl_parse(int argc, char **argv, const struct llctl_opts *o, void *args)
 	const struct llctl_opt *p;
 	int c;
 
+	if (!table_ok(o))
+		return LLCTL_PARSE_ERROR;
 	getopt_tables(o, lo, so);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {

@@ -264,6 +264,24 @@ TEST(a_command_parses_what_no_type_says_in_the_same_format)
 		"--call", "bad");
 }
 
+TEST(a_field_that_cannot_hold_its_type_is_an_internal_error)
+{
+	static const struct llctl_opt bad_opt[] = {
+		{ "n", 'n', NULL, "a flag into an unsigned int",
+		  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct t_args, num) },
+		{ 0 }
+	};
+	static const struct llctl_opts bad_opts = {
+		.cmd = "t", .synopsis = "", .summary = "", .opt = bad_opt,
+	};
+	struct t_args a = { 0 };
+	char *argv[] = { "t", "-n", NULL };
+
+	optind = 0;
+	EXPECT_EQ(LLCTL_PARSE_ERROR, llctl_parse(2, argv, &bad_opts, &a));
+	EXPECT_EQ(0, a.num);
+}
+
 TEST(help_is_printed_on_stdout_and_stops)
 {
 	struct t_args a = { 0 };
