@@ -296,7 +296,7 @@ static int parse_pids(const struct llctl_opts *o, const struct llctl_opt *p,
 			if (dst->pid[i] == (pid_t)v)
 				return bad(o, p, arg, "pid %llu is named twice", v);
 		if (!pid_exists((pid_t)v))
-			return bad(o, p, arg, "no process %llu (see ps)", v);
+			return bad(o, p, arg, "no such process %llu (see ps)", v);
 		dst->pid[dst->n++] = (pid_t)v;
 		s = end + 1;
 	} while (*end);

@@ -312,7 +312,7 @@ TEST(pids_must_name_running_processes)
 	EXPECT_EQ(getpid(), a.pids.pid[0]);
 	EXPECT_EQ(getppid(), a.pids.pid[1]);
 	/* above the largest pid_max there is: no such process */
-	REFUSED("llctl t: Unable to parse --pids '4194305': no process 4194305 (see ps)",
+	REFUSED("llctl t: Unable to parse --pids '4194305': no such process 4194305 (see ps)",
 		"--pids", "4194305");
 	REFUSED("llctl t: Unable to parse --pids '0': process ids, comma-separated",
 		"--pids", "0");
