@@ -9,13 +9,7 @@
 
 /* ---- the run's shared state ------------------------------------------ */
 
-struct opts opt = {
-	.seed = 0,
-	.inputs = 10000,
-	.threads = 4,
-	.replay = -1,
-	.hang = 60,
-};
+struct opts opt;		/* main.c's parse_opts() sets it */
 
 int family;
 int events_group = -1;

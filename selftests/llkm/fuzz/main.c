@@ -357,6 +357,14 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* What helps[] says; the seed comes from the clock. */
+static const struct opts defaults = {
+	.inputs = 10000,
+	.threads = 4,
+	.replay = -1,
+	.hang = 60,
+};
+
 static const char *const helps[] = {
 	"N       PRNG seed (default: from the clock; always printed)",
 	"N       inputs to run (default 10000)",
@@ -400,6 +408,7 @@ static int parse_opts(int argc, char **argv)
 	long v;
 	int c;
 
+	opt = defaults;
 	opt.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
