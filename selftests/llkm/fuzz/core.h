@@ -2,8 +2,11 @@
 /*
  * The fuzzer's common core, as every file of it sees it.
  *
- * core.c     main(): options, setup, the threads, the table of the
- *            interfaces, the watchdog, the summary, the end checks
+ * main.c     the driver, on top: main(), options, setup, the threads, the
+ *            table of the interfaces, the watchdog, the summary, the end
+ *            checks
+ * core.c     the run's shared state and count_err(), at the bottom: every
+ *            other file calls into it, and it calls none of them
  * attrs.c    the UAPI's attribute tables, and messages generated from them
  * corpus.c   the seed messages (fuzz-corpus/NAME.msg)
  * mutate.c   what is done to a message before it is sent
@@ -17,9 +20,10 @@
  * (the character device's other file operations), session.c (a ring
  * consumer's life) and probe.c (probe runs). An interface file calls into
  * the core, and into another interface file only for mmap.c's map_touch()
- * and map_drop(). The core runs an input through the table in core.c, and
- * calls an interface otherwise only to set up (ioctl_setup()) and to drop
- * a thread's mappings at its end (map_drop()).
+ * and map_drop(). The driver runs an input through the table in main.c,
+ * and calls the others otherwise only to set up (load_corpus(),
+ * ioctl_setup(), nl_reopen()) and to drop a thread's mappings at its end
+ * (map_drop()). Nothing calls back up into main.c.
  */
 #ifndef LLKM_FUZZ_CORE_H
 #define LLKM_FUZZ_CORE_H
@@ -136,7 +140,7 @@ const struct cspec *cmd_named(const char *name);
 
 /* ---- the run's shared state (core.c), set before the threads start ---- */
 
-/* The interfaces, as the summary counts them (core.c's table names them). */
+/* The interfaces, as the summary counts them (main.c's table names them). */
 enum cat { CAT_GENL, CAT_IOCTL, CAT_MMAP, CAT_FILE, CAT_SESSION, CAT_PROBE, NCAT };
 
 struct opts {
