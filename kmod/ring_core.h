@@ -53,6 +53,14 @@
 #ifndef _LLKM_RING_CORE_H
 #define _LLKM_RING_CORE_H
 
+/*
+ * Test hooks, nothing outside the host unit test: a point of commit where
+ * a nested writer (an IRQ or NMI on this CPU) may run.
+ */
+#ifndef LLKM_RING_COMMIT_STEP
+#define LLKM_RING_COMMIT_STEP(r)	do { } while (0)
+#endif
+
 struct llkm_ring {
 	struct llkm_ring_consumer *cons;	/* shared, user read-write */
 	struct llkm_ring_producer *prod;	/* shared, user read-only */
@@ -83,15 +91,19 @@ static inline void llkm_ring_commit(struct llkm_ring *r)
 	unsigned long head;
 
 again:
+	LLKM_RING_COMMIT_STEP(r);
 	head = local_read(&r->head);
 	barrier();
+	LLKM_RING_COMMIT_STEP(r);
 	if (local_dec_return(&r->nest))
 		return;
+	LLKM_RING_COMMIT_STEP(r);
 	/*
 	 * Pairs with smp_load_acquire() in llkm_ring_published(): the records
 	 * below head are written before the consumer sees head.
 	 */
 	smp_store_release(&r->prod->producer_pos, head);
+	LLKM_RING_COMMIT_STEP(r);
 	/* A writer that interrupted us between the read and the store. */
 	barrier();
 	if (unlikely(head != (unsigned long)local_read(&r->head))) {

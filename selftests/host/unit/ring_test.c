@@ -11,6 +11,11 @@
 
 #include "kselftest_harness.h"
 #include "shim/ring_shim.h"
+
+struct llkm_ring;
+static void commit_step(struct llkm_ring *r);
+#define LLKM_RING_COMMIT_STEP(r)	commit_step(r)
+
 #include "../../../kmod/ring_core.h"
 
 static u64 check_of(u64 seq, u32 payload)
@@ -59,6 +64,39 @@ static bool whole(const struct llkm_rec *rec, u64 *seq)
 		if (b[i] != (u8)(t->seq & 0xff))
 			return false;
 	return true;
+}
+
+/*
+ * A nested writer at one step of the outermost commit, and a consumer that
+ * looks at producer_pos at every step of every commit, the nested writer's
+ * included: what a consumer on another CPU may see at any instant.
+ */
+static struct {
+	bool armed;
+	int inject_at;		/* the outer commit's step the writer takes */
+	int step;		/* steps of the outer commit so far */
+	int depth;		/* inside the nested writer */
+	bool injected;
+	unsigned long seen;	/* the highest producer_pos seen */
+	int backwards;		/* times a lower one was seen after it */
+} nest_sim;
+
+static void commit_step(struct llkm_ring *r)
+{
+	unsigned long pub;
+
+	if (!nest_sim.armed)
+		return;
+	pub = llkm_ring_published(r);
+	if (pub < nest_sim.seen)
+		nest_sim.backwards++;
+	else
+		nest_sim.seen = pub;
+	if (nest_sim.depth || nest_sim.step++ != nest_sim.inject_at)
+		return;
+	nest_sim.depth++;
+	nest_sim.injected = put(r, 2, 40);
+	nest_sim.depth--;
 }
 
 FIXTURE(ring) {
@@ -261,6 +299,36 @@ TEST_F(ring, a_consumer_writing_nonsense_only_loses_its_records)
 		EXPECT_EQ(0, local_read(&self->r.nest));
 	}
 	EXPECT_EQ(1500, local_read(&self->r.produced));
+}
+
+TEST_F(ring, producer_pos_never_goes_backwards_under_a_nested_writer)
+{
+	unsigned long pos = 0;
+	u64 last = 0;
+	int at;
+
+	for (at = 0; ; at++) {
+		memset(&nest_sim, 0, sizeof(nest_sim));
+		nest_sim.inject_at = at;
+		nest_sim.seen = pos;
+		nest_sim.armed = true;
+		ASSERT_TRUE(put(&self->r, 1, 40));
+		nest_sim.armed = false;
+		if (!nest_sim.injected)
+			break;	/* the commit has fewer steps */
+		EXPECT_EQ(0, nest_sim.backwards)
+			TH_LOG("a writer nested at step %d made it go back", at);
+		/* Both records are published, the outer one first. */
+		pos += 2 * llkm_rec_len(40);
+		EXPECT_EQ(pos, (unsigned long)self->prod.producer_pos);
+		EXPECT_EQ(0, local_read(&self->r.nest));
+		last = 0;
+		EXPECT_EQ(2, drain(_metadata, &self->r, &last));
+		EXPECT_EQ(2U, last);
+	}
+	EXPECT_LE(3, at);	/* read, publish and check were each nested */
+	EXPECT_EQ(2 * at + 1, local_read(&self->r.produced));
+	EXPECT_EQ(0, local_read(&self->r.lost));
 }
 
 /* Producer and consumer on two threads, as a CPU and llctl. */
