@@ -30,8 +30,10 @@
  *
  * Nesting: a writer reserves with a cmpxchg on head, so a writer that
  * interrupts another gets the space after it. Only the outermost writer
- * publishes producer_pos, and only once no writer is inside (nest == 0),
- * so everything below producer_pos is complete. Timestamps are read inside
+ * publishes producer_pos, while it is the only one inside (nest == 1),
+ * then leaves (nest = 0) and publishes again if a writer reserved in
+ * between: everything below producer_pos is complete, and producer_pos
+ * never goes back (a writer that interrupts the store cannot publish). Timestamps are read inside
  * the reserve loop, so they grow with the position on each CPU and the
  * consumer can merge CPUs by time.
  *
@@ -84,19 +86,28 @@ static inline u32 llkm_rec_len(u32 payload)
 /*
  * The writer is done. The outermost one publishes everything reserved so
  * far: by the time it runs again, the writers that interrupted it have
- * committed.
+ * committed. As perf_output_put_handle() does, it publishes before it
+ * leaves nest, so a writer that interrupts it never publishes a head that
+ * it then overwrites with its own smaller one: producer_pos never goes
+ * back.
  */
 static inline void llkm_ring_commit(struct llkm_ring *r)
 {
 	unsigned long head;
 
+	if (local_read(&r->nest) > 1) {
+		/* An inner writer: the outer one publishes our record. */
+		local_dec(&r->nest);
+		return;
+	}
 again:
 	LLKM_RING_COMMIT_STEP(r);
-	head = local_read(&r->head);
+	/*
+	 * head after nest was raised (in reserve, or below): a writer that
+	 * interrupts us from here on sees nest and leaves publishing to us.
+	 */
 	barrier();
-	LLKM_RING_COMMIT_STEP(r);
-	if (local_dec_return(&r->nest))
-		return;
+	head = local_read(&r->head);
 	LLKM_RING_COMMIT_STEP(r);
 	/*
 	 * Pairs with smp_load_acquire() in llkm_ring_published(): the records
@@ -104,10 +115,21 @@ again:
 	 */
 	smp_store_release(&r->prod->producer_pos, head);
 	LLKM_RING_COMMIT_STEP(r);
-	/* A writer that interrupted us between the read and the store. */
+	/*
+	 * Publish before leaving nest: a writer that interrupted us in
+	 * between would publish a larger head that our store then took back.
+	 */
+	barrier();
+	local_set(&r->nest, 0);
+	LLKM_RING_COMMIT_STEP(r);
+	/*
+	 * Leave nest before looking at head again: a writer that reserved
+	 * after this read publishes its own record, one that reserved before
+	 * it is caught here.
+	 */
 	barrier();
 	if (unlikely(head != (unsigned long)local_read(&r->head))) {
-		local_inc(&r->nest);
+		local_set(&r->nest, 1);
 		goto again;
 	}
 }
