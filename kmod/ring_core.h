@@ -62,6 +62,10 @@
 #ifndef LLKM_RING_COMMIT_STEP
 #define LLKM_RING_COMMIT_STEP(r)	do { } while (0)
 #endif
+/* A step of the overwrite-mode reclaim, where a consumer may move in. */
+#ifndef LLKM_RING_RECLAIM_STEP
+#define LLKM_RING_RECLAIM_STEP(r)	do { } while (0)
+#endif
 
 struct llkm_ring {
 	struct llkm_ring_consumer *cons;	/* shared, user read-write */
@@ -163,6 +167,7 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 			return false;
 		if (cmpxchg(&r->cons->consumer_pos, pos, pos + len) == pos)
 			local_inc(&r->lost);
+		LLKM_RING_RECLAIM_STEP(r);
 	}
 }
 

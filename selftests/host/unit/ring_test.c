@@ -14,7 +14,9 @@
 
 struct llkm_ring;
 static void commit_step(struct llkm_ring *r);
+static void reclaim_step(struct llkm_ring *r);
 #define LLKM_RING_COMMIT_STEP(r)	commit_step(r)
+#define LLKM_RING_RECLAIM_STEP(r)	reclaim_step(r)
 
 #include "../../../kmod/ring_core.h"
 
@@ -97,6 +99,27 @@ static void commit_step(struct llkm_ring *r)
 	nest_sim.depth++;
 	nest_sim.injected = put(r, 2, 40);
 	nest_sim.depth--;
+}
+
+/*
+ * A hostile consumer: after each step the producer takes to reclaim, it
+ * moves consumer_pos back to make every record in the ring unread again.
+ * It gives up after a million steps, so a producer without a bound still
+ * ends.
+ */
+#define HOSTILE_GIVES_UP 1000000
+
+static struct {
+	bool armed;
+	long steps;
+} hostile;
+
+static void reclaim_step(struct llkm_ring *r)
+{
+	if (!hostile.armed || ++hostile.steps >= HOSTILE_GIVES_UP)
+		return;
+	WRITE_ONCE(r->cons->consumer_pos,
+		   READ_ONCE(r->prod->producer_pos) - (r->mask + 1));
 }
 
 FIXTURE(ring) {
@@ -329,6 +352,71 @@ TEST_F(ring, producer_pos_never_goes_backwards_under_a_nested_writer)
 	EXPECT_LE(3, at);	/* read, publish and check were each nested */
 	EXPECT_EQ(2 * at + 1, local_read(&self->r.produced));
 	EXPECT_EQ(0, local_read(&self->r.lost));
+}
+
+/*
+ * What an honest consumer can cost a reserve in overwrite mode: it only
+ * moves consumer_pos on, past whole records of at least a header each, so
+ * freeing @len bytes takes at most len / header + 1 steps.
+ */
+static long honest_steps(u32 len)
+{
+	return len / sizeof(struct llkm_rec) + 1;
+}
+
+TEST_F(ring, a_hostile_consumer_cannot_keep_a_reserve_reclaiming)
+{
+	unsigned long size = self->r.mask + 1;
+	long produced, lost;
+	u64 seq;
+
+	if (self->r.mode != LLKM_RING_MODE_OVERWRITE)
+		SKIP(return, "discard mode takes nothing back");
+	/* Full of records of 64 bytes: each one a valid record boundary. */
+	for (seq = 1; seq <= 2 * size / 64; seq++)
+		ASSERT_TRUE(put(&self->r, seq, 40));
+	produced = local_read(&self->r.produced);
+	lost = local_read(&self->r.lost);
+	memset(&hostile, 0, sizeof(hostile));
+	hostile.armed = true;
+	EXPECT_FALSE(put(&self->r, seq, 40));
+	hostile.armed = false;
+	EXPECT_GE(honest_steps(llkm_rec_len(40)), hostile.steps)
+		TH_LOG("one reserve took %ld reclaim steps", hostile.steps);
+	EXPECT_EQ(produced + 1, local_read(&self->r.produced));
+	/* Its own record, and each one it took back (again and again). */
+	EXPECT_EQ(lost + 1 + hostile.steps, local_read(&self->r.lost));
+	EXPECT_EQ(0, local_read(&self->r.nest));
+	/* With the consumer honest again, records are written again. */
+	self->cons.consumer_pos = self->prod.producer_pos;
+	EXPECT_TRUE(put(&self->r, seq + 1, 40));
+}
+
+TEST_F(ring, an_honest_consumer_never_meets_the_reclaim_bound)
+{
+	unsigned long pos;
+	long records = 0;
+	struct llkm_rec *rec;
+	u32 last = 0;
+	int i;
+
+	if (self->r.mode != LLKM_RING_MODE_OVERWRITE)
+		SKIP(return, "discard mode takes nothing back");
+	/* Full of the smallest records, then one that needs the most back. */
+	for (i = 0; i < 2 * (int)(self->r.mask + 1) / 24; i++)
+		ASSERT_TRUE(put(&self->r, i, 0));
+	memset(&hostile, 0, sizeof(hostile));
+	ASSERT_TRUE(put(&self->r, 1, 1016));
+	pos = READ_ONCE(self->cons.consumer_pos);
+	while ((rec = llkm_ring_peek(&self->r, pos))) {
+		EXPECT_TRUE(llkm_ring_release(&self->r, pos, rec->size));
+		records++;
+		last = rec->size;
+		pos += rec->size;
+	}
+	EXPECT_EQ(llkm_rec_len(1016), last);	/* the newest survives */
+	EXPECT_EQ(local_read(&self->r.produced),
+		  records + local_read(&self->r.lost));
 }
 
 /* Producer and consumer on two threads, as a CPU and llctl. */
