@@ -42,15 +42,19 @@
  * written. In overwrite mode the producer takes back the oldest unread
  * records (moving consumer_pos on by cmpxchg) and counts each one lost; a
  * record the producer has not yet published cannot be taken back, so a
- * nested writer that would need it loses its own record instead. The
+ * nested writer that would need it loses its own record instead. It
+ * takes at most len / header + 1 steps for a record of len bytes, which
+ * an honest consumer never makes it exceed (__llkm_ring_reclaim()). The
  * consumer in overwrite mode releases a record with the same cmpxchg:
  * whoever moves consumer_pos past a record owns its fate, so every record
  * is counted exactly once, produced = delivered + lost, and a consumer
  * that read a record while it was overwritten learns so and drops it.
  *
- * consumer_pos is writable by userspace: the producer never trusts it
- * beyond the bounds it checks, and a consumer that writes nonsense only
- * loses its own records.
+ * consumer_pos is writable by the session's owner (ring.c maps the page
+ * read-only for anyone else): the producer never trusts it beyond the
+ * bounds it checks and never spends more than the steps above on it, and
+ * a consumer that writes nonsense only loses its own records (and makes
+ * the lost count meaningless: moved back, a record is taken back again).
  */
 #ifndef _LLKM_RING_CORE_H
 #define _LLKM_RING_CORE_H
@@ -141,12 +145,20 @@ again:
 /*
  * Overwrite mode: take back unread records from consumer_pos until @need
  * bytes after @head are free. Returns false when that would take a record
- * that is not published yet, or when consumer_pos is not a position this
- * ring can have.
+ * that is not published yet, when consumer_pos is not a position this
+ * ring can have, or after need / header + 1 steps.
+ *
+ * The bound is what an honest consumer can cost: it only moves
+ * consumer_pos on, from where the last reserve left it (head - pos <=
+ * size), past whole records of at least a header each, and each step
+ * (ours, or a cmpxchg lost to such a move) is one such record; @need
+ * bytes are free after at most need / header + 1 of them. A consumer that
+ * moves consumer_pos back cannot keep us here longer: the record is lost.
  */
 static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 				       unsigned long head, unsigned long need)
 {
+	unsigned long steps = need / sizeof(struct llkm_rec) + 1;
 	unsigned long size = r->mask + 1;
 	unsigned long pub, pos, len;
 
@@ -157,6 +169,8 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 		pos = READ_ONCE(r->cons->consumer_pos);
 		if (head + need - pos <= size)
 			return true;
+		if (!steps--)
+			return false;
 		if (pub - pos > size || pos == pub ||
 		    pos & (LLKM_REC_ALIGN - 1))
 			return false;
