@@ -72,7 +72,7 @@
 #endif
 
 struct llkm_ring {
-	struct llkm_ring_consumer *cons;	/* shared, user read-write */
+	struct llkm_ring_consumer *cons;	/* shared, the owner read-write */
 	struct llkm_ring_producer *prod;	/* shared, user read-only */
 	void *data;				/* size bytes, mapped twice */
 	unsigned long mask;			/* size - 1 */
