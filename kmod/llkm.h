@@ -50,7 +50,9 @@ void llkm_rings_wake_all(void);
 void llkm_rings_get(struct llkm_rings *rs);
 void llkm_rings_put(struct llkm_rings *rs);
 struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu);
-int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma);
+/* @writer: the caller may map the consumer page writable (the owner). */
+int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma,
+		    bool writer);
 
 /* trace.c: tracepoint probes that write into the rings */
 struct llkm_trace_cfg {

@@ -228,9 +228,12 @@ static const struct vm_operations_struct rings_vm_ops = {
 
 /*
  * Maps part of one CPU's ring: the consumer page alone may be writable,
- * everything else is read-only for good (no mprotect() to write later).
+ * and only by a @writer (the session's owner: consumer_pos drives the
+ * producer's reclaim); everything else is read-only for good (no
+ * mprotect() to write later).
  */
-int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma)
+int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma,
+		    bool writer)
 {
 	unsigned long pages = vma_pages(vma), stride, cpu, first;
 	struct llkm_cpu_ring *cr;
@@ -241,7 +244,7 @@ int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma)
 	first = vma->vm_pgoff % stride;
 	if (cpu >= rs->nr || !rs->cpu[cpu] || first + pages > stride)
 		return -EINVAL;
-	if (first == 0 && pages == 1) {
+	if (first == 0 && pages == 1 && writer) {
 		/* A private copy would never reach the producer. */
 		if ((vma->vm_flags & VM_WRITE) && !(vma->vm_flags & VM_SHARED))
 			return -EINVAL;

@@ -30,8 +30,10 @@
  *
  * Nesting: a writer reserves with a cmpxchg on head, so a writer that
  * interrupts another gets the space after it. Only the outermost writer
- * publishes producer_pos, and only once no writer is inside (nest == 0),
- * so everything below producer_pos is complete. Timestamps are read inside
+ * publishes producer_pos, while it is the only one inside (nest == 1),
+ * then leaves (nest = 0) and publishes again if a writer reserved in
+ * between: everything below producer_pos is complete, and producer_pos
+ * never goes back (a writer that interrupts the store cannot publish). Timestamps are read inside
  * the reserve loop, so they grow with the position on each CPU and the
  * consumer can merge CPUs by time.
  *
@@ -40,21 +42,37 @@
  * written. In overwrite mode the producer takes back the oldest unread
  * records (moving consumer_pos on by cmpxchg) and counts each one lost; a
  * record the producer has not yet published cannot be taken back, so a
- * nested writer that would need it loses its own record instead. The
+ * nested writer that would need it loses its own record instead. It
+ * takes at most len / header + 1 steps for a record of len bytes, which
+ * an honest consumer never makes it exceed (__llkm_ring_reclaim()). The
  * consumer in overwrite mode releases a record with the same cmpxchg:
  * whoever moves consumer_pos past a record owns its fate, so every record
  * is counted exactly once, produced = delivered + lost, and a consumer
  * that read a record while it was overwritten learns so and drops it.
  *
- * consumer_pos is writable by userspace: the producer never trusts it
- * beyond the bounds it checks, and a consumer that writes nonsense only
- * loses its own records.
+ * consumer_pos is writable by the session's owner (ring.c maps the page
+ * read-only for anyone else): the producer never trusts it beyond the
+ * bounds it checks and never spends more than the steps above on it, and
+ * a consumer that writes nonsense only loses its own records (and makes
+ * the lost count meaningless: moved back, a record is taken back again).
  */
 #ifndef _LLKM_RING_CORE_H
 #define _LLKM_RING_CORE_H
 
+/*
+ * Test hooks, nothing outside the host unit test: a point of commit where
+ * a nested writer (an IRQ or NMI on this CPU) may run.
+ */
+#ifndef LLKM_RING_COMMIT_STEP
+#define LLKM_RING_COMMIT_STEP(r)	do { } while (0)
+#endif
+/* A step of the overwrite-mode reclaim, where a consumer may move in. */
+#ifndef LLKM_RING_RECLAIM_STEP
+#define LLKM_RING_RECLAIM_STEP(r)	do { } while (0)
+#endif
+
 struct llkm_ring {
-	struct llkm_ring_consumer *cons;	/* shared, user read-write */
+	struct llkm_ring_consumer *cons;	/* shared, the owner read-write */
 	struct llkm_ring_producer *prod;	/* shared, user read-only */
 	void *data;				/* size bytes, mapped twice */
 	unsigned long mask;			/* size - 1 */
@@ -76,26 +94,50 @@ static inline u32 llkm_rec_len(u32 payload)
 /*
  * The writer is done. The outermost one publishes everything reserved so
  * far: by the time it runs again, the writers that interrupted it have
- * committed.
+ * committed. As perf_output_put_handle() does, it publishes before it
+ * leaves nest, so a writer that interrupts it never publishes a head that
+ * it then overwrites with its own smaller one: producer_pos never goes
+ * back.
  */
 static inline void llkm_ring_commit(struct llkm_ring *r)
 {
 	unsigned long head;
 
-again:
-	head = local_read(&r->head);
-	barrier();
-	if (local_dec_return(&r->nest))
+	if (local_read(&r->nest) > 1) {
+		/* An inner writer: the outer one publishes our record. */
+		local_dec(&r->nest);
 		return;
+	}
+again:
+	LLKM_RING_COMMIT_STEP(r);
+	/*
+	 * head after nest was raised (in reserve, or below): a writer that
+	 * interrupts us from here on sees nest and leaves publishing to us.
+	 */
+	barrier();
+	head = local_read(&r->head);
+	LLKM_RING_COMMIT_STEP(r);
 	/*
 	 * Pairs with smp_load_acquire() in llkm_ring_published(): the records
 	 * below head are written before the consumer sees head.
 	 */
 	smp_store_release(&r->prod->producer_pos, head);
-	/* A writer that interrupted us between the read and the store. */
+	LLKM_RING_COMMIT_STEP(r);
+	/*
+	 * Publish before leaving nest: a writer that interrupted us in
+	 * between would publish a larger head that our store then took back.
+	 */
+	barrier();
+	local_set(&r->nest, 0);
+	LLKM_RING_COMMIT_STEP(r);
+	/*
+	 * Leave nest before looking at head again: a writer that reserved
+	 * after this read publishes its own record, one that reserved before
+	 * it is caught here.
+	 */
 	barrier();
 	if (unlikely(head != (unsigned long)local_read(&r->head))) {
-		local_inc(&r->nest);
+		local_set(&r->nest, 1);
 		goto again;
 	}
 }
@@ -103,12 +145,20 @@ again:
 /*
  * Overwrite mode: take back unread records from consumer_pos until @need
  * bytes after @head are free. Returns false when that would take a record
- * that is not published yet, or when consumer_pos is not a position this
- * ring can have.
+ * that is not published yet, when consumer_pos is not a position this
+ * ring can have, or after need / header + 1 steps.
+ *
+ * The bound is what an honest consumer can cost: it only moves
+ * consumer_pos on, from where the last reserve left it (head - pos <=
+ * size), past whole records of at least a header each, and each step
+ * (ours, or a cmpxchg lost to such a move) is one such record; @need
+ * bytes are free after at most need / header + 1 of them. A consumer that
+ * moves consumer_pos back cannot keep us here longer: the record is lost.
  */
 static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 				       unsigned long head, unsigned long need)
 {
+	unsigned long steps = need / sizeof(struct llkm_rec) + 1;
 	unsigned long size = r->mask + 1;
 	unsigned long pub, pos, len;
 
@@ -119,6 +169,8 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 		pos = READ_ONCE(r->cons->consumer_pos);
 		if (head + need - pos <= size)
 			return true;
+		if (!steps--)
+			return false;
 		if (pub - pos > size || pos == pub ||
 		    pos & (LLKM_REC_ALIGN - 1))
 			return false;
@@ -129,6 +181,7 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 			return false;
 		if (cmpxchg(&r->cons->consumer_pos, pos, pos + len) == pos)
 			local_inc(&r->lost);
+		LLKM_RING_RECLAIM_STEP(r);
 	}
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The trace session: one at a time, started and stopped over genl, owned
- * by the netlink socket that started it. Its rings outlive it until the
- * next start, so the consumer can drain them and read the final counts.
+ * by the netlink socket that started it; only the process that started it
+ * may write its consumer pages. Its rings outlive it until the next start,
+ * so the consumer can drain them and read the final counts.
  *
  * Its starts, stops and growing losses go down a notifier chain (genl.c
  * multicasts them), called under session_lock in process context: the
@@ -13,7 +14,9 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/pid.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/workqueue.h>
 
 #include "llkm.h"
@@ -24,6 +27,7 @@ static DEFINE_MUTEX(session_lock);
 static struct llkm_rings *session_rings;	/* running or last stopped */
 static struct llkm_trace *session_trace;	/* non-NULL while running */
 static u32 session_owner;			/* netlink portid */
+static struct pid *session_writer;		/* its thread group: mmap() */
 static u64 session_lost_told;			/* last LOST announced */
 
 static void loss_watch(struct work_struct *work);
@@ -110,6 +114,8 @@ int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
 	session_rings = rings;
 	session_trace = trace;
 	session_owner = portid;
+	put_pid(session_writer);
+	session_writer = get_pid(task_tgid(current));	/* genl runs in the sender */
 	session_lost_told = 0;
 	session_tell(LLKM_EVENT_STARTED, 0, 0);
 	schedule_delayed_work(&loss_work, HZ);
@@ -173,13 +179,18 @@ out:
 	return n;
 }
 
+/*
+ * Only the process that started the session may write its consumer pages
+ * (consumer_pos drives the producer's reclaim); others may read them.
+ */
 int llkm_session_mmap(struct vm_area_struct *vma)
 {
 	int ret = -ENODEV;
 
 	mutex_lock(&session_lock);
 	if (session_rings)
-		ret = llkm_rings_mmap(session_rings, vma);
+		ret = llkm_rings_mmap(session_rings, vma,
+				      task_tgid(current) == session_writer);
 	mutex_unlock(&session_lock);
 	return ret;
 }
@@ -232,5 +243,7 @@ void llkm_session_exit(void)
 	mutex_lock(&session_lock);
 	llkm_rings_put(session_rings);
 	session_rings = NULL;
+	put_pid(session_writer);
+	session_writer = NULL;
 	mutex_unlock(&session_lock);
 }

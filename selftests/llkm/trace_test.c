@@ -647,6 +647,55 @@ TEST_F(trace, data_pages_cannot_be_mapped_writable)
 	EXPECT_EQ(MAP_FAILED, p);
 }
 
+/*
+ * Another privileged process with its own descriptor may read the
+ * session's consumer page, not write it: a consumer_pos moved back makes
+ * the producer take records back again and again. 0 when so.
+ */
+static int map_consumer_page_as_another_process(int family)
+{
+	int dev = open(LLKM_DEV, O_RDWR | O_CLOEXEC);
+	void *p;
+
+	(void)family;
+	if (dev < 0)
+		return 100;
+	p = mmap(NULL, LLKM_RING_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 dev, 0);
+	if (p != MAP_FAILED)
+		return 1;
+	if (errno != EPERM)
+		return 2;
+	p = mmap(NULL, LLKM_RING_PAGE, PROT_READ, MAP_SHARED, dev, 0);
+	if (p == MAP_FAILED)
+		return 3;
+	if (!mprotect(p, LLKM_RING_PAGE, PROT_READ | PROT_WRITE))
+		return 4;
+	return 0;
+}
+
+TEST_F(trace, only_the_owner_maps_the_consumer_page_writable)
+{
+	uint32_t me = getpid();
+	void *p;
+
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_OVERWRITE, &me, 1, 0));
+	EXPECT_EQ(0, run_in_child(map_consumer_page_as_another_process,
+				  self->family));
+	p = mmap(NULL, LLKM_RING_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->dev, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, LLKM_RING_PAGE);
+	/* Stopped, the rings stay the owner's until the next start. */
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	EXPECT_EQ(0, run_in_child(map_consumer_page_as_another_process,
+				  self->family));
+	p = mmap(NULL, LLKM_RING_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->dev, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, LLKM_RING_PAGE);
+}
+
 TEST_F(trace, rings_stay_readable_after_stop)
 {
 	uint32_t me = getpid();

@@ -41,8 +41,7 @@ typedef struct {
 #define local_read(l)		__atomic_load_n(&(l)->a, __ATOMIC_RELAXED)
 #define local_set(l, v)		__atomic_store_n(&(l)->a, (v), __ATOMIC_RELAXED)
 #define local_inc(l)		local_set((l), local_read(l) + 1)
-#define local_dec_return(l)	({ long __v = local_read(l) - 1;	\
-				   local_set((l), __v); __v; })
+#define local_dec(l)		local_set((l), local_read(l) - 1)
 #define local_cmpxchg(l, o, n)	({					\
 	long __old = local_read(l);					\
 	if (__old == (long)(o))						\

@@ -287,8 +287,10 @@
  *
  *    mmap(): the rings of the session (see "Rings" below). CPU c's ring
  *    starts at page offset c * LLKM_RING_PAGES(size): its consumer page may
- *    be mapped read-write on its own; every other page only read-only
- *    (-EPERM), within one ring (-EINVAL). -ENODEV without a session.
+ *    be mapped read-write (shared) on its own by the process that started
+ *    the session, read-only by anyone else (-EPERM); every other page only
+ *    read-only (-EPERM), within one ring (-EINVAL). -ENODEV without a
+ *    session.
  */
 #ifndef _UAPI_LINUX_LLKM_H
 #define _UAPI_LINUX_LLKM_H
@@ -633,6 +635,7 @@ enum llkm_feature {
  * One ring per CPU. Userspace maps a CPU's ring from /dev/llkm as
  *
  *   page 0        struct llkm_ring_consumer   read-write: the consumer
+ *                                             (the session's owner)
  *   page 1        struct llkm_ring_producer   read-only
  *   pages 2..     the data area, size bytes, read-only, mapped twice back
  *                 to back so that a record that wraps reads contiguously
@@ -641,7 +644,10 @@ enum llkm_feature {
  * data + (pos & (size - 1)). Every record starts with struct llkm_rec and
  * is a multiple of 8 bytes long. Records below producer_pos are complete;
  * the consumer reads them in place, then moves consumer_pos past them (see
- * kmod/ring_core.h for the protocol and its barriers).
+ * kmod/ring_core.h for the protocol and its barriers). In overwrite mode
+ * the producer takes back at most len / 24 + 1 records for a record of len
+ * bytes, then loses it: a consumer that moves consumer_pos back only loses
+ * its own records.
  */
 struct llkm_ring_consumer {
 	__u64 consumer_pos;	/* consumer; also the producer in overwrite */

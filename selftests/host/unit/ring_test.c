@@ -11,6 +11,13 @@
 
 #include "kselftest_harness.h"
 #include "shim/ring_shim.h"
+
+struct llkm_ring;
+static void commit_step(struct llkm_ring *r);
+static void reclaim_step(struct llkm_ring *r);
+#define LLKM_RING_COMMIT_STEP(r)	commit_step(r)
+#define LLKM_RING_RECLAIM_STEP(r)	reclaim_step(r)
+
 #include "../../../kmod/ring_core.h"
 
 static u64 check_of(u64 seq, u32 payload)
@@ -59,6 +66,60 @@ static bool whole(const struct llkm_rec *rec, u64 *seq)
 		if (b[i] != (u8)(t->seq & 0xff))
 			return false;
 	return true;
+}
+
+/*
+ * A nested writer at one step of the outermost commit, and a consumer that
+ * looks at producer_pos at every step of every commit, the nested writer's
+ * included: what a consumer on another CPU may see at any instant.
+ */
+static struct {
+	bool armed;
+	int inject_at;		/* the outer commit's step the writer takes */
+	int step;		/* steps of the outer commit so far */
+	int depth;		/* inside the nested writer */
+	bool injected;
+	unsigned long seen;	/* the highest producer_pos seen */
+	int backwards;		/* times a lower one was seen after it */
+} nest_sim;
+
+static void commit_step(struct llkm_ring *r)
+{
+	unsigned long pub;
+
+	if (!nest_sim.armed)
+		return;
+	pub = llkm_ring_published(r);
+	if (pub < nest_sim.seen)
+		nest_sim.backwards++;
+	else
+		nest_sim.seen = pub;
+	if (nest_sim.depth || nest_sim.step++ != nest_sim.inject_at)
+		return;
+	nest_sim.depth++;
+	nest_sim.injected = put(r, 2, 40);
+	nest_sim.depth--;
+}
+
+/*
+ * A hostile consumer: after each step the producer takes to reclaim, it
+ * moves consumer_pos back to make every record in the ring unread again.
+ * It gives up after a million steps, so a producer without a bound still
+ * ends.
+ */
+#define HOSTILE_GIVES_UP 1000000
+
+static struct {
+	bool armed;
+	long steps;
+} hostile;
+
+static void reclaim_step(struct llkm_ring *r)
+{
+	if (!hostile.armed || ++hostile.steps >= HOSTILE_GIVES_UP)
+		return;
+	WRITE_ONCE(r->cons->consumer_pos,
+		   READ_ONCE(r->prod->producer_pos) - (r->mask + 1));
 }
 
 FIXTURE(ring) {
@@ -261,6 +322,101 @@ TEST_F(ring, a_consumer_writing_nonsense_only_loses_its_records)
 		EXPECT_EQ(0, local_read(&self->r.nest));
 	}
 	EXPECT_EQ(1500, local_read(&self->r.produced));
+}
+
+TEST_F(ring, producer_pos_never_goes_backwards_under_a_nested_writer)
+{
+	unsigned long pos = 0;
+	u64 last = 0;
+	int at;
+
+	for (at = 0; ; at++) {
+		memset(&nest_sim, 0, sizeof(nest_sim));
+		nest_sim.inject_at = at;
+		nest_sim.seen = pos;
+		nest_sim.armed = true;
+		ASSERT_TRUE(put(&self->r, 1, 40));
+		nest_sim.armed = false;
+		if (!nest_sim.injected)
+			break;	/* the commit has fewer steps */
+		EXPECT_EQ(0, nest_sim.backwards)
+			TH_LOG("a writer nested at step %d made it go back", at);
+		/* Both records are published, the outer one first. */
+		pos += 2 * llkm_rec_len(40);
+		EXPECT_EQ(pos, (unsigned long)self->prod.producer_pos);
+		EXPECT_EQ(0, local_read(&self->r.nest));
+		last = 0;
+		EXPECT_EQ(2, drain(_metadata, &self->r, &last));
+		EXPECT_EQ(2U, last);
+	}
+	EXPECT_LE(3, at);	/* read, publish and check were each nested */
+	EXPECT_EQ(2 * at + 1, local_read(&self->r.produced));
+	EXPECT_EQ(0, local_read(&self->r.lost));
+}
+
+/*
+ * What an honest consumer can cost a reserve in overwrite mode: it only
+ * moves consumer_pos on, past whole records of at least a header each, so
+ * freeing @len bytes takes at most len / header + 1 steps.
+ */
+static long honest_steps(u32 len)
+{
+	return len / sizeof(struct llkm_rec) + 1;
+}
+
+TEST_F(ring, a_hostile_consumer_cannot_keep_a_reserve_reclaiming)
+{
+	unsigned long size = self->r.mask + 1;
+	long produced, lost;
+	u64 seq;
+
+	if (self->r.mode != LLKM_RING_MODE_OVERWRITE)
+		SKIP(return, "discard mode takes nothing back");
+	/* Full of records of 64 bytes: each one a valid record boundary. */
+	for (seq = 1; seq <= 2 * size / 64; seq++)
+		ASSERT_TRUE(put(&self->r, seq, 40));
+	produced = local_read(&self->r.produced);
+	lost = local_read(&self->r.lost);
+	memset(&hostile, 0, sizeof(hostile));
+	hostile.armed = true;
+	EXPECT_FALSE(put(&self->r, seq, 40));
+	hostile.armed = false;
+	EXPECT_GE(honest_steps(llkm_rec_len(40)), hostile.steps)
+		TH_LOG("one reserve took %ld reclaim steps", hostile.steps);
+	EXPECT_EQ(produced + 1, local_read(&self->r.produced));
+	/* Its own record, and each one it took back (again and again). */
+	EXPECT_EQ(lost + 1 + hostile.steps, local_read(&self->r.lost));
+	EXPECT_EQ(0, local_read(&self->r.nest));
+	/* With the consumer honest again, records are written again. */
+	self->cons.consumer_pos = self->prod.producer_pos;
+	EXPECT_TRUE(put(&self->r, seq + 1, 40));
+}
+
+TEST_F(ring, an_honest_consumer_never_meets_the_reclaim_bound)
+{
+	unsigned long pos;
+	long records = 0;
+	struct llkm_rec *rec;
+	u32 last = 0;
+	int i;
+
+	if (self->r.mode != LLKM_RING_MODE_OVERWRITE)
+		SKIP(return, "discard mode takes nothing back");
+	/* Full of the smallest records, then one that needs the most back. */
+	for (i = 0; i < 2 * (int)(self->r.mask + 1) / 24; i++)
+		ASSERT_TRUE(put(&self->r, i, 0));
+	memset(&hostile, 0, sizeof(hostile));
+	ASSERT_TRUE(put(&self->r, 1, 1016));
+	pos = READ_ONCE(self->cons.consumer_pos);
+	while ((rec = llkm_ring_peek(&self->r, pos))) {
+		EXPECT_TRUE(llkm_ring_release(&self->r, pos, rec->size));
+		records++;
+		last = rec->size;
+		pos += rec->size;
+	}
+	EXPECT_EQ(llkm_rec_len(1016), last);	/* the newest survives */
+	EXPECT_EQ(local_read(&self->r.produced),
+		  records + local_read(&self->r.lost));
 }
 
 /* Producer and consumer on two threads, as a CPU and llctl. */
