@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..34"
+echo "1..35"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 34); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:34 error:0"
+	for i in $(seq 35); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:35 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -218,6 +218,21 @@ check progress_stays_quiet_off_a_terminal "$(cat "$out/stderr")" \
 	sh -c "! grep -q 'records (' '$out/stderr'"
 script -qec "'$LLCTL' trace -a --duration 2.5 --report /dev/null" /dev/null >"$out/tty" 2>&1
 check progress_shows_on_a_terminal "$(tail -c 200 "$out/tty")" grep -q 'records (' "$out/tty"
+
+# --- the flight recorder sleeps while it records ------------------------------
+# Overwrite mode is read after the stop, so llctl has nothing to do until
+# then but wait: its CPU time (user + system) stays under 5 % of the 5 s it
+# ran. A poll() that never sleeps is 100 %.
+TIMEFORMAT='%R %U %S'
+{ time "$LLCTL" trace --overwrite -a --duration 5 --report /dev/null >/dev/null \
+	2>"$out/stderr"; echo "$?" >"$out/rc"; } 2>"$out/time"
+cpu_share_under() {
+	[ "$(rc)" -eq 0 ] && awk -v max="$1" \
+		'END { exit !(NF == 3 && $1 >= 5 && ($2 + $3) / $1 < max) }' "$out/time"
+}
+check trace_overwrite_sleeps_while_it_records \
+	"exit $(rc), real user sys: $(tail -n 1 "$out/time") $(head -c 200 "$out/stderr")" \
+	cpu_share_under 0.05
 
 # --- killing llctl mid-trace leaves the module clean and reusable ------------
 "$LLCTL" trace -a --duration 60 >/dev/null 2>&1 &
