@@ -13,11 +13,13 @@
  * been published since the last wake-up, and a reserve that finds no room
  * queues it once per position of a full ring (its head stands still), so a
  * ring that holds its watermark costs one irq_work per watermark of bytes,
- * never one per record. The irq_work is lazy (it runs at the next tick, an
- * interrupt only when the tick is stopped) and wakes the set's own wait
- * queue from a context where that is safe (a producer may run in NMI, or
- * in sched_switch under the runqueue lock). Overwrite mode is a flight
- * recorder, read after the stop: no wake-up and no readiness until then.
+ * never one per record. The irq_work is not lazy: a lazy one runs up to a
+ * tick late, and a discard-mode reader woken that late lost records that
+ * an interrupt's wake-up let it keep (trace_test's discard test, 10^4 of
+ * 2 x 10^5). It wakes the set's own wait queue from a context where that
+ * is safe (a producer may run in NMI, or in sched_switch under the
+ * runqueue lock). Overwrite mode is a flight recorder, read after the
+ * stop: no wake-up and no readiness until then.
  *
  * No lost wake-up: a poller sleeps only when every ring holds less than its
  * watermark, and the next wake-up is due at most a watermark past what it
@@ -111,7 +113,7 @@ static struct llkm_cpu_ring *cpu_ring_alloc(struct llkm_rings *rs, int cpu,
 	cr->nr_pages = 2 + 2 * data;
 	cr->watermark = watermark;
 	cr->rs = rs;
-	cr->wake = IRQ_WORK_INIT_LAZY(ring_wake_fn);
+	cr->wake = IRQ_WORK_INIT(ring_wake_fn);
 	map = kmalloc_array(cr->nr_pages, sizeof(*map), GFP_KERNEL);
 	if (!map)
 		goto err;

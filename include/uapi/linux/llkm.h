@@ -288,8 +288,8 @@
  *    nothing until the stop. After the stop: EPOLLHUP, with EPOLLIN while
  *    anything is unread; EPOLLHUP alone before any session. Producers wake
  *    pollers once per watermark of bytes published and once when a ring
- *    fills, never per record, through a lazy irq_work, so no context is
- *    too deep to produce in.
+ *    fills, never per record, through an irq_work, so no context is too
+ *    deep to produce in.
  *
  *    mmap(): the rings of the session (see "Rings" below). CPU c's ring
  *    starts at page offset c * LLKM_RING_PAGES(size): its consumer page may
