@@ -18,7 +18,15 @@ static int llkm_open(struct inode *inode, struct file *file)
 {
 	if (!perfmon_capable())
 		return -EPERM;
+	/* misc_open() left the device here: the rings polled go here. */
+	file->private_data = NULL;
 	return nonseekable_open(inode, file);
+}
+
+static int llkm_release(struct inode *inode, struct file *file)
+{
+	llkm_session_release(file);
+	return 0;
 }
 
 static long ioctl_info(void __user *arg)
@@ -85,6 +93,7 @@ static __poll_t llkm_poll(struct file *file, struct poll_table_struct *wait)
 static const struct file_operations llkm_fops = {
 	.owner = THIS_MODULE,
 	.open = llkm_open,
+	.release = llkm_release,
 	.mmap = llkm_mmap,
 	.poll = llkm_poll,
 	.unlocked_ioctl = llkm_ioctl,

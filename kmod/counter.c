@@ -165,6 +165,8 @@ static void counter_overflow(struct perf_event *event,
 	rec = ring ? llkm_ring_reserve(ring, LLKM_REC_SAMPLE,
 				       sizeof(*p) + (nk + nu) * sizeof(u64)) : NULL;
 	if (!rec) {
+		if (ring)
+			llkm_rings_lost(ring);
 		atomic_long_inc(&c->samples_lost);
 		goto out;
 	}

@@ -43,10 +43,12 @@ struct poll_table_struct;
 
 /* @watermark: unread bytes that wake poll(); 0 for half the ring. */
 struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark);
+/* After a reserve: its record done, or (NULL) none. */
 void llkm_rings_commit(struct llkm_ring *ring);
-bool llkm_rings_readable(struct llkm_rings *rs);
-void llkm_rings_poll_wait(struct file *file, struct poll_table_struct *wait);
-void llkm_rings_wake_all(void);
+void llkm_rings_lost(struct llkm_ring *ring);
+__poll_t llkm_rings_poll(struct llkm_rings *rs, struct file *file,
+			 struct poll_table_struct *wait);
+void llkm_rings_stop(struct llkm_rings *rs);
 void llkm_rings_get(struct llkm_rings *rs);
 void llkm_rings_put(struct llkm_rings *rs);
 struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu);
@@ -111,6 +113,7 @@ struct llkm_ring_stats {
 int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max);
 int llkm_session_mmap(struct vm_area_struct *vma);
 __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait);
+void llkm_session_release(struct file *file);
 
 /* The running session's rings when @portid owns it, referenced; or NULL. */
 struct llkm_rings *llkm_session_rings_get(u32 portid);

@@ -8,11 +8,29 @@
  * producer page, then the n data pages twice, so a record that wraps is
  * contiguous for the producer here and for the consumer in its mapping.
  *
- * Wake-ups: a commit that leaves a ring with its watermark of unread bytes
- * queues the ring's irq_work, which wakes pollers from a context where
- * that is safe (a producer may run in NMI, or in sched_switch under the
- * runqueue lock). The wait queue is the module's, so a poller never
- * outlives it.
+ * Wake-ups are edge-triggered, as perf's (rb->wakeup, rb->poll): in discard
+ * mode a commit queues the ring's irq_work once a watermark of bytes has
+ * been published since the last wake-up, and a reserve that finds no room
+ * queues it once per position of a full ring (its head stands still), so a
+ * ring that holds its watermark costs one irq_work per watermark of bytes,
+ * never one per record. The irq_work is not lazy: a lazy one runs up to a
+ * tick late, and a discard-mode reader woken that late lost records that
+ * an interrupt's wake-up let it keep (trace_test's discard test, 10^4 of
+ * 2 x 10^5). It wakes the set's own wait queue from a context where that
+ * is safe (a producer may run in NMI, or in sched_switch under the
+ * runqueue lock). Overwrite mode is a flight recorder, read after the
+ * stop: no wake-up and no readiness until then.
+ *
+ * No lost wake-up: a poller sleeps only when every ring holds less than its
+ * watermark, and the next wake-up is due at most a watermark past what it
+ * saw published, or sooner when the ring fills. No barrier is needed on
+ * the producer's side: the decision reads only what this CPU wrote.
+ *
+ * poll() readiness: discard mode, a ring holding its watermark or a wake-up
+ * since the last poll(); overwrite mode, nothing while the session runs;
+ * after the stop, EPOLLHUP, with EPOLLIN while anything is unread. A file
+ * polls the set it first polled, and holds it (and so the wait queue)
+ * until it is closed: a poller never outlives its wait queue.
  *
  * Lifetime: the set is referenced by the session while it runs and by
  * every VMA that maps it, so a consumer can drain its rings after the
@@ -34,6 +52,8 @@
 struct llkm_cpu_ring {
 	struct llkm_ring core;
 	struct irq_work wake;	/* producers' wake-up, safe in any context */
+	struct llkm_rings *rs;	/* whose wait queue it wakes */
+	unsigned long wake_pos;	/* producer_pos at the last wake-up */
 	u32 watermark;		/* bytes unread that wake the consumer */
 	void *area;		/* the vmap() of pages */
 	unsigned int nr_pages;	/* 2 + 2 * data pages, as mapped */
@@ -45,14 +65,24 @@ struct llkm_rings {
 	u32 size;
 	u32 mode;
 	unsigned int nr;	/* nr_cpu_ids */
+	wait_queue_head_t wq;	/* pollers of this set */
+	atomic_t woken;		/* a wake-up since the last poll() */
+	bool stopped;		/* the session is over: EPOLLHUP */
 	struct llkm_cpu_ring *cpu[];
 };
 
-static DECLARE_WAIT_QUEUE_HEAD(rings_wq);
-
-static void ring_wake(struct irq_work *work)
+/* The irq_work, in hard IRQ context (or a kthread on PREEMPT_RT). */
+static void ring_wake_fn(struct irq_work *work)
 {
-	wake_up_interruptible(&rings_wq);
+	struct llkm_rings *rs = container_of(work, struct llkm_cpu_ring, wake)->rs;
+
+	atomic_set(&rs->woken, 1);
+	/*
+	 * Takes rs->wq's lock: pairs with the lock poll_wait() takes in
+	 * llkm_rings_poll(), so a poller either is on the queue now or
+	 * reads woken and producer_pos after this.
+	 */
+	wake_up_interruptible(&rs->wq);
 }
 
 static void cpu_ring_free(struct llkm_cpu_ring *cr)
@@ -70,8 +100,8 @@ static void cpu_ring_free(struct llkm_cpu_ring *cr)
 	kfree(cr);
 }
 
-static struct llkm_cpu_ring *cpu_ring_alloc(int cpu, u32 size, u32 mode,
-					    u32 watermark)
+static struct llkm_cpu_ring *cpu_ring_alloc(struct llkm_rings *rs, int cpu,
+					    u32 size, u32 mode, u32 watermark)
 {
 	unsigned int data = size >> PAGE_SHIFT, n = 2 + data, i;
 	struct llkm_cpu_ring *cr;
@@ -82,7 +112,8 @@ static struct llkm_cpu_ring *cpu_ring_alloc(int cpu, u32 size, u32 mode,
 		return NULL;
 	cr->nr_pages = 2 + 2 * data;
 	cr->watermark = watermark;
-	init_irq_work(&cr->wake, ring_wake);
+	cr->rs = rs;
+	cr->wake = IRQ_WORK_INIT(ring_wake_fn);
 	map = kmalloc_array(cr->nr_pages, sizeof(*map), GFP_KERNEL);
 	if (!map)
 		goto err;
@@ -132,9 +163,10 @@ struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark)
 	rs->size = size;
 	rs->mode = mode;
 	rs->nr = nr_cpu_ids;
+	init_waitqueue_head(&rs->wq);
 	/* Every possible CPU: one that comes online mid-session produces. */
 	for_each_possible_cpu(cpu) {
-		rs->cpu[cpu] = cpu_ring_alloc(cpu, size, mode,
+		rs->cpu[cpu] = cpu_ring_alloc(rs, cpu, size, mode,
 					      watermark ? watermark : size / 2);
 		if (!rs->cpu[cpu]) {
 			llkm_rings_put(rs);
@@ -171,7 +203,7 @@ struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu)
 }
 
 /*
- * Unread bytes, for wake-ups only: plain reads, as a stale value only
+ * Unread bytes, for readiness only: plain reads, as a stale value only
  * moves a wake-up a little; nothing is read or written on its strength.
  */
 static unsigned long ring_unread(struct llkm_ring *ring)
@@ -180,35 +212,88 @@ static unsigned long ring_unread(struct llkm_ring *ring)
 	       READ_ONCE(ring->cons->consumer_pos);
 }
 
-/* A producer's commit: publish, then wake the consumer at the watermark. */
-void llkm_rings_commit(struct llkm_ring *ring)
+/* Any ring with at least @min unread bytes; @min 0 for its watermark. */
+static bool rings_unread(struct llkm_rings *rs, unsigned long min)
 {
-	struct llkm_cpu_ring *cr = container_of(ring, struct llkm_cpu_ring, core);
-
-	llkm_ring_commit(ring);
-	/* Already queued is a cheap no-op: no per-record wake-up. */
-	if (ring_unread(ring) >= cr->watermark)
-		irq_work_queue(&cr->wake);
-}
-
-bool llkm_rings_readable(struct llkm_rings *rs)
-{
+	struct llkm_cpu_ring *cr;
 	unsigned int i;
 
-	for (i = 0; i < rs->nr; i++)
-		if (rs->cpu[i] && ring_unread(&rs->cpu[i]->core) >= rs->cpu[i]->watermark)
+	for (i = 0; i < rs->nr; i++) {
+		cr = rs->cpu[i];
+		if (cr && ring_unread(&cr->core) >= (min ? min : cr->watermark))
 			return true;
+	}
 	return false;
 }
 
-void llkm_rings_poll_wait(struct file *file, poll_table *wait)
+/*
+ * This CPU's producers only, nested or not: two that race both queue the
+ * irq_work, which runs once; wake_pos ends at one of two close positions.
+ */
+static void ring_wake(struct llkm_cpu_ring *cr, unsigned long pos)
 {
-	poll_wait(file, &rings_wq, wait);
+	WRITE_ONCE(cr->wake_pos, pos);
+	irq_work_queue(&cr->wake);
 }
 
-void llkm_rings_wake_all(void)
+/* A producer's commit: publish, then wake once per watermark of bytes. */
+void llkm_rings_commit(struct llkm_ring *ring)
 {
-	wake_up_interruptible(&rings_wq);
+	struct llkm_cpu_ring *cr = container_of(ring, struct llkm_cpu_ring, core);
+	unsigned long pub;
+
+	llkm_ring_commit(ring);
+	if (ring->mode != LLKM_RING_MODE_DISCARD)
+		return;
+	/* Pairs with nothing: producer_pos is only written by this CPU. */
+	pub = READ_ONCE(ring->prod->producer_pos);
+	if (pub - READ_ONCE(cr->wake_pos) >= cr->watermark)
+		ring_wake(cr, pub);
+}
+
+/*
+ * A reserve that returned NULL: in discard mode the ring may be full short
+ * of the next wake-up's position, with its consumer asleep. Wake it once
+ * per position: a full ring's producer_pos stands still until it reads.
+ */
+void llkm_rings_lost(struct llkm_ring *ring)
+{
+	struct llkm_cpu_ring *cr = container_of(ring, struct llkm_cpu_ring, core);
+	unsigned long pub;
+
+	if (ring->mode != LLKM_RING_MODE_DISCARD)
+		return;
+	/* Pairs with nothing: producer_pos is only written by this CPU. */
+	pub = READ_ONCE(ring->prod->producer_pos);
+	if (pub != READ_ONCE(cr->wake_pos))
+		ring_wake(cr, pub);
+}
+
+__poll_t llkm_rings_poll(struct llkm_rings *rs, struct file *file,
+			 poll_table *wait)
+{
+	poll_wait(file, &rs->wq, wait);
+	/*
+	 * After poll_wait() took rs->wq's lock: pairs with that lock in the
+	 * wake_up_interruptible() of ring_wake_fn() and llkm_rings_stop(),
+	 * whose stores before it we see unless they will wake us.
+	 */
+	if (READ_ONCE(rs->stopped))
+		return EPOLLHUP | (rings_unread(rs, 1) ? EPOLLIN | EPOLLRDNORM : 0);
+	if (rs->mode != LLKM_RING_MODE_DISCARD)
+		return 0;
+	/* Clear the edge in any case: it is consumed by this poll(). */
+	if (atomic_xchg(&rs->woken, 0) | rings_unread(rs, 0))
+		return EPOLLIN | EPOLLRDNORM;
+	return 0;
+}
+
+/* The session is over: pollers see EPOLLHUP, and EPOLLIN for its tail. */
+void llkm_rings_stop(struct llkm_rings *rs)
+{
+	WRITE_ONCE(rs->stopped, true);
+	/* Pairs with poll_wait()'s lock in llkm_rings_poll(). */
+	wake_up_interruptible(&rs->wq);
 }
 
 static void rings_vm_open(struct vm_area_struct *vma)

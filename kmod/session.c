@@ -85,7 +85,7 @@ static void __session_stop(u32 reason)
 	session_trace = NULL;
 	/* The watch sees no session and does not come back. */
 	cancel_delayed_work(&loss_work);
-	llkm_rings_wake_all();	/* pollers see EPOLLHUP */
+	llkm_rings_stop(session_rings);	/* pollers see EPOLLHUP */
 	session_tell(LLKM_EVENT_STOPPED, reason, session_lost());
 }
 
@@ -195,18 +195,44 @@ int llkm_session_mmap(struct vm_area_struct *vma)
 	return ret;
 }
 
+/*
+ * The rings a file polls: the session's that ran (or had stopped last)
+ * when the file first polled, for the file's life. The file holds them,
+ * and with them the wait queue its pollers are on: epoll's entries go
+ * before ->release(), poll()'s before it returns.
+ */
+static struct llkm_rings *file_rings(struct file *file)
+{
+	/* Pairs with smp_store_release() below: the set is initialized. */
+	struct llkm_rings *rings = smp_load_acquire(&file->private_data);
+
+	if (rings)
+		return rings;
+	mutex_lock(&session_lock);
+	rings = file->private_data;
+	if (!rings && session_rings) {
+		rings = session_rings;
+		llkm_rings_get(rings);
+		/* Pairs with smp_load_acquire() above, on the lockless path. */
+		smp_store_release(&file->private_data, rings);
+	}
+	mutex_unlock(&session_lock);
+	return rings;
+}
+
 __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait)
 {
-	__poll_t mask = 0;
+	struct llkm_rings *rings = file_rings(file);
 
-	llkm_rings_poll_wait(file, wait);
-	mutex_lock(&session_lock);
-	if (session_rings && llkm_rings_readable(session_rings))
-		mask |= EPOLLIN | EPOLLRDNORM;
-	if (!session_trace)
-		mask |= EPOLLHUP;
-	mutex_unlock(&session_lock);
-	return mask;
+	/* No session yet: nothing will ever be ready here. */
+	if (!rings)
+		return EPOLLHUP;
+	return llkm_rings_poll(rings, file, wait);
+}
+
+void llkm_session_release(struct file *file)
+{
+	llkm_rings_put(file->private_data);
 }
 
 void llkm_session_owner_gone(u32 portid)

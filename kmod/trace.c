@@ -95,6 +95,7 @@ static void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
 	*ring = llkm_rings_cpu(t->rings, cpu);
 	rec = llkm_ring_reserve(*ring, type, len);
 	if (!rec) {
+		llkm_rings_lost(*ring);
 		preempt_enable_notrace();
 		return NULL;
 	}

@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..34"
+echo "1..35"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 34); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:34 error:0"
+	for i in $(seq 35); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:35 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -218,6 +218,31 @@ check progress_stays_quiet_off_a_terminal "$(cat "$out/stderr")" \
 	sh -c "! grep -q 'records (' '$out/stderr'"
 script -qec "'$LLCTL' trace -a --duration 2.5 --report /dev/null" /dev/null >"$out/tty" 2>&1
 check progress_shows_on_a_terminal "$(tail -c 200 "$out/tty")" grep -q 'records (' "$out/tty"
+
+# --- the flight recorder sleeps while it records ------------------------------
+# Overwrite mode is read after the stop, so while it records llctl has
+# nothing to do but wait. Its 4 KiB rings are full within a second (its
+# own calls and sleep's fill them); over the 4 s after that, its CPU time
+# (user + system, /proc/PID/stat) stays under 5 % of them. A poll() that
+# says EPOLLIN for the whole session spins at 100 %.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+"$LLCTL" trace --overwrite -a --buffer-size 4K --duration 8 --report /dev/null \
+	>/dev/null 2>"$out/stderr" &
+pid=$!
+sleep 2
+t0=$(cpu_ticks $pid)
+sleep 4
+t1=$(cpu_ticks $pid)
+reap $pid 30
+status=$?
+hz=$(getconf CLK_TCK)
+sleeps_while_recording() {
+	[ "$status" -eq 0 ] && [ -n "$t0" ] && [ -n "$t1" ] &&
+		[ $(((t1 - t0) * 100)) -lt $((hz * 4 * 5)) ]
+}
+check trace_overwrite_sleeps_while_it_records \
+	"exit $status, ${t0:-?} -> ${t1:-?} ticks at $hz/s over 4 s: $(head -c 200 "$out/stderr")" \
+	sleeps_while_recording
 
 # --- killing llctl mid-trace leaves the module clean and reusable ------------
 "$LLCTL" trace -a --duration 60 >/dev/null 2>&1 &

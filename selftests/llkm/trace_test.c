@@ -2,11 +2,13 @@
 /*
  * Trace sessions: rings mapped in place, syscall records that match what
  * the test did, exact accounting under a storm in both ring modes,
- * follow-fork, one session at a time, the owner's socket, privilege, and
- * rmmod with a session running.
+ * follow-fork, wake-ups per watermark (not per record) that are never
+ * lost, one session at a time, the owner's socket, privilege, and rmmod
+ * with a session running.
  */
 #include <sched.h>
 #include <poll.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -482,6 +484,208 @@ TEST_F(trace, poll_wakes_at_the_watermark_and_hangs_up_at_stop)
 	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
 	EXPECT_EQ(1, poll(&pfd, 1, 0));
 	EXPECT_TRUE(pfd.revents & POLLHUP);
+}
+
+/* The "IWI:" line of /proc/interrupts summed over CPUs; -1 without one. */
+static long irq_work_interrupts(void)
+{
+	FILE *f = fopen("/proc/interrupts", "re");
+	char line[8192], *p, *end;
+	long sum = -1, v;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		p = line + strspn(line, " ");
+		if (strncmp(p, "IWI:", 4))
+			continue;
+		for (sum = 0, p += 4; (v = strtol(p, &end, 10)), end != p; p = end)
+			sum += v;
+		break;
+	}
+	if (f)
+		fclose(f);
+	return sum;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Records of getppid() only, ours: two for each call. */
+static void only_getppid(FIXTURE_DATA(trace) *self)
+{
+	self->sys[SYS_getppid / 8] |= 1 << (SYS_getppid % 8);
+	self->sys_len = sizeof(self->sys);
+}
+
+/*
+ * A consumer shaped like llctl's, in a child on the last CPU: asleep in
+ * poll() (100 ms at most, for the tail), draining in discard mode, reading
+ * nothing until the stop in overwrite mode; gone at EPOLLHUP.
+ */
+static void consumer(FIXTURE_DATA(trace) *self, uint32_t mode)
+{
+	struct pollfd pfd = { .fd = self->dev, .events = POLLIN };
+	struct tally t = { 0 };
+
+	pin_to(sysconf(_SC_NPROCESSORS_ONLN) - 1);
+	for (;;) {
+		if (mode == LLKM_RING_MODE_DISCARD)
+			drain(self, &t);
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 100) < 0)
+			_exit(1);
+		if (pfd.revents & POLLHUP)
+			_exit(0);
+	}
+}
+
+/*
+ * Wake-ups come per watermark, not per record: 10^5 getppid() calls, 2 *
+ * 10^5 records into 4 MiB rings (a 2 MiB watermark), with a consumer
+ * asleep in poll(). The irq_work that wakes it raises at most one IRQ-work
+ * interrupt (IWI) per watermark of bytes, some 14 MiB / 2 MiB = 7 here,
+ * fewer when it is lazy; everything else the guest does adds a few. A
+ * wake-up per record over the watermark is thousands.
+ */
+static void wakeups(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(trace) *self, uint32_t mode)
+{
+	long before, after, produced, lost, iwi;
+	uint32_t me = getpid();
+	int i, status;
+	pid_t child;
+
+	if (irq_work_interrupts() < 0)
+		SKIP(return, "no IWI line in /proc/interrupts (not x86)");
+	only_getppid(self);
+	ASSERT_EQ(0, start(self, 4 << 20, mode, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0)
+		consumer(self, mode);
+	pin_to(0);
+	before = irq_work_interrupts();
+	for (i = 0; i < 100000; i++)
+		syscall(SYS_getppid);
+	after = irq_work_interrupts();
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	ASSERT_LE(200000, produced);
+	iwi = after - before;
+	TH_LOG("%ld IWI for %ld records (%ld lost): %ld per 10^5", iwi,
+	       produced, lost, iwi * 100000 / produced);
+	EXPECT_GT(10, iwi * 100000 / produced);
+}
+
+TEST_F(trace, discard_wakeups_are_per_watermark_not_per_record)
+{
+	wakeups(_metadata, self, LLKM_RING_MODE_DISCARD);
+}
+
+TEST_F(trace, overwrite_wakeups_are_per_watermark_not_per_record)
+{
+	wakeups(_metadata, self, LLKM_RING_MODE_OVERWRITE);
+}
+
+struct woke {
+	int64_t at;	/* CLOCK_MONOTONIC ns */
+	short revents;
+};
+
+/*
+ * A reader asleep in poll() with no timeout to save it: its first wake-up
+ * (it drains then), then the first one that says EPOLLHUP.
+ */
+static void sleeper(FIXTURE_DATA(trace) *self, int out)
+{
+	struct pollfd pfd = { .fd = self->dev, .events = POLLIN };
+	struct tally t = { 0 };
+	struct woke w;
+
+	pin_to(sysconf(_SC_NPROCESSORS_ONLN) - 1);
+	do {
+		if (poll(&pfd, 1, 10000) < 0)
+			_exit(1);
+		w = (struct woke){ now_ns(), pfd.revents };
+		if (write(out, &w, sizeof(w)) != sizeof(w))
+			_exit(2);
+		drain(self, &t);
+	} while (!(pfd.revents & POLLHUP) && pfd.revents);
+	_exit(0);
+}
+
+/* The child's next wake-up, or revents -1 when none comes in 10 s. */
+static struct woke next_woke(int in)
+{
+	struct pollfd pfd = { .fd = in, .events = POLLIN };
+	struct woke w = { 0, -1 };
+
+	if (poll(&pfd, 1, 10000) == 1 && read(in, &w, sizeof(w)) != sizeof(w))
+		w.revents = -1;
+	return w;
+}
+
+/*
+ * No lost wake-up: records come one call at a time, and a reader asleep
+ * in poll() wakes within a second of its ring holding the watermark, and
+ * within a second of the stop.
+ */
+TEST_F(trace, a_sleeping_reader_wakes_at_the_watermark_and_at_the_stop)
+{
+	struct trace_ring *r = &self->ring[0];
+	int64_t reached = 0, stopped;
+	uint32_t me = getpid();
+	int fds[2], i, status;
+	struct woke w;
+	pid_t child;
+
+	only_getppid(self);
+	self->watermark = 4096;
+	ASSERT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	ASSERT_EQ(0, pipe(fds));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(fds[0]);
+		sleeper(self, fds[1]);
+	}
+	close(fds[1]);
+	pin_to(0);
+	usleep(100000);		/* the child is asleep */
+	for (i = 0; i < 1000 && !reached; i++) {
+		syscall(SYS_getppid);
+		if (__atomic_load_n(&r->prod->producer_pos, __ATOMIC_ACQUIRE) -
+		    r->cons->consumer_pos >= self->watermark)
+			reached = now_ns();
+		usleep(2000);
+	}
+	ASSERT_NE(0, reached);
+	w = next_woke(fds[0]);
+	EXPECT_TRUE(w.revents & POLLIN);
+	EXPECT_FALSE(w.revents & POLLHUP);
+	TH_LOG("woke %lld us after the watermark", (long long)(w.at - reached) / 1000);
+	EXPECT_GT(1000000000LL, w.at - reached);
+
+	usleep(100000);		/* drained, and asleep again */
+	stopped = now_ns();
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	do
+		w = next_woke(fds[0]);
+	while (w.revents > 0 && !(w.revents & POLLHUP));
+	EXPECT_TRUE(w.revents > 0 && (w.revents & POLLHUP));
+	TH_LOG("woke %lld us after the stop", (long long)(w.at - stopped) / 1000);
+	EXPECT_GT(1000000000LL, w.at - stopped);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fds[0]);
 }
 
 TEST_F(trace, watermark_above_the_ring_is_refused)

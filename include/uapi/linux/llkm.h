@@ -76,9 +76,9 @@
  *        LLKM_TRACE_A_FOLLOW_FORK: NLA_FLAG, optional: children of traced
  *                                  processes are traced too
  *        LLKM_TRACE_A_WATERMARK: NLA_U32, optional, bytes at most the ring
- *                                size: poll() on /dev/llkm says EPOLLIN
- *                                once a ring holds that much unread
- *                                (default: half the ring)
+ *                                size: in discard mode poll() on
+ *                                /dev/llkm says EPOLLIN once a ring holds
+ *                                that much unread (default: half the ring)
  *        LLKM_TRACE_A_CPUS: NLA_BINARY, optional, a bitmap (bit n of byte
  *                           n / 8) of the CPUs whose events are recorded,
  *                           at most LLKM_TRACE_CPUS_MAX bits
@@ -281,9 +281,15 @@
  *    LLKM_IOC_INFO: _IOR, struct llkm_ioc_info; every byte is written.
  *    LLKM_IOC_COUNTER_READ: _IOWR, struct llkm_ioc_counter_read (below).
  *
- *    poll(): EPOLLIN when a ring of the session holds its watermark of
- *    unread bytes, EPOLLHUP when no session runs. Producers wake the
- *    consumer through irq_work, so no context is too deep to produce in.
+ *    poll(): a descriptor polls the session that ran (or had stopped last)
+ *    when it first polled, for as long as it is open. Discard mode:
+ *    EPOLLIN when a ring holds its watermark of unread bytes, or after a
+ *    wake-up since the last poll(). Overwrite mode (a flight recorder):
+ *    nothing until the stop. After the stop: EPOLLHUP, with EPOLLIN while
+ *    anything is unread; EPOLLHUP alone before any session. Producers wake
+ *    pollers once per watermark of bytes published and once when a ring
+ *    fills, never per record, through an irq_work, so no context is too
+ *    deep to produce in.
  *
  *    mmap(): the rings of the session (see "Rings" below). CPU c's ring
  *    starts at page offset c * LLKM_RING_PAGES(size): its consumer page may
