@@ -249,6 +249,9 @@ static int put_info(struct sk_buff *skb)
 	ret = llkm_pmu_for_each(put_pmu, skb);
 	if (ret)
 		return ret;
+	/* The nest's length is 16 bits: refuse rather than wrap it. */
+	if (skb_tail_pointer(skb) - (unsigned char *)nest > U16_MAX)
+		return -E2BIG;
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -273,6 +276,8 @@ static int get_info_doit(struct sk_buff *skb, struct genl_info *info)
 		size *= 2;
 	}
 	if (ret) {
+		if (ret == -E2BIG)
+			NL_SET_ERR_MSG(info->extack, "more PMUs than one nest holds");
 		nlmsg_free(msg);
 		goto out;
 	}
@@ -405,8 +410,16 @@ static int trace_stop_doit(struct sk_buff *skb, struct genl_info *info)
 	return llkm_session_stop();
 }
 
+/* An LLKM_A_STATS_CPU nest, in bytes (with 64-bit padding at worst). */
+#define STATS_CPU_SIZE	(nla_total_size(0) + nla_total_size(sizeof(u32)) + \
+			 3 * nla_total_size_64bit(sizeof(u64)))
+
+/*
+ * An LLKM_A_STATS nest of the entries of @st from @from on, as many as
+ * @skb holds: how many, or -EMSGSIZE when not one fits.
+ */
 static int put_stats(struct sk_buff *skb, const struct llkm_ring_stats *st,
-		     int n)
+		     int from, int n)
 {
 	struct nlattr *all, *cpu;
 	int i;
@@ -414,21 +427,28 @@ static int put_stats(struct sk_buff *skb, const struct llkm_ring_stats *st,
 	all = nla_nest_start(skb, LLKM_A_STATS);
 	if (!all)
 		return -EMSGSIZE;
-	for (i = 0; i < n; i++) {
+	for (i = from; i < n; i++) {
 		cpu = nla_nest_start(skb, LLKM_A_STATS_CPU);
-		if (!cpu ||
-		    nla_put_u32(skb, LLKM_STATS_A_CPU, st[i].cpu) ||
+		if (!cpu)
+			break;
+		if (nla_put_u32(skb, LLKM_STATS_A_CPU, st[i].cpu) ||
 		    nla_put_u64_64bit(skb, LLKM_STATS_A_PRODUCED,
 				      st[i].produced, LLKM_STATS_A_PAD) ||
 		    nla_put_u64_64bit(skb, LLKM_STATS_A_LOST, st[i].lost,
 				      LLKM_STATS_A_PAD) ||
 		    nla_put_u64_64bit(skb, LLKM_STATS_A_PUBLISHED,
-				      st[i].published, LLKM_STATS_A_PAD))
-			return -EMSGSIZE;
+				      st[i].published, LLKM_STATS_A_PAD)) {
+			nla_nest_cancel(skb, cpu);
+			break;
+		}
 		nla_nest_end(skb, cpu);
 	}
+	if (i == from && from < n) {
+		nla_nest_cancel(skb, all);
+		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, all);
-	return 0;
+	return i - from;
 }
 
 static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
@@ -445,19 +465,70 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = n;
 	if (n < 0)
 		goto out;
+	ret = -EMSGSIZE;
+	/* The nest's length is 16 bits: a big machine's go in a dump. */
+	if (nla_total_size(0) + (size_t)n * STATS_CPU_SIZE > U16_MAX) {
+		NL_SET_ERR_MSG(info->extack,
+			       "more CPUs than one nest holds: ask with NLM_F_DUMP");
+		goto out;
+	}
 	ret = -ENOMEM;
-	/* About 50 bytes per CPU. */
-	msg = reply_new(info, NLMSG_GOODSIZE + n * 64, &hdr);
+	msg = reply_new(info, NLMSG_GOODSIZE + n * STATS_CPU_SIZE, &hdr);
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	if (put_stats(msg, st, n))
+	if (put_stats(msg, st, 0, n) != n)
 		goto out;
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
 	msg = NULL;
 out:
 	nlmsg_free(msg);
+	kfree(st);
+	return ret;
+}
+
+/* The TRACE_STATS dump's cursor, over cb->args. */
+struct stats_dump {
+	u32 next;		/* the next entry to send */
+};
+
+/* pre_doit() sees no dump: its LLKM_OP_CAP test, here. */
+static int trace_stats_start(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct stats_dump) > sizeof(cb->args));
+	return sender_capable(cb->skb) ? 0 : -EPERM;
+}
+
+/* As many CPUs' entries a message as it holds; each a fresh snapshot. */
+static int trace_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct stats_dump *d = (struct stats_dump *)cb->args;
+	struct llkm_ring_stats *st;
+	void *hdr;
+	int n, ret;
+
+	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	n = llkm_session_stats(st, nr_cpu_ids);
+	ret = n < 0 ? n : 0;
+	if (n < 0 || d->next >= n)
+		goto out;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &genl_family, NLM_F_MULTI, LLKM_CMD_TRACE_STATS);
+	if (!hdr)
+		goto out;
+	ret = put_stats(skb, st, d->next, n);
+	if (ret < 0) {
+		genlmsg_cancel(skb, hdr);
+		goto out;
+	}
+	genlmsg_end(skb, hdr);
+	d->next += ret;
+	ret = skb->len;
+out:
 	kfree(st);
 	return ret;
 }
@@ -920,6 +991,8 @@ static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_TRACE_STATS,
 		.doit = trace_stats_doit,
+		.start = trace_stats_start,
+		.dumpit = trace_stats_dumpit,
 		.internal_flags = LLKM_OP_CAP,
 	},
 	{

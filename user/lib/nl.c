@@ -446,7 +446,8 @@ int llctl_nl_trace_stats(struct llctl_nl *nl, struct llctl_cpu_stats *st,
 			 unsigned int max)
 {
 	struct stats_reply r = { .st = st, .max = max };
-	struct nl_msg *msg = new_request(nl, LLKM_CMD_TRACE_STATS);
+	/* A dump: the CPUs' entries in as many messages as they take. */
+	struct nl_msg *msg = request_flags(nl, LLKM_CMD_TRACE_STATS, NLM_F_DUMP);
 	int ret;
 
 	if (!msg)

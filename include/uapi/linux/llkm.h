@@ -40,7 +40,8 @@
  *        LLKM_RING_A_SIZE: NLA_U32, bytes per CPU, power of two
  *        LLKM_RING_A_MODE: NLA_U32, enum llkm_ring_mode
  *
- * Errors: -EINVAL (any attribute), -ENOMEM.
+ * Errors: -EINVAL (any attribute), -ENOMEM, -E2BIG (the PMUs' nest would
+ * pass the 64 KiB an attribute's length can say).
  *
  * LLKM_CMD_SET_DEFAULTS
  * ---------------------
@@ -105,10 +106,15 @@
  * --------------------
  *
  * Request: NLM_F_REQUEST, needs CAP_PERFMON or CAP_SYS_ADMIN, no
- * attributes. Reply, for the running or last stopped session:
+ * attributes; with NLM_F_DUMP, the reply is as many messages as it takes
+ * (NLM_F_MULTI), each its own snapshot of some CPUs, and without it one
+ * message, refused (-EMSGSIZE) when the CPUs' entries would pass the
+ * 64 KiB a nest's length can say (about 1300 CPUs). Reply, for the
+ * running or last stopped session:
  *
  *    LLKM_A_STATS: NLA_NESTED
- *        LLKM_A_STATS_CPU: NLA_NESTED, once per possible CPU
+ *        LLKM_A_STATS_CPU: NLA_NESTED, once per possible CPU (of the
+ *                          message, in a dump)
  *            LLKM_STATS_A_CPU: NLA_U32
  *            LLKM_STATS_A_PRODUCED: NLA_U64, records producers asked for
  *            LLKM_STATS_A_LOST: NLA_U64, of those, never delivered
