@@ -137,6 +137,15 @@ static const struct nla_policy probe_cmd_policy[LLKM_A_MAX + 1] = {
 	[LLKM_A_PROBE] = NLA_POLICY_NESTED(probe_policy),
 };
 
+/* PROBE_GET, PROBE_STOP: the run's id alone. */
+static const struct nla_policy probe_id_policy[LLKM_PROBE_A_MAX + 1] = {
+	[LLKM_PROBE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy probe_id_cmd_policy[LLKM_A_MAX + 1] = {
+	[LLKM_A_PROBE] = NLA_POLICY_NESTED(probe_id_policy),
+};
+
 /* Replies larger than this are a bug, not a big machine. */
 #define INFO_MSG_MAX	SZ_1M
 
@@ -150,12 +159,16 @@ static struct genl_family genl_family;
  * something or shows what others do) want CAP_PERFMON or CAP_SYS_ADMIN of
  * the socket's opener.
  */
+static bool sender_capable(const struct sk_buff *skb)
+{
+	return netlink_capable(skb, CAP_PERFMON) ||
+	       netlink_capable(skb, CAP_SYS_ADMIN);
+}
+
 static int pre_doit(const llkm_genl_split_ops *ops, struct sk_buff *skb,
 		    struct genl_info *info)
 {
-	if (!(ops->internal_flags & LLKM_OP_CAP) ||
-	    netlink_capable(skb, CAP_PERFMON) ||
-	    netlink_capable(skb, CAP_SYS_ADMIN))
+	if (!(ops->internal_flags & LLKM_OP_CAP) || sender_capable(skb))
 		return 0;
 	return -EPERM;
 }
@@ -236,6 +249,9 @@ static int put_info(struct sk_buff *skb)
 	ret = llkm_pmu_for_each(put_pmu, skb);
 	if (ret)
 		return ret;
+	/* The nest's length is 16 bits: refuse rather than wrap it. */
+	if (skb_tail_pointer(skb) - (unsigned char *)nest > U16_MAX)
+		return -E2BIG;
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -260,6 +276,8 @@ static int get_info_doit(struct sk_buff *skb, struct genl_info *info)
 		size *= 2;
 	}
 	if (ret) {
+		if (ret == -E2BIG)
+			NL_SET_ERR_MSG(info->extack, "more PMUs than one nest holds");
 		nlmsg_free(msg);
 		goto out;
 	}
@@ -392,8 +410,16 @@ static int trace_stop_doit(struct sk_buff *skb, struct genl_info *info)
 	return llkm_session_stop();
 }
 
+/* An LLKM_A_STATS_CPU nest, in bytes (with 64-bit padding at worst). */
+#define STATS_CPU_SIZE	(nla_total_size(0) + nla_total_size(sizeof(u32)) + \
+			 3 * nla_total_size_64bit(sizeof(u64)))
+
+/*
+ * An LLKM_A_STATS nest of the entries of @st from @from on, as many as
+ * @skb holds: how many, or -EMSGSIZE when not one fits.
+ */
 static int put_stats(struct sk_buff *skb, const struct llkm_ring_stats *st,
-		     int n)
+		     int from, int n)
 {
 	struct nlattr *all, *cpu;
 	int i;
@@ -401,21 +427,28 @@ static int put_stats(struct sk_buff *skb, const struct llkm_ring_stats *st,
 	all = nla_nest_start(skb, LLKM_A_STATS);
 	if (!all)
 		return -EMSGSIZE;
-	for (i = 0; i < n; i++) {
+	for (i = from; i < n; i++) {
 		cpu = nla_nest_start(skb, LLKM_A_STATS_CPU);
-		if (!cpu ||
-		    nla_put_u32(skb, LLKM_STATS_A_CPU, st[i].cpu) ||
+		if (!cpu)
+			break;
+		if (nla_put_u32(skb, LLKM_STATS_A_CPU, st[i].cpu) ||
 		    nla_put_u64_64bit(skb, LLKM_STATS_A_PRODUCED,
 				      st[i].produced, LLKM_STATS_A_PAD) ||
 		    nla_put_u64_64bit(skb, LLKM_STATS_A_LOST, st[i].lost,
 				      LLKM_STATS_A_PAD) ||
 		    nla_put_u64_64bit(skb, LLKM_STATS_A_PUBLISHED,
-				      st[i].published, LLKM_STATS_A_PAD))
-			return -EMSGSIZE;
+				      st[i].published, LLKM_STATS_A_PAD)) {
+			nla_nest_cancel(skb, cpu);
+			break;
+		}
 		nla_nest_end(skb, cpu);
 	}
+	if (i == from && from < n) {
+		nla_nest_cancel(skb, all);
+		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, all);
-	return 0;
+	return i - from;
 }
 
 static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
@@ -432,19 +465,70 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = n;
 	if (n < 0)
 		goto out;
+	ret = -EMSGSIZE;
+	/* The nest's length is 16 bits: a big machine's go in a dump. */
+	if (nla_total_size(0) + (size_t)n * STATS_CPU_SIZE > U16_MAX) {
+		NL_SET_ERR_MSG(info->extack,
+			       "more CPUs than one nest holds: ask with NLM_F_DUMP");
+		goto out;
+	}
 	ret = -ENOMEM;
-	/* About 50 bytes per CPU. */
-	msg = reply_new(info, NLMSG_GOODSIZE + n * 64, &hdr);
+	msg = reply_new(info, NLMSG_GOODSIZE + n * STATS_CPU_SIZE, &hdr);
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	if (put_stats(msg, st, n))
+	if (put_stats(msg, st, 0, n) != n)
 		goto out;
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
 	msg = NULL;
 out:
 	nlmsg_free(msg);
+	kfree(st);
+	return ret;
+}
+
+/* The TRACE_STATS dump's cursor, over cb->args. */
+struct stats_dump {
+	u32 next;		/* the next entry to send */
+};
+
+/* pre_doit() sees no dump: its LLKM_OP_CAP test, here. */
+static int trace_stats_start(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct stats_dump) > sizeof(cb->args));
+	return sender_capable(cb->skb) ? 0 : -EPERM;
+}
+
+/* As many CPUs' entries a message as it holds; each a fresh snapshot. */
+static int trace_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct stats_dump *d = (struct stats_dump *)cb->args;
+	struct llkm_ring_stats *st;
+	void *hdr;
+	int n, ret;
+
+	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	n = llkm_session_stats(st, nr_cpu_ids);
+	ret = n < 0 ? n : 0;
+	if (n < 0 || d->next >= n)
+		goto out;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &genl_family, NLM_F_MULTI, LLKM_CMD_TRACE_STATS);
+	if (!hdr)
+		goto out;
+	ret = put_stats(skb, st, d->next, n);
+	if (ret < 0) {
+		genlmsg_cancel(skb, hdr);
+		goto out;
+	}
+	genlmsg_end(skb, hdr);
+	d->next += ret;
+	ret = skb->len;
+out:
 	kfree(st);
 	return ret;
 }
@@ -711,45 +795,172 @@ static void probe_refused(struct netlink_ext_ack *extack, int err,
 	}
 }
 
+/* Starts the run and replies with its id: the run goes on in kthreads. */
 static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct llkm_probe_result res = { 0 };
+	enum llkm_probe_why why = LLKM_PROBE_WHY_NONE;
 	struct llkm_probe_cfg cfg = { 0 };
-	struct sk_buff *msg = NULL;
+	struct sk_buff *msg;
 	struct nlattr *nest;
 	void *hdr;
+	u32 id;
 	int ret;
 
 	ret = probe_cfg(info, &cfg);
 	if (ret)
 		return ret;
-	ret = llkm_probe_run(&cfg, &res);
+	msg = reply_new(info, NLMSG_GOODSIZE, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	ret = llkm_probe_start(&cfg, info->snd_portid, &id, &why);
 	if (ret) {
-		probe_refused(info->extack, ret, res.why);
+		probe_refused(info->extack, ret, why);
+		nlmsg_free(msg);
 		return ret;
 	}
-	ret = -ENOMEM;
-	msg = reply_new(info, NLMSG_GOODSIZE + res.nsamples * sizeof(u64), &hdr);
-	if (!msg)
-		goto out;
-	ret = -EMSGSIZE;
 	nest = nla_nest_start(msg, LLKM_A_PROBE);
-	if (!nest ||
-	    nla_put(msg, LLKM_PROBE_A_SAMPLES, res.nsamples * sizeof(u64),
-		    res.samples) ||
-	    nla_put_u32(msg, LLKM_PROBE_A_TSC_KHZ, res.tsc_khz) ||
-	    nla_put_u64_64bit(msg, LLKM_PROBE_A_ELAPSED_NS, res.elapsed_ns,
-			      LLKM_PROBE_A_PAD) ||
-	    (res.stopped && nla_put_flag(msg, LLKM_PROBE_A_STOPPED)))
-		goto out;
+	if (!nest || nla_put_u32(msg, LLKM_PROBE_A_ID, id)) {
+		/* Cannot happen with a fresh NLMSG_GOODSIZE message. */
+		nlmsg_free(msg);
+		llkm_probe_stop(info->snd_portid, id);
+		return -EMSGSIZE;
+	}
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
-	msg = NULL;
-out:
-	nlmsg_free(msg);
-	kvfree(res.samples);
-	return ret;
+	return genlmsg_reply(msg, info);
+}
+
+/* The id in an LLKM_A_PROBE nest of @attrs (validated by probe_id_policy). */
+static int probe_id(struct nlattr **attrs, u32 *id,
+		    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[LLKM_PROBE_A_MAX + 1];
+	int ret;
+
+	if (attr_missing(extack, NULL, attrs, LLKM_A_PROBE))
+		return -EINVAL;
+	ret = nla_parse_nested(tb, LLKM_PROBE_A_MAX, attrs[LLKM_A_PROBE],
+			       probe_id_policy, extack);
+	if (ret)
+		return ret;
+	if (attr_missing(extack, attrs[LLKM_A_PROBE], tb, LLKM_PROBE_A_ID))
+		return -EINVAL;
+	*id = nla_get_u32(tb[LLKM_PROBE_A_ID]);
+	return 0;
+}
+
+static int probe_stop_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 id;
+	int ret = probe_id(info->attrs, &id, info->extack);
+
+	return ret ?: llkm_probe_stop(info->snd_portid, id);
+}
+
+/* The PROBE_GET dump's cursor, over cb->args. */
+struct probe_dump {
+	u32 id;
+	u32 next;		/* the first sample of the next message */
+};
+
+static struct probe_dump *probe_dump(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct probe_dump) > sizeof(cb->args));
+	return (struct probe_dump *)cb->args;
+}
+
+/*
+ * Before the first message: the sender's capability and the run's id; a
+ * refusal is the request's error.
+ */
+static int probe_get_start(struct netlink_callback *cb)
+{
+	struct nlattr *attrs[LLKM_A_MAX + 1];
+	struct llkm_probe_done res;
+	int ret;
+
+	/* pre_doit() sees no dump: its LLKM_OP_CAP test, here. */
+	if (!sender_capable(cb->skb))
+		return -EPERM;
+	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, attrs, LLKM_A_MAX,
+			  probe_id_cmd_policy, cb->extack);
+	if (!ret)
+		ret = probe_id(attrs, &probe_dump(cb)->id, cb->extack);
+	if (ret)
+		return ret;
+	ret = llkm_probe_result(NETLINK_CB(cb->skb).portid, probe_dump(cb)->id,
+				0, NULL, 0, &res);
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG(cb->extack, "no run of this id on this socket");
+	else if (ret == -EBUSY)
+		NL_SET_ERR_MSG(cb->extack, "the run is not done yet: wait for PROBE_DONE");
+	return ret < 0 ? ret : 0;
+}
+
+static int put_probe_done(struct sk_buff *skb, const struct llkm_probe_done *res)
+{
+	if (nla_put_u32(skb, LLKM_PROBE_A_NSAMPLES, res->nsamples) ||
+	    nla_put_u32(skb, LLKM_PROBE_A_TSC_KHZ, res->tsc_khz) ||
+	    nla_put_u64_64bit(skb, LLKM_PROBE_A_ELAPSED_NS, res->elapsed_ns,
+			      LLKM_PROBE_A_PAD) ||
+	    (res->stopped && nla_put_flag(skb, LLKM_PROBE_A_STOPPED)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * One message of samples, as many as the dump's buffer holds (at most
+ * LLKM_PROBE_SAMPLES_MSG_MAX: each attribute stays far below nla_len's
+ * 64 KiB); 0 once every sample went.
+ */
+static int probe_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct probe_dump *d = probe_dump(cb);
+	struct llkm_probe_done res;
+	struct nlattr *nest, *data;
+	int room, n;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &genl_family, NLM_F_MULTI, LLKM_CMD_PROBE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	n = llkm_probe_result(NETLINK_CB(cb->skb).portid, d->id, 0, NULL, 0,
+			      &res);
+	if (n < 0)
+		goto cancel;
+	if (d->next >= res.nsamples && d->next) {
+		genlmsg_cancel(skb, hdr);
+		return 0;
+	}
+	nest = nla_nest_start(skb, LLKM_A_PROBE);
+	if (!nest || nla_put_u32(skb, LLKM_PROBE_A_ID, d->id) ||
+	    nla_put_u32(skb, LLKM_PROBE_A_OFFSET, d->next) ||
+	    (!d->next && put_probe_done(skb, &res)))
+		goto cancel;
+	room = (skb_tailroom(skb) - nla_total_size(0)) / (int)sizeof(u64);
+	n = min_t(int, res.nsamples - d->next, LLKM_PROBE_SAMPLES_MSG_MAX);
+	n = min(n, room);
+	if (n < 0 || (!n && res.nsamples))
+		goto cancel;
+	data = nla_reserve(skb, LLKM_PROBE_A_SAMPLES, n * sizeof(u64));
+	if (!data)
+		goto cancel;
+	/* The run cannot change once done; its owner's close ends the dump. */
+	n = llkm_probe_result(NETLINK_CB(cb->skb).portid, d->id, d->next,
+			      nla_data(data), n, &res);
+	if (n < 0)
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	d->next += n;
+	if (!res.nsamples)
+		d->next = 1;	/* the one message went */
+	return skb->len;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return n < 0 ? n : -EMSGSIZE;
 }
 
 static const struct genl_ops genl_ops[] = {
@@ -780,6 +991,8 @@ static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_TRACE_STATS,
 		.doit = trace_stats_doit,
+		.start = trace_stats_start,
+		.dumpit = trace_stats_dumpit,
 		.internal_flags = LLKM_OP_CAP,
 	},
 	{
@@ -824,6 +1037,21 @@ static const struct genl_ops genl_ops[] = {
 		.policy = probe_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
+	{
+		.cmd = LLKM_CMD_PROBE_GET,
+		.start = probe_get_start,
+		.dumpit = probe_get_dumpit,
+		.internal_flags = LLKM_OP_CAP,
+		.policy = probe_id_cmd_policy,
+		.maxattr = LLKM_A_MAX,
+	},
+	{
+		.cmd = LLKM_CMD_PROBE_STOP,
+		.doit = probe_stop_doit,
+		.internal_flags = LLKM_OP_CAP,
+		.policy = probe_id_cmd_policy,
+		.maxattr = LLKM_A_MAX,
+	},
 };
 
 /*
@@ -846,8 +1074,9 @@ static struct genl_family genl_family __ro_after_init = {
 	.resv_start_op = 0,	/* every command validates strictly */
 	.netnsok = false,
 	/*
-	 * Every handler takes its own lock, and a probe run blocks its
-	 * caller for seconds: genl's global mutex would block everyone.
+	 * Every handler takes its own lock. Parallel ops spare genl_mutex,
+	 * not cb_lock, which every handler holds for read: none may take
+	 * long (a probe run goes on in kthreads, after PROBE_RUN returned).
 	 */
 	.parallel_ops = true,
 };
@@ -868,6 +1097,7 @@ static int socket_released(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 	llkm_session_owner_gone(n->portid);
 	llkm_counter_owner_gone(n->portid);
+	llkm_probe_owner_gone(n->portid);
 	return NOTIFY_DONE;
 }
 
@@ -902,6 +1132,32 @@ static int session_event(struct notifier_block *nb, unsigned long event,
 static struct notifier_block session_nb = {
 	.notifier_call = session_event,
 };
+
+/* From probe.c's workqueue, the family registered (rmmod flushes first). */
+void llkm_genl_probe_done(u32 owner, const struct llkm_probe_done *res)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &genl_family, 0, LLKM_CMD_PROBE_DONE);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(msg, LLKM_A_PROBE);
+	if (!nest || nla_put_u32(msg, LLKM_PROBE_A_ID, res->id) ||
+	    put_probe_done(msg, res))
+		goto err;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	/* The owner gone or its queue full: PROBE_GET still answers. */
+	genlmsg_unicast(&init_net, msg, owner);
+	return;
+err:
+	nlmsg_free(msg);
+}
 
 /*
  * Releases are watched before any socket can own something; session

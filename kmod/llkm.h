@@ -168,20 +168,35 @@ enum llkm_probe_why {
 	LLKM_PROBE_WHY_RAM,
 };
 
-struct llkm_probe_result {
-	u64 *samples;		/* kvfree() */
+/* A run's outcome, when it is done. */
+struct llkm_probe_done {
+	u32 id;
 	u32 nsamples;
 	u32 tsc_khz;
 	u64 elapsed_ns;
-	bool stopped;
-	enum llkm_probe_why why;	/* a refusal's cause */
+	bool stopped;		/* before every batch ran */
 };
 
-/* Runs and waits (a signal stops it): 0 and @res, or -errno. */
-int llkm_probe_run(const struct llkm_probe_cfg *cfg,
-		   struct llkm_probe_result *res);
+/*
+ * Starts a run owned by socket @owner and returns at once: 0 and its *@id,
+ * or -errno (and *@why). genl.c's llkm_genl_probe_done() hears when it
+ * ends, from a workqueue.
+ */
+int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
+		     enum llkm_probe_why *why);
+/*
+ * Run @id of @owner, done: *@res, and up to @n of its samples from index
+ * @from copied to @buf. How many, or -ENOENT (no such run), -EBUSY (it
+ * still runs).
+ */
+int llkm_probe_result(u32 owner, u32 id, u32 from, u64 *buf, u32 n,
+		      struct llkm_probe_done *res);
+/* Stops run @id of @owner: 0, or -ENOENT. */
+int llkm_probe_stop(u32 owner, u32 id);
+/* Socket @owner was released: its run stops, its samples go. */
+void llkm_probe_owner_gone(u32 owner);
 void llkm_probe_stop_all(void);
-int llkm_probe_init(void);	/* the CPU hotplug callback */
+int llkm_probe_init(void);	/* the workqueue, the CPU hotplug callback */
 void llkm_probe_exit(void);
 /*
  * What each kind takes beyond genl's policy: its ops, flags, number of
@@ -195,5 +210,7 @@ int llkm_probe_check(const struct llkm_probe_cfg *cfg, struct nlattr **tb,
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);
+/* Tells socket @owner its run ended (LLKM_CMD_PROBE_DONE); may sleep. */
+void llkm_genl_probe_done(u32 owner, const struct llkm_probe_done *res);
 
 #endif /* _LLKM_H */

@@ -41,7 +41,7 @@ err:
 
 static void __exit llkm_exit(void)
 {
-	/* A probe run holds its genl request: end it before unregistering. */
+	/* A probe run announces its end on the family: end it before. */
 	llkm_probe_stop_all();
 	llkm_genl_exit();
 	llkm_chardev_exit();

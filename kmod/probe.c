@@ -11,12 +11,16 @@
  * each kind takes (ops, flags, CPUs, a sweep's parameters) is checked
  * here too, by llkm_probe_check(), before genl.c asks for a run.
  *
- * One run at a time. LLKM_CMD_PROBE_RUN blocks its caller until the run
- * ends: its batches are done, the caller got a signal (Ctrl-C, or its
- * socket going away with the process), the timeout passed, or rmmod asked
- * every run to stop. Stopping sets run->stop, which every spin in the core
- * reads, so a batch in flight ends within its spin bound; between batches
- * the threads meet at a barrier with interrupts on, where they stop too.
+ * One run at a time, asynchronous: llkm_probe_start() allocates the run
+ * (its samples included, bounded by LLKM_PROBE_SAMPLES_MAX), starts its
+ * threads and returns; a work item on probe_wq waits for the run and hands
+ * the outcome to genl.c, which tells the socket that asked. A run ends when
+ * its batches are done, its timeout passes, its socket asks (PROBE_STOP)
+ * or closes, or rmmod stops every run. Stopping sets run->stop, which every
+ * spin in the core reads, so a batch in flight ends within its spin bound;
+ * between batches the threads meet at a barrier with interrupts on, where
+ * they stop too. A finished run stays on the runs list, its samples there
+ * for PROBE_GET, until its socket starts another run or closes, or rmmod.
  *
  * CPU hotplug: the CPUs are checked and the threads started under
  * cpus_read_lock(); after that, one of the run's CPUs going offline stops
@@ -40,6 +44,8 @@
 #include <linux/slab.h>
 #include <linux/topology.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "llkm.h"
 #include "probe.h"
@@ -79,12 +85,30 @@ struct probe_run {
 	char *region[LLKM_PROBE_THREADS_MAX];
 	probe_bw_fn bw;
 	enum llkm_probe_why why;	/* what a refused run lacks */
+	struct work_struct work;	/* waits for the run, then says so */
+	u64 t0;				/* ktime_get_ns() at the start */
+	/* Under probe_lock: */
+	struct list_head node;		/* on runs */
+	u32 id, owner;			/* owner: the socket's portid */
+	bool done;			/* @res is final */
+	bool orphan;			/* the owner closed: free when done */
+	struct llkm_probe_done res;
 };
 
 static DEFINE_MUTEX(probe_lock);	/* one run at a time */
 static struct probe_run *current_run;	/* guarded by probe_lock */
+static LIST_HEAD(runs);			/* running and done, probe_lock */
+static u32 last_id;			/* probe_lock */
 static bool stopping;			/* rmmod: refuse new runs */
 static int hotplug_state;		/* cpuhp_setup_state()'s, or 0 */
+static struct workqueue_struct *probe_wq;
+/*
+ * The socket of the run in flight, 0 for none: written under probe_lock,
+ * read without it by llkm_probe_owner_gone()'s wait (user sockets have
+ * portids above 0), which run_ended wakes when a run ends.
+ */
+static u32 running_owner;
+static DECLARE_WAIT_QUEUE_HEAD(run_ended);
 
 /* Batch @b starts when every thread has arrived; false: stop instead. */
 static bool batch_barrier(struct probe_run *run, u32 b)
@@ -110,6 +134,16 @@ static bool batch_barrier(struct probe_run *run, u32 b)
 static bool per_thread_samples(u32 kind)
 {
 	return kind == LLKM_PROBE_FALSE_SHARING || kind == LLKM_PROBE_BANDWIDTH;
+}
+
+/* The samples @c makes: per batch, or per thread and batch; litmus 16. */
+static u64 run_samples(const struct llkm_probe_cfg *c)
+{
+	if (c->kind == LLKM_PROBE_LITMUS)
+		return LLKM_LITMUS_OUTCOMES_MAX;
+	if (per_thread_samples(c->kind))
+		return (u64)c->batches * c->ncpus;
+	return c->batches;
 }
 
 /* Where thread @tid's sample of batch @b goes: a warm-up's is dropped. */
@@ -528,6 +562,11 @@ int llkm_probe_check(const struct llkm_probe_cfg *c, struct nlattr **tb,
 				    "flag not taken by this probe");
 		return -EINVAL;
 	}
+	if (run_samples(c) > LLKM_PROBE_SAMPLES_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_BATCHES],
+				    "batches x threads above LLKM_PROBE_SAMPLES_MAX samples");
+		return -ERANGE;
+	}
 	return check_sweep(c, tb, extack);
 }
 
@@ -545,34 +584,109 @@ static int check_cpus(const struct llkm_probe_cfg *c)
 	return 0;
 }
 
-/* Waits for the run; a signal or the timeout stops it early. */
-static void run_wait(struct probe_run *run)
-{
-	long left;
-
-	left = wait_for_completion_killable_timeout(&run->finished,
-						    msecs_to_jiffies(run->cfg.timeout_ms));
-	if (left > 0)
-		return;
-	WRITE_ONCE(run->stop, 1);
-	/* Every spin and barrier ends within about a second of the stop. */
-	wait_for_completion(&run->finished);
-}
-
-int llkm_probe_run(const struct llkm_probe_cfg *cfg,
-		   struct llkm_probe_result *res)
+/* The run of @owner with @id; NULL when it has none. Under probe_lock. */
+static struct probe_run *run_find(u32 owner, u32 id)
 {
 	struct probe_run *run;
-	u64 t0;
+
+	lockdep_assert_held(&probe_lock);
+	list_for_each_entry(run, &runs, node)
+		if (run->owner == owner && run->id == id)
+			return run;
+	return NULL;
+}
+
+/*
+ * Frees @owner's finished runs and marks its running one to stop and go
+ * when done (run_work() frees it). Under probe_lock.
+ */
+static void runs_drop(u32 owner)
+{
+	struct probe_run *run, *tmp;
+
+	lockdep_assert_held(&probe_lock);
+	list_for_each_entry_safe(run, tmp, &runs, node) {
+		if (run->owner != owner)
+			continue;
+		if (run->done) {
+			list_del(&run->node);
+			run_free(run);
+		} else {
+			run->orphan = true;
+			WRITE_ONCE(run->stop, 1);
+		}
+	}
+}
+
+/*
+ * Waits for the run, its timeout at most, then reaps its threads and
+ * makes its result final: the owner is told, or an orphan is freed. The
+ * wait is interruptible so that a long run is no hung task; a kworker
+ * takes no signals.
+ */
+static void run_work(struct work_struct *work)
+{
+	struct probe_run *run = container_of(work, struct probe_run, work);
+	struct llkm_probe_done res;
+	bool orphan;
+	u32 owner;
+	long left;
+
+	left = wait_for_completion_interruptible_timeout(&run->finished,
+							 msecs_to_jiffies(run->cfg.timeout_ms));
+	if (left <= 0) {
+		WRITE_ONCE(run->stop, 1);
+		/* Every spin and barrier ends within about a second of the stop. */
+		wait_for_completion(&run->finished);
+	}
+	threads_stop(run);
+
+	mutex_lock(&probe_lock);
+	current_run = NULL;
+	WRITE_ONCE(running_owner, 0);
+	res.id = run->id;
+	res.elapsed_ns = ktime_get_ns() - run->t0;
+	res.stopped = run->batches_done < run->cfg.batches;
+	res.nsamples = run->batches_done;
+	if (per_thread_samples(run->cfg.kind))
+		res.nsamples = run->batches_done * run->cfg.ncpus;
+	else if (run->cfg.kind == LLKM_PROBE_LITMUS)
+		res.nsamples = run->nsamples;
+	res.tsc_khz = tsc_khz;
+	run->res = res;
+	run->done = true;
+	owner = run->owner;
+	orphan = run->orphan;
+	if (orphan) {
+		list_del(&run->node);
+		run_free(run);
+	}
+	mutex_unlock(&probe_lock);
+	/* Pairs with the wait_event() in llkm_probe_owner_gone(). */
+	wake_up_all(&run_ended);
+	/* @run may be gone now: its owner closing frees a done run. */
+	if (!orphan)
+		llkm_genl_probe_done(owner, &res);
+}
+
+int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
+		     enum llkm_probe_why *why)
+{
+	struct probe_run *run;
 	int ret;
 
 	if (!IS_ENABLED(CONFIG_X86_64) || !boot_cpu_has(X86_FEATURE_TSC))
 		return -EOPNOTSUPP;
+	/* llkm_probe_check() refused more; the allocation is bounded by it. */
+	if (WARN_ON_ONCE(run_samples(cfg) > LLKM_PROBE_SAMPLES_MAX))
+		return -ERANGE;
 	run = kzalloc(sizeof(*run), GFP_KERNEL);
 	if (!run)
 		return -ENOMEM;
 	run->cfg = *cfg;
+	run->owner = owner;
 	init_completion(&run->finished);
+	INIT_WORK(&run->work, run_work);
 	ret = run_alloc(run);
 	if (ret)
 		goto out_free;
@@ -581,42 +695,91 @@ int llkm_probe_run(const struct llkm_probe_cfg *cfg,
 	ret = -EBUSY;
 	if (current_run || stopping)
 		goto out_unlock;
+	runs_drop(owner);		/* a socket keeps its last run only */
 	current_run = run;
+	WRITE_ONCE(running_owner, owner);
+	run->id = ++last_id ?: ++last_id;
+	list_add(&run->node, &runs);
 	mutex_unlock(&probe_lock);
 
+	run->t0 = ktime_get_ns();
 	/* From here on a CPU going offline stops the run (probe_cpu_down()). */
 	cpus_read_lock();
 	ret = check_cpus(cfg);
 	if (!ret)
 		ret = threads_start(run);
 	cpus_read_unlock();
-	if (!ret) {
-		t0 = ktime_get_ns();
-		run_wait(run);
-		res->elapsed_ns = ktime_get_ns() - t0;
+	if (ret) {
+		threads_stop(run);
+		mutex_lock(&probe_lock);
+		list_del(&run->node);
+		current_run = NULL;
+		WRITE_ONCE(running_owner, 0);
+		goto out_unlock;
 	}
-	threads_stop(run);
+	/* The owner cannot close its socket before this returns: run is ours. */
+	*id = run->id;
+	queue_work(probe_wq, &run->work);
+	return 0;
 
-	mutex_lock(&probe_lock);
-	current_run = NULL;
-	if (!ret) {
-		res->stopped = READ_ONCE(run->stop) &&
-			       run->batches_done < cfg->batches;
-		res->nsamples = run->batches_done;
-		if (per_thread_samples(cfg->kind))
-			res->nsamples = run->batches_done * cfg->ncpus;
-		else if (cfg->kind == LLKM_PROBE_LITMUS)
-			res->nsamples = run->nsamples;
-		res->samples = run->samples;	/* the caller frees */
-		run->samples = NULL;
-		res->tsc_khz = tsc_khz;
-	}
 out_unlock:
 	mutex_unlock(&probe_lock);
 out_free:
-	res->why = run->why;
+	*why = run->why;
 	run_free(run);
 	return ret;
+}
+
+int llkm_probe_result(u32 owner, u32 id, u32 from, u64 *buf, u32 n,
+		      struct llkm_probe_done *res)
+{
+	struct probe_run *run;
+	int ret;
+
+	mutex_lock(&probe_lock);
+	run = run_find(owner, id);
+	ret = -ENOENT;
+	if (!run)
+		goto out;
+	ret = -EBUSY;
+	if (!run->done)
+		goto out;
+	*res = run->res;
+	n = from < res->nsamples ? min(n, res->nsamples - from) : 0;
+	if (n)
+		memcpy(buf, run->samples + from, n * sizeof(u64));
+	ret = n;
+out:
+	mutex_unlock(&probe_lock);
+	return ret;
+}
+
+int llkm_probe_stop(u32 owner, u32 id)
+{
+	struct probe_run *run;
+	int ret = -ENOENT;
+
+	mutex_lock(&probe_lock);
+	run = run_find(owner, id);
+	if (run) {
+		WRITE_ONCE(run->stop, 1);
+		ret = 0;
+	}
+	mutex_unlock(&probe_lock);
+	return ret;
+}
+
+/*
+ * The run's socket closing stops the run and waits until its threads are
+ * reaped (within a batch): when close() returns, the next run can start.
+ */
+void llkm_probe_owner_gone(u32 owner)
+{
+	mutex_lock(&probe_lock);
+	runs_drop(owner);
+	mutex_unlock(&probe_lock);
+	/* Pairs with wake_up_all() in run_work(), after running_owner's store. */
+	wait_event(run_ended, READ_ONCE(running_owner) != owner);
 }
 
 /*
@@ -640,20 +803,40 @@ int llkm_probe_init(void)
 {
 	int ret;
 
+	probe_wq = alloc_workqueue("llkm_probe", WQ_UNBOUND, 1);
+	if (!probe_wq)
+		return -ENOMEM;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "llkm/probe:online",
 					NULL, probe_cpu_down);
 	if (ret < 0)
-		return ret;
+		goto err_wq;
 	hotplug_state = ret;
 	return 0;
+
+err_wq:
+	destroy_workqueue(probe_wq);
+	return ret;
 }
 
+/* After llkm_probe_stop_all() and the family's end: frees what is left. */
 void llkm_probe_exit(void)
 {
+	struct probe_run *run, *tmp;
+
 	cpuhp_remove_state_nocalls(hotplug_state);
+	mutex_lock(&probe_lock);
+	list_for_each_entry_safe(run, tmp, &runs, node) {
+		list_del(&run->node);
+		run_free(run);
+	}
+	mutex_unlock(&probe_lock);
+	destroy_workqueue(probe_wq);
 }
 
-/* rmmod: stop the run in flight and refuse new ones. */
+/*
+ * rmmod, while the family is still registered: stop the run in flight,
+ * refuse new ones, and wait until the run's end has been announced.
+ */
 void llkm_probe_stop_all(void)
 {
 	mutex_lock(&probe_lock);
@@ -661,4 +844,5 @@ void llkm_probe_stop_all(void)
 	if (current_run)
 		WRITE_ONCE(current_run->stop, 1);
 	mutex_unlock(&probe_lock);
+	flush_workqueue(probe_wq);
 }

@@ -216,6 +216,7 @@ static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
 	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_FENCE, .cpus = &cpu, .ncpus = 1,
 		.iterations = c->iterations, .batches = c->batches,
+		.stop = &stop,
 	};
 	struct coh_kernel_result res;
 	struct llctl_nl nl;

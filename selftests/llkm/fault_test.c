@@ -111,27 +111,31 @@ static void probe_req(struct nl_req *r, int family, uint32_t kind,
 	nl_nest_end(r, nest);
 }
 
-/* PROBE_RUN: 0 and how many samples and whether it stopped early, or -errno. */
+/*
+ * PROBE_RUN, waited for, and fetched unless it was stopped (rmmod leaves
+ * nothing to fetch from): 0 and how many samples and whether it stopped
+ * early, or -errno.
+ */
 static int probe_run(int fd, int family, struct nl_reply *rep, uint32_t kind,
 		     const uint32_t *cpus, int ncpus, uint64_t iterations,
 		     uint32_t batches, int *nsamples, int *stopped)
 {
-	const struct nlattr *pt[NL_MAXATTR + 1];
+	struct nl_probe_out o = { 0 };
 	struct nl_req r;
 	int ret;
 
 	probe_req(&r, family, kind, cpus, ncpus, iterations, batches, 20000);
-	ret = transact(fd, &r, rep);
+	ret = nl_probe_start(fd, &r, rep, &o);
+	if (!ret)
+		ret = nl_probe_wait(fd, rep, &o);
+	if (!ret && !o.stopped)
+		ret = nl_probe_fetch(fd, family, rep, &o);
 	if (ret)
 		return ret;
-	if (nl_reply_nested(rep, LLKM_A_PROBE, pt))
-		return -1001;
-	if (!pt[LLKM_PROBE_A_SAMPLES])
-		return -1002;
 	if (nsamples)
-		*nsamples = nla_len_of(pt[LLKM_PROBE_A_SAMPLES]) / 8;
+		*nsamples = o.nsamples;
 	if (stopped)
-		*stopped = !!pt[LLKM_PROBE_A_STOPPED];
+		*stopped = o.stopped;
 	return 0;
 }
 

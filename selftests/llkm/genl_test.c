@@ -198,6 +198,9 @@ TEST_F(genl, a_missing_required_attribute_is_named)
 		{ LLKM_CMD_PROBE_RUN, 0, LLKM_A_PROBE, "LLKM_A_PROBE" },
 		{ LLKM_CMD_PROBE_RUN, LLKM_A_PROBE, LLKM_PROBE_A_KIND,
 		  "LLKM_PROBE_A_KIND" },
+		{ LLKM_CMD_PROBE_STOP, 0, LLKM_A_PROBE, "LLKM_A_PROBE" },
+		{ LLKM_CMD_PROBE_STOP, LLKM_A_PROBE, LLKM_PROBE_A_ID,
+		  "LLKM_PROBE_A_ID" },
 	};
 	char want[64];
 	struct nl_req r;

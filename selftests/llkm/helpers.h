@@ -447,6 +447,167 @@ out:
 	return id;
 }
 
+/* ---- probe runs: PROBE_RUN, then PROBE_DONE, then a PROBE_GET dump ---- */
+
+/* What a run gave; @samples (room for @max) is the caller's. */
+struct nl_probe_out {
+	uint32_t id;
+	int done;		/* PROBE_DONE came */
+	uint64_t *samples;
+	int max;
+	int nsamples;		/* PROBE_DONE's count */
+	int got;		/* samples PROBE_GET brought */
+	uint32_t tsc_khz;
+	uint64_t elapsed_ns;
+	int stopped;
+};
+
+/* A PROBE_DONE or PROBE_GET message's LLKM_A_PROBE, into @o. */
+static inline void nl_probe_msg(const struct nlmsghdr *h, struct nl_probe_out *o)
+{
+	const struct genlmsghdr *g = NLMSG_DATA(h);
+	const struct nlattr *tb[NL_MAXATTR + 1], *pt[NL_MAXATTR + 1];
+	int hdr = NLMSG_HDRLEN + GENL_HDRLEN, off, n;
+
+	if ((int)h->nlmsg_len < hdr)
+		return;
+	nl_attrs((const char *)h + hdr, h->nlmsg_len - hdr, tb);
+	if (!tb[LLKM_A_PROBE])
+		return;
+	nl_attrs(nla_data_of(tb[LLKM_A_PROBE]), nla_len_of(tb[LLKM_A_PROBE]), pt);
+	if (g->cmd == LLKM_CMD_PROBE_RUN && pt[LLKM_PROBE_A_ID])
+		o->id = nla_u32_of(pt[LLKM_PROBE_A_ID]);
+	if (g->cmd != LLKM_CMD_PROBE_DONE && g->cmd != LLKM_CMD_PROBE_GET)
+		return;
+	if (!pt[LLKM_PROBE_A_ID] || (o->id && nla_u32_of(pt[LLKM_PROBE_A_ID]) != o->id))
+		return;
+	if (pt[LLKM_PROBE_A_NSAMPLES]) {
+		o->nsamples = nla_u32_of(pt[LLKM_PROBE_A_NSAMPLES]);
+		o->tsc_khz = pt[LLKM_PROBE_A_TSC_KHZ] ?
+			     nla_u32_of(pt[LLKM_PROBE_A_TSC_KHZ]) : 0;
+		o->elapsed_ns = pt[LLKM_PROBE_A_ELAPSED_NS] ?
+				nla_u64_of(pt[LLKM_PROBE_A_ELAPSED_NS]) : 0;
+		o->stopped = !!pt[LLKM_PROBE_A_STOPPED];
+	}
+	if (g->cmd == LLKM_CMD_PROBE_DONE) {
+		o->id = nla_u32_of(pt[LLKM_PROBE_A_ID]);
+		o->done = 1;
+		return;
+	}
+	if (!pt[LLKM_PROBE_A_OFFSET] || !pt[LLKM_PROBE_A_SAMPLES])
+		return;
+	off = nla_u32_of(pt[LLKM_PROBE_A_OFFSET]);
+	n = nla_len_of(pt[LLKM_PROBE_A_SAMPLES]) / 8;
+	if (off >= 0 && off + n <= o->max) {
+		memcpy(o->samples + off, nla_data_of(pt[LLKM_PROBE_A_SAMPLES]), n * 8);
+		o->got += n;
+	}
+}
+
+/*
+ * Reads @fd until the ack (@until_done: a dump's NLMSG_DONE; 2: our
+ * PROBE_DONE), each data message through nl_probe_msg(). 0 with the
+ * kernel's verdict in rep->err, or -1 with errno.
+ */
+static inline int nl_probe_recv(int fd, struct nl_reply *rep,
+				struct nl_probe_out *o, int until)
+{
+	static char buf[NL_BUF];
+
+	for (;;) {
+		struct nlmsghdr *h;
+		int n;
+
+		if (until == 2 && o->done)
+			return 0;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				rep->err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				nl_parse_extack(h, rep);
+				if (until != 2 || rep->err)
+					return 0;
+			} else if (h->nlmsg_type == NLMSG_DONE) {
+				if (until == 1) {
+					rep->err = *(int *)NLMSG_DATA(h);
+					nl_parse_extack(h, rep);
+					return 0;
+				}
+			} else {
+				nl_probe_msg(h, o);
+			}
+		}
+	}
+}
+
+/* Sends PROBE_RUN @r: 0 and o->id, or the kernel's -errno, or -1000. */
+static inline int nl_probe_start(int fd, struct nl_req *r, struct nl_reply *rep,
+				 struct nl_probe_out *o)
+{
+	memset(rep, 0, sizeof(*rep));
+	o->id = 0;
+	o->done = 0;
+	if (send(fd, r, r->nlh.nlmsg_len, 0) < 0 || nl_probe_recv(fd, rep, o, 0))
+		return -1000;
+	if (rep->err)
+		return rep->err;
+	return o->id ? 0 : -1001;
+}
+
+/* Waits for run o->id's PROBE_DONE: 0, or -1000. */
+static inline int nl_probe_wait(int fd, struct nl_reply *rep,
+				struct nl_probe_out *o)
+{
+	return nl_probe_recv(fd, rep, o, 2) ? -1000 : 0;
+}
+
+/* A command on run @id alone (PROBE_STOP; PROBE_GET with NLM_F_DUMP). */
+static inline void nl_probe_id_req(struct nl_req *r, int family, uint8_t cmd,
+				   uint32_t id)
+{
+	struct nlattr *nest;
+
+	nl_init(r, family, cmd);
+	if (cmd == LLKM_CMD_PROBE_GET)
+		r->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nest = nl_nest(r, LLKM_A_PROBE);
+	nl_put_u32(r, LLKM_PROBE_A_ID, id);
+	nl_nest_end(r, nest);
+}
+
+/* PROBE_GET of run o->id into o: 0, the kernel's -errno, or -1000. */
+static inline int nl_probe_fetch(int fd, int family, struct nl_reply *rep,
+				 struct nl_probe_out *o)
+{
+	struct nl_req r;
+
+	memset(rep, 0, sizeof(*rep));
+	o->got = 0;
+	nl_probe_id_req(&r, family, LLKM_CMD_PROBE_GET, o->id);
+	if (send(fd, &r, r.nlh.nlmsg_len, 0) < 0 || nl_probe_recv(fd, rep, o, 1))
+		return -1000;
+	return rep->err;
+}
+
+/* The whole flow: start @r, wait, fetch. 0, -errno, or -1000. */
+static inline int nl_probe_run(int fd, int family, struct nl_req *r,
+			       struct nl_reply *rep, struct nl_probe_out *o)
+{
+	int ret = nl_probe_start(fd, r, rep, o);
+
+	if (!ret)
+		ret = nl_probe_wait(fd, rep, o);
+	if (!ret)
+		ret = nl_probe_fetch(fd, family, rep, o);
+	return ret;
+}
+
 /* ---- what the genl tests' fixtures share ----------------------------- */
 
 /* Fields of a fixture that talks to the family (FIXTURE(x) { LLKM_NL_FIXTURE; }). */

@@ -6,6 +6,7 @@
  * and on rmmod, promptly; absurd requests are refused.
  */
 #include <signal.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <linux/capability.h>
@@ -39,58 +40,59 @@ struct req {
 };
 
 struct res {
-	uint64_t samples[4096];
+	uint64_t samples[LLKM_PROBE_SAMPLES_MAX];
 	int nsamples;
 	uint32_t tsc_khz;
 	uint64_t elapsed_ns;
 	int stopped;
 };
 
-/* PROBE_RUN: 0 and @out, or the kernel's -errno. */
+/* PROBE_RUN @q: the request. */
+static void probe_req(struct nl_req *r, int family, const struct req *q)
+{
+	struct nlattr *nest;
+
+	nl_init(r, family, LLKM_CMD_PROBE_RUN);
+	nest = nl_nest(r, LLKM_A_PROBE);
+	nl_put_u32(r, LLKM_PROBE_A_KIND, q->kind);
+	if (q->op)
+		nl_put_u32(r, LLKM_PROBE_A_OP, q->op);
+	if (q->flags)
+		nl_put_u32(r, LLKM_PROBE_A_FLAGS, q->flags);
+	nl_put(r, LLKM_PROBE_A_CPUS, q->cpus, q->ncpus * sizeof(uint32_t));
+	nl_put_u64(r, LLKM_PROBE_A_ITERATIONS, q->iterations);
+	nl_put_u32(r, LLKM_PROBE_A_BATCHES, q->batches);
+	if (q->timeout_ms)
+		nl_put_u32(r, LLKM_PROBE_A_TIMEOUT_MS, q->timeout_ms);
+	if (q->has_param)
+		nl_put_u64(r, LLKM_PROBE_A_PARAM, q->param);
+	if (q->simd)
+		nl_put_u32(r, LLKM_PROBE_A_SIMD, q->simd);
+	if (q->prefetch)
+		nl_put_u32(r, LLKM_PROBE_A_PREFETCH, q->prefetch);
+	nl_nest_end(r, nest);
+}
+
+/* A run of @q, started, waited for and fetched: 0 and @out, or -errno. */
 static int run(int fd, int family, struct nl_reply *rep, const struct req *q,
 	       struct res *out)
 {
-	const struct nlattr *pt[NL_MAXATTR + 1];
+	struct nl_probe_out o = { .samples = out->samples,
+				  .max = LLKM_PROBE_SAMPLES_MAX };
 	struct nl_req r;
-	struct nlattr *nest;
-	int len;
+	int ret;
 
-	nl_init(&r, family, LLKM_CMD_PROBE_RUN);
-	nest = nl_nest(&r, LLKM_A_PROBE);
-	nl_put_u32(&r, LLKM_PROBE_A_KIND, q->kind);
-	if (q->op)
-		nl_put_u32(&r, LLKM_PROBE_A_OP, q->op);
-	if (q->flags)
-		nl_put_u32(&r, LLKM_PROBE_A_FLAGS, q->flags);
-	nl_put(&r, LLKM_PROBE_A_CPUS, q->cpus, q->ncpus * sizeof(uint32_t));
-	nl_put_u64(&r, LLKM_PROBE_A_ITERATIONS, q->iterations);
-	nl_put_u32(&r, LLKM_PROBE_A_BATCHES, q->batches);
-	if (q->timeout_ms)
-		nl_put_u32(&r, LLKM_PROBE_A_TIMEOUT_MS, q->timeout_ms);
-	if (q->has_param)
-		nl_put_u64(&r, LLKM_PROBE_A_PARAM, q->param);
-	if (q->simd)
-		nl_put_u32(&r, LLKM_PROBE_A_SIMD, q->simd);
-	if (q->prefetch)
-		nl_put_u32(&r, LLKM_PROBE_A_PREFETCH, q->prefetch);
-	nl_nest_end(&r, nest);
-	if (nl_transact(fd, &r, rep))
-		return -1000;
-	if (rep->err)
-		return rep->err;
-	if (nl_reply_nested(rep, LLKM_A_PROBE, pt))
-		return -1001;
-	if (!pt[LLKM_PROBE_A_SAMPLES] || !pt[LLKM_PROBE_A_TSC_KHZ] ||
-	    !pt[LLKM_PROBE_A_ELAPSED_NS])
-		return -1002;
-	len = nla_len_of(pt[LLKM_PROBE_A_SAMPLES]);
-	if (len % 8 || len > (int)sizeof(out->samples))
+	probe_req(&r, family, q);
+	memset(out->samples, 0, sizeof(out->samples));
+	ret = nl_probe_run(fd, family, &r, rep, &o);
+	if (ret)
+		return ret;
+	if (o.got != o.nsamples)
 		return -1003;
-	memcpy(out->samples, nla_data_of(pt[LLKM_PROBE_A_SAMPLES]), len);
-	out->nsamples = len / 8;
-	out->tsc_khz = nla_u32_of(pt[LLKM_PROBE_A_TSC_KHZ]);
-	out->elapsed_ns = nla_u64_of(pt[LLKM_PROBE_A_ELAPSED_NS]);
-	out->stopped = !!pt[LLKM_PROBE_A_STOPPED];
+	out->nsamples = o.nsamples;
+	out->tsc_khz = o.tsc_khz;
+	out->elapsed_ns = o.elapsed_ns;
+	out->stopped = o.stopped;
 	return 0;
 }
 
@@ -486,6 +488,211 @@ TEST_F(probe, a_signal_stops_the_run_promptly)
 		(unsigned long long)(now_ns() - t0));
 	/* And the next run goes. */
 	EXPECT_EQ(0, RUN(&q, &o));
+}
+
+/*
+ * Issue 17, item 1: nla_len is 16 bits. 10000 fence batches are 80000
+ * bytes of samples: every one must arrive, each the time of a batch that
+ * ran (not 0), and together no longer than the run took (its elapsed time
+ * in TSC ticks: batches do not overlap).
+ */
+TEST_F(probe, fence_10000_batches_returns_every_sample_intact)
+{
+	struct req q = { .kind = LLKM_PROBE_FENCE, .op = LLKM_FENCE_COMPILER,
+			 .cpus = { 0 }, .ncpus = 1, .iterations = 1000,
+			 .batches = 10000, .timeout_ms = 120000 };
+	static struct res o;
+	uint64_t sum = 0, ticks;
+	int i, zero = 0;
+
+	ASSERT_EQ(0, RUN(&q, &o)) TH_LOG("%s", self->rep->extack);
+	EXPECT_FALSE(o.stopped);
+	ASSERT_EQ(10000, o.nsamples);
+	for (i = 0; i < o.nsamples; i++) {
+		zero += !o.samples[i];
+		sum += o.samples[i];
+	}
+	ticks = o.elapsed_ns / 1000 * o.tsc_khz / 1000;
+	EXPECT_EQ(0, zero) TH_LOG("%d of 10000 samples are 0", zero);
+	EXPECT_GE(ticks + ticks / 10, sum) TH_LOG("%llu ticks of batches in a run of %llu",
+		(unsigned long long)sum, (unsigned long long)ticks);
+}
+
+/*
+ * The samples a run asks for are bounded before it runs: a false-sharing
+ * run's are batches x writers. At the bound it is accepted; one batch more
+ * is refused at once, the extack naming the bound.
+ */
+TEST_F(probe, samples_over_the_bound_are_refused_before_running)
+{
+	struct req q = { .kind = LLKM_PROBE_FALSE_SHARING, .cpus = { 0, 1 },
+			 .ncpus = 2, .iterations = 1, .timeout_ms = 1000 };
+	static struct res o;
+	uint64_t t0;
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	q.batches = LLKM_PROBE_SAMPLES_MAX / 2 + 1;
+	t0 = now_ns();
+	EXPECT_EQ(-ERANGE, RUN(&q, &o));
+	EXPECT_GT(500000000ULL, now_ns() - t0) TH_LOG("refused only after running");
+	EXPECT_NE(NULL, strstr(self->rep->extack, "LLKM_PROBE_SAMPLES_MAX"))
+		TH_LOG("extack: '%s'", self->rep->extack);
+	q.batches = LLKM_PROBE_SAMPLES_MAX / 2;
+	EXPECT_EQ(0, RUN(&q, &o)) TH_LOG("%s", self->rep->extack);
+	EXPECT_GE(LLKM_PROBE_SAMPLES_MAX, (uint32_t)o.nsamples);
+	EXPECT_EQ(0, o.nsamples % 2);
+}
+
+/* A kernel module with a generic netlink family, not loaded yet; or NULL. */
+static const char *genl_module_path(void)
+{
+	static char path[512];
+	struct utsname u;
+
+	if (access("/sys/module/team", F_OK) == 0 || uname(&u))
+		return NULL;
+	snprintf(path, sizeof(path),
+		 "/lib/modules/%s/kernel/drivers/net/team/team.ko", u.release);
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
+/* finit_module(@path): 0 or -errno. */
+static int load_ko(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* @cmd of @family on a fresh socket: ns it took, or 0 when it failed. */
+static uint64_t timed_request(int family, uint8_t cmd, const char *name)
+{
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	uint64_t t0 = now_ns(), dt = 0;
+	struct nl_req r;
+	int fd = nl_open();
+
+	if (!rep || fd < 0)
+		goto out;
+	nl_init(&r, family, cmd);
+	if (name) {
+		r.genl.version = 1;
+		nl_put(&r, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
+	}
+	if (!nl_transact(fd, &r, rep) && !rep->err)
+		dt = now_ns() - t0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(rep);
+	return dt;
+}
+
+/* In a child: a run of @seconds, from a socket that stays open. */
+static void timed_run_child(int family, int seconds)
+{
+	struct req q = LONG_C2C;
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	static struct res o;
+	int fd = nl_open();
+
+	if (!rep || fd < 0)
+		_exit(100);
+	q.timeout_ms = seconds * 1000;
+	run(fd, family, rep, &q, &o);
+	pause();
+	_exit(0);
+}
+
+/*
+ * Issue 17, item 2: a probe run must not hold genetlink's cb_lock. While
+ * one runs (20 s), a module registering a genl family (cb_lock's writer)
+ * loads before the run ends (in half its time: loading is slow emulated),
+ * and requests that would queue behind that writer, an llkm GET_INFO and
+ * the controller's GETFAMILY, each from another socket, complete within
+ * 1 s.
+ */
+TEST_F_TIMEOUT(probe, genl_stays_responsive_during_a_long_run, 90)
+{
+	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
+			 .iterations = 1, .batches = 1 };
+	const char *ko = genl_module_path();
+	static struct res o;
+	uint64_t t0, dt_load, dt_info, dt_family;
+	pid_t runner, loader;
+	int status;
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	if (!ko)
+		SKIP(return, "no team.ko to load (or it is loaded already)");
+	runner = fork();
+	ASSERT_LE(0, runner);
+	if (runner == 0)
+		timed_run_child(self->family, 20);
+	usleep(500000);
+	EXPECT_EQ(-EBUSY, RUN(&q, &o)) TH_LOG("the long run did not start");
+	t0 = now_ns();
+	loader = fork();
+	ASSERT_LE(0, loader);
+	if (loader == 0)
+		_exit(load_ko(ko) ? 1 : 0);
+	usleep(200000);		/* the writer queues on cb_lock, if it must */
+	dt_info = timed_request(self->family, LLKM_CMD_GET_INFO, NULL);
+	dt_family = timed_request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, "nlctrl");
+	ASSERT_EQ(loader, waitpid(loader, &status, 0));
+	dt_load = now_ns() - t0;
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The family registered while the run still went. */
+	EXPECT_EQ(-EBUSY, RUN(&q, &o)) TH_LOG("the run was over first");
+	EXPECT_LT(0ULL, dt_info);
+	EXPECT_GT(1000000000ULL, dt_info) TH_LOG("GET_INFO took %llu ms",
+						 (unsigned long long)dt_info / 1000000);
+	EXPECT_LT(0ULL, dt_family);
+	EXPECT_GT(1000000000ULL, dt_family) TH_LOG("GETFAMILY took %llu ms",
+						   (unsigned long long)dt_family / 1000000);
+	EXPECT_GT(10000000000ULL, dt_load) TH_LOG("team.ko took %llu ms to load",
+						 (unsigned long long)dt_load / 1000000);
+	syscall(SYS_delete_module, "team", O_NONBLOCK);
+	kill(runner, SIGKILL);
+	waitpid(runner, NULL, 0);
+}
+
+/*
+ * The socket that asked for a run owns it: closing it stops the run (and
+ * llctl's Ctrl-C closes it on the way out), the process living on.
+ */
+TEST_F(probe, closing_the_socket_stops_the_run)
+{
+	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
+			 .iterations = 1, .batches = 1 };
+	struct req lq = LONG_C2C;
+	struct nl_probe_out po = { 0 };
+	static struct res o;
+	struct nl_req r;
+	int fd, ret = -EBUSY;
+	uint64_t t0;
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	fd = nl_open();
+	ASSERT_LE(0, fd);
+	probe_req(&r, self->family, &lq);
+	ASSERT_EQ(0, nl_probe_start(fd, &r, self->rep, &po)) TH_LOG("%s", self->rep->extack);
+	EXPECT_EQ(-EBUSY, RUN(&q, &o)) TH_LOG("the long run did not start");
+	t0 = now_ns();
+	close(fd);
+	while (ret == -EBUSY && now_ns() - t0 < 3000000000ULL) {
+		ret = RUN(&q, &o);
+		usleep(50000);
+	}
+	EXPECT_EQ(0, ret) TH_LOG("the run went on after its socket closed");
+	EXPECT_GT(1000000000ULL, now_ns() - t0);
 }
 
 static int drop_caps_and_run(int family)

@@ -129,6 +129,10 @@ static void request(struct nl_req *r, int family, uint8_t cmd, uint32_t id)
 		nl_put_u32(r, LLKM_PROBE_A_BATCHES, 1);
 		nl_nest_end(r, nest);
 		break;
+	case LLKM_CMD_PROBE_GET:
+	case LLKM_CMD_PROBE_STOP:
+		nl_probe_id_req(r, family, cmd, id ? id : 1);
+		break;
 	}
 }
 
@@ -222,7 +226,7 @@ static const uint8_t mutating[] = {
 	LLKM_CMD_SET_DEFAULTS, LLKM_CMD_TRACE_START, LLKM_CMD_TRACE_STOP,
 	LLKM_CMD_TRACE_STATS, LLKM_CMD_COUNTER_OPEN, LLKM_CMD_COUNTER_ENABLE,
 	LLKM_CMD_COUNTER_DISABLE, LLKM_CMD_COUNTER_READ, LLKM_CMD_COUNTER_CLOSE,
-	LLKM_CMD_PROBE_RUN,
+	LLKM_CMD_PROBE_RUN, LLKM_CMD_PROBE_GET, LLKM_CMD_PROBE_STOP,
 };
 
 /* Can this process make a user namespace? 0, or the errno of unshare(). */

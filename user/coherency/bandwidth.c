@@ -493,6 +493,7 @@ static bool bw_point_kernel(struct bw_result *r, struct bw_point *pt, int k,
 		.kind = LLKM_PROBE_BANDWIDTH, .op = k, .cpus = cpus,
 		.ncpus = r->threads, .param = per_thread,
 		.simd = r->simd_bits, .prefetch = r->prefetch,
+		.stop = o->stop,
 	};
 	double v[COH_SAMPLES_MAX], counted = (double)n * probe_bw_arrays[k] * r->threads;
 	struct coh_stats st;

@@ -101,6 +101,7 @@ static bool kernel_passes(const struct coh_opts *o, struct br_result *r,
 		.flags = sorted ? LLKM_PROBE_F_SORTED : 0,
 		.cpus = &cpu, .ncpus = 1, .iterations = 1,
 		.batches = r->samples, .param = len == BR_BITS ? 0 : len,
+		.stop = o->stop,
 	};
 	double v[COH_SAMPLES_MAX];
 	int i, ret;

@@ -196,6 +196,7 @@ static int measure_kernel(const struct coh_opts *o, const struct c2c_pair *p,
 	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_C2C, .cpus = cpus, .ncpus = 2,
 		.iterations = trips, .batches = WARM_BATCHES + BATCHES,
+		.stop = o->stop,
 	};
 	struct coh_kernel_result res;
 	struct coh_stats st;

@@ -231,6 +231,7 @@ static int measure_kernel(const struct coh_opts *o, int writers, uint64_t n,
 		.flags = padded ? LLKM_PROBE_F_PADDED : 0,
 		.cpus = cpus, .ncpus = writers, .iterations = n,
 		.batches = 1 + REPS,
+		.stop = o->stop,
 	};
 	struct coh_kernel_result res;
 	double v[REPS];

@@ -209,6 +209,7 @@ static bool time_samples(const struct coh_opts *o, struct ic_result *r,
 	struct coh_kernel_req req = {
 		.kind = LLKM_PROBE_ICACHE, .op = l->op, .cpus = &cpu, .ncpus = 1,
 		.iterations = calls, .batches = n, .param = param,
+		.stop = o->stop,
 	};
 	ic_fn f;
 	int i, ret;

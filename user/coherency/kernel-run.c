@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * LLKM_CMD_PROBE_RUN through libnl-genl-3: the request as the UAPI header
- * documents it, and its reply (SAMPLES, TSC_KHZ, ELAPSED_NS, STOPPED).
+ * A probe run in llkm through libnl-genl-3, as the UAPI header documents
+ * it: PROBE_RUN starts the run and answers its id, PROBE_DONE comes when
+ * it ends (perhaps before that answer), and a PROBE_GET dump brings the
+ * samples, LLKM_PROBE_SAMPLES_MSG_MAX at most a message. Ctrl-C stops the
+ * run with PROBE_STOP; what it did still comes back.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,30 +15,115 @@
 
 #include "coherency/kernel-run.h"
 
-static int parse_probe(struct nlattr **tb, void *arg)
-{
-	struct nlattr *p[LLKM_PROBE_A_MAX + 1];
-	struct coh_kernel_result *res = arg;
-	int len;
+/* How often the wait for PROBE_DONE looks at req->stop. */
+#define STOP_POLL_MS	100
 
-	if (!tb[LLKM_A_PROBE] ||
-	    nla_parse_nested(p, LLKM_PROBE_A_MAX, tb[LLKM_A_PROBE], NULL) < 0 ||
-	    !p[LLKM_PROBE_A_SAMPLES] || !p[LLKM_PROBE_A_TSC_KHZ])
+struct run_state {
+	uint32_t id;
+	bool done;			/* PROBE_DONE came */
+	bool stop_sent;
+	struct coh_kernel_result *res;
+	unsigned int got;		/* samples PROBE_GET brought */
+};
+
+/* PROBE_DONE's (or the dump's first message's) account of the run. */
+static int parse_done(struct nlattr **p, struct run_state *st)
+{
+	struct coh_kernel_result *res = st->res;
+
+	if (!p[LLKM_PROBE_A_TSC_KHZ])
 		return -EPROTO;
-	len = nla_len(p[LLKM_PROBE_A_SAMPLES]);
-	if (len < 0 || len % sizeof(uint64_t))
-		return -EPROTO;
-	res->nsamples = len / sizeof(uint64_t);
-	res->samples = calloc(res->nsamples ? res->nsamples : 1,
-			      sizeof(uint64_t));
-	if (!res->samples)
-		return -ENOMEM;
-	memcpy(res->samples, nla_data(p[LLKM_PROBE_A_SAMPLES]), len);
+	res->nsamples = nla_get_u32(p[LLKM_PROBE_A_NSAMPLES]);
 	res->tsc_khz = nla_get_u32(p[LLKM_PROBE_A_TSC_KHZ]);
 	res->elapsed_ns = p[LLKM_PROBE_A_ELAPSED_NS] ?
 			  nla_get_u64(p[LLKM_PROBE_A_ELAPSED_NS]) : 0;
 	res->stopped = !!p[LLKM_PROBE_A_STOPPED];
 	return 0;
+}
+
+/*
+ * Any message of the run: PROBE_RUN's answer (ID), PROBE_DONE (ID and
+ * NSAMPLES) or PROBE_GET's (ID, OFFSET, SAMPLES); others are let be.
+ */
+static int parse_probe(struct nlattr **tb, void *arg)
+{
+	struct nlattr *p[LLKM_PROBE_A_MAX + 1];
+	struct run_state *st = arg;
+	struct coh_kernel_result *res = st->res;
+	unsigned int off, n;
+	int len, ret;
+
+	if (!tb[LLKM_A_PROBE] ||
+	    nla_parse_nested(p, LLKM_PROBE_A_MAX, tb[LLKM_A_PROBE], NULL) < 0 ||
+	    !p[LLKM_PROBE_A_ID])
+		return -EPROTO;
+	if (st->id && nla_get_u32(p[LLKM_PROBE_A_ID]) != st->id)
+		return 0;		/* an earlier run's */
+	st->id = nla_get_u32(p[LLKM_PROBE_A_ID]);
+	if (p[LLKM_PROBE_A_NSAMPLES] && !p[LLKM_PROBE_A_OFFSET]) {
+		st->done = true;
+		return parse_done(p, st);
+	}
+	if (!p[LLKM_PROBE_A_OFFSET])
+		return 0;		/* PROBE_RUN's answer */
+	if (p[LLKM_PROBE_A_NSAMPLES]) {
+		ret = parse_done(p, st);
+		if (ret)
+			return ret;
+		free(res->samples);
+		res->samples = calloc(res->nsamples ? res->nsamples : 1,
+				      sizeof(uint64_t));
+		if (!res->samples)
+			return -ENOMEM;
+	}
+	if (!p[LLKM_PROBE_A_SAMPLES] || !res->samples)
+		return -EPROTO;
+	len = nla_len(p[LLKM_PROBE_A_SAMPLES]);
+	off = nla_get_u32(p[LLKM_PROBE_A_OFFSET]);
+	n = len / sizeof(uint64_t);
+	if (len < 0 || len % sizeof(uint64_t) || off > res->nsamples ||
+	    n > res->nsamples - off)
+		return -EPROTO;
+	memcpy(res->samples + off, nla_data(p[LLKM_PROBE_A_SAMPLES]), len);
+	st->got += n;
+	return 0;
+}
+
+/* PROBE_STOP or PROBE_GET of run @id. */
+static int id_cmd(struct llctl_nl *nl, uint8_t cmd, struct run_state *st)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	msg = cmd == LLKM_CMD_PROBE_GET ? llctl_nl_dump_request(nl, cmd) :
+					  llctl_nl_request(nl, cmd);
+	if (!msg)
+		return -ENOMEM;
+	nest = nla_nest_start(msg, LLKM_A_PROBE);
+	if (!nest || nla_put_u32(msg, LLKM_PROBE_A_ID, st->id)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, nest);
+	return llctl_nl_transact(nl, msg, parse_probe, st);
+}
+
+/* Until PROBE_DONE; Ctrl-C (req->stop) stops the run, which then ends. */
+static int wait_done(struct llctl_nl *nl, const struct coh_kernel_req *req,
+		     struct run_state *st)
+{
+	int ret = 0;
+
+	while (!ret && !st->done) {
+		if (req->stop && *req->stop && !st->stop_sent) {
+			st->stop_sent = true;
+			ret = id_cmd(nl, LLKM_CMD_PROBE_STOP, st);
+			if (ret)
+				break;
+		}
+		ret = llctl_nl_listen(nl, STOP_POLL_MS, parse_probe, st);
+	}
+	return ret;
 }
 
 /* The sweep kinds' PARAM (0 is a value), and bandwidth's SIMD, PREFETCH. */
@@ -58,6 +146,7 @@ static int put_sweep(struct nl_msg *msg, const struct coh_kernel_req *req)
 int coh_kernel_run(struct llctl_nl *nl, const struct coh_kernel_req *req,
 		   struct coh_kernel_result *res)
 {
+	struct run_state st = { .res = res };
 	struct nlattr *nest;
 	struct nl_msg *msg;
 	int ret;
@@ -81,7 +170,15 @@ int coh_kernel_run(struct llctl_nl *nl, const struct coh_kernel_req *req,
 		return -ENOMEM;
 	}
 	nla_nest_end(msg, nest);
-	ret = llctl_nl_transact(nl, msg, parse_probe, res);
+	ret = llctl_nl_transact(nl, msg, parse_probe, &st);
+	if (!ret && !st.id)
+		ret = -EPROTO;
+	if (!ret)
+		ret = wait_done(nl, req, &st);
+	if (!ret)
+		ret = id_cmd(nl, LLKM_CMD_PROBE_GET, &st);
+	if (!ret && (st.got != res->nsamples || !res->samples))
+		ret = -EPROTO;
 	if (ret)
 		coh_kernel_result_free(res);
 	return ret;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * LLKM_CMD_PROBE_RUN from llctl: one probe run in llkm's kernel threads
- * (the request and its reply are documented in include/uapi/linux/llkm.h).
+ * LLKM_CMD_PROBE_RUN from llctl: one probe run in llkm's kernel threads,
+ * waited for and its samples fetched (the commands are documented in
+ * include/uapi/linux/llkm.h).
  */
 #ifndef LLCTL_COHERENCY_KERNEL_RUN_H
 #define LLCTL_COHERENCY_KERNEL_RUN_H
@@ -23,6 +24,7 @@ struct coh_kernel_req {
 	uint64_t param;		/* branch, icache, bandwidth: LLKM_PROBE_A_PARAM */
 	uint32_t simd;		/* bandwidth: bits, 0: the module's (64) */
 	uint32_t prefetch;	/* bandwidth: bytes, 0: none */
+	volatile int *stop;	/* set by Ctrl-C: stop the run, or NULL */
 };
 
 struct coh_kernel_result {
@@ -34,8 +36,8 @@ struct coh_kernel_result {
 };
 
 /*
- * Run @req and wait for it (a signal to this process stops the run, which
- * then replies with what it did). 0 and @res filled, or -errno with @res
+ * Run @req and wait for it (*@req->stop set, by Ctrl-C, stops the run,
+ * which then gives what it did). 0 and @res filled, or -errno with @res
  * empty; coh_kernel_strerror() says what the errno means here.
  */
 int coh_kernel_run(struct llctl_nl *nl, const struct coh_kernel_req *req,

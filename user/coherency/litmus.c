@@ -144,6 +144,7 @@ static int run_kernel(const struct coh_opts *o, const uint32_t *cpus,
 		.flags = e->fenced ? LLKM_PROBE_F_FENCED : 0,
 		.cpus = cpus, .ncpus = probe_litmus_threads(e->test),
 		.iterations = per, .batches = rounds / per,
+		.stop = o->stop,
 	};
 	struct coh_kernel_result res;
 	int ret;

@@ -5,9 +5,12 @@
  * Requests carry NLM_F_ACK, so a transaction ends at the ack or the error;
  * errors keep the kernel's errno and its extended-ack message, which is
  * what the user needs to see ("llkm: ring size must be a power of two"),
- * rather than libnl's generic text.
+ * rather than libnl's generic text. Notifications to the socket (probe
+ * runs' PROBE_DONE, sequence number 0) may come among the replies: they
+ * go to the same parser, which tells them apart.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -115,6 +118,30 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* A dump's end: NLMSG_DONE, its payload the dump's error. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct xfer *x = arg;
+	int err;
+
+	x->done = 1;
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(err))) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0 && x->err == 0)
+			x->err = err;
+	}
+	return NL_STOP;
+}
+
+/* Notifications have sequence number 0: every message is read. */
+static int on_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[LLKM_A_MAX + 1];
@@ -134,9 +161,23 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static struct nl_cb *xfer_cb(struct xfer *x)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+
+	if (!cb)
+		return NULL;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, x);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, x);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, x);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq_check, NULL);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, x);
+	return cb;
+}
+
 /*
- * Send @msg (consumed) and run @parse on each reply until the ack.
- * Returns 0 or a negative errno.
+ * Send @msg (consumed) and run @parse on each reply until the ack (a
+ * dump's: its end). Returns 0 or a negative errno.
  */
 static int transact_x(struct llctl_nl *nl, struct nl_msg *msg, struct xfer *xp)
 {
@@ -145,14 +186,11 @@ static int transact_x(struct llctl_nl *nl, struct nl_msg *msg, struct xfer *xp)
 	int ret;
 
 	last_extack[0] = '\0';
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	cb = xfer_cb(&x);
 	if (!cb) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &x);
 
 	ret = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
@@ -180,21 +218,55 @@ static int transact(struct llctl_nl *nl, struct nl_msg *msg,
 	return transact_x(nl, msg, &x);
 }
 
-static struct nl_msg *new_request(struct llctl_nl *nl, uint8_t cmd)
+static struct nl_msg *request_flags(struct llctl_nl *nl, uint8_t cmd,
+				     int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
 	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-				0, cmd, LLKM_GENL_VERSION)) {
+				flags, cmd, LLKM_GENL_VERSION)) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
 	return msg;
 }
 
+static struct nl_msg *new_request(struct llctl_nl *nl, uint8_t cmd)
+{
+	return request_flags(nl, cmd, 0);
+}
+
 struct nl_msg *llctl_nl_request(struct llctl_nl *nl, uint8_t cmd)
 {
 	return new_request(nl, cmd);
+}
+
+struct nl_msg *llctl_nl_dump_request(struct llctl_nl *nl, uint8_t cmd)
+{
+	return request_flags(nl, cmd, NLM_F_DUMP);
+}
+
+int llctl_nl_listen(struct llctl_nl *nl, int timeout_ms,
+		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+{
+	struct xfer x = { .parse = parse, .arg = arg };
+	struct pollfd p = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
+	struct nl_cb *cb;
+	int ret;
+
+	ret = poll(&p, 1, timeout_ms);
+	if (ret < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (!ret)
+		return 0;
+	cb = xfer_cb(&x);
+	if (!cb)
+		return -ENOMEM;
+	ret = nl_recvmsgs(nl->sk, cb);
+	nl_cb_put(cb);
+	if (ret < 0 && !x.err)
+		x.err = -EIO;
+	return x.err;
 }
 
 int llctl_nl_transact(struct llctl_nl *nl, struct nl_msg *msg,
@@ -374,7 +446,8 @@ int llctl_nl_trace_stats(struct llctl_nl *nl, struct llctl_cpu_stats *st,
 			 unsigned int max)
 {
 	struct stats_reply r = { .st = st, .max = max };
-	struct nl_msg *msg = new_request(nl, LLKM_CMD_TRACE_STATS);
+	/* A dump: the CPUs' entries in as many messages as they take. */
+	struct nl_msg *msg = request_flags(nl, LLKM_CMD_TRACE_STATS, NLM_F_DUMP);
 	int ret;
 
 	if (!msg)

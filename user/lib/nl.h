@@ -109,8 +109,17 @@ int llctl_dev_counter_read(int dev, const struct llctl_nl *nl, uint32_t id,
  * up to LLKM_A_MAX). 0 or -errno, as the calls above.
  */
 struct nl_msg *llctl_nl_request(struct llctl_nl *nl, uint8_t cmd);
+/* The same with NLM_F_DUMP: llctl_nl_transact() reads to the dump's end. */
+struct nl_msg *llctl_nl_dump_request(struct llctl_nl *nl, uint8_t cmd);
 int llctl_nl_transact(struct llctl_nl *nl, struct nl_msg *msg,
 		      int (*parse)(struct nlattr **tb, void *arg), void *arg);
+/*
+ * Waits up to @timeout_ms for a message to the socket (a notification)
+ * and gives what one read brings to @parse. 0 (also when nothing came or a
+ * signal came first), or -errno.
+ */
+int llctl_nl_listen(struct llctl_nl *nl, int timeout_ms,
+		    int (*parse)(struct nlattr **tb, void *arg), void *arg);
 
 /*
  * The extended-ack message of the last failed request, or NULL.

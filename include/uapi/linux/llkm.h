@@ -40,7 +40,8 @@
  *        LLKM_RING_A_SIZE: NLA_U32, bytes per CPU, power of two
  *        LLKM_RING_A_MODE: NLA_U32, enum llkm_ring_mode
  *
- * Errors: -EINVAL (any attribute), -ENOMEM.
+ * Errors: -EINVAL (any attribute), -ENOMEM, -E2BIG (the PMUs' nest would
+ * pass the 64 KiB an attribute's length can say).
  *
  * LLKM_CMD_SET_DEFAULTS
  * ---------------------
@@ -105,10 +106,15 @@
  * --------------------
  *
  * Request: NLM_F_REQUEST, needs CAP_PERFMON or CAP_SYS_ADMIN, no
- * attributes. Reply, for the running or last stopped session:
+ * attributes; with NLM_F_DUMP, the reply is as many messages as it takes
+ * (NLM_F_MULTI), each its own snapshot of some CPUs, and without it one
+ * message, refused (-EMSGSIZE) when the CPUs' entries would pass the
+ * 64 KiB a nest's length can say (about 1300 CPUs). Reply, for the
+ * running or last stopped session:
  *
  *    LLKM_A_STATS: NLA_NESTED
- *        LLKM_A_STATS_CPU: NLA_NESTED, once per possible CPU
+ *        LLKM_A_STATS_CPU: NLA_NESTED, once per possible CPU (of the
+ *                          message, in a dump)
  *            LLKM_STATS_A_CPU: NLA_U32
  *            LLKM_STATS_A_PRODUCED: NLA_U64, records producers asked for
  *            LLKM_STATS_A_LOST: NLA_U64, of those, never delivered
@@ -182,17 +188,26 @@
  * LLKM_A_COUNTERS_OPEN (NLA_U32) in the GET_INFO reply: counters open in
  * the module, all sockets together, for leak checks.
  *
- * Probes: LLKM_CMD_PROBE_RUN
- * ---------------------------
+ * Probes: LLKM_CMD_PROBE_RUN, _DONE, _GET, _STOP
+ * ------------------------------------------------
  *
- * Runs one measurement in kernel threads pinned to the given CPUs, with
- * preemption and interrupts off while a batch runs, and replies when it is
- * done: the request blocks the calling socket only (the family runs
- * commands in parallel). Needs CAP_PERFMON or CAP_SYS_ADMIN. A signal to
- * the caller (Ctrl-C), the socket closing, rmmod or one of its CPUs
- * going offline stop it within a batch;
- * every run is bounded by LLKM_PROBE_A_TIMEOUT_MS. The measuring code is
+ * A probe run is asynchronous: PROBE_RUN checks the request, allocates the
+ * run's memory (its samples included), starts kernel threads pinned to the
+ * given CPUs and replies at once with the run's id; no genl handler waits
+ * for a run. When the run ends, the module sends the requesting socket a
+ * LLKM_CMD_PROBE_DONE message (unicast, which may come before PROBE_RUN's
+ * reply and ack for a short run), and the socket fetches the samples with
+ * a PROBE_GET dump, in as many messages as they take. The socket owns the
+ * run: only it can fetch or stop it, and closing it stops the run (llctl's
+ * Ctrl-C) and frees its samples. A socket keeps the samples of its last
+ * run only, until it starts another run, closes, or rmmod. Threads run
+ * batches with preemption and interrupts off; PROBE_STOP, the socket
+ * closing, rmmod or one of its CPUs going offline stop a run within a
+ * batch, and every run is bounded by LLKM_PROBE_A_TIMEOUT_MS. Every probe
+ * command needs CAP_PERFMON or CAP_SYS_ADMIN. The measuring code is
  * kmod/probe_core.h, the same source llctl runs in user mode.
+ *
+ * LLKM_CMD_PROBE_RUN: NLM_F_REQUEST,
  *
  *    LLKM_A_PROBE: NLA_NESTED
  *        LLKM_PROBE_A_KIND: NLA_U32, enum llkm_probe_kind
@@ -208,7 +223,10 @@
  *                                 LLKM_PROBE_ITERATIONS_MAX: a batch runs
  *                                 with interrupts off, keep it to
  *                                 milliseconds
- *        LLKM_PROBE_A_BATCHES: NLA_U32, at most LLKM_PROBE_BATCHES_MAX
+ *        LLKM_PROBE_A_BATCHES: NLA_U32, at most LLKM_PROBE_BATCHES_MAX,
+ *                              and the samples the run makes (BATCHES, or
+ *                              BATCHES x threads for false sharing and
+ *                              bandwidth) at most LLKM_PROBE_SAMPLES_MAX
  *        LLKM_PROBE_A_TIMEOUT_MS: NLA_U32, optional, at most
  *                                 LLKM_PROBE_TIMEOUT_MAX_MS (default 10 s)
  *        LLKM_PROBE_A_PARAM: NLA_U64, what the sweep kinds measure at:
@@ -235,29 +253,57 @@
  * set (at most LLKM_BW_BATCH_BYTES_MAX a batch): each batch runs with
  * interrupts off, so each is bounded.
  *
- * Reply: LLKM_A_PROBE with
- *        LLKM_PROBE_A_SAMPLES: NLA_BINARY, __u64 per batch: TSC cycles of
- *                              the batch (fence: ITERATIONS ops; c2c:
- *                              ITERATIONS round trips; false sharing:
+ * Reply: LLKM_A_PROBE with LLKM_PROBE_A_ID (NLA_U32, not 0), the run.
+ * Errors: -EPERM, -EINVAL (a CPU count the kind does not take, an
+ * unknown op, a parameter the kind does not take), -ERANGE (a value out
+ * of range, more than LLKM_PROBE_SAMPLES_MAX samples), -ENODEV (an
+ * offline CPU), -EBUSY (another probe runs: one at a time), -EOPNOTSUPP
+ * (no TSC, not x86, a SIMD width this CPU lacks), -ENOMEM (a working set
+ * over a quarter of RAM).
+ *
+ * LLKM_CMD_PROBE_DONE: notification only, to the run's socket:
+ *
+ *    LLKM_A_PROBE: NLA_NESTED
+ *        LLKM_PROBE_A_ID: NLA_U32
+ *        LLKM_PROBE_A_NSAMPLES: NLA_U32, the samples to fetch
+ *        LLKM_PROBE_A_TSC_KHZ: NLA_U32, the kernel's TSC rate
+ *        LLKM_PROBE_A_ELAPSED_NS: NLA_U64
+ *        LLKM_PROBE_A_STOPPED: NLA_FLAG, the run stopped early (PROBE_STOP,
+ *                              socket closed, timeout, rmmod, CPU offline):
+ *                              the samples are of the batches done
+ *
+ * A socket whose receive queue is full misses it: PROBE_GET says -EBUSY
+ * while the run goes, and answers once it is done.
+ *
+ * LLKM_CMD_PROBE_GET: NLM_F_REQUEST | NLM_F_DUMP, LLKM_A_PROBE with
+ * LLKM_PROBE_A_ID. Messages (NLM_F_MULTI), as many as the samples take,
+ * each with LLKM_A_PROBE:
+ *
+ *        LLKM_PROBE_A_ID: NLA_U32
+ *        LLKM_PROBE_A_OFFSET: NLA_U32, the index of this message's first
+ *                             sample
+ *        LLKM_PROBE_A_SAMPLES: NLA_BINARY, __u64 per batch, at most
+ *                              LLKM_PROBE_SAMPLES_MSG_MAX a message: TSC
+ *                              cycles of the batch (fence: ITERATIONS ops;
+ *                              c2c: ITERATIONS round trips; false sharing:
  *                              ITERATIONS stores, one per writer,
  *                              batch-major; branch: ITERATIONS passes of
  *                              LLKM_BRANCH_BITS branches; icache:
  *                              ITERATIONS calls; bandwidth: ITERATIONS
  *                              passes, one per thread, batch-major), or
- *                              for litmus the outcome
- *                              histogram (LLKM_LITMUS_OUTCOMES_MAX
- *                              counters, the whole run)
- *        LLKM_PROBE_A_TSC_KHZ: NLA_U32, the kernel's TSC rate
- *        LLKM_PROBE_A_ELAPSED_NS: NLA_U64
- *        LLKM_PROBE_A_STOPPED: NLA_FLAG, the run stopped early (signal,
- *                              timeout, rmmod): SAMPLES holds the batches
- *                              done
+ *                              for litmus the outcome histogram
+ *                              (LLKM_LITMUS_OUTCOMES_MAX counters, the
+ *                              whole run)
+ *        and in the first message, what PROBE_DONE says: NSAMPLES,
+ *        TSC_KHZ, ELAPSED_NS, STOPPED
  *
- * Errors: -EPERM, -EINVAL (a CPU count the kind does not take, an
- * unknown op, a parameter the kind does not take), -ERANGE, -ENODEV (an
- * offline CPU), -EBUSY (another probe runs: one at a time), -EOPNOTSUPP
- * (no TSC, not x86, a SIMD width this CPU lacks), -ENOMEM (a working set
- * over a quarter of RAM), -EINTR.
+ * Errors: -EPERM, -EINVAL, -ENOENT (no run of this id of this socket),
+ * -EBUSY (it still runs).
+ *
+ * LLKM_CMD_PROBE_STOP: NLM_F_REQUEST, LLKM_A_PROBE with LLKM_PROBE_A_ID:
+ * stops that run of this socket within a batch (PROBE_DONE follows, with
+ * STOPPED); a run that is done already is left as it is. Errors: -EPERM,
+ * -EINVAL, -ENOENT.
  *
  * Multicast group LLKM_GENL_MCGRP_EVENTS
  * --------------------------------------
@@ -306,7 +352,7 @@
 
 #define LLKM_GENL_NAME		"llkm"
 #define LLKM_GENL_VERSION	1
-#define LLKM_ABI_VERSION	1
+#define LLKM_ABI_VERSION	2	/* 2: asynchronous probe runs */
 #define LLKM_DEVICE_NAME	"llkm"
 #define LLKM_GENL_MCGRP_EVENTS	"events"
 
@@ -331,6 +377,9 @@ enum llkm_cmd {
 	LLKM_CMD_COUNTER_READ,
 	LLKM_CMD_COUNTER_CLOSE,
 	LLKM_CMD_PROBE_RUN,
+	LLKM_CMD_PROBE_DONE,	/* notification only */
+	LLKM_CMD_PROBE_GET,
+	LLKM_CMD_PROBE_STOP,
 	__LLKM_CMD_MAX
 };
 
@@ -479,6 +528,9 @@ enum llkm_probe_attr {
 	LLKM_PROBE_A_PARAM,
 	LLKM_PROBE_A_SIMD,
 	LLKM_PROBE_A_PREFETCH,
+	LLKM_PROBE_A_ID,
+	LLKM_PROBE_A_NSAMPLES,
+	LLKM_PROBE_A_OFFSET,
 	__LLKM_PROBE_A_LAST
 };
 
@@ -509,6 +561,8 @@ enum llkm_probe_flag {
 #define LLKM_PROBE_THREADS_MAX		64
 #define LLKM_PROBE_ITERATIONS_MAX	(1ULL << 20)	/* a batch runs with interrupts off */
 #define LLKM_PROBE_BATCHES_MAX		100000
+#define LLKM_PROBE_SAMPLES_MAX		(1U << 17)	/* a run's, 1 MiB */
+#define LLKM_PROBE_SAMPLES_MSG_MAX	4096		/* a PROBE_GET message's */
 #define LLKM_PROBE_TIMEOUT_MAX_MS	600000
 #define LLKM_LITMUS_OUTCOMES_MAX	16
 #define LLKM_BRANCH_BITS		(1U << 20)	/* branches a pass */

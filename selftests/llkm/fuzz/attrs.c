@@ -67,6 +67,9 @@ static const struct aspec probe_a[] = {
 	A(PROBE_A_PARAM, K_U64, S_RANGE, 0, LLKM_BW_BYTES_MAX),
 	A(PROBE_A_SIMD, K_U32, S_POW2, 64, 512),
 	A(PROBE_A_PREFETCH, K_U32, S_MUL64, 0, LLKM_BW_PREFETCH_MAX),
+	A(PROBE_A_ID, K_U32, S_RANGE, 1, UINT32_MAX),
+	R(PROBE_A_NSAMPLES, K_U32),
+	R(PROBE_A_OFFSET, K_U32),
 };
 
 static const struct aspec pmu_a[] = {
@@ -135,6 +138,9 @@ static const struct cspec cmds[] = {
 	C(COUNTER_READ, 8, LLKM_A_COUNTER),
 	C(COUNTER_CLOSE, 8, LLKM_A_COUNTER),
 	C(PROBE_RUN, 4, LLKM_A_PROBE),
+	C(PROBE_DONE, 1, 0),
+	C(PROBE_GET, 4, LLKM_A_PROBE),
+	C(PROBE_STOP, 3, LLKM_A_PROBE),
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -433,15 +439,47 @@ void gen_probe(struct msg *m, struct rng *r, const struct thread *t)
 	msg_put(m, LLKM_PROBE_A_KIND, &kind, 4);
 	msg_put(m, LLKM_PROBE_A_OP, &op, 4);
 	msg_put(m, LLKM_PROBE_A_CPUS, cpus, n * 4);
-	msg_put(m, LLKM_PROBE_A_ITERATIONS, &iters, 8);
 	v32 = 1 + below(r, 4);
+	if (chance(r, 10)) {
+		/* The large-reply path: the most samples accepted, or one more. */
+		v32 = LLKM_PROBE_SAMPLES_MAX / (kind == LLKM_PROBE_FALSE_SHARING ||
+						kind == LLKM_PROBE_BANDWIDTH ? n : 1);
+		if (v32 > LLKM_PROBE_BATCHES_MAX)
+			v32 = LLKM_PROBE_BATCHES_MAX;
+		v32 += chance(r, 20);
+		iters = 1;
+	}
 	msg_put(m, LLKM_PROBE_A_BATCHES, &v32, 4);
+	msg_put(m, LLKM_PROBE_A_ITERATIONS, &iters, 8);
 	v32 = 1 + below(r, TIMEOUT_CAP);
 	msg_put(m, LLKM_PROBE_A_TIMEOUT_MS, &v32, 4);
 	if (has_param)
 		msg_put(m, LLKM_PROBE_A_PARAM, &param, 8);
 	if (chance(r, 20))
 		gen_attr(m, r, &probe_a[below(r, sizeof(probe_a) / sizeof(probe_a[0]))], t);
+	msg_nest_end(m, off);
+}
+
+/*
+ * PROBE_GET (a dump, mostly) or PROBE_STOP of a run: this thread's last,
+ * another's, none, or a boundary id.
+ */
+void gen_probe_id(struct msg *m, struct rng *r, uint8_t cmd)
+{
+	uint32_t id = probe_id_seen(NULL);
+	int off;
+
+	msg_init(m, cmd);
+	if (cmd == LLKM_CMD_PROBE_GET && chance(r, 90))
+		msg_hdr(m)->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	if (chance(r, 5))
+		return;
+	off = msg_put(m, LLKM_A_PROBE | NLA_F_NESTED, NULL, 0);
+	if (!id || chance(r, 15))
+		id = chance(r, 50) ? below(r, 1000) : (uint32_t)gen_boundary(r,
+				spec_of(&probe_sp, LLKM_PROBE_A_ID));
+	if (chance(r, 97))
+		msg_put(m, LLKM_PROBE_A_ID, &id, 4);
 	msg_nest_end(m, off);
 }
 
@@ -471,6 +509,12 @@ void gen_msg(struct msg *m, struct rng *r, const struct cspec *c,
 		gen_probe(m, r, t);
 		return;
 	}
+	if (c->cmd == LLKM_CMD_PROBE_GET || c->cmd == LLKM_CMD_PROBE_STOP) {
+		gen_probe_id(m, r, c->cmd);
+		return;
+	}
+	if (c->cmd == LLKM_CMD_TRACE_STATS && chance(r, 50))
+		msg_hdr(m)->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	if (c->cmd == LLKM_CMD_TRACE_START && chance(r, 60))
 		gen_attr(m, r, spec_of(&top_sp, LLKM_A_RING), t);
 	if (!c->attr || (c->cmd == LLKM_CMD_COUNTER_CLOSE && chance(r, 20)))

@@ -204,6 +204,7 @@ uint64_t gen_number(struct rng *r, const struct aspec *s, const struct thread *t
 void gen_attr(struct msg *m, struct rng *r, const struct aspec *s,
 	      const struct thread *t);
 void gen_probe(struct msg *m, struct rng *r, const struct thread *t);
+void gen_probe_id(struct msg *m, struct rng *r, uint8_t cmd);
 const struct cspec *pick_cmd(struct rng *r);
 void gen_msg(struct msg *m, struct rng *r, const struct cspec *c,
 	     const struct thread *t);
@@ -245,6 +246,10 @@ void msg_nest_end(struct msg *m, int off);
 
 int nl_reopen(struct thread *t);
 int send_msg(struct thread *t, enum cat c, struct msg *m);
+/* Drains what comes within @ms (a run's PROBE_DONE, a dump's rest). */
+void nl_wait(struct thread *t, enum cat c, int ms);
+/* This thread's last probe run id (0: none); *@done: its PROBE_DONE came. */
+uint32_t probe_id_seen(bool *done);
 
 /* ---- the interfaces: one input each ------------------------------------- */
 

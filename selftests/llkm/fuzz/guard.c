@@ -38,11 +38,32 @@ static void cap_value(struct nlattr *a, uint64_t lo, uint64_t hi, uint64_t cap,
 	(*capped)++;
 }
 
-/* Walks @nest as nla_parse_nested() would and caps what is heavy. */
+/* Does @nest hold @type, as nla_parse_nested() would find it? */
+static bool nest_has(struct nlattr *nest, uint16_t type)
+{
+	int rem = nest->nla_len - NLA_HDRLEN;
+	struct nlattr *a = payload(nest);
+
+	for (; rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len),
+	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return true;
+	return false;
+}
+
+/*
+ * Walks @nest as nla_parse_nested() would and caps what is heavy. A probe
+ * run with a timeout (capped to TIMEOUT_CAP) may have every batch it
+ * asks for: the large-reply path; without one, BATCH_CAP bounds it.
+ */
 static void cap_nest(struct nlattr *nest, uint16_t top, long *capped)
 {
 	int rem = nest->nla_len - NLA_HDRLEN;
 	struct nlattr *a = payload(nest);
+	uint64_t batches = top == LLKM_A_PROBE &&
+			   nest_has(nest, LLKM_PROBE_A_TIMEOUT_MS) ?
+			   LLKM_PROBE_BATCHES_MAX : BATCH_CAP;
 
 	for (; rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
 	     rem -= NLA_ALIGN(a->nla_len),
@@ -64,7 +85,7 @@ static void cap_nest(struct nlattr *nest, uint16_t top, long *capped)
 		if (type == LLKM_PROBE_A_ITERATIONS)
 			cap_value(a, 1, LLKM_PROBE_ITERATIONS_MAX, ITER_CAP, false, capped);
 		if (type == LLKM_PROBE_A_BATCHES)
-			cap_value(a, 1, LLKM_PROBE_BATCHES_MAX, BATCH_CAP, false, capped);
+			cap_value(a, 1, LLKM_PROBE_BATCHES_MAX, batches, false, capped);
 		if (type == LLKM_PROBE_A_TIMEOUT_MS)
 			cap_value(a, 1, LLKM_PROBE_TIMEOUT_MAX_MS, TIMEOUT_CAP, false, capped);
 		if (type == LLKM_PROBE_A_PARAM)

@@ -3,11 +3,13 @@
  * Messages and a thread's generic netlink socket: a message is built in a
  * struct msg, sent through the guard rails as one datagram, and its
  * replies drained at once (genl runs the request in the sender's context).
- * A reply teaches the thread a counter id it may use next, or the ring size
- * a mapping needs; an ack to a privileged command counts as served with
+ * A reply teaches the thread a counter id it may use next, the ring size
+ * a mapping needs, or its probe run's id (and PROBE_DONE, that it ended); an ack to a privileged command counts as served with
  * --unpriv. Half the threads' sockets join the events multicast group, and
  * drain STARTED, STOPPED and LOST as they happen.
  */
+#include <poll.h>
+
 #include "core.h"
 
 /* ---- messages -------------------------------------------------------- */
@@ -65,7 +67,17 @@ static void remember_id(struct thread *t, uint32_t id)
 		t->ids[t->nids++] = id;
 }
 
-/* What a reply teaches: a session's ring size, a counter's id. */
+static __thread uint32_t probe_id_last;	/* this thread's last run */
+static __thread bool probe_done_last;		/* its PROBE_DONE came */
+
+uint32_t probe_id_seen(bool *done)
+{
+	if (done)
+		*done = probe_done_last;
+	return probe_id_last;
+}
+
+/* What a reply teaches: a session's ring size, a counter's, a run's id. */
 static void learn(struct thread *t, const struct nlmsghdr *h)
 {
 	const struct genlmsghdr *g = NLMSG_DATA(h);
@@ -80,6 +92,19 @@ static void learn(struct thread *t, const struct nlmsghdr *h)
 		if (nt[LLKM_RING_A_SIZE] && nla_len_of(nt[LLKM_RING_A_SIZE]) == 4)
 			ring_size_seen = nla_u32_of(nt[LLKM_RING_A_SIZE]);
 	}
+	if ((g->cmd == LLKM_CMD_PROBE_RUN || g->cmd == LLKM_CMD_PROBE_DONE) &&
+	    tb[LLKM_A_PROBE]) {
+		nl_attrs(nla_data_of(tb[LLKM_A_PROBE]), nla_len_of(tb[LLKM_A_PROBE]), nt);
+		if (nt[LLKM_PROBE_A_ID] && nla_len_of(nt[LLKM_PROBE_A_ID]) == 4) {
+			uint32_t id = nla_u32_of(nt[LLKM_PROBE_A_ID]);
+
+			/* PROBE_DONE of a short run may come before its id. */
+			if (id != probe_id_last)
+				probe_done_last = false;
+			probe_id_last = id;
+			probe_done_last |= g->cmd == LLKM_CMD_PROBE_DONE;
+		}
+	}
 	if (g->cmd == LLKM_CMD_COUNTER_OPEN && tb[LLKM_A_COUNTER]) {
 		nl_attrs(nla_data_of(tb[LLKM_A_COUNTER]),
 			 nla_len_of(tb[LLKM_A_COUNTER]), nt);
@@ -88,13 +113,17 @@ static void learn(struct thread *t, const struct nlmsghdr *h)
 	}
 }
 
-/* Every command but GET_INFO needs CAP_PERFMON (TRACE_EVENT: multicast). */
+/*
+ * Every command but GET_INFO needs CAP_PERFMON (TRACE_EVENT: multicast,
+ * PROBE_DONE: unicast, notifications only).
+ */
 static bool privileged_cmd(const struct nlmsghdr *h)
 {
 	const struct genlmsghdr *g = NLMSG_DATA(h);
 
 	return h->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN &&
-	       g->cmd != LLKM_CMD_GET_INFO && g->cmd != LLKM_CMD_TRACE_EVENT;
+	       g->cmd != LLKM_CMD_GET_INFO && g->cmd != LLKM_CMD_TRACE_EVENT &&
+	       g->cmd != LLKM_CMD_PROBE_DONE;
 }
 
 /*
@@ -165,6 +194,8 @@ int nl_reopen(struct thread *t)
 	if (t->nl >= 0)
 		close(t->nl);
 	t->nids = 0;	/* the socket's counters closed with it */
+	probe_id_last = 0;	/* and its run */
+	probe_done_last = false;
 	t->nl = nl_open();
 	if (t->nl < 0)
 		return -1;
@@ -198,4 +229,13 @@ static int send_raw(struct thread *t, enum cat c, uint8_t *buf, uint32_t len)
 int send_msg(struct thread *t, enum cat c, struct msg *m)
 {
 	return send_raw(t, c, m->buf, m->len);
+}
+
+void nl_wait(struct thread *t, enum cat c, int ms)
+{
+	struct pollfd p = { .fd = t->nl, .events = POLLIN };
+
+	t->step = "wait";
+	if (poll(&p, 1, ms) > 0)
+		drain(t, c);
 }
