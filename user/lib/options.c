@@ -165,6 +165,9 @@ int llctl_parse_size(const char *s, unsigned long long min,
 	return 0;
 }
 
+/* A plain number: no suffix at all. */
+static const struct unit no_units[] = { { "", 1 }, { NULL, 0 } };
+
 static const struct unit time_units[] = {
 	{ "", 1 }, { "s", 1 }, { "ms", 1e-3 }, { "us", 1e-6 }, { "ns", 1e-9 },
 	{ "m", 60 }, { "min", 60 }, { "h", 3600 },
@@ -344,8 +347,7 @@ static int parse_double(const struct llctl_opts *o, const struct llctl_opt *p,
 	const char *from = open ? "above" : "from";
 
 	if (p->type == LLCTL_OPT_REAL) {
-		if (parse_real(arg, size_units, p->lo, p->hi, open, dst) ||
-		    strpbrk(arg, "KkMmGg"))
+		if (parse_real(arg, no_units, p->lo, p->hi, open, dst))
 			return bad(o, p, arg, "a number %s %g to %g", from,
 				   p->lo, p->hi);
 		return 0;

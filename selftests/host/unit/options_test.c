@@ -23,7 +23,7 @@ struct t_args {
 	bool flag, on;
 	unsigned int num;
 	uint64_t size;
-	double secs;
+	double secs, ratio;
 	int choice;
 	const char *str;
 	struct llctl_list list;
@@ -33,7 +33,7 @@ struct t_args {
 };
 
 enum { K_NUM = 300, K_SIZE, K_SECS, K_CHOICE, K_STR, K_LIST, K_CPUS, K_PIDS,
-       K_CALL, K_OFF };
+       K_CALL, K_OFF, K_RATIO };
 
 static const char *const choices[] = { "alpha", "beta", "gamma", NULL };
 
@@ -53,6 +53,9 @@ static const struct llctl_opt t_opt[] = {
 	{ "secs", K_SECS, "T", "a duration",
 	  .type = LLCTL_OPT_DURATION, LLCTL_FIELD(struct t_args, secs), .lo = 0,
 	  .hi = 3600, .flags = LLCTL_OPT_LO_OPEN },
+	{ "ratio", K_RATIO, "R", "a plain number",
+	  .type = LLCTL_OPT_REAL, LLCTL_FIELD(struct t_args, ratio), .lo = 0.5,
+	  .hi = 2 },
 	{ "choice", K_CHOICE, "C", "alpha, beta or gamma",
 	  .type = LLCTL_OPT_ENUM, LLCTL_FIELD(struct t_args, choice),
 	  .choices = choices },
@@ -191,6 +194,25 @@ TEST(durations_take_units_and_an_open_lower_bound)
 		"--secs", "nan");
 	REFUSED("llctl t: Unable to parse --secs '5 s': seconds above 0 to 3600 (or with ns, us, ms, m, h)",
 		"--secs", "5 s");
+}
+
+TEST(a_real_is_a_plain_number_in_range)
+{
+	struct t_args a = { 0 };
+	char e[256];
+
+	EXPECT_EQ(3, parse(&a, e, sizeof(e), "--ratio", "1.25", NULL));
+	EXPECT_EQ(1.25, a.ratio);
+	EXPECT_EQ(3, parse(&a, e, sizeof(e), "--ratio", "5e-1", NULL));
+	EXPECT_EQ(0.5, a.ratio);
+	REFUSED("llctl t: Unable to parse --ratio '1K': a number from 0.5 to 2",
+		"--ratio", "1K");
+	REFUSED("llctl t: Unable to parse --ratio '1s': a number from 0.5 to 2",
+		"--ratio", "1s");
+	REFUSED("llctl t: Unable to parse --ratio '3': a number from 0.5 to 2",
+		"--ratio", "3");
+	REFUSED("llctl t: Unable to parse --ratio 'inf': a number from 0.5 to 2",
+		"--ratio", "inf");
 }
 
 TEST(an_enum_names_its_choices)
