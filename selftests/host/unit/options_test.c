@@ -16,6 +16,7 @@
 
 #include "fake_root.h"
 #include "kselftest_harness.h"
+#include "run_argv.h"
 
 #include "lib/options.h"
 
@@ -90,34 +91,23 @@ static int t_call(void *args, int key, char *arg)
 	return 0;
 }
 
+static int t_parse(int argc, char **argv, void *a)
+{
+	return llctl_parse(argc, argv, &t_opts, a);
+}
+
 /*
  * Parse the NULL-ended arguments after "t" into @a: llctl_parse()'s result,
  * with what it wrote on stderr in @err.
  */
 static int parse(struct t_args *a, char *err, size_t size, ...)
 {
-	char *argv[16] = { "t" };
-	int argc = 1, fd, saved, ret;
 	va_list ap;
-	ssize_t n;
+	int ret;
 
 	va_start(ap, size);
-	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
-		argc++;
+	ret = run_argv(t_parse, a, err, size, "t", ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	fd = memfd_create("stderr", 0);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	optind = 0;
-	ret = llctl_parse(argc, argv, &t_opts, a);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	n = pread(fd, err, size - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(fd);
 	return ret;
 }
 

@@ -17,6 +17,7 @@
 
 #include "fake_root.h"
 #include "kselftest_harness.h"
+#include "run_argv.h"
 
 #include "cmd.h"
 #include "coherency/cpus.h"
@@ -448,33 +449,24 @@ TEST_F(sysfs, pairs_are_checked)
 /* ---- the commands refuse absurd parameters, saying why ---- */
 
 /* Runs @fn on a NULL-terminated argv; its stderr lands in @err. */
+struct cmd_entry {
+	int (*fn)(int argc, char **argv);
+};
+
+static int call_cmd(int argc, char **argv, void *entry)
+{
+	return ((struct cmd_entry *)entry)->fn(argc, argv);
+}
+
 static int run_cmd(int (*fn)(int, char **), char *err, size_t size, ...)
 {
-	char *argv[16];
-	int argc = 0, fd, saved, ret;
+	struct cmd_entry entry = { fn };
 	va_list ap;
-	ssize_t n;
+	int ret;
 
-	/* Writable copies, as a real argv: the commands may cut them up. */
 	va_start(ap, size);
-	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
-		argv[argc] = strdup(argv[argc]), argc++;
+	ret = run_argv(call_cmd, &entry, err, size, NULL, ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	fd = memfd_create("stderr", 0);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	optind = 0;
-	ret = fn(argc, argv);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	n = pread(fd, err, size - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(fd);
-	while (argc--)
-		free(argv[argc]);
 	return ret;
 }
 
