@@ -208,11 +208,7 @@ int cmd_metrics(int argc, char **argv)
 {
 	struct met_state *s = calloc(1, sizeof(*s));
 	struct metrics_args a = { .interval = 1 };
-	const char *listen;
-	double interval;
 	sigset_t set, old;
-	bool one;
-	uint32_t trace;
 	int ret = 1, c, sfd = -1;
 
 	if (!s)
@@ -222,22 +218,18 @@ int cmd_metrics(int argc, char **argv)
 		ret = llctl_parse_status(c);
 		goto cleanup;
 	}
-	listen = a.listen;
-	interval = a.interval;
-	one = a.once;
-	trace = a.trace;
-	if (one && listen) {
-		llctl_opt_bad(&metrics_opts, 'l', listen,
+	if (a.once && a.listen) {
+		llctl_opt_bad(&metrics_opts, 'l', a.listen,
 			      "--once prints to stdout; give one of the two");
 		goto cleanup;
 	}
-	if (!listen)
-		listen = MET_DEFAULT_LISTEN;
-	if (!one) {
+	if (!a.listen)
+		a.listen = MET_DEFAULT_LISTEN;
+	if (!a.once) {
 		struct sockaddr_storage ss;
 		socklen_t len;
 
-		if (met_parse_listen(listen, &ss, &len))
+		if (met_parse_listen(a.listen, &ss, &len))
 			goto cleanup;
 	}
 	/* Before any thread: the server's inherits the mask. */
@@ -251,9 +243,10 @@ int cmd_metrics(int argc, char **argv)
 		llctl_err("Unable to wait for signals: %s", strerror(errno));
 		goto close;
 	}
-	if (met_open(s) || (trace && met_trace_start(s, trace)))
+	if (met_open(s) || (a.trace && met_trace_start(s, a.trace)))
 		goto close;
-	ret = one ? once(s, sfd, interval) : serve(s, sfd, interval, listen);
+	ret = a.once ? once(s, sfd, a.interval) :
+		       serve(s, sfd, a.interval, a.listen);
 close:
 	met_trace_stop(s);
 	met_close(s);

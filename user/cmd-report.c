@@ -69,7 +69,7 @@ int cmd_report(int argc, char **argv)
 	struct trace_sink *sink = NULL;
 	struct llctl_env env = { 0 };
 	struct report_args a = { .format = -1 };
-	int ret = 1, json, lines, c;
+	int ret = 1, c;
 	long n;
 
 	if (prof_is_perf_data(argc, argv))	/* llctl record's perf.data */
@@ -83,8 +83,6 @@ int cmd_report(int argc, char **argv)
 	if (cfg.format == TRACE_FMT_CTF &&
 	    trace_ctf_missing("report --format ctf"))
 		return 1;
-	lines = a.events;
-	json = a.json;
 	if (c + 1 != argc) {
 		llctl_err("Unable to report: name one capture FILE, see 'llctl help report'");
 		return 1;
@@ -94,7 +92,7 @@ int cmd_report(int argc, char **argv)
 			      "-o PATH and --format ctf|perfetto go together");
 		return 1;
 	}
-	if (lines && json) {
+	if (a.events && a.json) {
 		llctl_opt_bad(&report_opts, OPT_EVENTS, NULL,
 			      "--json prints the summary; give one of the two");
 		return 1;
@@ -114,7 +112,7 @@ int cmd_report(int argc, char **argv)
 	cfg.ncpus = hdr.ncpus;
 	cfg.events = hdr.events;
 	cfg.cmd_pid = hdr.cmd_pid;
-	cfg.lines = lines ? stdout : NULL;
+	cfg.lines = a.events ? stdout : NULL;
 	cfg.env = &env;
 	sink = trace_sink_open(&cfg);
 	if (!sink)
@@ -131,7 +129,7 @@ int cmd_report(int argc, char **argv)
 	tot.produced = n + hdr.lost;
 	if (trace_sink_close(sink, hdr.lost) ||
 	    trace_summary_report(stdout, trace_sink_summary(sink), &tot, &env,
-				 json, lines))
+				 a.json, a.events))
 		goto cleanup;
 	ret = llctl_stdout_close();
 cleanup:
