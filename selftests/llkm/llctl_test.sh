@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..35"
+echo "1..36"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
 	for i in $(seq 35); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
@@ -177,6 +177,27 @@ check trace_json_has_softirqs_and_switches "jq says no" jq -e \
 check report_of_a_capture_equals_the_live_summary "$(cat "$out/stderr")" \
 	cmp -s <(jq -S '.syscalls, .ring' "$out/live.json") \
 	       <(jq -S '.syscalls, .ring' "$out/again.json")
+# The report names the machine that recorded, not the one reading: read
+# back where /proc/cpuinfo names another CPU (a mount namespace of its own).
+recorded_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+sed 's/^model name[[:space:]]*:.*/model name\t: llkm-test another CPU/' /proc/cpuinfo \
+	>"$out/cpuinfo"
+report_elsewhere() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare --mount sh -c 'mount --bind "$1" /proc/cpuinfo && shift && "$@"' \
+		sh "$out/cpuinfo" "$LLCTL" report "$@"
+}
+report_names_the_recording_machine() {
+	report_elsewhere --json "$out/cap" >"$out/else.json" 2>"$out/stderr" &&
+		report_elsewhere "$out/cap" >"$out/else.txt" 2>>"$out/stderr" || return 1
+	echo "recorded on '$recorded_model'; report: $(jq -c .env.cpu.model "$out/else.json"), $(grep '^# cpu' "$out/else.txt")" >"$out/why"
+	[ -n "$recorded_model" ] &&
+		[ "$(jq -r .env.cpu.model "$out/else.json")" = "$recorded_model" ] &&
+		grep -qF "# cpu $recorded_model (" "$out/else.txt" &&
+		! grep -q 'llkm-test another CPU' "$out/else.txt" "$out/else.json"
+}
+check report_names_the_machine_that_recorded "$(cat "$out/why" "$out/stderr" 2>/dev/null)" \
+	report_names_the_recording_machine
 "$LLCTL" report --format ctf -o "$out/ctf" "$out/cap" >/dev/null 2>"$out/stderr"
 ctf_counts_match() {
 	local entries calls
