@@ -53,7 +53,7 @@ static const struct llctl_opts report_opts = {
 		    "[-o PATH --format ctf|perfetto] FILE",
 	.summary = "Render a capture written by 'llctl trace -o FILE': the same summary,\n"
 		   "events and JSON as the live trace, or a CTF or Perfetto trace of it.\n"
-		   "The environment shown is this machine's: the capture's is the trace's.\n"
+		   "The environment shown is the machine's that recorded the capture.\n"
 		   "A perf.data FILE (llctl record, perf record) gets the top functions\n"
 		   "instead: [--json | --folded] [--children] [--svg PATH] FILE\n"
 		   "('llctl report --help FILE' lists those options).",
@@ -69,6 +69,7 @@ int cmd_report(int argc, char **argv)
 	struct trace_sink *sink = NULL;
 	struct llctl_env env = { 0 };
 	struct report_args a = { .format = -1 };
+	bool have_env;
 	int ret = 1, c;
 	long n;
 
@@ -108,12 +109,19 @@ int cmd_report(int argc, char **argv)
 		llctl_err("Unable to read '%s': %s", argv[c], strerror(-n));
 		return 1;
 	}
-	llctl_env_collect(&env, NULL);
+	/* The machine that recorded; a format 1 capture names none. */
+	n = trace_capture_env(argv[c], &env);
+	if (n && n != -ENODATA) {
+		llctl_err("Unable to read '%s': its environment is damaged",
+			  argv[c]);
+		return 1;
+	}
+	have_env = !n;
 	cfg.ncpus = hdr.ncpus;
 	cfg.events = hdr.events;
 	cfg.cmd_pid = hdr.cmd_pid;
 	cfg.lines = a.events ? stdout : NULL;
-	cfg.env = &env;
+	cfg.env = have_env ? &env : NULL;
 	sink = trace_sink_open(&cfg);
 	if (!sink)
 		goto cleanup;
@@ -128,7 +136,8 @@ int cmd_report(int argc, char **argv)
 	tot.lost = hdr.lost;
 	tot.produced = n + hdr.lost;
 	if (trace_sink_close(sink, hdr.lost) ||
-	    trace_summary_report(stdout, trace_sink_summary(sink), &tot, &env,
+	    trace_summary_report(stdout, trace_sink_summary(sink), &tot,
+				 have_env ? &env : NULL,
 				 a.json, a.events))
 		goto cleanup;
 	ret = llctl_stdout_close();

@@ -23,6 +23,14 @@ not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1 # $2"; }
 skip() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n $1 # SKIP $2"; }
 # check NAME REASON CMD...: passes when CMD succeeds.
 check() { local name=$1 why=$2; shift 2; if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi; }
+# check_why NAME CMD...: as check, the reason being what CMD wrote in
+# $out/why, read after it ran (check's REASON is expanded before).
+check_why() {
+	local name=$1
+	shift
+	: >"$out/why"
+	if "$@"; then ok "$name"; else not_ok "$name" "$(tr '\n' ' ' <"$out/why")"; fi
+}
 
 # run ARGS...: llctl with stdout/stderr/status captured in $out.
 run() { "$LLCTL" "$@" >"$out/stdout" 2>"$out/stderr"; echo $? >"$out/rc"; }

@@ -188,25 +188,24 @@ report_elsewhere() {
 		sh "$out/cpuinfo" "$LLCTL" report "$@"
 }
 report_names_the_recording_machine() {
-	report_elsewhere --json "$out/cap" >"$out/else.json" 2>"$out/stderr" &&
-		report_elsewhere "$out/cap" >"$out/else.txt" 2>>"$out/stderr" || return 1
-	echo "recorded on '$recorded_model'; report: $(jq -c .env.cpu.model "$out/else.json"), $(grep '^# cpu' "$out/else.txt")" >"$out/why"
+	report_elsewhere --json "$out/cap" >"$out/else.json" 2>"$out/stderr"
+	report_elsewhere "$out/cap" >"$out/else.txt" 2>>"$out/stderr"
+	echo "recorded on '$recorded_model'; report: $(jq -c .env.cpu.model "$out/else.json"), $(grep '^# cpu' "$out/else.txt") $(cat "$out/stderr")" >"$out/why"
 	[ -n "$recorded_model" ] &&
 		[ "$(jq -r .env.cpu.model "$out/else.json")" = "$recorded_model" ] &&
 		grep -qF "# cpu $recorded_model (" "$out/else.txt" &&
 		! grep -q 'llkm-test another CPU' "$out/else.txt" "$out/else.json"
 }
-check report_names_the_machine_that_recorded "$(cat "$out/why" "$out/stderr" 2>/dev/null)" \
-	report_names_the_recording_machine
+check_why report_names_the_machine_that_recorded report_names_the_recording_machine
 "$LLCTL" report --format ctf -o "$out/ctf" "$out/cap" >/dev/null 2>"$out/stderr"
 ctf_counts_match() {
 	local entries calls
 	entries=$(babeltrace2 "$out/ctf" 2>/dev/null | grep -c 'syscall_entry:')
 	calls=$(jq '[.syscalls[].calls] | add' "$out/live.json")
-	echo "babeltrace2 syscall_entry $entries, summary calls $calls" >"$out/why"
+	echo "babeltrace2 syscall_entry $entries, summary calls $calls; $(cat "$out/stderr")" >"$out/why"
 	[ "$entries" -gt 0 ] && [ "$entries" -eq "$calls" ]
 }
-check ctf_trace_reads_back_in_babeltrace2 "$(cat "$out/why" "$out/stderr" 2>/dev/null)" ctf_counts_match
+check_why ctf_trace_reads_back_in_babeltrace2 ctf_counts_match
 "$LLCTL" trace --format perfetto -o "$out/trace.json" --report /dev/null -- ls /usr \
 	>/dev/null 2>"$out/stderr"
 check perfetto_trace_is_trace_event_json "$(head -c 200 "$out/trace.json")" jq -e \
@@ -223,7 +222,7 @@ events_lines_match() {
 	[ -n "$delivered" ] && [ "$lines" -gt 10 ] && [ "$lines" -le "$delivered" ] &&
 		grep -q 'syscall_entry: execve' "$out/events"
 }
-check events_print_one_line_per_record "$(cat "$out/why")" events_lines_match
+check_why events_print_one_line_per_record events_lines_match
 
 # --- Ctrl-C and progress ------------------------------------------------------
 "$LLCTL" trace -a --report "$out/int" 2>"$out/stderr" &

@@ -393,3 +393,60 @@ struct json_object *llctl_env_json(const struct llctl_env *env)
 	json_object_object_add(o, "tuning_profile", tuning_json(env));
 	return o;
 }
+
+/* An int field of llctl_env_json(): -1 when null or absent. */
+static int json_int_of(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) &&
+	       json_object_is_type(v, json_type_int) ?
+	       json_object_get_int(v) : -1;
+}
+
+/* tuning_json()'s inverse. */
+static void tuning_of(struct llctl_env *env, struct json_object *o)
+{
+	struct json_object *t;
+
+	env->tuning = -1;
+	if (!json_object_object_get_ex(o, "tuning_profile", &t) || !t)
+		return;
+	if (json_object_is_type(t, json_type_string)) {
+		if (!strcmp(json_object_get_string(t), "none"))
+			env->tuning = 0;
+		return;
+	}
+	env->tuning_hash = json_strdup(t, "hash");
+	env->tuning_file = json_strdup(t, "file");
+	env->tuning_applied_at = json_strdup(t, "applied_at");
+	if (env->tuning_hash)
+		env->tuning = 1;
+}
+
+int llctl_env_from_json(struct llctl_env *env, struct json_object *o)
+{
+	struct json_object *cpu = NULL, *smt;
+
+	memset(env, 0, sizeof(*env));
+	if (!json_object_is_type(o, json_type_object))
+		return -EINVAL;
+	json_object_object_get_ex(o, "cpu", &cpu);
+	env->kernel = json_strdup(o, "kernel");
+	env->cpu_model = json_strdup(cpu, "model");
+	env->cpu_family = json_int_of(cpu, "family");
+	env->cpu_model_nr = json_int_of(cpu, "model_id");
+	env->cpu_stepping = json_int_of(cpu, "stepping");
+	env->microcode = json_strdup(cpu, "microcode");
+	env->hypervisor = json_strdup(o, "hypervisor");
+	env->online_cpus = json_int_of(o, "online_cpus");
+	env->smt = json_object_object_get_ex(o, "smt", &smt) &&
+		   json_object_is_type(smt, json_type_boolean) ?
+		   json_object_get_boolean(smt) : -1;
+	env->numa_nodes = json_int_of(o, "numa_nodes");
+	env->governor = json_strdup(o, "governor");
+	env->llctl_version = json_strdup(o, "llctl_version");
+	env->llkm_version = json_strdup(o, "llkm_version");
+	tuning_of(env, o);
+	return 0;
+}

@@ -42,5 +42,10 @@ void llctl_env_free(struct llctl_env *env);
 void llctl_env_print(FILE *f, const struct llctl_env *env);
 /* The "env" object of a JSON report (a new reference). */
 struct json_object *llctl_env_json(const struct llctl_env *env);
+/*
+ * @env from an object llctl_env_json() made (a capture's); 0, or -EINVAL
+ * when @o is not an object. Free it with llctl_env_free().
+ */
+int llctl_env_from_json(struct llctl_env *env, struct json_object *o);
 
 #endif /* LLCTL_LIB_ENV_H */

@@ -52,7 +52,7 @@ struct trace_sink *trace_sink_open(const struct trace_sink_cfg *cfg)
 	switch (cfg->format) {
 	case TRACE_FMT_RAW:
 		s->cap = trace_capture_create(cfg->out, cfg->ncpus, cfg->events,
-					      cfg->cmd_pid);
+					      cfg->cmd_pid, cfg->env);
 		if (!s->cap)
 			goto fail_out;
 		break;

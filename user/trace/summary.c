@@ -517,14 +517,19 @@ int trace_summary_report(FILE *f, const struct trace_summary *s,
 
 	if (json) {
 		o = trace_summary_json(s, t);
-		json_object_object_add(o, "env", llctl_env_json(env));
+		json_object_object_add(o, "env", env ? llctl_env_json(env) :
+						 NULL);
 		return llctl_json_fprint(f, o);
 	}
 	if (lines) {
 		fprintf(f, "# ring: produced %lu, delivered %lu, lost %lu\n",
 			t->produced, t->delivered, t->lost);
 	} else {
-		llctl_env_print(f, env);
+		if (env)
+			llctl_env_print(f, env);
+		else
+			fputs("# recorded on a machine the capture does not describe (capture format 1)\n",
+			      f);
 		trace_summary_print(f, s, t);
 	}
 	return ferror(f) ? 1 : 0;

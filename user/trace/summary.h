@@ -51,7 +51,8 @@ struct json_object *trace_summary_json(const struct trace_summary *s,
 
 /*
  * The report: JSON with "env", or the env header and the tables, or (event
- * lines were printed) the ring's counts alone. 0, or 1 after saying why.
+ * lines were printed) the ring's counts alone; @env NULL: a capture that
+ * names no machine. 0, or 1 after saying why.
  */
 int trace_summary_report(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t,

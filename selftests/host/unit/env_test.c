@@ -475,6 +475,58 @@ TEST_F(fake_root, json_has_the_stable_keys_with_their_types)
 	json_object_put(o);
 }
 
+/* @env's text header and JSON through llctl_env_from_json(): the same. */
+static int round_trips(const struct llctl_env *env)
+{
+	struct json_object *a = llctl_env_json(env), *b;
+	char *ta = NULL, *tb = NULL;
+	size_t la, lb;
+	struct llctl_env back;
+	FILE *f;
+	int same;
+
+	if (!a || llctl_env_from_json(&back, a))
+		return 0;
+	b = llctl_env_json(&back);
+	f = open_memstream(&ta, &la);
+	llctl_env_print(f, env);
+	fclose(f);
+	f = open_memstream(&tb, &lb);
+	llctl_env_print(f, &back);
+	fclose(f);
+	same = b && json_object_equal(a, b) && !strcmp(ta, tb);
+	if (!same)
+		fprintf(stderr, "# %s\n# %s\n%s%s", json_object_to_json_string(a),
+			json_object_to_json_string(b), ta, tb);
+	free(ta);
+	free(tb);
+	json_object_put(a);
+	json_object_put(b);
+	llctl_env_free(&back);
+	return same;
+}
+
+/* A capture holds the recording machine's env as JSON: it reads back. */
+TEST_F(fake_root, json_reads_back_into_the_same_env)
+{
+	ASSERT_EQ(0, collect(self));		/* everything unknown */
+	EXPECT_TRUE(round_trips(&self->env));
+	ASSERT_EQ(0, put_full_tree(self->dir));
+	ASSERT_EQ(0, collect(self));
+	EXPECT_TRUE(round_trips(&self->env));
+	unsetenv("LLCTL_STATE_DIR");
+	PUT("var/lib/llctl/state.json",
+	    "{\"version\": 1, \"profile\": {\"hash\": \"sha256:ab\", "
+	    "\"file\": \"/etc/lat.yaml\", \"applied_at\": \"2026-01-01T00:00:00Z\"}}");
+	ASSERT_EQ(0, collect(self));
+	ASSERT_EQ(1, self->env.tuning);
+	EXPECT_TRUE(round_trips(&self->env));
+	PUT("var/lib/llctl/state.json", "{ not json");
+	ASSERT_EQ(0, collect(self));
+	ASSERT_EQ(-1, self->env.tuning);
+	EXPECT_TRUE(round_trips(&self->env));
+}
+
 /* llctl config's state under the root: its profile in every report. */
 TEST_F(fake_root, applied_tuning_profile_is_in_json_and_text)
 {
