@@ -174,12 +174,15 @@ static int add_event(struct profile *p, const char *spec, bool named)
 
 static int add_event_list(struct profile *p, char *list)
 {
-	char *save, *tok;
+	char err[512], *tok;
 
-	for (tok = strtok_r(list, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save))
+	while ((tok = prof_event_next(&list, err, sizeof(err))))
 		if (add_event(p, tok, true))
 			return -1;
+	if (err[0]) {
+		llctl_err("%s", err);
+		return -1;
+	}
 	return 0;
 }
 

@@ -178,12 +178,31 @@ static int record_check(const struct record_args *a)
 	return 0;
 }
 
+/* -e names one event: perf record's lists sample each, llctl's one. */
+static int one_event(const char *spec)
+{
+	char err[512], *copy = strdup(spec), *s = copy;
+	int n = 0;
+
+	if (!copy)
+		return -1;
+	while (prof_event_next(&s, err, sizeof(err)))
+		n++;
+	free(copy);
+	if (err[0] || n != 1) {
+		llctl_err("Unable to sample '%s': llctl record samples one event; give one (run one record per event)",
+			  spec);
+		return -1;
+	}
+	return 0;
+}
+
 /* What was not given: the tuning profile's, else perf record's. */
 static int record_defaults(struct record *rec)
 {
 	struct cfg_defaults cd = { .stack_depth = -1 };
 	struct record_args *a = &rec->a;
-	char errbuf[512];
+	char errbuf[512] = "";
 
 	cfg_defaults(&cd);
 	if (!a->period && !a->freq)
@@ -198,8 +217,10 @@ static int record_defaults(struct record *rec)
 		if (strcmp(a->spec, "cycles"))
 			llctl_err("note: no hardware PMU here: sampling cpu-clock");
 	}
-	if (prof_event_parse(a->spec, &rec->ev, errbuf, sizeof(errbuf))) {
-		llctl_err("%s", errbuf);
+	if (one_event(a->spec) ||
+	    prof_event_parse(a->spec, &rec->ev, errbuf, sizeof(errbuf))) {
+		if (errbuf[0])
+			llctl_err("%s", errbuf);
 		return 1;
 	}
 	rec->period = a->freq ? a->freq : a->period;

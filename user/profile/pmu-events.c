@@ -1274,6 +1274,33 @@ static int collect_sysfs(struct prof_event_list *l, const char *pattern)
 	return ret;
 }
 
+char *prof_event_next(char **s, char *err, size_t errlen)
+{
+	char *tok = *s, *p;
+	bool in_pmu = false;
+
+	err[0] = '\0';
+	if (!tok)
+		return NULL;
+	if (*tok == '{' || strchr(tok, '}')) {
+		snprintf(err, errlen,
+			 "Unable to count the group in '%s': llkm opens each counter through the kernel's perf API, which takes no group leader, so the members would not be one perf group; give them without braces (each is scaled by its own running time, or use --no-multiplex)",
+			 tok);
+		return NULL;
+	}
+	for (p = tok; *p && (in_pmu || *p != ','); p++)
+		if (*p == '/')
+			in_pmu = !in_pmu;
+	*s = *p ? p + 1 : NULL;
+	*p = '\0';
+	if (!*tok || (*s && !**s)) {
+		snprintf(err, errlen,
+			 "Unable to use the event list: an empty event (two commas in a row, or one at an end); separate the events by single commas");
+		return NULL;
+	}
+	return tok;
+}
+
 /* Entries of one PMU together, the PMUs in the order they first came. */
 static int group_by_pmu(struct prof_event_list *l)
 {

@@ -53,6 +53,16 @@ struct prof_event {
 int prof_event_parse(const char *spec, struct prof_event *ev, char *err,
 		     size_t errlen);
 
+/*
+ * The next event of a comma-separated list at *@s, as perf splits -e: a
+ * comma inside PMU/term=v,term=v/ belongs to the event. Cuts the list in
+ * place and moves *@s past the event; NULL at the end of the list, or
+ * after writing into @err why the list is refused: an empty event, or a
+ * group {A,B} (llkm opens each counter through the kernel's perf API,
+ * which takes no group leader, so members are never one perf group).
+ */
+char *prof_event_next(char **s, char *err, size_t errlen);
+
 /* A zeroed @attr with @ev's type, configs and exclude bits, size set. */
 void prof_event_attr(const struct prof_event *ev,
 		     struct perf_event_attr *attr);

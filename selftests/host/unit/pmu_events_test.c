@@ -698,6 +698,46 @@ TEST(hint_takes_no_event_and_either_sign)
 	EXPECT_STREQ("", prof_perf_err_hint(EINVAL, NULL, NULL, 0));
 }
 
+/* @list split by prof_event_next() into @out joined by '|'; 0 or -1. */
+static int split(const char *list, char *out, size_t len, char *err,
+		 size_t errlen)
+{
+	char *copy = strdup(list), *s = copy, *tok;
+
+	out[0] = '\0';
+	while ((tok = prof_event_next(&s, err, errlen))) {
+		if (out[0])
+			strncat(out, "|", len - strlen(out) - 1);
+		strncat(out, tok, len - strlen(out) - 1);
+	}
+	free(copy);
+	return err[0] ? -1 : 0;
+}
+
+/* perf's -e lists: a comma inside PMU/.../ is the event's own. */
+TEST(event_lists_split_as_perf_splits_them)
+{
+	char out[256], err[512];
+
+	EXPECT_EQ(0, split("cpu/event=0x3c,umask=0x0/,task-clock", out,
+			   sizeof(out), err, sizeof(err)));
+	EXPECT_STREQ("cpu/event=0x3c,umask=0x0/|task-clock", out);
+	EXPECT_EQ(0, split("a,cpu/event=1,umask=2/u,b", out, sizeof(out), err,
+			   sizeof(err)));
+	EXPECT_STREQ("a|cpu/event=1,umask=2/u|b", out);
+	EXPECT_EQ(0, split("page-faults", out, sizeof(out), err, sizeof(err)));
+	EXPECT_STREQ("page-faults", out);
+	EXPECT_EQ(-1, split("a,,b", out, sizeof(out), err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "empty event"));
+	EXPECT_EQ(-1, split("a,", out, sizeof(out), err, sizeof(err)));
+	EXPECT_EQ(-1, split(",a", out, sizeof(out), err, sizeof(err)));
+	EXPECT_EQ(-1, split("{cycles,instructions}", out, sizeof(out), err,
+			    sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "no group leader"));
+	EXPECT_EQ(-1, split("a,{b,c}", out, sizeof(out), err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "{b,c}"));
+}
+
 /* The entry named @name, or NULL. */
 static const struct prof_event_entry *entry(const struct prof_event_list *l,
 					    const char *name)
