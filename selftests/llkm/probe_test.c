@@ -553,12 +553,17 @@ TEST_F(probe, samples_over_the_bound_are_refused_before_running)
  * while an llkm_probe thread ran there (a tick in another task or in the
  * idle task ends the interval), bounds from above the longest stretch
  * with interrupts off there, to within a tick. Designed bound: llkm
- * promises about 1 ms (2 ms while a peer is late); the tick, an emulator
- * and a loaded host add tens of ms at worst; a batch that ran whole with
- * interrupts off took seconds here.
+ * promises about 1 ms (2 ms while a peer is late), 4 ms gaps with the
+ * tick; an emulator on a loaded host stalls the whole guest now and then
+ * for a hundred milliseconds or more, a gap in any context: a second run
+ * is measured when the first is over the bound, and the shorter longest
+ * gap counts (a stretch with interrupts off comes back every run, a stall
+ * does not). Before the fix a batch ran whole with interrupts off: c2c,
+ * litmus and branch took 0.5 to 6 s here (TCG), natively milliseconds to
+ * a second.
  */
 #define TRACEFS			"/sys/kernel/tracing"
-#define IRQSOFF_BOUND_US	100000
+#define IRQSOFF_BOUND_US	250000
 
 FIXTURE(irqsoff) {
 	LLKM_NL_FIXTURE;
@@ -573,7 +578,7 @@ FIXTURE_VARIANT(irqsoff) {
 FIXTURE_VARIANT_ADD(irqsoff, fence_mfence) {
 	.q = IRQSOFF_Q(.kind = LLKM_PROBE_FENCE, .op = LLKM_FENCE_MFENCE,
 		       .cpus = { 0 }, .ncpus = 1,
-		       .iterations = LLKM_PROBE_ITERATIONS_MAX, .batches = 20),
+		       .iterations = LLKM_PROBE_ITERATIONS_MAX, .batches = 200),
 };
 
 FIXTURE_VARIANT_ADD(irqsoff, c2c) {
@@ -613,10 +618,13 @@ FIXTURE_VARIANT_ADD(irqsoff, icache_pages) {
 		       .batches = 10, .has_param = 1, .param = LLKM_ICACHE_PAGES_MAX),
 };
 
-/* A batch's whole work on one pass: 64 MiB fits a 1 GiB guest's quarter. */
+/*
+ * A batch's whole work in passes of 64 MiB: two threads' fit a 1 GiB
+ * guest's quarter of RAM (and share one emulating thread: twice as long).
+ */
 FIXTURE_VARIANT_ADD(irqsoff, bandwidth_read) {
 	.q = IRQSOFF_Q(.kind = LLKM_PROBE_BANDWIDTH, .op = LLKM_BW_READ,
-		       .cpus = { 0 }, .ncpus = 1,
+		       .cpus = { 0, 1 }, .ncpus = 2,
 		       .iterations = LLKM_BW_BATCH_BYTES_MAX / (64 << 20),
 		       .batches = 4, .has_param = 1, .param = 64 << 20),
 };
@@ -695,34 +703,47 @@ static long longest_probe_tick_gap_us(int ncpus, int *pairs)
 	return gap;
 }
 
-TEST_F_TIMEOUT(irqsoff, longest_stretch_at_the_largest_work_is_bounded, 120)
+/* One run of @q, traced: the longest gap (us), or -1 with nothing measured. */
+static long traced_run(struct __test_metadata *_metadata, FIXTURE_DATA(irqsoff) *self,
+		       const struct req *q)
 {
 	const char *event = "events/irq_vectors/local_timer_entry/enable";
-	struct req q = variant->q;
 	static struct res o;
 	int pairs, ret;
 	long gap;
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) < q.ncpus)
-		SKIP(return, "needs %d online CPUs", q.ncpus);
-	if (access(TRACEFS "/" "events/irq_vectors/local_timer_entry", F_OK))
-		SKIP(return, "no tracefs or no irq_vectors:local_timer_entry event");
-	ASSERT_EQ(0, tracefs_write("tracing_on", "0"));
-	ASSERT_EQ(0, tracefs_write("trace", ""));
-	ASSERT_EQ(0, tracefs_write(event, "1"));
-	ASSERT_EQ(0, tracefs_write("tracing_on", "1"));
-	ret = RUN(&q, &o);
+	if (tracefs_write("tracing_on", "0") || tracefs_write("trace", "") ||
+	    tracefs_write(event, "1") || tracefs_write("tracing_on", "1"))
+		return -1;
+	ret = RUN(q, &o);
 	tracefs_write("tracing_on", "0");
 	tracefs_write(event, "0");
-	ASSERT_EQ(0, ret) TH_LOG("%s", self->rep->extack);
-	gap = longest_probe_tick_gap_us(q.ncpus, &pairs);
+	gap = longest_probe_tick_gap_us(q->ncpus, &pairs);
 	tracefs_write("trace", "");
-	TH_LOG("%d samples in %llu ms%s: longest tick gap in a probe thread %ld us (%d gaps)",
-	       o.nsamples, (unsigned long long)o.elapsed_ns / 1000000,
+	TH_LOG("run: %d, %d samples in %llu ms%s: longest tick gap in a probe thread %ld us (%d gaps)",
+	       ret, o.nsamples, (unsigned long long)o.elapsed_ns / 1000000,
 	       o.stopped ? " (stopped)" : "", gap, pairs);
-	ASSERT_LT(0, pairs) TH_LOG("no two ticks in a probe thread: nothing measured");
+	return ret || !pairs ? -1 : gap;
+}
+
+TEST_F_TIMEOUT(irqsoff, longest_stretch_at_the_largest_work_is_bounded, 120)
+{
+	long gap, again;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < variant->q.ncpus)
+		SKIP(return, "needs %d online CPUs", variant->q.ncpus);
+	if (access(TRACEFS "/events/irq_vectors/local_timer_entry", F_OK))
+		SKIP(return, "no tracefs or no irq_vectors:local_timer_entry event");
+	gap = traced_run(_metadata, self, &variant->q);
+	ASSERT_LE(0, gap) TH_LOG("the run failed or measured nothing");
+	if (gap >= IRQSOFF_BOUND_US) {
+		again = traced_run(_metadata, self, &variant->q);
+		ASSERT_LE(0, again) TH_LOG("the run failed or measured nothing");
+		gap = again < gap ? again : gap;
+	}
 	EXPECT_GT(IRQSOFF_BOUND_US, gap);
 }
+
 
 /* A kernel module with a generic netlink family, not loaded yet; or NULL. */
 static const char *genl_module_path(void)
@@ -887,7 +908,7 @@ TEST_F(probe, a_second_run_is_refused_before_allocating)
 {
 	struct req q = { .kind = LLKM_PROBE_BANDWIDTH, .op = LLKM_BW_READ,
 			 .cpus = { 0 }, .ncpus = 1, .iterations = 1, .batches = 1,
-			 .has_param = 1, .param = LLKM_BW_BYTES_MAX };
+			 .has_param = 1, .param = LLKM_BW_BATCH_BYTES_MAX };
 	struct req lq = LONG_C2C;
 	struct nl_probe_out po = { 0 };
 	static struct res o;
@@ -897,10 +918,9 @@ TEST_F(probe, a_second_run_is_refused_before_allocating)
 
 	if (!two_cpus())
 		SKIP(return, "needs two online CPUs");
-	ASSERT_GT((uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE) / 4,
-		  0ULL);
-	if ((uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE) / 4 >= LLKM_BW_BYTES_MAX)
-		SKIP(return, "RAM over 4 GiB: LLKM_BW_BYTES_MAX fits its quarter");
+	if ((uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE) / 4 >=
+	    LLKM_BW_BATCH_BYTES_MAX)
+		SKIP(return, "RAM of 1 GiB or more: the largest working set fits its quarter");
 	/* Alone, it is refused for its size. */
 	EXPECT_EQ(-ENOMEM, RUN(&q, &o));
 	fd = nl_open();
