@@ -158,6 +158,8 @@ static void name(struct probe_bw_job *j)				\
 				       [pb] "r"(j->pb), [pc] "r"(j->pc),	\
 				       [n] "r"(end)				\
 				     : "cc", "memory" PROBE_BW_CLOBBERS);	\
+			if (!PROBE_WIN_TICKS)	/* llctl: one piece */	\
+				break;					\
 			if (probe_win_due(&win, 1))				\
 				probe_win_open(&win);				\
 		}								\

@@ -117,25 +117,24 @@ static __always_inline u64 probe_fence_op(u32 op, struct probe_line *s)
 static __always_inline u64 probe_fence_loop(u32 op, u64 n,
 					    struct probe_line *s)
 {
-	u64 t0, t1, i, k, m, acc = 0;
+	u64 t0, t1, i, acc = 0;
 	struct probe_win w;
 
 	probe_win_start(&w);
 	t0 = probe_tsc_begin();
-	for (i = n / PROBE_UNROLL; i; i -= m) {
-		m = i < PROBE_FENCE_CHECK ? i : PROBE_FENCE_CHECK;
-		for (k = m; k; k--) {
-			acc += probe_fence_op(op, s);
-			acc += probe_fence_op(op, s);
-			acc += probe_fence_op(op, s);
-			acc += probe_fence_op(op, s);
-			acc += probe_fence_op(op, s);
-			acc += probe_fence_op(op, s);
-			acc += probe_fence_op(op, s);
-			acc += probe_fence_op(op, s);
-			barrier();
-		}
-		if (probe_win_due(&w, 1))
+	for (i = n / PROBE_UNROLL; i; i--) {
+		acc += probe_fence_op(op, s);
+		acc += probe_fence_op(op, s);
+		acc += probe_fence_op(op, s);
+		acc += probe_fence_op(op, s);
+		acc += probe_fence_op(op, s);
+		acc += probe_fence_op(op, s);
+		acc += probe_fence_op(op, s);
+		acc += probe_fence_op(op, s);
+		barrier();
+		/* llctl: no test at all (PROBE_WIN_TICKS is 0). */
+		if (PROBE_WIN_TICKS && !(i % PROBE_FENCE_CHECK) &&
+		    probe_win_due(&w, 1))
 			probe_win_open(&w);
 	}
 	for (i = n % PROBE_UNROLL; i; i--) {
