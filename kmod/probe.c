@@ -3,7 +3,9 @@
  * Probes in kernel mode: fence costs, cache-line round trips, false
  * sharing, litmus tests, and the sweep kinds' points (branch patterns,
  * code footprints, memory bandwidth), run by kernel threads bound to the
- * CPUs asked for, with preemption and interrupts off while a batch runs.
+ * CPUs asked for, with preemption off while a batch runs, and interrupts
+ * off but for a window about every millisecond (probe_base.h's windows,
+ * opened inside the core's loops and icache_batch()).
  * The measuring code is probe_core.h and probe_bw.h, the same source
  * llctl runs in user threads, and the icache probe's code regions
  * (probe_code.c) are laid out as llctl writes them: the two modes differ
@@ -11,7 +13,8 @@
  * each kind takes (ops, flags, CPUs, a sweep's parameters) is checked
  * here too, by llkm_probe_check(), before genl.c asks for a run.
  *
- * One run at a time, asynchronous: llkm_probe_start() allocates the run
+ * One run at a time, asynchronous: llkm_probe_start() checks that no
+ * other run goes or is being set up (starting), then allocates the run
  * (its samples included, bounded by LLKM_PROBE_SAMPLES_MAX), starts its
  * threads and returns; a work item on probe_wq waits for the run and hands
  * the outcome to genl.c, which tells the socket that asked. A run ends when
@@ -97,6 +100,7 @@ struct probe_run {
 
 static DEFINE_MUTEX(probe_lock);	/* one run at a time */
 static struct probe_run *current_run;	/* guarded by probe_lock */
+static bool starting;			/* a run is being set up, probe_lock */
 static LIST_HEAD(runs);			/* running and done, probe_lock */
 static u32 last_id;			/* probe_lock */
 static bool stopping;			/* rmmod: refuse new runs */
@@ -156,16 +160,53 @@ static u64 *sample_slot(struct probe_run *run, int tid, int b)
 	return &run->samples[b];
 }
 
-/* @calls calls of the icache footprint: TSC cycles. */
-static u64 icache_batch(const u8 *entry, u64 calls)
-{
-	void (*fn)(void) = (void (*)(void))entry;
-	u64 t0, i;
+/*
+ * The icache batch checks for a window (probe_base.h) after a run of calls
+ * that together execute about this many bytes of code, or jump this many
+ * times across pages.
+ */
+#define ICACHE_CHECK_BYTES	(64U << 10)
+#define ICACHE_CHECK_PAGES	64U
 
+/* Calls of @run's footprint between two checks for a window. */
+static u64 icache_stride(const struct probe_run *run)
+{
+	if (run->cfg.op == LLKM_ICACHE_PAGES)
+		return max_t(u64, 1, ICACHE_CHECK_PAGES / run->cfg.param);
+	return ICACHE_CHECK_BYTES / (run->cfg.param + 64) + 1;
+}
+
+/*
+ * @calls calls of the icache footprint: TSC cycles, windows left out.
+ * The calls go into the middle of probe_code.c's regions, where no
+ * function starts: a kernel built with clang's kCFI would find no type
+ * hash before the target and trap, so this function makes its indirect
+ * calls unchecked (__nocfi; noinline, so that the attribute stays with
+ * the calls). IBT still holds: every entry is an endbr64. Elsewhere
+ * __nocfi is empty.
+ */
+static noinline __nocfi u64 icache_batch(const struct probe_run *run, u64 calls)
+{
+	void (*fn)(void) = (void (*)(void))run->entry;
+	u64 stride = icache_stride(run), t0, i, k, m;
+	struct probe_win w;
+
+	probe_win_start(&w);
 	t0 = probe_tsc_begin();
-	for (i = 0; i < calls; i++)
-		fn();
-	return probe_tsc_end() - t0;
+	for (i = 0; i < calls; i += m) {
+		m = min(calls - i, stride);
+		for (k = 0; k < m; k++)
+			fn();
+		if (probe_win_due(&w, 1))
+			probe_win_open(&w);
+	}
+	return probe_tsc_end() - t0 - w.out;
+}
+
+/* One call of the footprint at @entry, untimed; __nocfi as above. */
+static noinline __nocfi void icache_warm(const u8 *entry)
+{
+	((void (*)(void))entry)();
 }
 
 static u64 bw_batch(struct probe_run *run, int tid)
@@ -173,10 +214,14 @@ static u64 bw_batch(struct probe_run *run, int tid)
 	u64 t0 = probe_tsc_begin();
 
 	run->bw(&run->jobs[tid]);
-	return probe_tsc_end() - t0;
+	return probe_tsc_end() - t0 - run->jobs[tid].out;
 }
 
-/* One batch of thread @tid, interrupts off; false when it was stopped. */
+/*
+ * One batch of thread @tid, preemption and interrupts off but for the
+ * windows of the core (probe_base.h), with interrupts on and preemption
+ * still off, about every millisecond; false when it was stopped.
+ */
 static bool one_batch(struct probe_run *run, int tid, int b)
 {
 	const struct llkm_probe_cfg *c = &run->cfg;
@@ -185,6 +230,7 @@ static bool one_batch(struct probe_run *run, int tid, int b)
 	unsigned long flags;
 	bool ok = true;
 
+	preempt_disable();
 	if (c->kind == LLKM_PROBE_BANDWIDTH)
 		kernel_fpu_begin();
 	local_irq_save(flags);
@@ -220,7 +266,7 @@ static bool one_batch(struct probe_run *run, int tid, int b)
 		*out = probe_branch_batch(run->bits, c->iterations);
 		break;
 	case LLKM_PROBE_ICACHE:
-		*out = icache_batch(run->entry, c->iterations);
+		*out = icache_batch(run, c->iterations);
 		break;
 	case LLKM_PROBE_BANDWIDTH:
 		*out = bw_batch(run, tid);
@@ -229,6 +275,7 @@ static bool one_batch(struct probe_run *run, int tid, int b)
 	local_irq_restore(flags);
 	if (c->kind == LLKM_PROBE_BANDWIDTH)
 		kernel_fpu_end();
+	preempt_enable();
 	return ok;
 }
 
@@ -251,6 +298,13 @@ static int probe_thread(void *data)
 	/* Moved already, before it could pin itself: the CPU is going. */
 	if (smp_processor_id() != run->cfg.cpus[tid])
 		WRITE_ONCE(run->stop, 1);
+	/*
+	 * An emulator translates code the first time it runs, a megabyte of
+	 * it for a hundred milliseconds: not inside a call with interrupts
+	 * off. Natively this call is one more warm-up.
+	 */
+	if (run->cfg.kind == LLKM_PROBE_ICACHE)
+		icache_warm(run->entry);
 	for (b = -run->warmup; b < (int)run->cfg.batches; b++) {
 		if (!batch_barrier(run, b + run->warmup) ||
 		    !one_batch(run, tid, b)) {
@@ -505,7 +559,7 @@ static int check_sweep(const struct llkm_probe_cfg *c, struct nlattr **tb,
 	}
 	if (work > work_max) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_ITERATIONS],
-				    "too much work for one batch with interrupts off");
+				    "too much work for one batch with preemption off");
 		return -ERANGE;
 	}
 	return 0;
@@ -680,6 +734,7 @@ int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
 	/* llkm_probe_check() refused more; the allocation is bounded by it. */
 	if (WARN_ON_ONCE(run_samples(cfg) > LLKM_PROBE_SAMPLES_MAX))
 		return -ERANGE;
+	/* Small: what a run holds comes after the one-at-a-time check. */
 	run = kzalloc(sizeof(*run), GFP_KERNEL);
 	if (!run)
 		return -ENOMEM;
@@ -687,13 +742,19 @@ int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
 	run->owner = owner;
 	init_completion(&run->finished);
 	INIT_WORK(&run->work, run_work);
-	ret = run_alloc(run);
-	if (ret)
-		goto out_free;
 
 	mutex_lock(&probe_lock);
 	ret = -EBUSY;
-	if (current_run || stopping)
+	if (current_run || starting || stopping)
+		goto out_unlock;
+	starting = true;
+	mutex_unlock(&probe_lock);
+	ret = run_alloc(run);
+	mutex_lock(&probe_lock);
+	starting = false;
+	if (!ret && stopping)		/* rmmod came meanwhile */
+		ret = -EBUSY;
+	if (ret)
 		goto out_unlock;
 	runs_drop(owner);		/* a socket keeps its last run only */
 	current_run = run;
@@ -724,7 +785,6 @@ int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
 
 out_unlock:
 	mutex_unlock(&probe_lock);
-out_free:
 	*why = run->why;
 	run_free(run);
 	return ret;

@@ -8,10 +8,28 @@
 #define _LLKM_PROBE_H
 
 #include <linux/compiler.h>
+#include <linux/irqflags.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
 #include <asm/processor.h>
 #include <uapi/linux/llkm.h>
+
+#ifdef CONFIG_X86_64
+#include <asm/tsc.h>
+
+/*
+ * Windows (probe_base.h): a millisecond of the TSC at most with interrupts
+ * off (every tick, when it is not calibrated). STI leaves interrupts off
+ * for one more instruction: cpu_relax() is that one, so that an interrupt
+ * pending comes in before the CLI. probe.c keeps preemption off meanwhile.
+ */
+#define PROBE_WIN_TICKS		((u64)tsc_khz ?: 1)
+#define probe_window()		do {					\
+	local_irq_enable();						\
+	cpu_relax();							\
+	local_irq_disable();						\
+} while (0)
+#endif
 
 #include "probe_core.h"
 

@@ -107,6 +107,73 @@ static inline u64 probe_rdtsc(void)
 
 #endif /* PROBE_SUPPORTED */
 
+/* ------------------------------------------------------------------ */
+/* Windows: interrupts on, now and then                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The kernel runs a batch with preemption and interrupts off. So that no
+ * CPU goes without serving interrupts for more than about a millisecond,
+ * however much work a batch holds, every probe stops now and then where no
+ * peer waits on it for anything timed and opens a window: interrupts on,
+ * then off again (the includer's probe_window()), preemption staying off,
+ * so that a peer spinning for it with interrupts off waits for interrupt
+ * handling at most, never for another task. A thread opens one when its
+ * stretch with interrupts off has lasted PROBE_WIN_TICKS (the kernel's:
+ * a millisecond of the TSC), a check of one unserialised TSC read made
+ * every so many iterations, as each kind says; a thread spinning for a
+ * peer opens one when its stretch has lasted twice that (the peer is
+ * late: probe_win_wait()). The ticks a window takes, from a serialised
+ * TSC read before it to one after it, add up in w->out, which a probe
+ * takes out of its sample: a sample is the sum of its stretches.
+ *
+ * llctl's threads run with interrupts on: there PROBE_WIN_TICKS is 0 and
+ * every check and window compiles to nothing.
+ */
+#ifndef PROBE_WIN_TICKS
+#define PROBE_WIN_TICKS		0ULL
+#define probe_window()		do { } while (0)
+#endif
+
+struct probe_win {
+	u64 t0;			/* this stretch began: unserialised TSC */
+	u64 out;		/* TSC ticks in windows, in no sample */
+};
+
+static inline void probe_win_start(struct probe_win *w)
+{
+	w->out = 0;
+	w->t0 = PROBE_WIN_TICKS ? probe_rdtsc() : 0;
+}
+
+/* 1 when the stretch has lasted @bounds times PROBE_WIN_TICKS. */
+static inline int probe_win_due(const struct probe_win *w, u32 bounds)
+{
+	return PROBE_WIN_TICKS &&
+	       probe_rdtsc() - w->t0 >= bounds * (u64)PROBE_WIN_TICKS;
+}
+
+/* A window now: interrupts on and off; its ticks go to w->out. */
+static inline void probe_win_open(struct probe_win *w)
+{
+	u64 t0, t1;
+
+	if (!PROBE_WIN_TICKS)
+		return;
+	t0 = probe_tsc_end();
+	probe_window();
+	t1 = probe_tsc_begin();
+	w->out += t1 - t0;
+	w->t0 = t1;
+}
+
+/* In a spin for a peer: a window only once the peer is late. */
+static inline void probe_win_wait(struct probe_win *w)
+{
+	if (probe_win_due(w, 2))
+		probe_win_open(w);
+}
+
 /* A wait's bound: when it began, and how many spins so far. */
 struct probe_spin {
 	u64 t0;
@@ -129,9 +196,12 @@ static inline int probe_spin_over(struct probe_spin *s)
 
 /*
  * Wait until *p == want. *stop is set by another CPU (or a signal handler
- * in llctl) and read every spin. 0, or -1 when stopped or too long.
+ * in llctl) and read every spin; every 256 spins the wait may open a
+ * window (@w's stretch, probe_win_wait()). 0, or -1 when stopped or too
+ * long.
  */
-static inline int probe_wait_eq(const u64 *p, u64 want, const int *stop)
+static inline int probe_wait_eq(const u64 *p, u64 want, const int *stop,
+				struct probe_win *w)
 {
 	struct probe_spin spin;
 
@@ -140,6 +210,8 @@ static inline int probe_wait_eq(const u64 *p, u64 want, const int *stop)
 	while (READ_ONCE(*p) != want) {
 		if (READ_ONCE(*stop) || probe_spin_over(&spin))
 			return -1;
+		if (!(spin.n & 255))
+			probe_win_wait(w);
 		cpu_relax();
 	}
 	return 0;

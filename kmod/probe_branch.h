@@ -88,15 +88,29 @@ static inline u64 probe_branch_pass(const u64 *p, u64 n)
 	return taken;
 }
 
-/* @passes passes over the buffer: TSC cycles. */
+/*
+ * The kernel's pass goes in pieces of this many words (16384 branches),
+ * checking for a window (probe_base.h) after each; llctl's is one piece.
+ */
+#define PROBE_BR_PIECE		256
+
+/* @passes passes over the buffer: TSC cycles, windows left out. */
 static inline u64 probe_branch_batch(const u64 *p, u64 passes)
 {
-	u64 t0, i;
+	u64 piece = PROBE_WIN_TICKS ? PROBE_BR_PIECE : PROBE_BR_WORDS;
+	struct probe_win w;
+	u64 t0, i, j;
 
+	probe_win_start(&w);
 	t0 = probe_tsc_begin();
-	for (i = 0; i < passes; i++)
-		probe_branch_pass(p, PROBE_BR_WORDS);
-	return probe_tsc_end() - t0;
+	for (i = 0; i < passes; i++) {
+		for (j = 0; j < PROBE_BR_WORDS; j += piece) {
+			probe_branch_pass(p + j, piece);
+			if (probe_win_due(&w, 1))
+				probe_win_open(&w);
+		}
+	}
+	return probe_tsc_end() - t0 - w.out;
 }
 #else
 static inline u64 probe_branch_batch(const u64 *p, u64 passes)

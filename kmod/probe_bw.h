@@ -18,12 +18,16 @@
  * split into the kernel's arrays (rounded down to 256 bytes), which sit
  * back to back 320 and 640 bytes apart so that they do not alias at 4 KiB.
  *
- * The includer provides u64 and PROBE_BW_CLOBBERS: the vector registers
- * the kernels use, as asm clobbers (the kernel, built without SSE, names
- * none; kernel_fpu_begin() has saved them).
+ * The includer provides what probe_base.h takes and PROBE_BW_CLOBBERS:
+ * the vector registers the kernels use, as asm clobbers (the kernel, built
+ * without SSE, names none; kernel_fpu_begin() has saved them). The kernel
+ * goes through a pass in pieces, opening windows (probe_base.h) between
+ * them; llctl in one piece.
  */
 #ifndef _LLKM_PROBE_BW_H
 #define _LLKM_PROBE_BW_H
+
+#include "probe_base.h"
 
 #define PROBE_BW_STEP		256	/* bytes of each array a loop step */
 #define PROBE_BW_SKEW		320	/* between arrays, bytes */
@@ -34,9 +38,11 @@ struct probe_bw_job {
 	const char *pa, *pb, *pc;	/* a, b, c plus the prefetch distance */
 	u64 n;			/* bytes of each array, a multiple of PROBE_BW_STEP */
 	u64 passes;
+	u64 out;		/* TSC ticks in windows (probe_base.h): 0 in llctl */
 };
 
-typedef void (*probe_bw_fn)(const struct probe_bw_job *j);
+/* Runs the job's passes; sets j->out. */
+typedef void (*probe_bw_fn)(struct probe_bw_job *j);
 
 /* Arrays each kernel touches, by enum llkm_bw_op. */
 static const int probe_bw_arrays[LLKM_BW_MAX + 1] = { 1, 1, 2, 3 };
@@ -113,36 +119,52 @@ static inline u64 probe_bw_region_bytes(u64 per_thread)
 		"prefetcht0 192(%[pc],%[i])\n\t"
 
 /*
- * One kernel: @pre once a pass, then steps of @rep x @body (@w bytes
+ * The kernel's pass goes in pieces of this many bytes of each array,
+ * checking for a window (probe_base.h) after each; llctl's is one piece.
+ */
+#define PROBE_BW_PIECE		(256ULL << 10)
+
+/*
+ * One kernel: @pre once a piece, then steps of @rep x @body (@w bytes
  * apart, .Lo the offset) after the prefetches @pf, then @post. Each
  * comes twice below: without prefetching (NAME) and with it (NAME_pf).
  */
 #define BW_KERNEL(name, pre, pf, rep, w, body, post)			\
-static void name(const struct probe_bw_job *j)				\
+static void name(struct probe_bw_job *j)				\
 {									\
-	u64 p, i;							\
+	u64 p, i, end;							\
+	struct probe_win win;						\
 									\
+	probe_win_start(&win);						\
 	for (p = 0; p < j->passes; p++) {				\
-		i = 0;							\
-		asm volatile(pre					\
-			     "1:\n\t"					\
-			     pf						\
-			     ".set .Lo, 0\n\t"				\
-			     ".rept " rep "\n\t"			\
-			     body					\
-			     ".set .Lo, .Lo + " w "\n\t"		\
-			     ".endr\n\t"				\
-			     "add $256, %[i]\n\t"			\
-			     "cmp %[n], %[i]\n\t"			\
-			     "jb 1b\n\t"				\
-			     post					\
-			     : [i] "+&r"(i)				\
-			     : [a] "r"(j->a), [b] "r"(j->b), [c] "r"(j->c),	\
-			       [s] "r"(j->s), [pa] "r"(j->pa),		\
-			       [pb] "r"(j->pb), [pc] "r"(j->pc),	\
-			       [n] "r"(j->n)				\
-			     : "cc", "memory" PROBE_BW_CLOBBERS);	\
+		for (i = 0; i < j->n; ) {					\
+			end = PROBE_WIN_TICKS && j->n - i > PROBE_BW_PIECE ?	\
+			      i + PROBE_BW_PIECE : j->n;			\
+			asm volatile(pre					\
+				     "1:\n\t"					\
+				     pf						\
+				     ".set .Lo, 0\n\t"				\
+				     ".rept " rep "\n\t"			\
+				     body					\
+				     ".set .Lo, .Lo + " w "\n\t"		\
+				     ".endr\n\t"				\
+				     "add $256, %[i]\n\t"			\
+				     "cmp %[n], %[i]\n\t"			\
+				     "jb 1b\n\t"				\
+				     post					\
+				     : [i] "+&r"(i)				\
+				     : [a] "r"(j->a), [b] "r"(j->b), [c] "r"(j->c),	\
+				       [s] "r"(j->s), [pa] "r"(j->pa),		\
+				       [pb] "r"(j->pb), [pc] "r"(j->pc),	\
+				       [n] "r"(end)				\
+				     : "cc", "memory" PROBE_BW_CLOBBERS);	\
+			if (!PROBE_WIN_TICKS)	/* llctl: one piece */	\
+				break;					\
+			if (probe_win_due(&win, 1))				\
+				probe_win_open(&win);				\
+		}								\
 	}								\
+	j->out = win.out;						\
 }
 
 #define LD(insn, arr, reg)	insn " .Lo(%[" arr "],%[i]), " reg "\n\t"

@@ -10,6 +10,8 @@
 
 /* probe_fence_batch() runs its op this many times per loop turn. */
 #define PROBE_UNROLL		8
+/* ... and checks for a window (probe_base.h) every this many turns. */
+#define PROBE_FENCE_CHECK	128
 
 #if PROBE_SUPPORTED
 
@@ -109,13 +111,16 @@ static __always_inline u64 probe_fence_op(u32 op, struct probe_line *s)
  * per turn whatever the op, and LLKM_FENCE_EMPTY measures exactly that to
  * subtract. The barrier() per turn keeps the compiler from merging or
  * moving ops across turns; what loads read is summed into s->pad[0], so
- * none of them is dead code.
+ * none of them is dead code. Every PROBE_FENCE_CHECK turns the loop may
+ * open a window (probe_base.h), which its ticks leave out.
  */
 static __always_inline u64 probe_fence_loop(u32 op, u64 n,
 					    struct probe_line *s)
 {
 	u64 t0, t1, i, acc = 0;
+	struct probe_win w;
 
+	probe_win_start(&w);
 	t0 = probe_tsc_begin();
 	for (i = n / PROBE_UNROLL; i; i--) {
 		acc += probe_fence_op(op, s);
@@ -127,6 +132,10 @@ static __always_inline u64 probe_fence_loop(u32 op, u64 n,
 		acc += probe_fence_op(op, s);
 		acc += probe_fence_op(op, s);
 		barrier();
+		/* llctl: no test at all (PROBE_WIN_TICKS is 0). */
+		if (PROBE_WIN_TICKS && !(i % PROBE_FENCE_CHECK) &&
+		    probe_win_due(&w, 1))
+			probe_win_open(&w);
 	}
 	for (i = n % PROBE_UNROLL; i; i--) {
 		acc += probe_fence_op(op, s);
@@ -134,7 +143,7 @@ static __always_inline u64 probe_fence_loop(u32 op, u64 n,
 	}
 	t1 = probe_tsc_end();
 	WRITE_ONCE(s->pad[0], acc);
-	return t1 - t0;
+	return t1 - t0 - w.out;
 }
 
 /*

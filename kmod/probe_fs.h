@@ -9,24 +9,34 @@
 
 #include "probe_base.h"
 
+/* probe_fs_write*() read the TSC once per this many increments. */
+#define PROBE_FS_ROUND		256
+
 /*
  * TSC ticks for @n increments of *slot by plain (volatile, unlocked)
  * loads and stores: the compiler can neither merge nor drop them, and
  * each store needs the line in this CPU's cache, which is what writers
- * sharing a line fight over.
+ * sharing a line fight over. Each writer opens its own windows
+ * (probe_base.h), checked every PROBE_FS_ROUND increments, and times its
+ * increments without them; the others write on meanwhile, a few
+ * microseconds a millisecond without it.
  */
 static inline u64 probe_fs_write(u64 *slot, u64 n)
 {
+	struct probe_win w;
 	u64 t0, i;
 
+	probe_win_start(&w);
 	t0 = probe_tsc_begin();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		WRITE_ONCE(*slot, READ_ONCE(*slot) + 1);
-	return probe_tsc_end() - t0;
+		/* llctl: no test at all (PROBE_WIN_TICKS is 0). */
+		if (PROBE_WIN_TICKS && !(i % PROBE_FS_ROUND) &&
+		    probe_win_due(&w, 1))
+			probe_win_open(&w);
+	}
+	return probe_tsc_end() - t0 - w.out;
 }
-
-/* probe_fs_write_until() reads the TSC once per this many increments. */
-#define PROBE_FS_ROUND		256
 
 /*
  * The same increments for a time instead of a count: rounds of

@@ -99,7 +99,8 @@ static inline int probe_litmus_allowed_x86(u32 test, int fenced)
  * everything a thread did before it is visible to thread 0 after it.
  */
 static inline int probe_litmus_barrier(struct probe_litmus *l, int nthreads,
-				       u64 *gen, const int *stop)
+				       u64 *gen, const int *stop,
+				       struct probe_win *w)
 {
 	u64 g = READ_ONCE(l->gen.v);	/* cannot move before we arrive */
 	struct probe_spin spin;
@@ -115,6 +116,8 @@ static inline int probe_litmus_barrier(struct probe_litmus *l, int nthreads,
 		while (smp_load_acquire(&l->gen.v) == g) {
 			if (READ_ONCE(*stop) || probe_spin_over(&spin))
 				return -1;
+			if (!(spin.n & 255))
+				probe_win_wait(w);
 			cpu_relax();
 		}
 	}
@@ -252,23 +255,30 @@ static inline u64 probe_litmus_outcome(struct probe_litmus *l, u32 test,
  * Thread @tid's part of @rounds rounds of @test (enum llkm_litmus_test),
  * with its fences when @fenced. Thread 0 adds each round's outcome to
  * @hist (LLKM_LITMUS_OUTCOMES_MAX counters; the others may pass NULL).
- * 0, or -1 when stopped or a peer did not come.
+ * 0, or -1 when stopped or a peer did not come. A thread opens its
+ * windows (probe_base.h) before a round's first barrier, where the others
+ * only wait for it: nothing is timed there, and the round starts together
+ * after it.
  */
 static inline int probe_litmus_run(struct probe_litmus *l, u32 test,
 				   int fenced, int tid, u64 rounds, u64 *hist,
 				   const int *stop)
 {
 	int nthreads = probe_litmus_threads(test);
+	struct probe_win w;
 	u64 r, gen;
 
+	probe_win_start(&w);
 	for (r = 0; r < rounds; r++) {
-		if (probe_litmus_barrier(l, nthreads, &gen, stop))
+		if (probe_win_due(&w, 1))
+			probe_win_open(&w);
+		if (probe_litmus_barrier(l, nthreads, &gen, stop, &w))
 			return -1;
 		probe_litmus_go(l);
 		/* Read by thread 0 after the next barrier. */
 		WRITE_ONCE(l->out[tid].v,
 			   probe_litmus_thread(l, test, fenced, tid, gen));
-		if (probe_litmus_barrier(l, nthreads, &gen, stop))
+		if (probe_litmus_barrier(l, nthreads, &gen, stop, &w))
 			return -1;
 		if (tid == 0)
 			hist[probe_litmus_outcome(l, test, nthreads)]++;

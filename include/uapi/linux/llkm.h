@@ -201,7 +201,11 @@
  * run: only it can fetch or stop it, and closing it stops the run (llctl's
  * Ctrl-C) and frees its samples. A socket keeps the samples of its last
  * run only, until it starts another run, closes, or rmmod. Threads run
- * batches with preemption and interrupts off; PROBE_STOP, the socket
+ * batches with preemption off and interrupts off, but for a short window
+ * with interrupts on about every millisecond (checked by the TSC inside
+ * the batch, every kind): no CPU of a run goes much more than 1 ms
+ * without serving interrupts, whatever the batch's work; the windows are
+ * not in the samples. PROBE_STOP, the socket
  * closing, rmmod or one of its CPUs going offline stop a run within a
  * batch, and every run is bounded by LLKM_PROBE_A_TIMEOUT_MS. Every probe
  * command needs CAP_PERFMON or CAP_SYS_ADMIN. The measuring code is
@@ -221,8 +225,7 @@
  *                           1 to LLKM_PROBE_THREADS_MAX)
  *        LLKM_PROBE_A_ITERATIONS: NLA_U64, per batch, at most
  *                                 LLKM_PROBE_ITERATIONS_MAX: a batch runs
- *                                 with interrupts off, keep it to
- *                                 milliseconds
+ *                                 with preemption off, keep it short
  *        LLKM_PROBE_A_BATCHES: NLA_U32, at most LLKM_PROBE_BATCHES_MAX,
  *                              and the samples the run makes (BATCHES, or
  *                              BATCHES x threads for false sharing and
@@ -251,7 +254,7 @@
  * (at most LLKM_ICACHE_BATCH_BYTES_MAX bytes of code, or
  * LLKM_PROBE_ITERATIONS_MAX pages, a batch), or passes over the working
  * set (at most LLKM_BW_BATCH_BYTES_MAX a batch): each batch runs with
- * interrupts off, so each is bounded.
+ * preemption off, so each is bounded.
  *
  * Reply: LLKM_A_PROBE with LLKM_PROBE_A_ID (NLA_U32, not 0), the run.
  * Errors: -EPERM, -EINVAL (a CPU count the kind does not take, an
@@ -284,7 +287,8 @@
  *                             sample
  *        LLKM_PROBE_A_SAMPLES: NLA_BINARY, __u64 per batch, at most
  *                              LLKM_PROBE_SAMPLES_MSG_MAX a message: TSC
- *                              cycles of the batch (fence: ITERATIONS ops;
+ *                              cycles of the batch, its windows with
+ *                              interrupts on left out (fence: ITERATIONS ops;
  *                              c2c: ITERATIONS round trips; false sharing:
  *                              ITERATIONS stores, one per writer,
  *                              batch-major; branch: ITERATIONS passes of
@@ -559,7 +563,7 @@ enum llkm_probe_flag {
 #define LLKM_PROBE_F_ALL		((__u32)(LLKM_PROBE_F_FENCED | LLKM_PROBE_F_PADDED | \
 					  LLKM_PROBE_F_SORTED))
 #define LLKM_PROBE_THREADS_MAX		64
-#define LLKM_PROBE_ITERATIONS_MAX	(1ULL << 20)	/* a batch runs with interrupts off */
+#define LLKM_PROBE_ITERATIONS_MAX	(1ULL << 20)	/* a batch runs with preemption off */
 #define LLKM_PROBE_BATCHES_MAX		100000
 #define LLKM_PROBE_SAMPLES_MAX		(1U << 17)	/* a run's, 1 MiB */
 #define LLKM_PROBE_SAMPLES_MSG_MAX	4096		/* a PROBE_GET message's */
