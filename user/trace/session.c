@@ -112,6 +112,8 @@ int trace_session_finish(struct trace_session *s,
 {
 	int err;
 
+	/* A CPU onlined in the last second: its ring too. */
+	trace_rings_rescan(&s->rs);
 	trace_rings_drain(&s->rs, fn, arg);
 	err = trace_session_counts(s, tot);
 	if (err)
