@@ -4,18 +4,18 @@
  * its pages, the kernel's mapping of them and userspace's (mmap on
  * /dev/llkm). The ring protocol itself is in ring_core.h.
  *
- * Allocation, as bpf's ringbuf and ftrace's ring buffer do it: only the
- * online CPUs get a ring at the start, and a CPU that comes online while
- * the session runs gets its own in a CPU hotplug "prepare" callback (a
- * multi-instance state, the running set its one instance), before it runs
- * anything, so no producer ever finds its CPU without a ring; when that
- * allocation fails the CPU stays offline (-ENOMEM to whoever onlined it),
- * as ftrace's does. A CPU that goes offline keeps its ring and what it
- * holds. Pages come with __GFP_RETRY_MAYFAIL | __GFP_NOWARN (a failure,
- * never the OOM killer) and __GFP_ACCOUNT (charged to the memory cgroup
- * of the task that allocates: the starter at the start, the task that
- * onlines a CPU for its ring); the arrays are kvmalloc()ed, so nothing
- * needs more than order-0 pages. The session's rings together are capped
+ * Allocation. As ftrace's ring buffer: only the online CPUs get a ring at
+ * the start, and a CPU that comes online while the session runs gets its
+ * own in a CPU hotplug "prepare" callback (a multi-instance state, the
+ * running set its one instance), before it runs anything, so no producer
+ * ever finds its CPU without a ring; when that allocation fails the CPU
+ * stays offline (-ENOMEM to whoever onlined it). A CPU that goes offline
+ * keeps its ring and what it holds. As bpf's ringbuf: pages come with
+ * __GFP_RETRY_MAYFAIL | __GFP_NOWARN (a failure, never the OOM killer)
+ * and __GFP_ACCOUNT (charged to the memory cgroup of the task that
+ * allocates: the starter at the start, the task that onlines a CPU for
+ * its ring), and the arrays are kvmalloc()ed, so nothing needs more than
+ * order-0 pages. The session's rings together are capped
  * at a quarter of RAM (llkm_rings_fit()), checked against the CPUs online
  * at the start, before anything is allocated.
  *
