@@ -213,13 +213,14 @@ int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack)
 	if (want <= cap)
 		return 0;
 #ifdef NL_SET_ERR_MSG_FMT
+	/* Under NETLINK_MAX_FMTMSG_LEN (80) at 4-digit CPU counts. */
 	NL_SET_ERR_MSG_FMT(extack,
-			   "rings for %u CPUs x %u KiB = %llu MiB exceed the cap of %llu MiB (a quarter of RAM): lower the ring size",
+			   "rings: %u CPUs x %u KiB = %llu MiB exceed the cap of %llu MiB",
 			   cpus, size >> 10, want >> 20, cap >> 20);
 #else
 	/* 6.1's extack holds no formatted message. */
 	NL_SET_ERR_MSG(extack,
-		       "rings for the online CPUs x the ring size exceed the cap of a quarter of RAM: lower the ring size");
+		       "rings for the online CPUs x the ring size exceed the cap of a quarter of RAM");
 #endif
 	return -E2BIG;
 }
