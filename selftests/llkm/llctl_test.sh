@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..36"
+echo "1..37"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 36); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:36 error:0"
+	for i in $(seq 37); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:37 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -138,6 +138,17 @@ if [ -w "$cpu1" ] && command -v taskset >/dev/null; then
 		"exit $status: $(head -c 300 "$out/stderr") $(jq -c .ring "$out/hp.json" 2>/dev/null)" hotplug_read
 else
 	skip trace_reads_a_cpu_onlined_mid_trace "needs a CPU 1 that can go offline, and taskset"
+fi
+# Rings over a quarter of RAM (256 MiB for each online CPU) are refused
+# before anything is allocated, saying what to change.
+mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+if [ $(($(nproc) * 256 * 1024)) -gt $((mem_kib / 4)) ]; then
+	"$LLCTL" trace --buffer-size 256M -- true >/dev/null 2>"$out/stderr"
+	status=$?
+	check trace_over_the_ring_cap_says_lower_buffer_size "exit $status: $(cat "$out/stderr")" \
+		sh -c "[ $status -ne 0 ] && grep -q 'exceed the cap of.*lower --buffer-size' '$out/stderr'"
+else
+	skip trace_over_the_ring_cap_says_lower_buffer_size "256 MiB a CPU fits a quarter of this RAM"
 fi
 "$LLCTL" trace -- sh -c 'exit 3' >/dev/null 2>&1
 status=$?
