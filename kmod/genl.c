@@ -380,6 +380,10 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
+	/* The cap on the rings, said here: the allocation has no extack. */
+	ret = llkm_rings_fit(d.ring_size, info->extack);
+	if (ret)
+		goto out;
 	cfg.ring_size = d.ring_size;
 	cfg.ring_mode = d.ring_mode;
 

@@ -41,16 +41,32 @@ struct vm_area_struct;
 struct file;
 struct poll_table_struct;
 
-/* @watermark: unread bytes that wake poll(); 0 for half the ring. */
+struct netlink_ext_ack;
+
+int llkm_rings_init(void);	/* the CPU hotplug state */
+void llkm_rings_exit(void);
+/*
+ * Rings of @size for the online CPUs fit the cap (a quarter of RAM): 0,
+ * or -E2BIG with an extack (@extack may be NULL) saying by how much.
+ */
+int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack);
+/*
+ * A ring for each online CPU, and for each CPU that comes up until the
+ * stop; charged to the caller's memory cgroup. @watermark: unread bytes
+ * that wake poll(); 0 for half the ring. -EINVAL, -E2BIG (the cap),
+ * -ENOMEM.
+ */
 struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark);
 /* After a reserve: its record done, or (NULL) none. */
 void llkm_rings_commit(struct llkm_ring *ring);
 void llkm_rings_lost(struct llkm_ring *ring);
 __poll_t llkm_rings_poll(struct llkm_rings *rs, struct file *file,
 			 struct poll_table_struct *wait);
+/* No ring for CPUs that come up after this; pollers see EPOLLHUP. */
 void llkm_rings_stop(struct llkm_rings *rs);
 void llkm_rings_get(struct llkm_rings *rs);
 void llkm_rings_put(struct llkm_rings *rs);
+/* CPU @cpu's ring, or NULL: it was not online while the session ran. */
 struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu);
 /* @writer: the caller may map the consumer page writable (the owner). */
 int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma,
@@ -109,7 +125,7 @@ struct llkm_ring_stats {
 	u64 published;
 };
 
-/* One entry per possible CPU, at most @max: how many, or -ENOENT. */
+/* One entry per CPU with a ring, at most @max: how many, or -ENOENT. */
 int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max);
 int llkm_session_mmap(struct vm_area_struct *vma);
 __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait);
@@ -119,7 +135,6 @@ void llkm_session_release(struct file *file);
 struct llkm_rings *llkm_session_rings_get(u32 portid);
 
 /* counter.c: perf events through the kernel API, owned by a socket */
-struct netlink_ext_ack;
 struct nlattr;
 struct pid;
 

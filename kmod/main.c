@@ -14,6 +14,9 @@ static int __init llkm_init(void)
 	ret = llkm_pmu_init();
 	if (ret)
 		goto err;
+	ret = llkm_rings_init();
+	if (ret)
+		goto err_rings;
 	llkm_session_init();
 	ret = llkm_probe_init();
 	if (ret)
@@ -34,6 +37,8 @@ err_chardev:
 err_probe:
 	llkm_counter_exit();
 	llkm_session_exit();
+	llkm_rings_exit();
+err_rings:
 	llkm_pmu_exit();
 err:
 	return ret;
@@ -48,6 +53,7 @@ static void __exit llkm_exit(void)
 	llkm_probe_exit();
 	llkm_counter_exit();
 	llkm_session_exit();
+	llkm_rings_exit();
 	llkm_pmu_exit();
 }
 

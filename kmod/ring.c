@@ -1,8 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A session's rings: one per possible CPU, its pages, the kernel's mapping
- * of them and userspace's (mmap on /dev/llkm). The ring protocol itself is
- * in ring_core.h.
+ * A session's rings: one per CPU that was online while the session ran,
+ * its pages, the kernel's mapping of them and userspace's (mmap on
+ * /dev/llkm). The ring protocol itself is in ring_core.h.
+ *
+ * Allocation. As ftrace's ring buffer: only the online CPUs get a ring at
+ * the start, and a CPU that comes online while the session runs gets its
+ * own in a CPU hotplug "prepare" callback (a multi-instance state, the
+ * running set its one instance), before it runs anything, so no producer
+ * ever finds its CPU without a ring; when that allocation fails the CPU
+ * stays offline (-ENOMEM to whoever onlined it). A CPU that goes offline
+ * keeps its ring and what it holds. As bpf's ringbuf: pages come with
+ * __GFP_RETRY_MAYFAIL | __GFP_NOWARN (a failure, never the OOM killer)
+ * and __GFP_ACCOUNT (charged to the memory cgroup of the task that
+ * allocates: the starter at the start, the task that onlines a CPU for
+ * its ring), and the arrays are kvmalloc()ed, so nothing needs more than
+ * order-0 pages. The session's rings together are capped
+ * at a quarter of RAM (llkm_rings_fit()), checked against the CPUs online
+ * at the start, before anything is allocated.
  *
  * Each CPU's ring is 2 + 2 * n pages in one vmap(): the consumer page, the
  * producer page, then the n data pages twice, so a record that wraps is
@@ -37,6 +52,8 @@
  * session stopped; the last reference frees the pages.
  */
 
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/irq_work.h>
 #include <linux/kref.h>
 #include <linux/poll.h>
@@ -44,6 +61,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <net/netlink.h>
 
 #include "compat.h"
 #include "llkm.h"
@@ -62,14 +80,24 @@ struct llkm_cpu_ring {
 
 struct llkm_rings {
 	struct kref ref;
+	struct hlist_node node;	/* the hotplug state's instance */
+	bool live;		/* node added: CPUs coming up get a ring */
 	u32 size;
 	u32 mode;
+	u32 watermark;		/* each ring's */
 	unsigned int nr;	/* nr_cpu_ids */
 	wait_queue_head_t wq;	/* pollers of this set */
 	atomic_t woken;		/* a wake-up since the last poll() */
 	bool stopped;		/* the session is over: EPOLLHUP */
+	/* NULL for a CPU that was never online while the session ran. */
 	struct llkm_cpu_ring *cpu[];
 };
+
+/* Pages of rings: a failure rather than the OOM killer, charged. */
+#define RING_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+/* cpuhp_setup_state_multi()'s dynamic state, or 0. */
+static int hotplug_state;
 
 /* The irq_work, in hard IRQ context (or a kthread on PREEMPT_RT). */
 static void ring_wake_fn(struct irq_work *work)
@@ -97,36 +125,36 @@ static void cpu_ring_free(struct llkm_cpu_ring *cr)
 	for (i = 0; i < n; i++)
 		if (cr->pages[i])
 			__free_page(cr->pages[i]);
-	kfree(cr);
+	kvfree(cr);
 }
 
-static struct llkm_cpu_ring *cpu_ring_alloc(struct llkm_rings *rs, int cpu,
-					    u32 size, u32 mode, u32 watermark)
+static struct llkm_cpu_ring *cpu_ring_alloc(struct llkm_rings *rs, int cpu)
 {
-	unsigned int data = size >> PAGE_SHIFT, n = 2 + data, i;
+	unsigned int data = rs->size >> PAGE_SHIFT, n = 2 + data, i;
+	int node = cpu_to_node(cpu);
 	struct llkm_cpu_ring *cr;
 	struct page **map;
 
-	cr = kzalloc_node(struct_size(cr, pages, n), GFP_KERNEL, cpu_to_node(cpu));
+	/* 2 + 65536 pointers at LLKM_RING_SIZE_MAX: no order-7 kmalloc. */
+	cr = kvzalloc_node(struct_size(cr, pages, n), RING_GFP, node);
 	if (!cr)
 		return NULL;
 	cr->nr_pages = 2 + 2 * data;
-	cr->watermark = watermark;
+	cr->watermark = rs->watermark;
 	cr->rs = rs;
 	cr->wake = IRQ_WORK_INIT(ring_wake_fn);
-	map = kmalloc_array(cr->nr_pages, sizeof(*map), GFP_KERNEL);
+	map = kvmalloc_array(cr->nr_pages, sizeof(*map), RING_GFP);
 	if (!map)
 		goto err;
 	for (i = 0; i < n; i++) {
-		cr->pages[i] = alloc_pages_node(cpu_to_node(cpu),
-						GFP_KERNEL | __GFP_ZERO, 0);
+		cr->pages[i] = alloc_pages_node(node, RING_GFP | __GFP_ZERO, 0);
 		if (!cr->pages[i])
 			goto err;
 	}
 	for (i = 0; i < cr->nr_pages; i++)
 		map[i] = cr->pages[i < n ? i : i - data];
 	cr->area = vmap(map, cr->nr_pages, VM_MAP | VM_USERMAP, PAGE_KERNEL);
-	kfree(map);
+	kvfree(map);
 	map = NULL;
 	if (!cr->area)
 		goto err;
@@ -134,46 +162,107 @@ static struct llkm_cpu_ring *cpu_ring_alloc(struct llkm_rings *rs, int cpu,
 	cr->core.cons = cr->area;
 	cr->core.prod = cr->area + PAGE_SIZE;
 	cr->core.data = cr->area + 2 * PAGE_SIZE;
-	cr->core.mask = size - 1;
-	cr->core.mode = mode;
+	cr->core.mask = rs->size - 1;
+	cr->core.mode = rs->mode;
 	cr->core.cpu = cpu;
-	cr->core.prod->size = size;
-	cr->core.prod->mode = mode;
+	cr->core.prod->size = rs->size;
+	cr->core.prod->mode = rs->mode;
 	cr->core.prod->cpu = cpu;
 	return cr;
 err:
-	kfree(map);
+	kvfree(map);
 	cpu_ring_free(cr);
 	return NULL;
+}
+
+/*
+ * The hotplug state's startup, for the running set: for each online CPU
+ * when the session starts (cpuhp_state_add_instance(), in the starter's
+ * context), then for each CPU that comes up, before it runs. A CPU that
+ * comes back keeps the ring it had. Serialized by the hotplug lock.
+ */
+static int rings_cpu_prepare(unsigned int cpu, struct hlist_node *node)
+{
+	struct llkm_rings *rs = hlist_entry(node, struct llkm_rings, node);
+	struct llkm_cpu_ring *cr;
+
+	if (rs->cpu[cpu])
+		return 0;
+	cr = cpu_ring_alloc(rs, cpu);
+	if (!cr)
+		return -ENOMEM;
+	/*
+	 * Pairs with the READ_ONCE() of llkm_rings_cpu() and rings_unread()
+	 * on other CPUs: whoever sees the pointer sees the ring initialized.
+	 */
+	smp_store_release(&rs->cpu[cpu], cr);
+	return 0;
+}
+
+/* A quarter of RAM, in bytes, for a session's rings together. */
+static u64 rings_cap(void)
+{
+	return ((u64)totalram_pages() << PAGE_SHIFT) / 4;
+}
+
+int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack)
+{
+	unsigned int cpus = num_online_cpus();
+	u64 want = (u64)size * cpus, cap = rings_cap();
+
+	if (want <= cap)
+		return 0;
+#ifdef NL_SET_ERR_MSG_FMT
+	/* Under NETLINK_MAX_FMTMSG_LEN (80) at 4-digit CPU counts. */
+	NL_SET_ERR_MSG_FMT(extack,
+			   "rings: %u CPUs x %u KiB = %llu MiB exceed the cap of %llu MiB",
+			   cpus, size >> 10, want >> 20, cap >> 20);
+#else
+	/* 6.1's extack holds no formatted message. */
+	NL_SET_ERR_MSG(extack,
+		       "rings for the online CPUs x the ring size exceed the cap of a quarter of RAM");
+#endif
+	return -E2BIG;
 }
 
 struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark)
 {
 	struct llkm_rings *rs;
-	int cpu;
+	int ret;
 
 	BUILD_BUG_ON(PAGE_SIZE != LLKM_RING_PAGE);
 	if (!llkm_ring_size_valid(size) || mode > LLKM_RING_MODE_MAX ||
 	    watermark > size)
 		return ERR_PTR(-EINVAL);
-	rs = kzalloc(struct_size(rs, cpu, nr_cpu_ids), GFP_KERNEL);
+	/* Again here: a CPU may have come up since the caller's check. */
+	ret = llkm_rings_fit(size, NULL);
+	if (ret)
+		return ERR_PTR(ret);
+	rs = kvzalloc(struct_size(rs, cpu, nr_cpu_ids), GFP_KERNEL_ACCOUNT);
 	if (!rs)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&rs->ref);
 	rs->size = size;
 	rs->mode = mode;
+	rs->watermark = watermark ? watermark : size / 2;
 	rs->nr = nr_cpu_ids;
 	init_waitqueue_head(&rs->wq);
-	/* Every possible CPU: one that comes online mid-session produces. */
-	for_each_possible_cpu(cpu) {
-		rs->cpu[cpu] = cpu_ring_alloc(rs, cpu, size, mode,
-					      watermark ? watermark : size / 2);
-		if (!rs->cpu[cpu]) {
-			llkm_rings_put(rs);
-			return ERR_PTR(-ENOMEM);
-		}
+	/* A ring for each online CPU, and for each that comes up until stop. */
+	ret = cpuhp_state_add_instance(hotplug_state, &rs->node);
+	if (ret) {
+		llkm_rings_put(rs);
+		return ERR_PTR(ret);
 	}
+	rs->live = true;
 	return rs;
+}
+
+/* No more rings for CPUs that come up: the set's producers are gone. */
+static void rings_unlive(struct llkm_rings *rs)
+{
+	if (rs->live)
+		cpuhp_state_remove_instance_nocalls(hotplug_state, &rs->node);
+	rs->live = false;
 }
 
 static void rings_release(struct kref *ref)
@@ -181,9 +270,11 @@ static void rings_release(struct kref *ref)
 	struct llkm_rings *rs = container_of(ref, struct llkm_rings, ref);
 	unsigned int i;
 
+	/* Still live only when the start failed after the allocation. */
+	rings_unlive(rs);
 	for (i = 0; i < rs->nr; i++)
 		cpu_ring_free(rs->cpu[i]);
-	kfree(rs);
+	kvfree(rs);
 }
 
 void llkm_rings_get(struct llkm_rings *rs)
@@ -199,7 +290,10 @@ void llkm_rings_put(struct llkm_rings *rs)
 
 struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu)
 {
-	return rs->cpu[cpu] ? &rs->cpu[cpu]->core : NULL;
+	/* Pairs with smp_store_release() in rings_cpu_prepare(). */
+	struct llkm_cpu_ring *cr = READ_ONCE(rs->cpu[cpu]);
+
+	return cr ? &cr->core : NULL;
 }
 
 /*
@@ -219,7 +313,8 @@ static bool rings_unread(struct llkm_rings *rs, unsigned long min)
 	unsigned int i;
 
 	for (i = 0; i < rs->nr; i++) {
-		cr = rs->cpu[i];
+		/* Pairs with smp_store_release() in rings_cpu_prepare(). */
+		cr = READ_ONCE(rs->cpu[i]);
 		if (cr && ring_unread(&cr->core) >= (min ? min : cr->watermark))
 			return true;
 	}
@@ -288,9 +383,13 @@ __poll_t llkm_rings_poll(struct llkm_rings *rs, struct file *file,
 	return 0;
 }
 
-/* The session is over: pollers see EPOLLHUP, and EPOLLIN for its tail. */
+/*
+ * The session is over: pollers see EPOLLHUP, and EPOLLIN for its tail. In
+ * process context: it takes the CPU hotplug lock.
+ */
 void llkm_rings_stop(struct llkm_rings *rs)
 {
+	rings_unlive(rs);
 	WRITE_ONCE(rs->stopped, true);
 	/* Pairs with poll_wait()'s lock in llkm_rings_poll(). */
 	wake_up_interruptible(&rs->wq);
@@ -327,8 +426,13 @@ int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma,
 	stride = LLKM_RING_PAGES(rs->size);
 	cpu = vma->vm_pgoff / stride;
 	first = vma->vm_pgoff % stride;
-	if (cpu >= rs->nr || !rs->cpu[cpu] || first + pages > stride)
+	if (cpu >= rs->nr || first + pages > stride)
 		return -EINVAL;
+	/* Pairs with smp_store_release() in rings_cpu_prepare(). */
+	cr = READ_ONCE(rs->cpu[cpu]);
+	/* Not online while the session ran (yet): no ring there. */
+	if (!cr)
+		return -ENXIO;
 	if (first == 0 && pages == 1 && writer) {
 		/* A private copy would never reach the producer. */
 		if ((vma->vm_flags & VM_WRITE) && !(vma->vm_flags & VM_SHARED))
@@ -338,7 +442,6 @@ int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma,
 			return -EPERM;
 		llkm_vm_flags_clear(vma, VM_MAYWRITE);
 	}
-	cr = rs->cpu[cpu];
 	/* Also sets VM_DONTEXPAND | VM_DONTDUMP. */
 	ret = remap_vmalloc_range(vma, cr->area, first);
 	if (ret)
@@ -347,4 +450,22 @@ int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma,
 	vma->vm_ops = &rings_vm_ops;
 	llkm_rings_get(rs);
 	return 0;
+}
+
+int llkm_rings_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "llkm/ring:prepare",
+				      rings_cpu_prepare, NULL);
+	if (ret < 0)
+		return ret;
+	hotplug_state = ret;
+	return 0;
+}
+
+/* After the last session's stop: no instance is left. */
+void llkm_rings_exit(void)
+{
+	cpuhp_remove_multi_state(hotplug_state);
 }

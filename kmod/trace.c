@@ -33,11 +33,21 @@ struct llkm_trace {
 	bool armed;		/* every probe is in: record */
 };
 
+/*
+ * A session's bitmaps: the pid one is 512 KiB (PID_MAX_LIMIT bits), so
+ * vmalloc()ed rather than an order-7 kmalloc; charged to the starter.
+ */
+static unsigned long *trace_bitmap(unsigned int nbits)
+{
+	return kvcalloc(BITS_TO_LONGS(nbits), sizeof(unsigned long),
+			GFP_KERNEL_ACCOUNT);
+}
+
 /* A byte bitmap from userspace (bit n of byte n / 8) as a kernel bitmap. */
 static unsigned long *bitmap_from_bytes(const u8 *bytes, unsigned int len,
 					unsigned int nbits)
 {
-	unsigned long *map = bitmap_zalloc(nbits, GFP_KERNEL);
+	unsigned long *map = trace_bitmap(nbits);
 	unsigned int i;
 
 	if (!map)
@@ -93,6 +103,14 @@ static void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
 		return NULL;
 	}
 	*ring = llkm_rings_cpu(t->rings, cpu);
+	/*
+	 * Cannot be NULL while armed: a CPU gets its ring before it runs
+	 * (ring.c's hotplug callback). Checked as a fault costs more here.
+	 */
+	if (unlikely(!*ring)) {
+		preempt_enable_notrace();
+		return NULL;
+	}
 	rec = llkm_ring_reserve(*ring, type, len);
 	if (!rec) {
 		llkm_rings_lost(*ring);
@@ -295,14 +313,14 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 	unsigned int i;
 	int ret;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return ERR_PTR(-ENOMEM);
 	t->rings = rings;
 	t->events = cfg->events;
 	t->follow_fork = cfg->follow_fork && cfg->n_pids;
 	if (cfg->n_pids) {
-		t->pids = bitmap_zalloc(PID_MAX_LIMIT, GFP_KERNEL);
+		t->pids = trace_bitmap(PID_MAX_LIMIT);
 		ret = -ENOMEM;
 		if (!t->pids)
 			goto err;
@@ -340,9 +358,9 @@ err_detach:
 	pr_info("cannot attach to tracepoint %s: %d\n", probes[i].name, ret);
 	probes_detach(t, i);
 err:
-	bitmap_free(t->syscalls);
-	bitmap_free(t->cpus);
-	bitmap_free(t->pids);
+	kvfree(t->syscalls);
+	kvfree(t->cpus);
+	kvfree(t->pids);
 	kfree(t);
 	return ERR_PTR(ret);
 }
@@ -353,8 +371,8 @@ void llkm_trace_detach(struct llkm_trace *t)
 		return;
 	WRITE_ONCE(t->armed, false);
 	probes_detach(t, ARRAY_SIZE(probes));
-	bitmap_free(t->syscalls);
-	bitmap_free(t->cpus);
-	bitmap_free(t->pids);
+	kvfree(t->syscalls);
+	kvfree(t->cpus);
+	kvfree(t->pids);
 	kfree(t);
 }

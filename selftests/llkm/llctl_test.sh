@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..36"
+echo "1..38"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 35); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:35 error:0"
+	for i in $(seq 38); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:38 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -119,6 +119,37 @@ same_calls trace_counts_equal_strace_across_fork find /etc/default -maxdepth 0 -
 check trace_accounts_every_record "$(jq -c .ring "$out/stdout")" jq -e \
 	'.ring.produced == .ring.delivered + .ring.lost and .ring.lost == 0 and
 	 .ring.produced > 0' "$out/stdout" >/dev/null
+# A CPU offline at the start has no ring (its offset maps with ENXIO);
+# onlined mid-trace, it gets one, and llctl reads it: a command run on it
+# then is delivered in full, nothing left unread or lost.
+cpu1=/sys/devices/system/cpu/cpu1/online
+if [ -w "$cpu1" ] && command -v taskset >/dev/null; then
+	echo 0 >"$cpu1"
+	"$LLCTL" trace --json --report "$out/hp.json" -- sh -c \
+		"echo 1 >$cpu1 && taskset -c 1 ls / && sleep 1.5" >/dev/null 2>"$out/stderr"
+	status=$?
+	echo 1 >"$cpu1"
+	hotplug_read() {
+		[ "$status" -eq 0 ] && ! grep -q . "$out/stderr" && jq -e \
+			'.ring.produced == .ring.delivered + .ring.lost and
+			 .ring.lost == 0 and .ring.produced > 0' "$out/hp.json" >/dev/null
+	}
+	check trace_reads_a_cpu_onlined_mid_trace \
+		"exit $status: $(head -c 300 "$out/stderr") $(jq -c .ring "$out/hp.json" 2>/dev/null)" hotplug_read
+else
+	skip trace_reads_a_cpu_onlined_mid_trace "needs a CPU 1 that can go offline, and taskset"
+fi
+# Rings over a quarter of RAM (256 MiB for each online CPU) are refused
+# before anything is allocated, saying what to change.
+mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+if [ $(($(nproc) * 256 * 1024)) -gt $((mem_kib / 4)) ]; then
+	"$LLCTL" trace --buffer-size 256M -- true >/dev/null 2>"$out/stderr"
+	status=$?
+	check trace_over_the_ring_cap_says_lower_buffer_size "exit $status: $(cat "$out/stderr")" \
+		sh -c "[ $status -ne 0 ] && grep -q 'exceed the cap of.*lower --buffer-size' '$out/stderr'"
+else
+	skip trace_over_the_ring_cap_says_lower_buffer_size "256 MiB a CPU fits a quarter of this RAM"
+fi
 "$LLCTL" trace -- sh -c 'exit 3' >/dev/null 2>&1
 status=$?
 check trace_exits_with_the_command_status "exit $status" [ "$status" -eq 3 ]

@@ -10,6 +10,8 @@
 #include <poll.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -461,6 +463,240 @@ TEST_F(trace, cpu_going_offline_and_back_loses_nothing)
 	EXPECT_EQ(300, t.exit_getppid);
 	EXPECT_EQ(0, lost);
 	EXPECT_EQ(produced, t.records);
+}
+
+/* The CPUs TRACE_STATS reports a ring for, as a bit mask: -1 on error. */
+static long stats_cpus(FIXTURE_DATA(trace) *self)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1], *a;
+	long mask = 0;
+	int rem;
+
+	if (simple(self, LLKM_CMD_TRACE_STATS))
+		return -1;
+	nl_reply_attrs(self->rep, tb);
+	if (!tb[LLKM_A_STATS])
+		return -1;
+	for (a = nla_data_of(tb[LLKM_A_STATS]), rem = nla_len_of(tb[LLKM_A_STATS]);
+	     rem >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len),
+	     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+		const struct nlattr *ca[NL_MAXATTR + 1];
+
+		nl_attrs(nla_data_of(a), nla_len_of(a), ca);
+		if (!ca[LLKM_STATS_A_CPU] || nla_u32_of(ca[LLKM_STATS_A_CPU]) >= 64)
+			return -1;
+		mask |= 1L << nla_u32_of(ca[LLKM_STATS_A_CPU]);
+	}
+	return mask;
+}
+
+/* Maps CPU @cpu's ring read-only: 0 or -errno. */
+static int map_one(FIXTURE_DATA(trace) *self, int cpu)
+{
+	unsigned long stride = LLKM_RING_PAGES(self->size);
+	off_t base = (off_t)cpu * stride * LLKM_RING_PAGE;
+	void *cons, *ro;
+
+	cons = mmap(NULL, LLKM_RING_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    self->dev, base);
+	if (cons == MAP_FAILED)
+		return -errno;
+	self->ring[cpu].cons = cons;
+	ro = mmap(NULL, (stride - 1) * LLKM_RING_PAGE, PROT_READ, MAP_SHARED,
+		  self->dev, base + LLKM_RING_PAGE);
+	if (ro == MAP_FAILED)
+		return -errno;
+	self->ring[cpu].prod = ro;
+	self->ring[cpu].data = (const char *)ro + LLKM_RING_PAGE;
+	self->ring[cpu].size = self->size;
+	return 0;
+}
+
+/*
+ * A VM with 240 possible CPUs and 2 online paid for 240 rings. With CPU 1
+ * offline, the session has a ring for CPU 0 only: the stats list CPU 0
+ * alone and CPU 1's offset maps nothing (ENXIO).
+ */
+TEST_F(trace, rings_are_allocated_for_online_cpus_only)
+{
+	uint32_t me = getpid();
+
+	if (self->ncpus < 2 || access("/sys/devices/system/cpu/cpu1/online", W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	pin_to(0);
+	ASSERT_EQ(0, set_online(1, 0));
+	EXPECT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	EXPECT_EQ(1, stats_cpus(self));
+	EXPECT_EQ(0, map_one(self, 0));
+	EXPECT_EQ(-ENXIO, map_one(self, 1));
+	simple(self, LLKM_CMD_TRACE_STOP);
+	ASSERT_EQ(0, set_online(1, 1));
+}
+
+/*
+ * A CPU offline at the start and onlined mid-session gets its ring before
+ * it runs anything (the module's hotplug callback) and records into it.
+ */
+TEST_F(trace, a_cpu_onlined_mid_session_records_into_its_ring)
+{
+	uint32_t me = getpid();
+	struct tally t = { 0 };
+	long produced, lost;
+	int i;
+
+	if (self->ncpus < 2 || access("/sys/devices/system/cpu/cpu1/online", W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	pin_to(0);
+	ASSERT_EQ(0, set_online(1, 0));
+	EXPECT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, set_online(1, 1));
+	pin_to(1);
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	pin_to(0);
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	EXPECT_EQ(3, stats_cpus(self));
+	ASSERT_EQ(0, map_one(self, 0));
+	ASSERT_EQ(0, map_one(self, 1));
+	drain(self, &t);
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	EXPECT_EQ(0, t.torn);
+	EXPECT_EQ(100, t.enter_getppid);
+	EXPECT_EQ(100, t.exit_getppid);
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(produced, t.records);
+}
+
+/* "MemTotal:" of /proc/meminfo, in bytes; 0 when unreadable. */
+static unsigned long long mem_total(void)
+{
+	unsigned long long kib = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemTotal: %llu kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib * 1024;
+}
+
+/*
+ * The session's rings together are capped at a quarter of RAM: the
+ * smallest ring size that passes it for the online CPUs is refused with
+ * -E2BIG and an extack naming the cap, before anything is allocated; half
+ * of it is accepted.
+ */
+TEST_F(trace, rings_over_a_quarter_of_ram_are_refused_with_the_cap)
+{
+	int online = cpulist_file_count("/sys/devices/system/cpu/online");
+	unsigned long long cap = mem_total() / 4, size;
+	uint32_t me = getpid();
+
+	ASSERT_LT(0, online);
+	ASSERT_LT(0, cap);
+	for (size = LLKM_RING_SIZE_MIN; size * online <= cap; size *= 2)
+		;
+	if (size > LLKM_RING_SIZE_MAX)
+		SKIP(return, "%d CPUs x %u bytes fit a quarter of this RAM",
+		     online, LLKM_RING_SIZE_MAX);
+	TH_LOG("%d CPUs x %llu MiB against a cap of %llu MiB", online,
+	       size >> 20, cap >> 20);
+	EXPECT_EQ(-E2BIG, start(self, size, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	EXPECT_NE(NULL, strstr(self->rep->extack, "exceed the cap of"));
+	TH_LOG("extack: %s", self->rep->extack);
+	simple(self, LLKM_CMD_TRACE_STOP);
+	EXPECT_EQ(0, start(self, size / 2, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+}
+
+#define MEMCG_TEST	"/sys/fs/cgroup/llkm_trace_test"
+#define MEMCG_MAX	(16 << 20)
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -errno;
+}
+
+/* A "KEY N" line of a cgroup file such as memory.events; -1 if none. */
+static long cgroup_key(const char *path, const char *key)
+{
+	char line[128], k[64];
+	long v, ret = -1;
+	FILE *f = fopen(path, "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", k, &v) == 2 && !strcmp(k, key))
+			ret = v;
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+/* In the test cgroup: a session of 2 x memory.max of rings. */
+static int start_in_memcg(int family)
+{
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	char pid[32];
+	struct nl_req req;
+	struct nlattr *nest;
+	int fd;
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (!rep || write_str(MEMCG_TEST "/cgroup.procs", pid))
+		return 100;
+	fd = nl_open();
+	if (fd < 0)
+		return 101;
+	nl_init(&req, family, LLKM_CMD_TRACE_START);
+	nest = nl_nest(&req, LLKM_A_RING);
+	nl_put_u32(&req, LLKM_RING_A_SIZE, 2 * MEMCG_MAX);
+	nl_nest_end(&req, nest);
+	nest = nl_nest(&req, LLKM_A_TRACE);
+	nl_put_u32(&req, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_SYSCALLS);
+	nl_nest_end(&req, nest);
+	if (nl_transact(fd, &req, rep))
+		return 102;
+	return rep->err == -ENOMEM ? 0 : rep->err == 0 ? 103 : 104;
+}
+
+/*
+ * Ring pages are charged to the starter's memory cgroup: a start whose
+ * rings pass its memory.max fails -ENOMEM (no OOM kill: the allocation
+ * may fail), leaves no session, and the next start elsewhere works.
+ */
+TEST_F(trace, rings_are_charged_to_the_starters_memory_cgroup)
+{
+	char max[32];
+	uint32_t me = getpid();
+	int ret;
+
+	if (access("/sys/fs/cgroup/cgroup.subtree_control", W_OK) &&
+	    mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL))
+		SKIP(return, "no cgroup v2 here");
+	if (write_str("/sys/fs/cgroup/cgroup.subtree_control", "+memory"))
+		SKIP(return, "cannot enable the memory controller");
+	rmdir(MEMCG_TEST);
+	ASSERT_EQ(0, mkdir(MEMCG_TEST, 0755));
+	snprintf(max, sizeof(max), "%d", MEMCG_MAX);
+	ASSERT_EQ(0, write_str(MEMCG_TEST "/memory.max", max));
+	ret = run_in_child(start_in_memcg, self->family);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(0, cgroup_key(MEMCG_TEST "/memory.events", "oom_kill"));
+	TH_LOG("child %d; memory.events: max %ld, oom %ld, oom_kill %ld", ret,
+	       cgroup_key(MEMCG_TEST "/memory.events", "max"),
+	       cgroup_key(MEMCG_TEST "/memory.events", "oom"),
+	       cgroup_key(MEMCG_TEST "/memory.events", "oom_kill"));
+	EXPECT_EQ(-ENOENT, simple(self, LLKM_CMD_TRACE_STOP));
+	EXPECT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	rmdir(MEMCG_TEST);
 }
 
 TEST_F(trace, poll_wakes_at_the_watermark_and_hangs_up_at_stop)

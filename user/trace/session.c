@@ -46,9 +46,10 @@ static void start_failed(struct trace_session *s, int err)
 {
 	const char *extack = llctl_nl_last_extack();
 
-	snprintf(s->why, sizeof(s->why), "start tracing: %s%s%s",
+	snprintf(s->why, sizeof(s->why), "start tracing: %s%s%s%s",
 		 err == -EBUSY ? "another trace session is running (llctl trace?)" :
-		 llctl_nl_strerror(err), extack ? ": " : "", extack ? extack : "");
+		 llctl_nl_strerror(err), extack ? ": " : "", extack ? extack : "",
+		 err == -E2BIG ? "; lower --buffer-size" : "");
 }
 
 int trace_session_start(struct trace_session *s,
@@ -112,6 +113,8 @@ int trace_session_finish(struct trace_session *s,
 {
 	int err;
 
+	/* A CPU onlined in the last second: its ring too. */
+	trace_rings_rescan(&s->rs);
 	trace_rings_drain(&s->rs, fn, arg);
 	err = trace_session_counts(s, tot);
 	if (err)

@@ -3,8 +3,9 @@
  * A trace session from start to stop, for every command that records
  * into llkm's per-CPU rings (llctl trace, record, analyze, metrics
  * --trace): /dev/llkm opened, LLKM_CMD_TRACE_START through the caller's
- * netlink socket, every possible CPU's ring mapped in place; drained
- * while it runs; stopped, drained to its end and its counts checked.
+ * netlink socket, the ring of every CPU that has one mapped in place
+ * (trace/rings.h); drained while it runs; stopped, drained to its end
+ * and its counts checked.
  *
  * The module has one trace session at a time: a second start is refused
  * with EBUSY. A step that fails leaves "VERB OBJECT: reason" in @why for
@@ -32,7 +33,7 @@ struct trace_session {
 
 #define TRACE_SESSION_INIT	{ .dev = -1 }
 
-/* The possible CPUs, one ring each: how many, or -1. */
+/* The possible CPUs, each with a ring once online: how many, or -1. */
 int trace_session_cpus(void);
 
 /*

@@ -90,10 +90,19 @@
  * Every filter runs in the probe before any ring space is reserved: a
  * filtered-out event is neither produced nor lost.
  *
+ * Rings: one per online CPU at the start; a CPU that comes online while
+ * the session runs gets its own before it runs anything (when that fails,
+ * the CPU stays offline: -ENOMEM to whoever onlines it); a CPU that goes
+ * offline keeps its ring. Their pages are charged to the starter's memory
+ * cgroup and may fail rather than wake the OOM killer. The rings together
+ * (size x online CPUs) are capped at a quarter of RAM, checked against
+ * the CPUs online at the start, before anything is allocated.
+ *
  * Reply: LLKM_A_RING (NLA_NESTED: LLKM_RING_A_SIZE, LLKM_RING_A_MODE), the
  * session's rings, to map with /dev/llkm.
- * Errors: -EPERM, -EBUSY (a session runs), -EINVAL, -ERANGE, -ENOMEM,
- * -ENOENT (a tracepoint this kernel does not have).
+ * Errors: -EPERM, -EBUSY (a session runs), -EINVAL, -ERANGE, -ENOMEM (also
+ * the memory cgroup's limit), -E2BIG (the cap: the extack says it and what
+ * was asked), -ENOENT (a tracepoint this kernel does not have).
  *
  * LLKM_CMD_TRACE_STOP
  * -------------------
@@ -113,8 +122,8 @@
  * running or last stopped session:
  *
  *    LLKM_A_STATS: NLA_NESTED
- *        LLKM_A_STATS_CPU: NLA_NESTED, once per possible CPU (of the
- *                          message, in a dump)
+ *        LLKM_A_STATS_CPU: NLA_NESTED, once per CPU with a ring (of
+ *                          the message, in a dump)
  *            LLKM_STATS_A_CPU: NLA_U32
  *            LLKM_STATS_A_PRODUCED: NLA_U64, records producers asked for
  *            LLKM_STATS_A_LOST: NLA_U64, of those, never delivered
@@ -345,8 +354,9 @@
  *    starts at page offset c * LLKM_RING_PAGES(size): its consumer page may
  *    be mapped read-write (shared) on its own by the process that started
  *    the session, read-only by anyone else (-EPERM); every other page only
- *    read-only (-EPERM), within one ring (-EINVAL). -ENODEV without a
- *    session.
+ *    read-only (-EPERM), within one ring (-EINVAL). -ENXIO for a CPU with
+ *    no ring (offline since the start: it may get one by coming online).
+ *    -ENODEV without a session.
  */
 #ifndef _UAPI_LINUX_LLKM_H
 #define _UAPI_LINUX_LLKM_H
@@ -366,6 +376,7 @@
 
 #define LLKM_RING_SIZE_MIN	(1U << 12)	/* one page */
 #define LLKM_RING_SIZE_MAX	(1U << 28)	/* 256 MiB per CPU */
+/* And a session's rings together: at most a quarter of RAM (-E2BIG). */
 
 enum llkm_cmd {
 	LLKM_CMD_UNSPEC,
@@ -696,7 +707,8 @@ enum llkm_feature {
  * Rings
  * -----
  *
- * One ring per CPU. Userspace maps a CPU's ring from /dev/llkm as
+ * One ring per CPU that was online while the session ran. Userspace maps
+ * a CPU's ring from /dev/llkm as
  *
  *   page 0        struct llkm_ring_consumer   read-write: the consumer
  *                                             (the session's owner)
