@@ -946,6 +946,10 @@ static int profile_run(struct profile *p, long repeats)
 static int profile_report(struct profile *p, const struct profile_args *a,
 			  int ret)
 {
+	unsigned int i;
+
+	for (i = 0; a->pid && i < p->n; i++)
+		prof_stat_task_asleep(&p->st[i], a->pid);
 	if (!ret && p->runs)
 		ret = report(p, p->target, p->total_ns / p->runs, p->runs, p->jint);
 	if (p->out && fclose(p->out) && !ret) {

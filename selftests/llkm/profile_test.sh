@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=33
+PLAN=34
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -158,6 +158,23 @@ run profile --json -p $bg -e context-switches -- sleep 0.5
 kill $bg 2>/dev/null; wait $bg 2>/dev/null
 check pid_target_counts_the_running_process "$(head -c 300 "$out/stdout") $(cat "$out/stderr")" \
 	jqe '.events[0].value > 20' "$out/stdout"
+# A process asleep the whole time: its schedstat run time says it never
+# ran; the events are not counted because of that, not "did not start".
+sleep 3000 &
+bg=$!
+sleep 0.2
+ran_before=$(cut -d' ' -f1 /proc/$bg/schedstat)
+run profile --json -p $bg -e task-clock,context-switches -- sleep 0.5
+ran_after=$(cut -d' ' -f1 /proc/$bg/schedstat)
+kill $bg 2>/dev/null; wait $bg 2>/dev/null
+if [ "$ran_before" = "$ran_after" ]; then
+	check asleep_pid_is_said_to_have_never_run \
+		"ran ${ran_before} ns before, ${ran_after} after: $(jq -c '.events' "$out/stdout" 2>&1 | head -c 400) $(cat "$out/stderr")" \
+		jqe '.events | length == 2 and
+		     all(.status == "not_counted" and (.reason | test("never ran")))' "$out/stdout"
+else
+	skip asleep_pid_is_said_to_have_never_run "the sleeping process ran (schedstat ${ran_before} -> ${ran_after} ns)"
+fi
 run profile --json -a --per-cpu -e context-switches,task-clock -- sleep 0.3
 # shellcheck disable=SC2016 # $n: jq's variable, not the shell's
 check per_cpu_lists_every_online_cpu "$(jq -c .per_cpu "$out/stdout" 2>&1)" \

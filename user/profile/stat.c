@@ -87,6 +87,15 @@ static void partial_note(const struct prof_stat_event *e, char *buf, size_t len)
 		 e->partial);
 }
 
+void prof_stat_task_asleep(struct prof_stat_event *e, int pid)
+{
+	/* A task's counter is enabled only while its task runs. */
+	if (status_of(e) == PROF_STAT_NOT_COUNTED && !e->enabled)
+		snprintf(e->reason, sizeof(e->reason),
+			 "process %d never ran while it was counted (asleep throughout): it did nothing to count",
+			 pid);
+}
+
 static const char *not_counted_reason(const struct prof_stat_event *e)
 {
 	if (e->reason[0])

@@ -96,6 +96,39 @@ TEST(never_on_the_pmu_is_not_counted_and_null_in_json)
 	json_object_put(o);
 }
 
+/* -p of a process asleep throughout: its task counters never enabled. */
+TEST(a_process_that_never_ran_is_said_to_have_never_run)
+{
+	struct prof_stat_event e[2] = { ev("task-clock", PROF_STAT_ROLE_TASK_CLOCK),
+					ev("cycles", PROF_STAT_ROLE_CYCLES) };
+	struct prof_stat_report r = { .target = "process 42", .ev = e, .n = 2,
+				  .elapsed_ns = 1e6, .repeats = 1 };
+	struct json_object *o, *j;
+	char *text = NULL;
+	size_t len;
+	FILE *f;
+
+	run1(&e[0], 0, 0, 0);		/* never enabled */
+	run1(&e[1], 0, 1000, 0);	/* enabled, never on the PMU */
+	prof_stat_task_asleep(&e[0], 42);
+	prof_stat_task_asleep(&e[1], 42);
+	o = prof_stat_json(&r);
+	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
+	EXPECT_STREQ("not_counted",
+		     json_object_get_string(json_object_object_get(j, "status")));
+	EXPECT_NE(NULL, strstr(json_object_get_string(json_object_object_get(j, "reason")),
+			       "process 42 never ran while it was counted"));
+	j = json_object_array_get_idx(json_object_object_get(o, "events"), 1);
+	EXPECT_NE(NULL, strstr(json_object_get_string(json_object_object_get(j, "reason")),
+			       "never on the PMU"));
+	json_object_put(o);
+	f = open_memstream(&text, &len);
+	prof_stat_print(f, &r);
+	fclose(f);
+	EXPECT_EQ(NULL, strstr(text, "did not start"));
+	free(text);
+}
+
 TEST(a_cpu_that_stopped_makes_the_count_partial_and_says_which)
 {
 	struct prof_stat_event e[1] = { ev("context-switches", PROF_STAT_ROLE_CONTEXT_SWITCHES) };
