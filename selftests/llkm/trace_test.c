@@ -1129,4 +1129,62 @@ TEST_F(trace, rmmod_with_a_session_running_is_clean)
 	EXPECT_EQ(-ENOENT, simple(self, LLKM_CMD_TRACE_STOP));
 }
 
+/*
+ * rmmod while the loss watch announces LOST once a second: genl.c leaves
+ * the session's notifier chain (waiting out a call in flight) before it
+ * unregisters the family, so the watch, still scheduled, multicasts on
+ * nothing. Five rounds, each after a LOST was heard; the kernel log must
+ * stay clean and no event may come after the rmmod.
+ */
+TEST_F(trace, rmmod_while_the_loss_watch_announces_is_clean)
+{
+	uint32_t me = getpid(), reason;
+	uint64_t lost;
+	int round, i;
+
+	if (!self->loaded_here)
+		SKIP(return, "llkm was loaded by someone else: not unloading it");
+	close(self->dev);
+	self->dev = -1;
+	for (round = 0; round < 5; round++) {
+		int mc = nl_open(), grp, ev = -1;
+
+		ASSERT_LE(0, mc);
+		if (round) {
+			ASSERT_EQ(0, llkm_load(NULL));
+			close(self->fd);
+			self->fd = nl_open();
+			self->family = nl_family(self->fd, LLKM_GENL_NAME);
+			ASSERT_LT(0, self->family);
+		}
+		grp = nl_mcast_group(mc, LLKM_GENL_NAME, LLKM_GENL_MCGRP_EVENTS);
+		ASSERT_LT(0, grp);
+		ASSERT_EQ(0, setsockopt(mc, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+					&grp, sizeof(grp)));
+		ASSERT_EQ(0, start(self, LLKM_RING_SIZE_MIN,
+				   LLKM_RING_MODE_DISCARD, &me, 1, 0));
+		for (i = 0; i < 50 && ev != LLKM_EVENT_LOST; i++) {
+			int j;
+
+			for (j = 0; j < 2000; j++)	/* a ring nobody reads */
+				syscall(SYS_getppid);
+			ev = next_event(mc, 100, &reason, &lost);
+		}
+		ASSERT_EQ(LLKM_EVENT_LOST, ev);
+		/* The watch is due again within the second: rmmod meets it. */
+		usleep(round * 200000);
+		for (i = 0; i < 2000; i++)
+			syscall(SYS_getppid);
+		ASSERT_EQ(0, llkm_unload());
+		/* Whatever came before the rmmod; nothing after it. */
+		while (next_event(mc, 200, &reason, &lost) > 0)
+			;
+		EXPECT_EQ(-1, next_event(mc, 1500, &reason, &lost));
+		close(mc);
+	}
+	ASSERT_EQ(0, llkm_load(NULL));
+	close(self->fd);
+	self->fd = nl_open();
+}
+
 TEST_HARNESS_MAIN
