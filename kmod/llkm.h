@@ -49,6 +49,9 @@ void llkm_rings_lost(struct llkm_ring *ring);
 __poll_t llkm_rings_poll(struct llkm_rings *rs, struct file *file,
 			 struct poll_table_struct *wait);
 void llkm_rings_stop(struct llkm_rings *rs);
+/* Closed: producers that check llkm_rings_open() write no more records. */
+void llkm_rings_close(struct llkm_rings *rs);
+bool llkm_rings_open(const struct llkm_rings *rs);
 void llkm_rings_get(struct llkm_rings *rs);
 void llkm_rings_put(struct llkm_rings *rs);
 struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu);

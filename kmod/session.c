@@ -16,6 +16,7 @@
 #include <linux/notifier.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/workqueue.h>
 
@@ -81,7 +82,15 @@ static void loss_watch(struct work_struct *work)
 static void __session_stop(u32 reason)
 {
 	lockdep_assert_held(&session_lock);
+	/*
+	 * Sampling counters write here too: closed, they stop as the
+	 * detach's synchronize_rcu() (in tracepoint_synchronize_unregister())
+	 * waits out the overflow handlers in flight, NMIs included.
+	 */
+	llkm_rings_close(session_rings);
 	llkm_trace_detach(session_trace);
+	if (!IS_ENABLED(CONFIG_TRACEPOINTS))	/* then the detach has none */
+		synchronize_rcu();
 	session_trace = NULL;
 	/* The watch sees no session and does not come back. */
 	cancel_delayed_work(&loss_work);
