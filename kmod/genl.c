@@ -455,13 +455,14 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct llkm_ring_stats *st;
 	struct sk_buff *msg = NULL;
+	u64 compat;
 	void *hdr;
 	int n, ret;
 
 	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	n = llkm_session_stats(st, nr_cpu_ids);
+	n = llkm_session_stats(st, nr_cpu_ids, &compat);
 	ret = n;
 	if (n < 0)
 		goto out;
@@ -477,7 +478,8 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	if (put_stats(msg, st, 0, n) != n)
+	if (put_stats(msg, st, 0, n) != n ||
+	    nla_put_u64_64bit(msg, LLKM_A_STATS_COMPAT, compat, LLKM_A_PAD))
 		goto out;
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
@@ -505,13 +507,14 @@ static int trace_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct stats_dump *d = (struct stats_dump *)cb->args;
 	struct llkm_ring_stats *st;
+	u64 compat;
 	void *hdr;
 	int n, ret;
 
 	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	n = llkm_session_stats(st, nr_cpu_ids);
+	n = llkm_session_stats(st, nr_cpu_ids, &compat);
 	ret = n < 0 ? n : 0;
 	if (n < 0 || d->next >= n)
 		goto out;
@@ -520,7 +523,9 @@ static int trace_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			  &genl_family, NLM_F_MULTI, LLKM_CMD_TRACE_STATS);
 	if (!hdr)
 		goto out;
-	ret = put_stats(skb, st, d->next, n);
+	ret = nla_put_u64_64bit(skb, LLKM_A_STATS_COMPAT, compat, LLKM_A_PAD);
+	if (!ret)
+		ret = put_stats(skb, st, d->next, n);
 	if (ret < 0) {
 		genlmsg_cancel(skb, hdr);
 		goto out;

@@ -79,7 +79,10 @@ struct llkm_trace;
 void llkm_trace_init(void);
 struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 				     const struct llkm_trace_cfg *cfg);
-void llkm_trace_detach(struct llkm_trace *t);
+/* Returns the compat syscalls it dropped, as llkm_trace_compat(). */
+u64 llkm_trace_detach(struct llkm_trace *t);
+/* Syscalls of 32-bit (ia32, x32) traced tasks it did not record so far. */
+u64 llkm_trace_compat(struct llkm_trace *t);
 
 /* session.c: the one trace session */
 void llkm_session_init(void);
@@ -112,8 +115,12 @@ struct llkm_ring_stats {
 	u64 published;
 };
 
-/* One entry per possible CPU, at most @max: how many, or -ENOENT. */
-int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max);
+/*
+ * One entry per possible CPU, at most @max: how many, or -ENOENT; and in
+ * *@compat the compat syscalls the session dropped.
+ */
+int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max,
+		       u64 *compat);
 int llkm_session_mmap(struct vm_area_struct *vma);
 __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait);
 void llkm_session_release(struct file *file);

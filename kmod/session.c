@@ -30,6 +30,7 @@ static struct llkm_trace *session_trace;	/* non-NULL while running */
 static u32 session_owner;			/* netlink portid */
 static struct pid *session_writer;		/* its thread group: mmap() */
 static u64 session_lost_told;			/* last LOST announced */
+static u64 session_compat;			/* compat syscalls dropped */
 
 static void loss_watch(struct work_struct *work);
 static DECLARE_DELAYED_WORK(loss_work, loss_watch);
@@ -88,7 +89,7 @@ static void __session_stop(u32 reason)
 	 * waits out the overflow handlers in flight, NMIs included.
 	 */
 	llkm_rings_close(session_rings);
-	llkm_trace_detach(session_trace);
+	session_compat = llkm_trace_detach(session_trace);
 	if (!IS_ENABLED(CONFIG_TRACEPOINTS))	/* then the detach has none */
 		synchronize_rcu();
 	session_trace = NULL;
@@ -126,6 +127,7 @@ int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
 	put_pid(session_writer);
 	session_writer = get_pid(task_tgid(current));	/* genl runs in the sender */
 	session_lost_told = 0;
+	session_compat = 0;
 	session_tell(LLKM_EVENT_STARTED, 0, 0);
 	schedule_delayed_work(&loss_work, HZ);
 	*size = cfg->ring_size;
@@ -162,7 +164,8 @@ struct llkm_rings *llkm_session_rings_get(u32 portid)
 	return rings;
 }
 
-int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max)
+int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max,
+		       u64 *compat)
 {
 	const struct llkm_ring *ring;
 	int cpu, n = 0;
@@ -172,6 +175,8 @@ int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max)
 		n = -ENOENT;
 		goto out;
 	}
+	*compat = session_trace ? llkm_trace_compat(session_trace) :
+				  session_compat;
 	for_each_possible_cpu(cpu) {
 		ring = llkm_rings_cpu(session_rings, cpu);
 		if (!ring || n == max)

@@ -90,6 +90,13 @@
  * Every filter runs in the probe before any ring space is reserved: a
  * filtered-out event is neither produced nor lost.
  *
+ * Syscalls are those of the x86-64 table only. A 32-bit task's syscalls
+ * (ia32 or x32: in_compat_syscall()) have numbers of another table and
+ * are dropped, as ftrace's syscall events drop them: neither their entry
+ * nor their exit is recorded, produced or lost; TRACE_STATS counts them
+ * in LLKM_A_STATS_COMPAT (those of traced tasks, pid and CPU filters
+ * applied).
+ *
  * Reply: LLKM_A_RING (NLA_NESTED: LLKM_RING_A_SIZE, LLKM_RING_A_MODE), the
  * session's rings, to map with /dev/llkm.
  * Errors: -EPERM, -EBUSY (a session runs), -EINVAL, -ERANGE, -ENOMEM,
@@ -119,6 +126,10 @@
  *            LLKM_STATS_A_PRODUCED: NLA_U64, records producers asked for
  *            LLKM_STATS_A_LOST: NLA_U64, of those, never delivered
  *            LLKM_STATS_A_PUBLISHED: NLA_U64, producer_pos, bytes
+ *
+ *    LLKM_A_STATS_COMPAT: NLA_U64, syscalls of traced 32-bit tasks (ia32
+ *                         int 0x80/sysenter, x32) not recorded, in every
+ *                         message
  *
  * Delivered records are produced - lost, once the consumer has read up to
  * the published position. Errors: -EPERM, -ENOENT (no session yet).
