@@ -165,7 +165,10 @@
  *                       PERIOD times a second with LLKM_CTR_F_FREQ) into
  *                       the CPU's ring of this socket's trace session,
  *                       which must run (TRACE_START, events may be 0):
- *                       LLKM_REC_SAMPLE records. A frequency is at most
+ *                       LLKM_REC_SAMPLE records, until that session
+ *                       stops (then the counter counts on, without
+ *                       samples, which also stop growing
+ *                       LLKM_CTR_A_SAMPLES). A frequency is at most
  *                       LLKM_SAMPLE_FREQ_MAX (-ERANGE)
  *
  * Reply: LLKM_A_COUNTER with LLKM_CTR_A_ID. Errors: those of
