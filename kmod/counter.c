@@ -16,7 +16,8 @@
  * own, which is what scaling needs.
  *
  * Sampling: the overflow handler writes LLKM_REC_SAMPLE records into the
- * CPU's ring of the socket's trace session. It may run in NMI context, so
+ * CPU's ring of the socket's trace session, until that session stops (its
+ * rings closed: the counter counts on, without samples). It may run in NMI context, so
  * it only uses the ring (NMI-safe by design, see ring_core.h), per-CPU
  * scratch space and copy_from_user_nofault(). Inherited child events share
  * the parent's handler context; closing releases them with their parent,
@@ -152,6 +153,9 @@ static void counter_overflow(struct perf_event *event,
 	struct llkm_ring *ring;
 	struct llkm_rec *rec;
 
+	/* The session stopped: its rings take no more, the event counts on. */
+	if (!llkm_rings_open(c->rings))
+		return;
 	atomic_long_inc(&c->samples);
 	level = s->nest++;
 	barrier();	/* nest before use: a nested handler takes the next */

@@ -10,7 +10,9 @@
 #include <linux/cpumask.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/rwsem.h>
 #include <linux/threads.h>
+#include <linux/xarray.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <net/genetlink.h>
@@ -153,6 +155,23 @@ static struct genl_family genl_family;
 
 /* genl_ops::internal_flags: the sender needs CAP_PERFMON or CAP_SYS_ADMIN. */
 #define LLKM_OP_CAP	BIT(0)
+/* genl_ops::internal_flags: the command may make its socket own something. */
+#define LLKM_OP_OWNS	BIT(1)
+
+/*
+ * The portids that may own something (a session, counters, a probe run):
+ * marked before an LLKM_OP_OWNS command runs, unmarked when the socket is
+ * released. Every generic netlink socket's release in the system comes
+ * through socket_released(): one that never sent such a command finds no
+ * mark, lock-free (xa_load() is RCU), and takes none of llkm's locks.
+ *
+ * owners_sem, read across every LLKM_OP_OWNS command and written around
+ * the unmark, keeps a mark from being lost to a portid reused at once: a
+ * command that marked the portid before the unmark has finished (what it
+ * made is found by the owner_gone calls after it); one after marks anew.
+ */
+static DEFINE_XARRAY(owners);
+static DECLARE_RWSEM(owners_sem);
 
 /*
  * Before every command: those flagged LLKM_OP_CAP (every one that changes
@@ -168,9 +187,26 @@ static bool sender_capable(const struct sk_buff *skb)
 static int pre_doit(const llkm_genl_split_ops *ops, struct sk_buff *skb,
 		    struct genl_info *info)
 {
-	if (!(ops->internal_flags & LLKM_OP_CAP) || sender_capable(skb))
+	int ret;
+
+	if ((ops->internal_flags & LLKM_OP_CAP) && !sender_capable(skb))
+		return -EPERM;
+	if (!(ops->internal_flags & LLKM_OP_OWNS))
 		return 0;
-	return -EPERM;
+	down_read(&owners_sem);
+	ret = xa_err(xa_store(&owners, info->snd_portid, xa_mk_value(1),
+			      GFP_KERNEL));
+	if (ret)
+		up_read(&owners_sem);
+	return ret;
+}
+
+/* After every command whose pre_doit() succeeded. */
+static void post_doit(const llkm_genl_split_ops *ops, struct sk_buff *skb,
+		      struct genl_info *info)
+{
+	if (ops->internal_flags & LLKM_OP_OWNS)
+		up_read(&owners_sem);
 }
 
 /*
@@ -459,13 +495,14 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct llkm_ring_stats *st;
 	struct sk_buff *msg = NULL;
+	u64 compat;
 	void *hdr;
 	int n, ret;
 
 	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	n = llkm_session_stats(st, nr_cpu_ids);
+	n = llkm_session_stats(st, nr_cpu_ids, &compat);
 	ret = n;
 	if (n < 0)
 		goto out;
@@ -481,7 +518,8 @@ static int trace_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		goto out;
 	ret = -EMSGSIZE;
-	if (put_stats(msg, st, 0, n) != n)
+	if (put_stats(msg, st, 0, n) != n ||
+	    nla_put_u64_64bit(msg, LLKM_A_STATS_COMPAT, compat, LLKM_A_PAD))
 		goto out;
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
@@ -509,13 +547,14 @@ static int trace_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct stats_dump *d = (struct stats_dump *)cb->args;
 	struct llkm_ring_stats *st;
+	u64 compat;
 	void *hdr;
 	int n, ret;
 
 	st = kcalloc(nr_cpu_ids, sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	n = llkm_session_stats(st, nr_cpu_ids);
+	n = llkm_session_stats(st, nr_cpu_ids, &compat);
 	ret = n < 0 ? n : 0;
 	if (n < 0 || d->next >= n)
 		goto out;
@@ -524,7 +563,9 @@ static int trace_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			  &genl_family, NLM_F_MULTI, LLKM_CMD_TRACE_STATS);
 	if (!hdr)
 		goto out;
-	ret = put_stats(skb, st, d->next, n);
+	ret = nla_put_u64_64bit(skb, LLKM_A_STATS_COMPAT, compat, LLKM_A_PAD);
+	if (!ret)
+		ret = put_stats(skb, st, d->next, n);
 	if (ret < 0) {
 		genlmsg_cancel(skb, hdr);
 		goto out;
@@ -983,7 +1024,7 @@ static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_TRACE_START,
 		.doit = trace_start_doit,
-		.internal_flags = LLKM_OP_CAP,
+		.internal_flags = LLKM_OP_CAP | LLKM_OP_OWNS,
 		.policy = trace_start_policy,
 		.maxattr = LLKM_A_MAX,
 	},
@@ -1002,7 +1043,7 @@ static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_COUNTER_OPEN,
 		.doit = counter_open_doit,
-		.internal_flags = LLKM_OP_CAP,
+		.internal_flags = LLKM_OP_CAP | LLKM_OP_OWNS,
 		.policy = counter_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
@@ -1037,7 +1078,7 @@ static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = LLKM_CMD_PROBE_RUN,
 		.doit = probe_run_doit,
-		.internal_flags = LLKM_OP_CAP,
+		.internal_flags = LLKM_OP_CAP | LLKM_OP_OWNS,
 		.policy = probe_cmd_policy,
 		.maxattr = LLKM_A_MAX,
 	},
@@ -1075,6 +1116,7 @@ static struct genl_family genl_family __ro_after_init = {
 	.ops = genl_ops,
 	.n_ops = ARRAY_SIZE(genl_ops),
 	.pre_doit = pre_doit,
+	.post_doit = post_doit,
 	.resv_start_op = 0,	/* every command validates strictly */
 	.netnsok = false,
 	/*
@@ -1089,7 +1131,9 @@ static struct genl_family genl_family __ro_after_init = {
  * A generic netlink socket of the initial namespace was released (llctl
  * exited or was killed): what it owned goes with it, the session first.
  * netlink_release() calls the chain in process context, the socket gone
- * from its table: this may sleep, and the owners take their own locks.
+ * from its table: this may sleep, and the owners take their own locks,
+ * but only for a portid that sent an owning command (owners): the close
+ * of any other socket in the system waits on nothing of llkm's.
  */
 static int socket_released(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
@@ -1097,8 +1141,11 @@ static int socket_released(struct notifier_block *nb, unsigned long event,
 	const struct netlink_notify *n = ptr;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
-	    !net_eq(n->net, &init_net))
+	    !net_eq(n->net, &init_net) || !xa_load(&owners, n->portid))
 		return NOTIFY_DONE;
+	down_write(&owners_sem);
+	xa_erase(&owners, n->portid);
+	up_write(&owners_sem);
 	llkm_session_owner_gone(n->portid);
 	llkm_counter_owner_gone(n->portid);
 	llkm_probe_owner_gone(n->portid);
@@ -1196,4 +1243,5 @@ void llkm_genl_exit(void)
 	llkm_session_notifier_unregister(&session_nb);
 	genl_unregister_family(&genl_family);
 	netlink_unregister_notifier(&release_nb);
+	xa_destroy(&owners);
 }

@@ -64,6 +64,9 @@ __poll_t llkm_rings_poll(struct llkm_rings *rs, struct file *file,
 			 struct poll_table_struct *wait);
 /* No ring for CPUs that come up after this; pollers see EPOLLHUP. */
 void llkm_rings_stop(struct llkm_rings *rs);
+/* Closed: producers that check llkm_rings_open() write no more records. */
+void llkm_rings_close(struct llkm_rings *rs);
+bool llkm_rings_open(const struct llkm_rings *rs);
 void llkm_rings_get(struct llkm_rings *rs);
 void llkm_rings_put(struct llkm_rings *rs);
 /* CPU @cpu's ring, or NULL: it was not online while the session ran. */
@@ -92,7 +95,10 @@ struct llkm_trace;
 void llkm_trace_init(void);
 struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 				     const struct llkm_trace_cfg *cfg);
-void llkm_trace_detach(struct llkm_trace *t);
+/* Returns the compat syscalls it dropped, as llkm_trace_compat(). */
+u64 llkm_trace_detach(struct llkm_trace *t);
+/* Syscalls of 32-bit (ia32, x32) traced tasks it did not record so far. */
+u64 llkm_trace_compat(struct llkm_trace *t);
 
 /* session.c: the one trace session */
 void llkm_session_init(void);
@@ -125,8 +131,12 @@ struct llkm_ring_stats {
 	u64 published;
 };
 
-/* One entry per CPU with a ring, at most @max: how many, or -ENOENT. */
-int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max);
+/*
+ * One entry per CPU with a ring, at most @max: how many, or -ENOENT; and
+ * in *@compat the compat syscalls the session dropped.
+ */
+int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max,
+		       u64 *compat);
 int llkm_session_mmap(struct vm_area_struct *vma);
 __poll_t llkm_session_poll(struct file *file, struct poll_table_struct *wait);
 void llkm_session_release(struct file *file);

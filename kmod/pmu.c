@@ -7,12 +7,24 @@
  * is its struct pmu. We find that bus once, through the PMU of a software
  * event we open and close at init, and walk it on request: PMUs that
  * modules register later show up too.
+ *
+ * A walk holds a reference on each device it visits, not on the struct
+ * pmu, which a PMU module frees once perf_pmu_unregister() returns. That
+ * calls device_del(), which tells the bus's notifiers BUS_NOTIFY_DEL_DEVICE
+ * before anything else and BUS_NOTIFY_REMOVED_DEVICE once the device is
+ * off the bus's list. In between the device is dying: a walk skips it.
+ * pmu_lock, held across a walk and taken by both notifications, keeps a
+ * PMU whose removal starts during a walk alive until the walk is over.
  */
 
 #include <linux/cpu.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/perf_event.h>
+#include <linux/slab.h>
 
 #include "compat.h"
 #include "llkm.h"
@@ -20,6 +32,62 @@
 /* Set once at init, read-only after: the bus lives in the core kernel. */
 static llkm_bus_ptr pmu_bus;
 static bool hw_pmu;
+
+static DEFINE_MUTEX(pmu_lock);
+/* Guarded by pmu_lock. */
+static LIST_HEAD(dying);		/* struct dying_pmu */
+static unsigned int dying_untracked;	/* no memory to note them: no walk */
+
+struct dying_pmu {
+	struct list_head node;
+	struct device *dev;		/* only compared, never followed */
+};
+
+static struct dying_pmu *dying_find(struct device *dev)
+{
+	struct dying_pmu *d;
+
+	lockdep_assert_held(&pmu_lock);
+	list_for_each_entry(d, &dying, node)
+		if (d->dev == dev)
+			return d;
+	return NULL;
+}
+
+static int pmu_bus_event(struct notifier_block *nb, unsigned long action,
+			 void *data)
+{
+	struct device *dev = data;
+	struct dying_pmu *d;
+
+	if (action != BUS_NOTIFY_DEL_DEVICE &&
+	    action != BUS_NOTIFY_REMOVED_DEVICE)
+		return NOTIFY_DONE;
+	mutex_lock(&pmu_lock);
+	if (action == BUS_NOTIFY_DEL_DEVICE) {
+		d = kmalloc(sizeof(*d), GFP_KERNEL);
+		if (d) {
+			d->dev = dev;
+			list_add(&d->node, &dying);
+		} else {
+			dying_untracked++;
+		}
+	} else {
+		d = dying_find(dev);
+		if (d) {
+			list_del(&d->node);
+			kfree(d);
+		} else if (dying_untracked) {
+			dying_untracked--;
+		}
+	}
+	mutex_unlock(&pmu_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pmu_bus_nb = {
+	.notifier_call = pmu_bus_event,
+};
 
 /*
  * A disabled counter on one online CPU, only to look at. Not a task
@@ -65,6 +133,12 @@ int llkm_pmu_init(void)
 	if (event->pmu->dev)
 		pmu_bus = event->pmu->dev->bus;
 	perf_event_release_kernel(event);
+	/*
+	 * Before the first walk. A removal that told the bus before this
+	 * and is still under way is the one it cannot see.
+	 */
+	if (pmu_bus && bus_register_notifier(pmu_bus, &pmu_bus_nb))
+		pmu_bus = NULL;
 
 	/* Virtual machines without a vPMU fail here with -ENOENT. */
 	event = open_kernel_counter(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES);
@@ -74,8 +148,17 @@ int llkm_pmu_init(void)
 	return 0;
 }
 
+/* After every walk: genl and the chardev are gone. */
 void llkm_pmu_exit(void)
 {
+	struct dying_pmu *d, *tmp;
+
+	if (!pmu_bus)
+		return;
+	/* Returns once a notification in flight has. */
+	bus_unregister_notifier(pmu_bus, &pmu_bus_nb);
+	list_for_each_entry_safe(d, tmp, &dying, node)
+		kfree(d);
 }
 
 struct pmu_walk {
@@ -88,19 +171,26 @@ static int pmu_visit(struct device *dev, void *data)
 	struct pmu *pmu = dev_get_drvdata(dev);
 	struct pmu_walk *walk = data;
 
-	if (!pmu)
+	/* Dying: its struct pmu may be freed as soon as we let go. */
+	if (!pmu || dying_find(dev))
 		return 0;
 	return walk->fn(dev_name(dev), pmu->type, walk->data);
 }
 
+/* -EAGAIN while a PMU's removal could not be noted (out of memory). */
 int llkm_pmu_for_each(int (*fn)(const char *name, u32 type, void *data),
 		      void *data)
 {
 	struct pmu_walk walk = { .fn = fn, .data = data };
+	int ret = -EAGAIN;
 
 	if (!pmu_bus)
 		return 0;
-	return bus_for_each_dev(pmu_bus, NULL, &walk, pmu_visit);
+	mutex_lock(&pmu_lock);
+	if (!dying_untracked)
+		ret = bus_for_each_dev(pmu_bus, NULL, &walk, pmu_visit);
+	mutex_unlock(&pmu_lock);
+	return ret;
 }
 
 u64 llkm_features(void)

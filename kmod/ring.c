@@ -89,6 +89,7 @@ struct llkm_rings {
 	wait_queue_head_t wq;	/* pollers of this set */
 	atomic_t woken;		/* a wake-up since the last poll() */
 	bool stopped;		/* the session is over: EPOLLHUP */
+	bool closed;		/* no new record from llkm_rings_open() users */
 	/* NULL for a CPU that was never online while the session ran. */
 	struct llkm_cpu_ring *cpu[];
 };
@@ -393,6 +394,21 @@ void llkm_rings_stop(struct llkm_rings *rs)
 	WRITE_ONCE(rs->stopped, true);
 	/* Pairs with poll_wait()'s lock in llkm_rings_poll(). */
 	wake_up_interruptible(&rs->wq);
+}
+
+/*
+ * Producers that nothing else detaches (counters' overflow handlers) ask
+ * llkm_rings_open() before each record; the session closes the set as it
+ * stops, and an RCU grace period later none of them writes any more.
+ */
+void llkm_rings_close(struct llkm_rings *rs)
+{
+	WRITE_ONCE(rs->closed, true);
+}
+
+bool llkm_rings_open(const struct llkm_rings *rs)
+{
+	return !READ_ONCE(rs->closed);
 }
 
 static void rings_vm_open(struct vm_area_struct *vma)

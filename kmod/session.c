@@ -16,6 +16,7 @@
 #include <linux/notifier.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/workqueue.h>
 
@@ -29,6 +30,7 @@ static struct llkm_trace *session_trace;	/* non-NULL while running */
 static u32 session_owner;			/* netlink portid */
 static struct pid *session_writer;		/* its thread group: mmap() */
 static u64 session_lost_told;			/* last LOST announced */
+static u64 session_compat;			/* compat syscalls dropped */
 
 static void loss_watch(struct work_struct *work);
 static DECLARE_DELAYED_WORK(loss_work, loss_watch);
@@ -81,7 +83,15 @@ static void loss_watch(struct work_struct *work)
 static void __session_stop(u32 reason)
 {
 	lockdep_assert_held(&session_lock);
-	llkm_trace_detach(session_trace);
+	/*
+	 * Sampling counters write here too: closed, they stop as the
+	 * detach's synchronize_rcu() (in tracepoint_synchronize_unregister())
+	 * waits out the overflow handlers in flight, NMIs included.
+	 */
+	llkm_rings_close(session_rings);
+	session_compat = llkm_trace_detach(session_trace);
+	if (!IS_ENABLED(CONFIG_TRACEPOINTS))	/* then the detach has none */
+		synchronize_rcu();
 	session_trace = NULL;
 	/* The watch sees no session and does not come back. */
 	cancel_delayed_work(&loss_work);
@@ -117,6 +127,7 @@ int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
 	put_pid(session_writer);
 	session_writer = get_pid(task_tgid(current));	/* genl runs in the sender */
 	session_lost_told = 0;
+	session_compat = 0;
 	session_tell(LLKM_EVENT_STARTED, 0, 0);
 	schedule_delayed_work(&loss_work, HZ);
 	*size = cfg->ring_size;
@@ -153,7 +164,8 @@ struct llkm_rings *llkm_session_rings_get(u32 portid)
 	return rings;
 }
 
-int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max)
+int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max,
+		       u64 *compat)
 {
 	const struct llkm_ring *ring;
 	int cpu, n = 0;
@@ -163,6 +175,8 @@ int llkm_session_stats(struct llkm_ring_stats *st, unsigned int max)
 		n = -ENOENT;
 		goto out;
 	}
+	*compat = session_trace ? llkm_trace_compat(session_trace) :
+				  session_compat;
 	for_each_possible_cpu(cpu) {
 		ring = llkm_rings_cpu(session_rings, cpu);
 		if (!ring || n == max)

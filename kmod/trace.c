@@ -9,7 +9,9 @@
  * waits out running probes, before the session lets go of its state.
  */
 
+#include <linux/atomic.h>
 #include <linux/bitmap.h>
+#include <linux/compat.h>
 #include <linux/interrupt.h>
 #include <linux/pid.h>
 #include <linux/preempt.h>
@@ -31,6 +33,7 @@ struct llkm_trace {
 	unsigned long *cpus;	/* CPU bitmap, NULL: every CPU */
 	unsigned long *syscalls;	/* syscall bitmap, NULL: all */
 	bool armed;		/* every probe is in: record */
+	atomic64_t compat;	/* compat syscalls of traced tasks, dropped */
 };
 
 /*
@@ -126,6 +129,20 @@ static void rec_end(struct llkm_ring *ring)
 	preempt_enable_notrace();
 }
 
+/*
+ * A 32-bit (ia32 or x32) syscall's number is of another table: recorded
+ * as an x86-64 number it would name another syscall. As ftrace's syscall
+ * events, drop it; unlike them, count it (on entry, once per syscall).
+ */
+static bool compat_dropped(struct llkm_trace *t, bool entry)
+{
+	if (!in_compat_syscall())
+		return false;
+	if (entry && READ_ONCE(t->armed))
+		atomic64_inc(&t->compat);
+	return true;
+}
+
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct llkm_trace *t = data;
@@ -134,7 +151,8 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	struct llkm_ring *ring;
 	int i;
 
-	if (!task_traced(t, current) || !syscall_wanted(t, id))
+	if (!task_traced(t, current) || compat_dropped(t, true) ||
+	    !syscall_wanted(t, id))
 		return;
 	syscall_get_arguments(current, regs, args);
 	p = rec_begin(t, LLKM_REC_SYS_ENTER, sizeof(*p), &ring);
@@ -153,7 +171,7 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	struct llkm_ring *ring;
 	long nr;
 
-	if (!task_traced(t, current))
+	if (!task_traced(t, current) || compat_dropped(t, false))
 		return;
 	nr = syscall_get_nr(current, regs);
 	if (!syscall_wanted(t, nr))
@@ -365,14 +383,23 @@ err:
 	return ERR_PTR(ret);
 }
 
-void llkm_trace_detach(struct llkm_trace *t)
+u64 llkm_trace_compat(struct llkm_trace *t)
 {
+	return t ? atomic64_read(&t->compat) : 0;
+}
+
+u64 llkm_trace_detach(struct llkm_trace *t)
+{
+	u64 compat;
+
 	if (!t)
-		return;
+		return 0;
 	WRITE_ONCE(t->armed, false);
 	probes_detach(t, ARRAY_SIZE(probes));
+	compat = atomic64_read(&t->compat);
 	kvfree(t->syscalls);
 	kvfree(t->cpus);
 	kvfree(t->pids);
 	kfree(t);
+	return compat;
 }

@@ -486,6 +486,9 @@ static int trace_stop(struct tracer *t, struct trace_ring_totals *tot)
 	if (tot->lost)
 		llctl_err("warning: %" PRIu64 " of %" PRIu64 " records were lost: the counts are lower bounds; try --buffer-size",
 			  tot->lost, tot->produced);
+	if (tot->compat)
+		llctl_err("warning: %" PRIu64 " syscalls of 32-bit (compat) tasks were not recorded",
+			  tot->compat);
 	return 0;
 }
 

@@ -631,6 +631,61 @@ TEST_F(ctr, sampling_writes_samples_into_the_session_rings)
 			     LLKM_CMD_TRACE_STOP, 0));
 }
 
+/* producer_pos summed over every CPU's ring: bytes published. */
+static long long published(int dev, uint32_t size, int ncpu)
+{
+	size_t stride = LLKM_RING_PAGES(size) * (size_t)LLKM_RING_PAGE;
+	long long sum = 0;
+	int cpu;
+
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		const struct llkm_ring_producer *prod;
+
+		prod = mmap(NULL, LLKM_RING_PAGE, PROT_READ, MAP_SHARED, dev,
+			    cpu * stride + LLKM_RING_PAGE);
+		if (prod == MAP_FAILED)
+			return -1;
+		sum += __atomic_load_n(&prod->producer_pos, __ATOMIC_ACQUIRE);
+		munmap((void *)prod, LLKM_RING_PAGE);
+	}
+	return sum;
+}
+
+/* A stopped session's rings take no more samples; the counter counts on. */
+TEST_F(ctr, sampling_stops_writing_when_the_session_stops)
+{
+	struct nl_ctr_spec s = { .type = PERF_TYPE_SOFTWARE,
+				      .config = PERF_COUNT_SW_TASK_CLOCK,
+				      .pid = gettid_(), .cpu = -1, .group = 0,
+				      .flags = LLKM_CTR_F_FREQ, .period = 1000 };
+	int ncpu = sysconf(_SC_NPROCESSORS_CONF), dev, id;
+	long long at_stop, later;
+	struct val v0, v1;
+	uint32_t size;
+
+	ASSERT_EQ(0, trace_start_rings(self->fd, self->family, self->rep, &size))
+		TH_LOG("%s", self->rep->extack);
+	id = OPEN(&s);
+	ASSERT_LT(0, id) TH_LOG("open: %d %s", id, self->rep->extack);
+	burn_ms(100);
+	ASSERT_EQ(0, ctr_cmd(self->fd, self->family, self->rep,
+			     LLKM_CMD_TRACE_STOP, 0));
+	dev = open(LLKM_DEV, O_RDONLY);
+	ASSERT_LE(0, dev);
+	at_stop = published(dev, size, ncpu);
+	ASSERT_LT(0, at_stop);
+	ASSERT_EQ(1, READ(id, &v0, 1));
+	burn_ms(300);
+	later = published(dev, size, ncpu);
+	ASSERT_EQ(1, READ(id, &v1, 1));
+	close(dev);
+	EXPECT_EQ(at_stop, later) TH_LOG("%lld bytes written after the stop",
+					 later - at_stop);
+	EXPECT_EQ(v0.samples, v1.samples);
+	EXPECT_LT(v0.value, v1.value);
+	EXPECT_EQ(0, CMD(LLKM_CMD_COUNTER_CLOSE, id));
+}
+
 TEST_F(ctr, msr_pmu_counts_through_the_same_path)
 {
 	struct nl_ctr_spec s = { .type = 0, .config = 0, .pid = 0, .cpu = 0 };

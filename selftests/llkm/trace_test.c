@@ -167,6 +167,7 @@ struct tally {
 	long bad_ret;
 	long irq_entry, irq_exit, softirq_entry, softirq_exit, switches;
 	long bad_cpu_event;
+	long ours_writev;	/* x86-64 writev (20) records of this process */
 	pid_t child;
 };
 
@@ -197,12 +198,16 @@ static long drain(FIXTURE_DATA(trace) *self, struct tally *t)
 
 				if (e->nr == SYS_getppid && rec->pid == (uint32_t)getpid())
 					t->enter_getppid++;
+				t->ours_writev += e->nr == SYS_writev &&
+						  rec->pid == (uint32_t)getpid();
 				if (t->child && rec->pid == (uint32_t)t->child &&
 				    e->nr == SYS_getppid)
 					t->child_enter++;
 			} else if (rec->type == LLKM_REC_SYS_EXIT) {
 				const struct llkm_rec_sys_exit *x = (const void *)(rec + 1);
 
+				t->ours_writev += x->nr == SYS_writev &&
+						  rec->pid == (uint32_t)getpid();
 				if (x->nr == SYS_getppid && rec->pid == (uint32_t)getpid()) {
 					t->exit_getppid++;
 					t->bad_ret += x->ret != getppid();
@@ -266,6 +271,18 @@ static int stats(FIXTURE_DATA(trace) *self, long *produced, long *lost)
 		*lost += nla_u64_of(ca[LLKM_STATS_A_LOST]);
 	}
 	return 0;
+}
+
+/* TRACE_STATS's LLKM_A_STATS_COMPAT, or -1 when the reply has none. */
+static long stats_compat(FIXTURE_DATA(trace) *self)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1];
+
+	if (simple(self, LLKM_CMD_TRACE_STATS))
+		return -1;
+	nl_reply_attrs(self->rep, tb);
+	return tb[LLKM_A_STATS_COMPAT] ?
+	       (long)nla_u64_of(tb[LLKM_A_STATS_COMPAT]) : -1;
 }
 
 TEST_F(trace, syscalls_of_the_traced_process_are_recorded_exactly)
@@ -986,6 +1003,58 @@ TEST_F(trace, syscall_set_records_only_its_syscalls)
 	EXPECT_EQ(produced, t.records);
 }
 
+/*
+ * getpid through the ia32 entry (int 0x80, eax = 20, i386's __NR_getpid)
+ * from this 64-bit process: in_compat_syscall() in the kernel, and 20 is
+ * writev in the x86-64 table. The entry zeroes r8-r11.
+ */
+static long int80_getpid(void)
+{
+	long ret = 20;
+
+	__asm__ volatile("int $0x80" : "+a"(ret) : : "r8", "r9", "r10", "r11",
+			 "memory");
+	return ret;
+}
+
+/* Whether this kernel runs ia32 syscalls (ia32_emulation=, IA32_EMULATION). */
+static int ia32_works(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(int80_getpid() == getpid() ? 0 : 1);
+	return pid > 0 && waitpid(pid, &status, 0) == pid &&
+	       WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+TEST_F(trace, compat_syscalls_are_dropped_and_counted)
+{
+	uint32_t me = getpid();
+	struct tally t = { 0 };
+	long produced, lost;
+	int i;
+
+	if (!ia32_works())
+		SKIP(return, "this kernel runs no ia32 syscalls");
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(getpid(), int80_getpid());
+		syscall(SYS_getppid);
+	}
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	drain(self, &t);
+	/* Not a false writev: no record of them at all, but a count. */
+	EXPECT_EQ(0, t.ours_writev);
+	EXPECT_EQ(100, t.enter_getppid);
+	EXPECT_EQ(100, t.exit_getppid);
+	EXPECT_EQ(100, stats_compat(self));
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	EXPECT_EQ(produced, t.records);
+}
+
 /* The next LLKM_CMD_TRACE_EVENT on @fd within @ms: event, or -1. */
 static int next_event(int fd, int ms, uint32_t *reason, uint64_t *lost)
 {
@@ -1042,6 +1111,85 @@ TEST_F(trace, listeners_hear_start_loss_and_stop)
 	EXPECT_EQ(LLKM_EVENT_STOPPED, next_event(mc, 2000, &reason, &lost));
 	EXPECT_EQ(LLKM_STOP_OWNER_GONE, reason);
 	close(mc);
+}
+
+/*
+ * In a child: 8 sessions of 32 MiB rings per CPU started and stopped, each
+ * start allocating and zeroing them under the module's session lock. The
+ * fastest start, in ms, goes down @out.
+ */
+static void session_churn(int family, int out)
+{
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	int fd = nl_open(), i, ms_min = 1 << 30;
+	struct nl_req req;
+	struct nlattr *nest;
+
+	for (i = 0; rep && fd >= 0 && i < 8; i++) {
+		int64_t t0 = now_ns(), ms;
+
+		nl_init(&req, family, LLKM_CMD_TRACE_START);
+		nest = nl_nest(&req, LLKM_A_RING);
+		nl_put_u32(&req, LLKM_RING_A_SIZE, 32 << 20);
+		nl_nest_end(&req, nest);
+		nest = nl_nest(&req, LLKM_A_TRACE);
+		nl_put_u32(&req, LLKM_TRACE_A_EVENTS, 0);
+		nl_nest_end(&req, nest);
+		if (nl_transact(fd, &req, rep) || rep->err)
+			_exit(1);
+		ms = (now_ns() - t0) / 1000000;
+		if (ms < ms_min)
+			ms_min = ms;
+		nl_init(&req, family, LLKM_CMD_TRACE_STOP);
+		if (nl_transact(fd, &req, rep) || rep->err)
+			_exit(2);
+	}
+	if (write(out, &ms_min, sizeof(ms_min)) != sizeof(ms_min))
+		_exit(3);
+	_exit(0);
+}
+
+/*
+ * Closing a generic netlink socket that never owned anything of llkm's
+ * (any program's: nl80211, ethtool, ...) waits on none of its locks, even
+ * while a long TRACE_START holds the session's.
+ */
+TEST_F(trace, closing_an_unrelated_genl_socket_takes_no_llkm_lock)
+{
+	int64_t close_max = 0;
+	int p[2], status, start_min = 0;
+	long closes = 0;
+	pid_t child;
+
+	ASSERT_EQ(0, pipe(p));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0)
+		session_churn(self->family, p[1]);
+	close(p[1]);
+	while (waitpid(child, &status, WNOHANG) == 0) {
+		int fd = nl_open();	/* bound: its close tells the chain */
+		int64_t t0;
+
+		ASSERT_LE(0, fd);
+		t0 = now_ns();
+		close(fd);
+		t0 = now_ns() - t0;
+		if (t0 > close_max)
+			close_max = t0;
+		closes++;
+		usleep(1000);
+	}
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the churning child: status %#x", status);
+	ASSERT_EQ(sizeof(start_min), read(p[0], &start_min, sizeof(start_min)));
+	close(p[0]);
+	TH_LOG("%ld closes, the longest %lld us; the fastest start %d ms",
+	       closes, (long long)(close_max / 1000), start_min);
+	if (start_min < 40)
+		SKIP(return, "TRACE_START took only %d ms: too short to tell", start_min);
+	/* Blocked behind a start, a close would take a good part of one. */
+	EXPECT_GT(start_min * 1000000LL / 4, close_max);
 }
 
 TEST_F(trace, one_session_at_a_time)
@@ -1215,6 +1363,64 @@ TEST_F(trace, rmmod_with_a_session_running_is_clean)
 		syscall(SYS_getppid);
 	ASSERT_EQ(0, llkm_load(NULL));
 	EXPECT_EQ(-ENOENT, simple(self, LLKM_CMD_TRACE_STOP));
+}
+
+/*
+ * rmmod while the loss watch announces LOST once a second: genl.c leaves
+ * the session's notifier chain (waiting out a call in flight) before it
+ * unregisters the family, so the watch, still scheduled, multicasts on
+ * nothing. Five rounds, each after a LOST was heard; the kernel log must
+ * stay clean and no event may come after the rmmod.
+ */
+TEST_F(trace, rmmod_while_the_loss_watch_announces_is_clean)
+{
+	uint32_t me = getpid(), reason;
+	uint64_t lost;
+	int round, i;
+
+	if (!self->loaded_here)
+		SKIP(return, "llkm was loaded by someone else: not unloading it");
+	close(self->dev);
+	self->dev = -1;
+	for (round = 0; round < 5; round++) {
+		int mc = nl_open(), grp, ev = -1;
+
+		ASSERT_LE(0, mc);
+		if (round) {
+			ASSERT_EQ(0, llkm_load(NULL));
+			close(self->fd);
+			self->fd = nl_open();
+			self->family = nl_family(self->fd, LLKM_GENL_NAME);
+			ASSERT_LT(0, self->family);
+		}
+		grp = nl_mcast_group(mc, LLKM_GENL_NAME, LLKM_GENL_MCGRP_EVENTS);
+		ASSERT_LT(0, grp);
+		ASSERT_EQ(0, setsockopt(mc, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+					&grp, sizeof(grp)));
+		ASSERT_EQ(0, start(self, LLKM_RING_SIZE_MIN,
+				   LLKM_RING_MODE_DISCARD, &me, 1, 0));
+		for (i = 0; i < 50 && ev != LLKM_EVENT_LOST; i++) {
+			int j;
+
+			for (j = 0; j < 2000; j++)	/* a ring nobody reads */
+				syscall(SYS_getppid);
+			ev = next_event(mc, 100, &reason, &lost);
+		}
+		ASSERT_EQ(LLKM_EVENT_LOST, ev);
+		/* The watch is due again within the second: rmmod meets it. */
+		usleep(round * 200000);
+		for (i = 0; i < 2000; i++)
+			syscall(SYS_getppid);
+		ASSERT_EQ(0, llkm_unload());
+		/* Whatever came before the rmmod; nothing after it. */
+		while (next_event(mc, 200, &reason, &lost) > 0)
+			;
+		EXPECT_EQ(-1, next_event(mc, 1500, &reason, &lost));
+		close(mc);
+	}
+	ASSERT_EQ(0, llkm_load(NULL));
+	close(self->fd);
+	self->fd = nl_open();
 }
 
 TEST_HARNESS_MAIN

@@ -154,6 +154,25 @@ static int faults(long n)
 	return munmap(p, n * 4096L);
 }
 
+/*
+ * N getpids through the ia32 entry (int 0x80, i386's number 20, which is
+ * writev in the x86-64 table): what a 32-bit program's syscalls look like
+ * to the kernel. The entry zeroes r8-r11.
+ */
+static int int80(long n)
+{
+	long ret;
+
+	for (; n > 0; n--) {
+		ret = 20;
+		__asm__ volatile("int $0x80" : "+a"(ret) : : "r8", "r9", "r10",
+				 "r11", "memory");
+		if (ret != getpid())
+			return -1;
+	}
+	return 0;
+}
+
 static int forks(long n)
 {
 	int status, ret = 0;
@@ -248,11 +267,13 @@ int main(int argc, char **argv)
 			ret = faults(n);
 		else if (!strcmp(argv[i], "forks"))
 			ret = forks(n);
+		else if (!strcmp(argv[i], "int80"))
+			ret = int80(n);
 		else
 			ret = -1;
 	}
 	if (ret || i < argc) {
-		fprintf(stderr, "usage: workload [spin MS|sleep N|pingpong N|faults N|forks N]... | contend ...\n");
+		fprintf(stderr, "usage: workload [spin MS|sleep N|pingpong N|faults N|forks N|int80 N]... | contend ...\n");
 		return 2;
 	}
 	return 0;

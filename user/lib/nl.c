@@ -415,6 +415,7 @@ int llctl_nl_trace_stop(struct llctl_nl *nl)
 struct stats_reply {
 	struct llctl_cpu_stats *st;
 	unsigned int max, n;
+	uint64_t compat;
 };
 
 static int parse_stats(struct nlattr **tb, void *arg)
@@ -426,6 +427,8 @@ static int parse_stats(struct nlattr **tb, void *arg)
 
 	if (!tb[LLKM_A_STATS])
 		return -EPROTO;
+	if (tb[LLKM_A_STATS_COMPAT])	/* in every message of the dump */
+		r->compat = nla_get_u64(tb[LLKM_A_STATS_COMPAT]);
 	nla_for_each_nested(cpu, tb[LLKM_A_STATS], rem) {
 		if (r->n == r->max)
 			break;
@@ -443,7 +446,7 @@ static int parse_stats(struct nlattr **tb, void *arg)
 }
 
 int llctl_nl_trace_stats(struct llctl_nl *nl, struct llctl_cpu_stats *st,
-			 unsigned int max)
+			 unsigned int max, uint64_t *compat)
 {
 	struct stats_reply r = { .st = st, .max = max };
 	/* A dump: the CPUs' entries in as many messages as they take. */
@@ -453,6 +456,8 @@ int llctl_nl_trace_stats(struct llctl_nl *nl, struct llctl_cpu_stats *st,
 	if (!msg)
 		return -ENOMEM;
 	ret = transact(nl, msg, parse_stats, &r);
+	if (compat)
+		*compat = r.compat;
 	return ret ? ret : (int)r.n;
 }
 

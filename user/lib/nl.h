@@ -69,9 +69,13 @@ struct llctl_cpu_stats {
 int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
 			 uint32_t *ring_size, uint32_t *ring_mode);
 int llctl_nl_trace_stop(struct llctl_nl *nl);
-/* LLKM_CMD_TRACE_STATS into @st (at most @max CPUs): how many, or -errno. */
+/*
+ * LLKM_CMD_TRACE_STATS into @st (at most @max CPUs): how many, or -errno;
+ * and, when @compat is not NULL, the syscalls of 32-bit tasks the module
+ * did not record (0 from a module that does not say).
+ */
 int llctl_nl_trace_stats(struct llctl_nl *nl, struct llctl_cpu_stats *st,
-			 unsigned int max);
+			 unsigned int max, uint64_t *compat);
 
 struct llctl_counter_req {
 	uint32_t type;

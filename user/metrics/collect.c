@@ -309,7 +309,7 @@ static void take(struct met_inst *in, const struct llkm_counter_value *v,
 /* -ENOENT (the module never had a session) leaves them absent. */
 static void read_rings(struct met_state *s)
 {
-	int n = s->ring_cap ? llctl_nl_trace_stats(&s->nl, s->ring, s->ring_cap) : -1;
+	int n = s->ring_cap ? llctl_nl_trace_stats(&s->nl, s->ring, s->ring_cap, NULL) : -1;
 
 	s->n_ring = n < 0 ? -1 : n;
 }

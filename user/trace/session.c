@@ -90,9 +90,11 @@ long trace_session_drain(struct trace_session *s,
 int trace_session_counts(struct trace_session *s,
 			 struct trace_ring_totals *tot)
 {
-	int i, n = llctl_nl_trace_stats(s->nl, s->st, s->rs.n);
+	uint64_t compat;
+	int i, n = llctl_nl_trace_stats(s->nl, s->st, s->rs.n, &compat);
 
 	memset(tot, 0, sizeof(*tot));
+	tot->compat = n < 0 ? 0 : compat;
 	for (i = 0; i < n; i++) {
 		tot->produced += s->st[i].produced;
 		tot->lost += s->st[i].lost;

@@ -373,6 +373,9 @@ void trace_summary_print(FILE *f, const struct trace_summary *s,
 		fprintf(f, "\ncontext switches: %lu\n", s->switches);
 	fprintf(f, "ring: produced %lu, delivered %lu, lost %lu\n",
 		t->produced, t->delivered, t->lost);
+	if (t->compat)
+		fprintf(f, "compat (32-bit) syscalls not recorded: %lu\n",
+			t->compat);
 }
 
 /* @count: the key of the count, "calls" for syscalls, "count" else. */
@@ -505,6 +508,7 @@ struct json_object *trace_summary_json(const struct trace_summary *s,
 	json_object_object_add(ring, "produced", json_object_new_int64(t->produced));
 	json_object_object_add(ring, "delivered", json_object_new_int64(t->delivered));
 	json_object_object_add(ring, "lost", json_object_new_int64(t->lost));
+	json_object_object_add(ring, "compat", json_object_new_int64(t->compat));
 	json_object_object_add(o, "ring", ring);
 	return o;
 }
@@ -524,6 +528,9 @@ int trace_summary_report(FILE *f, const struct trace_summary *s,
 	if (lines) {
 		fprintf(f, "# ring: produced %lu, delivered %lu, lost %lu\n",
 			t->produced, t->delivered, t->lost);
+		if (t->compat)
+			fprintf(f, "# compat (32-bit) syscalls not recorded: %lu\n",
+				t->compat);
 	} else {
 		if (env)
 			llctl_env_print(f, env);

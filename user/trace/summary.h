@@ -18,6 +18,7 @@ struct trace_summary;
 
 struct trace_ring_totals {
 	uint64_t produced, delivered, lost;
+	uint64_t compat;	/* syscalls of 32-bit tasks, not recorded */
 };
 
 /*

@@ -98,6 +98,13 @@
  * (size x online CPUs) are capped at a quarter of RAM, checked against
  * the CPUs online at the start, before anything is allocated.
  *
+ * Syscalls are those of the x86-64 table only. A 32-bit task's syscalls
+ * (ia32 or x32: in_compat_syscall()) have numbers of another table and
+ * are dropped, as ftrace's syscall events drop them: neither their entry
+ * nor their exit is recorded, produced or lost; TRACE_STATS counts them
+ * in LLKM_A_STATS_COMPAT (those of traced tasks, pid and CPU filters
+ * applied).
+ *
  * Reply: LLKM_A_RING (NLA_NESTED: LLKM_RING_A_SIZE, LLKM_RING_A_MODE), the
  * session's rings, to map with /dev/llkm.
  * Errors: -EPERM, -EBUSY (a session runs), -EINVAL, -ERANGE, -ENOMEM (also
@@ -128,6 +135,10 @@
  *            LLKM_STATS_A_PRODUCED: NLA_U64, records producers asked for
  *            LLKM_STATS_A_LOST: NLA_U64, of those, never delivered
  *            LLKM_STATS_A_PUBLISHED: NLA_U64, producer_pos, bytes
+ *
+ *    LLKM_A_STATS_COMPAT: NLA_U64, syscalls of traced 32-bit tasks (ia32
+ *                         int 0x80/sysenter, x32) not recorded, in every
+ *                         message
  *
  * Delivered records are produced - lost, once the consumer has read up to
  * the published position. Errors: -EPERM, -ENOENT (no session yet).
@@ -163,7 +174,10 @@
  *                       PERIOD times a second with LLKM_CTR_F_FREQ) into
  *                       the CPU's ring of this socket's trace session,
  *                       which must run (TRACE_START, events may be 0):
- *                       LLKM_REC_SAMPLE records. A frequency is at most
+ *                       LLKM_REC_SAMPLE records, until that session
+ *                       stops (then the counter counts on, without
+ *                       samples, which also stop growing
+ *                       LLKM_CTR_A_SAMPLES). A frequency is at most
  *                       LLKM_SAMPLE_FREQ_MAX (-ERANGE)
  *
  * Reply: LLKM_A_COUNTER with LLKM_CTR_A_ID. Errors: those of
@@ -421,6 +435,7 @@ enum llkm_attr {
 	LLKM_A_COUNTER,
 	LLKM_A_COUNTERS_OPEN,
 	LLKM_A_PROBE,
+	LLKM_A_STATS_COMPAT,
 	__LLKM_A_LAST
 };
 

@@ -112,6 +112,7 @@ static const struct aspec top_a[] = {
 	N(A_COUNTER, counter_sp),
 	R(A_COUNTERS_OPEN, K_U32),
 	N(A_PROBE, probe_sp),
+	R(A_STATS_COMPAT, K_U64),
 };
 
 const struct space top_sp = SPACE("top", top_a, LLKM_A_MAX);
