@@ -681,30 +681,43 @@ struct nl_trace_out {
 	int done;		/* the outcome came */
 	int err;		/* its -errno; 0: the session runs */
 	uint32_t size, mode;	/* the session's rings, when it runs */
+	char why[256];		/* LLKM_A_ERROR_MSG, or "" */
 };
 
-/* A message that says how the start ended, into @o. */
+/*
+ * A LLKM_CMD_TRACE_STARTED message into @o: the rings, or the error and
+ * its message. -1002 in o->err when it has neither.
+ */
 static inline void nl_trace_msg(const struct nlmsghdr *h, struct nl_trace_out *o)
 {
 	const struct nlattr *tb[NL_MAXATTR + 1], *rt[NL_MAXATTR + 1];
+	const struct genlmsghdr *g = NLMSG_DATA(h);
 	int hdr = NLMSG_HDRLEN + GENL_HDRLEN;
 
-	if ((int)h->nlmsg_len < hdr)
+	if ((int)h->nlmsg_len < hdr || g->cmd != LLKM_CMD_TRACE_STARTED)
 		return;
 	nl_attrs((const char *)h + hdr, h->nlmsg_len - hdr, tb);
-	if (!tb[LLKM_A_RING])
-		return;
-	nl_attrs(nla_data_of(tb[LLKM_A_RING]), nla_len_of(tb[LLKM_A_RING]), rt);
-	o->size = rt[LLKM_RING_A_SIZE] ? nla_u32_of(rt[LLKM_RING_A_SIZE]) : 0;
-	o->mode = rt[LLKM_RING_A_MODE] ? nla_u32_of(rt[LLKM_RING_A_MODE]) : 0;
-	o->err = 0;
 	o->done = 1;
+	o->err = -1002;
+	if (tb[LLKM_A_ERROR]) {
+		o->err = (int32_t)nla_u32_of(tb[LLKM_A_ERROR]);
+		if (tb[LLKM_A_ERROR_MSG])
+			snprintf(o->why, sizeof(o->why), "%s",
+				 (const char *)nla_data_of(tb[LLKM_A_ERROR_MSG]));
+	} else if (tb[LLKM_A_RING]) {
+		nl_attrs(nla_data_of(tb[LLKM_A_RING]), nla_len_of(tb[LLKM_A_RING]), rt);
+		if (!rt[LLKM_RING_A_SIZE] || !rt[LLKM_RING_A_MODE])
+			return;
+		o->size = nla_u32_of(rt[LLKM_RING_A_SIZE]);
+		o->mode = nla_u32_of(rt[LLKM_RING_A_MODE]);
+		o->err = 0;
+	}
 }
 
 /*
- * Reads @fd until the ack (@until_done: and the outcome too; an error
- * ack is the outcome), each data message through nl_trace_msg(). 0 with
- * the verdicts in rep->err and o, or -1 with errno.
+ * Reads @fd until the ack (@until_done: and the TRACE_STARTED too; an
+ * error ack is the outcome), each data message through nl_trace_msg().
+ * 0 with the verdicts in rep->err and o, or -1 with errno.
  */
 static inline int nl_trace_recv(int fd, struct nl_reply *rep,
 				struct nl_trace_out *o, int until_done)
@@ -751,12 +764,17 @@ static inline int nl_trace_send(int fd, struct nl_req *r, struct nl_reply *rep,
 	return 0;
 }
 
-/* TRACE_START @r to its outcome: 0 (the session runs), -errno, or -1000. */
+/*
+ * TRACE_START @r to its outcome: 0 (the session runs), the ack's or the
+ * outcome's -errno (the outcome's message in rep->extack), or -1000.
+ */
 static inline int nl_trace_start(int fd, struct nl_req *r, struct nl_reply *rep,
 				 struct nl_trace_out *o)
 {
 	if (nl_trace_send(fd, r, rep, o) || nl_trace_recv(fd, rep, o, 1))
 		return -1000;
+	if (o->why[0])
+		snprintf(rep->extack, sizeof(rep->extack), "%s", o->why);
 	return o->err;
 }
 

@@ -90,12 +90,16 @@ FIXTURE_TEARDOWN(trace)
 	llkm_release(self->loaded_here);
 }
 
-/* Starts a syscall session; returns the kernel's errno, 0 on success. */
+/*
+ * Starts a syscall session and waits for its TRACE_STARTED: the kernel's
+ * errno (the ack's or the outcome's), 0 on success.
+ */
 static int start(FIXTURE_DATA(trace) *self, uint32_t size, uint32_t mode,
 		 const uint32_t *pids, int n, int follow)
 {
-	const struct nlattr *tb[NL_MAXATTR + 1], *rt[NL_MAXATTR + 1];
+	struct nl_trace_out o;
 	struct nlattr *nest;
+	int ret;
 
 	nl_init(&self->req, self->family, LLKM_CMD_TRACE_START);
 	nest = nl_nest(&self->req, LLKM_A_RING);
@@ -115,16 +119,11 @@ static int start(FIXTURE_DATA(trace) *self, uint32_t size, uint32_t mode,
 	if (self->sys_len)
 		nl_put(&self->req, LLKM_TRACE_A_SYSCALLS, self->sys, self->sys_len);
 	nl_nest_end(&self->req, nest);
-	if (nl_transact(self->fd, &self->req, self->rep))
-		return -1000;
-	if (self->rep->err)
-		return self->rep->err;
-	nl_reply_attrs(self->rep, tb);
-	if (!tb[LLKM_A_RING])
-		return -1001;
-	nl_attrs(nla_data_of(tb[LLKM_A_RING]), nla_len_of(tb[LLKM_A_RING]), rt);
-	if (!rt[LLKM_RING_A_SIZE] || nla_u32_of(rt[LLKM_RING_A_SIZE]) != size)
-		return -1002;
+	ret = nl_trace_start(self->fd, &self->req, self->rep, &o);
+	if (ret)
+		return ret;
+	if (o.size != size || o.mode != mode)
+		return -1003;
 	self->size = size;
 	return 0;
 }
@@ -1021,26 +1020,33 @@ struct large_start {
 	int exit;			/* set by the parent: close and go */
 };
 
+/* TRACE_START of @size rings, this process's syscalls. */
+static void start_req(struct nl_req *r, int family, uint32_t size)
+{
+	uint32_t me = getpid();
+	struct nlattr *nest;
+
+	nl_init(r, family, LLKM_CMD_TRACE_START);
+	nest = nl_nest(r, LLKM_A_RING);
+	nl_put_u32(r, LLKM_RING_A_SIZE, size);
+	nl_nest_end(r, nest);
+	nest = nl_nest(r, LLKM_A_TRACE);
+	nl_put_u32(r, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_SYSCALLS);
+	nl_put(r, LLKM_TRACE_A_PIDS, &me, sizeof(me));
+	nl_nest_end(r, nest);
+}
+
 /* In a child: TRACE_START of @ls->size rings from its own socket. */
 static void large_start_child(int family, struct large_start *ls)
 {
 	struct nl_reply *rep = calloc(1, sizeof(*rep));
 	struct nl_trace_out o;
-	uint32_t me = getpid();
-	struct nlattr *nest;
 	struct nl_req r;
 	int fd = nl_open();
 
 	if (!rep || fd < 0)
 		_exit(100);
-	nl_init(&r, family, LLKM_CMD_TRACE_START);
-	nest = nl_nest(&r, LLKM_A_RING);
-	nl_put_u32(&r, LLKM_RING_A_SIZE, ls->size);
-	nl_nest_end(&r, nest);
-	nest = nl_nest(&r, LLKM_A_TRACE);
-	nl_put_u32(&r, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_SYSCALLS);
-	nl_put(&r, LLKM_TRACE_A_PIDS, &me, sizeof(me));
-	nl_nest_end(&r, nest);
+	start_req(&r, family, ls->size);
 	__atomic_store_n(&ls->sent, nl_now_ns(), __ATOMIC_RELEASE);
 	if (nl_trace_send(fd, &r, rep, &o))
 		_exit(101);
@@ -1126,6 +1132,116 @@ TEST_F_TIMEOUT(trace, genl_stays_responsive_during_a_large_start, 180)
 	__atomic_store_n(&ls->exit, 1, __ATOMIC_RELEASE);
 	waitpid(starter, NULL, 0);
 	munmap(ls, sizeof(*ls));
+}
+
+/*
+ * The setup of the largest rings that fit takes seconds in the guest: a
+ * second start meanwhile is refused at once, from any socket.
+ */
+TEST_F(trace, a_second_start_during_the_setup_is_ebusy)
+{
+	struct nl_trace_out o, o2;
+	int fd2 = nl_open();
+	uint64_t t0;
+
+	ASSERT_LE(0, fd2);
+	start_req(&self->req, self->family, large_ring_size(self->ncpus));
+	ASSERT_EQ(0, nl_trace_send(self->fd, &self->req, self->rep, &o));
+	ASSERT_EQ(0, self->rep->err);
+	t0 = nl_now_ns();
+	start_req(&self->req, self->family, 1 << 16);
+	EXPECT_EQ(-EBUSY, nl_trace_start(fd2, &self->req, self->rep, &o2));
+	EXPECT_GT(1000000000ULL, nl_now_ns() - t0);
+	EXPECT_STREQ("another trace session is running or being set up",
+		     self->rep->extack);
+	ASSERT_EQ(0, nl_trace_recv(self->fd, self->rep, &o, 1));
+	EXPECT_EQ(0, o.err) TH_LOG("%s", o.why);
+	EXPECT_EQ(large_ring_size(self->ncpus), o.size);
+	close(fd2);
+}
+
+/*
+ * TRACE_STOP during the setup cancels it: the requester hears
+ * -ECANCELED, with why, and the next start goes.
+ */
+TEST_F(trace, a_stop_during_the_setup_cancels_it)
+{
+	uint32_t me = getpid();
+	struct nl_trace_out o;
+	int fd2 = nl_open();
+	uint64_t t0;
+
+	ASSERT_LE(0, fd2);
+	start_req(&self->req, self->family, large_ring_size(self->ncpus));
+	ASSERT_EQ(0, nl_trace_send(self->fd, &self->req, self->rep, &o));
+	ASSERT_EQ(0, self->rep->err);
+	/* From another socket: this one's TRACE_STARTED stays unread here. */
+	nl_init(&self->req, self->family, LLKM_CMD_TRACE_STOP);
+	t0 = nl_now_ns();
+	ASSERT_EQ(0, nl_transact(fd2, &self->req, self->rep));
+	EXPECT_EQ(0, self->rep->err);
+	EXPECT_GT(1000000000ULL, nl_now_ns() - t0) TH_LOG("the stop waited for the setup");
+	ASSERT_EQ(0, nl_trace_recv(self->fd, self->rep, &o, 1));
+	if (o.err == 0) {
+		TH_LOG("the setup was over before the stop came: nothing to cancel");
+	} else {
+		EXPECT_EQ(-ECANCELED, o.err);
+		EXPECT_STREQ("stopped while it was being set up (TRACE_STOP)", o.why);
+	}
+	EXPECT_EQ(-ENOENT, simple(self, LLKM_CMD_TRACE_STOP));
+	EXPECT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	close(fd2);
+}
+
+/*
+ * Closing the requesting socket during the setup cancels it, and the
+ * close returns once the work is done with it: a start can follow at once.
+ */
+TEST_F(trace, closing_the_socket_during_the_setup_cancels_it)
+{
+	uint32_t me = getpid();
+	struct nl_trace_out o;
+	uint64_t t0, dt;
+
+	start_req(&self->req, self->family, large_ring_size(self->ncpus));
+	ASSERT_EQ(0, nl_trace_send(self->fd, &self->req, self->rep, &o));
+	ASSERT_EQ(0, self->rep->err);
+	t0 = nl_now_ns();
+	close(self->fd);
+	dt = nl_now_ns() - t0;
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0))
+		TH_LOG("%s", self->rep->extack);
+	EXPECT_GT(60000000000ULL, dt);
+	TH_LOG("the close took %llu ms", (unsigned long long)dt / 1000000);
+}
+
+/*
+ * rmmod during the setup: the requester hears -ESHUTDOWN before the
+ * family goes, and the module unloads cleanly.
+ */
+TEST_F_TIMEOUT(trace, rmmod_during_the_setup_is_clean, 120)
+{
+	struct nl_trace_out o;
+
+	if (!self->loaded_here)
+		SKIP(return, "llkm was loaded by someone else: not unloading it");
+	close(self->dev);
+	self->dev = -1;
+	start_req(&self->req, self->family, large_ring_size(self->ncpus));
+	ASSERT_EQ(0, nl_trace_send(self->fd, &self->req, self->rep, &o));
+	ASSERT_EQ(0, self->rep->err);
+	ASSERT_EQ(0, llkm_unload());
+	EXPECT_FALSE(llkm_loaded());
+	ASSERT_EQ(0, nl_trace_recv(self->fd, self->rep, &o, 1));
+	if (o.err == 0) {
+		TH_LOG("the setup was over before rmmod came: nothing to cancel");
+	} else {
+		EXPECT_EQ(-ESHUTDOWN, o.err);
+		EXPECT_STREQ("llkm is being unloaded", o.why);
+	}
+	ASSERT_EQ(0, llkm_load(NULL));
 }
 
 TEST_HARNESS_MAIN
