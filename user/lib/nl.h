@@ -5,6 +5,7 @@
 #ifndef LLCTL_LIB_NL_H
 #define LLCTL_LIB_NL_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <linux/llkm.h>
 
@@ -65,9 +66,20 @@ struct llctl_cpu_stats {
 	uint64_t produced, lost, published;
 };
 
-/* LLKM_CMD_TRACE_START: 0 and the session's ring size and mode, or -errno. */
+/* How long llctl waits for the module to set a session's rings up. */
+#define LLCTL_TRACE_START_TIMEOUT_S	120
+
+/*
+ * LLKM_CMD_TRACE_START, then its LLKM_CMD_TRACE_STARTED: 0 and the
+ * session's ring size and mode, or -errno (the module's reason in
+ * llctl_nl_last_extack()). When *@stop becomes non-zero (Ctrl-C; @stop may
+ * be NULL) or the setup outlasts LLCTL_TRACE_START_TIMEOUT_S, it is
+ * cancelled with TRACE_STOP and, once the module said so, -EINTR or
+ * -ETIMEDOUT is returned. -EPROTO: a module of another ABI.
+ */
 int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
-			 uint32_t *ring_size, uint32_t *ring_mode);
+			 uint32_t *ring_size, uint32_t *ring_mode,
+			 const volatile sig_atomic_t *stop);
 int llctl_nl_trace_stop(struct llctl_nl *nl);
 /* LLKM_CMD_TRACE_STATS into @st (at most @max CPUs): how many, or -errno. */
 int llctl_nl_trace_stats(struct llctl_nl *nl, struct llctl_cpu_stats *st,
