@@ -337,7 +337,6 @@ static int trace_open(struct tracer *t)
 		llctl_err("Unable to %s", t->ts.why);
 		return 1;
 	}
-	t->ts.stop = &stop;	/* Ctrl-C while the rings are set up */
 	return 0;
 }
 

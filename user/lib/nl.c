@@ -400,12 +400,13 @@ static int parse_started(struct nlmsghdr *nlh, void *arg)
 #define STARTED_POLL_MS	100
 
 /*
- * Until TRACE_STARTED; *@stop (Ctrl-C) or the timeout cancel the setup with
- * TRACE_STOP (its own transaction still hears TRACE_STARTED), and the wait
- * goes on for the outcome, which the module sends within the setup's time.
+ * Until TRACE_STARTED. A signal (Ctrl-C) only wakes the poll: the setup
+ * ends within its allocation's time, and the caller acts on its flag after
+ * (llctl trace still prints its report). Past the timeout the setup is
+ * cancelled with TRACE_STOP (its own transaction still hears
+ * TRACE_STARTED) and the wait goes on for the module's answer.
  */
-static int wait_started(struct llctl_nl *nl, struct start_reply *r,
-			const volatile sig_atomic_t *stop)
+static int wait_started(struct llctl_nl *nl, struct start_reply *r)
 {
 	struct xfer x = { .parse_raw = parse_started, .arg = r };
 	struct timespec t0, now;
@@ -416,12 +417,9 @@ static int wait_started(struct llctl_nl *nl, struct start_reply *r,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!ret && !r->got) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (!why && now.tv_sec - t0.tv_sec >= LLCTL_TRACE_START_TIMEOUT_S)
+		if (now.tv_sec - t0.tv_sec >= LLCTL_TRACE_START_TIMEOUT_S)
 			why = -ETIMEDOUT;
-		else if (!why && stop && *stop)
-			why = -EINTR;
-		if (why == -ETIMEDOUT && now.tv_sec - t0.tv_sec >=
-		    2 * LLCTL_TRACE_START_TIMEOUT_S)
+		if (now.tv_sec - t0.tv_sec >= 2 * LLCTL_TRACE_START_TIMEOUT_S)
 			return why;	/* not even the cancel was answered */
 		if (why && !stop_sent) {
 			stop_sent = true;
@@ -442,8 +440,7 @@ static int wait_started(struct llctl_nl *nl, struct start_reply *r,
 }
 
 int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
-			 uint32_t *ring_size, uint32_t *ring_mode,
-			 const volatile sig_atomic_t *stop)
+			 uint32_t *ring_size, uint32_t *ring_mode)
 {
 	struct start_reply r = { 0 };
 	struct xfer x = { .parse_raw = parse_started, .arg = &r };
@@ -479,7 +476,7 @@ int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
 	/* The ack comes at once; TRACE_STARTED, perhaps before it. */
 	ret = transact_x(nl, msg, &x);
 	if (!ret)
-		ret = wait_started(nl, &r, stop);
+		ret = wait_started(nl, &r);
 	*ring_size = r.size;
 	*ring_mode = r.mode;
 	return ret;

@@ -5,7 +5,6 @@
 #ifndef LLCTL_LIB_NL_H
 #define LLCTL_LIB_NL_H
 
-#include <signal.h>
 #include <stdint.h>
 #include <linux/llkm.h>
 
@@ -72,14 +71,13 @@ struct llctl_cpu_stats {
 /*
  * LLKM_CMD_TRACE_START, then its LLKM_CMD_TRACE_STARTED: 0 and the
  * session's ring size and mode, or -errno (the module's reason in
- * llctl_nl_last_extack()). When *@stop becomes non-zero (Ctrl-C; @stop may
- * be NULL) or the setup outlasts LLCTL_TRACE_START_TIMEOUT_S, it is
- * cancelled with TRACE_STOP and, once the module said so, -EINTR or
- * -ETIMEDOUT is returned. -EPROTO: a module of another ABI.
+ * llctl_nl_last_extack()). Signals do not end the wait (the setup takes
+ * seconds at most; the caller sees its Ctrl-C flag after). A setup that
+ * outlasts LLCTL_TRACE_START_TIMEOUT_S is cancelled with TRACE_STOP:
+ * -ETIMEDOUT. -EPROTO: a module of another ABI (ABI 2 replied at once).
  */
 int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
-			 uint32_t *ring_size, uint32_t *ring_mode,
-			 const volatile sig_atomic_t *stop);
+			 uint32_t *ring_size, uint32_t *ring_mode);
 int llctl_nl_trace_stop(struct llctl_nl *nl);
 /* LLKM_CMD_TRACE_STATS into @st (at most @max CPUs): how many, or -errno. */
 int llctl_nl_trace_stats(struct llctl_nl *nl, struct llctl_cpu_stats *st,

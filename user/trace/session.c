@@ -50,8 +50,6 @@ static const char *start_strerror(int err)
 	switch (err) {
 	case -EBUSY:
 		return "another trace session is running or being set up (llctl trace?)";
-	case -EINTR:
-		return "interrupted while the module set the rings up";
 	case -ETIMEDOUT:
 		return "the module did not set the rings up within " STR(LLCTL_TRACE_START_TIMEOUT_S) " s";
 	}
@@ -82,7 +80,7 @@ int trace_session_start(struct trace_session *s,
 		return -ENOMEM;
 	}
 	/* The module sets the rings up after the request's ack: wait for it. */
-	err = llctl_nl_trace_start(s->nl, req, &size, &s->mode, s->stop);
+	err = llctl_nl_trace_start(s->nl, req, &size, &s->mode);
 	if (err) {
 		start_failed(s, err);
 		return err;

@@ -13,7 +13,6 @@
 #ifndef LLCTL_TRACE_SESSION_H
 #define LLCTL_TRACE_SESSION_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,8 +27,6 @@ struct trace_session {
 	uint32_t mode;			/* LLKM_RING_MODE_* the module chose */
 	struct trace_rings rs;
 	struct llctl_cpu_stats *st;	/* rs.n of them, for the counts */
-	/* Set after trace_session_open(): Ctrl-C cancels a start, or NULL. */
-	const volatile sig_atomic_t *stop;
 	char why[320];
 };
 
@@ -46,8 +43,9 @@ int trace_session_open(struct trace_session *s, struct llctl_nl *nl);
 
 /*
  * Starts the session of @req, waits for the module to set its rings up
- * (LLKM_CMD_TRACE_STARTED; *@stop cancels that) and maps @ncpus rings: 0,
- * or -errno and @why (nothing left running).
+ * (LLKM_CMD_TRACE_STARTED, seconds at most for the largest; a Ctrl-C
+ * meanwhile is the caller's to see after) and maps @ncpus rings: 0, or
+ * -errno and @why (nothing left running).
  */
 int trace_session_start(struct trace_session *s,
 			const struct llctl_trace_req *req, int ncpus);
