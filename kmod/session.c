@@ -267,17 +267,11 @@ static void setup_fn(struct work_struct *work)
 	setup_free(s);
 }
 
+/* Refused before anything is allocated: -EBUSY costs the caller nothing. */
 int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid)
 {
 	struct session_setup *s;
 	int ret;
-
-	s = setup_new(cfg);
-	if (!s)
-		return -ENOMEM;
-	s->owner = portid;
-	s->writer = get_pid(task_tgid(current));	/* genl runs in the sender */
-	s->memcg = get_mem_cgroup_from_mm(current->mm);
 
 	mutex_lock(&session_lock);
 	ret = -EBUSY;
@@ -286,15 +280,19 @@ int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid)
 	ret = -ESHUTDOWN;
 	if (session_closing)
 		goto out;
+	ret = -ENOMEM;
+	s = setup_new(cfg);
+	if (!s)
+		goto out;
+	s->owner = portid;
+	s->writer = get_pid(task_tgid(current));	/* genl runs in the sender */
+	s->memcg = get_mem_cgroup_from_mm(current->mm);
 	session_setup = s;
 	WRITE_ONCE(setup_owner, portid);
 	queue_work(system_unbound_wq, &setup_work);
-	s = NULL;
 	ret = 0;
 out:
 	mutex_unlock(&session_lock);
-	if (s)
-		setup_free(s);
 	return ret;
 }
 
