@@ -361,14 +361,15 @@ out:
 	return ret;
 }
 
+/*
+ * Checks the request and queues the session's setup: no allocation of
+ * the rings here, which would hold cb_lock for seconds.
+ */
 static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[LLKM_TRACE_A_MAX + 1];
 	struct llkm_trace_cfg cfg = { 0 };
 	struct llkm_defaults d;
-	struct sk_buff *msg;
-	u32 size, mode;
-	void *hdr;
 	int ret;
 
 	llkm_defaults_get(&d);
@@ -423,24 +424,13 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 	cfg.ring_size = d.ring_size;
 	cfg.ring_mode = d.ring_mode;
 
-	ret = -ENOMEM;
-	msg = reply_new(info, NLMSG_GOODSIZE, &hdr);
-	if (!msg)
-		goto out;
-	ret = llkm_session_start(&cfg, info->snd_portid, &size, &mode);
-	if (ret) {
-		nlmsg_free(msg);
-		goto out;
-	}
-	if (put_ring(msg, size, mode)) {
-		/* Cannot happen with a fresh NLMSG_GOODSIZE message. */
-		nlmsg_free(msg);
-		llkm_session_stop();
-		ret = -EMSGSIZE;
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
+	/* The rings are set up by a kworker, which answers TRACE_STARTED. */
+	ret = llkm_session_start(&cfg, info->snd_portid);
+	if (ret == -EBUSY)
+		NL_SET_ERR_MSG(info->extack,
+			       "another trace session is running or being set up");
+	else if (ret == -ESHUTDOWN)
+		NL_SET_ERR_MSG(info->extack, "llkm is being unloaded");
 out:
 	return ret;
 }
@@ -1122,7 +1112,8 @@ static struct genl_family genl_family __ro_after_init = {
 	/*
 	 * Every handler takes its own lock. Parallel ops spare genl_mutex,
 	 * not cb_lock, which every handler holds for read: none may take
-	 * long (a probe run goes on in kthreads, after PROBE_RUN returned).
+	 * long (a probe run goes on in kthreads, after PROBE_RUN returned;
+	 * a session's rings are set up by a kworker, after TRACE_START).
 	 */
 	.parallel_ops = true,
 };
@@ -1204,6 +1195,33 @@ void llkm_genl_probe_done(u32 owner, const struct llkm_probe_done *res)
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	/* The owner gone or its queue full: PROBE_GET still answers. */
+	genlmsg_unicast(&init_net, msg, owner);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+/* From session.c's setup work, the family registered (rmmod flushes first). */
+void llkm_genl_trace_started(u32 owner, const struct llkm_trace_started *res)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &genl_family, 0, LLKM_CMD_TRACE_STARTED);
+	if (!hdr)
+		goto err;
+	if (res->err) {
+		if (nla_put_s32(msg, LLKM_A_ERROR, res->err) ||
+		    (res->msg && nla_put_string(msg, LLKM_A_ERROR_MSG, res->msg)))
+			goto err;
+	} else if (put_ring(msg, res->size, res->mode)) {
+		goto err;
+	}
+	genlmsg_end(msg, hdr);
+	/* The owner gone or its queue full: TRACE_STATS still answers. */
 	genlmsg_unicast(&init_net, msg, owner);
 	return;
 err:

@@ -103,9 +103,17 @@ u64 llkm_trace_compat(struct llkm_trace *t);
 /* session.c: the one trace session */
 void llkm_session_init(void);
 void llkm_session_exit(void);
-int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
-		       u32 *size, u32 *mode);
+/*
+ * Queues the setup of a session owned by socket @portid and returns at
+ * once: 0, or -EBUSY (a session runs or is being set up), -ENOMEM,
+ * -ESHUTDOWN (rmmod). genl.c's llkm_genl_trace_started() hears how the
+ * setup ended, from a kworker.
+ */
+int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid);
+/* Stops the session, or cancels its setup: 0, or -ENOENT (neither). */
 int llkm_session_stop(void);
+/* rmmod, the family still registered: cancels a setup and waits for it. */
+void llkm_session_stop_all(void);
 /* Socket @portid was released: stops the session when it owns it. */
 void llkm_session_owner_gone(u32 portid);
 
@@ -232,9 +240,18 @@ void llkm_probe_exit(void);
 int llkm_probe_check(const struct llkm_probe_cfg *cfg, struct nlattr **tb,
 		     struct netlink_ext_ack *extack);
 
+/* How a session's setup ended, for the socket that asked. */
+struct llkm_trace_started {
+	int err;		/* 0: the session runs */
+	u32 size, mode;		/* its rings, when it runs */
+	const char *msg;	/* why it failed, or NULL */
+};
+
 /* genl.c: the "llkm" generic netlink family */
 int llkm_genl_init(void);
 void llkm_genl_exit(void);
+/* Tells socket @owner how its start ended (LLKM_CMD_TRACE_STARTED); may sleep. */
+void llkm_genl_trace_started(u32 owner, const struct llkm_trace_started *res);
 /* Tells socket @owner its run ended (LLKM_CMD_PROBE_DONE); may sleep. */
 void llkm_genl_probe_done(u32 owner, const struct llkm_probe_done *res);
 

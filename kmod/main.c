@@ -46,8 +46,9 @@ err:
 
 static void __exit llkm_exit(void)
 {
-	/* A probe run announces its end on the family: end it before. */
+	/* Probe runs and session setups answer on the family: end them before. */
 	llkm_probe_stop_all();
+	llkm_session_stop_all();
 	llkm_genl_exit();
 	llkm_chardev_exit();
 	llkm_probe_exit();

@@ -8,16 +8,33 @@
  * Its starts, stops and growing losses go down a notifier chain (genl.c
  * multicasts them), called under session_lock in process context: the
  * events come in the order the session went through them.
+ *
+ * A start is asynchronous, as a probe run is: llkm_session_start(), in
+ * TRACE_START's doit, only checks that no session runs or is being set up,
+ * copies the request and queues setup_work; the work allocates and zeroes
+ * the rings (up to LLKM_RING_SIZE_MAX a CPU: seconds), attaches the
+ * tracepoints, makes the session current and tells the requesting socket
+ * (genl.c's llkm_genl_trace_started()). No genl handler waits for it, so
+ * genetlink's cb_lock is never held across the allocation. While a setup
+ * is in flight a second start is -EBUSY; TRACE_STOP cancels it (its
+ * outcome: -ECANCELED), its socket's close cancels it and waits for the
+ * work (so a new start can follow the close), and rmmod cancels it and
+ * flushes the work while the family is still registered. The allocation
+ * is charged to the requester's memory cgroup, as it was in the doit.
  */
 
 #include <linux/err.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "llkm.h"
@@ -31,6 +48,32 @@ static u32 session_owner;			/* netlink portid */
 static struct pid *session_writer;		/* its thread group: mmap() */
 static u64 session_lost_told;			/* last LOST announced */
 static u64 session_compat;			/* compat syscalls dropped */
+
+/* A start being set up, from its request until its outcome is sent. */
+struct session_setup {
+	struct llkm_trace_cfg cfg;	/* its arrays are the copies below */
+	u32 *pids;
+	u8 *cpus, *syscalls;
+	u32 owner;			/* the requesting socket's portid */
+	struct pid *writer;		/* its thread group: mmap() */
+	struct mem_cgroup *memcg;	/* the requester's, or NULL */
+	/* Under session_lock: */
+	int cancel;			/* 0, or the outcome: -ECANCELED... */
+	bool orphan;			/* the owner closed: tell nobody */
+};
+
+static struct session_setup *session_setup;	/* session_lock */
+/*
+ * The socket whose start is being set up, 0 for none: written under
+ * session_lock, read without it by llkm_session_owner_gone()'s wait
+ * (user sockets have portids above 0), which setup_ended wakes.
+ */
+static u32 setup_owner;
+static bool session_closing;			/* rmmod: no new start */
+static DECLARE_WAIT_QUEUE_HEAD(setup_ended);
+
+static void setup_fn(struct work_struct *work);
+static DECLARE_WORK(setup_work, setup_fn);
 
 static void loss_watch(struct work_struct *work);
 static DECLARE_DELAYED_WORK(loss_work, loss_watch);
@@ -99,39 +142,167 @@ static void __session_stop(u32 reason)
 	session_tell(LLKM_EVENT_STOPPED, reason, session_lost());
 }
 
-int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid,
-		       u32 *size, u32 *mode)
+static void setup_free(struct session_setup *s)
 {
-	struct llkm_rings *rings;
-	struct llkm_trace *trace;
-	int ret;
+	mem_cgroup_put(s->memcg);
+	put_pid(s->writer);
+	kfree(s->syscalls);
+	kfree(s->cpus);
+	kfree(s->pids);
+	kfree(s);
+}
 
-	mutex_lock(&session_lock);
-	ret = -EBUSY;
-	if (session_trace)
-		goto out;
-	rings = llkm_rings_alloc(cfg->ring_size, cfg->ring_mode, cfg->watermark);
-	ret = PTR_ERR(rings);
-	if (IS_ERR(rings))
-		goto out;
-	trace = llkm_trace_attach(rings, cfg);
-	ret = PTR_ERR(trace);
-	if (IS_ERR(trace)) {
-		llkm_rings_put(rings);
-		goto out;
+/* A copy of @cfg and its arrays, which live in the request's skb. */
+static struct session_setup *setup_new(const struct llkm_trace_cfg *cfg)
+{
+	struct session_setup *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->cfg = *cfg;
+	if (cfg->n_pids) {
+		s->pids = kmemdup(cfg->pids, cfg->n_pids * sizeof(u32), GFP_KERNEL);
+		s->cfg.pids = s->pids;
 	}
+	if (cfg->cpus) {
+		s->cpus = kmemdup(cfg->cpus, cfg->cpus_len, GFP_KERNEL);
+		s->cfg.cpus = s->cpus;
+	}
+	if (cfg->syscalls) {
+		s->syscalls = kmemdup(cfg->syscalls, cfg->syscalls_len, GFP_KERNEL);
+		s->cfg.syscalls = s->syscalls;
+	}
+	if ((cfg->n_pids && !s->pids) || (cfg->cpus && !s->cpus) ||
+	    (cfg->syscalls && !s->syscalls)) {
+		setup_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * What a failed setup tells its requester beyond the errno, as an
+ * extended ack would.
+ */
+static const char *setup_why(int err)
+{
+	switch (err) {
+	case -ENOMEM:
+		return "not enough memory for the rings";
+	case -ENOENT:
+		return "a tracepoint asked for is not in this kernel";
+	case -ECANCELED:
+		return "stopped while it was being set up (TRACE_STOP)";
+	case -ESHUTDOWN:
+		return "llkm is being unloaded";
+	case -E2BIG:
+		return "the rings exceed a quarter of RAM (a CPU came online since the start)";
+	}
+	return NULL;
+}
+
+/* The setup's rings and probes become the session. Under session_lock. */
+static void setup_install(struct session_setup *s, struct llkm_rings *rings,
+			  struct llkm_trace *trace)
+{
+	lockdep_assert_held(&session_lock);
 	llkm_rings_put(session_rings);
 	session_rings = rings;
 	session_trace = trace;
-	session_owner = portid;
+	session_owner = s->owner;
 	put_pid(session_writer);
-	session_writer = get_pid(task_tgid(current));	/* genl runs in the sender */
+	session_writer = s->writer;		/* the setup's reference */
+	s->writer = NULL;
 	session_lost_told = 0;
 	session_compat = 0;
 	session_tell(LLKM_EVENT_STARTED, 0, 0);
 	schedule_delayed_work(&loss_work, HZ);
-	*size = cfg->ring_size;
-	*mode = cfg->ring_mode;
+}
+
+/*
+ * The long part of a start, in a kworker: the rings, in the requester's
+ * memory cgroup, then the probes; then, under the lock, the session, or
+ * the cancel the setup met meanwhile; then the requester hears how it
+ * ended. Only this work frees the setup, so it reads it unlocked but for
+ * the fields the lock guards.
+ */
+static void setup_fn(struct work_struct *work)
+{
+	struct llkm_trace_started res = { 0 };
+	struct llkm_trace *trace = NULL;
+	struct llkm_rings *rings = NULL;
+	struct mem_cgroup *memcg;
+	struct session_setup *s;
+	bool orphan;
+
+	mutex_lock(&session_lock);
+	s = session_setup;
+	res.err = s->cancel;
+	mutex_unlock(&session_lock);
+
+	if (!res.err) {
+		memcg = set_active_memcg(s->memcg);
+		rings = llkm_rings_alloc(s->cfg.ring_size, s->cfg.ring_mode,
+					 s->cfg.watermark);
+		if (IS_ERR(rings)) {
+			res.err = PTR_ERR(rings);
+			rings = NULL;
+		} else {
+			trace = llkm_trace_attach(rings, &s->cfg);
+			if (IS_ERR(trace)) {
+				res.err = PTR_ERR(trace);
+				trace = NULL;
+			}
+		}
+		set_active_memcg(memcg);
+	}
+
+	mutex_lock(&session_lock);
+	if (!res.err)
+		res.err = s->cancel;
+	if (res.err) {
+		llkm_trace_detach(trace);
+		llkm_rings_put(rings);
+		res.msg = setup_why(res.err);
+	} else {
+		setup_install(s, rings, trace);
+		res.size = s->cfg.ring_size;
+		res.mode = s->cfg.ring_mode;
+	}
+	orphan = s->orphan;
+	session_setup = NULL;
+	WRITE_ONCE(setup_owner, 0);
+	mutex_unlock(&session_lock);
+	/* Pairs with the wait_event() in llkm_session_owner_gone(). */
+	wake_up_all(&setup_ended);
+	if (!orphan)
+		llkm_genl_trace_started(s->owner, &res);
+	setup_free(s);
+}
+
+/* Refused before anything is allocated: -EBUSY costs the caller nothing. */
+int llkm_session_start(const struct llkm_trace_cfg *cfg, u32 portid)
+{
+	struct session_setup *s;
+	int ret;
+
+	mutex_lock(&session_lock);
+	ret = -EBUSY;
+	if (session_trace || session_setup)
+		goto out;
+	ret = -ESHUTDOWN;
+	if (session_closing)
+		goto out;
+	ret = -ENOMEM;
+	s = setup_new(cfg);
+	if (!s)
+		goto out;
+	s->owner = portid;
+	s->writer = get_pid(task_tgid(current));	/* genl runs in the sender */
+	s->memcg = get_mem_cgroup_from_mm(current->mm);
+	session_setup = s;
+	WRITE_ONCE(setup_owner, portid);
+	queue_work(system_unbound_wq, &setup_work);
 	ret = 0;
 out:
 	mutex_unlock(&session_lock);
@@ -145,6 +316,10 @@ int llkm_session_stop(void)
 	mutex_lock(&session_lock);
 	if (session_trace) {
 		__session_stop(LLKM_STOP_REQUESTED);
+		ret = 0;
+	} else if (session_setup && !session_setup->cancel) {
+		/* Not waited for: setup_fn() sends the outcome, -ECANCELED. */
+		session_setup->cancel = -ECANCELED;
 		ret = 0;
 	}
 	mutex_unlock(&session_lock);
@@ -249,12 +424,27 @@ void llkm_session_release(struct file *file)
 	llkm_rings_put(file->private_data);
 }
 
+/*
+ * The owner's close stops its session, or cancels its setup and waits for
+ * the work (the rest of an allocation at most): when close() returns, the
+ * next start can go.
+ */
 void llkm_session_owner_gone(u32 portid)
 {
+	bool setting_up = false;
+
 	mutex_lock(&session_lock);
 	if (session_trace && portid == session_owner)
 		__session_stop(LLKM_STOP_OWNER_GONE);
+	if (session_setup && session_setup->owner == portid) {
+		session_setup->cancel = -ECANCELED;
+		session_setup->orphan = true;
+		setting_up = true;
+	}
 	mutex_unlock(&session_lock);
+	/* Pairs with wake_up_all() in setup_fn(), after setup_owner's store. */
+	if (setting_up)
+		wait_event(setup_ended, READ_ONCE(setup_owner) != portid);
 }
 
 int llkm_session_notifier_register(struct notifier_block *nb)
@@ -273,8 +463,24 @@ void llkm_session_init(void)
 	llkm_trace_init();
 }
 
+/*
+ * rmmod, while the family is still registered: refuse new starts, cancel
+ * the one being set up and wait until its requester has been told.
+ */
+void llkm_session_stop_all(void)
+{
+	mutex_lock(&session_lock);
+	session_closing = true;
+	if (session_setup)
+		session_setup->cancel = -ESHUTDOWN;
+	mutex_unlock(&session_lock);
+	flush_work(&setup_work);
+}
+
+/* After llkm_session_stop_all() and the family's end. */
 void llkm_session_exit(void)
 {
+	flush_work(&setup_work);
 	mutex_lock(&session_lock);
 	if (session_trace)
 		__session_stop(LLKM_STOP_UNLOAD);

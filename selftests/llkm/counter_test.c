@@ -536,24 +536,19 @@ TEST_F(ctr, close_without_id_closes_all_of_the_socket)
 static int trace_start_rings(int fd, int family, struct nl_reply *rep,
 			     uint32_t *size)
 {
-	const struct nlattr *rt[NL_MAXATTR + 1];
+	struct nl_trace_out o;
 	struct nl_req req;
 	struct nlattr *nest;
+	int ret;
 
 	nl_init(&req, family, LLKM_CMD_TRACE_START);
 	nest = nl_nest(&req, LLKM_A_TRACE);
 	nl_put_u32(&req, LLKM_TRACE_A_EVENTS, 0);
 	nl_nest_end(&req, nest);
-	if (nl_transact(fd, &req, rep))
-		return -1000;
-	if (rep->err)
-		return rep->err;
-	if (nl_reply_nested(rep, LLKM_A_RING, rt))
-		return -1001;
-	if (!rt[LLKM_RING_A_SIZE])
-		return -1002;
-	*size = nla_u32_of(rt[LLKM_RING_A_SIZE]);
-	return 0;
+	ret = nl_trace_start(fd, &req, rep, &o);
+	if (!ret)
+		*size = o.size;
+	return ret;
 }
 
 /* The records of type @type and counter @id in every CPU's ring. */

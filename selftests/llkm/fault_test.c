@@ -49,13 +49,19 @@ static void trace_req(struct nl_req *r, int family, uint32_t size, uint32_t even
 	nl_nest_end(r, nest);
 }
 
+/* TRACE_START to its TRACE_STARTED: 0, the kernel's -errno, or the socket's. */
 static int trace_start(int fd, int family, struct nl_reply *rep, uint32_t size,
 		       uint32_t events)
 {
+	struct nl_trace_out o;
 	struct nl_req r;
+	int ret;
 
 	trace_req(&r, family, size, events);
-	return transact(fd, &r, rep);
+	ret = nl_trace_start(fd, &r, rep, &o);
+	if (ret == -1000)
+		return errno ? -errno : -EIO;
+	return ret;
 }
 
 static int simple(int fd, int family, struct nl_reply *rep, uint8_t cmd)
@@ -259,7 +265,7 @@ static int wait_probe_thread(int cpu)
 /* ---- a consumer at each stage ------------------------------------------- */
 
 enum stage {
-	TRACE_BEFORE_REPLY,	/* TRACE_START sent, reply unread */
+	TRACE_BEFORE_REPLY,	/* TRACE_START sent, ack and TRACE_STARTED unread */
 	TRACE_READING,		/* rings mapped, consumer reading */
 	TRACE_POLLING,		/* asleep in poll() on /dev/llkm */
 	TRACE_DRAINING,		/* TRACE_STOP done, draining the rings */

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -606,6 +608,174 @@ static inline int nl_probe_run(int fd, int family, struct nl_req *r,
 	if (!ret)
 		ret = nl_probe_fetch(fd, family, rep, o);
 	return ret;
+}
+
+/* ---- the rest of generic netlink, for the cb_lock tests ------------- */
+
+static inline uint64_t nl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * A kernel module with a generic netlink family, not loaded yet; or NULL.
+ * Loading it registers the family: genetlink's cb_lock, for writing.
+ */
+static inline const char *genl_module_path(void)
+{
+	static char path[512];
+	struct utsname u;
+
+	if (access("/sys/module/team", F_OK) == 0 || uname(&u))
+		return NULL;
+	snprintf(path, sizeof(path),
+		 "/lib/modules/%s/kernel/drivers/net/team/team.ko", u.release);
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
+/* finit_module(@path): 0 or -errno. */
+static inline int load_ko(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* @cmd of @family on a fresh socket: ns it took, or 0 when it failed. */
+static inline uint64_t nl_timed_request(int family, uint8_t cmd,
+					const char *name)
+{
+	struct nl_reply *rep = calloc(1, sizeof(*rep));
+	uint64_t t0 = nl_now_ns(), dt = 0;
+	struct nl_req r;
+	int fd = nl_open();
+
+	if (!rep || fd < 0)
+		goto out;
+	nl_init(&r, family, cmd);
+	if (name) {
+		r.genl.version = 1;
+		nl_put(&r, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
+	}
+	if (!nl_transact(fd, &r, rep) && !rep->err)
+		dt = nl_now_ns() - t0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(rep);
+	return dt;
+}
+
+/* ---- trace sessions: TRACE_START, then its outcome ----------------- */
+
+/* What a TRACE_START came to. */
+struct nl_trace_out {
+	int acked;		/* the request's ack came (rep->err) */
+	int done;		/* the outcome came */
+	int err;		/* its -errno; 0: the session runs */
+	uint32_t size, mode;	/* the session's rings, when it runs */
+	char why[256];		/* LLKM_A_ERROR_MSG, or "" */
+};
+
+/*
+ * A LLKM_CMD_TRACE_STARTED message into @o: the rings, or the error and
+ * its message. -1002 in o->err when it has neither.
+ */
+static inline void nl_trace_msg(const struct nlmsghdr *h, struct nl_trace_out *o)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1], *rt[NL_MAXATTR + 1];
+	const struct genlmsghdr *g = NLMSG_DATA(h);
+	int hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	if ((int)h->nlmsg_len < hdr || g->cmd != LLKM_CMD_TRACE_STARTED)
+		return;
+	nl_attrs((const char *)h + hdr, h->nlmsg_len - hdr, tb);
+	o->done = 1;
+	o->err = -1002;
+	if (tb[LLKM_A_ERROR]) {
+		o->err = (int32_t)nla_u32_of(tb[LLKM_A_ERROR]);
+		if (tb[LLKM_A_ERROR_MSG])
+			snprintf(o->why, sizeof(o->why), "%s",
+				 (const char *)nla_data_of(tb[LLKM_A_ERROR_MSG]));
+	} else if (tb[LLKM_A_RING]) {
+		nl_attrs(nla_data_of(tb[LLKM_A_RING]), nla_len_of(tb[LLKM_A_RING]), rt);
+		if (!rt[LLKM_RING_A_SIZE] || !rt[LLKM_RING_A_MODE])
+			return;
+		o->size = nla_u32_of(rt[LLKM_RING_A_SIZE]);
+		o->mode = nla_u32_of(rt[LLKM_RING_A_MODE]);
+		o->err = 0;
+	}
+}
+
+/*
+ * Reads @fd until the ack (@until_done: and the TRACE_STARTED too; an
+ * error ack is the outcome), each data message through nl_trace_msg().
+ * 0 with the verdicts in rep->err and o, or -1 with errno.
+ */
+static inline int nl_trace_recv(int fd, struct nl_reply *rep,
+				struct nl_trace_out *o, int until_done)
+{
+	static char buf[NL_BUF];
+
+	for (;;) {
+		struct nlmsghdr *h;
+		int n;
+
+		if (o->acked && (!until_done || o->done))
+			return 0;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				rep->err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				nl_parse_extack(h, rep);
+				o->acked = 1;
+				if (rep->err) {
+					o->err = rep->err;
+					o->done = 1;
+				}
+			} else {
+				nl_trace_msg(h, o);
+			}
+		}
+	}
+}
+
+/* Sends TRACE_START @r and reads to its ack: 0 (see rep->err), or -1000. */
+static inline int nl_trace_send(int fd, struct nl_req *r, struct nl_reply *rep,
+				struct nl_trace_out *o)
+{
+	memset(rep, 0, sizeof(*rep));
+	memset(o, 0, sizeof(*o));
+	if (send(fd, r, r->nlh.nlmsg_len, 0) < 0 || nl_trace_recv(fd, rep, o, 0))
+		return -1000;
+	return 0;
+}
+
+/*
+ * TRACE_START @r to its outcome: 0 (the session runs), the ack's or the
+ * outcome's -errno (the outcome's message in rep->extack), or -1000.
+ */
+static inline int nl_trace_start(int fd, struct nl_req *r, struct nl_reply *rep,
+				 struct nl_trace_out *o)
+{
+	if (nl_trace_send(fd, r, rep, o) || nl_trace_recv(fd, rep, o, 1))
+		return -1000;
+	if (o->why[0])
+		snprintf(rep->extack, sizeof(rep->extack), "%s", o->why);
+	return o->err;
 }
 
 /* ---- what the genl tests' fixtures share ----------------------------- */

@@ -6,7 +6,6 @@
  * and on rmmod, promptly; absurd requests are refused.
  */
 #include <signal.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <linux/capability.h>
@@ -744,56 +743,6 @@ TEST_F_TIMEOUT(irqsoff, longest_stretch_at_the_largest_work_is_bounded, 120)
 	EXPECT_GT(IRQSOFF_BOUND_US, gap);
 }
 
-
-/* A kernel module with a generic netlink family, not loaded yet; or NULL. */
-static const char *genl_module_path(void)
-{
-	static char path[512];
-	struct utsname u;
-
-	if (access("/sys/module/team", F_OK) == 0 || uname(&u))
-		return NULL;
-	snprintf(path, sizeof(path),
-		 "/lib/modules/%s/kernel/drivers/net/team/team.ko", u.release);
-	return access(path, R_OK) == 0 ? path : NULL;
-}
-
-/* finit_module(@path): 0 or -errno. */
-static int load_ko(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-/* @cmd of @family on a fresh socket: ns it took, or 0 when it failed. */
-static uint64_t timed_request(int family, uint8_t cmd, const char *name)
-{
-	struct nl_reply *rep = calloc(1, sizeof(*rep));
-	uint64_t t0 = now_ns(), dt = 0;
-	struct nl_req r;
-	int fd = nl_open();
-
-	if (!rep || fd < 0)
-		goto out;
-	nl_init(&r, family, cmd);
-	if (name) {
-		r.genl.version = 1;
-		nl_put(&r, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
-	}
-	if (!nl_transact(fd, &r, rep) && !rep->err)
-		dt = now_ns() - t0;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(rep);
-	return dt;
-}
-
 /* In a child: a run of @seconds, from a socket that stays open. */
 static void timed_run_child(int family, int seconds)
 {
@@ -844,8 +793,8 @@ TEST_F_TIMEOUT(probe, genl_stays_responsive_during_a_long_run, 90)
 	if (loader == 0)
 		_exit(load_ko(ko) ? 1 : 0);
 	usleep(200000);		/* the writer queues on cb_lock, if it must */
-	dt_info = timed_request(self->family, LLKM_CMD_GET_INFO, NULL);
-	dt_family = timed_request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, "nlctrl");
+	dt_info = nl_timed_request(self->family, LLKM_CMD_GET_INFO, NULL);
+	dt_family = nl_timed_request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, "nlctrl");
 	ASSERT_EQ(loader, waitpid(loader, &status, 0));
 	dt_load = now_ns() - t0;
 	EXPECT_EQ(0, WEXITSTATUS(status));

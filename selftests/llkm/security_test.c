@@ -140,9 +140,13 @@ static void request(struct nl_req *r, int family, uint8_t cmd, uint32_t id)
 static int ask(int fd, int family, uint8_t cmd, uint32_t id,
 	       struct nl_reply *rep)
 {
+	struct nl_trace_out o;
 	struct nl_req r;
 
 	request(&r, family, cmd, id);
+	/* An accepted start is set up after its ack: its outcome is the verdict. */
+	if (cmd == LLKM_CMD_TRACE_START)
+		return nl_trace_start(fd, &r, rep, &o);
 	if (nl_transact(fd, &r, rep))
 		return -1000;
 	return rep->err;
@@ -759,6 +763,7 @@ FIXTURE_TEARDOWN(rings)
 /* Starts a session of @events (every process) with @size-byte rings. */
 static int start(FIXTURE_DATA(rings) *self, uint32_t events, uint32_t size)
 {
+	struct nl_trace_out o;
 	struct nl_req r;
 	struct nlattr *nest;
 
@@ -770,11 +775,9 @@ static int start(FIXTURE_DATA(rings) *self, uint32_t events, uint32_t size)
 	nest = nl_nest(&r, LLKM_A_TRACE);
 	nl_put_u32(&r, LLKM_TRACE_A_EVENTS, events);
 	nl_nest_end(&r, nest);
-	if (nl_transact(self->fd, &r, self->rep))
-		return -1000;
 	self->size = size;
 	self->stride = LLKM_RING_PAGES(size) * (size_t)LLKM_RING_PAGE;
-	return self->rep->err;
+	return nl_trace_start(self->fd, &r, self->rep, &o);
 }
 
 static int stop(FIXTURE_DATA(rings) *self)

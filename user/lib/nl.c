@@ -11,8 +11,11 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -246,14 +249,15 @@ struct nl_msg *llctl_nl_dump_request(struct llctl_nl *nl, uint8_t cmd)
 	return request_flags(nl, cmd, NLM_F_DUMP);
 }
 
-int llctl_nl_listen(struct llctl_nl *nl, int timeout_ms,
-		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+/* One read of what came within @timeout_ms, through @xp's parser. */
+static int listen_x(struct llctl_nl *nl, int timeout_ms, struct xfer *xp)
 {
-	struct xfer x = { .parse = parse, .arg = arg };
 	struct pollfd p = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
+	struct xfer x = *xp;
 	struct nl_cb *cb;
 	int ret;
 
+	x.err = 0;
 	ret = poll(&p, 1, timeout_ms);
 	if (ret < 0)
 		return errno == EINTR ? 0 : -errno;
@@ -267,6 +271,14 @@ int llctl_nl_listen(struct llctl_nl *nl, int timeout_ms,
 	if (ret < 0 && !x.err)
 		x.err = -EIO;
 	return x.err;
+}
+
+int llctl_nl_listen(struct llctl_nl *nl, int timeout_ms,
+		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+{
+	struct xfer x = { .parse = parse, .arg = arg };
+
+	return listen_x(nl, timeout_ms, &x);
 }
 
 int llctl_nl_transact(struct llctl_nl *nl, struct nl_msg *msg,
@@ -343,28 +355,95 @@ int llctl_nl_get_info(struct llctl_nl *nl, struct llctl_info *info)
 	return ret;
 }
 
+/* How a start ended: its TRACE_STARTED. */
 struct start_reply {
+	bool got;		/* TRACE_STARTED came */
+	int err;		/* its -errno, 0: the session runs */
 	uint32_t size, mode;
 };
 
-static int parse_start(struct nlattr **tb, void *arg)
+/*
+ * TRACE_STARTED, among the replies of whatever transaction is under way;
+ * other messages are let be. A reply to TRACE_START itself is ABI 2's
+ * synchronous start: a module llctl does not speak to.
+ */
+static int parse_started(struct nlmsghdr *nlh, void *arg)
 {
-	struct nlattr *ring[LLKM_RING_A_MAX + 1];
+	struct nlattr *tb[LLKM_A_MAX + 1], *ring[LLKM_RING_A_MAX + 1];
+	struct genlmsghdr *g = nlmsg_data(nlh);
 	struct start_reply *r = arg;
 
+	if (g->cmd == LLKM_CMD_TRACE_START)
+		return -EPROTO;
+	if (g->cmd != LLKM_CMD_TRACE_STARTED)
+		return 0;
+	if (genlmsg_parse(nlh, 0, tb, LLKM_A_MAX, NULL) < 0)
+		return -EPROTO;
+	r->got = true;
+	if (tb[LLKM_A_ERROR]) {
+		r->err = (int32_t)nla_get_u32(tb[LLKM_A_ERROR]);
+		if (tb[LLKM_A_ERROR_MSG])
+			snprintf(last_extack, sizeof(last_extack), "%s",
+				 nla_get_string(tb[LLKM_A_ERROR_MSG]));
+		return r->err < 0 ? 0 : -EPROTO;
+	}
 	if (!tb[LLKM_A_RING] ||
 	    nla_parse_nested(ring, LLKM_RING_A_MAX, tb[LLKM_A_RING], NULL) < 0 ||
 	    !ring[LLKM_RING_A_SIZE] || !ring[LLKM_RING_A_MODE])
 		return -EPROTO;
 	r->size = nla_get_u32(ring[LLKM_RING_A_SIZE]);
 	r->mode = nla_get_u32(ring[LLKM_RING_A_MODE]);
-	return 0;
+	return r->size ? 0 : -EPROTO;
+}
+
+/* How often the wait for TRACE_STARTED looks at *stop. */
+#define STARTED_POLL_MS	100
+
+/*
+ * Until TRACE_STARTED. A signal (Ctrl-C) only wakes the poll: the setup
+ * ends within its allocation's time, and the caller acts on its flag after
+ * (llctl trace still prints its report). Past the timeout the setup is
+ * cancelled with TRACE_STOP (its own transaction still hears
+ * TRACE_STARTED) and the wait goes on for the module's answer.
+ */
+static int wait_started(struct llctl_nl *nl, struct start_reply *r)
+{
+	struct xfer x = { .parse_raw = parse_started, .arg = r };
+	struct timespec t0, now;
+	int ret = 0, why = 0;
+	bool stop_sent = false;
+	struct nl_msg *msg;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!ret && !r->got) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= LLCTL_TRACE_START_TIMEOUT_S)
+			why = -ETIMEDOUT;
+		if (now.tv_sec - t0.tv_sec >= 2 * LLCTL_TRACE_START_TIMEOUT_S)
+			return why;	/* not even the cancel was answered */
+		if (why && !stop_sent) {
+			stop_sent = true;
+			msg = new_request(nl, LLKM_CMD_TRACE_STOP);
+			if (!msg)
+				return -ENOMEM;
+			/* -ENOENT: the setup failed meanwhile; told below. */
+			transact_x(nl, msg, &x);
+			continue;
+		}
+		ret = listen_x(nl, STARTED_POLL_MS, &x);
+	}
+	if (!ret && why) {
+		last_extack[0] = '\0';
+		return why;
+	}
+	return ret ? ret : r->err;
 }
 
 int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
 			 uint32_t *ring_size, uint32_t *ring_mode)
 {
 	struct start_reply r = { 0 };
+	struct xfer x = { .parse_raw = parse_started, .arg = &r };
 	struct nlattr *nest;
 	struct nl_msg *msg;
 	int ret;
@@ -394,9 +473,10 @@ int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
 				      req->syscalls_len, req->syscalls)))
 		goto nomem;
 	nla_nest_end(msg, nest);
-	ret = transact(nl, msg, parse_start, &r);
-	if (!ret && !r.size)
-		ret = -EPROTO;
+	/* The ack comes at once; TRACE_STARTED, perhaps before it. */
+	ret = transact_x(nl, msg, &x);
+	if (!ret)
+		ret = wait_started(nl, &r);
 	*ring_size = r.size;
 	*ring_mode = r.mode;
 	return ret;

@@ -65,7 +65,17 @@ struct llctl_cpu_stats {
 	uint64_t produced, lost, published;
 };
 
-/* LLKM_CMD_TRACE_START: 0 and the session's ring size and mode, or -errno. */
+/* How long llctl waits for the module to set a session's rings up. */
+#define LLCTL_TRACE_START_TIMEOUT_S	120
+
+/*
+ * LLKM_CMD_TRACE_START, then its LLKM_CMD_TRACE_STARTED: 0 and the
+ * session's ring size and mode, or -errno (the module's reason in
+ * llctl_nl_last_extack()). Signals do not end the wait (the setup takes
+ * seconds at most; the caller sees its Ctrl-C flag after). A setup that
+ * outlasts LLCTL_TRACE_START_TIMEOUT_S is cancelled with TRACE_STOP:
+ * -ETIMEDOUT. -EPROTO: a module of another ABI (ABI 2 replied at once).
+ */
 int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
 			 uint32_t *ring_size, uint32_t *ring_mode);
 int llctl_nl_trace_stop(struct llctl_nl *nl);

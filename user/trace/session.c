@@ -16,6 +16,9 @@
 #include "lib/util.h"
 #include "trace/session.h"
 
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
 int trace_session_cpus(void)
 {
 	char *possible = llctl_root_read(NULL, "sys/devices/system/cpu/possible");
@@ -42,13 +45,26 @@ int trace_session_open(struct trace_session *s, struct llctl_nl *nl)
 	return -err;
 }
 
+static const char *start_strerror(int err)
+{
+	switch (err) {
+	case -EBUSY:
+		return "another trace session is running or being set up (llctl trace?)";
+	case -ETIMEDOUT:
+		return "the module did not set the rings up within " STR(LLCTL_TRACE_START_TIMEOUT_S) " s";
+	}
+	return llctl_nl_strerror(err);
+}
+
 static void start_failed(struct trace_session *s, int err)
 {
 	const char *extack = llctl_nl_last_extack();
 
+	/* -EBUSY's extack says what start_strerror() does. */
+	if (err == -EBUSY)
+		extack = NULL;
 	snprintf(s->why, sizeof(s->why), "start tracing: %s%s%s%s",
-		 err == -EBUSY ? "another trace session is running (llctl trace?)" :
-		 llctl_nl_strerror(err), extack ? ": " : "", extack ? extack : "",
+		 start_strerror(err), extack ? ": " : "", extack ? extack : "",
 		 err == -E2BIG ? "; lower --buffer-size" : "");
 }
 
@@ -64,6 +80,7 @@ int trace_session_start(struct trace_session *s,
 			 strerror(ENOMEM));
 		return -ENOMEM;
 	}
+	/* The module sets the rings up after the request's ack: wait for it. */
 	err = llctl_nl_trace_start(s->nl, req, &size, &s->mode);
 	if (err) {
 		start_failed(s, err);

@@ -43,8 +43,10 @@ int trace_session_cpus(void);
 int trace_session_open(struct trace_session *s, struct llctl_nl *nl);
 
 /*
- * Starts the session of @req and maps @ncpus rings: 0, or -errno and
- * @why (nothing left running).
+ * Starts the session of @req, waits for the module to set its rings up
+ * (LLKM_CMD_TRACE_STARTED, seconds at most for the largest; a Ctrl-C
+ * meanwhile is the caller's to see after) and maps @ncpus rings: 0, or
+ * -errno and @why (nothing left running).
  */
 int trace_session_start(struct trace_session *s,
 			const struct llctl_trace_req *req, int ncpus);

@@ -66,6 +66,18 @@
  * trace session (one at a time), owned by the requesting socket: closing
  * that socket stops it, as do TRACE_STOP and rmmod.
  *
+ * A start is asynchronous (ABI 3): the command checks the request, takes
+ * the one session slot and returns, acked with no reply message, within
+ * milliseconds whatever the ring size; a kernel worker then allocates and
+ * zeroes the rings (up to LLKM_RING_SIZE_MAX per CPU: seconds) and
+ * attaches the tracepoints, and the requesting socket gets a
+ * LLKM_CMD_TRACE_STARTED message (unicast, sequence number 0, which may
+ * come before the ack) saying how it ended. The rings can be mapped once
+ * it says the session runs. While the setup goes on, another start is
+ * -EBUSY; TRACE_STOP cancels it (TRACE_STARTED then says -ECANCELED); the
+ * socket's close cancels it and returns once the worker is done with it;
+ * rmmod cancels it (-ESHUTDOWN) and tells the socket before unloading.
+ *
  *    LLKM_A_RING: NLA_NESTED, optional, as for SET_DEFAULTS; absent values
  *                 come from the defaults
  *    LLKM_A_TRACE: NLA_NESTED
@@ -105,18 +117,37 @@
  * in LLKM_A_STATS_COMPAT (those of traced tasks, pid and CPU filters
  * applied).
  *
- * Reply: LLKM_A_RING (NLA_NESTED: LLKM_RING_A_SIZE, LLKM_RING_A_MODE), the
- * session's rings, to map with /dev/llkm.
- * Errors: -EPERM, -EBUSY (a session runs), -EINVAL, -ERANGE, -ENOMEM (also
- * the memory cgroup's limit), -E2BIG (the cap: the extack says it and what
- * was asked), -ENOENT (a tracepoint this kernel does not have).
+ * Reply: the ack alone. Errors: -EPERM, -EBUSY (a session runs or is being
+ * set up), -EINVAL, -ERANGE, -ENOMEM, -E2BIG (the cap: the extack says
+ * it), -ESHUTDOWN (rmmod under way).
+ *
+ * LLKM_CMD_TRACE_STARTED: notification only, to the socket that sent the
+ * TRACE_START, once per accepted start:
+ *
+ *    LLKM_A_RING: NLA_NESTED, when the session runs: its rings, to map
+ *                 with /dev/llkm
+ *        LLKM_RING_A_SIZE: NLA_U32, bytes per CPU
+ *        LLKM_RING_A_MODE: NLA_U32, enum llkm_ring_mode
+ *    LLKM_A_ERROR: NLA_S32, when it does not: -errno, -ENOMEM (the rings,
+ *                  also the starter's memory cgroup limit), -E2BIG (a CPU
+ *                  came online since the cap was checked),
+ *                  -ENOENT (a tracepoint this kernel does not have),
+ *                  -ECANCELED (TRACE_STOP during the setup), -ESHUTDOWN
+ *                  (rmmod)
+ *    LLKM_A_ERROR_MSG: NLA_NUL_STRING, optional, with LLKM_A_ERROR: what
+ *                      an extended ack would say
+ *
+ * A socket whose receive queue is full misses it: TRACE_STATS and the
+ * events group still say whether the session runs.
  *
  * LLKM_CMD_TRACE_STOP
  * -------------------
  *
  * Request: NLM_F_REQUEST, needs CAP_PERFMON or CAP_SYS_ADMIN, no
  * attributes. Detaches every probe; mapped rings stay readable until
- * unmapped. Errors: -EPERM, -ENOENT (no session).
+ * unmapped. During a start's setup, cancels it without waiting for it (a
+ * new start is -EBUSY until its TRACE_STARTED went out). Errors: -EPERM,
+ * -ENOENT (no session and no setup).
  *
  * LLKM_CMD_TRACE_STATS
  * --------------------
@@ -380,7 +411,7 @@
 
 #define LLKM_GENL_NAME		"llkm"
 #define LLKM_GENL_VERSION	1
-#define LLKM_ABI_VERSION	2	/* 2: asynchronous probe runs */
+#define LLKM_ABI_VERSION	3	/* 2: asynchronous probe runs; 3: and starts */
 #define LLKM_DEVICE_NAME	"llkm"
 #define LLKM_GENL_MCGRP_EVENTS	"events"
 
@@ -409,6 +440,7 @@ enum llkm_cmd {
 	LLKM_CMD_PROBE_DONE,	/* notification only */
 	LLKM_CMD_PROBE_GET,
 	LLKM_CMD_PROBE_STOP,
+	LLKM_CMD_TRACE_STARTED,	/* notification only */
 	__LLKM_CMD_MAX
 };
 
@@ -436,6 +468,8 @@ enum llkm_attr {
 	LLKM_A_COUNTERS_OPEN,
 	LLKM_A_PROBE,
 	LLKM_A_STATS_COMPAT,
+	LLKM_A_ERROR,
+	LLKM_A_ERROR_MSG,
 	__LLKM_A_LAST
 };
 

@@ -113,6 +113,8 @@ static const struct aspec top_a[] = {
 	R(A_COUNTERS_OPEN, K_U32),
 	N(A_PROBE, probe_sp),
 	R(A_STATS_COMPAT, K_U64),
+	R(A_ERROR, K_U32),
+	R(A_ERROR_MSG, K_STR),
 };
 
 const struct space top_sp = SPACE("top", top_a, LLKM_A_MAX);
@@ -142,6 +144,7 @@ static const struct cspec cmds[] = {
 	C(PROBE_DONE, 1, 0),
 	C(PROBE_GET, 4, LLKM_A_PROBE),
 	C(PROBE_STOP, 3, LLKM_A_PROBE),
+	C(TRACE_STARTED, 1, 0),
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))

@@ -250,6 +250,8 @@ int send_msg(struct thread *t, enum cat c, struct msg *m);
 void nl_wait(struct thread *t, enum cat c, int ms);
 /* This thread's last probe run id (0: none); *@done: its PROBE_DONE came. */
 uint32_t probe_id_seen(bool *done);
+/* A TRACE_STARTED came to this thread's socket (@clear: forget it). */
+bool trace_started_seen(bool clear);
 
 /* ---- the interfaces: one input each ------------------------------------- */
 

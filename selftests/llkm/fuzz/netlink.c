@@ -69,6 +69,16 @@ static void remember_id(struct thread *t, uint32_t id)
 
 static __thread uint32_t probe_id_last;	/* this thread's last run */
 static __thread bool probe_done_last;		/* its PROBE_DONE came */
+static __thread bool trace_started_last;	/* a TRACE_STARTED came */
+
+bool trace_started_seen(bool clear)
+{
+	bool seen = trace_started_last;
+
+	if (clear)
+		trace_started_last = false;
+	return seen;
+}
 
 uint32_t probe_id_seen(bool *done)
 {
@@ -87,10 +97,15 @@ static void learn(struct thread *t, const struct nlmsghdr *h)
 	if ((int)h->nlmsg_len < hdr)
 		return;
 	nl_attrs((const char *)h + hdr, h->nlmsg_len - hdr, tb);
-	if (g->cmd == LLKM_CMD_TRACE_START && tb[LLKM_A_RING]) {
-		nl_attrs(nla_data_of(tb[LLKM_A_RING]), nla_len_of(tb[LLKM_A_RING]), nt);
-		if (nt[LLKM_RING_A_SIZE] && nla_len_of(nt[LLKM_RING_A_SIZE]) == 4)
-			ring_size_seen = nla_u32_of(nt[LLKM_RING_A_SIZE]);
+	if (g->cmd == LLKM_CMD_TRACE_STARTED) {
+		trace_started_last = true;
+		if (tb[LLKM_A_RING]) {
+			nl_attrs(nla_data_of(tb[LLKM_A_RING]),
+				 nla_len_of(tb[LLKM_A_RING]), nt);
+			if (nt[LLKM_RING_A_SIZE] &&
+			    nla_len_of(nt[LLKM_RING_A_SIZE]) == 4)
+				ring_size_seen = nla_u32_of(nt[LLKM_RING_A_SIZE]);
+		}
 	}
 	if ((g->cmd == LLKM_CMD_PROBE_RUN || g->cmd == LLKM_CMD_PROBE_DONE) &&
 	    tb[LLKM_A_PROBE]) {
@@ -115,7 +130,7 @@ static void learn(struct thread *t, const struct nlmsghdr *h)
 
 /*
  * Every command but GET_INFO needs CAP_PERFMON (TRACE_EVENT: multicast,
- * PROBE_DONE: unicast, notifications only).
+ * PROBE_DONE and TRACE_STARTED: unicast, notifications only).
  */
 static bool privileged_cmd(const struct nlmsghdr *h)
 {
@@ -123,7 +138,7 @@ static bool privileged_cmd(const struct nlmsghdr *h)
 
 	return h->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN &&
 	       g->cmd != LLKM_CMD_GET_INFO && g->cmd != LLKM_CMD_TRACE_EVENT &&
-	       g->cmd != LLKM_CMD_PROBE_DONE;
+	       g->cmd != LLKM_CMD_PROBE_DONE && g->cmd != LLKM_CMD_TRACE_STARTED;
 }
 
 /*
@@ -196,6 +211,7 @@ int nl_reopen(struct thread *t)
 	t->nids = 0;	/* the socket's counters closed with it */
 	probe_id_last = 0;	/* and its run */
 	probe_done_last = false;
+	trace_started_last = false;	/* and its setup */
 	t->nl = nl_open();
 	if (t->nl < 0)
 		return -1;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * session: a ring consumer's life, in valid steps: start a small trace,
- * map a CPU's ring and read it, open a sampling counter, read it by ioctl,
- * disable or read it by genl, then stop the trace, or close the owning
- * socket, or leave it running for another thread's EBUSY.
+ * session: a ring consumer's life, in valid steps: start a small trace
+ * (a tenth of the time, rings of up to 16 MiB a CPU, whose setup takes a
+ * while), wait for its TRACE_STARTED as llctl does, or stop it or close
+ * its socket while it is being set up; map a CPU's ring and read it, open
+ * a sampling counter, read it by ioctl, disable or read it by genl, then
+ * stop the trace, or close the owning socket, or leave it running for
+ * another thread's EBUSY.
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -19,7 +22,7 @@ static int start_trace(struct thread *t, struct rng *r)
 
 	msg_init(&m, LLKM_CMD_TRACE_START);
 	off = msg_put(&m, LLKM_A_RING | NLA_F_NESTED, NULL, 0);
-	v = 4096 << below(r, 3);
+	v = chance(r, 10) ? (1U << 20) << below(r, 5) : 4096U << below(r, 3);
 	msg_put(&m, LLKM_RING_A_SIZE, &v, 4);
 	v = below(r, 2);
 	msg_put(&m, LLKM_RING_A_MODE, &v, 4);
@@ -75,9 +78,26 @@ void fuzz_session(struct thread *t, struct rng *r)
 	size_t len;
 	uint32_t id;
 	void *p;
+	int i;
 
 	t->step = "session start";
-	start_trace(t, r);
+	trace_started_seen(true);
+	if (start_trace(t, r) != 0)
+		return;		/* refused in its ack: EBUSY, mostly */
+	switch (below(r, 10)) {
+	case 0:
+		t->step = "session stop during setup";
+		msg_init(&stop, LLKM_CMD_TRACE_STOP);
+		send_msg(t, CAT_SESSION, &stop);
+		return;
+	case 1:
+		t->step = "session owner gone during setup";
+		nl_reopen(t);
+		return;
+	}
+	t->step = "session setup";
+	for (i = 0; !trace_started_seen(false) && i < 200; i++)
+		nl_wait(t, CAT_SESSION, 10);
 	if (t->dev >= 0) {
 		map_drop(t, slot);
 		t->step = "session mmap";
