@@ -1425,8 +1425,8 @@ TEST_F(trace, rmmod_while_the_loss_watch_announces_is_clean)
 	self->fd = nl_open();
 }
 
-/* MemAvailable, bytes; 0 when unreadable. */
-static unsigned long long mem_available(void)
+/* @key of /proc/meminfo ("MemAvailable:"), bytes; 0 when unreadable. */
+static unsigned long long meminfo(const char *key)
 {
 	unsigned long long kb = 0;
 	char line[128];
@@ -1435,21 +1435,26 @@ static unsigned long long mem_available(void)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+		if (!strncmp(line, key, strlen(key)) &&
+		    sscanf(line + strlen(key), "%llu kB", &kb) == 1)
 			break;
 	fclose(f);
 	return kb * 1024;
 }
 
 /*
- * The largest ring size accepted whose rings, one per possible CPU, take
- * at most half the memory available: LLKM_RING_SIZE_MAX on a big machine,
- * 128 MiB a CPU in the 1 GiB, 2-CPU guest.
+ * The largest ring size accepted whose rings, one per online CPU, take at
+ * most half the memory available and fit the cap (a quarter of RAM, which
+ * is MemTotal): LLKM_RING_SIZE_MAX on a big machine, 64 MiB a CPU in the
+ * 1 GiB, 2-CPU guest.
  */
 static uint32_t large_ring_size(int ncpus)
 {
-	unsigned long long room = mem_available() / 2;
+	unsigned long long room = meminfo("MemAvailable:") / 2;
 	uint32_t size = LLKM_RING_SIZE_MAX;
+
+	if (room > meminfo("MemTotal:") / 4)
+		room = meminfo("MemTotal:") / 4;
 
 	while (size > LLKM_RING_SIZE_MIN &&
 	       (unsigned long long)size * ncpus > room)
@@ -1508,7 +1513,7 @@ static void large_start_child(int family, struct large_start *ls)
 
 /*
  * Issue 17, item 2: TRACE_START must not hold genetlink's cb_lock while it
- * allocates and zeroes the rings (2 x 128 MiB in the guest: seconds under
+ * allocates and zeroes the rings (2 x 64 MiB in the guest: seconds under
  * TCG). While a start of the largest rings that fit is being set up, its
  * request is acked within 1 s; a module registering a genl family (cb_lock's
  * writer) loads, and requests that would queue behind that writer, an llkm
