@@ -41,6 +41,7 @@
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/netlink.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -218,9 +219,35 @@ static u64 bw_batch(struct probe_run *run, int tid)
 }
 
 /*
+ * Whether this CPU's batch may let another task run in its windows: not
+ * with the vector registers in use (bandwidth, kernel_fpu_begin()), nor
+ * where a peer would go on measuring alone meanwhile (false sharing's
+ * writers). Fences, branches and code run alone; c2c and litmus windows
+ * fall where no peer times anything (probe_base.h). Read with preemption
+ * off, by the thread that set it.
+ */
+static DEFINE_PER_CPU(bool, probe_may_yield);
+
+/* In a window, interrupts on: a task waiting for this CPU runs now. */
+void llkm_probe_yield(void)
+{
+	if (!need_resched() || !__this_cpu_read(probe_may_yield))
+		return;
+	preempt_enable();
+	cond_resched();
+	preempt_disable();
+}
+
+static bool may_yield(u32 kind)
+{
+	return kind != LLKM_PROBE_BANDWIDTH && kind != LLKM_PROBE_FALSE_SHARING;
+}
+
+/*
  * One batch of thread @tid, preemption and interrupts off but for the
- * windows of the core (probe_base.h), with interrupts on and preemption
- * still off, about every millisecond; false when it was stopped.
+ * windows of the core (probe_base.h), with interrupts on about every
+ * millisecond (and, where may_yield(), another task let run if one waits
+ * for this CPU); false when it was stopped.
  */
 static bool one_batch(struct probe_run *run, int tid, int b)
 {
@@ -231,6 +258,8 @@ static bool one_batch(struct probe_run *run, int tid, int b)
 	bool ok = true;
 
 	preempt_disable();
+	/* The kthread is migrate_disable()d: it yields and comes back here. */
+	__this_cpu_write(probe_may_yield, may_yield(c->kind));
 	if (c->kind == LLKM_PROBE_BANDWIDTH)
 		kernel_fpu_begin();
 	local_irq_save(flags);
@@ -275,6 +304,7 @@ static bool one_batch(struct probe_run *run, int tid, int b)
 	local_irq_restore(flags);
 	if (c->kind == LLKM_PROBE_BANDWIDTH)
 		kernel_fpu_end();
+	__this_cpu_write(probe_may_yield, false);
 	preempt_enable();
 	return ok;
 }

@@ -21,12 +21,16 @@
  * Windows (probe_base.h): a millisecond of the TSC at most with interrupts
  * off (every tick, when it is not calibrated). STI leaves interrupts off
  * for one more instruction: cpu_relax() is that one, so that an interrupt
- * pending comes in before the CLI. probe.c keeps preemption off meanwhile.
+ * pending comes in before the CLI. probe.c keeps preemption off, but for
+ * llkm_probe_yield(): in a window of a kind whose samples it leaves true,
+ * a task waiting for this CPU runs (llctl's Ctrl-C, the run's stop).
  */
 #define PROBE_WIN_TICKS		((u64)tsc_khz ?: 1)
+void llkm_probe_yield(void);
 #define probe_window()		do {					\
 	local_irq_enable();						\
 	cpu_relax();							\
+	llkm_probe_yield();						\
 	local_irq_disable();						\
 } while (0)
 #endif
