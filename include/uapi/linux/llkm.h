@@ -259,7 +259,8 @@
  * with interrupts on about every millisecond (checked by the TSC inside
  * the batch, every kind): no CPU of a run goes much more than 1 ms
  * without serving interrupts, whatever the batch's work; the windows are
- * not in the samples. PROBE_STOP, the socket
+ * not in the samples. In a window, every kind but bandwidth and false
+ * sharing also lets a task waiting for the CPU run. PROBE_STOP, the socket
  * closing, rmmod or one of its CPUs going offline stop a run within a
  * batch, and every run is bounded by LLKM_PROBE_A_TIMEOUT_MS. Every probe
  * command needs CAP_PERFMON or CAP_SYS_ADMIN. The measuring code is
