@@ -702,6 +702,19 @@ void llctl_info_free(struct llctl_info *info)
 	info->n_pmus = 0;
 }
 
+bool llctl_nl_module_live(void)
+{
+	char state[16] = "";
+	FILE *f = fopen("/sys/module/llkm/initstate", "re");
+
+	if (!f)
+		return false;
+	if (!fgets(state, sizeof(state), f))
+		state[0] = '\0';
+	fclose(f);
+	return !strncmp(state, "live", 4);
+}
+
 const char *llctl_nl_strerror(int err)
 {
 	switch (err) {
@@ -711,6 +724,9 @@ const char *llctl_nl_strerror(int err)
 	case -EACCES:
 		return "permission denied: run as root, or give llctl CAP_PERFMON ('sudo setcap cap_perfmon+ep llctl')";
 	case -EPROTONOSUPPORT:
+		/* Also a dump started while the module is being unloaded. */
+		if (!llctl_nl_module_live())
+			return "llkm was unloaded during the request (rmmod): load it again";
 		return "generic netlink is not available in this kernel";
 	case -EPROTO:
 		return "llkm sent a reply llctl cannot read: llctl and the module do not match, see 'llctl doctor'";

@@ -5,6 +5,7 @@
 #ifndef LLCTL_LIB_NL_H
 #define LLCTL_LIB_NL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/llkm.h>
 
@@ -146,6 +147,8 @@ const char *llctl_nl_last_extack(void);
  * kmod/llkm.ko'".
  */
 const char *llctl_nl_strerror(int err);
+/* llkm is loaded and not being unloaded (/sys/module/llkm/initstate). */
+bool llctl_nl_module_live(void);
 
 /* Feature bit to its stable name ("genl", "hw_pmu" ...), NULL if unknown. */
 const char *llctl_feature_name(uint64_t bit);
