@@ -134,11 +134,20 @@ static void rec_end(struct llkm_ring *ring)
  * as an x86-64 number it would name another syscall. As ftrace's syscall
  * events, drop it; unlike them, count it (on entry, once per syscall).
  */
+/* rec_begin()'s CPU filter: this CPU is traced. Preemption may be on. */
+static bool cpu_traced(const struct llkm_trace *t)
+{
+	unsigned int cpu = raw_smp_processor_id();
+
+	return !t->cpus || (cpu < LLKM_TRACE_CPUS_MAX && test_bit(cpu, t->cpus));
+}
+
 static bool compat_dropped(struct llkm_trace *t, bool entry)
 {
 	if (!in_compat_syscall())
 		return false;
-	if (entry && READ_ONCE(t->armed))
+	/* The pid and CPU filters apply, as to what is recorded. */
+	if (entry && READ_ONCE(t->armed) && cpu_traced(t))
 		atomic64_inc(&t->compat);
 	return true;
 }
