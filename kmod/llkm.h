@@ -56,7 +56,9 @@ int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack);
  * that wake poll(); 0 for half the ring. -EINVAL, -E2BIG (the cap),
  * -ENOMEM.
  */
-struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark);
+/* @cancel: polled between CPUs, non-zero stops with -ECANCELED; or NULL. */
+struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark,
+				    const int *cancel);
 /* After a reserve: its record done, or (NULL) none. */
 void llkm_rings_commit(struct llkm_ring *ring);
 void llkm_rings_lost(struct llkm_ring *ring);

@@ -5,7 +5,8 @@
  * /dev/llkm). The ring protocol itself is in ring_core.h.
  *
  * Allocation. As ftrace's ring buffer: only the online CPUs get a ring at
- * the start, and a CPU that comes online while the session runs gets its
+ * the start (allocated with no hotplug lock held, rings_prealloc()), and a
+ * CPU that comes online while the session runs gets its
  * own in a CPU hotplug "prepare" callback (a multi-instance state, the
  * running set its one instance), before it runs anything, so no producer
  * ever finds its CPU without a ring; when that allocation fails the CPU
@@ -179,8 +180,9 @@ err:
 /*
  * The hotplug state's startup, for the running set: for each online CPU
  * when the session starts (cpuhp_state_add_instance(), in the starter's
- * context), then for each CPU that comes up, before it runs. A CPU that
- * comes back keeps the ring it had. Serialized by the hotplug lock.
+ * context: only those that came up since rings_prealloc() lack a ring),
+ * then for each CPU that comes up, before it runs. A CPU that comes back
+ * keeps the ring it had. Serialized by the hotplug lock.
  */
 static int rings_cpu_prepare(unsigned int cpu, struct hlist_node *node)
 {
@@ -226,7 +228,32 @@ int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack)
 	return -E2BIG;
 }
 
-struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark)
+/*
+ * The rings of the CPUs online now, with no hotplug lock held: zeroing up
+ * to a quarter of RAM under cpus_read_lock() and cpuhp_state_mutex would
+ * stall every hotplug and cpuhp user meanwhile. A CPU that comes up during
+ * this gets its ring from the callback that cpuhp_state_add_instance()
+ * runs next; one that goes down keeps its ring. Stops at a CPU boundary
+ * when *@cancel is set (the setup was cancelled): -ECANCELED.
+ */
+static int rings_prealloc(struct llkm_rings *rs, const int *cancel)
+{
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		if (cancel && READ_ONCE(*cancel))
+			return -ECANCELED;
+		/* Nobody sees the set yet: a plain store. */
+		rs->cpu[cpu] = cpu_ring_alloc(rs, cpu);
+		if (!rs->cpu[cpu])
+			return -ENOMEM;
+		cond_resched();
+	}
+	return 0;
+}
+
+struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark,
+				    const int *cancel)
 {
 	struct llkm_rings *rs;
 	int ret;
@@ -248,7 +275,12 @@ struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark)
 	rs->watermark = watermark ? watermark : size / 2;
 	rs->nr = nr_cpu_ids;
 	init_waitqueue_head(&rs->wq);
-	/* A ring for each online CPU, and for each that comes up until stop. */
+	ret = rings_prealloc(rs, cancel);
+	if (ret) {
+		llkm_rings_put(rs);
+		return ERR_PTR(ret);
+	}
+	/* A ring for each CPU that came up meanwhile, and later until stop. */
 	ret = cpuhp_state_add_instance(hotplug_state, &rs->node);
 	if (ret) {
 		llkm_rings_put(rs);

@@ -57,7 +57,10 @@ struct session_setup {
 	u32 owner;			/* the requesting socket's portid */
 	struct pid *writer;		/* its thread group: mmap() */
 	struct mem_cgroup *memcg;	/* the requester's, or NULL */
-	/* Under session_lock: */
+	/*
+	 * Under session_lock; cancel also read unlocked (READ_ONCE()) by the
+	 * allocation, which polls it between CPUs.
+	 */
 	int cancel;			/* 0, or the outcome: -ECANCELED... */
 	bool orphan;			/* the owner closed: tell nobody */
 };
@@ -242,8 +245,9 @@ static void setup_fn(struct work_struct *work)
 
 	if (!res.err) {
 		memcg = set_active_memcg(s->memcg);
+		/* A cancel stops the allocation between CPUs. */
 		rings = llkm_rings_alloc(s->cfg.ring_size, s->cfg.ring_mode,
-					 s->cfg.watermark);
+					 s->cfg.watermark, &s->cancel);
 		if (IS_ERR(rings)) {
 			res.err = PTR_ERR(rings);
 			rings = NULL;
@@ -258,8 +262,9 @@ static void setup_fn(struct work_struct *work)
 	}
 
 	mutex_lock(&session_lock);
-	if (!res.err)
-		res.err = s->cancel;
+	/* Cancelled during the allocation: the cancel's own reason. */
+	if (!res.err || res.err == -ECANCELED)
+		res.err = s->cancel ?: res.err;
 	if (res.err) {
 		llkm_trace_detach(trace);
 		llkm_rings_put(rings);
@@ -319,7 +324,7 @@ int llkm_session_stop(void)
 		ret = 0;
 	} else if (session_setup && !session_setup->cancel) {
 		/* Not waited for: setup_fn() sends the outcome, -ECANCELED. */
-		session_setup->cancel = -ECANCELED;
+		WRITE_ONCE(session_setup->cancel, -ECANCELED);
 		ret = 0;
 	}
 	mutex_unlock(&session_lock);
@@ -437,7 +442,7 @@ void llkm_session_owner_gone(u32 portid)
 	if (session_trace && portid == session_owner)
 		__session_stop(LLKM_STOP_OWNER_GONE);
 	if (session_setup && session_setup->owner == portid) {
-		session_setup->cancel = -ECANCELED;
+		WRITE_ONCE(session_setup->cancel, -ECANCELED);
 		session_setup->orphan = true;
 		setting_up = true;
 	}
@@ -472,7 +477,7 @@ void llkm_session_stop_all(void)
 	mutex_lock(&session_lock);
 	session_closing = true;
 	if (session_setup)
-		session_setup->cancel = -ESHUTDOWN;
+		WRITE_ONCE(session_setup->cancel, -ESHUTDOWN);
 	mutex_unlock(&session_lock);
 	flush_work(&setup_work);
 }
