@@ -67,6 +67,12 @@ static bool syscall_wanted(const struct llkm_trace *t, long nr)
 	       (nr >= 0 && nr < LLKM_TRACE_SYSCALLS_MAX && test_bit(nr, t->syscalls));
 }
 
+/* The CPU filter: is @cpu one the session traces? */
+static bool cpu_traced(const struct llkm_trace *t, unsigned int cpu)
+{
+	return !t->cpus || (cpu < LLKM_TRACE_CPUS_MAX && test_bit(cpu, t->cpus));
+}
+
 /* Before reserving anything: is @task one the session traces? */
 static bool task_traced(const struct llkm_trace *t, struct task_struct *task)
 {
@@ -101,7 +107,7 @@ static void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
 	preempt_disable_notrace();
 	cpu = smp_processor_id();
 	/* A CPU outside the mask: not produced, not lost. */
-	if (t->cpus && (cpu >= LLKM_TRACE_CPUS_MAX || !test_bit(cpu, t->cpus))) {
+	if (!cpu_traced(t, cpu)) {
 		preempt_enable_notrace();
 		return NULL;
 	}
@@ -134,20 +140,13 @@ static void rec_end(struct llkm_ring *ring)
  * as an x86-64 number it would name another syscall. As ftrace's syscall
  * events, drop it; unlike them, count it (on entry, once per syscall).
  */
-/* rec_begin()'s CPU filter: this CPU is traced. Preemption may be on. */
-static bool cpu_traced(const struct llkm_trace *t)
-{
-	unsigned int cpu = raw_smp_processor_id();
-
-	return !t->cpus || (cpu < LLKM_TRACE_CPUS_MAX && test_bit(cpu, t->cpus));
-}
-
 static bool compat_dropped(struct llkm_trace *t, bool entry)
 {
 	if (!in_compat_syscall())
 		return false;
 	/* The pid and CPU filters apply, as to what is recorded. */
-	if (entry && READ_ONCE(t->armed) && cpu_traced(t))
+	if (entry && READ_ONCE(t->armed) &&
+	    cpu_traced(t, raw_smp_processor_id()))
 		atomic64_inc(&t->compat);
 	return true;
 }
