@@ -56,7 +56,7 @@ int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack);
  * that wake poll(); 0 for half the ring. -EINVAL, -E2BIG (the cap),
  * -ENOMEM.
  */
-/* @cancel: polled between CPUs, non-zero stops with -ECANCELED; or NULL. */
+/* @cancel: polled every 4 MiB, non-zero stops with -ECANCELED; or NULL. */
 struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark,
 				    const int *cancel);
 /* After a reserve: its record done, or (NULL) none. */

@@ -18,7 +18,9 @@
  * its ring), and the arrays are kvmalloc()ed, so nothing needs more than
  * order-0 pages. The session's rings together are capped
  * at a quarter of RAM (llkm_rings_fit()), checked against the CPUs online
- * at the start, before anything is allocated.
+ * at the start, before anything is allocated, and again for each CPU that
+ * comes up: one whose ring would exceed the cap stays offline (-ENOMEM,
+ * and a line in the kernel log that says why).
  *
  * Each CPU's ring is 2 + 2 * n pages in one vmap(): the consumer page, the
  * producer page, then the n data pages twice, so a record that wraps is
@@ -60,6 +62,7 @@
 #include <linux/poll.h>
 #include <linux/wait.h>
 #include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <net/netlink.h>
@@ -87,16 +90,21 @@ struct llkm_rings {
 	u32 mode;
 	u32 watermark;		/* each ring's */
 	unsigned int nr;	/* nr_cpu_ids */
+	unsigned int nrings;	/* rings allocated: the cap counts them */
 	wait_queue_head_t wq;	/* pollers of this set */
 	atomic_t woken;		/* a wake-up since the last poll() */
 	bool stopped;		/* the session is over: EPOLLHUP */
 	bool closed;		/* no new record from llkm_rings_open() users */
+	const int *cancel;	/* rings_prealloc()'s: non-zero stops it */
 	/* NULL for a CPU that was never online while the session ran. */
 	struct llkm_cpu_ring *cpu[];
 };
 
 /* Pages of rings: a failure rather than the OOM killer, charged. */
 #define RING_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+/* Pages zeroed between two looks at a setup's cancel (4 MiB). */
+#define RING_CANCEL_PAGES	(SZ_4M / PAGE_SIZE)
 
 /* cpuhp_setup_state_multi()'s dynamic state, or 0. */
 static int hotplug_state;
@@ -152,6 +160,12 @@ static struct llkm_cpu_ring *cpu_ring_alloc(struct llkm_rings *rs, int cpu)
 		cr->pages[i] = alloc_pages_node(node, RING_GFP | __GFP_ZERO, 0);
 		if (!cr->pages[i])
 			goto err;
+		/* Every 4 MiB: a cancel is served within milliseconds. */
+		if (i % RING_CANCEL_PAGES == RING_CANCEL_PAGES - 1) {
+			if (rs->cancel && READ_ONCE(*rs->cancel))
+				goto err;
+			cond_resched();
+		}
 	}
 	for (i = 0; i < cr->nr_pages; i++)
 		map[i] = cr->pages[i < n ? i : i - data];
@@ -177,12 +191,19 @@ err:
 	return NULL;
 }
 
+/* A quarter of RAM, in bytes, for a session's rings together. */
+static u64 rings_cap(void)
+{
+	return ((u64)totalram_pages() << PAGE_SHIFT) / 4;
+}
+
 /*
  * The hotplug state's startup, for the running set: for each online CPU
  * when the session starts (cpuhp_state_add_instance(), in the starter's
  * context: only those that came up since rings_prealloc() lack a ring),
  * then for each CPU that comes up, before it runs. A CPU that comes back
- * keeps the ring it had. Serialized by the hotplug lock.
+ * keeps the ring it had. Serialized by the hotplug lock. A ring that
+ * would take the set over the cap keeps its CPU offline, said in the log.
  */
 static int rings_cpu_prepare(unsigned int cpu, struct hlist_node *node)
 {
@@ -191,21 +212,21 @@ static int rings_cpu_prepare(unsigned int cpu, struct hlist_node *node)
 
 	if (rs->cpu[cpu])
 		return 0;
+	if ((u64)(rs->nrings + 1) * rs->size > rings_cap()) {
+		pr_warn_ratelimited("CPU %u stays offline: its trace ring would take the session's rings over the cap of a quarter of RAM; stop the session, or start it with smaller rings\n",
+				    cpu);
+		return -ENOMEM;
+	}
 	cr = cpu_ring_alloc(rs, cpu);
 	if (!cr)
 		return -ENOMEM;
+	rs->nrings++;
 	/*
 	 * Pairs with the READ_ONCE() of llkm_rings_cpu() and rings_unread()
 	 * on other CPUs: whoever sees the pointer sees the ring initialized.
 	 */
 	smp_store_release(&rs->cpu[cpu], cr);
 	return 0;
-}
-
-/* A quarter of RAM, in bytes, for a session's rings together. */
-static u64 rings_cap(void)
-{
-	return ((u64)totalram_pages() << PAGE_SHIFT) / 4;
 }
 
 int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack)
@@ -233,23 +254,28 @@ int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack)
  * to a quarter of RAM under cpus_read_lock() and cpuhp_state_mutex would
  * stall every hotplug and cpuhp user meanwhile. A CPU that comes up during
  * this gets its ring from the callback that cpuhp_state_add_instance()
- * runs next; one that goes down keeps its ring. Stops at a CPU boundary
- * when *@cancel is set (the setup was cancelled): -ECANCELED.
+ * runs next; one that goes down keeps its ring. Stops within 4 MiB of
+ * zeroing once *@cancel is set (the setup was cancelled): -ECANCELED.
  */
 static int rings_prealloc(struct llkm_rings *rs, const int *cancel)
 {
-	int cpu;
+	int cpu, ret = 0;
 
+	rs->cancel = cancel;
 	for_each_online_cpu(cpu) {
-		if (cancel && READ_ONCE(*cancel))
-			return -ECANCELED;
 		/* Nobody sees the set yet: a plain store. */
 		rs->cpu[cpu] = cpu_ring_alloc(rs, cpu);
-		if (!rs->cpu[cpu])
-			return -ENOMEM;
-		cond_resched();
+		rs->nrings += !!rs->cpu[cpu];
+		if (cancel && READ_ONCE(*cancel))
+			ret = -ECANCELED;
+		else if (!rs->cpu[cpu])
+			ret = -ENOMEM;
+		if (ret)
+			break;
 	}
-	return 0;
+	/* The hotplug callbacks run no cancel: theirs is no setup. */
+	rs->cancel = NULL;
+	return ret;
 }
 
 struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark,

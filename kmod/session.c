@@ -59,7 +59,7 @@ struct session_setup {
 	struct mem_cgroup *memcg;	/* the requester's, or NULL */
 	/*
 	 * Under session_lock; cancel also read unlocked (READ_ONCE()) by the
-	 * allocation, which polls it between CPUs.
+	 * allocation, which polls it every 4 MiB.
 	 */
 	int cancel;			/* 0, or the outcome: -ECANCELED... */
 	bool orphan;			/* the owner closed: tell nobody */
@@ -245,7 +245,7 @@ static void setup_fn(struct work_struct *work)
 
 	if (!res.err) {
 		memcg = set_active_memcg(s->memcg);
-		/* A cancel stops the allocation between CPUs. */
+		/* A cancel stops the allocation within milliseconds. */
 		rings = llkm_rings_alloc(s->cfg.ring_size, s->cfg.ring_mode,
 					 s->cfg.watermark, &s->cancel);
 		if (IS_ERR(rings)) {
