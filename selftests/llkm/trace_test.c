@@ -584,19 +584,21 @@ TEST_F(trace, a_cpu_onlined_mid_session_records_into_its_ring)
 	EXPECT_EQ(produced, t.records);
 }
 
-/* "MemTotal:" of /proc/meminfo, in bytes; 0 when unreadable. */
-static unsigned long long mem_total(void)
+/* @key of /proc/meminfo ("MemAvailable:"), bytes; 0 when unreadable. */
+static unsigned long long meminfo(const char *key)
 {
-	unsigned long long kib = 0;
+	unsigned long long kb = 0;
 	char line[128];
 	FILE *f = fopen("/proc/meminfo", "re");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemTotal: %llu kB", &kib) == 1)
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) &&
+		    sscanf(line + strlen(key), "%llu kB", &kb) == 1)
 			break;
-	if (f)
-		fclose(f);
-	return kib * 1024;
+	fclose(f);
+	return kb * 1024;
 }
 
 /*
@@ -608,7 +610,7 @@ static unsigned long long mem_total(void)
 TEST_F(trace, rings_over_a_quarter_of_ram_are_refused_with_the_cap)
 {
 	int online = cpulist_file_count("/sys/devices/system/cpu/online");
-	unsigned long long cap = mem_total() / 4, size;
+	unsigned long long cap = meminfo("MemTotal:") / 4, size;
 	uint32_t me = getpid();
 
 	ASSERT_LT(0, online);
@@ -625,6 +627,44 @@ TEST_F(trace, rings_over_a_quarter_of_ram_are_refused_with_the_cap)
 	TH_LOG("extack: %s", self->rep->extack);
 	simple(self, LLKM_CMD_TRACE_STOP);
 	EXPECT_EQ(0, start(self, size / 2, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+}
+
+/*
+ * The cap holds for a CPU that comes up mid-session too: with CPU 1
+ * offline, a session whose rings fit the online CPUs but not one more
+ * keeps CPU 1 offline (its online write fails, -ENOMEM) rather than
+ * allocate past the cap; after the stop, CPU 1 comes up.
+ */
+TEST_F(trace, a_cpu_whose_ring_would_pass_the_cap_stays_offline)
+{
+	unsigned long long cap = meminfo("MemTotal:") / 4, size;
+	uint32_t me = getpid();
+	int online, ret;
+	long mask;
+
+	if (self->ncpus < 2 || access("/sys/devices/system/cpu/cpu1/online", W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	pin_to(0);
+	ASSERT_EQ(0, set_online(1, 0));
+	online = cpulist_file_count("/sys/devices/system/cpu/online");
+	for (size = LLKM_RING_SIZE_MIN; size * 2 * online <= cap; size *= 2)
+		;
+	if (size > LLKM_RING_SIZE_MAX || size * online > meminfo("MemAvailable:") / 2) {
+		set_online(1, 1);
+		SKIP(return, "no ring size fits %d CPUs and not %d in this RAM",
+		     online, online + 1);
+	}
+	TH_LOG("%d CPUs x %llu MiB, a cap of %llu MiB", online, size >> 20,
+	       cap >> 20);
+	EXPECT_EQ(0, start(self, size, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ret = set_online(1, 1);
+	EXPECT_EQ(-ENOMEM, ret) TH_LOG("CPU 1 came up with a ring past the cap");
+	mask = stats_cpus(self);
+	EXPECT_LT(0, mask);
+	EXPECT_EQ(0, mask & 2) TH_LOG("CPU 1 has a ring");
+	simple(self, LLKM_CMD_TRACE_STOP);
+	if (ret)
+		ASSERT_EQ(0, set_online(1, 1));
 }
 
 #define MEMCG_TEST	"/sys/fs/cgroup/llkm_trace_test"
@@ -1425,23 +1465,6 @@ TEST_F(trace, rmmod_while_the_loss_watch_announces_is_clean)
 	self->fd = nl_open();
 }
 
-/* @key of /proc/meminfo ("MemAvailable:"), bytes; 0 when unreadable. */
-static unsigned long long meminfo(const char *key)
-{
-	unsigned long long kb = 0;
-	char line[128];
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) &&
-		    sscanf(line + strlen(key), "%llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb * 1024;
-}
-
 /*
  * The largest ring size accepted whose rings, one per online CPU, take at
  * most half the memory available and fit the cap (a quarter of RAM, which
@@ -1500,12 +1523,12 @@ static void large_start_child(int family, struct large_start *ls)
 	__atomic_store_n(&ls->sent, nl_now_ns(), __ATOMIC_RELEASE);
 	if (nl_trace_send(fd, &r, rep, &o))
 		_exit(101);
-	ls->acked = nl_now_ns();
 	ls->ack = rep->err;
+	__atomic_store_n(&ls->acked, nl_now_ns(), __ATOMIC_RELEASE);
 	if (nl_trace_recv(fd, rep, &o, 1))
 		_exit(102);
-	ls->done = nl_now_ns();
 	ls->err = o.err;
+	__atomic_store_n(&ls->done, nl_now_ns(), __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&ls->exit, __ATOMIC_ACQUIRE))
 		usleep(10000);
 	_exit(0);		/* the socket's close stops the session */
@@ -1610,18 +1633,35 @@ TEST_F(trace, a_second_start_during_the_setup_is_ebusy)
 	close(fd2);
 }
 
+/* A start of the largest rings that fit, set up and stopped: its ns. */
+static uint64_t large_setup_ns(FIXTURE_DATA(trace) *self)
+{
+	struct nl_trace_out o;
+	uint64_t t0 = nl_now_ns(), dt;
+
+	start_req(&self->req, self->family, large_ring_size(self->ncpus));
+	if (nl_trace_start(self->fd, &self->req, self->rep, &o))
+		return 0;
+	dt = nl_now_ns() - t0;
+	simple(self, LLKM_CMD_TRACE_STOP);
+	return dt;
+}
+
 /*
  * TRACE_STOP during the setup cancels it: the requester hears
- * -ECANCELED, with why, and the next start goes.
+ * -ECANCELED, with why, and the next start goes. The allocation looks
+ * at the cancel every 4 MiB: the outcome comes within a quarter of the
+ * time a whole setup takes (before, it came once every ring was zeroed).
  */
 TEST_F(trace, a_stop_during_the_setup_cancels_it)
 {
+	uint64_t whole = large_setup_ns(self), t0, dt;
 	uint32_t me = getpid();
 	struct nl_trace_out o;
 	int fd2 = nl_open();
-	uint64_t t0;
 
 	ASSERT_LE(0, fd2);
+	ASSERT_LT(0ULL, whole);
 	start_req(&self->req, self->family, large_ring_size(self->ncpus));
 	ASSERT_EQ(0, nl_trace_send(self->fd, &self->req, self->rep, &o));
 	ASSERT_EQ(0, self->rep->err);
@@ -1632,15 +1672,74 @@ TEST_F(trace, a_stop_during_the_setup_cancels_it)
 	EXPECT_EQ(0, self->rep->err);
 	EXPECT_GT(1000000000ULL, nl_now_ns() - t0) TH_LOG("the stop waited for the setup");
 	ASSERT_EQ(0, nl_trace_recv(self->fd, self->rep, &o, 1));
+	dt = nl_now_ns() - t0;
+	TH_LOG("a whole setup %llu ms; cancelled, the outcome came %llu ms after the stop",
+	       (unsigned long long)whole / 1000000,
+	       (unsigned long long)dt / 1000000);
 	if (o.err == 0) {
 		TH_LOG("the setup was over before the stop came: nothing to cancel");
 	} else {
 		EXPECT_EQ(-ECANCELED, o.err);
 		EXPECT_STREQ("stopped while it was being set up (TRACE_STOP)", o.why);
+		EXPECT_GT(whole / 4, dt) TH_LOG("the cancel waited for the allocation");
 	}
 	EXPECT_EQ(-ENOENT, simple(self, LLKM_CMD_TRACE_STOP));
 	EXPECT_EQ(0, start(self, 1 << 16, LLKM_RING_MODE_DISCARD, &me, 1, 0));
 	close(fd2);
+}
+
+/*
+ * The rings are zeroed with no CPU hotplug lock held: a CPU goes offline
+ * during a large setup without waiting for it. Before, the offline
+ * waited for the whole allocation (cpus_read_lock() across it). The bound
+ * is half the setup time left when the offline began; a setup too short
+ * against this machine's own offline time tells nothing (SKIP).
+ */
+TEST_F_TIMEOUT(trace, a_cpu_goes_offline_during_a_large_setup, 180)
+{
+	uint64_t t0, off, base, left;
+	struct large_start *ls;
+	pid_t starter;
+
+	if (self->ncpus < 2 || access("/sys/devices/system/cpu/cpu1/online", W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	pin_to(0);
+	t0 = nl_now_ns();
+	ASSERT_EQ(0, set_online(1, 0));
+	base = nl_now_ns() - t0;
+	ASSERT_EQ(0, set_online(1, 1));
+	ls = mmap(NULL, sizeof(*ls), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ls);
+	memset(ls, 0, sizeof(*ls));
+	ls->size = large_ring_size(self->ncpus);
+	starter = fork();
+	ASSERT_LE(0, starter);
+	if (starter == 0)
+		large_start_child(self->family, ls);
+	while (!__atomic_load_n(&ls->acked, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	t0 = nl_now_ns();
+	EXPECT_EQ(0, set_online(1, 0));
+	off = nl_now_ns() - t0;
+	while (!__atomic_load_n(&ls->done, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	left = ls->done > t0 ? ls->done - t0 : 0;
+	EXPECT_EQ(0, ls->ack);
+	EXPECT_EQ(0, ls->err);
+	EXPECT_EQ(0, set_online(1, 1));
+	__atomic_store_n(&ls->exit, 1, __ATOMIC_RELEASE);
+	waitpid(starter, NULL, 0);
+	TH_LOG("%u MiB x %d CPUs: set up in %llu ms; CPU 1 offline in %llu ms (%llu ms idle), %llu ms of the setup left when it began",
+	       ls->size >> 20, self->ncpus,
+	       (unsigned long long)(ls->done - ls->sent) / 1000000,
+	       (unsigned long long)off / 1000000,
+	       (unsigned long long)base / 1000000,
+	       (unsigned long long)left / 1000000);
+	munmap(ls, sizeof(*ls));
+	if (left < 4 * base)
+		SKIP(return, "the setup is too short against an offline here");
+	EXPECT_GT(left / 2, off) TH_LOG("the offline waited for the allocation");
 }
 
 /*
