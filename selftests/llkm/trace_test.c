@@ -1650,8 +1650,8 @@ static uint64_t large_setup_ns(FIXTURE_DATA(trace) *self)
 /*
  * TRACE_STOP during the setup cancels it: the requester hears
  * -ECANCELED, with why, and the next start goes. The allocation looks
- * at the cancel every 4 MiB: the outcome comes within a quarter of the
- * time a whole setup takes (before, it came once every ring was zeroed).
+ * at the cancel every 4 MiB: a stop a quarter into the setup has its
+ * outcome within another quarter (before, once every ring was zeroed).
  */
 TEST_F(trace, a_stop_during_the_setup_cancels_it)
 {
@@ -1665,6 +1665,7 @@ TEST_F(trace, a_stop_during_the_setup_cancels_it)
 	start_req(&self->req, self->family, large_ring_size(self->ncpus));
 	ASSERT_EQ(0, nl_trace_send(self->fd, &self->req, self->rep, &o));
 	ASSERT_EQ(0, self->rep->err);
+	usleep(whole / 4000);	/* the allocation is under way */
 	/* From another socket: this one's TRACE_STARTED stays unread here. */
 	nl_init(&self->req, self->family, LLKM_CMD_TRACE_STOP);
 	t0 = nl_now_ns();
@@ -1691,19 +1692,22 @@ TEST_F(trace, a_stop_during_the_setup_cancels_it)
 /*
  * The rings are zeroed with no CPU hotplug lock held: a CPU goes offline
  * during a large setup without waiting for it. Before, the offline
- * waited for the whole allocation (cpus_read_lock() across it). The bound
- * is half the setup time left when the offline began; a setup too short
- * against this machine's own offline time tells nothing (SKIP).
+ * waited for the whole allocation (cpus_read_lock() across it). The
+ * offline begins a quarter into the setup and must take less than half
+ * of the setup time then left; a setup too short against this machine's
+ * own offline time tells nothing (SKIP).
  */
 TEST_F_TIMEOUT(trace, a_cpu_goes_offline_during_a_large_setup, 180)
 {
-	uint64_t t0, off, base, left;
+	uint64_t t0, off, base, left, whole;
 	struct large_start *ls;
 	pid_t starter;
 
 	if (self->ncpus < 2 || access("/sys/devices/system/cpu/cpu1/online", W_OK))
 		SKIP(return, "needs a second CPU that can go offline");
 	pin_to(0);
+	whole = large_setup_ns(self);
+	ASSERT_LT(0ULL, whole);
 	t0 = nl_now_ns();
 	ASSERT_EQ(0, set_online(1, 0));
 	base = nl_now_ns() - t0;
@@ -1719,6 +1723,7 @@ TEST_F_TIMEOUT(trace, a_cpu_goes_offline_during_a_large_setup, 180)
 		large_start_child(self->family, ls);
 	while (!__atomic_load_n(&ls->acked, __ATOMIC_ACQUIRE))
 		usleep(1000);
+	usleep(whole / 4000);	/* the allocation is under way */
 	t0 = nl_now_ns();
 	EXPECT_EQ(0, set_online(1, 0));
 	off = nl_now_ns() - t0;
