@@ -330,6 +330,10 @@
  *                              socket closed, timeout, rmmod, CPU offline):
  *                              the samples are of the batches done
  *
+ * It goes to the run's portid: a socket that binds the portid of one that
+ * just closed may get that one's last PROBE_DONE (docs/security.md): take
+ * the one whose ID is your run's, which may come before PROBE_RUN's reply.
+ *
  * A socket whose receive queue is full misses it: PROBE_GET says -EBUSY
  * while the run goes, and answers once it is done.
  *
