@@ -195,6 +195,21 @@ static inline int probe_spin_over(struct probe_spin *s)
 }
 
 /*
+ * One spin of a wait: -1 when *@stop is set or the wait is too long;
+ * every 256 spins a window may open (@w's stretch, probe_win_wait()).
+ */
+static inline int probe_spin_step(struct probe_spin *spin, const int *stop,
+				  struct probe_win *w)
+{
+	if (READ_ONCE(*stop) || probe_spin_over(spin))
+		return -1;
+	if (!(spin->n & 255))
+		probe_win_wait(w);
+	cpu_relax();
+	return 0;
+}
+
+/*
  * Wait until *p == want. *stop is set by another CPU (or a signal handler
  * in llctl) and read every spin; every 256 spins the wait may open a
  * window (@w's stretch, probe_win_wait()). 0, or -1 when stopped or too
@@ -207,13 +222,9 @@ static inline int probe_wait_eq(const u64 *p, u64 want, const int *stop,
 
 	probe_spin_start(&spin);
 	/* The peer's WRITE_ONCE() of *p; no ordering needed beyond it. */
-	while (READ_ONCE(*p) != want) {
-		if (READ_ONCE(*stop) || probe_spin_over(&spin))
+	while (READ_ONCE(*p) != want)
+		if (probe_spin_step(&spin, stop, w))
 			return -1;
-		if (!(spin.n & 255))
-			probe_win_wait(w);
-		cpu_relax();
-	}
 	return 0;
 }
 

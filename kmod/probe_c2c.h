@@ -82,11 +82,8 @@ static inline int probe_c2c_wait(const u64 *p, u64 want, const int *stop,
 	while ((v = READ_ONCE(*p)) != want) {
 		if (PROBE_WIN_TICKS && v == (want | PROBE_C2C_WIN))
 			return 1;
-		if (READ_ONCE(*stop) || probe_spin_over(&spin))
+		if (probe_spin_step(&spin, stop, w))
 			return -1;
-		if (!(spin.n & 255))
-			probe_win_wait(w);
-		cpu_relax();
 	}
 	return 0;
 }

@@ -113,13 +113,9 @@ static inline int probe_litmus_barrier(struct probe_litmus *l, int nthreads,
 	} else {
 		probe_spin_start(&spin);
 		/* Pairs with smp_store_release() above. */
-		while (smp_load_acquire(&l->gen.v) == g) {
-			if (READ_ONCE(*stop) || probe_spin_over(&spin))
+		while (smp_load_acquire(&l->gen.v) == g)
+			if (probe_spin_step(&spin, stop, w))
 				return -1;
-			if (!(spin.n & 255))
-				probe_win_wait(w);
-			cpu_relax();
-		}
 	}
 	*gen = g + 1;
 	return 0;
