@@ -19,6 +19,7 @@ static int map_one(struct trace_rings *rs, int c, uint32_t mode)
 	off_t base = (off_t)c * stride * LLKM_RING_PAGE;
 	struct llkm_ring *r = &rs->ring[c];
 	void *cons, *ro;
+	int err;
 
 	cons = mmap(NULL, LLKM_RING_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		    rs->fd, base);
@@ -27,9 +28,9 @@ static int map_one(struct trace_rings *rs, int c, uint32_t mode)
 	ro = mmap(NULL, (stride - 1) * LLKM_RING_PAGE, PROT_READ, MAP_SHARED,
 		  rs->fd, base + LLKM_RING_PAGE);
 	if (ro == MAP_FAILED) {
-		c = -errno;
+		err = -errno;
 		munmap(cons, LLKM_RING_PAGE);
-		return c;
+		return err;
 	}
 	r->cons = cons;
 	r->prod = ro;
