@@ -66,8 +66,7 @@ static int ctr_read(int fd, int family, struct nl_reply *rep, uint32_t id,
 	if (ret)
 		return ret;
 	len = rep->len - NLMSG_HDRLEN - GENL_HDRLEN;
-	a = (const void *)(rep->buf + NLMSG_HDRLEN + GENL_HDRLEN);
-	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len) {
+	nl_for_each_attr(a, rep->buf + NLMSG_HDRLEN + GENL_HDRLEN, len) {
 		if ((a->nla_type & NLA_TYPE_MASK) == LLKM_A_COUNTER && n < max) {
 			nl_attrs(nla_data_of(a), nla_len_of(a), ct);
 			if (!ct[LLKM_CTR_A_ID] || !ct[LLKM_CTR_A_VALUE] ||
@@ -84,8 +83,6 @@ static int ctr_read(int fd, int family, struct nl_reply *rep, uint32_t id,
 			v[n].lost = nla_u64_of(ct[LLKM_CTR_A_SAMPLES_LOST]);
 			n++;
 		}
-		len -= NLA_ALIGN(a->nla_len);
-		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
 	}
 	return n;
 }
@@ -538,13 +535,9 @@ static int trace_start_rings(int fd, int family, struct nl_reply *rep,
 {
 	struct nl_trace_out o;
 	struct nl_req req;
-	struct nlattr *nest;
 	int ret;
 
-	nl_init(&req, family, LLKM_CMD_TRACE_START);
-	nest = nl_nest(&req, LLKM_A_TRACE);
-	nl_put_u32(&req, LLKM_TRACE_A_EVENTS, 0);
-	nl_nest_end(&req, nest);
+	nl_trace_req(&req, family, 0, 0, NULL);
 	ret = nl_trace_start(fd, &req, rep, &o);
 	if (!ret)
 		*size = o.size;

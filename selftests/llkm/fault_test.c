@@ -36,19 +36,6 @@ static int transact(int fd, struct nl_req *r, struct nl_reply *rep)
 	return rep->err;
 }
 
-static void trace_req(struct nl_req *r, int family, uint32_t size, uint32_t events)
-{
-	struct nlattr *nest;
-
-	nl_init(r, family, LLKM_CMD_TRACE_START);
-	nest = nl_nest(r, LLKM_A_RING);
-	nl_put_u32(r, LLKM_RING_A_SIZE, size);
-	nl_nest_end(r, nest);
-	nest = nl_nest(r, LLKM_A_TRACE);
-	nl_put_u32(r, LLKM_TRACE_A_EVENTS, events);
-	nl_nest_end(r, nest);
-}
-
 /* TRACE_START to its TRACE_STARTED: 0, the kernel's -errno, or the socket's. */
 static int trace_start(int fd, int family, struct nl_reply *rep, uint32_t size,
 		       uint32_t events)
@@ -57,7 +44,7 @@ static int trace_start(int fd, int family, struct nl_reply *rep, uint32_t size,
 	struct nl_req r;
 	int ret;
 
-	trace_req(&r, family, size, events);
+	nl_trace_req(&r, family, size, events, NULL);
 	ret = nl_trace_start(fd, &r, rep, &o);
 	if (ret == -1000)
 		return errno ? -errno : -EIO;
@@ -366,7 +353,7 @@ static void __attribute__((noreturn)) consumer(enum stage stage, int family,
 		_exit(100);
 	switch (stage) {
 	case TRACE_BEFORE_REPLY:
-		trace_req(&r, family, size, LLKM_TRACE_EV_ALL);
+		nl_trace_req(&r, family, size, LLKM_TRACE_EV_ALL, NULL);
 		if (send(fd, &r, r.nlh.nlmsg_len, 0) < 0)
 			_exit(101);
 		reached(pipe_fd);

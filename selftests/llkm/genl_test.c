@@ -125,10 +125,8 @@ TEST_F(genl, get_info_lists_exactly_the_pmus_in_sysfs)
 
 	ASSERT_EQ(0, get_info(self, tb));
 	ASSERT_NE(NULL, tb[LLKM_A_PMUS]);
-	for (pmu = nla_data_of(tb[LLKM_A_PMUS]), rem = nla_len_of(tb[LLKM_A_PMUS]);
-	     rem >= NLA_HDRLEN && pmu->nla_len <= rem;
-	     rem -= NLA_ALIGN(pmu->nla_len),
-	     pmu = (const void *)((const char *)pmu + NLA_ALIGN(pmu->nla_len))) {
+	rem = nla_len_of(tb[LLKM_A_PMUS]);
+	nl_for_each_attr(pmu, nla_data_of(tb[LLKM_A_PMUS]), rem) {
 		const struct nlattr *pa[NL_MAXATTR + 1];
 		char path[512];
 		const char *name;

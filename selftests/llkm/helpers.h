@@ -230,11 +230,23 @@ static inline void nl_nest_end(struct nl_req *r, struct nlattr *nest)
 	nest->nla_len = (char *)r + r->nlh.nlmsg_len - (char *)nest;
 }
 
+/*
+ * Each attribute in the @len bytes at @start, as the kernel's
+ * nla_for_each_attr(): @a is the attribute, @len (an lvalue) counts down
+ * what is left; a truncated or malformed one ends the walk.
+ */
+#define nl_for_each_attr(a, start, len)					\
+	for ((a) = (const void *)(start);				\
+	     (len) >= NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN &&	\
+	     (a)->nla_len <= (len);					\
+	     (len) -= NLA_ALIGN((a)->nla_len),				\
+	     (a) = (const void *)((const char *)(a) + NLA_ALIGN((a)->nla_len)))
+
 static inline void nl_parse_extack(struct nlmsghdr *h, struct nl_reply *rep)
 {
 	struct nlmsgerr *e = NLMSG_DATA(h);
 	int off = sizeof(*e);
-	struct nlattr *a;
+	const struct nlattr *a;
 	int rem;
 
 	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
@@ -242,15 +254,12 @@ static inline void nl_parse_extack(struct nlmsghdr *h, struct nl_reply *rep)
 	if (!(h->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - sizeof(e->msg);
 	rem = (int)h->nlmsg_len - NLMSG_HDRLEN - off;
-	for (a = (struct nlattr *)((char *)e + off);
-	     rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
-	     rem -= NLA_ALIGN(a->nla_len),
-	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+	nl_for_each_attr(a, (char *)e + off, rem)
 		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
 			snprintf(rep->extack, sizeof(rep->extack), "%s",
-				 (char *)a + NLA_HDRLEN);
+				 (const char *)a + NLA_HDRLEN);
 		else if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MISS_TYPE)
-			rep->miss_type = *(uint32_t *)((char *)a + NLA_HDRLEN);
+			rep->miss_type = *(const uint32_t *)((const char *)a + NLA_HDRLEN);
 }
 
 /*
@@ -297,18 +306,14 @@ static inline int nl_transact(int fd, struct nl_req *r, struct nl_reply *rep)
 static inline void nl_attrs(const void *start, int len,
 			    const struct nlattr *tb[NL_MAXATTR + 1])
 {
-	const struct nlattr *a = start;
+	const struct nlattr *a;
 
 	memset(tb, 0, sizeof(*tb) * (NL_MAXATTR + 1));
-	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-	       a->nla_len <= len) {
+	nl_for_each_attr(a, start, len) {
 		int type = a->nla_type & NLA_TYPE_MASK;
 
 		if (type <= NL_MAXATTR)
 			tb[type] = a;
-		len -= NLA_ALIGN(a->nla_len);
-		a = (const struct nlattr *)((const char *)a +
-					    NLA_ALIGN(a->nla_len));
 	}
 }
 
@@ -432,11 +437,8 @@ static inline int nl_mcast_group(int fd, const char *name, const char *group)
 	nl_reply_attrs(rep, tb);
 	if (!tb[CTRL_ATTR_MCAST_GROUPS])
 		goto out;
-	for (g = nla_data_of(tb[CTRL_ATTR_MCAST_GROUPS]),
-	     rem = nla_len_of(tb[CTRL_ATTR_MCAST_GROUPS]);
-	     rem >= NLA_HDRLEN && g->nla_len <= rem;
-	     rem -= NLA_ALIGN(g->nla_len),
-	     g = (const void *)((const char *)g + NLA_ALIGN(g->nla_len))) {
+	rem = nla_len_of(tb[CTRL_ATTR_MCAST_GROUPS]);
+	nl_for_each_attr(g, nla_data_of(tb[CTRL_ATTR_MCAST_GROUPS]), rem) {
 		const struct nlattr *ga[NL_MAXATTR + 1];
 
 		nl_attrs(nla_data_of(g), nla_len_of(g), ga);
@@ -751,6 +753,28 @@ static inline int nl_trace_recv(int fd, struct nl_reply *rep,
 			}
 		}
 	}
+}
+
+/*
+ * A TRACE_START of @events: rings of @size bytes a CPU (0: the module's
+ * default), of the thread group *@pid (NULL: every task).
+ */
+static inline void nl_trace_req(struct nl_req *r, int family, uint32_t size,
+				uint32_t events, const uint32_t *pid)
+{
+	struct nlattr *nest;
+
+	nl_init(r, family, LLKM_CMD_TRACE_START);
+	if (size) {
+		nest = nl_nest(r, LLKM_A_RING);
+		nl_put_u32(r, LLKM_RING_A_SIZE, size);
+		nl_nest_end(r, nest);
+	}
+	nest = nl_nest(r, LLKM_A_TRACE);
+	nl_put_u32(r, LLKM_TRACE_A_EVENTS, events);
+	if (pid)
+		nl_put(r, LLKM_TRACE_A_PIDS, pid, sizeof(*pid));
+	nl_nest_end(r, nest);
 }
 
 /* Sends TRACE_START @r and reads to its ack: 0 (see rep->err), or -1000. */

@@ -245,31 +245,47 @@ static long drain(FIXTURE_DATA(trace) *self, struct tally *t)
 	return n;
 }
 
-/* produced - lost, summed over CPUs, from TRACE_STATS. */
-static int stats(FIXTURE_DATA(trace) *self, long *produced, long *lost)
+/* TRACE_STATS summed over its CPUs. */
+struct stats_sum {
+	long produced, lost;
+	long cpus;		/* those with a ring, a bit mask of CPUs 0-63 */
+};
+
+static int stats_sum(FIXTURE_DATA(trace) *self, struct stats_sum *sum)
 {
 	const struct nlattr *tb[NL_MAXATTR + 1], *a;
 	int rem;
 
-	*produced = *lost = 0;
+	memset(sum, 0, sizeof(*sum));
 	if (simple(self, LLKM_CMD_TRACE_STATS))
 		return -1;
 	nl_reply_attrs(self->rep, tb);
 	if (!tb[LLKM_A_STATS])
 		return -1;
-	for (a = nla_data_of(tb[LLKM_A_STATS]), rem = nla_len_of(tb[LLKM_A_STATS]);
-	     rem >= NLA_HDRLEN && a->nla_len <= rem;
-	     rem -= NLA_ALIGN(a->nla_len),
-	     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+	rem = nla_len_of(tb[LLKM_A_STATS]);
+	nl_for_each_attr(a, nla_data_of(tb[LLKM_A_STATS]), rem) {
 		const struct nlattr *ca[NL_MAXATTR + 1];
 
 		nl_attrs(nla_data_of(a), nla_len_of(a), ca);
-		if (!ca[LLKM_STATS_A_PRODUCED] || !ca[LLKM_STATS_A_LOST])
+		if (!ca[LLKM_STATS_A_PRODUCED] || !ca[LLKM_STATS_A_LOST] ||
+		    !ca[LLKM_STATS_A_CPU] || nla_u32_of(ca[LLKM_STATS_A_CPU]) >= 64)
 			return -1;
-		*produced += nla_u64_of(ca[LLKM_STATS_A_PRODUCED]);
-		*lost += nla_u64_of(ca[LLKM_STATS_A_LOST]);
+		sum->produced += nla_u64_of(ca[LLKM_STATS_A_PRODUCED]);
+		sum->lost += nla_u64_of(ca[LLKM_STATS_A_LOST]);
+		sum->cpus |= 1L << nla_u32_of(ca[LLKM_STATS_A_CPU]);
 	}
 	return 0;
+}
+
+/* produced - lost, summed over CPUs, from TRACE_STATS. */
+static int stats(FIXTURE_DATA(trace) *self, long *produced, long *lost)
+{
+	struct stats_sum sum;
+	int ret = stats_sum(self, &sum);
+
+	*produced = sum.produced;
+	*lost = sum.lost;
+	return ret;
 }
 
 /* TRACE_STATS's LLKM_A_STATS_COMPAT, or -1 when the reply has none. */
@@ -484,27 +500,9 @@ TEST_F(trace, cpu_going_offline_and_back_loses_nothing)
 /* The CPUs TRACE_STATS reports a ring for, as a bit mask: -1 on error. */
 static long stats_cpus(FIXTURE_DATA(trace) *self)
 {
-	const struct nlattr *tb[NL_MAXATTR + 1], *a;
-	long mask = 0;
-	int rem;
+	struct stats_sum sum;
 
-	if (simple(self, LLKM_CMD_TRACE_STATS))
-		return -1;
-	nl_reply_attrs(self->rep, tb);
-	if (!tb[LLKM_A_STATS])
-		return -1;
-	for (a = nla_data_of(tb[LLKM_A_STATS]), rem = nla_len_of(tb[LLKM_A_STATS]);
-	     rem >= NLA_HDRLEN && a->nla_len <= rem;
-	     rem -= NLA_ALIGN(a->nla_len),
-	     a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
-		const struct nlattr *ca[NL_MAXATTR + 1];
-
-		nl_attrs(nla_data_of(a), nla_len_of(a), ca);
-		if (!ca[LLKM_STATS_A_CPU] || nla_u32_of(ca[LLKM_STATS_A_CPU]) >= 64)
-			return -1;
-		mask |= 1L << nla_u32_of(ca[LLKM_STATS_A_CPU]);
-	}
-	return mask;
+	return stats_sum(self, &sum) ? -1 : sum.cpus;
 }
 
 /* Maps CPU @cpu's ring read-only: 0 or -errno. */
@@ -703,7 +701,6 @@ static int start_in_memcg(int family)
 	struct nl_trace_out o;
 	char pid[32];
 	struct nl_req req;
-	struct nlattr *nest;
 	int fd, ret;
 
 	snprintf(pid, sizeof(pid), "%d", getpid());
@@ -712,13 +709,7 @@ static int start_in_memcg(int family)
 	fd = nl_open();
 	if (fd < 0)
 		return 101;
-	nl_init(&req, family, LLKM_CMD_TRACE_START);
-	nest = nl_nest(&req, LLKM_A_RING);
-	nl_put_u32(&req, LLKM_RING_A_SIZE, 2 * MEMCG_MAX);
-	nl_nest_end(&req, nest);
-	nest = nl_nest(&req, LLKM_A_TRACE);
-	nl_put_u32(&req, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_SYSCALLS);
-	nl_nest_end(&req, nest);
+	nl_trace_req(&req, family, 2 * MEMCG_MAX, LLKM_TRACE_EV_SYSCALLS, NULL);
 	ret = nl_trace_start(fd, &req, rep, &o);
 	if (ret == -1000)
 		return 102;
@@ -1197,18 +1188,11 @@ static void session_churn(int family, int out)
 	struct nl_trace_out o;
 	int fd = nl_open(), i, ms_min = 1 << 30;
 	struct nl_req req;
-	struct nlattr *nest;
 
 	for (i = 0; rep && fd >= 0 && i < 8; i++) {
 		int64_t t0 = now_ns(), ms;
 
-		nl_init(&req, family, LLKM_CMD_TRACE_START);
-		nest = nl_nest(&req, LLKM_A_RING);
-		nl_put_u32(&req, LLKM_RING_A_SIZE, 32 << 20);
-		nl_nest_end(&req, nest);
-		nest = nl_nest(&req, LLKM_A_TRACE);
-		nl_put_u32(&req, LLKM_TRACE_A_EVENTS, 0);
-		nl_nest_end(&req, nest);
+		nl_trace_req(&req, family, 32 << 20, 0, NULL);
 		if (nl_trace_start(fd, &req, rep, &o))
 			_exit(1);
 		ms = (now_ns() - t0) / 1000000;
@@ -1378,7 +1362,6 @@ static int start_as_nobody(int family)
 {
 	struct nl_reply *rep = calloc(1, sizeof(*rep));
 	struct nl_req req;
-	struct nlattr *nest;
 	int fd;
 
 	if (!rep || setresgid(65534, 65534, 65534) ||
@@ -1387,10 +1370,7 @@ static int start_as_nobody(int family)
 	fd = nl_open();
 	if (fd < 0)
 		return 101;
-	nl_init(&req, family, LLKM_CMD_TRACE_START);
-	nest = nl_nest(&req, LLKM_A_TRACE);
-	nl_put_u32(&req, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_SYSCALLS);
-	nl_nest_end(&req, nest);
+	nl_trace_req(&req, family, 0, LLKM_TRACE_EV_SYSCALLS, NULL);
 	if (nl_transact(fd, &req, rep))
 		return 102;
 	if (rep->err != -EPERM)
@@ -1408,12 +1388,8 @@ TEST_F(trace, unprivileged_users_cannot_start_or_read_traces)
 
 TEST_F(trace, unknown_event_bits_are_refused)
 {
-	struct nlattr *nest;
 
-	nl_init(&self->req, self->family, LLKM_CMD_TRACE_START);
-	nest = nl_nest(&self->req, LLKM_A_TRACE);
-	nl_put_u32(&self->req, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_ALL + 1);
-	nl_nest_end(&self->req, nest);
+	nl_trace_req(&self->req, self->family, 0, LLKM_TRACE_EV_ALL + 1, NULL);
 	ASSERT_EQ(0, nl_transact(self->fd, &self->req, self->rep));
 	EXPECT_EQ(-EINVAL, self->rep->err);
 }
@@ -1523,22 +1499,15 @@ struct large_start {
 	int ack, err;			/* the ack's verdict, the outcome's */
 	uint32_t size;
 	int exit;			/* set by the parent: close and go */
+	pid_t pid;			/* the child's */
 };
 
 /* TRACE_START of @size rings, this process's syscalls. */
 static void start_req(struct nl_req *r, int family, uint32_t size)
 {
 	uint32_t me = getpid();
-	struct nlattr *nest;
 
-	nl_init(r, family, LLKM_CMD_TRACE_START);
-	nest = nl_nest(r, LLKM_A_RING);
-	nl_put_u32(r, LLKM_RING_A_SIZE, size);
-	nl_nest_end(r, nest);
-	nest = nl_nest(r, LLKM_A_TRACE);
-	nl_put_u32(r, LLKM_TRACE_A_EVENTS, LLKM_TRACE_EV_SYSCALLS);
-	nl_put(r, LLKM_TRACE_A_PIDS, &me, sizeof(me));
-	nl_nest_end(r, nest);
+	nl_trace_req(r, family, size, LLKM_TRACE_EV_SYSCALLS, &me);
 }
 
 /* In a child: TRACE_START of @ls->size rings from its own socket. */
@@ -1566,10 +1535,68 @@ static void large_start_child(int family, struct large_start *ls)
 	_exit(0);		/* the socket's close stops the session */
 }
 
+/* Forks large_start_child(), of the largest rings that fit: NULL on failure. */
+static struct large_start *large_start_fork(FIXTURE_DATA(trace) *self)
+{
+	struct large_start *ls;
+
+	ls = mmap(NULL, sizeof(*ls), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ls == MAP_FAILED)
+		return NULL;
+	memset(ls, 0, sizeof(*ls));
+	ls->size = large_ring_size(self->ncpus);
+	ls->pid = fork();
+	if (ls->pid == 0)
+		large_start_child(self->family, ls);
+	if (ls->pid < 0) {
+		munmap(ls, sizeof(*ls));
+		return NULL;
+	}
+	return ls;
+}
+
+/*
+ * Returns once the child's request is acked and its rings' first 16 MiB
+ * are taken (the allocation is under way), or @budget ns after the ack.
+ */
+static void large_start_allocating(struct large_start *ls, uint64_t budget)
+{
+	unsigned long long free0;
+	uint64_t t0;
+
+	while (!__atomic_load_n(&ls->acked, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	free0 = meminfo("MemFree:");
+	t0 = nl_now_ns();
+	while (meminfo("MemFree:") + (16 << 20) > free0 && nl_now_ns() - t0 < budget)
+		usleep(500);
+}
+
+/* Waits @budget ns at most for the child's outcome: whether it came. */
+static int large_start_done(struct large_start *ls, uint64_t budget)
+{
+	uint64_t t0 = nl_now_ns();
+
+	while (!__atomic_load_n(&ls->done, __ATOMIC_ACQUIRE) &&
+	       nl_now_ns() - t0 < budget)
+		usleep(1000);
+	return __atomic_load_n(&ls->done, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Lets the child close its socket (its session stops) and reaps it. */
+static void large_start_end(struct large_start *ls)
+{
+	__atomic_store_n(&ls->exit, 1, __ATOMIC_RELEASE);
+	waitpid(ls->pid, NULL, 0);
+	munmap(ls, sizeof(*ls));
+}
+
 /*
  * Issue 17, item 2: TRACE_START must not hold genetlink's cb_lock while it
- * allocates and zeroes the rings (2 x 64 MiB in the guest: seconds under
- * TCG). While a start of the largest rings that fit is being set up, its
+ * allocates and zeroes the rings (2 x 64 MiB in the guest, a quarter of a
+ * second under TCG; 256 MiB a CPU on a big machine, seconds). Once the
+ * rings of a start of the largest that fit are being allocated, its
  * request is acked within 1 s; a module registering a genl family (cb_lock's
  * writer) loads, and requests that would queue behind that writer, an llkm
  * GET_INFO and the controller's GETFAMILY from other sockets, complete
@@ -1580,29 +1607,19 @@ TEST_F_TIMEOUT(trace, genl_stays_responsive_during_a_large_start, 180)
 {
 	const char *ko = genl_module_path();
 	uint64_t t0, dt_load = 0, dt_info, dt_family, setup;
-	struct large_start *ls;
-	pid_t starter, loader = -1;
+	struct large_start *ls = large_start_fork(self);
+	pid_t loader = -1;
 	int status;
 
-	ls = mmap(NULL, sizeof(*ls), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, ls);
-	memset(ls, 0, sizeof(*ls));
-	ls->size = large_ring_size(self->ncpus);
-	starter = fork();
-	ASSERT_LE(0, starter);
-	if (starter == 0)
-		large_start_child(self->family, ls);
-	while (!__atomic_load_n(&ls->sent, __ATOMIC_ACQUIRE))
-		usleep(1000);
-	usleep(300000);		/* the setup is under way */
+	ASSERT_NE(NULL, ls);
+	large_start_allocating(ls, 10000000000ULL);
 	t0 = nl_now_ns();
 	if (ko) {
 		loader = fork();
 		ASSERT_LE(0, loader);
 		if (loader == 0)
 			_exit(load_ko(ko) ? 1 : 0);
-		usleep(200000);	/* the writer queues on cb_lock, if it must */
+		usleep(100000);	/* the writer queues on cb_lock, if it must */
 	}
 	dt_info = nl_timed_request(self->family, LLKM_CMD_GET_INFO, NULL);
 	dt_family = nl_timed_request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, "nlctrl");
@@ -1611,10 +1628,7 @@ TEST_F_TIMEOUT(trace, genl_stays_responsive_during_a_large_start, 180)
 		dt_load = nl_now_ns() - t0;
 		EXPECT_EQ(0, WEXITSTATUS(status));
 	}
-	while (!__atomic_load_n(&ls->done, __ATOMIC_ACQUIRE) &&
-	       nl_now_ns() - t0 < 120000000000ULL)
-		usleep(10000);
-	setup = ls->done ? ls->done - ls->sent : 0;
+	setup = large_start_done(ls, 120000000000ULL) ? ls->done - ls->sent : 0;
 	TH_LOG("%u MiB x %d CPUs: acked in %llu ms, set up in %llu ms; GET_INFO %llu ms, GETFAMILY %llu ms, team.ko %llu ms",
 	       ls->size >> 20, self->ncpus,
 	       (unsigned long long)(ls->acked - ls->sent) / 1000000,
@@ -1634,9 +1648,7 @@ TEST_F_TIMEOUT(trace, genl_stays_responsive_during_a_large_start, 180)
 	EXPECT_GT(1000000000ULL, dt_family);
 	if (ko)
 		syscall(SYS_delete_module, "team", O_NONBLOCK);
-	__atomic_store_n(&ls->exit, 1, __ATOMIC_RELEASE);
-	waitpid(starter, NULL, 0);
-	munmap(ls, sizeof(*ls));
+	large_start_end(ls);
 }
 
 /*
@@ -1731,9 +1743,8 @@ TEST_F(trace, a_stop_during_the_setup_cancels_it)
  */
 TEST_F_TIMEOUT(trace, a_cpu_goes_offline_during_a_large_setup, 180)
 {
-	uint64_t t0, off, base, left, whole, free0;
+	uint64_t t0, off, base, left, whole, setup;
 	struct large_start *ls;
-	pid_t starter;
 
 	if (self->ncpus < 2 || access("/sys/devices/system/cpu/cpu1/online", W_OK))
 		SKIP(return, "needs a second CPU that can go offline");
@@ -1744,40 +1755,24 @@ TEST_F_TIMEOUT(trace, a_cpu_goes_offline_during_a_large_setup, 180)
 	ASSERT_EQ(0, set_online(1, 0));
 	base = nl_now_ns() - t0;
 	ASSERT_EQ(0, set_online(1, 1));
-	ls = mmap(NULL, sizeof(*ls), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, ls);
-	memset(ls, 0, sizeof(*ls));
-	ls->size = large_ring_size(self->ncpus);
-	starter = fork();
-	ASSERT_LE(0, starter);
-	if (starter == 0)
-		large_start_child(self->family, ls);
-	while (!__atomic_load_n(&ls->acked, __ATOMIC_ACQUIRE))
-		usleep(1000);
-	/* The rings' first 16 MiB are taken: the allocation is under way. */
-	free0 = meminfo("MemFree:");
-	t0 = nl_now_ns();
-	while (meminfo("MemFree:") + (16 << 20) > free0 && nl_now_ns() - t0 < whole)
-		usleep(500);
+	ls = large_start_fork(self);
+	ASSERT_NE(NULL, ls);
+	large_start_allocating(ls, whole);
 	t0 = nl_now_ns();
 	EXPECT_EQ(0, set_online(1, 0));
 	off = nl_now_ns() - t0;
-	while (!__atomic_load_n(&ls->done, __ATOMIC_ACQUIRE))
-		usleep(1000);
+	EXPECT_TRUE(large_start_done(ls, 120000000000ULL));
 	left = ls->done > t0 ? ls->done - t0 : 0;
+	setup = ls->done - ls->sent;
 	EXPECT_EQ(0, ls->ack);
 	EXPECT_EQ(0, ls->err);
 	EXPECT_EQ(0, set_online(1, 1));
-	__atomic_store_n(&ls->exit, 1, __ATOMIC_RELEASE);
-	waitpid(starter, NULL, 0);
-	TH_LOG("%u MiB x %d CPUs: set up in %llu ms; CPU 1 offline in %llu ms (%llu ms idle), %llu ms of the setup left when it began",
-	       ls->size >> 20, self->ncpus,
-	       (unsigned long long)(ls->done - ls->sent) / 1000000,
+	large_start_end(ls);
+	TH_LOG("set up in %llu ms; CPU 1 offline in %llu ms (%llu ms idle), %llu ms of the setup left when it began",
+	       (unsigned long long)setup / 1000000,
 	       (unsigned long long)off / 1000000,
 	       (unsigned long long)base / 1000000,
 	       (unsigned long long)left / 1000000);
-	munmap(ls, sizeof(*ls));
 	if (left < 3 * base)
 		SKIP(return, "the setup is too short against an offline here");
 	EXPECT_GT(left / 2, off) TH_LOG("the offline waited for the allocation");
