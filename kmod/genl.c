@@ -65,6 +65,8 @@ static const struct nla_policy trace_policy[LLKM_TRACE_A_MAX + 1] = {
 				.len = LLKM_TRACE_CPUS_MAX / 8 },
 	[LLKM_TRACE_A_SYSCALLS] = { .type = NLA_BINARY,
 				    .len = LLKM_TRACE_SYSCALLS_MAX / 8 },
+	[LLKM_TRACE_A_EXCLUDE_PIDS] = { .type = NLA_BINARY,
+					.len = LLKM_TRACE_EXCLUDE_MAX * sizeof(u32) },
 };
 
 static const struct nla_policy trace_start_policy[LLKM_A_MAX + 1] = {
@@ -365,6 +367,15 @@ out:
  * Checks the request and queues the session's setup: no allocation of
  * the rings here, which would hold cb_lock for seconds.
  */
+/* A list of pids that is empty or not whole u32s: said in the extack. */
+static bool u32s_bad(struct netlink_ext_ack *extack, const struct nlattr *a)
+{
+	if (!a || (nla_len(a) && !(nla_len(a) % sizeof(u32))))
+		return false;
+	NL_SET_ERR_MSG_ATTR(extack, a, "pids must be a non-empty array of u32");
+	return true;
+}
+
 static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[LLKM_TRACE_A_MAX + 1];
@@ -387,17 +398,18 @@ static int trace_start_doit(struct sk_buff *skb, struct genl_info *info)
 	if (attr_missing(info->extack, info->attrs[LLKM_A_TRACE], tb,
 			 LLKM_TRACE_A_EVENTS))
 		goto out;
-	if (tb[LLKM_TRACE_A_PIDS] &&
-	    (!nla_len(tb[LLKM_TRACE_A_PIDS]) ||
-	     nla_len(tb[LLKM_TRACE_A_PIDS]) % sizeof(u32))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[LLKM_TRACE_A_PIDS],
-				    "pids must be a non-empty array of u32");
+	if (u32s_bad(info->extack, tb[LLKM_TRACE_A_PIDS]) ||
+	    u32s_bad(info->extack, tb[LLKM_TRACE_A_EXCLUDE_PIDS]))
 		goto out;
-	}
 	cfg.events = nla_get_u32(tb[LLKM_TRACE_A_EVENTS]);
 	if (tb[LLKM_TRACE_A_PIDS]) {
 		cfg.pids = nla_data(tb[LLKM_TRACE_A_PIDS]);
 		cfg.n_pids = nla_len(tb[LLKM_TRACE_A_PIDS]) / sizeof(u32);
+	}
+	if (tb[LLKM_TRACE_A_EXCLUDE_PIDS]) {
+		cfg.n_exclude = nla_len(tb[LLKM_TRACE_A_EXCLUDE_PIDS]) / sizeof(u32);
+		memcpy(cfg.exclude, nla_data(tb[LLKM_TRACE_A_EXCLUDE_PIDS]),
+		       cfg.n_exclude * sizeof(u32));
 	}
 	cfg.follow_fork = nla_get_flag(tb[LLKM_TRACE_A_FOLLOW_FORK]);
 	if (tb[LLKM_TRACE_A_CPUS]) {

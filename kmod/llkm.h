@@ -82,6 +82,8 @@ struct llkm_trace_cfg {
 	u32 events;		/* LLKM_TRACE_EV_* */
 	const u32 *pids;	/* thread group ids, n_pids of them */
 	unsigned int n_pids;
+	u32 exclude[LLKM_TRACE_EXCLUDE_MAX];	/* tgids never recorded */
+	unsigned int n_exclude;
 	bool follow_fork;
 	u32 ring_size;
 	u32 ring_mode;

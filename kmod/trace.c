@@ -30,6 +30,8 @@ struct llkm_trace {
 	u32 events;
 	bool follow_fork;
 	unsigned long *pids;	/* tgid bitmap, NULL: every process */
+	u32 exclude[LLKM_TRACE_EXCLUDE_MAX];	/* tgids left out */
+	unsigned int n_exclude;
 	unsigned long *cpus;	/* CPU bitmap, NULL: every CPU */
 	unsigned long *syscalls;	/* syscall bitmap, NULL: all */
 	bool armed;		/* every probe is in: record */
@@ -76,12 +78,17 @@ static bool cpu_traced(const struct llkm_trace *t, unsigned int cpu)
 /* Before reserving anything: is @task one the session traces? */
 static bool task_traced(const struct llkm_trace *t, struct task_struct *task)
 {
+	unsigned int i;
 	pid_t tgid;
 
-	if (!t->pids)
+	if (!t->pids && !t->n_exclude)
 		return true;
 	tgid = task_tgid_nr(task);
-	return tgid > 0 && tgid < PID_MAX_LIMIT && test_bit(tgid, t->pids);
+	for (i = 0; i < t->n_exclude; i++)
+		if (t->exclude[i] == tgid)
+			return false;
+	return !t->pids ||
+	       (tgid > 0 && tgid < PID_MAX_LIMIT && test_bit(tgid, t->pids));
 }
 
 /*
@@ -345,6 +352,8 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 	t->rings = rings;
 	t->events = cfg->events;
 	t->follow_fork = cfg->follow_fork && cfg->n_pids;
+	t->n_exclude = min_t(unsigned int, cfg->n_exclude, LLKM_TRACE_EXCLUDE_MAX);
+	memcpy(t->exclude, cfg->exclude, t->n_exclude * sizeof(u32));
 	if (cfg->n_pids) {
 		t->pids = trace_bitmap(PID_MAX_LIMIT);
 		ret = -ENOMEM;

@@ -98,6 +98,12 @@
  *        LLKM_TRACE_A_SYSCALLS: NLA_BINARY, optional, a bitmap of the
  *                               syscall numbers recorded, at most
  *                               LLKM_TRACE_SYSCALLS_MAX bits
+ *        LLKM_TRACE_A_EXCLUDE_PIDS: NLA_BINARY, optional, __u32 thread
+ *                                   group ids (at most
+ *                                   LLKM_TRACE_EXCLUDE_MAX) whose syscalls
+ *                                   are not recorded, whatever PIDS says:
+ *                                   a tracer leaves itself out, as perf
+ *                                   trace does
  *
  * Every filter runs in the probe before any ring space is reserved: a
  * filtered-out event is neither produced nor lost.
@@ -506,6 +512,7 @@ enum llkm_trace_attr {
 	LLKM_TRACE_A_WATERMARK,
 	LLKM_TRACE_A_CPUS,
 	LLKM_TRACE_A_SYSCALLS,
+	LLKM_TRACE_A_EXCLUDE_PIDS,
 	__LLKM_TRACE_A_LAST
 };
 
@@ -522,6 +529,7 @@ enum llkm_trace_event {
 #define LLKM_TRACE_EV_ALL	((__u32)(LLKM_TRACE_EV_SYSCALLS | LLKM_TRACE_EV_IRQS | \
 					 LLKM_TRACE_EV_SOFTIRQS | LLKM_TRACE_EV_SCHED))
 #define LLKM_TRACE_PIDS_MAX	1024
+#define LLKM_TRACE_EXCLUDE_MAX	16
 #define LLKM_TRACE_CPUS_MAX	8192
 #define LLKM_TRACE_SYSCALLS_MAX	1024
 

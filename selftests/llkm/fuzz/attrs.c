@@ -29,6 +29,7 @@ static const struct aspec trace_a[] = {
 	A(TRACE_A_WATERMARK, K_U32, S_RANGE, 1, LLKM_RING_SIZE_MAX),
 	A(TRACE_A_CPUS, K_BIN, S_BITMAP, 0, LLKM_TRACE_CPUS_MAX / 8),
 	A(TRACE_A_SYSCALLS, K_BIN, S_BITMAP, 0, LLKM_TRACE_SYSCALLS_MAX / 8),
+	A(TRACE_A_EXCLUDE_PIDS, K_BIN, S_PIDS, 0, LLKM_TRACE_EXCLUDE_MAX * 4),
 };
 
 static const struct aspec counter_a[] = {
