@@ -46,6 +46,7 @@ enum {
 	OPT_SUMMARY,
 	OPT_BUFFER,
 	OPT_OVERWRITE,
+	OPT_INCLUDE_SELF,
 	OPT_EVENTS,
 	OPT_FORMAT,
 	OPT_REPORT,
@@ -122,7 +123,7 @@ struct trace_args {
 	bool ev_syscalls, ev_irqs, ev_softirqs, ev_sched;
 	struct llctl_pids pid_opt;	/* -p */
 	struct llctl_cpus cpu_opt;	/* -C */
-	bool all, json, lines, summary, overwrite;
+	bool all, json, lines, summary, overwrite, include_self;
 	int format_opt;		/* --format: -1, or an index in trace_formats[] */
 	int format;		/* of -o, or -1: not given */
 	double duration;	/* seconds, or 0: until stopped */
@@ -191,6 +192,8 @@ static const struct llctl_opt trace_opt[] = {
 	  .max = LLKM_RING_SIZE_MAX, .flags = LLCTL_OPT_POW2 },
 	{ "overwrite", OPT_OVERWRITE, NULL, "Flight recorder: keep the newest records",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, overwrite) },
+	{ "include-self", OPT_INCLUDE_SELF, NULL, "With -a: record llctl's own syscalls too",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, include_self) },
 	{ 0 }
 };
 
@@ -200,7 +203,7 @@ static const struct llctl_opts trace_opts = {
 		    "[-C CPUS] [--syscall NAMES] [--duration SECS] "
 		    "[--summary | --events] [--json] "
 		    "[-o PATH [--format raw|ctf|perfetto]] [--report FILE] "
-		    "[--buffer-size SIZE] [--overwrite] [-- CMD ARGS]",
+		    "[--buffer-size SIZE] [--overwrite] [--include-self] [-- CMD ARGS]",
 	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
 		   "into per-CPU rings read in place, and summarise them: per syscall the\n"
 		   "calls, errors, latency and its log2 histogram; per IRQ and softirq the\n"
@@ -251,6 +254,7 @@ static void trace_request(struct trace_args *a)
 	}
 	if (a->overwrite)
 		req->ring_mode = LLKM_RING_MODE_OVERWRITE;
+
 	if (a->format_opt >= 0)
 		a->format = TRACE_FMT_RAW + a->format_opt;
 }
@@ -267,6 +271,9 @@ static int trace_parse(int argc, char **argv, struct trace_args *a)
 	if (a->format == TRACE_FMT_CTF && trace_ctf_missing("trace --format ctf"))
 		return LLCTL_PARSE_ERROR;
 	a->cmd = n < argc ? argv + n : NULL;
+	/* As perf trace: a system-wide trace leaves the tracer out. */
+	if (!a->include_self && !a->pid_opt.n && !a->cmd)
+		a->req.exclude = getpid();
 	return 0;
 }
 
@@ -290,6 +297,10 @@ static int trace_check(struct tracer *t)
 				  a->cmd[0]);
 			return 1;
 		}
+	}
+	if (a->include_self && (a->req.n_pids || a->cmd)) {
+		llctl_err("Unable to use --include-self with -p or CMD: they never trace llctl");
+		return 1;
 	}
 	if (a->format >= 0 && !a->out) {
 		llctl_err("Unable to use --format without -o PATH");

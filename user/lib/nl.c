@@ -470,7 +470,9 @@ int llctl_nl_trace_start(struct llctl_nl *nl, const struct llctl_trace_req *req,
 	    (req->cpus && nla_put(msg, LLKM_TRACE_A_CPUS, req->cpus_len,
 				  req->cpus)) ||
 	    (req->syscalls && nla_put(msg, LLKM_TRACE_A_SYSCALLS,
-				      req->syscalls_len, req->syscalls)))
+				      req->syscalls_len, req->syscalls)) ||
+	    (req->exclude && nla_put(msg, LLKM_TRACE_A_EXCLUDE_PIDS,
+				     sizeof(req->exclude), &req->exclude)))
 		goto nomem;
 	nla_nest_end(msg, nest);
 	/* The ack comes at once; TRACE_STARTED, perhaps before it. */

@@ -59,6 +59,7 @@ struct llctl_trace_req {
 	unsigned int cpus_len;
 	const uint8_t *syscalls;	/* bitmap, syscalls_len bytes, or NULL */
 	unsigned int syscalls_len;
+	uint32_t exclude;		/* a tgid whose syscalls are left out, or 0 */
 };
 
 struct llctl_cpu_stats {

@@ -82,6 +82,7 @@ int trace_session_start(struct trace_session *s,
 	}
 	/* The module sets the rings up after the request's ack: wait for it. */
 	err = llctl_nl_trace_start(s->nl, req, &size, &s->mode);
+	s->excluded = req->exclude;
 	if (err) {
 		start_failed(s, err);
 		return err;
@@ -117,6 +118,7 @@ int trace_session_counts(struct trace_session *s,
 		tot->lost += s->st[i].lost;
 	}
 	tot->delivered = s->rs.delivered;
+	tot->self = s->excluded;
 	return n < 0 ? n : 0;
 }
 

@@ -26,6 +26,7 @@ struct trace_session {
 	int dev;			/* /dev/llkm O_RDWR, or -1 */
 	bool started;			/* a stop is owed to the module */
 	uint32_t mode;			/* LLKM_RING_MODE_* the module chose */
+	uint32_t excluded;		/* the request's exclude */
 	struct trace_rings rs;
 	struct llctl_cpu_stats *st;	/* rs.n of them, for the counts */
 	char why[320];

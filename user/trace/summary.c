@@ -321,6 +321,19 @@ static uint64_t avg(const struct stat_ns *st)
 	return st->timed ? st->total_ns / st->timed : 0;
 }
 
+/* The syscalls the module left out on purpose, each line after @prefix. */
+static void not_recorded_print(FILE *f, const struct trace_summary *s,
+			       const struct trace_ring_totals *t,
+			       const char *prefix)
+{
+	if (t->compat)
+		fprintf(f, "%scompat (32-bit) syscalls not recorded: %lu\n",
+			prefix, t->compat);
+	if (t->self && (s->events & LLKM_TRACE_EV_SYSCALLS))
+		fprintf(f, "%sllctl's own syscalls (pid %u) not recorded: --include-self records them\n",
+			prefix, t->self);
+}
+
 void trace_summary_print(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t)
 {
@@ -373,9 +386,7 @@ void trace_summary_print(FILE *f, const struct trace_summary *s,
 		fprintf(f, "\ncontext switches: %lu\n", s->switches);
 	fprintf(f, "ring: produced %lu, delivered %lu, lost %lu\n",
 		t->produced, t->delivered, t->lost);
-	if (t->compat)
-		fprintf(f, "compat (32-bit) syscalls not recorded: %lu\n",
-			t->compat);
+	not_recorded_print(f, s, t, "");
 }
 
 /* @count: the key of the count, "calls" for syscalls, "count" else. */
@@ -509,6 +520,8 @@ struct json_object *trace_summary_json(const struct trace_summary *s,
 	json_object_object_add(ring, "delivered", json_object_new_int64(t->delivered));
 	json_object_object_add(ring, "lost", json_object_new_int64(t->lost));
 	json_object_object_add(ring, "compat", json_object_new_int64(t->compat));
+	json_object_object_add(ring, "self_excluded",
+			       t->self ? json_object_new_int64(t->self) : NULL);
 	json_object_object_add(o, "ring", ring);
 	return o;
 }
@@ -528,9 +541,7 @@ int trace_summary_report(FILE *f, const struct trace_summary *s,
 	if (lines) {
 		fprintf(f, "# ring: produced %lu, delivered %lu, lost %lu\n",
 			t->produced, t->delivered, t->lost);
-		if (t->compat)
-			fprintf(f, "# compat (32-bit) syscalls not recorded: %lu\n",
-				t->compat);
+		not_recorded_print(f, s, t, "# ");
 	} else {
 		if (env)
 			llctl_env_print(f, env);

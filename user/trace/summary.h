@@ -19,6 +19,7 @@ struct trace_summary;
 struct trace_ring_totals {
 	uint64_t produced, delivered, lost;
 	uint64_t compat;	/* syscalls of 32-bit tasks, not recorded */
+	uint32_t self;		/* llctl's pid, its syscalls left out; or 0 */
 };
 
 /*
