@@ -307,6 +307,32 @@ check trace_overwrite_sleeps_while_it_records \
 	"exit $status, ${t0:-?} -> ${t1:-?} ticks at $hz/s over 4 s: $(head -c 200 "$out/stderr")" \
 	sleeps_while_recording
 
+# --- a system-wide trace leaves llctl out, as perf trace does ---------------
+# The oracle is llctl's own pid ($!): with -a no record carries it, and the
+# report says so; with --include-self its own poll, recvmsg... are there.
+self_records() { grep -c "^ *[0-9.]* \[[0-9]*\] $1/" "$2"; }
+"$LLCTL" trace -a --events --duration 1.5 --report "$out/self" \
+	>/dev/null 2>"$out/stderr" &
+pid=$!
+reap $pid 30
+n_out=$(self_records $pid "$out/self")
+"$LLCTL" trace -a --include-self --events --duration 1.5 --report "$out/self2" \
+	>/dev/null 2>"$out/stderr" &
+pid2=$!
+reap $pid2 30
+n_in=$(self_records $pid2 "$out/self2")
+leaves_itself_out() {
+	[ "$n_out" -eq 0 ] && [ "$n_in" -gt 0 ] &&
+		grep -q "^# llctl's own syscalls (pid $pid) not recorded" "$out/self" &&
+		! grep -q "own syscalls" "$out/self2"
+}
+check trace_a_leaves_llctl_out_unless_asked \
+	"records of llctl's pid: $n_out with -a, $n_in with --include-self; $(grep '^#' "$out/self" | head -c 300)" \
+	leaves_itself_out
+"$LLCTL" trace --include-self -- true >/dev/null 2>"$out/stderr"
+check trace_include_self_with_a_command_is_refused "$(cat "$out/stderr")" \
+	grep -q 'Unable to use --include-self with -p or CMD' "$out/stderr"
+
 # --- killing llctl mid-trace leaves the module clean and reusable ------------
 "$LLCTL" trace -a --duration 60 >/dev/null 2>&1 &
 sleep 1

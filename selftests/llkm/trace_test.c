@@ -39,6 +39,7 @@ FIXTURE(trace) {
 	int cpus_len;
 	uint8_t sys[LLKM_TRACE_SYSCALLS_MAX / 8];	/* when sys_len */
 	int sys_len;
+	uint32_t excluded;	/* LLKM_TRACE_A_EXCLUDE_PIDS when not 0 */
 	unsigned long size;
 	struct trace_ring ring[64];
 	struct nl_req req;
@@ -120,6 +121,9 @@ static int start(FIXTURE_DATA(trace) *self, uint32_t size, uint32_t mode,
 		nl_put(&self->req, LLKM_TRACE_A_CPUS, self->cpus, self->cpus_len);
 	if (self->sys_len)
 		nl_put(&self->req, LLKM_TRACE_A_SYSCALLS, self->sys, self->sys_len);
+	if (self->excluded)
+		nl_put(&self->req, LLKM_TRACE_A_EXCLUDE_PIDS, &self->excluded,
+		       sizeof(self->excluded));
 	nl_nest_end(&self->req, nest);
 	ret = nl_trace_start(self->fd, &self->req, self->rep, &o);
 	if (ret)
@@ -358,6 +362,42 @@ TEST_F(trace, follow_fork_traces_the_children)
 	t.child = child;
 	drain(self, &t);
 	EXPECT_EQ(0, t.torn);
+	EXPECT_EQ(321, t.child_enter);
+}
+
+/*
+ * Issue 18, item 4: a tracer leaves itself out, as perf trace does. With
+ * every process traced and this one excluded, its 100 getppid calls leave
+ * no record, and a child's 321 are all there.
+ */
+TEST_F(trace, an_excluded_process_leaves_no_syscall_record)
+{
+	struct tally t = { 0 };
+	long produced, lost;
+	int status, i;
+	pid_t child;
+
+	self->excluded = getpid();
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, NULL, 0, 0));
+	ASSERT_EQ(0, map_rings(self));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		for (i = 0; i < 321; i++)
+			syscall(SYS_getppid);
+		_exit(0);
+	}
+	for (i = 0; i < 100; i++)
+		syscall(SYS_getppid);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	t.child = child;
+	drain(self, &t);
+	ASSERT_EQ(0, stats(self, &produced, &lost));
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(0, t.torn);
+	EXPECT_EQ(0, t.enter_getppid);
+	EXPECT_EQ(0, t.exit_getppid);
 	EXPECT_EQ(321, t.child_enter);
 }
 
