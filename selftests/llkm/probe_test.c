@@ -936,6 +936,86 @@ TEST_F(probe, a_second_run_is_refused_before_allocating)
 	close(fd);
 }
 
+/* @key of /proc/meminfo ("MemAvailable:"), bytes; 0 when unreadable. */
+static unsigned long long meminfo(const char *key)
+{
+	unsigned long long kb = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) &&
+		    sscanf(line + strlen(key), "%llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+/*
+ * The largest working set a thread of a two-thread bandwidth run gets:
+ * both regions within the module's cap (a quarter of RAM, MemTotal) and
+ * half the memory available, one pass of it a batch. A region is the
+ * working set and four skews of 320 bytes, in whole pages (probe_bw.h).
+ */
+static uint64_t largest_bw_each(void)
+{
+	unsigned long long each = meminfo("MemTotal:") / 4 / 2;
+
+	if (each > meminfo("MemAvailable:") / 2 / 2)
+		each = meminfo("MemAvailable:") / 2 / 2;
+	if (each > LLKM_BW_BATCH_BYTES_MAX)
+		each = LLKM_BW_BATCH_BYTES_MAX;
+	each = each > 2 * 4096 ? (each - 4096 - 4 * 320) & ~4095ULL : 0;
+	return each;
+}
+
+/*
+ * Issue 17, item 2: PROBE_RUN's doit checks the request and replies; the
+ * run's memory (here two bandwidth working sets as large as the guest
+ * allows, zeroed) is allocated after, by the run's worker, not while the
+ * doit holds genetlink's cb_lock. One batch of one pass: the run is mostly
+ * its setup. The reply must come within a quarter of the time to
+ * PROBE_DONE (a ratio: it holds on fast and slow CPUs alike); on a machine
+ * where the whole run takes under 50 ms, there is nothing to tell apart.
+ */
+TEST_F_TIMEOUT(probe, a_large_working_set_is_allocated_after_the_reply, 120)
+{
+	struct req q = { .kind = LLKM_PROBE_BANDWIDTH, .op = LLKM_BW_READ,
+			 .cpus = { 0, 1 }, .ncpus = 2, .iterations = 1,
+			 .batches = 1, .timeout_ms = 60000, .has_param = 1 };
+	struct nl_probe_out po = { 0 };
+	uint64_t t0, ack, done;
+	struct nl_req r;
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	q.param = largest_bw_each();
+	if (q.param < 16 << 20)
+		SKIP(return, "under 16 MiB a thread to allocate: %llu bytes",
+		     (unsigned long long)q.param);
+	probe_req(&r, self->family, &q);
+	t0 = now_ns();
+	ASSERT_EQ(0, nl_probe_start(self->fd, &r, self->rep, &po))
+		TH_LOG("%s", self->rep->extack);
+	ack = now_ns() - t0;
+	ASSERT_EQ(0, nl_probe_wait(self->fd, self->rep, &po));
+	done = now_ns() - t0;
+	TH_LOG("2 x %llu MiB: PROBE_RUN acked in %llu ms, PROBE_DONE after %llu ms (the run's batches %llu ms)",
+	       (unsigned long long)q.param >> 20,
+	       (unsigned long long)ack / 1000000,
+	       (unsigned long long)done / 1000000,
+	       (unsigned long long)po.elapsed_ns / 1000000);
+	EXPECT_FALSE(po.stopped);
+	EXPECT_EQ(2, po.nsamples);
+	if (done < 50000000ULL)
+		SKIP(return, "the whole run took %llu ms: too short to compare",
+		     (unsigned long long)done / 1000000);
+	EXPECT_GT(done / 4, ack)
+		TH_LOG("PROBE_RUN's doit allocated the working sets");
+}
+
 static int drop_caps_and_run(int family)
 {
 	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
