@@ -1007,6 +1007,7 @@ TEST_F_TIMEOUT(probe, a_large_working_set_is_allocated_after_the_reply, 120)
 	       (unsigned long long)ack / 1000000,
 	       (unsigned long long)done / 1000000,
 	       (unsigned long long)po.elapsed_ns / 1000000);
+	EXPECT_EQ(0, po.err);
 	EXPECT_FALSE(po.stopped);
 	EXPECT_EQ(2, po.nsamples);
 	if (done < 50000000ULL)
