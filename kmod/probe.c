@@ -729,11 +729,12 @@ static int run_setup(struct probe_run *run)
 	int ret = run_alloc(run);
 
 	run->t0 = ktime_get_ns();
-	if (ret || READ_ONCE(run->stop))
+	if (ret)
 		return ret;
 	/*
-	 * The doit saw the CPUs online; one going offline since has stopped
-	 * the run (probe_cpu_down()), and from here on stops it too.
+	 * The doit saw the CPUs online. One gone offline since has stopped
+	 * the run (probe_cpu_down()) and is its error: it could not start
+	 * there. From here on, one going offline stops the run.
 	 */
 	cpus_read_lock();
 	ret = check_cpus(&run->cfg);

@@ -1017,6 +1017,63 @@ TEST_F_TIMEOUT(probe, a_large_working_set_is_allocated_after_the_reply, 120)
 		TH_LOG("PROBE_RUN's doit allocated the working sets");
 }
 
+/* Writes @val to @path: 0, or -1. */
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+
+/*
+ * Issue 17, item 2: a setup that fails is said in PROBE_DONE, and PROBE_GET
+ * answers the same. CPU 1 goes offline right after the reply, while the
+ * run's working sets (as above: a second and more in the guest) are
+ * allocated: the run cannot start there, PROBE_DONE says -ENODEV. Before,
+ * the doit allocated and started the threads: the offline after the reply
+ * stopped a run that ran (STOPPED, no error).
+ */
+TEST_F_TIMEOUT(probe, a_cpu_gone_during_the_setup_is_the_runs_error, 120)
+{
+	struct req q = { .kind = LLKM_PROBE_BANDWIDTH, .op = LLKM_BW_READ,
+			 .cpus = { 0, 1 }, .ncpus = 2, .iterations = 1,
+			 .batches = 1, .timeout_ms = 60000, .has_param = 1 };
+	struct nl_probe_out po = { 0 };
+	uint64_t t0, off, done;
+	struct nl_req r;
+	int offline;
+
+	if (!two_cpus() || access(CPU1_ONLINE, W_OK))
+		SKIP(return, "needs CPU 1 online and hotpluggable");
+	q.param = largest_bw_each();
+	if (q.param < 16 << 20)
+		SKIP(return, "under 16 MiB a thread to allocate: %llu bytes",
+		     (unsigned long long)q.param);
+	probe_req(&r, self->family, &q);
+	ASSERT_EQ(0, nl_probe_start(self->fd, &r, self->rep, &po))
+		TH_LOG("%s", self->rep->extack);
+	t0 = now_ns();
+	offline = write_str(CPU1_ONLINE, "0");
+	off = now_ns() - t0;
+	ASSERT_EQ(0, nl_probe_wait(self->fd, self->rep, &po));
+	done = now_ns() - t0;
+	ASSERT_EQ(0, write_str(CPU1_ONLINE, "1"));
+	ASSERT_EQ(0, offline);
+	TH_LOG("2 x %llu MiB: CPU 1 offline %llu ms after the reply, PROBE_DONE after %llu ms: error %d, %s, %d samples",
+	       (unsigned long long)q.param >> 20,
+	       (unsigned long long)off / 1000000,
+	       (unsigned long long)done / 1000000, po.err,
+	       po.stopped ? "stopped" : "not stopped", po.nsamples);
+	EXPECT_EQ(-ENODEV, po.err);
+	EXPECT_EQ(-ENODEV, nl_probe_fetch(self->fd, self->family, self->rep, &po));
+}
+
 static int drop_caps_and_run(int family)
 {
 	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
