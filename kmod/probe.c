@@ -13,22 +13,33 @@
  * each kind takes (ops, flags, CPUs, a sweep's parameters) is checked
  * here too, by llkm_probe_check(), before genl.c asks for a run.
  *
- * One run at a time, asynchronous: llkm_probe_start() checks that no
- * other run goes or is being set up (starting), then allocates the run
- * (its samples included, bounded by LLKM_PROBE_SAMPLES_MAX), starts its
- * threads and returns; a work item on probe_wq waits for the run and hands
- * the outcome to genl.c, which tells the socket that asked. A run ends when
- * its batches are done, its timeout passes, its socket asks (PROBE_STOP)
- * or closes, or rmmod stops every run. Stopping sets run->stop, which every
- * spin in the core reads, so a batch in flight ends within its spin bound;
- * between batches the threads meet at a barrier with interrupts on, where
- * they stop too. A finished run stays on the runs list, its samples there
- * for PROBE_GET, until its socket starts another run or closes, or rmmod.
+ * One run at a time, asynchronous, and nothing long in the genl doit:
+ * llkm_probe_start() checks what is cheap to check (no other run goes or
+ * is being set up, rmmod, a bandwidth run's SIMD width and quarter-of-RAM
+ * cap, the CPUs online), makes the small run struct the current run, gives
+ * it its id and queues its work item on probe_wq, which the doit's reply
+ * does not wait for. The work item sets the run up: allocates what it
+ * holds (its samples, bounded by LLKM_PROBE_SAMPLES_MAX; a bandwidth run's
+ * working sets, up to a quarter of RAM, zeroed: seconds), starts its
+ * threads, waits for the run and hands the outcome, or the setup's error,
+ * to genl.c, which tells the socket that asked (PROBE_DONE). A run ends
+ * when its batches are done, its timeout passes, its socket asks
+ * (PROBE_STOP) or closes, or rmmod stops every run. Stopping sets
+ * run->stop, which the setup reads between two threads' working sets and
+ * before it starts the threads (a stopped setup ends STOPPED, no samples),
+ * and every spin in the core reads, so a batch in flight ends within its
+ * spin bound; between batches the threads meet at a barrier with
+ * interrupts on, where they stop too. A finished run stays on the runs
+ * list, its samples there for PROBE_GET, until its socket starts another
+ * run or closes, or rmmod.
  *
- * CPU hotplug: the CPUs are checked and the threads started under
- * cpus_read_lock(); after that, one of the run's CPUs going offline stops
- * the run (a hotplug callback), which replies STOPPED with the batches it
- * finished: the offline waits for one batch, not for the run.
+ * CPU hotplug: the doit checks the CPUs and makes the run current under
+ * cpus_read_lock(); from then on one of the run's CPUs going offline stops
+ * the run (a hotplug callback). Before its threads start, that is the
+ * run's error (-ENODEV: the worker checks the CPUs again, under
+ * cpus_read_lock(), as it starts them); after, the run replies STOPPED
+ * with the batches it finished: the offline waits for one batch, not for
+ * the run.
  */
 
 #include <linux/atomic.h>
