@@ -1074,6 +1074,64 @@ TEST_F_TIMEOUT(probe, a_cpu_gone_during_the_setup_is_the_runs_error, 120)
 	EXPECT_EQ(-ENODEV, nl_probe_fetch(self->fd, self->family, self->rep, &po));
 }
 
+/*
+ * Issue 17, item 2: a stop during the setup is heard. A PROBE_STOP sent
+ * right after the reply of the run above ends it STOPPED (with no samples
+ * when it came before the threads started), and PROBE_GET answers; the
+ * socket of another such run closing returns once its worker let go (one
+ * working set's allocation at most), and the next run starts at once.
+ * The times are logged: how long a working set takes depends on the host.
+ */
+TEST_F_TIMEOUT(probe, a_stop_or_close_during_the_setup_ends_it, 120)
+{
+	struct req q = { .kind = LLKM_PROBE_BANDWIDTH, .op = LLKM_BW_READ,
+			 .cpus = { 0, 1 }, .ncpus = 2, .iterations = 1,
+			 .batches = 1, .timeout_ms = 60000, .has_param = 1 };
+	struct req fq = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
+			  .iterations = 1, .batches = 1 };
+	struct nl_probe_out po = { 0 };
+	uint64_t t0, stopped, closed;
+	static uint64_t samples[4];
+	static struct res o;
+	struct nl_req r;
+	int fd;
+
+	if (!two_cpus())
+		SKIP(return, "needs two online CPUs");
+	q.param = largest_bw_each();
+	if (q.param < 16 << 20)
+		SKIP(return, "under 16 MiB a thread to allocate: %llu bytes",
+		     (unsigned long long)q.param);
+	probe_req(&r, self->family, &q);
+	ASSERT_EQ(0, nl_probe_start(self->fd, &r, self->rep, &po))
+		TH_LOG("%s", self->rep->extack);
+	t0 = now_ns();
+	nl_probe_id_req(&r, self->family, LLKM_CMD_PROBE_STOP, po.id);
+	ASSERT_LT(0, send(self->fd, &r, r.nlh.nlmsg_len, 0));
+	ASSERT_EQ(0, nl_probe_wait(self->fd, self->rep, &po));
+	stopped = now_ns() - t0;
+	EXPECT_EQ(0, po.err);
+	EXPECT_TRUE(po.stopped);
+	po.samples = samples;
+	po.max = 4;
+	EXPECT_EQ(0, nl_probe_fetch(self->fd, self->family, self->rep, &po));
+	EXPECT_EQ(po.nsamples, po.got);
+
+	fd = nl_open();
+	ASSERT_LE(0, fd);
+	probe_req(&r, self->family, &q);
+	ASSERT_EQ(0, nl_probe_start(fd, &r, self->rep, &po))
+		TH_LOG("%s", self->rep->extack);
+	t0 = now_ns();
+	close(fd);
+	closed = now_ns() - t0;
+	EXPECT_EQ(0, RUN(&fq, &o)) TH_LOG("the next run: %s", self->rep->extack);
+	TH_LOG("2 x %llu MiB: PROBE_DONE %llu ms after the stop (%d samples), close() returned in %llu ms",
+	       (unsigned long long)q.param >> 20,
+	       (unsigned long long)stopped / 1000000, po.nsamples,
+	       (unsigned long long)closed / 1000000);
+}
+
 static int drop_caps_and_run(int family)
 {
 	struct req q = { .kind = LLKM_PROBE_FENCE, .cpus = { 0 }, .ncpus = 1,
