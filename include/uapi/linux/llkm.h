@@ -251,13 +251,15 @@
  * run's size; no genl handler waits for a run nor for its memory. Since
  * ABI 4 a kernel worker then allocates the run's memory (its samples, a
  * bandwidth run's working sets: up to a quarter of RAM, zeroed, seconds)
- * and starts kernel threads pinned to the given CPUs; a stop during that
- * setup is heard between two threads' working sets and before the threads
- * start, and ends the run with STOPPED and no samples. A setup that fails
- * is said in PROBE_DONE (LLKM_A_ERROR). While a run is set up or runs,
- * another PROBE_RUN is -EBUSY. When the run ends, the module sends the
- * requesting socket a LLKM_CMD_PROBE_DONE message (unicast, which may come
- * before PROBE_RUN's reply and ack for a short run), and the socket fetches the samples with
+ * and starts kernel threads pinned to the given CPUs. A stop during that
+ * setup (PROBE_STOP, the socket closing, rmmod) is heard between two
+ * threads' working sets and before the threads start, and ends the run
+ * STOPPED with no samples; one of its CPUs going offline then is the
+ * run's error (-ENODEV). A setup that fails is said in PROBE_DONE
+ * (LLKM_A_ERROR). While a run is set up or runs, another PROBE_RUN is
+ * -EBUSY. When the run ends, the module sends the requesting socket a
+ * LLKM_CMD_PROBE_DONE message (unicast, which may come before PROBE_RUN's
+ * reply and ack for a short run), and the socket fetches the samples with
  * a PROBE_GET dump, in as many messages as they take. The socket owns the
  * run: only it can fetch or stop it, and closing it stops the run (llctl's
  * Ctrl-C) and frees its samples. A socket keeps the samples of its last
