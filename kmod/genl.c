@@ -836,7 +836,10 @@ static void probe_refused(struct netlink_ext_ack *extack, int err,
 		extack->_msg = msg;
 }
 
-/* Starts the run and replies with its id: the run goes on in kthreads. */
+/*
+ * Starts the run and replies with its id at once: the run's worker sets it
+ * up (its memory, its kthreads) and says how it ended in PROBE_DONE.
+ */
 static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	enum llkm_probe_why why = LLKM_PROBE_WHY_NONE;

@@ -1079,8 +1079,10 @@ TEST_F_TIMEOUT(probe, a_cpu_gone_during_the_setup_is_the_runs_error, 120)
  * right after the reply of the run above ends it STOPPED (with no samples
  * when it came before the threads started), and PROBE_GET answers; the
  * socket of another such run closing returns once its worker let go (one
- * working set's allocation at most), and the next run starts at once.
- * The times are logged: how long a working set takes depends on the host.
+ * working set's allocation at most; at once when the worker had not begun
+ * one yet, as when the close follows the reply), and the next run starts
+ * at once. The times are logged: how long a working set takes depends on
+ * the host.
  */
 TEST_F_TIMEOUT(probe, a_stop_or_close_during_the_setup_ends_it, 120)
 {
