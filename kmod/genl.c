@@ -822,27 +822,36 @@ static int probe_cfg(struct genl_info *info, struct llkm_probe_cfg *c)
 	return llkm_probe_check(c, tb, extack);
 }
 
-static void probe_refused(struct netlink_ext_ack *extack, int err,
-			  enum llkm_probe_why why)
+/* Why a run was refused, or its setup failed, in words; NULL: the errno. */
+static const char *probe_why_msg(int err, enum llkm_probe_why why)
 {
 	switch (why) {
 	case LLKM_PROBE_WHY_NO_AVX:
-		NL_SET_ERR_MSG(extack, "this CPU has no AVX: simd 256 needs it");
-		break;
+		return "this CPU has no AVX: simd 256 needs it";
 	case LLKM_PROBE_WHY_NO_AVX512:
-		NL_SET_ERR_MSG(extack, "this CPU has no AVX-512F: simd 512 needs it");
-		break;
+		return "this CPU has no AVX-512F: simd 512 needs it";
 	case LLKM_PROBE_WHY_RAM:
-		NL_SET_ERR_MSG(extack, "the working sets need more than a quarter of RAM");
-		break;
+		return "the working sets need more than a quarter of RAM";
 	case LLKM_PROBE_WHY_NONE:
-		if (err == -EOPNOTSUPP)
-			NL_SET_ERR_MSG(extack, "probes need x86-64 with a TSC");
 		break;
 	}
+	return err == -EOPNOTSUPP ? "probes need x86-64 with a TSC" : NULL;
 }
 
-/* Starts the run and replies with its id: the run goes on in kthreads. */
+static void probe_refused(struct netlink_ext_ack *extack, int err,
+			  enum llkm_probe_why why)
+{
+	const char *msg = probe_why_msg(err, why);
+
+	/* NL_SET_ERR_MSG() takes a literal; these are, with static storage. */
+	if (msg && extack)
+		extack->_msg = msg;
+}
+
+/*
+ * Starts the run and replies with its id at once: the run's worker sets it
+ * up (its memory, its kthreads) and says how it ended in PROBE_DONE.
+ */
 static int probe_run_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	enum llkm_probe_why why = LLKM_PROBE_WHY_NONE;
@@ -941,6 +950,8 @@ static int probe_get_start(struct netlink_callback *cb)
 		NL_SET_ERR_MSG(cb->extack, "no run of this id on this socket");
 	else if (ret == -EBUSY)
 		NL_SET_ERR_MSG(cb->extack, "the run is not done yet: wait for PROBE_DONE");
+	else if (ret < 0)	/* its setup failed, as PROBE_DONE said */
+		probe_refused(cb->extack, ret, res.why);
 	return ret < 0 ? ret : 0;
 }
 
@@ -1187,6 +1198,15 @@ static struct notifier_block session_nb = {
 	.notifier_call = session_event,
 };
 
+/* A setup's failure: -errno, and what an extended ack would say, if any. */
+static int put_error(struct sk_buff *msg, int err, const char *why)
+{
+	if (nla_put_s32(msg, LLKM_A_ERROR, err) ||
+	    (why && nla_put_string(msg, LLKM_A_ERROR_MSG, why)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* From probe.c's workqueue, the family registered (rmmod flushes first). */
 void llkm_genl_probe_done(u32 owner, const struct llkm_probe_done *res)
 {
@@ -1202,9 +1222,11 @@ void llkm_genl_probe_done(u32 owner, const struct llkm_probe_done *res)
 		goto err;
 	nest = nla_nest_start(msg, LLKM_A_PROBE);
 	if (!nest || nla_put_u32(msg, LLKM_PROBE_A_ID, res->id) ||
-	    put_probe_done(msg, res))
+	    (!res->err && put_probe_done(msg, res)))
 		goto err;
 	nla_nest_end(msg, nest);
+	if (res->err && put_error(msg, res->err, probe_why_msg(res->err, res->why)))
+		goto err;
 	genlmsg_end(msg, hdr);
 	/* The owner gone or its queue full: PROBE_GET still answers. */
 	genlmsg_unicast(&init_net, msg, owner);
@@ -1226,8 +1248,7 @@ void llkm_genl_trace_started(u32 owner, const struct llkm_trace_started *res)
 	if (!hdr)
 		goto err;
 	if (res->err) {
-		if (nla_put_s32(msg, LLKM_A_ERROR, res->err) ||
-		    (res->msg && nla_put_string(msg, LLKM_A_ERROR_MSG, res->msg)))
+		if (put_error(msg, res->err, res->msg))
 			goto err;
 	} else if (put_ring(msg, res->size, res->mode)) {
 		goto err;

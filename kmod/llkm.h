@@ -208,6 +208,8 @@ enum llkm_probe_why {
 /* A run's outcome, when it is done. */
 struct llkm_probe_done {
 	u32 id;
+	int err;		/* its setup failed: -errno, no samples */
+	enum llkm_probe_why why;	/* and why, beyond the errno */
 	u32 nsamples;
 	u32 tsc_khz;
 	u64 elapsed_ns;
@@ -216,15 +218,16 @@ struct llkm_probe_done {
 
 /*
  * Starts a run owned by socket @owner and returns at once: 0 and its *@id,
- * or -errno (and *@why). genl.c's llkm_genl_probe_done() hears when it
- * ends, from a workqueue.
+ * or -errno (and *@why). The run's memory is allocated and its threads
+ * started by its worker; genl.c's llkm_genl_probe_done() hears when it
+ * ends, or how its setup failed, from that workqueue.
  */
 int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
 		     enum llkm_probe_why *why);
 /*
  * Run @id of @owner, done: *@res, and up to @n of its samples from index
  * @from copied to @buf. How many, or -ENOENT (no such run), -EBUSY (it
- * still runs).
+ * still runs), or the -errno its setup failed with (*@res says why).
  */
 int llkm_probe_result(u32 owner, u32 id, u32 from, u64 *buf, u32 n,
 		      struct llkm_probe_done *res);

@@ -13,22 +13,33 @@
  * each kind takes (ops, flags, CPUs, a sweep's parameters) is checked
  * here too, by llkm_probe_check(), before genl.c asks for a run.
  *
- * One run at a time, asynchronous: llkm_probe_start() checks that no
- * other run goes or is being set up (starting), then allocates the run
- * (its samples included, bounded by LLKM_PROBE_SAMPLES_MAX), starts its
- * threads and returns; a work item on probe_wq waits for the run and hands
- * the outcome to genl.c, which tells the socket that asked. A run ends when
- * its batches are done, its timeout passes, its socket asks (PROBE_STOP)
- * or closes, or rmmod stops every run. Stopping sets run->stop, which every
- * spin in the core reads, so a batch in flight ends within its spin bound;
- * between batches the threads meet at a barrier with interrupts on, where
- * they stop too. A finished run stays on the runs list, its samples there
- * for PROBE_GET, until its socket starts another run or closes, or rmmod.
+ * One run at a time, asynchronous, and nothing long in the genl doit:
+ * llkm_probe_start() checks what is cheap to check (no other run goes or
+ * is being set up, rmmod, a bandwidth run's SIMD width and quarter-of-RAM
+ * cap, the CPUs online), makes the small run struct the current run, gives
+ * it its id and queues its work item on probe_wq, which the doit's reply
+ * does not wait for. The work item sets the run up: allocates what it
+ * holds (its samples, bounded by LLKM_PROBE_SAMPLES_MAX; a bandwidth run's
+ * working sets, up to a quarter of RAM, zeroed: seconds), starts its
+ * threads, waits for the run and hands the outcome, or the setup's error,
+ * to genl.c, which tells the socket that asked (PROBE_DONE). A run ends
+ * when its batches are done, its timeout passes, its socket asks
+ * (PROBE_STOP) or closes, or rmmod stops every run. Stopping sets
+ * run->stop, which the setup reads between two threads' working sets and
+ * before it starts the threads (a stopped setup ends STOPPED, no samples),
+ * and every spin in the core reads, so a batch in flight ends within its
+ * spin bound; between batches the threads meet at a barrier with
+ * interrupts on, where they stop too. A finished run stays on the runs
+ * list, its samples there for PROBE_GET, until its socket starts another
+ * run or closes, or rmmod.
  *
- * CPU hotplug: the CPUs are checked and the threads started under
- * cpus_read_lock(); after that, one of the run's CPUs going offline stops
- * the run (a hotplug callback), which replies STOPPED with the batches it
- * finished: the offline waits for one batch, not for the run.
+ * CPU hotplug: the doit checks the CPUs and makes the run current under
+ * cpus_read_lock(); from then on one of the run's CPUs going offline stops
+ * the run (a hotplug callback). Before its threads start, that is the
+ * run's error (-ENODEV: the worker checks the CPUs again, under
+ * cpus_read_lock(), as it starts them); after, the run replies STOPPED
+ * with the batches it finished: the offline waits for one batch, not for
+ * the run.
  */
 
 #include <linux/atomic.h>
@@ -101,7 +112,6 @@ struct probe_run {
 
 static DEFINE_MUTEX(probe_lock);	/* one run at a time */
 static struct probe_run *current_run;	/* guarded by probe_lock */
-static bool starting;			/* a run is being set up, probe_lock */
 static LIST_HEAD(runs);			/* running and done, probe_lock */
 static u32 last_id;			/* probe_lock */
 static bool stopping;			/* rmmod: refuse new runs */
@@ -391,27 +401,46 @@ static void icache_entry(struct probe_run *run)
 		run->entry = pages + first * 4096 + (first * 64) % 4096;
 }
 
-/* Bandwidth: a zeroed region per thread, on its CPU's node, and its job. */
+/*
+ * Bandwidth, in the doit: the SIMD width on this CPU, and the working
+ * sets within a quarter of RAM; cheap, so refused at once.
+ */
+static int bw_check(const struct llkm_probe_cfg *c, enum llkm_probe_why *why)
+{
+	u64 region = probe_bw_region_bytes(c->param);
+
+	if (c->kind != LLKM_PROBE_BANDWIDTH)
+		return 0;
+	if ((c->simd == 256 && !boot_cpu_has(X86_FEATURE_AVX)) ||
+	    (c->simd == 512 && !boot_cpu_has(X86_FEATURE_AVX512F))) {
+		*why = c->simd == 256 ? LLKM_PROBE_WHY_NO_AVX :
+					LLKM_PROBE_WHY_NO_AVX512;
+		return -EOPNOTSUPP;
+	}
+	if (region * c->ncpus > (totalram_pages() << PAGE_SHIFT) / 4) {
+		*why = LLKM_PROBE_WHY_RAM;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Bandwidth, in the run's worker: a zeroed region per thread, on its CPU's
+ * node, and its job. A stop meanwhile is heard between two regions (one
+ * may take a second to zero): 0, the rest left unallocated.
+ */
 static int bw_alloc(struct probe_run *run)
 {
 	const struct llkm_probe_cfg *c = &run->cfg;
 	u64 region = probe_bw_region_bytes(c->param);
 	int i, node;
 
-	if ((c->simd == 256 && !boot_cpu_has(X86_FEATURE_AVX)) ||
-	    (c->simd == 512 && !boot_cpu_has(X86_FEATURE_AVX512F))) {
-		run->why = c->simd == 256 ? LLKM_PROBE_WHY_NO_AVX :
-					    LLKM_PROBE_WHY_NO_AVX512;
-		return -EOPNOTSUPP;
-	}
-	if (region * c->ncpus > (totalram_pages() << PAGE_SHIFT) / 4) {
-		run->why = LLKM_PROBE_WHY_RAM;
-		return -ENOMEM;
-	}
 	run->jobs = kcalloc(c->ncpus, sizeof(*run->jobs), GFP_KERNEL);
 	if (!run->jobs)
 		return -ENOMEM;
 	for (i = 0; i < c->ncpus; i++) {
+		if (READ_ONCE(run->stop))
+			return 0;
 		node = c->cpus[i] < nr_cpu_ids ? cpu_to_node(c->cpus[i]) :
 						 NUMA_NO_NODE;
 		run->region[i] = vzalloc_node(region, node);
@@ -450,7 +479,7 @@ static int run_alloc(struct probe_run *run)
 			return -ENOMEM;
 		break;
 	}
-	if (ret)
+	if (ret || READ_ONCE(run->stop))
 		return ret;
 	/* The sweep kinds' points: warmed up first, as llctl's are. */
 	if (c->kind == LLKM_PROBE_BRANCH || c->kind == LLKM_PROBE_ICACHE ||
@@ -703,17 +732,36 @@ static void runs_drop(u32 owner)
 }
 
 /*
- * Waits for the run, its timeout at most, then reaps its threads and
- * makes its result final: the owner is told, or an orphan is freed. The
- * wait is interruptible so that a long run is no hung task; a kworker
- * takes no signals.
+ * The run's memory and threads, in its worker: 0 with the threads going,
+ * or without them when a stop came during the allocation; or -errno.
  */
-static void run_work(struct work_struct *work)
+static int run_setup(struct probe_run *run)
 {
-	struct probe_run *run = container_of(work, struct probe_run, work);
-	struct llkm_probe_done res;
-	bool orphan;
-	u32 owner;
+	int ret = run_alloc(run);
+
+	run->t0 = ktime_get_ns();
+	if (ret)
+		return ret;
+	/*
+	 * The doit saw the CPUs online. One gone offline since has stopped
+	 * the run (probe_cpu_down()) and is its error: it could not start
+	 * there. From here on, one going offline stops the run.
+	 */
+	cpus_read_lock();
+	ret = check_cpus(&run->cfg);
+	if (!ret && !READ_ONCE(run->stop))
+		ret = threads_start(run);
+	cpus_read_unlock();
+	return ret;
+}
+
+/*
+ * Waits for the threads, the run's timeout at most. The wait is
+ * interruptible so that a long run is no hung task; a kworker takes no
+ * signals.
+ */
+static void run_wait(struct probe_run *run)
+{
 	long left;
 
 	left = wait_for_completion_interruptible_timeout(&run->finished,
@@ -723,20 +771,52 @@ static void run_work(struct work_struct *work)
 		/* Every spin and barrier ends within about a second of the stop. */
 		wait_for_completion(&run->finished);
 	}
+}
+
+/* What PROBE_DONE says of @run, whose setup ended with @err. */
+static void run_result(struct probe_run *run, int err,
+		       struct llkm_probe_done *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->id = run->id;
+	res->err = err;
+	res->why = run->why;
+	res->elapsed_ns = ktime_get_ns() - run->t0;
+	res->tsc_khz = tsc_khz;
+	if (err)
+		return;
+	res->stopped = run->batches_done < run->cfg.batches;
+	res->nsamples = run->batches_done;
+	if (!run->task[0])		/* stopped during the setup */
+		res->nsamples = 0;
+	else if (per_thread_samples(run->cfg.kind))
+		res->nsamples = run->batches_done * run->cfg.ncpus;
+	else if (run->cfg.kind == LLKM_PROBE_LITMUS)
+		res->nsamples = run->nsamples;
+}
+
+/*
+ * The run, from its start in the doit to its end: allocates what it
+ * holds, starts its threads, waits for them, reaps them and makes its
+ * result final: the owner is told, or an orphan is freed.
+ */
+static void run_work(struct work_struct *work)
+{
+	struct probe_run *run = container_of(work, struct probe_run, work);
+	struct llkm_probe_done res;
+	bool orphan;
+	u32 owner;
+	int err;
+
+	err = run_setup(run);
+	if (!err && run->task[0])
+		run_wait(run);
 	threads_stop(run);
 
 	mutex_lock(&probe_lock);
 	current_run = NULL;
 	WRITE_ONCE(running_owner, 0);
-	res.id = run->id;
-	res.elapsed_ns = ktime_get_ns() - run->t0;
-	res.stopped = run->batches_done < run->cfg.batches;
-	res.nsamples = run->batches_done;
-	if (per_thread_samples(run->cfg.kind))
-		res.nsamples = run->batches_done * run->cfg.ncpus;
-	else if (run->cfg.kind == LLKM_PROBE_LITMUS)
-		res.nsamples = run->nsamples;
-	res.tsc_khz = tsc_khz;
+	run_result(run, err, &res);
 	run->res = res;
 	run->done = true;
 	owner = run->owner;
@@ -753,6 +833,21 @@ static void run_work(struct work_struct *work)
 		llkm_genl_probe_done(owner, &res);
 }
 
+/*
+ * In the doit, under cpus_read_lock() and probe_lock: whether @run may
+ * start now, what it asks of the CPU and of RAM, and its CPUs online.
+ */
+static int run_admit(struct probe_run *run)
+{
+	int ret;
+
+	lockdep_assert_held(&probe_lock);
+	if (current_run || stopping)
+		return -EBUSY;
+	ret = bw_check(&run->cfg, &run->why);
+	return ret ?: check_cpus(&run->cfg);
+}
+
 int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
 		     enum llkm_probe_why *why)
 {
@@ -764,7 +859,7 @@ int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
 	/* llkm_probe_check() refused more; the allocation is bounded by it. */
 	if (WARN_ON_ONCE(run_samples(cfg) > LLKM_PROBE_SAMPLES_MAX))
 		return -ERANGE;
-	/* Small: what a run holds comes after the one-at-a-time check. */
+	/* Small: what a run holds, its worker allocates. */
 	run = kzalloc(sizeof(*run), GFP_KERNEL);
 	if (!run)
 		return -ENOMEM;
@@ -773,50 +868,26 @@ int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
 	init_completion(&run->finished);
 	INIT_WORK(&run->work, run_work);
 
-	mutex_lock(&probe_lock);
-	ret = -EBUSY;
-	if (current_run || starting || stopping)
-		goto out_unlock;
-	starting = true;
-	mutex_unlock(&probe_lock);
-	ret = run_alloc(run);
-	mutex_lock(&probe_lock);
-	starting = false;
-	if (!ret && stopping)		/* rmmod came meanwhile */
-		ret = -EBUSY;
-	if (ret)
-		goto out_unlock;
-	runs_drop(owner);		/* a socket keeps its last run only */
-	current_run = run;
-	WRITE_ONCE(running_owner, owner);
-	run->id = ++last_id ?: ++last_id;
-	list_add(&run->node, &runs);
-	mutex_unlock(&probe_lock);
-
-	run->t0 = ktime_get_ns();
 	/* From here on a CPU going offline stops the run (probe_cpu_down()). */
 	cpus_read_lock();
-	ret = check_cpus(cfg);
-	if (!ret)
-		ret = threads_start(run);
+	mutex_lock(&probe_lock);
+	ret = run_admit(run);
+	if (!ret) {
+		runs_drop(owner);	/* a socket keeps its last run only */
+		current_run = run;
+		WRITE_ONCE(running_owner, owner);
+		run->id = ++last_id ?: ++last_id;
+		list_add(&run->node, &runs);
+		*id = run->id;
+		/* Queued under probe_lock: rmmod's flush sees it. */
+		queue_work(probe_wq, &run->work);
+	}
+	mutex_unlock(&probe_lock);
 	cpus_read_unlock();
 	if (ret) {
-		threads_stop(run);
-		mutex_lock(&probe_lock);
-		list_del(&run->node);
-		current_run = NULL;
-		WRITE_ONCE(running_owner, 0);
-		goto out_unlock;
+		*why = run->why;
+		run_free(run);
 	}
-	/* The owner cannot close its socket before this returns: run is ours. */
-	*id = run->id;
-	queue_work(probe_wq, &run->work);
-	return 0;
-
-out_unlock:
-	mutex_unlock(&probe_lock);
-	*why = run->why;
-	run_free(run);
 	return ret;
 }
 
@@ -835,6 +906,9 @@ int llkm_probe_result(u32 owner, u32 id, u32 from, u64 *buf, u32 n,
 	if (!run->done)
 		goto out;
 	*res = run->res;
+	ret = res->err;
+	if (ret)
+		goto out;	/* its setup failed: no samples */
 	n = from < res->nsamples ? min(n, res->nsamples - from) : 0;
 	if (n)
 		memcpy(buf, run->samples + from, n * sizeof(u64));

@@ -68,7 +68,7 @@ check nobody_was_refused_not_served "$(grep '^genl:\|^privileged' "$out/nobody" 
 
 run info --json
 check module_still_answers_info "exit $(rc): $(cat "$out/stderr")" \
-	jqe '.abi == 3' "$out/stdout"
+	jqe '.abi == 4' "$out/stdout"
 check no_counter_left_open "$(jq -c .counters_open "$out/stdout")" \
 	jqe '.counters_open == 0' "$out/stdout"
 # The fuzzer changed the default ring size: records may be lost, not unaccounted.

@@ -464,6 +464,7 @@ struct nl_probe_out {
 	uint32_t tsc_khz;
 	uint64_t elapsed_ns;
 	int stopped;
+	int err;		/* PROBE_DONE's LLKM_A_ERROR: the setup failed */
 };
 
 /* A PROBE_DONE or PROBE_GET message's LLKM_A_PROBE, into @o. */
@@ -496,6 +497,7 @@ static inline void nl_probe_msg(const struct nlmsghdr *h, struct nl_probe_out *o
 	if (g->cmd == LLKM_CMD_PROBE_DONE) {
 		o->id = nla_u32_of(pt[LLKM_PROBE_A_ID]);
 		o->done = 1;
+		o->err = tb[LLKM_A_ERROR] ? (int)nla_u32_of(tb[LLKM_A_ERROR]) : 0;
 		return;
 	}
 	if (!pt[LLKM_PROBE_A_OFFSET] || !pt[LLKM_PROBE_A_SAMPLES])
@@ -557,6 +559,7 @@ static inline int nl_probe_start(int fd, struct nl_req *r, struct nl_reply *rep,
 	memset(rep, 0, sizeof(*rep));
 	o->id = 0;
 	o->done = 0;
+	o->err = 0;
 	if (send(fd, r, r->nlh.nlmsg_len, 0) < 0 || nl_probe_recv(fd, rep, o, 0))
 		return -1000;
 	if (rep->err)
@@ -599,7 +602,10 @@ static inline int nl_probe_fetch(int fd, int family, struct nl_reply *rep,
 	return rep->err;
 }
 
-/* The whole flow: start @r, wait, fetch. 0, -errno, or -1000. */
+/*
+ * The whole flow: start @r, wait, fetch. 0, -errno (refused, or the
+ * setup's error in PROBE_DONE, which PROBE_GET answers too), or -1000.
+ */
 static inline int nl_probe_run(int fd, int family, struct nl_req *r,
 			       struct nl_reply *rep, struct nl_probe_out *o)
 {
@@ -609,6 +615,8 @@ static inline int nl_probe_run(int fd, int family, struct nl_req *r,
 		ret = nl_probe_wait(fd, rep, o);
 	if (!ret)
 		ret = nl_probe_fetch(fd, family, rep, o);
+	if (!ret && o->err)
+		ret = -1002;	/* PROBE_GET did not say what PROBE_DONE did */
 	return ret;
 }
 

@@ -4,7 +4,10 @@
  * it: PROBE_RUN starts the run and answers its id, PROBE_DONE comes when
  * it ends (perhaps before that answer), and a PROBE_GET dump brings the
  * samples, LLKM_PROBE_SAMPLES_MSG_MAX at most a message. Ctrl-C stops the
- * run with PROBE_STOP; what it did still comes back.
+ * run with PROBE_STOP; what it did still comes back. The module sets the
+ * run up after its answer (ABI 4): a setup that fails says so in
+ * PROBE_DONE (LLKM_A_ERROR), which is then the run's error, as a refusal
+ * of PROBE_RUN would have been.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@ struct run_state {
 	uint32_t id;
 	bool done;			/* PROBE_DONE came */
 	bool stop_sent;
+	int err;			/* PROBE_DONE's: the setup failed */
 	struct coh_kernel_result *res;
 	unsigned int got;		/* samples PROBE_GET brought */
 };
@@ -42,8 +46,22 @@ static int parse_done(struct nlattr **p, struct run_state *st)
 }
 
 /*
+ * PROBE_DONE of a run whose setup failed: its -errno, and the module's
+ * reason where a refusal's extended ack would have it.
+ */
+static int parse_error(struct nlattr **tb, struct run_state *st)
+{
+	st->done = true;
+	st->err = (int32_t)nla_get_u32(tb[LLKM_A_ERROR]);
+	llctl_nl_set_extack(tb[LLKM_A_ERROR_MSG] ?
+			    nla_get_string(tb[LLKM_A_ERROR_MSG]) : NULL);
+	return st->err < 0 ? 0 : -EPROTO;
+}
+
+/*
  * Any message of the run: PROBE_RUN's answer (ID), PROBE_DONE (ID and
- * NSAMPLES) or PROBE_GET's (ID, OFFSET, SAMPLES); others are let be.
+ * NSAMPLES, or ID and LLKM_A_ERROR) or PROBE_GET's (ID, OFFSET,
+ * SAMPLES); others are let be.
  */
 static int parse_probe(struct nlattr **tb, void *arg)
 {
@@ -60,6 +78,8 @@ static int parse_probe(struct nlattr **tb, void *arg)
 	if (st->id && nla_get_u32(p[LLKM_PROBE_A_ID]) != st->id)
 		return 0;		/* an earlier run's */
 	st->id = nla_get_u32(p[LLKM_PROBE_A_ID]);
+	if (tb[LLKM_A_ERROR])
+		return parse_error(tb, st);
 	if (p[LLKM_PROBE_A_NSAMPLES] && !p[LLKM_PROBE_A_OFFSET]) {
 		st->done = true;
 		return parse_done(p, st);
@@ -175,6 +195,8 @@ int coh_kernel_run(struct llctl_nl *nl, const struct coh_kernel_req *req,
 		ret = -EPROTO;
 	if (!ret)
 		ret = wait_done(nl, req, &st);
+	if (!ret)
+		ret = st.err;	/* the reason, if any, is the extack now */
 	if (!ret)
 		ret = id_cmd(nl, LLKM_CMD_PROBE_GET, &st);
 	if (!ret && (st.got != res->nsamples || !res->samples))

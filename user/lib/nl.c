@@ -46,6 +46,11 @@ const char *llctl_nl_last_extack(void)
 	return last_extack[0] ? last_extack : NULL;
 }
 
+void llctl_nl_set_extack(const char *msg)
+{
+	snprintf(last_extack, sizeof(last_extack), "%s", msg ? msg : "");
+}
+
 int llctl_nl_open(struct llctl_nl *nl)
 {
 	int one = 1;

@@ -141,6 +141,12 @@ int llctl_nl_listen(struct llctl_nl *nl, int timeout_ms,
  * The extended-ack message of the last failed request, or NULL.
  */
 const char *llctl_nl_last_extack(void);
+/*
+ * A notification's reason (LLKM_A_ERROR_MSG; NULL: none), told as the
+ * last request's extended ack: the module's setup of a request failed
+ * after its ack.
+ */
+void llctl_nl_set_extack(const char *msg);
 
 /*
  * One line that says what went wrong and what to do, for an errno from the

@@ -251,10 +251,19 @@
  * Probes: LLKM_CMD_PROBE_RUN, _DONE, _GET, _STOP
  * ------------------------------------------------
  *
- * A probe run is asynchronous: PROBE_RUN checks the request, allocates the
- * run's memory (its samples included), starts kernel threads pinned to the
- * given CPUs and replies at once with the run's id; no genl handler waits
- * for a run. When the run ends, the module sends the requesting socket a
+ * A probe run is asynchronous: PROBE_RUN checks the request (one run at
+ * a time, the CPUs online, a bandwidth run's SIMD width and RAM cap) and
+ * replies at once with the run's id, within milliseconds whatever the
+ * run's size; no genl handler waits for a run nor for its memory. Since
+ * ABI 4 a kernel worker then allocates the run's memory (its samples, a
+ * bandwidth run's working sets: up to a quarter of RAM, zeroed, seconds)
+ * and starts kernel threads pinned to the given CPUs. A stop during that
+ * setup (PROBE_STOP, the socket closing, rmmod) is heard between two
+ * threads' working sets and before the threads start, and ends the run
+ * STOPPED with no samples; one of its CPUs going offline then is the
+ * run's error (-ENODEV). A setup that fails is said in PROBE_DONE
+ * (LLKM_A_ERROR). While a run is set up or runs, another PROBE_RUN is
+ * -EBUSY. When the run ends, the module sends the requesting socket a
  * LLKM_CMD_PROBE_DONE message (unicast, which may come before PROBE_RUN's
  * reply and ack for a short run), and the socket fetches the samples with
  * a PROBE_GET dump, in as many messages as they take. The socket owns the
@@ -321,11 +330,12 @@
  * Errors: -EPERM, -EINVAL (a CPU count the kind does not take, an
  * unknown op, a parameter the kind does not take), -ERANGE (a value out
  * of range, more than LLKM_PROBE_SAMPLES_MAX samples), -ENODEV (an
- * offline CPU), -EBUSY (another probe runs: one at a time), -EOPNOTSUPP
- * (no TSC, not x86, a SIMD width this CPU lacks), -ENOMEM (a working set
- * over a quarter of RAM).
+ * offline CPU), -EBUSY (another probe runs or is set up: one at a time),
+ * -EOPNOTSUPP (no TSC, not x86, a SIMD width this CPU lacks), -ENOMEM (a
+ * working set over a quarter of RAM, the run's own small allocation).
  *
- * LLKM_CMD_PROBE_DONE: notification only, to the run's socket:
+ * LLKM_CMD_PROBE_DONE: notification only, to the run's socket, once per
+ * run acked:
  *
  *    LLKM_A_PROBE: NLA_NESTED
  *        LLKM_PROBE_A_ID: NLA_U32
@@ -333,15 +343,27 @@
  *        LLKM_PROBE_A_TSC_KHZ: NLA_U32, the kernel's TSC rate
  *        LLKM_PROBE_A_ELAPSED_NS: NLA_U64
  *        LLKM_PROBE_A_STOPPED: NLA_FLAG, the run stopped early (PROBE_STOP,
- *                              socket closed, timeout, rmmod, CPU offline):
+ *                              socket closed, timeout, rmmod, CPU offline,
+ *                              also during the setup):
  *                              the samples are of the batches done
+ *
+ * or, when the run's setup failed (ABI 4), LLKM_A_PROBE with the ID alone
+ * and, as TRACE_STARTED says them:
+ *
+ *    LLKM_A_ERROR: NLA_S32, -errno: -ENOMEM (the run's memory), -ENODEV
+ *                  (a CPU of the run went offline before its threads
+ *                  started), or what creating its kernel threads failed
+ *                  with
+ *    LLKM_A_ERROR_MSG: NLA_NUL_STRING, optional, with LLKM_A_ERROR: what
+ *                      an extended ack would say
  *
  * It goes to the run's portid: a socket that binds the portid of one that
  * just closed may get that one's last PROBE_DONE (docs/security.md): take
  * the one whose ID is your run's, which may come before PROBE_RUN's reply.
  *
  * A socket whose receive queue is full misses it: PROBE_GET says -EBUSY
- * while the run goes, and answers once it is done.
+ * while the run goes, and answers once it is done (with the setup's
+ * error, and its message as the extended ack, when it failed).
  *
  * LLKM_CMD_PROBE_GET: NLM_F_REQUEST | NLM_F_DUMP, LLKM_A_PROBE with
  * LLKM_PROBE_A_ID. Messages (NLM_F_MULTI), as many as the samples take,
@@ -422,7 +444,9 @@
 
 #define LLKM_GENL_NAME		"llkm"
 #define LLKM_GENL_VERSION	1
-#define LLKM_ABI_VERSION	3	/* 2: asynchronous probe runs; 3: and starts */
+#define LLKM_ABI_VERSION	4	/* 2: asynchronous probe runs; 3: and starts;
+					 * 4: a run's setup, its error in PROBE_DONE
+					 */
 #define LLKM_DEVICE_NAME	"llkm"
 #define LLKM_GENL_MCGRP_EVENTS	"events"
 

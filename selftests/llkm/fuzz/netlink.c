@@ -4,8 +4,9 @@
  * struct msg, sent through the guard rails as one datagram, and its
  * replies drained at once (genl runs the request in the sender's context).
  * A reply teaches the thread a counter id it may use next, the ring size
- * a mapping needs, or its probe run's id (and PROBE_DONE, that it ended); an ack to a privileged command counts as served with
- * --unpriv. Half the threads' sockets join the events multicast group, and
+ * a mapping needs, or its probe run's id (and PROBE_DONE, that it ended,
+ * or the error its setup failed with, counted as a refusal); an ack to a
+ * privileged command counts as served with --unpriv. Half the threads' sockets join the events multicast group, and
  * drain STARTED, STOPPED and LOST as they happen.
  */
 #include <poll.h>
@@ -119,6 +120,11 @@ static void learn(struct thread *t, const struct nlmsghdr *h)
 			probe_id_last = id;
 			probe_done_last |= g->cmd == LLKM_CMD_PROBE_DONE;
 		}
+		/* A setup that failed (ABI 4): counted as PROBE_RUN's refusals. */
+		if (g->cmd == LLKM_CMD_PROBE_DONE && tb[LLKM_A_ERROR] &&
+		    nla_len_of(tb[LLKM_A_ERROR]) == 4)
+			count_err(&t->st, CAT_PROBE,
+				  (int32_t)nla_u32_of(tb[LLKM_A_ERROR]));
 	}
 	if (g->cmd == LLKM_CMD_COUNTER_OPEN && tb[LLKM_A_COUNTER]) {
 		nl_attrs(nla_data_of(tb[LLKM_A_COUNTER]),
