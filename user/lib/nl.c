@@ -10,6 +10,7 @@
  * go to the same parser, which tells them apart.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
+#include "lib/hint.h"
 #include "lib/nl.h"
 
 #ifndef SOL_NETLINK
@@ -724,12 +726,23 @@ bool llctl_nl_module_live(void)
 
 const char *llctl_nl_strerror(int err)
 {
+	static __thread char buf[PATH_MAX + 256];
+	struct llctl_hint_ctx c;
+	char hint[PATH_MAX + 200];
+
 	switch (err) {
 	case -ENOENT:
-		return "llkm is not loaded: run 'sudo insmod kmod/llkm.ko'";
+		llctl_hint_ctx_self(&c);
+		snprintf(buf, sizeof(buf), "llkm is not loaded: %s",
+			 llctl_hint_load(&c, hint, sizeof(hint)));
+		return buf;
 	case -EPERM:
 	case -EACCES:
-		return "permission denied: run as root, or give llctl CAP_PERFMON ('sudo setcap cap_perfmon+ep llctl')";
+		/* EACCES: /dev/llkm's mode; llkm's own checks say EPERM. */
+		llctl_hint_ctx_self(&c);
+		snprintf(buf, sizeof(buf), "permission denied: %s",
+			 llctl_hint_perm(&c, err == -EACCES, hint, sizeof(hint)));
+		return buf;
 	case -EPROTONOSUPPORT:
 		/* Also a dump started while the module is being unloaded. */
 		if (!llctl_nl_module_live())

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hints for a missing module or a refusal (lib/hint.h), each decided from
+ * what is there: a kernel without module support gets no insmod, an
+ * installed llctl no source-tree path, a capable user no setcap.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "lib/hint.h"
+#include "lib/rootfs.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON	38
+#endif
+
+static bool cap_effective(int cap)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
+void llctl_hint_ctx_self(struct llctl_hint_ctx *c)
+{
+	static char exe[PATH_MAX], release[65];
+	struct utsname u;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	memset(c, 0, sizeof(*c));
+	if (n > 0) {
+		exe[n] = '\0';
+		c->exe = exe;
+	}
+	if (!uname(&u)) {
+		snprintf(release, sizeof(release), "%s", u.release);
+		c->release = release;
+	}
+	c->root_user = geteuid() == 0;
+	c->capable = cap_effective(CAP_PERFMON) || cap_effective(CAP_SYS_ADMIN);
+}
+
+/* The tree llctl was built in: DIR of DIR/user/llctl, or "". */
+static void source_tree(const struct llctl_hint_ctx *c, char *dir, size_t len)
+{
+	const char *end;
+
+	dir[0] = '\0';
+	if (!c->exe)
+		return;
+	end = strrchr(c->exe, '/');
+	if (!end || end - c->exe < 5 || strncmp(end - 5, "/user", 5) ||
+	    strcmp(end, "/llctl"))
+		return;
+	snprintf(dir, len, "%.*s", (int)(end - 5 - c->exe), c->exe);
+	if (!dir[0])
+		snprintf(dir, len, "/");
+}
+
+/* modules.dep of @c's kernel names llkm: modprobe finds it. */
+static bool installed(const struct llctl_hint_ctx *c)
+{
+	char path[PATH_MAX], line[1024];
+	bool found = false;
+	FILE *f;
+
+	if (!c->release ||
+	    llctl_root_path(path, sizeof(path), c->root, "lib/modules") ||
+	    strlen(path) + strlen(c->release) + 14 >= sizeof(path))
+		return false;
+	strcat(path, "/");
+	strcat(path, c->release);
+	strcat(path, "/modules.dep");
+	f = fopen(path, "re");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		found = strstr(line, "/llkm.ko") || !strncmp(line, "llkm.ko", 7);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+const char *llctl_hint_load(const struct llctl_hint_ctx *c, char *buf,
+			    size_t len)
+{
+	char tree[PATH_MAX], ko[PATH_MAX + 16];
+
+	if (!llctl_root_exists(c->root, "proc/modules")) {
+		snprintf(buf, len, "this kernel cannot load modules (no /proc/modules): llkm needs a kernel built with module support");
+		return buf;
+	}
+	source_tree(c, tree, sizeof(tree));
+	snprintf(ko, sizeof(ko), "%s/kmod/llkm.ko", strcmp(tree, "/") ? tree : "");
+	if (tree[0] && llctl_root_exists(c->root, ko[0] == '/' ? ko + 1 : ko))
+		snprintf(buf, len, "load it: sudo insmod %s", ko);
+	else if (installed(c))
+		snprintf(buf, len, "load it: sudo modprobe llkm");
+	else if (tree[0])
+		snprintf(buf, len, "build and load it: make -C %s module && sudo insmod %s",
+			 tree, ko);
+	else
+		snprintf(buf, len, "llkm is not installed for kernel %s: install it with DKMS (docs/install.md), then sudo modprobe llkm",
+			 c->release ? c->release : "(unknown)");
+	return buf;
+}
+
+const char *llctl_hint_perm(const struct llctl_hint_ctx *c, bool device,
+			    char *buf, size_t len)
+{
+	const char *exe = c->exe ? c->exe : "llctl";
+
+	if (c->root_user)
+		snprintf(buf, len, "refused although llctl runs as root: a security module or lockdown said no (sudo dmesg | grep -i denied)");
+	else if (c->capable && device)
+		snprintf(buf, len, "/dev/llkm is not open to you: join group llkm with its udev rule (docs/install.md, 'Letting a group use /dev/llkm'), or run as root");
+	else if (c->capable)
+		snprintf(buf, len, "refused although llctl has CAP_PERFMON: a security module, lockdown or a user namespace said no (sudo dmesg | grep -i denied)");
+	else
+		snprintf(buf, len, "run as root, or give llctl CAP_PERFMON (sudo setcap cap_perfmon=ep %s) and group llkm for /dev/llkm (docs/install.md)",
+			 exe);
+	return buf;
+}
