@@ -24,6 +24,7 @@
 
 #include "doctor/doctor.h"
 #include "lib/env.h"
+#include "lib/hint.h"
 #include "lib/rootfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -31,9 +32,7 @@
 #define CAP_SYS_ADMIN_BIT	21
 #define CAP_PERFMON_BIT		38
 
-#define FIX_INSMOD "sudo insmod kmod/llkm.ko (from the llkm tree) or sudo modprobe llkm"
 #define FIX_RELOAD "rebuild llctl and llkm from one tree and reload: make && sudo rmmod llkm && sudo insmod kmod/llkm.ko"
-#define FIX_CAPS "run as root (sudo), or sudo setcap cap_perfmon+ep user/llctl (Linux 5.8+; older kernels need cap_sys_admin)"
 
 
 /* What every check may consult. */
@@ -47,6 +46,8 @@ struct ctx {
 	int capeff_err;		/* 0, or -errno reading CapEff */
 	bool sys_module;	/* /sys/module/llkm exists */
 	bool loaded;		/* by sysfs or by genl */
+	char fix_load[512];	/* lib/hint.h's, for this root and llctl */
+	char fix_caps[512];
 };
 
 const char *doctor_status_name(enum doctor_status status)
@@ -174,7 +175,7 @@ static int check_module(struct doctor_check *c, const struct ctx *x)
 	} else if (p->nl_err == -ENOENT && !x->sys_module) {
 		c->found = fmt("llkm not loaded: no /sys/module/llkm, no generic netlink family \"%s\"",
 			       LLKM_GENL_NAME);
-		set(c, DOCTOR_FAIL, why, FIX_INSMOD);
+		set(c, DOCTOR_FAIL, why, x->fix_load);
 	} else if (p->nl_err == -ENOENT) {
 		c->found = fmt("llkm %s is in /sys/module, but its generic netlink family \"%s\" is not registered",
 			       module_version(x), LLKM_GENL_NAME);
@@ -191,7 +192,7 @@ static int check_module(struct doctor_check *c, const struct ctx *x)
 		c->found = fmt("llkm not loaded (no /sys/module/llkm); %s: %s",
 			       p->nl_err ? "resolving the family" : "GET_INFO",
 			       err_str(err));
-		set(c, DOCTOR_FAIL, why, FIX_INSMOD);
+		set(c, DOCTOR_FAIL, why, x->fix_load);
 	}
 	return 0;
 }
@@ -220,7 +221,7 @@ static int check_device(struct doctor_check *c, const struct ctx *x)
 		 p->dev_major, p->dev_minor, perm);
 	if (p->dev_stat_err == -ENOENT && !x->loaded) {
 		c->found = fmt("no /dev/llkm: llkm is not loaded");
-		set(c, DOCTOR_FAIL, why, FIX_INSMOD);
+		set(c, DOCTOR_FAIL, why, x->fix_load);
 	} else if (p->dev_stat_err == -ENOENT) {
 		c->found = fmt("no /dev/llkm although llkm is loaded: nothing created the node (no devtmpfs or udev)");
 		set(c, DOCTOR_FAIL, why,
@@ -242,7 +243,7 @@ static int check_device(struct doctor_check *c, const struct ctx *x)
 	} else if (p->dev_open_err == -EPERM) {
 		c->found = fmt("%s, open(O_RDONLY): %s: llkm wants CAP_PERFMON or CAP_SYS_ADMIN",
 			       dev, err_str(p->dev_open_err));
-		set(c, DOCTOR_FAIL, why, FIX_CAPS);
+		set(c, DOCTOR_FAIL, why, x->fix_caps);
 	} else if (p->dev_open_err && p->dev_open_err != DOCTOR_NOT_TRIED) {
 		c->found = fmt("%s, open(O_RDONLY): %s", dev,
 			       err_str(p->dev_open_err));
@@ -280,7 +281,7 @@ static int check_genl(struct doctor_check *c, const struct ctx *x)
 		c->found = fmt("family \"%s\" is not registered%s: llkm is not loaded",
 			       LLKM_GENL_NAME, p->nl_err ? "" :
 			       " (GET_INFO: ENOENT)");
-		set(c, DOCTOR_FAIL, why, FIX_INSMOD);
+		set(c, DOCTOR_FAIL, why, x->fix_load);
 		break;
 	case -EPERM:
 	case -EACCES:
@@ -321,7 +322,7 @@ static int check_capabilities(struct doctor_check *c, const struct ctx *x)
 	} else if (!x->caps) {
 		c->found = fmt("CapEff %016" PRIx64 ": neither CAP_PERFMON nor CAP_SYS_ADMIN",
 			       x->capeff);
-		set(c, DOCTOR_FAIL, why, FIX_CAPS);
+		set(c, DOCTOR_FAIL, why, x->fix_caps);
 	} else {
 		c->found = fmt("CapEff %016" PRIx64 ": %s", x->capeff,
 			       x->capnames);
@@ -848,6 +849,22 @@ static const struct {
 	{ "clocksource",	 check_clocksource },
 };
 
+/* The hints for this root: its kernel, this llctl, the caps it read. */
+static void hints(struct ctx *x)
+{
+	struct llctl_hint_ctx h;
+
+	llctl_hint_ctx_self(&h);
+	h.root = x->root;
+	if (!llctl_root_is_real(x->root)) {
+		h.release = x->env ? x->env->kernel : NULL;
+		h.root_user = false;
+	}
+	h.capable = x->caps == 1;
+	llctl_hint_load(&h, x->fix_load, sizeof(x->fix_load));
+	llctl_hint_perm(&h, false, x->fix_caps, sizeof(x->fix_caps));
+}
+
 int doctor_run(struct doctor_report *d, const char *root,
 	       const struct llctl_env *env,
 	       const struct doctor_live *live)
@@ -859,6 +876,7 @@ int doctor_run(struct doctor_report *d, const char *root,
 
 	memset(d, 0, sizeof(*d));
 	read_caps(&x);
+	hints(&x);
 	x.sys_module = llctl_root_exists(root, "sys/module/llkm");
 	x.loaded = x.sys_module || !live->nl_err;
 	for (i = 0; i < DOCTOR_CHECKS; i++) {
