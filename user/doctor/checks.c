@@ -32,7 +32,6 @@
 #define CAP_SYS_ADMIN_BIT	21
 #define CAP_PERFMON_BIT		38
 
-#define FIX_RELOAD "rebuild llctl and llkm from one tree and reload: make && sudo rmmod llkm && sudo insmod kmod/llkm.ko"
 
 
 /* What every check may consult. */
@@ -48,6 +47,13 @@ struct ctx {
 	bool loaded;		/* by sysfs or by genl */
 	char fix_load[512];	/* lib/hint.h's, for this root and llctl */
 	char fix_caps[512];
+	char fix_device[512];	/* fix_caps for /dev/llkm's mode */
+	char fix_reload[600];	/* rmmod, then fix_load's command */
+	char fix_rebuild[700];	/* one tree for both, then fix_reload */
+	char fix_dmesg[700];	/* the log, then fix_reload */
+	char fix_perf[512];	/* CAP_PERFMON for perf_event_open */
+	char fix_recreate[700];	/* /dev/llkm removed, then fix_reload */
+	char fix_paranoid[600];	/* the sysctl, or fix_perf */
 };
 
 const char *doctor_status_name(enum doctor_status status)
@@ -162,7 +168,7 @@ static int check_module(struct doctor_check *c, const struct ctx *x)
 		c->found = fmt("llkm %s loaded with ABI %" PRIu32 ", llctl %s was built for ABI %d",
 			       module_version(x), p->abi, LLCTL_VERSION,
 			       LLKM_ABI_VERSION);
-		set(c, DOCTOR_FAIL, why, FIX_RELOAD);
+		set(c, DOCTOR_FAIL, why, x->fix_rebuild);
 	} else if (!err) {
 		c->found = fmt("llkm %s loaded, ABI %" PRIu32,
 			       module_version(x), p->abi);
@@ -171,7 +177,7 @@ static int check_module(struct doctor_check *c, const struct ctx *x)
 		c->found = fmt("llkm %s loaded, but its GET_INFO reply does not parse for llctl %s (ABI %d): the two come from different trees",
 			       module_version(x), LLCTL_VERSION,
 			       LLKM_ABI_VERSION);
-		set(c, DOCTOR_FAIL, why, FIX_RELOAD);
+		set(c, DOCTOR_FAIL, why, x->fix_rebuild);
 	} else if (p->nl_err == -ENOENT && !x->sys_module) {
 		c->found = fmt("llkm not loaded: no /sys/module/llkm, no generic netlink family \"%s\"",
 			       LLKM_GENL_NAME);
@@ -179,8 +185,7 @@ static int check_module(struct doctor_check *c, const struct ctx *x)
 	} else if (p->nl_err == -ENOENT) {
 		c->found = fmt("llkm %s is in /sys/module, but its generic netlink family \"%s\" is not registered",
 			       module_version(x), LLKM_GENL_NAME);
-		set(c, DOCTOR_FAIL, why,
-		    "reload it and read why its init failed: sudo rmmod llkm; sudo insmod kmod/llkm.ko; sudo dmesg | tail");
+		set(c, DOCTOR_FAIL, why, x->fix_dmesg);
 	} else if (x->sys_module) {
 		c->found = fmt("llkm %s loaded (/sys/module/llkm), ABI not verified: %s: %s",
 			       module_version(x),
@@ -233,13 +238,11 @@ static int check_device(struct doctor_check *c, const struct ctx *x)
 	} else if (!S_ISCHR(p->dev_mode)) {
 		c->found = fmt("/dev/llkm is %s, not a character device",
 			       file_type(p->dev_mode));
-		set(c, DOCTOR_FAIL, why,
-		    "sudo rm /dev/llkm && sudo rmmod llkm && sudo insmod kmod/llkm.ko");
+		set(c, DOCTOR_FAIL, why, x->fix_recreate);
 	} else if (p->dev_open_err == -EACCES) {
 		c->found = fmt("%s, open(O_RDONLY): %s: the file mode lets only its owner (root) open it",
 			       dev, err_str(p->dev_open_err));
-		set(c, DOCTOR_FAIL, why,
-		    "run as root (sudo), or sudo setcap cap_perfmon,cap_dac_override+ep user/llctl");
+		set(c, DOCTOR_FAIL, why, x->fix_device);
 	} else if (p->dev_open_err == -EPERM) {
 		c->found = fmt("%s, open(O_RDONLY): %s: llkm wants CAP_PERFMON or CAP_SYS_ADMIN",
 			       dev, err_str(p->dev_open_err));
@@ -247,8 +250,7 @@ static int check_device(struct doctor_check *c, const struct ctx *x)
 	} else if (p->dev_open_err && p->dev_open_err != DOCTOR_NOT_TRIED) {
 		c->found = fmt("%s, open(O_RDONLY): %s", dev,
 			       err_str(p->dev_open_err));
-		set(c, DOCTOR_FAIL, why,
-		    "sudo dmesg | tail; reload llkm: sudo rmmod llkm && sudo insmod kmod/llkm.ko");
+		set(c, DOCTOR_FAIL, why, x->fix_dmesg);
 	} else if (perm != 0600) {
 		c->found = fmt("%s: llkm creates it 0600, something changed it",
 			       dev);
@@ -300,12 +302,11 @@ static int check_genl(struct doctor_check *c, const struct ctx *x)
 	case -EPROTO:
 		c->found = fmt("%s: %s: the reply does not parse: llctl and llkm come from different trees",
 			       phase, err_str(err));
-		set(c, DOCTOR_FAIL, why, FIX_RELOAD);
+		set(c, DOCTOR_FAIL, why, x->fix_rebuild);
 		break;
 	default:
 		c->found = fmt("%s: %s", phase, err_str(err));
-		set(c, DOCTOR_FAIL, why,
-		    "sudo dmesg | tail; reload llkm: sudo rmmod llkm && sudo insmod kmod/llkm.ko");
+		set(c, DOCTOR_FAIL, why, x->fix_dmesg);
 		break;
 	}
 	return 0;
@@ -349,7 +350,6 @@ static const char *paranoid_meaning(long level)
 static int check_paranoid(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why[] = "above 1 an unprivileged perf_event_open loses the kernel side of every event (2) or is refused outright (3 and above, Debian): counts come out short or not at all";
-	static const char fix[] = "sudo sysctl kernel.perf_event_paranoid=1 (or give llctl CAP_PERFMON: sudo setcap cap_perfmon+ep user/llctl)";
 	long level;
 	int ret;
 
@@ -369,7 +369,8 @@ static int check_paranoid(struct doctor_check *c, const struct ctx *x)
 			       level, paranoid_meaning(level), x->caps < 0 ?
 			       "unknown capabilities" :
 			       "neither CAP_PERFMON nor CAP_SYS_ADMIN");
-		set(c, level >= 3 ? DOCTOR_FAIL : DOCTOR_WARN, why, fix);
+		set(c, level >= 3 ? DOCTOR_FAIL : DOCTOR_WARN, why,
+		    x->fix_paranoid);
 	} else {
 		c->found = fmt("level %ld (%s)", level,
 			       paranoid_meaning(level));
@@ -591,6 +592,11 @@ static int check_headers(struct doctor_check *c, const struct ctx *x)
 	struct stat st;
 	bool dangling;
 
+	if (!llctl_root_exists(x->root, "proc/modules")) {
+		c->found = fmt("no /proc/modules: this kernel loads no module, so no llkm is built for it");
+		set(c, DOCTOR_WARN, why, x->fix_load);
+		return 0;
+	}
 	if (!rel) {
 		c->found = fmt("kernel release unknown, headers not looked for");
 		set(c, DOCTOR_WARN, why,
@@ -849,6 +855,29 @@ static const struct {
 	{ "clocksource",	 check_clocksource },
 };
 
+/* Reloading llkm, with what loads it here (or why nothing does). */
+static void reload_hints(struct ctx *x, const struct llctl_hint_ctx *h)
+{
+	char cmd[512];
+
+	if (llctl_hint_load_cmd(h, cmd, sizeof(cmd)))
+		snprintf(x->fix_reload, sizeof(x->fix_reload),
+			 "reload llkm: sudo rmmod llkm && %s", cmd);
+	else
+		snprintf(x->fix_reload, sizeof(x->fix_reload),
+			 "sudo rmmod llkm; then %s", x->fix_load);
+	snprintf(x->fix_rebuild, sizeof(x->fix_rebuild),
+		 "install llctl and llkm of one version (one tree, or one package), then %s",
+		 x->fix_reload);
+	snprintf(x->fix_dmesg, sizeof(x->fix_dmesg),
+		 "read why in sudo dmesg | tail; then %s", x->fix_reload);
+	snprintf(x->fix_recreate, sizeof(x->fix_recreate),
+		 "sudo rm /dev/llkm; then %s", x->fix_reload);
+	llctl_hint_perf_cap(h, x->fix_perf, sizeof(x->fix_perf));
+	snprintf(x->fix_paranoid, sizeof(x->fix_paranoid),
+		 "sudo sysctl kernel.perf_event_paranoid=1 (or %s)", x->fix_perf);
+}
+
 /* The hints for this root: its kernel, this llctl, the caps it read. */
 static void hints(struct ctx *x)
 {
@@ -863,6 +892,8 @@ static void hints(struct ctx *x)
 	h.capable = x->caps == 1;
 	llctl_hint_load(&h, x->fix_load, sizeof(x->fix_load));
 	llctl_hint_perm(&h, false, x->fix_caps, sizeof(x->fix_caps));
+	llctl_hint_perm(&h, true, x->fix_device, sizeof(x->fix_device));
+	reload_hints(x, &h);
 }
 
 int doctor_run(struct doctor_report *d, const char *root,

@@ -98,27 +98,63 @@ static bool installed(const struct llctl_hint_ctx *c)
 	return found;
 }
 
+/* TREE/kmod/llkm.ko of the tree llctl was built in, or "" (none). */
+static void tree_ko(const struct llctl_hint_ctx *c, char *tree, char *ko,
+		    size_t len)
+{
+	source_tree(c, tree, len);
+	ko[0] = '\0';
+	if (tree[0])
+		snprintf(ko, len + 16, "%s/kmod/llkm.ko",
+			 strcmp(tree, "/") ? tree : "");
+}
+
+const char *llctl_hint_load_cmd(const struct llctl_hint_ctx *c, char *buf,
+				size_t len)
+{
+	char tree[PATH_MAX], ko[PATH_MAX + 16];
+
+	if (!llctl_root_exists(c->root, "proc/modules"))
+		return NULL;
+	tree_ko(c, tree, ko, sizeof(tree));
+	if (ko[0] && llctl_root_exists(c->root, ko + 1))
+		snprintf(buf, len, "sudo insmod %s", ko);
+	else if (installed(c))
+		snprintf(buf, len, "sudo modprobe llkm");
+	else
+		return NULL;
+	return buf;
+}
+
 const char *llctl_hint_load(const struct llctl_hint_ctx *c, char *buf,
 			    size_t len)
 {
-	char tree[PATH_MAX], ko[PATH_MAX + 16];
+	char tree[PATH_MAX], ko[PATH_MAX + 16], cmd[PATH_MAX + 32];
 
 	if (!llctl_root_exists(c->root, "proc/modules")) {
 		snprintf(buf, len, "this kernel cannot load modules (no /proc/modules): llkm needs a kernel built with module support");
 		return buf;
 	}
-	source_tree(c, tree, sizeof(tree));
-	snprintf(ko, sizeof(ko), "%s/kmod/llkm.ko", strcmp(tree, "/") ? tree : "");
-	if (tree[0] && llctl_root_exists(c->root, ko[0] == '/' ? ko + 1 : ko))
-		snprintf(buf, len, "load it: sudo insmod %s", ko);
-	else if (installed(c))
-		snprintf(buf, len, "load it: sudo modprobe llkm");
+	tree_ko(c, tree, ko, sizeof(tree));
+	if (llctl_hint_load_cmd(c, cmd, sizeof(cmd)))
+		snprintf(buf, len, "load it: %s", cmd);
 	else if (tree[0])
 		snprintf(buf, len, "build and load it: make -C %s module && sudo insmod %s",
 			 tree, ko);
 	else
 		snprintf(buf, len, "llkm is not installed for kernel %s: install it with DKMS (docs/install.md), then sudo modprobe llkm",
 			 c->release ? c->release : "(unknown)");
+	return buf;
+}
+
+const char *llctl_hint_perf_cap(const struct llctl_hint_ctx *c, char *buf,
+				size_t len)
+{
+	if (c->root_user || c->capable)
+		snprintf(buf, len, "llctl has CAP_PERFMON or CAP_SYS_ADMIN already: a security module or lockdown refused it (sudo dmesg | grep -i denied)");
+	else
+		snprintf(buf, len, "give llctl CAP_PERFMON (sudo setcap cap_perfmon=ep %s)",
+			 c->exe ? c->exe : "llctl");
 	return buf;
 }
 

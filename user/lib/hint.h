@@ -21,6 +21,14 @@ struct llctl_hint_ctx {
 /* This process: "/" and its own exe, release, uid and capabilities. */
 void llctl_hint_ctx_self(struct llctl_hint_ctx *c);
 
+/*
+ * The command that loads llkm here ("sudo insmod TREE/kmod/llkm.ko",
+ * "sudo modprobe llkm") in @buf, or NULL when none would (no module
+ * support, llkm neither built nor installed: llctl_hint_load() says why).
+ */
+const char *llctl_hint_load_cmd(const struct llctl_hint_ctx *c, char *buf,
+				size_t len);
+
 /* llkm is not loaded: how to load it here. Returns @buf. */
 const char *llctl_hint_load(const struct llctl_hint_ctx *c, char *buf,
 			    size_t len);
@@ -31,5 +39,12 @@ const char *llctl_hint_load(const struct llctl_hint_ctx *c, char *buf,
  */
 const char *llctl_hint_perm(const struct llctl_hint_ctx *c, bool device,
 			    char *buf, size_t len);
+
+/*
+ * perf_event_open was refused for want of CAP_PERFMON: how to give it to
+ * llctl (its own path), or, when it has it, who else refused. Returns @buf.
+ */
+const char *llctl_hint_perf_cap(const struct llctl_hint_ctx *c, char *buf,
+				size_t len);
 
 #endif /* LLCTL_LIB_HINT_H */

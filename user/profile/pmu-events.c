@@ -42,6 +42,7 @@
 #include <linux/perf_event.h>
 #include <perfmon/pfmlib_perf_event.h>
 
+#include "lib/hint.h"
 #include "lib/rootfs.h"
 #include "profile/pmu-events.h"
 
@@ -940,8 +941,12 @@ bool prof_have_hw_pmu(void)
 
 static void hint_access(const struct prof_event *ev, char *buf, size_t len)
 {
-	static const char cap[] = "give llctl CAP_PERFMON (sudo setcap cap_perfmon+ep llctl)";
+	struct llctl_hint_ctx h;
+	char cap[512];
 	long level;
+
+	llctl_hint_ctx_self(&h);
+	llctl_hint_perf_cap(&h, cap, sizeof(cap));
 
 	if (llctl_root_read_int(root, "proc/sys/kernel/perf_event_paranoid",
 				&level))

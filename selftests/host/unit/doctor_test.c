@@ -674,11 +674,31 @@ TEST_F(fake_root, secure_boot_off_or_truncated_is_ok)
 	EXPECT_TRUE(has(c->found, "without a SecureBoot variable"));
 }
 
+/*
+ * Issue 18, item 9: a kernel without module support (no /proc/modules)
+ * gets no headers package to install and no insmod: it says why.
+ */
+TEST_F(fake_root, headers_on_a_kernel_without_modules_say_so)
+{
+	const struct doctor_check *c;
+
+	PUT("proc/sys/kernel/osrelease", "6.1.0-56-amd64\n");
+	c = check(self, "headers");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
+	EXPECT_TRUE(has(c->found, "no /proc/modules"));
+	ASSERT_NE(NULL, c->fix);
+	EXPECT_FALSE(has(c->fix, "linux-headers")) TH_LOG("%s", c->fix);
+	EXPECT_FALSE(has(c->fix, "insmod")) TH_LOG("%s", c->fix);
+	EXPECT_TRUE(has(c->fix, "module support")) TH_LOG("%s", c->fix);
+}
+
 TEST_F(fake_root, headers_present_for_the_release_are_ok)
 {
 	const struct doctor_check *c;
 
 	PUT("proc/sys/kernel/osrelease", "6.1.0-56-amd64\n");
+	PUT("proc/modules", "");
 	MKDIR("lib/modules/6.1.0-56-amd64/build");
 	c = check(self, "headers");
 	ASSERT_NE(NULL, c);
@@ -691,6 +711,7 @@ TEST_F(fake_root, headers_missing_warn_with_the_release_in_the_fix)
 	const struct doctor_check *c;
 
 	PUT("proc/sys/kernel/osrelease", "6.1.0-56-amd64\n");
+	PUT("proc/modules", "");
 	MKDIR("lib/modules/6.1.0-55-amd64/build");
 	c = check(self, "headers");
 	ASSERT_NE(NULL, c);
@@ -916,6 +937,7 @@ FIXTURE_VARIANT_ADD(whole_tree, tuned_bare_metal) {
 		"sys/bus/event_source/devices/cpu/type", "4\n",
 		"sys/kernel/security/lockdown", "[none] integrity confidentiality\n",
 		"lib/modules/6.1.0-56-amd64/build/Makefile", "\n",
+		"proc/modules", "llkm 16384 0 - Live 0x0000000000000000\n",
 		"sys/devices/system/cpu/online", "0\n",
 		"sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "performance\n",
 		"sys/devices/system/cpu/intel_pstate/no_turbo", "1\n",
