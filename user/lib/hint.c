@@ -98,6 +98,36 @@ static bool installed(const struct llctl_hint_ctx *c)
 	return found;
 }
 
+/*
+ * @ko (under @c's root) was built for @c's kernel: its .modinfo says
+ * "vermagic=RELEASE ", which insmod checks too. Unknown release: true.
+ */
+static bool built_for(const struct llctl_hint_ctx *c, const char *ko)
+{
+	char path[PATH_MAX], want[128], buf[65536 + 128];
+	size_t keep = 0, n, wl;
+	bool found = false;
+	FILE *f;
+
+	if (!c->release)
+		return true;
+	wl = (size_t)snprintf(want, sizeof(want), "vermagic=%s ", c->release);
+	if (wl >= sizeof(want) ||
+	    llctl_root_path(path, sizeof(path), c->root, ko + 1))
+		return false;
+	f = fopen(path, "rbe");
+	/* Read in blocks, each after the last wl - 1 bytes of the one before. */
+	while (f && !found && (n = fread(buf + keep, 1, 65536, f)) > 0) {
+		n += keep;
+		found = memmem(buf, n, want, wl) != NULL;
+		keep = n < wl - 1 ? n : wl - 1;
+		memmove(buf, buf + n - keep, keep);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /* TREE/kmod/llkm.ko of the tree llctl was built in, or "" (none). */
 static void tree_ko(const struct llctl_hint_ctx *c, char *tree, char *ko,
 		    size_t len)
@@ -117,7 +147,7 @@ const char *llctl_hint_load_cmd(const struct llctl_hint_ctx *c, char *buf,
 	if (!llctl_root_exists(c->root, "proc/modules"))
 		return NULL;
 	tree_ko(c, tree, ko, sizeof(tree));
-	if (ko[0] && llctl_root_exists(c->root, ko + 1))
+	if (ko[0] && llctl_root_exists(c->root, ko + 1) && built_for(c, ko))
 		snprintf(buf, len, "sudo insmod %s", ko);
 	else if (installed(c))
 		snprintf(buf, len, "sudo modprobe llkm");
@@ -139,7 +169,7 @@ const char *llctl_hint_load(const struct llctl_hint_ctx *c, char *buf,
 	if (llctl_hint_load_cmd(c, cmd, sizeof(cmd)))
 		snprintf(buf, len, "load it: %s", cmd);
 	else if (tree[0])
-		snprintf(buf, len, "build and load it: make -C %s module && sudo insmod %s",
+		snprintf(buf, len, "build it for this kernel and load it: make -C %s module && sudo insmod %s",
 			 tree, ko);
 	else
 		snprintf(buf, len, "llkm is not installed for kernel %s: install it with DKMS (docs/install.md), then sudo modprobe llkm",

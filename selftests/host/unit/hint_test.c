@@ -52,14 +52,38 @@ TEST_F(hint, a_kernel_without_modules_gets_no_insmod)
 TEST_F(hint, the_source_tree_loads_its_own_module_by_its_path)
 {
 	self->c.exe = "/src/llkm/user/llctl";
-	ASSERT_EQ(0, fake_put(self->dir, "src/llkm/kmod/llkm.ko", "ko"));
+	ASSERT_EQ(0, fake_put(self->dir, "src/llkm/kmod/llkm.ko",
+			      "\177ELF...vermagic=" REL " SMP mod_unload \n..."));
 	EXPECT_STREQ("load it: sudo insmod /src/llkm/kmod/llkm.ko", LOAD());
+}
+
+/* The vermagic is found across the reader's 64 KiB blocks too. */
+TEST_F(hint, a_vermagic_across_a_block_boundary_is_found)
+{
+	static char ko[70000];
+	const char *vm = "vermagic=" REL " SMP";
+
+	memset(ko, 'x', sizeof(ko) - 1);
+	memcpy(ko + 65536 - 7, vm, strlen(vm));
+	self->c.exe = "/src/llkm/user/llctl";
+	ASSERT_EQ(0, fake_put(self->dir, "src/llkm/kmod/llkm.ko", ko));
+	EXPECT_STREQ("load it: sudo insmod /src/llkm/kmod/llkm.ko", LOAD());
+}
+
+/* Built for another kernel (insmod would refuse it): built again first. */
+TEST_F(hint, a_module_built_for_another_kernel_is_built_again)
+{
+	self->c.exe = "/src/llkm/user/llctl";
+	ASSERT_EQ(0, fake_put(self->dir, "src/llkm/kmod/llkm.ko",
+			      "\177ELF...vermagic=6.12.9-amd64 SMP mod_unload \n..."));
+	EXPECT_STREQ("build it for this kernel and load it: make -C /src/llkm module && sudo insmod /src/llkm/kmod/llkm.ko",
+		     LOAD());
 }
 
 TEST_F(hint, a_source_tree_without_its_module_builds_it_first)
 {
 	self->c.exe = "/src/llkm/user/llctl";
-	EXPECT_STREQ("build and load it: make -C /src/llkm module && sudo insmod /src/llkm/kmod/llkm.ko",
+	EXPECT_STREQ("build it for this kernel and load it: make -C /src/llkm module && sudo insmod /src/llkm/kmod/llkm.ko",
 		     LOAD());
 }
 
