@@ -24,7 +24,7 @@ version=$("$LLCTL" --version | awk '{print $2}')
 run info
 check info_without_module_fails "exit $(rc)" [ "$(rc)" -ne 0 ]
 check info_without_module_says_how_to_load "stderr: $(cat "$out/stderr")" \
-	grep -q "llkm is not loaded: run 'sudo insmod kmod/llkm.ko'" "$out/stderr"
+	grep -qE "llkm is not loaded: (load it: sudo (insmod|modprobe)|build it for this kernel and load it: make)" "$out/stderr"
 check info_without_module_error_is_one_line "$(wc -l <"$out/stderr") lines" \
 	[ "$(wc -l <"$out/stderr")" -eq 1 ]
 run doctor

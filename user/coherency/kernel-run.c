@@ -10,12 +10,14 @@
  * of PROBE_RUN would have been.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include "lib/hint.h"
 #include "coherency/kernel-run.h"
 
 /* How often the wait for PROBE_DONE looks at req->stop. */
@@ -245,6 +247,19 @@ void coh_kernel_result_free(struct coh_kernel_result *res)
 	res->nsamples = 0;
 }
 
+/* An llkm without probes: reload one of llctl's version, as lib/hint says. */
+static const char *no_probes(void)
+{
+	static __thread char buf[768];
+	struct llctl_hint_ctx c;
+	char load[512];
+
+	llctl_hint_ctx_self(&c);
+	snprintf(buf, sizeof(buf), "this llkm has no probes (an older module): sudo rmmod llkm; then %s",
+		 llctl_hint_load(&c, load, sizeof(load)));
+	return buf;
+}
+
 const char *coh_kernel_strerror(int err)
 {
 	const char *ext = llctl_nl_last_extack();
@@ -252,7 +267,7 @@ const char *coh_kernel_strerror(int err)
 	switch (err) {
 	case -EOPNOTSUPP:
 		/* The module's own reason, or genl's: no such command. */
-		return ext ? ext : "this llkm has no probes: rebuild and reload it ('make module', 'sudo rmmod llkm', 'sudo insmod kmod/llkm.ko')";
+		return ext ? ext : no_probes();
 	case -EBUSY:
 		return "another probe is running in llkm (one at a time): wait for it to end";
 	case -ENODEV:
