@@ -26,6 +26,7 @@
 struct run_state {
 	uint32_t id;
 	bool done;			/* PROBE_DONE came */
+	uint32_t early;			/* a PROBE_DONE's ID before PROBE_RUN's */
 	bool stop_sent;
 	int err;			/* PROBE_DONE's: the setup failed */
 	struct coh_kernel_result *res;
@@ -53,11 +54,43 @@ static int parse_done(struct nlattr **p, struct run_state *st)
  */
 static int parse_error(struct nlattr **tb, struct run_state *st)
 {
-	st->done = true;
 	st->err = (int32_t)nla_get_u32(tb[LLKM_A_ERROR]);
 	llctl_nl_set_extack(tb[LLKM_A_ERROR_MSG] ?
 			    nla_get_string(tb[LLKM_A_ERROR_MSG]) : NULL);
 	return st->err < 0 ? 0 : -EPROTO;
+}
+
+/*
+ * PROBE_DONE. One that comes before PROBE_RUN's answer may be this run's
+ * (a short run ends first) or a closed socket's whose portid this one
+ * took (llkm.h): it is read, and counts once the answer's ID matches it.
+ */
+static int parse_done_msg(struct nlattr **tb, struct nlattr **p,
+			  struct run_state *st)
+{
+	int ret;
+
+	ret = tb[LLKM_A_ERROR] ? parse_error(tb, st) : parse_done(p, st);
+	if (st->id)
+		st->done = true;
+	else
+		st->early = nla_get_u32(p[LLKM_PROBE_A_ID]);
+	return ret;
+}
+
+/* PROBE_RUN's answer: the run's ID, and an early PROBE_DONE kept or not. */
+static int run_answer(struct nlattr **p, struct run_state *st)
+{
+	st->id = nla_get_u32(p[LLKM_PROBE_A_ID]);
+	if (st->early && st->early == st->id) {
+		st->done = true;
+	} else if (st->early) {
+		/* Another run's: its account is overwritten by ours. */
+		st->err = 0;
+		llctl_nl_set_extack(NULL);
+	}
+	st->early = 0;
+	return 0;
 }
 
 /*
@@ -79,15 +112,11 @@ static int parse_probe(struct nlattr **tb, void *arg)
 		return -EPROTO;
 	if (st->id && nla_get_u32(p[LLKM_PROBE_A_ID]) != st->id)
 		return 0;		/* an earlier run's */
-	st->id = nla_get_u32(p[LLKM_PROBE_A_ID]);
-	if (tb[LLKM_A_ERROR])
-		return parse_error(tb, st);
-	if (p[LLKM_PROBE_A_NSAMPLES] && !p[LLKM_PROBE_A_OFFSET]) {
-		st->done = true;
-		return parse_done(p, st);
-	}
+	if (tb[LLKM_A_ERROR] ||
+	    (p[LLKM_PROBE_A_NSAMPLES] && !p[LLKM_PROBE_A_OFFSET]))
+		return parse_done_msg(tb, p, st);
 	if (!p[LLKM_PROBE_A_OFFSET])
-		return 0;		/* PROBE_RUN's answer */
+		return run_answer(p, st);
 	if (p[LLKM_PROBE_A_NSAMPLES]) {
 		ret = parse_done(p, st);
 		if (ret)
