@@ -103,15 +103,17 @@ check ignored_thread_count_is_refused_not_fitted "exit $(rc): $(head -c 300 "$ou
 	       jq -e '.scaling.fitted == false and .scaling.sigma == null and
 	       .scaling.lambda == null and .scaling.peak_threads == null and
 	       (.scaling.reason | test(\"does not use the thread count\")) and
-	       (.points | all(.cpu_use > 0.5 and .cpu_use < 1.1))' '$out/stdout' >/dev/null"
-# The same CPU work once per thread (LLCTL_THREADS processes): CPU time grows
-# with N, so the per-thread model holds and the fit is made.
+	       (.points | all(.cpu_use > 0 and .cpu_use < 1.1))' '$out/stdout' >/dev/null"
+# The same CPU work once per thread (LLCTL_THREADS processes of 300 ms of CPU
+# each, by their CPU clock): CPU time grows with N, at least N * 0.3 s by
+# construction, so the per-thread model holds and the fit is made.
 # shellcheck disable=SC2016 # expanded by the inner sh
 run analyze --json --no-trace --threads 1,2,4 -- sh -c \
-	'for i in $(seq "$LLCTL_THREADS"); do "$0" spin 150 & done; wait' "$WORKLOAD"
+	'for i in $(seq "$LLCTL_THREADS"); do "$0" spin 300 & done; wait' "$WORKLOAD"
 echo "# per-thread CPU work: exit $(rc) $(jq -c '[.points[] | [.threads, .throughput, .cpu_s]]' "$out/stdout" 2>&1)"
 check per_thread_cpu_work_is_fitted "exit $(rc): $(jq -c .scaling "$out/stdout" 2>&1) $(head -c 300 "$out/stderr")" \
-	jqe '.scaling.fitted and .points[2].cpu_s > 2.5 * .points[0].cpu_s' "$out/stdout"
+	jqe '.scaling.fitted and .scaling.thread_count_used and
+	([.points[] | .cpu_s >= 0.3 * .threads] | all)' "$out/stdout"
 
 # --- one thread count: no fit, said; the context-switch rule fires ------------
 # pingpong: about 10^4 switches, paced by the kernel and not by a timer: far
