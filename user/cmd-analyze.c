@@ -12,6 +12,11 @@
  * CMD prints after a match of --metric REGEX on its stdout. CMD's stdout
  * is kept from the report (stdout is data): it is read for --metric and
  * otherwise dropped; its stderr passes through.
+ *
+ * N / wall seconds grows as N by itself when CMD ignores N: before the
+ * default model is fitted, CMD's rusage (CPU time, CPU use, voluntary
+ * context switches, from wait4) must show that it uses N (analyze/use.c),
+ * else the fit is refused and the exit status is 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +37,7 @@
 #include "analyze/analyze.h"
 #include "analyze/rules.h"
 #include "analyze/topdown.h"
+#include "analyze/use.h"
 #include "analyze/usl.h"
 #include "cmd.h"
 #include "lib/env.h"
@@ -71,6 +78,7 @@ struct an_run {
 	char tput_why[160];
 	double count[EV_N];
 	bool counted[EV_N];
+	struct an_use use;	/* wait4's rusage: CPU time, voluntary switches */
 };
 
 struct an_point {		/* per thread count, over its repeats */
@@ -100,7 +108,8 @@ struct analyze {
 	struct an_trace tr;
 	unsigned int tr_threads;
 	bool fitted;
-	char fit_why[256];
+	int uses_threads;	/* -1 not checked (--metric, --work total), 0, 1 */
+	char fit_why[400];
 	struct an_usl_fit fit;
 	char topdown_why[512];
 	bool td_valid;
@@ -333,6 +342,7 @@ static int one_run(struct analyze *a, unsigned int n, struct an_run *r)
 {
 	uint32_t ids[EV_N] = { 0 };
 	int out, go = -1, status = -1, ret = 1, i;
+	struct rusage ru;
 	pid_t child;
 	double t0;
 
@@ -355,10 +365,12 @@ static int one_run(struct analyze *a, unsigned int n, struct an_run *r)
 		goto cleanup;
 	close(go);
 	go = -1;
-	if (waitpid(child, &status, 0) != child)
+	if (wait4(child, &status, 0, &ru) != child)
 		goto cleanup;
 	r->wall_s = (mono_ns() - t0) / 1e9;
 	child = -1;
+	r->use.threads = n;
+	an_use_add(&r->use, &ru, r->wall_s);
 	read_counters(a, ids, r);
 	if (check_status(a, status, n))
 		goto cleanup;
@@ -393,13 +405,16 @@ static void aggregate(struct analyze *a)
 		struct an_point *p = &a->pts[t];
 
 		memset(p, 0, sizeof(*p));
-		p->threads = p->agg.threads = a->threads[t];
+		p->threads = p->agg.threads = p->agg.use.threads = a->threads[t];
 		for (k = 0; k < EV_N; k++)
 			p->agg.counted[k] = true;
 		for (m = 0, k = 0; k < a->repeat; k++) {
 			const struct an_run *r = &a->runs[t * a->repeat + k];
 
 			p->agg.wall_s += r->wall_s;
+			p->agg.use.wall_s += r->use.wall_s;
+			p->agg.use.cpu_s += r->use.cpu_s;
+			p->agg.use.vcsw += r->use.vcsw;
 			for (i = 0; i < EV_N; i++) {
 				p->agg.count[i] += r->count[i];
 				p->agg.counted[i] &= r->counted[i];
@@ -420,8 +435,19 @@ static void aggregate(struct analyze *a)
 static void fit(struct analyze *a)
 {
 	struct an_usl_point pt[MAX_THREAD_COUNTS];
+	struct an_use use[MAX_THREAD_COUNTS];
 	unsigned int t, m = 0;
 
+	a->uses_threads = -1;
+	if (!a->has_metric && !a->work_total) {
+		for (t = 0; t < a->n_threads; t++)
+			use[t] = a->pts[t].agg.use;
+		a->uses_threads = an_uses_threads(use, a->n_threads,
+						  basename(a->cmd[0]),
+						  a->fit_why, sizeof(a->fit_why));
+		if (!a->uses_threads)
+			return;
+	}
 	for (t = 0; t < a->n_threads; t++)
 		if (a->pts[t].valid)
 			pt[m++] = (struct an_usl_point){ a->pts[t].threads,
@@ -626,6 +652,16 @@ static struct json_object *jnum(bool valid, double v)
 	return valid && isfinite(v) ? json_object_new_double(v) : NULL;
 }
 
+/* CPU time, CPU use and voluntary switches per run, from wait4's rusage. */
+static void use_json(struct json_object *o, const struct an_use *u,
+		     unsigned int runs)
+{
+	json_object_object_add(o, "cpu_s", json_object_new_double(u->cpu_s / runs));
+	json_object_object_add(o, "cpu_use", jnum(true, an_cpu_use(u)));
+	json_object_object_add(o, "voluntary_switches",
+			       json_object_new_double(u->vcsw / runs));
+}
+
 static struct json_object *run_json(const struct an_run *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -640,10 +676,12 @@ static struct json_object *run_json(const struct an_run *r)
 	for (i = 0; i < SW_N; i++)
 		json_object_object_add(o, sw_names[i], r->counted[i] ?
 				       json_object_new_int64(llround(r->count[i])) : NULL);
+	use_json(o, &r->use, 1);
 	return o;
 }
 
-static struct json_object *point_json(const struct an_point *p)
+static struct json_object *point_json(const struct an_point *p,
+				      unsigned int repeat)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -652,6 +690,7 @@ static struct json_object *point_json(const struct an_point *p)
 	json_object_object_add(o, "min", jnum(p->valid, p->min));
 	json_object_object_add(o, "max", jnum(p->valid, p->max));
 	json_object_object_add(o, "runs", json_object_new_int(p->valid));
+	use_json(o, &p->agg.use, repeat);
 	return o;
 }
 
@@ -746,6 +785,8 @@ static struct json_object *scaling_json(const struct analyze *a)
 			       a->has_metric ? "as printed by CMD (--metric)" :
 			       a->work_total ? "runs/s (1 / wall s)" :
 			       "thread-runs/s (threads / wall s)"));
+	json_object_object_add(o, "thread_count_used", a->uses_threads < 0 ? NULL :
+			       json_object_new_boolean(a->uses_threads));
 	json_object_object_add(o, "fitted", json_object_new_boolean(a->fitted));
 	json_object_object_add(o, "reason", a->fitted ? NULL :
 			       json_object_new_string(a->fit_why));
@@ -798,7 +839,7 @@ static int report_json(const struct analyze *a)
 	json_object_object_add(o, "runs", arr);
 	arr = json_object_new_array();
 	for (i = 0; i < a->n_threads; i++)
-		json_object_array_add(arr, point_json(&a->pts[i]));
+		json_object_array_add(arr, point_json(&a->pts[i], a->repeat));
 	json_object_object_add(o, "points", arr);
 	b = json_object_new_object();
 	json_object_object_add(b, "topdown", topdown_json(a));
@@ -894,8 +935,9 @@ static void print_scaling(FILE *f, const struct analyze *a)
 			fprintf(f, "  %5u threads  <no throughput: %s>\n", p->threads,
 				a->runs[i * a->repeat].tput_why);
 		else
-			fprintf(f, "  %5u threads  %14.4g  (min %.4g, max %.4g)\n",
-				p->threads, p->median, p->min, p->max);
+			fprintf(f, "  %5u threads  %14.4g  (min %.4g, max %.4g)  CPU use %.2f\n",
+				p->threads, p->median, p->min, p->max,
+				an_cpu_use(&p->agg.use));
 	}
 	if (!a->fitted) {
 		fprintf(f, "  no USL fit: %s\n", a->fit_why);
@@ -1059,9 +1101,13 @@ int cmd_analyze(int argc, char **argv)
 	fit(a);
 	topdown(a);
 	evidence(a);
-	if (!a->fitted && a->threads_given)
+	if (!a->fitted && a->threads_given && a->uses_threads)
 		llctl_err("warning: no USL fit: %s", a->fit_why);
 	ret = a->json ? report_json(a) : report_text(a);
+	if (!a->uses_threads) {
+		llctl_err("Unable to fit the USL: %s", a->fit_why);
+		ret = 1;
+	}
 cleanup:
 	if (a->has_metric)
 		regfree(&a->metric);

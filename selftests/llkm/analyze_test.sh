@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=14
+PLAN=16
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -90,6 +90,30 @@ check usl_fit_finds_crosstalk_and_its_peak "$(jq -c .scaling "$out/stdout" 2>&1)
 	(.scaling.falloff_threads | type == "number") and .scaling.peak_throughput > 0' "$out/stdout"
 check coherency_rule_fires_on_crosstalk "$(jq -c '[.suggestions[].rule]' "$out/stdout" 2>&1)" \
 	jqe '.suggestions | map(.rule) | index("usl_coherency") != null' "$out/stdout"
+
+# --- a command that ignores the thread count: no fit, refused ------------------
+# 'workload spin' is one thread whatever LLCTL_THREADS says: its CPU time
+# (user + sys, from wait4's rusage: an oracle that needs no PMU) cannot
+# exceed its wall time, so N / wall s would be scaling made up by the model.
+run analyze --json --no-trace --threads 1,2,4 -- "$WORKLOAD" spin 300
+echo "# ignores N: exit $(rc) $(jq -c '[.points[] | [.threads, .throughput, .cpu_use]], (.scaling | del(.throughput_unit))' "$out/stdout" 2>&1 | tr '\n' ' ') $(head -c 300 "$out/stderr")"
+check ignored_thread_count_is_refused_not_fitted "exit $(rc): $(head -c 300 "$out/stderr")" \
+	sh -c "[ $(rc) -eq 1 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
+	       grep -q 'does not use the thread count' '$out/stderr' &&
+	       jq -e '.scaling.fitted == false and .scaling.sigma == null and
+	       .scaling.lambda == null and .scaling.peak_threads == null and
+	       (.scaling.reason | test(\"does not use the thread count\")) and
+	       (.points | all(.cpu_use > 0 and .cpu_use < 1.1))' '$out/stdout' >/dev/null"
+# The same CPU work once per thread (LLCTL_THREADS processes of 300 ms of CPU
+# each, by their CPU clock): CPU time grows with N, at least N * 0.3 s by
+# construction, so the per-thread model holds and the fit is made.
+# shellcheck disable=SC2016 # expanded by the inner sh
+run analyze --json --no-trace --threads 1,2,4 -- sh -c \
+	'for i in $(seq "$LLCTL_THREADS"); do "$0" spin 300 & done; wait' "$WORKLOAD"
+echo "# per-thread CPU work: exit $(rc) $(jq -c '[.points[] | [.threads, .throughput, .cpu_s]]' "$out/stdout" 2>&1)"
+check per_thread_cpu_work_is_fitted "exit $(rc): $(jq -c .scaling "$out/stdout" 2>&1) $(head -c 300 "$out/stderr")" \
+	jqe '.scaling.fitted and .scaling.thread_count_used and
+	([.points[] | .cpu_s >= 0.3 * .threads] | all)' "$out/stdout"
 
 # --- one thread count: no fit, said; the context-switch rule fires ------------
 # pingpong: about 10^4 switches, paced by the kernel and not by a timer: far

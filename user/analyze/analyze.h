@@ -2,7 +2,8 @@
 /*
  * user/analyze/: what llctl analyze concludes from a command's counts and
  * trace. The rules table (rules.c), top-down level 1 (topdown.c), the
- * Universal Scalability Law fit (usl.c) and the traced run (trace.c,
+ * Universal Scalability Law fit (usl.c), whether the command uses the
+ * thread count (use.c: an_use) and the traced run (trace.c,
  * declared here), which runs trace/'s session and summary on the held
  * command. Exported names start with an_ (AN_): an_td_, an_usl_ for
  * those parts. analyze/ calls trace/ and lib/.

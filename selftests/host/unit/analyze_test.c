@@ -6,18 +6,25 @@
  * threshold; the USL fit (user/analyze/usl.c) recovers known parameters from exact
  * and noisy data, finds no peak when kappa is 0, and refuses what cannot be
  * fitted; top-down level 1 comes from the slots counts, and says why not
- * on a PMU without the events llkm can count.
+ * on a PMU without the events llkm can count; a command that ignores the
+ * thread count is told apart (user/analyze/use.c) from one that uses it,
+ * on the rusage of real children whose work is known by construction.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze/rules.h"
 #include "analyze/topdown.h"
+#include "analyze/use.h"
 #include "analyze/usl.h"
 #include "kselftest_harness.h"
 
@@ -276,6 +283,164 @@ TEST(usl_flat_throughput_is_all_contention)
 	EXPECT_LT(fabs(f.sigma - 1), 1e-3);
 	EXPECT_LT(f.kappa, 1e-6);
 	EXPECT_LT(fabs(f.lambda - 5), 1e-3);
+}
+
+/* --- does the command use the thread count? ------------------------------ */
+
+/* A point of @threads with these sums (wall, CPU seconds, voluntary switches). */
+static struct an_use use_pt(unsigned int threads, double wall, double cpu, double vcsw)
+{
+	return (struct an_use){ threads, wall, cpu, vcsw };
+}
+
+TEST(uses_threads_refuses_constant_cpu_and_switches)
+{
+	struct an_use u[] = { use_pt(1, 1, 1, 2), use_pt(2, 1.02, 1.01, 2),
+			      use_pt(4, 0.98, 0.99, 3) };
+	char why[512] = "";
+
+	ASSERT_FALSE(an_uses_threads(u, 3, "spin", why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "'spin' does not use the thread count"));
+	EXPECT_NE(NULL, strstr(why, "from N=1 to N=4"));
+	EXPECT_NE(NULL, strstr(why, "CPU use 1.00 to 1.01"));
+	EXPECT_EQ(NULL, strchr(why, '\n'));
+}
+
+TEST(uses_threads_accepts_each_kind_of_evidence)
+{
+	struct an_use cpu[] = { use_pt(1, 1, 1, 2), use_pt(8, 4, 8, 2) };
+	struct an_use par[] = { use_pt(1, 1, 1, 2), use_pt(4, 0.55, 1.05, 2) };
+	struct an_use waits[] = { use_pt(1, 0.4, 0.001, 12), use_pt(8, 1.1, 0.002, 200) };
+	char why[512];
+
+	EXPECT_TRUE(an_uses_threads(cpu, 2, "c", why, sizeof(why)));
+	/* fixed total work split on two CPUs: CPU use 1 -> 1.9 */
+	EXPECT_TRUE(an_uses_threads(par, 2, "c", why, sizeof(why)));
+	EXPECT_TRUE(an_uses_threads(waits, 2, "c", why, sizeof(why)));
+}
+
+TEST(uses_threads_single_thread_below_one_cpu_is_not_parallel)
+{
+	/* CPU use 0.5 -> 1.0 (a busy host at N=1): one thread, not parallel */
+	struct an_use u[] = { use_pt(1, 2, 1, 1), use_pt(4, 1, 1, 1) };
+	char why[512];
+
+	EXPECT_FALSE(an_uses_threads(u, 2, "c", why, sizeof(why)));
+}
+
+TEST(uses_threads_needs_a_switch_per_added_thread)
+{
+	/* 1 -> 3 switches is x3, past sqrt(4), but 2 more for 3 more threads */
+	struct an_use u[] = { use_pt(1, 1, 1, 1), use_pt(4, 1, 1, 3) };
+	struct an_use v[] = { use_pt(1, 1, 1, 1), use_pt(4, 1, 1, 4) };
+	char why[512];
+
+	EXPECT_FALSE(an_uses_threads(u, 2, "c", why, sizeof(why)));
+	EXPECT_TRUE(an_uses_threads(v, 2, "c", why, sizeof(why)));
+}
+
+TEST(uses_threads_one_thread_count_has_nothing_to_compare)
+{
+	struct an_use u[] = { use_pt(2, 1, 1, 1), use_pt(2, 1, 1, 1) };
+	char why[8];
+
+	EXPECT_TRUE(an_uses_threads(u, 2, "c", why, sizeof(why)));
+	EXPECT_TRUE(an_uses_threads(u, 0, "c", why, sizeof(why)));
+}
+
+/* Real children: their work is known by construction, their rusage is the oracle. */
+#define SPIN_MS		60
+#define SLEEPS		20
+
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void *spin_thread(void *arg)
+{
+	double end = thread_cpu_ms() + SPIN_MS;
+	volatile unsigned long x = 0;
+
+	(void)arg;
+	while (thread_cpu_ms() < end)
+		x++;
+	return NULL;
+}
+
+static void *sleep_thread(void *arg)
+{
+	struct timespec ms = { 0, 1000000 };
+	int i;
+
+	(void)arg;
+	for (i = 0; i < SLEEPS; i++)
+		nanosleep(&ms, NULL);
+	return NULL;
+}
+
+/* Runs @n threads of @fn in a child, adds its wait4() rusage to @u. */
+static int child_run(unsigned int n, void *(*fn)(void *), struct an_use *u)
+{
+	struct timespec t0, t1;
+	pthread_t tid[16];
+	struct rusage ru;
+	unsigned int i;
+	int status;
+	pid_t pid;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		for (i = 0; i < n; i++)
+			if (pthread_create(&tid[i], NULL, fn, NULL))
+				_exit(1);
+		for (i = 0; i < n; i++)
+			pthread_join(tid[i], NULL);
+		_exit(0);
+	}
+	if (wait4(pid, &status, 0, &ru) != pid || status)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	u->threads = n;
+	an_use_add(u, &ru, t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return 0;
+}
+
+static const unsigned int use_counts[] = { 1, 2, 4 };
+
+TEST(uses_threads_on_real_children)
+{
+	struct an_use one[3] = { 0 }, cpu[3] = { 0 }, waits[3] = { 0 };
+	char why[512] = "";
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		/* one thread whatever N: the command that ignores N */
+		ASSERT_EQ(0, child_run(1, spin_thread, &one[i]));
+		one[i].threads = use_counts[i];
+		ASSERT_EQ(0, child_run(use_counts[i], spin_thread, &cpu[i]));
+		ASSERT_EQ(0, child_run(use_counts[i], sleep_thread, &waits[i]));
+	}
+	TH_LOG("ignores N: CPU %.3f %.3f %.3f s, use %.2f %.2f %.2f, vcsw %.0f %.0f %.0f",
+	       one[0].cpu_s, one[1].cpu_s, one[2].cpu_s, an_cpu_use(&one[0]),
+	       an_cpu_use(&one[1]), an_cpu_use(&one[2]), one[0].vcsw, one[1].vcsw,
+	       one[2].vcsw);
+	TH_LOG("per-thread CPU: %.3f %.3f %.3f s; sleepers' vcsw %.0f %.0f %.0f",
+	       cpu[0].cpu_s, cpu[1].cpu_s, cpu[2].cpu_s, waits[0].vcsw,
+	       waits[1].vcsw, waits[2].vcsw);
+	/* the physical bound: one thread's CPU use is at most 1 */
+	for (i = 0; i < 3; i++)
+		EXPECT_LT(an_cpu_use(&one[i]), 1.05);
+	EXPECT_FALSE(an_uses_threads(one, 3, "one-thread", why, sizeof(why)));
+	TH_LOG("%s", why);
+	EXPECT_TRUE(an_uses_threads(cpu, 3, "per-thread-cpu", why, sizeof(why)));
+	EXPECT_TRUE(an_uses_threads(waits, 3, "sleepers", why, sizeof(why)));
 }
 
 /* --- top-down ------------------------------------------------------------ */
