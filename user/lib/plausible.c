@@ -61,9 +61,9 @@ bool llctl_plausible(enum llctl_plaus k, double v, double scale, char *why,
 	}
 	if (v >= b->lo && v <= hi)
 		return true;
-	snprintf(why, len, "implausible: %.4g %s is %s %.4g %s (%s)", v, b->unit,
-		 v < b->lo ? "below" : "above", v < b->lo ? b->lo : hi,
-		 b->unit, b->why);
+	snprintf(why, len, "implausible: %.4g%s%s is %s %.4g%s%s (%s)", v,
+		 *b->unit ? " " : "", b->unit, v < b->lo ? "below" : "above",
+		 v < b->lo ? b->lo : hi, *b->unit ? " " : "", b->unit, b->why);
 	return false;
 }
 

@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "lib/plausible.h"
 #include "profile/profile.h"
 
 void prof_stat_run_begin(struct prof_stat_event *e)
@@ -224,6 +225,14 @@ static void rate(struct prof_stat_metric *m, const struct stat_in *in,
 	m->valid = true;
 }
 
+/* A computed metric outside its bound (lib/plausible.h) is not a value. */
+static void gate(struct prof_stat_metric *m, enum llctl_plaus k)
+{
+	if (m->valid && !llctl_plausible(k, m->value, 1, m->reason,
+					 sizeof(m->reason)))
+		m->valid = false;
+}
+
 unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
 			       double elapsed_ns, const char *mem_reason,
 			       struct prof_stat_metric *m)
@@ -235,7 +244,8 @@ unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
 	m[k] = (struct prof_stat_metric){ .name = "cpus_utilized", .unit = "CPUs" };
 	rate(&m[k++], &in, PROF_STAT_ROLE_TASK_CLOCK, 1e-9);
 	m[k] = (struct prof_stat_metric){ .name = "ipc", .unit = "instructions/cycle" };
-	ratio(&m[k++], &in, PROF_STAT_ROLE_INSTRUCTIONS, PROF_STAT_ROLE_CYCLES, 1);
+	ratio(&m[k], &in, PROF_STAT_ROLE_INSTRUCTIONS, PROF_STAT_ROLE_CYCLES, 1);
+	gate(&m[k++], LLCTL_PLAUS_IPC);
 	m[k] = (struct prof_stat_metric){ .name = "cache_miss_rate", .unit = "%" };
 	ratio(&m[k++], &in, PROF_STAT_ROLE_CACHE_MISSES, PROF_STAT_ROLE_CACHE_REFS, 100);
 	m[k] = (struct prof_stat_metric){ .name = "branch_miss_rate", .unit = "%" };
