@@ -35,6 +35,12 @@ static const struct llctl_plaus_bound bounds[LLCTL_PLAUS_KINDS] = {
 	[LLCTL_PLAUS_MISPREDICT_NS] = {
 		"misprediction penalty", "ns", 0.5, 125,
 		"5 to 50 cycles at 0.4 to 7 GHz" },
+	[LLCTL_PLAUS_MISS_PCT] = {
+		"miss rate", "%", 0, 100,
+		"a miss is one of the events counted: above 100 % the two counters count different things on this PMU" },
+	[LLCTL_PLAUS_CPUS_UTILIZED] = {
+		"CPUs utilized", "CPUs", 0, 1.05,
+		"task-clock cannot run on more CPUs than are online (5 % for the skew of reading the counters and the clock)" },
 };
 
 const struct llctl_plaus_bound *llctl_plaus_bound(enum llctl_plaus k)

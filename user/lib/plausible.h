@@ -22,6 +22,8 @@ enum llctl_plaus {
 	LLCTL_PLAUS_IPC,		/* instructions a cycle */
 	LLCTL_PLAUS_MISPREDICT_CYCLES,
 	LLCTL_PLAUS_MISPREDICT_NS,
+	LLCTL_PLAUS_MISS_PCT,		/* misses of the events counted, % */
+	LLCTL_PLAUS_CPUS_UTILIZED,	/* CPUs; scale: online CPUs */
 	LLCTL_PLAUS_KINDS
 };
 

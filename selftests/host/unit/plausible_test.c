@@ -28,6 +28,8 @@ static const struct gate_case cases[] = {
 	{ LLCTL_PLAUS_IPC, 1, -0.5, 3.2, 20 },
 	{ LLCTL_PLAUS_MISPREDICT_CYCLES, 1, 2, 17, 141 },	/* 141: issue 18's */
 	{ LLCTL_PLAUS_MISPREDICT_NS, 1, 0.1, 5, 400 },
+	{ LLCTL_PLAUS_MISS_PCT, 1, -1, 12.5, 140 },
+	{ LLCTL_PLAUS_CPUS_UTILIZED, 2, -0.1, 1.98, 2.5 },	/* 2 CPUs */
 };
 
 static void expect_text(struct __test_metadata *_metadata, enum llctl_plaus k,
