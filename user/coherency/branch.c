@@ -198,6 +198,27 @@ static bool penalty_valid(const struct br_result *r)
 	       penalty_ns(r) > 0;
 }
 
+/*
+ * The penalty's gates: its ns, and its cycles at a plausible clock (one
+ * measurement: when the cycles are implausible, so are the ns).
+ */
+static bool penalty_plausible(const struct br_result *r, char *why, size_t len)
+{
+	char g[320];
+
+	if (!llctl_plausible(LLCTL_PLAUS_MISPREDICT_NS, penalty_ns(r), 1, g, sizeof(g))) {
+		snprintf(why, len, "%s", g);
+		return false;
+	}
+	if (r->ghz > 0 && !llctl_plausible(LLCTL_PLAUS_MISPREDICT_CYCLES,
+					   penalty_ns(r) * r->ghz, 1, g, sizeof(g))) {
+		snprintf(why, len, "%s; %.2f ns at the measured %.2f GHz",
+			 g, penalty_ns(r), r->ghz);
+		return false;
+	}
+	return true;
+}
+
 static struct json_object *jdouble(double v)
 {
 	return json_object_new_double(v);
@@ -220,19 +241,21 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 	bool ok = penalty_valid(r);
 	int i;
 
-	if (ok && r->ghz > 0)
-		llctl_plaus_json(o, "penalty_cycles", LLCTL_PLAUS_MISPREDICT_CYCLES,
-				 penalty_ns(r) * r->ghz, 1);
-	else
-		json_object_object_add(o, "penalty_cycles", NULL);
-	if (ok && !(r->ghz > 0))
+	char why[384];
+	bool fact = ok && penalty_plausible(r, why, sizeof(why));
+
+	json_object_object_add(o, "penalty_cycles", fact && r->ghz > 0 ?
+			       jdouble(penalty_ns(r) * r->ghz) : NULL);
+	json_object_object_add(o, "penalty_ns", fact ? jdouble(penalty_ns(r)) : NULL);
+	if (ok && !fact) {
+		json_object_object_add(o, "penalty_cycles_reason",
+				       json_object_new_string(why));
+		json_object_object_add(o, "penalty_ns_reason",
+				       json_object_new_string(why));
+	} else if (fact && !(r->ghz > 0)) {
 		json_object_object_add(o, "penalty_cycles_reason", json_object_new_string(
 			"the core clock is unknown or implausible"));
-	if (ok)
-		llctl_plaus_json(o, "penalty_ns", LLCTL_PLAUS_MISPREDICT_NS,
-				 penalty_ns(r), 1);
-	else
-		json_object_object_add(o, "penalty_ns", NULL);
+	}
 	if (!ok)
 		json_object_object_add(o, "penalty_reason", json_object_new_string(
 			r->have_base ? "random branches were not slower than predictable ones" :
@@ -274,16 +297,16 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 
 static void br_penalty_text(FILE *f, const struct br_result *r)
 {
-	char ns[384], cyc[384] = "cycles unknown (the core clock is unknown or implausible)";
+	char why[384];
 
-	llctl_plaus_text(LLCTL_PLAUS_MISPREDICT_NS, penalty_ns(r), 1, "%.2f ns",
-			 ns, sizeof(ns));
-	if (r->ghz > 0)
-		llctl_plaus_text(LLCTL_PLAUS_MISPREDICT_CYCLES,
-				 penalty_ns(r) * r->ghz, 1, "%.1f cycles", cyc,
-				 sizeof(cyc));
-	fprintf(f, "  misprediction penalty: %s, %s (one miss in two random branches)\n",
-		ns, cyc);
+	if (!penalty_plausible(r, why, sizeof(why)))
+		fprintf(f, "  misprediction penalty: %s\n", why);
+	else if (r->ghz > 0)
+		fprintf(f, "  misprediction penalty: %.2f ns, %.1f cycles (one miss in two random branches)\n",
+			penalty_ns(r), penalty_ns(r) * r->ghz);
+	else
+		fprintf(f, "  misprediction penalty: %.2f ns, cycles unknown (the core clock is unknown or implausible)\n",
+			penalty_ns(r));
 }
 
 static void br_text(FILE *f, const struct br_result *r, long hist,
