@@ -41,10 +41,12 @@
 
 #include <json-c/json.h>
 
+#include "coherency/clock.h"
 #include "coherency/coherency.h"
 #include "coherency/kernel-run.h"
 #include "coherency/machine.h"
 #include "coherency/stats.h"
+#include "lib/plausible.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #define PROBE_BW_CLOBBERS , "xmm0", "xmm1"
@@ -460,7 +462,8 @@ struct bw_result {
 	const int *cpus;
 	uint64_t min_bytes, max_bytes;
 	bool capped;
-	double ghz, timer_ns;
+	double ghz, timer_ns;	/* ghz: the clock if plausible, else 0 */
+	struct coh_clock clock;
 	struct bw_point pt[BW_POINTS];
 	int npt;
 	struct bw_level lv[COH_CACHES_MAX + 1];
@@ -735,9 +738,33 @@ static void bw_levels(struct bw_result *r)
 	}
 }
 
-static struct json_object *jgbs(const struct bw_point *p, int k)
+/*
+ * The gate's scale: the port limit is 192 bytes a cycle a core
+ * (lib/plausible.c) at the measured clock, or at 7 GHz, the most any core
+ * runs at, when the clock is not known.
+ */
+static double bw_scale(const struct bw_result *r)
 {
-	return p->done[k] ? json_object_new_double(p->gbs[k]) : NULL;
+	return (r->ghz > 0 ? r->ghz : 7.0) * r->threads;
+}
+
+static bool bw_ok(const struct bw_result *r, double gbs)
+{
+	char why[320];
+
+	return llctl_plausible(LLCTL_PLAUS_BANDWIDTH_GBS, gbs, bw_scale(r), why,
+			       sizeof(why));
+}
+
+/* @key: the GB/s, or null with KEY_reason when implausible or not run. */
+static void jgbs(struct json_object *e, const char *key,
+		 const struct bw_result *r, const struct bw_point *p, int k,
+		 const double *v)
+{
+	if (p->done[k])
+		llctl_plaus_json(e, key, LLCTL_PLAUS_BANDWIDTH_GBS, v[k], bw_scale(r));
+	else
+		json_object_object_add(e, key, NULL);
 }
 
 static struct json_object *bw_json(const struct bw_result *r)
@@ -763,12 +790,11 @@ static struct json_object *bw_json(const struct bw_result *r)
 		json_object_object_add(e, "bytes", json_object_new_int64(p->bytes));
 		for (k = 0; k < BW_KERNELS; k++) {
 			snprintf(key, sizeof(key), "%s_gbs", bw_name[k]);
-			json_object_object_add(e, key, jgbs(p, k));
+			jgbs(e, key, r, p, k, p->gbs);
 		}
 		for (k = 0; k < BW_KERNELS; k++) {
 			snprintf(key, sizeof(key), "%s_gbs_best", bw_name[k]);
-			json_object_object_add(e, key, p->done[k] ?
-					       json_object_new_double(p->best[k]) : NULL);
+			jgbs(e, key, r, p, k, p->best);
 		}
 		json_object_array_add(sw, e);
 	}
@@ -784,13 +810,15 @@ static struct json_object *bw_json(const struct bw_result *r)
 				       json_object_new_int64(l->cache_bytes) : NULL);
 		for (k = 0; k < BW_KERNELS; k++) {
 			snprintf(key, sizeof(key), "%s_gbs", bw_name[k]);
-			json_object_object_add(e, key, jgbs(p, k));
+			jgbs(e, key, r, p, k, p->gbs);
 		}
 		json_object_object_add(e, "peak_read_gbs", l->peak > 0 ?
 				       json_object_new_double(l->peak) : NULL);
-		json_object_object_add(e, "of_peak", l->peak > 0 ?
-				       json_object_new_double(p->gbs[BW_READ] / l->peak) :
-				       NULL);
+		if (l->peak > 0)
+			llctl_plaus_json(e, "of_peak", LLCTL_PLAUS_OF_PEAK,
+					 p->gbs[BW_READ] / l->peak, 1);
+		else
+			json_object_object_add(e, "of_peak", NULL);
 		json_object_object_add(e, l->peak > 0 ? "peak_basis" : "peak_reason",
 				       json_object_new_string(l->why));
 		json_object_array_add(lv, e);
@@ -799,8 +827,7 @@ static struct json_object *bw_json(const struct bw_result *r)
 	json_object_object_add(o, "gbs", json_object_new_string(
 		"median of the samples (the *_best keys: the fastest); 1e9 bytes/s, each array's bytes once a pass"));
 	json_object_object_add(o, "max_bytes_capped", json_object_new_boolean(r->capped));
-	json_object_object_add(o, "core_ghz", r->ghz > 0 ?
-			       json_object_new_double(r->ghz) : NULL);
+	coh_clock_json(o, &r->clock);
 	json_object_object_add(o, "samples", json_object_new_int(r->samples));
 	json_object_object_add(o, "timer_resolution_ns",
 			       json_object_new_double(r->timer_ns));
@@ -810,9 +837,34 @@ static struct json_object *bw_json(const struct bw_result *r)
 	return o;
 }
 
+/* A level's read GB/s and its share of the peak, each gated. */
+static void bw_level_text(FILE *f, const struct bw_result *r,
+			  const struct bw_level *l)
+{
+	double gbs = r->pt[l->pt].gbs[BW_READ];
+	char b[32], v[384], of[384];
+
+	coh_fmt_bytes(r->pt[l->pt].bytes, b, sizeof(b));
+	llctl_plaus_text(LLCTL_PLAUS_BANDWIDTH_GBS, gbs, bw_scale(r), "%7.1f GB/s",
+			 v, sizeof(v));
+	fprintf(f, "  %-4s at %-8s read %s", l->name, b, v);
+	if (l->peak > 0 && bw_ok(r, gbs)) {
+		llctl_plaus_text(LLCTL_PLAUS_OF_PEAK, gbs / l->peak, 1, "%.2f",
+				 of, sizeof(of));
+		if (strncmp(of, "implausible", 11))
+			snprintf(of, sizeof(of), "%.0f%%", 100 * gbs / l->peak);
+		fprintf(f, ", %s of a %.1f GB/s peak (%s)\n", of, l->peak, l->why);
+	} else if (l->peak > 0) {
+		fprintf(f, ", peak %.1f GB/s (%s)\n", l->peak, l->why);
+	} else {
+		fprintf(f, ", peak unknown (%s)\n", l->why);
+	}
+}
+
 static void bw_text(FILE *f, const struct bw_result *r)
 {
-	char b[32], pf[32] = "no prefetch";
+	char b[32], pf[32] = "no prefetch", clk[512];
+	bool flagged = false;
 	int i, k;
 
 	if (r->prefetch)
@@ -828,25 +880,22 @@ static void bw_text(FILE *f, const struct bw_result *r)
 		coh_fmt_bytes(r->pt[i].bytes, b, sizeof(b));
 		fprintf(f, "  %10s", b);
 		for (k = 0; k < BW_KERNELS; k++)
-			if (r->pt[i].done[k])
+			if (r->pt[i].done[k] && !bw_ok(r, r->pt[i].gbs[k]))
+				fprintf(f, "  %8s", "!"), flagged = true;
+			else if (r->pt[i].done[k])
 				fprintf(f, "  %8.1f", r->pt[i].gbs[k]);
 			else
 				fprintf(f, "  %8s", "-");
 		fputc('\n', f);
 	}
-	for (i = 0; i < r->nlv; i++) {
-		const struct bw_level *l = &r->lv[i];
-
-		coh_fmt_bytes(r->pt[l->pt].bytes, b, sizeof(b));
-		fprintf(f, "  %-4s at %-8s read %7.1f GB/s", l->name, b,
-			r->pt[l->pt].gbs[BW_READ]);
-		if (l->peak > 0)
-			fprintf(f, ", %.0f%% of a %.1f GB/s peak (%s)\n",
-				100 * r->pt[l->pt].gbs[BW_READ] / l->peak,
-				l->peak, l->why);
-		else
-			fprintf(f, ", peak unknown (%s)\n", l->why);
+	if (flagged) {
+		fprintf(f, "  ! implausible: above %.0f GB/s, the port limit (%s)\n",
+			llctl_plaus_bound(LLCTL_PLAUS_BANDWIDTH_GBS)->hi * bw_scale(r),
+			llctl_plaus_bound(LLCTL_PLAUS_BANDWIDTH_GBS)->why);
 	}
+	fprintf(f, "  core clock %s\n", coh_clock_text(&r->clock, clk, sizeof(clk)));
+	for (i = 0; i < r->nlv; i++)
+		bw_level_text(f, r, &r->lv[i]);
 	if (r->capped)
 		fprintf(f, "  the sweep stops at half of MemAvailable\n");
 	if (r->stopped)
@@ -996,7 +1045,8 @@ static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 			  r->cpus[0], strerror(-err));
 		goto cleanup;
 	}
-	r->ghz = coh_core_ghz();		/* also the warm-up of the core */
+	coh_clock(r->cpus[0], &r->clock);	/* also the warm-up of the core */
+	r->ghz = coh_clock_usable_ghz(&r->clock);
 	r->timer_ns = coh_timer_res_ns();
 	if (!o->kernel && bw_start_threads(&run, &started))
 		goto cleanup;

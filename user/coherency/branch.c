@@ -36,10 +36,12 @@
 
 #include <json-c/json.h>
 
+#include "coherency/clock.h"
 #include "coherency/coherency.h"
 #include "coherency/kernel-run.h"
 #include "coherency/machine.h"
 #include "coherency/stats.h"
+#include "lib/plausible.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_branch.h"
@@ -56,7 +58,8 @@ struct br_point {
 
 struct br_result {
 	int cpu, samples;
-	double ghz, timer_ns;
+	double ghz, timer_ns;	/* ghz: the clock if plausible, else 0 */
+	struct coh_clock clock;
 	bool have_base;
 	struct coh_stats rnd, pred;	/* ns per branch */
 	struct br_point pt[BR_POINTS];
@@ -157,7 +160,8 @@ static void measure(const struct coh_opts *o, uint64_t *buf,
 	};
 	long len, next;
 
-	r->ghz = coh_core_ghz();		/* also the warm-up of the core */
+	coh_clock(r->cpu, &r->clock);		/* also the warm-up of the core */
+	r->ghz = coh_clock_usable_ghz(&r->clock);
 	r->timer_ns = coh_timer_res_ns();
 	r->stopped = "interrupted";
 	if (!point(&w, BR_BITS, false, &r->rnd) ||
@@ -194,6 +198,27 @@ static bool penalty_valid(const struct br_result *r)
 	       penalty_ns(r) > 0;
 }
 
+/*
+ * The penalty's gates: its ns, and its cycles at a plausible clock (one
+ * measurement: when the cycles are implausible, so are the ns).
+ */
+static bool penalty_plausible(const struct br_result *r, char *why, size_t len)
+{
+	char g[320];
+
+	if (!llctl_plausible(LLCTL_PLAUS_MISPREDICT_NS, penalty_ns(r), 1, g, sizeof(g))) {
+		snprintf(why, len, "%s", g);
+		return false;
+	}
+	if (r->ghz > 0 && !llctl_plausible(LLCTL_PLAUS_MISPREDICT_CYCLES,
+					   penalty_ns(r) * r->ghz, 1, g, sizeof(g))) {
+		snprintf(why, len, "%s; %.2f ns at the measured %.2f GHz",
+			 g, penalty_ns(r), r->ghz);
+		return false;
+	}
+	return true;
+}
+
 static struct json_object *jdouble(double v)
 {
 	return json_object_new_double(v);
@@ -216,9 +241,21 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 	bool ok = penalty_valid(r);
 	int i;
 
-	json_object_object_add(o, "penalty_cycles", ok && r->ghz > 0 ?
+	char why[384];
+	bool fact = ok && penalty_plausible(r, why, sizeof(why));
+
+	json_object_object_add(o, "penalty_cycles", fact && r->ghz > 0 ?
 			       jdouble(penalty_ns(r) * r->ghz) : NULL);
-	json_object_object_add(o, "penalty_ns", ok ? jdouble(penalty_ns(r)) : NULL);
+	json_object_object_add(o, "penalty_ns", fact ? jdouble(penalty_ns(r)) : NULL);
+	if (ok && !fact) {
+		json_object_object_add(o, "penalty_cycles_reason",
+				       json_object_new_string(why));
+		json_object_object_add(o, "penalty_ns_reason",
+				       json_object_new_string(why));
+	} else if (fact && !(r->ghz > 0)) {
+		json_object_object_add(o, "penalty_cycles_reason", json_object_new_string(
+			"the core clock is unknown or implausible"));
+	}
 	if (!ok)
 		json_object_object_add(o, "penalty_reason", json_object_new_string(
 			r->have_base ? "random branches were not slower than predictable ones" :
@@ -246,7 +283,7 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 				       jstat(&r->pred));
 	}
 	json_object_object_add(o, "assumed_miss_rate", jdouble(0.5));
-	json_object_object_add(o, "core_ghz", r->ghz > 0 ? jdouble(r->ghz) : NULL);
+	coh_clock_json(o, &r->clock);
 	json_object_object_add(o, "cpu", json_object_new_int(r->cpu));
 	json_object_object_add(o, "samples", json_object_new_int(r->samples));
 	json_object_object_add(o, "branches_per_sample",
@@ -258,13 +295,29 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 	return o;
 }
 
+static void br_penalty_text(FILE *f, const struct br_result *r)
+{
+	char why[384];
+
+	if (!penalty_plausible(r, why, sizeof(why)))
+		fprintf(f, "  misprediction penalty: %s\n", why);
+	else if (r->ghz > 0)
+		fprintf(f, "  misprediction penalty: %.2f ns, %.1f cycles (one miss in two random branches)\n",
+			penalty_ns(r), penalty_ns(r) * r->ghz);
+	else
+		fprintf(f, "  misprediction penalty: %.2f ns, cycles unknown (the core clock is unknown or implausible)\n",
+			penalty_ns(r));
+}
+
 static void br_text(FILE *f, const struct br_result *r, long hist,
 		    const char *hist_why)
 {
+	char clk[512];
 	int i;
 
-	fprintf(f, "branch: CPU %d, core clock %.2f GHz, median (min) of %d samples of %u branches\n",
-		r->cpu, r->ghz, r->samples, BR_BITS);
+	fprintf(f, "branch: CPU %d, median (min) of %d samples of %u branches\n",
+		r->cpu, r->samples, BR_BITS);
+	fprintf(f, "  core clock %s\n", coh_clock_text(&r->clock, clk, sizeof(clk)));
 	if (r->have_base) {
 		fprintf(f, "  random bits      %7.3f ns/branch (%.3f)\n",
 			r->rnd.median, r->rnd.min);
@@ -272,8 +325,7 @@ static void br_text(FILE *f, const struct br_result *r, long hist,
 			r->pred.median, r->pred.min);
 	}
 	if (penalty_valid(r))
-		fprintf(f, "  misprediction penalty: %.2f ns, %.1f cycles (one miss in two random branches)\n",
-			penalty_ns(r), penalty_ns(r) * r->ghz);
+		br_penalty_text(f, r);
 	else
 		fprintf(f, "  misprediction penalty: unknown (%s)\n",
 			r->have_base ? "random branches were not slower" : "stopped");

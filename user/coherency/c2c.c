@@ -29,6 +29,7 @@
 #include "coherency/team.h"
 #include "lib/cpus.h"
 #include "lib/svg.h"
+#include "lib/plausible.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_c2c.h"
@@ -36,7 +37,6 @@
 #define DEF_ROUND_TRIPS	5000	/* per pair */
 #define BATCHES		50
 #define WARM_BATCHES	5
-#define PLAUSIBLE_NS	2.0
 
 struct c2c_pair {
 	int a, b;		/* ping on a, pong on b */
@@ -289,7 +289,10 @@ static void set_cell(struct c2c_report *r, int a, int b, double ns)
 	int i = index_of(r, a), j = index_of(r, b);
 
 	r->ns[i * r->n + j] = r->ns[j * r->n + i] = ns;
-	r->flagged[i * r->n + j] = r->flagged[j * r->n + i] = ns < PLAUSIBLE_NS;
+	char why[320];
+
+	r->flagged[i * r->n + j] = r->flagged[j * r->n + i] =
+		!llctl_plausible(LLCTL_PLAUS_C2C_NS, ns, 1, why, sizeof(why));
 }
 
 static struct json_object *c2c_json(const struct c2c_report *r)
@@ -298,6 +301,7 @@ static struct json_object *c2c_json(const struct c2c_report *r)
 	struct json_object *cpus = json_object_new_array();
 	struct json_object *m = json_object_new_array();
 	struct json_object *flagged = json_object_new_array();
+	char why[320];
 	int i, j;
 
 	for (i = 0; i < r->n; i++) {
@@ -317,8 +321,8 @@ static struct json_object *c2c_json(const struct c2c_report *r)
 				json_object_array_add(p, json_object_new_int(r->cpus[j]));
 				json_object_object_add(f, "cpus", p);
 				json_object_object_add(f, "ns", json_object_new_double(v));
-				json_object_object_add(f, "reason",
-						       json_object_new_string("implausible: faster than a cache-line transfer"));
+				llctl_plausible(LLCTL_PLAUS_C2C_NS, v, 1, why, sizeof(why));
+				json_object_object_add(f, "reason", json_object_new_string(why));
 				json_object_array_add(flagged, f);
 			}
 		}
@@ -369,8 +373,10 @@ static void c2c_text(FILE *f, const struct c2c_report *r)
 		fputc('\n', f);
 	}
 	if (flagged)
-		fprintf(f, "!: below %.0f ns, not a transfer between two caches: not reported\n",
-			PLAUSIBLE_NS);
+		fprintf(f, "!: implausible, outside %.0f ns to %.0f us: not reported (%s)\n",
+			llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->lo,
+			llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->hi / 1000,
+			llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->why);
 	if (r->short_batches)
 		fprintf(f, "note: %" PRIu64 " round trips per batch are too few: reading the clock (%.0f ticks)\n"
 			"      is over 1 %% of a batch; use --iterations %d or more\n",

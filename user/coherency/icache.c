@@ -53,6 +53,7 @@
 #include "coherency/kernel-run.h"
 #include "coherency/machine.h"
 #include "coherency/stats.h"
+#include "lib/plausible.h"
 #include "lib/util.h"
 
 #define IC_CODE_MIN	(1ULL << 10)
@@ -403,8 +404,11 @@ static void measure(uint8_t *code, uint8_t *pages, const struct coh_opts *o,
 		    struct ic_result *r)
 {
 	uint64_t deadline = coh_now_ns() + COH_TIME_BOUND_S * 1000000000ULL;
+	char why[320];
 
 	r->ghz = coh_core_ghz();		/* also the warm-up of the core */
+	if (!llctl_plausible(LLCTL_PLAUS_CORE_GHZ, r->ghz, 1, why, sizeof(why)))
+		r->ghz = 0;	/* the steps' threshold assumes 0.3 ns a cycle */
 	r->timer_ns = coh_timer_res_ns();
 	r->stopped = "interrupted";
 	if (!call_cost(o, r, code, deadline) ||

@@ -76,39 +76,75 @@ void coh_unpin(struct coh_pin *old)
 }
 
 #ifdef __x86_64__
-/* @n rounds of 100 dependent adds: 100 * @n cycles. */
-static void add_chain(uint64_t n)
+#include <cpuid.h>
+
+/*
+ * @n rounds of 100 dependent 32-bit imuls: 100 * @n * imul_cycles().
+ * Not adds: Golden Cove and later fold a chain of add-immediates at
+ * rename (several a cycle), which made the clock read 21 GHz (issue 18).
+ * A multiply has no such shortcut: its result needs the multiplier, whose
+ * latency is fixed (no early out on x86 integer multiply); the operand is
+ * a register, so no immediate can be folded either. 32-bit, not 64: imul
+ * r32 takes 3 cycles on more cores (Core 2 took 5 for r64, K8/K10 4).
+ */
+static void imul_chain(uint64_t n)
 {
-	uint64_t x = 0;
+	uint32_t x = 1, m = 3;
 
 	asm volatile("1:\n\t"
 		     ".rept 100\n\t"
-		     "add $1, %[x]\n\t"
+		     "imul %[m], %[x]\n\t"
 		     ".endr\n\t"
 		     "dec %[n]\n\t"
 		     "jnz 1b\n\t"
 		     : [x] "+r"(x), [n] "+r"(n)
-		     :
+		     : [m] "r"(m)
 		     : "cc");
+}
+
+/*
+ * imul r32, r32's latency in cycles (Agner Fog's instruction tables,
+ * uops.info): 3 on every Intel core since Core 2 (Atom Bonnell and
+ * Saltwell: 5) and every AMD core since K8 (the Bulldozer family 0x15: 4).
+ */
+static unsigned int imul_cycles(void)
+{
+	unsigned int a, b, c, d, fam, model;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return 3;
+	fam = (a >> 8) & 0xf;
+	model = ((a >> 4) & 0xf) | (((a >> 16) & 0xf) << 4);
+	if (fam == 0xf)
+		fam += (a >> 20) & 0xff;
+	__get_cpuid(0, &a, &b, &c, &d);
+	if (b == 0x68747541 && fam == 0x15)	/* "Auth"enticAMD */
+		return 4;
+	if (b == 0x756e6547 && fam == 6 &&	/* "Genu"ineIntel */
+	    (model == 0x1c || model == 0x26 || model == 0x27 ||
+	     model == 0x35 || model == 0x36))
+		return 5;
+	return 3;
 }
 
 double coh_core_ghz(void)
 {
-	const uint64_t rounds = 20000;	/* 2 M cycles, about 0.6 ms */
-	double ghz = 0;
+	const uint64_t rounds = 7000;	/* 2.1 M cycles, about 0.6 ms */
+	double cycles = 100.0 * rounds * imul_cycles(), ghz = 0;
 	uint64_t t0, t1;
 	int i;
 
 	/* Warm-up: long enough for the core to leave its idle clock. */
 	t0 = coh_now_ns();
 	while (coh_now_ns() - t0 < 20000000)
-		add_chain(rounds);
+		imul_chain(rounds);
+	/* The fastest of 9: a preempted run is slower, never faster. */
 	for (i = 0; i < 9; i++) {
 		t0 = coh_now_ns();
-		add_chain(rounds);
+		imul_chain(rounds);
 		t1 = coh_now_ns();
-		if (t1 > t0 && 100.0 * rounds / (t1 - t0) > ghz)
-			ghz = 100.0 * rounds / (t1 - t0);
+		if (t1 > t0 && cycles / (t1 - t0) > ghz)
+			ghz = cycles / (t1 - t0);
 	}
 	return ghz;
 }

@@ -91,9 +91,10 @@ int coh_pin(int cpu, struct coh_pin *old);
 void coh_unpin(struct coh_pin *old);
 
 /*
- * The core clock in GHz, from a chain of dependent adds (one cycle each on
- * every x86-64 core): the frequency the core runs at now, turbo included,
- * which the TSC's is not. 0 where that cannot be measured (not x86-64).
+ * The core clock in GHz, from a chain of dependent imuls (3 cycles each,
+ * coherency/machine.c says where not): the frequency the core runs at now,
+ * turbo included, which the TSC's is not. 0 where that cannot be measured
+ * (not x86-64). coherency/clock.h cross-checks it; use that.
  */
 double coh_core_ghz(void);
 

@@ -10,9 +10,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
+#include "lib/plausible.h"
 #include "profile/profile.h"
 
 void prof_stat_run_begin(struct prof_stat_event *e)
@@ -224,6 +226,25 @@ static void rate(struct prof_stat_metric *m, const struct stat_in *in,
 	m->valid = true;
 }
 
+/* A computed metric outside its bound (lib/plausible.h) is not a value. */
+static void gate(struct prof_stat_metric *m, enum llctl_plaus k)
+{
+	if (m->valid && !llctl_plausible(k, m->value, 1, m->reason,
+					 sizeof(m->reason)))
+		m->valid = false;
+}
+
+/* CPUs utilized: no more than the CPUs that exist. */
+static void gate_cpus(struct prof_stat_metric *m)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (m->valid && n > 0 &&
+	    !llctl_plausible(LLCTL_PLAUS_CPUS_UTILIZED, m->value, (double)n,
+			     m->reason, sizeof(m->reason)))
+		m->valid = false;
+}
+
 unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
 			       double elapsed_ns, const char *mem_reason,
 			       struct prof_stat_metric *m)
@@ -233,13 +254,17 @@ unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
 
 	memset(m, 0, sizeof(*m) * PROF_STAT_METRICS_MAX);
 	m[k] = (struct prof_stat_metric){ .name = "cpus_utilized", .unit = "CPUs" };
-	rate(&m[k++], &in, PROF_STAT_ROLE_TASK_CLOCK, 1e-9);
+	rate(&m[k], &in, PROF_STAT_ROLE_TASK_CLOCK, 1e-9);
+	gate_cpus(&m[k++]);
 	m[k] = (struct prof_stat_metric){ .name = "ipc", .unit = "instructions/cycle" };
-	ratio(&m[k++], &in, PROF_STAT_ROLE_INSTRUCTIONS, PROF_STAT_ROLE_CYCLES, 1);
+	ratio(&m[k], &in, PROF_STAT_ROLE_INSTRUCTIONS, PROF_STAT_ROLE_CYCLES, 1);
+	gate(&m[k++], LLCTL_PLAUS_IPC);
 	m[k] = (struct prof_stat_metric){ .name = "cache_miss_rate", .unit = "%" };
-	ratio(&m[k++], &in, PROF_STAT_ROLE_CACHE_MISSES, PROF_STAT_ROLE_CACHE_REFS, 100);
+	ratio(&m[k], &in, PROF_STAT_ROLE_CACHE_MISSES, PROF_STAT_ROLE_CACHE_REFS, 100);
+	gate(&m[k++], LLCTL_PLAUS_MISS_PCT);
 	m[k] = (struct prof_stat_metric){ .name = "branch_miss_rate", .unit = "%" };
-	ratio(&m[k++], &in, PROF_STAT_ROLE_BRANCH_MISSES, PROF_STAT_ROLE_BRANCHES, 100);
+	ratio(&m[k], &in, PROF_STAT_ROLE_BRANCH_MISSES, PROF_STAT_ROLE_BRANCHES, 100);
+	gate(&m[k++], LLCTL_PLAUS_MISS_PCT);
 	m[k] = (struct prof_stat_metric){ .name = "context_switches_per_sec",
 				      .unit = "/s" };
 	rate(&m[k++], &in, PROF_STAT_ROLE_CONTEXT_SWITCHES, 1);

@@ -20,6 +20,7 @@
 #include "run_argv.h"
 
 #include "cmd.h"
+#include "coherency/clock.h"
 #include "coherency/cpus.h"
 #include "lib/cpus.h"
 #include "coherency/run.h"
@@ -521,6 +522,57 @@ TEST(coherency_refuses_absurd_parameters)
 	EXPECT_REFUSED("--kernel runs --iterations increments instead",
 		       cmd_coherency, "coherency", "--kernel", "--test",
 		       "false-sharing", "--runtime", "5");
+}
+
+/*
+ * The clock's cross-check (coherency/clock.c), on figures known by
+ * construction: issue 18's 21 GHz against cpufreq's 4.7 GHz maximum, a VM's
+ * boost against the TSC rate in cpuinfo, a clock APERF confirms.
+ */
+static struct coh_clock clk(double ghz, double cpuinfo, double cur, double max,
+			    double aperf)
+{
+	struct coh_clock c = { .ghz = ghz, .cpuinfo_ghz = cpuinfo,
+			       .cur_ghz = cur, .max_ghz = max, .aperf_ghz = aperf };
+
+	coh_clock_compare(&c);
+	return c;
+}
+
+TEST(the_clock_disagrees_beyond_its_tolerance_and_says_so)
+{
+	struct coh_clock c;
+	char buf[512];
+
+	c = clk(21.0, 0.8, 0.8, 4.7, 0);	/* folded adds, bare metal */
+	EXPECT_EQ(0, c.agrees);
+	EXPECT_NE(NULL, strstr(c.note, "cpuinfo_max_freq 4700 MHz"));
+	coh_clock_text(&c, buf, sizeof(buf));
+	EXPECT_NE(NULL, strstr(buf, "implausible (21 GHz is above 7 GHz"));
+	EXPECT_NE(NULL, strstr(buf, "disagrees"));
+	EXPECT_EQ(0, coh_clock_usable_ghz(&c));
+
+	c = clk(3.65, 2.096, 0, 0, 0);		/* this VM: cpuinfo is the TSC */
+	EXPECT_EQ(0, c.agrees);
+	EXPECT_NE(NULL, strstr(c.note, "disagrees with /proc/cpuinfo 2096 MHz"));
+	EXPECT_NE(NULL, strstr(c.note, "TSC rate"));
+	EXPECT_EQ(3.65, coh_clock_usable_ghz(&c));
+
+	c = clk(3.65, 2.096, 0, 0, 3.60);	/* APERF confirms it */
+	EXPECT_EQ(1, c.agrees);
+	EXPECT_NE(NULL, strstr(c.note, "agrees with APERF 3600 MHz"));
+
+	c = clk(2.2, 2.1, 0, 0, 0);		/* a VM at its base clock */
+	EXPECT_EQ(1, c.agrees);
+
+	c = clk(4.4, 0.8, 4.3, 4.7, 0);		/* bare metal, boosting */
+	EXPECT_EQ(1, c.agrees);
+	EXPECT_NE(NULL, strstr(c.note, "scaling_cur_freq 4300 MHz"));
+
+	c = clk(3.0, 0, 0, 0, 0);		/* nothing to compare with */
+	EXPECT_EQ(-1, c.agrees);
+	c = clk(0, 2.0, 0, 0, 0);		/* not measured (not x86-64) */
+	EXPECT_EQ(-1, c.agrees);
 }
 
 TEST_HARNESS_MAIN

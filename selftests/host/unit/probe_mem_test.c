@@ -373,6 +373,24 @@ static double num(struct json_object *o, const char *key)
 	return json_object_get_double(get(o, key));
 }
 
+/* @key of @o: a number in [@lo, @hi], or null and KEY_reason "implausible: ...". */
+static void check_gated(struct __test_metadata *_metadata, struct json_object *o,
+			const char *key, double lo, double hi)
+{
+	char rkey[64];
+	struct json_object *why;
+
+	if (is_number(get(o, key))) {
+		EXPECT_GE(num(o, key), lo);
+		EXPECT_LE(num(o, key), hi);
+		return;
+	}
+	snprintf(rkey, sizeof(rkey), "%s_reason", key);
+	ASSERT_TRUE(json_object_object_get_ex(o, rkey, &why));
+	TH_LOG("%s: %s", key, json_object_get_string(why));
+	EXPECT_EQ(0, strncmp(json_object_get_string(why), "implausible: ", 13));
+}
+
 /* Sets --sizes for the next bandwidth run. */
 static int bw_sizes(const char *sizes)
 {
@@ -391,10 +409,13 @@ TEST_F(probe, a_misprediction_costs_time_and_long_patterns_are_not_learned)
 	ASSERT_EQ(0, coh_test_branch.run(&self->o, self->tests, NULL));
 	b = get(self->tests, "branch");
 	ASSERT_NE(NULL, b);
-	ASSERT_TRUE(is_number(get(b, "penalty_ns")));
-	ASSERT_TRUE(is_number(get(b, "penalty_cycles")));
-	EXPECT_GT(num(b, "penalty_ns"), 0);
-	EXPECT_GT(num(b, "penalty_cycles"), 1);
+	/*
+	 * A number inside its gate (lib/plausible.c), or null with the
+	 * reason: on a loaded host the random branches' median can take
+	 * the penalty past 50 cycles, which is then not printed as a fact.
+	 */
+	check_gated(_metadata, b, "penalty_ns", 0.5, 125);
+	check_gated(_metadata, b, "penalty_cycles", 5, 50);
 	EXPECT_TRUE(json_object_object_get_ex(b, "history_length", NULL));
 	sw = get(b, "sweep");
 	ASSERT_TRUE(json_object_is_type(sw, json_type_array));

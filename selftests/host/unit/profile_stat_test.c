@@ -216,6 +216,41 @@ TEST(repeats_give_mean_and_sample_stddev)
 	EXPECT_EQ(3u, e.runs);
 }
 
+/* 20 instructions a cycle: no core retires that many (lib/plausible.c). */
+TEST(an_implausible_ipc_is_not_a_value)
+{
+	struct prof_stat_event e[2] = {
+		ev("cycles", PROF_STAT_ROLE_CYCLES),
+		ev("instructions", PROF_STAT_ROLE_INSTRUCTIONS),
+	};
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
+	unsigned int n;
+
+	run1(&e[0], 1000, 1, 1);
+	run1(&e[1], 20000, 1, 1);
+	n = prof_stat_metrics(e, 2, 1e9, NULL, m);
+	EXPECT_FALSE(metric(m, n, "ipc")->valid);
+	EXPECT_EQ(0, strncmp(metric(m, n, "ipc")->reason, "implausible: 20 ", 16));
+}
+
+/* More branch misses than branches: the counters do not count the same. */
+TEST(a_miss_rate_above_100_percent_is_not_a_value)
+{
+	struct prof_stat_event e[2] = {
+		ev("branches", PROF_STAT_ROLE_BRANCHES),
+		ev("branch-misses", PROF_STAT_ROLE_BRANCH_MISSES),
+	};
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
+	unsigned int n;
+
+	run1(&e[0], 100, 1, 1);
+	run1(&e[1], 150, 1, 1);
+	n = prof_stat_metrics(e, 2, 1e9, NULL, m);
+	EXPECT_FALSE(metric(m, n, "branch_miss_rate")->valid);
+	EXPECT_EQ(0, strncmp(metric(m, n, "branch_miss_rate")->reason,
+			     "implausible: 150 % is above 100 %", 33));
+}
+
 TEST(metrics_compute_from_their_events)
 {
 	struct prof_stat_event e[6] = {

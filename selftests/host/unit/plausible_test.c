@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The plausibility gates (user/lib/plausible.c): for each kind a value
+ * below and above its bound (physical: docs/plausibility.md) is rendered
+ * "implausible (...)" in text and null with KEY_reason in JSON, and a
+ * value inside is printed as it is. The bounds themselves are checked
+ * against the figures the docs cite, so a table edit shows here.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+#include "lib/plausible.h"
+
+struct gate_case {
+	enum llctl_plaus k;
+	double scale, low, inside, high;
+};
+
+/* scale 6 for bandwidth: 3 GHz x 2 cores, a limit of 1152 GB/s. */
+static const struct gate_case cases[] = {
+	{ LLCTL_PLAUS_CORE_GHZ, 1, 0.1, 3.6, 21.0 },	/* 21: issue 18's folded adds */
+	{ LLCTL_PLAUS_BANDWIDTH_GBS, 6, -1, 900, 1200 },
+	{ LLCTL_PLAUS_OF_PEAK, 1, -0.1, 0.95, 1.5 },
+	{ LLCTL_PLAUS_C2C_NS, 1, 0.5, 70, 20000 },
+	{ LLCTL_PLAUS_IPC, 1, -0.5, 3.2, 20 },
+	{ LLCTL_PLAUS_MISPREDICT_CYCLES, 1, 2, 17, 141 },	/* 141: issue 18's */
+	{ LLCTL_PLAUS_MISPREDICT_NS, 1, 0.1, 5, 400 },
+	{ LLCTL_PLAUS_MISS_PCT, 1, -1, 12.5, 140 },
+	{ LLCTL_PLAUS_CPUS_UTILIZED, 2, -0.1, 1.98, 2.5 },	/* 2 CPUs */
+};
+
+static void expect_text(struct __test_metadata *_metadata, enum llctl_plaus k,
+			double v, double scale, bool ok)
+{
+	char buf[512];
+
+	llctl_plaus_text(k, v, scale, "%.3f", buf, sizeof(buf));
+	TH_LOG("kind %d, %g: %s", (int)k, v, buf);
+	if (ok) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "%.3f", v);
+		EXPECT_STREQ(want, buf);
+	} else {
+		EXPECT_EQ(0, strncmp(buf, "implausible (", 13));
+		EXPECT_NE(NULL, strstr(buf, llctl_plaus_bound(k)->why));
+	}
+}
+
+static void expect_json(struct __test_metadata *_metadata, enum llctl_plaus k,
+			double v, double scale, bool ok)
+{
+	struct json_object *o = json_object_new_object(), *x;
+
+	EXPECT_EQ(ok, llctl_plaus_json(o, "value", k, v, scale));
+	ASSERT_TRUE(json_object_object_get_ex(o, "value", &x));
+	if (ok) {
+		EXPECT_TRUE(json_object_is_type(x, json_type_double));
+		EXPECT_EQ(v, json_object_get_double(x));
+		EXPECT_FALSE(json_object_object_get_ex(o, "value_reason", NULL));
+	} else {
+		EXPECT_EQ(NULL, x);
+		ASSERT_TRUE(json_object_object_get_ex(o, "value_reason", &x));
+		EXPECT_EQ(0, strncmp(json_object_get_string(x), "implausible: ", 13));
+	}
+	json_object_put(o);
+}
+
+TEST(every_kind_has_a_case_and_a_reason)
+{
+	int k;
+
+	ASSERT_EQ(LLCTL_PLAUS_KINDS, (int)(sizeof(cases) / sizeof(cases[0])));
+	for (k = 0; k < LLCTL_PLAUS_KINDS; k++) {
+		const struct llctl_plaus_bound *b = llctl_plaus_bound(k);
+
+		ASSERT_NE(NULL, b);
+		EXPECT_EQ(k, (int)cases[k].k);
+		EXPECT_LT(b->lo, b->hi);
+		EXPECT_GT(strlen(b->why), 10);
+	}
+	EXPECT_EQ(NULL, llctl_plaus_bound(LLCTL_PLAUS_KINDS));
+}
+
+TEST(outside_is_implausible_inside_is_printed)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct gate_case *c = &cases[i];
+
+		expect_text(_metadata, c->k, c->low, c->scale, false);
+		expect_text(_metadata, c->k, c->high, c->scale, false);
+		expect_text(_metadata, c->k, c->inside, c->scale, true);
+		expect_json(_metadata, c->k, c->low, c->scale, false);
+		expect_json(_metadata, c->k, c->high, c->scale, false);
+		expect_json(_metadata, c->k, c->inside, c->scale, true);
+	}
+}
+
+TEST(bounds_are_the_documented_ones)
+{
+	const struct llctl_plaus_bound *b = llctl_plaus_bound(LLCTL_PLAUS_CORE_GHZ);
+	char why[320];
+
+	EXPECT_EQ(0.4, b->lo);
+	EXPECT_EQ(7.0, b->hi);
+	EXPECT_EQ(2, llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->lo);
+	EXPECT_EQ(10000, llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->hi);
+	/* edges are inside */
+	EXPECT_TRUE(llctl_plausible(LLCTL_PLAUS_CORE_GHZ, 0.4, 1, why, sizeof(why)));
+	EXPECT_TRUE(llctl_plausible(LLCTL_PLAUS_CORE_GHZ, 7.0, 1, why, sizeof(why)));
+	/* the bandwidth limit scales: 192 B/cycle x 3 GHz x 2 cores */
+	EXPECT_TRUE(llctl_plausible(LLCTL_PLAUS_BANDWIDTH_GBS, 1152, 6, why, sizeof(why)));
+	EXPECT_FALSE(llctl_plausible(LLCTL_PLAUS_BANDWIDTH_GBS, 1153, 6, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "above 1152 GB/s"));
+}
+
+TEST(not_a_number_and_no_scale_are_implausible)
+{
+	char why[320];
+
+	EXPECT_FALSE(llctl_plausible(LLCTL_PLAUS_IPC, NAN, 1, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "not a number"));
+	EXPECT_FALSE(llctl_plausible(LLCTL_PLAUS_IPC, INFINITY, 1, why, sizeof(why)));
+	EXPECT_FALSE(llctl_plausible(LLCTL_PLAUS_BANDWIDTH_GBS, 10, 0, why, sizeof(why)));
+	EXPECT_FALSE(llctl_plausible(LLCTL_PLAUS_KINDS, 1, 1, why, sizeof(why)));
+}
+
+TEST_HARNESS_MAIN
