@@ -29,7 +29,18 @@ struct dso {
 	size_t nload;
 	bool tried;
 	const char *why;	/* why it has no symbols */
+	struct alias *alias;	/* its functions by address, for aliases */
+	size_t nr_alias;
+	bool alias_tried;
 	struct dso *next;
+};
+
+/* A function symbol: several at one address are aliases of each other. */
+struct alias {
+	GElf_Addr addr;
+	const char *name;
+	unsigned char bind;
+	bool sized;
 };
 
 struct map {
@@ -84,6 +95,7 @@ static void dso_free(struct dso *d)
 {
 	if (d->dwfl)
 		dwfl_end(d->dwfl);
+	free(d->alias);
 	free(d->load);
 	free(d->path);
 	free(d);
@@ -489,6 +501,82 @@ static const struct map *find_map(struct prof_syms *s, uint32_t pid, uint64_t ad
 	return NULL;
 }
 
+static int cmp_alias(const void *a, const void *b)
+{
+	const struct alias *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Every function symbol of @d (FUNC, IFUNC), by address: once per DSO. */
+static void alias_index(struct dso *d)
+{
+	int n = dwfl_module_getsymtab(d->mod), i;
+	const char *name;
+	GElf_Addr addr;
+	GElf_Sym sym;
+	int type;
+
+	d->alias_tried = true;
+	if (n <= 1)
+		return;
+	d->alias = calloc(n, sizeof(*d->alias));
+	if (!d->alias)
+		return;
+	for (i = 1; i < n; i++) {
+		name = dwfl_module_getsym_info(d->mod, i, &sym, &addr, NULL, NULL, NULL);
+		type = GELF_ST_TYPE(sym.st_info);
+		if (!name || !*name || sym.st_shndx == SHN_UNDEF ||
+		    (type != STT_FUNC && type != STT_GNU_IFUNC))
+			continue;
+		d->alias[d->nr_alias++] = (struct alias) {
+			.addr = addr, .name = name,
+			.bind = GELF_ST_BIND(sym.st_info), .sized = sym.st_size,
+		};
+	}
+	qsort(d->alias, d->nr_alias, sizeof(*d->alias), cmp_alias);
+}
+
+static size_t underscores(const char *s)
+{
+	return strspn(s, "_");
+}
+
+/*
+ * Whether @a names a function better than @b, as perf's choose_best_symbol():
+ * sized, not weak, global, fewer leading underscores, longer.
+ */
+static bool better_alias(const struct alias *a, const struct alias *b)
+{
+	if (a->sized != b->sized)
+		return a->sized;
+	if ((a->bind == STB_WEAK) != (b->bind == STB_WEAK))
+		return b->bind == STB_WEAK;
+	if ((a->bind == STB_GLOBAL) != (b->bind == STB_GLOBAL))
+		return a->bind == STB_GLOBAL;
+	if (underscores(a->name) != underscores(b->name))
+		return underscores(a->name) < underscores(b->name);
+	return strlen(a->name) > strlen(b->name);
+}
+
+/* The name perf gives the function at @addr: @name when it has no alias. */
+static const char *best_alias(struct dso *d, GElf_Addr addr, const char *name)
+{
+	struct alias key = { .addr = addr }, *a, *best;
+
+	if (!d->alias_tried)
+		alias_index(d);
+	a = d->nr_alias ? bsearch(&key, d->alias, d->nr_alias, sizeof(*a), cmp_alias) : NULL;
+	if (!a)
+		return name;
+	while (a > d->alias && a[-1].addr == addr)
+		a--;
+	for (best = a; a < d->alias + d->nr_alias && a->addr == addr; a++)
+		if (better_alias(a, best))
+			best = a;
+	return best->name;
+}
+
 static void resolve_user(struct prof_syms *s, uint32_t pid, uint64_t addr,
 			 struct prof_sym_frame *f)
 {
@@ -508,7 +596,7 @@ static void resolve_user(struct prof_syms *s, uint32_t pid, uint64_t addr,
 	name = dwfl_module_addrinfo(m->dso->mod, vaddr + m->dso->bias, &off,
 				    &sym, NULL, NULL, NULL);
 	if (name && *name) {
-		f->name = name;
+		f->name = best_alias(m->dso, vaddr + m->dso->bias - off, name);
 		f->known = true;
 	}
 }
