@@ -84,7 +84,10 @@ static int set_comm(struct prof *p, uint32_t tid, const char *comm)
 	return 0;
 }
 
-/* The thread's comm, its process's, or ":TID" as perf shows it. */
+/*
+ * The thread's comm, its process's, or as perf shows it: "swapper" for the
+ * idle task (pid 0, which has no COMM record), else ":TID".
+ */
 static const char *sample_comm(struct prof *p, const struct prof_pd_sample *s)
 {
 	struct prof_thread *t = find_thread(p, s->tid);
@@ -94,6 +97,8 @@ static const char *sample_comm(struct prof *p, const struct prof_pd_sample *s)
 		t = find_thread(p, s->pid);
 	if (t)
 		return t->comm;
+	if (!s->pid && !s->tid)
+		return keep_name(p, "swapper");
 	snprintf(buf, sizeof(buf), ":%u", s->tid);
 	return keep_name(p, buf);
 }
