@@ -856,8 +856,8 @@ static const struct llctl_opt prof_opt[] = {
 static const struct llctl_opts prof_opts = {
 	.cmd = "report",
 	.synopsis = "[--json | --folded] [--children] [--svg PATH] PERF.DATA",
-	.summary = "Render a perf.data profile ('llctl record', or 'perf record' with\n"
-		   "the same sample layout): the top functions by samples, collapsed\n"
+	.summary = "Render a perf.data profile ('llctl record' or 'perf record', one\n"
+		   "section per event): the top functions by samples, collapsed\n"
 		   "stacks for flamegraph.pl/speedscope/inferno, or a flame graph.\n"
 		   "Symbols come from this machine's files and /proc/kallsyms.",
 	.opt = prof_opt,
