@@ -13,6 +13,8 @@
  * Files: -e cpu-clock,page-faults (two events), -a (perf adds dummy:HG),
  * -g (callchains), -z (PERF_RECORD_COMPRESSED, zstd), -p PID of a running
  * workload. Needs perf (SKIP without it) and the llctl binary of this tree.
+ * The same files go through prof_load() here too, under ASan and UBSan: its
+ * sections must hold the samples llctl printed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +31,8 @@
 #include "kselftest_harness.h"
 
 #include <json-c/json.h>
+
+#include "profile/report.h"
 
 #define TOP		10
 #define MAX_PP		1.0	/* percentage points */
@@ -82,6 +86,7 @@ FIXTURE_SETUP(rec)
 FIXTURE_TEARDOWN(rec)
 {
 	EXPECT_EQ(0, fake_root_remove(self->tmp));
+	EXPECT_EQ(0, __lsan_do_recoverable_leak_check());
 }
 
 #define RETURN_IF_SKIPPED() do { if (_metadata->skip) return; } while (0)
@@ -259,6 +264,24 @@ static double llctl_pct(struct json_object *e, const struct perf_row *r)
 	return -1;
 }
 
+/* prof_load() in this process reads the file into the sections llctl printed. */
+static void in_process(struct __test_metadata *_metadata, FIXTURE_DATA(rec) *self,
+		       struct json_object *o)
+{
+	const char *why = NULL;
+	struct prof *p = NULL, *s;
+	struct json_object *e;
+
+	ASSERT_EQ(0, prof_load_why(self->data, &p, &why)) TH_LOG("%s", why ? why : "");
+	for (s = p; s; s = s->next) {
+		e = llctl_event(o, s->event);
+		EXPECT_NE(NULL, e) TH_LOG("no JSON section for %s", s->event);
+		if (e)
+			EXPECT_EQ(jint(e, "samples"), (long)s->samples);
+	}
+	prof_free(p);
+}
+
 /* Records @rec_args around @cmd (a shell command line), then compares. */
 static void oracle(struct __test_metadata *_metadata, FIXTURE_DATA(rec) *self,
 		   const char *rec_args, const char *cmd)
@@ -303,6 +326,7 @@ static void oracle(struct __test_metadata *_metadata, FIXTURE_DATA(rec) *self,
 		}
 	}
 	EXPECT_LT(0, named);
+	in_process(_metadata, self, o);
 	/* no section for a side-band event, none with samples that perf lacks */
 	if (json_object_object_get_ex(o, "events", &evs)) {
 		for (i = 0; i < (int)json_object_array_length(evs); i++) {
