@@ -396,4 +396,31 @@ TEST_F(rec, running_pid)
 	waitpid(pid, &status, 0);
 }
 
+/* A file llctl does not read: exit 1, one line, the one cause (pipe mode). */
+TEST_F(rec, refusal_names_the_one_cause)
+{
+	char cmd[4 * PATH_MAX], err[1024] = "", *nl;
+	FILE *f;
+	size_t n;
+	int status;
+
+	RETURN_IF_SKIPPED();
+	snprintf(cmd, sizeof(cmd), "perf record -q -o - -- true >'%s' 2>/dev/null", self->data);
+	ASSERT_EQ(0, system(cmd));
+	snprintf(cmd, sizeof(cmd), "'%s' report '%s' >/dev/null 2>'%s/err'", self->llctl,
+		 self->data, self->tmp);
+	status = system(cmd);
+	EXPECT_EQ(1, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	snprintf(cmd, sizeof(cmd), "%s/err", self->tmp);
+	f = fopen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	n = fread(err, 1, sizeof(err) - 1, f);
+	err[n] = '\0';
+	fclose(f);
+	nl = strchr(err, '\n');
+	EXPECT_TRUE(nl && !nl[1]) TH_LOG("not one line: %s", err);
+	EXPECT_NE(NULL, strstr(err, "pipe")) TH_LOG("%s", err);
+	EXPECT_EQ(NULL, strstr(err, " or ")) TH_LOG("a list of causes: %s", err);
+}
+
 TEST_HARNESS_MAIN
