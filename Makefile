@@ -47,6 +47,7 @@ DEPS := build-essential pkg-config kmod cpio xz-utils perl \
 	jq python3 linux-perf libdw-dev libelf-dev libxml2-utils \
 	libyaml-dev libmicrohttpd-dev prometheus pahole libbpf-dev
 DEPS += libssl-dev
+DEPS += libzstd-dev
 DEPS += dkms man-db groff-base
 DEPS += shellcheck
 # the debug-kernel tier builds a kernel (make check-debug)

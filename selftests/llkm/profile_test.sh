@@ -219,7 +219,7 @@ check record_writes_a_file "exit $(rc): $(cat "$out/stderr")" \
 	sh -c "[ $(rc) -eq 0 ] && [ -s '$out/perf.data' ]"
 run report --json "$out/perf.data"
 check llctl_report_names_the_hot_function_first "$(head -c 400 "$out/stdout") $(cat "$out/stderr")" \
-	jqe '.samples > 100 and .functions[0].symbol == "workload_hot"' "$out/stdout"
+	jqe '.events[0].samples > 100 and .events[0].functions[0].symbol == "workload_hot"' "$out/stdout"
 perf report -i "$out/perf.data" --stdio --sort symbol 2>"$out/perf.err" >"$out/perf.txt"
 check perf_report_names_the_same_hot_function_first "$(head -c 400 "$out/perf.txt") $(head -c 200 "$out/perf.err")" \
 	sh -c "grep -v '^#' '$out/perf.txt' | grep -m1 '%' | grep -q 'workload_hot'"
@@ -227,8 +227,8 @@ check perf_report_names_the_same_hot_function_first "$(head -c 400 "$out/perf.tx
 # few that come in its execve before the kernel's COMM record (perf's
 # perf-exec); an unnamed one (":PID") would mean a missing COMM.
 perf script -F comm -i "$out/perf.data" >"$out/script.txt" 2>"$out/perf.err"
-check perf_script_reads_every_sample "$(wc -l <"$out/script.txt") lines for $(jq .samples "$out/stdout") samples; $(sort "$out/script.txt" | uniq -c | tr -s ' \n' ' ') $(head -c 300 "$out/perf.err")" \
-	sh -c "[ \$(wc -l <'$out/script.txt') -eq \$(jq .samples '$out/stdout') ] &&
+check perf_script_reads_every_sample "$(wc -l <"$out/script.txt") lines for $(jq .events[0].samples "$out/stdout") samples; $(sort "$out/script.txt" | uniq -c | tr -s ' \n' ' ') $(head -c 300 "$out/perf.err")" \
+	sh -c "[ \$(wc -l <'$out/script.txt') -eq \$(jq .events[0].samples '$out/stdout') ] &&
 	       ! grep -Evq '^ *(workload|llctl-exec) *\$' '$out/script.txt'"
 run record -g -F 500 -o "$out/g.data" -- "$WORKLOAD" spin 400
 "$LLCTL" report --folded "$out/g.data" >"$out/folded" 2>"$out/stderr"

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zstd.h>
+
 #include "profile/perfdata.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -49,7 +51,8 @@ enum {
 /* perf's own record types in a file (user types, >= 64). */
 enum {
 	REC_AUXTRACE = 71,	/* its payload follows, outside header.size */
-	REC_COMPRESSED = 81,
+	REC_COMPRESSED = 81,	/* zstd: records inside */
+	REC_COMPRESSED2 = 83,	/* u64 data_size, then zstd, padded to 8 */
 };
 
 struct prof_pd_section {
@@ -786,7 +789,20 @@ struct reader {
 	size_t cap;			/* of f->items */
 	size_t chains_used;
 	unsigned int attr_idx;		/* the event among the attrs */
+	unsigned int last;		/* attr of the last ID looked up */
+	ZSTD_DStream *zstd;		/* while inflating */
+	size_t cap_decomp;		/* of f->decomp */
+	bool same_sid;			/* one sample_id trailer for all */
+	const char *why;		/* the one reason a file is refused */
 };
+
+/* Sets why a file is refused; returns @err. */
+static int refuse(struct reader *r, int err, const char *why)
+{
+	if (!r->why)
+		r->why = why;
+	return err;
+}
 
 static uint64_t get_u64(const char *p)
 {
@@ -822,17 +838,17 @@ static const char *const sw_names[] = {
 };
 
 /* When the file does not name its event: perf's names, or type:config. */
-static int name_event(struct prof_pd_file *f)
+static char *name_event(const struct prof_pd_event *ev)
 {
-	const struct prof_pd_event *ev = &f->ev;
+	char *name;
 
 	if (ev->type == PERF_TYPE_HARDWARE && ev->config < ARRAY_SIZE(hw_names))
-		f->name = strdup(hw_names[ev->config]);
-	else if (ev->type == PERF_TYPE_SOFTWARE && ev->config < ARRAY_SIZE(sw_names))
-		f->name = strdup(sw_names[ev->config]);
-	else if (asprintf(&f->name, "%u:0x%" PRIx64, ev->type, ev->config) < 0)
-		f->name = NULL;
-	return f->name ? 0 : -ENOMEM;
+		return strdup(hw_names[ev->config]);
+	if (ev->type == PERF_TYPE_SOFTWARE && ev->config < ARRAY_SIZE(sw_names))
+		return strdup(sw_names[ev->config]);
+	if (asprintf(&name, "%u:0x%" PRIx64, ev->type, ev->config) < 0)
+		return NULL;
+	return name;
 }
 
 /* Feature @bit's section, when the file has it in bounds. */
@@ -916,47 +932,125 @@ static char *event_desc_name(const struct reader *r, unsigned int idx)
 	return NULL;
 }
 
-/* The event from its attr; a dummy (side-band only) is not the event. */
+#define SID_FIELDS	(PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_ID | \
+			 PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU | \
+			 PERF_SAMPLE_IDENTIFIER)
+
+/* Attr @i: its event, name, sample layout and sample IDs. */
+static int read_one_attr(struct reader *r, uint64_t i, struct prof_pd_attr *ea)
+{
+	const struct prof_pd_file_header *h = r->h;
+	const char *base = r->base + h->attrs.offset + i * h->attr_size;
+	uint64_t sz = h->attr_size - sizeof(struct prof_pd_section);
+	struct perf_event_attr a = { 0 };
+	struct prof_pd_section ids;
+
+	memcpy(&a, base, sz < sizeof(a) ? sz : sizeof(a));
+	memcpy(&ids, base + sz, sizeof(ids));
+	if (ids.size && (!section_ok(r->f, &ids) || ids.size % 8))
+		return refuse(r, -EINVAL, "an event's sample IDs lie outside the file");
+	ea->ids = r->base + ids.offset;
+	ea->nr_ids = ids.size / 8;
+	ea->sample_type = a.sample_type;
+	ea->sideband = a.type == PERF_TYPE_SOFTWARE && a.config == PERF_COUNT_SW_DUMMY;
+	ea->ev = (struct prof_pd_event) {
+		.type = a.type, .config = a.config,
+		.config1 = a.config1, .config2 = a.config2,
+		.period_or_freq = a.sample_period, .freq = a.freq,
+		.callchain = !!(a.sample_type & PERF_SAMPLE_CALLCHAIN),
+	};
+	if (a.sample_id_all)
+		ea->sid_type = a.sample_type & SID_FIELDS;
+	if (!ea->sideband && a.sample_type & PERF_SAMPLE_READ)
+		return refuse(r, -EOPNOTSUPP, "its samples carry counter values (sample_type READ, perf record -s or a group leader sampling), which llctl does not read");
+	if (!ea->sideband && !(a.sample_type & PERF_SAMPLE_IP))
+		return refuse(r, -EOPNOTSUPP, "its samples have no instruction pointer (sample_type without IP)");
+	ea->name = event_desc_name(r, i);
+	if (!ea->name)
+		ea->name = name_event(&ea->ev);
+	ea->ev.name = ea->name;
+	return ea->name ? 0 : -ENOMEM;
+}
+
+/* How samples of several events are told apart, and side-band trailers read. */
+static int check_ids(struct reader *r)
+{
+	const struct prof_pd_file *f = r->f;
+	bool ident = true, same_type = true;
+	unsigned int i;
+
+	r->same_sid = true;
+	for (i = 0; i < f->nr_events; i++) {
+		ident &= !!(f->events[i].sample_type & PERF_SAMPLE_IDENTIFIER);
+		same_type &= f->events[i].sample_type == f->events[0].sample_type;
+		r->same_sid &= f->events[i].sid_type == f->events[0].sid_type;
+	}
+	if (f->nr_events == 1 || ident)
+		return 0;
+	if (!same_type || !(f->events[0].sample_type & PERF_SAMPLE_ID))
+		return refuse(r, -EOPNOTSUPP, "its events' samples differ in layout and carry no sample identifier to tell them apart");
+	if (!r->same_sid)
+		return refuse(r, -EOPNOTSUPP, "its events' side-band records differ in layout and carry no sample identifier");
+	return 0;
+}
+
+/*
+ * Every attr; the first that is not side-band only (dummy) is f->ev, the
+ * event of files with one.
+ */
 static int read_attrs(struct reader *r)
 {
 	const struct prof_pd_file_header *h = r->h;
-	struct perf_event_attr a, first = { 0 };
-	uint64_t n, i, sz;
+	struct prof_pd_file *f = r->f;
+	const struct prof_pd_attr *ea;
+	uint64_t n, i;
+	int ret;
 
 	if (h->attr_size < PERF_ATTR_SIZE_VER0 + sizeof(struct prof_pd_section) ||
 	    !h->attrs.size || !section_ok(r->f, &h->attrs))
-		return -EINVAL;
+		return refuse(r, -EINVAL, "its header has no valid event attributes");
 	n = h->attrs.size / h->attr_size;
-	sz = h->attr_size - sizeof(struct prof_pd_section);
+	if (!n || n > 4096)
+		return refuse(r, -EINVAL, "its header holds no event, or more than 4096");
+	f->events = calloc(n, sizeof(*f->events));
+	if (!f->events)
+		return -ENOMEM;
+	f->nr_events = n;
 	for (i = 0; i < n; i++) {
-		memset(&a, 0, sizeof(a));
-		memcpy(&a, r->base + h->attrs.offset + i * h->attr_size,
-		       sz < sizeof(a) ? sz : sizeof(a));
-		if (i && a.sample_type != first.sample_type)
-			return -EOPNOTSUPP;	/* needs sample IDs: not ours */
-		if (!i || (first.type == PERF_TYPE_SOFTWARE &&
-			   first.config == PERF_COUNT_SW_DUMMY)) {
-			first = a;
+		ret = read_one_attr(r, i, &f->events[i]);
+		if (ret)
+			return ret;
+		if (f->events[r->attr_idx].sideband && !f->events[i].sideband)
 			r->attr_idx = i;
+	}
+	ret = check_ids(r);
+	if (ret)
+		return ret;
+	ea = &f->events[r->attr_idx];
+	f->sample_type = ea->sample_type;
+	f->ev = ea->ev;
+	r->sid_type = ea->sid_type;
+	r->sid_size = 8 * __builtin_popcountll(r->sid_type);
+	return 0;
+}
+
+/* The attr whose sample IDs hold @id; -1 when none does. */
+static int find_id(struct reader *r, uint64_t id)
+{
+	const struct prof_pd_file *f = r->f;
+	unsigned int i, k;
+	uint64_t j;
+
+	for (k = 0; k < f->nr_events; k++) {
+		i = (r->last + k) % f->nr_events;
+		for (j = 0; j < f->events[i].nr_ids; j++) {
+			if (get_u64(f->events[i].ids + 8 * j) == id) {
+				r->last = i;
+				return i;
+			}
 		}
 	}
-	if (first.sample_type & PERF_SAMPLE_READ ||
-	    !(first.sample_type & PERF_SAMPLE_IP))
-		return -EOPNOTSUPP;
-	r->f->sample_type = first.sample_type;
-	r->f->ev = (struct prof_pd_event) {
-		.type = first.type, .config = first.config,
-		.config1 = first.config1, .config2 = first.config2,
-		.period_or_freq = first.sample_period, .freq = first.freq,
-		.callchain = !!(first.sample_type & PERF_SAMPLE_CALLCHAIN),
-	};
-	if (first.sample_id_all) {
-		r->sid_type = first.sample_type & (PERF_SAMPLE_TID |
-			PERF_SAMPLE_TIME | PERF_SAMPLE_ID | PERF_SAMPLE_STREAM_ID |
-			PERF_SAMPLE_CPU | PERF_SAMPLE_IDENTIFIER);
-		r->sid_size = 8 * __builtin_popcountll(r->sid_type);
-	}
-	return 0;
+	return -1;
 }
 
 static struct prof_pd_item *new_item(struct reader *r, enum prof_pd_kind kind)
@@ -1028,7 +1122,11 @@ static void split_chain(struct reader *r, const char *p, uint64_t nr,
 /* Word @bit of the fixed part at @p, when sample_type @t has it. */
 static const char *sample_word(const char *p, uint64_t t, uint64_t bit)
 {
-	return t & bit ? p + 8 * __builtin_popcountll(t & SAMPLE_FIXED & (bit - 1)) :
+	/* IDENTIFIER, bit 16, comes first */
+	if (bit == PERF_SAMPLE_IDENTIFIER)
+		return t & bit ? p : NULL;
+	return t & bit ? p + 8 * (!!(t & PERF_SAMPLE_IDENTIFIER) +
+				  __builtin_popcountll(t & SAMPLE_FIXED & (bit - 1))) :
 	       NULL;
 }
 
@@ -1051,16 +1149,36 @@ static void parse_sample_fixed(const char *p, uint64_t t, struct prof_pd_sample 
 	s->period = w ? get_u64(w) : 1;
 }
 
+/*
+ * The event of the sample at @p: its first word with IDENTIFIER (check_ids()
+ * made sure all events have it), else its ID word (then all share one
+ * sample_type). -1 for an ID no event has.
+ */
+static int sample_event(struct reader *r, const char *p, const char *end)
+{
+	const struct prof_pd_file *f = r->f;
+	uint64_t t = f->events[0].sample_type;
+	const char *w;
+
+	if (f->nr_events == 1)
+		return 0;
+	w = t & PERF_SAMPLE_IDENTIFIER ? p : sample_word(p, t, PERF_SAMPLE_ID);
+	if (!w || end - w < 8)
+		return -1;
+	return find_id(r, get_u64(w));
+}
+
 static int parse_sample(struct reader *r, const struct perf_event_header *h,
 			const char *p, const char *end)
 {
-	uint64_t t = r->f->sample_type, nr = 0;
+	int ev = sample_event(r, p, end);
+	uint64_t t = ev < 0 ? 0 : r->f->events[ev].sample_type, nr = 0;
 	size_t fixed = 8 * __builtin_popcountll(t & SAMPLE_FIXED);
 	uint16_t mode = h->misc & PERF_RECORD_MISC_CPUMODE_MASK;
 	bool chain = t & PERF_SAMPLE_CALLCHAIN;
 	struct prof_pd_item *it;
 
-	if (end - p < (ptrdiff_t)(fixed + 8 * chain))
+	if (ev < 0 || !(t & PERF_SAMPLE_IP) || end - p < (ptrdiff_t)(fixed + 8 * chain))
 		goto malformed;
 	if (chain) {
 		nr = get_u64(p + fixed);
@@ -1075,7 +1193,9 @@ static int parse_sample(struct reader *r, const struct perf_event_header *h,
 			  mode == PERF_RECORD_MISC_GUEST_USER;
 	if (chain)
 		split_chain(r, p + fixed + 8, nr, &it->sample);
+	it->sample.event = ev;
 	it->time_ns = it->sample.time_ns;
+	r->f->events[ev].samples++;
 	r->f->samples++;
 	return 0;
 malformed:
@@ -1198,6 +1318,21 @@ static int parse_lost(struct reader *r, const struct perf_event_header *h,
 	return 0;
 }
 
+/*
+ * The sample_id trailer of a side-band record in [p, end): the one all
+ * events share, or that of the event its last word (IDENTIFIER) names.
+ */
+static void record_sid(struct reader *r, const char *p, const char *end)
+{
+	int ev;
+
+	if (r->same_sid || end - p < 8)
+		return;
+	ev = find_id(r, get_u64(end - 8));
+	r->sid_type = ev < 0 ? 0 : r->f->events[ev].sid_type;
+	r->sid_size = 8 * __builtin_popcountll(r->sid_type);
+}
+
 /* One record, its trailer cut off @end for the parsers but samples'. */
 static int parse_record(struct reader *r, const char *rec, size_t size)
 {
@@ -1208,8 +1343,8 @@ static int parse_record(struct reader *r, const char *rec, size_t size)
 	memcpy(&h, rec, sizeof(h));
 	if (h.type == PERF_RECORD_SAMPLE)
 		return parse_sample(r, &h, p, end);
-	if (h.type == REC_COMPRESSED)
-		return -EOPNOTSUPP;
+	if (h.type < PERF_RECORD_MAX)
+		record_sid(r, p, end);
 	if (h.type < PERF_RECORD_MAX && size - sizeof(h) >= r->sid_size)
 		end -= r->sid_size;
 	else if (h.type < PERF_RECORD_MAX)
@@ -1242,39 +1377,120 @@ static int parse_record(struct reader *r, const char *rec, size_t size)
 	return ret;
 }
 
-/* Walks the data section: @fn per record; -EINVAL when it is torn. */
-static int walk(struct reader *r, int (*fn)(struct reader *r, const char *rec,
-					     size_t size))
+typedef int (*record_fn)(struct reader *r, const char *rec, size_t size);
+
+/* @fn per record of [base + off, base + end); -EINVAL when it is torn. */
+static int walk_range(struct reader *r, const char *base, uint64_t off,
+		      uint64_t end, record_fn fn)
 {
-	uint64_t off = r->h->data.offset, end = off + r->h->data.size, extra;
 	struct perf_event_header h;
+	uint64_t extra;
 	int ret;
 
 	while (off + sizeof(h) <= end) {
-		memcpy(&h, r->base + off, sizeof(h));
+		memcpy(&h, base + off, sizeof(h));
 		if (h.size < sizeof(h) || h.size > end - off)
-			return -EINVAL;
-		ret = fn(r, r->base + off, h.size);
+			return refuse(r, -EINVAL, "a record runs past the end of its data (the file is torn)");
+		ret = fn(r, base + off, h.size);
 		if (ret)
 			return ret;
 		extra = 0;
 		if (h.type == REC_AUXTRACE && h.size >= 16)
-			extra = get_u64(r->base + off + 8);
+			extra = get_u64(base + off + 8);
 		if (extra > end - off - h.size)
-			return -EINVAL;
+			return refuse(r, -EINVAL, "an AUX trace runs past the end of the data (the file is torn)");
 		off += h.size + extra;
 	}
-	return off == end ? 0 : -EINVAL;
+	return off == end ? 0 :
+	       refuse(r, -EINVAL, "its data ends inside a record (the file is torn)");
+}
+
+/* The data section, then the records its compressed records held. */
+static int walk(struct reader *r, record_fn fn)
+{
+	uint64_t off = r->h->data.offset;
+	int ret = walk_range(r, r->base, off, off + r->h->data.size, fn);
+
+	return ret ?: walk_range(r, r->f->decomp, 0, r->f->decomp_len, fn);
+}
+
+/* PERF_RECORD_COMPRESSED(2)'s zstd bytes, inflated onto f->decomp. */
+static int inflate_record(struct reader *r, ZSTD_DStream *z, const char *rec,
+			  size_t size)
+{
+	struct prof_pd_file *f = r->f;
+	struct perf_event_header h;
+	ZSTD_inBuffer in;
+	ZSTD_outBuffer out;
+	size_t cap = f->decomp_len, ret;
+	char *buf;
+
+	memcpy(&h, rec, sizeof(h));
+	in = (ZSTD_inBuffer) { rec + sizeof(h), size - sizeof(h), 0 };
+	if (h.type == REC_COMPRESSED2) {
+		if (size < sizeof(h) + 8 || get_u64(rec + sizeof(h)) > size - sizeof(h) - 8)
+			return refuse(r, -EINVAL, "a compressed record is shorter than it says");
+		in = (ZSTD_inBuffer) { rec + sizeof(h) + 8, get_u64(rec + sizeof(h)), 0 };
+	}
+	do {
+		if (f->decomp_len + ZSTD_DStreamOutSize() > r->cap_decomp) {
+			cap = 2 * r->cap_decomp + ZSTD_DStreamOutSize();
+			buf = realloc(f->decomp, cap);
+			if (!buf)
+				return -ENOMEM;
+			f->decomp = buf;
+			r->cap_decomp = cap;
+		}
+		out = (ZSTD_outBuffer) { f->decomp + f->decomp_len,
+					 r->cap_decomp - f->decomp_len, 0 };
+		ret = ZSTD_decompressStream(z, &out, &in);
+		if (ZSTD_isError(ret))
+			return refuse(r, -EINVAL, "a compressed record does not inflate (zstd): the file is damaged");
+		f->decomp_len += out.pos;
+	} while (in.pos < in.size || out.pos == out.size);
+	return 0;
+}
+
+static int inflate_one(struct reader *r, const char *rec, size_t size)
+{
+	struct perf_event_header h;
+
+	memcpy(&h, rec, sizeof(h));
+	if (h.type != REC_COMPRESSED && h.type != REC_COMPRESSED2)
+		return 0;
+	return inflate_record(r, r->zstd, rec, size);
+}
+
+/* Compressed records (perf record -z), inflated once before the walks. */
+static int inflate_all(struct reader *r)
+{
+	uint64_t off = r->h->data.offset;
+	int ret;
+
+	r->zstd = ZSTD_createDStream();
+	if (!r->zstd || ZSTD_isError(ZSTD_initDStream(r->zstd))) {
+		ZSTD_freeDStream(r->zstd);
+		return -ENOMEM;
+	}
+	ret = walk_range(r, r->base, off, off + r->h->data.size, inflate_one);
+	ZSTD_freeDStream(r->zstd);
+	r->zstd = NULL;
+	return ret;
 }
 
 /* First pass: how many callchain entries, to size f->chains once. */
 static int count_chain(struct reader *r, const char *rec, size_t size)
 {
-	uint64_t t = r->f->sample_type, off = sizeof(struct perf_event_header), nr;
+	uint64_t t, off = sizeof(struct perf_event_header), nr;
 	struct perf_event_header h;
+	int ev;
 
 	memcpy(&h, rec, sizeof(h));
-	if (h.type != PERF_RECORD_SAMPLE || !(t & PERF_SAMPLE_CALLCHAIN))
+	if (h.type != PERF_RECORD_SAMPLE)
+		return 0;
+	ev = sample_event(r, rec + off, rec + size);
+	t = ev < 0 ? 0 : r->f->events[ev].sample_type;
+	if (!(t & PERF_SAMPLE_CALLCHAIN))
 		return 0;
 	off += 8 * __builtin_popcountll(t & SAMPLE_FIXED);
 	if (off + 8 > size)
@@ -1296,7 +1512,7 @@ static int cmp_item(const void *a, const void *b)
 
 static int read_records(struct reader *r)
 {
-	int ret = walk(r, count_chain);
+	int ret = inflate_all(r) ?: walk(r, count_chain);
 
 	if (ret)
 		return ret;
@@ -1316,14 +1532,15 @@ static int check_header(struct reader *r)
 {
 	const struct prof_pd_file_header *h = r->h;
 
+	if (r->f->map_len >= PROF_PD_MAGIC_LEN &&
+	    !memcmp(h->magic, "2ELIFREP", PROF_PD_MAGIC_LEN))
+		return refuse(r, -EOPNOTSUPP, "it was recorded on a machine of the other byte order");
 	if (r->f->map_len < sizeof(*h) || memcmp(h->magic, PROF_PD_MAGIC, PROF_PD_MAGIC_LEN))
-		return r->f->map_len >= PROF_PD_MAGIC_LEN &&
-		       !memcmp(h->magic, "2ELIFREP", PROF_PD_MAGIC_LEN) ?
-		       -EOPNOTSUPP : -EINVAL;	/* the other endianness */
+		return refuse(r, -EINVAL, "it does not start with perf.data's magic PERFILE2");
 	if (h->size != sizeof(*h))
-		return -EOPNOTSUPP;
+		return refuse(r, -EOPNOTSUPP, "its header is not the 104-byte one of perf.data version 2 (a pipe-mode file? perf record -o FILE writes the other)");
 	if (!section_ok(r->f, &h->data) || h->data.offset % 8)
-		return -EINVAL;
+		return refuse(r, -EINVAL, "its data section lies outside the file (the file is torn)");
 	return 0;
 }
 
@@ -1352,6 +1569,11 @@ static int map_file(struct prof_pd_file *f, const char *path)
 
 struct prof_pd_file *prof_pd_open_read(const char *path, int *err)
 {
+	return prof_pd_open_read_why(path, err, NULL);
+}
+
+struct prof_pd_file *prof_pd_open_read_why(const char *path, int *err, const char **why)
+{
 	struct reader r = { 0 };
 	int ret;
 
@@ -1365,23 +1587,23 @@ struct prof_pd_file *prof_pd_open_read(const char *path, int *err)
 	r.h = r.f->map;
 	ret = ret ?: check_header(&r);
 	ret = ret ?: read_attrs(&r);
-	if (!ret) {
+	if (!ret)
 		read_host(&r, &r.f->host);
-		r.f->name = event_desc_name(&r, r.attr_idx);
-		ret = r.f->name ? 0 : name_event(r.f);
-	}
 	ret = ret ?: read_records(&r);
+	if (why)
+		*why = ret ? r.why : NULL;
 	if (ret) {
 		prof_pd_file_free(r.f);
 		*err = ret;
 		return NULL;
 	}
-	r.f->ev.name = r.f->name;
 	return r.f;
 }
 
 void prof_pd_file_free(struct prof_pd_file *f)
 {
+	unsigned int i;
+
 	if (!f)
 		return;
 	if (f->map)
@@ -1389,6 +1611,10 @@ void prof_pd_file_free(struct prof_pd_file *f)
 	free(f->items);
 	free(f->chains);
 	free(f->name);
+	free(f->decomp);
+	for (i = 0; i < f->nr_events; i++)
+		free(f->events[i].name);
+	free(f->events);
 	free(f->host.hostname);
 	free(f->host.osrelease);
 	free(f->host.arch);

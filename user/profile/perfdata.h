@@ -60,6 +60,7 @@ struct prof_pd_sample {
 	uint32_t pid, tid, cpu;
 	uint64_t ip, period;
 	bool user;		/* ip is a user-space address */
+	unsigned int event;	/* index in prof_pd_file.events (reader) */
 	unsigned int nr_kernel, nr_user; /* chain[]: kernel frames then user frames, innermost first */
 	const uint64_t *chain;
 };
@@ -168,8 +169,24 @@ struct prof_pd_host {
 	int online_cpus;
 };
 
+/* One attr of the file: an event, with the sample IDs its samples carry. */
+struct prof_pd_attr {
+	struct prof_pd_event ev;	/* ev.name: never NULL */
+	uint64_t sample_type;
+	bool sideband;			/* dummy: side-band only, no section */
+	uint64_t samples;
+	/* private */
+	const char *ids;		/* u64s in the mapped file, maybe unaligned */
+	uint64_t nr_ids;
+	uint64_t sid_type;		/* its sample_id trailer's fields */
+	char *name;
+};
+
 struct prof_pd_file {
+	/* the first event that is not side-band only */
 	struct prof_pd_event ev;	/* ev.name: the event's name, never NULL */
+	struct prof_pd_attr *events;	/* every attr, in file order */
+	unsigned int nr_events;
 	struct prof_pd_host host;
 	uint64_t sample_type;
 	struct prof_pd_item *items;	/* in time order */
@@ -183,15 +200,19 @@ struct prof_pd_file {
 	size_t map_len;
 	uint64_t *chains;
 	char *name;
+	char *decomp;			/* PERF_RECORD_COMPRESSED, inflated */
+	size_t decomp_len;
 };
 
 /* True when @path starts with the perf.data magic. */
 bool prof_pd_is_perf_data(const char *path);
 /*
- * Reads @path: ours, or `perf record`'s when every event shares one
- * sample_type without READ. NULL and *err = -EINVAL (not perf.data, or
- * torn), -EOPNOTSUPP (a layout we do not read) or -errno.
+ * Reads @path: ours, or `perf record`'s: several events (samples told apart
+ * by their sample ID), side-band dummies, zstd-compressed records. NULL and
+ * *err = -EINVAL (not perf.data, or torn), -EOPNOTSUPP (a layout we do not
+ * read) or -errno; *why, when @why is not NULL, says which (or NULL).
  */
+struct prof_pd_file *prof_pd_open_read_why(const char *path, int *err, const char **why);
 struct prof_pd_file *prof_pd_open_read(const char *path, int *err);
 void prof_pd_file_free(struct prof_pd_file *f);
 

@@ -20,7 +20,6 @@
 #include "profile/symbols.h"
 
 #define MAX_FRAMES	512	/* deeper stacks lose their outermost frames */
-#define UNSUPPORTED	"a perf.data layout llctl does not read (compressed, byte-swapped, sample READ or mixed events)"
 
 struct prof_thread {
 	uint32_t tid;
@@ -85,7 +84,10 @@ static int set_comm(struct prof *p, uint32_t tid, const char *comm)
 	return 0;
 }
 
-/* The thread's comm, its process's, or ":TID" as perf shows it. */
+/*
+ * The thread's comm, its process's, or as perf shows it: "swapper" for the
+ * idle task (pid 0, which has no COMM record), else ":TID".
+ */
 static const char *sample_comm(struct prof *p, const struct prof_pd_sample *s)
 {
 	struct prof_thread *t = find_thread(p, s->tid);
@@ -95,6 +97,8 @@ static const char *sample_comm(struct prof *p, const struct prof_pd_sample *s)
 		t = find_thread(p, s->pid);
 	if (t)
 		return t->comm;
+	if (!s->pid && !s->tid)
+		return keep_name(p, "swapper");
 	snprintf(buf, sizeof(buf), ":%u", s->tid);
 	return keep_name(p, buf);
 }
@@ -238,16 +242,18 @@ static unsigned int sample_frames(struct prof *p, const struct prof_pd_sample *s
 	return n;
 }
 
+/* To @p, the section of its event; comms and symbols are @p->base's. */
 static int add_sample(struct prof *p, const struct prof_pd_sample *s)
 {
+	struct prof *b = p->base ? p->base : p;
 	struct prof_sym_frame f[MAX_FRAMES];
 	struct prof_fn *fn;
-	const char *comm = sample_comm(p, s);
+	const char *comm = sample_comm(b, s);
 	unsigned int n, i;
 
 	if (!comm)
 		return -ENOMEM;
-	n = sample_frames(p, s, f);
+	n = sample_frames(b, s, f);
 	p->samples++;
 	p->seq++;
 	p->unresolved += !f[0].known;
@@ -277,11 +283,12 @@ static int add_fork(struct prof *p, const struct prof_pd_task *t)
 	return prof_syms_fork(p->syms, t->ppid, t->pid);
 }
 
-static int add_item(struct prof *p, const struct prof_pd_item *it)
+static int add_item(struct prof *p, struct prof **by_ev, const struct prof_pd_item *it)
 {
 	switch (it->kind) {
-	case PROF_PD_SAMPLE:
-		return add_sample(p, &it->sample);
+	case PROF_PD_SAMPLE:	/* a side-band event's has no section */
+		return by_ev[it->sample.event] ?
+		       add_sample(by_ev[it->sample.event], &it->sample) : 0;
 	case PROF_PD_MAP:
 		return prof_syms_map(p->syms, &it->map);
 	case PROF_PD_COMM:
@@ -296,34 +303,79 @@ static int add_item(struct prof *p, const struct prof_pd_item *it)
 	return 0;
 }
 
-int prof_load(const char *path, struct prof **out)
+static struct prof *new_section(struct prof_pd_file *pd, unsigned int ev)
 {
 	struct prof *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->root.name = "all";
+	p->root.dso = "";
+	p->root.known = true;
+	p->pd = pd;
+	p->ev_idx = ev;
+	p->event = pd->events[ev].ev.name;
+	p->callchains = pd->events[ev].ev.callchain;
+	p->lost = pd->lost_samples;
+	p->lost_sideband = pd->lost_sideband;
+	p->malformed = pd->malformed;
+	return p;
+}
+
+/* One section per event that is not side-band only, chained to @first. */
+static struct prof *sections(struct prof_pd_file *pd, struct prof **by_ev)
+{
+	struct prof *first = NULL, **tail = &first;
+	unsigned int i;
+
+	for (i = 0; i < pd->nr_events; i++) {
+		if (pd->events[i].sideband)
+			continue;
+		*tail = by_ev[i] = new_section(pd, i);
+		if (!*tail) {
+			if (first)
+				first->pd = NULL;	/* the caller frees it */
+			prof_free(first);
+			return NULL;
+		}
+		if (first != *tail)
+			(*tail)->base = first;
+		tail = &(*tail)->next;
+	}
+	return first;
+}
+
+int prof_load_why(const char *path, struct prof **out, const char **why)
+{
+	struct prof_pd_file *pd;
+	struct prof *p, **by_ev;
 	int ret = -ENOMEM;
 	size_t i;
 
 	*out = NULL;
-	if (!p)
-		return -ENOMEM;
-	p->root.name = "all";
-	p->root.dso = "";
-	p->root.known = true;
-	p->pd = prof_pd_open_read(path, &ret);
-	if (p->pd) {
-		ret = -ENOMEM;
-		p->syms = prof_syms_new();
-	}
-	if (!p->syms) {
-		prof_free(p);
+	*why = NULL;
+	pd = prof_pd_open_read_why(path, &ret, why);
+	if (!pd)
 		return ret;
+	by_ev = calloc(pd->nr_events, sizeof(*by_ev));
+	p = by_ev ? sections(pd, by_ev) : NULL;
+	if (!p && by_ev) {
+		for (i = 0; i < pd->nr_events && pd->events[i].sideband; i++)
+			;
+		if (i == pd->nr_events) {
+			*why = "it holds only side-band events (dummy): no samples to report";
+			ret = -EOPNOTSUPP;
+		}
 	}
-	p->event = p->pd->ev.name;
-	p->callchains = p->pd->ev.callchain;
-	p->lost = p->pd->lost_samples;
-	p->lost_sideband = p->pd->lost_sideband;
-	p->malformed = p->pd->malformed;
-	for (i = 0, ret = 0; i < p->pd->nr_items && !ret; i++)
-		ret = add_item(p, &p->pd->items[i]);
+	if (p) {
+		p->syms = prof_syms_new();
+		ret = p->syms ? 0 : -ENOMEM;
+	}
+	for (i = 0; !ret && i < pd->nr_items; i++)
+		ret = add_item(p, by_ev, &pd->items[i]);
+	free(by_ev);
+	if (!p)
+		prof_pd_file_free(pd);
 	if (ret) {
 		prof_free(p);
 		return ret;
@@ -333,22 +385,33 @@ int prof_load(const char *path, struct prof **out)
 	return 0;
 }
 
+int prof_load(const char *path, struct prof **out)
+{
+	const char *why;
+
+	return prof_load_why(path, out, &why);
+}
+
 void prof_free(struct prof *p)
 {
+	struct prof *next;
 	size_t i;
 
-	if (!p)
-		return;
-	tree_free(&p->root);
-	prof_syms_free(p->syms);
-	prof_pd_file_free(p->pd);
-	for (i = 0; i < p->nr_names; i++)
-		free(p->names[i]);
-	free(p->names);
-	free(p->thr);
-	free(p->fn);
-	free(p->slot);
-	free(p);
+	for (; p; p = next) {
+		next = p->next;
+		tree_free(&p->root);
+		if (!p->base) {
+			prof_syms_free(p->syms);
+			prof_pd_file_free(p->pd);
+		}
+		for (i = 0; i < p->nr_names; i++)
+			free(p->names[i]);
+		free(p->names);
+		free(p->thr);
+		free(p->fn);
+		free(p->slot);
+		free(p);
+	}
 }
 
 static int cmp_u64_desc(uint64_t a, uint64_t b)
@@ -384,13 +447,15 @@ static int cmp_children(const void *x, const void *y)
 
 void prof_sort(struct prof *p, bool children)
 {
-	/* the hash points into p->fn by index: sorting ends the counting */
-	free(p->slot);
-	p->slot = NULL;
-	p->nr_slot = 0;
-	if (p->nr_fn)
-		qsort(p->fn, p->nr_fn, sizeof(*p->fn),
-		      children ? cmp_children : cmp_self);
+	for (; p; p = p->next) {
+		/* the hash points into p->fn by index: sorting ends the counting */
+		free(p->slot);
+		p->slot = NULL;
+		p->nr_slot = 0;
+		if (p->nr_fn)
+			qsort(p->fn, p->nr_fn, sizeof(*p->fn),
+			      children ? cmp_children : cmp_self);
+	}
 }
 
 /* Text. */
@@ -417,7 +482,8 @@ static void print_host(FILE *f, const struct prof_pd_host *h)
 static void print_header(FILE *f, const struct prof *p)
 {
 	fprintf(f, "# Event: %s\n", p->event);
-	print_host(f, &p->pd->host);
+	if (!p->base)
+		print_host(f, &p->pd->host);
 	fprintf(f, "# Samples: %" PRIu64 ", lost: %" PRIu64
 		", unresolved: %" PRIu64 " (%.2f%% have no symbol for their ip)\n",
 		p->samples, p->lost, p->unresolved,
@@ -432,7 +498,7 @@ static void print_header(FILE *f, const struct prof *p)
 	fputs("#\n", f);
 }
 
-int prof_print_text(FILE *f, const struct prof *p)
+static void print_section(FILE *f, const struct prof *p)
 {
 	const struct prof_fn *fn;
 	size_t i;
@@ -453,6 +519,16 @@ int prof_print_text(FILE *f, const struct prof *p)
 		fprintf(f, "%7.2f%% %8" PRIu64 "  %-16s %-24s [%c] %s\n",
 			pct(fn->self, p->samples), fn->self, fn->comm, fn->dso,
 			fn->kernel ? 'k' : '.', fn->sym);
+	}
+}
+
+/* A section per event, as perf report: a blank line between two. */
+int prof_print_text(FILE *f, const struct prof *p)
+{
+	for (; p; p = p->next) {
+		print_section(f, p);
+		if (p->next)
+			fputc('\n', f);
 	}
 	return ferror(f) ? 1 : 0;
 }
@@ -504,7 +580,7 @@ static struct json_object *json_host(const struct prof_pd_host *h)
 	return o;
 }
 
-struct json_object *prof_json(const struct prof *p)
+static struct json_object *json_section(const struct prof *p)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
@@ -512,9 +588,6 @@ struct json_object *prof_json(const struct prof *p)
 
 	json_object_object_add(o, "event", json_object_new_string(p->event));
 	json_object_object_add(o, "samples", json_object_new_int64(p->samples));
-	json_object_object_add(o, "lost", json_object_new_int64(p->lost));
-	json_object_object_add(o, "lost_sideband",
-			       json_object_new_int64(p->lost_sideband));
 	json_object_object_add(o, "unresolved",
 			       json_object_new_int64(p->unresolved));
 	json_object_object_add(o, "callchains",
@@ -523,6 +596,21 @@ struct json_object *prof_json(const struct prof *p)
 		if (p->fn[i].self || p->callchains)
 			json_object_array_add(arr, json_fn(p, &p->fn[i]));
 	json_object_object_add(o, "functions", arr);
+	return o;
+}
+
+struct json_object *prof_json(const struct prof *p)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	const struct prof *s;
+
+	for (s = p; s; s = s->next)
+		json_object_array_add(arr, json_section(s));
+	json_object_object_add(o, "events", arr);
+	json_object_object_add(o, "lost", json_object_new_int64(p->lost));
+	json_object_object_add(o, "lost_sideband",
+			       json_object_new_int64(p->lost_sideband));
 	json_object_object_add(o, "recorded_on", json_host(&p->pd->host));
 	return o;
 }
@@ -768,8 +856,8 @@ static const struct llctl_opt prof_opt[] = {
 static const struct llctl_opts prof_opts = {
 	.cmd = "report",
 	.synopsis = "[--json | --folded] [--children] [--svg PATH] PERF.DATA",
-	.summary = "Render a perf.data profile ('llctl record', or 'perf record' with\n"
-		   "the same sample layout): the top functions by samples, collapsed\n"
+	.summary = "Render a perf.data profile ('llctl record' or 'perf record', one\n"
+		   "section per event): the top functions by samples, collapsed\n"
 		   "stacks for flamegraph.pl/speedscope/inferno, or a flame graph.\n"
 		   "Symbols come from this machine's files and /proc/kallsyms.",
 	.opt = prof_opt,
@@ -824,6 +912,9 @@ static int write_svg(const struct prof *p, const char *path, const char *file)
 static int render(struct prof *p, int json, int fold, const char *svg,
 		  const char *file)
 {
+	if ((fold || svg) && p->next)
+		llctl_err("Note: '%s' holds several events: --folded and --svg show the first, %s",
+			  file, p->event);
 	if (svg && write_svg(p, svg, file))
 		return 1;
 	if (json)
@@ -837,7 +928,8 @@ int prof_report(int argc, char **argv)
 {
 	struct prof_args a = { 0 };
 	struct prof *p = NULL;
-	const char *file;
+	const char *file, *why;
+	struct prof *s;
 	int ret = 1, c;
 
 	c = llctl_parse(argc, argv, &prof_opts, &a);
@@ -853,17 +945,19 @@ int prof_report(int argc, char **argv)
 		return 1;
 	}
 	file = argv[c];
-	c = prof_load(file, &p);
+	c = prof_load_why(file, &p, &why);
 	if (c) {
-		llctl_err("Unable to read '%s': %s", file,
+		llctl_err("Unable to read '%s': %s", file, why ? why :
 			  c == -EINVAL ? "not a perf.data file, or damaged" :
-			  c == -EOPNOTSUPP ? UNSUPPORTED : strerror(-c));
+			  strerror(-c));
 		return 1;
 	}
-	if (a.children && !p->callchains) {
-		llctl_err("Unable to sort by --children: '%s' has no callchains",
-			  file);
-		goto cleanup;
+	for (s = p; a.children && s; s = s->next) {
+		if (!s->callchains) {
+			llctl_err("Unable to sort by --children: event %s of '%s' has no callchains (perf record -g)",
+				  s->event, file);
+			goto cleanup;
+		}
 	}
 	if (a.children)
 		prof_sort(p, true);

@@ -35,9 +35,16 @@ struct prof_node {
 	struct prof_node *child, *next;
 };
 
+/*
+ * One section per sampled event of the file, in file order, chained by
+ * next; side-band-only events (dummy) have none. The first section owns the
+ * file, the symbols and the comms the others use too.
+ */
 struct prof {
 	struct prof_pd_file *pd;
 	struct prof_syms *syms;
+	struct prof *next, *base;	/* base: NULL in the first section */
+	unsigned int ev_idx;		/* in pd->events */
 	const char *event;
 	bool callchains;
 	uint64_t samples, unresolved;
@@ -60,8 +67,10 @@ struct prof {
  * torn; -EOPNOTSUPP: a layout we do not read).
  */
 int prof_load(const char *path, struct prof **out);
+/* The same; *why says why a file is refused (or is NULL). */
+int prof_load_why(const char *path, struct prof **out, const char **why);
 void prof_free(struct prof *p);
-/* Orders p->fn by self samples, or by children with @children. */
+/* Orders p->fn of each section by self samples, or by children with @children. */
 void prof_sort(struct prof *p, bool children);
 
 /* Each returns 0, or 1 when @f failed. */

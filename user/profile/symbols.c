@@ -29,7 +29,22 @@ struct dso {
 	size_t nload;
 	bool tried;
 	const char *why;	/* why it has no symbols */
+	struct alias *alias;	/* its functions by address, for aliases */
+	size_t nr_alias;
+	bool alias_tried;
+	char **plt;		/* "NAME@plt" of each .plt entry, as perf */
+	size_t nr_plt;
+	uint64_t plt_start, plt_entry;
+	bool plt_tried;
 	struct dso *next;
+};
+
+/* A function symbol: several at one address are aliases of each other. */
+struct alias {
+	GElf_Addr addr;
+	const char *name;
+	unsigned char bind;
+	bool sized;
 };
 
 struct map {
@@ -84,6 +99,10 @@ static void dso_free(struct dso *d)
 {
 	if (d->dwfl)
 		dwfl_end(d->dwfl);
+	free(d->alias);
+	while (d->nr_plt)
+		free(d->plt[--d->nr_plt]);
+	free(d->plt);
 	free(d->load);
 	free(d->path);
 	free(d);
@@ -489,6 +508,161 @@ static const struct map *find_map(struct prof_syms *s, uint32_t pid, uint64_t ad
 	return NULL;
 }
 
+static int cmp_alias(const void *a, const void *b)
+{
+	const struct alias *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Every function symbol of @d (FUNC, IFUNC), by address: once per DSO. */
+static void alias_index(struct dso *d)
+{
+	int n = dwfl_module_getsymtab(d->mod), i;
+	const char *name;
+	GElf_Addr addr;
+	GElf_Sym sym;
+	int type;
+
+	d->alias_tried = true;
+	if (n <= 1)
+		return;
+	d->alias = calloc(n, sizeof(*d->alias));
+	if (!d->alias)
+		return;
+	for (i = 1; i < n; i++) {
+		name = dwfl_module_getsym_info(d->mod, i, &sym, &addr, NULL, NULL, NULL);
+		type = GELF_ST_TYPE(sym.st_info);
+		if (!name || !*name || sym.st_shndx == SHN_UNDEF ||
+		    (type != STT_FUNC && type != STT_GNU_IFUNC))
+			continue;
+		d->alias[d->nr_alias++] = (struct alias) {
+			.addr = addr, .name = name,
+			.bind = GELF_ST_BIND(sym.st_info), .sized = sym.st_size,
+		};
+	}
+	qsort(d->alias, d->nr_alias, sizeof(*d->alias), cmp_alias);
+}
+
+static size_t underscores(const char *s)
+{
+	return strspn(s, "_");
+}
+
+/*
+ * Whether @a names a function better than @b, as perf's choose_best_symbol():
+ * sized, not weak, global, fewer leading underscores, longer.
+ */
+static bool better_alias(const struct alias *a, const struct alias *b)
+{
+	if (a->sized != b->sized)
+		return a->sized;
+	if ((a->bind == STB_WEAK) != (b->bind == STB_WEAK))
+		return b->bind == STB_WEAK;
+	if ((a->bind == STB_GLOBAL) != (b->bind == STB_GLOBAL))
+		return a->bind == STB_GLOBAL;
+	if (underscores(a->name) != underscores(b->name))
+		return underscores(a->name) < underscores(b->name);
+	return strlen(a->name) > strlen(b->name);
+}
+
+/* The name perf gives the function at @addr: @name when it has no alias. */
+static const char *best_alias(struct dso *d, GElf_Addr addr, const char *name)
+{
+	struct alias key = { .addr = addr }, *a, *best;
+
+	if (!d->alias_tried)
+		alias_index(d);
+	a = d->nr_alias ? bsearch(&key, d->alias, d->nr_alias, sizeof(*a), cmp_alias) : NULL;
+	if (!a)
+		return name;
+	while (a > d->alias && a[-1].addr == addr)
+		a--;
+	for (best = a; a < d->alias + d->nr_alias && a->addr == addr; a++)
+		if (better_alias(a, best))
+			best = a;
+	return best->name;
+}
+
+/* @elf's section called @name, its header in @sh; NULL when none. */
+static Elf_Scn *section(Elf *elf, size_t shstrndx, const char *name, GElf_Shdr *sh)
+{
+	Elf_Scn *scn = NULL;
+	const char *n;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		n = gelf_getshdr(scn, sh) ? elf_strptr(elf, shstrndx, sh->sh_name) : NULL;
+		if (n && !strcmp(n, name))
+			return scn;
+	}
+	return NULL;
+}
+
+/* Entry @i of .rela.plt, by its symbol's name as perf does: "NAME@plt". */
+static char *plt_name(Elf *elf, Elf_Data *rela, Elf_Data *syms, size_t strtab, size_t i)
+{
+	const char *name = NULL;
+	GElf_Rela r;
+	GElf_Sym sym;
+	char *out;
+
+	if (!gelf_getrela(rela, i, &r))
+		return NULL;
+	if (GELF_R_SYM(r.r_info) && gelf_getsym(syms, GELF_R_SYM(r.r_info), &sym))
+		name = elf_strptr(elf, strtab, sym.st_name);
+	return asprintf(&out, "%s@plt", name ? name : "") < 0 ? NULL : out;
+}
+
+/*
+ * x86-64's lazy .plt: a 16-byte header, then one 16-byte entry per
+ * .rela.plt relocation, in order. perf names each "NAME@plt" ("@plt" for an
+ * IRELATIVE one, which has no symbol); dwfl knows no symbol there.
+ */
+static void plt_index(struct dso *d)
+{
+	GElf_Shdr psh, rsh, dsh;
+	Elf_Scn *rela, *dyn;
+	GElf_Ehdr eh;
+	GElf_Addr bias;
+	size_t shstrndx, n, i;
+	Elf *elf;
+
+	d->plt_tried = true;
+	elf = dwfl_module_getelf(d->mod, &bias);
+	if (!elf || !gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64 ||
+	    elf_getshdrstrndx(elf, &shstrndx) || section(elf, shstrndx, ".plt.sec", &psh) ||
+	    !section(elf, shstrndx, ".plt", &psh) || psh.sh_entsize != 16)
+		return;
+	rela = section(elf, shstrndx, ".rela.plt", &rsh);
+	dyn = rela ? elf_getscn(elf, rsh.sh_link) : NULL;
+	if (!dyn || !gelf_getshdr(dyn, &dsh) || rsh.sh_type != SHT_RELA || !rsh.sh_entsize)
+		return;
+	n = rsh.sh_size / rsh.sh_entsize;
+	d->plt = calloc(n ? n : 1, sizeof(*d->plt));
+	if (!d->plt)
+		return;
+	for (i = 0; i < n; i++) {
+		d->plt[i] = plt_name(elf, elf_getdata(rela, NULL), elf_getdata(dyn, NULL),
+				     dsh.sh_link, i);
+		if (!d->plt[i])
+			break;
+	}
+	d->nr_plt = i;
+	d->plt_start = psh.sh_addr + 16;
+	d->plt_entry = 16;
+}
+
+/* The .plt entry at ELF address @vaddr of @d, or NULL. */
+static const char *plt_entry(struct dso *d, uint64_t vaddr)
+{
+	if (!d->plt_tried)
+		plt_index(d);
+	if (!d->nr_plt || vaddr < d->plt_start ||
+	    (vaddr - d->plt_start) / d->plt_entry >= d->nr_plt)
+		return NULL;
+	return d->plt[(vaddr - d->plt_start) / d->plt_entry];
+}
+
 static void resolve_user(struct prof_syms *s, uint32_t pid, uint64_t addr,
 			 struct prof_sym_frame *f)
 {
@@ -505,10 +679,16 @@ static void resolve_user(struct prof_syms *s, uint32_t pid, uint64_t addr,
 		dso_open(s, m->dso);
 	if (m->dso->why || !dso_vaddr(m->dso, addr - m->start + m->pgoff, &vaddr))
 		return;
+	name = plt_entry(m->dso, vaddr);
+	if (name) {
+		f->name = name;
+		f->known = true;
+		return;
+	}
 	name = dwfl_module_addrinfo(m->dso->mod, vaddr + m->dso->bias, &off,
 				    &sym, NULL, NULL, NULL);
 	if (name && *name) {
-		f->name = name;
+		f->name = best_alias(m->dso, vaddr + m->dso->bias - off, name);
 		f->known = true;
 	}
 }

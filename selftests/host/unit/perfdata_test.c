@@ -1093,19 +1093,22 @@ TEST_F(profile, our_report_names_the_hot_function_first)
 
 TEST_F(profile, our_json_names_the_hot_function_first)
 {
-	struct json_object *o, *fns, *first, *v;
+	struct json_object *o, *fns, *first, *v, *evs, *ev;
 
 	RETURN_IF_SKIPPED();
 	ASSERT_EQ(0, prof_load(self->path, &self->p));
 	o = prof_json(self->p);
 	ASSERT_NE(NULL, o);
-	ASSERT_TRUE(json_object_object_get_ex(o, "event", &v));
-	EXPECT_STREQ("cpu-clock", json_object_get_string(v));
-	ASSERT_TRUE(json_object_object_get_ex(o, "samples", &v));
-	EXPECT_EQ(self->n.samples, (uint64_t)json_object_get_int64(v));
 	EXPECT_TRUE(json_object_object_get_ex(o, "lost", &v));
-	EXPECT_TRUE(json_object_object_get_ex(o, "unresolved", &v));
-	ASSERT_TRUE(json_object_object_get_ex(o, "functions", &fns));
+	ASSERT_TRUE(json_object_object_get_ex(o, "events", &evs));
+	ASSERT_EQ(1, json_object_array_length(evs));
+	ev = json_object_array_get_idx(evs, 0);
+	ASSERT_TRUE(json_object_object_get_ex(ev, "event", &v));
+	EXPECT_STREQ("cpu-clock", json_object_get_string(v));
+	ASSERT_TRUE(json_object_object_get_ex(ev, "samples", &v));
+	EXPECT_EQ(self->n.samples, (uint64_t)json_object_get_int64(v));
+	EXPECT_TRUE(json_object_object_get_ex(ev, "unresolved", &v));
+	ASSERT_TRUE(json_object_object_get_ex(ev, "functions", &fns));
 	ASSERT_LT(0, json_object_array_length(fns));
 	first = json_object_array_get_idx(fns, 0);
 	ASSERT_TRUE(json_object_object_get_ex(first, "symbol", &v));
