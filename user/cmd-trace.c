@@ -440,6 +440,28 @@ static bool cmd_exited(struct tracer *t)
 	return true;
 }
 
+/*
+ * How long the loop may sleep: 100 ms in discard mode (the tail under the
+ * watermark) or for a CMD without a pidfd, a second with progress shown;
+ * in overwrite mode, read after
+ * the stop, until --duration ends or forever: CMD's exit (its pidfd), a
+ * signal and a stop by another (POLLHUP) wake it anyway.
+ */
+static int sleep_ms(const struct tracer *t, bool progress, double elapsed)
+{
+	double left = t->a.duration - elapsed;
+	int ms = -1;
+
+	/* Discard mode, or a CMD without a pidfd to wake us (pre-5.3). */
+	if (t->ts.mode == LLKM_RING_MODE_DISCARD || (t->child > 0 && t->pidfd < 0))
+		ms = 100;
+	else if (progress)
+		ms = 1000;
+	if (t->a.duration > 0 && (ms < 0 || left * 1000 < ms))
+		ms = left > 0 ? (int)(left * 1000) + 1 : 0;
+	return ms;
+}
+
 /* Drains until a signal, CMD's exit, --duration, or a stop by another. */
 static void trace_run(struct tracer *t)
 {
@@ -468,11 +490,12 @@ static void trace_run(struct tracer *t)
 		}
 		/*
 		 * Sleep until a ring reaches its watermark (the module wakes
-		 * us, no syscall per record), the command exits, or 100 ms
-		 * pass, for the tail under the watermark and the clock.
+		 * us, no syscall per record), the command exits, or the
+		 * sleep_ms() pass.
 		 */
 		pfd[0].revents = pfd[1].revents = 0;
-		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 100) > 0 &&
+		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1,
+			 sleep_ms(t, progress, elapsed)) > 0 &&
 		    (pfd[0].revents & POLLHUP)) {
 			llctl_err("warning: the trace session was stopped by someone else");
 			break;
