@@ -262,22 +262,33 @@ static inline void nl_parse_extack(struct nlmsghdr *h, struct nl_reply *rep)
 			rep->miss_type = *(const uint32_t *)((const char *)a + NLA_HDRLEN);
 }
 
+/* An NLMSG_ERROR's (or a dump's NLMSG_DONE's) verdict and extack in @rep. */
+static inline void nl_take_ack(struct nlmsghdr *h, struct nl_reply *rep)
+{
+	rep->err = h->nlmsg_type == NLMSG_ERROR ?
+		   ((struct nlmsgerr *)NLMSG_DATA(h))->error : *(int *)NLMSG_DATA(h);
+	nl_parse_extack(h, rep);
+}
+
+/* One message for nl_recv_until(): 0 goes on, 1 stops, -1 fails (errno). */
+typedef int (*nl_msg_fn)(struct nlmsghdr *h, void *arg);
+
 /*
- * Sends @r and collects the reply up to the ack. Returns 0 when the
- * exchange happened (the kernel's verdict is in rep->err), -1 with errno
- * set otherwise.
+ * Reads @fd, each message through @fn, until @fn stops or, before each
+ * read, @enough(@arg) (NULL: never) says so. 0, or -1 with errno.
  */
-static inline int nl_transact(int fd, struct nl_req *r, struct nl_reply *rep)
+static inline int nl_recv_until(int fd, nl_msg_fn fn, int (*enough)(void *),
+				void *arg)
 {
 	static char buf[NL_BUF];
 
-	memset(rep, 0, sizeof(*rep));
-	if (send(fd, r, r->nlh.nlmsg_len, 0) < 0)
-		return -1;
 	for (;;) {
 		struct nlmsghdr *h;
-		int n = recv(fd, buf, sizeof(buf), 0);
+		int n, r;
 
+		if (enough && enough(arg))
+			return 0;
+		n = recv(fd, buf, sizeof(buf), 0);
 		if (n <= 0) {
 			if (n == 0)
 				errno = EIO;
@@ -285,19 +296,42 @@ static inline int nl_transact(int fd, struct nl_req *r, struct nl_reply *rep)
 		}
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
 		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				rep->err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-				nl_parse_extack(h, rep);
-				return 0;
-			}
-			if (h->nlmsg_len > sizeof(rep->buf)) {
-				errno = EMSGSIZE;
-				return -1;
-			}
-			memcpy(rep->buf, h, h->nlmsg_len);
-			rep->len = h->nlmsg_len;
+			r = fn(h, arg);
+			if (r)
+				return r > 0 ? 0 : -1;
 		}
 	}
+}
+
+/* nl_transact()'s messages: the last data one kept, the ack ends. */
+static inline int nl_reply_msg(struct nlmsghdr *h, void *arg)
+{
+	struct nl_reply *rep = arg;
+
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		nl_take_ack(h, rep);
+		return 1;
+	}
+	if (h->nlmsg_len > sizeof(rep->buf)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	memcpy(rep->buf, h, h->nlmsg_len);
+	rep->len = h->nlmsg_len;
+	return 0;
+}
+
+/*
+ * Sends @r and collects the reply up to the ack. Returns 0 when the
+ * exchange happened (the kernel's verdict is in rep->err), -1 with errno
+ * set otherwise.
+ */
+static inline int nl_transact(int fd, struct nl_req *r, struct nl_reply *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	if (send(fd, r, r->nlh.nlmsg_len, 0) < 0)
+		return -1;
+	return nl_recv_until(fd, nl_reply_msg, NULL, rep);
 }
 
 /* Attributes of a reply or a nest, indexed by type (max 63). */
@@ -510,46 +544,49 @@ static inline void nl_probe_msg(const struct nlmsghdr *h, struct nl_probe_out *o
 	}
 }
 
+/* What nl_probe_recv() reads into, and until what. */
+struct nl_probe_recv {
+	struct nl_reply *rep;
+	struct nl_probe_out *o;
+	int until;
+};
+
+static inline int nl_probe_enough(void *arg)
+{
+	const struct nl_probe_recv *pr = arg;
+
+	return pr->until == 2 && pr->o->done;
+}
+
+static inline int nl_probe_each(struct nlmsghdr *h, void *arg)
+{
+	struct nl_probe_recv *pr = arg;
+
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		nl_take_ack(h, pr->rep);
+		return pr->until != 2 || pr->rep->err;
+	}
+	if (h->nlmsg_type == NLMSG_DONE) {
+		if (pr->until != 1)
+			return 0;
+		nl_take_ack(h, pr->rep);
+		return 1;
+	}
+	nl_probe_msg(h, pr->o);
+	return 0;
+}
+
 /*
- * Reads @fd until the ack (@until_done: a dump's NLMSG_DONE; 2: our
+ * Reads @fd until the ack (@until 1: a dump's NLMSG_DONE; 2: our
  * PROBE_DONE), each data message through nl_probe_msg(). 0 with the
  * kernel's verdict in rep->err, or -1 with errno.
  */
 static inline int nl_probe_recv(int fd, struct nl_reply *rep,
 				struct nl_probe_out *o, int until)
 {
-	static char buf[NL_BUF];
+	struct nl_probe_recv pr = { rep, o, until };
 
-	for (;;) {
-		struct nlmsghdr *h;
-		int n;
-
-		if (until == 2 && o->done)
-			return 0;
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				rep->err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-				nl_parse_extack(h, rep);
-				if (until != 2 || rep->err)
-					return 0;
-			} else if (h->nlmsg_type == NLMSG_DONE) {
-				if (until == 1) {
-					rep->err = *(int *)NLMSG_DATA(h);
-					nl_parse_extack(h, rep);
-					return 0;
-				}
-			} else {
-				nl_probe_msg(h, o);
-			}
-		}
-	}
+	return nl_recv_until(fd, nl_probe_each, nl_probe_enough, &pr);
 }
 
 /* Sends PROBE_RUN @r: 0 and o->id, or the kernel's -errno, or -1000. */
@@ -724,6 +761,37 @@ static inline void nl_trace_msg(const struct nlmsghdr *h, struct nl_trace_out *o
 	}
 }
 
+/* What nl_trace_recv() reads into, and until what. */
+struct nl_trace_recv {
+	struct nl_reply *rep;
+	struct nl_trace_out *o;
+	int until_done;
+};
+
+static inline int nl_trace_enough(void *arg)
+{
+	const struct nl_trace_recv *tr = arg;
+
+	return tr->o->acked && (!tr->until_done || tr->o->done);
+}
+
+static inline int nl_trace_each(struct nlmsghdr *h, void *arg)
+{
+	struct nl_trace_recv *tr = arg;
+
+	if (h->nlmsg_type != NLMSG_ERROR) {
+		nl_trace_msg(h, tr->o);
+		return 0;
+	}
+	nl_take_ack(h, tr->rep);
+	tr->o->acked = 1;
+	if (tr->rep->err) {
+		tr->o->err = tr->rep->err;
+		tr->o->done = 1;
+	}
+	return 0;
+}
+
 /*
  * Reads @fd until the ack (@until_done: and the TRACE_STARTED too; an
  * error ack is the outcome), each data message through nl_trace_msg().
@@ -732,35 +800,9 @@ static inline void nl_trace_msg(const struct nlmsghdr *h, struct nl_trace_out *o
 static inline int nl_trace_recv(int fd, struct nl_reply *rep,
 				struct nl_trace_out *o, int until_done)
 {
-	static char buf[NL_BUF];
+	struct nl_trace_recv tr = { rep, o, until_done };
 
-	for (;;) {
-		struct nlmsghdr *h;
-		int n;
-
-		if (o->acked && (!until_done || o->done))
-			return 0;
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned int)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				rep->err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-				nl_parse_extack(h, rep);
-				o->acked = 1;
-				if (rep->err) {
-					o->err = rep->err;
-					o->done = 1;
-				}
-			} else {
-				nl_trace_msg(h, o);
-			}
-		}
-	}
+	return nl_recv_until(fd, nl_trace_each, nl_trace_enough, &tr);
 }
 
 /*
