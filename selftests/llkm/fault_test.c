@@ -118,11 +118,15 @@ static int probe_run(int fd, int family, struct nl_reply *rep, uint32_t kind,
 	int ret;
 
 	probe_req(&r, family, kind, cpus, ncpus, iterations, batches, 20000);
+	errno = 0;
 	ret = nl_probe_start(fd, &r, rep, &o);
 	if (!ret)
 		ret = nl_probe_wait(fd, rep, &o);
 	if (!ret && !o.stopped)
 		ret = nl_probe_fetch(fd, family, rep, &o);
+	/* The socket's own failure, as trace_start() says it. */
+	if (ret == -1000)
+		return errno ? -errno : -EIO;
 	if (ret)
 		return ret;
 	if (nsamples)
