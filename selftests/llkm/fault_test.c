@@ -177,17 +177,6 @@ static int session_running(void)
 	return ret < 0 ? -1 : !(p.revents & POLLHUP);
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
 static int set_online(int online)
 {
 	return write_str(CPU1_ONLINE, online ? "1" : "0");

@@ -852,6 +852,36 @@ static inline int nl_trace_start(int fd, struct nl_req *r, struct nl_reply *rep,
 	return o->err;
 }
 
+/* Writes @s to the file @path (sysfs, cgroupfs): 0, or -errno. */
+static inline int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	/* errno before close() may change it. */
+	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+/* @key of /proc/meminfo ("MemAvailable:"), bytes; 0 when unreadable. */
+static inline unsigned long long meminfo(const char *key)
+{
+	unsigned long long kb = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) &&
+		    sscanf(line + strlen(key), "%llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
 /* ---- what the genl tests' fixtures share ----------------------------- */
 
 /* Fields of a fixture that talks to the family (FIXTURE(x) { LLKM_NL_FIXTURE; }). */

@@ -936,23 +936,6 @@ TEST_F(probe, a_second_run_is_refused_before_allocating)
 	close(fd);
 }
 
-/* @key of /proc/meminfo ("MemAvailable:"), bytes; 0 when unreadable. */
-static unsigned long long meminfo(const char *key)
-{
-	unsigned long long kb = 0;
-	char line[128];
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) &&
-		    sscanf(line + strlen(key), "%llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb * 1024;
-}
-
 /*
  * The largest working set a thread of a two-thread bandwidth run gets:
  * both regions within the module's cap (a quarter of RAM, MemTotal) and
@@ -1015,18 +998,6 @@ TEST_F_TIMEOUT(probe, a_large_working_set_is_allocated_after_the_reply, 120)
 		     (unsigned long long)done / 1000000);
 	EXPECT_GT(done / 4, ack)
 		TH_LOG("PROBE_RUN's doit allocated the working sets");
-}
-
-/* Writes @val to @path: 0, or -1. */
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
-	close(fd);
-	return ret;
 }
 
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"

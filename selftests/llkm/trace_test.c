@@ -485,15 +485,9 @@ TEST_F(trace, irqs_softirqs_and_switches_are_recorded_on_every_cpu)
 static int set_online(int cpu, int on)
 {
 	char path[64];
-	int fd, ok;
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, on ? "1" : "0", 1) == 1;
-	close(fd);
-	return ok ? 0 : -errno;
+	return write_str(path, on ? "1" : "0");
 }
 
 static void pin_to(int cpu)
@@ -622,23 +616,6 @@ TEST_F(trace, a_cpu_onlined_mid_session_records_into_its_ring)
 	EXPECT_EQ(produced, t.records);
 }
 
-/* @key of /proc/meminfo ("MemAvailable:"), bytes; 0 when unreadable. */
-static unsigned long long meminfo(const char *key)
-{
-	unsigned long long kb = 0;
-	char line[128];
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) &&
-		    sscanf(line + strlen(key), "%llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb * 1024;
-}
-
 /*
  * The session's rings together are capped at a quarter of RAM: the
  * smallest ring size that passes it for the online CPUs is refused with
@@ -707,17 +684,6 @@ TEST_F(trace, a_cpu_whose_ring_would_pass_the_cap_stays_offline)
 
 #define MEMCG_TEST	"/sys/fs/cgroup/llkm_trace_test"
 #define MEMCG_MAX	(16 << 20)
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
-
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -errno;
-}
 
 /* A "KEY N" line of a cgroup file such as memory.events; -1 if none. */
 static long cgroup_key(const char *path, const char *key)
