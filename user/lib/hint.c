@@ -139,6 +139,23 @@ static void tree_ko(const struct llctl_hint_ctx *c, char *tree, char *ko,
 			 strcmp(tree, "/") ? tree : "");
 }
 
+/* DIR/llkm.ko beside llctl (an installed kselftest, a tarball), or "". */
+static void beside_ko(const struct llctl_hint_ctx *c, char *ko, size_t len)
+{
+	const char *end = c->exe ? strrchr(c->exe, '/') : NULL;
+
+	ko[0] = '\0';
+	if (end && end > c->exe)
+		snprintf(ko, len, "%.*s/llkm.ko", (int)(end - c->exe), c->exe);
+}
+
+/* @ko exists under @c's root and was built for @c's kernel. */
+static bool loadable(const struct llctl_hint_ctx *c, const char *ko)
+{
+	return ko[0] == '/' && llctl_root_exists(c->root, ko + 1) &&
+	       built_for(c, ko);
+}
+
 const char *llctl_hint_load_cmd(const struct llctl_hint_ctx *c, char *buf,
 				size_t len)
 {
@@ -147,7 +164,9 @@ const char *llctl_hint_load_cmd(const struct llctl_hint_ctx *c, char *buf,
 	if (!llctl_root_exists(c->root, "proc/modules"))
 		return NULL;
 	tree_ko(c, tree, ko, sizeof(tree));
-	if (ko[0] && llctl_root_exists(c->root, ko + 1) && built_for(c, ko))
+	if (!loadable(c, ko))
+		beside_ko(c, ko, sizeof(ko));
+	if (loadable(c, ko))
 		snprintf(buf, len, "sudo insmod %s", ko);
 	else if (installed(c))
 		snprintf(buf, len, "sudo modprobe llkm");

@@ -70,6 +70,15 @@ TEST_F(hint, a_vermagic_across_a_block_boundary_is_found)
 	EXPECT_STREQ("load it: sudo insmod /src/llkm/kmod/llkm.ko", LOAD());
 }
 
+/* An installed kselftest or a tarball: llkm.ko beside llctl. */
+TEST_F(hint, a_module_beside_llctl_is_loaded_by_its_path)
+{
+	self->c.exe = "/opt/llkm/llctl";
+	ASSERT_EQ(0, fake_put(self->dir, "opt/llkm/llkm.ko",
+			      "\177ELF...vermagic=" REL " SMP mod_unload \n..."));
+	EXPECT_STREQ("load it: sudo insmod /opt/llkm/llkm.ko", LOAD());
+}
+
 /* Built for another kernel (insmod would refuse it): built again first. */
 TEST_F(hint, a_module_built_for_another_kernel_is_built_again)
 {
