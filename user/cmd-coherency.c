@@ -48,6 +48,7 @@ enum {
 	OPT_USER,
 	OPT_CPUS,
 	OPT_ITERATIONS,
+	OPT_SAMPLES,
 	OPT_RUNTIME,
 	OPT_PAIRS,
 	OPT_SVG,
@@ -144,9 +145,11 @@ static const struct llctl_opt coherency_opt[] = {
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct coh_cfg, user) },
 	{ "cpus", OPT_CPUS, "LIST", "On these CPUs, in this order (default: all online)",
 	  .type = LLCTL_OPT_CPUS, LLCTL_FIELD(struct coh_cfg, cpus) },
-	{ "iterations", OPT_ITERATIONS, "N", "c2c: round trips per pair; false-sharing --kernel: increments per writer; "
-						 "litmus: rounds; branch, icache, bandwidth: samples per point",
+	{ "iterations", OPT_ITERATIONS, "N", "Operations in a batch: c2c round trips per pair, litmus rounds, "
+					     "false-sharing --kernel increments per writer",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct coh_cfg, o.iterations), .min = 1, .max = LLKM_PROBE_ITERATIONS_MAX },
+	{ "samples", OPT_SAMPLES, "N", "branch, icache, bandwidth: samples per point (default 7)",
+	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct coh_cfg, o.samples), .min = COH_SAMPLES_MIN, .max = COH_SAMPLES_MAX },
 	{ "runtime", OPT_RUNTIME, "MS", "false-sharing: each run's length in ms, in user threads (default 20)",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct coh_cfg, o.runtime_ms), .min = 1, .max = COH_FS_RUN_MS_MAX, .unit = "ms" },
 	{ "pairs", OPT_PAIRS, "A:B,...", "c2c: only these CPU pairs",
@@ -169,7 +172,7 @@ static const struct llctl_opt coherency_opt[] = {
 static const struct llctl_opts coherency_opts = {
 	.cmd = "coherency",
 	.synopsis = "[--test NAME,...] [--kernel | --user] [--cpus LIST] "
-		    "[--iterations N] [--runtime MS] [--pairs A:B,...] [--json] [--svg PREFIX] "
+		    "[--iterations N] [--samples N] [--runtime MS] [--pairs A:B,...] [--json] [--svg PREFIX] "
 		    "[--simd W] [--prefetch BYTES] [--sizes MIN-MAX] [--threads N]",
 	.summary = "Measure how the caches keep cores coherent and what the memory model\n"
 		   "allows: cache-line latency between every pair of CPUs (c2c), the cost of\n"
@@ -218,6 +221,41 @@ static int parse_args(int argc, char **argv, struct coh_cfg *c)
 	return n < 0 ? n : 0;
 }
 
+static bool selected(const struct coh_cfg *c, const struct coh_test *t)
+{
+	return c->sel[test_index(t)];
+}
+
+/*
+ * --iterations counts the operations of a batch (c2c round trips, litmus
+ * rounds, false-sharing --kernel increments), --samples the samples of a
+ * point (branch, icache, bandwidth): each is refused when no selected test
+ * takes it, with the option that test takes instead. 0, or 1.
+ */
+static int check_counts(const struct coh_cfg *c)
+{
+	bool fs = selected(c, &coh_test_false_sharing);
+	bool samples = selected(c, &coh_test_branch) ||
+		       selected(c, &coh_test_icache) ||
+		       selected(c, &coh_test_bandwidth);
+
+	if (c->o.iterations && !selected(c, &coh_test_c2c) &&
+	    !selected(c, &coh_test_litmus) && !(fs && c->o.kernel)) {
+		llctl_opt_bad(&coherency_opts, OPT_ITERATIONS, NULL,
+			      "it counts the operations of a batch of c2c, litmus or false-sharing --kernel, none of which runs%s",
+			      samples ? "; branch, icache and bandwidth take --samples N" :
+			      fs ? "; false-sharing in user threads runs for --runtime MS" : "");
+		return 1;
+	}
+	if (c->o.samples && !samples) {
+		llctl_opt_bad(&coherency_opts, OPT_SAMPLES, NULL,
+			      "it is for branch, icache and bandwidth, none of which runs%s",
+			      c->o.iterations ? "" : "; c2c, litmus and false-sharing --kernel take --iterations N");
+		return 1;
+	}
+	return 0;
+}
+
 /* Cross-option checks and defaults: 0, or 1 after saying what is wrong. */
 static int check_args(struct coh_cfg *c)
 {
@@ -260,6 +298,8 @@ static int check_args(struct coh_cfg *c)
 		}
 		c->sel[i] = false;	/* all tests: only those that can */
 	}
+	if (check_counts(c))
+		return 1;
 	if (!c->cpus.n) {
 		c->cpus.n = llctl_cpus_online(NULL, &c->cpus.cpu);
 		if (c->cpus.n < 0) {

@@ -81,7 +81,7 @@ else
 fi
 
 # The sweeps, a run per point in llkm's kernel thread(s).
-run coherency --kernel --json --test branch,icache,bandwidth --iterations 3 --sizes 16K-256K
+run coherency --kernel --json --test branch,icache,bandwidth --samples 3 --sizes 16K-256K
 check sweep_tests_run_every_point_in_the_kernel "exit $(rc): $(head -c 300 "$out/stderr")" \
 	jqe '.mode == "kernel" and
 	(.tests.branch.sweep | length >= 20) and

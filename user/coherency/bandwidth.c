@@ -947,7 +947,7 @@ static int bw_resolve(const struct coh_opts *o, struct bw_result *r)
 	uint64_t avail = coh_mem_available(NULL) / 2;
 	int widest = simd_widest();
 
-	if (coh_samples(o->iterations, "bandwidth", &r->samples))
+	if (coh_samples(o->samples, "bandwidth", &r->samples))
 		return 1;
 	r->simd_bits = bw_opts.simd_bits ? bw_opts.simd_bits : widest;
 	if (r->simd_bits > widest) {

@@ -385,7 +385,7 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 	uint64_t *buf = NULL;
 	int i, err, ret = 1;
 
-	if (coh_samples(o->iterations, "branch", &r.samples))
+	if (coh_samples(o->samples, "branch", &r.samples))
 		return 1;
 	r.cpu = o->cpus && o->ncpus > 0 ? o->cpus[0] : 0;
 	buf = malloc(BR_BITS / 8);

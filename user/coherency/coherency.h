@@ -32,7 +32,8 @@ struct coh_opts {
 	int ncpus;
 	bool kernel;		/* --kernel: in llkm's kernel threads */
 	struct llctl_nl *nl;	/* with kernel: the open family */
-	uint64_t iterations;	/* --iterations, 0: the test's default */
+	uint64_t iterations;	/* --iterations: operations a batch, 0: default */
+	unsigned int samples;	/* --samples: per point, 0: the default */
 	unsigned int runtime_ms;	/* --runtime, 0: the test's default */
 	const char *svg;	/* --svg FILE prefix, or NULL */
 	bool progress;		/* stderr is a terminal */

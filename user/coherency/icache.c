@@ -595,7 +595,7 @@ static int icache_run(const struct coh_opts *o, struct json_object *tests,
 			  strerror(ENOMEM));
 		goto cleanup;
 	}
-	if (coh_samples(o->iterations, "icache", &r->samples))
+	if (coh_samples(o->samples, "icache", &r->samples))
 		goto cleanup;
 	r->cpu = o->cpus && o->ncpus > 0 ? o->cpus[0] : 0;
 	r->code_max = o->kernel ? LLKM_ICACHE_CODE_MAX : IC_CODE_MAX;

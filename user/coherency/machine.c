@@ -23,19 +23,18 @@
 _Static_assert(sizeof(cpu_set_t) <= sizeof(((struct coh_pin *)0)->mask),
 	       "struct coh_pin cannot hold a cpu_set_t");
 
-int coh_samples(uint64_t iterations, const char *test, int *samples)
+int coh_samples(unsigned int given, const char *test, int *samples)
 {
-	if (!iterations) {
+	if (!given) {
 		*samples = COH_SAMPLES_DEFAULT;
 		return 0;
 	}
-	if (iterations < COH_SAMPLES_MIN || iterations > COH_SAMPLES_MAX) {
-		llctl_err("Unable to run the %s test: --iterations %" PRIu64
-			  " (samples per point) must be from %d to %d",
-			  test, iterations, COH_SAMPLES_MIN, COH_SAMPLES_MAX);
+	if (given < COH_SAMPLES_MIN || given > COH_SAMPLES_MAX) {
+		llctl_err("Unable to run the %s test: --samples %u must be from %d to %d",
+			  test, given, COH_SAMPLES_MIN, COH_SAMPLES_MAX);
 		return 1;
 	}
-	*samples = (int)iterations;
+	*samples = (int)given;
 	return 0;
 }
 

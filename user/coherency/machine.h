@@ -8,8 +8,8 @@
  * --prefetch, --sizes and --threads into a struct coh_bw_opts with the
  * coh_bw_opt_*() parsers, then hands the set to coh_bw_set_opts() once,
  * after parsing. Without that call the bandwidth test runs with the
- * defaults below. --iterations (struct coh_opts) is, for these three
- * tests, the samples taken per point: 0 is 7, 3 to 1000 are accepted.
+ * defaults below. --samples (struct coh_opts) is the samples taken per
+ * point: 0 is 7, 3 to 1000 are accepted.
  *
  * Every measurement here: pinned to the first of --cpus, a warm-up, then
  * that many samples, reduced to min and median; a test stops at its time
@@ -72,8 +72,8 @@ int coh_bw_selfcheck(int simd_bits);
 #define COH_SAMPLES_MAX		1000
 #define COH_TIME_BOUND_S		10	/* per test's measuring, whatever the options */
 
-/* --iterations as samples per point: 0 or 1 after saying why. */
-int coh_samples(uint64_t iterations, const char *test, int *samples);
+/* --samples (0: the default) into @samples: 0, or 1 after saying why. */
+int coh_samples(unsigned int given, const char *test, int *samples);
 
 /*
  * The clock is coh_now_ns() and the statistics coh_stats_f()

@@ -522,6 +522,18 @@ TEST(coherency_refuses_absurd_parameters)
 	EXPECT_REFUSED("--kernel runs --iterations increments instead",
 		       cmd_coherency, "coherency", "--kernel", "--test",
 		       "false-sharing", "--runtime", "5");
+	/* --iterations counts a batch's operations, --samples a point's. */
+	EXPECT_REFUSED("--iterations: it counts the operations of a batch of c2c, litmus or false-sharing --kernel, none of which runs; branch, icache and bandwidth take --samples N",
+		       cmd_coherency, "coherency", "--test", "branch,icache",
+		       "--iterations", "5");
+	EXPECT_REFUSED("none of which runs; false-sharing in user threads runs for --runtime MS",
+		       cmd_coherency, "coherency", "--test", "false-sharing",
+		       "--iterations", "5");
+	EXPECT_REFUSED("--samples: it is for branch, icache and bandwidth, none of which runs; c2c, litmus and false-sharing --kernel take --iterations N",
+		       cmd_coherency, "coherency", "--test", "c2c,litmus",
+		       "--samples", "5");
+	EXPECT_REFUSED("--samples '2': takes 3 to 1000", cmd_coherency,
+		       "coherency", "--samples", "2");
 }
 
 /*

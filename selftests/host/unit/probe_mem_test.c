@@ -343,7 +343,7 @@ FIXTURE_SETUP(probe)
 	self->cpus[1] = 1;
 	self->o.cpus = self->cpus;
 	self->o.ncpus = n > 1 ? 2 : 1;
-	self->o.iterations = 3;
+	self->o.samples = 3;
 	self->o.stop = &self->stop;
 	self->tests = json_object_new_object();
 	ASSERT_NE(NULL, self->tests);
@@ -527,11 +527,11 @@ TEST_F(probe, a_sweep_reports_each_size_and_the_levels_it_reached)
 
 TEST_F(probe, samples_outside_3_to_1000_are_refused)
 {
-	self->o.iterations = 2;
+	self->o.samples = 2;
 	EXPECT_EQ(1, coh_test_branch.run(&self->o, self->tests, NULL));
 	EXPECT_EQ(1, coh_test_icache.run(&self->o, self->tests, NULL));
 	EXPECT_EQ(1, coh_test_bandwidth.run(&self->o, self->tests, NULL));
-	self->o.iterations = 1001;
+	self->o.samples = 1001;
 	EXPECT_EQ(1, coh_test_branch.run(&self->o, self->tests, NULL));
 	EXPECT_EQ(0, json_object_object_length(self->tests));
 }
