@@ -304,12 +304,13 @@ static int add_defaults(struct profile *p, bool system_wide)
 	return add_mem_events(p, system_wide);
 }
 
-/* The threads of @pid, from /proc/PID/task. */
+/* The threads of @pid, from /proc/PID/task, after those of -p's others. */
 static int list_threads(struct profile *p, int pid)
 {
 	char path[64];
 	struct dirent *de;
 	DIR *d;
+	int ret = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	d = opendir(path);
@@ -317,11 +318,19 @@ static int list_threads(struct profile *p, int pid)
 		llctl_err("Unable to count pid %d: no such process", pid);
 		return -1;
 	}
-	while ((de = readdir(d)) && p->n_tids < MAX_THREADS)
-		if (de->d_name[0] != '.')
-			p->tids[p->n_tids++] = atoi(de->d_name);
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (p->n_tids == MAX_THREADS) {
+			llctl_err("Unable to count pid %d: -p counts at most %d threads in all; count the CPUs they run on with -C",
+				  pid, MAX_THREADS);
+			ret = -1;
+			break;
+		}
+		p->tids[p->n_tids++] = atoi(de->d_name);
+	}
 	closedir(d);
-	return 0;
+	return ret;
 }
 
 static int add_cpu(int cpu, void *arg)
@@ -609,6 +618,18 @@ static void cmd_target(char *buf, size_t len, char **argv)
 		snprintf(buf + off, len - off, "'");
 }
 
+/* "process 12", "processes 12,34", as -p named them. */
+static void pids_target(char *buf, size_t len, const struct llctl_pids *pids)
+{
+	size_t off;
+	int i;
+
+	off = snprintf(buf, len, "process%s", pids->n > 1 ? "es" : "");
+	for (i = 0; i < pids->n && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%d", i ? "," : " ",
+				(int)pids->pid[i]);
+}
+
 /*
  * One run: open, (release CMD | count until CMD or a signal), read, close.
  * Its time into @elapsed, CMD's exit status into p->cmd_status.
@@ -750,7 +771,8 @@ struct profile_args {
 	char **cmd;		/* -- CMD, or NULL */
 	const char *cpus;	/* -C */
 	const char *output;	/* -o */
-	long repeats, interval, pid;
+	long repeats, interval;
+	int pids;		/* how many -p gives */
 	bool all;		/* -a */
 	struct llctl_list events;	/* -e */
 	struct llctl_cpus cpu_opt;	/* -C */
@@ -765,8 +787,9 @@ static const struct llctl_opt profile_opt[] = {
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, all) },
 	{ "cpu", 'C', "CPUS", "Count everything on these CPUs (0-3,8)",
 	  .type = LLCTL_OPT_CPUS, LLCTL_FIELD(struct profile_args, cpu_opt) },
-	{ "pid", 'p', "PID", "Count this running process (its threads and children)",
-	  .type = LLCTL_OPT_PIDS, LLCTL_FIELD(struct profile_args, pid_opt), .max = 1 },
+	{ "pid", 'p', "PID,...", "Count these running processes, their threads and children (repeatable)",
+	  .type = LLCTL_OPT_PIDS, LLCTL_FIELD(struct profile_args, pid_opt), .max = LLCTL_PIDS_MAX,
+	  .flags = LLCTL_OPT_REPEAT },
 	{ "interval", 'I', "MS", "Also print the counts every MS milliseconds",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct profile_args, interval), .min = 1, .max = 3600000, .unit = "ms" },
 	{ "repeat", 'r', "N", "Run CMD N times: mean and standard deviation",
@@ -785,7 +808,7 @@ static const struct llctl_opt profile_opt[] = {
 
 static const struct llctl_opts profile_opts = {
 	.cmd = "profile",
-	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID] [-I MS] [-r N] [--per-cpu] "
+	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID,...] [-I MS] [-r N] [--per-cpu] "
 		    "[--no-multiplex] [-o FILE] [--json] [-- CMD [ARGS...]]",
 	.summary = "Count hardware and software events of a command, a process or CPUs.",
 	.opt = profile_opt,
@@ -805,7 +828,7 @@ static int profile_parse(int argc, char **argv, struct profile_args *a)
 		if (add_event_list(p, (char *)a->events.v[i]))
 			return LLCTL_PARSE_ERROR;
 	a->cpus = a->cpu_opt.n ? a->cpu_opt.text : NULL;
-	a->pid = a->pid_opt.n ? a->pid_opt.pid[0] : 0;
+	a->pids = a->pid_opt.n;
 	p->per_cpu = a->per_cpu;
 	p->pinned = a->pinned;
 	p->json = a->json;
@@ -817,18 +840,18 @@ static int profile_parse(int argc, char **argv, struct profile_args *a)
 /* Whether CMD is what is counted (not -a, -C or -p, for which it is a timer). */
 static bool counts_cmd(const struct profile_args *a)
 {
-	return a->cmd && !a->all && !a->cpus && !a->pid;
+	return a->cmd && !a->all && !a->cpus && !a->pids;
 }
 
 /* The options' conflicts: 0, or 1 after saying which. */
 static int profile_check(const struct profile_args *a)
 {
-	if (!!a->all + !!a->cpus + !!a->pid > 1) {
-		llctl_opt_bad(&profile_opts, a->pid ? 'p' : 'C', NULL,
+	if (!!a->all + !!a->cpus + !!a->pids > 1) {
+		llctl_opt_bad(&profile_opts, a->pids ? 'p' : 'C', NULL,
 			      "-a, -C and -p exclude each other");
 		return 1;
 	}
-	if (!a->cmd && !a->all && !a->cpus && !a->pid) {
+	if (!a->cmd && !a->all && !a->cpus && !a->pids) {
 		llctl_err("Unable to profile: nothing to count: give '-- CMD', -p PID, -a or -C CPUS");
 		llctl_usage(stderr, &profile_opts);
 		return 1;
@@ -848,6 +871,7 @@ static int profile_check(const struct profile_args *a)
 static int profile_targets(struct profile *p, const struct profile_args *a)
 {
 	const char *cpus = a->cpus;
+	int i;
 
 	if (a->cmd) {
 		p->path = llctl_resolve_cmd(a->cmd[0]);
@@ -868,8 +892,9 @@ static int profile_targets(struct profile *p, const struct profile_args *a)
 		llctl_err("Unable to use CPU list '%s': write it as 0-3,8", cpus);
 		return 1;
 	}
-	if (a->pid && list_threads(p, a->pid))
-		return 1;
+	for (i = 0; i < a->pids; i++)
+		if (list_threads(p, a->pid_opt.pid[i]))
+			return 1;
 	if (!p->n && add_profile_defaults(p))
 		return 1;
 	if (!p->n && add_defaults(p, a->all || cpus))
@@ -904,8 +929,8 @@ static int profile_setup(struct profile *p, const struct profile_args *a)
 	p->dev = open("/dev/" LLKM_DEVICE_NAME, O_RDONLY | O_CLOEXEC);
 	if (counts_cmd(a))
 		cmd_target(p->target, sizeof(p->target), a->cmd);
-	else if (a->pid)
-		snprintf(p->target, sizeof(p->target), "process %ld", a->pid);
+	else if (a->pids)
+		pids_target(p->target, sizeof(p->target), &a->pid_opt);
 	else
 		snprintf(p->target, sizeof(p->target), "CPUs %s",
 			 a->all ? "(all)" : a->cpus);
@@ -948,8 +973,8 @@ static int profile_report(struct profile *p, const struct profile_args *a,
 {
 	unsigned int i;
 
-	for (i = 0; a->pid && i < p->n; i++)
-		prof_stat_task_asleep(&p->st[i], a->pid);
+	for (i = 0; a->pids && i < p->n; i++)
+		prof_stat_task_asleep(&p->st[i], p->target);
 	if (!ret && p->runs)
 		ret = report(p, p->target, p->total_ns / p->runs, p->runs, p->jint);
 	if (p->out && fclose(p->out) && !ret) {

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=34
+PLAN=36
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -158,6 +158,36 @@ run profile --json -p $bg -e context-switches -- sleep 0.5
 kill $bg 2>/dev/null; wait $bg 2>/dev/null
 check pid_target_counts_the_running_process "$(head -c 300 "$out/stdout") $(cat "$out/stderr")" \
 	jqe '.events[0].value > 20' "$out/stdout"
+# Several processes, as a list and as repeated -p (perf's semantics):
+# each a shell stopped before it counts, released by CMD once the
+# counters are open, that then runs 'workload faults 2000' and stops
+# again. The oracle is the kernel's own fault counts of the two shells
+# (/proc/PID/stat minflt + majflt, their children's too) over exactly
+# that stretch; counting one of the two would give half.
+stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = T ]; }
+faults() { awk '{ print $10 + $11 + $12 + $13 }' "/proc/$1/stat"; }
+# shellcheck disable=SC2016 # $0 and $$: the inner shell's
+faulter() { sh -c 'kill -STOP $$; "$0" faults 2000; kill -STOP $$' "$WORKLOAD" & }
+for form in list repeated; do
+	faulter; pa=$!
+	faulter; pb=$!
+	until_ 10 stopped $pa && until_ 10 stopped $pb
+	before=$(($(faults $pa) + $(faults $pb)))
+	pids=(-p "$pa,$pb")
+	[ $form = repeated ] && pids=(-p "$pa" -p "$pb")
+	# shellcheck disable=SC2016 # $1 and $2: the inner bash's
+	run profile --json "${pids[@]}" -e page-faults -- bash -c '
+		kill -CONT "$1" "$2"
+		for p in "$1" "$2"; do
+			until [ "$(cut -d" " -f3 /proc/$p/stat)" = T ]; do sleep 0.02; done
+		done' release "$pa" "$pb"
+	kernel=$(($(faults $pa) + $(faults $pb) - before))
+	kill -KILL $pa $pb 2>/dev/null; wait $pa $pb 2>/dev/null
+	got=$(jq -r '.events[0].value' "$out/stdout" 2>/dev/null)
+	check "pids_${form}_counts_every_process_as_the_kernel_does" \
+		"llctl ${got:-nothing} page faults, the kernel $kernel (two processes of 2000 each and their start); $(head -c 300 "$out/stderr")" \
+		within "$got" "$kernel" 2
+done
 # A process asleep the whole time: its schedstat run time says it never
 # ran; the events are not counted because of that, not "did not start".
 sleep 3000 &

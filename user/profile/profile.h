@@ -77,10 +77,11 @@ void prof_stat_add(struct prof_stat_count *c, uint64_t raw, uint64_t enabled,
 void prof_stat_run_end(struct prof_stat_event *e);
 void prof_stat_not_supported(struct prof_stat_event *e, const char *reason);
 /*
- * After the runs of a count of process @pid (-p): an event never enabled
- * is so because the process never ran while counted, and says that.
+ * After the runs of a count of processes (-p), @who as the report names
+ * them ("process 12", "processes 12,34"): an event never enabled is so
+ * because they never ran while counted, and says that.
  */
-void prof_stat_task_asleep(struct prof_stat_event *e, int pid);
+void prof_stat_task_asleep(struct prof_stat_event *e, const char *who);
 /*
  * @cpu's counter of @e stopped before the end (its CPU went offline):
  * the count is kept, and says that it misses that CPU from then on.

@@ -89,13 +89,14 @@ static void partial_note(const struct prof_stat_event *e, char *buf, size_t len)
 		 e->partial);
 }
 
-void prof_stat_task_asleep(struct prof_stat_event *e, int pid)
+void prof_stat_task_asleep(struct prof_stat_event *e, const char *who)
 {
 	/* A task's counter is enabled only while its task runs. */
 	if (status_of(e) == PROF_STAT_NOT_COUNTED && !e->enabled)
 		snprintf(e->reason, sizeof(e->reason),
-			 "process %d never ran while it was counted (asleep throughout): it did nothing to count",
-			 pid);
+			 "%s never ran while %s counted (asleep throughout): %s nothing to count",
+			 who, strchr(who, ',') ? "they were" : "it was",
+			 strchr(who, ',') ? "they did" : "it did");
 }
 
 static const char *not_counted_reason(const struct prof_stat_event *e)

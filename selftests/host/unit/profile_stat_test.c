@@ -110,8 +110,8 @@ TEST(a_process_that_never_ran_is_said_to_have_never_run)
 
 	run1(&e[0], 0, 0, 0);		/* never enabled */
 	run1(&e[1], 0, 1000, 0);	/* enabled, never on the PMU */
-	prof_stat_task_asleep(&e[0], 42);
-	prof_stat_task_asleep(&e[1], 42);
+	prof_stat_task_asleep(&e[0], "process 42");
+	prof_stat_task_asleep(&e[1], "process 42");
 	o = prof_stat_json(&r);
 	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
 	EXPECT_STREQ("not_counted",
