@@ -109,7 +109,8 @@ static void drain(struct recorder *r, struct prof_sb *sb,
 }
 
 struct record_args {
-	const char *spec;	/* -e, or NULL: the default event */
+	struct llctl_list events;	/* -e, as given (one is sampled) */
+	const char *spec;	/* the one -e, or NULL: the default event */
 	const char *out;
 	uint64_t period, freq;	/* -c, -F: one of them, or neither */
 	bool callchain;
@@ -118,7 +119,7 @@ struct record_args {
 
 static const struct llctl_opt record_opt[] = {
 	{ "event", 'e', "EV", "Sample this event (default: cycles, or cpu-clock without a hardware PMU)",
-	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct record_args, spec) },
+	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct record_args, events) },
 	{ "count", 'c', "PERIOD", "One sample every PERIOD events",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct record_args, period), .min = 1, .max = INT64_MAX },
 	{ "freq", 'F', "HZ", "About HZ samples a second (default 4000, or the applied tuning profile's sampling_rate)",
@@ -161,11 +162,17 @@ static int record_parse(int argc, char **argv, struct record_args *a)
 	if (n < 0)
 		return n;
 	a->cmd = n < argc ? argv + n : NULL;
+	a->spec = a->events.n ? a->events.v[0] : NULL;
 	return 0;
 }
 
 static int record_check(const struct record_args *a)
 {
+	if (a->events.n > 1) {
+		llctl_err("Unable to sample '%s' and '%s': llctl record samples one event; give one -e (run one record per event)",
+			  a->events.v[0], a->events.v[1]);
+		return 1;
+	}
 	if (!a->cmd) {
 		llctl_err("Unable to record: give the command after '--'");
 		llctl_usage(stderr, &record_opts);

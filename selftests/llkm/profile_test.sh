@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=36
+PLAN=37
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -145,6 +145,14 @@ check unknown_event_points_to_llctl_events "exit $(rc): $(cat "$out/stderr")" \
 run profile -p 4194000 -- sleep 0.1
 check missing_pid_fails_clearly "exit $(rc): $(cat "$out/stderr")" \
 	sh -c "[ $(rc) -ne 0 ] && grep -q 'no such process' '$out/stderr'"
+# record samples one event, and says so for a list and for a repeat.
+rm -f "$out/two.data"
+run record -e cpu-clock,page-faults -o "$out/two.data" -- true
+{ rc; cat "$out/stderr"; } >"$out/list"
+run record -e cpu-clock -e page-faults -o "$out/two.data" -- true
+check record_of_two_events_says_it_samples_one "$(tr '\n' ' ' <"$out/list") / exit $(rc): $(cat "$out/stderr")" \
+	sh -c "[ $(rc) = 1 ] && [ \"\$(head -1 '$out/list')\" = 1 ] && [ ! -e '$out/two.data' ] &&
+	       grep -q 'samples one event' '$out/stderr' && grep -q 'samples one event' '$out/list'"
 run profile -e task-clock -- /nonexistent/cmd
 check missing_command_fails_clearly "exit $(rc): $(cat "$out/stderr")" \
 	sh -c "[ $(rc) -ne 0 ] && grep -q 'not found' '$out/stderr'"
