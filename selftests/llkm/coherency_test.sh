@@ -57,8 +57,10 @@ if [ "$two" = 1 ]; then
 		(.tests.litmus | all(.allowed_by_model or .relaxed_observed == 0))' "$out/stdout"
 	check user_false_sharing_counts_only_overlapped_runs "$(jq -c .tests.false_sharing "$out/stdout" 2>&1)" \
 		jqe '.tests.false_sharing | .runtime_ms == 20 and
-		((.pairs_used > 0 and .overlap >= 0.9 and (.slowdown | type == "number")) or
-		 (.pairs_used == 0 and .flag == "not_overlapped" and .slowdown == null))' "$out/stdout"
+		((.flag == null and .pairs_used >= 3 and .overlap >= 0.9 and (.slowdown | type == "number") and
+		  .slowdown_range[1] <= 1.5 * .slowdown_range[0]) or
+		 (.flag == "unstable" and .slowdown == null and .slowdown_range[1] > 1.5 * .slowdown_range[0]) or
+		 (.pairs_used < 3 and .flag == "not_overlapped" and .slowdown == null))' "$out/stdout"
 else
 	for t in coherency_kernel_mode_runs_c2c_false_sharing_litmus \
 		 kernel_litmus_never_breaks_the_x86_model kernel_litmus_counts_every_round \

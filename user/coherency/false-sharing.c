@@ -18,7 +18,9 @@
  * writers released together each time; each run's rate is the sum of the
  * writers' own rates (increments over their own time), and the report
  * gives the median of each layout over the pairs that count, and their
- * ratio, the slowdown.
+ * ratio, the slowdown: from at least COH_FS_MIN_PAIRS pairs whose own
+ * slowdowns agree within COH_FS_MAX_SPREAD, else none, flagged
+ * (coh_fs_verdict()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -179,7 +181,7 @@ int coh_fs_measure_user(const int *cpus, int writers, unsigned int run_ms,
 			struct coh_fs_result *r)
 {
 	struct fs_user u = { .cpus = cpus, .stop = stop, .writers = writers };
-	double s[REPS], p[REPS], khz, ov, d1, d2;
+	double s[REPS], p[REPS], khz, ov, d1, d2, sl;
 	int i, ret;
 
 	memset(r, 0, sizeof(*r));
@@ -209,8 +211,13 @@ int coh_fs_measure_user(const int *cpus, int writers, unsigned int run_ms,
 				r->best_unused = ov;
 			continue;
 		}
+		sl = p[r->used] / s[r->used];
 		if (!r->used || ov < r->overlap)
 			r->overlap = ov;
+		if (!r->used || sl < r->lo)
+			r->lo = sl;
+		if (!r->used || sl > r->hi)
+			r->hi = sl;
 		r->used++;
 	}
 	free(u.lines);
@@ -219,6 +226,15 @@ int coh_fs_measure_user(const int *cpus, int writers, unsigned int run_ms,
 		r->padded = median(p, r->used);
 	}
 	return ret;
+}
+
+const char *coh_fs_verdict(const struct coh_fs_result *r)
+{
+	if (r->used < COH_FS_MIN_PAIRS)
+		return "not_overlapped";
+	if (r->hi > r->lo * COH_FS_MAX_SPREAD)
+		return "unstable";
+	return NULL;
 }
 
 /* Kernel mode: SAMPLES are each writer's TSC ticks per batch. */
@@ -280,8 +296,14 @@ struct fs_report {
 	unsigned int run_ms;	/* user: a run's length */
 	struct coh_fs_result r;
 	bool stopped;
-	const char *flag;	/* "too_short", "not_overlapped", or NULL */
+	const char *flag;	/* "too_short", "not_overlapped", "unstable" */
 };
+
+/* User mode's slowdown is not to be reported (coh_fs_verdict()). */
+static bool user_flagged(const struct coh_opts *o, const struct fs_report *f)
+{
+	return !o->kernel && f->flag;
+}
 
 static struct json_object *json_num(bool ok, double v)
 {
@@ -292,8 +314,8 @@ static void fs_json(const struct coh_opts *o, const struct fs_report *f,
 		    struct json_object *tests)
 {
 	const struct coh_fs_result *r = &f->r;
-	bool both = r->shared > 0 && r->padded > 0;
-	struct json_object *j, *cpus;
+	bool both = r->shared > 0 && r->padded > 0 && !user_flagged(o, f);
+	struct json_object *j, *cpus, *range = NULL;
 	int i;
 
 	j = json_object_new_object();
@@ -313,6 +335,12 @@ static void fs_json(const struct coh_opts *o, const struct fs_report *f,
 	json_object_object_add(j, "slowdown", both ?
 			       json_object_new_double(r->padded / r->shared) :
 			       NULL);
+	if (!o->kernel && r->used) {
+		range = json_object_new_array();
+		json_object_array_add(range, json_object_new_double(r->lo));
+		json_object_array_add(range, json_object_new_double(r->hi));
+	}
+	json_object_object_add(j, "slowdown_range", range);
 	json_object_object_add(j, "overlap",
 			       json_num(!o->kernel && r->used, r->overlap));
 	json_object_object_add(j, "pairs_used", o->kernel ? NULL :
@@ -339,11 +367,18 @@ static void fs_text(const struct coh_opts *o, const struct fs_report *f,
 	fprintf(text, "%s\n", f->stopped ? "; stopped early" : "");
 	if (r->shared > 0 && r->padded > 0) {
 		fprintf(text, "  one line    %12.4g ops/s\n"
-			"  a line each %12.4g ops/s\n"
-			"  slowdown    %12.2fx (padded / shared, median of %d %s)\n",
-			r->shared, r->padded, r->padded / r->shared,
-			o->kernel ? REPS : r->used,
-			o->kernel ? "batches each" : "pairs of runs");
+			"  a line each %12.4g ops/s\n", r->shared, r->padded);
+		if (!user_flagged(o, f))
+			fprintf(text, "  slowdown    %12.2fx (padded / shared, median of %d %s)\n",
+				r->padded / r->shared, o->kernel ? REPS : r->used,
+				o->kernel ? "batches each" : "pairs of runs");
+		else if (!strcmp(f->flag, "unstable"))
+			fprintf(text, "  slowdown    not stable: its pairs of runs gave %.2fx to %.2fx, more than %.1fx apart;\n"
+				"              another load on these CPUs? (a longer --runtime evens it out)\n",
+				r->lo, r->hi, COH_FS_MAX_SPREAD);
+		else
+			fprintf(text, "  slowdown    not measured: %d pairs of runs overlapped, %d needed\n",
+				r->used, COH_FS_MIN_PAIRS);
 		if (!o->kernel)
 			fprintf(text, "  overlap     %11.1f %% (the least of the runs used; %d of %d pairs used)\n",
 				r->overlap * 100, r->used, r->pairs);
@@ -407,8 +442,8 @@ static int fs_run_test(const struct coh_opts *o, struct json_object *tests,
 	if (o->kernel && f.r.padded > 0 &&
 	    f.n * f.writers / f.r.padded < MIN_RUN_S)
 		f.flag = "too_short";
-	else if (!o->kernel && f.r.pairs && !f.r.used)
-		f.flag = "not_overlapped";
+	else if (!o->kernel && f.r.pairs)
+		f.flag = coh_fs_verdict(&f.r);
 	fs_json(o, &f, tests);
 	if (text)
 		fs_text(o, &f, text);

@@ -38,16 +38,33 @@ double coh_fs_overlap(const struct coh_fs_writer *w, int n, double tsc_khz);
 /* A pair of runs counts when both its runs overlapped this much. */
 #define COH_FS_MIN_OVERLAP	0.9
 #define COH_FS_RUN_MS_MAX	1000
+/*
+ * A slowdown is reported from at least this many pairs that count, whose
+ * own slowdowns lie within COH_FS_MAX_SPREAD of each other: a median of
+ * fewer, or of pairs further apart, would change from one run to the next
+ * (issue 18: 1.14x to 10.2x in three runs).
+ */
+#define COH_FS_MIN_PAIRS	3
+#define COH_FS_MAX_SPREAD	1.5
 
 struct coh_fs_result {
 	double shared;		/* ops/s of all writers on one line, */
 	double padded;		/* and on a line each: medians of the pairs
 				 * used; 0 when none was */
+	double lo, hi;		/* the least and largest slowdown (padded /
+				 * shared) of a pair used */
 	double overlap;		/* the smallest overlap of the runs used */
 	double best_unused;	/* the largest overlap of a pair not used */
 	int pairs;		/* pairs of runs completed */
 	int used;		/* ... of which both overlapped enough */
 };
+
+/*
+ * Why @r's slowdown is not to be reported: "not_overlapped" (fewer than
+ * COH_FS_MIN_PAIRS pairs count), "unstable" (their slowdowns spread over
+ * COH_FS_MAX_SPREAD), or NULL: it is.
+ */
+const char *coh_fs_verdict(const struct coh_fs_result *r);
 
 /*
  * Writers on one line against the same writers on a line each, in user

@@ -352,6 +352,23 @@ TEST(overlap_without_a_run_or_a_clock_is_zero)
 	EXPECT_EQ(0.0, coh_fs_overlap(w + 1, 1, 0));
 }
 
+/*
+ * Whether a slowdown is reported, by construction: enough pairs counted
+ * (COH_FS_MIN_PAIRS), and their own slowdowns within COH_FS_MAX_SPREAD.
+ */
+TEST(slowdown_needs_three_pairs_within_1_5x)
+{
+	const struct coh_fs_result two = { .used = 2, .lo = 3, .hi = 3 },
+		steady = { .used = 5, .lo = 2, .hi = 2.99 },
+		apart = { .used = 5, .lo = 2, .hi = 3.01 },
+		issue18 = { .used = 3, .lo = 1.14, .hi = 10.2 };
+
+	EXPECT_STREQ("not_overlapped", coh_fs_verdict(&two));
+	EXPECT_EQ(NULL, coh_fs_verdict(&steady));
+	EXPECT_STREQ("unstable", coh_fs_verdict(&apart));
+	EXPECT_STREQ("unstable", coh_fs_verdict(&issue18));
+}
+
 /* ---- CPU lists and pairs on a fake sysfs ---- */
 
 FIXTURE(sysfs) {
