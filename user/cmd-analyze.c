@@ -415,6 +415,7 @@ static void aggregate(struct analyze *a)
 			p->agg.use.wall_s += r->use.wall_s;
 			p->agg.use.cpu_s += r->use.cpu_s;
 			p->agg.use.vcsw += r->use.vcsw;
+			p->agg.use.runs += r->use.runs;
 			for (i = 0; i < EV_N; i++) {
 				p->agg.count[i] += r->count[i];
 				p->agg.counted[i] &= r->counted[i];

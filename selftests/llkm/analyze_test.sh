@@ -102,7 +102,7 @@ check coherency_rule_fires_on_crosstalk "$(jq -c '[.suggestions[].rule]' "$out/s
 # (user + sys, from wait4's rusage: an oracle that needs no PMU) cannot
 # exceed its wall time, so N / wall s would be scaling made up by the model.
 run analyze --json --no-trace --threads 1,2,4 -- "$WORKLOAD" spin 300
-echo "# ignores N: exit $(rc) $(jq -c '[.points[] | [.threads, .throughput, .cpu_use]], (.scaling | del(.throughput_unit))' "$out/stdout" 2>&1 | tr '\n' ' ') $(head -c 300 "$out/stderr")"
+echo "# ignores N: exit $(rc) $(jq -c '[.points[] | [.threads, .throughput, .cpu_use, .voluntary_switches]], (.scaling | del(.throughput_unit))' "$out/stdout" 2>&1 | tr '\n' ' ') $(head -c 300 "$out/stderr")"
 check ignored_thread_count_is_refused_not_fitted "exit $(rc): $(head -c 300 "$out/stderr")" \
 	sh -c "[ $(rc) -eq 1 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
 	       grep -q 'does not use the thread count' '$out/stderr' &&

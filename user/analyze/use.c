@@ -14,6 +14,13 @@ void an_use_add(struct an_use *u, const struct rusage *ru, double wall_s)
 	u->cpu_s += ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
 		    ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
 	u->vcsw += ru->ru_nvcsw;
+	u->runs++;
+}
+
+/* Voluntary switches a run. */
+static double vcsw_run(const struct an_use *u)
+{
+	return u->vcsw / (u->runs ? u->runs : 1);
 }
 
 double an_cpu_use(const struct an_use *u)
@@ -50,7 +57,8 @@ bool an_uses_threads(const struct an_use *u, size_t m, const char *cmd,
 	    (an_cpu_use(hi) > AN_PARALLEL_USE &&
 	     grew(an_cpu_use(lo), an_cpu_use(hi), AN_PARALLEL_USE)) ||
 	    (grew(lo->vcsw, hi->vcsw, g) &&
-	     hi->vcsw - lo->vcsw >= hi->threads - lo->threads))
+	     vcsw_run(hi) - vcsw_run(lo) >=
+	     AN_WAITS_PER_THREAD * (hi->threads - lo->threads)))
 		return true;
 	snprintf(why, len,
 		 "'%s' does not use the thread count (LLCTL_THREADS, OMP_NUM_THREADS, {}): "

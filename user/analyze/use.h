@@ -10,7 +10,10 @@
  *
  *   - CPU time (user + sys) that grows: per-thread CPU work, N times;
  *   - voluntary context switches that grow: threads that wait (sleeps,
- *     locks, barriers), and at least one more per added thread;
+ *     locks, barriers), and at least AN_WAITS_PER_THREAD more a run per
+ *     added thread: a single-threaded command switches 3 to 20 times in a
+ *     300 ms run in a TCG guest (the scheduler's and exec's own), and once
+ *     went from 4 at N=1 to 8 at N=4;
  *   - or CPU use (CPU time / wall time) above 1.2 at the largest count and
  *     1.2 times that at the smallest: the same work on more CPUs at once,
  *     which one thread cannot do (its CPU use is at most 1).
@@ -33,7 +36,10 @@ struct an_use {			/* one thread count, summed over its runs */
 	double wall_s;		/* wall time */
 	double cpu_s;		/* user + sys CPU time, CMD and its waited-for children */
 	double vcsw;		/* voluntary context switches, the same */
+	unsigned int runs;	/* how many were added; 0 counts as 1 */
 };
+
+#define AN_WAITS_PER_THREAD	8
 
 /* Adds one run's @ru (from wait4) and @wall_s to @u. */
 void an_use_add(struct an_use *u, const struct rusage *ru, double wall_s);

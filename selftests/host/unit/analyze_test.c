@@ -290,7 +290,8 @@ TEST(usl_flat_throughput_is_all_contention)
 /* A point of @threads with these sums (wall, CPU seconds, voluntary switches). */
 static struct an_use use_pt(unsigned int threads, double wall, double cpu, double vcsw)
 {
-	return (struct an_use){ threads, wall, cpu, vcsw };
+	return (struct an_use){ .threads = threads, .wall_s = wall, .cpu_s = cpu,
+				.vcsw = vcsw };
 }
 
 TEST(uses_threads_refuses_constant_cpu_and_switches)
@@ -304,6 +305,24 @@ TEST(uses_threads_refuses_constant_cpu_and_switches)
 	EXPECT_NE(NULL, strstr(why, "from N=1 to N=4"));
 	EXPECT_NE(NULL, strstr(why, "CPU use 1.00 to 1.01"));
 	EXPECT_EQ(NULL, strchr(why, '\n'));
+}
+
+/*
+ * The scheduler's own switches are not threads that wait: 'workload spin
+ * 300' (one thread) switched 4, 3 and 8 times at N = 1, 2, 4 in a TCG
+ * guest, and was taken for a command that uses N; threads that wait
+ * ('workload contend', 4 rounds) switched 29, 45 and 79 times.
+ */
+TEST(uses_threads_needs_more_switches_than_the_schedulers)
+{
+	struct an_use spin[] = { use_pt(1, 0.36, 0.355, 4), use_pt(2, 0.36, 0.36, 3),
+				 use_pt(4, 0.37, 0.37, 8) };
+	struct an_use contend[] = { use_pt(1, 0.4, 0.07, 29), use_pt(2, 0.45, 0.07, 45),
+				    use_pt(4, 0.8, 0.06, 79) };
+	char why[512];
+
+	EXPECT_FALSE(an_uses_threads(spin, 3, "spin", why, sizeof(why)));
+	EXPECT_TRUE(an_uses_threads(contend, 3, "contend", why, sizeof(why)));
 }
 
 TEST(uses_threads_accepts_each_kind_of_evidence)
@@ -328,15 +347,19 @@ TEST(uses_threads_single_thread_below_one_cpu_is_not_parallel)
 	EXPECT_FALSE(an_uses_threads(u, 2, "c", why, sizeof(why)));
 }
 
-TEST(uses_threads_needs_a_switch_per_added_thread)
+TEST(uses_threads_needs_8_switches_a_run_per_added_thread)
 {
-	/* 1 -> 3 switches is x3, past sqrt(4), but 2 more for 3 more threads */
-	struct an_use u[] = { use_pt(1, 1, 1, 1), use_pt(4, 1, 1, 3) };
-	struct an_use v[] = { use_pt(1, 1, 1, 1), use_pt(4, 1, 1, 4) };
+	/* 1 -> 24 switches is x24, past sqrt(4), but 23 more for 3 threads */
+	struct an_use u[] = { use_pt(1, 1, 1, 1), use_pt(4, 1, 1, 24) };
+	struct an_use v[] = { use_pt(1, 1, 1, 1), use_pt(4, 1, 1, 25) };
+	/* the same, summed over 3 runs each: per run */
+	struct an_use w[] = { use_pt(1, 3, 3, 3), use_pt(4, 3, 3, 72) };
 	char why[512];
 
+	w[0].runs = w[1].runs = 3;
 	EXPECT_FALSE(an_uses_threads(u, 2, "c", why, sizeof(why)));
 	EXPECT_TRUE(an_uses_threads(v, 2, "c", why, sizeof(why)));
+	EXPECT_FALSE(an_uses_threads(w, 2, "c", why, sizeof(why)));
 }
 
 TEST(uses_threads_one_thread_count_has_nothing_to_compare)
