@@ -43,6 +43,7 @@
 #include "lib/env.h"
 #include "lib/nl.h"
 #include "lib/options.h"
+#include "lib/plausible.h"
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
@@ -477,6 +478,9 @@ static void topdown(struct analyze *a)
 			 an_td_event_names[AN_TD_TOTAL_SLOTS]);
 		return;
 	}
+	/* A share outside 0..1 is said so, not clamped. */
+	if (!an_td_plausible(&a->td, a->topdown_why, sizeof(a->topdown_why)))
+		return;
 	a->td_valid = true;
 }
 
@@ -519,20 +523,28 @@ static void evidence(struct analyze *a)
 	int i;
 
 	an_evidence_init(e);
+	/* Per thread: a thread runs on one CPU at a time. */
 	if (r->counted[SW_CTX])
-		an_set(e, AN_CTX_PER_S, r->count[SW_CTX] / wall / n);
+		an_set_plausible(e, AN_CTX_PER_S, r->count[SW_CTX] / wall / n,
+				 LLCTL_PLAUS_SWITCH_RATE, 1);
 	if (r->counted[SW_FAULTS])
-		an_set(e, AN_FAULTS_PER_S, r->count[SW_FAULTS] / wall);
+		an_set_plausible(e, AN_FAULTS_PER_S, r->count[SW_FAULTS] / wall,
+				 LLCTL_PLAUS_FAULT_RATE, a->ncpus);
 	if (r->counted[SW_MIGR])
 		an_set(e, AN_MIGR_PER_S, r->count[SW_MIGR] / wall);
 	if (r->counted[SW_TASK_CLOCK])
-		an_set(e, AN_CPU_UTIL, r->count[SW_TASK_CLOCK] / 1e9 / wall / n);
+		an_set_plausible(e, AN_CPU_UTIL,
+				 r->count[SW_TASK_CLOCK] / 1e9 / wall / n,
+				 LLCTL_PLAUS_CPUS_UTILIZED, 1);
 	if (t->done && t->wall_ns > 0) {
 		n = a->tr_threads;
-		an_set(e, AN_SYSCALL_SHARE, t->syscall_ns / t->wall_ns / n);
-		an_set(e, AN_FUTEX_SHARE, t->futex_ns / t->wall_ns / n);
-		an_set(e, AN_IRQ_SHARE, (t->irq_ns + t->softirq_ns) / t->wall_ns /
-			  (a->ncpus ? a->ncpus : 1));
+		an_set_plausible(e, AN_SYSCALL_SHARE, t->syscall_ns / t->wall_ns / n,
+				 LLCTL_PLAUS_TIME_SHARE, 1);
+		an_set_plausible(e, AN_FUTEX_SHARE, t->futex_ns / t->wall_ns / n,
+				 LLCTL_PLAUS_TIME_SHARE, 1);
+		an_set_plausible(e, AN_IRQ_SHARE, (t->irq_ns + t->softirq_ns) /
+				 t->wall_ns / (a->ncpus ? a->ncpus : 1),
+				 LLCTL_PLAUS_TIME_SHARE, 1);
 		/* The syscalls come sorted by calls: find the most time. */
 		sc = json_object_object_get(t->summary, "syscalls");
 		for (i = 0; sc && i < (int)json_object_array_length(sc); i++) {
@@ -567,7 +579,7 @@ static void evidence(struct analyze *a)
 		an_unset(e, AN_USL_KAPPA_LOW, why);
 		return;
 	}
-	an_set(e, AN_USL_SIGMA, a->fit.sigma);
+	an_set_plausible(e, AN_USL_SIGMA, a->fit.sigma, LLCTL_PLAUS_USL_SIGMA, 1);
 	e->kappa = a->fit.kappa;
 	e->kappa_se = a->fit.kappa_se;
 	if (a->fit.se_valid)
@@ -653,17 +665,24 @@ static struct json_object *jnum(bool valid, double v)
 	return valid && isfinite(v) ? json_object_new_double(v) : NULL;
 }
 
-/* CPU time, CPU use and voluntary switches per run, from wait4's rusage. */
+/*
+ * CPU time, CPU use and voluntary switches per run, from wait4's rusage;
+ * CPU use at most the @ncpus online (cpu_use_reason beside a null).
+ */
 static void use_json(struct json_object *o, const struct an_use *u,
-		     unsigned int runs)
+		     unsigned int runs, unsigned int ncpus)
 {
 	json_object_object_add(o, "cpu_s", json_object_new_double(u->cpu_s / runs));
-	json_object_object_add(o, "cpu_use", jnum(true, an_cpu_use(u)));
+	if (isfinite(an_cpu_use(u)))
+		llctl_plaus_json(o, "cpu_use", LLCTL_PLAUS_CPUS_UTILIZED,
+				 an_cpu_use(u), ncpus);
+	else
+		json_object_object_add(o, "cpu_use", NULL);
 	json_object_object_add(o, "voluntary_switches",
 			       json_object_new_double(u->vcsw / runs));
 }
 
-static struct json_object *run_json(const struct an_run *r)
+static struct json_object *run_json(const struct an_run *r, unsigned int ncpus)
 {
 	struct json_object *o = json_object_new_object();
 	int i;
@@ -677,12 +696,12 @@ static struct json_object *run_json(const struct an_run *r)
 	for (i = 0; i < SW_N; i++)
 		json_object_object_add(o, sw_names[i], r->counted[i] ?
 				       json_object_new_int64(llround(r->count[i])) : NULL);
-	use_json(o, &r->use, 1);
+	use_json(o, &r->use, 1, ncpus);
 	return o;
 }
 
 static struct json_object *point_json(const struct an_point *p,
-				      unsigned int repeat)
+				      unsigned int repeat, unsigned int ncpus)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -691,14 +710,21 @@ static struct json_object *point_json(const struct an_point *p,
 	json_object_object_add(o, "min", jnum(p->valid, p->min));
 	json_object_object_add(o, "max", jnum(p->valid, p->max));
 	json_object_object_add(o, "runs", json_object_new_int(p->valid));
-	use_json(o, &p->agg.use, repeat);
+	use_json(o, &p->agg.use, repeat, ncpus);
 	return o;
 }
 
+/* @key, and KEY_reason beside a null that an implausible value left. */
 static void add_value(struct json_object *o, const char *key,
 		      const struct an_evidence *e, enum an_measure m)
 {
+	char rkey[96];
+
 	json_object_object_add(o, key, jnum(e->m[m].valid, e->m[m].value));
+	if (e->m[m].valid || strncmp(e->m[m].why, "implausible", 11))
+		return;
+	snprintf(rkey, sizeof(rkey), "%s_reason", key);
+	json_object_object_add(o, rkey, json_object_new_string(e->m[m].why));
 }
 
 static struct json_object *software_json(const struct analyze *a)
@@ -792,13 +818,21 @@ static struct json_object *scaling_json(const struct analyze *a)
 	json_object_object_add(o, "reason", a->fitted ? NULL :
 			       json_object_new_string(a->fit_why));
 	json_object_object_add(o, "lambda", jnum(a->fitted, f->lambda));
-	json_object_object_add(o, "sigma", jnum(a->fitted, f->sigma));
+	if (a->fitted)
+		llctl_plaus_json(o, "sigma", LLCTL_PLAUS_USL_SIGMA, f->sigma, 1);
+	else
+		json_object_object_add(o, "sigma", NULL);
 	json_object_object_add(o, "kappa", jnum(a->fitted, f->kappa));
 	json_object_object_add(o, "lambda_stderr", jnum(se, f->lambda_se));
 	json_object_object_add(o, "sigma_stderr", jnum(se, f->sigma_se));
 	json_object_object_add(o, "kappa_stderr", jnum(se, f->kappa_se));
-	json_object_object_add(o, "r2", jnum(a->fitted, f->r2));
+	if (a->fitted)
+		llctl_plaus_json(o, "r2", LLCTL_PLAUS_FIT_R2, f->r2, 1);
+	else
+		json_object_object_add(o, "r2", NULL);
 	json_object_object_add(o, "peak_threads", jnum(a->fitted && f->peak_finite, f->peak_n));
+	json_object_object_add(o, "peak_extrapolated", a->fitted && f->peak_finite ?
+			       json_object_new_boolean(f->peak_extrapolated) : NULL);
 	json_object_object_add(o, "peak_throughput", jnum(a->fitted && f->peak_finite, f->peak_x));
 	json_object_object_add(o, "falloff_threads", a->fitted && f->peak_finite ?
 			       json_object_new_int(f->falloff_n) : NULL);
@@ -836,11 +870,12 @@ static int report_json(const struct analyze *a)
 	json_object_object_add(o, "repeat", json_object_new_int(a->repeat));
 	arr = json_object_new_array();
 	for (i = 0; i < a->n_runs; i++)
-		json_object_array_add(arr, run_json(&a->runs[i]));
+		json_object_array_add(arr, run_json(&a->runs[i], a->ncpus));
 	json_object_object_add(o, "runs", arr);
 	arr = json_object_new_array();
 	for (i = 0; i < a->n_threads; i++)
-		json_object_array_add(arr, point_json(&a->pts[i], a->repeat));
+		json_object_array_add(arr, point_json(&a->pts[i], a->repeat,
+						      a->ncpus));
 	json_object_object_add(o, "points", arr);
 	b = json_object_new_object();
 	json_object_object_add(b, "topdown", topdown_json(a));
@@ -858,11 +893,24 @@ static int report_json(const struct analyze *a)
 	return llctl_json_print(o);
 }
 
+/* @v as a percentage, or "implausible (...)" / "not measured: ...". */
+static const char *pct(const struct an_value *v, char *buf, size_t len)
+{
+	if (v->valid)
+		snprintf(buf, len, "%.1f%%", 100 * v->value);
+	else if (!strncmp(v->why, "implausible: ", 13))
+		snprintf(buf, len, "implausible (%s)", v->why + 13);
+	else
+		snprintf(buf, len, "%s", v->why);
+	return buf;
+}
+
 static void print_software(FILE *f, const struct analyze *a)
 {
 	const struct an_point *p = &a->pts[a->n_threads - 1];
 	const struct an_evidence *e = &a->evd;
 	const struct an_trace *t = &a->tr;
+	char b[3][640];
 	int i;
 
 	fprintf(f, "Bottlenecks (%u threads, %.3f s of wall time over %u runs):\n",
@@ -877,9 +925,9 @@ static void print_software(FILE *f, const struct analyze *a)
 		if (!p->agg.counted[i])
 			fprintf(f, "  %-22s <not counted>\n", sw_names[i]);
 		else if (i == SW_TASK_CLOCK)
-			fprintf(f, "  %-22s %14.3f ms  (%.1f%% of each thread's wall time)\n",
+			fprintf(f, "  %-22s %14.3f ms  (%s of each thread's wall time)\n",
 				sw_names[i], p->agg.count[i] / 1e6,
-				100 * e->m[AN_CPU_UTIL].value);
+				pct(&e->m[AN_CPU_UTIL], b[0], sizeof(b[0])));
 		else
 			fprintf(f, "  %-22s %14.0f     (%.1f/s)\n", sw_names[i],
 				p->agg.count[i], p->agg.count[i] / p->agg.wall_s);
@@ -889,13 +937,14 @@ static void print_software(FILE *f, const struct analyze *a)
 		return;
 	}
 	fprintf(f, "  traced run (%u threads, %.3f s):\n", a->tr_threads, t->wall_ns / 1e9);
-	fprintf(f, "    syscalls (futex aside) %10.3f ms  (%.1f%% per thread; most in %s)\n",
-		t->syscall_ns / 1e6, 100 * e->m[AN_SYSCALL_SHARE].value,
+	fprintf(f, "    syscalls (futex aside) %10.3f ms  (%s per thread; most in %s)\n",
+		t->syscall_ns / 1e6, pct(&e->m[AN_SYSCALL_SHARE], b[0], sizeof(b[0])),
 		e->top_syscall[0] ? e->top_syscall : "none");
-	fprintf(f, "    futex                  %10.3f ms  (%.1f%% per thread)\n",
-		t->futex_ns / 1e6, 100 * e->m[AN_FUTEX_SHARE].value);
-	fprintf(f, "    irq + softirq          %10.3f ms  (%.1f%% per CPU)\n",
-		(t->irq_ns + t->softirq_ns) / 1e6, 100 * e->m[AN_IRQ_SHARE].value);
+	fprintf(f, "    futex                  %10.3f ms  (%s per thread)\n",
+		t->futex_ns / 1e6, pct(&e->m[AN_FUTEX_SHARE], b[1], sizeof(b[1])));
+	fprintf(f, "    irq + softirq          %10.3f ms  (%s per CPU)\n",
+		(t->irq_ns + t->softirq_ns) / 1e6,
+		pct(&e->m[AN_IRQ_SHARE], b[2], sizeof(b[2])));
 	fprintf(f, "    context switches       %10llu\n", (unsigned long long)t->switches);
 }
 
@@ -922,9 +971,33 @@ static void print_suggestions(FILE *f, const struct analyze *a)
 				a->evd.m[an_rules[i].measure].why);
 }
 
+/* The fit's line, sigma and R^2 through their gates. */
+static void print_usl(FILE *f, const struct an_usl_fit *u)
+{
+	char sg[400], r2[400];
+
+	llctl_plaus_text(LLCTL_PLAUS_USL_SIGMA, u->sigma, 1, "%.4g", sg, sizeof(sg));
+	llctl_plaus_text(LLCTL_PLAUS_FIT_R2, u->r2, 1, "%.4f", r2, sizeof(r2));
+	if (u->se_valid)
+		fprintf(f, "  USL: lambda %.4g +- %.2g, sigma %s +- %.2g, kappa %.4g +- %.2g, R^2 %s\n",
+			u->lambda, u->lambda_se, sg, u->sigma_se, u->kappa,
+			u->kappa_se, r2);
+	else
+		fprintf(f, "  USL: lambda %.4g, sigma %s, kappa %.4g, R^2 %s (errors need more than 3 thread counts)\n",
+			u->lambda, sg, u->kappa, r2);
+	if (u->peak_finite)
+		fprintf(f, "  peak: %.4g at %.1f threads%s; falls off from %u threads\n",
+			u->peak_x, u->peak_n, u->peak_extrapolated ?
+			" (extrapolated: beyond twice the most threads measured)" : "",
+			u->falloff_n);
+	else
+		fprintf(f, "  no retrograde scaling within the model (kappa = 0); ceiling %.4g\n",
+			u->ceiling);
+}
+
 static void print_scaling(FILE *f, const struct analyze *a)
 {
-	const struct an_usl_fit *u = &a->fit;
+	char use[400];
 	unsigned int i;
 
 	fprintf(f, "\nScaling (throughput: %s):\n", a->has_metric ?
@@ -936,27 +1009,17 @@ static void print_scaling(FILE *f, const struct analyze *a)
 			fprintf(f, "  %5u threads  <no throughput: %s>\n", p->threads,
 				a->runs[i * a->repeat].tput_why);
 		else
-			fprintf(f, "  %5u threads  %14.4g  (min %.4g, max %.4g)  CPU use %.2f\n",
+			fprintf(f, "  %5u threads  %14.4g  (min %.4g, max %.4g)  CPU use %s\n",
 				p->threads, p->median, p->min, p->max,
-				an_cpu_use(&p->agg.use));
+				llctl_plaus_text(LLCTL_PLAUS_CPUS_UTILIZED,
+						 an_cpu_use(&p->agg.use), a->ncpus,
+						 "%.2f", use, sizeof(use)));
 	}
 	if (!a->fitted) {
 		fprintf(f, "  no USL fit: %s\n", a->fit_why);
 		return;
 	}
-	if (u->se_valid)
-		fprintf(f, "  USL: lambda %.4g +- %.2g, sigma %.4g +- %.2g, kappa %.4g +- %.2g, R^2 %.4f\n",
-			u->lambda, u->lambda_se, u->sigma, u->sigma_se, u->kappa,
-			u->kappa_se, u->r2);
-	else
-		fprintf(f, "  USL: lambda %.4g, sigma %.4g, kappa %.4g, R^2 %.4f (errors need more than 3 thread counts)\n",
-			u->lambda, u->sigma, u->kappa, u->r2);
-	if (u->peak_finite)
-		fprintf(f, "  peak: %.4g at %.1f threads; falls off from %u threads\n",
-			u->peak_x, u->peak_n, u->falloff_n);
-	else
-		fprintf(f, "  no retrograde scaling within the model (kappa = 0); ceiling %.4g\n",
-			u->ceiling);
+	print_usl(f, &a->fit);
 }
 
 static int report_text(const struct analyze *a)

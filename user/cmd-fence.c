@@ -10,7 +10,8 @@
  * report gives min, median and p99 over the batches, in TSC ticks
  * ("cycles": reference cycles at the TSC's rate, not core cycles) and ns.
  * A value within the empty loop's noise, or below one tick, is flagged
- * rather than printed as a cost.
+ * rather than printed as a cost, and one above 1 us is implausible
+ * (coherency/fence.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,11 +25,13 @@
 
 #include "cmd.h"
 #include "coherency/cpus.h"
+#include "coherency/fence.h"
 #include "coherency/kernel-run.h"
 #include "coherency/stats.h"
 #include "coherency/team.h"
 #include "lib/env.h"
 #include "lib/options.h"
+#include "lib/plausible.h"
 #include "lib/svg.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
@@ -42,8 +45,6 @@
 #define CHUNK		(1ULL << 20)
 /* Below this many TSC ticks per op a cost is not told from the loop. */
 #define RESOLUTION_TICKS	1.0
-/* (p99 - min) / median above this: the batches disagree. */
-#define UNSTABLE_SPREAD	0.5
 
 enum {
 	OPT_KERNEL = LLCTL_OPT_JSON + 1,
@@ -126,11 +127,6 @@ struct fence_data {
 	bool stopped, timed_out;
 };
 
-struct fence_result {
-	struct coh_stats cycles;	/* per op, the loop subtracted */
-	const char *flag;		/* NULL, "below_resolution", "unstable" */
-};
-
 static volatile int stop;
 
 static void on_signal(int sig)
@@ -194,11 +190,12 @@ static int measure_user(const struct fence_cfg *c, struct fence_data *d)
 		.n = 1, .cpus = &c->cpu, .fn = fence_thread, .arg = &r,
 		.user_stop = &stop,
 	};
+	char why[512];
 	double median;
 	int ret;
 
-	if (coh_tsc_calibrate(&d->tsc_khz)) {
-		llctl_err("Unable to measure the TSC's rate against CLOCK_MONOTONIC_RAW");
+	if (coh_tsc_rate(&d->tsc_khz, why, sizeof(why))) {
+		llctl_err("Unable to measure fences in ns: %s", why);
 		return -1;
 	}
 	coh_timer_overhead(1000, &d->timer_min, &median);
@@ -272,7 +269,7 @@ static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
 
 /* Per op: the batches less the empty loop's median, per iteration. */
 static int reduce(const struct fence_cfg *c, const struct fence_data *d,
-		  struct fence_result *res, struct coh_stats *empty)
+		  struct coh_fence_op *res, struct coh_stats *empty)
 {
 	double *v, noise;
 	uint32_t op, b;
@@ -292,10 +289,7 @@ static int reduce(const struct fence_cfg *c, const struct fence_data *d,
 			v[b] = (double)d->samples[op * c->batches + b] /
 			       c->iterations - empty->median;
 		coh_stats_f(v, d->done, &res[op].cycles);
-		if (res[op].cycles.median < noise)
-			res[op].flag = "below_resolution";
-		else if (res[op].cycles.spread > UNSTABLE_SPREAD)
-			res[op].flag = "unstable";
+		coh_fence_judge(&res[op], noise, d->tsc_khz);
 	}
 	free(v);
 	return 0;
@@ -303,33 +297,23 @@ static int reduce(const struct fence_cfg *c, const struct fence_data *d,
 
 static double ns(const struct fence_data *d, double ticks)
 {
-	return ticks > 0 ? ticks * 1e6 / d->tsc_khz : 0;
+	return coh_fence_ns(ticks, d->tsc_khz);
 }
 
-static double pos(double v)
+/* Whether @op has a cost to draw or print. */
+static bool drawn(const struct coh_fence_op *op)
 {
-	return v > 0 ? v : 0;
-}
-
-static struct json_object *triple(double min, double median, double p99)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "min", json_object_new_double(min));
-	json_object_object_add(o, "median", json_object_new_double(median));
-	json_object_object_add(o, "p99", json_object_new_double(p99));
-	return o;
+	return !op->flag || !strcmp(op->flag, "unstable");
 }
 
 static struct json_object *fence_json(const struct fence_cfg *c,
 				      const struct fence_data *d,
-				      const struct fence_result *res,
+				      const struct coh_fence_op *res,
 				      const struct coh_stats *empty,
 				      const struct llctl_env *env)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
-	const struct coh_stats *s;
 	uint32_t op;
 
 	json_object_object_add(o, "mode",
@@ -344,34 +328,52 @@ static struct json_object *fence_json(const struct fence_cfg *c,
 			       json_object_new_uint64(c->iterations));
 	json_object_object_add(o, "batches", json_object_new_int64(d->done));
 	json_object_object_add(o, "stopped", json_object_new_boolean(d->stopped));
-	for (op = 1; op < d->nops; op++) {
-		struct json_object *r = json_object_new_object();
-
-		s = &res[op].cycles;
-		json_object_object_add(r, "op", json_object_new_string(op_names[op]));
-		json_object_object_add(r, "cycles", triple(pos(s->min),
-							   pos(s->median),
-							   pos(s->p99)));
-		json_object_object_add(r, "ns", triple(ns(d, s->min),
-						       ns(d, s->median),
-						       ns(d, s->p99)));
-		json_object_object_add(r, "spread", json_object_new_double(s->spread));
-		json_object_object_add(r, "flag", res[op].flag ?
-				       json_object_new_string(res[op].flag) : NULL);
-		json_object_array_add(arr, r);
-	}
+	for (op = 1; op < d->nops; op++)
+		json_object_array_add(arr, coh_fence_op_json(op_names[op], &res[op],
+							     d->tsc_khz));
 	json_object_object_add(o, "results", arr);
 	json_object_object_add(o, "env", llctl_env_json(env));
 	return o;
 }
 
+/* Whether an op has @flag. */
+static bool any(const struct fence_data *d, const struct coh_fence_op *res,
+		const char *flag)
+{
+	uint32_t op;
+
+	for (op = 1; op < d->nops; op++)
+		if (res[op].flag && !strcmp(res[op].flag, flag))
+			return true;
+	return false;
+}
+
+/* The footnotes of the flags the rows have: [1], [2], [3]. */
+static void footnotes(const struct fence_data *d, const struct coh_fence_op *res)
+{
+	bool below = any(d, res, "below_resolution");
+	bool unstable = any(d, res, "unstable");
+	bool implausible = any(d, res, "implausible");
+
+	if (below || unstable || implausible)
+		putchar('\n');
+	if (below)
+		printf("[1] below resolution: within the empty loop's noise or under one TSC tick\n"
+		       "    per op; these ops cost (next to) nothing beyond the loop here.\n");
+	if (unstable)
+		printf("[2] unstable: the batches disagree by more than %.0f %% of the median\n"
+		       "    (interrupts, frequency changes, another load on the CPU?)\n",
+		       COH_FENCE_UNSTABLE * 100);
+	if (implausible)
+		printf("[3] implausible: %s\n",
+		       llctl_plaus_bound(LLCTL_PLAUS_FENCE_NS)->why);
+}
+
 static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
-		       const struct fence_result *res,
+		       const struct coh_fence_op *res,
 		       const struct coh_stats *empty,
 		       const struct llctl_env *env)
 {
-	const struct coh_stats *s;
-	bool flagged = false;
 	uint32_t op;
 
 	llctl_env_print(stdout, env);
@@ -386,29 +388,9 @@ static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 	printf("\n\n%-16s %28s   %28s\n", "", "cycles per op", "ns per op");
 	printf("%-16s %9s %9s %9s   %9s %9s %9s  %s\n", "op", "min", "median",
 	       "p99", "min", "median", "p99", "spread");
-	for (op = 1; op < d->nops; op++) {
-		s = &res[op].cycles;
-		if (res[op].flag && !strcmp(res[op].flag, "below_resolution")) {
-			printf("%-16s %9s %9s %9s   %9s %9s %9s  [1]\n",
-			       op_names[op], "~0", "~0", "", "~0", "~0", "");
-			flagged = true;
-			continue;
-		}
-		printf("%-16s %9.2f %9.2f %9.2f   %9.2f %9.2f %9.2f  %5.0f%%%s\n",
-		       op_names[op], pos(s->min), pos(s->median), pos(s->p99),
-		       ns(d, s->min), ns(d, s->median), ns(d, s->p99),
-		       s->spread * 100, res[op].flag ? " [2]" : "");
-	}
-	if (flagged)
-		printf("\n[1] below resolution: within the empty loop's noise or under one TSC tick\n"
-		       "    per op; these ops cost (next to) nothing beyond the loop here.\n");
 	for (op = 1; op < d->nops; op++)
-		if (res[op].flag && !strcmp(res[op].flag, "unstable")) {
-			printf("%s[2] unstable: the batches disagree by more than %.0f %% of the median\n"
-			       "    (interrupts, frequency changes, another load on the CPU?)\n",
-			       flagged ? "" : "\n", UNSTABLE_SPREAD * 100);
-			break;
-		}
+		coh_fence_op_text(stdout, op_names[op], &res[op], d->tsc_khz);
+	footnotes(d, res);
 }
 
 #define ROW	22
@@ -418,7 +400,7 @@ static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 #define PLOT	600
 
 static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
-		     const struct fence_result *res)
+		     const struct coh_fence_op *res)
 {
 	double max = 0, x, scale, h = TOP + ROW * (d->nops - 1) + 40;
 	const struct coh_stats *s;
@@ -428,7 +410,7 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 	int ret;
 
 	for (op = 1; op < d->nops; op++)
-		if (ns(d, res[op].cycles.p99) > max)
+		if (drawn(&res[op]) && ns(d, res[op].cycles.p99) > max)
 			max = ns(d, res[op].cycles.p99);
 	if (max <= 0)
 		max = 1;
@@ -441,16 +423,16 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 		       c->kernel ? "kernel" : "user", c->cpu);
 	for (op = 1; op < d->nops; op++) {
 		double y = TOP + ROW * (op - 1);
-		bool below = res[op].flag &&
-			     !strcmp(res[op].flag, "below_resolution");
 
 		s = &res[op].cycles;
 		llctl_svg_text(&g, LEFT - 8, y + ROW * 0.65,
 			       (struct llctl_svg_font){ .size = 12, .anchor = LLCTL_SVG_END }, "%s",
 			       op_names[op]);
-		if (below) {
+		if (!drawn(&res[op])) {
 			llctl_svg_text(&g, LEFT + 4, y + ROW * 0.65,
-				       (struct llctl_svg_font){ .size = 11 }, "below resolution");
+				       (struct llctl_svg_font){ .size = 11 }, "%s",
+				       strcmp(res[op].flag, "implausible") ?
+				       "below resolution" : "implausible (above 1 us)");
 			continue;
 		}
 		snprintf(tip, sizeof(tip), "%s: median %.2f ns (min %.2f, p99 %.2f)",
@@ -480,7 +462,7 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 	llctl_svg_rect(&g, (struct llctl_svg_box){ .x = LEFT + 150, .y = h - 24, .w = 10, .h = 10 },
 		       "#f4a261", NULL);
 	llctl_svg_text(&g, LEFT + 164, h - 15, (struct llctl_svg_font){ .size = 11 },
-		       "unstable: p99 - min above %.0f %% of the median", UNSTABLE_SPREAD * 100);
+		       "unstable: p99 - min above %.0f %% of the median", COH_FENCE_UNSTABLE * 100);
 	ret = llctl_svg_close(&g);
 	if (!ret)
 		return 0;
@@ -523,7 +505,7 @@ static int parse_args(int argc, char **argv, struct fence_cfg *c)
 
 int cmd_fence(int argc, char **argv)
 {
-	struct fence_result res[__LLKM_FENCE_LAST] = { 0 };
+	struct coh_fence_op res[__LLKM_FENCE_LAST] = { 0 };
 	struct fence_data d = { 0 };
 	struct coh_stats empty;
 	struct llctl_env env = { 0 };

@@ -145,6 +145,7 @@ struct tracer {
 	int go;			/* releases the held CMD */
 	int pidfd;		/* CMD's, for poll() */
 	int cmd_status;
+	struct timespec t_start;	/* just before the session started */
 };
 
 static int trace_call(void *args, int key, char *arg);
@@ -406,6 +407,7 @@ static int trace_outputs(struct tracer *t)
 /* The session started, then CMD released into it. */
 static int trace_start(struct tracer *t)
 {
+	clock_gettime(CLOCK_MONOTONIC, &t->t_start);
 	if (trace_session_start(&t->ts, &t->a.req, t->ncpus)) {
 		llctl_err("Unable to %s", t->ts.why);
 		return 1;
@@ -512,6 +514,9 @@ static int trace_stop(struct tracer *t, struct trace_ring_totals *tot)
 
 	if (trace_session_stop(&t->ts))
 		llctl_err("warning: the session had stopped already");
+	/* Every record lies in this span: no latency is longer. */
+	trace_summary_wall(trace_sink_summary(t->sink),
+			   (uint64_t)(since(&t->t_start) * 1e9));
 	err = trace_session_finish(&t->ts, trace_sink_add, t->sink, tot);
 	if (err) {
 		llctl_err("Unable to read the ring counts: %s", llctl_nl_strerror(err));

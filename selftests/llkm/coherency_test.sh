@@ -31,7 +31,9 @@ check fence_runs_every_kernel_op_in_the_kernel "exit $(rc): $(cat "$out/stderr")
 	jqe '.mode == "kernel" and (.results | map(.op) |
 	 contains(["mfence", "lfence", "sfence", "lock_add", "xchg", "cmpxchg",
 		   "smp_mb", "store_release", "load_acquire"])) and
-	(.results | all(.cycles.median | type == "number")) and .env.kernel != null' \
+	(.results | all((.cycles.median | type == "number") or
+			(.flag == "implausible" and .reason != null))) and
+	.env.kernel != null' \
 	"$out/stdout"
 run fence --user --json --batches 20
 check fence_user_mode_adds_the_c11_atomics "exit $(rc): $(cat "$out/stderr")" \

@@ -32,6 +32,17 @@ void an_unset(struct an_evidence *e, enum an_measure m, const char *why)
 	snprintf(e->m[m].why, sizeof(e->m[m].why), "%s", why);
 }
 
+void an_set_plausible(struct an_evidence *e, enum an_measure m, double v,
+		      enum llctl_plaus k, double scale)
+{
+	char why[320];
+
+	if (llctl_plausible(k, v, scale, why, sizeof(why)))
+		an_set(e, m, v);
+	else
+		an_unset(e, m, why);
+}
+
 const char *an_cmp_name(enum an_cmp cmp)
 {
 	return cmp == AN_ABOVE ? ">" : "<";

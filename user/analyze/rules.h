@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/plausible.h"
+
 /* What the rules read: the measurements of one analysis. */
 enum an_measure {
 	AN_CTX_PER_S,		/* context switches / s / thread */
@@ -62,6 +64,13 @@ extern const size_t an_n_rules;
 void an_evidence_init(struct an_evidence *e);
 void an_set(struct an_evidence *e, enum an_measure m, double v);
 void an_unset(struct an_evidence *e, enum an_measure m, const char *why);
+/*
+ * an_set() when @v is inside its plausibility bound (@k at @scale,
+ * lib/plausible.h), else an_unset() with why ("implausible: ..."): the
+ * rule is then not evaluated and says so.
+ */
+void an_set_plausible(struct an_evidence *e, enum an_measure m, double v,
+		      enum llctl_plaus k, double scale);
 
 /* Does @r fire on @e? False when its measurement is missing. */
 bool an_rule_fires(const struct an_rule *r, const struct an_evidence *e);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analyze/topdown.h"
+#include "lib/plausible.h"
 
 const char *const an_td_event_names[AN_TD_EVENTS] = {
 	"topdown-total-slots", "topdown-slots-issued", "topdown-slots-retired",
@@ -57,7 +58,25 @@ int an_td_level1(const double *c, struct an_td_level1 *l1)
 	l1->retiring = c[AN_TD_SLOTS_RETIRED] / slots;
 	l1->backend_bound = 1 - l1->frontend_bound - l1->bad_speculation -
 			    l1->retiring;
-	if (l1->backend_bound < 0)
-		l1->backend_bound = 0;
 	return 0;
+}
+
+bool an_td_plausible(const struct an_td_level1 *l1, char *why, size_t len)
+{
+	const struct { const char *name; double v; } share[] = {
+		{ "retiring", l1->retiring },
+		{ "bad_speculation", l1->bad_speculation },
+		{ "frontend_bound", l1->frontend_bound },
+		{ "backend_bound", l1->backend_bound },
+	};
+	char g[320];
+	size_t i;
+
+	for (i = 0; i < sizeof(share) / sizeof(share[0]); i++)
+		if (!llctl_plausible(LLCTL_PLAUS_SLOT_SHARE, share[i].v, 1, g,
+				     sizeof(g))) {
+			snprintf(why, len, "top-down %s: %s", share[i].name, g);
+			return false;
+		}
+	return true;
 }

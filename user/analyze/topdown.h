@@ -37,8 +37,15 @@ bool an_td_supported(bool have_hw_pmu, const char *pmu_dir, char *why,
  * The shares from the counts (perf's formulas before PERF_METRICS):
  * frontend = fetch bubbles / slots, bad speculation = (issued - retired
  * + recovery bubbles) / slots, retiring = retired / slots, backend = the
- * rest. -1 when there are no slots.
+ * rest, not clamped (an_td_plausible() judges it). -1 when there are no
+ * slots.
  */
 int an_td_level1(const double *count, struct an_td_level1 *l1);
+
+/*
+ * Whether each share is within 0..1 (LLCTL_PLAUS_SLOT_SHARE); if not, @why
+ * says "top-down NAME: implausible: ...".
+ */
+bool an_td_plausible(const struct an_td_level1 *l1, char *why, size_t len);
 
 #endif /* LLCTL_ANALYZE_TOPDOWN_H */

@@ -140,7 +140,7 @@ int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 	struct trace_ring_totals tot = { 0 };
 	struct trace_summary *sum = NULL;
 	int status;
-	double t0;
+	double t0, start = mono_ns();	/* every record comes later */
 
 	memset(t, 0, sizeof(*t));
 	if (session_begin(&ts, nl, &req, &sum, t)) {
@@ -154,6 +154,7 @@ int an_trace_run(struct llctl_nl *nl, pid_t child, int go, struct an_trace *t)
 	status = follow(&ts, sum, child);
 	t->wall_ns = mono_ns() - t0;
 	trace_session_stop(&ts);
+	trace_summary_wall(sum, (uint64_t)(mono_ns() - start));
 	/* Unreadable counts leave them zero, as the summary then says. */
 	trace_session_finish(&ts, take, sum, &tot);
 	t->produced = tot.produced;

@@ -281,5 +281,9 @@ int an_usl_fit(const struct an_usl_point *pt, size_t m, struct an_usl_fit *f,
 	f->r2 = sst > 0 ? 1 - bs / sst : 1;
 	errors(pt, m, scale, best, bs, f);
 	peak(f);
+	for (i = 0; i < m; i++)
+		f->n_max = pt[i].n > f->n_max ? pt[i].n : f->n_max;
+	f->peak_extrapolated = f->peak_finite &&
+			       f->peak_n > AN_USL_EXTRAPOLATED * f->n_max;
 	return 0;
 }

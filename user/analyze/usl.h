@@ -15,6 +15,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A peak beyond this many times the largest thread count is extrapolated. */
+#define AN_USL_EXTRAPOLATED	2
+
 struct an_usl_point {
 	double n;	/* threads, >= 1 */
 	double x;	/* throughput, > 0 */
@@ -42,6 +45,13 @@ struct an_usl_fit {
 	unsigned int falloff_n;
 	double ceiling;
 	unsigned int iterations;
+	/*
+	 * The largest thread count measured, and whether the peak lies beyond
+	 * twice it: a peak the points only extrapolate to (issue 18's peak at
+	 * 32 threads from 1, 2 and 4).
+	 */
+	double n_max;
+	bool peak_extrapolated;
 };
 
 double an_usl_model(double lambda, double sigma, double kappa, double n);

@@ -476,6 +476,7 @@ static int c2c_run(const struct coh_opts *o, struct json_object *tests,
 	struct c2c_report r = { 0 };
 	struct c2c_pair *pairs = NULL;
 	double rt = 0, mhz = 0;
+	char why[512];
 	int i, ret = 1, err;
 
 	if (!sel_pairs && o->ncpus < 2) {
@@ -490,8 +491,8 @@ static int c2c_run(const struct coh_opts *o, struct json_object *tests,
 		llctl_err("Unable to run c2c: out of memory");
 		goto out;
 	}
-	if (!o->kernel && coh_tsc_calibrate(&r.tsc_khz)) {
-		llctl_err("Unable to measure the TSC's rate");
+	if (!o->kernel && coh_tsc_rate(&r.tsc_khz, why, sizeof(why))) {
+		llctl_err("Unable to measure c2c in ns: %s", why);
 		goto out;
 	}
 	for (i = 0; i < r.npairs && !*o->stop; i++) {

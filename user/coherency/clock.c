@@ -143,7 +143,12 @@ void coh_clock_compare(struct coh_clock *c)
 		return;
 	}
 	for (i = 0; i < 3; i++) {
-		if (ref[i].ghz <= 0)
+		char why[320];
+
+		/* Not there, or not a clock (a VM's emulated APERF). */
+		if (ref[i].ghz <= 0 ||
+		    !llctl_plausible(LLCTL_PLAUS_CORE_GHZ, ref[i].ghz, 1, why,
+				     sizeof(why)))
 			continue;
 		n++;
 		if (best < 0 || fabs(off_pct(c->ghz, ref[i].ghz)) <
@@ -177,6 +182,29 @@ static void add_ghz(struct json_object *o, const char *key, double ghz)
 	json_object_object_add(o, key, ghz > 0 ? json_object_new_double(ghz) : NULL);
 }
 
+/*
+ * APERF's clock: null with aperf_reason when not available, or when
+ * outside the core clock's bound (a VM's emulated counter).
+ */
+static void add_aperf(struct json_object *k, const struct coh_clock *c)
+{
+	char why[320];
+
+	if (c->aperf_ghz <= 0) {
+		json_object_object_add(k, "aperf_ghz", NULL);
+		json_object_object_add(k, "aperf_reason",
+				       json_object_new_string(c->aperf_why));
+	} else if (!llctl_plausible(LLCTL_PLAUS_CORE_GHZ, c->aperf_ghz, 1, why,
+				    sizeof(why))) {
+		json_object_object_add(k, "aperf_ghz", NULL);
+		json_object_object_add(k, "aperf_reason",
+				       json_object_new_string(why));
+	} else {
+		json_object_object_add(k, "aperf_ghz",
+				       json_object_new_double(c->aperf_ghz));
+	}
+}
+
 void coh_clock_json(struct json_object *o, const struct coh_clock *c)
 {
 	struct json_object *k = json_object_new_object();
@@ -187,14 +215,15 @@ void coh_clock_json(struct json_object *o, const struct coh_clock *c)
 		json_object_object_add(o, "core_ghz", NULL);
 	json_object_object_add(k, "method", json_object_new_string(
 		"a dependent chain of 32-bit imul, 3 cycles each (docs/plausibility.md)"));
-	add_ghz(k, "measured_ghz", c->ghz);
+	/* The same measurement as core_ghz: null with it, and why. */
+	if (c->ghz > 0)
+		llctl_plaus_json(k, "measured_ghz", LLCTL_PLAUS_CORE_GHZ, c->ghz, 1);
+	else
+		json_object_object_add(k, "measured_ghz", NULL);
 	add_ghz(k, "cpuinfo_ghz", c->cpuinfo_ghz);
 	add_ghz(k, "cpufreq_cur_ghz", c->cur_ghz);
 	add_ghz(k, "cpufreq_max_ghz", c->max_ghz);
-	add_ghz(k, "aperf_ghz", c->aperf_ghz);
-	if (c->aperf_ghz <= 0)
-		json_object_object_add(k, "aperf_reason",
-				       json_object_new_string(c->aperf_why));
+	add_aperf(k, c);
 	json_object_object_add(k, "tolerance_pct", json_object_new_int(COH_CLOCK_TOL_PCT));
 	json_object_object_add(k, "agrees", c->agrees < 0 ? NULL :
 			       json_object_new_boolean(c->agrees));

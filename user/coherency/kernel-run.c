@@ -19,9 +19,13 @@
 
 #include "lib/hint.h"
 #include "coherency/kernel-run.h"
+#include "coherency/stats.h"
 
 /* How often the wait for PROBE_DONE looks at req->stop. */
 #define STOP_POLL_MS	100
+
+/* Why the last reply's TSC rate was refused (-EDOM). */
+static char tsc_why[512];
 
 struct run_state {
 	uint32_t id;
@@ -232,9 +236,24 @@ int coh_kernel_run(struct llctl_nl *nl, const struct coh_kernel_req *req,
 		ret = id_cmd(nl, LLKM_CMD_PROBE_GET, &st);
 	if (!ret && (st.got != res->nsamples || !res->samples))
 		ret = -EPROTO;
+	/* Every kind but litmus (counts of outcomes) turns ticks into ns. */
+	if (!ret && req->kind != LLKM_PROBE_LITMUS)
+		ret = coh_kernel_tsc_check(res->tsc_khz);
 	if (ret)
 		coh_kernel_result_free(res);
 	return ret;
+}
+
+int coh_kernel_tsc_check(uint32_t khz)
+{
+	char g[320];
+
+	if (coh_tsc_plausible(khz, g, sizeof(g)))
+		return 0;
+	snprintf(tsc_why, sizeof(tsc_why),
+		 "llkm's TSC rate (the kernel's tsc_khz) is %u kHz, %s; no tick is turned into ns",
+		 khz, g);
+	return -EDOM;
 }
 
 int coh_kernel_batch_ns(struct llctl_nl *nl, const struct coh_kernel_req *req,
@@ -303,6 +322,8 @@ const char *coh_kernel_strerror(int err)
 		return "a CPU asked for is offline";
 	case -EINTR:
 		return "stopped before it measured anything";
+	case -EDOM:
+		return tsc_why;
 	case -EINVAL:
 	case -ERANGE:
 		return ext ? ext : strerror(-err);

@@ -52,6 +52,14 @@ void coh_kernel_result_free(struct coh_kernel_result *res);
 int coh_kernel_batch_ns(struct llctl_nl *nl, const struct coh_kernel_req *req,
 			double *ns);
 
+/*
+ * 0 when the kernel's TSC rate @khz is plausible (coh_tsc_plausible()),
+ * else -EDOM, which coh_kernel_strerror() then explains: coh_kernel_run()
+ * refuses such a reply of every kind that turns ticks into ns (all but
+ * litmus).
+ */
+int coh_kernel_tsc_check(uint32_t khz);
+
 /* One line for an errno of coh_kernel_run(): what went wrong, what to do. */
 const char *coh_kernel_strerror(int err);
 

@@ -2,6 +2,7 @@
 /*
  * Order statistics over batches, and the TSC seen from userspace.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #endif
 
 #include "coherency/stats.h"
+#include "lib/plausible.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_base.h"
 
@@ -105,23 +107,45 @@ static double cal_window(void)
 	return (double)(t1 - t0) / (double)(n1 - n0);
 }
 
-int coh_tsc_calibrate(double *khz)
+bool coh_tsc_plausible(double khz, char *why, size_t len)
+{
+	return llctl_plausible(LLCTL_PLAUS_TSC_GHZ, khz / 1e6, 1, why, len);
+}
+
+int coh_tsc_rate(double *khz, char *why, size_t len)
 {
 	double r[CAL_WINDOWS];
 	struct coh_stats st;
+	char g[320];
 	int i;
 
 	*khz = 0;
-	if (!PROBE_SUPPORTED)
+	if (!PROBE_SUPPORTED) {
+		snprintf(why, len, "the TSC is read on x86-64 only");
 		return -1;
+	}
 	for (i = 0; i < CAL_WINDOWS; i++) {
 		r[i] = cal_window();
-		if (!(r[i] > 0))
+		if (!(r[i] > 0)) {
+			snprintf(why, len, "the TSC did not advance against CLOCK_MONOTONIC_RAW");
 			return -1;
+		}
 	}
 	coh_stats_f(r, CAL_WINDOWS, &st);
+	if (!coh_tsc_plausible(st.median * 1e6, g, sizeof(g))) {
+		snprintf(why, len, "calibrated against CLOCK_MONOTONIC_RAW, the TSC ticks at %.0f kHz, %s; no tick is turned into ns",
+			 st.median * 1e6, g);
+		return -1;
+	}
 	*khz = st.median * 1e6;
 	return 0;
+}
+
+int coh_tsc_calibrate(double *khz)
+{
+	char why[512];
+
+	return coh_tsc_rate(khz, why, sizeof(why));
 }
 
 void coh_timer_overhead(unsigned int n, double *min, double *median)

@@ -30,10 +30,18 @@ int coh_stats_u64(const uint64_t *v, size_t n, struct coh_stats *st);
 /*
  * The TSC's rate in kHz, measured against CLOCK_MONOTONIC_RAW: the median
  * of a few ~20 ms windows (a few in a row agree within 0.1 % on a quiet
- * machine). 0, or -1 when the TSC cannot be used (not x86-64, or the clock
- * went backwards).
+ * machine). 0, or -1 (@khz 0) when the TSC cannot be used: not x86-64,
+ * the clock went backwards, or the rate is implausible (coh_tsc_plausible()).
  */
 int coh_tsc_calibrate(double *khz);
+/* coh_tsc_calibrate(), and on -1 @why (@len bytes) says why, in one line. */
+int coh_tsc_rate(double *khz, char *why, size_t len);
+/*
+ * Whether the TSC's rate @khz (calibrated, or the kernel's tsc_khz) is one
+ * a TSC ticks at (LLCTL_PLAUS_TSC_GHZ, 0.4-7 GHz): every tick is turned
+ * into ns with it. If not, @why says "implausible: ...".
+ */
+bool coh_tsc_plausible(double khz, char *why, size_t len);
 /* CPUID says the TSC runs at a constant rate, in every C-state. */
 bool coh_tsc_invariant(void);
 /*

@@ -41,6 +41,36 @@ static const struct llctl_plaus_bound bounds[LLCTL_PLAUS_KINDS] = {
 	[LLCTL_PLAUS_CPUS_UTILIZED] = {
 		"CPUs utilized", "CPUs", 0, 1.05,
 		"task-clock cannot run on more CPUs than are online (5 % for the skew of reading the counters and the clock)" },
+	[LLCTL_PLAUS_TSC_GHZ] = {
+		"TSC rate", "GHz", 0.4, 7.0,
+		"the TSC ticks at the core's nominal clock or its crystal's multiple, inside the core clock's 0.4 to 7 GHz: outside, the calibration or the kernel's tsc_khz is wrong and no tick can be turned into ns" },
+	[LLCTL_PLAUS_FENCE_NS] = {
+		"cost of one op", "ns", 0, 1000,
+		"an uncontended fence or locked op costs tens of core cycles (Skylake: MFENCE 33, a locked add 18, per Agner Fog's tables); 1 us is 400 cycles at the lowest 0.4 GHz clock and 7000 at 7 GHz: above, the batches were preempted or hit VM exits" },
+	[LLCTL_PLAUS_SWITCH_RATE] = {
+		"context switch rate", "/s", 0, 5e6,
+		"a context switch takes at least 200 ns of a CPU (kernel entry, the scheduler, the register and mm switch; lmbench lat_ctx measures 1-3 us): 5 million a second a CPU" },
+	[LLCTL_PLAUS_FAULT_RATE] = {
+		"page fault rate", "/s", 0, 1e7,
+		"a page fault takes at least 100 ns of a CPU (the exception, the page-table walk and update; a minor fault of an anonymous page costs 0.5-1 us): 10 million a second a CPU" },
+	[LLCTL_PLAUS_COVERAGE] = {
+		"counter coverage", "", 0, 1,
+		"a counter runs only while it is enabled (perf's time_running <= time_enabled): above 1 the two times come from different clocks or instances" },
+	[LLCTL_PLAUS_TIME_SHARE] = {
+		"share of the time", "", 0, 1.05,
+		"N threads (or CPUs) spend at most N x the wall time in anything, syscalls, futex waits and interrupts included (5 % for starting and stopping the trace apart from the wall clock)" },
+	[LLCTL_PLAUS_SLOT_SHARE] = {
+		"share of the pipeline slots", "", 0, 1,
+		"retiring, bad speculation, frontend and backend bound each take a part of the same slots: outside 0 to 1 the topdown-* events counted different stretches (llkm counts them one by one, multiplexed)" },
+	[LLCTL_PLAUS_USL_SIGMA] = {
+		"USL sigma", "", 0, 1.1,
+		"sigma is the serial share of the work, at most all of it (10 % for the run-to-run noise of a flat throughput): above, a second thread lowers the throughput, which the model does not describe (the command slows down with threads for another reason)" },
+	[LLCTL_PLAUS_FIT_R2] = {
+		"R^2", "", 0, 1,
+		"a least-squares fit at least matches the mean of the points (R^2 0): below, the model does not describe the throughputs at all" },
+	[LLCTL_PLAUS_LATENCY_NS] = {
+		"latency", "ns", 0, 1,
+		"a call or handler timed by its entry and exit inside the session lasts no longer than the session (both stamps are CLOCK_MONOTONIC): longer, an entry was paired with a later call's exit or a stamp is wrong" },
 };
 
 const struct llctl_plaus_bound *llctl_plaus_bound(enum llctl_plaus k)

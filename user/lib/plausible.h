@@ -24,6 +24,16 @@ enum llctl_plaus {
 	LLCTL_PLAUS_MISPREDICT_NS,
 	LLCTL_PLAUS_MISS_PCT,		/* misses of the events counted, % */
 	LLCTL_PLAUS_CPUS_UTILIZED,	/* CPUs; scale: online CPUs */
+	LLCTL_PLAUS_TSC_GHZ,		/* the TSC's rate, GHz */
+	LLCTL_PLAUS_FENCE_NS,		/* one uncontended fence or atomic, ns */
+	LLCTL_PLAUS_SWITCH_RATE,	/* context switches/s; scale: CPUs */
+	LLCTL_PLAUS_FAULT_RATE,		/* page faults/s; scale: CPUs */
+	LLCTL_PLAUS_COVERAGE,		/* a counter's time running / enabled */
+	LLCTL_PLAUS_TIME_SHARE,		/* time in X / (wall x threads or CPUs) */
+	LLCTL_PLAUS_SLOT_SHARE,		/* a top-down level 1 share of the slots */
+	LLCTL_PLAUS_USL_SIGMA,		/* USL contention, the serial share */
+	LLCTL_PLAUS_FIT_R2,		/* a fit's coefficient of determination */
+	LLCTL_PLAUS_LATENCY_NS,		/* ns; scale: the session's wall ns */
 	LLCTL_PLAUS_KINDS
 };
 

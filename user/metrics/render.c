@@ -6,11 +6,14 @@
  * A value this machine cannot measure (an event that did not open, a
  * counter that never ran on the PMU, a ratio whose events were not
  * counted in the last interval or whose denominator is zero) has no
- * sample; a family without samples has no lines at all.
+ * sample, nor has a value outside its plausibility bound (lib/plausible.h:
+ * the ratios and the memory bandwidth through prof_stat_metrics(), the
+ * coverage here); a family without samples has no lines at all.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/plausible.h"
 #include "metrics/expo.h"
 #include "metrics/metrics.h"
 
@@ -221,7 +224,7 @@ static void memory(const struct met_state *s, struct met_expo *m)
 static void counters_health(const struct met_state *s, struct met_expo *m)
 {
 	unsigned int i, k;
-	char cpu[16];
+	char cpu[16], why[320];
 
 	met_expo_family(m, "llkm_event_supported", "gauge",
 			"1 when the event opened on this machine, 0 when it did not (its metrics are then absent)");
@@ -239,6 +242,11 @@ static void counters_health(const struct met_state *s, struct met_expo *m)
 			const struct prof_stat_count *d = &e->inst[k].delta;
 
 			if (!e->inst[k].fresh || !d->enabled)
+				continue;
+			/* Running longer than enabled is no coverage: absent. */
+			if (!llctl_plausible(LLCTL_PLAUS_COVERAGE,
+					     (double)d->running / d->enabled, 1,
+					     why, sizeof(why)))
 				continue;
 			snprintf(cpu, sizeof(cpu), "%d", e->inst[k].cpu);
 			met_expo_sample(m, (double)d->running / d->enabled, "event",

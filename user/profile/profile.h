@@ -93,6 +93,11 @@ double prof_stat_mean(const struct prof_stat_event *e);
 double prof_stat_stddev(const struct prof_stat_event *e);
 /* Time running / time enabled, over all runs and instances: 0..1. */
 double prof_stat_coverage(const struct prof_stat_event *e);
+/*
+ * Adds "coverage" to @o: @coverage, or null and coverage_reason when it
+ * is outside 0..1 (LLCTL_PLAUS_COVERAGE: running longer than enabled).
+ */
+void prof_stat_coverage_json(struct json_object *o, double coverage);
 
 struct prof_stat_metric {
 	const char *name;	/* stable key: "ipc", "cpus_utilized", ... */

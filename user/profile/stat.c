@@ -130,6 +130,11 @@ double prof_stat_coverage(const struct prof_stat_event *e)
 	return e->enabled ? (double)e->running / e->enabled : 0;
 }
 
+void prof_stat_coverage_json(struct json_object *o, double coverage)
+{
+	llctl_plaus_json(o, "coverage", LLCTL_PLAUS_COVERAGE, coverage, 1);
+}
+
 /* Is @e usable in a metric? If not, say why in @m. */
 static bool usable(const struct prof_stat_event *e, struct prof_stat_metric *m)
 {
@@ -235,15 +240,32 @@ static void gate(struct prof_stat_metric *m, enum llctl_plaus k)
 		m->valid = false;
 }
 
-/* CPUs utilized: no more than the CPUs that exist. */
-static void gate_cpus(struct prof_stat_metric *m)
+/*
+ * A metric whose bound is per CPU (CPUs utilized, switch and fault rates):
+ * the CPUs that exist times the bound; @unit_scale turns the metric's unit
+ * into the bound's (MB/s into GB/s: 1e-3).
+ */
+static void gate_per_cpu(struct prof_stat_metric *m, enum llctl_plaus k,
+			 double per_cpu, double unit_scale)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);
 
 	if (m->valid && n > 0 &&
-	    !llctl_plausible(LLCTL_PLAUS_CPUS_UTILIZED, m->value, (double)n,
+	    !llctl_plausible(k, m->value * unit_scale, per_cpu * (double)n,
 			     m->reason, sizeof(m->reason)))
 		m->valid = false;
+}
+
+/*
+ * The memory controllers' bytes a second: no more than every CPU's L1
+ * moves at its port limit (192 bytes a cycle) at the fastest clock (7 GHz,
+ * LLCTL_PLAUS_CORE_GHZ): DRAM is slower still, and a device's DMA is
+ * slower than that.
+ */
+static void gate_mem(struct prof_stat_metric *m)
+{
+	gate_per_cpu(m, LLCTL_PLAUS_BANDWIDTH_GBS,
+		     llctl_plaus_bound(LLCTL_PLAUS_CORE_GHZ)->hi, 1e-3);
 }
 
 unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
@@ -256,7 +278,7 @@ unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
 	memset(m, 0, sizeof(*m) * PROF_STAT_METRICS_MAX);
 	m[k] = (struct prof_stat_metric){ .name = "cpus_utilized", .unit = "CPUs" };
 	rate(&m[k], &in, PROF_STAT_ROLE_TASK_CLOCK, 1e-9);
-	gate_cpus(&m[k++]);
+	gate_per_cpu(&m[k++], LLCTL_PLAUS_CPUS_UTILIZED, 1, 1);
 	m[k] = (struct prof_stat_metric){ .name = "ipc", .unit = "instructions/cycle" };
 	ratio(&m[k], &in, PROF_STAT_ROLE_INSTRUCTIONS, PROF_STAT_ROLE_CYCLES, 1);
 	gate(&m[k++], LLCTL_PLAUS_IPC);
@@ -268,15 +290,17 @@ unsigned int prof_stat_metrics(const struct prof_stat_event *ev, unsigned int n,
 	gate(&m[k++], LLCTL_PLAUS_MISS_PCT);
 	m[k] = (struct prof_stat_metric){ .name = "context_switches_per_sec",
 				      .unit = "/s" };
-	rate(&m[k++], &in, PROF_STAT_ROLE_CONTEXT_SWITCHES, 1);
+	rate(&m[k], &in, PROF_STAT_ROLE_CONTEXT_SWITCHES, 1);
+	gate_per_cpu(&m[k++], LLCTL_PLAUS_SWITCH_RATE, 1, 1);
 	m[k] = (struct prof_stat_metric){ .name = "page_faults_per_sec", .unit = "/s" };
-	rate(&m[k++], &in, PROF_STAT_ROLE_PAGE_FAULTS, 1);
+	rate(&m[k], &in, PROF_STAT_ROLE_PAGE_FAULTS, 1);
+	gate_per_cpu(&m[k++], LLCTL_PLAUS_FAULT_RATE, 1, 1);
 	m[k] = (struct prof_stat_metric){ .name = "memory_bandwidth", .unit = "MB/s" };
 	if (mem_reason)
 		snprintf(m[k].reason, sizeof(m[k].reason), "%s", mem_reason);
 	else
 		rate(&m[k], &in, PROF_STAT_ROLE_MEM_BYTES, 64 / 1e6);
-	k++;
+	gate_mem(&m[k++]);
 	return k;
 }
 
@@ -295,6 +319,7 @@ static void print_event(FILE *f, const struct prof_stat_event *e,
 {
 	double v = prof_stat_mean(e), cov = prof_stat_coverage(e) * 100;
 	enum prof_stat_status st = status_of(e);
+	char why[320];
 
 	if (st == PROF_STAT_NOT_SUPPORTED) {
 		fprintf(f, "  %20s  %-24s %s\n", "<not supported>", e->name,
@@ -312,8 +337,12 @@ static void print_event(FILE *f, const struct prof_stat_event *e,
 		fprintf(f, "  %20.0f  %-24s", v, e->name);
 	if (repeats > 1 && v != 0)
 		fprintf(f, " +-%6.2f%%", prof_stat_stddev(e) * 100 / v);
-	fprintf(f, " (%5.1f%% measured%s)\n", cov,
-		e->scaled ? ", scaled" : "");
+	if (llctl_plausible(LLCTL_PLAUS_COVERAGE, cov / 100, 1, why, sizeof(why)))
+		fprintf(f, " (%5.1f%% measured%s)\n", cov,
+			e->scaled ? ", scaled" : "");
+	else
+		fprintf(f, " (coverage implausible (%s))\n",
+			why + strlen("implausible: "));
 	if (e->partial[0]) {
 		char note[320];
 
@@ -360,8 +389,7 @@ static struct json_object *event_json(const struct prof_stat_event *e,
 			       json_object_new_int64(e->enabled));
 	json_object_object_add(o, "running_ns",
 			       json_object_new_int64(e->running));
-	json_object_object_add(o, "coverage",
-			       json_object_new_double(prof_stat_coverage(e)));
+	prof_stat_coverage_json(o, prof_stat_coverage(e));
 	json_object_object_add(o, "scaled", json_object_new_boolean(e->scaled));
 	json_object_object_add(o, "status",
 			       json_object_new_string(status_name(st)));

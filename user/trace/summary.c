@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "lib/env.h"
+#include "lib/plausible.h"
 #include "lib/util.h"
 #include "trace/events.h"
 #include "trace/summary.h"
@@ -64,6 +65,7 @@ struct trace_summary {
 	uint64_t task_overflow;
 	const uint8_t *only;		/* --syscall bitmap, or NULL */
 	unsigned int only_len;
+	uint64_t wall_ns;		/* the session's, 0: not known */
 };
 
 struct trace_summary *trace_summary_new(int ncpus, uint32_t events,
@@ -95,6 +97,20 @@ void trace_summary_only(struct trace_summary *s, const uint8_t *bits,
 {
 	s->only = bits;
 	s->only_len = len;
+}
+
+void trace_summary_wall(struct trace_summary *s, uint64_t wall_ns)
+{
+	s->wall_ns = wall_ns;
+}
+
+/* @st's max_ns is no longer than the session (when its length is known). */
+static bool max_plausible(const struct trace_summary *s,
+			  const struct stat_ns *st, char *why, size_t len)
+{
+	return !s->wall_ns || llctl_plausible(LLCTL_PLAUS_LATENCY_NS,
+					      (double)st->max_ns,
+					      (double)s->wall_ns, why, len);
 }
 
 void trace_summary_free(struct trace_summary *s)
@@ -334,25 +350,41 @@ static void not_recorded_print(FILE *f, const struct trace_summary *s,
 			prefix, t->self);
 }
 
+/* The syscall table; a max_ns longer than the session is "!". */
+static void syscalls_print(FILE *f, const struct trace_summary *s)
+{
+	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
+	char why[320], max[24];
+	bool flagged = false;
+
+	fprintf(f, "%10s %8s %14s %10s %10s %10s  %s\n", "calls",
+		"errors", "total_ns", "avg_ns", "min_ns", "max_ns",
+		"syscall");
+	for (i = 0; i < n; i++) {
+		const struct stat_ns *st = &s->sys[nrs[i]];
+
+		if (max_plausible(s, st, why, sizeof(why))) {
+			snprintf(max, sizeof(max), "%lu", st->max_ns);
+		} else {
+			snprintf(max, sizeof(max), "!");
+			flagged = true;
+		}
+		fprintf(f, "%10lu %8lu %14lu %10lu %10lu %10s  %s\n",
+			st->count, st->errors, st->total_ns, avg(st),
+			st->min_ns, max, trace_syscall_name(nrs[i]));
+	}
+	if (flagged)
+		fprintf(f, "!: implausible, longer than the session's %lu ns (%s)\n",
+			s->wall_ns, llctl_plaus_bound(LLCTL_PLAUS_LATENCY_NS)->why);
+}
+
 void trace_summary_print(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t)
 {
-	int nrs[MAX_NR], n, i, c;
+	int i, c;
 
-	if (s->events & LLKM_TRACE_EV_SYSCALLS) {
-		n = sorted_nrs(s, nrs);
-		fprintf(f, "%10s %8s %14s %10s %10s %10s  %s\n", "calls",
-			"errors", "total_ns", "avg_ns", "min_ns", "max_ns",
-			"syscall");
-		for (i = 0; i < n; i++) {
-			const struct stat_ns *st = &s->sys[nrs[i]];
-
-			fprintf(f, "%10lu %8lu %14lu %10lu %10lu %10lu  %s\n",
-				st->count, st->errors, st->total_ns, avg(st),
-				st->min_ns, st->max_ns,
-				trace_syscall_name(nrs[i]));
-		}
-	}
+	if (s->events & LLKM_TRACE_EV_SYSCALLS)
+		syscalls_print(f, s);
 	if (s->events & LLKM_TRACE_EV_IRQS) {
 		fprintf(f, "\n%6s %4s %10s %14s  %s\n", "irq", "cpu", "count",
 			"total_ns", "name");
@@ -389,10 +421,15 @@ void trace_summary_print(FILE *f, const struct trace_summary *s,
 	not_recorded_print(f, s, t, "");
 }
 
-/* @count: the key of the count, "calls" for syscalls, "count" else. */
-static struct json_object *stat_json(const struct stat_ns *st,
+/*
+ * @count: the key of the count, "calls" for syscalls, "count" else; @s
+ * gates max_ns (null and max_ns_reason when longer than the session).
+ */
+static struct json_object *stat_json(const struct trace_summary *s,
+				     const struct stat_ns *st,
 				     const char *count, bool hist)
 {
+	char why[320];
 	struct json_object *o = json_object_new_object();
 	struct json_object *h;
 	int b, last;
@@ -405,7 +442,12 @@ static struct json_object *stat_json(const struct stat_ns *st,
 	json_object_object_add(o, "errors", json_object_new_int64(st->errors));
 	json_object_object_add(o, "min_ns", json_object_new_int64(st->min_ns));
 	json_object_object_add(o, "avg_ns", json_object_new_int64(avg(st)));
-	json_object_object_add(o, "max_ns", json_object_new_int64(st->max_ns));
+	if (max_plausible(s, st, why, sizeof(why))) {
+		json_object_object_add(o, "max_ns", json_object_new_int64(st->max_ns));
+	} else {
+		json_object_object_add(o, "max_ns", NULL);
+		json_object_object_add(o, "max_ns_reason", json_object_new_string(why));
+	}
 	h = json_object_new_array();
 	for (last = HIST - 1; last > 0 && !st->hist[last]; last--)
 		;
@@ -421,7 +463,7 @@ static struct json_object *syscalls_json(const struct trace_summary *s)
 	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
 
 	for (i = 0; i < n; i++) {
-		struct json_object *e = stat_json(&s->sys[nrs[i]], "calls", true);
+		struct json_object *e = stat_json(s, &s->sys[nrs[i]], "calls", true);
 
 		json_object_object_add(e, "name",
 				       json_object_new_string(trace_syscall_name(nrs[i])));
@@ -444,7 +486,7 @@ static struct json_object *irqs_json(const struct trace_summary *s)
 
 			if (!st->count)
 				continue;
-			e = stat_json(st, "count", false);
+			e = stat_json(s, st, "count", false);
 			name = irq_name(i);
 			json_object_object_add(e, "irq", json_object_new_int(i));
 			json_object_object_add(e, "name", json_object_new_string(name));
@@ -467,7 +509,7 @@ static struct json_object *softirqs_json(const struct trace_summary *s)
 
 			if (!st->count)
 				continue;
-			e = stat_json(st, "count", false);
+			e = stat_json(s, st, "count", false);
 			json_object_object_add(e, "name",
 					       json_object_new_string(trace_softirq_name(i)));
 			json_object_object_add(e, "cpu", json_object_new_int(c));

@@ -40,6 +40,14 @@ void trace_summary_only(struct trace_summary *s, const uint8_t *bits,
 void trace_summary_free(struct trace_summary *s);
 
 /*
+ * The session's wall time, start to stop on llctl's CLOCK_MONOTONIC (the
+ * records' clock): no latency is longer (LLCTL_PLAUS_LATENCY_NS), and a
+ * max_ns that is is shown as implausible. 0, the default: not known (a
+ * capture), not gated.
+ */
+void trace_summary_wall(struct trace_summary *s, uint64_t wall_ns);
+
+/*
  * Counts @rec; false when it is not counted (before "-- CMD"'s execve, or
  * of a CPU beyond the summary's), so other outputs can skip it too.
  */

@@ -285,6 +285,70 @@ TEST(usl_flat_throughput_is_all_contention)
 	EXPECT_LT(fabs(f.lambda - 5), 1e-3);
 }
 
+/*
+ * Issue 18's invented scaling: a peak at 32 threads from 1, 2 and 4. A
+ * peak beyond twice the most threads measured is marked extrapolated.
+ */
+TEST(usl_peak_beyond_twice_the_threads_measured_is_extrapolated)
+{
+	struct an_usl_point p[3];
+	struct an_usl_fit f;
+	char err[256];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		p[i].n = 1 << i;
+		p[i].x = an_usl_model(100, 0.02, 0.0009, p[i].n);
+	}
+	ASSERT_EQ(0, an_usl_fit(p, 3, &f, err, sizeof(err)));
+	ASSERT_TRUE(f.peak_finite);
+	EXPECT_EQ(4, f.n_max);
+	EXPECT_GT(f.peak_n, 8);
+	EXPECT_TRUE(f.peak_extrapolated);
+}
+
+TEST(usl_peak_within_the_threads_measured_is_not_extrapolated)
+{
+	struct an_usl_point p[N_COUNTS];
+	struct an_usl_fit f;
+	char err[256];
+
+	synth(p, 1000, 0.05, 0.002, NULL);	/* N* 21.8, measured to 32 */
+	ASSERT_EQ(0, an_usl_fit(p, N_COUNTS, &f, err, sizeof(err)));
+	ASSERT_TRUE(f.peak_finite);
+	EXPECT_FALSE(f.peak_extrapolated);
+}
+
+/*
+ * A measurement outside its bound (docs/plausibility.md) is not evidence:
+ * the rule says why instead of firing on it. Shares of the time above
+ * 1.05, a thread busy 2.5 times its wall time, a sigma of 1.3.
+ */
+TEST(an_implausible_measurement_is_not_evaluated_and_says_why)
+{
+	const struct an_rule *r = an_rule_find("syscall_time_share");
+	struct an_evidence e;
+
+	ASSERT_NE(NULL, r);
+	an_evidence_init(&e);
+	an_set_plausible(&e, AN_SYSCALL_SHARE, 1.4, LLCTL_PLAUS_TIME_SHARE, 1);
+	EXPECT_FALSE(e.m[AN_SYSCALL_SHARE].valid);
+	EXPECT_EQ(0, strncmp(e.m[AN_SYSCALL_SHARE].why, "implausible: 1.4 is above 1.05", 30))
+		TH_LOG("%s", e.m[AN_SYSCALL_SHARE].why);
+	EXPECT_FALSE(an_rule_fires(r, &e));
+	an_set_plausible(&e, AN_SYSCALL_SHARE, 0.5, LLCTL_PLAUS_TIME_SHARE, 1);
+	EXPECT_TRUE(an_rule_fires(r, &e));
+
+	an_set_plausible(&e, AN_CPU_UTIL, 2.5, LLCTL_PLAUS_CPUS_UTILIZED, 1);
+	EXPECT_FALSE(e.m[AN_CPU_UTIL].valid);
+	an_set_plausible(&e, AN_USL_SIGMA, 1.3, LLCTL_PLAUS_USL_SIGMA, 1);
+	EXPECT_FALSE(e.m[AN_USL_SIGMA].valid);
+	an_set_plausible(&e, AN_USL_SIGMA, 1.0, LLCTL_PLAUS_USL_SIGMA, 1);
+	EXPECT_TRUE(e.m[AN_USL_SIGMA].valid);	/* flat throughput: all contention */
+	an_set_plausible(&e, AN_IRQ_SHARE, -0.01, LLCTL_PLAUS_TIME_SHARE, 1);
+	EXPECT_FALSE(e.m[AN_IRQ_SHARE].valid);
+}
+
 /* --- does the command use the thread count? ------------------------------ */
 
 /* A point of @threads with these sums (wall, CPU seconds, voluntary switches). */
@@ -479,6 +543,26 @@ TEST(topdown_shares_from_slot_counts)
 	EXPECT_LT(fabs(l1.bad_speculation - 0.15), 1e-12);
 	EXPECT_LT(fabs(l1.frontend_bound - 0.15), 1e-12);
 	EXPECT_LT(fabs(l1.backend_bound - 0.3), 1e-12);
+}
+
+/*
+ * Counts whose shares add up past the slots (the events counted different
+ * stretches): backend, the rest, is -0.3. It is said so, not clamped to 0.
+ */
+TEST(topdown_share_outside_0_1_is_implausible_not_clamped)
+{
+	const double c[AN_TD_EVENTS] = { 1000, 900, 400, 300, 100 };
+	const double ok[AN_TD_EVENTS] = { 1000, 500, 400, 150, 50 };
+	struct an_td_level1 l1;
+	char why[512] = "";
+
+	ASSERT_EQ(0, an_td_level1(c, &l1));
+	EXPECT_LT(fabs(l1.backend_bound + 0.3), 1e-12);
+	EXPECT_FALSE(an_td_plausible(&l1, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "top-down backend_bound: implausible: -0.3 is below 0"))
+		TH_LOG("%s", why);
+	ASSERT_EQ(0, an_td_level1(ok, &l1));
+	EXPECT_TRUE(an_td_plausible(&l1, why, sizeof(why)));
 }
 
 TEST(topdown_without_slots_is_refused)

@@ -324,6 +324,57 @@ TEST_F(render, before_a_second_reading_there_are_no_ratios)
 	EXPECT_NE(NULL, strstr(t, "llkm_instructions_total{cpu=\"3\"}"));
 }
 
+/*
+ * A memory controller PMU's read and write events (collect.c adds them in
+ * that order), @cas CAS counts each over the interval.
+ */
+static void add_mem(struct met_state *s, struct met_inst inst[][2],
+		    const char *pmu, uint64_t cas)
+{
+	int w;
+
+	for (w = 0; w < 2; w++) {
+		struct met_event *e = &s->ev[s->n_ev];
+
+		memset(e, 0, sizeof(*e));
+		snprintf(e->name, sizeof(e->name), "%s/cas_count_%s/", pmu,
+			 w ? "write" : "read");
+		snprintf(e->pmu, sizeof(e->pmu), "%s", pmu);
+		e->mem_write = w;
+		e->role = PROF_STAT_ROLE_MEM_BYTES;
+		e->status = PROF_STAT_COUNTED;
+		e->inst = inst[s->n_ev];
+		e->n_inst = 1;
+		prof_stat_add(&e->inst[0].delta, cas, 1000, 1000);
+		e->inst[0].total = cas;
+		e->inst[0].ever = e->inst[0].fresh = true;
+		s->n_ev++;
+	}
+}
+
+/*
+ * The gates (docs/plausibility.md), on values outside them by
+ * construction: a counter running longer than it was enabled, and a
+ * memory controller moving 10^15 lines in half a second (1.3e8 GB/s,
+ * above 192 bytes x 7 GHz on any number of CPUs this could run on).
+ */
+TEST_F(render, implausible_coverage_and_bandwidth_are_absent)
+{
+	const char *t;
+
+	add(&self->s, self->inst, "cycles", 1000, 1000, 1000, 1500);
+	add_mem(&self->s, self->inst, "uncore_imc_0", 100000000);	/* 25.6 GB/s */
+	add_mem(&self->s, self->inst, "uncore_imc_1", 1000000000000000ULL);
+	t = render(&self->s, &self->text, &self->len);
+	EXPECT_TRUE(headers_ok(t));
+	EXPECT_EQ(1, value_of(t, "llkm_event_coverage_ratio{event=\"cycles\",cpu=\"3\"} "));
+	/* running 1500 of enabled 1000 ns: not a coverage */
+	EXPECT_TRUE(isnan(value_of(t, "llkm_event_coverage_ratio{event=\"cycles\",cpu=\"5\"} ")));
+	EXPECT_EQ(2 * 1e8 * 64 / 0.5,
+		  value_of(t, "llkm_memory_bandwidth_bytes_per_second{pmu=\"uncore_imc_0\"} "));
+	EXPECT_TRUE(isnan(value_of(t, "llkm_memory_bandwidth_bytes_per_second{pmu=\"uncore_imc_1\"} ")));
+}
+
 TEST_F(render, ring_counts_per_cpu_when_the_module_has_a_session)
 {
 	const char *t;

@@ -30,6 +30,16 @@ static const struct gate_case cases[] = {
 	{ LLCTL_PLAUS_MISPREDICT_NS, 1, 0.1, 5, 400 },
 	{ LLCTL_PLAUS_MISS_PCT, 1, -1, 12.5, 140 },
 	{ LLCTL_PLAUS_CPUS_UTILIZED, 2, -0.1, 1.98, 2.5 },	/* 2 CPUs */
+	{ LLCTL_PLAUS_TSC_GHZ, 1, 0.1, 2.096, 21.0 },
+	{ LLCTL_PLAUS_FENCE_NS, 1, -1, 15, 5000 },	/* 5 us: a preempted batch */
+	{ LLCTL_PLAUS_SWITCH_RATE, 2, -1, 2e5, 1.2e7 },	/* 2 CPUs: 1e7 */
+	{ LLCTL_PLAUS_FAULT_RATE, 2, -1, 1e6, 3e7 },	/* 2 CPUs: 2e7 */
+	{ LLCTL_PLAUS_COVERAGE, 1, -0.1, 0.5, 1.3 },
+	{ LLCTL_PLAUS_TIME_SHARE, 1, -0.01, 0.25, 1.4 },
+	{ LLCTL_PLAUS_SLOT_SHARE, 1, -0.12, 0.4, 1.1 },
+	{ LLCTL_PLAUS_USL_SIGMA, 1, -0.01, 0.05, 1.3 },
+	{ LLCTL_PLAUS_FIT_R2, 1, -0.4, 0.9995, 1.01 },
+	{ LLCTL_PLAUS_LATENCY_NS, 1e9, -1, 5e6, 3e9 },	/* a 1 s session */
 };
 
 static void expect_text(struct __test_metadata *_metadata, enum llctl_plaus k,
@@ -117,6 +127,13 @@ TEST(bounds_are_the_documented_ones)
 	EXPECT_TRUE(llctl_plausible(LLCTL_PLAUS_BANDWIDTH_GBS, 1152, 6, why, sizeof(why)));
 	EXPECT_FALSE(llctl_plausible(LLCTL_PLAUS_BANDWIDTH_GBS, 1153, 6, why, sizeof(why)));
 	EXPECT_NE(NULL, strstr(why, "above 1152 GB/s"));
+	/* per CPU: 2 CPUs switch at most 10 million times a second */
+	EXPECT_TRUE(llctl_plausible(LLCTL_PLAUS_SWITCH_RATE, 1e7, 2, why, sizeof(why)));
+	EXPECT_FALSE(llctl_plausible(LLCTL_PLAUS_SWITCH_RATE, 1.01e7, 2, why, sizeof(why)));
+	EXPECT_EQ(1000, llctl_plaus_bound(LLCTL_PLAUS_FENCE_NS)->hi);
+	EXPECT_EQ(1, llctl_plaus_bound(LLCTL_PLAUS_COVERAGE)->hi);
+	EXPECT_EQ(0.4, llctl_plaus_bound(LLCTL_PLAUS_TSC_GHZ)->lo);
+	EXPECT_EQ(7.0, llctl_plaus_bound(LLCTL_PLAUS_TSC_GHZ)->hi);
 }
 
 TEST(not_a_number_and_no_scale_are_implausible)

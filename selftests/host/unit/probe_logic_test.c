@@ -7,6 +7,7 @@
  * probe_measure_test's, which runs without sanitizers as llctl does.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "fake_root.h"
 #include "kselftest_harness.h"
 #include "run_argv.h"
@@ -22,6 +25,8 @@
 #include "cmd.h"
 #include "coherency/clock.h"
 #include "coherency/cpus.h"
+#include "coherency/fence.h"
+#include "coherency/kernel-run.h"
 #include "lib/cpus.h"
 #include "coherency/run.h"
 #include "coherency/stats.h"
@@ -602,6 +607,182 @@ TEST(the_clock_disagrees_beyond_its_tolerance_and_says_so)
 	EXPECT_EQ(-1, c.agrees);
 	c = clk(0, 2.0, 0, 0, 0);		/* not measured (not x86-64) */
 	EXPECT_EQ(-1, c.agrees);
+}
+
+static struct json_object *jget(struct json_object *o, const char *path)
+{
+	char buf[128], *save, *k;
+	struct json_object *v = o;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (k = strtok_r(buf, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(v, k, &v))
+			return NULL;
+	return v;
+}
+
+static bool has(struct json_object *o, const char *path)
+{
+	char buf[128], *dot;
+	struct json_object *parent = o;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	dot = strrchr(buf, '.');
+	if (dot) {
+		*dot = '\0';
+		parent = jget(o, buf);
+	}
+	return parent && json_object_object_get_ex(parent, dot ? dot + 1 : buf, NULL);
+}
+
+/*
+ * A clock outside 0.4-7 GHz is null wherever JSON has it (core_ghz and
+ * clock.measured_ghz are one measurement), and so is an APERF clock
+ * outside it (a VM's emulated counter), which is then not compared with.
+ */
+TEST(an_implausible_clock_is_null_in_every_key)
+{
+	struct json_object *o = json_object_new_object();
+	struct coh_clock c = clk(21.0, 0.8, 0.8, 4.7, 30.0);
+
+	coh_clock_json(o, &c);
+	EXPECT_TRUE(has(o, "core_ghz"));
+	EXPECT_EQ(NULL, jget(o, "core_ghz"));
+	EXPECT_TRUE(has(o, "clock.measured_ghz"));
+	EXPECT_EQ(NULL, jget(o, "clock.measured_ghz"));
+	ASSERT_NE(NULL, jget(o, "clock.measured_ghz_reason"));
+	EXPECT_EQ(0, strncmp(json_object_get_string(jget(o, "clock.measured_ghz_reason")),
+			     "implausible: 21 GHz is above 7 GHz", 34));
+	EXPECT_TRUE(has(o, "clock.aperf_ghz"));
+	EXPECT_EQ(NULL, jget(o, "clock.aperf_ghz"));
+	ASSERT_NE(NULL, jget(o, "clock.aperf_reason"));
+	EXPECT_EQ(0, strncmp(json_object_get_string(jget(o, "clock.aperf_reason")),
+			     "implausible: 30 GHz is above 7 GHz", 34));
+	json_object_put(o);
+
+	c = clk(3.65, 0, 0, 0, 30.0);	/* APERF is no reference then */
+	EXPECT_EQ(-1, c.agrees);
+
+	o = json_object_new_object();
+	c = clk(3.65, 2.096, 0, 0, 3.60);
+	coh_clock_json(o, &c);
+	EXPECT_EQ(3.65, json_object_get_double(jget(o, "clock.measured_ghz")));
+	EXPECT_FALSE(has(o, "clock.measured_ghz_reason"));
+	EXPECT_EQ(3.60, json_object_get_double(jget(o, "clock.aperf_ghz")));
+	EXPECT_FALSE(has(o, "clock.aperf_reason"));
+	json_object_put(o);
+}
+
+/*
+ * Every ns of fence, c2c and false sharing is ticks / the TSC's rate: a
+ * rate outside 0.4-7 GHz turns no tick into ns, calibrated or the
+ * kernel's (coh_kernel_run() refuses the reply, in one line).
+ */
+TEST(an_implausible_tsc_rate_turns_no_tick_into_ns)
+{
+	char why[512];
+
+	EXPECT_FALSE(coh_tsc_plausible(21e6, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "implausible: 21 GHz is above 7 GHz")) TH_LOG("%s", why);
+	EXPECT_FALSE(coh_tsc_plausible(100000, why, sizeof(why)));	/* 100 MHz */
+	EXPECT_NE(NULL, strstr(why, "below 0.4 GHz")) TH_LOG("%s", why);
+	EXPECT_TRUE(coh_tsc_plausible(2596000, why, sizeof(why)));
+
+	EXPECT_EQ(-EDOM, coh_kernel_tsc_check(21000000));
+	EXPECT_NE(NULL, strstr(coh_kernel_strerror(-EDOM),
+			       "llkm's TSC rate (the kernel's tsc_khz) is 21000000 kHz, implausible: 21 GHz is above 7 GHz"));
+	EXPECT_EQ(NULL, strchr(coh_kernel_strerror(-EDOM), '\n'));
+	EXPECT_EQ(-EDOM, coh_kernel_tsc_check(0));
+	EXPECT_EQ(0, coh_kernel_tsc_check(2596000));
+}
+
+static struct coh_fence_op fence_op(double min, double median, double p99,
+				    double spread)
+{
+	struct coh_fence_op op = { .cycles = { .n = 200, .min = min,
+		.median = median, .p99 = p99, .spread = spread } };
+
+	coh_fence_judge(&op, 1.0, 2596000);	/* noise 1 tick, 2596 MHz */
+	return op;
+}
+
+static char *fence_row(const struct coh_fence_op *op)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f) {
+		coh_fence_op_text(f, "op", op, 2596000);
+		fclose(f);
+	}
+	return text;
+}
+
+/*
+ * An op's cost is a fact between the loop's noise and 1 us: the numbers
+ * of this host's MFENCE (40.9 ticks), one below the noise (0.3: ~0 in
+ * text, 0 in JSON, no p99 in either), one of 10000 ticks (3852 ns: a
+ * preempted batch; null in JSON, "implausible" in text) and one whose
+ * batches disagree (numbers kept, flagged).
+ */
+TEST(fence_ops_are_costs_only_between_the_noise_and_1_us)
+{
+	struct coh_fence_op ok = fence_op(40.2, 40.9, 42.0, 0.04);
+	struct coh_fence_op below = fence_op(-0.2, 0.3, 0.9, 3.6);
+	struct coh_fence_op slow = fence_op(9000, 10000, 12000, 0.3);
+	struct coh_fence_op unstable = fence_op(5, 20, 30, 1.25);
+	struct json_object *o;
+	char *t;
+
+	EXPECT_EQ(NULL, ok.flag);
+	o = coh_fence_op_json("mfence", &ok, 2596000);
+	EXPECT_EQ(40.9, json_object_get_double(jget(o, "cycles.median")));
+	EXPECT_GT(1e-9, fabs(json_object_get_double(jget(o, "ns.median")) -
+			     40.9e6 / 2596000));
+	EXPECT_TRUE(has(o, "reason"));
+	EXPECT_EQ(NULL, jget(o, "reason"));
+	json_object_put(o);
+
+	EXPECT_STREQ("below_resolution", below.flag);
+	o = coh_fence_op_json("compiler", &below, 2596000);
+	EXPECT_TRUE(json_object_is_type(jget(o, "cycles.median"), json_type_double));
+	EXPECT_EQ(0, json_object_get_double(jget(o, "cycles.median")));
+	EXPECT_EQ(0, json_object_get_double(jget(o, "ns.min")));
+	EXPECT_TRUE(has(o, "cycles.p99"));
+	EXPECT_EQ(NULL, jget(o, "cycles.p99"));
+	EXPECT_EQ(0, strncmp(json_object_get_string(jget(o, "reason")),
+			     "below resolution: ", 18));
+	json_object_put(o);
+	t = fence_row(&below);
+	ASSERT_NE(NULL, t);
+	EXPECT_NE(NULL, strstr(t, "~0")) TH_LOG("%s", t);
+	EXPECT_EQ(NULL, strstr(t, "0.90")) TH_LOG("%s", t);
+	free(t);
+
+	EXPECT_STREQ("implausible", slow.flag);
+	o = coh_fence_op_json("mfence", &slow, 2596000);
+	EXPECT_TRUE(has(o, "cycles.median"));
+	EXPECT_EQ(NULL, jget(o, "cycles.median"));
+	EXPECT_EQ(NULL, jget(o, "cycles.min"));
+	EXPECT_EQ(NULL, jget(o, "ns.median"));
+	EXPECT_EQ(NULL, jget(o, "ns.p99"));
+	EXPECT_STREQ("implausible", json_object_get_string(jget(o, "flag")));
+	EXPECT_EQ(0, strncmp(json_object_get_string(jget(o, "reason")),
+			     "implausible: 3852 ns is above 1000 ns", 37))
+		TH_LOG("%s", json_object_get_string(jget(o, "reason")));
+	json_object_put(o);
+	t = fence_row(&slow);
+	ASSERT_NE(NULL, t);
+	EXPECT_NE(NULL, strstr(t, "implausible (median 3852 ns per op, above 1000 ns)")) TH_LOG("%s", t);
+	EXPECT_EQ(NULL, strstr(t, "10000")) TH_LOG("%s", t);
+	free(t);
+
+	EXPECT_STREQ("unstable", unstable.flag);
+	o = coh_fence_op_json("lfence", &unstable, 2596000);
+	EXPECT_EQ(30, json_object_get_double(jget(o, "cycles.p99")));
+	EXPECT_NE(NULL, strstr(json_object_get_string(jget(o, "reason")), "125 %"));
+	json_object_put(o);
 }
 
 TEST_HARNESS_MAIN

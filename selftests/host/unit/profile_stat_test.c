@@ -251,6 +251,75 @@ TEST(a_miss_rate_above_100_percent_is_not_a_value)
 			     "implausible: 150 % is above 100 %", 33));
 }
 
+/*
+ * Rates beyond what a CPU can do (docs/plausibility.md), by construction:
+ * 10^12 context switches and page faults in a second (5 x 10^6 and 10^7 a
+ * second a CPU: a host would need 100000 CPUs), and 10^15 memory lines of
+ * 64 bytes a second (64 x 10^6 GB/s; the bound is 192 bytes x 7 GHz a CPU).
+ * The same counts over 10^6 s are plausible and printed as they are.
+ */
+TEST(rates_beyond_what_a_cpu_can_do_are_not_values)
+{
+	struct prof_stat_event e[3] = {
+		ev("context-switches", PROF_STAT_ROLE_CONTEXT_SWITCHES),
+		ev("page-faults", PROF_STAT_ROLE_PAGE_FAULTS),
+		ev("uncore_imc/cas_count_read/", PROF_STAT_ROLE_MEM_BYTES),
+	};
+	static const char *const name[3] = { "context_switches_per_sec",
+		"page_faults_per_sec", "memory_bandwidth" };
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
+	unsigned int n, i;
+
+	run1(&e[0], 1000000000000ULL, 1, 1);
+	run1(&e[1], 1000000000000ULL, 1, 1);
+	run1(&e[2], 1000000000000000ULL, 1, 1);
+	n = prof_stat_metrics(e, 3, 1e9, NULL, m);
+	for (i = 0; i < 3; i++) {
+		ASSERT_NE(NULL, metric(m, n, name[i]));
+		EXPECT_FALSE(metric(m, n, name[i])->valid) TH_LOG("%s", name[i]);
+		EXPECT_EQ(0, strncmp(metric(m, n, name[i])->reason,
+				     "implausible: ", 13)) TH_LOG("%s", name[i]);
+	}
+	EXPECT_NE(NULL, strstr(metric(m, n, "memory_bandwidth")->reason,
+			       "6.4e+07 GB/s is above"));
+	n = prof_stat_metrics(e, 3, 1e15, NULL, m);
+	for (i = 0; i < 3; i++)
+		EXPECT_TRUE(metric(m, n, name[i])->valid) TH_LOG("%s", name[i]);
+	EXPECT_EQ(1e6, metric(m, n, "context_switches_per_sec")->value);
+	/* 64 GB/s: 10^15 lines of 64 bytes in 10^6 s */
+	EXPECT_GT(1e-6, fabs(metric(m, n, "memory_bandwidth")->value - 64000));	/* MB/s */
+}
+
+/* A counter that ran longer than it was enabled: no coverage. */
+TEST(coverage_above_one_is_implausible_in_text_and_json)
+{
+	struct prof_stat_event e[1] = { ev("cycles", PROF_STAT_ROLE_CYCLES) };
+	struct prof_stat_report r = { .target = "'x'", .ev = e, .n = 1,
+				  .elapsed_ns = 1e9, .repeats = 1 };
+	struct json_object *o, *j, *v = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	run1(&e[0], 1000, 1000, 1500);
+	EXPECT_EQ(1.5, prof_stat_coverage(&e[0]));
+	o = prof_stat_json(&r);
+	j = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
+	ASSERT_TRUE(json_object_object_get_ex(j, "coverage", &v));
+	EXPECT_EQ(NULL, v);
+	ASSERT_TRUE(json_object_object_get_ex(j, "coverage_reason", &v));
+	EXPECT_EQ(0, strncmp(json_object_get_string(v), "implausible: 1.5 is above 1", 27));
+	json_object_put(o);
+	f = open_memstream(&text, &len);
+	ASSERT_NE(NULL, f);
+	prof_stat_print(f, &r);
+	fclose(f);
+	EXPECT_NE(NULL, strstr(text, "cycles")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "(coverage implausible (1.5 is above 1"));
+	EXPECT_EQ(NULL, strstr(text, "150.0% measured"));
+	free(text);
+}
+
 TEST(metrics_compute_from_their_events)
 {
 	struct prof_stat_event e[6] = {

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The trace summary's latencies (user/trace/summary.c) against a bound
+ * known by construction: a syscall timed by its entry and exit inside a
+ * session lasts no longer than the session (both stamps are
+ * CLOCK_MONOTONIC). One longer is shown as implausible, null in JSON with
+ * max_ns_reason and "!" in text; without the session's length (a capture)
+ * nothing is gated.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+
+#include "records.h"
+#include "trace/summary.h"
+
+#define T0	1000000000ULL	/* the first record, 1 s */
+
+/* One getpid of @ns on CPU 0, tid 1235. */
+static void one_call(struct trace_summary *s, uint64_t ns)
+{
+	struct llkm_rec_sys_enter e = { .nr = SYS_getpid };
+	struct llkm_rec_sys_exit x = { .nr = SYS_getpid, .ret = 1234 };
+	struct rec_buf b;
+
+	trace_summary_take(s, rec_make(&b, LLKM_REC_SYS_ENTER, 0, 1235, T0,
+				       &e, sizeof(e)));
+	trace_summary_take(s, rec_make(&b, LLKM_REC_SYS_EXIT, 0, 1235, T0 + ns,
+				       &x, sizeof(x)));
+}
+
+/* The getpid entry of the summary's JSON (owned by @o). */
+static struct json_object *getpid_of(struct json_object *o)
+{
+	struct json_object *sc = json_object_object_get(o, "syscalls");
+
+	return sc ? json_object_array_get_idx(sc, 0) : NULL;
+}
+
+static char *text_of(const struct trace_summary *s,
+		     const struct trace_ring_totals *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f) {
+		trace_summary_print(f, s, t);
+		fclose(f);
+	}
+	return buf;
+}
+
+FIXTURE(summary) {
+	struct trace_summary *s;
+	struct trace_ring_totals t;
+};
+
+FIXTURE_SETUP(summary)
+{
+	self->s = trace_summary_new(1, LLKM_TRACE_EV_SYSCALLS, 0);
+	ASSERT_NE(NULL, self->s);
+	memset(&self->t, 0, sizeof(self->t));
+}
+
+FIXTURE_TEARDOWN(summary)
+{
+	trace_summary_free(self->s);
+}
+
+/* A 5 s getpid in a 1 s session: an entry paired with a later exit. */
+TEST_F(summary, a_latency_longer_than_the_session_is_implausible)
+{
+	struct json_object *o, *g, *v = NULL;
+	char *text;
+
+	one_call(self->s, 5000000000ULL);
+	trace_summary_wall(self->s, 1000000000ULL);
+	o = trace_summary_json(self->s, &self->t);
+	g = getpid_of(o);
+	ASSERT_NE(NULL, g);
+	ASSERT_TRUE(json_object_object_get_ex(g, "max_ns", &v));
+	EXPECT_EQ(NULL, v);
+	ASSERT_TRUE(json_object_object_get_ex(g, "max_ns_reason", &v));
+	EXPECT_EQ(0, strncmp(json_object_get_string(v),
+			     "implausible: 5e+09 ns is above 1e+09 ns", 39))
+		TH_LOG("%s", json_object_get_string(v));
+	json_object_put(o);
+	text = text_of(self->s, &self->t);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(NULL, strstr(text, "5000000000  getpid")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "!  getpid")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "!: implausible, longer than the session's 1000000000 ns"));
+	free(text);
+}
+
+TEST_F(summary, a_latency_within_the_session_is_printed)
+{
+	struct json_object *o, *g;
+	char *text;
+
+	one_call(self->s, 300);
+	trace_summary_wall(self->s, 1000000000ULL);
+	o = trace_summary_json(self->s, &self->t);
+	g = getpid_of(o);
+	ASSERT_NE(NULL, g);
+	EXPECT_EQ(300, json_object_get_int64(json_object_object_get(g, "max_ns")));
+	EXPECT_FALSE(json_object_object_get_ex(g, "max_ns_reason", NULL));
+	json_object_put(o);
+	text = text_of(self->s, &self->t);
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "300  getpid")) TH_LOG("%s", text);
+	EXPECT_EQ(NULL, strstr(text, "implausible"));
+	free(text);
+}
+
+/* A capture does not say how long its session was: nothing to gate with. */
+TEST_F(summary, without_the_sessions_length_nothing_is_gated)
+{
+	struct json_object *o;
+
+	one_call(self->s, 5000000000ULL);
+	o = trace_summary_json(self->s, &self->t);
+	ASSERT_NE(NULL, getpid_of(o));
+	EXPECT_EQ(5000000000LL,
+		  json_object_get_int64(json_object_object_get(getpid_of(o), "max_ns")));
+	json_object_put(o);
+}
+
+TEST_HARNESS_MAIN

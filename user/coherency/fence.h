@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llctl fence's verdict on one op and how each verdict is shown. An op's
+ * cost (TSC ticks per op over the batches, the empty loop's median
+ * subtracted) is printed as a cost only when it is
+ *  - above the empty loop's noise: else "below_resolution", "~0" in text
+ *    and 0 in JSON (min and median; p99 blank and null);
+ *  - at most 1 us a op (LLCTL_PLAUS_FENCE_NS): else "implausible", said
+ *    so in text and null in JSON, with the reason;
+ * and it is "unstable" when its batches disagree (spread above
+ * COH_FENCE_UNSTABLE). Every flag comes with its reason (docs/json.md).
+ */
+#ifndef LLCTL_COHERENCY_FENCE_H
+#define LLCTL_COHERENCY_FENCE_H
+
+#include <stdio.h>
+
+#include "coherency/stats.h"
+
+struct json_object;
+
+/* (p99 - min) / median above this: the batches disagree. */
+#define COH_FENCE_UNSTABLE	0.5
+
+struct coh_fence_op {
+	struct coh_stats cycles;	/* per op, the loop subtracted */
+	/* NULL, "below_resolution", "implausible" or "unstable" */
+	const char *flag;
+	char reason[512];		/* why the flag; "" without one */
+};
+
+/*
+ * Flags @op: below @noise ticks a op (the loop's own variation, at least
+ * one tick) it is below resolution; above 1 us at @tsc_khz implausible.
+ */
+void coh_fence_judge(struct coh_fence_op *op, double noise, double tsc_khz);
+
+/* @ticks in ns at @tsc_khz; 0 for a value not above 0. */
+double coh_fence_ns(double ticks, double tsc_khz);
+
+/*
+ * {"op", "cycles": {min, median, p99}, "ns": {...}, "spread", "flag",
+ * "reason"} of @op, named @name.
+ */
+struct json_object *coh_fence_op_json(const char *name,
+				      const struct coh_fence_op *op,
+				      double tsc_khz);
+
+/* @op's row of the text table, with its footnote mark ([1], [2], [3]). */
+void coh_fence_op_text(FILE *f, const char *name, const struct coh_fence_op *op,
+		       double tsc_khz);
+
+#endif /* LLCTL_COHERENCY_FENCE_H */
