@@ -405,6 +405,57 @@ TEST_F(rec, running_pid)
 	waitpid(pid, &status, 0);
 }
 
+/* llctl's rows of (comm, dso basename, sym). */
+static int llctl_rows(struct json_object *e, const char *comm, const char *dso, const char *sym)
+{
+	struct json_object *fns, *fn;
+	size_t i;
+	int n = 0;
+
+	if (!json_object_object_get_ex(e, "functions", &fns))
+		return 0;
+	for (i = 0; i < json_object_array_length(fns); i++) {
+		fn = json_object_array_get_idx(fns, i);
+		n += !strcmp(jstr(fn, "comm"), comm) && !strcmp(jstr(fn, "symbol"), sym) &&
+		     !strcmp(basename((char *)jstr(fn, "dso")), dso);
+	}
+	return n;
+}
+
+/*
+ * Two files of one name (a second copy of the workload, run from elsewhere
+ * during a -a recording): perf report has one row per comm, file name and
+ * symbol, their samples together, and so has llctl.
+ */
+TEST_F(rec, files_of_one_name_share_a_row)
+{
+	char copy[PATH_MAX + 16], cmd[4 * PATH_MAX], err[1024];
+	struct json_object *o;
+	pid_t pid;
+	int status;
+
+	RETURN_IF_SKIPPED();
+	snprintf(copy, sizeof(copy), "%s/workload", self->tmp);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", self->workload, copy);
+	ASSERT_EQ(0, system(cmd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		execl(copy, "workload", "spin", "3000", (char *)NULL);
+		_exit(127);
+	}
+	usleep(100000);
+	snprintf(cmd, sizeof(cmd), "'%s' spin 300", self->workload);
+	oracle(_metadata, self, "-a", cmd);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	o = llctl_json(self, err, sizeof(err));
+	ASSERT_NE(NULL, o) TH_LOG("%s", err);
+	EXPECT_EQ(1, llctl_rows(llctl_event(o, self->ev[0].name), "workload", "workload",
+				"workload_hot"));
+	json_object_put(o);
+}
+
 /* A file llctl does not read: exit 1, one line, the one cause (pipe mode). */
 TEST_F(rec, refusal_names_the_one_cause)
 {
