@@ -103,14 +103,23 @@ static const char *sample_comm(struct prof *p, const struct prof_pd_sample *s)
 	return keep_name(p, buf);
 }
 
-/* Functions: a hash of (comm, dso, sym) pointers into p->fn. */
+/*
+ * Functions: a hash of (comm, dso, sym) into p->fn, by their text, as perf
+ * report's rows: two files of one name (two copies of a program) are one
+ * row, as they read the same.
+ */
+
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;	/* ends each string */
+}
 
 static size_t fn_hash(const char *comm, const char *dso, const char *sym)
 {
-	uint64_t h = (uintptr_t)comm * 0x9e3779b97f4a7c15ULL;
+	uint64_t h = str_hash(str_hash(str_hash(0xcbf29ce484222325ULL, comm), dso), sym);
 
-	h ^= (uintptr_t)dso * 0xc2b2ae3d27d4eb4fULL;
-	h ^= (uintptr_t)sym * 0x165667b19e3779f9ULL;
 	return h ^ h >> 29;
 }
 
@@ -146,7 +155,8 @@ static struct prof_fn *fn_get(struct prof *p, const char *comm,
 		if (!*s)
 			break;
 		fn = &p->fn[*s - 1];
-		if (fn->comm == comm && fn->dso == f->dso && fn->sym == f->name)
+		if (!strcmp(fn->sym, f->name) && !strcmp(fn->dso, f->dso) &&
+		    !strcmp(fn->comm, comm))
 			return fn;
 	}
 	if (p->nr_fn == p->fn_cap) {
