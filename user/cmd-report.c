@@ -55,8 +55,8 @@ static const struct llctl_opts report_opts = {
 		   "events and JSON as the live trace, or a CTF or Perfetto trace of it.\n"
 		   "The environment shown is the machine's that recorded the capture.\n"
 		   "A perf.data FILE (llctl record, perf record) gets the top functions\n"
-		   "instead: [--json | --folded] [--children] [--svg PATH] FILE\n"
-		   "('llctl report --help FILE' lists those options).",
+		   "instead: [--json | --folded] [--children] [--svg PATH] [--event EV]\n"
+		   "FILE ('llctl report --help FILE' lists those options).",
 	.opt = report_opt,
 	.operands = true,
 };

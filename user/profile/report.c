@@ -103,14 +103,23 @@ static const char *sample_comm(struct prof *p, const struct prof_pd_sample *s)
 	return keep_name(p, buf);
 }
 
-/* Functions: a hash of (comm, dso, sym) pointers into p->fn. */
+/*
+ * Functions: a hash of (comm, dso, sym) into p->fn, by their text, as perf
+ * report's rows: two files of one name (two copies of a program) are one
+ * row, as they read the same.
+ */
+
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;	/* ends each string */
+}
 
 static size_t fn_hash(const char *comm, const char *dso, const char *sym)
 {
-	uint64_t h = (uintptr_t)comm * 0x9e3779b97f4a7c15ULL;
+	uint64_t h = str_hash(str_hash(str_hash(0xcbf29ce484222325ULL, comm), dso), sym);
 
-	h ^= (uintptr_t)dso * 0xc2b2ae3d27d4eb4fULL;
-	h ^= (uintptr_t)sym * 0x165667b19e3779f9ULL;
 	return h ^ h >> 29;
 }
 
@@ -146,7 +155,8 @@ static struct prof_fn *fn_get(struct prof *p, const char *comm,
 		if (!*s)
 			break;
 		fn = &p->fn[*s - 1];
-		if (fn->comm == comm && fn->dso == f->dso && fn->sym == f->name)
+		if (!strcmp(fn->sym, f->name) && !strcmp(fn->dso, f->dso) &&
+		    !strcmp(fn->comm, comm))
 			return fn;
 	}
 	if (p->nr_fn == p->fn_cap) {
@@ -479,10 +489,10 @@ static void print_host(FILE *f, const struct prof_pd_host *h)
 	fprintf(f, ", by %s\n", h->version ?: "unknown");
 }
 
-static void print_header(FILE *f, const struct prof *p)
+static void print_header(FILE *f, const struct prof *p, bool first)
 {
 	fprintf(f, "# Event: %s\n", p->event);
-	if (!p->base)
+	if (first)
 		print_host(f, &p->pd->host);
 	fprintf(f, "# Samples: %" PRIu64 ", lost: %" PRIu64
 		", unresolved: %" PRIu64 " (%.2f%% have no symbol for their ip)\n",
@@ -498,12 +508,12 @@ static void print_header(FILE *f, const struct prof *p)
 	fputs("#\n", f);
 }
 
-static void print_section(FILE *f, const struct prof *p)
+static void print_section(FILE *f, const struct prof *p, bool first)
 {
 	const struct prof_fn *fn;
 	size_t i;
 
-	print_header(f, p);
+	print_header(f, p, first);
 	if (p->callchains)
 		fprintf(f, "# %8s", "Children");
 	fprintf(f, "%s%8s %8s  %-16s %-24s %s\n", p->callchains ? " " : "# ",
@@ -522,13 +532,21 @@ static void print_section(FILE *f, const struct prof *p)
 	}
 }
 
-/* A section per event, as perf report: a blank line between two. */
+/*
+ * A section per event, as perf report: a blank line between two; the
+ * host once, in the first shown.
+ */
 int prof_print_text(FILE *f, const struct prof *p)
 {
+	bool first = true;
+
 	for (; p; p = p->next) {
-		print_section(f, p);
-		if (p->next)
+		if (p->hidden)
+			continue;
+		if (!first)
 			fputc('\n', f);
+		print_section(f, p, first);
+		first = false;
 	}
 	return ferror(f) ? 1 : 0;
 }
@@ -606,7 +624,8 @@ struct json_object *prof_json(const struct prof *p)
 	const struct prof *s;
 
 	for (s = p; s; s = s->next)
-		json_object_array_add(arr, json_section(s));
+		if (!s->hidden)
+			json_object_array_add(arr, json_section(s));
 	json_object_object_add(o, "events", arr);
 	json_object_object_add(o, "lost", json_object_new_int64(p->lost));
 	json_object_object_add(o, "lost_sideband",
@@ -839,6 +858,7 @@ enum {
 struct prof_args {
 	bool json, folded, children;
 	const char *svg;
+	struct llctl_list events;	/* -e, as given */
 };
 
 static const struct llctl_opt prof_opt[] = {
@@ -850,15 +870,18 @@ static const struct llctl_opt prof_opt[] = {
 	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct prof_args, svg) },
 	{ "children", OPT_CHILDREN, NULL, "Sort by inclusive samples (needs callchains)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct prof_args, children) },
+	{ "event", 'e', "EV", "Only the section of EV (a list A,B, or -e again); --folded and --svg need one",
+	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, events) },
 	{ 0 }
 };
 
 static const struct llctl_opts prof_opts = {
 	.cmd = "report",
-	.synopsis = "[--json | --folded] [--children] [--svg PATH] PERF.DATA",
+	.synopsis = "[--json | --folded] [--children] [--svg PATH] [-e EV] PERF.DATA",
 	.summary = "Render a perf.data profile ('llctl record' or 'perf record', one\n"
 		   "section per event): the top functions by samples, collapsed\n"
 		   "stacks for flamegraph.pl/speedscope/inferno, or a flame graph.\n"
+		   "A flame graph counts one event: -e names it when the file has several.\n"
 		   "Symbols come from this machine's files and /proc/kallsyms.",
 	.opt = prof_opt,
 	.operands = true,
@@ -909,18 +932,113 @@ static int write_svg(const struct prof *p, const char *path, const char *file)
 	return 0;
 }
 
-static int render(struct prof *p, int json, int fold, const char *svg,
-		  const char *file)
+/* "a, b": the events of @p's shown sections, for a message. */
+static const char *event_names(const struct prof *p, bool all, char *buf, size_t len)
 {
-	if ((fold || svg) && p->next)
-		llctl_err("Note: '%s' holds several events: --folded and --svg show the first, %s",
-			  file, p->event);
-	if (svg && write_svg(p, svg, file))
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (; p && n < len; p = p->next)
+		if (all || !p->hidden)
+			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "", p->event);
+	return buf;
+}
+
+/* Shows the section of event @name (@len bytes): 0, or -1 when none has it. */
+static int show_event(struct prof *p, const char *name, size_t len)
+{
+	int found = -1;
+
+	for (; p; p = p->next) {
+		if (strlen(p->event) == len && !strncmp(p->event, name, len)) {
+			p->hidden = false;
+			found = 0;
+		}
+	}
+	return found;
+}
+
+/*
+ * -e: only the sections named, each -e a name or a list of them, as perf's
+ * -e: "a,b", "{a,b}"; the commas inside a PMU's terms ("cpu/event=1,umask=2/")
+ * are the name's own.
+ */
+static int select_events(struct prof *p, const struct llctl_list *l, const char *file)
+{
+	const char *s, *e, *tok;
+	char names[512];
+	struct prof *q;
+	bool in_pmu;
+	size_t len;
+	int i;
+
+	for (q = p; l->n && q; q = q->next)
+		q->hidden = true;
+	for (i = 0; i < l->n; i++) {
+		for (s = l->v[i]; *s; s = *e ? e + 1 : e) {
+			for (e = s, in_pmu = false; *e && (in_pmu || *e != ','); e++)
+				in_pmu ^= *e == '/';
+			tok = s + strspn(s, "{");
+			len = e - tok;
+			while (len && tok[len - 1] == '}')
+				len--;
+			if (len && show_event(p, tok, len)) {
+				llctl_opt_bad(&prof_opts, 'e', l->v[i],
+					      "'%s' has no event '%.*s': it holds %s", file,
+					      (int)len, tok, event_names(p, true, names, sizeof(names)));
+				return -1;
+			}
+		}
+	}
+	for (q = p; l->n && q && q->hidden; q = q->next)
+		;
+	if (l->n && !q) {
+		llctl_opt_bad(&prof_opts, 'e', l->v[0], "names no event: '%s' holds %s", file,
+			      event_names(p, true, names, sizeof(names)));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * --folded and --svg draw one event: a flame graph adds its samples up, and
+ * the samples of two events (milliseconds of cpu-clock, page faults) do not
+ * add. The one section shown, or NULL when there are several: refused with
+ * their names, as perf report's browser asks which event to show.
+ */
+static const struct prof *one_section(const struct prof *p, const struct prof_args *a,
+				      const char *file)
+{
+	const struct prof *s, *one = NULL;
+	char names[512];
+	int n = 0;
+
+	for (s = p; s; s = s->next) {
+		if (!s->hidden) {
+			one = s;
+			n++;
+		}
+	}
+	if (n == 1)
+		return one;
+	llctl_err("Unable to write %s of '%s': it has %d events (%s) and a flame graph counts one: choose it with -e EVENT",
+		  a->folded ? "--folded" : "--svg", file, n,
+		  event_names(p, false, names, sizeof(names)));
+	return NULL;
+}
+
+static int render(struct prof *p, const struct prof_args *a, const char *file)
+{
+	const struct prof *one = NULL;
+
+	if ((a->folded || a->svg) && !(one = one_section(p, a, file)))
 		return 1;
-	if (json)
+	if (a->svg && write_svg(one, a->svg, file))
+		return 1;
+	if (a->json)
 		return llctl_json_print(prof_json(p));
-	if (fold)
-		return prof_print_folded(stdout, p);
+	if (a->folded)
+		return prof_print_folded(stdout, one);
 	return prof_print_text(stdout, p);
 }
 
@@ -952,8 +1070,10 @@ int prof_report(int argc, char **argv)
 			  strerror(-c));
 		return 1;
 	}
+	if (select_events(p, &a.events, file))
+		goto cleanup;
 	for (s = p; a.children && s; s = s->next) {
-		if (!s->callchains) {
+		if (!s->hidden && !s->callchains) {
 			llctl_err("Unable to sort by --children: event %s of '%s' has no callchains (perf record -g)",
 				  s->event, file);
 			goto cleanup;
@@ -962,7 +1082,7 @@ int prof_report(int argc, char **argv)
 	if (a.children)
 		prof_sort(p, true);
 	warn_unresolved(p);
-	if (!render(p, a.json, a.folded, a.svg, file))
+	if (!render(p, &a, file))
 		ret = llctl_stdout_close();
 cleanup:
 	prof_free(p);

@@ -46,6 +46,7 @@ struct prof {
 	struct prof *next, *base;	/* base: NULL in the first section */
 	unsigned int ev_idx;		/* in pd->events */
 	const char *event;
+	bool hidden;			/* left out: report -e named others */
 	bool callchains;
 	uint64_t samples, unresolved;
 	uint64_t lost, lost_sideband, malformed;

@@ -32,9 +32,10 @@ struct dso {
 	struct alias *alias;	/* its functions by address, for aliases */
 	size_t nr_alias;
 	bool alias_tried;
-	char **plt;		/* "NAME@plt" of each .plt entry, as perf */
+	char **plt;		/* "NAME@plt" of each PLT entry, as perf */
 	size_t nr_plt;
 	uint64_t plt_start, plt_entry;
+	uint64_t lazy_start, lazy_end;	/* .plt beside .plt.sec: ".plt" */
 	bool plt_tried;
 	struct dso *next;
 };
@@ -613,15 +614,60 @@ static char *plt_name(Elf *elf, Elf_Data *rela, Elf_Data *syms, size_t strtab, s
 	return asprintf(&out, "%s@plt", name ? name : "") < 0 ? NULL : out;
 }
 
+/* .rela.plt's entries in the order of their GOT slots, for .plt.sec. */
+struct plt_rela {
+	GElf_Addr slot;
+	size_t i;
+};
+
+static int cmp_plt_rela(const void *a, const void *b)
+{
+	const struct plt_rela *x = a, *y = b;
+
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static struct plt_rela *plt_order(Elf_Data *rela, size_t n, bool by_slot)
+{
+	struct plt_rela *o = calloc(n ? n : 1, sizeof(*o));
+	GElf_Rela r;
+	size_t i;
+
+	for (i = 0; o && i < n; i++)
+		o[i] = (struct plt_rela) {
+			.slot = gelf_getrela(rela, i, &r) ? r.r_offset : 0, .i = i,
+		};
+	if (o && by_slot)
+		qsort(o, n, sizeof(*o), cmp_plt_rela);
+	return o;
+}
+
+/* An x86 PLT's entry size, as perf's get_plt_sizes(): 8 or 16 bytes. */
+static uint64_t plt_entry_size(const GElf_Shdr *sh)
+{
+	if (sh->sh_entsize == 8 || sh->sh_entsize == 16)
+		return sh->sh_entsize;
+	return sh->sh_addralign == 8 ? 8 : 16;
+}
+
 /*
- * x86-64's lazy .plt: a 16-byte header, then one 16-byte entry per
- * .rela.plt relocation, in order. perf names each "NAME@plt" ("@plt" for an
- * IRELATIVE one, which has no symbol); dwfl knows no symbol there.
+ * The x86-64 PLT entries of @d, named as perf's
+ * dso__synthesize_plt_symbols() names them: "NAME@plt" ("@plt" for an
+ * IRELATIVE one, which has no symbol), by .rela.plt. dwfl knows no symbol
+ * there.
+ * - A lazy .plt: a 16-byte header, then one entry per .rela.plt
+ *   relocation, in order.
+ * - With .plt.sec (binaries built for CET/IBT, -fcf-protection): calls go
+ *   through .plt.sec, one entry per relocation in the order of their GOT
+ *   slots and no header; .plt then holds only the lazy-binding stubs, which
+ *   perf (since 6.3) names ".plt" as a whole.
  */
 static void plt_index(struct dso *d)
 {
-	GElf_Shdr psh, rsh, dsh;
+	GElf_Shdr psh, ssh, rsh, dsh;
+	struct plt_rela *order;
 	Elf_Scn *rela, *dyn;
+	bool sec = false;
 	GElf_Ehdr eh;
 	GElf_Addr bias;
 	size_t shstrndx, n, i;
@@ -630,8 +676,10 @@ static void plt_index(struct dso *d)
 	d->plt_tried = true;
 	elf = dwfl_module_getelf(d->mod, &bias);
 	if (!elf || !gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64 ||
-	    elf_getshdrstrndx(elf, &shstrndx) || section(elf, shstrndx, ".plt.sec", &psh) ||
-	    !section(elf, shstrndx, ".plt", &psh) || psh.sh_entsize != 16)
+	    elf_getshdrstrndx(elf, &shstrndx) || !section(elf, shstrndx, ".plt", &psh))
+		return;
+	sec = section(elf, shstrndx, ".plt.sec", &ssh) != NULL;
+	if (!sec && psh.sh_entsize != 16)
 		return;
 	rela = section(elf, shstrndx, ".rela.plt", &rsh);
 	dyn = rela ? elf_getscn(elf, rsh.sh_link) : NULL;
@@ -639,24 +687,30 @@ static void plt_index(struct dso *d)
 		return;
 	n = rsh.sh_size / rsh.sh_entsize;
 	d->plt = calloc(n ? n : 1, sizeof(*d->plt));
-	if (!d->plt)
-		return;
-	for (i = 0; i < n; i++) {
+	order = plt_order(elf_getdata(rela, NULL), n, sec);
+	for (i = 0; d->plt && order && i < n; i++) {
 		d->plt[i] = plt_name(elf, elf_getdata(rela, NULL), elf_getdata(dyn, NULL),
-				     dsh.sh_link, i);
+				     dsh.sh_link, order[i].i);
 		if (!d->plt[i])
 			break;
 	}
-	d->nr_plt = i;
-	d->plt_start = psh.sh_addr + 16;
-	d->plt_entry = 16;
+	free(order);
+	d->nr_plt = d->plt ? i : 0;
+	d->plt_start = sec ? ssh.sh_addr : psh.sh_addr + 16;
+	d->plt_entry = sec ? plt_entry_size(&ssh) : 16;
+	if (sec) {
+		d->lazy_start = psh.sh_addr;
+		d->lazy_end = psh.sh_addr + psh.sh_size;
+	}
 }
 
-/* The .plt entry at ELF address @vaddr of @d, or NULL. */
+/* The PLT entry at ELF address @vaddr of @d, or NULL. */
 static const char *plt_entry(struct dso *d, uint64_t vaddr)
 {
 	if (!d->plt_tried)
 		plt_index(d);
+	if (vaddr >= d->lazy_start && vaddr < d->lazy_end)
+		return ".plt";
 	if (!d->nr_plt || vaddr < d->plt_start ||
 	    (vaddr - d->plt_start) / d->plt_entry >= d->nr_plt)
 		return NULL;
