@@ -89,13 +89,29 @@ check fired_rules_name_measurement_and_threshold "$(jq -c '[.suggestions[].rule]
 # --- crosstalk: kappa = 5 / 80 = 0.0625, peak near sqrt(0.75 / 0.0625) = 3.5 --
 run analyze --json --no-trace --repeat 3 --threads 1,2,3,4,6,8 -- "$WORKLOAD" contend '{}' 20000 60000 4 5000
 echo "# crosstalk: $(jq -c '[.points[] | [.threads, .throughput]], .scaling' "$out/stdout" 2>&1 | tr '\n' ' ')"
-check usl_fit_finds_crosstalk_and_its_peak "$(jq -c .scaling "$out/stdout" 2>&1) $(head -c 200 "$out/stderr")" \
-	jqe '.scaling.fitted and .scaling.kappa > 0.02 and .scaling.kappa < 0.1 and
-	('"$xsig"') and
-	.scaling.peak_threads > 2 and .scaling.peak_threads < 6 and
-	(.scaling.falloff_threads | type == "number") and .scaling.peak_throughput > 0' "$out/stdout"
-check coherency_rule_fires_on_crosstalk "$(jq -c '[.suggestions[].rule]' "$out/stdout" 2>&1)" \
-	jqe '.suggestions | map(.rule) | index("usl_coherency") != null' "$out/stdout"
+# On the debug kernel with the host loaded the design may not show at all
+# (check-debug run 12: throughput still rising at 8 threads, each wakeup's
+# cost swamping the 5 ms of crosstalk). There the oracle is the data: with
+# no fall in the measured throughput the fit must find no peak and the
+# coherency rule must not fire; with one, as designed.
+# shellcheck disable=SC2016 # $m: jq's variable
+if [ "${LLKM_DEBUG_KERNEL:-0}" = 1 ] &&
+   ! jqe '(.points | max_by(.throughput)) as $m | .points[-1].throughput < 0.95 * $m.throughput' "$out/stdout"; then
+	echo "# debug kernel: no fall in the measured throughput, the designed crosstalk did not show: the fit must say there is no peak"
+	check usl_fit_finds_crosstalk_and_its_peak "$(jq -c .scaling "$out/stdout" 2>&1) $(head -c 200 "$out/stderr")" \
+		jqe '.scaling.fitted and .scaling.peak_threads == null and
+		(.scaling.peak_reason | type == "string")' "$out/stdout"
+	check coherency_rule_fires_on_crosstalk "$(jq -c '[.suggestions[].rule]' "$out/stdout" 2>&1)" \
+		jqe '.suggestions | map(.rule) | index("usl_coherency") == null' "$out/stdout"
+else
+	check usl_fit_finds_crosstalk_and_its_peak "$(jq -c .scaling "$out/stdout" 2>&1) $(head -c 200 "$out/stderr")" \
+		jqe '.scaling.fitted and .scaling.kappa > 0.02 and .scaling.kappa < 0.1 and
+		('"$xsig"') and
+		.scaling.peak_threads > 2 and .scaling.peak_threads < 6 and
+		(.scaling.falloff_threads | type == "number") and .scaling.peak_throughput > 0' "$out/stdout"
+	check coherency_rule_fires_on_crosstalk "$(jq -c '[.suggestions[].rule]' "$out/stdout" 2>&1)" \
+		jqe '.suggestions | map(.rule) | index("usl_coherency") != null' "$out/stdout"
+fi
 
 # --- a command that ignores the thread count: no fit, refused ------------------
 # 'workload spin' is one thread whatever LLCTL_THREADS says: its CPU time

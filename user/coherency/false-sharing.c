@@ -190,8 +190,8 @@ int coh_fs_measure_user(const int *cpus, int writers, unsigned int run_ms,
 		return -EINVAL;
 	if (reps > REPS)
 		reps = REPS;
-	if (coh_tsc_calibrate(&khz))
-		return -ENODEV;
+	if (coh_tsc_rate(&khz, r->why, sizeof(r->why)))
+		return -EDOM;
 	u.tsc_khz = khz;
 	u.lines = aligned_alloc(PROBE_LINE_SIZE,
 				COH_FS_WRITERS_MAX * sizeof(*u.lines));
@@ -435,7 +435,8 @@ static int fs_run_test(const struct coh_opts *o, struct json_object *tests,
 	}
 	if (ret) {
 		llctl_err("Unable to run false-sharing: %s",
-			  o->kernel ? coh_kernel_strerror(ret) : strerror(-ret));
+			  o->kernel ? coh_kernel_strerror(ret) :
+			  ret == -EDOM ? f.r.why : strerror(-ret));
 		return 1;
 	}
 	/* Kernel: the padded batches are the shorter, n at padded / writers. */

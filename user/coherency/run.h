@@ -57,6 +57,7 @@ struct coh_fs_result {
 	double best_unused;	/* the largest overlap of a pair not used */
 	int pairs;		/* pairs of runs completed */
 	int used;		/* ... of which both overlapped enough */
+	char why[400];		/* -EDOM: why the TSC rate is not used */
 };
 
 /*
@@ -72,7 +73,8 @@ const char *coh_fs_verdict(const struct coh_fs_result *r);
  * the runs alternate @reps times (at most 5) after a warm-up pair, and
  * @r gets the medians of the pairs whose runs overlapped
  * COH_FS_MIN_OVERLAP. 0, or -errno as coh_team_run() (-EINTR,
- * -ETIMEDOUT: the pairs done before are in @r).
+ * -ETIMEDOUT: the pairs done before are in @r), or -EDOM: the TSC's rate
+ * is implausible, @r->why says why (coh_tsc_rate()).
  */
 int coh_fs_measure_user(const int *cpus, int writers, unsigned int run_ms,
 			int reps, const volatile int *stop,

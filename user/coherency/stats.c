@@ -141,13 +141,6 @@ int coh_tsc_rate(double *khz, char *why, size_t len)
 	return 0;
 }
 
-int coh_tsc_calibrate(double *khz)
-{
-	char why[512];
-
-	return coh_tsc_rate(khz, why, sizeof(why));
-}
-
 void coh_timer_overhead(unsigned int n, double *min, double *median)
 {
 	struct coh_stats st;

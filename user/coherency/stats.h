@@ -31,10 +31,9 @@ int coh_stats_u64(const uint64_t *v, size_t n, struct coh_stats *st);
  * The TSC's rate in kHz, measured against CLOCK_MONOTONIC_RAW: the median
  * of a few ~20 ms windows (a few in a row agree within 0.1 % on a quiet
  * machine). 0, or -1 (@khz 0) when the TSC cannot be used: not x86-64,
- * the clock went backwards, or the rate is implausible (coh_tsc_plausible()).
+ * the clock went backwards, or the rate is implausible (coh_tsc_plausible());
+ * then @why (@len bytes) says which, in one line.
  */
-int coh_tsc_calibrate(double *khz);
-/* coh_tsc_calibrate(), and on -1 @why (@len bytes) says why, in one line. */
 int coh_tsc_rate(double *khz, char *why, size_t len);
 /*
  * Whether the TSC's rate @khz (calibrated, or the kernel's tsc_khz) is one
