@@ -32,6 +32,7 @@
 #include "cmd.h"
 #include "config/config.h"
 #include "lib/env.h"
+#include "lib/plausible.h"
 #include "lib/nl.h"
 #include "lib/options.h"
 #include "lib/rootfs.h"
@@ -513,6 +514,25 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* The share of @c's enabled time it ran on the PMU (0 when never enabled). */
+static double coverage(const struct prof_stat_count *c)
+{
+	return c->enabled ? (double)c->running / c->enabled : 0;
+}
+
+/* "99.5% measured", or why that share is implausible, into @buf. */
+static const char *coverage_text(const struct prof_stat_count *c, char *buf,
+				 size_t len)
+{
+	char why[256];
+
+	if (llctl_plausible(LLCTL_PLAUS_COVERAGE, coverage(c), 1, why, sizeof(why)))
+		snprintf(buf, len, "%5.1f%% measured", 100 * coverage(c));
+	else
+		snprintf(buf, len, "coverage %s", why);
+	return buf;
+}
+
 /* Interval deltas: read, print, remember. */
 static int interval_tick(struct profile *p, double t, FILE *f,
 			 struct json_object *jarr)
@@ -520,6 +540,7 @@ static int interval_tick(struct profile *p, double t, FILE *f,
 	unsigned int i, k;
 	struct inst before;
 	struct json_object *jt = NULL;
+	char cov[320];
 
 	if (jarr) {
 		jt = json_object_new_object();
@@ -552,13 +573,12 @@ static int interval_tick(struct profile *p, double t, FILE *f,
 					       json_object_new_string(p->ev[i].ev.name));
 			json_object_object_add(e, "value", c.counted ?
 					       json_object_new_int64(llround(c.value)) : NULL);
-			json_object_object_add(e, "coverage", json_object_new_double(
-					       c.enabled ? (double)c.running / c.enabled : 0));
+			prof_stat_coverage_json(e, coverage(&c));
 			json_object_array_add(json_object_object_get(jt, "events"), e);
 		} else if (c.counted) {
-			fprintf(f, "%12.6f %20.0f  %-24s (%5.1f%% measured)\n",
+			fprintf(f, "%12.6f %20.0f  %-24s (%s)\n",
 				t / 1e9, c.value, p->ev[i].ev.name,
-				c.enabled ? 100.0 * c.running / c.enabled : 0);
+				coverage_text(&c, cov, sizeof(cov)));
 		} else {
 			fprintf(f, "%12.6f %20s  %s\n", t / 1e9, "<not counted>",
 				p->ev[i].ev.name);
@@ -699,6 +719,7 @@ static void per_cpu_print(const struct profile *p, FILE *f,
 			  struct json_object *arr)
 {
 	unsigned int i, k;
+	char cov[320];
 
 	if (f)
 		fprintf(f, " Per CPU:\n");
@@ -710,9 +731,9 @@ static void per_cpu_print(const struct profile *p, FILE *f,
 
 			prof_stat_add(&c, in->raw, in->enabled, in->running);
 			if (f && c.counted)
-				fprintf(f, "  CPU%-4d %20.0f  %-24s (%5.1f%% measured)\n",
+				fprintf(f, "  CPU%-4d %20.0f  %-24s (%s)\n",
 					in->cpu, c.value, p->st[i].name,
-					100.0 * c.running / c.enabled);
+					coverage_text(&c, cov, sizeof(cov)));
 			else if (f)
 				fprintf(f, "  CPU%-4d %20s  %s\n", in->cpu,
 					"<not counted>", p->st[i].name);
@@ -724,8 +745,7 @@ static void per_cpu_print(const struct profile *p, FILE *f,
 					       json_object_new_string(p->st[i].name));
 			json_object_object_add(o, "value", c.counted ?
 					       json_object_new_int64(llround(c.value)) : NULL);
-			json_object_object_add(o, "coverage", json_object_new_double(
-					       c.enabled ? (double)c.running / c.enabled : 0));
+			prof_stat_coverage_json(o, coverage(&c));
 			json_object_array_add(arr, o);
 		}
 	}

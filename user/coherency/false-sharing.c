@@ -35,6 +35,7 @@
 #include "coherency/run.h"
 #include "coherency/stats.h"
 #include "coherency/team.h"
+#include "lib/plausible.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_fs.h"
@@ -332,9 +333,11 @@ static void fs_json(const struct coh_opts *o, const struct fs_report *f,
 			       json_num(r->shared > 0, r->shared));
 	json_object_object_add(j, "padded_ops_per_s",
 			       json_num(r->padded > 0, r->padded));
-	json_object_object_add(j, "slowdown", both ?
-			       json_object_new_double(r->padded / r->shared) :
-			       NULL);
+	if (both)
+		llctl_plaus_json(j, "slowdown", LLCTL_PLAUS_FS_SLOWDOWN,
+				 r->padded / r->shared, 1);
+	else
+		json_object_object_add(j, "slowdown", NULL);
 	if (!o->kernel && r->used) {
 		range = json_object_new_array();
 		json_object_array_add(range, json_object_new_double(r->lo));
@@ -355,6 +358,7 @@ static void fs_text(const struct coh_opts *o, const struct fs_report *f,
 		    FILE *text)
 {
 	const struct coh_fs_result *r = &f->r;
+	char sl[320];
 	int i;
 
 	fprintf(text, "false-sharing: %d writers on CPUs", f->writers);
@@ -369,8 +373,11 @@ static void fs_text(const struct coh_opts *o, const struct fs_report *f,
 		fprintf(text, "  one line    %12.4g ops/s\n"
 			"  a line each %12.4g ops/s\n", r->shared, r->padded);
 		if (!user_flagged(o, f))
-			fprintf(text, "  slowdown    %12.2fx (padded / shared, median of %d %s)\n",
-				r->padded / r->shared, o->kernel ? REPS : r->used,
+			fprintf(text, "  slowdown    %s (padded / shared, median of %d %s)\n",
+				llctl_plaus_text(LLCTL_PLAUS_FS_SLOWDOWN,
+						 r->padded / r->shared, 1, "%12.2fx",
+						 sl, sizeof(sl)),
+				o->kernel ? REPS : r->used,
 				o->kernel ? "batches each" : "pairs of runs");
 		else if (!strcmp(f->flag, "unstable"))
 			fprintf(text, "  slowdown    not stable: its pairs of runs gave %.2fx to %.2fx, more than %.1fx apart;\n"

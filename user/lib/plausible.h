@@ -34,6 +34,7 @@ enum llctl_plaus {
 	LLCTL_PLAUS_USL_SIGMA,		/* USL contention, the serial share */
 	LLCTL_PLAUS_FIT_R2,		/* a fit's coefficient of determination */
 	LLCTL_PLAUS_LATENCY_NS,		/* ns; scale: the session's wall ns */
+	LLCTL_PLAUS_FS_SLOWDOWN,	/* false sharing: padded / shared ops/s */
 	LLCTL_PLAUS_KINDS
 };
 

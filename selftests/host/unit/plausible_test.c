@@ -40,6 +40,7 @@ static const struct gate_case cases[] = {
 	{ LLCTL_PLAUS_USL_SIGMA, 1, -0.01, 0.05, 1.3 },
 	{ LLCTL_PLAUS_FIT_R2, 1, -0.4, 0.9995, 1.01 },
 	{ LLCTL_PLAUS_LATENCY_NS, 1e9, -1, 5e6, 3e9 },	/* a 1 s session */
+	{ LLCTL_PLAUS_FS_SLOWDOWN, 1, 0.5, 4.6, 2e4 },
 };
 
 static void expect_text(struct __test_metadata *_metadata, enum llctl_plaus k,
