@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "coherency/cpus.h"
 #include "coherency/fence.h"
 #include "coherency/kernel-run.h"
+#include "coherency/machine.h"
 #include "lib/cpus.h"
 #include "coherency/run.h"
 #include "coherency/stats.h"
@@ -156,6 +158,40 @@ TEST(svg_file_is_a_complete_document)
 	EXPECT_NE(NULL, strstr(buf, "<title>tip &lt;1&gt;</title>"));
 	EXPECT_NE(NULL, strstr(buf, ">1 &lt; 2</text>"));
 	EXPECT_NE(NULL, strstr(buf, "</svg>\n"));
+}
+
+/*
+ * The sweeps' charts (coh_svg_charts()) leave out a point whose value
+ * failed its gate (NaN, coh_plaus_or_nan()): neither its mark nor a line
+ * to it is drawn, as c2c's heat map greys an implausible cell.
+ */
+TEST(svg_charts_leave_out_implausible_points)
+{
+	char dir[] = "/tmp/llctl-chart.XXXXXX", path[64], prefix[48], buf[65536];
+	const double x[4] = { 1024, 2048, 4096, 8192 };
+	const double y[4] = { 1.5, 0.0 / 0.0, 3.5, 4.5 };	/* the 2nd refused */
+	struct coh_series s = { "code", x, y, 4 };
+	struct coh_chart c = { .title = "t", .xlabel = "x", .ylabel = "y",
+			       .s = &s, .ns = 1 };
+	ssize_t n;
+	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(prefix, sizeof(prefix), "%s/run", dir);
+	snprintf(path, sizeof(path), "%s-test.svg", prefix);
+	ASSERT_EQ(0, coh_svg_charts(prefix, "test", &c, 1));
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	unlink(path);
+	rmdir(dir);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_EQ(NULL, strcasestr(buf, "nan")) TH_LOG("%s", strcasestr(buf, "nan"));
+	EXPECT_NE(NULL, strstr(buf, "<title>1.5</title>"));
+	EXPECT_NE(NULL, strstr(buf, "<title>3.5</title>"));
+	EXPECT_NE(NULL, strstr(buf, "<title>4.5</title>"));
 }
 
 /* ---- litmus: registers, relaxed outcomes, the model ---- */
