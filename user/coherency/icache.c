@@ -519,9 +519,11 @@ static struct json_object *ic_json(const struct ic_result *r)
 	return o;
 }
 
+#define IC_WHY	512	/* a reason's buffer */
+
 /* @v in @fmt, or "!" (and the first reason kept in @first) when @gate. */
 static void ic_cell(FILE *f, const char *fmt, double v, const char *gate,
-		    char *first, size_t len)
+		    char first[IC_WHY])
 {
 	if (!gate) {
 #pragma GCC diagnostic push
@@ -532,12 +534,12 @@ static void ic_cell(FILE *f, const char *fmt, double v, const char *gate,
 	}
 	fprintf(f, "  %10s", "!");
 	if (!*first)
-		snprintf(first, len, "%s", gate);
+		snprintf(first, IC_WHY, "%s", gate);
 }
 
 /* The two sweeps' tables; "!" for a value outside its gate. */
 static void ic_table(FILE *f, const struct ic_result *r, const struct ic_point *pt,
-		     int n, bool pages, char *first, size_t len)
+		     int n, bool pages, char first[IC_WHY])
 {
 	char b[32], w[2][512];
 	const char *med, *min;
@@ -551,10 +553,10 @@ static void ic_table(FILE *f, const struct ic_result *r, const struct ic_point *
 			fprintf(f, "  %10llu  %10s", (unsigned long long)(pt[i].bytes / IC_PAGE), b);
 		else
 			fprintf(f, "  %10s", b);
-		ic_cell(f, "  %10.2f", pt[i].ns.median, med, first, len);
-		ic_cell(f, "  %10.2f", pt[i].ns.min, min, first, len);
+		ic_cell(f, "  %10.2f", pt[i].ns.median, med, first);
+		ic_cell(f, "  %10.2f", pt[i].ns.min, min, first);
 		if (!pages)
-			ic_cell(f, "  %10.3f", pt[i].ns.median / 256, med, first, len);
+			ic_cell(f, "  %10.3f", pt[i].ns.median / 256, med, first);
 		fputc('\n', f);
 	}
 }
@@ -584,7 +586,7 @@ static void ic_steps_text(FILE *f, const struct ic_result *r)
 
 static void ic_text(FILE *f, const struct ic_result *r)
 {
-	char b[32], call[400], first[512] = "";
+	char b[32], call[400], first[IC_WHY] = "";
 
 	fprintf(f, "icache: CPU %d, median (min) of %d samples, a call costs %s (subtracted)\n",
 		r->cpu, r->samples,
@@ -597,10 +599,10 @@ static void ic_text(FILE *f, const struct ic_result *r)
 	}
 	fprintf(f, "  %10s  %10s  %10s  %10s\n", "code", "ns/KiB", "(min)",
 		"ns/instr");
-	ic_table(f, r, r->code, r->ncode, false, first, sizeof(first));
+	ic_table(f, r, r->code, r->ncode, false, first);
 	fprintf(f, "  %10s  %10s  %10s  %10s\n", "pages", "span", "ns/page",
 		"(min)");
-	ic_table(f, r, r->pages, r->npages, true, first, sizeof(first));
+	ic_table(f, r, r->pages, r->npages, true, first);
 	if (*first)
 		fprintf(f, "  !: not reported, %s\n", first);
 	ic_steps_text(f, r);
