@@ -859,6 +859,26 @@ TEST(fence_ops_are_costs_only_between_the_noise_and_1_us)
 }
 
 /*
+ * icache's time per page jumped: a jump is a taken branch, at most 2 a
+ * cycle, so under half a cycle at the measured clock it is implausible
+ * (the call's cost subtracted overlapped the jumps); 0.07 ns at 7 GHz when
+ * the clock is unknown.
+ */
+TEST(a_jump_in_under_half_a_cycle_is_implausible)
+{
+	char why[512];
+
+	/* 0.07 ns at 3.7 GHz: 0.26 cycles a jump */
+	EXPECT_FALSE(coh_jump_ns_plausible(0.07, 3.7, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "0.259 cycles at the measured 3.70 GHz")) TH_LOG("%s", why);
+	EXPECT_TRUE(coh_jump_ns_plausible(0.07, 0, why, sizeof(why)));
+	EXPECT_TRUE(coh_jump_ns_plausible(0.19, 3.7, why, sizeof(why)));
+	EXPECT_FALSE(coh_jump_ns_plausible(0, 0, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "below 0.07 ns")) TH_LOG("%s", why);
+	EXPECT_FALSE(coh_jump_ns_plausible(25000, 3.7, why, sizeof(why)));
+}
+
+/*
  * fence's overheads, in TSC ticks: the empty loop is an op as the others
  * (at most 1 us), a serialised TSC read pair costs 1 ns to 20 us (a trapped
  * RDTSC is a VM exit of 1-2 us); outside, null with the reason.
