@@ -429,8 +429,7 @@ static const char *ic_gate(double ns, bool pages, double ghz, char *why,
 			   size_t len)
 {
 	if (pages)
-		return llctl_plausible(LLCTL_PLAUS_PAGE_NS, ns, 1, why, len) ?
-		       NULL : why;
+		return coh_jump_ns_plausible(ns, ghz, why, len) ? NULL : why;
 	return coh_instr_ns_plausible(ns / 256, ghz, why, len) ? NULL : why;
 }
 
@@ -636,8 +635,8 @@ static int ic_svg(const char *prefix, const struct ic_result *r)
 	}
 	for (i = 0; i < r->npages; i++) {
 		x[1][i] = r->pages[i].bytes;
-		y[1][i] = coh_plaus_or_nan(LLCTL_PLAUS_PAGE_NS,
-					   r->pages[i].ns.median, 1);
+		y[1][i] = ic_gate(r->pages[i].ns.median, true, r->ghz, w,
+				  sizeof(w)) ? NAN : r->pages[i].ns.median;
 	}
 	for (i = 0; i < r->nstep; i++) {
 		k = strcmp(r->step[i].sweep, "code") ? 1 : 0;

@@ -491,6 +491,17 @@ bool coh_instr_ns_plausible(double ns, double ghz, char *why, size_t len)
 	return false;
 }
 
+bool coh_jump_ns_plausible(double ns, double ghz, char *why, size_t len)
+{
+	if (!llctl_plausible(LLCTL_PLAUS_PAGE_NS, ns, 1, why, len))
+		return false;
+	if (!(ghz > 0) || ns * ghz >= 0.5)
+		return true;
+	snprintf(why, len, "implausible: %.4g ns a jump is %.3g cycles at the measured %.2f GHz, below half a cycle (no core takes more than 2 branches a cycle)",
+		 ns, ns * ghz, ghz);
+	return false;
+}
+
 void coh_json_gated(struct json_object *o, const char *key, double v,
 		    const char *why)
 {

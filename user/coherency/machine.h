@@ -181,6 +181,14 @@ double coh_plaus_or_nan(enum llctl_plaus k, double v, double scale);
  */
 bool coh_instr_ns_plausible(double ns, double ghz, char *why, size_t len);
 
+/*
+ * Whether @ns a jump to the next page (icache's page sweep) is plausible:
+ * inside LLCTL_PLAUS_PAGE_NS, and at least half a cycle (no core takes
+ * more than 2 branches a cycle) at @ghz, the measured clock (0: unknown,
+ * the table's 7 GHz floor only). Else @why says why.
+ */
+bool coh_jump_ns_plausible(double ns, double ghz, char *why, size_t len);
+
 /* @key: @v when @why is NULL, else null and KEY_reason @why. */
 void coh_json_gated(struct json_object *o, const char *key, double v,
 		    const char *why);
