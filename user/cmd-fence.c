@@ -320,10 +320,13 @@ static struct json_object *fence_json(const struct fence_cfg *c,
 			       json_object_new_string(c->kernel ? "kernel" : "user"));
 	json_object_object_add(o, "cpu", json_object_new_int(c->cpu));
 	json_object_object_add(o, "tsc_khz", json_object_new_double(d->tsc_khz));
-	json_object_object_add(o, "overhead_cycles",
-			       json_object_new_double(empty->median));
-	json_object_object_add(o, "timer_overhead_cycles", c->kernel ? NULL :
-			       json_object_new_double(d->timer_min));
+	coh_fence_ticks_json(o, "overhead_cycles", empty->median, d->tsc_khz,
+			     LLCTL_PLAUS_FENCE_NS);
+	if (c->kernel)
+		json_object_object_add(o, "timer_overhead_cycles", NULL);
+	else
+		coh_fence_ticks_json(o, "timer_overhead_cycles", d->timer_min,
+				     d->tsc_khz, LLCTL_PLAUS_TSC_PAIR_NS);
 	json_object_object_add(o, "iterations",
 			       json_object_new_uint64(c->iterations));
 	json_object_object_add(o, "batches", json_object_new_int64(d->done));
@@ -374,6 +377,7 @@ static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 		       const struct coh_stats *empty,
 		       const struct llctl_env *env)
 {
+	char b[400];
 	uint32_t op;
 
 	llctl_env_print(stdout, env);
@@ -381,10 +385,14 @@ static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 	       c->kernel ? "kernel" : "user", c->cpu, d->tsc_khz / 1000,
 	       c->kernel ? " (the kernel's)" : " (calibrated)", d->done,
 	       c->iterations, d->stopped ? " (stopped early)" : "");
-	printf("# cycles are TSC ticks; the empty loop's %.2f per op is subtracted",
-	       empty->median);
+	printf("# cycles are TSC ticks; the empty loop's %s per op is subtracted",
+	       coh_fence_ticks_text(empty->median, d->tsc_khz, LLCTL_PLAUS_FENCE_NS,
+				    "%.2f", b, sizeof(b)));
 	if (!c->kernel)
-		printf("; a TSC read pair costs %.0f", d->timer_min);
+		printf("; a TSC read pair costs %s",
+		       coh_fence_ticks_text(d->timer_min, d->tsc_khz,
+					    LLCTL_PLAUS_TSC_PAIR_NS, "%.0f", b,
+					    sizeof(b)));
 	printf("\n\n%-16s %28s   %28s\n", "", "cycles per op", "ns per op");
 	printf("%-16s %9s %9s %9s   %9s %9s %9s  %s\n", "op", "min", "median",
 	       "p99", "min", "median", "p99", "spread");

@@ -89,8 +89,8 @@ run coherency --kernel --json --test branch,icache,bandwidth --samples 3 --sizes
 check sweep_tests_run_every_point_in_the_kernel "exit $(rc): $(head -c 300 "$out/stderr")" \
 	jqe '.mode == "kernel" and
 	(.tests.branch.sweep | length >= 20) and
-	(.tests.branch.random_ns_per_branch.median > 0) and
-	(.tests.branch.predictable_ns_per_branch.median > 0) and
+	(.tests.branch | [.random_ns_per_branch, .predictable_ns_per_branch] |
+	 all(.median > 0 or (.median_reason // "" | startswith("implausible: ")))) and
 	(.tests.icache.sweep | length >= 10) and (.tests.icache.page_sweep | length >= 8) and
 	.tests.icache.code_max_bytes == 1048576 and .tests.icache.pages_max == 512 and
 	(.tests.bandwidth.sweep | length >= 5) and

@@ -829,8 +829,8 @@ static struct json_object *bw_json(const struct bw_result *r)
 	json_object_object_add(o, "max_bytes_capped", json_object_new_boolean(r->capped));
 	coh_clock_json(o, &r->clock);
 	json_object_object_add(o, "samples", json_object_new_int(r->samples));
-	json_object_object_add(o, "timer_resolution_ns",
-			       json_object_new_double(r->timer_ns));
+	llctl_plaus_json(o, "timer_resolution_ns", LLCTL_PLAUS_TIMER_RES_NS,
+			 r->timer_ns, 1);
 	json_object_object_add(o, "complete", json_object_new_boolean(!r->stopped));
 	json_object_object_add(o, "stopped", r->stopped ?
 			       json_object_new_string(r->stopped) : NULL);
@@ -929,7 +929,10 @@ static int bw_svg(const char *prefix, const struct bw_result *r)
 			if (!r->pt[i].done[k])
 				continue;
 			x[k][s[k].n] = r->pt[i].bytes;
-			y[k][s[k].n++] = r->pt[i].gbs[k];
+			/* implausible: NaN, not drawn */
+			y[k][s[k].n++] = coh_plaus_or_nan(LLCTL_PLAUS_BANDWIDTH_GBS,
+							  r->pt[i].gbs[k],
+							  bw_scale(r));
 		}
 	}
 	for (i = 0; i < r->nlv; i++) {

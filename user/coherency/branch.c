@@ -206,6 +206,11 @@ static bool penalty_plausible(const struct br_result *r, char *why, size_t len)
 {
 	char g[320];
 
+	if (!llctl_plausible(LLCTL_PLAUS_BRANCH_NS, r->rnd.median, 1, g, sizeof(g)) ||
+	    !llctl_plausible(LLCTL_PLAUS_BRANCH_NS, r->pred.median, 1, g, sizeof(g))) {
+		snprintf(why, len, "%s (a baseline's median per branch)", g);
+		return false;
+	}
 	if (!llctl_plausible(LLCTL_PLAUS_MISPREDICT_NS, penalty_ns(r), 1, g, sizeof(g))) {
 		snprintf(why, len, "%s", g);
 		return false;
@@ -224,12 +229,13 @@ static struct json_object *jdouble(double v)
 	return json_object_new_double(v);
 }
 
+/* {"min", "median"} of ns per branch, each gated (KEY_reason). */
 static struct json_object *jstat(const struct coh_stats *s)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "min", jdouble(s->min));
-	json_object_object_add(o, "median", jdouble(s->median));
+	llctl_plaus_json(o, "min", LLCTL_PLAUS_BRANCH_NS, s->min, 1);
+	llctl_plaus_json(o, "median", LLCTL_PLAUS_BRANCH_NS, s->median, 1);
 	return o;
 }
 
@@ -270,10 +276,10 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 
 		json_object_object_add(p, "pattern_length",
 				       json_object_new_int64(r->pt[i].len));
-		json_object_object_add(p, "ns_per_branch",
-				       jdouble(r->pt[i].ns.median));
-		json_object_object_add(p, "ns_per_branch_min",
-				       jdouble(r->pt[i].ns.min));
+		llctl_plaus_json(p, "ns_per_branch", LLCTL_PLAUS_BRANCH_NS,
+				 r->pt[i].ns.median, 1);
+		llctl_plaus_json(p, "ns_per_branch_min", LLCTL_PLAUS_BRANCH_NS,
+				 r->pt[i].ns.min, 1);
 		json_object_array_add(sw, p);
 	}
 	json_object_object_add(o, "sweep", sw);
@@ -288,7 +294,8 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 	json_object_object_add(o, "samples", json_object_new_int(r->samples));
 	json_object_object_add(o, "branches_per_sample",
 			       json_object_new_int64(BR_BITS));
-	json_object_object_add(o, "timer_resolution_ns", jdouble(r->timer_ns));
+	llctl_plaus_json(o, "timer_resolution_ns", LLCTL_PLAUS_TIMER_RES_NS,
+			 r->timer_ns, 1);
 	json_object_object_add(o, "complete", json_object_new_boolean(!r->stopped));
 	json_object_object_add(o, "stopped", r->stopped ?
 			       json_object_new_string(r->stopped) : NULL);
@@ -309,30 +316,64 @@ static void br_penalty_text(FILE *f, const struct br_result *r)
 			penalty_ns(r));
 }
 
+/* A baseline's median (min) per branch, each gated. */
+static void br_base_text(FILE *f, const char *name, const struct coh_stats *s)
+{
+	char med[400], min[400];
+
+	fprintf(f, "  %s %s ns/branch (%s)\n", name,
+		llctl_plaus_text(LLCTL_PLAUS_BRANCH_NS, s->median, 1, "%7.3f",
+				 med, sizeof(med)),
+		llctl_plaus_text(LLCTL_PLAUS_BRANCH_NS, s->min, 1, "%.3f", min,
+				 sizeof(min)));
+}
+
+/* The sweep's table: "!" for a value outside its gate, the reason under. */
+static void br_sweep_text(FILE *f, const struct br_result *r)
+{
+	char why[320], first[320] = "";
+	double v[2];
+	int i, k;
+
+	fprintf(f, "  %14s  %11s  %11s\n", "pattern length", "ns/branch", "(min)");
+	for (i = 0; i < r->npt; i++) {
+		v[0] = r->pt[i].ns.median;
+		v[1] = r->pt[i].ns.min;
+		fprintf(f, "  %14ld", r->pt[i].len);
+		for (k = 0; k < 2; k++) {
+			if (llctl_plausible(LLCTL_PLAUS_BRANCH_NS, v[k], 1, why,
+					    sizeof(why))) {
+				fprintf(f, "  %11.3f", v[k]);
+				continue;
+			}
+			fprintf(f, "  %11s", "!");
+			if (!*first)
+				snprintf(first, sizeof(first), "%s", why);
+		}
+		fputc('\n', f);
+	}
+	if (*first)
+		fprintf(f, "  !: not reported, %s\n", first);
+}
+
 static void br_text(FILE *f, const struct br_result *r, long hist,
 		    const char *hist_why)
 {
 	char clk[512];
-	int i;
 
 	fprintf(f, "branch: CPU %d, median (min) of %d samples of %u branches\n",
 		r->cpu, r->samples, BR_BITS);
 	fprintf(f, "  core clock %s\n", coh_clock_text(&r->clock, clk, sizeof(clk)));
 	if (r->have_base) {
-		fprintf(f, "  random bits      %7.3f ns/branch (%.3f)\n",
-			r->rnd.median, r->rnd.min);
-		fprintf(f, "  the same sorted  %7.3f ns/branch (%.3f)\n",
-			r->pred.median, r->pred.min);
+		br_base_text(f, "random bits     ", &r->rnd);
+		br_base_text(f, "the same sorted ", &r->pred);
 	}
 	if (penalty_valid(r))
 		br_penalty_text(f, r);
 	else
 		fprintf(f, "  misprediction penalty: unknown (%s)\n",
 			r->have_base ? "random branches were not slower" : "stopped");
-	fprintf(f, "  %14s  %11s  %11s\n", "pattern length", "ns/branch", "(min)");
-	for (i = 0; i < r->npt; i++)
-		fprintf(f, "  %14ld  %11.3f  %11.3f\n", r->pt[i].len,
-			r->pt[i].ns.median, r->pt[i].ns.min);
+	br_sweep_text(f, r);
 	if (hist > 0)
 		fprintf(f, "  history: patterns of up to %ld branches are learned\n",
 			hist);
@@ -364,12 +405,12 @@ static int br_svg(const char *prefix, const struct br_result *r, long hist)
 
 	for (i = 0; i < r->npt; i++) {
 		x[i] = r->pt[i].len;
-		y[i] = r->pt[i].ns.median;
+		y[i] = coh_plaus_or_nan(LLCTL_PLAUS_BRANCH_NS, r->pt[i].ns.median, 1);
 	}
 	bx[0] = BR_LEN_MIN;
 	bx[1] = r->npt ? x[r->npt - 1] : BR_LEN_MAX;
-	ry[0] = ry[1] = r->rnd.median;
-	py[0] = py[1] = r->pred.median;
+	ry[0] = ry[1] = coh_plaus_or_nan(LLCTL_PLAUS_BRANCH_NS, r->rnd.median, 1);
+	py[0] = py[1] = coh_plaus_or_nan(LLCTL_PLAUS_BRANCH_NS, r->pred.median, 1);
 	snprintf(label, sizeof(label), "history %ld", hist);
 	return coh_svg_charts(prefix, "branch", &c, 1);
 }

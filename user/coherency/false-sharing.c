@@ -311,12 +311,34 @@ static struct json_object *json_num(bool ok, double v)
 	return ok ? json_object_new_double(v) : NULL;
 }
 
+/*
+ * Whether a measured rate of @f is implausible (LLCTL_PLAUS_FS_OPS_RATE,
+ * per writer): then true, and @why says which and why.
+ */
+static bool fs_rate_implausible(const struct fs_report *f, char *why, size_t len)
+{
+	char g[320];
+
+	if (f->r.shared > 0 &&
+	    !llctl_plausible(LLCTL_PLAUS_FS_OPS_RATE, f->r.shared, f->writers, g, sizeof(g))) {
+		snprintf(why, len, "one line's rate is %s", g);
+		return true;
+	}
+	if (f->r.padded > 0 &&
+	    !llctl_plausible(LLCTL_PLAUS_FS_OPS_RATE, f->r.padded, f->writers, g, sizeof(g))) {
+		snprintf(why, len, "a line each's rate is %s", g);
+		return true;
+	}
+	return false;
+}
+
 static void fs_json(const struct coh_opts *o, const struct fs_report *f,
 		    struct json_object *tests)
 {
 	const struct coh_fs_result *r = &f->r;
 	bool both = r->shared > 0 && r->padded > 0 && !user_flagged(o, f);
 	struct json_object *j, *cpus, *range = NULL;
+	char why[320];
 	int i;
 
 	j = json_object_new_object();
@@ -329,15 +351,26 @@ static void fs_json(const struct coh_opts *o, const struct fs_report *f,
 			       json_object_new_uint64(f->n) : NULL);
 	json_object_object_add(j, "runtime_ms", o->kernel ? NULL :
 			       json_object_new_int(f->run_ms));
-	json_object_object_add(j, "shared_ops_per_s",
-			       json_num(r->shared > 0, r->shared));
-	json_object_object_add(j, "padded_ops_per_s",
-			       json_num(r->padded > 0, r->padded));
-	if (both)
+	/* Gated (null and KEY_reason), and the slowdown only of two rates. */
+	if (r->shared > 0)
+		both &= llctl_plaus_json(j, "shared_ops_per_s", LLCTL_PLAUS_FS_OPS_RATE,
+					 r->shared, f->writers);
+	else
+		json_object_object_add(j, "shared_ops_per_s", NULL);
+	if (r->padded > 0)
+		both &= llctl_plaus_json(j, "padded_ops_per_s", LLCTL_PLAUS_FS_OPS_RATE,
+					 r->padded, f->writers);
+	else
+		json_object_object_add(j, "padded_ops_per_s", NULL);
+	if (both) {
 		llctl_plaus_json(j, "slowdown", LLCTL_PLAUS_FS_SLOWDOWN,
 				 r->padded / r->shared, 1);
-	else
+	} else {
 		json_object_object_add(j, "slowdown", NULL);
+		if (fs_rate_implausible(f, why, sizeof(why)))
+			json_object_object_add(j, "slowdown_reason",
+					       json_object_new_string(why));
+	}
 	if (!o->kernel && r->used) {
 		range = json_object_new_array();
 		json_object_array_add(range, json_object_new_double(r->lo));
@@ -358,7 +391,7 @@ static void fs_text(const struct coh_opts *o, const struct fs_report *f,
 		    FILE *text)
 {
 	const struct coh_fs_result *r = &f->r;
-	char sl[320];
+	char sl[320], sh[400], pd[400], why[400];
 	int i;
 
 	fprintf(text, "false-sharing: %d writers on CPUs", f->writers);
@@ -370,9 +403,14 @@ static void fs_text(const struct coh_opts *o, const struct fs_report *f,
 		fprintf(text, ", %u ms a run", f->run_ms);
 	fprintf(text, "%s\n", f->stopped ? "; stopped early" : "");
 	if (r->shared > 0 && r->padded > 0) {
-		fprintf(text, "  one line    %12.4g ops/s\n"
-			"  a line each %12.4g ops/s\n", r->shared, r->padded);
-		if (!user_flagged(o, f))
+		fprintf(text, "  one line    %s\n  a line each %s\n",
+			llctl_plaus_text(LLCTL_PLAUS_FS_OPS_RATE, r->shared, f->writers,
+					 "%12.4g ops/s", sh, sizeof(sh)),
+			llctl_plaus_text(LLCTL_PLAUS_FS_OPS_RATE, r->padded, f->writers,
+					 "%12.4g ops/s", pd, sizeof(pd)));
+		if (fs_rate_implausible(f, why, sizeof(why)))
+			fprintf(text, "  slowdown    not reported: %s\n", why);
+		else if (!user_flagged(o, f))
 			fprintf(text, "  slowdown    %s (padded / shared, median of %d %s)\n",
 				llctl_plaus_text(LLCTL_PLAUS_FS_SLOWDOWN,
 						 r->padded / r->shared, 1, "%12.2fx",

@@ -3,6 +3,7 @@
  * llctl fence's verdict on each op and its rendering (coherency/fence.h).
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -113,4 +114,37 @@ void coh_fence_op_text(FILE *f, const char *name, const struct coh_fence_op *op,
 		coh_fence_ns(s->min, tsc_khz), coh_fence_ns(s->median, tsc_khz),
 		coh_fence_ns(s->p99, tsc_khz), s->spread * 100,
 		op->flag ? " [2]" : "");
+}
+
+bool coh_fence_ticks_json(struct json_object *o, const char *key,
+			  double ticks, double tsc_khz, enum llctl_plaus k)
+{
+	char why[320], rkey[96];
+
+	if (llctl_plausible(k, ticks * 1e6 / tsc_khz, 1, why, sizeof(why))) {
+		json_object_object_add(o, key, json_object_new_double(ticks));
+		return true;
+	}
+	json_object_object_add(o, key, NULL);
+	snprintf(rkey, sizeof(rkey), "%s_reason", key);
+	json_object_object_add(o, rkey, json_object_new_string(why));
+	return false;
+}
+
+const char *coh_fence_ticks_text(double ticks, double tsc_khz,
+				 enum llctl_plaus k, const char *fmt,
+				 char *buf, size_t len)
+{
+	char why[320];
+
+	if (llctl_plausible(k, ticks * 1e6 / tsc_khz, 1, why, sizeof(why))) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(buf, len, fmt, ticks);
+#pragma GCC diagnostic pop
+	} else {
+		snprintf(buf, len, "implausible (%.4g ticks, %s)", ticks,
+			 why + strlen("implausible: "));
+	}
+	return buf;
 }

@@ -13,9 +13,12 @@
 #ifndef LLCTL_COHERENCY_FENCE_H
 #define LLCTL_COHERENCY_FENCE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "coherency/stats.h"
+#include "lib/plausible.h"
 
 struct json_object;
 
@@ -49,5 +52,18 @@ struct json_object *coh_fence_op_json(const char *name,
 /* @op's row of the text table, with its footnote mark ([1], [2], [3]). */
 void coh_fence_op_text(FILE *f, const char *name, const struct coh_fence_op *op,
 		       double tsc_khz);
+
+/*
+ * Adds @key to @o: @ticks, or null and KEY_reason when @ticks at @tsc_khz
+ * fail @k's gate in ns (the empty loop's per op: LLCTL_PLAUS_FENCE_NS; a
+ * TSC read pair: LLCTL_PLAUS_TSC_PAIR_NS). Returns whether it passed.
+ */
+bool coh_fence_ticks_json(struct json_object *o, const char *key,
+			  double ticks, double tsc_khz, enum llctl_plaus k);
+
+/* "%.2f" of @ticks (@fmt), or "implausible (...)" as above, into @buf. */
+const char *coh_fence_ticks_text(double ticks, double tsc_khz,
+				 enum llctl_plaus k, const char *fmt,
+				 char *buf, size_t len);
 
 #endif /* LLCTL_COHERENCY_FENCE_H */

@@ -39,6 +39,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -423,35 +424,55 @@ out:
 		fprintf(stderr, "\r%*s\r", 40, "");
 }
 
+/* NULL when @ns a KiB of code (@pages: a page) is plausible, else @why. */
+static const char *ic_gate(double ns, bool pages, double ghz, char *why,
+			   size_t len)
+{
+	if (pages)
+		return coh_jump_ns_plausible(ns, ghz, why, len) ? NULL : why;
+	return coh_instr_ns_plausible(ns / 256, ghz, why, len) ? NULL : why;
+}
+
 static struct json_object *jpoints(const struct ic_point *pt, int n,
-				   bool pages)
+				   bool pages, double ghz)
 {
 	struct json_object *a = json_object_new_array();
+	const char *med, *min;
+	char w[2][512];
 	int i;
 
 	for (i = 0; i < n; i++) {
 		struct json_object *p = json_object_new_object();
 
+		med = ic_gate(pt[i].ns.median, pages, ghz, w[0], sizeof(w[0]));
+		min = ic_gate(pt[i].ns.min, pages, ghz, w[1], sizeof(w[1]));
 		json_object_object_add(p, "bytes",
 				       json_object_new_int64(pt[i].bytes));
 		if (pages) {
 			json_object_object_add(p, "pages",
 					       json_object_new_int64(pt[i].bytes / IC_PAGE));
-			json_object_object_add(p, "ns_per_page",
-					       json_object_new_double(pt[i].ns.median));
-			json_object_object_add(p, "ns_per_page_min",
-					       json_object_new_double(pt[i].ns.min));
+			coh_json_gated(p, "ns_per_page", pt[i].ns.median, med);
+			coh_json_gated(p, "ns_per_page_min", pt[i].ns.min, min);
 		} else {
-			json_object_object_add(p, "ns_per_kib",
-					       json_object_new_double(pt[i].ns.median));
-			json_object_object_add(p, "ns_per_kib_min",
-					       json_object_new_double(pt[i].ns.min));
-			json_object_object_add(p, "ns_per_instr",
-					       json_object_new_double(pt[i].ns.median / 256));
+			coh_json_gated(p, "ns_per_kib", pt[i].ns.median, med);
+			coh_json_gated(p, "ns_per_kib_min", pt[i].ns.min, min);
+			coh_json_gated(p, "ns_per_instr", pt[i].ns.median / 256, med);
 		}
 		json_object_array_add(a, p);
 	}
 	return a;
+}
+
+/* NULL when step @s's two points passed their gates, else why not. */
+static const char *step_gate(const struct ic_result *r, const struct ic_step *s,
+			     char *why, size_t len)
+{
+	bool pages = !strcmp(s->sweep, "pages");
+
+	if (ic_gate(s->from, pages, r->ghz, why, len) ||
+	    ic_gate(s->to, pages, r->ghz, why, len))
+		return why;
+	return NULL;
 }
 
 static struct json_object *ic_json(const struct ic_result *r)
@@ -460,10 +481,12 @@ static struct json_object *ic_json(const struct ic_result *r)
 	struct json_object *st = json_object_new_array();
 	int i;
 
-	json_object_object_add(o, "sweep", jpoints(r->code, r->ncode, false));
-	json_object_object_add(o, "page_sweep", jpoints(r->pages, r->npages, true));
+	json_object_object_add(o, "sweep", jpoints(r->code, r->ncode, false, r->ghz));
+	json_object_object_add(o, "page_sweep", jpoints(r->pages, r->npages, true,
+							r->ghz));
 	for (i = 0; i < r->nstep; i++) {
 		struct json_object *s = json_object_new_object();
+		char why[512];
 
 		json_object_object_add(s, "bytes",
 				       json_object_new_int64(r->step[i].bytes));
@@ -471,8 +494,8 @@ static struct json_object *ic_json(const struct ic_result *r)
 				       json_object_new_string(r->step[i].level));
 		json_object_object_add(s, "sweep",
 				       json_object_new_string(r->step[i].sweep));
-		json_object_object_add(s, "rise",
-				       json_object_new_double(r->step[i].to / r->step[i].from));
+		coh_json_gated(s, "rise", r->step[i].to / r->step[i].from,
+			       step_gate(r, &r->step[i], why, sizeof(why)));
 		json_object_array_add(st, s);
 	}
 	json_object_object_add(o, "steps", st);
@@ -484,25 +507,90 @@ static struct json_object *ic_json(const struct ic_result *r)
 	json_object_object_add(o, "code_max_bytes",
 			       json_object_new_int64(r->code_max));
 	json_object_object_add(o, "pages_max", json_object_new_int64(r->pages_max));
-	json_object_object_add(o, "call_overhead_ns",
-			       json_object_new_double(r->call_ns));
+	llctl_plaus_json(o, "call_overhead_ns", LLCTL_PLAUS_CALL_NS, r->call_ns, 1);
 	json_object_object_add(o, "cpu", json_object_new_int(r->cpu));
 	json_object_object_add(o, "samples", json_object_new_int(r->samples));
-	json_object_object_add(o, "timer_resolution_ns",
-			       json_object_new_double(r->timer_ns));
+	llctl_plaus_json(o, "timer_resolution_ns", LLCTL_PLAUS_TIMER_RES_NS,
+			 r->timer_ns, 1);
 	json_object_object_add(o, "complete", json_object_new_boolean(!r->stopped));
 	json_object_object_add(o, "stopped", r->stopped ?
 			       json_object_new_string(r->stopped) : NULL);
 	return o;
 }
 
-static void ic_text(FILE *f, const struct ic_result *r)
+#define IC_WHY	512	/* a reason's buffer */
+
+/* @v in @fmt, or "!" (and the first reason kept in @first) when @gate. */
+static void ic_cell(FILE *f, const char *fmt, double v, const char *gate,
+		    char first[IC_WHY])
 {
-	char b[32];
+	if (!gate) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		fprintf(f, fmt, v);
+#pragma GCC diagnostic pop
+		return;
+	}
+	fprintf(f, "  %10s", "!");
+	if (!*first)
+		snprintf(first, IC_WHY, "%s", gate);
+}
+
+/* The two sweeps' tables; "!" for a value outside its gate. */
+static void ic_table(FILE *f, const struct ic_result *r, const struct ic_point *pt,
+		     int n, bool pages, char first[IC_WHY])
+{
+	char b[32], w[2][512];
+	const char *med, *min;
 	int i;
 
-	fprintf(f, "icache: CPU %d, median (min) of %d samples, a call costs %.2f ns (subtracted)\n",
-		r->cpu, r->samples, r->call_ns);
+	for (i = 0; i < n; i++) {
+		med = ic_gate(pt[i].ns.median, pages, r->ghz, w[0], sizeof(w[0]));
+		min = ic_gate(pt[i].ns.min, pages, r->ghz, w[1], sizeof(w[1]));
+		coh_fmt_bytes(pt[i].bytes, b, sizeof(b));
+		if (pages)
+			fprintf(f, "  %10llu  %10s", (unsigned long long)(pt[i].bytes / IC_PAGE), b);
+		else
+			fprintf(f, "  %10s", b);
+		ic_cell(f, "  %10.2f", pt[i].ns.median, med, first);
+		ic_cell(f, "  %10.2f", pt[i].ns.min, min, first);
+		if (!pages)
+			ic_cell(f, "  %10.3f", pt[i].ns.median / 256, med, first);
+		fputc('\n', f);
+	}
+}
+
+static void ic_steps_text(FILE *f, const struct ic_result *r)
+{
+	char b[32], why[512];
+	int i;
+
+	for (i = 0; i < r->nstep; i++) {
+		const struct ic_step *s = &r->step[i];
+		bool known = strcmp(s->level, "unknown");
+
+		coh_fmt_bytes(s->bytes, b, sizeof(b));
+		if (step_gate(r, s, why, sizeof(why)))
+			fprintf(f, "  step at %s (%s sweep): not reported, a point of it is %s\n",
+				b, s->sweep, why);
+		else
+			fprintf(f, "  step at %s (%s sweep): %.2fx over the point before, %s%s\n",
+				b, s->sweep, s->to / s->from,
+				known ? "past the " : "at no capacity llctl knows",
+				known ? s->level : "");
+	}
+	if (!r->nstep)
+		fprintf(f, "  no step of %.2fx or more\n", IC_RISE);
+}
+
+static void ic_text(FILE *f, const struct ic_result *r)
+{
+	char b[32], call[400], first[IC_WHY] = "";
+
+	fprintf(f, "icache: CPU %d, median (min) of %d samples, a call costs %s (subtracted)\n",
+		r->cpu, r->samples,
+		llctl_plaus_text(LLCTL_PLAUS_CALL_NS, r->call_ns, 1, "%.2f ns",
+				 call, sizeof(call)));
 	if (r->code_max < IC_CODE_MAX) {
 		coh_fmt_bytes(r->code_max, b, sizeof(b));
 		fprintf(f, "  the sweeps end at llkm's code regions: %s of code, %llu pages\n",
@@ -510,30 +598,13 @@ static void ic_text(FILE *f, const struct ic_result *r)
 	}
 	fprintf(f, "  %10s  %10s  %10s  %10s\n", "code", "ns/KiB", "(min)",
 		"ns/instr");
-	for (i = 0; i < r->ncode; i++) {
-		coh_fmt_bytes(r->code[i].bytes, b, sizeof(b));
-		fprintf(f, "  %10s  %10.2f  %10.2f  %10.3f\n", b,
-			r->code[i].ns.median, r->code[i].ns.min,
-			r->code[i].ns.median / 256);
-	}
+	ic_table(f, r, r->code, r->ncode, false, first);
 	fprintf(f, "  %10s  %10s  %10s  %10s\n", "pages", "span", "ns/page",
 		"(min)");
-	for (i = 0; i < r->npages; i++) {
-		coh_fmt_bytes(r->pages[i].bytes, b, sizeof(b));
-		fprintf(f, "  %10llu  %10s  %10.2f  %10.2f\n",
-			(unsigned long long)(r->pages[i].bytes / IC_PAGE), b,
-			r->pages[i].ns.median, r->pages[i].ns.min);
-	}
-	for (i = 0; i < r->nstep; i++) {
-		coh_fmt_bytes(r->step[i].bytes, b, sizeof(b));
-		fprintf(f, "  step at %s (%s sweep): %.2fx over the point before, %s%s\n",
-			b, r->step[i].sweep, r->step[i].to / r->step[i].from,
-			strcmp(r->step[i].level, "unknown") ? "past the " :
-			"at no capacity llctl knows", strcmp(r->step[i].level,
-			"unknown") ? r->step[i].level : "");
-	}
-	if (!r->nstep)
-		fprintf(f, "  no step of %.2fx or more\n", IC_RISE);
+	ic_table(f, r, r->pages, r->npages, true, first);
+	if (*first)
+		fprintf(f, "  !: not reported, %s\n", first);
+	ic_steps_text(f, r);
 	if (r->stopped)
 		fprintf(f, "  stopped early (%s): %d code and %d page points ran\n",
 			r->stopped, r->ncode, r->npages);
@@ -544,6 +615,7 @@ static int ic_svg(const char *prefix, const struct ic_result *r)
 {
 	double x[2][IC_POINTS], y[2][IC_POINTS], mark[2][2 * IC_STEPS];
 	const char *label[2][2 * IC_STEPS];
+	char w[512];
 	struct coh_series s[2] = {
 		{ "code (nops)", x[0], y[0], r->ncode },
 		{ "one jump a page", x[1], y[1], r->npages },
@@ -558,11 +630,13 @@ static int ic_svg(const char *prefix, const struct ic_result *r)
 
 	for (i = 0; i < r->ncode; i++) {
 		x[0][i] = r->code[i].bytes;
-		y[0][i] = r->code[i].ns.median;
+		y[0][i] = ic_gate(r->code[i].ns.median, false, r->ghz, w,
+				  sizeof(w)) ? NAN : r->code[i].ns.median;
 	}
 	for (i = 0; i < r->npages; i++) {
 		x[1][i] = r->pages[i].bytes;
-		y[1][i] = r->pages[i].ns.median;
+		y[1][i] = ic_gate(r->pages[i].ns.median, true, r->ghz, w,
+				  sizeof(w)) ? NAN : r->pages[i].ns.median;
 	}
 	for (i = 0; i < r->nstep; i++) {
 		k = strcmp(r->step[i].sweep, "code") ? 1 : 0;

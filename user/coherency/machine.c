@@ -14,8 +14,11 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include <json-c/json.h>
+
 #include "coherency/machine.h"
 #include "coherency/stats.h"
+#include "lib/plausible.h"
 #include "lib/rootfs.h"
 #include "lib/svg.h"
 #include "lib/util.h"
@@ -374,7 +377,7 @@ static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart 
 		for (j = 0; j < c->s[i].n; j++) {
 			xmin = fmin(xmin, c->s[i].x[j]);
 			xmax = fmax(xmax, c->s[i].x[j]);
-			ymax = fmax(ymax, c->s[i].y[j]);
+			ymax = fmax(ymax, c->s[i].y[j]);	/* NaN: ymax */
 		}
 	if (xmax <= xmin || xmin <= 0 || ymax <= 0)
 		return;
@@ -425,7 +428,9 @@ static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart 
 		const struct coh_series *s = &c->s[i];
 
 		for (j = 0; j < s->n; j++) {
-			if (j)
+			if (isnan(s->y[j]))
+				continue;	/* implausible: not drawn */
+			if (j && !isnan(s->y[j - 1]))
 				llctl_svg_line(g, CX(s->x[j - 1]), CY(s->y[j - 1]),
 					       CX(s->x[j]), CY(s->y[j]),
 					       (struct llctl_svg_pen){ .stroke = col, .width = 1.5 });
@@ -463,6 +468,50 @@ int coh_svg_charts(const char *prefix, const char *test,
 		return 1;
 	}
 	return 0;
+}
+
+double coh_plaus_or_nan(enum llctl_plaus k, double v, double scale)
+{
+	char why[320];
+
+	return llctl_plausible(k, v, scale, why, sizeof(why)) ? v : NAN;
+}
+
+bool coh_instr_ns_plausible(double ns, double ghz, char *why, size_t len)
+{
+	double clk = ghz > 0 ? ghz : llctl_plaus_bound(LLCTL_PLAUS_CORE_GHZ)->hi;
+	char g[320];
+
+	if (!llctl_plausible(LLCTL_PLAUS_INSTR_NS, ns, 1, why, len))
+		return false;
+	if (llctl_plausible(LLCTL_PLAUS_IPC, 1 / (ns * clk), 1, g, sizeof(g)))
+		return true;
+	snprintf(why, len, "%s; %.4g ns an instruction at %s %.2f GHz", g, ns,
+		 ghz > 0 ? "the measured" : "the fastest clock,", clk);
+	return false;
+}
+
+bool coh_jump_ns_plausible(double ns, double ghz, char *why, size_t len)
+{
+	if (!llctl_plausible(LLCTL_PLAUS_PAGE_NS, ns, 1, why, len))
+		return false;
+	if (!(ghz > 0) || ns * ghz >= 0.5)
+		return true;
+	snprintf(why, len, "implausible: %.4g ns a jump is %.3g cycles at the measured %.2f GHz, below half a cycle (no core takes more than 2 branches a cycle)",
+		 ns, ns * ghz, ghz);
+	return false;
+}
+
+void coh_json_gated(struct json_object *o, const char *key, double v,
+		    const char *why)
+{
+	char rkey[96];
+
+	json_object_object_add(o, key, why ? NULL : json_object_new_double(v));
+	if (!why)
+		return;
+	snprintf(rkey, sizeof(rkey), "%s_reason", key);
+	json_object_object_add(o, rkey, json_object_new_string(why));
 }
 
 int coh_not_here(const char *test, const char *why)

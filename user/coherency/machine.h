@@ -23,6 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/plausible.h"
+
+struct json_object;
+
 /* The bandwidth test's options; zero means "the default". */
 struct coh_bw_opts {
 	int simd_bits;		/* 64 (scalar), 128, 256, 512; 0: widest here */
@@ -158,9 +162,36 @@ struct coh_chart {
 	int nmarks;
 };
 
-/* 0, or 1 after saying why the file could not be written. */
+/*
+ * 0, or 1 after saying why the file could not be written. A point whose y
+ * is NaN (a value its gate refused: coh_plaus_or_nan()) is not drawn, nor
+ * a line to it.
+ */
 int coh_svg_charts(const char *prefix, const char *test,
 		   const struct coh_chart *c, int n);
+
+/* @v, or NaN when outside its gate (@k, @scale): what a chart draws. */
+double coh_plaus_or_nan(enum llctl_plaus k, double v, double scale);
+
+/*
+ * Whether @ns a instruction of straight-line code is plausible: inside
+ * LLCTL_PLAUS_INSTR_NS, and at most 12 instructions a cycle (IPC's bound)
+ * at @ghz, the measured clock (0 when it is unknown or implausible: 7 GHz,
+ * the fastest). Else @why says why.
+ */
+bool coh_instr_ns_plausible(double ns, double ghz, char *why, size_t len);
+
+/*
+ * Whether @ns a jump to the next page (icache's page sweep) is plausible:
+ * inside LLCTL_PLAUS_PAGE_NS, and at least half a cycle (no core takes
+ * more than 2 branches a cycle) at @ghz, the measured clock (0: unknown,
+ * the table's 7 GHz floor only). Else @why says why.
+ */
+bool coh_jump_ns_plausible(double ns, double ghz, char *why, size_t len);
+
+/* @key: @v when @why is NULL, else null and KEY_reason @why. */
+void coh_json_gated(struct json_object *o, const char *key, double v,
+		    const char *why);
 
 /*
  * Where a test's kernels do not exist (not x86-64): say so, naming this

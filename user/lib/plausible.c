@@ -74,6 +74,27 @@ static const struct llctl_plaus_bound bounds[LLCTL_PLAUS_KINDS] = {
 	[LLCTL_PLAUS_FS_SLOWDOWN] = {
 		"false-sharing slowdown", "x", 0.8, 1e4,
 		"writers on a line each share nothing, so they are slower than writers on one line only by noise (a fifth at most); one line costs an increment at most a transfer between caches (10 us, c2c's bound) against the 1 ns of an increment in L1" },
+	[LLCTL_PLAUS_FS_OPS_RATE] = {
+		"increment rate", "/s", 1e5, 7e9,
+		"a writer increments at most once a cycle, 7e9 a second at 7 GHz (per writer); on one shared line an increment waits at most one transfer between caches (10 us, c2c's bound): at least 1e5 a second" },
+	[LLCTL_PLAUS_BRANCH_NS] = {
+		"time per branch", "ns", 0.07, 200,
+		"no core takes more than 2 branches a cycle (Golden Cove, Zen 5), 0.07 ns at 7 GHz; a branch costs at most a misprediction (125 ns, its bound) and the loop's few cycles: above 200 ns the pass was preempted" },
+	[LLCTL_PLAUS_INSTR_NS] = {
+		"time per instruction", "ns", 1 / 84.0, 62.5,
+		"no core retires more than 12 instructions a cycle, 1/84 ns at 7 GHz; at worst each 64-byte line of 16 four-byte instructions comes from DRAM after a page walk, under 1 us: 62.5 ns an instruction" },
+	[LLCTL_PLAUS_PAGE_NS] = {
+		"time per page jumped", "ns", 0.07, 10000,
+		"a jump is a taken branch, at most 2 a cycle (0.07 ns at 7 GHz); an iTLB miss walks 4 or 5 page-table levels and fetches a line, under 1 us from DRAM: above 10 us the thread was descheduled (as c2c's bound)" },
+	[LLCTL_PLAUS_CALL_NS] = {
+		"cost of a call", "ns", 0.1, 1000,
+		"a call and a return are 2 taken branches, at least a cycle (0.14 ns at 7 GHz); mispredicted both, at 0.4 GHz, they cost 2 x 50 cycles = 250 ns: above 1 us the calls were preempted" },
+	[LLCTL_PLAUS_TIMER_RES_NS] = {
+		"timer resolution", "ns", 1, 1e7,
+		"clock_gettime counts in ns, so two reads differ by at least 1 ns; the coarsest Linux tick is a jiffy at HZ=100, 10 ms: a clock stepping more is not the high-resolution clock the samples need" },
+	[LLCTL_PLAUS_TSC_PAIR_NS] = {
+		"cost of a TSC read pair", "ns", 1, 20000,
+		"a serialised read of the TSC takes 20 or more core cycles (2.8 ns at 7 GHz) and a pair costs 20 to 200 on bare metal; a hypervisor that traps RDTSC makes each read a VM exit of 1-2 us (10 us nested): above 20 us, the least of 1000 pairs, the reads were interrupted" },
 };
 
 const struct llctl_plaus_bound *llctl_plaus_bound(enum llctl_plaus k)

@@ -35,6 +35,13 @@ enum llctl_plaus {
 	LLCTL_PLAUS_FIT_R2,		/* a fit's coefficient of determination */
 	LLCTL_PLAUS_LATENCY_NS,		/* ns; scale: the session's wall ns */
 	LLCTL_PLAUS_FS_SLOWDOWN,	/* false sharing: padded / shared ops/s */
+	LLCTL_PLAUS_FS_OPS_RATE,	/* false sharing increments/s; scale: writers */
+	LLCTL_PLAUS_BRANCH_NS,		/* one branch of the branch test's loop, ns */
+	LLCTL_PLAUS_INSTR_NS,		/* one instruction of straight code, ns */
+	LLCTL_PLAUS_PAGE_NS,		/* one jump to the next page of code, ns */
+	LLCTL_PLAUS_CALL_NS,		/* a call of a bare ret and its return, ns */
+	LLCTL_PLAUS_TIMER_RES_NS,	/* the clock's smallest step, ns */
+	LLCTL_PLAUS_TSC_PAIR_NS,	/* a serialised TSC read pair, ns */
 	LLCTL_PLAUS_KINDS
 };
 

@@ -41,6 +41,13 @@ static const struct gate_case cases[] = {
 	{ LLCTL_PLAUS_FIT_R2, 1, -0.4, 0.9995, 1.01 },
 	{ LLCTL_PLAUS_LATENCY_NS, 1e9, -1, 5e6, 3e9 },	/* a 1 s session */
 	{ LLCTL_PLAUS_FS_SLOWDOWN, 1, 0.5, 4.6, 2e4 },
+	{ LLCTL_PLAUS_FS_OPS_RATE, 2, 5e4, 3e8, 1.5e10 },	/* 2 writers: 1.4e10 */
+	{ LLCTL_PLAUS_BRANCH_NS, 1, 0.01, 0.35, 450 },
+	{ LLCTL_PLAUS_INSTR_NS, 1, 0.005, 0.07, 100 },
+	{ LLCTL_PLAUS_PAGE_NS, 1, 0.01, 4.5, 25000 },
+	{ LLCTL_PLAUS_CALL_NS, 1, 0.02, 2.5, 3000 },
+	{ LLCTL_PLAUS_TIMER_RES_NS, 1, 0, 30, 4e7 },	/* 40 ms: coarser than a jiffy */
+	{ LLCTL_PLAUS_TSC_PAIR_NS, 1, 0.2, 3000, 1e5 },	/* 3 us: a trapped RDTSC */
 };
 
 static void expect_text(struct __test_metadata *_metadata, enum llctl_plaus k,
@@ -135,6 +142,17 @@ TEST(bounds_are_the_documented_ones)
 	EXPECT_EQ(1, llctl_plaus_bound(LLCTL_PLAUS_COVERAGE)->hi);
 	EXPECT_EQ(0.4, llctl_plaus_bound(LLCTL_PLAUS_TSC_GHZ)->lo);
 	EXPECT_EQ(7.0, llctl_plaus_bound(LLCTL_PLAUS_TSC_GHZ)->hi);
+	/* false sharing: once a cycle at 7 GHz, a writer */
+	EXPECT_TRUE(llctl_plausible(LLCTL_PLAUS_FS_OPS_RATE, 2.8e10, 4, why, sizeof(why)));
+	EXPECT_FALSE(llctl_plausible(LLCTL_PLAUS_FS_OPS_RATE, 2.81e10, 4, why, sizeof(why)));
+	/* an instruction's floor is IPC's ceiling at the clock's: 12 at 7 GHz */
+	EXPECT_GT(1e-9, fabs(1.0 / llctl_plaus_bound(LLCTL_PLAUS_INSTR_NS)->lo -
+			     llctl_plaus_bound(LLCTL_PLAUS_IPC)->hi *
+			     llctl_plaus_bound(LLCTL_PLAUS_CORE_GHZ)->hi));
+	/* a branch costs at most a misprediction and the loop */
+	EXPECT_GT(llctl_plaus_bound(LLCTL_PLAUS_BRANCH_NS)->hi,
+		  llctl_plaus_bound(LLCTL_PLAUS_MISPREDICT_NS)->hi);
+	EXPECT_EQ(1e7, llctl_plaus_bound(LLCTL_PLAUS_TIMER_RES_NS)->hi);
 }
 
 TEST(not_a_number_and_no_scale_are_implausible)

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "coherency/cpus.h"
 #include "coherency/fence.h"
 #include "coherency/kernel-run.h"
+#include "coherency/machine.h"
 #include "lib/cpus.h"
 #include "coherency/run.h"
 #include "coherency/stats.h"
@@ -156,6 +158,77 @@ TEST(svg_file_is_a_complete_document)
 	EXPECT_NE(NULL, strstr(buf, "<title>tip &lt;1&gt;</title>"));
 	EXPECT_NE(NULL, strstr(buf, ">1 &lt; 2</text>"));
 	EXPECT_NE(NULL, strstr(buf, "</svg>\n"));
+}
+
+/*
+ * The sweeps' charts (coh_svg_charts()) leave out a point whose value
+ * failed its gate (NaN, coh_plaus_or_nan()): neither its mark nor a line
+ * to it is drawn, as c2c's heat map greys an implausible cell.
+ */
+TEST(svg_charts_leave_out_implausible_points)
+{
+	char dir[] = "/tmp/llctl-chart.XXXXXX", path[64], prefix[48], buf[65536];
+	const double x[4] = { 1024, 2048, 4096, 8192 };
+	const double y[4] = { 1.5, 0.0 / 0.0, 3.5, 4.5 };	/* the 2nd refused */
+	struct coh_series s = { "code", x, y, 4 };
+	struct coh_chart c = { .title = "t", .xlabel = "x", .ylabel = "y",
+			       .s = &s, .ns = 1 };
+	ssize_t n;
+	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(prefix, sizeof(prefix), "%s/run", dir);
+	snprintf(path, sizeof(path), "%s-test.svg", prefix);
+	ASSERT_EQ(0, coh_svg_charts(prefix, "test", &c, 1));
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	unlink(path);
+	rmdir(dir);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_EQ(NULL, strcasestr(buf, "nan")) TH_LOG("%s", strcasestr(buf, "nan"));
+	EXPECT_NE(NULL, strstr(buf, "<title>1.5</title>"));
+	EXPECT_NE(NULL, strstr(buf, "<title>3.5</title>"));
+	EXPECT_NE(NULL, strstr(buf, "<title>4.5</title>"));
+}
+
+/*
+ * icache's time per instruction (4-byte nops, the call's cost
+ * subtracted): no faster than 12 a cycle at the measured clock (7 GHz
+ * when it is not known), no slower than a line from DRAM after a page walk
+ * (62.5 ns); a refused one is null with its reason.
+ */
+TEST(code_faster_than_12_instructions_a_cycle_is_implausible)
+{
+	struct json_object *o = json_object_new_object(), *x;
+	char why[512];
+
+	/* 0.02 ns: 13.9 a cycle at 3.6 GHz, but 7.1 at 7 GHz */
+	EXPECT_FALSE(coh_instr_ns_plausible(0.02, 3.6, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "implausible: 13.89 instructions/cycle is above 12")) TH_LOG("%s", why);
+	EXPECT_NE(NULL, strstr(why, "at the measured 3.60 GHz")) TH_LOG("%s", why);
+	EXPECT_TRUE(coh_instr_ns_plausible(0.02, 0, why, sizeof(why)));
+	EXPECT_TRUE(coh_instr_ns_plausible(0.05, 3.6, why, sizeof(why)));
+	/* the call subtracted more than the code took */
+	EXPECT_FALSE(coh_instr_ns_plausible(-0.01, 3.6, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "below")) TH_LOG("%s", why);
+	EXPECT_FALSE(coh_instr_ns_plausible(0.005, 0, why, sizeof(why)));
+	EXPECT_FALSE(coh_instr_ns_plausible(100, 3.6, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "above 62.5 ns")) TH_LOG("%s", why);
+
+	coh_json_gated(o, "ns_per_instr", 0.02, why);
+	ASSERT_TRUE(json_object_object_get_ex(o, "ns_per_instr", &x));
+	EXPECT_EQ(NULL, x);
+	ASSERT_TRUE(json_object_object_get_ex(o, "ns_per_instr_reason", &x));
+	EXPECT_STREQ(why, json_object_get_string(x));
+	coh_json_gated(o, "ns_per_kib", 12.8, NULL);
+	EXPECT_EQ(12.8, json_object_get_double(json_object_object_get(o, "ns_per_kib")));
+	EXPECT_FALSE(json_object_object_get_ex(o, "ns_per_kib_reason", NULL));
+	json_object_put(o);
+	EXPECT_TRUE(isnan(coh_plaus_or_nan(LLCTL_PLAUS_BRANCH_NS, 500, 1)));
+	EXPECT_EQ(0.35, coh_plaus_or_nan(LLCTL_PLAUS_BRANCH_NS, 0.35, 1));
 }
 
 /* ---- litmus: registers, relaxed outcomes, the model ---- */
@@ -783,6 +856,64 @@ TEST(fence_ops_are_costs_only_between_the_noise_and_1_us)
 	EXPECT_EQ(30, json_object_get_double(jget(o, "cycles.p99")));
 	EXPECT_NE(NULL, strstr(json_object_get_string(jget(o, "reason")), "125 %"));
 	json_object_put(o);
+}
+
+/*
+ * icache's time per page jumped: a jump is a taken branch, at most 2 a
+ * cycle, so under half a cycle at the measured clock it is implausible
+ * (the call's cost subtracted overlapped the jumps); 0.07 ns at 7 GHz when
+ * the clock is unknown.
+ */
+TEST(a_jump_in_under_half_a_cycle_is_implausible)
+{
+	char why[512];
+
+	/* 0.07 ns at 3.7 GHz: 0.26 cycles a jump */
+	EXPECT_FALSE(coh_jump_ns_plausible(0.07, 3.7, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "0.259 cycles at the measured 3.70 GHz")) TH_LOG("%s", why);
+	EXPECT_TRUE(coh_jump_ns_plausible(0.07, 0, why, sizeof(why)));
+	EXPECT_TRUE(coh_jump_ns_plausible(0.19, 3.7, why, sizeof(why)));
+	EXPECT_FALSE(coh_jump_ns_plausible(0, 0, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "below 0.07 ns")) TH_LOG("%s", why);
+	EXPECT_FALSE(coh_jump_ns_plausible(25000, 3.7, why, sizeof(why)));
+}
+
+/*
+ * fence's overheads, in TSC ticks: the empty loop is an op as the others
+ * (at most 1 us), a serialised TSC read pair costs 1 ns to 20 us (a trapped
+ * RDTSC is a VM exit of 1-2 us); outside, null with the reason.
+ */
+TEST(fence_overheads_outside_their_bounds_are_null_with_the_reason)
+{
+	struct json_object *o = json_object_new_object(), *x;
+	char buf[512];
+
+	/* 5000 ticks at 2.5 GHz: 2 us an iteration of an empty loop */
+	EXPECT_FALSE(coh_fence_ticks_json(o, "overhead_cycles", 5000, 2.5e6,
+					  LLCTL_PLAUS_FENCE_NS));
+	ASSERT_TRUE(json_object_object_get_ex(o, "overhead_cycles", &x));
+	EXPECT_EQ(NULL, x);
+	ASSERT_TRUE(json_object_object_get_ex(o, "overhead_cycles_reason", &x));
+	EXPECT_NE(NULL, strstr(json_object_get_string(x), "implausible: 2000 ns is above 1000 ns"))
+		TH_LOG("%s", json_object_get_string(x));
+	/* 0.5 ticks at 2.5 GHz: 0.2 ns for two serialised reads */
+	EXPECT_FALSE(coh_fence_ticks_json(o, "timer_overhead_cycles", 0.5, 2.5e6,
+					  LLCTL_PLAUS_TSC_PAIR_NS));
+	EXPECT_TRUE(json_object_object_get_ex(o, "timer_overhead_cycles_reason", NULL));
+	EXPECT_FALSE(coh_fence_ticks_json(o, "pair_40us", 1e5, 2.5e6,
+					  LLCTL_PLAUS_TSC_PAIR_NS));
+	/* a TSC rate of 0 converts nothing: not a fact either */
+	EXPECT_FALSE(coh_fence_ticks_json(o, "no_rate", 60, 0, LLCTL_PLAUS_TSC_PAIR_NS));
+	EXPECT_TRUE(coh_fence_ticks_json(o, "pair", 60, 2.5e6, LLCTL_PLAUS_TSC_PAIR_NS));
+	EXPECT_EQ(60, json_object_get_double(json_object_object_get(o, "pair")));
+	EXPECT_TRUE(coh_fence_ticks_json(o, "loop", 0.3, 2.5e6, LLCTL_PLAUS_FENCE_NS));
+	json_object_put(o);
+
+	EXPECT_STREQ("0.30", coh_fence_ticks_text(0.3, 2.5e6, LLCTL_PLAUS_FENCE_NS,
+						  "%.2f", buf, sizeof(buf)));
+	coh_fence_ticks_text(5000, 2.5e6, LLCTL_PLAUS_FENCE_NS, "%.2f", buf, sizeof(buf));
+	EXPECT_EQ(0, strncmp(buf, "implausible (5000 ticks, 2000 ns is above 1000 ns", 49))
+		TH_LOG("%s", buf);
 }
 
 TEST_HARNESS_MAIN
