@@ -608,4 +608,169 @@ TEST_F(fake_root, state_round_trips_the_profile)
 	json_object_put(st);
 }
 
+/* --- the profile users write (selftests/llkm/user_profile.yaml) --------------- */
+
+/* The fixture, byte for byte from issue 22: its path comes from the Makefile. */
+static void parse_users(struct parsed *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ret = cfg_parse_file(USER_PROFILE, &r->p, &r->e);
+}
+
+static int nset(const struct cfg_profile *p)
+{
+	int i, n = 0;
+
+	for (i = 0; i < cfg_nkeys(); i++)
+		n += p->v[i].set;
+	return n;
+}
+
+TEST(users_profile_verbatim_is_accepted_with_one_meaning_each)
+{
+	struct parsed r;
+
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(0, r.e.n);
+	/* true: the setting's well-known enabled value */
+	EXPECT_EQ(50, val(&r, "network.busy_poll")->num);
+	EXPECT_EQ(20, val(&r, "memory.memory_compaction")->num);
+	/* aggressive: branch prediction without spectre_v2 hardening */
+	EXPECT_STREQ("unmitigated", val(&r, "cpu.branch_prediction")->str);
+	/* context_switches: the sched class */
+	EXPECT_STREQ("syscalls,irqs,sched", val(&r, "profiling.trace_points")->str);
+	/* below 64: cache lines, resolved by the plan */
+	EXPECT_EQ(16, val(&r, "cpu.prefetch_distance")->num);
+	/* resolved on the machine by the plan */
+	EXPECT_STREQ("true", val(&r, "memory.huge_pages")->str);
+	EXPECT_STREQ("all", val(&r, "profiling.hardware_counters")->str);
+	EXPECT_EQ(16, nset(&r.p));
+	parsed_free(&r);
+}
+
+TEST(users_values_keep_their_boundaries)
+{
+	struct parsed r;
+
+	parse(&r, "low_level_optimization:\n  cpu:\n    prefetch_distance: 63\n");
+	EXPECT_EQ(0, r.ret);	/* 63 cache lines */
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  cpu:\n    prefetch_distance: 64\n");
+	EXPECT_EQ(0, r.ret);	/* 64 bytes */
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  cpu:\n    prefetch_distance: 65\n");
+	EXPECT_EQ(1, r.ret);	/* neither */
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  network:\n    busy_poll: false\n"
+		  "  memory:\n    memory_compaction: off\n    huge_pages: no\n");
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(0, val(&r, "network.busy_poll")->num);
+	EXPECT_EQ(0, val(&r, "memory.memory_compaction")->num);
+	EXPECT_EQ(0, val(&r, "memory.huge_pages")->num);
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  profiling:\n    hardware_counters: [cycles, all]\n");
+	EXPECT_EQ(1, r.ret);	/* all stands alone */
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  cpu:\n    branch_prediction: reckless\n");
+	EXPECT_EQ(1, r.ret);
+	parsed_free(&r);
+}
+
+/* The users' profile on the fake root: plan, then apply and revert. */
+static const struct cfg_item *find_key(const struct cfg_plan *pl, const char *key)
+{
+	int i, k = cfg_key_find(key);
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->it[i].key == k)
+			return &pl->it[i];
+	return NULL;
+}
+
+TEST_F(fake_root, users_profile_plan_gives_each_key_its_concrete_setting)
+{
+	struct parsed r;
+	struct cfg_plan pl = { 0 };
+	const struct cfg_item *it;
+	int i;
+
+	fake_put(self->f.dir, "sys/devices/system/cpu/vulnerabilities/spectre_v2",
+		 "Mitigation: Retpolines; STIBP: disabled; RSB filling\n");
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &r.p, &pl));
+	for (i = 0; i < cfg_nkeys(); i++)
+		EXPECT_NE(NULL, find_key(&pl, cfg_key_name(cfg_key_at(i))));
+	it = find(&pl, "proc/sys/net/core/busy_poll");
+	ASSERT_NE(NULL, it);
+	EXPECT_STREQ("50", it->wanted);
+	it = find(&pl, "proc/sys/net/core/busy_read");
+	ASSERT_NE(NULL, it);
+	EXPECT_STREQ("50", it->wanted);
+	it = find(&pl, "proc/sys/vm/compaction_proactiveness");
+	ASSERT_NE(NULL, it);
+	EXPECT_STREQ("20", it->wanted);
+	/* 16 lines of this machine's 64 bytes */
+	it = find_key(&pl, "cpu.prefetch_distance");
+	EXPECT_STREQ("1024", it->wanted);
+	EXPECT_NE(NULL, strstr(it->note, "16 cache lines"));
+	/* a boot parameter: said, not pretended */
+	it = find_key(&pl, "cpu.branch_prediction");
+	EXPECT_EQ(CFG_UNAVAILABLE, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "spectre_v2=off"));
+	EXPECT_NE(NULL, strstr(it->note, "reboot"));
+	/* THP only, nr_hugepages left alone */
+	it = find_key(&pl, "memory.huge_pages");
+	EXPECT_EQ(CFG_REPORT, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "THP only"));
+	/* the application's choices */
+	it = find_key(&pl, "network.zero_copy");
+	EXPECT_EQ(CFG_UNAVAILABLE, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "application"));
+	it = find_key(&pl, "network.kernel_bypass");
+	EXPECT_EQ(CFG_UNAVAILABLE, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "AF_XDP"));
+	it = find_key(&pl, "profiling.trace_points");
+	EXPECT_STREQ("syscalls,irqs,sched", it->wanted);
+	EXPECT_NE(NULL, strstr(it->note, "context_switches"));
+	cfg_plan_free(&pl);
+	parsed_free(&r);
+	EXPECT_EQ(0, self->f.writes);
+}
+
+TEST_F(fake_root, users_profile_apply_then_revert_restores_every_file)
+{
+	static const char *const files[] = {
+		THP, "proc/sys/vm/nr_hugepages", "proc/sys/vm/compaction_proactiveness",
+		"proc/sys/net/core/busy_poll", "proc/sys/net/core/busy_read",
+	};
+	char *before[5];
+	struct parsed r;
+	int changed, restored;
+	unsigned int i;
+
+	for (i = 0; i < 5; i++)
+		before[i] = readf(self->f.dir, files[i]);
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	cfg_profile_free(&self->p);
+	self->p = r.p;
+	memset(&r.p, 0, sizeof(r.p));
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	EXPECT_FILE("[always] madvise never", THP);
+	EXPECT_FILE("20", "proc/sys/vm/compaction_proactiveness");
+	EXPECT_FILE("50", "proc/sys/net/core/busy_poll");
+	EXPECT_FILE("50", "proc/sys/net/core/busy_read");
+	EXPECT_FILE("0", "proc/sys/vm/nr_hugepages");	/* THP only */
+	EXPECT_EQ(1u, self->f.nic.adaptive_rx);		/* already adaptive */
+	ASSERT_EQ(0, revert(self, &restored));
+	for (i = 0; i < 5; i++) {
+		EXPECT_FILE(before[i], files[i]);
+		free(before[i]);
+	}
+	EXPECT_FALSE(state_exists(self));
+	parsed_free(&r);
+}
+
 TEST_HARNESS_MAIN
