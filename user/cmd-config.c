@@ -99,8 +99,9 @@ static void say_entries(const char *file, const struct cfg_error *e, int n,
 }
 
 /*
- * Parse FILE (--strict: the exact types only), saying each error, then
- * each note, as FILE:LINE:COLUMN. 0, 1 invalid, -errno.
+ * Parse FILE (--strict: the exact types only), saying each error, and for
+ * check each note (plan says what each became), as FILE:LINE:COLUMN.
+ * 0, 1 invalid, -errno.
  */
 static int load(const struct config *c, struct cfg_profile *p,
 		struct cfg_errors *errs, bool quiet)
@@ -116,7 +117,7 @@ static int load(const struct config *c, struct cfg_profile *p,
 	if (quiet)
 		return ret;
 	say_entries(c->file, errs->e, errs->n, "error");
-	if (!ret)
+	if (!ret && c->sub == CHECK)
 		say_entries(c->file, errs->note, errs->nnote, "note");
 	return ret;
 }
