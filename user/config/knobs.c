@@ -309,14 +309,14 @@ static int plan_busy_poll(const struct cfg_ctx *ctx, int key,
 		.path = BUSY_READ, .absent = "CONFIG_NET_RX_BUSY_POLL is off",
 	};
 
-	struct cfg_item *it[2];
-	int i;
+	int i, first = plan->n;
 
-	it[0] = plan_file(ctx, key, &poll, want_str(v), plan);
-	it[1] = plan_file(ctx, key, &read, want_str(v), plan);
-	for (i = 0; i < 2 && !plan->err && !count_nics(ctx); i++)
-		if (it[i]->action != CFG_UNAVAILABLE)
-			set_str(plan, &it[i]->note, "no network interface here but lo: set all the same, it takes effect on the sockets of an interface whose driver polls (NAPI)");
+	/* indexes, not pointers: adding an item may move plan->it */
+	plan_file(ctx, key, &poll, want_str(v), plan);
+	plan_file(ctx, key, &read, want_str(v), plan);
+	for (i = first; i < plan->n && !plan->err && !count_nics(ctx); i++)
+		if (plan->it[i].action != CFG_UNAVAILABLE)
+			set_str(plan, &plan->it[i].note, "no network interface here but lo: set all the same, it takes effect on the sockets of an interface whose driver polls (NAPI)");
 	return plan->err;
 }
 

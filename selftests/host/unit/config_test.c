@@ -952,4 +952,24 @@ TEST_F(fake_root, users_profile_applied_verifies_and_survives_the_state)
 	parsed_free(&r);
 }
 
+TEST_F(fake_root, busy_poll_without_a_nic_is_set_and_says_so_on_both_files)
+{
+	struct cfg_plan pl = { 0 };
+	char p[256];
+	int i, n = 0;
+
+	snprintf(p, sizeof(p), "%s/sys/class/net/eth0", self->f.dir);
+	ASSERT_EQ(0, rmdir(p));
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &self->p, &pl));
+	for (i = 0; i < pl.n; i++) {
+		if (strncmp(pl.it[i].target, "proc/sys/net/core/busy_", 23))
+			continue;
+		n++;
+		EXPECT_EQ(CFG_CHANGE, pl.it[i].action);
+		EXPECT_NE(NULL, strstr(pl.it[i].note, "no network interface here but lo"));
+	}
+	EXPECT_EQ(2, n);
+	cfg_plan_free(&pl);
+}
+
 TEST_HARNESS_MAIN
