@@ -972,4 +972,33 @@ TEST_F(fake_root, busy_poll_without_a_nic_is_set_and_says_so_on_both_files)
 	cfg_plan_free(&pl);
 }
 
+TEST_F(fake_root, users_profile_gives_record_profile_and_trace_their_defaults)
+{
+	struct cfg_defaults d = { .stack_depth = -1 };
+	struct parsed r;
+	int changed;
+
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	cfg_profile_free(&self->p);
+	self->p = r.p;
+	memset(&r.p, 0, sizeof(r.p));
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	ASSERT_EQ(0, setenv("LLCTL_STATE_DIR", self->f.state, 1));
+	cfg_defaults(&d);
+	unsetenv("LLCTL_STATE_DIR");
+	EXPECT_EQ(10000, d.sampling_rate);
+	EXPECT_EQ(64, d.stack_depth);
+	EXPECT_STREQ("syscalls,irqs,sched", d.trace_points);
+	/* all: the events that open on this host, or said why none */
+	EXPECT_TRUE((d.hardware_counters != NULL) != (d.note != NULL));
+	if (d.note) {
+		EXPECT_NE(NULL, strstr(d.note, "no hardware event opens here"));
+	} else {
+		EXPECT_EQ(NULL, strstr(d.hardware_counters, "all"));
+	}
+	cfg_defaults_free(&d);
+	parsed_free(&r);
+}
+
 TEST_HARNESS_MAIN
