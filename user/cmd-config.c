@@ -42,6 +42,7 @@ struct config {
 	enum sub sub;
 	const char *file;
 	bool json;
+	bool strict;		/* the exact types only: no documented words */
 	char state_dir[PATH_MAX];
 	struct cfg_ctx ctx;
 	struct cfg_daemon dm[8];
@@ -82,24 +83,42 @@ static bool have_sys_admin(void)
 	return found ? (cap >> 21) & 1 : geteuid() == 0;
 }
 
-/* Parse FILE, saying each error as FILE:LINE:COLUMN. 0, 1 invalid, -errno. */
-static int load(const char *file, struct cfg_profile *p,
+/* Each of @n entries as FILE:LINE:COLUMN: WHAT: message, on stderr. */
+static void say_entries(const char *file, const struct cfg_error *e, int n,
+			const char *what)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (e[i].line)
+			fprintf(stderr, "%s:%d:%d: %s: %s\n", file, e[i].line,
+				e[i].column, what, e[i].msg);
+		else
+			fprintf(stderr, "%s: %s: %s\n", file, what, e[i].msg);
+	}
+}
+
+/*
+ * Parse FILE (--strict: the exact types only), saying each error, and for
+ * check each note (plan says what each became), as FILE:LINE:COLUMN.
+ * 0, 1 invalid, -errno.
+ */
+static int load(const struct config *c, struct cfg_profile *p,
 		struct cfg_errors *errs, bool quiet)
 {
-	int ret = cfg_parse_file(file, p, errs), i;
+	int ret;
 
+	p->strict = c->strict;
+	ret = cfg_parse_file(c->file, p, errs);
 	if (ret < 0) {
-		llctl_err("Unable to read '%s': %s", file, strerror(-ret));
+		llctl_err("Unable to read '%s': %s", c->file, strerror(-ret));
 		return ret;
 	}
-	for (i = 0; !quiet && i < errs->n; i++) {
-		if (errs->e[i].line)
-			fprintf(stderr, "%s:%d:%d: error: %s\n", file,
-				errs->e[i].line, errs->e[i].column,
-				errs->e[i].msg);
-		else
-			fprintf(stderr, "%s: error: %s\n", file, errs->e[i].msg);
-	}
+	if (quiet)
+		return ret;
+	say_entries(c->file, errs->e, errs->n, "error");
+	if (!ret && c->sub == CHECK)
+		say_entries(c->file, errs->note, errs->nnote, "note");
 	return ret;
 }
 
@@ -135,6 +154,7 @@ static struct json_object *item_json(const struct cfg_item *it)
 	json_object_object_add(o, "target", jstr(it->target));
 	json_object_object_add(o, "current", jstr(it->current));
 	json_object_object_add(o, "wanted", jstr(it->wanted));
+	json_object_object_add(o, "unit", jstr(it->unit));
 	json_object_object_add(o, "action", jstr(action_name[it->action]));
 	json_object_object_add(o, "note", jstr(it->note));
 	return o;
@@ -149,28 +169,46 @@ static const char *where(const struct cfg_item *it, char *buf, size_t size)
 	return buf;
 }
 
+/* @v with its item's unit after its number ("50 us (built in)"), into @buf. */
+static const char *with_unit(const struct cfg_item *it, const char *v,
+			     char *buf, size_t size)
+{
+	size_t n;
+
+	if (!v)
+		return "unknown";
+	n = strspn(v, "0123456789");
+	if (it->unit && n)
+		snprintf(buf, size, "%.*s %s%s", (int)n, v, it->unit, v + n);
+	else
+		snprintf(buf, size, "%s", v);
+	return buf;
+}
+
 static void item_text(const struct cfg_item *it)
 {
 	const char *key = cfg_key_name(cfg_key_at(it->key));
-	char w[160];
+	char w[160], cur[160], want[256];
 
 	where(it, w, sizeof(w));
+	with_unit(it, it->current, cur, sizeof(cur));
+	with_unit(it, it->wanted, want, sizeof(want));
 	switch (it->action) {
 	case CFG_CHANGE:
-		printf("%-28s %s: %s -> %s\n", key, w, it->current, it->wanted);
+		printf("%-28s %s: %s -> %s\n", key, w, cur, want);
 		break;
 	case CFG_NONE:
-		printf("%-28s %s: %s%s\n", key, w, it->current,
+		printf("%-28s %s: %s%s\n", key, w, cur,
 		       it->wanted ? " (as wanted)" : "");
 		break;
 	case CFG_UNAVAILABLE:
-		printf("%-28s %s\n", key, it->note);
+		printf("%-28s not applicable here: %s\n", key, it->note);
 		return;
 	case CFG_REPORT:
 	case CFG_MISMATCH:
-		printf("%-28s %s: %s", key, w, it->current ? it->current : "unknown");
+		printf("%-28s %s: %s", key, w, cur);
 		if (it->wanted)
-			printf(", wanted %s%s", it->wanted,
+			printf(", wanted %s%s", want,
 			       it->action == CFG_MISMATCH ? ": DIFFERS, not changeable here" :
 			       ": not changed by llctl");
 		putchar('\n');
@@ -182,39 +220,52 @@ static void item_text(const struct cfg_item *it)
 
 /* --- check, show ---------------------------------------------------------- */
 
+/* [{"line", "column", "key", "message"}] of @n entries. */
+static struct json_object *entries_json(const struct cfg_error *x, int n)
+{
+	struct json_object *a = json_object_new_array(), *e;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		e = json_object_new_object();
+		json_object_object_add(e, "line", x[i].line ?
+				       json_object_new_int(x[i].line) : NULL);
+		json_object_object_add(e, "column", x[i].line ?
+				       json_object_new_int(x[i].column) : NULL);
+		json_object_object_add(e, "key", jstr(x[i].key));
+		json_object_object_add(e, "message", jstr(x[i].msg));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 static int do_check(struct config *c)
 {
 	struct cfg_profile p = { 0 };
 	struct cfg_errors errs = { 0 };
-	struct json_object *o, *a, *e;
+	struct json_object *o;
 	int ret, i, n = 0;
 
-	ret = load(c->file, &p, &errs, c->json);
+	ret = load(c, &p, &errs, c->json);
 	if (ret < 0)
 		goto out;
 	for (i = 0; i < cfg_nkeys(); i++)
 		n += p.v[i].set;
 	if (!c->json) {
-		if (!ret)
+		if (!ret && errs.nnote)
+			printf("%s: valid, %d key%s, %d read with a documented meaning (the notes)\n",
+			       c->file, n, n == 1 ? "" : "s", errs.nnote);
+		else if (!ret)
 			printf("%s: valid, %d key%s\n", c->file, n, n == 1 ? "" : "s");
 		goto out;
 	}
 	o = json_object_new_object();
-	a = json_object_new_array();
 	json_object_object_add(o, "file", jstr(c->file));
 	json_object_object_add(o, "valid", json_object_new_boolean(!ret));
+	json_object_object_add(o, "strict", json_object_new_boolean(c->strict));
 	json_object_object_add(o, "keys", json_object_new_int(n));
-	for (i = 0; i < errs.n; i++) {
-		e = json_object_new_object();
-		json_object_object_add(e, "line", errs.e[i].line ?
-				       json_object_new_int(errs.e[i].line) : NULL);
-		json_object_object_add(e, "column", errs.e[i].line ?
-				       json_object_new_int(errs.e[i].column) : NULL);
-		json_object_object_add(e, "key", jstr(errs.e[i].key));
-		json_object_object_add(e, "message", jstr(errs.e[i].msg));
-		json_object_array_add(a, e);
-	}
-	json_object_object_add(o, "errors", a);
+	json_object_object_add(o, "errors", entries_json(errs.e, errs.n));
+	json_object_object_add(o, "notes", entries_json(errs.note, ret ? 0 : errs.nnote));
 	if (llctl_json_print(o))
 		ret = 1;
 out:
@@ -231,7 +282,7 @@ static int show_file(struct config *c)
 	char hash[80];
 	int ret = 1, i;
 
-	if (load(c->file, &p, &errs, false) || cfg_hash(&p, hash, sizeof(hash)))
+	if (load(c, &p, &errs, false) || cfg_hash(&p, hash, sizeof(hash)))
 		goto out;
 	if (!c->json) {
 		printf("# %s %s\n", p.file, hash);
@@ -348,7 +399,7 @@ static int do_plan(struct config *c)
 	char hash[80];
 	int ret = 1, i;
 
-	if (load(c->file, &p, &errs, false) || cfg_hash(&p, hash, sizeof(hash)))
+	if (load(c, &p, &errs, false) || cfg_hash(&p, hash, sizeof(hash)))
 		goto out;
 	st = applied(c, &cur);
 	plan.applied = st ? &cur : NULL;
@@ -460,7 +511,7 @@ static int verify_load(struct config *c, struct verify *v)
 		return 1;
 	}
 	if (c->file) {
-		if (load(c->file, &v->p, &v->errs, false))
+		if (load(c, &v->p, &v->errs, false))
 			return 1;
 	} else if (!v->st) {
 		llctl_err("Unable to verify: no profile is applied (%s/%s); give FILE.yaml to compare with one",
@@ -496,25 +547,22 @@ static struct json_object *verify_item_json(const struct cfg_item *it,
 static void verify_item_text(const struct cfg_item *it, const char *status,
 			     const char *reason)
 {
-	char w[160];
+	const char *key = cfg_key_name(cfg_key_at(it->key));
+	char w[160], cur[160], want[256];
 
 	where(it, w, sizeof(w));
+	with_unit(it, it->current, cur, sizeof(cur));
+	with_unit(it, it->wanted, want, sizeof(want));
 	if (!strcmp(status, "matches"))
-		printf("%-28s %s: matches (%s)\n", cfg_key_name(cfg_key_at(it->key)),
-		       w, it->current);
+		printf("%-28s %s: matches (%s)\n", key, w, cur);
 	else if (!strcmp(status, "differs"))
-		printf("%-28s %s: DIFFERS: expected %s, found %s: %s\n",
-		       cfg_key_name(cfg_key_at(it->key)), w,
-		       it->wanted ? it->wanted : "?",
-		       it->current ? it->current : "unknown", reason);
+		printf("%-28s %s: DIFFERS: expected %s, found %s: %s\n", key, w,
+		       it->wanted ? want : "?", cur, reason);
 	else if (!strcmp(status, "not_available"))
-		printf("%-28s not available: %s\n",
-		       cfg_key_name(cfg_key_at(it->key)), reason);
+		printf("%-28s not applicable here: %s\n", key, reason);
 	else
-		printf("%-28s %s: %s (wanted %s; not changed by llctl)\n",
-		       cfg_key_name(cfg_key_at(it->key)), w,
-		       it->current ? it->current : "unknown",
-		       it->wanted ? it->wanted : "-");
+		printf("%-28s %s: %s (wanted %s; not changed by llctl)\n", key, w,
+		       cur, it->wanted ? want : "-");
 }
 
 static int do_verify(struct config *c)
@@ -580,7 +628,7 @@ static int do_apply(struct config *c)
 	struct cfg_errors errs = { 0 };
 	int ret = 1, changed;
 
-	if (load(c->file, &p, &errs, false))
+	if (load(c, &p, &errs, false))
 		goto out;
 	ret = cfg_apply(&c->ctx, &p, &changed, stdout, stderr);
 out:
@@ -608,20 +656,25 @@ static int parse_sub(const char *s)
 	return -1;
 }
 
+enum { OPT_STRICT = LLCTL_OPT_JSON + 1 };
+
 static const struct llctl_opt config_opt[] = {
 	{ "json", LLCTL_OPT_JSON, NULL, "show, check, plan, verify: print JSON (keys in docs/json.md)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct config, json) },
+	{ "strict", OPT_STRICT, NULL, "with FILE: the exact types only, none of the documented words (true for a number, all, ...)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct config, strict) },
 	{ 0 }
 };
 
 static const struct llctl_opts config_opts = {
 	.cmd = "config",
 	.synopsis = "{show | check | plan | apply | verify | revert} "
-		    "[FILE.yaml] [--json]",
+		    "[FILE.yaml] [--json] [--strict]",
 	.summary = "The low_level_optimization tuning profile (YAML):\n"
 		   "  show [FILE]    the profile in FILE; without FILE, the applied one and\n"
 		   "                 the current value of every knob the keys map to\n"
-		   "  check FILE     validate it: each error with its line:column\n"
+		   "  check FILE     validate it: each error with its line:column, each\n"
+		   "                 value read with a documented meaning as a note\n"
 		   "  plan FILE      what apply would change, changing nothing\n"
 		   "  apply FILE     change what differs, saving the values it replaces\n"
 		   "                 (root); again, it changes nothing\n"
@@ -683,6 +736,11 @@ int cmd_config(int argc, char **argv)
 	}
 	if (subs[s].file == 0 && c.file) {
 		llctl_err("Unable to %s: it takes no FILE ('%s')", subs[s].name, c.file);
+		return 1;
+	}
+	if (c.strict && !subs[s].file) {
+		llctl_err("Unable to %s: --strict is about FILE, and %s reads none",
+			  subs[s].name, subs[s].name);
 		return 1;
 	}
 	if (c.json && !subs[s].json) {

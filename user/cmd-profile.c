@@ -196,6 +196,8 @@ static int add_profile_defaults(struct profile *p)
 	cfg_defaults(&d);
 	if (d.hardware_counters)
 		ret = add_event_list(p, d.hardware_counters);
+	else if (d.note)
+		fprintf(stderr, "%s: note: %s\n", llctl_prog, d.note);
 	cfg_defaults_free(&d);
 	return ret;
 }

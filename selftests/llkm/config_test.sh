@@ -7,12 +7,16 @@
 # (nothing changes), caught drifting, and reverted: every original value
 # is read back from /proc/sys and /sys. The applied profile's hash shows in
 # a later report's environment. No module needed.
+# Then the profile users write (user_profile.yaml, verbatim from issue 22):
+# accepted with notes, refused by --strict with the 7 errors of old, planned
+# key by key, applied, verified and reverted: every value under /proc/sys/vm,
+# /proc/sys/net/core and the THP directory is read before and after, directly.
 # shellcheck disable=SC2016 # $h in the jq programs is jq's --arg
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
-PLAN=22
+PLAN=28
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -160,6 +164,53 @@ check a_report_after_revert_says_none "$(jq -c .env.tuning_profile "$out/stdout"
 run config revert
 check revert_with_nothing_applied_is_a_no_op "exit $(rc): $(cat "$out/stdout")" \
 	sh -c "[ $(rc) = 0 ] && grep -q 'nothing to revert' '$out/stdout'"
+
+# --- the profile users write, verbatim --------------------------------------
+U=$here/user_profile.yaml
+# usnap: every readable value the profile may touch, as path:value lines.
+usnap() {
+	{ grep -rs . /proc/sys/vm /proc/sys/net/core
+	  grep -s . /sys/kernel/mm/transparent_hugepage/* /proc/sys/kernel/numa_balancing; } | sort
+}
+cat >"$out/strict.want" <<EOF
+$U:6:24: error: cpu.prefetch_distance: expected an integer from 0 to 8192, a multiple of 64, not '16'
+$U:7:24: error: cpu.branch_prediction: expected one of any | mitigated | unmitigated, not 'aggressive'
+$U:11:17: error: memory.huge_pages: expected an integer from 0 to 1048576, not 'true'
+$U:14:24: error: memory.memory_compaction: expected an integer from 0 to 100, not 'true'
+$U:20:16: error: network.busy_poll: expected an integer from 0 to 1000000, not 'true'
+$U:27:24: error: profiling.hardware_counters: expected a list, e.g. [a, b], not 'all'
+$U:28:19: error: profiling.trace_points: expected items of syscalls | irqs | softirqs | sched, not 'context_switches'
+EOF
+
+run config check "$U"
+check users_profile_check_accepts_it_with_notes "exit $(rc): $(head -c 600 "$out/stderr")" \
+	sh -c "[ $(rc) = 0 ] && [ \$(grep -c ': note: ' '$out/stderr') = 7 ] && ! grep -q ': error: ' '$out/stderr'"
+run config check --strict "$U"
+check users_profile_strict_refuses_it_with_the_7_errors "exit $(rc): $(diff "$out/strict.want" "$out/stderr" | head -c 600)" \
+	sh -c "[ $(rc) = 1 ] && diff -q '$out/strict.want' '$out/stderr' >/dev/null"
+
+run config plan --json "$U"
+cp "$out/stdout" "$out/plan.json"
+run config plan "$U"
+check users_profile_plan_gives_every_key_a_setting_or_a_reason "exit $(rc): $(head -c 600 "$out/stderr")" \
+	sh -c "[ $(rc) = 0 ] && jq -e '[.items[].key] | unique | length == 16' '$out/plan.json' >/dev/null &&
+	       jq -e 'all(.items[]; .wanted != null or .note != null)' '$out/plan.json' >/dev/null &&
+	       grep -q '^network.zero_copy *not applicable here: ' '$out/stdout' &&
+	       grep -q '^network.kernel_bypass *not applicable here: ' '$out/stdout' &&
+	       jq -e '.items[] | select(.key == \"cpu.branch_prediction\") | .note | test(\"spectre_v2=off\")' '$out/plan.json' >/dev/null"
+
+ubefore=$(usnap)
+run config apply "$U"
+check users_profile_apply_sets_what_it_names "exit $(rc): $(cat "$out/stderr"); thp $(thp_now) proact $(cat $PROACT) busy $(cat $BPOLL)/$(cat $BREAD)" \
+	test "$(rc)" = 0 -a "$(thp_now)" = always -a "$(cat $PROACT)" = 20 \
+	     -a "$(cat $BPOLL)" = 50 -a "$(cat $BREAD)" = 50
+run config verify
+check users_profile_verify_matches_and_says_what_is_not_applicable "exit $(rc): $(grep -v 'matches' "$out/stdout" | head -c 800)" \
+	sh -c "[ $(rc) = 0 ] && grep -q '^network.zero_copy *not applicable here: ' '$out/stdout'"
+run config revert
+uafter=$(usnap)
+check users_profile_revert_restores_every_value "exit $(rc): $(diff <(echo "$ubefore") <(echo "$uafter") | head -c 800)" \
+	test "$(rc)" = 0 -a "$ubefore" = "$uafter" -a -n "$ubefore"
 
 ktap_totals
 [ "$fail" -eq 0 ]

@@ -16,6 +16,8 @@
  *                    daemons that fight such settings
  *   config/nic.c     ethtool interrupt coalescing (SIOCETHTOOL), behind
  *                    an ops table the unit tests replace
+ *   config/events.c  the generic hardware events that open here
+ *                    (perf_event_open), for hardware_counters: all
  *   config/state.c   the state directory: the applied profile, its hash
  *                    and the values it replaced (state.json, written by
  *                    tmp + rename); the defaults of profile/record/trace
@@ -56,7 +58,13 @@ enum cfg_type {
 
 struct cfg_key;
 
-/* One key's value as written, validated; line/column are 1-based. */
+/*
+ * One key's value as written, validated; line/column are 1-based. Unless
+ * strict, a key also takes the words its table documents ("busy_poll:
+ * true"): @word keeps the word as written, and @num/@str hold what it
+ * means ("50"), or, when only this machine can say (huge_pages: true,
+ * hardware_counters: all), the word itself with @here set.
+ */
 struct cfg_value {
 	bool set;
 	long num;		/* CFG_INT, CFG_BOOL (0/1) */
@@ -64,6 +72,8 @@ struct cfg_value {
 	char **list;		/* CFG_LIST */
 	int nlist;
 	int line, column;
+	char *word;		/* the documented word as written, or NULL */
+	bool here;		/* the plan resolves it on this machine */
 };
 
 enum { CFG_MAX_KEYS = 16 };
@@ -71,18 +81,22 @@ enum { CFG_MAX_KEYS = 16 };
 struct cfg_profile {
 	struct cfg_value v[CFG_MAX_KEYS];	/* indexed like the key table */
 	char *file;
+	bool strict;	/* set before parsing: the exact types only, no words */
 };
 
-/* One error of check: where, which key (NULL when none), what. */
+/* One error (or note) of check: where, which key (NULL when none), what. */
 struct cfg_error {
 	int line, column;
 	char *key;
 	char *msg;
 };
 
+/* The errors, and the notes: a value read with its documented meaning. */
 struct cfg_errors {
 	struct cfg_error *e;
 	int n;
+	struct cfg_error *note;
+	int nnote;
 };
 
 /* The key table. */
@@ -91,6 +105,12 @@ const struct cfg_key *cfg_key_at(int i);
 const char *cfg_key_name(const struct cfg_key *k);	/* "memory.huge_pages" */
 const char *cfg_key_help(const struct cfg_key *k);
 int cfg_key_find(const char *name);			/* index or -1 */
+/*
+ * What @v of key @i means when it was read as a documented word or as
+ * cache lines ("'true' means 50 us, ..."), into @buf; NULL otherwise.
+ */
+const char *cfg_value_meaning(int i, const struct cfg_value *v, char *buf,
+			      size_t size);
 
 /*
  * Parse and validate the YAML text of a profile. Returns 0 when valid,
@@ -136,6 +156,11 @@ struct cfg_ctx {
 	const char *state_dir;
 	const struct cfg_nic_ops *nic;
 	/*
+	 * Opens generic hardware event @config (PERF_COUNT_HW_*) for this
+	 * process: 0 or -errno. NULL is the real perf_event_open.
+	 */
+	int (*event_open)(const struct cfg_ctx *ctx, unsigned long long config);
+	/*
 	 * Writes @value into @root/@path: NULL is the real write(2). The unit
 	 * tests give one that behaves like sysfs and fails on demand.
 	 */
@@ -168,6 +193,7 @@ struct cfg_item {
 	char *current;			/* NULL: could not be read */
 	char *wanted;			/* NULL: nothing wanted (show) */
 	char *note;			/* meaning, or why not */
+	const char *unit;		/* of current and wanted: "us", NULL */
 	bool bracketed;			/* sysfs [selected] word list */
 	struct cfg_nic_coal coal_now, coal_want;
 };
@@ -215,6 +241,16 @@ int cfg_daemons(const char *root, struct cfg_daemon *d, int max);
 void cfg_daemons_str(const struct cfg_daemon *d, int n, char *buf,
 		     size_t size);
 
+/* --- the hardware events that open here (config/events.c) ---------- */
+
+/*
+ * The generic hardware events (perf's names) that open for this process
+ * now (@ctx NULL: the real ones), comma-joined into @buf: their number.
+ * None: 0, and @why says what the first one answered.
+ */
+int cfg_hw_events(const struct cfg_ctx *ctx, char *buf, size_t size,
+		  char *why, size_t whylen);
+
 /* --- the state (config/state.c) -------------------------------------- */
 
 /* $LLCTL_STATE_DIR, else @root/var/lib/llctl: into @buf. */
@@ -245,6 +281,7 @@ struct cfg_defaults {
 	long stack_depth;		/* -1: not set */
 	char *hardware_counters;	/* "cycles,instructions", malloc'ed */
 	char *trace_points;		/* "syscalls,sched", malloc'ed */
+	char *note;			/* what was not taken, and why */
 };
 void cfg_defaults(struct cfg_defaults *d);
 void cfg_defaults_free(struct cfg_defaults *d);

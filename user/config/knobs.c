@@ -15,7 +15,12 @@
  *
  * The others cannot be changed at run time and say so with what the
  * machine has (cpu.*, network.zero_copy, network.kernel_bypass), or are
- * the defaults of llctl profile/record/trace (profiling.*).
+ * the defaults of llctl profile/record/trace (profiling.*). What cannot
+ * apply on this machine is an item CFG_UNAVAILABLE whose note says why
+ * ("not applicable here: ..."), never an error.
+ *
+ * The words a key takes besides its type (true, aggressive, all, ...)
+ * are in the table at the end, each with its one meaning.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -199,6 +204,36 @@ static int plan_thp(const struct cfg_ctx *ctx, int key,
 	return plan->err;
 }
 
+/*
+ * huge_pages: true, THP only: vm.nr_hugepages is shown and left alone;
+ * without THP in this kernel the word cannot apply here.
+ */
+static int plan_huge_pages_thp(const struct cfg_ctx *ctx, int key,
+			       struct cfg_plan *plan)
+{
+	struct cfg_item *it = add_report(plan, key, NR_HUGEPAGES);
+	char *thp = llctl_root_read(ctx->root, THP_ENABLED), *w;
+
+	if (!it) {
+		free(thp);
+		return -ENOMEM;
+	}
+	w = thp ? cfg_bracketed(thp) : NULL;
+	free(thp);
+	it->current = llctl_root_read(ctx->root, NR_HUGEPAGES);
+	set_str(plan, &it->wanted, "unchanged");
+	if (!w) {
+		it->action = CFG_UNAVAILABLE;
+		set_str(plan, &it->note, "'true' means huge pages through THP only, and this kernel has no THP (no /%s: CONFIG_TRANSPARENT_HUGEPAGE is off)",
+			THP_ENABLED);
+		return plan->err;
+	}
+	set_str(plan, &it->note, "'true' means huge pages through THP only (transparent_hugepage is [%s] now%s): no persistent pool is reserved and vm.nr_hugepages stays as it is; give a number of pages to reserve one",
+		w, strcmp(w, "never") ? "" : ": set transparent_hugepage to always or madvise for THP to be used");
+	free(w);
+	return plan->err;
+}
+
 static int plan_huge_pages(const struct cfg_ctx *ctx, int key,
 			   const struct cfg_value *v, struct cfg_plan *plan)
 {
@@ -207,6 +242,8 @@ static int plan_huge_pages(const struct cfg_ctx *ctx, int key,
 	};
 	struct cfg_item *it;
 
+	if (v && v->here)
+		return plan_huge_pages_thp(ctx, key, plan);
 	it = plan_file(ctx, key, &f, want_str(v), plan);
 	if (it && it->action == CFG_CHANGE)
 		set_str(plan, &it->note, "persistent huge pages of the default size; the kernel may allocate fewer than asked when memory is fragmented (read back after writing)");
@@ -244,6 +281,24 @@ static int plan_compaction(const struct cfg_ctx *ctx, int key,
 
 /* --- network --------------------------------------------------------- */
 
+/* The network interfaces but lo under sys/class/net. */
+static int count_nics(const struct cfg_ctx *ctx)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	if (llctl_root_path(dir, sizeof(dir), ctx->root, "sys/class/net"))
+		return 0;
+	d = opendir(dir);
+	while (d && (de = readdir(d)))
+		n += de->d_name[0] != '.' && strcmp(de->d_name, "lo");
+	if (d)
+		closedir(d);
+	return n;
+}
+
 static int plan_busy_poll(const struct cfg_ctx *ctx, int key,
 			  const struct cfg_value *v, struct cfg_plan *plan)
 {
@@ -254,8 +309,14 @@ static int plan_busy_poll(const struct cfg_ctx *ctx, int key,
 		.path = BUSY_READ, .absent = "CONFIG_NET_RX_BUSY_POLL is off",
 	};
 
+	int i, first = plan->n;
+
+	/* indexes, not pointers: adding an item may move plan->it */
 	plan_file(ctx, key, &poll, want_str(v), plan);
 	plan_file(ctx, key, &read, want_str(v), plan);
+	for (i = first; i < plan->n && !plan->err && !count_nics(ctx); i++)
+		if (plan->it[i].action != CFG_UNAVAILABLE)
+			set_str(plan, &plan->it[i].note, "no network interface here but lo: set all the same, it takes effect on the sockets of an interface whose driver polls (NAPI)");
 	return plan->err;
 }
 
@@ -396,8 +457,12 @@ static int plan_zero_copy(const struct cfg_ctx *ctx, int key,
 			optmem);
 	else
 		set_str(plan, &it->note, "an application choice, not a kernel setting: a program asks for it with SO_ZEROCOPY and send(MSG_ZEROCOPY)");
-	if (v && v->num && zc == 0)
-		it->action = CFG_MISMATCH;
+	if (v) {
+		/* nothing for llctl to set: not applicable, with what is here */
+		it->action = CFG_UNAVAILABLE;
+		set_str(plan, &it->note, "%s; MSG_ZEROCOPY is %s", it->note,
+			it->current);
+	}
 	return plan->err;
 }
 
@@ -425,8 +490,12 @@ static int plan_kernel_bypass(const struct cfg_ctx *ctx, int key,
 	if (v)
 		set_str(plan, &it->wanted, "%s", v->str);
 	set_str(plan, &it->note, "an application choice, not a kernel setting: AF_XDP or DPDK take the NIC's queues from the kernel stack in the program that wants them");
-	if (v && v->num && err == EAFNOSUPPORT)
-		it->action = CFG_MISMATCH;
+	if (v) {
+		/* nothing for llctl to set: not applicable, with what is here */
+		it->action = CFG_UNAVAILABLE;
+		set_str(plan, &it->note, "%s, set up by that program (an XDP program and a UMEM, or DPDK's drivers); here: %s",
+			it->note, it->current);
+	}
 	return plan->err;
 }
 
@@ -524,18 +593,36 @@ static int plan_line_size(const struct cfg_ctx *ctx, int key,
 	return plan->err;
 }
 
+/* This machine's cache line size in bytes, or 0 when the kernel does not say. */
+static long line_size(const struct cfg_ctx *ctx)
+{
+	long n;
+
+	return llctl_root_read_int(ctx->root, LINE_SIZE, &n) || n <= 0 ? 0 : n;
+}
+
 static int plan_prefetch(const struct cfg_ctx *ctx, int key,
 			 const struct cfg_value *v, struct cfg_plan *plan)
 {
 	struct cfg_item *it = add_report(plan, key, "software prefetch");
+	long line = line_size(ctx), bytes;
+	char lines[160] = "";
 
-	(void)ctx;
 	if (!it)
 		return -ENOMEM;
-	set_str(plan, &it->current, "0 (llctl coherency's default)");
+	set_str(plan, &it->current, "0");
+	bytes = v ? v->num : 0;
+	if (v && v->num > 0 && v->num < cfg_keys[key].lines_below) {
+		bytes = v->num * (line ? line : 64);
+		snprintf(lines, sizeof(lines), "%ld cache lines of %ld bytes (%s) = %ld bytes; ",
+			 v->num, line ? line : 64L,
+			 line ? "this machine's line" : "assumed: the kernel does not say the line size here",
+			 bytes);
+	}
 	if (v)
-		set_str(plan, &it->wanted, "%s", v->str);
-	set_str(plan, &it->note, "a software prefetch distance in bytes, the program's choice: pass it to 'llctl coherency --test bandwidth --prefetch N'; the hardware prefetchers are model-specific MSRs, not a kernel setting");
+		set_str(plan, &it->wanted, "%ld", bytes);
+	set_str(plan, &it->note, "%sa program's choice, llctl coherency's default is 0: pass it as 'llctl coherency --test bandwidth --prefetch %ld'; the hardware prefetchers are model-specific MSRs, not a kernel setting",
+		lines, bytes);
 	return plan->err;
 }
 
@@ -549,6 +636,13 @@ static const char *spectre_class(const char *s)
 	if (!strncmp(s, "Vulnerable", 10))
 		return "unmitigated";
 	return NULL;
+}
+
+/* The kernel parameter that gives @want (mitigated or unmitigated). */
+static const char *spectre_param(const char *want)
+{
+	return !strcmp(want, "unmitigated") ? "spectre_v2=off (or mitigations=off)" :
+	       "spectre_v2=auto and no mitigations=off";
 }
 
 static int plan_branch(const struct cfg_ctx *ctx, int key,
@@ -573,8 +667,12 @@ static int plan_branch(const struct cfg_ctx *ctx, int key,
 	cls = spectre_class(s);
 	set_str(plan, &it->note, "branch prediction hardening (spectre_v2) is chosen at boot (spectre_v2=, mitigations=off on the kernel command line) and cannot change at run time");
 	if (v && strcmp(v->str, "any") && cls && strcmp(cls, "not affected") &&
-	    strcmp(cls, v->str))
-		it->action = CFG_MISMATCH;
+	    strcmp(cls, v->str)) {
+		/* a boot parameter: said, and apply does not pretend */
+		it->action = CFG_UNAVAILABLE;
+		set_str(plan, &it->note, "the kernel chose '%s' at boot; %s needs %s on the kernel command line and a reboot, which llctl config apply does not do",
+			s, v->str, spectre_param(v->str));
+	}
 	return plan->err;
 }
 
@@ -632,15 +730,35 @@ static int plan_stack_depth(const struct cfg_ctx *ctx, int key,
 	return plan->err;
 }
 
+/* hardware_counters: all: the generic hardware events that open here. */
+static int plan_counters_all(const struct cfg_ctx *ctx, struct cfg_item *it,
+			     struct cfg_plan *plan)
+{
+	char list[256], why[160];
+	int n = cfg_hw_events(ctx, list, sizeof(list), why, sizeof(why));
+
+	if (!n) {
+		it->action = CFG_UNAVAILABLE;
+		set_str(plan, &it->note, "'all' means every generic hardware event this machine opens, and none opens here (%s): llctl profile keeps its default set",
+			why);
+		return plan->err;
+	}
+	set_str(plan, &it->wanted, "%s", list);
+	set_str(plan, &it->note, "'all' means every generic hardware event this machine opens: these %d, the events of 'llctl profile' without -e",
+		n);
+	return plan->err;
+}
+
 static int plan_counters(const struct cfg_ctx *ctx, int key,
 			 const struct cfg_value *v, struct cfg_plan *plan)
 {
 	struct cfg_item *it = plan_default(key, "llctl profile -e", v,
 					   "the machine's default set", plan);
 
-	(void)ctx;
 	if (!it)
 		return -ENOMEM;
+	if (v && v->here)
+		return plan_counters_all(ctx, it, plan);
 	set_str(plan, &it->note, "the events of 'llctl profile' without -e; a name that does not open here fails there, with the reason");
 	return plan->err;
 }
@@ -665,22 +783,55 @@ static const char *const thp_choices[] = { "always", "madvise", "never", NULL };
 static const char *const branch_choices[] = { "any", "mitigated", "unmitigated", NULL };
 static const char *const trace_choices[] = { "syscalls", "irqs", "softirqs", "sched", NULL };
 
+/*
+ * The words a key takes unless strict, each with its one meaning
+ * (docs/config.md, "Words and what they mean"). true is the setting's
+ * well-known enabled value, false its off value.
+ */
+static const struct cfg_word branch_words[] = {
+	{ "aggressive", "unmitigated", "branch prediction without the spectre_v2 hardening: spectre_v2=off on the kernel command line, after a reboot" },
+	{ 0 }
+};
+static const struct cfg_word huge_pages_words[] = {
+	{ "true", NULL, "huge pages through THP only: no persistent pool is reserved, vm.nr_hugepages stays as it is" },
+	{ "false", "0", "0: no persistent huge pages" },
+	{ 0 }
+};
+static const struct cfg_word compaction_words[] = {
+	{ "true", "20", "20, the kernel's default proactiveness (vm.compaction_proactiveness)" },
+	{ "false", "0", "0: no proactive compaction (compaction on demand stays)" },
+	{ 0 }
+};
+static const struct cfg_word busy_poll_words[] = {
+	{ "true", "50", "50 us, the value the kernel's documentation suggests (sysctl/net.rst)" },
+	{ "false", "0", "0: no busy polling" },
+	{ 0 }
+};
+static const struct cfg_word counters_words[] = {
+	{ "all", NULL, "every generic hardware event this machine opens (perf's names)" },
+	{ 0 }
+};
+static const struct cfg_word trace_words[] = {
+	{ "context_switches", "sched", "the sched class (sched_switch: every context switch)" },
+	{ 0 }
+};
+
 const struct cfg_key cfg_keys[] = {
 	{ "cpu.simd_width", CFG_ENUM, .choices = simd_choices,
 	  .help = "vector width the programs use: checked against the CPU",
-	  .plan = plan_simd },
+	  .unit = "bits", .plan = plan_simd },
 	{ "cpu.cache_line_size", CFG_INT, 16, 1024, 16,
 	  .help = "bytes the code assumes: checked against the machine's",
-	  .plan = plan_line_size },
+	  .unit = "bytes", .plan = plan_line_size },
 	{ "cpu.prefetch_distance", CFG_INT, 0, 8192, 64,
-	  .help = "software prefetch distance, bytes: a program's choice",
-	  .plan = plan_prefetch },
+	  .help = "software prefetch distance, bytes (below 64: cache lines): a program's choice",
+	  .unit = "bytes", .lines_below = 64, .plan = plan_prefetch },
 	{ "cpu.branch_prediction", CFG_ENUM, .choices = branch_choices,
 	  .help = "spectre_v2 hardening wanted: checked, fixed at boot",
-	  .plan = plan_branch },
+	  .words = branch_words, .plan = plan_branch },
 	{ "memory.huge_pages", CFG_INT, 0, 1048576, 1,
-	  .help = "persistent huge pages: vm.nr_hugepages",
-	  .plan = plan_huge_pages },
+	  .help = "persistent huge pages: vm.nr_hugepages (true: THP only)",
+	  .unit = "pages", .words = huge_pages_words, .plan = plan_huge_pages },
 	{ "memory.transparent_hugepage", CFG_ENUM, .choices = thp_choices,
 	  .help = "THP policy: /sys/kernel/mm/transparent_hugepage/enabled",
 	  .plan = plan_thp },
@@ -689,7 +840,7 @@ const struct cfg_key cfg_keys[] = {
 	  .plan = plan_numa_balancing },
 	{ "memory.memory_compaction", CFG_INT, 0, 100, 1,
 	  .help = "proactive compaction, 0-100: vm.compaction_proactiveness",
-	  .plan = plan_compaction },
+	  .words = compaction_words, .plan = plan_compaction },
 	{ "network.zero_copy", CFG_BOOL,
 	  .help = "MSG_ZEROCOPY sends: an application choice, availability checked",
 	  .plan = plan_zero_copy },
@@ -698,32 +849,58 @@ const struct cfg_key cfg_keys[] = {
 	  .plan = plan_kernel_bypass },
 	{ "network.busy_poll", CFG_INT, 0, 1000000, 1,
 	  .help = "busy polling, us: net.core.busy_poll and net.core.busy_read",
-	  .plan = plan_busy_poll },
+	  .unit = "us", .words = busy_poll_words, .plan = plan_busy_poll },
 	{ "network.coalesce_interrupts", CFG_BOOL,
 	  .help = "NIC interrupt moderation (ethtool -C) of every interface",
 	  .plan = plan_coalesce },
 	{ "profiling.sampling_rate", CFG_INT, 1, 100000, 1,
 	  .help = "Hz: the default of llctl record -F",
-	  .plan = plan_sampling_rate },
+	  .unit = "Hz", .plan = plan_sampling_rate },
 	{ "profiling.stack_depth", CFG_INT, 0, 127, 1,
 	  .help = "frames: above 0, llctl record takes call chains by default",
-	  .plan = plan_stack_depth },
+	  .unit = "frames", .plan = plan_stack_depth },
 	{ "profiling.hardware_counters", CFG_LIST,
-	  .help = "the default events of llctl profile",
-	  .plan = plan_counters },
+	  .help = "the default events of llctl profile (all: every one that opens)",
+	  .words = counters_words, .plan = plan_counters },
 	{ "profiling.trace_points", CFG_LIST, .choices = trace_choices,
 	  .help = "the default classes of llctl trace",
-	  .plan = plan_trace_points },
+	  .words = trace_words, .plan = plan_trace_points },
 };
 const int cfg_keys_n = sizeof(cfg_keys) / sizeof(cfg_keys[0]);
 
 _Static_assert(sizeof(cfg_keys) / sizeof(cfg_keys[0]) <= CFG_MAX_KEYS,
 	       "struct cfg_profile holds CFG_MAX_KEYS values");
 
+/*
+ * Key @key's items from @first on: its unit, and when @v was read as a
+ * documented word (not one resolved here), that meaning before the note.
+ */
+static int say_meaning(struct cfg_plan *plan, int first, int key,
+		       const struct cfg_value *v)
+{
+	char m[256];
+	int i;
+
+	for (i = first; i < plan->n; i++) {
+		struct cfg_item *it = &plan->it[i];
+
+		if (it->kind != CFG_ITEM_NIC)
+			it->unit = cfg_keys[key].unit;
+		if (!v || !v->word || v->here ||
+		    !cfg_value_meaning(key, v, m, sizeof(m)))
+			continue;
+		if (it->note)
+			set_str(plan, &it->note, "%s; %s", m, it->note);
+		else
+			set_str(plan, &it->note, "%s", m);
+	}
+	return plan->err;
+}
+
 int cfg_plan_build(const struct cfg_ctx *ctx, const struct cfg_profile *p,
 		   struct cfg_plan *plan)
 {
-	int i, ret;
+	int i, ret, first;
 
 	plan->it = NULL;
 	plan->n = 0;
@@ -731,7 +908,10 @@ int cfg_plan_build(const struct cfg_ctx *ctx, const struct cfg_profile *p,
 	for (i = 0; i < cfg_keys_n; i++) {
 		if (p && !p->v[i].set)
 			continue;
+		first = plan->n;
 		ret = cfg_keys[i].plan(ctx, i, p ? &p->v[i] : NULL, plan);
+		if (!ret)
+			ret = say_meaning(plan, first, i, p ? &p->v[i] : NULL);
 		if (ret) {
 			cfg_plan_free(plan);
 			return ret;

@@ -6,6 +6,11 @@
  * carries the line and column it comes from. Unknown keys are errors with
  * the closest known name ("did you mean"), never ignored.
  *
+ * Unless the profile is strict, a key also takes the words its table
+ * documents (config/knobs.c: "busy_poll: true" is 50 us) and, for the
+ * prefetch distance, a number of cache lines below 64; each such value is
+ * kept with its meaning and said as a note, not an error.
+ *
  * The hash: SHA-256 (libcrypto's EVP) of the canonical form, one
  * "section.key=value" line per set key in table order, so comments,
  * spacing and key order do not change it.
@@ -64,6 +69,29 @@ int cfg_key_find(const char *name)
 
 /* --- errors --------------------------------------------------------- */
 
+/* Append one entry to @arr (@n of them): where, which key, what. */
+static void add_entry(struct cfg_error **arr, int *n, const yaml_mark_t *m,
+		      const char *key, const char *fmt, va_list ap)
+{
+	struct cfg_error *e;
+
+	e = realloc(*arr, (*n + 1) * sizeof(*e));
+	if (!e)
+		return;
+	*arr = e;
+	e += *n;
+	e->line = m ? (int)m->line + 1 : 0;
+	e->column = m ? (int)m->column + 1 : 0;
+	e->key = key ? strdup(key) : NULL;
+	if (vasprintf(&e->msg, fmt, ap) < 0)
+		e->msg = NULL;
+	if (!e->msg) {
+		free(e->key);
+		return;
+	}
+	(*n)++;
+}
+
 static void add_error(struct cfg_errors *errs, const yaml_mark_t *m,
 		      const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -71,39 +99,44 @@ static void add_error(struct cfg_errors *errs, const yaml_mark_t *m,
 static void add_error(struct cfg_errors *errs, const yaml_mark_t *m,
 		      const char *key, const char *fmt, ...)
 {
-	struct cfg_error *e;
 	va_list ap;
 
-	e = realloc(errs->e, (errs->n + 1) * sizeof(*e));
-	if (!e)
-		return;
-	errs->e = e;
-	e += errs->n;
-	e->line = m ? (int)m->line + 1 : 0;
-	e->column = m ? (int)m->column + 1 : 0;
-	e->key = key ? strdup(key) : NULL;
 	va_start(ap, fmt);
-	if (vasprintf(&e->msg, fmt, ap) < 0)
-		e->msg = NULL;
+	add_entry(&errs->e, &errs->n, m, key, fmt, ap);
 	va_end(ap);
-	if (!e->msg) {
-		free(e->key);
-		return;
+}
+
+static void add_note(struct cfg_errors *errs, const yaml_mark_t *m,
+		     const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* A value read with its documented meaning: said, not an error. */
+static void add_note(struct cfg_errors *errs, const yaml_mark_t *m,
+		     const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_entry(&errs->note, &errs->nnote, m, key, fmt, ap);
+	va_end(ap);
+}
+
+static void entries_free(struct cfg_error *e, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].key);
+		free(e[i].msg);
 	}
-	errs->n++;
+	free(e);
 }
 
 void cfg_errors_free(struct cfg_errors *errs)
 {
-	int i;
-
-	for (i = 0; i < errs->n; i++) {
-		free(errs->e[i].key);
-		free(errs->e[i].msg);
-	}
-	free(errs->e);
-	errs->e = NULL;
-	errs->n = 0;
+	entries_free(errs->e, errs->n);
+	entries_free(errs->note, errs->nnote);
+	memset(errs, 0, sizeof(*errs));
 }
 
 /* --- did you mean --------------------------------------------------- */
@@ -200,6 +233,7 @@ static void value_free(struct cfg_value *v)
 	int i;
 
 	free(v->str);
+	free(v->word);
 	for (i = 0; i < v->nlist; i++)
 		free(v->list[i]);
 	free(v->list);
@@ -265,23 +299,16 @@ static int parse_int(const char *s, long *val)
 	return errno || *end ? -EINVAL : 0;
 }
 
-int cfg_set_scalar(struct cfg_profile *p, int i, const char *text,
-		   char *why, size_t whylen)
+/* @text as key @k's type, strictly: into @v, or -EINVAL with @why. */
+static int set_typed(const struct cfg_key *k, const char *text,
+		     struct cfg_value *v, char *why, size_t whylen)
 {
-	const struct cfg_key *k = cfg_key_at(i);
-	struct cfg_value v = { .set = true };
 	char ch[128];
 
-	if (!k)
-		return -EINVAL;
-	if (!text) {
-		snprintf(why, whylen, "expected a value, not null");
-		return -EINVAL;
-	}
 	switch (k->type) {
 	case CFG_INT:
-		if (parse_int(text, &v.num) || v.num < k->min ||
-		    v.num > k->max || (k->step > 1 && v.num % k->step)) {
+		if (parse_int(text, &v->num) || v->num < k->min ||
+		    v->num > k->max || (k->step > 1 && v->num % k->step)) {
 			if (k->step > 1)
 				snprintf(why, whylen, "expected an integer from %ld to %ld, a multiple of %ld, not '%s'",
 					 k->min, k->max, k->step, text);
@@ -290,16 +317,16 @@ int cfg_set_scalar(struct cfg_profile *p, int i, const char *text,
 					 k->min, k->max, text);
 			return -EINVAL;
 		}
-		if (asprintf(&v.str, "%ld", v.num) < 0)
+		if (asprintf(&v->str, "%ld", v->num) < 0)
 			return -ENOMEM;
-		break;
+		return 0;
 	case CFG_BOOL:
-		if (parse_bool(text, &v.num)) {
+		if (parse_bool(text, &v->num)) {
 			snprintf(why, whylen, "expected true or false, not '%s'",
 				 text);
 			return -EINVAL;
 		}
-		v.str = strdup(v.num ? "true" : "false");
+		v->str = strdup(v->num ? "true" : "false");
 		break;
 	case CFG_ENUM:
 		if (!in_choices(k->choices, text)) {
@@ -308,15 +335,106 @@ int cfg_set_scalar(struct cfg_profile *p, int i, const char *text,
 				 ch, text);
 			return -EINVAL;
 		}
-		v.str = strdup(text);
+		v->str = strdup(text);
 		break;
 	case CFG_LIST:
 		snprintf(why, whylen, "expected a list, e.g. [a, b], not '%s'",
 			 text);
 		return -EINVAL;
 	}
-	if (!v.str)
-		return -ENOMEM;
+	return v->str ? 0 : -ENOMEM;
+}
+
+/* Key @k's documented word for @text (booleans in any YAML spelling). */
+static const struct cfg_word *find_word(const struct cfg_key *k,
+					const char *text)
+{
+	const struct cfg_word *w;
+	long b;
+
+	if (!parse_bool(text, &b))
+		text = b ? "true" : "false";
+	for (w = k->words; w && w->word; w++)
+		if (!strcasecmp(w->word, text))
+			return w;
+	return NULL;
+}
+
+/* @text, word @w of key @k: what it stands for, or itself, resolved here. */
+static int set_word(const struct cfg_key *k, const struct cfg_word *w,
+		    const char *text, struct cfg_value *v, char *why,
+		    size_t whylen)
+{
+	int ret = 0;
+
+	if (w->value && k->type != CFG_LIST) {
+		ret = set_typed(k, w->value, v, why, whylen);
+	} else {
+		v->here = true;
+		v->num = -1;
+		v->str = strdup(w->word);
+		if (k->type == CFG_LIST) {
+			v->list = calloc(1, sizeof(char *));
+			if (v->list && (v->list[0] = strdup(w->word)))
+				v->nlist = 1;
+			else
+				ret = -ENOMEM;
+		}
+		if (!v->str)
+			ret = -ENOMEM;
+	}
+	v->word = strdup(text);
+	return ret ? ret : v->word ? 0 : -ENOMEM;
+}
+
+/* Unless strict, @text as key @k's words or cache lines: 0 or -EINVAL. */
+static int set_lenient(const struct cfg_key *k, const char *text,
+		       struct cfg_value *v, char *why, size_t whylen)
+{
+	const struct cfg_word *w = find_word(k, text), *x;
+	size_t len;
+
+	if (w)
+		return set_word(k, w, text, v, why, whylen);
+	if (k->lines_below && !parse_int(text, &v->num) && v->num > 0 &&
+	    v->num < k->lines_below)
+		return asprintf(&v->str, "%ld", v->num) < 0 ? -ENOMEM : 0;
+	len = strlen(why);
+	if (k->lines_below && len < whylen)
+		snprintf(why + len, whylen - len, "; or 1 to %ld: cache lines",
+			 k->lines_below - 1);
+	for (x = k->words; x && x->word; x++) {
+		len = strlen(why);
+		if (len < whylen)
+			snprintf(why + len, whylen - len, "%s%s",
+				 x == k->words ? "; or " : ", ", x->word);
+	}
+	return -EINVAL;
+}
+
+int cfg_set_scalar(struct cfg_profile *p, int i, const char *text,
+		   char *why, size_t whylen)
+{
+	const struct cfg_key *k = cfg_key_at(i);
+	struct cfg_value v = { .set = true };
+	int ret;
+
+	if (!k)
+		return -EINVAL;
+	if (!text) {
+		snprintf(why, whylen, "expected a value, not null");
+		return -EINVAL;
+	}
+	ret = set_typed(k, text, &v, why, whylen);
+	if (ret == -EINVAL && !p->strict) {
+		value_free(&v);
+		v.set = true;
+		ret = set_lenient(k, text, &v, why, whylen);
+	}
+	if (ret) {
+		value_free(&v);
+		return ret;
+	}
 	v.line = p->v[i].line;
 	v.column = p->v[i].column;
 	value_free(&p->v[i]);
@@ -324,54 +442,110 @@ int cfg_set_scalar(struct cfg_profile *p, int i, const char *text,
 	return 0;
 }
 
+/*
+ * Item @it of a list of @n for key @k: itself, or (unless @strict) what
+ * its word stands for; a word resolved here stands alone. NULL with @why.
+ */
+static const char *list_item(const struct cfg_key *k, const char *it, int n,
+			     bool strict, char *why, size_t whylen)
+{
+	const struct cfg_word *w = NULL;
+	char ch[128];
+
+	if (!it || !it[0] || strchr(it, ',')) {
+		snprintf(why, whylen, "expected a name without ',', not '%s'",
+			 it ? it : "null");
+		return NULL;
+	}
+	if (!strict)
+		w = find_word(k, it);
+	if (w && !w->value && n > 1) {
+		snprintf(why, whylen, "'%s' stands alone (%s: %s), not in a list with others",
+			 it, strchr(k->name, '.') + 1, w->word);
+		return NULL;
+	}
+	if (in_choices(k->choices, it))
+		return it;
+	if (w && w->value)
+		return w->value;
+	choices_str(k->choices, ch, sizeof(ch));
+	snprintf(why, whylen, "expected items of %s, not '%s'", ch, it);
+	return NULL;
+}
+
 int cfg_set_list(struct cfg_profile *p, int i, const char *const *items,
 		 int n, char *why, size_t whylen)
 {
 	const struct cfg_key *k = cfg_key_at(i);
 	struct cfg_value v = { .set = true };
+	const char **tr = NULL;
 	size_t len = 0;
-	char ch[128];
-	int j;
+	int j, ret = -ENOMEM;
 
 	if (!k || k->type != CFG_LIST) {
 		snprintf(why, whylen, "expected a single value, not a list");
 		return -EINVAL;
 	}
+	if (n == 1 && !p->strict && find_word(k, items[0]) &&
+	    !find_word(k, items[0])->value)
+		return cfg_set_scalar(p, i, items[0], why, whylen);
+	tr = calloc(n ? n : 1, sizeof(*tr));
+	if (!tr)
+		return -ENOMEM;
 	for (j = 0; j < n; j++) {
-		if (!items[j] || !items[j][0] || strchr(items[j], ',')) {
-			snprintf(why, whylen, "expected a name without ',', not '%s'",
-				 items[j] ? items[j] : "null");
-			return -EINVAL;
-		}
-		if (!in_choices(k->choices, items[j])) {
-			choices_str(k->choices, ch, sizeof(ch));
-			snprintf(why, whylen, "expected items of %s, not '%s'",
-				 ch, items[j]);
-			return -EINVAL;
-		}
-		len += strlen(items[j]) + 1;
+		tr[j] = list_item(k, items[j], n, p->strict, why, whylen);
+		ret = -EINVAL;
+		if (!tr[j])
+			goto out;
+		if (tr[j] != items[j] && !v.word && !(v.word = strdup(items[j])))
+			goto nomem;
+		len += strlen(tr[j]) + 1;
 	}
 	v.list = calloc(n ? n : 1, sizeof(char *));
 	v.str = calloc(1, len + 1);
 	if (!v.list || !v.str)
 		goto nomem;
 	for (j = 0; j < n; j++) {
-		v.list[j] = strdup(items[j]);
+		v.list[j] = strdup(tr[j]);
 		if (!v.list[j])
 			goto nomem;
 		v.nlist++;
 		if (j)
 			strcat(v.str, ",");
-		strcat(v.str, items[j]);
+		strcat(v.str, tr[j]);
 	}
 	v.line = p->v[i].line;
 	v.column = p->v[i].column;
 	value_free(&p->v[i]);
 	p->v[i] = v;
+	free(tr);
 	return 0;
 nomem:
+	ret = -ENOMEM;
+out:
 	value_free(&v);
-	return -ENOMEM;
+	free(tr);
+	return ret;
+}
+
+const char *cfg_value_meaning(int i, const struct cfg_value *v, char *buf,
+			      size_t size)
+{
+	const struct cfg_key *k = cfg_key_at(i);
+	const struct cfg_word *w;
+
+	if (!k || !v->set)
+		return NULL;
+	if (v->word && (w = find_word(k, v->word))) {
+		snprintf(buf, size, "'%s' means %s", v->word, w->meaning);
+		return buf;
+	}
+	if (k->lines_below && v->num > 0 && v->num < k->lines_below) {
+		snprintf(buf, size, "%ld is below %ld: %ld cache lines, of this machine's line size each (the plan prints the bytes)",
+			 v->num, k->lines_below, v->num);
+		return buf;
+	}
+	return NULL;
 }
 
 /* --- the YAML walk -------------------------------------------------- */
@@ -409,6 +583,9 @@ static void walk_value(struct walk *w, int i, yaml_node_t *n)
 		if (ret)
 			add_error(w->errs, &n->start_mark, k->name, "%s: %s",
 				  k->name, why);
+		else if (cfg_value_meaning(i, &w->p->v[i], why, sizeof(why)))
+			add_note(w->errs, &n->start_mark, k->name, "%s: %s",
+				 k->name, why);
 		return;
 	}
 	items = calloc(n->data.sequence.items.top -
@@ -432,6 +609,9 @@ static void walk_value(struct walk *w, int i, yaml_node_t *n)
 	if (ret)
 		add_error(w->errs, &n->start_mark, k->name, "%s: %s", k->name,
 			  why);
+	else if (cfg_value_meaning(i, &w->p->v[i], why, sizeof(why)))
+		add_note(w->errs, &n->start_mark, k->name, "%s: %s", k->name,
+			 why);
 	free(items);
 }
 

@@ -584,6 +584,18 @@ out:
 
 /* --- the defaults of profile, record, trace ------------------------------- */
 
+/* hardware_counters: all, resolved now: the events that open, or a note. */
+static void defaults_all_events(struct cfg_defaults *d)
+{
+	char list[256], why[160];
+
+	if (cfg_hw_events(NULL, list, sizeof(list), why, sizeof(why)))
+		d->hardware_counters = strdup(list);
+	else if (asprintf(&d->note, "the applied profile's hardware_counters: all: no hardware event opens here (%s); counting the default set",
+			  why) < 0)
+		d->note = NULL;
+}
+
 void cfg_defaults(struct cfg_defaults *d)
 {
 	struct cfg_profile p = { 0 };
@@ -603,7 +615,9 @@ void cfg_defaults(struct cfg_defaults *d)
 	if (p.v[i].set)
 		d->stack_depth = p.v[i].num;
 	i = cfg_key_find("profiling.hardware_counters");
-	if (p.v[i].set && p.v[i].nlist)
+	if (p.v[i].set && p.v[i].here)
+		defaults_all_events(d);
+	else if (p.v[i].set && p.v[i].nlist)
 		d->hardware_counters = strdup(p.v[i].str);
 	i = cfg_key_find("profiling.trace_points");
 	if (p.v[i].set && p.v[i].nlist)
@@ -617,6 +631,8 @@ void cfg_defaults_free(struct cfg_defaults *d)
 {
 	free(d->hardware_counters);
 	free(d->trace_points);
+	free(d->note);
 	d->hardware_counters = NULL;
 	d->trace_points = NULL;
+	d->note = NULL;
 }

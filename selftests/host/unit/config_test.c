@@ -608,4 +608,397 @@ TEST_F(fake_root, state_round_trips_the_profile)
 	json_object_put(st);
 }
 
+/* --- the profile users write (selftests/llkm/user_profile.yaml) --------------- */
+
+/* The fixture, byte for byte from issue 22: its path comes from the Makefile. */
+static void parse_users(struct parsed *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ret = cfg_parse_file(USER_PROFILE, &r->p, &r->e);
+}
+
+static int nset(const struct cfg_profile *p)
+{
+	int i, n = 0;
+
+	for (i = 0; i < cfg_nkeys(); i++)
+		n += p->v[i].set;
+	return n;
+}
+
+TEST(users_profile_verbatim_is_accepted_with_one_meaning_each)
+{
+	struct parsed r;
+
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(0, r.e.n);
+	/* true: the setting's well-known enabled value */
+	EXPECT_EQ(50, val(&r, "network.busy_poll")->num);
+	EXPECT_EQ(20, val(&r, "memory.memory_compaction")->num);
+	/* aggressive: branch prediction without spectre_v2 hardening */
+	EXPECT_STREQ("unmitigated", val(&r, "cpu.branch_prediction")->str);
+	/* context_switches: the sched class */
+	EXPECT_STREQ("syscalls,irqs,sched", val(&r, "profiling.trace_points")->str);
+	/* below 64: cache lines, resolved by the plan */
+	EXPECT_EQ(16, val(&r, "cpu.prefetch_distance")->num);
+	/* resolved on the machine by the plan */
+	EXPECT_STREQ("true", val(&r, "memory.huge_pages")->str);
+	EXPECT_STREQ("all", val(&r, "profiling.hardware_counters")->str);
+	EXPECT_EQ(16, nset(&r.p));
+	parsed_free(&r);
+}
+
+TEST(users_values_keep_their_boundaries)
+{
+	struct parsed r;
+
+	parse(&r, "low_level_optimization:\n  cpu:\n    prefetch_distance: 63\n");
+	EXPECT_EQ(0, r.ret);	/* 63 cache lines */
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  cpu:\n    prefetch_distance: 64\n");
+	EXPECT_EQ(0, r.ret);	/* 64 bytes */
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  cpu:\n    prefetch_distance: 65\n");
+	EXPECT_EQ(1, r.ret);	/* neither */
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  network:\n    busy_poll: false\n"
+		  "  memory:\n    memory_compaction: off\n    huge_pages: no\n");
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(0, val(&r, "network.busy_poll")->num);
+	EXPECT_EQ(0, val(&r, "memory.memory_compaction")->num);
+	EXPECT_EQ(0, val(&r, "memory.huge_pages")->num);
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  profiling:\n    hardware_counters: [cycles, all]\n");
+	EXPECT_EQ(1, r.ret);	/* all stands alone */
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  cpu:\n    branch_prediction: reckless\n");
+	EXPECT_EQ(1, r.ret);
+	parsed_free(&r);
+}
+
+/* The users' profile on the fake root: plan, then apply and revert. */
+static const struct cfg_item *find_key(const struct cfg_plan *pl, const char *key)
+{
+	int i, k = cfg_key_find(key);
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->it[i].key == k)
+			return &pl->it[i];
+	return NULL;
+}
+
+TEST_F(fake_root, users_profile_plan_gives_each_key_its_concrete_setting)
+{
+	struct parsed r;
+	struct cfg_plan pl = { 0 };
+	const struct cfg_item *it;
+	int i;
+
+	fake_put(self->f.dir, "sys/devices/system/cpu/vulnerabilities/spectre_v2",
+		 "Mitigation: Retpolines; STIBP: disabled; RSB filling\n");
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &r.p, &pl));
+	for (i = 0; i < cfg_nkeys(); i++)
+		EXPECT_NE(NULL, find_key(&pl, cfg_key_name(cfg_key_at(i))));
+	it = find(&pl, "proc/sys/net/core/busy_poll");
+	ASSERT_NE(NULL, it);
+	EXPECT_STREQ("50", it->wanted);
+	it = find(&pl, "proc/sys/net/core/busy_read");
+	ASSERT_NE(NULL, it);
+	EXPECT_STREQ("50", it->wanted);
+	it = find(&pl, "proc/sys/vm/compaction_proactiveness");
+	ASSERT_NE(NULL, it);
+	EXPECT_STREQ("20", it->wanted);
+	/* 16 lines of this machine's 64 bytes */
+	it = find_key(&pl, "cpu.prefetch_distance");
+	EXPECT_STREQ("1024", it->wanted);
+	EXPECT_NE(NULL, strstr(it->note, "16 cache lines"));
+	/* a boot parameter: said, not pretended */
+	it = find_key(&pl, "cpu.branch_prediction");
+	EXPECT_EQ(CFG_UNAVAILABLE, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "spectre_v2=off"));
+	EXPECT_NE(NULL, strstr(it->note, "reboot"));
+	/* THP only, nr_hugepages left alone */
+	it = find_key(&pl, "memory.huge_pages");
+	EXPECT_EQ(CFG_REPORT, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "THP only"));
+	/* the application's choices */
+	it = find_key(&pl, "network.zero_copy");
+	EXPECT_EQ(CFG_UNAVAILABLE, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "application"));
+	it = find_key(&pl, "network.kernel_bypass");
+	EXPECT_EQ(CFG_UNAVAILABLE, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "AF_XDP"));
+	it = find_key(&pl, "profiling.trace_points");
+	EXPECT_STREQ("syscalls,irqs,sched", it->wanted);
+	EXPECT_NE(NULL, strstr(it->note, "context_switches"));
+	cfg_plan_free(&pl);
+	parsed_free(&r);
+	EXPECT_EQ(0, self->f.writes);
+}
+
+TEST_F(fake_root, users_profile_apply_then_revert_restores_every_file)
+{
+	static const char *const files[] = {
+		THP, "proc/sys/vm/nr_hugepages", "proc/sys/vm/compaction_proactiveness",
+		"proc/sys/net/core/busy_poll", "proc/sys/net/core/busy_read",
+	};
+	char *before[5];
+	struct parsed r;
+	int changed, restored;
+	unsigned int i;
+
+	for (i = 0; i < 5; i++)
+		before[i] = readf(self->f.dir, files[i]);
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	cfg_profile_free(&self->p);
+	self->p = r.p;
+	memset(&r.p, 0, sizeof(r.p));
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	EXPECT_FILE("[always] madvise never", THP);
+	EXPECT_FILE("20", "proc/sys/vm/compaction_proactiveness");
+	EXPECT_FILE("50", "proc/sys/net/core/busy_poll");
+	EXPECT_FILE("50", "proc/sys/net/core/busy_read");
+	EXPECT_FILE("0", "proc/sys/vm/nr_hugepages");	/* THP only */
+	EXPECT_EQ(1u, self->f.nic.adaptive_rx);		/* already adaptive */
+	ASSERT_EQ(0, revert(self, &restored));
+	for (i = 0; i < 5; i++) {
+		EXPECT_FILE(before[i], files[i]);
+		free(before[i]);
+	}
+	EXPECT_FALSE(state_exists(self));
+	parsed_free(&r);
+}
+
+/* Today's 7 errors of check --strict on the users' profile (issue 22). */
+static const struct {
+	int line, column;
+	const char *msg;
+} strict_errors[] = {
+	{ 6, 24, "cpu.prefetch_distance: expected an integer from 0 to 8192, a multiple of 64, not '16'" },
+	{ 7, 24, "cpu.branch_prediction: expected one of any | mitigated | unmitigated, not 'aggressive'" },
+	{ 11, 17, "memory.huge_pages: expected an integer from 0 to 1048576, not 'true'" },
+	{ 14, 24, "memory.memory_compaction: expected an integer from 0 to 100, not 'true'" },
+	{ 20, 16, "network.busy_poll: expected an integer from 0 to 1000000, not 'true'" },
+	{ 27, 24, "profiling.hardware_counters: expected a list, e.g. [a, b], not 'all'" },
+	{ 28, 19, "profiling.trace_points: expected items of syscalls | irqs | softirqs | sched, not 'context_switches'" },
+};
+
+TEST(strict_refuses_users_profile_with_the_7_messages_of_old)
+{
+	struct parsed r;
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	r.p.strict = true;
+	r.ret = cfg_parse_file(USER_PROFILE, &r.p, &r.e);
+	ASSERT_EQ(1, r.ret);
+	ASSERT_EQ(7, r.e.n);
+	EXPECT_EQ(0, r.e.nnote);
+	for (i = 0; i < 7; i++) {
+		EXPECT_EQ(strict_errors[i].line, r.e.e[i].line);
+		EXPECT_EQ(strict_errors[i].column, r.e.e[i].column);
+		EXPECT_STREQ(strict_errors[i].msg, r.e.e[i].msg);
+	}
+	parsed_free(&r);
+}
+
+TEST(users_profile_notes_say_each_meaning_where_it_stands)
+{
+	struct parsed r;
+	int i;
+
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	ASSERT_EQ(7, r.e.nnote);
+	/* one note where each strict error was, with the meaning */
+	for (i = 0; i < 7; i++) {
+		EXPECT_EQ(strict_errors[i].line, r.e.note[i].line);
+		EXPECT_EQ(strict_errors[i].column, r.e.note[i].column);
+	}
+	EXPECT_NE(NULL, strstr(r.e.note[0].msg, "16 cache lines"));
+	EXPECT_NE(NULL, strstr(r.e.note[1].msg, "'aggressive' means"));
+	EXPECT_NE(NULL, strstr(r.e.note[1].msg, "spectre_v2=off"));
+	EXPECT_NE(NULL, strstr(r.e.note[2].msg, "THP only"));
+	EXPECT_NE(NULL, strstr(r.e.note[3].msg, "'true' means 20"));
+	EXPECT_NE(NULL, strstr(r.e.note[4].msg, "'true' means 50 us"));
+	EXPECT_NE(NULL, strstr(r.e.note[5].msg, "'all' means every generic hardware event"));
+	EXPECT_NE(NULL, strstr(r.e.note[6].msg, "'context_switches' means the sched class"));
+	parsed_free(&r);
+}
+
+TEST(lenient_errors_name_the_words_too)
+{
+	struct parsed r;
+
+	parse(&r, "low_level_optimization:\n  cpu:\n    prefetch_distance: 65\n");
+	ASSERT_EQ(1, r.ret);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "a multiple of 64, not '65'; or 1 to 63: cache lines"));
+	parsed_free(&r);
+	parse(&r, "low_level_optimization:\n  network:\n    busy_poll: maybe\n");
+	ASSERT_EQ(1, r.ret);
+	EXPECT_NE(NULL, strstr(r.e.e[0].msg, "not 'maybe'; or true, false"));
+	parsed_free(&r);
+}
+
+/* The event probe of the unit tests: events 0 and 1 (cycles, instructions). */
+static int fake_events_open(const struct cfg_ctx *ctx, unsigned long long config)
+{
+	(void)ctx;
+	return config <= 1 ? 0 : -ENOENT;
+}
+
+static int no_events_open(const struct cfg_ctx *ctx, unsigned long long config)
+{
+	(void)ctx;
+	(void)config;
+	return -ENOENT;
+}
+
+TEST_F(fake_root, hardware_counters_all_is_every_event_that_opens_here)
+{
+	struct parsed r;
+	struct cfg_plan pl = { 0 };
+	const struct cfg_item *it;
+
+	parse(&r, "low_level_optimization:\n  profiling:\n    hardware_counters: all\n");
+	ASSERT_EQ(0, r.ret);
+	self->ctx.event_open = fake_events_open;
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &r.p, &pl));
+	it = find_key(&pl, "profiling.hardware_counters");
+	ASSERT_NE(NULL, it);
+	EXPECT_STREQ("cycles,instructions", it->wanted);
+	EXPECT_EQ(CFG_CHANGE, it->action);
+	cfg_plan_free(&pl);
+
+	self->ctx.event_open = no_events_open;
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &r.p, &pl));
+	it = find_key(&pl, "profiling.hardware_counters");
+	ASSERT_NE(NULL, it);
+	EXPECT_EQ(CFG_UNAVAILABLE, it->action);
+	EXPECT_NE(NULL, strstr(it->note, "none opens here"));
+	EXPECT_NE(NULL, strstr(it->note, "no hardware PMU"));
+	cfg_plan_free(&pl);
+	parsed_free(&r);
+}
+
+TEST_F(fake_root, users_profile_plan_prints_units_and_boot_facts)
+{
+	struct parsed r;
+	struct cfg_plan pl = { 0 };
+	const struct cfg_item *it;
+
+	fake_put(self->f.dir, "sys/devices/system/cpu/vulnerabilities/spectre_v2",
+		 "Not affected\n");
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &r.p, &pl));
+	EXPECT_STREQ("us", find(&pl, "proc/sys/net/core/busy_poll")->unit);
+	EXPECT_NE(NULL, strstr(find(&pl, "proc/sys/net/core/busy_poll")->note,
+			       "'true' means 50 us"));
+	EXPECT_STREQ("bytes", find_key(&pl, "cpu.prefetch_distance")->unit);
+	EXPECT_STREQ("bits", find_key(&pl, "cpu.simd_width")->unit);
+	EXPECT_STREQ("Hz", find_key(&pl, "profiling.sampling_rate")->unit);
+	EXPECT_STREQ("pages", find_key(&pl, "memory.huge_pages")->unit);
+	/* nothing to mitigate: aggressive holds, reported */
+	it = find_key(&pl, "cpu.branch_prediction");
+	EXPECT_EQ(CFG_REPORT, it->action);
+	cfg_plan_free(&pl);
+
+	/* 128-byte lines: 16 lines are 2048 bytes */
+	fake_put(self->f.dir, "sys/devices/system/cpu/cpu0/cache/index0/coherency_line_size", "128\n");
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &r.p, &pl));
+	EXPECT_STREQ("2048", find_key(&pl, "cpu.prefetch_distance")->wanted);
+	cfg_plan_free(&pl);
+	parsed_free(&r);
+}
+
+TEST_F(fake_root, users_profile_applied_verifies_and_survives_the_state)
+{
+	struct cfg_profile cur = { 0 };
+	struct cfg_plan pl = { 0 };
+	struct json_object *st;
+	struct parsed r;
+	char h1[80], h2[80];
+	int changed, i;
+
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	cfg_profile_free(&self->p);
+	self->p = r.p;
+	memset(&r.p, 0, sizeof(r.p));
+	self->ctx.event_open = fake_events_open;
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	st = cfg_state_load(self->f.state);
+	ASSERT_NE(NULL, st);
+	ASSERT_EQ(0, cfg_state_profile(st, &cur));
+	ASSERT_EQ(0, cfg_hash(&self->p, h1, sizeof(h1)));
+	ASSERT_EQ(0, cfg_hash(&cur, h2, sizeof(h2)));
+	EXPECT_STREQ(h1, h2);
+	EXPECT_TRUE(cur.v[cfg_key_find("profiling.hardware_counters")].here);
+	EXPECT_TRUE(cur.v[cfg_key_find("memory.huge_pages")].here);
+	/* verify: nothing left to change, nothing differs */
+	pl.applied = &cur;
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &cur, &pl));
+	EXPECT_EQ(0, cfg_plan_changes(&pl));
+	for (i = 0; i < pl.n; i++)
+		EXPECT_NE(CFG_MISMATCH, pl.it[i].action);
+	cfg_plan_free(&pl);
+	cfg_profile_free(&cur);
+	json_object_put(st);
+	parsed_free(&r);
+}
+
+TEST_F(fake_root, busy_poll_without_a_nic_is_set_and_says_so_on_both_files)
+{
+	struct cfg_plan pl = { 0 };
+	char p[256];
+	int i, n = 0;
+
+	snprintf(p, sizeof(p), "%s/sys/class/net/eth0", self->f.dir);
+	ASSERT_EQ(0, rmdir(p));
+	ASSERT_EQ(0, cfg_plan_build(&self->ctx, &self->p, &pl));
+	for (i = 0; i < pl.n; i++) {
+		if (strncmp(pl.it[i].target, "proc/sys/net/core/busy_", 23))
+			continue;
+		n++;
+		EXPECT_EQ(CFG_CHANGE, pl.it[i].action);
+		EXPECT_NE(NULL, strstr(pl.it[i].note, "no network interface here but lo"));
+	}
+	EXPECT_EQ(2, n);
+	cfg_plan_free(&pl);
+}
+
+TEST_F(fake_root, users_profile_gives_record_profile_and_trace_their_defaults)
+{
+	struct cfg_defaults d = { .stack_depth = -1 };
+	struct parsed r;
+	int changed;
+
+	parse_users(&r);
+	ASSERT_EQ(0, r.ret);
+	cfg_profile_free(&self->p);
+	self->p = r.p;
+	memset(&r.p, 0, sizeof(r.p));
+	ASSERT_EQ(0, apply(_metadata, self, &changed));
+	ASSERT_EQ(0, setenv("LLCTL_STATE_DIR", self->f.state, 1));
+	cfg_defaults(&d);
+	unsetenv("LLCTL_STATE_DIR");
+	EXPECT_EQ(10000, d.sampling_rate);
+	EXPECT_EQ(64, d.stack_depth);
+	EXPECT_STREQ("syscalls,irqs,sched", d.trace_points);
+	/* all: the events that open on this host, or said why none */
+	EXPECT_TRUE((d.hardware_counters != NULL) != (d.note != NULL));
+	if (d.note) {
+		EXPECT_NE(NULL, strstr(d.note, "no hardware event opens here"));
+	} else {
+		EXPECT_EQ(NULL, strstr(d.hardware_counters, "all"));
+	}
+	cfg_defaults_free(&d);
+	parsed_free(&r);
+}
+
 TEST_HARNESS_MAIN
