@@ -98,7 +98,6 @@ static unsigned int kernel_frames(struct pt_regs *regs, unsigned long *ips)
 	return n;
 }
 
-
 /*
  * Return addresses up the user stack by frame pointers, after @n. A frame
  * record is {caller's frame pointer, return address} on x86-64 (rbp) and
