@@ -142,7 +142,7 @@ arm64: deps
 arm64-module:
 	$(Q)kdir=$$(scripts/arm64-kdir) || exit 1; \
 	mkdir -p $(ARM64_OUT)/src && \
-	for f in Kbuild $$(find kmod include -name '*.[ch]' -o -name Kbuild); do \
+	for f in Kbuild $$(find kmod include \( -name '*.[ch]' ! -name '*.mod.c' \) -o -name Kbuild); do \
 		cmp -s $$f $(ARM64_OUT)/src/$$f || cp -p --parents $$f $(ARM64_OUT)/src/ || exit 1; \
 	done; \
 	$(MAKE) -C $$kdir M=$(CURDIR)/$(ARM64_OUT)/src ARCH=arm64 \
