@@ -356,7 +356,8 @@ int cmd_coherency(int argc, char **argv)
 	if (check_args(&c))
 		goto cleanup;
 	if (!PROBE_SUPPORTED) {
-		llctl_err("Unable to run the coherency tests: the probes are x86-64 only");
+		llctl_err("Unable to run the coherency tests: the probes are not ported to %s yet (x86-64 only)",
+			  PROBE_ARCH_NAME);
 		goto cleanup;
 	}
 	/* Before the setup, so a Ctrl-C during it is not lost (see trace). */

@@ -524,7 +524,8 @@ int cmd_fence(int argc, char **argv)
 	if (err)
 		return llctl_parse_status(err);
 	if (!PROBE_SUPPORTED) {
-		llctl_err("Unable to measure fences: the probes are x86-64 only");
+		llctl_err("Unable to measure fences: the probes are not ported to %s yet (x86-64 only)",
+			  PROBE_ARCH_NAME);
 		return 1;
 	}
 	d.nops = c.kernel ? LLKM_FENCE_KERNEL_MAX + 1 : __LLKM_FENCE_LAST;

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -43,6 +44,14 @@ static void feature_str(uint64_t bit, char *buf, size_t len)
 		snprintf(buf, len, "bit%d", __builtin_ctzll(bit));
 }
 
+/* The machine's architecture as the kernel names it (uname -m), or NULL. */
+static const char *machine_arch(void)
+{
+	static struct utsname u;
+
+	return uname(&u) ? NULL : u.machine;
+}
+
 static struct json_object *info_json(const struct llctl_info *info,
 				     const struct llctl_env *env)
 {
@@ -58,6 +67,8 @@ static struct json_object *info_json(const struct llctl_info *info,
 	json_object_object_add(o, "version",
 			       json_object_new_string(info->version));
 	json_object_object_add(o, "abi", json_object_new_int64(info->abi));
+	json_object_object_add(o, "arch", machine_arch() ?
+			       json_object_new_string(machine_arch()) : NULL);
 	json_object_object_add(cpus, "possible",
 			       json_object_new_int64(info->cpus_possible));
 	json_object_object_add(cpus, "online",
@@ -102,6 +113,7 @@ static void info_text(const struct llctl_info *info,
 
 	llctl_env_print(stdout, env);
 	printf("llkm %s, ABI %" PRIu32 "\n", info->version, info->abi);
+	printf("  %-15s %s\n", "arch:", machine_arch() ? machine_arch() : "unknown");
 	printf("  %-15s %" PRIu32 " possible, %" PRIu32 " online\n", "cpus:",
 	       info->cpus_possible, info->cpus_online);
 	printf("  %-15s %" PRIu32 " bytes\n", "cache line:",

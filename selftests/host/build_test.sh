@@ -102,7 +102,8 @@ fi
 # includes from outside (include/, kmod/'s headers, quiet.mk, VERSION).
 copy=$work/tree
 mkdir -p "$copy/kmod"
-cp -r user include quiet.mk VERSION "$copy/" && cp kmod/*.h "$copy/kmod/"
+cp -r user include quiet.mk VERSION "$copy/" && cp kmod/*.h "$copy/kmod/" &&
+	(cd kmod && cp --parents arch/*/*.h "$copy/kmod/")
 make -s -C "$copy/user" clean >/dev/null 2>&1
 llctl=$copy/user/llctl
 

@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..39"
+echo "1..42"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 39); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:39 error:0"
+	for i in $(seq 42); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:42 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -41,13 +41,15 @@ check info_text_names_version_and_abi "$(head -c 300 "$out/stdout")" \
 	grep -q "^llkm $version, ABI 4$" "$out/stdout"
 check info_text_carries_the_environment "no '# kernel' header" \
 	grep -q "^# kernel $(uname -r)" "$out/stdout"
+check info_text_names_the_architecture "$(grep arch: "$out/stdout")" \
+	grep -Eq "^  arch: +$(uname -m)$" "$out/stdout"
 
 run info --json
 check info_json_is_valid_json "$(head -c 300 "$out/stdout")" jq -e . "$out/stdout" >/dev/null
-# shellcheck disable=SC2016 # $v, $online: jq's variables, not the shell's
+# shellcheck disable=SC2016 # $v, $arch, $online: jq's variables, not the shell's
 check info_json_has_the_documented_keys_and_types "jq says no" jq -e --arg v "$version" \
-	--argjson online "$(nproc)" '
-	(.version == $v) and (.abi == 4) and
+	--arg arch "$(uname -m)" --argjson online "$(nproc)" '
+	(.version == $v) and (.abi == 4) and (.arch == $arch) and
 	(.cpus.possible >= .cpus.online) and (.cpus.online == $online) and
 	(.cache_line_size | type == "number") and
 	(.features | type == "array") and ((.features | index("genl")) != null) and
