@@ -52,6 +52,9 @@ DEPS += dkms man-db groff-base
 DEPS += shellcheck
 # the debug-kernel tier builds a kernel (make check-debug)
 DEPS += bc bison flex
+# the arm64 guest (selftests/vm/run --arch arm64): the VM, and running the
+# arm64 maintainer scripts of its root file system (mmdebstrap --arch=arm64)
+DEPS += qemu-system-arm qemu-user-static binfmt-support arch-test
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
 	selftests-install ksrc install uninstall install-group check-debug
@@ -94,7 +97,12 @@ selftests-install: selftests
 	$(Q)$(MAKE) $(S) -C selftests KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests \
 		INSTALL_PATH=$(abspath $(INSTALL_PATH)) install
 
+# The arm64 guest's kernel comes from the archive's arm64 packages
+# (selftests/vm/arm64: apt-get download linux-image-KVER:arm64).
 deps:
+	@if ! dpkg --print-foreign-architectures | grep -qx arm64; then \
+		echo "deps: adding the arm64 architecture (dpkg --add-architecture arm64)"; \
+		dpkg --add-architecture arm64 && apt-get update -qq; fi
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 			grep -q '^install ok installed$$' || echo $$p; done); \
