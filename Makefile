@@ -9,6 +9,8 @@
 #                 kernel built once from linux-source-6.1 (docs/hardening.md)
 # make matrix     the guest selftests on bookworm, trixie and sid kernels,
 #                 each built in its suite's chroot (MATRIX)
+# make arm64      cross-build llkm.ko and llctl for arm64: build/arm64/llkm.ko
+#                 and build/arm64/llctl (deps first; README "arm64")
 # make deps       install the Debian packages the project needs
 # make install    llctl, its man pages, bash completion, udev rule (DESTDIR, PREFIX);
 #                 make uninstall removes exactly those; the module: DKMS
@@ -56,8 +58,20 @@ DEPS += bc bison flex
 # arm64 maintainer scripts of its root file system (mmdebstrap --arch=arm64)
 DEPS += qemu-system-arm qemu-user-static binfmt-support arch-test
 
+# make arm64: the cross compiler, and llctl's libraries for arm64 beside
+# the amd64 ones (multiarch: dpkg --add-architecture arm64; each :arm64
+# -dev package co-installs with its amd64 twin at the same version). Not
+# libck-dev: only bench/ uses it. The arm64 kernel headers are not a
+# package here: scripts/arm64-kdir fetches and unpacks them into the cache.
+DEPS_ARM64 := gcc-aarch64-linux-gnu libc6-dev:arm64 linux-libc-dev:arm64 \
+	$(addsuffix :arm64,libnl-3-dev libnl-genl-3-dev libpfm4-dev libjson-c-dev \
+	libseccomp-dev libbabeltrace-dev libdw-dev libelf-dev libyaml-dev \
+	libmicrohttpd-dev libbpf-dev libssl-dev libzstd-dev libpopt-dev uuid-dev)
+DEPS += $(DEPS_ARM64)
+
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
-	selftests-install ksrc install uninstall install-group check-debug
+	selftests-install ksrc install uninstall install-group check-debug \
+	arm64 arm64-module arm64-llctl
 
 all: module llctl
 
@@ -97,13 +111,15 @@ selftests-install: selftests
 	$(Q)$(MAKE) $(S) -C selftests KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests \
 		INSTALL_PATH=$(abspath $(INSTALL_PATH)) install
 
-# The arm64 guest's kernel comes from the archive's arm64 packages
-# (selftests/vm/arm64: apt-get download linux-image-KVER:arm64).
+# The arm64 packages need dpkg's arm64 architecture, and apt's lists of
+# it (the apt-get update that installs anything missing fetches them); the
+# arm64 guest's kernel comes from them too (selftests/vm/arm64: apt-get
+# download linux-image-KVER:arm64).
 deps:
 	@if ! dpkg --print-foreign-architectures | grep -qx arm64; then \
-		echo "deps: adding the arm64 architecture (dpkg --add-architecture arm64)"; \
-		dpkg --add-architecture arm64 && apt-get update -qq; fi
-	@missing=$$(for p in $(DEPS); do \
+		echo "deps: dpkg --add-architecture arm64"; \
+		dpkg --add-architecture arm64; fi; \
+	missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 			grep -q '^install ok installed$$' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -111,6 +127,38 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	$(Q)scripts/arm64-kdir >/dev/null
+
+# make arm64: the module against Debian's arm64 headers (scripts/arm64-kdir,
+# cached), built in a copy of its sources under build/arm64/src, since
+# kbuild puts an external module's objects beside its sources; llctl with
+# the cross compiler against the :arm64 -dev packages (multiarch: their
+# headers are the amd64 ones, their .pc files and libraries under
+# /usr/lib/aarch64-linux-gnu), its objects in build/arm64/user.
+# ARM64_C=2: sparse too (selftests/lint).
+ARM64_CROSS ?= aarch64-linux-gnu-
+ARM64_OUT := build/arm64
+ARM64_PKG_CONFIG := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+ARM64_C ?=
+
+arm64: deps
+	$(Q)$(MAKE) $(S) arm64-module arm64-llctl
+
+arm64-module:
+	$(Q)kdir=$$(scripts/arm64-kdir) || exit 1; \
+	mkdir -p $(ARM64_OUT)/src && \
+	for f in Kbuild $$(find kmod include -name '*.[ch]' -o -name Kbuild); do \
+		cmp -s $$f $(ARM64_OUT)/src/$$f || cp -p --parents $$f $(ARM64_OUT)/src/ || exit 1; \
+	done; \
+	$(MAKE) -C $$kdir M=$(CURDIR)/$(ARM64_OUT)/src ARCH=arm64 \
+		CROSS_COMPILE=$(ARM64_CROSS) W=$(W) $(if $(ARM64_C),C=$(ARM64_C)) \
+		LLKM_VERSION=$(VERSION) modules && \
+	cp -p $(ARM64_OUT)/src/kmod/llkm.ko $(ARM64_OUT)/llkm.ko
+
+arm64-llctl:
+	$(Q)$(MAKE) $(S) -C user VERSION=$(VERSION) OUT=$(CURDIR)/$(ARM64_OUT)/user \
+		CC=$(ARM64_CROSS)gcc PKG_CONFIG="$(ARM64_PKG_CONFIG)"
+	$(Q)cp -p $(ARM64_OUT)/user/llctl $(ARM64_OUT)/llctl
 
 # What a newcomer sees work: the module loads, and llctl profiles and
 # traces a small workload (selftests/llkm/workload) in the guest.

@@ -41,6 +41,7 @@
 #include <linux/uaccess.h>
 
 #include "llkm.h"
+#include "llkm_arch.h"
 #include "ring.h"
 
 struct llkm_counter {
@@ -97,8 +98,13 @@ static unsigned int kernel_frames(struct pt_regs *regs, unsigned long *ips)
 	return n;
 }
 
-#ifdef CONFIG_X86_64
-/* Return addresses up the user stack by frame pointers, after @n. */
+
+/*
+ * Return addresses up the user stack by frame pointers, after @n. A frame
+ * record is {caller's frame pointer, return address} on x86-64 (rbp) and
+ * arm64 (x29) alike; llkm_arch_user_fp() gives the first, or false where
+ * there is none to follow (a 32-bit task).
+ */
 static unsigned int fp_walk(struct pt_regs *regs, unsigned long *ips,
 			    unsigned int n, unsigned int max)
 {
@@ -106,9 +112,9 @@ static unsigned int fp_walk(struct pt_regs *regs, unsigned long *ips,
 		unsigned long next;
 		unsigned long ret;
 	} frame;
-	unsigned long fp = regs->bp;
+	unsigned long fp;
 
-	if (!user_64bit_mode(regs))
+	if (!llkm_arch_user_fp(regs, &fp))
 		return n;
 	while (n < max && fp && !(fp & (sizeof(long) - 1))) {
 		if (copy_from_user_nofault(&frame, (void __user *)fp,
@@ -121,13 +127,6 @@ static unsigned int fp_walk(struct pt_regs *regs, unsigned long *ips,
 	}
 	return n;
 }
-#else
-static unsigned int fp_walk(struct pt_regs *regs, unsigned long *ips,
-			    unsigned int n, unsigned int max)
-{
-	return n;
-}
-#endif
 
 /* User frames, innermost first: where the task was, then its callers. */
 static unsigned int user_frames(struct pt_regs *regs, unsigned long *ips,

@@ -835,7 +835,7 @@ static const char *probe_why_msg(int err, enum llkm_probe_why why)
 	case LLKM_PROBE_WHY_NONE:
 		break;
 	}
-	return err == -EOPNOTSUPP ? "probes need x86-64 with a TSC" : NULL;
+	return err == -EOPNOTSUPP ? llkm_probes_need : NULL;
 }
 
 static void probe_refused(struct netlink_ext_ack *extack, int err,

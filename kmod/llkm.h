@@ -224,6 +224,8 @@ struct llkm_probe_done {
  */
 int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
 		     enum llkm_probe_why *why);
+/* What probe runs need, in words, where they are refused (-EOPNOTSUPP). */
+extern const char llkm_probes_need[];
 /*
  * Run @id of @owner, done: *@res, and up to @n of its samples from index
  * @from copied to @buf. How many, or -ENOENT (no such run), -EBUSY (it

@@ -63,18 +63,13 @@
 #include <linux/workqueue.h>
 
 #include "llkm.h"
+#include "llkm_arch.h"
 #include "probe.h"
 #include "probe_code.h"
 
-#ifdef CONFIG_X86_64
-#include <asm/cpufeature.h>
-#include <asm/fpu/api.h>
-#include <asm/tsc.h>
-
-/* kernel_fpu_begin() has saved the vector registers the kernels use. */
+/* llkm_arch_vec_begin() has saved the vector registers the kernels use. */
 #define PROBE_BW_CLOBBERS
 #include "probe_bw.h"
-#endif
 
 /* Batches the sweep kinds run first, as a warm-up, before the samples. */
 #define SWEEP_WARMUP	2
@@ -109,6 +104,9 @@ struct probe_run {
 	bool orphan;			/* the owner closed: free when done */
 	struct llkm_probe_done res;
 };
+
+/* What probe runs need where they are refused (genl.c says it). */
+const char llkm_probes_need[] = LLKM_ARCH_PROBES_NEED;
 
 static DEFINE_MUTEX(probe_lock);	/* one run at a time */
 static struct probe_run *current_run;	/* guarded by probe_lock */
@@ -271,7 +269,7 @@ static bool one_batch(struct probe_run *run, int tid, int b)
 	/* The kthread is migrate_disable()d: it yields and comes back here. */
 	__this_cpu_write(probe_may_yield, may_yield(c->kind));
 	if (c->kind == LLKM_PROBE_BANDWIDTH)
-		kernel_fpu_begin();
+		llkm_arch_vec_begin();
 	local_irq_save(flags);
 	switch (c->kind) {
 	case LLKM_PROBE_FENCE:
@@ -313,7 +311,7 @@ static bool one_batch(struct probe_run *run, int tid, int b)
 	}
 	local_irq_restore(flags);
 	if (c->kind == LLKM_PROBE_BANDWIDTH)
-		kernel_fpu_end();
+		llkm_arch_vec_end();
 	__this_cpu_write(probe_may_yield, false);
 	preempt_enable();
 	return ok;
@@ -411,12 +409,9 @@ static int bw_check(const struct llkm_probe_cfg *c, enum llkm_probe_why *why)
 
 	if (c->kind != LLKM_PROBE_BANDWIDTH)
 		return 0;
-	if ((c->simd == 256 && !boot_cpu_has(X86_FEATURE_AVX)) ||
-	    (c->simd == 512 && !boot_cpu_has(X86_FEATURE_AVX512F))) {
-		*why = c->simd == 256 ? LLKM_PROBE_WHY_NO_AVX :
-					LLKM_PROBE_WHY_NO_AVX512;
+	*why = llkm_arch_simd_why(c->simd);
+	if (*why != LLKM_PROBE_WHY_NONE)
 		return -EOPNOTSUPP;
-	}
 	if (region * c->ncpus > (totalram_pages() << PAGE_SHIFT) / 4) {
 		*why = LLKM_PROBE_WHY_RAM;
 		return -ENOMEM;
@@ -782,7 +777,7 @@ static void run_result(struct probe_run *run, int err,
 	res->err = err;
 	res->why = run->why;
 	res->elapsed_ns = ktime_get_ns() - run->t0;
-	res->tsc_khz = tsc_khz;
+	res->tsc_khz = LLKM_ARCH_CLOCK_KHZ;
 	if (err)
 		return;
 	res->stopped = run->batches_done < run->cfg.batches;
@@ -854,7 +849,7 @@ int llkm_probe_start(const struct llkm_probe_cfg *cfg, u32 owner, u32 *id,
 	struct probe_run *run;
 	int ret;
 
-	if (!IS_ENABLED(CONFIG_X86_64) || !boot_cpu_has(X86_FEATURE_TSC))
+	if (!llkm_arch_probes_run())
 		return -EOPNOTSUPP;
 	/* llkm_probe_check() refused more; the allocation is bounded by it. */
 	if (WARN_ON_ONCE(run_samples(cfg) > LLKM_PROBE_SAMPLES_MAX))

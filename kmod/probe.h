@@ -14,18 +14,17 @@
 #include <asm/processor.h>
 #include <uapi/linux/llkm.h>
 
-#ifdef CONFIG_X86_64
-#include <asm/tsc.h>
+#include "llkm_arch.h"
 
 /*
- * Windows (probe_base.h): a millisecond of the TSC at most with interrupts
- * off (every tick, when it is not calibrated). STI leaves interrupts off
+ * Windows (probe_base.h): a millisecond of the probe clock at most with
+ * interrupts off (every tick, when it is not calibrated). STI leaves interrupts off
  * for one more instruction: cpu_relax() is that one, so that an interrupt
  * pending comes in before the CLI. probe.c keeps preemption off, but for
  * llkm_probe_yield(): in a window of a kind whose samples it leaves true,
  * a task waiting for this CPU runs (llctl's Ctrl-C, the run's stop).
  */
-#define PROBE_WIN_TICKS		((u64)tsc_khz ?: 1)
+#define PROBE_WIN_TICKS		((u64)LLKM_ARCH_CLOCK_KHZ ?: 1)
 void llkm_probe_yield(void);
 #define probe_window()		do {					\
 	local_irq_enable();						\
@@ -33,7 +32,6 @@ void llkm_probe_yield(void);
 	llkm_probe_yield();						\
 	local_irq_disable();						\
 } while (0)
-#endif
 
 #include "probe_core.h"
 

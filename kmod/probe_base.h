@@ -24,12 +24,6 @@
 #ifndef _LLKM_PROBE_BASE_H
 #define _LLKM_PROBE_BASE_H
 
-#if defined(__x86_64__)
-#define PROBE_SUPPORTED		1
-#else
-#define PROBE_SUPPORTED		0
-#endif
-
 /*
  * One variable alone on 128 bytes: x86 fetches cache lines in adjacent
  * pairs (the spatial prefetcher), so a 64-byte neighbour would still be
@@ -46,66 +40,11 @@ struct probe_line {
 #define PROBE_SPIN_TICKS	0x80000000ULL	/* 2^31 */
 #define PROBE_SPIN_MAX		(32U << 20)
 
-/* ------------------------------------------------------------------ */
-/* Time                                                                */
-/* ------------------------------------------------------------------ */
-
-#if PROBE_SUPPORTED
-
-/* Nothing before it is still executing when the TSC is read. */
-static inline u64 probe_tsc_begin(void)
-{
-	u32 lo, hi;
-
-	asm volatile("lfence\n\trdtsc" : "=a" (lo), "=d" (hi) : : "memory");
-	return (u64)hi << 32 | lo;
-}
-
-/* Everything before it has executed, and nothing after it has started. */
-static inline u64 probe_tsc_end(void)
-{
-	u32 lo, hi, aux;
-
-	asm volatile("rdtscp\n\tlfence" : "=a" (lo), "=d" (hi), "=c" (aux)
-		     : : "memory");
-	return (u64)hi << 32 | lo;
-}
-
-/* Unserialised, for start times and deadlines, never for intervals. */
-static inline u64 probe_rdtsc(void)
-{
-	u32 lo, hi;
-
-	asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
-	return (u64)hi << 32 | lo;
-}
-
-/* The old value; a locked add, so a full barrier on x86. */
-static inline u64 probe_xadd(u64 *p, u64 v)
-{
-	asm volatile("lock; xaddq %0, %1" : "+r" (v), "+m" (*p)
-		     : : "memory", "cc");
-	return v;
-}
-
-#else /* !PROBE_SUPPORTED */
-
-static inline u64 probe_tsc_begin(void)
-{
-	return 0;
-}
-
-static inline u64 probe_tsc_end(void)
-{
-	return 0;
-}
-
-static inline u64 probe_rdtsc(void)
-{
-	return 0;
-}
-
-#endif /* PROBE_SUPPORTED */
+/*
+ * PROBE_SUPPORTED, the clock (probe_tsc_begin(), probe_tsc_end(),
+ * probe_rdtsc()) and the architecture's own code.
+ */
+#include "probe_arch.h"
 
 /* ------------------------------------------------------------------ */
 /* Windows: interrupts on, now and then                                */

@@ -53,40 +53,7 @@ static inline void probe_branch_sort(u64 *p)
 }
 
 #if PROBE_SUPPORTED
-/*
- * One pass over @n words: one static conditional branch, taken on a zero
- * bit, run once a bit, in assembly so that no compiler makes it a cmov.
- * The bits shift out of a register loaded once a word, so after a
- * misprediction the next branch's condition is one shift away, not a
- * load away: the cost measured is the pipeline's. The inner loop's exit
- * (once in 64) is the only other branch that can miss.
- *
- *	1: mov (p,j,8), w   mov $64, k
- *	2: shr $1, w   jnc 3f   inc taken
- *	3: dec k   jnz 2b   inc j   cmp n, j   jb 1b
- */
-static inline u64 probe_branch_pass(const u64 *p, u64 n)
-{
-	u64 j = 0, taken = 0, w, k;
-
-	asm volatile("1:\n\t"
-		     "mov (%[p],%[j],8), %[w]\n\t"
-		     "mov $64, %[k]\n"
-		     "2:\n\t"
-		     "shr $1, %[w]\n\t"
-		     "jnc 3f\n\t"
-		     "inc %[t]\n"
-		     "3:\n\t"
-		     "dec %[k]\n\t"
-		     "jnz 2b\n\t"
-		     "inc %[j]\n\t"
-		     "cmp %[n], %[j]\n\t"
-		     "jb 1b\n\t"
-		     : [j] "+r" (j), [t] "+r" (taken), [w] "=&r" (w), [k] "=&r" (k)
-		     : [p] "r" (p), [n] "r" (n)
-		     : "cc", "memory");
-	return taken;
-}
+/* probe_branch_pass(): probe_arch.h, in the architecture's assembly. */
 
 /*
  * The kernel's pass goes in pieces of this many words (16384 branches),

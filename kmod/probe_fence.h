@@ -22,14 +22,11 @@
  *   EMPTY                nothing: the loop alone
  *   COMPILER             barrier(): no instruction, so it costs the loop
  *   SMP_RMB, SMP_WMB     barrier() on x86, likewise
- *   SMP_MB               the kernel's: lock; addl $0,-4(%rsp)
- *   MFENCE, LFENCE, SFENCE
- *   LOCK_ADD             lock; addq $1 on s
- *   XCHG                 xchgq with s (implicitly locked)
- *   CMPXCHG              lock; cmpxchgq on s, expecting 0 and writing 0:
- *                        it always succeeds
- *   STORE_RELEASE        smp_store_release() to s: a plain mov
- *   LOAD_ACQUIRE         smp_load_acquire() of s: a plain mov
+ *   SMP_MB               the kernel's: lock; addl $0,-4(%rsp) on x86
+ *   STORE_RELEASE        smp_store_release() to s: a plain mov on x86
+ *   LOAD_ACQUIRE         smp_load_acquire() of s: a plain mov on x86
+ *   the architecture's   probe_arch_fence_op() (probe_arch.h): on x86
+ *                        MFENCE, LFENCE, SFENCE, LOCK_ADD, XCHG, CMPXCHG
  *   ATOMIC_*             __atomic_fetch_add(s, 1, order), C11's
  *                        atomic_fetch_add_explicit(): with
  *                        PROBE_HAVE_C11_ATOMICS only (llctl)
@@ -53,28 +50,6 @@ static __always_inline u64 probe_fence_op(u32 op, struct probe_line *s)
 		break;
 	case LLKM_FENCE_SMP_MB:
 		smp_mb();	/* timed alone: nothing to pair with */
-		break;
-	case LLKM_FENCE_MFENCE:
-		asm volatile("mfence" : : : "memory");
-		break;
-	case LLKM_FENCE_LFENCE:
-		asm volatile("lfence" : : : "memory");
-		break;
-	case LLKM_FENCE_SFENCE:
-		asm volatile("sfence" : : : "memory");
-		break;
-	case LLKM_FENCE_LOCK_ADD:
-		asm volatile("lock; addq $1, %0" : "+m" (s->v) : : "memory", "cc");
-		break;
-	case LLKM_FENCE_XCHG:
-		v = 1;
-		asm volatile("xchgq %0, %1" : "+r" (v), "+m" (s->v) : : "memory");
-		v = 0;
-		break;
-	case LLKM_FENCE_CMPXCHG:
-		asm volatile("lock; cmpxchgq %2, %1" : "+a" (v), "+m" (s->v)
-			     : "r" (0ULL) : "memory", "cc");
-		v = 0;
 		break;
 	case LLKM_FENCE_STORE_RELEASE:
 		/* Timed alone: no smp_load_acquire() pairs with it. */
@@ -101,6 +76,10 @@ static __always_inline u64 probe_fence_op(u32 op, struct probe_line *s)
 		__atomic_fetch_add(&s->v, 1, __ATOMIC_SEQ_CST);
 		break;
 #endif
+	default:
+		/* This architecture's own: probe_arch.h. */
+		v = probe_arch_fence_op(op, s);
+		break;
 	}
 	return v;
 }

@@ -136,9 +136,10 @@ static inline void probe_litmus_go(struct probe_litmus *l)
 		barrier();
 }
 
+/* The fence of a fenced test: probe_arch.h's full barrier (mfence on x86). */
 #define __probe_fence(fenced)	do {					\
 	if (fenced)							\
-		asm volatile("mfence" : : : "memory");			\
+		probe_arch_full_fence();				\
 } while (0)
 
 /* A round's value n of location @p, and whether a load found it. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The code LLKM_PROBE_ICACHE runs: two regions of module text, laid out
+ * x86-64's code for LLKM_PROBE_ICACHE (kmod/probe_code.h): two regions of module text, laid out
  * as llctl lays out the code it writes for the same test in user mode
  * (user/probe-icache.c), so that both modes run the same bytes.
  *
@@ -25,13 +25,12 @@
 #include <asm/linkage.h>
 #include <uapi/linux/llkm.h>
 
-#include "probe_code.h"
+#include "../../probe_code.h"
 
 #ifndef ASM_RET
 #define ASM_RET "ret\n\t"
 #endif
 
-#ifdef CONFIG_X86_64
 /*
  * Emits the regions into their own text section. Never called: the asm
  * only needs a function to live in, for its constant operands.
@@ -84,4 +83,3 @@ static void __used icache_regions(void)
 		     : : [words] "i" (LLKM_ICACHE_CODE_MAX / 4),
 			 [pages] "i" (LLKM_ICACHE_PAGES_MAX));
 }
-#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The probe core's architecture half where nothing is ported (llctl
+ * built for another architecture): no clock, every probe returns
+ * "nothing measured" and llctl says the probes do not run here.
+ */
+#ifndef _LLKM_ARCH_GENERIC_PROBE_ARCH_H
+#define _LLKM_ARCH_GENERIC_PROBE_ARCH_H
+
+#define PROBE_SUPPORTED		0
+#define PROBE_ARCH_NAME		"this architecture"
+
+static inline u64 probe_tsc_begin(void)
+{
+	return 0;
+}
+
+static inline u64 probe_tsc_end(void)
+{
+	return 0;
+}
+
+static inline u64 probe_rdtsc(void)
+{
+	return 0;
+}
+
+#endif /* _LLKM_ARCH_GENERIC_PROBE_ARCH_H */
