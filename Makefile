@@ -54,6 +54,9 @@ DEPS += dkms man-db groff-base
 DEPS += shellcheck
 # the debug-kernel tier builds a kernel (make check-debug)
 DEPS += bc bison flex
+# the arm64 guest (selftests/vm/run --arch arm64): the VM, and running the
+# arm64 maintainer scripts of its root file system (mmdebstrap --arch=arm64)
+DEPS += qemu-system-arm qemu-user-static binfmt-support arch-test
 
 # make arm64: the cross compiler, and llctl's libraries for arm64 beside
 # the amd64 ones (multiarch: dpkg --add-architecture arm64; each :arm64
@@ -109,7 +112,9 @@ selftests-install: selftests
 		INSTALL_PATH=$(abspath $(INSTALL_PATH)) install
 
 # The arm64 packages need dpkg's arm64 architecture, and apt's lists of
-# it (the apt-get update that installs anything missing fetches them).
+# it (the apt-get update that installs anything missing fetches them); the
+# arm64 guest's kernel comes from them too (selftests/vm/arm64: apt-get
+# download linux-image-KVER:arm64).
 deps:
 	@if ! dpkg --print-foreign-architectures | grep -qx arm64; then \
 		echo "deps: dpkg --add-architecture arm64"; \
