@@ -11,22 +11,7 @@
 #ifndef _LLKM_ARCH_ARM64_PROBE_ARCH_H
 #define _LLKM_ARCH_ARM64_PROBE_ARCH_H
 
-#define PROBE_SUPPORTED		0
 #define PROBE_ARCH_NAME		"arm64"
-
-static inline u64 probe_tsc_begin(void)
-{
-	return 0;
-}
-
-static inline u64 probe_tsc_end(void)
-{
-	return 0;
-}
-
-static inline u64 probe_rdtsc(void)
-{
-	return 0;
-}
+#include "../generic/probe_arch.h"
 
 #endif /* _LLKM_ARCH_ARM64_PROBE_ARCH_H */
