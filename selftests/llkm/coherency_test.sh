@@ -42,11 +42,16 @@ check fence_user_mode_adds_the_c11_atomics "exit $(rc): $(cat "$out/stderr")" \
 
 if [ "$two" = 1 ]; then
 	run coherency --kernel --json --test c2c,false-sharing,litmus --iterations 2000
-	check coherency_kernel_mode_runs_c2c_false_sharing_litmus "exit $(rc): $(head -c 300 "$out/stderr")" \
+	# A number, or null with the gate's reason (docs/plausibility.md):
+	# under TCG a slowdown below 0.8x or a line moved in under 2 ns is
+	# implausible, and said so.
+	check coherency_kernel_mode_runs_c2c_false_sharing_litmus "exit $(rc): $(head -c 300 "$out/stderr") $(jq -c '[.tests.c2c.latency_ns, .tests.c2c.flagged, .tests.false_sharing]' "$out/stdout" 2>&1 | head -c 600)" \
 		jqe '.mode == "kernel" and (.tests.c2c.latency_ns | length >= 2) and
 		(.tests.c2c.latency_ns[0][0] == null) and
-		(.tests.c2c.latency_ns[0][1] | type == "number") and
-		(.tests.false_sharing.slowdown | type == "number") and
+		((.tests.c2c.latency_ns[0][1] | type == "number") or
+		 (.tests.c2c.flagged | length >= 1 and all(.reason != null))) and
+		((.tests.false_sharing.slowdown | type == "number") or
+		 (.tests.false_sharing.slowdown_reason != null)) and
 		(.tests.litmus | length >= 10)' "$out/stdout"
 	check kernel_litmus_never_breaks_the_x86_model "$(jq -c '[.tests.litmus[] | [.name, .fenced, .relaxed_observed]]' "$out/stdout" 2>&1)" \
 		jqe '.tests.litmus | all(.allowed_by_model or .relaxed_observed == 0)' "$out/stdout"
