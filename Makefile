@@ -127,7 +127,6 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	$(Q)scripts/arm64-kdir >/dev/null
 
 # make arm64: the module against Debian's arm64 headers (scripts/arm64-kdir,
 # cached), built in a copy of its sources under build/arm64/src, since
