@@ -146,7 +146,13 @@ static int perf_script_counts(FIXTURE_DATA(rec) *self)
 	return pclose(p) ? -1 : 0;
 }
 
-/* perf report --stdio -n -t TAB: per event, its sample count and top rows. */
+/*
+ * perf report --stdio -n -t TAB: per event, its sample count and top rows.
+ * -w 0,0,15: the comm column as wide as a comm can be (TASK_COMM_LEN - 1).
+ * Left to itself, perf 6.1 sometimes sizes it from another comm and cuts
+ * "perf-exec" (the workload's comm until its exec) to "perf-exe", a row
+ * that nobody has; 0 leaves the other columns as they are.
+ */
 static int perf_report_rows(FIXTURE_DATA(rec) *self)
 {
 	char cmd[2 * PATH_MAX], *line = NULL, *f[5], *s, name[128];
@@ -157,7 +163,7 @@ static int perf_report_rows(FIXTURE_DATA(rec) *self)
 	FILE *p;
 
 	snprintf(cmd, sizeof(cmd), "perf report -i '%s' --stdio --no-children -g none "
-		 "--no-demangle -n -t \"$(printf '\\t')\" 2>/dev/null", self->data);
+		 "--no-demangle -n -w 0,0,15 -t \"$(printf '\\t')\" 2>/dev/null", self->data);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
