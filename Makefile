@@ -9,8 +9,9 @@
 #                 kernel built once from linux-source-6.1 (docs/hardening.md)
 # make matrix     the guest selftests on bookworm, trixie and sid kernels,
 #                 each built in its suite's chroot (MATRIX)
-# make arm64      cross-build llkm.ko and llctl for arm64: build/arm64/llkm.ko
-#                 and build/arm64/llctl (deps first; README "arm64")
+# make arm64      cross-build llkm.ko, llctl and the guest suite for arm64:
+#                 build/arm64/llkm.ko, build/arm64/llctl, build/arm64/kselftest
+#                 (deps first; README "arm64")
 # make deps       install the Debian packages the project needs
 # make install    llctl, its man pages, bash completion, udev rule (DESTDIR, PREFIX);
 #                 make uninstall removes exactly those; the module: DKMS
@@ -71,7 +72,7 @@ DEPS += $(DEPS_ARM64)
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
 	selftests-install ksrc install uninstall install-group check-debug \
-	arm64 arm64-module arm64-llctl
+	arm64 arm64-module arm64-llctl arm64-selftests
 
 all: module llctl
 
@@ -141,7 +142,7 @@ ARM64_PKG_CONFIG := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/
 ARM64_C ?=
 
 arm64: deps
-	$(Q)$(MAKE) $(S) arm64-module arm64-llctl
+	$(Q)$(MAKE) $(S) arm64-module arm64-llctl arm64-selftests
 
 arm64-module:
 	$(Q)kdir=$$(scripts/arm64-kdir) || exit 1; \
@@ -158,6 +159,18 @@ arm64-llctl:
 	$(Q)$(MAKE) $(S) -C user VERSION=$(VERSION) OUT=$(CURDIR)/$(ARM64_OUT)/user \
 		CC=$(ARM64_CROSS)gcc PKG_CONFIG="$(ARM64_PKG_CONFIG)"
 	$(Q)cp -p $(ARM64_OUT)/user/llctl $(ARM64_OUT)/llctl
+
+# The guest suite for the arm64 guest: llkm/'s programs cross-built into
+# build/arm64/selftests/llkm, then laid out as make selftests-install does,
+# with the arm64 module and llctl, in build/arm64/kselftest (what
+# selftests/run-guest --dir runs there).
+arm64-selftests: ksrc arm64-module arm64-llctl
+	$(Q)$(MAKE) $(S) -C selftests/llkm KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests \
+		CC=$(ARM64_CROSS)gcc OUT=$(CURDIR)/$(ARM64_OUT)/selftests/llkm
+	$(Q)$(MAKE) $(S) -C selftests KSFT_DIR=$(CURDIR)/$(KSRC)/tools/testing/selftests \
+		INSTALL_PATH=$(CURDIR)/$(ARM64_OUT)/kselftest LLKM_KO=$(CURDIR)/$(ARM64_OUT)/llkm.ko \
+		LLCTL=$(CURDIR)/$(ARM64_OUT)/llctl LLKM_BIN=$(CURDIR)/$(ARM64_OUT)/selftests/llkm \
+		install-files >/dev/null
 
 # What a newcomer sees work: the module loads, and llctl profiles and
 # traces a small workload (selftests/llkm/workload) in the guest.

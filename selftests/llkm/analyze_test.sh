@@ -22,7 +22,7 @@ if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/d
 fi
 grep -qw llkm /proc/modules && rmmod llkm
 hw=0
-[ -e /sys/bus/event_source/devices/cpu ] || [ -e /sys/bus/event_source/devices/cpu_core ] && hw=1
+hw_pmu && hw=1
 jqe() { jq -e "$@" >/dev/null; }
 
 run analyze -- true

@@ -6,6 +6,7 @@
 #ifndef LLKM_SELFTEST_HELPERS_H
 #define LLKM_SELFTEST_HELPERS_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -123,6 +124,32 @@ static inline int cpulist_file_count(const char *path)
 			return -1;
 	}
 	return n;
+}
+
+/*
+ * Whether this machine has a CPU PMU that counts cycles (as lib.sh's
+ * hw_pmu): x86's "cpu" or "cpu_core", or an Arm PMU (armv8_pmuv3,
+ * armv8_neoverse_n1...), which publishes events/cpu_cycles.
+ */
+static inline int have_hw_pmu(void)
+{
+	const char *dir = "/sys/bus/event_source/devices";
+	char path[PATH_MAX];
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	if (!access("/sys/bus/event_source/devices/cpu", F_OK) ||
+	    !access("/sys/bus/event_source/devices/cpu_core", F_OK))
+		return 1;
+	d = opendir(dir);
+	while (d && !found && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s/events/cpu_cycles", dir, de->d_name);
+		found = !access(path, F_OK);
+	}
+	if (d)
+		closedir(d);
+	return found;
 }
 
 /*

@@ -32,6 +32,18 @@ check_why() {
 	if "$@"; then ok "$name"; else not_ok "$name" "$(tr '\n' ' ' <"$out/why")"; fi
 }
 
+# hw_pmu: whether this machine has a CPU PMU that counts cycles: x86's
+# "cpu" or "cpu_core", an Arm PMU (armv8_pmuv3, armv8_neoverse_n1...: each
+# publishes events/cpu_cycles).  A guest without a virtual PMU has none.
+hw_pmu() {
+	local d
+	for d in /sys/bus/event_source/devices/*; do
+		case ${d##*/} in cpu | cpu_core) return 0 ;; esac
+		[ -e "$d/events/cpu_cycles" ] && return 0
+	done
+	return 1
+}
+
 # run ARGS...: llctl with stdout/stderr/status captured in $out.
 run() { "$LLCTL" "$@" >"$out/stdout" 2>"$out/stderr"; echo $? >"$out/rc"; }
 rc() { cat "$out/rc"; }

@@ -23,7 +23,7 @@ fi
 grep -qw llkm /proc/modules && rmmod llkm
 ip link set lo up 2>/dev/null
 hw=0
-[ -e /sys/bus/event_source/devices/cpu ] || [ -e /sys/bus/event_source/devices/cpu_core ] && hw=1
+hw_pmu && hw=1
 ncpu=$(nproc)
 version=$("$LLCTL" --version | awk '{print $2}')
 

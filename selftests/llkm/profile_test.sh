@@ -24,7 +24,7 @@ if ! command -v perf >/dev/null || ! perf stat -e task-clock true >/dev/null 2>&
 fi
 grep -qw llkm /proc/modules && rmmod llkm
 hw=0
-[ -e /sys/bus/event_source/devices/cpu ] || [ -e /sys/bus/event_source/devices/cpu_core ] && hw=1
+hw_pmu && hw=1
 
 run profile -- true
 check profile_without_module_says_how_to_load "exit $(rc): $(cat "$out/stderr")" \

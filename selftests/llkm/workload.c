@@ -23,6 +23,7 @@
  * so samples and call chains land in them by name.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -161,6 +162,7 @@ static int faults(long n)
  */
 static int int80(long n)
 {
+#ifdef __x86_64__
 	long ret;
 
 	for (; n > 0; n--) {
@@ -171,6 +173,11 @@ static int int80(long n)
 			return -1;
 	}
 	return 0;
+#else
+	(void)n;
+	errno = ENOSYS;		/* arm64's compat entry needs an AArch32 program */
+	return -1;
+#endif
 }
 
 static int forks(long n)
