@@ -469,7 +469,8 @@ static int read_all(struct profile *p, bool fold)
 {
 	struct llkm_counter_value v;
 	unsigned int i, k;
-	int ret;
+	int ret, never = -1;
+	bool ran = false;
 
 	for (i = 0; i < p->n; i++) {
 		for (k = 0; k < p->ev[i].n_inst; k++) {
@@ -482,6 +483,14 @@ static int read_all(struct profile *p, bool fold)
 					  llctl_nl_strerror(ret < 0 ? ret : -EPROTO));
 				return -1;
 			}
+			/*
+			 * A pinned counter that found no free one goes to
+			 * ERROR, and to EXIT when its task exits: either way
+			 * never enabled while the others counted.
+			 */
+			ran |= v.enabled > 0;
+			if (p->pinned && !v.enabled && never < 0)
+				never = i;
 			if (p->pinned && (v.state == LLKM_CTR_STATE_ERROR ||
 					  v.running < v.enabled)) {
 				llctl_err("Unable to count '%s' without multiplexing: the PMU could not keep it scheduled (%.1f%% of the time); drop --no-multiplex or count fewer events",
@@ -504,6 +513,11 @@ static int read_all(struct profile *p, bool fold)
 			in->enabled = v.enabled;
 			in->running = v.running;
 		}
+	}
+	if (never >= 0 && ran) {
+		llctl_err("Unable to count '%s' without multiplexing: the PMU had no free counter for it (%u events asked for); drop --no-multiplex or count fewer events",
+			  p->ev[never].ev.name, p->n);
+		return -1;
 	}
 	return 0;
 }

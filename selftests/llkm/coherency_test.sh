@@ -23,7 +23,6 @@ if [ "$(uname -m)" != x86_64 ]; then
 fi
 grep -qw llkm /proc/modules && rmmod llkm
 insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
-jqe() { jq -e "$@" >/dev/null; }
 two=$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)
 
 run fence --kernel --json --batches 20

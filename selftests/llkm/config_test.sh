@@ -33,7 +33,6 @@ for f in $THP $NRHP $PROACT $BPOLL $BREAD; do
 done
 # The state lives on tmpfs: / is the host's, read-only.
 export LLCTL_STATE_DIR=$out/state
-jqe() { jq -e "$@" >/dev/null; }
 thp_now() { sed 's/.*\[\(.*\)\].*/\1/' $THP; }
 snapshot() { echo "$(thp_now) $(cat $NRHP) $(cat $PROACT) $(cat $BPOLL) $(cat $BREAD)"; }
 

@@ -48,7 +48,6 @@ fuzz() {
 	sed "s/^/# $name: /" "$out/$name" "$out/$name.err"
 	echo "# $name: wall_seconds $((end - start))"
 }
-jqe() { jq -e "$@" >/dev/null; }
 # summary NAME KEY: a value of a run's summary.
 summary() { awk -v k="$2" '$1 == k { print $2 }' "$out/$1"; }
 

@@ -20,7 +20,6 @@ echo "1..$PLAN"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || ! command -v jq >/dev/null; then
 	skip_all $PLAN "needs jq, llctl and llkm.ko"
 fi
-jqe() { jq -e "$@" >/dev/null; }
 # what two reads of the same structs must agree on
 SIG='[.structs[] | select(.name | startswith("llkm")) |
       [.name, .size, .holes, .sum_holes, .bit_holes, .padding, .cachelines,

@@ -44,6 +44,9 @@ hw_pmu() {
 	return 1
 }
 
+# jqe ARGS...: jq -e, quiet: whether the filter holds (for check).
+jqe() { jq -e "$@" >/dev/null; }
+
 # run ARGS...: llctl with stdout/stderr/status captured in $out.
 run() { "$LLCTL" "$@" >"$out/stdout" 2>"$out/stderr"; echo $? >"$out/rc"; }
 rc() { cat "$out/rc"; }

@@ -42,7 +42,6 @@ count() {
 perf_count() {
 	perf stat -x, -e instructions:u -- "$1" 2>&1 >/dev/null | awk -F, '{ print $1; exit }'
 }
-jqe() { jq -e "$@" >/dev/null; }
 # within VALUE EXPECTED: |VALUE - EXPECTED| <= 0.1 % of EXPECTED
 within() {
 	[ -n "$1" ] && awk -v v="$1" -v e="$2" 'BEGIN { d = v - e; if (d < 0) d = -d; exit !(d <= e / 1000) }'

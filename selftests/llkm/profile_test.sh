@@ -31,7 +31,6 @@ check profile_without_module_says_how_to_load "exit $(rc): $(cat "$out/stderr")"
 	sh -c "[ $(rc) -ne 0 ] && grep -q 'insmod' '$out/stderr'"
 insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
 
-jqe() { jq -e "$@" >/dev/null; }
 # open_now: the counters the module holds, all sockets together.
 open_now() { "$LLCTL" info --json | jq -r .counters_open; }
 
