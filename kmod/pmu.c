@@ -28,6 +28,7 @@
 
 #include "compat.h"
 #include "llkm.h"
+#include "llkm_arch.h"
 
 /* Set once at init, read-only after: the bus lives in the core kernel. */
 static llkm_bus_ptr pmu_bus;
@@ -203,5 +204,7 @@ u64 llkm_features(void)
 		features |= LLKM_FEAT_HW_PMU;
 	if (IS_ENABLED(CONFIG_TRACEPOINTS))
 		features |= LLKM_FEAT_TRACEPOINTS;
+	if (llkm_arch_probes_run())
+		features |= LLKM_FEAT_PROBES;
 	return features;
 }

@@ -459,6 +459,35 @@ static inline int nl_ctr_open(int fd, int family, struct nl_reply *rep,
 }
 
 /* Resolves a generic netlink family id; -1 when it is not registered. */
+/* GET_INFO's LLKM_FEAT_* bits; 0 when it does not answer. */
+static inline uint64_t nl_features(int fd, int family, struct nl_reply *rep)
+{
+	const struct nlattr *tb[NL_MAXATTR + 1];
+	struct nl_req req;
+
+	nl_init(&req, family, LLKM_CMD_GET_INFO);
+	if (nl_transact(fd, &req, rep) || rep->err)
+		return 0;
+	nl_reply_attrs(rep, tb);
+	return tb[LLKM_A_FEATURES] ? nla_u64_of(tb[LLKM_A_FEATURES]) : 0;
+}
+
+/* Why a probe test cannot run where the module runs no probes. */
+#define NO_PROBES_WHY "llkm runs no probes on this architecture yet (GET_INFO: no LLKM_FEAT_PROBES)"
+
+/* Whether the module runs probes here: GET_INFO says so. */
+#define PROBES_HERE(fd, family, rep) (!!(nl_features(fd, family, rep) & LLKM_FEAT_PROBES))
+
+/*
+ * SKIP from a FIXTURE_SETUP, after @cleanup: the harness (6.1's) would run
+ * the test after a plain SKIP there; this leaves as a failed ASSERT does,
+ * without the failure, so neither the test nor the teardown runs.
+ */
+#define SETUP_SKIP(cleanup, fmt, ...) do {				\
+	cleanup;							\
+	SKIP(longjmp(_metadata->env, 1), fmt, ##__VA_ARGS__);		\
+} while (0)
+
 static inline int nl_family(int fd, const char *name)
 {
 	const struct nlattr *tb[NL_MAXATTR + 1];

@@ -25,6 +25,10 @@ if [ ! -r "$readme" ] || [ ! -x "$top/user/llctl" ]; then
 	echo "1..1"
 	skip_all 1 "no README.md and user/llctl beside the test: it runs in a source tree"
 fi
+if ! "$top/user/llctl" --version >/dev/null 2>&1; then
+	echo "1..1"
+	skip_all 1 "the tree's user/llctl does not run here ($(uname -m)): README's blocks run the tree's own build, made for $(file -b "$top/user/llctl" 2>/dev/null | cut -d, -f2 | sed 's/^ //')"
+fi
 
 # block.N: the Nth runnable block, after a line that makes sudo a no-op
 # where there is none (the guest runs as root, without sudo).

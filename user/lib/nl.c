@@ -756,7 +756,7 @@ const char *llctl_nl_strerror(int err)
 }
 
 static const char *const feature_names[] = {
-	"genl", "chardev", "perf_events", "hw_pmu", "tracepoints",
+	"genl", "chardev", "perf_events", "hw_pmu", "tracepoints", "probes",
 };
 
 const char *llctl_feature_name(uint64_t bit)

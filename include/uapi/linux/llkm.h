@@ -784,10 +784,11 @@ enum llkm_feature {
 	LLKM_FEAT_PERF		= 1ULL << 2,	/* kernel built with perf events */
 	LLKM_FEAT_HW_PMU	= 1ULL << 3,	/* a hardware cycle counter opens */
 	LLKM_FEAT_TRACEPOINTS	= 1ULL << 4,	/* kernel built with tracepoints */
+	LLKM_FEAT_PROBES	= 1ULL << 5,	/* PROBE_RUN runs on this architecture */
 };
 
 #define LLKM_FEAT_ALL	((__u64)(LLKM_FEAT_GENL | LLKM_FEAT_CHARDEV | LLKM_FEAT_PERF | \
-			 LLKM_FEAT_HW_PMU | LLKM_FEAT_TRACEPOINTS))
+			 LLKM_FEAT_HW_PMU | LLKM_FEAT_TRACEPOINTS | LLKM_FEAT_PROBES))
 
 /*
  * Rings
