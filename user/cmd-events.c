@@ -155,13 +155,23 @@ static int print_events(const struct prof_event_list *l, bool json,
 	return 0;
 }
 
-/* libpfm4's note (profile/pmu-events.h), naming the CPU by the env's model. */
+/*
+ * libpfm4's note (profile/pmu-events.h), naming the CPU by what libpfm4
+ * looks up: MIDR_EL1's implementer and part on arm64, else the model.
+ */
 static void pfm_note(char *buf, size_t len)
 {
 	struct llctl_env env;
+	char cpu[64];
 
 	llctl_env_collect(&env, NULL);
-	prof_pfm_core_note(env.cpu_model, buf, len);
+	if (env.midr_implementer >= 0 && env.midr_part >= 0)
+		snprintf(cpu, sizeof(cpu), "MIDR implementer 0x%02x, part 0x%03x",
+			 env.midr_implementer, env.midr_part);
+	else
+		snprintf(cpu, sizeof(cpu), "%.60s",
+			 env.cpu_model ? env.cpu_model : "model unknown");
+	prof_pfm_core_note(cpu, buf, len);
 	llctl_env_free(&env);
 }
 

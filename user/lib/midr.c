@@ -111,8 +111,7 @@ int llctl_midr_model(char *buf, size_t size, int implementer, int part)
 	const char *name = llctl_midr_part_name(implementer, part);
 
 	if (implementer == LLCTL_MIDR_IMP_SOFTWARE)
-		return snprintf(buf, size, "software-defined CPU, part 0x%03x (implementer 0x00 is reserved for software use: an emulator such as QEMU's max CPU, not a real core)",
-				part);
+		return snprintf(buf, size, "software-defined CPU, not a real core: implementer 0x00 is reserved for software use (an emulator such as QEMU's max CPU)");
 	if (imp && name)
 		return snprintf(buf, size, "%s %s", imp, name);
 	if (imp)

@@ -31,7 +31,8 @@ const char *llctl_midr_part_name(int implementer, int part);
 /*
  * A model name for @implementer and @part: "Arm Neoverse N1", "Qualcomm
  * part 0x123", "unknown implementer 0x12, part 0x345", or for 0x00 a
- * software-defined CPU that is not a real core. Returns snprintf's length.
+ * software-defined CPU that is not a real core (its part is the
+ * emulator's choice and names nothing). Returns snprintf's length.
  */
 int llctl_midr_model(char *buf, size_t size, int implementer, int part);
 

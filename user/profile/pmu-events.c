@@ -1461,7 +1461,6 @@ int prof_pfm_core_pmus(char *names, size_t size)
 
 void prof_pfm_core_note(const char *cpu, char *buf, size_t len)
 {
-	int v = pfm_get_version();
 	char names[128];
 	const char *pmu;
 	int n;
@@ -1477,8 +1476,7 @@ void prof_pfm_core_note(const char *cpu, char *buf, size_t len)
 		snprintf(buf, len, "libpfm4 did not initialise (%s), so its named events are not listed; %s's own events from sysfs are, as %s/NAME/, and rNNNN takes a raw event number",
 			 pfm_strerror(pfm_ready()), pmu, pmu);
 	else
-		snprintf(buf, len, "libpfm4 %d.%d does not recognise this CPU's core PMU%s%s%s, so its named events are not listed; %s's own events from sysfs are, as %s/NAME/, and rNNNN takes a raw event number",
-			 PFM_MAJ_VERSION(v), PFM_MIN_VERSION(v),
+		snprintf(buf, len, "libpfm4 does not recognise this CPU's core PMU%s%s%s, so its named events are not listed; %s's own events from sysfs are, as %s/NAME/, and rNNNN takes a raw event number",
 			 cpu ? " (" : "", cpu ? cpu : "", cpu ? ")" : "",
 			 pmu, pmu);
 }
