@@ -177,7 +177,7 @@ else
 	libpfm_knows_no_core() {
 		# implementer 0x00 is software's (QEMU): no table can name it
 		[ "$imp" = 0x00 ] || return 0
-		[ "$(grep -c '^Note: libpfm4 .* does not recognise this CPU' "$out/stdout")" -eq 1 ] &&
+		[ "$(grep -c "^Note: libpfm4 does not recognise this CPU's core PMU (MIDR implementer $imp, part $part)" "$out/stdout")" -eq 1 ] &&
 			grep -q "^  $arm_pmu/inst_retired/ *yes" "$out/stdout" &&
 			jq -e '(.libpfm4.core_pmus | length == 0) and (.libpfm4.note | test("does not recognise"))' \
 				"$out/events.json" >/dev/null
