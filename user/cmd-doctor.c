@@ -5,7 +5,9 @@
  * doctor/checks.c on the real root and print them.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "doctor/doctor.h"
 #include "lib/env.h"
 #include "lib/nl.h"
+#include "lib/rootfs.h"
 #include "lib/options.h"
 #include "lib/util.h"
 
@@ -41,8 +44,9 @@ static const struct llctl_opts doctor_opts = {
 	.cmd = "doctor",
 	.synopsis = "[--json]",
 	.summary = "Check this machine for what silently breaks low-level measurement:\n"
-		   "the module, its device and genl family, privileges, the PMU, the\n"
-		   "NMI watchdog, lockdown, headers, tracefs, frequency, turbo, SMT and\n"
+		   "the module, its device and genl family, privileges, the PMU (on\n"
+		   "arm64 its counters, pseudo-NMIs and user access too), the NMI\n"
+		   "watchdog, lockdown, headers, tracefs, frequency, turbo, SMT and\n"
 		   "the clocksource. Each check says what it found, why it matters and\n"
 		   "the command that fixes it. Exits 1 when a check fails.",
 	.opt = doctor_opt,
@@ -105,6 +109,74 @@ static void live_perf(struct doctor_live *p)
 	p->perf_hw_err = fd < 0 ? -errno : 0;
 	if (fd >= 0)
 		close((int)fd);
+}
+
+/* Arm's architected CPU_CYCLES event number (PMUv3), on every core */
+#define ARM_CPU_CYCLES		0x11
+
+/*
+ * How many counters @pmu (perf type @type) has: open a group of its
+ * CPU_CYCLES event until a member is refused. The arm PMU driver checks at
+ * open time that the whole group fits in its counters (validate_group:
+ * the cycle counter, then the event counters), so the members that open
+ * are the counters, whatever else holds them now. The members are
+ * disabled with enable_on_exec: never exec'd, they never count, yet the
+ * driver's check counts them (it skips only disabled events that will not
+ * enable themselves).
+ */
+static void live_pmu_counters(struct doctor_pmu_counters *c, uint32_t type)
+{
+	struct perf_event_attr attr = {
+		.type = type,
+		.size = sizeof(attr),
+		.config = ARM_CPU_CYCLES,
+		.disabled = 1,
+		.enable_on_exec = 1,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	int fd[DOCTOR_GROUP_MAX + 1];
+	int n;
+
+	c->refused = 0;
+	for (n = 0; n <= DOCTOR_GROUP_MAX; n++) {
+		fd[n] = (int)syscall(SYS_perf_event_open, &attr, 0, -1,
+				     n ? fd[0] : -1, PERF_FLAG_FD_CLOEXEC);
+		if (fd[n] < 0) {
+			c->refused = -errno;
+			break;
+		}
+	}
+	c->opened = n > DOCTOR_GROUP_MAX ? DOCTOR_GROUP_MAX : n;
+	while (n-- > 0)
+		close(fd[n]);
+}
+
+/* arm64: every armv* PMU in sysfs (the Arm PMUv3 driver's), counted. */
+static void live_arm_pmus(struct doctor_live *p)
+{
+	struct dirent **ents = NULL;
+	struct doctor_pmu_counters *c;
+	char rel[128];
+	long type;
+	int i, n;
+
+	n = scandir("/sys/bus/event_source/devices", &ents, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "sys/bus/event_source/devices/%.64s/type",
+			 ents[i]->d_name);
+		if (p->npmu < DOCTOR_PMUS_MAX &&
+		    !strncmp(ents[i]->d_name, "armv", 4) &&
+		    !llctl_root_read_int(NULL, rel, &type) && type > 0 &&
+		    type <= UINT32_MAX) {
+			c = &p->pmu[p->npmu++];
+			snprintf(c->name, sizeof(c->name), "%.*s",
+				 (int)sizeof(c->name) - 1, ents[i]->d_name);
+			live_pmu_counters(c, (uint32_t)type);
+		}
+		free(ents[i]);
+	}
+	free(ents);
 }
 
 static bool use_colour(void)
@@ -176,8 +248,13 @@ int cmd_doctor(int argc, char **argv)
 	live_genl(&live);
 	live_device(&live);
 	live_perf(&live);
-	if (llctl_env_collect(&env, NULL) ||
-	    doctor_run(&d, NULL, &env, &live)) {
+	if (llctl_env_collect(&env, NULL)) {
+		llctl_err("Unable to run the checks: %s", strerror(ENOMEM));
+		goto cleanup;
+	}
+	if (env.midr_implementer >= 0)
+		live_arm_pmus(&live);
+	if (doctor_run(&d, NULL, &env, &live)) {
 		llctl_err("Unable to run the checks: %s", strerror(ENOMEM));
 		goto cleanup;
 	}

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "cmd.h"
+#include "lib/env.h"
 #include "lib/options.h"
 #include "lib/util.h"
 #include "profile/pmu-events.h"
@@ -69,7 +72,7 @@ static int name_width(const struct prof_event_entry *e, size_t n)
  * every event of a PMU.
  */
 static void events_text(const struct prof_event_list *l, bool footer,
-			const char **notes)
+			const char **notes, const char *pfm_note)
 {
 	const struct prof_event_entry *e;
 	size_t i, nnotes = 0;
@@ -93,31 +96,88 @@ static void events_text(const struct prof_event_list *l, bool footer,
 		printf("\nNot supported here:\n");
 	for (i = 0; i < nnotes; i++)
 		printf("  [%zu] %s\n", i + 1, notes[i]);
+	if (pfm_note[0])
+		printf("\nNote: %s.\n", pfm_note);
 	if (footer)
 		printf("\nAlso: rNNNN (a raw config, hex), PMU/EVENT/ and PMU/term=value,.../ (terms in\n"
 		       "/sys/bus/event_source/devices/PMU/format), each with :u, :k or :h to count\n"
 		       "only user space, the kernel or the hypervisor.\n");
 }
 
-static int print_events(const struct prof_event_list *l, bool json,
-			bool footer)
+/*
+ * "libpfm4": {"core_pmus": [str], "note": str|null}: the core PMUs libpfm4
+ * recognised, and why the listing has only sysfs names when it knows none.
+ */
+static int add_pfm_json(struct json_object *o, const char *pfm_note)
 {
+	struct json_object *p = json_object_new_object();
+	struct json_object *a = json_object_new_array();
+	char names[128], *tok, *save = NULL;
+
+	if (!o || !p || !a) {
+		json_object_put(p);
+		json_object_put(a);
+		return -1;
+	}
+	prof_pfm_core_pmus(names, sizeof(names));
+	for (tok = strtok_r(names, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		json_object_array_add(a, json_object_new_string(tok));
+	json_object_object_add(p, "core_pmus", a);
+	json_object_object_add(p, "note", pfm_note[0] ?
+			       json_object_new_string(pfm_note) : NULL);
+	json_object_object_add(o, "libpfm4", p);
+	return 0;
+}
+
+static int print_events(const struct prof_event_list *l, bool json,
+			bool footer, const char *pfm_note)
+{
+	struct json_object *o;
 	const char **notes;
 
-	if (json)
-		return llctl_json_print(prof_events_json(l));
+	if (json) {
+		o = prof_events_json(l);
+		if (add_pfm_json(o, pfm_note)) {
+			json_object_put(o);
+			llctl_err("Unable to list events: out of memory");
+			return 1;
+		}
+		return llctl_json_print(o);
+	}
 	notes = calloc(l->n ? l->n : 1, sizeof(*notes));
 	if (!notes) {
 		llctl_err("Unable to list events: out of memory");
 		return 1;
 	}
-	events_text(l, footer, notes);
+	events_text(l, footer, notes, pfm_note);
 	free(notes);
 	return 0;
 }
 
+/*
+ * libpfm4's note (profile/pmu-events.h), naming the CPU by what libpfm4
+ * looks up: MIDR_EL1's implementer and part on arm64, else the model.
+ */
+static void pfm_note(char *buf, size_t len)
+{
+	struct llctl_env env;
+	char cpu[64];
+
+	llctl_env_collect(&env, NULL);
+	if (env.midr_implementer >= 0 && env.midr_part >= 0)
+		snprintf(cpu, sizeof(cpu), "MIDR implementer 0x%02x, part 0x%03x",
+			 env.midr_implementer, env.midr_part);
+	else
+		snprintf(cpu, sizeof(cpu), "%.60s",
+			 env.cpu_model ? env.cpu_model : "model unknown");
+	prof_pfm_core_note(cpu, buf, len);
+	llctl_env_free(&env);
+}
+
 int cmd_events(int argc, char **argv)
 {
+	char pnote[768];
 	struct prof_event_list l;
 	const char *pattern = NULL;
 	struct events_args a = { 0 };
@@ -144,7 +204,8 @@ int cmd_events(int argc, char **argv)
 		return 1;
 	}
 	prof_events_try_open(&l);
-	ret = print_events(&l, a.json, !pattern);
+	pfm_note(pnote, sizeof(pnote));
+	ret = print_events(&l, a.json, !pattern, pnote);
 	if (!ret)
 		ret = llctl_stdout_close();
 	if (!ret && !l.n && pattern) {

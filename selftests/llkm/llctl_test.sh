@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..42"
+echo "1..49"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 42); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:42 error:0"
+	for i in $(seq 49); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:49 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -80,6 +80,112 @@ check doctor_json_fix_is_null_exactly_when_ok "jq says no" jq -e '
 	"$out/stdout" >/dev/null
 check doctor_exit_status_matches_fail_count "exit $(rc)" \
 	[ "$(rc)" -eq "$(jq '[.checks[] | select(.status == "fail")] | if length > 0 then 1 else 0 end' "$out/stdout")" ]
+
+# --- arm64: the CPU's identity (MIDR_EL1) and the arm64 checks ---------------
+# Oracles: /proc/cpuinfo's hex fields, sysfs's midr_el1, the kernel's boot
+# line "enabled with PMU PMU driver, N counters available", /proc/cmdline,
+# /proc/sys/kernel/perf_user_access. x86 has no MIDR: these skip there.
+arm_tests=(doctor_names_the_cpu_implementer_from_cpuinfo
+	doctor_json_env_midr_matches_cpuinfo_and_sysfs
+	doctor_hardware_pmu_counts_the_kernels_counters
+	doctor_pseudo_nmi_follows_the_command_line
+	doctor_perf_user_access_reads_the_sysctl
+	profile_names_the_arm_pmu_of_a_missing_event
+	events_says_once_that_libpfm4_does_not_know_the_core)
+cpuinfo_field() { awk -F': *' -v k="$1" '$1 ~ "^"k"[ \t]*$" {print $2; exit}' /proc/cpuinfo; }
+if [ "$(uname -m)" != aarch64 ]; then
+	for t in "${arm_tests[@]}"; do skip "$t" "arm64 only"; done
+else
+	imp=$(cpuinfo_field "CPU implementer")
+	part=$(cpuinfo_field "CPU part")
+	# the implementer's name, from Arm's list (not from llctl's table)
+	case $imp in
+	0x00) imp_name="reserved for software use" ;;
+	0x41) imp_name="Arm" ;;
+	0x51) imp_name="Qualcomm" ;;
+	0xc0) imp_name="Ampere" ;;
+	0x4e) imp_name="NVIDIA" ;;
+	0x61) imp_name="Apple" ;;
+	*) imp_name="" ;;
+	esac
+	run doctor
+	cpu_line=$(grep '^# cpu ' "$out/stdout")
+	names_implementer() {
+		[ -n "$imp" ] && [ -n "$part" ] &&
+			grep -q "^# cpu .*${imp_name}.*(implementer $imp variant .* part $part revision " "$out/stdout"
+	}
+	check doctor_names_the_cpu_implementer_from_cpuinfo \
+		"cpuinfo: implementer '$imp' part '$part' ($imp_name); llctl: $cpu_line" names_implementer
+
+	run doctor --json
+	midr=$(cat /sys/devices/system/cpu/cpu0/regs/identification/midr_el1 2>/dev/null)
+	midr_value=null
+	[ -z "$midr" ] || midr_value="\"$(printf '0x%08x' "$((midr))")\""
+	# shellcheck disable=SC2016 # $i, $p, $v: jq's variables
+	check doctor_json_env_midr_matches_cpuinfo_and_sysfs \
+		"cpuinfo $imp/$part, sysfs $midr; llctl: $(jq -c .env.cpu.midr "$out/stdout")" \
+		jq -e --argjson i "$((imp))" --argjson p "$((part))" --argjson v "$midr_value" '
+		.env.cpu.midr.implementer == $i and .env.cpu.midr.part == $p and
+		.env.cpu.midr.value == $v' "$out/stdout" >/dev/null
+
+	boot=$(dmesg | grep -o 'enabled with [^ ]* PMU driver, [0-9]* counters available' | tail -n 1)
+	pmu_name=$(echo "$boot" | awk '{print $3}')
+	ncounters=$(echo "$boot" | awk '{print $6}')
+	if [ -z "$boot" ]; then
+		skip doctor_hardware_pmu_counts_the_kernels_counters "no 'counters available' line in dmesg"
+	else
+		pmu_found=$(jq -r '.checks[] | select(.name == "hardware_pmu") | .found' "$out/stdout")
+		check doctor_hardware_pmu_counts_the_kernels_counters \
+			"kernel: $pmu_name, $ncounters counters; llctl: $pmu_found" \
+			grep -q "$pmu_name: $ncounters counters (found by perf_event_open" <<<"$pmu_found"
+	fi
+
+	if grep -qE '(^| )irqchip\.gicv3_pseudo_nmi=(1|y|Y|on)' /proc/cmdline; then want=ok; else want=warn; fi
+	# shellcheck disable=SC2016 # $w: jq's variable
+	check doctor_pseudo_nmi_follows_the_command_line \
+		"cmdline: $(cat /proc/cmdline); want $want; llctl: $(jq -c '.checks[] | select(.name == "pseudo_nmi")' "$out/stdout")" \
+		jq -e --arg w "$want" '.checks[] | select(.name == "pseudo_nmi") |
+		.status == $w and (.found | test("command line")) and
+		($w == "ok" or (.fix | length > 0))' "$out/stdout" >/dev/null
+
+	ua=$(cat /proc/sys/kernel/perf_user_access 2>/dev/null)
+	# shellcheck disable=SC2016 # $ua: jq's variable
+	check doctor_perf_user_access_reads_the_sysctl \
+		"sysctl '$ua'; llctl: $(jq -c '.checks[] | select(.name == "perf_user_access")' "$out/stdout")" \
+		jq -e --arg ua "$ua" '.checks[] | select(.name == "perf_user_access") |
+		.status == "ok" and .fix == null and
+		(.found | if $ua == "" then test("before 5.17") else startswith("perf_user_access " + $ua + ":") end)' \
+		"$out/stdout" >/dev/null
+
+	# QEMU's PMUv3 has no branch event (its events/ lists the ones it has)
+	arm_pmu=
+	for d in /sys/bus/event_source/devices/armv*; do
+		[ -e "$d/events/cpu_cycles" ] && { arm_pmu=${d##*/}; break; }
+	done
+	if [ -e "/sys/bus/event_source/devices/$arm_pmu/events/br_retired" ]; then
+		skip profile_names_the_arm_pmu_of_a_missing_event "$arm_pmu counts branches"
+	else
+		run profile -e branches -- true
+		check profile_names_the_arm_pmu_of_a_missing_event \
+			"exit $(rc): $(cat "$out/stderr")" \
+			sh -c "[ $(rc) -ne 0 ] && grep -q 'branches is not an event of $arm_pmu on this machine' '$out/stderr' &&
+			       ! grep -q 'not an event of cpu' '$out/stderr'"
+	fi
+
+	run events
+	"$LLCTL" events --json >"$out/events.json" 2>/dev/null
+	libpfm_knows_no_core() {
+		# implementer 0x00 is software's (QEMU): no table can name it
+		[ "$imp" = 0x00 ] || return 0
+		[ "$(grep -c "^Note: libpfm4 does not recognise this CPU's core PMU (MIDR implementer $imp, part $part)" "$out/stdout")" -eq 1 ] &&
+			grep -q "^  $arm_pmu/inst_retired/ *yes" "$out/stdout" &&
+			jq -e '(.libpfm4.core_pmus | length == 0) and (.libpfm4.note | test("does not recognise"))' \
+				"$out/events.json" >/dev/null
+	}
+	check events_says_once_that_libpfm4_does_not_know_the_core \
+		"$(grep -A1 '^Note' "$out/stdout"); json: $(jq -c .libpfm4 "$out/events.json")" \
+		libpfm_knows_no_core
+fi
 
 # --- as nobody: GET_INFO is not privileged, the device is -------------------
 as_nobody "$LLCTL" info >"$out/stdout" 2>"$out/stderr"
@@ -227,6 +333,13 @@ check report_of_a_capture_equals_the_live_summary "$(cat "$out/stderr")" \
 recorded_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 sed 's/^model name[[:space:]]*:.*/model name\t: llkm-test another CPU/' /proc/cpuinfo \
 	>"$out/cpuinfo"
+# arm64's cpuinfo has no model name: the recording CPU is its MIDR part,
+# and the reading one is made another (part 0xfff, which no core has)
+recorded_part=
+if [ -z "$recorded_model" ]; then
+	recorded_part=$(sed -n 's/^CPU part[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	sed 's/^CPU part[[:space:]]*:.*/CPU part\t: 0xfff/' /proc/cpuinfo >"$out/cpuinfo"
+fi
 report_elsewhere() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	unshare --mount sh -c 'mount --bind "$1" /proc/cpuinfo && shift && "$@"' \
@@ -235,7 +348,13 @@ report_elsewhere() {
 report_names_the_recording_machine() {
 	report_elsewhere --json "$out/cap" >"$out/else.json" 2>"$out/stderr"
 	report_elsewhere "$out/cap" >"$out/else.txt" 2>>"$out/stderr"
-	echo "recorded on '$recorded_model'; report: $(jq -c .env.cpu.model "$out/else.json"), $(grep '^# cpu' "$out/else.txt") $(cat "$out/stderr")" >"$out/why"
+	echo "recorded on '$recorded_model$recorded_part'; report: $(jq -c .env.cpu.model "$out/else.json"), $(grep '^# cpu' "$out/else.txt") $(cat "$out/stderr")" >"$out/why"
+	if [ -n "$recorded_part" ]; then
+		[ "$(jq -r .env.cpu.midr.part "$out/else.json")" = "$((recorded_part))" ] &&
+			grep -q "^# cpu .* part $recorded_part revision " "$out/else.txt" &&
+			! grep -q '0xfff' "$out/else.txt" "$out/else.json"
+		return
+	fi
 	[ -n "$recorded_model" ] &&
 		[ "$(jq -r .env.cpu.model "$out/else.json")" = "$recorded_model" ] &&
 		grep -qF "# cpu $recorded_model (" "$out/else.txt" &&

@@ -7,6 +7,7 @@
  * reading files, so the unit tests run every check on a fake tree.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -413,6 +414,48 @@ static char *join_pmus(struct dirent **ents, int n, bool hw)
 	return s;
 }
 
+/* arm64's checks run when the environment has a MIDR (lib/midr.h). */
+static bool is_arm(const struct ctx *x)
+{
+	return x->env->midr_implementer >= 0;
+}
+
+/*
+ * "; armv8_pmuv3: 7 counters (...)" per hardware PMU the live side
+ * counted, saying how; "" on x86, whose check says what it always said.
+ */
+static void arm_counters(const struct ctx *x, char *buf, size_t size)
+{
+	const struct doctor_pmu_counters *p;
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	if (!is_arm(x))
+		return;
+	if (!x->p->npmu) {
+		snprintf(buf, size, "; counters not counted (no armv* PMU to open a group on)");
+		return;
+	}
+	for (i = 0; i < x->p->npmu && len < size; i++) {
+		p = &x->p->pmu[i];
+		if (!p->opened)
+			len += snprintf(buf + len, size - len,
+					"; %s: counters unknown: its cpu_cycles event does not open: %s",
+					p->name, err_str(p->refused));
+		else if (!p->refused)
+			len += snprintf(buf + len, size - len,
+					"; %s: at least %d counters (a perf_event_open group of its cpu_cycles event took %d members)",
+					p->name, p->opened, p->opened);
+		else
+			len += snprintf(buf + len, size - len,
+					"; %s: %d counter%s (found by perf_event_open: a group of its cpu_cycles event took %d, member %d was refused with %s)",
+					p->name, p->opened,
+					p->opened == 1 ? "" : "s", p->opened,
+					p->opened + 1, errname(-p->refused));
+	}
+}
+
 static int check_hw_pmu(struct doctor_check *c, const struct ctx *x)
 {
 	static const char why_ok[] = "cycles, instructions, cache and branch events are counted by the hardware PMU";
@@ -421,7 +464,7 @@ static int check_hw_pmu(struct doctor_check *c, const struct ctx *x)
 	static const char fix_none[] = "run on bare metal, or give the VM a vPMU (QEMU/KVM: -cpu host,pmu=on; VMware: virtualize CPU performance counters)";
 	int perr = x->p->perf_hw_err;
 	struct dirent **ents = NULL;
-	char path[PATH_MAX], perf[160] = "";
+	char path[PATH_MAX], perf[160] = "", cnt[800];
 	char *all = NULL, *hw = NULL;
 	int i, n = -1, ret = -ENOMEM;
 
@@ -434,6 +477,7 @@ static int check_hw_pmu(struct doctor_check *c, const struct ctx *x)
 	else if (perr != DOCTOR_NOT_TRIED)
 		snprintf(perf, sizeof(perf),
 			 "; perf_event_open(cycles): %s", err_str(perr));
+	arm_counters(x, cnt, sizeof(cnt));
 	if (n < 0) {
 		c->found = fmt("no hardware PMU: /sys/bus/event_source/devices is missing (a kernel without perf events)%s",
 			       perf);
@@ -446,14 +490,14 @@ static int check_hw_pmu(struct doctor_check *c, const struct ctx *x)
 		goto out;
 	if (hw[0] && (perr == -ENOENT || perr == -EOPNOTSUPP ||
 		      perr == -ENODEV || perr == -EBUSY || perr == -EINVAL)) {
-		c->found = fmt("hardware PMU %s listed, but its cycles event does not open%s",
-			       hw, perf);
+		c->found = fmt("hardware PMU %s listed, but its cycles event does not open%s%s",
+			       hw, perf, cnt);
 		set(c, DOCTOR_WARN, why_dead,
 		    "stop other PMU users (perf, sudo sysctl kernel.nmi_watchdog=0); in a VM enable the vPMU (QEMU/KVM: -cpu host,pmu=on)");
 	} else if (hw[0]) {
-		c->found = fmt("hardware PMU %s%s%s", hw, perf,
+		c->found = fmt("hardware PMU %s%s%s%s", hw, perf,
 			       perr == -EACCES || perr == -EPERM ?
-			       " (see perf_event_paranoid)" : "");
+			       " (see perf_event_paranoid)" : "", cnt);
 		set(c, DOCTOR_OK, why_ok, NULL);
 	} else if (!perr) {
 		c->found = fmt("a PMU not named here counts cycles (%s)%s",
@@ -495,6 +539,147 @@ static int check_nmi_watchdog(struct doctor_check *c, const struct ctx *x)
 		c->found = fmt("nmi_watchdog 0: off");
 		set(c, DOCTOR_OK, why, NULL);
 	}
+	return 0;
+}
+
+#define PSEUDO_NMI_PARAM	"irqchip.gicv3_pseudo_nmi="
+
+/*
+ * irqchip.gicv3_pseudo_nmi on @cmdline as the kernel's kstrtobool reads
+ * it (y, Y, 1, on: true); the last one wins, as early_param sees them all.
+ */
+static bool cmdline_pseudo_nmi(const char *cmdline)
+{
+	size_t n = strlen(PSEUDO_NMI_PARAM);
+	const char *p, *v;
+	bool on = false;
+
+	for (p = cmdline; (p = strstr(p, PSEUDO_NMI_PARAM)); p += n) {
+		if (p != cmdline && !isspace((unsigned char)p[-1]))
+			continue;
+		v = p + n;
+		on = *v == 'y' || *v == 'Y' || *v == '1' ||
+		     ((*v == 'o' || *v == 'O') && (v[1] == 'n' || v[1] == 'N'));
+	}
+	return on;
+}
+
+/* CONFIG_@name of /boot/config-@release: 1 y, 0 not set, -1 unknown. */
+static int kconfig_bool(const struct ctx *x, const char *name, char *path,
+			size_t size)
+{
+	char want_y[96], want_n[96];
+	size_t cap = 0;
+	char *line = NULL;
+	int v = -1;
+	FILE *f;
+
+	path[0] = '\0';
+	if (!x->env->kernel)
+		return -1;
+	snprintf(path, size, "boot/config-%s", x->env->kernel);
+	f = llctl_root_fopen(x->root, path);
+	if (!f)
+		return -1;
+	snprintf(want_y, sizeof(want_y), "CONFIG_%s=y", name);
+	snprintf(want_n, sizeof(want_n), "# CONFIG_%s is not set", name);
+	v = 0;		/* a config that does not name it has it off */
+	while (getline(&line, &cap, f) > 0) {
+		llctl_rstrip(line);
+		if (!strcmp(line, want_y))
+			v = 1;
+		else if (!strcmp(line, want_n))
+			v = 0;
+	}
+	free(line);
+	fclose(f);
+	return v;
+}
+
+/* The interrupt controller of /proc/interrupts: 3, 2, or 0 unknown. */
+static int gic_version(const struct ctx *x)
+{
+	FILE *f = llctl_root_fopen(x->root, "proc/interrupts");
+	size_t cap = 0;
+	char *line = NULL;
+	int v = 0;
+
+	while (f && !v && getline(&line, &cap, f) > 0) {
+		if (strstr(line, " GICv3 "))
+			v = 3;
+		else if (strstr(line, " GIC-"))
+			v = 2;	/* gic_chip's name on GICv2: "GIC-0" */
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static int check_pseudo_nmi(struct doctor_check *c, const struct ctx *x)
+{
+	static const char why[] = "without pseudo-NMIs the PMU's overflow interrupt is an ordinary IRQ, held off while the kernel runs with interrupts disabled: a sample taken there lands at the instruction that enables them again (local_irq_enable, spin_unlock_irqrestore), so kernel profiles blame the wrong code";
+	static const char fix_gic[] = "none on this machine: pseudo-NMIs need a GICv3 (QEMU: -M virt,gic-version=3); meanwhile read kernel samples at irq-enable points as the irq-off code before them";
+	static const char fix_kernel[] = "boot a kernel built with CONFIG_ARM64_PSEUDO_NMI=y (Debian's arm64 kernels are built without it), with irqchip.gicv3_pseudo_nmi=1 on its command line";
+	static const char fix_cmdline[] = "add irqchip.gicv3_pseudo_nmi=1 to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then sudo update-grub and reboot); the kernel must be built with CONFIG_ARM64_PSEUDO_NMI=y";
+	char *cmdline = llctl_root_read(x->root, "proc/cmdline");
+	bool on = cmdline && cmdline_pseudo_nmi(cmdline);
+	char cfgpath[PATH_MAX], cfg[PATH_MAX + 96];
+	int config = kconfig_bool(x, "ARM64_PSEUDO_NMI", cfgpath,
+				  sizeof(cfgpath));
+	int gic = gic_version(x);
+
+	if (config > 0)
+		snprintf(cfg, sizeof(cfg), "CONFIG_ARM64_PSEUDO_NMI=y (/%s)",
+			 cfgpath);
+	else if (!config)
+		snprintf(cfg, sizeof(cfg), "CONFIG_ARM64_PSEUDO_NMI not set (/%s)",
+			 cfgpath);
+	else
+		snprintf(cfg, sizeof(cfg), "CONFIG_ARM64_PSEUDO_NMI not verified (no /%s)",
+			 cfgpath[0] ? cfgpath : "boot/config-RELEASE");
+	c->found = fmt("%s; %s; %s%s",
+		       !cmdline ? "/proc/cmdline unreadable" : on ?
+		       "irqchip.gicv3_pseudo_nmi=1 on the command line" :
+		       "no irqchip.gicv3_pseudo_nmi=1 on the command line",
+		       cfg, gic == 3 ? "GICv3" : gic == 2 ?
+		       "GICv2 (no pseudo-NMIs possible)" :
+		       "GIC version unknown (not in /proc/interrupts)",
+		       on && config && gic != 2 ?
+		       ": PMU overflow interrupts are NMIs" :
+		       ": PMU overflow interrupts are ordinary IRQs");
+	if (gic == 2)
+		set(c, DOCTOR_WARN, why, fix_gic);
+	else if (!config)
+		set(c, DOCTOR_WARN, why, fix_kernel);
+	else if (!on)
+		set(c, DOCTOR_WARN, why, fix_cmdline);
+	else
+		set(c, DOCTOR_OK, why, NULL);
+	free(cmdline);
+	return 0;
+}
+
+static int check_perf_user_access(struct doctor_check *c,
+				  const struct ctx *x)
+{
+	static const char why[] = "at 0 a counter read is a system call, not one mrs instruction, so self-monitoring code pays about a microsecond per read; informational: llctl reads its counters through the kernel either way";
+	long v;
+	int ret;
+
+	ret = llctl_root_read_int(x->root, "proc/sys/kernel/perf_user_access",
+				  &v);
+	if (ret == -ENOENT)
+		c->found = fmt("no /proc/sys/kernel/perf_user_access (a kernel before 5.17): user space cannot read the counters directly");
+	else if (ret)
+		c->found = fmt("/proc/sys/kernel/perf_user_access unreadable: %s",
+			       err_str(ret));
+	else if (!v)
+		c->found = fmt("perf_user_access 0: user space cannot read the counters directly (mrs traps); counts are read through the kernel");
+	else
+		c->found = fmt("perf_user_access %ld: a process may read its own counters with mrs when its event asks for it (perf_event_mmap_page's cap_user_rdpmc)",
+			       v);
+	set(c, DOCTOR_OK, why, NULL);
 	return 0;
 }
 
@@ -838,21 +1023,24 @@ static int check_clocksource(struct doctor_check *c, const struct ctx *x)
 static const struct {
 	const char *name;
 	int (*fn)(struct doctor_check *c, const struct ctx *x);
+	bool arm64;	/* only when the CPU has a MIDR */
 } checks[DOCTOR_CHECKS] = {
-	{ "module",		 check_module },
-	{ "device",		 check_device },
-	{ "genl",		 check_genl },
-	{ "capabilities",	 check_capabilities },
-	{ "perf_event_paranoid", check_paranoid },
-	{ "hardware_pmu",	 check_hw_pmu },
-	{ "nmi_watchdog",	 check_nmi_watchdog },
-	{ "lockdown",		 check_lockdown },
-	{ "headers",		 check_headers },
-	{ "tracefs",		 check_tracefs },
-	{ "governor",		 check_governor },
-	{ "turbo",		 check_turbo },
-	{ "smt",		 check_smt },
-	{ "clocksource",	 check_clocksource },
+	{ "module",		 check_module, false },
+	{ "device",		 check_device, false },
+	{ "genl",		 check_genl, false },
+	{ "capabilities",	 check_capabilities, false },
+	{ "perf_event_paranoid", check_paranoid, false },
+	{ "hardware_pmu",	 check_hw_pmu, false },
+	{ "nmi_watchdog",	 check_nmi_watchdog, false },
+	{ "pseudo_nmi",		 check_pseudo_nmi, true },
+	{ "perf_user_access",	 check_perf_user_access, true },
+	{ "lockdown",		 check_lockdown, false },
+	{ "headers",		 check_headers, false },
+	{ "tracefs",		 check_tracefs, false },
+	{ "governor",		 check_governor, false },
+	{ "turbo",		 check_turbo, false },
+	{ "smt",		 check_smt, false },
+	{ "clocksource",	 check_clocksource, false },
 };
 
 /* Reloading llkm, with what loads it here (or why nothing does). */
@@ -911,6 +1099,8 @@ int doctor_run(struct doctor_report *d, const char *root,
 	x.sys_module = llctl_root_exists(root, "sys/module/llkm");
 	x.loaded = x.sys_module || !live->nl_err;
 	for (i = 0; i < DOCTOR_CHECKS; i++) {
+		if (checks[i].arm64 && !is_arm(&x))
+			continue;
 		c = &d->checks[d->n++];
 		c->name = checks[i].name;
 		if (!ret)

@@ -42,6 +42,26 @@ struct doctor_check {
 /* A field of struct doctor_live that was not tried (a fake root): */
 #define DOCTOR_NOT_TRIED		1
 
+/* arm64: the hardware PMUs whose counters are counted (big.LITTLE has 2-3) */
+#define DOCTOR_PMUS_MAX			4
+/* the largest group tried: more counters are reported as "at least" */
+#define DOCTOR_GROUP_MAX		32
+
+/*
+ * One hardware PMU's counters, found by perf_event_open: a group of its
+ * CPU_CYCLES event grows until the PMU refuses the next member (the arm
+ * PMU driver checks at open that a group fits in its counters).
+ */
+struct doctor_pmu_counters {
+	char name[32];		/* its sysfs name, "armv8_pmuv3" */
+	int opened;		/* members that opened: the counters */
+	/*
+	 * -errno that refused member opened + 1, or 0 when
+	 * DOCTOR_GROUP_MAX + 1 members all opened
+	 */
+	int refused;
+};
+
 struct doctor_live {
 	/* llctl_nl_open(): 0, or -errno (-ENOENT: family not registered) */
 	int nl_err;
@@ -61,12 +81,16 @@ struct doctor_live {
 	 * exclude_kernel): 0, -errno, or DOCTOR_NOT_TRIED
 	 */
 	int perf_hw_err;
+	/* arm64's hardware PMUs, their counters; npmu 0: none tried */
+	struct doctor_pmu_counters pmu[DOCTOR_PMUS_MAX];
+	unsigned int npmu;
 };
 
 /* Nothing loaded, nothing tried: what a fake root starts from. */
 void doctor_live_init(struct doctor_live *p);
 
-#define DOCTOR_CHECKS	14
+/* At most; x86 runs 14 of them, arm64 all (pseudo_nmi, perf_user_access) */
+#define DOCTOR_CHECKS	16
 
 struct doctor_report {
 	struct doctor_check checks[DOCTOR_CHECKS];
@@ -76,9 +100,10 @@ struct doctor_report {
 
 /*
  * Run every check, in their documented order: module, device, genl,
- * capabilities, perf_event_paranoid, hardware_pmu, nmi_watchdog, lockdown,
- * headers, tracefs, governor, turbo, smt, clocksource. @env must have been
- * collected from @root. Returns 0 or -ENOMEM; free with doctor_free()
+ * capabilities, perf_event_paranoid, hardware_pmu, nmi_watchdog,
+ * pseudo_nmi and perf_user_access (arm64 only: when @env has a MIDR),
+ * lockdown, headers, tracefs, governor, turbo, smt, clocksource. @env
+ * must have been collected from @root. Returns 0 or -ENOMEM; free with doctor_free()
  * either way.
  */
 int doctor_run(struct doctor_report *d, const char *root,

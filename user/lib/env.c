@@ -25,6 +25,7 @@
 #include <json-c/json.h>
 
 #include "lib/env.h"
+#include "lib/midr.h"
 #include "lib/rootfs.h"
 
 #ifndef LLCTL_VERSION
@@ -75,6 +76,21 @@ static int cpuinfo_int(const char *s)
 	long v;
 
 	if (llctl_parse_long(s, &v) || v < 0 || v > INT_MAX)
+		return -1;
+	return (int)v;
+}
+
+/* A hex cpuinfo value ("0x41"), -1 when absent or not hex. */
+static int cpuinfo_hex(const char *s)
+{
+	unsigned long v;
+	char *end;
+
+	if (strncmp(s, "0x", 2) || !isxdigit((unsigned char)s[2]))
+		return -1;
+	errno = 0;
+	v = strtoul(s + 2, &end, 16);
+	if (errno || *end || v > INT_MAX)
 		return -1;
 	return (int)v;
 }
@@ -137,6 +153,14 @@ static int parse_cpuinfo(struct llctl_env *env, const char *root, int *hv)
 			env->microcode = strdup(val);
 			if (!env->microcode)
 				ret = -ENOMEM;
+		} else if (!strcmp(key, "CPU implementer")) {
+			env->midr_implementer = cpuinfo_hex(val);
+		} else if (!strcmp(key, "CPU variant")) {
+			env->midr_variant = cpuinfo_hex(val);
+		} else if (!strcmp(key, "CPU part")) {
+			env->midr_part = cpuinfo_hex(val);
+		} else if (!strcmp(key, "CPU revision")) {
+			env->midr_revision = cpuinfo_int(val);
 		} else if (!strcmp(key, "flags")) {
 			*hv = has_word(val, "hypervisor");
 		}
@@ -144,6 +168,43 @@ static int parse_cpuinfo(struct llctl_env *env, const char *root, int *hv)
 	free(line);
 	fclose(f);
 	return ret;
+}
+
+/*
+ * arm64: cpu0's MIDR_EL1 from sysfs (the whole register, with the
+ * architecture field cpuinfo does not show); its fields stand in for
+ * cpuinfo's when cpuinfo has none. Then a model name from the table of
+ * lib/midr.c when cpuinfo has no "model name" (arm64's never does).
+ */
+static int arm_identity(struct llctl_env *env, const char *root)
+{
+	char *s = llctl_root_read(root,
+		"sys/devices/system/cpu/cpu0/regs/identification/midr_el1");
+	unsigned long long m;
+	char model[256];
+	char *end;
+
+	if (s && !strncmp(s, "0x", 2) && isxdigit((unsigned char)s[2])) {
+		errno = 0;
+		m = strtoull(s + 2, &end, 16);
+		if (!errno && !*end && m <= 0xffffffffULL) {
+			env->midr_el1 = (long long)m;
+			env->midr_architecture = LLCTL_MIDR_ARCHITECTURE(m);
+		}
+	}
+	free(s);
+	if (env->midr_el1 >= 0 && env->midr_implementer < 0) {
+		env->midr_implementer = LLCTL_MIDR_IMPLEMENTER(env->midr_el1);
+		env->midr_variant = LLCTL_MIDR_VARIANT(env->midr_el1);
+		env->midr_part = LLCTL_MIDR_PART(env->midr_el1);
+		env->midr_revision = LLCTL_MIDR_REVISION(env->midr_el1);
+	}
+	if (env->cpu_model || env->midr_implementer < 0 || env->midr_part < 0)
+		return 0;
+	llctl_midr_model(model, sizeof(model), env->midr_implementer,
+			 env->midr_part);
+	env->cpu_model = strdup(model);
+	return env->cpu_model ? 0 : -ENOMEM;
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -249,10 +310,18 @@ int llctl_env_collect(struct llctl_env *env, const char *root)
 	env->cpu_family = -1;
 	env->cpu_model_nr = -1;
 	env->cpu_stepping = -1;
+	env->midr_implementer = -1;
+	env->midr_variant = -1;
+	env->midr_architecture = -1;
+	env->midr_part = -1;
+	env->midr_revision = -1;
+	env->midr_el1 = -1;
 	env->smt = -1;
 
 	env->kernel = kernel_release(root);
 	ret = parse_cpuinfo(env, root, &hv);
+	if (!ret)
+		ret = arm_identity(env, root);
 	env->hypervisor = hypervisor(root, hv);
 	env->online_cpus = read_cpulist_count(root,
 					      "sys/devices/system/cpu/online");
@@ -300,6 +369,29 @@ static const char *int_str(char buf[16], int v)
 	return buf;
 }
 
+/* @v as 0x%0*x in @buf, or "unknown" when it is negative. */
+static const char *hex_str(char buf[24], int width, long long v)
+{
+	if (v < 0)
+		return "unknown";
+	snprintf(buf, 24, "0x%0*llx", width, v);
+	return buf;
+}
+
+/* arm64's "# cpu" line: the model and the MIDR_EL1 fields it came from. */
+static void print_arm_cpu(FILE *f, const struct llctl_env *env)
+{
+	char imp[24], var[24], part[24], rev[16], midr[24];
+
+	fprintf(f, "# cpu %s (implementer %s variant %s part %s revision %s, MIDR_EL1 %s)\n",
+		str_or(env->cpu_model, "unknown"),
+		hex_str(imp, 2, env->midr_implementer),
+		hex_str(var, 1, env->midr_variant),
+		hex_str(part, 3, env->midr_part),
+		int_str(rev, env->midr_revision),
+		hex_str(midr, 8, env->midr_el1));
+}
+
 void llctl_env_print(FILE *f, const struct llctl_env *env)
 {
 	char fam[16], mod[16], step[16];
@@ -308,12 +400,15 @@ void llctl_env_print(FILE *f, const struct llctl_env *env)
 		str_or(env->kernel, "unknown"),
 		str_or(env->llctl_version, "unknown"),
 		str_or(env->llkm_version, "not loaded"));
-	fprintf(f, "# cpu %s (family %s model %s stepping %s, microcode %s)\n",
-		str_or(env->cpu_model, "unknown"),
-		int_str(fam, env->cpu_family),
-		int_str(mod, env->cpu_model_nr),
-		int_str(step, env->cpu_stepping),
-		str_or(env->microcode, "unknown"));
+	if (env->midr_implementer >= 0)
+		print_arm_cpu(f, env);
+	else
+		fprintf(f, "# cpu %s (family %s model %s stepping %s, microcode %s)\n",
+			str_or(env->cpu_model, "unknown"),
+			int_str(fam, env->cpu_family),
+			int_str(mod, env->cpu_model_nr),
+			int_str(step, env->cpu_stepping),
+			str_or(env->microcode, "unknown"));
 	fputs("# ", f);
 	if (env->online_cpus < 0)
 		fputs("online CPUs unknown", f);
@@ -364,6 +459,39 @@ static struct json_object *tuning_json(const struct llctl_env *env)
 	return o;
 }
 
+/*
+ * cpu.midr: {"value": "0x...", "implementer", "implementer_name",
+ * "variant", "architecture", "part", "part_name", "revision"}, each null
+ * when unknown; the whole object null when there is no MIDR (x86).
+ */
+static struct json_object *midr_json(const struct llctl_env *env)
+{
+	struct json_object *o;
+	char v[24];
+
+	if (env->midr_implementer < 0)
+		return NULL;
+	o = json_object_new_object();
+	if (!o)
+		return NULL;
+	snprintf(v, sizeof(v), "0x%08llx", env->midr_el1);
+	json_object_object_add(o, "value", env->midr_el1 < 0 ? NULL :
+			       json_object_new_string(v));
+	json_object_object_add(o, "implementer",
+			       json_int(env->midr_implementer));
+	json_object_object_add(o, "implementer_name",
+			       json_str(llctl_midr_implementer_name(env->midr_implementer)));
+	json_object_object_add(o, "variant", json_int(env->midr_variant));
+	json_object_object_add(o, "architecture",
+			       json_int(env->midr_architecture));
+	json_object_object_add(o, "part", json_int(env->midr_part));
+	json_object_object_add(o, "part_name", env->midr_part < 0 ? NULL :
+			       json_str(llctl_midr_part_name(env->midr_implementer,
+							     env->midr_part)));
+	json_object_object_add(o, "revision", json_int(env->midr_revision));
+	return o;
+}
+
 struct json_object *llctl_env_json(const struct llctl_env *env)
 {
 	struct json_object *o = json_object_new_object();
@@ -380,6 +508,7 @@ struct json_object *llctl_env_json(const struct llctl_env *env)
 	json_object_object_add(cpu, "model_id", json_int(env->cpu_model_nr));
 	json_object_object_add(cpu, "stepping", json_int(env->cpu_stepping));
 	json_object_object_add(cpu, "microcode", json_str(env->microcode));
+	json_object_object_add(cpu, "midr", midr_json(env));
 	json_object_object_add(o, "cpu", cpu);
 	json_object_object_add(o, "hypervisor", json_str(env->hypervisor));
 	json_object_object_add(o, "online_cpus", json_int(env->online_cpus));
@@ -424,6 +553,29 @@ static void tuning_of(struct llctl_env *env, struct json_object *o)
 		env->tuning = 1;
 }
 
+/* midr_json()'s inverse: the fields stay -1 when @cpu has no midr. */
+static void midr_of(struct llctl_env *env, struct json_object *cpu)
+{
+	struct json_object *m, *v;
+	const char *s;
+
+	env->midr_el1 = -1;
+	if (!json_object_object_get_ex(cpu, "midr", &m) ||
+	    !json_object_is_type(m, json_type_object))
+		return;
+	env->midr_implementer = json_int_of(m, "implementer");
+	env->midr_variant = json_int_of(m, "variant");
+	env->midr_architecture = json_int_of(m, "architecture");
+	env->midr_part = json_int_of(m, "part");
+	env->midr_revision = json_int_of(m, "revision");
+	if (json_object_object_get_ex(m, "value", &v) &&
+	    json_object_is_type(v, json_type_string)) {
+		s = json_object_get_string(v);
+		if (!strncmp(s, "0x", 2) && isxdigit((unsigned char)s[2]))
+			env->midr_el1 = (long long)strtoull(s + 2, NULL, 16);
+	}
+}
+
 int llctl_env_from_json(struct llctl_env *env, struct json_object *o)
 {
 	struct json_object *cpu = NULL, *smt;
@@ -438,6 +590,9 @@ int llctl_env_from_json(struct llctl_env *env, struct json_object *o)
 	env->cpu_model_nr = json_int_of(cpu, "model_id");
 	env->cpu_stepping = json_int_of(cpu, "stepping");
 	env->microcode = json_strdup(cpu, "microcode");
+	env->midr_implementer = env->midr_variant = -1;
+	env->midr_architecture = env->midr_part = env->midr_revision = -1;
+	midr_of(env, cpu);
 	env->hypervisor = json_strdup(o, "hypervisor");
 	env->online_cpus = json_int_of(o, "online_cpus");
 	env->smt = json_object_object_get_ex(o, "smt", &smt) &&

@@ -18,6 +18,15 @@ struct llctl_env {
 	char *cpu_model;	/* model name */
 	int cpu_family, cpu_model_nr, cpu_stepping;
 	char *microcode;
+	/*
+	 * arm64's MIDR_EL1 fields (lib/midr.h), -1 each when unknown: all -1
+	 * on x86. From cpuinfo's "CPU implementer", "CPU variant", "CPU part",
+	 * "CPU revision", else from sysfs's midr_el1 of cpu0, which alone
+	 * gives the architecture field (cpuinfo prints 8 for any AArch64).
+	 */
+	int midr_implementer, midr_variant, midr_architecture, midr_part,
+	    midr_revision;
+	long long midr_el1;	/* cpu0/regs/identification/midr_el1, or -1 */
 	char *hypervisor;	/* NULL on bare metal, "unknown" when unnamed */
 	int online_cpus;
 	int smt;		/* 1 active, 0 off, -1 unknown (no smt/ in sysfs) */

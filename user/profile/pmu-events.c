@@ -52,11 +52,52 @@
 
 static const char *root;	/* NULL: the real system */
 static int hw_pmu = -1;		/* prof_have_hw_pmu(): -1 not looked yet */
+static char core_pmu[64];	/* core_pmu_name(): "" not looked yet */
 
 void prof_events_set_root(const char *r)
 {
 	root = r;
 	hw_pmu = -1;
+	core_pmu[0] = '\0';
+}
+
+static int scan_not_dot(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/*
+ * The sysfs name of the PMU the kernel gives PERF_TYPE_HARDWARE, HW_CACHE
+ * and RAW events: "cpu" on x86, and whenever sysfs does not say otherwise;
+ * on arm64 the PMUv3 driver's one PMU, named after its core
+ * ("armv8_pmuv3", "armv8_cortex_a72"). With several (big.LITTLE) the
+ * kernel picks among them per event: "cpu" stays, as no one name is right.
+ */
+static const char *core_pmu_name(void)
+{
+	struct dirent **ents = NULL;
+	char path[PATH_MAX];
+	int i, n = -1, arm = 0;
+
+	if (core_pmu[0])
+		return core_pmu;
+	snprintf(core_pmu, sizeof(core_pmu), "cpu");
+	if (!llctl_root_path(path, sizeof(path), root, PMU_DIR))
+		n = scandir(path, &ents, scan_not_dot, alphasort);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(ents[i]->d_name, "cpu"))
+			arm = -1;	/* x86's: it stays */
+		else if (arm >= 0 && !strncmp(ents[i]->d_name, "armv", 4) &&
+			 !arm++)
+			snprintf(core_pmu, sizeof(core_pmu), "%.*s",
+				 (int)sizeof(core_pmu) - 1, ents[i]->d_name);
+	}
+	if (arm != 1)
+		snprintf(core_pmu, sizeof(core_pmu), "cpu");
+	for (i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	return core_pmu;
 }
 
 static int fail(char *err, size_t len, int ret, const char *fmt, ...)
@@ -217,7 +258,7 @@ static const char *type_pmu(uint32_t type)
 	case PERF_TYPE_BREAKPOINT:
 		return "breakpoint";
 	}
-	return "cpu";
+	return core_pmu_name();
 }
 
 static bool type_needs_hw(uint32_t type)
@@ -286,7 +327,7 @@ static void raw_resolve(const char *s, struct prof_event *ev)
 	ev->type = PERF_TYPE_RAW;
 	ev->config = strtoull(s + 1, NULL, 16);
 	ev->hw = true;
-	snprintf(ev->pmu, sizeof(ev->pmu), "cpu");
+	snprintf(ev->pmu, sizeof(ev->pmu), "%s", core_pmu_name());
 	snprintf(ev->name, sizeof(ev->name), "r%" PRIx64, ev->config);
 	snprintf(ev->desc, sizeof(ev->desc),
 		 "Raw config 0x%" PRIx64 " of the CPU's PMU", ev->config);
@@ -426,6 +467,18 @@ static int named_resolve(const char *base, struct prof_event *ev)
 	return pfm_resolve(base, ev);
 }
 
+/* Has the core PMU an events/@name file (arm64's cpu_cycles, ...)? */
+static bool core_pmu_has(const char *name)
+{
+	char rel[PATH_MAX];
+
+	if (!name[0] || strchr(name, '/') ||
+	    snprintf(rel, sizeof(rel), PMU_DIR "/%s/events/%s",
+		     core_pmu_name(), name) >= (int)sizeof(rel))
+		return false;
+	return llctl_root_exists(root, rel);
+}
+
 /* What a libpfm4 error means for @spec. */
 static int pfm_fail(const char *spec, const char *base, int ret, char *err,
 		    size_t errlen)
@@ -438,6 +491,11 @@ static int pfm_fail(const char *spec, const char *base, int ret, char *err,
 	pat[strcspn(pat, ":.")] = '\0';
 	switch (ret) {
 	case PFM_ERR_NOTFOUND:
+		if (core_pmu_has(pat) && !strchr(base, ':'))
+			return fail(err, errlen, -ENOENT,
+				    "Unable to use event '%s': it is an event of PMU %s (sysfs), named with its PMU: %s/%s/",
+				    spec, core_pmu_name(), core_pmu_name(),
+				    base);
 		return fail(err, errlen, -ENOENT,
 			    "Unable to use event '%s': unknown event: 'llctl events %s' lists the names this machine knows",
 			    spec, pat);
@@ -1378,6 +1436,49 @@ void prof_events_try_open(struct prof_event_list *l)
 		snprintf(e->reason, sizeof(e->reason), "%s: %s",
 			 name ? name : "error", hint);
 	}
+}
+
+int prof_pfm_core_pmus(char *names, size_t size)
+{
+	pfm_pmu_info_t pi;
+	size_t len = 0;
+	int p, n = 0;
+
+	names[0] = '\0';
+	if (pfm_ready())
+		return -1;
+	pfm_for_all_pmus(p) {
+		if (pfm_pmu_info(p, &pi) || pi.type != PFM_PMU_TYPE_CORE ||
+		    !pi.is_present)
+			continue;
+		n++;
+		if (len < size)
+			len += snprintf(names + len, size - len, "%s%s",
+					len ? "," : "", pi.name);
+	}
+	return n;
+}
+
+void prof_pfm_core_note(const char *cpu, char *buf, size_t len)
+{
+	char names[128];
+	const char *pmu;
+	int n;
+
+	buf[0] = '\0';
+	if (!prof_have_hw_pmu())
+		return;
+	n = prof_pfm_core_pmus(names, sizeof(names));
+	if (n > 0)
+		return;
+	pmu = core_pmu_name();
+	if (n < 0)
+		snprintf(buf, len, "libpfm4 did not initialise (%s), so its named events are not listed; %s's own events from sysfs are, as %s/NAME/, and rNNNN takes a raw event number",
+			 pfm_strerror(pfm_ready()), pmu, pmu);
+	else
+		snprintf(buf, len, "libpfm4 does not recognise this CPU's core PMU%s%s%s, so its named events are not listed; %s's own events from sysfs are, as %s/NAME/, and rNNNN takes a raw event number",
+			 cpu ? " (" : "", cpu ? cpu : "", cpu ? ")" : "",
+			 pmu, pmu);
 }
 
 struct json_object *prof_events_json(const struct prof_event_list *l)

@@ -122,6 +122,20 @@ int prof_events_collect(struct prof_event_list *l, const char *pattern,
 void prof_events_try_open(struct prof_event_list *l);
 void prof_event_list_free(struct prof_event_list *l);
 
+/*
+ * The core PMUs libpfm4 detects here ("arm_n1", "skx"), comma-separated
+ * in @names ("" when none); returns how many, or -1 when libpfm4 did not
+ * initialise.
+ */
+int prof_pfm_core_pmus(char *names, size_t size);
+/*
+ * When this machine has a hardware PMU that libpfm4 does not recognise
+ * (QEMU's max CPU, a core newer than libpfm4): one sentence saying so and
+ * what 'llctl events' lists instead, in @buf; "" otherwise. @cpu names the
+ * CPU (the env's model), may be NULL.
+ */
+void prof_pfm_core_note(const char *cpu, char *buf, size_t len);
+
 /* {"events": [...]}, the JSON of 'llctl events --json'. */
 struct json_object *prof_events_json(const struct prof_event_list *l);
 

@@ -24,10 +24,20 @@
 #define CAPEFF_ADMIN	"0000000000200000"	/* bit 21 */
 #define CAPEFF_ROOT	"000001ffffffffff"
 
-static const char *const names[DOCTOR_CHECKS] = {
+
+/* x86's checks: all but the arm64 ones */
+static const char *const names[] = {
 	"module", "device", "genl", "capabilities", "perf_event_paranoid",
 	"hardware_pmu", "nmi_watchdog", "lockdown", "headers", "tracefs",
 	"governor", "turbo", "smt", "clocksource",
+};
+#define X86_CHECKS	ARRAY_SIZE(names)
+
+static const char *const arm_names[DOCTOR_CHECKS] = {
+	"module", "device", "genl", "capabilities", "perf_event_paranoid",
+	"hardware_pmu", "nmi_watchdog", "pseudo_nmi", "perf_user_access",
+	"lockdown", "headers", "tracefs", "governor", "turbo", "smt",
+	"clocksource",
 };
 
 /* What each fixture holds: a tree, its env, the live answers and the verdicts. */
@@ -106,8 +116,8 @@ TEST_F(fake_root, checks_run_in_the_documented_order)
 	unsigned int i;
 
 	ASSERT_NE(NULL, check(self, "module"));
-	ASSERT_EQ(DOCTOR_CHECKS, self->doctor.n);
-	for (i = 0; i < DOCTOR_CHECKS; i++)
+	ASSERT_EQ(X86_CHECKS, self->doctor.n);
+	for (i = 0; i < X86_CHECKS; i++)
 		EXPECT_STREQ(names[i], self->doctor.checks[i].name);
 	EXPECT_EQ(NULL, doctor_find(&self->doctor, "kptr_restrict"));
 }
@@ -982,7 +992,7 @@ FIXTURE_SETUP(whole_tree)
 	if (variant->loaded)
 		loaded(&self->live, LLKM_ABI_VERSION);
 	ASSERT_NE(NULL, check(self, "module"));
-	ASSERT_EQ(DOCTOR_CHECKS, self->doctor.n);
+	ASSERT_EQ(X86_CHECKS, self->doctor.n);
 }
 
 FIXTURE_TEARDOWN(whole_tree)
@@ -1059,8 +1069,8 @@ TEST_F(whole_tree, json_has_one_object_per_check_with_null_fix_when_ok)
 
 	a = doctor_json(&self->doctor);
 	ASSERT_NE(NULL, a);
-	ASSERT_EQ((size_t)DOCTOR_CHECKS, json_object_array_length(a));
-	for (i = 0; i < DOCTOR_CHECKS; i++) {
+	ASSERT_EQ(X86_CHECKS, json_object_array_length(a));
+	for (i = 0; i < X86_CHECKS; i++) {
 		c = &self->doctor.checks[i];
 		o = json_object_array_get_idx(a, i);
 		EXPECT_EQ(5, json_object_object_length(o));
@@ -1084,6 +1094,232 @@ TEST_F(fake_root, status_names_are_the_json_values)
 	EXPECT_STREQ("ok", doctor_status_name(DOCTOR_OK));
 	EXPECT_STREQ("warn", doctor_status_name(DOCTOR_WARN));
 	EXPECT_STREQ("fail", doctor_status_name(DOCTOR_FAIL));
+}
+
+
+/* --- arm64: the checks that run when the CPU has a MIDR ------------------ */
+
+/* QEMU 7.2's -cpu max (TCG) as Debian's 6.1 arm64 kernel shows it. */
+static const char cpuinfo_qemu_max[] =
+	"processor\t: 0\n"
+	"Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics\n"
+	"CPU implementer\t: 0x00\n"
+	"CPU architecture: 8\n"
+	"CPU variant\t: 0x0\n"
+	"CPU part\t: 0x051\n"
+	"CPU revision\t: 0\n"
+	"\n";
+
+#define ARM_RELEASE	"6.1.0-57-arm64"
+#define ARM_CONFIG	"boot/config-" ARM_RELEASE
+#define GICV3_INTERRUPTS \
+	"           CPU0\n" \
+	" 11:        267     GICv3  27 Level     arch_timer\n" \
+	" 14:          0     GICv3  23 Level     arm-pmu\n"
+#define GICV2_INTERRUPTS \
+	"           CPU0\n" \
+	" 11:        267     GIC-0  27 Level     arch_timer\n" \
+	" 14:          0     GIC-0  23 Level     arm-pmu\n"
+
+#define ARM_MACHINE() do {						\
+	PUT("proc/cpuinfo", cpuinfo_qemu_max);				\
+	PUT("proc/sys/kernel/osrelease", ARM_RELEASE "\n");		\
+} while (0)
+
+TEST_F(fake_root, arm_checks_run_only_when_the_cpu_has_a_midr)
+{
+	unsigned int i;
+
+	ASSERT_NE(NULL, check(self, "module"));
+	EXPECT_EQ(X86_CHECKS, self->doctor.n);
+	EXPECT_EQ(NULL, doctor_find(&self->doctor, "pseudo_nmi"));
+	EXPECT_EQ(NULL, doctor_find(&self->doctor, "perf_user_access"));
+	ARM_MACHINE();
+	ASSERT_NE(NULL, check(self, "module"));
+	ASSERT_EQ(DOCTOR_CHECKS, self->doctor.n);
+	for (i = 0; i < DOCTOR_CHECKS; i++)
+		EXPECT_STREQ(arm_names[i], self->doctor.checks[i].name);
+}
+
+/* One PMU, as the live side found it: @opened members, then @refused. */
+static void counted(struct doctor_live *p, const char *name, int opened,
+		    int refused)
+{
+	struct doctor_pmu_counters *c = &p->pmu[p->npmu++];
+
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->opened = opened;
+	c->refused = refused;
+}
+
+TEST_F(fake_root, arm_hardware_pmu_says_its_counters_and_how)
+{
+	static const char *const pmus[] = { "armv8_pmuv3", "software", NULL };
+	const struct doctor_check *c;
+
+	ARM_MACHINE();
+	ASSERT_EQ(0, put_pmus(self->dir, pmus));
+	self->live.perf_hw_err = 0;
+	counted(&self->live, "armv8_pmuv3", 7, -EINVAL);
+	c = check(self, "hardware_pmu");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_OK, c->status);
+	EXPECT_STREQ("hardware PMU armv8_pmuv3; perf_event_open(cycles) counts for this process; "
+		     "armv8_pmuv3: 7 counters (found by perf_event_open: a group of its cpu_cycles event took 7, member 8 was refused with EINVAL)",
+		     c->found);
+}
+
+TEST_F(fake_root, arm_big_little_counts_each_pmu)
+{
+	static const char *const pmus[] = { "armv8_cortex_a53",
+					    "armv8_cortex_a72", NULL };
+	const struct doctor_check *c;
+
+	ARM_MACHINE();
+	ASSERT_EQ(0, put_pmus(self->dir, pmus));
+	counted(&self->live, "armv8_cortex_a53", 7, -EINVAL);
+	counted(&self->live, "armv8_cortex_a72", 1, -EINVAL);
+	c = check(self, "hardware_pmu");
+	ASSERT_NE(NULL, c);
+	EXPECT_TRUE(has(c->found, "; armv8_cortex_a53: 7 counters ("));
+	EXPECT_TRUE(has(c->found, "; armv8_cortex_a72: 1 counter ("));
+	EXPECT_TRUE(has(c->found, "took 1, member 2 was refused"));
+}
+
+TEST_F(fake_root, arm_counters_unknown_or_unbounded_say_so)
+{
+	static const char *const pmus[] = { "armv8_pmuv3_0", NULL };
+	const struct doctor_check *c;
+
+	ARM_MACHINE();
+	ASSERT_EQ(0, put_pmus(self->dir, pmus));
+	c = check(self, "hardware_pmu");
+	ASSERT_NE(NULL, c);
+	EXPECT_TRUE(has(c->found, "counters not counted"));
+	counted(&self->live, "armv8_pmuv3_0", 0, -ENOENT);
+	c = check(self, "hardware_pmu");
+	ASSERT_NE(NULL, c);
+	EXPECT_TRUE(has(c->found, "armv8_pmuv3_0: counters unknown: its cpu_cycles event does not open: ENOENT"));
+	self->live.pmu[0].opened = DOCTOR_GROUP_MAX;
+	self->live.pmu[0].refused = 0;
+	c = check(self, "hardware_pmu");
+	ASSERT_NE(NULL, c);
+	EXPECT_TRUE(has(c->found, "armv8_pmuv3_0: at least 32 counters"));
+}
+
+TEST_F(fake_root, x86_hardware_pmu_text_is_unchanged_by_counters)
+{
+	static const char *const pmus[] = { "cpu", NULL };
+	const struct doctor_check *c;
+
+	ASSERT_EQ(0, put_pmus(self->dir, pmus));
+	counted(&self->live, "cpu", 8, -EINVAL);	/* never filled on x86 */
+	c = check(self, "hardware_pmu");
+	ASSERT_NE(NULL, c);
+	EXPECT_STREQ("hardware PMU cpu", c->found);
+}
+
+TEST_F(fake_root, pseudo_nmi_off_in_debians_kernel_warns_to_rebuild)
+{
+	const struct doctor_check *c;
+
+	ARM_MACHINE();
+	PUT("proc/cmdline", "console=ttyAMA0 quiet\n");
+	PUT(ARM_CONFIG, "CONFIG_ARM64=y\n# CONFIG_ARM64_PSEUDO_NMI is not set\n");
+	PUT("proc/interrupts", GICV3_INTERRUPTS);
+	c = check(self, "pseudo_nmi");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
+	EXPECT_STREQ("no irqchip.gicv3_pseudo_nmi=1 on the command line; "
+		     "CONFIG_ARM64_PSEUDO_NMI not set (/boot/config-6.1.0-57-arm64); "
+		     "GICv3: PMU overflow interrupts are ordinary IRQs", c->found);
+	EXPECT_TRUE(has(c->why, "irq"));
+	EXPECT_TRUE(has(c->fix, "built with CONFIG_ARM64_PSEUDO_NMI=y"));
+	/* the parameter alone does not help a kernel built without it */
+	PUT("proc/cmdline", "quiet irqchip.gicv3_pseudo_nmi=1\n");
+	c = check(self, "pseudo_nmi");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
+	EXPECT_TRUE(has(c->fix, "built with CONFIG_ARM64_PSEUDO_NMI=y"));
+}
+
+TEST_F(fake_root, pseudo_nmi_built_in_but_not_enabled_wants_the_parameter)
+{
+	const struct doctor_check *c;
+
+	ARM_MACHINE();
+	PUT("proc/cmdline", "quiet irqchip.gicv3_pseudo_nmi=0\n");
+	PUT(ARM_CONFIG, "CONFIG_ARM64_PSEUDO_NMI=y\n");
+	PUT("proc/interrupts", GICV3_INTERRUPTS);
+	c = check(self, "pseudo_nmi");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
+	EXPECT_TRUE(has(c->found, "no irqchip.gicv3_pseudo_nmi=1"));
+	EXPECT_TRUE(has(c->fix, "add irqchip.gicv3_pseudo_nmi=1"));
+	/* the last one on the line wins, as early_param sees them in order */
+	PUT("proc/cmdline", "irqchip.gicv3_pseudo_nmi=0 irqchip.gicv3_pseudo_nmi=1\n");
+	c = check(self, "pseudo_nmi");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_OK, c->status);
+	EXPECT_STREQ("irqchip.gicv3_pseudo_nmi=1 on the command line; "
+		     "CONFIG_ARM64_PSEUDO_NMI=y (/boot/config-6.1.0-57-arm64); "
+		     "GICv3: PMU overflow interrupts are NMIs", c->found);
+	EXPECT_EQ(NULL, c->fix);
+	/* kstrtobool's spellings; a longer parameter name is another one */
+	PUT("proc/cmdline", "irqchip.gicv3_pseudo_nmi=on\n");
+	EXPECT_EQ(DOCTOR_OK, check(self, "pseudo_nmi")->status);
+	PUT("proc/cmdline", "xirqchip.gicv3_pseudo_nmi=1\n");
+	EXPECT_EQ(DOCTOR_WARN, check(self, "pseudo_nmi")->status);
+}
+
+TEST_F(fake_root, pseudo_nmi_without_a_config_is_not_verified)
+{
+	const struct doctor_check *c;
+
+	ARM_MACHINE();
+	PUT("proc/cmdline", "irqchip.gicv3_pseudo_nmi=1\n");
+	PUT("proc/interrupts", GICV3_INTERRUPTS);
+	c = check(self, "pseudo_nmi");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_OK, c->status);
+	EXPECT_TRUE(has(c->found, "CONFIG_ARM64_PSEUDO_NMI not verified (no /boot/config-6.1.0-57-arm64)"));
+}
+
+TEST_F(fake_root, pseudo_nmi_on_gicv2_cannot_be_had)
+{
+	const struct doctor_check *c;
+
+	ARM_MACHINE();
+	PUT("proc/cmdline", "irqchip.gicv3_pseudo_nmi=1\n");
+	PUT(ARM_CONFIG, "CONFIG_ARM64_PSEUDO_NMI=y\n");
+	PUT("proc/interrupts", GICV2_INTERRUPTS);
+	c = check(self, "pseudo_nmi");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_WARN, c->status);
+	EXPECT_TRUE(has(c->found, "GICv2 (no pseudo-NMIs possible)"));
+	EXPECT_TRUE(has(c->fix, "need a GICv3"));
+}
+
+TEST_F(fake_root, perf_user_access_is_informational)
+{
+	const struct doctor_check *c;
+
+	ARM_MACHINE();
+	c = check(self, "perf_user_access");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_OK, c->status);
+	EXPECT_TRUE(has(c->found, "before 5.17"));
+	PUT("proc/sys/kernel/perf_user_access", "0\n");
+	c = check(self, "perf_user_access");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_OK, c->status);
+	EXPECT_TRUE(has(c->found, "perf_user_access 0: user space cannot read the counters directly"));
+	EXPECT_EQ(NULL, c->fix);
+	PUT("proc/sys/kernel/perf_user_access", "1\n");
+	c = check(self, "perf_user_access");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(DOCTOR_OK, c->status);
+	EXPECT_TRUE(has(c->found, "perf_user_access 1: a process may read its own counters with mrs"));
 }
 
 TEST_HARNESS_MAIN

@@ -50,6 +50,39 @@ static const char cpuinfo_amd_vm[] =
 	"flags\t\t: fpu vme de pse tsc msr hypervisor lahf_lm\n"
 	"\n";
 
+/*
+ * arm64 6.1's cpuinfo: no model name, MIDR_EL1's fields instead. An Ampere
+ * Altra's cores are Neoverse N1 r3p1: MIDR_EL1 0x413fd0c1.
+ */
+static const char cpuinfo_neoverse_n1[] =
+	"processor\t: 0\n"
+	"BogoMIPS\t: 50.00\n"
+	"Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics\n"
+	"CPU implementer\t: 0x41\n"
+	"CPU architecture: 8\n"
+	"CPU variant\t: 0x3\n"
+	"CPU part\t: 0xd0c\n"
+	"CPU revision\t: 1\n"
+	"\n"
+	"processor\t: 1\n"
+	"CPU implementer\t: 0x51\n"
+	"CPU part\t: 0x801\n"
+	"\n";
+
+/* QEMU 7.2's -cpu max under TCG: MIDR_EL1 0x000f0510 ('Q' = 0x51). */
+static const char cpuinfo_qemu_max[] =
+	"processor\t: 0\n"
+	"BogoMIPS\t: 125.00\n"
+	"Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics sve\n"
+	"CPU implementer\t: 0x00\n"
+	"CPU architecture: 8\n"
+	"CPU variant\t: 0x0\n"
+	"CPU part\t: 0x051\n"
+	"CPU revision\t: 0\n"
+	"\n";
+
+#define MIDR_SYSFS "sys/devices/system/cpu/cpu0/regs/identification/midr_el1"
+
 /* No microcode line (some hypervisors), stepping not a number. */
 static const char cpuinfo_sparse[] =
 	"processor\t: 0\n"
@@ -464,7 +497,8 @@ TEST_F(fake_root, json_has_the_stable_keys_with_their_types)
 	EXPECT_TRUE(has_key(o, "llkm_version", json_type_string));
 	ASSERT_TRUE(json_object_object_get_ex(o, "cpu", &cpu));
 	ASSERT_TRUE(json_object_is_type(cpu, json_type_object));
-	EXPECT_EQ(5, json_object_object_length(cpu));
+	EXPECT_EQ(6, json_object_object_length(cpu));
+	EXPECT_TRUE(has_key(cpu, "midr", json_type_null));	/* x86 */
 	EXPECT_TRUE(has_key(cpu, "model", json_type_string));
 	EXPECT_TRUE(has_key(cpu, "family", json_type_int));
 	EXPECT_TRUE(has_key(cpu, "model_id", json_type_int));
@@ -613,6 +647,119 @@ TEST(real_root_kernel_is_the_uname_release)
 	ASSERT_NE(NULL, env.kernel);
 	EXPECT_STREQ(u.release, env.kernel);
 	llctl_env_free(&env);
+}
+
+TEST_F(fake_root, arm_cpuinfo_names_implementer_and_part)
+{
+	PUT("proc/cpuinfo", cpuinfo_neoverse_n1);
+	ASSERT_EQ(0, collect(self));
+	EXPECT_EQ(0x41, self->env.midr_implementer);
+	EXPECT_EQ(0x3, self->env.midr_variant);
+	EXPECT_EQ(0xd0c, self->env.midr_part);
+	EXPECT_EQ(1, self->env.midr_revision);
+	/* cpuinfo's "CPU architecture: 8" is not MIDR's field */
+	EXPECT_EQ(-1, self->env.midr_architecture);
+	EXPECT_EQ(-1, self->env.midr_el1);
+	ASSERT_NE(NULL, self->env.cpu_model);
+	EXPECT_STREQ("Arm Neoverse N1", self->env.cpu_model);
+	/* x86's fields stay unknown, not zero */
+	EXPECT_EQ(-1, self->env.cpu_family);
+	EXPECT_EQ(NULL, self->env.microcode);
+}
+
+TEST_F(fake_root, sysfs_midr_el1_alone_is_decoded)
+{
+	/* Ampere-1 r0p0: implementer 0xc0, architecture 0xf, part 0xac3 */
+	PUT(MIDR_SYSFS, "0x00000000c00fac30\n");
+	ASSERT_EQ(0, collect(self));
+	EXPECT_EQ(0xc00fac30LL, self->env.midr_el1);
+	EXPECT_EQ(0xc0, self->env.midr_implementer);
+	EXPECT_EQ(0, self->env.midr_variant);
+	EXPECT_EQ(0xf, self->env.midr_architecture);
+	EXPECT_EQ(0xac3, self->env.midr_part);
+	EXPECT_EQ(0, self->env.midr_revision);
+	EXPECT_STREQ("Ampere Ampere-1", self->env.cpu_model);
+}
+
+TEST_F(fake_root, qemu_max_is_not_passed_off_as_a_real_core)
+{
+	PUT("proc/cpuinfo", cpuinfo_qemu_max);
+	PUT(MIDR_SYSFS, "0x00000000000f0510\n");
+	ASSERT_EQ(0, collect(self));
+	EXPECT_EQ(0, self->env.midr_implementer);
+	EXPECT_EQ(0x051, self->env.midr_part);
+	EXPECT_EQ(0xf0510LL, self->env.midr_el1);
+	ASSERT_NE(NULL, self->env.cpu_model);
+	EXPECT_NE(NULL, strstr(self->env.cpu_model, "reserved for software use"));
+	EXPECT_NE(NULL, strstr(self->env.cpu_model, "not a real core"));
+}
+
+TEST_F(fake_root, unknown_midr_values_print_as_hex_unnamed)
+{
+	PUT("proc/cpuinfo", "CPU implementer\t: 0x51\nCPU part\t: 0x123\n");
+	ASSERT_EQ(0, collect(self));
+	EXPECT_STREQ("Qualcomm part 0x123", self->env.cpu_model);
+	PUT("proc/cpuinfo", "CPU implementer\t: 0x12\nCPU part\t: 0xd0c\n");
+	ASSERT_EQ(0, collect(self));
+	/* 0xd0c is Neoverse N1 only when Arm (0x41) made it */
+	EXPECT_STREQ("unknown implementer 0x12, part 0xd0c", self->env.cpu_model);
+	PUT("proc/cpuinfo", "CPU implementer\t: 41\nCPU part\t: 0xd0c\n");
+	ASSERT_EQ(0, collect(self));
+	EXPECT_EQ(-1, self->env.midr_implementer);	/* not hex: unknown */
+	EXPECT_EQ(NULL, self->env.cpu_model);
+}
+
+TEST_F(fake_root, arm_text_header_shows_the_midr_fields)
+{
+	char *s;
+
+	PUT("proc/cpuinfo", cpuinfo_neoverse_n1);
+	PUT(MIDR_SYSFS, "0x00000000413fd0c1\n");
+	ASSERT_EQ(0, collect(self));
+	s = print_env(&self->env);
+	ASSERT_NE(NULL, s);
+	EXPECT_NE(NULL, strstr(s, "# cpu Arm Neoverse N1 (implementer 0x41 variant 0x3 part 0xd0c revision 1, MIDR_EL1 0x413fd0c1)\n"));
+	free(s);
+	PUT(MIDR_SYSFS, "");
+	ASSERT_EQ(0, collect(self));
+	s = print_env(&self->env);
+	ASSERT_NE(NULL, s);
+	EXPECT_NE(NULL, strstr(s, "revision 1, MIDR_EL1 unknown)\n"));
+	free(s);
+}
+
+TEST_F(fake_root, arm_json_has_the_midr_object_and_reads_back)
+{
+	struct json_object *o, *cpu, *m;
+
+	PUT("proc/cpuinfo", cpuinfo_neoverse_n1);
+	PUT(MIDR_SYSFS, "0x00000000413fd0c1\n");
+	ASSERT_EQ(0, collect(self));
+	o = llctl_env_json(&self->env);
+	ASSERT_NE(NULL, o);
+	ASSERT_TRUE(json_object_object_get_ex(o, "cpu", &cpu));
+	ASSERT_TRUE(json_object_object_get_ex(cpu, "midr", &m));
+	ASSERT_TRUE(json_object_is_type(m, json_type_object));
+	EXPECT_STREQ("0x413fd0c1", json_object_get_string(json_object_object_get(m, "value")));
+	EXPECT_EQ(0x41, json_object_get_int(json_object_object_get(m, "implementer")));
+	EXPECT_STREQ("Arm", json_object_get_string(json_object_object_get(m, "implementer_name")));
+	EXPECT_EQ(0xf, json_object_get_int(json_object_object_get(m, "architecture")));
+	EXPECT_EQ(0xd0c, json_object_get_int(json_object_object_get(m, "part")));
+	EXPECT_STREQ("Neoverse N1", json_object_get_string(json_object_object_get(m, "part_name")));
+	EXPECT_EQ(1, json_object_get_int(json_object_object_get(m, "revision")));
+	EXPECT_STREQ("Arm Neoverse N1", json_object_get_string(json_object_object_get(cpu, "model")));
+	json_object_put(o);
+	EXPECT_TRUE(round_trips(&self->env));
+	PUT("proc/cpuinfo", cpuinfo_qemu_max);
+	PUT(MIDR_SYSFS, "0x00000000000f0510\n");
+	ASSERT_EQ(0, collect(self));
+	o = llctl_env_json(&self->env);
+	m = json_object_object_get(json_object_object_get(o, "cpu"), "midr");
+	EXPECT_TRUE(has_key(m, "implementer_name", json_type_null));
+	EXPECT_TRUE(has_key(m, "part_name", json_type_null));
+	EXPECT_EQ(0, json_object_get_int(json_object_object_get(m, "implementer")));
+	json_object_put(o);
+	EXPECT_TRUE(round_trips(&self->env));
 }
 
 TEST_HARNESS_MAIN

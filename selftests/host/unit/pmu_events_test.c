@@ -687,6 +687,88 @@ TEST_F(fake_sysfs, other_errnos_say_what_to_do)
 	HINT_HAS(EXDEV, strerror(EXDEV));
 }
 
+/* arm64's PMUv3 driver: a PMU named after the core, no "cpu". */
+static int arm_tree(const char *dir, const char *pmu)
+{
+	static const char *const files[][2] = {
+		{ "type", "8\n" },
+		{ "format/event", "config:0-15\n" },
+		{ "events/inst_retired", "event=0x0008\n" },
+		{ "events/llctl_fake_stall", "event=0x0024\n" },
+	};
+	char path[256];
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(files) && !ret; i++) {
+		snprintf(path, sizeof(path), "sys/bus/event_source/devices/%s/%s",
+			 pmu, files[i][0]);
+		ret = fake_put(dir, path, files[i][1]);
+	}
+	prof_events_set_root(dir);
+	return ret;
+}
+
+TEST_F(fake_sysfs, arm_generic_and_raw_events_name_the_pmuv3_pmu)
+{
+	ASSERT_EQ(0, fake_root_remove(self->dir));
+	ASSERT_EQ(0, mkdir(self->dir, 0700));
+	PUT("sys/bus/event_source/devices/software/type", "1\n");
+	ASSERT_EQ(0, arm_tree(self->dir, "armv8_pmuv3"));
+	ASSERT_EQ(0, PARSE("branches"));
+	EXPECT_STREQ("armv8_pmuv3", self->ev.pmu);
+	HINT_HAS(ENOENT, "branches is not an event of armv8_pmuv3 on this machine");
+	HINT_LACKS(ENOENT, "of cpu");
+	ASSERT_EQ(0, PARSE("r11"));
+	EXPECT_STREQ("armv8_pmuv3", self->ev.pmu);
+	EXPECT_EQ(0x11, self->ev.config);
+	ASSERT_EQ(0, PARSE("armv8_pmuv3/inst_retired/")) TH_LOG("%s", self->err);
+	EXPECT_EQ(8, self->ev.type);
+	EXPECT_EQ(8, self->ev.config);
+	/* its sysfs name alone: the error shows the spelling that works */
+	EXPECT_EQ(-ENOENT, PARSE("llctl_fake_stall"));
+	ERR_HAS("it is an event of PMU armv8_pmuv3 (sysfs), named with its PMU: armv8_pmuv3/llctl_fake_stall/");
+}
+
+TEST_F(fake_sysfs, several_arm_pmus_or_an_x86_cpu_pmu_stay_cpu)
+{
+	ASSERT_EQ(0, PARSE("branches"));
+	EXPECT_STREQ("cpu", self->ev.pmu);	/* the x86 tree has "cpu" */
+	ASSERT_EQ(0, fake_root_remove(self->dir));
+	ASSERT_EQ(0, mkdir(self->dir, 0700));
+	ASSERT_EQ(0, arm_tree(self->dir, "armv8_cortex_a53"));
+	ASSERT_EQ(0, arm_tree(self->dir, "armv8_cortex_a72"));
+	ASSERT_EQ(0, PARSE("branches"));
+	EXPECT_STREQ("cpu", self->ev.pmu);	/* big.LITTLE: no one name */
+}
+
+TEST_F(fake_sysfs, arm_pmu_libpfm4_does_not_know_gets_one_note)
+{
+	char note[768], names[128];
+	int n;
+
+	ASSERT_EQ(0, fake_root_remove(self->dir));
+	ASSERT_EQ(0, mkdir(self->dir, 0700));
+	ASSERT_EQ(0, arm_tree(self->dir, "armv8_pmuv3"));
+	n = prof_pfm_core_pmus(names, sizeof(names));
+	prof_pfm_core_note("software-defined CPU, part 0x051", note, sizeof(note));
+	if (n > 0) {
+		/* libpfm4 detects this host's own core: no note is due */
+		EXPECT_STREQ("", note);
+		return;
+	}
+	EXPECT_NE(NULL, strstr(note, "does not recognise this CPU's core PMU (software-defined CPU, part 0x051)")) TH_LOG("%s", note);
+	EXPECT_NE(NULL, strstr(note, "armv8_pmuv3/NAME/")) TH_LOG("%s", note);
+	/* without a hardware PMU there is nothing libpfm4 could have named */
+	ASSERT_EQ(0, fake_root_remove(self->dir));
+	ASSERT_EQ(0, mkdir(self->dir, 0700));
+	PUT("sys/bus/event_source/devices/software/type", "1\n");
+	prof_events_set_root(self->dir);
+	prof_pfm_core_note(NULL, note, sizeof(note));
+	EXPECT_STREQ("", note);
+}
+
+
 TEST(hint_takes_no_event_and_either_sign)
 {
 	char a[512], b[512];
