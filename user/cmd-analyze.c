@@ -112,7 +112,6 @@ struct analyze {
 	regex_t metric;
 	struct prof_event ev[EV_N];
 	bool on[EV_N];		/* which of ev[] each run opens */
-	char pmu_dir[256];	/* top-down's PMU */
 	struct an_run *runs;
 	unsigned int n_runs;
 	struct an_point pts[MAX_THREAD_COUNTS];
@@ -123,8 +122,7 @@ struct analyze {
 	char fit_why[400];
 	struct an_usl_fit fit;
 	char topdown_why[512];
-	enum an_td_method td_method;
-	bool td_has[AN_TD_MAX_EVENTS];	/* the method's events this PMU has */
+	struct an_td_pmu pmu;	/* top-down's method, PMU and events */
 	bool td_valid;
 	struct an_td_level1 td;
 	char ipc_why[512];	/* why instructions and cycles are not opened */
@@ -297,7 +295,7 @@ static void hw_event_off(struct analyze *a, unsigned int i, int err,
 		snprintf(a->topdown_why, sizeof(a->topdown_why),
 			 "top-down not available: '%s' did not open: %s",
 			 a->ev[i].name, hint);
-		a->td_method = AN_TD_NONE;
+		a->pmu.method = AN_TD_NONE;
 		counters_off(a, TD_FIRST, EV_N, ids);
 	} else {
 		snprintf(a->ipc_why, sizeof(a->ipc_why), "'%s' did not open: %s",
@@ -500,20 +498,20 @@ static void topdown(struct analyze *a)
 {
 	const struct an_run *r = &a->pts[a->n_threads - 1].agg;
 	const double *c = r->count + TD_FIRST;
-	bool arm = a->td_method == AN_TD_ARM;
+	bool arm = a->pmu.method == AN_TD_ARM;
 	unsigned int i;
 	int ret;
 
-	if (a->td_method == AN_TD_NONE)
+	if (a->pmu.method == AN_TD_NONE)
 		return;
 	for (i = 0; i < AN_TD_MAX_EVENTS; i++)
-		if (a->td_has[i] && !r->counted[TD_FIRST + i]) {
+		if (a->pmu.has[i] && !r->counted[TD_FIRST + i]) {
 			snprintf(a->topdown_why, sizeof(a->topdown_why),
 				 "top-down not available: '%s' was never on the PMU",
 				 a->ev[TD_FIRST + i].name);
 			return;
 		}
-	ret = arm ? an_td_arm_level1(c, a->td_has, &a->td) :
+	ret = arm ? an_td_arm_level1(c, a->pmu.has, &a->td) :
 		    an_td_level1(c, &a->td);
 	if (ret) {
 		snprintf(a->topdown_why, sizeof(a->topdown_why),
@@ -531,8 +529,8 @@ static void topdown(struct analyze *a)
 /* The names of top-down's events by the method's enum. */
 static const char *const *td_names(const struct analyze *a, unsigned int *n)
 {
-	*n = a->td_method == AN_TD_ARM ? AN_ARM_EVENTS : AN_TD_EVENTS;
-	return a->td_method == AN_TD_ARM ? an_arm_event_names : an_td_event_names;
+	*n = a->pmu.method == AN_TD_ARM ? AN_ARM_EVENTS : AN_TD_EVENTS;
+	return a->pmu.method == AN_TD_ARM ? an_arm_event_names : an_td_event_names;
 }
 
 /* Which top-down events this PMU has: a->on[TD_FIRST...], or why not. */
@@ -542,27 +540,25 @@ static void topdown_setup(struct analyze *a)
 	char spec[192], err[256];
 	unsigned int i, n;
 
-	a->td_method = an_td_detect(prof_have_hw_pmu(), PMU_DEVICES, a->pmu_dir,
-				    sizeof(a->pmu_dir), a->td_has,
-				    a->topdown_why, sizeof(a->topdown_why));
-	if (a->td_method == AN_TD_NONE)
+	if (an_td_detect(prof_have_hw_pmu(), PMU_DEVICES, &a->pmu,
+			 a->topdown_why, sizeof(a->topdown_why)) == AN_TD_NONE)
 		return;
-	pmu = strrchr(a->pmu_dir, '/') + 1;
+	pmu = strrchr(a->pmu.dir, '/') + 1;
 	names = td_names(a, &n);
 	/* The encodings come from the PMU's sysfs events/ files. */
 	for (i = 0; i < n; i++) {
-		if (!a->td_has[i])
+		if (!a->pmu.has[i])
 			continue;
 		snprintf(spec, sizeof(spec), "%s/%s/", pmu, names[i]);
 		if (prof_event_parse(spec, &a->ev[TD_FIRST + i], err, sizeof(err))) {
 			snprintf(a->topdown_why, sizeof(a->topdown_why),
 				 "top-down not available: %s", err);
-			a->td_method = AN_TD_NONE;
+			a->pmu.method = AN_TD_NONE;
 			return;
 		}
 	}
 	for (i = 0; i < n; i++)
-		a->on[TD_FIRST + i] = a->td_has[i];
+		a->on[TD_FIRST + i] = a->pmu.has[i];
 }
 
 /* instructions and cycles for IPC where there is a hardware PMU. */
@@ -989,12 +985,12 @@ static struct json_object *topdown_json(const struct analyze *a)
 			       json_object_new_string(t->spec_why));
 	json_object_object_add(o, "frontend_bound", json_object_new_double(t->frontend_bound));
 	json_object_object_add(o, "backend_bound", json_object_new_double(t->backend_bound));
-	json_object_object_add(o, "pmu", json_object_new_string(a->pmu_dir));
+	json_object_object_add(o, "pmu", json_object_new_string(a->pmu.dir));
 	/* The counts the shares come from (summed over the repeats). */
 	ev = json_object_new_object();
 	names = td_names(a, &n);
 	for (i = 0; i < n; i++)
-		if (a->td_has[i])
+		if (a->pmu.has[i])
 			json_object_object_add(ev, names[i], json_object_new_int64(
 					       llround(r->count[TD_FIRST + i])));
 	json_object_object_add(o, "events", ev);

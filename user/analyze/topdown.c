@@ -134,37 +134,43 @@ bool an_td_arm_supported(const char *pmu_dir, bool *has, char *why,
 	return false;
 }
 
-enum an_td_method an_td_detect(bool have_hw_pmu, const char *devices,
-				char *pmu_dir, size_t dlen, bool *has,
-				char *why, size_t len)
+/* The method of @pmu (its dir and has[] filled in), or none and why. */
+static enum an_td_method which(bool have_hw_pmu, const char *devices,
+			       struct an_td_pmu *pmu, char *why, size_t len)
 {
-	char dir[512];
+	char *dir = pmu->dir;
+	size_t dlen = sizeof(pmu->dir);
 	int i;
 
-	memset(has, 0, sizeof(*has) * AN_TD_MAX_EVENTS);
 	if (!have_hw_pmu) {
 		an_td_supported(false, devices, why, len);	/* says why */
 		return AN_TD_NONE;
 	}
-	snprintf(dir, sizeof(dir), "%s/cpu_core", devices);
+	snprintf(dir, dlen, "%s/cpu_core", devices);
 	if (access(dir, F_OK))
-		snprintf(dir, sizeof(dir), "%s/cpu", devices);
+		snprintf(dir, dlen, "%s/cpu", devices);
 	if (!access(dir, F_OK)) {
-		snprintf(pmu_dir, dlen, "%s", dir);
 		if (!an_td_supported(true, dir, why, len))
 			return AN_TD_NONE;
 		for (i = 0; i < AN_TD_EVENTS; i++)
-			has[i] = true;
+			pmu->has[i] = true;
 		return AN_TD_INTEL;
 	}
-	if (an_td_arm_find(devices, dir, sizeof(dir))) {
-		snprintf(pmu_dir, dlen, "%s", dir);
-		return an_td_arm_supported(dir, has, why, len) ? AN_TD_ARM :
-								 AN_TD_NONE;
-	}
+	if (an_td_arm_find(devices, dir, dlen))
+		return an_td_arm_supported(dir, pmu->has, why, len) ?
+		       AN_TD_ARM : AN_TD_NONE;
+	dir[0] = 0;
 	snprintf(why, len, "top-down not available: no PMU under %s has Intel's topdown-* events or Arm's cpu_cycles",
 		 devices);
 	return AN_TD_NONE;
+}
+
+enum an_td_method an_td_detect(bool have_hw_pmu, const char *devices,
+				struct an_td_pmu *pmu, char *why, size_t len)
+{
+	memset(pmu, 0, sizeof(*pmu));
+	pmu->method = which(have_hw_pmu, devices, pmu, why, len);
+	return pmu->method;
 }
 
 int an_td_arm_level1(const double *c, const bool *has, struct an_td_level1 *l1)

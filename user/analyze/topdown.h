@@ -86,18 +86,24 @@ bool an_td_arm_find(const char *devices, char *pmu_dir, size_t len);
 bool an_td_arm_supported(const char *pmu_dir, bool *has, char *why,
 			 size_t len);
 
+/* Top-down's PMU on this machine, as an_td_detect() found it. */
+struct an_td_pmu {
+	enum an_td_method method;
+	char dir[256];			/* its sysfs directory */
+	bool has[AN_TD_MAX_EVENTS];	/* by enum an_td_event or an_arm_event */
+};
+
 /*
- * Which method this machine allows, its PMU's directory into @pmu_dir
- * and which of that method's events it has into
- * @has[AN_TD_MAX_EVENTS] (indexed by enum an_td_event or an_arm_event).
- * @devices is /sys/bus/event_source/devices (a fake tree in tests): its
- * cpu_core or cpu PMU is Intel's or AMD's (an_td_supported()), else the
- * first PMU with events/cpu_cycles is Arm's (an_td_arm_supported()).
- * AN_TD_NONE with why in @why ("top-down not available: ...").
+ * Which method this machine allows into @pmu: its PMU's directory and
+ * which of that method's events it has. @devices is
+ * /sys/bus/event_source/devices (a fake tree in tests): its cpu_core or
+ * cpu PMU is Intel's or AMD's (an_td_supported()), else the first PMU
+ * with events/cpu_cycles is Arm's (an_td_arm_supported()). Returns
+ * @pmu->method: AN_TD_NONE with why in @why ("top-down not available:
+ * ...").
  */
 enum an_td_method an_td_detect(bool have_hw_pmu, const char *devices,
-				char *pmu_dir, size_t dlen, bool *has,
-				char *why, size_t len);
+				struct an_td_pmu *pmu, char *why, size_t len);
 
 /*
  * Intel's shares from the counts (perf's formulas before PERF_METRICS):

@@ -778,15 +778,15 @@ TEST(arm_more_retired_than_speculated_is_implausible)
 
 FIXTURE(devices) {
 	char root[sizeof(FAKE_ROOT_TEMPLATE)];
-	char pmu_dir[512], why[512];
-	bool has[AN_TD_MAX_EVENTS];
+	struct an_td_pmu pmu;
+	char why[512];
 };
 
 FIXTURE_SETUP(devices)
 {
 	snprintf(self->root, sizeof(self->root), "%s", FAKE_ROOT_TEMPLATE);
 	ASSERT_NE(NULL, mkdtemp(self->root));
-	self->pmu_dir[0] = self->why[0] = 0;
+	self->why[0] = 0;
 }
 
 FIXTURE_TEARDOWN(devices)
@@ -828,16 +828,15 @@ TEST_F(devices, qemu_arm_pmu_is_arm_without_op_events)
 	ASSERT_EQ(0, put_pmu(self->root, "armv8_pmuv3", qemu_events));
 	ASSERT_EQ(0, put_pmu(self->root, "breakpoint", bp));
 	ASSERT_EQ(0, put_pmu(self->root, "software", bp));
-	EXPECT_EQ(AN_TD_ARM, an_td_detect(true, self->root, self->pmu_dir,
-					  sizeof(self->pmu_dir), self->has,
+	EXPECT_EQ(AN_TD_ARM, an_td_detect(true, self->root, &self->pmu,
 					  self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
-	EXPECT_TRUE(ends_with(self->pmu_dir, "/armv8_pmuv3")) TH_LOG("%s", self->pmu_dir);
-	EXPECT_TRUE(self->has[AN_ARM_CPU_CYCLES]);
-	EXPECT_TRUE(self->has[AN_ARM_STALL_FRONTEND]);
-	EXPECT_TRUE(self->has[AN_ARM_STALL_BACKEND]);
-	EXPECT_FALSE(self->has[AN_ARM_OP_RETIRED]);
-	EXPECT_FALSE(self->has[AN_ARM_OP_SPEC]);
+	EXPECT_TRUE(ends_with(self->pmu.dir, "/armv8_pmuv3")) TH_LOG("%s", self->pmu.dir);
+	EXPECT_TRUE(self->pmu.has[AN_ARM_CPU_CYCLES]);
+	EXPECT_TRUE(self->pmu.has[AN_ARM_STALL_FRONTEND]);
+	EXPECT_TRUE(self->pmu.has[AN_ARM_STALL_BACKEND]);
+	EXPECT_FALSE(self->pmu.has[AN_ARM_OP_RETIRED]);
+	EXPECT_FALSE(self->pmu.has[AN_ARM_OP_SPEC]);
 }
 
 TEST_F(devices, neoverse_pmu_has_every_arm_event)
@@ -849,12 +848,11 @@ TEST_F(devices, neoverse_pmu_has_every_arm_event)
 	int i;
 
 	ASSERT_EQ(0, put_pmu(self->root, "armv8_neoverse_n2", n2));
-	EXPECT_EQ(AN_TD_ARM, an_td_detect(true, self->root, self->pmu_dir,
-					  sizeof(self->pmu_dir), self->has,
+	EXPECT_EQ(AN_TD_ARM, an_td_detect(true, self->root, &self->pmu,
 					  self->why, sizeof(self->why)));
-	EXPECT_TRUE(ends_with(self->pmu_dir, "/armv8_neoverse_n2"));
+	EXPECT_TRUE(ends_with(self->pmu.dir, "/armv8_neoverse_n2"));
 	for (i = 0; i < AN_ARM_EVENTS; i++)
-		EXPECT_TRUE(self->has[i]) TH_LOG("%s", an_arm_event_names[i]);
+		EXPECT_TRUE(self->pmu.has[i]) TH_LOG("%s", an_arm_event_names[i]);
 }
 
 /* big.LITTLE: two Arm PMUs; the first by name is taken, the same each time. */
@@ -862,10 +860,9 @@ TEST_F(devices, several_arm_pmus_take_the_first_by_name)
 {
 	ASSERT_EQ(0, put_pmu(self->root, "armv8_cortex_a72", qemu_events));
 	ASSERT_EQ(0, put_pmu(self->root, "armv8_cortex_a53", qemu_events));
-	EXPECT_EQ(AN_TD_ARM, an_td_detect(true, self->root, self->pmu_dir,
-					  sizeof(self->pmu_dir), self->has,
+	EXPECT_EQ(AN_TD_ARM, an_td_detect(true, self->root, &self->pmu,
 					  self->why, sizeof(self->why)));
-	EXPECT_TRUE(ends_with(self->pmu_dir, "/armv8_cortex_a53")) TH_LOG("%s", self->pmu_dir);
+	EXPECT_TRUE(ends_with(self->pmu.dir, "/armv8_cortex_a53")) TH_LOG("%s", self->pmu.dir);
 }
 
 TEST_F(devices, arm_pmu_without_stall_backend_says_which)
@@ -873,8 +870,7 @@ TEST_F(devices, arm_pmu_without_stall_backend_says_which)
 	static const char *const a53[] = { "cpu_cycles", "stall_frontend", NULL };
 
 	ASSERT_EQ(0, put_pmu(self->root, "armv8_cortex_a53", a53));
-	EXPECT_EQ(AN_TD_NONE, an_td_detect(true, self->root, self->pmu_dir,
-					   sizeof(self->pmu_dir), self->has,
+	EXPECT_EQ(AN_TD_NONE, an_td_detect(true, self->root, &self->pmu,
 					   self->why, sizeof(self->why)));
 	EXPECT_NE(NULL, strstr(self->why, "top-down not available: "));
 	EXPECT_NE(NULL, strstr(self->why, "armv8_cortex_a53 has no stall_backend ("))
@@ -891,11 +887,10 @@ TEST_F(devices, intel_cpu_pmu_is_intel)
 	names[i++] = "cpu-cycles";
 	names[i] = NULL;
 	ASSERT_EQ(0, put_pmu(self->root, "cpu", names));
-	EXPECT_EQ(AN_TD_INTEL, an_td_detect(true, self->root, self->pmu_dir,
-					    sizeof(self->pmu_dir), self->has,
+	EXPECT_EQ(AN_TD_INTEL, an_td_detect(true, self->root, &self->pmu,
 					    self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
-	EXPECT_TRUE(ends_with(self->pmu_dir, "/cpu"));
+	EXPECT_TRUE(ends_with(self->pmu.dir, "/cpu"));
 }
 
 /* An x86 "cpu" PMU without them (AMD) is not taken for Arm's. */
@@ -904,8 +899,7 @@ TEST_F(devices, cpu_pmu_without_topdown_events_says_why)
 	static const char *const amd[] = { "cpu-cycles", "instructions", NULL };
 
 	ASSERT_EQ(0, put_pmu(self->root, "cpu", amd));
-	EXPECT_EQ(AN_TD_NONE, an_td_detect(true, self->root, self->pmu_dir,
-					   sizeof(self->pmu_dir), self->has,
+	EXPECT_EQ(AN_TD_NONE, an_td_detect(true, self->root, &self->pmu,
 					   self->why, sizeof(self->why)));
 	EXPECT_NE(NULL, strstr(self->why, "no topdown-* events")) TH_LOG("%s", self->why);
 }
@@ -915,8 +909,7 @@ TEST_F(devices, no_core_pmu_says_why)
 	static const char *const bp[] = { "dummy", NULL };
 
 	ASSERT_EQ(0, put_pmu(self->root, "software", bp));
-	EXPECT_EQ(AN_TD_NONE, an_td_detect(true, self->root, self->pmu_dir,
-					   sizeof(self->pmu_dir), self->has,
+	EXPECT_EQ(AN_TD_NONE, an_td_detect(true, self->root, &self->pmu,
 					   self->why, sizeof(self->why)));
 	EXPECT_NE(NULL, strstr(self->why, "has Intel's topdown-* events or Arm's cpu_cycles"))
 		TH_LOG("%s", self->why);
@@ -925,8 +918,7 @@ TEST_F(devices, no_core_pmu_says_why)
 TEST_F(devices, without_a_hardware_pmu_says_so)
 {
 	ASSERT_EQ(0, put_pmu(self->root, "armv8_pmuv3", qemu_events));
-	EXPECT_EQ(AN_TD_NONE, an_td_detect(false, self->root, self->pmu_dir,
-					   sizeof(self->pmu_dir), self->has,
+	EXPECT_EQ(AN_TD_NONE, an_td_detect(false, self->root, &self->pmu,
 					   self->why, sizeof(self->why)));
 	EXPECT_NE(NULL, strstr(self->why, "top-down not available: no hardware PMU"))
 		TH_LOG("%s", self->why);
