@@ -34,7 +34,10 @@ done
 # QEMU's virt machine: with -icount shift=0 (selftests/vm/run --arch arm64's
 # default) its PMU counts a cycle for each instruction, IPC 1 by construction.
 qemu_virt=0
-tr -d '\0' </proc/device-tree/compatible 2>/dev/null | grep -q 'linux,dummy-virt' && qemu_virt=1
+if [ -r /proc/device-tree/compatible ] &&
+   tr -d '\0' </proc/device-tree/compatible | grep -q 'linux,dummy-virt'; then
+	qemu_virt=1
+fi
 jqe() { jq -e "$@" >/dev/null; }
 
 run analyze -- true
