@@ -63,13 +63,23 @@ enum {
 
 
 /*
- * The software counters every run opens, then the top-down ones where the
- * PMU has them (analyze/topdown.c).
+ * The software counters every run opens; instructions and cycles (for IPC)
+ * where there is a hardware PMU; then the top-down ones where the PMU has
+ * them (analyze/topdown.c), by their method's enum (an_td_event or
+ * an_arm_event) from TD_FIRST.
  */
-enum { SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N, EV_N = SW_N + AN_TD_EVENTS };
+enum {
+	SW_TASK_CLOCK, SW_CTX, SW_MIGR, SW_FAULTS, SW_N,
+	HW_INSTR = SW_N, HW_CYCLES, HW_END,
+	TD_FIRST = HW_END,
+	EV_N = TD_FIRST + AN_TD_MAX_EVENTS
+};
 static const char *const sw_names[SW_N] = {
 	"task-clock", "context-switches", "cpu-migrations", "page-faults",
 };
+static const char *const hw_names[HW_END - HW_INSTR] = { "instructions", "cycles" };
+
+#define PMU_DEVICES	"/sys/bus/event_source/devices"
 
 struct an_run {
 	unsigned int threads;
@@ -101,8 +111,7 @@ struct analyze {
 	const char *metric_src;
 	regex_t metric;
 	struct prof_event ev[EV_N];
-	unsigned int n_ev;	/* SW_N, or EV_N with top-down */
-	char pmu_dir[96];
+	bool on[EV_N];		/* which of ev[] each run opens */
 	struct an_run *runs;
 	unsigned int n_runs;
 	struct an_point pts[MAX_THREAD_COUNTS];
@@ -113,8 +122,10 @@ struct analyze {
 	char fit_why[400];
 	struct an_usl_fit fit;
 	char topdown_why[512];
+	struct an_td_pmu pmu;	/* top-down's method, PMU and events */
 	bool td_valid;
 	struct an_td_level1 td;
+	char ipc_why[512];	/* why instructions and cycles are not opened */
 	struct an_evidence evd;
 	unsigned int ncpus;
 };
@@ -256,26 +267,47 @@ static void throughput(struct analyze *a, int out, struct an_run *r)
 	r->tput_valid = r->wall_s > 0;
 }
 
-/* A top-down event did not open: no top-down from now on, and why. */
-static void topdown_off(struct analyze *a, unsigned int i, int err,
-			uint32_t *ids)
+/* Closes and stops opening the counters @from..@to - 1. */
+static void counters_off(struct analyze *a, unsigned int from, unsigned int to,
+			 uint32_t *ids)
 {
-	char hint[384];
 	unsigned int k;
 
-	prof_perf_err_hint(err, &a->ev[i], hint, sizeof(hint));
-	snprintf(a->topdown_why, sizeof(a->topdown_why),
-		 "top-down not available: '%s' did not open: %s", a->ev[i].name, hint);
-	for (k = SW_N; k < EV_N; k++)
+	for (k = from; k < to; k++) {
 		if (ids[k])
 			llctl_nl_counter_close(&a->nl, ids[k]);
-	memset(ids + SW_N, 0, sizeof(*ids) * AN_TD_EVENTS);
-	a->n_ev = SW_N;
+		ids[k] = 0;
+		a->on[k] = false;
+	}
+}
+
+/*
+ * A hardware event did not open: no top-down (or no IPC) from now on, and
+ * why.
+ */
+static void hw_event_off(struct analyze *a, unsigned int i, int err,
+			 uint32_t *ids)
+{
+	char hint[384];
+
+	prof_perf_err_hint(err, &a->ev[i], hint, sizeof(hint));
+	if (i >= TD_FIRST) {
+		snprintf(a->topdown_why, sizeof(a->topdown_why),
+			 "top-down not available: '%s' did not open: %s",
+			 a->ev[i].name, hint);
+		a->pmu.method = AN_TD_NONE;
+		counters_off(a, TD_FIRST, EV_N, ids);
+	} else {
+		snprintf(a->ipc_why, sizeof(a->ipc_why), "'%s' did not open: %s",
+			 a->ev[i].name, hint);
+		counters_off(a, HW_INSTR, HW_END, ids);
+	}
 }
 
 /*
  * Opens the counters on held @child: 0, or 1 after saying why. A software
- * counter that does not open is an error; a top-down one turns top-down off.
+ * counter that does not open is an error; a hardware one turns IPC or
+ * top-down off.
  */
 static int open_counters(struct analyze *a, pid_t child, uint32_t *ids)
 {
@@ -287,15 +319,17 @@ static int open_counters(struct analyze *a, pid_t child, uint32_t *ids)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < a->n_ev; i++) {
+	for (i = 0; i < EV_N; i++) {
+		if (!a->on[i])
+			continue;
 		req.type = a->ev[i].type;
 		req.config = a->ev[i].config;
 		req.config1 = a->ev[i].config1;
 		req.config2 = a->ev[i].config2;
 		ret = llctl_nl_counter_open(&a->nl, &req, &ids[i]);
 		if (ret && i >= SW_N && ret != -EPERM && ret != -ENOENT) {
-			topdown_off(a, i, ret, ids);
-			break;
+			hw_event_off(a, i, ret, ids);
+			continue;
 		}
 		if (ret) {
 			llctl_err("Unable to count '%s': %s", a->ev[i].name,
@@ -313,12 +347,14 @@ static void read_counters(struct analyze *a, const uint32_t *ids,
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < a->n_ev; i++) {
+	for (i = 0; i < EV_N; i++) {
+		if (!a->on[i] || !ids[i])
+			continue;
 		ret = a->dev >= 0 ? llctl_dev_counter_read(a->dev, &a->nl, ids[i], &v, 1) :
 				    llctl_nl_counter_read(&a->nl, ids[i], &v, 1);
 		if (ret != 1 || !v.running)
 			continue;
-		/* Top-down events may multiplex: scaled, as perf does. */
+		/* Hardware events may multiplex: scaled, as perf does. */
 		r->count[i] = v.running < v.enabled ?
 			      (double)v.value * v.enabled / v.running : v.value;
 		r->counted[i] = true;
@@ -461,21 +497,27 @@ static void fit(struct analyze *a)
 static void topdown(struct analyze *a)
 {
 	const struct an_run *r = &a->pts[a->n_threads - 1].agg;
+	const double *c = r->count + TD_FIRST;
+	bool arm = a->pmu.method == AN_TD_ARM;
 	unsigned int i;
+	int ret;
 
-	if (a->n_ev < EV_N)
+	if (a->pmu.method == AN_TD_NONE)
 		return;
-	for (i = SW_N; i < EV_N; i++)
-		if (!r->counted[i]) {
+	for (i = 0; i < AN_TD_MAX_EVENTS; i++)
+		if (a->pmu.has[i] && !r->counted[TD_FIRST + i]) {
 			snprintf(a->topdown_why, sizeof(a->topdown_why),
 				 "top-down not available: '%s' was never on the PMU",
-				 a->ev[i].name);
+				 a->ev[TD_FIRST + i].name);
 			return;
 		}
-	if (an_td_level1(r->count + SW_N, &a->td)) {
+	ret = arm ? an_td_arm_level1(c, a->pmu.has, &a->td) :
+		    an_td_level1(c, &a->td);
+	if (ret) {
 		snprintf(a->topdown_why, sizeof(a->topdown_why),
-			 "top-down not available: %s counted no slots",
-			 an_td_event_names[AN_TD_TOTAL_SLOTS]);
+			 "top-down not available: %s counted nothing",
+			 arm ? an_arm_event_names[AN_ARM_CPU_CYCLES] :
+			       an_td_event_names[AN_TD_TOTAL_SLOTS]);
 		return;
 	}
 	/* A share outside 0..1 is said so, not clamped. */
@@ -484,30 +526,77 @@ static void topdown(struct analyze *a)
 	a->td_valid = true;
 }
 
-/* Which top-down events this PMU has: a->n_ev, or why not. */
-static int topdown_setup(struct analyze *a)
+/* The names of top-down's events by the method's enum. */
+static const char *const *td_names(const struct analyze *a, unsigned int *n)
 {
-	const char *pmu = access("/sys/bus/event_source/devices/cpu_core", F_OK) ?
-			  "cpu" : "cpu_core";
-	char spec[128], err[256];
-	int i;
+	*n = a->pmu.method == AN_TD_ARM ? AN_ARM_EVENTS : AN_TD_EVENTS;
+	return a->pmu.method == AN_TD_ARM ? an_arm_event_names : an_td_event_names;
+}
 
-	a->n_ev = SW_N;
-	snprintf(a->pmu_dir, sizeof(a->pmu_dir),
-		 "/sys/bus/event_source/devices/%s", pmu);
-	if (!an_td_supported(prof_have_hw_pmu(), a->pmu_dir, a->topdown_why,
-			     sizeof(a->topdown_why)))
-		return 0;
-	for (i = 0; i < AN_TD_EVENTS; i++) {
-		snprintf(spec, sizeof(spec), "%s/%s/", pmu, an_td_event_names[i]);
-		if (prof_event_parse(spec, &a->ev[SW_N + i], err, sizeof(err))) {
+/* Which top-down events this PMU has: a->on[TD_FIRST...], or why not. */
+static void topdown_setup(struct analyze *a)
+{
+	const char *pmu, *const *names;
+	char spec[192], err[256];
+	unsigned int i, n;
+
+	if (an_td_detect(prof_have_hw_pmu(), PMU_DEVICES, &a->pmu,
+			 a->topdown_why, sizeof(a->topdown_why)) == AN_TD_NONE)
+		return;
+	pmu = strrchr(a->pmu.dir, '/') + 1;
+	names = td_names(a, &n);
+	/* The encodings come from the PMU's sysfs events/ files. */
+	for (i = 0; i < n; i++) {
+		if (!a->pmu.has[i])
+			continue;
+		snprintf(spec, sizeof(spec), "%s/%s/", pmu, names[i]);
+		if (prof_event_parse(spec, &a->ev[TD_FIRST + i], err, sizeof(err))) {
 			snprintf(a->topdown_why, sizeof(a->topdown_why),
 				 "top-down not available: %s", err);
-			return 0;
+			a->pmu.method = AN_TD_NONE;
+			return;
 		}
 	}
-	a->n_ev = EV_N;
-	return 0;
+	for (i = 0; i < n; i++)
+		a->on[TD_FIRST + i] = a->pmu.has[i];
+}
+
+/* instructions and cycles for IPC where there is a hardware PMU. */
+static void ipc_setup(struct analyze *a)
+{
+	unsigned int i;
+
+	if (!prof_have_hw_pmu()) {
+		snprintf(a->ipc_why, sizeof(a->ipc_why),
+			 "no hardware PMU (no CPU PMU under %s: a VM without a virtual PMU?): instructions and cycles do not count here",
+			 PMU_DEVICES);
+		return;
+	}
+	for (i = HW_INSTR; i < HW_END; i++)
+		if (prof_event_parse(hw_names[i - HW_INSTR], &a->ev[i],
+				     a->ipc_why, sizeof(a->ipc_why)))
+			return;
+	for (i = HW_INSTR; i < HW_END; i++)
+		a->on[i] = true;
+}
+
+/* IPC from the counts at the largest thread count, or why not. */
+static void ipc_evidence(struct analyze *a, const struct an_run *r)
+{
+	struct an_evidence *e = &a->evd;
+
+	if (a->ipc_why[0]) {
+		an_unset(e, AN_IPC, a->ipc_why);
+	} else if (!r->counted[HW_INSTR] || !r->counted[HW_CYCLES]) {
+		an_unset(e, AN_IPC, "instructions or cycles was never on the PMU (multiplexed out in a run)");
+	} else if (!(r->count[HW_CYCLES] > 0)) {
+		an_unset(e, AN_IPC, "cycles counted 0");
+	} else {
+		e->instructions = r->count[HW_INSTR];
+		e->cycles = r->count[HW_CYCLES];
+		an_set_plausible(e, AN_IPC, e->instructions / e->cycles,
+				 LLCTL_PLAUS_IPC, 1);
+	}
 }
 
 /* The rules' measurements: the counters at the largest thread count. */
@@ -564,10 +653,14 @@ static void evidence(struct analyze *a)
 		an_unset(e, AN_FUTEX_SHARE, why);
 		an_unset(e, AN_IRQ_SHARE, why);
 	}
+	ipc_evidence(a, r);
 	if (a->td_valid) {
 		an_set(e, AN_TD_BACKEND, a->td.backend_bound);
-		an_set(e, AN_TD_BAD_SPEC, a->td.bad_speculation);
 		an_set(e, AN_TD_FRONTEND, a->td.frontend_bound);
+		if (a->td.spec_valid)
+			an_set(e, AN_TD_BAD_SPEC, a->td.bad_speculation);
+		else
+			an_unset(e, AN_TD_BAD_SPEC, a->td.spec_why);
 	} else {
 		an_unset(e, AN_TD_BACKEND, a->topdown_why);
 		an_unset(e, AN_TD_BAD_SPEC, a->topdown_why);
@@ -696,6 +789,9 @@ static struct json_object *run_json(const struct an_run *r, unsigned int ncpus)
 	for (i = 0; i < SW_N; i++)
 		json_object_object_add(o, sw_names[i], r->counted[i] ?
 				       json_object_new_int64(llround(r->count[i])) : NULL);
+	for (i = HW_INSTR; i < HW_END; i++)
+		json_object_object_add(o, hw_names[i - HW_INSTR], r->counted[i] ?
+				       json_object_new_int64(llround(r->count[i])) : NULL);
 	use_json(o, &r->use, 1, ncpus);
 	return o;
 }
@@ -765,6 +861,29 @@ static struct json_object *software_json(const struct analyze *a)
 	json_object_object_add(o, "trace", tr);
 	json_object_object_add(o, "trace_reason", NULL);
 	return o;
+}
+
+/* Every rule whose measurement was taken: its value and whether it fired. */
+static struct json_object *evaluated_json(const struct analyze *a)
+{
+	struct json_object *arr = json_object_new_array(), *o;
+	size_t i;
+
+	for (i = 0; i < an_n_rules; i++) {
+		const struct an_rule *r = &an_rules[i];
+		const struct an_value *v = &a->evd.m[r->measure];
+
+		if (!v->valid)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "rule", json_object_new_string(r->id));
+		json_object_object_add(o, "measured", json_object_new_double(v->value));
+		json_object_object_add(o, "comparison", json_object_new_string(an_cmp_name(r->cmp)));
+		json_object_object_add(o, "threshold", json_object_new_double(r->threshold));
+		json_object_object_add(o, "fired", json_object_new_boolean(an_rule_fires(r, &a->evd)));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 static struct json_object *suggestions_json(const struct analyze *a,
@@ -844,16 +963,55 @@ static struct json_object *scaling_json(const struct analyze *a)
 
 static struct json_object *topdown_json(const struct analyze *a)
 {
-	struct json_object *o;
+	const struct an_run *r = &a->pts[a->n_threads - 1].agg;
+	const struct an_td_level1 *t = &a->td;
+	struct json_object *o, *ev;
+	const char *const *names;
+	bool spec = t->spec_valid;
+	unsigned int i, n;
 
 	if (!a->td_valid)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "retiring", json_object_new_double(a->td.retiring));
-	json_object_object_add(o, "bad_speculation", json_object_new_double(a->td.bad_speculation));
-	json_object_object_add(o, "frontend_bound", json_object_new_double(a->td.frontend_bound));
-	json_object_object_add(o, "backend_bound", json_object_new_double(a->td.backend_bound));
-	json_object_object_add(o, "pmu", json_object_new_string(a->pmu_dir));
+	json_object_object_add(o, "method", json_object_new_string(
+			       t->method == AN_TD_ARM ? "arm" : "intel"));
+	json_object_object_add(o, "share_of", json_object_new_string(
+			       t->method == AN_TD_ARM ? "cycles" : "slots"));
+	json_object_object_add(o, "retiring", jnum(spec, t->retiring));
+	json_object_object_add(o, "retiring_reason", spec ? NULL :
+			       json_object_new_string(t->spec_why));
+	json_object_object_add(o, "bad_speculation", jnum(spec, t->bad_speculation));
+	json_object_object_add(o, "bad_speculation_reason", spec ? NULL :
+			       json_object_new_string(t->spec_why));
+	json_object_object_add(o, "frontend_bound", json_object_new_double(t->frontend_bound));
+	json_object_object_add(o, "backend_bound", json_object_new_double(t->backend_bound));
+	json_object_object_add(o, "pmu", json_object_new_string(a->pmu.dir));
+	/* The counts the shares come from (summed over the repeats). */
+	ev = json_object_new_object();
+	names = td_names(a, &n);
+	for (i = 0; i < n; i++)
+		if (a->pmu.has[i])
+			json_object_object_add(ev, names[i], json_object_new_int64(
+					       llround(r->count[TD_FIRST + i])));
+	json_object_object_add(o, "events", ev);
+	return o;
+}
+
+/* instructions, cycles and IPC at the largest thread count, or why not. */
+static struct json_object *hardware_json(const struct analyze *a)
+{
+	const struct an_run *r = &a->pts[a->n_threads - 1].agg;
+	const struct an_value *v = &a->evd.m[AN_IPC];
+	struct json_object *o = json_object_new_object();
+	unsigned int i;
+
+	json_object_object_add(o, "threads", json_object_new_int(r->threads));
+	for (i = HW_INSTR; i < HW_END; i++)
+		json_object_object_add(o, hw_names[i - HW_INSTR], r->counted[i] ?
+				       json_object_new_int64(llround(r->count[i])) : NULL);
+	json_object_object_add(o, "ipc", jnum(v->valid, v->value));
+	json_object_object_add(o, "ipc_reason", v->valid ? NULL :
+			       json_object_new_string(v->why));
 	return o;
 }
 
@@ -881,11 +1039,13 @@ static int report_json(const struct analyze *a)
 	json_object_object_add(b, "topdown", topdown_json(a));
 	json_object_object_add(b, "topdown_reason", a->td_valid ? NULL :
 			       json_object_new_string(a->topdown_why));
+	json_object_object_add(b, "hardware", hardware_json(a));
 	json_object_object_add(b, "software", software_json(a));
 	json_object_object_add(o, "bottlenecks", b);
 	skipped = json_object_new_array();
 	json_object_object_add(o, "suggestions", suggestions_json(a, skipped));
 	json_object_object_add(o, "rules_not_evaluated", skipped);
+	json_object_object_add(o, "rules_evaluated", evaluated_json(a));
 	json_object_object_add(o, "scaling", scaling_json(a));
 	if (llctl_env_collect(&env, NULL) == 0)
 		json_object_object_add(o, "env", llctl_env_json(&env));
@@ -905,6 +1065,26 @@ static const char *pct(const struct an_value *v, char *buf, size_t len)
 	return buf;
 }
 
+static void print_topdown(FILE *f, const struct analyze *a)
+{
+	const struct an_td_level1 *t = &a->td;
+
+	if (!a->td_valid)
+		fprintf(f, "  %s\n", a->topdown_why);
+	else if (t->method == AN_TD_INTEL)
+		fprintf(f, "  top-down level 1: retiring %.1f%%, bad speculation %.1f%%, frontend %.1f%%, backend %.1f%%\n",
+			100 * t->retiring, 100 * t->bad_speculation,
+			100 * t->frontend_bound, 100 * t->backend_bound);
+	else if (t->spec_valid)
+		fprintf(f, "  top-down level 1 (Arm, shares of the cycles): retiring %.1f%%, bad speculation %.1f%%, frontend %.1f%%, backend %.1f%%\n",
+			100 * t->retiring, 100 * t->bad_speculation,
+			100 * t->frontend_bound, 100 * t->backend_bound);
+	else
+		fprintf(f, "  top-down level 1 (Arm, shares of the cycles): frontend %.1f%%, backend %.1f%%; retiring and bad speculation not measured: %s\n",
+			100 * t->frontend_bound, 100 * t->backend_bound,
+			t->spec_why);
+}
+
 static void print_software(FILE *f, const struct analyze *a)
 {
 	const struct an_point *p = &a->pts[a->n_threads - 1];
@@ -915,12 +1095,12 @@ static void print_software(FILE *f, const struct analyze *a)
 
 	fprintf(f, "Bottlenecks (%u threads, %.3f s of wall time over %u runs):\n",
 		p->threads, p->agg.wall_s, a->repeat);
-	if (a->td_valid)
-		fprintf(f, "  top-down level 1: retiring %.1f%%, bad speculation %.1f%%, frontend %.1f%%, backend %.1f%%\n",
-			100 * a->td.retiring, 100 * a->td.bad_speculation,
-			100 * a->td.frontend_bound, 100 * a->td.backend_bound);
+	print_topdown(f, a);
+	if (e->m[AN_IPC].valid)
+		fprintf(f, "  %-22s %14.3f     (%.0f instructions in %.0f cycles)\n",
+			"IPC", e->m[AN_IPC].value, e->instructions, e->cycles);
 	else
-		fprintf(f, "  %s\n", a->topdown_why);
+		fprintf(f, "  %-22s not measured: %s\n", "IPC", e->m[AN_IPC].why);
 	for (i = 0; i < SW_N; i++) {
 		if (!p->agg.counted[i])
 			fprintf(f, "  %-22s <not counted>\n", sw_names[i]);
@@ -1050,6 +1230,9 @@ static int setup(struct analyze *a)
 	ret = online ? llctl_cpulist_count(online) : 0;
 	a->ncpus = ret > 0 ? ret : 1;
 	free(online);
+	for (i = 0; i < SW_N; i++)
+		a->on[i] = true;
+	ipc_setup(a);
 	topdown_setup(a);
 	ret = llctl_nl_open(&a->nl);
 	if (ret) {

@@ -4,15 +4,18 @@
 # llctl analyze against the real module: on 'workload contend', whose
 # Universal Scalability Law parameters are known by construction
 # (sigma = CRIT / (CRIT + PAR), kappa = XTALK / (CRIT + PAR)), the fit finds
-# them; the report has the software evidence and says why top-down is not
-# there; a rule fires with its measurement and threshold; the thread count
-# reaches the command; and errors are one clear line.
+# them; the report has the software evidence; top-down says why it is not
+# there (no PMU) or, on an Arm PMU, gives Arm's level 1 from the events its
+# sysfs lists; the IPC rule is evaluated from instructions / cycles where
+# there is a PMU and says why not where there is none; a rule fires with its
+# measurement and threshold; the thread count reaches the command; and
+# errors are one clear line.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=16
+PLAN=17
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -23,6 +26,18 @@ fi
 grep -qw llkm /proc/modules && rmmod llkm
 hw=0
 hw_pmu && hw=1
+# The Arm PMU, as analyze picks it: the first by name with events/cpu_cycles.
+arm_pmu=
+for d in /sys/bus/event_source/devices/*; do
+	[ -e "$d/events/cpu_cycles" ] && { arm_pmu=$d; break; }
+done
+# QEMU's virt machine: with -icount shift=0 (selftests/vm/run --arch arm64's
+# default) its PMU counts a cycle for each instruction, IPC 1 by construction.
+qemu_virt=0
+if [ -r /proc/device-tree/compatible ] &&
+   tr -d '\0' </proc/device-tree/compatible | grep -q 'linux,dummy-virt'; then
+	qemu_virt=1
+fi
 jqe() { jq -e "$@" >/dev/null; }
 
 run analyze -- true
@@ -70,7 +85,29 @@ check report_has_software_evidence "$(jq -c '.bottlenecks.software | del(.trace.
 	(.cpu_utilization_per_thread | type == "number") and
 	.trace_reason == null and (.trace.syscall_ns > 0) and
 	(.trace.summary.syscalls | any(.name | test("nanosleep")))' "$out/contend.json"
-if [ $hw = 1 ]; then
+if [ -n "$arm_pmu" ]; then
+	# Oracles: the events the PMU's sysfs lists (retiring and bad
+	# speculation need op_retired and op_spec), and the shares are the
+	# ratios of the counts reported beside them.
+	if [ -e "$arm_pmu/events/op_retired" ] && [ -e "$arm_pmu/events/op_spec" ]; then
+		spec='(.retiring >= 0 and .retiring <= 1 and .bad_speculation >= 0 and
+		      .bad_speculation <= 1 and .retiring_reason == null)'
+	else
+		spec='(.retiring == null and .bad_speculation == null and
+		      (.retiring_reason | test("has no op_retired|has no op_spec")) and
+		      (.bad_speculation_reason | test("has no op_")))'
+	fi
+	echo "# $arm_pmu:" "$arm_pmu"/events/*
+	echo "# topdown: $(jq -c '.bottlenecks | {topdown, topdown_reason}' "$out/contend.json")"
+	check topdown_arm_level1_from_its_pmu_events "$(jq -c '.bottlenecks | {topdown, topdown_reason}' "$out/contend.json")" \
+		jqe '.bottlenecks.topdown_reason == null and (.bottlenecks.topdown |
+		.method == "arm" and .share_of == "cycles" and .pmu == "'"$arm_pmu"'" and
+		(.frontend_bound >= 0 and .frontend_bound <= 1) and
+		(.backend_bound >= 0 and .backend_bound <= 1) and
+		(.frontend_bound - .events.stall_frontend / .events.cpu_cycles | fabs < 1e-9) and
+		(.backend_bound - .events.stall_backend / .events.cpu_cycles | fabs < 1e-9) and
+		'"$spec"')' "$out/contend.json"
+elif [ $hw = 1 ]; then
 	skip topdown_says_why_not_available "this machine has a hardware PMU"
 else
 	check topdown_says_why_not_available "$(jq -c .bottlenecks.topdown_reason "$out/contend.json")" \
@@ -78,13 +115,41 @@ else
 		(.bottlenecks.topdown_reason | test("top-down not available: no hardware PMU"))' \
 		"$out/contend.json"
 fi
+# backend_bound is evaluated where top-down is measured (an Arm PMU).
+td_rule='(.rules_not_evaluated | map(.rule) | index("backend_bound") != null)'
+[ -n "$arm_pmu" ] && td_rule='(.rules_evaluated | map(.rule) | index("backend_bound") != null)'
 check fired_rules_name_measurement_and_threshold "$(jq -c '[.suggestions[].rule]' "$out/contend.json")" \
 	jqe '(.suggestions | length > 0) and (.suggestions | all(
 	(.rule | type == "string") and (.measured | type == "number") and
 	(.threshold | type == "number") and (.evidence | test("threshold")) and
 	(.suggestion | length > 0))) and
 	(.suggestions | map(.rule) | index("low_cpu_utilization") != null) and
-	(.rules_not_evaluated | map(.rule) | index("backend_bound") != null)' "$out/contend.json"
+	'"$td_rule" "$out/contend.json"
+# IPC: where the PMU counts, the rule is evaluated on instructions / cycles of
+# the same report (and is exactly 1 in QEMU's virt machine under -icount);
+# without a PMU (x86 guests) it is not evaluated, and says why.
+echo "# ipc: $(jq -c '.bottlenecks.hardware, [.rules_evaluated[], .rules_not_evaluated[] | select(.rule | test("ipc"))]' "$out/contend.json" 2>&1 | tr '\n' ' ')"
+if [ $hw = 1 ]; then
+	ipc_ok='true'
+	[ $qemu_virt = 1 ] && [ -n "$arm_pmu" ] && ipc_ok='(.bottlenecks.hardware.ipc - 1 | fabs <= 0.01)'
+	# shellcheck disable=SC2016 # $counted, $ratio: jq's variables
+	check ipc_rule_evaluated_as_instructions_over_cycles "$(jq -c '.bottlenecks.hardware' "$out/contend.json")" \
+		jqe '(.bottlenecks.hardware | .instructions > 0 and .cycles > 0 and
+		.ipc_reason == null) as $counted |
+		(.bottlenecks.hardware.instructions / .bottlenecks.hardware.cycles) as $ratio |
+		$counted and (.rules_evaluated | map(select(.rule == "low_ipc"))[0] |
+		(.measured - $ratio | fabs <= 0.01) and .threshold == 0.7 and
+		.comparison == "<" and .fired == (.measured < 0.7)) and
+		(.bottlenecks.hardware.ipc - $ratio | fabs <= 0.01) and
+		(.rules_not_evaluated | map(.rule) | index("low_ipc") == null) and
+		'"$ipc_ok" "$out/contend.json"
+else
+	check ipc_rule_not_evaluated_without_a_pmu "$(jq -c '.bottlenecks.hardware, .rules_not_evaluated' "$out/contend.json")" \
+		jqe '.bottlenecks.hardware.ipc == null and .bottlenecks.hardware.instructions == null and
+		(.bottlenecks.hardware.ipc_reason | test("no hardware PMU")) and
+		(.rules_not_evaluated | map(select(.rule == "low_ipc"))[0].reason | test("no hardware PMU")) and
+		(.rules_evaluated | map(.rule) | index("low_ipc") == null)' "$out/contend.json"
+fi
 
 # --- crosstalk: kappa = 5 / 80 = 0.0625, peak near sqrt(0.75 / 0.0625) = 3.5 --
 run analyze --json --no-trace --repeat 3 --threads 1,2,3,4,6,8 -- "$WORKLOAD" contend '{}' 20000 60000 4 5000

@@ -84,6 +84,16 @@ static void kappa(const struct an_rule *r, const struct an_evidence *e,
 		 an_cmp_name(r->cmp), r->threshold);
 }
 
+/* IPC with the two counts it comes from. */
+static void ipc(const struct an_rule *r, const struct an_evidence *e,
+		char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "%s = %.3f (threshold %s %.3g): %.0f instructions in %.0f cycles",
+		 r->what, e->m[r->measure].value, an_cmp_name(r->cmp),
+		 r->threshold, e->instructions, e->cycles);
+}
+
 const struct an_rule an_rules[] = {
 	{ "context_switch_rate", AN_CTX_PER_S,
 	  "context switches per second per thread", 500, AN_ABOVE, plain,
@@ -107,14 +117,29 @@ const struct an_rule an_rules[] = {
 	  "IRQ and softirq time per CPU", 0.05, AN_ABOVE, percent,
 	  "interrupts take a share of the CPUs: set IRQ affinity away from the workload's CPUs, raise interrupt coalescing (ethtool -C), or use RPS/RFS" },
 	{ "backend_bound", AN_TD_BACKEND,
-	  "top-down backend-bound share of the slots", 0.4, AN_ABOVE, percent,
+	  "top-down backend-bound share (of the slots; of the cycles on Arm)", 0.4, AN_ABOVE, percent,
 	  "the core waits on memory or execution units: improve locality (smaller working set, sequential access, prefetch), check 'llctl metrics' for cache misses" },
 	{ "bad_speculation", AN_TD_BAD_SPEC,
-	  "top-down bad-speculation share of the slots", 0.15, AN_ABOVE, percent,
+	  "top-down bad-speculation share (of the slots; of the cycles on Arm)", 0.15, AN_ABOVE, percent,
 	  "many slots are thrown away on mispredictions: make branches predictable (sort data, branchless code, likely/unlikely), see branch-misses" },
 	{ "frontend_bound", AN_TD_FRONTEND,
-	  "top-down frontend-bound share of the slots", 0.3, AN_ABOVE, percent,
+	  "top-down frontend-bound share (of the slots; of the cycles on Arm)", 0.3, AN_ABOVE, percent,
 	  "the core starves for instructions: shrink the hot code, use PGO/LTO, or BOLT to lay it out" },
+	/*
+	 * IPC: current cores issue 4 to 10 instructions a cycle, and code
+	 * that seldom stalls runs at 1 or more on them. Below 0.7 most
+	 * cycles issue nothing even on a 2-wide core: stall-bound, and
+	 * top-down says where. Below 0.25, 4 or more cycles an instruction,
+	 * few stalls but memory's last that long (an L2 hit costs 10-15
+	 * cycles, DRAM hundreds): the pointer-chasing stride benchmark of
+	 * Arm's N1 top-down methodology runs at 0.22 (docs/analyze.md).
+	 */
+	{ "low_ipc", AN_IPC,
+	  "instructions per cycle", 0.7, AN_BELOW, ipc,
+	  "the core is stall-bound: most cycles issue nothing; see top-down level 1 (frontend or backend bound) and 'llctl metrics' for cache and branch misses" },
+	{ "very_low_ipc", AN_IPC,
+	  "instructions per cycle", 0.25, AN_BELOW, ipc,
+	  "4 or more cycles an instruction: typical of loads that miss the caches (pointer chasing, random access over a large working set): improve locality, prefetch, use huge pages against TLB misses" },
 	{ "usl_contention", AN_USL_SIGMA,
 	  "USL sigma (contention)", 0.1, AN_ABOVE, plain,
 	  "a serial part limits scaling (Amdahl): shorten the critical sections, partition the shared state, use per-thread data merged at the end" },

@@ -26,6 +26,7 @@ enum an_measure {
 	AN_TD_BACKEND,		/* top-down level 1 shares of the slots */
 	AN_TD_BAD_SPEC,
 	AN_TD_FRONTEND,
+	AN_IPC,			/* instructions / cycles, both counted */
 	AN_USL_SIGMA,		/* fitted contention */
 	AN_USL_KAPPA_LOW,	/* fitted coherency less two standard errors */
 	AN_MEASURES
@@ -42,6 +43,7 @@ struct an_evidence {
 	char top_syscall[32];	/* the syscall with most time, futex aside */
 	double top_syscall_share;
 	double kappa, kappa_se;	/* for the kappa rule's evidence */
+	double instructions, cycles;	/* for the IPC rules' evidence */
 };
 
 enum an_cmp { AN_ABOVE, AN_BELOW };

@@ -62,6 +62,12 @@ static const struct llctl_plaus_bound bounds[LLCTL_PLAUS_KINDS] = {
 	[LLCTL_PLAUS_SLOT_SHARE] = {
 		"share of the pipeline slots", "", 0, 1,
 		"retiring, bad speculation, frontend and backend bound each take a part of the same slots: outside 0 to 1 the topdown-* events counted different stretches (llkm counts them one by one, multiplexed)" },
+	[LLCTL_PLAUS_CYCLE_SHARE] = {
+		"share of the cycles", "", 0, 1,
+		"Arm's STALL_FRONTEND and STALL_BACKEND count cycles, at most CPU_CYCLES, and retiring and bad speculation split the rest: outside 0 to 1 the events counted different stretches (llkm counts them one by one, multiplexed)" },
+	[LLCTL_PLAUS_STALL_SUM] = {
+		"frontend + backend stall share", "", 0, 1.05,
+		"a cycle that issues nothing stalls on the frontend (nothing to issue) or on the backend (no room), so the two shares add up to at most the cycles; 5 % for counting them one by one over slightly different stretches" },
 	[LLCTL_PLAUS_USL_SIGMA] = {
 		"USL sigma", "", 0, 1.1,
 		"sigma is the serial share of the work, at most all of it (10 % for the run-to-run noise of a flat throughput): above, a second thread lowers the throughput, which the model does not describe (the command slows down with threads for another reason)" },

@@ -31,6 +31,8 @@ enum llctl_plaus {
 	LLCTL_PLAUS_COVERAGE,		/* a counter's time running / enabled */
 	LLCTL_PLAUS_TIME_SHARE,		/* time in X / (wall x threads or CPUs) */
 	LLCTL_PLAUS_SLOT_SHARE,		/* a top-down level 1 share of the slots */
+	LLCTL_PLAUS_CYCLE_SHARE,	/* Arm's top-down level 1: a share of the cycles */
+	LLCTL_PLAUS_STALL_SUM,		/* Arm's frontend + backend stall shares */
 	LLCTL_PLAUS_USL_SIGMA,		/* USL contention, the serial share */
 	LLCTL_PLAUS_FIT_R2,		/* a fit's coefficient of determination */
 	LLCTL_PLAUS_LATENCY_NS,		/* ns; scale: the session's wall ns */

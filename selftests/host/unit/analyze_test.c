@@ -10,6 +10,8 @@
  * thread count is told apart (user/analyze/use.c) from one that uses it,
  * on the rusage of real children whose work is known by construction.
  */
+#include "fake_root.h"	/* first: its _GNU_SOURCE (nftw) */
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +52,8 @@ FIXTURE_VARIANT_ADD(rule, irq_time_share) { "irq_time_share", 0.1, 0.01 };
 FIXTURE_VARIANT_ADD(rule, backend_bound) { "backend_bound", 0.6, 0.2 };
 FIXTURE_VARIANT_ADD(rule, bad_speculation) { "bad_speculation", 0.3, 0.05 };
 FIXTURE_VARIANT_ADD(rule, frontend_bound) { "frontend_bound", 0.45, 0.1 };
+FIXTURE_VARIANT_ADD(rule, low_ipc) { "low_ipc", 0.5, 0.9 };
+FIXTURE_VARIANT_ADD(rule, very_low_ipc) { "very_low_ipc", 0.2, 0.4 };
 FIXTURE_VARIANT_ADD(rule, usl_contention) { "usl_contention", 0.25, 0.02 };
 FIXTURE_VARIANT_ADD(rule, usl_coherency) { "usl_coherency", 0.01, -0.01 };
 
@@ -112,7 +116,8 @@ TEST(rules_table_is_covered_by_these_tests)
 		"context_switch_rate", "page_fault_rate", "migration_rate",
 		"low_cpu_utilization", "syscall_time_share", "futex_time_share",
 		"irq_time_share", "backend_bound", "bad_speculation",
-		"frontend_bound", "usl_contention", "usl_coherency",
+		"frontend_bound", "low_ipc", "very_low_ipc", "usl_contention",
+		"usl_coherency",
 	};
 	size_t i, j, found;
 
@@ -137,6 +142,25 @@ TEST(syscall_evidence_names_the_top_syscall)
 	r->evidence(r, &e, buf, sizeof(buf));
 	EXPECT_NE(NULL, strstr(buf, "sendto: 42.0%")) TH_LOG("%s", buf);
 	EXPECT_NE(NULL, strstr(buf, "50.0% (threshold > 30.0%)")) TH_LOG("%s", buf);
+}
+
+/* The IPC rules quote the two counts the ratio comes from. */
+TEST(ipc_evidence_names_both_counts)
+{
+	const struct an_rule *r = an_rule_find("low_ipc");
+	struct an_evidence e;
+	char buf[512];
+
+	ASSERT_NE(NULL, r);
+	an_evidence_init(&e);
+	e.instructions = 1500000000;
+	e.cycles = 3000000000;
+	an_set(&e, r->measure, e.instructions / e.cycles);
+	EXPECT_TRUE(an_rule_fires(r, &e));
+	EXPECT_FALSE(an_rule_fires(an_rule_find("very_low_ipc"), &e));
+	r->evidence(r, &e, buf, sizeof(buf));
+	EXPECT_STREQ("instructions per cycle = 0.500 (threshold < 0.7): 1500000000 instructions in 3000000000 cycles",
+		     buf);
 }
 
 /* --- USL ----------------------------------------------------------------- */
@@ -638,6 +662,266 @@ TEST(topdown_missing_one_event_says_why)
 	EXPECT_FALSE(an_td_supported(true, dir, why, sizeof(why)));
 	EXPECT_NE(NULL, strstr(why, "no topdown-* events")) TH_LOG("%s", why);
 	rm_pmu(dir);
+}
+
+/* --- Arm's top-down level 1 ------------------------------------------------ */
+
+static const bool arm_all[AN_ARM_EVENTS] = { true, true, true, true, true };
+static const bool arm_qemu[AN_ARM_EVENTS] = { true, true, true, false, false };
+
+/*
+ * 1000 cycles: 200 stalled on the frontend, 300 on the backend, so 500
+ * issued; of 500 operations speculated 450 retired (0.9): retiring
+ * 0.9 x 0.5 = 0.45, bad speculation 0.1 x 0.5 = 0.05. The four add to 1.
+ */
+TEST(arm_topdown_shares_from_cycle_counts)
+{
+	const double c[AN_ARM_EVENTS] = { 1000, 200, 300, 450, 500 };
+	struct an_td_level1 l1;
+	char why[512] = "";
+
+	ASSERT_EQ(0, an_td_arm_level1(c, arm_all, &l1));
+	EXPECT_EQ(AN_TD_ARM, l1.method);
+	EXPECT_TRUE(l1.spec_valid);
+	EXPECT_LT(fabs(l1.frontend_bound - 0.2), 1e-12);
+	EXPECT_LT(fabs(l1.backend_bound - 0.3), 1e-12);
+	EXPECT_LT(fabs(l1.retiring - 0.45), 1e-12);
+	EXPECT_LT(fabs(l1.bad_speculation - 0.05), 1e-12);
+	EXPECT_LT(fabs(l1.retiring + l1.bad_speculation + l1.frontend_bound +
+		       l1.backend_bound - 1), 1e-12);
+	EXPECT_TRUE(an_td_plausible(&l1, why, sizeof(why))) TH_LOG("%s", why);
+}
+
+/*
+ * QEMU's PMU (and Cortex-A cores before Armv8.4's OP_*): frontend and
+ * backend are measured, retiring and bad speculation are not, and say
+ * which events are missing, never a remainder.
+ */
+TEST(arm_without_op_events_measures_frontend_and_backend_only)
+{
+	const double c[AN_ARM_EVENTS] = { 4000, 1000, 500, 0, 0 };
+	struct an_td_level1 l1;
+	char why[512] = "";
+
+	ASSERT_EQ(0, an_td_arm_level1(c, arm_qemu, &l1));
+	EXPECT_LT(fabs(l1.frontend_bound - 0.25), 1e-12);
+	EXPECT_LT(fabs(l1.backend_bound - 0.125), 1e-12);
+	EXPECT_FALSE(l1.spec_valid);
+	EXPECT_TRUE(isnan(l1.retiring));
+	EXPECT_TRUE(isnan(l1.bad_speculation));
+	EXPECT_NE(NULL, strstr(l1.spec_why, "this PMU has no op_retired, op_spec"))
+		TH_LOG("%s", l1.spec_why);
+	EXPECT_TRUE(an_td_plausible(&l1, why, sizeof(why))) TH_LOG("%s", why);
+}
+
+TEST(arm_missing_op_spec_alone_is_named)
+{
+	const bool has[AN_ARM_EVENTS] = { true, true, true, true, false };
+	const double c[AN_ARM_EVENTS] = { 1000, 0, 0, 900, 0 };
+	struct an_td_level1 l1;
+
+	ASSERT_EQ(0, an_td_arm_level1(c, has, &l1));
+	EXPECT_FALSE(l1.spec_valid);
+	EXPECT_NE(NULL, strstr(l1.spec_why, "this PMU has no op_spec:"))
+		TH_LOG("%s", l1.spec_why);
+}
+
+TEST(arm_without_cycles_is_refused)
+{
+	const double c[AN_ARM_EVENTS] = { 0, 10, 10, 5, 5 };
+	struct an_td_level1 l1;
+
+	EXPECT_EQ(-1, an_td_arm_level1(c, arm_all, &l1));
+}
+
+/*
+ * The gate: each share of the cycles within 0..1, and frontend + backend
+ * at most 1.05 (a cycle stalls on one or the other; 5% for counting them
+ * one by one). 600 + 500 of 1000 cycles is 1.1: each share is plausible,
+ * their sum is not. 540 + 500 (1.04) passes.
+ */
+TEST(arm_stall_shares_past_the_cycles_are_implausible)
+{
+	const double over[AN_ARM_EVENTS] = { 1000, 600, 500, 0, 0 };
+	const double edge[AN_ARM_EVENTS] = { 1000, 540, 500, 0, 0 };
+	const double one[AN_ARM_EVENTS] = { 1000, 1200, 0, 0, 0 };
+	struct an_td_level1 l1;
+	char why[512] = "";
+
+	ASSERT_EQ(0, an_td_arm_level1(over, arm_qemu, &l1));
+	EXPECT_FALSE(an_td_plausible(&l1, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "top-down frontend_bound + backend_bound: implausible: 1.1 is above 1.05"))
+		TH_LOG("%s", why);
+	ASSERT_EQ(0, an_td_arm_level1(edge, arm_qemu, &l1));
+	EXPECT_TRUE(an_td_plausible(&l1, why, sizeof(why))) TH_LOG("%s", why);
+	ASSERT_EQ(0, an_td_arm_level1(one, arm_qemu, &l1));
+	EXPECT_FALSE(an_td_plausible(&l1, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "top-down frontend_bound: implausible: 1.2 is above 1 ("))
+		TH_LOG("%s", why);
+}
+
+/* More retired than speculated: bad speculation below 0, said so. */
+TEST(arm_more_retired_than_speculated_is_implausible)
+{
+	const double c[AN_ARM_EVENTS] = { 1000, 100, 100, 880, 800 };
+	struct an_td_level1 l1;
+	char why[512] = "";
+
+	ASSERT_EQ(0, an_td_arm_level1(c, arm_all, &l1));
+	EXPECT_LT(fabs(l1.bad_speculation + 0.08), 1e-12);
+	EXPECT_FALSE(an_td_plausible(&l1, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "top-down bad_speculation: implausible: -0.08 is below 0"))
+		TH_LOG("%s", why);
+}
+
+/* --- which method, from a fake /sys/bus/event_source/devices ------------- */
+
+FIXTURE(devices) {
+	char root[sizeof(FAKE_ROOT_TEMPLATE)];
+	struct an_td_pmu pmu;
+	char why[512];
+};
+
+FIXTURE_SETUP(devices)
+{
+	snprintf(self->root, sizeof(self->root), "%s", FAKE_ROOT_TEMPLATE);
+	ASSERT_NE(NULL, mkdtemp(self->root));
+	self->why[0] = 0;
+}
+
+FIXTURE_TEARDOWN(devices)
+{
+	fake_root_remove(self->root);
+}
+
+/* @pmu with the events @names (NULL-ended), each file holding an encoding. */
+static int put_pmu(const char *root, const char *pmu, const char *const *names)
+{
+	char path[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/type", pmu);
+	ret = fake_put(root, path, "8\n");
+	for (; !ret && *names; names++) {
+		snprintf(path, sizeof(path), "%s/events/%s", pmu, *names);
+		ret = fake_put(root, path, "event=0x11\n");
+	}
+	return ret;
+}
+
+static const char *const qemu_events[] = {
+	"cpu_cycles", "inst_retired", "stall", "stall_backend",
+	"stall_frontend", NULL,
+};
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && !strcmp(s + n - m, tail);
+}
+
+TEST_F(devices, qemu_arm_pmu_is_arm_without_op_events)
+{
+	static const char *const bp[] = { "dummy", NULL };
+
+	ASSERT_EQ(0, put_pmu(self->root, "armv8_pmuv3", qemu_events));
+	ASSERT_EQ(0, put_pmu(self->root, "breakpoint", bp));
+	ASSERT_EQ(0, put_pmu(self->root, "software", bp));
+	EXPECT_EQ(AN_TD_ARM, an_td_detect(true, self->root, &self->pmu,
+					  self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_TRUE(ends_with(self->pmu.dir, "/armv8_pmuv3")) TH_LOG("%s", self->pmu.dir);
+	EXPECT_TRUE(self->pmu.has[AN_ARM_CPU_CYCLES]);
+	EXPECT_TRUE(self->pmu.has[AN_ARM_STALL_FRONTEND]);
+	EXPECT_TRUE(self->pmu.has[AN_ARM_STALL_BACKEND]);
+	EXPECT_FALSE(self->pmu.has[AN_ARM_OP_RETIRED]);
+	EXPECT_FALSE(self->pmu.has[AN_ARM_OP_SPEC]);
+}
+
+TEST_F(devices, neoverse_pmu_has_every_arm_event)
+{
+	static const char *const n2[] = {
+		"cpu_cycles", "stall_frontend", "stall_backend", "op_retired",
+		"op_spec", "br_mis_pred", NULL,
+	};
+	int i;
+
+	ASSERT_EQ(0, put_pmu(self->root, "armv8_neoverse_n2", n2));
+	EXPECT_EQ(AN_TD_ARM, an_td_detect(true, self->root, &self->pmu,
+					  self->why, sizeof(self->why)));
+	EXPECT_TRUE(ends_with(self->pmu.dir, "/armv8_neoverse_n2"));
+	for (i = 0; i < AN_ARM_EVENTS; i++)
+		EXPECT_TRUE(self->pmu.has[i]) TH_LOG("%s", an_arm_event_names[i]);
+}
+
+/* big.LITTLE: two Arm PMUs; the first by name is taken, the same each time. */
+TEST_F(devices, several_arm_pmus_take_the_first_by_name)
+{
+	ASSERT_EQ(0, put_pmu(self->root, "armv8_cortex_a72", qemu_events));
+	ASSERT_EQ(0, put_pmu(self->root, "armv8_cortex_a53", qemu_events));
+	EXPECT_EQ(AN_TD_ARM, an_td_detect(true, self->root, &self->pmu,
+					  self->why, sizeof(self->why)));
+	EXPECT_TRUE(ends_with(self->pmu.dir, "/armv8_cortex_a53")) TH_LOG("%s", self->pmu.dir);
+}
+
+TEST_F(devices, arm_pmu_without_stall_backend_says_which)
+{
+	static const char *const a53[] = { "cpu_cycles", "stall_frontend", NULL };
+
+	ASSERT_EQ(0, put_pmu(self->root, "armv8_cortex_a53", a53));
+	EXPECT_EQ(AN_TD_NONE, an_td_detect(true, self->root, &self->pmu,
+					   self->why, sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "top-down not available: "));
+	EXPECT_NE(NULL, strstr(self->why, "armv8_cortex_a53 has no stall_backend ("))
+		TH_LOG("%s", self->why);
+}
+
+TEST_F(devices, intel_cpu_pmu_is_intel)
+{
+	const char *names[AN_TD_EVENTS + 2];
+	int i;
+
+	for (i = 0; i < AN_TD_EVENTS; i++)
+		names[i] = an_td_event_names[i];
+	names[i++] = "cpu-cycles";
+	names[i] = NULL;
+	ASSERT_EQ(0, put_pmu(self->root, "cpu", names));
+	EXPECT_EQ(AN_TD_INTEL, an_td_detect(true, self->root, &self->pmu,
+					    self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_TRUE(ends_with(self->pmu.dir, "/cpu"));
+}
+
+/* An x86 "cpu" PMU without them (AMD) is not taken for Arm's. */
+TEST_F(devices, cpu_pmu_without_topdown_events_says_why)
+{
+	static const char *const amd[] = { "cpu-cycles", "instructions", NULL };
+
+	ASSERT_EQ(0, put_pmu(self->root, "cpu", amd));
+	EXPECT_EQ(AN_TD_NONE, an_td_detect(true, self->root, &self->pmu,
+					   self->why, sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "no topdown-* events")) TH_LOG("%s", self->why);
+}
+
+TEST_F(devices, no_core_pmu_says_why)
+{
+	static const char *const bp[] = { "dummy", NULL };
+
+	ASSERT_EQ(0, put_pmu(self->root, "software", bp));
+	EXPECT_EQ(AN_TD_NONE, an_td_detect(true, self->root, &self->pmu,
+					   self->why, sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "has Intel's topdown-* events or Arm's cpu_cycles"))
+		TH_LOG("%s", self->why);
+}
+
+TEST_F(devices, without_a_hardware_pmu_says_so)
+{
+	ASSERT_EQ(0, put_pmu(self->root, "armv8_pmuv3", qemu_events));
+	EXPECT_EQ(AN_TD_NONE, an_td_detect(false, self->root, &self->pmu,
+					   self->why, sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "top-down not available: no hardware PMU"))
+		TH_LOG("%s", self->why);
 }
 
 TEST_HARNESS_MAIN

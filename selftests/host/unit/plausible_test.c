@@ -37,6 +37,8 @@ static const struct gate_case cases[] = {
 	{ LLCTL_PLAUS_COVERAGE, 1, -0.1, 0.5, 1.3 },
 	{ LLCTL_PLAUS_TIME_SHARE, 1, -0.01, 0.25, 1.4 },
 	{ LLCTL_PLAUS_SLOT_SHARE, 1, -0.12, 0.4, 1.1 },
+	{ LLCTL_PLAUS_CYCLE_SHARE, 1, -0.01, 0.3, 1.2 },
+	{ LLCTL_PLAUS_STALL_SUM, 1, -0.01, 1.03, 1.1 },
 	{ LLCTL_PLAUS_USL_SIGMA, 1, -0.01, 0.05, 1.3 },
 	{ LLCTL_PLAUS_FIT_R2, 1, -0.4, 0.9995, 1.01 },
 	{ LLCTL_PLAUS_LATENCY_NS, 1e9, -1, 5e6, 3e9 },	/* a 1 s session */
