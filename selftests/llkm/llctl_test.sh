@@ -60,7 +60,8 @@ check info_json_has_the_documented_keys_and_types "jq says no" jq -e --arg v "$v
 
 run doctor
 if hw_pmu; then
-	skip doctor_says_there_is_no_hardware_pmu "this machine has a hardware PMU"
+	check doctor_names_the_hardware_pmu "$(grep hardware_pmu "$out/stdout")" \
+		grep -Eq '^ok +hardware_pmu ' "$out/stdout"
 else
 	check doctor_says_there_is_no_hardware_pmu "$(grep hardware_pmu "$out/stdout")" \
 		grep -q 'no hardware PMU' "$out/stdout"
@@ -211,11 +212,14 @@ calls_strace() {
 	awk 'NF == 2 && $2 ~ /^[0-9]+$/ && $1 != "total" &&
 	     $1 != "exit_group" && $1 != "exit" { print $1, $2 }' "$out/strace" | sort
 }
+# Both without address randomisation (setarch -R): where a library's
+# segments are aligned beyond the page (arm64's 64 KiB), ld.so trims its
+# reservation with one munmap or two, as the random address falls.
 same_calls() {
-	local name=$1
+	local name=$1 norand=(setarch "$(uname -m)" -R)
 	shift
-	calls_llctl "$@" >"$out/a"
-	calls_strace "$@" >"$out/b"
+	calls_llctl "${norand[@]}" "$@" >"$out/a"
+	calls_strace "${norand[@]}" "$@" >"$out/b"
 	check "$name" "$(diff "$out/a" "$out/b" | head -c 400 | tr '\n' ' ')" \
 		cmp -s "$out/a" "$out/b"
 }

@@ -59,8 +59,14 @@ check every_family_has_help_and_type "$(grep -c '^# TYPE' "$out/once") TYPE line
 	sh -c "[ \$(grep -c '^# HELP llkm_' '$out/once') -eq \$(grep -c '^# TYPE llkm_' '$out/once') ] &&
 	       [ \$(grep -c '^# TYPE llkm_' '$out/once') -ge 10 ]"
 if [ $hw = 1 ]; then
-	skip no_ipc_without_a_hardware_pmu "this machine has a hardware PMU"
-	skip unsupported_events_are_said_not_zero "this machine has a hardware PMU"
+	# With a PMU (sysfs has its cpu_cycles): the IPC family, one sample per
+	# CPU, within the IPC gate (0-12, docs/plausibility.md), and cycles said
+	# to be supported.
+	check ipc_per_cpu_with_a_hardware_pmu "$(samples "$out/once" llkm_instructions_per_cycle | head -3)" \
+		sh -c "[ \$(grep -cE '^llkm_instructions_per_cycle\{cpu=\"[0-9]+\"\} ' '$out/once') -eq $ncpu ] &&
+		       awk '/^llkm_instructions_per_cycle\{/ { if (\$2 < 0 || \$2 > 12) bad = 1 } END { exit bad }' '$out/once'"
+	check supported_events_are_said_one "$(samples "$out/once" llkm_event_supported | head -3)" \
+		grep -q '^llkm_event_supported{event="cycles"} 1$' "$out/once"
 else
 	check no_ipc_without_a_hardware_pmu "$(grep -c instructions "$out/once") lines name instructions" \
 		sh -c "! grep -q 'llkm_instructions_per_cycle\|llkm_instructions_total\|llkm_cpu_cycles_total\|llkm_cache_miss_ratio' '$out/once'"
