@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "cpuinfo_arm64.h"
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
@@ -1098,17 +1099,6 @@ TEST_F(fake_root, status_names_are_the_json_values)
 
 
 /* --- arm64: the checks that run when the CPU has a MIDR ------------------ */
-
-/* QEMU 7.2's -cpu max (TCG) as Debian's 6.1 arm64 kernel shows it. */
-static const char cpuinfo_qemu_max[] =
-	"processor\t: 0\n"
-	"Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics\n"
-	"CPU implementer\t: 0x00\n"
-	"CPU architecture: 8\n"
-	"CPU variant\t: 0x0\n"
-	"CPU part\t: 0x051\n"
-	"CPU revision\t: 0\n"
-	"\n";
 
 #define ARM_RELEASE	"6.1.0-57-arm64"
 #define ARM_CONFIG	"boot/config-" ARM_RELEASE

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "cpuinfo_arm64.h"
 #include "fake_root.h"
 #include "kselftest_harness.h"
 
@@ -69,17 +70,6 @@ static const char cpuinfo_neoverse_n1[] =
 	"CPU part\t: 0x801\n"
 	"\n";
 
-/* QEMU 7.2's -cpu max under TCG: MIDR_EL1 0x000f0510 ('Q' = 0x51). */
-static const char cpuinfo_qemu_max[] =
-	"processor\t: 0\n"
-	"BogoMIPS\t: 125.00\n"
-	"Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics sve\n"
-	"CPU implementer\t: 0x00\n"
-	"CPU architecture: 8\n"
-	"CPU variant\t: 0x0\n"
-	"CPU part\t: 0x051\n"
-	"CPU revision\t: 0\n"
-	"\n";
 
 #define MIDR_SYSFS "sys/devices/system/cpu/cpu0/regs/identification/midr_el1"
 
