@@ -63,9 +63,10 @@ else
 	skip llkm_ko_holes_as_pahole_counts "pahole is not installed"
 fi
 
-if ! command -v pahole >/dev/null || ! command -v objcopy >/dev/null || [ ! -r "$BTF" ]; then
-	skip llkm_split_btf_reads_as_dwarf "needs pahole, objcopy and $BTF to encode split BTF"
-	skip llkm_ko_with_btf_section_reads_on_base "needs pahole, objcopy and $BTF to encode split BTF"
+if ! command -v pahole >/dev/null || [ ! -r "$BTF" ] ||
+   { ! command -v llvm-objcopy >/dev/null && ! command -v objcopy >/dev/null; }; then
+	skip llkm_split_btf_reads_as_dwarf "needs pahole, an objcopy and $BTF to encode split BTF"
+	skip llkm_ko_with_btf_section_reads_on_base "needs pahole, an objcopy and $BTF to encode split BTF"
 	ktap_totals
 	exit 0
 fi
@@ -77,10 +78,16 @@ check llkm_split_btf_reads_as_dwarf "exit $(rc): $(head -c 300 "$out/stderr")" \
 	sh -c "jq -e '.source == \"btf\" and .btf_base == \"$BTF\"' '$out/stdout' >/dev/null &&
 	       jq -c '$SIG' '$out/stdout' | cmp -s - '$out/dwarf.sig'"
 
-# The split BTF above as the module's .BTF section, as pahole -J would add
-# it (pahole 1.24 calls llvm-objcopy for that, which the arm64 guest lacks).
+# The module with a .BTF section: pahole -J, which calls llvm-objcopy to add
+# it; where there is none (the arm64 guest's root), the split BTF above
+# added with binutils' objcopy (which does not read the modules newer
+# suites' compilers build).
 cp "$KO" "$out/llkm.ko"
-objcopy --add-section .BTF="$out/llkm.btf" "$out/llkm.ko" 2>"$out/objcopy.err"
+if command -v llvm-objcopy >/dev/null; then
+	pahole -J --btf_base="$BTF" "$out/llkm.ko" >/dev/null 2>"$out/objcopy.err"
+else
+	objcopy --add-section .BTF="$out/llkm.btf" "$out/llkm.ko" 2>"$out/objcopy.err"
+fi
 run layout --json --source btf --struct 'llkm*' "$out/llkm.ko"
 check llkm_ko_with_btf_section_reads_on_base "exit $(rc): $(head -c 300 "$out/stderr") $(head -c 200 "$out/objcopy.err")" \
 	sh -c "jq -e '.source == \"btf\" and .btf_base == \"$BTF\"' '$out/stdout' >/dev/null &&
