@@ -18,11 +18,9 @@ echo "1..$PLAN"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null; then
 	skip_all $PLAN "needs root, jq, llctl and llkm.ko"
 fi
-if [ "$(uname -m)" != x86_64 ]; then
-	skip_all $PLAN "the probes are x86-64 only"
-fi
 grep -qw llkm /proc/modules && rmmod llkm
 insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
+probes_here || skip_all $PLAN "$NO_PROBES_WHY"
 two=$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)
 
 run fence --kernel --json --batches 20

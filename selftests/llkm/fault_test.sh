@@ -37,9 +37,7 @@ load() {
 }
 load
 two=$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)
-# whether the module runs probes here (GET_INFO's features; not on arm64 yet)
-probes=$("$LLCTL" info --json | jq -r '.features | index("probes") != null')
-no_probes="llkm runs no probes on this architecture yet (llctl info: no \"probes\" feature)"
+probes=$(probes_here && echo true || echo false)
 hotplug=$([ "$two" = 1 ] && [ -w $CPU1 ] && echo 1 || echo 0)
 
 set_cpu1() { echo "$1" >$CPU1; }
@@ -135,7 +133,7 @@ for f in "${FEATURES[@]}"; do
 		continue
 	fi
 	if { [ "$f" = probe ] || [ "$f" = user ]; } && [ "$probes" != true ]; then
-		skip "$name" "$no_probes"
+		skip "$name" "$NO_PROBES_WHY"
 		continue
 	fi
 	start "$f"
@@ -184,7 +182,7 @@ for f in trace profile record probe; do
 		continue
 	fi
 	if [ "$f" = probe ] && [ "$probes" != true ]; then
-		skip "$name" "$no_probes"
+		skip "$name" "$NO_PROBES_WHY"
 		continue
 	fi
 	start "$f"
@@ -221,7 +219,7 @@ for f in "${FEATURES[@]}"; do
 		continue
 	fi
 	if { [ "$f" = probe ] || [ "$f" = user ]; } && [ "$probes" != true ]; then
-		skip "$name" "$no_probes"
+		skip "$name" "$NO_PROBES_WHY"
 		continue
 	fi
 	start "$f"
@@ -306,7 +304,7 @@ if [ "$probes" = true ]; then
 	}
 	check concurrent_probes_one_at_a_time "$(cat "$out"/fe*.err | head -c 300)" one_probe
 else
-	skip concurrent_probes_one_at_a_time "$no_probes"
+	skip concurrent_probes_one_at_a_time "$NO_PROBES_WHY"
 fi
 
 # --- kmemleak ------------------------------------------------------------------

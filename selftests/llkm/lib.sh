@@ -44,6 +44,13 @@ hw_pmu() {
 	return 1
 }
 
+# probes_here: whether the loaded module runs probes on this machine
+# (llctl info's features, from GET_INFO's LLKM_FEAT_PROBES: not on arm64
+# yet); NO_PROBES_WHY, the skip reason where it does not.
+probes_here() { "$LLCTL" info --json 2>/dev/null | jq -e '.features | index("probes") != null' >/dev/null; }
+# shellcheck disable=SC2034 # used by the tests that source this file
+NO_PROBES_WHY='llkm runs no probes on this architecture yet (llctl info: no "probes" feature)'
+
 # jqe ARGS...: jq -e, quiet: whether the filter holds (for check).
 jqe() { jq -e "$@" >/dev/null; }
 
