@@ -832,6 +832,10 @@ static const char *probe_why_msg(int err, enum llkm_probe_why why)
 		return "this CPU has no AVX-512F: simd 512 needs it";
 	case LLKM_PROBE_WHY_RAM:
 		return "the working sets need more than a quarter of RAM";
+	case LLKM_PROBE_WHY_NO_LSE:
+		return "this CPU has no LSE atomics (FEAT_LSE): ldaddal, swpal and casal need them";
+	case LLKM_PROBE_WHY_NO_RCPC:
+		return "this CPU has no FEAT_LRCPC: ldapr needs it";
 	case LLKM_PROBE_WHY_NONE:
 		break;
 	}

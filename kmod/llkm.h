@@ -203,6 +203,8 @@ enum llkm_probe_why {
 	LLKM_PROBE_WHY_NO_AVX,
 	LLKM_PROBE_WHY_NO_AVX512,
 	LLKM_PROBE_WHY_RAM,
+	LLKM_PROBE_WHY_NO_LSE,
+	LLKM_PROBE_WHY_NO_RCPC,
 };
 
 /* A run's outcome, when it is done. */

@@ -8,6 +8,8 @@
  *   LLKM_ARCH_PROBES_NEED    what the probes need, said when they cannot
  *                            run here (-EOPNOTSUPP)
  *   llkm_arch_probes_run()   whether probe runs can go here
+ *   llkm_arch_fence_why()    why this CPU lacks a fence op of the
+ *                            architecture's, LLKM_PROBE_WHY_NONE when not
  *   llkm_arch_simd_why()     why a bandwidth run's SIMD width cannot run
  *                            on this CPU, LLKM_PROBE_WHY_NONE when it can
  *   llkm_arch_vec_begin(), llkm_arch_vec_end()

@@ -400,13 +400,19 @@ static void icache_entry(struct probe_run *run)
 }
 
 /*
- * Bandwidth, in the doit: the SIMD width on this CPU, and the working
- * sets within a quarter of RAM; cheap, so refused at once.
+ * In the doit, what this CPU and machine must have: a fence op's feature;
+ * bandwidth's SIMD width, and its working sets within a quarter of RAM.
+ * Cheap, so refused at once.
  */
-static int bw_check(const struct llkm_probe_cfg *c, enum llkm_probe_why *why)
+static int cpu_check(const struct llkm_probe_cfg *c, enum llkm_probe_why *why)
 {
 	u64 region = probe_bw_region_bytes(c->param);
 
+	if (c->kind == LLKM_PROBE_FENCE) {
+		/* The feature a fence op of this architecture needs. */
+		*why = llkm_arch_fence_why(c->op);
+		return *why != LLKM_PROBE_WHY_NONE ? -EOPNOTSUPP : 0;
+	}
 	if (c->kind != LLKM_PROBE_BANDWIDTH)
 		return 0;
 	*why = llkm_arch_simd_why(c->simd);
@@ -627,7 +633,7 @@ int llkm_probe_check(const struct llkm_probe_cfg *c, struct nlattr **tb,
 
 	switch (c->kind) {
 	case LLKM_PROBE_FENCE:
-		ops = LLKM_FENCE_KERNEL_MAX;
+		ops = LLKM_FENCE_MAX;
 		break;
 	case LLKM_PROBE_C2C:
 		lo = 2;
@@ -658,6 +664,11 @@ int llkm_probe_check(const struct llkm_probe_cfg *c, struct nlattr **tb,
 	if (c->op > ops) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_OP],
 				    "unknown op for this probe");
+		return -EINVAL;
+	}
+	if (c->kind == LLKM_PROBE_FENCE && !probe_fence_op_built(c->op)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LLKM_PROBE_A_OP],
+				    "fence op of another architecture, or of user mode only");
 		return -EINVAL;
 	}
 	if (c->ncpus < lo || c->ncpus > hi) {
@@ -839,7 +850,7 @@ static int run_admit(struct probe_run *run)
 	lockdep_assert_held(&probe_lock);
 	if (current_run || stopping)
 		return -EBUSY;
-	ret = bw_check(&run->cfg, &run->why);
+	ret = cpu_check(&run->cfg, &run->why);
 	return ret ?: check_cpus(&run->cfg);
 }
 

@@ -3,11 +3,13 @@
  * llkm probe core, basics: what every probe kind builds on. Included by
  * each kind's header; the includer provides what probe_core.h lists.
  *
- * Time is the TSC, read serialised: probe_tsc_begin() is "lfence; rdtsc"
- * (nothing earlier is still executing), probe_tsc_end() is "rdtscp;
- * lfence" (everything earlier has executed, nothing later has started).
- * TSC ticks run at a constant rate (tsc_khz) on every CPU this targets:
- * they are reference cycles, not core clock cycles.
+ * Time is the probe clock, read serialised: probe_tsc_begin() (nothing
+ * earlier is still executing), probe_tsc_end() (everything earlier has
+ * executed, nothing later has started). On x86-64 the TSC ("lfence;
+ * rdtsc", "rdtscp; lfence"), on arm64 the generic timer (CNTVCT_EL0
+ * between isbs): each arch/ARCH/probe_arch.h says how. "TSC" below means
+ * that clock. Its ticks run at a constant rate (tsc_khz) on every CPU
+ * this targets: reference ticks, not core clock cycles.
  *
  * Spins. Every wait on another thread reads *stop with READ_ONCE() (it is
  * set by another CPU, or a signal handler) and gives up after
@@ -36,15 +38,21 @@ struct probe_line {
 	u64 pad[PROBE_LINE_SIZE / sizeof(u64) - 1];
 } __aligned(PROBE_LINE_SIZE);
 
-/* A waiter gives up after this many TSC ticks, or this many spins. */
-#define PROBE_SPIN_TICKS	0x80000000ULL	/* 2^31 */
-#define PROBE_SPIN_MAX		(32U << 20)
-
 /*
  * PROBE_SUPPORTED, the clock (probe_tsc_begin(), probe_tsc_end(),
  * probe_rdtsc()) and the architecture's own code.
  */
 #include "probe_arch.h"
+
+/*
+ * A waiter gives up after this many ticks of the probe clock (an
+ * architecture whose clock is slower than a TSC sets its own), or this
+ * many spins.
+ */
+#ifndef PROBE_SPIN_TICKS
+#define PROBE_SPIN_TICKS	0x80000000ULL	/* 2^31 */
+#endif
+#define PROBE_SPIN_MAX		(32U << 20)
 
 /* ------------------------------------------------------------------ */
 /* Windows: interrupts on, now and then                                */

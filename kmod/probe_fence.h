@@ -13,6 +13,42 @@
 /* ... and checks for a window (probe_base.h) every this many turns. */
 #define PROBE_FENCE_CHECK	128
 
+/*
+ * Whether this build runs @op (enum llkm_fence_op): the common ops, this
+ * architecture's own (PROBE_ARCH_FENCE_OPS) and, in llctl, the C11
+ * ones. Whether this CPU has the feature an op needs is the caller's
+ * question (llkm_arch_fence_why() in the module).
+ */
+static inline int probe_fence_op_built(u32 op)
+{
+	switch (op) {
+	case LLKM_FENCE_EMPTY:
+	case LLKM_FENCE_COMPILER:
+	case LLKM_FENCE_SMP_RMB:
+	case LLKM_FENCE_SMP_WMB:
+	case LLKM_FENCE_SMP_MB:
+	case LLKM_FENCE_STORE_RELEASE:
+	case LLKM_FENCE_LOAD_ACQUIRE:
+		return PROBE_SUPPORTED;
+#ifdef PROBE_HAVE_C11_ATOMICS
+	case LLKM_FENCE_ATOMIC_RELAXED:
+	case LLKM_FENCE_ATOMIC_ACQUIRE:
+	case LLKM_FENCE_ATOMIC_RELEASE:
+	case LLKM_FENCE_ATOMIC_ACQ_REL:
+	case LLKM_FENCE_ATOMIC_SEQ_CST:
+		return PROBE_SUPPORTED;
+#endif
+	}
+#if PROBE_SUPPORTED
+#define __PROBE_FENCE_CASE(o) case o: return 1;
+	switch (op) {
+	PROBE_ARCH_FENCE_OPS(__PROBE_FENCE_CASE)
+	}
+#undef __PROBE_FENCE_CASE
+#endif
+	return 0;
+}
+
 #if PROBE_SUPPORTED
 
 /*
@@ -21,12 +57,18 @@
  *
  *   EMPTY                nothing: the loop alone
  *   COMPILER             barrier(): no instruction, so it costs the loop
- *   SMP_RMB, SMP_WMB     barrier() on x86, likewise
- *   SMP_MB               the kernel's: lock; addl $0,-4(%rsp) on x86
- *   STORE_RELEASE        smp_store_release() to s: a plain mov on x86
- *   LOAD_ACQUIRE         smp_load_acquire() of s: a plain mov on x86
+ *   SMP_RMB, SMP_WMB     barrier() on x86, likewise; dmb ishld, dmb
+ *                        ishst on arm64
+ *   SMP_MB               the kernel's: lock; addl $0,-4(%rsp) on x86,
+ *                        dmb ish on arm64
+ *   STORE_RELEASE        smp_store_release() to s: a plain mov on x86,
+ *                        stlr on arm64
+ *   LOAD_ACQUIRE         smp_load_acquire() of s: a plain mov on x86,
+ *                        ldar on arm64
  *   the architecture's   probe_arch_fence_op() (probe_arch.h): on x86
- *                        MFENCE, LFENCE, SFENCE, LOCK_ADD, XCHG, CMPXCHG
+ *                        MFENCE, LFENCE, SFENCE, LOCK_ADD, XCHG, CMPXCHG;
+ *                        on arm64 the dmbs, dsb, isb, ldar, stlr, ldapr,
+ *                        LSE's atomics and their LL/SC loops
  *   ATOMIC_*             __atomic_fetch_add(s, 1, order), C11's
  *                        atomic_fetch_add_explicit(): with
  *                        PROBE_HAVE_C11_ATOMICS only (llctl)
@@ -145,18 +187,6 @@ static inline u64 probe_fence_batch(u32 op, u64 n, struct probe_line *scratch)
 		return probe_fence_loop(LLKM_FENCE_SMP_WMB, n, scratch);
 	case LLKM_FENCE_SMP_MB:
 		return probe_fence_loop(LLKM_FENCE_SMP_MB, n, scratch);
-	case LLKM_FENCE_MFENCE:
-		return probe_fence_loop(LLKM_FENCE_MFENCE, n, scratch);
-	case LLKM_FENCE_LFENCE:
-		return probe_fence_loop(LLKM_FENCE_LFENCE, n, scratch);
-	case LLKM_FENCE_SFENCE:
-		return probe_fence_loop(LLKM_FENCE_SFENCE, n, scratch);
-	case LLKM_FENCE_LOCK_ADD:
-		return probe_fence_loop(LLKM_FENCE_LOCK_ADD, n, scratch);
-	case LLKM_FENCE_XCHG:
-		return probe_fence_loop(LLKM_FENCE_XCHG, n, scratch);
-	case LLKM_FENCE_CMPXCHG:
-		return probe_fence_loop(LLKM_FENCE_CMPXCHG, n, scratch);
 	case LLKM_FENCE_STORE_RELEASE:
 		return probe_fence_loop(LLKM_FENCE_STORE_RELEASE, n, scratch);
 	case LLKM_FENCE_LOAD_ACQUIRE:
@@ -173,6 +203,9 @@ static inline u64 probe_fence_batch(u32 op, u64 n, struct probe_line *scratch)
 	case LLKM_FENCE_ATOMIC_SEQ_CST:
 		return probe_fence_loop(LLKM_FENCE_ATOMIC_SEQ_CST, n, scratch);
 #endif
+#define __PROBE_FENCE_CASE(o) case o: return probe_fence_loop(o, n, scratch);
+	PROBE_ARCH_FENCE_OPS(__PROBE_FENCE_CASE)
+#undef __PROBE_FENCE_CASE
 	default:
 		return 0;
 	}

@@ -10,7 +10,9 @@
 #include "probe_base.h"
 
 /*
- * The tests, klitmus7's names; [F] is an mfence present only when fenced.
+ * The tests, klitmus7's names; [F] is the architecture's full fence
+ * (probe_arch_full_fence(): mfence on x86, dmb ish on arm64) present only
+ * when fenced.
  * Registers are read as the outcome's bits, r0 the lowest (the histogram
  * index); "x=2" means the final value of x is 2 (read by thread 0 after
  * the round). The relaxed outcome is the one sequential consistency
@@ -87,6 +89,29 @@ static inline int probe_litmus_relaxed(u32 test)
 static inline int probe_litmus_allowed_x86(u32 test, int fenced)
 {
 	return !fenced && (test == LLKM_LITMUS_SB || test == LLKM_LITMUS_R);
+}
+
+/*
+ * Whether the Armv8 model allows it: every one of these tests' relaxed
+ * outcomes without fences (any two accesses to different locations may
+ * be reordered; IRIW's readers' loads too); none with a dmb ish between
+ * each thread's accesses (Armv8 is other-multi-copy atomic, so IRIW's is
+ * forbidden once the readers' loads are ordered).
+ */
+static inline int probe_litmus_allowed_armv8(u32 test, int fenced)
+{
+	(void)test;
+	return !fenced;
+}
+
+/* The model of the architecture built for (PROBE_MODEL_NAME). */
+static inline int probe_litmus_allowed(u32 test, int fenced)
+{
+#ifdef PROBE_MODEL_ARMV8
+	return probe_litmus_allowed_armv8(test, fenced);
+#else
+	return probe_litmus_allowed_x86(test, fenced);
+#endif
 }
 
 #if PROBE_SUPPORTED

@@ -176,8 +176,9 @@ static const struct llctl_opts coherency_opts = {
 		    "[--simd W] [--prefetch BYTES] [--sizes MIN-MAX] [--threads N]",
 	.summary = "Measure how the caches keep cores coherent and what the memory model\n"
 		   "allows: cache-line latency between every pair of CPUs (c2c), the cost of\n"
-		   "false sharing, litmus tests checked against x86-TSO; and the branch\n"
-		   "predictor, the i-cache and memory bandwidth. x86-64 only.\n"
+		   "false sharing, litmus tests checked against the memory model (x86-TSO,\n"
+		   "Armv8); and the branch predictor, the i-cache and memory bandwidth.\n"
+		   "x86-64 and arm64.\n"
 		   "Each measurement stops at a 10 s limit; Ctrl-C stops and reports what ran.",
 	.opt = coherency_opt,
 	.call = coherency_call,
@@ -356,7 +357,7 @@ int cmd_coherency(int argc, char **argv)
 	if (check_args(&c))
 		goto cleanup;
 	if (!PROBE_SUPPORTED) {
-		llctl_err("Unable to run the coherency tests: the probes are not ported to %s yet (x86-64 only)",
+		llctl_err("Unable to run the coherency tests: the probes are not ported to %s (x86-64 and arm64 only)",
 			  PROBE_ARCH_NAME);
 		goto cleanup;
 	}

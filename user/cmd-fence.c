@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include <json-c/json.h>
 
@@ -43,8 +44,13 @@
 #define WARM_BATCHES	2	/* per op, unused */
 /* A batch runs in chunks this long, checking for a stop in between. */
 #define CHUNK		(1ULL << 20)
-/* Below this many TSC ticks per op a cost is not told from the loop. */
+/*
+ * Below this many TSC ticks per op a cost is not told from the loop; on a
+ * clock slower than a core (arm64's generic timer, 25 MHz to 1 GHz),
+ * below RESOLUTION_NS, about a core cycle.
+ */
 #define RESOLUTION_TICKS	1.0
+#define RESOLUTION_NS		0.3
 
 enum {
 	OPT_KERNEL = LLCTL_OPT_JSON + 1,
@@ -75,6 +81,20 @@ static const char *const op_names[] = {
 	[LLKM_FENCE_ATOMIC_RELEASE] = "atomic_release",
 	[LLKM_FENCE_ATOMIC_ACQ_REL] = "atomic_acq_rel",
 	[LLKM_FENCE_ATOMIC_SEQ_CST] = "atomic_seq_cst",
+	[LLKM_FENCE_DMB_ISH] = "dmb_ish",
+	[LLKM_FENCE_DMB_ISHLD] = "dmb_ishld",
+	[LLKM_FENCE_DMB_ISHST] = "dmb_ishst",
+	[LLKM_FENCE_DSB_SY] = "dsb_sy",
+	[LLKM_FENCE_ISB] = "isb",
+	[LLKM_FENCE_LDAR] = "ldar",
+	[LLKM_FENCE_STLR] = "stlr",
+	[LLKM_FENCE_LDAPR] = "ldapr",
+	[LLKM_FENCE_LDADDAL] = "ldaddal",
+	[LLKM_FENCE_SWPAL] = "swpal",
+	[LLKM_FENCE_CASAL] = "casal",
+	[LLKM_FENCE_LLSC_ADD] = "llsc_add",
+	[LLKM_FENCE_LLSC_SWP] = "llsc_swp",
+	[LLKM_FENCE_LLSC_CAS] = "llsc_cas",
 };
 
 struct fence_cfg {
@@ -108,18 +128,27 @@ static const struct llctl_opts fence_opts = {
 	.synopsis = "[--kernel | --user] [--cpu N] [--iterations N] [--batches N] "
 		    "[--json] [--svg FILE]",
 	.summary = "Measure what each ordering primitive costs on one CPU: compiler barrier,\n"
-		   "smp_rmb/smp_wmb/smp_mb, MFENCE, LFENCE, SFENCE, LOCK ADD, XCHG, CMPXCHG,\n"
+		   "smp_rmb/smp_wmb/smp_mb, MFENCE, LFENCE, SFENCE, LOCK ADD, XCHG, CMPXCHG\n"
+		   "(x86-64) or dmb ish/ishld/ishst, dsb sy, isb, ldar, stlr, ldapr, LSE's\n"
+		   "ldaddal/swpal/casal and their LL/SC loops (arm64),\n"
 		   "store-release, load-acquire and (user mode) C11 atomic_fetch_add at each\n"
 		   "order. Each op runs back to back in batches; the empty loop is measured\n"
 		   "and subtracted; min, median and p99 over the batches are given in TSC\n"
 		   "ticks (reference cycles, not core cycles) and ns. Values the loop cannot\n"
-		   "resolve are flagged. x86-64 only.",
+		   "resolve are flagged. x86-64 and arm64.",
 	.opt = fence_opt,
 };
 
-/* Everything measured: samples[op * batches + b], TSC ticks of a batch. */
+/*
+ * Everything measured: samples[i * batches + b], TSC ticks of a batch of
+ * op[i]; op[0] is LLKM_FENCE_EMPTY.
+ */
 struct fence_data {
-	uint32_t nops;		/* LLKM_FENCE_EMPTY .. nops - 1 */
+	uint32_t op[__LLKM_FENCE_LAST];	/* the ops run here, in enum order */
+	uint32_t nops;
+	uint32_t lacks[__LLKM_FENCE_LAST];	/* this architecture's, not on this CPU */
+	const char *lacks_why[__LLKM_FENCE_LAST];
+	uint32_t nlacks;
 	uint32_t done;		/* batches every op has */
 	uint64_t *samples;
 	double tsc_khz;
@@ -128,6 +157,54 @@ struct fence_data {
 };
 
 static volatile int stop;
+
+/*
+ * Why this CPU cannot run @op, NULL when it can: arm64's LSE and
+ * FEAT_LRCPC ops (HWCAP_ATOMICS, HWCAP_LRCPC in the auxiliary vector, as
+ * the kernel's llkm_arch_fence_why() asks for its own).
+ */
+static const char *cpu_lacks(uint32_t op)
+{
+#if defined(__aarch64__)
+	unsigned long hw = getauxval(AT_HWCAP);
+
+	switch (op) {
+	case LLKM_FENCE_LDAPR:
+		return hw & HWCAP_LRCPC ? NULL : "this CPU has no FEAT_LRCPC";
+	case LLKM_FENCE_LDADDAL:
+	case LLKM_FENCE_SWPAL:
+	case LLKM_FENCE_CASAL:
+		return hw & HWCAP_ATOMICS ? NULL : "this CPU has no LSE atomics (FEAT_LSE)";
+	}
+#endif
+	(void)op;
+	return NULL;
+}
+
+/*
+ * The ops to run, in d->op: those this build runs (probe_fence_op_built(),
+ * without the C11 ones in the kernel) and this CPU has; the others of this
+ * architecture go to d->lacks with the reason.
+ */
+static void pick_ops(const struct fence_cfg *c, struct fence_data *d)
+{
+	const char *why;
+	uint32_t op;
+	bool c11;
+
+	for (op = 0; op < __LLKM_FENCE_LAST; op++) {
+		c11 = op >= LLKM_FENCE_ATOMIC_RELAXED && op <= LLKM_FENCE_ATOMIC_SEQ_CST;
+		if (!probe_fence_op_built(op) || (c->kernel && c11))
+			continue;
+		why = cpu_lacks(op);
+		if (why) {
+			d->lacks_why[d->nlacks] = why;
+			d->lacks[d->nlacks++] = op;
+		} else {
+			d->op[d->nops++] = op;
+		}
+	}
+}
 
 static void on_signal(int sig)
 {
@@ -170,10 +247,10 @@ static int fence_thread(struct coh_team *t, int tid)
 	coh_warm_up(WARM_UP_MS);
 	for (b = 0; b < WARM_BATCHES && !READ_ONCE(t->stop); b++)
 		for (op = 0; op < d->nops; op++)
-			user_batch(op, c->iterations, &scratch, &t->stop);
+			user_batch(d->op[op], c->iterations, &scratch, &t->stop);
 	for (b = 0; b < c->batches; b++) {
 		for (op = 0; op < d->nops; op++) {
-			s = user_batch(op, c->iterations, &scratch, &t->stop);
+			s = user_batch(d->op[op], c->iterations, &scratch, &t->stop);
 			if (READ_ONCE(t->stop))
 				return 0;
 			d->samples[op * c->batches + b] = s;
@@ -231,7 +308,7 @@ static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
 	coh_kernel_result_free(&res);
 	req.batches = c->batches;
 	for (op = 0; !ret && op < d->nops && !stop; op++) {
-		req.op = op;
+		req.op = d->op[op];
 		ret = coh_kernel_run(&nl, &req, &res);
 		if (ret)
 			break;
@@ -271,7 +348,7 @@ static int measure_kernel(const struct fence_cfg *c, struct fence_data *d)
 static int reduce(const struct fence_cfg *c, const struct fence_data *d,
 		  struct coh_fence_op *res, struct coh_stats *empty)
 {
-	double *v, noise;
+	double *v, noise, floor;
 	uint32_t op, b;
 
 	v = calloc(d->done ? d->done : 1, sizeof(*v));
@@ -282,8 +359,10 @@ static int reduce(const struct fence_cfg *c, const struct fence_data *d,
 	coh_stats_f(v, d->done, empty);
 	/* What the loop alone varies by, per op: below it is noise. */
 	noise = empty->p99 - empty->min;
-	if (noise < RESOLUTION_TICKS)
-		noise = RESOLUTION_TICKS;
+	floor = d->tsc_khz >= 400000 ? RESOLUTION_TICKS :
+		RESOLUTION_NS * d->tsc_khz / 1e6;
+	if (noise < floor)
+		noise = floor;
 	for (op = 1; op < d->nops; op++) {
 		for (b = 0; b < d->done; b++)
 			v[b] = (double)d->samples[op * c->batches + b] /
@@ -306,6 +385,25 @@ static bool drawn(const struct coh_fence_op *op)
 	return !op->flag || !strcmp(op->flag, "unstable");
 }
 
+/*
+ * A clock slower than a core (arm64's generic timer) may not tick between
+ * the two reads of a pair: 0 ticks is then under its resolution, not an
+ * implausible cost (a TSC always ticks).
+ */
+static bool pair_below_tick(const struct fence_data *d)
+{
+	return d->timer_min < 1 && d->tsc_khz > 0 && d->tsc_khz < 400000;
+}
+
+static const char *pair_why(const struct fence_data *d)
+{
+	static char why[160];
+
+	snprintf(why, sizeof(why), "below resolution: under one tick of the %s (%.1f ns)",
+		 PROBE_CLOCK_NAME, 1e6 / d->tsc_khz);
+	return why;
+}
+
 static struct json_object *fence_json(const struct fence_cfg *c,
 				      const struct fence_data *d,
 				      const struct coh_fence_op *res,
@@ -324,6 +422,11 @@ static struct json_object *fence_json(const struct fence_cfg *c,
 			     LLCTL_PLAUS_FENCE_NS);
 	if (c->kernel)
 		json_object_object_add(o, "timer_overhead_cycles", NULL);
+	else if (pair_below_tick(d)) {
+		json_object_object_add(o, "timer_overhead_cycles", NULL);
+		json_object_object_add(o, "timer_overhead_cycles_reason",
+				       json_object_new_string(pair_why(d)));
+	}
 	else
 		coh_fence_ticks_json(o, "timer_overhead_cycles", d->timer_min,
 				     d->tsc_khz, LLCTL_PLAUS_TSC_PAIR_NS);
@@ -332,9 +435,20 @@ static struct json_object *fence_json(const struct fence_cfg *c,
 	json_object_object_add(o, "batches", json_object_new_int64(d->done));
 	json_object_object_add(o, "stopped", json_object_new_boolean(d->stopped));
 	for (op = 1; op < d->nops; op++)
-		json_object_array_add(arr, coh_fence_op_json(op_names[op], &res[op],
+		json_object_array_add(arr, coh_fence_op_json(op_names[d->op[op]], &res[op],
 							     d->tsc_khz));
 	json_object_object_add(o, "results", arr);
+	arr = json_object_new_array();
+	for (op = 0; op < d->nlacks; op++) {
+		struct json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "op", json_object_new_string(op_names[d->lacks[op]]));
+		json_object_object_add(l, "reason",
+				       json_object_new_string(d->lacks_why[op]));
+		json_object_array_add(arr, l);
+	}
+	json_object_object_add(o, "not_run", arr);
+	json_object_object_add(o, "clock", json_object_new_string(PROBE_CLOCK_NAME));
 	json_object_object_add(o, "env", llctl_env_json(env));
 	return o;
 }
@@ -361,8 +475,9 @@ static void footnotes(const struct fence_data *d, const struct coh_fence_op *res
 	if (below || unstable || implausible)
 		putchar('\n');
 	if (below)
-		printf("[1] below resolution: within the empty loop's noise or under one TSC tick\n"
-		       "    per op; these ops cost (next to) nothing beyond the loop here.\n");
+		printf("[1] below resolution: within the empty loop's noise or under %s\n"
+		       "    per op; these ops cost (next to) nothing beyond the loop here.\n",
+		       d->tsc_khz >= 400000 ? "one TSC tick" : "0.3 ns");
 	if (unstable)
 		printf("[2] unstable: the batches disagree by more than %.0f %% of the median\n"
 		       "    (interrupts, frequency changes, another load on the CPU?)\n",
@@ -381,15 +496,18 @@ static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 	uint32_t op;
 
 	llctl_env_print(stdout, env);
-	printf("# %s mode, CPU %d, TSC %.1f MHz%s, %" PRIu32 " batches of %" PRIu64 " ops%s\n",
-	       c->kernel ? "kernel" : "user", c->cpu, d->tsc_khz / 1000,
-	       c->kernel ? " (the kernel's)" : " (calibrated)", d->done,
+	printf("# %s mode, CPU %d, %s %.1f MHz%s, %" PRIu32 " batches of %" PRIu64 " ops%s\n",
+	       c->kernel ? "kernel" : "user", c->cpu, PROBE_CLOCK_NAME, d->tsc_khz / 1000,
+	       c->kernel ? " (the kernel's)" : coh_tsc_source(), d->done,
 	       c->iterations, d->stopped ? " (stopped early)" : "");
-	printf("# cycles are TSC ticks; the empty loop's %s per op is subtracted",
+	printf("# cycles are %s ticks; the empty loop's %s per op is subtracted",
+	       PROBE_CLOCK_NAME,
 	       coh_fence_ticks_text(empty->median, d->tsc_khz, LLCTL_PLAUS_FENCE_NS,
 				    "%.2f", b, sizeof(b)));
-	if (!c->kernel)
-		printf("; a TSC read pair costs %s",
+	if (!c->kernel && pair_below_tick(d))
+		printf("; a clock read pair costs %s", pair_why(d));
+	else if (!c->kernel)
+		printf("; a clock read pair costs %s",
 		       coh_fence_ticks_text(d->timer_min, d->tsc_khz,
 					    LLCTL_PLAUS_TSC_PAIR_NS, "%.0f", b,
 					    sizeof(b)));
@@ -397,7 +515,10 @@ static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 	printf("%-16s %9s %9s %9s   %9s %9s %9s  %s\n", "op", "min", "median",
 	       "p99", "min", "median", "p99", "spread");
 	for (op = 1; op < d->nops; op++)
-		coh_fence_op_text(stdout, op_names[op], &res[op], d->tsc_khz);
+		coh_fence_op_text(stdout, op_names[d->op[op]], &res[op], d->tsc_khz);
+	for (op = 0; op < d->nlacks; op++)
+		printf("%-16s not run: %s\n", op_names[d->lacks[op]],
+		       d->lacks_why[op]);
 	footnotes(d, res);
 }
 
@@ -435,7 +556,7 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 		s = &res[op].cycles;
 		llctl_svg_text(&g, LEFT - 8, y + ROW * 0.65,
 			       (struct llctl_svg_font){ .size = 12, .anchor = LLCTL_SVG_END }, "%s",
-			       op_names[op]);
+			       op_names[d->op[op]]);
 		if (!drawn(&res[op])) {
 			llctl_svg_text(&g, LEFT + 4, y + ROW * 0.65,
 				       (struct llctl_svg_font){ .size = 11 }, "%s",
@@ -444,7 +565,7 @@ static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 			continue;
 		}
 		snprintf(tip, sizeof(tip), "%s: median %.2f ns (min %.2f, p99 %.2f)",
-			 op_names[op], ns(d, s->median), ns(d, s->min),
+			 op_names[d->op[op]], ns(d, s->median), ns(d, s->min),
 			 ns(d, s->p99));
 		llctl_svg_rect(&g, (struct llctl_svg_box){ .x = LEFT, .y = y + 3,
 						   .w = ns(d, s->median) * scale, .h = ROW - 6 },
@@ -524,11 +645,11 @@ int cmd_fence(int argc, char **argv)
 	if (err)
 		return llctl_parse_status(err);
 	if (!PROBE_SUPPORTED) {
-		llctl_err("Unable to measure fences: the probes are not ported to %s yet (x86-64 only)",
+		llctl_err("Unable to measure fences: the probes are not ported to %s (x86-64 and arm64 only)",
 			  PROBE_ARCH_NAME);
 		return 1;
 	}
-	d.nops = c.kernel ? LLKM_FENCE_KERNEL_MAX + 1 : __LLKM_FENCE_LAST;
+	pick_ops(&c, &d);
 	d.samples = calloc((size_t)d.nops * c.batches, sizeof(uint64_t));
 	if (!d.samples) {
 		llctl_err("Unable to measure fences: out of memory");

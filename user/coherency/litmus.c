@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * llctl coherency --test litmus: SB, MP, LB, IRIW, 2+2W and R, each
- * without and with the mfences that forbid its relaxed outcome, as
+ * without and with the fences that forbid its relaxed outcome (mfence on
+ * x86-64, dmb ish on arm64), as
  * kmod/probe_litmus.h runs them (the tests and their registers are listed
  * there). Per run: the outcome histogram, how often the relaxed outcome
- * showed up, klitmus7's verdict (sometimes / never) and whether x86-TSO
- * allows it. A relaxed outcome the model forbids is a model violation:
+ * showed up, klitmus7's verdict (sometimes / never) and whether the
+ * architecture's model (x86-TSO, Armv8: PROBE_MODEL_NAME) allows it. A relaxed outcome the model forbids is a model violation:
  * reported, and the test fails.
  *
  * "never" means never in these rounds, not impossible: the verdict is as
@@ -166,7 +167,7 @@ static bool violation(const struct litmus_entry *e)
 {
 	return !e->skipped &&
 	       e->hist[probe_litmus_relaxed(e->test)] &&
-	       !probe_litmus_allowed_x86(e->test, e->fenced);
+	       !probe_litmus_allowed(e->test, e->fenced);
 }
 
 static struct json_object *entry_json(const struct litmus_entry *e)
@@ -194,7 +195,7 @@ static struct json_object *entry_json(const struct litmus_entry *e)
 			       json_object_new_string(e->hist[relaxed] ?
 						      "sometimes" : "never"));
 	json_object_object_add(o, "allowed_by_model",
-			       json_object_new_boolean(probe_litmus_allowed_x86(e->test,
+			       json_object_new_boolean(probe_litmus_allowed(e->test,
 										e->fenced)));
 	json_object_object_add(o, "model_violation",
 			       json_object_new_boolean(violation(e)));
@@ -211,14 +212,14 @@ static void entry_text(FILE *f, const struct litmus_entry *e)
 
 	coh_litmus_label(e->test, relaxed, label, sizeof(label));
 	fprintf(f, "%-5s %-7s %-20s", coh_litmus_name(e->test),
-		e->fenced ? "mfence" : "no", label);
+		e->fenced ? PROBE_FULL_FENCE_NAME : "no", label);
 	if (e->skipped) {
 		fprintf(f, " skipped: %s\n", e->skipped);
 		return;
 	}
 	fprintf(f, " %10" PRIu64 " %-10s %s%s%s\n", e->hist[relaxed],
 		e->hist[relaxed] ? "sometimes" : "never",
-		probe_litmus_allowed_x86(e->test, e->fenced) ? "allowed" :
+		probe_litmus_allowed(e->test, e->fenced) ? "allowed" :
 							       "forbidden",
 		violation(e) ? "  MODEL VIOLATION" : "",
 		e->stopped ? " (stopped early)" : "");
@@ -287,9 +288,9 @@ static int litmus_run(const struct coh_opts *o, struct json_object *tests,
 		fprintf(text, "litmus: %" PRIu64 " rounds per test, threads on CPUs", rounds);
 		for (i = 0; i < o->ncpus && i < PROBE_LITMUS_THREADS_MAX; i++)
 			fprintf(text, "%s%d", i ? "," : " ", o->cpus[i]);
-		fprintf(text, ", started together on a TSC deadline\n"
+		fprintf(text, ", started together on a clock deadline\n"
 			"%-5s %-7s %-20s %10s %-10s %s\n", "test", "fences",
-			"relaxed outcome", "observed", "verdict", "x86-TSO");
+			"relaxed outcome", "observed", "verdict", PROBE_MODEL_NAME);
 	}
 	for (test = 0; test <= LLKM_LITMUS_MAX && !ret; test++) {
 		for (fenced = 0; fenced < 2 && !*o->stop; fenced++) {
@@ -300,11 +301,11 @@ static int litmus_run(const struct coh_opts *o, struct json_object *tests,
 			if (ret)
 				break;
 			if (violation(&e)) {
-				llctl_err("Model violation: litmus %s%s observed its relaxed outcome %" PRIu64 " times in %" PRIu64 " rounds, which x86-TSO forbids",
+				llctl_err("Model violation: litmus %s%s observed its relaxed outcome %" PRIu64 " times in %" PRIu64 " rounds, which %s forbids",
 					  coh_litmus_name(test),
-					  fenced ? " with mfence" : "",
+					  fenced ? " with " PROBE_FULL_FENCE_NAME : "",
 					  e.hist[probe_litmus_relaxed(test)],
-					  e.rounds);
+					  e.rounds, PROBE_MODEL_NAME);
 				violations++;
 			}
 			json_object_array_add(arr, entry_json(&e));
@@ -322,7 +323,7 @@ static int litmus_run(const struct coh_opts *o, struct json_object *tests,
 const struct coh_test coh_test_litmus = {
 	.name = "litmus",
 	.key = "litmus",
-	.summary = "SB, MP, LB, IRIW, 2+2W, R with and without fences: outcomes against x86-TSO",
+	.summary = "SB, MP, LB, IRIW, 2+2W, R with and without fences: outcomes against the model (x86-TSO, Armv8)",
 	.has_kernel_mode = true,
 	.run = litmus_run,
 };

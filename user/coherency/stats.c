@@ -109,7 +109,20 @@ static double cal_window(void)
 
 bool coh_tsc_plausible(double khz, char *why, size_t len)
 {
+#if defined(__aarch64__)
+	return llctl_plausible(LLCTL_PLAUS_CNTFRQ_MHZ, khz / 1e3, 1, why, len);
+#else
 	return llctl_plausible(LLCTL_PLAUS_TSC_GHZ, khz / 1e6, 1, why, len);
+#endif
+}
+
+const char *coh_tsc_source(void)
+{
+#if defined(__aarch64__)
+	return " (CNTFRQ_EL0)";
+#else
+	return " (calibrated)";
+#endif
 }
 
 int coh_tsc_rate(double *khz, char *why, size_t len)
@@ -121,9 +134,20 @@ int coh_tsc_rate(double *khz, char *why, size_t len)
 
 	*khz = 0;
 	if (!PROBE_SUPPORTED) {
-		snprintf(why, len, "the TSC is read on x86-64 only");
+		snprintf(why, len, "the probe clock is read on x86-64 and arm64 only");
 		return -1;
 	}
+#if defined(__aarch64__)
+	/* What the timer ticks at, as firmware set it: nothing to calibrate. */
+	*khz = probe_clock_hz() / 1e3;
+	if (!coh_tsc_plausible(*khz, g, sizeof(g))) {
+		snprintf(why, len, "CNTFRQ_EL0 says the generic timer ticks at %.0f kHz, %s; no tick is turned into ns",
+			 *khz, g);
+		*khz = 0;
+		return -1;
+	}
+	return 0;
+#endif
 	for (i = 0; i < CAL_WINDOWS; i++) {
 		r[i] = cal_window();
 		if (!(r[i] > 0)) {

@@ -30,7 +30,8 @@ int coh_stats_u64(const uint64_t *v, size_t n, struct coh_stats *st);
 /*
  * The TSC's rate in kHz, measured against CLOCK_MONOTONIC_RAW: the median
  * of a few ~20 ms windows (a few in a row agree within 0.1 % on a quiet
- * machine). 0, or -1 (@khz 0) when the TSC cannot be used: not x86-64,
+ * machine); on arm64 the generic timer's, CNTFRQ_EL0 (gated by
+ * LLCTL_PLAUS_CNTFRQ_MHZ). 0, or -1 (@khz 0) when it cannot be used: not x86-64 or arm64,
  * the clock went backwards, or the rate is implausible (coh_tsc_plausible());
  * then @why (@len bytes) says which, in one line.
  */
@@ -41,6 +42,8 @@ int coh_tsc_rate(double *khz, char *why, size_t len);
  * into ns with it. If not, @why says "implausible: ...".
  */
 bool coh_tsc_plausible(double khz, char *why, size_t len);
+/* Where coh_tsc_rate() took the rate from, for a header: " (calibrated)". */
+const char *coh_tsc_source(void);
 /* CPUID says the TSC runs at a constant rate, in every C-state. */
 bool coh_tsc_invariant(void);
 /*

@@ -101,6 +101,9 @@ static const struct llctl_plaus_bound bounds[LLCTL_PLAUS_KINDS] = {
 	[LLCTL_PLAUS_TSC_PAIR_NS] = {
 		"cost of a TSC read pair", "ns", 1, 20000,
 		"a serialised read of the TSC takes 20 or more core cycles (2.8 ns at 7 GHz) and a pair costs 20 to 200 on bare metal; a hypervisor that traps RDTSC makes each read a VM exit of 1-2 us (10 us nested): above 20 us, the least of 1000 pairs, the reads were interrupted" },
+	[LLCTL_PLAUS_CNTFRQ_MHZ] = {
+		"generic timer rate", "MHz", 1, 2000,
+		"CNTFRQ_EL0 as firmware set it: 1 GHz from Armv8.6 on, 10 to 200 MHz before (Altra 25, QEMU virt 62.5, Graviton2 121.875); outside, it is wrong and no tick can be turned into ns" },
 };
 
 const struct llctl_plaus_bound *llctl_plaus_bound(enum llctl_plaus k)

@@ -44,6 +44,7 @@ enum llctl_plaus {
 	LLCTL_PLAUS_CALL_NS,		/* a call of a bare ret and its return, ns */
 	LLCTL_PLAUS_TIMER_RES_NS,	/* the clock's smallest step, ns */
 	LLCTL_PLAUS_TSC_PAIR_NS,	/* a serialised TSC read pair, ns */
+	LLCTL_PLAUS_CNTFRQ_MHZ,		/* arm64's generic timer rate, MHz */
 	LLCTL_PLAUS_KINDS
 };
 

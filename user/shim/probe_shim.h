@@ -10,12 +10,13 @@
  * the same probes in pinned threads that the module runs in kthreads.
  * Include this, then the probe kind's header (../kmod/probe_c2c.h, ...).
  *
- * The definitions are the x86-64 kernel's, not C11's: READ_ONCE() and
+ * The definitions are the kernel's (x86-64's, arm64's), not C11's: READ_ONCE() and
  * WRITE_ONCE() are volatile accesses, which the compiler neither drops,
  * merges nor reorders against each other (relaxed C11 atomics could be
  * reordered, and a litmus test would then measure the compiler); smp_mb()
  * is a locked add to the stack; smp_rmb(), smp_wmb() and the acquire and
- * release accessors are compiler barriers, which TSO makes enough.
+ * release accessors are compiler barriers, which TSO makes enough. On
+ * arm64 they are the kernel's dmb ish, dmb ishld, dmb ishst, stlr and ldar.
  */
 #ifndef LLCTL_SHIM_PROBE_SHIM_H
 #define LLCTL_SHIM_PROBE_SHIM_H
@@ -61,6 +62,14 @@ typedef int64_t s64;
 	barrier();							\
 	___p;								\
 })
+#elif defined(__aarch64__)
+/* The arm64 kernel's: yield, and the dmbs smp_*() are there. */
+#define cpu_relax()		__asm__ __volatile__("yield" ::: "memory")
+#define smp_mb()		__asm__ __volatile__("dmb ish" ::: "memory")
+#define smp_rmb()		__asm__ __volatile__("dmb ishld" ::: "memory")
+#define smp_wmb()		__asm__ __volatile__("dmb ishst" ::: "memory")
+#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #else
 #define cpu_relax()		barrier()
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)

@@ -697,8 +697,11 @@ enum llkm_bw_op {
 
 /*
  * The ordering primitives LLKM_PROBE_FENCE times, each in a loop of
- * ITERATIONS (LLKM_FENCE_EMPTY is the loop alone, to subtract). The C11
- * atomics exist in user mode only (-EINVAL in the kernel).
+ * ITERATIONS (LLKM_FENCE_EMPTY is the loop alone, to subtract). Each
+ * architecture runs the common ones and its own (MFENCE to CMPXCHG on
+ * x86-64, DMB_ISH to LLSC_CAS on arm64: -EINVAL elsewhere, and
+ * -EOPNOTSUPP where the CPU lacks the feature named); the C11 atomics
+ * exist in user mode only (-EINVAL in the kernel).
  */
 enum llkm_fence_op {
 	LLKM_FENCE_EMPTY,
@@ -719,11 +722,24 @@ enum llkm_fence_op {
 	LLKM_FENCE_ATOMIC_RELEASE,
 	LLKM_FENCE_ATOMIC_ACQ_REL,
 	LLKM_FENCE_ATOMIC_SEQ_CST,
+	LLKM_FENCE_DMB_ISH,		/* arm64 */
+	LLKM_FENCE_DMB_ISHLD,
+	LLKM_FENCE_DMB_ISHST,
+	LLKM_FENCE_DSB_SY,
+	LLKM_FENCE_ISB,
+	LLKM_FENCE_LDAR,
+	LLKM_FENCE_STLR,
+	LLKM_FENCE_LDAPR,		/* FEAT_LRCPC */
+	LLKM_FENCE_LDADDAL,		/* FEAT_LSE */
+	LLKM_FENCE_SWPAL,		/* FEAT_LSE */
+	LLKM_FENCE_CASAL,		/* FEAT_LSE */
+	LLKM_FENCE_LLSC_ADD,		/* ldaxr/stlxr loops */
+	LLKM_FENCE_LLSC_SWP,
+	LLKM_FENCE_LLSC_CAS,
 	__LLKM_FENCE_LAST
 };
 
 #define LLKM_FENCE_MAX (__LLKM_FENCE_LAST - 1)
-#define LLKM_FENCE_KERNEL_MAX LLKM_FENCE_LOAD_ACQUIRE
 
 /*
  * Litmus tests (klitmus7's names). The outcome histogram indexes are the

@@ -12,6 +12,9 @@
 #ifndef PROBE_ARCH_NAME
 #define PROBE_ARCH_NAME		"this architecture"
 #endif
+#define PROBE_CLOCK_NAME	"no clock"
+#define PROBE_FULL_FENCE_NAME	"no fence"
+#define PROBE_MODEL_NAME	"no model"
 
 static inline u64 probe_tsc_begin(void)
 {

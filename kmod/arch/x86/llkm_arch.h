@@ -16,6 +16,12 @@ static inline bool llkm_arch_probes_run(void)
 	return boot_cpu_has(X86_FEATURE_TSC);
 }
 
+/* Every x86-64 CPU has every x86 fence op. */
+static inline enum llkm_probe_why llkm_arch_fence_why(u32 op)
+{
+	return LLKM_PROBE_WHY_NONE;
+}
+
 static inline enum llkm_probe_why llkm_arch_simd_why(u32 simd)
 {
 	if (simd == 256 && !boot_cpu_has(X86_FEATURE_AVX))

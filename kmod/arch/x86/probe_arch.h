@@ -8,6 +8,10 @@
 
 #define PROBE_SUPPORTED		1
 #define PROBE_ARCH_NAME		"x86-64"
+#define PROBE_CLOCK_NAME	"TSC"
+/* The litmus tests' verdicts: x86-TSO's (probe_litmus.h). */
+#define PROBE_FULL_FENCE_NAME	"mfence"
+#define PROBE_MODEL_NAME	"x86-TSO"
 
 /* Nothing before it is still executing when the TSC is read. */
 static inline u64 probe_tsc_begin(void)
@@ -44,6 +48,15 @@ static inline u64 probe_xadd(u64 *p, u64 v)
 		     : : "memory", "cc");
 	return v;
 }
+
+/* x86's own fence ops, for probe_fence.h to expand X() over. */
+#define PROBE_ARCH_FENCE_OPS(X)		\
+	X(LLKM_FENCE_MFENCE)	\
+	X(LLKM_FENCE_LFENCE)	\
+	X(LLKM_FENCE_SFENCE)	\
+	X(LLKM_FENCE_LOCK_ADD)	\
+	X(LLKM_FENCE_XCHG)	\
+	X(LLKM_FENCE_CMPXCHG)
 
 /*
  * x86's own fence ops on @s, a line this CPU owns (probe_fence_op()):

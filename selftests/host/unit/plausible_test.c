@@ -50,6 +50,7 @@ static const struct gate_case cases[] = {
 	{ LLCTL_PLAUS_CALL_NS, 1, 0.02, 2.5, 3000 },
 	{ LLCTL_PLAUS_TIMER_RES_NS, 1, 0, 30, 4e7 },	/* 40 ms: coarser than a jiffy */
 	{ LLCTL_PLAUS_TSC_PAIR_NS, 1, 0.2, 3000, 1e5 },	/* 3 us: a trapped RDTSC */
+	{ LLCTL_PLAUS_CNTFRQ_MHZ, 1, 0, 62.5, 2400 },	/* 0: firmware never set it */
 };
 
 static void expect_text(struct __test_metadata *_metadata, enum llctl_plaus k,

@@ -257,7 +257,7 @@ TEST(relaxed_outcomes_are_the_documented_indexes)
 	EXPECT_STREQ("r0=0,y=2", l);
 }
 
-TEST(x86_tso_allows_only_a_store_then_a_load_unfenced)
+TEST(x86_tso_allows_only_a_store_then_a_load_unfenced_armv8_all)
 {
 	uint32_t t;
 
@@ -266,6 +266,11 @@ TEST(x86_tso_allows_only_a_store_then_a_load_unfenced)
 
 		EXPECT_EQ(store_load, probe_litmus_allowed_x86(t, 0));
 		EXPECT_EQ(0, probe_litmus_allowed_x86(t, 1));
+	}
+	for (t = 0; t <= LLKM_LITMUS_MAX; t++) {
+		/* Armv8: every relaxed outcome unfenced, none with dmb ish. */
+		EXPECT_EQ(1, probe_litmus_allowed_armv8(t, 0));
+		EXPECT_EQ(0, probe_litmus_allowed_armv8(t, 1));
 	}
 	EXPECT_EQ(4, probe_litmus_threads(LLKM_LITMUS_IRIW));
 	EXPECT_EQ(2, probe_litmus_threads(LLKM_LITMUS_SB));

@@ -405,7 +405,7 @@ static void gen_space(struct msg *m, struct rng *r, const struct space *sp,
 void gen_probe(struct msg *m, struct rng *r, const struct thread *t)
 {
 	static const uint32_t ops[] = {
-		[LLKM_PROBE_FENCE] = LLKM_FENCE_KERNEL_MAX + 1,
+		[LLKM_PROBE_FENCE] = LLKM_FENCE_LOAD_ACQUIRE + 1,	/* and the arch's */
 		[LLKM_PROBE_LITMUS] = LLKM_LITMUS_MAX + 1,
 		[LLKM_PROBE_ICACHE] = LLKM_ICACHE_MAX + 1,
 		[LLKM_PROBE_BANDWIDTH] = LLKM_BW_MAX + 1,
