@@ -836,6 +836,8 @@ static const char *probe_why_msg(int err, enum llkm_probe_why why)
 		return "this CPU has no LSE atomics (FEAT_LSE): ldaddal, swpal and casal need them";
 	case LLKM_PROBE_WHY_NO_RCPC:
 		return "this CPU has no FEAT_LRCPC: ldapr needs it";
+	case LLKM_PROBE_WHY_NO_BW_KERNELS:
+		return "the bandwidth kernels are not written for this architecture";
 	case LLKM_PROBE_WHY_NONE:
 		break;
 	}

@@ -205,6 +205,7 @@ enum llkm_probe_why {
 	LLKM_PROBE_WHY_RAM,
 	LLKM_PROBE_WHY_NO_LSE,
 	LLKM_PROBE_WHY_NO_RCPC,
+	LLKM_PROBE_WHY_NO_BW_KERNELS,
 };
 
 /* A run's outcome, when it is done. */

@@ -415,6 +415,10 @@ static int cpu_check(const struct llkm_probe_cfg *c, enum llkm_probe_why *why)
 	}
 	if (c->kind != LLKM_PROBE_BANDWIDTH)
 		return 0;
+	if (!PROBE_BW_SUPPORTED) {
+		*why = LLKM_PROBE_WHY_NO_BW_KERNELS;
+		return -EOPNOTSUPP;
+	}
 	*why = llkm_arch_simd_why(c->simd);
 	if (*why != LLKM_PROBE_WHY_NONE)
 		return -EOPNOTSUPP;

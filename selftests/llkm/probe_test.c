@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Probes in kernel mode (LLKM_CMD_PROBE_RUN): every kind runs in kernel
- * threads and answers with what it measured; a litmus outcome the x86
- * model forbids is never seen; a run stops on a signal, on its timeout
+ * threads and answers with what it measured; a litmus outcome the architecture's
+ * model (x86-TSO, Armv8) forbids is never seen; a run stops on a signal, on its timeout
  * and on rmmod, promptly; absurd requests are refused.
  */
 #include <inttypes.h>
@@ -221,7 +221,7 @@ static uint64_t hist_total(const struct res *o)
 	return n;
 }
 
-TEST_F(probe, litmus_counts_every_round_and_never_breaks_x86_tso)
+TEST_F(probe, litmus_counts_every_round_and_never_breaks_the_model)
 {
 	struct req q = { .kind = LLKM_PROBE_LITMUS, .cpus = { 0, 1 }, .ncpus = 2,
 			 .iterations = 2000, .batches = 10 };
@@ -593,7 +593,8 @@ TEST_F(probe, samples_over_the_bound_are_refused_before_running)
 /*
  * Issue 17, item 6: no probe batch keeps interrupts off for long, at any
  * kind's largest accepted work. The oracle is the kernel's, not llkm's:
- * the irq_vectors:local_timer_entry tracepoint. A CPU that runs a task
+ * the irq_vectors:local_timer_entry tracepoint (arm64: irq_handler_entry
+ * of arch_timer). A CPU that runs a task
  * takes its tick every 4 ms (HZ=250; the guest has no nohz_full CPUs), so
  * the longest gap between two local timer interrupts on a CPU, both taken
  * while an llkm_probe thread ran there (a tick in another task or in the
@@ -610,6 +611,22 @@ TEST_F(probe, samples_over_the_bound_are_refused_before_running)
  */
 #define TRACEFS			"/sys/kernel/tracing"
 #define IRQSOFF_BOUND_US	250000
+/*
+ * The tick's tracepoint: x86's local timer vector; on arm64 the generic
+ * timer's interrupt, irq:irq_handler_entry named arch_timer. A fence op
+ * that stalls: x86's MFENCE, arm64's DSB SY.
+ */
+#if defined(__aarch64__)
+#define TICK_EVENT		"irq/irq_handler_entry"
+#define TICK_AT			": irq_handler_entry:"
+#define TICK_NAME		" name=arch_timer"
+#define STALLING_FENCE		LLKM_FENCE_DSB_SY
+#else
+#define TICK_EVENT		"irq_vectors/local_timer_entry"
+#define TICK_AT			": local_timer_entry:"
+#define TICK_NAME		""
+#define STALLING_FENCE		LLKM_FENCE_MFENCE
+#endif
 
 FIXTURE(irqsoff) {
 	LLKM_NL_FIXTURE;
@@ -621,8 +638,8 @@ FIXTURE_VARIANT(irqsoff) {
 
 #define IRQSOFF_Q(...) { .timeout_ms = 2000, __VA_ARGS__ }
 
-FIXTURE_VARIANT_ADD(irqsoff, fence_mfence) {
-	.q = IRQSOFF_Q(.kind = LLKM_PROBE_FENCE, .op = LLKM_FENCE_MFENCE,
+FIXTURE_VARIANT_ADD(irqsoff, fence_serialising) {
+	.q = IRQSOFF_Q(.kind = LLKM_PROBE_FENCE, .op = STALLING_FENCE,
 		       .cpus = { 0 }, .ncpus = 1,
 		       .iterations = LLKM_PROBE_ITERATIONS_MAX, .batches = 200),
 };
@@ -703,10 +720,11 @@ static int tracefs_write(const char *file, const char *val)
 
 /*
  * From the trace: the longest gap in microseconds between two
- * local_timer_entry events on one CPU below @ncpus, with no tick in
+ * ticks (TICK_EVENT) on one CPU below @ncpus, with no tick in
  * another task between them and both in an llkm_probe thread; -1 when
  * there is no such pair. A line reads "  TASK-PID  [CPU] FLAGS  SECS.USECS:
- * local_timer_entry: vector=N".
+ * local_timer_entry: vector=N" (arm64: "irq_handler_entry: irq=N
+ * name=arch_timer").
  */
 static long longest_probe_tick_gap_us(int ncpus, int *pairs)
 {
@@ -725,7 +743,9 @@ static long longest_probe_tick_gap_us(int ncpus, int *pairs)
 		char *task, *br, *ts;
 		unsigned long long sec, usec;
 
-		ts = strstr(line, ": local_timer_entry:");
+		ts = strstr(line, TICK_AT);
+		if (ts && !strstr(ts, TICK_NAME))
+			continue;
 		br = strstr(line, " [");
 		if (!ts || !br || sscanf(br + 2, "%d", &cpu) != 1 || cpu < 0 || cpu >= 64)
 			continue;
@@ -755,7 +775,7 @@ static long longest_probe_tick_gap_us(int ncpus, int *pairs)
 static long traced_run(struct __test_metadata *_metadata, FIXTURE_DATA(irqsoff) *self,
 		       const struct req *q)
 {
-	const char *event = "events/irq_vectors/local_timer_entry/enable";
+	const char *event = "events/" TICK_EVENT "/enable";
 	static struct res o;
 	int pairs, ret;
 	long gap;
@@ -780,8 +800,8 @@ TEST_F_TIMEOUT(irqsoff, longest_stretch_at_the_largest_work_is_bounded, 120)
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < variant->q.ncpus)
 		SKIP(return, "needs %d online CPUs", variant->q.ncpus);
-	if (access(TRACEFS "/events/irq_vectors/local_timer_entry", F_OK))
-		SKIP(return, "no tracefs or no irq_vectors:local_timer_entry event");
+	if (access(TRACEFS "/events/" TICK_EVENT, F_OK))
+		SKIP(return, "no tracefs or no " TICK_EVENT " event");
 	gap = traced_run(_metadata, self, &variant->q);
 	ASSERT_LE(0, gap) TH_LOG("the run failed or measured nothing");
 	if (gap >= IRQSOFF_BOUND_US) {
