@@ -15,7 +15,7 @@
 
 /*
  * Whether this build runs @op (enum llkm_fence_op): the common ops, this
- * architecture's own (PROBE_ARCH_FENCE_OPS) and, in llctl, the C11
+ * architecture's own (probe_arch_fence_has()) and, in llctl, the C11
  * ones. Whether this CPU has the feature an op needs is the caller's
  * question (llkm_arch_fence_why() in the module).
  */
@@ -40,13 +40,10 @@ static inline int probe_fence_op_built(u32 op)
 #endif
 	}
 #if PROBE_SUPPORTED
-#define __PROBE_FENCE_CASE(o) case o: return 1;
-	switch (op) {
-	PROBE_ARCH_FENCE_OPS(__PROBE_FENCE_CASE)
-	}
-#undef __PROBE_FENCE_CASE
-#endif
+	return probe_arch_fence_has(op);
+#else
 	return 0;
+#endif
 }
 
 #if PROBE_SUPPORTED
@@ -167,6 +164,13 @@ static __always_inline u64 probe_fence_loop(u32 op, u64 n,
 	return t1 - t0 - w.out;
 }
 
+/* probe_arch_fence_batch(): the architecture's ops, each a constant. */
+#if defined(__x86_64__)
+#include "arch/x86/probe_fence_arch.h"
+#elif defined(__aarch64__)
+#include "arch/arm64/probe_fence_arch.h"
+#endif
+
 /*
  * TSC ticks for @n runs of @op (enum llkm_fence_op, see probe_fence_op())
  * back to back on @scratch, a line this CPU owns. Back to back, an op
@@ -203,11 +207,8 @@ static inline u64 probe_fence_batch(u32 op, u64 n, struct probe_line *scratch)
 	case LLKM_FENCE_ATOMIC_SEQ_CST:
 		return probe_fence_loop(LLKM_FENCE_ATOMIC_SEQ_CST, n, scratch);
 #endif
-#define __PROBE_FENCE_CASE(o) case o: return probe_fence_loop(o, n, scratch);
-	PROBE_ARCH_FENCE_OPS(__PROBE_FENCE_CASE)
-#undef __PROBE_FENCE_CASE
 	default:
-		return 0;
+		return probe_arch_fence_batch(op, n, scratch);
 	}
 }
 

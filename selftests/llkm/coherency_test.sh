@@ -88,6 +88,7 @@ fi
 # in a 4-CPU guest too).
 if [ "$(nproc)" -ge 4 ]; then
 	run coherency --kernel --json --test litmus --iterations 2000
+	# shellcheck disable=SC2016 # $arm is jq's
 	check kernel_iriw_runs_on_four_cpus_within_the_model "$(jq -c '[.tests.litmus[] | select(.name == "IRIW")]' "$out/stdout" 2>&1)" \
 		jqe --argjson arm "$([ "$(uname -m)" = aarch64 ] && echo true || echo false)" \
 		'[.tests.litmus[] | select(.name == "IRIW")] | length == 2 and

@@ -80,22 +80,14 @@ static inline u64 probe_xadd(u64 *p, u64 v)
 	return old;
 }
 
-/* arm64's own fence ops, for probe_fence.h to expand X() over. */
-#define PROBE_ARCH_FENCE_OPS(X)		\
-	X(LLKM_FENCE_DMB_ISH)	\
-	X(LLKM_FENCE_DMB_ISHLD)	\
-	X(LLKM_FENCE_DMB_ISHST)	\
-	X(LLKM_FENCE_DSB_SY)	\
-	X(LLKM_FENCE_ISB)	\
-	X(LLKM_FENCE_LDAR)	\
-	X(LLKM_FENCE_STLR)	\
-	X(LLKM_FENCE_LDAPR)	\
-	X(LLKM_FENCE_LDADDAL)	\
-	X(LLKM_FENCE_SWPAL)	\
-	X(LLKM_FENCE_CASAL)	\
-	X(LLKM_FENCE_LLSC_ADD)	\
-	X(LLKM_FENCE_LLSC_SWP)	\
-	X(LLKM_FENCE_LLSC_CAS)
+/*
+ * Whether @op is one of arm64's own fence ops (probe_arch_fence_op();
+ * their batches: arch/arm64/probe_fence_arch.h).
+ */
+static inline int probe_arch_fence_has(u32 op)
+{
+	return op >= LLKM_FENCE_DMB_ISH && op <= LLKM_FENCE_LLSC_CAS;
+}
 
 /*
  * arm64's own fence ops on @s, a line this CPU owns (probe_fence_op()):

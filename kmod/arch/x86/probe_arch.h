@@ -49,14 +49,14 @@ static inline u64 probe_xadd(u64 *p, u64 v)
 	return v;
 }
 
-/* x86's own fence ops, for probe_fence.h to expand X() over. */
-#define PROBE_ARCH_FENCE_OPS(X)		\
-	X(LLKM_FENCE_MFENCE)	\
-	X(LLKM_FENCE_LFENCE)	\
-	X(LLKM_FENCE_SFENCE)	\
-	X(LLKM_FENCE_LOCK_ADD)	\
-	X(LLKM_FENCE_XCHG)	\
-	X(LLKM_FENCE_CMPXCHG)
+/*
+ * Whether @op is one of x86-64's own fence ops (probe_arch_fence_op();
+ * their batches: arch/x86/probe_fence_arch.h).
+ */
+static inline int probe_arch_fence_has(u32 op)
+{
+	return op >= LLKM_FENCE_MFENCE && op <= LLKM_FENCE_CMPXCHG;
+}
 
 /*
  * x86's own fence ops on @s, a line this CPU owns (probe_fence_op()):
