@@ -56,6 +56,7 @@ struct llkm_counter {
 	bool callchain;
 	atomic_long_t samples;
 	atomic_long_t samples_lost;
+	atomic_long_t throttled;
 };
 
 static DEFINE_MUTEX(counter_lock);
@@ -139,6 +140,12 @@ static unsigned int user_frames(struct pt_regs *regs, unsigned long *ips,
 	return fp_walk(regs, ips, 1, max);
 }
 
+/*
+ * hw.interrupts of an event perf core has throttled: its MAX_INTERRUPTS,
+ * private to kernel/events/core.c (~0ULL from 2.6.31 to 7.x).
+ */
+#define LLKM_THROTTLED		(~0ULL)
+
 static void counter_overflow(struct perf_event *event,
 			     struct perf_sample_data *data,
 			     struct pt_regs *regs)
@@ -151,6 +158,13 @@ static void counter_overflow(struct perf_event *event,
 	struct llkm_ring *ring;
 	struct llkm_rec *rec;
 
+	/*
+	 * This overflow was one too many in this tick: perf core has marked
+	 * the event throttled (and logged it), and stops it until the tick
+	 * unthrottles it. What it would have counted meanwhile is missing.
+	 */
+	if (event->hw.interrupts == LLKM_THROTTLED)
+		atomic_long_inc(&c->throttled);
 	/* The session stopped: its rings take no more, the event counts on. */
 	if (!llkm_rings_open(c->rings))
 		return;
@@ -493,6 +507,7 @@ static void counter_read_one(struct llkm_counter *c,
 	v->state = state_of(c->event);
 	v->samples = atomic_long_read(&c->samples);
 	v->samples_lost = atomic_long_read(&c->samples_lost);
+	v->throttled = atomic_long_read(&c->throttled);
 }
 
 int llkm_counter_read(u32 owner, u32 id, struct pid *reader,

@@ -740,6 +740,8 @@ static int put_counter_value(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, LLKM_CTR_A_SAMPLES, v->samples,
 			      LLKM_CTR_A_PAD) ||
 	    nla_put_u64_64bit(skb, LLKM_CTR_A_SAMPLES_LOST, v->samples_lost,
+			      LLKM_CTR_A_PAD) ||
+	    nla_put_u64_64bit(skb, LLKM_CTR_A_THROTTLED, v->throttled,
 			      LLKM_CTR_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);

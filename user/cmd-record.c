@@ -376,6 +376,27 @@ static void record_finish(struct record *rec)
 		prof_pd_write_lost_samples(rec->r.w, rec->val.samples_lost, 0);
 }
 
+/*
+ * The kernel throttled the event @n times: each time more overflows came
+ * in a tick than kernel.perf_event_max_sample_rate allows, and the counter
+ * stopped until the next tick. Those stretches have no samples at all, so
+ * the profile under-weighs them (perf logs it as THROTTLE records).
+ */
+static void throttle_warning(uint64_t n)
+{
+	char rate[32] = "?";
+	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
+
+	if (f) {
+		if (!fgets(rate, sizeof(rate), f))
+			snprintf(rate, sizeof(rate), "?");
+		rate[strcspn(rate, "\n")] = 0;
+		fclose(f);
+	}
+	llctl_err("warning: the kernel throttled sampling %" PRIu64 " times (above kernel.perf_event_max_sample_rate, now %s a second): each time the counter stopped until the next tick, and those stretches have no samples; sample less often (a larger -c, a lower -F) or raise that sysctl",
+		  n, rate);
+}
+
 static int record_report(struct record *rec)
 {
 	const struct record_args *a = &rec->a;
@@ -403,6 +424,8 @@ static int record_report(struct record *rec)
 	if (val->samples_lost)
 		llctl_err("warning: %" PRIu64 " of %" PRIu64 " samples were lost: lower -F, or raise llkm's ring_size parameter",
 			  (uint64_t)val->samples_lost, (uint64_t)val->samples);
+	if (val->throttled)
+		throttle_warning(val->throttled);
 	return 0;
 }
 

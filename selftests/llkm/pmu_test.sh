@@ -12,6 +12,9 @@
 #   - llctl record -e cycles -c 100000 takes (2 N + 5) / 100000 samples
 #     (+- 2 %), hot_loop first in llctl report and in perf report, and perf
 #     script names the command;
+#   - throttled (perf_event_max_sample_rate 1000, 4 samples a tick at
+#     HZ=250), llctl record says how many times, as many as perf record's
+#     THROTTLE records (+- 2), and about once a tick of the run;
 #   - llctl metrics --once has the IPC family, and promtool accepts it;
 #   - nothing stays open in the module.
 # Needs an Arm PMU that counts instructions: the arm64 guest
@@ -20,7 +23,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
-PLAN=14
+PLAN=15
 N=10000000	# 20 ms of virtual time at one instruction a nanosecond
 NM=50000000	# 100 ms: many rotations of the multiplexing timer
 PERIOD=100000
@@ -123,6 +126,19 @@ perf script -i "$data" -F comm 2>/dev/null | awk '{ print $1 }' | sort | uniq -c
 check perf_script_names_the_command "$(tr '\n' ' ' <"$out/comms")" \
 	awk -v w=$want '$2 == "loop" { n = $1 } END { exit !(n >= w * 0.98) }' "$out/comms"
 
+# Throttled: at most 1000 samples a second, 4 a 4 ms tick, where the loop
+# overflows every 100 us of virtual time. The kernel stops the counter at
+# the fifth overflow of each tick until the next: about one throttle a
+# tick, 20 ms / 4 ms = 5, whose stretches have no samples. perf record
+# logs them as THROTTLE records.
+set_rate 1000 0
+run record -e cycles -c $PERIOD -o "$out/thr.data" -- "$loop"
+thr=$(sed -n 's/.*throttled sampling \([0-9]*\) times.*/\1/p' "$out/stderr")
+perf record -e cycles -c $PERIOD -o "$out/perf-thr.data" -- "$loop" >/dev/null 2>&1
+pthr=$(perf report -D -i "$out/perf-thr.data" 2>/dev/null | grep -c 'PERF_RECORD_THROTTLE')
+check record_says_how_often_the_kernel_throttled \
+	"llctl: ${thr:-no warning}, perf: $pthr THROTTLE records, for a run of 5 ticks: $(head -c 300 "$out/stderr")" \
+	awk -v l="${thr:-0}" -v p="$pthr" 'BEGIN { d = l - p; if (d < 0) d = -d; exit !(l >= 3 && l <= 8 && d <= 2) }'
 set_rate "$rate0" "$pct0"
 
 # --- metrics -------------------------------------------------------------------

@@ -657,6 +657,8 @@ static int parse_read(struct nlmsghdr *nlh, void *arg)
 			     nla_get_u64(c[LLKM_CTR_A_SAMPLES]) : 0;
 		v->samples_lost = c[LLKM_CTR_A_SAMPLES_LOST] ?
 				  nla_get_u64(c[LLKM_CTR_A_SAMPLES_LOST]) : 0;
+		v->throttled = c[LLKM_CTR_A_THROTTLED] ?
+			       nla_get_u64(c[LLKM_CTR_A_THROTTLED]) : 0;
 	}
 	return 0;
 }

@@ -241,6 +241,9 @@
  *    LLKM_CTR_A_STATE: NLA_U32, enum llkm_ctr_state
  *    LLKM_CTR_A_SAMPLES, LLKM_CTR_A_SAMPLES_LOST: NLA_U64, samples the
  *        overflow handler wrote, and of those the ring had no room for
+ *    LLKM_CTR_A_THROTTLED: NLA_U64, times the kernel throttled the event
+ *        (more overflows in a tick than perf_event_max_sample_rate allows):
+ *        each time it stopped counting and sampling until its next tick
  *
  * A group is read member after member; disable it first (as perf stat
  * does at the end) for values taken at one instant.
@@ -444,8 +447,9 @@
 
 #define LLKM_GENL_NAME		"llkm"
 #define LLKM_GENL_VERSION	1
-#define LLKM_ABI_VERSION	4	/* 2: asynchronous probe runs; 3: and starts;
-					 * 4: a run's setup, its error in PROBE_DONE
+#define LLKM_ABI_VERSION	5	/* 2: asynchronous probe runs; 3: and starts;
+					 * 4: a run's setup, its error in PROBE_DONE;
+					 * 5: counter values say how often throttled
 					 */
 #define LLKM_DEVICE_NAME	"llkm"
 #define LLKM_GENL_MCGRP_EVENTS	"events"
@@ -576,6 +580,7 @@ enum llkm_counter_attr {
 	LLKM_CTR_A_STATE,
 	LLKM_CTR_A_SAMPLES,
 	LLKM_CTR_A_SAMPLES_LOST,
+	LLKM_CTR_A_THROTTLED,
 	__LLKM_CTR_A_LAST
 };
 
@@ -957,6 +962,7 @@ struct llkm_counter_value {
 	__u64 running;		/* ns */
 	__u64 samples;
 	__u64 samples_lost;
+	__u64 throttled;	/* LLKM_CTR_A_THROTTLED */
 };
 
 /*
