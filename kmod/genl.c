@@ -837,9 +837,9 @@ static const char *probe_why_msg(int err, enum llkm_probe_why why)
 	case LLKM_PROBE_WHY_NO_RCPC:
 		return "this CPU has no FEAT_LRCPC: ldapr needs it";
 	case LLKM_PROBE_WHY_NO_FPSIMD:
-		return "this CPU or kernel has no FP/NEON in the kernel (kernel_neon_begin): the bandwidth kernels need it";
+		return "no kernel-mode NEON here: the bandwidth kernels need it";
 	case LLKM_PROBE_WHY_SVE_KERNEL:
-		return "SVE (simd 256 and 512 on arm64) runs in user mode only: kernel_neon_begin() saves the FPSIMD registers, not SVE's";
+		return "SVE runs in user mode only: kernel_neon_begin() saves no SVE state";
 	case LLKM_PROBE_WHY_NONE:
 		break;
 	}

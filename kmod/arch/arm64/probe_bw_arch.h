@@ -22,14 +22,22 @@
 
 #define PROBE_BW_SUPPORTED	1
 
-/* A prfm for each 64-byte line of a step of array a, b or c (at %[t]). */
-#define PF_LINES(op, t)	"prfm " op ", [%[" t "]]\n\t"			\
-			"prfm " op ", [%[" t "], #64]\n\t"		\
-			"prfm " op ", [%[" t "], #128]\n\t"		\
-			"prfm " op ", [%[" t "], #192]\n\t"
-#define PF_A	"add %[t], %[pa], %[i]\n\t" PF_LINES("pstl1keep", "t")
-#define PF_B	"add %[t], %[pb], %[i]\n\t" PF_LINES("pldl1keep", "t")
-#define PF_C	"add %[t], %[pc], %[i]\n\t" PF_LINES("pldl1keep", "t")
+/* A prfm for each 64-byte line of a step, of array a, b, or b and c. */
+#define PF_A	"add %[t], %[pa], %[i]\n\t"				\
+		"prfm pstl1keep, [%[t]]\n\t"				\
+		"prfm pstl1keep, [%[t], #64]\n\t"			\
+		"prfm pstl1keep, [%[t], #128]\n\t"			\
+		"prfm pstl1keep, [%[t], #192]\n\t"
+#define PF_B	"add %[t], %[pb], %[i]\n\t"				\
+		"prfm pldl1keep, [%[t]]\n\t"				\
+		"prfm pldl1keep, [%[t], #64]\n\t"			\
+		"prfm pldl1keep, [%[t], #128]\n\t"			\
+		"prfm pldl1keep, [%[t], #192]\n\t"
+#define PF_C	"add %[t], %[pc], %[i]\n\t"				\
+		"prfm pldl1keep, [%[t]]\n\t"				\
+		"prfm pldl1keep, [%[t], #64]\n\t"			\
+		"prfm pldl1keep, [%[t], #128]\n\t"			\
+		"prfm pldl1keep, [%[t], #192]\n\t"
 
 /*
  * The kernel's pass goes in pieces of this many bytes of each array,
@@ -156,7 +164,7 @@ BW_KERNEL(triad_128_pf, N_SCALAR, PF_B PF_C, N_TRIAD, "")
 			       V_LD("z2", "b") "fadd z0.d, z0.d, z2.d\n\t"	\
 			       V_ST("z0", "a"))
 #define V_ZERO		V_ON "mov z0.d, #0\n\t"
-#define V_SCALAR	V_ON "ptrue p1.d\n\t" "ld1rd {z1.d}, p1/z, [%[s]]\n\t"
+#define V_SCALAR	V_ON "ptrue p1.d\n\tld1rd {z1.d}, p1/z, [%[s]]\n\t"
 
 BW_KERNEL(read_sve, V_ON, "", V_READ, V_OFF)
 BW_KERNEL(read_sve_pf, V_ON, PF_B, V_READ, V_OFF)
