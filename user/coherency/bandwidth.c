@@ -12,7 +12,8 @@
  * A working set of B bytes with T threads gives each thread B/T bytes.
  * With --kernel each point is two LLKM_PROBE_BANDWIDTH runs in llkm's
  * kernel threads (the calibration, then the samples), each batch between
- * kernel_fpu_begin() and kernel_fpu_end() with interrupts off, on memory
+ * kernel_fpu_begin() and kernel_fpu_end() (arm64: kernel_neon_begin() and
+ * kernel_neon_end(), so no SVE there) with interrupts off, on memory
  * the module zeroes on each thread's node (vmalloc: 4 KiB pages, where
  * user mode's anonymous memory may get transparent huge pages).
  *
@@ -1081,6 +1082,11 @@ static int bw_resolve(const struct coh_opts *o, struct bw_result *r)
 
 	if (coh_samples(o->samples, "bandwidth", &r->samples))
 		return 1;
+	if (!widest) {
+		llctl_err("Unable to run the bandwidth test: this CPU or kernel has no %s",
+			  simd_need(64));
+		return 1;
+	}
 	/*
 	 * The default is the widest this mode runs; a width asked for goes
 	 * to llkm as it is, which says why when it cannot run it there
