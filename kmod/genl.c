@@ -840,6 +840,10 @@ static const char *probe_why_msg(int err, enum llkm_probe_why why)
 		return "this CPU has no FEAT_LRCPC: ldapr needs it";
 	case LLKM_PROBE_WHY_NO_BW_KERNELS:
 		return "the bandwidth kernels are not written for this architecture";
+	case LLKM_PROBE_WHY_NO_FPSIMD:
+		return "no kernel-mode NEON here: the bandwidth kernels need it";
+	case LLKM_PROBE_WHY_SVE_KERNEL:
+		return "SVE runs in user mode only: kernel_neon_begin() saves no SVE state";
 	case LLKM_PROBE_WHY_NONE:
 		break;
 	}

@@ -206,6 +206,8 @@ enum llkm_probe_why {
 	LLKM_PROBE_WHY_NO_LSE,
 	LLKM_PROBE_WHY_NO_RCPC,
 	LLKM_PROBE_WHY_NO_BW_KERNELS,
+	LLKM_PROBE_WHY_NO_FPSIMD,
+	LLKM_PROBE_WHY_SVE_KERNEL,
 };
 
 /* A run's outcome, when it is done. */

@@ -3,7 +3,8 @@
  * llkm probe core, bandwidth: STREAM's kernels on 64-bit doubles, in
  * assembly so that no compiler widens the scalar ones or turns write and
  * copy into memset and memcpy. Built in the kernel (probe.c, between
- * kernel_fpu_begin() and kernel_fpu_end()) and in llctl
+ * llkm_arch_vec_begin() and llkm_arch_vec_end(): kernel_fpu_begin() on
+ * x86-64, kernel_neon_begin() on arm64) and in llctl
  * (user/probe-bandwidth.c): both modes run the same instructions.
  *
  *	read	load b[i]			1 array
@@ -12,15 +13,17 @@
  *	triad	a[i] = b[i] + s * c[i]		3 arrays (mul, then add)
  *
  * A loop step moves 256 bytes of each array (32 scalar, 16 128-bit, 8
- * 256-bit or 4 512-bit accesses), with, at a prefetch distance D, a
- * prefetcht0 D bytes ahead for each 64-byte line of each array the kernel
- * reads (the written one for write). A thread's working set of B bytes is
+ * 256-bit or 4 512-bit accesses; on arm64 SVE's vectors of the task's
+ * length), with, at a prefetch distance D, a prefetch (prefetcht0; prfm
+ * pldl1keep, pstl1keep for write's) D bytes ahead for each 64-byte line of
+ * each array the kernel reads (the written one for write). A thread's working set of B bytes is
  * split into the kernel's arrays (rounded down to 256 bytes), which sit
  * back to back 320 and 640 bytes apart so that they do not alias at 4 KiB.
  *
  * The includer provides what probe_base.h takes and PROBE_BW_CLOBBERS:
  * the vector registers the kernels use, as asm clobbers (the kernel, built
- * without SSE, names none; kernel_fpu_begin() has saved them). The kernel
+ * without SSE or with -mgeneral-regs-only, names none;
+ * llkm_arch_vec_begin() has saved them). The kernel
  * goes through a pass in pieces, opening windows (probe_base.h) between
  * them; llctl in one piece.
  */
@@ -109,6 +112,8 @@ static inline u64 probe_bw_region_bytes(u64 per_thread)
  */
 #if defined(__x86_64__)
 #include "arch/x86/probe_bw_arch.h"
+#elif defined(__aarch64__)
+#include "arch/arm64/probe_bw_arch.h"
 #else
 #define PROBE_BW_SUPPORTED	0
 /* No kernels: never called, as probe runs are refused (llkm_arch.h). */

@@ -154,7 +154,11 @@ static const struct llctl_opt coherency_opt[] = {
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct coh_cfg, o.runtime_ms), .min = 1, .max = COH_FS_RUN_MS_MAX, .unit = "ms" },
 	{ "pairs", OPT_PAIRS, "A:B,...", "c2c: only these CPU pairs",
 	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct coh_cfg, pairs) },
+#if defined(__aarch64__)
+	{ "simd", OPT_SIMD, "W", "bandwidth: scalar, 128 (NEON) or sve (user mode only, the task's vector length) (default: the widest)",
+#else
 	{ "simd", OPT_SIMD, "W", "bandwidth: scalar, 128, 256 or 512 bits (default: the widest)",
+#endif
 	  .type = LLCTL_OPT_CALL },
 	{ "prefetch", OPT_PREFETCH, "BYTES", "bandwidth: prefetch this far ahead (default 0: none)",
 	  .type = LLCTL_OPT_CALL },

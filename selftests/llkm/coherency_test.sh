@@ -112,7 +112,16 @@ check sweep_tests_run_every_point_in_the_kernel "exit $(rc): $(head -c 300 "$out
 	(.tests.bandwidth.sweep | length >= 5) and
 	(.tests.bandwidth.sweep | all(.read_gbs > 0 and .write_gbs > 0 and
 				      .copy_gbs > 0 and .triad_gbs > 0))' "$out/stdout"
-if grep -qw avx512f /proc/cpuinfo; then
+if [ "$(uname -m)" = aarch64 ]; then
+	# SVE never runs in llkm (kernel_neon_begin() saves the FPSIMD
+	# registers only): the module refuses it with that reason, or, on a
+	# CPU without SVE, llctl (AT_HWCAP).
+	grep -qw sve /proc/cpuinfo && want='SVE.*user mode only' || want='no SVE'
+	run coherency --kernel --test bandwidth --simd sve --sizes 16K-32K
+	check a_simd_width_the_cpu_lacks_is_refused_in_one_line "exit $(rc): $(cat "$out/stderr")" \
+		sh -c "[ $(rc) -eq 1 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
+		       grep -q '$want' '$out/stderr'"
+elif grep -qw avx512f /proc/cpuinfo; then
 	skip a_simd_width_the_cpu_lacks_is_refused_in_one_line "this CPU has AVX-512"
 else
 	run coherency --kernel --test bandwidth --simd 512 --sizes 16K-32K

@@ -12,7 +12,8 @@
  * A working set of B bytes with T threads gives each thread B/T bytes.
  * With --kernel each point is two LLKM_PROBE_BANDWIDTH runs in llkm's
  * kernel threads (the calibration, then the samples), each batch between
- * kernel_fpu_begin() and kernel_fpu_end() with interrupts off, on memory
+ * kernel_fpu_begin() and kernel_fpu_end() (arm64: kernel_neon_begin() and
+ * kernel_neon_end(), so no SVE there) with interrupts off, on memory
  * the module zeroes on each thread's node (vmalloc: 4 KiB pages, where
  * user mode's anonymous memory may get transparent huge pages).
  *
@@ -37,6 +38,10 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#elif defined(__aarch64__)
+#include <stdio.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
 #endif
 
 #include <json-c/json.h>
@@ -49,7 +54,11 @@
 #include "lib/plausible.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
+#if defined(__aarch64__)
+#define PROBE_BW_CLOBBERS , "v0", "v1", "v2"
+#else
 #define PROBE_BW_CLOBBERS , "xmm0", "xmm1"
+#endif
 #include "../kmod/probe_bw.h"
 
 #define BW_MIN_DEFAULT	(16ULL << 10)
@@ -117,11 +126,99 @@ static const char *simd_need(int bits)
 {
 	return bits == 512 ? "AVX-512F" : bits == 256 ? "AVX" : "SSE2";
 }
+
+/* x86-64's widths are fixed: what the CPU has, in either mode. */
+static int simd_widest_in(bool kernel)
+{
+	(void)kernel;
+	return simd_widest();
+}
+
+/* The widths --simd takes. */
+static bool simd_known(int bits)
+{
+	return bits == 64 || bits == 128 || bits == 256 || bits == 512;
+}
+
+#define SIMD_VALUES	"scalar, 128, 256 or 512"
+#define SIMD_SOURCE	"cpuid, XCR0"
+#elif defined(__aarch64__)
+/*
+ * arm64: scalar (FP d registers), 128 (NEON) and SVE at the task's vector
+ * length, which --simd sve names and simd_bits holds as 256 (the kernels'
+ * third column, kmod/arch/arm64/probe_bw_arch.h): arm64 has no fixed 256-
+ * or 512-bit SIMD.
+ */
+#define SIMD_SVE	256
+
+static const char *simd_name(int bits)
+{
+	switch (bits) {
+	case 64:
+		return "scalar";
+	case 128:
+		return "128";
+	case SIMD_SVE:
+		return "sve";
+	}
+	return "?";
+}
+
+/* The task's SVE vector length in bits, 0 without SVE. */
+static int sve_bits(void)
+{
+	int vl;
+
+	if (!(getauxval(AT_HWCAP) & HWCAP_SVE))
+		return 0;
+	vl = prctl(PR_SVE_GET_VL);
+	return vl < 0 ? 0 : (vl & PR_SVE_VL_LEN_MASK) * 8;
+}
+
+/* What AT_HWCAP says (the kernel sets it for what it saves): in bits. */
+static int simd_widest(void)
+{
+	unsigned long hw = getauxval(AT_HWCAP);
+
+	if (sve_bits())
+		return SIMD_SVE;
+	if (hw & HWCAP_ASIMD)
+		return 128;
+	return hw & HWCAP_FP ? 64 : 0;
+}
+
+/* llkm runs no SVE (kernel_neon_begin() saves FPSIMD only): NEON at most. */
+static int simd_widest_in(bool kernel)
+{
+	int w = simd_widest();
+
+	return kernel && w > 128 ? 128 : w;
+}
+
+static const char *simd_need(int bits)
+{
+	return bits == SIMD_SVE ? "SVE" : bits == 128 ? "NEON (ASIMD)" : "FP";
+}
+
+static bool simd_known(int bits)
+{
+	return bits == 64 || bits == 128 || bits == SIMD_SVE;
+}
+
+#define SIMD_VALUES	"scalar, 128 or sve"
+#define SIMD_SOURCE	"AT_HWCAP"
 #else
 static int simd_widest(void)
 {
 	return 0;
 }
+
+static bool simd_known(int bits)
+{
+	return bits == 64 || bits == 128 || bits == 256 || bits == 512;
+}
+
+#define SIMD_VALUES	"scalar, 128, 256 or 512"
 #endif
 
 int coh_bw_opt_simd(struct coh_bw_opts *bo, const char *arg, char *why,
@@ -131,11 +228,18 @@ int coh_bw_opt_simd(struct coh_bw_opts *bo, const char *arg, char *why,
 
 	if (!strcmp(arg, "scalar"))
 		bits = 64;
+#if defined(__aarch64__)
+	else if (!strcmp(arg, "128"))
+		bits = 128;
+	else if (!strcmp(arg, "sve"))
+		bits = SIMD_SVE;
+#else
 	else if (!strcmp(arg, "128") || !strcmp(arg, "256") ||
 		 !strcmp(arg, "512"))
 		bits = atoi(arg);
+#endif
 	else {
-		snprintf(why, len, "scalar, 128, 256 or 512");
+		snprintf(why, len, SIMD_VALUES);
 		return 1;
 	}
 	bo->simd_bits = bits;
@@ -237,20 +341,19 @@ int coh_bw_set_opts(const struct coh_bw_opts *bo)
 {
 	int widest = simd_widest();
 
-	if (bo->simd_bits && bo->simd_bits != 64 && bo->simd_bits != 128 &&
-	    bo->simd_bits != 256 && bo->simd_bits != 512) {
-		llctl_err("Unable to use --simd %d: expected scalar, 128, 256 or 512",
+	if (bo->simd_bits && !simd_known(bo->simd_bits)) {
+		llctl_err("Unable to use --simd %d: expected " SIMD_VALUES,
 			  bo->simd_bits);
 		return 1;
 	}
 	if (!widest) {
-		llctl_err("Unable to use the bandwidth test's options: its kernels are x86-64 only");
+		llctl_err("Unable to use the bandwidth test's options: its kernels are x86-64 and arm64 only");
 		return 1;
 	}
-#ifdef __x86_64__
+#ifdef SIMD_SOURCE
 	if (bo->simd_bits > widest) {
-		llctl_err("Unable to use --simd %d: this CPU or kernel has no %s (cpuid, XCR0), its widest is %s",
-			  bo->simd_bits, simd_need(bo->simd_bits),
+		llctl_err("Unable to use --simd %s: this CPU or kernel has no %s (" SIMD_SOURCE "), its widest is %s",
+			  simd_name(bo->simd_bits), simd_need(bo->simd_bits),
 			  simd_name(widest));
 		return 1;
 	}
@@ -276,7 +379,7 @@ int coh_bw_set_opts(const struct coh_bw_opts *bo)
 	return 0;
 }
 
-#ifdef __x86_64__
+#if defined(__x86_64__) || defined(__aarch64__)
 /* ---- The kernels ---- */
 
 static const char *const bw_name[BW_KERNELS] = { "read", "write", "copy", "triad" };
@@ -289,8 +392,7 @@ int coh_bw_selfcheck(int simd_bits)
 	struct probe_bw_job j;
 	int k, pf, i;
 
-	if (simd_bits != 64 && simd_bits != 128 && simd_bits != 256 &&
-	    simd_bits != 512)
+	if (!simd_known(simd_bits))
 		return -2;
 	if (simd_bits > simd_widest())
 		return -2;
@@ -366,7 +468,7 @@ static void *bw_worker(void *arg)
 		/* Pairs with the release in bw_round(): fn and the jobs. */
 		while ((g = atomic_load_explicit(&r->gen, memory_order_acquire)) == seen &&
 		       !atomic_load_explicit(&r->quit, memory_order_relaxed))
-			__builtin_ia32_pause();
+			cpu_relax();
 		if (atomic_load_explicit(&r->quit, memory_order_relaxed))
 			break;
 		seen = g;
@@ -392,7 +494,7 @@ static double bw_round(struct bw_run *r)
 	/* Pairs with the release in bw_worker(). */
 	while (atomic_load_explicit(&r->finished, memory_order_acquire) <
 	       r->threads - 1)
-		__builtin_ia32_pause();
+		cpu_relax();
 	return (double)(coh_now_ns() - t0);
 }
 
@@ -428,7 +530,7 @@ static int bw_start_threads(struct bw_run *r, int *started)
 	/* Pairs with the first release in bw_worker(). */
 	while (atomic_load_explicit(&r->finished, memory_order_acquire) <
 	       r->threads - 1)
-		__builtin_ia32_pause();
+		cpu_relax();
 	for (i = 1; i < r->threads; i++) {
 		if (r->t[i].err) {
 			llctl_err("Unable to pin the bandwidth test's thread %d to CPU %d: %s",
@@ -458,6 +560,7 @@ struct bw_level {
 
 struct bw_result {
 	int simd_bits, threads, samples;
+	int vector_bits;	/* arm64's SVE: the task's vector length */
 	unsigned int prefetch;
 	const int *cpus;
 	uint64_t min_bytes, max_bytes;
@@ -614,6 +717,27 @@ out:
  * L1 read peak: loads a cycle x bytes a load x the measured core clock x
  * threads, for the cores whose load ports llctl knows; 0 with @why else.
  */
+#if defined(__aarch64__)
+static double l1_peak(const struct bw_result *r, char *why, size_t len)
+{
+	char path[96], midr[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		 "/sys/devices/system/cpu/cpu%d/regs/identification/midr_el1",
+		 r->cpus[0]);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(midr, sizeof(midr), f))
+			midr[0] = '\0';
+		fclose(f);
+		midr[strcspn(midr, "\n")] = '\0';
+	}
+	snprintf(why, len, "the load ports of arm64 cores are not in llctl's table (MIDR_EL1 %s)",
+		 midr[0] ? midr : "not readable");
+	return 0;
+}
+#else
 static double l1_peak(const struct bw_result *r, char *why, size_t len)
 {
 	unsigned int a, b, c, d, fam, model, loads = 0, width = 0;
@@ -670,6 +794,7 @@ static double l1_peak(const struct bw_result *r, char *why, size_t len)
 		 r->threads > 1 ? "s" : "");
 	return bpc * r->ghz * r->threads;
 }
+#endif
 
 /*
  * A level's point: the fastest read between @lo and @hi bytes (its
@@ -778,6 +903,9 @@ static struct json_object *bw_json(const struct bw_result *r)
 
 	json_object_object_add(o, "simd",
 			       json_object_new_string(simd_name(r->simd_bits)));
+	if (r->vector_bits)
+		json_object_object_add(o, "sve_vector_bits",
+				       json_object_new_int(r->vector_bits));
 	json_object_object_add(o, "threads", json_object_new_int(r->threads));
 	for (i = 0; i < r->threads; i++)
 		json_object_array_add(cpus, json_object_new_int(r->cpus[i]));
@@ -863,15 +991,17 @@ static void bw_level_text(FILE *f, const struct bw_result *r,
 
 static void bw_text(FILE *f, const struct bw_result *r)
 {
-	char b[32], pf[32] = "no prefetch", clk[512];
+	char b[32], pf[32] = "no prefetch", clk[512], vl[24] = "";
 	bool flagged = false;
 	int i, k;
 
 	if (r->prefetch)
 		snprintf(pf, sizeof(pf), "prefetch %u bytes ahead", r->prefetch);
-	fprintf(f, "bandwidth: %d thread%s from CPU %d, SIMD %s, %s, GB/s, median of %d samples\n",
+	if (r->vector_bits)
+		snprintf(vl, sizeof(vl), " (%d-bit)", r->vector_bits);
+	fprintf(f, "bandwidth: %d thread%s from CPU %d, SIMD %s%s, %s, GB/s, median of %d samples\n",
 		r->threads, r->threads > 1 ? "s" : "", r->cpus[0],
-		simd_name(r->simd_bits), pf, r->samples);
+		simd_name(r->simd_bits), vl, pf, r->samples);
 	fprintf(f, "  %10s", "bytes");
 	for (k = 0; k < BW_KERNELS; k++)
 		fprintf(f, "  %8s", bw_name[k]);
@@ -952,12 +1082,27 @@ static int bw_resolve(const struct coh_opts *o, struct bw_result *r)
 
 	if (coh_samples(o->samples, "bandwidth", &r->samples))
 		return 1;
-	r->simd_bits = bw_opts.simd_bits ? bw_opts.simd_bits : widest;
-	if (r->simd_bits > widest) {
-		llctl_err("Unable to run the bandwidth test at --simd %d: this CPU or kernel has no %s, its widest is %s",
-			  r->simd_bits, simd_need(r->simd_bits), simd_name(widest));
+	if (!widest) {
+		llctl_err("Unable to run the bandwidth test: this CPU or kernel has no %s",
+			  simd_need(64));
 		return 1;
 	}
+	/*
+	 * The default is the widest this mode runs; a width asked for goes
+	 * to llkm as it is, which says why when it cannot run it there
+	 * (arm64's SVE).
+	 */
+	r->simd_bits = bw_opts.simd_bits ? bw_opts.simd_bits :
+		       simd_widest_in(o->kernel);
+	if (r->simd_bits > widest) {
+		llctl_err("Unable to run the bandwidth test at --simd %s: this CPU or kernel has no %s, its widest is %s",
+			  simd_name(r->simd_bits), simd_need(r->simd_bits),
+			  simd_name(widest));
+		return 1;
+	}
+#if defined(__aarch64__)
+	r->vector_bits = r->simd_bits == SIMD_SVE ? sve_bits() : 0;
+#endif
 	r->prefetch = bw_opts.prefetch;
 	r->threads = bw_opts.threads ? bw_opts.threads : 1;
 	if (!o->cpus || o->ncpus < r->threads) {
@@ -1086,7 +1231,7 @@ static int bandwidth_run(const struct coh_opts *o, struct json_object *tests,
 			 FILE *text)
 {
 	(void)o, (void)tests, (void)text;
-	return coh_not_here("bandwidth", "its kernels are x86-64 assembly");
+	return coh_not_here("bandwidth", "its kernels are x86-64 and arm64 assembly");
 }
 #endif
 

@@ -29,8 +29,9 @@ struct json_object;
 
 /* The bandwidth test's options; zero means "the default". */
 struct coh_bw_opts {
-	int simd_bits;		/* 64 (scalar), 128, 256, 512; 0: widest here */
-	unsigned int prefetch;	/* prefetcht0 this many bytes ahead; 0: none */
+	int simd_bits;		/* 64 (scalar), 128, 256, 512 (arm64: 256 is SVE);
+				 * 0: widest here */
+	unsigned int prefetch;	/* prefetch this many bytes ahead; 0: none */
 	uint64_t min_bytes;	/* working-set sweep; 0: 16 KiB */
 	uint64_t max_bytes;	/* 0: 256 MiB, capped by half of MemAvailable */
 	int threads;		/* 0: 1; else at most the --cpus given */
@@ -45,7 +46,8 @@ struct coh_bw_opts {
 /*
  * Parsers of one option's argument into @bo: 0, or 1 with what is
  * accepted in @why.
- *   --simd scalar|128|256|512        refused when the CPU lacks it (cpuid)
+ *   --simd scalar|128|256|512        refused when the CPU lacks it (cpuid);
+ *          (arm64: scalar|128|sve)   on arm64 AT_HWCAP
  *   --prefetch BYTES                 0 to 8192, a multiple of 64
  *   --sizes SIZE | MIN-MAX           4K to 64G, suffixes K, M, G (binary)
  *   --threads N                      1 to 1024 (the run checks --cpus)
@@ -65,7 +67,7 @@ int coh_bw_set_opts(const struct coh_bw_opts *bo);
 /*
  * Runs each bandwidth kernel of @simd_bits once over a small array and
  * checks what it wrote: 0, or -1 (the kernel is wrong), -2 (not on this
- * CPU or not x86-64).
+ * CPU or neither x86-64 nor arm64).
  */
 int coh_bw_selfcheck(int simd_bits);
 

@@ -316,8 +316,12 @@
  *                            thread's working set in bytes, at most
  *                            LLKM_BW_BYTES_MAX
  *        LLKM_PROBE_A_SIMD: NLA_U32, bandwidth: access width in bits, 64
- *                           (scalar, the default), 128, 256 or 512
- *        LLKM_PROBE_A_PREFETCH: NLA_U32, bandwidth: prefetcht0 distance in
+ *                           (scalar, the default), 128, 256 or 512; on
+ *                           arm64 256 and 512 stand for SVE, which the
+ *                           module refuses (-EOPNOTSUPP, and why): it
+ *                           runs in user mode only
+ *        LLKM_PROBE_A_PREFETCH: NLA_U32, bandwidth: prefetch distance
+ *                               (prefetcht0; prfm pldl1keep) in
  *                               bytes, a multiple of 64, at most
  *                               LLKM_BW_PREFETCH_MAX (0: none)
  *
