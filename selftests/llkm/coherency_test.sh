@@ -119,6 +119,7 @@ check sweep_tests_run_every_point_in_the_kernel "exit $(rc): $(head -c 300 "$out
 # machine's code (x86-64 or arm64) and ran all of it.
 run coherency --user --json --test branch,icache --samples 3
 cp "$out/stdout" "$out/user.json"
+# shellcheck disable=SC2016 # $n: jq's variable
 check branch_and_icache_run_in_user_mode_every_pass_counting_its_bits "exit $(rc): $(head -c 300 "$out/stderr") $(jq -c '.tests.branch.pass_check' "$out/stdout" 2>&1 | head -c 300)" \
 	jqe '(.tests.branch.sweep | length) as $n | .mode == "user" and $n >= 20 and
 	(.tests.branch.pass_check | .miscounted == 0 and .passes == 5 * (2 + $n) and
