@@ -191,8 +191,8 @@ static u64 icache_stride(const struct probe_run *run)
  * function starts: a kernel built with clang's kCFI would find no type
  * hash before the target and trap, so this function makes its indirect
  * calls unchecked (__nocfi; noinline, so that the attribute stays with
- * the calls). IBT still holds: every entry is an endbr64. Elsewhere
- * __nocfi is empty.
+ * the calls). IBT (arm64: BTI) still holds: every entry is an endbr64
+ * (bti c). Elsewhere __nocfi is empty.
  */
 static noinline __nocfi u64 icache_batch(const struct probe_run *run, u64 calls)
 {

@@ -12,7 +12,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
-PLAN=16
+PLAN=18
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -100,18 +100,72 @@ else
 	skip kernel_iriw_runs_on_four_cpus_within_the_model "needs four online CPUs, has $(nproc)"
 fi
 
-# The sweeps, a run per point in llkm's kernel thread(s).
+# The sweeps, a run per point in llkm's kernel thread(s). On any machine
+# random branches are not faster than the same bits sorted (the same
+# instructions, more mispredictions; equal under qemu -icount); a penalty,
+# cycles and the core clock are numbers or null with the reason; llkm's
+# pass does not return its count (user mode's is checked below).
 run coherency --kernel --json --test branch,icache,bandwidth --samples 3 --sizes 16K-256K
-check sweep_tests_run_every_point_in_the_kernel "exit $(rc): $(head -c 300 "$out/stderr")" \
+cp "$out/stdout" "$out/sweep.json"
+check sweep_tests_run_every_point_in_the_kernel "exit $(rc): $(head -c 300 "$out/stderr") $(jq -c '.tests.branch | [.random_ns_per_branch, .predictable_ns_per_branch, .penalty_reason, .core_ghz_reason]' "$out/stdout" 2>&1 | head -c 600)" \
 	jqe '.mode == "kernel" and
 	(.tests.branch.sweep | length >= 20) and
 	(.tests.branch | [.random_ns_per_branch, .predictable_ns_per_branch] |
 	 all(.median > 0 or (.median_reason // "" | startswith("implausible: ")))) and
+	(.tests.branch | (.random_ns_per_branch.median // 1e9) >=
+	 0.95 * (.predictable_ns_per_branch.median // 0)) and
+	(.tests.branch | (.penalty_ns | type == "number") or .penalty_reason != null or
+	 .penalty_ns_reason != null) and
+	(.tests.branch | (.penalty_cycles | type == "number") or .penalty_reason != null or
+	 .penalty_cycles_reason != null) and
+	(.tests.branch | .pass_check == null and (.pass_check_reason | length > 0)) and
+	([.tests.branch, .tests.icache] | all((.core_ghz | type == "number") or
+					      (.core_ghz_reason | length > 0))) and
 	(.tests.icache.sweep | length >= 10) and (.tests.icache.page_sweep | length >= 8) and
 	.tests.icache.code_max_bytes == 1048576 and .tests.icache.pages_max == 512 and
+	(.tests.icache | (.itlb_entries_l1 | type == "number") or (.itlb_reason | length > 0)) and
 	(.tests.bandwidth.sweep | length >= 5) and
 	(.tests.bandwidth.sweep | all(.read_gbs > 0 and .write_gbs > 0 and
 				      .copy_gbs > 0 and .triad_gbs > 0))' "$out/stdout"
+# User mode: every pass of the branch returned its buffer's popcount
+# (counted in C), the sorted baseline has the random one's bits, and 2^20
+# random bits have 2^19 set within 6 sigma (512); icache wrote this
+# machine's code (x86-64 or arm64) and ran all of it.
+run coherency --user --json --test branch,icache --samples 3
+cp "$out/stdout" "$out/user.json"
+# shellcheck disable=SC2016 # $n: jq's variable
+check branch_and_icache_run_in_user_mode_every_pass_counting_its_bits "exit $(rc): $(head -c 300 "$out/stderr") $(jq -c '.tests.branch.pass_check' "$out/stdout" 2>&1 | head -c 300)" \
+	jqe '(.tests.branch.sweep | length) as $n | .mode == "user" and $n >= 20 and
+	(.tests.branch.pass_check | .miscounted == 0 and .passes == 5 * (2 + $n) and
+	 .random_taken == .random_set_bits and .sorted_taken == .sorted_set_bits and
+	 .sorted_set_bits == .random_set_bits and
+	 (.random_set_bits - 524288 | fabs) < 3072) and
+	(.tests.icache | .code_max_bytes == 67108864 and .pages_max == 16384 and
+	 (.sweep | length >= 20) and (.page_sweep | length >= 20))' "$out/stdout"
+# Under qemu -icount shift=0 (selftests/vm/run --arch arm64) an instruction
+# takes 1 ns of virtual time and the PMU counts a cycle for each: the core
+# clock reads 1 GHz, and the time is the instruction count, known by
+# construction: a branch of the pass is 4 instructions (tbz, lsr, subs,
+# b.ne), 5 a word more (ldr, mov, add, cmp, b.lo), the add on a set bit
+# (half): 4.578; sorted bits run the same instructions, so no penalty (a
+# difference of 1e-4 ns is null as implausible). A KiB of code is 256
+# bti c; a page of the page sweep 2 instructions (bti c, b), less the
+# call's ret over the pages, plus llkm's check for a window after each
+# call from 64 pages on (tens of instructions over the call's pages):
+# 2.0-2.4 from 16 pages on, 2.0-2.1 at 512.
+if [ "$(uname -m)" = aarch64 ] &&
+   jq -e '.tests.branch.core_ghz | . != null and . > 0.995 and . < 1.005' "$out/user.json" >/dev/null; then
+	check under_icount_branch_and_icache_time_is_their_instruction_count "$(jq -c '[.tests.branch | .random_ns_per_branch, .predictable_ns_per_branch, .penalty_reason], [.tests.icache.sweep[] | .ns_per_instr], [.tests.icache.page_sweep[] | [.pages, .ns_per_page]]' "$out/sweep.json" 2>&1 | head -c 900)" \
+		jqe '(.tests.branch | (.predictable_ns_per_branch.median - 4.578 | fabs) < 0.05 and
+		 (.random_ns_per_branch.median - .predictable_ns_per_branch.median | fabs) < 0.02 and
+		 .penalty_ns == null and (.penalty_reason // .penalty_ns_reason) != null) and
+		(.tests.icache.sweep | all((.ns_per_instr - 1 | fabs) < 0.05)) and
+		(.tests.icache.page_sweep | map(select(.pages >= 16)) |
+		 length >= 4 and all(.ns_per_page > 1.9 and .ns_per_page < 2.5) and
+		 (.[-1] | .pages == 512 and .ns_per_page < 2.1))' "$out/sweep.json"
+else
+	skip under_icount_branch_and_icache_time_is_their_instruction_count "not an arm64 guest under qemu -icount shift=0 (core clock $(jq -c '.tests.branch | [.core_ghz, .core_ghz_reason]' "$out/user.json" 2>&1 | head -c 300))"
+fi
 if [ "$(uname -m)" = aarch64 ]; then
 	# SVE never runs in llkm (kernel_neon_begin() saves the FPSIMD
 	# registers only): the module refuses it with that reason, or, on a

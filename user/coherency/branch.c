@@ -4,12 +4,23 @@
  * long a pattern the predictor learns.
  *
  * One conditional branch, in assembly so the compiler cannot turn it into
- * a cmov, runs once for each bit of a buffer of BR_BITS bits, taken on a
- * zero bit; the bits shift out of a register loaded once per 64:
+ * a cmov (csel), runs once for each bit of a buffer of BR_BITS bits, taken
+ * on a zero bit; the bits shift out of a register loaded once per 64
+ * (probe_branch_pass(), kmod/arch/ARCH/probe_arch.h), on x86-64:
  *
  *	1: mov (buf,j,8), w   mov $64, k
  *	2: shr $1, w   jnc 3f   inc taken
  *	3: dec k   jnz 2b   inc j   cmp n, j   jb 1b
+ *
+ * and on arm64:
+ *
+ *	1: ldr w, [p, j, lsl 3]   mov k, 64
+ *	2: tbz w, 0, 3f   add taken, 1
+ *	3: lsr w, w, 1   subs k, k, 1   b.ne 2b   add j, 1   cmp j, n   b.lo 1b
+ *
+ * A pass returns how many bits were set; in user mode each pass's count is
+ * checked against the buffer's popcount (pass_check): the oracle that the
+ * branch ran once a bit, taken as the bits say.
  *
  * - penalty: the buffer holds random bits (no predictor does better than
  *   one miss in two) against the same bits sorted (one miss per pass); the
@@ -23,7 +34,8 @@
  *
  * The branch and the patterns are kmod/probe_branch.h's; with --kernel each
  * point is one LLKM_PROBE_BRANCH run in llkm's kernel thread, interrupts
- * off, timed by the TSC.
+ * off, timed by the probe clock (the TSC; arm64's generic timer, 16 ns a
+ * tick under QEMU, thousands of times shorter than a pass).
  *
  * Each sample is one pass over the buffer (about 1 M branches, 0.3 to
  * 4 ms); a point is a warm-up of two passes and then the samples. The
@@ -56,8 +68,15 @@ struct br_point {
 	struct coh_stats ns;	/* per branch */
 };
 
+/* A baseline's pass, checked: the buffer's set bits and what the pass counted. */
+struct br_count {
+	uint64_t set_bits, taken;
+};
+
 struct br_result {
 	int cpu, samples;
+	struct br_count count_rnd, count_pred;	/* user mode only */
+	uint64_t passes, miscounted;	/* user mode: passes run, wrong counts */
 	double ghz, timer_ns;	/* ghz: the clock if plausible, else 0 */
 	struct coh_clock clock;
 	bool have_base;
@@ -66,31 +85,58 @@ struct br_result {
 	int npt;
 	const char *stopped;	/* NULL: complete */
 	int err;		/* --kernel: llkm refused a run */
+	bool kernel;		/* the passes ran in llkm */
 };
 
-#ifdef __x86_64__
+#if PROBE_SUPPORTED
+/* The set bits of the buffer, counted in C: what every pass must return. */
+static uint64_t set_bits(const uint64_t *p)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < PROBE_BR_WORDS; i++)
+		n += (uint64_t)__builtin_popcountll(p[i]);
+	return n;
+}
+
+/* One pass, its count checked against @c->set_bits into @r. */
+static void pass(const uint64_t *p, struct br_result *r, struct br_count *c)
+{
+	uint64_t taken = probe_branch_pass(p, PROBE_BR_WORDS);
+
+	r->passes++;
+	if (taken != c->set_bits) {
+		r->miscounted++;
+		c->taken = taken;	/* a wrong count is the one kept */
+	}
+}
+
 /*
- * Two warm-up passes, then @samples timed ones: ns per branch. False when
- * stopped or out of time before the samples were all taken.
+ * Two warm-up passes, then @samples timed ones: ns per branch; each pass's
+ * count against the buffer's set bits into @c. False when stopped or out
+ * of time before the samples were all taken.
  */
-static bool time_passes(const uint64_t *p, int samples,
-			struct coh_stats *st, const struct coh_opts *o,
-			uint64_t deadline)
+static bool time_passes(const uint64_t *p, struct br_result *r,
+			struct br_count *c, struct coh_stats *st,
+			const struct coh_opts *o, uint64_t deadline)
 {
 	double v[COH_SAMPLES_MAX];
 	uint64_t t0;
 	int i;
 
-	probe_branch_pass(p, PROBE_BR_WORDS);
-	probe_branch_pass(p, PROBE_BR_WORDS);
-	for (i = 0; i < samples; i++) {
+	c->set_bits = set_bits(p);
+	c->taken = c->set_bits;
+	pass(p, r, c);
+	pass(p, r, c);
+	for (i = 0; i < r->samples; i++) {
 		if ((o->stop && *o->stop) || coh_now_ns() > deadline)
 			return false;
 		t0 = coh_now_ns();
-		probe_branch_pass(p, PROBE_BR_WORDS);
+		pass(p, r, c);
 		v[i] = (double)(coh_now_ns() - t0) / BR_BITS;
 	}
-	coh_stats_f(v, samples, st);
+	coh_stats_f(v, r->samples, st);
 	return true;
 }
 
@@ -138,6 +184,7 @@ struct br_sweep {
 static bool point(struct br_sweep *w, long len, bool sorted, struct coh_stats *st)
 {
 	const struct coh_opts *o = w->o;
+	struct br_count scratch, *c = &scratch;
 
 	if ((o->stop && *o->stop) || coh_now_ns() > w->deadline)
 		return false;
@@ -147,7 +194,9 @@ static bool point(struct br_sweep *w, long len, bool sorted, struct coh_stats *s
 		probe_branch_sort(w->buf);	/* the random bits of the last point */
 	else
 		probe_branch_fill(w->buf, len, &w->seed);
-	return time_passes(w->buf, w->r->samples, st, o, w->deadline);
+	if (len == BR_BITS)	/* a baseline: its counts are reported */
+		c = sorted ? &w->r->count_pred : &w->r->count_rnd;
+	return time_passes(w->buf, w->r, c, st, o, w->deadline);
 }
 
 static void measure(const struct coh_opts *o, uint64_t *buf,
@@ -224,6 +273,45 @@ static bool penalty_plausible(const struct br_result *r, char *why, size_t len)
 	return true;
 }
 
+/* Why the penalty has no cycles: the clock's own reason. */
+static const char *clock_why(const struct br_result *r, char *buf, size_t len)
+{
+	if (r->clock.ghz > 0)
+		snprintf(buf, len, "the core clock is implausible (%.2f GHz, %s)",
+			 r->clock.ghz, r->clock.note);
+	else
+		snprintf(buf, len, "the core clock is unknown: %s", r->clock.note);
+	return buf;
+}
+
+/*
+ * "pass_check": user mode's passes against the buffers' set bits; null
+ * with the reason in kernel mode, whose pass does not return its count.
+ */
+static void pass_check_json(struct json_object *o, const struct br_result *r)
+{
+	struct json_object *c;
+
+	if (r->kernel) {
+		json_object_object_add(o, "pass_check", NULL);
+		json_object_object_add(o, "pass_check_reason", json_object_new_string(
+			"llkm's pass does not return its count of set bits to llctl"));
+		return;
+	}
+	c = json_object_new_object();
+	json_object_object_add(c, "passes", json_object_new_int64(r->passes));
+	json_object_object_add(c, "miscounted", json_object_new_int64(r->miscounted));
+	json_object_object_add(c, "random_set_bits",
+			       json_object_new_int64(r->count_rnd.set_bits));
+	json_object_object_add(c, "random_taken",
+			       json_object_new_int64(r->count_rnd.taken));
+	json_object_object_add(c, "sorted_set_bits",
+			       json_object_new_int64(r->count_pred.set_bits));
+	json_object_object_add(c, "sorted_taken",
+			       json_object_new_int64(r->count_pred.taken));
+	json_object_object_add(o, "pass_check", c);
+}
+
 static struct json_object *jdouble(double v)
 {
 	return json_object_new_double(v);
@@ -260,7 +348,7 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 				       json_object_new_string(why));
 	} else if (fact && !(r->ghz > 0)) {
 		json_object_object_add(o, "penalty_cycles_reason", json_object_new_string(
-			"the core clock is unknown or implausible"));
+			clock_why(r, why, sizeof(why))));
 	}
 	if (!ok)
 		json_object_object_add(o, "penalty_reason", json_object_new_string(
@@ -289,6 +377,7 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 				       jstat(&r->pred));
 	}
 	json_object_object_add(o, "assumed_miss_rate", jdouble(0.5));
+	pass_check_json(o, r);
 	coh_clock_json(o, &r->clock);
 	json_object_object_add(o, "cpu", json_object_new_int(r->cpu));
 	json_object_object_add(o, "samples", json_object_new_int(r->samples));
@@ -312,8 +401,8 @@ static void br_penalty_text(FILE *f, const struct br_result *r)
 		fprintf(f, "  misprediction penalty: %.2f ns, %.1f cycles (one miss in two random branches)\n",
 			penalty_ns(r), penalty_ns(r) * r->ghz);
 	else
-		fprintf(f, "  misprediction penalty: %.2f ns, cycles unknown (the core clock is unknown or implausible)\n",
-			penalty_ns(r));
+		fprintf(f, "  misprediction penalty: %.2f ns, cycles unknown (%s)\n",
+			penalty_ns(r), clock_why(r, why, sizeof(why)));
 }
 
 /* A baseline's median (min) per branch, each gated. */
@@ -382,6 +471,10 @@ static void br_text(FILE *f, const struct br_result *r, long hist,
 	if (r->stopped)
 		fprintf(f, "  stopped early (%s): %d of the sweep's lengths ran\n",
 			r->stopped, r->npt);
+	if (r->miscounted)
+		fprintf(f, "  WRONG: %llu of %llu passes did not count the buffer's set bits: the branch did not run as written\n",
+			(unsigned long long)r->miscounted,
+			(unsigned long long)r->passes);
 }
 
 /* PREFIX-branch.svg: time per branch by pattern length. */
@@ -429,6 +522,7 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 	if (coh_samples(o->samples, "branch", &r.samples))
 		return 1;
 	r.cpu = o->cpus && o->ncpus > 0 ? o->cpus[0] : 0;
+	r.kernel = o->kernel;
 	buf = malloc(BR_BITS / 8);
 	if (!buf) {
 		llctl_err("Unable to allocate the branch test's buffer: %s",
@@ -462,6 +556,12 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 	if (text)
 		br_text(text, &r, hist, why);
 	ret = o->svg && br_svg(o->svg, &r, hist) ? 1 : 0;
+	if (r.miscounted) {
+		llctl_err("The branch test's passes miscounted: %llu of %llu did not return the buffer's set bits, so the branch did not run as written on this CPU",
+			  (unsigned long long)r.miscounted,
+			  (unsigned long long)r.passes);
+		ret = 1;
+	}
 cleanup:
 	coh_unpin(&pin);
 	free(buf);
@@ -472,7 +572,7 @@ static int branch_run(const struct coh_opts *o, struct json_object *tests,
 		      FILE *text)
 {
 	(void)o, (void)tests, (void)text;
-	return coh_not_here("branch", "it is written for x86-64");
+	return coh_not_here("branch", "its pass is written for x86-64 and arm64");
 }
 #endif
 

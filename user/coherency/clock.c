@@ -97,9 +97,11 @@ static double aperf_ghz(int cpu, struct coh_clock *c)
 
 	if (fd < 0)
 		return 0;
+	char scratch[320];
+
 	t0 = coh_now_ns();
 	if (read(fd, &a0, sizeof(a0)) == sizeof(a0)) {
-		coh_core_ghz();
+		coh_core_ghz(scratch, sizeof(scratch));
 		t1 = coh_now_ns();
 		if (read(fd, &a1, sizeof(a1)) == sizeof(a1) && t1 > t0 && a1 > a0)
 			ghz = (double)(a1 - a0) / (double)(t1 - t0);
@@ -114,7 +116,7 @@ static double aperf_ghz(int cpu, struct coh_clock *c)
 void coh_clock(int cpu, struct coh_clock *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->ghz = coh_core_ghz();	/* also the warm-up of the core */
+	c->ghz = coh_core_ghz(c->why, sizeof(c->why));	/* also the warm-up */
 	c->cpuinfo_ghz = cpuinfo_ghz(cpu);
 	c->cur_ghz = cpufreq_ghz(cpu, "scaling_cur_freq");
 	c->max_ghz = cpufreq_ghz(cpu, "cpuinfo_max_freq");
@@ -139,7 +141,8 @@ void coh_clock_compare(struct coh_clock *c)
 	c->note[0] = '\0';
 	if (c->ghz <= 0) {
 		c->agrees = -1;
-		snprintf(c->note, sizeof(c->note), "not measured on this architecture");
+		snprintf(c->note, sizeof(c->note), "%s",
+			 c->why[0] ? c->why : "not measured on this architecture");
 		return;
 	}
 	for (i = 0; i < 3; i++) {
@@ -212,14 +215,14 @@ void coh_clock_json(struct json_object *o, const struct coh_clock *c)
 	if (c->ghz > 0)
 		llctl_plaus_json(o, "core_ghz", LLCTL_PLAUS_CORE_GHZ, c->ghz, 1);
 	else
-		json_object_object_add(o, "core_ghz", NULL);
+		coh_json_gated(o, "core_ghz", 0, c->note);
 	json_object_object_add(k, "method", json_object_new_string(
-		"a dependent chain of 32-bit imul, 3 cycles each (docs/plausibility.md)"));
+		coh_core_ghz_method(false)));
 	/* The same measurement as core_ghz: null with it, and why. */
 	if (c->ghz > 0)
 		llctl_plaus_json(k, "measured_ghz", LLCTL_PLAUS_CORE_GHZ, c->ghz, 1);
 	else
-		json_object_object_add(k, "measured_ghz", NULL);
+		coh_json_gated(k, "measured_ghz", 0, c->note);
 	add_ghz(k, "cpuinfo_ghz", c->cpuinfo_ghz);
 	add_ghz(k, "cpufreq_cur_ghz", c->cur_ghz);
 	add_ghz(k, "cpufreq_max_ghz", c->max_ghz);
@@ -240,7 +243,7 @@ const char *coh_clock_text(const struct coh_clock *c, char *buf, size_t len)
 		return buf;
 	}
 	llctl_plaus_text(LLCTL_PLAUS_CORE_GHZ, c->ghz, 1, "%.2f GHz", v, sizeof(v));
-	snprintf(buf, len, "%s (imul chain; %s)", v, c->note);
+	snprintf(buf, len, "%s (%s; %s)", v, coh_core_ghz_method(true), c->note);
 	return buf;
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The core clock the machine probes (branch, icache, bandwidth) turn
- * nanoseconds into cycles with: measured by a dependent chain of imul
- * (coherency/machine.c, coh_core_ghz()) and cross-checked against what the
+ * nanoseconds into cycles with: measured by coh_core_ghz()
+ * (coherency/machine.c: a dependent chain of imul on x86-64, the PMU's
+ * cycles on arm64) and cross-checked against what the
  * kernel says (/proc/cpuinfo's "cpu MHz", cpufreq's scaling_cur_freq and
  * cpuinfo_max_freq) and, where the msr PMU has them, APERF over the same
  * kind of chain. A measurement more than COH_CLOCK_TOL_PCT from every
@@ -26,7 +27,8 @@ struct json_object;
 #define COH_CLOCK_TOL_PCT	15
 
 struct coh_clock {
-	double ghz;		/* the imul chain's; 0 not measured */
+	double ghz;		/* coh_core_ghz()'s; 0 not measured: why */
+	char why[320];		/* why not, when ghz is 0 */
 	double cpuinfo_ghz;	/* /proc/cpuinfo "cpu MHz" of the CPU; 0 none */
 	double cur_ghz;		/* cpufreq scaling_cur_freq; 0 none */
 	double max_ghz;		/* cpufreq cpuinfo_max_freq; 0 none */
@@ -43,12 +45,16 @@ void coh_clock(int cpu, struct coh_clock *c);
 void coh_clock_compare(struct coh_clock *c);
 
 /*
- * Adds "core_ghz" (gated: null and core_ghz_reason outside 0.4-7 GHz) and
+ * Adds "core_ghz" (gated: null and core_ghz_reason outside 0.4-7 GHz or
+ * when not measured, with coh_core_ghz()'s reason) and
  * "clock" (the references, agrees, note) to @o.
  */
 void coh_clock_json(struct json_object *o, const struct coh_clock *c);
 
-/* "3.60 GHz (imul chain; agrees with ...)" or the disagreement, into @buf. */
+/*
+ * "3.60 GHz (imul chain; agrees with ...)" or the disagreement, or
+ * "unknown (not measured: ...)", into @buf.
+ */
 const char *coh_clock_text(const struct coh_clock *c, char *buf, size_t len);
 
 /* The clock in GHz to turn ns into cycles: 0 unless plausible. */

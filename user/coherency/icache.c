@@ -6,15 +6,18 @@
  *
  * The code is written at run time into anonymous memory (4 KiB pages:
  * MADV_NOHUGEPAGE), then made read+exec (never writable and executable at
- * once), and called:
+ * once; on arm64 the caches are made coherent first, as a JIT does:
+ * __builtin___clear_cache()), and called; coherency/icache-code.h writes
+ * it, for x86-64 or arm64:
  *
  *   code sweep, one region of IC_CODE_MAX bytes:
- *	[ endbr64 ] x IC_CODE_MAX/4, endbr64, ret
+ *	[ endbr64 ] x IC_CODE_MAX/4, endbr64, ret (arm64: bti c, ret)
  *	a footprint F runs from IC_CODE_MAX - F: F bytes of 4-byte nops
  *
  *   page sweep, one region of IC_PAGES_MAX pages, one jump a page:
  *	page k, at offset (k * 64) % 4096: endbr64, jmp page k+1 (same
- *	rotation); the last page: endbr64, ret; the rest is int3
+ *	rotation); the last page: endbr64, ret; the rest is int3 (arm64:
+ *	bti c, b; bti c, ret; udf #0)
  *	P pages run from page IC_PAGES_MAX - P; the offsets rotate so that
  *	the jumps spread over the L1i's sets instead of sharing one
  *
@@ -22,8 +25,9 @@
  * same way in module text, and each point is one LLKM_PROBE_ICACHE run in
  * its kernel thread, interrupts off: the sweeps stop at the module's
  * regions, LLKM_ICACHE_CODE_MAX bytes and LLKM_ICACHE_PAGES_MAX pages.
- * endbr64 is a no-op (a hint no-op before CET) that lets the kernel call
- * any entry where it enforces IBT; user mode runs the same bytes.
+ * endbr64 (bti c) is a no-op (a hint no-op before CET, BTI) that lets the
+ * kernel call any entry where it enforces IBT (BTI); user mode runs the
+ * same instructions.
  *
  * A sample calls the footprint enough times to run IC_SAMPLE_BYTES (at
  * least once) and subtracts the cost of calling a bare ret, measured
@@ -33,9 +37,11 @@
  *
  * A step is a rise of IC_RISE times and half a core cycle (a 64-byte line
  * of code, or a page) over the points before it, on the samples' minima
- * (see coh_find_steps()). Its level is the cache (sysfs) or iTLB level (cpuid,
- * AMD only) whose capacity lies between half the size before the step and
- * the step's, else "unknown": a label of capacity, not a proof of cause.
+ * (see coh_find_steps()); with the core clock unknown (no PMU on arm64) a
+ * cycle is taken as 0.3 ns, and said so (step_cycle_ns). Its level is the
+ * cache (sysfs) or iTLB level (cpuid, AMD only: itlb_reason says why not)
+ * whose capacity lies between half the size before the step and the
+ * step's, else "unknown": a label of capacity, not a proof of cause.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,7 +56,9 @@
 
 #include <json-c/json.h>
 
+#include "coherency/clock.h"
 #include "coherency/coherency.h"
+#include "coherency/icache-code.h"
 #include "coherency/kernel-run.h"
 #include "coherency/machine.h"
 #include "coherency/stats.h"
@@ -59,13 +67,13 @@
 
 #define IC_CODE_MIN	(1ULL << 10)
 #define IC_CODE_MAX	(64ULL << 20)
-#define IC_PAGE		4096ULL
 #define IC_PAGES_MAX	16384ULL		/* 64 MiB of pages */
 #define IC_SAMPLE_BYTES	(4ULL << 20)
 #define IC_SAMPLE_PAGES	4096ULL
 #define IC_POINTS	40
 #define IC_RISE		1.25
 #define IC_STEPS	8
+#define IC_CYCLE_NS	0.3	/* a cycle, when the clock is unknown: 3.3 GHz */
 
 struct ic_point {
 	uint64_t bytes;
@@ -81,21 +89,27 @@ struct ic_step {
 
 struct ic_result {
 	int cpu, samples;
-	double call_ns, timer_ns, ghz;
+	double call_ns, timer_ns, ghz;	/* ghz: the clock if plausible, else 0 */
+	struct coh_clock clock;
 	struct ic_point code[IC_POINTS], pages[IC_POINTS];
 	int ncode, npages;
 	struct ic_step step[2 * IC_STEPS];
 	int nstep;
-	unsigned int itlb_l1, itlb_l2;	/* 4 KiB entries, 0 unknown */
+	unsigned int itlb_l1, itlb_l2;	/* 4 KiB entries, 0 unknown: */
+	const char *itlb_why;		/* why */
 	uint64_t code_max, pages_max;	/* the sweeps' ends in this mode */
 	const char *stopped;
 	int err;		/* --kernel: llkm refused a run */
 };
 
-#ifdef __x86_64__
+#if defined(__x86_64__) || defined(__aarch64__)
 typedef void (*ic_fn)(void);
 
-static const uint8_t endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+#if defined(__x86_64__)
+#define IC_ISA	IC_X86_64
+#else
+#define IC_ISA	IC_ARM64
+#endif
 
 static ic_fn fn_at(uint8_t *p)
 {
@@ -131,40 +145,14 @@ static int code_seal(uint8_t *p, uint64_t len)
 	return 0;
 }
 
-static void write_nops(uint8_t *p)
-{
-	uint64_t i;
+_Static_assert(IC_PAGES_MAX * IC_PAGE < IC_A64_B_RANGE,
+	       "arm64's b does not reach across the page region");
 
-	for (i = 0; i < IC_CODE_MAX + 4; i += 4)
-		memcpy(p + i, endbr64, 4);
-	p[IC_CODE_MAX + 4] = 0xc3;	/* ret */
-}
-
-static uint64_t page_off(uint64_t k)
-{
-	return (k * 64) % IC_PAGE;
-}
-
-static void write_pages(uint8_t *p)
-{
-	uint64_t k;
-	int32_t rel;
-
-	memset(p, 0xcc, IC_PAGES_MAX * IC_PAGE);	/* int3 */
-	for (k = 0; k + 1 < IC_PAGES_MAX; k++) {
-		uint8_t *at = p + k * IC_PAGE + page_off(k);
-		uint8_t *to = p + (k + 1) * IC_PAGE + page_off(k + 1);
-
-		memcpy(at, endbr64, 4);
-		rel = (int32_t)(to - (at + 9));
-		at[4] = 0xe9;	/* jmp rel32 */
-		memcpy(at + 5, &rel, 4);
-	}
-	memcpy(p + k * IC_PAGE + page_off(k), endbr64, 4);
-	p[k * IC_PAGE + page_off(k) + 4] = 0xc3;
-}
-
-/* User mode's two regions, written then sealed: 0, or 1 after saying why. */
+/*
+ * User mode's two regions, written, made coherent with the instruction
+ * side (arm64: dc cvau, ic ivau by line; x86 keeps its caches coherent)
+ * and then sealed: 0, or 1 after saying why.
+ */
 static int write_code(uint8_t **code, uint8_t **pages)
 {
 	*code = code_map(IC_CODE_MAX + IC_PAGE);
@@ -173,8 +161,11 @@ static int write_code(uint8_t **code, uint8_t **pages)
 	*pages = code_map(IC_PAGES_MAX * IC_PAGE);
 	if (!*pages)
 		return 1;
-	write_nops(*code);
-	write_pages(*pages);
+	ic_write_nops(*code, IC_CODE_MAX, IC_ISA);
+	ic_write_pages(*pages, IC_PAGES_MAX, IC_ISA);
+	__builtin___clear_cache((char *)*code, (char *)*code + IC_CODE_MAX + IC_PAGE);
+	__builtin___clear_cache((char *)*pages,
+				(char *)*pages + IC_PAGES_MAX * IC_PAGE);
 	return code_seal(*code, IC_CODE_MAX + IC_PAGE) ||
 	       code_seal(*pages, IC_PAGES_MAX * IC_PAGE);
 }
@@ -222,7 +213,7 @@ static bool time_samples(const struct coh_opts *o, struct ic_result *r,
 		return !ret;
 	}
 	f = l->op == LLKM_ICACHE_CODE ? fn_at(l->code + IC_CODE_MAX - param) :
-	    fn_at(l->pages + first * IC_PAGE + page_off(first));
+	    fn_at(l->pages + first * IC_PAGE + ic_page_off(first));
 	time_calls(f, calls);
 	for (i = 0; i < n; i++) {
 		if ((o->stop && *o->stop) || coh_now_ns() > deadline)
@@ -328,12 +319,14 @@ static bool sweep_pages(uint8_t *pages, const struct coh_opts *o,
 	return true;
 }
 
+#if defined(__x86_64__)
 /* AMD's 4 KiB iTLB sizes (cpuid 0x80000005/6); Intel's stay unknown. */
 static void itlb_sizes(struct ic_result *r)
 {
 	unsigned int a, b, c, d;
 	char vendor[13];
 
+	r->itlb_why = "cpuid gives the iTLB's sizes on AMD and Hygon only (leaves 0x80000005/6); Intel's leaf 2 and 0x18 descriptors are not decoded";
 	__cpuid(0, a, b, c, d);
 	memcpy(vendor, &b, 4);
 	memcpy(vendor + 4, &d, 4);
@@ -341,6 +334,7 @@ static void itlb_sizes(struct ic_result *r)
 	vendor[12] = '\0';
 	if (strcmp(vendor, "AuthenticAMD") && strcmp(vendor, "HygonGenuine"))
 		return;
+	r->itlb_why = "this CPU's cpuid has no leaf 0x80000006";
 	__cpuid(0x80000000, a, b, c, d);
 	if (a < 0x80000006)
 		return;
@@ -348,7 +342,14 @@ static void itlb_sizes(struct ic_result *r)
 	r->itlb_l1 = b & 0xff;
 	__cpuid(0x80000006, a, b, c, d);
 	r->itlb_l2 = b & 0xfff;
+	r->itlb_why = "cpuid says 0 entries";
 }
+#else
+static void itlb_sizes(struct ic_result *r)
+{
+	r->itlb_why = "arm64 has no architectural register for the TLBs' sizes (they are implementation defined, and sysfs shows none)";
+}
+#endif
 
 /* The capacity in [@lo, @hi] a step is put down to, if any. */
 static void step_level(struct ic_step *s, const struct ic_result *r,
@@ -381,7 +382,7 @@ static void step_level(struct ic_step *s, const struct ic_result *r,
 static void add_steps(struct ic_result *r, const struct ic_point *pt, int n,
 		      const char *sweep, const struct coh_cache *c, int nc)
 {
-	double y[IC_POINTS], cycle = r->ghz > 0 ? 1 / r->ghz : 0.3;
+	double y[IC_POINTS], cycle = r->ghz > 0 ? 1 / r->ghz : IC_CYCLE_NS;
 	int at[IC_STEPS], k, i;
 
 	for (i = 0; i < n; i++)
@@ -405,11 +406,9 @@ static void measure(uint8_t *code, uint8_t *pages, const struct coh_opts *o,
 		    struct ic_result *r)
 {
 	uint64_t deadline = coh_now_ns() + COH_TIME_BOUND_S * 1000000000ULL;
-	char why[320];
 
-	r->ghz = coh_core_ghz();		/* also the warm-up of the core */
-	if (!llctl_plausible(LLCTL_PLAUS_CORE_GHZ, r->ghz, 1, why, sizeof(why)))
-		r->ghz = 0;	/* the steps' threshold assumes 0.3 ns a cycle */
+	coh_clock(r->cpu, &r->clock);		/* also the warm-up of the core */
+	r->ghz = coh_clock_usable_ghz(&r->clock);	/* 0: IC_CYCLE_NS */
 	r->timer_ns = coh_timer_res_ns();
 	r->stopped = "interrupted";
 	if (!call_cost(o, r, code, deadline) ||
@@ -503,6 +502,17 @@ static struct json_object *ic_json(const struct ic_result *r)
 			       json_object_new_int64(r->itlb_l1) : NULL);
 	json_object_object_add(o, "itlb_entries_l2", r->itlb_l2 ?
 			       json_object_new_int64(r->itlb_l2) : NULL);
+	if (!r->itlb_l1 || !r->itlb_l2)
+		json_object_object_add(o, "itlb_reason",
+				       json_object_new_string(r->itlb_why));
+	coh_clock_json(o, &r->clock);
+	/* The cycle the steps' threshold is half of: measured or assumed. */
+	json_object_object_add(o, "step_cycle_ns",
+			       json_object_new_double(r->ghz > 0 ? 1 / r->ghz :
+						      IC_CYCLE_NS));
+	if (!(r->ghz > 0))
+		json_object_object_add(o, "step_cycle_ns_reason", json_object_new_string(
+			"assumed (a 3.3 GHz core): the core clock is unknown or implausible (core_ghz_reason)"));
 	json_object_object_add(o, "instr_bytes", json_object_new_int(4));
 	json_object_object_add(o, "code_max_bytes",
 			       json_object_new_int64(r->code_max));
@@ -585,12 +595,18 @@ static void ic_steps_text(FILE *f, const struct ic_result *r)
 
 static void ic_text(FILE *f, const struct ic_result *r)
 {
-	char b[32], call[400], first[IC_WHY] = "";
+	char b[32], call[400], clk[512], first[IC_WHY] = "";
 
 	fprintf(f, "icache: CPU %d, median (min) of %d samples, a call costs %s (subtracted)\n",
 		r->cpu, r->samples,
 		llctl_plaus_text(LLCTL_PLAUS_CALL_NS, r->call_ns, 1, "%.2f ns",
 				 call, sizeof(call)));
+	fprintf(f, "  core clock %s\n", coh_clock_text(&r->clock, clk, sizeof(clk)));
+	if (!(r->ghz > 0))
+		fprintf(f, "  the steps' threshold takes a cycle as %.1f ns (the clock is unknown or implausible)\n",
+			IC_CYCLE_NS);
+	if (!r->itlb_l1 || !r->itlb_l2)
+		fprintf(f, "  iTLB sizes unknown: %s\n", r->itlb_why);
 	if (r->code_max < IC_CODE_MAX) {
 		coh_fmt_bytes(r->code_max, b, sizeof(b));
 		fprintf(f, "  the sweeps end at llkm's code regions: %s of code, %llu pages\n",
@@ -711,7 +727,7 @@ static int icache_run(const struct coh_opts *o, struct json_object *tests,
 		      FILE *text)
 {
 	(void)o, (void)tests, (void)text;
-	return coh_not_here("icache", "it writes x86-64 code");
+	return coh_not_here("icache", "it writes x86-64 and arm64 code");
 }
 #endif
 

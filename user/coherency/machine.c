@@ -12,7 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <unistd.h>
+
+#include <linux/perf_event.h>
 
 #include <json-c/json.h>
 
@@ -129,7 +133,7 @@ static unsigned int imul_cycles(void)
 	return 3;
 }
 
-double coh_core_ghz(void)
+double coh_core_ghz(char *why, size_t len)
 {
 	const uint64_t rounds = 7000;	/* 2.1 M cycles, about 0.6 ms */
 	double cycles = 100.0 * rounds * imul_cycles(), ghz = 0;
@@ -148,12 +152,139 @@ double coh_core_ghz(void)
 		if (t1 > t0 && cycles / (t1 - t0) > ghz)
 			ghz = cycles / (t1 - t0);
 	}
+	if (!(ghz > 0))
+		snprintf(why, len, "not measured: the imul chain took no time on CLOCK_MONOTONIC_RAW");
 	return ghz;
 }
-#else
-double coh_core_ghz(void)
+
+const char *coh_core_ghz_method(bool brief)
 {
+	return brief ? "imul chain" :
+	       "a dependent chain of 32-bit imul, 3 cycles each (docs/plausibility.md)";
+}
+#elif defined(__aarch64__)
+/*
+ * arm64 has no instruction whose latency is the same on every core for a
+ * chain to be timed (madd takes 2 to 5 cycles by core, and no register
+ * names the core), so the cycles are counted instead: the PMU's cpu_cycles
+ * (PERF_COUNT_HW_CPU_CYCLES) on the calling thread, EL0 only (what
+ * perf_event_paranoid 2 allows anyone), over a spin timed by
+ * CLOCK_MONOTONIC_RAW. Cycles spent in the kernel (an interrupt) are not
+ * counted while the clock runs on: a disturbed spin reads slower, never
+ * faster, so the fastest of 9 is the clock. Without a PMU (most VMs,
+ * qemu-user) or perf, nothing is made up: 0 and why.
+ */
+static int cycles_open(char *why, size_t len)
+{
+	struct perf_event_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = PERF_TYPE_HARDWARE;
+	a.config = PERF_COUNT_HW_CPU_CYCLES;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
+			PERF_FORMAT_TOTAL_TIME_RUNNING;
+	fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1,
+			  PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		snprintf(why, len, "not measured: arm64 has no fixed-latency chain to time, and the PMU's cpu_cycles cannot be counted on this thread: perf_event_open: %s (no PMU, as in most VMs and under qemu-user, or perf_event_paranoid above 2)",
+			 strerror(errno));
+	return fd;
+}
+
+struct cycles_read {
+	uint64_t value, enabled, running;
+};
+
+/* Dependent adds, 100 a round: user-mode work the counter sees. */
+static void add_chain(uint64_t n)
+{
+	uint64_t x = 0;
+
+	asm volatile("1:\n\t"
+		     ".rept 100\n\t"
+		     "add %[x], %[x], #1\n\t"
+		     ".endr\n\t"
+		     "subs %[n], %[n], #1\n\t"
+		     "b.ne 1b"
+		     : [x] "+r"(x), [n] "+r"(n) : : "cc");
+}
+
+/* Cycles a ns over one spin of about @ns: 0 when it was not all counted. */
+static double spin_ghz(int fd, uint64_t ns, char *why, size_t len)
+{
+	struct cycles_read c0, c1;
+	uint64_t t0, t1;
+
+	if (read(fd, &c0, sizeof(c0)) != sizeof(c0))
+		goto unread;
+	t0 = coh_now_ns();
+	do {
+		add_chain(100);
+		t1 = coh_now_ns();
+	} while (t1 - t0 < ns);
+	if (read(fd, &c1, sizeof(c1)) != sizeof(c1))
+		goto unread;
+	if (c1.running != c1.enabled || c1.running == c0.running) {
+		snprintf(why, len, "not measured: the PMU's cpu_cycles was not scheduled on this CPU throughout (shared with other events, or this core's PMU is another type's)");
+		return 0;
+	}
+	if (c1.value <= c0.value) {
+		snprintf(why, len, "not measured: the PMU's cpu_cycles did not count in user mode");
+		return 0;
+	}
+	return (double)(c1.value - c0.value) / (double)(t1 - t0);
+unread:
+	snprintf(why, len, "not measured: reading the PMU's cpu_cycles failed: %s",
+		 strerror(errno));
 	return 0;
+}
+
+double coh_core_ghz(char *why, size_t len)
+{
+	double ghz = 0, g;
+	uint64_t t0;
+	int i, fd;
+
+	fd = cycles_open(why, len);
+	if (fd < 0)
+		return 0;
+	/* Warm-up: long enough for the core to leave its idle clock. */
+	t0 = coh_now_ns();
+	while (coh_now_ns() - t0 < 20000000)
+		add_chain(100);
+	for (i = 0; i < 9; i++) {
+		g = spin_ghz(fd, 1000000, why, len);
+		if (!(g > 0)) {
+			ghz = 0;
+			break;
+		}
+		if (g > ghz)
+			ghz = g;
+	}
+	close(fd);
+	return ghz;
+}
+
+const char *coh_core_ghz_method(bool brief)
+{
+	return brief ? "PMU cycles" :
+	       "the PMU's cpu_cycles on this thread in user mode (perf_event_open) over a spin timed by CLOCK_MONOTONIC_RAW, the fastest of 9";
+}
+#else
+double coh_core_ghz(char *why, size_t len)
+{
+	snprintf(why, len, "not measured: llctl measures the core clock on x86-64 and arm64 only");
+	return 0;
+}
+
+const char *coh_core_ghz_method(bool brief)
+{
+	(void)brief;
+	return "none on this architecture";
 }
 #endif
 

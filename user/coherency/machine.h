@@ -97,12 +97,18 @@ int coh_pin(int cpu, struct coh_pin *old);
 void coh_unpin(struct coh_pin *old);
 
 /*
- * The core clock in GHz, from a chain of dependent imuls (3 cycles each,
- * coherency/machine.c says where not): the frequency the core runs at now,
- * turbo included, which the TSC's is not. 0 where that cannot be measured
- * (not x86-64). coherency/clock.h cross-checks it; use that.
+ * The core clock in GHz, the frequency the core runs at now, turbo
+ * included (the TSC's and the generic timer's are not): on x86-64 from a
+ * chain of dependent imuls (3 cycles each, coherency/machine.c says where
+ * not), on arm64 from the PMU's cpu_cycles counted on this thread over a
+ * timed spin. 0 where it cannot be measured, with why in @why ("not
+ * measured: ..."): no PMU on arm64, another architecture.
+ * coherency/clock.h cross-checks it; use that.
  */
-double coh_core_ghz(void);
+double coh_core_ghz(char *why, size_t len);
+
+/* How coh_core_ghz() measures here: "imul chain" (@brief), or in full. */
+const char *coh_core_ghz_method(bool brief);
 
 /* The caches of @cpu, from sysfs under @root (lib/rootfs.h). */
 struct coh_cache {

@@ -10,9 +10,10 @@
  *	the last page: bti c, ret; the rest of every page is udf #0
  *
  * bti c (hint #34) is a no-op on CPUs without BTI, and where the kernel
- * enforces BTI it makes every entry a valid target of an indirect call.
- * Not yet run: the probes are not ported to arm64 (arch/arm64/llkm_arch.h
- * refuses them); the regions exist so that probe.c is the same here.
+ * enforces BTI (module text is a guarded page: PTE_GP) it makes every
+ * entry a valid target of probe.c's indirect calls (blr); the jumps
+ * between pages are direct (b), which BTI does not check. The module
+ * loader makes the text coherent with the i-cache before it runs.
  */
 #include <linux/build_bug.h>
 #include <linux/linkage.h>

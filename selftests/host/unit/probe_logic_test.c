@@ -752,6 +752,37 @@ TEST(an_implausible_clock_is_null_in_every_key)
 }
 
 /*
+ * A clock that could not be measured (arm64 without a PMU, another
+ * architecture) is null with coh_core_ghz()'s reason in every key and in
+ * the text, and turns no ns into cycles.
+ */
+TEST(an_unmeasured_clock_is_null_with_its_reason)
+{
+	struct json_object *o = json_object_new_object();
+	struct coh_clock c = { .cpuinfo_ghz = 2.0 };
+	char buf[512];
+
+	snprintf(c.why, sizeof(c.why), "not measured: no PMU here");
+	coh_clock_compare(&c);
+	EXPECT_EQ(-1, c.agrees);
+	EXPECT_STREQ("not measured: no PMU here", c.note);
+	coh_clock_json(o, &c);
+	EXPECT_TRUE(has(o, "core_ghz"));
+	EXPECT_EQ(NULL, jget(o, "core_ghz"));
+	ASSERT_NE(NULL, jget(o, "core_ghz_reason"));
+	EXPECT_STREQ("not measured: no PMU here",
+		     json_object_get_string(jget(o, "core_ghz_reason")));
+	EXPECT_EQ(NULL, jget(o, "clock.measured_ghz"));
+	ASSERT_NE(NULL, jget(o, "clock.measured_ghz_reason"));
+	EXPECT_STREQ(coh_core_ghz_method(false),
+		     json_object_get_string(jget(o, "clock.method")));
+	json_object_put(o);
+	coh_clock_text(&c, buf, sizeof(buf));
+	EXPECT_STREQ("unknown (not measured: no PMU here)", buf);
+	EXPECT_EQ(0, coh_clock_usable_ghz(&c));
+}
+
+/*
  * Every ns of fence, c2c and false sharing is ticks / the TSC's rate: a
  * rate outside 0.4-7 GHz turns no tick into ns, calibrated or the
  * kernel's (coh_kernel_run() refuses the reply, in one line).

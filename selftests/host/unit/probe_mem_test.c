@@ -446,6 +446,23 @@ TEST_F(probe, a_misprediction_costs_time_and_long_patterns_are_not_learned)
 	/* The longest patterns cost what random branches do. */
 	EXPECT_GT(max, 1.5 * first);
 	EXPECT_TRUE(json_object_get_boolean(get(b, "complete")));
+	/*
+	 * The oracle of what ran: every pass returned its buffer's set bits
+	 * (popcount, counted in C), the sorted baseline has the random one's
+	 * bits, and 2^20 random bits have 2^19 set within 6 sigma (512 each).
+	 */
+	p = get(b, "pass_check");
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(0, json_object_get_int64(get(p, "miscounted")));
+	EXPECT_EQ(5 * (int64_t)(n + 2), json_object_get_int64(get(p, "passes")));
+	EXPECT_EQ(json_object_get_int64(get(p, "random_set_bits")),
+		  json_object_get_int64(get(p, "random_taken")));
+	EXPECT_EQ(json_object_get_int64(get(p, "random_set_bits")),
+		  json_object_get_int64(get(p, "sorted_set_bits")));
+	EXPECT_EQ(json_object_get_int64(get(p, "sorted_set_bits")),
+		  json_object_get_int64(get(p, "sorted_taken")));
+	EXPECT_LT(labs(json_object_get_int64(get(p, "random_set_bits")) - (1L << 19)),
+		  6 * 512);
 }
 
 TEST_F(probe, big_code_runs_slower_than_small_code_in_steps)
