@@ -14,11 +14,16 @@
 #include "cmd.h"
 #include "lib/env.h"
 #include "lib/options.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "profile/pmu-events.h"
 
 #define NAME_MIN_WIDTH	20
 #define NAME_MAX_WIDTH	40
+/* Below this many columns for the description it goes on a line of its own. */
+#define NARROW_ROOM	20
+/* The footer's paragraph, wrapped to the terminal or to this. */
+#define FOOTER_WIDTH	80
 
 struct events_args {
 	bool json, all;
@@ -67,17 +72,41 @@ static int name_width(const struct prof_event_entry *e, size_t n)
 }
 
 /*
+ * One event's line: name, whether it opens here, what it counts, the
+ * description wrapped to @width (0: not wrapped) under its own column. A
+ * name longer than its column @w takes a line of its own.
+ */
+static void event_line(const struct prof_event_entry *e, const char *here,
+		       int w, int width)
+{
+	int col = 2 + w + 1 + 8 + 1;
+
+	if ((int)strlen(e->ev.name) > w)
+		printf("  %s\n  %-*s", e->ev.name, w, "");
+	else
+		printf("  %-*s", w, e->ev.name);
+	if (width && width - col < NARROW_ROOM) {
+		/* Too narrow for a column: the description under the name. */
+		printf(" %s\n    ", here);
+		col = 4;
+	} else {
+		printf(" %-8s ", here);
+	}
+	llctl_text_wrap(stdout, e->ev.desc, col, width);
+}
+
+/*
  * perf list's shape: a heading per PMU, then name, whether it opens here
- * and what it counts. The reasons are footnotes: one reason often covers
- * every event of a PMU.
+ * and what it counts, fitted to the terminal's width. The reasons are
+ * footnotes: one reason often covers every event of a PMU.
  */
 static void events_text(const struct prof_event_list *l, bool footer,
 			const char **notes, const char *pfm_note)
 {
+	int w = 0, width = llctl_text_width(stdout);
 	const struct prof_event_entry *e;
 	size_t i, nnotes = 0;
-	char here[32];
-	int w = 0;
+	char here[32], tag[32];
 
 	for (i = 0; i < l->n; i++) {
 		e = &l->v[i];
@@ -90,18 +119,27 @@ static void events_text(const struct prof_event_list *l, bool footer,
 		else
 			snprintf(here, sizeof(here), "no [%zu]",
 				 footnote(notes, &nnotes, e->reason));
-		printf("  %-*s %-8s %s\n", w, e->ev.name, here, e->ev.desc);
+		event_line(e, here, w, width);
 	}
 	if (nnotes)
 		printf("\nNot supported here:\n");
-	for (i = 0; i < nnotes; i++)
-		printf("  [%zu] %s\n", i + 1, notes[i]);
-	if (pfm_note[0])
-		printf("\nNote: %s.\n", pfm_note);
-	if (footer)
-		printf("\nAlso: rNNNN (a raw config, hex), PMU/EVENT/ and PMU/term=value,.../ (terms in\n"
-		       "/sys/bus/event_source/devices/PMU/format), each with :u, :k or :h to count\n"
-		       "only user space, the kernel or the hypervisor.\n");
+	for (i = 0; i < nnotes; i++) {
+		snprintf(tag, sizeof(tag), "  [%zu] ", i + 1);
+		fputs(tag, stdout);
+		llctl_text_wrap(stdout, notes[i], (int)strlen(tag), width);
+	}
+	if (pfm_note[0]) {
+		char note[1024];
+
+		snprintf(note, sizeof(note), "%s.", pfm_note);
+		printf("\nNote: ");
+		llctl_text_wrap(stdout, note, 6, width);
+	}
+	if (footer) {
+		putchar('\n');
+		llctl_text_wrap(stdout, "Also: rNNNN (a raw config, hex), PMU/EVENT/ and PMU/term=value,.../ (terms in /sys/bus/event_source/devices/PMU/format), each with :u, :k or :h to count only user space, the kernel or the hypervisor.",
+				0, width && width < FOOTER_WIDTH ? width : FOOTER_WIDTH);
+	}
 }
 
 /*

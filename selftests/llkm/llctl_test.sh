@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..49"
+echo "1..50"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 49); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:49 error:0"
+	for i in $(seq 50); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:50 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -187,6 +187,24 @@ else
 		"$(grep -A1 '^Note' "$out/stdout"); json: $(jq -c .libpfm4 "$out/events.json")" \
 		libpfm_knows_no_core
 fi
+
+# --- events fit the terminal ------------------------------------------------
+# At 60 columns ($COLUMNS, as on a terminal of that width) no line passes 60
+# but a lone word longer than that, and every event --json lists starts a
+# line of its own, unbroken.
+COLUMNS=60 "$LLCTL" events >"$out/events60" 2>/dev/null
+"$LLCTL" events --json 2>/dev/null | jq -r '.events[].name' >"$out/names"
+events_fit_60_columns() {
+	local name
+	awk 'length($0) > 60 && NF > 1 { bad = 1; print "too long: " $0 >"/dev/stderr" } END { exit bad }' \
+		"$out/events60" || return 1
+	[ -s "$out/names" ] || return 1
+	while read -r name; do
+		grep -qF -- "  $name" "$out/events60" || { echo "no line for $name" >&2; return 1; }
+	done <"$out/names"
+}
+check events_fit_a_60_column_terminal_names_unbroken \
+	"$(events_fit_60_columns 2>&1 | head -n 3)" events_fit_60_columns
 
 # --- as nobody: GET_INFO is not privileged, the device is -------------------
 as_nobody "$LLCTL" info >"$out/stdout" 2>"$out/stderr"

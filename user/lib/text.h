@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Text for a terminal: its width, and paragraphs wrapped to it. Every
+ * command that prints columns of prose (events, help) goes through here,
+ * so that each wraps the same way.
+ */
+#ifndef LLCTL_LIB_TEXT_H
+#define LLCTL_LIB_TEXT_H
+
+#include <stdio.h>
+
+/*
+ * The width to wrap @f's lines to: the terminal's columns when @f is one,
+ * else $COLUMNS when it is a number (as ls and perf honour it), else 0:
+ * do not wrap (a pipe or a file keeps one line per entry, for grep).
+ */
+int llctl_text_width(FILE *f);
+
+/*
+ * Prints @text to @f, the cursor being at column @col, wrapped at spaces
+ * so that no line passes @width columns, continuation lines indented to
+ * @col; then a newline. A word longer than the room goes alone on its
+ * line, unbroken. @width 0, or less than 16 columns of room: as it is.
+ */
+void llctl_text_wrap(FILE *f, const char *text, int col, int width);
+
+#endif /* LLCTL_LIB_TEXT_H */
