@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=37
+PLAN=38
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -147,7 +147,25 @@ else
 		sh -c "[ $(rc) -ne 0 ] && [ \$(wc -l <'$out/stderr') -eq 1 ] &&
 		       grep -q 'no hardware PMU' '$out/stderr'"
 fi
-run profile -e task-clock,cycles,page-faults -- true
+# Each reason once: the text cites a numbered note where --json gives each
+# event its reason (a VM without a PMU gives every hardware event the same
+# one, which the text said on each of their lines).
+run profile -- true
+cp "$out/stderr" "$out/text"
+"$LLCTL" profile --json -- true >"$out/json" 2>/dev/null
+jq -r '.events[] | select(.status != "counted") | .reason' "$out/json" | sort -u >"$out/reasons"
+each_reason_once() {
+	local r ref
+	while read -r r; do
+		[ "$(grep -cF -- "$r" "$out/text")" -eq 1 ] || { echo "said $(grep -cF -- "$r" "$out/text") times: $r"; return 1; }
+	done <"$out/reasons"
+	grep -oE '\[[0-9]+\]$' "$out/text" | sort -u >"$out/refs"
+	while read -r ref; do
+		grep -qF "  $ref " "$out/text" || { echo "no note $ref"; return 1; }
+	done <"$out/refs"
+}
+check each_reason_is_said_once_as_a_note "$(each_reason_once) $(wc -l <"$out/reasons") reasons; $(tail -n 4 "$out/text")" \
+	each_reason_once
 run profile -e no-such-event -- true
 check unknown_event_points_to_llctl_events "exit $(rc): $(cat "$out/stderr")" \
 	sh -c "[ $(rc) -ne 0 ] && grep -q 'llctl events' '$out/stderr'"

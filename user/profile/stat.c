@@ -313,22 +313,133 @@ static const char *status_name(enum prof_stat_status s)
 	}
 }
 
+/*
+ * The text's footnotes: each distinct reason once, numbered in the order
+ * met, as a line per event or metric repeated it (a VM without a PMU gives
+ * every hardware event the same one). Metrics that lack an event share one
+ * note that names them all.
+ */
+#define NOTES_MAX	(2 * PROF_STAT_METRICS_MAX + 64)
+#define MISSING_TAIL	" not measured (add it with -e)"
+
+struct notes {
+	const char *why[NOTES_MAX];
+	unsigned int n;
+	char missing[256];	/* the events metrics lack, ", "-separated */
+	unsigned int missing_note;	/* its number, 0 before it has one */
+};
+
+/* The number of @why's footnote, adding it when new; 0 when full. */
+static unsigned int note_of(struct notes *nt, const char *why)
+{
+	unsigned int i;
+
+	for (i = 0; i < nt->n; i++)
+		if (nt->why[i] && !strcmp(nt->why[i], why))
+			return i + 1;
+	if (nt->n == NOTES_MAX)
+		return 0;
+	nt->why[nt->n++] = why;
+	return nt->n;
+}
+
+/* Whether the @len bytes at @name are an item of ", "-separated @list. */
+static bool listed(const char *list, const char *name, size_t len)
+{
+	const char *p = list;
+
+	while (*p) {
+		if (!strncmp(p, name, len) && (!p[len] || p[len] == ','))
+			return true;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		p += 2;
+	}
+	return false;
+}
+
+/*
+ * A metric's reason "X not supported: R" or "X not counted: R" cites the
+ * note of R, which X's own line gave; any other reason is a note of its own.
+ */
+static unsigned int event_note(struct notes *nt, const char *why)
+{
+	static const char *const mark[] = { " not supported: ", " not counted: " };
+	const char *r;
+	unsigned int i, k;
+
+	for (k = 0; k < 2; k++) {
+		r = strstr(why, mark[k]);
+		if (!r)
+			continue;
+		r += strlen(mark[k]);
+		for (i = 0; i < nt->n; i++)
+			if (nt->why[i] && !strcmp(nt->why[i], r))
+				return i + 1;
+	}
+	return note_of(nt, why);
+}
+
+/* A metric's reason: "X not measured (add it with -e)" goes to one note. */
+static unsigned int metric_note(struct notes *nt, const char *why)
+{
+	size_t len = strlen(why), tail = strlen(MISSING_TAIL);
+	size_t used = strlen(nt->missing);
+
+	if (len <= tail || strcmp(why + len - tail, MISSING_TAIL))
+		return event_note(nt, why);
+	if (!nt->missing_note) {
+		if (nt->n == NOTES_MAX)
+			return 0;
+		nt->why[nt->n++] = NULL;	/* nt->missing, filled as met */
+		nt->missing_note = nt->n;
+	}
+	if (!listed(nt->missing, why, len - tail))
+		snprintf(nt->missing + used, sizeof(nt->missing) - used, "%s%.*s",
+			 used ? ", " : "", (int)(len - tail), why);
+	return nt->missing_note;
+}
+
+static void print_notes(FILE *f, const struct notes *nt)
+{
+	unsigned int i;
+
+	if (nt->n)
+		fputc('\n', f);
+	for (i = 0; i < nt->n; i++) {
+		if (nt->why[i])
+			fprintf(f, "  [%u] %s\n", i + 1, nt->why[i]);
+		else
+			fprintf(f, "  [%u] not measured: %s (add them with -e)\n",
+				i + 1, nt->missing);
+	}
+}
+
+/* "[n]", or the reason itself when the notes are full. */
+static void print_ref(FILE *f, unsigned int note, const char *why)
+{
+	if (note)
+		fprintf(f, "[%u]\n", note);
+	else
+		fprintf(f, "%s\n", why);
+}
+
 /* One event's line, as perf stat prints it, with its coverage. */
 static void print_event(FILE *f, const struct prof_stat_event *e,
-			unsigned int repeats)
+			unsigned int repeats, struct notes *nt)
 {
 	double v = prof_stat_mean(e), cov = prof_stat_coverage(e) * 100;
 	enum prof_stat_status st = status_of(e);
+	const char *reason;
 	char why[320];
 
-	if (st == PROF_STAT_NOT_SUPPORTED) {
-		fprintf(f, "  %20s  %-24s %s\n", "<not supported>", e->name,
-			e->reason);
-		return;
-	}
-	if (st == PROF_STAT_NOT_COUNTED) {
-		fprintf(f, "  %20s  %-24s %s\n", "<not counted>", e->name,
-			not_counted_reason(e));
+	if (st != PROF_STAT_COUNTED) {
+		reason = st == PROF_STAT_NOT_SUPPORTED ? e->reason :
+			 not_counted_reason(e);
+		fprintf(f, "  %20s  %-24s ", st == PROF_STAT_NOT_SUPPORTED ?
+			"<not supported>" : "<not counted>", e->name);
+		print_ref(f, note_of(nt, reason), reason);
 		return;
 	}
 	if (e->role == PROF_STAT_ROLE_TASK_CLOCK)
@@ -354,25 +465,34 @@ static void print_event(FILE *f, const struct prof_stat_event *e,
 void prof_stat_print(FILE *f, const struct prof_stat_report *r)
 {
 	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
+	struct notes *nt = calloc(1, sizeof(*nt));
 	unsigned int i, k;
 
+	if (!nt) {
+		fprintf(f, "llctl: Unable to print the counts: out of memory\n");
+		return;
+	}
 	fprintf(f, "\n Performance counter stats for %s", r->target);
 	if (r->repeats > 1)
 		fprintf(f, " (%u runs)", r->repeats);
 	fprintf(f, ":\n\n");
 	for (i = 0; i < r->n; i++)
-		print_event(f, &r->ev[i], r->repeats);
+		print_event(f, &r->ev[i], r->repeats, nt);
 	k = prof_stat_metrics(r->ev, r->n, r->elapsed_ns, r->mem_reason, m);
 	fprintf(f, "\n Metrics:\n");
 	for (i = 0; i < k; i++) {
-		if (m[i].valid)
+		if (m[i].valid) {
 			fprintf(f, "  %20.3f  %-24s %s\n", m[i].value,
 				m[i].name, m[i].unit);
-		else
-			fprintf(f, "  %20s  %-24s %s\n", "-", m[i].name,
-				m[i].reason);
+			continue;
+		}
+		fprintf(f, "  %20s  %-24s ", "-", m[i].name);
+		print_ref(f, metric_note(nt, m[i].reason), m[i].reason);
 	}
-	fprintf(f, "\n  %15.9f seconds time elapsed\n\n", r->elapsed_ns / 1e9);
+	fprintf(f, "\n  %15.9f seconds time elapsed\n", r->elapsed_ns / 1e9);
+	print_notes(f, nt);
+	fputc('\n', f);
+	free(nt);
 }
 
 static struct json_object *event_json(const struct prof_stat_event *e,

@@ -419,4 +419,70 @@ TEST(json_has_the_documented_keys)
 	json_object_put(o);
 }
 
+/* How many times @needle is in @hay. */
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * Issue 20: a VM without a PMU gave every hardware event the same reason,
+ * a line each, and each metric its "not measured (add it with -e)". The
+ * text now says each reason once, as a numbered note the lines refer to,
+ * and one note names every event the metrics lack; JSON keeps a reason
+ * per event and per metric.
+ */
+TEST(each_reason_is_one_note_the_lines_refer_to)
+{
+	static const char pmu[] = "ENOENT: this machine has no hardware PMU";
+	struct prof_stat_event e[6] = {
+		ev("task-clock", PROF_STAT_ROLE_TASK_CLOCK),
+		ev("cycles", PROF_STAT_ROLE_CYCLES),
+		ev("instructions", PROF_STAT_ROLE_INSTRUCTIONS),
+		ev("branches", PROF_STAT_ROLE_BRANCHES),
+		ev("branch-misses", PROF_STAT_ROLE_BRANCH_MISSES),
+		ev("page-faults", PROF_STAT_ROLE_PAGE_FAULTS),
+	};
+	struct prof_stat_report r = { .target = "'x'", .ev = e, .n = 6,
+				  .elapsed_ns = 1e9, .repeats = 1 };
+	struct json_object *o, *evs;
+	char *text = NULL;
+	size_t len = 0;
+	unsigned int i;
+	FILE *f;
+
+	run1(&e[0], 5e8, 1e9, 1e9);
+	for (i = 1; i <= 4; i++)
+		prof_stat_not_supported(&e[i], pmu);
+	run1(&e[5], 100, 1e9, 1e9);
+	f = open_memstream(&text, &len);
+	ASSERT_NE(NULL, f);
+	prof_stat_print(f, &r);
+	fclose(f);
+	/* The PMU's reason once, as note [1], which 4 events and 2 metrics cite. */
+	EXPECT_EQ(1, count(text, pmu)) TH_LOG("%s", text);
+	EXPECT_EQ(1, count(text, "  [1] ENOENT: this machine has no hardware PMU\n"));
+	EXPECT_EQ(4 + 2, count(text, " [1]\n")) TH_LOG("%s", text);
+	/* The metrics that lack their events: one note names them all. */
+	EXPECT_EQ(1, count(text, "  [2] not measured: cache-misses, context-switches, memory controller counts (add them with -e)\n"))
+		TH_LOG("%s", text);
+	EXPECT_EQ(3, count(text, " [2]\n"));
+	EXPECT_EQ(2, count(text, "\n  ["));
+	EXPECT_EQ(0, count(text, "(add it with -e)"));
+	/* JSON keeps every event's reason. */
+	o = prof_stat_json(&r);
+	evs = json_object_object_get(o, "events");
+	for (i = 1; i <= 4; i++)
+		EXPECT_STREQ(pmu, json_object_get_string(json_object_object_get(
+			json_object_array_get_idx(evs, i), "reason")));
+	json_object_put(o);
+	free(text);
+}
+
 TEST_HARNESS_MAIN
