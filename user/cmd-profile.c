@@ -90,6 +90,7 @@ struct profile {
 	int tids[MAX_THREADS];
 	unsigned int n_tids;	/* -p */
 	bool per_cpu, pinned, json;
+	const char *csv_sep;	/* -x: perf stat's CSV with this separator */
 	FILE *out;		/* -o, or NULL */
 	int dev;		/* /dev/llkm for reads, or -1 */
 	const char *mem_reason;
@@ -780,6 +781,10 @@ static int report(struct profile *p, const char *target, double elapsed,
 	struct llctl_env env = { 0 };
 	struct json_object *o;
 
+	if (p->csv_sep) {
+		prof_stat_csv(p->out ? p->out : stderr, &r, p->csv_sep);
+		return 0;
+	}
 	if (!p->json) {
 		prof_stat_print(p->out ? p->out : stderr, &r);
 		if (p->per_cpu)
@@ -814,6 +819,7 @@ struct profile_args {
 	struct llctl_cpus cpu_opt;	/* -C */
 	struct llctl_pids pid_opt;	/* -p */
 	bool per_cpu, pinned, json;
+	const char *sep;	/* -x */
 };
 
 static const struct llctl_opt profile_opt[] = {
@@ -839,13 +845,15 @@ static const struct llctl_opt profile_opt[] = {
 	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct profile_args, output) },
 	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, json) },
+	{ "field-separator", 'x', "SEP", "Print perf stat -x SEP's CSV: value, unit, event, ns running, % running, metric, its unit",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct profile_args, sep) },
 	{ 0 }
 };
 
 static const struct llctl_opts profile_opts = {
 	.cmd = "profile",
 	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID,...] [-I MS] [-r N] [--per-cpu] "
-		    "[--no-multiplex] [-o FILE] [--json] [-- CMD [ARGS...]]",
+		    "[--no-multiplex] [-o FILE] [--json | -x SEP] [-- CMD [ARGS...]]",
 	.summary = "Count hardware and software events of a command, a process or CPUs.",
 	.opt = profile_opt,
 	.operands = true,
@@ -868,6 +876,7 @@ static int profile_parse(int argc, char **argv, struct profile_args *a)
 	p->per_cpu = a->per_cpu;
 	p->pinned = a->pinned;
 	p->json = a->json;
+	p->csv_sep = a->sep;
 	if (n < argc)
 		a->cmd = argv + n;
 	return 0;
@@ -890,6 +899,13 @@ static int profile_check(const struct profile_args *a)
 	if (!a->cmd && !a->all && !a->cpus && !a->pids) {
 		llctl_err("Unable to profile: nothing to count: give '-- CMD', -p PID, -a or -C CPUS");
 		llctl_usage(stderr, &profile_opts);
+		return 1;
+	}
+	if (a->sep && (!*a->sep || a->json || a->interval || a->p->per_cpu ||
+		       a->repeats > 1)) {
+		llctl_opt_bad(&profile_opts, 'x', a->sep,
+			      !*a->sep ? "the separator is empty" :
+			      "it prints the final counts once: not with --json, -I, --per-cpu or -r");
 		return 1;
 	}
 	if (a->p->per_cpu && !a->all && !a->cpus) {

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=38
+PLAN=39
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -166,6 +166,27 @@ each_reason_once() {
 }
 check each_reason_is_said_once_as_a_note "$(each_reason_once) $(wc -l <"$out/reasons") reasons; $(tail -n 4 "$out/text")" \
 	each_reason_once
+# -x, is perf stat -x,: a CSV reader finds perf's seven columns in both,
+# the same events in the same order with the same units, the page faults
+# of one workload within 2 % of perf's, and llctl's % running 100.00.
+evs=task-clock,page-faults,context-switches
+"$LLCTL" profile -x, -e $evs -- "$WORKLOAD" faults 3000 2>"$out/ours.csv" >/dev/null
+perf stat -x, -e $evs -- "$WORKLOAD" faults 3000 2>"$out/perf.csv" >/dev/null
+csv_like_perf() {
+	python3 - "$out/ours.csv" "$out/perf.csv" <<'PY'
+import csv, sys
+ours, perf = ([r for r in csv.reader(open(f)) if r and not r[0].startswith('#')] for f in sys.argv[1:3])
+assert len(ours) == len(perf) == 3, (ours, perf)
+for o, p in zip(ours, perf):
+    assert len(o) == 7 and len(p) >= 7, (o, p)
+    assert o[2] == p[2] and o[1] == p[1], (o, p)   # event, unit
+    assert o[4] == "100.00", o
+pf = [(float(o[0]), float(p[0])) for o, p in zip(ours, perf) if o[2] == "page-faults"][0]
+assert abs(pf[0] - pf[1]) <= 0.02 * pf[1], pf
+PY
+}
+check profile_csv_has_perf_stats_columns "$(csv_like_perf 2>&1 | tail -n 1) ours: $(head -c 300 "$out/ours.csv") perf: $(head -c 300 "$out/perf.csv")" \
+	csv_like_perf
 run profile -e no-such-event -- true
 check unknown_event_points_to_llctl_events "exit $(rc): $(cat "$out/stderr")" \
 	sh -c "[ $(rc) -ne 0 ] && grep -q 'llctl events' '$out/stderr'"

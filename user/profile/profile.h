@@ -128,6 +128,15 @@ struct prof_stat_report {
 };
 
 void prof_stat_print(FILE *f, const struct prof_stat_report *r);
+/*
+ * perf stat -x SEP's lines, one per event, in perf's columns: value, unit
+ * (msec for task-clock), event, ns running, % of the time running, and the
+ * metric perf derives from that event (CPUs utilized, /sec, insn per cycle,
+ * of all branches, of all cache refs) and its unit, else two empty fields.
+ * "<not supported>" and "<not counted>" stand for the value, with 0 ns and
+ * 0.00 % (perf says 100.00 % for an event that never opened).
+ */
+void prof_stat_csv(FILE *f, const struct prof_stat_report *r, const char *sep);
 /* The stable JSON of 'llctl profile --json', without "env". */
 struct json_object *prof_stat_json(const struct prof_stat_report *r);
 

@@ -7,6 +7,7 @@
  * that never ran adds nothing and is not extrapolated from its siblings:
  * when no instance of an event ran in a run, that run is not counted.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -493,6 +494,70 @@ void prof_stat_print(FILE *f, const struct prof_stat_report *r)
 	print_notes(f, nt);
 	fputc('\n', f);
 	free(nt);
+}
+
+/*
+ * The metric perf stat prints beside event @e, and its unit there: one of
+ * @m, computed from the same counts, or NULL.
+ */
+static const struct prof_stat_metric *csv_metric(const struct prof_stat_event *e,
+						 const struct prof_stat_metric *m,
+						 unsigned int k, const char **unit)
+{
+	static const struct { enum prof_stat_role role; const char *metric, *unit; } t[] = {
+		{ PROF_STAT_ROLE_TASK_CLOCK, "cpus_utilized", "CPUs utilized" },
+		{ PROF_STAT_ROLE_INSTRUCTIONS, "ipc", "insn per cycle" },
+		{ PROF_STAT_ROLE_BRANCH_MISSES, "branch_miss_rate", "of all branches" },
+		{ PROF_STAT_ROLE_CACHE_MISSES, "cache_miss_rate", "of all cache refs" },
+		{ PROF_STAT_ROLE_CONTEXT_SWITCHES, "context_switches_per_sec", "/sec" },
+		{ PROF_STAT_ROLE_PAGE_FAULTS, "page_faults_per_sec", "/sec" },
+	};
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].role != e->role)
+			continue;
+		for (j = 0; j < k; j++)
+			if (!strcmp(m[j].name, t[i].metric) && m[j].valid) {
+				*unit = t[i].unit;
+				return &m[j];
+			}
+	}
+	return NULL;
+}
+
+void prof_stat_csv(FILE *f, const struct prof_stat_report *r, const char *sep)
+{
+	struct prof_stat_metric m[PROF_STAT_METRICS_MAX];
+	const struct prof_stat_metric *mv;
+	const struct prof_stat_event *e;
+	enum prof_stat_status st;
+	const char *unit = "";
+	unsigned int i, k;
+
+	k = prof_stat_metrics(r->ev, r->n, r->elapsed_ns, r->mem_reason, m);
+	for (i = 0; i < r->n; i++) {
+		e = &r->ev[i];
+		st = status_of(e);
+		if (st != PROF_STAT_COUNTED) {
+			/* value, no unit, event, 0 ns, 0.00 %, no metric */
+			fprintf(f, "%s%s%s%s%s0%s0.00%s%s\n",
+				st == PROF_STAT_NOT_SUPPORTED ? "<not supported>" :
+				"<not counted>", sep, sep, e->name, sep, sep, sep, sep);
+			continue;
+		}
+		if (e->role == PROF_STAT_ROLE_TASK_CLOCK)
+			fprintf(f, "%.2f%smsec", prof_stat_mean(e) / 1e6, sep);
+		else
+			fprintf(f, "%.0f%s", prof_stat_mean(e), sep);
+		fprintf(f, "%s%s%s%" PRIu64 "%s%.2f%s", sep, e->name, sep,
+			e->running, sep, prof_stat_coverage(e) * 100, sep);
+		mv = csv_metric(e, m, k, &unit);
+		if (mv)
+			fprintf(f, "%.3f%s%s\n", mv->value, sep, unit);
+		else
+			fprintf(f, "%s\n", sep);
+	}
 }
 
 static struct json_object *event_json(const struct prof_stat_event *e,

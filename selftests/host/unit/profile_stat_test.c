@@ -419,6 +419,47 @@ TEST(json_has_the_documented_keys)
 	json_object_put(o);
 }
 
+/* -x SEP: perf stat's seven columns on every line, counted or not. */
+TEST(csv_has_perf_stats_seven_columns)
+{
+	struct prof_stat_event e[3] = { ev("task-clock", PROF_STAT_ROLE_TASK_CLOCK),
+					ev("cycles", PROF_STAT_ROLE_CYCLES),
+					ev("page-faults", PROF_STAT_ROLE_PAGE_FAULTS) };
+	struct prof_stat_report r = { .target = "'x'", .ev = e, .n = 3,
+				  .elapsed_ns = 1e9, .repeats = 1 };
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	int lines = 0;
+	FILE *f;
+
+	run1(&e[0], 5e8, 1e9, 1e9);
+	prof_stat_not_supported(&e[1], "no hardware PMU");
+	run1(&e[2], 300, 1e9, 5e8);
+	f = open_memstream(&text, &len);
+	ASSERT_NE(NULL, f);
+	prof_stat_csv(f, &r, ";");
+	fclose(f);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int fields = 1;
+		const char *c;
+
+		for (c = line; *c; c++)
+			fields += *c == ';';
+		EXPECT_EQ(7, fields) TH_LOG("'%s'", line);
+		lines++;
+	}
+	EXPECT_EQ(3, lines);
+	free(text);
+	f = open_memstream(&text, &len);
+	prof_stat_csv(f, &r, ",");
+	fclose(f);
+	EXPECT_NE(NULL, strstr(text, "500.00,msec,task-clock,1000000000,100.00,0.500,CPUs utilized\n")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "<not supported>,,cycles,0,0.00,,\n")) TH_LOG("%s", text);
+	/* Multiplexed half the time: scaled to 600, 50.00 % running. */
+	EXPECT_NE(NULL, strstr(text, "600,,page-faults,500000000,50.00,600.000,/sec\n")) TH_LOG("%s", text);
+	free(text);
+}
+
 /* How many times @needle is in @hay. */
 static int count(const char *hay, const char *needle)
 {
