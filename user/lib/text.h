@@ -7,6 +7,7 @@
 #ifndef LLCTL_LIB_TEXT_H
 #define LLCTL_LIB_TEXT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /*
@@ -23,5 +24,12 @@ int llctl_text_width(FILE *f);
  * line, unbroken. @width 0, or less than 16 columns of room: as it is.
  */
 void llctl_text_wrap(FILE *f, const char *text, int col, int width);
+
+/*
+ * @ns in the unit that reads best, into @buf: "812 ns", "3.41 us",
+ * "27.05 ms", "1.20 s" (three significant digits or more), as strace -c
+ * and perf trace -s print times.
+ */
+const char *llctl_text_ns(char *buf, size_t len, double ns);
 
 #endif /* LLCTL_LIB_TEXT_H */

@@ -15,6 +15,7 @@
 
 #include "lib/env.h"
 #include "lib/plausible.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "trace/events.h"
 #include "trace/summary.h"
@@ -350,29 +351,60 @@ static void not_recorded_print(FILE *f, const struct trace_summary *s,
 			prefix, t->self);
 }
 
-/* The syscall table; a max_ns longer than the session is "!". */
+/* Most time first, as strace -c sorts; then most calls, then the number. */
+static int by_time(const void *a, const void *b, void *arg)
+{
+	const struct stat_ns *st = arg;
+	int x = *(const int *)a, y = *(const int *)b;
+
+	if (st[x].total_ns != st[y].total_ns)
+		return st[x].total_ns < st[y].total_ns ? 1 : -1;
+	return by_count(a, b, arg);
+}
+
+#define SYS_RULE	"------ ---------- ---------- ---------- ---------- --------- --------  ----------------\n"
+
+/*
+ * The syscall table, as strace -c lays it out: the share of the time in
+ * syscalls, the times in units that read (total, then per call), calls,
+ * errors; most time first, and a total. A max longer than the session is
+ * "!".
+ */
 static void syscalls_print(FILE *f, const struct trace_summary *s)
 {
 	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
-	char why[320], max[24];
+	char why[320], max[24], tot[24], av[24], mn[24];
+	uint64_t all_ns = 0, calls = 0, errors = 0;
 	bool flagged = false;
 
-	fprintf(f, "%10s %8s %14s %10s %10s %10s  %s\n", "calls",
-		"errors", "total_ns", "avg_ns", "min_ns", "max_ns",
-		"syscall");
+	qsort_r(nrs, n, sizeof(*nrs), by_time, (void *)s->sys);
+	for (i = 0; i < n; i++)
+		all_ns += s->sys[nrs[i]].total_ns;
+	fprintf(f, "%6s %10s %10s %10s %10s %9s %8s  %s\n", "% time", "total",
+		"avg", "min", "max", "calls", "errors", "syscall");
+	fputs(SYS_RULE, f);
 	for (i = 0; i < n; i++) {
 		const struct stat_ns *st = &s->sys[nrs[i]];
 
 		if (max_plausible(s, st, why, sizeof(why))) {
-			snprintf(max, sizeof(max), "%lu", st->max_ns);
+			llctl_text_ns(max, sizeof(max), (double)st->max_ns);
 		} else {
 			snprintf(max, sizeof(max), "!");
 			flagged = true;
 		}
-		fprintf(f, "%10lu %8lu %14lu %10lu %10lu %10s  %s\n",
-			st->count, st->errors, st->total_ns, avg(st),
-			st->min_ns, max, trace_syscall_name(nrs[i]));
+		fprintf(f, "%6.2f %10s %10s %10s %10s %9lu %8lu  %s\n",
+			all_ns ? 100.0 * st->total_ns / all_ns : 0.0,
+			llctl_text_ns(tot, sizeof(tot), (double)st->total_ns),
+			llctl_text_ns(av, sizeof(av), (double)avg(st)),
+			llctl_text_ns(mn, sizeof(mn), (double)st->min_ns), max,
+			st->count, st->errors, trace_syscall_name(nrs[i]));
+		calls += st->count;
+		errors += st->errors;
 	}
+	fputs(SYS_RULE, f);
+	fprintf(f, "%6.2f %10s %10s %10s %10s %9lu %8lu  %s\n",
+		all_ns ? 100.0 : 0.0, llctl_text_ns(tot, sizeof(tot), (double)all_ns),
+		"", "", "", (unsigned long)calls, (unsigned long)errors, "total");
 	if (flagged)
 		fprintf(f, "!: implausible, longer than the session's %lu ns (%s)\n",
 			s->wall_ns, llctl_plaus_bound(LLCTL_PLAUS_LATENCY_NS)->why);

@@ -22,17 +22,55 @@
 
 #define T0	1000000000ULL	/* the first record, 1 s */
 
+/* @n calls of syscall @nr of @ns each on CPU 0, tid 1235. */
+static void calls(struct trace_summary *s, int nr, int n, uint64_t ns)
+{
+	struct llkm_rec_sys_enter e = { .nr = nr };
+	struct llkm_rec_sys_exit x = { .nr = nr, .ret = 0 };
+	struct rec_buf b;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		trace_summary_take(s, rec_make(&b, LLKM_REC_SYS_ENTER, 0, 1235,
+					       T0 + 10 * i * ns, &e, sizeof(e)));
+		trace_summary_take(s, rec_make(&b, LLKM_REC_SYS_EXIT, 0, 1235,
+					       T0 + 10 * i * ns + ns, &x, sizeof(x)));
+	}
+}
+
 /* One getpid of @ns on CPU 0, tid 1235. */
 static void one_call(struct trace_summary *s, uint64_t ns)
 {
-	struct llkm_rec_sys_enter e = { .nr = SYS_getpid };
-	struct llkm_rec_sys_exit x = { .nr = SYS_getpid, .ret = 1234 };
-	struct rec_buf b;
+	calls(s, SYS_getpid, 1, ns);
+}
 
-	trace_summary_take(s, rec_make(&b, LLKM_REC_SYS_ENTER, 0, 1235, T0,
-				       &e, sizeof(e)));
-	trace_summary_take(s, rec_make(&b, LLKM_REC_SYS_EXIT, 0, 1235, T0 + ns,
-				       &x, sizeof(x)));
+/* The line of @text that ends in "  @name", copied into @buf. */
+static const char *row(const char *text, const char *name, char *buf, size_t len)
+{
+	char end[64];
+	const char *p, *nl;
+
+	snprintf(end, sizeof(end), "  %s\n", name);
+	p = strstr(text, end);
+	if (!p)
+		return "";
+	nl = p + strlen(end) - 1;
+	while (p > text && p[-1] != '\n')
+		p--;
+	snprintf(buf, len, "%.*s", (int)(nl - p), p);
+	return buf;
+}
+
+/* How many times @needle is in @hay. */
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
 }
 
 /* The getpid entry of the summary's JSON (owned by @o). */
@@ -78,7 +116,7 @@ FIXTURE_TEARDOWN(summary)
 TEST_F(summary, a_latency_longer_than_the_session_is_implausible)
 {
 	struct json_object *o, *g, *v = NULL;
-	char *text;
+	char *text, line[256];
 
 	one_call(self->s, 5000000000ULL);
 	trace_summary_wall(self->s, 1000000000ULL);
@@ -94,8 +132,9 @@ TEST_F(summary, a_latency_longer_than_the_session_is_implausible)
 	json_object_put(o);
 	text = text_of(self->s, &self->t);
 	ASSERT_NE(NULL, text);
-	EXPECT_EQ(NULL, strstr(text, "5000000000  getpid")) TH_LOG("%s", text);
-	EXPECT_NE(NULL, strstr(text, "!  getpid")) TH_LOG("%s", text);
+	/* Total, avg and min are 5 s; max is "!". */
+	EXPECT_EQ(3, count(row(text, "getpid", line, sizeof(line)), "5.00 s")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(line, "          !         1        0")) TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "!: implausible, longer than the session's 1000000000 ns"));
 	free(text);
 }
@@ -103,7 +142,7 @@ TEST_F(summary, a_latency_longer_than_the_session_is_implausible)
 TEST_F(summary, a_latency_within_the_session_is_printed)
 {
 	struct json_object *o, *g;
-	char *text;
+	char *text, line[256];
 
 	one_call(self->s, 300);
 	trace_summary_wall(self->s, 1000000000ULL);
@@ -115,8 +154,40 @@ TEST_F(summary, a_latency_within_the_session_is_printed)
 	json_object_put(o);
 	text = text_of(self->s, &self->t);
 	ASSERT_NE(NULL, text);
-	EXPECT_NE(NULL, strstr(text, "300  getpid")) TH_LOG("%s", text);
+	/* Total, avg, min and max: 300 ns each. */
+	EXPECT_EQ(4, count(row(text, "getpid", line, sizeof(line)), "300 ns")) TH_LOG("%s", text);
 	EXPECT_EQ(NULL, strstr(text, "implausible"));
+	free(text);
+}
+
+/*
+ * strace -c's layout: most time first, whatever the calls; the share of
+ * the time in syscalls, summing to 100; times in units that read; a total.
+ */
+TEST_F(summary, syscalls_by_time_with_shares_units_and_a_total)
+{
+	char *text, line[256];
+	const char *a, *b, *c;
+
+	calls(self->s, SYS_getpid, 10, 100);		/* 1 us in all */
+	calls(self->s, SYS_read, 2, 1500000);		/* 3 ms */
+	calls(self->s, SYS_write, 1, 6000);		/* 6 us */
+	trace_summary_wall(self->s, 1000000000ULL);
+	text = text_of(self->s, &self->t);
+	ASSERT_NE(NULL, text);
+	a = strstr(text, "  read\n");
+	b = strstr(text, "  write\n");
+	c = strstr(text, "  getpid\n");
+	ASSERT_TRUE(a && b && c) TH_LOG("%s", text);
+	EXPECT_TRUE(a < b && b < c) TH_LOG("%s", text);
+	EXPECT_EQ(0, strncmp(row(text, "read", line, sizeof(line)), " 99.77    3.00 ms    1.50 ms    1.50 ms    1.50 ms         2        0", 69))
+		TH_LOG("'%s'", line);
+	EXPECT_EQ(0, strncmp(row(text, "getpid", line, sizeof(line)), "  0.03    1.00 us     100 ns     100 ns     100 ns        10        0", 69))
+		TH_LOG("'%s'", line);
+	EXPECT_EQ(0, strncmp(row(text, "total", line, sizeof(line)), "100.00    3.01 ms", 17))
+		TH_LOG("'%s'", line);
+	EXPECT_NE(NULL, strstr(line, "        13        0")) TH_LOG("'%s'", line);
+	EXPECT_NE(NULL, strstr(text, "% time      total")) TH_LOG("%s", text);
 	free(text);
 }
 
