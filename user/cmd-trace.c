@@ -44,6 +44,7 @@ enum {
 	OPT_SCHED,
 	OPT_DURATION,
 	OPT_SUMMARY,
+	OPT_HIST,
 	OPT_BUFFER,
 	OPT_OVERWRITE,
 	OPT_INCLUDE_SELF,
@@ -123,7 +124,7 @@ struct trace_args {
 	bool ev_syscalls, ev_irqs, ev_softirqs, ev_sched;
 	struct llctl_pids pid_opt;	/* -p */
 	struct llctl_cpus cpu_opt;	/* -C */
-	bool all, json, lines, summary, overwrite, include_self;
+	bool all, json, lines, summary, overwrite, include_self, hist;
 	int format_opt;		/* --format: -1, or an index in trace_formats[] */
 	int format;		/* of -o, or -1: not given */
 	double duration;	/* seconds, or 0: until stopped */
@@ -178,6 +179,8 @@ static const struct llctl_opt trace_opt[] = {
 	  .flags = LLCTL_OPT_LO_OPEN },
 	{ "summary", OPT_SUMMARY, NULL, "Per-syscall summary (the default)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, summary) },
+	{ "hist", OPT_HIST, NULL, "The summary also draws each syscall's latencies, log2 buckets, as bcc's funclatency",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, hist) },
 	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, lines) },
 	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)",
@@ -202,7 +205,7 @@ static const struct llctl_opts trace_opts = {
 	.cmd = "trace",
 	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID] "
 		    "[-C CPUS] [--syscall NAMES] [--duration SECS] "
-		    "[--summary | --events] [--json] "
+		    "[--summary [--hist] | --events] [--json] "
 		    "[-o PATH [--format raw|ctf|perfetto]] [--report FILE] "
 		    "[--buffer-size SIZE] [--overwrite] [--include-self] [-- CMD ARGS]",
 	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
@@ -311,6 +314,11 @@ static int trace_check(struct tracer *t)
 		llctl_err("Unable to use --events with --json: JSON is the summary's");
 		return 1;
 	}
+	if (a->hist && (a->json || a->lines)) {
+		llctl_err("Unable to use --hist with %s: it draws in the text summary (JSON has hist_log2_ns)",
+			  a->json ? "--json" : "--events");
+		return 1;
+	}
 	return 0;
 }
 
@@ -383,6 +391,7 @@ static int trace_outputs(struct tracer *t)
 		.ncpus = t->ncpus, .events = req->events,
 		.cmd_pid = t->path ? t->child : 0,
 		.lines = t->a.lines ? t->rep : NULL, .env = &t->env,
+		.hist = t->a.hist,
 	};
 	int nr;
 

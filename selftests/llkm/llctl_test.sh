@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..50"
+echo "1..51"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 50); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:50 error:0"
+	for i in $(seq 51); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:51 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -187,6 +187,21 @@ else
 		"$(grep -A1 '^Note' "$out/stdout"); json: $(jq -c .libpfm4 "$out/events.json")" \
 		libpfm_knows_no_core
 fi
+
+# --- trace's text: strace -c's table, bcc's histograms -----------------------
+# workload sleep 20 makes 20 nanosleeps of 1 ms: the table's clock_nanosleep
+# row has 20 calls, and --hist draws its 20 calls in buckets of 1 ms and
+# more (the bucket 524288 -> 1048575 holds 1 ms on).
+"$LLCTL" trace --hist -- "$here/workload" sleep 20 >"$out/hist" 2>&1
+hist_of_the_sleeps() {
+	awk '/^clock_nanosleep: / { h = 1; next } h && /^$/ { h = 0 }
+	     h && / -> / { split($0, a, ":"); split(a[1], r, " "); n += a[2] + 0
+			   if (a[2] + 0 > 0 && r[1] + 0 < 524288) low++ }
+	     $NF == "clock_nanosleep" && $(NF - 2) == 20 { row = 1 }
+	     END { exit !(row && n == 20 && !low) }' "$out/hist"
+}
+check trace_table_and_hist_count_the_20_sleeps_of_1_ms \
+	"$(grep -A8 '^clock_nanosleep' "$out/hist" | head -n 9 | tr '\n' '|')" hist_of_the_sleeps
 
 # --- events fit the terminal ------------------------------------------------
 # At 60 columns ($COLUMNS, as on a terminal of that width) no line passes 60

@@ -49,6 +49,7 @@ struct trace_sink *trace_sink_open(const struct trace_sink_cfg *cfg)
 		goto fail;
 	if (cfg->only)
 		trace_summary_only(s->sum, cfg->only, cfg->only_len);
+	trace_summary_hist(s->sum, cfg->hist);
 	switch (cfg->format) {
 	case TRACE_FMT_RAW:
 		s->cap = trace_capture_create(cfg->out, cfg->ncpus, cfg->events,

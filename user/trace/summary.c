@@ -67,6 +67,7 @@ struct trace_summary {
 	const uint8_t *only;		/* --syscall bitmap, or NULL */
 	unsigned int only_len;
 	uint64_t wall_ns;		/* the session's, 0: not known */
+	bool hist;			/* the text draws histograms */
 };
 
 struct trace_summary *trace_summary_new(int ncpus, uint32_t events,
@@ -98,6 +99,11 @@ void trace_summary_only(struct trace_summary *s, const uint8_t *bits,
 {
 	s->only = bits;
 	s->only_len = len;
+}
+
+void trace_summary_hist(struct trace_summary *s, bool on)
+{
+	s->hist = on;
 }
 
 void trace_summary_wall(struct trace_summary *s, uint64_t wall_ns)
@@ -410,13 +416,65 @@ static void syscalls_print(FILE *f, const struct trace_summary *s)
 			s->wall_ns, llctl_plaus_bound(LLCTL_PLAUS_LATENCY_NS)->why);
 }
 
+#define HIST_BAR	40	/* the longest bar, in stars, funclatency's */
+
+/*
+ * One syscall's log2 histogram, as bcc's funclatency prints it: a line a
+ * bucket from the first counted to the last, "low -> high", the count and
+ * a bar scaled to the largest. A bucket holds [2^(b-1), 2^b - 1] ns; the
+ * last also everything longer, shown as "low -> ...".
+ */
+static void hist_print(FILE *f, const struct stat_ns *st, const char *name)
+{
+	uint64_t most = 0, lo, hi;
+	int b, first = -1, last = -1, stars;
+	char range[48];
+
+	for (b = 0; b < HIST; b++) {
+		if (!st->hist[b])
+			continue;
+		first = first < 0 ? b : first;
+		last = b;
+		most = st->hist[b] > most ? st->hist[b] : most;
+	}
+	if (first < 0)
+		return;
+	fprintf(f, "\n%s: %lu calls timed\n%24s : %-8s %s\n", name, st->timed,
+		"ns", "count", "distribution");
+	for (b = first; b <= last; b++) {
+		lo = b ? 1ULL << (b - 1) : 0;
+		hi = b ? (1ULL << b) - 1 : 0;
+		if (b == HIST - 1)
+			snprintf(range, sizeof(range), "%lu -> ...", (unsigned long)lo);
+		else
+			snprintf(range, sizeof(range), "%lu -> %lu",
+				 (unsigned long)lo, (unsigned long)hi);
+		stars = (int)((st->hist[b] * HIST_BAR + most - 1) / most);
+		fprintf(f, "%24s : %-8lu |%-*.*s|\n", range, st->hist[b],
+			HIST_BAR, stars, "****************************************");
+	}
+}
+
+/* Every syscall's histogram, most time first (the table's order). */
+static void hists_print(FILE *f, const struct trace_summary *s)
+{
+	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
+
+	qsort_r(nrs, n, sizeof(*nrs), by_time, (void *)s->sys);
+	for (i = 0; i < n; i++)
+		hist_print(f, &s->sys[nrs[i]], trace_syscall_name(nrs[i]));
+}
+
 void trace_summary_print(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t)
 {
 	int i, c;
 
-	if (s->events & LLKM_TRACE_EV_SYSCALLS)
+	if (s->events & LLKM_TRACE_EV_SYSCALLS) {
 		syscalls_print(f, s);
+		if (s->hist)
+			hists_print(f, s);
+	}
 	if (s->events & LLKM_TRACE_EV_IRQS) {
 		fprintf(f, "\n%6s %4s %10s %14s  %s\n", "irq", "cpu", "count",
 			"total_ns", "name");

@@ -40,6 +40,12 @@ void trace_summary_only(struct trace_summary *s, const uint8_t *bits,
 void trace_summary_free(struct trace_summary *s);
 
 /*
+ * With @on, the text also draws each syscall's latencies in log2 buckets
+ * of ns, as bcc's funclatency does, most time first.
+ */
+void trace_summary_hist(struct trace_summary *s, bool on);
+
+/*
  * The session's wall time, start to stop on llctl's CLOCK_MONOTONIC (the
  * records' clock): no latency is longer (LLCTL_PLAUS_LATENCY_NS), and a
  * max_ns that is is shown as implausible. 0, the default: not known (a

@@ -41,6 +41,7 @@ struct trace_sink_cfg {
 	const uint8_t *only;	/* --syscall bitmap of only_len bytes, or NULL */
 	unsigned int only_len;
 	const struct llctl_env *env;
+	bool hist;		/* --hist: the text summary draws histograms */
 };
 
 struct trace_sink;

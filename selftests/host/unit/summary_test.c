@@ -191,6 +191,45 @@ TEST_F(summary, syscalls_by_time_with_shares_units_and_a_total)
 	free(text);
 }
 
+/*
+ * --hist: bcc funclatency's log2 histogram per syscall, known by
+ * construction: 10 calls of 100 ns fall in 64 -> 127, 2 of 1.5 ms in
+ * 1048576 -> 2097151; write's 4 of 6 us in 4096 -> 8191 and 1 of 3 us in
+ * 2048 -> 4095, whose bar is a quarter of the largest.
+ */
+TEST_F(summary, hist_draws_each_syscalls_log2_buckets)
+{
+	char *text;
+	const char *r, *g;
+
+	calls(self->s, SYS_getpid, 10, 100);
+	calls(self->s, SYS_read, 2, 1500000);
+	calls(self->s, SYS_write, 4, 6000);
+	calls(self->s, SYS_write, 1, 3000);
+	trace_summary_hist(self->s, true);
+	text = text_of(self->s, &self->t);
+	ASSERT_NE(NULL, text);
+	g = strstr(text, "\ngetpid: 10 calls timed\n");
+	r = strstr(text, "\nread: 2 calls timed\n");
+	ASSERT_TRUE(g && r) TH_LOG("%s", text);
+	EXPECT_LT(r, g);	/* most time first */
+	EXPECT_NE(NULL, strstr(g, "               64 -> 127 : 10       |****************************************|\n"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(r, "    1048576 -> 2097151 : 2        |****************************************|\n"))
+		TH_LOG("%s", text);
+	/* write: 1 in 2048 -> 4095, 4 in 4096 -> 8191: a quarter of the bar. */
+	EXPECT_NE(NULL, strstr(text, "           2048 -> 4095 : 1        |**********                              |\n"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "           4096 -> 8191 : 4        |****************************************|\n"))
+		TH_LOG("%s", text);
+	free(text);
+	/* Without it, no histogram. */
+	trace_summary_hist(self->s, false);
+	text = text_of(self->s, &self->t);
+	EXPECT_EQ(NULL, strstr(text, "calls timed"));
+	free(text);
+}
+
 /* A capture does not say how long its session was: nothing to gate with. */
 TEST_F(summary, without_the_sessions_length_nothing_is_gated)
 {
