@@ -56,7 +56,8 @@ static const struct llctl_opts report_opts = {
 		   "The environment shown is the machine's that recorded the capture.\n"
 		   "A perf.data FILE (llctl record, perf record) gets the top functions\n"
 		   "instead: [--json | --folded] [--children] [--svg PATH] [--event EV]\n"
-		   "FILE ('llctl report --help FILE' lists those options).",
+		   "[--percent-limit PCT] [--comms COMM,...] [--dsos DSO,...] [-i | --input] FILE\n"
+		   "('llctl report --help FILE' lists those options).",
 	.opt = report_opt,
 	.operands = true,
 };

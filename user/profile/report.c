@@ -508,8 +508,44 @@ static void print_header(FILE *f, const struct prof *p, bool first)
 	fputs("#\n", f);
 }
 
+/* Whether @name is one of the @n in @v, or (@base) their file names are. */
+static bool listed(const char *const *v, int n, const char *name, bool base)
+{
+	const char *slash;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(v[i], name))
+			return true;
+		slash = strrchr(name, '/');
+		if (base && slash && !strcmp(v[i], slash + 1))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the row @fn of section @p passes its filter. */
+static bool fn_shown(const struct prof *p, const struct prof_fn *fn)
+{
+	const struct prof_filter *ft = p->filter;
+	uint64_t n;
+
+	if (!fn->self && !p->callchains)
+		return false;
+	if (!ft)
+		return true;
+	/* The column the rows are sorted by, as perf's limit. */
+	n = ft->children ? fn->children : fn->self;
+	if (ft->percent_limit > 0 && pct(n, p->samples) < ft->percent_limit)
+		return false;
+	if (ft->comms && !listed(ft->comms, ft->ncomms, fn->comm, false))
+		return false;
+	return !ft->dsos || listed(ft->dsos, ft->ndsos, fn->dso, true);
+}
+
 static void print_section(FILE *f, const struct prof *p, bool first)
 {
+	size_t hidden = 0;
 	const struct prof_fn *fn;
 	size_t i;
 
@@ -520,8 +556,10 @@ static void print_section(FILE *f, const struct prof *p, bool first)
 		"Self", "Samples", "Command", "Shared Object", "Symbol");
 	for (i = 0; i < p->nr_fn; i++) {
 		fn = &p->fn[i];
-		if (!fn->self && !p->callchains)
+		if (!fn_shown(p, fn)) {
+			hidden += fn->self || p->callchains;
 			continue;
+		}
 		if (p->callchains)
 			fprintf(f, "  %7.2f%% ", pct(fn->children, p->samples));
 		else
@@ -530,6 +568,9 @@ static void print_section(FILE *f, const struct prof *p, bool first)
 			pct(fn->self, p->samples), fn->self, fn->comm, fn->dso,
 			fn->kernel ? 'k' : '.', fn->sym);
 	}
+	if (hidden)
+		fprintf(f, "#\n# %zu rows not shown (--percent-limit, --comms, --dsos)\n",
+			hidden);
 }
 
 /*
@@ -611,7 +652,7 @@ static struct json_object *json_section(const struct prof *p)
 	json_object_object_add(o, "callchains",
 			       json_object_new_boolean(p->callchains));
 	for (i = 0; i < p->nr_fn; i++)
-		if (p->fn[i].self || p->callchains)
+		if (fn_shown(p, &p->fn[i]))
 			json_object_array_add(arr, json_fn(p, &p->fn[i]));
 	json_object_object_add(o, "functions", arr);
 	return o;
@@ -853,12 +894,18 @@ enum {
 	OPT_FOLDED = LLCTL_OPT_JSON + 1,
 	OPT_SVG,
 	OPT_CHILDREN,
+	OPT_PERCENT_LIMIT,
+	OPT_COMMS,
+	OPT_DSOS,
 };
 
 struct prof_args {
 	bool json, folded, children;
 	const char *svg;
 	struct llctl_list events;	/* -e, as given */
+	const char *input;		/* -i */
+	const char *limit;		/* --percent-limit */
+	struct llctl_list comms, dsos;	/* --comms, --dsos */
 };
 
 static const struct llctl_opt prof_opt[] = {
@@ -872,12 +919,22 @@ static const struct llctl_opt prof_opt[] = {
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct prof_args, children) },
 	{ "event", 'e', "EV", "Only the section of EV (a list A,B, or -e again); --folded and --svg need one",
 	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, events) },
+	{ "input", 'i', "FILE", "The perf.data file, as perf report -i (or the last operand)",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct prof_args, input) },
+	{ "percent-limit", OPT_PERCENT_LIMIT, "PCT", "Only rows of at least PCT % of the samples",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct prof_args, limit) },
+	{ "comms", OPT_COMMS, "COMM", "Only the rows of these commands (a list, or again)",
+	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, comms) },
+	{ "dsos", OPT_DSOS, "DSO", "Only the rows of these objects, by file name or path (a list, or again)",
+	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, dsos) },
 	{ 0 }
 };
 
 static const struct llctl_opts prof_opts = {
 	.cmd = "report",
-	.synopsis = "[--json | --folded] [--children] [--svg PATH] [-e EV] PERF.DATA",
+	.synopsis = "[--json | --folded] [--children] [--svg PATH] [-e EV] "
+		    "[--percent-limit PCT] [--comms COMM,...] [--dsos DSO,...] "
+		    "[-i] PERF.DATA",
 	.summary = "Render a perf.data profile ('llctl record' or 'perf record', one\n"
 		   "section per event): the top functions by samples, collapsed\n"
 		   "stacks for flamegraph.pl/speedscope/inferno, or a flame graph.\n"
@@ -887,9 +944,19 @@ static const struct llctl_opts prof_opts = {
 	.operands = true,
 };
 
+/* A perf.data FILE among the arguments: an operand, -i FILE, --input=FILE. */
 bool prof_is_perf_data(int argc, char **argv)
 {
-	return argc > 1 && prof_pd_is_perf_data(argv[argc - 1]);
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--input=", 8) &&
+		    prof_pd_is_perf_data(argv[i] + 8))
+			return true;
+		if (argv[i][0] != '-' && prof_pd_is_perf_data(argv[i]))
+			return true;
+	}
+	return false;
 }
 
 /* Says what could not be symbolized and why: never silently [unknown]. */
@@ -1042,27 +1109,92 @@ static int render(struct prof *p, const struct prof_args *a, const char *file)
 	return prof_print_text(stdout, p);
 }
 
+#define FILTER_NAMES	64
+
+/*
+ * --comms and --dsos: each value a name or a comma list, split into @v
+ * (copied into @buf): how many, or -1 after saying there are too many.
+ */
+static int split_names(const struct llctl_list *l, int key, char *buf, size_t len,
+		       const char **v)
+{
+	char *tok, *save = NULL;
+	size_t used = 0, n;
+	int i, k = 0;
+
+	for (i = 0; i < l->n; i++) {
+		n = strlen(l->v[i]) + 1;
+		if (used + n > len)
+			goto full;
+		memcpy(buf + used, l->v[i], n);
+		for (tok = strtok_r(buf + used, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (k == FILTER_NAMES)
+				goto full;
+			v[k++] = tok;
+		}
+		used += n;
+	}
+	return k;
+full:
+	llctl_opt_bad(&prof_opts, key, NULL, "at most %d names", FILTER_NAMES);
+	return -1;
+}
+
+/* The rows shown (--percent-limit, --comms, --dsos) into @ft: 0, or -1. */
+static int parse_filter(const struct prof_args *a, struct prof_filter *ft,
+			char *buf, size_t len, const char **comms, const char **dsos)
+{
+	char *end;
+
+	memset(ft, 0, sizeof(*ft));
+	if (a->limit) {
+		ft->percent_limit = strtod(a->limit, &end);
+		if (end == a->limit || *end || !(ft->percent_limit >= 0) ||
+		    ft->percent_limit > 100) {
+			llctl_opt_bad(&prof_opts, OPT_PERCENT_LIMIT, a->limit,
+				      "a percentage from 0 to 100");
+			return -1;
+		}
+	}
+	ft->ncomms = split_names(&a->comms, OPT_COMMS, buf, len / 2, comms);
+	ft->ndsos = split_names(&a->dsos, OPT_DSOS, buf + len / 2, len / 2, dsos);
+	if (ft->ncomms < 0 || ft->ndsos < 0)
+		return -1;
+	ft->comms = ft->ncomms ? comms : NULL;
+	ft->dsos = ft->ndsos ? dsos : NULL;
+	return 0;
+}
+
 int prof_report(int argc, char **argv)
 {
+	const char *comms[FILTER_NAMES], *dsos[FILTER_NAMES];
 	struct prof_args a = { 0 };
+	struct prof_filter ft;
 	struct prof *p = NULL;
 	const char *file, *why;
+	char names[4096];
 	struct prof *s;
 	int ret = 1, c;
 
 	c = llctl_parse(argc, argv, &prof_opts, &a);
 	if (c < 0)
 		return llctl_parse_status(c);
-	if (c + 1 != argc) {
-		llctl_err("Unable to report: name one perf.data FILE, see 'llctl help report'");
+	if (a.input && c == argc) {
+		file = a.input;
+	} else if (!a.input && c + 1 == argc) {
+		file = argv[c];
+	} else {
+		llctl_err("Unable to report: name one perf.data FILE (-i FILE, or the last operand), see 'llctl help report'");
 		return 1;
 	}
+	if (parse_filter(&a, &ft, names, sizeof(names), comms, dsos))
+		return 1;
 	if (a.json && a.folded) {
 		llctl_opt_bad(&prof_opts, OPT_FOLDED, NULL,
 			      "--json and --folded are two outputs; pick one");
 		return 1;
 	}
-	file = argv[c];
 	c = prof_load_why(file, &p, &why);
 	if (c) {
 		llctl_err("Unable to read '%s': %s", file, why ? why :
@@ -1081,6 +1213,9 @@ int prof_report(int argc, char **argv)
 	}
 	if (a.children)
 		prof_sort(p, true);
+	ft.children = a.children;
+	for (s = p; s; s = s->next)
+		s->filter = &ft;
 	warn_unresolved(p);
 	if (!render(p, &a, file))
 		ret = llctl_stdout_close();

@@ -36,6 +36,20 @@ struct prof_node {
 };
 
 /*
+ * What the rows of a report show (perf report's --percent-limit, --comms,
+ * --dsos): a row below the limit, or of a command or object not listed,
+ * is left out; percentages stay of all the section's samples, as perf's.
+ */
+struct prof_filter {
+	double percent_limit;		/* 0: every row */
+	bool children;			/* the limit is of inclusive samples */
+	const char *const *comms;	/* NULL: every command */
+	int ncomms;
+	const char *const *dsos;	/* file names or paths; NULL: every one */
+	int ndsos;
+};
+
+/*
  * One section per sampled event of the file, in file order, chained by
  * next; side-band-only events (dummy) have none. The first section owns the
  * file, the symbols and the comms the others use too.
@@ -47,6 +61,7 @@ struct prof {
 	unsigned int ev_idx;		/* in pd->events */
 	const char *event;
 	bool hidden;			/* left out: report -e named others */
+	const struct prof_filter *filter;	/* the rows shown; NULL: all */
 	bool callchains;
 	uint64_t samples, unresolved;
 	uint64_t lost, lost_sideband, malformed;

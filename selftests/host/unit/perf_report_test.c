@@ -921,4 +921,103 @@ TEST_F(rec, plt_sec_entries_are_named)
 	json_object_put(o);
 }
 
+/*
+ * The rows perf report --percent-limit @limit shows (known symbols: perf
+ * splits unknown ones by address), "comm\tdso\tsym" each, into @rows.
+ */
+static int perf_limited(FIXTURE_DATA(rec) *self, double limit, char rows[][700], int max)
+{
+	char cmd[2 * PATH_MAX], *line = NULL, *f[5], *s;
+	size_t len = 0;
+	int i, n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "perf report -i '%s' --stdio --no-children -g none "
+		 "--no-demangle -n -w 0,0,15 --percent-limit %g -t \"$(printf '\\t')\" 2>/dev/null",
+		 self->data, limit);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (getline(&line, &len, p) > 0 && n < max) {
+		if (line[0] == '#')
+			continue;
+		s = line;
+		for (i = 0; i < 5 && s; i++)
+			f[i] = strsep(&s, "\t");
+		if (i < 5 || !f[4] || strlen(trim(f[4])) < 4 || !strncmp(trim(f[4]) + 4, "0x", 2))
+			continue;
+		snprintf(rows[n++], 700, "%s\t%s\t%s", trim(f[2]), trim(f[3]), trim(f[4]) + 4);
+	}
+	free(line);
+	return pclose(p) ? -1 : n;
+}
+
+/*
+ * report's everyday options, perf report's: -i FILE; --percent-limit shows
+ * the rows perf shows with the same limit (self %, known symbols: the
+ * percentages are of samples here, of periods in perf, equal for
+ * cpu-clock's fixed period); --comms and --dsos keep those rows only,
+ * each with the percent it has unfiltered (of all samples, as perf).
+ */
+TEST_F(rec, percent_limit_comms_and_dsos_as_perf_report)
+{
+	char cmd[4 * PATH_MAX], rows[64][700], *out, *text;
+	struct json_object *o, *e, *fns, *fn;
+	int n, i, j, found;
+	size_t k;
+
+	RETURN_IF_SKIPPED();
+	snprintf(cmd, sizeof(cmd), "perf record -q -o '%s' -e cpu-clock -- sh -c \"'%s' spin 300; "
+		 "'%s' faults 2000\" >/dev/null 2>&1", self->data, self->workload, self->workload);
+	ASSERT_EQ(0, system(cmd));
+	n = perf_limited(self, 3, rows, 64);
+	ASSERT_LT(0, n);
+	snprintf(cmd, sizeof(cmd), "--json --percent-limit 3 -i");
+	ASSERT_EQ(0, llctl_run(self, cmd));
+	out = slurp(self, "out");
+	o = json_tokener_parse(out);
+	ASSERT_NE(NULL, o) TH_LOG("%s", out);
+	e = json_object_array_get_idx(json_object_object_get(o, "events"), 0);
+	fns = json_object_object_get(e, "functions");
+	/* perf's rows are llctl's, and llctl's known ones are perf's. */
+	for (i = 0; i < n; i++) {
+		for (found = 0, k = 0; k < json_object_array_length(fns); k++) {
+			fn = json_object_array_get_idx(fns, k);
+			snprintf(cmd, sizeof(cmd), "%s\t%s\t%s", jstr(fn, "comm"),
+				 basename((char *)jstr(fn, "dso")), jstr(fn, "symbol"));
+			found |= !strcmp(cmd, rows[i]);
+		}
+		EXPECT_TRUE(found) TH_LOG("perf's row '%s' is not llctl's", rows[i]);
+	}
+	for (k = 0; k < json_object_array_length(fns); k++) {
+		fn = json_object_array_get_idx(fns, k);
+		EXPECT_LE(3.0, json_object_get_double(json_object_object_get(fn, "percent")));
+		if (!strcmp(jstr(fn, "symbol"), "[unknown]"))
+			continue;
+		snprintf(cmd, sizeof(cmd), "%s\t%s\t%s", jstr(fn, "comm"),
+			 basename((char *)jstr(fn, "dso")), jstr(fn, "symbol"));
+		for (found = 0, j = 0; j < n; j++)
+			found |= !strcmp(cmd, rows[j]);
+		EXPECT_TRUE(found) TH_LOG("llctl's row '%s' is not perf's", cmd);
+	}
+	json_object_put(o);
+	free(out);
+	/* --comms, --dsos: those rows only; the text says how many it left out. */
+	ASSERT_EQ(0, llctl_run(self, "--comms workload --dsos '[kernel.kallsyms]'"));
+	text = slurp(self, "out");
+	ASSERT_NE(NULL, text);
+	for (found = 0, out = text; (k = strcspn(out, "\n")), *out; out += k + !!out[k]) {
+		if (out[0] == '#' || !k)
+			continue;
+		snprintf(cmd, sizeof(cmd), "%.*s", (int)k, out);
+		EXPECT_NE(NULL, strstr(cmd, " workload ")) TH_LOG("%s", cmd);
+		EXPECT_NE(NULL, strstr(cmd, "[kernel.kallsyms]")) TH_LOG("%s", cmd);
+		found++;
+	}
+	EXPECT_LT(0, found) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "rows not shown")) TH_LOG("%s", text);
+	free(text);
+	ASSERT_EQ(1, llctl_run(self, "--percent-limit 120"));
+}
+
 TEST_HARNESS_MAIN
