@@ -100,6 +100,7 @@ struct profile {
 	char *online;		/* -a: the online CPUs' list */
 	char target[512];	/* what is counted, as the report names it */
 	int interval;		/* -I, ms; 0: none */
+	bool ticked;		/* -I printed its header */
 	struct json_object *jint;	/* --json with -I: the intervals */
 	/* The runs': */
 	long runs;		/* done */
@@ -551,19 +552,44 @@ static const char *coverage_text(const struct prof_stat_count *c, char *buf,
 }
 
 /* Interval deltas: read, print, remember. */
+/*
+ * One count of -I or --per-cpu, as perf stat prints them: @lead (the time,
+ * or the CPU), the count, its unit (msec for a clock, whose count is ns),
+ * the event, and how much of the interval it was measured.
+ */
+static void count_line(FILE *f, const char *lead, const struct prof_stat_event *e,
+		       const struct prof_stat_count *c, char *cov, size_t len)
+{
+	bool clock = e->role == PROF_STAT_ROLE_TASK_CLOCK ||
+		     !strcmp(e->name, "cpu-clock");
+
+	if (!c->counted)
+		fprintf(f, "%s %20s %-4s %s\n", lead, "<not counted>", "", e->name);
+	else if (clock)
+		fprintf(f, "%s %20.2f %-4s %-24s (%s)\n", lead, c->value / 1e6,
+			"msec", e->name, coverage_text(c, cov, len));
+	else
+		fprintf(f, "%s %20.0f %-4s %-24s (%s)\n", lead, c->value, "",
+			e->name, coverage_text(c, cov, len));
+}
+
 static int interval_tick(struct profile *p, double t, FILE *f,
 			 struct json_object *jarr)
 {
 	unsigned int i, k;
 	struct inst before;
 	struct json_object *jt = NULL;
-	char cov[320];
+	char cov[320], lead[32];
 
 	if (jarr) {
 		jt = json_object_new_object();
 		json_object_object_add(jt, "time_ns", json_object_new_int64(llround(t)));
 		json_object_object_add(jt, "events", json_object_new_array());
+	} else if (!p->ticked) {
+		/* perf stat -I's header, once. */
+		fprintf(f, "#%14s %20s %-4s %s\n", "time", "counts", "unit", "events");
 	}
+	p->ticked = true;
 	for (i = 0; i < p->n; i++) {
 		struct prof_stat_count c = { 0 };
 		struct llkm_counter_value v;
@@ -592,13 +618,9 @@ static int interval_tick(struct profile *p, double t, FILE *f,
 					       json_object_new_int64(llround(c.value)) : NULL);
 			prof_stat_coverage_json(e, coverage(&c));
 			json_object_array_add(json_object_object_get(jt, "events"), e);
-		} else if (c.counted) {
-			fprintf(f, "%12.6f %20.0f  %-24s (%s)\n",
-				t / 1e9, c.value, p->ev[i].ev.name,
-				coverage_text(&c, cov, sizeof(cov)));
 		} else {
-			fprintf(f, "%12.6f %20s  %s\n", t / 1e9, "<not counted>",
-				p->ev[i].ev.name);
+			snprintf(lead, sizeof(lead), "%15.9f", t / 1e9);
+			count_line(f, lead, &p->st[i], &c, cov, sizeof(cov));
 		}
 	}
 	if (jt)
@@ -736,10 +758,11 @@ static void per_cpu_print(const struct profile *p, FILE *f,
 			  struct json_object *arr)
 {
 	unsigned int i, k;
-	char cov[320];
+	char cov[320], lead[32];
 
 	if (f)
-		fprintf(f, " Per CPU:\n");
+		fprintf(f, " Per CPU:\n#%-14s %20s %-4s %s\n", "CPU", "counts", "unit",
+			"events");
 	for (i = 0; i < p->n; i++) {
 		for (k = 0; k < p->pc[i].n; k++) {
 			const struct inst *in = &p->pc[i].inst[k];
@@ -747,13 +770,10 @@ static void per_cpu_print(const struct profile *p, FILE *f,
 			struct json_object *o;
 
 			prof_stat_add(&c, in->raw, in->enabled, in->running);
-			if (f && c.counted)
-				fprintf(f, "  CPU%-4d %20.0f  %-24s (%s)\n",
-					in->cpu, c.value, p->st[i].name,
-					coverage_text(&c, cov, sizeof(cov)));
-			else if (f)
-				fprintf(f, "  CPU%-4d %20s  %s\n", in->cpu,
-					"<not counted>", p->st[i].name);
+			if (f) {
+				snprintf(lead, sizeof(lead), " CPU%-11d", in->cpu);
+				count_line(f, lead, &p->st[i], &c, cov, sizeof(cov));
+			}
 			if (!arr)
 				continue;
 			o = json_object_new_object();

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=39
+PLAN=40
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -266,6 +266,18 @@ run profile --json -a --per-cpu -e context-switches,task-clock -- sleep 0.3
 check per_cpu_lists_every_online_cpu "$(jq -c .per_cpu "$out/stdout" 2>&1)" \
 	jqe --argjson n "$(nproc)" '(.per_cpu | map(.cpu) | unique | length) == $n and
 	(.per_cpu | all(.value | type == "number"))' "$out/stdout"
+# -I's text as perf stat -I prints it: its header once, then per interval
+# the time, the count and its unit: task-clock in msec, which one thread
+# cannot run more of than the interval lasts (100 ms, and the timer's slack).
+run profile -I 100 -e task-clock,page-faults -- "$WORKLOAD" spin 400
+interval_text_as_perf() {
+	[ "$(grep -cE '^# +time +counts +unit +events$' "$out/stderr")" -eq 1 ] &&
+		awk '$4 == "task-clock" && $3 == "msec" { n++; if ($2 > 115) bad++ }
+		     $3 == "page-faults" { pf++ }
+		     END { exit !(n >= 3 && pf >= 3 && !bad) }' "$out/stderr"
+}
+check interval_text_has_a_header_units_and_bounded_msec "$(head -n 5 "$out/stderr" | tr '\n' '|')" \
+	interval_text_as_perf
 run profile --json -I 100 -e task-clock -- "$WORKLOAD" spin 400
 check interval_mode_reports_intervals "$(jq -c .intervals "$out/stdout" 2>&1 | head -c 300)" \
 	jqe '(.intervals | length >= 2) and (.intervals[0].events[0].name == "task-clock")' \
