@@ -80,7 +80,7 @@ static struct coh_bw_opts bw_opts;
 
 /* ---- The options ---- */
 
-#ifdef __x86_64__
+/* --simd's names: 256 is SVE's column on arm64 (SIMD_SVE below). */
 static const char *simd_name(int bits)
 {
 	switch (bits) {
@@ -89,13 +89,18 @@ static const char *simd_name(int bits)
 	case 128:
 		return "128";
 	case 256:
+#if defined(__aarch64__)
+		return "sve";
+#else
 		return "256";
+#endif
 	case 512:
 		return "512";
 	}
 	return "?";
 }
 
+#ifdef __x86_64__
 static uint64_t xgetbv0(void)
 {
 	uint32_t lo, hi;
@@ -150,19 +155,6 @@ static bool simd_known(int bits)
  * or 512-bit SIMD.
  */
 #define SIMD_SVE	256
-
-static const char *simd_name(int bits)
-{
-	switch (bits) {
-	case 64:
-		return "scalar";
-	case 128:
-		return "128";
-	case SIMD_SVE:
-		return "sve";
-	}
-	return "?";
-}
 
 /* The task's SVE vector length in bits, 0 without SVE. */
 static int sve_bits(void)

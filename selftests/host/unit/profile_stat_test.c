@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
+#include "str_count.h"
 #include "profile/profile.h"
 
 static struct prof_stat_event ev(const char *name, enum prof_stat_role role)
@@ -460,17 +461,6 @@ TEST(csv_has_perf_stats_seven_columns)
 	free(text);
 }
 
-/* How many times @needle is in @hay. */
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle))) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
 
 /*
  * Issue 20: a VM without a PMU gave every hardware event the same reason,
@@ -507,15 +497,15 @@ TEST(each_reason_is_one_note_the_lines_refer_to)
 	prof_stat_print(f, &r);
 	fclose(f);
 	/* The PMU's reason once, as note [1], which 4 events and 2 metrics cite. */
-	EXPECT_EQ(1, count(text, pmu)) TH_LOG("%s", text);
-	EXPECT_EQ(1, count(text, "  [1] ENOENT: this machine has no hardware PMU\n"));
-	EXPECT_EQ(4 + 2, count(text, " [1]\n")) TH_LOG("%s", text);
+	EXPECT_EQ(1, str_count(text, pmu)) TH_LOG("%s", text);
+	EXPECT_EQ(1, str_count(text, "  [1] ENOENT: this machine has no hardware PMU\n"));
+	EXPECT_EQ(4 + 2, str_count(text, " [1]\n")) TH_LOG("%s", text);
 	/* The metrics that lack their events: one note names them all. */
-	EXPECT_EQ(1, count(text, "  [2] not measured: cache-misses, context-switches, memory controller counts (add them with -e)\n"))
+	EXPECT_EQ(1, str_count(text, "  [2] not measured: cache-misses, context-switches, memory controller counts (add them with -e)\n"))
 		TH_LOG("%s", text);
-	EXPECT_EQ(3, count(text, " [2]\n"));
-	EXPECT_EQ(2, count(text, "\n  ["));
-	EXPECT_EQ(0, count(text, "(add it with -e)"));
+	EXPECT_EQ(3, str_count(text, " [2]\n"));
+	EXPECT_EQ(2, str_count(text, "\n  ["));
+	EXPECT_EQ(0, str_count(text, "(add it with -e)"));
 	/* JSON keeps every event's reason. */
 	o = prof_stat_json(&r);
 	evs = json_object_object_get(o, "events");

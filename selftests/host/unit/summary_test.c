@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
+#include "str_count.h"
 
 #include "records.h"
 #include "trace/summary.h"
@@ -61,17 +62,6 @@ static const char *row(const char *text, const char *name, char *buf, size_t len
 	return buf;
 }
 
-/* How many times @needle is in @hay. */
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle))) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
 
 /* The getpid entry of the summary's JSON (owned by @o). */
 static struct json_object *getpid_of(struct json_object *o)
@@ -133,7 +123,7 @@ TEST_F(summary, a_latency_longer_than_the_session_is_implausible)
 	text = text_of(self->s, &self->t);
 	ASSERT_NE(NULL, text);
 	/* Total, avg and min are 5 s; max is "!". */
-	EXPECT_EQ(3, count(row(text, "getpid", line, sizeof(line)), "5.00 s")) TH_LOG("%s", text);
+	EXPECT_EQ(3, str_count(row(text, "getpid", line, sizeof(line)), "5.00 s")) TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(line, "          !         1        0")) TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "!: implausible, longer than the session's 1000000000 ns"));
 	free(text);
@@ -155,7 +145,7 @@ TEST_F(summary, a_latency_within_the_session_is_printed)
 	text = text_of(self->s, &self->t);
 	ASSERT_NE(NULL, text);
 	/* Total, avg, min and max: 300 ns each. */
-	EXPECT_EQ(4, count(row(text, "getpid", line, sizeof(line)), "300 ns")) TH_LOG("%s", text);
+	EXPECT_EQ(4, str_count(row(text, "getpid", line, sizeof(line)), "300 ns")) TH_LOG("%s", text);
 	EXPECT_EQ(NULL, strstr(text, "implausible"));
 	free(text);
 }
