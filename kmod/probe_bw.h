@@ -107,7 +107,39 @@ static inline u64 probe_bw_region_bytes(u64 per_thread)
 }
 
 /*
- * The kernels, PROBE_BW_PIECE and probe_bw_fns[op][simd][prefetch]: the
+ * The module's pass goes in pieces of this many bytes of each array,
+ * checking for a window (probe_base.h) after each; llctl's is one piece.
+ */
+#define PROBE_BW_PIECE		(256ULL << 10)
+
+/*
+ * Every kernel's frame (arch/ARCH/probe_bw_arch.h's BW_KERNEL): @j's
+ * passes, each in pieces of PROBE_BW_PIECE bytes of each array in the
+ * module (one piece in llctl), a window checked between two; @piece, the
+ * architecture's asm, runs the steps from i to end and leaves i at end.
+ */
+#define PROBE_BW_PASSES(j, piece) do {					\
+	struct probe_bw_job *job_ = (j);				\
+	struct probe_win win_;						\
+	u64 pass_, i, end;						\
+									\
+	probe_win_start(&win_);						\
+	for (pass_ = 0; pass_ < job_->passes; pass_++) {		\
+		for (i = 0; i < job_->n; ) {				\
+			end = PROBE_WIN_TICKS && job_->n - i > PROBE_BW_PIECE ? \
+			      i + PROBE_BW_PIECE : job_->n;		\
+			piece;						\
+			if (!PROBE_WIN_TICKS)	/* llctl: one piece */	\
+				break;					\
+			if (probe_win_due(&win_, 1))			\
+				probe_win_open(&win_);			\
+		}							\
+	}								\
+	job_->out = win_.out;						\
+} while (0)
+
+/*
+ * The kernels and probe_bw_fns[op][simd][prefetch]: the
  * architecture's assembly, where it has them (PROBE_BW_SUPPORTED).
  */
 #if defined(__x86_64__)

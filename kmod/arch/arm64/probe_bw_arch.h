@@ -40,12 +40,6 @@
 		"prfm pldl1keep, [%[t], #192]\n\t"
 
 /*
- * The kernel's pass goes in pieces of this many bytes of each array,
- * checking for a window (probe_base.h) after each; llctl's is one piece.
- */
-#define PROBE_BW_PIECE		(256ULL << 10)
-
-/*
  * One kernel: @pre once a piece, then steps of 256 bytes: %[ta], %[tb],
  * %[tc] set to the step in a, b and c, the prefetches @pf, then @body,
  * then @post. Each comes twice below: without prefetching (NAME) and with
@@ -54,40 +48,28 @@
 #define BW_KERNEL(name, pre, pf, body, post)				\
 static void name(struct probe_bw_job *j)				\
 {									\
-	u64 p, i, end, ta, tb, tc, t, e;				\
-	struct probe_win win;						\
+	u64 ta, tb, tc, t, e;						\
 									\
-	probe_win_start(&win);						\
-	for (p = 0; p < j->passes; p++) {				\
-		for (i = 0; i < j->n; ) {					\
-			end = PROBE_WIN_TICKS && j->n - i > PROBE_BW_PIECE ?	\
-			      i + PROBE_BW_PIECE : j->n;			\
-			asm volatile(pre					\
-				     "1:\n\t"					\
-				     "add %[ta], %[a], %[i]\n\t"		\
-				     "add %[tb], %[b], %[i]\n\t"		\
-				     "add %[tc], %[c], %[i]\n\t"		\
-				     pf						\
-				     body					\
-				     "add %[i], %[i], #256\n\t"			\
-				     "cmp %[i], %[n]\n\t"			\
-				     "b.lo 1b\n\t"				\
-				     post					\
-				     : [i] "+&r"(i), [ta] "=&r"(ta),		\
-				       [tb] "=&r"(tb), [tc] "=&r"(tc),		\
-				       [t] "=&r"(t), [e] "=&r"(e)		\
-				     : [a] "r"(j->a), [b] "r"(j->b), [c] "r"(j->c),	\
-				       [s] "r"(j->s), [pa] "r"(j->pa),		\
-				       [pb] "r"(j->pb), [pc] "r"(j->pc),	\
-				       [n] "r"(end)				\
-				     : "cc", "memory" PROBE_BW_CLOBBERS);	\
-			if (!PROBE_WIN_TICKS)	/* llctl: one piece */	\
-				break;					\
-			if (probe_win_due(&win, 1))				\
-				probe_win_open(&win);				\
-		}								\
-	}								\
-	j->out = win.out;						\
+	PROBE_BW_PASSES(j,						\
+		asm volatile(pre					\
+			     "1:\n\t"					\
+			     "add %[ta], %[a], %[i]\n\t"		\
+			     "add %[tb], %[b], %[i]\n\t"		\
+			     "add %[tc], %[c], %[i]\n\t"		\
+			     pf						\
+			     body					\
+			     "add %[i], %[i], #256\n\t"		\
+			     "cmp %[i], %[n]\n\t"			\
+			     "b.lo 1b\n\t"				\
+			     post					\
+			     : [i] "+&r"(i), [ta] "=&r"(ta),		\
+			       [tb] "=&r"(tb), [tc] "=&r"(tc),		\
+			       [t] "=&r"(t), [e] "=&r"(e)		\
+			     : [a] "r"(j->a), [b] "r"(j->b), [c] "r"(j->c),	\
+			       [s] "r"(j->s), [pa] "r"(j->pa),		\
+			       [pb] "r"(j->pb), [pc] "r"(j->pc),	\
+			       [n] "r"(end)				\
+			     : "cc", "memory" PROBE_BW_CLOBBERS));	\
 }
 
 /* @rep copies of @insns, .Lo their offset in the step, @w bytes apart. */

@@ -23,12 +23,6 @@
 		"prefetcht0 192(%[pc],%[i])\n\t"
 
 /*
- * The kernel's pass goes in pieces of this many bytes of each array,
- * checking for a window (probe_base.h) after each; llctl's is one piece.
- */
-#define PROBE_BW_PIECE		(256ULL << 10)
-
-/*
  * One kernel: @pre once a piece, then steps of @rep x @body (@w bytes
  * apart, .Lo the offset) after the prefetches @pf, then @post. Each
  * comes twice below: without prefetching (NAME) and with it (NAME_pf).
@@ -36,39 +30,25 @@
 #define BW_KERNEL(name, pre, pf, rep, w, body, post)			\
 static void name(struct probe_bw_job *j)				\
 {									\
-	u64 p, i, end;							\
-	struct probe_win win;						\
-									\
-	probe_win_start(&win);						\
-	for (p = 0; p < j->passes; p++) {				\
-		for (i = 0; i < j->n; ) {					\
-			end = PROBE_WIN_TICKS && j->n - i > PROBE_BW_PIECE ?	\
-			      i + PROBE_BW_PIECE : j->n;			\
-			asm volatile(pre					\
-				     "1:\n\t"					\
-				     pf						\
-				     ".set .Lo, 0\n\t"				\
-				     ".rept " rep "\n\t"			\
-				     body					\
-				     ".set .Lo, .Lo + " w "\n\t"		\
-				     ".endr\n\t"				\
-				     "add $256, %[i]\n\t"			\
-				     "cmp %[n], %[i]\n\t"			\
-				     "jb 1b\n\t"				\
-				     post					\
-				     : [i] "+&r"(i)				\
-				     : [a] "r"(j->a), [b] "r"(j->b), [c] "r"(j->c),	\
-				       [s] "r"(j->s), [pa] "r"(j->pa),		\
-				       [pb] "r"(j->pb), [pc] "r"(j->pc),	\
-				       [n] "r"(end)				\
-				     : "cc", "memory" PROBE_BW_CLOBBERS);	\
-			if (!PROBE_WIN_TICKS)	/* llctl: one piece */	\
-				break;					\
-			if (probe_win_due(&win, 1))				\
-				probe_win_open(&win);				\
-		}								\
-	}								\
-	j->out = win.out;						\
+	PROBE_BW_PASSES(j,						\
+		asm volatile(pre					\
+			     "1:\n\t"					\
+			     pf						\
+			     ".set .Lo, 0\n\t"				\
+			     ".rept " rep "\n\t"			\
+			     body					\
+			     ".set .Lo, .Lo + " w "\n\t"		\
+			     ".endr\n\t"				\
+			     "add $256, %[i]\n\t"			\
+			     "cmp %[n], %[i]\n\t"			\
+			     "jb 1b\n\t"				\
+			     post					\
+			     : [i] "+&r"(i)				\
+			     : [a] "r"(j->a), [b] "r"(j->b), [c] "r"(j->c),	\
+			       [s] "r"(j->s), [pa] "r"(j->pa),		\
+			       [pb] "r"(j->pb), [pc] "r"(j->pc),	\
+			       [n] "r"(end)				\
+			     : "cc", "memory" PROBE_BW_CLOBBERS));	\
 }
 
 #define LD(insn, arr, reg)	insn " .Lo(%[" arr "],%[i]), " reg "\n\t"
