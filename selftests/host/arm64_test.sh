@@ -56,7 +56,7 @@ if [ -n "$why" ]; then
 	finish
 fi
 
-if v=$(build/arm64/llctl --version 2>&1) && [ "$v" = "llctl $(cat VERSION) (llkm ABI 4)" ]; then
+if v=$(build/arm64/llctl --version 2>&1) && [ "$v" = "llctl $(cat VERSION) (llkm ABI $(sed -n 's/^#define LLKM_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' include/uapi/linux/llkm.h))" ]; then
 	ktap_result arm64:llctl_runs ok
 else
 	ktap_result arm64:llctl_runs fail "build/arm64/llctl --version: $v"

@@ -14,6 +14,17 @@ KO=${LLKM_KO:-}
 for c in "$here/llkm.ko" "$here/../../kmod/llkm.ko"; do
 	[ -n "$KO" ] || { [ -r "$c" ] && KO=$c; }
 done
+# LLKM_ABI: the ABI the UAPI header of this tree says, which llctl and the
+# module built from it must both report (the tree holds the tests, also
+# the arm64 build's under build/arm64/kselftest/llkm).
+LLKM_ABI=
+d=$here
+while [ -z "$LLKM_ABI" ] && [ "$d" != / ] && [ -n "$d" ]; do
+	[ -r "$d/include/uapi/linux/llkm.h" ] &&
+		LLKM_ABI=$(sed -n 's/^#define LLKM_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
+			"$d/include/uapi/linux/llkm.h")
+	d=$(dirname "$d")
+done
 out=$(mktemp -d)
 trap 'rm -rf "$out"; grep -qw llkm /proc/modules && rmmod llkm' EXIT
 

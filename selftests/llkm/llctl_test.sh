@@ -38,7 +38,7 @@ insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
 run info
 check info_succeeds "exit $(rc): $(cat "$out/stderr")" [ "$(rc)" -eq 0 ]
 check info_text_names_version_and_abi "$(head -c 300 "$out/stdout")" \
-	grep -q "^llkm $version, ABI 4$" "$out/stdout"
+	grep -q "^llkm $version, ABI ${LLKM_ABI:-?}$" "$out/stdout"
 check info_text_carries_the_environment "no '# kernel' header" \
 	grep -q "^# kernel $(uname -r)" "$out/stdout"
 check info_text_names_the_architecture "$(grep arch: "$out/stdout")" \
@@ -46,10 +46,10 @@ check info_text_names_the_architecture "$(grep arch: "$out/stdout")" \
 
 run info --json
 check info_json_is_valid_json "$(head -c 300 "$out/stdout")" jq -e . "$out/stdout" >/dev/null
-# shellcheck disable=SC2016 # $v, $arch, $online: jq's variables, not the shell's
+# shellcheck disable=SC2016 # $v, $arch, $online, $abi: jq's variables, not the shell's
 check info_json_has_the_documented_keys_and_types "jq says no" jq -e --arg v "$version" \
-	--arg arch "$(uname -m)" --argjson online "$(nproc)" '
-	(.version == $v) and (.abi == 4) and (.arch == $arch) and
+	--arg arch "$(uname -m)" --argjson online "$(nproc)" --argjson abi "${LLKM_ABI:-null}" '
+	(.version == $v) and (.abi == $abi) and (.arch == $arch) and
 	(.cpus.possible >= .cpus.online) and (.cpus.online == $online) and
 	(.cache_line_size | type == "number") and
 	(.features | type == "array") and ((.features | index("genl")) != null) and

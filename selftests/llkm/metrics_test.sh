@@ -52,7 +52,7 @@ cp "$out/stdout" "$out/once"
 check once_succeeds "exit $(rc): $(cat "$out/stderr")" [ "$(rc)" -eq 0 ]
 check once_passes_promtool_check_metrics "promtool refused it" promtool_ok "$out/once"
 check once_has_build_info_with_module_abi_and_kernel "$(samples "$out/once" llkm_build_info)" \
-	grep -q "^llkm_build_info{llctl_version=\"$version\",module_version=\"$version\",abi=\"4\",kernel=\"$(uname -r)\"} 1$" "$out/once"
+	grep -q "^llkm_build_info{llctl_version=\"$version\",module_version=\"$version\",abi=\"${LLKM_ABI:-?}\",kernel=\"$(uname -r)\"} 1$" "$out/once"
 check context_switches_have_one_sample_per_cpu "$(samples "$out/once" llkm_context_switches_total | head -5)" \
 	[ "$(samples "$out/once" llkm_context_switches_total | grep -c '{cpu="[0-9]*"}')" -eq "$ncpu" ]
 check every_family_has_help_and_type "$(grep -c '^# TYPE' "$out/once") TYPE lines" \
