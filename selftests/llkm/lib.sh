@@ -15,8 +15,9 @@ for c in "$here/llkm.ko" "$here/../../kmod/llkm.ko"; do
 	[ -n "$KO" ] || { [ -r "$c" ] && KO=$c; }
 done
 # LLKM_ABI: the ABI the UAPI header of this tree says, which llctl and the
-# module built from it must both report (the tree holds the tests, also
-# the arm64 build's under build/arm64/kselftest/llkm).
+# module built from it must both report: the tree's, above the tests (the
+# arm64 build's are under build/arm64/kselftest/llkm), or the copy an
+# installed collection carries (make selftests-install).
 LLKM_ABI=
 d=$here
 while [ -z "$LLKM_ABI" ] && [ "$d" != / ] && [ -n "$d" ]; do
