@@ -93,6 +93,7 @@ bool coh_tsc_invariant(void)
 #endif
 }
 
+#if !defined(__aarch64__)
 /* One window: TSC ticks per ns, bracketed by clock reads on both sides. */
 static double cal_window(void)
 {
@@ -106,6 +107,7 @@ static double cal_window(void)
 	t1 = probe_tsc_end();
 	return (double)(t1 - t0) / (double)(n1 - n0);
 }
+#endif
 
 bool coh_tsc_plausible(double khz, char *why, size_t len)
 {
@@ -125,29 +127,29 @@ const char *coh_tsc_source(void)
 #endif
 }
 
-int coh_tsc_rate(double *khz, char *why, size_t len)
+#if defined(__aarch64__)
+/* arm64: what the generic timer ticks at, as firmware set it. */
+static int clock_khz(double *khz, char *why, size_t len)
+{
+	char g[320];
+
+	*khz = probe_clock_hz() / 1e3;
+	if (coh_tsc_plausible(*khz, g, sizeof(g)))
+		return 0;
+	snprintf(why, len, "CNTFRQ_EL0 says the generic timer ticks at %.0f kHz, %s; no tick is turned into ns",
+		 *khz, g);
+	*khz = 0;
+	return -1;
+}
+#else
+/* The TSC, calibrated against CLOCK_MONOTONIC_RAW over a few windows. */
+static int clock_khz(double *khz, char *why, size_t len)
 {
 	double r[CAL_WINDOWS];
 	struct coh_stats st;
 	char g[320];
 	int i;
 
-	*khz = 0;
-	if (!PROBE_SUPPORTED) {
-		snprintf(why, len, "the probe clock is read on x86-64 and arm64 only");
-		return -1;
-	}
-#if defined(__aarch64__)
-	/* What the timer ticks at, as firmware set it: nothing to calibrate. */
-	*khz = probe_clock_hz() / 1e3;
-	if (!coh_tsc_plausible(*khz, g, sizeof(g))) {
-		snprintf(why, len, "CNTFRQ_EL0 says the generic timer ticks at %.0f kHz, %s; no tick is turned into ns",
-			 *khz, g);
-		*khz = 0;
-		return -1;
-	}
-	return 0;
-#endif
 	for (i = 0; i < CAL_WINDOWS; i++) {
 		r[i] = cal_window();
 		if (!(r[i] > 0)) {
@@ -163,6 +165,17 @@ int coh_tsc_rate(double *khz, char *why, size_t len)
 	}
 	*khz = st.median * 1e6;
 	return 0;
+}
+#endif
+
+int coh_tsc_rate(double *khz, char *why, size_t len)
+{
+	*khz = 0;
+	if (!PROBE_SUPPORTED) {
+		snprintf(why, len, "the probe clock is read on x86-64 and arm64 only");
+		return -1;
+	}
+	return clock_khz(khz, why, len);
 }
 
 void coh_timer_overhead(unsigned int n, double *min, double *median)
