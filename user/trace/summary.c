@@ -373,17 +373,17 @@ static int by_time(const void *a, const void *b, void *arg)
 /*
  * The syscall table, as strace -c lays it out: the share of the time in
  * syscalls, the times in units that read (total, then per call), calls,
- * errors; most time first, and a total. A max longer than the session is
- * "!".
+ * errors, in the order of @nrs (@n of them), and a total. A max longer
+ * than the session is "!".
  */
-static void syscalls_print(FILE *f, const struct trace_summary *s)
+static void syscalls_print(FILE *f, const struct trace_summary *s,
+			   const int *nrs, int n)
 {
-	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
+	int i;
 	char why[320], max[24], tot[24], av[24], mn[24];
 	uint64_t all_ns = 0, calls = 0, errors = 0;
 	bool flagged = false;
 
-	qsort_r(nrs, n, sizeof(*nrs), by_time, (void *)s->sys);
 	for (i = 0; i < n; i++)
 		all_ns += s->sys[nrs[i]].total_ns;
 	fprintf(f, "%6s %10s %10s %10s %10s %9s %8s  %s\n", "% time", "total",
@@ -455,12 +455,12 @@ static void hist_print(FILE *f, const struct stat_ns *st, const char *name)
 	}
 }
 
-/* Every syscall's histogram, most time first (the table's order). */
-static void hists_print(FILE *f, const struct trace_summary *s)
+/* Every syscall's histogram, in the table's order (@nrs, @n). */
+static void hists_print(FILE *f, const struct trace_summary *s,
+			const int *nrs, int n)
 {
-	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
+	int i;
 
-	qsort_r(nrs, n, sizeof(*nrs), by_time, (void *)s->sys);
 	for (i = 0; i < n; i++)
 		hist_print(f, &s->sys[nrs[i]], trace_syscall_name(nrs[i]));
 }
@@ -468,12 +468,15 @@ static void hists_print(FILE *f, const struct trace_summary *s)
 void trace_summary_print(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t)
 {
-	int i, c;
+	int nrs[MAX_NR], n, i, c;
 
 	if (s->events & LLKM_TRACE_EV_SYSCALLS) {
-		syscalls_print(f, s);
+		/* Most time first, as strace -c: the table and the histograms. */
+		n = sorted_nrs(s, nrs);
+		qsort_r(nrs, n, sizeof(*nrs), by_time, (void *)s->sys);
+		syscalls_print(f, s, nrs, n);
 		if (s->hist)
-			hists_print(f, s);
+			hists_print(f, s, nrs, n);
 	}
 	if (s->events & LLKM_TRACE_EV_IRQS) {
 		fprintf(f, "\n%6s %4s %10s %14s  %s\n", "irq", "cpu", "count",
