@@ -38,14 +38,22 @@ static inline void probe_branch_fill(u64 *p, u64 len, u64 *seed)
 	}
 }
 
-/* The same bits sorted, ones first: one misprediction a pass. */
-static inline void probe_branch_sort(u64 *p)
+/* The buffer's set bits, counted in C: what every pass over it counts. */
+static inline u64 probe_branch_ones(const u64 *p)
 {
 	u64 i, w, ones = 0;
 
 	for (i = 0; i < PROBE_BR_WORDS; i++)
 		for (w = p[i]; w; w &= w - 1)
 			ones++;
+	return ones;
+}
+
+/* The same bits sorted, ones first: one misprediction a pass. */
+static inline void probe_branch_sort(u64 *p)
+{
+	u64 i, ones = probe_branch_ones(p);
+
 	for (i = 0; i < PROBE_BR_WORDS; i++)
 		p[i] = 0;
 	for (i = 0; i < ones; i++)

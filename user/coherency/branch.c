@@ -89,17 +89,6 @@ struct br_result {
 };
 
 #if PROBE_SUPPORTED
-/* The set bits of the buffer, counted in C: what every pass must return. */
-static uint64_t set_bits(const uint64_t *p)
-{
-	uint64_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < PROBE_BR_WORDS; i++)
-		n += (uint64_t)__builtin_popcountll(p[i]);
-	return n;
-}
-
 /* One pass, its count checked against @c->set_bits into @r. */
 static void pass(const uint64_t *p, struct br_result *r, struct br_count *c)
 {
@@ -125,7 +114,7 @@ static bool time_passes(const uint64_t *p, struct br_result *r,
 	uint64_t t0;
 	int i;
 
-	c->set_bits = set_bits(p);
+	c->set_bits = probe_branch_ones(p);
 	c->taken = c->set_bits;
 	pass(p, r, c);
 	pass(p, r, c);
