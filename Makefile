@@ -53,6 +53,9 @@ DEPS += libssl-dev
 DEPS += libzstd-dev
 DEPS += dkms man-db groff-base
 DEPS += shellcheck
+# reports: demangling (libiberty), the pictures rendered to PNG in tests
+# (rsvg-convert), and a Rust program for the demangling test (rustc)
+DEPS += libiberty-dev librsvg2-bin rustc
 # the debug-kernel tier builds a kernel (make check-debug)
 DEPS += bc bison flex
 # the arm64 guest (selftests/vm/run --arch arm64): the VM, and running the
