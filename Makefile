@@ -56,6 +56,8 @@ DEPS += shellcheck
 # reports: demangling (libiberty), the pictures rendered to PNG in tests
 # (rsvg-convert), and a Rust program for the demangling test (rustc)
 DEPS += libiberty-dev librsvg2-bin rustc
+# the tests make an en_US locale (localedef) to check thousands separators
+DEPS += locales
 # the debug-kernel tier builds a kernel (make check-debug)
 DEPS += bc bison flex
 # the arm64 guest (selftests/vm/run --arch arm64): the VM, and running the

@@ -17,7 +17,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <mntent.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
+#include "lib/text.h"
 #include "profile/pmu-events.h"
 #include "profile/profile.h"
 
@@ -47,6 +50,8 @@
 enum {
 	OPT_PER_CPU = LLCTL_OPT_JSON + 1,
 	OPT_NO_MULTIPLEX,
+	OPT_PER_THREAD,
+	OPT_NO_BIG_NUM,
 };
 
 
@@ -62,6 +67,7 @@ static const char *const default_hw[] = {
 struct inst {
 	uint32_t id;		/* 0: not open */
 	int cpu;		/* -1: a thread's */
+	int thread;		/* -p/-G: its index in tids[], else -1 */
 	uint64_t raw, enabled, running;	/* last read, for intervals */
 };
 
@@ -88,8 +94,9 @@ struct profile {
 	int cpus[4096];
 	unsigned int n_cpus;	/* -a / -C */
 	int tids[MAX_THREADS];
-	unsigned int n_tids;	/* -p */
-	bool per_cpu, pinned, json;
+	char comms[MAX_THREADS][16];	/* the threads' names, as listed */
+	unsigned int n_tids;	/* -p, -G */
+	bool per_cpu, per_thread, pinned, json;
 	const char *csv_sep;	/* -x: perf stat's CSV with this separator */
 	FILE *out;		/* -o, or NULL */
 	int dev;		/* /dev/llkm for reads, or -1 */
@@ -309,6 +316,19 @@ static int add_defaults(struct profile *p, bool system_wide)
 	return add_mem_events(p, system_wide);
 }
 
+/* Thread @tid, and its name for --per-thread (its number if it is gone). */
+static void add_thread(struct profile *p, int tid)
+{
+	char path[64], *comm;
+
+	snprintf(path, sizeof(path), "proc/%d/comm", tid);
+	comm = llctl_root_read(NULL, path);
+	snprintf(p->comms[p->n_tids], sizeof(p->comms[0]), "%s",
+		 comm ? comm : "?");
+	free(comm);
+	p->tids[p->n_tids++] = tid;
+}
+
 /* The threads of @pid, from /proc/PID/task, after those of -p's others. */
 static int list_threads(struct profile *p, int pid)
 {
@@ -332,9 +352,74 @@ static int list_threads(struct profile *p, int pid)
 			ret = -1;
 			break;
 		}
-		p->tids[p->n_tids++] = atoi(de->d_name);
+		add_thread(p, atoi(de->d_name));
 	}
 	closedir(d);
+	return ret;
+}
+
+/* Where the cgroup v2 file system is mounted, into @buf: 0, or -1. */
+static int cgroup2_mount(char *buf, size_t len)
+{
+	FILE *f = setmntent("/proc/self/mounts", "re");
+	struct mntent *m;
+	int ret = -1;
+
+	while (f && (m = getmntent(f))) {
+		if (strcmp(m->mnt_type, "cgroup2"))
+			continue;
+		snprintf(buf, len, "%s", m->mnt_dir);
+		ret = 0;
+		break;
+	}
+	if (f)
+		endmntent(f);
+	return ret;
+}
+
+/*
+ * -G: the threads in cgroup @cg (a cgroup v2 path, under its mount as perf
+ * -G takes it, or absolute) at the start; what they fork is counted with
+ * them (the counters inherit). Threads moved in later are not: llkm's
+ * counters are perf's kernel counters, which take no cgroup.
+ */
+static int list_cgroup(struct profile *p, const char *cg)
+{
+	char mnt[PATH_MAX] = "", path[2 * PATH_MAX];
+	unsigned int before = p->n_tids;
+	FILE *f = NULL;
+	int tid, ret = 0;
+
+	if (!cgroup2_mount(mnt, sizeof(mnt))) {
+		snprintf(path, sizeof(path), "%s/%s/cgroup.threads", mnt,
+			 cg + (cg[0] == '/'));
+		f = fopen(path, "re");
+	}
+	if (!f && cg[0] == '/') {
+		/* A path under the mount, given whole. */
+		snprintf(path, sizeof(path), "%s/cgroup.threads", cg);
+		f = fopen(path, "re");
+	}
+	if (!f) {
+		llctl_err("Unable to count cgroup '%s': %s (give a cgroup v2 path, as /proc/PID/cgroup's '0::' line shows it)",
+			  cg, mnt[0] ? "no such cgroup" :
+			  "no cgroup v2 file system is mounted (mount -t cgroup2 none /sys/fs/cgroup)");
+		return -1;
+	}
+	while (fscanf(f, "%d", &tid) == 1) {
+		if (p->n_tids == MAX_THREADS) {
+			llctl_err("Unable to count cgroup '%s': -G counts at most %d threads; count the CPUs they run on with -C",
+				  cg, MAX_THREADS);
+			ret = -1;
+			break;
+		}
+		add_thread(p, tid);
+	}
+	fclose(f);
+	if (!ret && p->n_tids == before) {
+		llctl_err("Unable to count cgroup '%s': it has no threads", cg);
+		ret = -1;
+	}
 	return ret;
 }
 
@@ -416,6 +501,7 @@ static int open_event(struct profile *p, struct pevent *pe, int child)
 			req.cpu = p->cpus[i];
 		}
 		pe->inst[i].cpu = req.cpu;
+		pe->inst[i].thread = req.pid && child <= 0 ? (int)i : -1;
 		ret = llctl_nl_counter_open(&p->nl, &req, &pe->inst[i].id);
 		if (ret)
 			return ret;
@@ -562,14 +648,17 @@ static void count_line(FILE *f, const char *lead, const struct prof_stat_event *
 {
 	bool clock = e->role == PROF_STAT_ROLE_TASK_CLOCK ||
 		     !strcmp(e->name, "cpu-clock");
+	char num[48];
 
 	if (!c->counted)
 		fprintf(f, "%s %20s %-4s %s\n", lead, "<not counted>", "", e->name);
 	else if (clock)
-		fprintf(f, "%s %20.2f %-4s %-24s (%s)\n", lead, c->value / 1e6,
+		fprintf(f, "%s %20s %-4s %-24s (%s)\n", lead,
+			llctl_text_count(num, sizeof(num), c->value / 1e6, 2),
 			"msec", e->name, coverage_text(c, cov, len));
 	else
-		fprintf(f, "%s %20.0f %-4s %-24s (%s)\n", lead, c->value, "",
+		fprintf(f, "%s %20s %-4s %-24s (%s)\n", lead,
+			llctl_text_count(num, sizeof(num), c->value, 0), "",
 			e->name, coverage_text(c, cov, len));
 }
 
@@ -753,14 +842,20 @@ out:
 	return ret;
 }
 
-/* --per-cpu: each CPU's count of the last run, scaled on its own. */
-static void per_cpu_print(const struct profile *p, FILE *f,
-			  struct json_object *arr)
+/*
+ * --per-cpu, --per-thread: each CPU's or thread's count of the last run,
+ * scaled on its own; thread lines lead with comm-tid, as perf stat's.
+ */
+static void per_inst_print(const struct profile *p, FILE *f,
+			   struct json_object *arr)
 {
 	unsigned int i, k;
-	char cov[320], lead[32];
+	char cov[320], lead[40];
 
-	if (f)
+	if (f && p->per_thread)
+		fprintf(f, " Per thread:\n#%-22s %20s %-4s %s\n", "comm-tid",
+			"counts", "unit", "events");
+	else if (f)
 		fprintf(f, " Per CPU:\n#%-14s %20s %-4s %s\n", "CPU", "counts", "unit",
 			"events");
 	for (i = 0; i < p->n; i++) {
@@ -770,14 +865,24 @@ static void per_cpu_print(const struct profile *p, FILE *f,
 			struct json_object *o;
 
 			prof_stat_add(&c, in->raw, in->enabled, in->running);
-			if (f) {
+			if (f && in->thread >= 0)
+				snprintf(lead, sizeof(lead), " %16s-%-6d",
+					 p->comms[in->thread], p->tids[in->thread]);
+			else if (f)
 				snprintf(lead, sizeof(lead), " CPU%-11d", in->cpu);
+			if (f)
 				count_line(f, lead, &p->st[i], &c, cov, sizeof(cov));
-			}
 			if (!arr)
 				continue;
 			o = json_object_new_object();
-			json_object_object_add(o, "cpu", json_object_new_int(in->cpu));
+			if (in->thread >= 0) {
+				json_object_object_add(o, "tid",
+						       json_object_new_int(p->tids[in->thread]));
+				json_object_object_add(o, "comm",
+						       json_object_new_string(p->comms[in->thread]));
+			} else {
+				json_object_object_add(o, "cpu", json_object_new_int(in->cpu));
+			}
 			json_object_object_add(o, "name",
 					       json_object_new_string(p->st[i].name));
 			json_object_object_add(o, "value", c.counted ?
@@ -807,16 +912,16 @@ static int report(struct profile *p, const char *target, double elapsed,
 	}
 	if (!p->json) {
 		prof_stat_print(p->out ? p->out : stderr, &r);
-		if (p->per_cpu)
-			per_cpu_print(p, p->out ? p->out : stderr, NULL);
+		if (p->per_cpu || p->per_thread)
+			per_inst_print(p, p->out ? p->out : stderr, NULL);
 		return 0;
 	}
 	o = prof_stat_json(&r);
-	if (p->per_cpu) {
+	if (p->per_cpu || p->per_thread) {
 		struct json_object *pc = json_object_new_array();
 
-		per_cpu_print(p, NULL, pc);
-		json_object_object_add(o, "per_cpu", pc);
+		per_inst_print(p, NULL, pc);
+		json_object_object_add(o, p->per_cpu ? "per_cpu" : "per_thread", pc);
 	}
 	if (jint)
 		json_object_object_add(o, "intervals", json_object_get(jint));
@@ -831,6 +936,7 @@ struct profile_args {
 	struct profile *p;	/* the events, --per-cpu, --no-multiplex, --json */
 	char **cmd;		/* -- CMD, or NULL */
 	const char *cpus;	/* -C */
+	const char *cgroup;	/* -G */
 	const char *output;	/* -o */
 	long repeats, interval;
 	int pids;		/* how many -p gives */
@@ -838,7 +944,7 @@ struct profile_args {
 	struct llctl_list events;	/* -e */
 	struct llctl_cpus cpu_opt;	/* -C */
 	struct llctl_pids pid_opt;	/* -p */
-	bool per_cpu, pinned, json;
+	bool per_cpu, per_thread, pinned, json, no_big_num;
 	const char *sep;	/* -x */
 };
 
@@ -852,12 +958,19 @@ static const struct llctl_opt profile_opt[] = {
 	{ "pid", 'p', "PID,...", "Count these running processes, their threads and children (repeatable)",
 	  .type = LLCTL_OPT_PIDS, LLCTL_FIELD(struct profile_args, pid_opt), .max = LLCTL_PIDS_MAX,
 	  .flags = LLCTL_OPT_REPEAT },
+	{ "cgroup", 'G', "CGROUP", "Count the threads of this cgroup v2 (its path, as in /proc/PID/cgroup) and what they fork",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct profile_args, cgroup) },
 	{ "interval", 'I', "MS", "Also print the counts every MS milliseconds",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct profile_args, interval), .min = 1, .max = 3600000, .unit = "ms" },
 	{ "repeat", 'r', "N", "Run CMD N times: mean and standard deviation",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct profile_args, repeats), .min = 1, .max = 10000 },
 	{ "per-cpu", OPT_PER_CPU, NULL, "With -a or -C: one line per CPU",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, per_cpu) },
+	{ "per-thread", OPT_PER_THREAD, NULL, "With -p or -G: one line per thread",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, per_thread) },
+	{ "no-big-num", OPT_NO_BIG_NUM, NULL,
+	  "Print counts without the locale's thousands separators",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, no_big_num) },
 	{ "no-multiplex", OPT_NO_MULTIPLEX, NULL,
 	  "Pin every event: fail rather than extrapolate from a share of the time",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct profile_args, pinned) },
@@ -872,8 +985,9 @@ static const struct llctl_opt profile_opt[] = {
 
 static const struct llctl_opts profile_opts = {
 	.cmd = "profile",
-	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID,...] [-I MS] [-r N] [--per-cpu] "
-		    "[--no-multiplex] [-o FILE] [--json | -x SEP] [-- CMD [ARGS...]]",
+	.synopsis = "[-e EV,...] [-a | -C CPUS | -p PID,... | -G CGROUP] [-I MS] [-r N] "
+		    "[--per-cpu | --per-thread] [--no-multiplex] [--no-big-num] [-o FILE] "
+		    "[--json | -x SEP] [-- CMD [ARGS...]]",
 	.summary = "Count hardware and software events of a command, a process or CPUs.",
 	.opt = profile_opt,
 	.operands = true,
@@ -894,7 +1008,9 @@ static int profile_parse(int argc, char **argv, struct profile_args *a)
 	a->cpus = a->cpu_opt.n ? a->cpu_opt.text : NULL;
 	a->pids = a->pid_opt.n;
 	p->per_cpu = a->per_cpu;
+	p->per_thread = a->per_thread;
 	p->pinned = a->pinned;
+	llctl_text_set_big_num(!a->no_big_num);
 	p->json = a->json;
 	p->csv_sep = a->sep;
 	if (n < argc)
@@ -905,31 +1021,35 @@ static int profile_parse(int argc, char **argv, struct profile_args *a)
 /* Whether CMD is what is counted (not -a, -C or -p, for which it is a timer). */
 static bool counts_cmd(const struct profile_args *a)
 {
-	return a->cmd && !a->all && !a->cpus && !a->pids;
+	return a->cmd && !a->all && !a->cpus && !a->pids && !a->cgroup;
 }
 
 /* The options' conflicts: 0, or 1 after saying which. */
 static int profile_check(const struct profile_args *a)
 {
-	if (!!a->all + !!a->cpus + !!a->pids > 1) {
-		llctl_opt_bad(&profile_opts, a->pids ? 'p' : 'C', NULL,
-			      "-a, -C and -p exclude each other");
+	if (!!a->all + !!a->cpus + !!a->pids + !!a->cgroup > 1) {
+		llctl_opt_bad(&profile_opts, a->cgroup ? 'G' : a->pids ? 'p' : 'C',
+			      NULL, "-a, -C, -p and -G exclude each other");
 		return 1;
 	}
-	if (!a->cmd && !a->all && !a->cpus && !a->pids) {
-		llctl_err("Unable to profile: nothing to count: give '-- CMD', -p PID, -a or -C CPUS");
+	if (!a->cmd && !a->all && !a->cpus && !a->pids && !a->cgroup) {
+		llctl_err("Unable to profile: nothing to count: give '-- CMD', -p PID, -G CGROUP, -a or -C CPUS");
 		llctl_usage(stderr, &profile_opts);
 		return 1;
 	}
 	if (a->sep && (!*a->sep || a->json || a->interval || a->p->per_cpu ||
-		       a->repeats > 1)) {
+		       a->p->per_thread || a->repeats > 1)) {
 		llctl_opt_bad(&profile_opts, 'x', a->sep,
 			      !*a->sep ? "the separator is empty" :
-			      "it prints the final counts once: not with --json, -I, --per-cpu or -r");
+			      "it prints the final counts once: not with --json, -I, --per-cpu, --per-thread or -r");
 		return 1;
 	}
 	if (a->p->per_cpu && !a->all && !a->cpus) {
 		llctl_opt_bad(&profile_opts, OPT_PER_CPU, NULL, "it needs -a or -C");
+		return 1;
+	}
+	if (a->p->per_thread && !a->pids && !a->cgroup) {
+		llctl_opt_bad(&profile_opts, OPT_PER_THREAD, NULL, "it needs -p or -G");
 		return 1;
 	}
 	if (a->repeats > 1 && !counts_cmd(a)) {
@@ -967,6 +1087,8 @@ static int profile_targets(struct profile *p, const struct profile_args *a)
 	for (i = 0; i < a->pids; i++)
 		if (list_threads(p, a->pid_opt.pid[i]))
 			return 1;
+	if (a->cgroup && list_cgroup(p, a->cgroup))
+		return 1;
 	if (!p->n && add_profile_defaults(p))
 		return 1;
 	if (!p->n && add_defaults(p, a->all || cpus))
@@ -1003,6 +1125,10 @@ static int profile_setup(struct profile *p, const struct profile_args *a)
 		cmd_target(p->target, sizeof(p->target), a->cmd);
 	else if (a->pids)
 		pids_target(p->target, sizeof(p->target), &a->pid_opt);
+	else if (a->cgroup)
+		snprintf(p->target, sizeof(p->target),
+			 "cgroup %s (its %u threads at the start, and what they fork)",
+			 a->cgroup, p->n_tids);
 	else
 		snprintf(p->target, sizeof(p->target), "CPUs %s",
 			 a->all ? "(all)" : a->cpus);
@@ -1045,7 +1171,7 @@ static int profile_report(struct profile *p, const struct profile_args *a,
 {
 	unsigned int i;
 
-	for (i = 0; a->pids && i < p->n; i++)
+	for (i = 0; (a->pids || a->cgroup) && i < p->n; i++)
 		prof_stat_task_asleep(&p->st[i], p->target);
 	if (!ret && p->runs)
 		ret = report(p, p->target, p->total_ns / p->runs, p->runs, p->jint);

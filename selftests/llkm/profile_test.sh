@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=40
+PLAN=46
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -244,6 +244,85 @@ for form in list repeated; do
 		"llctl ${got:-nothing} page faults, the kernel $kernel (two processes of 2000 each and their start); $(head -c 300 "$out/stderr")" \
 		within "$got" "$kernel" 2
 done
+# -G: of two such shells, the one in a cgroup v2 is counted, the other
+# not (a count within 2 % of its own faults, half of both).
+cg_mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+cg_ours=
+if [ -z "$cg_mnt" ]; then
+	mkdir -p "$out/cg2" && mount -t cgroup2 none "$out/cg2" && cg_mnt=$out/cg2 && cg_ours=1
+fi
+cg=llkm_profile_test.$$
+if [ -n "$cg_mnt" ] && mkdir "$cg_mnt/$cg"; then
+	faulter; pa=$!
+	faulter; pb=$!
+	until_ 10 stopped $pa && until_ 10 stopped $pb
+	echo $pa >"$cg_mnt/$cg/cgroup.procs"
+	before=$(faults $pa)
+	# shellcheck disable=SC2016 # $1 and $2: the inner bash's
+	run profile --json -G "/$cg" -e page-faults -- bash -c '
+		kill -CONT "$1" "$2"
+		for p in "$1" "$2"; do
+			until [ "$(cut -d" " -f3 /proc/$p/stat)" = T ]; do sleep 0.02; done
+		done' release "$pa" "$pb"
+	kernel=$(($(faults $pa) - before))
+	kill -KILL $pa $pb 2>/dev/null; wait $pa $pb 2>/dev/null
+	got=$(jq -r '.events[0].value' "$out/stdout" 2>/dev/null)
+	check cgroup_counts_its_threads_only \
+		"llctl ${got:-nothing} page faults, the kernel $kernel for the one shell in the cgroup; $(head -c 300 "$out/stderr")" \
+		within "$got" "$kernel" 2
+	rmdir "$cg_mnt/$cg"
+else
+	skip cgroup_counts_its_threads_only "no cgroup v2 here (mount -t cgroup2 failed)"
+fi
+[ -n "$cg_ours" ] && umount "$out/cg2"
+# --per-thread: two threads that do 40 and 120 sleeps; each line's count
+# of context switches is the kernel's own for that thread
+# (/proc/PID/task/TID/status, voluntary + involuntary, over the same
+# stretch: the process is stopped before and after, as above).
+threads_py='
+import os, signal, threading, time
+go, done = threading.Event(), threading.Barrier(3)
+def work(n):
+    go.wait()
+    for _ in range(n):
+        time.sleep(0.002)
+    done.wait()
+    threading.Event().wait()
+ts = [threading.Thread(target=work, args=(n,), daemon=True) for n in (40, 120)]
+for t in ts:
+    t.start()
+print(" ".join(str(t.native_id) for t in ts), flush=True)
+os.kill(os.getpid(), signal.SIGSTOP)
+go.set()
+done.wait()
+os.kill(os.getpid(), signal.SIGSTOP)
+'
+switches() { awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n }' "/proc/$1/task/$2/status"; }
+python3 -c "$threads_py" >"$out/tids" &
+pt=$!
+until_ 10 stopped $pt
+read -r ta tb <"$out/tids"
+sa=$(switches $pt "$ta"); sb=$(switches $pt "$tb")
+# shellcheck disable=SC2016 # $1: the inner bash's
+run profile --json -p $pt --per-thread -e context-switches -- bash -c '
+	kill -CONT "$1"; sleep 0.1
+	until [ "$(cut -d" " -f3 /proc/$1/stat)" = T ]; do sleep 0.02; done' release $pt
+ka=$(($(switches $pt "$ta") - sa)); kb=$(($(switches $pt "$tb") - sb))
+kill -KILL $pt 2>/dev/null; wait $pt 2>/dev/null
+# shellcheck disable=SC2016 # $t: jq's variable
+per_tid() { jq -r --argjson t "$1" '.per_thread[] | select(.tid == $t) | .value' "$out/stdout"; }
+la=$(per_tid "$ta" 2>/dev/null); lb=$(per_tid "$tb" 2>/dev/null)
+check per_thread_counts_each_thread_as_the_kernel_does \
+	"llctl ${la:-nothing} and ${lb:-nothing}, the kernel $ka and $kb (40 and 120 sleeps); $(head -c 300 "$out/stderr")" \
+	sh -c "[ $ka -ge 40 ] && [ $kb -ge 120 ] && [ \"${la:-x}\" -ge $((ka - 2)) ] 2>/dev/null &&
+	       [ \"$la\" -le $((ka + 2)) ] && [ \"${lb:-x}\" -ge $((kb - 2)) ] 2>/dev/null && [ \"$lb\" -le $((kb + 2)) ]"
+"$WORKLOAD" spin 3000 &
+bg=$!
+run profile -p $bg --per-thread -e task-clock -- sleep 0.2
+kill $bg 2>/dev/null; wait $bg 2>/dev/null
+check per_thread_text_leads_with_comm_tid "$(head -c 600 "$out/stderr")" \
+	sh -c "grep -q '^#comm-tid ' '$out/stderr' && grep -Eq '^ +workload-$bg +[0-9.,]+ msec +task-clock' '$out/stderr'"
+
 # A process asleep the whole time: its schedstat run time says it never
 # ran; the events are not counted because of that, not "did not start".
 sleep 3000 &
@@ -303,6 +382,34 @@ interrupt $pid 10
 status=$?
 check ctrl_c_stops_a_system_wide_count_and_reports "exit $status: $(tail -c 300 "$out/int")" \
 	sh -c "[ $status -eq 0 ] && grep -q 'task-clock' '$out/int'"
+
+# Thousands separators as perf stat prints them (printf's ' flag in the
+# user's locale): en_US groups by 3 with commas, exactly as coreutils'
+# printf %'d does for the same number, and so does perf's count in that
+# locale; --no-big-num and the C locale print the digits alone.
+if command -v localedef >/dev/null && localedef -i en_US -f UTF-8 "$out/en_US.UTF-8" 2>/dev/null; then
+	en() { LOCPATH=$out LC_ALL=en_US.UTF-8 "$@"; }
+	en "$LLCTL" profile -e page-faults -- "$WORKLOAD" faults 3000 2>"$out/big" >/dev/null
+	ours=$(awk '$2 == "page-faults" { print $1 }' "$out/big")
+	plain=${ours//,/}
+	# shellcheck disable=SC2059 # the format is the test
+	libc=$(en env printf "%'d" "${plain:-0}")
+	en perf stat -e page-faults -- "$WORKLOAD" faults 3000 2>"$out/perfbig" >/dev/null
+	perfs=$(awk '$2 == "page-faults" { print $1 }' "$out/perfbig")
+	check big_num_groups_as_the_locale_does "llctl '$ours', printf %'d '$libc', perf '$perfs'" \
+		sh -c "[ '$ours' = '$libc' ] && echo '$ours' | grep -Eq '^[0-9]{1,3}(,[0-9]{3})+$' &&
+		       echo '$perfs' | grep -Eq '^[0-9]{1,3}(,[0-9]{3})+$'"
+	en "$LLCTL" profile --no-big-num -e page-faults -- "$WORKLOAD" faults 3000 2>"$out/big" >/dev/null
+	check no_big_num_prints_digits_alone "$(grep page-faults "$out/big")" \
+		sh -c "awk '\$2 == \"page-faults\" { print \$1 }' '$out/big' | grep -Eq '^[0-9]{4,}$'"
+	LC_ALL=C "$LLCTL" profile -e page-faults -- "$WORKLOAD" faults 3000 2>"$out/big" >/dev/null
+	check c_locale_prints_digits_alone "$(grep page-faults "$out/big")" \
+		sh -c "awk '\$2 == \"page-faults\" { print \$1 }' '$out/big' | grep -Eq '^[0-9]{4,}$'"
+else
+	for t in big_num_groups_as_the_locale_does no_big_num_prints_digits_alone c_locale_prints_digits_alone; do
+		skip $t "no en_US locale source here (Debian's locales package; the 6.1 leg has it)"
+	done
+fi
 
 # --- events ---------------------------------------------------------------------
 run events --json

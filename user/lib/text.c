@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Text for a terminal: its width, and paragraphs wrapped to it.
+ * Text for a terminal: its width, paragraphs wrapped to it, and numbers
+ * as people read them.
  */
+#define _GNU_SOURCE
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -65,5 +68,40 @@ const char *llctl_text_ns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%.2f ms", ns / 1e6);
 	else
 		snprintf(buf, len, "%.2f s", ns / 1e9);
+	return buf;
+}
+
+static bool big_num = true;
+
+void llctl_text_set_big_num(bool on)
+{
+	big_num = on;
+}
+
+/* The user's LC_NUMERIC, made once; (locale_t)0 when it cannot be. */
+static locale_t user_numeric(void)
+{
+	static locale_t loc;
+	static bool made;
+
+	if (!made) {
+		made = true;
+		loc = newlocale(LC_NUMERIC_MASK, "", (locale_t)0);
+	}
+	return loc;
+}
+
+const char *llctl_text_count(char *buf, size_t len, double v, int prec)
+{
+	locale_t loc = big_num ? user_numeric() : (locale_t)0, old;
+
+	if (!loc) {
+		snprintf(buf, len, "%.*f", prec, v);
+		return buf;
+	}
+	/* uselocale() is this thread's only: nothing else sees the change. */
+	old = uselocale(loc);
+	snprintf(buf, len, "%'.*f", prec, v);
+	uselocale(old);
 	return buf;
 }

@@ -7,6 +7,7 @@
 #ifndef LLCTL_LIB_TEXT_H
 #define LLCTL_LIB_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -31,5 +32,21 @@ void llctl_text_wrap(FILE *f, const char *text, int col, int width);
  * and perf trace -s print times.
  */
 const char *llctl_text_ns(char *buf, size_t len, double ns);
+
+/*
+ * Whether counts are grouped by thousands (perf stat's --big-num, on by
+ * default; --no-big-num turns it off). Machine-read output (-x, --json)
+ * never groups.
+ */
+void llctl_text_set_big_num(bool on);
+
+/*
+ * @v with @prec decimals into @buf, grouped by thousands as the user's
+ * locale (LC_ALL, LC_NUMERIC, LANG) groups them, its decimal point too, as
+ * perf stat prints counts with printf's ' flag: "1,234,567" in en_US,
+ * "1.234.567" in de_DE, "1234567" in C. Only this number is formatted in
+ * that locale: JSON, CSV and the parsing of options keep C's.
+ */
+const char *llctl_text_count(char *buf, size_t len, double v, int prec);
 
 #endif /* LLCTL_LIB_TEXT_H */

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "lib/plausible.h"
+#include "lib/text.h"
 #include "profile/profile.h"
 
 void prof_stat_run_begin(struct prof_stat_event *e)
@@ -433,7 +434,7 @@ static void print_event(FILE *f, const struct prof_stat_event *e,
 	double v = prof_stat_mean(e), cov = prof_stat_coverage(e) * 100;
 	enum prof_stat_status st = status_of(e);
 	const char *reason;
-	char why[320];
+	char why[320], num[48];
 
 	if (st != PROF_STAT_COUNTED) {
 		reason = st == PROF_STAT_NOT_SUPPORTED ? e->reason :
@@ -444,9 +445,11 @@ static void print_event(FILE *f, const struct prof_stat_event *e,
 		return;
 	}
 	if (e->role == PROF_STAT_ROLE_TASK_CLOCK)
-		fprintf(f, "  %15.2f msec  %-24s", v / 1e6, e->name);
+		fprintf(f, "  %15s msec  %-24s",
+			llctl_text_count(num, sizeof(num), v / 1e6, 2), e->name);
 	else
-		fprintf(f, "  %20.0f  %-24s", v, e->name);
+		fprintf(f, "  %20s  %-24s",
+			llctl_text_count(num, sizeof(num), v, 0), e->name);
 	if (repeats > 1 && v != 0)
 		fprintf(f, " +-%6.2f%%", prof_stat_stddev(e) * 100 / v);
 	if (llctl_plausible(LLCTL_PLAUS_COVERAGE, cov / 100, 1, why, sizeof(why)))

@@ -90,4 +90,21 @@ TEST(columns_from_the_environment_when_not_a_terminal)
 	fclose(f);
 }
 
+/*
+ * Counts: in C's locale (the first call reads it from the environment)
+ * the digits alone, with C's decimal point, big numbers on or off;
+ * profile_test.sh checks en_US's grouping against printf's and perf's.
+ */
+TEST(counts_in_the_c_locale_are_digits_alone)
+{
+	char buf[48];
+
+	setenv("LC_ALL", "C", 1);
+	EXPECT_STREQ("1234567", llctl_text_count(buf, sizeof(buf), 1234567, 0));
+	EXPECT_STREQ("1234.57", llctl_text_count(buf, sizeof(buf), 1234.567, 2));
+	llctl_text_set_big_num(false);
+	EXPECT_STREQ("1234567", llctl_text_count(buf, sizeof(buf), 1234567, 0));
+	llctl_text_set_big_num(true);
+}
+
 TEST_HARNESS_MAIN
