@@ -14,6 +14,11 @@
 # the order rotating from trial to trial, the loop pinned to CPU:
 #
 #   untraced     the loop alone
+#   floor        llctl trace --syscall FLOOR_SYSCALL ... -- LOOP: llkm's
+#                probes attached to both tracepoints and returning at the
+#                syscall filter, which the loop's syscall never passes (it
+#                must record none of them): what any module on these
+#                tracepoints pays before it does anything
 #   llkm         llctl trace --json --report FILE --buffer-size BUF -- LOOP
 #                (llctl reads the rings and summarises during the run)
 #   ftrace       tracefs: raw_syscalls:sys_enter + sys_exit, set_event_pid =
@@ -41,8 +46,9 @@
 #
 # Knobs (environment; selftests/vm/run passes none, hence "env" above):
 # CALLS (100000), TRIALS (5), KINDS ("getppid read"), CPU (the last online
-# one), BUF (32M per CPU, for llkm, ftrace and perf), TOOLS ("llkm ftrace
-# perf-trace bpftrace"; perf-record may be added), LLKM_KO (kmod/llkm.ko).
+# one), BUF (32M per CPU, for llkm, ftrace and perf), TOOLS ("floor llkm
+# ftrace perf-trace bpftrace"; perf-record may be added), FLOOR_SYSCALL
+# (acct: a syscall the loop never makes), LLKM_KO (kmod/llkm.ko).
 set -uo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -57,7 +63,8 @@ TRIALS=${TRIALS:-5}
 KINDS=${KINDS:-getppid read}
 CPU=${CPU:-$(($(getconf _NPROCESSORS_ONLN) - 1))}
 BUF=${BUF:-32M}
-TOOLS=${TOOLS:-llkm ftrace perf-trace bpftrace}
+TOOLS=${TOOLS:-floor llkm ftrace perf-trace bpftrace}
+FLOOR_SYSCALL=${FLOOR_SYSCALL:-acct}
 PROBE_CALLS=2000
 RUN_TIMEOUT=120
 
@@ -131,6 +138,7 @@ run_llkm() {
 	local json=$WORK/llkm.json
 	rm -f "$json"
 	if ! timeout "$RUN_TIMEOUT" "$LLCTL" trace --json --report "$json" --buffer-size "$BUF" \
+		${FLOOR:+--syscall "$FLOOR_SYSCALL"} \
 		-- "$LOOP" -n "$2" -s "$1" -c "$CPU" >"$WORK/out" 2>"$WORK/err" ||
 		! loop_result "$WORK/out" || [ ! -s "$json" ]; then
 		REASON="llctl trace failed: $(why "$WORK/err")"
@@ -141,6 +149,11 @@ run_llkm() {
 		REASON="llctl trace --json wrote no summary jq can read: $(head -c 80 "$json" | tr '\n' ' ')"
 		return 1
 	fi
+}
+
+# The floor: llkm's run, the loop's syscall filtered out in the module.
+run_floor() {
+	FLOOR=1 run_llkm "$@"
 }
 
 ftrace_setup() {
@@ -254,7 +267,7 @@ probe() {
 	local cfg=$1
 	REASON=
 	case $cfg in
-	llkm)
+	llkm|floor)
 		[ -x "$LLCTL" ] || { REASON="no $LLCTL: run make at the top"; return 1; }
 		command -v jq >/dev/null || { REASON="jq is not installed"; return 1; }
 		if ! grep -qw llkm /proc/modules; then
@@ -272,9 +285,15 @@ probe() {
 	bpftrace)
 		command -v bpftrace >/dev/null || { REASON="bpftrace is not installed"; return 1; }
 		;;
-	*) REASON="unknown configuration (TOOLS: llkm ftrace perf-trace perf-record bpftrace)"; return 1 ;;
+	*) REASON="unknown configuration (TOOLS: floor llkm ftrace perf-trace perf-record bpftrace)"; return 1 ;;
 	esac
 	"run_${cfg//-/_}" getppid "$PROBE_CALLS" || return 1
+	if [ "$cfg" = floor ]; then
+		# Filtered out in the module: a recorded call is no floor.
+		[ "$SEEN" = 0 ] && return 0
+		REASON="--syscall $FLOOR_SYSCALL still recorded $SEEN of $PROBE_CALLS getppid calls"
+		return 1
+	fi
 	# The table reports any shortfall; a tool seeing far fewer is broken.
 	if [ "$SEEN" -lt $((PROBE_CALLS * 9 / 10)) ]; then
 		REASON="a probe run of $PROBE_CALLS getppid calls was seen $SEEN times"
@@ -298,9 +317,31 @@ row() {
 		ratio=$(awk -v o="$over" -v l="$lover" 'BEGIN { if (l > 0) printf "%.2f", o / l; else print "n/a" }')
 	fi
 	seen=${RES_SEEN["$kind,$cfg"]}
+	if [ "$cfg" = floor ]; then
+		# None recorded, by design: the most it recorded in any trial.
+		printf '| %s | %.1f | %s | %s | none recorded (%s) |\n' "$cfg" "$ns" "$over" \
+			"$ratio" "${RES_MAX["$kind,floor"]}"
+		return
+	fi
 	[ "$seen" -ge "$CALLS" ] || short=" (short by $((CALLS - seen)))"
 	printf '| %s | %.1f | %s | %s | %s / %s%s |\n' "$cfg" "$ns" "$over" "$ratio" \
 		"$seen" "$CALLS" "$short"
+}
+
+# floor_ratio KIND: llkm's overhead against the floor's, the bound a module
+# on these tracepoints cannot go below
+floor_ratio() {
+	local base fl ll
+	[ -n "${RES_NS["$1,floor"]:-}" ] && [ -n "${RES_NS["$1,llkm"]:-}" ] || return 0
+	base=$(median "${RES_NS["$1,untraced"]}")
+	fl=$(median "${RES_NS["$1,floor"]}")
+	ll=$(median "${RES_NS["$1,llkm"]}")
+	echo
+	awk -v b="$base" -v f="$fl" -v l="$ll" 'BEGIN {
+		if (f - b > 0)
+			printf "llkm over the floor: %.2fx (overhead %.1f ns against %.1f)\n", (l - b) / (f - b), l - b, f - b
+		else
+			printf "llkm over the floor: n/a (the floor added %.1f ns: below the noise)\n", f - b }'
 }
 
 # losses KIND CONFIG: what the tool said it lost, over all trials
@@ -308,8 +349,8 @@ losses() {
 	local lost=${RES_LOST["$1,$2"]:-}
 	[ -n "$lost" ] || return 0
 	case $2 in
-	llkm) awk -v RS=';' 'NF == 3 { p += $1; d += $2; l += $3 }
-		END { printf "- llkm rings: produced %d, delivered %d, lost %d\n", p, d, l }' <<<"$lost" ;;
+	llkm|floor) awk -v RS=';' -v c="$2" 'NF == 3 { p += $1; d += $2; l += $3 }
+		END { printf "- %s rings: produced %d, delivered %d, lost %d\n", c, p, d, l }' <<<"$lost" ;;
 	ftrace) awk -v RS=';' '{ s += $1 } END { printf "- ftrace: overrun %d\n", s }' <<<"$lost" ;;
 	perf-trace) awk -v RS=';' '{ s += $1 } END { printf "- perf trace: LOST %d events\n", s }' <<<"$lost" ;;
 	perf-record) awk -v RS=';' '{ s += $1 } END { printf "- perf record: %d lost samples\n", s }' <<<"$lost" ;;
@@ -319,7 +360,7 @@ losses() {
 
 main() {
 	local kind cfg trial i n ok=1 configs=(untraced) line t0
-	declare -gA RES_NS=() RES_SEEN=() RES_LOST=()
+	declare -gA RES_NS=() RES_SEEN=() RES_LOST=() RES_MAX=()
 
 	[ "$(id -u)" = 0 ] || die "Unable to run: needs root (insmod, tracefs, perf, BPF)"
 	[ -x "$LOOP" ] || die "Unable to find $LOOP: run make -C bench"
@@ -370,6 +411,10 @@ main() {
 					RES_SEEN["$kind,$cfg"]=$SEEN
 				fi
 				RES_LOST["$kind,$cfg"]+="${LOST:+$LOST;}"
+				if [ "$cfg" = floor ] && [ "$SEEN" -gt "${RES_MAX["$kind,floor"]:-0}" ]; then
+					RES_MAX["$kind,floor"]=$SEEN
+				fi
+				: "${RES_MAX["$kind,floor"]:=0}"
 				line+=" $cfg $NS ($(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s)"
 			done
 			log "$line"
@@ -385,6 +430,7 @@ main() {
 		for cfg in "${configs[@]}"; do
 			[ -z "${RES_NS["$kind,$cfg"]:-}" ] || row "$kind" "$cfg"
 		done
+		floor_ratio "$kind"
 		echo
 		echo "Losses the tools reported, all trials:"
 		for cfg in "${configs[@]}"; do
