@@ -42,10 +42,15 @@ static long ioctl_info(void __user *arg)
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+/* Members read into the stack: llctl reads one, a profile group a few. */
+#define READ_ON_STACK	8
+
 static long ioctl_counter_read(void __user *arg)
 {
+	struct llkm_counter_value stack[READ_ON_STACK], *v = stack;
+	struct pid *tg = task_tgid(current);
 	struct llkm_ioc_counter_read req;
-	struct llkm_counter_value *v;
+	unsigned int room;
 	long ret;
 	int n;
 
@@ -54,17 +59,31 @@ static long ioctl_counter_read(void __user *arg)
 	if (req.pad || !req.id)
 		return -EINVAL;
 	/* The portid is the caller's word: the counter must be its own. */
-	n = llkm_counter_read(req.portid, req.id, task_tgid(current), &v);
-	if (n < 0)
-		return n;
+	room = min_t(u32, req.n, READ_ON_STACK);
+	n = llkm_counter_read(req.portid, req.id, tg, v, room);
+	if (n > READ_ON_STACK && n <= req.n) {
+		/* A group larger than the stack holds: again, allocated. */
+		v = kcalloc(n, sizeof(*v), GFP_KERNEL);
+		if (!v)
+			return -ENOMEM;
+		room = n;
+		n = llkm_counter_read(req.portid, req.id, tg, v, room);
+	}
+	if (n < 0) {
+		ret = n;
+		goto out;
+	}
+	/* More than the caller has room for: it learns how many. */
 	ret = -ENOSPC;
-	if (n <= req.n)
+	if (n <= room)
 		ret = copy_to_user(u64_to_user_ptr(req.values), v,
 				   n * sizeof(*v)) ? -EFAULT : 0;
-	kfree(v);
 	req.n = n;
 	if (ret != -EFAULT && copy_to_user(arg, &req, sizeof(req)))
 		ret = -EFAULT;
+out:
+	if (v != stack)
+		kfree(v);
 	return ret;
 }
 

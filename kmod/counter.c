@@ -15,6 +15,13 @@
  * each member on its own, and each member's time enabled/running is its
  * own, which is what scaling needs.
  *
+ * Reads take no lock: the counter is found in the IDR under RCU and read
+ * under SRCU (perf_event_read_value() sleeps), members walked as an RCU
+ * list. Closing unpublishes under counter_lock, waits for the readers
+ * (synchronize_srcu()), and only then releases the perf events, so a
+ * reader never sees an event being freed. perf_event_read_local(), which
+ * would read a group in one cross-CPU call, is not exported to modules.
+ *
  * Sampling: the overflow handler writes LLKM_REC_SAMPLE records into the
  * CPU's ring of the socket's trace session, until that session stops (its
  * rings closed: the counter counts on, without samples). It may run in NMI context, so
@@ -37,6 +44,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/stacktrace.h>
 #include <linux/uaccess.h>
 
@@ -49,8 +57,9 @@ struct llkm_counter {
 	u32 owner;			/* netlink portid */
 	struct pid *opener;		/* its thread group: the ioctl's reader */
 	struct llkm_counter *leader;	/* itself for a leader */
-	struct list_head members;	/* leader: the others, in order */
+	struct list_head members;	/* leader: the others, in order (RCU) */
 	struct list_head member;	/* in the leader's members */
+	struct list_head dead;		/* closed, waiting for its readers */
 	struct perf_event *event;
 	struct llkm_rings *rings;	/* sampling only, a reference */
 	bool callchain;
@@ -60,7 +69,9 @@ struct llkm_counter {
 };
 
 static DEFINE_MUTEX(counter_lock);
-/* Guarded by counter_lock. */
+/* Readers of a counter found in the IDR (llkm_counter_read()). */
+DEFINE_STATIC_SRCU(counter_srcu);
+/* Changed under counter_lock; looked up under RCU by readers. */
 static DEFINE_IDR(counters);
 static unsigned int counters_open;
 
@@ -334,6 +345,7 @@ int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 	c->callchain = cfg->flags & LLKM_CTR_F_CALLCHAIN;
 	INIT_LIST_HEAD(&c->members);
 	INIT_LIST_HEAD(&c->member);
+	INIT_LIST_HEAD(&c->dead);
 	if (cfg->period) {
 		c->rings = llkm_session_rings_get(owner);
 		if (!c->rings) {
@@ -365,7 +377,8 @@ int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 			goto err;
 		}
 	}
-	ret = idr_alloc(&counters, c, 1, 0, GFP_KERNEL);
+	/* Reserved empty: lockless readers see it once it is whole. */
+	ret = idr_alloc(&counters, NULL, 1, 0, GFP_KERNEL);
 	if (ret < 0)
 		goto err;
 	c->id = ret;
@@ -376,7 +389,8 @@ int llkm_counter_open(const struct llkm_counter_cfg *cfg, u32 owner, u32 *id,
 	}
 	c->leader = leader ?: c;
 	if (leader)
-		list_add_tail(&c->member, &leader->members);
+		list_add_tail_rcu(&c->member, &leader->members);
+	idr_replace(&counters, c, c->id);
 	counters_open++;
 	*id = c->id;
 	mutex_unlock(&counter_lock);
@@ -389,25 +403,33 @@ err:
 	return ret;
 }
 
-/* Releases one counter; the caller waits an RCU grace period and frees. */
-static void counter_release(struct llkm_counter *c)
+/*
+ * Unpublishes one counter onto @dead: no new reader finds it; those that
+ * did may still read it until counters_free() has waited for them.
+ */
+static void counter_release(struct llkm_counter *c, struct list_head *dead)
 {
 	lockdep_assert_held(&counter_lock);
 	idr_remove(&counters, c->id);
-	list_del_init(&c->member);
-	perf_event_release_kernel(c->event);
+	if (c->leader != c)
+		list_del_rcu(&c->member);
+	list_add_tail(&c->dead, dead);
 	counters_open--;
 }
 
+/* After counter_release(): the readers gone, the events, then the memory. */
 static void counters_free(struct list_head *dead)
 {
 	struct llkm_counter *c, *tmp;
 
 	if (list_empty(dead))
 		return;
+	synchronize_srcu(&counter_srcu);
+	list_for_each_entry(c, dead, dead)
+		perf_event_release_kernel(c->event);
 	/* A handler that started before the release has returned. */
 	synchronize_rcu();
-	list_for_each_entry_safe(c, tmp, dead, member) {
+	list_for_each_entry_safe(c, tmp, dead, dead) {
 		llkm_rings_put(c->rings);
 		put_pid(c->opener);
 		kfree(c);
@@ -419,14 +441,10 @@ static void group_release(struct llkm_counter *c, struct list_head *dead)
 {
 	struct llkm_counter *m, *tmp;
 
-	if (c->leader == c) {
-		list_for_each_entry_safe(m, tmp, &c->members, member) {
-			counter_release(m);
-			list_add_tail(&m->member, dead);
-		}
-	}
-	counter_release(c);
-	list_add_tail(&c->member, dead);
+	if (c->leader == c)
+		list_for_each_entry_safe(m, tmp, &c->members, member)
+			counter_release(m, dead);
+	counter_release(c, dead);
 }
 
 int llkm_counter_close(u32 owner, u32 id, bool all)
@@ -511,34 +529,31 @@ static void counter_read_one(struct llkm_counter *c,
 }
 
 int llkm_counter_read(u32 owner, u32 id, struct pid *reader,
-		      struct llkm_counter_value **out)
+		      struct llkm_counter_value *v, unsigned int room)
 {
-	struct llkm_counter_value *v;
 	struct llkm_counter *c, *m;
-	int n = 1;
+	int n = 0, idx;
 
-	mutex_lock(&counter_lock);
-	c = counter_find(owner, id);
-	if (!c || (reader && c->opener != reader)) {
+	idx = srcu_read_lock(&counter_srcu);
+	rcu_read_lock();
+	c = idr_find(&counters, id);
+	rcu_read_unlock();
+	if (!c || c->owner != owner || (reader && c->opener != reader)) {
 		n = -ENOENT;
 		goto out;
 	}
-	if (c->leader == c)
-		list_for_each_entry(m, &c->members, member)
-			n++;
-	v = kcalloc(n, sizeof(*v), GFP_KERNEL);
-	if (!v) {
-		n = -ENOMEM;
-		goto out;
-	}
-	counter_read_one(c, &v[0]);
+	if (room)
+		counter_read_one(c, &v[0]);
 	n = 1;
 	if (c->leader == c)
-		list_for_each_entry(m, &c->members, member)
-			counter_read_one(m, &v[n++]);
-	*out = v;
+		list_for_each_entry_srcu(m, &c->members, member,
+					 srcu_read_lock_held(&counter_srcu)) {
+			if (n < room)
+				counter_read_one(m, &v[n]);
+			n++;
+		}
 out:
-	mutex_unlock(&counter_lock);
+	srcu_read_unlock(&counter_srcu, idx);
 	return n;
 }
 

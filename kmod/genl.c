@@ -759,9 +759,24 @@ static int counter_read_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = counter_id(info, &id);
 	if (ret)
 		return ret;
-	n = llkm_counter_read(info->snd_portid, id, NULL, &v);
-	if (n < 0)
-		return n;
+	/* How many, then room for them (a member added since: again). */
+	n = llkm_counter_read(info->snd_portid, id, NULL, NULL, 0);
+	while (n > 0) {
+		kfree(v);
+		v = kcalloc(n, sizeof(*v), GFP_KERNEL);
+		if (!v)
+			return -ENOMEM;
+		i = llkm_counter_read(info->snd_portid, id, NULL, v, n);
+		if (i <= n) {
+			n = i;
+			break;
+		}
+		n = i;
+	}
+	if (n <= 0) {
+		ret = n ?: -ENOENT;
+		goto out;
+	}
 	ret = -ENOMEM;
 	/* About 90 bytes per counter. */
 	msg = reply_new(info, NLMSG_GOODSIZE + n * 128, &hdr);

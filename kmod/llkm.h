@@ -176,11 +176,13 @@ int llkm_counter_enable(u32 owner, u32 id, bool enable);
 /* @all: every counter of @owner, @id ignored. */
 int llkm_counter_close(u32 owner, u32 id, bool all);
 /*
- * The counter, or a leader and its members: how many in *@out (kfree).
- * @reader: a thread group that must have opened it (the ioctl), or NULL.
+ * Reads the counter, or a leader and its members, into @v, at most @room
+ * of them; returns how many there are (more than @room: read @room), or
+ * -ENOENT. @reader: a thread group that must have opened it (the ioctl),
+ * or NULL. Takes no lock and allocates nothing; may sleep.
  */
 int llkm_counter_read(u32 owner, u32 id, struct pid *reader,
-		      struct llkm_counter_value **out);
+		      struct llkm_counter_value *v, unsigned int room);
 unsigned int llkm_counters_open(void);
 /* Socket @owner was released: closes every counter it owns. */
 void llkm_counter_owner_gone(u32 owner);
