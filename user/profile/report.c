@@ -1517,6 +1517,18 @@ static void note_graph(const struct prof *p, const struct prof_args *a, const ch
 				  p->event, file);
 }
 
+/* Whether a row of @p has a C++ or Rust name: what a missing demangler costs. */
+static bool has_mangled(const struct prof *p)
+{
+	size_t i;
+
+	for (; p; p = p->next)
+		for (i = 0; i < p->nr_fn; i++)
+			if (prof_is_mangled(p->fn[i].sym))
+				return true;
+	return false;
+}
+
 /* After parsing: the rows' keys, pids, graph; 0 or -1. */
 static int load_cfg(const struct prof_args *a, struct prof_cfg *cfg, uint32_t *pids)
 {
@@ -1564,7 +1576,7 @@ static int report_file(const struct prof_args *a, const char *file, const struct
 	}
 	warn_unresolved(p);
 	note_graph(p, a, file);
-	if (a->demangle && prof_demangle_missing())
+	if (a->demangle && prof_demangle_missing() && has_mangled(p))
 		llctl_err("Unable to demangle symbols: %s", prof_demangle_missing());
 	if (!a->json && !a->folded && llctl_pager_start(a->no_pager) < 0)
 		llctl_err("Unable to page: the report goes to the terminal as it is");
@@ -1590,6 +1602,12 @@ static int report_main(int argc, char **argv)
 	c = llctl_parse(argc, argv, &prof_opts, &a);
 	if (c < 0)
 		return llctl_parse_status(c);
+	if (a.diff && (a.folded || a.svg || a.children || a.sort || a.pids.n || a.graph ||
+		       a.order || a.comms.n || a.dsos.n || a.limit || a.events.n || a.input)) {
+		llctl_opt_bad(&prof_opts, OPT_DIFF, NULL,
+			      "compares two files by dso and symbol; it takes --json and --no-demangle only");
+		return 1;
+	}
 	if (a.diff)
 		return prof_diff_main(argc - c, argv + c, a.json, a.demangle);
 	file = input_file(&a, c, argc, argv);
