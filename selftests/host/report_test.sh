@@ -18,6 +18,7 @@
 # Needs perf with perf_event sampling allowed, g++ and rustc (SKIP without).
 #
 # Usage: selftests/host/report_test.sh [--counts FILE]
+# shellcheck disable=SC2317 # the checks run through check()
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -30,7 +31,11 @@ llctl=${LLCTL:-$top/user/llctl}
 TOP=5		# rows compared
 work=$(mktemp -d)
 # KEEP=1: leave the files for a look.
-[ -n "${KEEP:-}" ] && echo "# files in $work" || trap 'rm -rf "$work"' EXIT
+if [ -n "${KEEP:-}" ]; then
+	echo "# files in $work"
+else
+	trap 'rm -rf "$work"' EXIT
+fi
 
 finish()
 {
@@ -164,10 +169,10 @@ same_top()
 			return 1
 		fi
 		n=$((n + 1))
-		[ $n -lt $TOP ] || break
+		[ "$n" -lt "$TOP" ] || break
 	done <"$1"
 	echo "$n rows agree"
-	[ $n -gt 0 ]
+	[ "$n" -gt 0 ]
 }
 
 sort_case() # NAME FILE KEYS PERF_KEYS [OPTS...]
@@ -216,10 +221,10 @@ graph_same()
 	while IFS= read -r line; do
 		grep -qxF -- "$line" "$work/g.llctl" || { echo "perf's chain '$line' is not llctl's"; return 1; }
 		n=$((n + 1))
-		[ $n -lt 10 ] || break
+		[ "$n" -lt 10 ] || break
 	done <"$work/g.perf"
 	echo "$n chains agree"
-	[ $n -gt 0 ]
+	[ "$n" -gt 0 ]
 }
 check call_graph_chains_as_perf graph_same
 # The text tree: its top row's graph starts with the row's symbol after "---".
@@ -252,7 +257,7 @@ demangled()
 		n=$((n + 1))
 	done <"$work/dm"
 	echo "$n names as c++filt -i"
-	[ $n -gt 0 ]
+	[ "$n" -gt 0 ]
 }
 check demangle_cxx_template demangled "$work/a.data"
 check demangle_rust_legacy demangled "$work/rl.data"
@@ -283,7 +288,7 @@ diff_same()
 		n=$((n + 1))
 	done <"$work/diff.perf"
 	echo "$n rows agree"
-	[ $n -gt 0 ]
+	[ "$n" -gt 0 ]
 }
 check diff_as_perf_diff diff_same
 # The construction: Box<long>::spin runs 1 then 3 units, Box<double>::spin
