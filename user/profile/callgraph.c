@@ -166,16 +166,25 @@ static uint64_t graph_min(const struct prof *p)
 	return min + (min * 100.0 < p->samples * GRAPH_MIN_PCT);
 }
 
+/*
+ * As perf: one path from the row, "|" then "---" and the path; several, the
+ * branches at once; none above the threshold, nothing.
+ */
 void prof_print_calls(FILE *f, const struct prof *p, const struct prof_fn *fn)
 {
-	const struct prof_node *r = fn->calls;
+	const struct prof_node *r = fn->calls, *c;
 	uint64_t min = graph_min(p);
 
-	fputs("            |\n", f);
-	if (r->child && !r->child->next)
+	if (r->child && !r->child->next) {
+		fputs("            |\n", f);
 		chain(f, p, r->child, "            ---", "               ", min);
-	else
+	} else {
+		for (c = r->child; c && c->total < min; c = c->next)
+			;
+		if (!c)
+			return;
 		branch(f, p, r, "            ", min);
+	}
 	fputc('\n', f);
 }
 
