@@ -1544,6 +1544,19 @@ static int load_cfg(const struct prof_args *a, struct prof_cfg *cfg, uint32_t *p
 	return 0;
 }
 
+/* --children needs callchains in every section shown: true after saying which lacks them. */
+static bool children_refused(const struct prof *p, const struct prof_args *a, const char *file)
+{
+	for (; a->children && p; p = p->next) {
+		if (!p->hidden && !p->callchains) {
+			llctl_err("Unable to sort by --children: event %s of '%s' has no callchains (perf record -g)",
+				  p->event, file);
+			return true;
+		}
+	}
+	return false;
+}
+
 static int report_file(const struct prof_args *a, const char *file, const struct prof_cfg *cfg,
 		       struct prof_filter *ft)
 {
@@ -1558,15 +1571,8 @@ static int report_file(const struct prof_args *a, const char *file, const struct
 			  strerror(-c));
 		return 1;
 	}
-	if (select_events(p, &a->events, file))
+	if (select_events(p, &a->events, file) || children_refused(p, a, file))
 		goto cleanup;
-	for (s = p; a->children && s; s = s->next) {
-		if (!s->hidden && !s->callchains) {
-			llctl_err("Unable to sort by --children: event %s of '%s' has no callchains (perf record -g)",
-				  s->event, file);
-			goto cleanup;
-		}
-	}
 	if (a->children)
 		prof_sort(p, true);
 	ft->children = a->children;
