@@ -209,10 +209,13 @@ check pid_filter_percent_of_all pid_pct
 # -g: perf's folded chains of each top row, "percent chain", against
 # llctl's callchains as percent of the event's samples: those of 0.1 % and
 # more whose frames all have a symbol (perf names an unresolved one by its
-# address, llctl [unknown]).
+# address, llctl [unknown]). Chains through execve are left out: perf names
+# their user frame with the old image's maps (the sample is taken while the
+# exec replaces them), llctl says [unknown] (a known difference).
 perf report -i "$work/m.data" --stdio --no-children --no-demangle --sort dso,sym \
 	-g folded,0,callee,function,percent 2>/dev/null |
-	awk '/^[0-9.]+% / && $1 + 0 >= 0.1 && $2 !~ /(^|;)(0x[0-9a-f]+|0|\[unknown\])(;|$)/' |
+	awk '/^[0-9.]+% / && $1 + 0 >= 0.1 && $2 !~ /(^|;)(0x[0-9a-f]+|0|\[unknown\])(;|$)/ &&
+		$2 !~ /execve/' |
 	head -40 >"$work/g.perf"
 "$llctl" report --json --no-demangle --sort dso,symbol -g "$work/m.data" 2>/dev/null |
 	jq -r '.events[0] as $e | $e.functions[] | .callchains[]? |
@@ -239,6 +242,29 @@ tree_shape()
 	"$llctl" report --no-demangle -g caller "$work/m.data" 2>/dev/null | grep -q -- '--[0-9.]*%--main$\|---__libc_start_call_main$'
 }
 check call_graph_text_tree tree_shape
+# The drawing itself: the graphs of the top rows, line for line perf report
+# -g graph,0.5,callee's (trailing blanks and empty lines aside), over the
+# rows whose sample counts all differ (perf orders ties its own way).
+graph_lines() # ROWS: the graph lines under the first ROWS rows of stdin
+{
+	awk -v N="$1" '/^ +[0-9.]+%/ { n++ } n >= 1 && n <= N && /^            /' |
+		sed 's/ *$//' | grep -v '^$'
+}
+graph_text()
+{
+	local rows
+	rows=$(perf_rows "$work/m.data" dso,sym | awk -F'|' '
+		NR > 1 && $1 == prev { exit } { prev = $1; n = NR } NR == 6 { exit }
+		END { print n - 1 }')
+	perf report -i "$work/m.data" --stdio --no-children --no-demangle --sort dso,sym \
+		-g graph,0.5,callee 2>/dev/null | graph_lines "$rows" >"$work/gt.perf"
+	"$llctl" report --no-demangle --sort dso,symbol -g "$work/m.data" 2>/dev/null |
+		graph_lines "$rows" >"$work/gt.llctl"
+	diff "$work/gt.perf" "$work/gt.llctl" | head -20
+	echo "$rows rows, $(wc -l <"$work/gt.perf") lines of graph"
+	[ "$rows" -gt 0 ] && [ -s "$work/gt.perf" ] && cmp -s "$work/gt.perf" "$work/gt.llctl"
+}
+check call_graph_text_as_perf graph_text
 no_chains()
 {
 	perf record -q -e cpu-clock -c 100000 -o "$work/flat.data" -- "$work/wcc" 1 1 >/dev/null 2>&1

@@ -168,13 +168,16 @@ static uint64_t graph_min(const struct prof *p)
 
 /*
  * As perf: one path from the row, "|" then "---" and the path; several, the
- * branches at once; none above the threshold, nothing.
+ * branches at once; none above the threshold (a row under 0.5 % too),
+ * nothing.
  */
 void prof_print_calls(FILE *f, const struct prof *p, const struct prof_fn *fn)
 {
 	const struct prof_node *r = fn->calls, *c;
 	uint64_t min = graph_min(p);
 
+	if (r->total < min)
+		return;
 	if (r->child && !r->child->next) {
 		fputs("            |\n", f);
 		chain(f, p, r->child, "            ---", "               ", min);
