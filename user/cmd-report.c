@@ -56,8 +56,12 @@ static const struct llctl_opts report_opts = {
 		   "The environment shown is the machine's that recorded the capture.\n"
 		   "A perf.data FILE (llctl record, perf record) gets the top functions\n"
 		   "instead: [--json | --folded] [--children] [--svg PATH] [--event EV]\n"
-		   "[--percent-limit PCT] [--comms COMM,...] [--dsos DSO,...] [-i | --input] FILE\n"
-		   "('llctl report --help FILE' lists those options).",
+		   "[--percent-limit PCT] [--comms COMM,...] [--dsos DSO,...]\n"
+		   "[--pid PID,...] [--sort comm|pid|dso|symbol,...] [--call-graph [caller]]\n"
+		   "[--call-graph-order callee|caller] [--no-demangle] [--no-pager] [--stdio]\n"
+		   "[-i | --input] FILE (--comm, --dso: perf's spellings of --comms, --dsos);\n"
+		   "--diff A B compares two perf.data files as perf diff, or two files of\n"
+		   "'llctl profile --json -o' ('llctl report --help FILE' lists those options).",
 	.opt = report_opt,
 	.operands = true,
 };

@@ -5,9 +5,9 @@
  * prefix and the state file's place (rootfs.c), the environment a
  * measurement was taken in (env.c), a command's options, typed and
  * checked by one parser (options.c), the CPU lists users give (cpus.c),
- * the held command (spawn.c), SVG (svg.c), and in util.c, declared here,
- * error lines on stderr, JSON on stdout and checking that stdout took what
- * was written. Exported names start with llctl_ (LLCTL_). lib/ calls only
+ * the held command (spawn.c), SVG (svg.c), the pager (pager.c), and in
+ * util.c, declared here, error lines on stderr, JSON on stdout and checking
+ * that stdout took what was written. Exported names start with llctl_ (LLCTL_). lib/ calls only
  * itself and the system's libraries: no other folder of user/, no command.
  */
 #ifndef LLCTL_LIB_UTIL_H

@@ -5,8 +5,10 @@
  * numbers (stat.c, declared here), perf.data written and read
  * (perfdata.c), the side-band of a sampled command (sideband.c),
  * symbolization (symbols.c, libdw) and the report of a perf.data file
- * (report.c). Exported names start with prof_ (PROF_): prof_stat_,
- * prof_pd_, prof_sb_, prof_syms_ for each part. profile/ calls lib/ only.
+ * (report.c; its call graphs, callgraph.c; demangled names, demangle.c,
+ * libiberty; report --diff, diff.c). Exported names start with prof_
+ * (PROF_): prof_stat_, prof_pd_, prof_sb_, prof_syms_ for each part.
+ * profile/ calls lib/ only.
  *
  * llctl profile's arithmetic and rendering (stat.c): scaling of
  * multiplexed counts, repeats, derived metrics, text and JSON. No I/O

@@ -14,7 +14,10 @@
 #include <json-c/json.h>
 
 #include "lib/options.h"
+#include "lib/pager.h"
 #include "lib/util.h"
+#include "profile/demangle.h"
+#include "profile/diff.h"
 #include "profile/perfdata.h"
 #include "profile/report.h"
 #include "profile/symbols.h"
@@ -116,11 +119,43 @@ static uint64_t str_hash(uint64_t h, const char *s)
 	return (h ^ 0xff) * 0x100000001b3ULL;	/* ends each string */
 }
 
-static size_t fn_hash(const char *comm, const char *dso, const char *sym)
+static size_t fn_hash(const struct prof_fn *k)
 {
-	uint64_t h = str_hash(str_hash(str_hash(0xcbf29ce484222325ULL, comm), dso), sym);
+	uint64_t h = str_hash(str_hash(str_hash(0xcbf29ce484222325ULL, k->comm), k->dso), k->sym);
 
+	h = (h ^ k->pid) * 0x100000001b3ULL;
 	return h ^ h >> 29;
+}
+
+bool prof_has_key(const struct prof *p, enum prof_key k)
+{
+	int i;
+
+	for (i = 0; i < p->cfg.nkeys; i++)
+		if (p->cfg.keys[i] == k)
+			return true;
+	return false;
+}
+
+/* The row @comm, @pid, @f belong to: the fields of --sort's keys. */
+static struct prof_fn row_key(const struct prof *p, const char *comm, uint32_t pid,
+			      const struct prof_sym_frame *f)
+{
+	bool by_pid = prof_has_key(p, PROF_KEY_PID);
+
+	return (struct prof_fn) {
+		.comm = prof_has_key(p, PROF_KEY_COMM) ? comm : "",
+		.pid = by_pid ? pid : PROF_NO_PID,
+		.dso = prof_has_key(p, PROF_KEY_DSO) ? f->dso : "",
+		.sym = prof_has_key(p, PROF_KEY_SYM) ? f->name : "",
+		.kernel = f->kernel, .known = f->known,
+	};
+}
+
+static bool same_row(const struct prof_fn *a, const struct prof_fn *b)
+{
+	return a->pid == b->pid && !strcmp(a->sym, b->sym) &&
+	       !strcmp(a->dso, b->dso) && !strcmp(a->comm, b->comm);
 }
 
 static int fn_rehash(struct prof *p, size_t nr_slot)
@@ -130,7 +165,7 @@ static int fn_rehash(struct prof *p, size_t nr_slot)
 	if (!slot)
 		return -ENOMEM;
 	for (i = 0; i < p->nr_fn; i++) {
-		j = fn_hash(p->fn[i].comm, p->fn[i].dso, p->fn[i].sym);
+		j = fn_hash(&p->fn[i]);
 		while (slot[j & (nr_slot - 1)])
 			j++;
 		slot[j & (nr_slot - 1)] = i + 1;
@@ -141,10 +176,11 @@ static int fn_rehash(struct prof *p, size_t nr_slot)
 	return 0;
 }
 
-static struct prof_fn *fn_get(struct prof *p, const char *comm,
+static struct prof_fn *fn_get(struct prof *p, const char *comm, uint32_t pid,
 			      const struct prof_sym_frame *f)
 {
-	size_t j = fn_hash(comm, f->dso, f->name), *s;
+	struct prof_fn key = row_key(p, comm, pid, f);
+	size_t j = fn_hash(&key), *s;
 	struct prof_fn *fn;
 
 	if (2 * (p->nr_fn + 1) > p->nr_slot &&
@@ -155,8 +191,7 @@ static struct prof_fn *fn_get(struct prof *p, const char *comm,
 		if (!*s)
 			break;
 		fn = &p->fn[*s - 1];
-		if (!strcmp(fn->sym, f->name) && !strcmp(fn->dso, f->dso) &&
-		    !strcmp(fn->comm, comm))
+		if (same_row(fn, &key))
 			return fn;
 	}
 	if (p->nr_fn == p->fn_cap) {
@@ -167,10 +202,7 @@ static struct prof_fn *fn_get(struct prof *p, const char *comm,
 		p->fn_cap = 2 * p->fn_cap + 64;
 	}
 	fn = &p->fn[p->nr_fn++];
-	*fn = (struct prof_fn) {
-		.comm = comm, .dso = f->dso, .sym = f->name,
-		.kernel = f->kernel, .known = f->known,
-	};
+	*fn = key;
 	*s = p->nr_fn;
 	return fn;
 }
@@ -252,6 +284,17 @@ static unsigned int sample_frames(struct prof *p, const struct prof_pd_sample *s
 	return n;
 }
 
+/* Whether --pid leaves the samples of @pid out of the rows. */
+static bool pid_left_out(const struct prof *p, uint32_t pid)
+{
+	int i;
+
+	for (i = 0; i < p->cfg.npids; i++)
+		if (p->cfg.pids[i] == pid)
+			return false;
+	return p->cfg.npids > 0;
+}
+
 /* To @p, the section of its event; comms and symbols are @p->base's. */
 static int add_sample(struct prof *p, const struct prof_pd_sample *s)
 {
@@ -267,12 +310,16 @@ static int add_sample(struct prof *p, const struct prof_pd_sample *s)
 	p->samples++;
 	p->seq++;
 	p->unresolved += !f[0].known;
+	if (pid_left_out(p, s->pid))	/* in the total, as perf's percentages */
+		return 0;
 	for (i = 0; i < n; i++) {
-		fn = fn_get(p, comm, &f[i]);
+		fn = fn_get(p, comm, s->tid, &f[i]);
 		if (!fn)
 			return -ENOMEM;
 		if (!i)
 			fn->self++;
+		if (!i && p->cfg.graph && prof_calls_add(fn, f, n, p->cfg.graph))
+			return -ENOMEM;
 		if (fn->stamp != p->seq) {	/* recursion counts once */
 			fn->stamp = p->seq;
 			fn->children++;
@@ -313,7 +360,8 @@ static int add_item(struct prof *p, struct prof **by_ev, const struct prof_pd_it
 	return 0;
 }
 
-static struct prof *new_section(struct prof_pd_file *pd, unsigned int ev)
+static struct prof *new_section(struct prof_pd_file *pd, unsigned int ev,
+				const struct prof_cfg *cfg)
 {
 	struct prof *p = calloc(1, sizeof(*p));
 
@@ -329,11 +377,13 @@ static struct prof *new_section(struct prof_pd_file *pd, unsigned int ev)
 	p->lost = pd->lost_samples;
 	p->lost_sideband = pd->lost_sideband;
 	p->malformed = pd->malformed;
+	p->cfg = *cfg;
 	return p;
 }
 
 /* One section per event that is not side-band only, chained to @first. */
-static struct prof *sections(struct prof_pd_file *pd, struct prof **by_ev)
+static struct prof *sections(struct prof_pd_file *pd, struct prof **by_ev,
+			     const struct prof_cfg *cfg)
 {
 	struct prof *first = NULL, **tail = &first;
 	unsigned int i;
@@ -341,7 +391,7 @@ static struct prof *sections(struct prof_pd_file *pd, struct prof **by_ev)
 	for (i = 0; i < pd->nr_events; i++) {
 		if (pd->events[i].sideband)
 			continue;
-		*tail = by_ev[i] = new_section(pd, i);
+		*tail = by_ev[i] = new_section(pd, i, cfg);
 		if (!*tail) {
 			if (first)
 				first->pd = NULL;	/* the caller frees it */
@@ -355,10 +405,42 @@ static struct prof *sections(struct prof_pd_file *pd, struct prof **by_ev)
 	return first;
 }
 
+/*
+ * Rows keyed by pid but not comm show the thread's comm at the end, as
+ * perf's Pid:Command: one row for a thread that exec'd.
+ */
+static void pid_comms(struct prof *p)
+{
+	struct prof_thread *t;
+	struct prof *s;
+	size_t i;
+
+	for (s = p; s; s = s->next) {
+		for (i = 0; i < s->nr_fn; i++) {
+			if (s->fn[i].pid == PROF_NO_PID || s->fn[i].comm[0])
+				continue;
+			t = find_thread(p, s->fn[i].pid);
+			s->fn[i].comm = t ? t->comm : "";
+		}
+	}
+}
+
+/* perf report's default rows: comm, dso, symbol. */
+static const struct prof_cfg default_cfg = {
+	.keys = { PROF_KEY_COMM, PROF_KEY_DSO, PROF_KEY_SYM }, .nkeys = 3,
+};
+
 int prof_load_why(const char *path, struct prof **out, const char **why)
+{
+	return prof_load_cfg(path, NULL, out, why);
+}
+
+int prof_load_cfg(const char *path, const struct prof_cfg *cfg, struct prof **out,
+		  const char **why)
 {
 	struct prof_pd_file *pd;
 	struct prof *p, **by_ev;
+	struct prof_cfg dflt;
 	int ret = -ENOMEM;
 	size_t i;
 
@@ -368,7 +450,13 @@ int prof_load_why(const char *path, struct prof **out, const char **why)
 	if (!pd)
 		return ret;
 	by_ev = calloc(pd->nr_events, sizeof(*by_ev));
-	p = by_ev ? sections(pd, by_ev) : NULL;
+	if (!cfg || !cfg->nkeys) {
+		dflt = cfg ? *cfg : default_cfg;
+		memcpy(dflt.keys, default_cfg.keys, sizeof(dflt.keys));
+		dflt.nkeys = default_cfg.nkeys;
+		cfg = &dflt;
+	}
+	p = by_ev ? sections(pd, by_ev, cfg) : NULL;
 	if (!p && by_ev) {
 		for (i = 0; i < pd->nr_events && pd->events[i].sideband; i++)
 			;
@@ -384,6 +472,8 @@ int prof_load_why(const char *path, struct prof **out, const char **why)
 	for (i = 0; !ret && i < pd->nr_items; i++)
 		ret = add_item(p, by_ev, &pd->items[i]);
 	free(by_ev);
+	if (!ret && p)
+		pid_comms(p);
 	if (!p)
 		prof_pd_file_free(pd);
 	if (ret) {
@@ -414,6 +504,8 @@ void prof_free(struct prof *p)
 			prof_syms_free(p->syms);
 			prof_pd_file_free(p->pd);
 		}
+		for (i = 0; i < p->nr_fn; i++)
+			prof_calls_free(p->fn[i].calls);
 		for (i = 0; i < p->nr_names; i++)
 			free(p->names[i]);
 		free(p->names);
@@ -436,7 +528,9 @@ static int cmp_fn(const struct prof_fn *a, const struct prof_fn *b)
 	c = strcmp(a->sym, b->sym);
 	if (!c)
 		c = strcmp(a->dso, b->dso);
-	return c ?: strcmp(a->comm, b->comm);
+	if (!c)
+		c = strcmp(a->comm, b->comm);
+	return c ?: (a->pid > b->pid) - (a->pid < b->pid);
 }
 
 static int cmp_self(const void *x, const void *y)
@@ -543,6 +637,78 @@ static bool fn_shown(const struct prof *p, const struct prof_fn *fn)
 	return !ft->dsos || listed(ft->dsos, ft->ndsos, fn->dso, true);
 }
 
+char *prof_sym_text(const struct prof *p, const char *sym)
+{
+	char *d = p->demangle ? prof_demangle(sym) : NULL;
+
+	return d ?: strdup(sym);
+}
+
+/* The columns of the keys, in --sort's order; the first after two spaces. */
+static void print_key_header(FILE *f, const struct prof *p)
+{
+	static const char *const title[] = {
+		[PROF_KEY_COMM] = "Command", [PROF_KEY_PID] = "Pid:Command",
+		[PROF_KEY_DSO] = "Shared Object", [PROF_KEY_SYM] = "Symbol",
+	};
+	static const int width[] = {
+		[PROF_KEY_COMM] = -16, [PROF_KEY_PID] = -24,
+		[PROF_KEY_DSO] = -24, [PROF_KEY_SYM] = -40,
+	};
+	int i;
+
+	for (i = 0; i < p->cfg.nkeys; i++)
+		fprintf(f, "%s%*s", i ? " " : "  ",
+			i + 1 < p->cfg.nkeys ? width[p->cfg.keys[i]] : 0,
+			title[p->cfg.keys[i]]);
+	fputc('\n', f);
+}
+
+static void print_key(FILE *f, const struct prof *p, const struct prof_fn *fn,
+		      enum prof_key k, bool last)
+{
+	char pid[48], *sym;
+
+	switch (k) {
+	case PROF_KEY_COMM:
+		fprintf(f, "%-*s", last ? 0 : 16, fn->comm);
+		break;
+	case PROF_KEY_PID:
+		snprintf(pid, sizeof(pid), "%7u:%s", fn->pid, fn->comm);
+		fprintf(f, "%-*s", last ? 0 : 24, pid);
+		break;
+	case PROF_KEY_DSO:
+		fprintf(f, "%-*s", last ? 0 : 24, fn->dso);
+		break;
+	case PROF_KEY_SYM:
+		sym = prof_sym_text(p, fn->sym);
+		fprintf(f, "[%c] %-*s", fn->kernel ? 'k' : '.', last ? 0 : 36,
+			sym ?: fn->sym);
+		free(sym);
+		break;
+	default:
+		break;
+	}
+}
+
+static void print_row(FILE *f, const struct prof *p, const struct prof_fn *fn)
+{
+	int i;
+
+	if (p->callchains)
+		fprintf(f, "  %7.2f%% ", pct(fn->children, p->samples));
+	else
+		fputs("  ", f);
+	fprintf(f, "%7.2f%% %8" PRIu64, pct(fn->self, p->samples), fn->self);
+	for (i = 0; i < p->cfg.nkeys; i++) {
+		fputs(i ? " " : "  ", f);
+		print_key(f, p, fn, p->cfg.keys[i], i + 1 == p->cfg.nkeys);
+	}
+	fputc('\n', f);
+	if (fn->calls)
+		prof_print_calls(f, p, fn);
+}
+
 static void print_section(FILE *f, const struct prof *p, bool first)
 {
 	size_t hidden = 0;
@@ -552,21 +718,15 @@ static void print_section(FILE *f, const struct prof *p, bool first)
 	print_header(f, p, first);
 	if (p->callchains)
 		fprintf(f, "# %8s", "Children");
-	fprintf(f, "%s%8s %8s  %-16s %-24s %s\n", p->callchains ? " " : "# ",
-		"Self", "Samples", "Command", "Shared Object", "Symbol");
+	fprintf(f, "%s%8s %8s", p->callchains ? " " : "# ", "Self", "Samples");
+	print_key_header(f, p);
 	for (i = 0; i < p->nr_fn; i++) {
 		fn = &p->fn[i];
 		if (!fn_shown(p, fn)) {
 			hidden += fn->self || p->callchains;
 			continue;
 		}
-		if (p->callchains)
-			fprintf(f, "  %7.2f%% ", pct(fn->children, p->samples));
-		else
-			fputs("  ", f);
-		fprintf(f, "%7.2f%% %8" PRIu64 "  %-16s %-24s [%c] %s\n",
-			pct(fn->self, p->samples), fn->self, fn->comm, fn->dso,
-			fn->kernel ? 'k' : '.', fn->sym);
+		print_row(f, p, fn);
 	}
 	if (hidden)
 		fprintf(f, "#\n# %zu rows not shown (--percent-limit, --comms, --dsos)\n",
@@ -604,18 +764,41 @@ static struct json_object *json_pct(uint64_t n, uint64_t total)
 	return json_object_new_double_s(strtod(buf, NULL), buf);
 }
 
+/* A key's field: null when --sort leaves it out (every row would be ""). */
+static struct json_object *json_key(const struct prof *p, enum prof_key k, const char *s)
+{
+	if (!prof_has_key(p, k) && !(k == PROF_KEY_COMM && prof_has_key(p, PROF_KEY_PID)))
+		return NULL;
+	return json_object_new_string(s);
+}
+
+/* "symbol" is the ELF's name; "demangled" the C++ or Rust one, or null. */
+static struct json_object *json_demangled(const struct prof *p, const struct prof_fn *fn)
+{
+	char *d = prof_has_key(p, PROF_KEY_SYM) ? prof_demangle(fn->sym) : NULL;
+	struct json_object *o = d ? json_object_new_string(d) : NULL;
+
+	free(d);
+	return o;
+}
+
 static struct json_object *json_fn(const struct prof *p, const struct prof_fn *fn)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "symbol", json_object_new_string(fn->sym));
-	json_object_object_add(o, "dso", json_object_new_string(fn->dso));
-	json_object_object_add(o, "comm", json_object_new_string(fn->comm));
+	json_object_object_add(o, "symbol", json_key(p, PROF_KEY_SYM, fn->sym));
+	json_object_object_add(o, "demangled", json_demangled(p, fn));
+	json_object_object_add(o, "dso", json_key(p, PROF_KEY_DSO, fn->dso));
+	json_object_object_add(o, "comm", json_key(p, PROF_KEY_COMM, fn->comm));
+	json_object_object_add(o, "pid", prof_has_key(p, PROF_KEY_PID) ?
+			       json_object_new_int64(fn->pid) : NULL);
 	json_object_object_add(o, "kernel", json_object_new_boolean(fn->kernel));
 	json_object_object_add(o, "samples", json_object_new_int64(fn->self));
 	json_object_object_add(o, "percent", json_pct(fn->self, p->samples));
 	json_object_object_add(o, "children_percent", p->callchains ?
 			       json_pct(fn->children, p->samples) : NULL);
+	if (fn->calls)
+		json_object_object_add(o, "callchains", prof_json_calls(p, fn));
 	return o;
 }
 
@@ -639,6 +822,22 @@ static struct json_object *json_host(const struct prof_pd_host *h)
 	return o;
 }
 
+const char *const prof_key_names[PROF_NR_KEYS + 1] = {
+	[PROF_KEY_COMM] = "comm", [PROF_KEY_PID] = "pid",
+	[PROF_KEY_DSO] = "dso", [PROF_KEY_SYM] = "symbol",
+};
+
+/* The rows' keys, as --sort names them. */
+static struct json_object *json_keys(const struct prof *p)
+{
+	struct json_object *a = json_object_new_array();
+	int i;
+
+	for (i = 0; i < p->cfg.nkeys; i++)
+		json_object_array_add(a, json_object_new_string(prof_key_names[p->cfg.keys[i]]));
+	return a;
+}
+
 static struct json_object *json_section(const struct prof *p)
 {
 	struct json_object *o = json_object_new_object();
@@ -651,6 +850,7 @@ static struct json_object *json_section(const struct prof *p)
 			       json_object_new_int64(p->unresolved));
 	json_object_object_add(o, "callchains",
 			       json_object_new_boolean(p->callchains));
+	json_object_object_add(o, "sort", json_keys(p));
 	for (i = 0; i < p->nr_fn; i++)
 		if (fn_shown(p, &p->fn[i]))
 			json_object_array_add(arr, json_fn(p, &p->fn[i]));
@@ -897,6 +1097,15 @@ enum {
 	OPT_PERCENT_LIMIT,
 	OPT_COMMS,
 	OPT_DSOS,
+	OPT_COMM,
+	OPT_DSO,
+	OPT_SORT,
+	OPT_PID,
+	OPT_CALL_GRAPH,
+	OPT_STDIO,
+	OPT_NO_PAGER,
+	OPT_NO_DEMANGLE,
+	OPT_DIFF,
 };
 
 struct prof_args {
@@ -906,7 +1115,14 @@ struct prof_args {
 	const char *input;		/* -i */
 	const char *limit;		/* --percent-limit */
 	struct llctl_list comms, dsos;	/* --comms, --dsos */
+	const char *sort;		/* --sort */
+	struct llctl_list pids;		/* --pid */
+	bool graph;			/* -g */
+	int order;			/* --call-graph: callee, caller */
+	bool stdio, no_pager, demangle, diff;
 };
+
+static const char *const graph_orders[] = { "callee", "caller", NULL };
 
 static const struct llctl_opt prof_opt[] = {
 	{ "json", LLCTL_OPT_JSON, NULL, "Print the top functions as JSON (docs/json.md)",
@@ -927,6 +1143,27 @@ static const struct llctl_opt prof_opt[] = {
 	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, comms) },
 	{ "dsos", OPT_DSOS, "DSO", "Only the rows of these objects, by file name or path (a list, or again)",
 	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, dsos) },
+	{ "comm", OPT_COMM, "COMM", "The same as --comms, perf's other spelling",
+	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, comms) },
+	{ "dso", OPT_DSO, "DSO", "The same as --dsos, perf's other spelling",
+	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, dsos) },
+	{ "pid", OPT_PID, "PID", "Only the samples of these processes in the rows (a list, or again); percentages stay of all",
+	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, pids) },
+	{ "sort", 's', "KEYS", "The rows' keys and columns, a list of comm, pid, dso, symbol (default comm,dso,symbol)",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct prof_args, sort) },
+	{ "call-graph", 'g', NULL, "Each row's callchains as a tree, callee first ('-g caller': from main in)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct prof_args, graph) },
+	{ "call-graph-order", OPT_CALL_GRAPH, "ORDER", "Of -g: callee (the default) or caller",
+	  .type = LLCTL_OPT_ENUM, LLCTL_FIELD(struct prof_args, order),
+	  .choices = graph_orders },
+	{ "stdio", OPT_STDIO, NULL, "Text output, as perf report --stdio (the only one; accepted for perf's habit)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct prof_args, stdio) },
+	{ "no-pager", OPT_NO_PAGER, NULL, "Print to the terminal, not through $LLCTL_PAGER, $PAGER or less -FRX",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct prof_args, no_pager) },
+	{ "no-demangle", OPT_NO_DEMANGLE, NULL, "Show C++ and Rust symbols as the ELF has them",
+	  .type = LLCTL_OPT_CLEAR, LLCTL_FIELD(struct prof_args, demangle) },
+	{ "diff", OPT_DIFF, NULL, "Compare two files A B: perf.data as perf diff, or two llctl profile --json",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct prof_args, diff) },
 	{ 0 }
 };
 
@@ -934,7 +1171,8 @@ static const struct llctl_opts prof_opts = {
 	.cmd = "report",
 	.synopsis = "[--json | --folded] [--children] [--svg PATH] [-e EV] "
 		    "[--percent-limit PCT] [--comms COMM,...] [--dsos DSO,...] "
-		    "[-i] PERF.DATA",
+		    "[--pid PID,...] [--sort KEYS] [-g [caller]] [--no-demangle] "
+		    "[--no-pager] [-i] PERF.DATA | --diff A B",
 	.summary = "Render a perf.data profile ('llctl record' or 'perf record', one\n"
 		   "section per event): the top functions by samples, collapsed\n"
 		   "stacks for flamegraph.pl/speedscope/inferno, or a flame graph.\n"
@@ -944,12 +1182,14 @@ static const struct llctl_opts prof_opts = {
 	.operands = true,
 };
 
-/* A perf.data FILE among the arguments: an operand, -i FILE, --input=FILE. */
+/* A perf.data FILE among the arguments (an operand, -i FILE, --input=FILE), or --diff. */
 bool prof_is_perf_data(int argc, char **argv)
 {
 	int i;
 
 	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--diff"))	/* of perf.data or of JSON */
+			return true;
 		if (!strncmp(argv[i], "--input=", 8) &&
 		    prof_pd_is_perf_data(argv[i] + 8))
 			return true;
@@ -1166,60 +1406,238 @@ static int parse_filter(const struct prof_args *a, struct prof_filter *ft,
 	return 0;
 }
 
-int prof_report(int argc, char **argv)
+/* --sort KEYS into @cfg: 0, or -1 after saying which key is unknown. */
+static int parse_sort(const char *sort, struct prof_cfg *cfg)
 {
-	const char *comms[FILTER_NAMES], *dsos[FILTER_NAMES];
-	struct prof_args a = { 0 };
-	struct prof_filter ft;
-	struct prof *p = NULL;
-	const char *file, *why;
-	char names[4096];
-	struct prof *s;
+	char buf[256], *tok, *save = NULL;
+	int k;
+
+	cfg->nkeys = 0;
+	if (!sort)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", sort);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "sym"))	/* perf's short name */
+			tok = "symbol";
+		for (k = 0; k < PROF_NR_KEYS && strcmp(tok, prof_key_names[k]); k++)
+			;
+		if (k == PROF_NR_KEYS || cfg->nkeys == PROF_NR_KEYS) {
+			llctl_opt_bad(&prof_opts, 's', sort, "keys are comm, pid, dso, symbol, each once");
+			return -1;
+		}
+		cfg->keys[cfg->nkeys++] = k;
+	}
+	if (!cfg->nkeys) {
+		llctl_opt_bad(&prof_opts, 's', sort, "name at least one key");
+		return -1;
+	}
+	return 0;
+}
+
+/* --pid's numbers into @v: how many, or -1 after saying which is not one. */
+static int parse_pids(const struct llctl_list *l, uint32_t *v)
+{
+	char buf[256], *tok, *save = NULL, *end;
+	unsigned long n;
+	int i, k = 0;
+
+	for (i = 0; i < l->n; i++) {
+		snprintf(buf, sizeof(buf), "%s", l->v[i]);
+		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			n = strtoul(tok, &end, 10);
+			if (end == tok || *end || n >= PROF_NO_PID || k == FILTER_NAMES) {
+				llctl_opt_bad(&prof_opts, OPT_PID, l->v[i],
+					      "process ids, at most %d", FILTER_NAMES);
+				return -1;
+			}
+			v[k++] = n;
+		}
+	}
+	return k;
+}
+
+/* The row filters name keys the rows have: --comms needs comm (or pid). */
+static int check_filter_keys(const struct prof_cfg *cfg, const struct prof_args *a)
+{
+	struct prof probe = { .cfg = *cfg };
+
+	if (!cfg->nkeys)
+		return 0;
+	if (a->comms.n && !prof_has_key(&probe, PROF_KEY_COMM) &&
+	    !prof_has_key(&probe, PROF_KEY_PID)) {
+		llctl_opt_bad(&prof_opts, OPT_COMMS, NULL, "--comms filters rows by command: --sort needs comm or pid");
+		return -1;
+	}
+	if (a->dsos.n && !prof_has_key(&probe, PROF_KEY_DSO)) {
+		llctl_opt_bad(&prof_opts, OPT_DSOS, NULL, "--dsos filters rows by object: --sort needs dso");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * perf's "-g caller" and "-g callee": -g takes no argument here, so the
+ * word after it becomes --call-graph-order=WORD, in a copy of @argv.
+ */
+static char **graph_argv(int argc, char **argv)
+{
+	static char caller[] = "--call-graph-order=caller";
+	static char callee[] = "--call-graph-order=callee";
+	char **v = calloc(argc + 1, sizeof(*v));
+	int i;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < argc; i++) {
+		v[i] = argv[i];
+		if (i && (!strcmp(argv[i - 1], "-g") || !strcmp(argv[i - 1], "--call-graph")) &&
+		    (!strcmp(argv[i], "caller") || !strcmp(argv[i], "callee")))
+			v[i] = !strcmp(argv[i], "caller") ? caller : callee;
+	}
+	return v;
+}
+
+/* The file named: -i FILE or the one operand; NULL after saying so. */
+static const char *input_file(const struct prof_args *a, int c, int argc, char **argv)
+{
+	if (a->input && c == argc)
+		return a->input;
+	if (!a->input && c + 1 == argc)
+		return argv[c];
+	llctl_err("Unable to report: name one perf.data FILE (-i FILE, or the last operand), see 'llctl help report'");
+	return NULL;
+}
+
+/* -g: each section with callchains draws them; one without says it has none. */
+static void note_graph(const struct prof *p, const struct prof_args *a, const char *file)
+{
+	for (; a->graph && p; p = p->next)
+		if (!p->hidden && !p->callchains)
+			llctl_err("Unable to draw call graphs of event %s of '%s': it has no callchains (perf record -g): rows only",
+				  p->event, file);
+}
+
+/* Whether a row of @p has a C++ or Rust name: what a missing demangler costs. */
+static bool has_mangled(const struct prof *p)
+{
+	size_t i;
+
+	for (; p; p = p->next)
+		for (i = 0; i < p->nr_fn; i++)
+			if (prof_is_mangled(p->fn[i].sym))
+				return true;
+	return false;
+}
+
+/* After parsing: the rows' keys, pids, graph; 0 or -1. */
+static int load_cfg(const struct prof_args *a, struct prof_cfg *cfg, uint32_t *pids)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (parse_sort(a->sort, cfg) || check_filter_keys(cfg, a))
+		return -1;
+	cfg->npids = parse_pids(&a->pids, pids);
+	if (cfg->npids < 0)
+		return -1;
+	cfg->pids = pids;
+	if (a->graph || a->order)
+		cfg->graph = a->order ? PROF_GRAPH_CALLER : PROF_GRAPH_CALLEE;
+	return 0;
+}
+
+/* --children needs callchains in every section shown: true after saying which lacks them. */
+static bool children_refused(const struct prof *p, const struct prof_args *a, const char *file)
+{
+	for (; a->children && p; p = p->next) {
+		if (!p->hidden && !p->callchains) {
+			llctl_err("Unable to sort by --children: event %s of '%s' has no callchains (perf record -g)",
+				  p->event, file);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int report_file(const struct prof_args *a, const char *file, const struct prof_cfg *cfg,
+		       struct prof_filter *ft)
+{
+	struct prof *p = NULL, *s;
+	const char *why;
 	int ret = 1, c;
 
-	c = llctl_parse(argc, argv, &prof_opts, &a);
-	if (c < 0)
-		return llctl_parse_status(c);
-	if (a.input && c == argc) {
-		file = a.input;
-	} else if (!a.input && c + 1 == argc) {
-		file = argv[c];
-	} else {
-		llctl_err("Unable to report: name one perf.data FILE (-i FILE, or the last operand), see 'llctl help report'");
-		return 1;
-	}
-	if (parse_filter(&a, &ft, names, sizeof(names), comms, dsos))
-		return 1;
-	if (a.json && a.folded) {
-		llctl_opt_bad(&prof_opts, OPT_FOLDED, NULL,
-			      "--json and --folded are two outputs; pick one");
-		return 1;
-	}
-	c = prof_load_why(file, &p, &why);
+	c = prof_load_cfg(file, cfg, &p, &why);
 	if (c) {
 		llctl_err("Unable to read '%s': %s", file, why ? why :
 			  c == -EINVAL ? "not a perf.data file, or damaged" :
 			  strerror(-c));
 		return 1;
 	}
-	if (select_events(p, &a.events, file))
+	if (select_events(p, &a->events, file) || children_refused(p, a, file))
 		goto cleanup;
-	for (s = p; a.children && s; s = s->next) {
-		if (!s->hidden && !s->callchains) {
-			llctl_err("Unable to sort by --children: event %s of '%s' has no callchains (perf record -g)",
-				  s->event, file);
-			goto cleanup;
-		}
-	}
-	if (a.children)
+	if (a->children)
 		prof_sort(p, true);
-	ft.children = a.children;
-	for (s = p; s; s = s->next)
-		s->filter = &ft;
+	ft->children = a->children;
+	for (s = p; s; s = s->next) {
+		s->filter = ft;
+		s->demangle = a->demangle;
+	}
 	warn_unresolved(p);
-	if (!render(p, &a, file))
+	note_graph(p, a, file);
+	if (a->demangle && prof_demangle_missing() && has_mangled(p))
+		llctl_err("Unable to demangle symbols: %s", prof_demangle_missing());
+	if (!a->json && !a->folded && llctl_pager_start(a->no_pager) < 0)
+		llctl_err("Unable to page: the report goes to the terminal as it is");
+	if (!render(p, a, file))
 		ret = llctl_stdout_close();
+	llctl_pager_end();
 cleanup:
 	prof_free(p);
+	return ret;
+}
+
+static int report_main(int argc, char **argv)
+{
+	const char *comms[FILTER_NAMES], *dsos[FILTER_NAMES];
+	struct prof_args a = { .demangle = true };
+	uint32_t pids[FILTER_NAMES];
+	struct prof_filter ft;
+	struct prof_cfg cfg;
+	const char *file;
+	char names[4096];
+	int c;
+
+	c = llctl_parse(argc, argv, &prof_opts, &a);
+	if (c < 0)
+		return llctl_parse_status(c);
+	if (a.diff && (a.folded || a.svg || a.children || a.sort || a.pids.n || a.graph ||
+		       a.order || a.comms.n || a.dsos.n || a.limit || a.events.n || a.input)) {
+		llctl_opt_bad(&prof_opts, OPT_DIFF, NULL,
+			      "compares two files by dso and symbol; it takes --json and --no-demangle only");
+		return 1;
+	}
+	if (a.diff)
+		return prof_diff_main(argc - c, argv + c, a.json, a.demangle);
+	file = input_file(&a, c, argc, argv);
+	if (!file || parse_filter(&a, &ft, names, sizeof(names), comms, dsos) ||
+	    load_cfg(&a, &cfg, pids))
+		return 1;
+	if (a.json && a.folded) {
+		llctl_opt_bad(&prof_opts, OPT_FOLDED, NULL,
+			      "--json and --folded are two outputs; pick one");
+		return 1;
+	}
+	return report_file(&a, file, &cfg, &ft);
+}
+
+int prof_report(int argc, char **argv)
+{
+	char **v = graph_argv(argc, argv);
+	int ret;
+
+	if (!v) {
+		llctl_err("Unable to report: %s", strerror(ENOMEM));
+		return 1;
+	}
+	ret = report_main(argc, v);
+	free(v);
 	return ret;
 }

@@ -18,14 +18,8 @@
 
 struct json_object;
 struct prof_pd_file;
+struct prof_sym_frame;
 struct prof_syms;
-
-struct prof_fn {
-	const char *comm, *dso, *sym;
-	bool kernel, known;
-	uint64_t self, children;
-	uint64_t stamp;		/* private: the last sample counted */
-};
 
 /* The flame graph's tree: root, then comm, then outermost frame first. */
 struct prof_node {
@@ -33,6 +27,55 @@ struct prof_node {
 	bool kernel, known;
 	uint64_t total, self;
 	struct prof_node *child, *next;
+};
+
+/*
+ * A row: the samples of one (comm, pid, dso, symbol), the keys --sort
+ * names; a key it does not name is "" (pid: PROF_NO_PID) in every row. The
+ * pid key is the thread's (perf's "pid" sort key is the thread): a row of
+ * it without the comm key shows the thread's last comm, as perf's Pid:Command.
+ */
+#define PROF_NO_PID	UINT32_MAX
+
+struct prof_fn {
+	const char *comm, *dso, *sym;
+	uint32_t pid;
+	bool kernel, known;
+	uint64_t self, children;
+	struct prof_node *calls;	/* -g: the callchains of its self samples */
+	uint64_t stamp;		/* private: the last sample counted */
+};
+
+/* perf report's --sort keys that llctl has. */
+enum prof_key {
+	PROF_KEY_COMM,
+	PROF_KEY_PID,
+	PROF_KEY_DSO,
+	PROF_KEY_SYM,
+	PROF_NR_KEYS
+};
+
+/* "comm", "pid", "dso", "symbol": --sort's names of the keys. */
+extern const char *const prof_key_names[PROF_NR_KEYS + 1];
+
+enum prof_graph {
+	PROF_GRAPH_NONE,
+	PROF_GRAPH_CALLEE,	/* from the sampled function out to main */
+	PROF_GRAPH_CALLER,	/* from main in to the sampled function */
+};
+
+/*
+ * How a file is read into rows: the --sort keys in their order (none:
+ * perf's default comm,dso,symbol), the pids whose samples count in rows
+ * (--pid; the others still count in the section's total, as perf's
+ * percentages of the whole), and -g's call graphs.
+ */
+struct prof_cfg {
+	enum prof_key keys[PROF_NR_KEYS];
+	int nkeys;
+	const uint32_t *pids;
+	int npids;
+	enum prof_graph graph;
 };
 
 /*
@@ -60,6 +103,8 @@ struct prof {
 	struct prof *next, *base;	/* base: NULL in the first section */
 	unsigned int ev_idx;		/* in pd->events */
 	const char *event;
+	struct prof_cfg cfg;		/* keys: never empty */
+	bool demangle;			/* text shows C++ and Rust names demangled */
 	bool hidden;			/* left out: report -e named others */
 	const struct prof_filter *filter;	/* the rows shown; NULL: all */
 	bool callchains;
@@ -85,6 +130,23 @@ struct prof {
 int prof_load(const char *path, struct prof **out);
 /* The same; *why says why a file is refused (or is NULL). */
 int prof_load_why(const char *path, struct prof **out, const char **why);
+/* The same, read as @cfg says (NULL: perf's default rows, no call graph). */
+int prof_load_cfg(const char *path, const struct prof_cfg *cfg, struct prof **out,
+		  const char **why);
+/* Whether the rows of @p are keyed by @k. */
+bool prof_has_key(const struct prof *p, enum prof_key k);
+/* @sym as the text shows it: demangled when @p->demangle; free() it. */
+char *prof_sym_text(const struct prof *p, const char *sym);
+/*
+ * -g (callgraph.c): a self sample of @fn, its frames @f[0..n) innermost
+ * first, into @fn->calls in @g's order: 0 or -ENOMEM. Then @fn's call
+ * graph as perf report -g --stdio draws it, or as JSON; and the tree freed.
+ */
+int prof_calls_add(struct prof_fn *fn, const struct prof_sym_frame *f, unsigned int n,
+		   enum prof_graph g);
+void prof_print_calls(FILE *f, const struct prof *p, const struct prof_fn *fn);
+struct json_object *prof_json_calls(const struct prof *p, const struct prof_fn *fn);
+void prof_calls_free(struct prof_node *n);
 void prof_free(struct prof *p);
 /* Orders p->fn of each section by self samples, or by children with @children. */
 void prof_sort(struct prof *p, bool children);

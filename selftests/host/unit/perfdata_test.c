@@ -11,6 +11,7 @@
  * prof_sb_open(): every reader must name workload_hot() first.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <signal.h>
@@ -31,6 +32,7 @@
 
 #include <json-c/json.h>
 
+#include "profile/diff.h"
 #include "profile/perfdata.h"
 #include "profile/report.h"
 #include "profile/sideband.h"
@@ -833,6 +835,205 @@ TEST_F(symbols, kernel_address_by_name)
 	EXPECT_TRUE(self->p->fn[0].kernel);
 	EXPECT_EQ(0, self->p->unresolved);
 }
+
+/*
+ * -g and --diff on a known construction: samples whose chains are this
+ * test's own functions, @n of them, one period each.
+ */
+static int put_chain(struct prof_pd_writer *w, const uint64_t *chain, unsigned int depth,
+		     int n)
+{
+	struct prof_pd_sample s = { .pid = getpid(), .tid = getpid(), .user = true,
+			       .period = 1000, .ip = chain[0], .nr_user = depth,
+			       .chain = chain };
+	int i, ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		s.time_ns = 100 + i;
+		ret = prof_pd_write_sample(w, &s);
+	}
+	return ret;
+}
+
+#define FN(f)	((uintptr_t)&(f) + 1)
+
+/* The text of section @p, with its call graphs. */
+static char *print_text(const struct prof *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	prof_print_text(f, p);
+	fclose(f);
+	return buf;
+}
+
+/* 6 samples in marker < put_ips < close_and_load, 3 in marker < vdso_sym < close_and_load, 1 in put_ips. */
+static int write_graph_file(FIXTURE_DATA(symbols) *self)
+{
+	const uint64_t a[] = { FN(symbols_test_marker), FN(put_ips), FN(close_and_load) };
+	const uint64_t b[] = { FN(symbols_test_marker), FN(vdso_sym), FN(close_and_load) };
+	const uint64_t c[] = { FN(put_ips), FN(close_and_load) };
+	int ret = prof_pd_write_proc_maps(self->w, getpid()) < 1;
+
+	ret = ret ?: put_chain(self->w, a, 3, 6);
+	ret = ret ?: put_chain(self->w, b, 3, 3);
+	ret = ret ?: put_chain(self->w, c, 2, 1);
+	ret = ret ?: prof_pd_close(self->w);
+	self->w = NULL;
+	return ret;
+}
+
+TEST_F(symbols, call_graph_of_a_known_construction)
+{
+	struct prof_cfg cfg = { .keys = { PROF_KEY_DSO, PROF_KEY_SYM }, .nkeys = 2,
+				.graph = PROF_GRAPH_CALLEE };
+	const char *why;
+	char *text;
+
+	ASSERT_EQ(0, write_graph_file(self));
+	ASSERT_EQ(0, prof_load_cfg(self->path, &cfg, &self->p, &why));
+	ASSERT_EQ(10, self->p->samples);
+	EXPECT_STREQ("symbols_test_marker", self->p->fn[0].sym);
+	EXPECT_EQ(9, self->p->fn[0].self);
+	text = print_text(self->p);
+	ASSERT_NE(NULL, text);
+	/* perf report -g's graph: percentages of all 10 samples */
+	EXPECT_NE(NULL, strstr(text, "            ---symbols_test_marker\n"
+				     "               |          \n"
+				     "               |--60.00%--put_ips\n"
+				     "               |          close_and_load\n"
+				     "               |          \n"
+				     "                --30.00%--vdso_sym\n"
+				     "                          close_and_load\n"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "            ---put_ips\n               close_and_load\n"))
+		TH_LOG("%s", text);
+	free(text);
+	prof_free(self->p);
+	self->p = NULL;
+	cfg.graph = PROF_GRAPH_CALLER;
+	ASSERT_EQ(0, prof_load_cfg(self->path, &cfg, &self->p, &why));
+	text = print_text(self->p);
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "            ---close_and_load\n"
+				     "               |          \n"
+				     "               |--60.00%--put_ips\n"
+				     "               |          symbols_test_marker\n"))
+		TH_LOG("%s", text);
+	free(text);
+}
+
+/* perf reads the same file to the same chains: perf report -g folded. */
+TEST_F(symbols, call_graph_chains_are_perfs)
+{
+	char cmd[PATH_MAX + 160], *out;
+
+	if (!have_perf())
+		SKIP(return, "perf is not installed (apt-get install linux-perf)");
+	ASSERT_EQ(0, write_graph_file(self));
+	snprintf(cmd, sizeof(cmd), "perf report -i '%s' --stdio --no-children --sort sym "
+		 "-g folded,0,callee,function,percent 2>/dev/null", self->path);
+	out = run(cmd, NULL);
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "\n60.00% symbols_test_marker;put_ips;close_and_load\n"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\n30.00% symbols_test_marker;vdso_sym;close_and_load\n"))
+		TH_LOG("%s", out);
+	free(out);
+}
+
+/* Writes @n_marker samples in symbols_test_marker and @n_put in put_ips to @path. */
+static int write_two_rows(const char *path, int n_marker, int n_put)
+{
+	const uint64_t a[] = { FN(symbols_test_marker) }, b[] = { FN(put_ips) };
+	struct prof_pd_writer *w;
+	int err, ret;
+
+	w = prof_pd_create(path, &cpu_clock, &err);
+	if (!w)
+		return err;
+	ret = prof_pd_write_proc_maps(w, getpid()) < 1;
+	ret = ret ?: put_chain(w, a, 1, n_marker);
+	ret = ret ?: put_chain(w, b, 1, n_put);
+	return prof_pd_close(w) ?: ret;
+}
+
+/* prof_diff_main()'s stdout, into @out (a file). */
+static int diff_into(char **files, const char *out, bool json)
+{
+	int saved = dup(STDOUT_FILENO), fd, ret;
+
+	fflush(stdout);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || saved < 0 || dup2(fd, STDOUT_FILENO) < 0)
+		return -1;
+	close(fd);
+	ret = prof_diff_main(2, files, json, false);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	return ret;
+}
+
+static double row_delta(struct json_object *o, const char *sym)
+{
+	struct json_object *rows, *r, *ev = json_object_array_get_idx(
+		json_object_object_get(o, "events"), 0);
+	size_t i;
+
+	rows = json_object_object_get(ev, "rows");
+	for (i = 0; i < json_object_array_length(rows); i++) {
+		r = json_object_array_get_idx(rows, i);
+		if (!strcmp(json_object_get_string(json_object_object_get(r, "symbol")), sym))
+			return json_object_get_double(json_object_object_get(r, "delta_percent"));
+	}
+	return -1000;
+}
+
+/*
+ * --diff: A 6 marker + 4 put_ips, B 2 + 8: Baseline 60% and 40%, Delta
+ * -40 and +40 by construction; perf diff on the same files says the same.
+ */
+TEST_F(symbols, diff_of_a_known_construction)
+{
+	char a[PATH_MAX], b[PATH_MAX], out[PATH_MAX], cmd[3 * PATH_MAX], *files[2], *text;
+	struct json_object *o;
+
+	prof_pd_close(self->w);
+	self->w = NULL;
+	snprintf(a, sizeof(a), "%s/a.data", self->tmp);
+	snprintf(b, sizeof(b), "%s/b.data", self->tmp);
+	snprintf(out, sizeof(out), "%s/diff.json", self->tmp);
+	ASSERT_EQ(0, write_two_rows(a, 6, 4));
+	ASSERT_EQ(0, write_two_rows(b, 2, 8));
+	files[0] = a;
+	files[1] = b;
+	ASSERT_EQ(0, diff_into(files, out, true));
+	o = json_object_from_file(out);
+	ASSERT_NE(NULL, o);
+	EXPECT_EQ(-40.0, row_delta(o, "symbols_test_marker"));
+	EXPECT_EQ(40.0, row_delta(o, "put_ips"));
+	json_object_put(o);
+	if (!have_perf())
+		SKIP(return, "perf is not installed: the construction only");
+	snprintf(cmd, sizeof(cmd), "perf diff '%s' '%s' 2>/dev/null | grep -v '^#'", a, b);
+	text = run(cmd, NULL);
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "60.00%    -40.00%  perfdata_test  [.] symbols_test_marker")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "40.00%    +40.00%  perfdata_test  [.] put_ips")) TH_LOG("%s", text);
+	free(text);
+	ASSERT_EQ(0, diff_into(files, out, false));
+	text = slurp(out);
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "    60.00%    -40.00%  perfdata_test")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "    40.00%    +40.00%  perfdata_test")) TH_LOG("%s", text);
+	free(text);
+}
+
 
 /* Profile: a real one, of ./workload. */
 
