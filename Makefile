@@ -72,7 +72,8 @@ DEPS += qemu-system-arm qemu-user-static binfmt-support arch-test
 DEPS_ARM64 := gcc-aarch64-linux-gnu libc6-dev:arm64 linux-libc-dev:arm64 \
 	$(addsuffix :arm64,libnl-3-dev libnl-genl-3-dev libpfm4-dev libjson-c-dev \
 	libseccomp-dev libbabeltrace-dev libdw-dev libelf-dev libyaml-dev \
-	libmicrohttpd-dev libbpf-dev libssl-dev libzstd-dev libpopt-dev uuid-dev)
+	libmicrohttpd-dev libbpf-dev libssl-dev libzstd-dev libpopt-dev uuid-dev \
+	libiberty-dev)
 DEPS += $(DEPS_ARM64)
 
 .PHONY: all module llctl selftests deps run check matrix bench lint clean kdir \
