@@ -38,10 +38,11 @@ struct llctl_svg_box {
 	double x, y, w, h;
 };
 
-/* A line's colour ("#222") and width. */
+/* A line's colour ("#222"), width, and dashes ("4 3"; NULL: solid). */
 struct llctl_svg_pen {
 	const char *stroke;
 	double width;
+	const char *dash;
 };
 
 enum llctl_svg_anchor { LLCTL_SVG_START, LLCTL_SVG_MIDDLE, LLCTL_SVG_END };
@@ -58,6 +59,13 @@ void llctl_svg_rect(struct llctl_svg *s, struct llctl_svg_box b, const char *fil
 		    const char *title);
 void llctl_svg_line(struct llctl_svg *s, double x1, double y1, double x2, double y2,
 		    struct llctl_svg_pen pen);
+
+/* A line through @n points. */
+void llctl_svg_polyline(struct llctl_svg *s, const double *x, const double *y, int n,
+			struct llctl_svg_pen pen);
+/* A dot of radius @r at (@x, @y); @title a tooltip, or NULL. */
+void llctl_svg_circle(struct llctl_svg *s, double x, double y, double r, const char *fill,
+		      const char *title);
 
 /* printf-formatted text at (x, y), escaped. */
 void llctl_svg_text(struct llctl_svg *s, double x, double y, struct llctl_svg_font font,
