@@ -280,7 +280,7 @@ void llctl_svg_fmt_unit(double v, const char *unit, char *buf, size_t len)
 		v /= 1000;
 		k++;
 	}
-	snprintf(buf, len, "%g %s", v, time[k]);
+	snprintf(buf, len, "%.3g %s", v, time[k]);
 }
 
 /* One tick of @a at @v: a mark, a grid line, and a label unless NULL. */
