@@ -1218,9 +1218,11 @@ static int write_svg(const struct analyze *a)
 			pt[m++] = (struct an_usl_point){ a->pts[t].threads, a->pts[t].median };
 	snprintf(title, sizeof(title), "llctl analyze: scaling of '%.100s'",
 		 basename(a->cmd[0]));
-	ret = an_usl_svg(a->svg, title, a->has_metric ? "throughput (as printed by CMD)" :
-			 a->work_total ? "runs/s" : "thread-runs/s", pt, m,
-			 a->fitted ? &a->fit : NULL, a->fit_why);
+	ret = an_usl_svg(a->svg, &(struct an_usl_chart){
+		.title = title, .p = pt, .m = m, .why = a->fit_why,
+		.ylabel = a->has_metric ? "throughput (as printed by CMD)" :
+			  a->work_total ? "runs/s" : "thread-runs/s",
+		.f = a->fitted ? &a->fit : NULL });
 	if (!ret)
 		return 0;
 	llctl_err("Unable to write '%s': %s", a->svg, strerror(-ret));

@@ -88,10 +88,12 @@ static int usl_legend(struct llctl_svg_legend_item *it, char (*buf)[96],
 	return n;
 }
 
-int an_usl_svg(const char *path, const char *title, const char *ylabel,
-	       const struct an_usl_point *p, size_t m, const struct an_usl_fit *f,
-	       const char *why)
+int an_usl_svg(const char *path, const struct an_usl_chart *c)
 {
+	const struct an_usl_point *p = c->p;
+	const struct an_usl_fit *f = c->f;
+	const char *title = c->title;
+	size_t m = c->m;
 	struct llctl_svg_axis ax = { 0 }, ay = { 0 };
 	struct llctl_svg_legend_item leg[4];
 	double ymax = 0, lw, lh, w, n;
@@ -109,7 +111,7 @@ int an_usl_svg(const char *path, const char *title, const char *ylabel,
 	}
 	llctl_svg_axis_fit(&ax, 0, ax.hi, US_L, US_L + US_W, true);
 	llctl_svg_axis_fit(&ay, 0, ymax * 1.05, US_T + US_H, US_T, true);
-	nleg = usl_legend(leg, buf, f, why);
+	nleg = usl_legend(leg, buf, f, c->why);
 	llctl_svg_legend_size(leg, nleg, &lw, &lh);
 	w = llctl_svg_text_width(14, title) + 20;
 	lw = US_L + US_W + 20 + lw + 10;
@@ -123,7 +125,7 @@ int an_usl_svg(const char *path, const char *title, const char *ylabel,
 		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_MIDDLE }, "threads");
 	llctl_svg_text(&g, 16, US_T + US_H / 2,
 		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_MIDDLE,
-						.rotate = -90 }, "%s", ylabel);
+						.rotate = -90 }, "%s", c->ylabel);
 	llctl_svg_group(&g, NULL, "data");
 	if (f)
 		usl_curve(&g, &ax, &ay, f);

@@ -12,12 +12,16 @@
 
 #include "analyze/usl.h"
 
-/*
- * @p, @m the points measured; @f the fit, or NULL with @why (no fit).
- * 0, or -errno (the file is removed).
- */
-int an_usl_svg(const char *path, const char *title, const char *ylabel,
-	       const struct an_usl_point *p, size_t m, const struct an_usl_fit *f,
-	       const char *why);
+/* What the chart shows: @p, @m the points measured; @f the fit, or NULL with @why. */
+struct an_usl_chart {
+	const char *title, *ylabel;
+	const struct an_usl_point *p;
+	size_t m;
+	const struct an_usl_fit *f;
+	const char *why;
+};
+
+/* 0, or -errno (the file is removed). */
+int an_usl_svg(const char *path, const struct an_usl_chart *c);
 
 #endif /* LLCTL_ANALYZE_USL_SVG_H */

@@ -387,8 +387,11 @@ static void c2c_text(FILE *f, const struct c2c_report *r)
  * The heat map's legend: the fastest and slowest pair's colours, or one
  * value and a note when every pair prints the same (no range to map).
  */
+#define C2C_GREY	1	/* an implausible pair is drawn */
+#define C2C_BLANK	2	/* a pair was not measured */
+
 static int c2c_legend(struct llctl_svg_legend_item *it, char (*buf)[64], char (*col)[8],
-		      double lo, double hi, bool grey, bool blank)
+		      double lo, double hi, unsigned int cells)
 {
 	int n = 0;
 
@@ -411,9 +414,9 @@ static int c2c_legend(struct llctl_svg_legend_item *it, char (*buf)[64], char (*
 			it[n++] = (struct llctl_svg_legend_item){ col[1], buf[1] };
 		}
 	}
-	if (grey)
+	if (cells & C2C_GREY)
 		it[n++] = (struct llctl_svg_legend_item){ "#888888", "implausible" };
-	if (blank)
+	if (cells & C2C_BLANK)
 		it[n++] = (struct llctl_svg_legend_item){ "#eeeeee", "not measured" };
 	return n;
 }
@@ -428,7 +431,7 @@ int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
 	static const struct llctl_svg_font in_cell = { .size = 9, .anchor = LLCTL_SVG_MIDDLE };
 	struct llctl_svg_legend_item leg[4];
 	char color[8], tip[96], buf[2][64], col[2][8];
-	bool grey = false, blank = false;
+	unsigned int cells = 0;
 	struct llctl_svg_box box;
 	struct llctl_svg g;
 	int i, j, ret, nleg;
@@ -438,11 +441,11 @@ int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
 		if (i / n == i % n)
 			continue;
 		if (v < 0) {
-			blank = true;
+			cells |= C2C_BLANK;
 			continue;
 		}
 		if (flagged[i]) {
-			grey = true;
+			cells |= C2C_GREY;
 			continue;
 		}
 		if (lo < 0 || v < lo)
@@ -455,7 +458,7 @@ int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
 	snprintf(buf[1], sizeof(buf[1]), "%.1f", hi);
 	if (!strcmp(buf[0], buf[1]))
 		hi = lo;
-	nleg = c2c_legend(leg, buf, col, lo, hi, grey, blank);
+	nleg = c2c_legend(leg, buf, col, lo, hi, cells);
 	llctl_svg_legend_size(leg, nleg, &lw, &lh);
 	v = llctl_svg_text_width(14, title) + 20;
 	size = v > size ? v : size;

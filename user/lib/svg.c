@@ -283,11 +283,19 @@ void llctl_svg_fmt_unit(double v, const char *unit, char *buf, size_t len)
 	snprintf(buf, len, "%.3g %s", v, time[k]);
 }
 
+/* Where an axis is drawn: along y = at (horizontal) or x = at, grid lines len long. */
+struct axis_place {
+	bool horizontal;
+	double at, len;
+};
+
 /* One tick of @a at @v: a mark, a grid line, and a label unless NULL. */
 static void axis_tick(struct llctl_svg *s, const struct llctl_svg_axis *a,
-		      bool horizontal, double at, double len, double v,
-		      const char *label)
+		      struct axis_place w, double v, const char *label)
 {
+	bool horizontal = w.horizontal;
+	double at = w.at, len = w.len;
+
 	static const struct llctl_svg_pen mark = { .stroke = "#000000", .width = 1 };
 	static const struct llctl_svg_pen grid = { .stroke = "#e0e0e0", .width = 0.5 };
 	double p = llctl_svg_axis_pos(a, v), tick = label ? 4 : 2;
@@ -311,6 +319,7 @@ void llctl_svg_axis_draw(struct llctl_svg *s, const struct llctl_svg_axis *a,
 			 bool horizontal, double at, double len, const char *which)
 {
 	static const struct llctl_svg_pen line = { .stroke = "#000000", .width = 1 };
+	struct axis_place place = { horizontal, at, len };
 	char label[32], cls[64];
 	double d, v;
 	int m;
@@ -323,14 +332,14 @@ void llctl_svg_axis_draw(struct llctl_svg *s, const struct llctl_svg_axis *a,
 		llctl_svg_line(s, at, a->p0, at, a->p1, line);
 	for (d = a->log ? a->lo : 0; a->log && d <= a->hi * 1.0001; d *= 10) {
 		llctl_svg_fmt_unit(d, a->unit, label, sizeof(label));
-		axis_tick(s, a, horizontal, at, len, d, label);
+		axis_tick(s, a, place, d, label);
 		for (m = 2; m <= 5 && d * 10 <= a->hi * 1.0001; m += 3)
-			axis_tick(s, a, horizontal, at, len, d * m, NULL);
+			axis_tick(s, a, place, d * m, NULL);
 	}
 	for (m = 0; !a->log && (v = a->lo + m * a->step) <= a->hi + a->step / 1e6; m++) {
 		llctl_svg_fmt_unit(fabs(v) < a->step / 1e6 ? 0 : v, a->unit, label,
 				   sizeof(label));
-		axis_tick(s, a, horizontal, at, len, v, label);
+		axis_tick(s, a, place, v, label);
 	}
 	llctl_svg_group_end(s);
 }

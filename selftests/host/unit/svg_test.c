@@ -295,8 +295,9 @@ TEST_F(chart, usl_marks_the_peak_at_the_fits_n_star)
 	ASSERT_EQ(0, an_usl_fit(p, 7, &f, err, sizeof(err))) TH_LOG("%s", err);
 	ASSERT_TRUE(f.peak_finite);
 	ASSERT_FALSE(f.peak_extrapolated);
-	ASSERT_EQ(0, an_usl_svg(at(self, "usl.svg"), "analyze: scaling of synthetic",
-				"thread-runs/s", p, 7, &f, NULL));
+	ASSERT_EQ(0, an_usl_svg(at(self, "usl.svg"), &(struct an_usl_chart){
+		.title = "analyze: scaling of synthetic", .ylabel = "thread-runs/s",
+		.p = p, .m = 7, .f = &f }));
 	EXPECT_EQ(0, check(self, self->path, opt));
 }
 
@@ -306,8 +307,9 @@ TEST_F(chart, usl_without_a_fit_says_why)
 	struct an_usl_point p[2] = { { 1, 100 }, { 2, 180 } };
 	char *svg;
 
-	ASSERT_EQ(0, an_usl_svg(at(self, "usl-none.svg"), "analyze: two points",
-				"runs/s", p, 2, NULL, "needs 3 distinct thread counts"));
+	ASSERT_EQ(0, an_usl_svg(at(self, "usl-none.svg"), &(struct an_usl_chart){
+		.title = "analyze: two points", .ylabel = "runs/s", .p = p, .m = 2,
+		.why = "needs 3 distinct thread counts" }));
 	EXPECT_EQ(0, check(self, self->path, ""));
 	svg = slurp(self->path);
 	ASSERT_NE(NULL, svg);
