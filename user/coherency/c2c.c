@@ -13,6 +13,7 @@
  * is flagged, not printed.
  */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +390,22 @@ static void c2c_text(FILE *f, const struct c2c_report *r)
  */
 #define C2C_GREY	1	/* an implausible pair is drawn */
 #define C2C_BLANK	2	/* a pair was not measured */
+#define C2C_LOG		4	/* the colours map log(ns): the pairs span > 10x */
+
+/*
+ * Where @v lies on the colour scale, 0 (@lo) to 1 (@hi): by log(v) when the
+ * values span more than LLCTL_SVG_LOG_RATIO (an SMT sibling at 5 ns and a
+ * remote socket at 150 ns would leave every other pair one colour),
+ * linearly otherwise, mid-scale when there is no range.
+ */
+static double c2c_shade(double v, double lo, double hi, unsigned int cells)
+{
+	if (!(hi > lo))
+		return 0.5;
+	if (cells & C2C_LOG)
+		return log(v / lo) / log(hi / lo);
+	return (v - lo) / (hi - lo);
+}
 
 static int c2c_legend(struct llctl_svg_legend_item *it, char (*buf)[64], char (*col)[8],
 		      double lo, double hi, unsigned int cells)
@@ -414,6 +431,9 @@ static int c2c_legend(struct llctl_svg_legend_item *it, char (*buf)[64], char (*
 			it[n++] = (struct llctl_svg_legend_item){ col[1], buf[1] };
 		}
 	}
+	if (cells & C2C_LOG)
+		it[n++] = (struct llctl_svg_legend_item){ NULL,
+			"colours by log(ns): the pairs span more than 10x" };
 	if (cells & C2C_GREY)
 		it[n++] = (struct llctl_svg_legend_item){ "#888888", "implausible" };
 	if (cells & C2C_BLANK)
@@ -429,7 +449,7 @@ int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
 	static const struct llctl_svg_font row_head = { .size = 10, .anchor = LLCTL_SVG_END };
 	static const struct llctl_svg_font col_head = { .size = 10, .anchor = LLCTL_SVG_MIDDLE };
 	static const struct llctl_svg_font in_cell = { .size = 9, .anchor = LLCTL_SVG_MIDDLE };
-	struct llctl_svg_legend_item leg[4];
+	struct llctl_svg_legend_item leg[5];
 	char color[8], tip[96], buf[2][64], col[2][8];
 	unsigned int cells = 0;
 	struct llctl_svg_box box;
@@ -458,6 +478,8 @@ int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
 	snprintf(buf[1], sizeof(buf[1]), "%.1f", hi);
 	if (!strcmp(buf[0], buf[1]))
 		hi = lo;
+	if (lo > 0 && hi / lo > LLCTL_SVG_LOG_RATIO)
+		cells |= C2C_LOG;
 	nleg = c2c_legend(leg, buf, col, lo, hi, cells);
 	llctl_svg_legend_size(leg, nleg, &lw, &lh);
 	v = llctl_svg_text_width(14, title) + 20;
@@ -487,7 +509,7 @@ int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
 				llctl_svg_rect(&g, box, "#888888", tip);
 				continue;
 			}
-			llctl_svg_heat_color(hi > lo ? (v - lo) / (hi - lo) : 0.5, color);
+			llctl_svg_heat_color(c2c_shade(v, lo, hi, cells), color);
 			snprintf(tip, sizeof(tip), "CPU %d - %d: %.1f ns", cpus[i], cpus[j], v);
 			llctl_svg_rect(&g, box, color, tip);
 			if (cell >= 30)

@@ -12,6 +12,7 @@
  * pictures (their folder is logged) to look at.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,31 @@ TEST_F(chart, c2c_legend_names_the_fastest_and_slowest_pair)
 	EXPECT_NE(NULL, strstr(svg, ">43.0 ns, the fastest pair<"));
 	EXPECT_NE(NULL, strstr(svg, ">82.0 ns, the slowest pair<"));
 	EXPECT_NE(NULL, strstr(svg, ">implausible<"));
+	free(svg);
+}
+
+/*
+ * An SMT pair at 5 ns, the rest 20 to 160 ns: more than 10x, the colours
+ * follow log(ns): 20 ns is shaded a third of the way from 5 to 160 (4x of
+ * 32x), not a tenth (15 of 155 ns) as linearly.
+ */
+TEST_F(chart, c2c_colours_span_decades_by_log)
+{
+	double ns[16] = { -1, 5, 80, 20, 5, -1, 160, 40, 80, 160, -1, 20, 20, 40, 20, -1 };
+	bool flagged[16] = { 0 };
+	char *svg, mid[8], tip[64];
+	const char *cell;
+
+	ASSERT_EQ(0, coh_c2c_svg(at(self, "c2c-log.svg"), "c2c: SMT and sockets", c2c_cpus, 4,
+				 ns, flagged));
+	EXPECT_EQ(0, check(self, self->path, ""));
+	svg = slurp(self->path);
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, "colours by log(ns): the pairs span more than 10x"));
+	llctl_svg_heat_color(log(20.0 / 5) / log(160.0 / 5), mid);
+	snprintf(tip, sizeof(tip), "fill=\"%s\"><title>CPU 0 - 3: 20.0 ns", mid);
+	cell = strstr(svg, tip);
+	EXPECT_NE(NULL, cell) TH_LOG("no cell '%s'", tip);
 	free(svg);
 }
 
