@@ -198,6 +198,24 @@ TEST_F(chart, fence_within_10x_has_a_linear_axis)
 	free(svg);
 }
 
+/*
+ * The real command, as a user runs it on this host (user mode needs no
+ * module): whatever it measures, its chart passes the same checks, and
+ * the axis is the one the data call for.
+ */
+TEST_F(chart, llctl_fence_draws_a_readable_chart)
+{
+	char cmd[3 * PATH_MAX], llctl[PATH_MAX + 32];
+
+	snprintf(llctl, sizeof(llctl), "%s/../../../user/llctl", self->dir);
+	if (access(llctl, X_OK))
+		SKIP(return, "llctl is not built (make in user/)");
+	snprintf(cmd, sizeof(cmd), "'%s' fence --user --iterations 2000 --batches 30 --svg '%s' >/dev/null",
+		 llctl, at(self, "real-fence.svg"));
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_EQ(0, check(self, self->path, ""));
+}
+
 /* ---- llctl coherency: c2c ---- */
 
 static const int c2c_cpus[] = { 0, 1, 2, 3 };
