@@ -449,6 +449,9 @@ int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
 	static const struct llctl_svg_font row_head = { .size = 10, .anchor = LLCTL_SVG_END };
 	static const struct llctl_svg_font col_head = { .size = 10, .anchor = LLCTL_SVG_MIDDLE };
 	static const struct llctl_svg_font in_cell = { .size = 9, .anchor = LLCTL_SVG_MIDDLE };
+	/* on the darker half of the scale, white reads better than black */
+	static const struct llctl_svg_font in_dark = { .size = 9, .anchor = LLCTL_SVG_MIDDLE,
+						       .fill = "#ffffff" };
 	struct llctl_svg_legend_item leg[5];
 	char color[8], tip[96], buf[2][64], col[2][8];
 	unsigned int cells = 0;
@@ -514,7 +517,8 @@ int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
 			llctl_svg_rect(&g, box, color, tip);
 			if (cell >= 30)
 				llctl_svg_text(&g, left + cell * (j + 0.5), top + cell * (i + 0.6),
-					       in_cell, "%.0f", v);
+					       c2c_shade(v, lo, hi, cells) > 0.6 ? in_dark : in_cell,
+					       "%.0f", v);
 		}
 	}
 	llctl_svg_group_end(&g);

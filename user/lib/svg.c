@@ -147,6 +147,11 @@ void llctl_svg_text(struct llctl_svg *s, double x, double y, struct llctl_svg_fo
 	if (font.rotate)
 		fprintf(s->f, " transform=\"rotate(%.1f %.2f %.2f)\"", font.rotate,
 			x, y);
+	if (font.fill) {
+		fputs(" fill=\"", s->f);
+		llctl_svg_escape(s->f, font.fill);
+		fputc('"', s->f);
+	}
 	fputc('>', s->f);
 	llctl_svg_escape(s->f, buf);
 	fputs("</text>\n", s->f);

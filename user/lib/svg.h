@@ -47,11 +47,15 @@ struct llctl_svg_pen {
 
 enum llctl_svg_anchor { LLCTL_SVG_START, LLCTL_SVG_MIDDLE, LLCTL_SVG_END };
 
-/* Text: its size, which end sits at (x, y), a rotation in degrees about it. */
+/*
+ * Text: its size, which end sits at (x, y), a rotation in degrees about it,
+ * its colour (NULL: black).
+ */
 struct llctl_svg_font {
 	double size;
 	enum llctl_svg_anchor anchor;
 	double rotate;
+	const char *fill;
 };
 
 /* @fill is a colour ("#1f77b4", "none"); @title a tooltip, or NULL. */
