@@ -54,8 +54,9 @@ DEPS += libzstd-dev
 DEPS += dkms man-db groff-base
 DEPS += shellcheck
 # reports: demangling (libiberty), the pictures rendered to PNG in tests
-# (rsvg-convert), and a Rust program for the demangling test (rustc)
-DEPS += libiberty-dev librsvg2-bin rustc
+# (rsvg-convert), and a Rust program for the demangling test (rustc);
+# node runs the flame graph's script in svg_test
+DEPS += libiberty-dev librsvg2-bin rustc nodejs
 # the tests make an en_US locale (localedef) to check thousands separators
 DEPS += locales
 # the debug-kernel tier builds a kernel (make check-debug)

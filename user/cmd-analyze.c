@@ -39,6 +39,7 @@
 #include "analyze/topdown.h"
 #include "analyze/use.h"
 #include "analyze/usl.h"
+#include "analyze/usl-svg.h"
 #include "cmd.h"
 #include "lib/env.h"
 #include "lib/nl.h"
@@ -59,6 +60,7 @@ enum {
 	OPT_METRIC,
 	OPT_WORK,
 	OPT_NO_TRACE,
+	OPT_SVG,
 };
 
 
@@ -109,6 +111,7 @@ struct analyze {
 	bool has_metric, json, trace;
 	int work_total;		/* --work: 0 per-thread, 1 total */
 	const char *metric_src;
+	const char *svg;	/* --svg FILE: the scaling chart */
 	regex_t metric;
 	struct prof_event ev[EV_N];
 	bool on[EV_N];		/* which of ev[] each run opens */
@@ -1202,6 +1205,30 @@ static void print_scaling(FILE *f, const struct analyze *a)
 	print_usl(f, &a->fit);
 }
 
+/* --svg FILE: the points with a throughput, the fit or why there is none. */
+static int write_svg(const struct analyze *a)
+{
+	struct an_usl_point pt[MAX_THREAD_COUNTS];
+	char title[160];
+	unsigned int t, m = 0;
+	int ret;
+
+	for (t = 0; t < a->n_threads; t++)
+		if (a->pts[t].valid)
+			pt[m++] = (struct an_usl_point){ a->pts[t].threads, a->pts[t].median };
+	snprintf(title, sizeof(title), "llctl analyze: scaling of '%.100s'",
+		 basename(a->cmd[0]));
+	ret = an_usl_svg(a->svg, &(struct an_usl_chart){
+		.title = title, .p = pt, .m = m, .why = a->fit_why,
+		.ylabel = a->has_metric ? "throughput (as printed by CMD)" :
+			  a->work_total ? "runs/s" : "thread-runs/s",
+		.f = a->fitted ? &a->fit : NULL });
+	if (!ret)
+		return 0;
+	llctl_err("Unable to write '%s': %s", a->svg, strerror(-ret));
+	return 1;
+}
+
 static int report_text(const struct analyze *a)
 {
 	unsigned int i;
@@ -1260,12 +1287,14 @@ static const struct llctl_opt analyze_opt[] = {
 	  .type = LLCTL_OPT_CLEAR, LLCTL_FIELD(struct analyze, trace) },
 	{ "json", LLCTL_OPT_JSON, NULL, "Print the report as JSON (keys in docs/json.md)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct analyze, json) },
+	{ "svg", OPT_SVG, "FILE", "Also draw the scaling chart into FILE: throughput per thread count, the USL curve, its peak",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct analyze, svg) },
 	{ 0 }
 };
 
 static const struct llctl_opts analyze_opts = {
 	.cmd = "analyze",
-	.synopsis = "[--json] [--threads LIST] [--repeat R] [--metric REGEX] "
+	.synopsis = "[--json] [--svg FILE] [--threads LIST] [--repeat R] [--metric REGEX] "
 		    "[--work per-thread|total] [--no-trace] -- CMD [ARGS...]",
 	.summary = "Run CMD under llkm's counters (at each thread count of --threads), then\n"
 		   "once traced; report its bottlenecks (top-down level 1 where the PMU has\n"
@@ -1351,6 +1380,8 @@ int cmd_analyze(int argc, char **argv)
 	if (!a->fitted && a->threads_given && a->uses_threads)
 		llctl_err("warning: no USL fit: %s", a->fit_why);
 	ret = a->json ? report_json(a) : report_text(a);
+	if (a->svg && write_svg(a))
+		ret = 1;
 	if (!a->uses_threads) {
 		llctl_err("Unable to fit the USL: %s", a->fit_why);
 		ret = 1;

@@ -33,7 +33,6 @@
 #include "lib/env.h"
 #include "lib/options.h"
 #include "lib/plausible.h"
-#include "lib/svg.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_fence.h"
@@ -374,17 +373,6 @@ static int reduce(const struct fence_cfg *c, const struct fence_data *d,
 	return 0;
 }
 
-static double ns(const struct fence_data *d, double ticks)
-{
-	return coh_fence_ns(ticks, d->tsc_khz);
-}
-
-/* Whether @op has a cost to draw or print. */
-static bool drawn(const struct coh_fence_op *op)
-{
-	return !op->flag || !strcmp(op->flag, "unstable");
-}
-
 /*
  * A clock slower than a core (arm64's generic timer) may not tick between
  * the two reads of a pair: 0 ticks is then under its resolution, not an
@@ -522,80 +510,22 @@ static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 	footnotes(d, res);
 }
 
-#define ROW	22
-#define LEFT	130
-#define RIGHT	40
-#define TOP	50
-#define PLOT	600
-
 static int fence_svg(const struct fence_cfg *c, const struct fence_data *d,
 		     const struct coh_fence_op *res)
 {
-	double max = 0, x, scale, h = TOP + ROW * (d->nops - 1) + 40;
-	const struct coh_stats *s;
-	char tip[160];
-	struct llctl_svg g;
+	const char *name[__LLKM_FENCE_LAST];
+	char title[160];
 	uint32_t op;
 	int ret;
 
 	for (op = 1; op < d->nops; op++)
-		if (drawn(&res[op]) && ns(d, res[op].cycles.p99) > max)
-			max = ns(d, res[op].cycles.p99);
-	if (max <= 0)
-		max = 1;
-	scale = PLOT / max;
-	ret = llctl_svg_open(&g, c->svg, LEFT + PLOT + RIGHT, h);
-	if (ret)
-		goto fail;
-	llctl_svg_text(&g, 10, 24, (struct llctl_svg_font){ .size = 14 },
-		       "llctl fence, %s mode, CPU %d: ns per op (median, whiskers min..p99)",
-		       c->kernel ? "kernel" : "user", c->cpu);
-	for (op = 1; op < d->nops; op++) {
-		double y = TOP + ROW * (op - 1);
-
-		s = &res[op].cycles;
-		llctl_svg_text(&g, LEFT - 8, y + ROW * 0.65,
-			       (struct llctl_svg_font){ .size = 12, .anchor = LLCTL_SVG_END }, "%s",
-			       op_names[d->op[op]]);
-		if (!drawn(&res[op])) {
-			llctl_svg_text(&g, LEFT + 4, y + ROW * 0.65,
-				       (struct llctl_svg_font){ .size = 11 }, "%s",
-				       strcmp(res[op].flag, "implausible") ?
-				       "below resolution" : "implausible (above 1 us)");
-			continue;
-		}
-		snprintf(tip, sizeof(tip), "%s: median %.2f ns (min %.2f, p99 %.2f)",
-			 op_names[d->op[op]], ns(d, s->median), ns(d, s->min),
-			 ns(d, s->p99));
-		llctl_svg_rect(&g, (struct llctl_svg_box){ .x = LEFT, .y = y + 3,
-						   .w = ns(d, s->median) * scale, .h = ROW - 6 },
-			       res[op].flag ? "#f4a261" : "#4c78a8", tip);
-		llctl_svg_line(&g, LEFT + ns(d, s->min) * scale, y + ROW / 2,
-			       LEFT + ns(d, s->p99) * scale, y + ROW / 2,
-			       (struct llctl_svg_pen){ .stroke = "#222", .width = 1 });
-		for (x = ns(d, s->min); ; x = ns(d, s->p99)) {
-			llctl_svg_line(&g, LEFT + x * scale, y + 6, LEFT + x * scale, y + ROW - 6,
-				       (struct llctl_svg_pen){ .stroke = "#222", .width = 1 });
-			if (x == ns(d, s->p99))
-				break;
-		}
-		llctl_svg_text(&g, LEFT + ns(d, s->p99) * scale + 4, y + ROW * 0.65,
-			       (struct llctl_svg_font){ .size = 10 }, "%.1f", ns(d, s->median));
-	}
-	llctl_svg_line(&g, LEFT, h - 30, LEFT + PLOT, h - 30,
-		       (struct llctl_svg_pen){ .stroke = "#888", .width = 1 });
-	llctl_svg_text(&g, LEFT, h - 14, (struct llctl_svg_font){ .size = 11 }, "0 ns");
-	llctl_svg_text(&g, LEFT + PLOT, h - 14,
-		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_END }, "%.1f ns",
-		       max);
-	llctl_svg_rect(&g, (struct llctl_svg_box){ .x = LEFT + 150, .y = h - 24, .w = 10, .h = 10 },
-		       "#f4a261", NULL);
-	llctl_svg_text(&g, LEFT + 164, h - 15, (struct llctl_svg_font){ .size = 11 },
-		       "unstable: p99 - min above %.0f %% of the median", COH_FENCE_UNSTABLE * 100);
-	ret = llctl_svg_close(&g);
+		name[op - 1] = op_names[d->op[op]];
+	snprintf(title, sizeof(title),
+		 "llctl fence, %s mode, CPU %d: ns per op (median, whiskers min..p99)",
+		 c->kernel ? "kernel" : "user", c->cpu);
+	ret = coh_fence_svg(c->svg, title, name, res + 1, (int)d->nops - 1, d->tsc_khz);
 	if (!ret)
 		return 0;
-fail:
 	llctl_err("Unable to write '%s': %s", c->svg, strerror(-ret));
 	return -1;
 }

@@ -30,6 +30,7 @@
 #include "lib/spawn.h"
 #include "lib/util.h"
 #include "trace/ctf.h"
+#include "trace/hist-svg.h"
 #include "trace/session.h"
 #include "trace/summary.h"
 #include "trace/syscalls.h"
@@ -51,6 +52,7 @@ enum {
 	OPT_EVENTS,
 	OPT_FORMAT,
 	OPT_REPORT,
+	OPT_SVG,
 	OPT_SYSCALL,
 };
 
@@ -130,6 +132,7 @@ struct trace_args {
 	double duration;	/* seconds, or 0: until stopped */
 	const char *out;	/* -o */
 	const char *report;	/* --report, or NULL: stdout */
+	const char *svg;	/* --svg: the latency histograms */
 	char **cmd;		/* after '--', or NULL */
 };
 
@@ -191,6 +194,8 @@ static const struct llctl_opt trace_opt[] = {
 	  .type = LLCTL_OPT_ENUM, LLCTL_FIELD(struct trace_args, format_opt), .choices = trace_formats },
 	{ "report", OPT_REPORT, "FILE", "Write the report to FILE, not stdout (CMD keeps stdout)",
 	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct trace_args, report) },
+	{ "svg", OPT_SVG, "FILE", "Also draw each syscall's latency histogram (log2 buckets, as --hist) into FILE",
+	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct trace_args, svg) },
 	{ "buffer-size", OPT_BUFFER, "SIZE", "Ring bytes per CPU, power of two (K, M suffixes)",
 	  .type = LLCTL_OPT_SIZE, LLCTL_FIELD(struct trace_args, req.ring_size), .min = LLKM_RING_SIZE_MIN,
 	  .max = LLKM_RING_SIZE_MAX, .flags = LLCTL_OPT_POW2 },
@@ -206,7 +211,7 @@ static const struct llctl_opts trace_opts = {
 	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID] "
 		    "[-C CPUS] [--syscall NAMES] [--duration SECS] "
 		    "[--summary [--hist] | --events] [--json] "
-		    "[-o PATH [--format raw|ctf|perfetto]] [--report FILE] "
+		    "[-o PATH [--format raw|ctf|perfetto]] [--report FILE] [--svg FILE] "
 		    "[--buffer-size SIZE] [--overwrite] [--include-self] [-- CMD ARGS]",
 	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
 		   "into per-CPU rings read in place, and summarise them: per syscall the\n"
@@ -547,7 +552,8 @@ static int trace_report(struct tracer *t, const struct trace_ring_totals *tot)
 
 	if (trace_sink_close(t->sink, tot->lost) ||
 	    trace_summary_report(t->rep, trace_sink_summary(t->sink), tot,
-				 &t->env, t->a.json, t->a.lines))
+				 &t->env, t->a.json, t->a.lines) ||
+	    (t->a.svg && trace_summary_svg(trace_sink_summary(t->sink), t->a.svg)))
 		return 1;
 	if (t->rep != stdout) {
 		err = fclose(t->rep);

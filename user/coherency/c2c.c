@@ -13,6 +13,7 @@
  * is flagged, not printed.
  */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,81 +384,159 @@ static void c2c_text(FILE *f, const struct c2c_report *r)
 			r->trips, r->timer, 100 * BATCHES);
 }
 
-static int c2c_svg(const struct coh_opts *o, const struct c2c_report *r)
+/*
+ * The heat map's legend: the fastest and slowest pair's colours, or one
+ * value and a note when every pair prints the same (no range to map).
+ */
+#define C2C_GREY	1	/* an implausible pair is drawn */
+#define C2C_BLANK	2	/* a pair was not measured */
+#define C2C_LOG		4	/* the colours map log(ns): the pairs span > 10x */
+
+/*
+ * Where @v lies on the colour scale, 0 (@lo) to 1 (@hi): by log(v) when the
+ * values span more than LLCTL_SVG_LOG_RATIO (an SMT sibling at 5 ns and a
+ * remote socket at 150 ns would leave every other pair one colour),
+ * linearly otherwise, mid-scale when there is no range.
+ */
+static double c2c_shade(double v, double lo, double hi, unsigned int cells)
 {
-	double cell = r->n > 40 ? 800.0 / r->n : 40, lo = -1, hi = 0, v;
-	double left = 60, top = 50, size = left + cell * r->n + 20;
+	if (!(hi > lo))
+		return 0.5;
+	if (cells & C2C_LOG)
+		return log(v / lo) / log(hi / lo);
+	return (v - lo) / (hi - lo);
+}
+
+static int c2c_legend(struct llctl_svg_legend_item *it, char (*buf)[64], char (*col)[8],
+		      double lo, double hi, unsigned int cells)
+{
+	int n = 0;
+
+	if (lo < 0) {
+		it[n++] = (struct llctl_svg_legend_item){ NULL, "no pair measured" };
+	} else {
+		snprintf(buf[0], 64, "%.1f ns", lo);
+		snprintf(buf[1], 64, "%.1f ns", hi);
+		if (!strcmp(buf[0], buf[1])) {
+			llctl_svg_heat_color(0.5, col[0]);
+			snprintf(buf[1], 64, "all measured pairs are equal (%.1f ns): one colour", lo);
+			it[n++] = (struct llctl_svg_legend_item){ col[0], buf[0] };
+			it[n++] = (struct llctl_svg_legend_item){ NULL, buf[1] };
+		} else {
+			llctl_svg_heat_color(0, col[0]);
+			llctl_svg_heat_color(1, col[1]);
+			snprintf(buf[0], 64, "%.1f ns, the fastest pair", lo);
+			snprintf(buf[1], 64, "%.1f ns, the slowest pair", hi);
+			it[n++] = (struct llctl_svg_legend_item){ col[0], buf[0] };
+			it[n++] = (struct llctl_svg_legend_item){ col[1], buf[1] };
+		}
+	}
+	if (cells & C2C_LOG)
+		it[n++] = (struct llctl_svg_legend_item){ NULL,
+			"colours by log(ns): the pairs span more than 10x" };
+	if (cells & C2C_GREY)
+		it[n++] = (struct llctl_svg_legend_item){ "#888888", "implausible" };
+	if (cells & C2C_BLANK)
+		it[n++] = (struct llctl_svg_legend_item){ "#eeeeee", "not measured" };
+	return n;
+}
+
+int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
+		const double *ns, const bool *flagged)
+{
+	double cell = n > 40 ? 800.0 / n : 40, lo = -1, hi = 0, v;
+	double left = 60, top = 50, size = left + cell * n + 20, lw, lh;
 	static const struct llctl_svg_font row_head = { .size = 10, .anchor = LLCTL_SVG_END };
 	static const struct llctl_svg_font col_head = { .size = 10, .anchor = LLCTL_SVG_MIDDLE };
 	static const struct llctl_svg_font in_cell = { .size = 9, .anchor = LLCTL_SVG_MIDDLE };
-	char path[4096], color[8], tip[96];
+	/* on the darker half of the scale, white reads better than black */
+	static const struct llctl_svg_font in_dark = { .size = 9, .anchor = LLCTL_SVG_MIDDLE,
+						       .fill = "#ffffff" };
+	struct llctl_svg_legend_item leg[5];
+	char color[8], tip[96], buf[2][64], col[2][8];
+	unsigned int cells = 0;
 	struct llctl_svg_box box;
 	struct llctl_svg g;
-	int i, j, ret;
+	int i, j, ret, nleg;
 
-	if (size < 560)		/* room for the title and the legend */
-		size = 560;
-
-	snprintf(path, sizeof(path), "%s-c2c.svg", o->svg);
-	for (i = 0; i < r->n * r->n; i++) {
-		v = r->ns[i];
-		if (v < 0 || r->flagged[i])
+	for (i = 0; i < n * n; i++) {
+		v = ns[i];
+		if (i / n == i % n)
 			continue;
+		if (v < 0) {
+			cells |= C2C_BLANK;
+			continue;
+		}
+		if (flagged[i]) {
+			cells |= C2C_GREY;
+			continue;
+		}
 		if (lo < 0 || v < lo)
 			lo = v;
 		if (v > hi)
 			hi = v;
 	}
-	ret = llctl_svg_open(&g, path, size, top + cell * r->n + 50);
+	/* Values that print the same are one colour: no range to map. */
+	snprintf(buf[0], sizeof(buf[0]), "%.1f", lo);
+	snprintf(buf[1], sizeof(buf[1]), "%.1f", hi);
+	if (!strcmp(buf[0], buf[1]))
+		hi = lo;
+	if (lo > 0 && hi / lo > LLCTL_SVG_LOG_RATIO)
+		cells |= C2C_LOG;
+	nleg = c2c_legend(leg, buf, col, lo, hi, cells);
+	llctl_svg_legend_size(leg, nleg, &lw, &lh);
+	v = llctl_svg_text_width(14, title) + 20;
+	size = v > size ? v : size;
+	size = left + lw + 20 > size ? left + lw + 20 : size;
+	ret = llctl_svg_open(&g, path, size, top + cell * n + 20 + lh + 10);
 	if (ret)
-		goto fail;
-	llctl_svg_text(&g, 10, 24, (struct llctl_svg_font){ .size = 14 },
-		       "llctl coherency c2c, %s mode: one-way ns (round trip / 2)",
-		       o->kernel ? "kernel" : "user");
-	for (i = 0; i < r->n; i++) {
-		if (cell >= 12) {
-			llctl_svg_text(&g, left - 4, top + cell * (i + 0.6), row_head,
-				       "%d", r->cpus[i]);
-			llctl_svg_text(&g, left + cell * (i + 0.5), top - 4, col_head,
-				       "%d", r->cpus[i]);
-		}
-		for (j = 0; j < r->n; j++) {
+		return ret;
+	llctl_svg_text(&g, 10, 24, (struct llctl_svg_font){ .size = 14 }, "%s", title);
+	for (i = 0; i < n && cell >= 12; i++) {
+		llctl_svg_text(&g, left - 4, top + cell * (i + 0.6), row_head, "%d", cpus[i]);
+		llctl_svg_text(&g, left + cell * (i + 0.5), top - 4, col_head, "%d", cpus[i]);
+	}
+	llctl_svg_group(&g, NULL, "data");
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
 			box = (struct llctl_svg_box){ .x = left + cell * j, .y = top + cell * i,
 						      .w = cell, .h = cell };
-			v = r->ns[i * r->n + j];
+			v = ns[i * n + j];
 			if (i == j || v < 0) {
 				llctl_svg_rect(&g, box, "#eeeeee", NULL);
 				continue;
 			}
-			if (r->flagged[i * r->n + j]) {
+			if (flagged[i * n + j]) {
 				snprintf(tip, sizeof(tip), "CPU %d - %d: implausible (%.2f ns)",
-					 r->cpus[i], r->cpus[j], v);
+					 cpus[i], cpus[j], v);
 				llctl_svg_rect(&g, box, "#888888", tip);
 				continue;
 			}
-			llctl_svg_heat_color(hi > lo ? (v - lo) / (hi - lo) : 0.5, color);
-			snprintf(tip, sizeof(tip), "CPU %d - %d: %.1f ns",
-				 r->cpus[i], r->cpus[j], v);
+			llctl_svg_heat_color(c2c_shade(v, lo, hi, cells), color);
+			snprintf(tip, sizeof(tip), "CPU %d - %d: %.1f ns", cpus[i], cpus[j], v);
 			llctl_svg_rect(&g, box, color, tip);
 			if (cell >= 30)
 				llctl_svg_text(&g, left + cell * (j + 0.5), top + cell * (i + 0.6),
-					       in_cell, "%.0f", v);
+					       c2c_shade(v, lo, hi, cells) > 0.6 ? in_dark : in_cell,
+					       "%.0f", v);
 		}
 	}
-	llctl_svg_heat_color(0, color);
-	llctl_svg_rect(&g, (struct llctl_svg_box){ .x = left, .y = top + cell * r->n + 15,
-						   .w = 12, .h = 12 }, color, NULL);
-	llctl_svg_text(&g, left + 16, top + cell * r->n + 25, (struct llctl_svg_font){ .size = 11 },
-		       "%.1f ns", lo < 0 ? 0 : lo);
-	llctl_svg_heat_color(1, color);
-	llctl_svg_rect(&g, (struct llctl_svg_box){ .x = left + 100, .y = top + cell * r->n + 15,
-						   .w = 12, .h = 12 }, color, NULL);
-	llctl_svg_text(&g, left + 116, top + cell * r->n + 25,
-		       (struct llctl_svg_font){ .size = 11 }, "%.1f ns", hi);
-	ret = llctl_svg_close(&g);
+	llctl_svg_group_end(&g);
+	llctl_svg_legend(&g, left, top + cell * n + 20, leg, nleg);
+	return llctl_svg_close(&g);
+}
+
+static int c2c_svg(const struct coh_opts *o, const struct c2c_report *r)
+{
+	char path[4096], title[128];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s-c2c.svg", o->svg);
+	snprintf(title, sizeof(title), "llctl coherency c2c, %s mode: one-way ns (round trip / 2)",
+		 o->kernel ? "kernel" : "user");
+	ret = coh_c2c_svg(path, title, r->cpus, r->n, r->ns, r->flagged);
 	if (!ret)
 		return 0;
-fail:
 	llctl_err("Unable to write '%s': %s", path, strerror(-ret));
 	return -1;
 }

@@ -2,6 +2,8 @@
 /*
  * llctl fence's verdict on each op and its rendering (coherency/fence.h).
  */
+#include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 
 #include "coherency/fence.h"
 #include "lib/plausible.h"
+#include "lib/svg.h"
 
 double coh_fence_ns(double ticks, double tsc_khz)
 {
@@ -147,4 +150,109 @@ const char *coh_fence_ticks_text(double ticks, double tsc_khz,
 			 why + strlen("implausible: "));
 	}
 	return buf;
+}
+
+/* The chart's geometry: rows of ROW px, the plot PLOT px wide. */
+#define FS_ROW		22.0
+#define FS_TOP		50.0
+#define FS_PLOT		600.0
+#define FS_RIGHT	60.0	/* room for the value after the p99 whisker */
+
+/* Whether @op has a cost to draw. */
+static bool fence_drawn(const struct coh_fence_op *op)
+{
+	return !op->flag || !strcmp(op->flag, "unstable");
+}
+
+/* One op's name, and why it has no bar when it has none. */
+static void fence_label(struct llctl_svg *g, const struct llctl_svg_axis *ax, double y,
+			const char *name, const struct coh_fence_op *op)
+{
+	double x0 = llctl_svg_axis_pos(ax, ax->lo);
+
+	llctl_svg_text(g, x0 - 8, y + FS_ROW * 0.65,
+		       (struct llctl_svg_font){ .size = 12, .anchor = LLCTL_SVG_END }, "%s", name);
+	if (!fence_drawn(op))
+		llctl_svg_text(g, x0 + 4, y + FS_ROW * 0.65, (struct llctl_svg_font){ .size = 11 },
+			       "%s", strcmp(op->flag, "implausible") ? "below resolution" :
+			       "implausible (above 1 us)");
+}
+
+/* One op's row: its bar, whiskers and value. */
+static void fence_row(struct llctl_svg *g, const struct llctl_svg_axis *ax, double y,
+		      const char *name, const struct coh_fence_op *op, double tsc_khz)
+{
+	static const struct llctl_svg_pen ink = { .stroke = "#222", .width = 1 };
+	double lo = coh_fence_ns(op->cycles.min, tsc_khz);
+	double mid = coh_fence_ns(op->cycles.median, tsc_khz);
+	double hi = coh_fence_ns(op->cycles.p99, tsc_khz);
+	double x0 = llctl_svg_axis_pos(ax, ax->lo), x;
+	char tip[160];
+
+	snprintf(tip, sizeof(tip), "%s: median %.2f ns (min %.2f, p99 %.2f)", name, mid, lo, hi);
+	llctl_svg_rect(g, (struct llctl_svg_box){ .x = x0, .y = y + 3,
+						  .w = llctl_svg_axis_pos(ax, mid) - x0,
+						  .h = FS_ROW - 6 },
+		       op->flag ? "#f4a261" : "#4c78a8", tip);
+	llctl_svg_line(g, llctl_svg_axis_pos(ax, lo), y + FS_ROW / 2,
+		       llctl_svg_axis_pos(ax, hi), y + FS_ROW / 2, ink);
+	x = llctl_svg_axis_pos(ax, lo);
+	llctl_svg_line(g, x, y + 6, x, y + FS_ROW - 6, ink);
+	x = llctl_svg_axis_pos(ax, hi);
+	llctl_svg_line(g, x, y + 6, x, y + FS_ROW - 6, ink);
+	llctl_svg_text(g, x + 4, y + FS_ROW * 0.65, (struct llctl_svg_font){ .size = 10 },
+		       "%.1f", mid);
+}
+
+int coh_fence_svg(const char *path, const char *title, const char *const *name,
+		  const struct coh_fence_op *op, int n, double tsc_khz)
+{
+	struct llctl_svg_legend_item leg[3];
+	double left = 130, min = 0, max = 0, v, h, axis_y, lw, lh;
+	struct llctl_svg_axis ax = { .unit = "ns" };
+	char unstable[96];
+	struct llctl_svg g;
+	int i, k, nleg = 0, ret;
+
+	for (i = 0; i < n; i++) {
+		v = llctl_svg_text_width(12, name[i]) + 16;
+		left = v > left ? v : left;
+		if (!fence_drawn(&op[i]))
+			continue;
+		for (k = 0; k < 3; k++) {
+			v = coh_fence_ns(k == 0 ? op[i].cycles.min : k == 1 ?
+					 op[i].cycles.median : op[i].cycles.p99, tsc_khz);
+			if (v > 0 && (!min || v < min))
+				min = v;
+			max = v > max ? v : max;
+		}
+	}
+	llctl_svg_axis_fit(&ax, min, max, left, left + FS_PLOT, true);
+	snprintf(unstable, sizeof(unstable), "unstable: p99 - min above %.0f %% of the median",
+		 COH_FENCE_UNSTABLE * 100);
+	leg[nleg++] = (struct llctl_svg_legend_item){ "#4c78a8", "median (bar), min..p99 (whiskers)" };
+	leg[nleg++] = (struct llctl_svg_legend_item){ "#f4a261", unstable };
+	if (ax.log)
+		leg[nleg++] = (struct llctl_svg_legend_item){ NULL,
+			"log scale: the costs span more than 10x" };
+	llctl_svg_legend_size(leg, nleg, &lw, &lh);
+	axis_y = FS_TOP + FS_ROW * n + 4;
+	h = axis_y + 40 + lh + 10;
+	ret = llctl_svg_open(&g, path, left + FS_PLOT + FS_RIGHT, h);
+	if (ret)
+		return ret;
+	llctl_svg_text(&g, 10, 24, (struct llctl_svg_font){ .size = 14 }, "%s", title);
+	llctl_svg_axis_draw(&g, &ax, true, axis_y, axis_y - FS_TOP, "x");
+	for (i = 0; i < n; i++)
+		fence_label(&g, &ax, FS_TOP + FS_ROW * i, name[i], &op[i]);
+	llctl_svg_group(&g, NULL, "data");
+	for (i = 0; i < n; i++)
+		if (fence_drawn(&op[i]))
+			fence_row(&g, &ax, FS_TOP + FS_ROW * i, name[i], &op[i], tsc_khz);
+	llctl_svg_group_end(&g);
+	llctl_svg_text(&g, left + FS_PLOT / 2, axis_y + 30,
+		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_MIDDLE },
+		       "ns per op%s", ax.log ? " (log scale)" : "");
+	llctl_svg_legend(&g, left, axis_y + 40, leg, nleg);
+	return llctl_svg_close(&g);
 }

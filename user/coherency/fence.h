@@ -66,4 +66,14 @@ const char *coh_fence_ticks_text(double ticks, double tsc_khz,
 				 enum llctl_plaus k, const char *fmt,
 				 char *buf, size_t len);
 
+/*
+ * The chart of llctl fence --svg: per op a bar to its median and whiskers
+ * min..p99, in ns; a log axis when the costs span more than 10x (one slow
+ * op no longer flattens the rest), linear otherwise; the legend in a band
+ * below the axis. @name[i] and @op[i], @n of them, @title on top.
+ * 0, or -errno (the file is removed).
+ */
+int coh_fence_svg(const char *path, const char *title, const char *const *name,
+		  const struct coh_fence_op *op, int n, double tsc_khz);
+
 #endif /* LLCTL_COHERENCY_FENCE_H */

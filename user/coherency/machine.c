@@ -475,61 +475,114 @@ uint64_t coh_mem_available(const char *root)
 	return (uint64_t)kb << 10;
 }
 
-#define CH_W	760.0
+#define CH_W	690.0	/* a panel without its legend band */
 #define CH_H	380.0
 #define CH_L	70.0	/* plot area inside a panel */
 #define CH_R	20.0
-#define CH_T	40.0
+#define CH_T	40.0	/* above the plot, the mark labels' rows excluded */
 #define CH_B	50.0
+#define CH_MARK	12.0	/* a row of mark labels */
 
 static const char *const ch_color[] = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd" };
 
-/* A round tick step giving about 5 ticks up to @max. */
-static double tick_step(double max)
+/*
+ * The rows of @c's mark labels, above the plot: each label on the first
+ * row where it clears the one before it (@row[i], at most 32 marks); the
+ * number of rows.
+ */
+static int mark_rows(const struct coh_chart *c, double (*cx)(const struct coh_chart *, double),
+		     int *row)
 {
-	double raw = max / 5, p = pow(10, floor(log10(raw)));
+	double end[8] = { 0 };
+	int i, r, rows = 0;
 
-	if (raw / p >= 5)
-		return 5 * p;
-	if (raw / p >= 2)
-		return 2 * p;
-	return p;
+	for (i = 0; i < c->nmarks && i < 32; i++) {
+		double x = cx(c, c->mark[i]) + 3;
+
+		for (r = 0; r < 7 && end[r] > x - 6; r++)
+			;
+		end[r] = x + llctl_svg_text_width(10, c->mark_label[i]);
+		row[i] = r;
+		rows = r + 1 > rows ? r + 1 : rows;
+	}
+	return rows;
 }
 
-static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart *c)
+/* The range of @c's x values, 0 when it has none to draw. */
+static int chart_xrange(const struct coh_chart *c, double *xmin, double *xmax)
+{
+	int i, j;
+
+	*xmin = 1e300;
+	*xmax = 0;
+	for (i = 0; i < c->ns; i++)
+		for (j = 0; j < c->s[i].n; j++) {
+			*xmin = fmin(*xmin, c->s[i].x[j]);
+			*xmax = fmax(*xmax, c->s[i].x[j]);
+		}
+	return *xmax > *xmin && *xmin > 0;
+}
+
+/* x of @v on @c's log2 axis (the plot from CH_L to CH_W - CH_R). */
+static double chart_x(const struct coh_chart *c, double v)
+{
+	double lo, hi;
+
+	chart_xrange(c, &lo, &hi);
+	return CH_L + (CH_W - CH_L - CH_R) * (log2(v) - log2(lo)) / (log2(hi) - log2(lo));
+}
+
+/* @c's series names, for the legend. */
+static int chart_legend(const struct coh_chart *c, struct llctl_svg_legend_item *it)
+{
+	int i;
+
+	for (i = 0; i < c->ns && i < 8; i++)
+		it[i] = (struct llctl_svg_legend_item){ ch_color[i % 4], c->s[i].name };
+	return i;
+}
+
+static void chart_series(struct llctl_svg *g, const struct llctl_svg_axis *ay,
+			 const struct coh_chart *c)
+{
+	char label[32];
+	int i, j;
+
+	llctl_svg_group(g, NULL, "data");
+	for (i = 0; i < c->ns; i++) {
+		const char *col = ch_color[i % 4];
+		const struct coh_series *s = &c->s[i];
+
+		for (j = 0; j < s->n; j++) {
+			if (isnan(s->y[j]))
+				continue;	/* implausible: not drawn */
+			if (j && !isnan(s->y[j - 1]))
+				llctl_svg_line(g, chart_x(c, s->x[j - 1]),
+					       llctl_svg_axis_pos(ay, s->y[j - 1]),
+					       chart_x(c, s->x[j]), llctl_svg_axis_pos(ay, s->y[j]),
+					       (struct llctl_svg_pen){ .stroke = col, .width = 1.5 });
+			snprintf(label, sizeof(label), "%g", s->y[j]);
+			llctl_svg_rect(g, (struct llctl_svg_box){
+				       .x = chart_x(c, s->x[j]) - 2,
+				       .y = llctl_svg_axis_pos(ay, s->y[j]) - 2, .w = 4, .h = 4 },
+				       col, label);
+		}
+	}
+	llctl_svg_group_end(g);
+}
+
+/* The x axis: powers of two, at most about 10 labelled. */
+static void chart_xaxis(struct llctl_svg *g, const struct coh_chart *c, double y0)
 {
 	static const struct llctl_svg_pen axis = { .stroke = "#000000", .width = 1 };
 	static const struct llctl_svg_font tick = { .size = 10, .anchor = LLCTL_SVG_MIDDLE };
-	double xmin = 1e300, xmax = 0, ymax = 0, step, v, w, h, x0, y0;
+	double xmin, xmax, v;
 	char label[32];
-	int i, j, every;
+	int j, every;
 
-	for (i = 0; i < c->ns; i++)
-		for (j = 0; j < c->s[i].n; j++) {
-			xmin = fmin(xmin, c->s[i].x[j]);
-			xmax = fmax(xmax, c->s[i].x[j]);
-			ymax = fmax(ymax, c->s[i].y[j]);	/* NaN: ymax */
-		}
-	if (xmax <= xmin || xmin <= 0 || ymax <= 0)
-		return;
-	ymax *= 1.1;
-	w = CH_W - CH_L - CH_R;
-	h = CH_H - CH_T - CH_B;
-	x0 = CH_L;
-	y0 = top + CH_T + h;
-#define CX(x)	(x0 + w * (log2(x) - log2(xmin)) / (log2(xmax) - log2(xmin)))
-#define CY(y)	(y0 - h * (y) / ymax)
-	llctl_svg_text(g, 10, top + 22, (struct llctl_svg_font){ .size = 14 }, "%s", c->title);
-	llctl_svg_line(g, x0, y0, x0 + w, y0, axis);
-	llctl_svg_line(g, x0, y0, x0, y0 - h, axis);
-	step = tick_step(ymax);
-	for (v = 0; v <= ymax; v += step) {
-		llctl_svg_line(g, x0, CY(v), x0 + w, CY(v),
-			       (struct llctl_svg_pen){ .stroke = "#e0e0e0", .width = 0.5 });
-		llctl_svg_text(g, x0 - 6, CY(v) + 4,
-			       (struct llctl_svg_font){ .size = 10, .anchor = LLCTL_SVG_END }, "%g",
-			       v);
-	}
+	chart_xrange(c, &xmin, &xmax);
+	llctl_svg_group(g, NULL, "axis log2 x");
+	llctl_svg_line(g, CH_L, y0, CH_W - CH_R, y0, axis);
 	every = (int)ceil((log2(xmax) - log2(xmin) + 1) / 10);
 	for (j = (int)ceil(log2(xmin)); j <= (int)floor(log2(xmax)); j++) {
 		if (j % (every ? every : 1))
@@ -539,59 +592,77 @@ static void chart_panel(struct llctl_svg *g, double top, const struct coh_chart 
 			coh_fmt_bytes((uint64_t)v, label, sizeof(label));
 		else
 			snprintf(label, sizeof(label), "%.0f", v);
-		llctl_svg_line(g, CX(v), y0, CX(v), y0 + 4, axis);
-		llctl_svg_text(g, CX(v), y0 + 16, tick, "%s", label);
+		llctl_svg_line(g, chart_x(c, v), y0, chart_x(c, v), y0 + 4, axis);
+		llctl_svg_text(g, chart_x(c, v), y0 + 16, tick, "%s", label);
 	}
-	llctl_svg_text(g, x0 + w / 2, y0 + 36,
+	llctl_svg_group_end(g);
+}
+
+/*
+ * One panel at @top, @ph high: the title, the mark labels in rows above
+ * the plot, the plot, and the legend in the band right of it (from
+ * x = CH_W), so no label lies on the data.
+ */
+static void chart_panel(struct llctl_svg *g, double top, double ph, const struct coh_chart *c)
+{
+	struct llctl_svg_legend_item leg[8];
+	struct llctl_svg_axis ay = { 0 };
+	double xmin, xmax, ymax = 0, h, y0, pt;
+	int i, j, row[32], rows;
+
+	if (!chart_xrange(c, &xmin, &xmax))
+		return;
+	for (i = 0; i < c->ns; i++)
+		for (j = 0; j < c->s[i].n; j++)
+			ymax = fmax(ymax, c->s[i].y[j]);	/* NaN: ymax */
+	if (ymax <= 0)
+		return;
+	rows = mark_rows(c, chart_x, row);
+	pt = top + CH_T + rows * CH_MARK;
+	h = ph - (pt - top) - CH_B;
+	y0 = pt + h;
+	llctl_svg_axis_fit(&ay, 0, ymax * 1.05, y0, pt, true);
+	llctl_svg_text(g, 10, top + 22, (struct llctl_svg_font){ .size = 14 }, "%s", c->title);
+	llctl_svg_axis_draw(g, &ay, false, CH_L, CH_W - CH_R - CH_L, "y");
+	chart_xaxis(g, c, y0);
+	llctl_svg_text(g, CH_L + (CH_W - CH_R - CH_L) / 2, y0 + 36,
 		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_MIDDLE }, "%s",
 		       c->xlabel);
 	llctl_svg_text(g, 16, y0 - h / 2,
 		       (struct llctl_svg_font){ .size = 11, .anchor = LLCTL_SVG_MIDDLE,
 						.rotate = -90 }, "%s", c->ylabel);
-	for (i = 0; i < c->nmarks; i++) {
-		llctl_svg_line(g, CX(c->mark[i]), y0, CX(c->mark[i]), y0 - h,
+	for (i = 0; i < c->nmarks && i < 32; i++) {
+		double x = chart_x(c, c->mark[i]);
+
+		llctl_svg_line(g, x, pt - CH_MARK * (rows - row[i]) + 2, x, y0,
 			       (struct llctl_svg_pen){ .stroke = "#999999", .width = 1 });
-		llctl_svg_text(g, CX(c->mark[i]) + 3, y0 - h + 12 + 12 * (i % 3),
+		llctl_svg_text(g, x + 3, pt - CH_MARK * (rows - row[i] - 1) - 3,
 			       (struct llctl_svg_font){ .size = 10 }, "%s", c->mark_label[i]);
 	}
-	for (i = 0; i < c->ns; i++) {
-		const char *col = ch_color[i % 4];
-		const struct coh_series *s = &c->s[i];
-
-		for (j = 0; j < s->n; j++) {
-			if (isnan(s->y[j]))
-				continue;	/* implausible: not drawn */
-			if (j && !isnan(s->y[j - 1]))
-				llctl_svg_line(g, CX(s->x[j - 1]), CY(s->y[j - 1]),
-					       CX(s->x[j]), CY(s->y[j]),
-					       (struct llctl_svg_pen){ .stroke = col, .width = 1.5 });
-			snprintf(label, sizeof(label), "%g", s->y[j]);
-			llctl_svg_rect(g, (struct llctl_svg_box){ .x = CX(s->x[j]) - 2,
-							  .y = CY(s->y[j]) - 2, .w = 4, .h = 4 },
-				       col, label);
-		}
-		llctl_svg_rect(g, (struct llctl_svg_box){ .x = x0 + w - 110,
-						  .y = top + CH_T + 8 + 16 * i, .w = 10, .h = 10 },
-			       col, NULL);
-		llctl_svg_text(g, x0 + w - 96, top + CH_T + 17 + 16 * i,
-			       (struct llctl_svg_font){ .size = 11 }, "%s", s->name);
-	}
-#undef CX
-#undef CY
+	chart_series(g, &ay, c);
+	llctl_svg_legend(g, CH_W + 10, pt, leg, chart_legend(c, leg));
 }
 
 int coh_svg_charts(const char *prefix, const char *test,
 		   const struct coh_chart *c, int n)
 {
+	struct llctl_svg_legend_item leg[8];
+	double band = 0, lw, lh, ph = CH_H;
 	char path[4096];
 	struct llctl_svg g;
-	int i, err;
+	int i, err, row[32];
 
+	for (i = 0; i < n; i++) {
+		llctl_svg_legend_size(leg, chart_legend(&c[i], leg), &lw, &lh);
+		band = lw > band ? lw : band;
+		lw = CH_H + mark_rows(&c[i], chart_x, row) * CH_MARK;
+		ph = lw > ph ? lw : ph;
+	}
 	snprintf(path, sizeof(path), "%s-%s.svg", prefix, test);
-	err = llctl_svg_open(&g, path, CH_W, CH_H * n);
+	err = llctl_svg_open(&g, path, CH_W + band + 20, ph * n);
 	if (!err) {
 		for (i = 0; i < n; i++)
-			chart_panel(&g, CH_H * i, &c[i]);
+			chart_panel(&g, ph * i, ph, &c[i]);
 		err = llctl_svg_close(&g);
 	}
 	if (err) {

@@ -18,6 +18,18 @@
  */
 int coh_c2c_set_pairs(const char *root, const char *list);
 
+/*
+ * The c2c heat map (llctl coherency --svg PREFIX: PREFIX-c2c.svg): @ns[i *
+ * @n + j], one-way ns between @cpus[i] and @cpus[j] (negative: not
+ * measured; @flagged: implausible, grey). The legend, below the matrix,
+ * names the fastest and slowest pair's colours, or the one value and that
+ * all pairs are equal when they print the same. The colours follow
+ * log(ns) when the pairs span more than 10x (the legend says so), ns
+ * otherwise. 0, or -errno.
+ */
+int coh_c2c_svg(const char *path, const char *title, const int *cpus, int n,
+		const double *ns, const bool *flagged);
+
 /* One writer's run of the false-sharing test, written by that writer. */
 struct coh_fs_writer {
 	uint64_t n;		/* increments */

@@ -948,14 +948,135 @@ int prof_print_folded(FILE *f, const struct prof *p)
 	return ret || ferror(f) ? 1 : 0;
 }
 
-/* SVG: a flame graph, root at the bottom, widths by samples. */
+/*
+ * SVG: a flame graph, root at the bottom, widths by samples, in the manner
+ * of Brendan Gregg's FlameGraph (flamegraph.pl): a click zooms to a frame,
+ * "Reset Zoom" undoes it, "Search" (or Ctrl-F) highlights the frames a
+ * regular expression matches and says what share of the samples they
+ * hold. The script is ours (flame_js below); each frame is a <g class="f
+ * K"> holding its <title>, <rect> and <text>, K being its palette:
+ * "k" kernel (aqua, as flamegraph.pl's --colors=aqua), "u" user (warm
+ * red to yellow, its "hot"), "x" unknown (grey).
+ */
 
 #define SVG_WIDTH	1200
 #define SVG_PAD		10
 #define SVG_FRAME	16
-#define SVG_TOP		40
+#define SVG_TOP		56	/* the title, the controls and the palette's key */
 #define SVG_BOTTOM	30
-#define SVG_CHAR	7	/* px per character of 12px Verdana, roughly */
+#define SVG_CHAR	7.5	/* px per character of 12px Verdana or DejaVu Sans, at most */
+
+/*
+ * The interactive part, ECMAScript 5 in the SVG (browsers run it; a
+ * viewer without scripts shows the static graph). Frames keep their
+ * drawn geometry in fields of their <g> (ox, ow, oy), the zoom and the
+ * search work from those.
+ */
+static const char flame_js[] =
+	"<script type=\"text/ecmascript\"><![CDATA[\n"
+	"'use strict';\n"
+	"var W, PAD = " "10" ", CH = 7.5, frames = [], zoomed = null;\n"
+	"var resetBtn, searchBtn, matchedTxt, searchRe = null;\n"
+	"function byId(id) { return document.getElementById(id); }\n"
+	"function frameName(g) {\n"
+	"  var t = g.getElementsByTagName('title')[0].textContent;\n"
+	"  return t.replace(/: [0-9]+ samples, [0-9.]+%$/, '');\n"
+	"}\n"
+	"function init() {\n"
+	"  var svg = document.documentElement, gs = svg.getElementsByTagName('g'), i, g, r;\n"
+	"  W = parseFloat(svg.getAttribute('width'));\n"
+	"  resetBtn = byId('unzoom'); searchBtn = byId('search'); matchedTxt = byId('matched');\n"
+	"  for (i = 0; i < gs.length; i++) {\n"
+	"    g = gs[i];\n"
+	"    if (!/^f /.test(g.getAttribute('class') || '')) continue;\n"
+	"    r = g.getElementsByTagName('rect')[0];\n"
+	"    g.rect = r; g.label = g.getElementsByTagName('text')[0] || null;\n"
+	"    g.ox = parseFloat(r.getAttribute('x')); g.ow = parseFloat(r.getAttribute('width'));\n"
+	"    g.oy = parseFloat(r.getAttribute('y')); g.fill = r.getAttribute('fill');\n"
+	"    g.full = frameName(g); g.fn = g.full.replace(/ \\([^()]*\\)$/, '');\n"
+	"    frames.push(g);\n"
+	"  }\n"
+	"  svg.addEventListener('click', onClick);\n"
+	"  window.addEventListener('keydown', onKey);\n"
+	"}\n"
+	"function fit(g, x, w) {\n"
+	"  var n = Math.floor((w - 6) / CH), s = g.fn;\n"
+	"  g.rect.setAttribute('x', x.toFixed(1)); g.rect.setAttribute('width', w.toFixed(1));\n"
+	"  if (!g.label) {\n"
+	"    if (n < 3) return;\n"
+	"    g.label = document.createElementNS('http://www.w3.org/2000/svg', 'text');\n"
+	"    g.label.setAttribute('y', (g.oy + " "12" ").toFixed(0)); g.appendChild(g.label);\n"
+	"  }\n"
+	"  g.label.setAttribute('x', (x + 3).toFixed(1));\n"
+	"  g.label.textContent = n < 3 ? '' : s.length > n ? s.substring(0, n - 2) + '..' : s;\n"
+	"}\n"
+	"function zoom(t) {\n"
+	"  var s = (W - 2 * PAD) / t.ow, i, g, inside;\n"
+	"  for (i = 0; i < frames.length; i++) {\n"
+	"    g = frames[i];\n"
+	"    inside = g.ox >= t.ox - 0.05 && g.ox + g.ow <= t.ox + t.ow + 0.05;\n"
+	"    g.style.display = 'inline'; g.style.opacity = '1';\n"
+	"    if (g.oy > t.oy && g.ox <= t.ox + 0.05 && g.ox + g.ow >= t.ox + t.ow - 0.05) {\n"
+	"      fit(g, PAD, W - 2 * PAD); g.style.opacity = '0.5';\n"
+	"    } else if (g.oy <= t.oy && inside) {\n"
+	"      fit(g, PAD + (g.ox - t.ox) * s, g.ow * s);\n"
+	"    } else {\n"
+	"      g.style.display = 'none';\n"
+	"    }\n"
+	"  }\n"
+	"  zoomed = t; resetBtn.style.opacity = '1';\n"
+	"}\n"
+	"function unzoom() {\n"
+	"  var i, g;\n"
+	"  for (i = 0; i < frames.length; i++) {\n"
+	"    g = frames[i]; g.style.display = 'inline'; g.style.opacity = '1';\n"
+	"    fit(g, g.ox, g.ow);\n"
+	"  }\n"
+	"  zoomed = null; resetBtn.style.opacity = '0';\n"
+	"}\n"
+	"function search(term) {\n"
+	"  var i, g, spans = [], total = 0, end = -1, hit = 0;\n"
+	"  try { searchRe = new RegExp(term); } catch (e) { alert('Not a regular expression: ' + term); return; }\n"
+	"  for (i = 0; i < frames.length; i++) {\n"
+	"    g = frames[i];\n"
+	"    if (g.ow > total) total = g.ow;\n"
+	"    if (searchRe.test(g.full)) { g.rect.setAttribute('fill', 'rgb(230,0,230)'); spans.push([g.ox, g.ox + g.ow]); hit++; }\n"
+	"    else g.rect.setAttribute('fill', g.fill);\n"
+	"  }\n"
+	"  spans.sort(function (a, b) { return a[0] - b[0]; });\n"
+	"  var covered = 0;\n"
+	"  for (i = 0; i < spans.length; i++) {\n"
+	"    if (spans[i][1] <= end) continue;\n"
+	"    covered += spans[i][1] - Math.max(spans[i][0], end);\n"
+	"    end = spans[i][1];\n"
+	"  }\n"
+	"  matchedTxt.textContent = hit ? 'Matched: ' + (total ? 100 * covered / total : 0).toFixed(1) + '%' : 'No match';\n"
+	"  searchBtn.textContent = 'Reset Search';\n"
+	"}\n"
+	"function resetSearch() {\n"
+	"  var i;\n"
+	"  for (i = 0; i < frames.length; i++) frames[i].rect.setAttribute('fill', frames[i].fill);\n"
+	"  searchRe = null; matchedTxt.textContent = ''; searchBtn.textContent = 'Search';\n"
+	"}\n"
+	"function askSearch() {\n"
+	"  var term;\n"
+	"  if (searchRe) { resetSearch(); return; }\n"
+	"  term = prompt('Search for (a regular expression):', '');\n"
+	"  if (term) search(term);\n"
+	"}\n"
+	"function onClick(e) {\n"
+	"  var n = e.target;\n"
+	"  if (n.id === 'unzoom') { unzoom(); return; }\n"
+	"  if (n.id === 'search') { askSearch(); return; }\n"
+	"  while (n && n.getAttribute && !/^f /.test(n.getAttribute('class') || '')) n = n.parentNode;\n"
+	"  if (n && n.getAttribute && n.ow !== undefined) zoom(n);\n"
+	"}\n"
+	"function onKey(e) {\n"
+	"  if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.keyCode === 70) || e.keyCode === 114) {\n"
+	"    e.preventDefault(); askSearch();\n"
+	"  } else if (e.keyCode === 27) { resetSearch(); unzoom(); }\n"
+	"}\n"
+	"]]></script>\n";
 
 /*
  * XML text: the five entities escaped; bytes outside ASCII are '?' so that
@@ -988,38 +1109,46 @@ static uint32_t name_hash(const char *s)
 	return h;
 }
 
-/* Warm for user code, orange-yellow for the kernel, grey when unknown. */
-static void node_colour(const struct prof_node *n, char *buf, size_t len)
+/*
+ * flamegraph.pl's palettes, the shade by the name's hash (a function keeps
+ * its colour across graphs): "aqua" for the kernel, "hot" for user code,
+ * grey when unknown; the class letter says which (k, u, x).
+ */
+static char node_colour(const struct prof_node *n, char *buf, size_t len)
 {
 	uint32_t h = name_hash(n->name);
+	double v1 = (h % 1000) / 1000.0, v2 = (h >> 10) % 1000 / 1000.0;
 
-	if (!n->known)
+	if (!n->known) {
 		snprintf(buf, len, "rgb(190,190,190)");
-	else if (n->kernel)
-		snprintf(buf, len, "rgb(%u,%u,%u)", 220 + h % 30,
-			 160 + (h >> 8) % 60, 40 + (h >> 16) % 40);
-	else
-		snprintf(buf, len, "rgb(%u,%u,%u)", 205 + h % 50,
-			 (h >> 8) % 150, (h >> 16) % 55);
+		return 'x';
+	}
+	if (n->kernel) {
+		snprintf(buf, len, "rgb(%.0f,%.0f,%.0f)", 50 + 60 * v1, 165 + 55 * v1,
+			 165 + 55 * v1);
+		return 'k';
+	}
+	snprintf(buf, len, "rgb(%.0f,%.0f,%.0f)", 205 + 50 * v1, 230 * v2, 55 * v1);
+	return 'u';
 }
 
-struct llctl_svg {
+struct flame_svg {
 	FILE *f;
 	uint64_t total;
 	double scale;		/* px per sample */
 	unsigned int height;
 };
 
-static void svg_frame(struct llctl_svg *s, const struct prof_node *n, double x,
+static void svg_frame(struct flame_svg *s, const struct prof_node *n, double x,
 		      unsigned int depth)
 {
 	double w = n->total * s->scale;
 	unsigned int y = s->height - SVG_BOTTOM - (depth + 1) * SVG_FRAME;
-	size_t fit = w > 3 * SVG_CHAR ? (size_t)(w - 6) / SVG_CHAR : 0;
-	char colour[32];
+	size_t fit = w > 3 * SVG_CHAR ? (size_t)((w - 6) / SVG_CHAR) : 0;
+	char colour[32], palette;
 
-	node_colour(n, colour, sizeof(colour));
-	fputs("<g><title>", s->f);
+	palette = node_colour(n, colour, sizeof(colour));
+	fprintf(s->f, "<g class=\"f %c\"><title>", palette);
 	put_xml(s->f, n->name, SIZE_MAX);
 	if (n->dso[0]) {
 		fputs(" (", s->f);
@@ -1039,7 +1168,7 @@ static void svg_frame(struct llctl_svg *s, const struct prof_node *n, double x,
 	fputs("</g>\n", s->f);
 }
 
-static int svg_tree(struct llctl_svg *s, const struct prof_node *n, double x,
+static int svg_tree(struct flame_svg *s, const struct prof_node *n, double x,
 		    unsigned int depth)
 {
 	struct prof_node **c;
@@ -1058,30 +1187,49 @@ static int svg_tree(struct llctl_svg *s, const struct prof_node *n, double x,
 	return ret;
 }
 
+/* The title, the controls, the palette's key, the line of counts. */
+static void svg_head(FILE *f, const struct prof *p, const char *title, unsigned int height)
+{
+	/* The title stops short of the controls at either side. */
+	size_t room = (SVG_WIDTH - 2 * 130) / 11;
+
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
+		"<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" "
+		"width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" onload=\"init(evt)\">\n"
+		"<style>text { font-family: Verdana, sans-serif; font-size: 12px; "
+		"fill: #000; } g.f text { pointer-events: none; } "
+		"g.f:hover rect { stroke: #000; } #unzoom, #search { cursor: pointer; } "
+		"#unzoom { opacity: 0; }</style>\n", SVG_WIDTH, height, SVG_WIDTH, height);
+	fputs(flame_js, f);
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%u\" height=\"%u\" fill=\"#f8f8f0\"/>\n"
+		"<text id=\"title\" x=\"%u\" y=\"24\" text-anchor=\"middle\" "
+		"style=\"font-size: 17px\">", SVG_WIDTH, height, SVG_WIDTH / 2);
+	put_xml(f, title, strlen(title) > room ? room - 2 : room);
+	fprintf(f, "%s</text>\n", strlen(title) > room ? ".." : "");
+	fprintf(f, "<text id=\"unzoom\" x=\"%u\" y=\"24\">Reset Zoom</text>\n"
+		"<text id=\"search\" x=\"%u\" y=\"24\" text-anchor=\"end\">Search</text>\n"
+		"<text id=\"key\" x=\"%u\" y=\"46\" text-anchor=\"middle\" "
+		"style=\"font-size: 11px\">aqua: kernel, red to yellow: user, grey: "
+		"unknown; click a frame to zoom, Ctrl-F to search</text>\n",
+		SVG_PAD, SVG_WIDTH - SVG_PAD, SVG_WIDTH / 2);
+	fprintf(f, "<text id=\"matched\" x=\"%u\" y=\"%u\" text-anchor=\"end\"></text>\n",
+		SVG_WIDTH - SVG_PAD, height - 10);
+	fprintf(f, "<text id=\"counts\" x=\"%u\" y=\"%u\">", SVG_PAD, height - 10);
+	put_xml(f, p->event, SIZE_MAX);
+	fprintf(f, ": %" PRIu64 " samples, %" PRIu64 " lost, %" PRIu64
+		" unresolved</text>\n", p->samples, p->lost, p->unresolved);
+}
+
 int prof_print_svg(FILE *f, const struct prof *p, const char *title)
 {
-	struct llctl_svg s = {
+	struct flame_svg s = {
 		.f = f, .total = p->root.total,
 		.height = SVG_TOP + (p->max_depth + 1) * SVG_FRAME + SVG_BOTTOM,
 	};
 	int ret = 0;
 
 	s.scale = s.total ? (double)(SVG_WIDTH - 2 * SVG_PAD) / s.total : 0;
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
-		"<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" "
-		"width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\">\n"
-		"<style>text { font-family: Verdana, sans-serif; font-size: 12px; "
-		"fill: #000; pointer-events: none; } rect:hover { stroke: #000; }"
-		"</style>\n"
-		"<rect x=\"0\" y=\"0\" width=\"%u\" height=\"%u\" fill=\"#f8f8f0\"/>\n"
-		"<text x=\"%u\" y=\"24\" text-anchor=\"middle\" "
-		"style=\"font-size: 17px\">", SVG_WIDTH, s.height, SVG_WIDTH,
-		s.height, SVG_WIDTH, s.height, SVG_WIDTH / 2);
-	put_xml(f, title, SIZE_MAX);
-	fprintf(f, "</text>\n<text x=\"%u\" y=\"%u\">", SVG_PAD, s.height - 10);
-	put_xml(f, p->event, SIZE_MAX);
-	fprintf(f, ": %" PRIu64 " samples, %" PRIu64 " lost, %" PRIu64
-		" unresolved</text>\n", p->samples, p->lost, p->unresolved);
+	svg_head(f, p, title, s.height);
 	if (s.total)
 		ret = svg_tree(&s, &p->root, SVG_PAD, 0);
 	fputs("</svg>\n", f);

@@ -465,6 +465,20 @@ static void hists_print(FILE *f, const struct trace_summary *s,
 		hist_print(f, &s->sys[nrs[i]], trace_syscall_name(nrs[i]));
 }
 
+int trace_summary_hists(const struct trace_summary *s, struct trace_hist *h, int max)
+{
+	int nrs[MAX_NR], n, i, k = 0;
+
+	n = sorted_nrs(s, nrs);
+	qsort_r(nrs, n, sizeof(*nrs), by_time, (void *)s->sys);
+	for (i = 0; i < n && k < max; i++)
+		if (s->sys[nrs[i]].timed)
+			h[k++] = (struct trace_hist){ trace_syscall_name(nrs[i]),
+						      s->sys[nrs[i]].hist, HIST,
+						      s->sys[nrs[i]].timed };
+	return k;
+}
+
 void trace_summary_print(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t)
 {

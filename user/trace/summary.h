@@ -74,4 +74,18 @@ int trace_summary_report(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t,
 			 const struct llctl_env *env, bool json, bool lines);
 
+/*
+ * One syscall's latencies for a chart (trace/hist-svg.c): bucket b holds
+ * [2^(b-1), 2^b - 1] ns (b 0: 0 ns), the last also everything longer.
+ */
+struct trace_hist {
+	const char *name;
+	const uint64_t *bucket;
+	int nbuckets;
+	uint64_t timed;
+};
+
+/* Up to @max syscalls' histograms, most time first, as the text's. */
+int trace_summary_hists(const struct trace_summary *s, struct trace_hist *h, int max);
+
 #endif /* LLCTL_TRACE_SUMMARY_H */
