@@ -24,6 +24,8 @@ struct btf_ctx {
 	FILE *out;		/* btf_dump's printf lands here, one stream */
 	char *buf;		/* out's buffer */
 	size_t len;
+	char **names;		/* type_name(id, "") by id, NULL: not yet */
+	__u32 n_names;
 };
 
 static void dump_printf(void *ctx, const char *fmt, va_list args)
@@ -31,23 +33,38 @@ static void dump_printf(void *ctx, const char *fmt, va_list args)
 	vfprintf(((struct btf_ctx *)ctx)->out, fmt, args);
 }
 
-/* The C declaration of @field ("": none) of type @id, as libbpf writes it. */
+/*
+ * The C declaration of @field ("": none) of type @id, as libbpf writes it.
+ * One stream for every name (a stream each cost a third of the time of a
+ * kernel's BTF), rewound for each: a stream that kept every name grew to
+ * megabytes, copied at each growth. The name is the bytes up to the
+ * position (past it: what a longer name left).
+ */
 static char *type_name(struct btf_ctx *c, __u32 id, const char *field)
 {
 	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = field);
-	off_t start = ftello(c->out), end;
+	off_t end;
 
-	/*
-	 * One stream for every name (a stream each cost a third of the
-	 * time of a kernel's BTF): each name is the bytes it added.
-	 */
-	if (start < 0)
+	if (fseeko(c->out, 0, SEEK_SET))
 		return NULL;
 	if (btf_dump__emit_type_decl(c->dump, id, &opts))
 		return strdup("?");
-	if (fflush(c->out) || (end = ftello(c->out)) < start)
+	if (fflush(c->out) || (end = ftello(c->out)) < 0)
 		return NULL;
-	return strndup(c->buf + start, end - start);
+	return strndup(c->buf, end);
+}
+
+/*
+ * A type's name without a field: the same for every member of that type
+ * (btf_dump names a type once, its ___N suffix included), written once.
+ */
+static char *type_name_cached(struct btf_ctx *c, __u32 id)
+{
+	if (id >= c->n_names)
+		return type_name(c, id, "");
+	if (!c->names[id])
+		c->names[id] = type_name(c, id, "");
+	return c->names[id] ? strdup(c->names[id]) : NULL;
 }
 
 static const char *name_of(const struct btf *btf, __u32 off)
@@ -70,13 +87,11 @@ static int read_member(struct btf_ctx *c, struct layout_type *t,
 {
 	const struct btf_member *bm = btf_members(bt) + i;
 	const struct btf_type *mt = btf__type_by_id(c->btf, bm->type);
-	struct layout_member *m = layout_member_add(t);
+	struct layout_member *m = &t->m[i];
 	const char *name = name_of(c->btf, bm->name_off);
 	__s64 size = btf__resolve_size(c->btf, bm->type);
 	int align = btf__align_of(c->btf, bm->type);
 
-	if (!m)
-		return -1;
 	m->bit_offset = btf_member_bit_offset(bt, i);
 	m->bit_size = btf_member_bitfield_size(bt, i);
 	m->size = size > 0 ? (uint64_t)size : 0;
@@ -89,7 +104,7 @@ static int read_member(struct btf_ctx *c, struct layout_type *t,
 			return -1;
 		m->type = strdup(btf_is_union(mt) ? "union" : "struct");
 	} else {
-		m->type = type_name(c, bm->type, "");
+		m->type = type_name_cached(c, bm->type);
 		m->decl = type_name(c, bm->type, name ? name : "");
 		if (!m->decl)
 			return -1;
@@ -107,6 +122,8 @@ static struct layout_type *read_type(struct btf_ctx *c, __u32 id,
 	t = layout_type_new(c->f, name, btf_is_union(bt), bt->size, named);
 	if (!t || depth > 64)
 		return t;
+	if (layout_members_new(t, btf_vlen(bt)))
+		return NULL;
 	for (i = 0; i < btf_vlen(bt); i++)
 		if (read_member(c, t, bt, i, depth))
 			return NULL;
@@ -180,6 +197,12 @@ int layout_btf_load(const char *path, const struct layout_load_opts *o,
 		goto out;
 	}
 	c.btf = btf;
+	c.n_names = btf__type_cnt(btf);
+	c.names = calloc(c.n_names, sizeof(*c.names));
+	if (!c.names) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
 	c.out = open_memstream(&c.buf, &c.len);
 	if (!c.out) {
 		snprintf(err, errlen, "out of memory");
@@ -201,6 +224,9 @@ int layout_btf_load(const char *path, const struct layout_load_opts *o,
 	}
 	ret = 0;
 out:
+	for (__u32 i = 0; c.names && i < c.n_names; i++)
+		free(c.names[i]);
+	free(c.names);
 	if (c.out)
 		fclose(c.out);
 	free(c.buf);
