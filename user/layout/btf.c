@@ -13,7 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <bpf/btf.h>
+#include <linux/btf.h>
 
 #include "layout/layout.h"
 
@@ -169,6 +175,34 @@ static bool sysfs_module_btf(const char *path)
 	return yes;
 }
 
+/*
+ * btf__parse_split(), but raw BTF without a base is mapped rather than
+ * read: sysfs hands /sys/kernel/btf/vmlinux out a page per read(), a
+ * thousand system calls for a kernel's BTF; libbpf copies it either way.
+ * Split BTF (libbpf 1.1 exports no btf__new_split()), an ELF, or a file
+ * that cannot be mapped go to libbpf as they are. NULL with errno set.
+ */
+static struct btf *parse_btf(const char *path, struct btf *base)
+{
+	int fd = base ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	void *p = MAP_FAILED;
+	struct btf *btf;
+	struct stat st;
+	bool raw;
+
+	if (fd >= 0 && !fstat(fd, &st) &&
+	    st.st_size >= (off_t)sizeof(struct btf_header))
+		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (fd >= 0)
+		close(fd);
+	if (p == MAP_FAILED)
+		return btf__parse_split(path, base);
+	raw = ((struct btf_header *)p)->magic == BTF_MAGIC;
+	btf = raw ? btf__new(p, st.st_size) : NULL;
+	munmap(p, st.st_size);
+	return raw ? btf : btf__parse_split(path, base);
+}
+
 int layout_btf_load(const char *path, const struct layout_load_opts *o,
 		    bool split, struct layout_file *f, char *err,
 		    size_t errlen)
@@ -180,17 +214,15 @@ int layout_btf_load(const char *path, const struct layout_load_opts *o,
 
 	split = split || o->btf_base || sysfs_module_btf(path);
 	if (split) {
-		base = btf__parse(base_path, NULL);
+		base = parse_btf(base_path, NULL);
 		if (!base) {
 			snprintf(err, errlen,
 				 "its BTF is split and needs a base: unable to read '%s': %s (--btf-base FILE)",
 				 base_path, strerror(errno));
 			return -1;
 		}
-		btf = btf__parse_split(path, base);
-	} else {
-		btf = btf__parse(path, NULL);
 	}
+	btf = parse_btf(path, base);
 	if (!btf) {
 		snprintf(err, errlen, "unable to read its BTF: %s%s", strerror(errno),
 			 split ? " (is the base the kernel it was built for?)" : "");
