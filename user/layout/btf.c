@@ -61,16 +61,80 @@ static char *type_name(struct btf_ctx *c, __u32 id, const char *field)
 }
 
 /*
- * A type's name without a field: the same for every member of that type
- * (btf_dump names a type once, its ___N suffix included), written once.
+ * Whether btf_dump writes @id's name the same way each time, with a
+ * field's name last: a chain of pointers and qualifiers down to void or a
+ * named kind (btf_dump_emit_type_chain()). Arrays and function pointers
+ * put the field's name inside; an anonymous struct, union or enum is
+ * written out in full, its enumerators renamed (___2, ___3) each time:
+ * those are written by btf_dump for each member, as they always were.
  */
-static char *type_name_cached(struct btf_ctx *c, __u32 id)
+static bool plain_chain(const struct btf *btf, __u32 id)
 {
-	if (id >= c->n_names)
-		return type_name(c, id, "");
-	if (!c->names[id])
-		c->names[id] = type_name(c, id, "");
-	return c->names[id] ? strdup(c->names[id]) : NULL;
+	for (;;) {
+		const struct btf_type *t = id ? btf__type_by_id(btf, id) : NULL;
+
+		if (!id)
+			return true;
+		if (!t)
+			return false;
+		switch (btf_kind(t)) {
+		case BTF_KIND_PTR:
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+			id = t->type;
+			break;
+		case BTF_KIND_INT:
+		case BTF_KIND_FLOAT:
+		case BTF_KIND_FWD:
+		case BTF_KIND_TYPEDEF:
+			return true;
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+			return t->name_off != 0;
+		default:
+			return false;
+		}
+	}
+}
+
+/*
+ * A member's type name and declaration. For a plain chain the type's name
+ * is written once for all members of that type (btf_dump names a type
+ * once, ___N included) and the declaration is that name and the field's:
+ * separated by a space unless the type ends in a pointer's '*'
+ * (btf_dump_emit_name()). Otherwise both are btf_dump's, each time.
+ */
+static int member_names(struct btf_ctx *c, __u32 id, const char *field,
+			struct layout_member *m)
+{
+	size_t n, fn = strlen(field);
+	bool sep;
+
+	if (id >= c->n_names || !plain_chain(c->btf, id)) {
+		m->type = type_name(c, id, "");
+		m->decl = type_name(c, id, field);
+		return m->type && m->decl ? 0 : -1;
+	}
+	if (!c->names[id] && !(c->names[id] = type_name(c, id, "")))
+		return -1;
+	m->type = strdup(c->names[id]);
+	if (!m->type)
+		return -1;
+	n = strlen(m->type);
+	sep = n && m->type[n - 1] != '*' && fn;
+	if (!strcmp(m->type, "?"))	/* btf_dump failed: as it did before */
+		return (m->decl = type_name(c, id, field)) ? 0 : -1;
+	m->decl = malloc(n + sep + fn + 1);
+	if (!m->decl)
+		return -1;
+	memcpy(m->decl, m->type, n);
+	m->decl[n] = ' ';
+	memcpy(m->decl + n + sep, field, fn + 1);
+	return 0;
 }
 
 static const char *name_of(const struct btf *btf, __u32 off)
@@ -110,10 +174,7 @@ static int read_member(struct btf_ctx *c, struct layout_type *t,
 			return -1;
 		m->type = strdup(btf_is_union(mt) ? "union" : "struct");
 	} else {
-		m->type = type_name_cached(c, bm->type);
-		m->decl = type_name(c, bm->type, name ? name : "");
-		if (!m->decl)
-			return -1;
+		return member_names(c, bm->type, name ? name : "", m);
 	}
 	return m->type ? 0 : -1;
 }
