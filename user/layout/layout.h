@@ -94,6 +94,11 @@ int layout_btf_load(const char *path, const struct layout_load_opts *o,
 struct layout_type *layout_type_new(struct layout_file *f, const char *name,
 				    bool is_union, uint64_t size, bool named);
 struct layout_member *layout_member_add(struct layout_type *t);
+/*
+ * All @n members of an empty @t at once, zeroed (a reader that knows the
+ * count: one allocation, not log2(n) of them). 0, or -1.
+ */
+int layout_members_new(struct layout_type *t, size_t n);
 /* Sort by name, drop later duplicates, set packed and alignment. */
 void layout_file_finish(struct layout_file *f);
 void layout_type_fix_align(struct layout_type *t, uint32_t explicit_align);

@@ -83,6 +83,17 @@ struct layout_member *layout_member_add(struct layout_type *t)
 	return m;
 }
 
+int layout_members_new(struct layout_type *t, size_t n)
+{
+	if (t->n || !n)
+		return t->n ? -1 : 0;
+	t->m = calloc(n, sizeof(*t->m));
+	if (!t->m)
+		return -1;
+	t->n = n;
+	return 0;
+}
+
 /*
  * Alignment: the widest member's, or @explicit_align when the file states
  * one; 1 when a member sits below its own alignment (packed), as the

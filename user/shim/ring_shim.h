@@ -34,21 +34,70 @@ typedef struct {
 } local_t;
 
 /*
- * As on x86 in the kernel, local_t operations are not locked: they are
- * atomic only against the one thread that owns the ring (nested writers
- * in the tests are nested calls, not signal handlers).
+ * local_t as the kernel's, so that the ring is unit-tested and benchmarked
+ * with the instructions it runs in the kernel. A userspace producer is one
+ * thread, as a kernel producer is one CPU: these are atomic against that
+ * thread's own nested writers (a signal handler, or the tests' nested
+ * calls), never against another thread.
+ *
+ * x86-64 (arch/x86/include/asm/local.h): reads and writes are plain
+ * (READ_ONCE(), WRITE_ONCE()); each read-modify-write is one instruction
+ * without LOCK, which an interrupt cannot split but another CPU can. As
+ * the kernel's, inc/dec/add order nothing for the compiler, cmpxchg is a
+ * compiler barrier ("memory").
  */
 #define local_read(l)		__atomic_load_n(&(l)->a, __ATOMIC_RELAXED)
 #define local_set(l, v)		__atomic_store_n(&(l)->a, (v), __ATOMIC_RELAXED)
-#define local_inc(l)		local_set((l), local_read(l) + 1)
-#define local_dec(l)		local_set((l), local_read(l) - 1)
+#if defined(__x86_64__)
+static inline void local_add(long i, local_t *l)
+{
+	__asm__ __volatile__("addq %1,%0" : "+m" (l->a) : "er" (i));
+}
+
+static inline void local_inc(local_t *l)
+{
+	__asm__ __volatile__("incq %0" : "+m" (l->a));
+}
+
+static inline void local_dec(local_t *l)
+{
+	__asm__ __volatile__("decq %0" : "+m" (l->a));
+}
+
+/* cmpxchg_local(): returns the old value. */
+static inline long local_cmpxchg(local_t *l, long old, long new)
+{
+	long ret;
+
+	__asm__ __volatile__("cmpxchgq %2,%1"
+			     : "=a" (ret), "+m" (l->a)
+			     : "r" (new), "0" (old)
+			     : "memory");
+	return ret;
+}
+#else
+/*
+ * Elsewhere, arm64 included (include/asm-generic/local.h): local_t is
+ * atomic_long_t. inc/dec/add are its void ops, unordered (LSE STADD or an
+ * LL/SC loop); cmpxchg is atomic_long_cmpxchg(), fully ordered.
+ */
+#define local_add(i, l)		((void)__atomic_fetch_add(&(l)->a, (i), __ATOMIC_RELAXED))
+#define local_inc(l)		local_add(1, (l))
+#define local_dec(l)		local_add(-1, (l))
 #define local_cmpxchg(l, o, n)	({					\
-	long __old = local_read(l);					\
-	if (__old == (long)(o))						\
-		local_set((l), (long)(n));				\
+	long __old = (o);						\
+	__atomic_compare_exchange_n(&(l)->a, &__old, (long)(n), false,	\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
 	__old;								\
 })
+#endif
 
+/*
+ * The kernel's barriers as gcc emits them: on x86 (TSO) acquire and
+ * release are plain moves behind a compiler barrier, as in
+ * arch/x86/include/asm/barrier.h; on arm64 LDAR/LDAPR and STLR, as
+ * arch/arm64/include/asm/barrier.h.
+ */
 #define barrier()		__asm__ __volatile__("" ::: "memory")
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
