@@ -17,6 +17,7 @@
 #include "lib/plausible.h"
 #include "lib/text.h"
 #include "lib/util.h"
+#include "trace/decode.h"
 #include "trace/events.h"
 #include "trace/summary.h"
 #include "trace/syscalls.h"
@@ -85,6 +86,7 @@ struct trace_summary {
 	struct trace_comms *comms;	/* names processes, or NULL */
 	struct proc *procs;		/* [TIDS] with --by-process */
 	uint64_t procs_overflow;	/* syscalls of processes not listed */
+	uint64_t paths, paths_cut, paths_faulted;	/* in entries */
 };
 
 struct trace_summary *trace_summary_new(int ncpus, uint32_t events,
@@ -265,6 +267,15 @@ static void add_proc(struct trace_summary *s, const struct llkm_rec *rec,
 	}
 }
 
+static void path_count(void *arg, const struct llkm_rec_sys_path *sp)
+{
+	struct trace_summary *s = arg;
+
+	s->paths++;
+	s->paths_cut += !!(sp->flags & LLKM_PATH_CUT);
+	s->paths_faulted += !!(sp->flags & LLKM_PATH_FAULT);
+}
+
 static void add_syscall(struct trace_summary *s, const struct llkm_rec *rec)
 {
 	struct pending *p = pending_of(s, rec->tid);
@@ -277,6 +288,7 @@ static void add_syscall(struct trace_summary *s, const struct llkm_rec *rec)
 			return;
 		}
 		s->sys[e->nr].count++;
+		trace_decode_paths(e, rec->size - sizeof(*rec), path_count, s);
 		if (s->procs)
 			add_proc(s, rec, (int)e->nr, true, false, NULL);
 		if (p) {
@@ -455,6 +467,16 @@ static void not_recorded_print(FILE *f, const struct trace_summary *s,
 	if (t->self && (s->events & LLKM_TRACE_EV_SYSCALLS))
 		fprintf(f, "%sllctl's own syscalls (pid %u) not recorded: --include-self records them\n",
 			prefix, t->self);
+}
+
+/* The paths the entries carried, each line after @prefix: the cut ones counted. */
+static void paths_print(FILE *f, const struct trace_summary *s,
+			const char *prefix)
+{
+	if (s->paths)
+		fprintf(f, "%spaths: %lu in entries, %lu cut at %d bytes, %lu not copied (page not present)\n",
+			prefix, s->paths, s->paths_cut, LLKM_PATH_MAX,
+			s->paths_faulted);
 }
 
 /* Most time first, as strace -c sorts; then most calls, then the number. */
@@ -691,6 +713,7 @@ void trace_summary_print(FILE *f, const struct trace_summary *s,
 		fprintf(f, "\ncontext switches: %lu\n", s->switches);
 	fprintf(f, "ring: produced %lu, delivered %lu, lost %lu\n",
 		t->produced, t->delivered, t->lost);
+	paths_print(f, s, "");
 	not_recorded_print(f, s, t, "");
 }
 
@@ -845,6 +868,17 @@ static struct json_object *procs_json(const struct trace_summary *s)
 	return arr;
 }
 
+static struct json_object *paths_json(const struct trace_summary *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "count", json_object_new_int64(s->paths));
+	json_object_object_add(o, "cut", json_object_new_int64(s->paths_cut));
+	json_object_object_add(o, "faulted", json_object_new_int64(s->paths_faulted));
+	json_object_object_add(o, "max_bytes", json_object_new_int(LLKM_PATH_MAX));
+	return o;
+}
+
 struct json_object *trace_summary_json(const struct trace_summary *s,
 				       const struct trace_ring_totals *t)
 {
@@ -855,6 +889,8 @@ struct json_object *trace_summary_json(const struct trace_summary *s,
 		json_object_object_add(o, "syscalls", syscalls_json(s, s->sys));
 	if ((s->events & LLKM_TRACE_EV_SYSCALLS) && s->procs)
 		json_object_object_add(o, "processes", procs_json(s));
+	if (s->events & LLKM_TRACE_EV_SYSCALLS)
+		json_object_object_add(o, "paths", paths_json(s));
 	if (s->events & LLKM_TRACE_EV_IRQS)
 		json_object_object_add(o, "irqs", irqs_json(s));
 	if (s->events & LLKM_TRACE_EV_SOFTIRQS)
@@ -886,6 +922,7 @@ int trace_summary_report(FILE *f, const struct trace_summary *s,
 	if (lines) {
 		fprintf(f, "# ring: produced %lu, delivered %lu, lost %lu\n",
 			t->produced, t->delivered, t->lost);
+		paths_print(f, s, "# ");
 		not_recorded_print(f, s, t, "# ");
 	} else {
 		if (env)
