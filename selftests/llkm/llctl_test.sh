@@ -467,14 +467,15 @@ events_decode_as_strace() {
 		grep -qF 'O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0640) = 3' "$out/llctl.lines"
 }
 check_why trace_events_decode_paths_flags_and_errnos_as_strace events_decode_as_strace
+echo "# strace -f: $(wc -l <"$out/strace.lines") lines, llctl --events: $(wc -l <"$out/llctl.lines") lines"
 check trace_events_cut_a_long_path_and_count_it \
 	"$(grep -F "${long:0:40}" "$out/llctl.lines" | head -c 300); $(grep '^# paths' "$out/ev.txt")" \
 	sh -c "grep -qF '\"${long:0:256}\"..., O_RDONLY|O_CLOEXEC) = -1 ENOENT' '$out/llctl.lines' &&
 	       grep -q '^# paths: [0-9]* in entries, 1 cut at 256 bytes, 0 not copied' '$out/ev.txt'"
-# Each line names its thread: the workload's after its execve.
-wl_pid=$(awk '/ syscall_entry: execve\(/ { split($3, t, "/"); print t[1]; exit }' "$out/ev.txt")
-check trace_events_lines_name_the_thread "pid ${wl_pid:-?}: $(grep -m1 'syscall_entry: openat' "$out/ev.txt")" \
-	grep -qE "^ *[0-9.]+ \[[0-9]+\] ${wl_pid:-x}/${wl_pid:-x} workload  syscall_entry: openat\(AT_FDCWD, \"/etc/passwd\"" "$out/ev.txt"
+# Each line names its thread: the workload's after its execve, its main
+# thread's pid and tid the same.
+check trace_events_lines_name_the_thread "$(grep -m1 'syscall_entry: openat(AT_FDCWD, "/etc/passwd"' "$out/ev.txt")" \
+	grep -qE '^ *[0-9.]+ \[[0-9]+\] ([0-9]+)/\1 workload  syscall_entry: openat\(AT_FDCWD, "/etc/passwd"' "$out/ev.txt"
 
 # --- --by-process: a table per process, as perf trace -s ----------------------
 # The workload makes 40 getppid calls, its child 25: the designed counts,
