@@ -478,7 +478,7 @@ static void put_path(FILE *f, uint64_t addr, const struct llkm_rec_sys_path *sp)
 	}
 }
 
-static void put_arg(FILE *f, enum kind k, uint64_t v, const uint64_t *args,
+static void put_arg(FILE *f, enum kind k, uint64_t v,
 		    const struct llkm_rec_sys_path *sp)
 {
 	static const char *const whence[] = { "SEEK_SET", "SEEK_CUR", "SEEK_END",
@@ -570,7 +570,6 @@ static void put_arg(FILE *f, enum kind k, uint64_t v, const uint64_t *args,
 			fprintf(f, "%#" PRIx64, v);
 		break;
 	}
-	(void)args;
 }
 
 /* openat's mode counts only with O_CREAT or O_TMPFILE: strace omits it. */
@@ -601,7 +600,7 @@ void trace_decode_enter(FILE *f, const struct llkm_rec_sys_enter *e,
 		if (!shown(s, i, args))
 			continue;
 		fputs(n++ ? ", " : "", f);
-		put_arg(f, s->args[i], args[i], args, p.of[i]);
+		put_arg(f, s->args[i], args[i], p.of[i]);
 	}
 	fputc(')', f);
 }

@@ -39,8 +39,8 @@ char *trace_decode_errno(char *buf, size_t len, int err);
 void trace_decode_quote(FILE *f, const char *s, size_t n);
 
 /*
- * A syscall entry: "NAME(ARGS)". @rec_size: the record's size, which says
- * whether path trailers follow @e.
+ * A syscall entry: "NAME(ARGS)". @payload_len: the record's bytes from @e
+ * on, which say whether path trailers follow @e.
  */
 void trace_decode_enter(FILE *f, const struct llkm_rec_sys_enter *e,
 			size_t payload_len);
