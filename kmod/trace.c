@@ -20,7 +20,9 @@
 #include <linux/string.h>
 #include <linux/threads.h>
 #include <linux/tracepoint.h>
+#include <linux/uaccess.h>
 #include <asm/syscall.h>
+#include <asm/unistd.h>
 
 #include "llkm.h"
 #include "ring.h"
@@ -158,24 +160,251 @@ static bool compat_dropped(struct llkm_trace *t, bool entry)
 	return true;
 }
 
+/*
+ * The path arguments of each syscall: bits 0-3 the first's index in the
+ * arguments plus one, bits 4-7 the second's; 0: none. Filled by name from
+ * the architecture's table at init (arm64 has no open, stat, access...),
+ * so that the probe looks once, by number, whatever the syscall.
+ */
+static u8 path_args[LLKM_TRACE_SYSCALLS_MAX] __read_mostly;
+
+#define PATH1(a)	((a) + 1)
+#define PATH2(a, b)	(((a) + 1) | (((b) + 1) << 4))
+
+static void path_args_init(void)
+{
+	static const struct { int nr; u8 args; } paths[] = {
+#ifdef __NR_open
+		{ __NR_open, PATH1(0) },
+#endif
+#ifdef __NR_creat
+		{ __NR_creat, PATH1(0) },
+#endif
+#ifdef __NR_stat
+		{ __NR_stat, PATH1(0) },
+#endif
+#ifdef __NR_lstat
+		{ __NR_lstat, PATH1(0) },
+#endif
+#ifdef __NR_access
+		{ __NR_access, PATH1(0) },
+#endif
+#ifdef __NR_unlink
+		{ __NR_unlink, PATH1(0) },
+#endif
+#ifdef __NR_mkdir
+		{ __NR_mkdir, PATH1(0) },
+#endif
+#ifdef __NR_rmdir
+		{ __NR_rmdir, PATH1(0) },
+#endif
+#ifdef __NR_readlink
+		{ __NR_readlink, PATH1(0) },
+#endif
+#ifdef __NR_chmod
+		{ __NR_chmod, PATH1(0) },
+#endif
+#ifdef __NR_chown
+		{ __NR_chown, PATH1(0) },
+#endif
+#ifdef __NR_lchown
+		{ __NR_lchown, PATH1(0) },
+#endif
+#ifdef __NR_mknod
+		{ __NR_mknod, PATH1(0) },
+#endif
+#ifdef __NR_utime
+		{ __NR_utime, PATH1(0) },
+#endif
+#ifdef __NR_utimes
+		{ __NR_utimes, PATH1(0) },
+#endif
+#ifdef __NR_rename
+		{ __NR_rename, PATH2(0, 1) },
+#endif
+#ifdef __NR_link
+		{ __NR_link, PATH2(0, 1) },
+#endif
+#ifdef __NR_symlink
+		{ __NR_symlink, PATH2(0, 1) },
+#endif
+#ifdef __NR_futimesat
+		{ __NR_futimesat, PATH1(1) },
+#endif
+#ifdef __NR_newfstatat
+		{ __NR_newfstatat, PATH1(1) },
+#endif
+		{ __NR_execve, PATH1(0) },
+		{ __NR_truncate, PATH1(0) },
+		{ __NR_chdir, PATH1(0) },
+		{ __NR_chroot, PATH1(0) },
+		{ __NR_statfs, PATH1(0) },
+		{ __NR_acct, PATH1(0) },
+		{ __NR_swapon, PATH1(0) },
+		{ __NR_swapoff, PATH1(0) },
+		{ __NR_pivot_root, PATH2(0, 1) },
+		{ __NR_setxattr, PATH1(0) },
+		{ __NR_lsetxattr, PATH1(0) },
+		{ __NR_getxattr, PATH1(0) },
+		{ __NR_lgetxattr, PATH1(0) },
+		{ __NR_listxattr, PATH1(0) },
+		{ __NR_llistxattr, PATH1(0) },
+		{ __NR_removexattr, PATH1(0) },
+		{ __NR_lremovexattr, PATH1(0) },
+		{ __NR_openat, PATH1(1) },
+		{ __NR_openat2, PATH1(1) },
+		{ __NR_statx, PATH1(1) },
+		{ __NR_faccessat, PATH1(1) },
+		{ __NR_faccessat2, PATH1(1) },
+		{ __NR_execveat, PATH1(1) },
+		{ __NR_unlinkat, PATH1(1) },
+		{ __NR_mkdirat, PATH1(1) },
+		{ __NR_mknodat, PATH1(1) },
+		{ __NR_readlinkat, PATH1(1) },
+		{ __NR_fchmodat, PATH1(1) },
+		{ __NR_fchownat, PATH1(1) },
+		{ __NR_utimensat, PATH1(1) },
+		{ __NR_name_to_handle_at, PATH1(1) },
+		{ __NR_renameat2, PATH2(1, 3) },
+#ifdef __NR_renameat
+		{ __NR_renameat, PATH2(1, 3) },
+#endif
+		{ __NR_linkat, PATH2(1, 3) },
+		{ __NR_symlinkat, PATH2(0, 2) },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(paths); i++)
+		if (paths[i].nr >= 0 && paths[i].nr < LLKM_TRACE_SYSCALLS_MAX)
+			path_args[paths[i].nr] = paths[i].args;
+}
+
+/*
+ * A CPU's copies of the paths of the entry being recorded: they are
+ * copied before the record is reserved, to size it. Used with preemption
+ * off, and sys_enter does not nest on a CPU.
+ */
+struct path_copy {
+	long ret[2];		/* path_copy()'s results */
+	char buf[2][LLKM_PATH_MAX + 1];
+};
+
+static DEFINE_PER_CPU(struct path_copy, path_copies);
+
+/*
+ * strncpy_from_user_nofault() is not exported (6.1): this is its body,
+ * strncpy_from_user() with page faults off, so a string whose page is not
+ * present fails (-EFAULT) instead of sleeping. Its result: -EFAULT, the
+ * length (at most LLKM_PATH_MAX), or LLKM_PATH_MAX + 1 for a longer string
+ * (@buf then holds its first LLKM_PATH_MAX + 1 bytes, no NUL).
+ */
+static long path_copy(char *buf, unsigned long uaddr)
+{
+	long ret;
+
+	pagefault_disable();
+	ret = strncpy_from_user(buf, (const char __user *)uaddr,
+				LLKM_PATH_MAX + 1);
+	pagefault_enable();
+	return ret < 0 ? -EFAULT : ret;
+}
+
+static u16 path_len(long ret)
+{
+	return ret < 0 ? 0 : min_t(long, ret, LLKM_PATH_MAX);
+}
+
+/* A path's trailer: its header, its bytes, a NUL, NULs to 8 bytes. */
+static u32 path_size(long ret)
+{
+	return sizeof(struct llkm_rec_sys_path) +
+	       round_up(path_len(ret) + 1, LLKM_REC_ALIGN);
+}
+
+/* The trailer of path @k of @pc, as argument @arg; returns its size. */
+static u32 path_fill(struct llkm_rec_sys_path *sp, const struct path_copy *pc,
+		     unsigned int k, unsigned int arg)
+{
+	long ret = pc->ret[k];
+	u32 size = path_size(ret);
+	u16 len = path_len(ret);
+
+	sp->arg = arg;
+	sp->flags = ret < 0 ? LLKM_PATH_FAULT :
+		    ret > LLKM_PATH_MAX ? LLKM_PATH_CUT : 0;
+	sp->len = len;
+	sp->pad = 0;
+	memcpy(sp->path, pc->buf[k], len);
+	memset(sp->path + len, 0, size - sizeof(*sp) - len);
+	return size;
+}
+
+static void sys_enter_rec(struct llkm_trace *t, long id,
+			  const unsigned long *args, u8 paths)
+{
+	struct llkm_rec_sys_enter *p;
+	struct path_copy *pc = NULL;
+	u32 len = sizeof(*p), off;
+	struct llkm_ring *ring;
+	unsigned int k, arg;
+	int i;
+
+	/* Not armed: no copy for a record that will not be. */
+	if (paths && READ_ONCE(t->armed)) {
+		preempt_disable_notrace();
+		pc = this_cpu_ptr(&path_copies);
+		for (k = 0; k < 2 && (paths >> (4 * k)) & 0xf; k++) {
+			arg = ((paths >> (4 * k)) & 0xf) - 1;
+			pc->ret[k] = path_copy(pc->buf[k], args[arg]);
+			len += path_size(pc->ret[k]);
+		}
+	}
+	p = rec_begin(t, LLKM_REC_SYS_ENTER, len, &ring);
+	if (p) {
+		p->nr = id;
+		for (i = 0; i < 6; i++)
+			p->args[i] = args[i];
+		off = sizeof(*p);
+		for (k = 0; pc && k < 2 && (paths >> (4 * k)) & 0xf; k++) {
+			arg = ((paths >> (4 * k)) & 0xf) - 1;
+			off += path_fill((void *)p + off, pc, k, arg);
+		}
+		rec_end(ring);
+	}
+	if (pc)
+		preempt_enable_notrace();
+}
+
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct llkm_trace *t = data;
-	struct llkm_rec_sys_enter *p;
 	unsigned long args[6];
-	struct llkm_ring *ring;
-	int i;
 
 	if (!task_traced(t, current) || compat_dropped(t, true) ||
 	    !syscall_wanted(t, id))
 		return;
 	syscall_get_arguments(current, regs, args);
-	p = rec_begin(t, LLKM_REC_SYS_ENTER, sizeof(*p), &ring);
+	/* The one look for every syscall: does it take paths? */
+	sys_enter_rec(t, id, args,
+		      id >= 0 && id < LLKM_TRACE_SYSCALLS_MAX ? path_args[id] : 0);
+}
+
+/* A thread's new name: after an exec or a prctl (PR_SET_NAME). */
+static bool renames(long nr, long ret)
+{
+	return nr == __NR_prctl ||
+	       ((nr == __NR_execve || nr == __NR_execveat) && !ret);
+}
+
+static void comm_rec(struct llkm_trace *t)
+{
+	struct llkm_rec_comm *p;
+	struct llkm_ring *ring;
+
+	p = rec_begin(t, LLKM_REC_COMM, sizeof(*p), &ring);
 	if (!p)
 		return;
-	p->nr = id;
-	for (i = 0; i < 6; i++)
-		p->args[i] = args[i];
+	strscpy_pad(p->comm, current->comm, sizeof(p->comm));
 	rec_end(ring);
 }
 
@@ -189,6 +418,9 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	if (!task_traced(t, current) || compat_dropped(t, false))
 		return;
 	nr = syscall_get_nr(current, regs);
+	/* Whatever --syscall says: every later line names the thread. */
+	if (unlikely(renames(nr, ret)))
+		comm_rec(t);
 	if (!syscall_wanted(t, nr))
 		return;
 	p = rec_begin(t, LLKM_REC_SYS_EXIT, sizeof(*p), &ring);
@@ -325,6 +557,7 @@ static void find_tracepoint(struct tracepoint *tp, void *priv)
 
 void llkm_trace_init(void)
 {
+	path_args_init();
 	for_each_kernel_tracepoint(find_tracepoint, NULL);
 }
 

@@ -54,6 +54,7 @@ enum {
 	OPT_REPORT,
 	OPT_SVG,
 	OPT_SYSCALL,
+	OPT_BY_PROCESS,
 };
 
 
@@ -127,6 +128,7 @@ struct trace_args {
 	struct llctl_pids pid_opt;	/* -p */
 	struct llctl_cpus cpu_opt;	/* -C */
 	bool all, json, lines, summary, overwrite, include_self, hist;
+	bool by_process;	/* --by-process */
 	int format_opt;		/* --format: -1, or an index in trace_formats[] */
 	int format;		/* of -o, or -1: not given */
 	double duration;	/* seconds, or 0: until stopped */
@@ -184,6 +186,8 @@ static const struct llctl_opt trace_opt[] = {
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, summary) },
 	{ "hist", OPT_HIST, NULL, "The summary also draws each syscall's latencies, log2 buckets, as bcc's funclatency",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, hist) },
+	{ "by-process", OPT_BY_PROCESS, NULL, "The summary also per process: its syscalls, errors and time, as perf trace -s",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, by_process) },
 	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, lines) },
 	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)",
@@ -210,7 +214,7 @@ static const struct llctl_opts trace_opts = {
 	.cmd = "trace",
 	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID] "
 		    "[-C CPUS] [--syscall NAMES] [--duration SECS] "
-		    "[--summary [--hist] | --events] [--json] "
+		    "[--summary [--hist] [--by-process] | --events] [--json] "
 		    "[-o PATH [--format raw|ctf|perfetto]] [--report FILE] [--svg FILE] "
 		    "[--buffer-size SIZE] [--overwrite] [--include-self] [-- CMD ARGS]",
 	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
@@ -319,6 +323,10 @@ static int trace_check(struct tracer *t)
 		llctl_err("Unable to use --events with --json: JSON is the summary's");
 		return 1;
 	}
+	if (a->by_process && a->lines) {
+		llctl_err("Unable to use --by-process with --events: it is the summary's");
+		return 1;
+	}
 	if (a->hist && (a->json || a->lines)) {
 		llctl_err("Unable to use --hist with %s: it draws in the text summary (JSON has hist_log2_ns)",
 			  a->json ? "--json" : "--events");
@@ -396,7 +404,7 @@ static int trace_outputs(struct tracer *t)
 		.ncpus = t->ncpus, .events = req->events,
 		.cmd_pid = t->path ? t->child : 0,
 		.lines = t->a.lines ? t->rep : NULL, .env = &t->env,
-		.hist = t->a.hist,
+		.hist = t->a.hist, .by_process = t->a.by_process, .live = true,
 	};
 	int nr;
 

@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 echo "TAP version 13"
-echo "1..51"
+echo "1..56"
 if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
    ! command -v strace >/dev/null || ! command -v babeltrace2 >/dev/null; then
-	for i in $(seq 51); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:51 error:0"
+	for i in $(seq 56); do skip "llctl_$i" "needs root, jq, strace, babeltrace2, llctl and llkm.ko"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:56 error:0"
 	exit 4
 fi
 grep -qw llkm /proc/modules && rmmod llkm
@@ -427,6 +427,80 @@ events_lines_match() {
 		grep -q 'syscall_entry: execve' "$out/events"
 }
 check_why events_print_one_line_per_record events_lines_match
+
+# --- --events decodes as strace does -------------------------------------------
+# The same workload under strace -f and under llctl trace --events: each
+# call of the path-taking syscalls, as "NAME(ARGS) = RET", is the same
+# line in both, in the same order (paths, AT_FDCWD, flag names, octal
+# modes, "-1 ENOENT (No such file or directory)"). newfstatat's buffer,
+# which strace decodes after the call, is left out of both. A path past
+# the 256 bytes the module copies shows its first 256 and "...", counted.
+long=/tmp/llkm-long/$(printf 'a%.0s' $(seq 100))/$(printf 'b%.0s' $(seq 100))/$(printf 'c%.0s' $(seq 100))
+steps=(open /etc/passwd open /llkm-no-such-file create /tmp/llkm-created
+       stat /etc/hostname access /llkm-no-such-file mkdir /tmp/llkm-dir open "$long")
+if [ "$(uname -m)" = aarch64 ]; then
+	path_calls=openat,newfstatat,faccessat,mkdirat,unlinkat
+else
+	path_calls=openat,newfstatat,access,mkdir,unlink,rmdir
+fi
+strace -f -qq -e trace="$path_calls" -o "$out/strace.txt" "$here/workload" "${steps[@]}" 2>/dev/null
+"$LLCTL" trace --events --syscall "$path_calls" --report "$out/ev.txt" -- \
+	"$here/workload" "${steps[@]}" >/dev/null 2>"$out/stderr"
+# strace's lines without their pid, aligned "=", or newfstatat's buffer;
+# the long path as the module keeps it.
+sed -E 's/^[0-9]+ +//; s/\) += /) = /;
+	s/^(newfstatat\([^,]*, "[^"]*"), (\{.*\}|NULL|0x[0-9a-f]+), /\1, BUF, /' \
+	"$out/strace.txt" | grep -v '^+++\|^---' |
+	awk -v long="$long" -v cut="${long:0:256}" '{ i = index($0, "\"" long "\"")
+		if (i) $0 = substr($0, 1, i - 1) "\"" cut "\"..." substr($0, i + length(long) + 2)
+		print }' >"$out/strace.lines"
+# llctl's entry and exit lines of a thread joined: NAME(ARGS) = RET.
+awk '/ syscall_entry: / { split($3, t, "/"); call[t[2]] = substr($0, index($0, "syscall_entry: ") + 15) }
+     / syscall_exit: / { split($3, t, "/"); r = substr($0, index($0, "syscall_exit: ") + 14)
+			 if (t[2] in call) print call[t[2]] " " substr(r, index(r, "= ")); delete call[t[2]] }' \
+	"$out/ev.txt" | grep -v '^execve(' |
+	sed -E 's/^(newfstatat\([^,]*, "[^"]*"), (NULL|0x[0-9a-f]+), /\1, BUF, /' >"$out/llctl.lines"
+events_decode_as_strace() {
+	echo "$(diff "$out/strace.lines" "$out/llctl.lines" | head -n 8); $(head -c 200 "$out/stderr")" >"$out/why"
+	[ "$(wc -l <"$out/llctl.lines")" -ge 8 ] && diff -q "$out/strace.lines" "$out/llctl.lines" >/dev/null &&
+		grep -qF 'openat(AT_FDCWD, "/llkm-no-such-file", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)' "$out/llctl.lines" &&
+		grep -qF 'O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0640) = 3' "$out/llctl.lines"
+}
+check_why trace_events_decode_paths_flags_and_errnos_as_strace events_decode_as_strace
+echo "# strace -f: $(wc -l <"$out/strace.lines") lines, llctl --events: $(wc -l <"$out/llctl.lines") lines"
+check trace_events_cut_a_long_path_and_count_it \
+	"$(grep -F "${long:0:40}" "$out/llctl.lines" | head -c 300); $(grep '^# paths' "$out/ev.txt")" \
+	sh -c "grep -qF '\"${long:0:256}\"..., O_RDONLY|O_CLOEXEC) = -1 ENOENT' '$out/llctl.lines' &&
+	       grep -q '^# paths: [0-9]* in entries, 1 cut at 256 bytes, 0 not copied' '$out/ev.txt'"
+# Each line names its thread: the workload's after its execve, its main
+# thread's pid and tid the same.
+check trace_events_lines_name_the_thread "$(grep -m1 'syscall_entry: openat(AT_FDCWD, "/etc/passwd"' "$out/ev.txt")" \
+	grep -qE '^ *[0-9.]+ \[[0-9]+\] ([0-9]+)/\1 workload  syscall_entry: openat\(AT_FDCWD, "/etc/passwd"' "$out/ev.txt"
+
+# --- --by-process: a table per process, as perf trace -s ----------------------
+# The workload makes 40 getppid calls, its child 25: the designed counts,
+# and strace -f's per pid on the same workload.
+"$LLCTL" trace --by-process --json --syscall getppid --report "$out/bp.json" -- \
+	"$here/workload" getppid 40 child 25 >/dev/null 2>"$out/stderr"
+"$LLCTL" trace --by-process --syscall getppid --report "$out/bp.txt" -- \
+	"$here/workload" getppid 40 child 25 >/dev/null 2>>"$out/stderr"
+strace -f -qq -e trace=getppid -o "$out/bp.strace" "$here/workload" getppid 40 child 25
+by_process_counts() {
+	local ours theirs
+	ours=$(jq -c '[.processes[] | .calls] | sort' "$out/bp.json")
+	theirs=$(awk '/getppid\(/ { n[$1]++ } END { for (p in n) print n[p] }' "$out/bp.strace" |
+		 sort -n | paste -sd, -)
+	echo "llctl $ours, strace -f per pid [$theirs]; $(head -c 200 "$out/stderr")" >"$out/why"
+	[ "$ours" = "[25,40]" ] && [ "[$theirs]" = "$ours" ] &&
+		jq -e '(.processes | length == 2) and all(.processes[]; .comm == "workload" and
+			.errors == 0 and (.syscalls | length == 1) and .syscalls[0].name == "getppid" and
+			.syscalls[0].calls == .calls) and ([.syscalls[].calls] | add == 65)' \
+			"$out/bp.json" >/dev/null
+}
+check_why trace_by_process_counts_each_process_as_designed by_process_counts
+check trace_by_process_text_heads_each_table_as_perf_trace "$(grep -A3 'syscalls, ' "$out/bp.txt" | head -c 400)" \
+	sh -c "grep -qE '^ workload \([0-9]+\), 40 syscalls, 0 errors, ' '$out/bp.txt' &&
+	       grep -qE '^ workload \([0-9]+\), 25 syscalls, 0 errors, ' '$out/bp.txt'"
 
 # --- Ctrl-C and progress ------------------------------------------------------
 "$LLCTL" trace -a --report "$out/int" 2>"$out/stderr" &

@@ -853,6 +853,33 @@ static int all_zero(const void *p, size_t len)
 	return 1;
 }
 
+/*
+ * A syscall entry's length with its path trailers (ABI 6), each as the
+ * header documents it: len within LLKM_PATH_MAX, no stray flag, its pad
+ * and every byte after the path NUL; 0 when one is not.
+ */
+static size_t sys_enter_len(const struct llkm_rec *rec)
+{
+	size_t off = sizeof(*rec) + sizeof(struct llkm_rec_sys_enter), n;
+
+	while (off < rec->size) {
+		const struct llkm_rec_sys_path *sp = (const void *)((const char *)rec + off);
+
+		if (off + sizeof(*sp) > rec->size)
+			return 0;
+		n = sizeof(*sp) + ((sp->len + 8) & ~(size_t)7);
+		if (sp->len > LLKM_PATH_MAX || sp->arg > 5 || sp->pad ||
+		    (sp->flags & ~(LLKM_PATH_CUT | LLKM_PATH_FAULT)) ||
+		    ((sp->flags & LLKM_PATH_FAULT) && sp->len) ||
+		    off + n > rec->size ||
+		    memchr(sp->path, 0, sp->len) ||
+		    !all_zero(sp->path + sp->len, n - sizeof(*sp) - sp->len))
+			return 0;
+		off += n;
+	}
+	return off;
+}
+
 struct rec_check {
 	long records, samples, kernel_ips, wrapped;
 	long bad;		/* a record not as documented */
@@ -871,8 +898,8 @@ static void check_rec(const struct llkm_rec *rec, struct rec_check *k)
 
 	switch (rec->type) {
 	case LLKM_REC_SYS_ENTER:
-		want = rec_len(sizeof(struct llkm_rec_sys_enter));
-		scan = 0;	/* the task's own argument values */
+		want = sys_enter_len(rec);
+		scan = 0;	/* the task's own argument values and paths */
 		break;
 	case LLKM_REC_SYS_EXIT:
 		want = rec_len(sizeof(struct llkm_rec_sys_exit));
@@ -880,6 +907,10 @@ static void check_rec(const struct llkm_rec *rec, struct rec_check *k)
 		break;
 	case LLKM_REC_FORK:
 		want = rec_len(sizeof(struct llkm_rec_fork));
+		break;
+	case LLKM_REC_COMM:
+		want = rec_len(sizeof(struct llkm_rec_comm));
+		ok = padded(((const struct llkm_rec_comm *)(rec + 1))->comm);
 		break;
 	case LLKM_REC_IRQ_ENTRY:
 	case LLKM_REC_IRQ_EXIT:

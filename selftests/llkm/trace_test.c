@@ -6,6 +6,7 @@
  * lost, one session at a time, the owner's socket, privilege, and rmmod
  * with a session running.
  */
+#include <fcntl.h>
 #include <sched.h>
 #include <poll.h>
 #include <time.h>
@@ -1039,6 +1040,95 @@ TEST_F(trace, syscall_set_records_only_its_syscalls)
 	/* Nothing else: not the getuid calls, not the netlink sendto. */
 	EXPECT_EQ(100, t.records);
 	EXPECT_EQ(produced, t.records);
+}
+
+/* The path trailer of this process's openat entries, one after another. */
+struct seen_path {
+	uint8_t flags;
+	uint16_t len;
+	char path[LLKM_PATH_MAX + 1];
+};
+
+static int openat_paths(FIXTURE_DATA(trace) *self, struct seen_path *seen,
+			int max)
+{
+	int c, n = 0;
+
+	for (c = 0; c < self->ncpus; c++) {
+		struct trace_ring *r = &self->ring[c];
+		uint64_t pos = r->cons->consumer_pos;
+		uint64_t pub = __atomic_load_n(&r->prod->producer_pos,
+					       __ATOMIC_ACQUIRE);
+
+		for (; pos != pub; pos += ((const struct llkm_rec *)
+				(r->data + (pos & (r->size - 1))))->size) {
+			const struct llkm_rec *rec = (const void *)
+				(r->data + (pos & (r->size - 1)));
+			const struct llkm_rec_sys_enter *e = (const void *)(rec + 1);
+			const struct llkm_rec_sys_path *sp = (const void *)(e + 1);
+
+			if (rec->size < sizeof(*rec) || rec->size % 8)
+				return -1;
+			if (rec->type != LLKM_REC_SYS_ENTER || e->nr != SYS_openat ||
+			    rec->pid != (uint32_t)getpid() || n == max)
+				continue;
+			if (rec->size < sizeof(*rec) + sizeof(*e) + sizeof(*sp) + 8 ||
+			    sp->arg != 1 || sp->len > LLKM_PATH_MAX)
+				return -2;
+			seen[n].flags = sp->flags;
+			seen[n].len = sp->len;
+			memcpy(seen[n].path, sp->path, sp->len + 1);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The paths as openat got them: one that exists, one that does not, one
+ * past LLKM_PATH_MAX (cut, and said so), and one on a page never touched,
+ * which the probe may not fault in: said to have faulted, not shown as
+ * the "" the kernel then reads (ENOENT).
+ */
+TEST_F(trace, openat_entries_carry_their_paths)
+{
+	char longpath[LLKM_PATH_MAX + 40];
+	struct seen_path seen[4];
+	uint32_t me = getpid();
+	char *untouched;
+	int fd;
+
+	memset(longpath, 'x', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	longpath[sizeof(longpath) - 1] = '\0';
+	untouched = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, untouched);
+	self->sys[SYS_openat / 8] |= 1 << (SYS_openat % 8);
+	self->sys_len = sizeof(self->sys);
+	ASSERT_EQ(0, start(self, 1 << 20, LLKM_RING_MODE_DISCARD, &me, 1, 0));
+	ASSERT_EQ(0, map_rings(self));
+	fd = syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_DIRECTORY);
+	EXPECT_LE(0, fd);
+	EXPECT_EQ(-1, syscall(SYS_openat, AT_FDCWD, "/llkm-no-such-file", O_RDONLY));
+	EXPECT_EQ(-1, syscall(SYS_openat, AT_FDCWD, longpath, O_RDONLY));
+	EXPECT_EQ(-1, syscall(SYS_openat, AT_FDCWD, untouched, O_RDONLY));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, simple(self, LLKM_CMD_TRACE_STOP));
+	ASSERT_EQ(4, openat_paths(self, seen, 4));
+	EXPECT_EQ(0, seen[0].flags);
+	EXPECT_STREQ("/", seen[0].path);
+	EXPECT_EQ(0, seen[1].flags);
+	EXPECT_STREQ("/llkm-no-such-file", seen[1].path);
+	EXPECT_EQ(18, seen[1].len);
+	EXPECT_EQ(LLKM_PATH_CUT, seen[2].flags);
+	EXPECT_EQ(LLKM_PATH_MAX, seen[2].len);
+	EXPECT_EQ(0, strncmp(longpath, seen[2].path, LLKM_PATH_MAX));
+	EXPECT_EQ(LLKM_PATH_FAULT, seen[3].flags);
+	EXPECT_EQ(0, seen[3].len);
+	if (fd >= 0)
+		close(fd);
+	munmap(untouched, 4096);
 }
 
 /*

@@ -11,6 +11,14 @@
  *                 the kernel's speed (no timer in the way)
  *     faults N    touch N fresh pages: N page faults
  *     forks N     N children that each touch 256 pages and exit
+ *     getppid N   N getppid calls
+ *     child N     a child that makes N getppid calls and exits, waited for
+ *     open PATH   openat(AT_FDCWD, PATH, O_RDONLY|O_CLOEXEC), closed if open
+ *     create PATH openat(AT_FDCWD, PATH, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC,
+ *                 0640), closed, then unlink(PATH)
+ *     stat PATH   stat(PATH); access PATH: access(PATH, R_OK|W_OK)
+ *     mkdir PATH  mkdir(PATH, 0750), then rmdir(PATH)
+ *     (glibc picks the syscalls: openat, newfstatat, faccessat on arm64)
  *   workload contend THREADS CRIT_US PAR_US ROUNDS [XTALK_US]
  *     THREADS threads; each round each sleeps PAR_US, then holds one mutex
  *     for CRIT_US plus XTALK_US per other thread (touching each one's
@@ -29,7 +37,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -251,6 +262,57 @@ static int contend(int argc, char **argv)
 	return 0;
 }
 
+static int getppids(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return 0;
+}
+
+static int child(long n)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		getppids(n);
+		_exit(0);
+	}
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? 0 : -1;
+}
+
+/* A path step: the calls are made, their failures are the test's data. */
+static int path_step(const char *step, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (!strcmp(step, "open")) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+	} else if (!strcmp(step, "create")) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+		if (fd >= 0)
+			close(fd);
+		unlink(path);
+	} else if (!strcmp(step, "stat")) {
+		stat(path, &st);
+	} else if (!strcmp(step, "access")) {
+		access(path, R_OK | W_OK);
+	} else if (!strcmp(step, "mkdir")) {
+		mkdir(path, 0750);
+		rmdir(path);
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int i, ret = 0;
@@ -264,6 +326,8 @@ int main(int argc, char **argv)
 	}
 	for (i = 1; i + 1 < argc && !ret; i += 2) {
 		n = strtol(argv[i + 1], NULL, 10);
+		if (!path_step(argv[i], argv[i + 1]))
+			continue;
 		if (!strcmp(argv[i], "spin"))
 			spin(n);
 		else if (!strcmp(argv[i], "sleep"))
@@ -276,11 +340,15 @@ int main(int argc, char **argv)
 			ret = forks(n);
 		else if (!strcmp(argv[i], "int80"))
 			ret = int80(n);
+		else if (!strcmp(argv[i], "getppid"))
+			ret = getppids(n);
+		else if (!strcmp(argv[i], "child"))
+			ret = child(n);
 		else
 			ret = -1;
 	}
 	if (ret || i < argc) {
-		fprintf(stderr, "usage: workload [spin MS|sleep N|pingpong N|faults N|forks N|int80 N]... | contend ...\n");
+		fprintf(stderr, "usage: workload [spin MS|sleep N|pingpong N|faults N|forks N|int80 N|getppid N|child N|open PATH|create PATH|stat PATH|access PATH|mkdir PATH]... | contend ...\n");
 		return 2;
 	}
 	return 0;

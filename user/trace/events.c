@@ -5,22 +5,17 @@
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "trace/decode.h"
 #include "trace/events.h"
 #include "trace/syscalls.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NSEC_PER_SEC	UINT64_C(1000000000)
 #define NSEC_PER_USEC	UINT64_C(1000)
-#define MAX_ERRNO	4095
-
-/* glibc 2.32 names errnos ("ENOENT"); elsewhere errors print as numbers. */
-#ifdef __GLIBC__
-#if __GLIBC_PREREQ(2, 32)
-#define HAVE_STRERRORNAME_NP
-#endif
-#endif
+#define TIDS		(1 << 16)
 
 static const struct {
 	const char *name;
@@ -34,17 +29,13 @@ static const struct {
 	[LLKM_REC_SOFTIRQ_ENTRY] = { "softirq_entry", sizeof(struct llkm_rec_softirq) },
 	[LLKM_REC_SOFTIRQ_EXIT] = { "softirq_exit", sizeof(struct llkm_rec_softirq) },
 	[LLKM_REC_SCHED_SWITCH] = { "sched_switch", sizeof(struct llkm_rec_sched_switch) },
+	[LLKM_REC_COMM] = { "task_rename", sizeof(struct llkm_rec_comm) },
 };
 
 /* As include/linux/interrupt.h numbers them (and softirq_to_name[]). */
 static const char *const softirq_names[] = {
 	"HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET",
 	"SCHED", "HRTIMER", "RCU",
-};
-
-/* Syscalls whose return value is an address: printed in hex. */
-static const char *const addr_syscalls[] = {
-	"mmap", "mmap2", "mremap", "brk", "shmat",
 };
 
 const char *trace_event_name(unsigned int type)
@@ -90,50 +81,16 @@ static void print_time(FILE *f, uint64_t t, uint64_t t0)
 	fprintf(f, "%6s.%06" PRIu64, secs, d % NSEC_PER_SEC / NSEC_PER_USEC);
 }
 
-static int returns_addr(const char *name)
+static void print_sys_enter(FILE *f, const struct llkm_rec *rec,
+			    const struct llkm_rec_sys_enter *e)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(addr_syscalls); i++)
-		if (!strcmp(name, addr_syscalls[i]))
-			return 1;
-	return 0;
-}
-
-static void print_errno(FILE *f, int64_t ret)
-{
-	const char *name = NULL;
-
-#ifdef HAVE_STRERRORNAME_NP
-	name = strerrorname_np((int)-ret);
-#endif
-	fprintf(f, "%" PRId64, ret);
-	if (name)
-		fprintf(f, " %s", name);
-}
-
-static void print_sys_enter(FILE *f, const struct llkm_rec_sys_enter *e)
-{
-	int i;
-
-	fprintf(f, "%s(", trace_syscall_name(e->nr));
-	for (i = 0; i < 6; i++)
-		fprintf(f, "%s0x%llx", i ? ", " : "",
-			(unsigned long long)e->args[i]);
-	fputc(')', f);
+	trace_decode_enter(f, e, rec->size - sizeof(*rec));
 }
 
 static void print_sys_exit(FILE *f, const struct llkm_rec_sys_exit *x)
 {
-	const char *name = trace_syscall_name(x->nr);
-
-	fprintf(f, "%s = ", name);
-	if (x->ret < 0 && x->ret >= -MAX_ERRNO)
-		print_errno(f, x->ret);
-	else if (returns_addr(name))
-		fprintf(f, "0x%llx", (unsigned long long)x->ret);
-	else
-		fprintf(f, "%" PRId64, (int64_t)x->ret);
+	fprintf(f, "%s ", trace_syscall_name(x->nr));
+	trace_decode_ret(f, x->nr, x->ret);
 }
 
 static void print_switch(FILE *f, const struct llkm_rec_sched_switch *s)
@@ -150,10 +107,11 @@ static void print_details(FILE *f, const struct llkm_rec *rec, const void *p)
 	const struct llkm_rec_softirq *sirq = p;
 	const struct llkm_rec_fork *fork = p;
 	const struct llkm_rec_irq *irq = p;
+	char name[TRACE_COMM_LEN + 1];
 
 	switch (rec->type) {
 	case LLKM_REC_SYS_ENTER:
-		print_sys_enter(f, p);
+		print_sys_enter(f, rec, p);
 		break;
 	case LLKM_REC_SYS_EXIT:
 		print_sys_exit(f, p);
@@ -177,16 +135,21 @@ static void print_details(FILE *f, const struct llkm_rec *rec, const void *p)
 		fprintf(f, "child_pid=%u child_tid=%u", fork->child_pid,
 			fork->child_tid);
 		break;
+	case LLKM_REC_COMM:
+		fprintf(f, "comm=%s", trace_comm(name, ((const struct llkm_rec_comm *)p)->comm));
+		break;
 	}
 }
 
-void trace_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns)
+void trace_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns,
+		       const char *comm)
 {
 	const char *name = trace_event_name(rec->type);
 	const void *p = trace_event_payload(rec);
 
 	print_time(f, rec->time_ns, t0_ns);
-	fprintf(f, " [%03u] %u/%u  ", rec->cpu, rec->pid, rec->tid);
+	fprintf(f, " [%03u] %u/%u%s%s  ", rec->cpu, rec->pid, rec->tid,
+		comm ? " " : "", comm ? comm : "");
 	if (!name) {
 		fprintf(f, "unknown: type=%u size=%u", rec->type, rec->size);
 	} else if (!p) {
@@ -196,4 +159,117 @@ void trace_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns)
 		print_details(f, rec, p);
 	}
 	fputc('\n', f);
+}
+
+/*
+ * Thread names: a thread is named by the last record that says (a switch
+ * away from or to it, a rename), else its parent's at the fork, else
+ * /proc when the trace is live, else "?". An open-addressed table by tid.
+ */
+struct comm_slot {
+	uint32_t tid;		/* 0: free */
+	char comm[TRACE_COMM_LEN + 1];
+};
+
+struct trace_comms {
+	bool live;
+	struct comm_slot slot[TIDS];
+};
+
+struct trace_comms *trace_comms_new(bool live)
+{
+	struct trace_comms *c = calloc(1, sizeof(*c));
+
+	if (c)
+		c->live = live;
+	return c;
+}
+
+void trace_comms_free(struct trace_comms *c)
+{
+	free(c);
+}
+
+static struct comm_slot *comm_slot(struct trace_comms *c, uint32_t tid)
+{
+	unsigned int i = (tid * 2654435761u) & (TIDS - 1), n;
+
+	if (!tid)
+		return NULL;
+	for (n = 0; n < TIDS; n++, i = (i + 1) & (TIDS - 1))
+		if (c->slot[i].tid == tid || !c->slot[i].tid)
+			return &c->slot[i];
+	return NULL;
+}
+
+static void comm_set(struct trace_comms *c, uint32_t tid, const char comm[16])
+{
+	struct comm_slot *s = comm_slot(c, tid);
+
+	if (!s)
+		return;
+	s->tid = tid;
+	trace_comm(s->comm, comm);
+}
+
+void trace_comms_take(struct trace_comms *c, const struct llkm_rec *rec)
+{
+	const void *p = trace_event_payload(rec);
+	const struct llkm_rec_sched_switch *sw = p;
+	const struct llkm_rec_fork *fork = p;
+	struct comm_slot *parent, *child;
+
+	if (!c || !p)
+		return;
+	switch (rec->type) {
+	case LLKM_REC_COMM:
+		comm_set(c, rec->tid, ((const struct llkm_rec_comm *)p)->comm);
+		break;
+	case LLKM_REC_SCHED_SWITCH:
+		comm_set(c, sw->prev_tid, sw->prev_comm);
+		comm_set(c, sw->next_tid, sw->next_comm);
+		break;
+	case LLKM_REC_FORK:
+		parent = comm_slot(c, rec->tid);
+		child = comm_slot(c, fork->child_tid);
+		if (parent && parent->tid && child && !child->tid) {
+			child->tid = fork->child_tid;
+			memcpy(child->comm, parent->comm, sizeof(child->comm));
+		}
+		break;
+	}
+}
+
+/* /proc/PID/task/TID/comm, the name now: right for a thread seen live. */
+static bool comm_of_proc(uint32_t pid, uint32_t tid, char *buf)
+{
+	char path[64];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", pid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	ok = fgets(buf, TRACE_COMM_LEN + 2, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+const char *trace_comms_get(struct trace_comms *c, uint32_t pid, uint32_t tid)
+{
+	struct comm_slot *s = c ? comm_slot(c, tid) : NULL;
+	char buf[TRACE_COMM_LEN + 2];
+
+	if (!tid)
+		return "<idle>";	/* as ftrace names the idle task */
+	if (s && s->tid)
+		return s->comm;
+	if (!s || !c->live || !comm_of_proc(pid, tid, buf))
+		return "?";
+	s->tid = tid;
+	trace_comm(s->comm, buf);
+	return s->comm;
 }

@@ -7,21 +7,27 @@
  * The text line
  * -------------
  *
- *   TIME [CPU] PID/TID  EVENT: DETAILS
+ *   TIME [CPU] PID/TID COMM  EVENT: DETAILS
  *
  *   TIME     seconds.microseconds since @t0_ns, right-aligned in 13
  *            characters, truncated (not rounded) to the microsecond, with a
  *            '-' for a record older than @t0_ns
  *   CPU      three digits at least
  *   PID/TID  the header's thread group id and thread id
+ *   COMM     the thread's name (trace_comms below), when the caller knows
  *
  * and per event, DETAILS:
  *
- *   syscall_entry       NAME(0xARG0, 0xARG1, 0xARG2, 0xARG3, 0xARG4, 0xARG5)
- *                       (all six: the record does not say how many count)
- *   syscall_exit        NAME = RET, with RET in decimal, "-2 ENOENT" for
- *                       an error (-4095..-1), 0x... for the syscalls that
+ *   syscall_entry       NAME(ARGS) as strace prints them for the common
+ *                       syscalls (trace/decode.h): openat(AT_FDCWD,
+ *                       "/etc/passwd", O_RDONLY|O_CLOEXEC); for the others
+ *                       all six in hex (the record does not say how many
+ *                       count): NAME(0xARG0, ..., 0xARG5)
+ *   syscall_exit        NAME = RET, with RET in decimal, strace's
+ *                       "-1 ENOENT (No such file or directory)" for an
+ *                       error (-4095..-1), 0x... for the syscalls that
  *                       return an address (mmap, mremap, brk, shmat)
+ *   task_rename         comm=NAME (after an exec or a prctl)
  *   irq_handler_entry   irq=24
  *   irq_handler_exit    irq=24 ret=handled (unhandled when ret is 0)
  *   softirq_entry/exit  vec=1 [TIMER]
@@ -34,6 +40,7 @@
 #ifndef LLCTL_TRACE_EVENTS_H
 #define LLCTL_TRACE_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,7 +68,23 @@ const char *trace_softirq_name(unsigned int vec);
 /* A record's comm (not always NUL-terminated) as a C string in @buf. */
 const char *trace_comm(char buf[TRACE_COMM_LEN + 1], const char comm[16]);
 
-/* One line for @rec, its time relative to @t0_ns (see above). */
-void trace_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns);
+/*
+ * One line for @rec, its time relative to @t0_ns, its thread named @comm
+ * (NULL: no name; see above).
+ */
+void trace_event_print(FILE *f, const struct llkm_rec *rec, uint64_t t0_ns,
+		       const char *comm);
+
+/*
+ * Thread names along a trace: trace_comms_take() each record in order,
+ * then trace_comms_get() names a record's thread: the last name a record
+ * said (a switch, a rename after exec or prctl), its parent's at the fork,
+ * else, when @live, /proc's name now; "?" when none says.
+ */
+struct trace_comms;
+struct trace_comms *trace_comms_new(bool live);
+void trace_comms_take(struct trace_comms *c, const struct llkm_rec *rec);
+const char *trace_comms_get(struct trace_comms *c, uint32_t pid, uint32_t tid);
+void trace_comms_free(struct trace_comms *c);
 
 #endif /* LLCTL_TRACE_EVENTS_H */

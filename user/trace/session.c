@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "lib/rootfs.h"
@@ -28,6 +29,30 @@ int trace_session_cpus(void)
 	return n;
 }
 
+/*
+ * The records' layout is the ABI's (ABI 6 added the entries' paths): a
+ * module of another ABI is refused, never misread. 0, or -EPROTO said.
+ */
+static int abi_check(struct trace_session *s)
+{
+	struct llkm_ioc_info info = { 0 };
+	int err = ioctl(s->dev, LLKM_IOC_INFO, &info) ? errno : 0;
+
+	if (!err && info.abi == LLKM_ABI_VERSION)
+		return 0;
+	if (err)
+		snprintf(s->why, sizeof(s->why),
+			 "read llkm's records: the module does not say its ABI (LLKM_IOC_INFO: %s), llctl was built for ABI %d: reload the matching module",
+			 strerror(err), LLKM_ABI_VERSION);
+	else
+		snprintf(s->why, sizeof(s->why),
+			 "read llkm's records: the module speaks ABI %u, llctl was built for ABI %d: rebuild llctl or reload the matching module",
+			 info.abi, LLKM_ABI_VERSION);
+	close(s->dev);
+	s->dev = -1;
+	return -EPROTO;
+}
+
 int trace_session_open(struct trace_session *s, struct llctl_nl *nl)
 {
 	int err;
@@ -36,7 +61,7 @@ int trace_session_open(struct trace_session *s, struct llctl_nl *nl)
 	s->nl = nl;
 	s->dev = open("/dev/" LLKM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
 	if (s->dev >= 0)
-		return 0;
+		return abi_check(s);
 	err = errno;
 	/* The one privilege hint, the same as a refused netlink request's. */
 	snprintf(s->why, sizeof(s->why), "open /dev/%s: %s", LLKM_DEVICE_NAME,

@@ -22,6 +22,7 @@ struct trace_sink {
 	struct trace_capture *cap;
 	struct trace_ctf *ctf;
 	struct trace_perfetto *pf;
+	struct trace_comms *comms;
 	uint64_t t0;		/* first record's time, for event lines */
 	int err;		/* first output error, negative */
 };
@@ -45,7 +46,11 @@ struct trace_sink *trace_sink_open(const struct trace_sink_cfg *cfg)
 		return NULL;
 	s->cfg = *cfg;
 	s->sum = trace_summary_new(cfg->ncpus, cfg->events, cfg->cmd_pid);
-	if (!s->sum)
+	s->comms = trace_comms_new(cfg->live);
+	if (!s->sum || !s->comms)
+		goto fail;
+	trace_summary_comms(s->sum, s->comms);
+	if (trace_summary_by_process(s->sum, cfg->by_process))
 		goto fail;
 	if (cfg->only)
 		trace_summary_only(s->sum, cfg->only, cfg->only_len);
@@ -75,6 +80,7 @@ fail_out:
 	llctl_err("Unable to create '%s': %s", cfg->out, strerror(errno));
 fail:
 	trace_summary_free(s->sum);
+	trace_comms_free(s->comms);
 	free(s);
 	return NULL;
 }
@@ -87,6 +93,8 @@ void trace_sink_add(const struct llkm_rec *rec, void *arg)
 	/* A capture keeps every record: report applies the same gate. */
 	if (s->cap)
 		err = trace_capture_write(s->cap, rec);
+	/* Every record may name a thread, counted or not. */
+	trace_comms_take(s->comms, rec);
 	if (!trace_summary_take(s->sum, rec))
 		goto out;
 	if (!s->t0)
@@ -96,7 +104,8 @@ void trace_sink_add(const struct llkm_rec *rec, void *arg)
 	else if (s->pf)
 		err = trace_perfetto_write(s->pf, rec);
 	if (s->cfg.lines)
-		trace_event_print(s->cfg.lines, rec, s->t0);
+		trace_event_print(s->cfg.lines, rec, s->t0,
+				  trace_comms_get(s->comms, rec->pid, rec->tid));
 out:
 	if (err && !s->err)
 		s->err = err;
@@ -135,5 +144,6 @@ void trace_sink_free(struct trace_sink *s)
 	if (s->cap || s->ctf || s->pf)
 		trace_sink_close(s, 0);
 	trace_summary_free(s->sum);
+	trace_comms_free(s->comms);
 	free(s);
 }

@@ -17,6 +17,7 @@
 #include "lib/plausible.h"
 #include "lib/text.h"
 #include "lib/util.h"
+#include "trace/decode.h"
 #include "trace/events.h"
 #include "trace/summary.h"
 #include "trace/syscalls.h"
@@ -44,6 +45,20 @@ struct task_sw {
 	char comm[16];
 };
 
+/* One syscall of one process (--by-process). */
+struct proc_sys {
+	int nr;
+	struct stat_ns st;
+};
+
+/* A process (thread group) and its syscalls, sparse: few of them each. */
+struct proc {
+	uint32_t pid;		/* 0: free */
+	uint64_t calls, errors, total_ns;
+	struct proc_sys *sys;
+	int nsys, cap;
+};
+
 struct cpu_state {
 	int irq;		/* -1: none pending */
 	uint64_t irq_t;
@@ -68,6 +83,10 @@ struct trace_summary {
 	unsigned int only_len;
 	uint64_t wall_ns;		/* the session's, 0: not known */
 	bool hist;			/* the text draws histograms */
+	struct trace_comms *comms;	/* names processes, or NULL */
+	struct proc *procs;		/* [TIDS] with --by-process */
+	uint64_t procs_overflow;	/* syscalls of processes not listed */
+	uint64_t paths, paths_cut, paths_faulted;	/* in entries */
 };
 
 struct trace_summary *trace_summary_new(int ncpus, uint32_t events,
@@ -106,6 +125,19 @@ void trace_summary_hist(struct trace_summary *s, bool on)
 	s->hist = on;
 }
 
+void trace_summary_comms(struct trace_summary *s, struct trace_comms *c)
+{
+	s->comms = c;
+}
+
+int trace_summary_by_process(struct trace_summary *s, bool on)
+{
+	if (!on || s->procs)
+		return 0;
+	s->procs = calloc(TIDS, sizeof(*s->procs));
+	return s->procs ? 0 : -1;
+}
+
 void trace_summary_wall(struct trace_summary *s, uint64_t wall_ns)
 {
 	s->wall_ns = wall_ns;
@@ -122,8 +154,13 @@ static bool max_plausible(const struct trace_summary *s,
 
 void trace_summary_free(struct trace_summary *s)
 {
+	int i;
+
 	if (!s)
 		return;
+	for (i = 0; s->procs && i < TIDS; i++)
+		free(s->procs[i].sys);
+	free(s->procs);
 	free(s->irq);
 	free(s->softirq);
 	free(s->cpu);
@@ -171,6 +208,74 @@ static struct task_sw *task_of(struct trace_summary *s, uint32_t tid)
 	return NULL;
 }
 
+/* Process @pid's stats of syscall @nr, made on first sight; NULL: full. */
+static struct stat_ns *proc_stat(struct trace_summary *s, uint32_t pid, int nr,
+				 struct proc **proc)
+{
+	unsigned int i = hash(pid), n;
+	struct proc *pr = NULL;
+	struct proc_sys *grown;
+	int k;
+
+	for (n = 0; n < TIDS && pid; n++, i = (i + 1) & (TIDS - 1))
+		if (s->procs[i].pid == pid || !s->procs[i].pid) {
+			pr = &s->procs[i];
+			break;
+		}
+	if (!pr)
+		return NULL;
+	pr->pid = pid;
+	*proc = pr;
+	for (k = 0; k < pr->nsys; k++)
+		if (pr->sys[k].nr == nr)
+			return &pr->sys[k].st;
+	if (pr->nsys == pr->cap) {
+		grown = realloc(pr->sys, (pr->cap * 2 + 8) * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		pr->sys = grown;
+		pr->cap = pr->cap * 2 + 8;
+	}
+	memset(&pr->sys[pr->nsys], 0, sizeof(pr->sys[0]));
+	pr->sys[pr->nsys].nr = nr;
+	return &pr->sys[pr->nsys++].st;
+}
+
+/* --by-process: the same counts, per process. */
+static void add_proc(struct trace_summary *s, const struct llkm_rec *rec,
+		     int nr, bool entry, bool error, const struct pending *p)
+{
+	struct proc *pr = NULL;
+	struct stat_ns *st = proc_stat(s, rec->pid, nr, &pr);
+
+	if (!st) {
+		s->procs_overflow += entry;
+		return;
+	}
+	if (entry) {
+		st->count++;
+		pr->calls++;
+		return;
+	}
+	if (error) {
+		st->errors++;
+		pr->errors++;
+	}
+	if (p && p->tid == rec->tid && p->nr == nr && rec->time_ns >= p->t) {
+		timed(st, p->t, rec->time_ns);
+		pr->total_ns += rec->time_ns - p->t;
+	}
+}
+
+static void path_count(void *arg, const struct llkm_rec_sys_path *sp)
+{
+	struct trace_summary *s = arg;
+
+	s->paths++;
+	s->paths_cut += !!(sp->flags & LLKM_PATH_CUT);
+	s->paths_faulted += !!(sp->flags & LLKM_PATH_FAULT);
+}
+
 static void add_syscall(struct trace_summary *s, const struct llkm_rec *rec)
 {
 	struct pending *p = pending_of(s, rec->tid);
@@ -183,6 +288,9 @@ static void add_syscall(struct trace_summary *s, const struct llkm_rec *rec)
 			return;
 		}
 		s->sys[e->nr].count++;
+		trace_decode_paths(e, rec->size - sizeof(*rec), path_count, s);
+		if (s->procs)
+			add_proc(s, rec, (int)e->nr, true, false, NULL);
 		if (p) {
 			p->tid = rec->tid;
 			p->nr = e->nr;
@@ -195,6 +303,9 @@ static void add_syscall(struct trace_summary *s, const struct llkm_rec *rec)
 			return;
 		if (x->ret < 0 && x->ret >= -4095)
 			s->sys[x->nr].errors++;
+		if (s->procs)
+			add_proc(s, rec, (int)x->nr, false,
+				 x->ret < 0 && x->ret >= -4095, p);
 		if (!p || p->tid != rec->tid || p->nr != x->nr)
 			return;		/* entered before the trace, or lost */
 		timed(&s->sys[x->nr], p->t, rec->time_ns);
@@ -328,14 +439,15 @@ static int by_count(const void *a, const void *b, void *arg)
 	return x - y;
 }
 
-static int sorted_nrs(const struct trace_summary *s, int *nrs)
+/* The syscalls of @sys[MAX_NR] seen, most calls first. */
+static int sorted_nrs(const struct stat_ns *sys, int *nrs)
 {
 	int i, n = 0;
 
 	for (i = 0; i < MAX_NR; i++)
-		if (s->sys[i].count || s->sys[i].errors)
+		if (sys[i].count || sys[i].errors)
 			nrs[n++] = i;
-	qsort_r(nrs, n, sizeof(*nrs), by_count, (void *)s->sys);
+	qsort_r(nrs, n, sizeof(*nrs), by_count, (void *)sys);
 	return n;
 }
 
@@ -355,6 +467,16 @@ static void not_recorded_print(FILE *f, const struct trace_summary *s,
 	if (t->self && (s->events & LLKM_TRACE_EV_SYSCALLS))
 		fprintf(f, "%sllctl's own syscalls (pid %u) not recorded: --include-self records them\n",
 			prefix, t->self);
+}
+
+/* The paths the entries carried, each line after @prefix: the cut ones counted. */
+static void paths_print(FILE *f, const struct trace_summary *s,
+			const char *prefix)
+{
+	if (s->paths)
+		fprintf(f, "%spaths: %lu in entries, %lu cut at %d bytes, %lu not copied (page not present)\n",
+			prefix, s->paths, s->paths_cut, LLKM_PATH_MAX,
+			s->paths_faulted);
 }
 
 /* Most time first, as strace -c sorts; then most calls, then the number. */
@@ -377,7 +499,7 @@ static int by_time(const void *a, const void *b, void *arg)
  * than the session is "!".
  */
 static void syscalls_print(FILE *f, const struct trace_summary *s,
-			   const int *nrs, int n)
+			   const struct stat_ns *sys, const int *nrs, int n)
 {
 	int i;
 	char why[320], max[24], tot[24], av[24], mn[24];
@@ -385,12 +507,12 @@ static void syscalls_print(FILE *f, const struct trace_summary *s,
 	bool flagged = false;
 
 	for (i = 0; i < n; i++)
-		all_ns += s->sys[nrs[i]].total_ns;
+		all_ns += sys[nrs[i]].total_ns;
 	fprintf(f, "%6s %10s %10s %10s %10s %9s %8s  %s\n", "% time", "total",
 		"avg", "min", "max", "calls", "errors", "syscall");
 	fputs(SYS_RULE, f);
 	for (i = 0; i < n; i++) {
-		const struct stat_ns *st = &s->sys[nrs[i]];
+		const struct stat_ns *st = &sys[nrs[i]];
 
 		if (max_plausible(s, st, why, sizeof(why))) {
 			llctl_text_ns(max, sizeof(max), (double)st->max_ns);
@@ -469,7 +591,7 @@ int trace_summary_hists(const struct trace_summary *s, struct trace_hist *h, int
 {
 	int nrs[MAX_NR], n, i, k = 0;
 
-	n = sorted_nrs(s, nrs);
+	n = sorted_nrs(s->sys, nrs);
 	qsort_r(nrs, n, sizeof(*nrs), by_time, (void *)s->sys);
 	for (i = 0; i < n && k < max; i++)
 		if (s->sys[nrs[i]].timed)
@@ -479,6 +601,84 @@ int trace_summary_hists(const struct trace_summary *s, struct trace_hist *h, int
 	return k;
 }
 
+/* The processes seen, most time in syscalls first, then most calls. */
+static int by_proc_time(const void *a, const void *b)
+{
+	const struct proc *x = *(const struct proc *const *)a;
+	const struct proc *y = *(const struct proc *const *)b;
+
+	if (x->total_ns != y->total_ns)
+		return x->total_ns < y->total_ns ? 1 : -1;
+	if (x->calls != y->calls)
+		return x->calls < y->calls ? 1 : -1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* The listed processes, sorted, in a malloc()ed array; -1: no memory. */
+static int sorted_procs(const struct trace_summary *s, const struct proc ***out)
+{
+	const struct proc **v = malloc(TIDS * sizeof(*v));
+	int i, n = 0;
+
+	*out = v;
+	if (!v)
+		return -1;
+	for (i = 0; i < TIDS; i++)
+		if (s->procs[i].pid)
+			v[n++] = &s->procs[i];
+	qsort(v, n, sizeof(*v), by_proc_time);
+	return n;
+}
+
+/* A process's syscalls as a full table, for the code of the totals. */
+static struct stat_ns *proc_table(const struct proc *pr)
+{
+	struct stat_ns *sys = calloc(MAX_NR, sizeof(*sys));
+	int k;
+
+	for (k = 0; sys && k < pr->nsys; k++)
+		sys[pr->sys[k].nr] = pr->sys[k].st;
+	return sys;
+}
+
+static const char *proc_comm(const struct trace_summary *s, uint32_t pid)
+{
+	return trace_comms_get(s->comms, pid, pid);
+}
+
+/*
+ * perf trace --summary's shape: a heading per process, "comm (pid), N
+ * syscalls", then its table as the total's, most time first.
+ */
+static void procs_print(FILE *f, const struct trace_summary *s)
+{
+	const struct proc **v;
+	int n = sorted_procs(s, &v), i, m;
+	int nrs[MAX_NR];
+	struct stat_ns *sys;
+	char tot[24];
+
+	for (i = 0; i < n; i++) {
+		sys = proc_table(v[i]);
+		if (!sys)
+			break;
+		fprintf(f, "\n %s (%u), %lu syscalls, %lu errors, %s in syscalls\n\n",
+			proc_comm(s, v[i]->pid), v[i]->pid, v[i]->calls,
+			v[i]->errors, llctl_text_ns(tot, sizeof(tot),
+						     (double)v[i]->total_ns));
+		m = sorted_nrs(sys, nrs);
+		qsort_r(nrs, m, sizeof(*nrs), by_time, sys);
+		syscalls_print(f, s, sys, nrs, m);
+		free(sys);
+	}
+	if (n < 0 || i < n)
+		fputs("\n(out of memory: not every process is listed)\n", f);
+	if (s->procs_overflow)
+		fprintf(f, "\n%lu syscalls of processes past the table's %d not listed\n",
+			s->procs_overflow, TIDS);
+	free(v);
+}
+
 void trace_summary_print(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t)
 {
@@ -486,11 +686,13 @@ void trace_summary_print(FILE *f, const struct trace_summary *s,
 
 	if (s->events & LLKM_TRACE_EV_SYSCALLS) {
 		/* Most time first, as strace -c: the table and the histograms. */
-		n = sorted_nrs(s, nrs);
+		n = sorted_nrs(s->sys, nrs);
 		qsort_r(nrs, n, sizeof(*nrs), by_time, (void *)s->sys);
-		syscalls_print(f, s, nrs, n);
+		syscalls_print(f, s, s->sys, nrs, n);
 		if (s->hist)
 			hists_print(f, s, nrs, n);
+		if (s->procs)
+			procs_print(f, s);
 	}
 	if (s->events & LLKM_TRACE_EV_IRQS) {
 		fprintf(f, "\n%6s %4s %10s %14s  %s\n", "irq", "cpu", "count",
@@ -525,6 +727,7 @@ void trace_summary_print(FILE *f, const struct trace_summary *s,
 		fprintf(f, "\ncontext switches: %lu\n", s->switches);
 	fprintf(f, "ring: produced %lu, delivered %lu, lost %lu\n",
 		t->produced, t->delivered, t->lost);
+	paths_print(f, s, "");
 	not_recorded_print(f, s, t, "");
 }
 
@@ -564,13 +767,14 @@ static struct json_object *stat_json(const struct trace_summary *s,
 	return o;
 }
 
-static struct json_object *syscalls_json(const struct trace_summary *s)
+static struct json_object *syscalls_json(const struct trace_summary *s,
+					 const struct stat_ns *sys)
 {
 	struct json_object *arr = json_object_new_array();
-	int nrs[MAX_NR], n = sorted_nrs(s, nrs), i;
+	int nrs[MAX_NR], n = sorted_nrs(sys, nrs), i;
 
 	for (i = 0; i < n; i++) {
-		struct json_object *e = stat_json(s, &s->sys[nrs[i]], "calls", true);
+		struct json_object *e = stat_json(s, &sys[nrs[i]], "calls", true);
 
 		json_object_object_add(e, "name",
 				       json_object_new_string(trace_syscall_name(nrs[i])));
@@ -651,6 +855,44 @@ static struct json_object *sched_json(const struct trace_summary *s)
 	return o;
 }
 
+static struct json_object *procs_json(const struct trace_summary *s)
+{
+	struct json_object *arr = json_object_new_array(), *e;
+	const struct proc **v;
+	int n = sorted_procs(s, &v), i;
+	struct stat_ns *sys;
+
+	for (i = 0; i < n; i++) {
+		sys = proc_table(v[i]);
+		if (!sys)
+			break;
+		e = json_object_new_object();
+		json_object_object_add(e, "pid", json_object_new_int64(v[i]->pid));
+		json_object_object_add(e, "comm",
+				       json_object_new_string(proc_comm(s, v[i]->pid)));
+		json_object_object_add(e, "calls", json_object_new_int64(v[i]->calls));
+		json_object_object_add(e, "errors", json_object_new_int64(v[i]->errors));
+		json_object_object_add(e, "total_ns",
+				       json_object_new_int64(v[i]->total_ns));
+		json_object_object_add(e, "syscalls", syscalls_json(s, sys));
+		json_object_array_add(arr, e);
+		free(sys);
+	}
+	free(v);
+	return arr;
+}
+
+static struct json_object *paths_json(const struct trace_summary *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "count", json_object_new_int64(s->paths));
+	json_object_object_add(o, "cut", json_object_new_int64(s->paths_cut));
+	json_object_object_add(o, "faulted", json_object_new_int64(s->paths_faulted));
+	json_object_object_add(o, "max_bytes", json_object_new_int(LLKM_PATH_MAX));
+	return o;
+}
+
 struct json_object *trace_summary_json(const struct trace_summary *s,
 				       const struct trace_ring_totals *t)
 {
@@ -658,7 +900,11 @@ struct json_object *trace_summary_json(const struct trace_summary *s,
 	struct json_object *ring = json_object_new_object();
 
 	if (s->events & LLKM_TRACE_EV_SYSCALLS)
-		json_object_object_add(o, "syscalls", syscalls_json(s));
+		json_object_object_add(o, "syscalls", syscalls_json(s, s->sys));
+	if ((s->events & LLKM_TRACE_EV_SYSCALLS) && s->procs)
+		json_object_object_add(o, "processes", procs_json(s));
+	if (s->events & LLKM_TRACE_EV_SYSCALLS)
+		json_object_object_add(o, "paths", paths_json(s));
 	if (s->events & LLKM_TRACE_EV_IRQS)
 		json_object_object_add(o, "irqs", irqs_json(s));
 	if (s->events & LLKM_TRACE_EV_SOFTIRQS)
@@ -690,6 +936,7 @@ int trace_summary_report(FILE *f, const struct trace_summary *s,
 	if (lines) {
 		fprintf(f, "# ring: produced %lu, delivered %lu, lost %lu\n",
 			t->produced, t->delivered, t->lost);
+		paths_print(f, s, "# ");
 		not_recorded_print(f, s, t, "# ");
 	} else {
 		if (env)

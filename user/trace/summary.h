@@ -46,6 +46,17 @@ void trace_summary_free(struct trace_summary *s);
 void trace_summary_hist(struct trace_summary *s, bool on);
 
 /*
+ * With @on (--by-process), the summary also counts per process (thread
+ * group): its syscalls, errors and time, a table each, as perf trace
+ * --summary; JSON's "processes". -1: no memory for the table.
+ */
+int trace_summary_by_process(struct trace_summary *s, bool on);
+
+/* What names the processes (trace/events.h), or NULL: "?". */
+struct trace_comms;
+void trace_summary_comms(struct trace_summary *s, struct trace_comms *c);
+
+/*
  * The session's wall time, start to stop on llctl's CLOCK_MONOTONIC (the
  * records' clock): no latency is longer (LLCTL_PLAUS_LATENCY_NS), and a
  * max_ns that is is shown as implausible. 0, the default: not known (a
@@ -61,7 +72,10 @@ bool trace_summary_take(struct trace_summary *s, const struct llkm_rec *rec);
 
 void trace_summary_print(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t);
-/* {"syscalls", "irqs", "softirqs", "sched" (those traced), "ring"} */
+/*
+ * {"syscalls", "processes" (--by-process), "irqs", "softirqs", "sched"
+ * (those traced), "ring"}
+ */
 struct json_object *trace_summary_json(const struct trace_summary *s,
 				       const struct trace_ring_totals *t);
 

@@ -42,6 +42,8 @@ struct trace_sink_cfg {
 	unsigned int only_len;
 	const struct llctl_env *env;
 	bool hist;		/* --hist: the text summary draws histograms */
+	bool by_process;	/* --by-process: and a table per process */
+	bool live;		/* the threads run now: /proc may name them */
 };
 
 struct trace_sink;

@@ -453,7 +453,9 @@
 #define LLKM_GENL_VERSION	1
 #define LLKM_ABI_VERSION	5	/* 2: asynchronous probe runs; 3: and starts;
 					 * 4: a run's setup, its error in PROBE_DONE;
-					 * 5: counter values say how often throttled
+					 * 5: counter values say how often throttled;
+					 * 6: syscall entries carry their paths,
+					 * LLKM_REC_COMM
 					 */
 #define LLKM_DEVICE_NAME	"llkm"
 #define LLKM_GENL_MCGRP_EVENTS	"events"
@@ -881,12 +883,50 @@ enum llkm_rec_type {
 	LLKM_REC_SOFTIRQ_EXIT,	/* struct llkm_rec_softirq */
 	LLKM_REC_SCHED_SWITCH,	/* struct llkm_rec_sched_switch */
 	LLKM_REC_SAMPLE,	/* struct llkm_rec_sample */
+	LLKM_REC_COMM,		/* struct llkm_rec_comm (ABI 6) */
 	__LLKM_REC_LAST
 };
 
+/*
+ * ABI 6: the entry of a syscall that takes paths (open, openat, execve,
+ * newfstatat, statx, access, faccessat, unlink, mkdir, chdir, readlink,
+ * rename, link, symlink and their kin, those of the architecture's table)
+ * goes on with one struct llkm_rec_sys_path per path argument, in the
+ * order of the arguments, the record's size counting them: the strings
+ * as the call got them, copied at its entry.
+ */
 struct llkm_rec_sys_enter {
 	__s64 nr;		/* syscall number, as in asm/unistd.h */
 	__u64 args[6];
+};
+
+/*
+ * A path argument, copied without faulting (preemption is off): a string
+ * whose page is not in memory is LLKM_PATH_FAULT with len 0, not an empty
+ * path; one longer than LLKM_PATH_MAX bytes keeps its first LLKM_PATH_MAX
+ * and says LLKM_PATH_CUT. path[] holds len bytes, a NUL, then NULs up to
+ * a multiple of 8: the trailer is 8 + ((len + 8) & ~7) bytes.
+ */
+struct llkm_rec_sys_path {
+	__u8 arg;		/* its index in args[] */
+	__u8 flags;		/* LLKM_PATH_* */
+	__u16 len;		/* bytes before the NUL */
+	__u32 pad;		/* 0 */
+	char path[];
+};
+
+#define LLKM_PATH_MAX	256
+#define LLKM_PATH_CUT	(1U << 0)	/* longer: cut at LLKM_PATH_MAX */
+#define LLKM_PATH_FAULT	(1U << 1)	/* not readable without a fault */
+
+/*
+ * ABI 6: a traced thread's name, after it changed: at the exit of a
+ * successful execve or execveat and of every prctl (PR_SET_NAME), so that
+ * a reader that knows the name a thread started with (its parent's at the
+ * fork, /proc for a thread older than the trace) knows it all along.
+ */
+struct llkm_rec_comm {
+	char comm[16];		/* NUL-padded */
 };
 
 struct llkm_rec_sys_exit {

@@ -21,6 +21,8 @@ struct rec_buf {
 		struct llkm_rec_sched_switch sw;
 		struct llkm_rec_fork fork;
 		struct llkm_rec_test test;
+		struct llkm_rec_comm comm;
+		char raw[512];	/* an entry with its path trailers */
 	} u;
 };
 

@@ -233,4 +233,76 @@ TEST_F(summary, without_the_sessions_length_nothing_is_gated)
 	json_object_put(o);
 }
 
+/* A syscall of @ns by @pid/@tid at @t, its return @ret; @e's payload @len. */
+static void call_of(struct trace_summary *s, uint32_t pid, uint32_t tid,
+		    uint64_t t, uint64_t ns, const void *e, size_t len, int64_t ret)
+{
+	struct llkm_rec_sys_exit x = { .nr = *(const int64_t *)e, .ret = ret };
+	struct rec_buf b;
+
+	rec_make(&b, LLKM_REC_SYS_ENTER, 0, tid, t, e, len);
+	b.h.pid = pid;
+	trace_summary_take(s, &b.h);
+	rec_make(&b, LLKM_REC_SYS_EXIT, 0, tid, t + ns, &x, sizeof(x));
+	b.h.pid = pid;
+	trace_summary_take(s, &b.h);
+}
+
+static int64_t key_int(struct json_object *o, const char *key)
+{
+	return json_object_get_int64(json_object_object_get(o, key));
+}
+
+/*
+ * --by-process: two processes' designed calls, each counted to its own;
+ * the most time first. Process 2000 also opens a path past LLKM_PATH_MAX,
+ * counted as cut in "paths".
+ */
+TEST(by_process_counts_each_process_its_own)
+{
+	struct trace_summary *s = trace_summary_new(1, LLKM_TRACE_EV_SYSCALLS, 0);
+	struct trace_ring_totals t = { 0 };
+	struct llkm_rec_sys_enter gp = { .nr = SYS_getppid };
+	struct {
+		struct llkm_rec_sys_enter e;
+		struct llkm_rec_sys_path sp;
+		char path[8];
+	} op = { .e = { .nr = SYS_openat }, .sp = { .arg = 1, .len = 7,
+		 .flags = LLKM_PATH_CUT }, .path = "/tmp/xx" };
+	struct json_object *o, *procs, *a, *b, *paths;
+	int i;
+
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, trace_summary_by_process(s, true));
+	for (i = 0; i < 3; i++)
+		call_of(s, 1234, 1235, T0 + i * 1000, 100, &gp, sizeof(gp), 0);
+	call_of(s, 2000, 2000, T0 + 5000, 50, &gp, sizeof(gp), 0);
+	call_of(s, 2000, 2000, T0 + 6000, 50, &gp, sizeof(gp), -2);
+	call_of(s, 2000, 2000, T0 + 7000, 500, &op, sizeof(op), -2);
+	o = trace_summary_json(s, &t);
+	procs = json_object_object_get(o, "processes");
+	ASSERT_EQ(2, json_object_array_length(procs));
+	b = json_object_array_get_idx(procs, 0);
+	a = json_object_array_get_idx(procs, 1);
+	EXPECT_EQ(2000, key_int(b, "pid"));
+	EXPECT_EQ(3, key_int(b, "calls"));
+	EXPECT_EQ(2, key_int(b, "errors"));
+	EXPECT_EQ(600, key_int(b, "total_ns"));
+	EXPECT_EQ(2, json_object_array_length(json_object_object_get(b, "syscalls")));
+	EXPECT_STREQ("?", json_object_get_string(json_object_object_get(b, "comm")));
+	EXPECT_EQ(1234, key_int(a, "pid"));
+	EXPECT_EQ(3, key_int(a, "calls"));
+	EXPECT_EQ(0, key_int(a, "errors"));
+	EXPECT_EQ(300, key_int(a, "total_ns"));
+	paths = json_object_object_get(o, "paths");
+	EXPECT_EQ(1, key_int(paths, "count"));
+	EXPECT_EQ(1, key_int(paths, "cut"));
+	EXPECT_EQ(0, key_int(paths, "faulted"));
+	/* The whole: 6 calls, as without --by-process. */
+	EXPECT_EQ(5, key_int(json_object_array_get_idx(json_object_object_get(o, "syscalls"), 0),
+			     "calls"));
+	json_object_put(o);
+	trace_summary_free(s);
+}
+
 TEST_HARNESS_MAIN
