@@ -431,9 +431,10 @@ static int llctl_rows(struct json_object *e, const char *comm, const char *dso, 
 /*
  * Two files of one name (a second copy of the workload, run from elsewhere
  * during a -a recording): perf report has one row per comm, file name and
- * symbol, their samples together, and so has llctl.
+ * symbol, their samples together, and so has llctl. A -a recording of a
+ * loaded machine takes perf and llctl longer than the default 30 s.
  */
-TEST_F(rec, files_of_one_name_share_a_row)
+TEST_F_TIMEOUT(rec, files_of_one_name_share_a_row, 120)
 {
 	char copy[PATH_MAX + 16], cmd[4 * PATH_MAX], err[1024];
 	struct json_object *o;
