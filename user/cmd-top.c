@@ -79,9 +79,9 @@ static const struct llctl_opt top_opt[] = {
 	{ "pid", 'p', "PID,...", "Only these running processes, their threads and children (repeatable)",
 	  .type = LLCTL_OPT_PIDS, LLCTL_FIELD(struct top_args, pids), .max = LLCTL_PIDS_MAX,
 	  .flags = LLCTL_OPT_REPEAT },
-	{ "hide_kernel_symbols", 'K', NULL, "Hide kernel functions (their samples still count in the total)",
+	{ "hide-kernel-symbols", 'K', NULL, "Hide kernel functions (their samples still count in the total)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, hide_kernel) },
-	{ "hide_user_symbols", 'U', NULL, "Hide user functions (their samples still count in the total)",
+	{ "hide-user-symbols", 'U', NULL, "Hide user functions (their samples still count in the total)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, hide_user) },
 	{ "count", 'c', "PERIOD", "One sample every PERIOD events",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct top_args, period), .min = 1, .max = INT64_MAX },
@@ -101,7 +101,7 @@ static const struct llctl_opt top_opt[] = {
 static const struct llctl_opts top_opts = {
 	.cmd = "top",
 	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [--stat] [--interval-count N] [--json]",
-	.summary = "A live view: the hottest functions, or with --stat each CPU's counts, refreshed every -d seconds; 'q' quits.",
+	.summary = "A live view: the hottest functions (perf top), or each CPU's counts.",
 	.opt = top_opt,
 };
 
@@ -641,7 +641,7 @@ static int sample_tick(struct top *t, double when, double interval)
 		if (!max)
 			max = screen_rows() > 4 + !!k.note ? screen_rows() - 4 - !!k.note : 1;
 		fputs("\033[H\033[2J", stdout);
-		top_print(stdout, &k, rows, n, llctl_text_width(stdout), max, "\n");
+		top_print(stdout, &k, rows, n, llctl_text_width(stdout), max);
 	} else {
 		top_print_lines(stdout, &k, rows, n, max ? max : LINES_ROWS);
 	}
@@ -696,7 +696,7 @@ static int count_tick(struct top *t, double when, double interval)
 		emit_json(top_count_json(&k));
 	} else if (t->screen) {
 		fputs("\033[H\033[2J", stdout);
-		top_count_print(stdout, &k, llctl_text_width(stdout), "\n");
+		top_count_print(stdout, &k, llctl_text_width(stdout));
 	} else {
 		top_count_print_lines(stdout, &k);
 	}

@@ -47,6 +47,8 @@ sleep 0.5
 # --- on a terminal ------------------------------------------------------------
 python3 "$here/top_pty.py" 3 "llctl top  " -- "$LLCTL" top -d 1 -C 0 >"$out/pty.json" 2>"$out/pty.err"
 pj() { jq -r "$1" "$out/pty.json" 2>/dev/null; }
+# What was measured, for the log.
+echo "# pty: $(jq -c '{rc, quit_s, headers, top: .rows[0:3]}' "$out/pty.json" 2>/dev/null)"
 why_pty="$(head -c 300 "$out/pty.err") $(jq -c 'del(.tail)' "$out/pty.json" 2>/dev/null) tail: $(pj .tail | tr -d '\033' | tail -c 400)"
 check top_tty_redraws_a_header_each_refresh "$why_pty" \
 	jqe '.headers >= 3' "$out/pty.json"
@@ -66,6 +68,8 @@ start=$(date +%s%N)
 run top -d 1 --interval-count 3 -p "$load"
 took=$((($(date +%s%N) - start) / 1000000))
 grep ' samples/s of ' "$out/stdout" >"$out/heads"
+echo "# lines, $took ms:"
+head -n 4 "$out/stdout" | sed 's/^/# /'
 why_lines="exit $(rc) in $took ms; $(head -c 300 "$out/stderr") $(head -c 600 "$out/stdout")"
 check top_lines_one_block_per_interval "$why_lines" \
 	sh -c "[ $(rc) = 0 ] && [ \$(wc -l <'$out/heads') = 3 ]"
@@ -105,6 +109,7 @@ check top_json_one_object_a_refresh_with_stable_keys "$(head -c 600 "$out/stdout
 # The workload's task-clock, per CPU: about the whole interval on CPU 0
 # (it spins there alone), none elsewhere.
 run top --stat -e task-clock -p "$load" --json -d 1 --interval-count 2
+jq -c '[.interval_s, [.counts[] | [.cpu, .value]]]' "$out/stdout" 2>/dev/null | sed 's/^/# -p task-clock: /'
 check top_stat_pinned_task_clock_fills_cpu0_only "$(head -c 800 "$out/stdout") $(head -c 200 "$out/stderr")" \
 	sh -c "[ $(rc) = 0 ] && [ \$(wc -l <'$out/stdout') = 2 ] &&
 	       jq -e -s 'all(.[]; .interval_s as \$i | all(.counts[];
@@ -113,6 +118,7 @@ check top_stat_pinned_task_clock_fills_cpu0_only "$(head -c 800 "$out/stdout") $
 # System-wide cpu-clock: no CPU has more time than the interval, and CPU 0
 # (busy) has about all of it.
 run top --stat -e cpu-clock --json -d 1 --interval-count 2
+jq -c '[.interval_s, [.counts[] | [.cpu, .value]]]' "$out/stdout" 2>/dev/null | sed 's/^/# -a cpu-clock: /'
 check top_stat_cpu_clock_bounded_by_the_interval "$(head -c 800 "$out/stdout") $(head -c 200 "$out/stderr")" \
 	sh -c "[ $(rc) = 0 ] && jq -e -s 'all(.[]; .interval_s as \$i |
 	           ([.counts[] | .value <= 1.05e9 * \$i] | all) and

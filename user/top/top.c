@@ -131,12 +131,12 @@ void top_table_free(struct top_table *t)
 	t->cap = 0;
 }
 
-/* @line cut to @width columns (0: whole), then @eol. */
-static void put_line(FILE *f, char *line, int width, const char *eol)
+/* @line cut to @width columns (0: whole). */
+static void put_line(FILE *f, char *line, int width)
 {
 	if (width > 0 && strlen(line) > (size_t)width)
 		line[width] = '\0';
-	fprintf(f, "%s%s", line, eol);
+	fprintf(f, "%s\n", line);
 }
 
 static double share(uint64_t part, uint64_t whole)
@@ -161,27 +161,27 @@ static void row_line(char *buf, size_t len, const struct top_row *r,
 }
 
 void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
-	       size_t n, int width, size_t max, const char *eol)
+	       size_t n, int width, size_t max)
 {
 	char line[LINE_MAX_LEN], head[LINE_MAX_LEN / 2];
 	size_t i;
 
 	header(head, sizeof(head), k);
 	snprintf(line, sizeof(line), "llctl top  %s", head);
-	put_line(f, line, width, eol);
+	put_line(f, line, width);
 	if (k->note) {
 		snprintf(line, sizeof(line), "note: %s", k->note);
-		put_line(f, line, width, eol);
+		put_line(f, line, width);
 	}
 	snprintf(line, sizeof(line), "%8s %8s  %-20s %s", "Overhead", "Samples",
 		 "Shared Object", "    Symbol");
-	put_line(f, line, width, eol);
+	put_line(f, line, width);
 	for (i = 0; i < n && (!max || i < max); i++) {
 		row_line(line, sizeof(line), rows[i], k->samples);
-		put_line(f, line, width, eol);
+		put_line(f, line, width);
 	}
 	if (!n)
-		put_line(f, strcpy(line, "(no samples in this interval)"), width, eol);
+		put_line(f, strcpy(line, "(no samples in this interval)"), width);
 }
 
 void top_print_lines(FILE *f, const struct top_tick *k, struct top_row **rows,
@@ -270,24 +270,23 @@ static void count_row(char *buf, size_t len, const struct top_count_tick *k,
 	}
 }
 
-void top_count_print(FILE *f, const struct top_count_tick *k, int width,
-		     const char *eol)
+void top_count_print(FILE *f, const struct top_count_tick *k, int width)
 {
 	char line[LINE_MAX_LEN];
 	unsigned int i;
 
 	snprintf(line, sizeof(line), "llctl top --stat  %s, %.2f s interval, %u CPUs",
 		 k->target, k->interval, k->n_cpu);
-	put_line(f, line, width, eol);
+	put_line(f, line, width);
 	if (k->note) {
 		snprintf(line, sizeof(line), "note: %s", k->note);
-		put_line(f, line, width, eol);
+		put_line(f, line, width);
 	}
 	count_head(line, sizeof(line), k);
-	put_line(f, line, width, eol);
+	put_line(f, line, width);
 	for (i = 0; i < k->n_cpu; i++) {
 		count_row(line, sizeof(line), k, &k->cpu[i]);
-		put_line(f, line, width, eol);
+		put_line(f, line, width);
 	}
 }
 

@@ -60,11 +60,11 @@ struct top_tick {
 /*
  * The screen of one interval: header lines, then the rows as "overhead
  * samples shared-object symbol", each cut to @width columns (0: uncut),
- * at most @max rows (0: all). Ends every line with "\n" as asked: @eol
- * "\r\n" or the like is the caller's choice for a raw terminal.
+ * at most @max rows (0: all). The terminal keeps its output processing
+ * (OPOST): "\n" ends a line there too.
  */
 void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
-	       size_t n, int width, size_t max, const char *eol);
+	       size_t n, int width, size_t max);
 /*
  * The plain lines of one interval (not a terminal): each starts with the
  * time as perf stat -I prints it, the header first; no escape codes.
@@ -100,8 +100,7 @@ struct top_count_tick {
 	const char *note;
 };
 
-void top_count_print(FILE *f, const struct top_count_tick *k, int width,
-		     const char *eol);
+void top_count_print(FILE *f, const struct top_count_tick *k, int width);
 void top_count_print_lines(FILE *f, const struct top_count_tick *k);
 struct json_object *top_count_json(const struct top_count_tick *k);
 
