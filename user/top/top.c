@@ -230,19 +230,37 @@ struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
 
 /* Counting. */
 
-/* "1002.31 msec 1.00" for a clock, "12345678 12.3M/s" otherwise. */
+/* @v a second, with an SI prefix: "12.35M/s". */
+static void rate_text(char *buf, size_t len, double v)
+{
+	static const char pre[] = " KMGTP";
+	unsigned int i = 0;
+
+	while (v >= 1000 && i + 1 < sizeof(pre) - 1) {
+		v /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%.2f%s/s", v, i ? (char[]){ pre[i], 0 } : "");
+}
+
+/* "1002.31 msec 1.00" for a clock, "12345678 12.35M/s" otherwise. */
 static void count_cell(char *buf, size_t len, const struct top_count_event *e,
 		       const struct top_count_cpu *c, unsigned int i, double interval)
 {
 	double v = c->value[i];
+	char rate[32];
 
-	if (!c->counted[i])
+	if (!c->counted[i]) {
 		snprintf(buf, len, "%14s %10s", "<not counted>", "");
-	else if (e->clock)
+		return;
+	}
+	if (e->clock) {
 		snprintf(buf, len, "%9.2f msec %10.2f", v / 1e6,
 			 interval > 0 ? v / 1e9 / interval : 0);
-	else
-		snprintf(buf, len, "%14.0f %8.3g/s", v, interval > 0 ? v / interval : 0);
+		return;
+	}
+	rate_text(rate, sizeof(rate), interval > 0 ? v / interval : 0);
+	snprintf(buf, len, "%14.0f %10s", v, rate);
 }
 
 static void count_head(char *buf, size_t len, const struct top_count_tick *k)
