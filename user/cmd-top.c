@@ -708,10 +708,38 @@ out:
 	return ret;
 }
 
+/*
+ * The first interval starts here, not when the counters opened: what they
+ * counted and sampled while llctl set up is read and dropped.
+ */
+static int top_baseline(struct top *t)
+{
+	struct llkm_counter_value v;
+	unsigned int i;
+
+	if (!t->a.stat) {
+		trace_session_drain(&t->ts, add_sample, t);
+		top_table_reset(&t->table);
+		t->samples = t->hidden = t->unknown = 0;
+	}
+	for (i = 0; i < t->n_inst; i++) {
+		struct inst *in = &t->inst[i];
+
+		if (read_inst(t, in, &v))
+			return 1;
+		in->raw = v.value;
+		in->enabled = v.enabled;
+		in->running = v.running;
+		in->lost = v.samples_lost;
+		in->throttled = v.throttled;
+	}
+	return 0;
+}
+
 /* Refreshes until q, a signal, or the last of --interval-count. */
 static int top_loop(struct top *t)
 {
-	double t0 = now_s(), last = t0, next = t0 + t->a.delay, now;
+	double t0, last, next, now;
 	struct pollfd pfd[2];
 	int nfd = 0, ms;
 
@@ -727,6 +755,11 @@ static int top_loop(struct top *t)
 		       t->note ? t->note : "");
 		fflush(stdout);
 	}
+	if (top_baseline(t))
+		return 1;
+	t0 = now_s();
+	last = t0;
+	next = t0 + t->a.delay;
 	while (!stop_sig) {
 		if (!t->a.stat)
 			trace_session_drain(&t->ts, add_sample, t);
