@@ -718,6 +718,15 @@ static int top_baseline(struct top *t)
 	unsigned int i;
 
 	if (!t->a.stat) {
+		struct prof_sym_frame f;
+
+		/*
+		 * /proc/kallsyms and the -p processes' maps read now: not
+		 * in the first interval, whose refresh they would delay.
+		 */
+		prof_syms_resolve(t->syms, 0, 0, true, &f);
+		for (i = 0; i < (unsigned int)t->a.pids.n; i++)
+			load_maps(t, t->a.pids.pid[i]);
 		trace_session_drain(&t->ts, add_sample, t);
 		top_table_reset(&t->table);
 		t->samples = t->hidden = t->unknown = 0;
