@@ -145,6 +145,8 @@ struct top {
 	bool screen, keys;
 	struct termios saved;
 	bool saved_ok;
+	/* An error in the loop, said after the screen is gone. */
+	char why[512];
 };
 
 static volatile sig_atomic_t stop_sig;
@@ -448,8 +450,8 @@ static int read_inst(struct top *t, struct inst *in, struct llkm_counter_value *
 	int ret = llctl_dev_counter_read(t->ts.dev, &t->nl, in->id, v, 1);
 
 	if (ret != 1) {
-		llctl_err("Unable to read counter '%s': %s", t->ev[in->ev].name,
-			  llctl_nl_strerror(ret < 0 ? ret : -EPROTO));
+		snprintf(t->why, sizeof(t->why), "Unable to read counter '%s': %s",
+			 t->ev[in->ev].name, llctl_nl_strerror(ret < 0 ? ret : -EPROTO));
 		return 1;
 	}
 	return 0;
@@ -633,8 +635,10 @@ static int sample_tick(struct top *t, double when, double interval)
 		in->throttled = v.throttled;
 	}
 	n = top_table_sorted(&t->table, &rows);
-	if (!rows)
+	if (!rows) {
+		snprintf(t->why, sizeof(t->why), "Unable to sort the samples: out of memory");
 		return 1;
+	}
 	if (t->a.json) {
 		emit_json(top_json(&k, rows, n, max));
 	} else if (t->screen) {
@@ -645,8 +649,12 @@ static int sample_tick(struct top *t, double when, double interval)
 	} else {
 		top_print_lines(stdout, &k, rows, n, max ? max : LINES_ROWS);
 	}
-	fflush(stdout);
 	free(rows);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		snprintf(t->why, sizeof(t->why), "Unable to write the output: %s",
+			 strerror(errno));
+		return 1;
+	}
 	top_table_reset(&t->table);
 	t->samples = t->hidden = t->unknown = 0;
 	return 0;
@@ -665,8 +673,10 @@ static int count_tick(struct top *t, double when, double interval)
 	unsigned int i, e;
 	int ret = 1;
 
-	if (!cpu || !sc)
+	if (!cpu || !sc) {
+		snprintf(t->why, sizeof(t->why), "Unable to count: out of memory");
 		goto out;
+	}
 	for (i = 0; i < t->n_inst; i++) {
 		struct inst *in = &t->inst[i];
 
@@ -700,8 +710,12 @@ static int count_tick(struct top *t, double when, double interval)
 	} else {
 		top_count_print_lines(stdout, &k);
 	}
-	fflush(stdout);
 	ret = 0;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		snprintf(t->why, sizeof(t->why), "Unable to write the output: %s",
+			 strerror(errno));
+		ret = 1;
+	}
 out:
 	free(cpu);
 	free(sc);
@@ -821,6 +835,8 @@ static void top_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A closed pipe is a write error, said, and the counters closed. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 int cmd_top(int argc, char **argv)
@@ -853,6 +869,8 @@ int cmd_top(int argc, char **argv)
 		llctl_err("note: %s", t.note);
 	ret = top_loop(&t);
 	screen_end(&t);
+	if (t.why[0])
+		llctl_err("%s", t.why);
 	if (!ret && (t.bad || t.foreign))
 		llctl_err("warning: %" PRIu64 " malformed samples and %" PRIu64 " of other counters skipped",
 			  t.bad, t.foreign);
