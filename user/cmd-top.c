@@ -141,6 +141,12 @@ struct top {
 	struct pidmap *pm;
 	size_t pm_cap, pm_n;
 	uint64_t ticks, samples, hidden, unknown, foreign, bad;
+	/*
+	 * When the loop started and the last interval ended: each taken just
+	 * after the counters were read, so a count's span and its interval
+	 * match (the reads' own time on both ends).
+	 */
+	double t0, last;
 	/* The screen. */
 	bool screen, keys;
 	struct termios saved;
@@ -612,10 +618,20 @@ static void emit_json(struct json_object *o)
 	json_object_put(o);
 }
 
-static int sample_tick(struct top *t, double when, double interval)
+/* The interval's end, now: its times into @when and @interval. */
+static void tick_time(struct top *t, double *when, double *interval)
+{
+	double now = now_s();
+
+	*when = now - t->t0;
+	*interval = now - t->last;
+	t->last = now;
+}
+
+static int sample_tick(struct top *t)
 {
 	struct top_tick k = {
-		.t = when, .interval = interval, .event = t->ev[0].name,
+		.event = t->ev[0].name,
 		.rate = t->rate, .samples = t->samples, .hidden = t->hidden,
 		.unknown = t->unknown, .note = t->note,
 	};
@@ -634,6 +650,7 @@ static int sample_tick(struct top *t, double when, double interval)
 		in->lost = v.samples_lost;
 		in->throttled = v.throttled;
 	}
+	tick_time(t, &k.t, &k.interval);
 	n = top_table_sorted(&t->table, &rows);
 	if (!rows) {
 		snprintf(t->why, sizeof(t->why), "Unable to sort the samples: out of memory");
@@ -660,12 +677,12 @@ static int sample_tick(struct top *t, double when, double interval)
 	return 0;
 }
 
-static int count_tick(struct top *t, double when, double interval)
+static int count_tick(struct top *t)
 {
 	struct top_count_cpu *cpu = calloc(t->n_cpus, sizeof(*cpu));
 	struct prof_stat_count *sc = calloc((size_t)t->n_cpus * t->n_ev, sizeof(*sc));
 	struct top_count_tick k = {
-		.t = when, .interval = interval, .target = t->target,
+		.target = t->target,
 		.ev = t->cev, .n_ev = t->n_ev, .cpu = cpu, .n_cpu = t->n_cpus,
 		.note = t->note,
 	};
@@ -688,6 +705,7 @@ static int count_tick(struct top *t, double when, double interval)
 		in->enabled = v.enabled;
 		in->running = v.running;
 	}
+	tick_time(t, &k.t, &k.interval);
 	for (i = 0; i < t->n_cpus; i++) {
 		cpu[i].cpu = t->cpus[i];
 		for (e = 0; e < t->n_ev; e++) {
@@ -762,7 +780,7 @@ static int top_baseline(struct top *t)
 /* Refreshes until q, a signal, or the last of --interval-count. */
 static int top_loop(struct top *t)
 {
-	double t0, last, next, now;
+	double next, now;
 	struct pollfd pfd[2];
 	int nfd = 0, ms;
 
@@ -780,21 +798,19 @@ static int top_loop(struct top *t)
 	}
 	if (top_baseline(t))
 		return 1;
-	t0 = now_s();
-	last = t0;
-	next = t0 + t->a.delay;
+	t->t0 = now_s();
+	t->last = t->t0;
+	next = t->t0 + t->a.delay;
 	while (!stop_sig) {
 		if (!t->a.stat)
 			trace_session_drain(&t->ts, add_sample, t);
 		now = now_s();
 		if (now >= next) {
-			if (t->a.stat ? count_tick(t, now - t0, now - last) :
-					sample_tick(t, now - t0, now - last))
+			if (t->a.stat ? count_tick(t) : sample_tick(t))
 				return 1;
 			t->ticks++;
 			if (t->a.count && t->ticks >= t->a.count)
 				break;
-			last = now;
 			next += t->a.delay;
 			if (next <= now)	/* fell behind: from now on */
 				next = now + t->a.delay;
