@@ -22,5 +22,6 @@ int cmd_analyze(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_layout(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 #endif /* LLCTL_CMD_H */

@@ -32,6 +32,7 @@ static const struct llctl_cmd cmds[] = {
 	{ "report", cmd_report, "Render a capture of llctl trace -o, or a perf.data file" },
 	{ "profile", cmd_profile, "Count events of a command, a process or CPUs (perf stat)" },
 	{ "record", cmd_record, "Sample a command into perf.data (perf record)" },
+	{ "top",    cmd_top,    "A live view of the hottest functions or per-CPU counts (perf top)" },
 	{ "events", cmd_events, "List the performance events this machine supports" },
 	{ "fence",  cmd_fence,  "Measure what each memory-ordering primitive costs" },
 	{ "coherency", cmd_coherency, "Cache-line latency, false sharing, litmus tests and more" },

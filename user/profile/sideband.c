@@ -418,17 +418,15 @@ static int parse_maps_line(char *line, pid_t pid, struct prof_pd_map *m)
 	return 1;
 }
 
-int prof_pd_write_proc_maps(struct prof_pd_writer *w, pid_t pid)
+int prof_proc_maps(pid_t pid, int (*fn)(const struct prof_pd_map *m, void *ctx),
+		   void *ctx)
 {
 	char path[64], *line = NULL;
 	size_t cap = 0;
 	struct prof_pd_map m;
-	int ret, n = 0;
+	int ret = 0, n = 0;
 	FILE *f;
 
-	ret = write_thread_comms(w, pid);
-	if (ret)
-		return ret;
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	f = fopen(path, "r");
 	if (!f)
@@ -436,10 +434,22 @@ int prof_pd_write_proc_maps(struct prof_pd_writer *w, pid_t pid)
 	while (!ret && getline(&line, &cap, f) > 0) {
 		if (!parse_maps_line(line, pid, &m))
 			continue;
-		ret = prof_pd_write_map(w, &m);
+		ret = fn(&m, ctx);
 		n++;
 	}
 	free(line);
 	fclose(f);
 	return ret ?: n;
+}
+
+static int write_map(const struct prof_pd_map *m, void *ctx)
+{
+	return prof_pd_write_map(ctx, m);
+}
+
+int prof_pd_write_proc_maps(struct prof_pd_writer *w, pid_t pid)
+{
+	int ret = write_thread_comms(w, pid);
+
+	return ret ?: prof_proc_maps(pid, write_map, w);
 }

@@ -30,6 +30,7 @@
 #include <linux/perf_event.h>
 
 struct prof_pd_writer;
+struct prof_pd_map;
 
 #define PROF_SB_RING_PAGES	16	/* data pages per CPU: a power of two */
 
@@ -84,5 +85,11 @@ void prof_sb_close(struct prof_sb *sb);
  * Returns how many maps, or -errno.
  */
 int prof_pd_write_proc_maps(struct prof_pd_writer *w, pid_t pid);
+/*
+ * Each executable mapping of /proc/@pid/maps to @fn (llctl top's symbols):
+ * how many, or -errno, or @fn's first non-zero return.
+ */
+int prof_proc_maps(pid_t pid, int (*fn)(const struct prof_pd_map *m, void *ctx),
+		   void *ctx);
 
 #endif /* LLCTL_PROFILE_SIDEBAND_H */

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * top/top.c: llctl top's table of functions and its screens. The oracle
+ * is the input: samples added by name, their sums and order; the shares
+ * the counts make; lines within the width; no escape byte anywhere.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+#include "top/top.h"
+
+static const struct top_tick tick = {
+	.t = 3.0, .interval = 1.0, .event = "cpu-clock", .rate = "4000 Hz",
+	.samples = 1000, .hidden = 0, .lost = 7, .throttled = 0, .unknown = 0,
+};
+
+/* 600 hot, 300 warm, 100 in the kernel; added in many small steps: 0. */
+static int fill(struct top_table *t)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < 100; i++) {
+		ret |= top_table_add(t, "workload", "workload_hot", false, 6);
+		ret |= top_table_add(t, "workload", "workload_warm", false, 3);
+		ret |= top_table_add(t, "[kernel.kallsyms]", "do_syscall_64", true, 1);
+	}
+	return ret;
+}
+
+TEST(rows_sum_per_function_sorted_by_samples)
+{
+	struct top_table t = { 0 };
+	struct top_row **rows;
+	size_t n;
+
+	ASSERT_EQ(0, fill(&t));
+	/* The same name in another file is another row. */
+	ASSERT_EQ(0, top_table_add(&t, "libc.so.6", "workload_hot", false, 1));
+	n = top_table_sorted(&t, &rows);
+	ASSERT_EQ(4, n);
+	EXPECT_STREQ("workload_hot", rows[0]->sym);
+	EXPECT_EQ(600, rows[0]->samples);
+	EXPECT_STREQ("workload_warm", rows[1]->sym);
+	EXPECT_EQ(300, rows[1]->samples);
+	EXPECT_EQ(100, rows[2]->samples);
+	EXPECT_TRUE(rows[2]->kernel);
+	EXPECT_EQ(1, rows[3]->samples);
+	free(rows);
+	/* Past the table's first size: it grows and keeps every row. */
+	top_table_reset(&t);
+	for (n = 0; n < 1000; n++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "f%zu", n);
+		ASSERT_EQ(0, top_table_add(&t, "dso", name, false, n + 1));
+	}
+	EXPECT_EQ(1000, top_table_sorted(&t, &rows));
+	EXPECT_EQ(1000, rows[0]->samples);
+	EXPECT_EQ(1, rows[999]->samples);
+	free(rows);
+	top_table_free(&t);
+}
+
+TEST(reset_starts_the_next_interval_empty)
+{
+	struct top_table t = { 0 };
+	struct top_row **rows;
+
+	ASSERT_EQ(0, fill(&t));
+	top_table_reset(&t);
+	EXPECT_EQ(0, top_table_sorted(&t, &rows));
+	free(rows);
+	top_table_free(&t);
+}
+
+static char *screen(const struct top_table *t, int width, size_t max, bool lines)
+{
+	struct top_row **rows;
+	size_t n = top_table_sorted(t, &rows), len = 0;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (lines)
+		top_print_lines(f, &tick, rows, n, max);
+	else
+		top_print(f, &tick, rows, n, width, max);
+	fclose(f);
+	free(rows);
+	return buf;
+}
+
+TEST(screen_fits_the_width_with_the_shares_of_the_samples)
+{
+	struct top_table t = { 0 };
+	char *out, *line, *save = NULL;
+	int n = 0;
+
+	ASSERT_EQ(0, fill(&t));
+	out = screen(&t, 40, 2, false);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(NULL, strchr(out, '\033'));
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++)
+		EXPECT_GE(40, (int)strlen(line));
+	EXPECT_EQ(4, n);	/* header, column names, two rows (max) */
+	free(out);
+	out = screen(&t, 0, 0, false);
+	EXPECT_NE(NULL, strstr(out, "1000 samples/s of cpu-clock (4000 Hz)"));
+	EXPECT_NE(NULL, strstr(out, "7 lost"));
+	EXPECT_NE(NULL, strstr(out, "  60.00%      600  workload"));
+	EXPECT_NE(NULL, strstr(out, "  10.00%      100  [kernel.kallsyms]    [k] do_syscall_64"));
+	free(out);
+	top_table_free(&t);
+}
+
+TEST(lines_carry_the_time_and_no_escape)
+{
+	struct top_table t = { 0 };
+	char *out, *line, *save = NULL;
+	int n = 0;
+
+	ASSERT_EQ(0, fill(&t));
+	out = screen(&t, 0, 2, true);
+	EXPECT_EQ(NULL, strchr(out, '\033'));
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++)
+		EXPECT_EQ(0, strncmp(line, "    3.000000000 ", 16));
+	EXPECT_EQ(3, n);
+	free(out);
+	top_table_free(&t);
+}
+
+TEST(json_has_the_stable_keys)
+{
+	struct top_table t = { 0 };
+	struct top_row **rows;
+	struct json_object *o, *r;
+	size_t n;
+
+	ASSERT_EQ(0, fill(&t));
+	n = top_table_sorted(&t, &rows);
+	o = top_json(&tick, rows, n, 0);
+	EXPECT_EQ(1000, json_object_get_int64(json_object_object_get(o, "samples")));
+	EXPECT_EQ(7, json_object_get_int64(json_object_object_get(o, "lost")));
+	EXPECT_TRUE(json_object_object_get_ex(o, "note", NULL));
+	r = json_object_array_get_idx(json_object_object_get(o, "rows"), 0);
+	EXPECT_STREQ("workload_hot", json_object_get_string(json_object_object_get(r, "symbol")));
+	EXPECT_EQ(60.0, json_object_get_double(json_object_object_get(r, "overhead")));
+	json_object_put(o);
+	free(rows);
+	top_table_free(&t);
+}
+
+TEST(counts_show_a_clock_as_its_share_of_the_interval)
+{
+	static const struct top_count_event ev[] = { { "cpu-clock", true }, { "cycles", false } };
+	struct top_count_cpu cpu[2] = {
+		{ .cpu = 0, .counted = { true, true }, .value = { 0.5e9, 2e9 } },
+		{ .cpu = 1, .counted = { true, false } , .value = { 1e9, 0 } },
+	};
+	struct top_count_tick k = { .t = 1, .interval = 1, .target = "system-wide",
+				    .ev = ev, .n_ev = 2, .cpu = cpu, .n_cpu = 2 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	top_count_print(f, &k, 0);
+	fclose(f);
+	EXPECT_NE(NULL, strstr(buf, "\n0        500.00 msec       0.50     2000000000    2.00G/s\n"))
+		TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "<not counted>")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strchr(buf, '\033'));
+	free(buf);
+}
+
+TEST_HARNESS_MAIN

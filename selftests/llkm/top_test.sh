@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# llctl top against the real module. The oracle is the load: a workload
+# spinning in workload_hot() (9 parts in 10 of its time) pinned to CPU 0,
+# the only busy task. On a pseudo-terminal (top_pty.py) top redraws a
+# screen each refresh with the hot function first, quits on 'q' and gives
+# the terminal back as it found it; elsewhere it prints one time-stamped
+# block per interval, without escape codes; --stat's task-clock of the
+# workload on CPU 0 is about the interval, and no CPU counts more time
+# than the interval has. Nothing stays open in the module after q, the
+# last interval, SIGTERM or an error.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/llkm/lib.sh
+. "$here/lib.sh"
+WORKLOAD=$here/workload
+PLAN=20
+
+echo "TAP version 13"
+echo "1..$PLAN"
+if [ -z "$LLCTL" ] || [ -z "$KO" ] || [ "$(id -u)" != 0 ] || ! command -v jq >/dev/null ||
+   ! command -v python3 >/dev/null || ! command -v taskset >/dev/null || [ ! -x "$WORKLOAD" ]; then
+	skip_all $PLAN "needs root, jq, python3, taskset, llctl, workload and llkm.ko"
+fi
+grep -qw llkm /proc/modules && rmmod llkm
+insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
+open_now() { "$LLCTL" info --json | jq -r .counters_open; }
+ncpu=$(nproc)
+
+# --- bad input: one line, exit 1 ---------------------------------------------
+# refused ARGS...: exit 1 with one line on stderr and nothing on stdout.
+refused() {
+	run top "$@"
+	cp "$out/stderr" "$out/why"
+	[ "$(rc)" = 1 ] && [ "$(wc -l <"$out/stderr")" = 1 ] && [ ! -s "$out/stdout" ]
+}
+check_why top_refuses_an_offline_cpu refused -C 99 --interval-count 1
+check_why top_refuses_a_missing_pid refused -p 999999 --interval-count 1
+check_why top_refuses_a_repeated_delay refused -d 1 -d 2 --interval-count 1
+
+# --- the load -----------------------------------------------------------------
+taskset -c 0 "$WORKLOAD" spin 120000 &
+load=$!
+sleep 0.5
+
+# --- on a terminal ------------------------------------------------------------
+python3 "$here/top_pty.py" 3 "llctl top  " -- "$LLCTL" top -d 1 -C 0 >"$out/pty.json" 2>"$out/pty.err"
+pj() { jq -r "$1" "$out/pty.json" 2>/dev/null; }
+# What was measured, for the log.
+echo "# pty: $(jq -c '{rc, quit_s, headers, top: .rows[0:3]}' "$out/pty.json" 2>/dev/null)"
+why_pty="$(head -c 300 "$out/pty.err") $(jq -c 'del(.tail)' "$out/pty.json" 2>/dev/null) tail: $(pj .tail | tr -d '\033' | tail -c 400)"
+check top_tty_redraws_a_header_each_refresh "$why_pty" \
+	jqe '.headers >= 3' "$out/pty.json"
+check top_tty_q_exits_0_within_2s "$why_pty" \
+	jqe '.rc == 0 and .quit_s < 2' "$out/pty.json"
+check top_tty_reads_keys_raw_while_running "$why_pty" \
+	jqe '.echo_before and (.echo_during | not) and (.icanon_during | not)' "$out/pty.json"
+check top_tty_restores_the_terminal "$why_pty" \
+	jqe '.echo_after and .icanon_after and .alt_entered and .alt_left and .cursor_shown' "$out/pty.json"
+# The only busy task on CPU 0: its hot function is most of CPU 0's samples.
+check top_tty_hot_function_first_above_half "$why_pty" \
+	jqe '.rows[0].symbol == "workload_hot" and .rows[0].share > 50' "$out/pty.json"
+check top_tty_leaves_nothing_open "counters open: $(open_now)" [ "$(open_now)" = 0 ]
+
+# --- not a terminal -----------------------------------------------------------
+start=$(date +%s%N)
+run top -d 1 --interval-count 3 -p "$load"
+took=$((($(date +%s%N) - start) / 1000000))
+grep ' samples/s of ' "$out/stdout" >"$out/heads"
+echo "# lines, $took ms:"
+head -n 4 "$out/stdout" | sed 's/^/# /'
+why_lines="exit $(rc) in $took ms; $(head -c 300 "$out/stderr") $(head -c 600 "$out/stdout")"
+check top_lines_one_block_per_interval "$why_lines" \
+	sh -c "[ $(rc) = 0 ] && [ \$(wc -l <'$out/heads') = 3 ]"
+# The blocks keep to the schedule, as perf stat -I's: block k at about k
+# delays from the start (a late one does not push the next ones).
+# shellcheck disable=SC2016 # awk's fields, not the shell's
+check top_lines_time_advances_by_the_delay "$(awk '{ print $1 }' "$out/heads" | tr '\n' ' ')" \
+	awk '{ d = $1 - NR; if (d < -0.05 || d > 0.3) bad = 1 }
+	     END { exit bad || NR != 3 }' "$out/heads"
+check top_lines_have_no_escape_codes "$(grep -c $'\033' "$out/stdout") lines with ESC" \
+	sh -c "! grep -q \$'\\033' '$out/stdout'"
+# -p: only the workload's samples, 9 parts in 10 in workload_hot.
+# shellcheck disable=SC2016 # awk's fields, not the shell's
+check top_lines_hot_function_first_in_each_block "$why_lines" \
+	awk '/ samples\/s of / { want = 1; next }
+	     want { if ($6 != "workload_hot" || $2 + 0 < 50) bad = 1; want = 0; n++ }
+	     END { exit bad || n != 3 }' "$out/stdout"
+if hw_pmu; then
+	check top_samples_cycles_with_a_pmu "$(head -n 1 "$out/heads")" \
+		grep -q ' of cycles ' "$out/heads"
+else
+	check top_says_once_why_cpu_clock "$(cat "$out/stderr")" \
+		sh -c "[ \$(grep -c 'no hardware PMU here: sampling cpu-clock' '$out/stderr') = 1 ] &&
+		       grep -q ' of cpu-clock ' '$out/heads'"
+fi
+
+# --- JSON lines ---------------------------------------------------------------
+run top --json -d 0.5 --interval-count 2 -p "$load"
+check top_json_one_object_a_refresh_with_stable_keys "$(head -c 600 "$out/stdout") $(head -c 200 "$out/stderr")" \
+	sh -c "[ $(rc) = 0 ] && [ \$(wc -l <'$out/stdout') = 2 ] &&
+	       jq -e -s 'all(.[]; (.samples | type) == \"number\" and (.lost | type) == \"number\" and
+	                 (.throttled | type) == \"number\" and .interval_s > 0.3 and
+	                 .rows[0].symbol == \"workload_hot\" and .rows[0].overhead > 50)' '$out/stdout' >/dev/null"
+
+# --- counting -----------------------------------------------------------------
+# The workload's task-clock, per CPU: about the whole interval on CPU 0
+# (it spins there alone), none elsewhere.
+run top --stat -e task-clock -p "$load" --json -d 1 --interval-count 2
+jq -c '[.interval_s, [.counts[] | [.cpu, .value]]]' "$out/stdout" 2>/dev/null | sed 's/^/# -p task-clock: /'
+check top_stat_pinned_task_clock_fills_cpu0_only "$(head -c 800 "$out/stdout") $(head -c 200 "$out/stderr")" \
+	sh -c "[ $(rc) = 0 ] && [ \$(wc -l <'$out/stdout') = 2 ] &&
+	       jq -e -s 'all(.[]; .interval_s as \$i | all(.counts[];
+	           if .cpu == 0 then .value >= 0.8e9 * \$i and .value <= 1.05e9 * \$i
+	           else .value <= 0.05e9 * \$i end))' '$out/stdout' >/dev/null"
+# System-wide cpu-clock: no CPU has more time than the interval, and CPU 0
+# (busy) has about all of it.
+run top --stat -e cpu-clock --json -d 1 --interval-count 2
+jq -c '[.interval_s, [.counts[] | [.cpu, .value]]]' "$out/stdout" 2>/dev/null | sed 's/^/# -a cpu-clock: /'
+check top_stat_cpu_clock_bounded_by_the_interval "$(head -c 800 "$out/stdout") $(head -c 200 "$out/stderr")" \
+	sh -c "[ $(rc) = 0 ] && jq -e -s 'all(.[]; .interval_s as \$i |
+	           ([.counts[] | .value <= 1.05e9 * \$i] | all) and
+	           ([.counts[] | select(.cpu == 0) | .value >= 0.8e9 * \$i] | all) and
+	           (.counts | length) == $ncpu)' '$out/stdout' >/dev/null"
+# The screen of --stat on a terminal too.
+python3 "$here/top_pty.py" 2 "llctl top --stat" -- "$LLCTL" top --stat -d 0.5 >"$out/pty2.json" 2>&1
+check top_stat_tty_redraws_and_quits "$(jq -c 'del(.rows)' "$out/pty2.json" 2>/dev/null | head -c 800)" \
+	jqe '.headers >= 2 and .rc == 0 and .quit_s < 2 and .echo_after' "$out/pty2.json"
+
+# --- signals ------------------------------------------------------------------
+"$LLCTL" top -d 0.5 >"$out/term.out" 2>"$out/term.err" &
+top=$!
+sleep 1.5
+kill -TERM "$top"
+wait "$top"
+st=$?
+check top_sigterm_exits_0_and_closes_everything "exit $st, counters open $(open_now); $(head -c 200 "$out/term.err")" \
+	sh -c "[ $st = 0 ] && [ \$(\"$LLCTL\" info --json | jq -r .counters_open) = 0 ]"
+# A new session starts: the last one was stopped, not left to the module.
+run top -d 0.2 --interval-count 1
+check top_nothing_left_configured "exit $(rc): $(head -c 300 "$out/stderr"); counters open $(open_now)" \
+	sh -c "[ $(rc) = 0 ] && [ \$(\"$LLCTL\" info --json | jq -r .counters_open) = 0 ]"
+
+kill "$load" 2>/dev/null
+wait "$load" 2>/dev/null
+rmmod llkm
+ktap_totals
+[ "$fail" -eq 0 ]

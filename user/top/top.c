@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * llctl top's table of functions and its screens (top/top.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "top/top.h"
+
+#define LINE_MAX_LEN	1024
+
+static uint64_t hash(const char *dso, const char *sym)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	const char *p;
+
+	for (p = dso; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (p = sym; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+static int grow(struct top_table *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 256, i, j;
+	struct top_row **slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
+		return -ENOMEM;
+	for (i = 0; i < t->cap; i++) {
+		if (!t->slot[i])
+			continue;
+		j = hash(t->slot[i]->dso, t->slot[i]->sym) & (cap - 1);
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->cap = cap;
+	return 0;
+}
+
+int top_table_add(struct top_table *t, const char *dso, const char *sym,
+		  bool kernel, uint64_t samples)
+{
+	struct top_row *r;
+	size_t j;
+
+	if ((t->n + 1) * 2 > t->cap && grow(t))
+		return -ENOMEM;
+	j = hash(dso, sym) & (t->cap - 1);
+	for (; t->slot[j]; j = (j + 1) & (t->cap - 1)) {
+		r = t->slot[j];
+		if (!strcmp(r->dso, dso) && !strcmp(r->sym, sym)) {
+			r->samples += samples;
+			return 0;
+		}
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->dso = strdup(dso);
+	r->sym = strdup(sym);
+	if (!r->dso || !r->sym) {
+		free(r->dso);
+		free(r->sym);
+		free(r);
+		return -ENOMEM;
+	}
+	r->kernel = kernel;
+	r->samples = samples;
+	t->slot[j] = r;
+	t->n++;
+	return 0;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct top_row *x = *(struct top_row *const *)a;
+	const struct top_row *y = *(struct top_row *const *)b;
+	int c;
+
+	if (x->samples != y->samples)
+		return x->samples > y->samples ? -1 : 1;
+	c = strcmp(x->sym, y->sym);
+	return c ? c : strcmp(x->dso, y->dso);
+}
+
+size_t top_table_sorted(const struct top_table *t, struct top_row ***rows)
+{
+	size_t i, n = 0;
+
+	*rows = calloc(t->n ? t->n : 1, sizeof(**rows));
+	if (!*rows)
+		return 0;
+	for (i = 0; i < t->cap; i++)
+		if (t->slot[i] && t->slot[i]->samples)
+			(*rows)[n++] = t->slot[i];
+	qsort(*rows, n, sizeof(**rows), cmp_row);
+	return n;
+}
+
+void top_table_reset(struct top_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++) {
+		if (!t->slot[i])
+			continue;
+		free(t->slot[i]->dso);
+		free(t->slot[i]->sym);
+		free(t->slot[i]);
+		t->slot[i] = NULL;
+	}
+	t->n = 0;
+}
+
+void top_table_free(struct top_table *t)
+{
+	top_table_reset(t);
+	free(t->slot);
+	t->slot = NULL;
+	t->cap = 0;
+}
+
+/* @line cut to @width columns (0: whole). */
+static void put_line(FILE *f, char *line, int width)
+{
+	if (width > 0 && strlen(line) > (size_t)width)
+		line[width] = '\0';
+	fprintf(f, "%s\n", line);
+}
+
+static double share(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * part / whole : 0;
+}
+
+static void header(char *buf, size_t len, const struct top_tick *k)
+{
+	snprintf(buf, len,
+		 "%.0f samples/s of %s (%s), %" PRIu64 " samples in %.2f s, %" PRIu64 " lost, %" PRIu64 " throttled, %" PRIu64 " hidden, %" PRIu64 " unknown",
+		 k->interval > 0 ? k->samples / k->interval : 0, k->event,
+		 k->rate, k->samples, k->interval, k->lost, k->throttled,
+		 k->hidden, k->unknown);
+}
+
+static void row_line(char *buf, size_t len, const struct top_row *r,
+		     uint64_t total)
+{
+	snprintf(buf, len, "%7.2f%% %8" PRIu64 "  %-20s %s %s", share(r->samples, total),
+		 r->samples, r->dso, r->kernel ? "[k]" : "[.]", r->sym);
+}
+
+void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
+	       size_t n, int width, size_t max)
+{
+	char line[LINE_MAX_LEN], head[LINE_MAX_LEN / 2];
+	size_t i;
+
+	header(head, sizeof(head), k);
+	snprintf(line, sizeof(line), "llctl top  %s", head);
+	put_line(f, line, width);
+	if (k->note) {
+		snprintf(line, sizeof(line), "note: %s", k->note);
+		put_line(f, line, width);
+	}
+	snprintf(line, sizeof(line), "%8s %8s  %-20s %s", "Overhead", "Samples",
+		 "Shared Object", "    Symbol");
+	put_line(f, line, width);
+	for (i = 0; i < n && (!max || i < max); i++) {
+		row_line(line, sizeof(line), rows[i], k->samples);
+		put_line(f, line, width);
+	}
+	if (!n)
+		put_line(f, strcpy(line, "(no samples in this interval)"), width);
+}
+
+void top_print_lines(FILE *f, const struct top_tick *k, struct top_row **rows,
+		     size_t n, size_t max)
+{
+	char line[LINE_MAX_LEN], head[LINE_MAX_LEN / 2];
+	size_t i;
+
+	header(head, sizeof(head), k);
+	fprintf(f, "%15.9f %s\n", k->t, head);
+	for (i = 0; i < n && (!max || i < max); i++) {
+		row_line(line, sizeof(line), rows[i], k->samples);
+		fprintf(f, "%15.9f %s\n", k->t, line);
+	}
+}
+
+struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
+			     size_t n, size_t max)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+	size_t i;
+
+	json_object_object_add(o, "time_s", json_object_new_double(k->t));
+	json_object_object_add(o, "interval_s", json_object_new_double(k->interval));
+	json_object_object_add(o, "event", json_object_new_string(k->event));
+	json_object_object_add(o, "samples", json_object_new_int64(k->samples));
+	json_object_object_add(o, "hidden", json_object_new_int64(k->hidden));
+	json_object_object_add(o, "lost", json_object_new_int64(k->lost));
+	json_object_object_add(o, "throttled", json_object_new_int64(k->throttled));
+	json_object_object_add(o, "unknown", json_object_new_int64(k->unknown));
+	json_object_object_add(o, "note", k->note ? json_object_new_string(k->note) : NULL);
+	for (i = 0; i < n && (!max || i < max); i++) {
+		struct json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "overhead", json_object_new_double(
+			round(share(rows[i]->samples, k->samples) * 100) / 100));
+		json_object_object_add(r, "samples", json_object_new_int64(rows[i]->samples));
+		json_object_object_add(r, "dso", json_object_new_string(rows[i]->dso));
+		json_object_object_add(r, "symbol", json_object_new_string(rows[i]->sym));
+		json_object_object_add(r, "kernel", json_object_new_boolean(rows[i]->kernel));
+		json_object_array_add(a, r);
+	}
+	json_object_object_add(o, "rows", a);
+	return o;
+}
+
+/* Counting. */
+
+/* @v a second, with an SI prefix: "12.35M/s". */
+static void rate_text(char *buf, size_t len, double v)
+{
+	static const char pre[] = " KMGTP";
+	unsigned int i = 0;
+
+	while (v >= 1000 && i + 1 < sizeof(pre) - 1) {
+		v /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%.2f%s/s", v, i ? (char[]){ pre[i], 0 } : "");
+}
+
+/* "1002.31 msec 1.00" for a clock, "12345678 12.35M/s" otherwise. */
+static void count_cell(char *buf, size_t len, const struct top_count_event *e,
+		       const struct top_count_cpu *c, unsigned int i, double interval)
+{
+	double v = c->value[i];
+	char rate[32];
+
+	if (!c->counted[i]) {
+		snprintf(buf, len, "%14s %10s", "<not counted>", "");
+		return;
+	}
+	if (e->clock) {
+		snprintf(buf, len, "%9.2f msec %10.2f", v / 1e6,
+			 interval > 0 ? v / 1e9 / interval : 0);
+		return;
+	}
+	rate_text(rate, sizeof(rate), interval > 0 ? v / interval : 0);
+	snprintf(buf, len, "%14.0f %10s", v, rate);
+}
+
+static void count_head(char *buf, size_t len, const struct top_count_tick *k)
+{
+	size_t used;
+	unsigned int i;
+
+	used = snprintf(buf, len, "%-5s", "CPU");
+	for (i = 0; i < k->n_ev && used < len; i++)
+		used += snprintf(buf + used, len - used, " %14.14s %10s",
+				 k->ev[i].name, k->ev[i].clock ? "utilized" : "rate");
+}
+
+static void count_row(char *buf, size_t len, const struct top_count_tick *k,
+		      const struct top_count_cpu *c)
+{
+	char cell[64];
+	size_t used;
+	unsigned int i;
+
+	used = snprintf(buf, len, "%-5d", c->cpu);
+	for (i = 0; i < k->n_ev && used < len; i++) {
+		count_cell(cell, sizeof(cell), &k->ev[i], c, i, k->interval);
+		used += snprintf(buf + used, len - used, " %s", cell);
+	}
+}
+
+void top_count_print(FILE *f, const struct top_count_tick *k, int width)
+{
+	char line[LINE_MAX_LEN];
+	unsigned int i;
+
+	snprintf(line, sizeof(line), "llctl top --stat  %s, %.2f s interval, %u CPUs",
+		 k->target, k->interval, k->n_cpu);
+	put_line(f, line, width);
+	if (k->note) {
+		snprintf(line, sizeof(line), "note: %s", k->note);
+		put_line(f, line, width);
+	}
+	count_head(line, sizeof(line), k);
+	put_line(f, line, width);
+	for (i = 0; i < k->n_cpu; i++) {
+		count_row(line, sizeof(line), k, &k->cpu[i]);
+		put_line(f, line, width);
+	}
+}
+
+void top_count_print_lines(FILE *f, const struct top_count_tick *k)
+{
+	char line[LINE_MAX_LEN];
+	unsigned int i;
+
+	count_head(line, sizeof(line), k);
+	fprintf(f, "%15.9f %s\n", k->t, line);
+	for (i = 0; i < k->n_cpu; i++) {
+		count_row(line, sizeof(line), k, &k->cpu[i]);
+		fprintf(f, "%15.9f %s\n", k->t, line);
+	}
+}
+
+struct json_object *top_count_json(const struct top_count_tick *k)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+	unsigned int i, e;
+
+	json_object_object_add(o, "time_s", json_object_new_double(k->t));
+	json_object_object_add(o, "interval_s", json_object_new_double(k->interval));
+	json_object_object_add(o, "target", json_object_new_string(k->target));
+	json_object_object_add(o, "note", k->note ? json_object_new_string(k->note) : NULL);
+	for (i = 0; i < k->n_cpu; i++) {
+		const struct top_count_cpu *c = &k->cpu[i];
+
+		for (e = 0; e < k->n_ev; e++) {
+			struct json_object *r = json_object_new_object();
+
+			json_object_object_add(r, "cpu", json_object_new_int(c->cpu));
+			json_object_object_add(r, "event", json_object_new_string(k->ev[e].name));
+			json_object_object_add(r, "value", c->counted[e] ?
+					       json_object_new_int64(llround(c->value[e])) : NULL);
+			json_object_object_add(r, "reason", c->counted[e] ? NULL :
+					       json_object_new_string("not counted: the event never ran on the PMU in this interval"));
+			json_object_object_add(r, "rate_per_s", c->counted[e] && k->interval > 0 ?
+					       json_object_new_double(c->value[e] / k->interval) : NULL);
+			json_object_object_add(r, "coverage", json_object_new_double(c->coverage[e]));
+			json_object_array_add(a, r);
+		}
+	}
+	json_object_object_add(o, "counts", a);
+	return o;
+}

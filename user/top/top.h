@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * user/top/: llctl top's interval arithmetic and screens, no I/O besides
+ * the output stream (cmd-top.c samples, counts, and drives the terminal).
+ * Exported names start with top_ (TOP_). top/ calls lib/ only.
+ *
+ * Sampling: each interval's samples are added to a table of functions
+ * (shared object, symbol); at the tick the table is sorted by its samples
+ * in that interval, printed, and zeroed. There is no decay across
+ * intervals (perf top's default decays old samples): a row is what that
+ * one interval saw, so a function that stopped running leaves the next
+ * screen.
+ *
+ * Counting (--stat): each CPU's count of each event in the interval, and
+ * its rate (a second; a clock's is the share of the interval it ran).
+ */
+#ifndef LLCTL_TOP_TOP_H
+#define LLCTL_TOP_TOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct json_object;
+
+struct top_row {
+	char *dso, *sym;
+	bool kernel;
+	uint64_t samples;	/* in the interval */
+};
+
+struct top_table {
+	struct top_row **slot;	/* open addressing over (dso, sym) */
+	size_t cap, n;
+};
+
+/* 0 or -ENOMEM. Strings are copied. */
+int top_table_add(struct top_table *t, const char *dso, const char *sym,
+		  bool kernel, uint64_t samples);
+/* The rows with samples, most first (then by name): how many, into *rows. */
+size_t top_table_sorted(const struct top_table *t, struct top_row ***rows);
+/* Forgets the rows: the next interval starts empty. */
+void top_table_reset(struct top_table *t);
+void top_table_free(struct top_table *t);
+
+/* What the header of one interval says. */
+struct top_tick {
+	double t;		/* seconds since the start, at the interval's end */
+	double interval;	/* seconds it lasted */
+	const char *event;	/* sampled event's name */
+	const char *rate;	/* "4000 Hz" or "every 100000" */
+	uint64_t samples;	/* delivered in the interval, shown or not */
+	uint64_t hidden;	/* of those, hidden by -K / -U */
+	uint64_t lost;		/* in the interval: no room in the rings */
+	uint64_t throttled;	/* in the interval */
+	uint64_t unknown;	/* of the shown, without a symbol */
+	const char *note;	/* said once a screen (no PMU...), or NULL */
+};
+
+/*
+ * The screen of one interval: header lines, then the rows as "overhead
+ * samples shared-object symbol", each cut to @width columns (0: uncut),
+ * at most @max rows (0: all). The terminal keeps its output processing
+ * (OPOST): "\n" ends a line there too.
+ */
+void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
+	       size_t n, int width, size_t max);
+/*
+ * The plain lines of one interval (not a terminal): each starts with the
+ * time as perf stat -I prints it, the header first; no escape codes.
+ */
+void top_print_lines(FILE *f, const struct top_tick *k, struct top_row **rows,
+		     size_t n, size_t max);
+/* One interval as one JSON object (JSON lines): stable keys. */
+struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
+			     size_t n, size_t max);
+
+/* Counting. */
+#define TOP_EVENTS_MAX	8
+
+struct top_count_event {
+	const char *name;
+	bool clock;		/* ns counts: msec, and a share of the interval */
+};
+
+struct top_count_cpu {
+	int cpu;
+	bool counted[TOP_EVENTS_MAX];
+	double value[TOP_EVENTS_MAX];	/* in the interval, scaled */
+	double coverage[TOP_EVENTS_MAX];	/* running / enabled, 0..1 */
+};
+
+struct top_count_tick {
+	double t, interval;
+	const char *target;	/* "system-wide", "pid 42" */
+	const struct top_count_event *ev;
+	unsigned int n_ev;
+	const struct top_count_cpu *cpu;
+	unsigned int n_cpu;
+	const char *note;
+};
+
+void top_count_print(FILE *f, const struct top_count_tick *k, int width);
+void top_count_print_lines(FILE *f, const struct top_count_tick *k);
+struct json_object *top_count_json(const struct top_count_tick *k);
+
+#endif /* LLCTL_TOP_TOP_H */
