@@ -329,33 +329,28 @@ static void add_thread(struct profile *p, int tid)
 	p->tids[p->n_tids++] = tid;
 }
 
+/* One more thread for -p: 0, or 1 when the table is full. */
+static int add_pid_thread(int tid, void *arg)
+{
+	struct profile *p = arg;
+
+	if (p->n_tids == MAX_THREADS)
+		return 1;
+	add_thread(p, tid);
+	return 0;
+}
+
 /* The threads of @pid, from /proc/PID/task, after those of -p's others. */
 static int list_threads(struct profile *p, int pid)
 {
-	char path[64];
-	struct dirent *de;
-	DIR *d;
-	int ret = 0;
+	int ret = llctl_proc_for_each_thread(pid, add_pid_thread, p);
 
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	d = opendir(path);
-	if (!d) {
+	if (ret == -ESRCH)
 		llctl_err("Unable to count pid %d: no such process", pid);
-		return -1;
-	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (p->n_tids == MAX_THREADS) {
-			llctl_err("Unable to count pid %d: -p counts at most %d threads in all; count the CPUs they run on with -C",
-				  pid, MAX_THREADS);
-			ret = -1;
-			break;
-		}
-		add_thread(p, atoi(de->d_name));
-	}
-	closedir(d);
-	return ret;
+	else if (ret)
+		llctl_err("Unable to count pid %d: -p counts at most %d threads in all; count the CPUs they run on with -C",
+			  pid, MAX_THREADS);
+	return ret ? -1 : 0;
 }
 
 /* Where the cgroup v2 file system is mounted, into @buf: 0, or -1. */

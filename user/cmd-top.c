@@ -22,7 +22,6 @@
  * counters closed, the session stopped.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -42,6 +41,7 @@
 #include "lib/cpus.h"
 #include "lib/nl.h"
 #include "lib/options.h"
+#include "lib/rootfs.h"
 #include "lib/text.h"
 #include "lib/util.h"
 #include "profile/pmu-events.h"
@@ -263,32 +263,27 @@ static int top_events(struct top *t)
 	return 0;
 }
 
+/* One more thread for -p: 0, or 1 when the table is full. */
+static int add_thread(int tid, void *arg)
+{
+	struct top *t = arg;
+
+	if (t->n_tids == MAX_THREADS)
+		return 1;
+	t->tids[t->n_tids++] = tid;
+	return 0;
+}
+
 static int list_threads(struct top *t, pid_t pid)
 {
-	char path[64];
-	struct dirent *de;
-	DIR *d;
-	int ret = 0;
+	int ret = llctl_proc_for_each_thread(pid, add_thread, t);
 
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	d = opendir(path);
-	if (!d) {
+	if (ret == -ESRCH)
 		llctl_err("Unable to watch pid %d: no such process", pid);
-		return 1;
-	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (t->n_tids == MAX_THREADS) {
-			llctl_err("Unable to watch pid %d: -p takes at most %d threads in all; watch the CPUs they run on with -C",
-				  pid, MAX_THREADS);
-			ret = 1;
-			break;
-		}
-		t->tids[t->n_tids++] = atoi(de->d_name);
-	}
-	closedir(d);
-	return ret;
+	else if (ret)
+		llctl_err("Unable to watch pid %d: -p takes at most %d threads in all; watch the CPUs they run on with -C",
+			  pid, MAX_THREADS);
+	return ret ? 1 : 0;
 }
 
 /* The CPUs and threads watched, and what the header calls them. */

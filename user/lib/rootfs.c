@@ -5,6 +5,7 @@
  * these.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -104,6 +105,25 @@ char *llctl_root_read(const char *root, const char *path)
 }
 
 /* A whole string as a decimal long, trailing white space allowed. */
+int llctl_proc_for_each_thread(int pid, int (*fn)(int tid, void *arg),
+			       void *arg)
+{
+	char path[64];
+	struct dirent *de;
+	int ret = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return -ESRCH;
+	while (!ret && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			ret = fn(atoi(de->d_name), arg);
+	closedir(d);
+	return ret;
+}
+
 int llctl_parse_long(const char *s, long *val)
 {
 	char *end;

@@ -33,6 +33,14 @@ char *llctl_root_read(const char *root, const char *path);
  */
 int llctl_root_read_int(const char *root, const char *path, long *val);
 
+/*
+ * Calls @fn for each thread of process @pid (/proc/PID/task), until it
+ * returns non-zero, which is returned; -ESRCH when there is no such
+ * process.
+ */
+int llctl_proc_for_each_thread(int pid, int (*fn)(int tid, void *arg),
+			       void *arg);
+
 /* Cuts trailing white space off @s in place. */
 void llctl_rstrip(char *s);
 
