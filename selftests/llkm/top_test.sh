@@ -131,7 +131,10 @@ check top_stat_tty_redraws_and_quits "$(jq -c 'del(.rows)' "$out/pty2.json" 2>/d
 # --- signals ------------------------------------------------------------------
 "$LLCTL" top -d 0.5 >"$out/term.out" 2>"$out/term.err" &
 top=$!
-sleep 1.5
+# Once it holds the module (its counters open), not after a guessed time:
+# a loaded TCG guest can take longer than a second and a half to get there.
+until_ 30 held
+sleep 0.5
 kill -TERM "$top"
 wait "$top"
 st=$?

@@ -68,39 +68,48 @@ void llctl_svg_escape(FILE *f, const char *str)
 	}
 }
 
+/* A shape's fill, then its end: "/>", or its <title> and </@tag>. */
+static void fill_and_title(FILE *f, const char *fill, const char *title,
+			   const char *tag)
+{
+	llctl_svg_escape(f, fill);
+	if (!title) {
+		fputs("\"/>\n", f);
+		return;
+	}
+	fputs("\"><title>", f);
+	llctl_svg_escape(f, title);
+	fprintf(f, "</title></%s>\n", tag);
+}
+
 void llctl_svg_rect(struct llctl_svg *s, struct llctl_svg_box b, const char *fill,
 		    const char *title)
 {
 	fprintf(s->f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"",
 		b.x, b.y, b.w, b.h);
-	llctl_svg_escape(s->f, fill);
-	if (!title) {
-		fputs("\"/>\n", s->f);
-		return;
-	}
-	fputs("\"><title>", s->f);
-	llctl_svg_escape(s->f, title);
-	fputs("</title></rect>\n", s->f);
+	fill_and_title(s->f, fill, title, "rect");
 }
 
-static void put_dash(FILE *f, struct llctl_svg_pen pen)
+/* A line's stroke, width and dashes, and the end of its element. */
+static void put_pen(FILE *f, struct llctl_svg_pen pen)
 {
-	if (!pen.dash)
-		return;
-	fputs(" stroke-dasharray=\"", f);
-	llctl_svg_escape(f, pen.dash);
-	fputc('"', f);
+	fputs(" stroke=\"", f);
+	llctl_svg_escape(f, pen.stroke);
+	fprintf(f, "\" stroke-width=\"%.2f\"", pen.width);
+	if (pen.dash) {
+		fputs(" stroke-dasharray=\"", f);
+		llctl_svg_escape(f, pen.dash);
+		fputc('"', f);
+	}
+	fputs("/>\n", f);
 }
 
 void llctl_svg_line(struct llctl_svg *s, double x1, double y1, double x2, double y2,
 		    struct llctl_svg_pen pen)
 {
-	fprintf(s->f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"",
+	fprintf(s->f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\"",
 		x1, y1, x2, y2);
-	llctl_svg_escape(s->f, pen.stroke);
-	fprintf(s->f, "\" stroke-width=\"%.2f\"", pen.width);
-	put_dash(s->f, pen);
-	fputs("/>\n", s->f);
+	put_pen(s->f, pen);
 }
 
 void llctl_svg_polyline(struct llctl_svg *s, const double *x, const double *y, int n,
@@ -111,25 +120,15 @@ void llctl_svg_polyline(struct llctl_svg *s, const double *x, const double *y, i
 	fputs("<polyline fill=\"none\" points=\"", s->f);
 	for (i = 0; i < n; i++)
 		fprintf(s->f, "%s%.2f,%.2f", i ? " " : "", x[i], y[i]);
-	fputs("\" stroke=\"", s->f);
-	llctl_svg_escape(s->f, pen.stroke);
-	fprintf(s->f, "\" stroke-width=\"%.2f\"", pen.width);
-	put_dash(s->f, pen);
-	fputs("/>\n", s->f);
+	fputc('"', s->f);
+	put_pen(s->f, pen);
 }
 
 void llctl_svg_circle(struct llctl_svg *s, double x, double y, double r, const char *fill,
 		      const char *title)
 {
 	fprintf(s->f, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\" fill=\"", x, y, r);
-	llctl_svg_escape(s->f, fill);
-	if (!title) {
-		fputs("\"/>\n", s->f);
-		return;
-	}
-	fputs("\"><title>", s->f);
-	llctl_svg_escape(s->f, title);
-	fputs("</title></circle>\n", s->f);
+	fill_and_title(s->f, fill, title, "circle");
 }
 
 void llctl_svg_text(struct llctl_svg *s, double x, double y, struct llctl_svg_font font,
