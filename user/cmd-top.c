@@ -56,12 +56,12 @@
 #define MAX_THREADS	1024	/* of the -p processes */
 #define LINES_ROWS	20	/* rows an interval without a terminal */
 
-enum { OPT_STAT = LLCTL_OPT_JSON + 1, OPT_ICOUNT };
+enum { OPT_STAT = LLCTL_OPT_JSON + 1, OPT_ICOUNT, OPT_PER_PROCESS };
 
 struct top_args {
 	struct llctl_list events;
 	double delay;
-	bool all, hide_kernel, hide_user, stat, json;
+	bool all, hide_kernel, hide_user, stat, per_process, json;
 	struct llctl_cpus cpus;
 	struct llctl_pids pids;
 	uint64_t freq, period, count, entries;
@@ -91,6 +91,8 @@ static const struct llctl_opt top_opt[] = {
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct top_args, entries), .min = 1, .max = 100000 },
 	{ "stat", OPT_STAT, NULL, "Count instead of sampling: each CPU's counts of the -e events and their rates (default cpu-clock, and cycles,instructions with a hardware PMU)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, stat) },
+	{ "per-process", OPT_PER_PROCESS, NULL, "With --stat and -p: a row per process (its threads on every CPU), not per CPU",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, per_process) },
 	{ "interval-count", OPT_ICOUNT, "N", "Stop after N refreshes (perf stat's --interval-count; default: until q or Ctrl-C)",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct top_args, count), .min = 1, .max = 100000000 },
 	{ "json", LLCTL_OPT_JSON, NULL, "One JSON object a refresh, one a line (keys in docs/json.md)",
@@ -100,15 +102,15 @@ static const struct llctl_opt top_opt[] = {
 
 static const struct llctl_opts top_opts = {
 	.cmd = "top",
-	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [--stat] [--interval-count N] [--json]",
-	.summary = "A live view: the hottest functions (perf top), or each CPU's counts.",
+	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [--stat [--per-process]] [--interval-count N] [--json]",
+	.summary = "A live view: the hottest functions (perf top), or counts per CPU or process.",
 	.opt = top_opt,
 };
 
 /* One counter: which event (counting), which CPU, its last reading. */
 struct inst {
 	uint32_t id;
-	unsigned int ev, slot;	/* event; row (CPU) of the screen */
+	unsigned int ev, slot;	/* event; row (CPU, or process) of the screen */
 	uint64_t raw, enabled, running, samples, lost, throttled;
 };
 
@@ -128,7 +130,9 @@ struct top {
 	int *cpus;		/* -C, or the online ones */
 	unsigned int n_cpus;
 	int *tids;		/* -p's threads */
+	unsigned int *tproc;	/* each one's process: its index in -p */
 	unsigned int n_tids;
+	char (*comms)[16];	/* --per-process: -p's processes' names */
 	struct inst *inst;
 	unsigned int n_inst;
 	uint32_t *ids;		/* sorted, for the samples' check */
@@ -187,6 +191,11 @@ static int top_check(struct top *t)
 	if (a->stat && (a->period || a->freq || a->hide_kernel || a->hide_user)) {
 		llctl_opt_bad(&top_opts, OPT_STAT, NULL,
 			      "--stat counts: -c, -F, -K and -U are for sampling");
+		return 1;
+	}
+	if (a->per_process && (!a->stat || !a->pids.n)) {
+		llctl_opt_bad(&top_opts, OPT_PER_PROCESS, NULL,
+			      "it needs --stat and -p");
 		return 1;
 	}
 	if (!a->stat && a->events.n > 1) {
@@ -270,13 +279,23 @@ static int add_thread(int tid, void *arg)
 
 	if (t->n_tids == MAX_THREADS)
 		return 1;
+	t->tproc[t->n_tids] = t->tproc[MAX_THREADS];
 	t->tids[t->n_tids++] = tid;
 	return 0;
 }
 
-static int list_threads(struct top *t, pid_t pid)
+/* The threads of -p's @i-th process, @pid, and its name. */
+static int list_threads(struct top *t, unsigned int i, pid_t pid)
 {
-	int ret = llctl_proc_for_each_thread(pid, add_thread, t);
+	char path[64], *comm;
+	int ret;
+
+	snprintf(path, sizeof(path), "proc/%d/comm", pid);
+	comm = llctl_root_read(NULL, path);
+	snprintf(t->comms[i], sizeof(t->comms[i]), "%s", comm ? comm : "?");
+	free(comm);
+	t->tproc[MAX_THREADS] = i;	/* add_thread()'s process */
+	ret = llctl_proc_for_each_thread(pid, add_thread, t);
 
 	if (ret == -ESRCH)
 		llctl_err("Unable to watch pid %d: no such process", pid);
@@ -308,10 +327,12 @@ static int top_targets(struct top *t)
 	}
 	if (a->pids.n) {
 		t->tids = calloc(MAX_THREADS, sizeof(int));
-		if (!t->tids)
+		t->tproc = calloc(MAX_THREADS + 1, sizeof(*t->tproc));
+		t->comms = calloc(a->pids.n, sizeof(*t->comms));
+		if (!t->tids || !t->tproc || !t->comms)
 			return 1;
 		for (i = 0; i < a->pids.n; i++)
-			if (list_threads(t, a->pids.pid[i]))
+			if (list_threads(t, i, a->pids.pid[i]))
 				return 1;
 		snprintf(t->target, sizeof(t->target), "pid %d%s", a->pids.pid[0],
 			 a->pids.n > 1 ? " and more" : "");
@@ -433,8 +454,8 @@ static int open_counters(struct top *t)
 				continue;
 			}
 			for (c = 0; c < t->n_cpus; c++)
-				if (open_one(t, e, c, t->cpus[c],
-					     t->n_tids ? t->tids[k] : 0))
+				if (open_one(t, e, t->a.per_process ? t->tproc[k] : c,
+					     t->cpus[c], t->n_tids ? t->tids[k] : 0))
 					return 1;
 		}
 	t->ids = malloc(t->n_inst * sizeof(*t->ids));
@@ -672,14 +693,28 @@ static int sample_tick(struct top *t)
 	return 0;
 }
 
+/* Row @i of --stat: a CPU, or with --per-process one of -p's processes. */
+static void count_row_of(const struct top *t, struct top_count_cpu *row,
+			 unsigned int i)
+{
+	if (t->a.per_process) {
+		row->cpu = -1;
+		row->pid = t->a.pids.pid[i];
+		row->comm = t->comms[i];
+	} else {
+		row->cpu = t->cpus[i];
+	}
+}
+
 static int count_tick(struct top *t)
 {
-	struct top_count_cpu *cpu = calloc(t->n_cpus, sizeof(*cpu));
-	struct prof_stat_count *sc = calloc((size_t)t->n_cpus * t->n_ev, sizeof(*sc));
+	unsigned int n_rows = t->a.per_process ? (unsigned int)t->a.pids.n : t->n_cpus;
+	struct top_count_cpu *cpu = calloc(n_rows, sizeof(*cpu));
+	struct prof_stat_count *sc = calloc((size_t)n_rows * t->n_ev, sizeof(*sc));
 	struct top_count_tick k = {
 		.target = t->target,
-		.ev = t->cev, .n_ev = t->n_ev, .cpu = cpu, .n_cpu = t->n_cpus,
-		.note = t->note,
+		.ev = t->cev, .n_ev = t->n_ev, .cpu = cpu, .n_cpu = n_rows,
+		.n_cpus = t->n_cpus, .note = t->note,
 	};
 	struct llkm_counter_value v;
 	unsigned int i, e;
@@ -701,8 +736,8 @@ static int count_tick(struct top *t)
 		in->running = v.running;
 	}
 	tick_time(t, &k.t, &k.interval);
-	for (i = 0; i < t->n_cpus; i++) {
-		cpu[i].cpu = t->cpus[i];
+	for (i = 0; i < n_rows; i++) {
+		count_row_of(t, &cpu[i], i);
 		for (e = 0; e < t->n_ev; e++) {
 			const struct prof_stat_count *c = &sc[i * t->n_ev + e];
 
@@ -833,6 +868,8 @@ static void top_cleanup(struct top *t)
 	free(t->ids);
 	free(t->inst);
 	free(t->tids);
+	free(t->tproc);
+	free(t->comms);
 	free(t->cpus);
 	llctl_opts_free(&top_opts, &t->a);
 }

@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=20
+PLAN=21
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -114,6 +114,20 @@ check top_stat_pinned_task_clock_fills_cpu0_only "$(head -c 800 "$out/stdout") $
 	       jq -e -s 'all(.[]; .interval_s as \$i | all(.counts[];
 	           if .cpu == 0 then .value >= 0.8e9 * \$i and .value <= 1.05e9 * \$i
 	           else .value <= 0.05e9 * \$i end))' '$out/stdout' >/dev/null"
+# --per-process: a row per -p process, named as /proc/PID/comm names it,
+# its task-clock summed over its threads and CPUs: the spinner about the
+# whole interval, a sleeping process (designed: one sleep) none of it.
+sleep 600 &
+idle=$!
+run top --stat --per-process -e task-clock -p "$load,$idle" --json -d 1 --interval-count 2
+kill "$idle" 2>/dev/null; wait "$idle" 2>/dev/null
+jq -c '[.interval_s, [.counts[] | [.pid, .comm, .value]]]' "$out/stdout" 2>/dev/null | sed 's/^/# --per-process task-clock: /'
+check top_stat_per_process_rows_are_each_process_own_time "$(head -c 800 "$out/stdout") $(head -c 200 "$out/stderr")" \
+	sh -c "[ $(rc) = 0 ] && [ \$(wc -l <'$out/stdout') = 2 ] &&
+	       jq -e -s 'all(.[]; .interval_s as \$i | (.counts | length) == 2 and all(.counts[];
+	           if .pid == $load then .comm == \"$(cat /proc/$load/comm)\" and
+	                .value >= 0.8e9 * \$i and .value <= 1.05e9 * \$i
+	           else .pid == $idle and .comm == \"sleep\" and .value <= 0.01e9 * \$i end))' '$out/stdout' >/dev/null"
 # System-wide cpu-clock: no CPU has more time than the interval, and CPU 0
 # (busy) has about all of it.
 run top --stat -e cpu-clock --json -d 1 --interval-count 2

@@ -268,7 +268,8 @@ static void count_head(char *buf, size_t len, const struct top_count_tick *k)
 	size_t used;
 	unsigned int i;
 
-	used = snprintf(buf, len, "%-5s", "CPU");
+	used = snprintf(buf, len, k->n_cpu && k->cpu[0].cpu < 0 ? "%-22s" : "%-5s",
+			k->n_cpu && k->cpu[0].cpu < 0 ? "PID COMM" : "CPU");
 	for (i = 0; i < k->n_ev && used < len; i++)
 		used += snprintf(buf + used, len - used, " %14.14s %10s",
 				 k->ev[i].name, k->ev[i].clock ? "utilized" : "rate");
@@ -281,7 +282,10 @@ static void count_row(char *buf, size_t len, const struct top_count_tick *k,
 	size_t used;
 	unsigned int i;
 
-	used = snprintf(buf, len, "%-5d", c->cpu);
+	if (c->cpu < 0)
+		used = snprintf(buf, len, "%-6d %-15.15s", c->pid, c->comm);
+	else
+		used = snprintf(buf, len, "%-5d", c->cpu);
 	for (i = 0; i < k->n_ev && used < len; i++) {
 		count_cell(cell, sizeof(cell), &k->ev[i], c, i, k->interval);
 		used += snprintf(buf + used, len - used, " %s", cell);
@@ -294,7 +298,7 @@ void top_count_print(FILE *f, const struct top_count_tick *k, int width)
 	unsigned int i;
 
 	snprintf(line, sizeof(line), "llctl top --stat  %s, %.2f s interval, %u CPUs",
-		 k->target, k->interval, k->n_cpu);
+		 k->target, k->interval, k->n_cpus ? k->n_cpus : k->n_cpu);
 	put_line(f, line, width);
 	if (k->note) {
 		snprintf(line, sizeof(line), "note: %s", k->note);
@@ -336,7 +340,12 @@ struct json_object *top_count_json(const struct top_count_tick *k)
 		for (e = 0; e < k->n_ev; e++) {
 			struct json_object *r = json_object_new_object();
 
-			json_object_object_add(r, "cpu", json_object_new_int(c->cpu));
+			if (c->cpu < 0) {
+				json_object_object_add(r, "pid", json_object_new_int(c->pid));
+				json_object_object_add(r, "comm", json_object_new_string(c->comm));
+			} else {
+				json_object_object_add(r, "cpu", json_object_new_int(c->cpu));
+			}
 			json_object_object_add(r, "event", json_object_new_string(k->ev[e].name));
 			json_object_object_add(r, "value", c->counted[e] ?
 					       json_object_new_int64(llround(c->value[e])) : NULL);

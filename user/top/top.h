@@ -84,7 +84,9 @@ struct top_count_event {
 };
 
 struct top_count_cpu {
-	int cpu;
+	int cpu;		/* -1: a process's row */
+	int pid;		/* --per-process: the process, and its name */
+	const char *comm;
 	bool counted[TOP_EVENTS_MAX];
 	double value[TOP_EVENTS_MAX];	/* in the interval, scaled */
 	double coverage[TOP_EVENTS_MAX];	/* running / enabled, 0..1 */
@@ -95,8 +97,9 @@ struct top_count_tick {
 	const char *target;	/* "system-wide", "pid 42" */
 	const struct top_count_event *ev;
 	unsigned int n_ev;
-	const struct top_count_cpu *cpu;
+	const struct top_count_cpu *cpu;	/* the rows: CPUs or processes */
 	unsigned int n_cpu;
+	unsigned int n_cpus;	/* the CPUs counted on */
 	const char *note;
 };
 
