@@ -29,6 +29,7 @@
 
 #include "fake_root.h"
 #include "kselftest_harness.h"
+#include "slurp.h"
 
 #include <json-c/json.h>
 
@@ -66,22 +67,6 @@ static char *run(const char *cmd, const char *err)
 		free(buf);
 		return NULL;
 	}
-	return buf;
-}
-
-static char *slurp(const char *path)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = strdup("");
-	}
-	fclose(f);
 	return buf;
 }
 

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "slurp.h"
+#include "str_count.h"
 
 #include "analyze/usl-svg.h"
 #include "coherency/fence.h"
@@ -80,36 +82,6 @@ static int check(FIXTURE_DATA(chart) *self, const char *path, const char *opts)
 	snprintf(cmd, sizeof(cmd), "python3 '%s/svg_check.py' '%s' %s", self->dir, path, opts);
 	ret = system(cmd);
 	return ret ? 1 : 0;
-}
-
-/* The whole file, NUL-terminated, or NULL. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, n + 1);
-	if (buf && fread(buf, 1, n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (; (hay = strstr(hay, needle)); hay++)
-		n++;
-	return n;
 }
 
 /* ---- the checker itself ---- */
@@ -280,13 +252,13 @@ TEST_F(chart, c2c_equal_pairs_show_one_value)
 	EXPECT_EQ(0, check(self, self->path, ""));
 	svg = slurp(self->path);
 	ASSERT_NE(NULL, svg);
-	EXPECT_EQ(1, count(svg, ">61.1 ns<"));
+	EXPECT_EQ(1, str_count(svg, ">61.1 ns<"));
 	EXPECT_NE(NULL, strstr(svg, "all measured pairs are equal (61.1 ns): one colour"));
 	EXPECT_EQ(NULL, strstr(svg, "slowest"));
 	/* one colour: the 12 pairs' and the legend's swatch */
 	llctl_svg_heat_color(0.5, one);
 	snprintf(fill, sizeof(fill), "fill=\"%s\"", one);
-	EXPECT_EQ(13, count(svg, fill));
+	EXPECT_EQ(13, str_count(svg, fill));
 	free(svg);
 }
 
@@ -384,7 +356,7 @@ TEST_F(chart, trace_histograms_line_up_their_buckets)
 	EXPECT_NE(NULL, strstr(svg, ">read: 1026 calls timed<"));
 	EXPECT_NE(NULL, strstr(svg, "2 more syscalls"));
 	/* a bar per non-empty bucket: 6 + 4 + 4 */
-	EXPECT_EQ(14, count(svg, "calls from "));
+	EXPECT_EQ(14, str_count(svg, "calls from "));
 	free(svg);
 }
 
