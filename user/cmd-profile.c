@@ -316,16 +316,18 @@ static int add_defaults(struct profile *p, bool system_wide)
 	return add_mem_events(p, system_wide);
 }
 
-/* Thread @tid, and its name for --per-thread (its number if it is gone). */
+/* Thread @tid, and with --per-thread its name ("?" if it is gone). */
 static void add_thread(struct profile *p, int tid)
 {
 	char path[64], *comm;
 
-	snprintf(path, sizeof(path), "proc/%d/comm", tid);
-	comm = llctl_root_read(NULL, path);
-	snprintf(p->comms[p->n_tids], sizeof(p->comms[0]), "%s",
-		 comm ? comm : "?");
-	free(comm);
+	if (p->per_thread) {
+		snprintf(path, sizeof(path), "proc/%d/comm", tid);
+		comm = llctl_root_read(NULL, path);
+		snprintf(p->comms[p->n_tids], sizeof(p->comms[0]), "%s",
+			 comm ? comm : "?");
+		free(comm);
+	}
 	p->tids[p->n_tids++] = tid;
 }
 
