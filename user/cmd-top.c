@@ -2,7 +2,8 @@
 /*
  * llctl top: a live view, refreshed every -d seconds. By default the
  * hottest functions from sampling (perf top); with --stat each CPU's
- * counts of the -e events and their rates (likwid-perfctr -t).
+ * (--per-process: each -p process's) counts of the -e events and their
+ * rates (likwid-perfctr -t).
  *
  * Sampling is llctl record's: an llkm counter per CPU (or per thread with
  * -p) whose overflows land as LLKM_REC_SAMPLE records in this socket's
