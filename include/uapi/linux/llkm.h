@@ -451,7 +451,7 @@
 
 #define LLKM_GENL_NAME		"llkm"
 #define LLKM_GENL_VERSION	1
-#define LLKM_ABI_VERSION	5	/* 2: asynchronous probe runs; 3: and starts;
+#define LLKM_ABI_VERSION	6	/* 2: asynchronous probe runs; 3: and starts;
 					 * 4: a run's setup, its error in PROBE_DONE;
 					 * 5: counter values say how often throttled;
 					 * 6: syscall entries carry their paths,
