@@ -27,11 +27,13 @@ ktap_result()
 # ktap_run NAME CMD [ARGS...]: a kselftest-harness program.
 ktap_run()
 {
-	local name=$1 log rc totals p f s
+	local name=$1 log rc totals p f s start=$SECONDS
 	shift
 	log=$(mktemp)
 	"$@" 2>&1 | tee "$log" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
+	# What each test costs, to keep the whole run within CI's time.
+	echo "# $name took $((SECONDS - start)) s"
 	totals=$(grep -a '^# Totals:' "$log" | tail -n 1)
 	rm -f "$log"
 	KTAP_N=$((KTAP_N + 1))
