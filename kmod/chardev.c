@@ -78,9 +78,12 @@ static long ioctl_counter_read(void __user *arg)
 	if (n <= room)
 		ret = copy_to_user(u64_to_user_ptr(req.values), v,
 				   n * sizeof(*v)) ? -EFAULT : 0;
-	req.n = n;
-	if (ret != -EFAULT && copy_to_user(arg, &req, sizeof(req)))
-		ret = -EFAULT;
+	/* Its own count back costs a second copy: only when it differs. */
+	if (ret != -EFAULT && n != req.n) {
+		req.n = n;
+		if (copy_to_user(arg, &req, sizeof(req)))
+			ret = -EFAULT;
+	}
 out:
 	if (v != stack)
 		kfree(v);
