@@ -35,7 +35,10 @@ struct llkm_bench_ring {
 };
 
 #define LLKM_BENCH_PAYLOAD_MAX	1024
-#define LLKM_BENCH_F_CLOCK	(1U << 0)
+
+enum {
+	LLKM_BENCH_F_CLOCK	= 1 << 0,	/* the clock alone, no record */
+};
 
 /* Word @k of record @seq: any other value is a torn or stale record. */
 static inline __u64 llkm_bench_word(__u64 seq, __u32 k)
