@@ -59,17 +59,9 @@
 #include "lib/nl.h"
 #include "trace/session.h"
 #include "../kmod/bench_ring.h"
+#include "kring_check.h"
 
 #define POLL_MS		10
-#define REC_HDR		24	/* sizeof(struct llkm_rec) */
-
-struct check {
-	uint32_t payload;	/* bytes */
-	uint32_t type;
-	uint64_t delivered;
-	uint64_t torn;
-	int64_t last;		/* sequence number, -1: none yet */
-};
 
 struct run {
 	const char *tool;
@@ -104,33 +96,6 @@ static int pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
-}
-
-/* One record as both producers write it: header, then payload words. */
-static void check_rec(struct check *ck, const void *data, size_t size)
-{
-	const struct llkm_rec *rec = data;
-	const uint64_t *p = (const uint64_t *)(rec + 1);
-	uint32_t k, words = ck->payload / 8;
-	uint64_t seq;
-
-	ck->delivered++;
-	if (size < REC_HDR + ck->payload || rec->size != REC_HDR + ck->payload ||
-	    rec->type != ck->type) {
-		ck->torn++;
-		return;
-	}
-	seq = p[0];
-	if ((int64_t)seq <= ck->last) {
-		ck->torn++;
-		return;
-	}
-	for (k = 1; k < words; k++)
-		if (p[k] != llkm_bench_word(seq, k)) {
-			ck->torn++;
-			return;
-		}
-	ck->last = (int64_t)seq;
 }
 
 static void llkm_rec_cb(const struct llkm_rec *rec, void *arg)
@@ -400,9 +365,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	gaps = r.n - (r.ck.delivered - r.ck.torn);
-	ok = res.written + res.lost == r.n && res.produced == r.n &&
-	     res.tlost == res.lost && r.ck.delivered == res.written &&
-	     !r.ck.torn && gaps == res.lost;
+	ok = res.written + res.lost == r.n && res.tlost == res.lost &&
+	     kring_accounts(&r.ck, r.n, res.produced, res.lost);
 	printf("kring tool=%s payload=%u rec_bytes=%u n=%" PRIu64 " produced=%" PRIu64
 	       " delivered=%" PRIu64 " lost=%" PRIu64 " torn=%" PRIu64 " gaps=%" PRIu64
 	       " producer_ns=%" PRId64 " e2e_ns=%" PRId64 " rate=%.0f producer_rate=%.0f %s\n",
