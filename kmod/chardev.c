@@ -13,6 +13,9 @@
 #include <linux/uaccess.h>
 
 #include "llkm.h"
+#ifdef LLKM_BENCH
+#include "bench_ring.h"
+#endif
 
 static int llkm_open(struct inode *inode, struct file *file)
 {
@@ -97,6 +100,10 @@ static long llkm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_info((void __user *)arg);
 	case LLKM_IOC_COUNTER_READ:
 		return ioctl_counter_read((void __user *)arg);
+#ifdef LLKM_BENCH
+	case LLKM_IOC_BENCH_RING:
+		return llkm_bench_ring_ioctl((void __user *)arg);
+#endif
 	default:
 		return -ENOTTY;
 	}

@@ -156,6 +156,11 @@ void llkm_session_release(struct file *file);
 /* The running session's rings when @portid owns it, referenced; or NULL. */
 struct llkm_rings *llkm_session_rings_get(u32 portid);
 
+#ifdef LLKM_BENCH
+/* bench_ring.c (LLKM_BENCH=1 only): LLKM_IOC_BENCH_RING */
+long llkm_bench_ring_ioctl(void __user *arg);
+#endif
+
 /* counter.c: perf events through the kernel API, owned by a socket */
 struct nlattr;
 struct pid;
