@@ -244,6 +244,8 @@ TEST(bytes_read_as_numfmt_iec_prints_them)
 	EXPECT_STREQ("1.5 KiB", llctl_text_bytes(buf, sizeof(buf), 1536));
 	EXPECT_STREQ("1.0 MiB", llctl_text_bytes(buf, sizeof(buf), (1 << 20) - 1));
 	EXPECT_STREQ("1023 B", llctl_text_bytes(buf, sizeof(buf), 1023));
+	EXPECT_STREQ("256 MiB", llctl_text_bytes(buf, sizeof(buf), 256ULL << 20));
+	EXPECT_STREQ("100 B", llctl_text_bytes(buf, sizeof(buf), 100));
 }
 
 TEST(rates_read_as_numfmt_si_prints_them)
