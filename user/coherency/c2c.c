@@ -382,9 +382,10 @@ static void c2c_text(FILE *f, const struct c2c_report *r)
 			llctl_text_ns(hi, sizeof(hi), llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->hi),
 			llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->why);
 	if (r->short_batches)
-		fprintf(f, "note: %" PRIu64 " round trips per batch are too few: reading the clock (%.0f ticks)\n"
-			"      is over 1 %% of a batch; use --iterations %d or more\n",
-			r->trips, r->timer, 100 * BATCHES);
+		fprintf(f, "note: %s round trips per batch are too few: reading the clock (%.0f ticks)\n"
+			"      is over 1%% of a batch; use --iterations %d or more\n",
+			llctl_text_count(n, sizeof(n), (double)r->trips, 0), r->timer,
+			100 * BATCHES);
 }
 
 /*

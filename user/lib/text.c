@@ -100,10 +100,25 @@ static unsigned int scaled(char *buf, size_t len, double v, const struct text_un
 	}
 }
 
+/*
+ * Decimals for a time under 100 ns: none when it is whole (a traced
+ * syscall's 812 ns), else three significant digits (a cache line's
+ * 61.1 ns, a fence's 0.42 ns), which tell fractions of a ns apart.
+ */
+static int ns_decimals(double ns)
+{
+	double a = fabs(ns);
+
+	if (a == floor(a) || a >= 99.95)
+		return 0;
+	return a >= 9.995 ? 1 : 2;
+}
+
 const char *llctl_text_ns(char *buf, size_t len, double ns)
 {
-	static const struct text_unit u[] = {
-		{ 1, 0, "ns" }, { 1e3, 2, "us" }, { 1e6, 2, "ms" }, { 1e9, 2, "s" },
+	struct text_unit u[] = {
+		{ 1, ns_decimals(ns), "ns" }, { 1e3, 2, "us" }, { 1e6, 2, "ms" },
+		{ 1e9, 2, "s" },
 	};
 
 	scaled(buf, len, ns, u, ARRAY_SIZE(u), 1000, " ");

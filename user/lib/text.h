@@ -39,7 +39,8 @@ void llctl_text_wrap(FILE *f, const char *text, int col, int width);
 /*
  * @ns in the unit that reads best: "812 ns", "3.41 us", "27.05 ms",
  * "1.20 s" (three significant digits or more), as strace -c and perf
- * trace -s print times. The unit is chosen after rounding: 999.7 ns is
+ * trace -s print times; a fraction of a ns under 100 keeps three
+ * ("61.1 ns", "0.42 ns"). The unit is chosen after rounding: 999.7 ns is
  * "1.00 us", never "1000 ns".
  */
 const char *llctl_text_ns(char *buf, size_t len, double ns);
