@@ -73,7 +73,10 @@ static unsigned long printed_int(const char *num)
 	return strtoul(num, NULL, 10);
 }
 
-/* One unit of a scale: its size in the base unit, its decimals, its name. */
+/*
+ * One unit of a scale: its size in the base unit, its decimals, and its
+ * name as printed after the number (" ns" with its space, "M/s" without).
+ */
 struct text_unit {
 	double size;
 	int prec;
@@ -82,19 +85,18 @@ struct text_unit {
 
 /*
  * @v in the largest of @n @units it reaches, then the next one up while
- * the printed value reaches @carry ("1000 ns" is "1.00 us"); @sep between
- * number and unit. Returns the index of the unit used.
+ * the printed value reaches @carry ("1000 ns" is "1.00 us"). Returns the
+ * index of the unit used.
  */
 static unsigned int scaled(char *buf, size_t len, double v, const struct text_unit *units,
-			   unsigned int n, double carry, const char *sep)
+			   unsigned int n, double carry)
 {
 	unsigned int i = 0;
 
 	while (i + 1 < n && fabs(v) >= units[i + 1].size)
 		i++;
 	for (;; i++) {
-		snprintf(buf, len, "%.*f%s%s", units[i].prec, v / units[i].size, sep,
-			 units[i].name);
+		snprintf(buf, len, "%.*f%s", units[i].prec, v / units[i].size, units[i].name);
 		if (i + 1 == n || printed_int(buf) < carry)
 			return i;
 	}
@@ -117,17 +119,17 @@ static int ns_decimals(double ns)
 const char *llctl_text_ns(char *buf, size_t len, double ns)
 {
 	struct text_unit u[] = {
-		{ 1, ns_decimals(ns), "ns" }, { 1e3, 2, "us" }, { 1e6, 2, "ms" },
-		{ 1e9, 2, "s" },
+		{ 1, ns_decimals(ns), " ns" }, { 1e3, 2, " us" }, { 1e6, 2, " ms" },
+		{ 1e9, 2, " s" },
 	};
 
-	scaled(buf, len, ns, u, ARRAY_SIZE(u), 1000, " ");
+	scaled(buf, len, ns, u, ARRAY_SIZE(u), 1000);
 	return buf;
 }
 
 const char *llctl_text_bytes(char *buf, size_t len, uint64_t b)
 {
-	static const char *const name[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	static const char *const name[] = { " B", " KiB", " MiB", " GiB", " TiB", " PiB" };
 	struct text_unit u[ARRAY_SIZE(name)];
 	unsigned int i;
 
@@ -137,7 +139,7 @@ const char *llctl_text_bytes(char *buf, size_t len, uint64_t b)
 
 		u[i] = (struct text_unit){ (double)size, b % size ? 1 : 0, name[i] };
 	}
-	scaled(buf, len, (double)b, u, ARRAY_SIZE(u), 1024, " ");
+	scaled(buf, len, (double)b, u, ARRAY_SIZE(u), 1024);
 	return buf;
 }
 
@@ -148,7 +150,7 @@ const char *llctl_text_rate(char *buf, size_t len, double v)
 		{ 1e9, 2, "G/s" }, { 1e12, 2, "T/s" }, { 1e15, 2, "P/s" },
 	};
 
-	scaled(buf, len, v, u, ARRAY_SIZE(u), 1000, "");
+	scaled(buf, len, v, u, ARRAY_SIZE(u), 1000);
 	return buf;
 }
 
