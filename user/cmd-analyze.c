@@ -47,6 +47,7 @@
 #include "lib/plausible.h"
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "profile/pmu-events.h"
 
@@ -1060,7 +1061,7 @@ static int report_json(const struct analyze *a)
 static const char *pct(const struct an_value *v, char *buf, size_t len)
 {
 	if (v->valid)
-		snprintf(buf, len, "%.1f%%", 100 * v->value);
+		llctl_text_pct(buf, len, 100 * v->value, 1);
 	else if (!strncmp(v->why, "implausible: ", 13))
 		snprintf(buf, len, "implausible (%s)", v->why + 13);
 	else
@@ -1071,21 +1072,23 @@ static const char *pct(const struct an_value *v, char *buf, size_t len)
 static void print_topdown(FILE *f, const struct analyze *a)
 {
 	const struct an_td_level1 *t = &a->td;
+	char re[16], bs[16], fe[16], be[16];
 
+	llctl_text_pct(re, sizeof(re), 100 * t->retiring, 1);
+	llctl_text_pct(bs, sizeof(bs), 100 * t->bad_speculation, 1);
+	llctl_text_pct(fe, sizeof(fe), 100 * t->frontend_bound, 1);
+	llctl_text_pct(be, sizeof(be), 100 * t->backend_bound, 1);
 	if (!a->td_valid)
 		fprintf(f, "  %s\n", a->topdown_why);
 	else if (t->method == AN_TD_INTEL)
-		fprintf(f, "  top-down level 1: retiring %.1f%%, bad speculation %.1f%%, frontend %.1f%%, backend %.1f%%\n",
-			100 * t->retiring, 100 * t->bad_speculation,
-			100 * t->frontend_bound, 100 * t->backend_bound);
+		fprintf(f, "  top-down level 1: retiring %s, bad speculation %s, frontend %s, backend %s\n",
+			re, bs, fe, be);
 	else if (t->spec_valid)
-		fprintf(f, "  top-down level 1 (Arm, shares of the cycles): retiring %.1f%%, bad speculation %.1f%%, frontend %.1f%%, backend %.1f%%\n",
-			100 * t->retiring, 100 * t->bad_speculation,
-			100 * t->frontend_bound, 100 * t->backend_bound);
+		fprintf(f, "  top-down level 1 (Arm, shares of the cycles): retiring %s, bad speculation %s, frontend %s, backend %s\n",
+			re, bs, fe, be);
 	else
-		fprintf(f, "  top-down level 1 (Arm, shares of the cycles): frontend %.1f%%, backend %.1f%%; retiring and bad speculation not measured: %s\n",
-			100 * t->frontend_bound, 100 * t->backend_bound,
-			t->spec_why);
+		fprintf(f, "  top-down level 1 (Arm, shares of the cycles): frontend %s, backend %s; retiring and bad speculation not measured: %s\n",
+			fe, be, t->spec_why);
 }
 
 static void print_software(FILE *f, const struct analyze *a)
@@ -1093,42 +1096,50 @@ static void print_software(FILE *f, const struct analyze *a)
 	const struct an_point *p = &a->pts[a->n_threads - 1];
 	const struct an_evidence *e = &a->evd;
 	const struct an_trace *t = &a->tr;
-	char b[3][640];
+	char b[3][640], n[2][48];
 	int i;
 
-	fprintf(f, "Bottlenecks (%u threads, %.3f s of wall time over %u runs):\n",
-		p->threads, p->agg.wall_s, a->repeat);
+	fprintf(f, "Bottlenecks (%u threads, %s of wall time over %u runs):\n",
+		p->threads, llctl_text_ns(n[0], sizeof(n[0]), p->agg.wall_s * 1e9), a->repeat);
 	print_topdown(f, a);
 	if (e->m[AN_IPC].valid)
-		fprintf(f, "  %-22s %14.3f     (%.0f instructions in %.0f cycles)\n",
-			"IPC", e->m[AN_IPC].value, e->instructions, e->cycles);
+		fprintf(f, "  %-22s %14.3f     (%s instructions in %s cycles)\n",
+			"IPC", e->m[AN_IPC].value,
+			llctl_text_count(n[0], sizeof(n[0]), e->instructions, 0),
+			llctl_text_count(n[1], sizeof(n[1]), e->cycles, 0));
 	else
 		fprintf(f, "  %-22s not measured: %s\n", "IPC", e->m[AN_IPC].why);
 	for (i = 0; i < SW_N; i++) {
 		if (!p->agg.counted[i])
 			fprintf(f, "  %-22s <not counted>\n", sw_names[i]);
 		else if (i == SW_TASK_CLOCK)
-			fprintf(f, "  %-22s %14.3f ms  (%s of each thread's wall time)\n",
-				sw_names[i], p->agg.count[i] / 1e6,
+			fprintf(f, "  %-22s %14s  (%s of each thread's wall time)\n",
+				sw_names[i], llctl_text_ns(n[0], sizeof(n[0]), p->agg.count[i]),
 				pct(&e->m[AN_CPU_UTIL], b[0], sizeof(b[0])));
 		else
-			fprintf(f, "  %-22s %14.0f     (%.1f/s)\n", sw_names[i],
-				p->agg.count[i], p->agg.count[i] / p->agg.wall_s);
+			fprintf(f, "  %-22s %14s  (%s)\n", sw_names[i],
+				llctl_text_count(n[0], sizeof(n[0]), p->agg.count[i], 0),
+				llctl_text_rate(n[1], sizeof(n[1]),
+						p->agg.count[i] / p->agg.wall_s));
 	}
 	if (!t->done) {
 		fprintf(f, "  trace: none: %s\n", t->reason);
 		return;
 	}
-	fprintf(f, "  traced run (%u threads, %.3f s):\n", a->tr_threads, t->wall_ns / 1e9);
-	fprintf(f, "    syscalls (futex aside) %10.3f ms  (%s per thread; most in %s)\n",
-		t->syscall_ns / 1e6, pct(&e->m[AN_SYSCALL_SHARE], b[0], sizeof(b[0])),
+	fprintf(f, "  traced run (%u threads, %s):\n", a->tr_threads,
+		llctl_text_ns(n[0], sizeof(n[0]), t->wall_ns));
+	fprintf(f, "    syscalls (futex aside) %10s  (%s per thread; most in %s)\n",
+		llctl_text_ns(n[0], sizeof(n[0]), t->syscall_ns),
+		pct(&e->m[AN_SYSCALL_SHARE], b[0], sizeof(b[0])),
 		e->top_syscall[0] ? e->top_syscall : "none");
-	fprintf(f, "    futex                  %10.3f ms  (%s per thread)\n",
-		t->futex_ns / 1e6, pct(&e->m[AN_FUTEX_SHARE], b[1], sizeof(b[1])));
-	fprintf(f, "    irq + softirq          %10.3f ms  (%s per CPU)\n",
-		(t->irq_ns + t->softirq_ns) / 1e6,
+	fprintf(f, "    futex                  %10s  (%s per thread)\n",
+		llctl_text_ns(n[0], sizeof(n[0]), t->futex_ns),
+		pct(&e->m[AN_FUTEX_SHARE], b[1], sizeof(b[1])));
+	fprintf(f, "    irq + softirq          %10s  (%s per CPU)\n",
+		llctl_text_ns(n[0], sizeof(n[0]), t->irq_ns + t->softirq_ns),
 		pct(&e->m[AN_IRQ_SHARE], b[2], sizeof(b[2])));
-	fprintf(f, "    context switches       %10llu\n", (unsigned long long)t->switches);
+	fprintf(f, "    context switches       %10s\n",
+		llctl_text_count(n[0], sizeof(n[0]), (double)t->switches, 0));
 }
 
 static void print_suggestions(FILE *f, const struct analyze *a)

@@ -33,6 +33,7 @@
 #include "lib/env.h"
 #include "lib/options.h"
 #include "lib/plausible.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_fence.h"
@@ -386,9 +387,10 @@ static bool pair_below_tick(const struct fence_data *d)
 static const char *pair_why(const struct fence_data *d)
 {
 	static char why[160];
+	char tick[32];
 
-	snprintf(why, sizeof(why), "below resolution: under one tick of the %s (%.1f ns)",
-		 PROBE_CLOCK_NAME, 1e6 / d->tsc_khz);
+	snprintf(why, sizeof(why), "below resolution: under one tick of the %s (%s)",
+		 PROBE_CLOCK_NAME, llctl_text_ns(tick, sizeof(tick), 1e6 / d->tsc_khz));
 	return why;
 }
 
@@ -459,6 +461,7 @@ static void footnotes(const struct fence_data *d, const struct coh_fence_op *res
 	bool below = any(d, res, "below_resolution");
 	bool unstable = any(d, res, "unstable");
 	bool implausible = any(d, res, "implausible");
+	char pct[16];
 
 	if (below || unstable || implausible)
 		putchar('\n');
@@ -467,9 +470,9 @@ static void footnotes(const struct fence_data *d, const struct coh_fence_op *res
 		       "    per op; these ops cost (next to) nothing beyond the loop here.\n",
 		       d->tsc_khz >= 400000 ? "one TSC tick" : "0.3 ns");
 	if (unstable)
-		printf("[2] unstable: the batches disagree by more than %.0f %% of the median\n"
+		printf("[2] unstable: the batches disagree by more than %s of the median\n"
 		       "    (interrupts, frequency changes, another load on the CPU?)\n",
-		       COH_FENCE_UNSTABLE * 100);
+		       llctl_text_pct(pct, sizeof(pct), COH_FENCE_UNSTABLE * 100, 0));
 	if (implausible)
 		printf("[3] implausible: %s\n",
 		       llctl_plaus_bound(LLCTL_PLAUS_FENCE_NS)->why);
@@ -480,14 +483,16 @@ static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 		       const struct coh_stats *empty,
 		       const struct llctl_env *env)
 {
-	char b[400];
+	char b[400], n[2][32];
 	uint32_t op;
 
 	llctl_env_print(stdout, env);
-	printf("# %s mode, CPU %d, %s %.1f MHz%s, %" PRIu32 " batches of %" PRIu64 " ops%s\n",
+	printf("# %s mode, CPU %d, %s %.1f MHz%s, %s batches of %s ops%s\n",
 	       c->kernel ? "kernel" : "user", c->cpu, PROBE_CLOCK_NAME, d->tsc_khz / 1000,
-	       c->kernel ? " (the kernel's)" : coh_tsc_source(), d->done,
-	       c->iterations, d->stopped ? " (stopped early)" : "");
+	       c->kernel ? " (the kernel's)" : coh_tsc_source(),
+	       llctl_text_count(n[0], sizeof(n[0]), d->done, 0),
+	       llctl_text_count(n[1], sizeof(n[1]), (double)c->iterations, 0),
+	       d->stopped ? " (stopped early)" : "");
 	printf("# cycles are %s ticks; the empty loop's %s per op is subtracted",
 	       PROBE_CLOCK_NAME,
 	       coh_fence_ticks_text(empty->median, d->tsc_khz, LLCTL_PLAUS_FENCE_NS,

@@ -14,6 +14,7 @@
 #include "lib/env.h"
 #include "lib/nl.h"
 #include "lib/options.h"
+#include "lib/text.h"
 #include "lib/util.h"
 
 struct info_args {
@@ -108,7 +109,7 @@ static void info_text(const struct llctl_info *info,
 		      const struct llctl_env *env)
 {
 	const char *mode = llctl_ring_mode_name(info->ring_mode);
-	char name[32];
+	char name[32], n[32];
 	unsigned int i;
 
 	llctl_env_print(stdout, env);
@@ -116,11 +117,11 @@ static void info_text(const struct llctl_info *info,
 	printf("  %-15s %s\n", "arch:", machine_arch() ? machine_arch() : "unknown");
 	printf("  %-15s %" PRIu32 " possible, %" PRIu32 " online\n", "cpus:",
 	       info->cpus_possible, info->cpus_online);
-	printf("  %-15s %" PRIu32 " bytes\n", "cache line:",
-	       info->cache_line_size);
+	printf("  %-15s %s\n", "cache line:",
+	       llctl_text_bytes(n, sizeof(n), info->cache_line_size));
 	if (info->counters_open >= 0)
-		printf("  %-15s %" PRId64 " (all users)\n", "counters open:",
-		       info->counters_open);
+		printf("  %-15s %s (all users)\n", "counters open:",
+		       llctl_text_count(n, sizeof(n), (double)info->counters_open, 0));
 	printf("  %-15s", "features:");
 	for (i = 0; i < 64; i++) {
 		if (!(info->features & (1ULL << i)))
@@ -133,9 +134,8 @@ static void info_text(const struct llctl_info *info,
 		printf("  %-15s no hardware PMU: cycles, instructions and cache events cannot be\n"
 		       "  %-15s counted here, only software events, tracepoints and msr ('llctl doctor')\n",
 		       "not available:", "");
-	printf("  %-15s %" PRIu32 " KiB per CPU, %s when full\n",
-	       "ring defaults:", info->ring_size / 1024,
-	       mode ? mode : "unknown mode");
+	printf("  %-15s %s per CPU, %s when full\n", "ring defaults:",
+	       llctl_text_bytes(n, sizeof(n), info->ring_size), mode ? mode : "unknown mode");
 	printf("  %-15s %u:", "pmus:", info->n_pmus);
 	for (i = 0; i < info->n_pmus; i++)
 		printf(" %s(%" PRIu32 ")", info->pmus[i].name,

@@ -625,10 +625,11 @@ static double coverage(const struct prof_stat_count *c)
 static const char *coverage_text(const struct prof_stat_count *c, char *buf,
 				 size_t len)
 {
-	char why[256];
+	char why[256], pct[16];
 
 	if (llctl_plausible(LLCTL_PLAUS_COVERAGE, coverage(c), 1, why, sizeof(why)))
-		snprintf(buf, len, "%5.1f%% measured", 100 * coverage(c));
+		snprintf(buf, len, "%6s measured",
+			 llctl_text_pct(pct, sizeof(pct), 100 * coverage(c), 1));
 	else
 		snprintf(buf, len, "coverage %s", why);
 	return buf;

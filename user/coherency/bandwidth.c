@@ -52,6 +52,7 @@
 #include "coherency/machine.h"
 #include "coherency/stats.h"
 #include "lib/plausible.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #if defined(__aarch64__)
@@ -691,7 +692,7 @@ static void bw_sweep(struct bw_run *run, struct bw_result *r,
 		if (o->progress) {
 			char s[32];
 
-			coh_fmt_bytes(b, s, sizeof(s));
+			llctl_text_bytes(s, sizeof(s), b);
 			fprintf(stderr, "\rbandwidth: %s ", s);
 		}
 		if (b == r->max_bytes)
@@ -962,9 +963,9 @@ static void bw_level_text(FILE *f, const struct bw_result *r,
 			  const struct bw_level *l)
 {
 	double gbs = r->pt[l->pt].gbs[BW_READ];
-	char b[32], v[384], of[384];
+	char b[32], v[384], of[384], pk[32];
 
-	coh_fmt_bytes(r->pt[l->pt].bytes, b, sizeof(b));
+	llctl_text_bytes(b, sizeof(b), r->pt[l->pt].bytes);
 	llctl_plaus_text(LLCTL_PLAUS_BANDWIDTH_GBS, gbs, bw_scale(r), "%7.1f GB/s",
 			 v, sizeof(v));
 	fprintf(f, "  %-4s at %-8s read %s", l->name, b, v);
@@ -972,10 +973,11 @@ static void bw_level_text(FILE *f, const struct bw_result *r,
 		llctl_plaus_text(LLCTL_PLAUS_OF_PEAK, gbs / l->peak, 1, "%.2f",
 				 of, sizeof(of));
 		if (strncmp(of, "implausible", 11))
-			snprintf(of, sizeof(of), "%.0f%%", 100 * gbs / l->peak);
-		fprintf(f, ", %s of a %.1f GB/s peak (%s)\n", of, l->peak, l->why);
+			llctl_text_pct(of, sizeof(of), 100 * gbs / l->peak, 0);
+		fprintf(f, ", %s of a %s peak (%s)\n", of,
+			llctl_text_gbs(pk, sizeof(pk), l->peak), l->why);
 	} else if (l->peak > 0) {
-		fprintf(f, ", peak %.1f GB/s (%s)\n", l->peak, l->why);
+		fprintf(f, ", peak %s (%s)\n", llctl_text_gbs(pk, sizeof(pk), l->peak), l->why);
 	} else {
 		fprintf(f, ", peak unknown (%s)\n", l->why);
 	}
@@ -999,7 +1001,7 @@ static void bw_text(FILE *f, const struct bw_result *r)
 		fprintf(f, "  %8s", bw_name[k]);
 	fputc('\n', f);
 	for (i = 0; i < r->npt; i++) {
-		coh_fmt_bytes(r->pt[i].bytes, b, sizeof(b));
+		llctl_text_bytes(b, sizeof(b), r->pt[i].bytes);
 		fprintf(f, "  %10s", b);
 		for (k = 0; k < BW_KERNELS; k++)
 			if (r->pt[i].done[k] && !bw_ok(r, r->pt[i].gbs[k]))
@@ -1011,8 +1013,9 @@ static void bw_text(FILE *f, const struct bw_result *r)
 		fputc('\n', f);
 	}
 	if (flagged) {
-		fprintf(f, "  ! implausible: above %.0f GB/s, the port limit (%s)\n",
-			llctl_plaus_bound(LLCTL_PLAUS_BANDWIDTH_GBS)->hi * bw_scale(r),
+		fprintf(f, "  ! implausible: above %s, the port limit (%s)\n",
+			llctl_text_gbs(b, sizeof(b),
+				       llctl_plaus_bound(LLCTL_PLAUS_BANDWIDTH_GBS)->hi * bw_scale(r)),
 			llctl_plaus_bound(LLCTL_PLAUS_BANDWIDTH_GBS)->why);
 	}
 	fprintf(f, "  core clock %s\n", coh_clock_text(&r->clock, clk, sizeof(clk)));

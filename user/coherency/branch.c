@@ -54,6 +54,7 @@
 #include "coherency/machine.h"
 #include "coherency/stats.h"
 #include "lib/plausible.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_branch.h"
@@ -382,16 +383,17 @@ static struct json_object *br_json(const struct br_result *r, long hist,
 
 static void br_penalty_text(FILE *f, const struct br_result *r)
 {
-	char why[384];
+	char why[384], ns[32];
 
 	if (!penalty_plausible(r, why, sizeof(why)))
 		fprintf(f, "  misprediction penalty: %s\n", why);
 	else if (r->ghz > 0)
-		fprintf(f, "  misprediction penalty: %.2f ns, %.1f cycles (one miss in two random branches)\n",
-			penalty_ns(r), penalty_ns(r) * r->ghz);
+		fprintf(f, "  misprediction penalty: %s, %.1f cycles (one miss in two random branches)\n",
+			llctl_text_ns(ns, sizeof(ns), penalty_ns(r)), penalty_ns(r) * r->ghz);
 	else
-		fprintf(f, "  misprediction penalty: %.2f ns, cycles unknown (%s)\n",
-			penalty_ns(r), clock_why(r, why, sizeof(why)));
+		fprintf(f, "  misprediction penalty: %s, cycles unknown (%s)\n",
+			llctl_text_ns(ns, sizeof(ns), penalty_ns(r)),
+			clock_why(r, why, sizeof(why)));
 }
 
 /* A baseline's median (min) per branch, each gated. */
@@ -437,7 +439,7 @@ static void br_sweep_text(FILE *f, const struct br_result *r)
 static void br_text(FILE *f, const struct br_result *r, long hist,
 		    const char *hist_why)
 {
-	char clk[512];
+	char clk[512], n[2][32];
 
 	fprintf(f, "branch: CPU %d, median (min) of %d samples of %u branches\n",
 		r->cpu, r->samples, BR_BITS);
@@ -461,9 +463,9 @@ static void br_text(FILE *f, const struct br_result *r, long hist,
 		fprintf(f, "  stopped early (%s): %d of the sweep's lengths ran\n",
 			r->stopped, r->npt);
 	if (r->miscounted)
-		fprintf(f, "  WRONG: %llu of %llu passes did not count the buffer's set bits: the branch did not run as written\n",
-			(unsigned long long)r->miscounted,
-			(unsigned long long)r->passes);
+		fprintf(f, "  WRONG: %s of %s passes did not count the buffer's set bits: the branch did not run as written\n",
+			llctl_text_count(n[0], sizeof(n[0]), (double)r->miscounted, 0),
+			llctl_text_count(n[1], sizeof(n[1]), (double)r->passes, 0));
 }
 
 /* PREFIX-branch.svg: time per branch by pattern length. */

@@ -31,6 +31,7 @@
 #include "lib/cpus.h"
 #include "lib/svg.h"
 #include "lib/plausible.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_c2c.h"
@@ -347,12 +348,14 @@ static struct json_object *c2c_json(const struct c2c_report *r)
 
 static void c2c_text(FILE *f, const struct c2c_report *r)
 {
+	char lo[32], hi[32], n[32];
 	bool flagged = false;
 	int i, j;
 
-	fprintf(f, "c2c: one-way latency in ns = median round trip / 2 (%" PRIu64
+	fprintf(f, "c2c: one-way latency in ns = median round trip / 2 (%s"
 		" round trips per pair), CPUs by package and core (SMT siblings together)%s\n",
-		r->trips * BATCHES, r->stopped ? "; stopped early" : "");
+		llctl_text_count(n, sizeof(n), (double)(r->trips * BATCHES), 0),
+		r->stopped ? "; stopped early" : "");
 	fprintf(f, "%6s", "");
 	for (j = 0; j < r->n; j++)
 		fprintf(f, " %6d", r->cpus[j]);
@@ -374,14 +377,15 @@ static void c2c_text(FILE *f, const struct c2c_report *r)
 		fputc('\n', f);
 	}
 	if (flagged)
-		fprintf(f, "!: implausible, outside %.0f ns to %.0f us: not reported (%s)\n",
-			llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->lo,
-			llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->hi / 1000,
+		fprintf(f, "!: implausible, outside %s to %s: not reported (%s)\n",
+			llctl_text_ns(lo, sizeof(lo), llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->lo),
+			llctl_text_ns(hi, sizeof(hi), llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->hi),
 			llctl_plaus_bound(LLCTL_PLAUS_C2C_NS)->why);
 	if (r->short_batches)
-		fprintf(f, "note: %" PRIu64 " round trips per batch are too few: reading the clock (%.0f ticks)\n"
-			"      is over 1 %% of a batch; use --iterations %d or more\n",
-			r->trips, r->timer, 100 * BATCHES);
+		fprintf(f, "note: %s round trips per batch are too few: reading the clock (%.0f ticks)\n"
+			"      is over 1%% of a batch; use --iterations %d or more\n",
+			llctl_text_count(n, sizeof(n), (double)r->trips, 0), r->timer,
+			100 * BATCHES);
 }
 
 /*

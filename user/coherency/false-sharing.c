@@ -36,6 +36,7 @@
 #include "coherency/stats.h"
 #include "coherency/team.h"
 #include "lib/plausible.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_fs.h"
@@ -425,18 +426,20 @@ static void fs_text(const struct coh_opts *o, const struct fs_report *f,
 			fprintf(text, "  slowdown    not measured: %d pairs of runs overlapped, %d needed\n",
 				r->used, COH_FS_MIN_PAIRS);
 		if (!o->kernel)
-			fprintf(text, "  overlap     %11.1f %% (the least of the runs used; %d of %d pairs used)\n",
-				r->overlap * 100, r->used, r->pairs);
+			fprintf(text, "  overlap     %12s (the least of the runs used; %d of %d pairs used)\n",
+				llctl_text_pct(sh, sizeof(sh), r->overlap * 100, 1), r->used,
+				r->pairs);
 	} else if (!o->kernel && r->pairs) {
-		fprintf(text, "  not measured: no pair of runs overlapped %.0f %% (the best %.0f %%):\n"
+		fprintf(text, "  not measured: no pair of runs overlapped %s (the best %s):\n"
 			"  the writers did not run together; is another load on these CPUs?\n",
-			COH_FS_MIN_OVERLAP * 100, r->best_unused * 100);
+			llctl_text_pct(sh, sizeof(sh), COH_FS_MIN_OVERLAP * 100, 0),
+			llctl_text_pct(pd, sizeof(pd), r->best_unused * 100, 0));
 	} else {
 		fprintf(text, "  no complete pair of runs\n");
 	}
 	if (f->flag && !strcmp(f->flag, "too_short"))
-		fprintf(text, "  note: a batch took under %.0f us, too short to trust; use more --iterations\n",
-			MIN_RUN_S * 1e6);
+		fprintf(text, "  note: a batch took under %s, too short to trust; use more --iterations\n",
+			llctl_text_ns(sh, sizeof(sh), MIN_RUN_S * 1e9));
 }
 
 /* Runs the test in @o's mode into @f: 0, or -errno. */

@@ -13,6 +13,7 @@
 #include "coherency/fence.h"
 #include "lib/plausible.h"
 #include "lib/svg.h"
+#include "lib/text.h"
 
 double coh_fence_ns(double ticks, double tsc_khz)
 {
@@ -100,6 +101,7 @@ void coh_fence_op_text(FILE *f, const char *name, const struct coh_fence_op *op,
 		       double tsc_khz)
 {
 	const struct coh_stats *s = &op->cycles;
+	char med[32], hi[32];
 
 	if (is(op, "below_resolution")) {
 		fprintf(f, "%-16s %9s %9s %9s   %9s %9s %9s  [1]\n", name, "~0",
@@ -107,15 +109,16 @@ void coh_fence_op_text(FILE *f, const char *name, const struct coh_fence_op *op,
 		return;
 	}
 	if (is(op, "implausible")) {
-		fprintf(f, "%-16s implausible (median %.0f ns per op, above %.0f ns)  [3]\n",
-			name, coh_fence_ns(s->median, tsc_khz),
-			llctl_plaus_bound(LLCTL_PLAUS_FENCE_NS)->hi);
+		fprintf(f, "%-16s implausible (median %s per op, above %s)  [3]\n", name,
+			llctl_text_ns(med, sizeof(med), coh_fence_ns(s->median, tsc_khz)),
+			llctl_text_ns(hi, sizeof(hi), llctl_plaus_bound(LLCTL_PLAUS_FENCE_NS)->hi));
 		return;
 	}
-	fprintf(f, "%-16s %9.2f %9.2f %9.2f   %9.2f %9.2f %9.2f  %5.0f%%%s\n",
+	fprintf(f, "%-16s %9.2f %9.2f %9.2f   %9.2f %9.2f %9.2f  %6s%s\n",
 		name, pos(s->min), pos(s->median), pos(s->p99),
 		coh_fence_ns(s->min, tsc_khz), coh_fence_ns(s->median, tsc_khz),
-		coh_fence_ns(s->p99, tsc_khz), s->spread * 100,
+		coh_fence_ns(s->p99, tsc_khz),
+		llctl_text_pct(med, sizeof(med), s->spread * 100, 0),
 		op->flag ? " [2]" : "");
 }
 

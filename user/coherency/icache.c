@@ -63,6 +63,7 @@
 #include "coherency/machine.h"
 #include "coherency/stats.h"
 #include "lib/plausible.h"
+#include "lib/text.h"
 #include "lib/util.h"
 
 #define IC_CODE_MIN	(1ULL << 10)
@@ -550,16 +551,18 @@ static void ic_cell(FILE *f, const char *fmt, double v, const char *gate,
 static void ic_table(FILE *f, const struct ic_result *r, const struct ic_point *pt,
 		     int n, bool pages, char first[IC_WHY])
 {
-	char b[32], w[2][512];
+	char b[32], w[2][512], np[32];
 	const char *med, *min;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		med = ic_gate(pt[i].ns.median, pages, r->ghz, w[0], sizeof(w[0]));
 		min = ic_gate(pt[i].ns.min, pages, r->ghz, w[1], sizeof(w[1]));
-		coh_fmt_bytes(pt[i].bytes, b, sizeof(b));
+		llctl_text_bytes(b, sizeof(b), pt[i].bytes);
 		if (pages)
-			fprintf(f, "  %10llu  %10s", (unsigned long long)(pt[i].bytes / IC_PAGE), b);
+			fprintf(f, "  %10s  %10s",
+				llctl_text_count(np, sizeof(np), (double)(pt[i].bytes / IC_PAGE), 0),
+				b);
 		else
 			fprintf(f, "  %10s", b);
 		ic_cell(f, "  %10.2f", pt[i].ns.median, med, first);
@@ -579,7 +582,7 @@ static void ic_steps_text(FILE *f, const struct ic_result *r)
 		const struct ic_step *s = &r->step[i];
 		bool known = strcmp(s->level, "unknown");
 
-		coh_fmt_bytes(s->bytes, b, sizeof(b));
+		llctl_text_bytes(b, sizeof(b), s->bytes);
 		if (step_gate(r, s, why, sizeof(why)))
 			fprintf(f, "  step at %s (%s sweep): not reported, a point of it is %s\n",
 				b, s->sweep, why);
@@ -595,7 +598,7 @@ static void ic_steps_text(FILE *f, const struct ic_result *r)
 
 static void ic_text(FILE *f, const struct ic_result *r)
 {
-	char b[32], call[400], clk[512], first[IC_WHY] = "";
+	char b[32], np[32], call[400], clk[512], first[IC_WHY] = "";
 
 	fprintf(f, "icache: CPU %d, median (min) of %d samples, a call costs %s (subtracted)\n",
 		r->cpu, r->samples,
@@ -608,9 +611,9 @@ static void ic_text(FILE *f, const struct ic_result *r)
 	if (!r->itlb_l1 || !r->itlb_l2)
 		fprintf(f, "  iTLB sizes unknown: %s\n", r->itlb_why);
 	if (r->code_max < IC_CODE_MAX) {
-		coh_fmt_bytes(r->code_max, b, sizeof(b));
-		fprintf(f, "  the sweeps end at llkm's code regions: %s of code, %llu pages\n",
-			b, (unsigned long long)r->pages_max);
+		llctl_text_bytes(b, sizeof(b), r->code_max);
+		fprintf(f, "  the sweeps end at llkm's code regions: %s of code, %s pages\n",
+			b, llctl_text_count(np, sizeof(np), (double)r->pages_max, 0));
 	}
 	fprintf(f, "  %10s  %10s  %10s  %10s\n", "code", "ns/KiB", "(min)",
 		"ns/instr");

@@ -25,6 +25,7 @@
 #include "lib/plausible.h"
 #include "lib/rootfs.h"
 #include "lib/svg.h"
+#include "lib/text.h"
 #include "lib/util.h"
 
 _Static_assert(sizeof(cpu_set_t) <= sizeof(((struct coh_pin *)0)->mask),
@@ -443,22 +444,6 @@ long coh_history_length(const long *len, const double *y, int n, double fast,
 	return len[i - 1];
 }
 
-void coh_fmt_bytes(uint64_t b, char *buf, unsigned int len)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)b;
-	int u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	if (v == floor(v))
-		snprintf(buf, len, "%.0f %s", v, unit[u]);
-	else
-		snprintf(buf, len, "%.1f %s", v, unit[u]);
-}
-
 uint64_t coh_mem_available(const char *root)
 {
 	unsigned long long kb = 0;
@@ -589,7 +574,7 @@ static void chart_xaxis(struct llctl_svg *g, const struct coh_chart *c, double y
 			continue;
 		v = ldexp(1, j);
 		if (c->xbytes)
-			coh_fmt_bytes((uint64_t)v, label, sizeof(label));
+			llctl_text_bytes(label, sizeof(label), (uint64_t)v);
 		else
 			snprintf(label, sizeof(label), "%.0f", v);
 		llctl_svg_line(g, chart_x(c, v), y0, chart_x(c, v), y0 + 4, axis);

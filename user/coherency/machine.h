@@ -143,9 +143,6 @@ int coh_find_steps(const double *y, int n, double rise, double min_delta,
 long coh_history_length(const long *len, const double *y, int n, double fast,
 			double slow, const char **why);
 
-/* "16 KiB", "1.5 MiB": binary units, for the text tables. */
-void coh_fmt_bytes(uint64_t b, char *buf, unsigned int len);
-
 /* Bytes of MemAvailable, 0 when unknown. */
 uint64_t coh_mem_available(const char *root);
 

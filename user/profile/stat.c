@@ -451,9 +451,10 @@ static void print_event(FILE *f, const struct prof_stat_event *e,
 		fprintf(f, "  %20s  %-24s",
 			llctl_text_count(num, sizeof(num), v, 0), e->name);
 	if (repeats > 1 && v != 0)
-		fprintf(f, " +-%6.2f%%", prof_stat_stddev(e) * 100 / v);
+		fprintf(f, " +-%7s", llctl_text_pct(num, sizeof(num),
+						    prof_stat_stddev(e) * 100 / v, 2));
 	if (llctl_plausible(LLCTL_PLAUS_COVERAGE, cov / 100, 1, why, sizeof(why)))
-		fprintf(f, " (%5.1f%% measured%s)\n", cov,
+		fprintf(f, " (%6s measured%s)\n", llctl_text_pct(num, sizeof(num), cov, 1),
 			e->scaled ? ", scaled" : "");
 	else
 		fprintf(f, " (coverage implausible (%s))\n",

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "lib/text.h"
 #include "top/top.h"
 
 #define LINE_MAX_LEN	1024
@@ -230,19 +231,6 @@ struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
 
 /* Counting. */
 
-/* @v a second, with an SI prefix: "12.35M/s". */
-static void rate_text(char *buf, size_t len, double v)
-{
-	static const char pre[] = " KMGTP";
-	unsigned int i = 0;
-
-	while (v >= 1000 && i + 1 < sizeof(pre) - 1) {
-		v /= 1000;
-		i++;
-	}
-	snprintf(buf, len, "%.2f%s/s", v, i ? (char[]){ pre[i], 0 } : "");
-}
-
 /* "1002.31 msec 1.00" for a clock, "12345678 12.35M/s" otherwise. */
 static void count_cell(char *buf, size_t len, const struct top_count_event *e,
 		       const struct top_count_cpu *c, unsigned int i, double interval)
@@ -259,7 +247,7 @@ static void count_cell(char *buf, size_t len, const struct top_count_event *e,
 			 interval > 0 ? v / 1e9 / interval : 0);
 		return;
 	}
-	rate_text(rate, sizeof(rate), interval > 0 ? v / interval : 0);
+	llctl_text_rate(rate, sizeof(rate), interval > 0 ? v / interval : 0);
 	snprintf(buf, len, "%14.0f %10s", v, rate);
 }
 

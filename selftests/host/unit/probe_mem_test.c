@@ -106,20 +106,6 @@ TEST(history_without_a_jump_is_unknown_with_a_reason)
 	EXPECT_NE(NULL, strstr(why, "same time"));
 }
 
-TEST(sizes_print_in_binary_units)
-{
-	char b[32];
-
-	coh_fmt_bytes(16384, b, sizeof(b));
-	EXPECT_STREQ("16 KiB", b);
-	coh_fmt_bytes(1536, b, sizeof(b));
-	EXPECT_STREQ("1.5 KiB", b);
-	coh_fmt_bytes(256ULL << 20, b, sizeof(b));
-	EXPECT_STREQ("256 MiB", b);
-	coh_fmt_bytes(100, b, sizeof(b));
-	EXPECT_STREQ("100 B", b);
-}
-
 /* ---- The caches sysfs describes ---- */
 
 FIXTURE(fake_root) {

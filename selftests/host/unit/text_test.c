@@ -3,10 +3,17 @@
  * lib/text.c: paragraphs wrapped to a width, and the width itself. The
  * oracle is the text: the words in order, every line within the width
  * unless one word alone is longer, continuation lines at the column.
+ * Numbers: coreutils' numfmt (sizes, rates) and printf's ' flag in
+ * en_US (counts) on the same values, and values known by construction at
+ * the boundaries where rounding carries into the next unit.
  */
 #define _GNU_SOURCE
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -105,6 +112,223 @@ TEST(counts_in_the_c_locale_are_digits_alone)
 	llctl_text_set_big_num(false);
 	EXPECT_STREQ("1234567", llctl_text_count(buf, sizeof(buf), 1234567, 0));
 	llctl_text_set_big_num(true);
+}
+
+/* Times: the unit is the one the rounded value reads in. */
+TEST(ns_carry_into_the_next_unit_at_the_rounding_boundary)
+{
+	static const struct {
+		double ns;
+		const char *text;
+	} c[] = {
+		{ 0, "0 ns" },		{ 812, "812 ns" },
+		{ 61, "61 ns" },	{ 61.1, "61.1 ns" },
+		{ 0.42, "0.42 ns" },	{ 9.996, "10.0 ns" },
+		{ 99.94, "99.9 ns" },	{ 99.96, "100 ns" },
+		{ 999.5, "1.00 us" },
+		{ 999.4, "999 ns" },
+		{ 999.95, "1.00 us" },	{ 1000, "1.00 us" },
+		{ 3410, "3.41 us" },	{ 999994, "999.99 us" },
+		{ 999996, "1.00 ms" },	{ 27050000, "27.05 ms" },
+		{ 999996000, "1.00 s" },	{ 1.2e9, "1.20 s" },
+		/* No unit above seconds: the seconds grow. */
+		{ 3.6e12, "3600.00 s" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		EXPECT_STREQ(c[i].text, llctl_text_ns(buf, sizeof(buf), c[i].ns))
+			TH_LOG("%.2f ns", c[i].ns);
+}
+
+TEST(shares_and_bandwidths_keep_their_decimals)
+{
+	char buf[32];
+
+	EXPECT_STREQ("42.5%", llctl_text_pct(buf, sizeof(buf), 42.49, 1));
+	EXPECT_STREQ("100%", llctl_text_pct(buf, sizeof(buf), 100, 0));
+	EXPECT_STREQ("12.3 GB/s", llctl_text_gbs(buf, sizeof(buf), 12.34));
+	EXPECT_STREQ("0.0 GB/s", llctl_text_gbs(buf, sizeof(buf), 0.04));
+}
+
+/*
+ * numfmt's output for @n values in @file with @args, one line each, into
+ * @out (@n entries of @w bytes); false when numfmt cannot run.
+ */
+static bool numfmt(const char *args, const char *file, char *out, int n, int w)
+{
+	char cmd[256], line[64];
+	FILE *p;
+	int i = 0;
+
+	snprintf(cmd, sizeof(cmd), "LC_ALL=C numfmt %s <%s 2>/dev/null", args, file);
+	p = popen(cmd, "r");
+	if (!p)
+		return false;
+	while (i < n && fgets(line, sizeof(line), p)) {
+		line[strcspn(line, "\n")] = 0;
+		snprintf(out + (size_t)i++ * w, w, "%s", line);
+	}
+	return !pclose(p) && i == n;
+}
+
+/* Sizes at each unit's edges, then spread over every magnitude. */
+static int size_values(uint64_t *v, int max)
+{
+	uint64_t x = 88172645463325252ull;
+	int n = 0, u;
+
+	v[n++] = 0;
+	for (u = 10; u <= 50; u += 10) {
+		uint64_t k = (uint64_t)1 << u;
+
+		v[n++] = k - 1;
+		v[n++] = k;
+		v[n++] = k + 1;
+		v[n++] = k + k / 2;
+		v[n++] = 16 * k;
+		v[n++] = 1000 * k;
+		v[n++] = 1023 * k;
+	}
+	while (n < max) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+		v[n++] = x >> (x % 60 + 4);
+	}
+	return n;
+}
+
+/* Whether @v / @div lands on a tie at @prec decimals (printf rounds those to even). */
+static bool tie(double v, double div, int prec)
+{
+	double f = v / div * pow(10, prec);
+
+	return fabs(f - floor(f) - 0.5) < 1e-6;
+}
+
+/* "1.5 KiB" as numfmt --format=%.1f writes it: "1.5KiB"; "16 KiB": "16.0KiB". */
+static void as_numfmt_iec(const char *ours, char *out, size_t len)
+{
+	int num = (int)strcspn(ours, " ");
+
+	snprintf(out, len, "%.*s%s%s", num, ours, memchr(ours, '.', num) ? "" : ".0",
+		 ours + num + 1);
+}
+
+TEST(bytes_read_as_numfmt_iec_prints_them)
+{
+	char file[] = "/tmp/text_test.XXXXXX", want[200][32], buf[32], norm[40];
+	uint64_t v[200];
+	int n = size_values(v, 200), fd = mkstemp(file), i, checked = 0;
+	FILE *f = fdopen(fd, "w");
+
+	ASSERT_NE(NULL, f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%llu\n", (unsigned long long)v[i]);
+	fclose(f);
+	if (!numfmt("--to=iec-i --suffix=B --round=nearest --format=%.1f", file, &want[0][0],
+		    n, sizeof(want[0]))) {
+		unlink(file);
+		SKIP(return, "no numfmt here (coreutils)");
+	}
+	unlink(file);
+	for (i = 0; i < n; i++) {
+		double d = (double)v[i], div = 1;
+
+		while (d / div >= 1024)
+			div *= 1024;
+		if (tie(d, div, 1))
+			continue;
+		as_numfmt_iec(llctl_text_bytes(buf, sizeof(buf), v[i]), norm, sizeof(norm));
+		EXPECT_STREQ(want[i], norm) TH_LOG("%llu B: '%s'", (unsigned long long)v[i], buf);
+		checked++;
+	}
+	EXPECT_LT(150, checked);
+	EXPECT_STREQ("16 KiB", llctl_text_bytes(buf, sizeof(buf), 16384));
+	EXPECT_STREQ("1.5 KiB", llctl_text_bytes(buf, sizeof(buf), 1536));
+	EXPECT_STREQ("1.0 MiB", llctl_text_bytes(buf, sizeof(buf), (1 << 20) - 1));
+	EXPECT_STREQ("1023 B", llctl_text_bytes(buf, sizeof(buf), 1023));
+	EXPECT_STREQ("256 MiB", llctl_text_bytes(buf, sizeof(buf), 256ULL << 20));
+	EXPECT_STREQ("100 B", llctl_text_bytes(buf, sizeof(buf), 100));
+}
+
+TEST(rates_read_as_numfmt_si_prints_them)
+{
+	char file[] = "/tmp/text_test.XXXXXX", want[200][32], buf[32];
+	uint64_t v[200];
+	int n = size_values(v, 200), fd = mkstemp(file), i, checked = 0;
+	FILE *f = fdopen(fd, "w");
+
+	ASSERT_NE(NULL, f);
+	v[n - 1] = 999999;	/* 999.999K: "1.00M" */
+	/* numfmt knows no prefix past E; ours stop at P. */
+	for (i = 0; i < n; i++) {
+		v[i] %= 999000000000000000ull;
+		fprintf(f, "%llu\n", (unsigned long long)v[i]);
+	}
+	fclose(f);
+	if (!numfmt("--to=si --round=nearest --format=%.2f", file, &want[0][0], n,
+		    sizeof(want[0]))) {
+		unlink(file);
+		SKIP(return, "no numfmt here (coreutils)");
+	}
+	unlink(file);
+	for (i = 0; i < n; i++) {
+		double d = (double)v[i], div = 1;
+
+		while (d / div >= 1000)
+			div *= 1000;
+		/* Near a tie numfmt's long double and our double may part. */
+		if (tie(d, div, 2) || v[i] >= 1000000000000000ull)
+			continue;
+		llctl_text_rate(buf, sizeof(buf), d);
+		buf[strlen(buf) - 2] = 0;	/* "/s" */
+		EXPECT_STREQ(want[i], buf) TH_LOG("%llu a second", (unsigned long long)v[i]);
+		checked++;
+	}
+	EXPECT_LT(100, checked);
+	EXPECT_STREQ("1.00M/s", llctl_text_rate(buf, sizeof(buf), 999999));
+	EXPECT_STREQ("812.00/s", llctl_text_rate(buf, sizeof(buf), 812));
+}
+
+/*
+ * en_US built with localedef into a directory of our own (no locales
+ * package needed, only its source): llctl's grouping against printf's '
+ * flag, coreutils' printf, in that locale.
+ */
+TEST(counts_group_as_printf_does_in_en_us)
+{
+	static const char *const v[] = { "0", "999", "1000", "-1234567", "1234567.891",
+					 "9007199254740992" };
+	char dir[] = "/tmp/text_test.XXXXXX", cmd[512], want[64], buf[64];
+	FILE *p;
+	size_t i;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "localedef -i en_US -f UTF-8 %s/en_US.UTF-8 >/dev/null 2>&1",
+		 dir);
+	if (system(cmd)) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		system(cmd);
+		SKIP(return, "localedef cannot build en_US here (no locale source)");
+	}
+	setenv("LOCPATH", dir, 1);
+	setenv("LC_ALL", "en_US.UTF-8", 1);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		int prec = strchr(v[i], '.') ? 2 : 0;
+
+		snprintf(cmd, sizeof(cmd), "env printf \"%%'.%df\" %s", prec, v[i]);
+		p = popen(cmd, "r");
+		ASSERT_NE(NULL, p);
+		ASSERT_NE(NULL, fgets(want, sizeof(want), p));
+		pclose(p);
+		EXPECT_STREQ(want, llctl_text_count(buf, sizeof(buf), strtod(v[i], NULL), prec));
+	}
+	EXPECT_STREQ("1,234,567", llctl_text_count(buf, sizeof(buf), 1234567, 0));
+	llctl_text_set_big_num(false);
+	EXPECT_STREQ("1234567", llctl_text_count(buf, sizeof(buf), 1234567, 0));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	system(cmd);
 }
 
 TEST_HARNESS_MAIN
