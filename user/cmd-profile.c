@@ -660,14 +660,50 @@ static void count_line(FILE *f, const char *lead, const struct prof_stat_event *
 			e->name, coverage_text(c, cov, len));
 }
 
-static int interval_tick(struct profile *p, double t, FILE *f,
-			 struct json_object *jarr)
+/* Each event's counts since the last tick, into @c[]. */
+static int interval_read(struct profile *p, struct prof_stat_count *c)
 {
+	struct llkm_counter_value v;
 	unsigned int i, k;
 	struct inst before;
+
+	for (i = 0; i < p->n; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		for (k = 0; k < p->ev[i].n_inst; k++) {
+			struct inst *in = &p->ev[i].inst[k];
+
+			before = *in;
+			if (read_one(p, in->id, &v) != 1)
+				return -1;
+			in->raw = v.value;
+			in->enabled = v.enabled;
+			in->running = v.running;
+			prof_stat_add(&c[i], in->raw - before.raw,
+				      in->enabled - before.enabled,
+				      in->running - before.running);
+		}
+	}
+	return 0;
+}
+
+/*
+ * One -I line per event. The time is taken after the reads, not before
+ * as perf stat's: the counts up to a tick then never exceed its time
+ * since the start (a thread cannot run longer than that), however late
+ * the reads ran on a loaded machine.
+ */
+static int interval_tick(struct profile *p, double t0, FILE *f,
+			 struct json_object *jarr)
+{
+	struct prof_stat_count c[MAX_EVENTS];
 	struct json_object *jt = NULL;
 	char cov[320], lead[32];
+	unsigned int i;
+	double t;
 
+	if (interval_read(p, c))
+		return -1;
+	t = now_ns() - t0;
 	if (jarr) {
 		jt = json_object_new_object();
 		json_object_object_add(jt, "time_ns", json_object_new_int64(llround(t)));
@@ -678,22 +714,6 @@ static int interval_tick(struct profile *p, double t, FILE *f,
 	}
 	p->ticked = true;
 	for (i = 0; i < p->n; i++) {
-		struct prof_stat_count c = { 0 };
-		struct llkm_counter_value v;
-
-		for (k = 0; k < p->ev[i].n_inst; k++) {
-			struct inst *in = &p->ev[i].inst[k];
-
-			before = *in;
-			if (read_one(p, in->id, &v) != 1)
-				return -1;
-			in->raw = v.value;
-			in->enabled = v.enabled;
-			in->running = v.running;
-			prof_stat_add(&c, in->raw - before.raw,
-				      in->enabled - before.enabled,
-				      in->running - before.running);
-		}
 		if (!p->ev[i].n_inst)
 			continue;
 		if (jt) {
@@ -701,13 +721,13 @@ static int interval_tick(struct profile *p, double t, FILE *f,
 
 			json_object_object_add(e, "name",
 					       json_object_new_string(p->ev[i].ev.name));
-			json_object_object_add(e, "value", c.counted ?
-					       json_object_new_int64(llround(c.value)) : NULL);
-			prof_stat_coverage_json(e, coverage(&c));
+			json_object_object_add(e, "value", c[i].counted ?
+					       json_object_new_int64(llround(c[i].value)) : NULL);
+			prof_stat_coverage_json(e, coverage(&c[i]));
 			json_object_array_add(json_object_object_get(jt, "events"), e);
 		} else {
 			snprintf(lead, sizeof(lead), "%15.9f", t / 1e9);
-			count_line(f, lead, &p->st[i], &c, cov, sizeof(cov));
+			count_line(f, lead, &p->st[i], &c[i], cov, sizeof(cov));
 		}
 	}
 	if (jt)
@@ -744,7 +764,7 @@ static int wait_run(struct profile *p, pid_t child, double t0, int *status)
 			poll(NULL, 0, timeout < 10 ? timeout : 10);
 			continue;
 		}
-		ret = interval_tick(p, now_ns() - t0, stderr, p->jint);
+		ret = interval_tick(p, t0, stderr, p->jint);
 		if (ret)
 			return -1;
 		next += interval * 1e6;
