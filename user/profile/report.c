@@ -295,6 +295,19 @@ static bool pid_left_out(const struct prof *p, uint32_t pid)
 	return p->cfg.npids > 0;
 }
 
+/*
+ * A sample's period, as perf reads it: its own, or without PERIOD in the
+ * sample (perf record -c) the attr's fixed one.
+ */
+static uint64_t sample_period(const struct prof *p, const struct prof_pd_sample *s)
+{
+	const struct prof_pd_attr *a = &p->pd->events[p->ev_idx];
+
+	if ((a->sample_type & PERF_SAMPLE_PERIOD) || a->ev.freq)
+		return s->period;
+	return a->ev.period_or_freq;
+}
+
 /* To @p, the section of its event; comms and symbols are @p->base's. */
 static int add_sample(struct prof *p, const struct prof_pd_sample *s)
 {
@@ -308,6 +321,7 @@ static int add_sample(struct prof *p, const struct prof_pd_sample *s)
 		return -ENOMEM;
 	n = sample_frames(b, s, f);
 	p->samples++;
+	p->period += sample_period(p, s);
 	p->seq++;
 	p->unresolved += !f[0].known;
 	if (pid_left_out(p, s->pid))	/* in the total, as perf's percentages */
@@ -583,15 +597,22 @@ static void print_host(FILE *f, const struct prof_pd_host *h)
 	fprintf(f, ", by %s\n", h->version ?: "unknown");
 }
 
+/*
+ * As perf report --stdio's: the lost samples once, then per event its
+ * samples (exact where perf rounds to 2K) and the periods they sum to,
+ * "Event count (approx.)"; all the event's samples, filtered or not, as
+ * perf's. Then what perf does not say: what is unresolved, lost, malformed.
+ */
 static void print_header(FILE *f, const struct prof *p, bool first)
 {
-	fprintf(f, "# Event: %s\n", p->event);
-	if (first)
+	if (first) {
 		print_host(f, &p->pd->host);
-	fprintf(f, "# Samples: %" PRIu64 ", lost: %" PRIu64
-		", unresolved: %" PRIu64 " (%.2f%% have no symbol for their ip)\n",
-		p->samples, p->lost, p->unresolved,
-		pct(p->unresolved, p->samples));
+		fprintf(f, "# Total Lost Samples: %" PRIu64 "\n#\n", p->lost);
+	}
+	fprintf(f, "# Samples: %" PRIu64 " of event '%s'\n", p->samples, p->event);
+	fprintf(f, "# Event count (approx.): %" PRIu64 "\n", p->period);
+	fprintf(f, "# Unresolved: %" PRIu64 " (%.2f%% have no symbol for their ip)\n",
+		p->unresolved, pct(p->unresolved, p->samples));
 	if (p->lost_sideband)
 		fprintf(f, "# Lost side-band records: %" PRIu64
 			" (some maps are missing: their frames are [unknown])\n",
@@ -846,6 +867,7 @@ static struct json_object *json_section(const struct prof *p)
 
 	json_object_object_add(o, "event", json_object_new_string(p->event));
 	json_object_object_add(o, "samples", json_object_new_int64(p->samples));
+	json_object_object_add(o, "event_count", json_object_new_int64(p->period));
 	json_object_object_add(o, "unresolved",
 			       json_object_new_int64(p->unresolved));
 	json_object_object_add(o, "callchains",

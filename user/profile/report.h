@@ -109,6 +109,7 @@ struct prof {
 	const struct prof_filter *filter;	/* the rows shown; NULL: all */
 	bool callchains;
 	uint64_t samples, unresolved;
+	uint64_t period;		/* the samples' periods summed: perf's "Event count" */
 	uint64_t lost, lost_sideband, malformed;
 	struct prof_fn *fn;
 	size_t nr_fn;
