@@ -1035,8 +1035,9 @@ static int perf_limited(FIXTURE_DATA(rec) *self, double limit, char rows[][700],
  * report's everyday options, perf report's: -i FILE; --percent-limit shows
  * the rows perf shows with the same limit (self %, known symbols: the
  * percentages are of samples here, of periods in perf, equal for
- * cpu-clock's fixed period); --comms and --dsos keep those rows only,
- * each with the percent it has unfiltered (of all samples, as perf).
+ * cpu-clock's fixed period); --comms and --dsos keep those samples only
+ * (report_test.sh compares them with perf's), each row with the percent
+ * it has unfiltered (of all samples, as perf).
  */
 TEST_F(rec, percent_limit_comms_and_dsos_as_perf_report)
 {
@@ -1081,7 +1082,7 @@ TEST_F(rec, percent_limit_comms_and_dsos_as_perf_report)
 	}
 	json_object_put(o);
 	free(out);
-	/* --comms, --dsos: those rows only; the text says how many it left out. */
+	/* --comms, --dsos: those samples only; the text says how many it left out. */
 	ASSERT_EQ(0, llctl_run(self, "--comms workload --dsos '[kernel.kallsyms]'"));
 	text = slurp(self, "out");
 	ASSERT_NE(NULL, text);
@@ -1094,7 +1095,7 @@ TEST_F(rec, percent_limit_comms_and_dsos_as_perf_report)
 		found++;
 	}
 	EXPECT_LT(0, found) TH_LOG("%s", text);
-	EXPECT_NE(NULL, strstr(text, "rows not shown")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "samples not in the rows")) TH_LOG("%s", text);
 	free(text);
 	ASSERT_EQ(1, llctl_run(self, "--percent-limit 120"));
 }
