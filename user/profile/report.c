@@ -1594,13 +1594,21 @@ full:
 	return -1;
 }
 
+/* What the values of --comms, --dsos and --pid are parsed into. */
+struct filter_names {
+	const char *comms[FILTER_NAMES], *dsos[FILTER_NAMES];
+	uint32_t pids[FILTER_NAMES];
+	char buf[4096];
+};
+
 /*
  * The rows shown (--percent-limit) into @ft, the samples in them (--comms,
- * --dsos) into @cfg: 0, or -1.
+ * --dsos) into @cfg, their names kept in @nm: 0, or -1.
  */
 static int parse_filter(const struct prof_args *a, struct prof_filter *ft, struct prof_cfg *cfg,
-			char *buf, size_t len, const char **comms, const char **dsos)
+			struct filter_names *nm)
 {
+	size_t len = sizeof(nm->buf);
 	char *end;
 
 	memset(ft, 0, sizeof(*ft));
@@ -1613,12 +1621,12 @@ static int parse_filter(const struct prof_args *a, struct prof_filter *ft, struc
 			return -1;
 		}
 	}
-	cfg->ncomms = split_names(&a->comms, OPT_COMMS, buf, len / 2, comms);
-	cfg->ndsos = split_names(&a->dsos, OPT_DSOS, buf + len / 2, len / 2, dsos);
+	cfg->ncomms = split_names(&a->comms, OPT_COMMS, nm->buf, len / 2, nm->comms);
+	cfg->ndsos = split_names(&a->dsos, OPT_DSOS, nm->buf + len / 2, len / 2, nm->dsos);
 	if (cfg->ncomms < 0 || cfg->ndsos < 0)
 		return -1;
-	cfg->comms = cfg->ncomms ? comms : NULL;
-	cfg->dsos = cfg->ndsos ? dsos : NULL;
+	cfg->comms = cfg->ncomms ? nm->comms : NULL;
+	cfg->dsos = cfg->ndsos ? nm->dsos : NULL;
 	return 0;
 }
 
@@ -1796,13 +1804,11 @@ cleanup:
 
 static int report_main(int argc, char **argv)
 {
-	const char *comms[FILTER_NAMES], *dsos[FILTER_NAMES];
 	struct prof_args a = { .demangle = true, .order = -1 };
-	uint32_t pids[FILTER_NAMES];
+	struct filter_names names;
 	struct prof_filter ft;
 	struct prof_cfg cfg;
 	const char *file;
-	char names[4096];
 	int c;
 
 	c = llctl_parse(argc, argv, &prof_opts, &a);
@@ -1817,8 +1823,7 @@ static int report_main(int argc, char **argv)
 	if (a.diff)
 		return prof_diff_main(argc - c, argv + c, a.json, a.demangle);
 	file = input_file(&a, c, argc, argv);
-	if (!file || load_cfg(&a, &cfg, pids) ||
-	    parse_filter(&a, &ft, &cfg, names, sizeof(names), comms, dsos))
+	if (!file || load_cfg(&a, &cfg, names.pids) || parse_filter(&a, &ft, &cfg, &names))
 		return 1;
 	if (a.json && a.folded) {
 		llctl_opt_bad(&prof_opts, OPT_FOLDED, NULL,
