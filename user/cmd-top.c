@@ -62,7 +62,7 @@ enum { OPT_STAT = LLCTL_OPT_JSON + 1, OPT_ICOUNT, OPT_PER_PROCESS };
 struct top_args {
 	struct llctl_list events;
 	double delay;
-	bool all, hide_kernel, hide_user, stat, per_process, json;
+	bool all, hide_kernel, hide_user, stat, per_process, json, zero;
 	struct llctl_cpus cpus;
 	struct llctl_pids pids;
 	uint64_t freq, period, count, entries;
@@ -90,6 +90,8 @@ static const struct llctl_opt top_opt[] = {
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct top_args, freq), .min = 1, .max = LLKM_SAMPLE_FREQ_MAX },
 	{ "entries", 'E', "N", "Show at most N functions (default: what the terminal holds; 20 a block without one)",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct top_args, entries), .min = 1, .max = 100000 },
+	{ "zero", 'z', NULL, "Zero the functions' samples each refresh (default: keep 7/8 of them, as perf top)",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, zero) },
 	{ "stat", OPT_STAT, NULL, "Count instead of sampling: each CPU's counts of the -e events and their rates (default cpu-clock, and cycles,instructions with a hardware PMU)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, stat) },
 	{ "per-process", OPT_PER_PROCESS, NULL, "With --stat and -p: a row per process (its threads on every CPU), not per CPU",
@@ -103,7 +105,7 @@ static const struct llctl_opt top_opt[] = {
 
 static const struct llctl_opts top_opts = {
 	.cmd = "top",
-	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [--stat [--per-process]] [--interval-count N] [--json]",
+	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [-z] [--stat [--per-process]] [--interval-count N] [--json]",
 	.summary = "A live view: the hottest functions (perf top), or counts per CPU or process.",
 	.opt = top_opt,
 };
@@ -189,9 +191,9 @@ static int top_check(struct top *t)
 		llctl_opt_bad(&top_opts, 'F', NULL, "-c and -F exclude each other");
 		return 1;
 	}
-	if (a->stat && (a->period || a->freq || a->hide_kernel || a->hide_user)) {
+	if (a->stat && (a->period || a->freq || a->hide_kernel || a->hide_user || a->zero)) {
 		llctl_opt_bad(&top_opts, OPT_STAT, NULL,
-			      "--stat counts: -c, -F, -K and -U are for sampling");
+			      "--stat counts: -c, -F, -K, -U and -z are for sampling");
 		return 1;
 	}
 	if (a->per_process && (!a->stat || !a->pids.n)) {
@@ -553,6 +555,7 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 	kernel = !(s->flags & LLKM_SAMPLE_USER);
 	if ((kernel && t->a.hide_kernel) || (!kernel && t->a.hide_user)) {
 		t->hidden++;
+		t->table.other++;	/* in the total, as perf top's */
 		return;
 	}
 	if (!kernel && rec->pid) {
@@ -668,6 +671,8 @@ static int sample_tick(struct top *t)
 		in->throttled = v.throttled;
 	}
 	tick_time(t, &k.t, &k.interval);
+	k.total = top_table_total(&t->table);
+	k.zero = t->a.zero;
 	n = top_table_sorted(&t->table, &rows);
 	if (!rows) {
 		snprintf(t->why, sizeof(t->why), "Unable to sort the samples: out of memory");
@@ -689,7 +694,11 @@ static int sample_tick(struct top *t)
 			 strerror(errno));
 		return 1;
 	}
-	top_table_reset(&t->table);
+	/* perf top: the next screen keeps 7/8 of these, or (-z) none */
+	if (t->a.zero)
+		top_table_reset(&t->table);
+	else
+		top_table_decay(&t->table);
 	t->samples = t->hidden = t->unknown = 0;
 	return 0;
 }

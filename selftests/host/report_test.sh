@@ -6,8 +6,10 @@
 # Overhead (of periods) is the share of samples llctl counts:
 #   --sort dso,symbol / comm / pid,dso and --pid: each of perf report
 #     --stdio --sort ...'s top rows has llctl's row with the same samples;
+#   --comm, --dso on a key --sort lacks: the samples filtered as perf's;
 #   -g: each top row's callchains (perf's -g folded,0,callee: every chain
-#     with its percent) are llctl's, with the same samples;
+#     with its percent) are llctl's, with the same samples; the graphs as
+#     perf draws them, with --children too (a caller's, self 0, as well);
 #   demangling: a C++ template method (g++) and Rust functions (rustc,
 #     legacy and v0 mangling) are shown as c++filt -i prints them;
 #   --diff A B: perf diff's Baseline and Delta on the same two files, and
@@ -188,6 +190,37 @@ sort_case() # NAME FILE KEYS PERF_KEYS [OPTS...]
 sort_case sort_dso_symbol "$work/a.data" dso,symbol dso,sym
 sort_case sort_comm "$work/m.data" comm comm
 sort_case sort_comm_dso "$work/m.data" comm,dso comm,dso
+# A filter on a key the rows lack (--sort dso --comm C, --sort comm --dso
+# D): perf filters the samples anyway (by the thread's command, by the
+# object of the ip), whatever its keys. Its rows of the same filter sorted
+# by comm,dso, added up by the one key, are the oracle (perf's own rows of
+# the one key take the filter of the first sample each row got, a quirk of
+# its merging); the same rows and samples, their sum too.
+filter_case() # NAME KEY FILTER...
+{
+	local name=$1 key=$2 col
+	shift 2
+	[ "$key" = dso ] && col=3 || col=2
+	perf_rows "$work/m.data" comm,dso "$@" |
+		awk -F'|' -v c=$col '{ n[$c] += $1 } END { for (k in n) print n[k] "|" k }' |
+		sort -t'|' -k1,1nr >"$work/$name.perf"
+	llctl_rows "$work/m.data" "$key" "$@" >"$work/$name.llctl"
+	check "$name" filter_same "$work/$name.perf" "$work/$name.llctl"
+}
+filter_same()
+{
+	local sp sl
+	same_top "$1" "$2" || return 1
+	sp=$(awk -F'|' '{ s += $1 } END { print s + 0 }' "$1")
+	sl=$(awk -F'|' '{ s += $1 } END { print s + 0 }' "$2")
+	echo "$(wc -l <"$1") rows, $sp samples in perf's, $sl in llctl's"
+	[ "$sp" = "$sl" ] && [ "$(wc -l <"$1")" = "$(wc -l <"$2")" ]
+}
+# (Two names each: perf drops the column of a key filtered to one value.)
+filter_case filter_comm_not_sorted dso --comm wcc,sh
+filter_case filter_dso_not_sorted comm --dso '[kernel.kallsyms],libc.so.6'
+filter_case filter_dso_path_not_sorted comm --dso "$work/wcc,[kernel.kallsyms]"
+
 # --pid: the second busiest process's rows only, percentages of all.
 pid=$(perf script -i "$work/m.data" -F pid 2>/dev/null | sort | uniq -c | sort -rn | awk 'NR == 2 { print $2 }')
 perf_rows "$work/m.data" pid,dso --pid "$pid" | sed -E 's/\| *([0-9]+):/|\1:/' >"$work/pid.perf"
@@ -202,7 +235,9 @@ pid_pct()
 	l=$("$llctl" report --json --sort pid --pid "$pid" "$work/m.data" 2>/dev/null |
 		jq -r '.events[0].functions | "\(length) \(.[0].pid) \(.[0].percent)"')
 	echo "perf $p, llctl (rows, pid, percent) $l"
-	[ "$l" = "1 $pid ${p%\%}" ]
+	# jq prints 45.80 as 45.8: the percent compared as a number
+	awk -v l="$l" -v want="1 $pid ${p%\%}" 'BEGIN { split(l, a); split(want, b)
+		exit !(a[1] == b[1] && a[2] == b[2] && a[3] + 0 == b[3] + 0) }'
 }
 check pid_filter_percent_of_all pid_pct
 
@@ -265,6 +300,47 @@ graph_text()
 	[ "$rows" -gt 0 ] && [ -s "$work/gt.perf" ] && cmp -s "$work/gt.perf" "$work/gt.llctl"
 }
 check call_graph_text_as_perf graph_text
+# --children -g: every row's graph, those of the callers (self 0) too, as
+# perf report --children -g: in perf's default order for it (caller: from
+# the row in to the sampled functions) and in callee order (from the row
+# out to main), the graph of each of perf's top 12 rows line for line (rows
+# matched by children %, comm, dso and symbol: perf orders ties its own way).
+keyed_graphs() # NCOLS: "KEY<TAB>line" for each graph line of stdin
+{
+	awk -v nc="$1" '/^ +[0-9.]+%/ { key = $1 " " $(nc + 1) " " $(nc + 2) " " $(nc + 4); next }
+		key != "" && /^            / { sub(/ *$/, ""); print key "\t" $0 }'
+}
+children_graphs()
+{
+	local order=$1 rows=0 self0=0 tied=0 self key
+	perf report -i "$work/m.data" --stdio --children --no-demangle \
+		-g "graph,0.5${order:+,$order}" 2>/dev/null | keyed_graphs 2 >"$work/cg.perf"
+	# shellcheck disable=SC2086 # no order: llctl's default, as perf's
+	"$llctl" report --children --no-demangle -g $order "$work/m.data" 2>/dev/null |
+		keyed_graphs 3 >"$work/cg.llctl"
+	while read -r self key; do
+		grep -F -- "$key"$'\t' "$work/cg.perf" >"$work/cg1.perf"
+		grep -F -- "$key"$'\t' "$work/cg.llctl" >"$work/cg1.llctl"
+		# two branches of one fork with equal percents: perf orders them its own way
+		if cut -f2 "$work/cg1.perf" | grep -o '^[ |]*--[0-9.]*%--' |
+			sed -E 's/.--([0-9.]+%)--$/ --\1--/' | sort | uniq -d | grep -q .; then
+			tied=$((tied + 1))
+			continue
+		fi
+		if ! cmp -s "$work/cg1.perf" "$work/cg1.llctl"; then
+			diff "$work/cg1.perf" "$work/cg1.llctl" | head -10
+			echo "row $key: its graph is not perf's"
+			return 1
+		fi
+		rows=$((rows + 1))
+		[ "$self" != 0.00% ] || self0=$((self0 + 1))
+	done < <(perf report -i "$work/m.data" --stdio --children --no-demangle -g none 2>/dev/null |
+		awk '/^ +[0-9.]+%/ { print $2, $1 " " $3 " " $4 " " $6 }' | head -12)
+	echo "${order:-default} order: $rows rows ($self0 with self 0; $tied left out, tied branches), $(wc -l <"$work/cg.perf") lines of graph"
+	[ "$self0" -gt 0 ] && [ "$self0" -lt "$rows" ] && [ -s "$work/cg.perf" ]
+}
+check call_graph_children_as_perf children_graphs ''
+check call_graph_children_callee_as_perf children_graphs callee
 no_chains()
 {
 	perf record -q -e cpu-clock -c 100000 -o "$work/flat.data" -- "$work/wcc" 1 1 >/dev/null 2>&1

@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """Drive a command on a pseudo-terminal as a user at a terminal would.
 
-top_pty.py REFRESHES MARK -- CMD...: runs CMD with its stdin, stdout and
-stderr on a new pty of 40x120, reads its screen until MARK (bytes, a
-header line's start) came REFRESHES times, checks the pty's mode while it
-runs, types 'q', and waits at most 5 s for it to exit. Prints one JSON
-object: exit status, seconds from q to the exit, the pty's ECHO and
-ICANON while it ran and after, the headers seen, whether the alternate
-screen was entered and left, and the rows of the last full screen.
+top_pty.py REFRESHES MARK [--at K SHELL-CMD] -- CMD...: runs CMD with its
+stdin, stdout and stderr on a new pty of 40x120, reads its screen until
+MARK (bytes, a header line's start) came REFRESHES times, checks the pty's
+mode while it runs, types 'q', and waits at most 5 s for it to exit. With
+--at, SHELL-CMD runs (sh -c) once MARK came K times: what changes the load
+at a known screen. Prints one JSON object: exit status, seconds from q to
+the exit, the pty's ECHO and ICANON while it ran and after, the headers
+seen, whether the alternate screen was entered and left, the rows of the
+last full screen, and the top 4 rows of every screen (screens[0] the first
+drawn; with --at, screens[K] the first drawn after SHELL-CMD ran).
 """
 import json
 import os
@@ -37,9 +40,22 @@ def read_some(fd, buf, timeout):
     return True
 
 
+def screen_rows(screen):
+    rows = []
+    for line in screen.splitlines():
+        m = ROW.match(line)
+        if m:
+            rows.append({'share': float(m.group(1)), 'samples': int(m.group(2)),
+                         'dso': m.group(3), 'symbol': m.group(5)})
+    return rows
+
+
 def main():
     refreshes, mark = int(sys.argv[1]), sys.argv[2].encode()
     cmd = sys.argv[sys.argv.index('--') + 1:]
+    at, at_cmd = None, None
+    if sys.argv[3] == '--at':
+        at, at_cmd = int(sys.argv[4]), sys.argv[5]
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
     before = termios.tcgetattr(slave)
@@ -50,6 +66,9 @@ def main():
     while buf.count(mark) < refreshes and time.monotonic() < end:
         if not read_some(master, buf, 0.2) or proc.poll() is not None:
             break
+        if at is not None and buf.count(mark) >= at:
+            subprocess.run(['sh', '-c', at_cmd], check=False)
+            at = None
     during = termios.tcgetattr(slave)
     os.write(master, b'q')
     t_q = time.monotonic()
@@ -69,12 +88,9 @@ def main():
     text = buf.decode('utf-8', 'replace')
     screens = [s for s in text.split('\x1b[H\x1b[2J') if mark.decode() in s]
     last = screens[-1] if screens else ''
-    rows = []
-    for line in last.splitlines():
-        m = ROW.match(line)
-        if m:
-            rows.append({'share': float(m.group(1)), 'samples': int(m.group(2)),
-                         'dso': m.group(3), 'symbol': m.group(5)})
+    rows = screen_rows(last)
+    # the screens as drawn, each after its clear (a screen's text ends at the next)
+    every = [screen_rows(s)[:4] for s in screens]
     lflag = 3
     print(json.dumps({
         'rc': rc, 'quit_s': round(quit_s, 3),
@@ -86,7 +102,7 @@ def main():
         'icanon_after': bool(after[lflag] & termios.ICANON),
         'alt_entered': '\x1b[?1049h' in text, 'alt_left': '\x1b[?1049l' in text,
         'cursor_shown': text.rfind('\x1b[?25h') > text.rfind('\x1b[?25l'),
-        'rows': rows, 'tail': text[-600:],
+        'rows': rows, 'screens': every, 'tail': text[-600:],
     }))
 
 

@@ -9,13 +9,15 @@
 # block per interval, without escape codes; --stat's task-clock of the
 # workload on CPU 0 is about the interval, and no CPU counts more time
 # than the interval has. Nothing stays open in the module after q, the
-# last interval, SIGTERM or an error.
+# last interval, SIGTERM or an error. When the hot function changes midway,
+# the old one decays as in perf top (7/8 a refresh) and the new one leads
+# within a few refreshes; with -z the old one is gone at once.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=21
+PLAN=25
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -161,6 +163,60 @@ check top_nothing_left_configured "exit $(rc): $(head -c 300 "$out/stderr"); cou
 
 kill "$load" 2>/dev/null
 wait "$load" 2>/dev/null
+
+# --- decay: the hot function changes midway ------------------------------------
+# perf top keeps 7/8 of a function's samples each refresh (-z: none). The
+# workload spins on CPU 0 alone; once 5 screens were drawn it stops and a
+# copy of it (another object, w2: another row) spins there instead. With
+# the decay the old row is still on the first screen after the switch, and
+# the new one leads within 8 refreshes (w(k) = 7/8 w(k-1) + new(k): 4 to 6
+# refreshes from a steady state), the old one's samples falling by exactly
+# that formula; with -z the old row is gone from that screen and the new
+# one leads it.
+cp "$WORKLOAD" "$out/w2"
+decay_run() # OUT [-z]
+{
+	local res=$1
+	shift
+	taskset -c 0 "$WORKLOAD" spin 120000 &
+	echo $! >"$out/old.pid"
+	sleep 0.3
+	python3 "$here/top_pty.py" 16 "llctl top  " --at 5 \
+		"kill \$(cat '$out/old.pid'); taskset -c 0 '$out/w2' spin 120000 & echo \$! >'$out/new.pid'" \
+		-- "$LLCTL" top -d 0.5 -C 0 "$@" >"$res" 2>"$res.err"
+	kill "$(cat "$out/old.pid")" "$(cat "$out/new.pid" 2>/dev/null)" 2>/dev/null
+	wait 2>/dev/null
+}
+decay_run "$out/decay.json"
+decay_run "$out/zero.json" -z
+# The screens from the switch on: [old hot row's share or null, new one's, leader's dso].
+# shellcheck disable=SC2016 # jq's variables
+after='[.screens[5:13][] | [(map(select(.dso == "workload" and .symbol == "workload_hot"))[0].share),
+	(map(select(.dso == "w2" and .symbol == "workload_hot"))[0].share), .[0].dso]]'
+echo "# decay, screens after the switch [old %, new %, leader]: $(jq -c "$after" "$out/decay.json" 2>/dev/null)"
+echo "# -z, screens after the switch [old %, new %, leader]: $(jq -c "$after" "$out/zero.json" 2>/dev/null)"
+why_decay="$(head -c 300 "$out/decay.json.err") $(jq -c "{rc, headers, s: $after}" "$out/decay.json" 2>/dev/null)"
+why_zero="$(head -c 300 "$out/zero.json.err") $(jq -c "{rc, headers, s: $after}" "$out/zero.json" 2>/dev/null)"
+# $s: the first screen with the new row (the switch takes its time to show).
+# shellcheck disable=SC2016 # jq's variable, not the shell's
+first='(.screens | map(map(.dso) | index("w2") != null) | index(true)) as $s'
+old_hot='map(select(.dso == "workload" and .symbol == "workload_hot"))'
+check top_decay_keeps_the_old_function_after_the_switch "$why_decay" \
+	jqe "$first | .rc == 0 and .headers >= 14 and \$s >= 5 and .screens[4][0].dso == \"workload\" and
+	     (.screens[\$s + 1] | $old_hot | length == 1)" "$out/decay.json"
+check top_decay_new_function_leads_within_8_refreshes "$why_decay" \
+	jqe "$first | [.screens[\$s:\$s + 8][] | .[0].dso] | index(\"w2\") != null" "$out/decay.json"
+check top_zero_drops_the_old_function_at_once "$why_zero" \
+	jqe "$first | .rc == 0 and \$s >= 5 and .screens[4][0].dso == \"workload\" and
+	     (.screens[\$s + 1] | $old_hot | length == 0) and .screens[\$s + 1][0].dso == \"w2\"" "$out/zero.json"
+# Without -z the old function fades as perf top's formula says: from the
+# screen after the new row's first on, it has no new samples, so each
+# screen shows floor(7/8) of the last one's, exactly.
+check top_decay_old_function_keeps_seven_eighths "$why_decay $(jq -c "$first |
+	[.screens[\$s + 1:\$s + 6][] | (${old_hot} | .[0].samples // 0)]" "$out/decay.json" 2>/dev/null)" \
+	jqe "$first | [.screens[\$s + 1:\$s + 6][] | (${old_hot} | .[0].samples // 0)] as \$w |
+	     (\$w | length) >= 4 and \$w[0] > 0 and
+	     ([range(1; \$w | length) | \$w[.] == ((\$w[. - 1] * 7 / 8) | floor)] | all)" "$out/decay.json"
 rmmod llkm
 ktap_totals
 [ "$fail" -eq 0 ]

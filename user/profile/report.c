@@ -284,6 +284,17 @@ static unsigned int sample_frames(struct prof *p, const struct prof_pd_sample *s
 	return n;
 }
 
+/* Whether @name is one of the @n in @v. */
+static bool listed(const char *const *v, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return true;
+	return false;
+}
+
 /* Whether --pid leaves the samples of @pid out of the rows. */
 static bool pid_left_out(const struct prof *p, uint32_t pid)
 {
@@ -295,6 +306,63 @@ static bool pid_left_out(const struct prof *p, uint32_t pid)
 	return p->cfg.npids > 0;
 }
 
+/*
+ * Whether --pid, --comms or --dsos leave a sample out of the rows: its
+ * process, its thread's command, the object of its ip (@f: by file name or
+ * path, as perf's short and long names), as perf report filters a sample,
+ * whichever keys the rows have.
+ */
+static bool left_out(const struct prof *p, const struct prof_pd_sample *s, const char *comm,
+		     const struct prof_sym_frame *f)
+{
+	const struct prof_cfg *c = &p->cfg;
+
+	return pid_left_out(p, s->pid) ||
+	       (c->comms && !listed(c->comms, c->ncomms, comm)) ||
+	       (c->dsos && !listed(c->dsos, c->ndsos, f->dso) &&
+		!listed(c->dsos, c->ndsos, f->path));
+}
+
+/*
+ * A sample's period, as perf reads it: its own, or without PERIOD in the
+ * sample (perf record -c) the attr's fixed one.
+ */
+static uint64_t sample_period(const struct prof *p, const struct prof_pd_sample *s)
+{
+	const struct prof_pd_attr *a = &p->pd->events[p->ev_idx];
+
+	if ((a->sample_type & PERF_SAMPLE_PERIOD) || a->ev.freq)
+		return s->period;
+	return a->ev.period_or_freq;
+}
+
+/*
+ * The frames of a sample, as perf's cumulative entries visit them: the
+ * sampled one, then the others in the graph's order (callee: from the
+ * sampled function out; caller: from main in). Of a recursion's frames, the
+ * first visited draws the row's chain, as perf's.
+ */
+static unsigned int frame_order(const struct prof *p, unsigned int j, unsigned int n)
+{
+	return j && p->cfg.cumulate && p->cfg.graph == PROF_GRAPH_CALLER ? n - j : j;
+}
+
+/*
+ * -g: row @fn's chain of a sample whose frame @i it is, @f[0..n) innermost
+ * first. The sampled function's is the whole chain; with --children (perf
+ * report --children -g), another's starts at it: out to main in callee
+ * order, in to the sampled function in caller order.
+ */
+static int add_calls(const struct prof *p, struct prof_fn *fn, const struct prof_sym_frame *f,
+		     unsigned int i, unsigned int n)
+{
+	if (!i)
+		return prof_calls_add(fn, f, n, p->cfg.graph);
+	if (p->cfg.graph == PROF_GRAPH_CALLER)
+		return prof_calls_add(fn, f, i + 1, PROF_GRAPH_CALLER);
+	return prof_calls_add(fn, f + i, n - i, PROF_GRAPH_CALLEE);
+}
+
 /* To @p, the section of its event; comms and symbols are @p->base's. */
 static int add_sample(struct prof *p, const struct prof_pd_sample *s)
 {
@@ -302,28 +370,32 @@ static int add_sample(struct prof *p, const struct prof_pd_sample *s)
 	struct prof_sym_frame f[MAX_FRAMES];
 	struct prof_fn *fn;
 	const char *comm = sample_comm(b, s);
-	unsigned int n, i;
+	unsigned int n, i, j;
 
 	if (!comm)
 		return -ENOMEM;
 	n = sample_frames(b, s, f);
 	p->samples++;
+	p->period += sample_period(p, s);
 	p->seq++;
 	p->unresolved += !f[0].known;
-	if (pid_left_out(p, s->pid))	/* in the total, as perf's percentages */
+	if (left_out(p, s, comm, &f[0])) {	/* in the total, as perf's percentages */
+		p->left_out++;
 		return 0;
-	for (i = 0; i < n; i++) {
+	}
+	for (j = 0; j < n; j++) {
+		i = frame_order(p, j, n);
 		fn = fn_get(p, comm, s->tid, &f[i]);
 		if (!fn)
 			return -ENOMEM;
 		if (!i)
 			fn->self++;
-		if (!i && p->cfg.graph && prof_calls_add(fn, f, n, p->cfg.graph))
+		if (fn->stamp == p->seq)	/* recursion counts once */
+			continue;
+		fn->stamp = p->seq;
+		fn->children++;
+		if (p->cfg.graph && (!i || p->cfg.cumulate) && add_calls(p, fn, f, i, n))
 			return -ENOMEM;
-		if (fn->stamp != p->seq) {	/* recursion counts once */
-			fn->stamp = p->seq;
-			fn->children++;
-		}
 	}
 	return tree_add(p, comm, f, n);
 }
@@ -583,15 +655,22 @@ static void print_host(FILE *f, const struct prof_pd_host *h)
 	fprintf(f, ", by %s\n", h->version ?: "unknown");
 }
 
+/*
+ * As perf report --stdio's: the lost samples once, then per event its
+ * samples (exact where perf rounds to 2K) and the periods they sum to,
+ * "Event count (approx.)"; all the event's samples, filtered or not, as
+ * perf's. Then what perf does not say: what is unresolved, lost, malformed.
+ */
 static void print_header(FILE *f, const struct prof *p, bool first)
 {
-	fprintf(f, "# Event: %s\n", p->event);
-	if (first)
+	if (first) {
 		print_host(f, &p->pd->host);
-	fprintf(f, "# Samples: %" PRIu64 ", lost: %" PRIu64
-		", unresolved: %" PRIu64 " (%.2f%% have no symbol for their ip)\n",
-		p->samples, p->lost, p->unresolved,
-		pct(p->unresolved, p->samples));
+		fprintf(f, "# Total Lost Samples: %" PRIu64 "\n#\n", p->lost);
+	}
+	fprintf(f, "# Samples: %" PRIu64 " of event '%s'\n", p->samples, p->event);
+	fprintf(f, "# Event count (approx.): %" PRIu64 "\n", p->period);
+	fprintf(f, "# Unresolved: %" PRIu64 " (%.2f%% have no symbol for their ip)\n",
+		p->unresolved, pct(p->unresolved, p->samples));
 	if (p->lost_sideband)
 		fprintf(f, "# Lost side-band records: %" PRIu64
 			" (some maps are missing: their frames are [unknown])\n",
@@ -600,22 +679,6 @@ static void print_header(FILE *f, const struct prof *p, bool first)
 		fprintf(f, "# Malformed records skipped: %" PRIu64 "\n",
 			p->malformed);
 	fputs("#\n", f);
-}
-
-/* Whether @name is one of the @n in @v, or (@base) their file names are. */
-static bool listed(const char *const *v, int n, const char *name, bool base)
-{
-	const char *slash;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (!strcmp(v[i], name))
-			return true;
-		slash = strrchr(name, '/');
-		if (base && slash && !strcmp(v[i], slash + 1))
-			return true;
-	}
-	return false;
 }
 
 /* Whether the row @fn of section @p passes its filter. */
@@ -630,11 +693,7 @@ static bool fn_shown(const struct prof *p, const struct prof_fn *fn)
 		return true;
 	/* The column the rows are sorted by, as perf's limit. */
 	n = ft->children ? fn->children : fn->self;
-	if (ft->percent_limit > 0 && pct(n, p->samples) < ft->percent_limit)
-		return false;
-	if (ft->comms && !listed(ft->comms, ft->ncomms, fn->comm, false))
-		return false;
-	return !ft->dsos || listed(ft->dsos, ft->ndsos, fn->dso, true);
+	return !(ft->percent_limit > 0 && pct(n, p->samples) < ft->percent_limit);
 }
 
 char *prof_sym_text(const struct prof *p, const char *sym)
@@ -728,9 +787,13 @@ static void print_section(FILE *f, const struct prof *p, bool first)
 		}
 		print_row(f, p, fn);
 	}
+	if (hidden || p->left_out)
+		fputs("#\n", f);
 	if (hidden)
-		fprintf(f, "#\n# %zu rows not shown (--percent-limit, --comms, --dsos)\n",
-			hidden);
+		fprintf(f, "# %zu rows not shown (--percent-limit)\n", hidden);
+	if (p->left_out)
+		fprintf(f, "# %" PRIu64 " samples not in the rows (--pid, --comms, --dsos); "
+			"the percentages are of all %" PRIu64 "\n", p->left_out, p->samples);
 }
 
 /*
@@ -846,6 +909,8 @@ static struct json_object *json_section(const struct prof *p)
 
 	json_object_object_add(o, "event", json_object_new_string(p->event));
 	json_object_object_add(o, "samples", json_object_new_int64(p->samples));
+	json_object_object_add(o, "event_count", json_object_new_int64(p->period));
+	json_object_object_add(o, "left_out", json_object_new_int64(p->left_out));
 	json_object_object_add(o, "unresolved",
 			       json_object_new_int64(p->unresolved));
 	json_object_object_add(o, "callchains",
@@ -1266,7 +1331,7 @@ struct prof_args {
 	const char *sort;		/* --sort */
 	struct llctl_list pids;		/* --pid */
 	bool graph;			/* -g */
-	int order;			/* --call-graph: callee, caller */
+	int order;			/* --call-graph: callee, caller; -1 not given */
 	bool stdio, no_pager, demangle, diff;
 };
 
@@ -1287,9 +1352,9 @@ static const struct llctl_opt prof_opt[] = {
 	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct prof_args, input) },
 	{ "percent-limit", OPT_PERCENT_LIMIT, "PCT", "Only rows of at least PCT % of the samples",
 	  .type = LLCTL_OPT_STR, LLCTL_FIELD(struct prof_args, limit) },
-	{ "comms", OPT_COMMS, "COMM", "Only the rows of these commands (a list, or again)",
+	{ "comms", OPT_COMMS, "COMM", "Only the samples of these commands in the rows (a list, or again)",
 	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, comms) },
-	{ "dsos", OPT_DSOS, "DSO", "Only the rows of these objects, by file name or path (a list, or again)",
+	{ "dsos", OPT_DSOS, "DSO", "Only the samples in these objects, by file name or path (a list, or again)",
 	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, dsos) },
 	{ "comm", OPT_COMM, "COMM", "The same as --comms, perf's other spelling",
 	  .type = LLCTL_OPT_LIST, LLCTL_FIELD(struct prof_args, comms) },
@@ -1529,10 +1594,21 @@ full:
 	return -1;
 }
 
-/* The rows shown (--percent-limit, --comms, --dsos) into @ft: 0, or -1. */
-static int parse_filter(const struct prof_args *a, struct prof_filter *ft,
-			char *buf, size_t len, const char **comms, const char **dsos)
+/* What the values of --comms, --dsos and --pid are parsed into. */
+struct filter_names {
+	const char *comms[FILTER_NAMES], *dsos[FILTER_NAMES];
+	uint32_t pids[FILTER_NAMES];
+	char buf[4096];
+};
+
+/*
+ * The rows shown (--percent-limit) into @ft, the samples in them (--comms,
+ * --dsos) into @cfg, their names kept in @nm: 0, or -1.
+ */
+static int parse_filter(const struct prof_args *a, struct prof_filter *ft, struct prof_cfg *cfg,
+			struct filter_names *nm)
 {
+	size_t len = sizeof(nm->buf);
 	char *end;
 
 	memset(ft, 0, sizeof(*ft));
@@ -1545,12 +1621,12 @@ static int parse_filter(const struct prof_args *a, struct prof_filter *ft,
 			return -1;
 		}
 	}
-	ft->ncomms = split_names(&a->comms, OPT_COMMS, buf, len / 2, comms);
-	ft->ndsos = split_names(&a->dsos, OPT_DSOS, buf + len / 2, len / 2, dsos);
-	if (ft->ncomms < 0 || ft->ndsos < 0)
+	cfg->ncomms = split_names(&a->comms, OPT_COMMS, nm->buf, len / 2, nm->comms);
+	cfg->ndsos = split_names(&a->dsos, OPT_DSOS, nm->buf + len / 2, len / 2, nm->dsos);
+	if (cfg->ncomms < 0 || cfg->ndsos < 0)
 		return -1;
-	ft->comms = ft->ncomms ? comms : NULL;
-	ft->dsos = ft->ndsos ? dsos : NULL;
+	cfg->comms = cfg->ncomms ? nm->comms : NULL;
+	cfg->dsos = cfg->ndsos ? nm->dsos : NULL;
 	return 0;
 }
 
@@ -1602,25 +1678,6 @@ static int parse_pids(const struct llctl_list *l, uint32_t *v)
 		}
 	}
 	return k;
-}
-
-/* The row filters name keys the rows have: --comms needs comm (or pid). */
-static int check_filter_keys(const struct prof_cfg *cfg, const struct prof_args *a)
-{
-	struct prof probe = { .cfg = *cfg };
-
-	if (!cfg->nkeys)
-		return 0;
-	if (a->comms.n && !prof_has_key(&probe, PROF_KEY_COMM) &&
-	    !prof_has_key(&probe, PROF_KEY_PID)) {
-		llctl_opt_bad(&prof_opts, OPT_COMMS, NULL, "--comms filters rows by command: --sort needs comm or pid");
-		return -1;
-	}
-	if (a->dsos.n && !prof_has_key(&probe, PROF_KEY_DSO)) {
-		llctl_opt_bad(&prof_opts, OPT_DSOS, NULL, "--dsos filters rows by object: --sort needs dso");
-		return -1;
-	}
-	return 0;
 }
 
 /*
@@ -1681,14 +1738,17 @@ static bool has_mangled(const struct prof *p)
 static int load_cfg(const struct prof_args *a, struct prof_cfg *cfg, uint32_t *pids)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	if (parse_sort(a->sort, cfg) || check_filter_keys(cfg, a))
+	if (parse_sort(a->sort, cfg))
 		return -1;
 	cfg->npids = parse_pids(&a->pids, pids);
 	if (cfg->npids < 0)
 		return -1;
 	cfg->pids = pids;
-	if (a->graph || a->order)
-		cfg->graph = a->order ? PROF_GRAPH_CALLER : PROF_GRAPH_CALLEE;
+	/* perf's default order: callee, caller with --children */
+	if (a->graph || a->order >= 0)
+		cfg->graph = a->order > 0 || (a->order < 0 && a->children) ?
+			     PROF_GRAPH_CALLER : PROF_GRAPH_CALLEE;
+	cfg->cumulate = a->children;
 	return 0;
 }
 
@@ -1744,20 +1804,18 @@ cleanup:
 
 static int report_main(int argc, char **argv)
 {
-	const char *comms[FILTER_NAMES], *dsos[FILTER_NAMES];
-	struct prof_args a = { .demangle = true };
-	uint32_t pids[FILTER_NAMES];
+	struct prof_args a = { .demangle = true, .order = -1 };
+	struct filter_names names;
 	struct prof_filter ft;
 	struct prof_cfg cfg;
 	const char *file;
-	char names[4096];
 	int c;
 
 	c = llctl_parse(argc, argv, &prof_opts, &a);
 	if (c < 0)
 		return llctl_parse_status(c);
 	if (a.diff && (a.folded || a.svg || a.children || a.sort || a.pids.n || a.graph ||
-		       a.order || a.comms.n || a.dsos.n || a.limit || a.events.n || a.input)) {
+		       a.order >= 0 || a.comms.n || a.dsos.n || a.limit || a.events.n || a.input)) {
 		llctl_opt_bad(&prof_opts, OPT_DIFF, NULL,
 			      "compares two files by dso and symbol; it takes --json and --no-demangle only");
 		return 1;
@@ -1765,8 +1823,7 @@ static int report_main(int argc, char **argv)
 	if (a.diff)
 		return prof_diff_main(argc - c, argv + c, a.json, a.demangle);
 	file = input_file(&a, c, argc, argv);
-	if (!file || parse_filter(&a, &ft, names, sizeof(names), comms, dsos) ||
-	    load_cfg(&a, &cfg, pids))
+	if (!file || load_cfg(&a, &cfg, names.pids) || parse_filter(&a, &ft, &cfg, &names))
 		return 1;
 	if (a.json && a.folded) {
 		llctl_opt_bad(&prof_opts, OPT_FOLDED, NULL,

@@ -42,7 +42,7 @@ struct prof_fn {
 	uint32_t pid;
 	bool kernel, known;
 	uint64_t self, children;
-	struct prof_node *calls;	/* -g: the callchains of its self samples */
+	struct prof_node *calls;	/* -g: the callchains of its self samples (cfg.cumulate: of all) */
 	uint64_t stamp;		/* private: the last sample counted */
 };
 
@@ -66,30 +66,34 @@ enum prof_graph {
 
 /*
  * How a file is read into rows: the --sort keys in their order (none:
- * perf's default comm,dso,symbol), the pids whose samples count in rows
- * (--pid; the others still count in the section's total, as perf's
- * percentages of the whole), and -g's call graphs.
+ * perf's default comm,dso,symbol), the samples that count in rows, and
+ * -g's call graphs. The filters are perf report's, of samples whatever
+ * the keys: --pid by the process, --comms by the thread's command, --dsos
+ * by the object of the sampled ip (its file name or path); a sample left
+ * out still counts in the section's total, as perf's percentages of the
+ * whole, and in left_out.
  */
 struct prof_cfg {
 	enum prof_key keys[PROF_NR_KEYS];
 	int nkeys;
 	const uint32_t *pids;
 	int npids;
+	const char *const *comms;	/* NULL: every command */
+	int ncomms;
+	const char *const *dsos;	/* NULL: every object */
+	int ndsos;
 	enum prof_graph graph;
+	bool cumulate;		/* -g of --children: a row's chains from it on, every sample */
 };
 
 /*
- * What the rows of a report show (perf report's --percent-limit, --comms,
- * --dsos): a row below the limit, or of a command or object not listed,
- * is left out; percentages stay of all the section's samples, as perf's.
+ * What the rows of a report show (perf report's --percent-limit): a row
+ * below the limit is left out; percentages stay of all the section's
+ * samples, as perf's.
  */
 struct prof_filter {
 	double percent_limit;		/* 0: every row */
 	bool children;			/* the limit is of inclusive samples */
-	const char *const *comms;	/* NULL: every command */
-	int ncomms;
-	const char *const *dsos;	/* file names or paths; NULL: every one */
-	int ndsos;
 };
 
 /*
@@ -109,6 +113,8 @@ struct prof {
 	const struct prof_filter *filter;	/* the rows shown; NULL: all */
 	bool callchains;
 	uint64_t samples, unresolved;
+	uint64_t period;		/* the samples' periods summed: perf's "Event count" */
+	uint64_t left_out;		/* of the samples, those cfg's filters kept out of rows */
 	uint64_t lost, lost_sideband, malformed;
 	struct prof_fn *fn;
 	size_t nr_fn;

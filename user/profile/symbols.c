@@ -729,6 +729,7 @@ static void resolve_user(struct prof_syms *s, uint32_t pid, uint64_t addr,
 	if (!m)
 		return;
 	f->dso = m->dso->name;
+	f->path = m->dso->path;
 	if (!m->dso->tried)
 		dso_open(s, m->dso);
 	if (m->dso->why || !dso_vaddr(m->dso, addr - m->start + m->pgoff, &vaddr))
@@ -757,6 +758,8 @@ void prof_syms_resolve(struct prof_syms *s, uint32_t pid, uint64_t addr, bool ke
 		resolve_kernel(s, addr, f);
 	else
 		resolve_user(s, pid, addr, f);
+	if (!f->path)
+		f->path = f->dso;
 	s->st.frames++;
 	s->st.unknown += !f->known;
 }

@@ -34,6 +34,7 @@ struct prof_pd_map;
 struct prof_sym_frame {
 	const char *name;	/* PROF_SYMS_UNKNOWN when unresolved */
 	const char *dso;	/* file's basename, "[kernel.kallsyms]", "[MOD]" */
+	const char *path;	/* the file's path as mapped; else dso */
 	bool known;
 	bool kernel;
 };

@@ -62,6 +62,7 @@ int top_table_add(struct top_table *t, const char *dso, const char *sym,
 		r = t->slot[j];
 		if (!strcmp(r->dso, dso) && !strcmp(r->sym, sym)) {
 			r->samples += samples;
+			r->fresh += samples;
 			return 0;
 		}
 	}
@@ -78,9 +79,17 @@ int top_table_add(struct top_table *t, const char *dso, const char *sym,
 	}
 	r->kernel = kernel;
 	r->samples = samples;
+	r->fresh = samples;
 	t->slot[j] = r;
 	t->n++;
 	return 0;
+}
+
+static void row_free(struct top_row *r)
+{
+	free(r->dso);
+	free(r->sym);
+	free(r);
 }
 
 static int cmp_row(const void *a, const void *b)
@@ -116,12 +125,55 @@ void top_table_reset(struct top_table *t)
 	for (i = 0; i < t->cap; i++) {
 		if (!t->slot[i])
 			continue;
-		free(t->slot[i]->dso);
-		free(t->slot[i]->sym);
-		free(t->slot[i]);
+		row_free(t->slot[i]);
 		t->slot[i] = NULL;
 	}
 	t->n = 0;
+	t->other = 0;
+}
+
+/*
+ * perf top's he_stat__decay(): period * 7 / 8. The rows left are put back
+ * in a table of the same size (open addressing has no holes to leave).
+ */
+void top_table_decay(struct top_table *t)
+{
+	struct top_row **keep = calloc(t->cap ? t->cap : 1, sizeof(*keep));
+	size_t i, n = 0, j;
+
+	t->other = t->other * 7 / 8;
+	for (i = 0; i < t->cap; i++) {
+		struct top_row *r = t->slot[i];
+
+		if (!r)
+			continue;
+		t->slot[i] = NULL;
+		r->samples = r->samples * 7 / 8;
+		r->fresh = 0;
+		if (r->samples && keep)
+			keep[n++] = r;
+		else
+			row_free(r);
+	}
+	t->n = n;
+	for (i = 0; i < n; i++) {
+		j = hash(keep[i]->dso, keep[i]->sym) & (t->cap - 1);
+		while (t->slot[j])
+			j = (j + 1) & (t->cap - 1);
+		t->slot[j] = keep[i];
+	}
+	free(keep);
+}
+
+uint64_t top_table_total(const struct top_table *t)
+{
+	uint64_t n = t->other;
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		if (t->slot[i])
+			n += t->slot[i]->samples;
+	return n;
 }
 
 void top_table_free(struct top_table *t)
@@ -143,6 +195,12 @@ static void put_line(FILE *f, char *line, int width)
 static double share(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * part / whole : 0;
+}
+
+/* What the shares are of: the decayed total, or (none given) the interval's samples. */
+static uint64_t whole(const struct top_tick *k)
+{
+	return k->total ? k->total : k->samples;
 }
 
 static void header(char *buf, size_t len, const struct top_tick *k)
@@ -178,7 +236,7 @@ void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
 		 "Shared Object", "    Symbol");
 	put_line(f, line, width);
 	for (i = 0; i < n && (!max || i < max); i++) {
-		row_line(line, sizeof(line), rows[i], k->samples);
+		row_line(line, sizeof(line), rows[i], whole(k));
 		put_line(f, line, width);
 	}
 	if (!n)
@@ -194,7 +252,7 @@ void top_print_lines(FILE *f, const struct top_tick *k, struct top_row **rows,
 	header(head, sizeof(head), k);
 	fprintf(f, "%15.9f %s\n", k->t, head);
 	for (i = 0; i < n && (!max || i < max); i++) {
-		row_line(line, sizeof(line), rows[i], k->samples);
+		row_line(line, sizeof(line), rows[i], whole(k));
 		fprintf(f, "%15.9f %s\n", k->t, line);
 	}
 }
@@ -210,6 +268,8 @@ struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
 	json_object_object_add(o, "event", json_object_new_string(k->event));
 	json_object_object_add(o, "samples", json_object_new_int64(k->samples));
 	json_object_object_add(o, "hidden", json_object_new_int64(k->hidden));
+	json_object_object_add(o, "total", json_object_new_int64(whole(k)));
+	json_object_object_add(o, "decay", json_object_new_string(k->zero ? "zero" : "7/8"));
 	json_object_object_add(o, "lost", json_object_new_int64(k->lost));
 	json_object_object_add(o, "throttled", json_object_new_int64(k->throttled));
 	json_object_object_add(o, "unknown", json_object_new_int64(k->unknown));
@@ -218,8 +278,9 @@ struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
 		struct json_object *r = json_object_new_object();
 
 		json_object_object_add(r, "overhead", json_object_new_double(
-			round(share(rows[i]->samples, k->samples) * 100) / 100));
+			round(share(rows[i]->samples, whole(k)) * 100) / 100));
 		json_object_object_add(r, "samples", json_object_new_int64(rows[i]->samples));
+		json_object_object_add(r, "interval_samples", json_object_new_int64(rows[i]->fresh));
 		json_object_object_add(r, "dso", json_object_new_string(rows[i]->dso));
 		json_object_object_add(r, "symbol", json_object_new_string(rows[i]->sym));
 		json_object_object_add(r, "kernel", json_object_new_boolean(rows[i]->kernel));

@@ -5,11 +5,14 @@
  * Exported names start with top_ (TOP_). top/ calls lib/ only.
  *
  * Sampling: each interval's samples are added to a table of functions
- * (shared object, symbol); at the tick the table is sorted by its samples
- * in that interval, printed, and zeroed. There is no decay across
- * intervals (perf top's default decays old samples): a row is what that
- * one interval saw, so a function that stopped running leaves the next
- * screen.
+ * (shared object, symbol); at the tick the table is sorted by its
+ * samples, printed, and then decayed as perf top's (hists__decay_entries):
+ * each row keeps 7/8 of its samples, rounded down, and goes when none is
+ * left; so a row's samples after interval k are
+ *	w(k) = floor(w(k-1) * 7 / 8) + new(k),
+ * and a function that stopped running fades out over some refreshes
+ * (half its weight in 5, all of 1000 samples in 52). With -z (perf top
+ * -z) the table is zeroed instead: a row is what one interval saw.
  *
  * Counting (--stat): each CPU's count of each event in the interval, and
  * its rate (a second; a clock's is the share of the interval it ran).
@@ -26,12 +29,14 @@ struct json_object;
 struct top_row {
 	char *dso, *sym;
 	bool kernel;
-	uint64_t samples;	/* in the interval */
+	uint64_t samples;	/* decayed: the interval's and 7/8 of the rest */
+	uint64_t fresh;		/* in the interval */
 };
 
 struct top_table {
 	struct top_row **slot;	/* open addressing over (dso, sym) */
 	size_t cap, n;
+	uint64_t other;		/* samples in no row (-K, -U), decayed alike */
 };
 
 /* 0 or -ENOMEM. Strings are copied. */
@@ -39,8 +44,12 @@ int top_table_add(struct top_table *t, const char *dso, const char *sym,
 		  bool kernel, uint64_t samples);
 /* The rows with samples, most first (then by name): how many, into *rows. */
 size_t top_table_sorted(const struct top_table *t, struct top_row ***rows);
-/* Forgets the rows: the next interval starts empty. */
+/* Forgets the rows: the next interval starts empty (-z). */
 void top_table_reset(struct top_table *t);
+/* Keeps 7/8 of each row's samples (and of other), drops the rows at 0. */
+void top_table_decay(struct top_table *t);
+/* The rows' samples and other: what the shares are of. */
+uint64_t top_table_total(const struct top_table *t);
 void top_table_free(struct top_table *t);
 
 /* What the header of one interval says. */
@@ -50,6 +59,8 @@ struct top_tick {
 	const char *event;	/* sampled event's name */
 	const char *rate;	/* "4000 Hz" or "every 100000" */
 	uint64_t samples;	/* delivered in the interval, shown or not */
+	uint64_t total;		/* the table's total (decayed): the shares' whole */
+	bool zero;		/* -z: no decay */
 	uint64_t hidden;	/* of those, hidden by -K / -U */
 	uint64_t lost;		/* in the interval: no room in the rings */
 	uint64_t throttled;	/* in the interval */

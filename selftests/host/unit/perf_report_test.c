@@ -10,6 +10,11 @@
  * the same quantity; --no-demangle: llctl shows symbols as the ELF has
  * them). Side-band-only events (dummy) have no section.
  *
+ * The text's header, per event, is perf report's: the same event name and
+ * "Event count (approx.)" (the periods' sum; the attr's period times the
+ * samples with perf record -c), and the exact sample count where perf's
+ * rounds it ("2K").
+ *
  * Files: -e cpu-clock,page-faults (two events), -a (perf adds dummy:HG),
  * -g (callchains), -z (PERF_RECORD_COMPRESSED, zstd), -p PID of a running
  * workload. Needs perf (SKIP without it) and the llctl binary of this tree.
@@ -46,6 +51,8 @@ struct perf_row {
 struct perf_event_rows {
 	char name[128];
 	unsigned long samples;	/* perf report's "# Samples: N of event", 1K for 1000-1999 */
+	char unit;		/* after it: ' ', 'K', 'M', 'G' */
+	unsigned long count;	/* its "# Event count (approx.): N", the periods' sum */
 	unsigned long script;	/* lines of perf script -F event */
 	struct perf_row top[TOP];
 	int nr_top;
@@ -155,7 +162,7 @@ static int perf_script_counts(FIXTURE_DATA(rec) *self)
  */
 static int perf_report_rows(FIXTURE_DATA(rec) *self)
 {
-	char cmd[2 * PATH_MAX], *line = NULL, *f[5], *s, name[128];
+	char cmd[2 * PATH_MAX], *line = NULL, *f[5], *s, name[128], unit;
 	struct perf_event_rows *e = NULL;
 	unsigned long n;
 	size_t len = 0;
@@ -168,11 +175,16 @@ static int perf_report_rows(FIXTURE_DATA(rec) *self)
 	if (!p)
 		return -1;
 	while (getline(&line, &len, p) > 0) {
-		if (sscanf(line, "# Samples: %lu%*s of event '%127[^']'", &n, name) == 2 ||
-		    sscanf(line, "# Samples: %lu of event '%127[^']'", &n, name) == 2) {
+		if (sscanf(line, "# Samples: %lu%c of event '%127[^']'", &n, &unit, name) == 3) {
 			e = event_rows(self, name);
-			if (e)
+			if (e) {
 				e->samples = n;
+				e->unit = unit;
+			}
+			continue;
+		}
+		if (e && sscanf(line, "# Event count (approx.): %lu", &n) == 1) {
+			e->count = n;
 			continue;
 		}
 		if (line[0] == '#' || !e || e->nr_top == TOP)
@@ -293,6 +305,89 @@ static void in_process(struct __test_metadata *_metadata, FIXTURE_DATA(rec) *sel
 	prof_free(p);
 }
 
+/* `llctl report ARGS DATA`, stdout and stderr into tmp/out and tmp/err: its exit status. */
+static int llctl_run(FIXTURE_DATA(rec) *self, const char *args)
+{
+	char cmd[4 * PATH_MAX];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "'%s' report %s '%s' >'%s/out' 2>'%s/err'", self->llctl,
+		 args, self->data, self->tmp, self->tmp);
+	status = system(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* tmp/NAME's text, malloc'ed: "" when there is no such file. */
+static char *slurp(FIXTURE_DATA(rec) *self, const char *name)
+{
+	char path[PATH_MAX + 16], chunk[4096], *buf = NULL;
+	size_t len = 0, n;
+	FILE *f, *m = open_memstream(&buf, &len);
+
+	snprintf(path, sizeof(path), "%s/%s", self->tmp, name);
+	f = fopen(path, "r");
+	while (f && m && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, m);
+	if (f)
+		fclose(f);
+	if (m)
+		fclose(m);
+	return buf;
+}
+
+/* perf's convert_unit(): "# Samples: 2K" for 2000 to 2999999. */
+static unsigned long perf_unit(unsigned long n, char *unit)
+{
+	static const char units[] = " KMG";
+	int i;
+
+	for (i = 0; i < 3 && n > 1000; i++)
+		n /= 1000;
+	*unit = units[i];
+	return n;
+}
+
+/*
+ * The text's header, per event: "# Samples: N of event 'NAME'" with the
+ * exact count (perf script's) where perf rounds it (its rounding of N is
+ * perf's line), and perf's "# Event count (approx.)", the same number.
+ */
+static void text_header(struct __test_metadata *_metadata, FIXTURE_DATA(rec) *self)
+{
+	char *out, *line, *save = NULL, name[128], unit;
+	struct perf_event_rows *pe = NULL;
+	unsigned long n;
+	int i, seen = 0;
+
+	ASSERT_EQ(0, llctl_run(self, "--no-pager"));
+	out = slurp(self, "out");
+	ASSERT_NE(NULL, out);
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "# Samples: %lu of event '%127[^']'", &n, name) == 2) {
+			for (i = 0, pe = NULL; i < self->nr_ev; i++)
+				if (!strcmp(self->ev[i].name, name))
+					pe = &self->ev[i];
+			EXPECT_NE(NULL, pe) TH_LOG("llctl's event '%s' is not perf's", name);
+			if (!pe)
+				continue;
+			seen++;
+			EXPECT_EQ(pe->script, n) TH_LOG("%s: perf script %lu samples, llctl's header %lu",
+							 name, pe->script, n);
+			EXPECT_EQ(pe->samples, perf_unit(n, &unit));
+			EXPECT_EQ(pe->unit, unit) TH_LOG("%s: perf's header %lu%c, llctl's %lu", name,
+							 pe->samples, pe->unit, n);
+		} else if (pe && sscanf(line, "# Event count (approx.): %lu", &n) == 1) {
+			EXPECT_EQ(pe->count, n) TH_LOG("%s: perf's event count %lu, llctl's %lu",
+						       pe->name, pe->count, n);
+			pe = NULL;
+		}
+	}
+	free(out);
+	for (i = 0; i < self->nr_ev; i++)
+		seen -= self->ev[i].script > 0;
+	EXPECT_EQ(0, seen) TH_LOG("llctl's text has not a header per event of perf's");
+}
+
 /* Records @rec_args around @cmd (a shell command line), then compares. */
 static void oracle(struct __test_metadata *_metadata, FIXTURE_DATA(rec) *self,
 		   const char *rec_args, const char *cmd)
@@ -341,6 +436,7 @@ static void oracle(struct __test_metadata *_metadata, FIXTURE_DATA(rec) *self,
 		}
 	}
 	EXPECT_LT(0, named);
+	text_header(_metadata, self);
 	in_process(_metadata, self, o);
 	/* no section for a side-band event, none with samples that perf lacks */
 	if (json_object_object_get_ex(o, "events", &evs)) {
@@ -362,6 +458,18 @@ TEST_F(rec, two_events_get_a_section_each)
 	snprintf(cmd, sizeof(cmd), "'%s' spin 200 faults 400", self->workload);
 	oracle(_metadata, self, "-e cpu-clock,page-faults", cmd);
 	EXPECT_EQ(2, self->nr_ev);
+}
+
+/* perf record -c: no period in the samples, the attr's: the event count is N times it. */
+TEST_F(rec, fixed_period_counts_the_attrs_period)
+{
+	char cmd[2 * PATH_MAX];
+
+	RETURN_IF_SKIPPED();
+	snprintf(cmd, sizeof(cmd), "'%s' spin 200", self->workload);
+	oracle(_metadata, self, "-e cpu-clock -c 250000", cmd);
+	ASSERT_EQ(1, self->nr_ev);
+	EXPECT_EQ(250000 * self->ev[0].script, self->ev[0].count);
 }
 
 TEST_F(rec, system_wide_skips_the_dummy_event)
@@ -488,36 +596,6 @@ TEST_F(rec, refusal_names_the_one_cause)
 	EXPECT_TRUE(nl && !nl[1]) TH_LOG("not one line: %s", err);
 	EXPECT_NE(NULL, strstr(err, "pipe")) TH_LOG("%s", err);
 	EXPECT_EQ(NULL, strstr(err, " or ")) TH_LOG("a list of causes: %s", err);
-}
-
-/* `llctl report ARGS DATA`, stdout and stderr into tmp/out and tmp/err: its exit status. */
-static int llctl_run(FIXTURE_DATA(rec) *self, const char *args)
-{
-	char cmd[4 * PATH_MAX];
-	int status;
-
-	snprintf(cmd, sizeof(cmd), "'%s' report %s '%s' >'%s/out' 2>'%s/err'", self->llctl,
-		 args, self->data, self->tmp, self->tmp);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* tmp/NAME's text, malloc'ed: "" when there is no such file. */
-static char *slurp(FIXTURE_DATA(rec) *self, const char *name)
-{
-	char path[PATH_MAX + 16], chunk[4096], *buf = NULL;
-	size_t len = 0, n;
-	FILE *f, *m = open_memstream(&buf, &len);
-
-	snprintf(path, sizeof(path), "%s/%s", self->tmp, name);
-	f = fopen(path, "r");
-	while (f && m && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, m);
-	if (f)
-		fclose(f);
-	if (m)
-		fclose(m);
-	return buf;
 }
 
 /* Collapsed stacks, "comm;outermost;...;innermost" and their samples. */
@@ -957,8 +1035,9 @@ static int perf_limited(FIXTURE_DATA(rec) *self, double limit, char rows[][700],
  * report's everyday options, perf report's: -i FILE; --percent-limit shows
  * the rows perf shows with the same limit (self %, known symbols: the
  * percentages are of samples here, of periods in perf, equal for
- * cpu-clock's fixed period); --comms and --dsos keep those rows only,
- * each with the percent it has unfiltered (of all samples, as perf).
+ * cpu-clock's fixed period); --comms and --dsos keep those samples only
+ * (report_test.sh compares them with perf's), each row with the percent
+ * it has unfiltered (of all samples, as perf).
  */
 TEST_F(rec, percent_limit_comms_and_dsos_as_perf_report)
 {
@@ -1003,7 +1082,7 @@ TEST_F(rec, percent_limit_comms_and_dsos_as_perf_report)
 	}
 	json_object_put(o);
 	free(out);
-	/* --comms, --dsos: those rows only; the text says how many it left out. */
+	/* --comms, --dsos: those samples only; the text says how many it left out. */
 	ASSERT_EQ(0, llctl_run(self, "--comms workload --dsos '[kernel.kallsyms]'"));
 	text = slurp(self, "out");
 	ASSERT_NE(NULL, text);
@@ -1016,7 +1095,7 @@ TEST_F(rec, percent_limit_comms_and_dsos_as_perf_report)
 		found++;
 	}
 	EXPECT_LT(0, found) TH_LOG("%s", text);
-	EXPECT_NE(NULL, strstr(text, "rows not shown")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "samples not in the rows")) TH_LOG("%s", text);
 	free(text);
 	ASSERT_EQ(1, llctl_run(self, "--percent-limit 120"));
 }

@@ -154,6 +154,90 @@ TEST(json_has_the_stable_keys)
 	top_table_free(&t);
 }
 
+/*
+ * perf top's decay (hists__decay_entries): each refresh a row keeps
+ * floor(7/8) of its samples; it goes at 0. A function that ran 8
+ * intervals of 100 samples then stopped (523 samples left on it), and one
+ * that started then: the old one leads until the new one's 100 * (1 + 7/8
+ * + ...) passes its fading weight, at the 4th refresh after the switch
+ * (as the recurrence computed here says), and it is gone after as many
+ * refreshes as floor(w * 7 / 8) takes to reach 0. The hidden samples
+ * (other) decay alike and count in the total.
+ */
+TEST(decay_keeps_seven_eighths_as_perf_top)
+{
+	struct top_table t = { 0 };
+	uint64_t old = 0, new = 0;
+	struct top_row **rows;
+	int i, lead = 0, want = 0, gone = 0;
+	size_t n;
+
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(0, top_table_add(&t, "w", "old_fn", false, 100));
+		t.other += 10;
+		old = old * 7 / 8 + 100;
+		top_table_sorted(&t, &rows);
+		EXPECT_EQ(old, rows[0]->samples);
+		EXPECT_EQ(100, rows[0]->fresh);
+		free(rows);
+		top_table_decay(&t);
+	}
+	for (i = 1; i <= 80 && !gone; i++) {
+		old = old * 7 / 8;
+		new = new * 7 / 8 + 100;
+		ASSERT_EQ(0, top_table_add(&t, "w", "new_fn", false, 100));
+		n = top_table_sorted(&t, &rows);
+		ASSERT_LT(0, n);
+		if (!lead && !strcmp(rows[0]->sym, "new_fn"))
+			lead = i;
+		if (!want && new >= old)	/* a tie: by name, new_fn first */
+			want = i;
+		EXPECT_EQ(old ? 2 : 1, n);
+		EXPECT_EQ(old + new + t.other, top_table_total(&t));
+		if (n == 2)
+			EXPECT_EQ(old, rows[!strcmp(rows[0]->sym, "old_fn") ? 0 : 1]->samples);
+		if (!old)
+			gone = i;
+		free(rows);
+		top_table_decay(&t);
+	}
+	EXPECT_EQ(4, want);
+	EXPECT_EQ(want, lead) TH_LOG("the new function first led at refresh %d", lead);
+	EXPECT_LT(10, gone) TH_LOG("the old function went at refresh %d", gone);
+	EXPECT_GT(80, gone);
+	/* -z: the next interval starts empty, other too */
+	top_table_reset(&t);
+	EXPECT_EQ(0, top_table_total(&t));
+	top_table_free(&t);
+}
+
+/* The shares are of the decayed total, the hidden samples in it. */
+TEST(shares_are_of_the_decayed_total)
+{
+	struct top_table t = { 0 };
+	struct top_tick k = tick;
+	struct top_row **rows;
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *f;
+
+	ASSERT_EQ(0, top_table_add(&t, "w", "a", false, 800));
+	top_table_decay(&t);			/* a: 700 */
+	ASSERT_EQ(0, top_table_add(&t, "w", "b", false, 200));
+	t.other = 100;				/* hidden (-K, -U) */
+	k.total = top_table_total(&t);		/* 1000 */
+	ASSERT_EQ(1000, k.total);
+	n = top_table_sorted(&t, &rows);
+	f = open_memstream(&buf, &len);
+	top_print(f, &k, rows, n, 0, 0);
+	fclose(f);
+	EXPECT_NE(NULL, strstr(buf, "  70.00%      700  w")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "  20.00%      200  w")) TH_LOG("%s", buf);
+	free(buf);
+	free(rows);
+	top_table_free(&t);
+}
+
 TEST(counts_show_a_clock_as_its_share_of_the_interval)
 {
 	static const struct top_count_event ev[] = { { "cpu-clock", true }, { "cycles", false } };
