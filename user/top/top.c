@@ -277,10 +277,13 @@ struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
 	for (i = 0; i < n && (!max || i < max); i++) {
 		struct json_object *r = json_object_new_object();
 
+		/* The keys of before the decay keep their meaning. */
 		json_object_object_add(r, "overhead", json_object_new_double(
+			round(share(rows[i]->fresh, k->samples) * 100) / 100));
+		json_object_object_add(r, "samples", json_object_new_int64(rows[i]->fresh));
+		json_object_object_add(r, "decayed_overhead", json_object_new_double(
 			round(share(rows[i]->samples, whole(k)) * 100) / 100));
-		json_object_object_add(r, "samples", json_object_new_int64(rows[i]->samples));
-		json_object_object_add(r, "interval_samples", json_object_new_int64(rows[i]->fresh));
+		json_object_object_add(r, "decayed_samples", json_object_new_int64(rows[i]->samples));
 		json_object_object_add(r, "dso", json_object_new_string(rows[i]->dso));
 		json_object_object_add(r, "symbol", json_object_new_string(rows[i]->sym));
 		json_object_object_add(r, "kernel", json_object_new_boolean(rows[i]->kernel));

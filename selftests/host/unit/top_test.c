@@ -238,6 +238,37 @@ TEST(shares_are_of_the_decayed_total)
 	top_table_free(&t);
 }
 
+/*
+ * After a decay, JSON's overhead and samples are still the interval's (as
+ * before the decay existed); the screen's figures are the decayed_ ones.
+ */
+TEST(json_keeps_the_interval_meaning_beside_the_decayed)
+{
+	struct top_table t = { 0 };
+	struct top_tick k = tick;
+	struct json_object *o, *r;
+	struct top_row **rows;
+	size_t n;
+
+	ASSERT_EQ(0, top_table_add(&t, "w", "a", false, 800));
+	top_table_decay(&t);			/* a: 700 decayed, 0 fresh */
+	ASSERT_EQ(0, top_table_add(&t, "w", "a", false, 100));
+	ASSERT_EQ(0, top_table_add(&t, "w", "b", false, 200));
+	k.samples = 300;
+	k.total = top_table_total(&t);		/* 800 + 200 */
+	n = top_table_sorted(&t, &rows);
+	o = top_json(&k, rows, n, 0);
+	r = json_object_array_get_idx(json_object_object_get(o, "rows"), 0);
+	EXPECT_STREQ("a", json_object_get_string(json_object_object_get(r, "symbol")));
+	EXPECT_EQ(100, json_object_get_int64(json_object_object_get(r, "samples")));
+	EXPECT_EQ(33.33, json_object_get_double(json_object_object_get(r, "overhead")));
+	EXPECT_EQ(800, json_object_get_int64(json_object_object_get(r, "decayed_samples")));
+	EXPECT_EQ(80.0, json_object_get_double(json_object_object_get(r, "decayed_overhead")));
+	json_object_put(o);
+	free(rows);
+	top_table_free(&t);
+}
+
 TEST(counts_show_a_clock_as_its_share_of_the_interval)
 {
 	static const struct top_count_event ev[] = { { "cpu-clock", true }, { "cycles", false } };
