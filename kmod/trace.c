@@ -178,8 +178,9 @@ static __always_inline void rec_end(struct llkm_ring *ring)
  * A 32-bit (ia32 or x32) syscall's number is of another table: recorded
  * as an x86-64 number it would name another syscall. As ftrace's syscall
  * events, drop it; unlike them, count it (on entry, once per syscall).
+ * Inline: arm64's compiler made it a call per event, for a flag test.
  */
-static bool compat_dropped(struct llkm_trace *t, bool entry)
+static __always_inline bool compat_dropped(struct llkm_trace *t, bool entry)
 {
 	if (!in_compat_syscall())
 		return false;
