@@ -48,12 +48,14 @@
 # CALLS (100000), TRIALS (5), KINDS ("getppid read"), CPU (the last online
 # one), BUF (32M per CPU, for llkm, ftrace and perf), TOOLS ("floor llkm
 # ftrace perf-trace bpftrace"; perf-record may be added), FLOOR_SYSCALL
-# (acct: a syscall the loop never makes), LLKM_KO (kmod/llkm.ko).
+# (acct: a syscall the loop never makes), LLKM_KO (kmod/llkm.ko), LLCTL
+# (user/llctl) and LOOP (bench/syscall_loop): another build's, e.g. the
+# arm64 guest's (build/arm64/), or an older tree's to compare with.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LOOP=$TOP/bench/syscall_loop
-LLCTL=$TOP/user/llctl
+LOOP=${LOOP:-$TOP/bench/syscall_loop}
+LLCTL=${LLCTL:-$TOP/user/llctl}
 KO=${LLKM_KO:-$TOP/kmod/llkm.ko}
 TRACEFS=/sys/kernel/tracing
 MODDIR=/lib/modules/$(uname -r)/kernel

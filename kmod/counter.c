@@ -188,7 +188,7 @@ static void counter_overflow(struct perf_event *event,
 			nk = kernel_frames(regs, ips);
 		nu = user_frames(regs, ips + nk, LLKM_SAMPLE_STACK_MAX - nk);
 	}
-	ring = llkm_rings_cpu(c->rings, smp_processor_id());
+	ring = llkm_rings_this(c->rings);
 	rec = ring ? llkm_ring_reserve(ring, LLKM_REC_SAMPLE,
 				       sizeof(*p) + (nk + nu) * sizeof(u64)) : NULL;
 	if (!rec) {

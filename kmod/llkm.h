@@ -59,9 +59,7 @@ int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack);
 /* @cancel: polled every 4 MiB, non-zero stops with -ECANCELED; or NULL. */
 struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark,
 				    const int *cancel);
-/* After a reserve: its record done, or (NULL) none. */
-void llkm_rings_commit(struct llkm_ring *ring);
-void llkm_rings_lost(struct llkm_ring *ring);
+/* Producers: ring.h's llkm_rings_this(), llkm_rings_commit(), ... */
 __poll_t llkm_rings_poll(struct llkm_rings *rs, struct file *file,
 			 struct poll_table_struct *wait);
 /* No ring for CPUs that come up after this; pollers see EPOLLHUP. */

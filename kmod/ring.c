@@ -22,6 +22,10 @@
  * comes up: one whose ring would exceed the cap stays offline (-ENOMEM,
  * and a line in the kernel log that says why).
  *
+ * Producers reach their CPU's ring through the set's __percpu pointer
+ * (this_cpu_ptr(), ring.h): its header, counters and wake-up state are
+ * in that CPU's per-CPU area, its pages in a struct llkm_ring_mem.
+ *
  * Each CPU's ring is 2 + 2 * n pages in one vmap(): the consumer page, the
  * producer page, then the n data pages twice, so a record that wraps is
  * contiguous for the producer here and for the consumer in its mapping.
@@ -71,35 +75,6 @@
 #include "llkm.h"
 #include "ring.h"
 
-struct llkm_cpu_ring {
-	struct llkm_ring core;
-	struct irq_work wake;	/* producers' wake-up, safe in any context */
-	struct llkm_rings *rs;	/* whose wait queue it wakes */
-	unsigned long wake_pos;	/* producer_pos at the last wake-up */
-	u32 watermark;		/* bytes unread that wake the consumer */
-	void *area;		/* the vmap() of pages */
-	unsigned int nr_pages;	/* 2 + 2 * data pages, as mapped */
-	struct page *pages[];	/* 2 + data pages, each once */
-};
-
-struct llkm_rings {
-	struct kref ref;
-	struct hlist_node node;	/* the hotplug state's instance */
-	bool live;		/* node added: CPUs coming up get a ring */
-	u32 size;
-	u32 mode;
-	u32 watermark;		/* each ring's */
-	unsigned int nr;	/* nr_cpu_ids */
-	unsigned int nrings;	/* rings allocated: the cap counts them */
-	wait_queue_head_t wq;	/* pollers of this set */
-	atomic_t woken;		/* a wake-up since the last poll() */
-	bool stopped;		/* the session is over: EPOLLHUP */
-	bool closed;		/* no new record from llkm_rings_open() users */
-	const int *cancel;	/* rings_prealloc()'s: non-zero stops it */
-	/* NULL for a CPU that was never online while the session ran. */
-	struct llkm_cpu_ring *cpu[];
-};
-
 /* Pages of rings: a failure rather than the OOM killer, charged. */
 #define RING_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
@@ -123,42 +98,47 @@ static void ring_wake_fn(struct irq_work *work)
 	wake_up_interruptible(&rs->wq);
 }
 
-static void cpu_ring_free(struct llkm_cpu_ring *cr)
+static void ring_mem_free(struct llkm_ring_mem *mem)
 {
 	unsigned int i, n;
 
-	if (!cr)
+	if (!mem)
 		return;
-	irq_work_sync(&cr->wake);
-	vunmap(cr->area);
-	n = 2 + (cr->nr_pages - 2) / 2;
+	vunmap(mem->area);
+	n = 2 + (mem->nr_pages - 2) / 2;
 	for (i = 0; i < n; i++)
-		if (cr->pages[i])
-			__free_page(cr->pages[i]);
-	kvfree(cr);
+		if (mem->pages[i])
+			__free_page(mem->pages[i]);
+	kvfree(mem);
 }
 
-static struct llkm_cpu_ring *cpu_ring_alloc(struct llkm_rings *rs, int cpu)
+/* After the last producer: the set is being freed. */
+static void cpu_ring_free(struct llkm_cpu_ring *cr)
+{
+	if (!cr->mem)
+		return;
+	irq_work_sync(&cr->wake);
+	ring_mem_free(cr->mem);
+}
+
+static struct llkm_ring_mem *ring_mem_alloc(struct llkm_rings *rs, int cpu)
 {
 	unsigned int data = rs->size >> PAGE_SHIFT, n = 2 + data, i;
 	int node = cpu_to_node(cpu);
-	struct llkm_cpu_ring *cr;
+	struct llkm_ring_mem *mem;
 	struct page **map;
 
 	/* 2 + 65536 pointers at LLKM_RING_SIZE_MAX: no order-7 kmalloc. */
-	cr = kvzalloc_node(struct_size(cr, pages, n), RING_GFP, node);
-	if (!cr)
+	mem = kvzalloc_node(struct_size(mem, pages, n), RING_GFP, node);
+	if (!mem)
 		return NULL;
-	cr->nr_pages = 2 + 2 * data;
-	cr->watermark = rs->watermark;
-	cr->rs = rs;
-	cr->wake = IRQ_WORK_INIT(ring_wake_fn);
-	map = kvmalloc_array(cr->nr_pages, sizeof(*map), RING_GFP);
+	mem->nr_pages = 2 + 2 * data;
+	map = kvmalloc_array(mem->nr_pages, sizeof(*map), RING_GFP);
 	if (!map)
 		goto err;
 	for (i = 0; i < n; i++) {
-		cr->pages[i] = alloc_pages_node(node, RING_GFP | __GFP_ZERO, 0);
-		if (!cr->pages[i])
+		mem->pages[i] = alloc_pages_node(node, RING_GFP | __GFP_ZERO, 0);
+		if (!mem->pages[i])
 			goto err;
 		/* Every 4 MiB: a cancel is served within milliseconds. */
 		if (i % RING_CANCEL_PAGES == RING_CANCEL_PAGES - 1) {
@@ -167,28 +147,52 @@ static struct llkm_cpu_ring *cpu_ring_alloc(struct llkm_rings *rs, int cpu)
 			cond_resched();
 		}
 	}
-	for (i = 0; i < cr->nr_pages; i++)
-		map[i] = cr->pages[i < n ? i : i - data];
-	cr->area = vmap(map, cr->nr_pages, VM_MAP | VM_USERMAP, PAGE_KERNEL);
+	for (i = 0; i < mem->nr_pages; i++)
+		map[i] = mem->pages[i < n ? i : i - data];
+	mem->area = vmap(map, mem->nr_pages, VM_MAP | VM_USERMAP, PAGE_KERNEL);
 	kvfree(map);
 	map = NULL;
-	if (!cr->area)
+	if (!mem->area)
 		goto err;
+	return mem;
+err:
+	kvfree(map);
+	ring_mem_free(mem);
+	return NULL;
+}
 
-	cr->core.cons = cr->area;
-	cr->core.prod = cr->area + PAGE_SIZE;
-	cr->core.data = cr->area + 2 * PAGE_SIZE;
+/*
+ * CPU @cpu's ring: its pages, then its header in the per-CPU area. False
+ * on failure (no ring there). Nobody sees the set yet, or @cpu is not
+ * running (the hotplug callback): its producers are not running either.
+ */
+static bool cpu_ring_alloc(struct llkm_rings *rs, int cpu)
+{
+	struct llkm_cpu_ring *cr = per_cpu_ptr(rs->pcpu, cpu);
+	struct llkm_ring_mem *mem = ring_mem_alloc(rs, cpu);
+
+	if (!mem)
+		return false;
+	cr->watermark = rs->watermark;
+	cr->rs = rs;
+	cr->wake = IRQ_WORK_INIT(ring_wake_fn);
+	cr->core.cons = mem->area;
+	cr->core.prod = mem->area + PAGE_SIZE;
+	cr->core.data = mem->area + 2 * PAGE_SIZE;
 	cr->core.mask = rs->size - 1;
 	cr->core.mode = rs->mode;
 	cr->core.cpu = cpu;
 	cr->core.prod->size = rs->size;
 	cr->core.prod->mode = rs->mode;
 	cr->core.prod->cpu = cpu;
-	return cr;
-err:
-	kvfree(map);
-	cpu_ring_free(cr);
-	return NULL;
+	/*
+	 * Pairs with the smp_load_acquire()s of cr->mem (llkm_rings_cpu(),
+	 * rings_unread(), llkm_rings_mmap()) on other CPUs: whoever sees the
+	 * pointer sees the ring initialized.
+	 */
+	smp_store_release(&cr->mem, mem);
+	rs->nrings++;
+	return true;
 }
 
 /* A quarter of RAM, in bytes, for a session's rings together. */
@@ -208,25 +212,15 @@ static u64 rings_cap(void)
 static int rings_cpu_prepare(unsigned int cpu, struct hlist_node *node)
 {
 	struct llkm_rings *rs = hlist_entry(node, struct llkm_rings, node);
-	struct llkm_cpu_ring *cr;
 
-	if (rs->cpu[cpu])
+	if (per_cpu_ptr(rs->pcpu, cpu)->mem)
 		return 0;
 	if ((u64)(rs->nrings + 1) * rs->size > rings_cap()) {
 		pr_warn_ratelimited("CPU %u stays offline: its trace ring would take the session's rings over the cap of a quarter of RAM; stop the session, or start it with smaller rings\n",
 				    cpu);
 		return -ENOMEM;
 	}
-	cr = cpu_ring_alloc(rs, cpu);
-	if (!cr)
-		return -ENOMEM;
-	rs->nrings++;
-	/*
-	 * Pairs with the READ_ONCE() of llkm_rings_cpu() and rings_unread()
-	 * on other CPUs: whoever sees the pointer sees the ring initialized.
-	 */
-	smp_store_release(&rs->cpu[cpu], cr);
-	return 0;
+	return cpu_ring_alloc(rs, cpu) ? 0 : -ENOMEM;
 }
 
 int llkm_rings_fit(u32 size, struct netlink_ext_ack *extack)
@@ -263,12 +257,11 @@ static int rings_prealloc(struct llkm_rings *rs, const int *cancel)
 
 	rs->cancel = cancel;
 	for_each_online_cpu(cpu) {
-		/* Nobody sees the set yet: a plain store. */
-		rs->cpu[cpu] = cpu_ring_alloc(rs, cpu);
-		rs->nrings += !!rs->cpu[cpu];
+		bool ok = cpu_ring_alloc(rs, cpu);
+
 		if (cancel && READ_ONCE(*cancel))
 			ret = -ECANCELED;
-		else if (!rs->cpu[cpu])
+		else if (!ok)
 			ret = -ENOMEM;
 		if (ret)
 			break;
@@ -292,14 +285,18 @@ struct llkm_rings *llkm_rings_alloc(u32 size, u32 mode, u32 watermark,
 	ret = llkm_rings_fit(size, NULL);
 	if (ret)
 		return ERR_PTR(ret);
-	rs = kvzalloc(struct_size(rs, cpu, nr_cpu_ids), GFP_KERNEL_ACCOUNT);
+	rs = kzalloc(sizeof(*rs), GFP_KERNEL_ACCOUNT);
 	if (!rs)
 		return ERR_PTR(-ENOMEM);
+	rs->pcpu = alloc_percpu_gfp(struct llkm_cpu_ring, GFP_KERNEL_ACCOUNT);
+	if (!rs->pcpu) {
+		kfree(rs);
+		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&rs->ref);
 	rs->size = size;
 	rs->mode = mode;
 	rs->watermark = watermark ? watermark : size / 2;
-	rs->nr = nr_cpu_ids;
 	init_waitqueue_head(&rs->wq);
 	ret = rings_prealloc(rs, cancel);
 	if (ret) {
@@ -327,13 +324,14 @@ static void rings_unlive(struct llkm_rings *rs)
 static void rings_release(struct kref *ref)
 {
 	struct llkm_rings *rs = container_of(ref, struct llkm_rings, ref);
-	unsigned int i;
+	int cpu;
 
 	/* Still live only when the start failed after the allocation. */
 	rings_unlive(rs);
-	for (i = 0; i < rs->nr; i++)
-		cpu_ring_free(rs->cpu[i]);
-	kvfree(rs);
+	for_each_possible_cpu(cpu)
+		cpu_ring_free(per_cpu_ptr(rs->pcpu, cpu));
+	free_percpu(rs->pcpu);
+	kfree(rs);
 }
 
 void llkm_rings_get(struct llkm_rings *rs)
@@ -347,10 +345,21 @@ void llkm_rings_put(struct llkm_rings *rs)
 		kref_put(&rs->ref, rings_release);
 }
 
+/* CPU @cpu's ring with its pages, or NULL; any CPU's, any context. */
+static struct llkm_cpu_ring *rings_cpu(struct llkm_rings *rs, unsigned int cpu)
+{
+	struct llkm_cpu_ring *cr;
+
+	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
+		return NULL;
+	cr = per_cpu_ptr(rs->pcpu, cpu);
+	/* Pairs with smp_store_release() in cpu_ring_alloc(). */
+	return smp_load_acquire(&cr->mem) ? cr : NULL;
+}
+
 struct llkm_ring *llkm_rings_cpu(struct llkm_rings *rs, int cpu)
 {
-	/* Pairs with smp_store_release() in rings_cpu_prepare(). */
-	struct llkm_cpu_ring *cr = READ_ONCE(rs->cpu[cpu]);
+	struct llkm_cpu_ring *cr = rings_cpu(rs, cpu);
 
 	return cr ? &cr->core : NULL;
 }
@@ -369,11 +378,10 @@ static unsigned long ring_unread(struct llkm_ring *ring)
 static bool rings_unread(struct llkm_rings *rs, unsigned long min)
 {
 	struct llkm_cpu_ring *cr;
-	unsigned int i;
+	int cpu;
 
-	for (i = 0; i < rs->nr; i++) {
-		/* Pairs with smp_store_release() in rings_cpu_prepare(). */
-		cr = READ_ONCE(rs->cpu[i]);
+	for_each_possible_cpu(cpu) {
+		cr = rings_cpu(rs, cpu);
 		if (cr && ring_unread(&cr->core) >= (min ? min : cr->watermark))
 			return true;
 	}
@@ -383,44 +391,12 @@ static bool rings_unread(struct llkm_rings *rs, unsigned long min)
 /*
  * This CPU's producers only, nested or not: two that race both queue the
  * irq_work, which runs once; wake_pos ends at one of two close positions.
+ * Out of line: once per watermark of bytes, not per record.
  */
-static void ring_wake(struct llkm_cpu_ring *cr, unsigned long pos)
+void llkm_rings_wake(struct llkm_cpu_ring *cr, unsigned long pos)
 {
 	WRITE_ONCE(cr->wake_pos, pos);
 	irq_work_queue(&cr->wake);
-}
-
-/* A producer's commit: publish, then wake once per watermark of bytes. */
-void llkm_rings_commit(struct llkm_ring *ring)
-{
-	struct llkm_cpu_ring *cr = container_of(ring, struct llkm_cpu_ring, core);
-	unsigned long pub;
-
-	llkm_ring_commit(ring);
-	if (ring->mode != LLKM_RING_MODE_DISCARD)
-		return;
-	/* Pairs with nothing: producer_pos is only written by this CPU. */
-	pub = READ_ONCE(ring->prod->producer_pos);
-	if (pub - READ_ONCE(cr->wake_pos) >= cr->watermark)
-		ring_wake(cr, pub);
-}
-
-/*
- * A reserve that returned NULL: in discard mode the ring may be full short
- * of the next wake-up's position, with its consumer asleep. Wake it once
- * per position: a full ring's producer_pos stands still until it reads.
- */
-void llkm_rings_lost(struct llkm_ring *ring)
-{
-	struct llkm_cpu_ring *cr = container_of(ring, struct llkm_cpu_ring, core);
-	unsigned long pub;
-
-	if (ring->mode != LLKM_RING_MODE_DISCARD)
-		return;
-	/* Pairs with nothing: producer_pos is only written by this CPU. */
-	pub = READ_ONCE(ring->prod->producer_pos);
-	if (pub != READ_ONCE(cr->wake_pos))
-		ring_wake(cr, pub);
 }
 
 __poll_t llkm_rings_poll(struct llkm_rings *rs, struct file *file,
@@ -500,10 +476,9 @@ int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma,
 	stride = LLKM_RING_PAGES(rs->size);
 	cpu = vma->vm_pgoff / stride;
 	first = vma->vm_pgoff % stride;
-	if (cpu >= rs->nr || first + pages > stride)
+	if (cpu >= nr_cpu_ids || first + pages > stride)
 		return -EINVAL;
-	/* Pairs with smp_store_release() in rings_cpu_prepare(). */
-	cr = READ_ONCE(rs->cpu[cpu]);
+	cr = rings_cpu(rs, cpu);
 	/* Not online while the session ran (yet): no ring there. */
 	if (!cr)
 		return -ENXIO;
@@ -517,7 +492,7 @@ int llkm_rings_mmap(struct llkm_rings *rs, struct vm_area_struct *vma,
 		llkm_vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	/* Also sets VM_DONTEXPAND | VM_DONTDUMP. */
-	ret = remap_vmalloc_range(vma, cr->area, first);
+	ret = remap_vmalloc_range(vma, cr->mem->area, first);
 	if (ret)
 		return ret;
 	vma->vm_private_data = rs;

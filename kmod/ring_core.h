@@ -85,7 +85,7 @@ struct llkm_ring {
 	local_t lost;		/* of those, never delivered */
 };
 
-static inline u32 llkm_rec_len(u32 payload)
+static __always_inline u32 llkm_rec_len(u32 payload)
 {
 	return (sizeof(struct llkm_rec) + payload + LLKM_REC_ALIGN - 1) &
 	       ~(LLKM_REC_ALIGN - 1);
@@ -99,7 +99,7 @@ static inline u32 llkm_rec_len(u32 payload)
  * it then overwrites with its own smaller one: producer_pos never goes
  * back.
  */
-static inline void llkm_ring_commit(struct llkm_ring *r)
+static __always_inline void llkm_ring_commit(struct llkm_ring *r)
 {
 	unsigned long head;
 
@@ -189,9 +189,10 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
  * Reserve a record of @payload bytes of type @type on this CPU's ring.
  * Returns its header, filled in, or NULL (counted lost). Preemption must
  * be off; every non-NULL reserve is followed by llkm_ring_commit().
+ * Always inline, as the commit: one call per record is what costs here.
  */
-static inline struct llkm_rec *llkm_ring_reserve(struct llkm_ring *r,
-						 u16 type, u32 payload)
+static __always_inline struct llkm_rec *
+llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
 {
 	unsigned long size = r->mask + 1;
 	u32 len = llkm_rec_len(payload);

@@ -7,16 +7,26 @@
  * needs no exported symbol of theirs. Only the events a session asked for
  * are attached; all are detached, and tracepoint_synchronize_unregister()
  * waits out running probes, before the session lets go of its state.
+ *
+ * The pid filter is decided once per context switch, as ftrace's
+ * ignore_pid (kernel/trace/trace_events.c): the sched_switch probe writes
+ * whether the task it switches in is traced into a per-CPU flag, and the
+ * per-event probes read that flag instead of looking the task up. A task
+ * keeps its tgid through exec, so only a switch (fork: the child's first
+ * one) changes what the flag says; the attach sets it on every CPU for the
+ * task running there. Without a pid filter no flag is kept or read.
  */
 
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/compat.h>
 #include <linux/interrupt.h>
+#include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/threads.h>
 #include <linux/tracepoint.h>
@@ -29,14 +39,16 @@
 
 struct llkm_trace {
 	struct llkm_rings *rings;
+	bool armed;		/* every probe is in: record */
+	bool filter;		/* pids or exclude: the flag below decides */
+	bool __percpu *traced;	/* the task on this CPU is traced */
+	unsigned long *syscalls;	/* syscall bitmap, NULL: all */
+	unsigned long *cpus;	/* CPU bitmap, NULL: every CPU */
 	u32 events;
 	bool follow_fork;
 	unsigned long *pids;	/* tgid bitmap, NULL: every process */
 	u32 exclude[LLKM_TRACE_EXCLUDE_MAX];	/* tgids left out */
 	unsigned int n_exclude;
-	unsigned long *cpus;	/* CPU bitmap, NULL: every CPU */
-	unsigned long *syscalls;	/* syscall bitmap, NULL: all */
-	bool armed;		/* every probe is in: record */
 	atomic64_t compat;	/* compat syscalls of traced tasks, dropped */
 };
 
@@ -65,14 +77,15 @@ static unsigned long *bitmap_from_bytes(const u8 *bytes, unsigned int len,
 	return map;
 }
 
-static bool syscall_wanted(const struct llkm_trace *t, long nr)
+static __always_inline bool syscall_wanted(const struct llkm_trace *t, long nr)
 {
 	return !t->syscalls ||
 	       (nr >= 0 && nr < LLKM_TRACE_SYSCALLS_MAX && test_bit(nr, t->syscalls));
 }
 
 /* The CPU filter: is @cpu one the session traces? */
-static bool cpu_traced(const struct llkm_trace *t, unsigned int cpu)
+static __always_inline bool cpu_traced(const struct llkm_trace *t,
+				       unsigned int cpu)
 {
 	return !t->cpus || (cpu < LLKM_TRACE_CPUS_MAX && test_bit(cpu, t->cpus));
 }
@@ -94,13 +107,34 @@ static bool task_traced(const struct llkm_trace *t, struct task_struct *task)
 }
 
 /*
+ * Per event: is the current task traced? The flag of the CPU it runs on
+ * is its own (written as it was switched in there), so one this_cpu_read()
+ * is right even where the probe runs preemptible.
+ */
+static __always_inline bool current_traced(const struct llkm_trace *t)
+{
+	return !t->filter || this_cpu_read(*t->traced);
+}
+
+/* sched_switch, or the attach's IPI: the flag for the task on this CPU. */
+static void traced_flag_set(struct llkm_trace *t, struct task_struct *task)
+{
+	this_cpu_write(*t->traced, task_traced(t, task));
+}
+
+static void traced_flag_init(void *data)
+{
+	traced_flag_set(data, current);
+}
+
+/*
  * Probes may run preemptible (syscall tracepoints became faultable on
  * newer kernels): the ring is per CPU, so pin from reserve to commit.
  * Returns the payload to fill, or NULL (unpinned; counted lost when the
  * ring refused it, not counted at all before the session is armed).
  */
-static void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
-		       struct llkm_ring **ring)
+static __always_inline void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
+				       struct llkm_ring **ring)
 {
 	struct llkm_rec *rec;
 	int cpu;
@@ -120,11 +154,7 @@ static void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
 		preempt_enable_notrace();
 		return NULL;
 	}
-	*ring = llkm_rings_cpu(t->rings, cpu);
-	/*
-	 * Cannot be NULL while armed: a CPU gets its ring before it runs
-	 * (ring.c's hotplug callback). Checked as a fault costs more here.
-	 */
+	*ring = llkm_rings_this(t->rings);
 	if (unlikely(!*ring)) {
 		preempt_enable_notrace();
 		return NULL;
@@ -138,7 +168,7 @@ static void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
 	return rec + 1;
 }
 
-static void rec_end(struct llkm_ring *ring)
+static __always_inline void rec_end(struct llkm_ring *ring)
 {
 	llkm_rings_commit(ring);
 	preempt_enable_notrace();
@@ -148,8 +178,9 @@ static void rec_end(struct llkm_ring *ring)
  * A 32-bit (ia32 or x32) syscall's number is of another table: recorded
  * as an x86-64 number it would name another syscall. As ftrace's syscall
  * events, drop it; unlike them, count it (on entry, once per syscall).
+ * Inline: arm64's compiler made it a call per event, for a flag test.
  */
-static bool compat_dropped(struct llkm_trace *t, bool entry)
+static __always_inline bool compat_dropped(struct llkm_trace *t, bool entry)
 {
 	if (!in_compat_syscall())
 		return false;
@@ -380,7 +411,7 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	struct llkm_trace *t = data;
 	unsigned long args[6];
 
-	if (!task_traced(t, current) || compat_dropped(t, true) ||
+	if (!current_traced(t) || compat_dropped(t, true) ||
 	    !syscall_wanted(t, id))
 		return;
 	syscall_get_arguments(current, regs, args);
@@ -415,7 +446,7 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	struct llkm_ring *ring;
 	long nr;
 
-	if (!task_traced(t, current) || compat_dropped(t, false))
+	if (!current_traced(t) || compat_dropped(t, false))
 		return;
 	nr = syscall_get_nr(current, regs);
 	/* Whatever --syscall says: every later line names the thread. */
@@ -506,10 +537,19 @@ static void probe_sched_switch(void *data, bool preempt,
 			       struct task_struct *next,
 			       unsigned int prev_state)
 {
+	struct llkm_trace *t = data;
 	struct llkm_rec_sched_switch *p;
 	struct llkm_ring *ring;
 
-	p = rec_begin(data, LLKM_REC_SCHED_SWITCH, sizeof(*p), &ring);
+	/*
+	 * IRQs are off until @next runs: no probe of this CPU sees the flag
+	 * between this write and the switch.
+	 */
+	if (t->filter)
+		traced_flag_set(t, next);
+	if (!(t->events & LLKM_TRACE_EV_SCHED))
+		return;
+	p = rec_begin(t, LLKM_REC_SCHED_SWITCH, sizeof(*p), &ring);
 	if (!p)
 		return;
 	p->prev_tid = task_pid_nr(prev);
@@ -527,6 +567,7 @@ struct tp_probe {
 	void *probe;
 	u32 event;		/* LLKM_TRACE_EV_* that needs it */
 	bool fork;		/* needed by follow-fork */
+	bool filter;		/* needed by a pid filter (the flag) */
 	struct tracepoint *tp;	/* found at init */
 };
 
@@ -538,12 +579,13 @@ static struct tp_probe probes[] = {
 	{ "irq_handler_exit", probe_irq_exit, LLKM_TRACE_EV_IRQS },
 	{ "softirq_entry", probe_softirq_entry, LLKM_TRACE_EV_SOFTIRQS },
 	{ "softirq_exit", probe_softirq_exit, LLKM_TRACE_EV_SOFTIRQS },
-	{ "sched_switch", probe_sched_switch, LLKM_TRACE_EV_SCHED },
+	{ "sched_switch", probe_sched_switch, LLKM_TRACE_EV_SCHED, false, true },
 };
 
 static bool probe_wanted(const struct llkm_trace *t, const struct tp_probe *p)
 {
-	return (t->events & p->event) || (p->fork && t->follow_fork);
+	return (t->events & p->event) || (p->fork && t->follow_fork) ||
+	       (p->filter && t->filter);
 }
 
 static void find_tracepoint(struct tracepoint *tp, void *priv)
@@ -587,6 +629,13 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 	t->follow_fork = cfg->follow_fork && cfg->n_pids;
 	t->n_exclude = min_t(unsigned int, cfg->n_exclude, LLKM_TRACE_EXCLUDE_MAX);
 	memcpy(t->exclude, cfg->exclude, t->n_exclude * sizeof(u32));
+	t->filter = cfg->n_pids || t->n_exclude;
+	ret = -ENOMEM;
+	if (t->filter) {
+		t->traced = alloc_percpu_gfp(bool, GFP_KERNEL_ACCOUNT);
+		if (!t->traced)
+			goto err;
+	}
 	if (cfg->n_pids) {
 		t->pids = trace_bitmap(PID_MAX_LIMIT);
 		ret = -ENOMEM;
@@ -619,6 +668,14 @@ struct llkm_trace *llkm_trace_attach(struct llkm_rings *rings,
 		if (ret)
 			goto err_detach;
 	}
+	/*
+	 * Each CPU's flag for the task it runs now: sched_switch's probe is
+	 * in, so every later switch keeps it right (on a CPU that comes
+	 * online, the first task is switched in). Before armed: nothing is
+	 * recorded on a flag that is not set yet.
+	 */
+	if (t->filter)
+		on_each_cpu(traced_flag_init, t, 1);
 	WRITE_ONCE(t->armed, true);
 	return t;
 
@@ -629,6 +686,7 @@ err:
 	kvfree(t->syscalls);
 	kvfree(t->cpus);
 	kvfree(t->pids);
+	free_percpu(t->traced);
 	kfree(t);
 	return ERR_PTR(ret);
 }
@@ -650,6 +708,7 @@ u64 llkm_trace_detach(struct llkm_trace *t)
 	kvfree(t->syscalls);
 	kvfree(t->cpus);
 	kvfree(t->pids);
+	free_percpu(t->traced);
 	kfree(t);
 	return compat;
 }

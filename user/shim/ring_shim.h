@@ -110,6 +110,10 @@ static inline long local_cmpxchg(local_t *l, long old, long new)
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
 	__old;								\
 })
+/* The kernel's; glibc's <sys/cdefs.h> has it too. */
+#ifndef __always_inline
+#define __always_inline		inline __attribute__((__always_inline__))
+#endif
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 
