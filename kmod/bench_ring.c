@@ -3,7 +3,7 @@
  * LLKM_BENCH=1 only: an in-module producer for bench/kring_bench, which
  * compares the ring with BPF's ringbuf. Each record goes through what a
  * tracepoint probe of trace.c goes through once it decided to record:
- * preemption off, this CPU's ring (llkm_rings_cpu()), llkm_ring_reserve(),
+ * preemption off, this CPU's ring (llkm_rings_this()), llkm_ring_reserve(),
  * the payload written, llkm_rings_commit() (or llkm_rings_lost() when the
  * ring refused it), preemption on. Nothing of the ring is copied here: a
  * change to those functions is measured as it is.
@@ -30,7 +30,7 @@ static int bench_one(struct llkm_rings *rings, u64 seq, u32 words)
 	u32 k;
 
 	preempt_disable_notrace();
-	ring = llkm_rings_cpu(rings, smp_processor_id());
+	ring = llkm_rings_this(rings);
 	if (unlikely(!ring)) {
 		preempt_enable_notrace();
 		return -1;
