@@ -316,11 +316,21 @@ check per_thread_counts_each_thread_as_the_kernel_does \
 	"llctl ${la:-nothing} and ${lb:-nothing}, the kernel $ka and $kb (40 and 120 sleeps); $(head -c 300 "$out/stderr")" \
 	sh -c "[ $ka -ge 40 ] && [ $kb -ge 120 ] && [ \"${la:-x}\" -ge $((ka - 2)) ] 2>/dev/null &&
 	       [ \"$la\" -le $((ka + 2)) ] && [ \"${lb:-x}\" -ge $((kb - 2)) ] 2>/dev/null && [ \"$lb\" -le $((kb + 2)) ]"
+# Once the workload has exec'd (its name is the line's); a workload gone
+# before llctl looked says how it ended (the arm64 leg saw -p refuse a
+# pid that had just been started, once: "no such process").
 "$WORKLOAD" spin 3000 &
 bg=$!
+execd() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = workload ]; }
+until_ 10 execd $bg
 run profile -p $bg --per-thread -e task-clock -- sleep 0.2
+gone=
+if ! kill -0 $bg 2>/dev/null; then
+	wait $bg
+	gone="the workload had exited $? before the end;"
+fi
 kill $bg 2>/dev/null; wait $bg 2>/dev/null
-check per_thread_text_leads_with_comm_tid "$(head -c 600 "$out/stderr")" \
+check per_thread_text_leads_with_comm_tid "$gone $(head -c 600 "$out/stderr")" \
 	sh -c "grep -q '^#comm-tid ' '$out/stderr' && grep -Eq '^ +workload-$bg +[0-9.,]+ msec +task-clock' '$out/stderr'"
 
 # A process asleep the whole time: its schedstat run time says it never
