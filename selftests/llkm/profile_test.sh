@@ -317,9 +317,11 @@ check per_thread_counts_each_thread_as_the_kernel_does \
 	sh -c "[ $ka -ge 40 ] && [ $kb -ge 120 ] && [ \"${la:-x}\" -ge $((ka - 2)) ] 2>/dev/null &&
 	       [ \"$la\" -le $((ka + 2)) ] && [ \"${lb:-x}\" -ge $((kb - 2)) ] 2>/dev/null && [ \"$lb\" -le $((kb + 2)) ]"
 # Once the workload has exec'd (its name is the line's); a workload gone
-# before llctl looked says how it ended (the arm64 leg saw -p refuse a
-# pid that had just been started, once: "no such process").
-"$WORKLOAD" spin 3000 &
+# before the end says how it ended. It spins far longer than it is
+# watched (killed after): in the arm64 guest under -icount a sleeping
+# vCPU wakes late while the other spins (a "sleep 0.5" there lasted
+# 1.75 s), and a 3-second spin had ended before llctl looked at its pid.
+"$WORKLOAD" spin 60000 &
 bg=$!
 execd() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = workload ]; }
 until_ 10 execd $bg
