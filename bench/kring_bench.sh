@@ -41,18 +41,9 @@ SIZES=${SIZES:-16 64}
 RING=${RING:-4194304}
 TRIALS=${TRIALS:-5}
 
-WORK=
-LOADED_LLKM=0
-
-log() { echo "bench: $*" >&2; }
-die() { log "$*"; exit 1; }
-
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	[ "$LOADED_LLKM" = 0 ] || rmmod llkm || log "Unable to rmmod llkm"
-	[ -z "$WORK" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. "$TOP/bench/lib.sh"
+trap bench_cleanup EXIT
 
 [ "$(id -u)" = 0 ] || die "Unable to run: needs root (insmod, BPF)"
 [ -x "$BENCH" ] || die "Unable to find $BENCH: make -C bench kring_bench"

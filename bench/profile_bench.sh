@@ -63,16 +63,8 @@ SW=task-clock,context-switches,cpu-migrations,page-faults
 CONFIGS=(bare perf-sw llctl-sw perf-default llctl-default)
 PROBE_TIMEOUT=120
 
-WORK=
-LOADED_LLKM=0
-
-log() { echo "bench: $*" >&2; }
-die() { log "$*"; exit 1; }
-
-cleanup() {
-	[ "$LOADED_LLKM" = 0 ] || rmmod llkm || log "Unable to rmmod llkm"
-	[ -z "$WORK" ] || rm -rf "$WORK"
-}
+# shellcheck source=bench/lib.sh
+. "$TOP/bench/lib.sh"
 
 # median "VALUES": the median of space-separated numbers
 median() {
@@ -194,7 +186,7 @@ main() {
 	command -v jq >/dev/null || die "Unable to find jq: make -C bench deps"
 	[[ $TRIALS =~ ^[1-9][0-9]*$ ]] || die "Unable to use TRIALS '$TRIALS': a count from 1"
 	WORK=$(mktemp -d) || die "Unable to create a work directory"
-	trap cleanup EXIT
+	trap bench_cleanup EXIT
 	trap 'exit 130' INT TERM
 	if ! grep -qw llkm /proc/modules; then
 		insmod "$KO" 2>"$WORK/err" || die "Unable to insmod $KO: $(why "$WORK/err")"

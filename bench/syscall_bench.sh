@@ -70,17 +70,13 @@ FLOOR_SYSCALL=${FLOOR_SYSCALL:-acct}
 PROBE_CALLS=2000
 RUN_TIMEOUT=120
 
-WORK=
-LOADED_LLKM=0
+# shellcheck source=bench/lib.sh
+. "$TOP/bench/lib.sh"
 FTRACE_SAVED_KB=
-
-log() { echo "bench: $*" >&2; }
-die() { log "$*"; exit 1; }
 
 cleanup() {
 	[ -z "$FTRACE_SAVED_KB" ] || ftrace_restore
-	[ "$LOADED_LLKM" = 0 ] || rmmod llkm || log "Unable to rmmod llkm"
-	[ -z "$WORK" ] || rm -rf "$WORK"
+	bench_cleanup
 }
 
 # median "VALUES": the median of space-separated numbers
