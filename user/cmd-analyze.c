@@ -691,6 +691,7 @@ static int traced_run(struct analyze *a)
 {
 	unsigned int n = a->threads[a->n_threads - 1];
 	int out, go = -1, status;
+	char cnt[2][32];
 	pid_t child;
 
 	a->tr_threads = n;
@@ -709,9 +710,9 @@ static int traced_run(struct analyze *a)
 	status = an_trace_run(&a->nl, child, go, &a->tr);
 	close(out);
 	if (a->tr.done && a->tr.lost)
-		llctl_err("warning: %llu of %llu trace records were lost: the times are lower bounds",
-			  (unsigned long long)a->tr.lost,
-			  (unsigned long long)a->tr.produced);
+		llctl_err("warning: %s of %s trace records were lost: the times are lower bounds",
+			  llctl_text_u64(cnt[0], sizeof(cnt[0]), a->tr.lost),
+			  llctl_text_u64(cnt[1], sizeof(cnt[1]), a->tr.produced));
 	return check_status(a, status, n);
 }
 

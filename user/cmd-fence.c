@@ -478,13 +478,36 @@ static void footnotes(const struct fence_data *d, const struct coh_fence_op *res
 		       llctl_plaus_bound(LLCTL_PLAUS_FENCE_NS)->why);
 }
 
+/*
+ * The ops' table, "not run" ops last with their reason, wrapped to the
+ * terminal; a line saying so when there is no memory for it.
+ */
+static void fence_table(const struct fence_data *d, const struct coh_fence_op *res)
+{
+	struct llctl_text_table *t = coh_fence_table();
+	char why[512];
+	uint32_t op;
+
+	if (!t) {
+		puts("(out of memory: the ops' table is not shown)");
+		return;
+	}
+	for (op = 1; op < d->nops; op++)
+		coh_fence_op_row(t, op_names[d->op[op]], &res[op], d->tsc_khz);
+	for (op = 0; op < d->nlacks; op++) {
+		snprintf(why, sizeof(why), "not run: %s", d->lacks_why[op]);
+		llctl_text_table_row(t, op_names[d->lacks[op]], why);
+	}
+	llctl_text_table_print(stdout, t, llctl_text_width(stdout));
+	llctl_text_table_free(t);
+}
+
 static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 		       const struct coh_fence_op *res,
 		       const struct coh_stats *empty,
 		       const struct llctl_env *env)
 {
 	char b[400], n[2][32];
-	uint32_t op;
 
 	llctl_env_print(stdout, env);
 	printf("# %s mode, CPU %d, %s %.1f MHz%s, %s batches of %s ops%s\n",
@@ -504,14 +527,8 @@ static void fence_text(const struct fence_cfg *c, const struct fence_data *d,
 		       coh_fence_ticks_text(d->timer_min, d->tsc_khz,
 					    LLCTL_PLAUS_TSC_PAIR_NS, "%.0f", b,
 					    sizeof(b)));
-	printf("\n\n%-16s %28s   %28s\n", "", "cycles per op", "ns per op");
-	printf("%-16s %9s %9s %9s   %9s %9s %9s  %s\n", "op", "min", "median",
-	       "p99", "min", "median", "p99", "spread");
-	for (op = 1; op < d->nops; op++)
-		coh_fence_op_text(stdout, op_names[d->op[op]], &res[op], d->tsc_khz);
-	for (op = 0; op < d->nlacks; op++)
-		printf("%-16s not run: %s\n", op_names[d->lacks[op]],
-		       d->lacks_why[op]);
+	printf("\n\n");
+	fence_table(d, res);
 	footnotes(d, res);
 }
 

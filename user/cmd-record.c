@@ -33,6 +33,7 @@
 #include "lib/nl.h"
 #include "lib/options.h"
 #include "lib/spawn.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "profile/perfdata.h"
 #include "profile/pmu-events.h"
@@ -384,7 +385,7 @@ static void record_finish(struct record *rec)
  */
 static void throttle_warning(uint64_t n)
 {
-	char rate[32] = "?";
+	char rate[32] = "?", num[32];
 	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
 
 	if (f) {
@@ -393,8 +394,8 @@ static void throttle_warning(uint64_t n)
 		rate[strcspn(rate, "\n")] = 0;
 		fclose(f);
 	}
-	llctl_err("warning: the kernel throttled sampling %" PRIu64 " times (above kernel.perf_event_max_sample_rate, now %s a second): each time the counter stopped until the next tick, and those stretches have no samples; sample less often (a larger -c, a lower -F) or raise that sysctl",
-		  n, rate);
+	llctl_err("warning: the kernel throttled sampling %s times (above kernel.perf_event_max_sample_rate, now %s a second): each time the counter stopped until the next tick, and those stretches have no samples; sample less often (a larger -c, a lower -F) or raise that sysctl",
+		  llctl_text_u64(num, sizeof(num), n), rate);
 }
 
 static int record_report(struct record *rec)
@@ -402,6 +403,7 @@ static int record_report(struct record *rec)
 	const struct record_args *a = &rec->a;
 	const struct llkm_counter_value *val = &rec->val;
 	struct prof_pd_counts pc;
+	char n[3][32];
 	int err;
 
 	prof_pd_writer_counts(rec->r.w, &pc);
@@ -411,19 +413,22 @@ static int record_report(struct record *rec)
 		llctl_err("Unable to write '%s': %s", a->out, strerror(-err));
 		return 1;
 	}
-	fprintf(stderr, "llctl record: %" PRIu64 " samples of %s at %s%" PRIu64 " written to %s",
-		rec->r.samples, rec->ev.name, a->freq ? "" : "every ",
-		a->freq ? a->freq : a->period, a->out);
+	fprintf(stderr, "llctl record: %s samples of %s at %s%" PRIu64 " written to %s",
+		llctl_text_u64(n[0], sizeof(n[0]), rec->r.samples), rec->ev.name,
+		a->freq ? "" : "every ", a->freq ? a->freq : a->period, a->out);
 	if (a->freq)
 		fprintf(stderr, " (Hz)");
-	fprintf(stderr, "; %" PRIu64 " lost in the rings, %" PRIu64 " mapping records (%" PRIu64 " lost)\n",
-		(uint64_t)val->samples_lost, pc.sideband,
-		rec->sb ? prof_sb_lost(rec->sb) : 0);
+	fprintf(stderr, "; %s lost in the rings, %s mapping records (%s lost)\n",
+		llctl_text_u64(n[0], sizeof(n[0]), val->samples_lost),
+		llctl_text_u64(n[1], sizeof(n[1]), pc.sideband),
+		llctl_text_u64(n[2], sizeof(n[2]), rec->sb ? prof_sb_lost(rec->sb) : 0));
 	if (rec->r.bad)
-		llctl_err("warning: %" PRIu64 " malformed samples skipped", rec->r.bad);
+		llctl_err("warning: %s malformed samples skipped",
+			  llctl_text_u64(n[0], sizeof(n[0]), rec->r.bad));
 	if (val->samples_lost)
-		llctl_err("warning: %" PRIu64 " of %" PRIu64 " samples were lost: lower -F, or raise llkm's ring_size parameter",
-			  (uint64_t)val->samples_lost, (uint64_t)val->samples);
+		llctl_err("warning: %s of %s samples were lost: lower -F, or raise llkm's ring_size parameter",
+			  llctl_text_u64(n[0], sizeof(n[0]), val->samples_lost),
+			  llctl_text_u64(n[1], sizeof(n[1]), val->samples));
 	if (val->throttled)
 		throttle_warning(val->throttled);
 	return 0;

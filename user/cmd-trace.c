@@ -28,6 +28,7 @@
 #include "lib/options.h"
 #include "lib/rootfs.h"
 #include "lib/spawn.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "trace/ctf.h"
 #include "trace/hist-svg.h"
@@ -55,6 +56,7 @@ enum {
 	OPT_SVG,
 	OPT_SYSCALL,
 	OPT_BY_PROCESS,
+	OPT_NO_BIG_NUM,
 };
 
 
@@ -114,11 +116,14 @@ static const char *parse_syscalls(char *names)
 static void show_progress(struct trace_session *ts, double elapsed)
 {
 	struct trace_ring_totals tot;
+	char n[3][32], rate[32];
 
 	trace_session_counts(ts, &tot);
-	fprintf(stderr, "\r\033[Kllctl trace: %.0f s, %" PRIu64 " records (%.0f/s), %"
-		PRIu64 " delivered, %" PRIu64 " lost", elapsed, tot.produced,
-		tot.produced / elapsed, tot.delivered, tot.lost);
+	fprintf(stderr, "\r\033[Kllctl trace: %.0f s, %s records (%s), %s delivered, %s lost",
+		elapsed, llctl_text_u64(n[0], sizeof(n[0]), tot.produced),
+		llctl_text_rate(rate, sizeof(rate), tot.produced / elapsed),
+		llctl_text_u64(n[1], sizeof(n[1]), tot.delivered),
+		llctl_text_u64(n[2], sizeof(n[2]), tot.lost));
 }
 
 struct trace_args {
@@ -129,6 +134,7 @@ struct trace_args {
 	struct llctl_cpus cpu_opt;	/* -C */
 	bool all, json, lines, summary, overwrite, include_self, hist;
 	bool by_process;	/* --by-process */
+	bool no_big_num;	/* --no-big-num */
 	int format_opt;		/* --format: -1, or an index in trace_formats[] */
 	int format;		/* of -o, or -1: not given */
 	double duration;	/* seconds, or 0: until stopped */
@@ -188,6 +194,9 @@ static const struct llctl_opt trace_opt[] = {
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, hist) },
 	{ "by-process", OPT_BY_PROCESS, NULL, "The summary also per process: its syscalls, errors and time, as perf trace -s",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, by_process) },
+	{ "no-big-num", OPT_NO_BIG_NUM, NULL,
+	  "Print counts without the locale's thousands separators",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, no_big_num) },
 	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct trace_args, lines) },
 	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)",
@@ -214,7 +223,7 @@ static const struct llctl_opts trace_opts = {
 	.cmd = "trace",
 	.synopsis = "[--syscalls] [--irqs] [--softirqs] [--sched] [-a | -p PID] "
 		    "[-C CPUS] [--syscall NAMES] [--duration SECS] "
-		    "[--summary [--hist] [--by-process] | --events] [--json] "
+		    "[--summary [--hist] [--by-process] | --events] [--no-big-num] [--json] "
 		    "[-o PATH [--format raw|ctf|perfetto]] [--report FILE] [--svg FILE] "
 		    "[--buffer-size SIZE] [--overwrite] [--include-self] [-- CMD ARGS]",
 	.summary = "Trace system calls, IRQs, softirqs and context switches in the kernel,\n"
@@ -270,6 +279,7 @@ static void trace_request(struct trace_args *a)
 
 	if (a->format_opt >= 0)
 		a->format = TRACE_FMT_RAW + a->format_opt;
+	llctl_text_set_big_num(!a->no_big_num);
 }
 
 /* 0, or llctl_parse()'s result below 0. */
@@ -532,6 +542,7 @@ static void trace_run(struct tracer *t)
 /* The session stopped, its tail read and its counts checked. */
 static int trace_stop(struct tracer *t, struct trace_ring_totals *tot)
 {
+	char n[2][32];
 	int err;
 
 	if (trace_session_stop(&t->ts))
@@ -545,11 +556,12 @@ static int trace_stop(struct tracer *t, struct trace_ring_totals *tot)
 		return 1;
 	}
 	if (tot->lost)
-		llctl_err("warning: %" PRIu64 " of %" PRIu64 " records were lost: the counts are lower bounds; try --buffer-size",
-			  tot->lost, tot->produced);
+		llctl_err("warning: %s of %s records were lost: the counts are lower bounds; try --buffer-size",
+			  llctl_text_u64(n[0], sizeof(n[0]), tot->lost),
+			  llctl_text_u64(n[1], sizeof(n[1]), tot->produced));
 	if (tot->compat)
-		llctl_err("warning: %" PRIu64 " syscalls of 32-bit (compat) tasks were not recorded",
-			  tot->compat);
+		llctl_err("warning: %s syscalls of 32-bit (compat) tasks were not recorded",
+			  llctl_text_u64(n[0], sizeof(n[0]), tot->compat));
 	return 0;
 }
 

@@ -392,14 +392,15 @@ static void fs_text(const struct coh_opts *o, const struct fs_report *f,
 		    FILE *text)
 {
 	const struct coh_fs_result *r = &f->r;
-	char sl[320], sh[400], pd[400], why[400];
+	char sl[320], sh[400], pd[400], why[400], n[32];
 	int i;
 
 	fprintf(text, "false-sharing: %d writers on CPUs", f->writers);
 	for (i = 0; i < f->writers; i++)
 		fprintf(text, "%s%d", i ? "," : " ", o->cpus[i]);
 	if (o->kernel)
-		fprintf(text, ", %" PRIu64 " increments each per batch", f->n);
+		fprintf(text, ", %s increments each per batch",
+			llctl_text_u64(n, sizeof(n), f->n));
 	else
 		fprintf(text, ", %u ms a run", f->run_ms);
 	fprintf(text, "%s\n", f->stopped ? "; stopped early" : "");

@@ -97,29 +97,63 @@ struct json_object *coh_fence_op_json(const char *name,
 	return r;
 }
 
-void coh_fence_op_text(FILE *f, const char *name, const struct coh_fence_op *op,
-		       double tsc_khz)
+/*
+ * fence's columns, the widths it had the least; each group of three is
+ * one unit, labelled above them.
+ */
+static const struct llctl_text_col fence_cols[] = {
+	{ "op", LLCTL_TEXT_LEFT, 16, 0, false },
+	{ "min", LLCTL_TEXT_RIGHT, 9, 1, false },
+	{ "median", LLCTL_TEXT_RIGHT, 9, 1, false },
+	{ "p99", LLCTL_TEXT_RIGHT, 9, 1, false },
+	{ "min", LLCTL_TEXT_RIGHT, 9, 3, false },
+	{ "median", LLCTL_TEXT_RIGHT, 9, 1, false },
+	{ "p99", LLCTL_TEXT_RIGHT, 9, 1, false },
+	{ "spread", LLCTL_TEXT_RIGHT, 6, 2, false },
+	{ NULL, LLCTL_TEXT_LEFT, 0, 1, false },		/* [1], [2] */
+};
+
+struct llctl_text_table *coh_fence_table(void)
+{
+	struct llctl_text_table *t = llctl_text_table_new(fence_cols,
+							  sizeof(fence_cols) / sizeof(fence_cols[0]));
+
+	if (t && (llctl_text_table_group(t, 1, 3, "cycles per op") ||
+		  llctl_text_table_group(t, 4, 3, "ns per op"))) {
+		llctl_text_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void coh_fence_op_row(struct llctl_text_table *t, const char *name,
+		      const struct coh_fence_op *op, double tsc_khz)
 {
 	const struct coh_stats *s = &op->cycles;
-	char med[32], hi[32];
+	const double v[6] = {
+		pos(s->min), pos(s->median), pos(s->p99),
+		coh_fence_ns(s->min, tsc_khz), coh_fence_ns(s->median, tsc_khz),
+		coh_fence_ns(s->p99, tsc_khz),
+	};
+	char med[32], hi[32], why[200], n[6][32];
+	int i;
 
 	if (is(op, "below_resolution")) {
-		fprintf(f, "%-16s %9s %9s %9s   %9s %9s %9s  [1]\n", name, "~0",
-			"~0", "", "~0", "~0", "");
+		llctl_text_table_row(t, name, "~0", "~0", "", "~0", "~0", "", "", "[1]");
 		return;
 	}
 	if (is(op, "implausible")) {
-		fprintf(f, "%-16s implausible (median %s per op, above %s)  [3]\n", name,
-			llctl_text_ns(med, sizeof(med), coh_fence_ns(s->median, tsc_khz)),
-			llctl_text_ns(hi, sizeof(hi), llctl_plaus_bound(LLCTL_PLAUS_FENCE_NS)->hi));
+		snprintf(why, sizeof(why), "implausible (median %s per op, above %s)  [3]",
+			 llctl_text_ns(med, sizeof(med), coh_fence_ns(s->median, tsc_khz)),
+			 llctl_text_ns(hi, sizeof(hi), llctl_plaus_bound(LLCTL_PLAUS_FENCE_NS)->hi));
+		llctl_text_table_row(t, name, why);
 		return;
 	}
-	fprintf(f, "%-16s %9.2f %9.2f %9.2f   %9.2f %9.2f %9.2f  %6s%s\n",
-		name, pos(s->min), pos(s->median), pos(s->p99),
-		coh_fence_ns(s->min, tsc_khz), coh_fence_ns(s->median, tsc_khz),
-		coh_fence_ns(s->p99, tsc_khz),
-		llctl_text_pct(med, sizeof(med), s->spread * 100, 0),
-		op->flag ? " [2]" : "");
+	for (i = 0; i < 6; i++)
+		llctl_text_count(n[i], sizeof(n[i]), v[i], 2);
+	llctl_text_table_row(t, name, n[0], n[1], n[2], n[3], n[4], n[5],
+			     llctl_text_pct(med, sizeof(med), s->spread * 100, 0),
+			     op->flag ? "[2]" : "");
 }
 
 bool coh_fence_ticks_json(struct json_object *o, const char *key,

@@ -21,6 +21,7 @@
 #include "lib/plausible.h"
 
 struct json_object;
+struct llctl_text_table;
 
 /* (p99 - min) / median above this: the batches disagree. */
 #define COH_FENCE_UNSTABLE	0.5
@@ -49,9 +50,15 @@ struct json_object *coh_fence_op_json(const char *name,
 				      const struct coh_fence_op *op,
 				      double tsc_khz);
 
-/* @op's row of the text table, with its footnote mark ([1], [2], [3]). */
-void coh_fence_op_text(FILE *f, const char *name, const struct coh_fence_op *op,
-		       double tsc_khz);
+/*
+ * The text table (lib/text.h): op, then min, median and p99 in cycles and
+ * in ns per op, the spread and a footnote mark; NULL when out of memory.
+ */
+struct llctl_text_table *coh_fence_table(void);
+
+/* @op's row of @t, with its footnote mark ([1], [2], [3]). */
+void coh_fence_op_row(struct llctl_text_table *t, const char *name,
+		      const struct coh_fence_op *op, double tsc_khz);
 
 /*
  * Adds @key to @o: @ticks, or null and KEY_reason when @ticks at @tsc_khz

@@ -23,6 +23,7 @@
 #include "coherency/kernel-run.h"
 #include "coherency/run.h"
 #include "coherency/team.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "shim/probe_shim.h"
 #include "../kmod/probe_litmus.h"
@@ -208,7 +209,7 @@ static struct json_object *entry_json(const struct litmus_entry *e)
 static void entry_text(FILE *f, const struct litmus_entry *e)
 {
 	int i, relaxed = probe_litmus_relaxed(e->test);
-	char label[64];
+	char label[64], n[32];
 
 	coh_litmus_label(e->test, relaxed, label, sizeof(label));
 	fprintf(f, "%-5s %-7s %-20s", coh_litmus_name(e->test),
@@ -217,7 +218,7 @@ static void entry_text(FILE *f, const struct litmus_entry *e)
 		fprintf(f, " skipped: %s\n", e->skipped);
 		return;
 	}
-	fprintf(f, " %10" PRIu64 " %-10s %s%s%s\n", e->hist[relaxed],
+	fprintf(f, " %10s %-10s %s%s%s\n", llctl_text_u64(n, sizeof(n), e->hist[relaxed]),
 		e->hist[relaxed] ? "sometimes" : "never",
 		probe_litmus_allowed(e->test, e->fenced) ? "allowed" :
 							       "forbidden",
@@ -228,7 +229,7 @@ static void entry_text(FILE *f, const struct litmus_entry *e)
 		if (!e->hist[i])
 			continue;
 		coh_litmus_label(e->test, i, label, sizeof(label));
-		fprintf(f, " %s:%" PRIu64, label, e->hist[i]);
+		fprintf(f, " %s:%s", label, llctl_text_u64(n, sizeof(n), e->hist[i]));
 	}
 	fputc('\n', f);
 }
@@ -283,9 +284,11 @@ static int litmus_run(const struct coh_opts *o, struct json_object *tests,
 	int i, ret = 0, violations = 0;
 	uint32_t test;
 	int fenced;
+	char n[2][32];
 
 	if (text) {
-		fprintf(text, "litmus: %" PRIu64 " rounds per test, threads on CPUs", rounds);
+		fprintf(text, "litmus: %s rounds per test, threads on CPUs",
+			llctl_text_u64(n[0], sizeof(n[0]), rounds));
 		for (i = 0; i < o->ncpus && i < PROBE_LITMUS_THREADS_MAX; i++)
 			fprintf(text, "%s%d", i ? "," : " ", o->cpus[i]);
 		fprintf(text, ", started together on a clock deadline\n"
@@ -301,11 +304,13 @@ static int litmus_run(const struct coh_opts *o, struct json_object *tests,
 			if (ret)
 				break;
 			if (violation(&e)) {
-				llctl_err("Model violation: litmus %s%s observed its relaxed outcome %" PRIu64 " times in %" PRIu64 " rounds, which %s forbids",
+				llctl_err("Model violation: litmus %s%s observed its relaxed outcome %s times in %s rounds, which %s forbids",
 					  coh_litmus_name(test),
 					  fenced ? " with " PROBE_FULL_FENCE_NAME : "",
-					  e.hist[probe_litmus_relaxed(test)],
-					  e.rounds, PROBE_MODEL_NAME);
+					  llctl_text_u64(n[0], sizeof(n[0]),
+							 e.hist[probe_litmus_relaxed(test)]),
+					  llctl_text_u64(n[1], sizeof(n[1]), e.rounds),
+					  PROBE_MODEL_NAME);
 				violations++;
 			}
 			json_object_array_add(arr, entry_json(&e));

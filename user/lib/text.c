@@ -4,6 +4,7 @@
  * as people read them.
  */
 #define _GNU_SOURCE
+#include <inttypes.h>
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
@@ -199,4 +200,291 @@ const char *llctl_text_count(char *buf, size_t len, double v, int prec)
 	snprintf(buf, len, "%'.*f", prec, v);
 	uselocale(old);
 	return buf;
+}
+
+const char *llctl_text_u64(char *buf, size_t len, uint64_t v)
+{
+	locale_t loc = big_num ? user_numeric() : (locale_t)0, old;
+
+	if (!loc) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return buf;
+	}
+	old = uselocale(loc);
+	snprintf(buf, len, "%'" PRIu64, v);
+	uselocale(old);
+	return buf;
+}
+
+/* A row: its cells, or a rule (cells NULL). */
+struct text_row {
+	char **cell;
+	int n;
+};
+
+struct llctl_text_table {
+	const struct llctl_text_col *col;
+	int ncols;
+	struct text_row *row;
+	int nrows, cap;
+	struct { int first, n; char *label; } *group;
+	int ngroups;
+	unsigned long lost;	/* rows not added: out of memory */
+};
+
+/* The columns @s takes on a terminal: UTF-8's characters, not its bytes. */
+static int text_cols(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+struct llctl_text_table *llctl_text_table_new(const struct llctl_text_col *cols,
+					      int ncols)
+{
+	struct llctl_text_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->col = cols;
+	t->ncols = ncols;
+	return t;
+}
+
+void llctl_text_table_free(struct llctl_text_table *t)
+{
+	int i, j;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nrows; i++) {
+		for (j = 0; t->row[i].cell && j < t->row[i].n; j++)
+			free(t->row[i].cell[j]);
+		free(t->row[i].cell);
+	}
+	for (i = 0; i < t->ngroups; i++)
+		free(t->group[i].label);
+	free(t->group);
+	free(t->row);
+	free(t);
+}
+
+int llctl_text_table_group(struct llctl_text_table *t, int first, int n,
+			   const char *label)
+{
+	void *grown;
+
+	if (first < 0 || n < 1 || first + n > t->ncols)
+		return -1;
+	grown = realloc(t->group, (t->ngroups + 1) * sizeof(*t->group));
+	if (!grown)
+		return -1;
+	t->group = grown;
+	t->group[t->ngroups].label = strdup(label);
+	if (!t->group[t->ngroups].label)
+		return -1;
+	t->group[t->ngroups].first = first;
+	t->group[t->ngroups++].n = n;
+	return 0;
+}
+
+/* Room for one more row; false (and the row counted lost) when none. */
+static bool row_room(struct llctl_text_table *t)
+{
+	struct text_row *grown;
+	int cap = t->cap ? 2 * t->cap : 16;
+
+	if (t->nrows < t->cap)
+		return true;
+	grown = realloc(t->row, cap * sizeof(*grown));
+	if (!grown) {
+		t->lost++;
+		return false;
+	}
+	t->row = grown;
+	t->cap = cap;
+	return true;
+}
+
+int llctl_text_table_add(struct llctl_text_table *t, const char *const *cells,
+			 int n)
+{
+	char **cell;
+	int i;
+
+	if (n < 1 || n > t->ncols || !row_room(t))
+		return -1;
+	cell = calloc(n, sizeof(*cell));
+	for (i = 0; cell && i < n; i++) {
+		cell[i] = strdup(cells[i] ? cells[i] : "");
+		if (!cell[i])
+			break;
+	}
+	if (!cell || i < n) {
+		while (cell && i--)
+			free(cell[i]);
+		free(cell);
+		t->lost++;
+		return -1;
+	}
+	t->row[t->nrows++] = (struct text_row){ cell, n };
+	return 0;
+}
+
+int llctl_text_table_rule(struct llctl_text_table *t)
+{
+	if (!row_room(t))
+		return -1;
+	t->row[t->nrows++] = (struct text_row){ NULL, 0 };
+	return 0;
+}
+
+static int gap(const struct llctl_text_table *t, int c)
+{
+	return c ? (t->col[c].gap > 0 ? t->col[c].gap : 1) : 0;
+}
+
+/*
+ * Each column's width into @w: its widest cell, header and @min; a row's
+ * running-on last cell and prose aside (they wrap, and a rule under them
+ * is their header's width); then the groups' labels.
+ */
+static void widths(const struct llctl_text_table *t, int *w)
+{
+	int c, i, g, span;
+
+	for (c = 0; c < t->ncols; c++) {
+		w[c] = t->col[c].min > 0 ? t->col[c].min : 0;
+		if (t->col[c].head && text_cols(t->col[c].head) > w[c])
+			w[c] = text_cols(t->col[c].head);
+	}
+	for (i = 0; i < t->nrows; i++) {
+		const struct text_row *r = &t->row[i];
+		int last = r->n < t->ncols ? r->n - 1 : r->n;
+
+		for (c = 0; r->cell && c < last; c++)
+			if (!t->col[c].prose && text_cols(r->cell[c]) > w[c])
+				w[c] = text_cols(r->cell[c]);
+	}
+	for (g = 0; g < t->ngroups; g++) {
+		for (span = 0, c = t->group[g].first;
+		     c < t->group[g].first + t->group[g].n; c++)
+			span += (c > t->group[g].first ? gap(t, c) : 0) + w[c];
+		if (text_cols(t->group[g].label) > span)
+			w[c - 1] += text_cols(t->group[g].label) - span;
+	}
+}
+
+/* @n spaces, or dashes, onto @f. */
+static void fill(FILE *f, int n, int ch)
+{
+	while (n-- > 0)
+		fputc(ch, f);
+}
+
+/*
+ * One line of @n cells (a rule when @cell is NULL) into @out, padded to
+ * @w. Returns the column the line's running-on or prose cell starts at,
+ * or -1 when it has none (or it is empty, or @width is 0): printed too.
+ */
+static int cells_print(FILE *out, const struct llctl_text_table *t, const int *w,
+		       char *const *cell, int n, int width)
+{
+	int c, col = 0, pad;
+
+	for (c = 0; c < (cell ? n : t->ncols); c++) {
+		fill(out, gap(t, c), ' ');
+		col += gap(t, c);
+		if (!cell) {
+			fill(out, w[c], '-');
+			continue;
+		}
+		if (c == n - 1 && (n < t->ncols || t->col[c].prose)) {
+			if (width > 0 && *cell[c])
+				return col;
+			fputs(cell[c], out);
+			break;
+		}
+		pad = w[c] - text_cols(cell[c]);
+		if (t->col[c].align == LLCTL_TEXT_RIGHT)
+			fill(out, pad, ' ');
+		fputs(cell[c], out);
+		if (t->col[c].align == LLCTL_TEXT_LEFT)
+			fill(out, pad, ' ');
+		col += w[c];
+	}
+	return -1;
+}
+
+/*
+ * One line into @f: its cells, the running-on or prose cell wrapped to
+ * @width at its column. The line is built in memory first so that its
+ * trailing spaces are dropped; without the memory, straight into @f.
+ */
+static void line_print(FILE *f, const struct llctl_text_table *t, const int *w,
+		       char *const *cell, int n, int width)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int col = cells_print(m ? m : f, t, w, cell, n, width);
+
+	if (m && fclose(m)) {
+		free(buf);
+		fputs("(out of memory: a line of the table not shown)", f);
+		col = -1;
+	} else if (m) {
+		while (col < 0 && len && buf[len - 1] == ' ')
+			buf[--len] = '\0';
+		fputs(buf, f);
+		free(buf);
+	}
+	if (col >= 0)
+		llctl_text_wrap(f, cell[n - 1], col, width);
+	else
+		fputc('\n', f);
+}
+
+int llctl_text_table_print(FILE *f, const struct llctl_text_table *t, int width)
+{
+	int *w = calloc(t->ncols, sizeof(*w)), c, g, i, col, at, span;
+	char **head = calloc(t->ncols, sizeof(*head));
+	bool heads = false;
+
+	if (!w || !head) {
+		free(w);
+		free(head);
+		fprintf(f, "(out of memory: a table of %d rows not shown)\n", t->nrows);
+		return -1;
+	}
+	widths(t, w);
+	/* The groups' labels, right-aligned over their columns. */
+	for (g = 0, col = 0; g < t->ngroups; g++) {
+		for (at = 0, c = 0; c < t->group[g].first; c++)
+			at += gap(t, c) + w[c];
+		for (span = 0; c < t->group[g].first + t->group[g].n; c++)
+			span += gap(t, c) + w[c];
+		at += span;	/* where the label ends */
+		fill(f, at - text_cols(t->group[g].label) - col, ' ');
+		fputs(t->group[g].label, f);
+		col = at;
+	}
+	if (t->ngroups)
+		fputc('\n', f);
+	for (c = 0; c < t->ncols; c++) {
+		head[c] = (char *)(t->col[c].head ? t->col[c].head : "");
+		heads |= *head[c] != '\0';
+	}
+	if (heads)
+		line_print(f, t, w, head, t->ncols, 0);
+	for (i = 0; i < t->nrows; i++)
+		line_print(f, t, w, t->row[i].cell, t->row[i].n, width);
+	if (t->lost)
+		fprintf(f, "(out of memory: %lu rows not shown)\n", t->lost);
+	free(w);
+	free(head);
+	return t->lost ? -1 : 0;
 }

@@ -80,4 +80,77 @@ void llctl_text_set_big_num(bool on);
  */
 const char *llctl_text_count(char *buf, size_t len, double v, int prec);
 
+/*
+ * @v as llctl_text_count(@v, 0) prints it, exact for every 64-bit count
+ * (a double is not past 2^53): "18,446,744,073,709,551,615".
+ */
+const char *llctl_text_u64(char *buf, size_t len, uint64_t v);
+
+/*
+ * Tables for people. Columns are declared with their header, alignment
+ * and the gap before them; rows are added as strings (the numbers from
+ * the functions above); llctl_text_table_print() makes each column as wide
+ * as its widest cell (its header included, @min at least: a layout's own
+ * widths, as strace -c's), so that no cell ever pushes the next out of
+ * line whatever the locale's separators add. Widths count characters
+ * (UTF-8's, as a locale's separator may be), not bytes. No line ends in
+ * spaces.
+ *
+ * A row with fewer cells than columns ends in a cell that runs on to the
+ * end of the line ("not run: ..."): it widens no column. That cell, and a
+ * cell of a column declared prose (the last; as wide as its header), is
+ * wrapped at spaces to print's @width (llctl_text_width()'s; 0: one
+ * line), continuation lines under its first character: a terminal's width
+ * caps the table.
+ */
+enum llctl_text_align {
+	LLCTL_TEXT_RIGHT,	/* numbers */
+	LLCTL_TEXT_LEFT,	/* names */
+};
+
+struct llctl_text_col {
+	const char *head;	/* the header's cell; NULL: none */
+	enum llctl_text_align align;
+	int min;		/* the narrowest the column may be */
+	int gap;		/* spaces before it (0: one); the first has none */
+	bool prose;		/* the last column only: wrapped to the width */
+};
+
+struct llctl_text_table;
+
+/* A table of @ncols @cols (kept, not copied); NULL when out of memory. */
+struct llctl_text_table *llctl_text_table_new(const struct llctl_text_col *cols,
+					      int ncols);
+void llctl_text_table_free(struct llctl_text_table *t);
+
+/*
+ * A label over columns @first to @first + @n - 1, right-aligned over them
+ * on a line above the header (fence's "cycles per op"); the last of them
+ * is widened when the label is wider than they are. 0, or -1.
+ */
+int llctl_text_table_group(struct llctl_text_table *t, int first, int n,
+			   const char *label);
+
+/*
+ * A row of @n cells (copied), @n from 1 to the columns; 0, or -1 when out
+ * of memory: the table then says at its end how many rows it lost.
+ */
+int llctl_text_table_add(struct llctl_text_table *t, const char *const *cells,
+			 int n);
+
+/* llctl_text_table_add() of its arguments: (t, "a", "b", ...). */
+#define llctl_text_table_row(t, ...)					\
+	llctl_text_table_add((t), (const char *const[]){ __VA_ARGS__ },	\
+			     (int)(sizeof((const char *const[]){ __VA_ARGS__ }) / \
+				   sizeof(const char *)))
+
+/* A rule: each column's width in '-', as strace -c rules its table. */
+int llctl_text_table_rule(struct llctl_text_table *t);
+
+/*
+ * The groups' line, the header (when a column has one), then the rows,
+ * to @f, prose wrapped to @width. 0, or -1 when rows were lost.
+ */
+int llctl_text_table_print(FILE *f, const struct llctl_text_table *t, int width);
+
 #endif /* LLCTL_LIB_TEXT_H */

@@ -22,6 +22,7 @@
 #include "trace/summary.h"
 #include "trace/syscalls.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_NR		1024
 #define MAX_IRQ		4096
 #define NR_SOFTIRQS	10
@@ -456,14 +457,27 @@ static uint64_t avg(const struct stat_ns *st)
 	return st->timed ? st->total_ns / st->timed : 0;
 }
 
+/*
+ * Every count a person reads in the summary: grouped as the locale groups
+ * thousands (lib/text.h), as profile prints its counts. A count's buffer.
+ */
+#define COUNT_LEN	32
+
+static const char *count(char *buf, uint64_t v)
+{
+	return llctl_text_u64(buf, COUNT_LEN, v);
+}
+
 /* The syscalls the module left out on purpose, each line after @prefix. */
 static void not_recorded_print(FILE *f, const struct trace_summary *s,
 			       const struct trace_ring_totals *t,
 			       const char *prefix)
 {
+	char n[COUNT_LEN];
+
 	if (t->compat)
-		fprintf(f, "%scompat (32-bit) syscalls not recorded: %lu\n",
-			prefix, t->compat);
+		fprintf(f, "%scompat (32-bit) syscalls not recorded: %s\n",
+			prefix, count(n, t->compat));
 	if (t->self && (s->events & LLKM_TRACE_EV_SYSCALLS))
 		fprintf(f, "%sllctl's own syscalls (pid %u) not recorded: --include-self records them\n",
 			prefix, t->self);
@@ -473,10 +487,23 @@ static void not_recorded_print(FILE *f, const struct trace_summary *s,
 static void paths_print(FILE *f, const struct trace_summary *s,
 			const char *prefix)
 {
+	char n[3][COUNT_LEN];
+
 	if (s->paths)
-		fprintf(f, "%spaths: %lu in entries, %lu cut at %d bytes, %lu not copied (page not present)\n",
-			prefix, s->paths, s->paths_cut, LLKM_PATH_MAX,
-			s->paths_faulted);
+		fprintf(f, "%spaths: %s in entries, %s cut at %d bytes, %s not copied (page not present)\n",
+			prefix, count(n[0], s->paths), count(n[1], s->paths_cut),
+			LLKM_PATH_MAX, count(n[2], s->paths_faulted));
+}
+
+/* The ring's line, after @prefix: produced = delivered + lost. */
+static void ring_print(FILE *f, const struct trace_ring_totals *t,
+		       const char *prefix)
+{
+	char n[3][COUNT_LEN];
+
+	fprintf(f, "%sring: produced %s, delivered %s, lost %s\n", prefix,
+		count(n[0], t->produced), count(n[1], t->delivered),
+		count(n[2], t->lost));
 }
 
 /* Most time first, as strace -c sorts; then most calls, then the number. */
@@ -490,7 +517,33 @@ static int by_time(const void *a, const void *b, void *arg)
 	return by_count(a, b, arg);
 }
 
-#define SYS_RULE	"------ ---------- ---------- ---------- ---------- --------- --------  ----------------\n"
+/*
+ * strace -c's columns, its widths the least: a grouped count wider than
+ * strace's widens its column, and the rules with it.
+ */
+static const struct llctl_text_col sys_cols[] = {
+	{ "% time", LLCTL_TEXT_RIGHT, 6, 0, false },
+	{ "total", LLCTL_TEXT_RIGHT, 10, 1, false },
+	{ "avg", LLCTL_TEXT_RIGHT, 10, 1, false },
+	{ "min", LLCTL_TEXT_RIGHT, 10, 1, false },
+	{ "max", LLCTL_TEXT_RIGHT, 10, 1, false },
+	{ "calls", LLCTL_TEXT_RIGHT, 9, 1, false },
+	{ "errors", LLCTL_TEXT_RIGHT, 8, 1, false },
+	{ "syscall", LLCTL_TEXT_LEFT, 16, 2, false },
+};
+
+/* The share of @part in @all, "%.2f" as strace -c prints it. */
+static const char *share(char *buf, size_t len, uint64_t part, uint64_t all)
+{
+	snprintf(buf, len, "%.2f", all ? 100.0 * part / all : 0.0);
+	return buf;
+}
+
+/* "(out of memory: ... not shown)": never a table left out silently. */
+static void no_table(FILE *f, const char *what)
+{
+	fprintf(f, "(out of memory: the %s table is not shown)\n", what);
+}
 
 /*
  * The syscall table, as strace -c lays it out: the share of the time in
@@ -501,16 +554,20 @@ static int by_time(const void *a, const void *b, void *arg)
 static void syscalls_print(FILE *f, const struct trace_summary *s,
 			   const struct stat_ns *sys, const int *nrs, int n)
 {
-	int i;
-	char why[320], max[24], tot[24], av[24], mn[24];
+	struct llctl_text_table *t = llctl_text_table_new(sys_cols, ARRAY_SIZE(sys_cols));
+	char why[320], max[24], tot[24], av[24], mn[24], pct[16];
 	uint64_t all_ns = 0, calls = 0, errors = 0;
 	bool flagged = false;
+	char c[2][COUNT_LEN];
+	int i;
 
+	if (!t) {
+		no_table(f, "syscall");
+		return;
+	}
 	for (i = 0; i < n; i++)
 		all_ns += sys[nrs[i]].total_ns;
-	fprintf(f, "%6s %10s %10s %10s %10s %9s %8s  %s\n", "% time", "total",
-		"avg", "min", "max", "calls", "errors", "syscall");
-	fputs(SYS_RULE, f);
+	llctl_text_table_rule(t);
 	for (i = 0; i < n; i++) {
 		const struct stat_ns *st = &sys[nrs[i]];
 
@@ -520,22 +577,25 @@ static void syscalls_print(FILE *f, const struct trace_summary *s,
 			snprintf(max, sizeof(max), "!");
 			flagged = true;
 		}
-		fprintf(f, "%6.2f %10s %10s %10s %10s %9lu %8lu  %s\n",
-			all_ns ? 100.0 * st->total_ns / all_ns : 0.0,
-			llctl_text_ns(tot, sizeof(tot), (double)st->total_ns),
-			llctl_text_ns(av, sizeof(av), (double)avg(st)),
-			llctl_text_ns(mn, sizeof(mn), (double)st->min_ns), max,
-			st->count, st->errors, trace_syscall_name(nrs[i]));
+		llctl_text_table_row(t, share(pct, sizeof(pct), st->total_ns, all_ns),
+				     llctl_text_ns(tot, sizeof(tot), (double)st->total_ns),
+				     llctl_text_ns(av, sizeof(av), (double)avg(st)),
+				     llctl_text_ns(mn, sizeof(mn), (double)st->min_ns), max,
+				     count(c[0], st->count), count(c[1], st->errors),
+				     trace_syscall_name(nrs[i]));
 		calls += st->count;
 		errors += st->errors;
 	}
-	fputs(SYS_RULE, f);
-	fprintf(f, "%6.2f %10s %10s %10s %10s %9lu %8lu  %s\n",
-		all_ns ? 100.0 : 0.0, llctl_text_ns(tot, sizeof(tot), (double)all_ns),
-		"", "", "", (unsigned long)calls, (unsigned long)errors, "total");
+	llctl_text_table_rule(t);
+	llctl_text_table_row(t, share(pct, sizeof(pct), all_ns, all_ns),
+			     llctl_text_ns(tot, sizeof(tot), (double)all_ns), "", "", "",
+			     count(c[0], calls), count(c[1], errors), "total");
+	llctl_text_table_print(f, t, 0);
+	llctl_text_table_free(t);
 	if (flagged)
-		fprintf(f, "!: implausible, longer than the session's %lu ns (%s)\n",
-			s->wall_ns, llctl_plaus_bound(LLCTL_PLAUS_LATENCY_NS)->why);
+		fprintf(f, "!: implausible, longer than the session's %s ns (%s)\n",
+			count(c[0], s->wall_ns),
+			llctl_plaus_bound(LLCTL_PLAUS_LATENCY_NS)->why);
 }
 
 #define HIST_BAR	40	/* the longest bar, in stars, funclatency's */
@@ -551,6 +611,7 @@ static void hist_print(FILE *f, const struct stat_ns *st, const char *name)
 	uint64_t most = 0, lo, hi;
 	int b, first = -1, last = -1, stars;
 	char range[48];
+	char n[COUNT_LEN];
 
 	for (b = 0; b < HIST; b++) {
 		if (!st->hist[b])
@@ -561,8 +622,8 @@ static void hist_print(FILE *f, const struct stat_ns *st, const char *name)
 	}
 	if (first < 0)
 		return;
-	fprintf(f, "\n%s: %lu calls timed\n%24s : %-8s %s\n", name, st->timed,
-		"ns", "count", "distribution");
+	fprintf(f, "\n%s: %s calls timed\n%24s : %-8s %s\n", name,
+		count(n, st->timed), "ns", "count", "distribution");
 	for (b = first; b <= last; b++) {
 		lo = b ? 1ULL << (b - 1) : 0;
 		hi = b ? (1ULL << b) - 1 : 0;
@@ -572,7 +633,7 @@ static void hist_print(FILE *f, const struct stat_ns *st, const char *name)
 			snprintf(range, sizeof(range), "%lu -> %lu",
 				 (unsigned long)lo, (unsigned long)hi);
 		stars = (int)((st->hist[b] * HIST_BAR + most - 1) / most);
-		fprintf(f, "%24s : %-8lu |%-*.*s|\n", range, st->hist[b],
+		fprintf(f, "%24s : %-8s |%-*.*s|\n", range, count(n, st->hist[b]),
 			HIST_BAR, stars, "****************************************");
 	}
 }
@@ -657,15 +718,16 @@ static void procs_print(FILE *f, const struct trace_summary *s)
 	int nrs[MAX_NR];
 	struct stat_ns *sys;
 	char tot[24];
+	char c[2][COUNT_LEN];
 
 	for (i = 0; i < n; i++) {
 		sys = proc_table(v[i]);
 		if (!sys)
 			break;
-		fprintf(f, "\n %s (%u), %lu syscalls, %lu errors, %s in syscalls\n\n",
-			proc_comm(s, v[i]->pid), v[i]->pid, v[i]->calls,
-			v[i]->errors, llctl_text_ns(tot, sizeof(tot),
-						     (double)v[i]->total_ns));
+		fprintf(f, "\n %s (%u), %s syscalls, %s errors, %s in syscalls\n\n",
+			proc_comm(s, v[i]->pid), v[i]->pid, count(c[0], v[i]->calls),
+			count(c[1], v[i]->errors),
+			llctl_text_ns(tot, sizeof(tot), (double)v[i]->total_ns));
 		m = sorted_nrs(sys, nrs);
 		qsort_r(nrs, m, sizeof(*nrs), by_time, sys);
 		syscalls_print(f, s, sys, nrs, m);
@@ -674,15 +736,91 @@ static void procs_print(FILE *f, const struct trace_summary *s)
 	if (n < 0 || i < n)
 		fputs("\n(out of memory: not every process is listed)\n", f);
 	if (s->procs_overflow)
-		fprintf(f, "\n%lu syscalls of processes past the table's %d not listed\n",
-			s->procs_overflow, TIDS);
+		fprintf(f, "\n%s syscalls of processes past the table's %d not listed\n",
+			count(c[0], s->procs_overflow), TIDS);
 	free(v);
+}
+
+static const struct llctl_text_col irq_cols[] = {
+	{ "irq", LLCTL_TEXT_RIGHT, 6, 0, false },
+	{ "cpu", LLCTL_TEXT_RIGHT, 4, 1, false },
+	{ "count", LLCTL_TEXT_RIGHT, 10, 1, false },
+	{ "total_ns", LLCTL_TEXT_RIGHT, 14, 1, false },
+	{ "name", LLCTL_TEXT_LEFT, 0, 2, false },
+};
+
+/* Per IRQ and CPU: how many, how long, /proc/interrupts' name. */
+static void irqs_print(FILE *f, const struct trace_summary *s)
+{
+	struct llctl_text_table *t = llctl_text_table_new(irq_cols, ARRAY_SIZE(irq_cols));
+	char irq[16], cpu[16];
+	char n[2][COUNT_LEN];
+	int i, c;
+
+	if (!t) {
+		no_table(f, "irq");
+		return;
+	}
+	for (i = 0; i < MAX_IRQ; i++)
+		for (c = 0; c < s->ncpus; c++) {
+			const struct stat_ns *st = &s->irq[(size_t)i * s->ncpus + c];
+			char *name;
+
+			if (!st->count)
+				continue;
+			name = irq_name(i);
+			snprintf(irq, sizeof(irq), "%d", i);
+			snprintf(cpu, sizeof(cpu), "%d", c);
+			llctl_text_table_row(t, irq, cpu, count(n[0], st->count),
+					     count(n[1], st->total_ns), name);
+			free(name);
+		}
+	fputc('\n', f);
+	llctl_text_table_print(f, t, 0);
+	llctl_text_table_free(t);
+}
+
+static const struct llctl_text_col softirq_cols[] = {
+	{ "softirq", LLCTL_TEXT_LEFT, 8, 0, false },
+	{ "cpu", LLCTL_TEXT_RIGHT, 4, 1, false },
+	{ "count", LLCTL_TEXT_RIGHT, 10, 1, false },
+	{ "total_ns", LLCTL_TEXT_RIGHT, 14, 1, false },
+};
+
+/* Per softirq vector and CPU: how many and how long. */
+static void softirqs_print(FILE *f, const struct trace_summary *s)
+{
+	struct llctl_text_table *t = llctl_text_table_new(softirq_cols,
+							  ARRAY_SIZE(softirq_cols));
+	char cpu[16];
+	char n[2][COUNT_LEN];
+	int i, c;
+
+	if (!t) {
+		no_table(f, "softirq");
+		return;
+	}
+	for (i = 0; i < NR_SOFTIRQS; i++)
+		for (c = 0; c < s->ncpus; c++) {
+			const struct stat_ns *st = &s->softirq[i * s->ncpus + c];
+
+			if (!st->count)
+				continue;
+			snprintf(cpu, sizeof(cpu), "%d", c);
+			llctl_text_table_row(t, trace_softirq_name(i), cpu,
+					     count(n[0], st->count),
+					     count(n[1], st->total_ns));
+		}
+	fputc('\n', f);
+	llctl_text_table_print(f, t, 0);
+	llctl_text_table_free(t);
 }
 
 void trace_summary_print(FILE *f, const struct trace_summary *s,
 			 const struct trace_ring_totals *t)
 {
-	int nrs[MAX_NR], n, i, c;
+	int nrs[MAX_NR], n;
+	char c[COUNT_LEN];
 
 	if (s->events & LLKM_TRACE_EV_SYSCALLS) {
 		/* Most time first, as strace -c: the table and the histograms. */
@@ -694,39 +832,13 @@ void trace_summary_print(FILE *f, const struct trace_summary *s,
 		if (s->procs)
 			procs_print(f, s);
 	}
-	if (s->events & LLKM_TRACE_EV_IRQS) {
-		fprintf(f, "\n%6s %4s %10s %14s  %s\n", "irq", "cpu", "count",
-			"total_ns", "name");
-		for (i = 0; i < MAX_IRQ; i++)
-			for (c = 0; c < s->ncpus; c++) {
-				const struct stat_ns *st = &s->irq[(size_t)i * s->ncpus + c];
-				char *name;
-
-				if (!st->count)
-					continue;
-				name = irq_name(i);
-				fprintf(f, "%6d %4d %10lu %14lu  %s\n", i, c,
-					st->count, st->total_ns, name);
-				free(name);
-			}
-	}
-	if (s->events & LLKM_TRACE_EV_SOFTIRQS) {
-		fprintf(f, "\n%-8s %4s %10s %14s\n", "softirq", "cpu", "count",
-			"total_ns");
-		for (i = 0; i < NR_SOFTIRQS; i++)
-			for (c = 0; c < s->ncpus; c++) {
-				const struct stat_ns *st = &s->softirq[i * s->ncpus + c];
-
-				if (st->count)
-					fprintf(f, "%-8s %4d %10lu %14lu\n",
-						trace_softirq_name(i), c, st->count,
-						st->total_ns);
-			}
-	}
+	if (s->events & LLKM_TRACE_EV_IRQS)
+		irqs_print(f, s);
+	if (s->events & LLKM_TRACE_EV_SOFTIRQS)
+		softirqs_print(f, s);
 	if (s->events & LLKM_TRACE_EV_SCHED)
-		fprintf(f, "\ncontext switches: %lu\n", s->switches);
-	fprintf(f, "ring: produced %lu, delivered %lu, lost %lu\n",
-		t->produced, t->delivered, t->lost);
+		fprintf(f, "\ncontext switches: %s\n", count(c, s->switches));
+	ring_print(f, t, "");
 	paths_print(f, s, "");
 	not_recorded_print(f, s, t, "");
 }
@@ -934,8 +1046,7 @@ int trace_summary_report(FILE *f, const struct trace_summary *s,
 		return llctl_json_fprint(f, o);
 	}
 	if (lines) {
-		fprintf(f, "# ring: produced %lu, delivered %lu, lost %lu\n",
-			t->produced, t->delivered, t->lost);
+		ring_print(f, t, "# ");
 		paths_print(f, s, "# ");
 		not_recorded_print(f, s, t, "# ");
 	} else {

@@ -33,6 +33,7 @@
 #include "coherency/run.h"
 #include "coherency/stats.h"
 #include "lib/svg.h"
+#include "lib/text.h"
 #include "shim/probe_shim.h"
 #include "../../../kmod/probe_core.h"
 
@@ -820,12 +821,50 @@ static char *fence_row(const struct coh_fence_op *op)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
+	struct llctl_text_table *t = coh_fence_table();
 
-	if (f) {
-		coh_fence_op_text(f, "op", op, 2596000);
-		fclose(f);
+	if (f && t) {
+		coh_fence_op_row(t, "op", op, 2596000);
+		llctl_text_table_print(f, t, 0);
 	}
+	if (f)
+		fclose(f);
+	llctl_text_table_free(t);
 	return text;
+}
+
+/* Where @word ends in @line, its @nth (1: the first); -1: not in the line. */
+static int word_end(const char *line, const char *word, int nth)
+{
+	const char *nl = strchr(line, '\n'), *w = line;
+
+	while (nth-- > 0 && w) {
+		w = strstr(w, word);
+		if (w && nth)
+			w += strlen(word);
+	}
+	return w && (!nl || w < nl) ? (int)(w - line + strlen(word)) : -1;
+}
+
+/*
+ * fence's table, its three lines (the units, the heads, one op's row):
+ * 0 when each unit's label ends over its p99 and the op's numbers end
+ * under their heads; else which line is off.
+ */
+static int fence_layout(const char *t)
+{
+	const char *head = strchr(t, '\n'), *row;
+
+	if (!head || !(row = strchr(head + 1, '\n')))
+		return 1;
+	head++;
+	row++;
+	if (word_end(t, "cycles per op", 1) != word_end(head, "p99", 1) ||
+	    word_end(t, "ns per op", 1) != word_end(head, "p99", 2))
+		return 2;
+	if (word_end(head, "spread", 1) != word_end(row, "%", 1))
+		return 3;
+	return 0;
 }
 
 /*
@@ -892,6 +931,15 @@ TEST(fence_ops_are_costs_only_between_the_noise_and_1_us)
 	EXPECT_EQ(30, json_object_get_double(jget(o, "cycles.p99")));
 	EXPECT_NE(NULL, strstr(json_object_get_string(jget(o, "reason")), "125 %"));
 	json_object_put(o);
+	/*
+	 * Its row flagged [2], under the table's heads: each unit's label
+	 * ends where its p99 column does, the spread under "spread".
+	 */
+	t = fence_row(&unstable);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(0, fence_layout(t)) TH_LOG("%s", t);
+	EXPECT_NE(NULL, strstr(t, "   125% [2]\n")) TH_LOG("%s", t);
+	free(t);
 }
 
 /*

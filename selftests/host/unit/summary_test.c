@@ -15,10 +15,12 @@
 
 #include <json-c/json.h>
 
+#include "en_us.h"
 #include "kselftest_harness.h"
 #include "str_count.h"
 
 #include "records.h"
+#include "lib/text.h"
 #include "trace/summary.h"
 
 #define T0	1000000000ULL	/* the first record, 1 s */
@@ -92,6 +94,8 @@ FIXTURE(summary) {
 
 FIXTURE_SETUP(summary)
 {
+	/* C's digits alone: the layouts below are strace's to the column. */
+	setenv("LC_ALL", "C", 1);
 	self->s = trace_summary_new(1, LLKM_TRACE_EV_SYSCALLS, 0);
 	ASSERT_NE(NULL, self->s);
 	memset(&self->t, 0, sizeof(self->t));
@@ -273,6 +277,7 @@ TEST(by_process_counts_each_process_its_own)
 	int i;
 
 	ASSERT_NE(NULL, s);
+	setenv("LC_ALL", "C", 1);
 	ASSERT_EQ(0, trace_summary_by_process(s, true));
 	for (i = 0; i < 3; i++)
 		call_of(s, 1234, 1235, T0 + i * 1000, 100, &gp, sizeof(gp), 0);
@@ -303,6 +308,171 @@ TEST(by_process_counts_each_process_its_own)
 			     "calls"));
 	json_object_put(o);
 	trace_summary_free(s);
+}
+
+/*
+ * The counts fed in, known by construction: 1234 getpid calls, 1001 of
+ * them failing, and 3 reads, by process 1234; IRQ 5 on CPU 0 1003 times,
+ * 10 ns each; 1002 context switches; the ring's totals and compat count
+ * past 2^32.
+ */
+#define FED_GETPID	1234
+#define FED_ERRORS	1001
+#define FED_READ	3
+#define FED_IRQ		1003
+#define FED_SWITCHES	1002
+static const struct trace_ring_totals fed_ring = {
+	.produced = 9876543210123ULL, .delivered = 9876543209000ULL,
+	.lost = 1123, .compat = 4567,
+};
+
+/* The summary's text of the counts above, --hist and --by-process on. */
+static char *fed_text(void)
+{
+	struct trace_summary *s = trace_summary_new(1, LLKM_TRACE_EV_SYSCALLS |
+						    LLKM_TRACE_EV_IRQS | LLKM_TRACE_EV_SCHED, 0);
+	struct llkm_rec_sys_enter gp = { .nr = SYS_getpid }, rd = { .nr = SYS_read };
+	struct llkm_rec_sched_switch sw = { .prev_tid = 77, .prev_comm = "spinner" };
+	struct llkm_rec_irq q = { .irq = 5 };
+	struct rec_buf b;
+	uint64_t t = T0;
+	char *text;
+	int i;
+
+	if (!s || trace_summary_by_process(s, true))
+		return NULL;
+	trace_summary_hist(s, true);
+	for (i = 0; i < FED_GETPID; i++, t += 1000)
+		call_of(s, 1234, 1235, t, 100, &gp, sizeof(gp), i < FED_ERRORS ? -1 : 0);
+	for (i = 0; i < FED_READ; i++, t += 1000)
+		call_of(s, 1234, 1235, t, 100, &rd, sizeof(rd), 0);
+	for (i = 0; i < FED_IRQ; i++, t += 1000) {
+		trace_summary_take(s, rec_make(&b, LLKM_REC_IRQ_ENTRY, 0, 0, t, &q, sizeof(q)));
+		trace_summary_take(s, rec_make(&b, LLKM_REC_IRQ_EXIT, 0, 0, t + 10, &q, sizeof(q)));
+	}
+	for (i = 0; i < FED_SWITCHES; i++, t += 1000)
+		trace_summary_take(s, rec_make(&b, LLKM_REC_SCHED_SWITCH, 0, 77, t, &sw,
+					       sizeof(sw)));
+	text = text_of(s, &fed_ring);
+	trace_summary_free(s);
+	return text;
+}
+
+/* The @back'th whitespace-separated word from the end of @line (1: the last). */
+static long long word_from_end(const char *line, int back)
+{
+	const char *p = line + strlen(line);
+
+	while (back-- > 0) {
+		while (p > line && p[-1] == ' ')
+			p--;
+		while (p > line && p[-1] != ' ')
+			p--;
+	}
+	return strtoll(p, NULL, 10);
+}
+
+/*
+ * The oracle: every count of the summary, its separators removed, is the
+ * number fed in; the syscall table's calls and errors from the end of its
+ * rows (the times before them have spaces).
+ */
+static void counts_are_the_fed_ones(struct __test_metadata *_metadata,
+				    const char *text)
+{
+	static const char *const lines[] = {
+		"\ngetpid: 1234 calls timed\n",
+		"               64 -> 127 : 1234 ",
+		"\n ? (1234), 1237 syscalls, 1001 errors, ",
+		"\ncontext switches: 1002\n",
+		"\nring: produced 9876543210123, delivered 9876543209000, lost 1123\n",
+		"\ncompat (32-bit) syscalls not recorded: 4567\n",
+	};
+	char *plain = malloc(strlen(text) + 1), line[256];
+	long long irq = -1, cpu = -1, n = -1, ns = -1;
+	const char *p;
+	size_t i;
+
+	ASSERT_NE(NULL, plain);
+	ungroup(text, plain, strlen(text) + 1);
+	for (i = 0; i < ARRAY_SIZE(lines); i++)
+		EXPECT_NE(NULL, strstr(plain, lines[i])) TH_LOG("'%s' not in:\n%s", lines[i], text);
+	row(plain, "getpid", line, sizeof(line));
+	EXPECT_EQ(FED_GETPID, word_from_end(line, 3)) TH_LOG("'%s'", line);
+	EXPECT_EQ(FED_ERRORS, word_from_end(line, 2)) TH_LOG("'%s'", line);
+	row(plain, "read", line, sizeof(line));
+	EXPECT_EQ(FED_READ, word_from_end(line, 3)) TH_LOG("'%s'", line);
+	EXPECT_EQ(0, word_from_end(line, 2)) TH_LOG("'%s'", line);
+	row(plain, "total", line, sizeof(line));
+	EXPECT_EQ(FED_GETPID + FED_READ, word_from_end(line, 3)) TH_LOG("'%s'", line);
+	EXPECT_EQ(FED_ERRORS, word_from_end(line, 2)) TH_LOG("'%s'", line);
+	/* The IRQ's row under its header: irq, cpu, count, total_ns, a name. */
+	p = strstr(plain, "\n   irq  cpu      count       total_ns  name\n");
+	ASSERT_NE(NULL, p) TH_LOG("%s", text);
+	p = strchr(p + 1, '\n');
+	ASSERT_NE(NULL, p) TH_LOG("%s", text);
+	EXPECT_EQ(4, sscanf(p, "%lld %lld %lld %lld", &irq, &cpu, &n, &ns)) TH_LOG("%s", p);
+	EXPECT_EQ(5, irq);
+	EXPECT_EQ(0, cpu);
+	EXPECT_EQ(FED_IRQ, n);
+	EXPECT_EQ(FED_IRQ * 10, ns);
+	free(plain);
+}
+
+/* The column where @word ends in @line (up to its newline); -1: not there. */
+static int end_of(const char *line, const char *word)
+{
+	const char *w = line ? strstr(line, word) : NULL;
+
+	return w && !memchr(line, '\n', w - line) ? (int)(w - line + strlen(word)) : -1;
+}
+
+/* In C's locale counts are digits alone: the text is the numbers fed in. */
+TEST(summary_counts_are_the_fed_ones_in_c)
+{
+	char *text;
+
+	setenv("LC_ALL", "C", 1);
+	text = fed_text();
+	ASSERT_NE(NULL, text);
+	counts_are_the_fed_ones(_metadata, text);
+	EXPECT_NE(NULL, strstr(text, "produced 9876543210123,")) TH_LOG("%s", text);
+	EXPECT_EQ(NULL, strstr(text, "1,234")) TH_LOG("%s", text);
+	free(text);
+}
+
+/*
+ * In en_US the same counts, grouped: "1,234" where C has "1234"; the
+ * table's columns still line up under their headers (a count right
+ * under "calls"); --no-big-num gives the digits alone back.
+ */
+TEST(summary_counts_are_the_fed_ones_grouped_in_en_us)
+{
+	char dir[] = "/tmp/summary_test.XXXXXX", *text, line[256];
+	const char *hdr;
+
+	if (!en_us_locale(dir))
+		SKIP(return, "localedef cannot build en_US here (no locale source)");
+	text = fed_text();
+	ASSERT_NE(NULL, text);
+	counts_are_the_fed_ones(_metadata, text);
+	EXPECT_NE(NULL, strstr(text, "\ngetpid: 1,234 calls timed\n")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "produced 9,876,543,210,123, delivered 9,876,543,209,000, lost 1,123\n"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, ", 1,237 syscalls, 1,001 errors, ")) TH_LOG("%s", text);
+	hdr = strstr(text, "% time");
+	row(text, "getpid", line, sizeof(line));
+	EXPECT_LT(0, end_of(hdr, "calls"));
+	EXPECT_EQ(end_of(hdr, "calls"), end_of(line, "1,234")) TH_LOG("%s", text);
+	EXPECT_EQ(end_of(hdr, "errors"), end_of(line, "1,001")) TH_LOG("%s", text);
+	free(text);
+	llctl_text_set_big_num(false);
+	text = fed_text();
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "\ngetpid: 1234 calls timed\n")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "produced 9876543210123,")) TH_LOG("%s", text);
+	free(text);
+	en_us_remove(dir);
 }
 
 TEST_HARNESS_MAIN

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "en_us.h"
 #include "kselftest_harness.h"
 #include "lib/text.h"
 
@@ -329,6 +330,183 @@ TEST(counts_group_as_printf_does_in_en_us)
 	EXPECT_STREQ("1234567", llctl_text_count(buf, sizeof(buf), 1234567, 0));
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	system(cmd);
+}
+
+/* What llctl_text_table_print() prints of @t at @width; @t freed. */
+static char *table_text(struct llctl_text_table *t, int width)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f) {
+		llctl_text_table_print(f, t, width);
+		fclose(f);
+	}
+	llctl_text_table_free(t);
+	return buf;
+}
+
+/*
+ * Known cells, known widths: a column is its widest cell (header
+ * included) or its least, names left, numbers right, the gaps declared;
+ * a rule as wide as each column (a prose one's header); a short row's
+ * last cell runs on without widening its column; no line ends in a space.
+ */
+TEST(table_columns_are_as_wide_as_their_widest_cell)
+{
+	static const struct llctl_text_col cols[] = {
+		{ "name", LLCTL_TEXT_LEFT, 0, 0, false },
+		{ "count", LLCTL_TEXT_RIGHT, 6, 2, false },
+		{ "note", LLCTL_TEXT_LEFT, 0, 1, true },
+	};
+	struct llctl_text_table *t = llctl_text_table_new(cols, 3);
+	char *out;
+
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(0, llctl_text_table_rule(t));
+	EXPECT_EQ(0, llctl_text_table_row(t, "a", "1", "first"));
+	EXPECT_EQ(0, llctl_text_table_row(t, "longer", "12345", ""));
+	EXPECT_EQ(0, llctl_text_table_row(t, "x", "runs on past the columns"));
+	EXPECT_EQ(0, llctl_text_table_rule(t));
+	EXPECT_EQ(0, llctl_text_table_row(t, "total", "12346", ""));
+	/* More cells than columns: refused. */
+	EXPECT_EQ(-1, llctl_text_table_row(t, "a", "b", "c", "d"));
+	out = table_text(t, 0);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("name     count note\n"
+		     "------  ------ ----\n"
+		     "a            1 first\n"
+		     "longer   12345\n"
+		     "x       runs on past the columns\n"
+		     "------  ------ ----\n"
+		     "total    12346\n", out);
+	free(out);
+}
+
+/* A group's label right-aligned over its columns, widening the last when wider. */
+TEST(a_group_label_stands_over_its_columns)
+{
+	static const struct llctl_text_col cols[] = {
+		{ "a", LLCTL_TEXT_LEFT, 0, 0, false },
+		{ "b", LLCTL_TEXT_RIGHT, 3, 1, false },
+		{ "c", LLCTL_TEXT_RIGHT, 3, 1, false },
+	};
+	struct llctl_text_table *t = llctl_text_table_new(cols, 3);
+	char *out;
+
+	ASSERT_NE(NULL, t);
+	ASSERT_EQ(0, llctl_text_table_group(t, 1, 2, "b and c"));
+	llctl_text_table_row(t, "x", "1", "2");
+	out = table_text(t, 0);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("  b and c\na   b   c\nx   1   2\n", out);
+	free(out);
+	t = llctl_text_table_new(cols, 3);
+	ASSERT_NE(NULL, t);
+	ASSERT_EQ(0, llctl_text_table_group(t, 1, 2, "bee and cee"));
+	EXPECT_EQ(-1, llctl_text_table_group(t, 2, 2, "past the last column"));
+	llctl_text_table_row(t, "x", "1", "2");
+	out = table_text(t, 0);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("  bee and cee\na   b       c\nx   1       2\n", out);
+	free(out);
+}
+
+/* A prose column wraps to the width, under its first character. */
+TEST(a_prose_column_wraps_to_the_width)
+{
+	static const struct llctl_text_col cols[] = {
+		{ NULL, LLCTL_TEXT_LEFT, 0, 0, false },
+		{ NULL, LLCTL_TEXT_LEFT, 0, 2, true },
+	};
+	const char *desc = "one two three four five six seven eight nine ten eleven twelve";
+	struct llctl_text_table *t = llctl_text_table_new(cols, 2);
+	char *out, *line, *save = NULL, joined[256] = "";
+	int n = 0;
+
+	ASSERT_NE(NULL, t);
+	llctl_text_table_row(t, "name", desc);
+	out = table_text(t, 30);
+	ASSERT_NE(NULL, out);
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		EXPECT_GE(30, (int)strlen(line)) TH_LOG("'%s'", line);
+		EXPECT_EQ(0, strncmp(line, n ? "      " : "name  ", 6)) TH_LOG("'%s'", line);
+		if (n++)
+			strcat(joined, " ");
+		strcat(joined, line + 6);
+	}
+	EXPECT_LT(2, n);
+	EXPECT_STREQ(desc, joined);
+	free(out);
+}
+
+/* Widths are characters: a multi-byte separator (fr_FR's U+202F) is one. */
+TEST(widths_count_characters_not_bytes)
+{
+	static const struct llctl_text_col cols[] = {
+		{ "n", LLCTL_TEXT_RIGHT, 0, 0, false },
+		{ "end", LLCTL_TEXT_LEFT, 0, 1, false },
+	};
+	struct llctl_text_table *t = llctl_text_table_new(cols, 2);
+	char *out;
+
+	ASSERT_NE(NULL, t);
+	llctl_text_table_row(t, "1\u202f234", "|");
+	llctl_text_table_row(t, "12345", "|");
+	llctl_text_table_row(t, "7", "|");
+	out = table_text(t, 0);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("    n end\n1\u202f234 |\n12345 |\n    7 |\n", out);
+	free(out);
+}
+
+/*
+ * A count column in en_US: each cell the value fed in once its commas are
+ * gone, a comma every three digits from the right, and right-aligned: every
+ * line ends at the same column, the widest cell (2^64 - 1) setting it.
+ */
+TEST(a_count_column_is_grouped_and_right_aligned_in_en_us)
+{
+	static const uint64_t v[] = { 0, 7, 999, 1000, 1234567, 18446744073709551615ull };
+	static const struct llctl_text_col cols[] = {
+		{ "name", LLCTL_TEXT_LEFT, 0, 0, false },
+		{ "calls", LLCTL_TEXT_RIGHT, 9, 1, false },
+	};
+	char dir[] = "/tmp/text_test.XXXXXX", cell[64], plain[64], want[32];
+	struct llctl_text_table *t;
+	char *out, *line, *save = NULL;
+	size_t i, w = 0, k;
+
+	if (!en_us_locale(dir))
+		SKIP(return, "localedef cannot build en_US here (no locale source)");
+	t = llctl_text_table_new(cols, 2);
+	ASSERT_NE(NULL, t);
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		llctl_text_table_row(t, "x", llctl_text_u64(cell, sizeof(cell), v[i]));
+	out = table_text(t, 0);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, strncmp(out, "name                      calls\n", 32)) TH_LOG("%s", out);
+	i = 0;
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!w)
+			w = strlen(line);
+		EXPECT_EQ(w, strlen(line)) TH_LOG("'%s'", line);
+		if (!strncmp(line, "name", 4))
+			continue;
+		ASSERT_GT(ARRAY_SIZE(v), i);
+		snprintf(cell, sizeof(cell), "%s", strrchr(line, ' ') + 1);
+		ungroup(cell, plain, sizeof(plain));
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)v[i]);
+		EXPECT_STREQ(want, plain) TH_LOG("'%s'", line);
+		for (k = 0; k < strlen(cell); k++)
+			EXPECT_EQ((strlen(cell) - k) % 4 == 0, cell[k] == ',') TH_LOG("'%s'", cell);
+		i++;
+	}
+	EXPECT_EQ(ARRAY_SIZE(v), i);
+	EXPECT_EQ(4 + 1 + 26, (int)w);	/* "18,446,744,073,709,551,615" */
+	free(out);
+	en_us_remove(dir);
 }
 
 TEST_HARNESS_MAIN
