@@ -34,8 +34,9 @@
  * then leaves (nest = 0) and publishes again if a writer reserved in
  * between: everything below producer_pos is complete, and producer_pos
  * never goes back (a writer that interrupts the store cannot publish). Timestamps are read inside
- * the reserve loop, so they grow with the position on each CPU and the
- * consumer can merge CPUs by time.
+ * the reserve loop, just before the cmpxchg that takes the space, so they
+ * grow with the position on each CPU and the consumer can merge CPUs by
+ * time.
  *
  * Modes and accounting: every reserve counts one record produced. In
  * discard mode a record that does not fit is counted lost and nothing is
@@ -118,10 +119,19 @@ again:
 	head = local_read(&r->head);
 	LLKM_RING_COMMIT_STEP(r);
 	/*
-	 * Pairs with smp_load_acquire() in llkm_ring_published(): the records
-	 * below head are written before the consumer sees head.
+	 * A writer that lost its record, with nobody reserving since, has
+	 * nothing to publish: no store, so that a full ring's losses do not
+	 * take the line the consumer polls away from it once per record.
+	 * Only this CPU writes producer_pos, and whoever stored this value
+	 * had read it from head after the records below it were written.
 	 */
-	smp_store_release(&r->prod->producer_pos, head);
+	if (head != READ_ONCE(r->prod->producer_pos)) {
+		/*
+		 * Pairs with smp_load_acquire() in llkm_ring_published(): the
+		 * records below head are written before the consumer sees head.
+		 */
+		smp_store_release(&r->prod->producer_pos, head);
+	}
 	LLKM_RING_COMMIT_STEP(r);
 	/*
 	 * Publish before leaving nest: a writer that interrupted us in
@@ -207,7 +217,6 @@ llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
 		goto lost;
 	do {
 		head = local_read(&r->head);
-		now = llkm_ring_now();
 		if (r->mode == LLKM_RING_MODE_OVERWRITE) {
 			if (!__llkm_ring_reclaim(r, head, len))
 				goto lost;
@@ -224,6 +233,13 @@ llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
 			if (head + len - pos > size)
 				goto lost;
 		}
+		/*
+		 * After the room check, so a lost record costs no clock read;
+		 * before the cmpxchg, so a writer that interrupts us from here
+		 * on makes it fail and we read the clock again: times grow
+		 * with the position.
+		 */
+		now = llkm_ring_now();
 	} while ((unsigned long)local_cmpxchg(&r->head, head, head + len) != head);
 
 	rec = r->data + (head & r->mask);
