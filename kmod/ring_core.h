@@ -80,6 +80,12 @@ struct llkm_ring {
 	u32 mode;
 	u32 cpu;
 	unsigned long cons_cache;	/* the producer's last consumer_pos */
+	/*
+	 * producer_pos as this CPU last stored it: only the outermost writer
+	 * stores either, inside nest, so an interrupting writer never sees
+	 * them differ.
+	 */
+	unsigned long published;
 	local_t head;		/* reserved up to here */
 	local_t nest;		/* writers inside reserve..commit */
 	local_t produced;	/* records reserve was asked for */
@@ -122,15 +128,16 @@ again:
 	 * A writer that lost its record, with nobody reserving since, has
 	 * nothing to publish: no store, so that a full ring's losses do not
 	 * take the line the consumer polls away from it once per record.
-	 * Only this CPU writes producer_pos, and whoever stored this value
-	 * had read it from head after the records below it were written.
+	 * The comparison is with our own copy, not producer_pos: a load of
+	 * the line the consumer polls would wait for it at every record.
 	 */
-	if (head != READ_ONCE(r->prod->producer_pos)) {
+	if (head != READ_ONCE(r->published)) {
 		/*
 		 * Pairs with smp_load_acquire() in llkm_ring_published(): the
 		 * records below head are written before the consumer sees head.
 		 */
 		smp_store_release(&r->prod->producer_pos, head);
+		WRITE_ONCE(r->published, head);
 	}
 	LLKM_RING_COMMIT_STEP(r);
 	/*
