@@ -761,20 +761,23 @@ static void irqs_print(FILE *f, const struct trace_summary *s)
 		no_table(f, "irq");
 		return;
 	}
-	for (i = 0; i < MAX_IRQ; i++)
+	for (i = 0; i < MAX_IRQ; i++) {
+		char *name = NULL;	/* looked up once per IRQ seen */
+
 		for (c = 0; c < s->ncpus; c++) {
 			const struct stat_ns *st = &s->irq[(size_t)i * s->ncpus + c];
-			char *name;
 
 			if (!st->count)
 				continue;
-			name = irq_name(i);
+			if (!name)
+				name = irq_name(i);
 			snprintf(irq, sizeof(irq), "%d", i);
 			snprintf(cpu, sizeof(cpu), "%d", c);
 			llctl_text_table_row(t, irq, cpu, count(n[0], st->count),
 					     count(n[1], st->total_ns), name);
-			free(name);
 		}
+		free(name);
+	}
 	fputc('\n', f);
 	llctl_text_table_print(f, t, 0);
 	llctl_text_table_free(t);
