@@ -97,16 +97,18 @@ static __always_inline u32 llkm_rec_len(u32 payload)
  * committed. As perf_output_put_handle() does, it publishes before it
  * leaves nest, so a writer that interrupts it never publishes a head that
  * it then overwrites with its own smaller one: producer_pos never goes
- * back.
+ * back. Returns true for the outermost writer, with the position it
+ * published in *@pub; false for a nested one, which publishes nothing.
  */
-static __always_inline void llkm_ring_commit(struct llkm_ring *r)
+static __always_inline bool __llkm_ring_commit(struct llkm_ring *r,
+					       unsigned long *pub)
 {
 	unsigned long head;
 
 	if (local_read(&r->nest) > 1) {
 		/* An inner writer: the outer one publishes our record. */
 		local_dec(&r->nest);
-		return;
+		return false;
 	}
 again:
 	LLKM_RING_COMMIT_STEP(r);
@@ -140,6 +142,15 @@ again:
 		local_set(&r->nest, 1);
 		goto again;
 	}
+	*pub = head;
+	return true;
+}
+
+static __always_inline void llkm_ring_commit(struct llkm_ring *r)
+{
+	unsigned long pub;
+
+	__llkm_ring_commit(r, &pub);
 }
 
 /*
@@ -187,12 +198,15 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 
 /*
  * Reserve a record of @payload bytes of type @type on this CPU's ring.
- * Returns its header, filled in, or NULL (counted lost). Preemption must
- * be off; every non-NULL reserve is followed by llkm_ring_commit().
- * Always inline, as the commit: one call per record is what costs here.
+ * Returns true with its header, filled in, in *@recp, or false (counted
+ * lost). Preemption must be off; every true reserve is followed by
+ * llkm_ring_commit(). Always inline, as the commit: one call per record
+ * is what costs here, and the caller's branch on the result is the one
+ * the reserve took (a pointer it returned would be tested again).
  */
-static __always_inline struct llkm_rec *
-llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
+static __always_inline bool
+__llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload,
+		    struct llkm_rec **recp)
 {
 	unsigned long size = r->mask + 1;
 	u32 len = llkm_rec_len(payload);
@@ -203,7 +217,9 @@ llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
 	local_inc(&r->produced);
 	local_inc(&r->nest);
 	barrier();	/* nest before head: an interrupting writer sees us */
-	if (unlikely(len > LLKM_REC_MAX || len > size))
+	/* A ring is never below LLKM_RING_SIZE_MIN: a small constant fits. */
+	if (!(__builtin_constant_p(len) && len <= LLKM_RING_SIZE_MIN) &&
+	    unlikely(len > LLKM_REC_MAX || len > size))
 		goto lost;
 	do {
 		head = local_read(&r->head);
@@ -233,11 +249,21 @@ llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
 	rec->time_ns = now;
 	rec->pid = llkm_ring_pid();
 	rec->tid = llkm_ring_tid();
-	return rec;
+	*recp = rec;
+	return true;
 lost:
 	local_inc(&r->lost);
 	llkm_ring_commit(r);
-	return NULL;
+	return false;
+}
+
+/* As __llkm_ring_reserve(): the header, or NULL when it was lost. */
+static __always_inline struct llkm_rec *
+llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
+{
+	struct llkm_rec *rec;
+
+	return __llkm_ring_reserve(r, type, payload, &rec) ? rec : NULL;
 }
 
 /*
