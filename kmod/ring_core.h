@@ -165,6 +165,7 @@ static __always_inline void llkm_ring_commit(struct llkm_ring *r)
  * (ours, or a cmpxchg lost to such a move) is one such record; @need
  * bytes are free after at most need / header + 1 of them. A consumer that
  * moves consumer_pos back cannot keep us here longer: the record is lost.
+ * With room, the consumer_pos that gave it is the producer's cons_cache.
  */
 static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 				       unsigned long head, unsigned long need)
@@ -178,8 +179,10 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 	for (;;) {
 		/* Pairs with cmpxchg() in llkm_ring_release(). */
 		pos = READ_ONCE(r->cons->consumer_pos);
-		if (head + need - pos <= size)
+		if (head + need - pos <= size) {
+			WRITE_ONCE(r->cons_cache, pos);
 			return true;
+		}
 		if (!steps--)
 			return false;
 		if (pub - pos > size || pos == pub ||
@@ -197,6 +200,32 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 }
 
 /*
+ * No room by the producer's last look at consumer_pos (cons_cache): look
+ * again, and in overwrite mode take back unread records. Either mode's
+ * consumer_pos only moves on (an honest consumer's, and the producer's
+ * reclaim), so space below the last look stays free: a reserve that fits
+ * by cons_cache needs no other look, in either mode. Out of line: the
+ * reserve that fits keeps fewer registers across its clock read.
+ */
+static noinline __maybe_unused bool
+__llkm_ring_room(struct llkm_ring *r, unsigned long head, unsigned long len)
+{
+	unsigned long pos;
+
+	if (r->mode == LLKM_RING_MODE_OVERWRITE)
+		return __llkm_ring_reclaim(r, head, len);
+	/*
+	 * Look at consumer_pos only when the last look leaves no room: its
+	 * cache line stays with the consumer. Pairs with smp_store_release()
+	 * in llkm_ring_release(): the consumer is done reading the space
+	 * before we write it.
+	 */
+	pos = smp_load_acquire(&r->cons->consumer_pos);
+	WRITE_ONCE(r->cons_cache, pos);
+	return head + len - pos <= r->mask + 1;
+}
+
+/*
  * Reserve a record of @payload bytes of type @type on this CPU's ring.
  * Returns true with its header, filled in, in *@recp, or false (counted
  * lost). Preemption must be off; every true reserve is followed by
@@ -210,7 +239,7 @@ __llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload,
 {
 	unsigned long size = r->mask + 1;
 	u32 len = llkm_rec_len(payload);
-	unsigned long head, pos;
+	unsigned long head;
 	struct llkm_rec *rec;
 	u64 now;
 
@@ -224,22 +253,9 @@ __llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload,
 	do {
 		head = local_read(&r->head);
 		now = llkm_ring_now();
-		if (r->mode == LLKM_RING_MODE_OVERWRITE) {
-			if (!__llkm_ring_reclaim(r, head, len))
-				goto lost;
-		} else if (head + len - READ_ONCE(r->cons_cache) > size) {
-			/*
-			 * Look at consumer_pos only when the last look leaves
-			 * no room: its cache line stays with the consumer.
-			 * Pairs with smp_store_release() in
-			 * llkm_ring_release(): the consumer is done reading
-			 * the space before we write it.
-			 */
-			pos = smp_load_acquire(&r->cons->consumer_pos);
-			WRITE_ONCE(r->cons_cache, pos);
-			if (head + len - pos > size)
-				goto lost;
-		}
+		if (unlikely(head + len - READ_ONCE(r->cons_cache) > size) &&
+		    !__llkm_ring_room(r, head, len))
+			goto lost;
 	} while ((unsigned long)local_cmpxchg(&r->head, head, head + len) != head);
 
 	rec = r->data + (head & r->mask);
