@@ -441,6 +441,51 @@ TEST(a_prose_column_wraps_to_the_width)
 	free(out);
 }
 
+/*
+ * A column with a max: the name longer than it breaks within it (no seam
+ * in the first 10, so at 10; then after '_' in the second half of the
+ * 8 a continuation has; then at 8), each continuation hanging 2 further
+ * in, the row's count on its first line, its prose's lines beside the
+ * pieces; the first column's gap indents the table. Every line is known
+ * by construction, the pieces joined are the name.
+ */
+TEST(a_cell_wider_than_its_max_breaks_within_its_column)
+{
+	static const struct llctl_text_col cols[] = {
+		{ "name", LLCTL_TEXT_LEFT, 0, 2, false, 10 },
+		{ "n", LLCTL_TEXT_RIGHT, 0, 1, false, 0 },
+		{ NULL, LLCTL_TEXT_LEFT, 0, 1, true, 0 },
+	};
+	const char *name = "abcdefghij-klmnop_qrstuvwxyz";
+	struct llctl_text_table *t = llctl_text_table_new(cols, 3);
+	char *out;
+
+	ASSERT_NE(NULL, t);
+	llctl_text_table_row(t, "short", "1", "a b c");
+	llctl_text_table_row(t, name, "22", "one two three four five six");
+	out = table_text(t, 40);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("  name        n\n"
+		     "  short       1 a b c\n"
+		     "  abcdefghij 22 one two three four five\n"
+		     "    -klmnop_    six\n"
+		     "    qrstuvwx\n"
+		     "    yz\n", out);
+	free(out);
+	/* Without a width (a pipe) the same: a max is the column's, not the terminal's. */
+	t = llctl_text_table_new(cols, 3);
+	ASSERT_NE(NULL, t);
+	llctl_text_table_row(t, name, "22", "six");
+	out = table_text(t, 0);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("  name        n\n"
+		     "  abcdefghij 22 six\n"
+		     "    -klmnop_\n"
+		     "    qrstuvwx\n"
+		     "    yz\n", out);
+	free(out);
+}
+
 /* Widths are characters: a multi-byte separator (fr_FR's U+202F) is one. */
 TEST(widths_count_characters_not_bytes)
 {
