@@ -13,8 +13,11 @@
 
 /* The names' column: as wide as the widest name, this at least ... */
 #define NAME_MIN_WIDTH	20
-/* ... and at most, on a terminal: a longer name breaks within it. */
+/* ... and at most, on a terminal: a longer name breaks within it; */
 #define NAME_MAX_WIDTH	40
+/* narrowed for the description down to this, then to this at least. */
+#define NAME_NARROW	12
+#define NAME_LEAST	8
 /* The room the description keeps, narrowing the names' column for it ... */
 #define DESC_ROOM	20
 /* ... or, on a terminal too narrow for that, lib/text's least worth wrapping. */
@@ -27,21 +30,22 @@
 
 /*
  * The widest the names' column may be at @width: NAME_MAX_WIDTH, less
- * when the description would have under DESC_ROOM columns (under
- * DESC_MIN_ROOM on a narrow terminal); 0 (no limit: one line per event,
- * for grep) when @width is 0.
+ * when the description would have under DESC_ROOM columns, down to
+ * NAME_NARROW (the description then under DESC_ROOM, DESC_MIN_ROOM at
+ * least); 0 (no limit: one line per event, as for grep) when @width is 0
+ * or leaves the names under NAME_LEAST: no table fits there.
  */
 static int name_max(int width)
 {
-	int room = width - FIXED_COLS;
+	int room = width - FIXED_COLS, narrow = room - DESC_MIN_ROOM;
 
-	if (!width)
+	if (!width || narrow < NAME_LEAST)
 		return 0;
+	if (narrow > NAME_NARROW)
+		narrow = NAME_NARROW;
 	if (room - DESC_ROOM >= NAME_MAX_WIDTH)
 		return NAME_MAX_WIDTH;
-	if (room - DESC_ROOM >= NAME_MIN_WIDTH / 2 + 2)
-		return room - DESC_ROOM;
-	return room - DESC_MIN_ROOM > 1 ? room - DESC_MIN_ROOM : 1;
+	return room - DESC_ROOM > narrow ? room - DESC_ROOM : narrow;
 }
 
 /* The footnote number of @reason, adding it when new (1-based). */
