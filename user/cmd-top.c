@@ -57,12 +57,13 @@
 #define MAX_THREADS	1024	/* of the -p processes */
 #define LINES_ROWS	20	/* rows an interval without a terminal */
 
-enum { OPT_STAT = LLCTL_OPT_JSON + 1, OPT_ICOUNT, OPT_PER_PROCESS };
+enum { OPT_STAT = LLCTL_OPT_JSON + 1, OPT_ICOUNT, OPT_PER_PROCESS, OPT_NO_BIG_NUM };
 
 struct top_args {
 	struct llctl_list events;
 	double delay;
 	bool all, hide_kernel, hide_user, stat, per_process, json, zero;
+	bool no_big_num;	/* --no-big-num */
 	struct llctl_cpus cpus;
 	struct llctl_pids pids;
 	uint64_t freq, period, count, entries;
@@ -98,6 +99,9 @@ static const struct llctl_opt top_opt[] = {
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, per_process) },
 	{ "interval-count", OPT_ICOUNT, "N", "Stop after N refreshes (perf stat's --interval-count; default: until q or Ctrl-C)",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct top_args, count), .min = 1, .max = 100000000 },
+	{ "no-big-num", OPT_NO_BIG_NUM, NULL,
+	  "Print counts without the locale's thousands separators",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, no_big_num) },
 	{ "json", LLCTL_OPT_JSON, NULL, "One JSON object a refresh, one a line (keys in docs/json.md)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, json) },
 	{ 0 }
@@ -105,7 +109,7 @@ static const struct llctl_opt top_opt[] = {
 
 static const struct llctl_opts top_opts = {
 	.cmd = "top",
-	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [-z] [--stat [--per-process]] [--interval-count N] [--json]",
+	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [-z] [--stat [--per-process]] [--interval-count N] [--no-big-num] [--json]",
 	.summary = "A live view: the hottest functions (perf top), or counts per CPU or process.",
 	.opt = top_opt,
 };
@@ -911,6 +915,7 @@ int cmd_top(int argc, char **argv)
 	top_signals();
 	if (top_check(&t) || top_defaults(&t))
 		goto out;
+	llctl_text_set_big_num(!t.a.no_big_num);
 	if (!t.a.stat) {
 		t.syms = prof_syms_new();
 		if (!t.syms) {
