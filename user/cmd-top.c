@@ -355,6 +355,7 @@ static int top_defaults(struct top *t)
 {
 	struct cfg_defaults cd = { .stack_depth = -1 };
 	struct top_args *a = &t->a;
+	char n[32];
 
 	if (!a->delay)
 		a->delay = 2;
@@ -363,9 +364,9 @@ static int top_defaults(struct top *t)
 		a->freq = cd.sampling_rate ? (uint64_t)cd.sampling_rate : DEFAULT_FREQ;
 	cfg_defaults_free(&cd);
 	if (a->freq)
-		snprintf(t->rate, sizeof(t->rate), "%" PRIu64 " Hz", a->freq);
+		snprintf(t->rate, sizeof(t->rate), "%s Hz", llctl_text_u64(n, sizeof(n), a->freq));
 	else
-		snprintf(t->rate, sizeof(t->rate), "every %" PRIu64, a->period);
+		snprintf(t->rate, sizeof(t->rate), "every %s", llctl_text_u64(n, sizeof(n), a->period));
 	return top_events(t) || top_targets(t);
 }
 
@@ -904,6 +905,7 @@ static void top_signals(void)
 int cmd_top(int argc, char **argv)
 {
 	struct top t = { .ts = TRACE_SESSION_INIT };
+	char n[2][32];
 	int ret;
 
 	ret = llctl_parse(argc, argv, &top_opts, &t.a);
@@ -913,9 +915,9 @@ int cmd_top(int argc, char **argv)
 	}
 	ret = 1;
 	top_signals();
+	llctl_text_set_big_num(!t.a.no_big_num);	/* top_defaults() prints the rate */
 	if (top_check(&t) || top_defaults(&t))
 		goto out;
-	llctl_text_set_big_num(!t.a.no_big_num);
 	if (!t.a.stat) {
 		t.syms = prof_syms_new();
 		if (!t.syms) {
@@ -935,8 +937,9 @@ int cmd_top(int argc, char **argv)
 	if (t.why[0])
 		llctl_err("%s", t.why);
 	if (!ret && (t.bad || t.foreign))
-		llctl_err("warning: %" PRIu64 " malformed samples and %" PRIu64 " of other counters skipped",
-			  t.bad, t.foreign);
+		llctl_err("warning: %s malformed samples and %s of other counters skipped",
+			  llctl_text_u64(n[0], sizeof(n[0]), t.bad),
+			  llctl_text_u64(n[1], sizeof(n[1]), t.foreign));
 out:
 	top_cleanup(&t);
 	return ret;
