@@ -72,28 +72,43 @@ struct llkm_rings {
 void llkm_rings_wake(struct llkm_cpu_ring *cr, unsigned long pos);
 
 /*
- * This CPU's ring, preemption off. Never NULL while the session runs (a
- * CPU gets its ring before it runs, ring.c's hotplug callback): checked
- * as a fault costs more than the test.
+ * This CPU's ring in *@ring, preemption off; false when it has none.
+ * Never so while the session runs (a CPU gets its ring before it runs,
+ * ring.c's hotplug callback): checked as a fault costs more than the test.
  */
-static __always_inline struct llkm_ring *llkm_rings_this(struct llkm_rings *rs)
+static __always_inline bool __llkm_rings_this(struct llkm_rings *rs,
+					      struct llkm_ring **ring)
 {
 	struct llkm_cpu_ring *cr = this_cpu_ptr(rs->pcpu);
 
-	return likely(cr->core.data) ? &cr->core : NULL;
+	*ring = &cr->core;
+	return likely(cr->core.data);
 }
 
-/* A producer's commit: publish, then wake once per watermark of bytes. */
+/* As __llkm_rings_this(): the ring, or NULL (a pointer tested again). */
+static __always_inline struct llkm_ring *llkm_rings_this(struct llkm_rings *rs)
+{
+	struct llkm_ring *ring;
+
+	return __llkm_rings_this(rs, &ring) ? ring : NULL;
+}
+
+/*
+ * A producer's commit: publish, then wake once per watermark of bytes
+ * (the outermost writer, with the position it published).
+ */
 static __always_inline void llkm_rings_commit(struct llkm_ring *ring)
 {
 	struct llkm_cpu_ring *cr = container_of(ring, struct llkm_cpu_ring, core);
 	unsigned long pub;
 
-	llkm_ring_commit(ring);
-	if (ring->mode != LLKM_RING_MODE_DISCARD)
+	/*
+	 * A nested writer published nothing: the outer one, which publishes
+	 * its record too, looks at the watermark after it.
+	 */
+	if (!__llkm_ring_commit(ring, &pub) ||
+	    ring->mode != LLKM_RING_MODE_DISCARD)
 		return;
-	/* Pairs with nothing: producer_pos is only written by this CPU. */
-	pub = READ_ONCE(ring->prod->producer_pos);
 	if (unlikely(pub - READ_ONCE(cr->wake_pos) >= cr->watermark))
 		llkm_rings_wake(cr, pub);
 }

@@ -104,16 +104,18 @@ static __always_inline u32 llkm_rec_len(u32 payload)
  * committed. As perf_output_put_handle() does, it publishes before it
  * leaves nest, so a writer that interrupts it never publishes a head that
  * it then overwrites with its own smaller one: producer_pos never goes
- * back.
+ * back. Returns true for the outermost writer, with the position it
+ * published in *@pub; false for a nested one, which publishes nothing.
  */
-static __always_inline void llkm_ring_commit(struct llkm_ring *r)
+static __always_inline bool __llkm_ring_commit(struct llkm_ring *r,
+					       unsigned long *pub)
 {
 	unsigned long head;
 
 	if (local_read(&r->nest) > 1) {
 		/* An inner writer: the outer one publishes our record. */
 		local_dec(&r->nest);
-		return;
+		return false;
 	}
 again:
 	LLKM_RING_COMMIT_STEP(r);
@@ -157,6 +159,15 @@ again:
 		local_set(&r->nest, 1);
 		goto again;
 	}
+	*pub = head;
+	return true;
+}
+
+static __always_inline void llkm_ring_commit(struct llkm_ring *r)
+{
+	unsigned long pub;
+
+	__llkm_ring_commit(r, &pub);
 }
 
 /*
@@ -171,6 +182,7 @@ again:
  * (ours, or a cmpxchg lost to such a move) is one such record; @need
  * bytes are free after at most need / header + 1 of them. A consumer that
  * moves consumer_pos back cannot keep us here longer: the record is lost.
+ * With room, the consumer_pos that gave it is the producer's cons_cache.
  */
 static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 				       unsigned long head, unsigned long need)
@@ -184,8 +196,10 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 	for (;;) {
 		/* Pairs with cmpxchg() in llkm_ring_release(). */
 		pos = READ_ONCE(r->cons->consumer_pos);
-		if (head + need - pos <= size)
+		if (head + need - pos <= size) {
+			WRITE_ONCE(r->cons_cache, pos);
 			return true;
+		}
 		if (!steps--)
 			return false;
 		if (pub - pos > size || pos == pub ||
@@ -203,43 +217,61 @@ static inline bool __llkm_ring_reclaim(struct llkm_ring *r,
 }
 
 /*
- * Reserve a record of @payload bytes of type @type on this CPU's ring.
- * Returns its header, filled in, or NULL (counted lost). Preemption must
- * be off; every non-NULL reserve is followed by llkm_ring_commit().
- * Always inline, as the commit: one call per record is what costs here.
+ * No room by the producer's last look at consumer_pos (cons_cache): look
+ * again, and in overwrite mode take back unread records. Either mode's
+ * consumer_pos only moves on (an honest consumer's, and the producer's
+ * reclaim), so space below the last look stays free: a reserve that fits
+ * by cons_cache needs no other look, in either mode. Out of line: the
+ * reserve that fits keeps fewer registers across its clock read.
  */
-static __always_inline struct llkm_rec *
-llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
+static noinline __maybe_unused bool
+__llkm_ring_room(struct llkm_ring *r, unsigned long head, unsigned long len)
+{
+	unsigned long pos;
+
+	if (r->mode == LLKM_RING_MODE_OVERWRITE)
+		return __llkm_ring_reclaim(r, head, len);
+	/*
+	 * Look at consumer_pos only when the last look leaves no room: its
+	 * cache line stays with the consumer. Pairs with smp_store_release()
+	 * in llkm_ring_release(): the consumer is done reading the space
+	 * before we write it.
+	 */
+	pos = smp_load_acquire(&r->cons->consumer_pos);
+	WRITE_ONCE(r->cons_cache, pos);
+	return head + len - pos <= r->mask + 1;
+}
+
+/*
+ * Reserve a record of @payload bytes of type @type on this CPU's ring.
+ * Returns true with its header, filled in, in *@recp, or false (counted
+ * lost). Preemption must be off; every true reserve is followed by
+ * llkm_ring_commit(). Always inline, as the commit: one call per record
+ * is what costs here, and the caller's branch on the result is the one
+ * the reserve took (a pointer it returned would be tested again).
+ */
+static __always_inline bool
+__llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload,
+		    struct llkm_rec **recp)
 {
 	unsigned long size = r->mask + 1;
 	u32 len = llkm_rec_len(payload);
-	unsigned long head, pos;
+	unsigned long head;
 	struct llkm_rec *rec;
 	u64 now;
 
 	local_inc(&r->produced);
 	local_inc(&r->nest);
 	barrier();	/* nest before head: an interrupting writer sees us */
-	if (unlikely(len > LLKM_REC_MAX || len > size))
+	/* A ring is never below LLKM_RING_SIZE_MIN: a small constant fits. */
+	if (!(__builtin_constant_p(len) && len <= LLKM_RING_SIZE_MIN) &&
+	    unlikely(len > LLKM_REC_MAX || len > size))
 		goto lost;
 	do {
 		head = local_read(&r->head);
-		if (r->mode == LLKM_RING_MODE_OVERWRITE) {
-			if (!__llkm_ring_reclaim(r, head, len))
-				goto lost;
-		} else if (head + len - READ_ONCE(r->cons_cache) > size) {
-			/*
-			 * Look at consumer_pos only when the last look leaves
-			 * no room: its cache line stays with the consumer.
-			 * Pairs with smp_store_release() in
-			 * llkm_ring_release(): the consumer is done reading
-			 * the space before we write it.
-			 */
-			pos = smp_load_acquire(&r->cons->consumer_pos);
-			WRITE_ONCE(r->cons_cache, pos);
-			if (head + len - pos > size)
-				goto lost;
-		}
+		if (unlikely(head + len - READ_ONCE(r->cons_cache) > size) &&
+		    !__llkm_ring_room(r, head, len))
+			goto lost;
 		/*
 		 * After the room check, so a lost record costs no clock read;
 		 * before the cmpxchg, so a writer that interrupts us from here
@@ -256,11 +288,21 @@ llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
 	rec->time_ns = now;
 	rec->pid = llkm_ring_pid();
 	rec->tid = llkm_ring_tid();
-	return rec;
+	*recp = rec;
+	return true;
 lost:
 	local_inc(&r->lost);
 	llkm_ring_commit(r);
-	return NULL;
+	return false;
+}
+
+/* As __llkm_ring_reserve(): the header, or NULL when it was lost. */
+static __always_inline struct llkm_rec *
+llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload)
+{
+	struct llkm_rec *rec;
+
+	return __llkm_ring_reserve(r, type, payload, &rec) ? rec : NULL;
 }
 
 /*

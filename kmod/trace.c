@@ -130,15 +130,14 @@ static void traced_flag_init(void *data)
 /*
  * Probes may run preemptible (syscall tracepoints became faultable on
  * newer kernels): the ring is per CPU, so pin from reserve to commit.
- * Returns the payload to fill, or NULL (unpinned; counted lost when the
- * ring refused it, not counted at all before the session is armed).
+ * Returns true with the record's header in *@rec (its payload after it,
+ * rec_payload()), pinned; or false, unpinned: counted lost when the ring
+ * refused it, not counted at all before the session is armed.
  */
-static __always_inline void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
-				       struct llkm_ring **ring)
+static __always_inline bool rec_begin(struct llkm_trace *t, u16 type, u32 len,
+				      struct llkm_ring **ring,
+				      struct llkm_rec **rec)
 {
-	struct llkm_rec *rec;
-	int cpu;
-
 	/*
 	 * Probes come and go one by one: without this, the edges of a
 	 * session would hold entries without exits (and exits without
@@ -146,27 +145,25 @@ static __always_inline void *rec_begin(struct llkm_trace *t, u16 type, u32 len,
 	 * WRITE_ONCE()s in llkm_trace_attach() and llkm_trace_detach().
 	 */
 	if (!READ_ONCE(t->armed))
-		return NULL;
+		return false;
 	preempt_disable_notrace();
-	cpu = smp_processor_id();
-	/* A CPU outside the mask: not produced, not lost. */
-	if (!cpu_traced(t, cpu)) {
-		preempt_enable_notrace();
-		return NULL;
-	}
-	*ring = llkm_rings_this(t->rings);
-	if (unlikely(!*ring)) {
-		preempt_enable_notrace();
-		return NULL;
-	}
-	rec = llkm_ring_reserve(*ring, type, len);
-	if (!rec) {
-		llkm_rings_lost(*ring);
-		preempt_enable_notrace();
-		return NULL;
-	}
-	return rec + 1;
+	/*
+	 * A CPU outside the mask: not produced, not lost. The CPU's number
+	 * is read only when there is a mask.
+	 */
+	if (unlikely(t->cpus) && !cpu_traced(t, smp_processor_id()))
+		goto out;
+	if (unlikely(!__llkm_rings_this(t->rings, ring)))
+		goto out;
+	if (likely(__llkm_ring_reserve(*ring, type, len, rec)))
+		return true;
+	llkm_rings_lost(*ring);
+out:
+	preempt_enable_notrace();
+	return false;
 }
+
+#define rec_payload(rec)	((void *)((rec) + 1))
 
 static __always_inline void rec_end(struct llkm_ring *ring)
 {
@@ -370,18 +367,40 @@ static u32 path_fill(struct llkm_rec_sys_path *sp, const struct path_copy *pc,
 	return size;
 }
 
-static void sys_enter_rec(struct llkm_trace *t, long id,
-			  const unsigned long *args, u8 paths)
+/* A syscall's arguments into a record's args[]. */
+static __always_inline void sys_enter_args(u64 *out, struct pt_regs *regs)
+{
+	unsigned long args[6];
+	int i;
+
+	/* 64-bit: straight from the registers, no copy on the stack. */
+	if (sizeof(args[0]) == sizeof(*out)) {
+		syscall_get_arguments(current, regs, (unsigned long *)out);
+		return;
+	}
+	syscall_get_arguments(current, regs, args);
+	for (i = 0; i < 6; i++)
+		out[i] = args[i];
+}
+
+/*
+ * The entry of a syscall with path arguments (@paths: path_args[]), out
+ * of line: its copies cost far more than the call.
+ */
+static noinline void sys_enter_paths(struct llkm_trace *t,
+				     struct pt_regs *regs, long id, u8 paths)
 {
 	struct llkm_rec_sys_enter *p;
 	struct path_copy *pc = NULL;
 	u32 len = sizeof(*p), off;
+	unsigned long args[6];
 	struct llkm_ring *ring;
+	struct llkm_rec *rec;
 	unsigned int k, arg;
-	int i;
 
+	syscall_get_arguments(current, regs, args);
 	/* Not armed: no copy for a record that will not be. */
-	if (paths && READ_ONCE(t->armed)) {
+	if (READ_ONCE(t->armed)) {
 		preempt_disable_notrace();
 		pc = this_cpu_ptr(&path_copies);
 		for (k = 0; k < 2 && (paths >> (4 * k)) & 0xf; k++) {
@@ -390,11 +409,11 @@ static void sys_enter_rec(struct llkm_trace *t, long id,
 			len += path_size(pc->ret[k]);
 		}
 	}
-	p = rec_begin(t, LLKM_REC_SYS_ENTER, len, &ring);
-	if (p) {
+	if (rec_begin(t, LLKM_REC_SYS_ENTER, len, &ring, &rec)) {
+		p = rec_payload(rec);
 		p->nr = id;
-		for (i = 0; i < 6; i++)
-			p->args[i] = args[i];
+		for (k = 0; k < 6; k++)
+			p->args[k] = args[k];
 		off = sizeof(*p);
 		for (k = 0; pc && k < 2 && (paths >> (4 * k)) & 0xf; k++) {
 			arg = ((paths >> (4 * k)) & 0xf) - 1;
@@ -409,15 +428,26 @@ static void sys_enter_rec(struct llkm_trace *t, long id,
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct llkm_trace *t = data;
-	unsigned long args[6];
+	struct llkm_rec_sys_enter *p;
+	struct llkm_ring *ring;
+	struct llkm_rec *rec;
+	u8 paths;
 
 	if (!current_traced(t) || compat_dropped(t, true) ||
 	    !syscall_wanted(t, id))
 		return;
-	syscall_get_arguments(current, regs, args);
 	/* The one look for every syscall: does it take paths? */
-	sys_enter_rec(t, id, args,
-		      id >= 0 && id < LLKM_TRACE_SYSCALLS_MAX ? path_args[id] : 0);
+	paths = id >= 0 && id < LLKM_TRACE_SYSCALLS_MAX ? path_args[id] : 0;
+	if (unlikely(paths)) {
+		sys_enter_paths(t, regs, id, paths);
+		return;
+	}
+	if (!rec_begin(t, LLKM_REC_SYS_ENTER, sizeof(*p), &ring, &rec))
+		return;
+	p = rec_payload(rec);
+	p->nr = id;
+	sys_enter_args(p->args, regs);
+	rec_end(ring);
 }
 
 /* A thread's new name: after an exec or a prctl (PR_SET_NAME). */
@@ -431,10 +461,11 @@ static void comm_rec(struct llkm_trace *t)
 {
 	struct llkm_rec_comm *p;
 	struct llkm_ring *ring;
+	struct llkm_rec *rec;
 
-	p = rec_begin(t, LLKM_REC_COMM, sizeof(*p), &ring);
-	if (!p)
+	if (!rec_begin(t, LLKM_REC_COMM, sizeof(*p), &ring, &rec))
 		return;
+	p = rec_payload(rec);
 	strscpy_pad(p->comm, current->comm, sizeof(p->comm));
 	rec_end(ring);
 }
@@ -444,6 +475,7 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	struct llkm_trace *t = data;
 	struct llkm_rec_sys_exit *p;
 	struct llkm_ring *ring;
+	struct llkm_rec *rec;
 	long nr;
 
 	if (!current_traced(t) || compat_dropped(t, false))
@@ -454,9 +486,9 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 		comm_rec(t);
 	if (!syscall_wanted(t, nr))
 		return;
-	p = rec_begin(t, LLKM_REC_SYS_EXIT, sizeof(*p), &ring);
-	if (!p)
+	if (!rec_begin(t, LLKM_REC_SYS_EXIT, sizeof(*p), &ring, &rec))
 		return;
+	p = rec_payload(rec);
 	p->nr = nr;
 	p->ret = ret;
 	rec_end(ring);
@@ -469,6 +501,7 @@ static void probe_fork(void *data, struct task_struct *parent,
 	struct llkm_trace *t = data;
 	struct llkm_rec_fork *p;
 	struct llkm_ring *ring;
+	struct llkm_rec *rec;
 	pid_t tgid;
 
 	if (!t->pids || !task_traced(t, parent))
@@ -476,9 +509,9 @@ static void probe_fork(void *data, struct task_struct *parent,
 	tgid = task_tgid_nr(child);
 	if (tgid > 0 && tgid < PID_MAX_LIMIT)
 		set_bit(tgid, t->pids);
-	p = rec_begin(t, LLKM_REC_FORK, sizeof(*p), &ring);
-	if (!p)
+	if (!rec_begin(t, LLKM_REC_FORK, sizeof(*p), &ring, &rec))
 		return;
+	p = rec_payload(rec);
 	p->child_pid = tgid;
 	p->child_tid = task_pid_nr(child);
 	rec_end(ring);
@@ -489,10 +522,11 @@ static void irq_rec(struct llkm_trace *t, u16 type, int irq, int ret)
 {
 	struct llkm_rec_irq *p;
 	struct llkm_ring *ring;
+	struct llkm_rec *rec;
 
-	p = rec_begin(t, type, sizeof(*p), &ring);
-	if (!p)
+	if (!rec_begin(t, type, sizeof(*p), &ring, &rec))
 		return;
+	p = rec_payload(rec);
 	p->irq = irq;
 	p->ret = ret;
 	rec_end(ring);
@@ -513,10 +547,11 @@ static void softirq_rec(struct llkm_trace *t, u16 type, unsigned int vec)
 {
 	struct llkm_rec_softirq *p;
 	struct llkm_ring *ring;
+	struct llkm_rec *rec;
 
-	p = rec_begin(t, type, sizeof(*p), &ring);
-	if (!p)
+	if (!rec_begin(t, type, sizeof(*p), &ring, &rec))
 		return;
+	p = rec_payload(rec);
 	p->vec = vec;
 	p->pad = 0;
 	rec_end(ring);
@@ -540,6 +575,7 @@ static void probe_sched_switch(void *data, bool preempt,
 	struct llkm_trace *t = data;
 	struct llkm_rec_sched_switch *p;
 	struct llkm_ring *ring;
+	struct llkm_rec *rec;
 
 	/*
 	 * IRQs are off until @next runs: no probe of this CPU sees the flag
@@ -549,9 +585,9 @@ static void probe_sched_switch(void *data, bool preempt,
 		traced_flag_set(t, next);
 	if (!(t->events & LLKM_TRACE_EV_SCHED))
 		return;
-	p = rec_begin(t, LLKM_REC_SCHED_SWITCH, sizeof(*p), &ring);
-	if (!p)
+	if (!rec_begin(t, LLKM_REC_SCHED_SWITCH, sizeof(*p), &ring, &rec))
 		return;
+	p = rec_payload(rec);
 	p->prev_tid = task_pid_nr(prev);
 	p->next_tid = task_pid_nr(next);
 	p->next_pid = task_tgid_nr(next);

@@ -18,13 +18,6 @@
 #include "lib/util.h"
 #include "profile/pmu-events.h"
 
-#define NAME_MIN_WIDTH	20
-#define NAME_MAX_WIDTH	40
-/* Below this many columns for the description it goes on a line of its own. */
-#define NARROW_ROOM	20
-/* The footer's paragraph, wrapped to the terminal or to this. */
-#define FOOTER_WIDTH	80
-
 struct events_args {
 	bool json, all;
 };
@@ -48,99 +41,6 @@ static const struct llctl_opts events_opts = {
 	.opt = events_opt,
 	.operands = true,
 };
-
-/* The footnote number of @reason, adding it when new (1-based). */
-static size_t footnote(const char **notes, size_t *n, const char *reason)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (!strcmp(notes[i], reason))
-			return i + 1;
-	notes[(*n)++] = reason;
-	return *n;
-}
-
-static int name_width(const struct prof_event_entry *e, size_t n)
-{
-	size_t i, w = NAME_MIN_WIDTH;
-
-	for (i = 0; i < n && !strcmp(e[i].ev.pmu, e[0].ev.pmu); i++)
-		if (strlen(e[i].ev.name) > w)
-			w = strlen(e[i].ev.name);
-	return w > NAME_MAX_WIDTH ? NAME_MAX_WIDTH : (int)w;
-}
-
-/*
- * One event's line: name, whether it opens here, what it counts, the
- * description wrapped to @width (0: not wrapped) under its own column. A
- * name longer than its column @w takes a line of its own.
- */
-static void event_line(const struct prof_event_entry *e, const char *here,
-		       int w, int width)
-{
-	int col = 2 + w + 1 + 8 + 1;
-
-	if ((int)strlen(e->ev.name) > w)
-		printf("  %s\n  %-*s", e->ev.name, w, "");
-	else
-		printf("  %-*s", w, e->ev.name);
-	if (width && width - col < NARROW_ROOM) {
-		/* Too narrow for a column: the description under the name. */
-		printf(" %s\n    ", here);
-		col = 4;
-	} else {
-		printf(" %-8s ", here);
-	}
-	llctl_text_wrap(stdout, e->ev.desc, col, width);
-}
-
-/*
- * perf list's shape: a heading per PMU, then name, whether it opens here
- * and what it counts, fitted to the terminal's width. The reasons are
- * footnotes: one reason often covers every event of a PMU.
- */
-static void events_text(const struct prof_event_list *l, bool footer,
-			const char **notes, const char *pfm_note)
-{
-	int w = 0, width = llctl_text_width(stdout);
-	const struct prof_event_entry *e;
-	size_t i, nnotes = 0;
-	char here[32], tag[32];
-
-	for (i = 0; i < l->n; i++) {
-		e = &l->v[i];
-		if (!i || strcmp(e->ev.pmu, l->v[i - 1].ev.pmu)) {
-			printf("%s%s:\n", i ? "\n" : "", e->ev.pmu);
-			w = name_width(e, l->n - i);
-		}
-		if (e->supported)
-			snprintf(here, sizeof(here), "yes");
-		else
-			snprintf(here, sizeof(here), "no [%zu]",
-				 footnote(notes, &nnotes, e->reason));
-		event_line(e, here, w, width);
-	}
-	if (nnotes)
-		printf("\nNot supported here:\n");
-	for (i = 0; i < nnotes; i++) {
-		snprintf(tag, sizeof(tag), "  [%zu] ", i + 1);
-		fputs(tag, stdout);
-		llctl_text_wrap(stdout, notes[i], (int)strlen(tag), width);
-	}
-	if (pfm_note[0]) {
-		char note[1024];
-
-		snprintf(note, sizeof(note), "%s.", pfm_note);
-		printf("\nNote: ");
-		llctl_text_wrap(stdout, note, 6, width);
-	}
-	if (footer) {
-		putchar('\n');
-		llctl_text_wrap(stdout, "Also: rNNNN (a raw config, hex), PMU/EVENT/ and PMU/term=value,.../ (terms in /sys/bus/event_source/devices/PMU/format), each with :u, :k or :h to count only user space, the kernel or the hypervisor.",
-				0, width && width < FOOTER_WIDTH ? width : FOOTER_WIDTH);
-	}
-}
 
 /*
  * "libpfm4": {"core_pmus": [str], "note": str|null}: the core PMUs libpfm4
@@ -172,7 +72,6 @@ static int print_events(const struct prof_event_list *l, bool json,
 			bool footer, const char *pfm_note)
 {
 	struct json_object *o;
-	const char **notes;
 
 	if (json) {
 		o = prof_events_json(l);
@@ -183,13 +82,10 @@ static int print_events(const struct prof_event_list *l, bool json,
 		}
 		return llctl_json_print(o);
 	}
-	notes = calloc(l->n ? l->n : 1, sizeof(*notes));
-	if (!notes) {
+	if (prof_events_text(stdout, l, footer, pfm_note, llctl_text_width(stdout))) {
 		llctl_err("Unable to list events: out of memory");
 		return 1;
 	}
-	events_text(l, footer, notes, pfm_note);
-	free(notes);
 	return 0;
 }
 

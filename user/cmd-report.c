@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "lib/env.h"
 #include "lib/options.h"
+#include "lib/text.h"
 #include "lib/util.h"
 #include "profile/report.h"
 #include "trace/capture.h"
@@ -22,10 +23,12 @@ enum {
 	OPT_SUMMARY = LLCTL_OPT_JSON + 1,
 	OPT_EVENTS,
 	OPT_FORMAT,
+	OPT_NO_BIG_NUM,
 };
 
 struct report_args {
 	bool summary, events, json;
+	bool no_big_num;	/* --no-big-num */
 	const char *out;
 	int format;		/* -1, or an index in report_formats[] */
 };
@@ -37,6 +40,9 @@ static const struct llctl_opt report_opt[] = {
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct report_args, summary) },
 	{ "events", OPT_EVENTS, NULL, "One line per event, time ordered, like perf script",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct report_args, events) },
+	{ "no-big-num", OPT_NO_BIG_NUM, NULL,
+	  "Print counts without the locale's thousands separators",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct report_args, no_big_num) },
 	{ "json", LLCTL_OPT_JSON, NULL, "Print the summary as JSON (docs/json.md)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct report_args, json) },
 	{ "output", 'o', "PATH", "Also write the trace to PATH (see --format)",
@@ -49,7 +55,7 @@ static const struct llctl_opt report_opt[] = {
 
 static const struct llctl_opts report_opts = {
 	.cmd = "report",
-	.synopsis = "[--summary | --events] [--json] "
+	.synopsis = "[--summary | --events] [--no-big-num] [--json] "
 		    "[-o PATH --format ctf|perfetto] FILE",
 	.summary = "Render a capture written by 'llctl trace -o FILE': the same summary,\n"
 		   "events and JSON as the live trace, or a CTF or Perfetto trace of it.\n"
@@ -83,6 +89,7 @@ int cmd_report(int argc, char **argv)
 	c = llctl_parse(argc, argv, &report_opts, &a);
 	if (c < 0)
 		return llctl_parse_status(c);
+	llctl_text_set_big_num(!a.no_big_num);
 	cfg.out = a.out;
 	if (a.format >= 0)
 		cfg.format = a.format ? TRACE_FMT_PERFETTO : TRACE_FMT_CTF;

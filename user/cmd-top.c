@@ -57,12 +57,13 @@
 #define MAX_THREADS	1024	/* of the -p processes */
 #define LINES_ROWS	20	/* rows an interval without a terminal */
 
-enum { OPT_STAT = LLCTL_OPT_JSON + 1, OPT_ICOUNT, OPT_PER_PROCESS };
+enum { OPT_STAT = LLCTL_OPT_JSON + 1, OPT_ICOUNT, OPT_PER_PROCESS, OPT_NO_BIG_NUM };
 
 struct top_args {
 	struct llctl_list events;
 	double delay;
 	bool all, hide_kernel, hide_user, stat, per_process, json, zero;
+	bool no_big_num;	/* --no-big-num */
 	struct llctl_cpus cpus;
 	struct llctl_pids pids;
 	uint64_t freq, period, count, entries;
@@ -98,6 +99,9 @@ static const struct llctl_opt top_opt[] = {
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, per_process) },
 	{ "interval-count", OPT_ICOUNT, "N", "Stop after N refreshes (perf stat's --interval-count; default: until q or Ctrl-C)",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct top_args, count), .min = 1, .max = 100000000 },
+	{ "no-big-num", OPT_NO_BIG_NUM, NULL,
+	  "Print counts without the locale's thousands separators",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, no_big_num) },
 	{ "json", LLCTL_OPT_JSON, NULL, "One JSON object a refresh, one a line (keys in docs/json.md)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, json) },
 	{ 0 }
@@ -105,7 +109,7 @@ static const struct llctl_opt top_opt[] = {
 
 static const struct llctl_opts top_opts = {
 	.cmd = "top",
-	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [-z] [--stat [--per-process]] [--interval-count N] [--json]",
+	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [-z] [--stat [--per-process]] [--interval-count N] [--no-big-num] [--json]",
 	.summary = "A live view: the hottest functions (perf top), or counts per CPU or process.",
 	.opt = top_opt,
 };
@@ -351,6 +355,7 @@ static int top_defaults(struct top *t)
 {
 	struct cfg_defaults cd = { .stack_depth = -1 };
 	struct top_args *a = &t->a;
+	char n[32];
 
 	if (!a->delay)
 		a->delay = 2;
@@ -359,9 +364,9 @@ static int top_defaults(struct top *t)
 		a->freq = cd.sampling_rate ? (uint64_t)cd.sampling_rate : DEFAULT_FREQ;
 	cfg_defaults_free(&cd);
 	if (a->freq)
-		snprintf(t->rate, sizeof(t->rate), "%" PRIu64 " Hz", a->freq);
+		snprintf(t->rate, sizeof(t->rate), "%s Hz", llctl_text_u64(n, sizeof(n), a->freq));
 	else
-		snprintf(t->rate, sizeof(t->rate), "every %" PRIu64, a->period);
+		snprintf(t->rate, sizeof(t->rate), "every %s", llctl_text_u64(n, sizeof(n), a->period));
 	return top_events(t) || top_targets(t);
 }
 
@@ -900,6 +905,7 @@ static void top_signals(void)
 int cmd_top(int argc, char **argv)
 {
 	struct top t = { .ts = TRACE_SESSION_INIT };
+	char n[2][32];
 	int ret;
 
 	ret = llctl_parse(argc, argv, &top_opts, &t.a);
@@ -909,6 +915,7 @@ int cmd_top(int argc, char **argv)
 	}
 	ret = 1;
 	top_signals();
+	llctl_text_set_big_num(!t.a.no_big_num);	/* top_defaults() prints the rate */
 	if (top_check(&t) || top_defaults(&t))
 		goto out;
 	if (!t.a.stat) {
@@ -930,8 +937,9 @@ int cmd_top(int argc, char **argv)
 	if (t.why[0])
 		llctl_err("%s", t.why);
 	if (!ret && (t.bad || t.foreign))
-		llctl_err("warning: %" PRIu64 " malformed samples and %" PRIu64 " of other counters skipped",
-			  t.bad, t.foreign);
+		llctl_err("warning: %s malformed samples and %s of other counters skipped",
+			  llctl_text_u64(n[0], sizeof(n[0]), t.bad),
+			  llctl_text_u64(n[1], sizeof(n[1]), t.foreign));
 out:
 	top_cleanup(&t);
 	return ret;

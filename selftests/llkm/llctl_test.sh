@@ -204,22 +204,33 @@ check trace_table_and_hist_count_the_20_sleeps_of_1_ms \
 	"$(grep -A8 '^clock_nanosleep' "$out/hist" | head -n 9 | tr '\n' '|')" hist_of_the_sleeps
 
 # --- events fit the terminal ------------------------------------------------
-# At 60 columns ($COLUMNS, as on a terminal of that width) no line passes 60
-# but a lone word longer than that, and every event --json lists starts a
-# line of its own, unbroken.
-COLUMNS=60 "$LLCTL" events >"$out/events60" 2>/dev/null
+# At 40, 60, 80 and 200 columns ($COLUMNS, as on a terminal of that width)
+# no line passes the width but a lone word longer than that, each PMU's
+# heading stands once, and joined (a line 2 columns in starts a name, 4 in
+# continues a broken one) the names are those events --json lists, in order.
 "$LLCTL" events --json 2>/dev/null | jq -r '.events[].name' >"$out/names"
-events_fit_60_columns() {
-	local name
-	awk 'length($0) > 60 && NF > 1 { bad = 1; print "too long: " $0 >"/dev/stderr" } END { exit bad }' \
-		"$out/events60" || return 1
+"$LLCTL" events --json 2>/dev/null | jq -r '.events[].pmu' | uniq >"$out/pmus"
+events_fit() {
+	local w
 	[ -s "$out/names" ] || return 1
-	while read -r name; do
-		grep -qF -- "  $name" "$out/events60" || { echo "no line for $name" >&2; return 1; }
-	done <"$out/names"
+	for w in 40 60 80 200; do
+		COLUMNS=$w "$LLCTL" events >"$out/events$w" 2>/dev/null
+		awk -v w="$w" 'length($0) > w && NF > 1 && length($0) - length($NF) > w {
+				bad = 1; print w ": too long: " $0 >"/dev/stderr" }
+			END { exit bad }' "$out/events$w" || return 1
+		while read -r pmu; do
+			[ "$(grep -cxF -- "$pmu:" "$out/events$w")" -eq 1 ] ||
+				{ echo "$w: heading $pmu: not once" >&2; return 1; }
+		done <"$out/pmus"
+		awk '/^Not supported here:$/ { exit }
+		     /^  [^ ]/ { if (n != "") print n; n = $1 }
+		     /^    [^ ]/ { n = n $1 }
+		     END { if (n != "") print n }' "$out/events$w" >"$out/joined$w"
+		diff -u "$out/names" "$out/joined$w" >&2 || { echo "$w: names differ" >&2; return 1; }
+	done
 }
-check events_fit_a_60_column_terminal_names_unbroken \
-	"$(events_fit_60_columns 2>&1 | head -n 3)" events_fit_60_columns
+check events_fit_40_to_200_columns_names_whole \
+	"$(events_fit 2>&1 | head -n 3)" events_fit
 
 # --- as nobody: GET_INFO is not privileged, the device is -------------------
 as_nobody "$LLCTL" info >"$out/stdout" 2>"$out/stderr"

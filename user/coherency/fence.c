@@ -102,15 +102,15 @@ struct json_object *coh_fence_op_json(const char *name,
  * one unit, labelled above them.
  */
 static const struct llctl_text_col fence_cols[] = {
-	{ "op", LLCTL_TEXT_LEFT, 16, 0, false },
-	{ "min", LLCTL_TEXT_RIGHT, 9, 1, false },
-	{ "median", LLCTL_TEXT_RIGHT, 9, 1, false },
-	{ "p99", LLCTL_TEXT_RIGHT, 9, 1, false },
-	{ "min", LLCTL_TEXT_RIGHT, 9, 3, false },
-	{ "median", LLCTL_TEXT_RIGHT, 9, 1, false },
-	{ "p99", LLCTL_TEXT_RIGHT, 9, 1, false },
-	{ "spread", LLCTL_TEXT_RIGHT, 6, 2, false },
-	{ NULL, LLCTL_TEXT_LEFT, 0, 1, false },		/* [1], [2] */
+	{ "op", LLCTL_TEXT_LEFT, 16, 0, false, 0 },
+	{ "min", LLCTL_TEXT_RIGHT, 9, 1, false, 0 },
+	{ "median", LLCTL_TEXT_RIGHT, 9, 1, false, 0 },
+	{ "p99", LLCTL_TEXT_RIGHT, 9, 1, false, 0 },
+	{ "min", LLCTL_TEXT_RIGHT, 9, 3, false, 0 },
+	{ "median", LLCTL_TEXT_RIGHT, 9, 1, false, 0 },
+	{ "p99", LLCTL_TEXT_RIGHT, 9, 1, false, 0 },
+	{ "spread", LLCTL_TEXT_RIGHT, 6, 2, false, 0 },
+	{ NULL, LLCTL_TEXT_LEFT, 0, 1, false, 0 },		/* [1], [2] */
 };
 
 struct llctl_text_table *coh_fence_table(void)

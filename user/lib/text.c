@@ -342,9 +342,12 @@ int llctl_text_table_rule(struct llctl_text_table *t)
 	return 0;
 }
 
+/* The spaces before column @c: its gap (0: one); the first's, its indent. */
 static int gap(const struct llctl_text_table *t, int c)
 {
-	return c ? (t->col[c].gap > 0 ? t->col[c].gap : 1) : 0;
+	if (!c)
+		return t->col[0].gap > 0 ? t->col[0].gap : 0;
+	return t->col[c].gap > 0 ? t->col[c].gap : 1;
 }
 
 /*
@@ -376,6 +379,9 @@ static void widths(const struct llctl_text_table *t, int *w)
 		if (text_cols(t->group[g].label) > span)
 			w[c - 1] += text_cols(t->group[g].label) - span;
 	}
+	for (c = 0; c < t->ncols; c++)
+		if (t->col[c].max > 0 && w[c] > t->col[c].max)
+			w[c] = t->col[c].max;
 }
 
 /* @n spaces, or dashes, onto @f. */
@@ -419,6 +425,153 @@ static int cells_print(FILE *out, const struct llctl_text_table *t, const int *w
 	return -1;
 }
 
+/* A broken cell's continuation lines stand this much further right. */
+#define HANG	2
+
+/* Where a piece of a broken cell may end: after a name's own seams. */
+static bool seam(char ch)
+{
+	return ch && strchr("-_:/.", ch);
+}
+
+/*
+ * The bytes of @s's next piece, at most @room columns: all of it when it
+ * fits, else up to its last seam in the room's second half, else the
+ * room's worth of characters.
+ */
+static size_t piece(const char *s, int room)
+{
+	size_t end = 0, cut = 0;
+	int n = 0;
+
+	if (text_cols(s) <= room)
+		return strlen(s);
+	while (s[end] && n < (room > 0 ? room : 1)) {
+		while (((unsigned char)s[++end] & 0xc0) == 0x80)
+			;
+		if (++n * 2 >= room && seam(s[end - 1]))
+			cut = end;
+	}
+	return cut ? cut : end;
+}
+
+/* Whether a cell of the line (a running-on or prose one aside) is wider than its column. */
+static bool breaks(const struct llctl_text_table *t, const int *w, char *const *cell, int n)
+{
+	int c, last = n < t->ncols || t->col[n - 1].prose ? n - 1 : n;
+
+	for (c = 0; cell && c < last; c++)
+		if (text_cols(cell[c]) > w[c])
+			return true;
+	return false;
+}
+
+/* The columns of @s's first @k bytes. */
+static int text_cols_n(const char *s, size_t k)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < k && s[i]; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * One of a broken row's lines into @m: each cell's next piece (hanging
+ * HANG further in after its first), @rest advanced past it. Returns
+ * whether a cell has pieces left.
+ */
+static bool pieces_print(FILE *m, const struct llctl_text_table *t, const int *w,
+			 char *const *cell, const char **rest, int last)
+{
+	int c, hang, pad;
+	bool more = false;
+	size_t k;
+
+	for (c = 0; c < last; c++) {
+		fill(m, gap(t, c), ' ');
+		hang = rest[c] != cell[c] && w[c] > 2 * HANG ? HANG : 0;
+		k = piece(rest[c], w[c] - hang);
+		pad = w[c] - hang - text_cols_n(rest[c], k);
+		fill(m, hang, ' ');
+		if (t->col[c].align == LLCTL_TEXT_RIGHT)
+			fill(m, pad, ' ');
+		fprintf(m, "%.*s", (int)k, rest[c]);
+		if (t->col[c].align == LLCTL_TEXT_LEFT)
+			fill(m, pad, ' ');
+		rest[c] += k;
+		more |= *rest[c] != '\0';
+	}
+	return more;
+}
+
+/* @text wrapped to @room columns, its lines unindented; NULL without memory. */
+static char *wrapped(const char *text, int room)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return NULL;
+	llctl_text_wrap(m, text, 0, room);
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * One row of @n cells of which one is wider than its column: as many
+ * lines as its pieces (or its prose's wrapped lines) take, each cell's
+ * next piece under it. Each line is built in memory, for its trailing
+ * spaces to go.
+ */
+static void broken_print(FILE *f, const struct llctl_text_table *t, const int *w,
+			 char *const *cell, int n, int width)
+{
+	int c, col = 0, last = n < t->ncols || t->col[n - 1].prose ? n - 1 : n;
+	const char **rest = calloc(n, sizeof(*rest));
+	char *prose = NULL, *buf, *p;
+	bool more = true;
+	size_t len, k;
+	FILE *m;
+
+	for (c = 0; rest && c < last; c++) {
+		rest[c] = cell[c];
+		col += gap(t, c) + w[c];
+	}
+	if (rest && last < n)
+		prose = wrapped(cell[last], width > col + gap(t, last) ?
+				width - col - gap(t, last) : 0);
+	p = prose;
+	while (rest && more && (m = open_memstream(&buf, &len))) {
+		more = pieces_print(m, t, w, cell, rest, last);
+		if (p && *p) {
+			fill(m, gap(t, last), ' ');
+			k = strcspn(p, "\n");
+			fprintf(m, "%.*s", (int)k, p);
+			p += k + (p[k] == '\n');
+			more |= *p != '\0';
+		}
+		if (fclose(m)) {
+			free(buf);
+			more = true;	/* said below */
+			break;
+		}
+		while (len && buf[len - 1] == ' ')
+			buf[--len] = '\0';
+		fprintf(f, "%s\n", buf);
+		free(buf);
+	}
+	if (!rest || more || (last < n && !prose))
+		fputs("(out of memory: a line of the table not shown)\n", f);
+	free(prose);
+	free(rest);
+}
+
 /*
  * One line into @f: its cells, the running-on or prose cell wrapped to
  * @width at its column. The line is built in memory first so that its
@@ -429,8 +582,15 @@ static void line_print(FILE *f, const struct llctl_text_table *t, const int *w,
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	int col = cells_print(m ? m : f, t, w, cell, n, width);
+	FILE *m;
+	int col;
+
+	if (breaks(t, w, cell, n)) {
+		broken_print(f, t, w, cell, n, width);
+		return;
+	}
+	m = open_memstream(&buf, &len);
+	col = cells_print(m ? m : f, t, w, cell, n, width);
 
 	if (m && fclose(m)) {
 		free(buf);

@@ -102,6 +102,14 @@ const char *llctl_text_u64(char *buf, size_t len, uint64_t v);
  * wrapped at spaces to print's @width (llctl_text_width()'s; 0: one
  * line), continuation lines under its first character: a terminal's width
  * caps the table.
+ *
+ * A column with a @max is never wider: a longer cell (an event's name) is
+ * broken within it, after a '-', '_', ':', '/' or '.' in its second half
+ * where there is one, else at the width; the pieces go on the row's next
+ * lines, indented 2 more (a hanging indent: a broken name never reads as
+ * two), the row's other cells and its prose's lines beside them. Joined,
+ * the pieces are the cell. A table without such a cell prints as if no
+ * column had a @max.
  */
 enum llctl_text_align {
 	LLCTL_TEXT_RIGHT,	/* numbers */
@@ -112,8 +120,9 @@ struct llctl_text_col {
 	const char *head;	/* the header's cell; NULL: none */
 	enum llctl_text_align align;
 	int min;		/* the narrowest the column may be */
-	int gap;		/* spaces before it (0: one); the first has none */
+	int gap;		/* spaces before it (0: one); the first's: an indent */
 	bool prose;		/* the last column only: wrapped to the width */
+	int max;		/* the widest it may be (0: its widest cell) */
 };
 
 struct llctl_text_table;

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct json_object;
 struct perf_event_attr;
@@ -138,5 +139,17 @@ void prof_pfm_core_note(const char *cpu, char *buf, size_t len);
 
 /* {"events": [...]}, the JSON of 'llctl events --json'. */
 struct json_object *prof_events_json(const struct prof_event_list *l);
+
+/*
+ * 'llctl events' for people (profile/events-text.c): perf list's shape, a
+ * heading per PMU, then name, whether it opens here ("yes", or "no [N]",
+ * N the footnote giving the reason) and what it counts, @pfm_note (may be
+ * NULL or "") and, with @footer, the other specs -e takes. Fitted to
+ * @width (llctl_text_width()'s; 0: one line per event, for grep): the
+ * description wraps in its column, a name longer than its column breaks
+ * within it (lib/text's hanging indent). 0, or -1 when out of memory.
+ */
+int prof_events_text(FILE *f, const struct prof_event_list *l, bool footer,
+		     const char *pfm_note, int width);
 
 #endif /* LLCTL_PROFILE_PMU_EVENTS_H */

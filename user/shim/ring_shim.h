@@ -116,6 +116,12 @@ static inline long local_cmpxchg(local_t *l, long old, long new)
 #endif
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#ifndef noinline
+#define noinline		__attribute__((__noinline__))
+#endif
+#ifndef __maybe_unused
+#define __maybe_unused		__attribute__((__unused__))
+#endif
 
 static inline u64 llkm_ring_now(void)
 {

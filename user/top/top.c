@@ -203,20 +203,33 @@ static uint64_t whole(const struct top_tick *k)
 	return k->total ? k->total : k->samples;
 }
 
+/* Room for a count as lib/text writes it, 64 bits grouped. */
+#define COUNT_LEN	32
+
+/* The interval's rate, samples and losses, counts grouped (lib/text). */
 static void header(char *buf, size_t len, const struct top_tick *k)
 {
+	char n[6][COUNT_LEN];
+
 	snprintf(buf, len,
-		 "%.0f samples/s of %s (%s), %" PRIu64 " samples in %.2f s, %" PRIu64 " lost, %" PRIu64 " throttled, %" PRIu64 " hidden, %" PRIu64 " unknown",
-		 k->interval > 0 ? k->samples / k->interval : 0, k->event,
-		 k->rate, k->samples, k->interval, k->lost, k->throttled,
-		 k->hidden, k->unknown);
+		 "%s samples/s of %s (%s), %s samples in %.2f s, %s lost, %s throttled, %s hidden, %s unknown",
+		 llctl_text_count(n[0], sizeof(n[0]),
+				  k->interval > 0 ? k->samples / k->interval : 0, 0),
+		 k->event, k->rate, llctl_text_u64(n[1], sizeof(n[1]), k->samples),
+		 k->interval, llctl_text_u64(n[2], sizeof(n[2]), k->lost),
+		 llctl_text_u64(n[3], sizeof(n[3]), k->throttled),
+		 llctl_text_u64(n[4], sizeof(n[4]), k->hidden),
+		 llctl_text_u64(n[5], sizeof(n[5]), k->unknown));
 }
 
 static void row_line(char *buf, size_t len, const struct top_row *r,
 		     uint64_t total)
 {
-	snprintf(buf, len, "%7.2f%% %8" PRIu64 "  %-20s %s %s", share(r->samples, total),
-		 r->samples, r->dso, r->kernel ? "[k]" : "[.]", r->sym);
+	char n[COUNT_LEN];
+
+	snprintf(buf, len, "%7.2f%% %8s  %-20s %s %s", share(r->samples, total),
+		 llctl_text_u64(n, sizeof(n), r->samples), r->dso,
+		 r->kernel ? "[k]" : "[.]", r->sym);
 }
 
 void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
@@ -295,12 +308,12 @@ struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
 
 /* Counting. */
 
-/* "1002.31 msec 1.00" for a clock, "12345678 12.35M/s" otherwise. */
+/* "1002.31 msec 1.00" for a clock, "12,345,678 12.35M/s" (en_US) otherwise. */
 static void count_cell(char *buf, size_t len, const struct top_count_event *e,
 		       const struct top_count_cpu *c, unsigned int i, double interval)
 {
 	double v = c->value[i];
-	char rate[32];
+	char rate[32], n[COUNT_LEN];
 
 	if (!c->counted[i]) {
 		snprintf(buf, len, "%14s %10s", "<not counted>", "");
@@ -312,7 +325,7 @@ static void count_cell(char *buf, size_t len, const struct top_count_event *e,
 		return;
 	}
 	llctl_text_rate(rate, sizeof(rate), interval > 0 ? v / interval : 0);
-	snprintf(buf, len, "%14.0f %10s", v, rate);
+	snprintf(buf, len, "%14s %10s", llctl_text_count(n, sizeof(n), v, 0), rate);
 }
 
 static void count_head(char *buf, size_t len, const struct top_count_tick *k)

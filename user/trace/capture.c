@@ -121,7 +121,7 @@ static int read_head(FILE *f, struct trace_capture_hdr *hdr, char **env)
 		return -EINVAL;
 	len = hdr->env_len;
 	padded = len + (-len % 8);
-	if (!env)
+	if (!env || !len)	/* created without an environment: none */
 		return fseek(f, padded, SEEK_CUR) ? -EINVAL : 0;
 	text = calloc(1, padded + 1);
 	if (!text || fread(text, 1, padded, f) != padded) {

@@ -522,14 +522,14 @@ static int by_time(const void *a, const void *b, void *arg)
  * strace's widens its column, and the rules with it.
  */
 static const struct llctl_text_col sys_cols[] = {
-	{ "% time", LLCTL_TEXT_RIGHT, 6, 0, false },
-	{ "total", LLCTL_TEXT_RIGHT, 10, 1, false },
-	{ "avg", LLCTL_TEXT_RIGHT, 10, 1, false },
-	{ "min", LLCTL_TEXT_RIGHT, 10, 1, false },
-	{ "max", LLCTL_TEXT_RIGHT, 10, 1, false },
-	{ "calls", LLCTL_TEXT_RIGHT, 9, 1, false },
-	{ "errors", LLCTL_TEXT_RIGHT, 8, 1, false },
-	{ "syscall", LLCTL_TEXT_LEFT, 16, 2, false },
+	{ "% time", LLCTL_TEXT_RIGHT, 6, 0, false, 0 },
+	{ "total", LLCTL_TEXT_RIGHT, 10, 1, false, 0 },
+	{ "avg", LLCTL_TEXT_RIGHT, 10, 1, false, 0 },
+	{ "min", LLCTL_TEXT_RIGHT, 10, 1, false, 0 },
+	{ "max", LLCTL_TEXT_RIGHT, 10, 1, false, 0 },
+	{ "calls", LLCTL_TEXT_RIGHT, 9, 1, false, 0 },
+	{ "errors", LLCTL_TEXT_RIGHT, 8, 1, false, 0 },
+	{ "syscall", LLCTL_TEXT_LEFT, 16, 2, false, 0 },
 };
 
 /* The share of @part in @all, "%.2f" as strace -c prints it. */
@@ -742,11 +742,11 @@ static void procs_print(FILE *f, const struct trace_summary *s)
 }
 
 static const struct llctl_text_col irq_cols[] = {
-	{ "irq", LLCTL_TEXT_RIGHT, 6, 0, false },
-	{ "cpu", LLCTL_TEXT_RIGHT, 4, 1, false },
-	{ "count", LLCTL_TEXT_RIGHT, 10, 1, false },
-	{ "total_ns", LLCTL_TEXT_RIGHT, 14, 1, false },
-	{ "name", LLCTL_TEXT_LEFT, 0, 2, false },
+	{ "irq", LLCTL_TEXT_RIGHT, 6, 0, false, 0 },
+	{ "cpu", LLCTL_TEXT_RIGHT, 4, 1, false, 0 },
+	{ "count", LLCTL_TEXT_RIGHT, 10, 1, false, 0 },
+	{ "total_ns", LLCTL_TEXT_RIGHT, 14, 1, false, 0 },
+	{ "name", LLCTL_TEXT_LEFT, 0, 2, false, 0 },
 };
 
 /* Per IRQ and CPU: how many, how long, /proc/interrupts' name. */
@@ -761,30 +761,33 @@ static void irqs_print(FILE *f, const struct trace_summary *s)
 		no_table(f, "irq");
 		return;
 	}
-	for (i = 0; i < MAX_IRQ; i++)
+	for (i = 0; i < MAX_IRQ; i++) {
+		char *name = NULL;	/* looked up once per IRQ seen */
+
 		for (c = 0; c < s->ncpus; c++) {
 			const struct stat_ns *st = &s->irq[(size_t)i * s->ncpus + c];
-			char *name;
 
 			if (!st->count)
 				continue;
-			name = irq_name(i);
+			if (!name)
+				name = irq_name(i);
 			snprintf(irq, sizeof(irq), "%d", i);
 			snprintf(cpu, sizeof(cpu), "%d", c);
 			llctl_text_table_row(t, irq, cpu, count(n[0], st->count),
 					     count(n[1], st->total_ns), name);
-			free(name);
 		}
+		free(name);
+	}
 	fputc('\n', f);
 	llctl_text_table_print(f, t, 0);
 	llctl_text_table_free(t);
 }
 
 static const struct llctl_text_col softirq_cols[] = {
-	{ "softirq", LLCTL_TEXT_LEFT, 8, 0, false },
-	{ "cpu", LLCTL_TEXT_RIGHT, 4, 1, false },
-	{ "count", LLCTL_TEXT_RIGHT, 10, 1, false },
-	{ "total_ns", LLCTL_TEXT_RIGHT, 14, 1, false },
+	{ "softirq", LLCTL_TEXT_LEFT, 8, 0, false, 0 },
+	{ "cpu", LLCTL_TEXT_RIGHT, 4, 1, false, 0 },
+	{ "count", LLCTL_TEXT_RIGHT, 10, 1, false, 0 },
+	{ "total_ns", LLCTL_TEXT_RIGHT, 14, 1, false, 0 },
 };
 
 /* Per softirq vector and CPU: how many and how long. */

@@ -1054,4 +1054,142 @@ TEST(json_of_the_real_listing_matches_the_probe)
 	prof_event_list_free(&l);
 }
 
+/*
+ * 'llctl events' for people at a terminal's width. The oracle is the
+ * list the text is made from (known names by construction, or libpfm4's
+ * and sysfs's): at each width no line is longer (but for a description's
+ * word longer than its whole column: lib/text keeps words whole), each
+ * PMU's heading stands once, and a reader who joins a broken name's pieces
+ * (a line 2 columns in starts a name, one 4 in, the hanging indent,
+ * continues it) reads every name of the list, whole and in order.
+ */
+static const int widths[] = { 40, 60, 80, 200 };
+
+/* prof_events_text() of @l at @width, NUL-terminated. */
+static char *events_text(const struct prof_event_list *l, int width)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (prof_events_text(f, l, true, "a note", width)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void check_layout(struct __test_metadata *_metadata,
+			 const struct prof_event_list *l, int width, bool long_words)
+{
+	char *text = events_text(l, width), *line, *save = NULL, *word;
+	size_t i, next = 0, heads = 0, pmus = 0;
+	char name[256] = "";
+	int indent, len;
+
+	ASSERT_NE(NULL, text);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		len = (int)strlen(line);
+		/* over the width: only a word alone past the description's room */
+		word = strrchr(line, ' ');
+		if (len > width && !(long_words && word && word - line <= width &&
+				     len - (word + 1 - line) > 16))
+			EXPECT_GE(width, len) TH_LOG("width %d: '%s'", width, line);
+		for (i = 0; i < l->n; i++)
+			if (line[len - 1] == ':' && !strncmp(line, l->v[i].ev.pmu, len - 1) &&
+			    (int)strlen(l->v[i].ev.pmu) == len - 1) {
+				heads++;
+				break;
+			}
+		if (!strcmp(line, "Not supported here:"))
+			break;	/* the footnotes: "  [1] ..." */
+		indent = (int)strspn(line, " ");
+		if (indent != 2 && indent != 4)
+			continue;
+		len = (int)strcspn(line + indent, " ");
+		if (indent == 2) {
+			if (name[0]) {
+				EXPECT_LT(next, l->n);
+				if (next < l->n)
+					EXPECT_STREQ(l->v[next].ev.name, name);
+				next++;
+			}
+			snprintf(name, sizeof(name), "%.*s", len, line + indent);
+		} else {
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), "%.*s",
+				 len, line + indent);
+		}
+	}
+	if (name[0] && next < l->n)
+		EXPECT_STREQ(l->v[next].ev.name, name);
+	EXPECT_EQ(l->n, next + 1) TH_LOG("width %d", width);
+	for (i = 0; i < l->n; i++)
+		pmus += !i || strcmp(l->v[i].ev.pmu, l->v[i - 1].ev.pmu);
+	EXPECT_EQ(pmus, heads) TH_LOG("width %d", width);
+	free(text);
+}
+
+static void add(struct prof_event_list *l, const char *pmu, const char *name,
+		bool supported)
+{
+	struct prof_event_entry *e = &l->v[l->n++];
+
+	memset(e, 0, sizeof(*e));
+	snprintf(e->ev.pmu, sizeof(e->ev.pmu), "%s", pmu);
+	snprintf(e->ev.name, sizeof(e->ev.name), "%s", name);
+	snprintf(e->ev.desc, sizeof(e->ev.desc),
+		 "What it counts, in words short enough to wrap at any width");
+	e->supported = supported;
+	if (!supported)
+		snprintf(e->reason, sizeof(e->reason), "ENOENT: not on this machine");
+}
+
+TEST(events_text_fits_each_width_and_keeps_long_names_whole)
+{
+	struct prof_event_entry v[8];
+	struct prof_event_list l = { .v = v, .cap = 8 };
+	size_t i;
+
+	add(&l, "cpu", "cycles", true);
+	add(&l, "cpu", "RETIRED_UNCONDITIONAL_INDIRECT_BRANCH_INSTRUCTIONS_MISPREDICTED", false);
+	add(&l, "cpu", "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ", false);
+	add(&l, "cpu", "stalled-cycles-frontend", true);
+	add(&l, "armv8_pmuv3_0", "armv8_pmuv3_0/inst_retired/", true);
+	add(&l, "msr", "msr/tsc/", true);
+	for (i = 0; i < ARRAY_SIZE(widths); i++)
+		check_layout(_metadata, &l, widths[i], false);
+}
+
+TEST(events_text_of_this_machine_fits_each_width)
+{
+	struct prof_event_list l;
+	size_t i;
+
+	ASSERT_EQ(0, prof_events_collect(&l, NULL, false));
+	prof_events_try_open(&l);
+	ASSERT_LT(0, l.n);
+	/* "(bpf_perf_event_output)": longer than 40 columns leave it */
+	for (i = 0; i < ARRAY_SIZE(widths); i++)
+		check_layout(_metadata, &l, widths[i], true);
+	prof_event_list_free(&l);
+}
+
+/* libpfm4's whole table (--all): names of 63 characters, words of 30. */
+TEST(events_text_of_every_libpfm4_pmu_fits_each_width)
+{
+	struct prof_event_list l;
+	size_t i;
+
+	ASSERT_EQ(0, prof_events_collect(&l, NULL, true));
+	prof_events_try_open(&l);
+	ASSERT_LT(0, l.n);
+	for (i = 0; i < ARRAY_SIZE(widths); i++)
+		check_layout(_metadata, &l, widths[i], true);
+	prof_event_list_free(&l);
+}
+
 TEST_HARNESS_MAIN

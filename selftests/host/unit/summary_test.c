@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -21,6 +22,7 @@
 
 #include "records.h"
 #include "lib/text.h"
+#include "trace/capture.h"
 #include "trace/summary.h"
 
 #define T0	1000000000ULL	/* the first record, 1 s */
@@ -472,6 +474,118 @@ TEST(summary_counts_are_the_fed_ones_grouped_in_en_us)
 	EXPECT_NE(NULL, strstr(text, "\ngetpid: 1234 calls timed\n")) TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "produced 9876543210123,")) TH_LOG("%s", text);
 	free(text);
+	en_us_remove(dir);
+}
+
+/*
+ * llctl report of a capture (llctl trace -o's file), written here with
+ * known records: 1,234 getpids of which 1,001 failed, 1,500 records lost.
+ * Run through the llctl binary in en_US, and with --no-big-num: the
+ * digits alone are the grouped text with its commas out, word for word,
+ * and the counts are the ones written.
+ */
+#define CAP_GETPID	1234
+#define CAP_ERRORS	1001
+#define CAP_LOST	1500
+
+static int capture_write(const char *path)
+{
+	struct trace_capture *c = trace_capture_create(path, 1, LLKM_TRACE_EV_SYSCALLS, 0, NULL);
+	struct llkm_rec_sys_enter e = { .nr = SYS_getpid };
+	struct llkm_rec_sys_exit x = { .nr = SYS_getpid };
+	struct rec_buf b;
+	int i, ret = 0;
+
+	if (!c)
+		return -1;
+	for (i = 0; i < CAP_GETPID; i++) {
+		x.ret = i < CAP_ERRORS ? -1 : 1234;
+		ret |= trace_capture_write(c, rec_make(&b, LLKM_REC_SYS_ENTER, 0, 1235,
+						       T0 + 1000ULL * i, &e, sizeof(e)));
+		ret |= trace_capture_write(c, rec_make(&b, LLKM_REC_SYS_EXIT, 0, 1235,
+						       T0 + 1000ULL * i + 100, &x, sizeof(x)));
+	}
+	return trace_capture_close(c, CAP_LOST) | ret;
+}
+
+/* What @llctl report @args @path prints on stdout; NULL when it fails. */
+static char *report_of(const char *llctl, const char *args, const char *path)
+{
+	char cmd[1024], *buf = NULL;
+	size_t len = 0, n;
+	FILE *p, *m = open_memstream(&buf, &len);
+	char chunk[4096];
+
+	snprintf(cmd, sizeof(cmd), "'%s' report %s '%s'", llctl, args, path);
+	p = m ? popen(cmd, "r") : NULL;
+	while (p && (n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		fwrite(chunk, 1, n, m);
+	if (m)
+		fclose(m);
+	if (!p || pclose(p)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* @s with its runs of spaces made one: the words, in order. */
+static void squeeze(char *s)
+{
+	const char *r;
+	char *w = s;
+
+	for (r = s; *r; r++)
+		if (*r != ' ' || (w > s && w[-1] != ' '))
+			*w++ = *r;
+	*w = '\0';
+}
+
+TEST(report_of_a_capture_groups_its_counts_or_not_with_no_big_num)
+{
+	char dir[] = "/tmp/summary_test.XXXXXX", llctl[4096], cap[4096];
+	char *grouped, *plain, *ungrouped, line[256];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", llctl, sizeof(llctl) - 64);
+	ASSERT_LT(0, n);
+	llctl[n] = '\0';
+	strcpy(strrchr(llctl, '/'), "/../../../user/llctl");
+	if (access(llctl, X_OK))
+		SKIP(return, "user/llctl is not built (make all at the top)");
+	if (!en_us_locale(dir))
+		SKIP(return, "localedef cannot build en_US here (no locale source)");
+	snprintf(cap, sizeof(cap), "%s/cap", dir);
+	ASSERT_EQ(0, capture_write(cap));
+	grouped = report_of(llctl, "", cap);
+	plain = report_of(llctl, "--no-big-num", cap);
+	ASSERT_NE(NULL, grouped);
+	ASSERT_NE(NULL, plain);
+	/* en_US's commas where the counts reach a thousand */
+	row(grouped, "getpid", line, sizeof(line));
+	EXPECT_NE(NULL, strstr(line, " 1,234 ")) TH_LOG("%s", grouped);
+	EXPECT_NE(NULL, strstr(line, " 1,001 ")) TH_LOG("%s", grouped);
+	EXPECT_NE(NULL, strstr(grouped, "produced 3,968, delivered 2,468, lost 1,500"))
+		TH_LOG("%s", grouped);
+	/* the digits alone: the counts written */
+	row(plain, "getpid", line, sizeof(line));
+	EXPECT_EQ(CAP_GETPID, word_from_end(line, 3)) TH_LOG("'%s'", line);
+	EXPECT_EQ(CAP_ERRORS, word_from_end(line, 2)) TH_LOG("'%s'", line);
+	row(plain, "total", line, sizeof(line));
+	EXPECT_EQ(CAP_GETPID, word_from_end(line, 3)) TH_LOG("'%s'", line);
+	EXPECT_EQ(CAP_ERRORS, word_from_end(line, 2)) TH_LOG("'%s'", line);
+	EXPECT_NE(NULL, strstr(plain, "produced 3968, delivered 2468, lost 1500"))
+		TH_LOG("%s", plain);
+	/* and word for word the grouped text without its commas */
+	ungrouped = malloc(strlen(grouped) + 1);
+	ASSERT_NE(NULL, ungrouped);
+	ungroup(grouped, ungrouped, strlen(grouped) + 1);
+	squeeze(ungrouped);
+	squeeze(plain);
+	EXPECT_STREQ(ungrouped, plain);
+	free(ungrouped);
+	free(grouped);
+	free(plain);
 	en_us_remove(dir);
 }
 

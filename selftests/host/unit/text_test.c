@@ -356,9 +356,9 @@ static char *table_text(struct llctl_text_table *t, int width)
 TEST(table_columns_are_as_wide_as_their_widest_cell)
 {
 	static const struct llctl_text_col cols[] = {
-		{ "name", LLCTL_TEXT_LEFT, 0, 0, false },
-		{ "count", LLCTL_TEXT_RIGHT, 6, 2, false },
-		{ "note", LLCTL_TEXT_LEFT, 0, 1, true },
+		{ "name", LLCTL_TEXT_LEFT, 0, 0, false, 0 },
+		{ "count", LLCTL_TEXT_RIGHT, 6, 2, false, 0 },
+		{ "note", LLCTL_TEXT_LEFT, 0, 1, true, 0 },
 	};
 	struct llctl_text_table *t = llctl_text_table_new(cols, 3);
 	char *out;
@@ -388,9 +388,9 @@ TEST(table_columns_are_as_wide_as_their_widest_cell)
 TEST(a_group_label_stands_over_its_columns)
 {
 	static const struct llctl_text_col cols[] = {
-		{ "a", LLCTL_TEXT_LEFT, 0, 0, false },
-		{ "b", LLCTL_TEXT_RIGHT, 3, 1, false },
-		{ "c", LLCTL_TEXT_RIGHT, 3, 1, false },
+		{ "a", LLCTL_TEXT_LEFT, 0, 0, false, 0 },
+		{ "b", LLCTL_TEXT_RIGHT, 3, 1, false, 0 },
+		{ "c", LLCTL_TEXT_RIGHT, 3, 1, false, 0 },
 	};
 	struct llctl_text_table *t = llctl_text_table_new(cols, 3);
 	char *out;
@@ -417,8 +417,8 @@ TEST(a_group_label_stands_over_its_columns)
 TEST(a_prose_column_wraps_to_the_width)
 {
 	static const struct llctl_text_col cols[] = {
-		{ NULL, LLCTL_TEXT_LEFT, 0, 0, false },
-		{ NULL, LLCTL_TEXT_LEFT, 0, 2, true },
+		{ NULL, LLCTL_TEXT_LEFT, 0, 0, false, 0 },
+		{ NULL, LLCTL_TEXT_LEFT, 0, 2, true, 0 },
 	};
 	const char *desc = "one two three four five six seven eight nine ten eleven twelve";
 	struct llctl_text_table *t = llctl_text_table_new(cols, 2);
@@ -441,12 +441,57 @@ TEST(a_prose_column_wraps_to_the_width)
 	free(out);
 }
 
+/*
+ * A column with a max: the name longer than it breaks within it (no seam
+ * in the first 10, so at 10; then after '_' in the second half of the
+ * 8 a continuation has; then at 8), each continuation hanging 2 further
+ * in, the row's count on its first line, its prose's lines beside the
+ * pieces; the first column's gap indents the table. Every line is known
+ * by construction, the pieces joined are the name.
+ */
+TEST(a_cell_wider_than_its_max_breaks_within_its_column)
+{
+	static const struct llctl_text_col cols[] = {
+		{ "name", LLCTL_TEXT_LEFT, 0, 2, false, 10 },
+		{ "n", LLCTL_TEXT_RIGHT, 0, 1, false, 0 },
+		{ NULL, LLCTL_TEXT_LEFT, 0, 1, true, 0 },
+	};
+	const char *name = "abcdefghij-klmnop_qrstuvwxyz";
+	struct llctl_text_table *t = llctl_text_table_new(cols, 3);
+	char *out;
+
+	ASSERT_NE(NULL, t);
+	llctl_text_table_row(t, "short", "1", "a b c");
+	llctl_text_table_row(t, name, "22", "one two three four five six");
+	out = table_text(t, 40);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("  name        n\n"
+		     "  short       1 a b c\n"
+		     "  abcdefghij 22 one two three four five\n"
+		     "    -klmnop_    six\n"
+		     "    qrstuvwx\n"
+		     "    yz\n", out);
+	free(out);
+	/* Without a width (a pipe) the same: a max is the column's, not the terminal's. */
+	t = llctl_text_table_new(cols, 3);
+	ASSERT_NE(NULL, t);
+	llctl_text_table_row(t, name, "22", "six");
+	out = table_text(t, 0);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("  name        n\n"
+		     "  abcdefghij 22 six\n"
+		     "    -klmnop_\n"
+		     "    qrstuvwx\n"
+		     "    yz\n", out);
+	free(out);
+}
+
 /* Widths are characters: a multi-byte separator (fr_FR's U+202F) is one. */
 TEST(widths_count_characters_not_bytes)
 {
 	static const struct llctl_text_col cols[] = {
-		{ "n", LLCTL_TEXT_RIGHT, 0, 0, false },
-		{ "end", LLCTL_TEXT_LEFT, 0, 1, false },
+		{ "n", LLCTL_TEXT_RIGHT, 0, 0, false, 0 },
+		{ "end", LLCTL_TEXT_LEFT, 0, 1, false, 0 },
 	};
 	struct llctl_text_table *t = llctl_text_table_new(cols, 2);
 	char *out;
@@ -470,8 +515,8 @@ TEST(a_count_column_is_grouped_and_right_aligned_in_en_us)
 {
 	static const uint64_t v[] = { 0, 7, 999, 1000, 1234567, 18446744073709551615ull };
 	static const struct llctl_text_col cols[] = {
-		{ "name", LLCTL_TEXT_LEFT, 0, 0, false },
-		{ "calls", LLCTL_TEXT_RIGHT, 9, 1, false },
+		{ "name", LLCTL_TEXT_LEFT, 0, 0, false, 0 },
+		{ "calls", LLCTL_TEXT_RIGHT, 9, 1, false, 0 },
 	};
 	char dir[] = "/tmp/text_test.XXXXXX", cell[64], plain[64], want[32];
 	struct llctl_text_table *t;

@@ -3,6 +3,9 @@
  * top/top.c: llctl top's table of functions and its screens. The oracle
  * is the input: samples added by name, their sums and order; the shares
  * the counts make; lines within the width; no escape byte anywhere.
+ * Counts of 1000 and more: grouped by thousands in an en_US built with
+ * localedef (the known value with en_US's commas), digits alone with
+ * --no-big-num; the other tests keep C's locale, which does not group.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -11,7 +14,9 @@
 
 #include <json-c/json.h>
 
+#include "en_us.h"
 #include "kselftest_harness.h"
+#include "lib/text.h"
 #include "top/top.h"
 
 static const struct top_tick tick = {
@@ -85,6 +90,8 @@ static char *screen(const struct top_table *t, int width, size_t max, bool lines
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, &len);
 
+	if (!getenv("LOCPATH"))
+		setenv("LC_ALL", "C", 1);	/* en_US's test sets its own */
 	if (lines)
 		top_print_lines(f, &tick, rows, n, max);
 	else
@@ -282,6 +289,7 @@ TEST(counts_show_a_clock_as_its_share_of_the_interval)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
+	setenv("LC_ALL", "C", 1);
 	top_count_print(f, &k, 0);
 	fclose(f);
 	EXPECT_NE(NULL, strstr(buf, "\n0        500.00 msec       0.50     2000000000    2.00G/s\n"))
@@ -289,6 +297,73 @@ TEST(counts_show_a_clock_as_its_share_of_the_interval)
 	EXPECT_NE(NULL, strstr(buf, "<not counted>")) TH_LOG("%s", buf);
 	EXPECT_EQ(NULL, strchr(buf, '\033'));
 	free(buf);
+}
+
+/*
+ * A tick of 1,234,567 samples in 1 s (4,321 lost) and one row of them,
+ * a count of 2e9 cycles: what the header, the samples' column and
+ * --stat's count say, on the screen and in the plain lines.
+ */
+static char *big_screens(void)
+{
+	static const struct top_count_event ev[] = { { "cycles", false } };
+	const struct top_count_cpu cpu = { .cpu = 0, .counted = { true }, .value = { 2e9 } };
+	const struct top_count_tick ck = { .t = 1, .interval = 1, .target = "system-wide",
+					   .ev = ev, .n_ev = 1, .cpu = &cpu, .n_cpu = 1 };
+	struct top_tick k = tick;
+	struct top_table t = { 0 };
+	struct top_row **rows;
+	char *buf = NULL;
+	size_t n, len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	k.samples = 1234567;
+	k.lost = 4321;
+	if (!f || top_table_add(&t, "workload", "workload_hot", false, 1234567)) {
+		if (f)
+			fclose(f);
+		free(buf);
+		top_table_free(&t);
+		return NULL;
+	}
+	n = top_table_sorted(&t, &rows);
+	top_print(f, &k, rows, n, 0, 0);
+	top_print_lines(f, &k, rows, n, 0);
+	top_count_print(f, &ck, 0);
+	fclose(f);
+	free(rows);
+	top_table_free(&t);
+	return buf;
+}
+
+TEST(counts_of_a_thousand_and_more_group_in_en_us_not_with_no_big_num)
+{
+	char dir[] = "/tmp/top_test.XXXXXX", *out, *plain;
+
+	if (!en_us_locale(dir))
+		SKIP(return, "localedef cannot build en_US here (no locale source)");
+	out = big_screens();
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "1,234,567 samples/s of cpu-clock (4000 Hz), 1,234,567 samples in 1.00 s, 4,321 lost"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\n 100.00% 1,234,567  workload ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "    3.000000000  100.00% 1,234,567  workload ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "  2,000,000,000    2.00G/s")) TH_LOG("%s", out);
+	free(out);
+	llctl_text_set_big_num(false);	/* --no-big-num */
+	out = big_screens();
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "1234567 samples/s of cpu-clock (4000 Hz), 1234567 samples in 1.00 s, 4321 lost"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\n 100.00%  1234567  workload ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "     2000000000    2.00G/s")) TH_LOG("%s", out);
+	plain = malloc(strlen(out) + 1);
+	ASSERT_NE(NULL, plain);
+	ungroup(out, plain, strlen(out) + 1);
+	EXPECT_STREQ(out, plain);	/* no comma between digits anywhere */
+	free(plain);
+	free(out);
+	en_us_remove(dir);
 }
 
 TEST_HARNESS_MAIN
