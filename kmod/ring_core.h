@@ -34,8 +34,9 @@
  * then leaves (nest = 0) and publishes again if a writer reserved in
  * between: everything below producer_pos is complete, and producer_pos
  * never goes back (a writer that interrupts the store cannot publish). Timestamps are read inside
- * the reserve loop, so they grow with the position on each CPU and the
- * consumer can merge CPUs by time.
+ * the reserve loop, just before the cmpxchg that takes the space, so they
+ * grow with the position on each CPU and the consumer can merge CPUs by
+ * time.
  *
  * Modes and accounting: every reserve counts one record produced. In
  * discard mode a record that does not fit is counted lost and nothing is
@@ -79,6 +80,12 @@ struct llkm_ring {
 	u32 mode;
 	u32 cpu;
 	unsigned long cons_cache;	/* the producer's last consumer_pos */
+	/*
+	 * producer_pos as this CPU last stored it: only the outermost writer
+	 * stores either, inside nest, so an interrupting writer never sees
+	 * them differ.
+	 */
+	unsigned long published;
 	local_t head;		/* reserved up to here */
 	local_t nest;		/* writers inside reserve..commit */
 	local_t produced;	/* records reserve was asked for */
@@ -120,10 +127,20 @@ again:
 	head = local_read(&r->head);
 	LLKM_RING_COMMIT_STEP(r);
 	/*
-	 * Pairs with smp_load_acquire() in llkm_ring_published(): the records
-	 * below head are written before the consumer sees head.
+	 * A writer that lost its record, with nobody reserving since, has
+	 * nothing to publish: no store, so that a full ring's losses do not
+	 * take the line the consumer polls away from it once per record.
+	 * The comparison is with our own copy, not producer_pos: a load of
+	 * the line the consumer polls would wait for it at every record.
 	 */
-	smp_store_release(&r->prod->producer_pos, head);
+	if (head != READ_ONCE(r->published)) {
+		/*
+		 * Pairs with smp_load_acquire() in llkm_ring_published(): the
+		 * records below head are written before the consumer sees head.
+		 */
+		smp_store_release(&r->prod->producer_pos, head);
+		WRITE_ONCE(r->published, head);
+	}
 	LLKM_RING_COMMIT_STEP(r);
 	/*
 	 * Publish before leaving nest: a writer that interrupted us in
@@ -252,10 +269,16 @@ __llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload,
 		goto lost;
 	do {
 		head = local_read(&r->head);
-		now = llkm_ring_now();
 		if (unlikely(head + len - READ_ONCE(r->cons_cache) > size) &&
 		    !__llkm_ring_room(r, head, len))
 			goto lost;
+		/*
+		 * After the room check, so a lost record costs no clock read;
+		 * before the cmpxchg, so a writer that interrupts us from here
+		 * on makes it fail and we read the clock again: times grow
+		 * with the position.
+		 */
+		now = llkm_ring_now();
 	} while ((unsigned long)local_cmpxchg(&r->head, head, head + len) != head);
 
 	rec = r->data + (head & r->mask);

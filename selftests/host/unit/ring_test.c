@@ -297,6 +297,29 @@ TEST_F(ring, nested_writer_cannot_take_back_an_unpublished_record)
 	EXPECT_EQ(2, local_read(&self->r.produced));
 }
 
+/*
+ * A lost record publishes nothing new, so its commit stores nothing to the
+ * line the consumer polls: a full ring's losses would take it from the
+ * consumer once each. The page's producer_pos is overwritten here so that
+ * a store of the unchanged position would show.
+ */
+TEST_F(ring, a_lost_record_stores_no_producer_pos)
+{
+	unsigned long pub;
+
+	ASSERT_TRUE(put(&self->r, 1, 16));
+	pub = self->prod.producer_pos;
+	EXPECT_EQ(llkm_rec_len(16), pub);
+	self->prod.producer_pos = 1;
+	EXPECT_EQ(NULL, llkm_ring_reserve(&self->r, LLKM_REC_TEST, LLKM_REC_MAX));
+	EXPECT_EQ(1UL, (unsigned long)self->prod.producer_pos);
+	EXPECT_EQ(0, local_read(&self->r.nest));
+	/* The next record publishes as ever. */
+	self->prod.producer_pos = pub;
+	EXPECT_TRUE(put(&self->r, 2, 16));
+	EXPECT_EQ(2 * llkm_rec_len(16), (unsigned long)self->prod.producer_pos);
+}
+
 TEST_F(ring, oversize_records_are_refused_and_counted)
 {
 	unsigned long size = self->r.mask + 1;
