@@ -106,7 +106,7 @@ static __always_inline void llkm_rings_commit(struct llkm_ring *ring)
 	 * A nested writer published nothing: the outer one, which publishes
 	 * its record too, looks at the watermark after it.
 	 */
-	if (!__llkm_ring_commit(ring, &pub) ||
+	if (!__llkm_ring_commit(ring, &pub, false) ||
 	    ring->mode != LLKM_RING_MODE_DISCARD)
 		return;
 	if (unlikely(pub - READ_ONCE(cr->wake_pos) >= cr->watermark))

@@ -80,12 +80,6 @@ struct llkm_ring {
 	u32 mode;
 	u32 cpu;
 	unsigned long cons_cache;	/* the producer's last consumer_pos */
-	/*
-	 * producer_pos as this CPU last stored it: only the outermost writer
-	 * stores either, inside nest, so an interrupting writer never sees
-	 * them differ.
-	 */
-	unsigned long published;
 	local_t head;		/* reserved up to here */
 	local_t nest;		/* writers inside reserve..commit */
 	local_t produced;	/* records reserve was asked for */
@@ -106,9 +100,10 @@ static __always_inline u32 llkm_rec_len(u32 payload)
  * it then overwrites with its own smaller one: producer_pos never goes
  * back. Returns true for the outermost writer, with the position it
  * published in *@pub; false for a nested one, which publishes nothing.
+ * @lost (a constant at each call): the writer lost its record.
  */
 static __always_inline bool __llkm_ring_commit(struct llkm_ring *r,
-					       unsigned long *pub)
+					       unsigned long *pub, bool lost)
 {
 	unsigned long head;
 
@@ -130,17 +125,13 @@ again:
 	 * A writer that lost its record, with nobody reserving since, has
 	 * nothing to publish: no store, so that a full ring's losses do not
 	 * take the line the consumer polls away from it once per record.
-	 * The comparison is with our own copy, not producer_pos: a load of
-	 * the line the consumer polls would wait for it at every record.
+	 * Only a losing writer looks (only this CPU stores producer_pos): a
+	 * look at every record would cost each one a load of that line.
+	 * Pairs with smp_load_acquire() in llkm_ring_published(): the records
+	 * below head are written before the consumer sees head.
 	 */
-	if (head != READ_ONCE(r->published)) {
-		/*
-		 * Pairs with smp_load_acquire() in llkm_ring_published(): the
-		 * records below head are written before the consumer sees head.
-		 */
+	if (!lost || head != READ_ONCE(r->prod->producer_pos))
 		smp_store_release(&r->prod->producer_pos, head);
-		WRITE_ONCE(r->published, head);
-	}
 	LLKM_RING_COMMIT_STEP(r);
 	/*
 	 * Publish before leaving nest: a writer that interrupted us in
@@ -167,7 +158,7 @@ static __always_inline void llkm_ring_commit(struct llkm_ring *r)
 {
 	unsigned long pub;
 
-	__llkm_ring_commit(r, &pub);
+	__llkm_ring_commit(r, &pub, false);
 }
 
 /*
@@ -292,7 +283,7 @@ __llkm_ring_reserve(struct llkm_ring *r, u16 type, u32 payload,
 	return true;
 lost:
 	local_inc(&r->lost);
-	llkm_ring_commit(r);
+	__llkm_ring_commit(r, &head, true);
 	return false;
 }
 
