@@ -127,11 +127,14 @@ again:
 	 * take the line the consumer polls away from it once per record.
 	 * Only a losing writer looks (only this CPU stores producer_pos): a
 	 * look at every record would cost each one a load of that line.
-	 * Pairs with smp_load_acquire() in llkm_ring_published(): the records
-	 * below head are written before the consumer sees head.
 	 */
-	if (!lost || head != READ_ONCE(r->prod->producer_pos))
+	if (!lost || head != READ_ONCE(r->prod->producer_pos)) {
+		/*
+		 * Pairs with smp_load_acquire() in llkm_ring_published(): the
+		 * records below head are written before the consumer sees head.
+		 */
 		smp_store_release(&r->prod->producer_pos, head);
+	}
 	LLKM_RING_COMMIT_STEP(r);
 	/*
 	 * Publish before leaving nest: a writer that interrupted us in
