@@ -764,6 +764,20 @@ void prof_syms_resolve(struct prof_syms *s, uint32_t pid, uint64_t addr, bool ke
 	s->st.unknown += !f->known;
 }
 
+unsigned int prof_syms_chain(struct prof_syms *s, uint32_t pid, uint64_t ip, bool user,
+			     const uint64_t *chain, unsigned int nr_kernel,
+			     unsigned int nr_user, struct prof_sym_frame *f,
+			     unsigned int max)
+{
+	unsigned int n = 0, i, nr = nr_kernel + nr_user;
+
+	if ((!nr || chain[0] != ip) && max)
+		prof_syms_resolve(s, pid, ip, !user, &f[n++]);
+	for (i = 0; i < nr && n < max; i++)
+		prof_syms_resolve(s, pid, chain[i], i < nr_kernel, &f[n++]);
+	return n;
+}
+
 void prof_syms_stats(const struct prof_syms *s, struct prof_syms_stats *st)
 {
 	*st = s->st;
