@@ -18,6 +18,8 @@
  * alternate screen, and the keyboard (stdin, if a terminal too) is read
  * without echo or line buffering: 'q' quits. Anywhere else each interval
  * is one block of plain time-stamped lines, or one JSON object (--json).
+ * With -g the counters sample callchains too, and each row carries its
+ * call graph (top/top.c, drawn by profile/callgraph.c as report -g).
  * Every way out (q, the last --interval-count, SIGINT, SIGTERM, SIGHUP,
  * an error) goes through top_cleanup(): the terminal restored, the
  * counters closed, the session stopped.
