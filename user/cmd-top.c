@@ -47,6 +47,7 @@
 #include "lib/rootfs.h"
 #include "lib/text.h"
 #include "lib/util.h"
+#include "profile/perfdata.h"
 #include "profile/pmu-events.h"
 #include "profile/profile.h"
 #include "profile/sideband.h"
@@ -553,14 +554,17 @@ static int add_chain(struct top *t, const struct llkm_rec *rec,
 		     const struct llkm_rec_sample *s)
 {
 	struct prof_sym_frame f[LLKM_SAMPLE_STACK_MAX + 1];
+	struct prof_pd_sample ps = {
+		.pid = rec->pid, .ip = s->ip, .user = s->flags & LLKM_SAMPLE_USER,
+		.nr_kernel = s->nr_kernel, .nr_user = s->nr_user,
+		.chain = (const uint64_t *)s->ips,
+	};
 	unsigned int n = s->nr_kernel + s->nr_user;
 
 	if (rec->size < sizeof(*rec) + sizeof(*s) + n * sizeof(uint64_t) ||
 	    n > LLKM_SAMPLE_STACK_MAX)
 		return -1;
-	n = prof_syms_chain(t->syms, rec->pid, s->ip, s->flags & LLKM_SAMPLE_USER,
-			    (const uint64_t *)s->ips, s->nr_kernel, s->nr_user, f,
-			    LLKM_SAMPLE_STACK_MAX + 1);
+	n = prof_syms_chain(t->syms, &ps, f, LLKM_SAMPLE_STACK_MAX + 1);
 	return top_table_add_chain(&t->table, f, n);
 }
 

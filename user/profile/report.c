@@ -270,8 +270,7 @@ static void tree_free(struct prof_node *n)
 static unsigned int sample_frames(struct prof *p, const struct prof_pd_sample *s,
 				  struct prof_sym_frame *f)
 {
-	return prof_syms_chain(p->syms, s->pid, s->ip, s->user, s->chain, s->nr_kernel,
-			       s->nr_user, f, MAX_FRAMES);
+	return prof_syms_chain(p->syms, s, f, MAX_FRAMES);
 }
 
 /* Whether @name is one of the @n in @v. */

@@ -764,17 +764,15 @@ void prof_syms_resolve(struct prof_syms *s, uint32_t pid, uint64_t addr, bool ke
 	s->st.unknown += !f->known;
 }
 
-unsigned int prof_syms_chain(struct prof_syms *s, uint32_t pid, uint64_t ip, bool user,
-			     const uint64_t *chain, unsigned int nr_kernel,
-			     unsigned int nr_user, struct prof_sym_frame *f,
-			     unsigned int max)
+unsigned int prof_syms_chain(struct prof_syms *s, const struct prof_pd_sample *ps,
+			     struct prof_sym_frame *f, unsigned int max)
 {
-	unsigned int n = 0, i, nr = nr_kernel + nr_user;
+	unsigned int n = 0, i, nr = ps->nr_kernel + ps->nr_user;
 
-	if ((!nr || chain[0] != ip) && max)
-		prof_syms_resolve(s, pid, ip, !user, &f[n++]);
+	if ((!nr || ps->chain[0] != ps->ip) && max)
+		prof_syms_resolve(s, ps->pid, ps->ip, !ps->user, &f[n++]);
 	for (i = 0; i < nr && n < max; i++)
-		prof_syms_resolve(s, pid, chain[i], i < nr_kernel, &f[n++]);
+		prof_syms_resolve(s, ps->pid, ps->chain[i], i < ps->nr_kernel, &f[n++]);
 	return n;
 }
 

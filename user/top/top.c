@@ -257,19 +257,26 @@ static void row_line(char *buf, size_t len, const struct top_row *r,
 		 r->kernel ? "[k]" : "[.]", r->sym);
 }
 
+/* Where -g's graph lines go: cut to @width (0: whole), or after the time. */
+struct graph_out {
+	FILE *f;
+	int width;
+	bool stamp;		/* lines mode: each after the time @t */
+	double t;
+	size_t left;		/* lines left for it, counted down */
+};
+
 /*
- * -g: @r's call graph, its shares of @total, each line cut to @width (0:
- * whole) after the time @t (lines mode: @stamp), at most *@left lines
- * (counted down): report -g's drawing, in memory first to be cut so.
+ * -g: @r's call graph, its shares of @total, as report -g draws it: in
+ * memory first, to be cut and counted line by line.
  */
-static void put_graph(FILE *f, const struct top_row *r, uint64_t total, int width,
-		      bool stamp, double t, size_t *left)
+static void put_graph(struct graph_out *o, const struct top_row *r, uint64_t total)
 {
 	char *buf = NULL, *line, *nl;
 	size_t len = 0;
 	FILE *m;
 
-	if (!r->calls || !*left)
+	if (!r->calls || !o->left)
 		return;
 	m = open_memstream(&buf, &len);
 	if (!m)
@@ -279,15 +286,15 @@ static void put_graph(FILE *f, const struct top_row *r, uint64_t total, int widt
 		free(buf);
 		return;
 	}
-	for (line = buf; *line && *left; line = nl ? nl + 1 : line + strlen(line)) {
+	for (line = buf; *line && o->left; line = nl ? nl + 1 : line + strlen(line)) {
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		if (stamp)
-			fprintf(f, "%15.9f %s\n", t, line);
+		if (o->stamp)
+			fprintf(o->f, "%15.9f %s\n", o->t, line);
 		else
-			put_line(f, line, width);
-		--*left;
+			put_line(o->f, line, o->width);
+		o->left--;
 	}
 	free(buf);
 }
@@ -295,8 +302,9 @@ static void put_graph(FILE *f, const struct top_row *r, uint64_t total, int widt
 void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
 	       size_t n, int width, size_t max)
 {
+	struct graph_out o = { .f = f, .width = width, .left = k->lines ? k->lines : SIZE_MAX };
 	char line[LINE_MAX_LEN], head[LINE_MAX_LEN / 2];
-	size_t i, left = k->lines ? k->lines : SIZE_MAX;
+	size_t i;
 
 	header(head, sizeof(head), k);
 	snprintf(line, sizeof(line), "llctl top  %s", head);
@@ -308,12 +316,12 @@ void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
 	snprintf(line, sizeof(line), "%8s %8s  %-20s %s", "Overhead", "Samples",
 		 "Shared Object", "    Symbol");
 	put_line(f, line, width);
-	for (i = 0; i < n && (!max || i < max) && left; i++) {
+	for (i = 0; i < n && (!max || i < max) && o.left; i++) {
 		row_line(line, sizeof(line), rows[i], whole(k));
 		put_line(f, line, width);
-		left--;
+		o.left--;
 		if (k->graph)
-			put_graph(f, rows[i], whole(k), width, false, 0, &left);
+			put_graph(&o, rows[i], whole(k));
 	}
 	if (!n)
 		put_line(f, strcpy(line, "(no samples in this interval)"), width);
@@ -322,8 +330,9 @@ void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
 void top_print_lines(FILE *f, const struct top_tick *k, struct top_row **rows,
 		     size_t n, size_t max)
 {
+	struct graph_out o = { .f = f, .stamp = true, .t = k->t, .left = SIZE_MAX };
 	char line[LINE_MAX_LEN], head[LINE_MAX_LEN / 2];
-	size_t i, left = SIZE_MAX;
+	size_t i;
 
 	header(head, sizeof(head), k);
 	fprintf(f, "%15.9f %s\n", k->t, head);
@@ -331,7 +340,7 @@ void top_print_lines(FILE *f, const struct top_tick *k, struct top_row **rows,
 		row_line(line, sizeof(line), rows[i], whole(k));
 		fprintf(f, "%15.9f %s\n", k->t, line);
 		if (k->graph)
-			put_graph(f, rows[i], whole(k), 0, true, k->t, &left);
+			put_graph(&o, rows[i], whole(k));
 	}
 }
 
