@@ -18,6 +18,8 @@
  * alternate screen, and the keyboard (stdin, if a terminal too) is read
  * without echo or line buffering: 'q' quits. Anywhere else each interval
  * is one block of plain time-stamped lines, or one JSON object (--json).
+ * With -g the counters sample callchains too, and each row carries its
+ * call graph (top/top.c, drawn by profile/callgraph.c as report -g).
  * Every way out (q, the last --interval-count, SIGINT, SIGTERM, SIGHUP,
  * an error) goes through top_cleanup(): the terminal restored, the
  * counters closed, the session stopped.
@@ -45,6 +47,7 @@
 #include "lib/rootfs.h"
 #include "lib/text.h"
 #include "lib/util.h"
+#include "profile/perfdata.h"
 #include "profile/pmu-events.h"
 #include "profile/profile.h"
 #include "profile/sideband.h"
@@ -64,6 +67,7 @@ struct top_args {
 	double delay;
 	bool all, hide_kernel, hide_user, stat, per_process, json, zero;
 	bool no_big_num;	/* --no-big-num */
+	bool graph;		/* -g */
 	struct llctl_cpus cpus;
 	struct llctl_pids pids;
 	uint64_t freq, period, count, entries;
@@ -91,6 +95,8 @@ static const struct llctl_opt top_opt[] = {
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct top_args, freq), .min = 1, .max = LLKM_SAMPLE_FREQ_MAX },
 	{ "entries", 'E', "N", "Show at most N functions (default: what the terminal holds; 20 a block without one)",
 	  .type = LLCTL_OPT_NUM, LLCTL_FIELD(struct top_args, entries), .min = 1, .max = 100000 },
+	{ "call-graph", 'g', NULL, "Sample call chains (user stacks by frame pointers) and follow each row with its call graph, callee first, as report -g",
+	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, graph) },
 	{ "zero", 'z', NULL, "Zero the functions' samples each refresh (default: keep 7/8 of them, as perf top)",
 	  .type = LLCTL_OPT_FLAG, LLCTL_FIELD(struct top_args, zero) },
 	{ "stat", OPT_STAT, NULL, "Count instead of sampling: each CPU's counts of the -e events and their rates (default cpu-clock, and cycles,instructions with a hardware PMU)",
@@ -109,7 +115,7 @@ static const struct llctl_opt top_opt[] = {
 
 static const struct llctl_opts top_opts = {
 	.cmd = "top",
-	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [-z] [--stat [--per-process]] [--interval-count N] [--no-big-num] [--json]",
+	.synopsis = "[-e EV] [-d SECS] [-a | -C CPUS | -p PID,...] [-K] [-U] [-c PERIOD | -F HZ] [-E N] [-g] [-z] [--stat [--per-process]] [--interval-count N] [--no-big-num] [--json]",
 	.summary = "A live view: the hottest functions (perf top), or counts per CPU or process.",
 	.opt = top_opt,
 };
@@ -195,9 +201,10 @@ static int top_check(struct top *t)
 		llctl_opt_bad(&top_opts, 'F', NULL, "-c and -F exclude each other");
 		return 1;
 	}
-	if (a->stat && (a->period || a->freq || a->hide_kernel || a->hide_user || a->zero)) {
+	if (a->stat && (a->period || a->freq || a->hide_kernel || a->hide_user || a->zero ||
+			a->graph)) {
 		llctl_opt_bad(&top_opts, OPT_STAT, NULL,
-			      "--stat counts: -c, -F, -K, -U and -z are for sampling");
+			      "--stat counts: -c, -F, -g, -K, -U and -z are for sampling");
 		return 1;
 	}
 	if (a->per_process && (!a->stat || !a->pids.n)) {
@@ -403,7 +410,8 @@ static int open_one(struct top *t, unsigned int ev, unsigned int slot, int cpu,
 		    (e->exclude_hv ? LLKM_CTR_F_EXCLUDE_HV : 0);
 	if (!t->a.stat) {
 		req.period = t->a.freq ? t->a.freq : t->a.period;
-		req.flags |= t->a.freq ? LLKM_CTR_F_FREQ : 0;
+		req.flags |= (t->a.freq ? LLKM_CTR_F_FREQ : 0) |
+			     (t->a.graph ? LLKM_CTR_F_CALLCHAIN : 0);
 	}
 	err = llctl_nl_counter_open(&t->nl, &req, &in->id);
 	if (err) {
@@ -538,6 +546,28 @@ static bool load_maps(struct top *t, uint32_t pid)
 	return true;
 }
 
+/*
+ * -g: the sample's frames into its row's call graph (the maps are read,
+ * its ip resolved as the row's): 0, or -1 when it is torn or no memory.
+ */
+static int add_chain(struct top *t, const struct llkm_rec *rec,
+		     const struct llkm_rec_sample *s)
+{
+	struct prof_sym_frame f[LLKM_SAMPLE_STACK_MAX + 1];
+	struct prof_pd_sample ps = {
+		.pid = rec->pid, .ip = s->ip, .user = s->flags & LLKM_SAMPLE_USER,
+		.nr_kernel = s->nr_kernel, .nr_user = s->nr_user,
+		.chain = (const uint64_t *)s->ips,
+	};
+	unsigned int n = s->nr_kernel + s->nr_user;
+
+	if (rec->size < sizeof(*rec) + sizeof(*s) + n * sizeof(uint64_t) ||
+	    n > LLKM_SAMPLE_STACK_MAX)
+		return -1;
+	n = prof_syms_chain(t->syms, &ps, f, LLKM_SAMPLE_STACK_MAX + 1);
+	return top_table_add_chain(&t->table, f, n);
+}
+
 static void add_sample(const struct llkm_rec *rec, void *arg)
 {
 	const struct llkm_rec_sample *s = (const void *)(rec + 1);
@@ -575,7 +605,8 @@ static void add_sample(const struct llkm_rec *rec, void *arg)
 		prof_syms_resolve(t->syms, rec->pid, s->ip, kernel, &f);
 	if (!f.known)
 		t->unknown++;
-	if (top_table_add(&t->table, f.dso, f.name, kernel, 1))
+	if (t->a.graph ? add_chain(t, rec, s) :
+	    top_table_add(&t->table, f.dso, f.name, kernel, 1))
 		t->bad++;
 }
 
@@ -678,6 +709,7 @@ static int sample_tick(struct top *t)
 	tick_time(t, &k.t, &k.interval);
 	k.total = top_table_total(&t->table);
 	k.zero = t->a.zero;
+	k.graph = t->a.graph;
 	n = top_table_sorted(&t->table, &rows);
 	if (!rows) {
 		snprintf(t->why, sizeof(t->why), "Unable to sort the samples: out of memory");
@@ -686,8 +718,10 @@ static int sample_tick(struct top *t)
 	if (t->a.json) {
 		emit_json(top_json(&k, rows, n, max));
 	} else if (t->screen) {
-		if (!max)
+		if (!max) {	/* rows, and with -g their graphs, to fill it */
 			max = screen_rows() > 4 + !!k.note ? screen_rows() - 4 - !!k.note : 1;
+			k.lines = max;
+		}
 		fputs("\033[H\033[2J", stdout);
 		top_print(stdout, &k, rows, n, llctl_text_width(stdout), max);
 	} else {

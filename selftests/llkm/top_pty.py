@@ -11,7 +11,8 @@ at a known screen. Prints one JSON object: exit status, seconds from q to
 the exit, the pty's ECHO and ICANON while it ran and after, the headers
 seen, whether the alternate screen was entered and left, the rows of the
 last full screen, and the top 4 rows of every screen (screens[0] the first
-drawn; with --at, screens[K] the first drawn after SHELL-CMD ran).
+drawn; with --at, screens[K] the first drawn after SHELL-CMD ran), and the
+lines of the last full screen (-g's call graphs).
 """
 import json
 import os
@@ -103,6 +104,7 @@ def main():
         'alt_entered': '\x1b[?1049h' in text, 'alt_left': '\x1b[?1049l' in text,
         'cursor_shown': text.rfind('\x1b[?25h') > text.rfind('\x1b[?25l'),
         'rows': rows, 'screens': every, 'tail': text[-600:],
+        'last': last.splitlines(),
     }))
 
 

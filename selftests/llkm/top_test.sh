@@ -11,13 +11,15 @@
 # than the interval has. Nothing stays open in the module after q, the
 # last interval, SIGTERM or an error. When the hot function changes midway,
 # the old one decays as in perf top (7/8 a refresh) and the new one leads
-# within a few refreshes; with -z the old one is gone at once.
+# within a few refreshes; with -z the old one is gone at once. With -g a
+# workload whose workload_hot() is called 3 times from workload_outer() for
+# each call from workload_other(), both from main(), shows that graph.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=selftests/llkm/lib.sh
 . "$here/lib.sh"
 WORKLOAD=$here/workload
-PLAN=25
+PLAN=28
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -163,6 +165,76 @@ check top_nothing_left_configured "exit $(rc): $(head -c 300 "$out/stderr"); cou
 
 kill "$load" 2>/dev/null
 wait "$load" 2>/dev/null
+
+# --- -g: a call graph known by construction -----------------------------------
+# workload_hot's row is followed by its callers: workload_outer (3 calls in
+# 4, about 3/4 of the row's share) and workload_other (1 in 4), each
+# called by main; the branches' shares make the row's, but for branches
+# under perf's 0.5% threshold (a sample in hot's prologue, before its
+# frame, skips its caller) and 0.01% of rounding each.
+g_start=$(date +%s%N)
+taskset -c 0 "$WORKLOAD" callers 60000 &
+load=$!
+sleep 0.3
+python3 "$here/top_pty.py" 2 "llctl top  " -- "$LLCTL" top -g -d 0.5 -C 0 >"$out/ptyg.json" 2>"$out/ptyg.err"
+g_pty=$(date +%s%N)
+graph_check() # PTY-JSON: says what it found; fails unless as built
+{
+	python3 - "$1" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+row = re.compile(r'^\s*([0-9.]+)%\s+\d+\s+\S+\s+\[.\]\s+(\S+)')
+share, graph = None, []
+for line in d['last']:
+    m = row.match(line)
+    if m and share is not None:
+        break
+    if m and m.group(2) == 'workload_hot':
+        share = float(m.group(1))
+    elif share is not None:
+        graph.append(line)
+# A branch: "--NN.NN%--caller", its next line the caller's caller.
+br = {}
+for i, line in enumerate(graph):
+    m = re.search(r'--([0-9.]+)%--(\S+)$', line)
+    if m:
+        nxt = graph[i + 1].strip(' |') if i + 1 < len(graph) else ''
+        br[m.group(2)] = (float(m.group(1)), nxt)
+for line in graph[:14]:
+    print('# -g graph: ' + line)
+print('# -g: row %s%%, branches %s' % (share, br))
+o, t = br.get('workload_outer'), br.get('workload_other')
+total = sum(v[0] for v in br.values())
+ok = (share is not None and share > 50 and o and t and o[1] == 'main' and t[1] == 'main' and
+      0.6 <= o[0] / (o[0] + t[0]) <= 0.9 and share - 1.0 <= total <= share + 0.01 * len(br))
+sys.exit(0 if ok else 1)
+PY
+}
+check top_g_graph_names_outer_and_other_then_main_shares_make_the_row \
+	"$(head -c 300 "$out/ptyg.err") $(jq -c '{rc, headers, last}' "$out/ptyg.json" 2>/dev/null | head -c 1500)" \
+	graph_check "$out/ptyg.json"
+check top_g_tty_quits_and_restores "$(jq -c 'del(.last, .rows, .screens, .tail)' "$out/ptyg.json" 2>/dev/null)" \
+	jqe '.rc == 0 and .quit_s < 2 and .echo_after and .headers >= 2' "$out/ptyg.json"
+# -z: nothing decays, so the callchains' samples are the row's exactly (one
+# chain a sample); outer's about 3 in 4 of outer's and other's.
+g_json=$(date +%s%N)
+run top -g -z --json -d 0.5 --interval-count 1 -p "$load"
+kill "$load" 2>/dev/null
+wait "$load" 2>/dev/null
+jq -c '.rows[0] | [.symbol, .decayed_samples, [.callchains[0:3][] | [.chain[0:3], .samples]]]' \
+	"$out/stdout" 2>/dev/null | sed 's/^/# -g -z json: /'
+echo "# -g's checks took $((($(date +%s%N) - g_start) / 1000000)) ms: the screen's $(((g_pty - g_start) / 1000000)), the JSON's $((($(date +%s%N) - g_json) / 1000000))"
+# shellcheck disable=SC2016 # jq's variables
+check top_g_json_callchains_sum_to_the_row_outer_three_in_four "$(head -c 1500 "$out/stdout") $(head -c 200 "$out/stderr")" \
+	sh -c "[ $(rc) = 0 ] && [ \$(wc -l <'$out/stdout') = 1 ] && jq -e -s '
+	       def via(c): [.callchains[] | select(.chain[1] == c and .chain[2] == \"main\") | .samples] | add // 0;
+	       all(.[]; .rows[0] as \$r | (\$r | via(\"workload_outer\")) as \$o |
+	           (\$r | via(\"workload_other\")) as \$t |
+	           \$r.symbol == \"workload_hot\" and
+	           ([\$r.callchains[].samples] | add) == \$r.decayed_samples and
+	           \$o + \$t >= 0.9 * \$r.decayed_samples and
+	           \$o / (\$o + \$t) >= 0.6 and \$o / (\$o + \$t) <= 0.9 and
+	           all(.rows[]; has(\"callchains\")))' '$out/stdout' >/dev/null"
 
 # --- decay: the hot function changes midway ------------------------------------
 # perf top keeps 7/8 of a function's samples each refresh (-z: none). The

@@ -5,6 +5,9 @@
  *
  *   workload [STEP N]...
  *     spin MS     MS ms of CPU in workload_hot() and workload_warm(), 9:1
+ *     callers MS  MS ms of CPU in workload_hot(), called 3 times from
+ *                 workload_outer() for each time from workload_other(),
+ *                 both called from main(): a call graph of known shares
  *     sleep N     N sleeps of 1 ms: N voluntary context switches
  *     pingpong N  N round trips of a byte to a thread over pipes: each side
  *                 blocks each time, about 2N voluntary context switches at
@@ -94,6 +97,29 @@ static void spin(long ms)
 	while (cpu_ms() < end) {
 		workload_hot();
 		workload_warm();
+	}
+}
+
+/* workload_hot()'s callers for "callers": 3 calls and 1, each from main(). */
+__attribute__((noinline, noclone)) void workload_outer(void)
+{
+	workload_hot();
+	workload_hot();
+	workload_hot();
+}
+
+__attribute__((noinline, noclone)) void workload_other(void)
+{
+	workload_hot();
+}
+
+static void callers(long ms)
+{
+	uint64_t end = cpu_ms() + ms;
+
+	while (cpu_ms() < end) {
+		workload_outer();
+		workload_other();
 	}
 }
 
@@ -330,6 +356,8 @@ int main(int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "spin"))
 			spin(n);
+		else if (!strcmp(argv[i], "callers"))
+			callers(n);
 		else if (!strcmp(argv[i], "sleep"))
 			sleeps(n);
 		else if (!strcmp(argv[i], "pingpong"))
@@ -348,7 +376,7 @@ int main(int argc, char **argv)
 			ret = -1;
 	}
 	if (ret || i < argc) {
-		fprintf(stderr, "usage: workload [spin MS|sleep N|pingpong N|faults N|forks N|int80 N|getppid N|child N|open PATH|create PATH|stat PATH|access PATH|mkdir PATH]... | contend ...\n");
+		fprintf(stderr, "usage: workload [spin MS|callers MS|sleep N|pingpong N|faults N|forks N|int80 N|getppid N|child N|open PATH|create PATH|stat PATH|access PATH|mkdir PATH]... | contend ...\n");
 		return 2;
 	}
 	return 0;

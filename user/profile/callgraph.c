@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * llctl report -g: each row's call graph, the tree of its self samples'
- * callchains, drawn as perf report -g --stdio draws its "graph" mode:
- * percentages of all the section's samples, branches below 0.5% left out,
- * callee order (the sampled function first, then who called it) unless -g
- * caller (from the outermost frame in).
+ * llctl report -g and llctl top -g: each row's call graph, the tree of its
+ * self samples' callchains, drawn as perf report -g --stdio draws its
+ * "graph" mode: percentages of all the samples (report: the section's;
+ * top: the screen's total), branches below 0.5% of them left out, callee
+ * order (the sampled function first, then who called it) unless -g caller
+ * (from the outermost frame in).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +15,7 @@
 
 #include <json-c/json.h>
 
+#include "profile/demangle.h"
 #include "profile/report.h"
 #include "profile/symbols.h"
 
@@ -40,19 +42,19 @@ static struct prof_node *child_get(struct prof_node *parent, const struct prof_s
 	return n;
 }
 
-int prof_calls_add(struct prof_fn *fn, const struct prof_sym_frame *f, unsigned int n,
+int prof_calls_add(struct prof_node **calls, const struct prof_sym_frame *f, unsigned int n,
 		   enum prof_graph g)
 {
 	struct prof_node *node;
 	unsigned int k;
 
-	if (!fn->calls) {
-		fn->calls = calloc(1, sizeof(*fn->calls));
-		if (!fn->calls)
+	if (!*calls) {
+		*calls = calloc(1, sizeof(**calls));
+		if (!*calls)
 			return -ENOMEM;
-		fn->calls->name = fn->calls->dso = "";
+		(*calls)->name = (*calls)->dso = "";
 	}
-	node = fn->calls;
+	node = *calls;
 	node->total++;
 	for (k = 0; k < n; k++) {
 		node = child_get(node, &f[g == PROF_GRAPH_CALLER ? n - 1 - k : k]);
@@ -75,6 +77,29 @@ void prof_calls_free(struct prof_node *n)
 		prof_calls_free(c);
 	}
 	free(n);
+}
+
+/*
+ * perf top's decay, node by node: each keeps 7/8 of its samples, rounded
+ * down as the rows' are; a branch left with none goes. The root decays as
+ * its row does, so the two stay equal.
+ */
+void prof_calls_decay(struct prof_node *n)
+{
+	struct prof_node **link = &n->child, *c;
+
+	n->total = n->total * 7 / 8;
+	n->self = n->self * 7 / 8;
+	while ((c = *link)) {
+		prof_calls_decay(c);
+		if (c->total) {
+			link = &c->next;
+			continue;
+		}
+		*link = c->next;
+		c->next = NULL;
+		prof_calls_free(c);
+	}
 }
 
 static int cmp_total(const void *x, const void *y)
@@ -107,22 +132,28 @@ static int shown_children(const struct prof_node *n, uint64_t min, struct prof_n
 	return k;
 }
 
-static void put_name(FILE *f, const struct prof *p, const struct prof_node *n)
+/* What a graph's percentages are of, and whether names are demangled. */
+struct draw {
+	uint64_t whole;
+	bool demangle;
+};
+
+static void put_name(FILE *f, const struct draw *p, const struct prof_node *n)
 {
-	char *s = prof_sym_text(p, n->name);
+	char *s = p->demangle ? prof_demangle(n->name) : NULL;
 
 	fprintf(f, "%s\n", s ?: n->name);
 	free(s);
 }
 
-static void branch(FILE *f, const struct prof *p, const struct prof_node *n,
+static void branch(FILE *f, const struct draw *p, const struct prof_node *n,
 		   const char *col, uint64_t min);
 
 /*
  * @n after @lead, then its callers (or callees) one a line while the path
  * does not fork, then the fork.
  */
-static void chain(FILE *f, const struct prof *p, const struct prof_node *n,
+static void chain(FILE *f, const struct draw *p, const struct prof_node *n,
 		  const char *lead, const char *col, uint64_t min)
 {
 	fputs(lead, f);
@@ -135,7 +166,7 @@ static void chain(FILE *f, const struct prof *p, const struct prof_node *n,
 	branch(f, p, n, col, min);
 }
 
-static void branch(FILE *f, const struct prof *p, const struct prof_node *n,
+static void branch(FILE *f, const struct draw *p, const struct prof_node *n,
 		   const char *col, uint64_t min)
 {
 	char lead[MAX_COL + 64], sub[MAX_COL + 16];
@@ -149,7 +180,7 @@ static void branch(FILE *f, const struct prof *p, const struct prof_node *n,
 	for (i = 0; i < k && strlen(col) + sizeof(GRAPH_BAR) < MAX_COL; i++) {
 		last = i + 1 == k;
 		snprintf(lead, sizeof(lead), "%s%s--%.2f%%--", col, last ? " " : "|",
-			 p->samples ? 100.0 * v[i]->total / p->samples : 0.0);
+			 p->whole ? 100.0 * v[i]->total / p->whole : 0.0);
 		snprintf(sub, sizeof(sub), "%s%s          ", col, last ? " " : "|");
 		chain(f, p, v[i], lead, sub, min);
 		if (!last)
@@ -158,12 +189,12 @@ static void branch(FILE *f, const struct prof *p, const struct prof_node *n,
 	free(v);
 }
 
-/* The minimum of samples a branch needs: GRAPH_MIN_PCT of the section's. */
-static uint64_t graph_min(const struct prof *p)
+/* The minimum of samples a branch needs: GRAPH_MIN_PCT of the whole. */
+static uint64_t graph_min(uint64_t whole)
 {
-	uint64_t min = (uint64_t)(p->samples * GRAPH_MIN_PCT / 100.0);
+	uint64_t min = (uint64_t)(whole * GRAPH_MIN_PCT / 100.0);
 
-	return min + (min * 100.0 < p->samples * GRAPH_MIN_PCT);
+	return min + (min * 100.0 < whole * GRAPH_MIN_PCT);
 }
 
 /*
@@ -171,10 +202,11 @@ static uint64_t graph_min(const struct prof *p)
  * branches at once; none above the threshold (a row under 0.5 % too),
  * nothing.
  */
-void prof_print_calls(FILE *f, const struct prof *p, const struct prof_fn *fn)
+void prof_print_calls(FILE *f, const struct prof_node *r, uint64_t whole, bool demangle)
 {
-	const struct prof_node *r = fn->calls, *c;
-	uint64_t min = graph_min(p);
+	const struct draw d = { .whole = whole, .demangle = demangle }, *p = &d;
+	const struct prof_node *c;
+	uint64_t min = graph_min(whole);
 
 	if (r->total < min)
 		return;
@@ -194,7 +226,6 @@ void prof_print_calls(FILE *f, const struct prof *p, const struct prof_fn *fn)
 /* JSON: every path that samples end on, with its samples, most first. */
 
 struct json_walk {
-	const struct prof *p;
 	const char **path;
 	struct json_object *arr;
 };
@@ -243,17 +274,17 @@ static unsigned int depth_of(const struct prof_node *n)
 	return d + 1;
 }
 
-struct json_object *prof_json_calls(const struct prof *p, const struct prof_fn *fn)
+struct json_object *prof_json_calls(const struct prof_node *calls)
 {
-	struct json_walk w = { .p = p, .arr = json_object_new_array() };
+	struct json_walk w = { .arr = json_object_new_array() };
 
-	w.path = calloc(depth_of(fn->calls), sizeof(*w.path));
+	w.path = calloc(depth_of(calls), sizeof(*w.path));
 	if (!w.path || !w.arr) {
 		free(w.path);
 		json_object_put(w.arr);
 		return NULL;
 	}
-	json_path(&w, fn->calls, 0);
+	json_path(&w, calls, 0);
 	json_object_array_sort(w.arr, cmp_json_samples);
 	free(w.path);
 	return w.arr;

@@ -266,22 +266,11 @@ static void tree_free(struct prof_node *n)
 
 /* Samples. */
 
-/*
- * The sample's frames, innermost first. Chains start at ip, as the kernel
- * writes them and prof_pd_write_sample() keeps them; one that does not gets ip
- * put first.
- */
+/* The sample's frames, innermost first (prof_syms_chain()). */
 static unsigned int sample_frames(struct prof *p, const struct prof_pd_sample *s,
 				  struct prof_sym_frame *f)
 {
-	unsigned int n = 0, i, nr = s->nr_kernel + s->nr_user;
-
-	if (!nr || s->chain[0] != s->ip)
-		prof_syms_resolve(p->syms, s->pid, s->ip, !s->user, &f[n++]);
-	for (i = 0; i < nr && n < MAX_FRAMES; i++)
-		prof_syms_resolve(p->syms, s->pid, s->chain[i], i < s->nr_kernel,
-				  &f[n++]);
-	return n;
+	return prof_syms_chain(p->syms, s, f, MAX_FRAMES);
 }
 
 /* Whether @name is one of the @n in @v. */
@@ -357,10 +346,10 @@ static int add_calls(const struct prof *p, struct prof_fn *fn, const struct prof
 		     unsigned int i, unsigned int n)
 {
 	if (!i)
-		return prof_calls_add(fn, f, n, p->cfg.graph);
+		return prof_calls_add(&fn->calls, f, n, p->cfg.graph);
 	if (p->cfg.graph == PROF_GRAPH_CALLER)
-		return prof_calls_add(fn, f, i + 1, PROF_GRAPH_CALLER);
-	return prof_calls_add(fn, f + i, n - i, PROF_GRAPH_CALLEE);
+		return prof_calls_add(&fn->calls, f, i + 1, PROF_GRAPH_CALLER);
+	return prof_calls_add(&fn->calls, f + i, n - i, PROF_GRAPH_CALLEE);
 }
 
 /* To @p, the section of its event; comms and symbols are @p->base's. */
@@ -765,7 +754,7 @@ static void print_row(FILE *f, const struct prof *p, const struct prof_fn *fn)
 	}
 	fputc('\n', f);
 	if (fn->calls)
-		prof_print_calls(f, p, fn);
+		prof_print_calls(f, fn->calls, p->samples, p->demangle);
 }
 
 static void print_section(FILE *f, const struct prof *p, bool first)
@@ -861,7 +850,7 @@ static struct json_object *json_fn(const struct prof *p, const struct prof_fn *f
 	json_object_object_add(o, "children_percent", p->callchains ?
 			       json_pct(fn->children, p->samples) : NULL);
 	if (fn->calls)
-		json_object_object_add(o, "callchains", prof_json_calls(p, fn));
+		json_object_object_add(o, "callchains", prof_json_calls(fn->calls));
 	return o;
 }
 

@@ -144,14 +144,19 @@ bool prof_has_key(const struct prof *p, enum prof_key k);
 /* @sym as the text shows it: demangled when @p->demangle; free() it. */
 char *prof_sym_text(const struct prof *p, const char *sym);
 /*
- * -g (callgraph.c): a self sample of @fn, its frames @f[0..n) innermost
- * first, into @fn->calls in @g's order: 0 or -ENOMEM. Then @fn's call
- * graph as perf report -g --stdio draws it, or as JSON; and the tree freed.
+ * -g (callgraph.c), of report's rows and top's: a self sample of a row, its
+ * frames @f[0..n) innermost first, into its tree *@calls (made at the
+ * first) in @g's order: 0 or -ENOMEM. The nodes keep @f's name and dso
+ * pointers: they must outlive the tree. Then the row's call graph as perf
+ * report -g --stdio draws it, its percentages of @whole samples (report:
+ * the section's), names demangled when @demangle; or as JSON; a refresh's
+ * decay (top: 7/8 of each node's samples); and the tree freed.
  */
-int prof_calls_add(struct prof_fn *fn, const struct prof_sym_frame *f, unsigned int n,
+int prof_calls_add(struct prof_node **calls, const struct prof_sym_frame *f, unsigned int n,
 		   enum prof_graph g);
-void prof_print_calls(FILE *f, const struct prof *p, const struct prof_fn *fn);
-struct json_object *prof_json_calls(const struct prof *p, const struct prof_fn *fn);
+void prof_print_calls(FILE *f, const struct prof_node *calls, uint64_t whole, bool demangle);
+struct json_object *prof_json_calls(const struct prof_node *calls);
+void prof_calls_decay(struct prof_node *calls);
 void prof_calls_free(struct prof_node *n);
 void prof_free(struct prof *p);
 /* Orders p->fn of each section by self samples, or by children with @children. */

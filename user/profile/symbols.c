@@ -76,6 +76,20 @@ struct kernel {
 	const char *problem;
 };
 
+/*
+ * The frames last resolved, by address: a profile's stacks repeat the same
+ * return addresses, each looked up once (top -g resolves thousands a
+ * second). An entry holds while the maps are those it was made under: any
+ * change of them starts a new generation.
+ */
+#define CACHE_SLOTS	4096
+
+struct cached {
+	uint64_t addr, gen;	/* gen 0: empty */
+	uint32_t pid;
+	struct prof_sym_frame f;
+};
+
 struct prof_syms {
 	struct proc *proc;
 	size_t nproc, cap;
@@ -83,6 +97,8 @@ struct prof_syms {
 	struct dso *dsos;
 	struct kernel k;
 	struct prof_syms_stats st;
+	struct cached cache[CACHE_SLOTS];
+	uint64_t gen;		/* the maps' generation, from 1 */
 };
 
 static const Dwfl_Callbacks offline_callbacks = {
@@ -93,7 +109,11 @@ static const Dwfl_Callbacks offline_callbacks = {
 
 struct prof_syms *prof_syms_new(void)
 {
-	return calloc(1, sizeof(struct prof_syms));
+	struct prof_syms *s = calloc(1, sizeof(struct prof_syms));
+
+	if (s)
+		s->gen = 1;
+	return s;
 }
 
 static void dso_free(struct dso *d)
@@ -210,6 +230,7 @@ int prof_syms_map(struct prof_syms *s, const struct prof_pd_map *m)
 			   .pgoff = m->pgoff };
 	struct proc *p;
 
+	s->gen++;
 	if (m->kernel) {
 		kernel_map(s, m);
 		return 0;
@@ -225,6 +246,7 @@ void prof_syms_exec(struct prof_syms *s, uint32_t pid)
 {
 	struct proc *p = find_proc(s, pid, false);
 
+	s->gen++;
 	if (p)
 		p->nr = 0;
 }
@@ -237,6 +259,7 @@ int prof_syms_fork(struct prof_syms *s, uint32_t ppid, uint32_t pid)
 
 	if (pid == ppid)
 		return 0;	/* a thread: same maps */
+	s->gen++;
 	child = find_proc(s, pid, true);
 	if (!child)
 		return -ENOMEM;
@@ -751,6 +774,15 @@ static void resolve_user(struct prof_syms *s, uint32_t pid, uint64_t addr,
 void prof_syms_resolve(struct prof_syms *s, uint32_t pid, uint64_t addr, bool kernel,
 		       struct prof_sym_frame *f)
 {
+	struct cached *c = &s->cache[(addr ^ addr >> 12 ^ pid * 2654435761U) & (CACHE_SLOTS - 1)];
+
+	if (c->gen == s->gen && c->addr == addr && c->f.kernel == kernel &&
+	    (kernel || c->pid == pid)) {
+		*f = c->f;
+		s->st.frames++;
+		s->st.unknown += !f->known;
+		return;
+	}
 	*f = (struct prof_sym_frame) {
 		.name = PROF_SYMS_UNKNOWN, .dso = PROF_SYMS_UNKNOWN, .kernel = kernel,
 	};
@@ -762,6 +794,19 @@ void prof_syms_resolve(struct prof_syms *s, uint32_t pid, uint64_t addr, bool ke
 		f->path = f->dso;
 	s->st.frames++;
 	s->st.unknown += !f->known;
+	*c = (struct cached){ .addr = addr, .gen = s->gen, .pid = pid, .f = *f };
+}
+
+unsigned int prof_syms_chain(struct prof_syms *s, const struct prof_pd_sample *ps,
+			     struct prof_sym_frame *f, unsigned int max)
+{
+	unsigned int n = 0, i, nr = ps->nr_kernel + ps->nr_user;
+
+	if ((!nr || ps->chain[0] != ps->ip) && max)
+		prof_syms_resolve(s, ps->pid, ps->ip, !ps->user, &f[n++]);
+	for (i = 0; i < nr && n < max; i++)
+		prof_syms_resolve(s, ps->pid, ps->chain[i], i < ps->nr_kernel, &f[n++]);
+	return n;
 }
 
 void prof_syms_stats(const struct prof_syms *s, struct prof_syms_stats *st)

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 struct prof_pd_map;
+struct prof_pd_sample;
 
 #define PROF_SYMS_UNKNOWN	"[unknown]"
 #define PROF_SYMS_KERNEL_DSO	"[kernel.kallsyms]"
@@ -57,6 +58,13 @@ int prof_syms_fork(struct prof_syms *s, uint32_t ppid, uint32_t pid);
 
 void prof_syms_resolve(struct prof_syms *s, uint32_t pid, uint64_t addr, bool kernel,
 		       struct prof_sym_frame *f);
+/*
+ * Sample @ps's frames into @f[0..max), innermost first: how many. Its chain
+ * (nr_kernel kernel addresses, then nr_user user ones) starts at its ip as
+ * the kernel writes it; one that does not (or no chain) gets the ip first.
+ */
+unsigned int prof_syms_chain(struct prof_syms *s, const struct prof_pd_sample *ps,
+			     struct prof_sym_frame *f, unsigned int max);
 void prof_syms_stats(const struct prof_syms *s, struct prof_syms_stats *st);
 
 /*

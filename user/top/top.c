@@ -11,6 +11,8 @@
 #include <json-c/json.h>
 
 #include "lib/text.h"
+#include "profile/report.h"
+#include "profile/symbols.h"
 #include "top/top.h"
 
 #define LINE_MAX_LEN	1024
@@ -49,44 +51,65 @@ static int grow(struct top_table *t)
 	return 0;
 }
 
-int top_table_add(struct top_table *t, const char *dso, const char *sym,
-		  bool kernel, uint64_t samples)
+/* The row of (@dso, @sym), made when new; NULL: no memory. */
+static struct top_row *row_get(struct top_table *t, const char *dso, const char *sym,
+			       bool kernel)
 {
 	struct top_row *r;
 	size_t j;
 
 	if ((t->n + 1) * 2 > t->cap && grow(t))
-		return -ENOMEM;
+		return NULL;
 	j = hash(dso, sym) & (t->cap - 1);
 	for (; t->slot[j]; j = (j + 1) & (t->cap - 1)) {
 		r = t->slot[j];
-		if (!strcmp(r->dso, dso) && !strcmp(r->sym, sym)) {
-			r->samples += samples;
-			r->fresh += samples;
-			return 0;
-		}
+		if (!strcmp(r->dso, dso) && !strcmp(r->sym, sym))
+			return r;
 	}
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		return -ENOMEM;
+		return NULL;
 	r->dso = strdup(dso);
 	r->sym = strdup(sym);
 	if (!r->dso || !r->sym) {
 		free(r->dso);
 		free(r->sym);
 		free(r);
-		return -ENOMEM;
+		return NULL;
 	}
 	r->kernel = kernel;
-	r->samples = samples;
-	r->fresh = samples;
 	t->slot[j] = r;
 	t->n++;
+	return r;
+}
+
+int top_table_add(struct top_table *t, const char *dso, const char *sym,
+		  bool kernel, uint64_t samples)
+{
+	struct top_row *r = row_get(t, dso, sym, kernel);
+
+	if (!r)
+		return -ENOMEM;
+	r->samples += samples;
+	r->fresh += samples;
+	return 0;
+}
+
+int top_table_add_chain(struct top_table *t, const struct prof_sym_frame *f,
+			unsigned int n)
+{
+	struct top_row *r = n ? row_get(t, f[0].dso, f[0].name, f[0].kernel) : NULL;
+
+	if (!r || prof_calls_add(&r->calls, f, n, PROF_GRAPH_CALLEE))
+		return -ENOMEM;
+	r->samples++;
+	r->fresh++;
 	return 0;
 }
 
 static void row_free(struct top_row *r)
 {
+	prof_calls_free(r->calls);
 	free(r->dso);
 	free(r->sym);
 	free(r);
@@ -150,6 +173,8 @@ void top_table_decay(struct top_table *t)
 		t->slot[i] = NULL;
 		r->samples = r->samples * 7 / 8;
 		r->fresh = 0;
+		if (r->calls)
+			prof_calls_decay(r->calls);	/* its root: r->samples */
 		if (r->samples && keep)
 			keep[n++] = r;
 		else
@@ -232,9 +257,52 @@ static void row_line(char *buf, size_t len, const struct top_row *r,
 		 r->kernel ? "[k]" : "[.]", r->sym);
 }
 
+/* Where -g's graph lines go: cut to @width (0: whole), or after the time. */
+struct graph_out {
+	FILE *f;
+	int width;
+	bool stamp;		/* lines mode: each after the time @t */
+	double t;
+	size_t left;		/* lines left for it, counted down */
+};
+
+/*
+ * -g: @r's call graph, its shares of @total, as report -g draws it: in
+ * memory first, to be cut and counted line by line.
+ */
+static void put_graph(struct graph_out *o, const struct top_row *r, uint64_t total)
+{
+	char *buf = NULL, *line, *nl;
+	size_t len = 0;
+	FILE *m;
+
+	if (!r->calls || !o->left)
+		return;
+	m = open_memstream(&buf, &len);
+	if (!m)
+		return;
+	prof_print_calls(m, r->calls, total, false);
+	if (fclose(m)) {
+		free(buf);
+		return;
+	}
+	for (line = buf; *line && o->left; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (o->stamp)
+			fprintf(o->f, "%15.9f %s\n", o->t, line);
+		else
+			put_line(o->f, line, o->width);
+		o->left--;
+	}
+	free(buf);
+}
+
 void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
 	       size_t n, int width, size_t max)
 {
+	struct graph_out o = { .f = f, .width = width, .left = k->lines ? k->lines : SIZE_MAX };
 	char line[LINE_MAX_LEN], head[LINE_MAX_LEN / 2];
 	size_t i;
 
@@ -248,9 +316,12 @@ void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
 	snprintf(line, sizeof(line), "%8s %8s  %-20s %s", "Overhead", "Samples",
 		 "Shared Object", "    Symbol");
 	put_line(f, line, width);
-	for (i = 0; i < n && (!max || i < max); i++) {
+	for (i = 0; i < n && (!max || i < max) && o.left; i++) {
 		row_line(line, sizeof(line), rows[i], whole(k));
 		put_line(f, line, width);
+		o.left--;
+		if (k->graph)
+			put_graph(&o, rows[i], whole(k));
 	}
 	if (!n)
 		put_line(f, strcpy(line, "(no samples in this interval)"), width);
@@ -259,6 +330,7 @@ void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
 void top_print_lines(FILE *f, const struct top_tick *k, struct top_row **rows,
 		     size_t n, size_t max)
 {
+	struct graph_out o = { .f = f, .stamp = true, .t = k->t, .left = SIZE_MAX };
 	char line[LINE_MAX_LEN], head[LINE_MAX_LEN / 2];
 	size_t i;
 
@@ -267,6 +339,8 @@ void top_print_lines(FILE *f, const struct top_tick *k, struct top_row **rows,
 	for (i = 0; i < n && (!max || i < max); i++) {
 		row_line(line, sizeof(line), rows[i], whole(k));
 		fprintf(f, "%15.9f %s\n", k->t, line);
+		if (k->graph)
+			put_graph(&o, rows[i], whole(k));
 	}
 }
 
@@ -300,6 +374,10 @@ struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
 		json_object_object_add(r, "dso", json_object_new_string(rows[i]->dso));
 		json_object_object_add(r, "symbol", json_object_new_string(rows[i]->sym));
 		json_object_object_add(r, "kernel", json_object_new_boolean(rows[i]->kernel));
+		if (k->graph)	/* decayed as the row: its decayed_samples, within rounding */
+			json_object_object_add(r, "callchains", rows[i]->calls ?
+					       prof_json_calls(rows[i]->calls) :
+					       json_object_new_array());
 		json_object_array_add(a, r);
 	}
 	json_object_object_add(o, "rows", a);

@@ -2,7 +2,8 @@
 /*
  * user/top/: llctl top's interval arithmetic and screens, no I/O besides
  * the output stream (cmd-top.c samples, counts, and drives the terminal).
- * Exported names start with top_ (TOP_). top/ calls lib/ only.
+ * Exported names start with top_ (TOP_). top/ calls lib/, and
+ * profile/callgraph.c for -g's call graphs.
  *
  * Sampling: each interval's samples are added to a table of functions
  * (shared object, symbol); at the tick the table is sorted by its
@@ -13,6 +14,9 @@
  * and a function that stopped running fades out over some refreshes
  * (half its weight in 5, all of 1000 samples in 52). With -z (perf top
  * -z) the table is zeroed instead: a row is what one interval saw.
+ * With -g each row keeps the tree of its samples' callchains
+ * (profile/callgraph.c, llctl report -g's), decayed node by node alike:
+ * its root stays the row's samples.
  *
  * Counting (--stat): each CPU's count of each event in the interval, and
  * its rate (a second; a clock's is the share of the interval it ran).
@@ -25,12 +29,15 @@
 #include <stdio.h>
 
 struct json_object;
+struct prof_node;
+struct prof_sym_frame;
 
 struct top_row {
 	char *dso, *sym;
 	bool kernel;
 	uint64_t samples;	/* decayed: the interval's and 7/8 of the rest */
 	uint64_t fresh;		/* in the interval */
+	struct prof_node *calls;	/* -g: its samples' callchains, decayed alike */
 };
 
 struct top_table {
@@ -42,6 +49,13 @@ struct top_table {
 /* 0 or -ENOMEM. Strings are copied. */
 int top_table_add(struct top_table *t, const char *dso, const char *sym,
 		  bool kernel, uint64_t samples);
+/*
+ * -g: one sample, its frames @f[0..n) innermost first (f[0]: its function),
+ * into its row and the row's call graph, callee first: 0 or -ENOMEM. The
+ * names are not copied: the symbols that made @f must outlive the table.
+ */
+int top_table_add_chain(struct top_table *t, const struct prof_sym_frame *f,
+			unsigned int n);
 /* The rows with samples, most first (then by name): how many, into *rows. */
 size_t top_table_sorted(const struct top_table *t, struct top_row ***rows);
 /* Forgets the rows: the next interval starts empty (-z). */
@@ -61,6 +75,8 @@ struct top_tick {
 	uint64_t samples;	/* delivered in the interval, shown or not */
 	uint64_t total;		/* the table's total (decayed): the shares' whole */
 	bool zero;		/* -z: no decay */
+	bool graph;		/* -g: each row followed by its call graph */
+	size_t lines;		/* the screen's lines for rows and graphs; 0: any */
 	uint64_t hidden;	/* of those, hidden by -K / -U */
 	uint64_t lost;		/* in the interval: no room in the rings */
 	uint64_t throttled;	/* in the interval */
@@ -71,18 +87,25 @@ struct top_tick {
 /*
  * The screen of one interval: header lines, then the rows as "overhead
  * samples shared-object symbol", each cut to @width columns (0: uncut),
- * at most @max rows (0: all). The terminal keeps its output processing
+ * at most @max rows (0: all) in at most k->lines lines, each row with -g
+ * followed by its call graph as llctl report -g draws it, its shares of
+ * the table's total as the rows' (a graph cut at the last line). The
+ * terminal keeps its output processing
  * (OPOST): "\n" ends a line there too.
  */
 void top_print(FILE *f, const struct top_tick *k, struct top_row **rows,
 	       size_t n, int width, size_t max);
 /*
  * The plain lines of one interval (not a terminal): each starts with the
- * time as perf stat -I prints it, the header first; no escape codes.
+ * time as perf stat -I prints it, the header first, the call graphs' too
+ * (-g); no escape codes.
  */
 void top_print_lines(FILE *f, const struct top_tick *k, struct top_row **rows,
 		     size_t n, size_t max);
-/* One interval as one JSON object (JSON lines): stable keys. */
+/*
+ * One interval as one JSON object (JSON lines): stable keys; with -g each
+ * row's "callchains" too.
+ */
 struct json_object *top_json(const struct top_tick *k, struct top_row **rows,
 			     size_t n, size_t max);
 

@@ -6,6 +6,8 @@
  * Counts of 1000 and more: grouped by thousands in an en_US built with
  * localedef (the known value with en_US's commas), digits alone with
  * --no-big-num; the other tests keep C's locale, which does not group.
+ * -g: hand-made chains of known counts, their graph's shares those counts'
+ * and summing to the row's, its nodes decayed as the row.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -17,6 +19,8 @@
 #include "en_us.h"
 #include "kselftest_harness.h"
 #include "lib/text.h"
+#include "profile/report.h"
+#include "profile/symbols.h"
 #include "top/top.h"
 
 static const struct top_tick tick = {
@@ -364,6 +368,172 @@ TEST(counts_of_a_thousand_and_more_group_in_en_us_not_with_no_big_num)
 	free(plain);
 	free(out);
 	en_us_remove(dir);
+}
+
+/*
+ * -g: 60 samples hot <- outer <- main, 20 hot <- other <- main, 20 warm <-
+ * main: hot's row is 80 %, its callers 60 % and 20 %, which make it.
+ */
+static int fill_chains(struct top_table *t)
+{
+	static const struct prof_sym_frame
+		hot = { "hot", "workload", "workload", true, false },
+		warm = { "warm", "workload", "workload", true, false },
+		outer = { "outer", "workload", "workload", true, false },
+		other = { "other", "workload", "workload", true, false },
+		main_ = { "main", "workload", "workload", true, false };
+	const struct prof_sym_frame a[] = { hot, outer, main_ }, b[] = { hot, other, main_ },
+				    c[] = { warm, main_ };
+	int i, ret = 0;
+
+	for (i = 0; i < 20; i++) {
+		ret |= top_table_add_chain(t, a, 3);
+		ret |= top_table_add_chain(t, a, 3);
+		ret |= top_table_add_chain(t, a, 3);
+		ret |= top_table_add_chain(t, b, 3);
+		ret |= top_table_add_chain(t, c, 2);
+	}
+	return ret;
+}
+
+static char *graph_screen(struct top_table *t, const struct top_tick *k, int width,
+			  bool lines)
+{
+	struct top_row **rows;
+	size_t n = top_table_sorted(t, &rows), len = 0;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (lines)
+		top_print_lines(f, k, rows, n, 0);
+	else
+		top_print(f, k, rows, n, width, 0);
+	fclose(f);
+	free(rows);
+	return buf;
+}
+
+TEST(call_graph_follows_its_row_callers_with_their_shares)
+{
+	struct top_table t = { 0 };
+	struct top_tick k = tick;
+	char *out, *row;
+	const char *line;
+	int width = 40;
+
+	k.samples = 100;
+	k.graph = true;
+	ASSERT_EQ(0, fill_chains(&t));
+	k.total = top_table_total(&t);
+	out = graph_screen(&t, &k, 0, false);
+	ASSERT_NE(NULL, out);
+	row = strstr(out, "  80.00%       80  workload             [.] hot\n");
+	ASSERT_NE(NULL, row) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(row, "\n            |\n            ---hot\n               |          \n"
+				    "               |--60.00%--outer\n"
+				    "               |          main\n"
+				    "               |          \n"
+				    "                --20.00%--other\n"
+				    "                          main\n\n"
+				    "  20.00%       20  workload             [.] warm\n"
+				    "            |\n            ---warm\n               main\n"))
+		TH_LOG("%s", out);
+	free(out);
+	/* Each line cut to the width; a line budget cuts the graph, then the rows. */
+	k.lines = 4;
+	out = graph_screen(&t, &k, width, false);
+	ASSERT_NE(NULL, out);
+	for (line = out; *line; line += strcspn(line, "\n") + !!line[strcspn(line, "\n")])
+		EXPECT_GE(width, (int)strcspn(line, "\n")) TH_LOG("%s", out);
+	free(out);
+	out = graph_screen(&t, &k, 0, false);
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "  80.00%       80  workload             [.] hot\n"
+				    "            |\n            ---hot\n               |          \n"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "outer")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "warm")) TH_LOG("%s", out);
+	free(out);
+	/* Plain lines: each graph line after the time. */
+	k.lines = 0;
+	out = graph_screen(&t, &k, 0, true);
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "\n    3.000000000                |--60.00%--outer\n"))
+		TH_LOG("%s", out);
+	free(out);
+	top_table_free(&t);
+}
+
+/* The sum of @n's children's samples. */
+static uint64_t children_total(const struct prof_node *n)
+{
+	const struct prof_node *c;
+	uint64_t sum = 0;
+
+	for (c = n->child; c; c = c->next)
+		sum += c->total;
+	return sum;
+}
+
+TEST(call_graph_decays_as_its_row)
+{
+	static const struct prof_sym_frame hot = { "hot", "workload", "workload", true, false },
+		outer = { "outer", "workload", "workload", true, false };
+	const struct prof_sym_frame a[] = { hot, outer };
+	struct top_table t = { 0 };
+	struct top_row **rows;
+	const struct prof_node *h;
+	int i;
+
+	ASSERT_EQ(0, fill_chains(&t));
+	for (i = 0; i < 20; i++) {	/* hot (80, then 10 new) lasts 23 */
+		top_table_decay(&t);
+		if (i < 10)
+			ASSERT_EQ(0, top_table_add_chain(&t, a, 2));	/* a new caller */
+		ASSERT_LE(1, top_table_sorted(&t, &rows)) TH_LOG("refresh %d", i);
+		ASSERT_STREQ("hot", rows[0]->sym);
+		h = rows[0]->calls->child;	/* hot's node: the row's function */
+		/* The root and the function's node are the row's samples... */
+		EXPECT_EQ(rows[0]->samples, rows[0]->calls->total);
+		EXPECT_EQ(rows[0]->samples, h->total);
+		/* ...its callers' within a sample each of rounding down. */
+		EXPECT_GE(h->total, children_total(h));
+		EXPECT_LE(h->total, children_total(h) + 8 * 3);
+		free(rows);
+	}
+	top_table_free(&t);
+}
+
+TEST(json_has_callchains_only_with_g)
+{
+	struct top_table t = { 0 };
+	struct top_tick k = tick;
+	struct top_row **rows;
+	struct json_object *o, *r, *c;
+	size_t n;
+
+	ASSERT_EQ(0, fill_chains(&t));
+	k.total = top_table_total(&t);
+	n = top_table_sorted(&t, &rows);
+	o = top_json(&k, rows, n, 0);
+	r = json_object_array_get_idx(json_object_object_get(o, "rows"), 0);
+	EXPECT_FALSE(json_object_object_get_ex(r, "callchains", NULL));
+	json_object_put(o);
+	k.graph = true;
+	o = top_json(&k, rows, n, 0);
+	r = json_object_array_get_idx(json_object_object_get(o, "rows"), 0);
+	ASSERT_TRUE(json_object_object_get_ex(r, "callchains", &c));
+	ASSERT_EQ(2, json_object_array_length(c));
+	r = json_object_array_get_idx(c, 0);
+	EXPECT_EQ(60, json_object_get_int64(json_object_object_get(r, "samples")));
+	EXPECT_STREQ("[\"hot\",\"outer\",\"main\"]",
+		     json_object_to_json_string_ext(json_object_object_get(r, "chain"),
+						    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	free(rows);
+	top_table_free(&t);
 }
 
 TEST_HARNESS_MAIN
